@@ -1,0 +1,107 @@
+//! One error type for the whole product. Every message exists in Vietnamese and English; the
+//! HTTP layer maps each kind to a status code in one place.
+
+use crate::Lang;
+use std::fmt;
+
+/// A message in both UI languages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Msg {
+    pub vi: String,
+    pub en: String,
+}
+
+impl Msg {
+    pub fn new(vi: impl Into<String>, en: impl Into<String>) -> Msg {
+        Msg { vi: vi.into(), en: en.into() }
+    }
+    pub fn get(&self, lang: Lang) -> &str {
+        lang.pick(&self.vi, &self.en)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// Input is malformed or breaks a rule; `field` names the offending field when there is one.
+    Invalid { field: Option<String>, msg: Msg },
+    /// The record does not exist, or exists outside the caller's scope (never tell which).
+    NotFound(Msg),
+    /// Not signed in, or the credentials are wrong/expired.
+    Unauthenticated(Msg),
+    /// Signed in, but the role does not allow this action on this record.
+    Forbidden(Msg),
+    /// The change collides with existing data (duplicate code, stale version).
+    Conflict(Msg),
+    /// Too many attempts; `retry_after_secs` tells when to try again.
+    TooMany { retry_after_secs: i64, msg: Msg },
+    /// Storage or other internal failure; the message is for logs, users see a generic text.
+    Internal(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn invalid(field: &str, vi: impl Into<String>, en: impl Into<String>) -> Error {
+        Error::Invalid { field: Some(field.to_string()), msg: Msg::new(vi, en) }
+    }
+    pub fn bad_request(vi: impl Into<String>, en: impl Into<String>) -> Error {
+        Error::Invalid { field: None, msg: Msg::new(vi, en) }
+    }
+    pub fn not_found(what_vi: &str, what_en: &str) -> Error {
+        Error::NotFound(Msg::new(
+            format!("Không tìm thấy {what_vi} hoặc bạn không có quyền xem."),
+            format!("{what_en} not found, or you may not see it."),
+        ))
+    }
+    pub fn forbidden() -> Error {
+        Error::Forbidden(Msg::new(
+            "Vai trò của bạn không cho phép thao tác này.",
+            "Your role does not allow this action.",
+        ))
+    }
+    pub fn unauthenticated() -> Error {
+        Error::Unauthenticated(Msg::new(
+            "Bạn chưa đăng nhập hoặc phiên đã hết hạn.",
+            "You are not signed in, or your session has expired.",
+        ))
+    }
+    pub fn conflict(vi: impl Into<String>, en: impl Into<String>) -> Error {
+        Error::Conflict(Msg::new(vi, en))
+    }
+    pub fn internal(e: impl fmt::Display) -> Error {
+        Error::Internal(e.to_string())
+    }
+
+    /// The user-facing message in a language. Internal details never reach users.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            Error::Invalid { msg, .. }
+            | Error::NotFound(msg)
+            | Error::Unauthenticated(msg)
+            | Error::Forbidden(msg)
+            | Error::Conflict(msg)
+            | Error::TooMany { msg, .. } => msg.get(lang).to_string(),
+            Error::Internal(_) => lang
+                .pick("Lỗi hệ thống. Vui lòng thử lại hoặc báo quản trị viên.", "Internal error. Try again or tell the administrator.")
+                .to_string(),
+        }
+    }
+
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::Invalid { field, .. } => field.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Internal(m) => write!(f, "internal: {m}"),
+            other => f.write_str(&other.message(Lang::En)),
+        }
+    }
+}
+
+impl std::error::Error for Error {}

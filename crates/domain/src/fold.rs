@@ -1,0 +1,79 @@
+//! Vietnamese search folding: "da nang" must find "Đà Nẵng" and "ma doc" must find "mã độc".
+//! Both stores compare against a folded shadow column computed here, because neither SQLite
+//! FTS5 nor PostgreSQL `unaccent` folds "đ" on its own.
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// NFC-normalises user text (what we store): NFD input from some keyboards breaks matching.
+pub fn nfc(s: &str) -> String {
+    s.trim().nfc().collect()
+}
+
+/// Folds text for search: decompose, drop combining marks, map đ/Đ to d, lowercase, collapse
+/// whitespace.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut last_space = true;
+    for c in s.nfd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        let c = match c {
+            'đ' | 'Đ' | 'ð' | 'Ð' => 'd',
+            c => c,
+        };
+        if c.is_whitespace() {
+            if !last_space {
+                out.push(' ');
+            }
+            last_space = true;
+            continue;
+        }
+        last_space = false;
+        out.extend(c.to_lowercase());
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// Escapes a folded search term for use inside a SQL LIKE pattern with `ESCAPE '\'`.
+pub fn like_pattern(term: &str) -> String {
+    let mut p = String::from("%");
+    for c in fold(term).chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_vietnamese() {
+        assert_eq!(fold("Đà Nẵng"), "da nang");
+        assert_eq!(fold("mã độc"), "ma doc");
+        assert_eq!(fold("  Phường   Hồng  Bàng "), "phuong hong bang");
+        assert_eq!(fold("ĐẶC KHU CÁT HẢI"), "dac khu cat hai");
+    }
+
+    #[test]
+    fn nfd_input_folds_like_nfc() {
+        let nfd: String = "Đà Nẵng".nfd().collect();
+        assert_eq!(fold(&nfd), fold("Đà Nẵng"));
+        assert_eq!(nfc(&nfd), "Đà Nẵng");
+    }
+
+    #[test]
+    fn like_pattern_escapes_wildcards() {
+        assert_eq!(like_pattern("50%_a"), "%50\\%\\_a%");
+        assert_eq!(like_pattern("Đà"), "%da%");
+    }
+}

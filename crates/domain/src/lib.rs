@@ -1,0 +1,16 @@
+//! Khiên's domain: plain types and rules, no I/O. Everything here is deterministic and
+//! testable without a database or a network.
+
+pub mod audit;
+pub mod error;
+pub mod fold;
+pub mod lang;
+pub mod page;
+pub mod role;
+pub mod scope;
+pub mod time;
+pub mod unit;
+pub mod user;
+
+pub use error::{Error, Msg, Result};
+pub use lang::Lang;

@@ -1,0 +1,115 @@
+//! Roles and what each may do. A role is granted on a unit, optionally for its whole subtree;
+//! `scope` combines the grants of one caller.
+
+use crate::{Error, Lang, Result};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Administrator,
+    AuthorityOfficer,
+    UnitManager,
+    UnitOfficer,
+    Assessor,
+    SocProvider,
+    Viewer,
+}
+
+/// Everything a caller can ask to do. Later capabilities add their own actions here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    ViewUnits,
+    /// Rename a unit and change its head and focal point.
+    EditUnit,
+    /// Create, move and deactivate units.
+    ManageUnits,
+    ViewUsers,
+    /// Create users, reset passwords, grant and revoke roles.
+    ManageUsers,
+    ViewAudit,
+    /// Issue and revoke API tokens for integrations.
+    ManageTokens,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::Administrator,
+        Role::AuthorityOfficer,
+        Role::UnitManager,
+        Role::UnitOfficer,
+        Role::Assessor,
+        Role::SocProvider,
+        Role::Viewer,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Administrator => "administrator",
+            Role::AuthorityOfficer => "authority_officer",
+            Role::UnitManager => "unit_manager",
+            Role::UnitOfficer => "unit_officer",
+            Role::Assessor => "assessor",
+            Role::SocProvider => "soc_provider",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        let (vi, en) = match self {
+            Role::Administrator => ("Quản trị hệ thống", "Administrator"),
+            Role::AuthorityOfficer => ("Cán bộ cơ quan thường trực", "Authority officer"),
+            Role::UnitManager => ("Lãnh đạo đơn vị", "Unit manager"),
+            Role::UnitOfficer => ("Cán bộ đơn vị", "Unit officer"),
+            Role::Assessor => ("Đơn vị đánh giá độc lập", "Independent assessor"),
+            Role::SocProvider => ("Đơn vị giám sát (SOC)", "SOC provider"),
+            Role::Viewer => ("Lãnh đạo, xem báo cáo", "Viewer / leadership"),
+        };
+        lang.pick(vi, en)
+    }
+
+    pub fn parse(s: &str) -> Result<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == s.trim()).ok_or_else(|| {
+            Error::invalid("role", format!("«{s}» không phải vai trò hợp lệ."), format!("«{s}» is not a valid role."))
+        })
+    }
+
+    /// The permission matrix. Keep it the only place that says who may do what.
+    pub fn allows(self, action: Action) -> bool {
+        use Action::*;
+        match self {
+            Role::Administrator => true,
+            Role::AuthorityOfficer => matches!(action, ViewUnits | EditUnit | ManageUnits | ViewUsers | ViewAudit | ManageTokens),
+            Role::UnitManager => matches!(action, ViewUnits | EditUnit | ViewUsers | ManageUsers | ViewAudit),
+            Role::UnitOfficer => matches!(action, ViewUnits | ViewUsers),
+            Role::Assessor | Role::SocProvider => matches!(action, ViewUnits),
+            Role::Viewer => matches!(action, ViewUnits | ViewUsers | ViewAudit),
+        }
+    }
+
+    /// Which roles a holder of `self` may grant to others (no one grants more than they hold).
+    pub fn may_grant(self, other: Role) -> bool {
+        match self {
+            Role::Administrator => true,
+            Role::UnitManager => matches!(other, Role::UnitManager | Role::UnitOfficer | Role::Viewer),
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_and_matrix_is_sane() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.code()), Ok(r));
+            assert!(r.allows(Action::ViewUnits), "every role sees units in its scope");
+        }
+        assert!(!Role::Viewer.allows(Action::EditUnit));
+        assert!(!Role::UnitOfficer.allows(Action::ManageUsers));
+        assert!(!Role::UnitManager.may_grant(Role::Administrator));
+        assert!(!Role::AuthorityOfficer.may_grant(Role::Viewer));
+    }
+}

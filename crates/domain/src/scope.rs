@@ -1,0 +1,168 @@
+//! The caller and what they may reach. The store turns a `Scope` into SQL conditions so that
+//! every query is limited to the caller's units; this module holds the rules themselves.
+
+use crate::role::{Action, Role};
+use crate::unit::is_within;
+use crate::{Error, Result};
+
+/// One role granted on one unit, for that unit alone or for its subtree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    pub role: Role,
+    pub unit_id: i64,
+    /// Materialised path of the unit ("/1/5/").
+    pub unit_path: String,
+    pub recursive: bool,
+}
+
+impl Grant {
+    pub fn covers(&self, unit_id: i64, unit_path: &str) -> bool {
+        if self.recursive {
+            is_within(unit_path, &self.unit_path)
+        } else {
+            unit_id == self.unit_id
+        }
+    }
+}
+
+/// Who is calling: a signed-in user, or an API token acting with the role it was issued for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: i64,
+    pub username: String,
+    /// Set when the caller authenticated with an API token.
+    pub token_id: Option<i64>,
+    pub grants: Vec<Grant>,
+}
+
+/// The part of the unit tree a caller may touch for one action.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Reach {
+    /// Path prefixes of whole subtrees.
+    pub subtrees: Vec<String>,
+    /// Single units.
+    pub units: Vec<i64>,
+}
+
+impl Reach {
+    pub fn is_empty(&self) -> bool {
+        self.subtrees.is_empty() && self.units.is_empty()
+    }
+}
+
+impl Actor {
+    /// A label for the audit trail: "username" or "username (token #id)".
+    pub fn label(&self) -> String {
+        match self.token_id {
+            Some(t) => format!("{} (token #{t})", self.username),
+            None => self.username.clone(),
+        }
+    }
+
+    pub fn can(&self, action: Action, unit_id: i64, unit_path: &str) -> bool {
+        self.grants.iter().any(|g| g.role.allows(action) && g.covers(unit_id, unit_path))
+    }
+
+    /// Fails with Forbidden when the caller may see the unit but not act, NotFound when the
+    /// unit is outside everything they may see (so out-of-scope records are not confirmed).
+    pub fn require(&self, action: Action, unit_id: i64, unit_path: &str) -> Result<()> {
+        if self.can(action, unit_id, unit_path) {
+            Ok(())
+        } else if self.can(Action::ViewUnits, unit_id, unit_path) {
+            Err(Error::forbidden())
+        } else {
+            Err(Error::not_found("đơn vị", "Unit"))
+        }
+    }
+
+    /// Whether any grant allows the action anywhere (for showing menu entries).
+    pub fn can_anywhere(&self, action: Action) -> bool {
+        self.grants.iter().any(|g| g.role.allows(action))
+    }
+
+    /// The units where an action is allowed, without redundant nested subtrees.
+    pub fn reach(&self, action: Action) -> Reach {
+        let mut subtrees: Vec<String> =
+            self.grants.iter().filter(|g| g.recursive && g.role.allows(action)).map(|g| g.unit_path.clone()).collect();
+        subtrees.sort();
+        subtrees.dedup();
+        let mut kept: Vec<String> = Vec::new();
+        for p in subtrees {
+            if !kept.iter().any(|k| is_within(&p, k)) {
+                kept.push(p);
+            }
+        }
+        let mut units: Vec<i64> = self
+            .grants
+            .iter()
+            .filter(|g| !g.recursive && g.role.allows(action) && !kept.iter().any(|k| is_within(&g.unit_path, k)))
+            .map(|g| g.unit_id)
+            .collect();
+        units.sort_unstable();
+        units.dedup();
+        Reach { subtrees: kept, units }
+    }
+
+    /// Roles the caller holds over a unit (for deciding what they may grant there).
+    pub fn roles_over(&self, unit_id: i64, unit_path: &str) -> Vec<Role> {
+        self.grants.iter().filter(|g| g.covers(unit_id, unit_path)).map(|g| g.role).collect()
+    }
+
+    pub fn may_grant(&self, role: Role, unit_id: i64, unit_path: &str) -> bool {
+        self.grants
+            .iter()
+            .any(|g| g.covers(unit_id, unit_path) && g.role.allows(Action::ManageUsers) && g.role.may_grant(role))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(grants: Vec<Grant>) -> Actor {
+        Actor { user_id: 1, username: "u".into(), token_id: None, grants }
+    }
+
+    fn grant(role: Role, unit_id: i64, path: &str, recursive: bool) -> Grant {
+        Grant { role, unit_id, unit_path: path.into(), recursive }
+    }
+
+    #[test]
+    fn recursive_grants_cover_subtrees_only() {
+        let a = actor(vec![grant(Role::UnitManager, 5, "/1/5/", true)]);
+        assert!(a.can(Action::EditUnit, 9, "/1/5/9/"));
+        assert!(!a.can(Action::EditUnit, 6, "/1/6/"));
+        assert!(!a.can(Action::EditUnit, 50, "/1/50/"));
+        assert!(!a.can(Action::ManageUnits, 9, "/1/5/9/"));
+    }
+
+    #[test]
+    fn non_recursive_grants_cover_one_unit() {
+        let a = actor(vec![grant(Role::UnitOfficer, 5, "/1/5/", false)]);
+        assert!(a.can(Action::ViewUnits, 5, "/1/5/"));
+        assert!(!a.can(Action::ViewUnits, 9, "/1/5/9/"));
+        assert_eq!(a.require(Action::EditUnit, 5, "/1/5/"), Err(Error::forbidden()));
+        assert!(matches!(a.require(Action::ViewUnits, 6, "/1/6/"), Err(Error::NotFound(_))));
+    }
+
+    #[test]
+    fn reach_drops_nested_grants() {
+        let a = actor(vec![
+            grant(Role::Viewer, 1, "/1/", true),
+            grant(Role::UnitOfficer, 5, "/1/5/", true),
+            grant(Role::UnitOfficer, 7, "/2/7/", false),
+        ]);
+        let r = a.reach(Action::ViewUnits);
+        assert_eq!(r.subtrees, vec!["/1/".to_string()]);
+        assert_eq!(r.units, vec![7]);
+        assert!(a.reach(Action::ManageUsers).is_empty());
+    }
+
+    #[test]
+    fn granting_is_bounded_by_own_role() {
+        let a = actor(vec![grant(Role::UnitManager, 5, "/1/5/", false)]);
+        assert!(a.may_grant(Role::UnitOfficer, 5, "/1/5/"));
+        assert!(!a.may_grant(Role::Administrator, 5, "/1/5/"));
+        assert!(!a.may_grant(Role::UnitOfficer, 6, "/1/6/"));
+    }
+}

@@ -1,0 +1,39 @@
+//! Times are stored as UTC milliseconds and shown in Asia/Ho_Chi_Minh (UTC+7, no DST since 1975).
+
+use chrono::{DateTime, FixedOffset, Utc};
+
+pub const VN_OFFSET_SECS: i32 = 7 * 3600;
+
+pub fn now_ms() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
+fn vn(ms: i64) -> Option<DateTime<FixedOffset>> {
+    let offset = FixedOffset::east_opt(VN_OFFSET_SECS)?;
+    DateTime::<Utc>::from_timestamp_millis(ms).map(|t| t.with_timezone(&offset))
+}
+
+/// "23/11/2026 18:05" in Vietnam time.
+pub fn display_vn(ms: i64) -> String {
+    vn(ms).map(|t| t.format("%d/%m/%Y %H:%M").to_string()).unwrap_or_default()
+}
+
+/// RFC 3339 UTC, for the API.
+pub fn rfc3339(ms: i64) -> String {
+    DateTime::<Utc>::from_timestamp_millis(ms)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shows_vietnam_time() {
+        // 2026-11-23T11:00:00Z is 18:00 in Hanoi.
+        let ms = 1_795_431_600_000;
+        assert_eq!(rfc3339(ms), "2026-11-23T11:00:00.000Z");
+        assert_eq!(display_vn(ms), "23/11/2026 18:00");
+    }
+}

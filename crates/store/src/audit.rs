@@ -1,0 +1,189 @@
+//! The append-only, hash-chained audit trail.
+
+use crate::db::{db_err, get, Store, WriteTx};
+use crate::records::{AuditRecord, Page};
+use crate::sql::Sql;
+use khien_domain::audit::{chain_hash, AuditFields, ChainBreak, ChainVerifier, GENESIS};
+use khien_domain::page::Cursor;
+use khien_domain::role::Action;
+use khien_domain::scope::Actor;
+use khien_domain::time::now_ms;
+use khien_domain::{Error, Result};
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// What one change looks like in the trail.
+pub(crate) struct Change<'a> {
+    pub action: &'a str,
+    pub entity_type: &'a str,
+    pub entity_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+pub(crate) fn json<T: Serialize>(v: &T) -> Option<serde_json::Value> {
+    serde_json::to_value(v).ok()
+}
+
+impl WriteTx<'_> {
+    /// Appends one record to the chain. The caller holds the write lock, so the last hash
+    /// cannot change under us.
+    pub async fn audit(&mut self, actor: Option<&Actor>, c: Change<'_>) -> Result<()> {
+        let last = sqlx::query("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(db_err)?;
+        let (prev_id, prev_hash) = match last {
+            Some(r) => (get::<i64>(&r, "id")?, get::<String>(&r, "hash")?),
+            None => (0, GENESIS.to_string()),
+        };
+        let before = c.before.map(|v| v.to_string());
+        let after = c.after.map(|v| v.to_string());
+        let label = actor.map(Actor::label).unwrap_or_else(|| "system".to_string());
+        let fields = AuditFields {
+            id: prev_id + 1,
+            at_ms: now_ms(),
+            actor_user_id: actor.map(|a| a.user_id),
+            actor_label: &label,
+            action: c.action,
+            entity_type: c.entity_type,
+            entity_id: c.entity_id,
+            unit_id: c.unit_id,
+            before_json: before.as_deref(),
+            after_json: after.as_deref(),
+        };
+        let hash = chain_hash(&prev_hash, &fields);
+        let mut q = Sql::new(
+            "INSERT INTO audit_log (id, at, actor_user_id, actor_label, action, entity_type, entity_id, unit_id, before_json, after_json, prev_hash, hash) VALUES (",
+        );
+        q.bind(fields.id).push(",").bind(fields.at_ms).push(",").bind(fields.actor_user_id).push(",").bind(label.clone());
+        q.push(",").bind(c.action).push(",").bind(c.entity_type).push(",").bind(c.entity_id).push(",").bind(c.unit_id);
+        q.push(",").bind(before.clone()).push(",").bind(after.clone()).push(",").bind(prev_hash).push(",").bind(hash).push(")");
+        q.query().execute(&mut *self.tx).await.map_err(db_err)?;
+        Ok(())
+    }
+}
+
+/// Filters for the audit list. All are optional and combine with AND.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub entity_type: Option<String>,
+    pub entity_id: Option<i64>,
+    pub actor_user_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    /// Prefix of the action, e.g. "unit." or "auth.login".
+    pub action: Option<String>,
+    pub from_ms: Option<i64>,
+    pub to_ms: Option<i64>,
+    pub cursor: Option<Cursor>,
+    pub limit: i64,
+}
+
+fn audit_row(r: &AnyRow) -> Result<AuditRecord> {
+    let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
+    Ok(AuditRecord {
+        id: get(r, "id")?,
+        at: get(r, "at")?,
+        actor_user_id: get(r, "actor_user_id")?,
+        actor_label: get(r, "actor_label")?,
+        action: get(r, "action")?,
+        entity_type: get(r, "entity_type")?,
+        entity_id: get(r, "entity_id")?,
+        unit_id: get(r, "unit_id")?,
+        before: parse(get(r, "before_json")?),
+        after: parse(get(r, "after_json")?),
+        hash: get(r, "hash")?,
+    })
+}
+
+impl Store {
+    /// Audit records the caller may see (ViewAudit over the record's unit), newest first.
+    pub async fn list_audit(&self, actor: &Actor, f: &AuditFilter) -> Result<Page<AuditRecord>> {
+        let mut q = Sql::new("SELECT a.* FROM audit_log a JOIN units u ON u.id = a.unit_id WHERE ");
+        q.reach("u.path", "u.id", &actor.reach(Action::ViewAudit));
+        if let Some(t) = &f.entity_type {
+            q.push(" AND a.entity_type = ").bind(t.as_str());
+        }
+        if let Some(id) = f.entity_id {
+            q.push(" AND a.entity_id = ").bind(id);
+        }
+        if let Some(id) = f.actor_user_id {
+            q.push(" AND a.actor_user_id = ").bind(id);
+        }
+        if let Some(id) = f.unit_id {
+            q.push(" AND a.unit_id = ").bind(id);
+        }
+        if let Some(a) = &f.action {
+            q.push(" AND a.action LIKE ").bind(format!("{}%", a.replace(['%', '_'], "")));
+        }
+        if let Some(t) = f.from_ms {
+            q.push(" AND a.at >= ").bind(t);
+        }
+        if let Some(t) = f.to_ms {
+            q.push(" AND a.at < ").bind(t);
+        }
+        // Ids are the chain order, so they are the natural (and unique) sort key.
+        if let Some(c) = &f.cursor {
+            q.push(" AND a.id < ").bind(c.id);
+        }
+        q.push(" ORDER BY a.id DESC LIMIT ").bind(f.limit + 1);
+        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let mut items = rows.iter().map(audit_row).collect::<Result<Vec<_>>>()?;
+        let next_cursor = if items.len() as i64 > f.limit {
+            items.truncate(f.limit as usize);
+            items.last().map(|r| Cursor { key: String::new(), id: r.id }.encode())
+        } else {
+            None
+        };
+        Ok(Page { items, next_cursor })
+    }
+
+    /// Walks the whole chain in id order; Ok(count) or the first broken record.
+    pub async fn verify_audit_chain(&self) -> Result<std::result::Result<u64, ChainBreak>> {
+        let mut v = ChainVerifier::default();
+        let mut after = 0i64;
+        loop {
+            let rows = sqlx::query("SELECT * FROM audit_log WHERE id > $1 ORDER BY id LIMIT 5000")
+                .bind(after)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?;
+            if rows.is_empty() {
+                return Ok(Ok(v.checked));
+            }
+            for r in &rows {
+                let label: String = get(r, "actor_label")?;
+                let action: String = get(r, "action")?;
+                let entity_type: String = get(r, "entity_type")?;
+                let before: Option<String> = get(r, "before_json")?;
+                let after_json: Option<String> = get(r, "after_json")?;
+                let fields = AuditFields {
+                    id: get(r, "id")?,
+                    at_ms: get(r, "at")?,
+                    actor_user_id: get(r, "actor_user_id")?,
+                    actor_label: &label,
+                    action: &action,
+                    entity_type: &entity_type,
+                    entity_id: get(r, "entity_id")?,
+                    unit_id: get(r, "unit_id")?,
+                    before_json: before.as_deref(),
+                    after_json: after_json.as_deref(),
+                };
+                let prev: String = get(r, "prev_hash")?;
+                let hash: String = get(r, "hash")?;
+                if let Err(b) = v.check(&fields, &prev, &hash) {
+                    return Ok(Err(b));
+                }
+                after = fields.id;
+            }
+        }
+    }
+
+    /// Number of audit records (for metrics and the home page).
+    pub async fn audit_count(&self) -> Result<i64> {
+        let r = sqlx::query("SELECT COUNT(*) AS n FROM audit_log").fetch_one(&self.pool).await.map_err(db_err)?;
+        r.try_get::<i64, _>("n").map_err(Error::internal)
+    }
+}

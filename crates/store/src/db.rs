@@ -1,0 +1,135 @@
+use khien_domain::{Error, Result};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{Any, AnyPool, Executor, Row, Transaction};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Mutex, MutexGuard};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) pool: AnyPool,
+    pub(crate) dialect: Dialect,
+    /// SQLite allows one writer; serialising writers in-process avoids SQLITE_BUSY on upgrade
+    /// from a read to a write lock. PostgreSQL uses an advisory lock instead (see `begin_write`).
+    write_lock: Arc<Mutex<()>>,
+}
+
+/// A write transaction that also holds the right to append to the audit chain.
+pub(crate) struct WriteTx<'a> {
+    pub tx: Transaction<'static, Any>,
+    _guard: Option<MutexGuard<'a, ()>>,
+}
+
+impl WriteTx<'_> {
+    pub async fn commit(self) -> Result<()> {
+        self.tx.commit().await.map_err(db_err)
+    }
+}
+
+/// Key of the PostgreSQL advisory lock that serialises audit-chain appends across nodes.
+const AUDIT_LOCK_KEY: i64 = 0x4b48_4945_4e41;
+
+impl Store {
+    /// Opens (creating if needed) the database and runs the migrations.
+    pub async fn open(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let dialect = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Dialect::Postgres
+        } else if url.starts_with("sqlite:") {
+            Dialect::Sqlite
+        } else {
+            return Err(Error::bad_request(
+                "Địa chỉ cơ sở dữ liệu phải bắt đầu bằng sqlite: hoặc postgres://",
+                "The database URL must start with sqlite: or postgres://",
+            ));
+        };
+        let opts = AnyPoolOptions::new()
+            .max_connections(if dialect == Dialect::Sqlite { 8 } else { 16 })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if dialect == Dialect::Sqlite {
+                        conn.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;")
+                            .await?;
+                    }
+                    Ok(())
+                })
+            });
+        let pool = opts.connect(url).await.map_err(|e| Error::internal(format!("cannot open database: {e}")))?;
+        let store = Store { pool, dialect, write_lock: Arc::new(Mutex::new(())) };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        let migrator = match self.dialect {
+            Dialect::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+            Dialect::Postgres => sqlx::migrate!("./migrations/postgres"),
+        };
+        migrator.run(&self.pool).await.map_err(|e| Error::internal(format!("migration failed: {e}")))
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// For /readyz: can we reach the database right now?
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").fetch_one(&self.pool).await.is_ok()
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    pub(crate) async fn begin_write(&self) -> Result<WriteTx<'_>> {
+        let guard = match self.dialect {
+            Dialect::Sqlite => Some(self.write_lock.lock().await),
+            Dialect::Postgres => None,
+        };
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        if self.dialect == Dialect::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(AUDIT_LOCK_KEY).execute(&mut *tx).await.map_err(db_err)?;
+        }
+        Ok(WriteTx { tx, _guard: guard })
+    }
+}
+
+/// Maps a database error: unique violations become Conflict, the rest Internal.
+pub(crate) fn db_err(e: sqlx::Error) -> Error {
+    if let sqlx::Error::Database(d) = &e {
+        if d.is_unique_violation() {
+            return Error::conflict("Dữ liệu bị trùng với bản ghi đã có.", "This duplicates an existing record.");
+        }
+        if d.is_foreign_key_violation() {
+            return Error::conflict("Bản ghi đang được tham chiếu hoặc tham chiếu tới bản ghi không tồn tại.", "The record is referenced, or refers to a missing record.");
+        }
+    }
+    Error::internal(e)
+}
+
+pub(crate) fn get<'r, T>(row: &'r AnyRow, col: &str) -> Result<T>
+where
+    T: sqlx::Decode<'r, Any> + sqlx::Type<Any>,
+{
+    row.try_get(col).map_err(|e| Error::internal(format!("column {col}: {e}")))
+}
+
+pub(crate) fn random_token(bytes: usize) -> String {
+    use base64::Engine;
+    use rand::RngCore;
+    let mut buf = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut buf);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
+}
+
+pub(crate) fn sha256_hex(s: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(s.as_bytes()))
+}

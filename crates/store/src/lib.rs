@@ -1,0 +1,21 @@
+//! Khiên's storage layer: the only crate that knows SQL. One `Store` serves SQLite (embedded
+//! default) and PostgreSQL through sqlx's `Any` driver; the SQL is written once with `$n`
+//! placeholders, which both engines accept, and only migrations differ per dialect.
+//! Every public read and write takes the caller (`Actor`) and is limited to the caller's units.
+
+mod audit;
+mod auth;
+mod db;
+mod password;
+mod records;
+mod sql;
+mod units;
+mod users;
+
+pub use audit::AuditFilter;
+pub use auth::{LoginOutcome, SessionInfo};
+pub use db::{Dialect, Store};
+pub use password::{hash_password, verify_password};
+pub use records::*;
+pub use units::{ImportSummary, ImportUnit, NewUnit, UnitFilter, UnitPatch};
+pub use users::{NewUser, UserFilter, UserPatch};

@@ -1,0 +1,126 @@
+//! Records as the store returns them; the API serialises these directly.
+
+use khien_domain::time::rfc3339;
+use serde::{Serialize, Serializer};
+use utoipa::ToSchema;
+
+fn ts<S: Serializer>(ms: &i64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&rfc3339(*ms))
+}
+
+fn opt_ts<S: Serializer>(ms: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
+    match ms {
+        Some(ms) => s.serialize_str(&rfc3339(*ms)),
+        None => s.serialize_none(),
+    }
+}
+
+/// One page of a list, with the cursor of the next page when there is one.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Unit {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    /// One of: city, province, police, department, ward, commune, special_zone,
+    /// state_enterprise, it_enterprise, soc_provider, assessor, other.
+    pub unit_type: String,
+    pub parent_id: Option<i64>,
+    #[serde(skip)]
+    pub path: String,
+    pub head_name: Option<String>,
+    pub focal_name: Option<String>,
+    pub focal_phone: Option<String>,
+    pub focal_email: Option<String>,
+    pub active: bool,
+    #[serde(serialize_with = "ts")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
+    #[serde(serialize_with = "ts")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub email: Option<String>,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub lang: String,
+    pub active: bool,
+    /// Set while the account is locked after too many failed logins.
+    #[serde(serialize_with = "opt_ts")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub locked_until: Option<i64>,
+    #[serde(serialize_with = "ts")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RoleAssignment {
+    pub id: i64,
+    pub user_id: i64,
+    pub role: String,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub recursive: bool,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UserDetail {
+    #[serde(flatten)]
+    pub user: User,
+    pub roles: Vec<RoleAssignment>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ApiToken {
+    pub id: i64,
+    pub name: String,
+    /// The first characters of the token, to recognise it; the token itself is never stored.
+    pub prefix: String,
+    pub user_id: i64,
+    pub role: String,
+    pub unit_id: i64,
+    pub unit_name: String,
+    #[serde(serialize_with = "ts")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
+    #[serde(serialize_with = "ts")]
+    #[schema(value_type = String, format = DateTime)]
+    pub expires_at: i64,
+    #[serde(serialize_with = "opt_ts")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub revoked_at: Option<i64>,
+    #[serde(serialize_with = "opt_ts")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub last_used_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AuditRecord {
+    pub id: i64,
+    #[serde(serialize_with = "ts")]
+    #[schema(value_type = String, format = DateTime)]
+    pub at: i64,
+    pub actor_user_id: Option<i64>,
+    pub actor_label: String,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    #[schema(value_type = Option<Object>)]
+    pub before: Option<serde_json::Value>,
+    #[schema(value_type = Option<Object>)]
+    pub after: Option<serde_json::Value>,
+    pub hash: String,
+}

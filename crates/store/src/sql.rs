@@ -1,0 +1,130 @@
+//! A small SQL builder that numbers `$n` placeholders itself (sqlx's QueryBuilder writes `?`
+//! for the Any driver, which PostgreSQL rejects) and applies scope conditions in one place.
+
+use khien_domain::page::{Cursor, Dir};
+use khien_domain::scope::Reach;
+use sqlx::any::{Any, AnyArguments};
+use sqlx::query::Query;
+use std::fmt::Write;
+
+#[derive(Debug, Clone)]
+pub(crate) enum Val {
+    Int(i64),
+    Text(String),
+    OptInt(Option<i64>),
+    OptText(Option<String>),
+}
+
+impl From<i64> for Val {
+    fn from(v: i64) -> Val {
+        Val::Int(v)
+    }
+}
+impl From<String> for Val {
+    fn from(v: String) -> Val {
+        Val::Text(v)
+    }
+}
+impl From<&str> for Val {
+    fn from(v: &str) -> Val {
+        Val::Text(v.to_string())
+    }
+}
+impl From<Option<i64>> for Val {
+    fn from(v: Option<i64>) -> Val {
+        Val::OptInt(v)
+    }
+}
+impl From<Option<String>> for Val {
+    fn from(v: Option<String>) -> Val {
+        Val::OptText(v)
+    }
+}
+impl From<bool> for Val {
+    fn from(v: bool) -> Val {
+        Val::Int(i64::from(v))
+    }
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Sql {
+    text: String,
+    binds: Vec<Val>,
+}
+
+impl Sql {
+    pub fn new(text: &str) -> Sql {
+        Sql { text: text.to_string(), binds: Vec::new() }
+    }
+
+    pub fn push(&mut self, text: &str) -> &mut Sql {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Appends a placeholder bound to `v`.
+    pub fn bind(&mut self, v: impl Into<Val>) -> &mut Sql {
+        self.binds.push(v.into());
+        let _ = write!(self.text, "${}", self.binds.len());
+        self
+    }
+
+    /// Appends `(path LIKE 'p%' OR … OR id IN (…))` for the units a caller may reach; an empty
+    /// reach matches nothing.
+    pub fn reach(&mut self, path_col: &str, id_col: &str, reach: &Reach) -> &mut Sql {
+        if reach.is_empty() {
+            return self.push("1=0");
+        }
+        self.push("(");
+        let mut first = true;
+        for p in &reach.subtrees {
+            if !first {
+                self.push(" OR ");
+            }
+            first = false;
+            self.push(path_col).push(" LIKE ").bind(format!("{p}%"));
+        }
+        if !reach.units.is_empty() {
+            if !first {
+                self.push(" OR ");
+            }
+            self.push(id_col).push(" IN (");
+            for (i, id) in reach.units.iter().enumerate() {
+                if i > 0 {
+                    self.push(",");
+                }
+                self.bind(*id);
+            }
+            self.push(")");
+        }
+        self.push(")")
+    }
+
+    /// Keyset pagination: rows after the cursor in (sort column, id) order, then ORDER BY and
+    /// LIMIT (one extra row tells whether another page exists).
+    pub fn keyset(&mut self, sort_col: &str, id_col: &str, dir: Dir, cursor: Option<&Cursor>, limit: i64) -> &mut Sql {
+        let (cmp, order) = match dir {
+            Dir::Asc => (">", "ASC"),
+            Dir::Desc => ("<", "DESC"),
+        };
+        if let Some(c) = cursor {
+            self.push(&format!(" AND ({sort_col} {cmp} ")).bind(c.key.clone());
+            self.push(&format!(" OR ({sort_col} = ")).bind(c.key.clone());
+            self.push(&format!(" AND {id_col} {cmp} ")).bind(c.id).push("))");
+        }
+        self.push(&format!(" ORDER BY {sort_col} {order}, {id_col} {order} LIMIT ")).bind(limit + 1)
+    }
+
+    pub fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
+        let mut q = sqlx::query(&self.text);
+        for b in &self.binds {
+            q = match b {
+                Val::Int(v) => q.bind(*v),
+                Val::Text(v) => q.bind(v.as_str()),
+                Val::OptInt(v) => q.bind(*v),
+                Val::OptText(v) => q.bind(v.as_deref()),
+            };
+        }
+        q
+    }
+}

@@ -1,0 +1,371 @@
+//! Users and role assignments, scoped by the unit each user belongs to.
+
+use crate::audit::{json, Change};
+use crate::db::{db_err, get, Store, WriteTx};
+use crate::password::hash_password;
+use crate::records::{Page, RoleAssignment, User, UserDetail};
+use crate::sql::Sql;
+use khien_domain::fold::{fold, like_pattern};
+use khien_domain::page::{Cursor, Dir};
+use khien_domain::role::{Action, Role};
+use khien_domain::scope::{Actor, Grant};
+use khien_domain::time::now_ms;
+use khien_domain::unit::{validate_email, validate_name};
+use khien_domain::user::{validate_password, validate_username};
+use khien_domain::{Error, Lang, Msg, Result};
+use sqlx::any::AnyRow;
+
+#[derive(Debug, Clone, Default)]
+pub struct NewUser {
+    pub username: String,
+    pub full_name: String,
+    pub email: Option<String>,
+    pub unit_id: i64,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct UserPatch {
+    pub full_name: Option<String>,
+    pub email: Option<String>,
+    pub unit_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    pub q: Option<String>,
+    pub unit_id: Option<i64>,
+    pub active: Option<bool>,
+    /// "username" or "full_name".
+    pub sort: &'static str,
+    pub dir: Option<Dir>,
+    pub cursor: Option<Cursor>,
+    pub limit: i64,
+}
+
+const USER_COLS: &str = "s.id, s.username, s.full_name, s.email, s.unit_id, u.name AS unit_name, u.path AS unit_path, s.lang, s.active, s.locked_until, s.created_at";
+
+fn user_row(r: &AnyRow) -> Result<User> {
+    Ok(User {
+        id: get(r, "id")?,
+        username: get(r, "username")?,
+        full_name: get(r, "full_name")?,
+        email: get(r, "email")?,
+        unit_id: get(r, "unit_id")?,
+        unit_name: get(r, "unit_name")?,
+        lang: get(r, "lang")?,
+        active: get::<i64>(r, "active")? != 0,
+        locked_until: get(r, "locked_until")?,
+        created_at: get(r, "created_at")?,
+    })
+}
+
+fn username_taken(u: &str) -> Error {
+    Error::Conflict(Msg::new(format!("Tên đăng nhập «{u}» đã có người dùng."), format!("The username «{u}» is already taken.")))
+}
+
+impl Store {
+    /// A user row and its unit path, regardless of scope (callers check scope).
+    async fn user_with_path(&self, exec: impl sqlx::Executor<'_, Database = sqlx::Any>, id: i64) -> Result<Option<(User, String)>> {
+        let row = sqlx::query(&format!("SELECT {USER_COLS} FROM users s JOIN units u ON u.id = s.unit_id WHERE s.id = $1"))
+            .bind(id)
+            .fetch_optional(exec)
+            .await
+            .map_err(db_err)?;
+        match row {
+            Some(r) => Ok(Some((user_row(&r)?, get(&r, "unit_path")?))),
+            None => Ok(None),
+        }
+    }
+
+    /// Loads a user the caller may act on for `action`, or NotFound/Forbidden. Everyone may see
+    /// their own account.
+    async fn scoped_user(&self, exec: impl sqlx::Executor<'_, Database = sqlx::Any>, actor: &Actor, id: i64, action: Action) -> Result<(User, String)> {
+        let (user, path) = self.user_with_path(exec, id).await?.ok_or_else(|| Error::not_found("người dùng", "User"))?;
+        if action == Action::ViewUsers && id == actor.user_id {
+            return Ok((user, path));
+        }
+        if actor.can(action, user.unit_id, &path) {
+            Ok((user, path))
+        } else if actor.can(Action::ViewUsers, user.unit_id, &path) {
+            Err(Error::forbidden())
+        } else {
+            Err(Error::not_found("người dùng", "User"))
+        }
+    }
+
+    pub async fn get_user(&self, actor: &Actor, id: i64) -> Result<UserDetail> {
+        let (user, _) = self.scoped_user(&self.pool, actor, id, Action::ViewUsers).await?;
+        let roles = self.roles_of(id).await?;
+        Ok(UserDetail { user, roles })
+    }
+
+    async fn roles_of(&self, user_id: i64) -> Result<Vec<RoleAssignment>> {
+        let rows = sqlx::query(
+            "SELECT r.id, r.user_id, r.role, r.unit_id, u.name AS unit_name, r.recursive FROM role_assignments r JOIN units u ON u.id = r.unit_id WHERE r.user_id = $1 ORDER BY r.id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(RoleAssignment {
+                    id: get(r, "id")?,
+                    user_id: get(r, "user_id")?,
+                    role: get(r, "role")?,
+                    unit_id: get(r, "unit_id")?,
+                    unit_name: get(r, "unit_name")?,
+                    recursive: get::<i64>(r, "recursive")? != 0,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn list_users(&self, actor: &Actor, f: &UserFilter) -> Result<Page<User>> {
+        let mut q = Sql::new(&format!("SELECT {USER_COLS} FROM users s JOIN units u ON u.id = s.unit_id WHERE "));
+        q.reach("u.path", "u.id", &actor.reach(Action::ViewUsers));
+        if let Some(term) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
+            let pat = like_pattern(term);
+            q.push(" AND (s.full_name_folded LIKE ").bind(pat.clone()).push(" ESCAPE '\\' OR s.username LIKE ").bind(pat).push(" ESCAPE '\\')");
+        }
+        if let Some(id) = f.unit_id {
+            q.push(" AND s.unit_id = ").bind(id);
+        }
+        if let Some(a) = f.active {
+            q.push(" AND s.active = ").bind(a);
+        }
+        let sort_col = if f.sort == "full_name" { "s.full_name_folded" } else { "s.username" };
+        q.keyset(sort_col, "s.id", f.dir.unwrap_or(Dir::Asc), f.cursor.as_ref(), f.limit);
+        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let mut items = rows.iter().map(user_row).collect::<Result<Vec<_>>>()?;
+        let next_cursor = if items.len() as i64 > f.limit {
+            items.truncate(f.limit as usize);
+            items.last().map(|u| {
+                let key = if f.sort == "full_name" { fold(&u.full_name) } else { u.username.clone() };
+                Cursor { key, id: u.id }.encode()
+            })
+        } else {
+            None
+        };
+        Ok(Page { items, next_cursor })
+    }
+
+    /// Creates a user in a unit the caller manages. `password_hash` lets bulk loaders (demo,
+    /// benchmarks) reuse one argon2 hash; otherwise the password is checked and hashed.
+    pub async fn create_user(&self, actor: &Actor, n: &NewUser) -> Result<User> {
+        validate_password(&n.password)?;
+        let hash = hash_password(&n.password).await?;
+        self.create_user_hashed(Some(actor), n, &hash).await
+    }
+
+    /// As `create_user` with a ready argon2 hash; `actor` None is the bootstrap (system).
+    pub async fn create_user_hashed(&self, actor: Option<&Actor>, n: &NewUser, password_hash: &str) -> Result<User> {
+        let username = validate_username(&n.username)?;
+        let full_name = validate_name("full_name", &n.full_name, 200)?;
+        let email = validate_email("email", n.email.as_deref())?;
+        let mut w = self.begin_write().await?;
+        let unit = sqlx::query("SELECT id, path FROM units WHERE id = $1").bind(n.unit_id).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+        let unit = unit.ok_or_else(|| Error::not_found("đơn vị", "Unit"))?;
+        let unit_path: String = get(&unit, "path")?;
+        if let Some(a) = actor {
+            a.require(Action::ManageUsers, n.unit_id, &unit_path)?;
+        }
+        let exists = sqlx::query("SELECT id FROM users WHERE username = $1").bind(username.as_str()).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+        if exists.is_some() {
+            return Err(username_taken(&username));
+        }
+        let now = now_ms();
+        let mut q = Sql::new("INSERT INTO users (username, full_name, full_name_folded, email, unit_id, password_hash, lang, active, failed_logins, created_at, updated_at) VALUES (");
+        q.bind(username.as_str()).push(",").bind(full_name.as_str()).push(",").bind(fold(&full_name)).push(",").bind(email).push(",").bind(n.unit_id);
+        q.push(",").bind(password_hash).push(", 'vi', 1, 0, ").bind(now).push(",").bind(now).push(") RETURNING id");
+        let row = q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?;
+        let id: i64 = get(&row, "id")?;
+        let (user, _) = self.user_with_path(&mut *w.tx, id).await?.ok_or_else(|| Error::internal("user vanished"))?;
+        w.audit(actor, Change { action: "user.create", entity_type: "user", entity_id: Some(id), unit_id: Some(n.unit_id), before: None, after: json(&user) })
+            .await?;
+        w.commit().await?;
+        Ok(user)
+    }
+
+    pub async fn update_user(&self, actor: &Actor, id: i64, p: &UserPatch) -> Result<User> {
+        let mut w = self.begin_write().await?;
+        let (before, _) = self.scoped_user(&mut *w.tx, actor, id, Action::ManageUsers).await?;
+        let full_name = match &p.full_name {
+            Some(n) => validate_name("full_name", n, 200)?,
+            None => before.full_name.clone(),
+        };
+        let email = match &p.email {
+            Some(e) => validate_email("email", Some(e))?,
+            None => before.email.clone(),
+        };
+        let unit_id = p.unit_id.unwrap_or(before.unit_id);
+        if unit_id != before.unit_id {
+            let row = sqlx::query("SELECT path FROM units WHERE id = $1").bind(unit_id).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+            let path: String = get(&row.ok_or_else(|| Error::not_found("đơn vị", "Unit"))?, "path")?;
+            actor.require(Action::ManageUsers, unit_id, &path)?;
+        }
+        let mut q = Sql::new("UPDATE users SET full_name = ");
+        q.bind(full_name.as_str()).push(", full_name_folded = ").bind(fold(&full_name)).push(", email = ").bind(email);
+        q.push(", unit_id = ").bind(unit_id).push(", updated_at = ").bind(now_ms()).push(" WHERE id = ").bind(id);
+        q.query().execute(&mut *w.tx).await.map_err(db_err)?;
+        let (after, _) = self.user_with_path(&mut *w.tx, id).await?.ok_or_else(|| Error::internal("user vanished"))?;
+        w.audit(Some(actor), Change { action: "user.update", entity_type: "user", entity_id: Some(id), unit_id: Some(after.unit_id), before: json(&before), after: json(&after) })
+            .await?;
+        w.commit().await?;
+        Ok(after)
+    }
+
+    /// Activates or deactivates an account; deactivation ends its sessions and API tokens.
+    pub async fn set_user_active(&self, actor: &Actor, id: i64, active: bool) -> Result<User> {
+        if id == actor.user_id && !active {
+            return Err(Error::invalid("active", "Bạn không thể tự khóa tài khoản của mình.", "You cannot deactivate your own account."));
+        }
+        let mut w = self.begin_write().await?;
+        let (before, _) = self.scoped_user(&mut *w.tx, actor, id, Action::ManageUsers).await?;
+        sqlx::query("UPDATE users SET active = $1, failed_logins = 0, locked_until = NULL, updated_at = $2 WHERE id = $3")
+            .bind(i64::from(active))
+            .bind(now_ms())
+            .bind(id)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
+        if !active {
+            revoke_credentials(&mut w, id).await?;
+        }
+        let (after, _) = self.user_with_path(&mut *w.tx, id).await?.ok_or_else(|| Error::internal("user vanished"))?;
+        let action = if active { "user.activate" } else { "user.deactivate" };
+        w.audit(Some(actor), Change { action, entity_type: "user", entity_id: Some(id), unit_id: Some(after.unit_id), before: json(&before), after: json(&after) })
+            .await?;
+        w.commit().await?;
+        Ok(after)
+    }
+
+    /// Sets a user's password (an administrator's reset, or the user's own change after the
+    /// caller verified the old one). All sessions and tokens of that user end.
+    pub async fn set_password(&self, actor: &Actor, id: i64, new_password: &str) -> Result<()> {
+        validate_password(new_password)?;
+        let hash = hash_password(new_password).await?;
+        let mut w = self.begin_write().await?;
+        let (user, _) = if id == actor.user_id {
+            self.user_with_path(&mut *w.tx, id).await?.ok_or_else(|| Error::not_found("người dùng", "User"))?
+        } else {
+            self.scoped_user(&mut *w.tx, actor, id, Action::ManageUsers).await?
+        };
+        sqlx::query("UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL, updated_at = $2 WHERE id = $3")
+            .bind(hash)
+            .bind(now_ms())
+            .bind(id)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
+        revoke_credentials(&mut w, id).await?;
+        w.audit(Some(actor), Change { action: "user.password", entity_type: "user", entity_id: Some(id), unit_id: Some(user.unit_id), before: None, after: None })
+            .await?;
+        w.commit().await
+    }
+
+    pub async fn set_lang(&self, user_id: i64, lang: Lang) -> Result<()> {
+        sqlx::query("UPDATE users SET lang = $1 WHERE id = $2").bind(lang.code()).bind(user_id).execute(&self.pool).await.map_err(db_err)?;
+        Ok(())
+    }
+
+    /// Grants `role` on `unit_id` to a user. The caller must manage users on both the user's
+    /// unit and the target unit, and may grant only roles their own role allows.
+    pub async fn grant_role(&self, actor: Option<&Actor>, user_id: i64, role: Role, unit_id: i64, recursive: bool) -> Result<RoleAssignment> {
+        let mut w = self.begin_write().await?;
+        let unit = sqlx::query("SELECT path FROM units WHERE id = $1").bind(unit_id).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+        let unit_path: String = get(&unit.ok_or_else(|| Error::not_found("đơn vị", "Unit"))?, "path")?;
+        let (user, _) = match actor {
+            Some(a) => self.scoped_user(&mut *w.tx, a, user_id, Action::ManageUsers).await?,
+            None => self.user_with_path(&mut *w.tx, user_id).await?.ok_or_else(|| Error::not_found("người dùng", "User"))?,
+        };
+        if let Some(a) = actor {
+            a.require(Action::ManageUsers, unit_id, &unit_path)?;
+            if !a.may_grant(role, unit_id, &unit_path) {
+                return Err(Error::forbidden());
+            }
+        }
+        let mut q = Sql::new("INSERT INTO role_assignments (user_id, role, unit_id, recursive, created_at) VALUES (");
+        q.bind(user_id).push(",").bind(role.code()).push(",").bind(unit_id).push(",").bind(recursive).push(",").bind(now_ms()).push(") RETURNING id");
+        let row = q.query().fetch_one(&mut *w.tx).await.map_err(|e| match db_err(e) {
+            Error::Conflict(_) => Error::conflict("Người dùng đã có vai trò này tại đơn vị này.", "The user already has this role on this unit."),
+            other => other,
+        })?;
+        let id: i64 = get(&row, "id")?;
+        let after = serde_json::json!({"user_id": user_id, "role": role.code(), "unit_id": unit_id, "recursive": recursive});
+        w.audit(actor, Change { action: "role.grant", entity_type: "role_assignment", entity_id: Some(id), unit_id: Some(user.unit_id), before: None, after: Some(after) })
+            .await?;
+        w.commit().await?;
+        self.roles_of(user_id).await?.into_iter().find(|r| r.id == id).ok_or_else(|| Error::internal("grant vanished"))
+    }
+
+    pub async fn revoke_role(&self, actor: &Actor, assignment_id: i64) -> Result<()> {
+        let mut w = self.begin_write().await?;
+        let row = sqlx::query(
+            "SELECT r.user_id, r.role, r.unit_id, r.recursive, u.path FROM role_assignments r JOIN units u ON u.id = r.unit_id WHERE r.id = $1",
+        )
+        .bind(assignment_id)
+        .fetch_optional(&mut *w.tx)
+        .await
+        .map_err(db_err)?
+        .ok_or_else(|| Error::not_found("vai trò", "Role assignment"))?;
+        let user_id: i64 = get(&row, "user_id")?;
+        let unit_id: i64 = get(&row, "unit_id")?;
+        let role = Role::parse(&get::<String>(&row, "role")?)?;
+        let (user, _) = self.scoped_user(&mut *w.tx, actor, user_id, Action::ManageUsers).await?;
+        if !actor.may_grant(role, unit_id, &get::<String>(&row, "path")?) {
+            return Err(Error::forbidden());
+        }
+        sqlx::query("DELETE FROM role_assignments WHERE id = $1").bind(assignment_id).execute(&mut *w.tx).await.map_err(db_err)?;
+        let before = serde_json::json!({"user_id": user_id, "role": role.code(), "unit_id": unit_id, "recursive": get::<i64>(&row, "recursive")? != 0});
+        w.audit(Some(actor), Change { action: "role.revoke", entity_type: "role_assignment", entity_id: Some(assignment_id), unit_id: Some(user.unit_id), before: Some(before), after: None })
+            .await?;
+        w.commit().await
+    }
+
+    /// The caller as the rest of the system sees them: their grants with unit paths.
+    pub async fn actor_for_user(&self, user_id: i64) -> Result<Actor> {
+        let row = sqlx::query("SELECT username FROM users WHERE id = $1 AND active = 1").bind(user_id).fetch_optional(&self.pool).await.map_err(db_err)?;
+        let username: String = get(&row.ok_or_else(Error::unauthenticated)?, "username")?;
+        let rows = sqlx::query("SELECT r.role, r.unit_id, r.recursive, u.path FROM role_assignments r JOIN units u ON u.id = r.unit_id WHERE r.user_id = $1")
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        let grants = rows
+            .iter()
+            .map(|r| {
+                Ok(Grant {
+                    role: Role::parse(&get::<String>(r, "role")?)?,
+                    unit_id: get(r, "unit_id")?,
+                    unit_path: get(r, "path")?,
+                    recursive: get::<i64>(r, "recursive")? != 0,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Actor { user_id, username, token_id: None, grants })
+    }
+
+    pub async fn user_count(&self) -> Result<i64> {
+        let r = sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(&self.pool).await.map_err(db_err)?;
+        get(&r, "n")
+    }
+
+    pub async fn user_id_by_username(&self, username: &str) -> Result<Option<i64>> {
+        let r = sqlx::query("SELECT id FROM users WHERE username = $1").bind(username).fetch_optional(&self.pool).await.map_err(db_err)?;
+        r.map(|r| get(&r, "id")).transpose()
+    }
+}
+
+/// Ends every session and API token of a user (password change, deactivation).
+pub(crate) async fn revoke_credentials(w: &mut WriteTx<'_>, user_id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *w.tx).await.map_err(db_err)?;
+    sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+        .bind(now_ms())
+        .bind(user_id)
+        .execute(&mut *w.tx)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
