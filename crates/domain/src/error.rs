@@ -34,6 +34,8 @@ pub enum Error {
     Conflict(Msg),
     /// Too many attempts; `retry_after_secs` tells when to try again.
     TooMany { retry_after_secs: i64, msg: Msg },
+    /// The request body is larger than allowed.
+    TooLarge(Msg),
     /// Storage or other internal failure; the message is for logs, users see a generic text.
     Internal(String),
 }
@@ -80,6 +82,7 @@ impl Error {
             | Error::Unauthenticated(msg)
             | Error::Forbidden(msg)
             | Error::Conflict(msg)
+            | Error::TooLarge(msg)
             | Error::TooMany { msg, .. } => msg.get(lang).to_string(),
             Error::Internal(_) => lang
                 .pick("Lỗi hệ thống. Vui lòng thử lại hoặc báo quản trị viên.", "Internal error. Try again or tell the administrator.")

@@ -37,3 +37,8 @@ mod tests {
         assert_eq!(display_vn(ms), "23/11/2026 18:00");
     }
 }
+
+/// Parses an RFC 3339 time into UTC milliseconds.
+pub fn parse_rfc3339(s: &str) -> Option<i64> {
+    DateTime::parse_from_rfc3339(s).ok().map(|t| t.timestamp_millis())
+}

@@ -128,6 +128,13 @@ impl Store {
         Ok(unit)
     }
 
+    /// A unit the caller may see, by its code.
+    pub async fn get_unit_by_code(&self, actor: &Actor, code: &str) -> Result<Unit> {
+        let unit = self.unit_by(&self.pool, "code", code.trim().into()).await?.ok_or_else(|| Error::not_found("đơn vị", "Unit"))?;
+        actor.require(Action::ViewUnits, unit.id, &unit.path)?;
+        Ok(unit)
+    }
+
     pub async fn list_units(&self, actor: &Actor, f: &UnitFilter) -> Result<Page<Unit>> {
         let mut q = Sql::new(&format!("SELECT {UNIT_COLS} FROM units u WHERE "));
         q.reach("u.path", "u.id", &actor.reach(Action::ViewUnits));

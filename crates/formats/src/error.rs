@@ -1,0 +1,433 @@
+//! Errors of import and export, with full Vietnamese and English messages.
+
+use std::fmt;
+
+/// Where in the file a problem was found, as the user would look for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// The file as a whole (unknown format, empty file, damaged archive).
+    File,
+    /// A spreadsheet row, 1-based, as Excel shows it: the header is row 1
+    /// (or the row it really sits on when title rows precede it).
+    Row(usize),
+    /// A line of the raw text (CSV encoding or quoting), 1-based.
+    Line(usize),
+    /// A line and character of the raw text (JSON syntax), 1-based.
+    LineColumn { line: usize, column: usize },
+    /// A JSON item, as a path such as `[12]` or `[0].Wards[5]`.
+    Item(String),
+}
+
+impl Location {
+    fn vi(&self) -> String {
+        match self {
+            Location::File => String::new(),
+            Location::Row(r) => format!("dòng {r}"),
+            Location::Line(line) => format!("dòng {line}"),
+            Location::LineColumn { line, column } => format!("dòng {line}, ký tự {column}"),
+            Location::Item(p) => format!("phần tử {p}"),
+        }
+    }
+
+    fn en(&self) -> String {
+        match self {
+            Location::File => String::new(),
+            Location::Row(r) => format!("row {r}"),
+            Location::Line(line) => format!("line {line}"),
+            Location::LineColumn { line, column } => format!("line {line}, character {column}"),
+            Location::Item(p) => format!("item {p}"),
+        }
+    }
+}
+
+/// What went wrong. Values quoted from the file are kept verbatim here and
+/// shortened only when shown in a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportErrorKind {
+    UnknownFormat,
+    /// Excel 97-2003 binary workbook.
+    LegacyXls,
+    EmptyFile,
+    /// Not UTF-8 (e.g. UTF-16 "Unicode text" or a legacy code page).
+    NotUtf8,
+    /// A quoted CSV field that is never closed.
+    UnclosedQuote,
+    MalformedCsv(String),
+    MalformedXlsx(String),
+    MalformedJson(String),
+    NoSheet,
+    NoHeader,
+    TooLarge {
+        max_rows: usize,
+    },
+    /// An XLSX whose parts unpack to more than the cap (zip bomb guard).
+    UnpackedTooLarge {
+        max_mib: u64,
+    },
+    /// A required column is absent from the header row.
+    MissingColumn {
+        label_vi: &'static str,
+        key: &'static str,
+    },
+    /// Two header cells mean the same column; the error's field is the second.
+    DuplicateColumn {
+        first: String,
+    },
+    /// A non-empty cell to the right of the last header cell.
+    CellOutsideHeader {
+        column: String,
+    },
+    /// An Excel error value (#N/A, #REF!…) in a cell that is read.
+    ExcelErrorCell(String),
+    /// A date/time cell where text is expected.
+    DateCell,
+    Required,
+    TooLong {
+        max: usize,
+        actual: usize,
+    },
+    InvalidCode {
+        value: String,
+        ch: char,
+    },
+    CodeStart {
+        value: String,
+    },
+    InvalidUnitType {
+        value: String,
+    },
+    InvalidEmail {
+        value: String,
+    },
+    InvalidPhone {
+        value: String,
+    },
+    /// Text that would be read as a formula by a spreadsheet.
+    FormulaLike {
+        value: String,
+    },
+    ControlChar {
+        value: String,
+    },
+    DuplicateCode {
+        code: String,
+        first: Location,
+    },
+    SelfParent {
+        code: String,
+    },
+    /// For callers: a parent code found neither in the file nor in the
+    /// system (see `SourcedUnit::unknown_parent_error`).
+    UnknownParent {
+        code: String,
+    },
+    /// A ward's ProvinceCode differs from the province that contains it.
+    ParentMismatch {
+        expected: String,
+        found: String,
+    },
+    JsonNotArray,
+    /// A value that must be an array (e.g. "Wards").
+    JsonExpectedArray,
+    JsonNotObject,
+    JsonNotText,
+    UnknownJsonField,
+}
+
+/// A failed import: file, place, column/field as named in the file, reason.
+/// Boxed so that `Result<_, ImportError>` stays one pointer wide.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportError(Box<Details>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Details {
+    file_name: String,
+    location: Location,
+    field: Option<String>,
+    kind: ImportErrorKind,
+}
+
+/// File names come from the uploader: keep them whole but printable.
+fn printable(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// Shortens user values so one bad cell cannot flood a message.
+fn q(value: &str) -> String {
+    const MAX: usize = 60;
+    let clean: String = value
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if clean.chars().count() > MAX {
+        let mut s: String = clean.chars().take(MAX).collect();
+        s.push('…');
+        s
+    } else {
+        clean
+    }
+}
+
+impl ImportError {
+    pub fn new(
+        file_name: &str,
+        location: Location,
+        field: Option<&str>,
+        kind: ImportErrorKind,
+    ) -> Self {
+        ImportError(Box::new(Details {
+            file_name: file_name.to_string(),
+            location,
+            field: field.map(str::to_string),
+            kind,
+        }))
+    }
+
+    /// The uploaded file's name, as given to the parser.
+    pub fn file_name(&self) -> &str {
+        &self.0.file_name
+    }
+
+    pub fn location(&self) -> &Location {
+        &self.0.location
+    }
+
+    /// Column header or JSON key exactly as written in the file.
+    pub fn field(&self) -> Option<&str> {
+        self.0.field.as_deref()
+    }
+
+    pub fn kind(&self) -> &ImportErrorKind {
+        &self.0.kind
+    }
+
+    fn field_is_json_key(&self) -> bool {
+        matches!(self.0.location, Location::Item(_))
+    }
+
+    /// Full Vietnamese sentence, for the user interface.
+    pub fn message_vi(&self) -> String {
+        let mut s = format!("Tệp {}", printable(&self.0.file_name));
+        let loc = self.0.location.vi();
+        if !loc.is_empty() {
+            s.push_str(", ");
+            s.push_str(&loc);
+        }
+        if let Some(f) = &self.0.field {
+            let what = if self.field_is_json_key() {
+                "trường"
+            } else {
+                "cột"
+            };
+            s.push_str(&format!(", {what} «{}»", q(f)));
+        }
+        s.push_str(": ");
+        s.push_str(&self.reason_vi());
+        s
+    }
+
+    /// Full English sentence; also what `Display` prints.
+    pub fn message_en(&self) -> String {
+        let mut s = format!("File {}", printable(&self.0.file_name));
+        let loc = self.0.location.en();
+        if !loc.is_empty() {
+            s.push_str(", ");
+            s.push_str(&loc);
+        }
+        if let Some(f) = &self.0.field {
+            let what = if self.field_is_json_key() {
+                "field"
+            } else {
+                "column"
+            };
+            s.push_str(&format!(", {what} «{}»", q(f)));
+        }
+        s.push_str(": ");
+        s.push_str(&self.reason_en());
+        s
+    }
+
+    fn reason_vi(&self) -> String {
+        use ImportErrorKind as K;
+        match &self.0.kind {
+            K::UnknownFormat => {
+                "không nhận dạng được định dạng tệp; hãy dùng tệp .csv, .xlsx hoặc .json".into()
+            }
+            K::LegacyXls => {
+                "định dạng Excel 97-2003 (.xls) không được hỗ trợ; hãy lưu lại thành .xlsx".into()
+            }
+            K::EmptyFile => "tệp rỗng".into(),
+            K::NotUtf8 => {
+                "nội dung không phải văn bản UTF-8; hãy lưu tệp dưới dạng «CSV UTF-8»".into()
+            }
+            K::UnclosedQuote => "dấu ngoặc kép mở ở đây không bao giờ được đóng".into(),
+            K::MalformedCsv(d) => format!("tệp CSV sai cú pháp ({d})"),
+            K::MalformedXlsx(d) => format!("tệp Excel bị hỏng hoặc không đọc được ({d})"),
+            K::MalformedJson(d) => format!("tệp JSON sai cú pháp ({d})"),
+            K::NoSheet => "tệp Excel không có trang tính nào".into(),
+            K::NoHeader => "không có dòng tiêu đề (tệp không có dữ liệu)".into(),
+            K::TooLarge { max_rows } => format!("tệp quá lớn; tối đa {max_rows} dòng"),
+            K::UnpackedTooLarge { max_mib } => {
+                format!("tệp Excel khi giải nén vượt quá {max_mib} MiB")
+            }
+            K::MissingColumn { label_vi, key } => {
+                format!("thiếu cột bắt buộc «{label_vi}» ({key}) trong dòng tiêu đề")
+            }
+            K::DuplicateColumn { first } => {
+                format!("cột này trùng ý nghĩa với cột «{}»", q(first))
+            }
+            K::CellOutsideHeader { column } => {
+                format!("ô ở cột {column} có dữ liệu nhưng cột này không có tiêu đề (có thể do dấu phân cách thừa)")
+            }
+            K::ExcelErrorCell(e) => format!("ô chứa lỗi Excel «{e}»"),
+            K::DateCell => "ô chứa giá trị ngày giờ, cần văn bản".into(),
+            K::Required => "không được để trống".into(),
+            K::TooLong { max, actual } => {
+                format!("giá trị dài {actual} ký tự, vượt quá giới hạn {max} ký tự")
+            }
+            K::InvalidCode { value, ch } => format!(
+                "mã «{}» chứa ký tự không hợp lệ «{ch}»; chỉ dùng chữ cái Latin không dấu, chữ số và các dấu . _ -",
+                q(value)
+            ),
+            K::CodeStart { value } => {
+                format!("mã «{}» phải bắt đầu bằng chữ cái hoặc chữ số", q(value))
+            }
+            K::InvalidUnitType { value } => {
+                format!("giá trị «{}» không phải loại đơn vị hợp lệ", q(value))
+            }
+            K::InvalidEmail { value } => {
+                format!("«{}» không phải địa chỉ email hợp lệ", q(value))
+            }
+            K::InvalidPhone { value } => {
+                format!("«{}» không phải số điện thoại hợp lệ", q(value))
+            }
+            K::FormulaLike { value } => format!(
+                "giá trị «{}» bắt đầu bằng ký tự = + - @ nên có thể bị bảng tính hiểu là công thức",
+                q(value)
+            ),
+            K::ControlChar { value } => {
+                format!("giá trị «{}» chứa ký tự điều khiển không hợp lệ", q(value))
+            }
+            K::DuplicateCode { code, first } => {
+                format!("mã «{}» bị trùng với {}", q(code), first.vi())
+            }
+            K::SelfParent { code } => {
+                format!("đơn vị «{}» không thể là cấp trên của chính nó", q(code))
+            }
+            K::UnknownParent { code } => format!(
+                "mã đơn vị cấp trên «{}» không có trong tệp và cũng chưa có trong hệ thống",
+                q(code)
+            ),
+            K::ParentMismatch { expected, found } => format!(
+                "mã tỉnh «{}» khác với mã «{}» của tỉnh chứa đơn vị này",
+                q(found),
+                q(expected)
+            ),
+            K::JsonNotArray => "tệp JSON phải là một mảng ([…]) các đơn vị".into(),
+            K::JsonExpectedArray => "giá trị phải là một mảng ([…])".into(),
+            K::JsonNotObject => "phần tử phải là một đối tượng ({…})".into(),
+            K::JsonNotText => "giá trị phải là chuỗi văn bản".into(),
+            K::UnknownJsonField => format!(
+                "trường không được hỗ trợ; các trường hợp lệ: {}",
+                JSON_KEYS
+            ),
+        }
+    }
+
+    fn reason_en(&self) -> String {
+        use ImportErrorKind as K;
+        match &self.0.kind {
+            K::UnknownFormat => {
+                "the file format is not recognised; use a .csv, .xlsx or .json file".into()
+            }
+            K::LegacyXls => {
+                "the Excel 97-2003 format (.xls) is not supported; save the file as .xlsx".into()
+            }
+            K::EmptyFile => "the file is empty".into(),
+            K::NotUtf8 => "the content is not UTF-8 text; save the file as «CSV UTF-8»".into(),
+            K::UnclosedQuote => "a quoted field opened here is never closed".into(),
+            K::MalformedCsv(d) => format!("the CSV is malformed ({d})"),
+            K::MalformedXlsx(d) => format!("the Excel file is damaged or unreadable ({d})"),
+            K::MalformedJson(d) => format!("the JSON is malformed ({d})"),
+            K::NoSheet => "the Excel file has no worksheet".into(),
+            K::NoHeader => "there is no header row (the file holds no data)".into(),
+            K::TooLarge { max_rows } => format!("the file is too large; at most {max_rows} rows"),
+            K::UnpackedTooLarge { max_mib } => {
+                format!("the Excel file unpacks to more than {max_mib} MiB")
+            }
+            K::MissingColumn { label_vi, key } => {
+                format!("the required column «{label_vi}» ({key}) is missing from the header row")
+            }
+            K::DuplicateColumn { first } => {
+                format!("this column means the same as column «{}»", q(first))
+            }
+            K::CellOutsideHeader { column } => format!(
+                "the cell in column {column} has data but the column has no header (perhaps a stray delimiter)"
+            ),
+            K::ExcelErrorCell(e) => format!("the cell holds the Excel error «{e}»"),
+            K::DateCell => "the cell holds a date/time; text is expected".into(),
+            K::Required => "must not be empty".into(),
+            K::TooLong { max, actual } => {
+                format!("the value is {actual} characters long, more than the limit of {max}")
+            }
+            K::InvalidCode { value, ch } => format!(
+                "code «{}» contains the invalid character «{ch}»; use only unaccented Latin letters, digits and . _ -",
+                q(value)
+            ),
+            K::CodeStart { value } => {
+                format!("code «{}» must start with a letter or a digit", q(value))
+            }
+            K::InvalidUnitType { value } => format!("«{}» is not a valid unit type", q(value)),
+            K::InvalidEmail { value } => format!("«{}» is not a valid e-mail address", q(value)),
+            K::InvalidPhone { value } => format!("«{}» is not a valid phone number", q(value)),
+            K::FormulaLike { value } => format!(
+                "«{}» starts with = + - @ and could be taken for a formula by a spreadsheet",
+                q(value)
+            ),
+            K::ControlChar { value } => {
+                format!("«{}» contains an invalid control character", q(value))
+            }
+            K::DuplicateCode { code, first } => {
+                format!("code «{}» duplicates {}", q(code), first.en())
+            }
+            K::SelfParent { code } => format!("unit «{}» cannot be its own parent", q(code)),
+            K::UnknownParent { code } => format!(
+                "parent code «{}» is neither in the file nor in the system",
+                q(code)
+            ),
+            K::ParentMismatch { expected, found } => format!(
+                "province code «{}» differs from the code «{}» of the province that contains this unit",
+                q(found),
+                q(expected)
+            ),
+            K::JsonNotArray => "the JSON must be an array ([…]) of units".into(),
+            K::JsonExpectedArray => "the value must be an array ([…])".into(),
+            K::JsonNotObject => "the item must be an object ({…})".into(),
+            K::JsonNotText => "the value must be a text string".into(),
+            K::UnknownJsonField => format!("unknown field; valid fields are {JSON_KEYS}"),
+        }
+    }
+}
+
+const JSON_KEYS: &str =
+    "code, name, type (unit_type), parent_code, head_name, focal_name, focal_phone, focal_email";
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message_en())
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// A failed export. Writers of in-memory buffers fail only on limits of the
+/// format (e.g. a cell longer than Excel's 32,767 characters).
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("could not write the XLSX file: {0}")]
+    Xlsx(String),
+    #[error("could not write the CSV file: {0}")]
+    Csv(String),
+}

@@ -1,0 +1,182 @@
+//! Text helpers shared by all formats.
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// Folds text for matching labels: no diacritics, đ → d, lower case, every
+/// run of non-alphanumerics becomes one space. "Loại đơn vị" → "loai don vi",
+/// "special_zone" → "special zone".
+pub(crate) fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut gap = false;
+    for c in s.nfd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        // U+00D0 (Icelandic eth) is a common stand-in for Đ in old fonts.
+        let c = match c {
+            'đ' | 'Đ' | 'Ð' => 'd',
+            _ => c,
+        };
+        if c.is_alphanumeric() {
+            if gap && !out.is_empty() {
+                out.push(' ');
+            }
+            gap = false;
+            out.extend(c.to_lowercase());
+        } else {
+            gap = true;
+        }
+    }
+    out
+}
+
+/// Header folding also drops parenthesised notes: "Mã đơn vị (*)" → "ma don vi".
+pub(crate) fn fold_header(s: &str) -> String {
+    let mut kept = String::with_capacity(s.len());
+    let mut depth = 0usize;
+    for c in s.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => kept.push(c),
+            _ => {}
+        }
+    }
+    fold(&kept)
+}
+
+/// NFC, trimmed, inner whitespace runs (line breaks from Alt+Enter, tabs)
+/// collapsed to one space. Returns `Err(())` on other control characters.
+pub(crate) fn clean_text(s: &str) -> Result<String, ()> {
+    let mut out = String::with_capacity(s.len());
+    let mut gap = false;
+    for c in s.nfc() {
+        if c.is_whitespace() {
+            gap = true;
+            continue;
+        }
+        if c.is_control() {
+            return Err(());
+        }
+        if gap && !out.is_empty() {
+            out.push(' ');
+        }
+        gap = false;
+        out.push(c);
+    }
+    Ok(out)
+}
+
+/// Excel column letters for a 0-based index: 0 → A, 26 → AA.
+pub(crate) fn column_letter(index: usize) -> String {
+    let mut n = index + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(char::from(b'A' + rem as u8));
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect()
+}
+
+/// Simple e-mail syntax check: one @, a non-empty local part, a dotted
+/// domain of letters/digits/hyphens. Not RFC 5322, on purpose.
+pub(crate) fn is_plausible_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
+            .chars()
+            .all(|c| c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
+        && labels
+            .last()
+            .is_some_and(|tld| tld.chars().count() >= 2 && tld.chars().all(char::is_alphabetic));
+    local_ok && domain_ok
+}
+
+/// Phone numbers as people type them: digits with spaces, dots, dashes,
+/// brackets, '/' between two numbers, and an optional leading '+'.
+pub(crate) fn is_plausible_phone(s: &str) -> bool {
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    let chars_ok = s
+        .char_indices()
+        .all(|(i, c)| c.is_ascii_digit() || " .-()/".contains(c) || (c == '+' && i == 0));
+    chars_ok && (3..=30).contains(&digits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding() {
+        assert_eq!(fold("Loại đơn vị"), "loai don vi");
+        assert_eq!(fold("  ĐẶC   KHU "), "dac khu");
+        assert_eq!(fold("special_zone"), "special zone");
+        assert_eq!(
+            fold("Doanh nghiệp viễn thông/CNTT"),
+            "doanh nghiep vien thong cntt"
+        );
+        assert_eq!(fold_header("Mã đơn vị (*)"), "ma don vi");
+        // Decomposed input (NFD, as macOS writes it) folds the same.
+        let nfd: String = "Phường".nfd().collect();
+        assert_eq!(fold(&nfd), "phuong");
+    }
+
+    #[test]
+    fn cleaning() {
+        assert_eq!(clean_text("  Sở\nKhoa  học ").as_deref(), Ok("Sở Khoa học"));
+        assert!(clean_text("a\u{0}b").is_err());
+        let nfd: String = "Đông Hải".nfd().collect();
+        assert_eq!(clean_text(&nfd).as_deref(), Ok("Đông Hải"));
+    }
+
+    #[test]
+    fn letters() {
+        assert_eq!(column_letter(0), "A");
+        assert_eq!(column_letter(25), "Z");
+        assert_eq!(column_letter(26), "AA");
+        assert_eq!(column_letter(16383), "XFD");
+    }
+
+    #[test]
+    fn emails_and_phones() {
+        for ok in [
+            "a@b.vn",
+            "dau.moi@sotttt.hanoi.gov.vn",
+            "x+y@mail.example.com",
+        ] {
+            assert!(is_plausible_email(ok), "{ok}");
+        }
+        for bad in [
+            "", "a", "a@b", "@b.vn", "a@@b.vn", "a b@c.vn", "a@b..vn", "a@b.v", "a@-b.vn",
+        ] {
+            assert!(!is_plausible_email(bad), "{bad}");
+        }
+        for ok in [
+            "0912 345 678",
+            "+84 24 3825 1234",
+            "(024) 3825.1234",
+            "0912345678 / 0243",
+        ] {
+            assert!(is_plausible_phone(ok), "{ok}");
+        }
+        for bad in ["abc", "12", "09x12345", "84+912345678"] {
+            assert!(!is_plausible_phone(bad), "{bad}");
+        }
+    }
+}

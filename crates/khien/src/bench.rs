@@ -1,0 +1,127 @@
+//! `khien bench`: loads a city of the size the foundation issue names (1,000 units, 10,000
+//! users) into a scratch database and times list/filter calls through the full HTTP stack
+//! (router, middleware, session lookup, store, JSON), in process. Prints p50/p95/p99/max.
+
+use anyhow::{anyhow, Result};
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use clap::Args;
+use khien_domain::role::Role;
+use khien_domain::unit::UnitType;
+use khien_server::{AppState, ServerConfig};
+use khien_store::{hash_password, ImportUnit, NewUser, Store};
+use std::time::Instant;
+use tower::ServiceExt;
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    #[arg(long, default_value_t = 1000)]
+    units: usize,
+    #[arg(long, default_value_t = 10_000)]
+    users: usize,
+    /// Requests per scenario.
+    #[arg(long, default_value_t = 300)]
+    iterations: usize,
+    /// Database to load; default a fresh SQLite file in a temporary folder.
+    #[arg(long)]
+    database_url: Option<String>,
+}
+
+const WORDS: [&str; 16] = ["Hồng Bàng", "Lê Chân", "Ngô Quyền", "Đông Hải", "An Dương", "Kiến An", "Đồ Sơn", "Dương Kinh", "Thủy Nguyên", "Vĩnh Bảo", "Tiên Lãng", "An Lão", "Cát Bà", "Đằng Giang", "Máy Tơ", "Lạch Tray"];
+const SURNAMES: [&str; 8] = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Đặng", "Bùi", "Đỗ"];
+const GIVEN: [&str; 8] = ["Văn An", "Thị Bình", "Đức Cường", "Minh Dũng", "Thanh Hà", "Ngọc Lan", "Quốc Huy", "Hữu Đạt"];
+
+async fn load(store: &Store, units: usize, users: usize) -> Result<(i64, String)> {
+    let root = store.create_root_unit("TP", "Thành phố Bench", UnitType::City).await.map_err(|e| anyhow!("{e}"))?;
+    let hash = hash_password("Bench@2026x").await.map_err(|e| anyhow!("{e}"))?;
+    let admin = NewUser { username: "admin".into(), full_name: "Quản trị".into(), email: None, unit_id: root.id, password: String::new() };
+    let admin = store.create_user_hashed(None, &admin, &hash).await.map_err(|e| anyhow!("{e}"))?;
+    store.grant_role(None, admin.id, Role::Administrator, root.id, true).await.map_err(|e| anyhow!("{e}"))?;
+    let actor = store.actor_for_user(admin.id).await.map_err(|e| anyhow!("{e}"))?;
+    // 40 departments under the root, the rest wards/communes under the departments' level.
+    let rows: Vec<ImportUnit> = (0..units.saturating_sub(1))
+        .map(|i| {
+            let dept = i < 40;
+            ImportUnit {
+                code: format!("U{i:05}"),
+                name: if dept { format!("Sở số {i}") } else { format!("Phường {} {i}", WORDS[i % WORDS.len()]) },
+                unit_type: if dept { "department".into() } else { "ward".into() },
+                parent_code: if dept { None } else { Some(format!("U{:05}", i % 40)) },
+                head_name: None,
+                focal_name: None,
+                focal_phone: None,
+                focal_email: None,
+            }
+        })
+        .collect();
+    store.import_units(&actor, root.id, &rows).await.map_err(|e| anyhow!("{e}"))?;
+    let all = store.unit_tree(&actor).await.map_err(|e| anyhow!("{e}"))?;
+    for i in 0..users {
+        let unit = &all[i % all.len()];
+        let n = NewUser {
+            username: format!("user{i:05}"),
+            full_name: format!("{} {} {i}", SURNAMES[i % 8], GIVEN[(i / 8) % 8]),
+            email: None,
+            unit_id: unit.id,
+            password: String::new(),
+        };
+        store.create_user_hashed(Some(&actor), &n, &hash).await.map_err(|e| anyhow!("{e}"))?;
+    }
+    // A manager of one department, to time a scoped caller.
+    let dept = all.iter().find(|u| u.code == "U00007").ok_or_else(|| anyhow!("no dept"))?;
+    let n = NewUser { username: "manager".into(), full_name: "Lãnh đạo Sở".into(), email: None, unit_id: dept.id, password: String::new() };
+    let m = store.create_user_hashed(Some(&actor), &n, &hash).await.map_err(|e| anyhow!("{e}"))?;
+    store.grant_role(Some(&actor), m.id, Role::UnitManager, dept.id, true).await.map_err(|e| anyhow!("{e}"))?;
+    Ok((dept.id, "Bench@2026x".into()))
+}
+
+fn pct(sorted: &[f64], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted.get(i).copied().unwrap_or(0.0)
+}
+
+pub async fn run(a: BenchArgs) -> Result<()> {
+    let dir = std::env::temp_dir().join(format!("khien-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let url = a.database_url.clone().unwrap_or_else(|| format!("sqlite://{}?mode=rwc", dir.join("bench.db").display()));
+    let store = Store::open(&url).await.map_err(|e| anyhow!("{e}"))?;
+    let t = Instant::now();
+    let (dept_id, password) = load(&store, a.units, a.users).await?;
+    println!("loaded {} units and {} users in {:.1}s ({:?})", a.units, a.users, t.elapsed().as_secs_f64(), store.dialect());
+    let admin = store.login("admin", &password).await.map_err(|e| anyhow!("{e}"))?;
+    let manager = store.login("manager", &password).await.map_err(|e| anyhow!("{e}"))?;
+    let app = khien_server::router(AppState::new(store.clone(), ServerConfig::default()));
+    let scenarios: Vec<(&str, String, &str)> = vec![
+        ("units: first page", "/api/v1/units?limit=50".into(), &admin.session_token),
+        ("units: folded search 'phuong dong hai'", "/api/v1/units?q=phuong%20dong%20hai&limit=50".into(), &admin.session_token),
+        ("units: filter type=ward, sort by name", "/api/v1/units?unit_type=ward&sort=name&limit=100".into(), &admin.session_token),
+        ("users: first page", "/api/v1/users?limit=50".into(), &admin.session_token),
+        ("users: folded search 'nguyen van'", "/api/v1/users?q=nguyen%20van&limit=50".into(), &admin.session_token),
+        ("users: filter by unit", format!("/api/v1/users?unit_id={dept_id}"), &admin.session_token),
+        ("users: scoped manager, sort by name", "/api/v1/users?sort=full_name&limit=50".into(), &manager.session_token),
+        ("web: units tree page (1,000 units)", "/units".into(), &admin.session_token),
+    ];
+    println!("{:<42} {:>9} {:>9} {:>9} {:>9}", "scenario", "p50 ms", "p95 ms", "p99 ms", "max ms");
+    for (name, uri, token) in scenarios {
+        let mut times = Vec::with_capacity(a.iterations);
+        for i in 0..a.iterations + 10 {
+            let req = Request::get(&uri).header("cookie", format!("khien_session={token}")).body(Body::empty())?;
+            let start = Instant::now();
+            let resp = app.clone().oneshot(req).await?;
+            let status = resp.status();
+            let _ = axum::body::to_bytes(resp.into_body(), usize::MAX).await?;
+            let ms = start.elapsed().as_secs_f64() * 1000.0;
+            if status != StatusCode::OK {
+                return Err(anyhow!("{uri} answered {status}"));
+            }
+            if i >= 10 {
+                times.push(ms);
+            }
+        }
+        times.sort_by(|x, y| x.total_cmp(y));
+        println!("{name:<42} {:>9.2} {:>9.2} {:>9.2} {:>9.2}", pct(&times, 0.5), pct(&times, 0.95), pct(&times, 0.99), pct(&times, 1.0));
+    }
+    store.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}

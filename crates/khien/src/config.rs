@@ -1,0 +1,101 @@
+//! Options come from, in order of precedence: the command line, `KHIEN_*` environment
+//! variables, an optional TOML file (`--config`, default `khien.toml` in the working
+//! directory when present), then defaults.
+
+use anyhow::{Context, Result};
+use clap::Args;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Args)]
+pub struct DbArgs {
+    /// Folder for the SQLite database and other local data.
+    #[arg(long, env = "KHIEN_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// `sqlite:…` or `postgres://…`; default: SQLite file `khien.db` in the data dir.
+    #[arg(long, env = "KHIEN_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// TOML file with the same keys as the long options (listen, data_dir, database_url, …).
+    #[arg(long, env = "KHIEN_CONFIG")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Address to listen on.
+    #[arg(long, env = "KHIEN_LISTEN")]
+    pub listen: Option<String>,
+    /// Load the demo city on an empty database and print its logins.
+    #[arg(long, env = "KHIEN_DEMO")]
+    pub demo: bool,
+    /// Always mark cookies Secure (set when TLS terminates in a proxy in front of Khiên).
+    #[arg(long, env = "KHIEN_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+}
+
+/// Keys of the TOML file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<String>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    demo: Option<bool>,
+    secure_cookies: Option<bool>,
+}
+
+/// Fully resolved settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub listen: String,
+    pub database_url: String,
+    pub demo: bool,
+    pub secure_cookies: bool,
+}
+
+fn read_file(explicit: Option<&Path>) -> Result<FileConfig> {
+    let path = match explicit {
+        Some(p) => p.to_path_buf(),
+        None => {
+            let p = PathBuf::from("khien.toml");
+            if !p.exists() {
+                return Ok(FileConfig::default());
+            }
+            p
+        }
+    };
+    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read config file {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("config file {} is not valid", path.display()))
+}
+
+pub fn resolve_db(db: &DbArgs) -> Result<(PathBuf, String, FileConfigRest)> {
+    let file = read_file(db.config.as_deref())?;
+    let data_dir = db.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from("khien-data"));
+    let database_url = match db.database_url.clone().or(file.database_url) {
+        Some(u) => u,
+        None => {
+            std::fs::create_dir_all(&data_dir).with_context(|| format!("cannot create data dir {}", data_dir.display()))?;
+            format!("sqlite://{}?mode=rwc", data_dir.join("khien.db").display())
+        }
+    };
+    Ok((data_dir, database_url, FileConfigRest { listen: file.listen, demo: file.demo, secure_cookies: file.secure_cookies }))
+}
+
+/// The keys of the file that only `serve` uses.
+pub struct FileConfigRest {
+    listen: Option<String>,
+    demo: Option<bool>,
+    secure_cookies: Option<bool>,
+}
+
+pub fn resolve_serve(a: &ServeArgs) -> Result<Settings> {
+    let (_, database_url, rest) = resolve_db(&a.db)?;
+    Ok(Settings {
+        listen: a.listen.clone().or(rest.listen).unwrap_or_else(|| "127.0.0.1:8080".into()),
+        database_url,
+        demo: a.demo || rest.demo.unwrap_or(false),
+        secure_cookies: a.secure_cookies || rest.secure_cookies.unwrap_or(false),
+    })
+}

@@ -1,0 +1,128 @@
+//! The `khien` binary: serve, verify the audit trail, benchmark.
+
+mod bench;
+mod bootstrap;
+mod config;
+
+use anyhow::{anyhow, Result};
+use clap::{Parser, Subcommand};
+use config::{DbArgs, ServeArgs};
+use khien_server::{AppState, ServerConfig};
+use khien_store::Store;
+
+#[derive(Parser)]
+#[command(name = "khien", version, about = "Khiên — quản lý nghiệp vụ an ninh mạng / cybersecurity operations management")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the web UI and API (migrations run first; an empty database gets a root unit and `admin`).
+    Serve(ServeArgs),
+    /// Audit-trail tools.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+    /// Load 1,000 units and 10,000 users into a scratch SQLite database and time API list calls.
+    Bench(bench::BenchArgs),
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain and name the first broken record.
+    Verify(DbArgs),
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_env("KHIEN_LOG").unwrap_or_else(|_| "info".into())).init();
+    let code = match run(Cli::parse()).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("khien: {e:#}");
+            2
+        }
+    };
+    std::process::exit(code);
+}
+
+async fn run(cli: Cli) -> Result<i32> {
+    match cli.command {
+        Command::Serve(a) => serve(a).await.map(|_| 0),
+        Command::Audit { command: AuditCommand::Verify(db) } => verify(db).await,
+        Command::Openapi => {
+            println!("{}", serde_json::to_string_pretty(&khien_server::openapi_document())?);
+            Ok(0)
+        }
+        Command::Bench(a) => bench::run(a).await.map(|_| 0),
+    }
+}
+
+async fn open(url: &str) -> Result<Store> {
+    Store::open(url).await.map_err(|e| anyhow!("{e}"))
+}
+
+async fn serve(a: ServeArgs) -> Result<()> {
+    let s = config::resolve_serve(&a)?;
+    let store = open(&s.database_url).await?;
+    let boot = bootstrap::ensure_root_and_admin(&store, s.demo).await?;
+    if s.demo {
+        bootstrap::load_demo(&store).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(&s.listen).await.map_err(|e| anyhow!("cannot listen on {}: {e}", s.listen))?;
+    let addr = listener.local_addr()?;
+    println!("Khiên đang chạy tại / is running at http://{addr}/");
+    println!("Cơ sở dữ liệu / database: {}", redact(&s.database_url));
+    if let Some(p) = &boot.generated_password {
+        println!("Tài khoản quản trị / admin login: admin / {p}   (chỉ in một lần / printed once)");
+    } else if boot.created {
+        println!("Tài khoản quản trị / admin login: admin / (mật khẩu từ / password from KHIEN_ADMIN_PASSWORD)");
+    }
+    if s.demo {
+        println!("Dữ liệu mẫu / demo logins (mật khẩu / password: {}):", khien_demo::DEMO_PASSWORD);
+        for (user, role, unit) in bootstrap::demo_logins() {
+            println!("  {user:<16} {role:<18} {unit}");
+        }
+    }
+    let state = AppState::new(store.clone(), ServerConfig { secure_cookies: s.secure_cookies });
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    khien_server::serve(listener, state, shutdown).await?;
+    store.close().await;
+    Ok(())
+}
+
+/// Hides a password in a postgres:// URL before printing it.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+async fn verify(db: DbArgs) -> Result<i32> {
+    let (_, url, _) = config::resolve_db(&db)?;
+    let store = open(&url).await?;
+    match store.verify_audit_chain().await.map_err(|e| anyhow!("{e}"))? {
+        Ok(n) => {
+            println!("audit chain OK: {n} records verified");
+            Ok(0)
+        }
+        Err(b) => {
+            println!("audit chain BROKEN at record {}: {b}", b.id());
+            Ok(1)
+        }
+    }
+}

@@ -1,0 +1,104 @@
+use crate::auth::Ctx;
+use crate::error::ApiError;
+use crate::extract::ApiJson;
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use khien_domain::role::Role;
+use khien_domain::{Error, Lang};
+use khien_store::{ApiToken, UserDetail};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(me))
+        .routes(routes!(change_password))
+        .routes(routes!(set_lang))
+        .routes(routes!(list_tokens, create_token))
+        .routes(routes!(revoke_token))
+}
+
+/// The caller's own account and roles.
+#[utoipa::path(get, path = "/api/v1/me", tag = "account", responses((status = 200, body = UserDetail), (status = 401, body = crate::error::Problem)))]
+async fn me(State(s): State<AppState>, ctx: Ctx) -> Result<Json<UserDetail>, ApiError> {
+    Ok(Json(s.store.get_user(&ctx.actor, ctx.actor.user_id).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    current_password: String,
+    new_password: String,
+}
+
+/// Change one's own password; every session and token of the account ends.
+#[utoipa::path(put, path = "/api/v1/me/password", tag = "account", request_body = ChangePassword,
+    responses((status = 204), (status = 422, body = crate::error::Problem)))]
+async fn change_password(State(s): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<ChangePassword>) -> Result<StatusCode, ApiError> {
+    s.store.check_own_password(&ctx.actor, &b.current_password).await?;
+    s.store.set_password(&ctx.actor, ctx.actor.user_id, &b.new_password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetLang {
+    /// `vi` or `en`.
+    lang: String,
+}
+
+/// Save the caller's UI language.
+#[utoipa::path(put, path = "/api/v1/me/lang", tag = "account", request_body = SetLang, responses((status = 204), (status = 422, body = crate::error::Problem)))]
+async fn set_lang(State(s): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<SetLang>) -> Result<StatusCode, ApiError> {
+    let lang = Lang::parse(&b.lang).ok_or_else(|| Error::invalid("lang", "Ngôn ngữ phải là vi hoặc en.", "lang must be vi or en."))?;
+    s.store.set_lang(ctx.actor.user_id, lang).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// API tokens on units where the caller manages tokens.
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens", responses((status = 200, body = Vec<ApiToken>)))]
+async fn list_tokens(State(s): State<AppState>, ctx: Ctx) -> Result<Json<Vec<ApiToken>>, ApiError> {
+    Ok(Json(s.store.list_tokens(&ctx.actor).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateToken {
+    name: String,
+    /// The role the token acts with; the caller must hold it (or be administrator) on the unit.
+    role: String,
+    /// The unit (and subtree) the token is limited to.
+    unit_id: i64,
+    /// 1–730 days.
+    valid_days: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedToken {
+    /// The secret, shown only in this response. Send it as `Authorization: Bearer <token>`.
+    token: String,
+    #[serde(flatten)]
+    info: ApiToken,
+}
+
+/// Issue an API token for an integration. The secret is returned once and stored only hashed.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", request_body = CreateToken,
+    responses((status = 201, body = CreatedToken), (status = 403, body = crate::error::Problem)))]
+async fn create_token(State(s): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<CreateToken>) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
+    if ctx.actor.token_id.is_some() {
+        return Err(Error::forbidden().into());
+    }
+    let role = Role::parse(&b.role)?;
+    let (token, info) = s.store.create_token(&ctx.actor, &b.name, role, b.unit_id, b.valid_days).await?;
+    Ok((StatusCode::CREATED, Json(CreatedToken { token, info })))
+}
+
+/// Revoke an API token.
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "tokens", params(("id" = i64, Path)),
+    responses((status = 200, body = ApiToken), (status = 404, body = crate::error::Problem)))]
+async fn revoke_token(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Json<ApiToken>, ApiError> {
+    Ok(Json(s.store.revoke_token(&ctx.actor, id).await?))
+}

@@ -1,0 +1,217 @@
+//! Who is calling: session cookie (web UI) or bearer token (integrations), resolved once per
+//! request into a `Ctx`. CSRF is enforced here for every state-changing request that relies
+//! on the cookie, so no handler can forget it.
+
+use crate::error::{request_lang, ApiError};
+use crate::AppState;
+use axum::body::{to_bytes, Body};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use khien_domain::scope::Actor;
+use khien_domain::{Error, Lang, Msg};
+use khien_store::SessionInfo;
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+pub const SESSION_COOKIE: &str = "khien_session";
+pub const LANG_COOKIE: &str = "khien_lang";
+pub const LOGIN_CSRF_COOKIE: &str = "khien_login_csrf";
+pub const CSRF_FIELD: &str = "_csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// Form bodies are read whole to find the CSRF field; uploads use multipart with the token in
+/// the header or query string instead.
+const MAX_FORM_BYTES: usize = 1024 * 1024;
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
+        let (k, v) = kv.trim().split_once('=')?;
+        (k == name).then(|| v.to_string())
+    })
+}
+
+/// A Set-Cookie value with the attributes every Khiên cookie carries.
+pub fn set_cookie(name: &str, value: &str, max_age_secs: Option<i64>, secure: bool, http_only: bool) -> String {
+    let mut c = format!("{name}={value}; Path=/; SameSite=Lax");
+    if http_only {
+        c.push_str("; HttpOnly");
+    }
+    if secure {
+        c.push_str("; Secure");
+    }
+    if let Some(age) = max_age_secs {
+        c.push_str(&format!("; Max-Age={age}"));
+    }
+    c
+}
+
+/// Cookies get Secure when the server is configured so or the proxy says the request came
+/// over TLS.
+pub fn is_secure(state: &AppState, headers: &HeaderMap) -> bool {
+    state.config.secure_cookies || headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+}
+
+/// The authenticated caller of one request.
+#[derive(Clone)]
+pub struct Ctx {
+    pub actor: Actor,
+    pub lang: Lang,
+    /// The session's CSRF token, for forms; None for token callers.
+    pub csrf: Option<String>,
+    pub full_name: String,
+}
+
+/// The session found by `csrf_guard`, handed to the extractor so it is looked up once.
+#[derive(Clone)]
+struct KnownSession(Option<SessionInfo>);
+
+async fn lookup_session(state: &AppState, headers: &HeaderMap) -> Result<Option<SessionInfo>, Error> {
+    match cookie(headers, SESSION_COOKIE) {
+        Some(token) => state.store.session(&token).await,
+        None => Ok(None),
+    }
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let web = !parts.uri.path().starts_with("/api/");
+        let reject = |e: Error| if web { crate::error::WebError(e).into_response() } else { ApiError(e).into_response() };
+        let lang = request_lang(&parts.headers);
+        if let Some(secret) = bearer(&parts.headers) {
+            let actor = state.store.token_actor(secret).await.map_err(reject)?.ok_or_else(|| {
+                reject(Error::Unauthenticated(Msg::new(
+                    "Mã truy cập API không hợp lệ, đã hết hạn hoặc đã bị thu hồi.",
+                    "The API token is invalid, expired or revoked.",
+                )))
+            })?;
+            let full_name = actor.username.clone();
+            return Ok(Ctx { actor, lang, csrf: None, full_name });
+        }
+        let session = match parts.extensions.get::<KnownSession>() {
+            Some(KnownSession(s)) => s.clone(),
+            None => lookup_session(state, &parts.headers).await.map_err(reject)?,
+        };
+        let session = session.ok_or_else(|| reject(Error::unauthenticated()))?;
+        let actor = state.store.actor_for_user(session.user_id).await.map_err(reject)?;
+        Ok(Ctx { actor, lang, csrf: Some(session.csrf_token), full_name: session.full_name })
+    }
+}
+
+fn csrf_error() -> Error {
+    Error::Forbidden(Msg::new(
+        "Thiếu hoặc sai mã chống giả mạo (CSRF). Hãy tải lại trang rồi thử lại.",
+        "Missing or wrong anti-forgery (CSRF) token. Reload the page and try again.",
+    ))
+}
+
+fn form_field(body: &[u8], name: &str) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).ok()?.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
+
+fn query_field(req: &Request, name: &str) -> Option<String> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(req.uri().query()?).ok()?.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
+
+/// Constant-time comparison, so the token cannot be guessed byte by byte from timings.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Enforces CSRF on POST/PUT/PATCH/DELETE authenticated by cookie. The token may come in the
+/// `X-CSRF-Token` header, the `_csrf` query parameter (multipart uploads) or the `_csrf` form
+/// field. The login form, which has no session yet, uses a double-submit cookie.
+pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !unsafe_method || bearer(req.headers()).is_some() {
+        return next.run(req).await;
+    }
+    let web = !req.uri().path().starts_with("/api/");
+    let fail = |e: Error| if web { crate::error::WebError(e).into_response() } else { ApiError(e).into_response() };
+    let expected = if req.uri().path() == "/login" {
+        cookie(req.headers(), LOGIN_CSRF_COOKIE)
+    } else {
+        match lookup_session(&state, req.headers()).await {
+            // No session: let the handler answer 401 (or the login redirect).
+            Ok(None) => return next.run(req).await,
+            Ok(Some(s)) => {
+                let expected = s.csrf_token.clone();
+                let mut req = req;
+                req.extensions_mut().insert(KnownSession(Some(s)));
+                return check_and_run(req, Some(expected), next, fail).await;
+            }
+            Err(e) => return fail(e),
+        }
+    };
+    check_and_run(req, expected, next, fail).await
+}
+
+async fn check_and_run(req: Request, expected: Option<String>, next: Next, fail: impl Fn(Error) -> Response) -> Response {
+    let Some(expected) = expected.filter(|e| !e.is_empty()) else { return fail(csrf_error()) };
+    let header_token = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_string);
+    if let Some(t) = header_token.or_else(|| query_field(&req, CSRF_FIELD)) {
+        return if same(&t, &expected) { next.run(req).await } else { fail(csrf_error()) };
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return fail(csrf_error());
+    }
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
+        return fail(Error::TooLarge(Msg::new("Biểu mẫu quá lớn.", "The form is too large.")));
+    };
+    match form_field(&bytes, CSRF_FIELD) {
+        Some(t) if same(&t, &expected) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        _ => fail(csrf_error()),
+    }
+}
+
+/// Per-address limit on login attempts, in front of the per-account lockout: it slows
+/// password spraying across many accounts from one machine.
+pub struct LoginLimiter {
+    window: Duration,
+    max: usize,
+    hits: Mutex<HashMap<IpAddr, Vec<Instant>>>,
+}
+
+impl LoginLimiter {
+    pub fn new(max: usize, window: Duration) -> LoginLimiter {
+        LoginLimiter { window, max, hits: Mutex::new(HashMap::new()) }
+    }
+
+    /// Records an attempt; Err with the seconds to wait when over the limit.
+    pub fn check(&self, ip: IpAddr) -> Result<(), Error> {
+        let now = Instant::now();
+        let Ok(mut hits) = self.hits.lock() else { return Ok(()) };
+        if hits.len() > 10_000 {
+            hits.retain(|_, v| v.last().is_some_and(|t| now.duration_since(*t) < self.window));
+        }
+        let v = hits.entry(ip).or_default();
+        v.retain(|t| now.duration_since(*t) < self.window);
+        if v.len() >= self.max {
+            let wait = v.first().map(|t| self.window.saturating_sub(now.duration_since(*t)).as_secs() as i64 + 1).unwrap_or(60);
+            return Err(Error::TooMany {
+                retry_after_secs: wait,
+                msg: Msg::new(
+                    format!("Quá nhiều lần đăng nhập từ máy này. Thử lại sau {wait} giây."),
+                    format!("Too many login attempts from this address. Try again in {wait} seconds."),
+                ),
+            });
+        }
+        v.push(now);
+        Ok(())
+    }
+}

@@ -1,0 +1,154 @@
+//! The one place where errors become HTTP responses. Handlers return `ApiError` or `WebError`;
+//! both only tag the response, and `render_errors` (a middleware that knows the caller's
+//! language) writes the final body: RFC 9457 problem details for the API, a page for the UI.
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use khien_domain::{Error, Lang};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Problem details (RFC 9457), the error shape of every API response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    /// The message, in the caller's language (Accept-Language or their saved choice).
+    pub detail: String,
+    /// The offending input field, when one is to blame.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+pub fn status_of(e: &Error) -> StatusCode {
+    match e {
+        Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        Error::NotFound(_) => StatusCode::NOT_FOUND,
+        Error::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+        Error::Forbidden(_) => StatusCode::FORBIDDEN,
+        Error::Conflict(_) => StatusCode::CONFLICT,
+        Error::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
+        Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+        Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+fn slug(e: &Error) -> &'static str {
+    match e {
+        Error::Invalid { .. } => "invalid-input",
+        Error::NotFound(_) => "not-found",
+        Error::Unauthenticated(_) => "unauthenticated",
+        Error::Forbidden(_) => "forbidden",
+        Error::Conflict(_) => "conflict",
+        Error::TooMany { .. } => "too-many-requests",
+        Error::TooLarge(_) => "payload-too-large",
+        Error::Internal(_) => "internal",
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Surface {
+    Api,
+    Web,
+}
+
+/// Marks a response as a failure for `render_errors` to finish.
+#[derive(Clone)]
+struct Failure(Error, Surface);
+
+pub struct ApiError(pub Error);
+pub struct WebError(pub Error);
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
+        ApiError(e)
+    }
+}
+impl From<Error> for WebError {
+    fn from(e: Error) -> Self {
+        WebError(e)
+    }
+}
+
+fn tagged(e: Error, s: Surface) -> Response {
+    if let Error::Internal(m) = &e {
+        tracing::error!(error = %m, "internal error");
+    }
+    let mut r = status_of(&e).into_response();
+    r.extensions_mut().insert(Failure(e, s));
+    r
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        tagged(self.0, Surface::Api)
+    }
+}
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        tagged(self.0, Surface::Web)
+    }
+}
+
+/// The caller's language for messages: the `khien_lang` cookie (set at login from the user's
+/// saved choice, and by the language switch), else Accept-Language, else Vietnamese.
+pub fn request_lang(headers: &axum::http::HeaderMap) -> Lang {
+    let cookie_lang = crate::auth::cookie(headers, crate::auth::LANG_COOKIE).and_then(|v| Lang::parse(&v));
+    cookie_lang
+        .or_else(|| headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::from_accept_language))
+        .unwrap_or_default()
+}
+
+pub async fn render_errors(req: Request, next: Next) -> Response {
+    let lang = request_lang(req.headers());
+    let path = req.uri().path().to_string();
+    let response = next.run(req).await;
+    let Some(Failure(err, surface)) = response.extensions().get::<Failure>().cloned() else {
+        return response;
+    };
+    match surface {
+        Surface::Api => problem_response(&err, lang),
+        Surface::Web => match err {
+            Error::Unauthenticated(_) if path != "/login" => {
+                Redirect::to(&format!("/login?next={}", urlencode(&path))).into_response()
+            }
+            err => {
+                let page = crate::web::error_page(lang, status_of(&err), &err.message(lang));
+                (status_of(&err), Html(page)).into_response()
+            }
+        },
+    }
+}
+
+pub fn problem_response(err: &Error, lang: Lang) -> Response {
+    let status = status_of(err);
+    let body = Problem {
+        kind: format!("urn:khien:problem:{}", slug(err)),
+        title: status.canonical_reason().unwrap_or("Error").to_string(),
+        status: status.as_u16(),
+        detail: err.message(lang),
+        field: err.field().map(str::to_string),
+    };
+    let mut r = (status, axum::Json(body)).into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    r.headers_mut().insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.code()));
+    if let Error::TooMany { retry_after_secs, .. } = err {
+        if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+            r.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+    }
+    r
+}
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,208 @@
+//! The Vietnamese-first web UI: server-rendered pages, plain forms, one small script.
+
+mod pages;
+mod units;
+mod users;
+
+use crate::auth::{cookie, is_secure, set_cookie, Ctx, LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
+use crate::error::{urlencode, WebError};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use khien_domain::role::Action;
+use khien_domain::{Error, Lang};
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/lang", post(switch_lang))
+        .route("/assets/app.css", get(|| asset("text/css; charset=utf-8", include_str!("../../assets/app.css"))))
+        .route("/assets/app.js", get(|| asset("text/javascript; charset=utf-8", include_str!("../../assets/app.js"))))
+        .merge(pages::router())
+        .merge(units::router())
+        .merge(users::router())
+}
+
+async fn asset(content_type: &'static str, body: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
+}
+
+/// What every signed-in page shares: language, name, CSRF token and which menus to show.
+pub struct Chrome {
+    pub lang: Lang,
+    pub full_name: String,
+    pub csrf: String,
+    pub title: String,
+    pub active: &'static str,
+    pub can_users: bool,
+    pub can_audit: bool,
+}
+
+impl Chrome {
+    pub fn new(ctx: &Ctx, active: &'static str, title_vi: &str, title_en: &str) -> Chrome {
+        Chrome {
+            lang: ctx.lang,
+            full_name: ctx.full_name.clone(),
+            csrf: ctx.csrf.clone().unwrap_or_default(),
+            title: ctx.lang.pick(title_vi, title_en).to_string(),
+            active,
+            can_users: ctx.actor.can_anywhere(Action::ViewUsers),
+            can_audit: ctx.actor.can_anywhere(Action::ViewAudit),
+        }
+    }
+
+    pub fn t<'a>(&self, vi: &'a str, en: &'a str) -> &'a str {
+        self.lang.pick(vi, en)
+    }
+}
+
+pub fn render(t: &impl Template) -> Result<Html<String>, WebError> {
+    t.render().map(Html).map_err(|e| WebError(Error::internal(e)))
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    lang: Lang,
+    status: u16,
+    message: &'a str,
+}
+
+pub fn error_page(lang: Lang, status: StatusCode, message: &str) -> String {
+    ErrorPage { lang, status: status.as_u16(), message }.render().unwrap_or_else(|_| message.to_string())
+}
+
+/// Redirect after a successful form post (303 so the browser follows with GET).
+pub fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    lang: Lang,
+    csrf: String,
+    next: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct LoginQuery {
+    next: Option<String>,
+    lang: Option<String>,
+}
+
+/// Only local paths are accepted as a post-login destination (no open redirect).
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+fn login_form(state: &AppState, headers: &HeaderMap, lang: Lang, next: String, error: Option<String>, status: StatusCode) -> Response {
+    let csrf = cookie(headers, LOGIN_CSRF_COOKIE).filter(|c| c.len() >= 20).unwrap_or_else(new_token);
+    let page = LoginPage { lang, csrf: csrf.clone(), next, error };
+    let secure = is_secure(state, headers);
+    let body = page.render().unwrap_or_default();
+    let mut r = (status, Html(body)).into_response();
+    for c in [set_cookie(LOGIN_CSRF_COOKIE, &csrf, None, secure, true), set_cookie(LANG_COOKIE, lang.code(), Some(31_536_000), secure, false)] {
+        if let Ok(v) = c.parse() {
+            r.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    r
+}
+
+fn new_token() -> String {
+    use base64::Engine;
+    use rand::RngCore;
+    let mut b = [0u8; 24];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
+}
+
+async fn login_page(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<LoginQuery>) -> Response {
+    let lang = q.lang.as_deref().and_then(Lang::parse).unwrap_or_else(|| crate::error::request_lang(&headers));
+    login_form(&state, &headers, lang, safe_next(q.next.as_deref()), None, StatusCode::OK)
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+async fn login(State(state): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
+    let lang = crate::error::request_lang(&headers);
+    let next = safe_next(f.next.as_deref());
+    let attempt = match state.login_limiter.check(addr.ip()) {
+        Ok(()) => state.store.login(&f.username, &f.password).await,
+        Err(e) => Err(e),
+    };
+    match attempt {
+        Ok(o) => {
+            let secure = is_secure(&state, &headers);
+            let mut r = see_other(&next);
+            for c in [
+                set_cookie(SESSION_COOKIE, &o.session_token, None, secure, true),
+                set_cookie(LANG_COOKIE, o.lang.code(), Some(31_536_000), secure, false),
+                set_cookie(LOGIN_CSRF_COOKIE, "", Some(0), secure, true),
+            ] {
+                if let Ok(v) = c.parse() {
+                    r.headers_mut().append(header::SET_COOKIE, v);
+                }
+            }
+            r
+        }
+        Err(e) => {
+            let status = crate::error::status_of(&e);
+            login_form(&state, &headers, lang, next, Some(e.message(lang)), status)
+        }
+    }
+}
+
+async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, WebError> {
+    if let Some(t) = cookie(&headers, SESSION_COOKIE) {
+        state.store.logout(&t).await?;
+    }
+    let mut r = see_other("/login");
+    if let Ok(v) = set_cookie(SESSION_COOKIE, "", Some(0), is_secure(&state, &headers), true).parse() {
+        r.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(r)
+}
+
+#[derive(Deserialize)]
+struct LangForm {
+    lang: String,
+}
+
+/// Switches the UI language and remembers it on the account.
+async fn switch_lang(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Form(f): Form<LangForm>) -> Result<Response, WebError> {
+    let lang = Lang::parse(&f.lang).unwrap_or_default();
+    state.store.set_lang(ctx.actor.user_id, lang).await?;
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.find("://").and_then(|i| r[i + 3..].find('/').map(|j| r[i + 3 + j..].to_string())))
+        .unwrap_or_else(|| "/".into());
+    let mut r = see_other(&safe_next(Some(&back)));
+    if let Ok(v) = set_cookie(LANG_COOKIE, lang.code(), Some(31_536_000), is_secure(&state, &headers), false).parse() {
+        r.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(r)
+}
+
+/// "/users?q=..." style links need their values escaped.
+pub fn q(v: &str) -> String {
+    urlencode(v)
+}

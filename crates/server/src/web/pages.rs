@@ -1,0 +1,226 @@
+//! Home, audit log and account pages.
+
+use super::{render, see_other, Chrome};
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use khien_domain::page::Cursor;
+use khien_domain::role::{Action, Role};
+use khien_domain::time::display_vn;
+use khien_domain::{Error, Lang};
+use khien_store::{AuditFilter, AuditRecord, UnitFilter, UserFilter};
+use serde::Deserialize;
+
+pub fn router() -> axum::Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/audit", get(audit))
+        .route("/account", get(account))
+        .route("/account/password", post(change_password))
+        .route("/tokens", post(create_token))
+        .route("/tokens/{id}/revoke", post(revoke_token))
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct Home {
+    c: Chrome,
+    units: String,
+    users: String,
+    roles: Vec<(String, String, bool)>,
+    recent: Vec<(String, String, String)>,
+}
+
+/// Counts up to a cap, reading one page (cheap for any size; "500+" beyond the cap).
+async fn count_label<T>(page: khien_domain::Result<khien_store::Page<T>>) -> Result<String, WebError> {
+    let p = page?;
+    Ok(if p.next_cursor.is_some() { format!("{}+", p.items.len()) } else { p.items.len().to_string() })
+}
+
+async fn home(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+    let max = khien_domain::page::MAX_LIMIT;
+    let units = count_label(s.store.list_units(&ctx.actor, &UnitFilter { limit: max, ..Default::default() }).await).await?;
+    let users = count_label(s.store.list_users(&ctx.actor, &UserFilter { limit: max, ..Default::default() }).await).await?;
+    let me = s.store.get_user(&ctx.actor, ctx.actor.user_id).await?;
+    let roles = me.roles.iter().map(|r| (role_label(&r.role, ctx.lang), r.unit_name.clone(), r.recursive)).collect();
+    let recent = if ctx.actor.can_anywhere(Action::ViewAudit) {
+        let page = s.store.list_audit(&ctx.actor, &AuditFilter { limit: 8, ..Default::default() }).await?;
+        page.items.iter().map(|a| (display_vn(a.at), a.actor_label.clone(), a.action.clone())).collect()
+    } else {
+        Vec::new()
+    };
+    render(&Home { c: Chrome::new(&ctx, "home", "Trang chủ", "Home"), units, users, roles, recent })
+}
+
+pub fn role_label(code: &str, lang: Lang) -> String {
+    Role::parse(code).map(|r| r.label(lang).to_string()).unwrap_or_else(|_| code.to_string())
+}
+
+pub(super) struct AuditRow {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub before: String,
+    pub after: String,
+}
+
+pub(super) fn audit_rows(items: &[AuditRecord]) -> Vec<AuditRow> {
+    let show = |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_else(|| "—".into());
+    items
+        .iter()
+        .map(|a| AuditRow {
+            id: a.id,
+            at: display_vn(a.at),
+            actor: a.actor_label.clone(),
+            action: a.action.clone(),
+            entity: format!("{} #{}", a.entity_type, a.entity_id.map(|i| i.to_string()).unwrap_or_default()),
+            before: show(&a.before),
+            after: show(&a.after),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    c: Chrome,
+    rows: Vec<AuditRow>,
+    entity_types: Vec<(&'static str, bool)>,
+    action: String,
+    from: String,
+    to: String,
+    next: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct AuditQuery {
+    entity_type: Option<String>,
+    action: Option<String>,
+    /// Dates as yyyy-mm-dd, Vietnam time.
+    from: Option<String>,
+    to: Option<String>,
+    cursor: Option<String>,
+}
+
+/// Start of a Vietnam calendar day in UTC ms; `plus_days` 1 gives the next day's start.
+fn vn_day_start(date: &str, plus_days: i64) -> Result<Option<i64>, Error> {
+    if date.trim().is_empty() {
+        return Ok(None);
+    }
+    khien_domain::time::parse_rfc3339(&format!("{}T00:00:00+07:00", date.trim()))
+        .map(|ms| Some(ms + plus_days * 86_400_000))
+        .ok_or_else(|| Error::invalid("date", format!("«{date}» không phải ngày hợp lệ."), format!("«{date}» is not a valid date.")))
+}
+
+async fn audit(State(s): State<AppState>, ctx: Ctx, Query(q): Query<AuditQuery>) -> Result<Html<String>, WebError> {
+    let entity_type = q.entity_type.clone().unwrap_or_default();
+    let action = q.action.clone().unwrap_or_default();
+    let from = q.from.clone().unwrap_or_default();
+    let to = q.to.clone().unwrap_or_default();
+    let f = AuditFilter {
+        entity_type: Some(entity_type.clone()).filter(|t| !t.is_empty()),
+        action: Some(action.clone()).filter(|a| !a.is_empty()),
+        from_ms: vn_day_start(&from, 0)?,
+        to_ms: vn_day_start(&to, 1)?,
+        cursor: q.cursor.as_deref().map(Cursor::decode).transpose()?,
+        limit: 100,
+        ..Default::default()
+    };
+    let page = s.store.list_audit(&ctx.actor, &f).await?;
+    let next = page.next_cursor.map(|c| {
+        format!("entity_type={}&action={}&from={}&to={}&cursor={c}", super::q(&entity_type), super::q(&action), super::q(&from), super::q(&to))
+    });
+    let entity_types = ["unit", "user", "role_assignment", "api_token"].into_iter().map(|t| (t, t == entity_type)).collect();
+    render(&AuditPage { c: Chrome::new(&ctx, "audit", "Nhật ký", "Audit log"), rows: audit_rows(&page.items), entity_types, action, from, to, next })
+}
+
+struct TokenRow {
+    id: i64,
+    name: String,
+    prefix: String,
+    role: String,
+    unit_name: String,
+    expires: String,
+    revoked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct Account {
+    c: Chrome,
+    can_tokens: bool,
+    new_secret: Option<String>,
+    roles: Vec<(&'static str, &'static str)>,
+    units: Vec<(i64, String)>,
+    tokens: Vec<TokenRow>,
+}
+
+async fn account_page(s: &AppState, ctx: &Ctx, new_secret: Option<String>) -> Result<Html<String>, WebError> {
+    let can_tokens = ctx.actor.can_anywhere(Action::ManageTokens);
+    let (tokens, units) = if can_tokens {
+        let tokens = s.store.list_tokens(&ctx.actor).await?;
+        let rows = tokens
+            .into_iter()
+            .map(|t| TokenRow {
+                id: t.id,
+                name: t.name,
+                prefix: t.prefix,
+                role: role_label(&t.role, ctx.lang),
+                unit_name: t.unit_name,
+                expires: display_vn(t.expires_at),
+                revoked: t.revoked_at.is_some(),
+            })
+            .collect();
+        (rows, super::units::options(s, ctx, Action::ManageTokens).await?)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let mut held: Vec<Role> = ctx.actor.grants.iter().map(|g| g.role).collect();
+    held.sort();
+    held.dedup();
+    let roles = held.into_iter().map(|r| (r.code(), r.label(ctx.lang))).collect();
+    render(&Account { c: Chrome::new(ctx, "account", "Tài khoản", "Account"), can_tokens, new_secret, roles, units, tokens })
+}
+
+async fn account(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+    account_page(&s, &ctx, None).await
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    current_password: String,
+    new_password: String,
+}
+
+async fn change_password(State(s): State<AppState>, ctx: Ctx, Form(f): Form<PasswordForm>) -> Result<Response, WebError> {
+    s.store.check_own_password(&ctx.actor, &f.current_password).await?;
+    s.store.set_password(&ctx.actor, ctx.actor.user_id, &f.new_password).await?;
+    // Every session ended, this one included: sign in again with the new password.
+    Ok(see_other("/login"))
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    name: String,
+    role: String,
+    unit_id: i64,
+    valid_days: i64,
+}
+
+async fn create_token(State(s): State<AppState>, ctx: Ctx, Form(f): Form<TokenForm>) -> Result<Html<String>, WebError> {
+    let role = Role::parse(&f.role)?;
+    let (secret, _) = s.store.create_token(&ctx.actor, &f.name, role, f.unit_id, f.valid_days).await?;
+    account_page(&s, &ctx, Some(secret)).await
+}
+
+async fn revoke_token(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
+    s.store.revoke_token(&ctx.actor, id).await?;
+    Ok(see_other("/account"))
+}

@@ -1,0 +1,303 @@
+//! Units pages: the tree with folded search, a unit's page with its history, forms, import
+//! and export.
+
+use super::{render, see_other, Chrome};
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use khien_domain::fold::fold;
+use khien_domain::role::Action;
+use khien_domain::unit::UnitType;
+use khien_domain::{Error, Msg};
+use khien_store::{AuditFilter, ImportUnit, NewUnit, Unit, UnitPatch};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// Largest accepted import file.
+pub const MAX_IMPORT_BYTES: usize = 20 * 1024 * 1024;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/units", get(list).post(create))
+        .route("/units/import", post(import).layer(axum::extract::DefaultBodyLimit::max(MAX_IMPORT_BYTES)))
+        .route("/units/export.xlsx", get(export))
+        .route("/units/{id}", get(detail).post(edit))
+        .route("/units/{id}/move", post(move_unit))
+        .route("/units/{id}/active", post(set_active))
+}
+
+fn type_label(code: &str, ctx: &Ctx) -> String {
+    UnitType::parse(code).map(|t| t.label(ctx.lang).to_string()).unwrap_or_else(|_| code.to_string())
+}
+
+/// (id, "Name (CODE)") of the units where the caller may do `action`, for <select>s.
+pub async fn options(s: &AppState, ctx: &Ctx, action: Action) -> Result<Vec<(i64, String)>, WebError> {
+    let all = s.store.unit_tree(&ctx.actor).await?;
+    let mut v: Vec<(i64, String)> =
+        all.iter().filter(|u| u.active && ctx.actor.can(action, u.id, &u.path)).map(|u| (u.id, format!("{} ({})", u.name, u.code))).collect();
+    v.sort_by_cached_key(|(_, n)| fold(n));
+    Ok(v)
+}
+
+struct Row {
+    id: i64,
+    code: String,
+    name: String,
+    type_label: String,
+    depth: usize,
+    active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "units.html")]
+struct ListPage {
+    c: Chrome,
+    q: String,
+    can_manage: bool,
+    types: Vec<(&'static str, &'static str)>,
+    parents: Vec<(i64, String)>,
+    rows: Vec<Row>,
+    notice: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    q: Option<String>,
+}
+
+/// Orders the visible units depth-first, children by folded name, each with its depth below
+/// the nearest visible ancestor.
+fn tree_rows(units: Vec<Unit>, ctx: &Ctx) -> Vec<Row> {
+    let ids: std::collections::HashSet<i64> = units.iter().map(|u| u.id).collect();
+    let mut children: HashMap<Option<i64>, Vec<Unit>> = HashMap::new();
+    for u in units {
+        let parent = u.parent_id.filter(|p| ids.contains(p));
+        children.entry(parent).or_default().push(u);
+    }
+    for list in children.values_mut() {
+        list.sort_by_cached_key(|u| fold(&u.name));
+    }
+    let mut out = Vec::new();
+    let mut stack: Vec<(Unit, usize)> = children.remove(&None).unwrap_or_default().into_iter().rev().map(|u| (u, 0)).collect();
+    while let Some((u, depth)) = stack.pop() {
+        if let Some(kids) = children.remove(&Some(u.id)) {
+            stack.extend(kids.into_iter().rev().map(|k| (k, depth + 1)));
+        }
+        out.push(Row { id: u.id, type_label: type_label(&u.unit_type, ctx), code: u.code, name: u.name, depth: depth.min(9), active: u.active });
+    }
+    out
+}
+
+async fn list_page(s: &AppState, ctx: &Ctx, q: String, notice: Option<String>) -> Result<Html<String>, WebError> {
+    let units = s.store.unit_tree(&ctx.actor).await?;
+    let can_manage = units.iter().any(|u| ctx.actor.can(Action::ManageUnits, u.id, &u.path));
+    let parents = if can_manage {
+        let mut p: Vec<(i64, String)> = units
+            .iter()
+            .filter(|u| u.active && ctx.actor.can(Action::ManageUnits, u.id, &u.path))
+            .map(|u| (u.id, format!("{} ({})", u.name, u.code)))
+            .collect();
+        p.sort_by_cached_key(|(_, n)| fold(n));
+        p
+    } else {
+        Vec::new()
+    };
+    let rows = if q.trim().is_empty() {
+        tree_rows(units, ctx)
+    } else {
+        let needle = fold(&q);
+        let mut hits: Vec<Unit> = units.into_iter().filter(|u| fold(&u.name).contains(&needle) || u.code.to_lowercase().contains(&needle)).collect();
+        hits.sort_by_cached_key(|u| fold(&u.name));
+        hits.into_iter()
+            .map(|u| Row { id: u.id, type_label: type_label(&u.unit_type, ctx), code: u.code, name: u.name, depth: 0, active: u.active })
+            .collect()
+    };
+    let types = UnitType::ALL.iter().map(|t| (t.code(), t.label(ctx.lang))).collect();
+    render(&ListPage { c: Chrome::new(ctx, "units", "Đơn vị", "Units"), q, can_manage, types, parents, rows, notice })
+}
+
+async fn list(State(s): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Html<String>, WebError> {
+    list_page(&s, &ctx, q.q.unwrap_or_default(), None).await
+}
+
+#[derive(Deserialize)]
+struct CreateForm {
+    code: String,
+    name: String,
+    unit_type: String,
+    parent_id: i64,
+}
+
+async fn create(State(s): State<AppState>, ctx: Ctx, Form(f): Form<CreateForm>) -> Result<Response, WebError> {
+    let n = NewUnit { code: f.code, name: f.name, unit_type: f.unit_type, parent_id: f.parent_id, ..Default::default() };
+    let u = s.store.create_unit(&ctx.actor, &n).await?;
+    Ok(see_other(&format!("/units/{}", u.id)))
+}
+
+#[derive(Template)]
+#[template(path = "unit.html")]
+struct DetailPage {
+    c: Chrome,
+    u: Unit,
+    type_label: String,
+    parent: Option<(i64, String)>,
+    can_edit: bool,
+    can_manage: bool,
+    parents: Vec<(i64, String)>,
+    history: Vec<super::pages::AuditRow>,
+}
+
+async fn detail(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>, WebError> {
+    let u = s.store.get_unit(&ctx.actor, id).await?;
+    let parent = match u.parent_id {
+        Some(p) => s.store.get_unit(&ctx.actor, p).await.ok().map(|p| (p.id, p.name)),
+        None => None,
+    };
+    let can_edit = ctx.actor.can(Action::EditUnit, u.id, &u.path);
+    let can_manage = ctx.actor.can(Action::ManageUnits, u.id, &u.path);
+    let parents = if can_manage {
+        options(&s, &ctx, Action::ManageUnits).await?.into_iter().filter(|(pid, _)| Some(*pid) != u.parent_id && *pid != u.id).collect()
+    } else {
+        Vec::new()
+    };
+    let f = AuditFilter { entity_type: Some("unit".into()), entity_id: Some(u.id), limit: 100, ..Default::default() };
+    let history = super::pages::audit_rows(&s.store.list_audit(&ctx.actor, &f).await?.items);
+    let type_label = type_label(&u.unit_type, &ctx);
+    render(&DetailPage { c: Chrome::new(&ctx, "units", &u.name, &u.name), u, type_label, parent, can_edit, can_manage, parents, history })
+}
+
+#[derive(Deserialize)]
+struct EditForm {
+    name: String,
+    head_name: String,
+    focal_name: String,
+    focal_phone: String,
+    focal_email: String,
+}
+
+async fn edit(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<EditForm>) -> Result<Response, WebError> {
+    let p = UnitPatch {
+        name: Some(f.name),
+        unit_type: None,
+        head_name: Some(f.head_name),
+        focal_name: Some(f.focal_name),
+        focal_phone: Some(f.focal_phone),
+        focal_email: Some(f.focal_email),
+    };
+    s.store.update_unit(&ctx.actor, id, &p).await?;
+    Ok(see_other(&format!("/units/{id}")))
+}
+
+#[derive(Deserialize)]
+struct MoveForm {
+    parent_id: i64,
+}
+
+async fn move_unit(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<MoveForm>) -> Result<Response, WebError> {
+    s.store.move_unit(&ctx.actor, id, f.parent_id).await?;
+    Ok(see_other(&format!("/units/{id}")))
+}
+
+#[derive(Deserialize)]
+struct ActiveForm {
+    active: bool,
+}
+
+async fn set_active(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ActiveForm>) -> Result<Response, WebError> {
+    s.store.set_unit_active(&ctx.actor, id, f.active).await?;
+    Ok(see_other(&format!("/units/{id}")))
+}
+
+fn upload_error(e: impl std::fmt::Display) -> Error {
+    Error::bad_request(format!("Không đọc được tệp tải lên: {e}"), format!("Cannot read the upload: {e}"))
+}
+
+/// Imports a CSV/XLSX/JSON list of units, all or nothing, and shows what changed.
+async fn import(State(s): State<AppState>, ctx: Ctx, mut mp: Multipart) -> Result<Html<String>, WebError> {
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut parent_id: Option<i64> = None;
+    while let Some(field) = mp.next_field().await.map_err(upload_error)? {
+        match field.name() {
+            Some("file") => {
+                let name = field.file_name().unwrap_or("upload").to_string();
+                file = Some((name, field.bytes().await.map_err(upload_error)?.to_vec()));
+            }
+            Some("parent_id") => parent_id = field.text().await.map_err(upload_error)?.trim().parse().ok(),
+            _ => {}
+        }
+    }
+    let (name, bytes) = file.ok_or_else(|| Error::invalid("file", "Chưa chọn tệp.", "No file was chosen."))?;
+    let parent_id = parent_id.ok_or_else(|| Error::invalid("parent_id", "Chưa chọn đơn vị cấp trên.", "No parent unit was chosen."))?;
+    let summary = import_bytes(&s, &ctx, &name, &bytes, parent_id).await?;
+    let notice = ctx.lang.pick(
+        &format!("Đã nhập tệp {name}: {} đơn vị mới, {} cập nhật, {} không đổi.", summary.created, summary.updated, summary.unchanged),
+        &format!("Imported {name}: {} new units, {} updated, {} unchanged.", summary.created, summary.updated, summary.unchanged),
+    )
+    .to_string();
+    list_page(&s, &ctx, String::new(), Some(notice)).await
+}
+
+/// Parses and stores an import file; used by the web form and the API.
+pub async fn import_bytes(s: &AppState, ctx: &Ctx, name: &str, bytes: &[u8], parent_id: i64) -> Result<khien_store::ImportSummary, Error> {
+    let rows = khien_formats::parse_units(name, bytes)
+        .map_err(|e| Error::Invalid { field: e.field().map(str::to_string), msg: Msg::new(e.message_vi(), e.message_en()) })?;
+    let rows: Vec<ImportUnit> = rows
+        .into_iter()
+        .map(|r| ImportUnit {
+            code: r.code,
+            name: r.name,
+            unit_type: r.unit_type,
+            parent_code: r.parent_code,
+            head_name: r.head_name,
+            focal_name: r.focal_name,
+            focal_phone: r.focal_phone,
+            focal_email: r.focal_email,
+        })
+        .collect();
+    s.store.import_units(&ctx.actor, parent_id, &rows).await.map_err(|e| prefix_file(name, e))
+}
+
+fn prefix_file(name: &str, e: Error) -> Error {
+    let wrap = |m: Msg| Msg::new(format!("Tệp {name}: {}", m.vi), format!("File {name}: {}", m.en));
+    match e {
+        Error::Invalid { field, msg } => Error::Invalid { field, msg: wrap(msg) },
+        Error::Conflict(m) => Error::Conflict(wrap(m)),
+        Error::NotFound(m) => Error::NotFound(wrap(m)),
+        Error::Forbidden(m) => Error::Forbidden(wrap(m)),
+        other => other,
+    }
+}
+
+/// The visible units as an XLSX in the import template's columns.
+async fn export(State(s): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    let units = s.store.unit_tree(&ctx.actor).await?;
+    let codes: HashMap<i64, String> = units.iter().map(|u| (u.id, u.code.clone())).collect();
+    let rows: Vec<khien_formats::UnitRow> = units
+        .into_iter()
+        .map(|u| khien_formats::UnitRow {
+            parent_code: u.parent_id.and_then(|p| codes.get(&p).cloned()),
+            code: u.code,
+            name: u.name,
+            unit_type: u.unit_type,
+            head_name: u.head_name,
+            focal_name: u.focal_name,
+            focal_phone: u.focal_phone,
+            focal_email: u.focal_email,
+        })
+        .collect();
+    let bytes = khien_formats::write_units_xlsx(&rows).map_err(|e| Error::internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"don-vi.xlsx\""),
+        ],
+        bytes,
+    )
+        .into_response())
+}
