@@ -22,7 +22,9 @@ impl Msg {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
-    /// Input is malformed or breaks a rule; `field` names the offending field when there is one.
+    /// The request itself is malformed (syntax, unknown fields, wrong content type).
+    BadRequest(Msg),
+    /// Input is well-formed but breaks a rule; `field` names the offending field when there is one.
     Invalid { field: Option<String>, msg: Msg },
     /// The record does not exist, or exists outside the caller's scope (never tell which).
     NotFound(Msg),
@@ -47,7 +49,7 @@ impl Error {
         Error::Invalid { field: Some(field.to_string()), msg: Msg::new(vi, en) }
     }
     pub fn bad_request(vi: impl Into<String>, en: impl Into<String>) -> Error {
-        Error::Invalid { field: None, msg: Msg::new(vi, en) }
+        Error::BadRequest(Msg::new(vi, en))
     }
     pub fn not_found(what_vi: &str, what_en: &str) -> Error {
         Error::NotFound(Msg::new(
@@ -78,6 +80,7 @@ impl Error {
     pub fn message(&self, lang: Lang) -> String {
         match self {
             Error::Invalid { msg, .. }
+            | Error::BadRequest(msg)
             | Error::NotFound(msg)
             | Error::Unauthenticated(msg)
             | Error::Forbidden(msg)
@@ -87,6 +90,19 @@ impl Error {
             Error::Internal(_) => lang
                 .pick("Lỗi hệ thống. Vui lòng thử lại hoặc báo quản trị viên.", "Internal error. Try again or tell the administrator.")
                 .to_string(),
+        }
+    }
+
+    /// Puts a location ("Dòng 3: " / "Row 3: ") before the user-facing message.
+    pub fn with_prefix(self, vi: &str, en: &str) -> Error {
+        let wrap = |m: Msg| Msg::new(format!("{vi}{}", m.vi), format!("{en}{}", m.en));
+        match self {
+            Error::Invalid { field, msg } => Error::Invalid { field, msg: wrap(msg) },
+            Error::BadRequest(m) => Error::BadRequest(wrap(m)),
+            Error::NotFound(m) => Error::NotFound(wrap(m)),
+            Error::Forbidden(m) => Error::Forbidden(wrap(m)),
+            Error::Conflict(m) => Error::Conflict(wrap(m)),
+            other => other,
         }
     }
 

@@ -20,8 +20,9 @@ fn generate_password() -> String {
     format!("{body}-7K")
 }
 
-/// On an empty database: root unit + admin. Later starts change nothing.
-pub async fn ensure_root_and_admin(store: &Store, demo: bool) -> Result<Bootstrap> {
+/// On an empty database: root unit + admin, whose password is `admin_password` (from
+/// KHIEN_ADMIN_PASSWORD) or generated. Later starts change nothing.
+pub async fn ensure_root_and_admin(store: &Store, demo: bool, admin_password: Option<String>) -> Result<Bootstrap> {
     if store.unit_count().await.map_err(|e| anyhow!("{e}"))? > 0 {
         return Ok(Bootstrap { generated_password: None, created: false });
     }
@@ -33,9 +34,9 @@ pub async fn ensure_root_and_admin(store: &Store, demo: bool) -> Result<Bootstra
         ("TP".to_string(), "Ủy ban nhân dân thành phố".to_string())
     };
     let root = store.create_root_unit(&code, &name, UnitType::City).await.map_err(|e| anyhow!("{e}"))?;
-    let (password, generated) = match std::env::var("KHIEN_ADMIN_PASSWORD") {
-        Ok(p) if !p.is_empty() => (p, None),
-        _ => {
+    let (password, generated) = match admin_password.filter(|p| !p.is_empty()) {
+        Some(p) => (p, None),
+        None => {
             let p = generate_password();
             (p.clone(), Some(p))
         }

@@ -1,12 +1,9 @@
 //! The `khien` binary: serve, verify the audit trail, benchmark.
 
-mod bench;
-mod bootstrap;
-mod config;
-
 use anyhow::{anyhow, Result};
 use clap::{Parser, Subcommand};
-use config::{DbArgs, ServeArgs};
+use khien::config::{self, DbArgs, ServeArgs};
+use khien::{bench, bootstrap};
 use khien_server::{AppState, ServerConfig};
 use khien_store::Store;
 
@@ -70,7 +67,7 @@ async fn open(url: &str) -> Result<Store> {
 async fn serve(a: ServeArgs) -> Result<()> {
     let s = config::resolve_serve(&a)?;
     let store = open(&s.database_url).await?;
-    let boot = bootstrap::ensure_root_and_admin(&store, s.demo).await?;
+    let boot = bootstrap::ensure_root_and_admin(&store, s.demo, std::env::var("KHIEN_ADMIN_PASSWORD").ok()).await?;
     if s.demo {
         bootstrap::load_demo(&store).await?;
     }

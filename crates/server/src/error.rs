@@ -26,6 +26,7 @@ pub struct Problem {
 
 pub fn status_of(e: &Error) -> StatusCode {
     match e {
+        Error::BadRequest(_) => StatusCode::BAD_REQUEST,
         Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         Error::NotFound(_) => StatusCode::NOT_FOUND,
         Error::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
@@ -39,6 +40,7 @@ pub fn status_of(e: &Error) -> StatusCode {
 
 fn slug(e: &Error) -> &'static str {
     match e {
+        Error::BadRequest(_) => "bad-request",
         Error::Invalid { .. } => "invalid-input",
         Error::NotFound(_) => "not-found",
         Error::Unauthenticated(_) => "unauthenticated",

@@ -43,6 +43,9 @@ impl AppState {
     }
 }
 
+/// Largest request body outside the import endpoints.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 
 pub fn router(state: AppState) -> Router {
@@ -54,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(metrics::readyz))
         .route("/metrics", get(metrics::metrics))
         .route("/api/openapi.json", get(api::openapi_json))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::csrf_guard))
         .layer(axum::middleware::from_fn(error::render_errors))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))

@@ -298,7 +298,7 @@ impl Store {
         let now = now_ms();
         // Rewrite the prefix of every path in the subtree in one statement.
         let mut q = Sql::new("UPDATE units SET path = ");
-        q.bind(new_path.clone()).push(" || SUBSTR(path, ").bind(before.path.len() as i64 + 1).push("), updated_at = ").bind(now);
+        q.bind(new_path.clone()).push(" || SUBSTR(path, CAST(").bind(before.path.len() as i64 + 1).push(" AS INTEGER)), updated_at = ").bind(now);
         q.push(" WHERE path LIKE ").bind(format!("{}%", before.path));
         q.query().execute(&mut *w.tx).await.map_err(db_err)?;
         sqlx::query("UPDATE units SET parent_id = $1 WHERE id = $2").bind(parent.id).bind(id).execute(&mut *w.tx).await.map_err(db_err)?;
@@ -356,7 +356,7 @@ impl Store {
         let mut summary = ImportSummary::default();
         let mut ids_by_code: HashMap<String, i64> = HashMap::new();
         for (i, r) in rows.iter().enumerate() {
-            let at_row = |e: Error| prefix_row(i + 1, &r.code, e);
+            let at_row = |e: Error| e.with_prefix(&format!("Dòng {} (mã «{}»): ", i + 1, r.code), &format!("Row {} (code «{}»): ", i + 1, r.code));
             let parent_id = match r.parent_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
                 None => default_parent_id,
                 Some(pc) => match ids_by_code.get(pc) {
@@ -412,16 +412,4 @@ impl Store {
 fn same_content(a: &Unit, b: &Unit) -> bool {
     (&a.name, &a.unit_type, &a.head_name, &a.focal_name, &a.focal_phone, &a.focal_email)
         == (&b.name, &b.unit_type, &b.head_name, &b.focal_name, &b.focal_phone, &b.focal_email)
-}
-
-/// Puts "Dòng n (mã X): " / "Row n (code X): " before an error's message.
-fn prefix_row(row: usize, code: &str, e: Error) -> Error {
-    let wrap = |m: khien_domain::Msg| khien_domain::Msg::new(format!("Dòng {row} (mã «{code}»): {}", m.vi), format!("Row {row} (code «{code}»): {}", m.en));
-    match e {
-        Error::Invalid { field, msg } => Error::Invalid { field, msg: wrap(msg) },
-        Error::Conflict(m) => Error::Conflict(wrap(m)),
-        Error::NotFound(m) => Error::NotFound(wrap(m)),
-        Error::Forbidden(m) => Error::Forbidden(wrap(m)),
-        other => other,
-    }
 }

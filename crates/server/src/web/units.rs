@@ -260,18 +260,7 @@ pub async fn import_bytes(s: &AppState, ctx: &Ctx, name: &str, bytes: &[u8], par
             focal_email: r.focal_email,
         })
         .collect();
-    s.store.import_units(&ctx.actor, parent_id, &rows).await.map_err(|e| prefix_file(name, e))
-}
-
-fn prefix_file(name: &str, e: Error) -> Error {
-    let wrap = |m: Msg| Msg::new(format!("Tệp {name}: {}", m.vi), format!("File {name}: {}", m.en));
-    match e {
-        Error::Invalid { field, msg } => Error::Invalid { field, msg: wrap(msg) },
-        Error::Conflict(m) => Error::Conflict(wrap(m)),
-        Error::NotFound(m) => Error::NotFound(wrap(m)),
-        Error::Forbidden(m) => Error::Forbidden(wrap(m)),
-        other => other,
-    }
+    s.store.import_units(&ctx.actor, parent_id, &rows).await.map_err(|e| e.with_prefix(&format!("Tệp {name}: "), &format!("File {name}: ")))
 }
 
 /// The visible units as an XLSX in the import template's columns.

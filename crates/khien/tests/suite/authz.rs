@@ -1,0 +1,198 @@
+//! Authorization is proven, not assumed: for EVERY operation in the OpenAPI document (so a new
+//! endpoint cannot be forgotten) and every web form, a caller of unit A (SO-KHCN) can neither
+//! read nor change the records of unit B (SO-YT) — by session and by API token.
+
+use crate::common::{actor, admin_actor, unit_id, Session, TestServer, DEMO_PASSWORD};
+use khien_domain::role::Role;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+struct Other {
+    unit: i64,
+    user: i64,
+    assignment: i64,
+    token: i64,
+}
+
+/// What a caller of A sends to each documented operation, aimed at B's records.
+fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String, Option<Value>)> {
+    let body = match (method, path) {
+        ("get", "/api/v1/me") | ("put", "/api/v1/me/password") | ("put", "/api/v1/me/lang") => return None, // the caller's own account
+        ("get", "/api/v1/units") | ("get", "/api/v1/users") | ("get", "/api/v1/audit") | ("get", "/api/v1/tokens") => return None, // lists: checked below
+        ("get", _) | ("delete", _) => None,
+        ("post", "/api/v1/units") => Some(json!({"code":"HACK","name":"x","unit_type":"ward","parent_id":b.unit})),
+        ("patch", "/api/v1/units/{id}") => Some(json!({"name":"hacked"})),
+        ("post", "/api/v1/units/{id}/move") => Some(json!({"parent_id": own_unit})),
+        ("put", "/api/v1/units/{id}/active") | ("put", "/api/v1/users/{id}/active") => Some(json!({"active": false})),
+        ("post", "/api/v1/users") => Some(json!({"username":"hacker","full_name":"x","unit_id":b.unit,"password":"Mat-khau-2026"})),
+        ("patch", "/api/v1/users/{id}") => Some(json!({"full_name":"hacked","unit_id": own_unit})),
+        ("put", "/api/v1/users/{id}/password") => Some(json!({"password":"Mat-khau-2026x"})),
+        ("post", "/api/v1/users/{id}/roles") => Some(json!({"role":"unit_officer","unit_id":b.unit,"recursive":false})),
+        ("post", "/api/v1/tokens") => Some(json!({"name":"x","role":"unit_manager","unit_id":b.unit,"valid_days":1})),
+        other => panic!("authz test does not know the operation {other:?}: add it to `attack`"),
+    };
+    let id = if path.starts_with("/api/v1/units/") {
+        b.unit
+    } else if path.starts_with("/api/v1/users/") {
+        b.user
+    } else if path.starts_with("/api/v1/role-assignments/") {
+        b.assignment
+    } else if path.starts_with("/api/v1/tokens/") {
+        b.token
+    } else {
+        0
+    };
+    Some((path.replace("{id}", &id.to_string()), body))
+}
+
+/// A snapshot of B as the administrator sees it; must not change.
+async fn snapshot(admin: &Session, b: &Other) -> String {
+    let unit = admin.get_json(&format!("/api/v1/units/{}", b.unit)).await;
+    let user = admin.get_json(&format!("/api/v1/users/{}", b.user)).await;
+    let tokens: Vec<Value> = admin.get_json("/api/v1/tokens").await.as_array().unwrap().iter().filter(|t| t["unit_id"] == json!(b.unit)).cloned().collect();
+    let audit = admin.get_json("/api/v1/audit?limit=1").await["items"][0]["id"].clone();
+    format!("{unit}{user}{tokens:?}{audit}")
+}
+
+async fn sweep(s: &TestServer, doc: &Value, b: &Other, own_unit: i64, send: &(dyn Fn(Method, String, Option<Value>) -> futures_like::Fut + Sync)) {
+    let mut checked = 0;
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for method in ops.as_object().unwrap().keys() {
+            let Some((url, body)) = attack(path, method, b, own_unit) else { continue };
+            let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let (status, text) = send(m, url.clone(), body).await;
+            assert!(status == 403 || status == 404, "{method} {url} answered {status}: {text}");
+            assert!(!text.contains("soyt.canbo") && !text.contains("Sở Y tế"), "{method} {url} leaked B's data: {text}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 14, "only {checked} operations were checked");
+    let _ = s;
+}
+
+/// Boxed futures without pulling in the futures crate.
+mod futures_like {
+    pub type Fut = std::pin::Pin<Box<dyn std::future::Future<Output = (u16, String)> + Send>>;
+}
+
+async fn lists_hide_b(get: impl Fn(String) -> futures_like::Fut, b: &Other) {
+    for path in ["/api/v1/units?limit=500", "/api/v1/users?limit=500", "/api/v1/audit?limit=500", "/api/v1/tokens"] {
+        let (status, text) = get(path.to_string()).await;
+        assert!(status == 200 || status == 403, "{path}: {status}");
+        let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        let items = v.get("items").cloned().unwrap_or(v.clone());
+        for item in items.as_array().cloned().unwrap_or_default() {
+            assert_ne!(item["unit_id"], json!(b.unit), "{path} leaked {item}");
+            assert_ne!(item["id"], json!(if path.contains("units") { b.unit } else { b.user }), "{path} leaked {item}");
+        }
+    }
+    for path in [format!("/api/v1/users?unit_id={}", b.unit), format!("/api/v1/audit?unit_id={}", b.unit), format!("/api/v1/units?parent_id={}", b.unit)] {
+        let (_, text) = get(path.clone()).await;
+        let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        assert!(v["items"].as_array().is_none_or(|a| a.is_empty()), "{path} leaked {text}");
+    }
+}
+
+#[tokio::test]
+async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
+    let s = TestServer::start().await;
+    let admin_session = s.login("admin", crate::common::ADMIN_PASSWORD).await;
+    let own_unit = unit_id(&s.db, "SO-KHCN").await;
+    let b_unit = unit_id(&s.db, "SO-YT").await;
+    let b_user = s.db.store.user_id_by_username("soyt.canbo").await.unwrap().unwrap();
+    let admin = admin_actor(&s.db).await;
+    let assignment = s.db.store.get_user(&admin, b_user).await.unwrap().roles[0].id;
+    let (_, token) = s.db.store.create_token(&admin, "SO-YT SIEM", Role::UnitManager, b_unit, 30).await.unwrap();
+    let b = Other { unit: b_unit, user: b_user, assignment, token: token.id };
+    let doc: Value = reqwest::get(s.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
+    let pa05 = actor(&s.db, "pa05.truong").await;
+    let (secret, _) = s.db.store.create_token(&pa05, "KHCN connector", Role::AuthorityOfficer, own_unit, 30).await.unwrap();
+    let before = snapshot(&admin_session, &b).await;
+
+    // 1. A unit manager of A, signed in (cookie + CSRF).
+    let a = s.login("sokhcn.quanly", DEMO_PASSWORD).await;
+    let (client, csrf, base) = (a.client.clone(), a.csrf.clone(), s.base.clone());
+    let by_session = move |m: Method, url: String, body: Option<Value>| -> futures_like::Fut {
+        let (client, csrf, base) = (client.clone(), csrf.clone(), base.clone());
+        Box::pin(async move {
+            let mut rb = client.request(m, format!("{base}{url}")).header("x-csrf-token", csrf);
+            if let Some(b) = body {
+                rb = rb.json(&b);
+            }
+            let r = rb.send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        })
+    };
+    sweep(&s, &doc, &b, own_unit, &by_session).await;
+    lists_hide_b(|p| by_session(Method::GET, p, None), &b).await;
+
+    // 2. An API token issued for A's unit with the broad authority-officer role.
+    let base = s.base.clone();
+    let by_token = move |m: Method, url: String, body: Option<Value>| -> futures_like::Fut {
+        let (secret, base) = (secret.clone(), base.clone());
+        Box::pin(async move {
+            let mut rb = reqwest::Client::new().request(m, format!("{base}{url}")).bearer_auth(secret);
+            if let Some(b) = body {
+                rb = rb.json(&b);
+            }
+            let r = rb.send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        })
+    };
+    sweep(&s, &doc, &b, own_unit, &by_token).await;
+    lists_hide_b(|p| by_token(Method::GET, p, None), &b).await;
+
+    // 3. The web forms and pages.
+    let bu = b.unit.to_string();
+    let pages = [format!("/units/{}", b.unit), format!("/users/{}", b.user)];
+    for p in &pages {
+        let r = a.get(p).await;
+        assert_eq!(r.status(), 404, "GET {p}");
+    }
+    let forms: Vec<(String, Vec<(&str, &str)>)> = vec![
+        ("/units".into(), vec![("code", "HACK2"), ("name", "x"), ("unit_type", "ward"), ("parent_id", bu.as_str())]),
+        (format!("/units/{}", b.unit), vec![("name", "hacked"), ("head_name", ""), ("focal_name", ""), ("focal_phone", ""), ("focal_email", "")]),
+        (format!("/units/{}/move", b.unit), vec![("parent_id", "1")]),
+        (format!("/units/{}/active", b.unit), vec![("active", "false")]),
+        ("/users".into(), vec![("username", "hacker2"), ("full_name", "x"), ("email", ""), ("unit_id", bu.as_str()), ("password", "Mat-khau-2026")]),
+        (format!("/users/{}/roles", b.user), vec![("role", "unit_officer"), ("unit_id", bu.as_str()), ("recursive", "false")]),
+        (format!("/users/{}/password", b.user), vec![("password", "Mat-khau-2026x")]),
+        (format!("/users/{}/active", b.user), vec![("active", "false")]),
+        (format!("/role-assignments/{}/delete", b.assignment), vec![]),
+        (format!("/tokens/{}/revoke", b.token), vec![]),
+        ("/tokens".into(), vec![("name", "x"), ("role", "unit_manager"), ("unit_id", bu.as_str()), ("valid_days", "1")]),
+    ];
+    for (path, fields) in &forms {
+        let r = a.form(path, fields).await;
+        let status = r.status().as_u16();
+        assert!(status == 403 || status == 404, "POST {path} answered {status}");
+    }
+    for (page, secret_text) in [("/units", "Sở Y tế"), ("/users", "soyt.canbo"), ("/audit", "soyt"), ("/account", "SO-YT SIEM")] {
+        let html = a.get(page).await.text().await.unwrap();
+        assert!(!html.contains(secret_text), "{page} shows {secret_text}");
+    }
+
+    assert_eq!(snapshot(&admin_session, &b).await, before, "B is unchanged and no audit record was written");
+
+    // Control: the same caller can act on its own unit, so the refusals above are about scope.
+    let r = a.send(Method::PATCH, &format!("/api/v1/units/{own_unit}"), Some(json!({"head_name":"Nguyễn Văn Mới"}))).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(a.get_json("/api/v1/users?limit=500").await["items"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn read_only_roles_cannot_change_anything() {
+    let s = TestServer::start().await;
+    let viewer = s.login("lanhdao", DEMO_PASSWORD).await;
+    let unit = unit_id(&s.db, "SO-KHCN").await;
+    assert_eq!(viewer.get(&format!("/api/v1/units/{unit}")).await.status(), 200, "leadership reads everything");
+    let r = viewer.send(Method::PATCH, &format!("/api/v1/units/{unit}"), Some(json!({"name":"x"}))).await;
+    assert_eq!(r.status(), 403);
+    let r = viewer.send(Method::POST, "/api/v1/units", Some(json!({"code":"V","name":"x","unit_type":"ward","parent_id":unit}))).await;
+    assert_eq!(r.status(), 403);
+    let officer = s.login("sokhcn.canbo", DEMO_PASSWORD).await;
+    let r = officer.send(Method::PATCH, &format!("/api/v1/units/{unit}"), Some(json!({"name":"x"}))).await;
+    assert_eq!(r.status(), 403, "a unit officer sees but does not edit its unit");
+    assert_eq!(officer.get("/api/v1/audit").await.status(), 200);
+    assert_eq!(officer.get_json("/api/v1/audit").await["items"].as_array().unwrap().len(), 0, "officers have no audit view");
+}

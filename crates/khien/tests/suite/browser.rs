@@ -1,0 +1,287 @@
+//! The web UI in a real browser: headless Chromium driven through chromedriver (WebDriver), on a
+//! real server with the demo city. Chromium and chromedriver come from Debian
+//! (`scripts/install-test-deps.sh` installs them; CI always does). Never skipped: without them
+//! these tests fail and say how to install them.
+
+use crate::common::{TestServer, DEMO_PASSWORD};
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// The bound on every wait for the browser.
+const WAIT: Duration = Duration::from_secs(20);
+const USER: &str = "pa05.truong";
+
+/// One browser at a time: each Chromium is several processes, and the suite's other tests run
+/// alongside on small machines.
+static ONE_BROWSER: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
+/// A chromedriver child process on a free port, with a fresh Chromium profile folder. Dropping
+/// it kills chromedriver (and any browser it started) and removes the folder.
+struct Driver {
+    child: Child,
+    port: u16,
+    dir: PathBuf,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        for bin in [CHROMIUM, CHROMEDRIVER] {
+            assert!(
+                Path::new(bin).exists(),
+                "{bin} is missing: the browser tests need Debian's chromium and chromium-driver. \
+                 Run scripts/install-test-deps.sh (as root), or use scripts/test.sh, which runs it."
+            );
+        }
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let dir = std::env::temp_dir().join(format!("khien_browser_{}_{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("profile")).unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let log = std::fs::File::create(dir.join("chromedriver.log")).unwrap();
+        let mut cmd = Command::new(CHROMEDRIVER);
+        cmd.arg(format!("--port={port}")).stdin(Stdio::null()).stdout(log.try_clone().unwrap()).stderr(log);
+        // Its own process group, so that dropping the driver can end the browser with it.
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        let child = cmd.spawn().unwrap_or_else(|e| panic!("could not start {CHROMEDRIVER}: {e}"));
+        Driver { child, port, dir }
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("chromedriver.log")).unwrap_or_default()
+    }
+
+    /// Waits for chromedriver to listen, then opens a headless Chromium session.
+    async fn connect(&mut self) -> Client {
+        let url = format!("http://127.0.0.1:{}", self.port);
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("chromedriver exited at start ({status}):\n{}", self.log());
+            }
+            if tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await.is_ok() {
+                break;
+            }
+            assert!(Instant::now() < deadline, "chromedriver did not listen on port {} within {WAIT:?}:\n{}", self.port, self.log());
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let profile = self.dir.join("profile");
+        let caps = serde_json::json!({
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--no-first-run",
+                    "--disable-dev-shm-usage",
+                    "--disable-quic",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--window-size=1280,900",
+                    // Headless Chromium asks for en-US by default; a Vietnamese browser shows
+                    // what the city's staff see (the server follows Accept-Language).
+                    "--lang=vi-VN",
+                    format!("--user-data-dir={}", profile.display()),
+                ],
+                "prefs": { "intl.accept_languages": "vi-VN,vi" },
+            }
+        });
+        let serde_json::Value::Object(caps) = caps else { unreachable!() };
+        let connecting = async {
+            ClientBuilder::rustls().expect("TLS roots for the WebDriver client").capabilities(caps).connect(&url).await
+        };
+        match tokio::time::timeout(Duration::from_secs(60), connecting).await {
+            Ok(Ok(client)) => client,
+            Ok(Err(e)) => panic!("could not open a Chromium session through chromedriver: {e}\n{}", self.log()),
+            Err(_) => panic!("Chromium did not start within 60 s:\n{}", self.log()),
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let pgid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-KILL", "--", &format!("-{pgid}")]).stderr(Stdio::null()).status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Runs a scenario against a fresh demo server in a fresh browser, and always closes the
+/// browser session, also when the scenario fails.
+async fn in_browser<F, Fut>(scenario: F)
+where
+    F: FnOnce(Client, String) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let _one = ONE_BROWSER.acquire().await.unwrap();
+    let server = TestServer::start().await;
+    let mut driver = Driver::start();
+    let client = driver.connect().await;
+    let outcome = tokio::spawn(scenario(client.clone(), server.base.clone())).await;
+    let _ = tokio::time::timeout(WAIT, client.close()).await;
+    drop(driver);
+    if let Err(e) = outcome {
+        match e.try_into_panic() {
+            Ok(p) => std::panic::resume_unwind(p),
+            Err(e) => panic!("browser scenario did not finish: {e}"),
+        }
+    }
+}
+
+fn css(s: &str) -> Locator<'_> {
+    Locator::Css(s)
+}
+
+async fn find(c: &Client, selector: &str) -> fantoccini::elements::Element {
+    let url = c.current_url().await.map(|u| u.to_string()).unwrap_or_default();
+    c.wait().at_most(WAIT).for_element(css(selector)).await.unwrap_or_else(|e| panic!("no `{selector}` on {url} within {WAIT:?}: {e}"))
+}
+
+/// Waits until the element's text contains `needle` (the page may still be the previous one
+/// right after a click); returns the text.
+async fn wait_text(c: &Client, selector: &str, needle: &str) -> String {
+    let deadline = Instant::now() + WAIT;
+    let mut last = String::new();
+    loop {
+        if let Ok(el) = c.find(css(selector)).await {
+            if let Ok(t) = el.text().await {
+                if t.contains(needle) {
+                    return t;
+                }
+                last = t;
+            }
+        }
+        if Instant::now() > deadline {
+            let url = c.current_url().await.map(|u| u.to_string()).unwrap_or_default();
+            panic!("`{selector}` on {url} did not come to contain {needle:?} within {WAIT:?}; last text: {last:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn html_lang(c: &Client) -> String {
+    c.find(css("html")).await.unwrap().attr("lang").await.unwrap().unwrap_or_default()
+}
+
+async fn path(c: &Client) -> String {
+    c.current_url().await.unwrap().path().to_string()
+}
+
+/// Fills and submits the login form that is on screen.
+async fn submit_login(c: &Client, username: &str, password: &str) {
+    let user = find(c, "form[action='/login'] input[name=username]").await;
+    user.clear().await.unwrap();
+    user.send_keys(username).await.unwrap();
+    let pass = find(c, "form[action='/login'] input[name=password]").await;
+    pass.clear().await.unwrap();
+    pass.send_keys(password).await.unwrap();
+    find(c, "form[action='/login'] button[type=submit]").await.click().await.unwrap();
+}
+
+async fn login(c: &Client, base: &str, username: &str, password: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    submit_login(c, username, password).await;
+}
+
+/// Best effort: a picture of the page for people (target/NAME at the workspace root).
+async fn screenshot(c: &Client, name: &str) {
+    let Ok(png) = c.screenshot().await else { return };
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target");
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = std::fs::write(dir.join(name), png);
+}
+
+#[tokio::test]
+async fn signs_in_browses_units_and_searches_without_accents() {
+    in_browser(|c, base| async move {
+        login(&c, &base, USER, DEMO_PASSWORD).await;
+        let welcome = wait_text(&c, "#welcome", "Xin chào").await;
+        assert!(welcome.len() > "Xin chào, ".len(), "the greeting names the user: {welcome:?}");
+        assert_eq!(path(&c).await, "/");
+        assert_eq!(html_lang(&c).await, "vi");
+        // The stylesheet loads under the CSP (no inline styles) and applies.
+        let rules = c
+            .execute("return Array.from(document.styleSheets).reduce((n, s) => n + s.cssRules.length, 0);", vec![])
+            .await
+            .unwrap();
+        assert!(rules.as_u64().unwrap_or(0) > 0, "app.css did not load: {rules}");
+        screenshot(&c, "browser-home.png").await;
+
+        let units_link = find(&c, "nav.main a[href='/units']").await;
+        assert_eq!(units_link.text().await.unwrap().trim(), "Đơn vị");
+        units_link.click().await.unwrap();
+        wait_text(&c, "#unit-tree", "Sở Khoa học và Công nghệ").await;
+        assert_eq!(path(&c).await, "/units");
+        let all = c.find_all(css("#unit-tree .row")).await.unwrap().len();
+
+        let q = find(&c, "form[action='/units'][method=get] input[name=q]").await;
+        q.send_keys("khoa hoc").await.unwrap();
+        find(&c, "form[action='/units'][method=get] button[type=submit]").await.click().await.unwrap();
+        let deadline = Instant::now() + WAIT;
+        while !c.current_url().await.unwrap().query().unwrap_or("").contains("q=") {
+            assert!(Instant::now() < deadline, "the search did not load a result page");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let found = wait_text(&c, "#unit-tree", "Sở Khoa học và Công nghệ").await;
+        let shown = c.find_all(css("#unit-tree .row")).await.unwrap().len();
+        assert!(shown >= 1 && shown < all, "the search narrows the list ({shown} of {all} units shown):\n{found}");
+        assert_eq!(find(&c, "input[name=q]").await.prop("value").await.unwrap().as_deref(), Some("khoa hoc"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn wrong_password_shows_the_error_and_stays_on_login() {
+    in_browser(|c, base| async move {
+        login(&c, &base, USER, "not-the-password").await;
+        let error = wait_text(&c, "#login-error", "không đúng").await;
+        assert!(error.contains("mật khẩu"), "{error}");
+        assert_eq!(path(&c).await, "/login");
+        assert_eq!(html_lang(&c).await, "vi");
+        assert!(c.find(css("#welcome")).await.is_err(), "no one is signed in");
+        // The form is still there, ready for another try.
+        find(&c, "form[action='/login'] input[name=password]").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn language_switch_is_remembered_on_the_account() {
+    in_browser(|c, base| async move {
+        login(&c, &base, USER, DEMO_PASSWORD).await;
+        wait_text(&c, "#welcome", "Xin chào").await;
+
+        let switch = find(&c, "header form[action='/lang'] button").await;
+        assert_eq!(switch.text().await.unwrap().trim(), "English");
+        switch.click().await.unwrap();
+        wait_text(&c, "#welcome", "Welcome").await;
+        assert_eq!(html_lang(&c).await, "en");
+        wait_text(&c, "nav.main", "Units").await;
+
+        // Sign out and in again in the same browser.
+        find(&c, "header form[action='/logout'] button").await.click().await.unwrap();
+        find(&c, "form[action='/login'] input[name=username]").await;
+        assert_eq!(path(&c).await, "/login");
+        submit_login(&c, USER, DEMO_PASSWORD).await;
+        wait_text(&c, "#welcome", "Welcome").await;
+
+        // And from a browser that remembers nothing (no cookies, Vietnamese Accept-Language):
+        // the choice is kept on the account.
+        find(&c, "header form[action='/logout'] button").await.click().await.unwrap();
+        find(&c, "form[action='/login'] input[name=username]").await;
+        c.delete_all_cookies().await.unwrap();
+        login(&c, &base, USER, DEMO_PASSWORD).await;
+        wait_text(&c, "#welcome", "Welcome").await;
+        assert_eq!(html_lang(&c).await, "en");
+    })
+    .await;
+}

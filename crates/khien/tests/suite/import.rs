@@ -1,0 +1,73 @@
+//! Importing unit lists: the official administrative-unit files and bad files.
+
+use crate::common::{admin_actor, bootstrap, sqlite, TestServer, ADMIN_PASSWORD};
+use std::path::PathBuf;
+
+fn shared_file(name: &str) -> Option<Vec<u8>> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/vn-admin").join(name);
+    match std::fs::read(&p) {
+        Ok(b) => Some(b),
+        Err(_) => {
+            eprintln!("shared data folder absent ({}): skipping this check", p.display());
+            None
+        }
+    }
+}
+
+#[tokio::test]
+async fn imports_the_official_34_provinces_and_3321_communes() {
+    let Some(bytes) = shared_file("vn_units_34_provinces_3321_wards.json") else { return };
+    let db = sqlite().await;
+    bootstrap(&db, false).await;
+    let admin = admin_actor(&db).await;
+    let root = db.store.root_unit().await.unwrap().unwrap();
+    let rows = khien_formats::parse_units("vn_units_34_provinces_3321_wards.json", &bytes).unwrap();
+    let rows: Vec<_> = rows
+        .into_iter()
+        .map(|r| khien_store::ImportUnit {
+            code: r.code,
+            name: r.name,
+            unit_type: r.unit_type,
+            parent_code: r.parent_code,
+            head_name: r.head_name,
+            focal_name: r.focal_name,
+            focal_phone: r.focal_phone,
+            focal_email: r.focal_email,
+        })
+        .collect();
+    let summary = db.store.import_units(&admin, root.id, &rows).await.unwrap();
+    assert_eq!(summary.created, 34 + 3321);
+    assert_eq!(db.store.unit_count().await.unwrap(), 1 + 34 + 3321);
+    let hits = db.store.list_units(&admin, &khien_store::UnitFilter { q: Some("ba dinh".into()), limit: 10, sort: "code", ..Default::default() }).await.unwrap();
+    assert!(hits.items.iter().any(|u| u.name == "Phường Ba Đình"));
+    let hits = db.store.list_units(&admin, &khien_store::UnitFilter { q: Some("da nang".into()), limit: 10, sort: "code", ..Default::default() }).await.unwrap();
+    assert!(hits.items.iter().any(|u| u.name.contains("Đà Nẵng")));
+}
+
+#[tokio::test]
+async fn upload_through_the_web_form_is_all_or_nothing() {
+    let s = TestServer::start().await;
+    let admin = s.login("admin", ADMIN_PASSWORD).await;
+    let root = s.db.store.root_unit().await.unwrap().unwrap().id.to_string();
+    let before = s.db.store.unit_count().await.unwrap();
+    let upload = |name: &'static str, body: &'static str| {
+        let part = reqwest::multipart::Part::bytes(body.as_bytes().to_vec()).file_name(name);
+        let form = reqwest::multipart::Form::new().part("file", part).text("parent_id", root.clone());
+        admin.client.post(admin.url(&format!("/units/import?_csrf={}", admin.csrf))).multipart(form).send()
+    };
+    let bad = "Mã đơn vị;Tên đơn vị;Loại đơn vị;Mã đơn vị cấp trên\nP-A;Phường A;Phường;\nP-B;Phường B;vương quốc;P-A\n";
+    let r = upload("don-vi.csv", bad).await.unwrap();
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("don-vi.csv") && page.contains("dòng 3") && page.contains("Loại đơn vị"), "{page}");
+    assert_eq!(s.db.store.unit_count().await.unwrap(), before, "nothing was imported");
+    let good = "Mã đơn vị;Tên đơn vị;Loại đơn vị;Mã đơn vị cấp trên\nP-A;Phường A;Phường;\nX-B;Xã B;Xã;P-A\n";
+    let r = upload("don-vi.csv", good).await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("2 đơn vị mới"));
+    assert_eq!(s.db.store.unit_count().await.unwrap(), before + 2);
+    // The export is a valid import file: it round-trips.
+    let xlsx = admin.get("/units/export.xlsx").await.bytes().await.unwrap();
+    let rows = khien_formats::parse_units("don-vi.xlsx", &xlsx).unwrap();
+    assert_eq!(rows.len() as i64, before + 2);
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Installs and starts what Khiên's test suite needs beyond Rust: Chromium + chromedriver (the
+# browser tests) and a local PostgreSQL that the role `postgres` reaches over TCP at 127.0.0.1
+# without a password (the store tests). Idempotent and quiet when everything is already there;
+# meant for Debian 12 as root (uses sudo otherwise).
+#
+# If KHIEN_TEST_POSTGRES_URL is set, PostgreSQL is yours to provide and is left alone here.
+set -euo pipefail
+
+SUDO=()
+if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || { echo "install-test-deps: run as root (or install sudo)" >&2; exit 1; }
+    SUDO=(sudo)
+fi
+
+manage_pg=1
+[[ -n "${KHIEN_TEST_POSTGRES_URL:-}" ]] && manage_pg=0
+
+# --- packages -----------------------------------------------------------------------------
+missing=()
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
+[[ -x /usr/bin/chromedriver ]] || missing+=(chromium-driver)
+if [[ $manage_pg -eq 1 ]] && ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+    missing+=(postgresql)
+fi
+if ((${#missing[@]})); then
+    echo "install-test-deps: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    "${SUDO[@]}" apt-get update -qq
+    "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1 \
+        || "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}"  # again, loudly, to show why
+fi
+
+[[ $manage_pg -eq 1 ]] || exit 0
+
+# --- PostgreSQL running -------------------------------------------------------------------
+ready() { pg_isready -q -h 127.0.0.1 -p 5432; }
+if ! ready; then
+    # The Debian package creates one cluster, "main", for its version. In containers there is
+    # no systemd, so start it directly; "already running" (exit 2) is fine.
+    version=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n1 || true)
+    [[ -n "$version" ]] || { echo "install-test-deps: no PostgreSQL cluster in /etc/postgresql" >&2; exit 1; }
+    echo "install-test-deps: starting PostgreSQL $version/main"
+    "${SUDO[@]}" pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+    for _ in $(seq 1 60); do
+        ready && break
+        sleep 0.5
+    done
+    ready || { echo "install-test-deps: PostgreSQL did not become ready on 127.0.0.1:5432" >&2; exit 1; }
+fi
+
+# --- passwordless TCP access for `postgres` -----------------------------------------------
+# A fresh Debian install authenticates TCP connections with a password (scram-sha-256). The
+# simplest robust fix for a throwaway test database is a `trust` line for the postgres role
+# from 127.0.0.1 only, put first in pg_hba.conf, then a reload: the suite's default URL
+# (postgres://postgres@127.0.0.1:5432/postgres) then works with no secret to keep anywhere.
+# Local socket access as the postgres OS user (peer auth) is used to find and reload the config.
+if ! PGCONNECT_TIMEOUT=5 psql -w -h 127.0.0.1 -U postgres -d postgres -Atqc 'SELECT 1' >/dev/null 2>&1; then
+    hba=$("${SUDO[@]}" su postgres -c "psql -Atqc 'SHOW hba_file'")
+    echo "install-test-deps: allowing passwordless TCP access for role postgres from 127.0.0.1 ($hba)"
+    line='host all postgres 127.0.0.1/32 trust # khien tests'
+    if ! "${SUDO[@]}" grep -qF "$line" "$hba"; then
+        "${SUDO[@]}" sed -i "1i $line" "$hba"
+    fi
+    "${SUDO[@]}" su postgres -c "psql -Atqc 'SELECT pg_reload_conf()'" >/dev/null
+    sleep 0.5
+    PGCONNECT_TIMEOUT=5 psql -w -h 127.0.0.1 -U postgres -d postgres -Atqc 'SELECT 1' >/dev/null || {
+        echo "install-test-deps: still cannot connect as postgres@127.0.0.1 without a password" >&2
+        exit 1
+    }
+fi
