@@ -18,7 +18,13 @@ struct Other {
 fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String, Option<Value>)> {
     let body = match (method, path) {
         ("get", "/api/v1/me") | ("put", "/api/v1/me/password") | ("put", "/api/v1/me/lang") => return None, // the caller's own account
-        ("get", "/api/v1/units") | ("get", "/api/v1/users") | ("get", "/api/v1/audit") | ("get", "/api/v1/tokens") => return None, // lists: checked below
+        ("get", "/api/v1/units") | ("get", "/api/v1/users") | ("get", "/api/v1/audit") | ("get", "/api/v1/tokens") | ("get", "/api/v1/units/export") => {
+            return None; // lists: checked below
+        }
+        ("post", "/api/v1/units/import") => {
+            let url = format!("{path}?parent_id={}&file_name=units.json", b.unit);
+            return Some((url, Some(json!([{"code":"HACK3","name":"x","unit_type":"ward"}]))));
+        }
         ("get", _) | ("delete", _) => None,
         ("post", "/api/v1/units") => Some(json!({"code":"HACK","name":"x","unit_type":"ward","parent_id":b.unit})),
         ("patch", "/api/v1/units/{id}") => Some(json!({"name":"hacked"})),
@@ -86,6 +92,9 @@ async fn lists_hide_b(get: impl Fn(String) -> futures_like::Fut, b: &Other) {
             assert_ne!(item["id"], json!(if path.contains("units") { b.unit } else { b.user }), "{path} leaked {item}");
         }
     }
+    let (status, csv) = get("/api/v1/units/export?format=csv".to_string()).await;
+    assert_eq!(status, 200);
+    assert!(csv.contains("SO-KHCN") && !csv.contains("SO-YT"), "export leaked: {csv}");
     for path in [format!("/api/v1/users?unit_id={}", b.unit), format!("/api/v1/audit?unit_id={}", b.unit), format!("/api/v1/units?parent_id={}", b.unit)] {
         let (_, text) = get(path.clone()).await;
         let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);

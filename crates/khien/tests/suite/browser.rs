@@ -85,11 +85,10 @@ impl Driver {
                     "--disable-component-update",
                     "--disable-sync",
                     "--window-size=1280,900",
-                    // Headless Chromium asks for en-US by default; a Vietnamese browser shows
-                    // what the city's staff see (the server follows Accept-Language).
-                    "--lang=vi-VN",
                     format!("--user-data-dir={}", profile.display()),
                 ],
+                // Headless Chromium sends Accept-Language: en-US whatever --lang says, and the
+                // server follows it; a Vietnamese browser shows what the city's staff see.
                 "prefs": { "intl.accept_languages": "vi-VN,vi" },
             }
         });

@@ -71,3 +71,28 @@ async fn upload_through_the_web_form_is_all_or_nothing() {
     let rows = khien_formats::parse_units("don-vi.xlsx", &xlsx).unwrap();
     assert_eq!(rows.len() as i64, before + 2);
 }
+
+#[tokio::test]
+async fn api_import_and_export_round_trip() {
+    let s = TestServer::start().await;
+    let admin = s.login("admin", ADMIN_PASSWORD).await;
+    let root = s.db.store.root_unit().await.unwrap().unwrap().id;
+    let csv = admin.get("/api/v1/units/export?format=csv").await.text().await.unwrap();
+    assert!(csv.contains("Sở Khoa học và Công nghệ"));
+    let body = "[{\"code\":\"X-MOI\",\"name\":\"Xã Mới\",\"unit_type\":\"commune\",\"parent_code\":\"TP\"},{\"code\":\"X-MOI\",\"name\":\"Trùng\",\"unit_type\":\"commune\"}]";
+    let r = admin
+        .client
+        .post(admin.url(&format!("/api/v1/units/import?parent_id={root}&file_name=moi.json")))
+        .header("x-csrf-token", &admin.csrf)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert!(v["detail"].as_str().unwrap().contains("moi.json"), "{v}");
+    let good = "[{\"code\":\"X-MOI\",\"name\":\"Xã Mới\",\"unit_type\":\"commune\",\"parent_code\":\"TP\"}]";
+    let r = admin.client.post(admin.url(&format!("/api/v1/units/import?parent_id={root}&file_name=moi.json"))).header("x-csrf-token", &admin.csrf).body(good).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["created"], 1);
+}

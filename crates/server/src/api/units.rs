@@ -19,6 +19,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(move_unit))
         .routes(routes!(set_unit_active))
         .routes(routes!(unit_history))
+        .merge(OpenApiRouter::new().routes(routes!(import_units)).layer(axum::extract::DefaultBodyLimit::max(crate::web::MAX_IMPORT_BYTES)))
+        .routes(routes!(export_units))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -143,4 +145,44 @@ async fn unit_history(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
     let unit = s.store.get_unit(&ctx.actor, id).await?;
     let f = AuditFilter { entity_type: Some("unit".into()), entity_id: Some(unit.id), limit: 200, ..Default::default() };
     Ok(Json(s.store.list_audit(&ctx.actor, &f).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ImportQuery {
+    /// Units without a parent code in the file go under this unit.
+    parent_id: i64,
+    /// The file's name; its extension (.csv, .xlsx, .json) picks the format, and it is
+    /// named in error messages.
+    file_name: String,
+}
+
+/// Import a unit list (CSV, XLSX or JSON, sent as the raw request body, up to 20 MiB).
+/// All or nothing: any bad row rejects the whole file, naming the row, column and reason.
+#[utoipa::path(post, path = "/api/v1/units/import", tag = "units", params(ImportQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 200, body = khien_store::ImportSummary), (status = 422, body = crate::error::Problem)))]
+async fn import_units(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<ImportQuery>, body: axum::body::Bytes) -> Result<Json<khien_store::ImportSummary>, ApiError> {
+    Ok(Json(crate::units_io::import(&s, &ctx, &q.file_name, &body, q.parent_id).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ExportQuery {
+    /// `xlsx` (default) or `csv`.
+    format: Option<String>,
+}
+
+/// Export the units the caller may see, in the import template's columns.
+#[utoipa::path(get, path = "/api/v1/units/export", tag = "units", params(ExportQuery),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
+async fn export_units(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<ExportQuery>) -> Result<axum::response::Response, ApiError> {
+    let format = match q.format.as_deref().unwrap_or("xlsx") {
+        "xlsx" => crate::units_io::ExportFormat::Xlsx,
+        "csv" => crate::units_io::ExportFormat::Csv,
+        other => {
+            return Err(khien_domain::Error::invalid("format", format!("Định dạng «{other}» không hỗ trợ; chọn xlsx hoặc csv."), format!("Format «{other}» is not supported; choose xlsx or csv.")).into())
+        }
+    };
+    Ok(crate::units_io::export(&s, &ctx, format).await?)
 }

@@ -4,6 +4,8 @@ mod pages;
 mod units;
 mod users;
 
+pub use units::MAX_IMPORT_BYTES;
+
 use crate::auth::{cookie, is_secure, set_cookie, Ctx, LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
 use crate::error::{urlencode, WebError};
 use crate::AppState;

@@ -7,15 +7,14 @@ use crate::error::WebError;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use khien_domain::fold::fold;
 use khien_domain::role::Action;
 use khien_domain::unit::UnitType;
-use khien_domain::{Error, Msg};
-use khien_store::{AuditFilter, ImportUnit, NewUnit, Unit, UnitPatch};
+use khien_domain::Error;
+use khien_store::{AuditFilter, NewUnit, Unit, UnitPatch};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -234,7 +233,7 @@ async fn import(State(s): State<AppState>, ctx: Ctx, mut mp: Multipart) -> Resul
     }
     let (name, bytes) = file.ok_or_else(|| Error::invalid("file", "Chưa chọn tệp.", "No file was chosen."))?;
     let parent_id = parent_id.ok_or_else(|| Error::invalid("parent_id", "Chưa chọn đơn vị cấp trên.", "No parent unit was chosen."))?;
-    let summary = import_bytes(&s, &ctx, &name, &bytes, parent_id).await?;
+    let summary = crate::units_io::import(&s, &ctx, &name, &bytes, parent_id).await?;
     let notice = ctx.lang.pick(
         &format!("Đã nhập tệp {name}: {} đơn vị mới, {} cập nhật, {} không đổi.", summary.created, summary.updated, summary.unchanged),
         &format!("Imported {name}: {} new units, {} updated, {} unchanged.", summary.created, summary.updated, summary.unchanged),
@@ -243,50 +242,7 @@ async fn import(State(s): State<AppState>, ctx: Ctx, mut mp: Multipart) -> Resul
     list_page(&s, &ctx, String::new(), Some(notice)).await
 }
 
-/// Parses and stores an import file; used by the web form and the API.
-pub async fn import_bytes(s: &AppState, ctx: &Ctx, name: &str, bytes: &[u8], parent_id: i64) -> Result<khien_store::ImportSummary, Error> {
-    let rows = khien_formats::parse_units(name, bytes)
-        .map_err(|e| Error::Invalid { field: e.field().map(str::to_string), msg: Msg::new(e.message_vi(), e.message_en()) })?;
-    let rows: Vec<ImportUnit> = rows
-        .into_iter()
-        .map(|r| ImportUnit {
-            code: r.code,
-            name: r.name,
-            unit_type: r.unit_type,
-            parent_code: r.parent_code,
-            head_name: r.head_name,
-            focal_name: r.focal_name,
-            focal_phone: r.focal_phone,
-            focal_email: r.focal_email,
-        })
-        .collect();
-    s.store.import_units(&ctx.actor, parent_id, &rows).await.map_err(|e| e.with_prefix(&format!("Tệp {name}: "), &format!("File {name}: ")))
-}
-
 /// The visible units as an XLSX in the import template's columns.
 async fn export(State(s): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
-    let units = s.store.unit_tree(&ctx.actor).await?;
-    let codes: HashMap<i64, String> = units.iter().map(|u| (u.id, u.code.clone())).collect();
-    let rows: Vec<khien_formats::UnitRow> = units
-        .into_iter()
-        .map(|u| khien_formats::UnitRow {
-            parent_code: u.parent_id.and_then(|p| codes.get(&p).cloned()),
-            code: u.code,
-            name: u.name,
-            unit_type: u.unit_type,
-            head_name: u.head_name,
-            focal_name: u.focal_name,
-            focal_phone: u.focal_phone,
-            focal_email: u.focal_email,
-        })
-        .collect();
-    let bytes = khien_formats::write_units_xlsx(&rows).map_err(|e| Error::internal(e.to_string()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"don-vi.xlsx\""),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::units_io::export(&s, &ctx, crate::units_io::ExportFormat::Xlsx).await?)
 }
