@@ -25,6 +25,11 @@ pub fn rfc3339(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// Parses an RFC 3339 time into UTC milliseconds.
+pub fn parse_rfc3339(s: &str) -> Option<i64> {
+    DateTime::parse_from_rfc3339(s).ok().map(|t| t.timestamp_millis())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -35,10 +40,7 @@ mod tests {
         let ms = 1_795_431_600_000;
         assert_eq!(rfc3339(ms), "2026-11-23T11:00:00.000Z");
         assert_eq!(display_vn(ms), "23/11/2026 18:00");
+        assert_eq!(parse_rfc3339("2026-11-23T18:00:00+07:00"), Some(ms));
+        assert_eq!(parse_rfc3339("23/11/2026"), None);
     }
-}
-
-/// Parses an RFC 3339 time into UTC milliseconds.
-pub fn parse_rfc3339(s: &str) -> Option<i64> {
-    DateTime::parse_from_rfc3339(s).ok().map(|t| t.timestamp_millis())
 }

@@ -38,7 +38,7 @@ pub fn validate_password(p: &str) -> Result<()> {
     .iter()
     .filter(|b| **b)
     .count();
-    if n < MIN_PASSWORD_CHARS || n > 256 || classes < 3 {
+    if !(MIN_PASSWORD_CHARS..=256).contains(&n) || classes < 3 {
         return Err(Error::invalid(
             "password",
             format!("Mật khẩu cần ít nhất {MIN_PASSWORD_CHARS} ký tự và ít nhất 3 trong 4 nhóm: chữ thường, chữ hoa, số, ký tự đặc biệt."),

@@ -99,3 +99,43 @@ pub fn resolve_serve(a: &ServeArgs) -> Result<Settings> {
         secure_cookies: a.secure_cookies || rest.secure_cookies.unwrap_or(false),
     })
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn args(config: Option<PathBuf>, listen: Option<&str>) -> ServeArgs {
+        ServeArgs {
+            db: DbArgs { data_dir: Some(std::env::temp_dir().join("khien-config-test")), database_url: None, config },
+            listen: listen.map(Into::into),
+            demo: false,
+            secure_cookies: false,
+        }
+    }
+
+    #[test]
+    fn command_line_beats_file_beats_default() {
+        let file = std::env::temp_dir().join(format!("khien-config-{}.toml", std::process::id()));
+        std::fs::write(&file, "listen = \"0.0.0.0:9000\"\ndemo = true\ndatabase_url = \"postgres://k@h/k\"\n").unwrap();
+        let from_file = resolve_serve(&args(Some(file.clone()), None)).unwrap();
+        assert_eq!(from_file.listen, "0.0.0.0:9000");
+        assert!(from_file.demo);
+        assert_eq!(from_file.database_url, "postgres://k@h/k");
+        let from_cli = resolve_serve(&args(Some(file.clone()), Some("127.0.0.1:1"))).unwrap();
+        assert_eq!(from_cli.listen, "127.0.0.1:1");
+        std::fs::write(&file, "lisen = \"typo\"\n").unwrap();
+        let err = resolve_serve(&args(Some(file.clone()), None)).unwrap_err();
+        assert!(format!("{err:#}").contains("lisen"), "unknown keys are named: {err:#}");
+        let _ = std::fs::remove_file(&file);
+    }
+
+    #[test]
+    fn default_database_is_sqlite_in_the_data_dir() {
+        let s = resolve_serve(&args(Some(PathBuf::from("/nonexistent/khien.toml")), None));
+        assert!(s.is_err(), "an explicit config file that is missing is an error");
+        let s = resolve_serve(&ServeArgs { db: DbArgs { config: None, ..args(None, None).db }, ..args(None, None) }).unwrap();
+        assert!(s.database_url.starts_with("sqlite://") && s.database_url.ends_with("khien.db?mode=rwc"), "{}", s.database_url);
+        assert_eq!(s.listen, "127.0.0.1:8080");
+    }
+}

@@ -202,3 +202,30 @@ async fn web_pages_render_for_every_role() {
     let html = pa05.get("/units").await.text().await.unwrap();
     assert!(!html.contains("http://") && !html.contains("https://"), "the page loads nothing from outside");
 }
+
+#[tokio::test]
+async fn secure_cookies_behind_tls_and_login_rate_limit() {
+    let s = TestServer::start().await;
+    let c = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let page = c.get(s.url("/login")).send().await.unwrap();
+    let cookie = page.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let csrf = crate::common::field_value(&page.text().await.unwrap(), "_csrf").unwrap();
+    let login = |user: String, password: &'static str| {
+        c.post(s.url("/login"))
+            .header("cookie", &cookie)
+            .header("x-forwarded-proto", "https")
+            .form(&[("_csrf", csrf.clone()), ("username", user), ("password", password.to_string())])
+            .send()
+    };
+    let r = login("admin".into(), ADMIN_PASSWORD).await.unwrap();
+    assert_eq!(r.status(), 303);
+    let session = r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).find(|c| c.starts_with("khien_session=")).unwrap();
+    assert!(session.contains("; Secure"), "{session}");
+    // 30 attempts a minute from one address; the 31st is refused before any password check.
+    for i in 1..30 {
+        assert_eq!(login(format!("nobody{i}"), "x").await.unwrap().status(), 401);
+    }
+    let r = login("admin".into(), ADMIN_PASSWORD).await.unwrap();
+    assert_eq!(r.status(), 429);
+    assert!(r.text().await.unwrap().contains("Quá nhiều lần đăng nhập"));
+}
