@@ -18,6 +18,8 @@ pub struct Store {
     /// SQLite allows one writer; serialising writers in-process avoids SQLITE_BUSY on upgrade
     /// from a read to a write lock. PostgreSQL uses an advisory lock instead (see `begin_write`).
     write_lock: Arc<Mutex<()>>,
+    /// A hash of a random password, verified against when a login names no user.
+    dummy_hash: Arc<tokio::sync::OnceCell<String>>,
 }
 
 /// A write transaction that also holds the right to append to the audit chain.
@@ -62,7 +64,7 @@ impl Store {
                 })
             });
         let pool = opts.connect(url).await.map_err(|e| Error::internal(format!("cannot open database: {e}")))?;
-        let store = Store { pool, dialect, write_lock: Arc::new(Mutex::new(())) };
+        let store = Store { pool, dialect, write_lock: Arc::new(Mutex::new(())), dummy_hash: Arc::default() };
         store.migrate().await?;
         Ok(store)
     }
@@ -88,14 +90,27 @@ impl Store {
         self.pool.close().await;
     }
 
+    pub(crate) async fn dummy_hash(&self) -> Result<&str> {
+        let h = self.dummy_hash.get_or_try_init(|| async { crate::password::hash_password(&random_token(16)).await }).await?;
+        Ok(h.as_str())
+    }
+
     pub(crate) async fn begin_write(&self) -> Result<WriteTx<'_>> {
         let guard = match self.dialect {
             Dialect::Sqlite => Some(self.write_lock.lock().await),
             Dialect::Postgres => None,
         };
         let mut tx = self.pool.begin().await.map_err(db_err)?;
-        if self.dialect == Dialect::Postgres {
-            sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(AUDIT_LOCK_KEY).execute(&mut *tx).await.map_err(db_err)?;
+        match self.dialect {
+            Dialect::Postgres => {
+                sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(AUDIT_LOCK_KEY).execute(&mut *tx).await.map_err(db_err)?;
+            }
+            // Take SQLite's write lock before the first read (as BEGIN IMMEDIATE would): a
+            // deferred transaction that reads and then writes fails with SQLITE_BUSY_SNAPSHOT if
+            // a single-statement write (a session touch) committed in between.
+            Dialect::Sqlite => {
+                sqlx::query("DELETE FROM sessions WHERE 1 = 0").execute(&mut *tx).await.map_err(db_err)?;
+            }
         }
         Ok(WriteTx { tx, _guard: guard })
     }
