@@ -1,38 +1,7 @@
-//! ASCII folding of Vietnamese text, used for unit codes, usernames and
-//! e-mail addresses (đ → d, tones and hats removed).
+//! ASCII forms of Vietnamese names for unit codes, usernames and e-mail addresses, built on
+//! the domain's search folding (đ → d, tones and hats removed).
 
-/// Precomposed (NFC) Vietnamese letters and their ASCII base letter.
-const FOLD: &[(&str, char)] = &[
-    ("àáảãạăằắẳẵặâầấẩẫậ", 'a'),
-    ("ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬ", 'A'),
-    ("èéẻẽẹêềếểễệ", 'e'),
-    ("ÈÉẺẼẸÊỀẾỂỄỆ", 'E'),
-    ("ìíỉĩị", 'i'),
-    ("ÌÍỈĨỊ", 'I'),
-    ("òóỏõọôồốổỗộơờớởỡợ", 'o'),
-    ("ÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢ", 'O'),
-    ("ùúủũụưừứửữự", 'u'),
-    ("ÙÚỦŨỤƯỪỨỬỮỰ", 'U'),
-    ("ỳýỷỹỵ", 'y'),
-    ("ỲÝỶỸỴ", 'Y'),
-    ("đ", 'd'),
-    ("Đ", 'D'),
-];
-
-/// Folds one character to ASCII where a Vietnamese mapping exists.
-pub(crate) fn fold_char(c: char) -> char {
-    if c.is_ascii() {
-        return c;
-    }
-    FOLD.iter()
-        .find(|(group, _)| group.contains(c))
-        .map_or(c, |(_, base)| *base)
-}
-
-/// Folds a whole string (`"Hồng Bàng"` → `"Hong Bang"`).
-pub(crate) fn fold(s: &str) -> String {
-    s.chars().map(fold_char).collect()
-}
+use khien_domain::fold::fold;
 
 /// Upper-case code slug: `"Hồng Bàng"` → `"HONG-BANG"`.
 pub(crate) fn code_slug(s: &str) -> String {
@@ -55,23 +24,16 @@ pub(crate) fn compact_lower(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{code_slug, compact_lower, fold};
+    use super::{code_slug, compact_lower};
 
     #[test]
-    fn folds_vietnamese() {
-        assert_eq!(fold("Đặng Thị Ngọc Hưởng"), "Dang Thi Ngoc Huong");
-        assert_eq!(fold("Quyết Thắng, Ỷ Lan"), "Quyet Thang, Y Lan");
+    fn ascii_forms_of_vietnamese_names() {
         assert_eq!(code_slug("Hồng Bàng"), "HONG-BANG");
         assert_eq!(code_slug("Bạch Long Vĩ"), "BACH-LONG-VI");
         assert_eq!(compact_lower("Lê Chân"), "lechan");
-    }
-
-    #[test]
-    fn fold_table_is_ascii_complete() {
-        // Every Vietnamese vowel with every tone, both cases, folds to ASCII.
-        let all = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợ\
-                   uùúủũụưừứửữựyỳýỷỹỵđ";
-        assert!(fold(all).is_ascii());
-        assert!(fold(&all.to_uppercase()).is_ascii());
+        assert_eq!(compact_lower("Đặng Thị Ngọc Hưởng"), "dangthingochuong");
+        let all = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ";
+        assert!(compact_lower(all).is_ascii());
+        assert!(code_slug(&all.to_uppercase()).is_ascii());
     }
 }

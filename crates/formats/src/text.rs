@@ -1,34 +1,12 @@
 //! Text helpers shared by all formats.
 
-use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
-/// Folds text for matching labels: no diacritics, đ → d, lower case, every
-/// run of non-alphanumerics becomes one space. "Loại đơn vị" → "loai don vi",
+/// Folds text for matching labels: the domain's search folding (no diacritics, đ → d, lower
+/// case), with every run of non-alphanumerics as one space. "Loại đơn vị" → "loai don vi",
 /// "special_zone" → "special zone".
 pub(crate) fn fold(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut gap = false;
-    for c in s.nfd() {
-        if is_combining_mark(c) {
-            continue;
-        }
-        // U+00D0 (Icelandic eth) is a common stand-in for Đ in old fonts.
-        let c = match c {
-            'đ' | 'Đ' | 'Ð' => 'd',
-            _ => c,
-        };
-        if c.is_alphanumeric() {
-            if gap && !out.is_empty() {
-                out.push(' ');
-            }
-            gap = false;
-            out.extend(c.to_lowercase());
-        } else {
-            gap = true;
-        }
-    }
-    out
+    khien_domain::fold::fold(s).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
 /// Header folding also drops parenthesised notes: "Mã đơn vị (*)" → "ma don vi".

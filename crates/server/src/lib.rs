@@ -5,7 +5,7 @@ mod auth;
 mod error;
 mod extract;
 mod metrics;
-mod units_io;
+pub mod units_io;
 mod web;
 
 use axum::http::{header, HeaderValue};

@@ -13,8 +13,13 @@ use std::collections::HashMap;
 pub async fn import(s: &AppState, ctx: &Ctx, name: &str, bytes: &[u8], parent_id: i64) -> Result<ImportSummary, Error> {
     let rows = khien_formats::parse_units(name, bytes)
         .map_err(|e| Error::Invalid { field: e.field().map(str::to_string), msg: Msg::new(e.message_vi(), e.message_en()) })?;
-    let rows: Vec<ImportUnit> = rows
-        .into_iter()
+    let rows = import_rows(rows);
+    s.store.import_units(&ctx.actor, parent_id, &rows).await.map_err(|e| e.with_prefix(&format!("Tệp {name}: "), &format!("File {name}: ")))
+}
+
+/// The store's import rows for parsed file rows.
+pub fn import_rows(rows: Vec<khien_formats::UnitRow>) -> Vec<ImportUnit> {
+    rows.into_iter()
         .map(|r| ImportUnit {
             code: r.code,
             name: r.name,
@@ -25,8 +30,7 @@ pub async fn import(s: &AppState, ctx: &Ctx, name: &str, bytes: &[u8], parent_id
             focal_phone: r.focal_phone,
             focal_email: r.focal_email,
         })
-        .collect();
-    s.store.import_units(&ctx.actor, parent_id, &rows).await.map_err(|e| e.with_prefix(&format!("Tệp {name}: "), &format!("File {name}: ")))
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy)]

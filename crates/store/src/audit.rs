@@ -130,14 +130,8 @@ impl Store {
         }
         q.push(" ORDER BY a.id DESC LIMIT ").bind(f.limit + 1);
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
-        let mut items = rows.iter().map(audit_row).collect::<Result<Vec<_>>>()?;
-        let next_cursor = if items.len() as i64 > f.limit {
-            items.truncate(f.limit as usize);
-            items.last().map(|r| Cursor { key: String::new(), id: r.id }.encode())
-        } else {
-            None
-        };
-        Ok(Page { items, next_cursor })
+        let items = rows.iter().map(audit_row).collect::<Result<Vec<_>>>()?;
+        Ok(Page::from_rows(items, f.limit, |r| Cursor { key: String::new(), id: r.id }))
     }
 
     /// Walks the whole chain in id order; Ok(count) or the first broken record.

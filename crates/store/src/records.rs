@@ -22,6 +22,17 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
+impl<T> Page<T> {
+    /// Builds a page from up to `limit + 1` fetched rows; the extra row only tells that another
+    /// page exists, and the cursor names the last row kept.
+    pub(crate) fn from_rows(mut items: Vec<T>, limit: i64, cursor_of: impl Fn(&T) -> khien_domain::page::Cursor) -> Page<T> {
+        let more = items.len() as i64 > limit;
+        items.truncate(limit.max(0) as usize);
+        let next_cursor = if more { items.last().map(|last| cursor_of(last).encode()) } else { None };
+        Page { items, next_cursor }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Unit {
     pub id: i64,

@@ -154,17 +154,8 @@ impl Store {
         let sort_col = if f.sort == "name" { "u.name_folded" } else { "u.code" };
         q.keyset(sort_col, "u.id", f.dir.unwrap_or(Dir::Asc), f.cursor.as_ref(), f.limit);
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
-        let mut items = rows.iter().map(unit_row).collect::<Result<Vec<_>>>()?;
-        let next_cursor = if items.len() as i64 > f.limit {
-            items.truncate(f.limit as usize);
-            items.last().map(|u| {
-                let key = if f.sort == "name" { fold(&u.name) } else { u.code.clone() };
-                Cursor { key, id: u.id }.encode()
-            })
-        } else {
-            None
-        };
-        Ok(Page { items, next_cursor })
+        let items = rows.iter().map(unit_row).collect::<Result<Vec<_>>>()?;
+        Ok(Page::from_rows(items, f.limit, |u| Cursor { key: if f.sort == "name" { fold(&u.name) } else { u.code.clone() }, id: u.id }))
     }
 
     /// Every unit the caller may see, in path order, for the tree page.

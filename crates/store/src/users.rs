@@ -138,17 +138,8 @@ impl Store {
         let sort_col = if f.sort == "full_name" { "s.full_name_folded" } else { "s.username" };
         q.keyset(sort_col, "s.id", f.dir.unwrap_or(Dir::Asc), f.cursor.as_ref(), f.limit);
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
-        let mut items = rows.iter().map(user_row).collect::<Result<Vec<_>>>()?;
-        let next_cursor = if items.len() as i64 > f.limit {
-            items.truncate(f.limit as usize);
-            items.last().map(|u| {
-                let key = if f.sort == "full_name" { fold(&u.full_name) } else { u.username.clone() };
-                Cursor { key, id: u.id }.encode()
-            })
-        } else {
-            None
-        };
-        Ok(Page { items, next_cursor })
+        let items = rows.iter().map(user_row).collect::<Result<Vec<_>>>()?;
+        Ok(Page::from_rows(items, f.limit, |u| Cursor { key: if f.sort == "full_name" { fold(&u.full_name) } else { u.username.clone() }, id: u.id }))
     }
 
     /// Creates a user in a unit the caller manages. `password_hash` lets bulk loaders (demo,

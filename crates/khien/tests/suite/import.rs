@@ -22,19 +22,7 @@ async fn imports_the_official_34_provinces_and_3321_communes() {
     let admin = admin_actor(&db).await;
     let root = db.store.root_unit().await.unwrap().unwrap();
     let rows = khien_formats::parse_units("vn_units_34_provinces_3321_wards.json", &bytes).unwrap();
-    let rows: Vec<_> = rows
-        .into_iter()
-        .map(|r| khien_store::ImportUnit {
-            code: r.code,
-            name: r.name,
-            unit_type: r.unit_type,
-            parent_code: r.parent_code,
-            head_name: r.head_name,
-            focal_name: r.focal_name,
-            focal_phone: r.focal_phone,
-            focal_email: r.focal_email,
-        })
-        .collect();
+    let rows = khien_server::units_io::import_rows(rows);
     let summary = db.store.import_units(&admin, root.id, &rows).await.unwrap();
     assert_eq!(summary.created, 34 + 3321);
     assert_eq!(db.store.unit_count().await.unwrap(), 1 + 34 + 3321);
