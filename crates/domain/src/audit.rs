@@ -156,3 +156,26 @@ mod tests {
         assert_ne!(with_empty, chain_hash(GENESIS, &a));
     }
 }
+
+/// A reader's name for an audit action code; unknown codes are shown as they are.
+pub fn action_label(code: &str, lang: crate::Lang) -> &str {
+    let (vi, en) = match code {
+        "unit.create" => ("Tạo đơn vị", "Unit created"),
+        "unit.update" => ("Sửa thông tin đơn vị", "Unit edited"),
+        "unit.move" => ("Chuyển đơn vị", "Unit moved"),
+        "unit.activate" => ("Đơn vị hoạt động trở lại", "Unit reactivated"),
+        "unit.deactivate" => ("Đơn vị ngừng hoạt động", "Unit deactivated"),
+        "user.create" => ("Tạo người dùng", "User created"),
+        "user.update" => ("Sửa người dùng", "User edited"),
+        "user.activate" => ("Mở khóa tài khoản", "Account reactivated"),
+        "user.deactivate" => ("Khóa tài khoản", "Account deactivated"),
+        "user.password" => ("Đổi mật khẩu", "Password changed"),
+        "role.grant" => ("Giao vai trò", "Role granted"),
+        "role.revoke" => ("Thu hồi vai trò", "Role revoked"),
+        "token.create" => ("Tạo mã truy cập API", "API token issued"),
+        "token.revoke" => ("Thu hồi mã truy cập API", "API token revoked"),
+        "auth.lockout" => ("Tạm khóa do đăng nhập sai", "Locked after failed logins"),
+        _ => return code,
+    };
+    lang.pick(vi, en)
+}

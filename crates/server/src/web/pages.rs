@@ -11,6 +11,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use khien_domain::page::Cursor;
 use khien_domain::role::{Action, Role};
+use khien_domain::audit::action_label;
 use khien_domain::time::display_vn;
 use khien_domain::{Error, Lang};
 use khien_store::{AuditFilter, AuditRecord, UnitFilter, UserFilter};
@@ -50,7 +51,7 @@ async fn home(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebEr
     let roles = me.roles.iter().map(|r| (role_label(&r.role, ctx.lang), r.unit_name.clone(), r.recursive)).collect();
     let recent = if ctx.actor.can_anywhere(Action::ViewAudit) {
         let page = s.store.list_audit(&ctx.actor, &AuditFilter { limit: 8, ..Default::default() }).await?;
-        page.items.iter().map(|a| (display_vn(a.at), a.actor_label.clone(), a.action.clone())).collect()
+        page.items.iter().map(|a| (display_vn(a.at), a.actor_label.clone(), action_label(&a.action, ctx.lang).to_string())).collect()
     } else {
         Vec::new()
     };
@@ -71,7 +72,7 @@ pub(super) struct AuditRow {
     pub after: String,
 }
 
-pub(super) fn audit_rows(items: &[AuditRecord]) -> Vec<AuditRow> {
+pub(super) fn audit_rows(items: &[AuditRecord], lang: Lang) -> Vec<AuditRow> {
     let show = |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_else(|| "—".into());
     items
         .iter()
@@ -79,7 +80,7 @@ pub(super) fn audit_rows(items: &[AuditRecord]) -> Vec<AuditRow> {
             id: a.id,
             at: display_vn(a.at),
             actor: a.actor_label.clone(),
-            action: a.action.clone(),
+            action: action_label(&a.action, lang).to_string(),
             entity: format!("{} #{}", a.entity_type, a.entity_id.map(|i| i.to_string()).unwrap_or_default()),
             before: show(&a.before),
             after: show(&a.after),
@@ -138,7 +139,7 @@ async fn audit(State(s): State<AppState>, ctx: Ctx, Query(q): Query<AuditQuery>)
         format!("entity_type={}&action={}&from={}&to={}&cursor={c}", super::q(&entity_type), super::q(&action), super::q(&from), super::q(&to))
     });
     let entity_types = ["unit", "user", "role_assignment", "api_token"].into_iter().map(|t| (t, t == entity_type)).collect();
-    render(&AuditPage { c: Chrome::new(&ctx, "audit", "Nhật ký", "Audit log"), rows: audit_rows(&page.items), entity_types, action, from, to, next })
+    render(&AuditPage { c: Chrome::new(&ctx, "audit", "Nhật ký", "Audit log"), rows: audit_rows(&page.items, ctx.lang), entity_types, action, from, to, next })
 }
 
 struct TokenRow {

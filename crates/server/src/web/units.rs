@@ -166,7 +166,7 @@ async fn detail(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Res
         Vec::new()
     };
     let f = AuditFilter { entity_type: Some("unit".into()), entity_id: Some(u.id), limit: 100, ..Default::default() };
-    let history = super::pages::audit_rows(&s.store.list_audit(&ctx.actor, &f).await?.items);
+    let history = super::pages::audit_rows(&s.store.list_audit(&ctx.actor, &f).await?.items, ctx.lang);
     let type_label = type_label(&u.unit_type, &ctx);
     render(&DetailPage { c: Chrome::new(&ctx, "units", &u.name, &u.name), u, type_label, parent, can_edit, can_manage, parents, history })
 }

@@ -29,6 +29,8 @@ pub fn router() -> Router<AppState> {
 struct ListPage {
     c: Chrome,
     q: String,
+    /// The search term, URL-encoded for the next-page link.
+    q_url: String,
     units: Vec<(i64, String)>,
     page: Page<User>,
 }
@@ -49,7 +51,8 @@ async fn list(State(s): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -
     };
     let page = s.store.list_users(&ctx.actor, &f).await?;
     let units = if ctx.actor.can_anywhere(Action::ManageUsers) { super::units::options(&s, &ctx, Action::ManageUsers).await? } else { Vec::new() };
-    render(&ListPage { c: Chrome::new(&ctx, "users", "Người dùng", "Users"), q: q.q.unwrap_or_default(), units, page })
+    let q = q.q.unwrap_or_default();
+    render(&ListPage { c: Chrome::new(&ctx, "users", "Người dùng", "Users"), q_url: super::q(&q), q, units, page })
 }
 
 #[derive(Deserialize)]
