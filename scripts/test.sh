@@ -17,6 +17,12 @@ export KHIEN_TEST_POSTGRES_URL="${KHIEN_TEST_POSTGRES_URL:-postgres://postgres@1
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 step "cargo test --workspace --locked (target: $CARGO_TARGET_DIR)"
-cargo test --workspace --locked
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+cargo test --workspace --locked 2>&1 | tee "$log" || status=$?
 
-step "All tests passed in $((SECONDS - start)) s"
+# cargo's last "test result" line is a crate's (often empty) doc-tests; end with the totals.
+step "$([[ $status -eq 0 ]] && echo "All tests passed" || echo "Tests FAILED (exit $status)") in $((SECONDS - start)) s"
+awk '/^test result:/ { p += $4; f += $6; s += $8 } END { printf "Total: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit "$status"
