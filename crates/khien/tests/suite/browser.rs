@@ -94,7 +94,7 @@ impl Driver {
         });
         let serde_json::Value::Object(caps) = caps else { unreachable!() };
         let connecting = async {
-            ClientBuilder::rustls().expect("TLS roots for the WebDriver client").capabilities(caps).connect(&url).await
+            ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new()).capabilities(caps).connect(&url).await
         };
         match tokio::time::timeout(Duration::from_secs(60), connecting).await {
             Ok(Ok(client)) => client,
