@@ -23,6 +23,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// User administration from the server's console.
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
     /// Print the OpenAPI document.
     Openapi,
     /// Load 1,000 units and 10,000 users into a scratch SQLite database and time API list calls.
@@ -33,6 +38,17 @@ enum Command {
 enum AuditCommand {
     /// Walk the hash chain and name the first broken record.
     Verify(DbArgs),
+}
+
+#[derive(Subcommand)]
+enum UsersCommand {
+    /// Set a user's password (read from standard input), unlock the account and end its
+    /// sessions: the way back in when the admin password is lost.
+    SetPassword {
+        username: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[tokio::main]
@@ -52,6 +68,15 @@ async fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Serve(a) => serve(a).await.map(|_| 0),
         Command::Audit { command: AuditCommand::Verify(db) } => verify(db).await,
+        Command::Users { command: UsersCommand::SetPassword { username, db } } => {
+            let (_, url, _) = config::resolve_db(&db)?;
+            let store = open(&url).await?;
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            store.set_password_from_console(&username, line.trim_end_matches(['\r', '\n'])).await.map_err(|e| anyhow!("{e}"))?;
+            println!("password of {username} set; its sessions and API tokens are revoked");
+            Ok(0)
+        }
         Command::Openapi => {
             println!("{}", serde_json::to_string_pretty(&khien_server::openapi_document())?);
             Ok(0)

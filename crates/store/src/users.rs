@@ -256,6 +256,27 @@ impl Store {
         w.commit().await
     }
 
+    /// The operator's way back in (`khien users set-password`): sets a password from the
+    /// server's console, unlocks the account and ends its sessions. Audited as "system".
+    pub async fn set_password_from_console(&self, username: &str, new_password: &str) -> Result<()> {
+        validate_password(new_password)?;
+        let hash = hash_password(new_password).await?;
+        let mut w = self.begin_write().await?;
+        let row = sqlx::query("SELECT id, unit_id FROM users WHERE username = $1").bind(username.trim()).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+        let row = row.ok_or_else(|| Error::not_found("người dùng", "User"))?;
+        let (id, unit_id): (i64, i64) = (get(&row, "id")?, get(&row, "unit_id")?);
+        sqlx::query("UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL, updated_at = $2 WHERE id = $3")
+            .bind(hash)
+            .bind(now_ms())
+            .bind(id)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
+        revoke_credentials(&mut w, id).await?;
+        w.audit(None, Change { action: "user.password", entity_type: "user", entity_id: Some(id), unit_id: Some(unit_id), before: None, after: None }).await?;
+        w.commit().await
+    }
+
     pub async fn set_lang(&self, user_id: i64, lang: Lang) -> Result<()> {
         sqlx::query("UPDATE users SET lang = $1 WHERE id = $2").bind(lang.code()).bind(user_id).execute(&self.pool).await.map_err(db_err)?;
         Ok(())

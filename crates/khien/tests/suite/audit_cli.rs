@@ -38,3 +38,27 @@ async fn audit_verify_detects_a_deleted_record() {
     let broken = db.store.verify_audit_chain().await.unwrap().unwrap_err();
     assert_eq!(broken.id(), 3, "{broken}");
 }
+
+#[tokio::test]
+async fn console_password_reset_unlocks_and_is_audited() {
+    use std::io::Write;
+    let db = sqlite().await;
+    bootstrap(&db, false).await;
+    for _ in 0..5 {
+        let _ = db.store.login("admin", "wrong").await;
+    }
+    let bin = env!("CARGO_BIN_EXE_khien");
+    let mut child = Command::new(bin)
+        .args(["users", "set-password", "admin", "--database-url", &db.url])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"Mat-khau-moi-2026\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(db.store.login("admin", "Mat-khau-moi-2026").await.is_ok(), "unlocked with the new password");
+    assert!(db.store.verify_audit_chain().await.unwrap().is_ok());
+    let weak = Command::new(bin).args(["users", "set-password", "admin", "--database-url", &db.url]).stdin(std::process::Stdio::null()).output().unwrap();
+    assert_eq!(weak.status.code(), Some(2), "an empty password is refused");
+}
