@@ -5,7 +5,7 @@ use crate::Lang;
 use std::fmt;
 
 /// A message in both UI languages.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Msg {
     pub vi: String,
     pub en: String,

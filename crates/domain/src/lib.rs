@@ -2,12 +2,14 @@
 //! testable without a database or a network.
 
 pub mod audit;
+pub mod calendar;
 pub mod error;
 pub mod fold;
 pub mod lang;
 pub mod page;
 pub mod role;
 pub mod scope;
+pub mod system;
 pub mod time;
 pub mod unit;
 pub mod user;

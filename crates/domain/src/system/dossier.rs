@@ -1,0 +1,185 @@
+//! The level dossier (hồ sơ đề xuất cấp độ): draft → submitted → returned | appraised →
+//! approved, then superseded by a re-determination. Who may act depends on the level and the
+//! ruleset; deadlines run in working days from the complete submission.
+
+use super::code_enum;
+use super::level::{Authority, Ruleset};
+use crate::calendar::Holidays;
+use crate::role::Role;
+use crate::{Error, Lang, Result};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+code_enum!(
+    DossierState {
+        Draft = "draft": "Đang dự thảo" / "Draft",
+        Submitted = "submitted": "Đã gửi thẩm định" / "Submitted for appraisal",
+        Returned = "returned": "Trả lại để bổ sung" / "Returned with comments",
+        Appraised = "appraised": "Đã thẩm định" / "Appraised",
+        Approved = "approved": "Đã được phê duyệt" / "Approved",
+        Superseded = "superseded": "Đã được thay thế" / "Superseded",
+    }
+);
+
+code_enum!(
+    /// The parts of a dossier (NĐ 85 Đ15).
+    Part {
+        Overview = "overview": "Báo cáo tổng quan về hệ thống" / "System overview",
+        Design = "design": "Hồ sơ thiết kế" / "Design documents",
+        LevelJustification = "level_justification": "Thuyết minh đề xuất cấp độ" / "Level justification",
+        ProtectionPlan = "protection_plan": "Thuyết minh phương án bảo đảm an toàn" / "Protection plan justification",
+        ExpertOpinion = "expert_opinion": "Ý kiến chuyên môn (cấp độ 4, 5)" / "Expert opinion (levels 4–5)",
+    }
+);
+
+code_enum!(
+    DossierAction {
+        Submit = "submit": "Gửi thẩm định" / "Submit for appraisal",
+        Return = "return": "Trả lại" / "Return with comments",
+        Appraise = "appraise": "Thẩm định đạt" / "Appraise",
+        Approve = "approve": "Phê duyệt" / "Approve",
+    }
+);
+
+/// Parts required before submission at a level.
+pub fn required_parts(level: u8) -> Vec<Part> {
+    let mut p = vec![Part::Overview, Part::Design, Part::LevelJustification, Part::ProtectionPlan];
+    if level >= 4 {
+        p.push(Part::ExpertOpinion);
+    }
+    p
+}
+
+/// The next state after an action, or why it is impossible.
+pub fn next_state(state: DossierState, action: DossierAction) -> Result<DossierState> {
+    use DossierAction as A;
+    use DossierState as S;
+    match (state, action) {
+        (S::Draft | S::Returned, A::Submit) => Ok(S::Submitted),
+        (S::Submitted, A::Return) | (S::Appraised, A::Return) => Ok(S::Returned),
+        (S::Submitted, A::Appraise) => Ok(S::Appraised),
+        (S::Appraised, A::Approve) => Ok(S::Approved),
+        (s, a) => Err(Error::invalid(
+            "action",
+            format!("Không thể «{}» hồ sơ ở trạng thái «{}».", a.label(Lang::Vi), s.label(Lang::Vi)),
+            format!("Cannot «{}» a dossier that is «{}».", a.label(Lang::En), s.label(Lang::En)),
+        )),
+    }
+}
+
+/// Which roles may take an action on a dossier of this level under this ruleset. The owner
+/// unit's staff prepare and submit; the security unit (authority officers) appraises and
+/// returns; approval is the security unit's for levels 1–2 and the owner's leadership for 3–5.
+pub fn roles_for(action: DossierAction, level: u8, rs: &Ruleset) -> &'static [Role] {
+    let idx = usize::from(level.clamp(1, 5) - 1);
+    let of = |a: Authority| -> &'static [Role] {
+        match a {
+            Authority::SecurityUnit => &[Role::AuthorityOfficer, Role::Administrator],
+            Authority::Owner => &[Role::UnitManager, Role::Administrator],
+        }
+    };
+    match action {
+        DossierAction::Submit => &[Role::UnitManager, Role::UnitOfficer, Role::Administrator],
+        DossierAction::Return | DossierAction::Appraise => of(rs.appraiser[idx]),
+        DossierAction::Approve => of(rs.approver[idx]),
+    }
+}
+
+/// Checks a submission: a proposed level, a reason when it differs from the suggestion, and
+/// every required part present.
+pub fn check_submission(proposed: u8, suggested: u8, reason: Option<&str>, parts: &[Part]) -> Result<()> {
+    if !(1..=5).contains(&proposed) {
+        return Err(Error::invalid("proposed_level", "Cấp độ đề xuất phải từ 1 đến 5.", "The proposed level must be 1 to 5."));
+    }
+    if proposed != suggested && reason.is_none_or(|r| r.trim().chars().count() < 10) {
+        return Err(Error::invalid(
+            "level_reason",
+            format!("Đề xuất cấp độ {proposed} khác cấp độ gợi ý {suggested}: cần ghi rõ lý do (ít nhất 10 ký tự)."),
+            format!("Proposing level {proposed} instead of the suggested {suggested} needs a written reason (at least 10 characters)."),
+        ));
+    }
+    let missing: Vec<Part> = required_parts(proposed).into_iter().filter(|p| !parts.contains(p)).collect();
+    if !missing.is_empty() {
+        let vi: Vec<&str> = missing.iter().map(|p| p.label(Lang::Vi)).collect();
+        let en: Vec<&str> = missing.iter().map(|p| p.label(Lang::En)).collect();
+        return Err(Error::invalid("parts", format!("Hồ sơ còn thiếu: {}.", vi.join("; ")), format!("The dossier is missing: {}.", en.join("; "))));
+    }
+    Ok(())
+}
+
+/// The deadline of the step a dossier is waiting for, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deadline {
+    pub due: NaiveDate,
+    /// Who is waiting on whom: "appraisal" (security unit) or "approval" (approver).
+    pub step: &'static str,
+}
+
+pub fn deadline(state: DossierState, level: u8, submitted: Option<NaiveDate>, appraised: Option<NaiveDate>, rs: &Ruleset, holidays: &Holidays) -> Option<Deadline> {
+    let idx = usize::from(level.clamp(1, 5) - 1);
+    match (state, submitted, appraised) {
+        (DossierState::Submitted, Some(s), _) => Some(Deadline { due: holidays.add_working_days(s, rs.appraisal_days[idx]), step: "appraisal" }),
+        (DossierState::Appraised, _, Some(a)) => Some(Deadline { due: holidays.add_working_days(a, rs.approval_days), step: "approval" }),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::system::level::ruleset_by_code;
+
+    #[test]
+    fn every_state_and_action_is_decided() {
+        use DossierAction as A;
+        use DossierState as S;
+        let mut allowed = 0;
+        for s in S::ALL {
+            for a in A::ALL {
+                if let Ok(next) = next_state(*s, *a) {
+                    allowed += 1;
+                    assert_ne!(next, *s);
+                }
+            }
+        }
+        assert_eq!(allowed, 6);
+        assert_eq!(next_state(S::Returned, A::Submit), Ok(S::Submitted));
+        assert!(next_state(S::Draft, A::Approve).is_err(), "no approval without appraisal");
+        assert!(next_state(S::Approved, A::Return).is_err());
+        assert!(next_state(S::Superseded, A::Submit).is_err());
+    }
+
+    #[test]
+    fn approvers_depend_on_level() {
+        let rs = ruleset_by_code("nd331-2026").unwrap_or_else(|| super::super::level::ruleset_for(NaiveDate::default()));
+        assert!(roles_for(DossierAction::Approve, 2, &rs).contains(&Role::AuthorityOfficer));
+        assert!(!roles_for(DossierAction::Approve, 3, &rs).contains(&Role::AuthorityOfficer));
+        assert!(roles_for(DossierAction::Approve, 3, &rs).contains(&Role::UnitManager));
+        assert!(roles_for(DossierAction::Appraise, 4, &rs).contains(&Role::AuthorityOfficer));
+        assert!(!roles_for(DossierAction::Appraise, 4, &rs).contains(&Role::UnitManager));
+    }
+
+    #[test]
+    fn submissions_need_parts_and_reasons() {
+        let all = [Part::Overview, Part::Design, Part::LevelJustification, Part::ProtectionPlan];
+        assert!(check_submission(3, 3, None, &all).is_ok());
+        assert!(check_submission(4, 4, None, &all).is_err(), "expert opinion for level 4");
+        assert!(check_submission(2, 3, None, &all).is_err(), "a lower level needs a reason");
+        assert!(check_submission(2, 3, Some("Chỉ phục vụ nội bộ phòng ban"), &all).is_ok());
+        assert!(check_submission(6, 6, None, &all).is_err());
+        let e = check_submission(3, 3, None, &all[..2]).unwrap_err();
+        assert!(e.message(Lang::Vi).contains("Thuyết minh đề xuất cấp độ"));
+    }
+
+    #[test]
+    fn deadlines_count_working_days() {
+        let rs = super::super::level::ruleset_for(NaiveDate::from_ymd_opt(2026, 11, 1).unwrap_or_default());
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap_or_default();
+        let h = Holidays::default();
+        let dl = deadline(DossierState::Submitted, 3, Some(d(2026, 11, 23)), None, &rs, &h);
+        assert_eq!(dl, Some(Deadline { due: d(2026, 12, 14), step: "appraisal" }));
+        let dl = deadline(DossierState::Appraised, 4, Some(d(2026, 11, 2)), Some(d(2026, 11, 20)), &rs, &h);
+        assert_eq!(dl.map(|x| x.due), Some(d(2026, 12, 1)));
+        assert_eq!(deadline(DossierState::Approved, 3, None, None, &rs, &h), None);
+    }
+}

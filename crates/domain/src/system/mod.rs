@@ -1,0 +1,186 @@
+//! Information systems (hệ thống thông tin): what they are, the level rules that classify them,
+//! the level dossier's workflow, the go-live gate and the 4-layer protection model.
+
+pub mod dossier;
+pub mod layers;
+pub mod level;
+
+use crate::{Error, Lang, Result};
+use serde::{Deserialize, Serialize};
+
+macro_rules! code_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal : $vi:literal / $en:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn code(self) -> &'static str { match self { $($name::$variant => $code),+ } }
+            pub fn label(self, lang: Lang) -> &'static str { match self { $($name::$variant => lang.pick($vi, $en)),+ } }
+            pub fn parse(field: &str, s: &str) -> Result<$name> {
+                let s = s.trim();
+                Self::ALL.iter().copied().find(|v| v.code() == s).ok_or_else(|| {
+                    let codes: Vec<&str> = Self::ALL.iter().map(|v| v.code()).collect();
+                    Error::invalid(field, format!("«{s}» không hợp lệ; chọn một trong: {}.", codes.join(", ")), format!("«{s}» is not valid; choose one of: {}.", codes.join(", ")))
+                })
+            }
+        }
+    };
+}
+pub(crate) use code_enum;
+
+code_enum!(
+    /// System type per NĐ 85/2016 Đ6 (and NĐ 331/2026).
+    SystemType {
+        Internal = "internal": "Phục vụ hoạt động nội bộ" / "Internal operations",
+        PublicService = "public_service": "Phục vụ người dân, doanh nghiệp" / "Serving citizens and businesses",
+        InfoInfrastructure = "info_infrastructure": "Cơ sở hạ tầng thông tin" / "Information infrastructure",
+        IndustrialControl = "industrial_control": "Điều khiển công nghiệp" / "Industrial control",
+        Other = "other": "Khác" / "Other",
+    }
+);
+
+code_enum!(
+    /// Lifecycle status of a system.
+    Lifecycle {
+        Planned = "planned": "Kế hoạch" / "Planned",
+        Building = "building": "Đang xây dựng" / "Being built",
+        InOperation = "in_operation": "Đang vận hành" / "In operation",
+        Suspended = "suspended": "Tạm dừng" / "Suspended",
+        Decommissioned = "decommissioned": "Đã hủy bỏ" / "Decommissioned",
+    }
+);
+
+code_enum!(
+    /// Grade of state secret processed, if any.
+    SecretGrade {
+        None = "none": "Không" / "None",
+        Confidential = "confidential": "Mật" / "Confidential",
+        Secret = "secret": "Tối mật" / "Secret",
+        TopSecret = "top_secret": "Tuyệt mật" / "Top secret",
+    }
+);
+
+code_enum!(
+    /// Reach of an information-infrastructure system.
+    InfraScope {
+        None = "none": "Không phải hạ tầng dùng chung" / "Not shared infrastructure",
+        OneAgency = "one_agency": "Phục vụ một cơ quan" / "Serves one agency",
+        Province = "province": "Dùng chung của tỉnh/thành phố hoặc ngành" / "Shared by a province or sector",
+        National = "national": "Dùng chung quốc gia" / "Nationwide",
+    }
+);
+
+code_enum!(
+    /// Data categories under the Law on Data (60/2024).
+    DataCategory {
+        Other = "other": "Dữ liệu khác" / "Other data",
+        Important = "important": "Dữ liệu quan trọng" / "Important data",
+        Core = "core": "Dữ liệu cốt lõi" / "Core data",
+    }
+);
+
+/// Who may change a system's lifecycle: moving into operation passes the go-live gate.
+pub fn check_lifecycle_change(from: Lifecycle, to: Lifecycle, has_approved_level: bool, has_active_exception: bool) -> Result<()> {
+    use Lifecycle::*;
+    if from == to {
+        return Ok(());
+    }
+    if from == Decommissioned {
+        return Err(Error::invalid("status", "Hệ thống đã hủy bỏ không thể chuyển trạng thái.", "A decommissioned system cannot change status."));
+    }
+    if to == InOperation && !has_approved_level && !has_active_exception {
+        return Err(Error::invalid(
+            "status",
+            "Không được đưa hệ thống vào vận hành khi chưa có quyết định phê duyệt cấp độ (hoặc ngoại lệ còn hiệu lực do cơ quan thường trực ghi nhận).",
+            "The system cannot go into operation without an approved security level (or an unexpired exception recorded by the authority).",
+        ));
+    }
+    if to == Planned && from != Building {
+        return Err(Error::invalid("status", "Chỉ hệ thống đang xây dựng mới trở về kế hoạch.", "Only a system being built can go back to planned."));
+    }
+    Ok(())
+}
+
+/// Checks an IPv4/IPv6 CIDR ("10.1.2.0/24") and returns it normalised (host bits cleared).
+pub fn parse_cidr(s: &str) -> Result<String> {
+    let bad = || Error::invalid("ip_ranges", format!("«{s}» không phải dải địa chỉ CIDR hợp lệ (ví dụ 10.10.1.0/24)."), format!("«{s}» is not a valid CIDR range (e.g. 10.10.1.0/24)."));
+    let (addr, len) = s.trim().split_once('/').ok_or_else(bad)?;
+    let len: u8 = len.parse().map_err(|_| bad())?;
+    let ip: std::net::IpAddr = addr.parse().map_err(|_| bad())?;
+    let net = match ip {
+        std::net::IpAddr::V4(v4) if len <= 32 => {
+            let mask = if len == 0 { 0 } else { u32::MAX << (32 - len) };
+            std::net::IpAddr::V4((u32::from(v4) & mask).into())
+        }
+        std::net::IpAddr::V6(v6) if len <= 128 => {
+            let mask = if len == 0 { 0 } else { u128::MAX << (128 - len) };
+            std::net::IpAddr::V6((u128::from(v6) & mask).into())
+        }
+        _ => return Err(bad()),
+    };
+    Ok(format!("{net}/{len}"))
+}
+
+/// Whether two normalised CIDR ranges overlap.
+pub fn cidrs_overlap(a: &str, b: &str) -> bool {
+    fn bounds(c: &str) -> Option<(u128, u128, bool)> {
+        let (addr, len) = c.split_once('/')?;
+        let len: u32 = len.parse().ok()?;
+        match addr.parse::<std::net::IpAddr>().ok()? {
+            std::net::IpAddr::V4(v) => {
+                let start = u128::from(u32::from(v));
+                let size = 1u128 << (32 - len.min(32));
+                Some((start, start + size - 1, false))
+            }
+            std::net::IpAddr::V6(v) => {
+                let start = u128::from(v);
+                let host_bits = 128 - len.min(128);
+                let end = if host_bits == 128 { u128::MAX } else { start | ((1u128 << host_bits) - 1) };
+                Some((start, end, true))
+            }
+        }
+    }
+    match (bounds(a), bounds(b)) {
+        (Some((s1, e1, v6a)), Some((s2, e2, v6b))) if v6a == v6b => s1 <= e2 && s2 <= e1,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gate_needs_approval_or_exception() {
+        use Lifecycle::*;
+        assert!(check_lifecycle_change(Building, InOperation, false, false).is_err());
+        assert!(check_lifecycle_change(Building, InOperation, true, false).is_ok());
+        assert!(check_lifecycle_change(Building, InOperation, false, true).is_ok());
+        assert!(check_lifecycle_change(Decommissioned, Building, true, false).is_err());
+        assert!(check_lifecycle_change(InOperation, Suspended, false, false).is_ok());
+    }
+
+    #[test]
+    fn cidrs_parse_and_overlap() {
+        assert_eq!(parse_cidr(" 10.1.2.3/24").as_deref(), Ok("10.1.2.0/24"));
+        assert_eq!(parse_cidr("2001:db8::1/32").as_deref(), Ok("2001:db8::/32"));
+        assert!(parse_cidr("10.1.2.0/33").is_err());
+        assert!(parse_cidr("10.1.2.0").is_err());
+        assert!(parse_cidr("300.1.2.0/8").is_err());
+        assert!(cidrs_overlap("10.1.0.0/16", "10.1.2.0/24"));
+        assert!(!cidrs_overlap("10.1.0.0/24", "10.1.1.0/24"));
+        assert!(!cidrs_overlap("10.0.0.0/8", "2001:db8::/32"));
+        assert!(cidrs_overlap("0.0.0.0/0", "192.168.1.0/24"));
+    }
+
+    #[test]
+    fn enums_round_trip() {
+        for t in SystemType::ALL {
+            assert_eq!(SystemType::parse("t", t.code()), Ok(*t));
+        }
+        assert!(Lifecycle::parse("status", "running").is_err());
+    }
+}
