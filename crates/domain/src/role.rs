@@ -30,6 +30,11 @@ pub enum Action {
     ViewAudit,
     /// Issue and revoke API tokens for integrations.
     ManageTokens,
+    ViewSystems,
+    /// Register and edit the information systems of a unit, prepare and submit their dossiers.
+    EditSystems,
+    /// Record go-live exceptions and edit the holiday calendar (the standing body's work).
+    Govern,
 }
 
 impl Role {
@@ -79,11 +84,13 @@ impl Role {
         use Action::*;
         match self {
             Role::Administrator => true,
-            Role::AuthorityOfficer => matches!(action, ViewUnits | EditUnit | ManageUnits | ViewUsers | ViewAudit | ManageTokens),
-            Role::UnitManager => matches!(action, ViewUnits | EditUnit | ViewUsers | ManageUsers | ViewAudit),
-            Role::UnitOfficer => matches!(action, ViewUnits | ViewUsers),
-            Role::Assessor | Role::SocProvider => matches!(action, ViewUnits),
-            Role::Viewer => matches!(action, ViewUnits | ViewUsers | ViewAudit),
+            Role::AuthorityOfficer => {
+                matches!(action, ViewUnits | EditUnit | ManageUnits | ViewUsers | ViewAudit | ManageTokens | ViewSystems | EditSystems | Govern)
+            }
+            Role::UnitManager => matches!(action, ViewUnits | EditUnit | ViewUsers | ManageUsers | ViewAudit | ViewSystems | EditSystems),
+            Role::UnitOfficer => matches!(action, ViewUnits | ViewUsers | ViewSystems | EditSystems),
+            Role::Assessor | Role::SocProvider => matches!(action, ViewUnits | ViewSystems),
+            Role::Viewer => matches!(action, ViewUnits | ViewUsers | ViewAudit | ViewSystems),
         }
     }
 

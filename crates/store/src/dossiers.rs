@@ -1,0 +1,296 @@
+//! Level dossiers: drafted by the owner unit, appraised and approved by whoever the ruleset
+//! names for the level, with working-day deadlines from the holiday calendar.
+
+use crate::audit::{json, Change};
+use crate::db::{db_err, get, Store};
+use crate::sql::Sql;
+use crate::systems::System;
+use khien_domain::calendar::{parse_date, today_vn, Holidays};
+use khien_domain::role::Action;
+use khien_domain::scope::Actor;
+use khien_domain::system::dossier::{check_submission, deadline, next_state, roles_for, DossierAction, DossierState, Part};
+use khien_domain::system::level::{ruleset_by_code, ruleset_for, suggest};
+use khien_domain::time::now_ms;
+use khien_domain::unit::optional_text;
+use khien_domain::{Error, Msg, Result};
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Dossier {
+    pub id: i64,
+    pub system_id: i64,
+    /// draft, submitted, returned, appraised, approved, superseded
+    pub state: String,
+    pub ruleset: String,
+    pub suggested_level: i64,
+    pub proposed_level: i64,
+    pub level_reason: Option<String>,
+    /// Parts present: overview, design, level_justification, protection_plan, expert_opinion
+    pub parts: Vec<String>,
+    pub comments: Option<String>,
+    pub submitted_on: Option<String>,
+    pub appraised_on: Option<String>,
+    pub approved_on: Option<String>,
+    pub decision_number: Option<String>,
+    pub decision_signer: Option<String>,
+    /// The date the current step is due (appraisal or approval), in working days.
+    pub due_on: Option<String>,
+    pub due_step: Option<String>,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DossierInput {
+    pub proposed_level: i64,
+    /// Required when the proposed level differs from the suggestion.
+    pub level_reason: Option<String>,
+    #[serde(default)]
+    pub parts: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Holiday {
+    /// yyyy-mm-dd
+    pub day: String,
+    pub name: String,
+}
+
+fn dossier_row(r: &AnyRow, holidays: &Holidays) -> Result<Dossier> {
+    let parts: String = get(r, "parts")?;
+    let mut d = Dossier {
+        id: get(r, "id")?,
+        system_id: get(r, "system_id")?,
+        state: get(r, "state")?,
+        ruleset: get(r, "ruleset")?,
+        suggested_level: get(r, "suggested_level")?,
+        proposed_level: get(r, "proposed_level")?,
+        level_reason: get(r, "level_reason")?,
+        parts: parts.split(',').filter(|p| !p.is_empty()).map(str::to_string).collect(),
+        comments: get(r, "comments")?,
+        submitted_on: get(r, "submitted_on")?,
+        appraised_on: get(r, "appraised_on")?,
+        approved_on: get(r, "approved_on")?,
+        decision_number: get(r, "decision_number")?,
+        decision_signer: get(r, "decision_signer")?,
+        due_on: None,
+        due_step: None,
+        overdue: false,
+    };
+    let state = DossierState::parse("state", &d.state)?;
+    let rs = ruleset_by_code(&d.ruleset).unwrap_or_else(|| ruleset_for(today_vn()));
+    let level = u8::try_from(d.proposed_level).unwrap_or(1);
+    let date = |s: &Option<String>| s.as_deref().and_then(parse_date);
+    if let Some(dl) = deadline(state, level, date(&d.submitted_on), date(&d.appraised_on), &rs, holidays) {
+        d.overdue = dl.due < today_vn();
+        d.due_on = Some(dl.due.format("%Y-%m-%d").to_string());
+        d.due_step = Some(dl.step.to_string());
+    }
+    Ok(d)
+}
+
+fn parse_parts(parts: &[String]) -> Result<Vec<Part>> {
+    parts.iter().map(|p| Part::parse("parts", p)).collect()
+}
+
+impl Store {
+    pub async fn holidays(&self) -> Result<Holidays> {
+        let rows = sqlx::query("SELECT day FROM holidays").fetch_all(&self.pool).await.map_err(db_err)?;
+        Ok(Holidays(rows.iter().filter_map(|r| get::<String>(r, "day").ok().and_then(|d| parse_date(&d))).collect()))
+    }
+
+    pub async fn list_holidays(&self) -> Result<Vec<Holiday>> {
+        let rows = sqlx::query("SELECT day, name FROM holidays ORDER BY day").fetch_all(&self.pool).await.map_err(db_err)?;
+        rows.iter().map(|r| Ok(Holiday { day: get(r, "day")?, name: get(r, "name")? })).collect()
+    }
+
+    /// Adds (or renames) a holiday. Only the standing body edits the calendar.
+    pub async fn set_holiday(&self, actor: &Actor, day: &str, name: &str) -> Result<Holiday> {
+        self.require_govern(actor).await?;
+        let d = parse_date(day).ok_or_else(|| Error::invalid("day", format!("«{day}» không phải ngày hợp lệ."), format!("«{day}» is not a valid date.")))?;
+        let name = khien_domain::unit::validate_name("name", name, 200)?;
+        let h = Holiday { day: d.format("%Y-%m-%d").to_string(), name };
+        let mut w = self.begin_write().await?;
+        sqlx::query("DELETE FROM holidays WHERE day = $1").bind(h.day.as_str()).execute(&mut *w.tx).await.map_err(db_err)?;
+        sqlx::query("INSERT INTO holidays (day, name) VALUES ($1, $2)").bind(h.day.as_str()).bind(h.name.as_str()).execute(&mut *w.tx).await.map_err(db_err)?;
+        let root = self.root_unit().await?.map(|u| u.id);
+        w.audit(Some(actor), Change { action: "calendar.set", entity_type: "holiday", entity_id: None, unit_id: root, before: None, after: json(&h) }).await?;
+        w.commit().await?;
+        Ok(h)
+    }
+
+    pub async fn remove_holiday(&self, actor: &Actor, day: &str) -> Result<()> {
+        self.require_govern(actor).await?;
+        let mut w = self.begin_write().await?;
+        let n = sqlx::query("DELETE FROM holidays WHERE day = $1").bind(day.trim()).execute(&mut *w.tx).await.map_err(db_err)?.rows_affected();
+        if n == 0 {
+            return Err(Error::not_found("ngày nghỉ", "Holiday"));
+        }
+        let root = self.root_unit().await?.map(|u| u.id);
+        w.audit(Some(actor), Change { action: "calendar.remove", entity_type: "holiday", entity_id: None, unit_id: root, before: Some(serde_json::json!({"day": day})), after: None }).await?;
+        w.commit().await
+    }
+
+    /// The calendar is the city's: editing it needs the Govern action on the root unit.
+    async fn require_govern(&self, actor: &Actor) -> Result<()> {
+        let root = self.root_unit().await?.ok_or_else(|| Error::internal("no root unit"))?;
+        if actor.can(Action::Govern, root.id, &root.path) {
+            Ok(())
+        } else {
+            Err(Error::forbidden())
+        }
+    }
+
+    pub async fn dossiers_of(&self, actor: &Actor, system_id: i64) -> Result<Vec<Dossier>> {
+        self.scoped_system(&self.pool, actor, system_id, Action::ViewSystems).await?;
+        let holidays = self.holidays().await?;
+        let rows = sqlx::query("SELECT * FROM dossiers WHERE system_id = $1 ORDER BY id DESC").bind(system_id).fetch_all(&self.pool).await.map_err(db_err)?;
+        rows.iter().map(|r| dossier_row(r, &holidays)).collect()
+    }
+
+    /// A dossier and its system, for a caller who may see the system.
+    pub async fn get_dossier(&self, actor: &Actor, id: i64) -> Result<(Dossier, System)> {
+        let r = sqlx::query("SELECT * FROM dossiers WHERE id = $1").bind(id).fetch_optional(&self.pool).await.map_err(db_err)?;
+        let r = r.ok_or_else(|| Error::not_found("hồ sơ cấp độ", "Level dossier"))?;
+        let d = dossier_row(&r, &self.holidays().await?)?;
+        let s = self.scoped_system(&self.pool, actor, d.system_id, Action::ViewSystems).await.map_err(|_| Error::not_found("hồ sơ cấp độ", "Level dossier"))?;
+        Ok((d, s))
+    }
+
+    /// Opens a draft dossier with today's suggestion. One open dossier per system at a time.
+    pub async fn create_dossier(&self, actor: &Actor, system_id: i64, input: &DossierInput) -> Result<Dossier> {
+        let parts = parse_parts(&input.parts)?;
+        let mut w = self.begin_write().await?;
+        let s = self.scoped_system(&mut *w.tx, actor, system_id, Action::EditSystems).await?;
+        let open = sqlx::query("SELECT id FROM dossiers WHERE system_id = $1 AND state IN ('draft','submitted','returned','appraised')")
+            .bind(system_id)
+            .fetch_optional(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
+        if open.is_some() {
+            return Err(Error::conflict("Hệ thống đã có một hồ sơ đang xử lý.", "The system already has a dossier in progress."));
+        }
+        let rs = ruleset_for(today_vn());
+        let suggested = suggest(&s.level_inputs(), &rs).level;
+        let proposed = if input.proposed_level == 0 { i64::from(suggested) } else { input.proposed_level };
+        if !(1..=5).contains(&proposed) {
+            return Err(Error::invalid("proposed_level", "Cấp độ đề xuất phải từ 1 đến 5.", "The proposed level must be 1 to 5."));
+        }
+        let reason = optional_text("level_reason", input.level_reason.as_deref(), 4000)?;
+        let now = now_ms();
+        let mut q = Sql::new("INSERT INTO dossiers (system_id, state, ruleset, suggested_level, proposed_level, level_reason, parts, created_at, updated_at) VALUES (");
+        q.bind(system_id).push(", 'draft', ").bind(rs.code).push(",").bind(i64::from(suggested)).push(",").bind(proposed).push(",").bind(reason);
+        q.push(",").bind(parts.iter().map(|p| p.code()).collect::<Vec<_>>().join(",")).push(",").bind(now).push(",").bind(now).push(") RETURNING id");
+        let id: i64 = get(&q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?, "id")?;
+        sqlx::query("UPDATE systems SET dossier_state = 'draft' WHERE id = $1").bind(system_id).execute(&mut *w.tx).await.map_err(db_err)?;
+        let r = sqlx::query("SELECT * FROM dossiers WHERE id = $1").bind(id).fetch_one(&mut *w.tx).await.map_err(db_err)?;
+        let d = dossier_row(&r, &Holidays::default())?;
+        w.audit(Some(actor), Change { action: "dossier.create", entity_type: "dossier", entity_id: Some(id), unit_id: Some(s.owner_unit_id), before: None, after: json(&d) }).await?;
+        w.commit().await?;
+        Ok(d)
+    }
+
+    /// Edits a draft or returned dossier.
+    pub async fn update_dossier(&self, actor: &Actor, id: i64, input: &DossierInput) -> Result<Dossier> {
+        let parts = parse_parts(&input.parts)?;
+        let (before, s) = self.get_dossier(actor, id).await?;
+        if !actor.can(Action::EditSystems, s.owner_unit_id, &s.owner_path) {
+            return Err(Error::forbidden());
+        }
+        if !matches!(before.state.as_str(), "draft" | "returned") {
+            return Err(Error::invalid("state", "Chỉ sửa được hồ sơ đang dự thảo hoặc bị trả lại.", "Only a draft or returned dossier can be edited."));
+        }
+        if !(1..=5).contains(&input.proposed_level) {
+            return Err(Error::invalid("proposed_level", "Cấp độ đề xuất phải từ 1 đến 5.", "The proposed level must be 1 to 5."));
+        }
+        let reason = optional_text("level_reason", input.level_reason.as_deref(), 4000)?;
+        let mut w = self.begin_write().await?;
+        let mut q = Sql::new("UPDATE dossiers SET proposed_level = ");
+        q.bind(input.proposed_level).push(", level_reason = ").bind(reason).push(", parts = ").bind(parts.iter().map(|p| p.code()).collect::<Vec<_>>().join(","));
+        q.push(", updated_at = ").bind(now_ms()).push(" WHERE id = ").bind(id).push(" AND state IN ('draft','returned')");
+        q.query().execute(&mut *w.tx).await.map_err(db_err)?;
+        let r = sqlx::query("SELECT * FROM dossiers WHERE id = $1").bind(id).fetch_one(&mut *w.tx).await.map_err(db_err)?;
+        let after = dossier_row(&r, &Holidays::default())?;
+        w.audit(Some(actor), Change { action: "dossier.update", entity_type: "dossier", entity_id: Some(id), unit_id: Some(s.owner_unit_id), before: json(&before), after: json(&after) }).await?;
+        w.commit().await?;
+        Ok(after)
+    }
+
+    /// Moves a dossier through its workflow. `note` is the comment of a return; approvals need
+    /// the decision number and signer.
+    pub async fn act_on_dossier(&self, actor: &Actor, id: i64, action: DossierAction, note: Option<&str>, decision_number: Option<&str>, signer: Option<&str>) -> Result<Dossier> {
+        let (before, s) = self.get_dossier(actor, id).await?;
+        let state = DossierState::parse("state", &before.state)?;
+        let next = next_state(state, action)?;
+        let rs = ruleset_by_code(&before.ruleset).unwrap_or_else(|| ruleset_for(today_vn()));
+        let level = u8::try_from(before.proposed_level).unwrap_or(1);
+        let allowed = roles_for(action, level, &rs);
+        let entitled = actor.grants.iter().any(|g| allowed.contains(&g.role) && g.covers(s.owner_unit_id, &s.owner_path));
+        if !entitled {
+            let roles: Vec<&str> = allowed.iter().map(|r| r.label(khien_domain::Lang::Vi)).collect();
+            let roles_en: Vec<&str> = allowed.iter().map(|r| r.label(khien_domain::Lang::En)).collect();
+            return Err(Error::Forbidden(Msg::new(
+                format!("Ở cấp độ {level}, thao tác «{}» do {} thực hiện.", action.label(khien_domain::Lang::Vi), roles.join(" hoặc ")),
+                format!("At level {level}, «{}» is done by {}.", action.label(khien_domain::Lang::En), roles_en.join(" or ")),
+            )));
+        }
+        let today = today_vn().format("%Y-%m-%d").to_string();
+        let note = optional_text("note", note, 4000)?;
+        let mut q = Sql::new("UPDATE dossiers SET state = ");
+        q.bind(next.code());
+        match action {
+            DossierAction::Submit => {
+                let parts = parse_parts(&before.parts)?;
+                check_submission(level, u8::try_from(before.suggested_level).unwrap_or(1), before.level_reason.as_deref(), &parts)?;
+                q.push(", submitted_on = ").bind(today.clone());
+            }
+            DossierAction::Return => {
+                let n = note.clone().ok_or_else(|| Error::invalid("note", "Cần ghi ý kiến khi trả lại hồ sơ.", "Returning a dossier needs a comment."))?;
+                q.push(", comments = ").bind(n);
+            }
+            DossierAction::Appraise => {
+                q.push(", appraised_on = ").bind(today.clone());
+            }
+            DossierAction::Approve => {
+                let number = optional_text("decision_number", decision_number, 100)?
+                    .ok_or_else(|| Error::invalid("decision_number", "Cần số quyết định phê duyệt.", "The approval decision number is required."))?;
+                let signer = optional_text("decision_signer", signer, 200)?.ok_or_else(|| Error::invalid("decision_signer", "Cần người ký quyết định.", "The signer is required."))?;
+                q.push(", approved_on = ").bind(today.clone()).push(", decision_number = ").bind(number).push(", decision_signer = ").bind(signer);
+            }
+        }
+        q.push(", updated_at = ").bind(now_ms()).push(" WHERE id = ").bind(id).push(" AND state = ").bind(state.code());
+        let mut w = self.begin_write().await?;
+        let changed = q.query().execute(&mut *w.tx).await.map_err(db_err)?.rows_affected();
+        if changed == 0 {
+            return Err(Error::conflict("Hồ sơ vừa được người khác thay đổi; hãy tải lại.", "The dossier was just changed by someone else; reload it."));
+        }
+        if action == DossierAction::Approve {
+            // The new decision replaces any earlier approved dossier of the system.
+            sqlx::query("UPDATE dossiers SET state = 'superseded' WHERE system_id = $1 AND state = 'approved' AND id <> $2")
+                .bind(s.id)
+                .bind(id)
+                .execute(&mut *w.tx)
+                .await
+                .map_err(db_err)?;
+            sqlx::query("UPDATE systems SET approved_level = $1 WHERE id = $2").bind(before.proposed_level).bind(s.id).execute(&mut *w.tx).await.map_err(db_err)?;
+        }
+        sqlx::query("UPDATE systems SET dossier_state = $1 WHERE id = $2").bind(next.code()).bind(s.id).execute(&mut *w.tx).await.map_err(db_err)?;
+        let r = sqlx::query("SELECT * FROM dossiers WHERE id = $1").bind(id).fetch_one(&mut *w.tx).await.map_err(db_err)?;
+        let after = dossier_row(&r, &Holidays::default())?;
+        let action_code = format!("dossier.{}", action.code());
+        w.audit(Some(actor), Change { action: &action_code, entity_type: "dossier", entity_id: Some(id), unit_id: Some(s.owner_unit_id), before: json(&before), after: json(&after) }).await?;
+        w.commit().await?;
+        Ok(after)
+    }
+
+    /// Dossiers waiting for a step (submitted or appraised) in the caller's scope, oldest first.
+    pub async fn pending_dossiers(&self, actor: &Actor) -> Result<Vec<(Dossier, String, String)>> {
+        let mut q = Sql::new("SELECT d.*, s.name AS system_name, u.name AS unit_name FROM dossiers d JOIN systems s ON s.id = d.system_id JOIN units u ON u.id = s.owner_unit_id WHERE d.state IN ('submitted','appraised') AND ");
+        q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems)).push(" ORDER BY d.submitted_on, d.id LIMIT 500");
+        let holidays = self.holidays().await?;
+        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        rows.iter().map(|r| Ok((dossier_row(r, &holidays)?, get(r, "system_name")?, get(r, "unit_name")?))).collect()
+    }
+}
