@@ -108,10 +108,18 @@ impl Actor {
         self.grants.iter().filter(|g| g.covers(unit_id, unit_path)).map(|g| g.role).collect()
     }
 
-    pub fn may_grant(&self, role: Role, unit_id: i64, unit_path: &str) -> bool {
-        self.grants
-            .iter()
-            .any(|g| g.covers(unit_id, unit_path) && g.role.allows(Action::ManageUsers) && g.role.may_grant(role))
+    /// Whether the caller may grant `role` on a unit; a grant over a whole subtree needs a
+    /// subtree grant of the caller's own (a single-unit manager cannot widen anyone's reach).
+    pub fn may_grant(&self, role: Role, unit_id: i64, unit_path: &str, recursive: bool) -> bool {
+        self.grants.iter().any(|g| {
+            g.covers(unit_id, unit_path) && g.role.allows(Action::ManageUsers) && g.role.may_grant(role) && (g.recursive || !recursive)
+        })
+    }
+
+    /// Whether the caller outranks every grant a user holds, so that managing the account
+    /// (password, deactivation, roles) cannot be used to take over a stronger one.
+    pub fn outranks(&self, target: &[Grant]) -> bool {
+        target.iter().all(|g| self.may_grant(g.role, g.unit_id, &g.unit_path, g.recursive))
     }
 }
 
@@ -161,8 +169,11 @@ mod tests {
     #[test]
     fn granting_is_bounded_by_own_role() {
         let a = actor(vec![grant(Role::UnitManager, 5, "/1/5/", false)]);
-        assert!(a.may_grant(Role::UnitOfficer, 5, "/1/5/"));
-        assert!(!a.may_grant(Role::Administrator, 5, "/1/5/"));
-        assert!(!a.may_grant(Role::UnitOfficer, 6, "/1/6/"));
+        assert!(a.may_grant(Role::UnitOfficer, 5, "/1/5/", false));
+        assert!(!a.may_grant(Role::UnitOfficer, 5, "/1/5/", true), "no widening to the subtree");
+        assert!(!a.may_grant(Role::Administrator, 5, "/1/5/", false));
+        assert!(!a.may_grant(Role::UnitOfficer, 6, "/1/6/", false));
+        assert!(!a.outranks(&[grant(Role::AuthorityOfficer, 1, "/1/", true)]));
+        assert!(a.outranks(&[grant(Role::UnitOfficer, 5, "/1/5/", false)]));
     }
 }

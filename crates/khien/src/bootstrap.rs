@@ -26,6 +26,10 @@ pub async fn ensure_root_and_admin(store: &Store, demo: bool, admin_password: Op
     if store.unit_count().await.map_err(|e| anyhow!("{e}"))? > 0 {
         return Ok(Bootstrap { generated_password: None, created: false });
     }
+    // Checked before anything is written, so a weak password never leaves a root without admin.
+    if let Some(p) = admin_password.as_deref().filter(|p| !p.is_empty()) {
+        khien_domain::user::validate_password(p).map_err(|e| anyhow!("KHIEN_ADMIN_PASSWORD: {e}"))?;
+    }
     let (code, name) = if demo {
         let city = khien_demo::demo_city();
         let root = city.units.first().ok_or_else(|| anyhow!("demo city has no units"))?;
@@ -41,7 +45,6 @@ pub async fn ensure_root_and_admin(store: &Store, demo: bool, admin_password: Op
             (p.clone(), Some(p))
         }
     };
-    khien_domain::user::validate_password(&password).map_err(|e| anyhow!("KHIEN_ADMIN_PASSWORD: {e}"))?;
     let hash = hash_password(&password).await.map_err(|e| anyhow!("{e}"))?;
     let admin = NewUser { username: "admin".into(), full_name: "Quản trị hệ thống".into(), email: None, unit_id: root.id, password: String::new() };
     let user = store.create_user_hashed(None, &admin, &hash).await.map_err(|e| anyhow!("{e}"))?;
@@ -49,13 +52,15 @@ pub async fn ensure_root_and_admin(store: &Store, demo: bool, admin_password: Op
     Ok(Bootstrap { generated_password: generated, created: true })
 }
 
-/// Loads the demo city under the root (one transaction for the units, audited as admin).
-/// Does nothing when the demo users already exist.
-pub async fn load_demo(store: &Store) -> Result<bool> {
+/// Whether the demo city is in this database (its users exist).
+pub async fn demo_present(store: &Store) -> Result<bool> {
+    Ok(store.user_id_by_username("pa05.truong").await.map_err(|e| anyhow!("{e}"))?.is_some())
+}
+
+/// Loads the demo city under the root of a database that `ensure_root_and_admin` has just
+/// created (never into real data: demo users share a published password).
+pub async fn load_demo(store: &Store) -> Result<()> {
     let city = khien_demo::demo_city();
-    if store.user_id_by_username("pa05.truong").await.map_err(|e| anyhow!("{e}"))?.is_some() {
-        return Ok(false);
-    }
     let admin_id = store.user_id_by_username("admin").await.map_err(|e| anyhow!("{e}"))?.ok_or_else(|| anyhow!("no admin user"))?;
     let admin = store.actor_for_user(admin_id).await.map_err(|e| anyhow!("{e}"))?;
     let root = store.root_unit().await.map_err(|e| anyhow!("{e}"))?.ok_or_else(|| anyhow!("no root unit"))?;
@@ -82,7 +87,7 @@ pub async fn load_demo(store: &Store) -> Result<bool> {
         let role = Role::parse(u.role).map_err(|e| anyhow!("{e}"))?;
         store.grant_role(Some(&admin), user.id, role, unit.id, u.recursive).await.map_err(|e| anyhow!("{e}"))?;
     }
-    Ok(true)
+    Ok(())
 }
 
 /// The demo logins, for printing.

@@ -93,9 +93,18 @@ async fn serve(a: ServeArgs) -> Result<()> {
     let s = config::resolve_serve(&a)?;
     let store = open(&s.database_url).await?;
     let boot = bootstrap::ensure_root_and_admin(&store, s.demo, std::env::var("KHIEN_ADMIN_PASSWORD").ok()).await?;
-    if s.demo {
+    let demo = if s.demo && boot.created {
         bootstrap::load_demo(&store).await?;
-    }
+        true
+    } else if s.demo {
+        let present = bootstrap::demo_present(&store).await?;
+        if !present {
+            println!("Bỏ qua --demo: cơ sở dữ liệu đã có dữ liệu thật / --demo ignored: the database already holds real data");
+        }
+        present
+    } else {
+        false
+    };
     let listener = tokio::net::TcpListener::bind(&s.listen).await.map_err(|e| anyhow!("cannot listen on {}: {e}", s.listen))?;
     let addr = listener.local_addr()?;
     println!("Khiên đang chạy tại / is running at http://{addr}/");
@@ -105,7 +114,7 @@ async fn serve(a: ServeArgs) -> Result<()> {
     } else if boot.created {
         println!("Tài khoản quản trị / admin login: admin / (mật khẩu từ / password from KHIEN_ADMIN_PASSWORD)");
     }
-    if s.demo {
+    if demo {
         println!("Dữ liệu mẫu / demo logins (mật khẩu / password: {}):", khien_demo::DEMO_PASSWORD);
         for (user, role, unit) in bootstrap::demo_logins() {
             println!("  {user:<16} {role:<18} {unit}");

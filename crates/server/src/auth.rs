@@ -86,8 +86,14 @@ impl FromRequestParts<AppState> for Ctx {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let web = !parts.uri.path().starts_with("/api/");
         let reject = |e: Error| if web { crate::error::WebError(e).into_response() } else { ApiError(e).into_response() };
-        let lang = request_lang(&parts.headers);
+        let lang = request_lang(&parts.headers, web);
         if let Some(secret) = bearer(&parts.headers) {
+            if web {
+                return Err(reject(Error::Unauthenticated(Msg::new(
+                    "Mã truy cập API chỉ dùng cho /api/; hãy đăng nhập để dùng giao diện web.",
+                    "API tokens work only under /api/; sign in to use the web pages.",
+                ))));
+            }
             let actor = state.store.token_actor(secret).await.map_err(reject)?.ok_or_else(|| {
                 reject(Error::Unauthenticated(Msg::new(
                     "Mã truy cập API không hợp lệ, đã hết hạn hoặc đã bị thu hồi.",
@@ -103,7 +109,8 @@ impl FromRequestParts<AppState> for Ctx {
         };
         let session = session.ok_or_else(|| reject(Error::unauthenticated()))?;
         let actor = state.store.actor_for_user(session.user_id).await.map_err(reject)?;
-        Ok(Ctx { actor, lang, csrf: Some(session.csrf_token), full_name: session.full_name })
+        // A signed-in person sees their saved language.
+        Ok(Ctx { actor, lang: session.lang, csrf: Some(session.csrf_token), full_name: session.full_name })
     }
 }
 
@@ -132,10 +139,11 @@ fn same(a: &str, b: &str) -> bool {
 /// field. The login form, which has no session yet, uses a double-submit cookie.
 pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if !unsafe_method || bearer(req.headers()).is_some() {
+    let web = !req.uri().path().starts_with("/api/");
+    // Bearer tokens are accepted only by the API (the extractor refuses them elsewhere).
+    if !unsafe_method || (!web && bearer(req.headers()).is_some()) {
         return next.run(req).await;
     }
-    let web = !req.uri().path().starts_with("/api/");
     let fail = |e: Error| if web { crate::error::WebError(e).into_response() } else { ApiError(e).into_response() };
     let expected = if req.uri().path() == "/login" {
         cookie(req.headers(), LOGIN_CSRF_COOKIE)

@@ -6,7 +6,7 @@ use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use khien_domain::{Error, Lang};
+use khien_domain::{Error, Lang, Msg};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -97,26 +97,52 @@ impl IntoResponse for WebError {
 }
 
 /// The caller's language for messages: the `khien_lang` cookie (set at login from the user's
-/// saved choice, and by the language switch), else Accept-Language, else Vietnamese.
-pub fn request_lang(headers: &axum::http::HeaderMap) -> Lang {
+/// saved choice, and by the language switch); then, for the API only, Accept-Language; else
+/// Vietnamese. The web UI is Vietnamese until someone chooses English, whatever the browser says.
+pub fn request_lang(headers: &axum::http::HeaderMap, web: bool) -> Lang {
     let cookie_lang = crate::auth::cookie(headers, crate::auth::LANG_COOKIE).and_then(|v| Lang::parse(&v));
-    cookie_lang
-        .or_else(|| headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::from_accept_language))
-        .unwrap_or_default()
+    let header_lang = || if web { None } else { headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::from_accept_language) };
+    cookie_lang.or_else(header_lang).unwrap_or_default()
+}
+
+/// A message for axum's own rejections (bad path parameter, unreadable form, unknown route,
+/// wrong method), which arrive as plain text.
+fn plain_rejection(status: StatusCode) -> Error {
+    match status {
+        StatusCode::NOT_FOUND => Error::NotFound(Msg::new("Không có trang hoặc địa chỉ này.", "There is no such page or address.")),
+        StatusCode::METHOD_NOT_ALLOWED => Error::bad_request("Địa chỉ này không nhận phương thức HTTP đó.", "This address does not accept that HTTP method."),
+        StatusCode::PAYLOAD_TOO_LARGE => Error::TooLarge(Msg::new("Nội dung gửi lên quá lớn.", "The request body is too large.")),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => Error::bad_request("Kiểu nội dung (Content-Type) không được hỗ trợ.", "Unsupported Content-Type."),
+        _ => Error::bad_request(
+            "Yêu cầu không hợp lệ: kiểm tra các tham số trên địa chỉ và các trường của biểu mẫu.",
+            "Invalid request: check the address parameters and the form fields.",
+        ),
+    }
 }
 
 pub async fn render_errors(req: Request, next: Next) -> Response {
-    let lang = request_lang(req.headers());
     let path = req.uri().path().to_string();
+    let api = path.starts_with("/api/");
+    let lang = request_lang(req.headers(), !api);
+    let is_get = req.method() == axum::http::Method::GET;
+    let referer_path = req.headers().get(header::REFERER).and_then(|v| v.to_str().ok()).and_then(local_path);
     let response = next.run(req).await;
-    let Some(Failure(err, surface)) = response.extensions().get::<Failure>().cloned() else {
-        return response;
+    let failure = match response.extensions().get::<Failure>().cloned() {
+        Some(f) => f,
+        None if response.status().is_client_error() && !is_ours(&response) => {
+            Failure(plain_rejection(response.status()), if api { Surface::Api } else { Surface::Web })
+        }
+        None => return response,
     };
+    let Failure(err, surface) = failure;
     match surface {
         Surface::Api => problem_response(&err, lang),
         Surface::Web => match err {
             Error::Unauthenticated(_) if path != "/login" => {
-                Redirect::to(&format!("/login?next={}", urlencode(&path))).into_response()
+                // After signing in the browser GETs `next`: for a form post, go back to the page
+                // the form was on instead of the post's address.
+                let next = if is_get { path } else { referer_path.unwrap_or_else(|| "/".into()) };
+                Redirect::to(&format!("/login?next={}", urlencode(&next))).into_response()
             }
             err => {
                 let page = crate::web::error_page(lang, status_of(&err), &err.message(lang));
@@ -124,6 +150,17 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
             }
         },
     }
+}
+
+/// Responses that already carry a body of ours (JSON, HTML, XLSX) are left alone.
+fn is_ours(r: &Response) -> bool {
+    r.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|ct| !ct.starts_with("text/plain"))
+}
+
+/// The path (and query) of a same-site Referer URL.
+fn local_path(referer: &str) -> Option<String> {
+    let rest = referer.split_once("://")?.1;
+    Some(rest.find('/').map(|i| rest[i..].to_string()).unwrap_or_else(|| "/".into()))
 }
 
 pub fn problem_response(err: &Error, lang: Lang) -> Response {

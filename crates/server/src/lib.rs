@@ -58,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(metrics::readyz))
         .route("/metrics", get(metrics::metrics))
         .route("/api/openapi.json", get(api::openapi_json))
+        .fallback(|| async { axum::http::StatusCode::NOT_FOUND })
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::csrf_guard))
         .layer(axum::middleware::from_fn(error::render_errors))

@@ -11,7 +11,13 @@ use std::collections::HashMap;
 /// Parses a CSV/XLSX/JSON list and stores it in one transaction. Errors name the file, the
 /// row and the column.
 pub async fn import(s: &AppState, ctx: &Ctx, name: &str, bytes: &[u8], parent_id: i64) -> Result<ImportSummary, Error> {
-    let rows = khien_formats::parse_units(name, bytes)
+    // Who may import is settled before any work is spent on the file.
+    let parent = s.store.get_unit(&ctx.actor, parent_id).await?;
+    ctx.actor.require(khien_domain::role::Action::ManageUnits, parent.id, &parent.path)?;
+    let (file, data) = (name.to_string(), bytes.to_vec());
+    let rows = tokio::task::spawn_blocking(move || khien_formats::parse_units(&file, &data))
+        .await
+        .map_err(Error::internal)?
         .map_err(|e| Error::Invalid { field: e.field().map(str::to_string), msg: Msg::new(e.message_vi(), e.message_en()) })?;
     let rows = import_rows(rows);
     s.store.import_units(&ctx.actor, parent_id, &rows).await.map_err(|e| e.with_prefix(&format!("Tệp {name}: "), &format!("File {name}: ")))

@@ -74,15 +74,19 @@ impl Store {
         };
         let user_id: i64 = get(&row, "id")?;
         let now = now_ms();
-        if let Some(until) = get::<Option<i64>>(&row, "locked_until")?.filter(|u| *u > now) {
+        let locked_until: Option<i64> = get(&row, "locked_until")?;
+        if let Some(until) = locked_until.filter(|u| *u > now) {
+            let _ = verify_password(password, self.dummy_hash().await?).await;
             return Err(locked_error(until, now));
         }
         let ok = verify_password(password, &get::<String>(&row, "password_hash")?).await;
         let mut w = self.begin_write().await?;
         if !ok {
-            // Re-read under the write lock so concurrent failures all count.
-            let r = sqlx::query("SELECT failed_logins FROM users WHERE id = $1").bind(user_id).fetch_one(&mut *w.tx).await.map_err(db_err)?;
-            let (failed, locked_until) = after_failed_login(get(&r, "failed_logins")?, now);
+            // Re-read under the write lock so that concurrent failures all count.
+            let r = sqlx::query("SELECT failed_logins, locked_until FROM users WHERE id = $1").bind(user_id).fetch_one(&mut *w.tx).await.map_err(db_err)?;
+            // A lock that has run out starts the count afresh.
+            let current = if get::<Option<i64>>(&r, "locked_until")?.is_some() { 0 } else { get(&r, "failed_logins")? };
+            let (failed, locked_until) = after_failed_login(current, now);
             sqlx::query("UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3")
                 .bind(failed)
                 .bind(locked_until)
@@ -166,6 +170,7 @@ impl Store {
     /// allowed to manage tokens there and hold that role (or administrator) over the unit. The
     /// plaintext is returned once and never stored.
     pub async fn create_token(&self, actor: &Actor, name: &str, role: Role, unit_id: i64, valid_days: i64) -> Result<(String, ApiToken)> {
+        crate::users::refuse_token(actor)?;
         let name = validate_name("name", name, 100)?;
         if !(1..=730).contains(&valid_days) {
             return Err(Error::invalid("valid_days", "Thời hạn phải từ 1 đến 730 ngày.", "Validity must be 1 to 730 days."));
@@ -174,16 +179,20 @@ impl Store {
         let unit = sqlx::query("SELECT path FROM units WHERE id = $1").bind(unit_id).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
         let path: String = get(&unit.ok_or_else(|| Error::not_found("đơn vị", "Unit"))?, "path")?;
         actor.require(Action::ManageTokens, unit_id, &path)?;
-        let held = actor.roles_over(unit_id, &path);
-        if !held.contains(&role) && !held.contains(&Role::Administrator) {
+        let issuing: Vec<&Grant> =
+            actor.grants.iter().filter(|g| g.covers(unit_id, &path) && (g.role == role || g.role == Role::Administrator)).collect();
+        if issuing.is_empty() {
             return Err(Error::forbidden());
         }
+        // The token reaches the subtree only if the issuer's own grant does.
+        let recursive = issuing.iter().any(|g| g.recursive);
         let secret = format!("{TOKEN_PREFIX}{}", random_token(32));
         let prefix: String = secret.chars().take(TOKEN_PREFIX.len() + 6).collect();
         let now = now_ms();
-        let mut q = Sql::new("INSERT INTO api_tokens (name, token_hash, prefix, user_id, role, unit_id, created_at, expires_at) VALUES (");
+        let mut q = Sql::new("INSERT INTO api_tokens (name, token_hash, prefix, user_id, role, unit_id, recursive, created_at, expires_at) VALUES (");
         q.bind(name.as_str()).push(",").bind(sha256_hex(&secret)).push(",").bind(prefix).push(",").bind(actor.user_id);
-        q.push(",").bind(role.code()).push(",").bind(unit_id).push(",").bind(now).push(",").bind(now + valid_days * 86_400_000).push(") RETURNING id");
+        q.push(",").bind(role.code()).push(",").bind(unit_id).push(",").bind(recursive);
+        q.push(",").bind(now).push(",").bind(now + valid_days * 86_400_000).push(") RETURNING id");
         let id: i64 = get(&q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?, "id")?;
         let token = self.token_by_id(&mut *w.tx, id).await?;
         w.audit(Some(actor), Change { action: "token.create", entity_type: "api_token", entity_id: Some(id), unit_id: Some(unit_id), before: None, after: json(&token) })
@@ -234,7 +243,7 @@ impl Store {
             return Ok(None);
         }
         let row = sqlx::query(
-            "SELECT t.id, t.user_id, t.role, t.unit_id, t.expires_at, t.revoked_at, t.last_used_at, un.path, us.username, us.active FROM api_tokens t JOIN units un ON un.id = t.unit_id JOIN users us ON us.id = t.user_id WHERE t.token_hash = $1",
+            "SELECT t.id, t.user_id, t.role, t.unit_id, t.recursive, t.expires_at, t.revoked_at, t.last_used_at, un.path, us.username, us.active FROM api_tokens t JOIN units un ON un.id = t.unit_id JOIN users us ON us.id = t.user_id WHERE t.token_hash = $1",
         )
         .bind(sha256_hex(secret))
         .fetch_optional(&self.pool)
@@ -249,7 +258,20 @@ impl Store {
         if get::<Option<i64>>(&r, "last_used_at")?.is_none_or(|t| now - t > TOUCH_EVERY_MS) {
             sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2").bind(now).bind(id).execute(&self.pool).await.map_err(db_err)?;
         }
-        let grant = Grant { role: Role::parse(&get::<String>(&r, "role")?)?, unit_id: get(&r, "unit_id")?, unit_path: get(&r, "path")?, recursive: true };
-        Ok(Some(Actor { user_id: get(&r, "user_id")?, username: get(&r, "username")?, token_id: Some(id), grants: vec![grant] }))
+        let grant = Grant {
+            role: Role::parse(&get::<String>(&r, "role")?)?,
+            unit_id: get(&r, "unit_id")?,
+            unit_path: get(&r, "path")?,
+            recursive: get::<i64>(&r, "recursive")? != 0,
+        };
+        // A token acts only while its owner still holds what it was issued from.
+        let owner_id: i64 = get(&r, "user_id")?;
+        let still_held = self.grants_of(owner_id).await?.iter().any(|g| {
+            (g.role == grant.role || g.role == Role::Administrator) && g.covers(grant.unit_id, &grant.unit_path) && (g.recursive || !grant.recursive)
+        });
+        if !still_held {
+            return Ok(None);
+        }
+        Ok(Some(Actor { user_id: owner_id, username: get(&r, "username")?, token_id: Some(id), grants: vec![grant] }))
     }
 }

@@ -213,6 +213,9 @@ impl Store {
         let c = contacts(n.head_name.as_deref(), n.focal_name.as_deref(), n.focal_phone.as_deref(), n.focal_email.as_deref())?;
         let parent = self.unit_by(&mut *w.tx, "id", n.parent_id.into()).await?.ok_or_else(|| Error::not_found("đơn vị cấp trên", "Parent unit"))?;
         actor.require(Action::ManageUnits, parent.id, &parent.path)?;
+        if !parent.active {
+            return Err(Error::invalid("parent_id", format!("Đơn vị cấp trên «{}» đã ngừng hoạt động.", parent.name), format!("The parent unit «{}» is deactivated.", parent.name)));
+        }
         if self.unit_by(&mut *w.tx, "code", code.as_str().into()).await?.is_some() {
             return Err(code_taken(&code));
         }

@@ -86,6 +86,12 @@ impl Store {
             return Ok((user, path));
         }
         if actor.can(action, user.unit_id, &path) {
+            if action == Action::ManageUsers && !actor.outranks(&self.grants_of(id).await?) {
+                return Err(Error::Forbidden(Msg::new(
+                    "Người dùng này có vai trò cao hơn quyền của bạn; chỉ cấp có thẩm quyền tương đương mới thay đổi được tài khoản.",
+                    "This user holds roles beyond yours; only someone who could grant them may change the account.",
+                )));
+            }
             Ok((user, path))
         } else if actor.can(Action::ViewUsers, user.unit_id, &path) {
             Err(Error::forbidden())
@@ -96,7 +102,8 @@ impl Store {
 
     pub async fn get_user(&self, actor: &Actor, id: i64) -> Result<UserDetail> {
         let (user, _) = self.scoped_user(&self.pool, actor, id, Action::ViewUsers).await?;
-        let roles = self.roles_of(id).await?;
+        let visible: Vec<i64> = self.grants_of(id).await?.iter().filter(|g| id == actor.user_id || actor.can(Action::ViewUnits, g.unit_id, &g.unit_path)).map(|g| g.unit_id).collect();
+        let roles = self.roles_of(id).await?.into_iter().filter(|r| visible.contains(&r.unit_id)).collect();
         Ok(UserDetail { user, roles })
     }
 
@@ -156,11 +163,14 @@ impl Store {
         let full_name = validate_name("full_name", &n.full_name, 200)?;
         let email = validate_email("email", n.email.as_deref())?;
         let mut w = self.begin_write().await?;
-        let unit = sqlx::query("SELECT id, path FROM units WHERE id = $1").bind(n.unit_id).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+        let unit = sqlx::query("SELECT id, path, active FROM units WHERE id = $1").bind(n.unit_id).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
         let unit = unit.ok_or_else(|| Error::not_found("đơn vị", "Unit"))?;
         let unit_path: String = get(&unit, "path")?;
         if let Some(a) = actor {
             a.require(Action::ManageUsers, n.unit_id, &unit_path)?;
+        }
+        if get::<i64>(&unit, "active")? == 0 {
+            return Err(Error::invalid("unit_id", "Đơn vị đã ngừng hoạt động.", "The unit is deactivated."));
         }
         let exists = sqlx::query("SELECT id FROM users WHERE username = $1").bind(username.as_str()).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
         if exists.is_some() {
@@ -232,9 +242,24 @@ impl Store {
         Ok(after)
     }
 
-    /// Sets a user's password (an administrator's reset, or the user's own change after the
-    /// caller verified the old one). All sessions and tokens of that user end.
+    /// Resets another user's password (a manager's or administrator's reset). All sessions
+    /// and tokens of that user end. Credentials never change through an API token.
     pub async fn set_password(&self, actor: &Actor, id: i64, new_password: &str) -> Result<()> {
+        refuse_token(actor)?;
+        if id == actor.user_id {
+            return Err(Error::invalid("password", "Đổi mật khẩu của chính mình tại trang Tài khoản (cần mật khẩu hiện tại).", "Change your own password on the Account page (it needs the current one)."));
+        }
+        self.write_password(actor, id, new_password).await
+    }
+
+    /// Changes the caller's own password after checking the current one.
+    pub async fn change_own_password(&self, actor: &Actor, current: &str, new_password: &str) -> Result<()> {
+        refuse_token(actor)?;
+        self.check_own_password(actor, current).await?;
+        self.write_password(actor, actor.user_id, new_password).await
+    }
+
+    async fn write_password(&self, actor: &Actor, id: i64, new_password: &str) -> Result<()> {
         validate_password(new_password)?;
         let hash = hash_password(new_password).await?;
         let mut w = self.begin_write().await?;
@@ -294,7 +319,7 @@ impl Store {
         };
         if let Some(a) = actor {
             a.require(Action::ManageUsers, unit_id, &unit_path)?;
-            if !a.may_grant(role, unit_id, &unit_path) {
+            if !a.may_grant(role, unit_id, &unit_path, recursive) {
                 return Err(Error::forbidden());
             }
         }
@@ -312,7 +337,8 @@ impl Store {
         self.roles_of(user_id).await?.into_iter().find(|r| r.id == id).ok_or_else(|| Error::internal("grant vanished"))
     }
 
-    pub async fn revoke_role(&self, actor: &Actor, assignment_id: i64) -> Result<()> {
+    /// Revokes a role assignment; returns the user it belonged to.
+    pub async fn revoke_role(&self, actor: &Actor, assignment_id: i64) -> Result<i64> {
         let mut w = self.begin_write().await?;
         let row = sqlx::query(
             "SELECT r.user_id, r.role, r.unit_id, r.recursive, u.path FROM role_assignments r JOIN units u ON u.id = r.unit_id WHERE r.id = $1",
@@ -326,27 +352,33 @@ impl Store {
         let unit_id: i64 = get(&row, "unit_id")?;
         let role = Role::parse(&get::<String>(&row, "role")?)?;
         let (user, _) = self.scoped_user(&mut *w.tx, actor, user_id, Action::ManageUsers).await?;
-        if !actor.may_grant(role, unit_id, &get::<String>(&row, "path")?) {
+        if !actor.may_grant(role, unit_id, &get::<String>(&row, "path")?, get::<i64>(&row, "recursive")? != 0) {
             return Err(Error::forbidden());
         }
         sqlx::query("DELETE FROM role_assignments WHERE id = $1").bind(assignment_id).execute(&mut *w.tx).await.map_err(db_err)?;
         let before = serde_json::json!({"user_id": user_id, "role": role.code(), "unit_id": unit_id, "recursive": get::<i64>(&row, "recursive")? != 0});
         w.audit(Some(actor), Change { action: "role.revoke", entity_type: "role_assignment", entity_id: Some(assignment_id), unit_id: Some(user.unit_id), before: Some(before), after: None })
             .await?;
-        w.commit().await
+        w.commit().await?;
+        Ok(user_id)
     }
 
     /// The caller as the rest of the system sees them: their grants with unit paths.
     pub async fn actor_for_user(&self, user_id: i64) -> Result<Actor> {
         let row = sqlx::query("SELECT username FROM users WHERE id = $1 AND active = 1").bind(user_id).fetch_optional(&self.pool).await.map_err(db_err)?;
         let username: String = get(&row.ok_or_else(Error::unauthenticated)?, "username")?;
+        let grants = self.grants_of(user_id).await?;
+        Ok(Actor { user_id, username, token_id: None, grants })
+    }
+
+    /// A user's role assignments with the paths of their units.
+    pub(crate) async fn grants_of(&self, user_id: i64) -> Result<Vec<Grant>> {
         let rows = sqlx::query("SELECT r.role, r.unit_id, r.recursive, u.path FROM role_assignments r JOIN units u ON u.id = r.unit_id WHERE r.user_id = $1")
             .bind(user_id)
             .fetch_all(&self.pool)
             .await
             .map_err(db_err)?;
-        let grants = rows
-            .iter()
+        rows.iter()
             .map(|r| {
                 Ok(Grant {
                     role: Role::parse(&get::<String>(r, "role")?)?,
@@ -355,8 +387,7 @@ impl Store {
                     recursive: get::<i64>(r, "recursive")? != 0,
                 })
             })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Actor { user_id, username, token_id: None, grants })
+            .collect::<Result<Vec<_>>>()
     }
 
     pub async fn user_count(&self) -> Result<i64> {
@@ -368,6 +399,17 @@ impl Store {
         let r = sqlx::query("SELECT id FROM users WHERE username = $1").bind(username).fetch_optional(&self.pool).await.map_err(db_err)?;
         r.map(|r| get(&r, "id")).transpose()
     }
+}
+
+/// Credentials (passwords, tokens) are a person's business: an API token may not change them.
+pub(crate) fn refuse_token(actor: &Actor) -> Result<()> {
+    if actor.token_id.is_some() {
+        return Err(Error::Forbidden(Msg::new(
+            "Không thể đổi mật khẩu hay tạo mã truy cập bằng một mã truy cập API.",
+            "Passwords and API tokens cannot be changed with an API token.",
+        )));
+    }
+    Ok(())
 }
 
 /// Ends every session and API token of a user (password change, deactivation).

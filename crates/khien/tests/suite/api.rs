@@ -229,3 +229,56 @@ async fn secure_cookies_behind_tls_and_login_rate_limit() {
     assert_eq!(r.status(), 429);
     assert!(r.text().await.unwrap().contains("Quá nhiều lần đăng nhập"));
 }
+
+/// Regressions for the review of the foundation: every way to widen one's reach is closed.
+#[tokio::test]
+async fn no_escalation_through_tokens_grants_or_resets() {
+    let s = TestServer::start().await;
+    let khcn = crate::common::unit_id(&s.db, "SO-KHCN").await;
+    let admin = crate::common::admin_actor(&s.db).await;
+    let manager = s.login("sokhcn.quanly", DEMO_PASSWORD).await;
+    let canbo = s.db.store.user_id_by_username("sokhcn.canbo").await.unwrap().unwrap();
+    // A single-unit manager cannot grant a role over the subtree.
+    let r = manager.send(Method::POST, &format!("/api/v1/users/{canbo}/roles"), Some(json!({"role":"unit_officer","unit_id":khcn,"recursive":true}))).await;
+    assert_eq!(r.status(), 403);
+    // Nor reset the password of a stronger account whose home unit they manage.
+    let boss = s
+        .db
+        .store
+        .create_user(&admin, &khien_store::NewUser { username: "boss".into(), full_name: "Trưởng phòng".into(), email: None, unit_id: khcn, password: "Mat-khau-2026".into() })
+        .await
+        .unwrap();
+    let root = s.db.store.root_unit().await.unwrap().unwrap().id;
+    s.db.store.grant_role(Some(&admin), boss.id, khien_domain::role::Role::AuthorityOfficer, root, true).await.unwrap();
+    let r = manager.send(Method::PUT, &format!("/api/v1/users/{}/password", boss.id), Some(json!({"password":"Chiem-quyen-2026"}))).await;
+    assert_eq!(r.status(), 403);
+    let r = manager.send(Method::PUT, &format!("/api/v1/users/{}/active", boss.id), Some(json!({"active": false}))).await;
+    assert_eq!(r.status(), 403);
+    // One's own password changes only with the current one.
+    let me = s.db.store.user_id_by_username("sokhcn.quanly").await.unwrap().unwrap();
+    let r = manager.send(Method::PUT, &format!("/api/v1/users/{me}/password"), Some(json!({"password":"Khong-can-cu-2026"}))).await;
+    assert_eq!(r.status(), 422);
+    // A token can neither change its owner's password nor mint tokens, on the API or the web.
+    let pa05 = crate::common::actor(&s.db, "pa05.truong").await;
+    let (secret, token) = s.db.store.create_token(&pa05, "SOC", khien_domain::role::Role::AuthorityOfficer, khcn, 5).await.unwrap();
+    let c = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let r = c.put(s.url("/api/v1/me/password")).bearer_auth(&secret).json(&json!({"current_password":DEMO_PASSWORD,"new_password":"Chiem-quyen-2026"})).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    let r = c.post(s.url("/tokens")).bearer_auth(&secret).form(&[("name", "x"), ("role", "authority_officer"), ("unit_id", &khcn.to_string()), ("valid_days", "1")]).send().await.unwrap();
+    assert!(r.status() == 401 || r.status() == 303, "web pages refuse bearer tokens: {}", r.status());
+    assert_eq!(c.get(s.url("/units")).bearer_auth(&secret).send().await.unwrap().status(), 303);
+    // The token is not recursive unless its issuer's grant is — pa05's is, so it sees TT-CDS.
+    assert_eq!(c.get(s.url("/api/v1/units?limit=500")).bearer_auth(&secret).send().await.unwrap().json::<Value>().await.unwrap()["items"].as_array().unwrap().len(), 2);
+    // Revoking the issuer's role ends the token.
+    let pa05_id = s.db.store.user_id_by_username("pa05.truong").await.unwrap().unwrap();
+    let assignment = s.db.store.get_user(&admin, pa05_id).await.unwrap().roles[0].id;
+    s.db.store.revoke_role(&admin, assignment).await.unwrap();
+    assert_eq!(c.get(s.url("/api/v1/units")).bearer_auth(&secret).send().await.unwrap().status(), 401, "token {} outlived its role", token.id);
+    // axum's own rejections speak problem details too.
+    let v = problem(manager.get("/api/v1/units/abc").await, 400).await;
+    assert!(v["detail"].as_str().unwrap().contains("không hợp lệ"));
+    problem(manager.get("/api/v1/nothing-here").await, 404).await;
+    let html = manager.get("/khong-co-trang-nay").await;
+    assert_eq!(html.status(), 404);
+    assert!(html.text().await.unwrap().contains("Không có trang"));
+}

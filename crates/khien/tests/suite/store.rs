@@ -169,7 +169,7 @@ async fn password_change_revokes_sessions_and_tokens(db: TestDb) {
     assert_ne!(s1.session_token, s2.session_token, "a new session id on each login");
     let (secret, _) = db.store.create_token(&admin, "SIEM", Role::Administrator, root.id, 30).await.unwrap();
     assert!(db.store.token_actor(&secret).await.unwrap().is_some());
-    db.store.set_password(&admin, admin.user_id, "Mat-khau-moi-2026").await.unwrap();
+    db.store.change_own_password(&admin, crate::common::ADMIN_PASSWORD, "Mat-khau-moi-2026").await.unwrap();
     assert!(db.store.session(&s1.session_token).await.unwrap().is_none());
     assert!(db.store.session(&s2.session_token).await.unwrap().is_none());
     assert!(db.store.token_actor(&secret).await.unwrap().is_none());

@@ -132,7 +132,7 @@ fn new_token() -> String {
 }
 
 async fn login_page(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<LoginQuery>) -> Response {
-    let lang = q.lang.as_deref().and_then(Lang::parse).unwrap_or_else(|| crate::error::request_lang(&headers));
+    let lang = q.lang.as_deref().and_then(Lang::parse).unwrap_or_else(|| crate::error::request_lang(&headers, true));
     login_form(&state, &headers, lang, safe_next(q.next.as_deref()), None, StatusCode::OK)
 }
 
@@ -144,7 +144,7 @@ struct LoginForm {
 }
 
 async fn login(State(state): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
-    let lang = crate::error::request_lang(&headers);
+    let lang = crate::error::request_lang(&headers, true);
     let next = safe_next(f.next.as_deref());
     let attempt = match state.login_limiter.check(addr.ip()) {
         Ok(()) => state.store.login(&f.username, &f.password).await,

@@ -201,8 +201,7 @@ struct PasswordForm {
 }
 
 async fn change_password(State(s): State<AppState>, ctx: Ctx, Form(f): Form<PasswordForm>) -> Result<Response, WebError> {
-    s.store.check_own_password(&ctx.actor, &f.current_password).await?;
-    s.store.set_password(&ctx.actor, ctx.actor.user_id, &f.new_password).await?;
+    s.store.change_own_password(&ctx.actor, &f.current_password, &f.new_password).await?;
     // Every session ended, this one included: sign in again with the new password.
     Ok(see_other("/login"))
 }

@@ -130,6 +130,6 @@ async fn set_active(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Fo
 }
 
 async fn revoke(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
-    s.store.revoke_role(&ctx.actor, id).await?;
-    Ok(see_other("/users"))
+    let user_id = s.store.revoke_role(&ctx.actor, id).await?;
+    Ok(see_other(&format!("/users/{user_id}")))
 }

@@ -77,3 +77,6 @@ CREATE TABLE holidays (
     day   TEXT PRIMARY KEY,
     name  TEXT NOT NULL
 );
+
+-- A token reaches its unit's subtree only when its issuer's own grant did.
+ALTER TABLE api_tokens ADD COLUMN recursive BIGINT NOT NULL DEFAULT 0;
