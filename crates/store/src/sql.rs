@@ -7,6 +7,26 @@ use sqlx::any::{Any, AnyArguments};
 use sqlx::query::Query;
 use std::fmt::Write;
 
+/// Cursors carry the sort they were made for, so that one made for another sort (or list) is
+/// refused instead of silently skipping rows.
+pub(crate) fn tag_cursor(sort: &str, key: String, id: i64) -> Cursor {
+    Cursor { key: format!("{sort}\u{1e}{key}"), id }
+}
+
+pub(crate) fn untag_cursor(sort: &str, c: Option<&Cursor>) -> khien_domain::Result<Option<Cursor>> {
+    match c {
+        None => Ok(None),
+        Some(c) => match c.key.split_once('\u{1e}') {
+            Some((tag, key)) if tag == sort => Ok(Some(Cursor { key: key.to_string(), id: c.id })),
+            _ => Err(khien_domain::Error::invalid(
+                "cursor",
+                "Con trỏ phân trang thuộc về một cách sắp xếp hoặc danh sách khác; hãy bắt đầu lại từ trang đầu.",
+                "The cursor belongs to another sort order or list; start again from the first page.",
+            )),
+        },
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) enum Val {
     Int(i64),

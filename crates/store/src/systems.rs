@@ -3,7 +3,7 @@
 use crate::audit::{json, Change};
 use crate::db::{db_err, get, Store, WriteTx};
 use crate::records::Page;
-use crate::sql::Sql;
+use crate::sql::{tag_cursor, untag_cursor, Sql};
 use khien_domain::calendar::{parse_date, today_vn};
 use khien_domain::fold::{fold, like_pattern};
 use khien_domain::page::{Cursor, Dir};
@@ -501,10 +501,11 @@ impl Store {
         if f.violations {
             q.push(" AND s.status = 'in_operation' AND s.approved_level IS NULL AND NOT EXISTS (SELECT 1 FROM golive_exceptions e WHERE e.system_id = s.id AND e.expires_on >= ").bind(today).push(")");
         }
-        q.keyset("s.name_folded", "s.id", Dir::Asc, f.cursor.as_ref(), f.limit);
+        let cursor = untag_cursor("systems.name", f.cursor.as_ref())?;
+        q.keyset("s.name_folded", "s.id", Dir::Asc, cursor.as_ref(), f.limit);
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
         let items = rows.iter().map(system_row).collect::<Result<Vec<_>>>()?;
-        Ok(Page::from_rows(items, f.limit, |s| Cursor { key: fold(&s.name), id: s.id }))
+        Ok(Page::from_rows(items, f.limit, |s| tag_cursor("systems.name", fold(&s.name), s.id)))
     }
 
     /// Every system the caller may see (for the overview and exports).

@@ -3,7 +3,7 @@
 use crate::audit::{json, Change};
 use crate::db::{db_err, get, Store, WriteTx};
 use crate::records::{Page, Unit};
-use crate::sql::Sql;
+use crate::sql::{tag_cursor, untag_cursor, Sql};
 use khien_domain::fold::{fold, like_pattern};
 use khien_domain::page::{Cursor, Dir};
 use khien_domain::role::Action;
@@ -152,10 +152,12 @@ impl Store {
             q.push(" AND u.active = ").bind(a);
         }
         let sort_col = if f.sort == "name" { "u.name_folded" } else { "u.code" };
-        q.keyset(sort_col, "u.id", f.dir.unwrap_or(Dir::Asc), f.cursor.as_ref(), f.limit);
+        let tag = format!("units.{}", f.sort);
+        let cursor = untag_cursor(&tag, f.cursor.as_ref())?;
+        q.keyset(sort_col, "u.id", f.dir.unwrap_or(Dir::Asc), cursor.as_ref(), f.limit);
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
         let items = rows.iter().map(unit_row).collect::<Result<Vec<_>>>()?;
-        Ok(Page::from_rows(items, f.limit, |u| Cursor { key: if f.sort == "name" { fold(&u.name) } else { u.code.clone() }, id: u.id }))
+        Ok(Page::from_rows(items, f.limit, |u| tag_cursor(&tag, if f.sort == "name" { fold(&u.name) } else { u.code.clone() }, u.id)))
     }
 
     /// Every unit the caller may see, in path order, for the tree page.
@@ -279,6 +281,12 @@ impl Store {
     /// Moves a unit (and its subtree) under another parent; refuses cycles.
     pub async fn move_unit(&self, actor: &Actor, id: i64, new_parent_id: i64) -> Result<Unit> {
         let mut w = self.begin_write().await?;
+        let after = self.move_in(&mut w, actor, id, new_parent_id).await?;
+        w.commit().await?;
+        Ok(after)
+    }
+
+    async fn move_in(&self, w: &mut WriteTx<'_>, actor: &Actor, id: i64, new_parent_id: i64) -> Result<Unit> {
         let before = self.unit_by(&mut *w.tx, "id", id.into()).await?.ok_or_else(|| Error::not_found("đơn vị", "Unit"))?;
         actor.require(Action::ManageUnits, before.id, &before.path)?;
         let parent =
@@ -299,7 +307,6 @@ impl Store {
         let after = self.unit_by(&mut *w.tx, "id", id.into()).await?.ok_or_else(|| Error::internal("unit vanished"))?;
         w.audit(Some(actor), Change { action: "unit.move", entity_type: "unit", entity_id: Some(id), unit_id: Some(id), before: json(&before), after: json(&after) })
             .await?;
-        w.commit().await?;
         Ok(after)
     }
 
@@ -379,6 +386,13 @@ impl Store {
                     self.insert_unit(&mut w, actor, &n).await.map_err(at_row)?.id
                 }
                 Some(u) => {
+                    // A restructured list moves units to the parent the file names.
+                    let moved = if r.parent_code.as_deref().map(str::trim).is_some_and(|c| !c.is_empty()) && u.parent_id != Some(parent_id) {
+                        self.move_in(&mut w, actor, u.id, parent_id).await.map_err(at_row)?;
+                        true
+                    } else {
+                        false
+                    };
                     let p = UnitPatch {
                         name: Some(r.name.clone()),
                         unit_type: (r.unit_type != u.unit_type).then(|| r.unit_type.clone()),
@@ -388,7 +402,7 @@ impl Store {
                         focal_email: r.focal_email.clone(),
                     };
                     let after = self.patch_unit(&mut w, actor, u.id, &p).await.map_err(at_row)?;
-                    if same_content(&u, &after) {
+                    if same_content(&u, &after) && !moved {
                         summary.unchanged += 1;
                     } else {
                         summary.updated += 1;

@@ -4,7 +4,7 @@ use crate::audit::{json, Change};
 use crate::db::{db_err, get, Store, WriteTx};
 use crate::password::hash_password;
 use crate::records::{Page, RoleAssignment, User, UserDetail};
-use crate::sql::Sql;
+use crate::sql::{tag_cursor, untag_cursor, Sql};
 use khien_domain::fold::{fold, like_pattern};
 use khien_domain::page::{Cursor, Dir};
 use khien_domain::role::{Action, Role};
@@ -143,10 +143,12 @@ impl Store {
             q.push(" AND s.active = ").bind(a);
         }
         let sort_col = if f.sort == "full_name" { "s.full_name_folded" } else { "s.username" };
-        q.keyset(sort_col, "s.id", f.dir.unwrap_or(Dir::Asc), f.cursor.as_ref(), f.limit);
+        let tag = format!("users.{}", f.sort);
+        let cursor = untag_cursor(&tag, f.cursor.as_ref())?;
+        q.keyset(sort_col, "s.id", f.dir.unwrap_or(Dir::Asc), cursor.as_ref(), f.limit);
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
         let items = rows.iter().map(user_row).collect::<Result<Vec<_>>>()?;
-        Ok(Page::from_rows(items, f.limit, |u| Cursor { key: if f.sort == "full_name" { fold(&u.full_name) } else { u.username.clone() }, id: u.id }))
+        Ok(Page::from_rows(items, f.limit, |u| tag_cursor(&tag, if f.sort == "full_name" { fold(&u.full_name) } else { u.username.clone() }, u.id)))
     }
 
     /// Creates a user in a unit the caller manages. `password_hash` lets bulk loaders (demo,

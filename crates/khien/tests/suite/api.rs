@@ -63,6 +63,8 @@ async fn units_and_users_through_the_api() {
     let next = page["next_cursor"].as_str().unwrap();
     let page2 = admin.get_json(&format!("/api/v1/users?sort=-full_name&limit=3&cursor={next}")).await;
     assert_ne!(page["items"][0]["id"], page2["items"][0]["id"]);
+    let v = problem(admin.get(&format!("/api/v1/users?sort=username&cursor={next}")).await, 422).await;
+    assert_eq!(v["field"], "cursor", "a cursor made for another sort is refused");
 }
 
 #[tokio::test]

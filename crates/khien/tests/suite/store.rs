@@ -236,4 +236,10 @@ async fn import_is_all_or_nothing(db: TestDb) {
     assert_eq!((s.created, s.updated), (2, 0));
     let s = db.store.import_units(&admin, root.id, &good).await.unwrap();
     assert_eq!((s.created, s.updated, s.unchanged), (0, 0, 2), "re-import is idempotent");
+    // A restructured list moves W2 up to the root.
+    let moved = vec![row("W2", Some("TP"), "commune")];
+    let s = db.store.import_units(&admin, root.id, &moved).await.unwrap();
+    assert_eq!(s.updated, 1);
+    let w2 = db.store.get_unit_by_code(&admin, "W2").await.unwrap();
+    assert_eq!(w2.parent_id, Some(root.id));
 }
