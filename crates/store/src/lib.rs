@@ -21,5 +21,5 @@ pub use password::{hash_password, verify_password};
 pub use records::*;
 pub use units::{ImportSummary, ImportUnit, NewUnit, UnitFilter, UnitPatch};
 pub use users::{NewUser, UserFilter, UserPatch};
-pub use systems::{detail as system_detail, GoLiveException, System, SystemDetail, SystemFilter, SystemInput};
+pub use systems::{detail as system_detail, GoLiveException, OverviewRow, System, SystemDetail, SystemFilter, SystemInput};
 pub use dossiers::{Dossier, DossierInput, Holiday};

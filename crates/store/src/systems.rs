@@ -545,3 +545,63 @@ pub fn detail(system: System, exception: Option<GoLiveException>) -> SystemDetai
         .then(|| system.go_live_date.as_deref().and_then(parse_date).map(|d| (today - d).num_days().max(0)).unwrap_or(0));
     SystemDetail { system, suggestion, layers, exception, violation_days }
 }
+
+/// One line of the authority's overview (the counts of NĐ 331 Mẫu 08, by owner unit).
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct OverviewRow {
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub systems: i64,
+    /// Systems with a dossier at all (classification started).
+    pub classified: i64,
+    /// Dossier submitted or further.
+    pub dossier_prepared: i64,
+    pub appraised: i64,
+    pub approved: i64,
+    /// Independent assessment within its period (layer 3 ok).
+    pub assessed: i64,
+    /// All four protection layers ok.
+    pub four_layers: i64,
+    /// In operation without approval nor an active exception.
+    pub violations: i64,
+}
+
+impl Store {
+    /// Counts by owner unit over the systems the caller may see; the last row is the total.
+    pub async fn overview(&self, actor: &Actor) -> Result<Vec<OverviewRow>> {
+        let systems = self.all_systems(actor).await?;
+        let excepted = self.systems_with_exception().await?;
+        let mut rows: Vec<OverviewRow> = Vec::new();
+        let mut total = OverviewRow { unit_name: "Tổng cộng / Total".into(), ..Default::default() };
+        for s in systems {
+            let has_exception = excepted.contains(&s.id);
+            let d = detail(s, has_exception.then(|| GoLiveException { id: 0, reason: String::new(), expires_on: String::new() }));
+            let state = d.system.dossier_state.as_deref().unwrap_or("");
+            let flags = [
+                1,
+                i64::from(!state.is_empty()),
+                i64::from(matches!(state, "submitted" | "appraised" | "approved" | "superseded") || d.system.approved_level.is_some()),
+                i64::from(matches!(state, "appraised" | "approved" | "superseded") || d.system.approved_level.is_some()),
+                i64::from(d.system.approved_level.is_some()),
+                i64::from(d.layers[2].state == khien_domain::system::layers::LayerState::Ok),
+                i64::from(d.layers.iter().all(|l| l.state == khien_domain::system::layers::LayerState::Ok)),
+                i64::from(d.violation_days.is_some()),
+            ];
+            if rows.last().is_none_or(|r| r.unit_id != d.system.owner_unit_id) {
+                rows.push(OverviewRow { unit_id: d.system.owner_unit_id, unit_name: d.system.owner_unit_name.clone(), ..Default::default() });
+            }
+            for r in [rows.last_mut(), Some(&mut total)].into_iter().flatten() {
+                r.systems += flags[0];
+                r.classified += flags[1];
+                r.dossier_prepared += flags[2];
+                r.appraised += flags[3];
+                r.approved += flags[4];
+                r.assessed += flags[5];
+                r.four_layers += flags[6];
+                r.violations += flags[7];
+            }
+        }
+        rows.push(total);
+        Ok(rows)
+    }
+}

@@ -12,12 +12,25 @@ struct Other {
     user: i64,
     assignment: i64,
     token: i64,
+    system: i64,
+    dossier: i64,
 }
 
 /// What a caller of A sends to each documented operation, aimed at B's records.
 fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String, Option<Value>)> {
     let body = match (method, path) {
         ("get", "/api/v1/me") | ("put", "/api/v1/me/password") | ("put", "/api/v1/me/lang") => return None, // the caller's own account
+        ("get", "/api/v1/holidays") | ("get", "/api/v1/rulesets") => return None, // city-wide reference data
+        ("get", "/api/v1/systems") | ("get", "/api/v1/systems/overview") | ("get", "/api/v1/dossiers/pending") => return None, // lists: checked below
+        ("put", "/api/v1/holidays/{day}") => return Some((path.replace("{day}", "2026-12-31"), Some(json!({"name":"x"})))),
+        ("delete", "/api/v1/holidays/{day}") => return Some((path.replace("{day}", "2026-12-31"), None)),
+        ("post", "/api/v1/systems") => Some(json!({"code":"HACK-SYS","name":"x","owner_unit_id":b.unit,"system_type":"internal"})),
+        ("put", "/api/v1/systems/{id}") => Some(json!({"code":"HACK-SYS","name":"x","owner_unit_id":own_unit,"system_type":"internal"})),
+        ("put", "/api/v1/systems/{id}/status") => Some(json!({"status":"suspended"})),
+        ("post", "/api/v1/systems/{id}/exceptions") => Some(json!({"reason":"không có lý do chính đáng","expires_on":"2099-01-01"})),
+        ("post", "/api/v1/systems/{id}/dossiers") => Some(json!({"proposed_level":0})),
+        ("put", "/api/v1/dossiers/{id}") => Some(json!({"proposed_level":2})),
+        ("post", "/api/v1/dossiers/{id}/actions") => Some(json!({"action":"submit"})),
         ("get", "/api/v1/units") | ("get", "/api/v1/users") | ("get", "/api/v1/audit") | ("get", "/api/v1/tokens") | ("get", "/api/v1/units/export") => {
             return None; // lists: checked below
         }
@@ -37,7 +50,11 @@ fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String,
         ("post", "/api/v1/tokens") => Some(json!({"name":"x","role":"unit_manager","unit_id":b.unit,"valid_days":1})),
         other => panic!("authz test does not know the operation {other:?}: add it to `attack`"),
     };
-    let id = if path.starts_with("/api/v1/units/") {
+    let id = if path.starts_with("/api/v1/systems/") {
+        b.system
+    } else if path.starts_with("/api/v1/dossiers/") {
+        b.dossier
+    } else if path.starts_with("/api/v1/units/") {
         b.unit
     } else if path.starts_with("/api/v1/users/") {
         b.user
@@ -57,7 +74,9 @@ async fn snapshot(admin: &Session, b: &Other) -> String {
     let user = admin.get_json(&format!("/api/v1/users/{}", b.user)).await;
     let tokens: Vec<Value> = admin.get_json("/api/v1/tokens").await.as_array().unwrap().iter().filter(|t| t["unit_id"] == json!(b.unit)).cloned().collect();
     let audit = admin.get_json("/api/v1/audit?limit=1").await["items"][0]["id"].clone();
-    format!("{unit}{user}{tokens:?}{audit}")
+    let system = admin.get_json(&format!("/api/v1/systems/{}", b.system)).await;
+    let dossier = admin.get_json(&format!("/api/v1/dossiers/{}", b.dossier)).await;
+    format!("{unit}{user}{tokens:?}{audit}{system}{dossier}")
 }
 
 async fn sweep(s: &TestServer, doc: &Value, b: &Other, own_unit: i64, send: &(dyn Fn(Method, String, Option<Value>) -> futures_like::Fut + Sync)) {
@@ -82,6 +101,11 @@ mod futures_like {
 }
 
 async fn lists_hide_b(get: impl Fn(String) -> futures_like::Fut, b: &Other) {
+    for path in ["/api/v1/systems?limit=500", "/api/v1/systems/overview", "/api/v1/dossiers/pending"] {
+        let (status, text) = get(path.to_string()).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(!text.contains("YT-HIS") && !text.contains("Sở Y tế") && !text.contains("bệnh viện"), "{path} leaked: {text}");
+    }
     for path in ["/api/v1/units?limit=500", "/api/v1/users?limit=500", "/api/v1/audit?limit=500", "/api/v1/tokens"] {
         let (status, text) = get(path.to_string()).await;
         assert!(status == 200 || status == 403, "{path}: {status}");
@@ -112,7 +136,10 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
     let admin = admin_actor(&s.db).await;
     let assignment = s.db.store.get_user(&admin, b_user).await.unwrap().roles[0].id;
     let (_, token) = s.db.store.create_token(&admin, "SO-YT SIEM", Role::UnitManager, b_unit, 30).await.unwrap();
-    let b = Other { unit: b_unit, user: b_user, assignment, token: token.id };
+    let sys = khien_store::SystemInput { code: "YT-HIS".into(), name: "Hệ thống thông tin bệnh viện".into(), owner_unit_id: b_unit, system_type: "public_service".into(), ..Default::default() };
+    let system = s.db.store.create_system(&admin, &sys).await.unwrap();
+    let dossier = s.db.store.create_dossier(&admin, system.id, &khien_store::DossierInput::default()).await.unwrap();
+    let b = Other { unit: b_unit, user: b_user, assignment, token: token.id, system: system.id, dossier: dossier.id };
     let doc: Value = reqwest::get(s.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
     let pa05 = actor(&s.db, "pa05.truong").await;
     let (secret, _) = s.db.store.create_token(&pa05, "KHCN connector", Role::AuthorityOfficer, own_unit, 30).await.unwrap();

@@ -3,6 +3,7 @@
 
 mod account;
 mod audit;
+mod systems;
 mod units;
 mod users;
 
@@ -41,6 +42,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(users::router())
         .merge(audit::router())
         .merge(account::router())
+        .merge(systems::router())
 }
 
 pub fn openapi_document() -> utoipa::openapi::OpenApi {

@@ -1,0 +1,223 @@
+//! Information systems, level dossiers, the go-live gate and the holiday calendar.
+
+use crate::api::paging;
+use crate::auth::Ctx;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiQuery};
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use khien_domain::system::dossier::DossierAction;
+use khien_store::{Dossier, DossierInput, GoLiveException, Holiday, OverviewRow, Page, System, SystemDetail, SystemFilter, SystemInput};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_systems, create_system))
+        .routes(routes!(overview))
+        .routes(routes!(get_system, update_system))
+        .routes(routes!(set_status))
+        .routes(routes!(record_exception))
+        .routes(routes!(list_dossiers, create_dossier))
+        .routes(routes!(pending_dossiers))
+        .routes(routes!(get_dossier, update_dossier))
+        .routes(routes!(act_on_dossier))
+        .routes(routes!(list_holidays))
+        .routes(routes!(set_holiday, remove_holiday))
+        .routes(routes!(list_rulesets))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SystemQuery {
+    /// Search in name and code, ignoring diacritics.
+    q: Option<String>,
+    /// Systems owned by this unit or its sub-units.
+    unit_id: Option<i64>,
+    /// Approved level 1–5.
+    level: Option<i64>,
+    /// planned, building, in_operation, suspended, decommissioned
+    status: Option<String>,
+    /// draft, submitted, returned, appraised, approved, superseded, or `none`.
+    dossier_state: Option<String>,
+    /// Only systems with a missing or expired protection layer.
+    #[serde(default)]
+    layer_gap: bool,
+    /// Only systems operating without an approved level (gate violations).
+    #[serde(default)]
+    violations: bool,
+    cursor: Option<String>,
+    limit: Option<i64>,
+}
+
+/// The registry: systems of the units the caller may see, by name.
+#[utoipa::path(get, path = "/api/v1/systems", tag = "systems", params(SystemQuery), responses((status = 200, body = Page<System>)))]
+async fn list_systems(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<SystemQuery>) -> Result<Json<Page<System>>, ApiError> {
+    let (cursor, limit) = paging(q.cursor.as_deref(), q.limit)?;
+    let f = SystemFilter {
+        q: q.q,
+        unit_id: q.unit_id,
+        level: q.level,
+        status: q.status,
+        dossier_state: q.dossier_state,
+        layer_gap: q.layer_gap,
+        violations: q.violations,
+        cursor,
+        limit,
+    };
+    Ok(Json(s.store.list_systems(&ctx.actor, &f).await?))
+}
+
+/// Register a system of a unit the caller works for.
+#[utoipa::path(post, path = "/api/v1/systems", tag = "systems", request_body = SystemInput,
+    responses((status = 201, body = System), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn create_system(State(s): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<SystemInput>) -> Result<(StatusCode, Json<System>), ApiError> {
+    Ok((StatusCode::CREATED, Json(s.store.create_system(&ctx.actor, &b).await?)))
+}
+
+/// A system with its suggested level (and reasons), its four layers and gate status.
+#[utoipa::path(get, path = "/api/v1/systems/{id}", tag = "systems", params(("id" = i64, Path)),
+    responses((status = 200, body = SystemDetail), (status = 404, body = crate::error::Problem)))]
+async fn get_system(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Json<SystemDetail>, ApiError> {
+    Ok(Json(s.store.get_system(&ctx.actor, id).await?))
+}
+
+/// Replace a system's attributes (status, level and dossier go through their own endpoints).
+#[utoipa::path(put, path = "/api/v1/systems/{id}", tag = "systems", params(("id" = i64, Path)), request_body = SystemInput,
+    responses((status = 200, body = System), (status = 409, body = crate::error::Problem)))]
+async fn update_system(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<SystemInput>) -> Result<Json<System>, ApiError> {
+    Ok(Json(s.store.update_system(&ctx.actor, id, &b).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetStatus {
+    /// planned, building, in_operation, suspended, decommissioned
+    status: String,
+}
+
+/// Change a system's lifecycle status. Going into operation needs an approved level or an
+/// unexpired exception (the go-live gate).
+#[utoipa::path(put, path = "/api/v1/systems/{id}/status", tag = "systems", params(("id" = i64, Path)), request_body = SetStatus,
+    responses((status = 200, body = System), (status = 422, body = crate::error::Problem)))]
+async fn set_status(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<SetStatus>) -> Result<Json<System>, ApiError> {
+    Ok(Json(s.store.set_system_status(&ctx.actor, id, &b.status).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewException {
+    reason: String,
+    /// yyyy-mm-dd or dd/mm/yyyy.
+    expires_on: String,
+}
+
+/// The authority records an exception to the go-live gate, with a reason and an expiry.
+#[utoipa::path(post, path = "/api/v1/systems/{id}/exceptions", tag = "systems", params(("id" = i64, Path)), request_body = NewException,
+    responses((status = 201, body = GoLiveException), (status = 403, body = crate::error::Problem)))]
+async fn record_exception(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<NewException>) -> Result<(StatusCode, Json<GoLiveException>), ApiError> {
+    Ok((StatusCode::CREATED, Json(s.store.record_exception(&ctx.actor, id, &b.reason, &b.expires_on).await?)))
+}
+
+/// Counts by owner unit (NĐ 331 Mẫu 08: classified, dossier prepared, appraised, approved,
+/// periodically assessed) with 4-layer coverage and gate violations; the last row is the total.
+#[utoipa::path(get, path = "/api/v1/systems/overview", tag = "systems", responses((status = 200, body = Vec<OverviewRow>)))]
+async fn overview(State(s): State<AppState>, ctx: Ctx) -> Result<Json<Vec<OverviewRow>>, ApiError> {
+    Ok(Json(s.store.overview(&ctx.actor).await?))
+}
+
+/// A system's level dossiers, newest first.
+#[utoipa::path(get, path = "/api/v1/systems/{id}/dossiers", tag = "dossiers", params(("id" = i64, Path)), responses((status = 200, body = Vec<Dossier>)))]
+async fn list_dossiers(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Json<Vec<Dossier>>, ApiError> {
+    Ok(Json(s.store.dossiers_of(&ctx.actor, id).await?))
+}
+
+/// Open a draft level dossier (proposed_level 0 takes the suggestion).
+#[utoipa::path(post, path = "/api/v1/systems/{id}/dossiers", tag = "dossiers", params(("id" = i64, Path)), request_body = DossierInput,
+    responses((status = 201, body = Dossier), (status = 409, body = crate::error::Problem)))]
+async fn create_dossier(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<DossierInput>) -> Result<(StatusCode, Json<Dossier>), ApiError> {
+    Ok((StatusCode::CREATED, Json(s.store.create_dossier(&ctx.actor, id, &b).await?)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PendingDossier {
+    #[serde(flatten)]
+    dossier: Dossier,
+    system_name: String,
+    unit_name: String,
+}
+
+/// Dossiers waiting for appraisal or approval in the caller's scope, with their deadlines.
+#[utoipa::path(get, path = "/api/v1/dossiers/pending", tag = "dossiers", responses((status = 200, body = Vec<PendingDossier>)))]
+async fn pending_dossiers(State(s): State<AppState>, ctx: Ctx) -> Result<Json<Vec<PendingDossier>>, ApiError> {
+    let rows = s.store.pending_dossiers(&ctx.actor).await?;
+    Ok(Json(rows.into_iter().map(|(dossier, system_name, unit_name)| PendingDossier { dossier, system_name, unit_name }).collect()))
+}
+
+/// One dossier.
+#[utoipa::path(get, path = "/api/v1/dossiers/{id}", tag = "dossiers", params(("id" = i64, Path)), responses((status = 200, body = Dossier), (status = 404, body = crate::error::Problem)))]
+async fn get_dossier(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Json<Dossier>, ApiError> {
+    Ok(Json(s.store.get_dossier(&ctx.actor, id).await?.0))
+}
+
+/// Edit a draft or returned dossier: proposed level, reason, parts present.
+#[utoipa::path(put, path = "/api/v1/dossiers/{id}", tag = "dossiers", params(("id" = i64, Path)), request_body = DossierInput,
+    responses((status = 200, body = Dossier), (status = 422, body = crate::error::Problem)))]
+async fn update_dossier(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<DossierInput>) -> Result<Json<Dossier>, ApiError> {
+    Ok(Json(s.store.update_dossier(&ctx.actor, id, &b).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DossierStep {
+    /// submit, return, appraise, approve
+    action: String,
+    /// The comment of a return.
+    note: Option<String>,
+    /// Approval: decision number and signer.
+    decision_number: Option<String>,
+    decision_signer: Option<String>,
+}
+
+/// Move a dossier through its workflow. Who may act depends on the level and the ruleset.
+#[utoipa::path(post, path = "/api/v1/dossiers/{id}/actions", tag = "dossiers", params(("id" = i64, Path)), request_body = DossierStep,
+    responses((status = 200, body = Dossier), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn act_on_dossier(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<DossierStep>) -> Result<Json<Dossier>, ApiError> {
+    let action = DossierAction::parse("action", &b.action)?;
+    Ok(Json(s.store.act_on_dossier(&ctx.actor, id, action, b.note.as_deref(), b.decision_number.as_deref(), b.decision_signer.as_deref()).await?))
+}
+
+/// The holiday calendar used for working-day deadlines.
+#[utoipa::path(get, path = "/api/v1/holidays", tag = "calendar", responses((status = 200, body = Vec<Holiday>)))]
+async fn list_holidays(State(s): State<AppState>, _ctx: Ctx) -> Result<Json<Vec<Holiday>>, ApiError> {
+    Ok(Json(s.store.list_holidays().await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HolidayName {
+    name: String,
+}
+
+/// Add or rename a holiday (the standing body).
+#[utoipa::path(put, path = "/api/v1/holidays/{day}", tag = "calendar", params(("day" = String, Path, description = "yyyy-mm-dd")), request_body = HolidayName,
+    responses((status = 200, body = Holiday), (status = 403, body = crate::error::Problem)))]
+async fn set_holiday(State(s): State<AppState>, ctx: Ctx, Path(day): Path<String>, ApiJson(b): ApiJson<HolidayName>) -> Result<Json<Holiday>, ApiError> {
+    Ok(Json(s.store.set_holiday(&ctx.actor, &day, &b.name).await?))
+}
+
+/// Remove a holiday.
+#[utoipa::path(delete, path = "/api/v1/holidays/{day}", tag = "calendar", params(("day" = String, Path)), responses((status = 204), (status = 404, body = crate::error::Problem)))]
+async fn remove_holiday(State(s): State<AppState>, ctx: Ctx, Path(day): Path<String>) -> Result<StatusCode, ApiError> {
+    s.store.remove_holiday(&ctx.actor, &day).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The level rulesets Khiên applies, with their thresholds and deadlines.
+#[utoipa::path(get, path = "/api/v1/rulesets", tag = "systems", responses((status = 200, body = Vec<Object>)))]
+async fn list_rulesets(_ctx: Ctx) -> Json<serde_json::Value> {
+    Json(serde_json::to_value(khien_domain::system::level::rulesets()).unwrap_or_default())
+}
