@@ -10,3 +10,4 @@ mod authz;
 mod browser;
 mod import;
 mod store;
+mod systems;

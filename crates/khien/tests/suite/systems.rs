@@ -1,0 +1,134 @@
+//! The systems registry and level dossiers on both stores: suggestion, workflow, who may act,
+//! the go-live gate, deadlines with the holiday calendar, overlaps, the overview.
+
+use crate::common::{actor, admin_actor, bootstrap, unit_id, TestDb};
+use khien_domain::system::dossier::DossierAction as A;
+use khien_domain::Error;
+use khien_store::{DossierInput, SystemFilter, SystemInput};
+
+macro_rules! on_both_stores {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $name() { super::$name(crate::common::sqlite().await).await })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $name() { super::$name(crate::common::postgres().await).await })*
+        }
+    };
+}
+
+on_both_stores!(dossier_flow_and_go_live_gate, overlapping_ranges_and_bad_input, registry_filters_and_overview);
+
+fn ward_system(owner: i64, code: &str) -> SystemInput {
+    SystemInput {
+        code: code.into(),
+        name: "Cổng dịch vụ công phường Hồng Bàng".into(),
+        owner_unit_id: owner,
+        system_type: "public_service".into(),
+        info_personal: true,
+        subjects_basic: 20_000,
+        admin_procedures: true,
+        status: Some("building".into()),
+        ip_ranges: vec!["10.20.1.0/24".into()],
+        ..Default::default()
+    }
+}
+
+async fn dossier_flow_and_go_live_gate(db: TestDb) {
+    bootstrap(&db, true).await;
+    let ward = unit_id(&db, "P-HONG-BANG").await;
+    let officer = actor(&db, "hongbang.canbo").await;
+    let manager = actor(&db, "hongbang.quanly").await;
+    let pa05 = actor(&db, "pa05.truong").await;
+    let s = db.store.create_system(&officer, &ward_system(ward, "HB-DVC")).await.unwrap();
+    let detail = db.store.get_system(&officer, s.id).await.unwrap();
+    assert_eq!(detail.suggestion.level, 3, "administrative procedures make it level 3");
+    assert!(detail.suggestion.reasons.iter().any(|(_, m)| m.vi.contains("thủ tục hành chính")));
+    // The gate: no operation without an approved level.
+    let err = db.store.set_system_status(&officer, s.id, "in_operation").await.unwrap_err();
+    assert!(err.message(khien_domain::Lang::Vi).contains("chưa có quyết định phê duyệt"), "{err:?}");
+    // Draft → submit needs the parts.
+    let d = db.store.create_dossier(&officer, s.id, &DossierInput::default()).await.unwrap();
+    assert_eq!((d.state.as_str(), d.proposed_level), ("draft", 3));
+    let err = db.store.act_on_dossier(&officer, d.id, A::Submit, None, None, None).await.unwrap_err();
+    assert!(err.message(khien_domain::Lang::Vi).contains("còn thiếu"));
+    let parts = ["overview", "design", "level_justification", "protection_plan"].map(String::from).to_vec();
+    db.store.update_dossier(&officer, d.id, &DossierInput { proposed_level: 3, level_reason: None, parts }).await.unwrap();
+    let d = db.store.act_on_dossier(&officer, d.id, A::Submit, None, None, None).await.unwrap();
+    assert_eq!(d.state, "submitted");
+    assert_eq!(d.due_step.as_deref(), Some("appraisal"));
+    assert!(d.due_on.is_some() && !d.overdue);
+    // The owner cannot appraise its own dossier; the standing body can.
+    assert!(matches!(db.store.act_on_dossier(&manager, d.id, A::Appraise, None, None, None).await, Err(Error::Forbidden(_))));
+    let d = db.store.act_on_dossier(&pa05, d.id, A::Appraise, None, None, None).await.unwrap();
+    assert_eq!(d.due_step.as_deref(), Some("approval"));
+    // At level 3 the owner approves, not the standing body; a decision number is required.
+    assert!(matches!(db.store.act_on_dossier(&pa05, d.id, A::Approve, None, Some("12/QĐ"), Some("X")).await, Err(Error::Forbidden(_))));
+    assert!(matches!(db.store.act_on_dossier(&manager, d.id, A::Approve, None, None, None).await, Err(Error::Invalid { .. })));
+    let d = db.store.act_on_dossier(&manager, d.id, A::Approve, None, Some("125/QĐ-UBND"), Some("Nguyễn Văn A")).await.unwrap();
+    assert_eq!(d.state, "approved");
+    assert!(db.store.act_on_dossier(&manager, d.id, A::Approve, None, Some("1"), Some("X")).await.is_err(), "no second approval");
+    let live = db.store.set_system_status(&officer, s.id, "in_operation").await.unwrap();
+    assert_eq!(live.status, "in_operation");
+    assert_eq!(live.approved_level, Some(3));
+    assert!(live.go_live_date.is_some());
+    // Another unit cannot see any of it.
+    let other = actor(&db, "sokhcn.quanly").await;
+    assert!(matches!(db.store.get_system(&other, s.id).await, Err(Error::NotFound(_))));
+    assert!(matches!(db.store.get_dossier(&other, d.id).await, Err(Error::NotFound(_))));
+    // An exception opens the gate for an unapproved system, and only the authority records it.
+    let s2 = db.store.create_system(&officer, &SystemInput { ip_ranges: vec![], ..ward_system(ward, "HB-2") }).await.unwrap();
+    assert!(matches!(db.store.record_exception(&manager, s2.id, "Cần vận hành gấp phục vụ bầu cử", "2099-01-01").await, Err(Error::Forbidden(_))));
+    db.store.record_exception(&pa05, s2.id, "Cần vận hành gấp phục vụ bầu cử", "2099-01-01").await.unwrap();
+    assert_eq!(db.store.set_system_status(&officer, s2.id, "in_operation").await.unwrap().status, "in_operation");
+    assert!(db.store.verify_audit_chain().await.unwrap().is_ok());
+}
+
+async fn overlapping_ranges_and_bad_input(db: TestDb) {
+    bootstrap(&db, true).await;
+    let admin = admin_actor(&db).await;
+    let ward = unit_id(&db, "P-HONG-BANG").await;
+    let other = unit_id(&db, "P-LE-CHAN").await;
+    db.store.create_system(&admin, &ward_system(ward, "A1")).await.unwrap();
+    // The same unit may overlap itself; another unit may not, unless confirmed.
+    db.store.create_system(&admin, &ward_system(ward, "A2")).await.unwrap();
+    let err = db.store.create_system(&admin, &SystemInput { ip_ranges: vec!["10.20.0.0/16".into()], ..ward_system(other, "B1") }).await.unwrap_err();
+    assert!(matches!(&err, Error::Conflict(m) if m.vi.contains("A1") || m.vi.contains("A2")), "{err:?}");
+    db.store.create_system(&admin, &SystemInput { ip_ranges: vec!["10.20.0.0/16".into()], confirm_overlap: true, ..ward_system(other, "B1") }).await.unwrap();
+    for (bad, field) in [
+        (SystemInput { ip_ranges: vec!["10.0.0.0/33".into()], ..ward_system(ward, "X1") }, "ip_ranges"),
+        (SystemInput { system_type: "mainframe".into(), ..ward_system(ward, "X2") }, "system_type"),
+        (SystemInput { owner_unit_id: 999_999, ..ward_system(ward, "X3") }, "owner_unit_id"),
+        (SystemInput { go_live_date: Some("31/02/2026".into()), ..ward_system(ward, "X4") }, "go_live_date"),
+        (SystemInput { online_service_level: 9, ..ward_system(ward, "X5") }, "online_service_level"),
+    ] {
+        let err = db.store.create_system(&admin, &bad).await.unwrap_err();
+        assert_eq!(err.field(), Some(field), "{err:?}");
+    }
+    assert!(matches!(db.store.create_system(&admin, &ward_system(ward, "A1")).await, Err(Error::Conflict(_))), "duplicate code");
+}
+
+async fn registry_filters_and_overview(db: TestDb) {
+    bootstrap(&db, true).await;
+    let admin = admin_actor(&db).await;
+    let ward = unit_id(&db, "P-HONG-BANG").await;
+    for i in 0..7 {
+        let status = if i < 3 { "in_operation" } else { "building" };
+        let input = SystemInput { status: Some(status.into()), ip_ranges: vec![], onsite_team: (i == 0).then(|| "Tổ CNTT".into()), ..ward_system(ward, &format!("S{i}")) };
+        db.store.create_system(&admin, &input).await.unwrap();
+    }
+    let f = |violations, q: Option<&str>| SystemFilter { violations, q: q.map(Into::into), limit: 100, ..Default::default() };
+    assert_eq!(db.store.list_systems(&admin, &f(true, None)).await.unwrap().items.len(), 3, "operating without approval");
+    assert_eq!(db.store.list_systems(&admin, &f(false, Some("dich vu cong phuong hong bang"))).await.unwrap().items.len(), 7);
+    let gaps = SystemFilter { layer_gap: true, limit: 100, ..Default::default() };
+    assert_eq!(db.store.list_systems(&admin, &gaps).await.unwrap().items.len(), 7);
+    let rows = db.store.overview(&admin).await.unwrap();
+    let total = rows.last().unwrap();
+    assert_eq!((total.systems, total.violations, total.approved), (7, 3, 0));
+    let scoped = db.store.overview(&actor(&db, "sokhcn.quanly").await).await.unwrap();
+    assert_eq!(scoped.last().unwrap().systems, 0, "another unit's overview is empty");
+    // Holidays move deadlines; only the standing body edits them.
+    assert!(matches!(db.store.set_holiday(&actor(&db, "hongbang.quanly").await, "2026-12-31", "x").await, Err(Error::Forbidden(_))));
+    db.store.set_holiday(&actor(&db, "pa05.truong").await, "2027-01-01", "Tết Dương lịch").await.unwrap();
+    assert_eq!(db.store.list_holidays().await.unwrap().len(), 1);
+}
