@@ -175,6 +175,18 @@ pub fn action_label(code: &str, lang: crate::Lang) -> &str {
         "token.create" => ("Tạo mã truy cập API", "API token issued"),
         "token.revoke" => ("Thu hồi mã truy cập API", "API token revoked"),
         "auth.lockout" => ("Tạm khóa do đăng nhập sai", "Locked after failed logins"),
+        "system.create" => ("Đăng ký hệ thống", "System registered"),
+        "system.update" => ("Sửa hệ thống", "System edited"),
+        "system.status" => ("Chuyển trạng thái hệ thống", "System status changed"),
+        "system.exception" => ("Ghi nhận ngoại lệ vận hành", "Go-live exception recorded"),
+        "dossier.create" => ("Lập hồ sơ cấp độ", "Dossier opened"),
+        "dossier.update" => ("Sửa hồ sơ cấp độ", "Dossier edited"),
+        "dossier.submit" => ("Gửi thẩm định", "Submitted for appraisal"),
+        "dossier.return" => ("Trả lại hồ sơ", "Returned with comments"),
+        "dossier.appraise" => ("Thẩm định đạt", "Appraised"),
+        "dossier.approve" => ("Phê duyệt cấp độ", "Level approved"),
+        "calendar.set" => ("Thêm ngày nghỉ", "Holiday added"),
+        "calendar.remove" => ("Xóa ngày nghỉ", "Holiday removed"),
         _ => return code,
     };
     lang.pick(vi, en)

@@ -134,6 +134,18 @@ impl Store {
         Ok(Page::from_rows(items, f.limit, |r| Cursor { key: String::new(), id: r.id }))
     }
 
+    /// The audit records of one entity, newest first, for a caller the entity's own scope
+    /// check has already admitted (a dossier's timeline is part of the dossier).
+    pub(crate) async fn entity_history(&self, entity_type: &str, entity_id: i64) -> Result<Vec<AuditRecord>> {
+        let rows = sqlx::query("SELECT * FROM audit_log WHERE entity_type = $1 AND entity_id = $2 ORDER BY id DESC LIMIT 500")
+            .bind(entity_type)
+            .bind(entity_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(audit_row).collect()
+    }
+
     /// Walks the whole chain in id order; Ok(count) or the first broken record.
     pub async fn verify_audit_chain(&self) -> Result<std::result::Result<u64, ChainBreak>> {
         let mut v = ChainVerifier::default();

@@ -159,6 +159,12 @@ impl Store {
         Ok((d, s))
     }
 
+    /// The dossier's timeline (from the audit trail), for anyone who may see the dossier.
+    pub async fn dossier_timeline(&self, actor: &Actor, id: i64) -> Result<Vec<crate::records::AuditRecord>> {
+        self.get_dossier(actor, id).await?;
+        self.entity_history("dossier", id).await
+    }
+
     /// Opens a draft dossier with today's suggestion. One open dossier per system at a time.
     pub async fn create_dossier(&self, actor: &Actor, system_id: i64, input: &DossierInput) -> Result<Dossier> {
         let parts = parse_parts(&input.parts)?;

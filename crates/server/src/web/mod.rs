@@ -1,6 +1,7 @@
 //! The Vietnamese-first web UI: server-rendered pages, plain forms, one small script.
 
 mod pages;
+mod systems;
 mod units;
 mod users;
 
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .merge(pages::router())
         .merge(units::router())
         .merge(users::router())
+        .merge(systems::router())
 }
 
 async fn asset(content_type: &'static str, body: &'static str) -> Response {

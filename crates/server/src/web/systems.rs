@@ -1,0 +1,596 @@
+//! Registry pages: the systems list with filters, the system form and page (suggested level,
+//! 4 layers, gate), the dossier page, the overview and the holiday calendar.
+
+use super::{render, see_other, Chrome};
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use khien_domain::page::Cursor;
+use khien_domain::role::Action;
+use khien_domain::system::dossier::{roles_for, DossierAction, DossierState, Part};
+use khien_domain::system::layers::LayerState;
+use khien_domain::system::level::{ruleset_by_code, ruleset_for};
+use khien_domain::system::{DataCategory, InfraScope, Lifecycle, SecretGrade, SystemType};
+use khien_domain::{Error, Lang};
+use khien_store::{DossierInput, SystemDetail, SystemFilter, SystemInput};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/systems", get(list).post(create))
+        .route("/systems/new", get(new_form))
+        .route("/systems/{id}", get(page).post(update))
+        .route("/systems/{id}/edit", get(edit_form))
+        .route("/systems/{id}/status", post(set_status))
+        .route("/systems/{id}/exceptions", post(record_exception))
+        .route("/systems/{id}/dossiers", post(open_dossier))
+        .route("/dossiers/{id}", get(dossier_page).post(save_dossier))
+        .route("/dossiers/{id}/actions", post(act))
+        .route("/overview", get(overview))
+        .route("/calendar", get(calendar).post(add_holiday))
+        .route("/calendar/{day}/delete", post(remove_holiday))
+}
+
+type Options = Vec<(&'static str, &'static str)>;
+
+fn options<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T, Lang) -> &'static str, lang: Lang) -> Options {
+    all.iter().map(|t| (code(*t), label(*t, lang))).collect()
+}
+
+fn label_of<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T, Lang) -> &'static str, value: &str, lang: Lang) -> String {
+    all.iter().find(|t| code(**t) == value).map(|t| label(*t, lang).to_string()).unwrap_or_else(|| value.to_string())
+}
+
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    level: String,
+    #[serde(default)]
+    dossier_state: String,
+    #[serde(default)]
+    layer_gap: String,
+    #[serde(default)]
+    violations: String,
+    unit_id: Option<i64>,
+    cursor: Option<String>,
+}
+
+struct ListFilter {
+    q: String,
+    status: String,
+    level: String,
+    dossier_state: String,
+    layer_gap: bool,
+    violations: bool,
+}
+
+struct Row {
+    id: i64,
+    code: String,
+    name: String,
+    owner: String,
+    status: String,
+    level: String,
+    dossier: String,
+}
+
+#[derive(Template)]
+#[template(path = "systems.html")]
+struct ListPage {
+    c: Chrome,
+    f: ListFilter,
+    statuses: Options,
+    dossier_states: Options,
+    rows: Vec<Row>,
+    next: Option<String>,
+    can_register: bool,
+}
+
+async fn list(State(s): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Html<String>, WebError> {
+    let lang = ctx.lang;
+    let filter = SystemFilter {
+        q: Some(q.q.clone()).filter(|x| !x.trim().is_empty()),
+        unit_id: q.unit_id,
+        level: q.level.parse().ok(),
+        status: Some(q.status.clone()).filter(|x| !x.is_empty()),
+        dossier_state: Some(q.dossier_state.clone()).filter(|x| !x.is_empty()),
+        layer_gap: q.layer_gap == "true",
+        violations: q.violations == "true",
+        cursor: q.cursor.as_deref().map(Cursor::decode).transpose()?,
+        limit: 100,
+    };
+    let page = s.store.list_systems(&ctx.actor, &filter).await?;
+    let rows = page
+        .items
+        .iter()
+        .map(|x| Row {
+            id: x.id,
+            code: x.code.clone(),
+            name: x.name.clone(),
+            owner: x.owner_unit_name.clone(),
+            status: label_of(Lifecycle::ALL, Lifecycle::code, Lifecycle::label, &x.status, lang),
+            level: x.approved_level.map(|l| l.to_string()).unwrap_or_else(|| "—".into()),
+            dossier: x.dossier_state.as_deref().map(|d| label_of(DossierState::ALL, DossierState::code, DossierState::label, d, lang)).unwrap_or_else(|| "—".into()),
+        })
+        .collect();
+    let next = page.next_cursor.map(|c| {
+        let mut qs = vec![("q", q.q.clone()), ("status", q.status.clone()), ("level", q.level.clone()), ("dossier_state", q.dossier_state.clone())];
+        qs.push(("layer_gap", q.layer_gap.clone()));
+        qs.push(("violations", q.violations.clone()));
+        if let Some(u) = q.unit_id {
+            qs.push(("unit_id", u.to_string()));
+        }
+        qs.push(("cursor", c));
+        qs.iter().map(|(k, v)| format!("{k}={}", super::q(v))).collect::<Vec<_>>().join("&")
+    });
+    let f = ListFilter { q: q.q, status: q.status, level: q.level, dossier_state: q.dossier_state, layer_gap: q.layer_gap == "true", violations: q.violations == "true" };
+    render(&ListPage {
+        c: Chrome::new(&ctx, "systems", "Hệ thống thông tin", "Information systems"),
+        f,
+        statuses: options(Lifecycle::ALL, Lifecycle::code, Lifecycle::label, lang),
+        dossier_states: options(DossierState::ALL, DossierState::code, DossierState::label, lang),
+        rows,
+        next,
+        can_register: ctx.actor.can_anywhere(Action::EditSystems),
+    })
+}
+
+/// The system form's fields as the browser sends them (checkboxes are present only when
+/// ticked; lists are one item per line).
+#[derive(Deserialize, Default)]
+struct SystemForm {
+    code: String,
+    name: String,
+    owner_unit_id: i64,
+    system_type: String,
+    #[serde(default)]
+    purpose: String,
+    #[serde(default)]
+    secret_grade: String,
+    #[serde(default)]
+    subjects_basic: String,
+    #[serde(default)]
+    subjects_sensitive: String,
+    #[serde(default)]
+    online_service_level: String,
+    #[serde(default)]
+    infra_scope: String,
+    #[serde(default)]
+    data_category: String,
+    #[serde(default)]
+    hosting: String,
+    status: Option<String>,
+    #[serde(default)]
+    go_live_date: String,
+    #[serde(default)]
+    vendor: String,
+    info_private: Option<String>,
+    info_personal: Option<String>,
+    admin_procedures: Option<String>,
+    confirm_overlap: Option<String>,
+    #[serde(default)]
+    ip_ranges: String,
+    #[serde(default)]
+    domains: String,
+    #[serde(default)]
+    tags: String,
+    #[serde(default)]
+    onsite_team: String,
+    #[serde(default)]
+    monitoring_unit: String,
+    #[serde(default)]
+    monitoring_until: String,
+    #[serde(default)]
+    assessed_on: String,
+    #[serde(default)]
+    assessor_unit: String,
+    #[serde(default)]
+    connected_since: String,
+    #[serde(default)]
+    connection_ref: String,
+}
+
+fn number(field: &str, v: &str) -> Result<i64, Error> {
+    let v = v.trim().replace(['.', ',', ' '], "");
+    if v.is_empty() {
+        return Ok(0);
+    }
+    v.parse().map_err(|_| Error::invalid(field, format!("«{v}» không phải số."), format!("«{v}» is not a number.")))
+}
+
+impl SystemForm {
+    fn into_input(self) -> Result<SystemInput, Error> {
+        let some = |s: String| Some(s).filter(|x| !x.trim().is_empty());
+        let lines = |s: &str| s.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect::<Vec<_>>();
+        Ok(SystemInput {
+            subjects_basic: number("subjects_basic", &self.subjects_basic)?,
+            subjects_sensitive: number("subjects_sensitive", &self.subjects_sensitive)?,
+            online_service_level: number("online_service_level", &self.online_service_level)?,
+            ip_ranges: lines(&self.ip_ranges),
+            domains: lines(&self.domains),
+            tags: lines(&self.tags),
+            code: self.code,
+            name: self.name,
+            owner_unit_id: self.owner_unit_id,
+            operator_unit_id: None,
+            purpose: some(self.purpose),
+            system_type: self.system_type,
+            info_private: self.info_private.is_some(),
+            info_personal: self.info_personal.is_some(),
+            secret_grade: some(self.secret_grade),
+            admin_procedures: self.admin_procedures.is_some(),
+            infra_scope: some(self.infra_scope),
+            data_category: some(self.data_category),
+            hosting: some(self.hosting),
+            status: self.status.and_then(some),
+            go_live_date: some(self.go_live_date),
+            vendor: some(self.vendor),
+            onsite_team: some(self.onsite_team),
+            monitoring_unit: some(self.monitoring_unit),
+            monitoring_until: some(self.monitoring_until),
+            assessed_on: some(self.assessed_on),
+            assessor_unit: some(self.assessor_unit),
+            connected_since: some(self.connected_since),
+            connection_ref: some(self.connection_ref),
+            confirm_overlap: self.confirm_overlap.is_some(),
+        })
+    }
+}
+
+/// The form's current values, as strings for the inputs.
+#[derive(Default)]
+struct FormValues {
+    code: String,
+    name: String,
+    owner_unit_id: i64,
+    system_type: String,
+    purpose: String,
+    secret_grade: String,
+    subjects_basic: i64,
+    subjects_sensitive: i64,
+    online_service_level: i64,
+    infra_scope: String,
+    data_category: String,
+    hosting: String,
+    status: String,
+    go_live_date: String,
+    vendor: String,
+    info_private: bool,
+    info_personal: bool,
+    admin_procedures: bool,
+    ip_ranges: String,
+    domains: String,
+    tags: String,
+    onsite_team: String,
+    monitoring_unit: String,
+    monitoring_until: String,
+    assessed_on: String,
+    assessor_unit: String,
+    connected_since: String,
+    connection_ref: String,
+}
+
+#[derive(Template)]
+#[template(path = "system_form.html")]
+struct FormPage {
+    c: Chrome,
+    id: Option<i64>,
+    v: FormValues,
+    units: Vec<(i64, String)>,
+    types: Options,
+    secrets: Options,
+    scopes: Options,
+    categories: Options,
+    statuses: Options,
+}
+
+async fn form_page(s: &AppState, ctx: &Ctx, id: Option<i64>, v: FormValues) -> Result<Html<String>, WebError> {
+    let lang = ctx.lang;
+    let statuses = options(&Lifecycle::ALL[..4], Lifecycle::code, Lifecycle::label, lang);
+    render(&FormPage {
+        c: Chrome::new(ctx, "systems", "Hệ thống thông tin", "Information system"),
+        id,
+        v,
+        units: super::units::options(s, ctx, Action::EditSystems).await?,
+        types: options(SystemType::ALL, SystemType::code, SystemType::label, lang),
+        secrets: options(SecretGrade::ALL, SecretGrade::code, SecretGrade::label, lang),
+        scopes: options(InfraScope::ALL, InfraScope::code, InfraScope::label, lang),
+        categories: options(DataCategory::ALL, DataCategory::code, DataCategory::label, lang),
+        statuses,
+    })
+}
+
+async fn new_form(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+    form_page(&s, &ctx, None, FormValues { status: "planned".into(), ..Default::default() }).await
+}
+
+async fn edit_form(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>, WebError> {
+    let d = s.store.get_system(&ctx.actor, id).await?;
+    let x = d.system;
+    let o = |v: Option<String>| v.unwrap_or_default();
+    let v = FormValues {
+        code: x.code,
+        name: x.name,
+        owner_unit_id: x.owner_unit_id,
+        system_type: x.system_type,
+        purpose: o(x.purpose),
+        secret_grade: x.secret_grade,
+        subjects_basic: x.subjects_basic,
+        subjects_sensitive: x.subjects_sensitive,
+        online_service_level: x.online_service_level,
+        infra_scope: x.infra_scope,
+        data_category: x.data_category,
+        hosting: o(x.hosting),
+        status: x.status,
+        go_live_date: o(x.go_live_date),
+        vendor: o(x.vendor),
+        info_private: x.info_private,
+        info_personal: x.info_personal,
+        admin_procedures: x.admin_procedures,
+        ip_ranges: x.ip_ranges.join("\n"),
+        domains: x.domains.join("\n"),
+        tags: x.tags.join("\n"),
+        onsite_team: o(x.onsite_team),
+        monitoring_unit: o(x.monitoring_unit),
+        monitoring_until: o(x.monitoring_until),
+        assessed_on: o(x.assessed_on),
+        assessor_unit: o(x.assessor_unit),
+        connected_since: o(x.connected_since),
+        connection_ref: o(x.connection_ref),
+    };
+    form_page(&s, &ctx, Some(id), v).await
+}
+
+async fn create(State(s): State<AppState>, ctx: Ctx, Form(f): Form<SystemForm>) -> Result<Response, WebError> {
+    let created = s.store.create_system(&ctx.actor, &f.into_input()?).await?;
+    Ok(see_other(&format!("/systems/{}", created.id)))
+}
+
+async fn update(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<SystemForm>) -> Result<Response, WebError> {
+    s.store.update_system(&ctx.actor, id, &f.into_input()?).await?;
+    Ok(see_other(&format!("/systems/{id}")))
+}
+
+struct DossierRow {
+    id: i64,
+    state: String,
+    level: i64,
+    due: String,
+    overdue: bool,
+    decision: String,
+}
+
+#[derive(Template)]
+#[template(path = "system.html")]
+struct SystemPage {
+    c: Chrome,
+    d: SystemDetail,
+    type_label: String,
+    status_label: String,
+    ruleset_name: &'static str,
+    reasons: Vec<(u8, String)>,
+    layers: Vec<(u8, &'static str, String, String)>,
+    statuses: Options,
+    dossiers: Vec<DossierRow>,
+    can_edit: bool,
+    can_govern: bool,
+}
+
+async fn page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>, WebError> {
+    let lang = ctx.lang;
+    let d = s.store.get_system(&ctx.actor, id).await?;
+    let dossiers = s.store.dossiers_of(&ctx.actor, id).await?;
+    let owner = (d.system.owner_unit_id, d.system.owner_path.clone());
+    let rs = ruleset_by_code(d.suggestion.ruleset).unwrap_or_else(|| ruleset_for(khien_domain::calendar::today_vn()));
+    let layers = d
+        .layers
+        .iter()
+        .map(|l| {
+            let (class, vi, en) = match l.state {
+                LayerState::Ok => ("ok", "Đạt", "OK"),
+                LayerState::Missing => ("missing", "Thiếu", "Missing"),
+                LayerState::Expired => ("expired", "Hết hạn", "Expired"),
+            };
+            (l.layer, class, lang.pick(vi, en).to_string(), l.reason.get(lang).to_string())
+        })
+        .collect();
+    let dossiers = dossiers
+        .into_iter()
+        .map(|x| DossierRow {
+            id: x.id,
+            state: label_of(DossierState::ALL, DossierState::code, DossierState::label, &x.state, lang),
+            level: x.proposed_level,
+            due: x.due_on.clone().unwrap_or_else(|| "—".into()),
+            overdue: x.overdue,
+            decision: x.decision_number.clone().unwrap_or_default(),
+        })
+        .collect();
+    let page = SystemPage {
+        c: Chrome::new(&ctx, "systems", &d.system.name, &d.system.name),
+        type_label: label_of(SystemType::ALL, SystemType::code, SystemType::label, &d.system.system_type, lang),
+        status_label: label_of(Lifecycle::ALL, Lifecycle::code, Lifecycle::label, &d.system.status, lang),
+        ruleset_name: rs.name,
+        reasons: d.suggestion.reasons.iter().map(|(l, m)| (*l, m.get(lang).to_string())).collect(),
+        layers,
+        statuses: options(Lifecycle::ALL, Lifecycle::code, Lifecycle::label, lang),
+        dossiers,
+        can_edit: ctx.actor.can(Action::EditSystems, owner.0, &owner.1),
+        can_govern: ctx.actor.can(Action::Govern, owner.0, &owner.1),
+        d,
+    };
+    render(&page)
+}
+
+#[derive(Deserialize)]
+struct StatusForm {
+    status: String,
+}
+
+async fn set_status(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<StatusForm>) -> Result<Response, WebError> {
+    s.store.set_system_status(&ctx.actor, id, &f.status).await?;
+    Ok(see_other(&format!("/systems/{id}")))
+}
+
+#[derive(Deserialize)]
+struct ExceptionForm {
+    reason: String,
+    expires_on: String,
+}
+
+async fn record_exception(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ExceptionForm>) -> Result<Response, WebError> {
+    s.store.record_exception(&ctx.actor, id, &f.reason, &f.expires_on).await?;
+    Ok(see_other(&format!("/systems/{id}")))
+}
+
+async fn open_dossier(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
+    let d = s.store.create_dossier(&ctx.actor, id, &DossierInput::default()).await?;
+    Ok(see_other(&format!("/dossiers/{}", d.id)))
+}
+
+#[derive(Template)]
+#[template(path = "dossier.html")]
+struct DossierPage {
+    c: Chrome,
+    d: khien_store::Dossier,
+    s: khien_store::System,
+    state_label: String,
+    ruleset_name: &'static str,
+    due: String,
+    editable: bool,
+    parts: Vec<(&'static str, &'static str, bool)>,
+    actions: Options,
+    history: Vec<super::pages::AuditRow>,
+}
+
+async fn dossier_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>, WebError> {
+    let lang = ctx.lang;
+    let (d, s) = st.store.get_dossier(&ctx.actor, id).await?;
+    let rs = ruleset_by_code(&d.ruleset).unwrap_or_else(|| ruleset_for(khien_domain::calendar::today_vn()));
+    let state = DossierState::parse("state", &d.state)?;
+    let level = u8::try_from(d.proposed_level).unwrap_or(1);
+    // Offer only the steps this caller may take now.
+    let actions = DossierAction::ALL
+        .iter()
+        .filter(|a| khien_domain::system::dossier::next_state(state, **a).is_ok())
+        .filter(|a| {
+            let roles = roles_for(**a, level, &rs);
+            ctx.actor.grants.iter().any(|g| roles.contains(&g.role) && g.covers(s.owner_unit_id, &s.owner_path))
+        })
+        .map(|a| (a.code(), a.label(lang)))
+        .collect();
+    let editable = matches!(state, DossierState::Draft | DossierState::Returned) && ctx.actor.can(Action::EditSystems, s.owner_unit_id, &s.owner_path);
+    let parts = Part::ALL.iter().map(|p| (p.code(), p.label(lang), d.parts.iter().any(|x| x == p.code()))).collect();
+    let history = super::pages::audit_rows(&st.store.dossier_timeline(&ctx.actor, id).await?, lang);
+    let due = match (&d.due_on, &d.due_step) {
+        (Some(on), Some(step)) => format!("{on} ({})", if step == "appraisal" { lang.pick("thẩm định", "appraisal") } else { lang.pick("phê duyệt", "approval") }),
+        _ => "—".into(),
+    };
+    render(&DossierPage {
+        c: Chrome::new(&ctx, "systems", "Hồ sơ cấp độ", "Level dossier"),
+        state_label: state.label(lang).to_string(),
+        ruleset_name: rs.name,
+        due,
+        editable,
+        parts,
+        actions,
+        history,
+        d,
+        s,
+    })
+}
+
+async fn save_dossier(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Result<Response, WebError> {
+    let parts = Part::ALL.iter().filter(|p| f.contains_key(&format!("part_{}", p.code()))).map(|p| p.code().to_string()).collect();
+    let proposed_level = number("proposed_level", f.get("proposed_level").map(String::as_str).unwrap_or(""))?;
+    let level_reason = f.get("level_reason").cloned().filter(|r| !r.trim().is_empty());
+    s.store.update_dossier(&ctx.actor, id, &DossierInput { proposed_level, level_reason, parts }).await?;
+    Ok(see_other(&format!("/dossiers/{id}")))
+}
+
+#[derive(Deserialize)]
+struct ActForm {
+    action: String,
+    note: Option<String>,
+    decision_number: Option<String>,
+    decision_signer: Option<String>,
+}
+
+async fn act(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ActForm>) -> Result<Response, WebError> {
+    let action = DossierAction::parse("action", &f.action)?;
+    s.store.act_on_dossier(&ctx.actor, id, action, f.note.as_deref(), f.decision_number.as_deref(), f.decision_signer.as_deref()).await?;
+    Ok(see_other(&format!("/dossiers/{id}")))
+}
+
+#[derive(Template)]
+#[template(path = "overview.html")]
+struct OverviewPage {
+    c: Chrome,
+    rows: Vec<khien_store::OverviewRow>,
+    pending: Vec<(i64, String, String, String, String, bool)>,
+}
+
+async fn overview(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+    let lang = ctx.lang;
+    let rows = s.store.overview(&ctx.actor).await?;
+    let pending = s
+        .store
+        .pending_dossiers(&ctx.actor)
+        .await?
+        .into_iter()
+        .map(|(d, system, unit)| {
+            let step = if d.due_step.as_deref() == Some("appraisal") { lang.pick("Thẩm định", "Appraisal") } else { lang.pick("Phê duyệt", "Approval") };
+            (d.id, system, unit, step.to_string(), d.due_on.unwrap_or_default(), d.overdue)
+        })
+        .collect();
+    render(&OverviewPage { c: Chrome::new(&ctx, "overview", "Tổng hợp", "Overview"), rows, pending })
+}
+
+#[derive(Template)]
+#[template(path = "calendar.html")]
+struct CalendarPage {
+    c: Chrome,
+    holidays: Vec<(String, String, String)>,
+    can_govern: bool,
+}
+
+async fn calendar(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+    let root = s.store.root_unit().await?;
+    let can_govern = root.is_some_and(|r| ctx.actor.can(Action::Govern, r.id, &r.path));
+    let holidays = s
+        .store
+        .list_holidays()
+        .await?
+        .into_iter()
+        .map(|h| {
+            let shown = khien_domain::calendar::parse_date(&h.day).map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_else(|| h.day.clone());
+            (shown, h.name, h.day)
+        })
+        .collect();
+    render(&CalendarPage { c: Chrome::new(&ctx, "calendar", "Lịch ngày nghỉ", "Holiday calendar"), holidays, can_govern })
+}
+
+#[derive(Deserialize)]
+struct HolidayForm {
+    day: String,
+    name: String,
+}
+
+async fn add_holiday(State(s): State<AppState>, ctx: Ctx, Form(f): Form<HolidayForm>) -> Result<Response, WebError> {
+    s.store.set_holiday(&ctx.actor, &f.day, &f.name).await?;
+    Ok(see_other("/calendar"))
+}
+
+async fn remove_holiday(State(s): State<AppState>, ctx: Ctx, Path(day): Path<String>) -> Result<Response, WebError> {
+    s.store.remove_holiday(&ctx.actor, &day).await?;
+    Ok(see_other("/calendar"))
+}
