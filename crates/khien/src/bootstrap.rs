@@ -58,8 +58,9 @@ pub async fn demo_present(store: &Store) -> Result<bool> {
 }
 
 /// Loads the demo city under the root of a database that `ensure_root_and_admin` has just
-/// created (never into real data: demo users share a published password).
-pub async fn load_demo(store: &Store) -> Result<()> {
+/// created (never into real data: demo users share a published password), with
+/// `systems_per_unit` information systems for every unit.
+pub async fn load_demo(store: &Store, systems_per_unit: usize) -> Result<()> {
     let city = khien_demo::demo_city();
     let admin_id = store.user_id_by_username("admin").await.map_err(|e| anyhow!("{e}"))?.ok_or_else(|| anyhow!("no admin user"))?;
     let admin = store.actor_for_user(admin_id).await.map_err(|e| anyhow!("{e}"))?;
@@ -87,6 +88,8 @@ pub async fn load_demo(store: &Store) -> Result<()> {
         let role = Role::parse(u.role).map_err(|e| anyhow!("{e}"))?;
         store.grant_role(Some(&admin), user.id, role, unit.id, u.recursive).await.map_err(|e| anyhow!("{e}"))?;
     }
+    let units = store.unit_tree(&admin).await.map_err(|e| anyhow!("{e}"))?;
+    crate::demo_systems::load(store, &admin, &units, systems_per_unit).await?;
     Ok(())
 }
 

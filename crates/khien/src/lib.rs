@@ -4,3 +4,4 @@
 pub mod bench;
 pub mod bootstrap;
 pub mod config;
+pub mod demo_systems;

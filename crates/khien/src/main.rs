@@ -51,6 +51,9 @@ enum UsersCommand {
     },
 }
 
+/// 13 systems for each of the demo city's 152 units: about 2,000 systems in every state.
+const DEMO_SYSTEMS_PER_UNIT: usize = 13;
+
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_env("KHIEN_LOG").unwrap_or_else(|_| "info".into())).init();
@@ -94,7 +97,9 @@ async fn serve(a: ServeArgs) -> Result<()> {
     let store = open(&s.database_url).await?;
     let boot = bootstrap::ensure_root_and_admin(&store, s.demo, std::env::var("KHIEN_ADMIN_PASSWORD").ok()).await?;
     let demo = if s.demo && boot.created {
-        bootstrap::load_demo(&store).await?;
+        let started = std::time::Instant::now();
+        bootstrap::load_demo(&store, DEMO_SYSTEMS_PER_UNIT).await?;
+        println!("Đã nạp dữ liệu mẫu / demo city loaded in {:.1}s", started.elapsed().as_secs_f64());
         true
     } else if s.demo {
         let present = bootstrap::demo_present(&store).await?;

@@ -74,7 +74,7 @@ pub async fn postgres() -> TestDb {
 pub async fn bootstrap(db: &TestDb, demo: bool) {
     khien::bootstrap::ensure_root_and_admin(&db.store, demo, Some(ADMIN_PASSWORD.into())).await.unwrap();
     if demo {
-        khien::bootstrap::load_demo(&db.store).await.unwrap();
+        khien::bootstrap::load_demo(&db.store, 0).await.unwrap();
     }
 }
 

@@ -1,0 +1,103 @@
+//! The demo city's information systems: a deterministic set in every state of the registry —
+//! planned, being built, each dossier state, approved and operating, operating without approval
+//! (gate violations), suspended — with 4-layer facts from complete to missing. Loaded through the
+//! store like any user's work, so every record is scoped, validated and audited.
+
+use anyhow::{anyhow, Result};
+use khien_domain::scope::Actor;
+use khien_domain::system::dossier::DossierAction;
+use khien_store::{DossierInput, Store, SystemInput, Unit};
+
+/// (name, system_type, admin procedures, personal-data subjects, online level, infra scope, secret)
+type Template = (&'static str, &'static str, bool, i64, i64, &'static str, &'static str);
+
+const TEMPLATES: [Template; 13] = [
+    ("Cổng thông tin điện tử", "public_service", false, 0, 2, "none", "none"),
+    ("Hệ thống một cửa điện tử", "public_service", true, 30_000, 3, "none", "none"),
+    ("Hệ thống quản lý văn bản và điều hành", "internal", false, 500, 0, "none", "none"),
+    ("Mạng nội bộ", "info_infrastructure", false, 0, 0, "one_agency", "none"),
+    ("Hệ thống camera giám sát an ninh trật tự", "internal", false, 0, 0, "none", "none"),
+    ("Hệ thống thư điện tử công vụ", "internal", false, 800, 0, "none", "none"),
+    ("Phần mềm quản lý hộ tịch", "public_service", true, 120_000, 3, "none", "none"),
+    ("Cơ sở dữ liệu chuyên ngành", "internal", false, 150_000, 0, "none", "none"),
+    ("Hệ thống họp trực tuyến", "internal", false, 0, 0, "none", "none"),
+    ("Phần mềm kế toán", "internal", false, 200, 0, "none", "none"),
+    ("Hệ thống lưu trữ hồ sơ mật", "internal", false, 0, 0, "none", "confidential"),
+    ("Hệ thống tiếp nhận phản ánh kiến nghị", "public_service", false, 40_000, 2, "none", "none"),
+    ("Trung tâm dữ liệu dùng chung", "info_infrastructure", false, 0, 0, "province", "none"),
+];
+
+const ALL_PARTS: [&str; 5] = ["overview", "design", "level_justification", "protection_plan", "expert_opinion"];
+
+fn date(days_ago: i64) -> String {
+    (khien_domain::calendar::today_vn() - chrono::Duration::days(days_ago)).format("%Y-%m-%d").to_string()
+}
+
+/// Registers `per_unit` systems for each unit (except the root), returns how many.
+pub async fn load(store: &Store, admin: &Actor, units: &[Unit], per_unit: usize) -> Result<usize> {
+    let mut n = 0;
+    let e = |e: khien_domain::Error| anyhow!("demo systems: {e}");
+    for (ui, unit) in units.iter().filter(|u| u.parent_id.is_some()).enumerate() {
+        for k in 0..per_unit {
+            let i = ui * per_unit + k;
+            let (name, system_type, admin_procedures, subjects, online, scope, secret) = TEMPLATES[k % TEMPLATES.len()];
+            let stage = i % 10;
+            let operating = matches!(stage, 5..=8);
+            let input = SystemInput {
+                code: format!("{}-{:02}", unit.code, k + 1),
+                name: format!("{name} – {}", unit.name),
+                owner_unit_id: unit.id,
+                system_type: system_type.into(),
+                info_personal: subjects > 0,
+                info_private: k % 3 == 2,
+                secret_grade: Some(secret.into()),
+                subjects_basic: subjects,
+                admin_procedures,
+                online_service_level: online,
+                infra_scope: Some(scope.into()),
+                hosting: Some(if k % 2 == 0 { "Trung tâm dữ liệu thành phố" } else { "Phòng máy chủ của đơn vị" }.into()),
+                status: Some(match stage {
+                    0 => "planned",
+                    8 => "in_operation",
+                    _ => "building",
+                }.into()),
+                go_live_date: (stage == 8).then(|| date(30 + (i as i64 % 400))),
+                ip_ranges: vec![format!("10.{}.{}.0/24", 100 + ui / 250, (ui * per_unit + k) % 250)],
+                onsite_team: (operating && i % 4 != 0).then(|| format!("Tổ CNTT {}", unit.name)),
+                monitoring_unit: (operating && i % 3 != 0).then(|| "Trung tâm Giám sát an toàn không gian mạng Hải Đông".into()),
+                monitoring_until: (operating && i % 3 != 0).then(|| if i % 7 == 0 { date(20) } else { date(-300) }),
+                assessed_on: (operating && i % 5 != 0).then(|| date(30 + (i as i64 % 500))),
+                assessor_unit: (operating && i % 5 != 0).then(|| "Công ty Cổ phần Kiểm định An toàn thông tin Phương Nam".into()),
+                connected_since: (operating && i % 2 == 0).then(|| date(200)),
+                confirm_overlap: true,
+                ..Default::default()
+            };
+            let system = store.create_system(admin, &input).await.map_err(e)?;
+            n += 1;
+            if matches!(stage, 0 | 1 | 8) {
+                continue;
+            }
+            let parts: Vec<String> = ALL_PARTS.iter().take(if stage == 2 { 2 } else { 5 }).map(|p| p.to_string()).collect();
+            let d = store.create_dossier(admin, system.id, &DossierInput { proposed_level: 0, level_reason: None, parts }).await.map_err(e)?;
+            if stage == 2 {
+                continue;
+            }
+            store.act_on_dossier(admin, d.id, DossierAction::Submit, None, None, None).await.map_err(e)?;
+            if stage == 9 {
+                store.act_on_dossier(admin, d.id, DossierAction::Return, Some("Bổ sung thuyết minh phương án bảo đảm an toàn."), None, None).await.map_err(e)?;
+                continue;
+            }
+            if stage == 3 {
+                continue;
+            }
+            store.act_on_dossier(admin, d.id, DossierAction::Appraise, None, None, None).await.map_err(e)?;
+            if stage == 4 {
+                continue;
+            }
+            let number = format!("{}/QĐ-UBND", 100 + i);
+            store.act_on_dossier(admin, d.id, DossierAction::Approve, None, Some(&number), Some("Chủ tịch UBND")).await.map_err(e)?;
+            store.set_system_status(admin, system.id, "in_operation").await.map_err(e)?;
+        }
+    }
+    Ok(n)
+}
