@@ -22,6 +22,9 @@ pub struct BenchArgs {
     /// Requests per scenario.
     #[arg(long, default_value_t = 300)]
     iterations: usize,
+    /// Information systems per unit (with dossiers in every state), for the registry scenarios.
+    #[arg(long, default_value_t = 10)]
+    systems_per_unit: usize,
     /// Database to load; default a fresh SQLite file in a temporary folder.
     #[arg(long)]
     database_url: Option<String>,
@@ -88,6 +91,11 @@ pub async fn run(a: BenchArgs) -> Result<()> {
     let t = Instant::now();
     let (dept_id, password) = load(&store, a.units, a.users).await?;
     println!("loaded {} units and {} users in {:.1}s ({:?})", a.units, a.users, t.elapsed().as_secs_f64(), store.dialect());
+    let t = Instant::now();
+    let admin_actor = store.actor_for_user(store.user_id_by_username("admin").await.map_err(|e| anyhow!("{e}"))?.ok_or_else(|| anyhow!("no admin"))?).await.map_err(|e| anyhow!("{e}"))?;
+    let units = store.unit_tree(&admin_actor).await.map_err(|e| anyhow!("{e}"))?;
+    let systems = crate::demo_systems::load(&store, &admin_actor, &units, a.systems_per_unit).await?;
+    println!("loaded {systems} information systems with their dossiers in {:.1}s", t.elapsed().as_secs_f64());
     let admin = store.login("admin", &password).await.map_err(|e| anyhow!("{e}"))?;
     let manager = store.login("manager", &password).await.map_err(|e| anyhow!("{e}"))?;
     let app = khien_server::router(AppState::new(store.clone(), ServerConfig::default()));
@@ -100,6 +108,13 @@ pub async fn run(a: BenchArgs) -> Result<()> {
         ("users: filter by unit", format!("/api/v1/users?unit_id={dept_id}"), &admin.session_token),
         ("users: scoped manager, sort by name", "/api/v1/users?sort=full_name&limit=50".into(), &manager.session_token),
         ("web: units tree page (1,000 units)", "/units".into(), &admin.session_token),
+        ("systems: registry first page", "/api/v1/systems?limit=50".into(), &admin.session_token),
+        ("systems: folded search 'mot cua dien tu'", "/api/v1/systems?q=mot%20cua%20dien%20tu&limit=50".into(), &admin.session_token),
+        ("systems: filter violations", "/api/v1/systems?violations=true&limit=50".into(), &admin.session_token),
+        ("systems: filter dossier=submitted, level gaps", "/api/v1/systems?dossier_state=submitted&layer_gap=true&limit=50".into(), &admin.session_token),
+        ("systems: unit subtree, scoped manager", format!("/api/v1/systems?unit_id={dept_id}&limit=50"), &manager.session_token),
+        ("web: registry page with filters", "/systems?status=in_operation&q=cong".into(), &admin.session_token),
+        ("web: authority overview (10,000 systems)", "/overview".into(), &admin.session_token),
     ];
     println!("{:<42} {:>9} {:>9} {:>9} {:>9}", "scenario", "p50 ms", "p95 ms", "p99 ms", "max ms");
     for (name, uri, token) in scenarios {
