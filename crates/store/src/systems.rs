@@ -472,7 +472,10 @@ impl Store {
     }
 
     pub async fn list_systems(&self, actor: &Actor, f: &SystemFilter) -> Result<Page<System>> {
-        let mut q = Sql::new(&format!("SELECT {SYSTEM_COLS} FROM systems s JOIN units u ON u.id = s.owner_unit_id WHERE "));
+        // CROSS JOIN keeps SQLite's loop order (systems first, in name order through the index,
+        // stopping after one page) instead of sorting every visible system; PostgreSQL plans
+        // it as the inner join it is.
+        let mut q = Sql::new(&format!("SELECT {SYSTEM_COLS} FROM systems s CROSS JOIN units u WHERE u.id = s.owner_unit_id AND "));
         q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems));
         if let Some(term) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
             let pat = like_pattern(term);
@@ -516,15 +519,6 @@ impl Store {
         rows.iter().map(system_row).collect()
     }
 
-    /// Systems with an active go-live exception, among those given.
-    pub async fn systems_with_exception(&self) -> Result<std::collections::HashSet<i64>> {
-        let rows = sqlx::query("SELECT DISTINCT system_id FROM golive_exceptions WHERE expires_on >= $1")
-            .bind(today_vn().format("%Y-%m-%d").to_string())
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
-        rows.iter().map(|r| get(r, "system_id")).collect()
-    }
 }
 
 fn tags(t: &[String]) -> String {
@@ -568,40 +562,64 @@ pub struct OverviewRow {
 
 impl Store {
     /// Counts by owner unit over the systems the caller may see; the last row is the total.
+    /// Aggregated by the database: the layer rules of `domain::system::layers` become SQL
+    /// conditions with the reassessment cut-off date of each level computed here.
     pub async fn overview(&self, actor: &Actor) -> Result<Vec<OverviewRow>> {
-        let systems = self.all_systems(actor).await?;
-        let excepted = self.systems_with_exception().await?;
-        let mut rows: Vec<OverviewRow> = Vec::new();
+        let today = today_vn();
+        let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+        let rs = ruleset_for(today);
+        // A level-L system's assessment is current when done on or after today − interval(L).
+        let cutoff = |level: u8| {
+            let months = rs.assessment_months[usize::from(level - 1)].unwrap_or(rs.organisation_assessment_months);
+            day(today.checked_sub_months(chrono::Months::new(months)).unwrap_or(today))
+        };
+        let layer3 = |q: &mut Sql| {
+            q.push("(s.assessed_on >= CASE s.approved_level");
+            for level in 2..=5u8 {
+                q.push(&format!(" WHEN {level} THEN ")).bind(cutoff(level));
+            }
+            q.push(" ELSE ").bind(cutoff(1)).push(" END)");
+        };
+        let mut q = Sql::new("SELECT s.owner_unit_id, MIN(u.name) AS unit_name, COUNT(*) AS systems, ");
+        q.push("SUM(CASE WHEN s.dossier_state IS NOT NULL THEN 1 ELSE 0 END) AS classified, ");
+        q.push("SUM(CASE WHEN s.dossier_state IN ('submitted','appraised','approved','superseded') OR s.approved_level IS NOT NULL THEN 1 ELSE 0 END) AS dossier_prepared, ");
+        q.push("SUM(CASE WHEN s.dossier_state IN ('appraised','approved','superseded') OR s.approved_level IS NOT NULL THEN 1 ELSE 0 END) AS appraised, ");
+        q.push("SUM(CASE WHEN s.approved_level IS NOT NULL THEN 1 ELSE 0 END) AS approved, SUM(CASE WHEN ");
+        layer3(&mut q);
+        q.push(" THEN 1 ELSE 0 END) AS assessed, SUM(CASE WHEN s.onsite_team IS NOT NULL AND s.monitoring_unit IS NOT NULL AND (s.monitoring_until IS NULL OR s.monitoring_until >= ");
+        q.bind(day(today)).push(") AND s.connected_since IS NOT NULL AND ");
+        layer3(&mut q);
+        q.push(" THEN 1 ELSE 0 END) AS four_layers, ");
+        q.push("SUM(CASE WHEN s.status = 'in_operation' AND s.approved_level IS NULL AND NOT EXISTS (SELECT 1 FROM golive_exceptions e WHERE e.system_id = s.id AND e.expires_on >= ");
+        q.bind(day(today)).push(") THEN 1 ELSE 0 END) AS violations FROM systems s JOIN units u ON u.id = s.owner_unit_id WHERE ");
+        q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems)).push(" GROUP BY s.owner_unit_id ORDER BY MIN(u.path)");
+        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let mut out = Vec::with_capacity(rows.len() + 1);
         let mut total = OverviewRow { unit_name: "Tổng cộng / Total".into(), ..Default::default() };
-        for s in systems {
-            let has_exception = excepted.contains(&s.id);
-            let d = detail(s, has_exception.then(|| GoLiveException { id: 0, reason: String::new(), expires_on: String::new() }));
-            let state = d.system.dossier_state.as_deref().unwrap_or("");
-            let flags = [
-                1,
-                i64::from(!state.is_empty()),
-                i64::from(matches!(state, "submitted" | "appraised" | "approved" | "superseded") || d.system.approved_level.is_some()),
-                i64::from(matches!(state, "appraised" | "approved" | "superseded") || d.system.approved_level.is_some()),
-                i64::from(d.system.approved_level.is_some()),
-                i64::from(d.layers[2].state == khien_domain::system::layers::LayerState::Ok),
-                i64::from(d.layers.iter().all(|l| l.state == khien_domain::system::layers::LayerState::Ok)),
-                i64::from(d.violation_days.is_some()),
-            ];
-            if rows.last().is_none_or(|r| r.unit_id != d.system.owner_unit_id) {
-                rows.push(OverviewRow { unit_id: d.system.owner_unit_id, unit_name: d.system.owner_unit_name.clone(), ..Default::default() });
-            }
-            for r in [rows.last_mut(), Some(&mut total)].into_iter().flatten() {
-                r.systems += flags[0];
-                r.classified += flags[1];
-                r.dossier_prepared += flags[2];
-                r.appraised += flags[3];
-                r.approved += flags[4];
-                r.assessed += flags[5];
-                r.four_layers += flags[6];
-                r.violations += flags[7];
-            }
+        for r in &rows {
+            let o = OverviewRow {
+                unit_id: get(r, "owner_unit_id")?,
+                unit_name: get(r, "unit_name")?,
+                systems: get(r, "systems")?,
+                classified: get(r, "classified")?,
+                dossier_prepared: get(r, "dossier_prepared")?,
+                appraised: get(r, "appraised")?,
+                approved: get(r, "approved")?,
+                assessed: get(r, "assessed")?,
+                four_layers: get(r, "four_layers")?,
+                violations: get(r, "violations")?,
+            };
+            total.systems += o.systems;
+            total.classified += o.classified;
+            total.dossier_prepared += o.dossier_prepared;
+            total.appraised += o.appraised;
+            total.approved += o.approved;
+            total.assessed += o.assessed;
+            total.four_layers += o.four_layers;
+            total.violations += o.violations;
+            out.push(o);
         }
-        rows.push(total);
-        Ok(rows)
+        out.push(total);
+        Ok(out)
     }
 }

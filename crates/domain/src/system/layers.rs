@@ -106,6 +106,7 @@ mod tests {
         };
         let l = evaluate(&f, Some(3), today, &rs);
         assert_eq!(l.iter().map(|x| x.state).collect::<Vec<_>>(), vec![LayerState::Ok, LayerState::Expired, LayerState::Ok, LayerState::Ok]);
+
         // Level 5 is reassessed every six months: December 2025 is overdue by November 2026.
         assert_eq!(evaluate(&f, Some(5), today, &rs)[2].state, LayerState::Expired);
         assert!(!all_ok(&l));

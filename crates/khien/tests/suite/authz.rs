@@ -22,6 +22,7 @@ fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String,
         ("get", "/api/v1/me") | ("put", "/api/v1/me/password") | ("put", "/api/v1/me/lang") => return None, // the caller's own account
         ("get", "/api/v1/holidays") | ("get", "/api/v1/rulesets") => return None, // city-wide reference data
         ("get", "/api/v1/systems") | ("get", "/api/v1/systems/overview") | ("get", "/api/v1/dossiers/pending") => return None, // lists: checked below
+        ("get", "/api/v1/systems/export") | ("get", "/api/v1/systems/overview/export") => return None, // exports: checked below
         ("put", "/api/v1/holidays/{day}") => return Some((path.replace("{day}", "2026-12-31"), Some(json!({"name":"x"})))),
         ("delete", "/api/v1/holidays/{day}") => return Some((path.replace("{day}", "2026-12-31"), None)),
         ("post", "/api/v1/systems") => Some(json!({"code":"HACK-SYS","name":"x","owner_unit_id":b.unit,"system_type":"internal"})),
@@ -231,4 +232,43 @@ async fn read_only_roles_cannot_change_anything() {
     assert_eq!(r.status(), 403, "a unit officer sees but does not edit its unit");
     assert_eq!(officer.get("/api/v1/audit").await.status(), 200);
     assert_eq!(officer.get_json("/api/v1/audit").await["items"].as_array().unwrap().len(), 0, "officers have no audit view");
+}
+
+/// Every cell of every sheet of an XLSX, as text.
+pub fn xlsx_text(bytes: &[u8]) -> String {
+    use calamine::{Reader, Xlsx};
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut out = String::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).unwrap();
+        for row in range.rows() {
+            for cell in row {
+                out.push_str(&cell.to_string());
+                out.push('\t');
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn exports_hold_only_the_callers_units() {
+    let s = TestServer::start().await;
+    let admin = admin_actor(&s.db).await;
+    for (unit, code) in [("SO-YT", "YT-HIS"), ("SO-KHCN", "KHCN-CDS")] {
+        let id = unit_id(&s.db, unit).await;
+        let input = khien_store::SystemInput { code: code.into(), name: format!("Hệ thống {code}"), owner_unit_id: id, system_type: "internal".into(), ..Default::default() };
+        s.db.store.create_system(&admin, &input).await.unwrap();
+    }
+    let a = s.login("sokhcn.quanly", DEMO_PASSWORD).await;
+    for path in ["/api/v1/systems/export", "/api/v1/systems/export?status=planned", "/api/v1/systems/overview/export"] {
+        let r = a.get(path).await;
+        assert_eq!(r.status(), 200, "{path}");
+        let text = xlsx_text(&r.bytes().await.unwrap());
+        assert!(!text.contains("YT-HIS") && !text.contains("Sở Y tế"), "{path} leaked: {text}");
+        if path.contains("systems/export") {
+            assert!(text.contains("KHCN-CDS"), "{path} has the caller's own system: {text}");
+        }
+    }
 }

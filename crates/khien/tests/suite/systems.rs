@@ -17,7 +17,7 @@ macro_rules! on_both_stores {
     };
 }
 
-on_both_stores!(dossier_flow_and_go_live_gate, overlapping_ranges_and_bad_input, registry_filters_and_overview);
+on_both_stores!(dossier_flow_and_go_live_gate, overlapping_ranges_and_bad_input, registry_filters_and_overview, overview_agrees_with_each_system);
 
 fn ward_system(owner: i64, code: &str) -> SystemInput {
     SystemInput {
@@ -131,4 +131,26 @@ async fn registry_filters_and_overview(db: TestDb) {
     assert!(matches!(db.store.set_holiday(&actor(&db, "hongbang.quanly").await, "2026-12-31", "x").await, Err(Error::Forbidden(_))));
     db.store.set_holiday(&actor(&db, "pa05.truong").await, "2027-01-01", "Tết Dương lịch").await.unwrap();
     assert_eq!(db.store.list_holidays().await.unwrap().len(), 1);
+}
+
+/// The overview counts in SQL; each system's page judges in Rust. They must agree.
+async fn overview_agrees_with_each_system(db: TestDb) {
+    use khien_domain::system::layers::LayerState;
+    bootstrap(&db, true).await;
+    let admin = admin_actor(&db).await;
+    let units = db.store.unit_tree(&admin).await.unwrap();
+    let some: Vec<_> = units.into_iter().filter(|u| u.parent_id.is_some()).take(4).collect();
+    let n = khien::demo_systems::load(&db.store, &admin, &some, 10).await.unwrap();
+    assert_eq!(n, 40);
+    let total = db.store.overview(&admin).await.unwrap().pop().unwrap();
+    let (mut assessed, mut four, mut violations, mut approved) = (0, 0, 0, 0);
+    for s in db.store.all_systems(&admin).await.unwrap() {
+        let d = db.store.get_system(&admin, s.id).await.unwrap();
+        assessed += i64::from(d.layers[2].state == LayerState::Ok);
+        four += i64::from(d.layers.iter().all(|l| l.state == LayerState::Ok));
+        violations += i64::from(d.violation_days.is_some());
+        approved += i64::from(d.system.approved_level.is_some());
+    }
+    assert_eq!((total.systems, total.assessed, total.four_layers, total.violations, total.approved), (40, assessed, four, violations, approved));
+    assert!(four > 0 && violations > 0 && approved > 0, "the demo mix covers every case");
 }

@@ -18,6 +18,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_systems, create_system))
         .routes(routes!(overview))
+        .routes(routes!(export_systems))
+        .routes(routes!(export_overview))
         .routes(routes!(get_system, update_system))
         .routes(routes!(set_status))
         .routes(routes!(record_exception))
@@ -30,7 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_rulesets))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct SystemQuery {
     /// Search in name and code, ignoring diacritics.
@@ -56,19 +58,101 @@ pub struct SystemQuery {
 /// The registry: systems of the units the caller may see, by name.
 #[utoipa::path(get, path = "/api/v1/systems", tag = "systems", params(SystemQuery), responses((status = 200, body = Page<System>)))]
 async fn list_systems(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<SystemQuery>) -> Result<Json<Page<System>>, ApiError> {
-    let (cursor, limit) = paging(q.cursor.as_deref(), q.limit)?;
-    let f = SystemFilter {
-        q: q.q,
-        unit_id: q.unit_id,
-        level: q.level,
-        status: q.status,
-        dossier_state: q.dossier_state,
-        layer_gap: q.layer_gap,
-        violations: q.violations,
-        cursor,
-        limit,
-    };
-    Ok(Json(s.store.list_systems(&ctx.actor, &f).await?))
+    Ok(Json(s.store.list_systems(&ctx.actor, &q.filter()?).await?))
+}
+
+impl SystemQuery {
+    fn filter(self) -> Result<SystemFilter, khien_domain::Error> {
+        let (cursor, limit) = paging(self.cursor.as_deref(), self.limit)?;
+        Ok(SystemFilter {
+            q: self.q,
+            unit_id: self.unit_id,
+            level: self.level,
+            status: self.status,
+            dossier_state: self.dossier_state,
+            layer_gap: self.layer_gap,
+            violations: self.violations,
+            cursor,
+            limit,
+        })
+    }
+}
+
+fn xlsx(bytes: Vec<u8>, file: &'static str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let disposition = format!("attachment; filename=\"{file}\"");
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The filtered registry as XLSX (same filters as the list, every page).
+#[utoipa::path(get, path = "/api/v1/systems/export", tag = "systems", params(SystemQuery),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
+async fn export_systems(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<SystemQuery>) -> Result<axum::response::Response, ApiError> {
+    use khien_formats::Cell;
+    let mut f = SystemQuery { limit: Some(khien_domain::page::MAX_LIMIT), cursor: None, ..q }.filter()?;
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    loop {
+        let page = s.store.list_systems(&ctx.actor, &f).await?;
+        for x in page.items {
+            rows.push(vec![
+                x.code.into(),
+                x.name.into(),
+                x.owner_unit_name.into(),
+                x.system_type.into(),
+                x.status.into(),
+                x.approved_level.into(),
+                x.dossier_state.into(),
+                x.go_live_date.into(),
+                x.ip_ranges.join(", ").into(),
+                x.domains.join(", ").into(),
+            ]);
+        }
+        match page.next_cursor {
+            Some(c) => f.cursor = Some(khien_domain::page::Cursor::decode(&c)?),
+            None => break,
+        }
+    }
+    let headers = ["Mã hệ thống", "Tên hệ thống", "Đơn vị chủ quản", "Loại", "Trạng thái", "Cấp độ đã phê duyệt", "Hồ sơ", "Ngày vận hành", "Dải IP", "Tên miền"];
+    let bytes = khien_formats::write_table_xlsx("Hệ thống thông tin", &headers, &rows).map_err(khien_domain::Error::internal)?;
+    Ok(xlsx(bytes, "he-thong-thong-tin.xlsx"))
+}
+
+/// The overview as the Mẫu 08 (NĐ 331/2026) counts table, XLSX.
+#[utoipa::path(get, path = "/api/v1/systems/overview/export", tag = "systems",
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
+async fn export_overview(State(s): State<AppState>, ctx: Ctx) -> Result<axum::response::Response, ApiError> {
+    use khien_formats::Cell;
+    let rows: Vec<Vec<Cell>> = s
+        .store
+        .overview(&ctx.actor)
+        .await?
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            vec![
+                Cell::from(i64::try_from(i + 1).unwrap_or(0)),
+                r.unit_name.into(),
+                r.systems.into(),
+                r.classified.into(),
+                r.dossier_prepared.into(),
+                r.appraised.into(),
+                r.approved.into(),
+                r.assessed.into(),
+                r.four_layers.into(),
+                r.violations.into(),
+            ]
+        })
+        .collect();
+    let headers = ["STT", "Đơn vị", "Số hệ thống", "Đã xác định cấp độ", "Đã lập hồ sơ", "Đã thẩm định", "Đã phê duyệt", "Đã đánh giá định kỳ", "Đủ 4 lớp bảo vệ", "Vận hành chưa phê duyệt"];
+    let bytes = khien_formats::write_table_xlsx("Mẫu 08", &headers, &rows).map_err(khien_domain::Error::internal)?;
+    Ok(xlsx(bytes, "mau-08-tong-hop-cap-do.xlsx"))
 }
 
 /// Register a system of a unit the caller works for.

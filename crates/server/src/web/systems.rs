@@ -93,6 +93,8 @@ struct ListPage {
     dossier_states: Options,
     rows: Vec<Row>,
     next: Option<String>,
+    /// The current filters as a query string, for the export link.
+    export_query: String,
     can_register: bool,
 }
 
@@ -123,16 +125,15 @@ async fn list(State(s): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -
             dossier: x.dossier_state.as_deref().map(|d| label_of(DossierState::ALL, DossierState::code, DossierState::label, d, lang)).unwrap_or_else(|| "—".into()),
         })
         .collect();
-    let next = page.next_cursor.map(|c| {
-        let mut qs = vec![("q", q.q.clone()), ("status", q.status.clone()), ("level", q.level.clone()), ("dossier_state", q.dossier_state.clone())];
-        qs.push(("layer_gap", q.layer_gap.clone()));
-        qs.push(("violations", q.violations.clone()));
-        if let Some(u) = q.unit_id {
-            qs.push(("unit_id", u.to_string()));
-        }
-        qs.push(("cursor", c));
-        qs.iter().map(|(k, v)| format!("{k}={}", super::q(v))).collect::<Vec<_>>().join("&")
-    });
+    // Only the filters that are set: the API refuses empty values for typed parameters.
+    let mut qs: Vec<(&str, String)> = vec![("q", q.q.clone()), ("status", q.status.clone()), ("level", q.level.clone()), ("dossier_state", q.dossier_state.clone())];
+    qs.push(("layer_gap", q.layer_gap.clone()));
+    qs.push(("violations", q.violations.clone()));
+    qs.push(("unit_id", q.unit_id.map(|u| u.to_string()).unwrap_or_default()));
+    qs.retain(|(_, v)| !v.is_empty());
+    let query = |extra: Option<(&str, String)>| qs.iter().cloned().chain(extra).map(|(k, v)| format!("{k}={}", super::q(&v))).collect::<Vec<_>>().join("&");
+    let export_query = query(None);
+    let next = page.next_cursor.map(|c| query(Some(("cursor", c))));
     let f = ListFilter { q: q.q, status: q.status, level: q.level, dossier_state: q.dossier_state, layer_gap: q.layer_gap == "true", violations: q.violations == "true" };
     render(&ListPage {
         c: Chrome::new(&ctx, "systems", "Hệ thống thông tin", "Information systems"),
@@ -141,6 +142,7 @@ async fn list(State(s): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -
         dossier_states: options(DossierState::ALL, DossierState::code, DossierState::label, lang),
         rows,
         next,
+        export_query,
         can_register: ctx.actor.can_anywhere(Action::EditSystems),
     })
 }
