@@ -141,8 +141,10 @@ fn css(s: &str) -> Locator<'_> {
 }
 
 async fn find(c: &Client, selector: &str) -> fantoccini::elements::Element {
-    let url = c.current_url().await.map(|u| u.to_string()).unwrap_or_default();
-    c.wait().at_most(WAIT).for_element(css(selector)).await.unwrap_or_else(|e| panic!("no `{selector}` on {url} within {WAIT:?}: {e}"))
+    match c.wait().at_most(WAIT).for_element(css(selector)).await {
+        Ok(el) => el,
+        Err(e) => panic!("no `{selector}` on {} within {WAIT:?}: {e}", here(c).await),
+    }
 }
 
 /// Waits until the element's text contains `needle` (the page may still be the previous one
@@ -175,20 +177,138 @@ async fn path(c: &Client) -> String {
     c.current_url().await.unwrap().path().to_string()
 }
 
+/// The page's address, for failure messages.
+async fn here(c: &Client) -> String {
+    c.current_url().await.map(|u| u.to_string()).unwrap_or_default()
+}
+
+/// Unwraps a WebDriver result, naming the page and what was being done.
+async fn must<T>(c: &Client, r: Result<T, fantoccini::error::CmdError>, doing: &str) -> T {
+    match r {
+        Ok(v) => v,
+        Err(e) => panic!("{doing} on {} failed: {e}", here(c).await),
+    }
+}
+
+/// Replaces the text of a field.
+async fn fill(c: &Client, selector: &str, value: &str) {
+    let el = find(c, selector).await;
+    must(c, el.clear().await, &format!("clearing `{selector}`")).await;
+    must(c, el.send_keys(value).await, &format!("typing into `{selector}`")).await;
+}
+
+/// Clicks something that stays on the page (a checkbox, a summary).
+async fn click(c: &Client, selector: &str) {
+    let r = find(c, selector).await.click().await;
+    must(c, r, &format!("clicking `{selector}`")).await;
+}
+
+/// Clicks a link or a submit button and waits until the browser has replaced the page (also
+/// when the new page has the same address, as after a form that redirects back to itself).
+async fn click_and_load(c: &Client, selector: &str) {
+    let from = here(c).await;
+    let old = find(c, "html").await;
+    click(c, selector).await;
+    let deadline = Instant::now() + WAIT;
+    // The old document's root goes stale once the next document is in.
+    while old.tag_name().await.is_ok() {
+        assert!(Instant::now() < deadline, "clicking `{selector}` on {from} did not load another page within {WAIT:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    find(c, "body").await;
+}
+
+/// Ticks a checkbox (left ticked if it already is).
+async fn tick(c: &Client, selector: &str) {
+    let el = find(c, selector).await;
+    if !el.is_selected().await.unwrap() {
+        must(c, el.click().await, &format!("ticking `{selector}`")).await;
+    }
+    assert!(el.is_selected().await.unwrap(), "`{selector}` on {} did not get ticked", here(c).await);
+}
+
+/// Chooses the option with this value in a select.
+async fn choose(c: &Client, selector: &str, value: &str) {
+    let r = find(c, selector).await.select_by_value(value).await;
+    must(c, r, &format!("choosing {value:?} in `{selector}`")).await;
+}
+
+/// Waits until the element's whole text (trimmed) is `want`.
+async fn wait_text_is(c: &Client, selector: &str, want: &str) {
+    let deadline = Instant::now() + WAIT;
+    let mut last = None;
+    loop {
+        if let Ok(el) = c.find(css(selector)).await {
+            if let Ok(t) = el.text().await {
+                if t.trim() == want {
+                    return;
+                }
+                last = Some(t);
+            }
+        }
+        if Instant::now() > deadline {
+            panic!("`{selector}` on {} did not come to read {want:?} within {WAIT:?}; last text: {last:?}", here(c).await);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until the address's path matches `pattern` (`*` stands for a number), and returns the
+/// numbers in it.
+async fn wait_path(c: &Client, pattern: &str) -> Vec<i64> {
+    let matches = |path: &str| -> Option<Vec<i64>> {
+        let (want, got): (Vec<&str>, Vec<&str>) = (pattern.split('/').collect(), path.split('/').collect());
+        if want.len() != got.len() {
+            return None;
+        }
+        let mut ids = Vec::new();
+        for (w, g) in want.iter().zip(&got) {
+            if *w == "*" {
+                ids.push(g.parse().ok()?);
+            } else if w != g {
+                return None;
+            }
+        }
+        Some(ids)
+    };
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let now = path(c).await;
+        if let Some(ids) = matches(&now) {
+            return ids;
+        }
+        assert!(Instant::now() < deadline, "expected to be on {pattern} within {WAIT:?}, but the browser is on {}", here(c).await);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// Fills and submits the login form that is on screen.
 async fn submit_login(c: &Client, username: &str, password: &str) {
-    let user = find(c, "form[action='/login'] input[name=username]").await;
-    user.clear().await.unwrap();
-    user.send_keys(username).await.unwrap();
-    let pass = find(c, "form[action='/login'] input[name=password]").await;
-    pass.clear().await.unwrap();
-    pass.send_keys(password).await.unwrap();
-    find(c, "form[action='/login'] button[type=submit]").await.click().await.unwrap();
+    fill(c, "form[action='/login'] input[name=username]", username).await;
+    fill(c, "form[action='/login'] input[name=password]", password).await;
+    click_and_load(c, "form[action='/login'] button[type=submit]").await;
 }
 
 async fn login(c: &Client, base: &str, username: &str, password: &str) {
     c.goto(&format!("{base}/login")).await.unwrap();
     submit_login(c, username, password).await;
+}
+
+/// Signs in with the demo password and waits for the home page's (Vietnamese) greeting.
+async fn login_ok(c: &Client, base: &str, username: &str) {
+    login(c, base, username, DEMO_PASSWORD).await;
+    if let Ok(e) = c.find(css("#login-error")).await {
+        panic!("{username} could not sign in: {:?}", e.text().await.unwrap_or_default());
+    }
+    wait_text(c, "#welcome", "Xin chào").await;
+    assert_eq!(path(c).await, "/", "{username} signed in but is not on the home page");
+}
+
+/// Signs out with the header's button and waits for the login form.
+async fn logout(c: &Client) {
+    click_and_load(c, "header form[action='/logout'] button").await;
+    find(c, "form[action='/login'] input[name=username]").await;
+    assert_eq!(path(c).await, "/login");
 }
 
 /// Best effort: a picture of the page for people (target/NAME at the workspace root).
@@ -267,20 +387,152 @@ async fn language_switch_is_remembered_on_the_account() {
         wait_text(&c, "nav.main", "Units").await;
 
         // Sign out and in again in the same browser.
-        find(&c, "header form[action='/logout'] button").await.click().await.unwrap();
-        find(&c, "form[action='/login'] input[name=username]").await;
-        assert_eq!(path(&c).await, "/login");
+        logout(&c).await;
         submit_login(&c, USER, DEMO_PASSWORD).await;
         wait_text(&c, "#welcome", "Welcome").await;
 
         // And from a browser that remembers nothing (no cookies, Vietnamese Accept-Language):
         // the choice is kept on the account.
-        find(&c, "header form[action='/logout'] button").await.click().await.unwrap();
-        find(&c, "form[action='/login'] input[name=username]").await;
+        logout(&c).await;
         c.delete_all_cookies().await.unwrap();
         login(&c, &base, USER, DEMO_PASSWORD).await;
         wait_text(&c, "#welcome", "Welcome").await;
         assert_eq!(html_lang(&c).await, "en");
+    })
+    .await;
+}
+
+/// Reads a table as rows of cell texts (header cells included), trimmed.
+async fn table(c: &Client, selector: &str) -> Vec<Vec<String>> {
+    find(c, selector).await;
+    let mut rows = Vec::new();
+    for tr in c.find_all(css(&format!("{selector} tr"))).await.unwrap() {
+        let mut cells = Vec::new();
+        for cell in tr.find_all(css("th, td")).await.unwrap() {
+            cells.push(cell.text().await.unwrap().trim().to_string());
+        }
+        rows.push(cells);
+    }
+    rows
+}
+
+/// The issue's "done when", in Vietnamese, as the ward and the authority would click it: a ward
+/// registers a public-service system, cannot put it into operation unapproved, prepares and
+/// submits the level dossier; the authority appraises it (and may not approve a level 3); the
+/// ward approves it and then puts the system into operation; the overview counts it.
+#[tokio::test]
+async fn dossier_flow_in_the_browser() {
+    const MANAGER: &str = "hongbang.quanly";
+    const OFFICER: &str = "pa05.truong";
+    const NAME: &str = "Cổng dịch vụ công phường Hồng Bàng";
+    in_browser(|c, base| async move {
+        // 1. The ward's manager registers the system.
+        login_ok(&c, &base, MANAGER).await;
+        let systems = find(&c, "nav.main a[href='/systems']").await;
+        assert_eq!(systems.text().await.unwrap().trim(), "Hệ thống");
+        click_and_load(&c, "nav.main a[href='/systems']").await;
+        wait_path(&c, "/systems").await;
+        let new = find(&c, "a[href='/systems/new']").await;
+        assert_eq!(new.text().await.unwrap().trim(), "+ Đăng ký hệ thống", "the register link on /systems");
+        click_and_load(&c, "a[href='/systems/new']").await;
+        wait_path(&c, "/systems/new").await;
+        fill(&c, "#system-form input[name=code]", "HB-DVC").await;
+        fill(&c, "#system-form input[name=name]", NAME).await;
+        let mut owner = None;
+        let mut offered = Vec::new();
+        for o in c.find_all(css("#system-form select[name=owner_unit_id] option")).await.unwrap() {
+            let text = o.text().await.unwrap();
+            if owner.is_none() && text.contains("Phường Hồng Bàng") {
+                owner = o.attr("value").await.unwrap();
+            }
+            offered.push(text);
+        }
+        let owner = owner.unwrap_or_else(|| panic!("/systems/new offers {MANAGER} no owner unit \"Phường Hồng Bàng\"; it offers {offered:?}"));
+        choose(&c, "#system-form select[name=owner_unit_id]", &owner).await;
+        choose(&c, "#system-form select[name=system_type]", "public_service").await;
+        tick(&c, "#system-form input[name=admin_procedures]").await;
+        choose(&c, "#system-form select[name=status]", "building").await;
+        click_and_load(&c, "#system-form button[type=submit]").await;
+        let system_id = wait_path(&c, "/systems/*").await[0];
+        let system_url = format!("{base}/systems/{system_id}");
+        let suggestion = wait_text(&c, "#suggestion", "Cấp độ gợi ý: 3").await;
+        assert!(suggestion.contains("thủ tục hành chính"), "the suggestion on {system_url} gives the reason: {suggestion:?}");
+        wait_text_is(&c, "#system-status", "Đang xây dựng").await;
+
+        // 2. Not into operation without an approved level.
+        let status_form = format!("form[action='/systems/{system_id}/status']");
+        choose(&c, &format!("{status_form} select[name=status]"), "in_operation").await;
+        click_and_load(&c, &format!("{status_form} button[type=submit]")).await;
+        let error = wait_text(&c, "#error-message", "chưa có quyết định phê duyệt").await;
+        assert!(error.contains("vận hành"), "{error}");
+        c.back().await.unwrap();
+        wait_path(&c, "/systems/*").await;
+
+        // 3. A dossier: all four parts, then submitted for appraisal.
+        click_and_load(&c, "#new-dossier").await;
+        let dossier_id = wait_path(&c, "/dossiers/*").await[0];
+        let dossier_url = format!("{base}/dossiers/{dossier_id}");
+        wait_text_is(&c, "#dossier-state", "Đang dự thảo").await;
+        for part in ["overview", "design", "level_justification", "protection_plan"] {
+            tick(&c, &format!("form[action='/dossiers/{dossier_id}'] input[type=checkbox][name=part_{part}]")).await;
+        }
+        let save = format!("form[action='/dossiers/{dossier_id}'] button[type=submit]");
+        assert_eq!(find(&c, &save).await.text().await.unwrap().trim(), "Lưu hồ sơ");
+        click_and_load(&c, &save).await;
+        wait_path(&c, "/dossiers/*").await;
+        for part in ["overview", "design", "level_justification", "protection_plan"] {
+            let ticked = find(&c, &format!("input[name=part_{part}]")).await.is_selected().await.unwrap();
+            assert!(ticked, "part_{part} is not ticked on {dossier_url} after saving");
+        }
+        click_and_load(&c, "#act-submit").await;
+        wait_text_is(&c, "#dossier-state", "Đã gửi thẩm định").await;
+
+        // 4. The authority appraises it, and may not approve a level 3.
+        logout(&c).await;
+        login_ok(&c, &base, OFFICER).await;
+        c.goto(&format!("{base}/overview")).await.unwrap();
+        let pending = wait_text(&c, "#pending", NAME).await;
+        assert!(pending.contains("Thẩm định"), "/overview lists the dossier as waiting for appraisal: {pending:?}");
+        click_and_load(&c, &format!("#pending a[href='/dossiers/{dossier_id}']")).await;
+        wait_path(&c, "/dossiers/*").await;
+        wait_text_is(&c, "#dossier-state", "Đã gửi thẩm định").await;
+        assert!(c.find(css("#act-approve")).await.is_err(), "{OFFICER} is offered to approve a submitted dossier on {dossier_url}");
+        click_and_load(&c, "#act-appraise").await;
+        wait_text_is(&c, "#dossier-state", "Đã thẩm định").await;
+        assert!(c.find(css("#act-approve")).await.is_err(), "{OFFICER} may not approve a level 3, yet {dossier_url} offers it");
+
+        // 5. The ward approves it, and the system goes into operation.
+        logout(&c).await;
+        login_ok(&c, &base, MANAGER).await;
+        c.goto(&dossier_url).await.unwrap();
+        wait_text_is(&c, "#dossier-state", "Đã thẩm định").await;
+        fill(&c, "form:has(#act-approve) input[name=decision_number]", "125/QĐ-UBND").await;
+        fill(&c, "form:has(#act-approve) input[name=decision_signer]", "Nguyễn Văn A").await;
+        click_and_load(&c, "#act-approve").await;
+        wait_text_is(&c, "#dossier-state", "Đã được phê duyệt").await;
+        c.goto(&system_url).await.unwrap();
+        wait_text_is(&c, "#approved-level", "3").await;
+        choose(&c, &format!("{status_form} select[name=status]"), "in_operation").await;
+        click_and_load(&c, &format!("{status_form} button[type=submit]")).await;
+        assert!(c.find(css("#error-message")).await.is_err(), "going into operation after approval failed: {}", here(&c).await);
+        wait_path(&c, "/systems/*").await;
+        wait_text_is(&c, "#system-status", "Đang vận hànhX").await;
+        wait_text_is(&c, "#approved-level", "3").await;
+        assert!(c.find(css("#violation")).await.is_err(), "{system_url} shows a violation for an approved system");
+
+        // 6. The overview counts it as approved.
+        c.goto(&format!("{base}/overview")).await.unwrap();
+        wait_text(&c, "#overview", "Tổng cộng").await;
+        let rows = table(&c, "#overview").await;
+        let header = &rows[0];
+        let column = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("/overview has no column {name:?}: {header:?}"));
+        let total = rows.iter().find(|r| r.first().is_some_and(|c| c == "Tổng cộng")).unwrap_or_else(|| panic!("/overview has no total row: {rows:?}"));
+        let cell = |name: &str| total[column(name)].clone();
+        assert_eq!(cell("Đã phê duyệt"), "1", "approved in the total row of /overview: {rows:?}");
+
+        c.goto(&dossier_url).await.unwrap();
+        wait_text_is(&c, "#dossier-state", "Đã được phê duyệt").await;
+        screenshot(&c, "browser-dossier.png").await;
     })
     .await;
 }
