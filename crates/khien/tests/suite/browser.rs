@@ -516,7 +516,7 @@ async fn dossier_flow_in_the_browser() {
         click_and_load(&c, &format!("{status_form} button[type=submit]")).await;
         assert!(c.find(css("#error-message")).await.is_err(), "going into operation after approval failed: {}", here(&c).await);
         wait_path(&c, "/systems/*").await;
-        wait_text_is(&c, "#system-status", "Đang vận hànhX").await;
+        wait_text_is(&c, "#system-status", "Đang vận hành").await;
         wait_text_is(&c, "#approved-level", "3").await;
         assert!(c.find(css("#violation")).await.is_err(), "{system_url} shows a violation for an approved system");
 
