@@ -110,6 +110,41 @@ impl ChainVerifier {
     }
 }
 
+/// A reader's name for an audit action code; unknown codes are shown as they are.
+pub fn action_label(code: &str, lang: crate::Lang) -> &str {
+    let (vi, en) = match code {
+        "unit.create" => ("Tạo đơn vị", "Unit created"),
+        "unit.update" => ("Sửa thông tin đơn vị", "Unit edited"),
+        "unit.move" => ("Chuyển đơn vị", "Unit moved"),
+        "unit.activate" => ("Đơn vị hoạt động trở lại", "Unit reactivated"),
+        "unit.deactivate" => ("Đơn vị ngừng hoạt động", "Unit deactivated"),
+        "user.create" => ("Tạo người dùng", "User created"),
+        "user.update" => ("Sửa người dùng", "User edited"),
+        "user.activate" => ("Mở khóa tài khoản", "Account reactivated"),
+        "user.deactivate" => ("Khóa tài khoản", "Account deactivated"),
+        "user.password" => ("Đổi mật khẩu", "Password changed"),
+        "role.grant" => ("Giao vai trò", "Role granted"),
+        "role.revoke" => ("Thu hồi vai trò", "Role revoked"),
+        "token.create" => ("Tạo mã truy cập API", "API token issued"),
+        "token.revoke" => ("Thu hồi mã truy cập API", "API token revoked"),
+        "auth.lockout" => ("Tạm khóa do đăng nhập sai", "Locked after failed logins"),
+        "system.create" => ("Đăng ký hệ thống", "System registered"),
+        "system.update" => ("Sửa hệ thống", "System edited"),
+        "system.status" => ("Chuyển trạng thái hệ thống", "System status changed"),
+        "system.exception" => ("Ghi nhận ngoại lệ vận hành", "Go-live exception recorded"),
+        "dossier.create" => ("Lập hồ sơ cấp độ", "Dossier opened"),
+        "dossier.update" => ("Sửa hồ sơ cấp độ", "Dossier edited"),
+        "dossier.submit" => ("Gửi thẩm định", "Submitted for appraisal"),
+        "dossier.return" => ("Trả lại hồ sơ", "Returned with comments"),
+        "dossier.appraise" => ("Thẩm định đạt", "Appraised"),
+        "dossier.approve" => ("Phê duyệt cấp độ", "Level approved"),
+        "calendar.set" => ("Thêm ngày nghỉ", "Holiday added"),
+        "calendar.remove" => ("Xóa ngày nghỉ", "Holiday removed"),
+        _ => return code,
+    };
+    lang.pick(vi, en)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,39 +190,4 @@ mod tests {
         a.after_json = None;
         assert_ne!(with_empty, chain_hash(GENESIS, &a));
     }
-}
-
-/// A reader's name for an audit action code; unknown codes are shown as they are.
-pub fn action_label(code: &str, lang: crate::Lang) -> &str {
-    let (vi, en) = match code {
-        "unit.create" => ("Tạo đơn vị", "Unit created"),
-        "unit.update" => ("Sửa thông tin đơn vị", "Unit edited"),
-        "unit.move" => ("Chuyển đơn vị", "Unit moved"),
-        "unit.activate" => ("Đơn vị hoạt động trở lại", "Unit reactivated"),
-        "unit.deactivate" => ("Đơn vị ngừng hoạt động", "Unit deactivated"),
-        "user.create" => ("Tạo người dùng", "User created"),
-        "user.update" => ("Sửa người dùng", "User edited"),
-        "user.activate" => ("Mở khóa tài khoản", "Account reactivated"),
-        "user.deactivate" => ("Khóa tài khoản", "Account deactivated"),
-        "user.password" => ("Đổi mật khẩu", "Password changed"),
-        "role.grant" => ("Giao vai trò", "Role granted"),
-        "role.revoke" => ("Thu hồi vai trò", "Role revoked"),
-        "token.create" => ("Tạo mã truy cập API", "API token issued"),
-        "token.revoke" => ("Thu hồi mã truy cập API", "API token revoked"),
-        "auth.lockout" => ("Tạm khóa do đăng nhập sai", "Locked after failed logins"),
-        "system.create" => ("Đăng ký hệ thống", "System registered"),
-        "system.update" => ("Sửa hệ thống", "System edited"),
-        "system.status" => ("Chuyển trạng thái hệ thống", "System status changed"),
-        "system.exception" => ("Ghi nhận ngoại lệ vận hành", "Go-live exception recorded"),
-        "dossier.create" => ("Lập hồ sơ cấp độ", "Dossier opened"),
-        "dossier.update" => ("Sửa hồ sơ cấp độ", "Dossier edited"),
-        "dossier.submit" => ("Gửi thẩm định", "Submitted for appraisal"),
-        "dossier.return" => ("Trả lại hồ sơ", "Returned with comments"),
-        "dossier.appraise" => ("Thẩm định đạt", "Appraised"),
-        "dossier.approve" => ("Phê duyệt cấp độ", "Level approved"),
-        "calendar.set" => ("Thêm ngày nghỉ", "Holiday added"),
-        "calendar.remove" => ("Xóa ngày nghỉ", "Holiday removed"),
-        _ => return code,
-    };
-    lang.pick(vi, en)
 }

@@ -48,6 +48,16 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y")).ok()
 }
 
+/// A stored date (yyyy-mm-dd) as people here write it: dd/mm/yyyy; unknown text unchanged.
+pub fn display_date(stored: &str) -> String {
+    parse_date(stored).map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_else(|| stored.to_string())
+}
+
+/// An optional stored date for a page: dd/mm/yyyy, or "—".
+pub fn display_opt(stored: Option<&str>) -> String {
+    stored.map(display_date).unwrap_or_else(|| "—".to_string())
+}
+
 /// Today's date in Vietnam.
 pub fn today_vn() -> NaiveDate {
     (chrono::Utc::now() + chrono::Duration::seconds(i64::from(crate::time::VN_OFFSET_SECS))).date_naive()
@@ -59,6 +69,7 @@ pub fn date_vn(ms: i64) -> NaiveDate {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -63,12 +63,12 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit], per_unit: usize)
                 }.into()),
                 go_live_date: (stage == 8).then(|| date(30 + (i as i64 % 400))),
                 ip_ranges: vec![format!("10.{}.{}.0/24", 100 + ui / 250, (ui * per_unit + k) % 250)],
-                onsite_team: (operating && i % 4 != 0).then(|| format!("Tổ CNTT {}", unit.name)),
-                monitoring_unit: (operating && i % 3 != 0).then(|| "Trung tâm Giám sát an toàn không gian mạng Hải Đông".into()),
-                monitoring_until: (operating && i % 3 != 0).then(|| if i % 7 == 0 { date(20) } else { date(-300) }),
-                assessed_on: (operating && i % 5 != 0).then(|| date(30 + (i as i64 % 500))),
-                assessor_unit: (operating && i % 5 != 0).then(|| "Công ty Cổ phần Kiểm định An toàn thông tin Phương Nam".into()),
-                connected_since: (operating && i % 2 == 0).then(|| date(200)),
+                onsite_team: (operating && !i.is_multiple_of(4)).then(|| format!("Tổ CNTT {}", unit.name)),
+                monitoring_unit: (operating && !i.is_multiple_of(3)).then(|| "Trung tâm Giám sát an toàn không gian mạng Hải Đông".into()),
+                monitoring_until: (operating && !i.is_multiple_of(3)).then(|| if i.is_multiple_of(7) { date(20) } else { date(-300) }),
+                assessed_on: (operating && !i.is_multiple_of(5)).then(|| date(30 + (i as i64 % 500))),
+                assessor_unit: (operating && !i.is_multiple_of(5)).then(|| "Công ty Cổ phần Kiểm định An toàn thông tin Phương Nam".into()),
+                connected_since: (operating && i.is_multiple_of(2)).then(|| date(200)),
                 confirm_overlap: true,
                 ..Default::default()
             };

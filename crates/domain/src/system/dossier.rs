@@ -125,6 +125,7 @@ pub fn deadline(state: DossierState, level: u8, submitted: Option<NaiveDate>, ap
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::system::level::ruleset_by_code;

@@ -81,6 +81,7 @@ pub fn all_ok(layers: &[LayerStatus; 4]) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::system::level::ruleset_for;

@@ -165,11 +165,12 @@ pub fn suggest(inputs: &LevelInputs, rs: &Ruleset) -> Suggestion {
         reasons.push((1, Msg::new("Chỉ xử lý thông tin công cộng, phục vụ nội bộ", "Internal use with public information only")));
     }
     let level = reasons.iter().map(|(l, _)| *l).max().unwrap_or(1);
-    reasons.sort_by(|a, b| b.0.cmp(&a.0));
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.0));
     Suggestion { level, ruleset: rs.code, reasons }
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

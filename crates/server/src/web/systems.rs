@@ -16,6 +16,7 @@ use khien_domain::system::dossier::{roles_for, DossierAction, DossierState, Part
 use khien_domain::system::layers::LayerState;
 use khien_domain::system::level::{ruleset_by_code, ruleset_for};
 use khien_domain::system::{DataCategory, InfraScope, Lifecycle, SecretGrade, SystemType};
+use khien_domain::calendar::{display_date, display_opt};
 use khien_domain::{Error, Lang};
 use khien_store::{DossierInput, SystemDetail, SystemFilter, SystemInput};
 use serde::Deserialize;
@@ -384,6 +385,8 @@ struct SystemPage {
     layers: Vec<(u8, &'static str, String, String)>,
     statuses: Options,
     dossiers: Vec<DossierRow>,
+    go_live: String,
+    exception_until: String,
     can_edit: bool,
     can_govern: bool,
 }
@@ -412,7 +415,7 @@ async fn page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Resul
             id: x.id,
             state: label_of(DossierState::ALL, DossierState::code, DossierState::label, &x.state, lang),
             level: x.proposed_level,
-            due: x.due_on.clone().unwrap_or_else(|| "—".into()),
+            due: display_opt(x.due_on.as_deref()),
             overdue: x.overdue,
             decision: x.decision_number.clone().unwrap_or_default(),
         })
@@ -426,6 +429,8 @@ async fn page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Resul
         layers,
         statuses: options(Lifecycle::ALL, Lifecycle::code, Lifecycle::label, lang),
         dossiers,
+        go_live: display_opt(d.system.go_live_date.as_deref()),
+        exception_until: display_opt(d.exception.as_ref().map(|e| e.expires_on.as_str())),
         can_edit: ctx.actor.can(Action::EditSystems, owner.0, &owner.1),
         can_govern: ctx.actor.can(Action::Govern, owner.0, &owner.1),
         d,
@@ -468,6 +473,8 @@ struct DossierPage {
     state_label: String,
     ruleset_name: &'static str,
     due: String,
+    /// Submitted / appraised / approved, dd/mm/yyyy.
+    dates: String,
     editable: bool,
     parts: Vec<(&'static str, &'static str, bool)>,
     actions: Options,
@@ -494,11 +501,13 @@ async fn dossier_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
     let parts = Part::ALL.iter().map(|p| (p.code(), p.label(lang), d.parts.iter().any(|x| x == p.code()))).collect();
     let history = super::pages::audit_rows(&st.store.dossier_timeline(&ctx.actor, id).await?, lang);
     let due = match (&d.due_on, &d.due_step) {
-        (Some(on), Some(step)) => format!("{on} ({})", if step == "appraisal" { lang.pick("thẩm định", "appraisal") } else { lang.pick("phê duyệt", "approval") }),
+        (Some(on), Some(step)) => format!("{} ({})", display_date(on), if step == "appraisal" { lang.pick("thẩm định", "appraisal") } else { lang.pick("phê duyệt", "approval") }),
         _ => "—".into(),
     };
+    let dates = [&d.submitted_on, &d.appraised_on, &d.approved_on].map(|x| display_opt(x.as_deref())).join(" / ");
     render(&DossierPage {
         c: Chrome::new(&ctx, "systems", "Hồ sơ cấp độ", "Level dossier"),
+        dates,
         state_label: state.label(lang).to_string(),
         ruleset_name: rs.name,
         due,
@@ -551,7 +560,7 @@ async fn overview(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, W
         .into_iter()
         .map(|(d, system, unit)| {
             let step = if d.due_step.as_deref() == Some("appraisal") { lang.pick("Thẩm định", "Appraisal") } else { lang.pick("Phê duyệt", "Approval") };
-            (d.id, system, unit, step.to_string(), d.due_on.unwrap_or_default(), d.overdue)
+            (d.id, system, unit, step.to_string(), display_opt(d.due_on.as_deref()), d.overdue)
         })
         .collect();
     render(&OverviewPage { c: Chrome::new(&ctx, "overview", "Tổng hợp", "Overview"), rows, pending })
