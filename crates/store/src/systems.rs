@@ -361,11 +361,12 @@ impl Store {
         }
         self.check_overlaps(&mut w, i.owner_unit_id, None, &c.ip_ranges, i.confirm_overlap).await?;
         let now = now_ms();
-        let mut q = Sql::new("INSERT INTO systems (code, name, name_folded, owner_unit_id, operator_unit_id, system_type, info_private, info_personal, secret_grade, subjects_basic, subjects_sensitive, admin_procedures, online_service_level, infra_scope, data_category, status, ip_ranges, tags, created_at, updated_at");
+        let mut q = Sql::new("INSERT INTO systems (code, name, name_folded, search_folded, owner_unit_id, operator_unit_id, system_type, info_private, info_personal, secret_grade, subjects_basic, subjects_sensitive, admin_procedures, online_service_level, infra_scope, data_category, status, ip_ranges, tags, created_at, updated_at");
         for (f, _) in &c.texts {
             q.push(", ").push(f);
         }
-        q.push(") VALUES (").bind(c.code.as_str()).push(",").bind(c.name.as_str()).push(",").bind(fold(&c.name)).push(",").bind(i.owner_unit_id).push(",").bind(i.operator_unit_id);
+        q.push(") VALUES (").bind(c.code.as_str()).push(",").bind(c.name.as_str()).push(",").bind(fold(&c.name)).push(",").bind(search_text(&c.name, &c.code));
+        q.push(",").bind(i.owner_unit_id).push(",").bind(i.operator_unit_id);
         q.push(",").bind(c.system_type).push(",").bind(i.info_private).push(",").bind(i.info_personal).push(",").bind(c.secret_grade);
         q.push(",").bind(i.subjects_basic).push(",").bind(i.subjects_sensitive).push(",").bind(i.admin_procedures).push(",").bind(i.online_service_level);
         q.push(",").bind(c.infra_scope).push(",").bind(c.data_category).push(",").bind(c.status).push(",").bind(c.ip_ranges.join("\n"));
@@ -393,6 +394,7 @@ impl Store {
         self.check_overlaps(&mut w, i.owner_unit_id, Some(id), &c.ip_ranges, i.confirm_overlap).await?;
         let mut q = Sql::new("UPDATE systems SET code = ");
         q.bind(c.code.as_str()).push(", name = ").bind(c.name.as_str()).push(", name_folded = ").bind(fold(&c.name));
+        q.push(", search_folded = ").bind(search_text(&c.name, &c.code));
         q.push(", owner_unit_id = ").bind(i.owner_unit_id).push(", operator_unit_id = ").bind(i.operator_unit_id);
         q.push(", system_type = ").bind(c.system_type).push(", info_private = ").bind(i.info_private).push(", info_personal = ").bind(i.info_personal);
         q.push(", secret_grade = ").bind(c.secret_grade).push(", subjects_basic = ").bind(i.subjects_basic).push(", subjects_sensitive = ").bind(i.subjects_sensitive);
@@ -472,17 +474,39 @@ impl Store {
     }
 
     pub async fn list_systems(&self, actor: &Actor, f: &SystemFilter) -> Result<Page<System>> {
-        // CROSS JOIN keeps SQLite's loop order (systems first, in name order through the index,
-        // stopping after one page) instead of sorting every visible system; PostgreSQL plans
-        // it as the inner join it is.
-        let mut q = Sql::new(&format!("SELECT {SYSTEM_COLS} FROM systems s CROSS JOIN units u WHERE u.id = s.owner_unit_id AND "));
-        q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems));
+        // The units whose systems qualify (the caller's reach, narrowed to a subtree when asked).
+        let mut units = Sql::new("SELECT u.id FROM units u WHERE ");
+        units.reach("u.path", "u.id", &actor.reach(Action::ViewSystems));
+        if let Some(unit) = f.unit_id {
+            units.push(" AND u.path LIKE (SELECT path FROM units WHERE id = ").bind(unit).push(") || '%'");
+        }
+        let unit_ids: Vec<i64> = units.query().fetch_all(&self.pool).await.map_err(db_err)?.iter().map(|r| get(r, "id")).collect::<Result<_>>()?;
+        if unit_ids.is_empty() {
+            return Ok(Page { items: Vec::new(), next_cursor: None });
+        }
+        let mut q;
+        if unit_ids.len() <= 64 {
+            // A few units: fetch their systems through the owner index and sort those.
+            q = Sql::new(&format!("SELECT {SYSTEM_COLS} FROM systems s JOIN units u ON u.id = s.owner_unit_id WHERE s.owner_unit_id IN ("));
+            for (i, id) in unit_ids.iter().enumerate() {
+                if i > 0 {
+                    q.push(",");
+                }
+                q.bind(*id);
+            }
+            q.push(")");
+        } else {
+            // Much of the city: walk systems in name order and stop after one page. CROSS JOIN
+            // keeps SQLite's loop order (systems first); PostgreSQL plans it as the inner join.
+            q = Sql::new(&format!("SELECT {SYSTEM_COLS} FROM systems s CROSS JOIN units u WHERE u.id = s.owner_unit_id AND "));
+            q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems));
+            if let Some(unit) = f.unit_id {
+                q.push(" AND u.path LIKE (SELECT path FROM units WHERE id = ").bind(unit).push(") || '%'");
+            }
+        }
         if let Some(term) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
             let pat = like_pattern(term);
-            q.push(" AND (s.name_folded LIKE ").bind(pat.clone()).push(" ESCAPE '\\' OR LOWER(s.code) LIKE ").bind(pat).push(" ESCAPE '\\')");
-        }
-        if let Some(unit) = f.unit_id {
-            q.push(" AND u.path LIKE (SELECT path FROM units WHERE id = ").bind(unit).push(") || '%'");
+            q.push(" AND s.search_folded LIKE ").bind(pat).push(" ESCAPE '\\'");
         }
         if let Some(l) = f.level {
             q.push(" AND s.approved_level = ").bind(l);
@@ -519,6 +543,11 @@ impl Store {
         rows.iter().map(system_row).collect()
     }
 
+}
+
+/// What a registry search matches: the folded name and the code (as the migration backfills it).
+fn search_text(name: &str, code: &str) -> String {
+    format!("{} {}", fold(name), code.to_lowercase())
 }
 
 fn tags(t: &[String]) -> String {
