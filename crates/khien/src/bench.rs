@@ -95,7 +95,8 @@ pub async fn run(a: BenchArgs) -> Result<()> {
     let admin_actor = store.actor_for_user(store.user_id_by_username("admin").await.map_err(|e| anyhow!("{e}"))?.ok_or_else(|| anyhow!("no admin"))?).await.map_err(|e| anyhow!("{e}"))?;
     let units = store.unit_tree(&admin_actor).await.map_err(|e| anyhow!("{e}"))?;
     let systems = crate::demo_systems::load(&store, &admin_actor, &units, a.systems_per_unit).await?;
-    println!("loaded {systems} information systems with their dossiers in {:.1}s", t.elapsed().as_secs_f64());
+    store.analyze().await.map_err(|e| anyhow!("{e}"))?;
+    println!("loaded {systems} information systems with their dossiers in {:.1}s (then ANALYZE)", t.elapsed().as_secs_f64());
     let admin = store.login("admin", &password).await.map_err(|e| anyhow!("{e}"))?;
     let manager = store.login("manager", &password).await.map_err(|e| anyhow!("{e}"))?;
     let app = khien_server::router(AppState::new(store.clone(), ServerConfig::default()));

@@ -86,6 +86,13 @@ impl Store {
         sqlx::query("SELECT 1").fetch_one(&self.pool).await.is_ok()
     }
 
+    /// Refreshes the planner's statistics; worth it after a bulk load (a city's first import),
+    /// before autovacuum (PostgreSQL) or anything (SQLite) would do it.
+    pub async fn analyze(&self) -> Result<()> {
+        sqlx::query("ANALYZE").execute(&self.pool).await.map_err(db_err)?;
+        Ok(())
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }

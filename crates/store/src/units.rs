@@ -413,6 +413,9 @@ impl Store {
             ids_by_code.insert(r.code.trim().to_string(), id);
         }
         w.commit().await?;
+        if rows.len() >= 1000 {
+            self.analyze().await?;
+        }
         Ok(summary)
     }
 }
