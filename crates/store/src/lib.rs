@@ -10,7 +10,9 @@ mod password;
 mod records;
 mod sql;
 mod systems;
+mod system_writes;
 mod dossiers;
+mod overview;
 mod units;
 mod users;
 
@@ -21,5 +23,7 @@ pub use password::{hash_password, verify_password};
 pub use records::*;
 pub use units::{ImportSummary, ImportUnit, NewUnit, UnitFilter, UnitPatch};
 pub use users::{NewUser, UserFilter, UserPatch};
-pub use systems::{detail as system_detail, GoLiveException, OverviewRow, System, SystemDetail, SystemFilter, SystemInput};
+pub use overview::OverviewRow;
+pub use system_writes::{ImportSystem, SystemInput};
+pub use systems::{detail as system_detail, GoLiveException, System, SystemDetail, SystemFilter};
 pub use dossiers::{Dossier, DossierInput, Holiday};

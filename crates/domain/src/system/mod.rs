@@ -124,26 +124,28 @@ pub fn parse_cidr(s: &str) -> Result<String> {
     Ok(format!("{net}/{len}"))
 }
 
-/// Whether two normalised CIDR ranges overlap.
-pub fn cidrs_overlap(a: &str, b: &str) -> bool {
-    fn bounds(c: &str) -> Option<(u128, u128, bool)> {
-        let (addr, len) = c.split_once('/')?;
-        let len: u32 = len.parse().ok()?;
-        match addr.parse::<std::net::IpAddr>().ok()? {
-            std::net::IpAddr::V4(v) => {
-                let start = u128::from(u32::from(v));
-                let size = 1u128 << (32 - len.min(32));
-                Some((start, start + size - 1, false))
-            }
-            std::net::IpAddr::V6(v) => {
-                let start = u128::from(v);
-                let host_bits = 128 - len.min(128);
-                let end = if host_bits == 128 { u128::MAX } else { start | ((1u128 << host_bits) - 1) };
-                Some((start, end, true))
-            }
+/// The first and last address of a normalised CIDR range as integers, and whether it is IPv6.
+pub fn cidr_bounds(c: &str) -> Option<(u128, u128, bool)> {
+    let (addr, len) = c.split_once('/')?;
+    let len: u32 = len.parse().ok()?;
+    match addr.parse::<std::net::IpAddr>().ok()? {
+        std::net::IpAddr::V4(v) => {
+            let start = u128::from(u32::from(v));
+            let size = 1u128 << (32 - len.min(32));
+            Some((start, start + size - 1, false))
+        }
+        std::net::IpAddr::V6(v) => {
+            let start = u128::from(v);
+            let host_bits = 128 - len.min(128);
+            let end = if host_bits == 128 { u128::MAX } else { start | ((1u128 << host_bits) - 1) };
+            Some((start, end, true))
         }
     }
-    match (bounds(a), bounds(b)) {
+}
+
+/// Whether two normalised CIDR ranges overlap.
+pub fn cidrs_overlap(a: &str, b: &str) -> bool {
+    match (cidr_bounds(a), cidr_bounds(b)) {
         (Some((s1, e1, v6a)), Some((s2, e2, v6b))) if v6a == v6b => s1 <= e2 && s2 <= e1,
         _ => false,
     }

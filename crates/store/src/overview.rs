@@ -1,0 +1,96 @@
+//! The authority's overview: the counts of NĐ 331 Mẫu 08 by owner unit, aggregated by the
+//! database.
+
+use crate::db::{db_err, get, Store};
+use crate::sql::Sql;
+use khien_domain::calendar::today_vn;
+use khien_domain::role::Action;
+use khien_domain::scope::Actor;
+use khien_domain::system::level::ruleset_for;
+use khien_domain::Result;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One line of the authority's overview (the counts of NĐ 331 Mẫu 08, by owner unit).
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct OverviewRow {
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub systems: i64,
+    /// Systems with a dossier at all (classification started).
+    pub classified: i64,
+    /// Dossier submitted or further.
+    pub dossier_prepared: i64,
+    pub appraised: i64,
+    pub approved: i64,
+    /// Independent assessment within its period (layer 3 ok).
+    pub assessed: i64,
+    /// All four protection layers ok.
+    pub four_layers: i64,
+    /// In operation without approval nor an active exception.
+    pub violations: i64,
+}
+
+impl Store {
+    /// Counts by owner unit over the systems the caller may see; the last row is the total.
+    /// Aggregated by the database: the layer rules of `domain::system::layers` become SQL
+    /// conditions with the reassessment cut-off date of each level computed here.
+    pub async fn overview(&self, actor: &Actor) -> Result<Vec<OverviewRow>> {
+        let today = today_vn();
+        let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+        let rs = ruleset_for(today);
+        // A level-L system's assessment is current when done on or after today − interval(L).
+        let cutoff = |level: u8| {
+            let months = rs.assessment_months[usize::from(level - 1)].unwrap_or(rs.organisation_assessment_months);
+            day(today.checked_sub_months(chrono::Months::new(months)).unwrap_or(today))
+        };
+        let layer3 = |q: &mut Sql| {
+            q.push("(s.assessed_on >= CASE s.approved_level");
+            for level in 2..=5u8 {
+                q.push(&format!(" WHEN {level} THEN ")).bind(cutoff(level));
+            }
+            q.push(" ELSE ").bind(cutoff(1)).push(" END)");
+        };
+        let mut q = Sql::new("SELECT s.owner_unit_id, MIN(u.name) AS unit_name, COUNT(*) AS systems, ");
+        q.push("SUM(CASE WHEN s.dossier_state IS NOT NULL THEN 1 ELSE 0 END) AS classified, ");
+        q.push("SUM(CASE WHEN s.dossier_state IN ('submitted','appraised','approved','superseded') OR s.approved_level IS NOT NULL THEN 1 ELSE 0 END) AS dossier_prepared, ");
+        q.push("SUM(CASE WHEN s.dossier_state IN ('appraised','approved','superseded') OR s.approved_level IS NOT NULL THEN 1 ELSE 0 END) AS appraised, ");
+        q.push("SUM(CASE WHEN s.approved_level IS NOT NULL THEN 1 ELSE 0 END) AS approved, SUM(CASE WHEN ");
+        layer3(&mut q);
+        q.push(" THEN 1 ELSE 0 END) AS assessed, SUM(CASE WHEN s.onsite_team IS NOT NULL AND s.monitoring_unit IS NOT NULL AND (s.monitoring_until IS NULL OR s.monitoring_until >= ");
+        q.bind(day(today)).push(") AND s.connected_since IS NOT NULL AND ");
+        layer3(&mut q);
+        q.push(" THEN 1 ELSE 0 END) AS four_layers, ");
+        q.push("SUM(CASE WHEN s.status = 'in_operation' AND s.approved_level IS NULL AND NOT EXISTS (SELECT 1 FROM golive_exceptions e WHERE e.system_id = s.id AND e.expires_on >= ");
+        q.bind(day(today)).push(") THEN 1 ELSE 0 END) AS violations FROM systems s JOIN units u ON u.id = s.owner_unit_id WHERE ");
+        q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems)).push(" GROUP BY s.owner_unit_id ORDER BY MIN(u.path)");
+        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let mut out = Vec::with_capacity(rows.len() + 1);
+        let mut total = OverviewRow { unit_name: "Tổng cộng / Total".into(), ..Default::default() };
+        for r in &rows {
+            let o = OverviewRow {
+                unit_id: get(r, "owner_unit_id")?,
+                unit_name: get(r, "unit_name")?,
+                systems: get(r, "systems")?,
+                classified: get(r, "classified")?,
+                dossier_prepared: get(r, "dossier_prepared")?,
+                appraised: get(r, "appraised")?,
+                approved: get(r, "approved")?,
+                assessed: get(r, "assessed")?,
+                four_layers: get(r, "four_layers")?,
+                violations: get(r, "violations")?,
+            };
+            total.systems += o.systems;
+            total.classified += o.classified;
+            total.dossier_prepared += o.dossier_prepared;
+            total.appraised += o.appraised;
+            total.approved += o.approved;
+            total.assessed += o.assessed;
+            total.four_layers += o.four_layers;
+            total.violations += o.violations;
+            out.push(o);
+        }
+        out.push(total);
+        Ok(out)
+    }
+}

@@ -1,0 +1,347 @@
+//! Writing the registry: validation of what a unit enters, IP-range overlap checks, create,
+//! replace, and the all-or-nothing import.
+
+use crate::audit::{json, Change};
+use crate::db::{db_err, get, Store, WriteTx};
+use crate::sql::Sql;
+use crate::systems::System;
+use crate::units::ImportSummary;
+use khien_domain::calendar::parse_date;
+use khien_domain::fold::fold;
+use khien_domain::role::Action;
+use khien_domain::scope::Actor;
+use khien_domain::system::{cidr_bounds, parse_cidr, DataCategory, InfraScope, Lifecycle, SecretGrade, SystemType};
+use khien_domain::time::now_ms;
+use khien_domain::unit::{optional_text, validate_code, validate_name};
+use khien_domain::{Error, Msg, Result};
+use serde::Deserialize;
+use std::collections::HashMap;
+use utoipa::ToSchema;
+
+/// Everything a unit enters about a system (create and full update).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SystemInput {
+    pub code: String,
+    pub name: String,
+    pub owner_unit_id: i64,
+    pub operator_unit_id: Option<i64>,
+    pub purpose: Option<String>,
+    /// internal, public_service, info_infrastructure, industrial_control, other
+    pub system_type: String,
+    #[serde(default)]
+    pub info_private: bool,
+    #[serde(default)]
+    pub info_personal: bool,
+    /// none, confidential, secret, top_secret
+    pub secret_grade: Option<String>,
+    #[serde(default)]
+    pub subjects_basic: i64,
+    #[serde(default)]
+    pub subjects_sensitive: i64,
+    #[serde(default)]
+    pub admin_procedures: bool,
+    /// 0 (none) to 4.
+    #[serde(default)]
+    pub online_service_level: i64,
+    /// none, one_agency, province, national
+    pub infra_scope: Option<String>,
+    /// other, important, core
+    pub data_category: Option<String>,
+    pub hosting: Option<String>,
+    /// Initial status when registering: planned, building, in_operation, suspended. Later
+    /// changes go through the status endpoint and its go-live gate.
+    pub status: Option<String>,
+    /// yyyy-mm-dd or dd/mm/yyyy.
+    pub go_live_date: Option<String>,
+    pub vendor: Option<String>,
+    #[serde(default)]
+    pub ip_ranges: Vec<String>,
+    #[serde(default)]
+    pub domains: Vec<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub onsite_team: Option<String>,
+    pub monitoring_unit: Option<String>,
+    pub monitoring_until: Option<String>,
+    pub assessed_on: Option<String>,
+    pub assessor_unit: Option<String>,
+    pub connected_since: Option<String>,
+    pub connection_ref: Option<String>,
+    /// Accept IP ranges that overlap another unit's systems.
+    #[serde(default)]
+    pub confirm_overlap: bool,
+}
+
+
+/// One row of a systems import: the owner named by unit code.
+#[derive(Debug, Clone)]
+pub struct ImportSystem {
+    pub owner_unit_code: String,
+    pub input: SystemInput,
+}
+
+/// Every stored IP range with its owner, parsed once per transaction, so that checking a
+/// 10,000-row import costs integer comparisons rather than queries.
+pub(crate) struct RangeIndex {
+    ranges: Vec<(u128, u128, bool, i64, i64, String, String)>,
+}
+
+impl RangeIndex {
+    pub(crate) async fn load(w: &mut WriteTx<'_>) -> Result<RangeIndex> {
+        let rows = sqlx::query("SELECT id, code, owner_unit_id, ip_ranges FROM systems WHERE ip_ranges <> ''").fetch_all(&mut *w.tx).await.map_err(db_err)?;
+        let mut index = RangeIndex { ranges: Vec::new() };
+        for r in &rows {
+            let ranges: Vec<String> = get::<String>(r, "ip_ranges")?.lines().map(str::to_string).collect();
+            index.add(get(r, "owner_unit_id")?, get(r, "id")?, &get::<String>(r, "code")?, &ranges);
+        }
+        Ok(index)
+    }
+
+    pub(crate) fn add(&mut self, owner: i64, system: i64, code: &str, ranges: &[String]) {
+        self.ranges.retain(|r| r.4 != system);
+        for c in ranges {
+            if let Some((s, e, v6)) = cidr_bounds(c) {
+                self.ranges.push((s, e, v6, owner, system, code.to_string(), c.clone()));
+            }
+        }
+    }
+
+    /// Refuses ranges that overlap another unit's systems (a unit may overlap itself).
+    pub(crate) fn check(&self, owner: i64, own_id: Option<i64>, ranges: &[String]) -> Result<()> {
+        for mine in ranges {
+            let Some((s, e, v6)) = cidr_bounds(mine) else { continue };
+            if let Some(other) = self.ranges.iter().find(|o| o.2 == v6 && o.3 != owner && Some(o.4) != own_id && o.0 <= e && s <= o.1) {
+                let (code, theirs) = (&other.5, &other.6);
+                return Err(Error::Conflict(Msg::new(
+                    format!("Dải {mine} trùng với dải {theirs} của hệ thống {code} thuộc đơn vị khác. Kiểm tra lại hoặc xác nhận để lưu."),
+                    format!("Range {mine} overlaps {theirs} of system {code} of another unit. Check it, or confirm to save anyway."),
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Validated, normalised input ready to store.
+struct Clean {
+    code: String,
+    name: String,
+    system_type: &'static str,
+    secret_grade: &'static str,
+    infra_scope: &'static str,
+    data_category: &'static str,
+    status: &'static str,
+    ip_ranges: Vec<String>,
+    texts: [(&'static str, Option<String>); 12],
+}
+
+pub(crate) fn opt_date(field: &'static str, v: &Option<String>) -> Result<Option<String>> {
+    match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => parse_date(s).map(|d| Some(d.format("%Y-%m-%d").to_string())).ok_or_else(|| {
+            Error::invalid(field, format!("«{s}» không phải ngày hợp lệ (dd/mm/yyyy)."), format!("«{s}» is not a valid date (dd/mm/yyyy or yyyy-mm-dd)."))
+        }),
+    }
+}
+
+fn clean(i: &SystemInput) -> Result<Clean> {
+    let text = |f: &'static str, v: &Option<String>, max| -> Result<(&'static str, Option<String>)> { Ok((f, optional_text(f, v.as_deref(), max)?)) };
+    if !(0..=4).contains(&i.online_service_level) {
+        return Err(Error::invalid("online_service_level", "Mức độ dịch vụ công trực tuyến từ 0 đến 4.", "The online service level is 0 to 4."));
+    }
+    if i.subjects_basic < 0 || i.subjects_sensitive < 0 {
+        return Err(Error::invalid("subjects_basic", "Số chủ thể dữ liệu không được âm.", "Data subject counts cannot be negative."));
+    }
+    let mut ip_ranges = Vec::new();
+    for r in i.ip_ranges.iter().filter(|r| !r.trim().is_empty()) {
+        let c = parse_cidr(r)?;
+        if !ip_ranges.contains(&c) {
+            ip_ranges.push(c);
+        }
+    }
+    let status = Lifecycle::parse("status", i.status.as_deref().unwrap_or("planned"))?;
+    if status == Lifecycle::Decommissioned {
+        return Err(Error::invalid("status", "Không đăng ký hệ thống đã hủy bỏ.", "A decommissioned system cannot be registered."));
+    }
+    Ok(Clean {
+        code: validate_code(&i.code)?,
+        name: validate_name("name", &i.name, 300)?,
+        system_type: SystemType::parse("system_type", &i.system_type)?.code(),
+        secret_grade: SecretGrade::parse("secret_grade", i.secret_grade.as_deref().unwrap_or("none"))?.code(),
+        infra_scope: InfraScope::parse("infra_scope", i.infra_scope.as_deref().unwrap_or("none"))?.code(),
+        data_category: DataCategory::parse("data_category", i.data_category.as_deref().unwrap_or("other"))?.code(),
+        status: status.code(),
+        ip_ranges,
+        texts: [
+            text("purpose", &i.purpose, 2000)?,
+            text("hosting", &i.hosting, 200)?,
+            ("go_live_date", opt_date("go_live_date", &i.go_live_date)?),
+            text("vendor", &i.vendor, 200)?,
+            text("onsite_team", &i.onsite_team, 500)?,
+            text("monitoring_unit", &i.monitoring_unit, 200)?,
+            ("monitoring_until", opt_date("monitoring_until", &i.monitoring_until)?),
+            ("assessed_on", opt_date("assessed_on", &i.assessed_on)?),
+            text("assessor_unit", &i.assessor_unit, 200)?,
+            ("connected_since", opt_date("connected_since", &i.connected_since)?),
+            text("connection_ref", &i.connection_ref, 200)?,
+            ("domains", Some(i.domains.iter().map(|d| d.trim().to_lowercase()).filter(|d| !d.is_empty()).collect::<Vec<_>>().join("\n"))),
+        ],
+    })
+}
+
+
+impl Store {
+    async fn unit_path_for(&self, w: &mut WriteTx<'_>, unit_id: i64) -> Result<String> {
+        let r = sqlx::query("SELECT path FROM units WHERE id = $1").bind(unit_id).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+        get(&r.ok_or_else(|| Error::invalid("owner_unit_id", format!("Không có đơn vị mã số {unit_id}."), format!("There is no unit with id {unit_id}.")))?, "path")
+    }
+
+    /// Registers a system in an open write transaction.
+    async fn insert_system(&self, w: &mut WriteTx<'_>, actor: &Actor, i: &SystemInput, ranges: &mut RangeIndex) -> Result<System> {
+        let c = clean(i)?;
+        let path = self.unit_path_for(w, i.owner_unit_id).await?;
+        actor.require(Action::EditSystems, i.owner_unit_id, &path)?;
+        let taken = sqlx::query("SELECT id FROM systems WHERE code = $1").bind(c.code.as_str()).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+        if taken.is_some() {
+            return Err(Error::Conflict(Msg::new(format!("Mã hệ thống «{}» đã được dùng.", c.code), format!("The system code «{}» is already taken.", c.code))));
+        }
+        if !i.confirm_overlap {
+            ranges.check(i.owner_unit_id, None, &c.ip_ranges)?;
+        }
+        let now = now_ms();
+        let mut q = Sql::new("INSERT INTO systems (code, name, name_folded, search_folded, owner_unit_id, operator_unit_id, system_type, info_private, info_personal, secret_grade, subjects_basic, subjects_sensitive, admin_procedures, online_service_level, infra_scope, data_category, status, ip_ranges, tags, created_at, updated_at");
+        for (f, _) in &c.texts {
+            q.push(", ").push(f);
+        }
+        q.push(") VALUES (").bind(c.code.as_str()).push(",").bind(c.name.as_str()).push(",").bind(fold(&c.name)).push(",").bind(search_text(&c.name, &c.code));
+        q.push(",").bind(i.owner_unit_id).push(",").bind(i.operator_unit_id);
+        q.push(",").bind(c.system_type).push(",").bind(i.info_private).push(",").bind(i.info_personal).push(",").bind(c.secret_grade);
+        q.push(",").bind(i.subjects_basic).push(",").bind(i.subjects_sensitive).push(",").bind(i.admin_procedures).push(",").bind(i.online_service_level);
+        q.push(",").bind(c.infra_scope).push(",").bind(c.data_category).push(",").bind(c.status).push(",").bind(c.ip_ranges.join("\n"));
+        q.push(",").bind(tags(&i.tags)).push(",").bind(now).push(",").bind(now);
+        for (_, v) in c.texts {
+            q.push(",").bind(v);
+        }
+        q.push(") RETURNING id");
+        let id: i64 = get(&q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?, "id")?;
+        let s = self.system_by_id(&mut *w.tx, id).await?.ok_or_else(|| Error::internal("system vanished"))?;
+        w.audit(Some(actor), Change { action: "system.create", entity_type: "system", entity_id: Some(id), unit_id: Some(s.owner_unit_id), before: None, after: json(&s) }).await?;
+        ranges.add(i.owner_unit_id, id, &s.code, &s.ip_ranges);
+        Ok(s)
+    }
+
+    /// Replaces a system's attributes in an open write transaction.
+    async fn replace_system(&self, w: &mut WriteTx<'_>, actor: &Actor, id: i64, i: &SystemInput, ranges: &mut RangeIndex) -> Result<System> {
+        let c = clean(i)?;
+        let before = self.scoped_system(&mut *w.tx, actor, id, Action::EditSystems).await?;
+        if i.owner_unit_id != before.owner_unit_id {
+            let path = self.unit_path_for(w, i.owner_unit_id).await?;
+            actor.require(Action::EditSystems, i.owner_unit_id, &path)?;
+        }
+        if !i.confirm_overlap {
+            ranges.check(i.owner_unit_id, Some(id), &c.ip_ranges)?;
+        }
+        let mut q = Sql::new("UPDATE systems SET code = ");
+        q.bind(c.code.as_str()).push(", name = ").bind(c.name.as_str()).push(", name_folded = ").bind(fold(&c.name));
+        q.push(", search_folded = ").bind(search_text(&c.name, &c.code));
+        q.push(", owner_unit_id = ").bind(i.owner_unit_id).push(", operator_unit_id = ").bind(i.operator_unit_id);
+        q.push(", system_type = ").bind(c.system_type).push(", info_private = ").bind(i.info_private).push(", info_personal = ").bind(i.info_personal);
+        q.push(", secret_grade = ").bind(c.secret_grade).push(", subjects_basic = ").bind(i.subjects_basic).push(", subjects_sensitive = ").bind(i.subjects_sensitive);
+        q.push(", admin_procedures = ").bind(i.admin_procedures).push(", online_service_level = ").bind(i.online_service_level);
+        q.push(", infra_scope = ").bind(c.infra_scope).push(", data_category = ").bind(c.data_category);
+        q.push(", ip_ranges = ").bind(c.ip_ranges.join("\n")).push(", tags = ").bind(tags(&i.tags)).push(", updated_at = ").bind(now_ms());
+        for (f, v) in c.texts {
+            q.push(", ").push(f).push(" = ").bind(v);
+        }
+        q.push(" WHERE id = ").bind(id);
+        q.query().execute(&mut *w.tx).await.map_err(|e| match db_err(e) {
+            Error::Conflict(_) => Error::Conflict(Msg::new(format!("Mã hệ thống «{}» đã được dùng.", c.code), format!("The system code «{}» is already taken.", c.code))),
+            other => other,
+        })?;
+        let after = self.system_by_id(&mut *w.tx, id).await?.ok_or_else(|| Error::internal("system vanished"))?;
+        w.audit(Some(actor), Change { action: "system.update", entity_type: "system", entity_id: Some(id), unit_id: Some(after.owner_unit_id), before: json(&before), after: json(&after) }).await?;
+        ranges.add(after.owner_unit_id, id, &after.code, &after.ip_ranges);
+        Ok(after)
+    }
+
+    pub async fn create_system(&self, actor: &Actor, i: &SystemInput) -> Result<System> {
+        let mut w = self.begin_write().await?;
+        let mut ranges = RangeIndex::load(&mut w).await?;
+        let s = self.insert_system(&mut w, actor, i, &mut ranges).await?;
+        w.commit().await?;
+        Ok(s)
+    }
+
+    /// Replaces a system's attributes (not its status, level or dossier state).
+    pub async fn update_system(&self, actor: &Actor, id: i64, i: &SystemInput) -> Result<System> {
+        let mut w = self.begin_write().await?;
+        let mut ranges = RangeIndex::load(&mut w).await?;
+        let s = self.replace_system(&mut w, actor, id, i, &mut ranges).await?;
+        w.commit().await?;
+        Ok(s)
+    }
+
+    /// Imports systems in one transaction: new codes are registered, known codes replaced. The
+    /// owner is named by unit code. Any error rolls everything back and names the row (as in
+    /// the file: header is row 1).
+    pub async fn import_systems(&self, actor: &Actor, rows: &[ImportSystem]) -> Result<ImportSummary> {
+        let mut w = self.begin_write().await?;
+        let mut ranges = RangeIndex::load(&mut w).await?;
+        let mut owners: HashMap<String, i64> = HashMap::new();
+        let mut summary = ImportSummary::default();
+        for (n, r) in rows.iter().enumerate() {
+            let row = n + 2;
+            let at_row = |e: Error| e.with_prefix(&format!("Dòng {row} (mã «{}»): ", r.input.code), &format!("Row {row} (code «{}»): ", r.input.code));
+            let owner = match owners.get(&r.owner_unit_code) {
+                Some(id) => *id,
+                None => {
+                    let u = sqlx::query("SELECT id FROM units WHERE code = $1").bind(r.owner_unit_code.trim()).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+                    let id: i64 = match u {
+                        Some(u) => get(&u, "id")?,
+                        None => {
+                            return Err(at_row(Error::invalid(
+                                "owner_unit_code",
+                                format!("không có đơn vị mã «{}».", r.owner_unit_code),
+                                format!("no unit has the code «{}».", r.owner_unit_code),
+                            )))
+                        }
+                    };
+                    owners.insert(r.owner_unit_code.clone(), id);
+                    id
+                }
+            };
+            let input = SystemInput { owner_unit_id: owner, ..r.input.clone() };
+            let existing = sqlx::query("SELECT id FROM systems WHERE code = $1").bind(input.code.trim()).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+            match existing {
+                Some(e) => {
+                    let id: i64 = get(&e, "id")?;
+                    self.replace_system(&mut w, actor, id, &input, &mut ranges).await.map_err(at_row)?;
+                    summary.updated += 1;
+                }
+                None => {
+                    self.insert_system(&mut w, actor, &input, &mut ranges).await.map_err(at_row)?;
+                    summary.created += 1;
+                }
+            }
+        }
+        w.commit().await?;
+        if rows.len() >= 1000 {
+            self.analyze().await?;
+        }
+        Ok(summary)
+    }
+}
+
+/// What a registry search matches: the folded name and the code (as the migration backfills it).
+fn search_text(name: &str, code: &str) -> String {
+    format!("{} {}", fold(name), code.to_lowercase())
+}
+
+fn tags(t: &[String]) -> String {
+    let mut v: Vec<String> = t.iter().map(|x| khien_domain::fold::nfc(x)).filter(|x| !x.is_empty()).collect();
+    v.sort();
+    v.dedup();
+    v.join("\n")
+}
+
