@@ -139,6 +139,10 @@ pub fn action_label(code: &str, lang: crate::Lang) -> &str {
         "dossier.appraise" => ("Thẩm định đạt", "Appraised"),
         "dossier.approve" => ("Phê duyệt cấp độ", "Level approved"),
         "calendar.set" => ("Thêm ngày nghỉ", "Holiday added"),
+        "connection.create" => ("Thêm kết nối chia sẻ dữ liệu", "Connection added"),
+        "connection.remove" => ("Xóa kết nối chia sẻ dữ liệu", "Connection removed"),
+        "certificate.create" => ("Thêm khóa/chứng thư số", "Certificate added"),
+        "certificate.remove" => ("Xóa khóa/chứng thư số", "Certificate removed"),
         "calendar.remove" => ("Xóa ngày nghỉ", "Holiday removed"),
         _ => return code,
     };

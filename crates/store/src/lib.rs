@@ -13,6 +13,7 @@ mod systems;
 mod system_writes;
 mod dossiers;
 mod overview;
+mod registers;
 mod units;
 mod users;
 
@@ -24,6 +25,7 @@ pub use records::*;
 pub use units::{ImportSummary, ImportUnit, NewUnit, UnitFilter, UnitPatch};
 pub use users::{NewUser, UserFilter, UserPatch};
 pub use overview::OverviewRow;
+pub use registers::{Certificate, CertificateInput, Connection, ConnectionInput, CERT_WARNING_DAYS};
 pub use system_writes::{ImportSystem, SystemInput};
 pub use systems::{detail as system_detail, GoLiveException, System, SystemDetail, SystemFilter};
 pub use dossiers::{Dossier, DossierInput, Holiday};

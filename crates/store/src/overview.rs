@@ -29,6 +29,11 @@ pub struct OverviewRow {
     pub four_layers: i64,
     /// In operation without approval nor an active exception.
     pub violations: i64,
+    /// Data-sharing connections, and those authenticated and encrypted.
+    pub connections: i64,
+    pub connections_secure: i64,
+    /// Signature tokens/certificates expired or expiring within 30 days.
+    pub certificates_expiring: i64,
 }
 
 impl Store {
@@ -62,7 +67,12 @@ impl Store {
         layer3(&mut q);
         q.push(" THEN 1 ELSE 0 END) AS four_layers, ");
         q.push("SUM(CASE WHEN s.status = 'in_operation' AND s.approved_level IS NULL AND NOT EXISTS (SELECT 1 FROM golive_exceptions e WHERE e.system_id = s.id AND e.expires_on >= ");
-        q.bind(day(today)).push(") THEN 1 ELSE 0 END) AS violations FROM systems s JOIN units u ON u.id = s.owner_unit_id WHERE ");
+        q.bind(day(today)).push(") THEN 1 ELSE 0 END) AS violations, ");
+        q.push("CAST(SUM(COALESCE(cc.n, 0)) AS BIGINT) AS connections, CAST(SUM(COALESCE(cc.secure, 0)) AS BIGINT) AS connections_secure, CAST(SUM(COALESCE(ce.n, 0)) AS BIGINT) AS certificates_expiring ");
+        q.push("FROM systems s JOIN units u ON u.id = s.owner_unit_id ");
+        q.push("LEFT JOIN (SELECT system_id, COUNT(*) AS n, SUM(CASE WHEN auth_method IS NOT NULL AND encrypted = 1 THEN 1 ELSE 0 END) AS secure FROM system_connections GROUP BY system_id) cc ON cc.system_id = s.id ");
+        q.push("LEFT JOIN (SELECT system_id, COUNT(*) AS n FROM system_certificates WHERE expires_on <= ").bind(day(today + chrono::Duration::days(crate::registers::CERT_WARNING_DAYS)));
+        q.push(" GROUP BY system_id) ce ON ce.system_id = s.id WHERE ");
         q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems)).push(" GROUP BY s.owner_unit_id ORDER BY MIN(u.path)");
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
         let mut out = Vec::with_capacity(rows.len() + 1);
@@ -79,6 +89,9 @@ impl Store {
                 assessed: get(r, "assessed")?,
                 four_layers: get(r, "four_layers")?,
                 violations: get(r, "violations")?,
+                connections: get(r, "connections")?,
+                connections_secure: get(r, "connections_secure")?,
+                certificates_expiring: get(r, "certificates_expiring")?,
             };
             total.systems += o.systems;
             total.classified += o.classified;
@@ -88,6 +101,9 @@ impl Store {
             total.assessed += o.assessed;
             total.four_layers += o.four_layers;
             total.violations += o.violations;
+            total.connections += o.connections;
+            total.connections_secure += o.connections_secure;
+            total.certificates_expiring += o.certificates_expiring;
             out.push(o);
         }
         out.push(total);

@@ -14,6 +14,8 @@ struct Other {
     token: i64,
     system: i64,
     dossier: i64,
+    connection: i64,
+    certificate: i64,
 }
 
 /// What a caller of A sends to each documented operation, aimed at B's records.
@@ -30,6 +32,8 @@ fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String,
         ("put", "/api/v1/systems/{id}/status") => Some(json!({"status":"suspended"})),
         ("post", "/api/v1/systems/{id}/exceptions") => Some(json!({"reason":"không có lý do chính đáng","expires_on":"2099-01-01"})),
         ("post", "/api/v1/systems/{id}/dossiers") => Some(json!({"proposed_level":0})),
+        ("post", "/api/v1/systems/{id}/connections") => Some(json!({"direction":"outbound","peer":"hacker"})),
+        ("post", "/api/v1/systems/{id}/certificates") => Some(json!({"kind":"usb_token","holder":"x","serial":"1","issuer":"x","expires_on":"2099-01-01"})),
         ("put", "/api/v1/dossiers/{id}") => Some(json!({"proposed_level":2})),
         ("post", "/api/v1/dossiers/{id}/actions") => Some(json!({"action":"submit"})),
         ("get", "/api/v1/units") | ("get", "/api/v1/users") | ("get", "/api/v1/audit") | ("get", "/api/v1/tokens") | ("get", "/api/v1/units/export") => {
@@ -51,7 +55,11 @@ fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String,
         ("post", "/api/v1/tokens") => Some(json!({"name":"x","role":"unit_manager","unit_id":b.unit,"valid_days":1})),
         other => panic!("authz test does not know the operation {other:?}: add it to `attack`"),
     };
-    let id = if path.starts_with("/api/v1/systems/") {
+    let id = if path.starts_with("/api/v1/connections/") {
+        b.connection
+    } else if path.starts_with("/api/v1/certificates/") {
+        b.certificate
+    } else if path.starts_with("/api/v1/systems/") {
         b.system
     } else if path.starts_with("/api/v1/dossiers/") {
         b.dossier
@@ -77,7 +85,8 @@ async fn snapshot(admin: &Session, b: &Other) -> String {
     let audit = admin.get_json("/api/v1/audit?limit=1").await["items"][0]["id"].clone();
     let system = admin.get_json(&format!("/api/v1/systems/{}", b.system)).await;
     let dossier = admin.get_json(&format!("/api/v1/dossiers/{}", b.dossier)).await;
-    format!("{unit}{user}{tokens:?}{audit}{system}{dossier}")
+    let registers = (admin.get_json(&format!("/api/v1/systems/{}/connections", b.system)).await, admin.get_json(&format!("/api/v1/systems/{}/certificates", b.system)).await);
+    format!("{unit}{user}{tokens:?}{audit}{system}{dossier}{registers:?}")
 }
 
 async fn sweep(s: &TestServer, doc: &Value, b: &Other, own_unit: i64, send: &(dyn Fn(Method, String, Option<Value>) -> futures_like::Fut + Sync)) {
@@ -140,7 +149,11 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
     let sys = khien_store::SystemInput { code: "YT-HIS".into(), name: "Hệ thống thông tin bệnh viện".into(), owner_unit_id: b_unit, system_type: "public_service".into(), ..Default::default() };
     let system = s.db.store.create_system(&admin, &sys).await.unwrap();
     let dossier = s.db.store.create_dossier(&admin, system.id, &khien_store::DossierInput::default()).await.unwrap();
-    let b = Other { unit: b_unit, user: b_user, assignment, token: token.id, system: system.id, dossier: dossier.id };
+    let conn = khien_store::ConnectionInput { direction: "outbound".into(), peer: "Cổng DVC quốc gia".into(), data_categories: None, auth_method: Some("mTLS".into()), encrypted: true, approved: true };
+    let connection = s.db.store.add_connection(&admin, system.id, &conn).await.unwrap();
+    let cert = khien_store::CertificateInput { kind: "usb_token".into(), holder: "Giám đốc Sở Y tế".into(), serial: "54 01".into(), issuer: "Ban Cơ yếu Chính phủ".into(), expires_on: "2027-06-30".into() };
+    let certificate = s.db.store.add_certificate(&admin, system.id, &cert).await.unwrap();
+    let b = Other { unit: b_unit, user: b_user, assignment, token: token.id, system: system.id, dossier: dossier.id, connection: connection.id, certificate: certificate.id };
     let doc: Value = reqwest::get(s.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
     let pa05 = actor(&s.db, "pa05.truong").await;
     let (secret, _) = s.db.store.create_token(&pa05, "KHCN connector", Role::AuthorityOfficer, own_unit, 30).await.unwrap();

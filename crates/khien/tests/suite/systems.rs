@@ -81,6 +81,18 @@ async fn dossier_flow_and_go_live_gate(db: TestDb) {
     assert!(matches!(db.store.record_exception(&manager, s2.id, "Cần vận hành gấp phục vụ bầu cử", "2099-01-01").await, Err(Error::Forbidden(_))));
     db.store.record_exception(&pa05, s2.id, "Cần vận hành gấp phục vụ bầu cử", "2099-01-01").await.unwrap();
     assert_eq!(db.store.set_system_status(&officer, s2.id, "in_operation").await.unwrap().status, "in_operation");
+    // The system's registers: connections (secure share in the overview) and certificates.
+    let conn = |auth: Option<&str>, encrypted| khien_store::ConnectionInput { direction: "outbound".into(), peer: "Cổng DVC quốc gia".into(), data_categories: None, auth_method: auth.map(Into::into), encrypted, approved: true };
+    db.store.add_connection(&officer, s.id, &conn(Some("mTLS"), true)).await.unwrap();
+    db.store.add_connection(&officer, s.id, &conn(None, true)).await.unwrap();
+    assert_eq!(db.store.add_connection(&officer, s.id, &khien_store::ConnectionInput { direction: "sideways".into(), ..conn(None, false) }).await.unwrap_err().field(), Some("direction"));
+    let cert = |expires: &str| khien_store::CertificateInput { kind: "usb_token".into(), holder: "Chủ tịch UBND phường".into(), serial: "5401".into(), issuer: "Ban Cơ yếu Chính phủ".into(), expires_on: expires.into() };
+    let soon = (khien_domain::calendar::today_vn() + chrono::Duration::days(10)).format("%d/%m/%Y").to_string();
+    assert!(db.store.add_certificate(&officer, s.id, &cert(&soon)).await.unwrap().expiring);
+    assert!(!db.store.add_certificate(&officer, s.id, &cert("01/01/2099")).await.unwrap().expiring);
+    assert!(matches!(db.store.connections_of(&other, s.id).await, Err(Error::NotFound(_))));
+    let total = db.store.overview(&pa05).await.unwrap().pop().unwrap();
+    assert_eq!((total.connections, total.connections_secure, total.certificates_expiring), (2, 1, 1));
     assert!(db.store.verify_audit_chain().await.unwrap().is_ok());
 }
 

@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use khien_domain::system::dossier::DossierAction;
-use khien_store::{Dossier, DossierInput, GoLiveException, Holiday, OverviewRow, Page, System, SystemDetail, SystemFilter, SystemInput};
+use khien_store::{Certificate, CertificateInput, Connection, ConnectionInput, Dossier, DossierInput, GoLiveException, Holiday, OverviewRow, Page, System, SystemDetail, SystemFilter, SystemInput};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -30,6 +30,50 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_holidays))
         .routes(routes!(set_holiday, remove_holiday))
         .routes(routes!(list_rulesets))
+        .routes(routes!(list_connections, add_connection))
+        .routes(routes!(remove_connection))
+        .routes(routes!(list_certificates, add_certificate))
+        .routes(routes!(remove_certificate))
+}
+
+/// A system's data-sharing connections (APIs).
+#[utoipa::path(get, path = "/api/v1/systems/{id}/connections", tag = "systems", params(("id" = i64, Path)), responses((status = 200, body = Vec<Connection>)))]
+async fn list_connections(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Json<Vec<Connection>>, ApiError> {
+    Ok(Json(s.store.connections_of(&ctx.actor, id).await?))
+}
+
+/// Record a data-sharing connection: peer, data, authentication, encryption, approval.
+#[utoipa::path(post, path = "/api/v1/systems/{id}/connections", tag = "systems", params(("id" = i64, Path)), request_body = ConnectionInput,
+    responses((status = 201, body = Connection), (status = 422, body = crate::error::Problem)))]
+async fn add_connection(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<ConnectionInput>) -> Result<(StatusCode, Json<Connection>), ApiError> {
+    Ok((StatusCode::CREATED, Json(s.store.add_connection(&ctx.actor, id, &b).await?)))
+}
+
+/// Remove a data-sharing connection.
+#[utoipa::path(delete, path = "/api/v1/connections/{id}", tag = "systems", params(("id" = i64, Path)), responses((status = 204), (status = 404, body = crate::error::Problem)))]
+async fn remove_connection(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
+    s.store.remove_connection(&ctx.actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A system's digital-signature tokens and certificates; `expiring` flags those within 30 days.
+#[utoipa::path(get, path = "/api/v1/systems/{id}/certificates", tag = "systems", params(("id" = i64, Path)), responses((status = 200, body = Vec<Certificate>)))]
+async fn list_certificates(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Json<Vec<Certificate>>, ApiError> {
+    Ok(Json(s.store.certificates_of(&ctx.actor, id).await?))
+}
+
+/// Record a USB token or certificate (holder, serial, issuer, expiry).
+#[utoipa::path(post, path = "/api/v1/systems/{id}/certificates", tag = "systems", params(("id" = i64, Path)), request_body = CertificateInput,
+    responses((status = 201, body = Certificate), (status = 422, body = crate::error::Problem)))]
+async fn add_certificate(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<CertificateInput>) -> Result<(StatusCode, Json<Certificate>), ApiError> {
+    Ok((StatusCode::CREATED, Json(s.store.add_certificate(&ctx.actor, id, &b).await?)))
+}
+
+/// Remove a token or certificate.
+#[utoipa::path(delete, path = "/api/v1/certificates/{id}", tag = "systems", params(("id" = i64, Path)), responses((status = 204), (status = 404, body = crate::error::Problem)))]
+async fn remove_certificate(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
+    s.store.remove_certificate(&ctx.actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Debug, Clone, Deserialize, IntoParams)]

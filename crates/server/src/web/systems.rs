@@ -36,6 +36,51 @@ pub fn router() -> Router<AppState> {
         .route("/overview", get(overview))
         .route("/calendar", get(calendar).post(add_holiday))
         .route("/calendar/{day}/delete", post(remove_holiday))
+        .route("/systems/{id}/connections", post(add_connection))
+        .route("/systems/{id}/certificates", post(add_certificate))
+        .route("/connections/{id}/delete", post(remove_connection))
+        .route("/certificates/{id}/delete", post(remove_certificate))
+}
+
+#[derive(Deserialize)]
+struct ConnectionForm {
+    direction: String,
+    peer: String,
+    #[serde(default)]
+    data_categories: String,
+    #[serde(default)]
+    auth_method: String,
+    encrypted: Option<String>,
+    approved: Option<String>,
+}
+
+async fn add_connection(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ConnectionForm>) -> Result<Response, WebError> {
+    let some = |v: String| Some(v).filter(|x| !x.trim().is_empty());
+    let input = khien_store::ConnectionInput {
+        direction: f.direction,
+        peer: f.peer,
+        data_categories: some(f.data_categories),
+        auth_method: some(f.auth_method),
+        encrypted: f.encrypted.is_some(),
+        approved: f.approved.is_some(),
+    };
+    s.store.add_connection(&ctx.actor, id, &input).await?;
+    Ok(see_other(&format!("/systems/{id}")))
+}
+
+async fn add_certificate(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<khien_store::CertificateInput>) -> Result<Response, WebError> {
+    s.store.add_certificate(&ctx.actor, id, &f).await?;
+    Ok(see_other(&format!("/systems/{id}")))
+}
+
+async fn remove_connection(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
+    let system = s.store.remove_connection(&ctx.actor, id).await?;
+    Ok(see_other(&format!("/systems/{system}")))
+}
+
+async fn remove_certificate(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
+    let system = s.store.remove_certificate(&ctx.actor, id).await?;
+    Ok(see_other(&format!("/systems/{system}")))
 }
 
 type Options = Vec<(&'static str, &'static str)>;
@@ -385,6 +430,8 @@ struct SystemPage {
     layers: Vec<(u8, &'static str, String, String)>,
     statuses: Options,
     dossiers: Vec<DossierRow>,
+    connections: Vec<khien_store::Connection>,
+    certificates: Vec<(khien_store::Certificate, String)>,
     go_live: String,
     exception_until: String,
     can_edit: bool,
@@ -429,6 +476,11 @@ async fn page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Resul
         layers,
         statuses: options(Lifecycle::ALL, Lifecycle::code, Lifecycle::label, lang),
         dossiers,
+        connections: s.store.connections_of(&ctx.actor, id).await?,
+        certificates: s.store.certificates_of(&ctx.actor, id).await?.into_iter().map(|c| {
+            let shown = display_date(&c.expires_on);
+            (c, shown)
+        }).collect(),
         go_live: display_opt(d.system.go_live_date.as_deref()),
         exception_until: display_opt(d.exception.as_ref().map(|e| e.expires_on.as_str())),
         can_edit: ctx.actor.can(Action::EditSystems, owner.0, &owner.1),
