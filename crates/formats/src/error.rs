@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::systems::Choice;
+
 /// Where in the file a problem was found, as the user would look for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {
@@ -125,6 +127,60 @@ pub enum ImportErrorKind {
     ParentMismatch {
         expected: String,
         found: String,
+    },
+    /// Several required columns are absent from the header row (one absent
+    /// column is `MissingColumn`): (Vietnamese label, key) of each.
+    MissingColumns {
+        columns: Vec<(&'static str, &'static str)>,
+    },
+    /// Header cells merged in the XLSX (range as Excel writes it, "K1:L1"):
+    /// every column needs its own header cell.
+    MergedHeader {
+        range: String,
+    },
+    /// Cells merged below the header: every row needs its own values.
+    MergedCells {
+        range: String,
+    },
+    /// The same header text over two columns (what a merged header becomes
+    /// once unmerged or exported); the error's field is the repeated text.
+    RepeatedHeader {
+        first_column: String,
+    },
+    /// An importer that reads only spreadsheets got something else (JSON…).
+    CsvOrXlsxOnly,
+    /// A value outside a coded column's list.
+    InvalidChoice {
+        value: String,
+        choices: &'static [Choice],
+    },
+    /// A yes/no cell that is neither.
+    InvalidFlag {
+        value: String,
+    },
+    /// Not a non-negative whole number.
+    InvalidNumber {
+        value: String,
+    },
+    /// Not a whole number between `min` and `max`.
+    OutOfRange {
+        value: String,
+        min: i64,
+        max: i64,
+    },
+    /// Not a date; empty `value` means an Excel time or duration cell.
+    InvalidDate {
+        value: String,
+    },
+    /// For callers: the owning unit's code is not in the system (see
+    /// `SourcedSystem::unknown_owner_error`).
+    UnknownOwnerUnit {
+        code: String,
+    },
+    /// For callers: an IP range that is not a valid CIDR (see
+    /// `SourcedSystem::invalid_ip_range_error`).
+    InvalidIpRange {
+        value: String,
     },
     JsonNotArray,
     /// A value that must be an array (e.g. "Wards").
@@ -325,6 +381,50 @@ impl ImportError {
                 q(found),
                 q(expected)
             ),
+            K::MissingColumns { columns } => format!(
+                "thiếu các cột bắt buộc {} trong dòng tiêu đề",
+                columns.iter().map(|(l, k)| format!("«{l}» ({k})")).collect::<Vec<_>>().join(", ")
+            ),
+            K::MergedHeader { range } => format!(
+                "các ô tiêu đề {range} đang được gộp (merge); hãy bỏ gộp ô và đặt mỗi tiêu đề trong một ô riêng, trên cùng một dòng"
+            ),
+            K::MergedCells { range } => format!(
+                "các ô {range} đang được gộp (merge); hãy bỏ gộp ô và ghi giá trị vào từng dòng"
+            ),
+            K::RepeatedHeader { first_column } => format!(
+                "tiêu đề này đã có ở cột {first_column} (thường do ô tiêu đề bị gộp); mỗi cột cần một tiêu đề riêng"
+            ),
+            K::CsvOrXlsxOnly => "chỉ nhận tệp .csv hoặc .xlsx (theo mẫu tải từ hệ thống)".into(),
+            K::InvalidChoice { value, choices } => format!(
+                "giá trị «{}» không hợp lệ; chọn một trong: {}",
+                q(value),
+                choices.iter().map(|c| format!("{} ({})", c.label_vi, c.code)).collect::<Vec<_>>().join(", ")
+            ),
+            K::InvalidFlag { value } => format!(
+                "«{}» không phải giá trị có/không; ghi x, có, yes, true hoặc 1 nếu có; để trống hoặc ghi không, no, false, 0 nếu không",
+                q(value)
+            ),
+            K::InvalidNumber { value } => format!(
+                "«{}» không phải số nguyên không âm (ví dụ 20000, 20.000 hoặc 20 000)",
+                q(value)
+            ),
+            K::OutOfRange { value, min, max } => {
+                format!("«{}» không phải số nguyên từ {min} đến {max}", q(value))
+            }
+            K::InvalidDate { value } if value.is_empty() => {
+                "ô chỉ chứa giờ hoặc khoảng thời gian, cần một ngày (dd/mm/yyyy)".into()
+            }
+            K::InvalidDate { value } => format!(
+                "«{}» không phải ngày hợp lệ; hãy ghi dd/mm/yyyy (ví dụ 01/07/2025) hoặc yyyy-mm-dd",
+                q(value)
+            ),
+            K::UnknownOwnerUnit { code } => {
+                format!("không có đơn vị mã «{}» trong hệ thống", q(code))
+            }
+            K::InvalidIpRange { value } => format!(
+                "«{}» không phải dải địa chỉ IP dạng CIDR hợp lệ (ví dụ 10.10.1.0/24)",
+                q(value)
+            ),
             K::JsonNotArray => "tệp JSON phải là một mảng ([…]) các đơn vị".into(),
             K::JsonExpectedArray => "giá trị phải là một mảng ([…])".into(),
             K::JsonNotObject => "phần tử phải là một đối tượng ({…})".into(),
@@ -401,6 +501,48 @@ impl ImportError {
                 "province code «{}» differs from the code «{}» of the province that contains this unit",
                 q(found),
                 q(expected)
+            ),
+            K::MissingColumns { columns } => format!(
+                "the required columns {} are missing from the header row",
+                columns.iter().map(|(l, k)| format!("«{l}» ({k})")).collect::<Vec<_>>().join(", ")
+            ),
+            K::MergedHeader { range } => format!(
+                "the header cells {range} are merged; unmerge them and give every column its own header cell, all on one row"
+            ),
+            K::MergedCells { range } => format!(
+                "the cells {range} are merged; unmerge them and fill in every row"
+            ),
+            K::RepeatedHeader { first_column } => format!(
+                "this header already names column {first_column} (usually a merged header cell); every column needs its own header"
+            ),
+            K::CsvOrXlsxOnly => "only .csv and .xlsx files are accepted (use the template)".into(),
+            K::InvalidChoice { value, choices } => format!(
+                "«{}» is not valid; use one of {} (or its Vietnamese label)",
+                q(value),
+                choices.iter().map(|c| c.code).collect::<Vec<_>>().join(", ")
+            ),
+            K::InvalidFlag { value } => format!(
+                "«{}» is not a yes/no value; write x, có, yes, true or 1 for yes; leave empty or write không, no, false or 0 for no",
+                q(value)
+            ),
+            K::InvalidNumber { value } => format!(
+                "«{}» is not a non-negative whole number (e.g. 20000, 20.000 or 20 000)",
+                q(value)
+            ),
+            K::OutOfRange { value, min, max } => {
+                format!("«{}» is not a whole number from {min} to {max}", q(value))
+            }
+            K::InvalidDate { value } if value.is_empty() => {
+                "the cell holds only a time or a duration; a date (dd/mm/yyyy) is expected".into()
+            }
+            K::InvalidDate { value } => format!(
+                "«{}» is not a valid date; write dd/mm/yyyy (e.g. 01/07/2025) or yyyy-mm-dd",
+                q(value)
+            ),
+            K::UnknownOwnerUnit { code } => format!("there is no unit with code «{}» in the system", q(code)),
+            K::InvalidIpRange { value } => format!(
+                "«{}» is not a valid CIDR IP range (e.g. 10.10.1.0/24)",
+                q(value)
             ),
             K::JsonNotArray => "the JSON must be an array ([…]) of units".into(),
             K::JsonExpectedArray => "the value must be an array ([…])".into(),

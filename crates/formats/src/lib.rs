@@ -1,13 +1,21 @@
 //! Khiên data formats: pure conversions between uploaded/downloaded bytes
 //! (CSV, XLSX, JSON) and typed values. No file-system or network I/O.
 
+mod check;
 mod error;
+mod reader;
 pub mod sheet;
+pub mod systems;
 mod text;
 pub mod units;
 
 pub use sheet::{write_table_xlsx, Cell};
 pub use error::{ExportError, ImportError, ImportErrorKind, Location};
+pub use systems::{
+    choice_from_label, parse_systems, parse_systems_sourced, systems_template_xlsx, Choice, SourcedSystem,
+    SystemColumn, SystemRow, DATA_CATEGORIES, INFRA_SCOPES, MAX_SYSTEMS, MAX_SYSTEM_NAME_CHARS, SECRET_GRADES,
+    SYSTEM_STATUSES, SYSTEM_TYPES,
+};
 pub use units::{
     parse_units, parse_units_sourced, unit_type_from_label, write_units_csv, write_units_xlsx,
     SourcedUnit, UnitRow, UnitTypeInfo, MAX_CODE_CHARS, MAX_NAME_CHARS, MAX_UNITS, UNIT_TYPES,

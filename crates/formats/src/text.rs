@@ -46,6 +46,40 @@ pub(crate) fn clean_text(s: &str) -> Result<String, ()> {
     Ok(out)
 }
 
+/// Whether year-month-day names a real day (Gregorian calendar).
+pub(crate) fn valid_date(y: u32, m: u32, d: u32) -> bool {
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
+}
+
+/// A date as people type it, as yyyy-mm-dd: day first (dd/mm/yyyy, also with
+/// `-` or `.`, one-digit day and month allowed) or ISO (yyyy-mm-dd, also
+/// yyyy/mm/dd). The year has four digits and is at least 1900.
+pub(crate) fn parse_date(s: &str) -> Option<String> {
+    let s = s.trim();
+    let sep = s.chars().find(|c| matches!(c, '/' | '-' | '.'))?;
+    let parts: Vec<&str> = s.split(sep).collect();
+    let [a, b, c] = parts.as_slice() else {
+        return None;
+    };
+    let num = |p: &str, len: std::ops::RangeInclusive<usize>| {
+        (len.contains(&p.len()) && p.bytes().all(|c| c.is_ascii_digit())).then(|| p.parse::<u32>().ok()).flatten()
+    };
+    let (y, m, d) = if a.len() == 4 && sep != '.' {
+        (num(a, 4..=4)?, num(b, 1..=2)?, num(c, 1..=2)?)
+    } else {
+        (num(c, 4..=4)?, num(b, 1..=2)?, num(a, 1..=2)?)
+    };
+    (y >= 1900 && valid_date(y, m, d)).then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
 /// Excel column letters for a 0-based index: 0 → A, 26 → AA.
 pub(crate) fn column_letter(index: usize) -> String {
     let mut n = index + 1;
@@ -121,6 +155,24 @@ mod tests {
         assert!(clean_text("a\u{0}b").is_err());
         let nfd: String = "Đông Hải".nfd().collect();
         assert_eq!(clean_text(&nfd).as_deref(), Ok("Đông Hải"));
+    }
+
+    #[test]
+    fn dates() {
+        for (text, iso) in [
+            ("01/07/2025", "2025-07-01"),
+            ("1/7/2025", "2025-07-01"),
+            (" 29/02/2024 ", "2024-02-29"),
+            ("01-07-2025", "2025-07-01"),
+            ("01.07.2025", "2025-07-01"),
+            ("2025-07-01", "2025-07-01"),
+            ("2025/7/1", "2025-07-01"),
+        ] {
+            assert_eq!(parse_date(text).as_deref(), Some(iso), "{text}");
+        }
+        for bad in ["", "29/02/2025", "31/04/2025", "01/13/2025", "00/01/2025", "01/07/25", "2025-07", "2025-07-01-02", "1/7/1899", "07/01/2025x", "+1/7/2025", "2025.07.01", "01/07/२०२५"] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
     }
 
     #[test]

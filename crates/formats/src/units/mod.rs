@@ -16,6 +16,7 @@ mod xlsx;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ExportError, ImportError, ImportErrorKind, Location};
+use crate::reader::{self, Format};
 use crate::text::fold_header;
 
 pub use types::{unit_type_from_label, UnitTypeInfo, UNIT_TYPES};
@@ -188,7 +189,7 @@ pub fn parse_units_sourced(file_name: &str, bytes: &[u8]) -> Result<Vec<SourcedU
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return fail(ImportErrorKind::EmptyFile);
     }
-    match detect_format(file_name, bytes) {
+    match reader::detect_format(file_name, bytes) {
         Format::Csv => csv::parse(file_name, bytes),
         Format::Xlsx => xlsx::parse(file_name, bytes),
         Format::Json => json::parse(file_name, bytes),
@@ -207,48 +208,6 @@ pub fn write_units_xlsx(rows: &[UnitRow]) -> Result<Vec<u8>, ExportError> {
 /// detects the encoding), comma-separated, CRLF line ends.
 pub fn write_units_csv(rows: &[UnitRow]) -> Result<Vec<u8>, ExportError> {
     csv::write(rows)
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Csv,
-    Xlsx,
-    Json,
-    Xls,
-    Unknown,
-}
-
-fn detect_format(file_name: &str, bytes: &[u8]) -> Format {
-    let ext = file_name
-        .rsplit_once('.')
-        .map(|(_, e)| e.trim().to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "csv" => return Format::Csv,
-        "xlsx" | "xlsm" => return Format::Xlsx,
-        "json" => return Format::Json,
-        "xls" => return Format::Xls,
-        _ => {}
-    }
-    sniff(bytes)
-}
-
-fn sniff(bytes: &[u8]) -> Format {
-    if bytes.starts_with(b"PK\x03\x04") {
-        return Format::Xlsx;
-    }
-    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        return Format::Xls;
-    }
-    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match text.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'[') | Some(b'{') => Format::Json,
-        // Text that is not JSON: CSV if it is UTF-8 (or UTF-16, which the
-        // CSV reader reports with advice) and has no NUL bytes.
-        _ if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) => Format::Csv,
-        _ if std::str::from_utf8(text).is_ok() && !text.contains(&0) => Format::Csv,
-        _ => Format::Unknown,
-    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,8 @@ use super::{
     MAX_UNITS,
 };
 use crate::error::{ImportError, ImportErrorKind as K, Location};
-use crate::text::{clean_text, is_plausible_email, is_plausible_phone};
+use crate::check;
+use crate::text::{is_plausible_email, is_plausible_phone};
 
 const MAX_PHONE_CHARS: usize = 40;
 const MAX_EMAIL_CHARS: usize = 254;
@@ -160,32 +161,12 @@ impl Validator<'_> {
     }
 
     /// Cleaned text, `None` when empty; checks length, control characters
-    /// and formula-like starts.
+    /// and formula-like starts (a phone may start with '+').
     fn text(&self, field: Field, max: usize) -> Result<Option<String>, ImportError> {
         let Some(raw) = self.value(field) else {
             return Ok(None);
         };
-        let text = clean_text(&raw.text).map_err(|()| {
-            self.err(
-                field,
-                K::ControlChar {
-                    value: raw.text.clone(),
-                },
-            )
-        })?;
-        if text.is_empty() {
-            return Ok(None);
-        }
-        let len = text.chars().count();
-        if len > max {
-            return Err(self.err(field, K::TooLong { max, actual: len }));
-        }
-        // A leading = + - @ makes Excel run the cell as a formula when the
-        // list is later exported and opened (CSV injection).
-        if field != Field::FocalPhone && text.starts_with(['=', '+', '-', '@']) {
-            return Err(self.err(field, K::FormulaLike { value: text }));
-        }
-        Ok(Some(text))
+        check::text(&raw.text, max, field != Field::FocalPhone).map_err(|kind| self.err(field, kind))
     }
 
     /// A code (own or parent) with the label of its column.
@@ -193,41 +174,8 @@ impl Validator<'_> {
         let Some(raw) = self.value(field) else {
             return Ok(None);
         };
-        let code = raw.text.trim();
-        if code.is_empty() {
-            return Ok(None);
-        }
-        let len = code.chars().count();
-        if len > MAX_CODE_CHARS {
-            return Err(self.err(
-                field,
-                K::TooLong {
-                    max: MAX_CODE_CHARS,
-                    actual: len,
-                },
-            ));
-        }
-        if let Some(ch) = code
-            .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
-        {
-            return Err(self.err(
-                field,
-                K::InvalidCode {
-                    value: code.to_string(),
-                    ch,
-                },
-            ));
-        }
-        if !code.starts_with(|c: char| c.is_ascii_alphanumeric()) {
-            return Err(self.err(
-                field,
-                K::CodeStart {
-                    value: code.to_string(),
-                },
-            ));
-        }
-        Ok(Some((code.to_string(), raw.label.clone())))
+        let code = check::code(&raw.text, MAX_CODE_CHARS).map_err(|kind| self.err(field, kind))?;
+        Ok(code.map(|c| (c, raw.label.clone())))
     }
 
     fn unit_type(&self) -> Result<String, ImportError> {

@@ -1,134 +1,15 @@
-//! XLSX reading (first sheet, via calamine) and writing (rust_xlsxwriter).
+//! XLSX import (through the shared reader) and export (rust_xlsxwriter) of units.
 
-use std::collections::BTreeMap;
-use std::io::Cursor;
-use std::panic::{catch_unwind, AssertUnwindSafe};
-
-use calamine::{DataRef, Reader, Xlsx};
 use rust_xlsxwriter::{DataValidation, DataValidationErrorStyle, Format, Workbook, XlsxError};
 
-use super::table::{too_many_rows, units_from_rows, Cell, SheetRow, MAX_COLUMNS};
+use super::table::units_from_rows;
 use super::types::UNIT_TYPES;
-use super::{Field, SourcedUnit, UnitRow};
-use crate::error::{ExportError, ImportError, ImportErrorKind as K, Location};
+use super::{Field, SourcedUnit, UnitRow, MAX_UNITS};
+use crate::error::{ExportError, ImportError};
+use crate::reader::xlsx::read_sheet;
 
 pub(crate) fn parse(file: &str, bytes: &[u8]) -> Result<Vec<SourcedUnit>, ImportError> {
-    // calamine parses untrusted zip/XML; a panic inside it must become an
-    // ordinary error rather than take the server task down.
-    let rows = catch_unwind(AssertUnwindSafe(|| read_rows(file, bytes))).unwrap_or_else(|_| {
-        Err(ImportError::new(
-            file,
-            Location::File,
-            None,
-            K::MalformedXlsx("internal reader failure".into()),
-        ))
-    })?;
-    units_from_rows(file, rows)
-}
-
-/// Cap on the declared unpacked size of all parts: a 100,000-unit sheet is
-/// well under 100 MiB of XML, a zip bomb is far over.
-const MAX_UNPACKED_MIB: u64 = 256;
-
-/// Refuses archives that declare more unpacked data than the cap before
-/// calamine inflates them.
-fn check_unpacked_size(file: &str, bytes: &[u8]) -> Result<(), ImportError> {
-    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return Ok(()); // calamine reports the damage with its own words
-    };
-    let mut total = 0u64;
-    for i in 0..zip.len() {
-        if let Ok(part) = zip.by_index_raw(i) {
-            total = total.saturating_add(part.size());
-        }
-    }
-    if total > MAX_UNPACKED_MIB * 1024 * 1024 {
-        let kind = K::UnpackedTooLarge {
-            max_mib: MAX_UNPACKED_MIB,
-        };
-        return Err(ImportError::new(file, Location::File, None, kind));
-    }
-    Ok(())
-}
-
-fn read_rows(file: &str, bytes: &[u8]) -> Result<Vec<SheetRow>, ImportError> {
-    check_unpacked_size(file, bytes)?;
-    let damaged = |loc, e: calamine::XlsxError| {
-        ImportError::new(file, loc, None, K::MalformedXlsx(e.to_string()))
-    };
-    let mut book: Xlsx<_> =
-        Xlsx::new(Cursor::new(bytes)).map_err(|e| damaged(Location::File, e))?;
-    let first = book
-        .sheet_names()
-        .into_iter()
-        .next()
-        .ok_or_else(|| ImportError::new(file, Location::File, None, K::NoSheet))?;
-    // The streaming reader keeps only present cells: a used range declared
-    // as A1:XFD1048576 would otherwise be allocated densely.
-    let mut reader = book
-        .worksheet_cells_reader(&first)
-        .map_err(|e| damaged(Location::File, e))?;
-    let mut rows: BTreeMap<u32, Vec<(usize, Cell)>> = BTreeMap::new();
-    let mut last_row = 0u32;
-    loop {
-        let next = reader.next_cell().map_err(|e| {
-            // Point near the damage: the row of the last cell read.
-            let loc = if last_row > 0 {
-                Location::Row(last_row as usize + 1)
-            } else {
-                Location::File
-            };
-            damaged(loc, e)
-        })?;
-        let Some(c) = next else { break };
-        let (row, col) = c.get_position();
-        last_row = row;
-        let cell = match c.get_value() {
-            DataRef::Empty => continue,
-            DataRef::String(s) => Cell::Text(s.clone()),
-            DataRef::SharedString(s) => Cell::Text((*s).to_string()),
-            DataRef::Int(i) => Cell::Text(i.to_string()),
-            DataRef::Float(f) => Cell::Text(float_text(*f)),
-            DataRef::Bool(b) => Cell::Text(if *b { "TRUE" } else { "FALSE" }.to_string()),
-            DataRef::DateTime(_) | DataRef::DateTimeIso(_) | DataRef::DurationIso(_) => Cell::Date,
-            DataRef::Error(e) => Cell::ExcelError(e.to_string()),
-        };
-        if col as usize >= MAX_COLUMNS {
-            let e = calamine::XlsxError::Unexpected("cell beyond column XFD");
-            return Err(damaged(Location::Row(row as usize + 1), e));
-        }
-        let cells = rows.entry(row).or_default();
-        cells.push((col as usize, cell));
-        if cells.len() == 1 {
-            if let Some(e) = too_many_rows(file, rows.len(), row as usize + 1) {
-                return Err(e);
-            }
-        }
-    }
-    Ok(rows
-        .into_iter()
-        .map(|(row, mut cells)| {
-            // Sorted, and a repeated cell keeps its last value, as Excel does.
-            cells.sort_by_key(|(c, _)| *c);
-            cells.reverse();
-            cells.dedup_by_key(|(c, _)| *c);
-            cells.reverse();
-            SheetRow {
-                row: row as usize + 1,
-                cells,
-            }
-        })
-        .collect())
-}
-
-/// Numbers typed into text columns (codes, phones): whole numbers without
-/// a decimal point. Leading zeros already lost by Excel cannot come back.
-fn float_text(f: f64) -> String {
-    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 {
-        format!("{}", f as i64)
-    } else {
-        format!("{f}")
-    }
+    units_from_rows(file, read_sheet(file, bytes, MAX_UNITS, false)?.rows)
 }
 
 pub(crate) fn write(rows: &[UnitRow]) -> Result<Vec<u8>, ExportError> {
