@@ -5,6 +5,7 @@ mod auth;
 mod error;
 mod extract;
 mod metrics;
+pub mod systems_io;
 pub mod units_io;
 mod web;
 

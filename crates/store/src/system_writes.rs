@@ -77,6 +77,8 @@ pub struct SystemInput {
 /// One row of a systems import: the owner named by unit code.
 #[derive(Debug, Clone)]
 pub struct ImportSystem {
+    /// The row in the file (as Excel numbers it), for error messages.
+    pub row: usize,
     pub owner_unit_code: String,
     pub input: SystemInput,
 }
@@ -290,8 +292,8 @@ impl Store {
         let mut ranges = RangeIndex::load(&mut w).await?;
         let mut owners: HashMap<String, i64> = HashMap::new();
         let mut summary = ImportSummary::default();
-        for (n, r) in rows.iter().enumerate() {
-            let row = n + 2;
+        for r in rows {
+            let row = r.row;
             let at_row = |e: Error| e.with_prefix(&format!("Dòng {row} (mã «{}»): ", r.input.code), &format!("Row {row} (code «{}»): ", r.input.code));
             let owner = match owners.get(&r.owner_unit_code) {
                 Some(id) => *id,

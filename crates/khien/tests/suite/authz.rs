@@ -22,7 +22,12 @@ struct Other {
 fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String, Option<Value>)> {
     let body = match (method, path) {
         ("get", "/api/v1/me") | ("put", "/api/v1/me/password") | ("put", "/api/v1/me/lang") => return None, // the caller's own account
-        ("get", "/api/v1/holidays") | ("get", "/api/v1/rulesets") => return None, // city-wide reference data
+        ("get", "/api/v1/holidays") | ("get", "/api/v1/rulesets") | ("get", "/api/v1/systems/template") => return None, // city-wide reference data
+        ("post", "/api/v1/systems/import") => {
+            // A raw CSV body (a JSON string value is sent as it is).
+            let csv = "Mã hệ thống;Tên hệ thống;Mã đơn vị chủ quản;Loại hệ thống\nHACK-IMP;Hệ thống lạ;SO-YT;Nội bộ\n";
+            return Some((format!("{path}?file_name=he-thong.csv"), Some(Value::String(csv.into()))));
+        }
         ("get", "/api/v1/systems") | ("get", "/api/v1/systems/overview") | ("get", "/api/v1/dossiers/pending") => return None, // lists: checked below
         ("get", "/api/v1/systems/export") | ("get", "/api/v1/systems/overview/export") => return None, // exports: checked below
         ("put", "/api/v1/holidays/{day}") => return Some((path.replace("{day}", "2026-12-31"), Some(json!({"name":"x"})))),
@@ -75,6 +80,15 @@ fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String,
         0
     };
     Some((path.replace("{id}", &id.to_string()), body))
+}
+
+/// JSON bodies as JSON; a JSON string value is a raw body (file uploads).
+fn with_body(rb: reqwest::RequestBuilder, body: Option<Value>) -> reqwest::RequestBuilder {
+    match body {
+        Some(Value::String(raw)) => rb.body(raw),
+        Some(b) => rb.json(&b),
+        None => rb,
+    }
 }
 
 /// A snapshot of B as the administrator sees it; must not change.
@@ -166,9 +180,7 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
         let (client, csrf, base) = (client.clone(), csrf.clone(), base.clone());
         Box::pin(async move {
             let mut rb = client.request(m, format!("{base}{url}")).header("x-csrf-token", csrf);
-            if let Some(b) = body {
-                rb = rb.json(&b);
-            }
+            rb = with_body(rb, body);
             let r = rb.send().await.unwrap();
             (r.status().as_u16(), r.text().await.unwrap())
         })
@@ -182,9 +194,7 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
         let (secret, base) = (secret.clone(), base.clone());
         Box::pin(async move {
             let mut rb = reqwest::Client::new().request(m, format!("{base}{url}")).bearer_auth(secret);
-            if let Some(b) = body {
-                rb = rb.json(&b);
-            }
+            rb = with_body(rb, body);
             let r = rb.send().await.unwrap();
             (r.status().as_u16(), r.text().await.unwrap())
         })

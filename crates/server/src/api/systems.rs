@@ -19,6 +19,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_systems, create_system))
         .routes(routes!(overview))
         .routes(routes!(export_systems))
+        .routes(routes!(systems_template))
+        .merge(OpenApiRouter::new().routes(routes!(import_systems)).layer(axum::extract::DefaultBodyLimit::max(crate::web::MAX_IMPORT_BYTES)))
         .routes(routes!(export_overview))
         .routes(routes!(get_system, update_system))
         .routes(routes!(set_status))
@@ -166,6 +168,29 @@ async fn export_systems(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQue
     let headers = ["Mã hệ thống", "Tên hệ thống", "Đơn vị chủ quản", "Loại", "Trạng thái", "Cấp độ đã phê duyệt", "Hồ sơ", "Ngày vận hành", "Dải IP", "Tên miền"];
     let bytes = khien_formats::write_table_xlsx("Hệ thống thông tin", &headers, &rows).map_err(khien_domain::Error::internal)?;
     Ok(xlsx(bytes, "he-thong-thong-tin.xlsx"))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ImportQuery {
+    /// The file's name; .csv or .xlsx picks the format, and errors name it.
+    file_name: String,
+}
+
+/// Import systems from CSV or XLSX (the template's columns; raw body, up to 20 MiB). All or
+/// nothing: new codes are registered, known codes replaced; the owner is named by unit code.
+#[utoipa::path(post, path = "/api/v1/systems/import", tag = "systems", params(ImportQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 200, body = khien_store::ImportSummary), (status = 422, body = crate::error::Problem)))]
+async fn import_systems(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<ImportQuery>, body: axum::body::Bytes) -> Result<Json<khien_store::ImportSummary>, ApiError> {
+    Ok(Json(crate::systems_io::import(&s, &ctx, &q.file_name, &body).await?))
+}
+
+/// The systems import template (XLSX with Vietnamese headers and a guide sheet).
+#[utoipa::path(get, path = "/api/v1/systems/template", tag = "systems",
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
+async fn systems_template(_ctx: Ctx) -> Result<axum::response::Response, ApiError> {
+    Ok(xlsx(crate::systems_io::template()?, "mau-nhap-he-thong.xlsx"))
 }
 
 /// The overview as the Mẫu 08 (NĐ 331/2026) counts table, XLSX.

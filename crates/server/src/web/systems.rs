@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/systems", get(list).post(create))
         .route("/systems/new", get(new_form))
+        .route("/systems/import", post(import).layer(axum::extract::DefaultBodyLimit::max(super::MAX_IMPORT_BYTES)))
         .route("/systems/{id}", get(page).post(update))
         .route("/systems/{id}/edit", get(edit_form))
         .route("/systems/{id}/status", post(set_status))
@@ -142,9 +143,35 @@ struct ListPage {
     /// The current filters as a query string, for the export link.
     export_query: String,
     can_register: bool,
+    notice: Option<String>,
+}
+
+/// Imports an uploaded list, then shows the registry with what changed.
+async fn import(State(s): State<AppState>, ctx: Ctx, mut mp: axum::extract::Multipart) -> Result<Response, WebError> {
+    let upload = |e: axum::extract::multipart::MultipartError| Error::bad_request(format!("Không đọc được tệp tải lên: {e}"), format!("Cannot read the upload: {e}"));
+    let mut file = None;
+    while let Some(field) = mp.next_field().await.map_err(upload)? {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("upload").to_string();
+            file = Some((name, field.bytes().await.map_err(upload)?.to_vec()));
+        }
+    }
+    let (name, bytes) = file.ok_or_else(|| Error::invalid("file", "Chưa chọn tệp.", "No file was chosen."))?;
+    let sum = crate::systems_io::import(&s, &ctx, &name, &bytes).await?;
+    let notice = ctx.lang.pick(
+        &format!("Đã nhập tệp {name}: {} hệ thống mới, {} cập nhật.", sum.created, sum.updated),
+        &format!("Imported {name}: {} new systems, {} updated.", sum.created, sum.updated),
+    )
+    .to_string();
+    use axum::response::IntoResponse;
+    Ok(list_page(&s, &ctx, ListQuery::default(), Some(notice)).await?.into_response())
 }
 
 async fn list(State(s): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Html<String>, WebError> {
+    list_page(&s, &ctx, q, None).await
+}
+
+async fn list_page(s: &AppState, ctx: &Ctx, q: ListQuery, notice: Option<String>) -> Result<Html<String>, WebError> {
     let lang = ctx.lang;
     let filter = SystemFilter {
         q: Some(q.q.clone()).filter(|x| !x.trim().is_empty()),
@@ -182,7 +209,7 @@ async fn list(State(s): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -
     let next = page.next_cursor.map(|c| query(Some(("cursor", c))));
     let f = ListFilter { q: q.q, status: q.status, level: q.level, dossier_state: q.dossier_state, layer_gap: q.layer_gap == "true", violations: q.violations == "true" };
     render(&ListPage {
-        c: Chrome::new(&ctx, "systems", "Hệ thống thông tin", "Information systems"),
+        c: Chrome::new(ctx, "systems", "Hệ thống thông tin", "Information systems"),
         f,
         statuses: options(Lifecycle::ALL, Lifecycle::code, Lifecycle::label, lang),
         dossier_states: options(DossierState::ALL, DossierState::code, DossierState::label, lang),
@@ -190,6 +217,7 @@ async fn list(State(s): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -
         next,
         export_query,
         can_register: ctx.actor.can_anywhere(Action::EditSystems),
+        notice,
     })
 }
 
