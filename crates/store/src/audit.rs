@@ -31,13 +31,15 @@ impl WriteTx<'_> {
     /// Appends one record to the chain. The caller holds the write lock, so the last hash
     /// cannot change under us.
     pub async fn audit(&mut self, actor: Option<&Actor>, c: Change<'_>) -> Result<()> {
-        let last = sqlx::query("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
-            .fetch_optional(&mut *self.tx)
-            .await
-            .map_err(db_err)?;
-        let (prev_id, prev_hash) = match last {
-            Some(r) => (get::<i64>(&r, "id")?, get::<String>(&r, "hash")?),
-            None => (0, GENESIS.to_string()),
+        let (prev_id, prev_hash) = match self.chain_head.take() {
+            Some(head) => head,
+            None => {
+                let last = sqlx::query("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetch_optional(&mut *self.tx).await.map_err(db_err)?;
+                match last {
+                    Some(r) => (get::<i64>(&r, "id")?, get::<String>(&r, "hash")?),
+                    None => (0, GENESIS.to_string()),
+                }
+            }
         };
         let before = c.before.map(|v| v.to_string());
         let after = c.after.map(|v| v.to_string());
@@ -55,6 +57,7 @@ impl WriteTx<'_> {
             after_json: after.as_deref(),
         };
         let hash = chain_hash(&prev_hash, &fields);
+        let hash_of_new = hash.clone();
         let mut q = Sql::new(
             "INSERT INTO audit_log (id, at, actor_user_id, actor_label, action, entity_type, entity_id, unit_id, before_json, after_json, prev_hash, hash) VALUES (",
         );
@@ -62,6 +65,7 @@ impl WriteTx<'_> {
         q.push(",").bind(c.action).push(",").bind(c.entity_type).push(",").bind(c.entity_id).push(",").bind(c.unit_id);
         q.push(",").bind(before.clone()).push(",").bind(after.clone()).push(",").bind(prev_hash).push(",").bind(hash).push(")");
         q.query().execute(&mut *self.tx).await.map_err(db_err)?;
+        self.chain_head = Some((fields.id, hash_of_new));
         Ok(())
     }
 }

@@ -26,6 +26,8 @@ pub struct Store {
 pub(crate) struct WriteTx<'a> {
     pub tx: Transaction<'static, Any>,
     _guard: Option<MutexGuard<'a, ()>>,
+    /// The chain's last (id, hash) once read: no one else appends while we hold the lock.
+    pub(crate) chain_head: Option<(i64, String)>,
 }
 
 impl WriteTx<'_> {
@@ -119,7 +121,7 @@ impl Store {
                 sqlx::query("DELETE FROM sessions WHERE 1 = 0").execute(&mut *tx).await.map_err(db_err)?;
             }
         }
-        Ok(WriteTx { tx, _guard: guard })
+        Ok(WriteTx { tx, _guard: guard, chain_head: None })
     }
 }
 

@@ -100,6 +100,15 @@ impl RangeIndex {
         Ok(index)
     }
 
+    /// What one create or update needs: nothing to compare when it has no ranges to check.
+    pub(crate) async fn for_input(w: &mut WriteTx<'_>, i: &SystemInput) -> Result<RangeIndex> {
+        if i.confirm_overlap || i.ip_ranges.iter().all(|r| r.trim().is_empty()) {
+            Ok(RangeIndex { ranges: Vec::new() })
+        } else {
+            RangeIndex::load(w).await
+        }
+    }
+
     pub(crate) fn add(&mut self, owner: i64, system: i64, code: &str, ranges: &[String]) {
         self.ranges.retain(|r| r.4 != system);
         for c in ranges {
@@ -200,13 +209,20 @@ impl Store {
     }
 
     /// Registers a system in an open write transaction.
-    async fn insert_system(&self, w: &mut WriteTx<'_>, actor: &Actor, i: &SystemInput, ranges: &mut RangeIndex) -> Result<System> {
+    /// `owner_path` may be given when the caller already knows it (an import), and the code
+    /// check skipped when the caller already knows the code is free.
+    async fn insert_system(&self, w: &mut WriteTx<'_>, actor: &Actor, i: &SystemInput, ranges: &mut RangeIndex, known: Option<&str>) -> Result<System> {
         let c = clean(i)?;
-        let path = self.unit_path_for(w, i.owner_unit_id).await?;
+        let path = match known {
+            Some(p) => p.to_string(),
+            None => self.unit_path_for(w, i.owner_unit_id).await?,
+        };
         actor.require(Action::EditSystems, i.owner_unit_id, &path)?;
-        let taken = sqlx::query("SELECT id FROM systems WHERE code = $1").bind(c.code.as_str()).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
-        if taken.is_some() {
-            return Err(Error::Conflict(Msg::new(format!("Mã hệ thống «{}» đã được dùng.", c.code), format!("The system code «{}» is already taken.", c.code))));
+        if known.is_none() {
+            let taken = sqlx::query("SELECT id FROM systems WHERE code = $1").bind(c.code.as_str()).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+            if taken.is_some() {
+                return Err(Error::Conflict(Msg::new(format!("Mã hệ thống «{}» đã được dùng.", c.code), format!("The system code «{}» is already taken.", c.code))));
+            }
         }
         if !i.confirm_overlap {
             ranges.check(i.owner_unit_id, None, &c.ip_ranges)?;
@@ -269,8 +285,8 @@ impl Store {
 
     pub async fn create_system(&self, actor: &Actor, i: &SystemInput) -> Result<System> {
         let mut w = self.begin_write().await?;
-        let mut ranges = RangeIndex::load(&mut w).await?;
-        let s = self.insert_system(&mut w, actor, i, &mut ranges).await?;
+        let mut ranges = RangeIndex::for_input(&mut w, i).await?;
+        let s = self.insert_system(&mut w, actor, i, &mut ranges, None).await?;
         w.commit().await?;
         Ok(s)
     }
@@ -278,7 +294,7 @@ impl Store {
     /// Replaces a system's attributes (not its status, level or dossier state).
     pub async fn update_system(&self, actor: &Actor, id: i64, i: &SystemInput) -> Result<System> {
         let mut w = self.begin_write().await?;
-        let mut ranges = RangeIndex::load(&mut w).await?;
+        let mut ranges = RangeIndex::for_input(&mut w, i).await?;
         let s = self.replace_system(&mut w, actor, id, i, &mut ranges).await?;
         w.commit().await?;
         Ok(s)
@@ -290,17 +306,22 @@ impl Store {
     pub async fn import_systems(&self, actor: &Actor, rows: &[ImportSystem]) -> Result<ImportSummary> {
         let mut w = self.begin_write().await?;
         let mut ranges = RangeIndex::load(&mut w).await?;
-        let mut owners: HashMap<String, i64> = HashMap::new();
+        let mut owners: HashMap<String, (i64, String)> = HashMap::new();
+        // Every existing code once, rather than a query per row.
+        let mut codes: HashMap<String, i64> = HashMap::new();
+        for r in sqlx::query("SELECT id, code FROM systems").fetch_all(&mut *w.tx).await.map_err(db_err)? {
+            codes.insert(get(&r, "code")?, get(&r, "id")?);
+        }
         let mut summary = ImportSummary::default();
         for r in rows {
             let row = r.row;
             let at_row = |e: Error| e.with_prefix(&format!("Dòng {row} (mã «{}»): ", r.input.code), &format!("Row {row} (code «{}»): ", r.input.code));
-            let owner = match owners.get(&r.owner_unit_code) {
-                Some(id) => *id,
+            let (owner, owner_path) = match owners.get(&r.owner_unit_code) {
+                Some(o) => o.clone(),
                 None => {
-                    let u = sqlx::query("SELECT id FROM units WHERE code = $1").bind(r.owner_unit_code.trim()).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
-                    let id: i64 = match u {
-                        Some(u) => get(&u, "id")?,
+                    let u = sqlx::query("SELECT id, path FROM units WHERE code = $1").bind(r.owner_unit_code.trim()).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+                    let found: (i64, String) = match u {
+                        Some(u) => (get(&u, "id")?, get(&u, "path")?),
                         None => {
                             return Err(at_row(Error::invalid(
                                 "owner_unit_code",
@@ -309,20 +330,19 @@ impl Store {
                             )))
                         }
                     };
-                    owners.insert(r.owner_unit_code.clone(), id);
-                    id
+                    owners.insert(r.owner_unit_code.clone(), found.clone());
+                    found
                 }
             };
             let input = SystemInput { owner_unit_id: owner, ..r.input.clone() };
-            let existing = sqlx::query("SELECT id FROM systems WHERE code = $1").bind(input.code.trim()).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
-            match existing {
-                Some(e) => {
-                    let id: i64 = get(&e, "id")?;
-                    self.replace_system(&mut w, actor, id, &input, &mut ranges).await.map_err(at_row)?;
+            match codes.get(input.code.trim()) {
+                Some(id) => {
+                    self.replace_system(&mut w, actor, *id, &input, &mut ranges).await.map_err(at_row)?;
                     summary.updated += 1;
                 }
                 None => {
-                    self.insert_system(&mut w, actor, &input, &mut ranges).await.map_err(at_row)?;
+                    let created = self.insert_system(&mut w, actor, &input, &mut ranges, Some(&owner_path)).await.map_err(at_row)?;
+                    codes.insert(created.code.clone(), created.id);
                     summary.created += 1;
                 }
             }
