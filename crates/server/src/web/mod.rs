@@ -1,5 +1,6 @@
 //! The Vietnamese-first web UI: server-rendered pages, plain forms, one small script.
 
+mod dossiers;
 mod pages;
 mod systems;
 mod units;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(units::router())
         .merge(users::router())
         .merge(systems::router())
+        .merge(dossiers::router())
 }
 
 async fn asset(content_type: &'static str, body: &'static str) -> Response {

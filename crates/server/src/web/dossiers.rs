@@ -1,0 +1,171 @@
+//! Dossier pages (parts, workflow actions, timeline), the authority's overview and the holiday
+//! calendar.
+
+use super::systems::{number, Options};
+use super::{render, see_other, Chrome};
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{Html, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use khien_domain::calendar::{display_date, display_opt};
+use khien_domain::role::Action;
+use khien_domain::system::dossier::{roles_for, DossierAction, DossierState, Part};
+use khien_domain::system::level::{ruleset_by_code, ruleset_for};
+use khien_store::DossierInput;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/dossiers/{id}", get(dossier_page).post(save_dossier))
+        .route("/dossiers/{id}/actions", post(act))
+        .route("/overview", get(overview))
+        .route("/calendar", get(calendar).post(add_holiday))
+        .route("/calendar/{day}/delete", post(remove_holiday))
+}
+
+#[derive(Template)]
+#[template(path = "dossier.html")]
+struct DossierPage {
+    c: Chrome,
+    d: khien_store::Dossier,
+    s: khien_store::System,
+    state_label: String,
+    ruleset_name: &'static str,
+    due: String,
+    /// Submitted / appraised / approved, dd/mm/yyyy.
+    dates: String,
+    editable: bool,
+    parts: Vec<(&'static str, &'static str, bool)>,
+    actions: Options,
+    history: Vec<super::pages::AuditRow>,
+}
+
+async fn dossier_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>, WebError> {
+    let lang = ctx.lang;
+    let (d, s) = st.store.get_dossier(&ctx.actor, id).await?;
+    let rs = ruleset_by_code(&d.ruleset).unwrap_or_else(|| ruleset_for(khien_domain::calendar::today_vn()));
+    let state = DossierState::parse("state", &d.state)?;
+    let level = u8::try_from(d.proposed_level).unwrap_or(1);
+    // Offer only the steps this caller may take now.
+    let actions = DossierAction::ALL
+        .iter()
+        .filter(|a| khien_domain::system::dossier::next_state(state, **a).is_ok())
+        .filter(|a| {
+            let roles = roles_for(**a, level, &rs);
+            ctx.actor.grants.iter().any(|g| roles.contains(&g.role) && g.covers(s.owner_unit_id, &s.owner_path))
+        })
+        .map(|a| (a.code(), a.label(lang)))
+        .collect();
+    let editable = matches!(state, DossierState::Draft | DossierState::Returned) && ctx.actor.can(Action::EditSystems, s.owner_unit_id, &s.owner_path);
+    let parts = Part::ALL.iter().map(|p| (p.code(), p.label(lang), d.parts.iter().any(|x| x == p.code()))).collect();
+    let history = super::pages::audit_rows(&st.store.dossier_timeline(&ctx.actor, id).await?, lang);
+    let due = match (&d.due_on, &d.due_step) {
+        (Some(on), Some(step)) => format!("{} ({})", display_date(on), if step == "appraisal" { lang.pick("thẩm định", "appraisal") } else { lang.pick("phê duyệt", "approval") }),
+        _ => "—".into(),
+    };
+    let dates = [&d.submitted_on, &d.appraised_on, &d.approved_on].map(|x| display_opt(x.as_deref())).join(" / ");
+    render(&DossierPage {
+        c: Chrome::new(&ctx, "systems", "Hồ sơ cấp độ", "Level dossier"),
+        dates,
+        state_label: state.label(lang).to_string(),
+        ruleset_name: rs.name,
+        due,
+        editable,
+        parts,
+        actions,
+        history,
+        d,
+        s,
+    })
+}
+
+async fn save_dossier(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Result<Response, WebError> {
+    let parts = Part::ALL.iter().filter(|p| f.contains_key(&format!("part_{}", p.code()))).map(|p| p.code().to_string()).collect();
+    let proposed_level = number("proposed_level", f.get("proposed_level").map(String::as_str).unwrap_or(""))?;
+    let level_reason = f.get("level_reason").cloned().filter(|r| !r.trim().is_empty());
+    s.store.update_dossier(&ctx.actor, id, &DossierInput { proposed_level, level_reason, parts }).await?;
+    Ok(see_other(&format!("/dossiers/{id}")))
+}
+
+#[derive(Deserialize)]
+struct ActForm {
+    action: String,
+    note: Option<String>,
+    decision_number: Option<String>,
+    decision_signer: Option<String>,
+}
+
+async fn act(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ActForm>) -> Result<Response, WebError> {
+    let action = DossierAction::parse("action", &f.action)?;
+    s.store.act_on_dossier(&ctx.actor, id, action, f.note.as_deref(), f.decision_number.as_deref(), f.decision_signer.as_deref()).await?;
+    Ok(see_other(&format!("/dossiers/{id}")))
+}
+
+#[derive(Template)]
+#[template(path = "overview.html")]
+struct OverviewPage {
+    c: Chrome,
+    rows: Vec<khien_store::OverviewRow>,
+    pending: Vec<(i64, String, String, String, String, bool)>,
+}
+
+async fn overview(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+    let lang = ctx.lang;
+    let rows = s.store.overview(&ctx.actor).await?;
+    let pending = s
+        .store
+        .pending_dossiers(&ctx.actor)
+        .await?
+        .into_iter()
+        .map(|(d, system, unit)| {
+            let step = if d.due_step.as_deref() == Some("appraisal") { lang.pick("Thẩm định", "Appraisal") } else { lang.pick("Phê duyệt", "Approval") };
+            (d.id, system, unit, step.to_string(), display_opt(d.due_on.as_deref()), d.overdue)
+        })
+        .collect();
+    render(&OverviewPage { c: Chrome::new(&ctx, "overview", "Tổng hợp", "Overview"), rows, pending })
+}
+
+#[derive(Template)]
+#[template(path = "calendar.html")]
+struct CalendarPage {
+    c: Chrome,
+    holidays: Vec<(String, String, String)>,
+    can_govern: bool,
+}
+
+async fn calendar(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+    let root = s.store.root_unit().await?;
+    let can_govern = root.is_some_and(|r| ctx.actor.can(Action::Govern, r.id, &r.path));
+    let holidays = s
+        .store
+        .list_holidays()
+        .await?
+        .into_iter()
+        .map(|h| {
+            let shown = khien_domain::calendar::parse_date(&h.day).map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_else(|| h.day.clone());
+            (shown, h.name, h.day)
+        })
+        .collect();
+    render(&CalendarPage { c: Chrome::new(&ctx, "calendar", "Lịch ngày nghỉ", "Holiday calendar"), holidays, can_govern })
+}
+
+#[derive(Deserialize)]
+struct HolidayForm {
+    day: String,
+    name: String,
+}
+
+async fn add_holiday(State(s): State<AppState>, ctx: Ctx, Form(f): Form<HolidayForm>) -> Result<Response, WebError> {
+    s.store.set_holiday(&ctx.actor, &f.day, &f.name).await?;
+    Ok(see_other("/calendar"))
+}
+
+async fn remove_holiday(State(s): State<AppState>, ctx: Ctx, Path(day): Path<String>) -> Result<Response, WebError> {
+    s.store.remove_holiday(&ctx.actor, &day).await?;
+    Ok(see_other("/calendar"))
+}
