@@ -203,19 +203,21 @@ fn clean(i: &SystemInput) -> Result<Clean> {
 
 
 impl Store {
-    async fn unit_path_for(&self, w: &mut WriteTx<'_>, unit_id: i64) -> Result<String> {
-        let r = sqlx::query("SELECT path FROM units WHERE id = $1").bind(unit_id).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
-        get(&r.ok_or_else(|| Error::invalid("owner_unit_id", format!("Không có đơn vị mã số {unit_id}."), format!("There is no unit with id {unit_id}.")))?, "path")
+    /// The owner unit's (path, name), or an error naming the field.
+    async fn owner_of(&self, w: &mut WriteTx<'_>, unit_id: i64) -> Result<(String, String)> {
+        let r = sqlx::query("SELECT path, name FROM units WHERE id = $1").bind(unit_id).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+        let r = r.ok_or_else(|| Error::invalid("owner_unit_id", format!("Không có đơn vị mã số {unit_id}."), format!("There is no unit with id {unit_id}.")))?;
+        Ok((get(&r, "path")?, get(&r, "name")?))
     }
 
     /// Registers a system in an open write transaction.
     /// `owner_path` may be given when the caller already knows it (an import), and the code
     /// check skipped when the caller already knows the code is free.
-    async fn insert_system(&self, w: &mut WriteTx<'_>, actor: &Actor, i: &SystemInput, ranges: &mut RangeIndex, known: Option<&str>) -> Result<System> {
+    async fn insert_system(&self, w: &mut WriteTx<'_>, actor: &Actor, i: &SystemInput, ranges: &mut RangeIndex, known: Option<&(String, String)>) -> Result<System> {
         let c = clean(i)?;
-        let path = match known {
-            Some(p) => p.to_string(),
-            None => self.unit_path_for(w, i.owner_unit_id).await?,
+        let (path, owner_name) = match known {
+            Some(o) => o.clone(),
+            None => self.owner_of(w, i.owner_unit_id).await?,
         };
         actor.require(Action::EditSystems, i.owner_unit_id, &path)?;
         if known.is_none() {
@@ -241,9 +243,10 @@ impl Store {
         for (_, v) in c.texts {
             q.push(",").bind(v);
         }
-        q.push(") RETURNING id");
-        let id: i64 = get(&q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?, "id")?;
-        let s = self.system_by_id(&mut *w.tx, id).await?.ok_or_else(|| Error::internal("system vanished"))?;
+        // The stored row comes back with the insert: no second read for the audit record.
+        q.push(") RETURNING *, ").bind(owner_name).push(" AS owner_unit_name, ").bind(path).push(" AS owner_path");
+        let s = crate::systems::system_row(&q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?)?;
+        let id = s.id;
         w.audit(Some(actor), Change { action: "system.create", entity_type: "system", entity_id: Some(id), unit_id: Some(s.owner_unit_id), before: None, after: json(&s) }).await?;
         ranges.add(i.owner_unit_id, id, &s.code, &s.ip_ranges);
         Ok(s)
@@ -254,7 +257,7 @@ impl Store {
         let c = clean(i)?;
         let before = self.scoped_system(&mut *w.tx, actor, id, Action::EditSystems).await?;
         if i.owner_unit_id != before.owner_unit_id {
-            let path = self.unit_path_for(w, i.owner_unit_id).await?;
+            let (path, _) = self.owner_of(w, i.owner_unit_id).await?;
             actor.require(Action::EditSystems, i.owner_unit_id, &path)?;
         }
         if !i.confirm_overlap {
@@ -306,7 +309,7 @@ impl Store {
     pub async fn import_systems(&self, actor: &Actor, rows: &[ImportSystem]) -> Result<ImportSummary> {
         let mut w = self.begin_write().await?;
         let mut ranges = RangeIndex::load(&mut w).await?;
-        let mut owners: HashMap<String, (i64, String)> = HashMap::new();
+        let mut owners: HashMap<String, (i64, (String, String))> = HashMap::new();
         // Every existing code once, rather than a query per row.
         let mut codes: HashMap<String, i64> = HashMap::new();
         for r in sqlx::query("SELECT id, code FROM systems").fetch_all(&mut *w.tx).await.map_err(db_err)? {
@@ -319,9 +322,9 @@ impl Store {
             let (owner, owner_path) = match owners.get(&r.owner_unit_code) {
                 Some(o) => o.clone(),
                 None => {
-                    let u = sqlx::query("SELECT id, path FROM units WHERE code = $1").bind(r.owner_unit_code.trim()).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
-                    let found: (i64, String) = match u {
-                        Some(u) => (get(&u, "id")?, get(&u, "path")?),
+                    let u = sqlx::query("SELECT id, path, name FROM units WHERE code = $1").bind(r.owner_unit_code.trim()).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+                    let found: (i64, (String, String)) = match u {
+                        Some(u) => (get(&u, "id")?, (get(&u, "path")?, get(&u, "name")?)),
                         None => {
                             return Err(at_row(Error::invalid(
                                 "owner_unit_code",
