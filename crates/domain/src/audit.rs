@@ -138,6 +138,7 @@ pub fn action_label(code: &str, lang: crate::Lang) -> &str {
         "dossier.return" => ("Trả lại hồ sơ", "Returned with comments"),
         "dossier.appraise" => ("Thẩm định đạt", "Appraised"),
         "dossier.approve" => ("Phê duyệt cấp độ", "Level approved"),
+        "dossier.attach" => ("Đính kèm tệp", "File attached"),
         "calendar.set" => ("Thêm ngày nghỉ", "Holiday added"),
         "connection.create" => ("Thêm kết nối chia sẻ dữ liệu", "Connection added"),
         "connection.remove" => ("Xóa kết nối chia sẻ dữ liệu", "Connection removed"),

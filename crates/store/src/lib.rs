@@ -3,6 +3,7 @@
 //! placeholders, which both engines accept, and only migrations differ per dialect.
 //! Every public read and write takes the caller (`Actor`) and is limited to the caller's units.
 
+mod attachments;
 mod audit;
 mod auth;
 mod db;
@@ -17,6 +18,7 @@ mod registers;
 mod units;
 mod users;
 
+pub use attachments::Attachment;
 pub use audit::AuditFilter;
 pub use auth::{LoginOutcome, SessionInfo};
 pub use db::{Dialect, Store};

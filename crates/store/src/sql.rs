@@ -33,6 +33,7 @@ pub(crate) enum Val {
     Text(String),
     OptInt(Option<i64>),
     OptText(Option<String>),
+    Bytes(Vec<u8>),
 }
 
 impl From<i64> for Val {
@@ -135,6 +136,13 @@ impl Sql {
         self.push(&format!(" ORDER BY {sort_col} {order}, {id_col} {order} LIMIT ")).bind(limit + 1)
     }
 
+    /// Appends a placeholder bound to binary data.
+    pub fn bind_bytes(&mut self, v: Vec<u8>) -> &mut Sql {
+        self.binds.push(Val::Bytes(v));
+        let _ = write!(self.text, "${}", self.binds.len());
+        self
+    }
+
     pub fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
         let mut q = sqlx::query(&self.text);
         for b in &self.binds {
@@ -143,6 +151,7 @@ impl Sql {
                 Val::Text(v) => q.bind(v.as_str()),
                 Val::OptInt(v) => q.bind(*v),
                 Val::OptText(v) => q.bind(v.as_deref()),
+                Val::Bytes(v) => q.bind(v.as_slice()),
             };
         }
         q

@@ -16,6 +16,7 @@ struct Other {
     dossier: i64,
     connection: i64,
     certificate: i64,
+    attachment: i64,
 }
 
 /// What a caller of A sends to each documented operation, aimed at B's records.
@@ -23,6 +24,10 @@ fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String,
     let body = match (method, path) {
         ("get", "/api/v1/me") | ("put", "/api/v1/me/password") | ("put", "/api/v1/me/lang") => return None, // the caller's own account
         ("get", "/api/v1/holidays") | ("get", "/api/v1/rulesets") | ("get", "/api/v1/systems/template") => return None, // city-wide reference data
+        ("post", "/api/v1/dossiers/{id}/attachments") => {
+            let url = format!("{}?part=design&file_name=x.pdf", path.replace("{id}", &b.dossier.to_string()));
+            return Some((url, Some(Value::String("%PDF-1.4 hacked".into()))));
+        }
         ("post", "/api/v1/systems/import") => {
             // A raw CSV body (a JSON string value is sent as it is).
             let csv = "Mã hệ thống;Tên hệ thống;Mã đơn vị chủ quản;Loại hệ thống\nHACK-IMP;Hệ thống lạ;SO-YT;Nội bộ\n";
@@ -60,7 +65,9 @@ fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String,
         ("post", "/api/v1/tokens") => Some(json!({"name":"x","role":"unit_manager","unit_id":b.unit,"valid_days":1})),
         other => panic!("authz test does not know the operation {other:?}: add it to `attack`"),
     };
-    let id = if path.starts_with("/api/v1/connections/") {
+    let id = if path.starts_with("/api/v1/attachments/") {
+        b.attachment
+    } else if path.starts_with("/api/v1/connections/") {
         b.connection
     } else if path.starts_with("/api/v1/certificates/") {
         b.certificate
@@ -99,7 +106,11 @@ async fn snapshot(admin: &Session, b: &Other) -> String {
     let audit = admin.get_json("/api/v1/audit?limit=1").await["items"][0]["id"].clone();
     let system = admin.get_json(&format!("/api/v1/systems/{}", b.system)).await;
     let dossier = admin.get_json(&format!("/api/v1/dossiers/{}", b.dossier)).await;
-    let registers = (admin.get_json(&format!("/api/v1/systems/{}/connections", b.system)).await, admin.get_json(&format!("/api/v1/systems/{}/certificates", b.system)).await);
+    let registers = (
+        admin.get_json(&format!("/api/v1/systems/{}/connections", b.system)).await,
+        admin.get_json(&format!("/api/v1/systems/{}/certificates", b.system)).await,
+        admin.get_json(&format!("/api/v1/dossiers/{}/attachments", b.dossier)).await,
+    );
     format!("{unit}{user}{tokens:?}{audit}{system}{dossier}{registers:?}")
 }
 
@@ -167,7 +178,8 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
     let connection = s.db.store.add_connection(&admin, system.id, &conn).await.unwrap();
     let cert = khien_store::CertificateInput { kind: "usb_token".into(), holder: "Giám đốc Sở Y tế".into(), serial: "54 01".into(), issuer: "Ban Cơ yếu Chính phủ".into(), expires_on: "2027-06-30".into() };
     let certificate = s.db.store.add_certificate(&admin, system.id, &cert).await.unwrap();
-    let b = Other { unit: b_unit, user: b_user, assignment, token: token.id, system: system.id, dossier: dossier.id, connection: connection.id, certificate: certificate.id };
+    let attachment = s.db.store.add_attachment(&admin, dossier.id, "design", "Thiết kế.pdf", b"%PDF-1.4 ho so thiet ke").await.unwrap();
+    let b = Other { unit: b_unit, user: b_user, assignment, token: token.id, system: system.id, dossier: dossier.id, connection: connection.id, certificate: certificate.id, attachment: attachment.id };
     let doc: Value = reqwest::get(s.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
     let pa05 = actor(&s.db, "pa05.truong").await;
     let (secret, _) = s.db.store.create_token(&pa05, "KHCN connector", Role::AuthorityOfficer, own_unit, 30).await.unwrap();

@@ -115,3 +115,34 @@ async fn systems_import_is_all_or_nothing_and_names_the_row() {
     let template = u.get("/api/v1/systems/template").await.bytes().await.unwrap();
     assert!(khien_formats::parse_systems("mau.xlsx", &template).unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn dossier_attachments_upload_and_download_with_their_hash() {
+    let s = TestServer::start().await;
+    let u = s.login("hongbang.canbo", crate::common::DEMO_PASSWORD).await;
+    let ward = crate::common::unit_id(&s.db, "P-HONG-BANG").await;
+    let sys = u.send(reqwest::Method::POST, "/api/v1/systems", Some(serde_json::json!({"code":"HB-X","name":"Hệ thống X","owner_unit_id":ward,"system_type":"internal"}))).await;
+    let sys_id = sys.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
+    let d = u.send(reqwest::Method::POST, &format!("/api/v1/systems/{sys_id}/dossiers"), Some(serde_json::json!({"proposed_level":0}))).await;
+    let d_id = d.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
+    let pdf = b"%PDF-1.4 thuyet minh phuong an".to_vec();
+    let r = u
+        .client
+        .post(u.url(&format!("/api/v1/dossiers/{d_id}/attachments?part=protection_plan&file_name=Thuy%E1%BA%BFt%20minh.pdf")))
+        .header("x-csrf-token", &u.csrf)
+        .body(pdf.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let a: serde_json::Value = r.json().await.unwrap();
+    let r = u.get(&format!("/api/v1/attachments/{}", a["id"])).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["x-content-sha256"], a["sha256"].as_str().unwrap());
+    assert!(r.headers()["content-disposition"].to_str().unwrap().contains("filename*=UTF-8''Thuy%E1%BA%BFt%20minh.pdf"));
+    assert_eq!(r.bytes().await.unwrap().to_vec(), pdf);
+    let bad = u.client.post(u.url(&format!("/api/v1/dossiers/{d_id}/attachments?part=design&file_name=a.pdf"))).header("x-csrf-token", &u.csrf).body("MZ not a pdf").send().await.unwrap();
+    assert_eq!(bad.status(), 422);
+    let listed = u.get_json(&format!("/api/v1/dossiers/{d_id}/attachments")).await;
+    assert_eq!(listed.as_array().unwrap().len(), 1, "the refused file left nothing");
+}

@@ -52,10 +52,20 @@ async fn dossier_flow_and_go_live_gate(db: TestDb) {
     assert_eq!((d.state.as_str(), d.proposed_level), ("draft", 3));
     let err = db.store.act_on_dossier(&officer, d.id, A::Submit, None, None, None).await.unwrap_err();
     assert!(err.message(khien_domain::Lang::Vi).contains("còn thiếu"));
+    // Attachments: checked by content, hashed, only while the dossier is editable.
+    let a = db.store.add_attachment(&officer, d.id, "design", "Hồ sơ thiết kế.pdf", b"%PDF-1.7 thiet ke").await.unwrap();
+    assert_eq!(a.sha256.len(), 64);
+    assert_eq!(a.content_type, "application/pdf");
+    let err = db.store.add_attachment(&officer, d.id, "design", "thiet-ke.pdf", b"MZ\x90 executable").await.unwrap_err();
+    assert_eq!(err.field(), Some("file"));
+    let (meta, bytes) = db.store.attachment_file(&pa05, a.id).await.unwrap();
+    assert_eq!((meta.file_name.as_str(), bytes.as_slice()), ("Hồ sơ thiết kế.pdf", &b"%PDF-1.7 thiet ke"[..]));
+    assert!(matches!(db.store.attachment_file(&actor(&db, "sokhcn.quanly").await, a.id).await, Err(Error::NotFound(_))));
     let parts = ["overview", "design", "level_justification", "protection_plan"].map(String::from).to_vec();
     db.store.update_dossier(&officer, d.id, &DossierInput { proposed_level: 3, level_reason: None, parts }).await.unwrap();
     let d = db.store.act_on_dossier(&officer, d.id, A::Submit, None, None, None).await.unwrap();
     assert_eq!(d.state, "submitted");
+    assert!(db.store.add_attachment(&officer, d.id, "design", "muon.pdf", b"%PDF-1.7").await.is_err(), "no attachments once submitted");
     assert_eq!(d.due_step.as_deref(), Some("appraisal"));
     assert!(d.due_on.is_some() && !d.overdue);
     // The owner cannot appraise its own dossier; the standing body can.

@@ -35,7 +35,46 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_connections, add_connection))
         .routes(routes!(remove_connection))
         .routes(routes!(list_certificates, add_certificate))
+        .routes(routes!(list_attachments))
+        .merge(OpenApiRouter::new().routes(routes!(add_attachment)).layer(axum::extract::DefaultBodyLimit::max(crate::web::MAX_IMPORT_BYTES + 1024)))
+        .routes(routes!(download_attachment))
         .routes(routes!(remove_certificate))
+}
+
+/// Files attached to a dossier (metadata; download each by id).
+#[utoipa::path(get, path = "/api/v1/dossiers/{id}/attachments", tag = "dossiers", params(("id" = i64, Path)), responses((status = 200, body = Vec<khien_store::Attachment>)))]
+async fn list_attachments(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Json<Vec<khien_store::Attachment>>, ApiError> {
+    Ok(Json(s.store.attachments_of(&ctx.actor, id).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AttachQuery {
+    /// The dossier part: overview, design, level_justification, protection_plan, expert_opinion.
+    part: String,
+    file_name: String,
+}
+
+/// Attach a file (raw body; PDF, DOC/DOCX, XLS/XLSX, ODT/ODS, PNG, JPG or ZIP, checked by
+/// content; at most 20 MiB) to a draft or returned dossier. Its SHA-256 is stored.
+#[utoipa::path(post, path = "/api/v1/dossiers/{id}/attachments", tag = "dossiers", params(("id" = i64, Path), AttachQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = khien_store::Attachment), (status = 422, body = crate::error::Problem)))]
+async fn add_attachment(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiQuery(q): ApiQuery<AttachQuery>, body: axum::body::Bytes) -> Result<(StatusCode, Json<khien_store::Attachment>), ApiError> {
+    Ok((StatusCode::CREATED, Json(s.store.add_attachment(&ctx.actor, id, &q.part, &q.file_name, &body).await?)))
+}
+
+/// Download an attachment.
+#[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "dossiers", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = crate::error::Problem)))]
+async fn download_attachment(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let (a, bytes) = s.store.attachment_file(&ctx.actor, id).await?;
+    // RFC 6266: an ASCII fallback name plus the UTF-8 one, percent-encoded.
+    let ascii: String = khien_domain::fold::fold(&a.file_name).chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", crate::error::urlencode(&a.file_name));
+    let headers = [(axum::http::header::CONTENT_TYPE, a.content_type.clone()), (axum::http::header::CONTENT_DISPOSITION, disposition), (axum::http::HeaderName::from_static("x-content-sha256"), a.sha256.clone())];
+    Ok((headers, bytes).into_response())
 }
 
 /// A system's data-sharing connections (APIs).

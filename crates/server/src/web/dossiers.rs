@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/dossiers/{id}", get(dossier_page).post(save_dossier))
         .route("/dossiers/{id}/actions", post(act))
+        .route("/dossiers/{id}/attachments", post(attach).layer(axum::extract::DefaultBodyLimit::max(super::MAX_IMPORT_BYTES + 1024)))
         .route("/overview", get(overview))
         .route("/calendar", get(calendar).post(add_holiday))
         .route("/calendar/{day}/delete", post(remove_holiday))
@@ -43,6 +44,27 @@ struct DossierPage {
     parts: Vec<(&'static str, &'static str, bool)>,
     actions: Options,
     history: Vec<super::pages::AuditRow>,
+    /// (attachment, part label, size as text)
+    attachments: Vec<(khien_store::Attachment, String, String)>,
+}
+
+async fn attach(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, mut mp: axum::extract::Multipart) -> Result<Response, WebError> {
+    use khien_domain::Error;
+    let upload = |e: axum::extract::multipart::MultipartError| Error::bad_request(format!("Không đọc được tệp tải lên: {e}"), format!("Cannot read the upload: {e}"));
+    let (mut part, mut file) = (String::new(), None);
+    while let Some(field) = mp.next_field().await.map_err(upload)? {
+        match field.name() {
+            Some("part") => part = field.text().await.map_err(upload)?,
+            Some("file") => {
+                let name = field.file_name().unwrap_or("tep").to_string();
+                file = Some((name, field.bytes().await.map_err(upload)?));
+            }
+            _ => {}
+        }
+    }
+    let (name, bytes) = file.ok_or_else(|| Error::invalid("file", "Chưa chọn tệp.", "No file was chosen."))?;
+    s.store.add_attachment(&ctx.actor, id, &part, &name, &bytes).await?;
+    Ok(see_other(&format!("/dossiers/{id}")))
 }
 
 async fn dossier_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>, WebError> {
@@ -69,7 +91,19 @@ async fn dossier_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
         _ => "—".into(),
     };
     let dates = [&d.submitted_on, &d.appraised_on, &d.approved_on].map(|x| display_opt(x.as_deref())).join(" / ");
+    let attachments = st
+        .store
+        .attachments_of(&ctx.actor, id)
+        .await?
+        .into_iter()
+        .map(|a| {
+            let label = Part::parse("part", &a.part).map(|p| p.label(lang).to_string()).unwrap_or_else(|_| a.part.clone());
+            let size = if a.size_bytes >= 1024 * 1024 { format!("{:.1} MiB", a.size_bytes as f64 / 1048576.0) } else { format!("{} KiB", (a.size_bytes + 1023) / 1024) };
+            (a, label, size)
+        })
+        .collect();
     render(&DossierPage {
+        attachments,
         c: Chrome::new(&ctx, "systems", "Hồ sơ cấp độ", "Level dossier"),
         dates,
         state_label: state.label(lang).to_string(),
