@@ -91,6 +91,10 @@ pub struct SystemDetail {
     pub exception: Option<GoLiveException>,
     /// Days in operation without an approved level (a violation), if it is one.
     pub violation_days: Option<i64>,
+    /// Set when the approved level no longer matches what the system's attributes suggest:
+    /// the level must be determined again (a new dossier).
+    #[schema(value_type = Option<Object>)]
+    pub redetermination: Option<khien_domain::Msg>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -336,6 +340,12 @@ pub fn detail(system: System, exception: Option<GoLiveException>) -> SystemDetai
     let layers = evaluate(&system.layer_facts(), level, today, &rs).to_vec();
     let violation_days = (system.status == "in_operation" && system.approved_level.is_none() && exception.is_none())
         .then(|| system.go_live_date.as_deref().and_then(parse_date).map(|d| (today - d).num_days().max(0)).unwrap_or(0));
-    SystemDetail { system, suggestion, layers, exception, violation_days }
+    let redetermination = system.approved_level.filter(|l| *l != i64::from(suggestion.level)).map(|approved| {
+        khien_domain::Msg::new(
+            format!("Thuộc tính hệ thống đã thay đổi: cấp độ gợi ý {} khác cấp độ đã phê duyệt {approved}. Cần lập hồ sơ xác định lại cấp độ.", suggestion.level),
+            format!("The system's attributes changed: the suggested level {} differs from the approved level {approved}. A new dossier must determine the level again.", suggestion.level),
+        )
+    });
+    SystemDetail { system, suggestion, layers, exception, violation_days, redetermination }
 }
 

@@ -78,10 +78,16 @@ async fn dossier_flow_and_go_live_gate(db: TestDb) {
     let d = db.store.act_on_dossier(&manager, d.id, A::Approve, None, Some("125/QĐ-UBND"), Some("Nguyễn Văn A")).await.unwrap();
     assert_eq!(d.state, "approved");
     assert!(db.store.act_on_dossier(&manager, d.id, A::Approve, None, Some("1"), Some("X")).await.is_err(), "no second approval");
+    assert!(db.store.get_system(&officer, s.id).await.unwrap().redetermination.is_none());
     let live = db.store.set_system_status(&officer, s.id, "in_operation").await.unwrap();
     assert_eq!(live.status, "in_operation");
     assert_eq!(live.approved_level, Some(3));
     assert!(live.go_live_date.is_some());
+    // A change that alters the suggested level asks for a new determination.
+    let secret = SystemInput { secret_grade: Some("secret".into()), ..ward_system(ward, "HB-DVC") };
+    db.store.update_system(&officer, s.id, &secret).await.unwrap();
+    let redo = db.store.get_system(&officer, s.id).await.unwrap().redetermination.unwrap();
+    assert!(redo.vi.contains("cấp độ gợi ý 4"), "{redo:?}");
     // Another unit cannot see any of it.
     let other = actor(&db, "sokhcn.quanly").await;
     assert!(matches!(db.store.get_system(&other, s.id).await, Err(Error::NotFound(_))));

@@ -456,6 +456,7 @@ struct SystemPage {
     certificates: Vec<(khien_store::Certificate, String)>,
     go_live: String,
     exception_until: String,
+    redetermination: Option<String>,
     can_edit: bool,
     can_govern: bool,
 }
@@ -504,6 +505,7 @@ async fn page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Resul
             (c, shown)
         }).collect(),
         go_live: display_opt(d.system.go_live_date.as_deref()),
+        redetermination: d.redetermination.as_ref().map(|m| m.get(lang).to_string()),
         exception_until: display_opt(d.exception.as_ref().map(|e| e.expires_on.as_str())),
         can_edit: ctx.actor.can(Action::EditSystems, owner.0, &owner.1),
         can_govern: ctx.actor.can(Action::Govern, owner.0, &owner.1),
