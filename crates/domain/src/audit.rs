@@ -139,6 +139,8 @@ pub fn action_label(code: &str, lang: crate::Lang) -> &str {
         "dossier.appraise" => ("Thẩm định đạt", "Appraised"),
         "dossier.approve" => ("Phê duyệt cấp độ", "Level approved"),
         "dossier.attach" => ("Đính kèm tệp", "File attached"),
+        "filter.save" => ("Lưu bộ lọc", "Filter saved"),
+        "filter.delete" => ("Xóa bộ lọc", "Filter deleted"),
         "calendar.set" => ("Thêm ngày nghỉ", "Holiday added"),
         "connection.create" => ("Thêm kết nối chia sẻ dữ liệu", "Connection added"),
         "connection.remove" => ("Xóa kết nối chia sẻ dữ liệu", "Connection removed"),

@@ -15,6 +15,7 @@ mod system_writes;
 mod dossiers;
 mod overview;
 mod registers;
+mod saved_filters;
 mod units;
 mod users;
 
@@ -27,6 +28,7 @@ pub use records::*;
 pub use units::{ImportSummary, ImportUnit, NewUnit, UnitFilter, UnitPatch};
 pub use users::{NewUser, UserFilter, UserPatch};
 pub use overview::OverviewRow;
+pub use saved_filters::SavedFilter;
 pub use registers::{Certificate, CertificateInput, Connection, ConnectionInput, CERT_WARNING_DAYS};
 pub use system_writes::{ImportSystem, SystemInput};
 pub use systems::{detail as system_detail, GoLiveException, System, SystemDetail, SystemFilter};

@@ -65,6 +65,15 @@ async fn units_and_users_through_the_api() {
     assert_ne!(page["items"][0]["id"], page2["items"][0]["id"]);
     let v = problem(admin.get(&format!("/api/v1/users?sort=username&cursor={next}")).await, 422).await;
     assert_eq!(v["field"], "cursor", "a cursor made for another sort is refused");
+    // Saved registry filters are personal and hold only registry parameters.
+    let r = admin.send(Method::POST, "/api/v1/saved-filters", Some(json!({"name":"Đang vận hành thiếu lớp","query":"status=in_operation&layer_gap=true"}))).await;
+    assert_eq!(r.status(), 201);
+    let listed = admin.get_json("/api/v1/saved-filters").await;
+    assert_eq!(listed[0]["query"], "status=in_operation&layer_gap=true");
+    let v = problem(admin.send(Method::POST, "/api/v1/saved-filters", Some(json!({"name":"x","query":"next=//evil.example"}))).await, 422).await;
+    assert_eq!(v["field"], "query");
+    let page = admin.get(&format!("/systems?{}", listed[0]["query"].as_str().unwrap())).await.text().await.unwrap();
+    assert!(page.contains("Đang vận hành thiếu lớp"));
 }
 
 #[tokio::test]

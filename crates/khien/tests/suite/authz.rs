@@ -17,6 +17,7 @@ struct Other {
     connection: i64,
     certificate: i64,
     attachment: i64,
+    saved_filter: i64,
 }
 
 /// What a caller of A sends to each documented operation, aimed at B's records.
@@ -24,6 +25,7 @@ fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String,
     let body = match (method, path) {
         ("get", "/api/v1/me") | ("put", "/api/v1/me/password") | ("put", "/api/v1/me/lang") => return None, // the caller's own account
         ("get", "/api/v1/holidays") | ("get", "/api/v1/rulesets") | ("get", "/api/v1/systems/template") => return None, // city-wide reference data
+        ("get", "/api/v1/saved-filters") | ("post", "/api/v1/saved-filters") => return None, // the caller's own filters
         ("post", "/api/v1/dossiers/{id}/attachments") => {
             let url = format!("{}?part=design&file_name=x.pdf", path.replace("{id}", &b.dossier.to_string()));
             return Some((url, Some(Value::String("%PDF-1.4 hacked".into()))));
@@ -65,7 +67,9 @@ fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String,
         ("post", "/api/v1/tokens") => Some(json!({"name":"x","role":"unit_manager","unit_id":b.unit,"valid_days":1})),
         other => panic!("authz test does not know the operation {other:?}: add it to `attack`"),
     };
-    let id = if path.starts_with("/api/v1/attachments/") {
+    let id = if path.starts_with("/api/v1/saved-filters/") {
+        b.saved_filter
+    } else if path.starts_with("/api/v1/attachments/") {
         b.attachment
     } else if path.starts_with("/api/v1/connections/") {
         b.connection
@@ -136,7 +140,7 @@ mod futures_like {
 }
 
 async fn lists_hide_b(get: impl Fn(String) -> futures_like::Fut, b: &Other) {
-    for path in ["/api/v1/systems?limit=500", "/api/v1/systems/overview", "/api/v1/dossiers/pending"] {
+    for path in ["/api/v1/systems?limit=500", "/api/v1/systems/overview", "/api/v1/dossiers/pending", "/api/v1/saved-filters"] {
         let (status, text) = get(path.to_string()).await;
         assert_eq!(status, 200, "{path}");
         assert!(!text.contains("YT-HIS") && !text.contains("Sở Y tế") && !text.contains("bệnh viện"), "{path} leaked: {text}");
@@ -179,7 +183,20 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
     let cert = khien_store::CertificateInput { kind: "usb_token".into(), holder: "Giám đốc Sở Y tế".into(), serial: "54 01".into(), issuer: "Ban Cơ yếu Chính phủ".into(), expires_on: "2027-06-30".into() };
     let certificate = s.db.store.add_certificate(&admin, system.id, &cert).await.unwrap();
     let attachment = s.db.store.add_attachment(&admin, dossier.id, "design", "Thiết kế.pdf", b"%PDF-1.4 ho so thiet ke").await.unwrap();
-    let b = Other { unit: b_unit, user: b_user, assignment, token: token.id, system: system.id, dossier: dossier.id, connection: connection.id, certificate: certificate.id, attachment: attachment.id };
+    let yt = actor(&s.db, "soyt.canbo").await;
+    let saved_filter = s.db.store.save_filter(&yt, "Bộ lọc của Sở Y tế", "status=in_operation").await.unwrap();
+    let b = Other {
+        unit: b_unit,
+        user: b_user,
+        assignment,
+        token: token.id,
+        system: system.id,
+        dossier: dossier.id,
+        connection: connection.id,
+        certificate: certificate.id,
+        attachment: attachment.id,
+        saved_filter: saved_filter.id,
+    };
     let doc: Value = reqwest::get(s.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
     let pa05 = actor(&s.db, "pa05.truong").await;
     let (secret, _) = s.db.store.create_token(&pa05, "KHCN connector", Role::AuthorityOfficer, own_unit, 30).await.unwrap();

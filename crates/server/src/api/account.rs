@@ -19,6 +19,35 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_lang))
         .routes(routes!(list_tokens, create_token))
         .routes(routes!(revoke_token))
+        .routes(routes!(list_filters, save_filter))
+        .routes(routes!(delete_filter))
+}
+
+/// The caller's saved registry filters.
+#[utoipa::path(get, path = "/api/v1/saved-filters", tag = "account", responses((status = 200, body = Vec<khien_store::SavedFilter>)))]
+async fn list_filters(State(s): State<AppState>, ctx: Ctx) -> Result<Json<Vec<khien_store::SavedFilter>>, ApiError> {
+    Ok(Json(s.store.saved_filters(&ctx.actor).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewFilter {
+    name: String,
+    /// The registry list's query string (only its own parameters).
+    query: String,
+}
+
+/// Save a registry filter under a name.
+#[utoipa::path(post, path = "/api/v1/saved-filters", tag = "account", request_body = NewFilter, responses((status = 201, body = khien_store::SavedFilter), (status = 422, body = crate::error::Problem)))]
+async fn save_filter(State(s): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<NewFilter>) -> Result<(StatusCode, Json<khien_store::SavedFilter>), ApiError> {
+    Ok((StatusCode::CREATED, Json(s.store.save_filter(&ctx.actor, &b.name, &b.query).await?)))
+}
+
+/// Delete one of the caller's saved filters.
+#[utoipa::path(delete, path = "/api/v1/saved-filters/{id}", tag = "account", params(("id" = i64, Path)), responses((status = 204), (status = 404, body = crate::error::Problem)))]
+async fn delete_filter(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
+    s.store.delete_filter(&ctx.actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The caller's own account and roles.

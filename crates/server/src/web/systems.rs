@@ -25,6 +25,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/systems", get(list).post(create))
         .route("/systems/new", get(new_form))
+        .route("/saved-filters", post(save_filter))
+        .route("/saved-filters/{id}/delete", post(delete_filter))
         .route("/systems/import", post(import).layer(axum::extract::DefaultBodyLimit::max(super::MAX_IMPORT_BYTES)))
         .route("/systems/{id}", get(page).post(update))
         .route("/systems/{id}/edit", get(edit_form))
@@ -138,6 +140,23 @@ struct ListPage {
     export_query: String,
     can_register: bool,
     notice: Option<String>,
+    saved: Vec<khien_store::SavedFilter>,
+}
+
+#[derive(Deserialize)]
+struct FilterForm {
+    name: String,
+    query: String,
+}
+
+async fn save_filter(State(s): State<AppState>, ctx: Ctx, Form(f): Form<FilterForm>) -> Result<Response, WebError> {
+    let saved = s.store.save_filter(&ctx.actor, &f.name, &f.query).await?;
+    Ok(see_other(&format!("/systems?{}", saved.query)))
+}
+
+async fn delete_filter(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
+    s.store.delete_filter(&ctx.actor, id).await?;
+    Ok(see_other("/systems"))
 }
 
 /// Imports an uploaded list, then shows the registry with what changed.
@@ -212,6 +231,7 @@ async fn list_page(s: &AppState, ctx: &Ctx, q: ListQuery, notice: Option<String>
         export_query,
         can_register: ctx.actor.can_anywhere(Action::EditSystems),
         notice,
+        saved: s.store.saved_filters(&ctx.actor).await?,
     })
 }
 

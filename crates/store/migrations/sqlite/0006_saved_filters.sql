@@ -1,0 +1,9 @@
+-- Registry filters a person saved under a name, to reopen in one click.
+CREATE TABLE saved_filters (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id     INTEGER NOT NULL REFERENCES users(id),
+    name        TEXT NOT NULL,
+    query       TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+);
+CREATE INDEX saved_filters_user ON saved_filters(user_id, id);
