@@ -5,6 +5,8 @@ mod check;
 mod error;
 mod reader;
 pub mod sheet;
+#[cfg(test)]
+mod test_support;
 pub mod systems;
 mod text;
 pub mod units;

@@ -270,16 +270,7 @@ impl Store {
         } else {
             self.scoped_user(&mut *w.tx, actor, id, Action::ManageUsers).await?
         };
-        sqlx::query("UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL, updated_at = $2 WHERE id = $3")
-            .bind(hash)
-            .bind(now_ms())
-            .bind(id)
-            .execute(&mut *w.tx)
-            .await
-            .map_err(db_err)?;
-        revoke_credentials(&mut w, id).await?;
-        w.audit(Some(actor), Change { action: "user.password", entity_type: "user", entity_id: Some(id), unit_id: Some(user.unit_id), before: None, after: None })
-            .await?;
+        store_password(&mut w, Some(actor), id, user.unit_id, hash).await?;
         w.commit().await
     }
 
@@ -292,15 +283,7 @@ impl Store {
         let row = sqlx::query("SELECT id, unit_id FROM users WHERE username = $1").bind(username.trim()).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
         let row = row.ok_or_else(|| Error::not_found("người dùng", "User"))?;
         let (id, unit_id): (i64, i64) = (get(&row, "id")?, get(&row, "unit_id")?);
-        sqlx::query("UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL, updated_at = $2 WHERE id = $3")
-            .bind(hash)
-            .bind(now_ms())
-            .bind(id)
-            .execute(&mut *w.tx)
-            .await
-            .map_err(db_err)?;
-        revoke_credentials(&mut w, id).await?;
-        w.audit(None, Change { action: "user.password", entity_type: "user", entity_id: Some(id), unit_id: Some(unit_id), before: None, after: None }).await?;
+        store_password(&mut w, None, id, unit_id, hash).await?;
         w.commit().await
     }
 
@@ -401,6 +384,20 @@ impl Store {
         let r = sqlx::query("SELECT id FROM users WHERE username = $1").bind(username).fetch_optional(&self.pool).await.map_err(db_err)?;
         r.map(|r| get(&r, "id")).transpose()
     }
+}
+
+/// Writes a new password hash, unlocks the account, ends its sessions and tokens, audits and
+/// commits: the one way a password changes, whoever asks.
+async fn store_password(w: &mut WriteTx<'_>, actor: Option<&Actor>, id: i64, unit_id: i64, hash: String) -> Result<()> {
+    sqlx::query("UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL, updated_at = $2 WHERE id = $3")
+        .bind(hash)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *w.tx)
+        .await
+        .map_err(db_err)?;
+    revoke_credentials(w, id).await?;
+    w.audit(actor, Change { action: "user.password", entity_type: "user", entity_id: Some(id), unit_id: Some(unit_id), before: None, after: None }).await
 }
 
 /// Credentials (passwords, tokens) are a person's business: an API token may not change them.

@@ -2,6 +2,18 @@
 //! on a real server, authorization across units, the audit CLI, imports, and the browser.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+/// Runs each named check once on SQLite and once on a fresh PostgreSQL database.
+macro_rules! on_both_stores {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $name() { super::$name(crate::common::sqlite().await).await })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $name() { super::$name(crate::common::postgres().await).await })*
+        }
+    };
+}
+
 mod common;
 
 mod api;

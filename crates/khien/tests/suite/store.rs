@@ -5,16 +5,6 @@ use khien_domain::role::Role;
 use khien_domain::Error;
 use khien_store::{ImportUnit, NewUnit, NewUser, UnitFilter, UnitPatch, UserFilter};
 
-macro_rules! on_both_stores {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() { super::$name(crate::common::sqlite().await).await })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() { super::$name(crate::common::postgres().await).await })*
-        }
-    };
-}
 
 on_both_stores!(
     migrations_are_idempotent,

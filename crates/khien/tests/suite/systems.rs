@@ -6,16 +6,6 @@ use khien_domain::system::dossier::DossierAction as A;
 use khien_domain::Error;
 use khien_store::{DossierInput, SystemFilter, SystemInput};
 
-macro_rules! on_both_stores {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() { super::$name(crate::common::sqlite().await).await })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() { super::$name(crate::common::postgres().await).await })*
-        }
-    };
-}
 
 on_both_stores!(dossier_flow_and_go_live_gate, overlapping_ranges_and_bad_input, registry_filters_and_overview, overview_agrees_with_each_system);
 

@@ -7,6 +7,7 @@ mod robustness;
 
 use rust_xlsxwriter::{ExcelDateTime, Format, Worksheet};
 
+use crate::test_support::rezip;
 use super::{choices, template, SystemColumn, SystemRow};
 
 /// A varied list: every system type and status, Vietnamese text, optional
@@ -195,45 +196,6 @@ pub(super) fn write_system(s: &mut Worksheet, r: u32, i: usize, sys: &SystemRow)
     text(s, C::IpRanges, &sys.ip_ranges.join("\n"));
     text(s, C::Domains, &sys.domains.join(", "));
     text(s, C::Tags, &sys.tags.join("; "));
-}
-
-/// Small deterministic generator (xorshift64*), to avoid a rand dependency.
-pub(super) struct Rng(pub u64);
-
-impl Rng {
-    pub fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    pub fn bytes(&mut self, len: usize) -> Vec<u8> {
-        (0..len).map(|_| self.next() as u8).collect()
-    }
-}
-
-/// Rewrites the parts of a valid XLSX (stored, so damage reaches the XML
-/// parser instead of stopping at the zip CRC).
-pub(super) fn rezip(xlsx: &[u8], mut edit: impl FnMut(&str, Vec<u8>) -> Vec<u8>) -> Vec<u8> {
-    use std::io::{Cursor, Read, Write};
-    use zip::write::SimpleFileOptions;
-    let mut archive = zip::ZipArchive::new(Cursor::new(xlsx)).unwrap();
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for i in 0..archive.len() {
-        let mut part = archive.by_index(i).unwrap();
-        let name = part.name().to_string();
-        let mut data = Vec::new();
-        part.read_to_end(&mut data).unwrap();
-        out.start_file(name.as_str(), opts).unwrap();
-        out.write_all(&edit(&name, data)).unwrap();
-    }
-    out.finish().unwrap().into_inner()
 }
 
 /// A workbook whose first sheet is the given `<sheetData>`… XML.

@@ -1,7 +1,8 @@
 //! No input may panic the systems importer: garbage, truncations and
 //! mutations of valid files, hostile sheet shapes.
 
-use super::{filled_template, rezip, sample_systems, xlsx_with_sheet_xml, xml_cell, Rng};
+use super::{filled_template, sample_systems, xlsx_with_sheet_xml, xml_cell};
+use crate::test_support::{damaged_xlsx, rezip, Rng};
 use crate::systems::{parse_systems, systems_template_xlsx, SystemColumn};
 
 const NAMES: [&str; 5] = ["x.csv", "x.xlsx", "x.json", "x", "x.XLSX"];
@@ -121,38 +122,7 @@ fn damaged_xml_inside_xlsx() {
         parse_systems("r.xlsx", &rezip(&valid, |_, d| d)).unwrap(),
         sample_systems()
     );
-    let parts = [
-        "xl/worksheets/sheet1.xml",
-        "xl/sharedStrings.xml",
-        "xl/workbook.xml",
-        "xl/_rels/workbook.xml.rels",
-        "xl/styles.xml",
-        "[Content_Types].xml",
-    ];
-    let mut rng = Rng(7);
-    for round in 0..120 {
-        let target = parts[round % parts.len()];
-        let how = rng.below(3);
-        let damaged = rezip(&valid, |name, mut d| {
-            if name != target || d.is_empty() {
-                return d;
-            }
-            let i = rng.below(d.len());
-            match how {
-                0 => d.truncate(i),
-                1 => {
-                    for _ in 0..1 + rng.below(6) {
-                        let j = rng.below(d.len());
-                        d[j] = b"<>\"=/ 0aZ&;#\xC3"[rng.below(13)];
-                    }
-                }
-                _ => {
-                    let end = (i + rng.below(200)).min(d.len());
-                    d.drain(i..end);
-                }
-            }
-            d
-        });
+    for damaged in damaged_xlsx(&valid) {
         let _ = parse_systems("d.xlsx", &damaged);
     }
 }

@@ -1,27 +1,8 @@
 //! No input may panic: garbage, truncations and mutations of valid files.
 
 use super::sample_rows;
+use crate::test_support::{damaged_xlsx, rezip, Rng};
 use crate::units::{parse_units, write_units_csv, write_units_xlsx};
-
-/// Small deterministic generator (xorshift64*), to avoid a rand dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    fn bytes(&mut self, len: usize) -> Vec<u8> {
-        (0..len).map(|_| self.next() as u8).collect()
-    }
-}
 
 const NAMES: [&str; 5] = ["x.csv", "x.xlsx", "x.json", "x", "x.XLSX"];
 
@@ -102,25 +83,6 @@ fn hostile_text_shapes() {
     feed("\u{feff}\u{feff}code,name,type\nA,\u{0301}\u{0301},ward\n".as_bytes());
 }
 
-/// Rewrites the parts of a valid XLSX (stored, so the damage reaches the
-/// XML parser instead of stopping at the zip CRC).
-fn rezip(xlsx: &[u8], mut edit: impl FnMut(&str, Vec<u8>) -> Vec<u8>) -> Vec<u8> {
-    use std::io::{Cursor, Read, Write};
-    use zip::write::SimpleFileOptions;
-    let mut archive = zip::ZipArchive::new(Cursor::new(xlsx)).unwrap();
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for i in 0..archive.len() {
-        let mut part = archive.by_index(i).unwrap();
-        let name = part.name().to_string();
-        let mut data = Vec::new();
-        part.read_to_end(&mut data).unwrap();
-        out.start_file(name.as_str(), opts).unwrap();
-        out.write_all(&edit(&name, data)).unwrap();
-    }
-    out.finish().unwrap().into_inner()
-}
-
 #[test]
 fn damaged_xml_inside_xlsx() {
     let valid = write_units_xlsx(&sample_rows()).unwrap();
@@ -129,38 +91,7 @@ fn damaged_xml_inside_xlsx() {
         parse_units("r.xlsx", &rezip(&valid, |_, d| d)).unwrap(),
         sample_rows()
     );
-    let parts = [
-        "xl/worksheets/sheet1.xml",
-        "xl/sharedStrings.xml",
-        "xl/workbook.xml",
-        "xl/_rels/workbook.xml.rels",
-        "xl/styles.xml",
-        "[Content_Types].xml",
-    ];
-    let mut rng = Rng(7);
-    for round in 0..120 {
-        let target = parts[round % parts.len()];
-        let how = rng.below(3);
-        let damaged = rezip(&valid, |name, mut d| {
-            if name != target || d.is_empty() {
-                return d;
-            }
-            let i = rng.below(d.len());
-            match how {
-                0 => d.truncate(i),
-                1 => {
-                    for _ in 0..1 + rng.below(6) {
-                        let j = rng.below(d.len());
-                        d[j] = b"<>\"=/ 0aZ&;#\xC3"[rng.below(13)];
-                    }
-                }
-                _ => {
-                    let end = (i + rng.below(200)).min(d.len());
-                    d.drain(i..end);
-                }
-            }
-            d
-        });
+    for damaged in damaged_xlsx(&valid) {
         let _ = parse_units("d.xlsx", &damaged);
     }
 }
