@@ -57,17 +57,82 @@ impl WriteTx<'_> {
             after_json: after.as_deref(),
         };
         let hash = chain_hash(&prev_hash, &fields);
-        let hash_of_new = hash.clone();
-        let mut q = Sql::new(
-            "INSERT INTO audit_log (id, at, actor_user_id, actor_label, action, entity_type, entity_id, unit_id, before_json, after_json, prev_hash, hash) VALUES (",
-        );
-        q.bind(fields.id).push(",").bind(fields.at_ms).push(",").bind(fields.actor_user_id).push(",").bind(label.clone());
-        q.push(",").bind(c.action).push(",").bind(c.entity_type).push(",").bind(c.entity_id).push(",").bind(c.unit_id);
-        q.push(",").bind(before.clone()).push(",").bind(after.clone()).push(",").bind(prev_hash).push(",").bind(hash).push(")");
-        q.query().execute(&mut *self.tx).await.map_err(db_err)?;
-        self.chain_head = Some((fields.id, hash_of_new));
+        let row = AuditRow {
+            id: fields.id,
+            at_ms: fields.at_ms,
+            actor_user_id: fields.actor_user_id,
+            actor_label: label.clone(),
+            action: c.action.to_string(),
+            entity_type: c.entity_type.to_string(),
+            entity_id: c.entity_id,
+            unit_id: c.unit_id,
+            before_json: before,
+            after_json: after,
+            prev_hash,
+            hash: hash.clone(),
+        };
+        self.chain_head = Some((row.id, hash));
+        match &mut self.pending_audit {
+            Some(pending) => {
+                pending.push(row);
+                if pending.len() >= AUDIT_BATCH {
+                    self.flush_audit().await?;
+                }
+            }
+            None => insert_audit_rows(self, &[row]).await?,
+        }
         Ok(())
     }
+
+    /// From here on, audit rows are written in batches (and at the latest before commit).
+    pub(crate) fn batch_audit(&mut self) {
+        if self.pending_audit.is_none() {
+            self.pending_audit = Some(Vec::new());
+        }
+    }
+
+    pub(crate) async fn flush_audit(&mut self) -> Result<()> {
+        let rows = match &mut self.pending_audit {
+            Some(p) if !p.is_empty() => std::mem::take(p),
+            _ => return Ok(()),
+        };
+        for chunk in rows.chunks(AUDIT_BATCH) {
+            insert_audit_rows(self, chunk).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Rows per multi-row INSERT (12 parameters each): SQLite binds by scanning a parameter list, so
+/// very wide statements cost more than they save.
+const AUDIT_BATCH: usize = 25;
+
+/// One chained audit row, ready to be written.
+pub(crate) struct AuditRow {
+    id: i64,
+    at_ms: i64,
+    actor_user_id: Option<i64>,
+    actor_label: String,
+    action: String,
+    entity_type: String,
+    entity_id: Option<i64>,
+    unit_id: Option<i64>,
+    before_json: Option<String>,
+    after_json: Option<String>,
+    prev_hash: String,
+    hash: String,
+}
+
+async fn insert_audit_rows(w: &mut WriteTx<'_>, rows: &[AuditRow]) -> Result<()> {
+    let mut q = Sql::new("INSERT INTO audit_log (id, at, actor_user_id, actor_label, action, entity_type, entity_id, unit_id, before_json, after_json, prev_hash, hash) VALUES ");
+    for (n, r) in rows.iter().enumerate() {
+        q.push(if n == 0 { "(" } else { ",(" });
+        q.bind(r.id).push(",").bind(r.at_ms).push(",").bind(r.actor_user_id).push(",").bind(r.actor_label.as_str());
+        q.push(",").bind(r.action.as_str()).push(",").bind(r.entity_type.as_str()).push(",").bind(r.entity_id).push(",").bind(r.unit_id);
+        q.push(",").bind(r.before_json.clone()).push(",").bind(r.after_json.clone()).push(",").bind(r.prev_hash.as_str()).push(",").bind(r.hash.as_str()).push(")");
+    }
+    q.query().execute(&mut *w.tx).await.map_err(db_err)?;
+    Ok(())
 }
 
 /// Filters for the audit list. All are optional and combine with AND.

@@ -28,10 +28,15 @@ pub(crate) struct WriteTx<'a> {
     _guard: Option<MutexGuard<'a, ()>>,
     /// The chain's last (id, hash) once read: no one else appends while we hold the lock.
     pub(crate) chain_head: Option<(i64, String)>,
+    /// Audit rows already chained but not yet written: a bulk writer (an import) sends them
+    /// in multi-row INSERTs instead of one statement per change. None unless `batch_audit`
+    /// was called; written before commit.
+    pub(crate) pending_audit: Option<Vec<crate::audit::AuditRow>>,
 }
 
 impl WriteTx<'_> {
-    pub async fn commit(self) -> Result<()> {
+    pub async fn commit(mut self) -> Result<()> {
+        self.flush_audit().await?;
         self.tx.commit().await.map_err(db_err)
     }
 }
@@ -95,6 +100,13 @@ impl Store {
         Ok(())
     }
 
+    /// Refreshes the planner's statistics of one table after a bulk change (a whole-database
+    /// ANALYZE also walks the audit trail, which grows without bound).
+    pub(crate) async fn analyze_table(&self, table: &'static str) -> Result<()> {
+        sqlx::query(&format!("ANALYZE {table}")).execute(&self.pool).await.map_err(db_err)?;
+        Ok(())
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }
@@ -121,7 +133,7 @@ impl Store {
                 sqlx::query("DELETE FROM sessions WHERE 1 = 0").execute(&mut *tx).await.map_err(db_err)?;
             }
         }
-        Ok(WriteTx { tx, _guard: guard, chain_head: None })
+        Ok(WriteTx { tx, _guard: guard, chain_head: None, pending_audit: None })
     }
 }
 

@@ -15,7 +15,7 @@ use khien_domain::time::now_ms;
 use khien_domain::unit::{optional_text, validate_code, validate_name};
 use khien_domain::{Error, Msg, Result};
 use serde::Deserialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use utoipa::ToSchema;
 
 /// Everything a unit enters about a system (create and full update).
@@ -83,16 +83,31 @@ pub struct ImportSystem {
     pub input: SystemInput,
 }
 
-/// Every stored IP range with its owner, parsed once per transaction, so that checking a
-/// 10,000-row import costs integer comparisons rather than queries.
+/// Every stored IP range with its owner, parsed once per transaction and kept sorted by start
+/// address, so that checking a 10,000-row import costs a few comparisons per range rather than
+/// a query (or a scan of every range).
+#[derive(Default)]
 pub(crate) struct RangeIndex {
-    ranges: Vec<(u128, u128, bool, i64, i64, String, String)>,
+    /// (is IPv6, first address) → the ranges starting there.
+    by_start: BTreeMap<(bool, u128), Vec<StoredRange>>,
+    /// The widest range seen per family (index 0: IPv4): how far before `start` to look.
+    widest: [u128; 2],
+    /// Where each system's ranges sit, to replace them on update.
+    of_system: HashMap<i64, Vec<(bool, u128)>>,
+}
+
+struct StoredRange {
+    end: u128,
+    owner: i64,
+    system: i64,
+    code: String,
+    cidr: String,
 }
 
 impl RangeIndex {
     pub(crate) async fn load(w: &mut WriteTx<'_>) -> Result<RangeIndex> {
         let rows = sqlx::query("SELECT id, code, owner_unit_id, ip_ranges FROM systems WHERE ip_ranges <> ''").fetch_all(&mut *w.tx).await.map_err(db_err)?;
-        let mut index = RangeIndex { ranges: Vec::new() };
+        let mut index = RangeIndex::default();
         for r in &rows {
             let ranges: Vec<String> = get::<String>(r, "ip_ranges")?.lines().map(str::to_string).collect();
             index.add(get(r, "owner_unit_id")?, get(r, "id")?, &get::<String>(r, "code")?, &ranges);
@@ -103,27 +118,56 @@ impl RangeIndex {
     /// What one create or update needs: nothing to compare when it has no ranges to check.
     pub(crate) async fn for_input(w: &mut WriteTx<'_>, i: &SystemInput) -> Result<RangeIndex> {
         if i.confirm_overlap || i.ip_ranges.iter().all(|r| r.trim().is_empty()) {
-            Ok(RangeIndex { ranges: Vec::new() })
+            Ok(RangeIndex::default())
         } else {
             RangeIndex::load(w).await
         }
     }
 
     pub(crate) fn add(&mut self, owner: i64, system: i64, code: &str, ranges: &[String]) {
-        self.ranges.retain(|r| r.4 != system);
-        for c in ranges {
-            if let Some((s, e, v6)) = cidr_bounds(c) {
-                self.ranges.push((s, e, v6, owner, system, code.to_string(), c.clone()));
+        for key in self.of_system.remove(&system).unwrap_or_default() {
+            if let Some(v) = self.by_start.get_mut(&key) {
+                v.retain(|r| r.system != system);
+                if v.is_empty() {
+                    self.by_start.remove(&key);
+                }
             }
         }
+        let mut keys = Vec::new();
+        for c in ranges {
+            if let Some((start, end, v6)) = cidr_bounds(c) {
+                let widest = &mut self.widest[usize::from(v6)];
+                *widest = (*widest).max(end - start);
+                self.by_start.entry((v6, start)).or_default().push(StoredRange { end, owner, system, code: code.to_string(), cidr: c.clone() });
+                keys.push((v6, start));
+            }
+        }
+        if !keys.is_empty() {
+            self.of_system.insert(system, keys);
+        }
+    }
+
+    /// Gives ranges added under a stand-in id their real system id.
+    pub(crate) fn rename(&mut self, from: i64, to: i64) {
+        let Some(keys) = self.of_system.remove(&from) else { return };
+        for key in &keys {
+            for r in self.by_start.get_mut(key).into_iter().flatten().filter(|r| r.system == from) {
+                r.system = to;
+            }
+        }
+        self.of_system.insert(to, keys);
     }
 
     /// Refuses ranges that overlap another unit's systems (a unit may overlap itself).
     pub(crate) fn check(&self, owner: i64, own_id: Option<i64>, ranges: &[String]) -> Result<()> {
         for mine in ranges {
             let Some((s, e, v6)) = cidr_bounds(mine) else { continue };
-            if let Some(other) = self.ranges.iter().find(|o| o.2 == v6 && o.3 != owner && Some(o.4) != own_id && o.0 <= e && s <= o.1) {
-                let (code, theirs) = (&other.5, &other.6);
+            // A stored range overlaps [s, e] when it starts at or before e and ends at or after
+            // s; none starting more than `widest` before s can reach it.
+            let from = (v6, s.saturating_sub(self.widest[usize::from(v6)]));
+            let other = self.by_start.range(from..=(v6, e)).flat_map(|(_, v)| v).find(|o| o.end >= s && o.owner != owner && Some(o.system) != own_id);
+            if let Some(other) = other {
+                let (code, theirs) = (&other.code, &other.cidr);
                 return Err(Error::Conflict(Msg::new(
                     format!("Dải {mine} trùng với dải {theirs} của hệ thống {code} thuộc đơn vị khác. Kiểm tra lại hoặc xác nhận để lưu."),
                     format!("Range {mine} overlaps {theirs} of system {code} of another unit. Check it, or confirm to save anyway."),
@@ -210,46 +254,72 @@ impl Store {
         Ok((get(&r, "path")?, get(&r, "name")?))
     }
 
-    /// Registers a system in an open write transaction.
-    /// `owner_path` may be given when the caller already knows it (an import), and the code
-    /// check skipped when the caller already knows the code is free.
-    async fn insert_system(&self, w: &mut WriteTx<'_>, actor: &Actor, i: &SystemInput, ranges: &mut RangeIndex, known: Option<&(String, String)>) -> Result<System> {
-        let c = clean(i)?;
+    /// Checks a new system (entitlement, code, ranges) in an open write transaction and
+    /// returns it ready to insert. `known` is the owner's (path, name) when the caller already
+    /// has it (an import), which also skips the code check the import does itself.
+    async fn prepare_insert(&self, w: &mut WriteTx<'_>, actor: &Actor, i: &SystemInput, ranges: &mut RangeIndex, known: Option<&(String, String)>, temp_id: i64) -> Result<NewSystem> {
+        let clean = clean(i)?;
         let (path, owner_name) = match known {
             Some(o) => o.clone(),
             None => self.owner_of(w, i.owner_unit_id).await?,
         };
         actor.require(Action::EditSystems, i.owner_unit_id, &path)?;
         if known.is_none() {
-            let taken = sqlx::query("SELECT id FROM systems WHERE code = $1").bind(c.code.as_str()).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+            let taken = sqlx::query("SELECT id FROM systems WHERE code = $1").bind(clean.code.as_str()).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
             if taken.is_some() {
-                return Err(Error::Conflict(Msg::new(format!("Mã hệ thống «{}» đã được dùng.", c.code), format!("The system code «{}» is already taken.", c.code))));
+                return Err(code_taken(&clean.code));
             }
         }
         if !i.confirm_overlap {
-            ranges.check(i.owner_unit_id, None, &c.ip_ranges)?;
+            ranges.check(i.owner_unit_id, None, &clean.ip_ranges)?;
         }
+        // Later rows of the same import are checked against this one before it has an id.
+        ranges.add(i.owner_unit_id, temp_id, &clean.code, &clean.ip_ranges);
+        Ok(NewSystem { clean, input: i.clone(), owner_path: path, owner_name, temp_id })
+    }
+
+    /// Inserts prepared systems with one multi-row statement (the rows come back with it, so
+    /// no re-read for the audit records) and audits each.
+    async fn write_inserts(&self, w: &mut WriteTx<'_>, actor: &Actor, batch: Vec<NewSystem>, ranges: &mut RangeIndex) -> Result<Vec<System>> {
+        let Some(first) = batch.first() else { return Ok(Vec::new()) };
         let now = now_ms();
         let mut q = Sql::new("INSERT INTO systems (code, name, name_folded, search_folded, owner_unit_id, operator_unit_id, system_type, info_private, info_personal, secret_grade, subjects_basic, subjects_sensitive, admin_procedures, online_service_level, infra_scope, data_category, status, ip_ranges, tags, created_at, updated_at");
-        for (f, _) in &c.texts {
+        for (f, _) in &first.clean.texts {
             q.push(", ").push(f);
         }
-        q.push(") VALUES (").bind(c.code.as_str()).push(",").bind(c.name.as_str()).push(",").bind(fold(&c.name)).push(",").bind(search_text(&c.name, &c.code));
-        q.push(",").bind(i.owner_unit_id).push(",").bind(i.operator_unit_id);
-        q.push(",").bind(c.system_type).push(",").bind(i.info_private).push(",").bind(i.info_personal).push(",").bind(c.secret_grade);
-        q.push(",").bind(i.subjects_basic).push(",").bind(i.subjects_sensitive).push(",").bind(i.admin_procedures).push(",").bind(i.online_service_level);
-        q.push(",").bind(c.infra_scope).push(",").bind(c.data_category).push(",").bind(c.status).push(",").bind(c.ip_ranges.join("\n"));
-        q.push(",").bind(tags(&i.tags)).push(",").bind(now).push(",").bind(now);
-        for (_, v) in c.texts {
-            q.push(",").bind(v);
+        q.push(") VALUES ");
+        for (n, NewSystem { clean: c, input: i, .. }) in batch.iter().enumerate() {
+            q.push(if n == 0 { "(" } else { ",(" });
+            q.bind(c.code.as_str()).push(",").bind(c.name.as_str()).push(",").bind(fold(&c.name)).push(",").bind(search_text(&c.name, &c.code));
+            q.push(",").bind(i.owner_unit_id).push(",").bind(i.operator_unit_id);
+            q.push(",").bind(c.system_type).push(",").bind(i.info_private).push(",").bind(i.info_personal).push(",").bind(c.secret_grade);
+            q.push(",").bind(i.subjects_basic).push(",").bind(i.subjects_sensitive).push(",").bind(i.admin_procedures).push(",").bind(i.online_service_level);
+            q.push(",").bind(c.infra_scope).push(",").bind(c.data_category).push(",").bind(c.status).push(",").bind(c.ip_ranges.join("\n"));
+            q.push(",").bind(tags(&i.tags)).push(",").bind(now).push(",").bind(now);
+            for (_, v) in &c.texts {
+                q.push(",").bind(v.clone());
+            }
+            q.push(")");
         }
-        // The stored row comes back with the insert: no second read for the audit record.
-        q.push(") RETURNING *, ").bind(owner_name).push(" AS owner_unit_name, ").bind(path).push(" AS owner_path");
-        let s = crate::systems::system_row(&q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?)?;
-        let id = s.id;
-        w.audit(Some(actor), Change { action: "system.create", entity_type: "system", entity_id: Some(id), unit_id: Some(s.owner_unit_id), before: None, after: json(&s) }).await?;
-        ranges.add(i.owner_unit_id, id, &s.code, &s.ip_ranges);
-        Ok(s)
+        // The owner's name and path are filled in below: RETURNING sees only the new rows.
+        q.push(" RETURNING *, '' AS owner_unit_name, '' AS owner_path");
+        let rows = q.query().fetch_all(&mut *w.tx).await.map_err(db_err)?;
+        let mut by_code: HashMap<String, System> = HashMap::with_capacity(rows.len());
+        for r in &rows {
+            let s = crate::systems::system_row(r)?;
+            by_code.insert(s.code.clone(), s);
+        }
+        let mut out = Vec::with_capacity(batch.len());
+        for n in batch {
+            // Row order of RETURNING is not promised by either engine: match on the code.
+            let mut s = by_code.remove(&n.clean.code).ok_or_else(|| Error::internal("inserted system not returned"))?;
+            s.owner_unit_name = n.owner_name;
+            s.owner_path = n.owner_path;
+            w.audit(Some(actor), Change { action: "system.create", entity_type: "system", entity_id: Some(s.id), unit_id: Some(s.owner_unit_id), before: None, after: json(&s) }).await?;
+            ranges.rename(n.temp_id, s.id);
+            out.push(s);
+        }
+        Ok(out)
     }
 
     /// Replaces a system's attributes in an open write transaction.
@@ -277,7 +347,7 @@ impl Store {
         }
         q.push(" WHERE id = ").bind(id);
         q.query().execute(&mut *w.tx).await.map_err(|e| match db_err(e) {
-            Error::Conflict(_) => Error::Conflict(Msg::new(format!("Mã hệ thống «{}» đã được dùng.", c.code), format!("The system code «{}» is already taken.", c.code))),
+            Error::Conflict(_) => code_taken(&c.code),
             other => other,
         })?;
         let after = self.system_by_id(&mut *w.tx, id).await?.ok_or_else(|| Error::internal("system vanished"))?;
@@ -289,7 +359,8 @@ impl Store {
     pub async fn create_system(&self, actor: &Actor, i: &SystemInput) -> Result<System> {
         let mut w = self.begin_write().await?;
         let mut ranges = RangeIndex::for_input(&mut w, i).await?;
-        let s = self.insert_system(&mut w, actor, i, &mut ranges, None).await?;
+        let new = self.prepare_insert(&mut w, actor, i, &mut ranges, None, -1).await?;
+        let s = self.write_inserts(&mut w, actor, vec![new], &mut ranges).await?.pop().ok_or_else(|| Error::internal("insert returned nothing"))?;
         w.commit().await?;
         Ok(s)
     }
@@ -308,6 +379,7 @@ impl Store {
     /// the file: header is row 1).
     pub async fn import_systems(&self, actor: &Actor, rows: &[ImportSystem]) -> Result<ImportSummary> {
         let mut w = self.begin_write().await?;
+        w.batch_audit();
         let mut ranges = RangeIndex::load(&mut w).await?;
         let mut owners: HashMap<String, (i64, (String, String))> = HashMap::new();
         // Every existing code once, rather than a query per row.
@@ -316,6 +388,7 @@ impl Store {
             codes.insert(get(&r, "code")?, get(&r, "id")?);
         }
         let mut summary = ImportSummary::default();
+        let mut pending: Vec<NewSystem> = Vec::new();
         for r in rows {
             let row = r.row;
             let at_row = |e: Error| e.with_prefix(&format!("Dòng {row} (mã «{}»): ", r.input.code), &format!("Row {row} (code «{}»): ", r.input.code));
@@ -338,24 +411,61 @@ impl Store {
                 }
             };
             let input = SystemInput { owner_unit_id: owner, ..r.input.clone() };
-            match codes.get(input.code.trim()) {
+            let code = input.code.trim();
+            if pending.iter().any(|p| p.clean.code == code) {
+                // The same code again further down: write what is pending so it has an id.
+                self.flush_inserts(&mut w, actor, &mut pending, &mut ranges, &mut codes).await?;
+            }
+            match codes.get(code).copied() {
                 Some(id) => {
-                    self.replace_system(&mut w, actor, *id, &input, &mut ranges).await.map_err(at_row)?;
+                    self.flush_inserts(&mut w, actor, &mut pending, &mut ranges, &mut codes).await?;
+                    self.replace_system(&mut w, actor, id, &input, &mut ranges).await.map_err(at_row)?;
                     summary.updated += 1;
                 }
                 None => {
-                    let created = self.insert_system(&mut w, actor, &input, &mut ranges, Some(&owner_path)).await.map_err(at_row)?;
-                    codes.insert(created.code.clone(), created.id);
+                    let temp_id = -i64::try_from(row).unwrap_or(i64::MAX);
+                    pending.push(self.prepare_insert(&mut w, actor, &input, &mut ranges, Some(&owner_path), temp_id).await.map_err(at_row)?);
                     summary.created += 1;
+                    if pending.len() >= INSERT_BATCH {
+                        self.flush_inserts(&mut w, actor, &mut pending, &mut ranges, &mut codes).await?;
+                    }
                 }
             }
         }
+        self.flush_inserts(&mut w, actor, &mut pending, &mut ranges, &mut codes).await?;
         w.commit().await?;
         if rows.len() >= 1000 {
-            self.analyze().await?;
+            self.analyze_table("systems").await?;
         }
         Ok(summary)
     }
+}
+
+impl Store {
+    async fn flush_inserts(&self, w: &mut WriteTx<'_>, actor: &Actor, pending: &mut Vec<NewSystem>, ranges: &mut RangeIndex, codes: &mut HashMap<String, i64>) -> Result<()> {
+        for s in self.write_inserts(w, actor, std::mem::take(pending), ranges).await? {
+            codes.insert(s.code, s.id);
+        }
+        Ok(())
+    }
+}
+
+/// Systems per multi-row INSERT in an import: 33 parameters each. SQLite's binding looks each
+/// parameter up by position in a list, so very wide statements cost more than they save.
+const INSERT_BATCH: usize = 10;
+
+/// A new system checked and ready to insert.
+struct NewSystem {
+    clean: Clean,
+    input: SystemInput,
+    owner_path: String,
+    owner_name: String,
+    /// Stands for the id in the range index until the row is written.
+    temp_id: i64,
+}
+
+fn code_taken(code: &str) -> Error {
+    Error::Conflict(Msg::new(format!("Mã hệ thống «{code}» đã được dùng."), format!("The system code «{code}» is already taken.")))
 }
 
 /// What a registry search matches: the folded name and the code (as the migration backfills it).

@@ -354,6 +354,7 @@ impl Store {
     /// rolls back everything and names the row (1-based position in `rows`).
     pub async fn import_units(&self, actor: &Actor, default_parent_id: i64, rows: &[ImportUnit]) -> Result<ImportSummary> {
         let mut w = self.begin_write().await?;
+        w.batch_audit();
         let mut summary = ImportSummary::default();
         let mut ids_by_code: HashMap<String, i64> = HashMap::new();
         for (i, r) in rows.iter().enumerate() {
@@ -414,7 +415,7 @@ impl Store {
         }
         w.commit().await?;
         if rows.len() >= 1000 {
-            self.analyze().await?;
+            self.analyze_table("units").await?;
         }
         Ok(summary)
     }

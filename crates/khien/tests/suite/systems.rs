@@ -4,10 +4,10 @@
 use crate::common::{actor, admin_actor, bootstrap, unit_id, TestDb};
 use khien_domain::system::dossier::DossierAction as A;
 use khien_domain::Error;
-use khien_store::{DossierInput, SystemFilter, SystemInput};
+use khien_store::{DossierInput, ImportSystem, SystemFilter, SystemInput};
 
 
-on_both_stores!(dossier_flow_and_go_live_gate, overlapping_ranges_and_bad_input, registry_filters_and_overview, overview_agrees_with_each_system);
+on_both_stores!(dossier_flow_and_go_live_gate, overlapping_ranges_and_bad_input, registry_filters_and_overview, overview_agrees_with_each_system, batched_import_checks_every_row);
 
 fn ward_system(owner: i64, code: &str) -> SystemInput {
     SystemInput {
@@ -171,4 +171,37 @@ async fn overview_agrees_with_each_system(db: TestDb) {
     }
     assert_eq!((total.systems, total.assessed, total.four_layers, total.violations, total.approved), (40, assessed, four, violations, approved));
     assert!(four > 0 && violations > 0 && approved > 0, "the demo mix covers every case");
+}
+
+/// An import writes in multi-row batches: rows still see the rows before them (ranges, a code
+/// repeated further down), an error far into the file names its row and rolls back every
+/// batch already written, and each created system has its audit record.
+async fn batched_import_checks_every_row(db: TestDb) {
+    bootstrap(&db, true).await;
+    let admin = admin_actor(&db).await;
+    let row = |n: usize, unit: &str, code: String, range: String| ImportSystem {
+        row: n,
+        owner_unit_code: unit.into(),
+        input: SystemInput { ip_ranges: vec![range], ..ward_system(0, &code) },
+    };
+    let mut rows: Vec<ImportSystem> = (0..60).map(|i| row(i + 2, "P-HONG-BANG", format!("IMP-{i:03}"), format!("10.77.{i}.0/24"))).collect();
+    // Row 53: another unit claims row 7's range.
+    rows[51] = row(53, "P-LE-CHAN", "IMP-OTHER".into(), "10.77.5.128/25".into());
+    let audit_before = db.store.audit_count().await.unwrap();
+    let err = db.store.import_systems(&admin, &rows).await.unwrap_err();
+    assert!(matches!(&err, Error::Conflict(m) if m.vi.starts_with("Dòng 53") && m.vi.contains("IMP-005")), "{err:?}");
+    let all = SystemFilter { q: Some("imp-".into()), limit: 100, ..Default::default() };
+    let count = |p: &khien_store::Page<khien_store::System>| p.items.iter().filter(|s| s.code.starts_with("IMP-")).count();
+    assert_eq!(count(&db.store.list_systems(&admin, &all).await.unwrap()), 0, "nothing half written");
+    assert_eq!(db.store.audit_count().await.unwrap(), audit_before);
+    // Fixed, and with one code twice: the second occurrence updates the first.
+    rows[51] = row(53, "P-LE-CHAN", "IMP-OTHER".into(), "10.78.0.0/24".into());
+    rows[59] = ImportSystem { row: 61, owner_unit_code: "P-HONG-BANG".into(), input: SystemInput { name: "Tên sửa ở dòng sau".into(), ..rows[3].input.clone() } };
+    let summary = db.store.import_systems(&admin, &rows).await.unwrap();
+    assert_eq!((summary.created, summary.updated), (59, 1));
+    let page = db.store.list_systems(&admin, &all).await.unwrap();
+    assert_eq!(count(&page), 59);
+    assert!(page.items.iter().any(|s| s.code == "IMP-003" && s.name == "Tên sửa ở dòng sau"));
+    assert_eq!(db.store.audit_count().await.unwrap(), audit_before + 60);
+    assert!(db.store.verify_audit_chain().await.unwrap().is_ok());
 }
