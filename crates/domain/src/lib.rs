@@ -5,6 +5,7 @@ pub mod audit;
 pub mod calendar;
 pub mod error;
 pub mod fold;
+pub mod incident;
 pub mod lang;
 pub mod page;
 pub mod role;

@@ -35,6 +35,11 @@ pub enum Action {
     EditSystems,
     /// Record go-live exceptions and edit the holiday calendar (the standing body's work).
     Govern,
+    ViewIncidents,
+    /// Report incidents of one's units and work on them (contain, recover, file reports).
+    ReportIncidents,
+    /// Triage, co-ordinate, assign tasks across units, close (the authority).
+    CoordinateIncidents,
 }
 
 impl Role {
@@ -85,12 +90,19 @@ impl Role {
         match self {
             Role::Administrator => true,
             Role::AuthorityOfficer => {
-                matches!(action, ViewUnits | EditUnit | ManageUnits | ViewUsers | ViewAudit | ManageTokens | ViewSystems | EditSystems | Govern)
+                matches!(
+                    action,
+                    ViewUnits | EditUnit | ManageUnits | ViewUsers | ViewAudit | ManageTokens | ViewSystems | EditSystems | Govern | ViewIncidents | ReportIncidents | CoordinateIncidents
+                )
             }
-            Role::UnitManager => matches!(action, ViewUnits | EditUnit | ViewUsers | ManageUsers | ViewAudit | ViewSystems | EditSystems),
-            Role::UnitOfficer => matches!(action, ViewUnits | ViewUsers | ViewSystems | EditSystems),
-            Role::Assessor | Role::SocProvider => matches!(action, ViewUnits | ViewSystems),
-            Role::Viewer => matches!(action, ViewUnits | ViewUsers | ViewAudit | ViewSystems),
+            Role::UnitManager => {
+                matches!(action, ViewUnits | EditUnit | ViewUsers | ManageUsers | ViewAudit | ViewSystems | EditSystems | ViewIncidents | ReportIncidents)
+            }
+            Role::UnitOfficer => matches!(action, ViewUnits | ViewUsers | ViewSystems | EditSystems | ViewIncidents | ReportIncidents),
+            Role::Assessor => matches!(action, ViewUnits | ViewSystems),
+            // A SOC watching a unit's systems reports what it sees there.
+            Role::SocProvider => matches!(action, ViewUnits | ViewSystems | ViewIncidents | ReportIncidents),
+            Role::Viewer => matches!(action, ViewUnits | ViewUsers | ViewAudit | ViewSystems | ViewIncidents),
         }
     }
 

@@ -5,25 +5,24 @@ pub mod dossier;
 pub mod layers;
 pub mod level;
 
-use crate::{Error, Lang, Result};
-use serde::{Deserialize, Serialize};
+use crate::{Error, Result};
 
 macro_rules! code_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal : $vi:literal / $en:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
             pub fn code(self) -> &'static str { match self { $($name::$variant => $code),+ } }
-            pub fn label(self, lang: Lang) -> &'static str { match self { $($name::$variant => lang.pick($vi, $en)),+ } }
-            pub fn parse(field: &str, s: &str) -> Result<$name> {
+            pub fn label(self, lang: $crate::Lang) -> &'static str { match self { $($name::$variant => lang.pick($vi, $en)),+ } }
+            pub fn parse(field: &str, s: &str) -> $crate::Result<$name> {
                 let s = s.trim();
                 Self::ALL.iter().copied().find(|v| v.code() == s).ok_or_else(|| {
                     let codes: Vec<&str> = Self::ALL.iter().map(|v| v.code()).collect();
-                    Error::invalid(field, format!("«{s}» không hợp lệ; chọn một trong: {}.", codes.join(", ")), format!("«{s}» is not valid; choose one of: {}.", codes.join(", ")))
+                    $crate::Error::invalid(field, format!("«{s}» không hợp lệ; chọn một trong: {}.", codes.join(", ")), format!("«{s}» is not valid; choose one of: {}.", codes.join(", ")))
                 })
             }
         }
