@@ -13,6 +13,8 @@ mod sql;
 mod systems;
 mod system_writes;
 mod dossiers;
+mod incident_work;
+mod incidents;
 mod overview;
 mod registers;
 mod saved_filters;
@@ -33,3 +35,5 @@ pub use registers::{Certificate, CertificateInput, Connection, ConnectionInput, 
 pub use system_writes::{ImportSystem, SystemInput};
 pub use systems::{detail as system_detail, GoLiveException, System, SystemDetail, SystemFilter};
 pub use dossiers::{Dossier, DossierInput, Holiday};
+pub use incident_work::{AffectedSystem, IncidentDetail, IncidentEvent, IncidentReport, IncidentTask, Observable, ObservableHit, RelatedIncident, TaskInput};
+pub use incidents::{Clock, Incident, IncidentFilter, IncidentInput, ObservableInput};

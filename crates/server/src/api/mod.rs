@@ -3,6 +3,7 @@
 
 mod account;
 mod audit;
+mod incidents;
 mod systems;
 mod units;
 mod users;
@@ -43,6 +44,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(audit::router())
         .merge(account::router())
         .merge(systems::router())
+        .merge(incidents::router())
 }
 
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
