@@ -218,7 +218,10 @@ impl Store {
             Side::Unit if actor.can(Action::CoordinateIncidents, before.unit_id, &before.unit_path) => Action::CoordinateIncidents,
             Side::Unit => Action::ReportIncidents,
         };
-        actor.require(needed, before.unit_id, &before.unit_path)?;
+        // The caller sees the incident (checked above), so a refusal is a plain 403.
+        if !actor.can(needed, before.unit_id, &before.unit_path) {
+            return Err(Error::forbidden());
+        }
         let now = now_ms();
         let stamp = match to {
             State::Triaged => Some("triaged_at"),
@@ -392,11 +395,11 @@ impl Store {
     /// Links two incidents; with `merge`, the first is a duplicate of the second and is closed
     /// into it. The caller co-ordinates both.
     pub async fn link_incidents(&self, actor: &Actor, id: i64, other: i64, merge: bool) -> Result<()> {
+        let mut w = self.begin_write().await?;
+        let a = self.scoped_incident(&mut *w.tx, actor, id, Action::CoordinateIncidents).await?;
         if id == other {
             return Err(Error::invalid("related_id", "Không thể liên kết sự cố với chính nó.", "An incident cannot be linked to itself."));
         }
-        let mut w = self.begin_write().await?;
-        let a = self.scoped_incident(&mut *w.tx, actor, id, Action::CoordinateIncidents).await?;
         let b = self.scoped_incident(&mut *w.tx, actor, other, Action::CoordinateIncidents).await.map_err(|e| match e {
             Error::NotFound(_) | Error::Forbidden(_) => Error::invalid("related_id", format!("Không có sự cố mã số {other} trong phạm vi điều phối của bạn."), format!("There is no incident {other} within what you co-ordinate.")),
             e => e,

@@ -18,6 +18,8 @@ struct Other {
     certificate: i64,
     attachment: i64,
     saved_filter: i64,
+    incident: i64,
+    task: i64,
 }
 
 /// What a caller of A sends to each documented operation, aimed at B's records.
@@ -55,6 +57,16 @@ fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String,
             let url = format!("{path}?parent_id={}&file_name=units.json", b.unit);
             return Some((url, Some(json!([{"code":"HACK3","name":"x","unit_type":"ward"}]))));
         }
+        ("get", "/api/v1/incidents") | ("get", "/api/v1/observables") => return None, // lists: checked below
+        ("post", "/api/v1/incidents") => Some(json!({"unit_id":b.unit,"title":"x","category":"malware","detected_at":"2026-01-01T00:00:00Z"})),
+        ("post", "/api/v1/incidents/{id}/state") => Some(json!({"state":"triaged"})),
+        ("post", "/api/v1/incidents/{id}/severity") => Some(json!({"serious":true,"priority":1,"reason":"hacked by A"})),
+        ("post", "/api/v1/incidents/{id}/reports") => Some(json!({"kind":"progress","body":"hacked"})),
+        ("post", "/api/v1/incidents/{id}/notes") => Some(json!({"note":"hacked"})),
+        ("post", "/api/v1/incidents/{id}/tasks") => Some(json!({"unit_id":own_unit,"title":"hacked"})),
+        ("post", "/api/v1/incident-tasks/{id}/state") => Some(json!({"state":"done"})),
+        ("post", "/api/v1/incidents/{id}/observables") => Some(json!({"kind":"ipv4","value":"192.0.2.66"})),
+        ("post", "/api/v1/incidents/{id}/links") => Some(json!({"related_id":1})),
         ("get", _) | ("delete", _) => None,
         ("post", "/api/v1/units") => Some(json!({"code":"HACK","name":"x","unit_type":"ward","parent_id":b.unit})),
         ("patch", "/api/v1/units/{id}") => Some(json!({"name":"hacked"})),
@@ -67,7 +79,11 @@ fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String,
         ("post", "/api/v1/tokens") => Some(json!({"name":"x","role":"unit_manager","unit_id":b.unit,"valid_days":1})),
         other => panic!("authz test does not know the operation {other:?}: add it to `attack`"),
     };
-    let id = if path.starts_with("/api/v1/saved-filters/") {
+    let id = if path.starts_with("/api/v1/incidents/") {
+        b.incident
+    } else if path.starts_with("/api/v1/incident-tasks/") {
+        b.task
+    } else if path.starts_with("/api/v1/saved-filters/") {
         b.saved_filter
     } else if path.starts_with("/api/v1/attachments/") {
         b.attachment
@@ -115,7 +131,8 @@ async fn snapshot(admin: &Session, b: &Other) -> String {
         admin.get_json(&format!("/api/v1/systems/{}/certificates", b.system)).await,
         admin.get_json(&format!("/api/v1/dossiers/{}/attachments", b.dossier)).await,
     );
-    format!("{unit}{user}{tokens:?}{audit}{system}{dossier}{registers:?}")
+    let incident = admin.get_json(&format!("/api/v1/incidents/{}", b.incident)).await;
+    format!("{unit}{user}{tokens:?}{audit}{system}{dossier}{registers:?}{incident}")
 }
 
 async fn sweep(s: &TestServer, doc: &Value, b: &Other, own_unit: i64, send: &(dyn Fn(Method, String, Option<Value>) -> futures_like::Fut + Sync)) {
@@ -140,7 +157,7 @@ mod futures_like {
 }
 
 async fn lists_hide_b(get: impl Fn(String) -> futures_like::Fut, b: &Other) {
-    for path in ["/api/v1/systems?limit=500", "/api/v1/systems/overview", "/api/v1/dossiers/pending", "/api/v1/saved-filters"] {
+    for path in ["/api/v1/systems?limit=500", "/api/v1/systems/overview", "/api/v1/dossiers/pending", "/api/v1/saved-filters", "/api/v1/incidents?include_closed=true&limit=200", "/api/v1/observables?value=198.51.100.23"] {
         let (status, text) = get(path.to_string()).await;
         assert_eq!(status, 200, "{path}");
         assert!(!text.contains("YT-HIS") && !text.contains("Sở Y tế") && !text.contains("bệnh viện"), "{path} leaked: {text}");
@@ -185,6 +202,16 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
     let attachment = s.db.store.add_attachment(&admin, dossier.id, "design", "Thiết kế.pdf", b"%PDF-1.4 ho so thiet ke").await.unwrap();
     let yt = actor(&s.db, "soyt.canbo").await;
     let saved_filter = s.db.store.save_filter(&yt, "Bộ lọc của Sở Y tế", "status=in_operation").await.unwrap();
+    let report = khien_store::IncidentInput {
+        unit_id: b_unit,
+        title: "Mã độc tống tiền tại bệnh viện".into(),
+        category: "ransomware".into(),
+        detected_at: "2026-11-20T01:00:00Z".into(),
+        observables: vec![khien_store::ObservableInput { kind: "ipv4".into(), value: "198.51.100.23".into(), ..Default::default() }],
+        ..Default::default()
+    };
+    let incident = s.db.store.create_incident(&yt, &report).await.unwrap();
+    let task = s.db.store.add_incident_task(&admin, incident.id, &khien_store::TaskInput { unit_id: b_unit, title: "Cô lập máy chủ".into(), ..Default::default() }).await.unwrap();
     let b = Other {
         unit: b_unit,
         user: b_user,
@@ -196,6 +223,8 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
         certificate: certificate.id,
         attachment: attachment.id,
         saved_filter: saved_filter.id,
+        incident: incident.id,
+        task: task.id,
     };
     let doc: Value = reqwest::get(s.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
     let pa05 = actor(&s.db, "pa05.truong").await;
@@ -233,7 +262,7 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
 
     // 3. The web forms and pages.
     let bu = b.unit.to_string();
-    let pages = [format!("/units/{}", b.unit), format!("/users/{}", b.user)];
+    let pages = [format!("/units/{}", b.unit), format!("/users/{}", b.user), format!("/incidents/{}", b.incident)];
     for p in &pages {
         let r = a.get(p).await;
         assert_eq!(r.status(), 404, "GET {p}");
@@ -250,13 +279,18 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
         (format!("/role-assignments/{}/delete", b.assignment), vec![]),
         (format!("/tokens/{}/revoke", b.token), vec![]),
         ("/tokens".into(), vec![("name", "x"), ("role", "unit_manager"), ("unit_id", bu.as_str()), ("valid_days", "1")]),
+        ("/incidents".into(), vec![("unit_id", bu.as_str()), ("title", "x"), ("category", "malware"), ("detected_at", "2026-01-01T08:00")]),
+        (format!("/incidents/{}/state", b.incident), vec![("state", "triaged")]),
+        (format!("/incidents/{}/notes", b.incident), vec![("note", "hacked")]),
+        (format!("/incidents/{}/observables", b.incident), vec![("kind", "ipv4"), ("value", "192.0.2.1")]),
+        (format!("/incident-tasks/{}/state", b.task), vec![("state", "done")]),
     ];
     for (path, fields) in &forms {
         let r = a.form(path, fields).await;
         let status = r.status().as_u16();
         assert!(status == 403 || status == 404, "POST {path} answered {status}");
     }
-    for (page, secret_text) in [("/units", "Sở Y tế"), ("/users", "soyt.canbo"), ("/audit", "soyt"), ("/account", "SO-YT SIEM")] {
+    for (page, secret_text) in [("/units", "Sở Y tế"), ("/users", "soyt.canbo"), ("/audit", "soyt"), ("/account", "SO-YT SIEM"), ("/incidents?include_closed=true", "bệnh viện"), ("/observables?value=198.51.100.23", "bệnh viện")] {
         let html = a.get(page).await.text().await.unwrap();
         assert!(!html.contains(secret_text), "{page} shows {secret_text}");
     }

@@ -21,5 +21,6 @@ mod audit_cli;
 mod authz;
 mod browser;
 mod import;
+mod incidents;
 mod store;
 mod systems;

@@ -3,7 +3,7 @@
 
 mod account;
 mod audit;
-mod incidents;
+pub(crate) mod incidents;
 mod systems;
 mod units;
 mod users;

@@ -1,6 +1,7 @@
 //! The Vietnamese-first web UI: server-rendered pages, plain forms, one small script.
 
 mod dossiers;
+mod incidents;
 mod pages;
 mod systems;
 mod units;
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .merge(users::router())
         .merge(systems::router())
         .merge(dossiers::router())
+        .merge(incidents::router())
 }
 
 async fn asset(content_type: &'static str, body: &'static str) -> Response {

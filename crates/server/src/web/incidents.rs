@@ -1,0 +1,451 @@
+//! Incident pages: the queue (a unit's, or the authority's across its subtree), the report
+//! form, the incident page with its clocks, timeline, reports, tasks and observables, and the
+//! "where else" search.
+
+use super::systems::{options, Options};
+use super::{render, see_other, Chrome};
+use crate::api::incidents::IncidentQuery;
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use khien_domain::incident::clocks::ClockKind;
+use khien_domain::incident::observable::ObservableKind;
+use khien_domain::incident::{Category, Consequence, ReportKind, State as IncState, TaskState, Tlp};
+use khien_domain::role::Action;
+use khien_domain::time::{display_vn, parse_vn_local, rfc3339};
+use khien_domain::{Error, Lang};
+use khien_store::{IncidentDetail, IncidentInput, ObservableHit, ObservableInput, TaskInput};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/incidents", get(queue).post(create))
+        .route("/incidents/new", get(new_form))
+        .route("/incidents/{id}", get(incident_page))
+        .route("/incidents/{id}/state", post(move_state))
+        .route("/incidents/{id}/severity", post(severity))
+        .route("/incidents/{id}/reports", post(report))
+        .route("/incidents/{id}/notes", post(note))
+        .route("/incidents/{id}/tasks", post(task))
+        .route("/incidents/{id}/observables", post(observable))
+        .route("/incidents/{id}/links", post(link))
+        .route("/incident-tasks/{id}/state", post(task_state))
+        .route("/observables", get(where_else))
+}
+
+fn label<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T, Lang) -> &'static str, lang: Lang, v: &str) -> String {
+    all.iter().find(|x| code(**x) == v).map(|x| label(*x, lang).to_string()).unwrap_or_else(|| v.to_string())
+}
+
+struct QueueRow {
+    id: i64,
+    code: String,
+    title: String,
+    unit: String,
+    category: String,
+    state: String,
+    priority: i64,
+    serious: bool,
+    detected: String,
+    next_due: String,
+    overdue: bool,
+}
+
+#[derive(Template)]
+#[template(path = "incidents.html")]
+struct QueuePage {
+    c: Chrome,
+    f: IncidentQueryForm,
+    states: Options,
+    categories: Options,
+    rows: Vec<QueueRow>,
+    next: Option<String>,
+    can_report: bool,
+    coordinator: bool,
+}
+
+/// The queue's filters as the form sends them (empty strings for "any").
+#[derive(Debug, Default, Deserialize, Clone)]
+struct IncidentQueryForm {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    serious: String,
+    #[serde(default)]
+    overdue: String,
+    #[serde(default)]
+    include_closed: String,
+    cursor: Option<String>,
+}
+
+impl IncidentQueryForm {
+    fn query(&self) -> IncidentQuery {
+        IncidentQuery {
+            q: Some(self.q.clone()).filter(|v| !v.trim().is_empty()),
+            state: Some(self.state.clone()).filter(|v| !v.is_empty()),
+            category: Some(self.category.clone()).filter(|v| !v.is_empty()),
+            unit_id: None,
+            serious: (self.serious == "true").then_some(true),
+            priority: None,
+            overdue: self.overdue == "true",
+            include_closed: self.include_closed == "true" || !self.state.is_empty(),
+            cursor: self.cursor.clone(),
+            limit: Some(50),
+        }
+    }
+
+    fn link(&self, cursor: &str) -> String {
+        let q = super::q;
+        format!("q={}&state={}&category={}&serious={}&overdue={}&include_closed={}&cursor={}", q(&self.q), q(&self.state), q(&self.category), q(&self.serious), q(&self.overdue), q(&self.include_closed), q(cursor))
+    }
+}
+
+async fn queue(State(s): State<AppState>, ctx: Ctx, Query(f): Query<IncidentQueryForm>) -> Result<Html<String>, WebError> {
+    let lang = ctx.lang;
+    let page = s.store.list_incidents(&ctx.actor, &f.query().filter()?).await?;
+    let rows = page
+        .items
+        .iter()
+        .map(|i| QueueRow {
+            id: i.id,
+            code: i.code.clone(),
+            title: i.title.clone(),
+            unit: i.unit_name.clone(),
+            category: label(Category::ALL, Category::code, Category::label, lang, &i.category),
+            state: label(IncState::ALL, IncState::code, IncState::label, lang, &i.state),
+            priority: i.priority,
+            serious: i.serious,
+            detected: display_vn(i.detected_at),
+            next_due: i.next_due.map(display_vn).unwrap_or_default(),
+            overdue: i.overdue,
+        })
+        .collect();
+    render(&QueuePage {
+        c: Chrome::new(&ctx, "incidents", "Sự cố", "Incidents"),
+        next: page.next_cursor.as_deref().map(|n| f.link(n)),
+        f,
+        states: options(IncState::ALL, IncState::code, IncState::label, lang),
+        categories: options(Category::ALL, Category::code, Category::label, lang),
+        rows,
+        can_report: ctx.actor.can_anywhere(Action::ReportIncidents),
+        coordinator: ctx.actor.can_anywhere(Action::CoordinateIncidents),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "incident_form.html")]
+struct FormPage {
+    c: Chrome,
+    units: Vec<(i64, String)>,
+    systems: Vec<(i64, String)>,
+    categories: Options,
+    tlps: Options,
+    consequences: Options,
+    kinds: Options,
+    now: String,
+}
+
+async fn new_form(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+    let lang = ctx.lang;
+    let mut systems: Vec<(i64, String)> = s
+        .store
+        .all_systems(&ctx.actor)
+        .await?
+        .into_iter()
+        .filter(|x| ctx.actor.can(Action::ReportIncidents, x.owner_unit_id, &x.owner_path))
+        .map(|x| (x.id, format!("{} — {} ({})", x.code, x.name, x.owner_unit_name)))
+        .collect();
+    systems.truncate(500);
+    render(&FormPage {
+        c: Chrome::new(&ctx, "incidents", "Báo cáo sự cố", "Report an incident"),
+        units: super::units::options(&s, &ctx, Action::ReportIncidents).await?,
+        systems,
+        categories: options(Category::ALL, Category::code, Category::label, lang),
+        tlps: options(Tlp::ALL, Tlp::code, Tlp::label, lang),
+        consequences: options(Consequence::ALL, Consequence::code, Consequence::label, lang),
+        kinds: options(ObservableKind::ALL, ObservableKind::code, ObservableKind::label, lang),
+        now: khien_domain::time::vn_local(khien_domain::time::now_ms()),
+    })
+}
+
+/// The report form; repeated fields (systems, consequences) arrive as repeated keys.
+async fn create(State(s): State<AppState>, ctx: Ctx, axum::extract::RawForm(body): axum::extract::RawForm) -> Result<Response, WebError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).map_err(|e| Error::bad_request(format!("Biểu mẫu không đọc được: {e}"), format!("The form cannot be read: {e}")))?;
+    let one = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).filter(|v| !v.is_empty());
+    let all = |k: &str| pairs.iter().filter(|(n, v)| n == k && !v.is_empty()).map(|(_, v)| v.clone()).collect::<Vec<_>>();
+    let time = |k: &str| -> Result<Option<String>, Error> {
+        match one(k) {
+            None => Ok(None),
+            Some(v) => parse_vn_local(&v).map(|ms| Some(rfc3339(ms))).ok_or_else(|| Error::invalid(k, format!("«{v}» không phải thời điểm hợp lệ."), format!("«{v}» is not a valid time."))),
+        }
+    };
+    let number = |k: &str| one(k).map(|v| super::systems::number(k, &v)).transpose();
+    let mut observables = Vec::new();
+    if let (Some(kind), Some(value)) = (one("obs_kind"), one("obs_value")) {
+        observables.push(ObservableInput { kind, value, ..Default::default() });
+    }
+    let input = IncidentInput {
+        unit_id: number("unit_id")?.unwrap_or(0),
+        title: one("title").unwrap_or_default(),
+        category: one("category").unwrap_or_default(),
+        detected_at: time("detected_at")?.unwrap_or_default(),
+        reported_at: None,
+        tlp: one("tlp"),
+        priority: number("priority")?,
+        system_ids: all("system_ids").iter().map(|v| super::systems::number("system_ids", v)).collect::<Result<_, _>>()?,
+        consequences: all("consequences"),
+        national_critical: one("national_critical").is_some(),
+        beyond_capacity: one("beyond_capacity").is_some(),
+        reporter_name: one("reporter_name"),
+        reporter_contact: one("reporter_contact"),
+        symptoms: one("symptoms"),
+        spread: one("spread"),
+        impact: one("impact"),
+        provider: one("provider"),
+        measures_taken: one("measures_taken"),
+        measures_planned: one("measures_planned"),
+        help_received: one("help_received"),
+        initial_results: one("initial_results"),
+        recommendations: one("recommendations"),
+        file_initial_report: one("file_initial_report").is_some(),
+        observables,
+    };
+    let created = s.store.create_incident(&ctx.actor, &input).await?;
+    Ok(see_other(&format!("/incidents/{}", created.id)))
+}
+
+struct ClockView {
+    label: &'static str,
+    due: String,
+    met: String,
+    status: &'static str,
+    css: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "incident.html")]
+struct IncidentPage {
+    c: Chrome,
+    d: IncidentDetail,
+    category: String,
+    state: String,
+    tlp: String,
+    clocks: Vec<ClockView>,
+    fields: Vec<(&'static str, String)>,
+    times: Vec<(&'static str, String)>,
+    next_states: Options,
+    report_kinds: Options,
+    kinds: Options,
+    units: Vec<(i64, String)>,
+    events: Vec<(String, String, String)>,
+    reports: Vec<(String, String, String, String)>,
+}
+
+async fn incident_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>, WebError> {
+    let lang = ctx.lang;
+    let d = s.store.get_incident(&ctx.actor, id).await?;
+    let i = &d.incident;
+    let clocks = i
+        .clocks
+        .iter()
+        .filter_map(|c| {
+            let kind = ClockKind::ALL.into_iter().find(|k| k.code() == c.kind)?;
+            let css = match c.status {
+                khien_domain::incident::clocks::ClockStatus::Overdue | khien_domain::incident::clocks::ClockStatus::MetLate => "bad",
+                khien_domain::incident::clocks::ClockStatus::Met => "ok",
+                _ => "",
+            };
+            Some(ClockView { label: kind.label(lang), due: c.due_at.map(display_vn).unwrap_or_default(), met: c.met_at.map(display_vn).unwrap_or_default(), status: c.status.label(lang), css })
+        })
+        .collect();
+    let t = |vi: &'static str, en: &'static str| lang.pick(vi, en);
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    let fields = vec![
+        (t("Người báo cáo", "Reporter"), opt(&i.reporter_name)),
+        (t("Liên hệ", "Contact"), opt(&i.reporter_contact)),
+        (t("Dấu hiệu, hiện tượng", "Symptoms"), opt(&i.symptoms)),
+        (t("Phạm vi lây lan", "Spread"), opt(&i.spread)),
+        (t("Ảnh hưởng", "Impact"), opt(&i.impact)),
+        (t("Nhà cung cấp dịch vụ", "Provider"), opt(&i.provider)),
+        (t("Biện pháp đã thực hiện", "Measures taken"), opt(&i.measures_taken)),
+        (t("Biện pháp dự kiến", "Measures planned"), opt(&i.measures_planned)),
+        (t("Hỗ trợ đã nhận", "Help received"), opt(&i.help_received)),
+        (t("Kết quả ban đầu", "Initial results"), opt(&i.initial_results)),
+        (t("Kiến nghị", "Recommendations"), opt(&i.recommendations)),
+    ];
+    let span = |from: i64, to: Option<i64>| to.map(|t| format_span(t - from, lang)).unwrap_or_else(|| "—".into());
+    let times = vec![
+        (t("Phát hiện", "Detected"), display_vn(i.detected_at)),
+        (t("Báo cáo", "Reported"), display_vn(i.reported_at)),
+        (t("Thời gian đến khi báo cáo", "Time to report"), format_span(i.reported_at - i.detected_at, lang)),
+        (t("Thời gian đến khi phân loại", "Time to triage"), span(i.reported_at, i.triaged_at)),
+        (t("Thời gian đến khi ngăn chặn", "Time to contain"), span(i.detected_at, i.contained_at)),
+        (t("Thời gian đến khi đóng", "Time to close"), span(i.detected_at, i.closed_at)),
+    ];
+    let next_states = d.next_states.iter().filter_map(|s| IncState::ALL.iter().find(|x| x.code() == s)).map(|x| (x.code(), x.label(lang))).collect();
+    let events = d.events.iter().map(|e| (display_vn(e.at), e.actor_label.clone(), e.note.clone())).collect();
+    let reports = d.reports.iter().map(|r| (display_vn(r.filed_at), label(ReportKind::ALL, ReportKind::code, ReportKind::label, lang, &r.kind), r.author_label.clone(), r.body.clone())).collect();
+    let units = if d.may_coordinate { super::units::options(&s, &ctx, Action::ViewUnits).await? } else { Vec::new() };
+    render(&IncidentPage {
+        c: Chrome::new(&ctx, "incidents", &i.code, &i.code),
+        category: label(Category::ALL, Category::code, Category::label, lang, &i.category),
+        state: label(IncState::ALL, IncState::code, IncState::label, lang, &i.state),
+        tlp: label(Tlp::ALL, Tlp::code, Tlp::label, lang, &i.tlp),
+        clocks,
+        fields,
+        times,
+        next_states,
+        report_kinds: options(ReportKind::ALL, ReportKind::code, ReportKind::label, lang),
+        kinds: options(ObservableKind::ALL, ObservableKind::code, ObservableKind::label, lang),
+        units,
+        events,
+        reports,
+        d,
+    })
+}
+
+/// "2 giờ 5 phút" / "2 h 5 min".
+fn format_span(ms: i64, lang: Lang) -> String {
+    let m = (ms.max(0) / 60_000) as u64;
+    let (d, h, min) = (m / 1440, (m % 1440) / 60, m % 60);
+    match (d, lang) {
+        (0, Lang::Vi) => format!("{h} giờ {min} phút"),
+        (0, Lang::En) => format!("{h} h {min} min"),
+        (_, Lang::Vi) => format!("{d} ngày {h} giờ"),
+        (_, Lang::En) => format!("{d} d {h} h"),
+    }
+}
+
+fn back(id: i64) -> Response {
+    see_other(&format!("/incidents/{id}"))
+}
+
+#[derive(Deserialize)]
+struct MoveForm {
+    state: String,
+    note: Option<String>,
+}
+
+async fn move_state(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<MoveForm>) -> Result<Response, WebError> {
+    s.store.move_incident(&ctx.actor, id, &f.state, f.note.as_deref()).await?;
+    Ok(back(id))
+}
+
+#[derive(Deserialize)]
+struct SeverityForm {
+    serious: Option<String>,
+    priority: String,
+    reason: String,
+}
+
+async fn severity(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<SeverityForm>) -> Result<Response, WebError> {
+    let priority = super::systems::number("priority", &f.priority)?;
+    s.store.set_incident_severity(&ctx.actor, id, f.serious.is_some(), priority, &f.reason).await?;
+    Ok(back(id))
+}
+
+#[derive(Deserialize)]
+struct ReportForm {
+    kind: String,
+    body: String,
+}
+
+async fn report(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ReportForm>) -> Result<Response, WebError> {
+    s.store.file_incident_report(&ctx.actor, id, &f.kind, &f.body).await?;
+    Ok(back(id))
+}
+
+#[derive(Deserialize)]
+struct NoteForm {
+    note: String,
+}
+
+async fn note(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<NoteForm>) -> Result<Response, WebError> {
+    s.store.add_incident_note(&ctx.actor, id, &f.note).await?;
+    Ok(back(id))
+}
+
+#[derive(Deserialize)]
+struct TaskForm {
+    unit_id: String,
+    assignee: Option<String>,
+    title: String,
+    due_on: Option<String>,
+}
+
+async fn task(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<TaskForm>) -> Result<Response, WebError> {
+    let unit_id = super::systems::number("unit_id", &f.unit_id)?;
+    s.store.add_incident_task(&ctx.actor, id, &TaskInput { unit_id, assignee: f.assignee, title: f.title, due_on: f.due_on }).await?;
+    Ok(back(id))
+}
+
+#[derive(Deserialize)]
+struct TaskStateForm {
+    state: String,
+}
+
+async fn task_state(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<TaskStateForm>) -> Result<Response, WebError> {
+    let t = s.store.set_task_state(&ctx.actor, id, &TaskState::parse("state", &f.state)?.code().to_string()).await?;
+    Ok(back(t.incident_id))
+}
+
+#[derive(Deserialize)]
+struct ObservableForm {
+    kind: String,
+    value: String,
+    source: Option<String>,
+}
+
+async fn observable(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ObservableForm>) -> Result<Response, WebError> {
+    s.store.add_observable(&ctx.actor, id, &ObservableInput { kind: f.kind, value: f.value, source: f.source.filter(|v| !v.is_empty()), ..Default::default() }).await?;
+    Ok(back(id))
+}
+
+#[derive(Deserialize)]
+struct LinkForm {
+    related_code: String,
+    merge: Option<String>,
+}
+
+async fn link(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<LinkForm>) -> Result<Response, WebError> {
+    let code = f.related_code.trim();
+    let filter = IncidentQuery { q: Some(code.to_string()), state: None, category: None, unit_id: None, serious: None, priority: None, overdue: false, include_closed: true, cursor: None, limit: Some(5) }.filter()?;
+    let other = s.store.list_incidents(&ctx.actor, &filter).await?.items.into_iter().find(|i| i.code.eq_ignore_ascii_case(code));
+    let other = other.ok_or_else(|| Error::invalid("related_code", format!("Không có sự cố mã «{code}» trong phạm vi của bạn."), format!("There is no incident «{code}» within your reach.")))?;
+    s.store.link_incidents(&ctx.actor, id, other.id, f.merge.is_some()).await?;
+    Ok(back(id))
+}
+
+#[derive(Template)]
+#[template(path = "observables.html")]
+struct WhereElsePage {
+    c: Chrome,
+    value: String,
+    hits: Vec<(ObservableHit, String)>,
+    searched: bool,
+}
+
+#[derive(Deserialize)]
+struct WhereElseQuery {
+    #[serde(default)]
+    value: String,
+}
+
+async fn where_else(State(s): State<AppState>, ctx: Ctx, Query(q): Query<WhereElseQuery>) -> Result<Html<String>, WebError> {
+    let searched = !q.value.trim().is_empty();
+    let hits = if searched { s.store.find_observable(&ctx.actor, None, &q.value).await? } else { Vec::new() };
+    let hits = hits.into_iter().map(|h| {
+        let seen = h.observable.last_seen.or(h.observable.first_seen).map(display_vn).unwrap_or_default();
+        (h, seen)
+    }).collect();
+    render(&WhereElsePage { c: Chrome::new(&ctx, "incidents", "Tra cứu dấu hiệu", "Observable lookup"), value: q.value, hits, searched })
+}
