@@ -4,4 +4,5 @@
 pub mod bench;
 pub mod bootstrap;
 pub mod config;
+pub mod demo_incidents;
 pub mod demo_systems;

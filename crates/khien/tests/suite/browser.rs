@@ -116,7 +116,7 @@ impl Drop for Driver {
 
 /// Runs a scenario against a fresh demo server in a fresh browser, and always closes the
 /// browser session, also when the scenario fails.
-async fn in_browser<F, Fut>(scenario: F)
+pub(crate) async fn in_browser<F, Fut>(scenario: F)
 where
     F: FnOnce(Client, String) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
@@ -136,11 +136,11 @@ where
     }
 }
 
-fn css(s: &str) -> Locator<'_> {
+pub(crate) fn css(s: &str) -> Locator<'_> {
     Locator::Css(s)
 }
 
-async fn find(c: &Client, selector: &str) -> fantoccini::elements::Element {
+pub(crate) async fn find(c: &Client, selector: &str) -> fantoccini::elements::Element {
     match c.wait().at_most(WAIT).for_element(css(selector)).await {
         Ok(el) => el,
         Err(e) => panic!("no `{selector}` on {} within {WAIT:?}: {e}", here(c).await),
@@ -149,7 +149,7 @@ async fn find(c: &Client, selector: &str) -> fantoccini::elements::Element {
 
 /// Waits until the element's text contains `needle` (the page may still be the previous one
 /// right after a click); returns the text.
-async fn wait_text(c: &Client, selector: &str, needle: &str) -> String {
+pub(crate) async fn wait_text(c: &Client, selector: &str, needle: &str) -> String {
     let deadline = Instant::now() + WAIT;
     let mut last = String::new();
     loop {
@@ -178,12 +178,12 @@ async fn path(c: &Client) -> String {
 }
 
 /// The page's address, for failure messages.
-async fn here(c: &Client) -> String {
+pub(crate) async fn here(c: &Client) -> String {
     c.current_url().await.map(|u| u.to_string()).unwrap_or_default()
 }
 
 /// Unwraps a WebDriver result, naming the page and what was being done.
-async fn must<T>(c: &Client, r: Result<T, fantoccini::error::CmdError>, doing: &str) -> T {
+pub(crate) async fn must<T>(c: &Client, r: Result<T, fantoccini::error::CmdError>, doing: &str) -> T {
     match r {
         Ok(v) => v,
         Err(e) => panic!("{doing} on {} failed: {e}", here(c).await),
@@ -191,21 +191,21 @@ async fn must<T>(c: &Client, r: Result<T, fantoccini::error::CmdError>, doing: &
 }
 
 /// Replaces the text of a field.
-async fn fill(c: &Client, selector: &str, value: &str) {
+pub(crate) async fn fill(c: &Client, selector: &str, value: &str) {
     let el = find(c, selector).await;
     must(c, el.clear().await, &format!("clearing `{selector}`")).await;
     must(c, el.send_keys(value).await, &format!("typing into `{selector}`")).await;
 }
 
 /// Clicks something that stays on the page (a checkbox, a summary).
-async fn click(c: &Client, selector: &str) {
+pub(crate) async fn click(c: &Client, selector: &str) {
     let r = find(c, selector).await.click().await;
     must(c, r, &format!("clicking `{selector}`")).await;
 }
 
 /// Clicks a link or a submit button and waits until the browser has replaced the page (also
 /// when the new page has the same address, as after a form that redirects back to itself).
-async fn click_and_load(c: &Client, selector: &str) {
+pub(crate) async fn click_and_load(c: &Client, selector: &str) {
     let from = here(c).await;
     let old = find(c, "html").await;
     click(c, selector).await;
@@ -219,7 +219,7 @@ async fn click_and_load(c: &Client, selector: &str) {
 }
 
 /// Ticks a checkbox (left ticked if it already is).
-async fn tick(c: &Client, selector: &str) {
+pub(crate) async fn tick(c: &Client, selector: &str) {
     let el = find(c, selector).await;
     if !el.is_selected().await.unwrap() {
         must(c, el.click().await, &format!("ticking `{selector}`")).await;
@@ -228,13 +228,13 @@ async fn tick(c: &Client, selector: &str) {
 }
 
 /// Chooses the option with this value in a select.
-async fn choose(c: &Client, selector: &str, value: &str) {
+pub(crate) async fn choose(c: &Client, selector: &str, value: &str) {
     let r = find(c, selector).await.select_by_value(value).await;
     must(c, r, &format!("choosing {value:?} in `{selector}`")).await;
 }
 
 /// Waits until the element's whole text (trimmed) is `want`.
-async fn wait_text_is(c: &Client, selector: &str, want: &str) {
+pub(crate) async fn wait_text_is(c: &Client, selector: &str, want: &str) {
     let deadline = Instant::now() + WAIT;
     let mut last = None;
     loop {
@@ -255,7 +255,7 @@ async fn wait_text_is(c: &Client, selector: &str, want: &str) {
 
 /// Waits until the address's path matches `pattern` (`*` stands for a number), and returns the
 /// numbers in it.
-async fn wait_path(c: &Client, pattern: &str) -> Vec<i64> {
+pub(crate) async fn wait_path(c: &Client, pattern: &str) -> Vec<i64> {
     let matches = |path: &str| -> Option<Vec<i64>> {
         let (want, got): (Vec<&str>, Vec<&str>) = (pattern.split('/').collect(), path.split('/').collect());
         if want.len() != got.len() {
@@ -295,7 +295,7 @@ async fn login(c: &Client, base: &str, username: &str, password: &str) {
 }
 
 /// Signs in with the demo password and waits for the home page's (Vietnamese) greeting.
-async fn login_ok(c: &Client, base: &str, username: &str) {
+pub(crate) async fn login_ok(c: &Client, base: &str, username: &str) {
     login(c, base, username, DEMO_PASSWORD).await;
     if let Ok(e) = c.find(css("#login-error")).await {
         panic!("{username} could not sign in: {:?}", e.text().await.unwrap_or_default());
@@ -305,7 +305,7 @@ async fn login_ok(c: &Client, base: &str, username: &str) {
 }
 
 /// Signs out with the header's button and waits for the login form.
-async fn logout(c: &Client) {
+pub(crate) async fn logout(c: &Client) {
     click_and_load(c, "header form[action='/logout'] button").await;
     find(c, "form[action='/login'] input[name=username]").await;
     assert_eq!(path(c).await, "/login");
@@ -403,7 +403,7 @@ async fn language_switch_is_remembered_on_the_account() {
 }
 
 /// Reads a table as rows of cell texts (header cells included), trimmed.
-async fn table(c: &Client, selector: &str) -> Vec<Vec<String>> {
+pub(crate) async fn table(c: &Client, selector: &str) -> Vec<Vec<String>> {
     find(c, selector).await;
     let mut rows = Vec::new();
     for tr in c.find_all(css(&format!("{selector} tr"))).await.unwrap() {

@@ -20,6 +20,7 @@ mod api;
 mod audit_cli;
 mod authz;
 mod browser;
+mod browser_incidents;
 mod import;
 mod incidents;
 mod store;
