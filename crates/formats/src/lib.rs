@@ -2,6 +2,7 @@
 //! (CSV, XLSX, JSON) and typed values. No file-system or network I/O.
 
 mod check;
+pub mod docx;
 mod error;
 mod reader;
 pub mod sheet;
@@ -9,6 +10,7 @@ pub mod sheet;
 mod test_support;
 pub mod systems;
 mod text;
+pub mod stix;
 pub mod units;
 
 pub use sheet::{write_table_xlsx, Cell};

@@ -4,6 +4,7 @@ mod api;
 mod auth;
 mod error;
 mod extract;
+pub mod incident_docs;
 mod metrics;
 pub mod systems_io;
 pub mod units_io;

@@ -473,3 +473,26 @@ pub fn serious_reasons(max_level: Option<i64>, inc: &Incident) -> Vec<Msg> {
     let consequences = inc.consequences.iter().filter_map(|c| Consequence::parse("consequences", c).ok()).collect();
     suggest_serious(&SeriousFacts { max_level, national_critical: inc.national_critical, consequences, beyond_capacity: inc.beyond_capacity }).reasons
 }
+
+/// What an administrative document's header needs about the reporting unit.
+#[derive(Debug, Clone)]
+pub struct DocumentHeader {
+    pub unit_name: String,
+    pub parent_name: Option<String>,
+    pub head_name: Option<String>,
+    /// The city or province (the root unit).
+    pub root_name: String,
+}
+
+impl Store {
+    /// Names for the header of an incident's document (the caller has already been allowed
+    /// to see the incident).
+    pub async fn document_header(&self, unit_id: i64) -> Result<DocumentHeader> {
+        let r = sqlx::query("SELECT u.name, u.head_name, p.name AS parent_name, (SELECT name FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1) AS root_name FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.id = $1")
+            .bind(unit_id)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(DocumentHeader { unit_name: get(&r, "name")?, parent_name: get(&r, "parent_name")?, head_name: get(&r, "head_name")?, root_name: get(&r, "root_name")? })
+    }
+}

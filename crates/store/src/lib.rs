@@ -36,4 +36,4 @@ pub use system_writes::{ImportSystem, SystemInput};
 pub use systems::{detail as system_detail, GoLiveException, System, SystemDetail, SystemFilter};
 pub use dossiers::{Dossier, DossierInput, Holiday};
 pub use incident_work::{AffectedSystem, IncidentDetail, IncidentEvent, IncidentReport, IncidentTask, Observable, ObservableHit, RelatedIncident, TaskInput};
-pub use incidents::{Clock, Incident, IncidentFilter, IncidentInput, ObservableInput};
+pub use incidents::{Clock, DocumentHeader, Incident, IncidentFilter, IncidentInput, ObservableInput};

@@ -27,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_task_state))
         .routes(routes!(add_observable))
         .routes(routes!(link_incident))
+        .routes(routes!(incident_document))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -205,4 +206,23 @@ pub struct LinkBody {
 async fn link_incident(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<LinkBody>) -> Result<StatusCode, ApiError> {
     s.store.link_incidents(&ctx.actor, id, b.related_id, b.merge).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The initial or the closing report as a Word document (NĐ 30/2020 layout; Vietnamese).
+#[utoipa::path(get, path = "/api/v1/incidents/{id}/documents/{kind}", tag = "incidents", params(("id" = i64, Path), ("kind" = String, Path, description = "initial or closing")),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = Vec<u8>), (status = 404, body = crate::error::Problem)))]
+async fn incident_document(State(s): State<AppState>, ctx: Ctx, Path((id, kind)): Path<(i64, String)>) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    use crate::incident_docs::DocKind;
+    let which = DocKind::parse(&kind).ok_or_else(|| khien_domain::Error::invalid("kind", "Loại văn bản là initial hoặc closing.", "The document kind is initial or closing."))?;
+    let d = s.store.get_incident(&ctx.actor, id).await?;
+    let header = s.store.document_header(d.incident.unit_id).await?;
+    let doc = crate::incident_docs::incident_document(which, &d, &header);
+    let bytes = khien_formats::docx::write_admin_docx(&doc).map_err(khien_domain::Error::internal)?;
+    let file = format!("bao-cao-{kind}-{}.docx", d.incident.code);
+    let headers = [
+        (axum::http::header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.wordprocessingml.document".to_string()),
+        (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
+    ];
+    Ok((headers, bytes).into_response())
 }

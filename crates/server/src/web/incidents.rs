@@ -394,7 +394,7 @@ struct TaskStateForm {
 }
 
 async fn task_state(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<TaskStateForm>) -> Result<Response, WebError> {
-    let t = s.store.set_task_state(&ctx.actor, id, &TaskState::parse("state", &f.state)?.code().to_string()).await?;
+    let t = s.store.set_task_state(&ctx.actor, id, TaskState::parse("state", &f.state)?.code()).await?;
     Ok(back(t.incident_id))
 }
 

@@ -1,0 +1,129 @@
+//! The initial and closing incident reports as administrative documents (NĐ 30/2020 layout),
+//! filled from the incident record: the fields of QĐ 05/2017 Đ11.4 for the initial report, the
+//! timeline, reports and times for the closing one.
+
+use khien_domain::incident::observable::ObservableKind;
+use khien_domain::incident::{Category, State};
+use khien_domain::time::display_vn;
+use khien_domain::Lang;
+use khien_formats::docx::{AdminDocument, Block};
+use khien_store::{DocumentHeader, IncidentDetail};
+
+/// Which document: the initial report (Biểu mẫu 03 fields) or the closing report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    Initial,
+    Closing,
+}
+
+impl DocKind {
+    pub fn parse(s: &str) -> Option<DocKind> {
+        match s {
+            "initial" => Some(DocKind::Initial),
+            "closing" => Some(DocKind::Closing),
+            _ => None,
+        }
+    }
+}
+
+fn text(v: &Option<String>) -> String {
+    v.clone().unwrap_or_else(|| "—".into())
+}
+
+/// "Thành phố Hải Đông" → "Hải Đông", for the place line.
+fn place(root: &str) -> String {
+    ["Thành phố ", "Tỉnh ", "TP. "].iter().find_map(|p| root.strip_prefix(p)).unwrap_or(root).to_string()
+}
+
+pub fn incident_document(kind: DocKind, d: &IncidentDetail, h: &DocumentHeader) -> AdminDocument {
+    let i = &d.incident;
+    let vi = Lang::Vi;
+    let category = Category::parse("category", &i.category).map(|c| c.label(vi).to_string()).unwrap_or_else(|_| i.category.clone());
+    let systems = if d.systems.is_empty() {
+        "—".to_string()
+    } else {
+        d.systems.iter().map(|s| format!("{} — {}{}", s.code, s.name, s.approved_level.map(|l| format!(" (cấp độ {l})")).unwrap_or_default())).collect::<Vec<_>>().join("\n")
+    };
+    let severity = format!("{}; mức ưu tiên {}", if i.serious { "Nghiêm trọng (QĐ 05/2017 Điều 9)" } else { "Không nghiêm trọng" }, i.priority);
+    let mut blocks = vec![Block::Heading("I. THÔNG TIN CHUNG".into())];
+    blocks.push(Block::Fields(vec![
+        ("Mã sự cố".into(), i.code.clone()),
+        ("Đơn vị báo cáo".into(), i.unit_name.clone()),
+        ("Hệ thống bị sự cố".into(), systems),
+        ("Thời điểm phát hiện".into(), display_vn(i.detected_at)),
+        ("Thời điểm báo cáo".into(), display_vn(i.reported_at)),
+        ("Người liên hệ".into(), [i.reporter_name.clone(), i.reporter_contact.clone()].into_iter().flatten().collect::<Vec<_>>().join(" — ")),
+        ("Loại sự cố".into(), category),
+        ("Đánh giá sơ bộ mức độ".into(), severity),
+    ]));
+    match kind {
+        DocKind::Initial => {
+            blocks.push(Block::Heading("II. MÔ TẢ SỰ CỐ".into()));
+            blocks.push(Block::Fields(vec![
+                ("Dấu hiệu, hiện tượng".into(), text(&i.symptoms)),
+                ("Phạm vi lây lan".into(), text(&i.spread)),
+                ("Ảnh hưởng".into(), text(&i.impact)),
+                ("Nhà cung cấp dịch vụ hạ tầng, viễn thông".into(), text(&i.provider)),
+            ]));
+            blocks.push(Block::Heading("III. XỬ LÝ BAN ĐẦU".into()));
+            blocks.push(Block::Fields(vec![
+                ("Biện pháp đã thực hiện".into(), text(&i.measures_taken)),
+                ("Biện pháp dự kiến".into(), text(&i.measures_planned)),
+                ("Tổ chức đã hỗ trợ và kết quả".into(), text(&i.help_received)),
+                ("Kết quả xử lý ban đầu".into(), text(&i.initial_results)),
+                ("Kiến nghị".into(), text(&i.recommendations)),
+            ]));
+        }
+        DocKind::Closing => {
+            let state = State::parse("state", &i.state).map(|s| s.label(vi).to_string()).unwrap_or_else(|_| i.state.clone());
+            let when = |v: Option<i64>| v.map(display_vn).unwrap_or_else(|| "—".into());
+            blocks.push(Block::Heading("II. QUÁ TRÌNH ỨNG CỨU".into()));
+            blocks.push(Block::Fields(vec![
+                ("Trạng thái".into(), state),
+                ("Phân loại, xác minh".into(), when(i.triaged_at)),
+                ("Ngăn chặn xong".into(), when(i.contained_at)),
+                ("Kết thúc ứng cứu".into(), when(i.response_ended_at)),
+                ("Đóng sự cố".into(), when(i.closed_at)),
+                ("Biện pháp đã thực hiện".into(), text(&i.measures_taken)),
+                ("Kiến nghị".into(), text(&i.recommendations)),
+            ]));
+            let reports: Vec<Vec<String>> = d.reports.iter().map(|r| vec![display_vn(r.filed_at), r.kind.clone(), r.author_label.clone(), r.body.clone()]).collect();
+            blocks.push(Block::Heading("III. CÁC BÁO CÁO ĐÃ GỬI".into()));
+            blocks.push(Block::Table { headers: vec!["Thời điểm".into(), "Loại".into(), "Người gửi".into(), "Nội dung".into()], rows: reports });
+            let tasks: Vec<Vec<String>> = d.tasks.iter().map(|t| vec![t.unit_name.clone(), t.title.clone(), t.due_on.clone().unwrap_or_default(), t.state.clone()]).collect();
+            blocks.push(Block::Heading("IV. NHIỆM VỤ TRONG MẠNG LƯỚI ỨNG CỨU".into()));
+            blocks.push(Block::Table { headers: vec!["Đơn vị".into(), "Nhiệm vụ".into(), "Hạn".into(), "Tình trạng".into()], rows: tasks });
+            let timeline: Vec<Vec<String>> = d.events.iter().map(|e| vec![display_vn(e.at), e.actor_label.clone(), e.note.clone()]).collect();
+            blocks.push(Block::Heading("V. DIỄN BIẾN".into()));
+            blocks.push(Block::Table { headers: vec!["Thời điểm".into(), "Người thực hiện".into(), "Nội dung".into()], rows: timeline });
+        }
+    }
+    let observables: Vec<Vec<String>> = d
+        .observables
+        .iter()
+        .enumerate()
+        .map(|(n, o)| {
+            let kind = ObservableKind::parse("kind", &o.kind).map(|k| k.label(vi).to_string()).unwrap_or_else(|_| o.kind.clone());
+            vec![(n + 1).to_string(), kind, o.value.clone(), format!("TLP:{}", o.tlp.to_uppercase())]
+        })
+        .collect();
+    blocks.push(Block::Heading("DẤU HIỆU NHẬN BIẾT (IOC)".into()));
+    blocks.push(Block::Table { headers: vec!["STT".into(), "Loại".into(), "Giá trị".into(), "Chia sẻ".into()], rows: observables });
+    let title = match kind {
+        DocKind::Initial => format!("Ban đầu về sự cố {}: {}", i.code, i.title),
+        DocKind::Closing => format!("Kết thúc ứng cứu sự cố {}: {}", i.code, i.title),
+    };
+    AdminDocument {
+        parent_body: h.parent_name.clone().unwrap_or_default(),
+        issuing_body: h.unit_name.clone(),
+        number: None,
+        place: place(&h.root_name),
+        date: khien_domain::calendar::today_vn(),
+        doc_type: "BÁO CÁO".into(),
+        title,
+        blocks,
+        recipients: vec!["Cơ quan điều phối ứng cứu sự cố của thành phố;".into(), "Cơ quan chủ quản;".into(), "Lưu: VT.".into()],
+        signer_position: "THỦ TRƯỞNG ĐƠN VỊ".into(),
+        signer_name: h.head_name.clone().unwrap_or_default(),
+    }
+}
