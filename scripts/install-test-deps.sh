@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs and starts what Khiên's test suite needs beyond Rust: Chromium + chromedriver (the
-# browser tests) and a local PostgreSQL that the role `postgres` reaches over TCP at 127.0.0.1
+# browser tests), stix2-validator in a Python venv (the STIX tests) and a local PostgreSQL that the role `postgres` reaches over TCP at 127.0.0.1
 # without a password (the store tests). Idempotent and quiet when everything is already there;
 # meant for Debian 12 as root (uses sudo otherwise).
 #
@@ -29,6 +29,18 @@ if ((${#missing[@]})); then
     "${SUDO[@]}" apt-get update -qq
     "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1 \
         || "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}"  # again, loudly, to show why
+fi
+
+# --- Python checkers nobody here wrote, in a venv under ~/.cache ----------------------------
+# stix2-validator 3.3.2 (3.3.1 ships without its schemas) checks exported STIX bundles.
+PY_ENV="${KHIEN_PY_ENV:-$HOME/.cache/khien-py}"
+if [[ ! -x "$PY_ENV/bin/stix2_validator" ]]; then
+    if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+        "${SUDO[@]}" apt-get install -y -qq --no-install-recommends python3 python3-venv >/dev/null
+    fi
+    echo "install-test-deps: installing stix2-validator 3.3.2 into $PY_ENV"
+    python3 -m venv "$PY_ENV"
+    "$PY_ENV/bin/pip" install -q stix2-validator==3.3.2
 fi
 
 [[ $manage_pg -eq 1 ]] || exit 0

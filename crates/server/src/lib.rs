@@ -5,6 +5,7 @@ mod auth;
 mod error;
 mod extract;
 pub mod incident_docs;
+pub mod stix_io;
 mod metrics;
 pub mod systems_io;
 pub mod units_io;

@@ -103,6 +103,17 @@ pub struct ObservableHit {
     pub unit_name: String,
 }
 
+/// Where a value was seen: in incidents the caller may see, and on the city's watch list.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Sightings {
+    /// The kind, as given or guessed.
+    pub kind: String,
+    /// The value in its normal form.
+    pub value: String,
+    pub incidents: Vec<ObservableHit>,
+    pub watchlist: Vec<crate::incident_exchange::WatchItem>,
+}
+
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct TaskInput {
     pub unit_id: i64,
@@ -112,7 +123,7 @@ pub struct TaskInput {
     pub due_on: Option<String>,
 }
 
-fn observable_row(r: &sqlx::any::AnyRow) -> Result<Observable> {
+pub(crate) fn observable_row(r: &sqlx::any::AnyRow) -> Result<Observable> {
     Ok(Observable {
         id: get(r, "id")?,
         incident_id: get(r, "incident_id")?,
@@ -373,23 +384,26 @@ impl Store {
 
     /// Every sighting of a value (normalised by its kind, guessed when not given) in incidents
     /// the caller may see.
-    pub async fn find_observable(&self, actor: &Actor, kind: Option<&str>, value: &str) -> Result<Vec<ObservableHit>> {
+    pub async fn find_observable(&self, actor: &Actor, kind: Option<&str>, value: &str) -> Result<Sightings> {
         let kind = match kind.filter(|k| !k.is_empty()) {
             Some(k) => ObservableKind::parse("kind", k)?,
             None => guess_kind(value).ok_or_else(|| Error::invalid("value", "Không nhận ra loại giá trị (IP, tên miền, URL, mã băm, thư điện tử).", "The kind of value is not recognised (IP, domain, URL, hash, e-mail)."))?,
         };
         let value = normalise(kind, value)?;
         let mut q = Sql::new("SELECT o.*, i.code AS incident_code, i.title AS incident_title, u.name AS unit_name FROM observables o JOIN incidents i ON i.id = o.incident_id JOIN units u ON u.id = i.unit_id WHERE o.value = ");
-        q.bind(value).push(" AND o.kind = ").bind(kind.code()).push(" AND ");
+        q.bind(value.as_str()).push(" AND o.kind = ").bind(kind.code()).push(" AND ");
         q.reach("u.path", "u.id", &actor.reach(Action::ViewIncidents));
         q.push(" ORDER BY o.id DESC LIMIT 200");
-        q.query()
+        let incidents = q
+            .query()
             .fetch_all(&self.pool)
             .await
             .map_err(db_err)?
             .iter()
             .map(|r| Ok(ObservableHit { observable: observable_row(r)?, incident_code: get(r, "incident_code")?, incident_title: get(r, "incident_title")?, unit_name: get(r, "unit_name")? }))
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        let watchlist = self.watchlist_hits(actor, kind.code(), &value).await?;
+        Ok(Sightings { kind: kind.code().into(), value, incidents, watchlist })
     }
 
     /// Links two incidents; with `merge`, the first is a duplicate of the second and is closed

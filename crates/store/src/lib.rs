@@ -13,6 +13,7 @@ mod sql;
 mod systems;
 mod system_writes;
 mod dossiers;
+mod incident_exchange;
 mod incident_work;
 mod incidents;
 mod overview;
@@ -35,5 +36,6 @@ pub use registers::{Certificate, CertificateInput, Connection, ConnectionInput, 
 pub use system_writes::{ImportSystem, SystemInput};
 pub use systems::{detail as system_detail, GoLiveException, System, SystemDetail, SystemFilter};
 pub use dossiers::{Dossier, DossierInput, Holiday};
-pub use incident_work::{AffectedSystem, IncidentDetail, IncidentEvent, IncidentReport, IncidentTask, Observable, ObservableHit, RelatedIncident, TaskInput};
+pub use incident_work::{AffectedSystem, IncidentDetail, IncidentEvent, IncidentReport, IncidentTask, Observable, ObservableHit, RelatedIncident, Sightings, TaskInput};
+pub use incident_exchange::{ExportedIncident, WatchImportSummary, WatchInput, WatchItem};
 pub use incidents::{Clock, DocumentHeader, Incident, IncidentFilter, IncidentInput, ObservableInput};

@@ -57,7 +57,13 @@ fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String,
             let url = format!("{path}?parent_id={}&file_name=units.json", b.unit);
             return Some((url, Some(json!([{"code":"HACK3","name":"x","unit_type":"ward"}]))));
         }
-        ("get", "/api/v1/incidents") | ("get", "/api/v1/observables") => return None, // lists: checked below
+        ("get", "/api/v1/incidents") | ("get", "/api/v1/observables") | ("get", "/api/v1/stix/bundle") => return None, // lists: checked below
+        ("get", "/api/v1/watchlist") => return None, // the city's watch list of outside indicators
+        ("get", "/api/v1/incidents/{id}/documents/{kind}") => return Some((path.replace("{id}", &b.incident.to_string()).replace("{kind}", "initial"), None)),
+        ("post", "/api/v1/stix/import") => {
+            let bundle = r#"{"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[{"type":"ipv4-addr","spec_version":"2.1","id":"ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd","value":"198.51.100.3"}]}"#;
+            return Some((path.to_string(), Some(Value::String(bundle.into()))));
+        }
         ("post", "/api/v1/incidents") => Some(json!({"unit_id":b.unit,"title":"x","category":"malware","detected_at":"2026-01-01T00:00:00Z"})),
         ("post", "/api/v1/incidents/{id}/state") => Some(json!({"state":"triaged"})),
         ("post", "/api/v1/incidents/{id}/severity") => Some(json!({"serious":true,"priority":1,"reason":"hacked by A"})),
@@ -157,7 +163,7 @@ mod futures_like {
 }
 
 async fn lists_hide_b(get: impl Fn(String) -> futures_like::Fut, b: &Other) {
-    for path in ["/api/v1/systems?limit=500", "/api/v1/systems/overview", "/api/v1/dossiers/pending", "/api/v1/saved-filters", "/api/v1/incidents?include_closed=true&limit=200", "/api/v1/observables?value=198.51.100.23"] {
+    for path in ["/api/v1/systems?limit=500", "/api/v1/systems/overview", "/api/v1/dossiers/pending", "/api/v1/saved-filters", "/api/v1/incidents?include_closed=true&limit=200", "/api/v1/observables?value=198.51.100.23", "/api/v1/stix/bundle?include_closed=true"] {
         let (status, text) = get(path.to_string()).await;
         assert_eq!(status, 200, "{path}");
         assert!(!text.contains("YT-HIS") && !text.contains("Sở Y tế") && !text.contains("bệnh viện"), "{path} leaked: {text}");

@@ -58,9 +58,10 @@ async fn incident_lifecycle_clocks_and_scope(db: TestDb) {
     let overdue = db.store.list_incidents(&authority, &IncidentFilter { overdue: true, limit: 50, ..Default::default() }).await.unwrap();
     assert!(overdue.items.iter().any(|i| i.id == inc.id));
     let folded = db.store.list_incidents(&officer, &IncidentFilter { q: Some("ma doc tong tien".into()), limit: 50, ..Default::default() }).await.unwrap();
-    assert_eq!(folded.items.len(), 1, "search without diacritics");
+    assert!(folded.items.iter().any(|i| i.id == inc.id), "search without diacritics");
     // The neighbour ward neither lists nor opens it.
-    assert!(db.store.list_incidents(&neighbour, &IncidentFilter { include_closed: true, limit: 50, ..Default::default() }).await.unwrap().items.is_empty());
+    let theirs = db.store.list_incidents(&neighbour, &IncidentFilter { include_closed: true, limit: 200, ..Default::default() }).await.unwrap();
+    assert!(theirs.items.iter().all(|i| i.unit_id == other_ward), "the neighbour lists only its own incidents");
     assert!(matches!(db.store.get_incident(&neighbour, inc.id).await, Err(Error::NotFound(_))));
 
     // Filed late: met late. The unit cannot triage; the authority does.
@@ -96,12 +97,13 @@ async fn incident_lifecycle_clocks_and_scope(db: TestDb) {
     assert_eq!(db.store.set_incident_severity(&neighbour, second.id, true, 1, "ok").await.unwrap_err().field(), Some("reason"));
     let serious = db.store.set_incident_severity(&neighbour, second.id, true, 1, "Lan sang hệ thống cấp độ 4").await.unwrap();
     assert!(serious.serious);
-    assert_eq!(status(&serious, "initial"), "Overdue", "a serious incident is reported at once");
+    let due = serious.clocks.iter().find(|c| c.kind == "initial").unwrap().due_at.unwrap();
+    assert!(due <= now_ms() && due > now_ms() - HOUR, "a serious incident is reported at once: due {due}");
     assert!(matches!(db.store.set_incident_severity(&neighbour, second.id, false, 1, "Hạ mức nghiêm trọng").await, Err(Error::Forbidden(_))));
 
     // Where else: the authority sees both sightings, each ward its own.
-    assert_eq!(db.store.find_observable(&authority, None, " 203.0.113.9 ").await.unwrap().len(), 2);
-    assert_eq!(db.store.find_observable(&officer, Some("ipv4"), "203.0.113.9").await.unwrap().len(), 1);
+    assert_eq!(db.store.find_observable(&authority, None, " 203.0.113.9 ").await.unwrap().incidents.len(), 2);
+    assert_eq!(db.store.find_observable(&officer, Some("ipv4"), "203.0.113.9").await.unwrap().incidents.len(), 1);
 
     // A duplicate merged into the first.
     let dup = db.store.create_incident(&officer, &report(ward, "Trùng: máy chủ một cửa bị mã hóa", 29, "203.0.113.9")).await.unwrap();

@@ -21,6 +21,7 @@ mod audit_cli;
 mod authz;
 mod browser;
 mod browser_incidents;
+mod exchange;
 mod import;
 mod incidents;
 mod store;

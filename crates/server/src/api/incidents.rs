@@ -9,7 +9,7 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use khien_store::{Incident, IncidentDetail, IncidentFilter, IncidentInput, IncidentReport, IncidentTask, Observable, ObservableHit, ObservableInput, Page, TaskInput};
+use khien_store::{Incident, IncidentDetail, IncidentFilter, IncidentInput, IncidentReport, IncidentTask, Observable, ObservableInput, Page, Sightings, TaskInput};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -186,8 +186,8 @@ pub struct FindQuery {
 }
 
 /// Where else was this value seen? Sightings in the incidents the caller may see.
-#[utoipa::path(get, path = "/api/v1/observables", tag = "incidents", params(FindQuery), responses((status = 200, body = Vec<ObservableHit>), (status = 422, body = crate::error::Problem)))]
-async fn find_observable(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<FindQuery>) -> Result<Json<Vec<ObservableHit>>, ApiError> {
+#[utoipa::path(get, path = "/api/v1/observables", tag = "incidents", params(FindQuery), responses((status = 200, body = Sightings), (status = 422, body = crate::error::Problem)))]
+async fn find_observable(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<FindQuery>) -> Result<Json<Sightings>, ApiError> {
     Ok(Json(s.store.find_observable(&ctx.actor, q.kind.as_deref(), &q.value).await?))
 }
 

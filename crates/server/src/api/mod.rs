@@ -4,6 +4,7 @@
 mod account;
 mod audit;
 pub(crate) mod incidents;
+mod stix;
 mod systems;
 mod units;
 mod users;
@@ -45,6 +46,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(account::router())
         .merge(systems::router())
         .merge(incidents::router())
+        .merge(stix::router())
 }
 
 pub fn openapi_document() -> utoipa::openapi::OpenApi {

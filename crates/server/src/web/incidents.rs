@@ -431,6 +431,7 @@ struct WhereElsePage {
     c: Chrome,
     value: String,
     hits: Vec<(ObservableHit, String)>,
+    watch: Vec<(khien_store::WatchItem, String)>,
     searched: bool,
 }
 
@@ -442,10 +443,21 @@ struct WhereElseQuery {
 
 async fn where_else(State(s): State<AppState>, ctx: Ctx, Query(q): Query<WhereElseQuery>) -> Result<Html<String>, WebError> {
     let searched = !q.value.trim().is_empty();
-    let hits = if searched { s.store.find_observable(&ctx.actor, None, &q.value).await? } else { Vec::new() };
-    let hits = hits.into_iter().map(|h| {
-        let seen = h.observable.last_seen.or(h.observable.first_seen).map(display_vn).unwrap_or_default();
-        (h, seen)
-    }).collect();
-    render(&WhereElsePage { c: Chrome::new(&ctx, "incidents", "Tra cứu dấu hiệu", "Observable lookup"), value: q.value, hits, searched })
+    let (mut hits, mut watch) = (Vec::new(), Vec::new());
+    if searched {
+        let found = s.store.find_observable(&ctx.actor, None, &q.value).await?;
+        hits = found
+            .incidents
+            .into_iter()
+            .map(|h| {
+                let seen = h.observable.last_seen.or(h.observable.first_seen).map(display_vn).unwrap_or_default();
+                (h, seen)
+            })
+            .collect();
+        watch = found.watchlist.into_iter().map(|w| {
+            let at = display_vn(w.imported_at);
+            (w, at)
+        }).collect();
+    }
+    render(&WhereElsePage { c: Chrome::new(&ctx, "incidents", "Tra cứu dấu hiệu", "Observable lookup"), value: q.value, hits, watch, searched })
 }
