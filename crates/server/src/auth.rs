@@ -55,8 +55,17 @@ pub fn is_secure(state: &AppState, headers: &HeaderMap) -> bool {
     state.config.secure_cookies || headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+/// The API token of a request: `Bearer <token>`, or HTTP Basic with the token as the password
+/// (what TAXII clients send; the user name is ignored).
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    if let Some(t) = value.strip_prefix("Bearer ") {
+        return Some(t.trim().to_string());
+    }
+    use base64::Engine;
+    let decoded = base64::engine::general_purpose::STANDARD.decode(value.strip_prefix("Basic ")?.trim()).ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    text.split_once(':').map(|(_, password)| password.to_string())
 }
 
 /// The authenticated caller of one request.
@@ -84,7 +93,7 @@ impl FromRequestParts<AppState> for Ctx {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let web = !parts.uri.path().starts_with("/api/");
+        let web = !crate::error::is_api_path(parts.uri.path());
         let reject = |e: Error| if web { crate::error::WebError(e).into_response() } else { ApiError(e).into_response() };
         let lang = request_lang(&parts.headers, web);
         if let Some(secret) = bearer(&parts.headers) {
@@ -94,7 +103,7 @@ impl FromRequestParts<AppState> for Ctx {
                     "API tokens work only under /api/; sign in to use the web pages.",
                 ))));
             }
-            let actor = state.store.token_actor(secret).await.map_err(reject)?.ok_or_else(|| {
+            let actor = state.store.token_actor(&secret).await.map_err(reject)?.ok_or_else(|| {
                 reject(Error::Unauthenticated(Msg::new(
                     "Mã truy cập API không hợp lệ, đã hết hạn hoặc đã bị thu hồi.",
                     "The API token is invalid, expired or revoked.",
@@ -139,7 +148,7 @@ fn same(a: &str, b: &str) -> bool {
 /// field. The login form, which has no session yet, uses a double-submit cookie.
 pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    let web = !req.uri().path().starts_with("/api/");
+    let web = !crate::error::is_api_path(req.uri().path());
     // Bearer tokens are accepted only by the API (the extractor refuses them elsewhere).
     if !unsafe_method || (!web && bearer(req.headers()).is_some()) {
         return next.run(req).await;

@@ -120,9 +120,14 @@ fn plain_rejection(status: StatusCode) -> Error {
     }
 }
 
+/// Machine-facing paths: the JSON API and the TAXII server (tokens, JSON errors, no redirects).
+pub fn is_api_path(path: &str) -> bool {
+    path.starts_with("/api/") || path.starts_with("/taxii2/")
+}
+
 pub async fn render_errors(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
-    let api = path.starts_with("/api/");
+    let api = is_api_path(&path);
     let lang = request_lang(req.headers(), !api);
     let is_get = req.method() == axum::http::Method::GET;
     let referer_path = req.headers().get(header::REFERER).and_then(|v| v.to_str().ok()).and_then(local_path);

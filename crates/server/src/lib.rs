@@ -9,6 +9,7 @@ pub mod stix_io;
 mod metrics;
 pub mod systems_io;
 pub mod units_io;
+mod taxii;
 mod web;
 
 use axum::http::{header, HeaderValue};
@@ -57,6 +58,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api_router)
         .merge(web::router())
+        .merge(taxii::router())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(metrics::readyz))
         .route("/metrics", get(metrics::metrics))

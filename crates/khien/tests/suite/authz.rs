@@ -20,6 +20,7 @@ struct Other {
     saved_filter: i64,
     incident: i64,
     task: i64,
+    collection: String,
 }
 
 /// What a caller of A sends to each documented operation, aimed at B's records.
@@ -59,6 +60,10 @@ fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String,
         }
         ("get", "/api/v1/incidents") | ("get", "/api/v1/observables") | ("get", "/api/v1/stix/bundle") => return None, // lists: checked below
         ("get", "/api/v1/watchlist") => return None, // the city's watch list of outside indicators
+        ("get", "/api/v1/taxii/collections") => return None, // lists: checked below
+        ("post", "/api/v1/taxii/collections") => Some(json!({"title":"hacked","unit_id":b.unit})),
+        ("put", "/api/v1/taxii/collections/{id}/access") => return Some((path.replace("{id}", &b.collection), Some(json!({"token_id":1,"can_read":true,"can_write":true})))),
+        ("post", "/api/v1/incidents/{id}/publish") => Some(json!({"collection_id": b.collection})),
         ("get", "/api/v1/incidents/{id}/documents/{kind}") => return Some((path.replace("{id}", &b.incident.to_string()).replace("{kind}", "initial"), None)),
         ("post", "/api/v1/stix/import") => {
             let bundle = r#"{"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[{"type":"ipv4-addr","spec_version":"2.1","id":"ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd","value":"198.51.100.3"}]}"#;
@@ -163,7 +168,7 @@ mod futures_like {
 }
 
 async fn lists_hide_b(get: impl Fn(String) -> futures_like::Fut, b: &Other) {
-    for path in ["/api/v1/systems?limit=500", "/api/v1/systems/overview", "/api/v1/dossiers/pending", "/api/v1/saved-filters", "/api/v1/incidents?include_closed=true&limit=200", "/api/v1/observables?value=198.51.100.23", "/api/v1/stix/bundle?include_closed=true"] {
+    for path in ["/api/v1/systems?limit=500", "/api/v1/systems/overview", "/api/v1/dossiers/pending", "/api/v1/saved-filters", "/api/v1/incidents?include_closed=true&limit=200", "/api/v1/observables?value=198.51.100.23", "/api/v1/stix/bundle?include_closed=true", "/api/v1/taxii/collections"] {
         let (status, text) = get(path.to_string()).await;
         assert_eq!(status, 200, "{path}");
         assert!(!text.contains("YT-HIS") && !text.contains("Sở Y tế") && !text.contains("bệnh viện"), "{path} leaked: {text}");
@@ -218,6 +223,7 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
     };
     let incident = s.db.store.create_incident(&yt, &report).await.unwrap();
     let task = s.db.store.add_incident_task(&admin, incident.id, &khien_store::TaskInput { unit_id: b_unit, title: "Cô lập máy chủ".into(), ..Default::default() }).await.unwrap();
+    let collection = s.db.store.create_collection(&admin, &khien_store::CollectionInput { title: "Sự cố của Sở Y tế".into(), description: None, unit_id: b_unit }).await.unwrap();
     let b = Other {
         unit: b_unit,
         user: b_user,
@@ -231,6 +237,7 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
         saved_filter: saved_filter.id,
         incident: incident.id,
         task: task.id,
+        collection: collection.id.clone(),
     };
     let doc: Value = reqwest::get(s.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
     let pa05 = actor(&s.db, "pa05.truong").await;

@@ -26,3 +26,4 @@ mod import;
 mod incidents;
 mod store;
 mod systems;
+mod taxii;

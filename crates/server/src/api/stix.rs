@@ -8,7 +8,9 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use khien_store::{ExportedIncident, WatchImportSummary, WatchItem};
+use khien_store::{Collection, CollectionInput, ExportedIncident, WatchImportSummary, WatchItem};
+use crate::extract::ApiJson;
+use serde::Deserialize;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -23,6 +25,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(export_bundle))
         .routes(routes!(incident_bundle))
         .routes(routes!(watchlist))
+        .routes(routes!(list_collections, create_collection))
+        .routes(routes!(set_access))
+        .routes(routes!(publish_incident))
         .merge(OpenApiRouter::new().routes(routes!(import_bundle)).layer(axum::extract::DefaultBodyLimit::max(MAX_BUNDLE_BYTES)))
 }
 
@@ -90,4 +95,58 @@ async fn import_bundle(State(s): State<AppState>, ctx: Ctx, body: axum::body::By
 #[utoipa::path(get, path = "/api/v1/watchlist", tag = "stix", responses((status = 200, body = Vec<WatchItem>)))]
 async fn watchlist(State(s): State<AppState>, ctx: Ctx) -> Result<Json<Vec<WatchItem>>, ApiError> {
     Ok(Json(s.store.watchlist(&ctx.actor, 500).await?))
+}
+
+/// TAXII collections the caller may read or write.
+#[utoipa::path(get, path = "/api/v1/taxii/collections", tag = "stix", responses((status = 200, body = Vec<Collection>)))]
+async fn list_collections(State(s): State<AppState>, ctx: Ctx) -> Result<Json<Vec<Collection>>, ApiError> {
+    Ok(Json(s.store.taxii_collections(&ctx.actor).await?))
+}
+
+/// Open a TAXII collection for a unit's incidents (its co-ordinator).
+#[utoipa::path(post, path = "/api/v1/taxii/collections", tag = "stix", request_body = CollectionInput,
+    responses((status = 201, body = Collection), (status = 403, body = crate::error::Problem)))]
+async fn create_collection(State(s): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<CollectionInput>) -> Result<(axum::http::StatusCode, Json<Collection>), ApiError> {
+    Ok((axum::http::StatusCode::CREATED, Json(s.store.create_collection(&ctx.actor, &b).await?)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccessBody {
+    pub token_id: i64,
+    pub can_read: bool,
+    pub can_write: bool,
+}
+
+/// Let an API token read and/or write a collection (both false: take the access away).
+#[utoipa::path(put, path = "/api/v1/taxii/collections/{id}/access", tag = "stix", params(("id" = String, Path)), request_body = AccessBody,
+    responses((status = 204), (status = 404, body = crate::error::Problem)))]
+async fn set_access(State(s): State<AppState>, ctx: Ctx, Path(id): Path<String>, ApiJson(b): ApiJson<AccessBody>) -> Result<axum::http::StatusCode, ApiError> {
+    s.store.set_collection_access(&ctx.actor, &id, b.token_id, b.can_read, b.can_write).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublishBody {
+    pub collection_id: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublishResult {
+    /// Objects written (new versions); objects already there count as written too.
+    pub stored: i64,
+    pub refused: i64,
+}
+
+/// Publish an incident (its STIX objects) to a TAXII collection, where clients read it.
+#[utoipa::path(post, path = "/api/v1/incidents/{id}/publish", tag = "stix", params(("id" = i64, Path)), request_body = PublishBody,
+    responses((status = 200, body = PublishResult), (status = 404, body = crate::error::Problem)))]
+async fn publish_incident(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<PublishBody>) -> Result<Json<PublishResult>, ApiError> {
+    let d = s.store.get_incident(&ctx.actor, id).await?;
+    let e = ExportedIncident { observables: d.observables, related: d.related.iter().map(|r| r.id).collect(), incident: d.incident };
+    let bundle: serde_json::Value = serde_json::from_slice(&bundle_of(&s, &[e]).await?).map_err(khien_domain::Error::internal)?;
+    let objects = bundle.get("objects").and_then(|o| o.as_array()).cloned().unwrap_or_default();
+    let st = s.store.publish_to_collection(&ctx.actor, &b.collection_id, &objects).await?;
+    Ok(Json(PublishResult { stored: st.success_count, refused: st.failure_count }))
 }
