@@ -147,6 +147,10 @@ pub fn action_label(code: &str, lang: crate::Lang) -> &str {
         "certificate.create" => ("Thêm khóa/chứng thư số", "Certificate added"),
         "certificate.remove" => ("Xóa khóa/chứng thư số", "Certificate removed"),
         "calendar.remove" => ("Xóa ngày nghỉ", "Holiday removed"),
+        "public_report.submit" => ("Tiếp nhận phản ánh của người dân", "Public report received"),
+        "public_report.route" => ("Chuyển phản ánh cho đơn vị", "Public report routed"),
+        "public_report.state" => ("Cập nhật tình trạng phản ánh", "Public report state changed"),
+        "public_report.convert" => ("Chuyển phản ánh thành sự cố", "Public report made an incident"),
         _ => return code,
     };
     lang.pick(vi, en)

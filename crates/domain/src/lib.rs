@@ -1,6 +1,7 @@
 //! Khiên's domain: plain types and rules, no I/O. Everything here is deterministic and
 //! testable without a database or a network.
 
+pub mod attachment;
 pub mod audit;
 pub mod calendar;
 pub mod error;

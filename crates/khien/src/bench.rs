@@ -21,10 +21,16 @@ pub struct BenchArgs {
     users: usize,
     /// Requests per scenario.
     #[arg(long, default_value_t = 300)]
-    iterations: usize,
+    pub(crate) iterations: usize,
     /// Information systems per unit (with dossiers in every state), for the registry scenarios.
     #[arg(long, default_value_t = 10)]
     systems_per_unit: usize,
+    /// Incidents to load for the incident scenarios (0: skip them).
+    #[arg(long, default_value_t = 10_000)]
+    pub(crate) incidents: usize,
+    /// Observables per incident.
+    #[arg(long, default_value_t = 20)]
+    pub(crate) observables_per_incident: usize,
     /// Database to load; default a fresh SQLite file in a temporary folder.
     #[arg(long)]
     database_url: Option<String>,
@@ -115,6 +121,32 @@ async fn import_benchmark(app: &axum::Router, session: &str, csrf: &str, units: 
     Ok(())
 }
 
+/// Sends one GET `iterations` times (after 10 warm-up requests) as the session `token` and
+/// prints its percentiles.
+pub(crate) async fn measure(app: &axum::Router, name: &str, uri: &str, token: &str, accept: Option<&str>, iterations: usize) -> Result<()> {
+    let mut times = Vec::with_capacity(iterations);
+    for i in 0..iterations + 10 {
+        let mut req = Request::get(uri).header("cookie", format!("khien_session={token}"));
+        if let Some(a) = accept {
+            req = req.header("accept", a);
+        }
+        let start = Instant::now();
+        let resp = app.clone().oneshot(req.body(Body::empty())?).await?;
+        let status = resp.status();
+        let _ = axum::body::to_bytes(resp.into_body(), usize::MAX).await?;
+        let ms = start.elapsed().as_secs_f64() * 1000.0;
+        if status != StatusCode::OK {
+            return Err(anyhow!("{uri} answered {status}"));
+        }
+        if i >= 10 {
+            times.push(ms);
+        }
+    }
+    times.sort_by(|x, y| x.total_cmp(y));
+    println!("{name:<42} {:>9.2} {:>9.2} {:>9.2} {:>9.2}", pct(&times, 0.5), pct(&times, 0.95), pct(&times, 0.99), pct(&times, 1.0));
+    Ok(())
+}
+
 fn pct(sorted: &[f64], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted.get(i).copied().unwrap_or(0.0)
@@ -156,24 +188,9 @@ pub async fn run(a: BenchArgs) -> Result<()> {
     ];
     println!("{:<42} {:>9} {:>9} {:>9} {:>9}", "scenario", "p50 ms", "p95 ms", "p99 ms", "max ms");
     for (name, uri, token) in scenarios {
-        let mut times = Vec::with_capacity(a.iterations);
-        for i in 0..a.iterations + 10 {
-            let req = Request::get(&uri).header("cookie", format!("khien_session={token}")).body(Body::empty())?;
-            let start = Instant::now();
-            let resp = app.clone().oneshot(req).await?;
-            let status = resp.status();
-            let _ = axum::body::to_bytes(resp.into_body(), usize::MAX).await?;
-            let ms = start.elapsed().as_secs_f64() * 1000.0;
-            if status != StatusCode::OK {
-                return Err(anyhow!("{uri} answered {status}"));
-            }
-            if i >= 10 {
-                times.push(ms);
-            }
-        }
-        times.sort_by(|x, y| x.total_cmp(y));
-        println!("{name:<42} {:>9.2} {:>9.2} {:>9.2} {:>9.2}", pct(&times, 0.5), pct(&times, 0.95), pct(&times, 0.99), pct(&times, 1.0));
+        measure(&app, name, &uri, token, None, a.iterations).await?;
     }
+    crate::bench_incidents::run(&store, &app, &admin.session_token, &manager.session_token, &a).await?;
     // Last, so that the scenarios above see the 10,000 systems the issue names.
     import_benchmark(&app, &admin.session_token, &admin.csrf_token, &units).await?;
     store.close().await;

@@ -91,6 +91,7 @@ pub async fn load_demo(store: &Store, systems_per_unit: usize) -> Result<()> {
     let units = store.unit_tree(&admin).await.map_err(|e| anyhow!("{e}"))?;
     crate::demo_systems::load(store, &admin, &units, systems_per_unit).await?;
     crate::demo_incidents::load(store, &admin, &units, 56).await?;
+    crate::demo_public_reports::load(store, &admin, &units).await?;
     store.analyze().await.map_err(|e| anyhow!("{e}"))?;
     Ok(())
 }

@@ -33,6 +33,25 @@ pub struct ServeArgs {
     /// Always mark cookies Secure (set when TLS terminates in a proxy in front of Khiên).
     #[arg(long, env = "KHIEN_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    #[command(flatten)]
+    pub reminders: ReminderArgs,
+}
+
+/// Reminders of overdue deadlines: in the app always, by e-mail when an SMTP relay is given.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ReminderArgs {
+    /// SMTP relay for reminder e-mails (plain SMTP on the internal network), e.g. mail.tp.gov.vn.
+    #[arg(long, env = "KHIEN_SMTP_HOST")]
+    pub smtp_host: Option<String>,
+    /// Port of the SMTP relay (default 25).
+    #[arg(long, env = "KHIEN_SMTP_PORT")]
+    pub smtp_port: Option<u16>,
+    /// Sender address of reminder e-mails.
+    #[arg(long, env = "KHIEN_SMTP_FROM")]
+    pub smtp_from: Option<String>,
+    /// Seconds between two reminder sweeps (default 300; 0 turns reminders off).
+    #[arg(long, env = "KHIEN_REMINDER_INTERVAL_SECS")]
+    pub reminder_interval_secs: Option<u64>,
 }
 
 /// Keys of the TOML file.
@@ -44,6 +63,10 @@ struct FileConfig {
     database_url: Option<String>,
     demo: Option<bool>,
     secure_cookies: Option<bool>,
+    smtp_host: Option<String>,
+    smtp_port: Option<u16>,
+    smtp_from: Option<String>,
+    reminder_interval_secs: Option<u64>,
 }
 
 /// Fully resolved settings.
@@ -53,6 +76,9 @@ pub struct Settings {
     pub database_url: String,
     pub demo: bool,
     pub secure_cookies: bool,
+    /// (host, port, from) when reminder e-mails are on.
+    pub smtp: Option<(String, u16, String)>,
+    pub reminder_interval_secs: u64,
 }
 
 fn read_file(explicit: Option<&Path>) -> Result<FileConfig> {
@@ -80,7 +106,8 @@ pub fn resolve_db(db: &DbArgs) -> Result<(PathBuf, String, FileConfigRest)> {
             format!("sqlite://{}?mode=rwc", data_dir.join("khien.db").display())
         }
     };
-    Ok((data_dir, database_url, FileConfigRest { listen: file.listen, demo: file.demo, secure_cookies: file.secure_cookies }))
+    let reminders = ReminderArgs { smtp_host: file.smtp_host, smtp_port: file.smtp_port, smtp_from: file.smtp_from, reminder_interval_secs: file.reminder_interval_secs };
+    Ok((data_dir, database_url, FileConfigRest { listen: file.listen, demo: file.demo, secure_cookies: file.secure_cookies, reminders }))
 }
 
 /// The keys of the file that only `serve` uses.
@@ -88,6 +115,7 @@ pub struct FileConfigRest {
     listen: Option<String>,
     demo: Option<bool>,
     secure_cookies: Option<bool>,
+    reminders: ReminderArgs,
 }
 
 pub fn resolve_serve(a: &ServeArgs) -> Result<Settings> {
@@ -97,6 +125,12 @@ pub fn resolve_serve(a: &ServeArgs) -> Result<Settings> {
         database_url,
         demo: a.demo || rest.demo.unwrap_or(false),
         secure_cookies: a.secure_cookies || rest.secure_cookies.unwrap_or(false),
+        smtp: match (a.reminders.smtp_host.clone().or(rest.reminders.smtp_host), a.reminders.smtp_from.clone().or(rest.reminders.smtp_from)) {
+            (Some(host), Some(from)) => Some((host, a.reminders.smtp_port.or(rest.reminders.smtp_port).unwrap_or(25), from)),
+            (Some(_), None) => anyhow::bail!("smtp_host is set but smtp_from is not: reminder e-mails need a sender address"),
+            _ => None,
+        },
+        reminder_interval_secs: a.reminders.reminder_interval_secs.or(rest.reminders.reminder_interval_secs).unwrap_or(300),
     })
 }
 
@@ -111,6 +145,7 @@ mod tests {
             listen: listen.map(Into::into),
             demo: false,
             secure_cookies: false,
+            reminders: ReminderArgs::default(),
         }
     }
 

@@ -125,7 +125,14 @@ async fn serve(a: ServeArgs) -> Result<()> {
             println!("  {user:<16} {role:<18} {unit}");
         }
     }
-    let state = AppState::new(store.clone(), ServerConfig { secure_cookies: s.secure_cookies });
+    if s.reminder_interval_secs > 0 {
+        let smtp = s.smtp.clone().map(|(host, port, from)| khien::reminders::Smtp { host, port, from });
+        if let Some(m) = &smtp {
+            println!("Nhắc hạn qua thư / reminder e-mails via {}:{}", m.host, m.port);
+        }
+        tokio::spawn(khien::reminders::run(store.clone(), smtp, std::time::Duration::from_secs(s.reminder_interval_secs)));
+    }
+    let state = AppState::new(store.clone(), ServerConfig { secure_cookies: s.secure_cookies, ..ServerConfig::default() });
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };

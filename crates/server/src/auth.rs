@@ -21,6 +21,9 @@ use std::time::{Duration, Instant};
 pub const SESSION_COOKIE: &str = "khien_session";
 pub const LANG_COOKIE: &str = "khien_lang";
 pub const LOGIN_CSRF_COOKIE: &str = "khien_login_csrf";
+/// The public report form has no session either: it uses a double-submit cookie like login.
+pub const PUBLIC_CSRF_COOKIE: &str = "khien_public_csrf";
+pub const PUBLIC_FORM_PATH: &str = "/bao-cao";
 pub const CSRF_FIELD: &str = "_csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 /// Form bodies are read whole to find the CSRF field; uploads use multipart with the token in
@@ -145,7 +148,10 @@ fn same(a: &str, b: &str) -> bool {
 
 /// Enforces CSRF on POST/PUT/PATCH/DELETE authenticated by cookie. The token may come in the
 /// `X-CSRF-Token` header, the `_csrf` query parameter (multipart uploads) or the `_csrf` form
-/// field. The login form, which has no session yet, uses a double-submit cookie.
+/// field. The login form and the public report form, which have no session, use a
+/// double-submit cookie. The anonymous JSON API (`POST /api/v1/public/reports`) needs none: it
+/// takes only `application/json`, which a page of another site cannot send without a CORS
+/// preflight that Khiên never answers, and it is rate-limited per address.
 pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let web = !crate::error::is_api_path(req.uri().path());
@@ -156,6 +162,8 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
     let fail = |e: Error| if web { crate::error::WebError(e).into_response() } else { ApiError(e).into_response() };
     let expected = if req.uri().path() == "/login" {
         cookie(req.headers(), LOGIN_CSRF_COOKIE)
+    } else if req.uri().path() == PUBLIC_FORM_PATH {
+        cookie(req.headers(), PUBLIC_CSRF_COOKIE)
     } else {
         match lookup_session(&state, req.headers()).await {
             // No session: let the handler answer 401 (or the login redirect).
@@ -196,23 +204,56 @@ async fn check_and_run(req: Request, expected: Option<String>, next: Next, fail:
     }
 }
 
-/// Per-address limit on login attempts, in front of the per-account lockout: it slows
-/// password spraying across many accounts from one machine.
-pub struct LoginLimiter {
+/// A per-address limit on attempts within a sliding window: in front of the per-account
+/// lockout it slows password spraying from one machine; on the public report form it stops one
+/// address from flooding the authority's queue. Each use has its own instance and message.
+pub struct RateLimiter {
     window: Duration,
     max: usize,
     hits: Mutex<HashMap<IpAddr, Vec<Instant>>>,
+    /// The refusal, given the seconds to wait.
+    message: fn(i64) -> Msg,
 }
 
-impl LoginLimiter {
-    pub fn new(max: usize, window: Duration) -> LoginLimiter {
-        LoginLimiter { window, max, hits: Mutex::new(HashMap::new()) }
+/// One attempt counted by `RateLimiter::check`; hand it back to `release` when the attempt
+/// turned out not to count (a report refused by validation, nothing stored).
+#[derive(Debug, Clone, Copy)]
+pub struct Hit {
+    ip: IpAddr,
+    at: Instant,
+}
+
+impl RateLimiter {
+    pub fn new(max: usize, window: Duration, message: fn(i64) -> Msg) -> RateLimiter {
+        RateLimiter { window, max, hits: Mutex::new(HashMap::new()), message }
+    }
+
+    /// Login attempts: `max` a minute per address.
+    pub fn logins(max: usize) -> RateLimiter {
+        RateLimiter::new(max, Duration::from_secs(60), |wait| {
+            Msg::new(
+                format!("Quá nhiều lần đăng nhập từ máy này. Thử lại sau {wait} giây."),
+                format!("Too many login attempts from this address. Try again in {wait} seconds."),
+            )
+        })
+    }
+
+    /// Reports from the public: `max` per address in `window`.
+    pub fn public_reports(max: usize, window: Duration) -> RateLimiter {
+        RateLimiter::new(max, window, |wait| {
+            let minutes = (wait + 59) / 60;
+            Msg::new(
+                format!("Địa chỉ của bạn đã gửi nhiều phản ánh trong thời gian ngắn. Vui lòng thử lại sau khoảng {minutes} phút; các phản ánh đã gửi vẫn được tiếp nhận."),
+                format!("Too many reports from your address in a short time. Please try again in about {minutes} minutes; the reports already sent have been received."),
+            )
+        })
     }
 
     /// Records an attempt; Err with the seconds to wait when over the limit.
-    pub fn check(&self, ip: IpAddr) -> Result<(), Error> {
+    pub fn check(&self, ip: IpAddr) -> Result<Hit, Error> {
         let now = Instant::now();
-        let Ok(mut hits) = self.hits.lock() else { return Ok(()) };
+        let hit = Hit { ip, at: now };
+        let Ok(mut hits) = self.hits.lock() else { return Ok(hit) };
         if hits.len() > 10_000 {
             hits.retain(|_, v| v.last().is_some_and(|t| now.duration_since(*t) < self.window));
         }
@@ -220,15 +261,41 @@ impl LoginLimiter {
         v.retain(|t| now.duration_since(*t) < self.window);
         if v.len() >= self.max {
             let wait = v.first().map(|t| self.window.saturating_sub(now.duration_since(*t)).as_secs() as i64 + 1).unwrap_or(60);
-            return Err(Error::TooMany {
-                retry_after_secs: wait,
-                msg: Msg::new(
-                    format!("Quá nhiều lần đăng nhập từ máy này. Thử lại sau {wait} giây."),
-                    format!("Too many login attempts from this address. Try again in {wait} seconds."),
-                ),
-            });
+            return Err(Error::TooMany { retry_after_secs: wait, msg: (self.message)(wait) });
         }
         v.push(now);
-        Ok(())
+        Ok(hit)
+    }
+
+    /// Forgets an attempt that should not count.
+    pub fn release(&self, hit: Hit) {
+        if let Ok(mut hits) = self.hits.lock() {
+            if let Some(v) = hits.get_mut(&hit.ip) {
+                if let Some(i) = v.iter().position(|t| *t == hit.at) {
+                    v.remove(i);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limiter_counts_per_address_and_forgets_released_attempts() {
+        let l = RateLimiter::public_reports(2, Duration::from_secs(600));
+        let (a, b): (IpAddr, IpAddr) = ("192.0.2.1".parse().unwrap(), "192.0.2.2".parse().unwrap());
+        let first = l.check(a).unwrap();
+        l.check(a).unwrap();
+        let err = l.check(a).unwrap_err();
+        assert!(matches!(&err, Error::TooMany { retry_after_secs, msg } if *retry_after_secs > 500 && msg.vi.contains("10 phút")), "{err:?}");
+        assert!(l.check(b).is_ok(), "another address has its own count");
+        l.release(first);
+        assert!(l.check(a).is_ok(), "a released attempt does not count");
+        assert!(l.check(a).is_err());
+        assert!(RateLimiter::logins(1).check(a).is_ok());
     }
 }

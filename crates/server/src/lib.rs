@@ -10,6 +10,7 @@ mod metrics;
 pub mod systems_io;
 pub mod units_io;
 mod taxii;
+pub use taxii::TAXII as TAXII_MEDIA_TYPE;
 mod web;
 
 use axum::http::{header, HeaderValue};
@@ -23,17 +24,27 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use api::openapi_document;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ServerConfig {
     /// Force the Secure attribute on cookies (set when TLS terminates in front of Khiên).
     pub secure_cookies: bool,
+    /// Reports the public form takes from one address per `public_report_window`.
+    pub public_reports_per_window: usize,
+    pub public_report_window: Duration,
+}
+
+impl Default for ServerConfig {
+    fn default() -> ServerConfig {
+        ServerConfig { secure_cookies: false, public_reports_per_window: 5, public_report_window: Duration::from_secs(600) }
+    }
 }
 
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
     pub config: Arc<ServerConfig>,
-    login_limiter: Arc<auth::LoginLimiter>,
+    login_limiter: Arc<auth::RateLimiter>,
+    report_limiter: Arc<auth::RateLimiter>,
     metrics: Arc<metrics::Metrics>,
 }
 
@@ -41,8 +52,9 @@ impl AppState {
     pub fn new(store: Store, config: ServerConfig) -> AppState {
         AppState {
             store,
+            login_limiter: Arc::new(auth::RateLimiter::logins(30)),
+            report_limiter: Arc::new(auth::RateLimiter::public_reports(config.public_reports_per_window, config.public_report_window)),
             config: Arc::new(config),
-            login_limiter: Arc::new(auth::LoginLimiter::new(30, Duration::from_secs(60))),
             metrics: Arc::new(metrics::Metrics::default()),
         }
     }

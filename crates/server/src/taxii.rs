@@ -53,18 +53,14 @@ fn fail(status: StatusCode, title: &str, description: &str) -> Response {
     taxii_json(status, json!({"title": title, "description": description, "http_status": status.as_u16().to_string()}))
 }
 
-/// 406 unless the client accepts TAXII 2.1 JSON.
-fn check_accept(h: &HeaderMap) -> Result<(), Response> {
+/// The 406 answer, unless the client accepts TAXII 2.1 JSON.
+fn not_acceptable(h: &HeaderMap) -> Option<Response> {
     let accept = h.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
     let ok = accept.split(',').any(|a| {
         let a: String = a.split(";q=").next().unwrap_or("").chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
         a == "application/taxii+json;version=2.1" || a == "application/taxii+json" || a == "application/taxii+json;version=2.1;charset=utf-8"
     });
-    if ok {
-        Ok(())
-    } else {
-        Err(fail(StatusCode::NOT_ACCEPTABLE, "Not Acceptable", "This server answers only with application/taxii+json;version=2.1."))
-    }
+    (!ok).then(|| fail(StatusCode::NOT_ACCEPTABLE, "Not Acceptable", "This server answers only with application/taxii+json;version=2.1."))
 }
 
 fn done(r: Result<Response, Error>) -> Response {
@@ -72,14 +68,14 @@ fn done(r: Result<Response, Error>) -> Response {
 }
 
 async fn discovery(h: HeaderMap, _ctx: Ctx) -> Response {
-    if let Err(r) = check_accept(&h) {
+    if let Some(r) = not_acceptable(&h) {
         return r;
     }
     taxii_json(StatusCode::OK, json!({"title": "Khiên TAXII", "description": "Sự cố an toàn thông tin chia sẻ bởi cơ quan chuyên trách / Incidents shared by the city cybersecurity authority", "default": "/taxii2/api/", "api_roots": ["/taxii2/api/"]}))
 }
 
 async fn api_root(h: HeaderMap, _ctx: Ctx) -> Response {
-    if let Err(r) = check_accept(&h) {
+    if let Some(r) = not_acceptable(&h) {
         return r;
     }
     taxii_json(StatusCode::OK, json!({"title": "Khiên", "versions": [TAXII], "max_content_length": MAX_CONTENT}))
@@ -94,7 +90,7 @@ fn collection_json(c: &khien_store::Collection) -> Value {
 }
 
 async fn collections(State(s): State<AppState>, h: HeaderMap, ctx: Ctx) -> Response {
-    if let Err(r) = check_accept(&h) {
+    if let Some(r) = not_acceptable(&h) {
         return r;
     }
     done(async {
@@ -105,7 +101,7 @@ async fn collections(State(s): State<AppState>, h: HeaderMap, ctx: Ctx) -> Respo
 }
 
 async fn collection(State(s): State<AppState>, h: HeaderMap, ctx: Ctx, Path(id): Path<String>) -> Response {
-    if let Err(r) = check_accept(&h) {
+    if let Some(r) = not_acceptable(&h) {
         return r;
     }
     done(async { Ok(taxii_json(StatusCode::OK, collection_json(&s.store.taxii_collection(&ctx.actor, &id).await?))) }.await)
@@ -175,7 +171,7 @@ fn envelope(page: &ObjectPage) -> Value {
 }
 
 async fn objects(State(s): State<AppState>, h: HeaderMap, ctx: Ctx, Path(id): Path<String>, RawQuery(q): RawQuery) -> Response {
-    if let Err(r) = check_accept(&h) {
+    if let Some(r) = not_acceptable(&h) {
         return r;
     }
     done(async {
@@ -186,7 +182,7 @@ async fn objects(State(s): State<AppState>, h: HeaderMap, ctx: Ctx, Path(id): Pa
 }
 
 async fn manifest(State(s): State<AppState>, h: HeaderMap, ctx: Ctx, Path(id): Path<String>, RawQuery(q): RawQuery) -> Response {
-    if let Err(r) = check_accept(&h) {
+    if let Some(r) = not_acceptable(&h) {
         return r;
     }
     done(async {
@@ -209,7 +205,7 @@ async fn manifest(State(s): State<AppState>, h: HeaderMap, ctx: Ctx, Path(id): P
 }
 
 async fn object(State(s): State<AppState>, h: HeaderMap, ctx: Ctx, Path((id, object_id)): Path<(String, String)>, RawQuery(q): RawQuery) -> Response {
-    if let Err(r) = check_accept(&h) {
+    if let Some(r) = not_acceptable(&h) {
         return r;
     }
     done(async {
@@ -223,7 +219,7 @@ async fn object(State(s): State<AppState>, h: HeaderMap, ctx: Ctx, Path((id, obj
 }
 
 async fn versions(State(s): State<AppState>, h: HeaderMap, ctx: Ctx, Path((id, object_id)): Path<(String, String)>, RawQuery(q): RawQuery) -> Response {
-    if let Err(r) = check_accept(&h) {
+    if let Some(r) = not_acceptable(&h) {
         return r;
     }
     done(async {
@@ -242,7 +238,7 @@ async fn versions(State(s): State<AppState>, h: HeaderMap, ctx: Ctx, Path((id, o
 }
 
 async fn delete_object(State(s): State<AppState>, h: HeaderMap, ctx: Ctx, Path((id, object_id)): Path<(String, String)>, RawQuery(q): RawQuery) -> Response {
-    if let Err(r) = check_accept(&h) {
+    if let Some(r) = not_acceptable(&h) {
         return r;
     }
     done(async {
@@ -256,7 +252,7 @@ async fn delete_object(State(s): State<AppState>, h: HeaderMap, ctx: Ctx, Path((
 }
 
 async fn add_objects(State(s): State<AppState>, h: HeaderMap, ctx: Ctx, Path(id): Path<String>, body: axum::body::Bytes) -> Response {
-    if let Err(r) = check_accept(&h) {
+    if let Some(r) = not_acceptable(&h) {
         return r;
     }
     let content_type: String = h.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
@@ -295,7 +291,7 @@ fn status_json(st: &khien_store::TaxiiStatus) -> Value {
 }
 
 async fn status(State(s): State<AppState>, h: HeaderMap, ctx: Ctx, Path(id): Path<String>) -> Response {
-    if let Err(r) = check_accept(&h) {
+    if let Some(r) = not_acceptable(&h) {
         return r;
     }
     done(async { Ok(taxii_json(StatusCode::OK, status_json(&s.store.taxii_status(&ctx.actor, &id).await?))) }.await)

@@ -6,7 +6,8 @@ use crate::db::{db_err, get, sha256_bytes, Store};
 use crate::sql::Sql;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
-use khien_domain::system::dossier::{check_attachment, Part};
+use khien_domain::attachment::check_attachment;
+use khien_domain::system::dossier::{Part, ATTACHMENTS};
 use khien_domain::time::now_ms;
 use khien_domain::unit::validate_name;
 use khien_domain::{Error, Result};
@@ -55,7 +56,7 @@ impl Store {
     pub async fn add_attachment(&self, actor: &Actor, dossier_id: i64, part: &str, file_name: &str, bytes: &[u8]) -> Result<Attachment> {
         let part = Part::parse("part", part)?;
         let file_name = validate_name("file_name", file_name.rsplit(['/', '\\']).next().unwrap_or(file_name), 200)?;
-        let content_type = check_attachment(&file_name, bytes)?;
+        let content_type = check_attachment(&ATTACHMENTS, &file_name, bytes)?;
         let (d, s) = self.get_dossier(actor, dossier_id).await?;
         if !actor.can(Action::EditSystems, s.owner_unit_id, &s.owner_path) {
             return Err(Error::forbidden());

@@ -292,6 +292,17 @@ impl Store {
     }
 
     /// Dossiers waiting for a step (submitted or appraised) in the caller's scope, oldest first.
+    /// Dossiers waiting for appraisal or approval across the city, with the system's name and
+    /// the owner unit (id, path): for the reminder sweep, which acts for no one.
+    pub(crate) async fn open_dossiers_everywhere(&self) -> Result<Vec<(Dossier, String, i64, String)>> {
+        let holidays = self.holidays().await?;
+        let rows = sqlx::query("SELECT d.*, s.name AS system_name, u.id AS unit_id, u.path AS unit_path FROM dossiers d JOIN systems s ON s.id = d.system_id JOIN units u ON u.id = s.owner_unit_id WHERE d.state IN ('submitted','appraised')")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(|r| Ok((dossier_row(r, &holidays)?, get(r, "system_name")?, get(r, "unit_id")?, get(r, "unit_path")?))).collect()
+    }
+
     pub async fn pending_dossiers(&self, actor: &Actor) -> Result<Vec<(Dossier, String, String)>> {
         let mut q = Sql::new("SELECT d.*, s.name AS system_name, u.name AS unit_name FROM dossiers d JOIN systems s ON s.id = d.system_id JOIN units u ON u.id = s.owner_unit_id WHERE d.state IN ('submitted','appraised') AND ");
         q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems)).push(" ORDER BY d.submitted_on, d.id LIMIT 500");

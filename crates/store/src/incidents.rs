@@ -270,6 +270,15 @@ impl Store {
     }
 
     pub async fn create_incident(&self, actor: &Actor, i: &IncidentInput) -> Result<Incident> {
+        let mut w = self.begin_write().await?;
+        let inc = self.insert_incident(&mut w, actor, i).await?;
+        w.commit().await?;
+        Ok(inc)
+    }
+
+    /// Creates an incident inside the caller's write transaction, so that a flow which also
+    /// changes something else (a public report turned into an incident) commits all or nothing.
+    pub(crate) async fn insert_incident(&self, w: &mut WriteTx<'_>, actor: &Actor, i: &IncidentInput) -> Result<Incident> {
         let now = now_ms();
         let title = validate_name("title", &i.title, 300)?;
         let category = Category::parse("category", &i.category)?;
@@ -298,10 +307,9 @@ impl Store {
             .enumerate()
             .map(|(n, o)| clean_observable(o, tlp).map_err(|e| e.with_prefix(&format!("Dấu hiệu thứ {}: ", n + 1), &format!("Observable {}: ", n + 1))))
             .collect::<Result<Vec<_>>>()?;
-        let mut w = self.begin_write().await?;
-        let (path, _) = self.unit_path_name(&mut w, i.unit_id).await?;
+        let (path, _) = self.unit_path_name(w, i.unit_id).await?;
         actor.require(Action::ReportIncidents, i.unit_id, &path)?;
-        let max_level = self.check_affected_systems(&mut w, actor, i.unit_id, &i.system_ids).await?;
+        let max_level = self.check_affected_systems(w, actor, i.unit_id, &i.system_ids).await?;
         let serious = suggest_serious(&SeriousFacts { max_level, national_critical: i.national_critical, consequences: consequences.clone(), beyond_capacity: i.beyond_capacity }).serious;
         let serious_since = serious.then_some(reported);
         let cons: Vec<&str> = consequences.iter().map(|c| c.code()).collect();
@@ -326,17 +334,16 @@ impl Store {
             sqlx::query("INSERT INTO incident_systems (incident_id, system_id) VALUES ($1, $2) ON CONFLICT DO NOTHING").bind(id).bind(*s).execute(&mut *w.tx).await.map_err(db_err)?;
         }
         for o in &observables {
-            insert_observable(&mut w, id, o, now).await?;
+            insert_observable(w, id, o, now).await?;
         }
-        add_event(&mut w, actor, id, "reported", &format!("Tiếp nhận báo cáo sự cố «{title}» / Incident reported")).await?;
+        add_event(w, actor, id, "reported", &format!("Tiếp nhận báo cáo sự cố «{title}» / Incident reported")).await?;
         if i.file_initial_report {
             let body = "Báo cáo ban đầu theo các trường của biểu mẫu tiếp nhận (QĐ 05/2017 Đ11.4). / Initial report from the intake form.";
-            insert_report(&mut w, actor, id, khien_domain::incident::ReportKind::Initial, body, now).await?;
+            insert_report(w, actor, id, khien_domain::incident::ReportKind::Initial, body, now).await?;
         }
-        self.refresh_clocks(&mut w, id).await?;
+        self.refresh_clocks(w, id).await?;
         let inc = self.scoped_incident(&mut *w.tx, actor, id, Action::ViewIncidents).await?;
         w.audit(Some(actor), Change { action: "incident.create", entity_type: "incident", entity_id: Some(id), unit_id: Some(inc.unit_id), before: None, after: json(&inc) }).await?;
-        w.commit().await?;
         Ok(inc)
     }
 

@@ -3,6 +3,7 @@
 
 pub mod clocks;
 pub mod observable;
+pub mod public;
 
 use crate::system::code_enum;
 use crate::{Error, Lang, Msg, Result};

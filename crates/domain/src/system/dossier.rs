@@ -3,6 +3,7 @@
 //! ruleset; deadlines run in working days from the complete submission.
 
 use super::code_enum;
+use crate::attachment::{FileKind, FilePolicy};
 use super::level::{Authority, Ruleset};
 use crate::calendar::Holidays;
 use crate::role::Role;
@@ -124,6 +125,16 @@ pub fn deadline(state: DossierState, level: u8, submitted: Option<NaiveDate>, ap
     }
 }
 
+/// Largest dossier attachment accepted.
+pub const MAX_ATTACHMENT_BYTES: usize = 20 * 1024 * 1024;
+
+/// What a dossier accepts: PDF, Word/Excel (DOCX/XLSX and the old DOC/XLS), ODF, PNG, JPEG, ZIP.
+pub const ATTACHMENTS: FilePolicy = FilePolicy {
+    field: "file",
+    kinds: &[FileKind::Pdf, FileKind::Doc, FileKind::Docx, FileKind::Xls, FileKind::Xlsx, FileKind::Odt, FileKind::Ods, FileKind::Png, FileKind::Jpeg, FileKind::Zip],
+    max_bytes: MAX_ATTACHMENT_BYTES,
+};
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -182,59 +193,5 @@ mod tests {
         let dl = deadline(DossierState::Appraised, 4, Some(d(2026, 11, 2)), Some(d(2026, 11, 20)), &rs, &h);
         assert_eq!(dl.map(|x| x.due), Some(d(2026, 12, 1)));
         assert_eq!(deadline(DossierState::Approved, 3, None, None, &rs, &h), None);
-    }
-}
-
-/// Largest attachment accepted.
-pub const MAX_ATTACHMENT_BYTES: usize = 20 * 1024 * 1024;
-
-/// Checks an attachment by its first bytes (not its name alone) and returns its media type.
-/// Accepted: PDF, Word/Excel (DOCX/XLSX and the old DOC/XLS), ODF, PNG, JPEG, ZIP.
-pub fn check_attachment(file_name: &str, bytes: &[u8]) -> Result<&'static str> {
-    if bytes.is_empty() || bytes.len() > MAX_ATTACHMENT_BYTES {
-        return Err(Error::invalid(
-            "file",
-            format!("Tệp {file_name} rỗng hoặc lớn hơn {} MiB.", MAX_ATTACHMENT_BYTES / 1024 / 1024),
-            format!("The file {file_name} is empty or larger than {} MiB.", MAX_ATTACHMENT_BYTES / 1024 / 1024),
-        ));
-    }
-    let ext = file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-    let zip = bytes.starts_with(b"PK\x03\x04");
-    let ole = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
-    let media = match ext.as_str() {
-        "pdf" if bytes.starts_with(b"%PDF-") => Some("application/pdf"),
-        "docx" if zip => Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-        "xlsx" if zip => Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        "odt" if zip => Some("application/vnd.oasis.opendocument.text"),
-        "ods" if zip => Some("application/vnd.oasis.opendocument.spreadsheet"),
-        "zip" if zip => Some("application/zip"),
-        "doc" if ole => Some("application/msword"),
-        "xls" if ole => Some("application/vnd.ms-excel"),
-        "png" if bytes.starts_with(b"\x89PNG\r\n\x1a\n") => Some("image/png"),
-        "jpg" | "jpeg" if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) => Some("image/jpeg"),
-        _ => None,
-    };
-    media.ok_or_else(|| {
-        Error::invalid(
-            "file",
-            format!("Tệp {file_name}: chỉ nhận PDF, DOC/DOCX, XLS/XLSX, ODT/ODS, PNG, JPG hoặc ZIP, và nội dung phải đúng với đuôi tệp."),
-            format!("File {file_name}: only PDF, DOC/DOCX, XLS/XLSX, ODT/ODS, PNG, JPG or ZIP, with content matching the extension."),
-        )
-    })
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod attachment_tests {
-    use super::*;
-
-    #[test]
-    fn attachments_are_checked_by_content() {
-        assert_eq!(check_attachment("thiet-ke.pdf", b"%PDF-1.7 ...").unwrap(), "application/pdf");
-        assert!(check_attachment("thiet-ke.pdf", b"MZ\x90\x00 not a pdf").is_err(), "an executable renamed .pdf");
-        assert!(check_attachment("virus.exe", b"MZ\x90\x00").is_err());
-        assert!(check_attachment("a.docx", b"PK\x03\x04rest").is_ok());
-        assert!(check_attachment("empty.pdf", b"").is_err());
-        assert!(check_attachment("big.pdf", &vec![b'%'; MAX_ATTACHMENT_BYTES + 1]).is_err());
     }
 }

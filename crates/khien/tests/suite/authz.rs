@@ -21,6 +21,8 @@ struct Other {
     incident: i64,
     task: i64,
     collection: String,
+    public_report: i64,
+    public_file: i64,
 }
 
 /// What a caller of A sends to each documented operation, aimed at B's records.
@@ -29,6 +31,7 @@ fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String,
         ("get", "/api/v1/me") | ("put", "/api/v1/me/password") | ("put", "/api/v1/me/lang") => return None, // the caller's own account
         ("get", "/api/v1/holidays") | ("get", "/api/v1/rulesets") | ("get", "/api/v1/systems/template") => return None, // city-wide reference data
         ("get", "/api/v1/saved-filters") | ("post", "/api/v1/saved-filters") => return None, // the caller's own filters
+        ("get", "/api/v1/notifications") | ("get", "/api/v1/notifications/unread-count") | ("post", "/api/v1/notifications/read") => return None, // the caller's own reminders
         ("post", "/api/v1/dossiers/{id}/attachments") => {
             let url = format!("{}?part=design&file_name=x.pdf", path.replace("{id}", &b.dossier.to_string()));
             return Some((url, Some(Value::String("%PDF-1.4 hacked".into()))));
@@ -78,6 +81,13 @@ fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String,
         ("post", "/api/v1/incident-tasks/{id}/state") => Some(json!({"state":"done"})),
         ("post", "/api/v1/incidents/{id}/observables") => Some(json!({"kind":"ipv4","value":"192.0.2.66"})),
         ("post", "/api/v1/incidents/{id}/links") => Some(json!({"related_id":1})),
+        // Public by design, no account: sending a report (rate-limited) and looking one up by
+        // its tracking code, which shows only category, state and dates (public_reports.rs).
+        ("post", "/api/v1/public/reports") | ("get", "/api/v1/public/reports/{code}") => return None,
+        ("get", "/api/v1/public-reports") => return None, // list: checked below
+        ("post", "/api/v1/public-reports/{id}/route") => Some(json!({"unit_id": own_unit})),
+        ("post", "/api/v1/public-reports/{id}/state") => Some(json!({"state":"in_progress"})),
+        ("post", "/api/v1/public-reports/{id}/incident") => Some(json!({"unit_id": own_unit})),
         ("get", _) | ("delete", _) => None,
         ("post", "/api/v1/units") => Some(json!({"code":"HACK","name":"x","unit_type":"ward","parent_id":b.unit})),
         ("patch", "/api/v1/units/{id}") => Some(json!({"name":"hacked"})),
@@ -94,6 +104,10 @@ fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String,
         b.incident
     } else if path.starts_with("/api/v1/incident-tasks/") {
         b.task
+    } else if path.starts_with("/api/v1/public-reports/") {
+        b.public_report
+    } else if path.starts_with("/api/v1/public-report-files/") {
+        b.public_file
     } else if path.starts_with("/api/v1/saved-filters/") {
         b.saved_filter
     } else if path.starts_with("/api/v1/attachments/") {
@@ -143,7 +157,8 @@ async fn snapshot(admin: &Session, b: &Other) -> String {
         admin.get_json(&format!("/api/v1/dossiers/{}/attachments", b.dossier)).await,
     );
     let incident = admin.get_json(&format!("/api/v1/incidents/{}", b.incident)).await;
-    format!("{unit}{user}{tokens:?}{audit}{system}{dossier}{registers:?}{incident}")
+    let public_report = admin.get_json(&format!("/api/v1/public-reports/{}", b.public_report)).await;
+    format!("{unit}{user}{tokens:?}{audit}{system}{dossier}{registers:?}{incident}{public_report}")
 }
 
 async fn sweep(s: &TestServer, doc: &Value, b: &Other, own_unit: i64, send: &(dyn Fn(Method, String, Option<Value>) -> futures_like::Fut + Sync)) {
@@ -168,7 +183,7 @@ mod futures_like {
 }
 
 async fn lists_hide_b(get: impl Fn(String) -> futures_like::Fut, b: &Other) {
-    for path in ["/api/v1/systems?limit=500", "/api/v1/systems/overview", "/api/v1/dossiers/pending", "/api/v1/saved-filters", "/api/v1/incidents?include_closed=true&limit=200", "/api/v1/observables?value=198.51.100.23", "/api/v1/stix/bundle?include_closed=true", "/api/v1/taxii/collections"] {
+    for path in ["/api/v1/systems?limit=500", "/api/v1/systems/overview", "/api/v1/dossiers/pending", "/api/v1/saved-filters", "/api/v1/incidents?include_closed=true&limit=200", "/api/v1/observables?value=198.51.100.23", "/api/v1/stix/bundle?include_closed=true", "/api/v1/taxii/collections", "/api/v1/public-reports?include_closed=true&limit=500"] {
         let (status, text) = get(path.to_string()).await;
         assert_eq!(status, 200, "{path}");
         assert!(!text.contains("YT-HIS") && !text.contains("Sở Y tế") && !text.contains("bệnh viện"), "{path} leaked: {text}");
@@ -224,6 +239,19 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
     let incident = s.db.store.create_incident(&yt, &report).await.unwrap();
     let task = s.db.store.add_incident_task(&admin, incident.id, &khien_store::TaskInput { unit_id: b_unit, title: "Cô lập máy chủ".into(), ..Default::default() }).await.unwrap();
     let collection = s.db.store.create_collection(&admin, &khien_store::CollectionInput { title: "Sự cố của Sở Y tế".into(), description: None, unit_id: b_unit }).await.unwrap();
+    // A report from the public, routed to B, with a file.
+    let citizen = khien_store::PublicReportInput {
+        category: "agency_incident".into(),
+        description: "Máy tính tiếp đón bệnh nhân của bệnh viện hiện thông báo đòi tiền chuộc.".into(),
+        reporter_phone: Some("0912 345 000".into()),
+        ..Default::default()
+    };
+    let png = khien_store::UploadedFile { file_name: "benh-vien.png".into(), bytes: khien::demo_public_reports::TINY_PNG.to_vec() };
+    let sent = s.db.store.submit_public_report(&citizen, &[png], "192.0.2.50").await.unwrap();
+    let filter = khien_store::PublicReportFilter { q: Some(sent.code.clone()), limit: 1, ..Default::default() };
+    let public_report = s.db.store.list_public_reports(&admin, &filter).await.unwrap().items[0].id;
+    s.db.store.route_public_report(&admin, public_report, b_unit).await.unwrap();
+    let public_file = s.db.store.get_public_report(&admin, public_report).await.unwrap().files[0].id;
     let b = Other {
         unit: b_unit,
         user: b_user,
@@ -238,6 +266,8 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
         incident: incident.id,
         task: task.id,
         collection: collection.id.clone(),
+        public_report,
+        public_file,
     };
     let doc: Value = reqwest::get(s.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
     let pa05 = actor(&s.db, "pa05.truong").await;
@@ -275,7 +305,8 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
 
     // 3. The web forms and pages.
     let bu = b.unit.to_string();
-    let pages = [format!("/units/{}", b.unit), format!("/users/{}", b.user), format!("/incidents/{}", b.incident)];
+    let own = own_unit.to_string();
+    let pages = [format!("/units/{}", b.unit), format!("/users/{}", b.user), format!("/incidents/{}", b.incident), format!("/public-reports/{}", b.public_report)];
     for p in &pages {
         let r = a.get(p).await;
         assert_eq!(r.status(), 404, "GET {p}");
@@ -297,13 +328,16 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
         (format!("/incidents/{}/notes", b.incident), vec![("note", "hacked")]),
         (format!("/incidents/{}/observables", b.incident), vec![("kind", "ipv4"), ("value", "192.0.2.1")]),
         (format!("/incident-tasks/{}/state", b.task), vec![("state", "done")]),
+        (format!("/public-reports/{}/route", b.public_report), vec![("unit_id", own.as_str())]),
+        (format!("/public-reports/{}/state", b.public_report), vec![("state", "in_progress")]),
+        (format!("/public-reports/{}/convert", b.public_report), vec![("unit_id", own.as_str())]),
     ];
     for (path, fields) in &forms {
         let r = a.form(path, fields).await;
         let status = r.status().as_u16();
         assert!(status == 403 || status == 404, "POST {path} answered {status}");
     }
-    for (page, secret_text) in [("/units", "Sở Y tế"), ("/users", "soyt.canbo"), ("/audit", "soyt"), ("/account", "SO-YT SIEM"), ("/incidents?include_closed=true", "bệnh viện"), ("/observables?value=198.51.100.23", "bệnh viện")] {
+    for (page, secret_text) in [("/units", "Sở Y tế"), ("/users", "soyt.canbo"), ("/audit", "soyt"), ("/account", "SO-YT SIEM"), ("/incidents?include_closed=true", "bệnh viện"), ("/observables?value=198.51.100.23", "bệnh viện"), ("/public-reports?include_closed=true", "bệnh viện")] {
         let html = a.get(page).await.text().await.unwrap();
         assert!(!html.contains(secret_text), "{page} shows {secret_text}");
     }

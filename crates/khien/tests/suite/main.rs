@@ -24,6 +24,8 @@ mod browser_incidents;
 mod exchange;
 mod import;
 mod incidents;
+mod public_reports;
+mod reminders;
 mod store;
 mod systems;
 mod taxii;

@@ -4,7 +4,9 @@
 mod account;
 mod audit;
 pub(crate) mod incidents;
-mod stix;
+pub(crate) mod public_reports;
+mod notifications;
+pub(crate) mod stix;
 mod systems;
 mod units;
 mod users;
@@ -46,6 +48,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(account::router())
         .merge(systems::router())
         .merge(incidents::router())
+        .merge(public_reports::router())
+        .merge(notifications::router())
         .merge(stix::router())
 }
 
@@ -56,6 +60,16 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
 
 pub async fn openapi_json(State(_): State<AppState>) -> Json<utoipa::openapi::OpenApi> {
     Json(openapi_document())
+}
+
+/// A stored file as a download: its checked media type, an RFC 6266 name (an ASCII fallback
+/// plus the UTF-8 one, percent-encoded) and its SHA-256.
+pub(crate) fn download(file_name: &str, content_type: &str, sha256: &str, bytes: Vec<u8>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let ascii: String = khien_domain::fold::fold(file_name).chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", crate::error::urlencode(file_name));
+    let headers = [(axum::http::header::CONTENT_TYPE, content_type.to_string()), (axum::http::header::CONTENT_DISPOSITION, disposition), (axum::http::HeaderName::from_static("x-content-sha256"), sha256.to_string())];
+    (headers, bytes).into_response()
 }
 
 /// Parses the common `cursor` and `limit` list parameters.

@@ -35,13 +35,13 @@ fn bundle_response(bytes: Vec<u8>) -> Response {
     ([(axum::http::header::CONTENT_TYPE, "application/stix+json;version=2.1")], bytes).into_response()
 }
 
-async fn bundle_of(s: &AppState, incidents: &[ExportedIncident]) -> Result<Vec<u8>, ApiError> {
+async fn bundle_of(s: &AppState, incidents: &[ExportedIncident]) -> Result<Vec<u8>, khien_domain::Error> {
     let authority = match incidents.first() {
         Some(e) => s.store.document_header(e.incident.unit_id).await?.root_name,
         None => "Khiên".to_string(),
     };
     let input = crate::stix_io::export_input(&authority, incidents);
-    Ok(khien_formats::stix::export_bundle(&input).map_err(|e| crate::stix_io::stix_error(&e))?)
+    khien_formats::stix::export_bundle(&input).map_err(|e| crate::stix_io::stix_error(&e))
 }
 
 /// The incidents matching the queue's filters (at most 1,000, newest first) as one STIX 2.1
@@ -143,10 +143,15 @@ pub struct PublishResult {
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/publish", tag = "stix", params(("id" = i64, Path)), request_body = PublishBody,
     responses((status = 200, body = PublishResult), (status = 404, body = crate::error::Problem)))]
 async fn publish_incident(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<PublishBody>) -> Result<Json<PublishResult>, ApiError> {
-    let d = s.store.get_incident(&ctx.actor, id).await?;
+    Ok(Json(publish(&s, &ctx.actor, id, &b.collection_id).await?))
+}
+
+/// Writes the incident's bundle objects into the collection (the page's button and the API).
+pub(crate) async fn publish(s: &AppState, actor: &khien_domain::scope::Actor, id: i64, collection_id: &str) -> Result<PublishResult, khien_domain::Error> {
+    let d = s.store.get_incident(actor, id).await?;
     let e = ExportedIncident { observables: d.observables, related: d.related.iter().map(|r| r.id).collect(), incident: d.incident };
-    let bundle: serde_json::Value = serde_json::from_slice(&bundle_of(&s, &[e]).await?).map_err(khien_domain::Error::internal)?;
+    let bundle: serde_json::Value = serde_json::from_slice(&bundle_of(s, &[e]).await?).map_err(khien_domain::Error::internal)?;
     let objects = bundle.get("objects").and_then(|o| o.as_array()).cloned().unwrap_or_default();
-    let st = s.store.publish_to_collection(&ctx.actor, &b.collection_id, &objects).await?;
-    Ok(Json(PublishResult { stored: st.success_count, refused: st.failure_count }))
+    let st = s.store.publish_to_collection(actor, collection_id, &objects).await?;
+    Ok(PublishResult { stored: st.success_count, refused: st.failure_count })
 }

@@ -68,13 +68,8 @@ async fn add_attachment(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>
 #[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "dossiers", params(("id" = i64, Path)),
     responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = crate::error::Problem)))]
 async fn download_attachment(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<axum::response::Response, ApiError> {
-    use axum::response::IntoResponse;
     let (a, bytes) = s.store.attachment_file(&ctx.actor, id).await?;
-    // RFC 6266: an ASCII fallback name plus the UTF-8 one, percent-encoded.
-    let ascii: String = khien_domain::fold::fold(&a.file_name).chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
-    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", crate::error::urlencode(&a.file_name));
-    let headers = [(axum::http::header::CONTENT_TYPE, a.content_type.clone()), (axum::http::header::CONTENT_DISPOSITION, disposition), (axum::http::HeaderName::from_static("x-content-sha256"), a.sha256.clone())];
-    Ok((headers, bytes).into_response())
+    Ok(super::download(&a.file_name, &a.content_type, &a.sha256, bytes))
 }
 
 /// A system's data-sharing connections (APIs).

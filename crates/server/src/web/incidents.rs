@@ -34,8 +34,11 @@ pub fn router() -> Router<AppState> {
         .route("/incidents/{id}/tasks", post(task))
         .route("/incidents/{id}/observables", post(observable))
         .route("/incidents/{id}/links", post(link))
+        .route("/incidents/{id}/publish", post(publish))
         .route("/incident-tasks/{id}/state", post(task_state))
         .route("/observables", get(where_else))
+        .route("/notifications", get(notifications))
+        .route("/notifications/read", post(read_all))
 }
 
 fn label<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T, Lang) -> &'static str, lang: Lang, v: &str) -> String {
@@ -248,6 +251,7 @@ struct IncidentPage {
     units: Vec<(i64, String)>,
     events: Vec<(String, String, String)>,
     reports: Vec<(String, String, String, String)>,
+    collections: Vec<khien_store::Collection>,
 }
 
 async fn incident_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>, WebError> {
@@ -295,6 +299,7 @@ async fn incident_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
     let events = d.events.iter().map(|e| (display_vn(e.at), e.actor_label.clone(), e.note.clone())).collect();
     let reports = d.reports.iter().map(|r| (display_vn(r.filed_at), label(ReportKind::ALL, ReportKind::code, ReportKind::label, lang, &r.kind), r.author_label.clone(), r.body.clone())).collect();
     let units = if d.may_coordinate { super::units::options(&s, &ctx, Action::ViewUnits).await? } else { Vec::new() };
+    let collections = if d.may_coordinate { s.store.taxii_collections(&ctx.actor).await?.into_iter().filter(|c| c.can_write).collect() } else { Vec::new() };
     render(&IncidentPage {
         c: Chrome::new(&ctx, "incidents", &i.code, &i.code),
         category: label(Category::ALL, Category::code, Category::label, lang, &i.category),
@@ -309,6 +314,7 @@ async fn incident_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
         units,
         events,
         reports,
+        collections,
         d,
     })
 }
@@ -389,6 +395,16 @@ async fn task(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f):
 }
 
 #[derive(Deserialize)]
+struct PublishForm {
+    collection_id: String,
+}
+
+async fn publish(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<PublishForm>) -> Result<Response, WebError> {
+    crate::api::stix::publish(&s, &ctx.actor, id, &f.collection_id).await?;
+    Ok(back(id))
+}
+
+#[derive(Deserialize)]
 struct TaskStateForm {
     state: String,
 }
@@ -460,4 +476,24 @@ async fn where_else(State(s): State<AppState>, ctx: Ctx, Query(q): Query<WhereEl
         }).collect();
     }
     render(&WhereElsePage { c: Chrome::new(&ctx, "incidents", "Tra cứu dấu hiệu", "Observable lookup"), value: q.value, hits, watch, searched })
+}
+
+#[derive(Template)]
+#[template(path = "notifications.html")]
+struct NotificationsPage {
+    c: Chrome,
+    items: Vec<(khien_store::Notification, String)>,
+}
+
+async fn notifications(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+    let items = s.store.notifications(&ctx.actor, 200).await?.into_iter().map(|n| {
+        let at = display_vn(n.created_at);
+        (n, at)
+    }).collect();
+    render(&NotificationsPage { c: Chrome::new(&ctx, "notifications", "Thông báo", "Reminders"), items })
+}
+
+async fn read_all(State(s): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    s.store.mark_read(&ctx.actor, &[]).await?;
+    Ok(see_other("/notifications"))
 }

@@ -3,6 +3,7 @@
 mod dossiers;
 mod incidents;
 mod pages;
+mod public_reports;
 mod systems;
 mod units;
 mod users;
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .merge(systems::router())
         .merge(dossiers::router())
         .merge(incidents::router())
+        .merge(public_reports::router())
 }
 
 async fn asset(content_type: &'static str, body: &'static str) -> Response {
@@ -51,6 +53,8 @@ pub struct Chrome {
     pub active: &'static str,
     pub can_users: bool,
     pub can_audit: bool,
+    /// Works reports from the public (the authority's queue, or those routed to a unit).
+    pub can_public_reports: bool,
 }
 
 impl Chrome {
@@ -63,6 +67,7 @@ impl Chrome {
             active,
             can_users: ctx.actor.can_anywhere(Action::ViewUsers),
             can_audit: ctx.actor.can_anywhere(Action::ViewAudit),
+            can_public_reports: ctx.actor.can_anywhere(Action::ReportIncidents),
         }
     }
 
@@ -129,7 +134,7 @@ fn login_form(state: &AppState, headers: &HeaderMap, lang: Lang, next: String, e
     r
 }
 
-fn new_token() -> String {
+pub(super) fn new_token() -> String {
     use base64::Engine;
     use rand::RngCore;
     let mut b = [0u8; 24];
@@ -153,7 +158,7 @@ async fn login(State(state): State<AppState>, ConnectInfo(addr): ConnectInfo<Soc
     let lang = crate::error::request_lang(&headers, true);
     let next = safe_next(f.next.as_deref());
     let attempt = match state.login_limiter.check(addr.ip()) {
-        Ok(()) => state.store.login(&f.username, &f.password).await,
+        Ok(_) => state.store.login(&f.username, &f.password).await,
         Err(e) => Err(e),
     };
     match attempt {

@@ -1,0 +1,115 @@
+//! Reminders: an overdue clock reaches both sides once, however often the sweep runs; overdue
+//! dossier steps too; the e-mail goes through SMTP with its Vietnamese intact.
+
+use crate::common::{actor, bootstrap, unit_id, TestDb};
+use khien_domain::time::{now_ms, rfc3339};
+use khien_domain::system::dossier::DossierAction;
+use khien_store::{DossierInput, IncidentInput, SystemInput};
+use sqlx::Connection;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+on_both_stores!(overdue_clocks_and_dossiers_remind_both_sides_once);
+
+async fn overdue_clocks_and_dossiers_remind_both_sides_once(db: TestDb) {
+    bootstrap(&db, true).await;
+    let ward = unit_id(&db, "P-HONG-BANG").await;
+    let officer = actor(&db, "hongbang.canbo").await;
+    let input = IncidentInput { unit_id: ward, title: "Máy chủ bị mã hóa".into(), category: "ransomware".into(), detected_at: rfc3339(now_ms() - 30 * 3_600_000), ..Default::default() };
+    let inc = db.store.create_incident(&officer, &input).await.unwrap();
+    let first = db.store.sweep_reminders().await.unwrap();
+    let again = db.store.sweep_reminders().await.unwrap();
+    assert!(again.is_empty(), "a second sweep sends nothing new: {again:?}");
+    let link = format!("/incidents/{}", inc.id);
+    let about = |n: &Vec<khien_store::Notification>| n.iter().filter(|x| x.link == link).count();
+    for (who, expected) in [("hongbang.canbo", 1), ("hongbang.quanly", 1), ("pa05.truong", 1), ("pa05.canbo", 1), ("lechan.canbo", 0), ("soyt.canbo", 0)] {
+        let a = actor(&db, who).await;
+        let mine = db.store.notifications(&a, 500).await.unwrap();
+        assert_eq!(about(&mine), expected, "{who}: {mine:?}");
+    }
+    let mine = db.store.notifications(&officer, 500).await.unwrap();
+    let n = mine.iter().find(|x| x.link == link).unwrap();
+    assert!(n.message_vi.contains(&inc.code) && n.message_vi.contains("quá hạn báo cáo ban đầu"), "{}", n.message_vi);
+    // Demo people have e-mail addresses: the sweep hands those over for mailing.
+    assert!(first.iter().any(|o| o.body.contains(&link)), "nothing to mail about {link}");
+    // A dossier submitted in January and still not appraised: both sides hear of it.
+    let sys = SystemInput { code: "HB-REMIND".into(), name: "Cổng dịch vụ công".into(), owner_unit_id: ward, system_type: "public_service".into(), admin_procedures: true, ..Default::default() };
+    let sys = db.store.create_system(&officer, &sys).await.unwrap();
+    let d = db.store.create_dossier(&officer, sys.id, &DossierInput::default()).await.unwrap();
+    let parts = ["overview", "design", "level_justification", "protection_plan"].map(String::from).to_vec();
+    db.store.update_dossier(&officer, d.id, &DossierInput { proposed_level: 3, level_reason: None, parts }).await.unwrap();
+    db.store.act_on_dossier(&officer, d.id, DossierAction::Submit, None, None, None).await.unwrap();
+    let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+    sqlx::query("UPDATE dossiers SET submitted_on = '2026-01-05' WHERE id = $1").bind(d.id).execute(&mut conn).await.unwrap();
+    db.store.sweep_reminders().await.unwrap();
+    let dossier_link = format!("/dossiers/{}", d.id);
+    for who in ["hongbang.canbo", "pa05.truong"] {
+        let mine = db.store.notifications(&actor(&db, who).await, 500).await.unwrap();
+        assert!(mine.iter().any(|n| n.link == dossier_link && n.kind == "dossier_step"), "{who} hears of the overdue dossier: {mine:?}");
+    }
+    // Read.
+    let before = db.store.unread_count(&officer).await.unwrap();
+    assert!(before >= 1);
+    db.store.mark_read(&officer, &[]).await.unwrap();
+    assert_eq!(db.store.unread_count(&officer).await.unwrap(), 0);
+}
+
+/// A one-message SMTP sink: answers like a relay and returns what it was sent.
+async fn smtp_sink(listener: tokio::net::TcpListener) -> Vec<String> {
+    let (stream, _) = listener.accept().await.unwrap();
+    let (read, mut write) = stream.into_split();
+    let mut read = BufReader::new(read);
+    let mut said = Vec::new();
+    write.write_all(b"220 sink ESMTP\r\n").await.unwrap();
+    loop {
+        let mut line = String::new();
+        if read.read_line(&mut line).await.unwrap() == 0 {
+            break;
+        }
+        said.push(line.clone());
+        let reply: &[u8] = match line.trim_end() {
+            l if l.starts_with("EHLO") => b"250-sink\r\n250 8BITMIME\r\n",
+            "DATA" => {
+                write.write_all(b"354 go on\r\n").await.unwrap();
+                let mut data = String::new();
+                loop {
+                    let mut l = String::new();
+                    read.read_line(&mut l).await.unwrap();
+                    if l == ".\r\n" {
+                        break;
+                    }
+                    data.push_str(&l);
+                }
+                said.push(data);
+                b"250 queued\r\n"
+            }
+            "QUIT" => {
+                write.write_all(b"221 bye\r\n").await.unwrap();
+                break;
+            }
+            _ => b"250 ok\r\n",
+        };
+        write.write_all(reply).await.unwrap();
+    }
+    said
+}
+
+#[tokio::test]
+async fn reminder_email_goes_through_smtp_with_vietnamese_intact() {
+    use base64::Engine;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let sink = tokio::spawn(smtp_sink(listener));
+    let smtp = khien::reminders::Smtp { host: "127.0.0.1".into(), port, from: "khien@catp.gov.vn".into() };
+    smtp.send("canbo@phuong.gov.vn", "[Khiên] Sự cố SC-2026-00001: quá hạn báo cáo ban đầu", "Sự cố SC-2026-00001: quá hạn\n/incidents/1").await.unwrap();
+    let said = sink.await.unwrap();
+    assert!(said.iter().any(|l| l.starts_with("RCPT TO:<canbo@phuong.gov.vn>")), "{said:?}");
+    let data = said.iter().find(|l| l.contains("Subject:")).unwrap();
+    let subject = data.lines().find_map(|l| l.strip_prefix("Subject: =?UTF-8?B?")).unwrap().trim_end_matches("?=");
+    let subject = String::from_utf8(base64::engine::general_purpose::STANDARD.decode(subject).unwrap()).unwrap();
+    assert_eq!(subject, "[Khiên] Sự cố SC-2026-00001: quá hạn báo cáo ban đầu");
+    let body: String = data.split("\r\n\r\n").nth(1).unwrap().lines().collect();
+    let body = String::from_utf8(base64::engine::general_purpose::STANDARD.decode(body).unwrap()).unwrap();
+    assert!(body.contains("quá hạn") && body.contains("/incidents/1"), "{body}");
+    // An address with a line break is refused before anything is sent.
+    assert!(smtp.send("a@b.vn\r\nBcc: x@y.vn", "x", "y").await.is_err());
+}

@@ -1,0 +1,197 @@
+//! Reminders: a sweep (run on a timer by the server) turns overdue incident clocks and overdue
+//! dossier steps into one notification per person concerned, on both sides — the unit that
+//! must act and the authority that follows it. The dedupe key makes repeating a sweep safe.
+
+use crate::db::{db_err, get, Store};
+use khien_domain::calendar::display_date;
+use khien_domain::incident::clocks::ClockKind;
+use khien_domain::role::{Action, Role};
+use khien_domain::scope::Actor;
+use khien_domain::time::{display_vn, now_ms};
+use khien_domain::{Lang, Result};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Notification {
+    pub id: i64,
+    /// incident_clock, dossier_step
+    pub kind: String,
+    pub message_vi: String,
+    pub message_en: String,
+    /// Where to act, e.g. /incidents/12
+    pub link: String,
+    pub created_at: i64,
+    pub read_at: Option<i64>,
+}
+
+/// A notification to also send by e-mail.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub notification_id: i64,
+    pub email: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// One event to tell the people of a unit about.
+struct Event {
+    unit_id: i64,
+    unit_path: String,
+    /// Who must be told: the acting side and the following side.
+    actions: [Action; 2],
+    key: String,
+    kind: &'static str,
+    vi: String,
+    en: String,
+    link: String,
+}
+
+impl Store {
+    pub async fn notifications(&self, actor: &Actor, limit: i64) -> Result<Vec<Notification>> {
+        sqlx::query("SELECT id, kind, message_vi, message_en, link, created_at, read_at FROM notifications WHERE user_id = $1 ORDER BY id DESC LIMIT $2")
+            .bind(actor.user_id)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?
+            .iter()
+            .map(|r| {
+                Ok(Notification {
+                    id: get(r, "id")?,
+                    kind: get(r, "kind")?,
+                    message_vi: get(r, "message_vi")?,
+                    message_en: get(r, "message_en")?,
+                    link: get(r, "link")?,
+                    created_at: get(r, "created_at")?,
+                    read_at: get(r, "read_at")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn unread_count(&self, actor: &Actor) -> Result<i64> {
+        let r = sqlx::query("SELECT COUNT(*) AS n FROM notifications WHERE user_id = $1 AND read_at IS NULL").bind(actor.user_id).fetch_one(&self.pool).await.map_err(db_err)?;
+        get(&r, "n")
+    }
+
+    /// Marks the caller's own notifications read (all of them when `ids` is empty).
+    pub async fn mark_read(&self, actor: &Actor, ids: &[i64]) -> Result<u64> {
+        let mut q = crate::sql::Sql::new("UPDATE notifications SET read_at = ");
+        q.bind(now_ms()).push(" WHERE read_at IS NULL AND user_id = ").bind(actor.user_id);
+        if !ids.is_empty() {
+            q.push(" AND id IN (");
+            for (n, id) in ids.iter().enumerate() {
+                if n > 0 {
+                    q.push(",");
+                }
+                q.bind(*id);
+            }
+            q.push(")");
+        }
+        Ok(q.query().execute(&self.pool).await.map_err(db_err)?.rows_affected())
+    }
+
+    /// Creates the notifications due now; returns those to e-mail (recipients with an address).
+    pub async fn sweep_reminders(&self) -> Result<Vec<Outgoing>> {
+        let mut events = self.overdue_clock_events().await?;
+        events.extend(self.overdue_dossier_events().await?);
+        let mut out = Vec::new();
+        let now = now_ms();
+        for e in events {
+            for (user_id, email) in self.people_for(e.unit_id, &e.unit_path, &e.actions).await? {
+                let r = sqlx::query("INSERT INTO notifications (user_id, dedupe_key, kind, message_vi, message_en, link, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING RETURNING id")
+                    .bind(user_id)
+                    .bind(e.key.as_str())
+                    .bind(e.kind)
+                    .bind(e.vi.as_str())
+                    .bind(e.en.as_str())
+                    .bind(e.link.as_str())
+                    .bind(now)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                if let (Some(r), Some(email)) = (r, email) {
+                    out.push(Outgoing { notification_id: get(&r, "id")?, email, subject: format!("[Khiên] {}", e.vi), body: format!("{}\n{}\n\n{}", e.vi, e.en, e.link) });
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records the outcome of sending a notification's e-mail.
+    pub async fn record_email(&self, notification_id: i64, error: Option<&str>) -> Result<()> {
+        sqlx::query("UPDATE notifications SET emailed_at = $1, email_error = $2 WHERE id = $3").bind(now_ms()).bind(error).bind(notification_id).execute(&self.pool).await.map_err(db_err)?;
+        Ok(())
+    }
+
+    /// Active people whose grants cover the unit for one of the actions: (user id, e-mail).
+    async fn people_for(&self, unit_id: i64, unit_path: &str, actions: &[Action]) -> Result<Vec<(i64, Option<String>)>> {
+        let rows = sqlx::query(
+            "SELECT u.id, u.email, ra.role FROM role_assignments ra JOIN users u ON u.id = ra.user_id JOIN units gu ON gu.id = ra.unit_id \
+             WHERE u.active = 1 AND (ra.unit_id = $1 OR (ra.recursive = 1 AND $2 LIKE gu.path || '%')) ORDER BY u.id",
+        )
+        .bind(unit_id)
+        .bind(unit_path)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        let mut out: Vec<(i64, Option<String>)> = Vec::new();
+        for r in &rows {
+            let role = Role::parse(&get::<String>(r, "role")?)?;
+            let id: i64 = get(r, "id")?;
+            // Administrators may do everything, but are not the people who must act.
+            if role != Role::Administrator && actions.iter().any(|a| role.allows(*a)) && out.last().is_none_or(|(last, _)| *last != id) {
+                out.push((id, get::<Option<String>>(r, "email")?.filter(|e| e.contains('@'))));
+            }
+        }
+        Ok(out)
+    }
+
+    async fn overdue_clock_events(&self) -> Result<Vec<Event>> {
+        let now = now_ms();
+        let rows = sqlx::query("SELECT i.id, i.code, i.title, i.unit_id, u.path, i.initial_due, i.initial_met, i.cause_due, i.cause_met, i.closing_due, i.closing_met FROM incidents i JOIN units u ON u.id = i.unit_id WHERE i.next_due < $1 AND i.state <> 'closed'")
+            .bind(now)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        let mut events = Vec::new();
+        for r in &rows {
+            let (id, code): (i64, String) = (get(r, "id")?, get(r, "code")?);
+            for kind in ClockKind::ALL {
+                let due: Option<i64> = get(r, &format!("{}_due", kind.code()))?;
+                let met: Option<i64> = get(r, &format!("{}_met", kind.code()))?;
+                let Some(due) = due.filter(|d| *d < now && met.is_none()) else { continue };
+                events.push(Event {
+                    unit_id: get(r, "unit_id")?,
+                    unit_path: get(r, "path")?,
+                    actions: [Action::ReportIncidents, Action::CoordinateIncidents],
+                    key: format!("incident:{id}:{}:{due}", kind.code()),
+                    kind: "incident_clock",
+                    vi: format!("Sự cố {code}: quá hạn {} (hạn {})", kind.label(Lang::Vi).to_lowercase(), display_vn(due)),
+                    en: format!("Incident {code}: {} overdue (due {})", kind.label(Lang::En).to_lowercase(), display_vn(due)),
+                    link: format!("/incidents/{id}"),
+                });
+            }
+        }
+        Ok(events)
+    }
+
+    async fn overdue_dossier_events(&self) -> Result<Vec<Event>> {
+        let mut events = Vec::new();
+        for (d, system, unit_id, path) in self.open_dossiers_everywhere().await? {
+            let (Some(due), Some(step)) = (d.due_on.as_deref().filter(|_| d.overdue), d.due_step.as_deref()) else { continue };
+            events.push(Event {
+                unit_id,
+                unit_path: path,
+                actions: [Action::EditSystems, Action::Govern],
+                key: format!("dossier:{}:{step}:{due}", d.id),
+                kind: "dossier_step",
+                vi: format!("Hồ sơ cấp độ của «{system}»: quá hạn bước {step} (hạn {})", display_date(due)),
+                en: format!("Level dossier of «{system}»: the {step} step is overdue (due {})", display_date(due)),
+                link: format!("/dossiers/{}", d.id),
+            });
+        }
+        Ok(events)
+    }
+}
