@@ -395,11 +395,10 @@ impl Store {
     }
 
     pub async fn list_incidents(&self, actor: &Actor, f: &IncidentFilter) -> Result<Page<Incident>> {
-        let mut q = Sql::new(&format!("SELECT {INCIDENT_COLS} FROM incidents i JOIN units u ON u.id = i.unit_id WHERE "));
-        q.reach("u.path", "u.id", &actor.reach(Action::ViewIncidents));
-        if let Some(unit) = f.unit_id {
-            q.push(" AND u.path LIKE (SELECT path FROM units WHERE id = ").bind(unit).push(") || '%'");
-        }
+        let scope = self.unit_scope(actor, Action::ViewIncidents, f.unit_id).await?;
+        let Some(mut q) = crate::unit_scope::scoped_select(INCIDENT_COLS, "incidents", "i", "unit_id", &scope) else {
+            return Ok(Page { items: Vec::new(), next_cursor: None });
+        };
         if let Some(term) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
             q.push(" AND i.search_folded LIKE ").bind(like_pattern(term)).push(" ESCAPE '\\'");
         }

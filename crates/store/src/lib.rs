@@ -22,6 +22,7 @@ mod overview;
 mod public_reports;
 mod registers;
 mod saved_filters;
+mod unit_scope;
 mod units;
 mod users;
 

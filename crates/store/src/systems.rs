@@ -5,6 +5,7 @@ use crate::db::{db_err, get, Store};
 use crate::system_writes::opt_date;
 use crate::records::Page;
 use crate::sql::{tag_cursor, untag_cursor, Sql};
+use crate::unit_scope::scoped_select;
 use khien_domain::calendar::{parse_date, today_vn};
 use khien_domain::fold::{fold, like_pattern};
 use khien_domain::page::{Cursor, Dir};
@@ -260,36 +261,10 @@ impl Store {
     }
 
     pub async fn list_systems(&self, actor: &Actor, f: &SystemFilter) -> Result<Page<System>> {
-        // The units whose systems qualify (the caller's reach, narrowed to a subtree when asked).
-        let mut units = Sql::new("SELECT u.id FROM units u WHERE ");
-        units.reach("u.path", "u.id", &actor.reach(Action::ViewSystems));
-        if let Some(unit) = f.unit_id {
-            units.push(" AND u.path LIKE (SELECT path FROM units WHERE id = ").bind(unit).push(") || '%'");
-        }
-        let unit_ids: Vec<i64> = units.query().fetch_all(&self.pool).await.map_err(db_err)?.iter().map(|r| get(r, "id")).collect::<Result<_>>()?;
-        if unit_ids.is_empty() {
+        let scope = self.unit_scope(actor, Action::ViewSystems, f.unit_id).await?;
+        let Some(mut q) = scoped_select(SYSTEM_COLS, "systems", "s", "owner_unit_id", &scope) else {
             return Ok(Page { items: Vec::new(), next_cursor: None });
-        }
-        let mut q;
-        if unit_ids.len() <= 64 {
-            // A few units: fetch their systems through the owner index and sort those.
-            q = Sql::new(&format!("SELECT {SYSTEM_COLS} FROM systems s JOIN units u ON u.id = s.owner_unit_id WHERE s.owner_unit_id IN ("));
-            for (i, id) in unit_ids.iter().enumerate() {
-                if i > 0 {
-                    q.push(",");
-                }
-                q.bind(*id);
-            }
-            q.push(")");
-        } else {
-            // Much of the city: walk systems in name order and stop after one page. CROSS JOIN
-            // keeps SQLite's loop order (systems first); PostgreSQL plans it as the inner join.
-            q = Sql::new(&format!("SELECT {SYSTEM_COLS} FROM systems s CROSS JOIN units u WHERE u.id = s.owner_unit_id AND "));
-            q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems));
-            if let Some(unit) = f.unit_id {
-                q.push(" AND u.path LIKE (SELECT path FROM units WHERE id = ").bind(unit).push(") || '%'");
-            }
-        }
+        };
         if let Some(term) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
             let pat = like_pattern(term);
             q.push(" AND s.search_folded LIKE ").bind(pat).push(" ESCAPE '\\'");

@@ -20,7 +20,7 @@ fn identity_time() -> DateTime<Utc> {
         .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
 }
 
-/// Writes one STIX 2.1 bundle (pretty-printed JSON) holding the authority's
+/// Writes one STIX 2.1 bundle (compact JSON) holding the authority's
 /// and reporting units' identities, the TLP 2.0 marking definitions in use,
 /// and for each incident: the incident (Incident Core Extension), and per
 /// observable an SCO, an observed-data, an indicator and a sighting, linked
@@ -33,16 +33,15 @@ pub fn export_bundle(input: &ExportInput) -> Result<Vec<u8>, StixError> {
     let objects = Builder::new(input, &incidents, ids).build();
     let compact = serde_json::to_vec(&objects)
         .map_err(|e| StixError::new(None, None, StixErrorKind::Serialize(e.to_string())))?;
-    // Same content, same bundle id.
+    // Same content, same bundle id. The bundle is written around the objects already
+    // serialised, rather than serialising everything a second time (a 1,000-incident bundle
+    // holds over 100,000 objects).
     let bundle_id = ids.id_of_bytes("bundle", &compact);
-    let bundle = Bundle {
-        type_: "bundle",
-        id: bundle_id,
-        objects: &objects,
-    };
-    let mut out = serde_json::to_vec_pretty(&bundle)
-        .map_err(|e| StixError::new(None, None, StixErrorKind::Serialize(e.to_string())))?;
-    out.push(b'\n');
+    let head = format!("{{\"type\":\"bundle\",\"id\":{},\"objects\":", serde_json::Value::String(bundle_id));
+    let mut out = Vec::with_capacity(head.len() + compact.len() + 2);
+    out.extend_from_slice(head.as_bytes());
+    out.extend_from_slice(&compact);
+    out.extend_from_slice(b"}\n");
     Ok(out)
 }
 

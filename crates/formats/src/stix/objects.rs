@@ -184,11 +184,3 @@ pub(crate) struct Relationship {
     pub object_marking_refs: Vec<&'static str>,
 }
 
-/// The envelope.
-#[derive(Serialize)]
-pub(crate) struct Bundle<'a> {
-    #[serde(rename = "type")]
-    pub type_: &'static str,
-    pub id: String,
-    pub objects: &'a [Obj],
-}

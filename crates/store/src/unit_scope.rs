@@ -1,0 +1,65 @@
+//! How a list query reaches the units of its rows. A caller who sees a few units gets their
+//! rows through the `(unit, …)` index; one who sees much of the city walks the table in list
+//! order and stops after a page. CROSS JOIN keeps SQLite's loop order (the listed table first);
+//! PostgreSQL plans it as the inner join it is.
+
+use crate::db::{db_err, get, Store};
+use crate::sql::Sql;
+use khien_domain::role::Action;
+use khien_domain::scope::{Actor, Reach};
+use khien_domain::Result;
+
+/// At most this many units are listed by id.
+const FEW: usize = 64;
+
+pub(crate) enum UnitScope {
+    Nothing,
+    Few(Vec<i64>),
+    /// The caller's reach for the action, and the subtree asked for.
+    Many(Reach, Option<i64>),
+}
+
+impl Store {
+    /// The units whose rows the caller may list for `action`, narrowed to a subtree if asked.
+    pub(crate) async fn unit_scope(&self, actor: &Actor, action: Action, subtree: Option<i64>) -> Result<UnitScope> {
+        let mut units = Sql::new("SELECT u.id FROM units u WHERE ");
+        units.reach("u.path", "u.id", &actor.reach(action));
+        if let Some(unit) = subtree {
+            units.push(" AND u.path LIKE (SELECT path FROM units WHERE id = ").bind(unit).push(") || '%'");
+        }
+        units.push(" LIMIT ").bind((FEW + 1) as i64);
+        let ids: Vec<i64> = units.query().fetch_all(&self.pool).await.map_err(db_err)?.iter().map(|r| get(r, "id")).collect::<Result<_>>()?;
+        Ok(match ids.len() {
+            0 => UnitScope::Nothing,
+            n if n <= FEW => UnitScope::Few(ids),
+            _ => UnitScope::Many(actor.reach(action), subtree),
+        })
+    }
+}
+
+/// Starts `SELECT {cols} FROM {table} {alias} … WHERE <scope>` where `{alias}.{unit_col}` is
+/// the row's unit and `u` the joined unit. None when the caller reaches no unit.
+pub(crate) fn scoped_select(cols: &str, table: &str, alias: &str, unit_col: &str, scope: &UnitScope) -> Option<Sql> {
+    match scope {
+        UnitScope::Nothing => None,
+        UnitScope::Few(ids) => {
+            let mut q = Sql::new(&format!("SELECT {cols} FROM {table} {alias} JOIN units u ON u.id = {alias}.{unit_col} WHERE {alias}.{unit_col} IN ("));
+            for (i, id) in ids.iter().enumerate() {
+                if i > 0 {
+                    q.push(",");
+                }
+                q.bind(*id);
+            }
+            q.push(")");
+            Some(q)
+        }
+        UnitScope::Many(reach, subtree) => {
+            let mut q = Sql::new(&format!("SELECT {cols} FROM {table} {alias} CROSS JOIN units u WHERE u.id = {alias}.{unit_col} AND "));
+            q.reach("u.path", "u.id", reach);
+            if let Some(unit) = subtree {
+                q.push(" AND u.path LIKE (SELECT path FROM units WHERE id = ").bind(*unit).push(") || '%'");
+            }
+            Some(q)
+        }
+    }
+}
