@@ -230,7 +230,7 @@ impl Store {
         let (before, s) = self.get_dossier(actor, id).await?;
         let state = DossierState::parse("state", &before.state)?;
         let next = next_state(state, action)?;
-        let rs = ruleset_by_code(&before.ruleset).unwrap_or_else(|| ruleset_for(today_vn()));
+        let rs = self.ruleset(&before.ruleset).await?;
         let level = u8::try_from(before.proposed_level).unwrap_or(1);
         let allowed = roles_for(action, level, &rs);
         let entitled = actor.grants.iter().any(|g| allowed.contains(&g.role) && g.covers(s.owner_unit_id, &s.owner_path));
@@ -309,5 +309,56 @@ impl Store {
         let holidays = self.holidays().await?;
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
         rows.iter().map(|r| Ok((dossier_row(r, &holidays)?, get(r, "system_name")?, get(r, "unit_name")?))).collect()
+    }
+}
+
+impl Store {
+    /// A ruleset with the authority's choices of who appraises and approves applied.
+    pub async fn ruleset(&self, code: &str) -> Result<khien_domain::system::level::Ruleset> {
+        use khien_domain::system::level::{Authority, Step};
+        let base = ruleset_by_code(code).unwrap_or_else(|| ruleset_for(today_vn()));
+        let rows = sqlx::query("SELECT level, step, authority FROM dossier_authorities WHERE ruleset = $1").bind(base.code).fetch_all(&self.pool).await.map_err(db_err)?;
+        let mut choices = Vec::new();
+        for r in &rows {
+            let level = u8::try_from(get::<i64>(r, "level")?).unwrap_or(0);
+            choices.push((level, Step::parse(&get::<String>(r, "step")?)?, Authority::parse(&get::<String>(r, "authority")?)?));
+        }
+        Ok(base.with_authorities(&choices))
+    }
+
+    /// Every ruleset, with the authority's choices applied.
+    pub async fn rulesets(&self) -> Result<Vec<khien_domain::system::level::Ruleset>> {
+        let mut out = Vec::new();
+        for r in khien_domain::system::level::rulesets() {
+            out.push(self.ruleset(r.code).await?);
+        }
+        Ok(out)
+    }
+
+    /// Chooses who appraises or approves dossiers of one level under one ruleset: the city's
+    /// standing body (Govern at the root unit).
+    pub async fn set_dossier_authority(&self, actor: &Actor, ruleset: &str, level: i64, step: &str, authority: &str) -> Result<khien_domain::system::level::Ruleset> {
+        use khien_domain::system::level::{Authority, Step};
+        let rs = ruleset_by_code(ruleset).ok_or_else(|| Error::invalid("ruleset", format!("Không có bộ quy tắc «{ruleset}»."), format!("There is no ruleset «{ruleset}».")))?;
+        if !(1..=5).contains(&level) {
+            return Err(Error::invalid("level", "Cấp độ từ 1 đến 5.", "The level is 1 to 5."));
+        }
+        let (step, who) = (Step::parse(step)?, Authority::parse(authority)?);
+        let mut w = self.begin_write().await?;
+        let root = sqlx::query("SELECT id, path FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1").fetch_one(&mut *w.tx).await.map_err(db_err)?;
+        actor.require(Action::Govern, get(&root, "id")?, &get::<String>(&root, "path")?)?;
+        sqlx::query("DELETE FROM dossier_authorities WHERE ruleset = $1 AND level = $2 AND step = $3").bind(rs.code).bind(level).bind(step.code()).execute(&mut *w.tx).await.map_err(db_err)?;
+        sqlx::query("INSERT INTO dossier_authorities (ruleset, level, step, authority, updated_at) VALUES ($1,$2,$3,$4,$5)")
+            .bind(rs.code)
+            .bind(level)
+            .bind(step.code())
+            .bind(who.code())
+            .bind(now_ms())
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
+        w.audit(Some(actor), Change { action: "ruleset.authority", entity_type: "ruleset", entity_id: Some(level), unit_id: None, before: None, after: json(&(rs.code, level, step.code(), who.code())) }).await?;
+        w.commit().await?;
+        self.ruleset(rs.code).await
     }
 }

@@ -46,6 +46,70 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
 }
 
+impl Authority {
+    pub const ALL: [Authority; 2] = [Authority::SecurityUnit, Authority::Owner];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Authority::SecurityUnit => "security_unit",
+            Authority::Owner => "owner",
+        }
+    }
+
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        match self {
+            Authority::SecurityUnit => lang.pick("Đơn vị chuyên trách / cơ quan thường trực", "Dedicated security unit / standing body"),
+            Authority::Owner => lang.pick("Lãnh đạo đơn vị chủ quản", "The owner unit's leadership"),
+        }
+    }
+
+    pub fn parse(s: &str) -> crate::Result<Authority> {
+        Authority::ALL.into_iter().find(|a| a.code() == s.trim()).ok_or_else(|| {
+            crate::Error::invalid("authority", format!("«{s}» không hợp lệ; chọn security_unit hoặc owner."), format!("«{s}» is not valid; choose security_unit or owner."))
+        })
+    }
+}
+
+/// The two dossier steps whose actor the authority may configure per level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Appraise,
+    Approve,
+}
+
+impl Step {
+    pub fn code(self) -> &'static str {
+        match self {
+            Step::Appraise => "appraise",
+            Step::Approve => "approve",
+        }
+    }
+
+    pub fn parse(s: &str) -> crate::Result<Step> {
+        match s.trim() {
+            "appraise" => Ok(Step::Appraise),
+            "approve" => Ok(Step::Approve),
+            other => Err(crate::Error::invalid("step", format!("«{other}» không hợp lệ; chọn appraise hoặc approve."), format!("«{other}» is not valid; choose appraise or approve."))),
+        }
+    }
+}
+
+impl Ruleset {
+    /// The ruleset with the operator's choices of who appraises and approves at each level.
+    pub fn with_authorities(mut self, choices: &[(u8, Step, Authority)]) -> Ruleset {
+        for (level, step, who) in choices {
+            if (1..=5).contains(level) {
+                let idx = usize::from(level - 1);
+                match step {
+                    Step::Appraise => self.appraiser[idx] = *who,
+                    Step::Approve => self.approver[idx] = *who,
+                }
+            }
+        }
+        self
+    }
+}
+
 /// The rulesets Khiên knows, oldest first.
 pub fn rulesets() -> Vec<Ruleset> {
     use Authority::*;

@@ -31,16 +31,12 @@ pub fn export_bundle(input: &ExportInput) -> Result<Vec<u8>, StixError> {
     let incidents = check::input(input)?;
     let ids = IdMaker::new(input.namespace_id.trim());
     let objects = Builder::new(input, &incidents, ids).build();
-    let compact = serde_json::to_vec(&objects)
+    // Same input, same bundle id: derived from the input rather than from the (much larger)
+    // output, which would cost a hash over every byte of a 1,000-incident bundle.
+    let bundle_id = ids.id_of_bytes("bundle", format!("{input:?}").as_bytes());
+    let mut out = format!("{{\"type\":\"bundle\",\"id\":{},\"objects\":", serde_json::Value::String(bundle_id)).into_bytes();
+    serde_json::to_writer(&mut out, &objects)
         .map_err(|e| StixError::new(None, None, StixErrorKind::Serialize(e.to_string())))?;
-    // Same content, same bundle id. The bundle is written around the objects already
-    // serialised, rather than serialising everything a second time (a 1,000-incident bundle
-    // holds over 100,000 objects).
-    let bundle_id = ids.id_of_bytes("bundle", &compact);
-    let head = format!("{{\"type\":\"bundle\",\"id\":{},\"objects\":", serde_json::Value::String(bundle_id));
-    let mut out = Vec::with_capacity(head.len() + compact.len() + 2);
-    out.extend_from_slice(head.as_bytes());
-    out.extend_from_slice(&compact);
     out.extend_from_slice(b"}\n");
     Ok(out)
 }

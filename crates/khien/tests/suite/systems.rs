@@ -7,7 +7,7 @@ use khien_domain::Error;
 use khien_store::{DossierInput, ImportSystem, SystemFilter, SystemInput};
 
 
-on_both_stores!(dossier_flow_and_go_live_gate, overlapping_ranges_and_bad_input, registry_filters_and_overview, overview_agrees_with_each_system, batched_import_checks_every_row);
+on_both_stores!(dossier_flow_and_go_live_gate, overlapping_ranges_and_bad_input, registry_filters_and_overview, overview_agrees_with_each_system, batched_import_checks_every_row, the_authority_chooses_who_approves);
 
 fn ward_system(owner: i64, code: &str) -> SystemInput {
     SystemInput {
@@ -204,4 +204,33 @@ async fn batched_import_checks_every_row(db: TestDb) {
     assert!(page.items.iter().any(|s| s.code == "IMP-003" && s.name == "Tên sửa ở dòng sau"));
     assert_eq!(db.store.audit_count().await.unwrap(), audit_before + 60);
     assert!(db.store.verify_audit_chain().await.unwrap().is_ok());
+}
+
+/// Level 3 is approved by the owner's leadership by default; once the standing body takes that
+/// step over, an authority officer approves and the owner's manager no longer may. Only the
+/// standing body at the root may choose.
+async fn the_authority_chooses_who_approves(db: TestDb) {
+    bootstrap(&db, true).await;
+    let ward = unit_id(&db, "P-HONG-BANG").await;
+    let officer = actor(&db, "hongbang.canbo").await;
+    let manager = actor(&db, "hongbang.quanly").await;
+    let pa05 = actor(&db, "pa05.truong").await;
+    let s = db.store.create_system(&officer, &ward_system(ward, "HB-CHOOSE")).await.unwrap();
+    let d = db.store.create_dossier(&officer, s.id, &DossierInput::default()).await.unwrap();
+    let parts = ["overview", "design", "level_justification", "protection_plan"].map(String::from).to_vec();
+    db.store.update_dossier(&officer, d.id, &DossierInput { proposed_level: 3, level_reason: None, parts }).await.unwrap();
+    db.store.act_on_dossier(&officer, d.id, A::Submit, None, None, None).await.unwrap();
+    db.store.act_on_dossier(&pa05, d.id, A::Appraise, None, None, None).await.unwrap();
+    assert!(matches!(db.store.set_dossier_authority(&manager, &d.ruleset, 3, "approve", "security_unit").await, Err(Error::Forbidden(_) | Error::NotFound(_))));
+    assert_eq!(db.store.set_dossier_authority(&pa05, &d.ruleset, 3, "approve", "mayor").await.unwrap_err().field(), Some("authority"));
+    assert_eq!(db.store.set_dossier_authority(&pa05, &d.ruleset, 6, "approve", "owner").await.unwrap_err().field(), Some("level"));
+    let rs = db.store.set_dossier_authority(&pa05, &d.ruleset, 3, "approve", "security_unit").await.unwrap();
+    assert_eq!(rs.approver[2].code(), "security_unit");
+    let err = db.store.act_on_dossier(&manager, d.id, A::Approve, None, Some("12/QĐ-UBND"), Some("Nguyễn Văn A")).await.unwrap_err();
+    assert!(matches!(err, Error::Forbidden(_)), "{err:?}");
+    let approved = db.store.act_on_dossier(&pa05, d.id, A::Approve, None, Some("12/QĐ-CAHP"), Some("Trưởng phòng PA05")).await.unwrap();
+    assert_eq!(approved.state, "approved");
+    // The other ruleset is untouched.
+    let all = db.store.rulesets().await.unwrap();
+    assert!(all.iter().any(|r| r.code != d.ruleset && r.approver[2].code() == "owner"));
 }

@@ -32,6 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_holidays))
         .routes(routes!(set_holiday, remove_holiday))
         .routes(routes!(list_rulesets))
+        .routes(routes!(set_authority))
         .routes(routes!(list_connections, add_connection))
         .routes(routes!(remove_connection))
         .routes(routes!(list_certificates, add_certificate))
@@ -403,8 +404,29 @@ async fn remove_holiday(State(s): State<AppState>, ctx: Ctx, Path(day): Path<Str
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The level rulesets Khiên applies, with their thresholds and deadlines.
+/// The level rulesets Khiên applies, with their thresholds and deadlines, and who appraises and
+/// approves at each level (the ruleset's defaults with the authority's choices applied).
 #[utoipa::path(get, path = "/api/v1/rulesets", tag = "systems", responses((status = 200, body = Vec<Object>)))]
-async fn list_rulesets(_ctx: Ctx) -> Json<serde_json::Value> {
-    Json(serde_json::to_value(khien_domain::system::level::rulesets()).unwrap_or_default())
+async fn list_rulesets(State(s): State<AppState>, _ctx: Ctx) -> Result<Json<serde_json::Value>, ApiError> {
+    Ok(Json(serde_json::to_value(s.store.rulesets().await?).map_err(khien_domain::Error::internal)?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorityBody {
+    /// 1 to 5
+    pub level: i64,
+    /// appraise or approve
+    pub step: String,
+    /// security_unit (the dedicated unit / standing body) or owner (the owner unit's leadership)
+    pub authority: String,
+}
+
+/// Choose who appraises or approves dossiers of one level under a ruleset (the city's standing
+/// body only). Dossiers already opened follow the new choice from their next step.
+#[utoipa::path(put, path = "/api/v1/rulesets/{code}/authorities", tag = "systems", params(("code" = String, Path)), request_body = AuthorityBody,
+    responses((status = 200, body = Object), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn set_authority(State(s): State<AppState>, ctx: Ctx, Path(code): Path<String>, ApiJson(b): ApiJson<AuthorityBody>) -> Result<Json<serde_json::Value>, ApiError> {
+    let rs = s.store.set_dossier_authority(&ctx.actor, &code, b.level, &b.step, &b.authority).await?;
+    Ok(Json(serde_json::to_value(rs).map_err(khien_domain::Error::internal)?))
 }

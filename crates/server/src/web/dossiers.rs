@@ -14,7 +14,7 @@ use axum::{Form, Router};
 use khien_domain::calendar::{display_date, display_opt};
 use khien_domain::role::Action;
 use khien_domain::system::dossier::{roles_for, DossierAction, DossierState, Part};
-use khien_domain::system::level::{ruleset_by_code, ruleset_for};
+use khien_domain::system::level::Authority;
 use khien_store::DossierInput;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -27,6 +27,8 @@ pub fn router() -> Router<AppState> {
         .route("/overview", get(overview))
         .route("/calendar", get(calendar).post(add_holiday))
         .route("/calendar/{day}/delete", post(remove_holiday))
+        .route("/rulesets", get(rulesets_page))
+        .route("/rulesets/{code}/{level}", post(set_authorities))
 }
 
 #[derive(Template)]
@@ -70,7 +72,7 @@ async fn attach(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, mut mp
 async fn dossier_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>, WebError> {
     let lang = ctx.lang;
     let (d, s) = st.store.get_dossier(&ctx.actor, id).await?;
-    let rs = ruleset_by_code(&d.ruleset).unwrap_or_else(|| ruleset_for(khien_domain::calendar::today_vn()));
+    let rs = st.store.ruleset(&d.ruleset).await?;
     let state = DossierState::parse("state", &d.state)?;
     let level = u8::try_from(d.proposed_level).unwrap_or(1);
     // Offer only the steps this caller may take now.
@@ -202,4 +204,50 @@ async fn add_holiday(State(s): State<AppState>, ctx: Ctx, Form(f): Form<HolidayF
 async fn remove_holiday(State(s): State<AppState>, ctx: Ctx, Path(day): Path<String>) -> Result<Response, WebError> {
     s.store.remove_holiday(&ctx.actor, &day).await?;
     Ok(see_other("/calendar"))
+}
+
+/// One level of a ruleset as the page shows it: (level, appraiser, approver, appraisal days).
+type LevelRow = (u8, &'static str, &'static str, u32);
+
+#[derive(Template)]
+#[template(path = "rulesets.html")]
+struct RulesetsPage {
+    c: Chrome,
+    /// (code, name, effective from, levels)
+    rulesets: Vec<(&'static str, &'static str, String, Vec<LevelRow>)>,
+    authorities: Options,
+    can_govern: bool,
+}
+
+async fn rulesets_page(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+    let root = s.store.root_unit().await?;
+    let can_govern = root.is_some_and(|r| ctx.actor.can(Action::Govern, r.id, &r.path));
+    let rulesets = s
+        .store
+        .rulesets()
+        .await?
+        .into_iter()
+        .map(|r| {
+            let levels = (1..=5u8).map(|l| {
+                let i = usize::from(l - 1);
+                (l, r.appraiser[i].code(), r.approver[i].code(), r.appraisal_days[i])
+            }).collect();
+            (r.code, r.name, r.effective_from.format("%d/%m/%Y").to_string(), levels)
+        })
+        .collect();
+    let lang = ctx.lang;
+    let authorities = Authority::ALL.iter().map(|a| (a.code(), a.label(lang))).collect();
+    render(&RulesetsPage { c: Chrome::new(&ctx, "calendar", "Thẩm định và phê duyệt cấp độ", "Who appraises and approves"), rulesets, authorities, can_govern })
+}
+
+#[derive(Deserialize)]
+struct AuthorityForm {
+    appraise: String,
+    approve: String,
+}
+
+async fn set_authorities(State(s): State<AppState>, ctx: Ctx, Path((code, level)): Path<(String, i64)>, Form(f): Form<AuthorityForm>) -> Result<Response, WebError> {
+    s.store.set_dossier_authority(&ctx.actor, &code, level, "appraise", &f.appraise).await?;
+    s.store.set_dossier_authority(&ctx.actor, &code, level, "approve", &f.approve).await?;
+    Ok(see_other("/rulesets"))
 }
