@@ -52,6 +52,9 @@ pub struct ReminderArgs {
     /// Seconds between two reminder sweeps (default 300; 0 turns reminders off).
     #[arg(long, env = "KHIEN_REMINDER_INTERVAL_SECS")]
     pub reminder_interval_secs: Option<u64>,
+    /// Seconds between two pushes to the configured remote TAXII collections (default 300; 0: off).
+    #[arg(long, env = "KHIEN_TAXII_PUSH_INTERVAL_SECS")]
+    pub taxii_push_interval_secs: Option<u64>,
 }
 
 /// Keys of the TOML file.
@@ -67,6 +70,7 @@ struct FileConfig {
     smtp_port: Option<u16>,
     smtp_from: Option<String>,
     reminder_interval_secs: Option<u64>,
+    taxii_push_interval_secs: Option<u64>,
 }
 
 /// Fully resolved settings.
@@ -79,6 +83,7 @@ pub struct Settings {
     /// (host, port, from) when reminder e-mails are on.
     pub smtp: Option<(String, u16, String)>,
     pub reminder_interval_secs: u64,
+    pub taxii_push_interval_secs: u64,
 }
 
 fn read_file(explicit: Option<&Path>) -> Result<FileConfig> {
@@ -106,7 +111,7 @@ pub fn resolve_db(db: &DbArgs) -> Result<(PathBuf, String, FileConfigRest)> {
             format!("sqlite://{}?mode=rwc", data_dir.join("khien.db").display())
         }
     };
-    let reminders = ReminderArgs { smtp_host: file.smtp_host, smtp_port: file.smtp_port, smtp_from: file.smtp_from, reminder_interval_secs: file.reminder_interval_secs };
+    let reminders = ReminderArgs { smtp_host: file.smtp_host, smtp_port: file.smtp_port, smtp_from: file.smtp_from, reminder_interval_secs: file.reminder_interval_secs, taxii_push_interval_secs: file.taxii_push_interval_secs };
     Ok((data_dir, database_url, FileConfigRest { listen: file.listen, demo: file.demo, secure_cookies: file.secure_cookies, reminders }))
 }
 
@@ -131,6 +136,7 @@ pub fn resolve_serve(a: &ServeArgs) -> Result<Settings> {
             _ => None,
         },
         reminder_interval_secs: a.reminders.reminder_interval_secs.or(rest.reminders.reminder_interval_secs).unwrap_or(300),
+        taxii_push_interval_secs: a.reminders.taxii_push_interval_secs.or(rest.reminders.taxii_push_interval_secs).unwrap_or(300),
     })
 }
 

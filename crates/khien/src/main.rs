@@ -132,6 +132,14 @@ async fn serve(a: ServeArgs) -> Result<()> {
         }
         tokio::spawn(khien::reminders::run(store.clone(), smtp, std::time::Duration::from_secs(s.reminder_interval_secs)));
     }
+    if s.taxii_push_interval_secs > 0 {
+        tokio::spawn(khien::reminders::every(std::time::Duration::from_secs(s.taxii_push_interval_secs), store.clone(), |store| async move {
+            match khien_server::taxii_push::push_all(&store).await {
+                Ok(_) => {}
+                Err(e) => tracing::warn!("TAXII push failed: {e}"),
+            }
+        }));
+    }
     let state = AppState::new(store.clone(), ServerConfig { secure_cookies: s.secure_cookies, ..ServerConfig::default() });
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;

@@ -36,16 +36,31 @@ pub async fn sweep_once(store: &Store, smtp: Option<&Smtp>) -> Result<(usize, us
     Ok((sent, failed))
 }
 
-/// The loop the server runs beside the HTTP listener.
-pub async fn run(store: Store, smtp: Option<Smtp>, every: Duration) {
-    let mut tick = tokio::time::interval(every);
+/// The reminder loop the server runs beside the HTTP listener.
+pub async fn run(store: Store, smtp: Option<Smtp>, period: Duration) {
+    every(period, store, move |store| {
+        let smtp = smtp.clone();
+        async move {
+            match sweep_once(&store, smtp.as_ref()).await {
+                Ok((0, 0)) => {}
+                Ok((sent, failed)) => tracing::info!(sent, failed, "reminder e-mails"),
+                Err(e) => tracing::warn!("reminder sweep failed: {e:#}"),
+            }
+        }
+    })
+    .await
+}
+
+/// Runs a background job every `period` (the first run at once), forever.
+pub async fn every<F, Fut>(period: Duration, store: Store, job: F)
+where
+    F: Fn(Store) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let mut tick = tokio::time::interval(period);
     loop {
         tick.tick().await;
-        match sweep_once(&store, smtp.as_ref()).await {
-            Ok((0, 0)) => {}
-            Ok((sent, failed)) => tracing::info!(sent, failed, "reminder e-mails"),
-            Err(e) => tracing::warn!("reminder sweep failed: {e:#}"),
-        }
+        job(store.clone()).await;
     }
 }
 

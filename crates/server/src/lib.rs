@@ -10,6 +10,7 @@ mod metrics;
 pub mod systems_io;
 pub mod units_io;
 mod taxii;
+pub mod taxii_push;
 pub use taxii::TAXII as TAXII_MEDIA_TYPE;
 mod web;
 

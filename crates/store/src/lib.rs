@@ -13,6 +13,7 @@ mod records;
 mod sql;
 mod systems;
 mod taxii;
+mod taxii_remotes;
 mod system_writes;
 mod dossiers;
 mod incident_exchange;
@@ -42,6 +43,7 @@ pub use systems::{detail as system_detail, GoLiveException, System, SystemDetail
 pub use dossiers::{Dossier, DossierInput, Holiday};
 pub use incident_work::{AffectedSystem, IncidentDetail, IncidentEvent, IncidentReport, IncidentTask, Observable, ObservableHit, RelatedIncident, Sightings, TaskInput};
 pub use notifications::{Notification, Outgoing};
+pub use taxii_remotes::{Push, PushOutcome, Remote, RemoteInput};
 pub use taxii::{Collection, CollectionInput, ObjectFilter, ObjectPage, StoredObject, TaxiiStatus, VersionMatch};
 pub use incident_exchange::{ExportedIncident, WatchImportSummary, WatchInput, WatchItem};
 pub use public_reports::{PublicReport, PublicReportDetail, PublicReportFile, PublicReportFilter, PublicReportInput, PublicReportStatus, UploadedFile};

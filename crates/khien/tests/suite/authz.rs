@@ -23,6 +23,7 @@ struct Other {
     collection: String,
     public_report: i64,
     public_file: i64,
+    remote: i64,
 }
 
 /// What a caller of A sends to each documented operation, aimed at B's records.
@@ -65,7 +66,9 @@ fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String,
         }
         ("get", "/api/v1/incidents") | ("get", "/api/v1/observables") | ("get", "/api/v1/stix/bundle") => return None, // lists: checked below
         ("get", "/api/v1/watchlist") => return None, // the city's watch list of outside indicators
-        ("get", "/api/v1/taxii/collections") => return None, // lists: checked below
+        ("get", "/api/v1/taxii/collections") | ("get", "/api/v1/taxii/remotes") => return None, // lists: checked below
+        ("post", "/api/v1/taxii/remotes") => Some(json!({"name":"hacked","url":"http://127.0.0.1:9/","collection_id": b.collection})),
+        ("post", "/api/v1/taxii/remotes/{id}/push") => None,
         ("post", "/api/v1/taxii/collections") => Some(json!({"title":"hacked","unit_id":b.unit})),
         ("put", "/api/v1/taxii/collections/{id}/access") => return Some((path.replace("{id}", &b.collection), Some(json!({"token_id":1,"can_read":true,"can_write":true})))),
         ("post", "/api/v1/incidents/{id}/publish") => Some(json!({"collection_id": b.collection})),
@@ -102,7 +105,9 @@ fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String,
         ("post", "/api/v1/tokens") => Some(json!({"name":"x","role":"unit_manager","unit_id":b.unit,"valid_days":1})),
         other => panic!("authz test does not know the operation {other:?}: add it to `attack`"),
     };
-    let id = if path.starts_with("/api/v1/incidents/") {
+    let id = if path.starts_with("/api/v1/taxii/remotes/") {
+        b.remote
+    } else if path.starts_with("/api/v1/incidents/") {
         b.incident
     } else if path.starts_with("/api/v1/incident-tasks/") {
         b.task
@@ -254,6 +259,7 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
     let public_report = s.db.store.list_public_reports(&admin, &filter).await.unwrap().items[0].id;
     s.db.store.route_public_report(&admin, public_report, b_unit).await.unwrap();
     let public_file = s.db.store.get_public_report(&admin, public_report).await.unwrap().files[0].id;
+    let remote = s.db.store.create_remote(&admin, &khien_store::RemoteInput { name: "Trung tâm quốc gia (Sở Y tế)".into(), url: "http://127.0.0.1:9/".into(), username: None, secret: None, collection_id: collection.id.clone() }).await.unwrap();
     let b = Other {
         unit: b_unit,
         user: b_user,
@@ -270,6 +276,7 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
         collection: collection.id.clone(),
         public_report,
         public_file,
+        remote: remote.id,
     };
     let doc: Value = reqwest::get(s.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
     let pa05 = actor(&s.db, "pa05.truong").await;

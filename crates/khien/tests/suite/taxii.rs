@@ -127,3 +127,59 @@ async fn taxii2_client_reads_pages_and_posts_and_tokens_see_only_their_collectio
     let r = http.get(s.url("/taxii2/")).header("accept", TAXII).send().await.unwrap();
     assert_eq!(r.status(), 401, "no anonymous access");
 }
+
+/// Khiên's TAXII client pushes a collection to another server's collection (here a second
+/// Khiên, whose TAXII server the test above checks against `taxii2-client`), records each push
+/// with the remote's status, sends only what is new, and records a refusal as an error.
+#[tokio::test]
+async fn pushes_a_collection_to_a_remote_taxii_server_and_records_each_push() {
+    let (a, b) = (TestServer::start().await, TestServer::start().await);
+    // The receiving side: a collection and a token allowed to write it.
+    let b_root = unit_id(&b.db, "TP").await;
+    let b_pa05 = b.login("pa05.truong", DEMO_PASSWORD).await;
+    let inbox: Value = b_pa05.send(reqwest::Method::POST, "/api/v1/taxii/collections", Some(json!({"title": "Nhận từ các địa phương", "unit_id": b_root}))).await.json().await.unwrap();
+    let inbox_id = inbox["id"].as_str().unwrap().to_string();
+    let (secret, token) = b.db.store.create_token(&admin_actor(&b.db).await, "Hải Đông", Role::AuthorityOfficer, b_root, 30).await.unwrap();
+    b_pa05.send(reqwest::Method::PUT, &format!("/api/v1/taxii/collections/{inbox_id}/access"), Some(json!({"token_id": token.id, "can_read": true, "can_write": true}))).await;
+
+    // The sending side: a collection with two incidents in it, and the remote.
+    let a_root = unit_id(&a.db, "TP").await;
+    let pa05 = a.login("pa05.truong", DEMO_PASSWORD).await;
+    let outbox: Value = pa05.send(reqwest::Method::POST, "/api/v1/taxii/collections", Some(json!({"title": "Gửi Trung tâm quốc gia", "unit_id": a_root}))).await.json().await.unwrap();
+    let outbox_id = outbox["id"].as_str().unwrap();
+    let mut published = 0;
+    for i in pa05.get_json("/api/v1/incidents?limit=2").await["items"].as_array().unwrap() {
+        let r: Value = pa05.send(reqwest::Method::POST, &format!("/api/v1/incidents/{}/publish", i["id"]), Some(json!({"collection_id": outbox_id}))).await.json().await.unwrap();
+        published += r["stored"].as_i64().unwrap();
+    }
+    let url = b.url(&format!("/taxii2/api/collections/{inbox_id}/objects/"));
+    let r = pa05.send(reqwest::Method::POST, "/api/v1/taxii/remotes", Some(json!({"name": "Trung tâm quốc gia", "url": url, "username": "hai-dong", "secret": secret, "collection_id": outbox_id}))).await;
+    assert_eq!(r.status(), 201);
+    let remote: Value = r.json().await.unwrap();
+    assert!(remote.get("secret").is_none(), "the secret is never shown: {remote}");
+    let id = remote["id"].as_i64().unwrap();
+
+    let pushed: Value = pa05.send(reqwest::Method::POST, &format!("/api/v1/taxii/remotes/{id}/push"), None).await.json().await.unwrap();
+    let last = &pushed["pushes"][0];
+    assert_eq!((last["http_status"].as_i64(), last["status"].as_str(), last["error"].as_str()), (Some(202), Some("complete"), None), "{pushed}");
+    // Objects the two bundles share (the authority, the markings) are stored once.
+    let sent = last["objects"].as_i64().unwrap();
+    assert!(sent > 0 && sent <= published && last["success_count"].as_i64() == Some(sent), "{pushed}");
+    // The remote holds them (distinct objects; SCOs shared by two incidents are one object).
+    let there: Value = reqwest::Client::new().get(format!("{url}?limit=1000")).bearer_auth(&secret).header("accept", TAXII).send().await.unwrap().json().await.unwrap();
+    let incidents = there["objects"].as_array().unwrap().iter().filter(|o| o["type"] == "incident").count();
+    assert_eq!(incidents, 2, "{there}");
+    // Nothing new: nothing sent.
+    let again: Value = pa05.send(reqwest::Method::POST, &format!("/api/v1/taxii/remotes/{id}/push"), None).await.json().await.unwrap();
+    assert_eq!(again["pushes"].as_array().unwrap().len(), 1);
+
+    // A remote that refuses (a wrong secret): the push is recorded with the reason, and the
+    // objects stay pending for the next try.
+    let r: Value = pa05.send(reqwest::Method::POST, "/api/v1/taxii/remotes", Some(json!({"name": "Sai mật khẩu", "url": url, "secret": "khien_wrong", "collection_id": outbox_id}))).await.json().await.unwrap();
+    let bad: Value = pa05.send(reqwest::Method::POST, &format!("/api/v1/taxii/remotes/{}/push", r["id"]), None).await.json().await.unwrap();
+    let last = &bad["pushes"][0];
+    assert_eq!(last["http_status"].as_i64(), Some(401), "{bad}");
+    assert!(last["error"].as_str().unwrap().contains("401"));
+    let bad_url = pa05.send(reqwest::Method::POST, "/api/v1/taxii/remotes", Some(json!({"name": "x", "url": "ftp://x", "collection_id": outbox_id}))).await;
+    assert_eq!(bad_url.status(), 422);
+}

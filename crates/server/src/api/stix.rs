@@ -8,7 +8,7 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use khien_store::{Collection, CollectionInput, ExportedIncident, WatchImportSummary, WatchItem};
+use khien_store::{Collection, CollectionInput, ExportedIncident, Remote, RemoteInput, WatchImportSummary, WatchItem};
 use crate::extract::ApiJson;
 use serde::Deserialize;
 use serde::Serialize;
@@ -28,6 +28,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_collections, create_collection))
         .routes(routes!(set_access))
         .routes(routes!(publish_incident))
+        .routes(routes!(list_remotes, create_remote))
+        .routes(routes!(push_now))
         .merge(OpenApiRouter::new().routes(routes!(import_bundle)).layer(axum::extract::DefaultBodyLimit::max(MAX_BUNDLE_BYTES)))
 }
 
@@ -154,4 +156,27 @@ pub(crate) async fn publish(s: &AppState, actor: &khien_domain::scope::Actor, id
     let objects = bundle.get("objects").and_then(|o| o.as_array()).cloned().unwrap_or_default();
     let st = s.store.publish_to_collection(actor, collection_id, &objects).await?;
     Ok(PublishResult { stored: st.success_count, refused: st.failure_count })
+}
+
+/// Remote TAXII collections that the caller's collections are pushed to, with recent pushes.
+#[utoipa::path(get, path = "/api/v1/taxii/remotes", tag = "stix", responses((status = 200, body = Vec<Remote>)))]
+async fn list_remotes(State(s): State<AppState>, ctx: Ctx) -> Result<Json<Vec<Remote>>, ApiError> {
+    Ok(Json(s.store.list_remotes(&ctx.actor).await?))
+}
+
+/// Push a local collection to a remote TAXII collection on the server's schedule (the
+/// collection's co-ordinator). The secret is the remote's password or token for HTTP Basic.
+#[utoipa::path(post, path = "/api/v1/taxii/remotes", tag = "stix", request_body = RemoteInput,
+    responses((status = 201, body = Remote), (status = 422, body = crate::error::Problem)))]
+async fn create_remote(State(s): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<RemoteInput>) -> Result<(axum::http::StatusCode, Json<Remote>), ApiError> {
+    Ok((axum::http::StatusCode::CREATED, Json(s.store.create_remote(&ctx.actor, &b).await?)))
+}
+
+/// Push what the remote has not received yet, now; answers with the remote with this push first.
+#[utoipa::path(post, path = "/api/v1/taxii/remotes/{id}/push", tag = "stix", params(("id" = i64, Path)),
+    responses((status = 200, body = Remote), (status = 404, body = crate::error::Problem)))]
+async fn push_now(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Json<Remote>, ApiError> {
+    let remote = s.store.remote(&ctx.actor, id).await?;
+    crate::taxii_push::push_remote(&s.store, &remote).await?;
+    Ok(Json(s.store.remote(&ctx.actor, id).await?))
 }
