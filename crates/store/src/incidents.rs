@@ -370,7 +370,8 @@ impl Store {
     pub(crate) async fn refresh_clocks(&self, w: &mut WriteTx<'_>, id: i64) -> Result<()> {
         let r = sqlx::query("SELECT detected_at, serious_since, response_ended_at FROM incidents WHERE id = $1").bind(id).fetch_one(&mut *w.tx).await.map_err(db_err)?;
         let facts = ClockFacts { detected_ms: get(&r, "detected_at")?, serious_since_ms: get(&r, "serious_since")?, response_ended_ms: get(&r, "response_ended_at")? };
-        let rules = ClockRules::default();
+        let ruleset = khien_domain::system::level::ruleset_for(khien_domain::calendar::date_vn(facts.detected_ms)).code;
+        let rules = self.clock_rules_in(w, ruleset).await?;
         let mut q = Sql::new("UPDATE incidents SET ");
         let mut next_due: Option<i64> = None;
         for (n, (kind, due)) in due_times(&rules, &facts).into_iter().enumerate() {
@@ -501,4 +502,53 @@ impl Store {
             .map_err(db_err)?;
         Ok(DocumentHeader { unit_name: get(&r, "name")?, parent_name: get(&r, "parent_name")?, head_name: get(&r, "head_name")?, root_name: get(&r, "root_name")? })
     }
+}
+
+impl Store {
+    /// The reporting deadlines under a ruleset (the defaults unless the standing body set them).
+    async fn clock_rules_in(&self, w: &mut WriteTx<'_>, ruleset: &str) -> Result<ClockRules> {
+        let r = sqlx::query("SELECT * FROM incident_clock_rules WHERE ruleset = $1").bind(ruleset).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+        r.as_ref().map(clock_rules_row).unwrap_or_else(|| Ok(ClockRules::default()))
+    }
+
+    /// The reporting deadlines of every ruleset: (ruleset code, rules).
+    pub async fn clock_rules(&self) -> Result<Vec<(&'static str, ClockRules)>> {
+        let mut out = Vec::new();
+        for rs in khien_domain::system::level::rulesets() {
+            let r = sqlx::query("SELECT * FROM incident_clock_rules WHERE ruleset = $1").bind(rs.code).fetch_optional(&self.pool).await.map_err(db_err)?;
+            out.push((rs.code, r.as_ref().map(clock_rules_row).unwrap_or_else(|| Ok(ClockRules::default()))?));
+        }
+        Ok(out)
+    }
+
+    /// Sets the reporting deadlines under a ruleset (the standing body at the root) and moves
+    /// the clocks of every open incident detected under it.
+    pub async fn set_clock_rules(&self, actor: &Actor, ruleset: &str, rules: &ClockRules) -> Result<()> {
+        rules.check()?;
+        let rs = khien_domain::system::level::ruleset_by_code(ruleset).ok_or_else(|| Error::invalid("ruleset", format!("Không có bộ quy tắc «{ruleset}»."), format!("There is no ruleset «{ruleset}».")))?;
+        let mut w = self.begin_write().await?;
+        let root = sqlx::query("SELECT id, path FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1").fetch_one(&mut *w.tx).await.map_err(db_err)?;
+        actor.require(Action::Govern, get(&root, "id")?, &get::<String>(&root, "path")?)?;
+        sqlx::query("DELETE FROM incident_clock_rules WHERE ruleset = $1").bind(rs.code).execute(&mut *w.tx).await.map_err(db_err)?;
+        sqlx::query("INSERT INTO incident_clock_rules (ruleset, initial_hours, serious_initial_hours, cause_hours, closing_days, updated_at) VALUES ($1,$2,$3,$4,$5,$6)")
+            .bind(rs.code)
+            .bind(rules.initial_hours)
+            .bind(rules.serious_initial_hours)
+            .bind(rules.cause_hours)
+            .bind(rules.closing_days)
+            .bind(now_ms())
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
+        let open = sqlx::query("SELECT id FROM incidents WHERE state <> 'closed'").fetch_all(&mut *w.tx).await.map_err(db_err)?;
+        for r in &open {
+            self.refresh_clocks(&mut w, get(r, "id")?).await?;
+        }
+        w.audit(Some(actor), Change { action: "ruleset.clocks", entity_type: "ruleset", entity_id: None, unit_id: None, before: None, after: json(&(rs.code, rules)) }).await?;
+        w.commit().await
+    }
+}
+
+fn clock_rules_row(r: &AnyRow) -> Result<ClockRules> {
+    Ok(ClockRules { initial_hours: get(r, "initial_hours")?, serious_initial_hours: get(r, "serious_initial_hours")?, cause_hours: get(r, "cause_hours")?, closing_days: get(r, "closing_days")? })
 }

@@ -6,7 +6,7 @@ use khien_domain::time::{now_ms, rfc3339};
 use khien_domain::Error;
 use khien_store::{IncidentFilter, IncidentInput, ObservableInput, TaskInput};
 
-on_both_stores!(incident_lifecycle_clocks_and_scope);
+on_both_stores!(incident_lifecycle_clocks_and_scope, the_standing_body_sets_the_reporting_deadlines);
 
 const HOUR: i64 = 3_600_000;
 
@@ -113,4 +113,27 @@ async fn incident_lifecycle_clocks_and_scope(db: TestDb) {
     assert_eq!((d.incident.state.as_str(), d.incident.merged_into), ("closed", Some(inc.id)));
     assert_eq!(d.related.len(), 1);
     assert!(db.store.verify_audit_chain().await.unwrap().is_ok());
+}
+
+/// With 48 hours for the initial report, an incident detected 30 hours ago is no longer late;
+/// only the standing body may set that.
+async fn the_standing_body_sets_the_reporting_deadlines(db: TestDb) {
+    bootstrap(&db, true).await;
+    let ward = unit_id(&db, "P-HONG-BANG").await;
+    let officer = actor(&db, "hongbang.canbo").await;
+    let pa05 = actor(&db, "pa05.truong").await;
+    let inc = db.store.create_incident(&officer, &report(ward, "Thư giả mạo lãnh đạo", 30, "198.51.100.9")).await.unwrap();
+    assert!(inc.overdue);
+    let rules = khien_domain::incident::clocks::ClockRules { initial_hours: 48, ..Default::default() };
+    let rulesets = db.store.clock_rules().await.unwrap();
+    for (code, _) in &rulesets {
+        assert!(matches!(db.store.set_clock_rules(&officer, code, &rules).await, Err(Error::Forbidden(_) | Error::NotFound(_))));
+        let bad = khien_domain::incident::clocks::ClockRules { initial_hours: -1, ..rules };
+        assert_eq!(db.store.set_clock_rules(&pa05, code, &bad).await.unwrap_err().field(), Some("clock_rules"));
+        db.store.set_clock_rules(&pa05, code, &rules).await.unwrap();
+    }
+    let d = db.store.get_incident(&officer, inc.id).await.unwrap();
+    let initial = d.incident.clocks.iter().find(|c| c.kind == "initial").unwrap();
+    assert_eq!(format!("{:?}", initial.status), "Running");
+    assert!(db.store.clock_rules().await.unwrap().iter().all(|(_, r)| r.initial_hours == 48));
 }

@@ -33,6 +33,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_holiday, remove_holiday))
         .routes(routes!(list_rulesets))
         .routes(routes!(set_authority))
+        .routes(routes!(list_clock_rules))
+        .routes(routes!(set_clock_rules))
         .routes(routes!(list_connections, add_connection))
         .routes(routes!(remove_connection))
         .routes(routes!(list_certificates, add_certificate))
@@ -429,4 +431,27 @@ pub struct AuthorityBody {
 async fn set_authority(State(s): State<AppState>, ctx: Ctx, Path(code): Path<String>, ApiJson(b): ApiJson<AuthorityBody>) -> Result<Json<serde_json::Value>, ApiError> {
     let rs = s.store.set_dossier_authority(&ctx.actor, &code, b.level, &b.step, &b.authority).await?;
     Ok(Json(serde_json::to_value(rs).map_err(khien_domain::Error::internal)?))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClockRulesOf {
+    pub ruleset: String,
+    #[schema(value_type = Object)]
+    pub rules: khien_domain::incident::clocks::ClockRules,
+}
+
+/// Incident reporting deadlines per ruleset (hours from detection; closing: days after the
+/// response ends). The ruleset in force on the detection date applies.
+#[utoipa::path(get, path = "/api/v1/rulesets/clocks", tag = "incidents", responses((status = 200, body = Vec<ClockRulesOf>)))]
+async fn list_clock_rules(State(s): State<AppState>, _ctx: Ctx) -> Result<Json<Vec<ClockRulesOf>>, ApiError> {
+    Ok(Json(s.store.clock_rules().await?.into_iter().map(|(r, rules)| ClockRulesOf { ruleset: r.to_string(), rules }).collect()))
+}
+
+/// Set the incident reporting deadlines of a ruleset (the city's standing body); the clocks of
+/// open incidents move at once.
+#[utoipa::path(put, path = "/api/v1/rulesets/{code}/clocks", tag = "incidents", params(("code" = String, Path)), request_body(content = Object),
+    responses((status = 204), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn set_clock_rules(State(s): State<AppState>, ctx: Ctx, Path(code): Path<String>, ApiJson(b): ApiJson<khien_domain::incident::clocks::ClockRules>) -> Result<StatusCode, ApiError> {
+    s.store.set_clock_rules(&ctx.actor, &code, &b).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

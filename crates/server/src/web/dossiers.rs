@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/calendar", get(calendar).post(add_holiday))
         .route("/calendar/{day}/delete", post(remove_holiday))
         .route("/rulesets", get(rulesets_page))
+        .route("/rulesets/{code}/clocks", post(set_clocks))
         .route("/rulesets/{code}/{level}", post(set_authorities))
 }
 
@@ -213,8 +214,8 @@ type LevelRow = (u8, &'static str, &'static str, u32);
 #[template(path = "rulesets.html")]
 struct RulesetsPage {
     c: Chrome,
-    /// (code, name, effective from, levels)
-    rulesets: Vec<(&'static str, &'static str, String, Vec<LevelRow>)>,
+    /// (code, name, effective from, levels, incident reporting deadlines)
+    rulesets: Vec<(&'static str, &'static str, String, Vec<LevelRow>, khien_domain::incident::clocks::ClockRules)>,
     authorities: Options,
     can_govern: bool,
 }
@@ -222,6 +223,7 @@ struct RulesetsPage {
 async fn rulesets_page(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
     let root = s.store.root_unit().await?;
     let can_govern = root.is_some_and(|r| ctx.actor.can(Action::Govern, r.id, &r.path));
+    let clocks = s.store.clock_rules().await?;
     let rulesets = s
         .store
         .rulesets()
@@ -232,7 +234,8 @@ async fn rulesets_page(State(s): State<AppState>, ctx: Ctx) -> Result<Html<Strin
                 let i = usize::from(l - 1);
                 (l, r.appraiser[i].code(), r.approver[i].code(), r.appraisal_days[i])
             }).collect();
-            (r.code, r.name, r.effective_from.format("%d/%m/%Y").to_string(), levels)
+            let rules = clocks.iter().find(|(c, _)| *c == r.code).map(|(_, k)| *k).unwrap_or_default();
+            (r.code, r.name, r.effective_from.format("%d/%m/%Y").to_string(), levels, rules)
         })
         .collect();
     let lang = ctx.lang;
@@ -249,5 +252,25 @@ struct AuthorityForm {
 async fn set_authorities(State(s): State<AppState>, ctx: Ctx, Path((code, level)): Path<(String, i64)>, Form(f): Form<AuthorityForm>) -> Result<Response, WebError> {
     s.store.set_dossier_authority(&ctx.actor, &code, level, "appraise", &f.appraise).await?;
     s.store.set_dossier_authority(&ctx.actor, &code, level, "approve", &f.approve).await?;
+    Ok(see_other("/rulesets"))
+}
+
+#[derive(Deserialize)]
+struct ClocksForm {
+    initial_hours: String,
+    serious_initial_hours: String,
+    cause_hours: String,
+    closing_days: String,
+}
+
+async fn set_clocks(State(s): State<AppState>, ctx: Ctx, Path(code): Path<String>, Form(f): Form<ClocksForm>) -> Result<Response, WebError> {
+    let n = |field: &str, v: &str| super::systems::number(field, v);
+    let rules = khien_domain::incident::clocks::ClockRules {
+        initial_hours: n("initial_hours", &f.initial_hours)?,
+        serious_initial_hours: n("serious_initial_hours", &f.serious_initial_hours)?,
+        cause_hours: n("cause_hours", &f.cause_hours)?,
+        closing_days: n("closing_days", &f.closing_days)?,
+    };
+    s.store.set_clock_rules(&ctx.actor, &code, &rules).await?;
     Ok(see_other("/rulesets"))
 }
