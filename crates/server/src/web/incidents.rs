@@ -37,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/incidents/{id}/publish", post(publish))
         .route("/incident-tasks/{id}/state", post(task_state))
         .route("/observables", get(where_else))
+        .route("/watchlist/import", post(import_watchlist).layer(axum::extract::DefaultBodyLimit::max(crate::api::stix::MAX_BUNDLE_BYTES + 4096)))
         .route("/notifications", get(notifications))
         .route("/notifications/read", post(read_all))
 }
@@ -449,12 +450,17 @@ struct WhereElsePage {
     hits: Vec<(ObservableHit, String)>,
     watch: Vec<(khien_store::WatchItem, String)>,
     searched: bool,
+    /// The newest watch-list entries, with their import time.
+    newest: Vec<(khien_store::WatchItem, String)>,
+    notice: Option<String>,
 }
 
 #[derive(Deserialize)]
 struct WhereElseQuery {
     #[serde(default)]
     value: String,
+    /// Set after an import: how many entries it added and refreshed.
+    imported: Option<String>,
 }
 
 async fn where_else(State(s): State<AppState>, ctx: Ctx, Query(q): Query<WhereElseQuery>) -> Result<Html<String>, WebError> {
@@ -475,7 +481,12 @@ async fn where_else(State(s): State<AppState>, ctx: Ctx, Query(q): Query<WhereEl
             (w, at)
         }).collect();
     }
-    render(&WhereElsePage { c: Chrome::new(&ctx, "incidents", "Tra cứu dấu hiệu", "Observable lookup"), value: q.value, hits, watch, searched })
+    let newest = s.store.watchlist(&ctx.actor, 50).await?.into_iter().map(|w| {
+        let at = display_vn(w.imported_at);
+        (w, at)
+    }).collect();
+    let notice = q.imported.map(|n| ctx.lang.pick(&format!("Đã nhập danh sách theo dõi: {n}."), &format!("Watch list imported: {n}.")).to_string());
+    render(&WhereElsePage { c: Chrome::new(&ctx, "incidents", "Tra cứu dấu hiệu", "Observable lookup"), value: q.value, hits, watch, searched, newest, notice })
 }
 
 #[derive(Template)]
@@ -496,4 +507,19 @@ async fn notifications(State(s): State<AppState>, ctx: Ctx) -> Result<Html<Strin
 async fn read_all(State(s): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     s.store.mark_read(&ctx.actor, &[]).await?;
     Ok(see_other("/notifications"))
+}
+
+/// A STIX bundle uploaded from the lookup page into the city's watch list (all or nothing).
+async fn import_watchlist(State(s): State<AppState>, ctx: Ctx, mut mp: axum::extract::Multipart) -> Result<Response, WebError> {
+    let upload = |e: axum::extract::multipart::MultipartError| Error::bad_request(format!("Không đọc được tệp tải lên: {e}"), format!("Cannot read the upload: {e}"));
+    let mut bytes = None;
+    while let Some(field) = mp.next_field().await.map_err(upload)? {
+        if field.name() == Some("file") {
+            bytes = Some(field.bytes().await.map_err(upload)?);
+        }
+    }
+    let bytes = bytes.ok_or_else(|| Error::invalid("file", "Chưa chọn tệp.", "No file was chosen."))?;
+    let parsed = khien_formats::stix::parse_bundle(&bytes).map_err(|e| crate::stix_io::stix_error(&e))?;
+    let summary = s.store.import_watchlist(&ctx.actor, &crate::stix_io::watch_inputs(&parsed)).await?;
+    Ok(see_other(&format!("/observables?imported={}", super::q(&format!("+{} / ~{}", summary.added, summary.updated)))))
 }
