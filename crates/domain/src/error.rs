@@ -124,3 +124,16 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// A value quoted in a message: control characters blanked and cut at `max` characters, so one
+/// bad value cannot flood (or break the layout of) an error message.
+pub fn shorten(value: &str, max: usize) -> String {
+    let clean: String = value.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if clean.chars().count() > max {
+        let mut s: String = clean.chars().take(max).collect();
+        s.push('…');
+        s
+    } else {
+        clean
+    }
+}

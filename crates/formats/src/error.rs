@@ -210,20 +210,9 @@ fn printable(name: &str) -> String {
         .collect()
 }
 
-/// Shortens user values so one bad cell cannot flood a message.
+/// Shortens a quoted value (see `khien_domain::error::shorten`).
 fn q(value: &str) -> String {
-    const MAX: usize = 60;
-    let clean: String = value
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if clean.chars().count() > MAX {
-        let mut s: String = clean.chars().take(MAX).collect();
-        s.push('…');
-        s
-    } else {
-        clean
-    }
+    khien_domain::error::shorten(value, 60)
 }
 
 impl ImportError {

@@ -35,6 +35,13 @@ pub(crate) struct WriteTx<'a> {
 }
 
 impl WriteTx<'_> {
+    /// City-wide settings (the watch list, rulesets) are the standing body's: the caller needs
+    /// `action` at the root unit.
+    pub(crate) async fn require_at_root(&mut self, actor: &khien_domain::scope::Actor, action: khien_domain::role::Action) -> Result<()> {
+        let root = sqlx::query("SELECT id, path FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1").fetch_one(&mut *self.tx).await.map_err(db_err)?;
+        actor.require(action, get(&root, "id")?, &get::<String>(&root, "path")?)
+    }
+
     pub async fn commit(mut self) -> Result<()> {
         self.flush_audit().await?;
         self.tx.commit().await.map_err(db_err)

@@ -345,8 +345,7 @@ impl Store {
         }
         let (step, who) = (Step::parse(step)?, Authority::parse(authority)?);
         let mut w = self.begin_write().await?;
-        let root = sqlx::query("SELECT id, path FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1").fetch_one(&mut *w.tx).await.map_err(db_err)?;
-        actor.require(Action::Govern, get(&root, "id")?, &get::<String>(&root, "path")?)?;
+        w.require_at_root(actor, Action::Govern).await?;
         sqlx::query("DELETE FROM dossier_authorities WHERE ruleset = $1 AND level = $2 AND step = $3").bind(rs.code).bind(level).bind(step.code()).execute(&mut *w.tx).await.map_err(db_err)?;
         sqlx::query("INSERT INTO dossier_authorities (ruleset, level, step, authority, updated_at) VALUES ($1,$2,$3,$4,$5)")
             .bind(rs.code)

@@ -121,8 +121,7 @@ impl Store {
     /// (at the root unit) keeps the city-wide list.
     pub async fn import_watchlist(&self, actor: &Actor, items: &[WatchInput]) -> Result<WatchImportSummary> {
         let mut w = self.begin_write().await?;
-        let root = sqlx::query("SELECT id, path FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1").fetch_one(&mut *w.tx).await.map_err(db_err)?;
-        actor.require(Action::CoordinateIncidents, get(&root, "id")?, &get::<String>(&root, "path")?)?;
+        w.require_at_root(actor, Action::CoordinateIncidents).await?;
         let now = now_ms();
         let mut summary = WatchImportSummary::default();
         for i in items {

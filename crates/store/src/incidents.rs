@@ -527,8 +527,7 @@ impl Store {
         rules.check()?;
         let rs = khien_domain::system::level::ruleset_by_code(ruleset).ok_or_else(|| Error::invalid("ruleset", format!("Không có bộ quy tắc «{ruleset}»."), format!("There is no ruleset «{ruleset}».")))?;
         let mut w = self.begin_write().await?;
-        let root = sqlx::query("SELECT id, path FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1").fetch_one(&mut *w.tx).await.map_err(db_err)?;
-        actor.require(Action::Govern, get(&root, "id")?, &get::<String>(&root, "path")?)?;
+        w.require_at_root(actor, Action::Govern).await?;
         sqlx::query("DELETE FROM incident_clock_rules WHERE ruleset = $1").bind(rs.code).execute(&mut *w.tx).await.map_err(db_err)?;
         sqlx::query("INSERT INTO incident_clock_rules (ruleset, initial_hours, serious_initial_hours, cause_hours, closing_days, updated_at) VALUES ($1,$2,$3,$4,$5,$6)")
             .bind(rs.code)

@@ -77,11 +77,7 @@ fn hash(v: &str, len: usize) -> Option<String> {
 }
 
 fn short(v: &str) -> String {
-    if v.chars().count() > 80 {
-        format!("{}…", v.chars().take(80).collect::<String>())
-    } else {
-        v.to_string()
-    }
+    crate::error::shorten(v, 80)
 }
 
 #[cfg(test)]

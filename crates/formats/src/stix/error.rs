@@ -124,20 +124,9 @@ struct Details {
     kind: StixErrorKind,
 }
 
-/// Shortens quoted values so one bad value cannot flood a message.
+/// Shortens a quoted value (see `khien_domain::error::shorten`).
 fn q(value: &str) -> String {
-    const MAX: usize = 80;
-    let clean: String = value
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if clean.chars().count() > MAX {
-        let mut s: String = clean.chars().take(MAX).collect();
-        s.push('…');
-        s
-    } else {
-        clean
-    }
+    khien_domain::error::shorten(value, 80)
 }
 
 impl StixError {
