@@ -111,3 +111,24 @@ async fn incident_reported_coordinated_and_closed_in_the_browser() {
     })
     .await;
 }
+
+/// A citizen reports a scam without an account and keeps the tracking code; the status page
+/// shows it received; the authority finds it in its queue.
+#[tokio::test]
+async fn a_citizen_reports_a_scam_and_the_authority_sees_it() {
+    in_browser(|c, base| async move {
+        c.goto(&format!("{base}/bao-cao")).await.unwrap();
+        choose(&c, "#public-report-form select[name=category]", "scam").await;
+        fill(&c, "#public-report-form textarea[name=description]", "Tôi nhận cuộc gọi giả danh công an yêu cầu chuyển tiền vào tài khoản lạ.").await;
+        fill(&c, "#public-report-form input[name=url]", "https://cong-an-gia.example/nop-phat").await;
+        click_and_load(&c, "#public-report-form button[type=submit]").await;
+        let code = wait_text(&c, "#tracking-code", "PA-").await.trim().to_string();
+        assert_eq!(code.len(), "PA-XXXX-XXXX-XXXX".len(), "{code}");
+        let state = find(&c, "#report-state").await.attr("data-state").await.unwrap();
+        assert_eq!(state.as_deref(), Some("received"));
+        login_ok(&c, &base, AUTHORITY).await;
+        c.goto(&format!("{base}/public-reports")).await.unwrap();
+        wait_text(&c, "body", &code).await;
+    })
+    .await;
+}
