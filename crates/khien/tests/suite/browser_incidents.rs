@@ -1,6 +1,6 @@
-//! The incident flow in a real browser: a ward officer reports an incident detected 30 hours
-//! ago, its 24-hour clock is red, the authority triages it and gives a task, the ward works it
-//! to review and files the closing report, the authority closes it.
+//! Incidents in a real browser: a ward officer reports an incident detected 30 hours ago, its
+//! 24-hour clock is red, the authority triages it and gives a task, the ward works it to review
+//! and files the closing report, the authority closes it; and a citizen's public report.
 
 use crate::browser::{choose, click_and_load, css, fill, find, in_browser, login_ok, logout, must, wait_path, wait_text, wait_text_is};
 use fantoccini::Client;
