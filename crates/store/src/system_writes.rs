@@ -381,8 +381,11 @@ impl Store {
         let mut w = self.begin_write().await?;
         w.batch_audit();
         let mut ranges = RangeIndex::load(&mut w).await?;
+        // Every unit and every existing system code once, rather than a query per row.
         let mut owners: HashMap<String, (i64, (String, String))> = HashMap::new();
-        // Every existing code once, rather than a query per row.
+        for u in sqlx::query("SELECT id, code, path, name FROM units").fetch_all(&mut *w.tx).await.map_err(db_err)? {
+            owners.insert(get(&u, "code")?, (get(&u, "id")?, (get(&u, "path")?, get(&u, "name")?)));
+        }
         let mut codes: HashMap<String, i64> = HashMap::new();
         for r in sqlx::query("SELECT id, code FROM systems").fetch_all(&mut *w.tx).await.map_err(db_err)? {
             codes.insert(get(&r, "code")?, get(&r, "id")?);
@@ -392,22 +395,14 @@ impl Store {
         for r in rows {
             let row = r.row;
             let at_row = |e: Error| e.with_prefix(&format!("Dòng {row} (mã «{}»): ", r.input.code), &format!("Row {row} (code «{}»): ", r.input.code));
-            let (owner, owner_path) = match owners.get(&r.owner_unit_code) {
+            let (owner, owner_path) = match owners.get(r.owner_unit_code.trim()) {
                 Some(o) => o.clone(),
                 None => {
-                    let u = sqlx::query("SELECT id, path, name FROM units WHERE code = $1").bind(r.owner_unit_code.trim()).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
-                    let found: (i64, (String, String)) = match u {
-                        Some(u) => (get(&u, "id")?, (get(&u, "path")?, get(&u, "name")?)),
-                        None => {
-                            return Err(at_row(Error::invalid(
-                                "owner_unit_code",
-                                format!("không có đơn vị mã «{}».", r.owner_unit_code),
-                                format!("no unit has the code «{}».", r.owner_unit_code),
-                            )))
-                        }
-                    };
-                    owners.insert(r.owner_unit_code.clone(), found.clone());
-                    found
+                    return Err(at_row(Error::invalid(
+                        "owner_unit_code",
+                        format!("không có đơn vị mã «{}».", r.owner_unit_code),
+                        format!("no unit has the code «{}».", r.owner_unit_code),
+                    )))
                 }
             };
             let input = SystemInput { owner_unit_id: owner, ..r.input.clone() };
