@@ -83,7 +83,7 @@ impl Sql {
         self
     }
 
-    /// Appends a placeholder bound to `v`.
+    /// Appends the next `$n` parameter, bound to `v`.
     pub fn bind(&mut self, v: impl Into<Val>) -> &mut Sql {
         self.binds.push(v.into());
         let _ = write!(self.text, "${}", self.binds.len());
@@ -136,7 +136,7 @@ impl Sql {
         self.push(&format!(" ORDER BY {sort_col} {order}, {id_col} {order} LIMIT ")).bind(limit + 1)
     }
 
-    /// Appends a placeholder bound to binary data.
+    /// Appends the next `$n` parameter, bound to binary data (attachments).
     pub fn bind_bytes(&mut self, v: Vec<u8>) -> &mut Sql {
         self.binds.push(Val::Bytes(v));
         let _ = write!(self.text, "${}", self.binds.len());
