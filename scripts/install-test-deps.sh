@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs and starts what Khiên's test suite needs beyond Rust: Chromium + chromedriver (the
-# browser tests), stix2-validator in a Python venv (the STIX tests) and a local PostgreSQL that the role `postgres` reaches over TCP at 127.0.0.1
+# browser tests), poppler-utils (pdftotext, the PDF tests), stix2-validator in a Python venv (the STIX tests) and a local PostgreSQL that the role `postgres` reaches over TCP at 127.0.0.1
 # without a password (the store tests). Idempotent and quiet when everything is already there;
 # meant for Debian 12 as root (uses sudo otherwise).
 #
@@ -20,6 +20,8 @@ manage_pg=1
 missing=()
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 [[ -x /usr/bin/chromedriver ]] || missing+=(chromium-driver)
+# pdftotext: the PDF reports are read back to check their Vietnamese text.
+[[ -x /usr/bin/pdftotext ]] || missing+=(poppler-utils)
 if [[ $manage_pg -eq 1 ]] && ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
     missing+=(postgresql)
 fi

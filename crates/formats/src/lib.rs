@@ -4,6 +4,7 @@
 mod check;
 pub mod docx;
 mod error;
+pub mod pdf;
 mod reader;
 pub mod sheet;
 #[cfg(test)]

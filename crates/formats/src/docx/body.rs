@@ -6,7 +6,7 @@
 
 use super::parts::{document_open, HEADER_RID};
 use super::xml::{estimate_width, mm, para, rule, Align, Font, Para};
-use super::{date_line, AdminDocument, Block};
+use super::{date_line, AdminDocument, Block, MOTTO, SLOGAN};
 
 pub(super) const PAGE_W: u32 = 11906;
 pub(super) const PAGE_H: u32 = 16838;
@@ -15,8 +15,6 @@ pub(super) const MARGIN_BOTTOM_MM: f64 = 20.0;
 pub(super) const MARGIN_LEFT_MM: f64 = 30.0;
 pub(super) const MARGIN_RIGHT_MM: f64 = 15.0;
 
-pub(super) const MOTTO: &str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
-pub(super) const SLOGAN: &str = "Độc lập - Tự do - Hạnh phúc";
 
 /// Body text: 14 pt, justified, first line indented 1.27 cm, 6 pt before, line spacing 1.2.
 const BODY: Font = Font::new(14.0);

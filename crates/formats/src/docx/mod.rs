@@ -12,7 +12,7 @@
 mod body;
 mod parts;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 mod xml;
 
 use std::io::{Cursor, Write};
@@ -20,6 +20,10 @@ use std::io::{Cursor, Write};
 use chrono::{Datelike, NaiveDate};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
+
+/// Quốc hiệu and Tiêu ngữ, the national motto heading every administrative document.
+pub const MOTTO: &str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
+pub const SLOGAN: &str = "Độc lập - Tự do - Hạnh phúc";
 
 /// An administrative document (báo cáo, công văn, thông báo…) to be written as DOCX.
 #[derive(Debug, Clone, PartialEq)]

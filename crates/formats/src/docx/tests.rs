@@ -27,7 +27,7 @@ fn s(v: &str) -> String {
     v.to_string()
 }
 
-pub(super) fn sample() -> AdminDocument {
+pub(crate) fn sample() -> AdminDocument {
     AdminDocument {
         parent_body: s("Công an thành phố Hải Phòng"),
         issuing_body: s("Phòng An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao"),

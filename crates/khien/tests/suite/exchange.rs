@@ -125,4 +125,38 @@ async fn the_initial_report_opens_as_a_docx_with_its_diacritics() {
     }
     let r = pa05.get(&format!("/api/v1/incidents/{id}/documents/minutes")).await;
     assert_eq!(r.status(), 422);
+    let r = pa05.get(&format!("/api/v1/incidents/{id}/documents/initial?format=odt")).await;
+    assert_eq!(r.status(), 422);
+}
+
+/// The same reports as PDF, read back with poppler's pdftotext (installed by
+/// scripts/install-test-deps.sh): the text, diacritics included, survives extraction.
+#[tokio::test]
+async fn the_reports_as_pdf_keep_their_vietnamese_text() {
+    let s = TestServer::start().await;
+    let pa05 = s.login("pa05.truong", DEMO_PASSWORD).await;
+    let queue = pa05.get_json("/api/v1/incidents?q=ma%20doc%20tong%20tien&limit=1").await;
+    let incident = &queue["items"][0];
+    let id = incident["id"].as_i64().unwrap();
+    let code = incident["code"].as_str().unwrap().to_string();
+    for kind in ["initial", "closing"] {
+        let r = pa05.get(&format!("/api/v1/incidents/{id}/documents/{kind}?format=pdf")).await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["content-type"], "application/pdf");
+        assert!(r.headers()["content-disposition"].to_str().unwrap().ends_with(".pdf\""));
+        let pdf = r.bytes().await.unwrap();
+        let mut child = std::process::Command::new("pdftotext")
+            .args(["-", "-"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("pdftotext (poppler-utils) must be installed: run scripts/install-test-deps.sh");
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), &pdf).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{kind}: pdftotext refused the file");
+        let text = String::from_utf8(out.stdout).unwrap();
+        for needle in ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "BÁO CÁO", "Mã sự cố", code.as_str(), "Nơi nhận:"] {
+            assert!(text.contains(needle), "{kind}: {needle:?} missing from\n{text}");
+        }
+    }
 }

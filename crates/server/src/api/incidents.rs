@@ -208,20 +208,46 @@ async fn link_incident(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>,
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The initial or the closing report as a Word document (NĐ 30/2020 layout; Vietnamese).
-#[utoipa::path(get, path = "/api/v1/incidents/{id}/documents/{kind}", tag = "incidents", params(("id" = i64, Path), ("kind" = String, Path, description = "initial or closing")),
-    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = Vec<u8>), (status = 404, body = crate::error::Problem)))]
-async fn incident_document(State(s): State<AppState>, ctx: Ctx, Path((id, kind)): Path<(i64, String)>) -> Result<axum::response::Response, ApiError> {
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentQuery {
+    /// `docx` (the default, to edit in Word) or `pdf` (to sign and send as is).
+    pub format: Option<String>,
+}
+
+const DOCX_TYPE: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/// The initial or the closing report as a Word document or a PDF (NĐ 30/2020 layout; Vietnamese).
+#[utoipa::path(get, path = "/api/v1/incidents/{id}/documents/{kind}", tag = "incidents",
+    params(("id" = i64, Path), ("kind" = String, Path, description = "initial or closing"), DocumentQuery),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = Vec<u8>),
+        (status = 200, content_type = "application/pdf", body = Vec<u8>),
+        (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn incident_document(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path((id, kind)): Path<(i64, String)>,
+    ApiQuery(q): ApiQuery<DocumentQuery>,
+) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
     use crate::incident_docs::DocKind;
     let which = DocKind::parse(&kind).ok_or_else(|| khien_domain::Error::invalid("kind", "Loại văn bản là initial hoặc closing.", "The document kind is initial or closing."))?;
+    let pdf = match q.format.as_deref() {
+        None | Some("docx") => false,
+        Some("pdf") => true,
+        Some(_) => return Err(khien_domain::Error::invalid("format", "Định dạng là docx hoặc pdf.", "The format is docx or pdf.").into()),
+    };
     let d = s.store.get_incident(&ctx.actor, id).await?;
     let header = s.store.document_header(d.incident.unit_id).await?;
     let doc = crate::incident_docs::incident_document(which, &d, &header);
-    let bytes = khien_formats::docx::write_admin_docx(&doc).map_err(khien_domain::Error::internal)?;
-    let file = format!("bao-cao-{kind}-{}.docx", d.incident.code);
+    let (bytes, content_type, ext) = if pdf {
+        (khien_formats::pdf::write_admin_pdf(&doc).map_err(khien_domain::Error::internal)?, "application/pdf", "pdf")
+    } else {
+        (khien_formats::docx::write_admin_docx(&doc).map_err(khien_domain::Error::internal)?, DOCX_TYPE, "docx")
+    };
+    let file = format!("bao-cao-{kind}-{}.{ext}", d.incident.code);
     let headers = [
-        (axum::http::header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.wordprocessingml.document".to_string()),
+        (axum::http::header::CONTENT_TYPE, content_type.to_string()),
         (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
     ];
     Ok((headers, bytes).into_response())
