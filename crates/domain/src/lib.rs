@@ -4,7 +4,10 @@
 pub mod attachment;
 pub mod audit;
 pub mod calendar;
+pub mod catalog;
+pub mod compliance;
 pub mod error;
+pub mod finding;
 pub mod fold;
 pub mod incident;
 pub mod lang;

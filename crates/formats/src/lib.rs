@@ -1,11 +1,13 @@
 //! Khiên data formats: pure conversions between uploaded/downloaded bytes
 //! (CSV, XLSX, JSON) and typed values. No file-system or network I/O.
 
+pub mod catalog;
 mod check;
 pub mod docx;
 mod error;
 pub mod pdf;
 mod reader;
+pub mod scan;
 pub mod sheet;
 #[cfg(test)]
 mod test_support;
@@ -14,6 +16,10 @@ mod text;
 pub mod stix;
 pub mod units;
 
+pub use catalog::{
+    builtin_catalogues, catalog_template_xlsx, parse_catalogue_table, parse_oscal_catalog, resolve_oscal_profile,
+    write_catalogue_csv, write_catalogue_xlsx, CatalogError, CatalogErrorKind, OscalCatalogImport, ProfileImport,
+};
 pub use sheet::{write_table_xlsx, Cell};
 pub use error::{ExportError, ImportError, ImportErrorKind, Location};
 pub use systems::{

@@ -1,0 +1,9 @@
+//! Compliance work on top of the catalogues ([`crate::catalog`]) and scanner findings
+//! ([`crate::finding`]): assessments and their results, the lifecycle of a finding, and when
+//! it must be fixed.
+
+pub mod assessment;
+pub mod remediation;
+
+pub use assessment::{AssessmentKind, AssessmentState, Outcome, Score};
+pub use remediation::{check_acceptance, check_move, FindingState, FindingMove, Policy, PolicyRow, Verifier};

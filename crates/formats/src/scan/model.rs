@@ -1,0 +1,231 @@
+//! What a report yields: findings, the summary, and where in the file each came from.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use khien_domain::finding::{finding_key, Severity};
+use khien_domain::Msg;
+
+use super::{ScanError, ScanTool};
+
+/// Where in a report something was read. Lines and columns are 1-based; the column counts
+/// characters. `item` is a path to the item: 1-based XPath-like steps for XML
+/// (`ReportHost[2]/ReportItem[17]`), 0-based JSON indices (`runs[0].results[12]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct ScanLocation {
+    pub line: Option<u64>,
+    pub column: Option<u64>,
+    pub item: Option<String>,
+}
+
+impl ScanLocation {
+    pub fn is_empty(&self) -> bool {
+        self.line.is_none() && self.item.is_none()
+    }
+
+    pub(super) fn at(line: u64, item: impl Into<String>) -> ScanLocation {
+        let item = item.into();
+        ScanLocation { line: Some(line), column: None, item: (!item.is_empty()).then_some(item) }
+    }
+
+    fn parts(&self, line: &str, column: &str, item: &str) -> String {
+        let mut s = Vec::new();
+        if let Some(l) = self.line {
+            s.push(format!("{line} {l}"));
+        }
+        if let Some(c) = self.column {
+            s.push(format!("{column} {c}"));
+        }
+        if let Some(i) = &self.item {
+            s.push(format!("{item} {}", khien_domain::error::shorten(i, 120)));
+        }
+        s.join(", ")
+    }
+
+    /// "dòng 12, ký tự 4, phần tử runs[0].results[3]" (empty when nothing is known).
+    pub fn vi(&self) -> String {
+        self.parts("dòng", "ký tự", "phần tử")
+    }
+
+    /// "line 12, character 4, item runs[0].results[3]".
+    pub fn en(&self) -> String {
+        self.parts("line", "character", "item")
+    }
+}
+
+impl fmt::Display for ScanLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.en())
+    }
+}
+
+/// One finding, as any of the tools reports it. Texts are the tool's own (mostly English),
+/// trimmed and cut to the `MAX_*_BYTES` limits; CVE and CWE lists are sorted, without
+/// duplicates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScanFinding {
+    pub tool: ScanTool,
+    /// The tool's rule: Nessus plugin id, OpenVAS NVT OID, SARIF rule id, Trivy vulnerability
+    /// / check / secret rule id, ZAP alertRef (or plugin id).
+    pub rule_id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub cvss_score: Option<f32>,
+    pub cvss_vector: Option<String>,
+    /// The network host: Nessus ReportHost name (else its host-ip), OpenVAS result host,
+    /// ZAP site host. `None` for SARIF and Trivy.
+    pub host: Option<String>,
+    /// The host's IP address when the report gives one (Nessus host-ip, OpenVAS host).
+    pub ip: Option<String>,
+    pub port: Option<u16>,
+    /// "tcp"/"udp" (Nessus, OpenVAS), "http"/"https" (ZAP).
+    pub protocol: Option<String>,
+    /// What was scanned when it is not a network host: a Trivy target (image, lock file,
+    /// Kubernetes resource as `namespace/Kind/name: target`).
+    pub target: Option<String>,
+    /// What inside the host or target: `package@version` (Trivy), `file:line` (SARIF, Trivy
+    /// secrets and misconfigurations), the site URL (ZAP), the service name (Nessus).
+    pub component: Option<String>,
+    /// The version that fixes a Trivy vulnerability, as Trivy gives it.
+    pub fixed_version: Option<String>,
+    pub cves: Vec<String>,
+    pub cwes: Vec<u32>,
+    pub description: String,
+    pub solution: String,
+    /// Proof: plugin output, matched text, request URIs; at most `MAX_EVIDENCE_BYTES`.
+    pub evidence: String,
+    /// A stable id given by the tool itself (SARIF `fingerprints`, else `partialFingerprints`
+    /// with the rule and file), as `key=value` pairs sorted by key.
+    pub fingerprint: Option<String>,
+    /// Where the item starts in the file.
+    pub location: ScanLocation,
+}
+
+impl ScanFinding {
+    /// The key that recognises this finding again in the next scan of the same system:
+    /// lower-case SHA-256 hex (64 characters) of length-prefixed texts
+    /// (`khien_domain::finding::finding_key`):
+    ///
+    /// - with a tool fingerprint: `"scan-v1", tool code, system_code, "fp", fingerprint`;
+    /// - otherwise: `"scan-v1", tool code, system_code, host, port, protocol, target,
+    ///   rule_id, first CVE (smallest), component`, absent values as empty texts, and for
+    ///   ZAP the severity code last: ZAP reports one rule at several risks as separate alerts
+    ///   (`zero.webappsecurity.json` has "Proxy Disclosure" at High and at Medium).
+    ///
+    /// Locations in the file, texts, scores and evidence are not part of the key, so a
+    /// re-run of the same scan yields the same keys. Never change this list: stored keys
+    /// depend on it.
+    pub fn dedup_key(&self, system_code: &str) -> String {
+        let tool = self.tool.code();
+        if let Some(fp) = &self.fingerprint {
+            return finding_key(&["scan-v1", tool, system_code, "fp", fp]);
+        }
+        let port = self.port.map(|p| p.to_string()).unwrap_or_default();
+        let o = |v: &Option<String>| v.clone().unwrap_or_default();
+        let first_cve = self.cves.first().cloned().unwrap_or_default();
+        let mut parts = vec![
+            "scan-v1".to_string(),
+            tool.to_string(),
+            system_code.to_string(),
+            o(&self.host),
+            port,
+            o(&self.protocol),
+            o(&self.target),
+            self.rule_id.clone(),
+            first_cve,
+            o(&self.component),
+        ];
+        if self.tool == ScanTool::Zap {
+            parts.push(self.severity.code().to_string());
+        }
+        let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+        finding_key(&refs)
+    }
+}
+
+/// An item that was read but is not a finding, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub location: ScanLocation,
+    pub reason: Msg,
+}
+
+/// Distinct hosts are counted up to this number (a bound on memory for hostile files).
+pub const MAX_HOSTS_COUNTED: usize = 1_000_000;
+
+/// At most this many skipped items are listed; `ScanSummary::skipped_count` counts all.
+pub const MAX_SKIPPED_LISTED: usize = 1000;
+
+/// What a whole report held.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScanSummary {
+    pub tool: ScanTool,
+    /// Findings handed to the sink.
+    pub findings: usize,
+    /// Distinct hosts (or, where there is no host, targets) among the findings, counted up
+    /// to [`MAX_HOSTS_COUNTED`].
+    pub hosts: usize,
+    pub skipped: Vec<Skipped>,
+    pub skipped_count: usize,
+    /// When the scan started, where the file says: Nessus earliest HOST_START_TIMESTAMP
+    /// (else HOST_START, read as UTC), OpenVAS `scan_start`, SARIF earliest invocation
+    /// `startTimeUtc`, Trivy `CreatedAt`. ZAP gives only the report's local time: `None`.
+    pub scan_started: Option<DateTime<Utc>>,
+}
+
+/// The collector every parser writes to: counts, hosts, skipped items, the caller's sink.
+pub(super) struct Out<'s> {
+    sink: &'s mut dyn FnMut(ScanFinding) -> Result<(), ScanError>,
+    summary: ScanSummary,
+    assets: HashSet<String>,
+}
+
+impl<'s> Out<'s> {
+    pub(super) fn new(tool: ScanTool, sink: &'s mut dyn FnMut(ScanFinding) -> Result<(), ScanError>) -> Self {
+        Out {
+            sink,
+            summary: ScanSummary {
+                tool,
+                findings: 0,
+                hosts: 0,
+                skipped: Vec::new(),
+                skipped_count: 0,
+                scan_started: None,
+            },
+            assets: HashSet::new(),
+        }
+    }
+
+    pub(super) fn emit(&mut self, f: ScanFinding) -> Result<(), ScanError> {
+        if let Some(a) = f.host.as_ref().or(f.target.as_ref()) {
+            if self.assets.len() < MAX_HOSTS_COUNTED && !self.assets.contains(a) {
+                self.assets.insert(a.clone());
+            }
+        }
+        let location = f.location.clone();
+        (self.sink)(f).map_err(|e| e.or_location(location))?;
+        self.summary.findings += 1;
+        Ok(())
+    }
+
+    pub(super) fn skip(&mut self, location: ScanLocation, vi: impl Into<String>, en: impl Into<String>) {
+        self.summary.skipped_count += 1;
+        if self.summary.skipped.len() < MAX_SKIPPED_LISTED {
+            self.summary.skipped.push(Skipped { location, reason: Msg::new(vi, en) });
+        }
+    }
+
+    /// Keeps the earliest start time seen.
+    pub(super) fn started(&mut self, t: DateTime<Utc>) {
+        let s = &mut self.summary.scan_started;
+        if s.is_none_or(|old| t < old) {
+            *s = Some(t);
+        }
+    }
+
+    pub(super) fn finish(mut self) -> ScanSummary {
+        self.summary.hosts = self.assets.len();
+        self.summary
+    }
+}

@@ -1,0 +1,434 @@
+//! SARIF 2.1.0: `runs[].tool.driver` (name, rules with texts, default level,
+//! `security-severity`, CWE tags and relationships), `runs[].artifacts` (to resolve
+//! `artifactLocation.index`) and `runs[].results`, streamed one by one.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::fmt;
+use std::marker::PhantomData;
+
+use chrono::{DateTime, Utc};
+use khien_domain::finding::Severity;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::Deserialize;
+
+use super::error::ScanErrorKind;
+use super::json::{shape, Array, Capped, Conv, Ctx, Item, Pairs, Scalar, TopSeed};
+use super::model::ScanLocation;
+use super::text::{add_cves, block, cwe, line, opt_line, score, tidy};
+use super::{severity_word, ScanError, ScanFinding, ScanTool, MAX_DESCRIPTION_BYTES, MAX_EVIDENCE_BYTES, MAX_TITLE_BYTES};
+
+const VERSION: &str = "2.1.0";
+const MAX_RULES: usize = 100_000;
+const MAX_ARTIFACTS: usize = 1_000_000;
+
+#[derive(Clone, Copy)]
+pub(super) struct Top;
+
+impl TopSeed for Top {
+    fn read<'de, D: Deserializer<'de>>(self, ctx: &Ctx<'_>, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(LogVisitor { ctx })
+    }
+}
+
+struct LogVisitor<'c, 's> {
+    ctx: &'c Ctx<'s>,
+}
+
+impl<'de> Visitor<'de> for LogVisitor<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a SARIF log object")
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+        Err(self.ctx.fail(shape(self.ctx, "một tệp SARIF: đối tượng có version và runs", "a SARIF log: an object with version and runs")))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let ctx = self.ctx;
+        let mut version_seen = false;
+        while let Some(key) = map.next_key::<String>()? {
+            ctx.push_key(&key);
+            match key.as_str() {
+                "version" => {
+                    let line = ctx.here().line;
+                    let v: Option<Scalar> = map.next_value()?;
+                    let v = v.map(|x| x.0).unwrap_or_default();
+                    if v != VERSION {
+                        let kind = ScanErrorKind::UnsupportedVersion { value: v, supported: VERSION };
+                        let mut e = ctx.error(Some("version"), kind);
+                        e.set_line(line.unwrap_or(1));
+                        return Err(ctx.fail(e));
+                    }
+                    version_seen = true;
+                }
+                "runs" => map.next_value_seed(Array { ctx, each: || RunSeed { ctx } })?,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            ctx.pop();
+        }
+        if !version_seen {
+            return Err(ctx.fail(ctx.error(Some("version"), ScanErrorKind::Missing)));
+        }
+        Ok(())
+    }
+}
+
+/// A rule as kept for the results that refer to it.
+struct RuleInfo {
+    id: String,
+    title: String,
+    description: String,
+    help: String,
+    level: Option<String>,
+    score: Option<f32>,
+    cwes: Vec<u32>,
+}
+
+#[derive(Default)]
+struct Rules {
+    list: Vec<RuleInfo>,
+    by_id: HashMap<String, usize>,
+}
+
+struct RunSeed<'c, 's> {
+    ctx: &'c Ctx<'s>,
+}
+
+impl<'de> DeserializeSeed<'de> for RunSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RunSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a SARIF run object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let ctx = self.ctx;
+        let rules = RefCell::new(Rules::default());
+        let artifacts: RefCell<Vec<String>> = RefCell::new(Vec::new());
+        let convert = |r: SResult, at| result_finding(r, &rules.borrow(), &artifacts.borrow(), at);
+        while let Some(key) = map.next_key::<String>()? {
+            ctx.push_key(&key);
+            match key.as_str() {
+                "tool" => {
+                    let at = ctx.here();
+                    let tool: Tool = map.next_value()?;
+                    *rules.borrow_mut() = read_rules(tool, &at).map_err(|e| ctx.fail(e))?;
+                }
+                "artifacts" => map.next_value_seed(Array { ctx, each: || ArtifactSeed { list: &artifacts } })?,
+                "results" => map.next_value_seed(Array { ctx, each: || Item { ctx, convert: &convert, _t: PhantomData } })?,
+                "invocations" => {
+                    let inv: Capped<Invocation> = map.next_value()?;
+                    for i in inv.0 {
+                        if let Some(t) = i.start_time_utc.as_deref().and_then(|t| DateTime::parse_from_rfc3339(t).ok()) {
+                            ctx.out().started(t.with_timezone(&Utc));
+                        }
+                    }
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            ctx.pop();
+        }
+        Ok(())
+    }
+}
+
+struct ArtifactSeed<'l> {
+    list: &'l RefCell<Vec<String>>,
+}
+
+impl<'de> DeserializeSeed<'de> for ArtifactSeed<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        let a = Artifact::deserialize(d)?;
+        let mut list = self.list.borrow_mut();
+        if list.len() < MAX_ARTIFACTS {
+            list.push(a.location.and_then(|l| l.uri).map(|u| line(&u, MAX_TITLE_BYTES)).unwrap_or_default());
+        }
+        Ok(())
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Artifact {
+    location: Option<ArtLoc>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Invocation {
+    start_time_utc: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Tool {
+    driver: Option<Driver>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Driver {
+    rules: Capped<Rule, MAX_RULES>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Text {
+    text: Option<String>,
+}
+
+fn text(t: &Option<Text>) -> &str {
+    t.as_ref().and_then(|t| t.text.as_deref()).unwrap_or("")
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Rule {
+    id: Option<String>,
+    name: Option<String>,
+    short_description: Option<Text>,
+    full_description: Option<Text>,
+    help: Option<Text>,
+    default_configuration: Option<Config>,
+    properties: Option<Props>,
+    relationships: Capped<Relationship>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Config {
+    level: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Props {
+    tags: Capped<String>,
+    #[serde(rename = "security-severity")]
+    security_severity: Option<Scalar>,
+    severity: Option<Scalar>,
+    #[serde(rename = "cvssv3_baseScore")]
+    cvss3: Option<Scalar>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Relationship {
+    target: Option<Descriptor>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Descriptor {
+    id: Option<String>,
+    tool_component: Option<Named>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Named {
+    name: Option<String>,
+}
+
+fn prop_score(p: Option<&Props>, at: &ScanLocation) -> Result<Option<f32>, ScanError> {
+    let Some(p) = p else { return Ok(None) };
+    for (field, v) in [("security-severity", &p.security_severity), ("cvssv3_baseScore", &p.cvss3)] {
+        if let Some(v) = v.as_ref().map(|x| x.0.trim()).filter(|v| !v.is_empty()) {
+            let s = score(v).map_err(|_| ScanError::new(at.clone(), Some(field), ScanErrorKind::BadNumber { value: v.to_string() }))?;
+            return Ok(Some(s));
+        }
+    }
+    Ok(None)
+}
+
+fn read_rules(tool: Tool, at: &ScanLocation) -> Result<Rules, ScanError> {
+    let mut rules = Rules::default();
+    for r in tool.driver.map(|d| d.rules.0).unwrap_or_default() {
+        let id = r.id.as_deref().map(|i| line(i, MAX_TITLE_BYTES)).unwrap_or_default();
+        let mut cwes: Vec<u32> = r.properties.iter().flat_map(|p| p.tags.0.iter()).filter(|t| t.to_ascii_lowercase().contains("cwe")).filter_map(|t| cwe(t)).collect();
+        for rel in &r.relationships.0 {
+            let Some(t) = &rel.target else { continue };
+            let is_cwe = t.tool_component.as_ref().and_then(|c| c.name.as_deref()).is_some_and(|n| n.eq_ignore_ascii_case("cwe"));
+            if is_cwe {
+                cwes.extend(t.id.as_deref().and_then(cwe));
+            }
+        }
+        tidy(&mut cwes);
+        let title = [text(&r.short_description), r.name.as_deref().unwrap_or("")].into_iter().find(|t| !t.trim().is_empty() && t.trim() != id).unwrap_or("");
+        let info = RuleInfo {
+            title: line(title, MAX_TITLE_BYTES),
+            description: block(text(&r.full_description), MAX_DESCRIPTION_BYTES),
+            help: block(text(&r.help), MAX_DESCRIPTION_BYTES),
+            level: r.default_configuration.and_then(|c| c.level),
+            score: prop_score(r.properties.as_ref(), at)?,
+            cwes,
+            id: id.clone(),
+        };
+        if !id.is_empty() {
+            rules.by_id.entry(id).or_insert(rules.list.len());
+        }
+        rules.list.push(info);
+    }
+    Ok(rules)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct SResult {
+    rule_id: Option<String>,
+    rule_index: Option<i64>,
+    rule: Option<RuleRef>,
+    kind: Option<String>,
+    level: Option<String>,
+    message: Option<Text>,
+    locations: Capped<Loc, 16>,
+    partial_fingerprints: Option<Pairs>,
+    fingerprints: Option<Pairs>,
+    properties: Option<Props>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RuleRef {
+    id: Option<String>,
+    index: Option<i64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Loc {
+    physical_location: Option<Phys>,
+    logical_locations: Capped<Logical, 4>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Phys {
+    artifact_location: Option<ArtLoc>,
+    region: Option<Region>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ArtLoc {
+    uri: Option<String>,
+    index: Option<i64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Region {
+    start_line: Option<u64>,
+    snippet: Option<Text>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Logical {
+    fully_qualified_name: Option<String>,
+    name: Option<String>,
+}
+
+fn level_severity(level: &str) -> Option<Severity> {
+    match level {
+        "error" => Some(Severity::High),
+        "warning" => Some(Severity::Medium),
+        "note" => Some(Severity::Low),
+        "none" => Some(Severity::Info),
+        _ => None,
+    }
+}
+
+fn result_finding(r: SResult, rules: &Rules, artifacts: &[String], at: ScanLocation) -> Result<Conv, ScanError> {
+    let kind = r.kind.as_deref().unwrap_or("fail");
+    if kind == "pass" || kind == "notApplicable" {
+        return Ok(Conv::Skip("kết quả loại pass/notApplicable, không phải phát hiện", "result of kind pass/notApplicable: not a finding"));
+    }
+    let index = r.rule_index.or(r.rule.as_ref().and_then(|x| x.index)).and_then(|i| usize::try_from(i).ok());
+    let named = r.rule_id.as_deref().or(r.rule.as_ref().and_then(|x| x.id.as_deref())).map(str::trim).filter(|i| !i.is_empty());
+    let rule = match named {
+        Some(id) => rules.by_id.get(id).and_then(|i| rules.list.get(*i)),
+        None => None,
+    }
+    .or_else(|| index.and_then(|i| rules.list.get(i)));
+    let message = text(&r.message);
+    let first_line = message.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let rule_id = named.map(str::to_string).or_else(|| rule.map(|x| x.id.clone()).filter(|i| !i.is_empty())).or_else(|| opt_line(first_line).map(|m| line(&m, 200)));
+    let Some(rule_id) = rule_id.map(|i| line(&i, MAX_TITLE_BYTES)) else {
+        return Ok(Conv::Skip("kết quả không có ruleId, quy tắc hay thông điệp", "result without ruleId, rule or message"));
+    };
+    let level = r.level.clone().or_else(|| rule.and_then(|x| x.level.clone())).unwrap_or_else(|| "warning".to_string());
+    let level_sev = level_severity(level.trim()).ok_or_else(|| {
+        let kind = ScanErrorKind::UnknownSeverity { value: level.clone(), allowed: "none, note, warning, error" };
+        ScanError::new(at.clone(), Some("level"), kind)
+    })?;
+    let score = match prop_score(r.properties.as_ref(), &at)? {
+        Some(s) => Some(s),
+        None => rule.and_then(|x| x.score),
+    };
+    let word = r.properties.as_ref().and_then(|p| p.severity.as_ref()).and_then(|w| severity_word(&w.0));
+    let severity = if kind == "informational" {
+        Severity::Info
+    } else {
+        score.map(Severity::from_cvss).or(word).unwrap_or(level_sev)
+    };
+    let loc = r.locations.0.first();
+    let phys = loc.and_then(|l| l.physical_location.as_ref());
+    let art = phys.and_then(|p| p.artifact_location.as_ref());
+    let uri = art.and_then(|a| a.uri.clone()).filter(|u| !u.trim().is_empty()).or_else(|| {
+        art.and_then(|a| a.index).and_then(|i| usize::try_from(i).ok()).and_then(|i| artifacts.get(i).cloned()).filter(|u| !u.is_empty())
+    });
+    let region = phys.and_then(|p| p.region.as_ref());
+    let start = region.and_then(|g| g.start_line);
+    let logical = loc.and_then(|l| l.logical_locations.0.first()).and_then(|l| l.fully_qualified_name.clone().or(l.name.clone()));
+    let component = match (&uri, start) {
+        (Some(u), Some(n)) => opt_line(&format!("{u}:{n}")),
+        (Some(u), None) => opt_line(u),
+        (None, _) => logical.and_then(|l| opt_line(&l)),
+    };
+    let pairs = |p: &Option<Pairs>| p.as_ref().filter(|p| !p.0.is_empty()).map(|p| p.0.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(";"));
+    let fingerprint = match (pairs(&r.fingerprints), pairs(&r.partial_fingerprints)) {
+        (Some(full), _) => Some(full),
+        (None, Some(partial)) => Some(format!("{rule_id}|{}|{partial}", uri.as_deref().unwrap_or(""))),
+        (None, None) => None,
+    };
+    let mut cves = Vec::new();
+    add_cves(&mut cves, &rule_id);
+    let mut description = block(message, MAX_DESCRIPTION_BYTES);
+    if let Some(rd) = rule.map(|x| x.description.as_str()).filter(|d| !d.is_empty() && *d != description) {
+        description = block(&format!("{description}\n\n{rd}"), MAX_DESCRIPTION_BYTES);
+    }
+    let title = rule.map(|x| x.title.clone()).filter(|t| !t.is_empty()).unwrap_or_else(|| line(first_line, MAX_TITLE_BYTES));
+    Ok(Conv::Finding(Box::new(ScanFinding {
+        tool: ScanTool::Sarif,
+        title: if title.is_empty() { rule_id.clone() } else { title },
+        rule_id,
+        severity,
+        cvss_score: score,
+        cvss_vector: None,
+        host: None,
+        ip: None,
+        port: None,
+        protocol: None,
+        target: None,
+        component,
+        fixed_version: None,
+        cves,
+        cwes: rule.map(|x| x.cwes.clone()).unwrap_or_default(),
+        description,
+        solution: rule.map(|x| x.help.clone()).unwrap_or_default(),
+        evidence: block(region.map(|g| text(&g.snippet)).unwrap_or(""), MAX_EVIDENCE_BYTES),
+        fingerprint: fingerprint.map(|f| line(&f, MAX_TITLE_BYTES)),
+        location: at,
+    })))
+}
