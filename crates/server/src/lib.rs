@@ -6,6 +6,7 @@ mod error;
 mod extract;
 pub mod incident_docs;
 pub mod stix_io;
+mod stream;
 mod metrics;
 pub mod systems_io;
 pub mod units_io;

@@ -28,17 +28,49 @@ fn identity_time() -> DateTime<Utc> {
 /// (SCO ids per STIX 2.1 section 2.9), so the same input always gives the
 /// same bytes. The input is checked first; the error names the key and field.
 pub fn export_bundle(input: &ExportInput) -> Result<Vec<u8>, StixError> {
+    let bundle = prepare_bundle(input)?;
+    // Reserving the whole size up front spares copying a growing buffer of tens of MiB.
+    let mut out = Vec::with_capacity(bundle.estimated_bytes());
+    bundle.write_to(&mut out)?;
+    Ok(out)
+}
+
+/// A checked and built bundle, ready to be written: the split lets a server refuse bad input
+/// before answering, then stream the JSON out while it is being serialised.
+pub struct PreparedBundle {
+    id: String,
+    objects: Vec<Obj>,
+}
+
+/// Checks the input and builds every object of the bundle (see [`export_bundle`]).
+pub fn prepare_bundle(input: &ExportInput) -> Result<PreparedBundle, StixError> {
     let incidents = check::input(input)?;
     let ids = IdMaker::new(input.namespace_id.trim());
     let objects = Builder::new(input, &incidents, ids).build();
     // Same input, same bundle id: derived from the input rather than from the (much larger)
     // output, which would cost a hash over every byte of a 1,000-incident bundle.
-    let bundle_id = ids.id_of_bytes("bundle", format!("{input:?}").as_bytes());
-    let mut out = format!("{{\"type\":\"bundle\",\"id\":{},\"objects\":", serde_json::Value::String(bundle_id)).into_bytes();
-    serde_json::to_writer(&mut out, &objects)
-        .map_err(|e| StixError::new(None, None, StixErrorKind::Serialize(e.to_string())))?;
-    out.extend_from_slice(b"}\n");
-    Ok(out)
+    let id = ids.id_of_bytes("bundle", format!("{input:?}").as_bytes());
+    Ok(PreparedBundle { id, objects })
+}
+
+impl PreparedBundle {
+    pub fn objects(&self) -> usize {
+        self.objects.len()
+    }
+
+    /// A generous guess of the JSON size (about 470 bytes an object on average).
+    pub fn estimated_bytes(&self) -> usize {
+        4096 + self.objects.len() * 520
+    }
+
+    /// The bundle as compact JSON.
+    pub fn write_to<W: std::io::Write>(&self, mut w: W) -> Result<(), StixError> {
+        let fail = |e: &dyn std::fmt::Display| StixError::new(None, None, StixErrorKind::Serialize(e.to_string()));
+        let id = serde_json::Value::String(self.id.clone());
+        write!(w, "{{\"type\":\"bundle\",\"id\":{id},\"objects\":").map_err(|e| fail(&e))?;
+        serde_json::to_writer(&mut w, &self.objects).map_err(|e| fail(&e))?;
+        w.write_all(b"}\n").map_err(|e| fail(&e))
+    }
 }
 
 struct Builder<'a> {

@@ -49,7 +49,7 @@ mod pattern;
 mod vocab;
 
 pub use error::{PatternProblem, StixError, StixErrorKind};
-pub use export::export_bundle;
+pub use export::{export_bundle, prepare_bundle, PreparedBundle};
 pub use import::{parse_bundle, MAX_OBJECTS, MAX_STRING_BYTES};
 pub use model::{ExportInput, IdentityIn, ImportedBundle, IncidentIn, ObservableIn, WatchItem};
 pub use observable::{normalize_observable, OBSERVABLE_KINDS};

@@ -33,17 +33,26 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(OpenApiRouter::new().routes(routes!(import_bundle)).layer(axum::extract::DefaultBodyLimit::max(MAX_BUNDLE_BYTES)))
 }
 
-fn bundle_response(bytes: Vec<u8>) -> Response {
-    ([(axum::http::header::CONTENT_TYPE, "application/stix+json;version=2.1")], bytes).into_response()
-}
-
-async fn bundle_of(s: &AppState, incidents: &[ExportedIncident]) -> Result<Vec<u8>, khien_domain::Error> {
+/// The export input, signed by the city authority at the root of the incidents' units.
+async fn export_input(s: &AppState, incidents: &[ExportedIncident]) -> Result<khien_formats::stix::ExportInput, khien_domain::Error> {
     let authority = match incidents.first() {
         Some(e) => s.store.document_header(e.incident.unit_id).await?.root_name,
         None => "Khiên".to_string(),
     };
-    let input = crate::stix_io::export_input(&authority, incidents);
-    khien_formats::stix::export_bundle(&input).map_err(|e| crate::stix_io::stix_error(&e))
+    Ok(crate::stix_io::export_input(&authority, incidents))
+}
+
+/// The incidents as one bundle, streamed: the input is checked and the objects built before
+/// answering (so bad input still gets a 4xx), then the JSON is serialised on a blocking thread
+/// while the first chunks are already on their way to the client.
+async fn bundle_response(s: &AppState, incidents: &[ExportedIncident]) -> Result<Response, khien_domain::Error> {
+    let input = export_input(s, incidents).await?;
+    let bundle = tokio::task::spawn_blocking(move || khien_formats::stix::prepare_bundle(&input))
+        .await
+        .map_err(khien_domain::Error::internal)?
+        .map_err(|e| crate::stix_io::stix_error(&e))?;
+    let body = crate::stream::blocking_body(move |w| bundle.write_to(w).map_err(|e| std::io::Error::other(e.to_string())));
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/stix+json;version=2.1")], body).into_response())
 }
 
 /// The incidents matching the queue's filters (at most 1,000, newest first) as one STIX 2.1
@@ -59,7 +68,7 @@ async fn export_bundle(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuer
     let mut f = IncidentQuery { limit: None, ..q }.filter()?;
     f.limit = limit;
     let incidents = s.store.incidents_for_export(&ctx.actor, &f).await?;
-    Ok(bundle_response(bundle_of(&s, &incidents).await?))
+    Ok(bundle_response(&s, &incidents).await?)
 }
 
 /// One incident as a STIX 2.1 bundle.
@@ -68,7 +77,7 @@ async fn export_bundle(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuer
 async fn incident_bundle(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, ApiError> {
     let d = s.store.get_incident(&ctx.actor, id).await?;
     let e = ExportedIncident { observables: d.observables, related: d.related.iter().map(|r| r.id).collect(), incident: d.incident };
-    Ok(bundle_response(bundle_of(&s, &[e]).await?))
+    Ok(bundle_response(&s, &[e]).await?)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -152,7 +161,7 @@ async fn publish_incident(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i6
 pub(crate) async fn publish(s: &AppState, actor: &khien_domain::scope::Actor, id: i64, collection_id: &str) -> Result<PublishResult, khien_domain::Error> {
     let d = s.store.get_incident(actor, id).await?;
     let e = ExportedIncident { observables: d.observables, related: d.related.iter().map(|r| r.id).collect(), incident: d.incident };
-    let bundle: serde_json::Value = serde_json::from_slice(&bundle_of(s, &[e]).await?).map_err(khien_domain::Error::internal)?;
+    let bundle: serde_json::Value = serde_json::from_slice(&khien_formats::stix::export_bundle(&export_input(s, &[e]).await?).map_err(|e| crate::stix_io::stix_error(&e))?).map_err(khien_domain::Error::internal)?;
     let objects = bundle.get("objects").and_then(|o| o.as_array()).cloned().unwrap_or_default();
     let st = s.store.publish_to_collection(actor, collection_id, &objects).await?;
     Ok(PublishResult { stored: st.success_count, refused: st.failure_count })
