@@ -35,15 +35,16 @@ fi
 
 # --- Python checkers nobody here wrote, in a venv under ~/.cache ----------------------------
 # stix2-validator 3.3.2 (3.3.1 ships without its schemas) checks exported STIX bundles;
-# taxii2-client 2.3.0 talks to our TAXII server.
+# taxii2-client 2.3.0 talks to our TAXII server; compliance-trestle 3.12.4 (`trestle validate`,
+# OSCAL 1.1.x) checks the exported SSP, assessment results and POA&M.
 PY_ENV="${KHIEN_PY_ENV:-$HOME/.cache/khien-py}"
-if [[ ! -x "$PY_ENV/bin/stix2_validator" ]] || ! "$PY_ENV/bin/python" -c "import taxii2client" 2>/dev/null; then
+if [[ ! -x "$PY_ENV/bin/stix2_validator" ]] || [[ ! -x "$PY_ENV/bin/trestle" ]] || ! "$PY_ENV/bin/python" -c "import taxii2client" 2>/dev/null; then
     if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
         "${SUDO[@]}" apt-get install -y -qq --no-install-recommends python3 python3-venv >/dev/null
     fi
-    echo "install-test-deps: installing stix2-validator 3.3.2 and taxii2-client 2.3.0 into $PY_ENV"
+    echo "install-test-deps: installing stix2-validator 3.3.2, taxii2-client 2.3.0 and compliance-trestle 3.12.4 into $PY_ENV"
     python3 -m venv "$PY_ENV"
-    "$PY_ENV/bin/pip" install -q stix2-validator==3.3.2 taxii2-client==2.3.0
+    "$PY_ENV/bin/pip" install -q stix2-validator==3.3.2 taxii2-client==2.3.0 compliance-trestle==3.12.4
 fi
 
 [[ $manage_pg -eq 1 ]] || exit 0

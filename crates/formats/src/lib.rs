@@ -5,6 +5,7 @@ pub mod catalog;
 mod check;
 pub mod docx;
 mod error;
+pub mod oscal_export;
 pub mod pdf;
 mod reader;
 pub mod scan;
