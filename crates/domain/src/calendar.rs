@@ -42,6 +42,13 @@ impl Holidays {
     }
 }
 
+/// The last millisecond of a day in Vietnam (UTC+7), for a deadline that runs to the end of
+/// its day.
+pub fn end_of_day_vn(d: NaiveDate) -> i64 {
+    let next = d.succ_opt().unwrap_or(d).and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp_millis()).unwrap_or(0);
+    next - i64::from(crate::time::VN_OFFSET_SECS) * 1000 - 1
+}
+
 /// Parses "dd/mm/yyyy" (as people type it here) or ISO "yyyy-mm-dd".
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();

@@ -40,6 +40,18 @@ pub enum Action {
     ReportIncidents,
     /// Triage, co-ordinate, assign tasks across units, close (the authority).
     CoordinateIncidents,
+    /// Work on the findings of one's systems: import scans, fix, accept risks (managers).
+    RemediateFindings,
+    /// Verify fixes and reopen findings (the authority, independent assessors).
+    VerifyFindings,
+    /// See control catalogues and the assessments of one's units' systems (or assigned to one's
+    /// assessor unit).
+    ViewCompliance,
+    /// Import control catalogues (city-wide; the standing body and administrators).
+    ManageCatalogues,
+    /// Plan assessments and record results: self-assessment of one's own systems, independent
+    /// assessment by the assessor unit it is assigned to, or the authority.
+    AssessSystems,
 }
 
 impl Role {
@@ -92,17 +104,20 @@ impl Role {
             Role::AuthorityOfficer => {
                 matches!(
                     action,
-                    ViewUnits | EditUnit | ManageUnits | ViewUsers | ViewAudit | ManageTokens | ViewSystems | EditSystems | Govern | ViewIncidents | ReportIncidents | CoordinateIncidents
+                    ViewUnits | EditUnit | ManageUnits | ViewUsers | ViewAudit | ManageTokens | ViewSystems | EditSystems | Govern | ViewIncidents | ReportIncidents | CoordinateIncidents | RemediateFindings | VerifyFindings
+                        | ViewCompliance | ManageCatalogues | AssessSystems
                 )
             }
             Role::UnitManager => {
-                matches!(action, ViewUnits | EditUnit | ViewUsers | ManageUsers | ViewAudit | ViewSystems | EditSystems | ViewIncidents | ReportIncidents)
+                matches!(action, ViewUnits | EditUnit | ViewUsers | ManageUsers | ViewAudit | ViewSystems | EditSystems | ViewIncidents | ReportIncidents | RemediateFindings | ViewCompliance | AssessSystems)
             }
-            Role::UnitOfficer => matches!(action, ViewUnits | ViewUsers | ViewSystems | EditSystems | ViewIncidents | ReportIncidents),
-            Role::Assessor => matches!(action, ViewUnits | ViewSystems),
+            Role::UnitOfficer => matches!(action, ViewUnits | ViewUsers | ViewSystems | EditSystems | ViewIncidents | ReportIncidents | RemediateFindings | ViewCompliance | AssessSystems),
+            // AssessSystems on its own unit: the store lets it record only independent assessments
+            // assigned to that unit.
+            Role::Assessor => matches!(action, ViewUnits | ViewSystems | VerifyFindings | ViewCompliance | AssessSystems),
             // A SOC watching a unit's systems reports what it sees there.
-            Role::SocProvider => matches!(action, ViewUnits | ViewSystems | ViewIncidents | ReportIncidents),
-            Role::Viewer => matches!(action, ViewUnits | ViewUsers | ViewAudit | ViewSystems | ViewIncidents),
+            Role::SocProvider => matches!(action, ViewUnits | ViewSystems | ViewIncidents | ReportIncidents | RemediateFindings | ViewCompliance),
+            Role::Viewer => matches!(action, ViewUnits | ViewUsers | ViewAudit | ViewSystems | ViewIncidents | ViewCompliance),
         }
     }
 
@@ -130,5 +145,17 @@ mod tests {
         assert!(!Role::UnitOfficer.allows(Action::ManageUsers));
         assert!(!Role::UnitManager.may_grant(Role::Administrator));
         assert!(!Role::AuthorityOfficer.may_grant(Role::Viewer));
+    }
+
+    #[test]
+    fn compliance_permissions() {
+        for r in Role::ALL {
+            assert!(r.allows(Action::ViewCompliance), "{r:?} sees compliance in its scope");
+        }
+        let managers: Vec<Role> = Role::ALL.into_iter().filter(|r| r.allows(Action::ManageCatalogues)).collect();
+        assert_eq!(managers, vec![Role::Administrator, Role::AuthorityOfficer]);
+        let assessors: Vec<Role> = Role::ALL.into_iter().filter(|r| r.allows(Action::AssessSystems)).collect();
+        assert_eq!(assessors, vec![Role::Administrator, Role::AuthorityOfficer, Role::UnitManager, Role::UnitOfficer, Role::Assessor]);
+        assert!(!Role::Viewer.allows(Action::AssessSystems) && !Role::SocProvider.allows(Action::AssessSystems));
     }
 }

@@ -24,6 +24,7 @@ fn generate_password() -> String {
 /// KHIEN_ADMIN_PASSWORD) or generated. Later starts change nothing.
 pub async fn ensure_root_and_admin(store: &Store, demo: bool, admin_password: Option<String>) -> Result<Bootstrap> {
     if store.unit_count().await.map_err(|e| anyhow!("{e}"))? > 0 {
+        store.ensure_builtin_catalogues(&khien_formats::builtin_catalogues()).await.map_err(|e| anyhow!("built-in catalogues: {e}"))?;
         return Ok(Bootstrap { generated_password: None, created: false });
     }
     // Checked before anything is written, so a weak password never leaves a root without admin.
@@ -49,6 +50,7 @@ pub async fn ensure_root_and_admin(store: &Store, demo: bool, admin_password: Op
     let admin = NewUser { username: "admin".into(), full_name: "Quản trị hệ thống".into(), email: None, unit_id: root.id, password: String::new() };
     let user = store.create_user_hashed(None, &admin, &hash).await.map_err(|e| anyhow!("{e}"))?;
     store.grant_role(None, user.id, Role::Administrator, root.id, true).await.map_err(|e| anyhow!("{e}"))?;
+    store.ensure_builtin_catalogues(&khien_formats::builtin_catalogues()).await.map_err(|e| anyhow!("built-in catalogues: {e}"))?;
     Ok(Bootstrap { generated_password: generated, created: true })
 }
 
@@ -92,6 +94,7 @@ pub async fn load_demo(store: &Store, systems_per_unit: usize) -> Result<()> {
     crate::demo_systems::load(store, &admin, &units, systems_per_unit).await?;
     crate::demo_incidents::load(store, &admin, &units, 56).await?;
     crate::demo_public_reports::load(store, &admin, &units).await?;
+    crate::demo_compliance::load(store, &admin, &units).await?;
     store.analyze().await.map_err(|e| anyhow!("{e}"))?;
     Ok(())
 }

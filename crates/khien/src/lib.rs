@@ -5,6 +5,7 @@ pub mod bench;
 pub mod bench_incidents;
 pub mod bootstrap;
 pub mod config;
+pub mod demo_compliance;
 pub mod demo_incidents;
 pub mod demo_public_reports;
 pub mod demo_systems;

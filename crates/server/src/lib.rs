@@ -7,6 +7,7 @@ mod extract;
 pub mod incident_docs;
 pub mod stix_io;
 mod stream;
+pub mod oscal_io;
 mod metrics;
 pub mod systems_io;
 pub mod units_io;

@@ -59,3 +59,61 @@ pub fn blocking_body(write: impl FnOnce(&mut dyn Write) -> io::Result<()> + Send
     });
     Body::from_stream(ReceiverStream::new(rx))
 }
+
+/// Reads a request body from blocking code (a streaming parser) while it is still arriving:
+/// the first chunk is returned as well, to recognise the format from it. More than `max`
+/// bytes fail with 413 before they are read.
+pub async fn body_reader(body: Body, max: u64) -> Result<(Bytes, Box<dyn io::BufRead + Send>), khien_domain::Error> {
+    use tokio_stream::StreamExt;
+    let mut stream = body.into_data_stream();
+    let first = match stream.next().await {
+        Some(Ok(b)) => b,
+        Some(Err(e)) => return Err(khien_domain::Error::bad_request(format!("Không đọc được tệp tải lên: {e}"), format!("Could not read the upload: {e}"))),
+        None => Bytes::new(),
+    };
+    let (tx, rx) = mpsc::channel::<io::Result<Bytes>>(QUEUED);
+    let mut total = first.len() as u64;
+    tokio::spawn(async move {
+        while let Some(chunk) = stream.next().await {
+            let item = chunk.map_err(|e| io::Error::other(e.to_string())).and_then(|b| {
+                total += b.len() as u64;
+                if total > max {
+                    Err(io::Error::other(format!("the upload is larger than {} MiB", max / (1024 * 1024))))
+                } else {
+                    Ok(b)
+                }
+            });
+            let failed = item.is_err();
+            if tx.send(item).await.is_err() || failed {
+                break;
+            }
+        }
+    });
+    let reader = ChannelReader { rx, current: first.clone(), pos: 0 };
+    Ok((first, Box::new(io::BufReader::with_capacity(CHUNK / 4, reader))))
+}
+
+struct ChannelReader {
+    rx: mpsc::Receiver<io::Result<Bytes>>,
+    current: Bytes,
+    pos: usize,
+}
+
+impl io::Read for ChannelReader {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        while self.pos >= self.current.len() {
+            match self.rx.blocking_recv() {
+                Some(Ok(b)) => {
+                    self.current = b;
+                    self.pos = 0;
+                }
+                Some(Err(e)) => return Err(e),
+                None => return Ok(0),
+            }
+        }
+        let n = out.len().min(self.current.len() - self.pos);
+        out[..n].copy_from_slice(&self.current[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}

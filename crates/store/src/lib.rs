@@ -3,10 +3,14 @@
 //! placeholders, which both engines accept, and only migrations differ per dialect.
 //! Every public read and write takes the caller (`Actor`) and is limited to the caller's units.
 
+mod assessments;
 mod attachments;
+mod catalogues;
 mod audit;
 mod auth;
 mod db;
+mod findings;
+mod scan_import;
 mod notifications;
 mod password;
 mod records;
@@ -47,4 +51,8 @@ pub use taxii_remotes::{Push, PushOutcome, Remote, RemoteInput};
 pub use taxii::{Collection, CollectionInput, ObjectFilter, ObjectPage, StoredObject, TaxiiStatus, VersionMatch};
 pub use incident_exchange::{ExportedIncident, WatchImportSummary, WatchInput, WatchItem};
 pub use public_reports::{PublicReport, PublicReportDetail, PublicReportFile, PublicReportFilter, PublicReportInput, PublicReportStatus, UploadedFile};
+pub use findings::{Finding, FindingFilter, FindingMoveInput, UnitFindingCounts};
+pub use scan_import::ScanImportSummary;
 pub use incidents::{Clock, DocumentHeader, Incident, IncidentFilter, IncidentInput, ObservableInput};
+pub use assessments::{Assessment, AssessmentDetail, AssessmentFilter, AssessmentInput, AssessmentResult, Evidence, GroupScore, ResultChange, ResultInput};
+pub use catalogues::{CatalogueInfo, CatalogueNodeRow, CatalogueTree};

@@ -24,6 +24,8 @@ struct Other {
     public_report: i64,
     public_file: i64,
     remote: i64,
+    assessment: i64,
+    evidence: i64,
 }
 
 /// What a caller of A sends to each documented operation, aimed at B's records.
@@ -95,6 +97,19 @@ fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String,
         ("post", "/api/v1/public-reports/{id}/route") => Some(json!({"unit_id": own_unit})),
         ("post", "/api/v1/public-reports/{id}/state") => Some(json!({"state":"in_progress"})),
         ("post", "/api/v1/public-reports/{id}/incident") => Some(json!({"unit_id": own_unit})),
+        ("get", "/api/v1/catalogues") | ("get", "/api/v1/catalogues/{id}") => return None, // city-wide reference data
+        ("get", "/api/v1/assessments") => return None, // list: checked below
+        ("post", "/api/v1/catalogues/import") => {
+            let csv = "id,kind,title_vi,levels\nHACK,requirement,Yêu cầu lạ,1-5\n";
+            return Some((format!("{path}?format=table&file_name=hack.csv&code=hack&version=1"), Some(Value::String(csv.into()))));
+        }
+        ("post", "/api/v1/assessments") => Some(json!({"system_id": b.system, "catalogue_id": 1, "kind": "self", "title": "hacked"})),
+        ("put", "/api/v1/assessments/{id}/results") => Some(json!({"results": [{"node_id": "x", "result": "non_compliant"}]})),
+        ("post", "/api/v1/assessments/{id}/state") => Some(json!({"state": "in_review"})),
+        ("post", "/api/v1/assessments/{id}/results/{node_id}/evidence") => {
+            let url = format!("{}?file_name=x.pdf", path.replace("{id}", &b.assessment.to_string()).replace("{node_id}", "x"));
+            return Some((url, Some(Value::String("%PDF-1.4 hacked".into()))));
+        }
         ("get", _) | ("delete", _) => None,
         ("post", "/api/v1/units") => Some(json!({"code":"HACK","name":"x","unit_type":"ward","parent_id":b.unit})),
         ("patch", "/api/v1/units/{id}") => Some(json!({"name":"hacked"})),
@@ -109,6 +124,10 @@ fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String,
     };
     let id = if path.starts_with("/api/v1/taxii/remotes/") {
         b.remote
+    } else if path.starts_with("/api/v1/assessments/") {
+        b.assessment
+    } else if path.starts_with("/api/v1/assessment-evidence/") {
+        b.evidence
     } else if path.starts_with("/api/v1/incidents/") {
         b.incident
     } else if path.starts_with("/api/v1/incident-tasks/") {
@@ -167,7 +186,8 @@ async fn snapshot(admin: &Session, b: &Other) -> String {
     );
     let incident = admin.get_json(&format!("/api/v1/incidents/{}", b.incident)).await;
     let public_report = admin.get_json(&format!("/api/v1/public-reports/{}", b.public_report)).await;
-    format!("{unit}{user}{tokens:?}{audit}{system}{dossier}{registers:?}{incident}{public_report}")
+    let assessment = admin.get_json(&format!("/api/v1/assessments/{}", b.assessment)).await;
+    format!("{unit}{user}{tokens:?}{audit}{system}{dossier}{registers:?}{incident}{public_report}{assessment}")
 }
 
 async fn sweep(s: &TestServer, doc: &Value, b: &Other, own_unit: i64, send: &(dyn Fn(Method, String, Option<Value>) -> futures_like::Fut + Sync)) {
@@ -192,7 +212,7 @@ mod futures_like {
 }
 
 async fn lists_hide_b(get: impl Fn(String) -> futures_like::Fut, b: &Other) {
-    for path in ["/api/v1/systems?limit=500", "/api/v1/systems/overview", "/api/v1/dossiers/pending", "/api/v1/saved-filters", "/api/v1/incidents?include_closed=true&limit=200", "/api/v1/observables?value=198.51.100.23", "/api/v1/stix/bundle?include_closed=true", "/api/v1/taxii/collections", "/api/v1/public-reports?include_closed=true&limit=500"] {
+    for path in ["/api/v1/systems?limit=500", "/api/v1/systems/overview", "/api/v1/dossiers/pending", "/api/v1/saved-filters", "/api/v1/incidents?include_closed=true&limit=200", "/api/v1/observables?value=198.51.100.23", "/api/v1/stix/bundle?include_closed=true", "/api/v1/taxii/collections", "/api/v1/public-reports?include_closed=true&limit=500", "/api/v1/assessments?limit=200"] {
         let (status, text) = get(path.to_string()).await;
         assert_eq!(status, 200, "{path}");
         assert!(!text.contains("YT-HIS") && !text.contains("Sở Y tế") && !text.contains("bệnh viện"), "{path} leaked: {text}");
@@ -262,6 +282,11 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
     s.db.store.route_public_report(&admin, public_report, b_unit).await.unwrap();
     let public_file = s.db.store.get_public_report(&admin, public_report).await.unwrap().files[0].id;
     let remote = s.db.store.create_remote(&admin, &khien_store::RemoteInput { name: "Trung tâm quốc gia (Sở Y tế)".into(), url: "http://127.0.0.1:9/".into(), username: None, secret: None, collection_id: collection.id.clone() }).await.unwrap();
+    let tcvn = s.db.store.list_catalogues(&admin).await.unwrap().into_iter().find(|c| c.code == "tcvn-14423-2026").unwrap();
+    let plan = khien_store::AssessmentInput { system_id: system.id, catalogue_id: tcvn.id, kind: "self".into(), assessor_unit_id: None, title: "Tự đánh giá của bệnh viện".into(), planned_for: None };
+    let assessment = s.db.store.create_assessment(&admin, &plan).await.unwrap();
+    let first_node = s.db.store.assessment(&admin, assessment.id).await.unwrap().results[0].node_id.clone();
+    let evidence = s.db.store.add_evidence(&admin, assessment.id, &first_node, "Bằng chứng.pdf", b"%PDF-1.4 bang chung", None).await.unwrap();
     let b = Other {
         unit: b_unit,
         user: b_user,
@@ -279,6 +304,8 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
         public_report,
         public_file,
         remote: remote.id,
+        assessment: assessment.id,
+        evidence: evidence.id,
     };
     let doc: Value = reqwest::get(s.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
     let pa05 = actor(&s.db, "pa05.truong").await;

@@ -16,12 +16,15 @@ macro_rules! on_both_stores {
 
 mod common;
 
+mod compliance_assess;
+
 mod api;
 mod audit_cli;
 mod authz;
 mod browser;
 mod browser_incidents;
 mod exchange;
+mod findings;
 mod import;
 mod incidents;
 mod public_reports;

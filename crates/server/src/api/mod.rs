@@ -3,6 +3,8 @@
 
 mod account;
 mod audit;
+pub(crate) mod compliance;
+pub(crate) mod findings;
 pub(crate) mod incidents;
 pub(crate) mod public_reports;
 mod notifications;
@@ -51,6 +53,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(public_reports::router())
         .merge(notifications::router())
         .merge(stix::router())
+        .merge(findings::router())
+        .merge(compliance::router())
 }
 
 pub fn openapi_document() -> utoipa::openapi::OpenApi {

@@ -1,5 +1,6 @@
 //! The Vietnamese-first web UI: server-rendered pages, plain forms, one small script.
 
+mod compliance;
 mod dossiers;
 mod incidents;
 mod pages;
@@ -38,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .merge(dossiers::router())
         .merge(incidents::router())
         .merge(public_reports::router())
+        .merge(compliance::router())
 }
 
 async fn asset(content_type: &'static str, body: &'static str) -> Response {

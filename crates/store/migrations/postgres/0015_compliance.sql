@@ -114,7 +114,7 @@ CREATE TABLE findings (
     search_folded    TEXT NOT NULL,
     severity         TEXT NOT NULL,
     severity_rank    BIGINT NOT NULL,
-    cvss             DOUBLE PRECISION,
+    cvss_x10         BIGINT,
     host             TEXT,
     port             BIGINT,
     protocol         TEXT,

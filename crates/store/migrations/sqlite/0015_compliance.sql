@@ -114,7 +114,7 @@ CREATE TABLE findings (
     search_folded    TEXT NOT NULL,
     severity         TEXT NOT NULL,
     severity_rank    INTEGER NOT NULL,
-    cvss             REAL,
+    cvss_x10         INTEGER,
     host             TEXT,
     port             INTEGER,
     protocol         TEXT,

@@ -1,0 +1,151 @@
+//! Compliance assessments on both stores: planning against TCVN 14423:2026 at the system's level,
+//! recording results, counts and percent, the state machine, and scope; catalogue import errors.
+
+use crate::common::{actor, admin_actor, bootstrap, unit_id, TestDb, TestServer, ADMIN_PASSWORD};
+use khien_domain::Error;
+use khien_store::{AssessmentFilter, AssessmentInput, DossierInput, ResultInput, SystemInput};
+
+on_both_stores!(assessment_results_states_and_scope);
+
+fn res(node: &str, outcome: Option<&str>) -> ResultInput {
+    ResultInput { node_id: node.into(), result: outcome.map(str::to_string), notes: Some(format!("Ghi chú {node}")) }
+}
+
+async fn assessment_results_states_and_scope(db: TestDb) {
+    bootstrap(&db, true).await;
+    let admin = admin_actor(&db).await;
+    let ward = unit_id(&db, "P-HONG-BANG").await;
+    let officer = actor(&db, "hongbang.canbo").await;
+    let neighbour = actor(&db, "lechan.canbo").await;
+    let assessor = actor(&db, "danhgia").await;
+    // A level-3 system of the ward (level proposed in its dossier).
+    let input = SystemInput { code: "HB-MOTCUA".into(), name: "Hệ thống một cửa điện tử phường Hồng Bàng".into(), owner_unit_id: ward, system_type: "public_service".into(), ..Default::default() };
+    let system = db.store.create_system(&admin, &input).await.unwrap();
+    db.store.create_dossier(&admin, system.id, &DossierInput { proposed_level: 3, level_reason: Some("Hệ thống phục vụ dịch vụ công trực tuyến toàn trình".into()), parts: vec![] }).await.unwrap();
+    let cats = db.store.list_catalogues(&officer).await.unwrap();
+    let tcvn = cats.iter().find(|c| c.code == "tcvn-14423-2026").expect("built-in TCVN 14423:2026 is loaded");
+    assert!(cats.iter().any(|c| c.code == "tcvn-11930-2017"));
+    let tree = db.store.catalogue(&officer, tcvn.id).await.unwrap();
+    let expected = tree.nodes.iter().filter(|n| n.is_requirement() && n.applies_to(3)).count() as i64;
+
+    // Bad input is refused with the field named.
+    let plan = |kind: &str, assessor_unit_id: Option<i64>| AssessmentInput { system_id: system.id, catalogue_id: tcvn.id, kind: kind.into(), assessor_unit_id, title: "Tự đánh giá năm 2026".into(), planned_for: Some("15/12/2026".into()) };
+    assert_eq!(db.store.create_assessment(&officer, &plan("self", Some(ward))).await.unwrap_err().field(), Some("assessor_unit_id"));
+    assert_eq!(db.store.create_assessment(&officer, &plan("independent", Some(ward))).await.unwrap_err().field(), Some("assessor_unit_id"));
+    assert_eq!(db.store.create_assessment(&officer, &plan("other", None)).await.unwrap_err().field(), Some("kind"));
+    assert!(db.store.create_assessment(&neighbour, &plan("self", None)).await.is_err(), "another ward cannot plan it");
+
+    let a = db.store.create_assessment(&officer, &plan("self", None)).await.unwrap();
+    assert_eq!((a.level, a.state.as_str(), a.applicable, a.percent), (3, "planned", expected, None));
+    assert_eq!(a.planned_for.as_deref(), Some("2026-12-15"));
+    let d = db.store.assessment(&officer, a.id).await.unwrap();
+    assert_eq!(d.results.len() as i64, expected);
+    assert!(d.results.windows(2).all(|w| w[0].position < w[1].position), "tree order");
+    assert!(d.results.iter().all(|r| r.group_id.is_some() && !r.title_vi.is_empty()));
+    let nodes: Vec<String> = d.results.iter().map(|r| r.node_id.clone()).collect();
+
+    // First results: the planned assessment starts; counts and percent follow.
+    let first = vec![res(&nodes[0], Some("compliant")), res(&nodes[1], Some("partly")), res(&nodes[2], Some("non_compliant")), res(&nodes[3], Some("not_applicable"))];
+    let bad = vec![res(&nodes[0], Some("maybe"))];
+    assert_eq!(db.store.record_results(&officer, a.id, &bad).await.unwrap_err().field(), Some("results[0].result"));
+    assert_eq!(db.store.record_results(&officer, a.id, &[res("NO-SUCH", Some("compliant"))]).await.unwrap_err().field(), Some("results[0].node_id"));
+    let a1 = db.store.record_results(&officer, a.id, &first).await.unwrap();
+    assert_eq!(a1.state, "in_progress");
+    assert!(a1.started_at.is_some());
+    assert_eq!((a1.compliant, a1.partly, a1.non_compliant, a1.not_applicable), (1, 1, 1, 1));
+    let want = ((1.5 * 100.0 / (expected - 1) as f64) * 10.0).round() / 10.0;
+    assert_eq!(a1.percent, Some(want));
+    // Changing one result keeps the counts right.
+    let a2 = db.store.record_results(&officer, a.id, &[res(&nodes[2], Some("compliant"))]).await.unwrap();
+    assert_eq!((a2.compliant, a2.non_compliant), (2, 0));
+    let d = db.store.assessment(&officer, a.id).await.unwrap();
+    assert_eq!(d.results[2].result.as_deref(), Some("compliant"));
+    assert_eq!(d.results[2].notes, format!("Ghi chú {}", nodes[2]));
+    let group_total: i64 = d.groups.iter().map(|g| g.applicable).sum();
+    assert_eq!(group_total, expected, "every result counted in one group");
+
+    // Another unit sees nothing: 404 on read and write, nothing listed.
+    assert!(matches!(db.store.assessment(&neighbour, a.id).await, Err(Error::NotFound(_))));
+    assert!(matches!(db.store.record_results(&neighbour, a.id, &first).await, Err(Error::NotFound(_))));
+    assert!(matches!(db.store.move_assessment(&neighbour, a.id, "in_review").await, Err(Error::NotFound(_))));
+    assert!(matches!(db.store.assessment(&assessor, a.id).await, Err(Error::NotFound(_))), "a self-assessment is not the assessor's");
+    let theirs = db.store.list_assessments(&neighbour, &AssessmentFilter { limit: 100, ..Default::default() }).await.unwrap();
+    assert!(theirs.items.iter().all(|x| x.id != a.id));
+    let ours = db.store.list_assessments(&officer, &AssessmentFilter { limit: 100, ..Default::default() }).await.unwrap();
+    assert!(ours.items.iter().any(|x| x.id == a.id));
+
+    // Refused moves: 409.
+    assert!(matches!(db.store.move_assessment(&officer, a.id, "done").await, Err(Error::Conflict(_))));
+    assert!(matches!(db.store.move_assessment(&officer, a.id, "in_review").await, Err(Error::Conflict(_))), "not everything assessed yet");
+    let rest: Vec<ResultInput> = nodes[4..].iter().map(|n| res(n, Some("compliant"))).collect();
+    let full = db.store.record_results(&officer, a.id, &rest).await.unwrap();
+    assert_eq!(full.compliant + full.partly + full.non_compliant + full.not_applicable, expected);
+    let r = db.store.move_assessment(&officer, a.id, "in_review").await.unwrap();
+    assert_eq!(r.state, "in_review");
+    assert!(matches!(db.store.record_results(&officer, a.id, &first).await, Err(Error::Conflict(_))), "review takes no results");
+    db.store.move_assessment(&officer, a.id, "in_progress").await.unwrap();
+    db.store.move_assessment(&officer, a.id, "in_review").await.unwrap();
+    let done = db.store.move_assessment(&officer, a.id, "done").await.unwrap();
+    assert_eq!(done.state, "done");
+    assert!(done.finished_at.is_some());
+    assert!(matches!(db.store.move_assessment(&officer, a.id, "in_progress").await, Err(Error::Conflict(_))));
+    assert!(matches!(db.store.record_results(&officer, a.id, &first).await, Err(Error::Conflict(_))));
+
+    // An independent assessment: the assessor unit records, the ward only reads; the next one
+    // is compared with the done one.
+    let kd = unit_id(&db, "KD-PN").await;
+    let ind = db.store.create_assessment(&officer, &AssessmentInput { title: "Đánh giá độc lập 2027".into(), ..plan("independent", Some(kd)) }).await.unwrap();
+    assert!(matches!(db.store.record_results(&officer, ind.id, &first).await, Err(Error::Forbidden(_))));
+    let by_assessor = db.store.record_results(&assessor, ind.id, &[res(&nodes[0], Some("non_compliant"))]).await.unwrap();
+    assert_eq!(by_assessor.state, "in_progress");
+    let listed = db.store.list_assessments(&assessor, &AssessmentFilter { limit: 100, ..Default::default() }).await.unwrap();
+    assert_eq!(listed.items.iter().map(|x| x.id).collect::<Vec<_>>(), vec![ind.id], "the assessor lists only what is assigned to it");
+    let cmp = db.store.assessment(&officer, ind.id).await.unwrap();
+    assert_eq!(cmp.previous_id, Some(a.id));
+    assert_eq!(cmp.changes.len(), 1);
+    assert_eq!((cmp.changes[0].before.as_deref(), cmp.changes[0].after.as_deref()), (Some("compliant"), Some("non_compliant")));
+    assert!(!cmp.can_record && cmp.next_states.is_empty());
+
+    // Evidence: checked by content, downloadable only by those who see the assessment.
+    let e = db.store.add_evidence(&assessor, ind.id, &nodes[0], "Biên bản kiểm tra.pdf", b"%PDF-1.4 bien ban", Some("31/12/2027")).await.unwrap();
+    assert_eq!(e.valid_until.as_deref(), Some("2027-12-31"));
+    assert_eq!(e.sha256.len(), 64);
+    assert!(db.store.add_evidence(&assessor, ind.id, &nodes[0], "x.pdf", b"MZ not a pdf", None).await.is_err());
+    assert_eq!(db.store.evidence(&officer, e.id).await.unwrap().1, b"%PDF-1.4 bien ban".to_vec());
+    assert!(matches!(db.store.evidence(&neighbour, e.id).await, Err(Error::NotFound(_))));
+    assert!(db.store.verify_audit_chain().await.unwrap().is_ok());
+}
+
+#[tokio::test]
+async fn catalogue_import_over_the_api() {
+    let s = TestServer::start().await;
+    let admin = s.login("admin", ADMIN_PASSWORD).await;
+    let send = |path: &str, body: &'static str| {
+        let c = admin.client.clone();
+        let url = admin.url(path);
+        let csrf = admin.csrf.clone();
+        async move { c.post(url).header("x-csrf-token", csrf).body(body).send().await.unwrap() }
+    };
+    let csv = "id,parent_id,kind,title_vi,levels\nG1,,group,Nhóm một,\nR1,G1,requirement,Yêu cầu một,1-5\nR1,G1,requirement,Yêu cầu trùng,3-5\n";
+    let r = send("/api/v1/catalogues/import?format=table&file_name=danh-muc.csv&code=test-cat&version=1", csv).await;
+    assert_eq!(r.status(), 422);
+    let text = r.text().await.unwrap();
+    assert!(text.contains("danh-muc.csv") && text.contains('4'), "names the file and the row: {text}");
+    let ok = "id,parent_id,kind,title_vi,levels\nG1,,group,Nhóm một,\nR1,G1,requirement,Yêu cầu một,1-5\nR2,G1,requirement,Yêu cầu hai,3-5\n";
+    let r = send("/api/v1/catalogues/import?format=table&file_name=danh-muc.csv&code=test-cat&version=1", ok).await;
+    assert_eq!(r.status(), 201);
+    let info: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(info["requirements"], 2);
+    let r = send("/api/v1/catalogues/import?format=table&file_name=danh-muc.csv&code=test-cat&version=1", ok).await;
+    assert_eq!(r.status(), 409, "same code and version twice");
+    let tree = admin.get_json(&format!("/api/v1/catalogues/{}", info["id"])).await;
+    assert_eq!(tree["nodes"].as_array().unwrap().len(), 3);
+    // A unit's people read catalogues but do not import them; pages render.
+    let ward = s.login("hongbang.canbo", crate::common::DEMO_PASSWORD).await;
+    let r = ward.client.post(ward.url("/api/v1/catalogues/import?format=table&file_name=a.csv&code=x&version=1")).header("x-csrf-token", &ward.csrf).body(ok).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    for page in ["/catalogues", "/assessments", &format!("/catalogues/{}?level=3", info["id"])] {
+        let r = ward.get(page).await;
+        assert_eq!(r.status(), 200, "{page}");
+    }
+}

@@ -1,0 +1,167 @@
+//! Findings: the list with filters, one finding, its lifecycle moves, scanner imports into a
+//! system (streamed), per-unit overdue counts, the remediation policy and the POA&M in OSCAL.
+
+use crate::api::paging;
+use crate::auth::Ctx;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiQuery};
+use crate::AppState;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use khien_domain::compliance::remediation::PolicyRow;
+use khien_domain::Error;
+use khien_formats::scan::ScanTool;
+use khien_store::{Finding, FindingFilter, FindingMoveInput, Page, ScanImportSummary, UnitFindingCounts};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+/// Largest scanner report accepted (streamed, never held whole).
+pub const MAX_SCAN_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_findings))
+        .routes(routes!(finding_counts))
+        .routes(routes!(get_finding))
+        .routes(routes!(move_finding))
+        .routes(routes!(get_policy, set_policy))
+        .routes(routes!(import_scan))
+        .routes(routes!(system_poam))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct FindingQuery {
+    /// A unit and its subtree.
+    pub unit_id: Option<i64>,
+    pub system_id: Option<i64>,
+    /// info, low, medium, high, critical
+    pub severity: Option<String>,
+    /// open, in_remediation, fixed, verified, risk_accepted, false_positive
+    pub state: Option<String>,
+    /// Only findings still owed a fix after their deadline.
+    #[serde(default)]
+    pub overdue: bool,
+    /// Also verified, risk-accepted and false-positive findings.
+    #[serde(default)]
+    pub include_closed: bool,
+    /// A CVE id, e.g. CVE-2014-0224.
+    pub cve: Option<String>,
+    /// Text in the title, host, component or rule, with or without diacritics.
+    pub q: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<i64>,
+}
+
+impl FindingQuery {
+    pub fn filter(self) -> Result<FindingFilter, Error> {
+        let (cursor, limit) = paging(self.cursor.as_deref(), self.limit)?;
+        Ok(FindingFilter {
+            unit_id: self.unit_id,
+            system_id: self.system_id,
+            severity: self.severity.filter(|s| !s.is_empty()),
+            state: self.state.filter(|s| !s.is_empty()),
+            overdue: self.overdue,
+            include_closed: self.include_closed,
+            cve: self.cve,
+            q: self.q,
+            cursor,
+            limit,
+        })
+    }
+}
+
+/// Findings of the systems the caller may see, newest first (closed ones on request).
+#[utoipa::path(get, path = "/api/v1/findings", tag = "findings", params(FindingQuery), responses((status = 200, body = Page<Finding>)))]
+async fn list_findings(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<FindingQuery>) -> Result<Json<Page<Finding>>, ApiError> {
+    Ok(Json(s.store.list_findings(&ctx.actor, &q.filter()?).await?))
+}
+
+/// Open, overdue and critical open findings per unit, most overdue first.
+#[utoipa::path(get, path = "/api/v1/findings/counts", tag = "findings", responses((status = 200, body = Vec<UnitFindingCounts>)))]
+async fn finding_counts(State(s): State<AppState>, ctx: Ctx) -> Result<Json<Vec<UnitFindingCounts>>, ApiError> {
+    Ok(Json(s.store.finding_counts(&ctx.actor).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/findings/{id}", tag = "findings", params(("id" = i64, Path)), responses((status = 200, body = Finding), (status = 404, body = crate::error::Problem)))]
+async fn get_finding(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Json<Finding>, ApiError> {
+    Ok(Json(s.store.get_finding(&ctx.actor, id).await?))
+}
+
+/// Move a finding: the unit starts and finishes the fix, its manager accepts a risk (reason
+/// and expiry required), the authority or an assessor verifies, sends back or reopens.
+#[utoipa::path(post, path = "/api/v1/findings/{id}/state", tag = "findings", params(("id" = i64, Path)), request_body = FindingMoveInput,
+    responses((status = 200, body = Finding), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn move_finding(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<FindingMoveInput>) -> Result<Json<Finding>, ApiError> {
+    Ok(Json(s.store.move_finding(&ctx.actor, id, &b).await?))
+}
+
+#[derive(Debug, serde::Serialize, Deserialize, ToSchema)]
+pub struct PolicyRowBody {
+    /// info, low, medium, high, critical
+    pub severity: String,
+    /// 1–5
+    pub level: u8,
+    /// Days to fix, counted from detection; 0 = no deadline.
+    pub days: u32,
+    pub working_days: bool,
+}
+
+fn policy_body(p: &khien_domain::compliance::Policy) -> Vec<PolicyRowBody> {
+    p.rows().iter().map(|r| PolicyRowBody { severity: r.severity.code().to_string(), level: r.level, days: r.days, working_days: r.working_days }).collect()
+}
+
+/// Days to fix a finding by severity and system level (Khiên's defaults under the standing
+/// body's changes).
+#[utoipa::path(get, path = "/api/v1/remediation-policy", tag = "findings", responses((status = 200, body = Vec<PolicyRowBody>)))]
+async fn get_policy(State(s): State<AppState>, _ctx: Ctx) -> Result<Json<Vec<PolicyRowBody>>, ApiError> {
+    Ok(Json(policy_body(&s.store.remediation_policy().await?)))
+}
+
+/// Change rows of the remediation policy (the standing body). Deadlines already set stay.
+#[utoipa::path(put, path = "/api/v1/remediation-policy", tag = "findings", request_body = Vec<PolicyRowBody>,
+    responses((status = 200, body = Vec<PolicyRowBody>), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn set_policy(State(s): State<AppState>, ctx: Ctx, ApiJson(rows): ApiJson<Vec<PolicyRowBody>>) -> Result<Json<Vec<PolicyRowBody>>, ApiError> {
+    let rows = rows
+        .iter()
+        .map(|r| Ok(PolicyRow { severity: khien_domain::finding::Severity::parse("severity", &r.severity)?, level: r.level, days: r.days, working_days: r.working_days }))
+        .collect::<Result<Vec<_>, Error>>()?;
+    Ok(Json(policy_body(&s.store.set_remediation_policy(&ctx.actor, &rows).await?)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ScanQuery {
+    /// The report's file name, as uploaded (used to recognise the tool and in messages).
+    pub file_name: String,
+    /// nessus, openvas, sarif, trivy or zap; recognised from the content when left out.
+    pub tool: Option<String>,
+}
+
+/// Import a scanner report (Nessus .nessus v2, OpenVAS/Greenbone XML, SARIF 2.1.0, Trivy JSON,
+/// OWASP ZAP XML/JSON) into a system's findings. The body is the file itself, streamed: all or
+/// nothing; a re-import recognises known findings, closes those absent and reopens those back.
+#[utoipa::path(post, path = "/api/v1/systems/{id}/scans", tag = "findings", params(("id" = i64, Path), ScanQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 200, body = ScanImportSummary), (status = 422, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+async fn import_scan(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiQuery(q): ApiQuery<ScanQuery>, body: Body) -> Result<Json<ScanImportSummary>, ApiError> {
+    let (first, reader) = crate::stream::body_reader(body, MAX_SCAN_BYTES).await?;
+    let tool = match q.tool.as_deref().filter(|t| !t.is_empty()) {
+        Some(t) => ScanTool::parse(t).ok_or_else(|| Error::invalid("tool", "Công cụ là nessus, openvas, sarif, trivy hoặc zap.", "The tool is nessus, openvas, sarif, trivy or zap."))?,
+        None => ScanTool::detect(&q.file_name, &first).ok_or_else(|| {
+            Error::invalid("tool", "Không nhận ra loại báo cáo quét; hãy chọn công cụ.", "The scan report's kind was not recognised; choose the tool.")
+        })?,
+    };
+    Ok(Json(s.store.import_scan(&ctx.actor, id, tool, &q.file_name, reader).await?))
+}
+
+/// The system's open findings as an OSCAL 1.1 Plan of Action and Milestones.
+#[utoipa::path(get, path = "/api/v1/systems/{id}/oscal/poam", tag = "findings", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/json", body = Object), (status = 404, body = crate::error::Problem)))]
+async fn system_poam(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    let bytes = crate::oscal_io::system_poam(&s, &ctx.actor, id).await?;
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], bytes).into_response())
+}

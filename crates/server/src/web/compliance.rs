@@ -1,0 +1,332 @@
+//! Compliance pages: the catalogue browser, the assessment list and the assessment workspace
+//! (every requirement with its outcome and notes, saved in one post; keys 1–4 set the outcome of
+//! the focused row through /assets/assess.js, since the CSP allows no inline script).
+
+use super::{render, see_other, Chrome};
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use khien_domain::compliance::assessment::{AssessmentKind, AssessmentState, Outcome};
+use khien_domain::role::Action;
+use khien_domain::time::display_vn;
+use khien_domain::{Error, Lang};
+use khien_store::{Assessment, AssessmentDetail, AssessmentFilter, AssessmentInput, CatalogueInfo, CatalogueNodeRow, ResultInput};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/assets/assess.js", get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../../assets/assess.js")).into_response() }))
+        .route("/catalogues", get(catalogues))
+        .route("/catalogues/{id}", get(catalogue_page))
+        .route("/assessments", get(assessments).post(create))
+        .route("/assessments/{id}", get(workspace))
+        .route("/assessments/{id}/results", post(save_results))
+        .route("/assessments/{id}/state", post(move_state))
+        .route("/assessments/{id}/evidence", post(evidence).layer(axum::extract::DefaultBodyLimit::max(super::MAX_IMPORT_BYTES + 1024)))
+}
+
+fn pct(p: Option<f64>) -> String {
+    p.map(|v| format!("{v:.1} %")).unwrap_or_else(|| "—".into())
+}
+
+fn state_label(lang: Lang, code: &str) -> String {
+    AssessmentState::parse("state", code).map(|s| s.label(lang).to_string()).unwrap_or_else(|_| code.to_string())
+}
+
+fn outcome_label(lang: Lang, code: Option<&str>) -> String {
+    code.and_then(|c| Outcome::parse("result", c).ok()).map(|o| o.label(lang).to_string()).unwrap_or_else(|| "—".into())
+}
+
+#[derive(Template)]
+#[template(path = "catalogues.html")]
+struct CataloguesPage {
+    c: Chrome,
+    rows: Vec<CatalogueInfo>,
+}
+
+async fn catalogues(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+    let rows = s.store.list_catalogues(&ctx.actor).await?;
+    render(&CataloguesPage { c: Chrome::new(&ctx, "compliance", "Danh mục yêu cầu", "Control catalogues"), rows })
+}
+
+#[derive(Deserialize, Default)]
+struct LevelQuery {
+    #[serde(default)]
+    level: String,
+}
+
+#[derive(Template)]
+#[template(path = "catalogue.html")]
+struct CataloguePage {
+    c: Chrome,
+    cat: CatalogueInfo,
+    level: String,
+    /// (node, indent in em, levels label, title)
+    nodes: Vec<(CatalogueNodeRow, i64, String, String)>,
+    shown_requirements: usize,
+}
+
+async fn catalogue_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Query(q): Query<LevelQuery>) -> Result<Html<String>, WebError> {
+    let tree = s.store.catalogue(&ctx.actor, id).await?;
+    let level: Option<u8> = q.level.parse().ok().filter(|l| (1..=5).contains(l));
+    let lang = ctx.lang;
+    let nodes: Vec<(CatalogueNodeRow, i64, String, String)> = tree
+        .nodes
+        .into_iter()
+        .filter(|n| level.is_none_or(|l| n.applies_to(l)))
+        .map(|n| {
+            let title = if lang == Lang::En && !n.title_en.is_empty() { n.title_en.clone() } else if n.title_vi.is_empty() { n.title_en.clone() } else { n.title_vi.clone() };
+            let levels = n.levels.iter().map(u8::to_string).collect::<Vec<_>>().join(", ");
+            let indent = n.depth * 2;
+            (n, indent, levels, title)
+        })
+        .collect();
+    let shown_requirements = nodes.iter().filter(|n| n.0.is_requirement()).count();
+    render(&CataloguePage { c: Chrome::new(&ctx, "compliance", &tree.catalogue.title_vi, &tree.catalogue.title_en), cat: tree.catalogue, level: q.level, nodes, shown_requirements })
+}
+
+struct Row {
+    id: i64,
+    title: String,
+    system: String,
+    unit: String,
+    catalogue: String,
+    kind: String,
+    state: String,
+    level: i64,
+    progress: String,
+    percent: String,
+}
+
+#[derive(Template)]
+#[template(path = "assessments.html")]
+struct AssessmentsPage {
+    c: Chrome,
+    rows: Vec<Row>,
+    state: String,
+    states: Vec<(String, String)>,
+    can_create: bool,
+    /// (id, "code – name")
+    systems: Vec<(i64, String)>,
+    catalogues: Vec<(i64, String)>,
+    /// (id, name) of assessor units the caller may name
+    assessors: Vec<(i64, String)>,
+    next: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    #[serde(default)]
+    state: String,
+    cursor: Option<String>,
+}
+
+async fn assessments(State(s): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Html<String>, WebError> {
+    let lang = ctx.lang;
+    let (cursor, limit) = crate::api::paging(q.cursor.as_deref(), Some(50))?;
+    let page = s.store.list_assessments(&ctx.actor, &AssessmentFilter { system_id: None, state: Some(q.state.clone()).filter(|v| !v.is_empty()), cursor, limit }).await?;
+    let rows = page
+        .items
+        .iter()
+        .map(|a: &Assessment| Row {
+            id: a.id,
+            title: a.title.clone(),
+            system: format!("{} – {}", a.system_code, a.system_name),
+            unit: a.unit_name.clone(),
+            catalogue: format!("{} ({})", a.catalogue_code, a.catalogue_version),
+            kind: AssessmentKind::parse("kind", &a.kind).map(|k| k.label(lang).to_string()).unwrap_or_default() + &a.assessor_unit_name.as_ref().map(|n| format!(" – {n}")).unwrap_or_default(),
+            state: state_label(lang, &a.state),
+            level: a.level,
+            progress: format!("{}/{}", a.assessed(), a.applicable),
+            percent: pct(a.percent),
+        })
+        .collect();
+    let can_create = ctx.actor.can_anywhere(Action::AssessSystems);
+    let (mut systems, mut catalogues, mut assessors) = (Vec::new(), Vec::new(), Vec::new());
+    if can_create {
+        systems = s.store.all_systems(&ctx.actor).await?.into_iter().filter(|x| ctx.actor.can(Action::AssessSystems, x.owner_unit_id, &x.owner_path)).take(500).map(|x| (x.id, format!("{} – {}", x.code, x.name))).collect();
+        catalogues = s.store.list_catalogues(&ctx.actor).await?.into_iter().map(|x| (x.id, format!("{} ({})", x.title_vi, x.version))).collect();
+        assessors = s.store.assessor_units().await?;
+    }
+    render(&AssessmentsPage {
+        c: Chrome::new(&ctx, "compliance", "Đánh giá tuân thủ", "Assessments"),
+        rows,
+        next: page.next_cursor.map(|n| format!("state={}&cursor={}", super::q(&q.state), super::q(&n))),
+        state: q.state,
+        states: AssessmentState::ALL.iter().map(|s| (s.code().to_string(), s.label(lang).to_string())).collect(),
+        can_create,
+        systems,
+        catalogues,
+        assessors,
+    })
+}
+
+#[derive(Deserialize)]
+struct CreateForm {
+    system_id: i64,
+    catalogue_id: i64,
+    kind: String,
+    #[serde(default)]
+    assessor_unit_id: String,
+    title: String,
+    #[serde(default)]
+    planned_for: String,
+}
+
+async fn create(State(s): State<AppState>, ctx: Ctx, Form(f): Form<CreateForm>) -> Result<Response, WebError> {
+    let input = AssessmentInput {
+        system_id: f.system_id,
+        catalogue_id: f.catalogue_id,
+        kind: f.kind,
+        assessor_unit_id: f.assessor_unit_id.trim().parse().ok(),
+        title: f.title,
+        planned_for: Some(f.planned_for).filter(|p| !p.trim().is_empty()),
+    };
+    let a = s.store.create_assessment(&ctx.actor, &input).await?;
+    Ok(see_other(&format!("/assessments/{}", a.id)))
+}
+
+struct WorkRow {
+    node_id: String,
+    title: String,
+    description: String,
+    group_header: Option<String>,
+    result: String,
+    notes: String,
+    /// (id, file name, valid until)
+    evidence: Vec<(i64, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "assessment.html")]
+struct WorkspacePage {
+    c: Chrome,
+    d: AssessmentDetail,
+    state: String,
+    kind: String,
+    percent: String,
+    previous_percent: String,
+    editable: bool,
+    outcomes: Vec<(String, String)>,
+    rows: Vec<WorkRow>,
+    /// (title, counts, percent)
+    groups: Vec<(String, String, String)>,
+    /// (node id, title, before, after)
+    changes: Vec<(String, String, String, String)>,
+    moves: Vec<(String, String)>,
+}
+
+async fn workspace(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>, WebError> {
+    let lang = ctx.lang;
+    let d = s.store.assessment(&ctx.actor, id).await?;
+    let pick = |vi: &str, en: &str| if lang == Lang::En && !en.is_empty() || vi.is_empty() { en.to_string() } else { vi.to_string() };
+    let mut last_group: Option<String> = None;
+    let rows = d
+        .results
+        .iter()
+        .map(|r| {
+            let header = if r.group_id != last_group {
+                last_group = r.group_id.clone();
+                d.groups.iter().find(|g| Some(&g.group_id) == r.group_id.as_ref()).map(|g| format!("{} {}", g.group_id, pick(&g.title_vi, &g.title_en)))
+            } else {
+                None
+            };
+            WorkRow {
+                node_id: r.node_id.clone(),
+                title: pick(&r.title_vi, &r.title_en),
+                description: r.description.clone(),
+                group_header: header,
+                result: r.result.clone().unwrap_or_default(),
+                notes: r.notes.clone(),
+                evidence: r.evidence.iter().map(|e| (e.id, e.file_name.clone(), e.valid_until.clone().unwrap_or_default())).collect(),
+            }
+        })
+        .collect();
+    let groups = d
+        .groups
+        .iter()
+        .map(|g| {
+            (
+                format!("{} {}", g.group_id, pick(&g.title_vi, &g.title_en)),
+                format!("{}/{}/{}/{} · {}", g.compliant, g.partly, g.non_compliant, g.not_applicable, g.applicable),
+                pct(g.percent),
+            )
+        })
+        .collect();
+    let changes = d.changes.iter().map(|c| (c.node_id.clone(), c.title_vi.clone(), outcome_label(lang, c.before.as_deref()), outcome_label(lang, c.after.as_deref()))).collect();
+    let state = AssessmentState::parse("state", &d.assessment.state)?;
+    render(&WorkspacePage {
+        c: Chrome::new(&ctx, "compliance", &d.assessment.title, &d.assessment.title),
+        state: state.label(lang).to_string(),
+        kind: AssessmentKind::parse("kind", &d.assessment.kind).map(|k| k.label(lang).to_string()).unwrap_or_default(),
+        percent: pct(d.assessment.percent),
+        previous_percent: pct(d.previous_percent),
+        editable: d.can_record && state.accepts_results(),
+        outcomes: Outcome::ALL.iter().map(|o| (o.code().to_string(), o.label(lang).to_string())).collect(),
+        moves: d.next_states.iter().map(|s| (s.clone(), state_label(lang, s))).collect(),
+        rows,
+        groups,
+        changes,
+        d,
+    })
+}
+
+/// Fields `r:<node id>` (outcome) and `n:<node id>` (notes), one pair per row.
+async fn save_results(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(fields): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+    let mut results: Vec<ResultInput> = Vec::new();
+    for (k, v) in fields {
+        if let Some(node) = k.strip_prefix("r:") {
+            match results.iter_mut().find(|r| r.node_id == node) {
+                Some(r) => r.result = Some(v),
+                None => results.push(ResultInput { node_id: node.to_string(), result: Some(v), notes: None }),
+            }
+        } else if let Some(node) = k.strip_prefix("n:") {
+            match results.iter_mut().find(|r| r.node_id == node) {
+                Some(r) => r.notes = Some(v),
+                None => results.push(ResultInput { node_id: node.to_string(), result: None, notes: Some(v) }),
+            }
+        }
+    }
+    s.store.record_results(&ctx.actor, id, &results).await?;
+    Ok(see_other(&format!("/assessments/{id}")))
+}
+
+#[derive(Deserialize)]
+struct MoveForm {
+    state: String,
+}
+
+async fn move_state(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<MoveForm>) -> Result<Response, WebError> {
+    s.store.move_assessment(&ctx.actor, id, &f.state).await?;
+    Ok(see_other(&format!("/assessments/{id}")))
+}
+
+async fn evidence(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, mut mp: axum::extract::Multipart) -> Result<Response, WebError> {
+    let upload = |e: axum::extract::multipart::MultipartError| Error::bad_request(format!("Không đọc được tệp tải lên: {e}"), format!("Cannot read the upload: {e}"));
+    let (mut valid_until, mut node_id, mut file) = (String::new(), String::new(), None);
+    while let Some(field) = mp.next_field().await.map_err(upload)? {
+        match field.name() {
+            Some("valid_until") => valid_until = field.text().await.map_err(upload)?,
+            Some("node") => node_id = field.text().await.map_err(upload)?,
+            Some("file") => {
+                let name = field.file_name().unwrap_or("tep").to_string();
+                file = Some((name, field.bytes().await.map_err(upload)?));
+            }
+            _ => {}
+        }
+    }
+    let (name, bytes) = file.ok_or_else(|| Error::invalid("file", "Chưa chọn tệp.", "No file was chosen."))?;
+    s.store.add_evidence(&ctx.actor, id, &node_id, &name, &bytes, Some(valid_until.as_str()).filter(|v| !v.trim().is_empty())).await?;
+    Ok(see_other(&format!("/assessments/{id}")))
+}
+
+#[allow(dead_code)]
+fn when(ms: Option<i64>) -> String {
+    ms.map(display_vn).unwrap_or_default()
+}

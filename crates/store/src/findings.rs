@@ -1,0 +1,332 @@
+//! Findings: from scanner imports and assessments, each on one system, with a remediation
+//! deadline from the policy (severity × the system's level, counted from detection), a
+//! lifecycle (open → in remediation → fixed → verified; risk accepted; false positive) and
+//! per-unit overdue counts. Every read is scoped to the system's owner unit.
+
+use crate::audit::{json, Change};
+use crate::db::{db_err, get, Store};
+use crate::records::Page;
+use crate::sql::{tag_cursor, untag_cursor, Sql};
+use khien_domain::calendar::{date_vn, end_of_day_vn, parse_date};
+use khien_domain::compliance::remediation::{check_acceptance, check_move, FindingState, Policy, PolicyRow, Verifier};
+use khien_domain::finding::Severity;
+use khien_domain::fold::like_pattern;
+use khien_domain::page::{Cursor, Dir};
+use khien_domain::role::{Action, Role};
+use khien_domain::scope::Actor;
+use khien_domain::time::now_ms;
+use khien_domain::{Error, Result};
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Finding {
+    pub id: i64,
+    pub unit_id: i64,
+    pub system_id: i64,
+    pub system_code: String,
+    pub system_name: String,
+    /// scan or assessment
+    pub source: String,
+    /// nessus, openvas, sarif, trivy, zap, or the catalogue code for assessment findings
+    pub tool: String,
+    pub rule_id: String,
+    pub title: String,
+    /// info, low, medium, high, critical
+    pub severity: String,
+    pub cvss: Option<f64>,
+    pub host: Option<String>,
+    pub port: Option<i64>,
+    pub protocol: Option<String>,
+    pub component: Option<String>,
+    pub cves: Vec<String>,
+    pub cwes: Vec<String>,
+    pub description: String,
+    pub solution: String,
+    pub evidence: String,
+    /// open, in_remediation, fixed, verified, risk_accepted, false_positive
+    pub state: String,
+    pub detected_at: i64,
+    /// End of the last day to fix it (UTC ms); none for informational findings.
+    pub due_at: Option<i64>,
+    /// Still owed a fix after its deadline.
+    pub overdue: bool,
+    pub assessment_id: Option<i64>,
+    pub node_id: Option<String>,
+    pub accepted_by: Option<String>,
+    pub accepted_reason: Option<String>,
+    pub accepted_until: Option<String>,
+    pub state_note: Option<String>,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FindingFilter {
+    /// A unit and its subtree.
+    pub unit_id: Option<i64>,
+    pub system_id: Option<i64>,
+    pub severity: Option<String>,
+    pub state: Option<String>,
+    /// Only findings still owed a fix whose deadline has passed.
+    pub overdue: bool,
+    /// Also list verified, accepted and false-positive findings.
+    pub include_closed: bool,
+    pub cve: Option<String>,
+    pub q: Option<String>,
+    pub cursor: Option<Cursor>,
+    pub limit: i64,
+}
+
+/// A manual move of a finding.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FindingMoveInput {
+    pub to: String,
+    pub reason: Option<String>,
+    /// Risk acceptance expiry, dd/mm/yyyy or yyyy-mm-dd.
+    pub accepted_until: Option<String>,
+}
+
+/// Open and overdue findings of one unit, for the dashboard and the ranking.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UnitFindingCounts {
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub open: i64,
+    pub overdue: i64,
+    pub critical_open: i64,
+}
+
+pub(crate) const FINDING_COLS: &str = "f.*, (SELECT code FROM systems WHERE id = f.system_id) AS system_code, (SELECT name FROM systems WHERE id = f.system_id) AS system_name";
+
+fn split(v: String) -> Vec<String> {
+    v.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect()
+}
+
+pub(crate) fn finding_row(r: &AnyRow) -> Result<Finding> {
+    let state: String = get(r, "state")?;
+    let due_at: Option<i64> = get(r, "due_at")?;
+    let owes = FindingState::parse("state", &state).map(FindingState::owes_fix).unwrap_or(false);
+    Ok(Finding {
+        id: get(r, "id")?,
+        unit_id: get(r, "unit_id")?,
+        system_id: get(r, "system_id")?,
+        system_code: get(r, "system_code")?,
+        system_name: get(r, "system_name")?,
+        source: get(r, "source")?,
+        tool: get(r, "tool")?,
+        rule_id: get(r, "rule_id")?,
+        title: get(r, "title")?,
+        severity: get(r, "severity")?,
+        cvss: get::<Option<i64>>(r, "cvss_x10")?.map(|c| c as f64 / 10.0),
+        host: get(r, "host")?,
+        port: get(r, "port")?,
+        protocol: get(r, "protocol")?,
+        component: get(r, "component")?,
+        cves: split(get(r, "cves")?),
+        cwes: split(get(r, "cwes")?),
+        description: get(r, "description")?,
+        solution: get(r, "solution")?,
+        evidence: get(r, "evidence")?,
+        overdue: owes && due_at.is_some_and(|d| d < now_ms()),
+        state,
+        detected_at: get(r, "detected_at")?,
+        due_at,
+        assessment_id: get(r, "assessment_id")?,
+        node_id: get(r, "node_id")?,
+        accepted_by: get(r, "accepted_by")?,
+        accepted_reason: get(r, "accepted_reason")?,
+        accepted_until: get(r, "accepted_until")?,
+        state_note: get(r, "state_note")?,
+        updated_at: get(r, "updated_at")?,
+    })
+}
+
+/// The deadline of a finding as stored: the end of its last day, in Vietnam.
+pub(crate) fn due_at(policy: &Policy, holidays: &khien_domain::calendar::Holidays, severity: Severity, level: Option<i64>, detected_at: i64) -> Option<i64> {
+    let level = level.and_then(|l| u8::try_from(l).ok());
+    policy.due(severity, level, date_vn(detected_at), holidays).map(end_of_day_vn)
+}
+
+impl Store {
+    /// The remediation policy: the defaults with the authority's rows over them.
+    pub async fn remediation_policy(&self) -> Result<Policy> {
+        let rows = sqlx::query("SELECT severity, level, days, working_days FROM remediation_policy").fetch_all(&self.pool).await.map_err(db_err)?;
+        let mut overrides = Vec::new();
+        for r in rows {
+            overrides.push(PolicyRow {
+                severity: Severity::parse("severity", &get::<String>(&r, "severity")?)?,
+                level: u8::try_from(get::<i64>(&r, "level")?).unwrap_or(1),
+                days: u32::try_from(get::<i64>(&r, "days")?).unwrap_or(0),
+                working_days: get::<i64>(&r, "working_days")? != 0,
+            });
+        }
+        Ok(Policy::with_overrides(&overrides))
+    }
+
+    /// Replaces policy rows (the standing body, at the root). Deadlines of open findings are
+    /// left as they were set: a finding's deadline is a promise made when it was found.
+    pub async fn set_remediation_policy(&self, actor: &Actor, rows: &[PolicyRow]) -> Result<Policy> {
+        let mut w = self.begin_write().await?;
+        w.require_at_root(actor, Action::Govern).await?;
+        let now = now_ms();
+        for row in rows {
+            Policy::check_row(row)?;
+            sqlx::query("DELETE FROM remediation_policy WHERE severity = $1 AND level = $2").bind(row.severity.code()).bind(i64::from(row.level)).execute(&mut *w.tx).await.map_err(db_err)?;
+            sqlx::query("INSERT INTO remediation_policy (severity, level, days, working_days, updated_at, updated_by) VALUES ($1,$2,$3,$4,$5,$6)")
+                .bind(row.severity.code())
+                .bind(i64::from(row.level))
+                .bind(i64::from(row.days))
+                .bind(i64::from(row.working_days))
+                .bind(now)
+                .bind(actor.label())
+                .execute(&mut *w.tx)
+                .await
+                .map_err(db_err)?;
+        }
+        w.audit(Some(actor), Change { action: "remediation_policy.update", entity_type: "remediation_policy", entity_id: None, unit_id: None, before: None, after: json(&rows) }).await?;
+        w.commit().await?;
+        self.remediation_policy().await
+    }
+
+    pub async fn list_findings(&self, actor: &Actor, f: &FindingFilter) -> Result<Page<Finding>> {
+        let scope = self.unit_scope(actor, Action::ViewSystems, f.unit_id).await?;
+        let Some(mut q) = crate::unit_scope::scoped_select(FINDING_COLS, "findings", "f", "unit_id", &scope) else {
+            return Ok(Page { items: Vec::new(), next_cursor: None });
+        };
+        if let Some(id) = f.system_id {
+            q.push(" AND f.system_id = ").bind(id);
+        }
+        if let Some(s) = f.severity.as_deref().filter(|s| !s.is_empty()) {
+            q.push(" AND f.severity = ").bind(Severity::parse("severity", s)?.code());
+        }
+        match f.state.as_deref().filter(|s| !s.is_empty()) {
+            Some(s) => {
+                q.push(" AND f.state = ").bind(FindingState::parse("state", s)?.code());
+            }
+            None if !f.include_closed => {
+                q.push(" AND f.state IN ('open','in_remediation','fixed')");
+            }
+            None => {}
+        }
+        if f.overdue {
+            q.push(" AND f.open = 1 AND f.due_at < ").bind(now_ms());
+        }
+        if let Some(cve) = f.cve.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            q.push(" AND f.cves LIKE ").bind(like_pattern(&cve.to_uppercase())).push(" ESCAPE '\\'");
+        }
+        if let Some(term) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
+            q.push(" AND f.search_folded LIKE ").bind(like_pattern(term)).push(" ESCAPE '\\'");
+        }
+        let cursor = untag_cursor("findings.id", f.cursor.as_ref())?;
+        q.keyset("f.id", "f.id", Dir::Desc, cursor.as_ref().map(|c| Cursor { key: c.id.to_string(), id: c.id }).as_ref(), f.limit);
+        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let items = rows.iter().map(finding_row).collect::<Result<Vec<_>>>()?;
+        Ok(Page::from_rows(items, f.limit, |i| tag_cursor("findings.id", String::new(), i.id)))
+    }
+
+    pub async fn get_finding(&self, actor: &Actor, id: i64) -> Result<Finding> {
+        let row = sqlx::query(&format!("SELECT {FINDING_COLS}, u.path AS unit_path FROM findings f JOIN units u ON u.id = f.unit_id WHERE f.id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?
+            .ok_or_else(|| Error::not_found("phát hiện", "Finding"))?;
+        let path: String = get(&row, "unit_path")?;
+        let f = finding_row(&row)?;
+        if !actor.can(Action::ViewSystems, f.unit_id, &path) {
+            return Err(Error::not_found("phát hiện", "Finding"));
+        }
+        Ok(f)
+    }
+
+    /// A manual move: the unit fixes, accepts risks (its manager) or flags a false positive;
+    /// the authority or an assessor verifies, sends a fix back, or reopens.
+    pub async fn move_finding(&self, actor: &Actor, id: i64, input: &FindingMoveInput) -> Result<Finding> {
+        let before = self.get_finding(actor, id).await?;
+        let mut w = self.begin_write().await?;
+        let (path, _) = self.unit_path_name(&mut w, before.unit_id).await?;
+        let from = FindingState::parse("state", &before.state)?;
+        let to = FindingState::parse("to", &input.to)?;
+        let rule = check_move(from, to)?;
+        match rule.side {
+            Verifier::Unit => actor.require(Action::RemediateFindings, before.unit_id, &path)?,
+            Verifier::Authority => actor.require(Action::VerifyFindings, before.unit_id, &path)?,
+        }
+        if rule.manager_only {
+            let roles = actor.roles_over(before.unit_id, &path);
+            if !roles.iter().any(|r| matches!(r, Role::UnitManager | Role::AuthorityOfficer | Role::Administrator)) {
+                return Err(Error::forbidden());
+            }
+        }
+        let reason = input.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+        if rule.needs_reason && reason.is_none() {
+            return Err(Error::invalid("reason", "Bước này cần nêu lý do.", "This step needs a reason."));
+        }
+        let now = now_ms();
+        let mut q = Sql::new("UPDATE findings SET state = ");
+        q.bind(to.code()).push(", open = ").bind(i64::from(to.owes_fix())).push(", updated_at = ").bind(now);
+        q.push(", state_note = ").bind(reason.map(str::to_string));
+        match to {
+            FindingState::RiskAccepted => {
+                let until = input.accepted_until.as_deref().map(|s| parse_date(s).ok_or_else(|| Error::invalid("accepted_until", "Ngày không hợp lệ (dd/mm/yyyy).", "Not a valid date (dd/mm/yyyy).")));
+                let until = check_acceptance(reason, until.transpose()?, date_vn(now))?;
+                q.push(", accepted_by = ").bind(actor.label()).push(", accepted_reason = ").bind(reason.map(str::to_string));
+                q.push(", accepted_until = ").bind(until.format("%Y-%m-%d").to_string());
+            }
+            FindingState::Fixed => {
+                q.push(", fixed_at = ").bind(now);
+            }
+            FindingState::Verified => {
+                q.push(", verified_at = ").bind(now);
+            }
+            _ => {}
+        }
+        q.push(" WHERE id = ").bind(id).push(" AND state = ").bind(from.code());
+        let done = q.query().execute(&mut *w.tx).await.map_err(db_err)?;
+        if done.rows_affected() != 1 {
+            return Err(Error::conflict("Phát hiện vừa được người khác cập nhật.", "The finding was just changed by someone else."));
+        }
+        w.audit(
+            Some(actor),
+            Change { action: "finding.move", entity_type: "finding", entity_id: Some(id), unit_id: Some(before.unit_id), before: json(&before.state), after: json(&input.to) },
+        )
+        .await?;
+        w.commit().await?;
+        self.get_finding(actor, id).await
+    }
+
+    /// Per unit in the caller's reach: open, overdue and critical open findings.
+    pub async fn finding_counts(&self, actor: &Actor) -> Result<Vec<UnitFindingCounts>> {
+        let mut q = Sql::new("SELECT u.id AS unit_id, u.name AS unit_name, COUNT(CASE WHEN f.open = 1 THEN 1 END) AS open_count, COUNT(CASE WHEN f.open = 1 AND f.due_at < ");
+        q.bind(now_ms());
+        q.push(" THEN 1 END) AS overdue_count, COUNT(CASE WHEN f.open = 1 AND f.severity = 'critical' THEN 1 END) AS critical_count FROM findings f JOIN units u ON u.id = f.unit_id WHERE ");
+        q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems));
+        q.push(" GROUP BY u.id, u.name ORDER BY overdue_count DESC, open_count DESC, u.name LIMIT 500");
+        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(UnitFindingCounts {
+                    unit_id: get(r, "unit_id")?,
+                    unit_name: get(r, "unit_name")?,
+                    open: get::<Option<i64>>(r, "open_count")?.unwrap_or(0),
+                    overdue: get::<Option<i64>>(r, "overdue_count")?.unwrap_or(0),
+                    critical_open: get::<Option<i64>>(r, "critical_count")?.unwrap_or(0),
+                })
+            })
+            .collect()
+    }
+
+    /// Risk acceptances whose date has passed go back to open, with a note; returns how many.
+    pub async fn reopen_expired_acceptances(&self) -> Result<u64> {
+        let today = date_vn(now_ms()).format("%Y-%m-%d").to_string();
+        let done = sqlx::query("UPDATE findings SET state = 'open', open = 1, state_note = 'Hết hạn chấp nhận rủi ro / risk acceptance expired', updated_at = $1 WHERE state = 'risk_accepted' AND accepted_until < $2")
+            .bind(now_ms())
+            .bind(today)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(done.rows_affected())
+    }
+}

@@ -1,0 +1,246 @@
+//! Scanner reports into findings, streamed: the report is parsed on a blocking thread and
+//! handed over in batches while the previous batch is written, inside one transaction, so a
+//! file of any size is never held whole and a bad one leaves nothing behind. A finding is
+//! recognised again by its dedup key; one that is absent from a newer scan of the same system
+//! and tool is closed as verified, one that returns after being fixed is reopened.
+
+use std::collections::{HashMap, HashSet};
+use std::io::BufRead;
+
+use crate::audit::{json, Change};
+use crate::db::{db_err, get, Store, WriteTx};
+use crate::findings::due_at;
+use crate::sql::Sql;
+use khien_domain::calendar::Holidays;
+use khien_domain::compliance::remediation::Policy;
+use khien_domain::finding::Severity;
+use khien_domain::fold::fold;
+use khien_domain::role::Action;
+use khien_domain::scope::Actor;
+use khien_domain::time::now_ms;
+use khien_domain::{Error, Result};
+use khien_formats::scan::{parse_scan, ScanError, ScanFinding, ScanTool};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Findings handed from the parser to the writer at a time.
+const BATCH: usize = 512;
+/// Rows per INSERT statement: sqlx-sqlite's binding cost grows with the square of the
+/// parameters of one statement, so a few rows each is fastest.
+const ROWS_PER_INSERT: usize = 10;
+
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct ScanImportSummary {
+    pub scan_id: i64,
+    pub tool: String,
+    /// Findings read from the file.
+    pub findings: i64,
+    pub created: i64,
+    /// Known findings seen again.
+    pub seen_again: i64,
+    /// Fixed or verified findings that came back.
+    pub reopened: i64,
+    /// Open findings absent from this scan, now closed as verified.
+    pub closed: i64,
+    /// The same finding twice in one file, counted once.
+    pub duplicates: i64,
+    /// Items the file holds that are not findings, with the reason, as read.
+    pub skipped: Vec<String>,
+}
+
+struct Target {
+    system_id: i64,
+    unit_id: i64,
+    code: String,
+    level: Option<i64>,
+    tool: ScanTool,
+    scan_id: i64,
+    detected_at: i64,
+    policy: Policy,
+    holidays: Holidays,
+}
+
+fn rank(s: Severity) -> i64 {
+    Severity::ALL.iter().position(|x| *x == s).unwrap_or(0) as i64
+}
+
+impl Store {
+    pub async fn import_scan(&self, actor: &Actor, system_id: i64, tool: ScanTool, file_name: &str, reader: Box<dyn BufRead + Send>) -> Result<ScanImportSummary> {
+        let system = self.scoped_system(&self.pool, actor, system_id, Action::RemediateFindings).await?;
+        let policy = self.remediation_policy().await?;
+        let holidays = self.holidays().await?;
+        let mut known: HashMap<String, (i64, String)> = HashMap::new();
+        for r in sqlx::query("SELECT id, dedup_key, state FROM findings WHERE system_id = $1 AND source = 'scan'").bind(system_id).fetch_all(&self.pool).await.map_err(db_err)? {
+            known.insert(get(&r, "dedup_key")?, (get(&r, "id")?, get(&r, "state")?));
+        }
+
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<ScanFinding>>(4);
+        let parser = tokio::task::spawn_blocking(move || {
+            let mut batch = Vec::with_capacity(BATCH);
+            let mut sink = |f: ScanFinding| {
+                batch.push(f);
+                if batch.len() >= BATCH {
+                    tx.blocking_send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).map_err(|_| ScanError::other("Đã hủy nhập.", "The import was cancelled."))?;
+                }
+                Ok(())
+            };
+            let summary = parse_scan(tool, reader, &mut sink)?;
+            if !batch.is_empty() {
+                tx.blocking_send(batch).map_err(|_| ScanError::other("Đã hủy nhập.", "The import was cancelled."))?;
+            }
+            Ok::<_, ScanError>(summary)
+        });
+
+        let now = now_ms();
+        let mut w = self.begin_write().await?;
+        let scan = sqlx::query("INSERT INTO finding_scans (system_id, unit_id, tool, file_name, imported_at, imported_by) VALUES ($1,$2,$3,$4,$5,$6) RETURNING id")
+            .bind(system_id)
+            .bind(system.owner_unit_id)
+            .bind(tool.code())
+            .bind(file_name)
+            .bind(now)
+            .bind(actor.label())
+            .fetch_one(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
+        let target = Target {
+            system_id,
+            unit_id: system.owner_unit_id,
+            code: system.code.clone(),
+            level: system.approved_level,
+            tool,
+            scan_id: get(&scan, "id")?,
+            detected_at: now,
+            policy,
+            holidays,
+        };
+        let mut summary = ScanImportSummary { scan_id: target.scan_id, tool: tool.code().to_string(), ..Default::default() };
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut write_error = None;
+        while let Some(batch) = rx.recv().await {
+            if let Err(e) = write_batch(&mut w, &target, batch, &known, &mut seen, &mut summary).await {
+                write_error = Some(e);
+                break;
+            }
+        }
+        drop(rx);
+        let parsed = parser.await.map_err(Error::internal)?;
+        if let Some(e) = write_error {
+            return Err(e);
+        }
+        let parsed = parsed.map_err(|e| e.into_domain(file_name))?;
+        summary.skipped = parsed.skipped.iter().map(|s| format!("{}: {}", s.location.vi(), s.reason.vi)).collect();
+        if let Some(started) = parsed.scan_started {
+            sqlx::query("UPDATE finding_scans SET scan_started = $1 WHERE id = $2").bind(started.timestamp_millis()).bind(target.scan_id).execute(&mut *w.tx).await.map_err(db_err)?;
+        }
+
+        let closed = sqlx::query(
+            "UPDATE findings SET state = 'verified', open = 0, verified_at = $1, updated_at = $1, state_note = 'Không còn trong lần quét mới / absent from a newer scan' \
+             WHERE system_id = $2 AND tool = $3 AND source = 'scan' AND (last_scan_id IS NULL OR last_scan_id <> $4) AND state IN ('open','in_remediation','fixed')",
+        )
+        .bind(now)
+        .bind(system_id)
+        .bind(tool.code())
+        .bind(target.scan_id)
+        .execute(&mut *w.tx)
+        .await
+        .map_err(db_err)?;
+        summary.closed = i64::try_from(closed.rows_affected()).unwrap_or(i64::MAX);
+        sqlx::query("UPDATE finding_scans SET findings = $1, created = $2, seen_again = $3, reopened = $4, closed = $5 WHERE id = $6")
+            .bind(summary.findings)
+            .bind(summary.created)
+            .bind(summary.seen_again)
+            .bind(summary.reopened)
+            .bind(summary.closed)
+            .bind(target.scan_id)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
+        let record = serde_json::json!({"file": file_name, "tool": tool.code(), "system": system.code, "findings": summary.findings, "created": summary.created, "reopened": summary.reopened, "closed": summary.closed});
+        w.audit(Some(actor), Change { action: "scan.import", entity_type: "finding_scan", entity_id: Some(target.scan_id), unit_id: Some(target.unit_id), before: None, after: json(&record) }).await?;
+        w.commit().await?;
+        if summary.created > 5_000 {
+            self.analyze_table("findings").await?;
+        }
+        Ok(summary)
+    }
+}
+
+async fn write_batch(
+    w: &mut WriteTx<'_>,
+    t: &Target,
+    batch: Vec<ScanFinding>,
+    known: &HashMap<String, (i64, String)>,
+    seen: &mut HashSet<String>,
+    summary: &mut ScanImportSummary,
+) -> Result<()> {
+    let mut fresh: Vec<(String, ScanFinding)> = Vec::new();
+    let mut again = Vec::new();
+    let mut reopen = Vec::new();
+    for f in batch {
+        summary.findings += 1;
+        let key = f.dedup_key(&t.code);
+        if !seen.insert(key.clone()) {
+            summary.duplicates += 1;
+            continue;
+        }
+        match known.get(&key) {
+            Some((id, state)) if state == "fixed" || state == "verified" => reopen.push(*id),
+            Some((id, _)) => again.push(*id),
+            None => fresh.push((key, f)),
+        }
+    }
+    summary.created += fresh.len() as i64;
+    summary.seen_again += again.len() as i64;
+    summary.reopened += reopen.len() as i64;
+    for rows in fresh.chunks(ROWS_PER_INSERT) {
+        insert_rows(w, t, rows).await?;
+    }
+    for (ids, reopening) in [(again, false), (reopen, true)] {
+        for chunk in ids.chunks(500) {
+            let mut q = Sql::new("UPDATE findings SET last_scan_id = ");
+            q.bind(t.scan_id).push(", updated_at = ").bind(t.detected_at);
+            if reopening {
+                q.push(", state = 'open', open = 1, state_note = 'Xuất hiện lại trong lần quét mới / found again by a newer scan'");
+            }
+            q.push(" WHERE id IN (");
+            for (i, id) in chunk.iter().enumerate() {
+                if i > 0 {
+                    q.push(",");
+                }
+                q.bind(*id);
+            }
+            q.push(")");
+            q.query().execute(&mut *w.tx).await.map_err(db_err)?;
+        }
+    }
+    Ok(())
+}
+
+async fn insert_rows(w: &mut WriteTx<'_>, t: &Target, rows: &[(String, ScanFinding)]) -> Result<()> {
+    let mut q = Sql::new(
+        "INSERT INTO findings (unit_id, system_id, source, tool, dedup_key, rule_id, title, search_folded, severity, severity_rank, cvss_x10, host, port, protocol, component, cves, cwes, description, solution, evidence, state, open, detected_at, due_at, last_scan_id, created_at, updated_at) VALUES ",
+    );
+    for (n, (key, f)) in rows.iter().enumerate() {
+        if n > 0 {
+            q.push(",");
+        }
+        let component = match (&f.target, &f.component) {
+            (Some(t), Some(c)) => Some(format!("{t} — {c}")),
+            (t, c) => c.clone().or_else(|| t.clone()),
+        };
+        let host = f.host.clone().or_else(|| f.ip.clone());
+        let cves = f.cves.join(",");
+        let folded = fold(&format!("{} {} {} {} {}", f.title, host.as_deref().unwrap_or(""), component.as_deref().unwrap_or(""), cves, f.rule_id));
+        q.push("(").bind(t.unit_id).push(",").bind(t.system_id).push(",'scan',").bind(t.tool.code()).push(",").bind(key.as_str());
+        q.push(",").bind(f.rule_id.as_str()).push(",").bind(f.title.as_str()).push(",").bind(folded);
+        q.push(",").bind(f.severity.code()).push(",").bind(rank(f.severity)).push(",").bind(f.cvss_score.map(|c| (f64::from(c) * 10.0).round() as i64));
+        q.push(",").bind(host).push(",").bind(f.port.map(i64::from)).push(",").bind(f.protocol.clone()).push(",").bind(component);
+        q.push(",").bind(cves).push(",").bind(f.cwes.iter().map(|c| format!("CWE-{c}")).collect::<Vec<_>>().join(","));
+        q.push(",").bind(f.description.as_str()).push(",").bind(f.solution.as_str()).push(",").bind(f.evidence.as_str());
+        q.push(",'open',1,").bind(t.detected_at).push(",").bind(due_at(&t.policy, &t.holidays, f.severity, t.level, t.detected_at));
+        q.push(",").bind(t.scan_id).push(",").bind(t.detected_at).push(",").bind(t.detected_at).push(")");
+    }
+    q.query().execute(&mut *w.tx).await.map_err(db_err)?;
+    Ok(())
+}
