@@ -645,6 +645,9 @@ impl Store {
             return Err(Error::conflict("Đợt đánh giá vừa được người khác thay đổi; hãy tải lại.", "Someone else just changed the assessment; reload it."));
         }
         let after = self.load_assessment(&mut *w.tx, id).await?.ok_or_else(not_found)?;
+        if to == AssessmentState::Done {
+            self.findings_from_assessment(&mut w, &after).await?;
+        }
         w.audit(Some(actor), Change { action: "assessment.state", entity_type: "assessment", entity_id: Some(id), unit_id: Some(a.unit_id), before: Some(serde_json::json!({"state": from.code()})), after: Some(serde_json::json!({"state": to.code()})) })
             .await?;
         w.commit().await?;

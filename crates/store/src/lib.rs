@@ -9,6 +9,7 @@ mod catalogues;
 mod audit;
 mod auth;
 mod db;
+mod assessment_findings;
 mod findings;
 mod scan_import;
 mod notifications;

@@ -88,6 +88,12 @@ async fn assessment_results_states_and_scope(db: TestDb) {
     let done = db.store.move_assessment(&officer, a.id, "done").await.unwrap();
     assert_eq!(done.state, "done");
     assert!(done.finished_at.is_some());
+    // The gap becomes a finding with a deadline: the one partly met requirement, medium.
+    let gaps = db.store.list_findings(&officer, &khien_store::FindingFilter { system_id: Some(system.id), limit: 50, ..Default::default() }).await.unwrap();
+    assert_eq!(gaps.items.len(), 1, "{:?}", gaps.items);
+    let g = &gaps.items[0];
+    assert_eq!((g.source.as_str(), g.severity.as_str(), g.node_id.as_deref(), g.assessment_id), ("assessment", "medium", Some(nodes[1].as_str()), Some(a.id)));
+    assert!(g.due_at.is_some() && g.title.contains(&nodes[1]));
     assert!(matches!(db.store.move_assessment(&officer, a.id, "in_progress").await, Err(Error::Conflict(_))));
     assert!(matches!(db.store.record_results(&officer, a.id, &first).await, Err(Error::Conflict(_))));
 
