@@ -96,6 +96,7 @@ impl Store {
     pub async fn sweep_reminders(&self) -> Result<Vec<Outgoing>> {
         let mut events = self.overdue_clock_events().await?;
         events.extend(self.overdue_dossier_events().await?);
+        events.extend(self.finding_events().await?);
         let mut out = Vec::new();
         let now = now_ms();
         for e in events {
@@ -192,6 +193,56 @@ impl Store {
                 link: format!("/dossiers/{}", d.id),
             });
         }
+        Ok(events)
+    }
+
+    /// Per unit, once a day: findings due within three days (a reminder to the unit), and
+    /// findings past their deadline (an escalation to the unit's head and the authority).
+    /// Escalated findings are stamped with the first escalation time.
+    async fn finding_events(&self) -> Result<Vec<Event>> {
+        let now = now_ms();
+        let soon = now + 3 * 24 * 3_600_000;
+        let today = khien_domain::calendar::date_vn(now).format("%Y-%m-%d").to_string();
+        let rows = sqlx::query(
+            "SELECT f.unit_id, u.path, u.name, COUNT(CASE WHEN f.due_at < $1 THEN 1 END) AS overdue, COUNT(CASE WHEN f.due_at >= $1 AND f.due_at < $2 THEN 1 END) AS soon \
+             FROM findings f JOIN units u ON u.id = f.unit_id WHERE f.open = 1 AND f.due_at < $2 GROUP BY f.unit_id, u.path, u.name",
+        )
+        .bind(now)
+        .bind(soon)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        let mut events = Vec::new();
+        for r in &rows {
+            let (unit_id, path, name): (i64, String, String) = (get(r, "unit_id")?, get(r, "path")?, get(r, "name")?);
+            let (overdue, due_soon): (i64, i64) = (get(r, "overdue")?, get(r, "soon")?);
+            if overdue > 0 {
+                events.push(Event {
+                    unit_id,
+                    unit_path: path.clone(),
+                    actions: [Action::ManageUsers, Action::Govern],
+                    key: format!("findings-overdue:{unit_id}:{today}"),
+                    kind: "finding_overdue",
+                    vi: format!("{name}: {overdue} phát hiện quá hạn khắc phục"),
+                    en: format!("{name}: {overdue} findings past their remediation deadline"),
+                    link: format!("/findings?unit_id={unit_id}&overdue=true"),
+                });
+            }
+            if due_soon > 0 {
+                events.push(Event {
+                    unit_id,
+                    unit_path: path,
+                    actions: [Action::RemediateFindings, Action::RemediateFindings],
+                    key: format!("findings-due:{unit_id}:{today}"),
+                    kind: "finding_due",
+                    vi: format!("{name}: {due_soon} phát hiện đến hạn khắc phục trong 3 ngày tới"),
+                    en: format!("{name}: {due_soon} findings due for remediation within 3 days"),
+                    link: format!("/findings?unit_id={unit_id}"),
+                });
+            }
+        }
+        sqlx::query("UPDATE findings SET escalated_at = $1 WHERE open = 1 AND due_at < $1 AND escalated_at IS NULL").bind(now).execute(&self.pool).await.map_err(db_err)?;
+        self.reopen_expired_acceptances().await?;
         Ok(events)
     }
 }

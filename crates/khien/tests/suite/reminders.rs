@@ -46,6 +46,22 @@ async fn overdue_clocks_and_dossiers_remind_both_sides_once(db: TestDb) {
         let mine = db.store.notifications(&actor(&db, who).await, 500).await.unwrap();
         assert!(mine.iter().any(|n| n.link == dossier_link && n.kind == "dossier_step"), "{who} hears of the overdue dossier: {mine:?}");
     }
+    // Findings past their deadline escalate to the ward's head and the authority; a risk
+    // acceptance that has expired reopens.
+    let scan = std::io::Cursor::new(khien_formats::scan::synthetic_nessus(1, 6, 4));
+    db.store.import_scan(&officer, sys.id, khien_formats::scan::ScanTool::Nessus, "quet.nessus", Box::new(scan)).await.unwrap();
+    sqlx::query("UPDATE findings SET due_at = $1 WHERE system_id = $2 AND due_at IS NOT NULL").bind(now_ms() - 86_400_000).bind(sys.id).execute(&mut conn).await.unwrap();
+    sqlx::query("UPDATE findings SET state = 'risk_accepted', open = 0, accepted_until = '2026-01-01' WHERE id = (SELECT MAX(id) FROM findings WHERE system_id = $1)").bind(sys.id).execute(&mut conn).await.unwrap();
+    db.store.sweep_reminders().await.unwrap();
+    for (who, expected) in [("hongbang.quanly", true), ("pa05.truong", true), ("hongbang.canbo", false), ("lechan.canbo", false)] {
+        let mine = db.store.notifications(&actor(&db, who).await, 500).await.unwrap();
+        assert_eq!(mine.iter().any(|n| n.kind == "finding_overdue" && n.message_vi.contains("quá hạn khắc phục")), expected, "{who}: {mine:?}");
+    }
+    let all = khien_store::FindingFilter { system_id: Some(sys.id), include_closed: true, limit: 50, ..Default::default() };
+    let listed = db.store.list_findings(&officer, &all).await.unwrap().items;
+    assert!(listed.iter().all(|f| f.state != "risk_accepted"), "the expired acceptance reopened");
+    let escalated: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM findings WHERE system_id = $1 AND escalated_at IS NOT NULL").bind(sys.id).fetch_one(&mut conn).await.unwrap();
+    assert!(escalated > 0);
     // Read.
     let before = db.store.unread_count(&officer).await.unwrap();
     assert!(before >= 1);
