@@ -39,6 +39,7 @@
 
 mod ar;
 mod assess;
+mod catalog;
 mod common;
 pub mod model;
 mod poam;
@@ -46,8 +47,15 @@ mod ssp;
 
 use std::fmt;
 
+pub use catalog::{catalog_href, CatalogIn, CatalogNodeIn};
 pub use common::{control_token, KHIEN_NS, OSCAL_VERSION};
 pub use model::*;
+
+/// Writes a catalogue as an OSCAL catalog (pretty JSON, UTF-8): what an SSP's
+/// `import-profile` refers to, at [`catalog_href`].
+pub fn export_catalog(input: &CatalogIn) -> Result<Vec<u8>, OscalExportError> {
+    catalog::export(input)
+}
 
 /// Writes the System Security Plan of one information system (pretty JSON, UTF-8).
 pub fn export_ssp(input: &SspInput) -> Result<Vec<u8>, OscalExportError> {

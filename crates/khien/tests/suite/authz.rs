@@ -26,6 +26,7 @@ struct Other {
     remote: i64,
     assessment: i64,
     evidence: i64,
+    finding: i64,
 }
 
 /// What a caller of A sends to each documented operation, aimed at B's records.
@@ -97,7 +98,7 @@ fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String,
         ("post", "/api/v1/public-reports/{id}/route") => Some(json!({"unit_id": own_unit})),
         ("post", "/api/v1/public-reports/{id}/state") => Some(json!({"state":"in_progress"})),
         ("post", "/api/v1/public-reports/{id}/incident") => Some(json!({"unit_id": own_unit})),
-        ("get", "/api/v1/catalogues") | ("get", "/api/v1/catalogues/{id}") => return None, // city-wide reference data
+        ("get", "/api/v1/catalogues") | ("get", "/api/v1/catalogues/{id}") | ("get", "/api/v1/catalogues/{id}/oscal") => return None, // city-wide reference data
         ("get", "/api/v1/assessments") => return None, // list: checked below
         ("post", "/api/v1/catalogues/import") => {
             let csv = "id,kind,title_vi,levels\nHACK,requirement,Yêu cầu lạ,1-5\n";
@@ -109,6 +110,14 @@ fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String,
         ("post", "/api/v1/assessments/{id}/results/{node_id}/evidence") => {
             let url = format!("{}?file_name=x.pdf", path.replace("{id}", &b.assessment.to_string()).replace("{node_id}", "x"));
             return Some((url, Some(Value::String("%PDF-1.4 hacked".into()))));
+        }
+        ("get", "/api/v1/findings") | ("get", "/api/v1/findings/counts") | ("get", "/api/v1/findings/export") => return None, // lists and export: checked below
+        ("get", "/api/v1/remediation-policy") => return None, // city-wide reference data
+        ("put", "/api/v1/remediation-policy") => return Some((path.to_string(), Some(json!([{"severity":"critical","level":3,"days":365,"working_days":false}])))),
+        ("post", "/api/v1/findings/{id}/state") => Some(json!({"to":"in_remediation"})),
+        ("post", "/api/v1/systems/{id}/scans") => {
+            let nessus = String::from_utf8(khien_formats::scan::synthetic_nessus(1, 2, 3)).unwrap();
+            return Some((format!("{}?file_name=hack.nessus", path.replace("{id}", &b.system.to_string())), Some(Value::String(nessus))));
         }
         ("get", _) | ("delete", _) => None,
         ("post", "/api/v1/units") => Some(json!({"code":"HACK","name":"x","unit_type":"ward","parent_id":b.unit})),
@@ -126,6 +135,8 @@ fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String,
         b.remote
     } else if path.starts_with("/api/v1/assessments/") {
         b.assessment
+    } else if path.starts_with("/api/v1/findings/") {
+        b.finding
     } else if path.starts_with("/api/v1/assessment-evidence/") {
         b.evidence
     } else if path.starts_with("/api/v1/incidents/") {
@@ -187,7 +198,8 @@ async fn snapshot(admin: &Session, b: &Other) -> String {
     let incident = admin.get_json(&format!("/api/v1/incidents/{}", b.incident)).await;
     let public_report = admin.get_json(&format!("/api/v1/public-reports/{}", b.public_report)).await;
     let assessment = admin.get_json(&format!("/api/v1/assessments/{}", b.assessment)).await;
-    format!("{unit}{user}{tokens:?}{audit}{system}{dossier}{registers:?}{incident}{public_report}{assessment}")
+    let findings = admin.get_json(&format!("/api/v1/findings?system_id={}&include_closed=true", b.system)).await;
+    format!("{unit}{user}{tokens:?}{audit}{system}{dossier}{registers:?}{incident}{public_report}{assessment}{findings}")
 }
 
 async fn sweep(s: &TestServer, doc: &Value, b: &Other, own_unit: i64, send: &(dyn Fn(Method, String, Option<Value>) -> futures_like::Fut + Sync)) {
@@ -212,7 +224,7 @@ mod futures_like {
 }
 
 async fn lists_hide_b(get: impl Fn(String) -> futures_like::Fut, b: &Other) {
-    for path in ["/api/v1/systems?limit=500", "/api/v1/systems/overview", "/api/v1/dossiers/pending", "/api/v1/saved-filters", "/api/v1/incidents?include_closed=true&limit=200", "/api/v1/observables?value=198.51.100.23", "/api/v1/stix/bundle?include_closed=true", "/api/v1/taxii/collections", "/api/v1/public-reports?include_closed=true&limit=500", "/api/v1/assessments?limit=200"] {
+    for path in ["/api/v1/systems?limit=500", "/api/v1/systems/overview", "/api/v1/dossiers/pending", "/api/v1/saved-filters", "/api/v1/incidents?include_closed=true&limit=200", "/api/v1/observables?value=198.51.100.23", "/api/v1/stix/bundle?include_closed=true", "/api/v1/taxii/collections", "/api/v1/public-reports?include_closed=true&limit=500", "/api/v1/assessments?limit=200", "/api/v1/findings?include_closed=true&limit=200", "/api/v1/findings/counts"] {
         let (status, text) = get(path.to_string()).await;
         assert_eq!(status, 200, "{path}");
         assert!(!text.contains("YT-HIS") && !text.contains("Sở Y tế") && !text.contains("bệnh viện"), "{path} leaked: {text}");
@@ -287,6 +299,9 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
     let assessment = s.db.store.create_assessment(&admin, &plan).await.unwrap();
     let first_node = s.db.store.assessment(&admin, assessment.id).await.unwrap().results[0].node_id.clone();
     let evidence = s.db.store.add_evidence(&admin, assessment.id, &first_node, "Bằng chứng.pdf", b"%PDF-1.4 bang chung", None).await.unwrap();
+    let scan = std::io::Cursor::new(khien_formats::scan::synthetic_nessus(1, 3, 5));
+    s.db.store.import_scan(&admin, system.id, khien_formats::scan::ScanTool::Nessus, "benh-vien.nessus", Box::new(scan)).await.unwrap();
+    let finding = s.db.store.list_findings(&admin, &khien_store::FindingFilter { system_id: Some(system.id), limit: 1, ..Default::default() }).await.unwrap().items[0].id;
     let b = Other {
         unit: b_unit,
         user: b_user,
@@ -306,6 +321,7 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
         remote: remote.id,
         assessment: assessment.id,
         evidence: evidence.id,
+        finding,
     };
     let doc: Value = reqwest::get(s.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
     let pa05 = actor(&s.db, "pa05.truong").await;
@@ -344,7 +360,7 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
     // 3. The web forms and pages.
     let bu = b.unit.to_string();
     let own = own_unit.to_string();
-    let pages = [format!("/units/{}", b.unit), format!("/users/{}", b.user), format!("/incidents/{}", b.incident), format!("/public-reports/{}", b.public_report)];
+    let pages = [format!("/units/{}", b.unit), format!("/users/{}", b.user), format!("/incidents/{}", b.incident), format!("/public-reports/{}", b.public_report), format!("/findings/{}", b.finding)];
     for p in &pages {
         let r = a.get(p).await;
         assert_eq!(r.status(), 404, "GET {p}");
@@ -369,16 +385,29 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
         (format!("/public-reports/{}/route", b.public_report), vec![("unit_id", own.as_str())]),
         (format!("/public-reports/{}/state", b.public_report), vec![("state", "in_progress")]),
         (format!("/public-reports/{}/convert", b.public_report), vec![("unit_id", own.as_str())]),
+        (format!("/findings/{}/state", b.finding), vec![("to", "in_remediation")]),
+        ("/remediation-policy".into(), vec![("d_critical_3", "1"), ("w_critical_3", "1")]),
     ];
     for (path, fields) in &forms {
         let r = a.form(path, fields).await;
         let status = r.status().as_u16();
         assert!(status == 403 || status == 404, "POST {path} answered {status}");
     }
-    for (page, secret_text) in [("/units", "Sở Y tế"), ("/users", "soyt.canbo"), ("/audit", "soyt"), ("/account", "SO-YT SIEM"), ("/incidents?include_closed=true", "bệnh viện"), ("/observables?value=198.51.100.23", "bệnh viện"), ("/public-reports?include_closed=true", "bệnh viện")] {
+    for (page, secret_text) in [("/units", "Sở Y tế"), ("/users", "soyt.canbo"), ("/audit", "soyt"), ("/account", "SO-YT SIEM"), ("/incidents?include_closed=true", "bệnh viện"), ("/observables?value=198.51.100.23", "bệnh viện"), ("/public-reports?include_closed=true", "bệnh viện"), ("/findings?include_closed=true", "YT-HIS"), ("/findings/dashboard", "Sở Y tế")] {
         let html = a.get(page).await.text().await.unwrap();
         assert!(!html.contains(secret_text), "{page} shows {secret_text}");
     }
+
+    // Findings moved in bulk or a scan uploaded through the web form: refused for B's records.
+    let finding = b.finding.to_string();
+    let html = a.form("/findings/bulk", &[("ids", finding.as_str()), ("to", "in_remediation")]).await.text().await.unwrap();
+    assert!(html.contains(&format!("#{finding}: không được phép")) && !html.contains("YT-HIS"), "bulk move on B: {html}");
+    let upload = reqwest::multipart::Form::new()
+        .text("system_id", b.system.to_string())
+        .text("tool", "")
+        .part("file", reqwest::multipart::Part::bytes(khien_formats::scan::synthetic_nessus(1, 2, 5)).file_name("x.nessus"));
+    let r = a.client.post(a.url(&format!("/findings/scans?_csrf={}", a.csrf))).multipart(upload).send().await.unwrap();
+    assert_eq!(r.status(), 404, "scan upload into B's system");
 
     assert_eq!(snapshot(&admin_session, &b).await, before, "B is unchanged and no audit record was written");
 
@@ -432,13 +461,17 @@ async fn exports_hold_only_the_callers_units() {
         let input = khien_store::SystemInput { code: code.into(), name: format!("Hệ thống {code}"), owner_unit_id: id, system_type: "internal".into(), ..Default::default() };
         s.db.store.create_system(&admin, &input).await.unwrap();
     }
+    for system in s.db.store.all_systems(&admin).await.unwrap().into_iter().filter(|x| x.code == "YT-HIS" || x.code == "KHCN-CDS") {
+        let scan = std::io::Cursor::new(khien_formats::scan::synthetic_nessus(2, 5, 3));
+        s.db.store.import_scan(&admin, system.id, khien_formats::scan::ScanTool::Nessus, "quet.nessus", Box::new(scan)).await.unwrap();
+    }
     let a = s.login("sokhcn.quanly", DEMO_PASSWORD).await;
-    for path in ["/api/v1/systems/export", "/api/v1/systems/export?status=planned", "/api/v1/systems/overview/export"] {
+    for path in ["/api/v1/systems/export", "/api/v1/systems/export?status=planned", "/api/v1/systems/overview/export", "/api/v1/findings/export", "/api/v1/findings/export?include_closed=true"] {
         let r = a.get(path).await;
         assert_eq!(r.status(), 200, "{path}");
         let text = xlsx_text(&r.bytes().await.unwrap());
         assert!(!text.contains("YT-HIS") && !text.contains("Sở Y tế"), "{path} leaked: {text}");
-        if path.contains("systems/export") {
+        if path.contains("systems/export") || path.contains("findings/export") {
             assert!(text.contains("KHCN-CDS"), "{path} has the caller's own system: {text}");
         }
     }

@@ -25,11 +25,15 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_findings))
         .routes(routes!(finding_counts))
+        .routes(routes!(export_findings))
         .routes(routes!(get_finding))
         .routes(routes!(move_finding))
         .routes(routes!(get_policy, set_policy))
         .routes(routes!(import_scan))
         .routes(routes!(system_poam))
+        .routes(routes!(system_ssp))
+        .routes(routes!(assessment_oscal))
+        .routes(routes!(catalogue_oscal))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -84,6 +88,88 @@ async fn list_findings(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuer
 #[utoipa::path(get, path = "/api/v1/findings/counts", tag = "findings", responses((status = 200, body = Vec<UnitFindingCounts>)))]
 async fn finding_counts(State(s): State<AppState>, ctx: Ctx) -> Result<Json<Vec<UnitFindingCounts>>, ApiError> {
     Ok(Json(s.store.finding_counts(&ctx.actor).await?))
+}
+
+/// Most rows in one findings export; narrow the filters for more.
+pub const MAX_EXPORT_ROWS: usize = 50_000;
+
+/// dd/mm/yyyy in Vietnam of a UTC instant in ms.
+pub(crate) fn date_vn(ms: i64) -> String {
+    khien_domain::calendar::date_vn(ms).format("%d/%m/%Y").to_string()
+}
+
+/// The filtered findings as XLSX with Vietnamese headers (same filters as the list, every page,
+/// at most 50,000 rows; the `X-Khien-Truncated` header says when more matched).
+#[utoipa::path(get, path = "/api/v1/findings/export", tag = "findings", params(FindingQuery),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
+async fn export_findings(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<FindingQuery>) -> Result<Response, ApiError> {
+    use khien_domain::compliance::remediation::FindingState;
+    use khien_domain::finding::Severity;
+    use khien_domain::Lang;
+    use khien_formats::Cell;
+    let mut f = FindingQuery { limit: Some(khien_domain::page::MAX_LIMIT), cursor: None, ..q }.filter()?;
+    let units: std::collections::HashMap<i64, String> = s.store.unit_tree(&ctx.actor).await?.into_iter().map(|u| (u.id, u.name)).collect();
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    let mut truncated = false;
+    'pages: loop {
+        let page = s.store.list_findings(&ctx.actor, &f).await?;
+        for x in page.items {
+            if rows.len() >= MAX_EXPORT_ROWS {
+                truncated = true;
+                break 'pages;
+            }
+            let severity = Severity::parse("severity", &x.severity).map(|v| v.label(Lang::Vi).to_string()).unwrap_or_else(|_| x.severity.clone());
+            let state = FindingState::parse("state", &x.state).map(|v| v.label(Lang::Vi).to_string()).unwrap_or_else(|_| x.state.clone());
+            let mut row: Vec<Cell> = vec![
+                x.id.into(),
+                severity.into(),
+                x.cvss.map(Cell::Number).unwrap_or(Cell::Empty),
+                x.title.into(),
+                x.system_code.into(),
+                x.system_name.into(),
+                units.get(&x.unit_id).cloned().into(),
+                x.host.into(),
+                x.port.into(),
+                x.protocol.into(),
+                x.component.into(),
+                x.cves.join(", ").into(),
+                x.cwes.join(", ").into(),
+                x.tool.into(),
+                x.rule_id.into(),
+                state.into(),
+                date_vn(x.detected_at).into(),
+                x.due_at.map(date_vn).into(),
+                (if x.overdue { "Quá hạn" } else { "" }).into(),
+            ];
+            row.push(x.accepted_until.as_deref().map(khien_domain::calendar::display_date).into());
+            row.push(x.solution.into());
+            rows.push(row);
+        }
+        match page.next_cursor {
+            Some(c) => f.cursor = Some(khien_domain::page::Cursor::decode(&c)?),
+            None => break,
+        }
+    }
+    let headers = [
+        "Số", "Mức độ", "CVSS", "Tiêu đề", "Mã hệ thống", "Tên hệ thống", "Đơn vị", "Máy chủ", "Cổng", "Giao thức", "Thành phần", "CVE", "CWE", "Công cụ", "Mã quy tắc",
+        "Trạng thái", "Ngày phát hiện", "Hạn khắc phục", "Quá hạn", "Chấp nhận rủi ro đến", "Giải pháp",
+    ];
+    let bytes = tokio::task::spawn_blocking(move || khien_formats::write_table_xlsx("Phát hiện", &headers, &rows))
+        .await
+        .map_err(Error::internal)?
+        .map_err(Error::internal)?;
+    let mut r = (
+        [
+            (axum::http::header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"phat-hien.xlsx\""),
+        ],
+        bytes,
+    )
+        .into_response();
+    if truncated {
+        r.headers_mut().insert("x-khien-truncated", axum::http::HeaderValue::from_static("true"));
+    }
+    Ok(r)
 }
 
 #[utoipa::path(get, path = "/api/v1/findings/{id}", tag = "findings", params(("id" = i64, Path)), responses((status = 200, body = Finding), (status = 404, body = crate::error::Problem)))]
@@ -162,6 +248,32 @@ async fn import_scan(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, A
 #[utoipa::path(get, path = "/api/v1/systems/{id}/oscal/poam", tag = "findings", params(("id" = i64, Path)),
     responses((status = 200, content_type = "application/json", body = Object), (status = 404, body = crate::error::Problem)))]
 async fn system_poam(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, ApiError> {
-    let bytes = crate::oscal_io::system_poam(&s, &ctx.actor, id).await?;
-    Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], bytes).into_response())
+    Ok(oscal_json(crate::oscal_io::system_poam(&s, &ctx.actor, id).await?))
+}
+
+fn oscal_json(bytes: Vec<u8>) -> Response {
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], bytes).into_response()
+}
+
+/// The system's System Security Plan in OSCAL 1.1 (its level in `security-sensitivity-level`;
+/// the requirements of its latest assessment's catalogue, or TCVN 14423:2026, at its level).
+/// Its `import-profile` names the catalogue file that `/api/v1/catalogues/{id}/oscal` gives.
+#[utoipa::path(get, path = "/api/v1/systems/{id}/oscal/ssp", tag = "findings", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/json", body = Object), (status = 404, body = crate::error::Problem)))]
+async fn system_ssp(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    Ok(oscal_json(crate::oscal_io::system_ssp(&s, &ctx.actor, id).await?))
+}
+
+/// An assessment as OSCAL 1.1 Assessment Results.
+#[utoipa::path(get, path = "/api/v1/assessments/{id}/oscal", tag = "findings", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/json", body = Object), (status = 404, body = crate::error::Problem)))]
+async fn assessment_oscal(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    Ok(oscal_json(crate::oscal_io::assessment_results(&s, &ctx.actor, id).await?))
+}
+
+/// A catalogue as an OSCAL 1.1 catalog.
+#[utoipa::path(get, path = "/api/v1/catalogues/{id}/oscal", tag = "findings", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/json", body = Object), (status = 404, body = crate::error::Problem)))]
+async fn catalogue_oscal(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    Ok(oscal_json(crate::oscal_io::catalogue_oscal(&s, &ctx.actor, id).await?))
 }
