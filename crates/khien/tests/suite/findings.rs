@@ -91,3 +91,32 @@ async fn scans_import_dedupe_close_and_reopen(db: TestDb) {
     let counts = db.store.finding_counts(&authority).await.unwrap();
     assert!(counts.iter().any(|c| c.unit_id == system.owner_unit_id && c.open > 0));
 }
+
+/// Every scanner report in ../shared/data imports into a system, twice without duplicates.
+#[tokio::test]
+async fn every_shared_scanner_report_imports_and_reimports() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/scanners");
+    if !root.exists() {
+        println!("SKIPPED: {} is absent, so the real scanner reports were not imported", root.display());
+        return;
+    }
+    let db = crate::common::sqlite().await;
+    bootstrap(&db, true).await;
+    let officer = actor(&db, "hongbang.quanly").await;
+    let ward = unit_id(&db, "P-HONG-BANG").await;
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&root).unwrap().flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap()).map(|f| f.unwrap().path()).collect();
+    files.sort();
+    assert!(files.len() >= 14, "{files:?}");
+    for (n, path) in files.iter().enumerate() {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let input = SystemInput { code: format!("HB-SCAN-{n}"), name: format!("Hệ thống quét {n}"), owner_unit_id: ward, system_type: "internal".into(), ..Default::default() };
+        let system = db.store.create_system(&officer, &input).await.unwrap();
+        let bytes = std::fs::read(path).unwrap();
+        let head = &bytes[..bytes.len().min(4096)];
+        let tool = ScanTool::detect(&name, head).unwrap_or_else(|| panic!("{name}: tool not recognised"));
+        let first = db.store.import_scan(&officer, system.id, tool, &name, reader(bytes.clone())).await.unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        assert!(first.findings > 0 && first.created > 0, "{name}: {first:?}");
+        let again = db.store.import_scan(&officer, system.id, tool, &name, reader(bytes)).await.unwrap();
+        assert_eq!((again.created, again.closed, again.seen_again), (0, 0, first.created), "{name}");
+    }
+}
