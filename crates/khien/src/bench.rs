@@ -31,6 +31,12 @@ pub struct BenchArgs {
     /// Observables per incident.
     #[arg(long, default_value_t = 20)]
     pub(crate) observables_per_incident: usize,
+    /// Findings in the Nessus report of the compliance scenarios (0: skip them).
+    #[arg(long, default_value_t = 100_000)]
+    pub(crate) findings: usize,
+    /// Assessments of 200 requirements each for the compliance scenarios.
+    #[arg(long, default_value_t = 1_000)]
+    pub(crate) assessments: usize,
     /// Database to load; default a fresh SQLite file in a temporary folder.
     #[arg(long)]
     database_url: Option<String>,
@@ -191,6 +197,7 @@ pub async fn run(a: BenchArgs) -> Result<()> {
         measure(&app, name, &uri, token, None, a.iterations).await?;
     }
     crate::bench_incidents::run(&store, &app, &admin.session_token, &manager.session_token, &a).await?;
+    crate::bench_compliance::run(&store, &app, &admin.session_token, &manager.session_token, &a).await?;
     // Last, so that the scenarios above see the 10,000 systems the issue names.
     import_benchmark(&app, &admin.session_token, &admin.csrf_token, &units).await?;
     store.close().await;

@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod bench_incidents;
+pub mod bench_compliance;
 pub mod bootstrap;
 pub mod config;
 pub mod demo_compliance;

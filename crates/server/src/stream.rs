@@ -93,6 +93,16 @@ pub async fn body_reader(body: Body, max: u64) -> Result<(Bytes, Box<dyn io::Buf
     Ok((first, Box::new(io::BufReader::with_capacity(CHUNK / 4, reader))))
 }
 
+/// A reader for blocking code fed from async code chunk by chunk (a multipart upload's file
+/// field): `first` is read first, then every chunk sent; an error sent ends the read with it,
+/// dropping the sender ends it cleanly. At most a few chunks wait, so a large file is never
+/// held whole.
+pub fn pipe(first: Bytes) -> (mpsc::Sender<io::Result<Bytes>>, Box<dyn io::BufRead + Send>) {
+    let (tx, rx) = mpsc::channel::<io::Result<Bytes>>(QUEUED);
+    let reader = ChannelReader { rx, current: first, pos: 0 };
+    (tx, Box::new(io::BufReader::with_capacity(CHUNK / 4, reader)))
+}
+
 struct ChannelReader {
     rx: mpsc::Receiver<io::Result<Bytes>>,
     current: Bytes,

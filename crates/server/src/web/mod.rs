@@ -2,6 +2,7 @@
 
 mod compliance;
 mod dossiers;
+mod findings;
 mod incidents;
 mod pages;
 mod public_reports;
@@ -40,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .merge(incidents::router())
         .merge(public_reports::router())
         .merge(compliance::router())
+        .merge(findings::router())
 }
 
 async fn asset(content_type: &'static str, body: &'static str) -> Response {

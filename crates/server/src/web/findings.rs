@@ -1,0 +1,561 @@
+//! Findings pages: the list with filters and bulk moves, one finding with the moves open to the
+//! caller, the per-unit remediation dashboard, the scanner upload (multipart, streamed into the
+//! import as it arrives) and the remediation policy (the standing body edits it).
+
+use super::{render, see_other, Chrome};
+use crate::api::findings::{date_vn, FindingQuery, MAX_SCAN_BYTES};
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::AppState;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::multipart::{Field, MultipartError};
+use axum::extract::{Multipart, Path, Query, RawForm, State};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use khien_domain::compliance::remediation::{check_move, FindingState, PolicyRow, Verifier};
+use khien_domain::finding::Severity;
+use khien_domain::role::{Action, Role};
+use khien_domain::time::display_vn;
+use khien_domain::{Error, Lang};
+use khien_formats::scan::ScanTool;
+use khien_store::{Finding, FindingMoveInput, ScanImportSummary};
+use serde::Deserialize;
+
+/// Findings moved in one bulk post at most.
+const MAX_BULK: usize = 500;
+/// Bytes read before the import starts, to recognise the report's kind.
+const HEAD_BYTES: usize = 64 * 1024;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/findings", get(list))
+        .route("/findings/bulk", post(bulk))
+        .route("/findings/dashboard", get(dashboard))
+        .route("/findings/scans", post(upload).layer(axum::extract::DefaultBodyLimit::max(usize::try_from(MAX_SCAN_BYTES).unwrap_or(usize::MAX))))
+        .route("/findings/{id}", get(page))
+        .route("/findings/{id}/state", post(move_state))
+        .route("/remediation-policy", get(policy).post(save_policy))
+}
+
+fn severity_label(lang: Lang, code: &str) -> String {
+    Severity::parse("severity", code).map(|s| s.label(lang).to_string()).unwrap_or_else(|_| code.to_string())
+}
+
+fn state_label(lang: Lang, code: &str) -> String {
+    FindingState::parse("state", code).map(|s| s.label(lang).to_string()).unwrap_or_else(|_| code.to_string())
+}
+
+/// The badge class of a severity (the stylesheet's own classes).
+fn severity_css(code: &str) -> &'static str {
+    match code {
+        "critical" | "high" => "tag bad",
+        "info" => "tag muted",
+        _ => "tag",
+    }
+}
+
+/// The list's filters as the form sends them (empty strings for "any").
+#[derive(Debug, Default, Deserialize, Clone)]
+struct ListForm {
+    #[serde(default)]
+    unit_id: String,
+    #[serde(default)]
+    system_id: String,
+    #[serde(default)]
+    severity: String,
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    overdue: String,
+    #[serde(default)]
+    include_closed: String,
+    #[serde(default)]
+    cve: String,
+    #[serde(default)]
+    q: String,
+    cursor: Option<String>,
+}
+
+impl ListForm {
+    fn number(field: &str, v: &str) -> Result<Option<i64>, Error> {
+        let v = v.trim();
+        if v.is_empty() {
+            return Ok(None);
+        }
+        v.parse().map(Some).map_err(|_| Error::invalid(field, format!("«{v}» không phải số."), format!("«{v}» is not a number.")))
+    }
+
+    fn query(&self) -> Result<FindingQuery, Error> {
+        let some = |v: &str| Some(v.trim().to_string()).filter(|x| !x.is_empty());
+        Ok(FindingQuery {
+            unit_id: Self::number("unit_id", &self.unit_id)?,
+            system_id: Self::number("system_id", &self.system_id)?,
+            severity: some(&self.severity),
+            state: some(&self.state),
+            overdue: self.overdue == "true",
+            include_closed: self.include_closed == "true",
+            cve: some(&self.cve),
+            q: some(&self.q),
+            cursor: self.cursor.clone().filter(|c| !c.is_empty()),
+            limit: Some(50),
+        })
+    }
+
+    /// The filters that are set, as a query string (the API refuses empty typed values).
+    fn query_string(&self, cursor: Option<&str>) -> String {
+        let pairs = [
+            ("unit_id", self.unit_id.as_str()),
+            ("system_id", self.system_id.as_str()),
+            ("severity", self.severity.as_str()),
+            ("state", self.state.as_str()),
+            ("overdue", self.overdue.as_str()),
+            ("include_closed", self.include_closed.as_str()),
+            ("cve", self.cve.as_str()),
+            ("q", self.q.as_str()),
+            ("cursor", cursor.unwrap_or("")),
+        ];
+        pairs.iter().filter(|(_, v)| !v.trim().is_empty()).map(|(k, v)| format!("{k}={}", super::q(v.trim()))).collect::<Vec<_>>().join("&")
+    }
+}
+
+struct Row {
+    id: i64,
+    severity: String,
+    severity_css: &'static str,
+    title: String,
+    system: String,
+    system_id: i64,
+    host_port: String,
+    cves: String,
+    state: String,
+    due: String,
+    overdue: bool,
+}
+
+/// What one finding of a bulk move came to.
+struct BulkResult {
+    id: i64,
+    ok: bool,
+    message: String,
+}
+
+#[derive(Template)]
+#[template(path = "findings.html")]
+struct ListPage {
+    c: Chrome,
+    f: ListForm,
+    units: Vec<(i64, String)>,
+    systems: Vec<(i64, String)>,
+    severities: Vec<(&'static str, &'static str)>,
+    states: Vec<(&'static str, &'static str)>,
+    rows: Vec<Row>,
+    next: Option<String>,
+    /// The current filters (no cursor), for the export link and the bulk form's way back.
+    filters: String,
+    /// Systems the caller may import scans into.
+    upload_systems: Vec<(i64, String)>,
+    tools: Vec<(&'static str, &'static str)>,
+    can_move: bool,
+    results: Vec<BulkResult>,
+}
+
+fn row(lang: Lang, f: &Finding) -> Row {
+    let host_port = match (&f.host, f.port) {
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        (Some(h), None) => h.clone(),
+        (None, Some(p)) => format!(":{p}"),
+        (None, None) => f.component.clone().unwrap_or_default(),
+    };
+    Row {
+        id: f.id,
+        severity: severity_label(lang, &f.severity),
+        severity_css: severity_css(&f.severity),
+        title: f.title.clone(),
+        system: f.system_code.clone(),
+        system_id: f.system_id,
+        host_port,
+        cves: f.cves.join(", "),
+        state: state_label(lang, &f.state),
+        due: f.due_at.map(date_vn).unwrap_or_default(),
+        overdue: f.overdue,
+    }
+}
+
+async fn list(State(s): State<AppState>, ctx: Ctx, Query(f): Query<ListForm>) -> Result<Html<String>, WebError> {
+    list_page(&s, &ctx, f, Vec::new()).await
+}
+
+async fn list_page(s: &AppState, ctx: &Ctx, f: ListForm, results: Vec<BulkResult>) -> Result<Html<String>, WebError> {
+    let lang = ctx.lang;
+    let page = s.store.list_findings(&ctx.actor, &f.query()?.filter()?).await?;
+    let rows = page.items.iter().map(|x| row(lang, x)).collect();
+    let all_systems = s.store.all_systems(&ctx.actor).await?;
+    let systems = all_systems.iter().take(1000).map(|x| (x.id, format!("{} – {}", x.code, x.name))).collect();
+    let upload_systems = all_systems
+        .iter()
+        .filter(|x| ctx.actor.can(Action::RemediateFindings, x.owner_unit_id, &x.owner_path))
+        .take(1000)
+        .map(|x| (x.id, format!("{} – {} ({})", x.code, x.name, x.owner_unit_name)))
+        .collect();
+    render(&ListPage {
+        c: Chrome::new(ctx, "findings", "Phát hiện", "Findings"),
+        next: page.next_cursor.as_deref().map(|n| f.query_string(Some(n))),
+        filters: f.query_string(None),
+        f,
+        units: super::units::options(s, ctx, Action::ViewSystems).await?,
+        systems,
+        severities: Severity::ALL.iter().rev().map(|v| (v.code(), v.label(lang))).collect(),
+        states: FindingState::ALL.iter().map(|v| (v.code(), v.label(lang))).collect(),
+        rows,
+        upload_systems,
+        tools: ScanTool::ALL.iter().map(|t| (t.code(), t.label(lang))).collect(),
+        can_move: ctx.actor.can_anywhere(Action::RemediateFindings) || ctx.actor.can_anywhere(Action::VerifyFindings),
+        results,
+    })
+}
+
+/// Moves the ticked findings one by one, each in its own transaction through `move_finding`,
+/// and shows the list again with what happened to each.
+async fn bulk(State(s): State<AppState>, ctx: Ctx, RawForm(body): RawForm) -> Result<Html<String>, WebError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).map_err(|e| Error::bad_request(format!("Biểu mẫu không đọc được: {e}"), format!("The form cannot be read: {e}")))?;
+    let one = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).filter(|v| !v.is_empty());
+    let mut ids = Vec::new();
+    for (_, v) in pairs.iter().filter(|(n, _)| n == "ids") {
+        ids.push(ListForm::number("ids", v)?.unwrap_or(0));
+    }
+    let mut seen = std::collections::HashSet::new();
+    ids.retain(|id| seen.insert(*id));
+    if ids.is_empty() {
+        return Err(Error::invalid("ids", "Chưa chọn phát hiện nào.", "No finding was selected.").into());
+    }
+    if ids.len() > MAX_BULK {
+        return Err(Error::invalid("ids", format!("Mỗi lần chuyển tối đa {MAX_BULK} phát hiện."), format!("At most {MAX_BULK} findings at a time.")).into());
+    }
+    let to = one("to").ok_or_else(|| Error::invalid("to", "Chọn trạng thái đích.", "Choose the target state."))?;
+    FindingState::parse("to", &to)?;
+    let input = FindingMoveInput { to, reason: one("reason"), accepted_until: one("accepted_until") };
+    let lang = ctx.lang;
+    let mut results = Vec::with_capacity(ids.len());
+    for id in ids {
+        match s.store.move_finding(&ctx.actor, id, &input).await {
+            Ok(f) => results.push(BulkResult { id, ok: true, message: state_label(lang, &f.state) }),
+            Err(e @ Error::Internal(_)) => return Err(e.into()),
+            Err(e) => {
+                let message = match &e {
+                    Error::Forbidden(_) | Error::NotFound(_) => lang.pick("không được phép", "not allowed").to_string(),
+                    _ => String::new(),
+                };
+                let detail = e.message(lang);
+                results.push(BulkResult { id, ok: false, message: if message.is_empty() { detail } else { format!("{message} — {detail}") } });
+            }
+        }
+    }
+    let back: ListForm = one("back").and_then(|b| serde_urlencoded::from_str(&b).ok()).unwrap_or_default();
+    list_page(&s, &ctx, back, results).await
+}
+
+/// A move the caller may make from the finding's state.
+struct MoveView {
+    to: &'static str,
+    label: &'static str,
+    needs_reason: bool,
+    needs_until: bool,
+}
+
+#[derive(Template)]
+#[template(path = "finding.html")]
+struct FindingPage {
+    c: Chrome,
+    f: Finding,
+    unit_name: String,
+    severity: String,
+    severity_css: &'static str,
+    state: String,
+    cvss: String,
+    source: String,
+    detected: String,
+    due: String,
+    updated: String,
+    accepted_until: String,
+    moves: Vec<MoveView>,
+}
+
+/// The moves open to the caller: allowed by the lifecycle, on the caller's side, and the
+/// manager's own where it has to be.
+fn moves_for(ctx: &Ctx, f: &Finding, unit_path: &str) -> Vec<MoveView> {
+    let Ok(from) = FindingState::parse("state", &f.state) else { return Vec::new() };
+    let manager = ctx.actor.roles_over(f.unit_id, unit_path).iter().any(|r| matches!(r, Role::UnitManager | Role::AuthorityOfficer | Role::Administrator));
+    FindingState::ALL
+        .iter()
+        .filter_map(|to| {
+            let rule = check_move(from, *to).ok()?;
+            let action = match rule.side {
+                Verifier::Unit => Action::RemediateFindings,
+                Verifier::Authority => Action::VerifyFindings,
+            };
+            if !ctx.actor.can(action, f.unit_id, unit_path) || (rule.manager_only && !manager) {
+                return None;
+            }
+            Some(MoveView { to: to.code(), label: to.label(ctx.lang), needs_reason: rule.needs_reason, needs_until: *to == FindingState::RiskAccepted })
+        })
+        .collect()
+}
+
+async fn page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>, WebError> {
+    let lang = ctx.lang;
+    let f = s.store.get_finding(&ctx.actor, id).await?;
+    let (unit_name, moves) = match s.store.get_unit(&ctx.actor, f.unit_id).await {
+        Ok(u) => (u.name.clone(), moves_for(&ctx, &f, &u.path)),
+        Err(_) => (String::new(), Vec::new()),
+    };
+    let source = match f.source.as_str() {
+        "scan" => ScanTool::parse(&f.tool).map(|t| t.label(lang).to_string()).unwrap_or_else(|| f.tool.clone()),
+        _ => format!("{} ({})", lang.pick("Đánh giá", "Assessment"), f.tool),
+    };
+    render(&FindingPage {
+        c: Chrome::new(&ctx, "findings", &format!("#{} {}", f.id, f.title), &format!("#{} {}", f.id, f.title)),
+        unit_name,
+        severity: severity_label(lang, &f.severity),
+        severity_css: severity_css(&f.severity),
+        state: state_label(lang, &f.state),
+        cvss: f.cvss.map(|c| format!("{c:.1}")).unwrap_or_else(|| "—".into()),
+        source,
+        detected: display_vn(f.detected_at),
+        due: f.due_at.map(date_vn).unwrap_or_else(|| lang.pick("Không có hạn", "No deadline").to_string()),
+        updated: display_vn(f.updated_at),
+        accepted_until: f.accepted_until.as_deref().map(khien_domain::calendar::display_date).unwrap_or_default(),
+        moves,
+        f,
+    })
+}
+
+#[derive(Deserialize)]
+struct MoveForm {
+    to: String,
+    reason: Option<String>,
+    accepted_until: Option<String>,
+}
+
+async fn move_state(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<MoveForm>) -> Result<Response, WebError> {
+    let some = |v: Option<String>| v.map(|x| x.trim().to_string()).filter(|x| !x.is_empty());
+    let input = FindingMoveInput { to: f.to, reason: some(f.reason), accepted_until: some(f.accepted_until) };
+    s.store.move_finding(&ctx.actor, id, &input).await?;
+    Ok(see_other(&format!("/findings/{id}")))
+}
+
+struct CountRow {
+    unit_id: i64,
+    unit_name: String,
+    open: i64,
+    overdue: i64,
+    critical_open: i64,
+}
+
+#[derive(Template)]
+#[template(path = "findings_dashboard.html")]
+struct DashboardPage {
+    c: Chrome,
+    rows: Vec<CountRow>,
+    total: (i64, i64, i64),
+}
+
+async fn dashboard(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+    let mut rows: Vec<CountRow> = s
+        .store
+        .finding_counts(&ctx.actor)
+        .await?
+        .into_iter()
+        .map(|c| CountRow { unit_id: c.unit_id, unit_name: c.unit_name, open: c.open, overdue: c.overdue, critical_open: c.critical_open })
+        .collect();
+    rows.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(b.open.cmp(&a.open)).then_with(|| khien_domain::fold::fold(&a.unit_name).cmp(&khien_domain::fold::fold(&b.unit_name))));
+    let total = rows.iter().fold((0, 0, 0), |t, r| (t.0 + r.open, t.1 + r.overdue, t.2 + r.critical_open));
+    render(&DashboardPage { c: Chrome::new(&ctx, "findings", "Bảng theo dõi khắc phục", "Remediation dashboard"), rows, total })
+}
+
+#[derive(Template)]
+#[template(path = "scan_result.html")]
+struct ScanResultPage {
+    c: Chrome,
+    file_name: String,
+    system_id: Option<i64>,
+    summary: Option<ScanImportSummary>,
+    /// The first skipped items, and how many more there were.
+    skipped: Vec<String>,
+    more_skipped: usize,
+    error: Option<String>,
+}
+
+fn upload_error(e: MultipartError) -> Error {
+    Error::bad_request(format!("Không đọc được tệp tải lên: {e}"), format!("Cannot read the upload: {e}"))
+}
+
+/// The scan form: `system_id` and `tool` first, then `file`. The file part is never held whole:
+/// its first 64 KiB tell the tool, then its chunks are handed to the import's parser through a
+/// bounded channel while they arrive.
+async fn upload(State(s): State<AppState>, ctx: Ctx, mut mp: Multipart) -> Result<Response, WebError> {
+    let mut system_id: Option<i64> = None;
+    let mut tool = String::new();
+    let mut file_name = String::new();
+    let mut outcome: Option<Result<ScanImportSummary, Error>> = None;
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => {
+                outcome = Some(Err(upload_error(e)));
+                break;
+            }
+        };
+        match field.name() {
+            Some("system_id") => match field.text().await.map_err(upload_error).and_then(|v| ListForm::number("system_id", &v)) {
+                Ok(v) => system_id = v,
+                Err(e) => {
+                    outcome = Some(Err(e));
+                    break;
+                }
+            },
+            Some("tool") => tool = field.text().await.unwrap_or_default().trim().to_string(),
+            Some("file") => {
+                file_name = field.file_name().unwrap_or("").trim().to_string();
+                outcome = Some(import_field(&s, &ctx, system_id, &tool, &file_name, field).await);
+                break;
+            }
+            _ => {}
+        }
+    }
+    let outcome = outcome.unwrap_or_else(|| Err(Error::invalid("file", "Chưa chọn tệp.", "No file was chosen.")));
+    let (status, summary, error) = match outcome {
+        Ok(sum) => (axum::http::StatusCode::OK, Some(sum), None),
+        Err(e @ Error::Internal(_)) => return Err(e.into()),
+        Err(Error::Unauthenticated(m)) => return Err(Error::Unauthenticated(m).into()),
+        Err(e) => (crate::error::status_of(&e), None, Some(e.message(ctx.lang))),
+    };
+    let skipped_all = summary.as_ref().map(|x| x.skipped.clone()).unwrap_or_default();
+    let shown = skipped_all.iter().take(50).cloned().collect();
+    let page = render(&ScanResultPage {
+        c: Chrome::new(&ctx, "findings", "Nhập báo cáo quét", "Scan import"),
+        file_name,
+        system_id,
+        summary,
+        more_skipped: skipped_all.len().saturating_sub(50),
+        skipped: shown,
+        error,
+    })?;
+    Ok((status, page).into_response())
+}
+
+async fn import_field(s: &AppState, ctx: &Ctx, system_id: Option<i64>, tool: &str, file_name: &str, mut field: Field<'_>) -> Result<ScanImportSummary, Error> {
+    let system_id = system_id.ok_or_else(|| Error::invalid("system_id", "Chọn hệ thống.", "Choose a system."))?;
+    if file_name.is_empty() {
+        return Err(Error::invalid("file", "Chưa chọn tệp.", "No file was chosen."));
+    }
+    let mut head: Vec<u8> = Vec::new();
+    while head.len() < HEAD_BYTES {
+        match field.chunk().await.map_err(upload_error)? {
+            Some(c) => head.extend_from_slice(&c),
+            None => break,
+        }
+    }
+    if head.is_empty() {
+        return Err(Error::invalid("file", format!("Tệp {file_name} rỗng."), format!("The file {file_name} is empty.")));
+    }
+    let tool = match tool {
+        "" | "auto" => ScanTool::detect(file_name, &head)
+            .ok_or_else(|| Error::invalid("tool", "Không nhận ra loại báo cáo quét; hãy chọn công cụ.", "The scan report's kind was not recognised; choose the tool."))?,
+        t => ScanTool::parse(t).ok_or_else(|| Error::invalid("tool", "Công cụ là nessus, openvas, sarif, trivy hoặc zap.", "The tool is nessus, openvas, sarif, trivy or zap."))?,
+    };
+    let mut total = head.len() as u64;
+    let (tx, reader) = crate::stream::pipe(Bytes::from(head));
+    // Hands the rest of the part over while the import reads it; stops when the import no
+    // longer listens (it finished or failed), passes a broken upload on as a read error.
+    let pump = async move {
+        loop {
+            let item = match field.chunk().await {
+                Ok(Some(c)) => {
+                    total += c.len() as u64;
+                    if total > MAX_SCAN_BYTES {
+                        Err(std::io::Error::other(format!("the upload is larger than {} MiB", MAX_SCAN_BYTES / (1024 * 1024))))
+                    } else {
+                        Ok(c)
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => Err(std::io::Error::other(e.to_string())),
+            };
+            let failed = item.is_err();
+            if tx.send(item).await.is_err() || failed {
+                break;
+            }
+        }
+    };
+    let ((), result) = tokio::join!(pump, s.store.import_scan(&ctx.actor, system_id, tool, file_name, reader));
+    result
+}
+
+struct PolicyLine {
+    severity: &'static str,
+    label: &'static str,
+    /// (level, days, working days)
+    cells: Vec<(u8, u32, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "remediation_policy.html")]
+struct PolicyPage {
+    c: Chrome,
+    lines: Vec<PolicyLine>,
+    editable: bool,
+    saved: bool,
+}
+
+#[derive(Deserialize, Default)]
+struct PolicyQuery {
+    #[serde(default)]
+    saved: String,
+}
+
+async fn can_govern(s: &AppState, ctx: &Ctx) -> Result<bool, Error> {
+    Ok(s.store.root_unit().await?.is_some_and(|r| ctx.actor.can(Action::Govern, r.id, &r.path)))
+}
+
+async fn policy(State(s): State<AppState>, ctx: Ctx, Query(q): Query<PolicyQuery>) -> Result<Html<String>, WebError> {
+    let p = s.store.remediation_policy().await?;
+    let lines = Severity::ALL
+        .iter()
+        .rev()
+        .map(|sev| PolicyLine {
+            severity: sev.code(),
+            label: sev.label(ctx.lang),
+            cells: (1..=5u8).filter_map(|l| p.row(*sev, l)).map(|r| (r.level, r.days, r.working_days)).collect(),
+        })
+        .collect();
+    render(&PolicyPage { c: Chrome::new(&ctx, "findings", "Thời hạn khắc phục", "Remediation policy"), lines, editable: can_govern(&s, &ctx).await?, saved: q.saved == "1" })
+}
+
+/// Fields `d_<severity>_<level>` (days) and `w_<severity>_<level>` (present when counted in
+/// working days). Only rows that differ from the policy in force are written.
+async fn save_policy(State(s): State<AppState>, ctx: Ctx, Form(fields): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+    if !can_govern(&s, &ctx).await? {
+        return Err(Error::forbidden().into());
+    }
+    let current = s.store.remediation_policy().await?;
+    let mut rows = Vec::new();
+    for (k, v) in &fields {
+        let Some(rest) = k.strip_prefix("d_") else { continue };
+        let Some((sev, level)) = rest.rsplit_once('_') else { continue };
+        let severity = Severity::parse("severity", sev)?;
+        let level: u8 = level.parse().map_err(|_| Error::invalid("level", "Cấp độ từ 1 đến 5.", "The level is 1 to 5."))?;
+        let days: u32 = v.trim().parse().map_err(|_| Error::invalid(k, format!("«{}» không phải số ngày hợp lệ.", v.trim()), format!("«{}» is not a valid number of days.", v.trim())))?;
+        let working_days = fields.iter().any(|(n, _)| n == &format!("w_{sev}_{level}"));
+        let row = PolicyRow { severity, level, days, working_days };
+        if current.row(severity, level) != Some(row) {
+            rows.push(row);
+        }
+    }
+    if !rows.is_empty() {
+        s.store.set_remediation_policy(&ctx.actor, &rows).await?;
+    }
+    Ok(see_other("/remediation-policy?saved=1"))
+}
