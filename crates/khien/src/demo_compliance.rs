@@ -1,10 +1,15 @@
 //! The demo city's compliance work: the built-in catalogues, and assessments of demo systems
 //! against TCVN 14423:2026 in different states — one done with every result, one in progress,
-//! one independent assessment planned for the demo assessor unit (KD-PN, user `danhgia`).
+//! one independent assessment planned for the demo assessor unit (KD-PN, user `danhgia`) —
+//! and scanner findings on demo systems in every state, some past their deadline.
 
 use anyhow::{anyhow, Result};
 use khien_domain::scope::Actor;
-use khien_store::{AssessmentInput, ResultInput, Store, Unit};
+use khien_domain::time::now_ms;
+use khien_formats::scan::{synthetic_nessus, ScanTool};
+use khien_store::{AssessmentInput, FindingFilter, FindingMoveInput, ResultInput, Store, Unit};
+
+const DAY: i64 = 24 * 3_600_000;
 
 const OUTCOMES: [&str; 7] = ["compliant", "compliant", "compliant", "partly", "compliant", "non_compliant", "not_applicable"];
 
@@ -43,6 +48,36 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit]) -> Result<()> {
         if i == 0 {
             store.move_assessment(admin, a.id, "in_review").await.map_err(e)?;
             store.move_assessment(admin, a.id, "done").await.map_err(e)?;
+        }
+    }
+    findings(store, admin).await
+}
+
+/// Nessus reports on four demo systems (the first scanned two months ago, so some of its
+/// deadlines have passed), then findings moved into each state.
+async fn findings(store: &Store, admin: &Actor) -> Result<()> {
+    let e = |e: khien_domain::Error| anyhow!("demo findings: {e}");
+    let systems: Vec<_> = store.all_systems(admin).await.map_err(e)?.into_iter().filter(|s| s.approved_level.is_some()).take(4).collect();
+    for (i, system) in systems.iter().enumerate() {
+        let report = Box::new(std::io::Cursor::new(synthetic_nessus(2, 20, 100 + i as u64)));
+        let scanned = (i == 0).then(|| now_ms() - 60 * DAY);
+        store.import_scan_dated(admin, system.id, ScanTool::Nessus, &format!("quet-{}.nessus", system.code.to_lowercase()), scanned, report).await.map_err(e)?;
+    }
+    let open = store.list_findings(admin, &FindingFilter { limit: 200, ..Default::default() }).await.map_err(e)?.items;
+    let mut work = open.iter().filter(|f| f.severity != "info").map(|f| f.id);
+    let until = (chrono::Utc::now() + chrono::Duration::days(90)).format("%d/%m/%Y").to_string();
+    let steps: [&[(&str, Option<&str>, Option<&str>)]; 5] = [
+        &[("in_remediation", None, None)],
+        &[("in_remediation", None, None), ("fixed", None, None)],
+        &[("fixed", None, None), ("verified", None, None)],
+        &[("risk_accepted", Some("Hệ thống sẽ thay thế trong quý tới; đã cô lập mạng"), Some(until.as_str()))],
+        &[("false_positive", Some("Dịch vụ này không chạy trên máy chủ, kết quả quét nhầm"), None)],
+    ];
+    for moves in steps {
+        let Some(id) = work.next() else { break };
+        for (to, reason, accepted_until) in moves {
+            let m = FindingMoveInput { to: to.to_string(), reason: reason.map(str::to_string), accepted_until: accepted_until.map(str::to_string) };
+            store.move_finding(admin, id, &m).await.map_err(e)?;
         }
     }
     Ok(())

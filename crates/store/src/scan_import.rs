@@ -66,6 +66,20 @@ fn rank(s: Severity) -> i64 {
 
 impl Store {
     pub async fn import_scan(&self, actor: &Actor, system_id: i64, tool: ScanTool, file_name: &str, reader: Box<dyn BufRead + Send>) -> Result<ScanImportSummary> {
+        self.import_scan_dated(actor, system_id, tool, file_name, None, reader).await
+    }
+
+    /// As [`Store::import_scan`], for a scan run at `scanned_at` (UTC ms): new findings count
+    /// their deadline from then, not from the upload — a report handed in late does not buy
+    /// time.
+    pub async fn import_scan_dated(&self, actor: &Actor, system_id: i64, tool: ScanTool, file_name: &str, scanned_at: Option<i64>, reader: Box<dyn BufRead + Send>) -> Result<ScanImportSummary> {
+        let now = now_ms();
+        if let Some(at) = scanned_at {
+            const YEAR: i64 = 366 * 24 * 3_600_000;
+            if at > now + 300_000 || at < now - 5 * YEAR {
+                return Err(Error::invalid("scanned_at", "Ngày quét không được ở tương lai hoặc quá 5 năm trước.", "The scan date cannot be in the future or more than 5 years ago."));
+            }
+        }
         let system = self.scoped_system(&self.pool, actor, system_id, Action::RemediateFindings).await?;
         let policy = self.remediation_policy().await?;
         let holidays = self.holidays().await?;
@@ -91,7 +105,6 @@ impl Store {
             Ok::<_, ScanError>(summary)
         });
 
-        let now = now_ms();
         let mut w = self.begin_write().await?;
         let scan = sqlx::query("INSERT INTO finding_scans (system_id, unit_id, tool, file_name, imported_at, imported_by) VALUES ($1,$2,$3,$4,$5,$6) RETURNING id")
             .bind(system_id)
@@ -110,7 +123,7 @@ impl Store {
             level: system.approved_level,
             tool,
             scan_id: get(&scan, "id")?,
-            detected_at: now,
+            detected_at: scanned_at.unwrap_or(now),
             policy,
             holidays,
         };

@@ -123,6 +123,25 @@ where
 {
     let _one = ONE_BROWSER.acquire().await.unwrap();
     let server = TestServer::start().await;
+    run_in_browser(server, scenario).await;
+}
+
+/// As [`in_browser`], on a server the test has already started (and prepared through its
+/// store, which it may keep a clone of).
+pub(crate) async fn in_browser_on<F, Fut>(server: TestServer, scenario: F)
+where
+    F: FnOnce(Client, String) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let _one = ONE_BROWSER.acquire().await.unwrap();
+    run_in_browser(server, scenario).await;
+}
+
+async fn run_in_browser<F, Fut>(server: TestServer, scenario: F)
+where
+    F: FnOnce(Client, String) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
     let mut driver = Driver::start();
     let client = driver.connect().await;
     let outcome = tokio::spawn(scenario(client.clone(), server.base.clone())).await;

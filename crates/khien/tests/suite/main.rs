@@ -22,6 +22,7 @@ mod api;
 mod audit_cli;
 mod authz;
 mod browser;
+mod browser_compliance;
 mod browser_incidents;
 mod exchange;
 mod findings;

@@ -225,6 +225,19 @@ pub struct ScanQuery {
     pub file_name: String,
     /// nessus, openvas, sarif, trivy or zap; recognised from the content when left out.
     pub tool: Option<String>,
+    /// When the scan ran (dd/mm/yyyy or RFC 3339); deadlines of new findings count from it.
+    /// Default: now.
+    pub scanned_at: Option<String>,
+}
+
+/// A scan date as typed (dd/mm/yyyy, yyyy-mm-dd: the start of that day in Vietnam) or RFC 3339.
+pub(crate) fn scan_date(v: Option<&str>) -> Result<Option<i64>, Error> {
+    let Some(v) = v.map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
+    if let Some(ms) = khien_domain::time::parse_rfc3339(v) {
+        return Ok(Some(ms));
+    }
+    let day = khien_domain::calendar::parse_date(v).ok_or_else(|| Error::invalid("scanned_at", "Ngày quét không hợp lệ (dd/mm/yyyy).", "Not a valid scan date (dd/mm/yyyy)."))?;
+    Ok(Some(khien_domain::calendar::end_of_day_vn(day.pred_opt().unwrap_or(day)) + 1))
 }
 
 /// Import a scanner report (Nessus .nessus v2, OpenVAS/Greenbone XML, SARIF 2.1.0, Trivy JSON,
@@ -234,6 +247,7 @@ pub struct ScanQuery {
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 200, body = ScanImportSummary), (status = 422, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 async fn import_scan(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiQuery(q): ApiQuery<ScanQuery>, body: Body) -> Result<Json<ScanImportSummary>, ApiError> {
+    let scanned_at = scan_date(q.scanned_at.as_deref())?;
     let (first, reader) = crate::stream::body_reader(body, MAX_SCAN_BYTES).await?;
     let tool = match q.tool.as_deref().filter(|t| !t.is_empty()) {
         Some(t) => ScanTool::parse(t).ok_or_else(|| Error::invalid("tool", "Công cụ là nessus, openvas, sarif, trivy hoặc zap.", "The tool is nessus, openvas, sarif, trivy or zap."))?,
@@ -241,7 +255,7 @@ async fn import_scan(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, A
             Error::invalid("tool", "Không nhận ra loại báo cáo quét; hãy chọn công cụ.", "The scan report's kind was not recognised; choose the tool.")
         })?,
     };
-    Ok(Json(s.store.import_scan(&ctx.actor, id, tool, &q.file_name, reader).await?))
+    Ok(Json(s.store.import_scan_dated(&ctx.actor, id, tool, &q.file_name, scanned_at, reader).await?))
 }
 
 /// The system's open findings as an OSCAL 1.1 Plan of Action and Milestones.
