@@ -51,8 +51,8 @@ impl Store {
                     let label = outcome.label(Lang::Vi);
                     let title = format!("{label}: {node_id} {title}");
                     sqlx::query(
-                        "INSERT INTO findings (unit_id, system_id, source, tool, dedup_key, assessment_id, node_id, rule_id, title, search_folded, severity, severity_rank, state, open, detected_at, due_at, created_at, updated_at) \
-                         VALUES ($1,$2,'assessment',$3,$4,$5,$6,$6,$7,$8,$9,$10,'open',1,$11,$12,$11,$11)",
+                        "INSERT INTO findings (unit_id, system_id, source, tool, dedup_key, assessment_id, node_id, rule_id, title, search_folded, severity, state, open, detected_at, due_at, created_at, updated_at) \
+                         VALUES ($1,$2,'assessment',$3,$4,$5,$6,$6,$7,$8,$9,'open',1,$10,$11,$10,$10)",
                     )
                     .bind(a.unit_id)
                     .bind(a.system_id)
@@ -63,7 +63,6 @@ impl Store {
                     .bind(title.as_str())
                     .bind(fold(&title))
                     .bind(severity.code())
-                    .bind(Severity::ALL.iter().position(|s| *s == severity).unwrap_or(0) as i64)
                     .bind(now)
                     .bind(due_at(&policy, &holidays, severity, Some(a.level), now))
                     .execute(&mut *w.tx)

@@ -206,7 +206,9 @@ impl Store {
                 q.push(" AND f.state = ").bind(FindingState::parse("state", s)?.code());
             }
             None if !f.include_closed => {
-                q.push(" AND f.state IN ('open','in_remediation','fixed')");
+                // NOT IN rather than IN: no index serves it, so the list walks newest first
+                // instead of collecting every open finding to sort them.
+                q.push(" AND f.state NOT IN ('verified','risk_accepted','false_positive')");
             }
             None => {}
         }

@@ -13,7 +13,6 @@ use crate::findings::due_at;
 use crate::sql::Sql;
 use khien_domain::calendar::Holidays;
 use khien_domain::compliance::remediation::Policy;
-use khien_domain::finding::Severity;
 use khien_domain::fold::fold;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
@@ -25,9 +24,8 @@ use utoipa::ToSchema;
 
 /// Findings handed from the parser to the writer at a time.
 const BATCH: usize = 512;
-/// Rows per INSERT statement: sqlx-sqlite's binding cost grows with the square of the
-/// parameters of one statement, so a few rows each is fastest.
-const ROWS_PER_INSERT: usize = 10;
+/// Rows per INSERT statement (26 parameters each).
+const ROWS_PER_INSERT: usize = 40;
 
 #[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct ScanImportSummary {
@@ -49,19 +47,73 @@ pub struct ScanImportSummary {
 }
 
 struct Target {
+    sqlite: bool,
     system_id: i64,
     unit_id: i64,
-    code: String,
-    level: Option<i64>,
     tool: ScanTool,
     scan_id: i64,
+    detected_at: i64,
+}
+
+/// What turns a parsed finding into a row: worked out on the parser's thread, which is
+/// otherwise idle, so the writer only binds and executes.
+struct RowRules {
+    code: String,
+    level: Option<i64>,
     detected_at: i64,
     policy: Policy,
     holidays: Holidays,
 }
 
-fn rank(s: Severity) -> i64 {
-    Severity::ALL.iter().position(|x| *x == s).unwrap_or(0) as i64
+/// A finding ready for the database.
+struct Row {
+    key: String,
+    rule_id: String,
+    title: String,
+    folded: String,
+    severity: &'static str,
+    cvss: Option<i64>,
+    host: Option<String>,
+    port: Option<i64>,
+    protocol: Option<String>,
+    component: Option<String>,
+    cves: String,
+    cwes: String,
+    description: String,
+    solution: String,
+    evidence: String,
+    due: Option<i64>,
+}
+
+impl RowRules {
+    fn row(&self, f: ScanFinding) -> Row {
+        let key = f.dedup_key(&self.code);
+        let component = match (&f.target, &f.component) {
+            (Some(t), Some(c)) => Some(format!("{t} — {c}")),
+            (t, c) => c.clone().or_else(|| t.clone()),
+        };
+        let host = f.host.clone().or_else(|| f.ip.clone());
+        let cves = f.cves.join(",");
+        let folded = fold(&format!("{} {} {} {} {}", f.title, host.as_deref().unwrap_or(""), component.as_deref().unwrap_or(""), cves, f.rule_id));
+        Row {
+            key,
+            folded,
+            severity: f.severity.code(),
+            cvss: f.cvss_score.map(|c| (f64::from(c) * 10.0).round() as i64),
+            port: f.port.map(i64::from),
+            cwes: f.cwes.iter().map(|c| format!("CWE-{c}")).collect::<Vec<_>>().join(","),
+            due: due_at(&self.policy, &self.holidays, f.severity, self.level, self.detected_at),
+            host,
+            component,
+            cves,
+            rule_id: f.rule_id,
+            title: f.title,
+            protocol: f.protocol,
+            description: f.description,
+            solution: f.solution,
+            evidence: f.evidence,
+        }
+    }
 }
 
 impl Store {
@@ -88,11 +140,13 @@ impl Store {
             known.insert(get(&r, "dedup_key")?, (get(&r, "id")?, get(&r, "state")?));
         }
 
-        let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<ScanFinding>>(4);
+        let detected_at = scanned_at.unwrap_or(now);
+        let rules = RowRules { code: system.code.clone(), level: system.approved_level, detected_at, policy, holidays };
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Row>>(4);
         let parser = tokio::task::spawn_blocking(move || {
             let mut batch = Vec::with_capacity(BATCH);
             let mut sink = |f: ScanFinding| {
-                batch.push(f);
+                batch.push(rules.row(f));
                 if batch.len() >= BATCH {
                     tx.blocking_send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).map_err(|_| ScanError::other("Đã hủy nhập.", "The import was cancelled."))?;
                 }
@@ -106,6 +160,13 @@ impl Store {
         });
 
         let mut w = self.begin_write().await?;
+        let sqlite = self.dialect() == crate::Dialect::Sqlite;
+        if sqlite {
+            // A large import rewrites the same index pages many times; with SQLite's default
+            // 2 MB page cache they are spilled to the WAL again and again. 64 MB for this
+            // transaction only (set back below).
+            sqlx::query("PRAGMA cache_size = -65536").execute(&mut *w.tx).await.map_err(db_err)?;
+        }
         let scan = sqlx::query("INSERT INTO finding_scans (system_id, unit_id, tool, file_name, imported_at, imported_by) VALUES ($1,$2,$3,$4,$5,$6) RETURNING id")
             .bind(system_id)
             .bind(system.owner_unit_id)
@@ -116,17 +177,7 @@ impl Store {
             .fetch_one(&mut *w.tx)
             .await
             .map_err(db_err)?;
-        let target = Target {
-            system_id,
-            unit_id: system.owner_unit_id,
-            code: system.code.clone(),
-            level: system.approved_level,
-            tool,
-            scan_id: get(&scan, "id")?,
-            detected_at: scanned_at.unwrap_or(now),
-            policy,
-            holidays,
-        };
+        let target = Target { sqlite, system_id, unit_id: system.owner_unit_id, tool, scan_id: get(&scan, "id")?, detected_at };
         let mut summary = ScanImportSummary { scan_id: target.scan_id, tool: tool.code().to_string(), ..Default::default() };
         let mut seen: HashSet<String> = HashSet::new();
         let mut write_error = None;
@@ -171,6 +222,9 @@ impl Store {
             .map_err(db_err)?;
         let record = serde_json::json!({"file": file_name, "tool": tool.code(), "system": system.code, "findings": summary.findings, "created": summary.created, "reopened": summary.reopened, "closed": summary.closed});
         w.audit(Some(actor), Change { action: "scan.import", entity_type: "finding_scan", entity_id: Some(target.scan_id), unit_id: Some(target.unit_id), before: None, after: json(&record) }).await?;
+        if sqlite {
+            sqlx::query("PRAGMA cache_size = -2000").execute(&mut *w.tx).await.map_err(db_err)?;
+        }
         w.commit().await?;
         if summary.created > 5_000 {
             self.analyze_table("findings").await?;
@@ -182,25 +236,24 @@ impl Store {
 async fn write_batch(
     w: &mut WriteTx<'_>,
     t: &Target,
-    batch: Vec<ScanFinding>,
+    batch: Vec<Row>,
     known: &HashMap<String, (i64, String)>,
     seen: &mut HashSet<String>,
     summary: &mut ScanImportSummary,
 ) -> Result<()> {
-    let mut fresh: Vec<(String, ScanFinding)> = Vec::new();
+    let mut fresh: Vec<Row> = Vec::new();
     let mut again = Vec::new();
     let mut reopen = Vec::new();
-    for f in batch {
+    for row in batch {
         summary.findings += 1;
-        let key = f.dedup_key(&t.code);
-        if !seen.insert(key.clone()) {
+        if !seen.insert(row.key.clone()) {
             summary.duplicates += 1;
             continue;
         }
-        match known.get(&key) {
+        match known.get(&row.key) {
             Some((id, state)) if state == "fixed" || state == "verified" => reopen.push(*id),
             Some((id, _)) => again.push(*id),
-            None => fresh.push((key, f)),
+            None => fresh.push(row),
         }
     }
     summary.created += fresh.len() as i64;
@@ -230,30 +283,67 @@ async fn write_batch(
     Ok(())
 }
 
-async fn insert_rows(w: &mut WriteTx<'_>, t: &Target, rows: &[(String, ScanFinding)]) -> Result<()> {
-    let mut q = Sql::new(
-        "INSERT INTO findings (unit_id, system_id, source, tool, dedup_key, rule_id, title, search_folded, severity, severity_rank, cvss_x10, host, port, protocol, component, cves, cwes, description, solution, evidence, state, open, detected_at, due_at, last_scan_id, created_at, updated_at) VALUES ",
-    );
-    for (n, (key, f)) in rows.iter().enumerate() {
-        if n > 0 {
-            q.push(",");
+const COLUMNS: [&str; 26] = [
+    "unit_id", "system_id", "source", "tool", "dedup_key", "rule_id", "title", "search_folded", "severity", "cvss_x10", "host", "port", "protocol", "component",
+    "cves", "cwes", "description", "solution", "evidence", "state", "open", "detected_at", "due_at", "last_scan_id", "created_at", "updated_at",
+];
+
+/// The INSERT of `rows` findings. The same text for every full batch, so each connection
+/// prepares it once. SQLite gets anonymous `?` placeholders: sqlx-sqlite looks every numbered
+/// parameter up by name, which costs the square of their number in one statement.
+fn insert_sql(rows: usize, sqlite: bool) -> String {
+    let mut sql = format!("INSERT INTO findings ({}) VALUES ", COLUMNS.join(", "));
+    let mut n = 0;
+    for r in 0..rows {
+        sql.push_str(if r == 0 { "(" } else { ",(" });
+        for c in 0..COLUMNS.len() {
+            n += 1;
+            if c > 0 {
+                sql.push(',');
+            }
+            if sqlite {
+                sql.push('?');
+            } else {
+                sql.push_str(&format!("${n}"));
+            }
         }
-        let component = match (&f.target, &f.component) {
-            (Some(t), Some(c)) => Some(format!("{t} — {c}")),
-            (t, c) => c.clone().or_else(|| t.clone()),
-        };
-        let host = f.host.clone().or_else(|| f.ip.clone());
-        let cves = f.cves.join(",");
-        let folded = fold(&format!("{} {} {} {} {}", f.title, host.as_deref().unwrap_or(""), component.as_deref().unwrap_or(""), cves, f.rule_id));
-        q.push("(").bind(t.unit_id).push(",").bind(t.system_id).push(",'scan',").bind(t.tool.code()).push(",").bind(key.as_str());
-        q.push(",").bind(f.rule_id.as_str()).push(",").bind(f.title.as_str()).push(",").bind(folded);
-        q.push(",").bind(f.severity.code()).push(",").bind(rank(f.severity)).push(",").bind(f.cvss_score.map(|c| (f64::from(c) * 10.0).round() as i64));
-        q.push(",").bind(host).push(",").bind(f.port.map(i64::from)).push(",").bind(f.protocol.clone()).push(",").bind(component);
-        q.push(",").bind(cves).push(",").bind(f.cwes.iter().map(|c| format!("CWE-{c}")).collect::<Vec<_>>().join(","));
-        q.push(",").bind(f.description.as_str()).push(",").bind(f.solution.as_str()).push(",").bind(f.evidence.as_str());
-        q.push(",'open',1,").bind(t.detected_at).push(",").bind(due_at(&t.policy, &t.holidays, f.severity, t.level, t.detected_at));
-        q.push(",").bind(t.scan_id).push(",").bind(t.detected_at).push(",").bind(t.detected_at).push(")");
+        sql.push(')');
     }
-    q.query().execute(&mut *w.tx).await.map_err(db_err)?;
+    sql
+}
+
+async fn insert_rows(w: &mut WriteTx<'_>, t: &Target, rows: &[Row]) -> Result<()> {
+    let sql = insert_sql(rows.len(), t.sqlite);
+    let mut q = sqlx::query(&sql);
+    for r in rows {
+        q = q
+            .bind(t.unit_id)
+            .bind(t.system_id)
+            .bind("scan")
+            .bind(t.tool.code())
+            .bind(r.key.as_str())
+            .bind(r.rule_id.as_str())
+            .bind(r.title.as_str())
+            .bind(r.folded.as_str())
+            .bind(r.severity)
+            .bind(r.cvss)
+            .bind(r.host.as_deref())
+            .bind(r.port)
+            .bind(r.protocol.as_deref())
+            .bind(r.component.as_deref())
+            .bind(r.cves.as_str())
+            .bind(r.cwes.as_str())
+            .bind(r.description.as_str())
+            .bind(r.solution.as_str())
+            .bind(r.evidence.as_str())
+            .bind("open")
+            .bind(1_i64)
+            .bind(t.detected_at)
+            .bind(r.due)
+            .bind(t.scan_id)
+            .bind(t.detected_at)
+            .bind(t.detected_at);
+    }
+    q.execute(&mut *w.tx).await.map_err(db_err)?;
     Ok(())
 }

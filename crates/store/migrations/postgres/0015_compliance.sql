@@ -113,7 +113,6 @@ CREATE TABLE findings (
     title            TEXT NOT NULL,
     search_folded    TEXT NOT NULL,
     severity         TEXT NOT NULL,
-    severity_rank    BIGINT NOT NULL,
     cvss_x10         BIGINT,
     host             TEXT,
     port             BIGINT,
@@ -140,11 +139,12 @@ CREATE TABLE findings (
     updated_at       BIGINT NOT NULL,
     UNIQUE (system_id, dedup_key)
 );
-CREATE INDEX findings_unit ON findings(unit_id, open, due_at);
+-- Lists walk these in id order (newest first): a unit's findings, a system's, one severity's.
+CREATE INDEX findings_unit ON findings(unit_id, id);
 CREATE INDEX findings_system ON findings(system_id, id);
+CREATE INDEX findings_severity ON findings(severity, id);
+-- The overdue filter, the reminder sweep and the per-unit counts.
 CREATE INDEX findings_open_due ON findings(open, due_at);
-CREATE INDEX findings_state ON findings(state, id);
-CREATE INDEX findings_severity ON findings(severity_rank, id);
 
 -- Days to fix a finding by severity and system level; absent rows take the built-in defaults.
 CREATE TABLE remediation_policy (
