@@ -191,14 +191,8 @@ async fn list_page(s: &AppState, ctx: &Ctx, f: ListForm, results: Vec<BulkResult
     let lang = ctx.lang;
     let page = s.store.list_findings(&ctx.actor, &f.query()?.filter()?).await?;
     let rows = page.items.iter().map(|x| row(lang, x)).collect();
-    let all_systems = s.store.all_systems(&ctx.actor).await?;
-    let systems = all_systems.iter().take(1000).map(|x| (x.id, format!("{} – {}", x.code, x.name))).collect();
-    let upload_systems = all_systems
-        .iter()
-        .filter(|x| ctx.actor.can(Action::RemediateFindings, x.owner_unit_id, &x.owner_path))
-        .take(1000)
-        .map(|x| (x.id, format!("{} – {} ({})", x.code, x.name, x.owner_unit_name)))
-        .collect();
+    let systems = super::system_choices(s, &ctx.actor, None, 200).await?;
+    let upload_systems = super::system_choices(s, &ctx.actor, Some(Action::RemediateFindings), 200).await?;
     render(&ListPage {
         c: Chrome::new(ctx, "findings", "Phát hiện", "Findings"),
         next: page.next_cursor.as_deref().map(|n| f.query_string(Some(n))),
