@@ -3,6 +3,7 @@
 //! placeholders, which both engines accept, and only migrations differ per dialect.
 //! Every public read and write takes the caller (`Actor`) and is limited to the caller's units.
 
+mod assessment_model;
 mod assessments;
 mod attachments;
 mod catalogues;
