@@ -458,6 +458,17 @@ impl Store {
         let after = self.load_assessment(&mut *w.tx, id).await?.ok_or_else(not_found)?;
         if to == AssessmentState::Done {
             self.findings_from_assessment(&mut w, &after).await?;
+            if after.kind == AssessmentKind::Independent.code() {
+                // Layer 3 of the 4-layer model: the system's last independent assessment.
+                let day = khien_domain::calendar::date_vn(now).format("%Y-%m-%d").to_string();
+                sqlx::query("UPDATE systems SET assessed_on = $1, assessor_unit = $2 WHERE id = $3")
+                    .bind(day)
+                    .bind(after.assessor_unit_name.clone())
+                    .bind(after.system_id)
+                    .execute(&mut *w.tx)
+                    .await
+                    .map_err(db_err)?;
+            }
         }
         w.audit(Some(actor), Change { action: "assessment.state", entity_type: "assessment", entity_id: Some(id), unit_id: Some(a.unit_id), before: Some(serde_json::json!({"state": from.code()})), after: Some(serde_json::json!({"state": to.code()})) })
             .await?;

@@ -119,6 +119,17 @@ async fn assessment_results_states_and_scope(db: TestDb) {
     assert!(db.store.add_evidence(&assessor, ind.id, &nodes[0], "x.pdf", b"MZ not a pdf", None).await.is_err());
     assert_eq!(db.store.evidence(&officer, e.id).await.unwrap().1, b"%PDF-1.4 bien ban".to_vec());
     assert!(matches!(db.store.evidence(&neighbour, e.id).await, Err(Error::NotFound(_))));
+    // Done, the independent assessment is the system's layer 3 (date and assessor).
+    let all: Vec<ResultInput> = nodes.iter().map(|n| res(n, Some("compliant"))).collect();
+    db.store.record_results(&assessor, ind.id, &all).await.unwrap();
+    db.store.move_assessment(&assessor, ind.id, "in_review").await.unwrap();
+    db.store.move_assessment(&assessor, ind.id, "done").await.unwrap();
+    let s = db.store.get_system(&officer, system.id).await.unwrap().system;
+    assert_eq!(s.assessed_on, Some(khien_domain::calendar::date_vn(khien_domain::time::now_ms()).format("%Y-%m-%d").to_string()));
+    assert!(s.assessor_unit.is_some_and(|u| !u.is_empty()));
+    // The requirement met now closes the finding the first assessment opened.
+    let open = db.store.list_findings(&officer, &khien_store::FindingFilter { system_id: Some(system.id), limit: 50, ..Default::default() }).await.unwrap();
+    assert!(open.items.is_empty(), "{:?}", open.items);
     assert!(db.store.verify_audit_chain().await.unwrap().is_ok());
 }
 
