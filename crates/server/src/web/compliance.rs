@@ -150,7 +150,7 @@ async fn assessments(State(s): State<AppState>, ctx: Ctx, Query(q): Query<ListQu
     let can_create = ctx.actor.can_anywhere(Action::AssessSystems);
     let (mut systems, mut catalogues, mut assessors) = (Vec::new(), Vec::new(), Vec::new());
     if can_create {
-        systems = super::system_choices(&s, &ctx.actor, Some(Action::AssessSystems), 500).await?;
+        systems = super::choices(&super::systems_for_forms(&s, &ctx.actor, 300).await?, &ctx.actor, Some(Action::AssessSystems));
         catalogues = s.store.list_catalogues(&ctx.actor).await?.into_iter().map(|x| (x.id, format!("{} ({})", x.title_vi, x.version))).collect();
         assessors = s.store.assessor_units().await?;
     }

@@ -191,8 +191,9 @@ async fn list_page(s: &AppState, ctx: &Ctx, f: ListForm, results: Vec<BulkResult
     let lang = ctx.lang;
     let page = s.store.list_findings(&ctx.actor, &f.query()?.filter()?).await?;
     let rows = page.items.iter().map(|x| row(lang, x)).collect();
-    let systems = super::system_choices(s, &ctx.actor, None, 200).await?;
-    let upload_systems = super::system_choices(s, &ctx.actor, Some(Action::RemediateFindings), 200).await?;
+    let listed = super::systems_for_forms(s, &ctx.actor, 200).await?;
+    let systems = super::choices(&listed, &ctx.actor, None);
+    let upload_systems = super::choices(&listed, &ctx.actor, Some(Action::RemediateFindings));
     render(&ListPage {
         c: Chrome::new(ctx, "findings", "Phát hiện", "Findings"),
         next: page.next_cursor.as_deref().map(|n| f.query_string(Some(n))),

@@ -220,18 +220,21 @@ async fn switch_lang(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap
 }
 
 /// "/users?q=..." style links need their values escaped.
-/// Systems for a form's select: the first `limit` of the registry the caller sees, those on
-/// which the caller may take `action`, as (id, "code – name"). One page of the registry rather
-/// than all of it, so the page stays fast for the authority, which sees the whole city.
-pub(crate) async fn system_choices(s: &AppState, actor: &khien_domain::scope::Actor, action: Option<khien_domain::role::Action>, limit: i64) -> Result<Vec<(i64, String)>, khien_domain::Error> {
+/// Systems for a form's select: the first `limit` of the registry the caller sees. One page
+/// of the registry rather than all of it, so the page stays fast for the authority, which sees
+/// the whole city; `choices` narrows it to the systems an action is allowed on.
+pub(crate) async fn systems_for_forms(s: &AppState, actor: &khien_domain::scope::Actor, limit: i64) -> Result<Vec<khien_store::System>, khien_domain::Error> {
     let filter = khien_store::SystemFilter { limit, ..Default::default() };
-    let page = s.store.list_systems(actor, &filter).await?;
-    Ok(page
-        .items
-        .into_iter()
+    Ok(s.store.list_systems(actor, &filter).await?.items)
+}
+
+/// (id, "code – name (unit)") of the systems on which `action` (if any) is allowed.
+pub(crate) fn choices(systems: &[khien_store::System], actor: &khien_domain::scope::Actor, action: Option<khien_domain::role::Action>) -> Vec<(i64, String)> {
+    systems
+        .iter()
         .filter(|x| action.is_none_or(|a| actor.can(a, x.owner_unit_id, &x.owner_path)))
         .map(|x| (x.id, format!("{} – {} ({})", x.code, x.name, x.owner_unit_name)))
-        .collect())
+        .collect()
 }
 
 pub fn q(v: &str) -> String {
