@@ -301,9 +301,9 @@ impl Store {
 
     /// Per unit in the caller's reach: open, overdue and critical open findings.
     pub async fn finding_counts(&self, actor: &Actor) -> Result<Vec<UnitFindingCounts>> {
-        let mut q = Sql::new("SELECT u.id AS unit_id, u.name AS unit_name, COUNT(CASE WHEN f.open = 1 THEN 1 END) AS open_count, COUNT(CASE WHEN f.open = 1 AND f.due_at < ");
+        let mut q = Sql::new("SELECT u.id AS unit_id, u.name AS unit_name, COUNT(*) AS open_count, COUNT(CASE WHEN f.due_at < ");
         q.bind(now_ms());
-        q.push(" THEN 1 END) AS overdue_count, COUNT(CASE WHEN f.open = 1 AND f.severity = 'critical' THEN 1 END) AS critical_count FROM findings f JOIN units u ON u.id = f.unit_id WHERE ");
+        q.push(" THEN 1 END) AS overdue_count, COUNT(CASE WHEN f.severity = 'critical' THEN 1 END) AS critical_count FROM findings f JOIN units u ON u.id = f.unit_id WHERE f.open = 1 AND ");
         q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems));
         q.push(" GROUP BY u.id, u.name ORDER BY overdue_count DESC, open_count DESC, u.name LIMIT 500");
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
