@@ -163,8 +163,8 @@ impl Store {
         let sqlite = self.dialect() == crate::Dialect::Sqlite;
         if sqlite {
             // A large import rewrites the same index pages many times; with SQLite's default
-            // 2 MB page cache they are spilled to the WAL again and again. 64 MB for this
-            // transaction only (set back below).
+            // 2 MB page cache they are spilled to the WAL again and again. 64 MB while the
+            // rows are written (set back below, before any early return).
             sqlx::query("PRAGMA cache_size = -65536").execute(&mut *w.tx).await.map_err(db_err)?;
         }
         let scan = sqlx::query("INSERT INTO finding_scans (system_id, unit_id, tool, file_name, imported_at, imported_by) VALUES ($1,$2,$3,$4,$5,$6) RETURNING id")
@@ -189,6 +189,11 @@ impl Store {
         }
         drop(rx);
         let parsed = parser.await.map_err(Error::internal)?;
+        // Everything is written now: the connection goes back to the default page cache,
+        // also when the import fails and rolls back.
+        if sqlite {
+            sqlx::query("PRAGMA cache_size = -2000").execute(&mut *w.tx).await.map_err(db_err)?;
+        }
         if let Some(e) = write_error {
             return Err(e);
         }
@@ -222,9 +227,6 @@ impl Store {
             .map_err(db_err)?;
         let record = serde_json::json!({"file": file_name, "tool": tool.code(), "system": system.code, "findings": summary.findings, "created": summary.created, "reopened": summary.reopened, "closed": summary.closed});
         w.audit(Some(actor), Change { action: "scan.import", entity_type: "finding_scan", entity_id: Some(target.scan_id), unit_id: Some(target.unit_id), before: None, after: json(&record) }).await?;
-        if sqlite {
-            sqlx::query("PRAGMA cache_size = -2000").execute(&mut *w.tx).await.map_err(db_err)?;
-        }
         w.commit().await?;
         if summary.created > 5_000 {
             self.analyze_table("findings").await?;
