@@ -4,6 +4,7 @@ mod api;
 mod auth;
 mod error;
 mod extract;
+pub mod catalogue_io;
 pub mod incident_docs;
 pub mod stix_io;
 mod stream;

@@ -45,6 +45,8 @@ pub struct Finding {
     pub description: String,
     pub solution: String,
     pub evidence: String,
+    /// Advisory and reference links the scanner gave (http(s) only).
+    pub references: Vec<String>,
     /// open, in_remediation, fixed, verified, risk_accepted, false_positive
     pub state: String,
     pub detected_at: i64,
@@ -129,6 +131,7 @@ pub(crate) fn finding_row(r: &AnyRow) -> Result<Finding> {
         description: get(r, "description")?,
         solution: get(r, "solution")?,
         evidence: get(r, "evidence")?,
+        references: get::<String>(r, "reference_urls")?.lines().filter(|l| l.starts_with("https://") || l.starts_with("http://")).map(str::to_string).collect(),
         overdue: owes && due_at.is_some_and(|d| d < now_ms()),
         state,
         detected_at: get(r, "detected_at")?,

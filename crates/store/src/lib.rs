@@ -12,6 +12,7 @@ mod auth;
 mod db;
 mod assessment_findings;
 mod findings;
+mod finding_history;
 mod scan_import;
 mod notifications;
 mod password;
@@ -55,6 +56,7 @@ pub use incident_exchange::{ExportedIncident, WatchImportSummary, WatchInput, Wa
 pub use public_reports::{PublicReport, PublicReportDetail, PublicReportFile, PublicReportFilter, PublicReportInput, PublicReportStatus, UploadedFile};
 pub use findings::{Finding, FindingFilter, FindingMoveInput, UnitFindingCounts};
 pub use scan_import::ScanImportSummary;
+pub use finding_history::{FindingCountDay, MAX_HISTORY_DAYS};
 pub use incidents::{Clock, DocumentHeader, Incident, IncidentFilter, IncidentInput, ObservableInput};
 pub use assessments::{Assessment, AssessmentDetail, AssessmentFilter, AssessmentInput, AssessmentResult, Evidence, GroupScore, ResultChange, ResultInput};
 pub use catalogues::{CatalogueInfo, CatalogueNodeRow, CatalogueTree};

@@ -92,11 +92,13 @@ impl Store {
         Ok(q.query().execute(&self.pool).await.map_err(db_err)?.rows_affected())
     }
 
-    /// Creates the notifications due now; returns those to e-mail (recipients with an address).
+    /// Creates the notifications due now and rewrites today's per-unit finding counts; returns
+    /// the notifications to e-mail (recipients with an address).
     pub async fn sweep_reminders(&self) -> Result<Vec<Outgoing>> {
         let mut events = self.overdue_clock_events().await?;
         events.extend(self.overdue_dossier_events().await?);
         events.extend(self.finding_events().await?);
+        self.snapshot_finding_counts().await?;
         let mut out = Vec::new();
         let now = now_ms();
         for e in events {

@@ -82,6 +82,8 @@ struct Row {
     description: String,
     solution: String,
     evidence: String,
+    /// http(s) links, one per line.
+    references: String,
     due: Option<i64>,
 }
 
@@ -112,6 +114,7 @@ impl RowRules {
             description: f.description,
             solution: f.solution,
             evidence: f.evidence,
+            references: f.references.join("\n"),
         }
     }
 }
@@ -285,9 +288,9 @@ async fn write_batch(
     Ok(())
 }
 
-const COLUMNS: [&str; 26] = [
+const COLUMNS: [&str; 27] = [
     "unit_id", "system_id", "source", "tool", "dedup_key", "rule_id", "title", "search_folded", "severity", "cvss_x10", "host", "port", "protocol", "component",
-    "cves", "cwes", "description", "solution", "evidence", "state", "open", "detected_at", "due_at", "last_scan_id", "created_at", "updated_at",
+    "cves", "cwes", "description", "solution", "evidence", "reference_urls", "state", "open", "detected_at", "due_at", "last_scan_id", "created_at", "updated_at",
 ];
 
 /// The INSERT of `rows` findings. The same text for every full batch, so each connection
@@ -338,6 +341,7 @@ async fn insert_rows(w: &mut WriteTx<'_>, t: &Target, rows: &[Row]) -> Result<()
             .bind(r.description.as_str())
             .bind(r.solution.as_str())
             .bind(r.evidence.as_str())
+            .bind(r.references.as_str())
             .bind("open")
             .bind(1_i64)
             .bind(t.detected_at)

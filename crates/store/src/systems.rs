@@ -66,6 +66,8 @@ pub struct System {
 #[derive(Debug, Clone, Default)]
 pub struct SystemFilter {
     pub q: Option<String>,
+    /// Exactly this system code (the pages' system fields take a code).
+    pub code: Option<String>,
     /// Systems owned by this unit and its subtree.
     pub unit_id: Option<i64>,
     pub level: Option<i64>,
@@ -268,6 +270,9 @@ impl Store {
         if let Some(term) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
             let pat = like_pattern(term);
             q.push(" AND s.search_folded LIKE ").bind(pat).push(" ESCAPE '\\'");
+        }
+        if let Some(code) = f.code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            q.push(" AND s.code = ").bind(code.to_string());
         }
         if let Some(l) = f.level {
             q.push(" AND s.approved_level = ").bind(l);

@@ -34,6 +34,18 @@ pub enum CatalogErrorKind {
     /// A profile that selects no control.
     NothingSelected,
     TooLarge { max_bytes: usize },
+    /// YAML that does not parse: the parser's reason (the error's location is its line and
+    /// character).
+    MalformedYaml(String),
+    /// YAML anchors and aliases (`&a` … `*a`) that expand to far more than the file holds
+    /// ("billion laughs"): refused before the expansion is built.
+    AliasExpansion,
+    /// A key the YAML format does not have; the error's field is the key as written.
+    UnknownKey { allowed: &'static str },
+    /// A key written twice in one YAML mapping; the error's field is the key.
+    DuplicateKey,
+    /// A YAML node inside the `children` of `container` whose `parent_id` names another node.
+    ParentMismatch { parent_id: String, container: String },
 }
 
 /// A failed catalogue import. Boxed so that `Result<_, CatalogError>` stays one pointer wide.
@@ -77,13 +89,13 @@ impl CatalogError {
         &self.0.file_name
     }
 
-    /// A spreadsheet row, a JSON item path (`catalog.groups[3].controls[12]`), a line and
-    /// character (JSON syntax), or the file.
+    /// A spreadsheet row, a JSON or YAML item path (`catalog.groups[3].controls[12]`,
+    /// `nodes[3].children[2]`), a line and character (JSON or YAML syntax), or the file.
     pub fn location(&self) -> &Location {
         &self.0.location
     }
 
-    /// The column header (spreadsheets) or JSON property as written in the file.
+    /// The column header (spreadsheets), JSON property or YAML key as written in the file.
     pub fn field(&self) -> Option<&str> {
         self.0.field.as_deref()
     }
@@ -92,7 +104,7 @@ impl CatalogError {
         &self.0.kind
     }
 
-    /// For JSON: the item path and the property, `catalog.groups[3].controls[12].id`.
+    /// For JSON and YAML: the item path and the property, `catalog.groups[3].controls[12].id`.
     pub fn json_path(&self) -> Option<String> {
         match (&self.0.location, &self.0.field) {
             (Location::Item(p), Some(f)) => Some(format!("{p}.{f}")),
@@ -188,6 +200,9 @@ impl CatalogError {
                     "object" => "đối tượng ({…})",
                     "array" => "mảng ([…])",
                     "text" => "chuỗi văn bản",
+                    "mapping" => "một mục dạng «khóa: giá trị» (id:, kind:, …)",
+                    "list" => "danh sách các mục (mỗi mục bắt đầu bằng «- »)",
+                    "nodes" => "danh sách các mục (nodes: hoặc «- »)",
                     other => other,
                 };
                 pick(format!("giá trị phải là {vi_kind}"), format!("the value must be {}", en_kind(expected)))
@@ -205,6 +220,23 @@ impl CatalogError {
                 format!("tệp quá lớn; tối đa {} MiB", max_bytes / (1024 * 1024)),
                 format!("the file is too large; at most {} MiB", max_bytes / (1024 * 1024)),
             ),
+            K::MalformedYaml(d) => {
+                let d = khien_domain::error::shorten(d, 200);
+                pick(format!("tệp YAML sai cú pháp ({d})"), format!("the YAML is malformed ({d})"))
+            }
+            K::AliasExpansion => pick(
+                "các neo và bí danh YAML (&… và *…) bung ra lớn hơn nhiều so với nội dung tệp (kiểu tấn công «billion laughs»); tệp bị từ chối".into(),
+                "the YAML anchors and aliases (&… and *…) expand to far more than the file holds (a «billion laughs» attack); the file is refused".into(),
+            ),
+            K::UnknownKey { allowed } => pick(
+                format!("khóa không được hỗ trợ; các khóa hợp lệ: {allowed}"),
+                format!("unknown key; the valid keys are {allowed}"),
+            ),
+            K::DuplicateKey => pick("khóa được ghi hai lần trong cùng một mục".into(), "the key is written twice in the same item".into()),
+            K::ParentMismatch { parent_id, container } => pick(
+                format!("mục nằm trong «children» của «{}» nhưng «parent_id» ghi «{}»; bỏ «parent_id» hoặc chuyển mục ra đúng chỗ", q(container), q(parent_id)),
+                format!("the item sits in the «children» of «{}» but its «parent_id» says «{}»; drop «parent_id» or move the item", q(container), q(parent_id)),
+            ),
         }
     }
 }
@@ -214,6 +246,9 @@ fn en_kind(expected: &str) -> String {
         "object" => "an object ({…})".into(),
         "array" => "an array ([…])".into(),
         "text" => "a text string".into(),
+        "mapping" => "an item of «key: value» lines (id:, kind:, …)".into(),
+        "list" => "a list of items (each starting with «- »)".into(),
+        "nodes" => "a list of items (nodes: or «- »)".into(),
         other => other.to_string(),
     }
 }

@@ -28,6 +28,43 @@
 //! All or nothing: the first problem is returned as a [`CatalogError`] naming the file, row,
 //! column and reason (in Vietnamese and English); no partial catalogue is ever returned.
 //!
+//! # The YAML format
+//!
+//! The same fields under the same keys (`id`, `parent_id`, `kind`, `title_vi`, `title_en`,
+//! `description`, `levels`) plus `children`. Nodes nest through `children`, or are flat with
+//! `parent_id` as in the table, or both; siblings keep their order in the file. The document
+//! is a mapping with `nodes:` or the list of nodes itself:
+//!
+//! ```yaml
+//! nodes:
+//!   - id: QL
+//!     kind: group          # group | requirement, also nhóm | yêu cầu (as in the table)
+//!     title_vi: Quản lý
+//!     title_en: Management
+//!     levels: 1-5          # as in the table: 1-5, 3+, "3,4,5", 2 (a YAML number 2 too)
+//!     description: |
+//!       Dòng một
+//!       dòng hai
+//!     children:
+//!       - id: QL.1
+//!         kind: requirement
+//!         title_vi: Chính sách an toàn
+//!         levels: 3+
+//!   - id: QL.2
+//!     parent_id: QL        # flat, like a table row
+//!     kind: yêu cầu
+//!     title_vi: Tổ chức
+//!     levels: "1,2"
+//! ```
+//!
+//! Values are read as the text written (`1.10` stays `1.10`); empty or `null` is empty. The
+//! checks are the table's (id syntax, kinds, levels, lengths, control characters, formula-like
+//! text) and its rules. Also refused: a key other than these (naming it), a key written twice,
+//! a `parent_id` inside `children` naming another node than the one holding it, a file over
+//! [`MAX_OSCAL_BYTES`], and anchors and aliases (`&a`, `*a`) that expand to far more than the
+//! file holds ("billion laughs"). Problems name the YAML path (`nodes[3].children[2]`) and the
+//! key; syntax errors name the line and character.
+//!
 //! # OSCAL
 //!
 //! [`parse_oscal_catalog`] reads an OSCAL catalog (NIST SP 800-53 rev. 5);
@@ -39,6 +76,7 @@ mod error;
 mod oscal;
 mod table;
 mod write;
+mod yaml;
 
 use khien_domain::catalog::{Catalogue, CatalogueMeta};
 
@@ -58,12 +96,20 @@ pub const MAX_TITLE_CHARS: usize = 500;
 /// Longest description, in characters.
 pub const MAX_DESCRIPTION_CHARS: usize = 20_000;
 
-/// Reads a catalogue in the table format (CSV or XLSX, by extension or content) and checks it
+/// Reads a catalogue file in the table format (CSV or XLSX) or the YAML format, and checks it
 /// with `meta` (code, version, titles, source note: the file holds only the nodes).
+///
+/// The format comes from the extension (`.csv`, `.xlsx`/`.xlsm`, `.yaml`/`.yml`); for other
+/// names, from the content: XLSX by its signature, YAML when its first line that is neither
+/// blank nor a `#` comment is `nodes:`, a list item `- …`, `---` or a `%YAML` directive, CSV
+/// for other text. JSON (even OSCAL) and Excel 97-2003 files are refused with a reason.
 pub fn parse_catalogue_table(file_name: &str, bytes: &[u8], meta: CatalogueMeta) -> Result<Catalogue, CatalogError> {
     let fail = |kind| Err(ImportError::new(file_name, Location::File, None, kind).into());
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return fail(ImportErrorKind::EmptyFile);
+    }
+    if yaml::is_yaml(file_name, bytes) {
+        return yaml::catalogue_from_yaml(file_name, bytes, meta);
     }
     let rows = match reader::detect_format(file_name, bytes) {
         Format::Csv => reader::csv::read_rows(file_name, bytes, MAX_CATALOGUE_ROWS)?,
@@ -85,6 +131,13 @@ pub fn write_catalogue_csv(catalogue: &Catalogue) -> Result<Vec<u8>, ExportError
 /// explaining the columns). Parses back to the same catalogue.
 pub fn write_catalogue_xlsx(catalogue: &Catalogue) -> Result<Vec<u8>, ExportError> {
     write::xlsx(catalogue.nodes())
+}
+
+/// Writes a catalogue in the YAML format (UTF-8): children nested under their parents, empty
+/// fields left out, kinds as `group` / `requirement`, a comment line naming the catalogue.
+/// Parses back to the same catalogue.
+pub fn write_catalogue_yaml(catalogue: &Catalogue) -> Result<Vec<u8>, ExportError> {
+    yaml::yaml(catalogue)
 }
 
 /// The XLSX template: the columns, three example rows (a group, a requirement, a

@@ -89,7 +89,7 @@ fn is_complete(h: &Header<Field>) -> bool {
 
 /// Multi-line text (descriptions): NFC, each line trimmed, runs of blank lines kept as one, no
 /// other control characters.
-fn clean_multiline(raw: &str) -> Result<String, K> {
+pub(crate) fn clean_multiline(raw: &str) -> Result<String, K> {
     let mut lines: Vec<String> = Vec::new();
     for line in raw.replace("\r\n", "\n").replace('\r', "\n").split('\n') {
         let clean = crate::text::clean_text(line).map_err(|()| K::ControlChar { value: raw.to_string() })?;
@@ -98,6 +98,39 @@ fn clean_multiline(raw: &str) -> Result<String, K> {
         }
     }
     Ok(lines.join("\n").trim().to_string())
+}
+
+/// A kind cell or value: required, group / nhóm or requirement / yêu cầu.
+pub(crate) fn kind_cell(raw: &str) -> Result<NodeKind, CK> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Err(CK::Import(K::Required));
+    }
+    kind_from_label(value).ok_or_else(|| CK::InvalidKind { value: value.to_string() })
+}
+
+/// A description cell or value: multi-line text of at most [`MAX_DESCRIPTION_CHARS`], not
+/// starting like a spreadsheet formula.
+pub(crate) fn description_cell(raw: &str) -> Result<String, K> {
+    let text = clean_multiline(raw)?;
+    let len = text.chars().count();
+    if len > MAX_DESCRIPTION_CHARS {
+        return Err(K::TooLong { max: MAX_DESCRIPTION_CHARS, actual: len });
+    }
+    if text.starts_with(['=', '+', '-', '@']) {
+        return Err(K::FormulaLike { value: text });
+    }
+    Ok(text)
+}
+
+/// A levels cell or value ([`LevelSet::parse`]); empty gives no levels (a group then takes
+/// those of its contents).
+pub(crate) fn levels_cell(raw: &str) -> Result<LevelSet, CK> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Ok(LevelSet::EMPTY);
+    }
+    LevelSet::parse(value).map_err(|error| CK::InvalidLevels { value: value.to_string(), error })
 }
 
 /// One row before the catalogue rules: where it is and the labels of its columns.
@@ -162,33 +195,11 @@ fn node_from_row(file: &str, header: &Header<Field>, row: &SheetRow, order: u32)
         match field {
             Field::Id => node.id = check::code(&raw, MAX_ID_CHARS).map_err(cell)?.ok_or_else(|| cell(K::Required))?,
             Field::ParentId => node.parent = check::code(&raw, MAX_ID_CHARS).map_err(cell)?,
-            Field::Kind => {
-                let value = raw.trim();
-                if value.is_empty() {
-                    return Err(cell(K::Required));
-                }
-                kind = Some(kind_from_label(value).ok_or_else(|| err(CK::InvalidKind { value: value.to_string() }))?);
-            }
+            Field::Kind => kind = Some(kind_cell(&raw).map_err(err)?),
             Field::TitleVi => node.title_vi = check::text(&raw, MAX_TITLE_CHARS, true).map_err(cell)?.unwrap_or_default(),
             Field::TitleEn => node.title_en = check::text(&raw, MAX_TITLE_CHARS, true).map_err(cell)?.unwrap_or_default(),
-            Field::Description => {
-                let text = clean_multiline(&raw).map_err(cell)?;
-                let len = text.chars().count();
-                if len > MAX_DESCRIPTION_CHARS {
-                    return Err(cell(K::TooLong { max: MAX_DESCRIPTION_CHARS, actual: len }));
-                }
-                if text.starts_with(['=', '+', '-', '@']) {
-                    return Err(cell(K::FormulaLike { value: text }));
-                }
-                node.description = text;
-            }
-            Field::Levels => {
-                let value = raw.trim();
-                if !value.is_empty() {
-                    node.levels = LevelSet::parse(value)
-                        .map_err(|error| err(CK::InvalidLevels { value: value.to_string(), error }))?;
-                }
-            }
+            Field::Description => node.description = description_cell(&raw).map_err(cell)?,
+            Field::Levels => node.levels = levels_cell(&raw).map_err(err)?,
         }
     }
     node.kind = kind.unwrap_or(NodeKind::Requirement);

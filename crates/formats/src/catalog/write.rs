@@ -29,7 +29,7 @@ fn cells(n: &CatalogueNode) -> [String; 7] {
 
 /// A CSV cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection):
 /// prefix an apostrophe. Imported text never starts so; OSCAL text might.
-fn defuse(value: String) -> String {
+pub(crate) fn defuse(value: String) -> String {
     if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{value}")
     } else {

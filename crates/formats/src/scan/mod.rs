@@ -16,6 +16,13 @@
 //! 2.1.0. Kept texts are cut on a character boundary at [`MAX_TITLE_BYTES`],
 //! [`MAX_DESCRIPTION_BYTES`] and [`MAX_EVIDENCE_BYTES`].
 //!
+//! Reference links ([`ScanFinding::references`]): Nessus `see_also`, OpenVAS
+//! `refs/ref[@type="url"]` (and the `URL:` entries of old reports' `xref`), the SARIF rule's
+//! `helpUri`, Trivy `PrimaryURL` then `References`, ZAP `reference`. Secrets are never kept:
+//! see [`mask_secret`] and the `secret` module (SARIF `properties.offender` masked
+//! everywhere, secret scanners' snippets and Trivy `Match` token-masked, PEM private key
+//! bodies in any evidence replaced by `[…]`).
+//!
 //! Severities: Nessus 0–4 and ZAP riskcode 0–3 map one to one (0 is `Info`: informational
 //! items are findings too); OpenVAS, Trivy `UNKNOWN` and SARIF `security-severity` go by the
 //! CVSS v3 bands of [`Severity::from_cvss`]; SARIF levels map `error` → High, `warning` →
@@ -35,7 +42,9 @@ mod json;
 mod model;
 mod nessus;
 mod openvas;
+mod refs;
 mod sarif;
+mod secret;
 mod synthetic;
 mod text;
 mod trivy;
@@ -49,6 +58,7 @@ use khien_domain::Lang;
 
 pub use error::{ScanError, ScanErrorKind};
 pub use model::{ScanFinding, ScanLocation, ScanSummary, Skipped, MAX_HOSTS_COUNTED, MAX_SKIPPED_LISTED};
+pub use secret::mask_secret;
 pub use synthetic::{synthetic_nessus, write_synthetic_nessus};
 
 /// Longest text node, start tag (with its attributes) or JSON string accepted, in bytes.
@@ -61,6 +71,10 @@ pub const MAX_DESCRIPTION_BYTES: usize = 64 * 1024;
 pub const MAX_EVIDENCE_BYTES: usize = 8 * 1024;
 /// Most CVE ids kept per finding (and CWE ids).
 pub const MAX_IDS: usize = 1000;
+/// Most reference URLs kept per finding (the first ones the tool gives).
+pub const MAX_REFERENCES: usize = 10;
+/// Longest reference URL kept, in bytes; a longer one is dropped, not cut.
+pub const MAX_REFERENCE_BYTES: usize = 500;
 
 /// The scanners whose reports are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -94,7 +94,14 @@ pub struct ScanFinding {
     pub description: String,
     pub solution: String,
     /// Proof: plugin output, matched text, request URIs; at most `MAX_EVIDENCE_BYTES`.
+    /// Secrets in it are masked (see [`super::mask_secret`]); private key bodies are `[…]`.
     pub evidence: String,
+    /// The advisory and reference links the tool gives, in its order: Nessus `see_also`,
+    /// OpenVAS `refs/ref[@type="url"]` and old `xref` URLs, the SARIF rule's `helpUri`,
+    /// Trivy `PrimaryURL` then `References`, ZAP `reference`. Only http(s) URLs, trimmed,
+    /// without duplicates, at most [`super::MAX_REFERENCES`], none longer than
+    /// [`super::MAX_REFERENCE_BYTES`] (longer ones are dropped). Not part of [`Self::dedup_key`].
+    pub references: Vec<String>,
     /// A stable id given by the tool itself (SARIF `fingerprints`, else `partialFingerprints`
     /// with the rule and file), as `key=value` pairs sorted by key.
     pub fingerprint: Option<String>,
@@ -113,9 +120,9 @@ impl ScanFinding {
     ///   ZAP the severity code last: ZAP reports one rule at several risks as separate alerts
     ///   (`zero.webappsecurity.json` has "Proxy Disclosure" at High and at Medium).
     ///
-    /// Locations in the file, texts, scores and evidence are not part of the key, so a
-    /// re-run of the same scan yields the same keys. Never change this list: stored keys
-    /// depend on it.
+    /// Locations in the file, texts, scores, evidence and references are not part of the
+    /// key, so a re-run of the same scan yields the same keys. Never change this list: stored
+    /// keys depend on it.
     pub fn dedup_key(&self, system_code: &str) -> String {
         let tool = self.tool.code();
         if let Some(fp) = &self.fingerprint {
@@ -197,7 +204,8 @@ impl<'s> Out<'s> {
         }
     }
 
-    pub(super) fn emit(&mut self, f: ScanFinding) -> Result<(), ScanError> {
+    pub(super) fn emit(&mut self, mut f: ScanFinding) -> Result<(), ScanError> {
+        super::secret::scrub(&mut f);
         if let Some(a) = f.host.as_ref().or(f.target.as_ref()) {
             if self.assets.len() < MAX_HOSTS_COUNTED && !self.assets.contains(a) {
                 self.assets.insert(a.clone());

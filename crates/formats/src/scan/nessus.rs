@@ -1,7 +1,7 @@
 //! Nessus `.nessus` v2: `NessusClientData_v2/Report/ReportHost` (name, `HostProperties`
 //! tags) and its `ReportItem`s (attributes port, protocol, svc_name, pluginID, pluginName,
 //! severity 0–4; children cve, cwe, cvss3_base_score, cvss3_vector, cvss_base_score,
-//! cvss_vector, synopsis, description, solution, plugin_output, risk_factor).
+//! cvss_vector, synopsis, description, solution, plugin_output, risk_factor, see_also).
 
 use std::io::BufRead;
 
@@ -10,6 +10,7 @@ use khien_domain::finding::Severity;
 
 use super::error::ScanErrorKind;
 use super::model::{Out, ScanLocation};
+use super::refs::add_references;
 use super::text::{add_cves, append_limited, block, cwe, line, opt_line, score, tidy};
 use super::xml::{attr, Ev, Xml};
 use super::{ScanError, ScanFinding, ScanTool};
@@ -44,6 +45,8 @@ struct Item {
     solution: String,
     output: String,
     risk_factor: String,
+    /// `see_also`: reference URLs, one a line.
+    see_also: String,
     /// Text of the current child when it is a cve or cwe (one id per element).
     id_text: String,
 }
@@ -152,6 +155,7 @@ fn item_text(it: &mut Item, child: &str, t: &str) {
         "solution" => (&mut it.solution, MAX_DESCRIPTION_BYTES),
         "plugin_output" => (&mut it.output, MAX_EVIDENCE_BYTES),
         "risk_factor" => (&mut it.risk_factor, 64),
+        "see_also" => (&mut it.see_also, MAX_DESCRIPTION_BYTES),
         _ => return,
     };
     append_limited(dst, t, max);
@@ -236,6 +240,8 @@ fn finding(it: Item, host: Option<&Host>) -> Result<ScanFinding, ScanError> {
     let (mut cves, mut cwes) = (it.cves, it.cwes);
     tidy(&mut cves);
     tidy(&mut cwes);
+    let mut references = Vec::new();
+    add_references(&mut references, &it.see_also);
     Ok(ScanFinding {
         tool: ScanTool::Nessus,
         title: line(if title.trim().is_empty() { &rule_id } else { &title }, MAX_TITLE_BYTES),
@@ -255,6 +261,7 @@ fn finding(it: Item, host: Option<&Host>) -> Result<ScanFinding, ScanError> {
         description: block(description, MAX_DESCRIPTION_BYTES),
         solution: block(&it.solution, MAX_DESCRIPTION_BYTES),
         evidence: block(&it.output, MAX_EVIDENCE_BYTES),
+        references,
         fingerprint: None,
         location: it.location,
     })

@@ -1,6 +1,7 @@
 //! OpenVAS / Greenbone XML reports (`<report>`, also inside `get_reports_response`): each
 //! `results/result` with host, port ("443/tcp", "general/tcp"), `nvt` (oid, name, cvss_base,
-//! cve, tags, refs/ref type="cve", solution, severities), threat, severity, description.
+//! cve, tags, refs/ref type="cve" and type="url", xref of old reports, solution,
+//! severities), threat, severity, description.
 //! `result`s nested elsewhere (e.g. under `detection`) are not findings.
 
 use std::io::BufRead;
@@ -10,6 +11,7 @@ use khien_domain::finding::Severity;
 
 use super::error::ScanErrorKind;
 use super::model::{Out, ScanLocation};
+use super::refs::{add_reference, add_xref};
 use super::text::{add_cves, append_limited, block, line, opt_line, score, tidy};
 use super::xml::{attr, Ev, Xml};
 use super::{severity_word, ScanError, ScanFinding, ScanTool};
@@ -26,6 +28,9 @@ struct Item {
     cvss_base: String,
     cve_text: String,
     cves: Vec<String>,
+    references: Vec<String>,
+    /// Old reports' `xref`: "URL:http://…, URL:http://…" or "NOXREF".
+    xref: String,
     tags: String,
     solution: String,
     vector: String,
@@ -59,8 +64,13 @@ pub(super) fn parse<R: BufRead>(reader: R, out: &mut Out<'_>) -> Result<(), Scan
                     let path = x.path_below(it.depth);
                     if path == "nvt" {
                         it.oid = attr(&attrs, "oid").unwrap_or("").to_string();
-                    } else if path == "nvt/refs/ref" && attr(&attrs, "type").is_some_and(|t| t.eq_ignore_ascii_case("cve")) {
-                        add_cves(&mut it.cves, attr(&attrs, "id").unwrap_or(""));
+                    } else if path == "nvt/refs/ref" {
+                        let id = attr(&attrs, "id").unwrap_or("");
+                        match attr(&attrs, "type") {
+                            Some(t) if t.eq_ignore_ascii_case("cve") => add_cves(&mut it.cves, id),
+                            Some(t) if t.eq_ignore_ascii_case("url") => add_reference(&mut it.references, id),
+                            _ => {}
+                        }
                     }
                     continue;
                 }
@@ -103,6 +113,7 @@ fn item_text(it: &mut Item, path: &str, t: &str) {
         "nvt/cvss_base" => (&mut it.cvss_base, 64),
         "nvt/cve" => (&mut it.cve_text, MAX_DESCRIPTION_BYTES),
         "nvt/tags" => (&mut it.tags, MAX_DESCRIPTION_BYTES),
+        "nvt/xref" => (&mut it.xref, MAX_DESCRIPTION_BYTES),
         "nvt/solution" => (&mut it.solution, MAX_DESCRIPTION_BYTES),
         "nvt/severities/severity/value" => (&mut it.vector, MAX_TITLE_BYTES),
         "threat" => (&mut it.threat, 64),
@@ -157,6 +168,7 @@ fn finding(mut it: Item) -> Result<Result<ScanFinding, Skip>, ScanError> {
     };
     add_cves(&mut it.cves, &it.cve_text);
     tidy(&mut it.cves);
+    add_xref(&mut it.references, &it.xref);
     let mut description = tag(&it.tags, "summary").unwrap_or("").to_string();
     if let Some(insight) = tag(&it.tags, "insight").filter(|s| !s.is_empty()) {
         description.push_str("\n\n");
@@ -183,6 +195,7 @@ fn finding(mut it: Item) -> Result<Result<ScanFinding, Skip>, ScanError> {
         description: block(&description, MAX_DESCRIPTION_BYTES),
         solution: block(solution, MAX_DESCRIPTION_BYTES),
         evidence: block(&it.description, MAX_EVIDENCE_BYTES),
+        references: it.references,
         fingerprint: None,
         location: it.location,
     }))

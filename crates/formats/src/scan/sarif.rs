@@ -1,8 +1,10 @@
 //! SARIF 2.1.0: `runs[].tool.driver` (name, rules with texts, default level,
 //! `security-severity`, CWE tags and relationships), `runs[].artifacts` (to resolve
-//! `artifactLocation.index`) and `runs[].results`, streamed one by one.
+//! `artifactLocation.index`) and `runs[].results`, streamed one by one. A rule's `helpUri` is
+//! the reference of its results. Secrets are masked (`secret` module): a result's
+//! `properties.offender` everywhere, and the snippets of a known secret scanner's run.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;
@@ -15,6 +17,8 @@ use serde::Deserialize;
 use super::error::ScanErrorKind;
 use super::json::{shape, Array, Capped, Conv, Ctx, Item, Pairs, Scalar, TopSeed};
 use super::model::ScanLocation;
+use super::refs::add_reference;
+use super::secret::{is_secret_scanner, SecretMask};
 use super::text::{add_cves, block, cwe, line, opt_line, score, tidy};
 use super::{severity_word, ScanError, ScanFinding, ScanTool, MAX_DESCRIPTION_BYTES, MAX_EVIDENCE_BYTES, MAX_TITLE_BYTES};
 
@@ -84,6 +88,8 @@ struct RuleInfo {
     level: Option<String>,
     score: Option<f32>,
     cwes: Vec<u32>,
+    /// `helpUri`, when it is an http(s) URL within the limits.
+    references: Vec<String>,
 }
 
 #[derive(Default)]
@@ -112,13 +118,15 @@ impl<'de> Visitor<'de> for RunSeed<'_, '_> {
         let ctx = self.ctx;
         let rules = RefCell::new(Rules::default());
         let artifacts: RefCell<Vec<String>> = RefCell::new(Vec::new());
-        let convert = |r: SResult, at| result_finding(r, &rules.borrow(), &artifacts.borrow(), at);
+        let secret_tool = Cell::new(false);
+        let convert = |r: SResult, at| result_finding(r, &rules.borrow(), &artifacts.borrow(), secret_tool.get(), at);
         while let Some(key) = map.next_key::<String>()? {
             ctx.push_key(&key);
             match key.as_str() {
                 "tool" => {
                     let at = ctx.here();
                     let tool: Tool = map.next_value()?;
+                    secret_tool.set(tool.driver.as_ref().and_then(|d| d.name.as_deref()).is_some_and(is_secret_scanner));
                     *rules.borrow_mut() = read_rules(tool, &at).map_err(|e| ctx.fail(e))?;
                 }
                 "artifacts" => map.next_value_seed(Array { ctx, each: || ArtifactSeed { list: &artifacts } })?,
@@ -178,6 +186,7 @@ struct Tool {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct Driver {
+    name: Option<String>,
     rules: Capped<Rule, MAX_RULES>,
 }
 
@@ -199,6 +208,7 @@ struct Rule {
     short_description: Option<Text>,
     full_description: Option<Text>,
     help: Option<Text>,
+    help_uri: Option<String>,
     default_configuration: Option<Config>,
     properties: Option<Props>,
     relationships: Capped<Relationship>,
@@ -219,6 +229,8 @@ struct Props {
     severity: Option<Scalar>,
     #[serde(rename = "cvssv3_baseScore")]
     cvss3: Option<Scalar>,
+    /// The secret a secret scanner found (gitleaks 7): masked everywhere, never kept.
+    offender: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize, Default)]
@@ -264,6 +276,8 @@ fn read_rules(tool: Tool, at: &ScanLocation) -> Result<Rules, ScanError> {
             }
         }
         tidy(&mut cwes);
+        let mut references = Vec::new();
+        add_reference(&mut references, r.help_uri.as_deref().unwrap_or(""));
         let title = [text(&r.short_description), r.name.as_deref().unwrap_or("")].into_iter().find(|t| !t.trim().is_empty() && t.trim() != id).unwrap_or("");
         let info = RuleInfo {
             title: line(title, MAX_TITLE_BYTES),
@@ -272,6 +286,7 @@ fn read_rules(tool: Tool, at: &ScanLocation) -> Result<Rules, ScanError> {
             level: r.default_configuration.and_then(|c| c.level),
             score: prop_score(r.properties.as_ref(), at)?,
             cwes,
+            references,
             id: id.clone(),
         };
         if !id.is_empty() {
@@ -349,7 +364,7 @@ fn level_severity(level: &str) -> Option<Severity> {
     }
 }
 
-fn result_finding(r: SResult, rules: &Rules, artifacts: &[String], at: ScanLocation) -> Result<Conv, ScanError> {
+fn result_finding(r: SResult, rules: &Rules, artifacts: &[String], secret_tool: bool, at: ScanLocation) -> Result<Conv, ScanError> {
     let kind = r.kind.as_deref().unwrap_or("fail");
     if kind == "pass" || kind == "notApplicable" {
         return Ok(Conv::Skip("kết quả loại pass/notApplicable, không phải phát hiện", "result of kind pass/notApplicable: not a finding"));
@@ -361,7 +376,10 @@ fn result_finding(r: SResult, rules: &Rules, artifacts: &[String], at: ScanLocat
         None => None,
     }
     .or_else(|| index.and_then(|i| rules.list.get(i)));
-    let message = text(&r.message);
+    let offender = r.properties.as_ref().and_then(|p| p.offender.as_ref()).and_then(|o| o.as_str());
+    let mask = SecretMask::new(offender, secret_tool);
+    let message = mask.text(text(&r.message));
+    let message = message.as_str();
     let first_line = message.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let rule_id = named.map(str::to_string).or_else(|| rule.map(|x| x.id.clone()).filter(|i| !i.is_empty())).or_else(|| opt_line(first_line).map(|m| line(&m, 200)));
     let Some(rule_id) = rule_id.map(|i| line(&i, MAX_TITLE_BYTES)) else {
@@ -409,7 +427,8 @@ fn result_finding(r: SResult, rules: &Rules, artifacts: &[String], at: ScanLocat
         description = block(&format!("{description}\n\n{rd}"), MAX_DESCRIPTION_BYTES);
     }
     let title = rule.map(|x| x.title.clone()).filter(|t| !t.is_empty()).unwrap_or_else(|| line(first_line, MAX_TITLE_BYTES));
-    Ok(Conv::Finding(Box::new(ScanFinding {
+    let evidence = block(&mask.snippet(region.map(|g| text(&g.snippet)).unwrap_or("")), MAX_EVIDENCE_BYTES);
+    let mut f = ScanFinding {
         tool: ScanTool::Sarif,
         title: if title.is_empty() { rule_id.clone() } else { title },
         rule_id,
@@ -427,8 +446,11 @@ fn result_finding(r: SResult, rules: &Rules, artifacts: &[String], at: ScanLocat
         cwes: rule.map(|x| x.cwes.clone()).unwrap_or_default(),
         description,
         solution: rule.map(|x| x.help.clone()).unwrap_or_default(),
-        evidence: block(region.map(|g| text(&g.snippet)).unwrap_or(""), MAX_EVIDENCE_BYTES),
+        evidence,
+        references: rule.map(|x| x.references.clone()).unwrap_or_default(),
         fingerprint: fingerprint.map(|f| line(&f, MAX_TITLE_BYTES)),
         location: at,
-    })))
+    };
+    mask.finish(&mut f);
+    Ok(Conv::Finding(Box::new(f)))
 }

@@ -2,6 +2,8 @@
 
 mod bad;
 mod features;
+mod refs;
+mod secrets;
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs::File;

@@ -16,6 +16,8 @@ use serde::Deserialize;
 use super::error::ScanErrorKind;
 use super::json::{s, shape, Array, Capped, Conv, Ctx, Item, Scalar, TopSeed};
 use super::model::ScanLocation;
+use super::refs::add_reference;
+use super::secret::{mask_pem, mask_tokens};
 use super::text::{add_cves, block, cwe, line, opt_line, score, tidy};
 use super::{ScanError, ScanFinding, ScanTool, MAX_DESCRIPTION_BYTES, MAX_EVIDENCE_BYTES, MAX_TITLE_BYTES};
 
@@ -215,6 +217,8 @@ struct Vuln {
     description: Option<String>,
     #[serde(rename = "PrimaryURL")]
     url: Option<String>,
+    #[serde(rename = "References", default)]
+    references: Capped<Option<String>, MAX_LISTED_REFERENCES>,
 }
 
 #[derive(Deserialize)]
@@ -231,6 +235,10 @@ struct Misconf {
     severity: Option<String>,
     status: Option<String>,
     cause_metadata: Option<Cause>,
+    #[serde(rename = "PrimaryURL")]
+    url: Option<String>,
+    #[serde(default)]
+    references: Capped<Option<String>, MAX_LISTED_REFERENCES>,
 }
 
 #[derive(Deserialize)]
@@ -305,6 +313,18 @@ impl<'de> Deserialize<'de> for Cvss {
 
 const ALLOWED: &str = "UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL";
 
+/// `References` entries read (the rest skipped unread): enough for ten valid ones.
+const MAX_LISTED_REFERENCES: usize = 100;
+
+/// `PrimaryURL` first, then `References` in their order.
+fn references(primary: Option<&str>, list: &Capped<Option<String>, MAX_LISTED_REFERENCES>) -> Vec<String> {
+    let mut refs = Vec::new();
+    for u in primary.into_iter().chain(list.0.iter().filter_map(|u| u.as_deref())) {
+        add_reference(&mut refs, u);
+    }
+    refs
+}
+
 /// Trivy's severity word; `UNKNOWN` (or none) goes by the score, else `Info`.
 fn severity(field: &str, v: Option<&str>, cvss: Option<f32>, at: &ScanLocation) -> Result<Severity, ScanError> {
     let word = v.map(str::trim).unwrap_or("");
@@ -340,6 +360,7 @@ fn base(rule_id: String, title: &str, target: Option<String>, at: ScanLocation) 
         description: String::new(),
         solution: String::new(),
         evidence: String::new(),
+        references: Vec::new(),
         fingerprint: None,
         location: at,
     }
@@ -372,14 +393,10 @@ fn vuln_finding(v: Vuln, target: Option<String>, at: ScanLocation) -> Result<Con
     };
     f.fixed_version = v.fixed.as_deref().and_then(opt_line);
     f.description = block(v.description.as_deref().unwrap_or(""), MAX_DESCRIPTION_BYTES);
-    let mut evidence = String::new();
     if let Some(p) = v.pkg_path.as_deref().filter(|p| !p.trim().is_empty()) {
-        evidence.push_str(&format!("PkgPath: {p}\n"));
+        f.evidence = block(&format!("PkgPath: {p}"), MAX_EVIDENCE_BYTES);
     }
-    if let Some(u) = v.url.as_deref().filter(|u| !u.trim().is_empty()) {
-        evidence.push_str(&format!("PrimaryURL: {u}"));
-    }
-    f.evidence = block(&evidence, MAX_EVIDENCE_BYTES);
+    f.references = references(v.url.as_deref(), &v.references);
     Ok(Conv::Finding(Box::new(f)))
 }
 
@@ -402,6 +419,7 @@ fn misconf_finding(m: Misconf, target: Option<String>, at: ScanLocation) -> Resu
     f.description = block(m.description.as_deref().unwrap_or(""), MAX_DESCRIPTION_BYTES);
     f.solution = block(m.resolution.as_deref().unwrap_or(""), MAX_DESCRIPTION_BYTES);
     f.evidence = block(m.message.as_deref().unwrap_or(""), MAX_EVIDENCE_BYTES);
+    f.references = references(m.url.as_deref(), &m.references);
     Ok(Conv::Finding(Box::new(f)))
 }
 
@@ -416,7 +434,8 @@ fn secret_finding(x: Secret, target: Option<String>, at: ScanLocation) -> Result
         (t, _) => t.clone(),
     };
     f.description = block(x.category.as_deref().unwrap_or(""), MAX_DESCRIPTION_BYTES);
-    // Trivy masks the secret in Match ("GITHUB_PAT=*****").
-    f.evidence = block(x.matched.as_deref().unwrap_or(""), MAX_EVIDENCE_BYTES);
+    // Trivy masks the secret in Match ("GITHUB_PAT=*****"); masked again in case it did not.
+    let matched = mask_pem(x.matched.as_deref().unwrap_or(""));
+    f.evidence = block(&mask_tokens(&matched), MAX_EVIDENCE_BYTES);
     Ok(Conv::Finding(Box::new(f)))
 }

@@ -1,6 +1,7 @@
 //! OWASP ZAP reports, XML (`OWASPZAPReport/site/alerts/alertitem`) and JSON
 //! (`{"site":[{"@host","@port","alerts":[…]}]}`): one finding per alert, its instances
-//! (method, URI, parameter, evidence) as evidence. The reader is chosen by the first byte.
+//! (method, URI, parameter, evidence) as evidence, its `reference` URLs as references.
+//! The reader is chosen by the first byte.
 
 use std::cell::RefCell;
 use std::fmt;
@@ -14,6 +15,7 @@ use serde::Deserialize;
 use super::error::ScanErrorKind;
 use super::json::{s, Array, Capped, Conv, Ctx, Item, Scalar, TopSeed};
 use super::model::{Out, ScanLocation};
+use super::refs::add_references;
 use super::text::{append_limited, block, cwe, line, opt_line, strip_html};
 use super::xml::{attr, Ev, Xml};
 use super::{ScanError, ScanFinding, ScanTool, MAX_DESCRIPTION_BYTES, MAX_EVIDENCE_BYTES, MAX_TITLE_BYTES};
@@ -52,6 +54,8 @@ struct Alert {
     desc: Option<String>,
     solution: Option<String>,
     otherinfo: Option<String>,
+    /// Reference URLs as HTML paragraphs ("<p>http://…</p><p>http://…</p>") or one a line.
+    reference: Option<String>,
     cweid: Option<Scalar>,
     instances: Capped<Instance, MAX_INSTANCES>,
     /// Old reports put one instance's fields on the alert itself.
@@ -109,6 +113,8 @@ fn to_finding(site: &Site, a: Alert, at: ScanLocation) -> Result<ScanFinding, Sc
     if let Some(o) = a.otherinfo.as_deref().filter(|o| !o.trim().is_empty()) {
         append_limited(&mut evidence, &strip_html(o), MAX_EVIDENCE_BYTES);
     }
+    let mut references = Vec::new();
+    add_references(&mut references, &strip_html(a.reference.as_deref().unwrap_or("")));
     let ssl = site.ssl.trim().eq_ignore_ascii_case("true");
     Ok(ScanFinding {
         tool: ScanTool::Zap,
@@ -129,6 +135,7 @@ fn to_finding(site: &Site, a: Alert, at: ScanLocation) -> Result<ScanFinding, Sc
         description: block(&strip_html(a.desc.as_deref().unwrap_or("")), MAX_DESCRIPTION_BYTES),
         solution: block(&strip_html(a.solution.as_deref().unwrap_or("")), MAX_DESCRIPTION_BYTES),
         evidence: block(&evidence, MAX_EVIDENCE_BYTES),
+        references,
         fingerprint: None,
         location: at,
     })
@@ -202,6 +209,7 @@ fn xml_text(a: &mut Alert, i: &mut Instance, path: &str, t: &str) {
         "desc" => put(&mut a.desc, t, long),
         "solution" => put(&mut a.solution, t, long),
         "otherinfo" => put(&mut a.otherinfo, t, MAX_EVIDENCE_BYTES),
+        "reference" => put(&mut a.reference, t, long),
         "uri" => put(&mut a.uri, t, MAX_TITLE_BYTES),
         "param" => put(&mut a.param, t, MAX_TITLE_BYTES),
         "instances/instance/uri" => put(&mut i.uri, t, MAX_TITLE_BYTES),

@@ -98,7 +98,7 @@ fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String,
         ("post", "/api/v1/public-reports/{id}/route") => Some(json!({"unit_id": own_unit})),
         ("post", "/api/v1/public-reports/{id}/state") => Some(json!({"state":"in_progress"})),
         ("post", "/api/v1/public-reports/{id}/incident") => Some(json!({"unit_id": own_unit})),
-        ("get", "/api/v1/catalogues") | ("get", "/api/v1/catalogues/{id}") | ("get", "/api/v1/catalogues/{id}/oscal") => return None, // city-wide reference data
+        ("get", "/api/v1/catalogues") | ("get", "/api/v1/catalogues/{id}") | ("get", "/api/v1/catalogues/{id}/oscal") | ("get", "/api/v1/catalogues/{id}/export") | ("get", "/api/v1/catalogues/template") => return None, // city-wide reference data
         ("get", "/api/v1/assessments") => return None, // list: checked below
         ("post", "/api/v1/catalogues/import") => {
             let csv = "id,kind,title_vi,levels\nHACK,requirement,Yêu cầu lạ,1-5\n";
@@ -111,7 +111,7 @@ fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String,
             let url = format!("{}?file_name=x.pdf", path.replace("{id}", &b.assessment.to_string()).replace("{node_id}", "x"));
             return Some((url, Some(Value::String("%PDF-1.4 hacked".into()))));
         }
-        ("get", "/api/v1/findings") | ("get", "/api/v1/findings/counts") | ("get", "/api/v1/findings/export") => return None, // lists and export: checked below
+        ("get", "/api/v1/findings") | ("get", "/api/v1/findings/counts") | ("get", "/api/v1/findings/counts/history") | ("get", "/api/v1/findings/export") => return None, // lists and export: checked below
         ("get", "/api/v1/remediation-policy") => return None, // city-wide reference data
         ("put", "/api/v1/remediation-policy") => return Some((path.to_string(), Some(json!([{"severity":"critical","level":3,"days":365,"working_days":false}])))),
         ("post", "/api/v1/findings/{id}/state") => Some(json!({"to":"in_remediation"})),
@@ -224,7 +224,7 @@ mod futures_like {
 }
 
 async fn lists_hide_b(get: impl Fn(String) -> futures_like::Fut, b: &Other) {
-    for path in ["/api/v1/systems?limit=500", "/api/v1/systems/overview", "/api/v1/dossiers/pending", "/api/v1/saved-filters", "/api/v1/incidents?include_closed=true&limit=200", "/api/v1/observables?value=198.51.100.23", "/api/v1/stix/bundle?include_closed=true", "/api/v1/taxii/collections", "/api/v1/public-reports?include_closed=true&limit=500", "/api/v1/assessments?limit=200", "/api/v1/findings?include_closed=true&limit=200", "/api/v1/findings/counts"] {
+    for path in ["/api/v1/systems?limit=500", "/api/v1/systems/overview", "/api/v1/dossiers/pending", "/api/v1/saved-filters", "/api/v1/incidents?include_closed=true&limit=200", "/api/v1/observables?value=198.51.100.23", "/api/v1/stix/bundle?include_closed=true", "/api/v1/taxii/collections", "/api/v1/public-reports?include_closed=true&limit=500", "/api/v1/assessments?limit=200", "/api/v1/findings?include_closed=true&limit=200", "/api/v1/findings/counts", "/api/v1/findings/counts/history"] {
         let (status, text) = get(path.to_string()).await;
         assert_eq!(status, 200, "{path}");
         assert!(!text.contains("YT-HIS") && !text.contains("Sở Y tế") && !text.contains("bệnh viện"), "{path} leaked: {text}");
@@ -242,6 +242,8 @@ async fn lists_hide_b(get: impl Fn(String) -> futures_like::Fut, b: &Other) {
     let (status, csv) = get("/api/v1/units/export?format=csv".to_string()).await;
     assert_eq!(status, 200);
     assert!(csv.contains("SO-KHCN") && !csv.contains("SO-YT"), "export leaked: {csv}");
+    let (status, text) = get(format!("/api/v1/findings/counts/history?unit_id={}", b.unit)).await;
+    assert!(status == 403 || status == 404, "history of B: {status} {text}");
     for path in [format!("/api/v1/users?unit_id={}", b.unit), format!("/api/v1/audit?unit_id={}", b.unit), format!("/api/v1/units?parent_id={}", b.unit)] {
         let (_, text) = get(path.clone()).await;
         let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
@@ -302,6 +304,8 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
     let scan = std::io::Cursor::new(khien_formats::scan::synthetic_nessus(1, 3, 5));
     s.db.store.import_scan(&admin, system.id, khien_formats::scan::ScanTool::Nessus, "benh-vien.nessus", Box::new(scan)).await.unwrap();
     let finding = s.db.store.list_findings(&admin, &khien_store::FindingFilter { system_id: Some(system.id), limit: 1, ..Default::default() }).await.unwrap().items[0].id;
+    // Today's kept counts then hold B's findings too.
+    assert!(s.db.store.snapshot_finding_counts().await.unwrap() > 0);
     let b = Other {
         unit: b_unit,
         user: b_user,
@@ -408,6 +412,15 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
         .part("file", reqwest::multipart::Part::bytes(khien_formats::scan::synthetic_nessus(1, 2, 5)).file_name("x.nessus"));
     let r = a.client.post(a.url(&format!("/findings/scans?_csrf={}", a.csrf))).multipart(upload).send().await.unwrap();
     assert_eq!(r.status(), 404, "scan upload into B's system");
+    // Forms that take a system by its code: B's code is unknown to A.
+    let upload = reqwest::multipart::Form::new().text("system", "YT-HIS").part("file", reqwest::multipart::Part::bytes(khien_formats::scan::synthetic_nessus(1, 2, 5)).file_name("x.nessus"));
+    let r = a.client.post(a.url(&format!("/findings/scans?_csrf={}", a.csrf))).multipart(upload).send().await.unwrap();
+    assert_eq!(r.status(), 422, "scan upload by B's code");
+    let r = a.get("/findings?system=YT-HIS&include_closed=true").await;
+    assert_eq!(r.status(), 422);
+    assert!(!r.text().await.unwrap().contains("bệnh viện"));
+    let r = a.form("/assessments", &[("system", "YT-HIS"), ("catalogue_id", "1"), ("kind", "self"), ("title", "hacked"), ("assessor_unit_id", ""), ("planned_for", "")]).await;
+    assert!([403, 404, 422].contains(&r.status().as_u16()), "assessment of B's system: {}", r.status());
 
     assert_eq!(snapshot(&admin_session, &b).await, before, "B is unchanged and no audit record was written");
 

@@ -157,6 +157,73 @@ async fn catalogue_import_over_the_api() {
     assert_eq!(r.status(), 409, "same code and version twice");
     let tree = admin.get_json(&format!("/api/v1/catalogues/{}", info["id"])).await;
     assert_eq!(tree["nodes"].as_array().unwrap().len(), 3);
+
+    // YAML: nested, the same checks; a bad level names the node's place.
+    let yaml = "nodes:\n  - id: G1\n    kind: nhóm\n    title_vi: Nhóm một\n    children:\n      - id: R1\n        kind: yêu cầu\n        title_vi: Yêu cầu một\n        levels: 1-5\n      - id: R2\n        kind: requirement\n        title_vi: Yêu cầu hai\n        levels: 3+\n";
+    let r = send("/api/v1/catalogues/import?format=table&file_name=danh-muc.yaml&code=test-yaml&version=1", yaml).await;
+    assert_eq!(r.status(), 201);
+    let yaml_info: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(yaml_info["requirements"], 2);
+    let r = send("/api/v1/catalogues/import?format=table&file_name=hong.yaml&code=test-yaml&version=2", "nodes:\n  - id: G1\n    kind: group\n    title_vi: Nhóm\n    children:\n      - id: R1\n        kind: requirement\n        title_vi: Một\n        levels: 7\n").await;
+    assert_eq!(r.status(), 422);
+    let text = r.text().await.unwrap();
+    assert!(text.contains("hong.yaml") && text.contains("nodes[0].children[0]"), "names the file and the node: {text}");
+
+    // Exports in the three table formats; the YAML one imports back as the same tree.
+    let id = info["id"].as_i64().unwrap();
+    for (format, kind) in [("csv", "text/csv"), ("xlsx", "spreadsheetml"), ("yaml", "yaml")] {
+        let r = admin.get(&format!("/api/v1/catalogues/{id}/export?format={format}")).await;
+        assert_eq!(r.status(), 200, "{format}");
+        let ct = r.headers()[reqwest::header::CONTENT_TYPE].to_str().unwrap().to_string();
+        assert!(ct.contains(kind), "{format}: {ct}");
+        let disposition = r.headers()[reqwest::header::CONTENT_DISPOSITION].to_str().unwrap().to_string();
+        assert!(disposition.contains(&format!("test-cat-1.{format}")), "{disposition}");
+    }
+    let exported = admin.get(&format!("/api/v1/catalogues/{id}/export?format=yaml")).await.text().await.unwrap();
+    let back = admin.client.post(admin.url("/api/v1/catalogues/import?format=table&file_name=lai.yaml&code=test-cat&version=2")).header("x-csrf-token", &admin.csrf).body(exported).send().await.unwrap();
+    assert_eq!(back.status(), 201);
+    let back_id = back.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
+    let again = admin.get_json(&format!("/api/v1/catalogues/{back_id}")).await;
+    let shape = |t: &serde_json::Value| t["nodes"].as_array().unwrap().iter().map(|n| (n["node_id"].to_string(), n["parent_id"].to_string(), n["levels"].to_string(), n["title_vi"].to_string())).collect::<Vec<_>>();
+    assert_eq!(shape(&again), shape(&tree));
+    assert_eq!(admin.get(&format!("/api/v1/catalogues/{id}/export?format=pdf")).await.status(), 422);
+    let template = admin.get("/api/v1/catalogues/template").await;
+    assert_eq!(template.status(), 200);
+    assert!(template.bytes().await.unwrap().starts_with(b"PK"));
+
+    // An OSCAL profile selects from a stored catalogue; an id it does not hold is named.
+    let profile = |ids: &str| format!(r#"{{"profile":{{"uuid":"2f1c3e4a-0000-4000-8000-000000000001","metadata":{{"title":"Baseline thử","version":"2026.1","last-modified":"2026-12-01T00:00:00Z","oscal-version":"1.1.2"}},"imports":[{{"href":"test-cat.json","include-controls":[{{"with-ids":[{ids}]}}]}}]}}}}"#);
+    let send_profile = |query: String, body: String| {
+        let c = admin.client.clone();
+        let url = admin.url(&query);
+        let csrf = admin.csrf.clone();
+        async move { c.post(url).header("x-csrf-token", csrf).body(body).send().await.unwrap() }
+    };
+    let r = send_profile(format!("/api/v1/catalogues/import?format=profile&file_name=baseline.json&code=test-base&source_id={id}&levels=3-5"), profile(r#""R2""#)).await;
+    assert_eq!(r.status(), 201);
+    let base: serde_json::Value = r.json().await.unwrap();
+    assert_eq!((base["requirements"].as_i64(), base["version"].as_str()), (Some(1), Some("2026.1")));
+    let r = send_profile(format!("/api/v1/catalogues/import?format=profile&file_name=baseline.json&code=test-base2&source_id={id}"), profile(r#""R2","R9""#)).await;
+    assert_eq!(r.status(), 422);
+    let text = r.text().await.unwrap();
+    assert!(text.contains("R9") && text.contains("include-controls"), "{text}");
+    let r = send_profile("/api/v1/catalogues/import?format=profile&file_name=baseline.json&code=test-base3".into(), profile(r#""R2""#)).await;
+    assert_eq!(r.status(), 422, "a profile needs its source catalogue");
+
+    // The web form imports too, and the new version opens.
+    let form = reqwest::multipart::Form::new()
+        .text("format", "table")
+        .text("code", "test-web")
+        .text("version", "1")
+        .text("title_vi", "Danh mục nhập từ trang")
+        .part("file", reqwest::multipart::Part::bytes(yaml.as_bytes().to_vec()).file_name("tu-trang.yml"));
+    let r = admin.client.post(admin.url(&format!("/catalogues/import?_csrf={}", admin.csrf))).multipart(form).send().await.unwrap();
+    assert_eq!(r.status(), 303, "sent on to the new catalogue");
+    let to = r.headers()[reqwest::header::LOCATION].to_str().unwrap().to_string();
+    assert!(to.starts_with("/catalogues/"), "{to}");
+    let page = admin.get(&to).await.text().await.unwrap();
+    assert!(page.contains("Danh mục nhập từ trang") && page.contains("id=\"catalogue-exports\""), "{page}");
+    assert!(admin.get("/catalogues").await.text().await.unwrap().contains("id=\"catalogue-import-form\""));
     // A unit's people read catalogues but do not import them; pages render.
     let ward = s.login("hongbang.canbo", crate::common::DEMO_PASSWORD).await;
     let r = ward.client.post(ward.url("/api/v1/catalogues/import?format=table&file_name=a.csv&code=x&version=1")).header("x-csrf-token", &ward.csrf).body(ok).send().await.unwrap();
@@ -165,4 +232,8 @@ async fn catalogue_import_over_the_api() {
         let r = ward.get(page).await;
         assert_eq!(r.status(), 200, "{page}");
     }
+    assert!(!ward.get("/catalogues").await.text().await.unwrap().contains("catalogue-import-form"), "the form is the standing body's");
+    let form = reqwest::multipart::Form::new().text("format", "table").text("code", "x").text("version", "1").part("file", reqwest::multipart::Part::bytes(yaml.as_bytes().to_vec()).file_name("x.yaml"));
+    let r = ward.client.post(ward.url(&format!("/catalogues/import?_csrf={}", ward.csrf))).multipart(form).send().await.unwrap();
+    assert_eq!(r.status(), 403);
 }

@@ -63,10 +63,18 @@ async fn a_ward_works_its_findings_through_the_pages() {
     assert_eq!(r.status(), 201);
     let system_id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
 
-    // The menu and the upload form offer the ward's own system.
+    // The menu, the list's link to the upload page, the system's page linking to it with its
+    // code; no page lists every system in a select.
     let list = a.get("/findings").await.text().await.unwrap();
-    assert!(list.contains("href=\"/findings\""), "menu link");
-    assert!(list.contains("id=\"scan-form\"") && list.contains("HB-DVC – Cổng dịch vụ công"), "the upload form lists the system");
+    assert!(list.contains("href=\"/findings\"") && list.contains("id=\"scan-import-link\""), "menu and import links");
+    assert!(!list.contains("<option value=\"{system_id}\""), "no select of systems");
+    let system_page = a.get(&format!("/systems/{system_id}")).await.text().await.unwrap();
+    assert!(system_page.contains("href=\"/findings/scans?system=HB-DVC\""), "{system_page}");
+    let form = a.get("/findings/scans?system=HB-DVC").await.text().await.unwrap();
+    assert!(form.contains("id=\"scan-form\"") && form.contains("value=\"HB-DVC\"") && form.contains("data-suggest=\"/api/v1/systems\""), "{form}");
+    // The search field's source finds the system by a word of its name, without diacritics.
+    let suggest = a.get_json("/api/v1/systems?limit=20&q=dich%20vu").await;
+    assert!(suggest["items"].as_array().unwrap().iter().any(|x| x["code"] == "HB-DVC"), "{suggest}");
 
     // 30 hosts × 60 items: over 1 MiB (the limit of ordinary requests) and far more than the
     // 64 KiB read to recognise the tool, so the rest streams through the channel.
@@ -80,7 +88,7 @@ async fn a_ward_works_its_findings_through_the_pages() {
     assert_eq!((number(&html, "sum-seen"), number(&html, "sum-reopened"), number(&html, "sum-closed")), (0, 0, 0));
 
     // The same file again: everything seen again, nothing new.
-    let (status, html) = upload(&a, system_id, "nessus", "quet-thang-11.nessus", file).await;
+    let (status, html) = upload(&a, system_id, "nessus", "quet-thang-11.nessus", file.clone()).await;
     assert_eq!(status, 200, "{html}");
     assert_eq!((number(&html, "sum-created"), number(&html, "sum-seen")), (0, created));
 
@@ -95,6 +103,23 @@ async fn a_ward_works_its_findings_through_the_pages() {
     assert!(html.contains("Không nhận ra loại báo cáo quét"), "{html}");
     let open = api_findings(&a, "").await;
     assert_eq!(open.len() as i64, created, "the failed imports left nothing");
+
+    // The upload names the system by its code too; another code is refused, naming it.
+    let by_code = reqwest::multipart::Form::new()
+        .text("system", "HB-DVC – Cổng dịch vụ công phường Hồng Bàng (Phường Hồng Bàng)")
+        .part("file", reqwest::multipart::Part::bytes(file).file_name("quet-thang-11.nessus"));
+    let r = a.client.post(a.url(&format!("/findings/scans?_csrf={}", a.csrf))).multipart(by_code).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(number(&r.text().await.unwrap(), "sum-seen"), created);
+    let unknown = reqwest::multipart::Form::new().text("system", "KHONG-CO").part("file", reqwest::multipart::Part::bytes(synthetic_nessus(1, 3, 7)).file_name("nho.nessus"));
+    let r = a.client.post(a.url(&format!("/findings/scans?_csrf={}", a.csrf))).multipart(unknown).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("KHONG-CO"));
+    // The list filtered by system code shows the system's findings only.
+    let html = a.get("/findings?system=HB-DVC").await.text().await.unwrap();
+    assert_eq!(html.matches("name=\"ids\"").count(), 50);
+    let html = a.get("/findings?system=KHONG-CO").await;
+    assert_eq!(html.status(), 422);
 
     // Filtered by severity: only critical badges, as many rows as the API lists (one page).
     let critical = api_findings(&a, "severity=critical").await;

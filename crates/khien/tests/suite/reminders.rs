@@ -62,6 +62,28 @@ async fn overdue_clocks_and_dossiers_remind_both_sides_once(db: TestDb) {
     assert!(listed.iter().all(|f| f.state != "risk_accepted"), "the expired acceptance reopened");
     let escalated: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM findings WHERE system_id = $1 AND escalated_at IS NOT NULL").bind(sys.id).fetch_one(&mut conn).await.unwrap();
     assert!(escalated > 0);
+    // The sweep kept today's counts per unit: every open finding of the ward is overdue. An
+    // earlier day stays as it was written; another ward's officer sees neither.
+    let today = khien_domain::calendar::today_vn();
+    let earlier = today - chrono::Days::new(3);
+    let ward = sys.owner_unit_id;
+    sqlx::query("INSERT INTO finding_count_snapshots (day, unit_id, open_count, overdue_count, critical_open, taken_at) VALUES ($1, $2, 9, 7, 1, 0)")
+        .bind(earlier.format("%Y-%m-%d").to_string())
+        .bind(ward)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    db.store.sweep_reminders().await.unwrap();
+    let manager = actor(&db, "hongbang.quanly").await;
+    let kept = db.store.finding_count_history(&manager, None, earlier, today).await.unwrap();
+    let open_now: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM findings WHERE unit_id = $1 AND open = 1").bind(ward).fetch_one(&mut conn).await.unwrap();
+    let overdue_now: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM findings WHERE unit_id = $1 AND open = 1 AND due_at < $2").bind(ward).bind(now_ms()).fetch_one(&mut conn).await.unwrap();
+    assert!(overdue_now >= 5, "the backdated findings are overdue");
+    let days: Vec<(String, i64, i64)> = kept.iter().filter(|k| k.unit_id == ward).map(|k| (k.day.clone(), k.open, k.overdue)).collect();
+    assert_eq!(days, vec![(earlier.format("%Y-%m-%d").to_string(), 9, 7), (today.format("%Y-%m-%d").to_string(), open_now, overdue_now)], "{kept:?}");
+    let other = db.store.finding_count_history(&actor(&db, "lechan.canbo").await, None, earlier, today).await.unwrap();
+    assert!(other.iter().all(|k| k.unit_id != ward), "{other:?}");
+    assert!(db.store.finding_count_history(&manager, None, today, earlier).await.is_err(), "an inverted range is refused");
     // Read.
     let before = db.store.unread_count(&officer).await.unwrap();
     assert!(before >= 1);

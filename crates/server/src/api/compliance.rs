@@ -5,24 +5,24 @@ use crate::api::paging;
 use crate::auth::Ctx;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
+use crate::catalogue_io::{self, CatalogueImportQuery, ExportFormat, MAX_CATALOGUE_BYTES};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
-use khien_domain::catalog::{CatalogueMeta, LevelSet};
-use khien_domain::{Error, Msg};
+use khien_domain::Error;
 use khien_store::{Assessment, AssessmentDetail, AssessmentFilter, AssessmentInput, CatalogueInfo, CatalogueTree, Evidence, Page, ResultInput};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-/// Largest catalogue file (an OSCAL NIST SP 800-53 catalog is about 10 MiB).
-pub const MAX_CATALOGUE_BYTES: usize = 20 * 1024 * 1024;
-
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_catalogues))
         .routes(routes!(get_catalogue))
+        .routes(routes!(export_catalogue))
+        .routes(routes!(catalogue_template))
         .merge(OpenApiRouter::new().routes(routes!(import_catalogue)).layer(axum::extract::DefaultBodyLimit::max(MAX_CATALOGUE_BYTES + 1024)))
         .routes(routes!(list_assessments, create_assessment))
         .routes(routes!(get_assessment))
@@ -46,20 +46,28 @@ async fn get_catalogue(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
-pub struct CatalogueImportQuery {
-    /// `table` (CSV or XLSX in Khiên's catalogue template, told apart by content and the file
-    /// name's extension) or `oscal` (an OSCAL catalog in JSON).
+pub struct CatalogueExportQuery {
+    /// `csv`, `xlsx` or `yaml` (Khiên's catalogue format; imports back as the same tree).
     pub format: String,
-    /// Named in error messages; its extension helps tell CSV from XLSX.
-    pub file_name: String,
-    /// Catalogue code, e.g. `tcvn-14423-2026` (1–64 of `[A-Za-z0-9._-]`).
-    pub code: String,
-    /// Version, e.g. `2026` (with `oscal`, defaults to the catalog's own version).
-    pub version: Option<String>,
-    pub title_vi: Option<String>,
-    pub title_en: Option<String>,
-    /// `oscal` only: the levels every control applies to (e.g. `3-5`); default 1-5.
-    pub levels: Option<String>,
+}
+
+/// A catalogue version as a file in Khiên's catalogue format (the OSCAL form is
+/// `/api/v1/catalogues/{id}/oscal`).
+#[utoipa::path(get, path = "/api/v1/catalogues/{id}/export", tag = "compliance", params(("id" = i64, Path), CatalogueExportQuery),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn export_catalogue(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiQuery(q): ApiQuery<CatalogueExportQuery>) -> Result<Response, ApiError> {
+    let format = ExportFormat::parse(&q.format)?;
+    Ok(catalogue_io::export(&s, &ctx.actor, id, format).await?)
+}
+
+/// The XLSX template of the catalogue table format, with a sheet explaining its columns.
+#[utoipa::path(get, path = "/api/v1/catalogues/template", tag = "compliance",
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
+async fn catalogue_template(ctx: Ctx) -> Result<Response, ApiError> {
+    if !ctx.actor.can_anywhere(khien_domain::role::Action::ViewCompliance) {
+        return Err(Error::forbidden().into());
+    }
+    Ok(catalogue_io::template()?)
 }
 
 /// Import a catalogue version (the standing body). The file is the raw request body, up to
@@ -69,66 +77,7 @@ pub struct CatalogueImportQuery {
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 201, body = CatalogueInfo), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn import_catalogue(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<CatalogueImportQuery>, body: axum::body::Bytes) -> Result<(StatusCode, Json<CatalogueInfo>), ApiError> {
-    Ok((StatusCode::CREATED, Json(import(&s, &ctx, &q, &body).await?)))
-}
-
-fn catalog_error(e: &khien_formats::catalog::CatalogError) -> Error {
-    Error::Invalid { field: Some("file".into()), msg: Msg::new(e.message_vi(), e.message_en()) }
-}
-
-/// Parses and stores a catalogue file (shared with the web form).
-pub(crate) async fn import(s: &AppState, ctx: &Ctx, q: &CatalogueImportQuery, body: &[u8]) -> Result<CatalogueInfo, Error> {
-    // Refused before parsing: only the standing body imports.
-    if !ctx.actor.can_anywhere(khien_domain::role::Action::ManageCatalogues) {
-        return Err(Error::forbidden());
-    }
-    let title = |v: &Option<String>| v.clone().filter(|t| !t.trim().is_empty());
-    let cat = match q.format.as_str() {
-        "table" | "csv" | "xlsx" => {
-            let version = title(&q.version).ok_or_else(|| Error::invalid("version", "Cần ghi phiên bản danh mục.", "The catalogue version is required."))?;
-            let title_vi = title(&q.title_vi).unwrap_or_else(|| q.code.clone());
-            let meta = CatalogueMeta {
-                code: q.code.trim().to_string(),
-                version,
-                title_en: title(&q.title_en).unwrap_or_else(|| title_vi.clone()),
-                title_vi,
-                source_note: Msg::new(format!("Nhập từ tệp {} bởi {}.", q.file_name, ctx.actor.label()), format!("Imported from {} by {}.", q.file_name, ctx.actor.label())),
-            };
-            khien_formats::catalog::parse_catalogue_table(&q.file_name, body, meta).map_err(|e| catalog_error(&e))?
-        }
-        "oscal" => {
-            let levels = match title(&q.levels) {
-                None => LevelSet::ALL,
-                Some(l) => LevelSet::parse(&l).map_err(|e| {
-                    let m = e.msg();
-                    Error::invalid("levels", m.vi, m.en)
-                })?,
-            };
-            let imported = khien_formats::catalog::parse_oscal_catalog(&q.file_name, body, q.code.trim(), levels).map_err(|e| catalog_error(&e))?;
-            let (mut meta, nodes) = imported.catalogue.into_parts();
-            if let Some(v) = title(&q.version) {
-                meta.version = v;
-            }
-            if let Some(t) = title(&q.title_vi) {
-                meta.title_vi = t;
-            }
-            if let Some(t) = title(&q.title_en) {
-                meta.title_en = t;
-            }
-            khien_domain::catalog::Catalogue::build(meta, nodes).map_err(|problems| {
-                let first = problems.first().map(|p| p.msg()).unwrap_or_else(|| Msg::new("Danh mục không hợp lệ.", "Invalid catalogue."));
-                Error::Invalid { field: Some("file".into()), msg: first }
-            })?
-        }
-        other => {
-            return Err(Error::invalid(
-                "format",
-                format!("Định dạng «{other}» không được hỗ trợ; dùng table (CSV/XLSX) hoặc oscal."),
-                format!("The format «{other}» is not supported; use table (CSV/XLSX) or oscal."),
-            ))
-        }
-    };
-    s.store.import_catalogue(&ctx.actor, &cat).await
+    Ok((StatusCode::CREATED, Json(catalogue_io::import(&s, &ctx, &q, &body).await?)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -25,6 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_findings))
         .routes(routes!(finding_counts))
+        .routes(routes!(finding_count_history))
         .routes(routes!(export_findings))
         .routes(routes!(get_finding))
         .routes(routes!(move_finding))
@@ -88,6 +89,36 @@ async fn list_findings(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuer
 #[utoipa::path(get, path = "/api/v1/findings/counts", tag = "findings", responses((status = 200, body = Vec<UnitFindingCounts>)))]
 async fn finding_counts(State(s): State<AppState>, ctx: Ctx) -> Result<Json<Vec<UnitFindingCounts>>, ApiError> {
     Ok(Json(s.store.finding_counts(&ctx.actor).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct CountHistoryQuery {
+    /// First day, `dd/mm/yyyy` or `yyyy-mm-dd`; default 29 days before `to`.
+    pub from: Option<String>,
+    /// Last day; default today (Vietnam time).
+    pub to: Option<String>,
+    /// Only this unit and its sub-units.
+    pub unit_id: Option<i64>,
+}
+
+fn day(field: &str, v: &Option<String>) -> Result<Option<chrono::NaiveDate>, Error> {
+    match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => khien_domain::calendar::parse_date(v)
+            .map(Some)
+            .ok_or_else(|| Error::invalid(field, format!("«{v}» không phải ngày (dd/mm/yyyy)."), format!("«{v}» is not a date (dd/mm/yyyy)."))),
+    }
+}
+
+/// The per-unit counts kept day by day (the reminder sweep writes today's on every run), for
+/// the ranking of units slow to fix. At most 400 days per request.
+#[utoipa::path(get, path = "/api/v1/findings/counts/history", tag = "findings", params(CountHistoryQuery),
+    responses((status = 200, body = Vec<khien_store::FindingCountDay>), (status = 422, body = crate::error::Problem)))]
+async fn finding_count_history(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<CountHistoryQuery>) -> Result<Json<Vec<khien_store::FindingCountDay>>, ApiError> {
+    let to = day("to", &q.to)?.unwrap_or_else(khien_domain::calendar::today_vn);
+    let from = day("from", &q.from)?.unwrap_or(to - chrono::Days::new(29));
+    Ok(Json(s.store.finding_count_history(&ctx.actor, q.unit_id, from, to).await?))
 }
 
 /// Most rows in one findings export; narrow the filters for more.

@@ -120,6 +120,8 @@ async fn remove_certificate(State(s): State<AppState>, ctx: Ctx, Path(id): Path<
 pub struct SystemQuery {
     /// Search in name and code, ignoring diacritics.
     q: Option<String>,
+    /// Exactly this system code.
+    code: Option<String>,
     /// Systems owned by this unit or its sub-units.
     unit_id: Option<i64>,
     /// Approved level 1–5.
@@ -149,6 +151,7 @@ impl SystemQuery {
         let (cursor, limit) = paging(self.cursor.as_deref(), self.limit)?;
         Ok(SystemFilter {
             q: self.q,
+            code: self.code,
             unit_id: self.unit_id,
             level: self.level,
             status: self.status,

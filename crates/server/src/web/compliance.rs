@@ -17,14 +17,19 @@ use khien_domain::role::Action;
 use khien_domain::time::display_vn;
 use khien_domain::{Error, Lang};
 use khien_store::{Assessment, AssessmentDetail, AssessmentFilter, AssessmentInput, CatalogueInfo, CatalogueNodeRow, ResultInput};
+use crate::catalogue_io::CatalogueImportQuery;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/assets/assess.js", get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../../assets/assess.js")).into_response() }))
         .route("/catalogues", get(catalogues))
+        .route("/catalogues/import", post(import_catalogue).layer(axum::extract::DefaultBodyLimit::max(crate::catalogue_io::MAX_CATALOGUE_BYTES + 64 * 1024)))
+        .route("/catalogues/template.xlsx", get(catalogue_template))
         .route("/catalogues/{id}", get(catalogue_page))
+        .route("/catalogues/{id}/export", get(export_catalogue))
         .route("/assessments", get(assessments).post(create))
+        .route("/assessments/new", get(new_assessment))
         .route("/assessments/{id}", get(workspace))
         .route("/assessments/{id}/results", post(save_results))
         .route("/assessments/{id}/state", post(move_state))
@@ -48,11 +53,62 @@ fn outcome_label(lang: Lang, code: Option<&str>) -> String {
 struct CataloguesPage {
     c: Chrome,
     rows: Vec<CatalogueInfo>,
+    /// The standing body sees the import form.
+    can_import: bool,
 }
 
 async fn catalogues(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
     let rows = s.store.list_catalogues(&ctx.actor).await?;
-    render(&CataloguesPage { c: Chrome::new(&ctx, "compliance", "Danh mục yêu cầu", "Control catalogues"), rows })
+    let can_import = ctx.actor.can_anywhere(Action::ManageCatalogues);
+    render(&CataloguesPage { c: Chrome::new(&ctx, "compliance", "Danh mục yêu cầu", "Control catalogues"), rows, can_import })
+}
+
+/// The import form: the file and the fields of [`CatalogueImportQuery`]; a new version opens
+/// on success, a refused file shows the error page naming the row or path.
+async fn import_catalogue(State(s): State<AppState>, ctx: Ctx, mut mp: axum::extract::Multipart) -> Result<Response, WebError> {
+    let upload = |e: axum::extract::multipart::MultipartError| Error::bad_request(format!("Không đọc được tệp tải lên: {e}"), format!("Cannot read the upload: {e}"));
+    let mut q = CatalogueImportQuery::default();
+    let mut body: Option<Vec<u8>> = None;
+    while let Some(field) = mp.next_field().await.map_err(upload)? {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "file" {
+            q.file_name = field.file_name().unwrap_or("upload").to_string();
+            body = Some(field.bytes().await.map_err(upload)?.to_vec());
+            continue;
+        }
+        let value = field.text().await.map_err(upload)?;
+        let text = Some(value.clone()).filter(|v| !v.trim().is_empty());
+        match name.as_str() {
+            "format" => q.format = value,
+            "code" => q.code = value,
+            "version" => q.version = text,
+            "title_vi" => q.title_vi = text,
+            "title_en" => q.title_en = text,
+            "levels" => q.levels = text,
+            "source_id" => q.source_id = value.trim().parse().ok(),
+            _ => {}
+        }
+    }
+    let body = body.filter(|b| !b.is_empty()).ok_or_else(|| Error::invalid("file", "Chưa chọn tệp.", "No file was chosen."))?;
+    let info = crate::catalogue_io::import(&s, &ctx, &q, &body).await?;
+    Ok(see_other(&format!("/catalogues/{}", info.id)))
+}
+
+async fn catalogue_template(ctx: Ctx) -> Result<Response, WebError> {
+    if !ctx.actor.can_anywhere(Action::ViewCompliance) {
+        return Err(Error::forbidden().into());
+    }
+    Ok(crate::catalogue_io::template()?)
+}
+
+#[derive(Deserialize)]
+struct ExportQuery {
+    format: String,
+}
+
+async fn export_catalogue(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Query(q): Query<ExportQuery>) -> Result<Response, WebError> {
+    let format = crate::catalogue_io::ExportFormat::parse(&q.format)?;
+    Ok(crate::catalogue_io::export(&s, &ctx.actor, id, format).await?)
 }
 
 #[derive(Deserialize, Default)]
@@ -112,12 +168,34 @@ struct AssessmentsPage {
     state: String,
     states: Vec<(String, String)>,
     can_create: bool,
-    /// (id, "code – name")
-    systems: Vec<(i64, String)>,
+    next: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "assessment_new.html")]
+struct NewAssessmentPage {
+    c: Chrome,
+    /// The system code the form starts with (from a system's page).
+    system: String,
     catalogues: Vec<(i64, String)>,
     /// (id, name) of assessor units the caller may name
     assessors: Vec<(i64, String)>,
-    next: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct NewQuery {
+    #[serde(default)]
+    system: String,
+}
+
+/// The form that plans an assessment (its own page: the list stays a list).
+async fn new_assessment(State(s): State<AppState>, ctx: Ctx, Query(q): Query<NewQuery>) -> Result<Html<String>, WebError> {
+    if !ctx.actor.can_anywhere(Action::AssessSystems) {
+        return Err(Error::forbidden().into());
+    }
+    let catalogues = s.store.list_catalogues(&ctx.actor).await?.into_iter().map(|x| (x.id, format!("{} ({})", x.title_vi, x.version))).collect();
+    let assessors = s.store.assessor_units().await?;
+    render(&NewAssessmentPage { c: Chrome::new(&ctx, "compliance", "Lập đợt đánh giá", "Plan an assessment"), system: q.system, catalogues, assessors })
 }
 
 #[derive(Deserialize, Default)]
@@ -148,12 +226,6 @@ async fn assessments(State(s): State<AppState>, ctx: Ctx, Query(q): Query<ListQu
         })
         .collect();
     let can_create = ctx.actor.can_anywhere(Action::AssessSystems);
-    let (mut systems, mut catalogues, mut assessors) = (Vec::new(), Vec::new(), Vec::new());
-    if can_create {
-        systems = super::choices(&super::systems_for_forms(&s, &ctx.actor, 300).await?, &ctx.actor, Some(Action::AssessSystems));
-        catalogues = s.store.list_catalogues(&ctx.actor).await?.into_iter().map(|x| (x.id, format!("{} ({})", x.title_vi, x.version))).collect();
-        assessors = s.store.assessor_units().await?;
-    }
     render(&AssessmentsPage {
         c: Chrome::new(&ctx, "compliance", "Đánh giá tuân thủ", "Assessments"),
         rows,
@@ -161,15 +233,13 @@ async fn assessments(State(s): State<AppState>, ctx: Ctx, Query(q): Query<ListQu
         state: q.state,
         states: AssessmentState::ALL.iter().map(|s| (s.code().to_string(), s.label(lang).to_string())).collect(),
         can_create,
-        systems,
-        catalogues,
-        assessors,
     })
 }
 
 #[derive(Deserialize)]
 struct CreateForm {
-    system_id: i64,
+    /// The system's code (a search field).
+    system: String,
     catalogue_id: i64,
     kind: String,
     #[serde(default)]
@@ -180,8 +250,9 @@ struct CreateForm {
 }
 
 async fn create(State(s): State<AppState>, ctx: Ctx, Form(f): Form<CreateForm>) -> Result<Response, WebError> {
+    let system = super::system_by_code(&s, &ctx.actor, "system", &f.system).await?;
     let input = AssessmentInput {
-        system_id: f.system_id,
+        system_id: system.id,
         catalogue_id: f.catalogue_id,
         kind: f.kind,
         assessor_unit_id: f.assessor_unit_id.trim().parse().ok(),

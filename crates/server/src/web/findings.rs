@@ -33,7 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/findings", get(list))
         .route("/findings/bulk", post(bulk))
         .route("/findings/dashboard", get(dashboard))
-        .route("/findings/scans", post(upload).layer(axum::extract::DefaultBodyLimit::max(usize::try_from(MAX_SCAN_BYTES).unwrap_or(usize::MAX))))
+        .route("/findings/scans", get(upload_page).post(upload).layer(axum::extract::DefaultBodyLimit::max(usize::try_from(MAX_SCAN_BYTES).unwrap_or(usize::MAX))))
         .route("/findings/{id}", get(page))
         .route("/findings/{id}/state", post(move_state))
         .route("/remediation-policy", get(policy).post(save_policy))
@@ -63,6 +63,9 @@ struct ListForm {
     unit_id: String,
     #[serde(default)]
     system_id: String,
+    /// A system code typed in the search field (resolved to `system_id`).
+    #[serde(default)]
+    system: String,
     #[serde(default)]
     severity: String,
     #[serde(default)]
@@ -108,6 +111,7 @@ impl ListForm {
         let pairs = [
             ("unit_id", self.unit_id.as_str()),
             ("system_id", self.system_id.as_str()),
+            ("system", self.system.as_str()),
             ("severity", self.severity.as_str()),
             ("state", self.state.as_str()),
             ("overdue", self.overdue.as_str()),
@@ -147,16 +151,17 @@ struct ListPage {
     c: Chrome,
     f: ListForm,
     units: Vec<(i64, String)>,
-    systems: Vec<(i64, String)>,
+    /// The system field's value (a code).
+    system: String,
+    system_required: bool,
     severities: Vec<(&'static str, &'static str)>,
     states: Vec<(&'static str, &'static str)>,
     rows: Vec<Row>,
     next: Option<String>,
     /// The current filters (no cursor), for the export link and the bulk form's way back.
     filters: String,
-    /// Systems the caller may import scans into.
-    upload_systems: Vec<(i64, String)>,
-    tools: Vec<(&'static str, &'static str)>,
+    /// The caller may import scans somewhere (the link to the import page).
+    can_import: bool,
     can_move: bool,
     results: Vec<BulkResult>,
 }
@@ -189,23 +194,24 @@ async fn list(State(s): State<AppState>, ctx: Ctx, Query(f): Query<ListForm>) ->
 
 async fn list_page(s: &AppState, ctx: &Ctx, f: ListForm, results: Vec<BulkResult>) -> Result<Html<String>, WebError> {
     let lang = ctx.lang;
-    let page = s.store.list_findings(&ctx.actor, &f.query()?.filter()?).await?;
+    let mut query = f.query()?;
+    if !f.system.trim().is_empty() {
+        query.system_id = Some(super::system_by_code(s, &ctx.actor, "system", &f.system).await?.id);
+    }
+    let page = s.store.list_findings(&ctx.actor, &query.filter()?).await?;
     let rows = page.items.iter().map(|x| row(lang, x)).collect();
-    let listed = super::systems_for_forms(s, &ctx.actor, 200).await?;
-    let systems = super::choices(&listed, &ctx.actor, None);
-    let upload_systems = super::choices(&listed, &ctx.actor, Some(Action::RemediateFindings));
     render(&ListPage {
         c: Chrome::new(ctx, "findings", "Phát hiện", "Findings"),
         next: page.next_cursor.as_deref().map(|n| f.query_string(Some(n))),
         filters: f.query_string(None),
+        system: f.system.clone(),
+        system_required: false,
         f,
         units: super::units::options(s, ctx, Action::ViewSystems).await?,
-        systems,
         severities: Severity::ALL.iter().rev().map(|v| (v.code(), v.label(lang))).collect(),
         states: FindingState::ALL.iter().map(|v| (v.code(), v.label(lang))).collect(),
         rows,
-        upload_systems,
-        tools: ScanTool::ALL.iter().map(|t| (t.code(), t.label(lang))).collect(),
+        can_import: ctx.actor.can_anywhere(Action::RemediateFindings),
         can_move: ctx.actor.can_anywhere(Action::RemediateFindings) || ctx.actor.can_anywhere(Action::VerifyFindings),
         results,
     })
@@ -346,6 +352,8 @@ struct CountRow {
     open: i64,
     overdue: i64,
     critical_open: i64,
+    /// Days of the last 30 with overdue findings (from the kept daily counts).
+    overdue_days: i64,
 }
 
 #[derive(Template)]
@@ -362,8 +370,17 @@ async fn dashboard(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, 
         .finding_counts(&ctx.actor)
         .await?
         .into_iter()
-        .map(|c| CountRow { unit_id: c.unit_id, unit_name: c.unit_name, open: c.open, overdue: c.overdue, critical_open: c.critical_open })
+        .map(|c| CountRow { unit_id: c.unit_id, unit_name: c.unit_name, open: c.open, overdue: c.overdue, critical_open: c.critical_open, overdue_days: 0 })
         .collect();
+    let today = khien_domain::calendar::today_vn();
+    let history = s.store.finding_count_history(&ctx.actor, None, today - chrono::Days::new(29), today).await?;
+    let mut days: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
+    for h in history.iter().filter(|h| h.overdue > 0) {
+        *days.entry(h.unit_id).or_default() += 1;
+    }
+    for r in &mut rows {
+        r.overdue_days = days.get(&r.unit_id).copied().unwrap_or(0);
+    }
     rows.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(b.open.cmp(&a.open)).then_with(|| khien_domain::fold::fold(&a.unit_name).cmp(&khien_domain::fold::fold(&b.unit_name))));
     let total = rows.iter().fold((0, 0, 0), |t, r| (t.0 + r.open, t.1 + r.overdue, t.2 + r.critical_open));
     render(&DashboardPage { c: Chrome::new(&ctx, "findings", "Bảng theo dõi khắc phục", "Remediation dashboard"), rows, total })
@@ -386,7 +403,32 @@ fn upload_error(e: MultipartError) -> Error {
     Error::bad_request(format!("Không đọc được tệp tải lên: {e}"), format!("Cannot read the upload: {e}"))
 }
 
-/// The scan form: `system_id` and `tool` first, then `file`. The file part is never held whole:
+#[derive(Template)]
+#[template(path = "scan_upload.html")]
+struct UploadPage {
+    c: Chrome,
+    system: String,
+    system_required: bool,
+    tools: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Deserialize, Default)]
+struct UploadQuery {
+    #[serde(default)]
+    system: String,
+}
+
+/// The scan import form (its own page; a system's page links here with its code).
+async fn upload_page(ctx: Ctx, Query(q): Query<UploadQuery>) -> Result<Html<String>, WebError> {
+    if !ctx.actor.can_anywhere(Action::RemediateFindings) {
+        return Err(Error::forbidden().into());
+    }
+    let lang = ctx.lang;
+    let tools = ScanTool::ALL.iter().map(|t| (t.code(), t.label(lang))).collect();
+    render(&UploadPage { c: Chrome::new(&ctx, "findings", "Nhập báo cáo quét", "Scan import"), system: q.system, system_required: true, tools })
+}
+
+/// The scan form: `system` (a code) or `system_id`, and `tool` first, then `file`. The file part is never held whole:
 /// its first 64 KiB tell the tool, then its chunks are handed to the import's parser through a
 /// bounded channel while they arrive.
 async fn upload(State(s): State<AppState>, ctx: Ctx, mut mp: Multipart) -> Result<Response, WebError> {
@@ -411,6 +453,18 @@ async fn upload(State(s): State<AppState>, ctx: Ctx, mut mp: Multipart) -> Resul
                     break;
                 }
             },
+            Some("system") => {
+                let code = field.text().await.unwrap_or_default();
+                if !code.trim().is_empty() {
+                    match super::system_by_code(&s, &ctx.actor, "system", &code).await {
+                        Ok(sys) => system_id = Some(sys.id),
+                        Err(e) => {
+                            outcome = Some(Err(e));
+                            break;
+                        }
+                    }
+                }
+            }
             Some("tool") => tool = field.text().await.unwrap_or_default().trim().to_string(),
             Some("file") => {
                 file_name = field.file_name().unwrap_or("").trim().to_string();

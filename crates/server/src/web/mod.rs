@@ -219,22 +219,17 @@ async fn switch_lang(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap
     Ok(r)
 }
 
-/// "/users?q=..." style links need their values escaped.
-/// Systems for a form's select: the first `limit` of the registry the caller sees. One page
-/// of the registry rather than all of it, so the page stays fast for the authority, which sees
-/// the whole city; `choices` narrows it to the systems an action is allowed on.
-pub(crate) async fn systems_for_forms(s: &AppState, actor: &khien_domain::scope::Actor, limit: i64) -> Result<Vec<khien_store::System>, khien_domain::Error> {
-    let filter = khien_store::SystemFilter { limit, ..Default::default() };
-    Ok(s.store.list_systems(actor, &filter).await?.items)
-}
 
-/// (id, "code – name (unit)") of the systems on which `action` (if any) is allowed.
-pub(crate) fn choices(systems: &[khien_store::System], actor: &khien_domain::scope::Actor, action: Option<khien_domain::role::Action>) -> Vec<(i64, String)> {
-    systems
-        .iter()
-        .filter(|x| action.is_none_or(|a| actor.can(a, x.owner_unit_id, &x.owner_path)))
-        .map(|x| (x.id, format!("{} – {} ({})", x.code, x.name, x.owner_unit_name)))
-        .collect()
+/// The system a form names by its code. Pages take a system through a search field (codes
+/// suggested by /assets/app.js from `/api/v1/systems?q=`), never a select of thousands of
+/// options; a code the caller cannot see is refused like one that does not exist.
+pub(crate) async fn system_by_code(s: &AppState, actor: &khien_domain::scope::Actor, field: &str, code: &str) -> Result<khien_store::System, Error> {
+    // A suggestion reads "CODE – name (unit)"; the code is its first word.
+    let code = code.split_whitespace().next().unwrap_or_default();
+    let filter = khien_store::SystemFilter { code: Some(code.to_string()), limit: 1, ..Default::default() };
+    s.store.list_systems(actor, &filter).await?.items.into_iter().next().ok_or_else(|| {
+        Error::invalid(field, format!("Không có hệ thống mã «{code}» trong phạm vi của bạn."), format!("There is no system «{code}» within your reach."))
+    })
 }
 
 pub fn q(v: &str) -> String {

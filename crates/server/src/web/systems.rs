@@ -188,6 +188,7 @@ async fn list_page(s: &AppState, ctx: &Ctx, q: ListQuery, notice: Option<String>
     let lang = ctx.lang;
     let filter = SystemFilter {
         q: Some(q.q.clone()).filter(|x| !x.trim().is_empty()),
+        code: None,
         unit_id: q.unit_id,
         level: q.level.parse().ok(),
         status: Some(q.status.clone()).filter(|x| !x.is_empty()),
@@ -479,6 +480,9 @@ struct SystemPage {
     redetermination: Option<String>,
     can_edit: bool,
     can_govern: bool,
+    /// Links to the scan import and the assessment form, with this system filled in.
+    can_scan: bool,
+    can_assess: bool,
 }
 
 async fn page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>, WebError> {
@@ -529,6 +533,8 @@ async fn page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Resul
         exception_until: display_opt(d.exception.as_ref().map(|e| e.expires_on.as_str())),
         can_edit: ctx.actor.can(Action::EditSystems, owner.0, &owner.1),
         can_govern: ctx.actor.can(Action::Govern, owner.0, &owner.1),
+        can_scan: ctx.actor.can(Action::RemediateFindings, owner.0, &owner.1),
+        can_assess: ctx.actor.can_anywhere(Action::AssessSystems),
         d,
     };
     render(&page)

@@ -2,6 +2,7 @@
 //! Shared here: reading the JSON, checking the model, typed access with the item path.
 
 pub(crate) mod catalog;
+pub(crate) mod modify;
 pub(crate) mod profile;
 mod prose;
 

@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use khien_domain::catalog::{Catalogue, CatalogueMeta, CatalogueNode, LevelSet, NodeKind};
 use khien_domain::Msg;
 
+use super::modify::{self, normal_id};
 use super::{map_problems, metadata, read_model, At};
 use crate::catalog::error::{CatalogError, CatalogErrorKind as CK};
 use crate::error::Location;
@@ -114,10 +115,25 @@ fn select(at: &At<'_, '_>, src: &Source<'_>) -> Result<Vec<usize>, CatalogError>
 /// `include-controls[]` and `exclude-controls[]`, each by `with-ids`, `matching[].pattern`
 /// (`*` and `?`) and `with-child-controls`. A selected control whose parent control is not
 /// selected is attached to the nearest selected ancestor (or its group). Not applied: `merge`
-/// (the catalogue's own structure is kept) and `modify` (parameter values and alterations).
+/// (the catalogue's own structure is kept).
+///
+/// `modify` is applied to the descriptions (the catalogue holds flattened text, its parameters
+/// already written as "[Assignment: …]"): a selected control's description gets a block
+/// "Giá trị tham số (hồ sơ) / Profile parameter values:" with one line "- <param-id>: <text>"
+/// per `set-parameters` entry of that control (its `values`, else its `constraints`
+/// descriptions, else its `select` choices, `guidelines` or `label`, joined by "; "), and a
+/// block "Bổ sung của hồ sơ / Profile additions:" with the prose of the parts its `alters[]`
+/// add (titles and labels kept, sub-parts indented). A parameter belongs to the control its id
+/// starts with, up to the first `_`, zero padding ignored (`ac-01_odp.05` → `ac-1`). Additions
+/// without parts (properties only) and `removes` are not applied; the source note counts them.
+/// A description longer than [`MAX_DESCRIPTION_CHARS`](crate::catalog::MAX_DESCRIPTION_CHARS)
+/// is cut, ending with "…".
 ///
 /// Ids that name no control of `source` are an error listing them, at the JSON path of the
-/// selection (`profile.imports[0].include-controls[0]`, field `with-ids`).
+/// selection (`profile.imports[0].include-controls[0]`, field `with-ids`); a `set-parameters`
+/// or `alters` entry for a control that is not selected is an error at its path
+/// (`profile.modify.alters[4]`, field `control-id`; `profile.modify.set-parameters[2]`, field
+/// `param-id`).
 pub fn resolve_oscal_profile(file_name: &str, bytes: &[u8], source: &Catalogue, code: &str, levels: LevelSet) -> Result<ProfileImport, CatalogError> {
     let model = read_model(file_name, bytes, "profile")?;
     let meta = metadata(file_name, "profile", &model)?;
@@ -162,7 +178,11 @@ pub fn resolve_oscal_profile(file_name: &str, bytes: &[u8], source: &Catalogue, 
         }
     }
     let mut nodes = Vec::with_capacity(keep.len());
+    let mut positions: HashMap<String, usize> = HashMap::with_capacity(selected.len());
     for (order, &i) in keep.iter().enumerate() {
+        if selected.contains(&i) {
+            positions.insert(normal_id(&src.nodes[i].id), order);
+        }
         let mut node = src.nodes[i].clone();
         let mut cur = src.parent[i];
         while let Some(p) = cur.filter(|p| !keep.contains(p)) {
@@ -173,17 +193,21 @@ pub fn resolve_oscal_profile(file_name: &str, bytes: &[u8], source: &Catalogue, 
         node.order = u32::try_from(order).unwrap_or(u32::MAX);
         nodes.push(node);
     }
+    let modified = modify::apply(&root, &mut nodes, &positions, &format!("{code} {}", meta.version))?;
     let n = selected.len();
-    let source_note = Msg::new(
+    let mut source_note = Msg::new(
         format!(
-            "Hồ sơ (profile) OSCAL «{}» phiên bản {}, giải trên danh mục {}: {n} biện pháp, áp dụng cho cấp độ {levels}. Không áp dụng phần «modify» (giá trị tham số, bổ sung) của hồ sơ.",
+            "Hồ sơ (profile) OSCAL «{}» phiên bản {}, giải trên danh mục {}: {n} biện pháp, áp dụng cho cấp độ {levels}.",
             meta.title, meta.version, src.label
         ),
         format!(
-            "OSCAL profile «{}» version {}, resolved against the catalogue {}: {n} controls, applying to levels {levels}. The profile's «modify» (parameter values, alterations) is not applied.",
+            "OSCAL profile «{}» version {}, resolved against the catalogue {}: {n} controls, applying to levels {levels}.",
             meta.title, meta.version, src.label
         ),
     );
+    if let Some(note) = modified.note() {
+        source_note = Msg::new(format!("{} {}", source_note.vi, note.vi), format!("{} {}", source_note.en, note.en));
+    }
     let cmeta = CatalogueMeta { code: code.to_string(), version: meta.version.clone(), title_vi: String::new(), title_en: meta.title.clone(), source_note };
     let selected_ids = selected.iter().map(|i| src.nodes[*i].id.clone()).collect();
     let catalogue = Catalogue::build(cmeta, nodes).map_err(|p| map_problems(file_name, p, &[]))?;

@@ -103,29 +103,44 @@ pub(crate) fn flatten(at: &At<'_, '_>, params: &Params, names: Option<&[&str]>) 
         if names.is_some_and(|n| !n.contains(&pa.str("name").unwrap_or_default())) {
             continue;
         }
-        walk(&pa, params, 0, &mut lines)?;
+        walk(&pa, params, 0, &mut lines, false)?;
     }
     Ok(lines.join("\n"))
 }
 
-fn walk(at: &At<'_, '_>, params: &Params, depth: usize, lines: &mut Vec<String>) -> Result<(), CatalogError> {
+/// Like [`flatten`] for every part, with part titles too ("Title: prose", or the title alone
+/// with its sub-parts indented below): the parts a profile adds to a control.
+pub(crate) fn flatten_titled(at: &At<'_, '_>, params: &Params) -> Result<Vec<String>, CatalogError> {
+    let mut lines = Vec::new();
+    for (path, part) in at.objects("parts")? {
+        walk(&At { file: at.file, path: &path, map: part }, params, 0, &mut lines, true)?;
+    }
+    Ok(lines)
+}
+
+fn walk(at: &At<'_, '_>, params: &Params, depth: usize, lines: &mut Vec<String>, titles: bool) -> Result<(), CatalogError> {
     let label = at.prop("label")?.map(str::trim).filter(|l| !l.is_empty());
+    let title = if titles { at.opt_str("title")?.map(plain).filter(|t| !t.is_empty()) } else { None };
     let prose = at.opt_str("prose")?.map(|p| insert_params(p, params, 0)).unwrap_or_default();
     let mut child_depth = depth;
-    if label.is_some() || !prose.is_empty() {
-        let indent = "  ".repeat(depth);
-        let line = match label {
-            Some(l) if prose.is_empty() => format!("{indent}{l}"),
-            Some(l) => format!("{indent}{l} {prose}"),
-            None => format!("{indent}{prose}"),
-        };
-        lines.push(line);
-        if label.is_some() {
+    if label.is_some() || title.is_some() || !prose.is_empty() {
+        let mut words: Vec<String> = label.map(str::to_string).into_iter().collect();
+        let titled = title.is_some();
+        match title {
+            Some(t) if prose.is_empty() => words.push(t),
+            Some(t) => words.push(format!("{t}:")),
+            None => {}
+        }
+        if !prose.is_empty() {
+            words.push(prose);
+        }
+        lines.push(format!("{}{}", "  ".repeat(depth), words.join(" ")));
+        if label.is_some() || titled {
             child_depth = depth + 1;
         }
     }
     for (path, part) in at.objects("parts")? {
-        walk(&At { file: at.file, path: &path, map: part }, params, child_depth, lines)?;
+        walk(&At { file: at.file, path: &path, map: part }, params, child_depth, lines, titles)?;
     }
     Ok(())
 }

@@ -3,7 +3,9 @@
 mod builtin;
 mod oscal;
 mod oscal_errors;
+mod oscal_modify;
 mod table;
+mod yaml;
 
 use khien_domain::catalog::{CatalogueMeta, LevelSet};
 use khien_domain::Msg;

@@ -6,6 +6,7 @@ use std::time::Instant;
 use khien_domain::catalog::{Catalogue, LevelSet};
 
 use super::*;
+use crate::catalog::oscal::modify::param_control as oscal_param_control;
 
 const NIST: &str = "NIST_SP-800-53_rev5_catalog_v5.0.1.json";
 const LOW: &str = "NIST_SP-800-53_rev5_LOW-baseline_profile.json";
@@ -128,4 +129,95 @@ fn other_oscal_models_are_refused_clearly() {
     let source = builtin_catalogues().into_iter().next().unwrap();
     let e = resolve_oscal_profile(LOW_RESOLVED, &read(&dir, LOW_RESOLVED), &source, "x", all_levels()).unwrap_err();
     assert_eq!(e.kind(), &CatalogErrorKind::WrongModel { expected: "profile", found: "catalog".into() });
+}
+
+#[test]
+fn fedramp_modify_writes_parameter_values_and_additions() {
+    let Some(dir) = oscal_dir() else { return };
+    let source = nist(&dir).catalogue;
+    let fed = resolve_oscal_profile(FEDRAMP_LOW, &read(&dir, FEDRAMP_LOW), &source, "fedramp-low", LevelSet::range(1, 2).unwrap()).unwrap();
+    let c = &fed.catalogue;
+    let ac1 = c.node("ac-1").unwrap();
+    let original = &source.node("ac-1").unwrap().description;
+    assert!(ac1.description.starts_with(original.as_str()), "the catalogue's text comes first: {}", ac1.description);
+    let block = "\n\nGiá trị tham số (hồ sơ) / Profile parameter values:\n\
+                 - ac-01_odp.05: at least every 3 years\n\
+                 - ac-01_odp.07: at least annually\n\
+                 - ac-01_odp.08: significant changes";
+    assert!(ac1.description.ends_with(block), "{}", ac1.description);
+
+    let ac7 = c.node("ac-7").unwrap();
+    assert!(
+        ac7.description.contains(
+            "\n\nBổ sung của hồ sơ / Profile additions:\nAC-7 Additional FedRAMP Requirements and Guidance\n  Requirement: In alignment with NIST SP 800-63B"
+        ),
+        "{}",
+        ac7.description
+    );
+    let ra5 = c.node("ra-5.2").unwrap();
+    assert!(ra5.description.contains("- ra-05.02_odp.01: "), "enhancement parameters: {}", ra5.description);
+    assert!(c.nodes().iter().all(|n| n.description.chars().count() <= MAX_DESCRIPTION_CHARS));
+    let changed = c.nodes().iter().filter(|n| source.node(&n.id).unwrap().description != n.description).count();
+    assert_eq!(changed, 103);
+    let note = &c.meta().source_note;
+    assert!(
+        note.vi.contains("đã ghi 156 giá trị tham số và 50 đoạn bổ sung vào mô tả của 103 biện pháp; không áp dụng 1158 bổ sung không có văn bản (chỉ thuộc tính «props») và 0 lệnh xóa («removes»)."),
+        "{}",
+        note.vi
+    );
+    assert!(
+        note.en.contains("156 parameter values and 50 added parts written into the descriptions of 103 controls; not applied: 1158 additions without text (properties «props» only) and 0 removals («removes»)."),
+        "{}",
+        note.en
+    );
+    assert!(!note.en.contains("is not applied"), "{}", note.en);
+}
+
+/// The profile's parameter ids against the catalog's: the ids both files share belong, in the
+/// catalog, to the control the resolver's prefix rule names.
+#[test]
+fn fedramp_parameters_belong_to_the_control_their_id_starts_with() {
+    let Some(dir) = oscal_dir() else { return };
+    fn owners(control: &serde_json::Value, out: &mut std::collections::HashMap<String, String>) {
+        let id = control["id"].as_str().unwrap_or_default();
+        for p in control["params"].as_array().into_iter().flatten() {
+            out.insert(p["id"].as_str().unwrap().to_string(), id.to_string());
+        }
+        for c in control["controls"].as_array().into_iter().flatten() {
+            owners(c, out);
+        }
+    }
+    let catalog: serde_json::Value = serde_json::from_slice(&read(&dir, NIST)).unwrap();
+    let mut owner = std::collections::HashMap::new();
+    for g in catalog["catalog"]["groups"].as_array().unwrap() {
+        for c in g["controls"].as_array().unwrap() {
+            owners(c, &mut owner);
+        }
+    }
+    let profile: serde_json::Value = serde_json::from_slice(&read(&dir, FEDRAMP_LOW)).unwrap();
+    let ids: Vec<&str> = profile["profile"]["modify"]["set-parameters"].as_array().unwrap().iter().map(|p| p["param-id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 156);
+    let shared: Vec<(&str, &String)> = ids.iter().filter_map(|id| owner.get(*id).map(|o| (*id, o))).collect();
+    // FedRAMP rev. 5 mostly uses the newer "ac-01_odp.05" ids, which the 5.0.1 catalog does
+    // not have (it says "ac-1_prm_5"); ten ids are written the old way and match.
+    assert_eq!(shared.len(), 10, "{shared:?}");
+    for (id, control) in shared {
+        assert_eq!(&oscal_param_control(id), control, "{id}");
+    }
+    let fed = resolve_oscal_profile(FEDRAMP_LOW, &read(&dir, FEDRAMP_LOW), &nist(&dir).catalogue, "f", LevelSet::ALL).unwrap();
+    for id in ids {
+        assert!(fed.selected.contains(&oscal_param_control(id)), "{id} belongs to a selected control");
+    }
+}
+
+#[test]
+fn a_profile_without_modify_leaves_descriptions_alone() {
+    let Some(dir) = oscal_dir() else { return };
+    let source = nist(&dir).catalogue;
+    let low = resolve_oscal_profile(LOW, &read(&dir, LOW), &source, "nist-low", LevelSet::ALL).unwrap();
+    for n in low.catalogue.nodes() {
+        assert_eq!(n.description, source.node(&n.id).unwrap().description, "{}", n.id);
+    }
+    let note = &low.catalogue.meta().source_note;
+    assert!(!note.en.contains("modify") && !note.vi.contains("modify"), "{}", note.en);
 }

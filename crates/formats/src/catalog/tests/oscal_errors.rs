@@ -143,7 +143,7 @@ fn catalogue_rules_name_the_path() {
     assert_eq!(e.location(), &Location::File);
 }
 
-fn mini() -> khien_domain::catalog::Catalogue {
+pub(super) fn mini() -> khien_domain::catalog::Catalogue {
     parse(&sample()).unwrap().catalogue
 }
 
