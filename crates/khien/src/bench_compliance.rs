@@ -88,6 +88,11 @@ pub async fn run(store: &Store, app: &axum::Router, admin: &str, manager: &str, 
     store.analyze().await.map_err(e)?;
     println!("loaded catalogues of {} and {} requirements and {} assessments × 200 results in {:.1}s (then ANALYZE)", big.requirements, small.requirements, assessment_ids.len(), t.elapsed().as_secs_f64());
 
+    // What every reminder sweep adds: rewriting today's per-unit counts.
+    let t = Instant::now();
+    let kept = store.snapshot_finding_counts().await.map_err(e)?;
+    println!("kept today's per-unit finding counts ({kept} units) in {:.3} s", t.elapsed().as_secs_f64());
+
     let one = assessment_ids.first().copied().unwrap_or(0);
     let scenarios: Vec<(&str, String, &str)> = vec![
         ("compliance: assessments first page", "/api/v1/assessments?limit=50".into(), admin),
@@ -103,7 +108,10 @@ pub async fn run(store: &Store, app: &axum::Router, admin: &str, manager: &str, 
         ("findings: scoped manager", "/api/v1/findings?limit=50".into(), manager),
         ("findings: one system", format!("/api/v1/findings?system_id={}&limit=50", target.id), admin),
         ("web: findings page", "/findings".into(), admin),
+        ("web: findings page, one system by code", format!("/findings?system={}", target.code), admin),
+        ("web: findings page, scoped manager", "/findings".into(), manager),
         ("findings: per-unit counts", "/api/v1/findings/counts".into(), admin),
+        ("findings: kept counts, 30 days", "/api/v1/findings/counts/history".into(), admin),
         ("catalogue: tree of 10,000 controls", format!("/api/v1/catalogues/{}", big.id), admin),
     ];
     for (name, uri, token) in scenarios {

@@ -15,8 +15,9 @@ document.addEventListener("DOMContentLoaded", function () {
     .catch(function () {});
 });
 
-// Search fields (data-suggest="/api/v1/systems"): as the user types, the first 20 matches
-// become the options of the field's datalist, so a form never lists thousands of systems.
+// Search fields (data-suggest="/api/v1/systems" or "/api/v1/units"): as the user types, the
+// first 20 matches become the options of the field's datalist, so a form never lists thousands
+// of systems or units.
 (function () {
   var timer = null;
   document.addEventListener("input", function (e) {
@@ -36,7 +37,7 @@ document.addEventListener("DOMContentLoaded", function () {
           page.items.forEach(function (s) {
             var o = document.createElement("option");
             o.value = s.code;
-            o.label = s.code + " – " + s.name + " (" + s.owner_unit_name + ")";
+            o.label = s.code + " – " + s.name + (s.owner_unit_name ? " (" + s.owner_unit_name + ")" : "");
             list.appendChild(o);
           });
         })

@@ -68,7 +68,8 @@
 //! # OSCAL
 //!
 //! [`parse_oscal_catalog`] reads an OSCAL catalog (NIST SP 800-53 rev. 5);
-//! [`resolve_oscal_profile`] selects a baseline from a catalogue. Errors name the JSON path
+//! [`resolve_oscal_profile`] selects a baseline from a catalogue and writes the profile's
+//! parameter values and added parts into the descriptions. Errors name the JSON path
 //! (`catalog.groups[3].controls[12]`) and the property.
 
 mod builtin;
@@ -134,8 +135,9 @@ pub fn write_catalogue_xlsx(catalogue: &Catalogue) -> Result<Vec<u8>, ExportErro
 }
 
 /// Writes a catalogue in the YAML format (UTF-8): children nested under their parents, empty
-/// fields left out, kinds as `group` / `requirement`, a comment line naming the catalogue.
-/// Parses back to the same catalogue.
+/// fields left out, kinds as `group` / `requirement`, a comment line naming the catalogue;
+/// nodes nested more than 32 deep are written at the top level with their `parent_id`. Parses
+/// back to the same catalogue (text starting like a formula gets an apostrophe, as in CSV).
 pub fn write_catalogue_yaml(catalogue: &Catalogue) -> Result<Vec<u8>, ExportError> {
     yaml::yaml(catalogue)
 }

@@ -226,6 +226,26 @@ async fn independent_assessment_findings_and_escalation_in_the_browser() {
         find(&c, &format!("#finding-list tr.overdue a[href='/findings/{finding_id}']")).await;
         let escalated = store.list_findings(&manager, &FindingFilter { system_id: Some(system_id), limit: 10, ..Default::default() }).await.unwrap();
         assert!(escalated.items.iter().any(|f| f.id == finding_id && f.overdue));
+
+        // 5. The system field suggests codes as the manager types a word of the name (no
+        // diacritics), and filters the list by the code chosen.
+        c.goto(&format!("{base}/findings")).await.unwrap();
+        fill(&c, "#finding-filters input[name=system]", "mot cua").await;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let suggested = loop {
+            let v = c.execute("return Array.from(document.querySelectorAll('#system-codes option')).map(o => o.value);", vec![]).await.unwrap();
+            let codes: Vec<String> = serde_json::from_value(v).unwrap_or_default();
+            if codes.iter().any(|x| x == CODE) || Instant::now() > deadline {
+                break codes;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        assert!(suggested.contains(&CODE.to_string()), "suggestions for «mot cua»: {suggested:?}");
+        fill(&c, "#finding-filters input[name=system]", CODE).await;
+        click_and_load(&c, "#finding-filters button[type=submit]").await;
+        let listed = wait_text(&c, "#finding-list", &nodes[0]).await;
+        let rows = table(&c, "#finding-list").await;
+        assert!(rows.iter().skip(1).all(|r| r.iter().any(|cell| cell.contains(CODE))), "only {CODE}: {listed}");
     })
     .await;
 }

@@ -72,6 +72,19 @@ async fn a_ward_works_its_findings_through_the_pages() {
     assert!(system_page.contains("href=\"/findings/scans?system=HB-DVC\""), "{system_page}");
     let form = a.get("/findings/scans?system=HB-DVC").await.text().await.unwrap();
     assert!(form.contains("id=\"scan-form\"") && form.contains("value=\"HB-DVC\"") && form.contains("data-suggest=\"/api/v1/systems\""), "{form}");
+    // The assessment form is its own page and takes the system by its code.
+    let plan = a.get("/assessments/new?system=HB-DVC").await.text().await.unwrap();
+    assert!(plan.contains("id=\"new-assessment\"") && plan.contains("value=\"HB-DVC\""), "{plan}");
+    // (A level is needed: the dossier proposes level 2.)
+    let r = a.send(Method::POST, &format!("/api/v1/systems/{system_id}/dossiers"), Some(json!({"proposed_level": 2}))).await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let leveled = "HB-DVC".to_string();
+    let catalogue = a.get_json("/api/v1/catalogues").await.as_array().unwrap().iter().find(|c| c["code"] == "tcvn-14423-2026").unwrap()["id"].to_string();
+    let r = a.form("/assessments", &[("system", leveled.as_str()), ("catalogue_id", catalogue.as_str()), ("kind", "self"), ("title", "Tự đánh giá HB-DVC"), ("assessor_unit_id", ""), ("planned_for", "")]).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    assert!(r.headers()[reqwest::header::LOCATION].to_str().unwrap().starts_with("/assessments/"));
+    let listed = a.get("/assessments").await.text().await.unwrap();
+    assert!(listed.contains("Tự đánh giá HB-DVC") && listed.contains("id=\"new-assessment-link\"") && !listed.contains("id=\"new-assessment\""), "the list links to the form");
     // The search field's source finds the system by a word of its name, without diacritics.
     let suggest = a.get_json("/api/v1/systems?limit=20&q=dich%20vu").await;
     assert!(suggest["items"].as_array().unwrap().iter().any(|x| x["code"] == "HB-DVC"), "{suggest}");
@@ -120,6 +133,12 @@ async fn a_ward_works_its_findings_through_the_pages() {
     assert_eq!(html.matches("name=\"ids\"").count(), 50);
     let html = a.get("/findings?system=KHONG-CO").await;
     assert_eq!(html.status(), 422);
+    // The unit field takes a code too; a link by id (the dashboard's) shows the code back.
+    let by_unit = a.get("/findings?unit=P-HONG-BANG").await.text().await.unwrap();
+    assert_eq!(by_unit.matches("name=\"ids\"").count(), 50);
+    let by_id = a.get(&format!("/findings?unit_id={ward}&system_id={system_id}")).await.text().await.unwrap();
+    assert!(by_id.contains("name=\"unit\" value=\"P-HONG-BANG\"") && by_id.contains("name=\"system\" value=\"HB-DVC\""), "{by_id}");
+    assert_eq!(a.get("/findings?unit=KHONG-CO").await.status(), 422);
 
     // Filtered by severity: only critical badges, as many rows as the API lists (one page).
     let critical = api_findings(&a, "severity=critical").await;

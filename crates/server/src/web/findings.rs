@@ -63,6 +63,9 @@ struct ListForm {
     unit_id: String,
     #[serde(default)]
     system_id: String,
+    /// A unit code typed in the search field (resolved to `unit_id`).
+    #[serde(default)]
+    unit: String,
     /// A system code typed in the search field (resolved to `system_id`).
     #[serde(default)]
     system: String,
@@ -110,6 +113,7 @@ impl ListForm {
     fn query_string(&self, cursor: Option<&str>) -> String {
         let pairs = [
             ("unit_id", self.unit_id.as_str()),
+            ("unit", self.unit.as_str()),
             ("system_id", self.system_id.as_str()),
             ("system", self.system.as_str()),
             ("severity", self.severity.as_str()),
@@ -150,8 +154,8 @@ struct BulkResult {
 struct ListPage {
     c: Chrome,
     f: ListForm,
-    units: Vec<(i64, String)>,
-    /// The system field's value (a code).
+    /// The unit and system fields' values (codes).
+    unit: String,
     system: String,
     system_required: bool,
     severities: Vec<(&'static str, &'static str)>,
@@ -195,8 +199,18 @@ async fn list(State(s): State<AppState>, ctx: Ctx, Query(f): Query<ListForm>) ->
 async fn list_page(s: &AppState, ctx: &Ctx, f: ListForm, results: Vec<BulkResult>) -> Result<Html<String>, WebError> {
     let lang = ctx.lang;
     let mut query = f.query()?;
-    if !f.system.trim().is_empty() {
-        query.system_id = Some(super::system_by_code(s, &ctx.actor, "system", &f.system).await?.id);
+    // The fields take codes; links (dashboard, scan result) give ids, shown back as codes.
+    let mut unit = f.unit.trim().to_string();
+    if !unit.is_empty() {
+        query.unit_id = Some(super::unit_by_code(s, &ctx.actor, "unit", &unit).await?.id);
+    } else if let Some(id) = query.unit_id {
+        unit = s.store.get_unit(&ctx.actor, id).await?.code;
+    }
+    let mut system = f.system.trim().to_string();
+    if !system.is_empty() {
+        query.system_id = Some(super::system_by_code(s, &ctx.actor, "system", &system).await?.id);
+    } else if let Some(id) = query.system_id {
+        system = s.store.get_system(&ctx.actor, id).await?.system.code;
     }
     let page = s.store.list_findings(&ctx.actor, &query.filter()?).await?;
     let rows = page.items.iter().map(|x| row(lang, x)).collect();
@@ -204,10 +218,10 @@ async fn list_page(s: &AppState, ctx: &Ctx, f: ListForm, results: Vec<BulkResult
         c: Chrome::new(ctx, "findings", "Phát hiện", "Findings"),
         next: page.next_cursor.as_deref().map(|n| f.query_string(Some(n))),
         filters: f.query_string(None),
-        system: f.system.clone(),
+        unit,
+        system,
         system_required: false,
         f,
-        units: super::units::options(s, ctx, Action::ViewSystems).await?,
         severities: Severity::ALL.iter().rev().map(|v| (v.code(), v.label(lang))).collect(),
         states: FindingState::ALL.iter().map(|v| (v.code(), v.label(lang))).collect(),
         rows,

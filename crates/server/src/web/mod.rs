@@ -232,6 +232,17 @@ pub(crate) async fn system_by_code(s: &AppState, actor: &khien_domain::scope::Ac
     })
 }
 
+/// The unit a form names by its code (a search field, as for systems).
+pub(crate) async fn unit_by_code(s: &AppState, actor: &khien_domain::scope::Actor, field: &str, code: &str) -> Result<khien_store::Unit, Error> {
+    let code = code.split_whitespace().next().unwrap_or_default();
+    s.store.get_unit_by_code(actor, code).await.map_err(|e| match e {
+        Error::NotFound(_) | Error::Forbidden(_) => {
+            Error::invalid(field, format!("Không có đơn vị mã «{code}» trong phạm vi của bạn."), format!("There is no unit «{code}» within your reach."))
+        }
+        other => other,
+    })
+}
+
 pub fn q(v: &str) -> String {
     urlencode(v)
 }

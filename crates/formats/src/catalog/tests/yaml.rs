@@ -431,3 +431,30 @@ fn deep_catalogues_round_trip() {
     assert_eq!(back.nodes(), c.nodes());
 }
 
+
+#[test]
+fn encoding_and_depth_problems_are_reported() {
+    let e = parse_catalogue_table("a.yaml", b"nodes:\n  - id: \xFF\n", meta("t")).unwrap_err();
+    assert!(matches!(e.kind(), CatalogErrorKind::MalformedYaml(_)), "{}", e.message_en());
+    assert!(matches!(e.location(), Location::LineColumn { .. }), "{}", e.message_en());
+
+    let mut text = String::new();
+    for i in 0..80 {
+        text.push_str(&format!("{{id: N{i}, kind: group, title_vi: x, children: ["));
+    }
+    text.push_str(&"]}".repeat(80));
+    let e = yaml(&format!("- {text}\n")).unwrap_err();
+    assert!(matches!(e.kind(), CatalogErrorKind::MalformedYaml(d) if d.contains("recursion limit")), "{}", e.message_en());
+}
+
+#[test]
+fn the_documented_example_reads() {
+    let doc = include_str!("../mod.rs");
+    let lines: Vec<&str> = doc.lines().map(|l| l.strip_prefix("//! ").or_else(|| l.strip_prefix("//!")).unwrap_or(l)).collect();
+    let start = lines.iter().position(|l| *l == "```yaml").unwrap() + 1;
+    let end = start + lines[start..].iter().position(|l| *l == "```").unwrap();
+    let c = yaml(&lines[start..end].join("\n")).unwrap();
+    assert_eq!(ids(&c), ["QL", "QL.1", "QL.2"]);
+    assert_eq!(c.node("QL").unwrap().description, "Dòng một\ndòng hai");
+    assert_eq!(c.node("QL.2").unwrap().levels, LevelSet::range(1, 2).unwrap());
+}
