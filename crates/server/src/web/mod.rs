@@ -6,6 +6,7 @@ mod findings;
 mod incidents;
 mod pages;
 mod public_reports;
+mod scans;
 mod systems;
 mod units;
 mod users;
@@ -42,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .merge(public_reports::router())
         .merge(compliance::router())
         .merge(findings::router())
+        .merge(scans::router())
 }
 
 async fn asset(content_type: &'static str, body: &'static str) -> Response {
