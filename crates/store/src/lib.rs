@@ -31,6 +31,7 @@ mod public_reports;
 mod registers;
 mod saved_filters;
 mod unit_scope;
+mod unit_compliance;
 mod units;
 mod users;
 
@@ -57,6 +58,7 @@ pub use public_reports::{PublicReport, PublicReportDetail, PublicReportFile, Pub
 pub use findings::{Finding, FindingFilter, FindingMoveInput, UnitFindingCounts};
 pub use scan_import::ScanImportSummary;
 pub use finding_history::{FindingCountDay, MAX_HISTORY_DAYS};
+pub use unit_compliance::UnitCompliance;
 pub use incidents::{Clock, DocumentHeader, Incident, IncidentFilter, IncidentInput, ObservableInput};
 pub use assessments::{Assessment, AssessmentDetail, AssessmentFilter, AssessmentInput, AssessmentResult, Evidence, GroupScore, ResultChange, ResultInput};
 pub use catalogues::{CatalogueInfo, CatalogueNodeRow, CatalogueTree};

@@ -99,7 +99,7 @@ fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String,
         ("post", "/api/v1/public-reports/{id}/state") => Some(json!({"state":"in_progress"})),
         ("post", "/api/v1/public-reports/{id}/incident") => Some(json!({"unit_id": own_unit})),
         ("get", "/api/v1/catalogues") | ("get", "/api/v1/catalogues/{id}") | ("get", "/api/v1/catalogues/{id}/oscal") | ("get", "/api/v1/catalogues/{id}/export") | ("get", "/api/v1/catalogues/template") => return None, // city-wide reference data
-        ("get", "/api/v1/assessments") => return None, // list: checked below
+        ("get", "/api/v1/assessments") | ("get", "/api/v1/assessments/by-unit") => return None, // lists: checked below
         ("post", "/api/v1/catalogues/import") => {
             let csv = "id,kind,title_vi,levels\nHACK,requirement,Yêu cầu lạ,1-5\n";
             return Some((format!("{path}?format=table&file_name=hack.csv&code=hack&version=1"), Some(Value::String(csv.into()))));
@@ -224,7 +224,7 @@ mod futures_like {
 }
 
 async fn lists_hide_b(get: impl Fn(String) -> futures_like::Fut, b: &Other) {
-    for path in ["/api/v1/systems?limit=500", "/api/v1/systems/overview", "/api/v1/dossiers/pending", "/api/v1/saved-filters", "/api/v1/incidents?include_closed=true&limit=200", "/api/v1/observables?value=198.51.100.23", "/api/v1/stix/bundle?include_closed=true", "/api/v1/taxii/collections", "/api/v1/public-reports?include_closed=true&limit=500", "/api/v1/assessments?limit=200", "/api/v1/findings?include_closed=true&limit=200", "/api/v1/findings/counts", "/api/v1/findings/counts/history"] {
+    for path in ["/api/v1/systems?limit=500", "/api/v1/systems/overview", "/api/v1/dossiers/pending", "/api/v1/saved-filters", "/api/v1/incidents?include_closed=true&limit=200", "/api/v1/observables?value=198.51.100.23", "/api/v1/stix/bundle?include_closed=true", "/api/v1/taxii/collections", "/api/v1/public-reports?include_closed=true&limit=500", "/api/v1/assessments?limit=200", "/api/v1/assessments/by-unit", "/api/v1/findings?include_closed=true&limit=200", "/api/v1/findings/counts", "/api/v1/findings/counts/history"] {
         let (status, text) = get(path.to_string()).await;
         assert_eq!(status, 200, "{path}");
         assert!(!text.contains("YT-HIS") && !text.contains("Sở Y tế") && !text.contains("bệnh viện"), "{path} leaked: {text}");
@@ -397,7 +397,7 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
         let status = r.status().as_u16();
         assert!(status == 403 || status == 404, "POST {path} answered {status}");
     }
-    for (page, secret_text) in [("/units", "Sở Y tế"), ("/users", "soyt.canbo"), ("/audit", "soyt"), ("/account", "SO-YT SIEM"), ("/incidents?include_closed=true", "bệnh viện"), ("/observables?value=198.51.100.23", "bệnh viện"), ("/public-reports?include_closed=true", "bệnh viện"), ("/findings?include_closed=true", "YT-HIS"), ("/findings/dashboard", "Sở Y tế")] {
+    for (page, secret_text) in [("/units", "Sở Y tế"), ("/users", "soyt.canbo"), ("/audit", "soyt"), ("/account", "SO-YT SIEM"), ("/incidents?include_closed=true", "bệnh viện"), ("/observables?value=198.51.100.23", "bệnh viện"), ("/public-reports?include_closed=true", "bệnh viện"), ("/findings?include_closed=true", "YT-HIS"), ("/findings/dashboard", "Sở Y tế"), ("/assessments/by-unit", "Sở Y tế")] {
         let html = a.get(page).await.text().await.unwrap();
         assert!(!html.contains(secret_text), "{page} shows {secret_text}");
     }

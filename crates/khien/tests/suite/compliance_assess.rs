@@ -85,9 +85,19 @@ async fn assessment_results_states_and_scope(db: TestDb) {
     assert!(matches!(db.store.record_results(&officer, a.id, &first).await, Err(Error::Conflict(_))), "review takes no results");
     db.store.move_assessment(&officer, a.id, "in_progress").await.unwrap();
     db.store.move_assessment(&officer, a.id, "in_review").await.unwrap();
+    let ward_row = |rows: Vec<khien_store::UnitCompliance>| rows.into_iter().find(|r| r.unit_id == ward);
+    let before = ward_row(db.store.unit_compliance(&officer).await.unwrap());
     let done = db.store.move_assessment(&officer, a.id, "done").await.unwrap();
     assert_eq!(done.state, "done");
     assert!(done.finished_at.is_some());
+    // The ward's compliance now counts this system's assessment; another ward does not see it.
+    let after = ward_row(db.store.unit_compliance(&officer).await.unwrap()).expect("the ward has a done assessment");
+    let (systems0, applicable0, compliant0) = before.map_or((0, 0, 0), |b| (b.systems_assessed, b.applicable, b.compliant));
+    assert_eq!((after.systems_assessed, after.applicable, after.compliant), (systems0 + 1, applicable0 + done.applicable, compliant0 + done.compliant));
+    if systems0 == 0 {
+        assert_eq!(after.percent, done.percent);
+    }
+    assert!(ward_row(db.store.unit_compliance(&neighbour).await.unwrap()).is_none());
     // The gap becomes a finding with a deadline: the one partly met requirement, medium.
     let gaps = db.store.list_findings(&officer, &khien_store::FindingFilter { system_id: Some(system.id), limit: 50, ..Default::default() }).await.unwrap();
     assert_eq!(gaps.items.len(), 1, "{:?}", gaps.items);
@@ -124,6 +134,9 @@ async fn assessment_results_states_and_scope(db: TestDb) {
     db.store.record_results(&assessor, ind.id, &all).await.unwrap();
     db.store.move_assessment(&assessor, ind.id, "in_review").await.unwrap();
     db.store.move_assessment(&assessor, ind.id, "done").await.unwrap();
+    // Only the latest done assessment of a system counts for its unit.
+    let latest = ward_row(db.store.unit_compliance(&officer).await.unwrap()).unwrap();
+    assert_eq!((latest.systems_assessed, latest.compliant - compliant0), (systems0 + 1, all.len() as i64));
     let s = db.store.get_system(&officer, system.id).await.unwrap().system;
     assert_eq!(s.assessed_on, Some(khien_domain::calendar::date_vn(khien_domain::time::now_ms()).format("%Y-%m-%d").to_string()));
     assert!(s.assessor_unit.is_some_and(|u| !u.is_empty()));
@@ -228,7 +241,7 @@ async fn catalogue_import_over_the_api() {
     let ward = s.login("hongbang.canbo", crate::common::DEMO_PASSWORD).await;
     let r = ward.client.post(ward.url("/api/v1/catalogues/import?format=table&file_name=a.csv&code=x&version=1")).header("x-csrf-token", &ward.csrf).body(ok).send().await.unwrap();
     assert_eq!(r.status(), 403);
-    for page in ["/catalogues", "/assessments", &format!("/catalogues/{}?level=3", info["id"])] {
+    for page in ["/catalogues", "/assessments", "/assessments/by-unit", &format!("/catalogues/{}?level=3", info["id"])] {
         let r = ward.get(page).await;
         assert_eq!(r.status(), 200, "{page}");
     }

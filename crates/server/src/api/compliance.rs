@@ -25,6 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(catalogue_template))
         .merge(OpenApiRouter::new().routes(routes!(import_catalogue)).layer(axum::extract::DefaultBodyLimit::max(MAX_CATALOGUE_BYTES + 1024)))
         .routes(routes!(list_assessments, create_assessment))
+        .routes(routes!(unit_compliance))
         .routes(routes!(get_assessment))
         .routes(routes!(record_results))
         .routes(routes!(move_assessment))
@@ -95,6 +96,13 @@ impl AssessmentQuery {
         let (cursor, limit) = paging(self.cursor.as_deref(), self.limit)?;
         Ok(AssessmentFilter { system_id: self.system_id, state: self.state.clone().filter(|s| !s.is_empty()), cursor, limit })
     }
+}
+
+/// Compliance per owner unit in the caller's reach: each system's latest done assessment,
+/// summed (compliant whole, partly half, not-applicable left out), lowest first.
+#[utoipa::path(get, path = "/api/v1/assessments/by-unit", tag = "compliance", responses((status = 200, body = Vec<khien_store::UnitCompliance>)))]
+async fn unit_compliance(State(s): State<AppState>, ctx: Ctx) -> Result<Json<Vec<khien_store::UnitCompliance>>, ApiError> {
+    Ok(Json(s.store.unit_compliance(&ctx.actor).await?))
 }
 
 /// Assessments of the systems of the caller's units and those assigned to the caller's

@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/catalogues/{id}/export", get(export_catalogue))
         .route("/assessments", get(assessments).post(create))
         .route("/assessments/new", get(new_assessment))
+        .route("/assessments/by-unit", get(by_unit))
         .route("/assessments/{id}", get(workspace))
         .route("/assessments/{id}/results", post(save_results))
         .route("/assessments/{id}/state", post(move_state))
@@ -169,6 +170,34 @@ struct AssessmentsPage {
     states: Vec<(String, String)>,
     can_create: bool,
     next: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "assessments_by_unit.html")]
+struct ByUnitPage {
+    c: Chrome,
+    /// (unit id, name, systems assessed, counts "compliant/partly/non/n-a · applicable", percent)
+    rows: Vec<(i64, String, i64, String, String)>,
+    total: String,
+}
+
+/// Compliance per unit over each system's latest done assessment.
+async fn by_unit(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+    let units = s.store.unit_compliance(&ctx.actor).await?;
+    let mut sum = khien_domain::compliance::assessment::Score::default();
+    let rows = units
+        .iter()
+        .map(|u| {
+            sum.applicable += u.applicable;
+            sum.compliant += u.compliant;
+            sum.partly += u.partly;
+            sum.non_compliant += u.non_compliant;
+            sum.not_applicable += u.not_applicable;
+            let counts = format!("{}/{}/{}/{} · {}", u.compliant, u.partly, u.non_compliant, u.not_applicable, u.applicable);
+            (u.unit_id, u.unit_name.clone(), u.systems_assessed, counts, pct(u.percent))
+        })
+        .collect();
+    render(&ByUnitPage { c: Chrome::new(&ctx, "compliance", "Mức tuân thủ theo đơn vị", "Compliance by unit"), rows, total: pct(sum.percent()) })
 }
 
 #[derive(Template)]
