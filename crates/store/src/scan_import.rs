@@ -24,8 +24,8 @@ use utoipa::ToSchema;
 
 /// Findings handed from the parser to the writer at a time.
 const BATCH: usize = 512;
-/// Rows per INSERT statement (26 parameters each).
-const ROWS_PER_INSERT: usize = 40;
+/// Rows per INSERT statement (27 parameters each).
+const ROWS_PER_INSERT: usize = 128;
 
 #[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct ScanImportSummary {
