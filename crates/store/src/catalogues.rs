@@ -13,6 +13,7 @@ use khien_domain::scope::Actor;
 use khien_domain::time::now_ms;
 use khien_domain::{Error, Result};
 use serde::Serialize;
+use std::sync::Arc;
 use sqlx::any::AnyRow;
 use utoipa::ToSchema;
 
@@ -73,6 +74,8 @@ pub struct CatalogueTree {
 }
 
 const CAT_COLS: &str = "id, code, version, title_vi, title_en, source_note_vi, source_note_en, requirements, builtin, created_at, created_by";
+/// Catalogue versions whose nodes are kept in memory at most (the cache is emptied past it).
+const MAX_CACHED_CATALOGUES: usize = 64;
 /// Rows per multi-row INSERT of nodes (9 parameters each).
 const NODE_BATCH: usize = 100;
 
@@ -174,7 +177,26 @@ impl Store {
         catalogue_row(&r.ok_or_else(|| Error::not_found("danh mục yêu cầu", "Catalogue"))?)
     }
 
-    pub(crate) async fn catalogue_nodes(&self, exec: impl sqlx::Executor<'_, Database = sqlx::Any>, id: i64) -> Result<Vec<CatalogueNodeRow>> {
+    /// The nodes of a catalogue version, in tree order. Versions never change once stored, so
+    /// they are read once per process and shared (an assessment's workspace reads them on
+    /// every request).
+    pub(crate) async fn catalogue_nodes(&self, exec: impl sqlx::Executor<'_, Database = sqlx::Any>, id: i64) -> Result<Arc<Vec<CatalogueNodeRow>>> {
+        if let Some(nodes) = self.catalogue_cache.lock().map_err(|_| Error::internal("catalogue cache poisoned"))?.get(&id) {
+            return Ok(nodes.clone());
+        }
+        let nodes = Arc::new(self.read_catalogue_nodes(exec, id).await?);
+        // An id with no nodes is not (or not yet) a committed catalogue: never cached.
+        if !nodes.is_empty() {
+            let mut cache = self.catalogue_cache.lock().map_err(|_| Error::internal("catalogue cache poisoned"))?;
+            if cache.len() >= MAX_CACHED_CATALOGUES {
+                cache.clear();
+            }
+            cache.insert(id, nodes.clone());
+        }
+        Ok(nodes)
+    }
+
+    async fn read_catalogue_nodes(&self, exec: impl sqlx::Executor<'_, Database = sqlx::Any>, id: i64) -> Result<Vec<CatalogueNodeRow>> {
         let rows = sqlx::query("SELECT node_id, parent_id, kind, title_vi, title_en, description, levels, position FROM catalogue_nodes WHERE catalogue_id = $1 ORDER BY position")
             .bind(id)
             .fetch_all(exec)
@@ -206,7 +228,7 @@ impl Store {
     pub async fn catalogue(&self, actor: &Actor, id: i64) -> Result<CatalogueTree> {
         read_only(actor)?;
         let catalogue = self.catalogue_info(&self.pool, id).await?;
-        let nodes = self.catalogue_nodes(&self.pool, id).await?;
+        let nodes = self.catalogue_nodes(&self.pool, id).await?.as_ref().clone();
         Ok(CatalogueTree { catalogue, nodes })
     }
 

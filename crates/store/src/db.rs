@@ -20,6 +20,8 @@ pub struct Store {
     write_lock: Arc<Mutex<()>>,
     /// A hash of a random password, verified against when a login names no user.
     dummy_hash: Arc<tokio::sync::OnceCell<String>>,
+    /// Nodes of catalogue versions read so far (immutable once stored).
+    pub(crate) catalogue_cache: Arc<std::sync::Mutex<std::collections::HashMap<i64, Arc<Vec<crate::catalogues::CatalogueNodeRow>>>>>,
 }
 
 /// A write transaction that also holds the right to append to the audit chain.
@@ -78,7 +80,7 @@ impl Store {
                 })
             });
         let pool = opts.connect(url).await.map_err(|e| Error::internal(format!("cannot open database: {e}")))?;
-        let store = Store { pool, dialect, write_lock: Arc::new(Mutex::new(())), dummy_hash: Arc::default() };
+        let store = Store { pool, dialect, write_lock: Arc::new(Mutex::new(())), dummy_hash: Arc::default(), catalogue_cache: Arc::default() };
         store.migrate().await?;
         Ok(store)
     }

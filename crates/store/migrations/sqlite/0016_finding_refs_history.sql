@@ -15,3 +15,8 @@ CREATE TABLE finding_count_snapshots (
     PRIMARY KEY (day, unit_id)
 );
 CREATE INDEX finding_count_snapshots_unit ON finding_count_snapshots (unit_id, day);
+
+-- The open/deadline index also carries the unit and the severity, so the per-unit counts (the
+-- dashboard, the reminder sweep, the kept counts) are read from the index alone.
+DROP INDEX findings_open_due;
+CREATE INDEX findings_open_due ON findings(open, due_at, unit_id, severity);
