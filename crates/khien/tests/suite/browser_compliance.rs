@@ -1,10 +1,10 @@
 //! Compliance in a real browser (issue 5's "done when"): the demo assessor assesses a ward's
 //! level-3 system against TCVN 14423:2026 with the keyboard, saves, completes and closes the
 //! assessment; the ward's manager finds the gaps as findings with due dates; a finding past its
-//! deadline escalates to the manager's reminders.
+//! deadline escalates to the manager's reminders. On SQLite and on PostgreSQL.
 
 use crate::browser::{click_and_load, css, fill, find, in_browser_on, login_ok, logout, must, table, wait_path, wait_text, wait_text_is};
-use crate::common::{actor, admin_actor, unit_id, TestServer};
+use crate::common::{actor, admin_actor, unit_id, TestDb, TestServer};
 use fantoccini::Client;
 use khien_domain::time::now_ms;
 use khien_store::{AssessmentInput, DossierInput, FindingFilter, SystemInput};
@@ -77,9 +77,10 @@ async fn no_error(c: &Client, doing: &str) {
     }
 }
 
-#[tokio::test]
-async fn independent_assessment_findings_and_escalation_in_the_browser() {
-    let server = TestServer::start().await;
+on_both_stores!(independent_assessment_findings_and_escalation_in_the_browser);
+
+async fn independent_assessment_findings_and_escalation_in_the_browser(db: TestDb) {
+    let server = TestServer::start_on(db).await;
     let db = &server.db;
     // 1. Through the store: a level-3 system of the ward (level proposed in its dossier), and an
     //    independent assessment of it against TCVN 14423:2026, assigned to KD-PN by the authority.

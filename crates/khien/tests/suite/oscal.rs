@@ -1,12 +1,12 @@
 //! The OSCAL exports as served: a system's SSP (with the catalogue file its import-profile
 //! names), an assessment's results and the POA&M of its findings, each checked by NIST's
 //! model through compliance-trestle (`trestle validate`, installed by
-//! scripts/install-test-deps.sh).
+//! scripts/install-test-deps.sh), from a server on SQLite and one on PostgreSQL.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::{admin_actor, TestServer, DEMO_PASSWORD};
+use crate::common::{admin_actor, TestDb, TestServer, DEMO_PASSWORD};
 use khien_formats::scan::{synthetic_nessus, ScanTool};
 use khien_store::{AssessmentInput, ResultInput, SystemFilter};
 
@@ -30,10 +30,12 @@ fn validate(bin: &Path, root: &Path, rel: &str, bytes: &[u8]) {
     assert!(out.status.success() && report.contains("VALID") && unexpected.is_empty(), "trestle rejected {rel}:\n{report}");
 }
 
-#[tokio::test]
-async fn ssp_assessment_results_and_poam_pass_trestle() {
+on_both_stores!(ssp_assessment_results_and_poam_pass_trestle);
+
+async fn ssp_assessment_results_and_poam_pass_trestle(db: TestDb) {
     let bin = trestle();
-    let s = TestServer::start().await;
+    let engine = if db.url.starts_with("postgres") { "postgres" } else { "sqlite" };
+    let s = TestServer::start_on(db).await;
     let admin = admin_actor(&s.db).await;
     let units = s.db.store.unit_tree(&admin).await.unwrap();
     let ward: Vec<_> = units.into_iter().filter(|u| u.code == "P-HONG-BANG").collect();
@@ -80,7 +82,7 @@ async fn ssp_assessment_results_and_poam_pass_trestle() {
     let p: serde_json::Value = serde_json::from_slice(&poam).unwrap();
     assert!(p["plan-of-action-and-milestones"]["poam-items"].as_array().unwrap().len() >= 30, "scan and assessment findings");
 
-    let root = std::env::temp_dir().join(format!("khien-suite-trestle-{}", std::process::id()));
+    let root = std::env::temp_dir().join(format!("khien-suite-trestle-{}-{engine}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(&root).unwrap();
     let init = Command::new(&bin).arg("init").current_dir(&root).output().unwrap();
