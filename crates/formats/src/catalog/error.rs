@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use khien_domain::catalog::{CatalogueProblem, LevelSetError};
+use khien_domain::catalog::{CatalogueProblem, LevelSetError, ProblemKind};
 
 use crate::error::{ImportError, ImportErrorKind, Location};
 
@@ -71,6 +71,20 @@ fn list(ids: &[String]) -> String {
         format!("{} (+{more})", shown.join(", "))
     } else {
         shown.join(", ")
+    }
+}
+
+impl CatalogErrorKind {
+    /// A catalogue-rule problem as what every importer reports: a duplicate id as the shared
+    /// duplicate-code reason naming the first place (`place` of its node index), other rules
+    /// as they are.
+    pub(crate) fn of_problem(p: &CatalogueProblem, place: impl Fn(Option<usize>) -> Location) -> CatalogErrorKind {
+        match &p.kind {
+            ProblemKind::DuplicateId { first_index } => {
+                CatalogErrorKind::Import(ImportErrorKind::DuplicateCode { code: p.id.clone().unwrap_or_default(), first: place(Some(*first_index)) })
+            }
+            _ => CatalogErrorKind::Rule(p.clone()),
+        }
     }
 }
 

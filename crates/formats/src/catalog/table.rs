@@ -1,6 +1,6 @@
 //! The catalogue table (CSV or the first XLSX sheet): columns, header matching, one node per row.
 
-use khien_domain::catalog::{Catalogue, CatalogueMeta, CatalogueNode, LevelSet, NodeKind, ProblemKind, MAX_ID_CHARS};
+use khien_domain::catalog::{Catalogue, CatalogueMeta, CatalogueNode, LevelSet, NodeKind, MAX_ID_CHARS};
 
 use super::error::{CatalogError, CatalogErrorKind as CK};
 use super::{MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS};
@@ -174,12 +174,7 @@ pub(crate) fn catalogue_from_rows(file: &str, rows: Vec<SheetRow>, meta: Catalog
             "levels" => label(Field::Levels),
             _ => None,
         };
-        let kind = match &p.kind {
-            ProblemKind::DuplicateId { first_index } => {
-                CK::Import(K::DuplicateCode { code: p.id.clone().unwrap_or_default(), first: loc(Some(*first_index)) })
-            }
-            _ => CK::Rule(p.clone()),
-        };
+        let kind = CK::of_problem(&p, loc);
         CatalogError::new(file, loc(p.index), field.as_deref(), kind)
     })
 }

@@ -6,7 +6,7 @@ pub(crate) mod modify;
 pub(crate) mod profile;
 mod prose;
 
-use khien_domain::catalog::{CatalogueProblem, ProblemKind};
+use khien_domain::catalog::CatalogueProblem;
 use serde_json::{Map, Value};
 
 use super::error::{CatalogError, CatalogErrorKind as CK};
@@ -174,11 +174,6 @@ pub(crate) fn map_problems(file: &str, problems: Vec<CatalogueProblem>, paths: &
         "title_vi" | "title_en" => Some("title"),
         _ => None,
     };
-    let kind = match &p.kind {
-        ProblemKind::DuplicateId { first_index } => {
-            CK::Import(K::DuplicateCode { code: p.id.clone().unwrap_or_default(), first: loc(Some(*first_index)) })
-        }
-        _ => CK::Rule(p.clone()),
-    };
+    let kind = CK::of_problem(&p, loc);
     CatalogError::new(file, loc(p.index), field, kind)
 }

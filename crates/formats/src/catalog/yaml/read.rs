@@ -399,12 +399,7 @@ fn build(file: &str, items: Vec<Item>, meta: CatalogueMeta) -> Result<Catalogue,
             (Some(_), f @ ("id" | "parent_id" | "kind" | "title_vi" | "title_en" | "levels")) => Some(f),
             _ => None,
         };
-        let kind = match &p.kind {
-            ProblemKind::DuplicateId { first_index } => {
-                CK::Import(K::DuplicateCode { code: p.id.clone().unwrap_or_default(), first: loc(Some(*first_index)) })
-            }
-            _ => CK::Rule(p.clone()),
-        };
+        let kind = CK::of_problem(&p, loc);
         CatalogError::new(file, loc(p.index), field, kind)
     })
 }
