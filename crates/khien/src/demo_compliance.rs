@@ -13,6 +13,9 @@ const DAY: i64 = 24 * 3_600_000;
 
 const OUTCOMES: [&str; 7] = ["compliant", "compliant", "compliant", "partly", "compliant", "non_compliant", "not_applicable"];
 
+/// One demo finding move: (target state, reason, accepted until).
+type Step<'a> = (&'a str, Option<&'a str>, Option<&'a str>);
+
 pub async fn load(store: &Store, admin: &Actor, units: &[Unit]) -> Result<()> {
     let e = |e: khien_domain::Error| anyhow!("demo compliance: {e}");
     store.ensure_builtin_catalogues(&khien_formats::builtin_catalogues()).await.map_err(e)?;
@@ -66,7 +69,7 @@ async fn findings(store: &Store, admin: &Actor) -> Result<()> {
     let open = store.list_findings(admin, &FindingFilter { limit: 200, ..Default::default() }).await.map_err(e)?.items;
     let mut work = open.iter().filter(|f| f.severity != "info").map(|f| f.id);
     let until = (chrono::Utc::now() + chrono::Duration::days(90)).format("%d/%m/%Y").to_string();
-    let steps: [&[(&str, Option<&str>, Option<&str>)]; 5] = [
+    let steps: [&[Step]; 5] = [
         &[("in_remediation", None, None)],
         &[("in_remediation", None, None), ("fixed", None, None)],
         &[("fixed", None, None), ("verified", None, None)],

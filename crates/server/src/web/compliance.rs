@@ -37,6 +37,11 @@ pub fn router() -> Router<AppState> {
         .route("/assessments/{id}/evidence", post(evidence).layer(axum::extract::DefaultBodyLimit::max(super::MAX_IMPORT_BYTES + 1024)))
 }
 
+/// A node's title in the page's language, falling back to the other one when it is empty.
+fn title_in(lang: Lang, vi: &str, en: &str) -> String {
+    if lang == Lang::En && !en.is_empty() || vi.is_empty() { en.to_string() } else { vi.to_string() }
+}
+
 fn pct(p: Option<f64>) -> String {
     p.map(|v| format!("{v:.1} %")).unwrap_or_else(|| "—".into())
 }
@@ -138,7 +143,7 @@ async fn catalogue_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>
         .into_iter()
         .filter(|n| level.is_none_or(|l| n.applies_to(l)))
         .map(|n| {
-            let title = if lang == Lang::En && !n.title_en.is_empty() { n.title_en.clone() } else if n.title_vi.is_empty() { n.title_en.clone() } else { n.title_vi.clone() };
+            let title = title_in(lang, &n.title_vi, &n.title_en);
             let levels = n.levels.iter().map(u8::to_string).collect::<Vec<_>>().join(", ");
             let indent = n.depth * 2;
             (n, indent, levels, title)
@@ -325,7 +330,7 @@ struct WorkspacePage {
 async fn workspace(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>, WebError> {
     let lang = ctx.lang;
     let d = s.store.assessment(&ctx.actor, id).await?;
-    let pick = |vi: &str, en: &str| if lang == Lang::En && !en.is_empty() || vi.is_empty() { en.to_string() } else { vi.to_string() };
+    let pick = |vi: &str, en: &str| title_in(lang, vi, en);
     let mut last_group: Option<String> = None;
     let rows = d
         .results
