@@ -5,6 +5,9 @@
 //! and tool is closed as verified, one that returns after being fixed is reopened.
 
 use std::collections::{HashMap, HashSet};
+
+use futures_util::TryStreamExt;
+use sha2::Digest;
 use std::io::BufRead;
 
 use crate::audit::{json, Change};
@@ -63,6 +66,24 @@ struct RowRules {
     detected_at: i64,
     policy: Policy,
     holidays: Holidays,
+}
+
+/// A dedup key as its 32 bytes (keys are SHA-256 in hex); a key that is not hex (none is
+/// written so) is hashed instead, which keeps it distinct.
+type Key = [u8; 32];
+
+fn key_bytes(key: &str) -> Key {
+    let mut out = [0u8; 32];
+    if hex::decode_to_slice(key, &mut out).is_err() {
+        out = sha2::Sha256::digest(key.as_bytes()).into();
+    }
+    out
+}
+
+/// A finding of the system already stored: its id, and whether a return reopens it.
+struct Known {
+    id: i64,
+    closed_as_fixed: bool,
 }
 
 /// A finding ready for the database.
@@ -138,10 +159,15 @@ impl Store {
         let system = self.scoped_system(&self.pool, actor, system_id, Action::RemediateFindings).await?;
         let policy = self.remediation_policy().await?;
         let holidays = self.holidays().await?;
-        let mut known: HashMap<String, (i64, String)> = HashMap::new();
-        for r in sqlx::query("SELECT id, dedup_key, state FROM findings WHERE system_id = $1 AND source = 'scan'").bind(system_id).fetch_all(&self.pool).await.map_err(db_err)? {
-            known.insert(get(&r, "dedup_key")?, (get(&r, "id")?, get(&r, "state")?));
+        // The system's findings by key, read as a stream: about 50 bytes each, so a system with
+        // hundreds of thousands of findings does not hold their rows.
+        let mut known: HashMap<Key, Known> = HashMap::new();
+        let mut rows = sqlx::query("SELECT id, dedup_key, state FROM findings WHERE system_id = $1 AND source = 'scan'").bind(system_id).fetch(&self.pool);
+        while let Some(r) = rows.try_next().await.map_err(db_err)? {
+            let state: String = get(&r, "state")?;
+            known.insert(key_bytes(&get::<String>(&r, "dedup_key")?), Known { id: get(&r, "id")?, closed_as_fixed: state == "fixed" || state == "verified" });
         }
+        drop(rows);
 
         let detected_at = scanned_at.unwrap_or(now);
         let rules = RowRules { code: system.code.clone(), level: system.approved_level, detected_at, policy, holidays };
@@ -182,7 +208,7 @@ impl Store {
             .map_err(db_err)?;
         let target = Target { sqlite, system_id, unit_id: system.owner_unit_id, tool, scan_id: get(&scan, "id")?, detected_at };
         let mut summary = ScanImportSummary { scan_id: target.scan_id, tool: tool.code().to_string(), ..Default::default() };
-        let mut seen: HashSet<String> = HashSet::new();
+        let mut seen: HashSet<Key> = HashSet::new();
         let mut write_error = None;
         while let Some(batch) = rx.recv().await {
             if let Err(e) = write_batch(&mut w, &target, batch, &known, &mut seen, &mut summary).await {
@@ -242,8 +268,8 @@ async fn write_batch(
     w: &mut WriteTx<'_>,
     t: &Target,
     batch: Vec<Row>,
-    known: &HashMap<String, (i64, String)>,
-    seen: &mut HashSet<String>,
+    known: &HashMap<Key, Known>,
+    seen: &mut HashSet<Key>,
     summary: &mut ScanImportSummary,
 ) -> Result<()> {
     let mut fresh: Vec<Row> = Vec::new();
@@ -251,13 +277,14 @@ async fn write_batch(
     let mut reopen = Vec::new();
     for row in batch {
         summary.findings += 1;
-        if !seen.insert(row.key.clone()) {
+        let key = key_bytes(&row.key);
+        if !seen.insert(key) {
             summary.duplicates += 1;
             continue;
         }
-        match known.get(&row.key) {
-            Some((id, state)) if state == "fixed" || state == "verified" => reopen.push(*id),
-            Some((id, _)) => again.push(*id),
+        match known.get(&key) {
+            Some(k) if k.closed_as_fixed => reopen.push(k.id),
+            Some(k) => again.push(k.id),
             None => fresh.push(row),
         }
     }
