@@ -184,8 +184,12 @@ pub async fn export(s: &AppState, actor: &Actor, id: i64, format: ExportFormat) 
     Ok(file_response(bytes, content_type, &format!("{stem}.{ext}")))
 }
 
-/// The XLSX template of the table format, with its explanation sheet.
-pub fn template() -> Result<Response, Error> {
+/// The XLSX template of the table format, with its explanation sheet (for whoever works on
+/// compliance anywhere).
+pub fn template(actor: &Actor) -> Result<Response, Error> {
+    if !actor.can_anywhere(khien_domain::role::Action::ViewCompliance) {
+        return Err(Error::forbidden());
+    }
     let bytes = khien_formats::catalog::catalog_template_xlsx().map_err(Error::internal)?;
     Ok(file_response(bytes, XLSX, "mau-danh-muc.xlsx"))
 }

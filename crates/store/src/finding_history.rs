@@ -2,6 +2,8 @@
 //! II.2.1 "hạ bậc thi đua"; HCM indicators 1, 2, 6). Live counts answer "how is it now"; these
 //! answer "how long was it so", which a live count cannot once the findings are fixed.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use khien_domain::calendar::date_vn;
 use khien_domain::role::Action;
@@ -51,6 +53,17 @@ impl Store {
         .rows_affected();
         tx.commit().await.map_err(db_err)?;
         Ok(written)
+    }
+
+    /// Per unit in the caller's reach: the days from `from` to `to` (inclusive) on which it had
+    /// overdue findings (units with none are left out).
+    pub async fn overdue_days(&self, actor: &Actor, from: NaiveDate, to: NaiveDate) -> Result<HashMap<i64, i64>> {
+        let mut q = Sql::new("SELECT s.unit_id, COUNT(*) AS days FROM finding_count_snapshots s JOIN units u ON u.id = s.unit_id WHERE s.overdue_count > 0 AND s.day >= ");
+        q.bind(from.format("%Y-%m-%d").to_string()).push(" AND s.day <= ").bind(to.format("%Y-%m-%d").to_string()).push(" AND ");
+        q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems));
+        q.push(" GROUP BY s.unit_id");
+        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        rows.iter().map(|r| Ok((get(r, "unit_id")?, get(r, "days")?))).collect()
     }
 
     /// The kept counts from `from` to `to` (inclusive) of the units in the caller's reach (or

@@ -30,6 +30,12 @@ pub struct UnitCompliance {
     pub percent: Option<f64>,
 }
 
+impl UnitCompliance {
+    pub fn score(&self) -> Score {
+        Score { applicable: self.applicable, compliant: self.compliant, partly: self.partly, non_compliant: self.non_compliant, not_applicable: self.not_applicable }
+    }
+}
+
 impl Store {
     /// Per owner unit in the caller's reach, lowest compliance first (units without a done
     /// assessment are not listed).

@@ -66,6 +66,17 @@ pub struct Score {
     pub not_applicable: i64,
 }
 
+/// Scores add up outcome by outcome (a unit's systems, a city's units).
+impl std::ops::AddAssign for Score {
+    fn add_assign(&mut self, o: Score) {
+        self.applicable += o.applicable;
+        self.compliant += o.compliant;
+        self.partly += o.partly;
+        self.non_compliant += o.non_compliant;
+        self.not_applicable += o.not_applicable;
+    }
+}
+
 impl Score {
     pub fn add(&mut self, outcome: Option<Outcome>) {
         self.applicable += 1;
@@ -108,6 +119,15 @@ mod tests {
         assert!(Planned.check_move(Done).is_err());
         assert_eq!(InReview.next(), vec![InProgress, Done]);
         assert!(!Done.accepts_results() && !InReview.accepts_results() && Planned.accepts_results());
+    }
+
+    #[test]
+    fn scores_add_outcome_by_outcome() {
+        let mut a = Score { applicable: 4, compliant: 2, partly: 2, non_compliant: 0, not_applicable: 0 };
+        a += Score { applicable: 6, compliant: 0, partly: 0, non_compliant: 4, not_applicable: 2 };
+        assert_eq!(a, Score { applicable: 10, compliant: 2, partly: 2, non_compliant: 4, not_applicable: 2 });
+        // (2 + 1) / (10 - 2) = 37.5 %: requirements weigh equally across systems.
+        assert_eq!(a.percent(), Some(37.5));
     }
 
     #[test]

@@ -83,6 +83,9 @@ async fn overdue_clocks_and_dossiers_remind_both_sides_once(db: TestDb) {
     assert_eq!(days, vec![(earlier.format("%Y-%m-%d").to_string(), 9, 7), (today.format("%Y-%m-%d").to_string(), open_now, overdue_now)], "{kept:?}");
     let other = db.store.finding_count_history(&actor(&db, "lechan.canbo").await, None, earlier, today).await.unwrap();
     assert!(other.iter().all(|k| k.unit_id != ward), "{other:?}");
+    // The dashboard's "days with overdue findings": the earlier day and today.
+    assert_eq!(db.store.overdue_days(&manager, earlier, today).await.unwrap().get(&ward), Some(&2));
+    assert!(!db.store.overdue_days(&actor(&db, "lechan.canbo").await, earlier, today).await.unwrap().contains_key(&ward));
     assert!(db.store.finding_count_history(&manager, None, today, earlier).await.is_err(), "an inverted range is refused");
     // Read.
     let before = db.store.unread_count(&officer).await.unwrap();

@@ -72,7 +72,7 @@ async fn catalogues(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>,
 /// The import form: the file and the fields of [`CatalogueImportQuery`]; a new version opens
 /// on success, a refused file shows the error page naming the row or path.
 async fn import_catalogue(State(s): State<AppState>, ctx: Ctx, mut mp: axum::extract::Multipart) -> Result<Response, WebError> {
-    let upload = |e: axum::extract::multipart::MultipartError| Error::bad_request(format!("Không đọc được tệp tải lên: {e}"), format!("Cannot read the upload: {e}"));
+    let upload = super::upload_error;
     let mut q = CatalogueImportQuery::default();
     let mut body: Option<Vec<u8>> = None;
     while let Some(field) = mp.next_field().await.map_err(upload)? {
@@ -101,10 +101,7 @@ async fn import_catalogue(State(s): State<AppState>, ctx: Ctx, mut mp: axum::ext
 }
 
 async fn catalogue_template(ctx: Ctx) -> Result<Response, WebError> {
-    if !ctx.actor.can_anywhere(Action::ViewCompliance) {
-        return Err(Error::forbidden().into());
-    }
-    Ok(crate::catalogue_io::template()?)
+    Ok(crate::catalogue_io::template(&ctx.actor)?)
 }
 
 #[derive(Deserialize)]
@@ -193,11 +190,7 @@ async fn by_unit(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, We
     let rows = units
         .iter()
         .map(|u| {
-            sum.applicable += u.applicable;
-            sum.compliant += u.compliant;
-            sum.partly += u.partly;
-            sum.non_compliant += u.non_compliant;
-            sum.not_applicable += u.not_applicable;
+            sum += u.score();
             let counts = format!("{}/{}/{}/{} · {}", u.compliant, u.partly, u.non_compliant, u.not_applicable, u.applicable);
             (u.unit_id, u.unit_name.clone(), u.systems_assessed, counts, pct(u.percent))
         })
@@ -413,7 +406,7 @@ async fn move_state(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Fo
 }
 
 async fn evidence(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, mut mp: axum::extract::Multipart) -> Result<Response, WebError> {
-    let upload = |e: axum::extract::multipart::MultipartError| Error::bad_request(format!("Không đọc được tệp tải lên: {e}"), format!("Cannot read the upload: {e}"));
+    let upload = super::upload_error;
     let (mut valid_until, mut node_id, mut file) = (String::new(), String::new(), None);
     while let Some(field) = mp.next_field().await.map_err(upload)? {
         match field.name() {

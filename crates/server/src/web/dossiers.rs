@@ -53,7 +53,7 @@ struct DossierPage {
 
 async fn attach(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, mut mp: axum::extract::Multipart) -> Result<Response, WebError> {
     use khien_domain::Error;
-    let upload = |e: axum::extract::multipart::MultipartError| Error::bad_request(format!("Không đọc được tệp tải lên: {e}"), format!("Cannot read the upload: {e}"));
+    let upload = super::upload_error;
     let (mut part, mut file) = (String::new(), None);
     while let Some(field) = mp.next_field().await.map_err(upload)? {
         match field.name() {

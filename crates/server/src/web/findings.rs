@@ -382,11 +382,7 @@ async fn dashboard(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, 
         .map(|c| CountRow { unit_id: c.unit_id, unit_name: c.unit_name, open: c.open, overdue: c.overdue, critical_open: c.critical_open, overdue_days: 0 })
         .collect();
     let today = khien_domain::calendar::today_vn();
-    let history = s.store.finding_count_history(&ctx.actor, None, today - chrono::Days::new(29), today).await?;
-    let mut days: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
-    for h in history.iter().filter(|h| h.overdue > 0) {
-        *days.entry(h.unit_id).or_default() += 1;
-    }
+    let days = s.store.overdue_days(&ctx.actor, today - chrono::Days::new(29), today).await?;
     for r in &mut rows {
         r.overdue_days = days.get(&r.unit_id).copied().unwrap_or(0);
     }

@@ -511,7 +511,7 @@ async fn read_all(State(s): State<AppState>, ctx: Ctx) -> Result<Response, WebEr
 
 /// A STIX bundle uploaded from the lookup page into the city's watch list (all or nothing).
 async fn import_watchlist(State(s): State<AppState>, ctx: Ctx, mut mp: axum::extract::Multipart) -> Result<Response, WebError> {
-    let upload = |e: axum::extract::multipart::MultipartError| Error::bad_request(format!("Không đọc được tệp tải lên: {e}"), format!("Cannot read the upload: {e}"));
+    let upload = super::upload_error;
     let mut bytes = None;
     while let Some(field) = mp.next_field().await.map_err(upload)? {
         if field.name() == Some("file") {

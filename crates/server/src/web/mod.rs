@@ -245,6 +245,11 @@ pub(crate) async fn unit_by_code(s: &AppState, actor: &khien_domain::scope::Acto
     })
 }
 
+/// A multipart upload that could not be read.
+pub(crate) fn upload_error(e: impl std::fmt::Display) -> Error {
+    Error::bad_request(format!("Không đọc được tệp tải lên: {e}"), format!("Cannot read the upload: {e}"))
+}
+
 pub fn q(v: &str) -> String {
     urlencode(v)
 }

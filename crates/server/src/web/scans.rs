@@ -8,7 +8,7 @@ use crate::error::WebError;
 use crate::AppState;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::multipart::{Field, MultipartError};
+use axum::extract::multipart::Field;
 use axum::extract::{Multipart, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -37,10 +37,6 @@ struct ScanResultPage {
     skipped: Vec<String>,
     more_skipped: usize,
     error: Option<String>,
-}
-
-fn upload_error(e: MultipartError) -> Error {
-    Error::bad_request(format!("Không đọc được tệp tải lên: {e}"), format!("Cannot read the upload: {e}"))
 }
 
 #[derive(Template)]
@@ -81,12 +77,12 @@ async fn upload(State(s): State<AppState>, ctx: Ctx, mut mp: Multipart) -> Resul
             Ok(Some(field)) => field,
             Ok(None) => break,
             Err(e) => {
-                outcome = Some(Err(upload_error(e)));
+                outcome = Some(Err(super::upload_error(e)));
                 break;
             }
         };
         match field.name() {
-            Some("system_id") => match field.text().await.map_err(upload_error).and_then(|v| super::findings::ListForm::number("system_id", &v)) {
+            Some("system_id") => match field.text().await.map_err(super::upload_error).and_then(|v| super::findings::ListForm::number("system_id", &v)) {
                 Ok(v) => system_id = v,
                 Err(e) => {
                     outcome = Some(Err(e));
@@ -142,7 +138,7 @@ async fn import_field(s: &AppState, ctx: &Ctx, system_id: Option<i64>, tool: &st
     }
     let mut head: Vec<u8> = Vec::new();
     while head.len() < HEAD_BYTES {
-        match field.chunk().await.map_err(upload_error)? {
+        match field.chunk().await.map_err(super::upload_error)? {
             Some(c) => head.extend_from_slice(&c),
             None => break,
         }

@@ -161,7 +161,7 @@ async fn delete_filter(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
 
 /// Imports an uploaded list, then shows the registry with what changed.
 async fn import(State(s): State<AppState>, ctx: Ctx, mut mp: axum::extract::Multipart) -> Result<Response, WebError> {
-    let upload = |e: axum::extract::multipart::MultipartError| Error::bad_request(format!("Không đọc được tệp tải lên: {e}"), format!("Cannot read the upload: {e}"));
+    let upload = super::upload_error;
     let mut file = None;
     while let Some(field) = mp.next_field().await.map_err(upload)? {
         if field.name() == Some("file") {

@@ -213,21 +213,17 @@ async fn set_active(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Fo
     Ok(see_other(&format!("/units/{id}")))
 }
 
-fn upload_error(e: impl std::fmt::Display) -> Error {
-    Error::bad_request(format!("Không đọc được tệp tải lên: {e}"), format!("Cannot read the upload: {e}"))
-}
-
 /// Imports a CSV/XLSX/JSON list of units, all or nothing, and shows what changed.
 async fn import(State(s): State<AppState>, ctx: Ctx, mut mp: Multipart) -> Result<Html<String>, WebError> {
     let mut file: Option<(String, Vec<u8>)> = None;
     let mut parent_id: Option<i64> = None;
-    while let Some(field) = mp.next_field().await.map_err(upload_error)? {
+    while let Some(field) = mp.next_field().await.map_err(super::upload_error)? {
         match field.name() {
             Some("file") => {
                 let name = field.file_name().unwrap_or("upload").to_string();
-                file = Some((name, field.bytes().await.map_err(upload_error)?.to_vec()));
+                file = Some((name, field.bytes().await.map_err(super::upload_error)?.to_vec()));
             }
-            Some("parent_id") => parent_id = field.text().await.map_err(upload_error)?.trim().parse().ok(),
+            Some("parent_id") => parent_id = field.text().await.map_err(super::upload_error)?.trim().parse().ok(),
             _ => {}
         }
     }
