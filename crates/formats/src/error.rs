@@ -62,9 +62,19 @@ pub enum ImportErrorKind {
     TooLarge {
         max_rows: usize,
     },
-    /// An XLSX whose parts unpack to more than the cap (zip bomb guard).
+    /// An XLSX whose parts really unpack to more than the cap (zip bomb guard): one part
+    /// (`part`, its name in the archive) or all together (`None`).
     UnpackedTooLarge {
         max_mib: u64,
+        part: Option<String>,
+    },
+    /// An archive of more parts than any workbook has.
+    TooManyParts {
+        max: usize,
+    },
+    /// A sheet of more non-empty cells than an import takes.
+    TooManyCells {
+        max: usize,
     },
     /// A required column is absent from the header row.
     MissingColumn {
@@ -314,9 +324,14 @@ impl ImportError {
             K::NoSheet => "tệp Excel không có trang tính nào".into(),
             K::NoHeader => "không có dòng tiêu đề (tệp không có dữ liệu)".into(),
             K::TooLarge { max_rows } => format!("tệp quá lớn; tối đa {max_rows} dòng"),
-            K::UnpackedTooLarge { max_mib } => {
+            K::UnpackedTooLarge { max_mib, part: None } => {
                 format!("tệp Excel khi giải nén vượt quá {max_mib} MiB")
             }
+            K::UnpackedTooLarge { max_mib, part: Some(p) } => {
+                format!("phần «{p}» của tệp Excel khi giải nén vượt quá {max_mib} MiB")
+            }
+            K::TooManyParts { max } => format!("tệp nén có hơn {max} phần; không phải tệp Excel thông thường"),
+            K::TooManyCells { max } => format!("trang tính có hơn {} ô có dữ liệu", crate::text::vn_number(*max)),
             K::MissingColumn { label_vi, key } => {
                 format!("thiếu cột bắt buộc «{label_vi}» ({key}) trong dòng tiêu đề")
             }
@@ -353,7 +368,7 @@ impl ImportError {
                 q(value)
             ),
             K::ControlChar { value } => {
-                format!("giá trị «{}» chứa ký tự điều khiển không hợp lệ", q(value))
+                format!("giá trị «{}» chứa ký tự điều khiển hoặc ký tự vô hình không hợp lệ", q(value))
             }
             K::DuplicateCode { code, first } => {
                 format!("mã «{}» bị trùng với {}", q(code), first.vi())
@@ -443,9 +458,14 @@ impl ImportError {
             K::NoSheet => "the Excel file has no worksheet".into(),
             K::NoHeader => "there is no header row (the file holds no data)".into(),
             K::TooLarge { max_rows } => format!("the file is too large; at most {max_rows} rows"),
-            K::UnpackedTooLarge { max_mib } => {
+            K::UnpackedTooLarge { max_mib, part: None } => {
                 format!("the Excel file unpacks to more than {max_mib} MiB")
             }
+            K::UnpackedTooLarge { max_mib, part: Some(p) } => {
+                format!("the part «{p}» of the Excel file unpacks to more than {max_mib} MiB")
+            }
+            K::TooManyParts { max } => format!("the archive has more than {max} parts; not an ordinary Excel file"),
+            K::TooManyCells { max } => format!("the sheet has more than {max} non-empty cells"),
             K::MissingColumn { label_vi, key } => {
                 format!("the required column «{label_vi}» ({key}) is missing from the header row")
             }
@@ -476,7 +496,7 @@ impl ImportError {
                 q(value)
             ),
             K::ControlChar { value } => {
-                format!("«{}» contains an invalid control character", q(value))
+                format!("«{}» contains an invalid control or invisible character", q(value))
             }
             K::DuplicateCode { code, first } => {
                 format!("code «{}» duplicates {}", q(code), first.en())

@@ -5,6 +5,7 @@ pub mod catalog;
 mod check;
 pub mod docx;
 mod error;
+pub mod fixtures;
 pub mod oscal_export;
 pub mod pdf;
 mod reader;
@@ -16,6 +17,7 @@ pub mod systems;
 mod text;
 pub mod stix;
 pub mod units;
+mod zip_guard;
 
 pub use catalog::{
     builtin_catalogues, catalog_template_xlsx, parse_catalogue_table, parse_oscal_catalog, resolve_oscal_profile,

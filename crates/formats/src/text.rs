@@ -34,7 +34,7 @@ pub(crate) fn clean_text(s: &str) -> Result<String, ()> {
             gap = true;
             continue;
         }
-        if c.is_control() {
+        if c.is_control() || khien_domain::fold::deceptive_char(c.encode_utf8(&mut [0; 4])).is_some() {
             return Err(());
         }
         if gap && !out.is_empty() {
@@ -78,6 +78,19 @@ pub(crate) fn parse_date(s: &str) -> Option<String> {
         (num(c, 4..=4)?, num(b, 1..=2)?, num(a, 1..=2)?)
     };
     (y >= 1900 && valid_date(y, m, d)).then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// A count as Vietnamese write it: 3.000.000.
+pub(crate) fn vn_number(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(ch);
+    }
+    out
 }
 
 /// Excel column letters for a 0-based index: 0 → A, 26 → AA.
@@ -178,6 +191,8 @@ mod tests {
     #[test]
     fn letters() {
         assert_eq!(column_letter(0), "A");
+        assert_eq!(vn_number(3_000_000), "3.000.000");
+        assert_eq!(vn_number(999), "999");
         assert_eq!(column_letter(25), "Z");
         assert_eq!(column_letter(26), "AA");
         assert_eq!(column_letter(16383), "XFD");

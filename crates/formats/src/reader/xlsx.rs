@@ -9,6 +9,8 @@ use calamine::{DataRef, ExcelDateTime, ExcelDateTimeType, Reader, Xlsx};
 
 use super::{too_many_rows, Cell, Merge, Sheet, SheetRow, MAX_COLUMNS};
 use crate::error::{ImportError, ImportErrorKind as K, Location};
+use crate::text::column_letter;
+use crate::zip_guard::{check_archive, ZipLimits, ZipRefusal};
 
 /// Reads the first sheet: at most `max_rows` data rows (plus header and
 /// titles); with `merges`, also the merged ranges the sheet declares.
@@ -25,29 +27,32 @@ pub(crate) fn read_sheet(file: &str, bytes: &[u8], max_rows: usize, merges: bool
     })
 }
 
-/// Cap on the declared unpacked size of all parts: a 100,000-row sheet is
-/// well under 100 MiB of XML, a zip bomb is far over.
-const MAX_UNPACKED_MIB: u64 = 256;
+/// What a workbook may unpack to, counted as really inflated (see [`crate::zip_guard`]): a
+/// 100,000-row sheet is well under 256 MiB of XML, a zip bomb far over. The shared strings are
+/// held whole by calamine, so they get a lower cap.
+const LIMITS: ZipLimits = ZipLimits {
+    total_bytes: 256 << 20,
+    default_entry_bytes: 256 << 20,
+    entry_bytes: &[("xl/sharedStrings.xml", 48 << 20)],
+    entries: 10_000,
+};
 
-/// Refuses archives that declare more unpacked data than the cap before
-/// calamine inflates them.
+/// Excel's own limit on the characters of one cell.
+pub(crate) const MAX_CELL_CHARS: usize = 32_767;
+/// Text kept from one sheet, all cells together: a shared string of 32 KiB referenced by a
+/// million cells would otherwise be copied a million times.
+const MAX_SHEET_TEXT_BYTES: usize = 96 << 20;
+/// Cells kept from one sheet (100,000 rows of 30 columns).
+pub(crate) const MAX_SHEET_CELLS: usize = 3_000_000;
+
+/// Refuses archives that really unpack to more than the caps, before calamine inflates them.
 fn check_unpacked_size(file: &str, bytes: &[u8]) -> Result<(), ImportError> {
-    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return Ok(()); // calamine reports the damage with its own words
+    let kind = match check_archive(bytes, &LIMITS) {
+        Ok(()) | Err(ZipRefusal::Unreadable) => return Ok(()), // calamine names the damage
+        Err(ZipRefusal::TooLarge { entry, max_bytes }) => K::UnpackedTooLarge { max_mib: max_bytes >> 20, part: entry },
+        Err(ZipRefusal::TooManyEntries { max }) => K::TooManyParts { max },
     };
-    let mut total = 0u64;
-    for i in 0..zip.len() {
-        if let Ok(part) = zip.by_index_raw(i) {
-            total = total.saturating_add(part.size());
-        }
-    }
-    if total > MAX_UNPACKED_MIB * 1024 * 1024 {
-        let kind = K::UnpackedTooLarge {
-            max_mib: MAX_UNPACKED_MIB,
-        };
-        return Err(ImportError::new(file, Location::File, None, kind));
-    }
-    Ok(())
+    Err(ImportError::new(file, Location::File, None, kind))
 }
 
 fn read(file: &str, bytes: &[u8], max_rows: usize, want_merges: bool) -> Result<Sheet, ImportError> {
@@ -66,6 +71,7 @@ fn read(file: &str, bytes: &[u8], max_rows: usize, want_merges: bool) -> Result<
         .map_err(|e| damaged(Location::File, e))?;
     let mut rows: BTreeMap<u32, Vec<(usize, Cell)>> = BTreeMap::new();
     let mut last_row = 0u32;
+    let (mut cells_kept, mut text_kept) = (0usize, 0usize);
     loop {
         let next = reader.next_cell().map_err(|e| {
             // Point near the damage: the row of the last cell read.
@@ -94,6 +100,23 @@ fn read(file: &str, bytes: &[u8], max_rows: usize, want_merges: bool) -> Result<
         if col as usize >= MAX_COLUMNS {
             let e = calamine::XlsxError::Unexpected("cell beyond column XFD");
             return Err(damaged(Location::Row(row as usize + 1), e));
+        }
+        if let Cell::Text(t) = &cell {
+            let chars = t.chars().count();
+            if chars > MAX_CELL_CHARS {
+                let kind = K::TooLong { max: MAX_CELL_CHARS, actual: chars };
+                return Err(ImportError::new(file, Location::Row(row as usize + 1), Some(&column_letter(col as usize)), kind));
+            }
+            text_kept += t.len();
+        }
+        cells_kept += 1;
+        if cells_kept > MAX_SHEET_CELLS || text_kept > MAX_SHEET_TEXT_BYTES {
+            let kind = if cells_kept > MAX_SHEET_CELLS {
+                K::TooManyCells { max: MAX_SHEET_CELLS }
+            } else {
+                K::UnpackedTooLarge { max_mib: (MAX_SHEET_TEXT_BYTES >> 20) as u64, part: None }
+            };
+            return Err(ImportError::new(file, Location::Row(row as usize + 1), None, kind));
         }
         let cells = rows.entry(row).or_default();
         cells.push((col as usize, cell));
@@ -214,6 +237,28 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixtures::zip_bomb;
+
+    /// Issue 11: a part declared at 100 bytes that inflates to 1 GiB passed the check of
+    /// declared sizes, and calamine inflated it into memory.
+    #[test]
+    fn a_zip_bomb_that_lies_about_its_size_is_refused_by_what_it_inflates() {
+        for (part, cap_mib) in [("xl/sharedStrings.xml", 48), ("xl/worksheets/sheet1.xml", 256)] {
+            let e = read_sheet("bom.xlsx", &zip_bomb(part, 1024), 100, false).unwrap_err();
+            assert_eq!(*e.kind(), K::UnpackedTooLarge { max_mib: cap_mib, part: Some(part.into()) }, "{part}");
+        }
+    }
+
+    #[test]
+    fn a_cell_longer_than_excel_allows_is_refused_with_its_row_and_column() {
+        let book = crate::sheet::write_table_xlsx("S", &["Mã", "Tên"], &[vec!["A".into(), "LONGCELL".into()]]).unwrap();
+        let long = "x".repeat(MAX_CELL_CHARS + 1);
+        let book = crate::test_support::rezip(&book, |_, data| String::from_utf8(data).unwrap().replace("LONGCELL", &long).into_bytes());
+        let e = read_sheet("dai.xlsx", &book, 100, false).unwrap_err();
+        assert_eq!(*e.kind(), K::TooLong { max: MAX_CELL_CHARS, actual: MAX_CELL_CHARS + 1 });
+        assert_eq!(e.location(), &Location::Row(2));
+        assert_eq!(e.field(), Some("B"));
+    }
 
     #[test]
     fn excel_serials_are_calendar_dates() {

@@ -188,5 +188,5 @@ fn zip_bomb_is_refused_before_inflating() {
     }
     let bytes = out.finish().unwrap().into_inner();
     let e = parse_systems("bomb.xlsx", &bytes).unwrap_err();
-    assert_eq!(*e.kind(), crate::ImportErrorKind::UnpackedTooLarge { max_mib: 256 });
+    assert_eq!(*e.kind(), crate::ImportErrorKind::UnpackedTooLarge { max_mib: 256, part: Some("xl/worksheets/sheet1.xml".into()) });
 }

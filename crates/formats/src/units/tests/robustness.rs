@@ -153,6 +153,6 @@ fn zip_bomb_is_refused_before_inflating() {
     let e = parse_units("bomb.xlsx", &bytes).unwrap_err();
     assert_eq!(
         *e.kind(),
-        crate::ImportErrorKind::UnpackedTooLarge { max_mib: 256 }
+        crate::ImportErrorKind::UnpackedTooLarge { max_mib: 48, part: Some("xl/sharedStrings.xml".into()) }
     );
 }
