@@ -38,6 +38,8 @@ pub enum Error {
     TooMany { retry_after_secs: i64, msg: Msg },
     /// The request body is larger than allowed.
     TooLarge(Msg),
+    /// The client stopped sending its request body (idle too long, or too slow overall).
+    TimedOut(Msg),
     /// Storage or other internal failure; the message is for logs, users see a generic text.
     Internal(String),
 }
@@ -86,6 +88,7 @@ impl Error {
             | Error::Forbidden(msg)
             | Error::Conflict(msg)
             | Error::TooLarge(msg)
+            | Error::TimedOut(msg)
             | Error::TooMany { msg, .. } => msg.get(lang).to_string(),
             Error::Internal(_) => lang
                 .pick("Lỗi hệ thống. Vui lòng thử lại hoặc báo quản trị viên.", "Internal error. Try again or tell the administrator.")

@@ -34,6 +34,7 @@ pub fn status_of(e: &Error) -> StatusCode {
         Error::Conflict(_) => StatusCode::CONFLICT,
         Error::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
         Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+        Error::TimedOut(_) => StatusCode::REQUEST_TIMEOUT,
         Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -48,6 +49,7 @@ fn slug(e: &Error) -> &'static str {
         Error::Conflict(_) => "conflict",
         Error::TooMany { .. } => "too-many-requests",
         Error::TooLarge(_) => "payload-too-large",
+        Error::TimedOut(_) => "request-timeout",
         Error::Internal(_) => "internal",
     }
 }

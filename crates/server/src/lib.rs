@@ -17,6 +17,7 @@ pub mod taxii_push;
 pub use taxii::TAXII as TAXII_MEDIA_TYPE;
 mod web;
 
+use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::routing::get;
 use axum::Router;
@@ -35,11 +36,28 @@ pub struct ServerConfig {
     /// Reports the public form takes from one address per `public_report_window`.
     pub public_reports_per_window: usize,
     pub public_report_window: Duration,
+    /// Longest pause while a request body arrives (every body; uploads included).
+    pub body_idle_timeout: Duration,
+    /// Longest time an upload may take to arrive whole.
+    pub upload_timeout: Duration,
+}
+
+impl ServerConfig {
+    /// The receiving limits of an upload of at most `max_bytes`.
+    pub(crate) fn upload(&self, max_bytes: u64) -> stream::Receive {
+        stream::Receive { max_bytes, idle: self.body_idle_timeout, total: self.upload_timeout }
+    }
 }
 
 impl Default for ServerConfig {
     fn default() -> ServerConfig {
-        ServerConfig { secure_cookies: false, public_reports_per_window: 5, public_report_window: Duration::from_secs(600) }
+        ServerConfig {
+            secure_cookies: false,
+            public_reports_per_window: 5,
+            public_report_window: Duration::from_secs(600),
+            body_idle_timeout: Duration::from_secs(30),
+            upload_timeout: Duration::from_secs(15 * 60),
+        }
     }
 }
 
@@ -49,6 +67,11 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     login_limiter: Arc<auth::RateLimiter>,
     report_limiter: Arc<auth::RateLimiter>,
+    /// Misses of the public tracking-code lookup, per address.
+    lookup_limiter: Arc<auth::RateLimiter>,
+    /// Signs the pre-session form tokens; new at every start (a login page left open across
+    /// a restart asks for a reload).
+    csrf_key: Arc<[u8; 32]>,
     metrics: Arc<metrics::Metrics>,
 }
 
@@ -58,6 +81,13 @@ impl AppState {
             store,
             login_limiter: Arc::new(auth::RateLimiter::logins(30)),
             report_limiter: Arc::new(auth::RateLimiter::public_reports(config.public_reports_per_window, config.public_report_window)),
+            lookup_limiter: Arc::new(auth::RateLimiter::lookups(20, Duration::from_secs(600))),
+            csrf_key: Arc::new({
+                use rand::RngCore;
+                let mut key = [0u8; 32];
+                rand::rngs::OsRng.fill_bytes(&mut key);
+                key
+            }),
             config: Arc::new(config),
             metrics: Arc::new(metrics::Metrics::default()),
         }
@@ -82,13 +112,38 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { axum::http::StatusCode::NOT_FOUND })
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::csrf_guard))
+        .layer(axum::middleware::map_request_with_state(state.clone(), body_idle_timeout))
         .layer(axum::middleware::from_fn(error::render_errors))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), private_responses))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .with_state(state)
+}
+
+/// Nothing Khiên answers is kept by a browser or a proxy cache unless the handler says so (the
+/// static assets do): pages and API answers hold one person's data. Over TLS, browsers are
+/// also told to come back over TLS only.
+async fn private_responses(State(s): State<AppState>, req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let tls = auth::is_secure(&s, req.headers());
+    let mut r = next.run(req).await;
+    let h = r.headers_mut();
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if tls {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
+    r
+}
+
+/// Every request body fails once the client pauses longer than the configured idle time, so
+/// no handler (and nothing it holds) waits on a silent client for ever.
+async fn body_idle_timeout(State(s): State<AppState>, req: axum::extract::Request) -> axum::extract::Request {
+    let idle = s.config.body_idle_timeout;
+    req.map(|body| axum::body::Body::new(tower_http::timeout::TimeoutBody::new(idle, body)))
 }
 
 /// Serves until the shutdown future resolves.

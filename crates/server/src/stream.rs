@@ -3,9 +3,14 @@
 
 use std::io::{self, Write};
 
+use std::time::Duration;
+
 use axum::body::{Body, Bytes};
+use khien_domain::{Error, Msg};
+use tokio::io::{AsyncSeekExt, AsyncWriteExt};
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
+use tokio_stream::{Stream, StreamExt};
 
 /// Size of the chunks handed to the connection.
 const CHUNK: usize = 256 * 1024;
@@ -60,70 +65,114 @@ pub fn blocking_body(write: impl FnOnce(&mut dyn Write) -> io::Result<()> + Send
     Body::from_stream(ReceiverStream::new(rx))
 }
 
-/// Reads a request body from blocking code (a streaming parser) while it is still arriving:
-/// the first chunk is returned as well, to recognise the format from it. More than `max`
-/// bytes fail with 413 before they are read.
-pub async fn body_reader(body: Body, max: u64) -> Result<(Bytes, Box<dyn io::BufRead + Send>), khien_domain::Error> {
-    use tokio_stream::StreamExt;
-    let mut stream = body.into_data_stream();
-    let first = match stream.next().await {
-        Some(Ok(b)) => b,
-        Some(Err(e)) => return Err(khien_domain::Error::bad_request(format!("Không đọc được tệp tải lên: {e}"), format!("Could not read the upload: {e}"))),
-        None => Bytes::new(),
-    };
-    let (tx, rx) = mpsc::channel::<io::Result<Bytes>>(QUEUED);
-    let mut total = first.len() as u64;
-    tokio::spawn(async move {
-        while let Some(chunk) = stream.next().await {
-            let item = chunk.map_err(|e| io::Error::other(e.to_string())).and_then(|b| {
-                total += b.len() as u64;
-                if total > max {
-                    Err(io::Error::other(format!("the upload is larger than {} MiB", max / (1024 * 1024))))
-                } else {
-                    Ok(b)
-                }
-            });
-            let failed = item.is_err();
-            if tx.send(item).await.is_err() || failed {
-                break;
-            }
+/// How long and how much an upload may take to arrive.
+#[derive(Debug, Clone, Copy)]
+pub struct Receive {
+    pub max_bytes: u64,
+    /// Longest pause between two chunks.
+    pub idle: Duration,
+    /// Longest time for the whole body.
+    pub total: Duration,
+}
+
+/// Bytes of an upload kept in memory; a larger one goes on to a temporary file.
+const IN_MEMORY: usize = 1 << 20;
+/// Bytes kept apart to recognise the format.
+pub const HEAD_BYTES: usize = 64 * 1024;
+
+/// An upload received whole: its first bytes (to recognise the format) and a reader over all
+/// of it, from memory or from an unlinked temporary file that disappears with the reader.
+pub struct Spooled {
+    pub head: Bytes,
+    pub len: u64,
+    pub reader: Box<dyn io::BufRead + Send>,
+}
+
+enum Store {
+    Memory(Vec<u8>),
+    File(tokio::fs::File),
+}
+
+/// Receives a whole upload before anything is written, so no database lock is ever held while
+/// a client sends (or pauses): chunk after chunk into memory, then into a temporary file past
+/// 1 MiB. A pause longer than `limits.idle`, or a body slower than `limits.total`, fails with
+/// 408; more than `limits.max_bytes` with 413, as soon as it is seen.
+pub async fn spool<S, E>(mut chunks: S, limits: Receive) -> Result<Spooled, Error>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+    E: std::error::Error + 'static,
+{
+    let deadline = tokio::time::Instant::now() + limits.total;
+    let mut store = Store::Memory(Vec::new());
+    let mut head: Vec<u8> = Vec::new();
+    let mut len = 0u64;
+    loop {
+        let wait = (tokio::time::Instant::now() + limits.idle).min(deadline);
+        let chunk = match tokio::time::timeout_at(wait, chunks.next()).await {
+            Err(_) => return Err(timed_out(limits)),
+            Ok(None) => break,
+            Ok(Some(Err(e))) if timed_out_below(&e) => return Err(timed_out(limits)),
+            Ok(Some(Err(e))) => return Err(unreadable(e)),
+            Ok(Some(Ok(c))) => c,
+        };
+        len += chunk.len() as u64;
+        if len > limits.max_bytes {
+            let mib = limits.max_bytes >> 20;
+            return Err(Error::TooLarge(Msg::new(format!("Tệp tải lên lớn hơn {mib} MiB."), format!("The upload is larger than {mib} MiB."))));
         }
-    });
-    let reader = ChannelReader { rx, current: first.clone(), pos: 0 };
-    Ok((first, Box::new(io::BufReader::with_capacity(CHUNK / 4, reader))))
-}
-
-/// A reader for blocking code fed from async code chunk by chunk (a multipart upload's file
-/// field): `first` is read first, then every chunk sent; an error sent ends the read with it,
-/// dropping the sender ends it cleanly. At most a few chunks wait, so a large file is never
-/// held whole.
-pub fn pipe(first: Bytes) -> (mpsc::Sender<io::Result<Bytes>>, Box<dyn io::BufRead + Send>) {
-    let (tx, rx) = mpsc::channel::<io::Result<Bytes>>(QUEUED);
-    let reader = ChannelReader { rx, current: first, pos: 0 };
-    (tx, Box::new(io::BufReader::with_capacity(CHUNK / 4, reader)))
-}
-
-struct ChannelReader {
-    rx: mpsc::Receiver<io::Result<Bytes>>,
-    current: Bytes,
-    pos: usize,
-}
-
-impl io::Read for ChannelReader {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        while self.pos >= self.current.len() {
-            match self.rx.blocking_recv() {
-                Some(Ok(b)) => {
-                    self.current = b;
-                    self.pos = 0;
-                }
-                Some(Err(e)) => return Err(e),
-                None => return Ok(0),
-            }
+        if head.len() < HEAD_BYTES {
+            let take = chunk.len().min(HEAD_BYTES - head.len());
+            head.extend_from_slice(chunk.get(..take).unwrap_or_default());
         }
-        let n = out.len().min(self.current.len() - self.pos);
-        out[..n].copy_from_slice(&self.current[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
+        store = match store {
+            Store::Memory(mut buf) if buf.len() + chunk.len() <= IN_MEMORY => {
+                buf.extend_from_slice(&chunk);
+                Store::Memory(buf)
+            }
+            Store::Memory(buf) => {
+                let file = tokio::task::spawn_blocking(tempfile::tempfile).await.map_err(Error::internal)?.map_err(Error::internal)?;
+                let mut file = tokio::fs::File::from_std(file);
+                file.write_all(&buf).await.map_err(Error::internal)?;
+                file.write_all(&chunk).await.map_err(Error::internal)?;
+                Store::File(file)
+            }
+            Store::File(mut file) => {
+                file.write_all(&chunk).await.map_err(Error::internal)?;
+                Store::File(file)
+            }
+        };
     }
+    let reader: Box<dyn io::BufRead + Send> = match store {
+        Store::Memory(buf) => Box::new(io::Cursor::new(buf)),
+        Store::File(mut file) => {
+            file.flush().await.map_err(Error::internal)?;
+            file.seek(io::SeekFrom::Start(0)).await.map_err(Error::internal)?;
+            Box::new(io::BufReader::with_capacity(CHUNK / 4, file.into_std().await))
+        }
+    };
+    Ok(Spooled { head: Bytes::from(head), len, reader })
+}
+
+fn timed_out(limits: Receive) -> Error {
+    Error::TimedOut(Msg::new(
+        format!("Tệp tải lên bị gián đoạn quá {} giây hoặc gửi quá {} phút; hãy gửi lại.", limits.idle.as_secs(), limits.total.as_secs().div_ceil(60)),
+        format!("The upload paused for more than {} s or took more than {} min; send it again.", limits.idle.as_secs(), limits.total.as_secs().div_ceil(60)),
+    ))
+}
+
+/// Whether a body error comes from the server's own idle timeout on request bodies (it may sit
+/// under the multipart parser's error).
+fn timed_out_below(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(e);
+    while let Some(c) = cause {
+        if c.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
+}
+
+fn unreadable(e: impl std::fmt::Display) -> Error {
+    Error::bad_request(format!("Không đọc được tệp tải lên: {e}"), format!("Could not read the upload: {e}"))
 }

@@ -99,10 +99,14 @@ impl TestServer {
     }
 
     pub async fn start_on(db: TestDb) -> TestServer {
+        Self::start_with(db, khien_server::ServerConfig::default()).await
+    }
+
+    pub async fn start_with(db: TestDb, config: khien_server::ServerConfig) -> TestServer {
         bootstrap(&db, true).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let state = khien_server::AppState::new(db.store.clone(), khien_server::ServerConfig::default());
+        let state = khien_server::AppState::new(db.store.clone(), config);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(khien_server::serve(listener, state, async move {
             let _ = rx.await;

@@ -17,6 +17,7 @@ macro_rules! on_both_stores {
 mod common;
 
 mod compliance_assess;
+mod disclosure;
 
 mod api;
 mod audit_cli;
@@ -35,3 +36,4 @@ mod reminders;
 mod store;
 mod systems;
 mod taxii;
+mod uploads;

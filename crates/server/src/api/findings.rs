@@ -279,14 +279,19 @@ pub(crate) fn scan_date(v: Option<&str>) -> Result<Option<i64>, Error> {
     responses((status = 200, body = ScanImportSummary), (status = 422, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 async fn import_scan(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiQuery(q): ApiQuery<ScanQuery>, body: Body) -> Result<Json<ScanImportSummary>, ApiError> {
     let scanned_at = scan_date(q.scanned_at.as_deref())?;
-    let (first, reader) = crate::stream::body_reader(body, MAX_SCAN_BYTES).await?;
-    let tool = match q.tool.as_deref().filter(|t| !t.is_empty()) {
-        Some(t) => ScanTool::parse(t).ok_or_else(|| Error::invalid("tool", "Công cụ là nessus, openvas, sarif, trivy hoặc zap.", "The tool is nessus, openvas, sarif, trivy or zap."))?,
-        None => ScanTool::detect(&q.file_name, &first).ok_or_else(|| {
-            Error::invalid("tool", "Không nhận ra loại báo cáo quét; hãy chọn công cụ.", "The scan report's kind was not recognised; choose the tool.")
-        })?,
-    };
-    Ok(Json(s.store.import_scan_dated(&ctx.actor, id, tool, &q.file_name, scanned_at, reader).await?))
+    // The whole report arrives before the import takes the write lock.
+    let upload = crate::stream::spool(body.into_data_stream(), s.config.upload(MAX_SCAN_BYTES)).await?;
+    let tool = scan_tool(q.tool.as_deref().unwrap_or(""), &q.file_name, &upload.head)?;
+    Ok(Json(s.store.import_scan_dated(&ctx.actor, id, tool, &q.file_name, scanned_at, upload.reader).await?))
+}
+
+/// The tool chosen (`""` or `auto`: recognised from the file's first bytes, then its name).
+pub(crate) fn scan_tool(chosen: &str, file_name: &str, head: &[u8]) -> Result<ScanTool, Error> {
+    match chosen.trim() {
+        "" | "auto" => ScanTool::detect(file_name, head)
+            .ok_or_else(|| Error::invalid("tool", "Không nhận ra loại báo cáo quét; hãy chọn công cụ.", "The scan report's kind was not recognised; choose the tool.")),
+        t => ScanTool::parse(t).ok_or_else(|| Error::invalid("tool", "Công cụ là nessus, openvas, sarif, trivy hoặc zap.", "The tool is nessus, openvas, sarif, trivy or zap.")),
+    }
 }
 
 /// The system's open findings as an OSCAL 1.1 Plan of Action and Milestones.

@@ -1,5 +1,5 @@
-//! The scanner upload: its form, and the multipart post streamed into the import as it arrives
-//! (the file part is never held whole), with the summary or the precise error.
+//! The scanner upload: its form, and the multipart post received whole (spooled to a temporary
+//! file past 1 MiB) before the import, with the summary or the precise error.
 
 use super::{render, Chrome};
 use crate::api::findings::MAX_SCAN_BYTES;
@@ -7,7 +7,6 @@ use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::AppState;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::multipart::Field;
 use axum::extract::{Multipart, Query, State};
 use axum::response::{Html, IntoResponse, Response};
@@ -18,9 +17,6 @@ use khien_domain::Error;
 use khien_formats::scan::ScanTool;
 use khien_store::ScanImportSummary;
 use serde::Deserialize;
-
-/// Bytes read before the import starts, to recognise the report's kind.
-const HEAD_BYTES: usize = 64 * 1024;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/findings/scans", get(upload_page).post(upload).layer(axum::extract::DefaultBodyLimit::max(usize::try_from(MAX_SCAN_BYTES).unwrap_or(usize::MAX))))
@@ -64,9 +60,8 @@ async fn upload_page(ctx: Ctx, Query(q): Query<UploadQuery>) -> Result<Html<Stri
     render(&UploadPage { c: Chrome::new(&ctx, "findings", "Nhập báo cáo quét", "Scan import"), system: q.system, system_required: true, tools })
 }
 
-/// The scan form: `system` (a code) or `system_id`, and `tool` first, then `file`. The file part is never held whole:
-/// its first 64 KiB tell the tool, then its chunks are handed to the import's parser through a
-/// bounded channel while they arrive.
+/// The scan form: `system` (a code) or `system_id`, and `tool` first, then `file`. The file part
+/// is spooled (never held whole in memory); its first 64 KiB tell the tool.
 async fn upload(State(s): State<AppState>, ctx: Ctx, mut mp: Multipart) -> Result<Response, WebError> {
     let mut system_id: Option<i64> = None;
     let mut tool = String::new();
@@ -131,50 +126,16 @@ async fn upload(State(s): State<AppState>, ctx: Ctx, mut mp: Multipart) -> Resul
     Ok((status, page).into_response())
 }
 
-async fn import_field(s: &AppState, ctx: &Ctx, system_id: Option<i64>, tool: &str, file_name: &str, mut field: Field<'_>) -> Result<ScanImportSummary, Error> {
+async fn import_field(s: &AppState, ctx: &Ctx, system_id: Option<i64>, tool: &str, file_name: &str, field: Field<'_>) -> Result<ScanImportSummary, Error> {
     let system_id = system_id.ok_or_else(|| Error::invalid("system_id", "Chọn hệ thống.", "Choose a system."))?;
     if file_name.is_empty() {
         return Err(Error::invalid("file", "Chưa chọn tệp.", "No file was chosen."));
     }
-    let mut head: Vec<u8> = Vec::new();
-    while head.len() < HEAD_BYTES {
-        match field.chunk().await.map_err(super::upload_error)? {
-            Some(c) => head.extend_from_slice(&c),
-            None => break,
-        }
-    }
-    if head.is_empty() {
+    // The whole part arrives before the import takes the write lock.
+    let upload = crate::stream::spool(field, s.config.upload(MAX_SCAN_BYTES)).await?;
+    if upload.len == 0 {
         return Err(Error::invalid("file", format!("Tệp {file_name} rỗng."), format!("The file {file_name} is empty.")));
     }
-    let tool = match tool {
-        "" | "auto" => ScanTool::detect(file_name, &head)
-            .ok_or_else(|| Error::invalid("tool", "Không nhận ra loại báo cáo quét; hãy chọn công cụ.", "The scan report's kind was not recognised; choose the tool."))?,
-        t => ScanTool::parse(t).ok_or_else(|| Error::invalid("tool", "Công cụ là nessus, openvas, sarif, trivy hoặc zap.", "The tool is nessus, openvas, sarif, trivy or zap."))?,
-    };
-    let mut total = head.len() as u64;
-    let (tx, reader) = crate::stream::pipe(Bytes::from(head));
-    // Hands the rest of the part over while the import reads it; stops when the import no
-    // longer listens (it finished or failed), passes a broken upload on as a read error.
-    let pump = async move {
-        loop {
-            let item = match field.chunk().await {
-                Ok(Some(c)) => {
-                    total += c.len() as u64;
-                    if total > MAX_SCAN_BYTES {
-                        Err(std::io::Error::other(format!("the upload is larger than {} MiB", MAX_SCAN_BYTES / (1024 * 1024))))
-                    } else {
-                        Ok(c)
-                    }
-                }
-                Ok(None) => break,
-                Err(e) => Err(std::io::Error::other(e.to_string())),
-            };
-            let failed = item.is_err();
-            if tx.send(item).await.is_err() || failed {
-                break;
-            }
-        }
-    };
-    let ((), result) = tokio::join!(pump, s.store.import_scan(&ctx.actor, system_id, tool, file_name, reader));
-    result
+    let tool = crate::api::findings::scan_tool(tool, file_name, &upload.head)?;
+    s.store.import_scan(&ctx.actor, system_id, tool, file_name, upload.reader).await
 }
