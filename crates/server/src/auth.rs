@@ -26,8 +26,8 @@ pub const PUBLIC_CSRF_COOKIE: &str = "khien_public_csrf";
 pub const PUBLIC_FORM_PATH: &str = "/bao-cao";
 pub const CSRF_FIELD: &str = "_csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
-/// Form bodies are read whole to find the CSRF field; uploads use multipart with the token in
-/// the header or query string instead.
+/// Form bodies are read whole to find the CSRF field; uploads carry it in the header or as the
+/// first part of the multipart body.
 const MAX_FORM_BYTES: usize = 1024 * 1024;
 
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -137,8 +137,82 @@ fn form_field(body: &[u8], name: &str) -> Option<String> {
     serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).ok()?.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
 }
 
-fn query_field(req: &Request, name: &str) -> Option<String> {
-    serde_urlencoded::from_str::<Vec<(String, String)>>(req.uri().query()?).ok()?.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+/// The boundary of a `multipart/form-data` content type.
+fn multipart_boundary(headers: &HeaderMap) -> Option<String> {
+    let ct = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    if !ct.trim_start().to_ascii_lowercase().starts_with("multipart/form-data") {
+        return None;
+    }
+    let b = ct.split(';').find_map(|p| p.trim().strip_prefix("boundary="))?;
+    Some(b.trim_matches('"').to_string()).filter(|b| !b.is_empty() && b.len() <= 200)
+}
+
+/// Bytes of a multipart body read to find the token in its first part.
+const MULTIPART_PEEK_BYTES: usize = 16 * 1024;
+
+/// The value of the first part of a multipart body when that part is the `_csrf` field; the
+/// forms put it first, so an upload is checked before its file is read. `None` while `buf`
+/// does not yet hold the whole first part.
+fn first_part_token(buf: &[u8], boundary: &str) -> Option<Result<String, ()>> {
+    let opening = format!("--{boundary}\r\n");
+    let start = find(buf, opening.as_bytes())? + opening.len();
+    let head_end = start + find(buf.get(start..)?, b"\r\n\r\n")?;
+    let head = String::from_utf8_lossy(buf.get(start..head_end)?).to_ascii_lowercase();
+    let value_start = head_end + 4;
+    let closing = format!("\r\n--{boundary}");
+    let value_end = value_start + find(buf.get(value_start..)?, closing.as_bytes())?;
+    let is_csrf = head.lines().any(|l| l.starts_with("content-disposition:") && l.contains(&format!("name=\"{CSRF_FIELD}\"")));
+    if !is_csrf {
+        return Some(Err(()));
+    }
+    Some(String::from_utf8(buf.get(value_start..value_end)?.to_vec()).map_err(|_| ()))
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Checks the token in the first part of a multipart upload, then runs the request with its
+/// body whole again (the bytes read first, then the rest as it arrives).
+async fn check_multipart(req: Request, boundary: String, expected: &str, next: Next, fail: impl Fn(Error) -> Response) -> Response {
+    use tokio_stream::StreamExt;
+    let (parts, body) = req.into_parts();
+    let mut stream = body.into_data_stream();
+    let mut buf: Vec<u8> = Vec::new();
+    let verdict = loop {
+        if let Some(found) = first_part_token(&buf, &boundary) {
+            break found;
+        }
+        if buf.len() > MULTIPART_PEEK_BYTES {
+            break Err(());
+        }
+        match stream.next().await {
+            Some(Ok(chunk)) => buf.extend_from_slice(&chunk),
+            Some(Err(e)) => return fail(crate::web::upload_error(e)),
+            None => break Err(()),
+        }
+    };
+    match verdict {
+        Ok(t) if same(&t, expected) => {
+            let first = tokio_stream::once(Ok::<_, axum::Error>(axum::body::Bytes::from(buf)));
+            next.run(Request::from_parts(parts, Body::from_stream(first.chain(stream)))).await
+        }
+        _ => fail(csrf_error()),
+    }
+}
+
+/// The form token of a pre-session (the login and public report forms, before anyone is
+/// signed in): an HMAC of the pre-session id kept in an HttpOnly cookie, under a key that
+/// never leaves the process. A token is worth nothing without its own cookie, and a cookie
+/// planted from elsewhere yields no token the planter could have read.
+pub fn presession_token(state: &AppState, purpose: &str, presession: &str) -> String {
+    use base64::Engine;
+    use hmac::Mac;
+    let Ok(mut mac) = hmac::Hmac::<sha2::Sha256>::new_from_slice(state.csrf_key.as_slice()) else { return String::new() };
+    mac.update(purpose.as_bytes());
+    mac.update(b"\0");
+    mac.update(presession.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
 }
 
 /// Constant-time comparison, so the token cannot be guessed byte by byte from timings.
@@ -147,9 +221,10 @@ fn same(a: &str, b: &str) -> bool {
 }
 
 /// Enforces CSRF on POST/PUT/PATCH/DELETE authenticated by cookie. The token may come in the
-/// `X-CSRF-Token` header, the `_csrf` query parameter (multipart uploads) or the `_csrf` form
-/// field. The login form and the public report form, which have no session, use a
-/// double-submit cookie. The anonymous JSON API (`POST /api/v1/public/reports`) needs none: it
+/// `X-CSRF-Token` header or the `_csrf` form field — the first part of a multipart upload —
+/// never in the address (which ends up in logs and Referer headers). The login form and the
+/// public report form, which have no session, use a token bound to a pre-session cookie
+/// ([`presession_token`]). The anonymous JSON API (`POST /api/v1/public/reports`) needs none: it
 /// takes only `application/json`, which a page of another site cannot send without a CORS
 /// preflight that Khiên never answers, and it is rate-limited per address.
 pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -161,9 +236,9 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
     }
     let fail = |e: Error| if web { crate::error::WebError(e).into_response() } else { ApiError(e).into_response() };
     let expected = if req.uri().path() == "/login" {
-        cookie(req.headers(), LOGIN_CSRF_COOKIE)
+        cookie(req.headers(), LOGIN_CSRF_COOKIE).map(|p| presession_token(&state, LOGIN_CSRF_COOKIE, &p))
     } else if req.uri().path() == PUBLIC_FORM_PATH {
-        cookie(req.headers(), PUBLIC_CSRF_COOKIE)
+        cookie(req.headers(), PUBLIC_CSRF_COOKIE).map(|p| presession_token(&state, PUBLIC_CSRF_COOKIE, &p))
     } else {
         match lookup_session(&state, req.headers()).await {
             // No session: let the handler answer 401 (or the login redirect).
@@ -183,8 +258,11 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
 async fn check_and_run(req: Request, expected: Option<String>, next: Next, fail: impl Fn(Error) -> Response) -> Response {
     let Some(expected) = expected.filter(|e| !e.is_empty()) else { return fail(csrf_error()) };
     let header_token = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_string);
-    if let Some(t) = header_token.or_else(|| query_field(&req, CSRF_FIELD)) {
+    if let Some(t) = header_token {
         return if same(&t, &expected) { next.run(req).await } else { fail(csrf_error()) };
+    }
+    if let Some(boundary) = multipart_boundary(req.headers()) {
+        return check_multipart(req, boundary, &expected, next, fail).await;
     }
     let is_form = req
         .headers()
@@ -245,6 +323,17 @@ impl RateLimiter {
             Msg::new(
                 format!("Địa chỉ của bạn đã gửi nhiều phản ánh trong thời gian ngắn. Vui lòng thử lại sau khoảng {minutes} phút; các phản ánh đã gửi vẫn được tiếp nhận."),
                 format!("Too many reports from your address in a short time. Please try again in about {minutes} minutes; the reports already sent have been received."),
+            )
+        })
+    }
+
+    /// Tracking codes looked up in vain: `max` per address in `window`.
+    pub fn lookups(max: usize, window: Duration) -> RateLimiter {
+        RateLimiter::new(max, window, |wait| {
+            let minutes = (wait + 59) / 60;
+            Msg::new(
+                format!("Quá nhiều lần tra cứu mã không đúng từ địa chỉ của bạn. Vui lòng thử lại sau khoảng {minutes} phút."),
+                format!("Too many lookups of unknown codes from your address. Please try again in about {minutes} minutes."),
             )
         })
     }

@@ -410,11 +410,11 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
         .text("system_id", b.system.to_string())
         .text("tool", "")
         .part("file", reqwest::multipart::Part::bytes(khien_formats::scan::synthetic_nessus(1, 2, 5)).file_name("x.nessus"));
-    let r = a.client.post(a.url(&format!("/findings/scans?_csrf={}", a.csrf))).multipart(upload).send().await.unwrap();
+    let r = a.client.post(a.url("/findings/scans")).header("x-csrf-token", &a.csrf).multipart(upload).send().await.unwrap();
     assert_eq!(r.status(), 404, "scan upload into B's system");
     // Forms that take a system by its code: B's code is unknown to A.
     let upload = reqwest::multipart::Form::new().text("system", "YT-HIS").part("file", reqwest::multipart::Part::bytes(khien_formats::scan::synthetic_nessus(1, 2, 5)).file_name("x.nessus"));
-    let r = a.client.post(a.url(&format!("/findings/scans?_csrf={}", a.csrf))).multipart(upload).send().await.unwrap();
+    let r = a.client.post(a.url("/findings/scans")).header("x-csrf-token", &a.csrf).multipart(upload).send().await.unwrap();
     assert_eq!(r.status(), 422, "scan upload by B's code");
     let r = a.get("/findings?system=YT-HIS&include_closed=true").await;
     assert_eq!(r.status(), 422);

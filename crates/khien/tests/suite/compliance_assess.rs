@@ -230,7 +230,7 @@ async fn catalogue_import_over_the_api() {
         .text("version", "1")
         .text("title_vi", "Danh mục nhập từ trang")
         .part("file", reqwest::multipart::Part::bytes(yaml.as_bytes().to_vec()).file_name("tu-trang.yml"));
-    let r = admin.client.post(admin.url(&format!("/catalogues/import?_csrf={}", admin.csrf))).multipart(form).send().await.unwrap();
+    let r = admin.client.post(admin.url("/catalogues/import")).header("x-csrf-token", &admin.csrf).multipart(form).send().await.unwrap();
     assert_eq!(r.status(), 303, "sent on to the new catalogue");
     let to = r.headers()[reqwest::header::LOCATION].to_str().unwrap().to_string();
     assert!(to.starts_with("/catalogues/"), "{to}");
@@ -247,6 +247,6 @@ async fn catalogue_import_over_the_api() {
     }
     assert!(!ward.get("/catalogues").await.text().await.unwrap().contains("catalogue-import-form"), "the form is the standing body's");
     let form = reqwest::multipart::Form::new().text("format", "table").text("code", "x").text("version", "1").part("file", reqwest::multipart::Part::bytes(yaml.as_bytes().to_vec()).file_name("x.yaml"));
-    let r = ward.client.post(ward.url(&format!("/catalogues/import?_csrf={}", ward.csrf))).multipart(form).send().await.unwrap();
+    let r = ward.client.post(ward.url("/catalogues/import")).header("x-csrf-token", &ward.csrf).multipart(form).send().await.unwrap();
     assert_eq!(r.status(), 403);
 }

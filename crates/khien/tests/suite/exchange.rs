@@ -88,11 +88,11 @@ async fn stix_bundles_pass_the_oasis_validator_and_import_into_the_watch_list() 
     // The same from the lookup page: a coordinator uploads a bundle; a ward officer may not.
     let small = r#"{"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56e","objects":[{"type":"domain-name","spec_version":"2.1","id":"domain-name--3c10e93f-798e-5a26-a0c1-08156efab7f5","value":"lua-dao-ngan-hang.vn"}]}"#;
     let form = || reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(small.as_bytes().to_vec()).file_name("ncsc.json"));
-    let r = pa05.client.post(pa05.url(&format!("/watchlist/import?_csrf={}", pa05.csrf))).multipart(form()).send().await.unwrap();
+    let r = pa05.client.post(pa05.url("/watchlist/import")).header("x-csrf-token", &pa05.csrf).multipart(form()).send().await.unwrap();
     assert_eq!(r.status(), 303);
     let page = pa05.get("/observables?imported=%2B1").await.text().await.unwrap();
     assert!(page.contains("lua-dao-ngan-hang.vn") && page.contains("id=\"notice\""), "the page lists the new entry");
-    let r = ward.client.post(ward.url(&format!("/watchlist/import?_csrf={}", ward.csrf))).multipart(form()).send().await.unwrap();
+    let r = ward.client.post(ward.url("/watchlist/import")).header("x-csrf-token", &ward.csrf).multipart(form()).send().await.unwrap();
     assert!(r.status() == 403 || r.status() == 404, "{}", r.status());
     for name in ["indicators-for-C2-with-COA.json", "sighting-of-an-indicator.json", "malware-indicator-for-file-hash.json", "using-marking-definitions.json", "infrastructure.json", "incident_with_child.json", "threat-actor-leveraging-attack-patterns-and-malware.json"] {
         if let Some(b) = shared_stix(name) {

@@ -28,6 +28,7 @@ mod browser_incidents;
 mod exchange;
 mod findings;
 mod findings_web;
+mod hygiene;
 mod import;
 mod oscal;
 mod incidents;

@@ -208,21 +208,35 @@ async fn anonymous_reports_through_the_api_and_the_form() {
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
     assert!(html.contains("Gửi phản ánh") && !html.contains("/logout"), "its own layout, no staff menu");
-    let action = html.split("action=\"/bao-cao?_csrf=").nth(1).and_then(|r| r.split('"').next()).unwrap().to_string();
-    let form = |description: &str| {
-        reqwest::multipart::Form::new()
-            .text("category", "child_safety")
+    let token = crate::common::field_value(&html, "_csrf").unwrap();
+    // The token travels as the form's first part, never in the address.
+    let form_with = |token: Option<&str>, description: &str| {
+        let form = reqwest::multipart::Form::new();
+        let form = match token {
+            Some(t) => form.text("_csrf", t.to_string()),
+            None => form,
+        };
+        form.text("category", "child_safety")
             .text("description", description.to_string())
             .text("reporter_phone", "")
             .part("files", reqwest::multipart::Part::bytes(PNG.to_vec()).file_name("tin-nhan.png").mime_str("image/png").unwrap())
     };
-    let r = browser.post(s.url("/bao-cao")).multipart(form("Không có mã chống giả mạo trong địa chỉ gửi.")).send().await.unwrap();
+    let form = |description: &str| form_with(Some(&token), description);
+    let r = browser.post(s.url("/bao-cao")).multipart(form_with(None, "Không có mã chống giả mạo trong biểu mẫu gửi.")).send().await.unwrap();
     assert_eq!(r.status(), 403, "no CSRF token");
-    let r = browser.post(s.url(&format!("/bao-cao?_csrf={action}"))).multipart(form("ngắn")).send().await.unwrap();
+    // Issue 11, item 9: a token in the query string (where logs and Referer headers keep it) no longer counts.
+    let r = browser.post(s.url(&format!("/bao-cao?_csrf={token}"))).multipart(form_with(None, "Mã chống giả mạo nằm trong địa chỉ, không trong biểu mẫu.")).send().await.unwrap();
+    assert_eq!(r.status(), 403, "a CSRF token in the address");
+    // The token is bound to this browser's pre-session cookie: another browser cannot use it.
+    let stranger = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    stranger.get(s.url("/bao-cao")).send().await.unwrap();
+    let r = stranger.post(s.url("/bao-cao")).multipart(form("Mã của trình duyệt khác không dùng được cho phiên này.")).send().await.unwrap();
+    assert_eq!(r.status(), 403, "a token of another pre-session");
+    let r = browser.post(s.url("/bao-cao")).multipart(form("ngắn")).send().await.unwrap();
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
     assert!(html.contains("data-field=\"description\"") && html.contains("từ 20 đến 5000 ký tự"), "{html}");
-    let r = browser.post(s.url(&format!("/bao-cao?_csrf={action}"))).multipart(form("Một tài khoản lạ nhắn tin dụ dỗ con tôi gửi ảnh cá nhân qua trò chơi trực tuyến.")).send().await.unwrap();
+    let r = browser.post(s.url("/bao-cao")).multipart(form("Một tài khoản lạ nhắn tin dụ dỗ con tôi gửi ảnh cá nhân qua trò chơi trực tuyến.")).send().await.unwrap();
     assert_eq!(r.status(), 303);
     let to = r.headers()["location"].to_str().unwrap().to_string();
     assert!(to.starts_with("/bao-cao/tra-cuu?ma=PA-"), "{to}");
@@ -246,7 +260,7 @@ async fn anonymous_reports_through_the_api_and_the_form() {
     let p: Value = r.json().await.unwrap();
     assert!(p["detail"].as_str().unwrap().contains("nhiều phản ánh"), "{p}");
     assert_eq!(stored().await, before + 5, "exactly the limit is stored");
-    let r = browser.post(s.url(&format!("/bao-cao?_csrf={action}"))).multipart(form("Sau giới hạn, biểu mẫu web cũng bị từ chối như API.")).send().await.unwrap();
+    let r = browser.post(s.url("/bao-cao")).multipart(form("Sau giới hạn, biểu mẫu web cũng bị từ chối như API.")).send().await.unwrap();
     assert_eq!(r.status(), 429);
     assert_eq!(stored().await, before + 5);
 

@@ -99,11 +99,22 @@ async fn submit_report(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo
     Ok((StatusCode::CREATED, Json(submit(&s, addr.ip(), &input, &files).await?)))
 }
 
+/// A tracking code's status; codes looked up in vain count against the address, so the codes
+/// cannot be enumerated.
+pub(crate) async fn lookup_status(s: &AppState, ip: IpAddr, code: &str) -> Result<PublicReportStatus, Error> {
+    let miss = s.lookup_limiter.check(ip)?;
+    let found = s.store.public_report_status(code).await;
+    if found.is_ok() {
+        s.lookup_limiter.release(miss);
+    }
+    found
+}
+
 /// The state of a report by its tracking code: category, state and dates only.
 #[utoipa::path(get, path = "/api/v1/public/reports/{code}", tag = "public", params(("code" = String, Path, description = "PA-XXXX-XXXX-XXXX")), security(()),
-    responses((status = 200, body = PublicReportStatus), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-async fn report_status(State(s): State<AppState>, Path(code): Path<String>) -> Result<Json<PublicReportStatus>, ApiError> {
-    Ok(Json(s.store.public_report_status(&code).await?))
+    responses((status = 200, body = PublicReportStatus), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
+async fn report_status(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, Path(code): Path<String>) -> Result<Json<PublicReportStatus>, ApiError> {
+    Ok(Json(lookup_status(&s, addr.ip(), &code).await?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -127,12 +127,12 @@ fn safe_next(next: Option<&str>) -> String {
 }
 
 fn login_form(state: &AppState, headers: &HeaderMap, lang: Lang, next: String, error: Option<String>, status: StatusCode) -> Response {
-    let csrf = cookie(headers, LOGIN_CSRF_COOKIE).filter(|c| c.len() >= 20).unwrap_or_else(new_token);
-    let page = LoginPage { lang, csrf: csrf.clone(), next, error };
+    let presession = cookie(headers, LOGIN_CSRF_COOKIE).filter(|c| c.len() >= 20).unwrap_or_else(new_token);
+    let page = LoginPage { lang, csrf: crate::auth::presession_token(state, LOGIN_CSRF_COOKIE, &presession), next, error };
     let secure = is_secure(state, headers);
     let body = page.render().unwrap_or_default();
     let mut r = (status, Html(body)).into_response();
-    for c in [set_cookie(LOGIN_CSRF_COOKIE, &csrf, None, secure, true), set_cookie(LANG_COOKIE, lang.code(), Some(31_536_000), secure, false)] {
+    for c in [set_cookie(LOGIN_CSRF_COOKIE, &presession, None, secure, true), set_cookie(LANG_COOKIE, lang.code(), Some(31_536_000), secure, false)] {
         if let Ok(v) = c.parse() {
             r.headers_mut().append(header::SET_COOKIE, v);
         }
@@ -163,8 +163,15 @@ struct LoginForm {
 async fn login(State(state): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
     let lang = crate::error::request_lang(&headers, true);
     let next = safe_next(f.next.as_deref());
+    // The per-address limit counts failures only: a success gives its attempt back.
     let attempt = match state.login_limiter.check(addr.ip()) {
-        Ok(_) => state.store.login(&f.username, &f.password).await,
+        Ok(hit) => {
+            let outcome = state.store.login(&f.username, &f.password).await;
+            if outcome.is_ok() {
+                state.login_limiter.release(hit);
+            }
+            outcome
+        }
         Err(e) => Err(e),
     };
     match attempt {

@@ -74,10 +74,10 @@ struct LangQuery {
 }
 
 fn form_response(state: &AppState, headers: &HeaderMap, lang: Lang, v: FormValues, error: Option<&Error>) -> Response {
-    let csrf = cookie(headers, PUBLIC_CSRF_COOKIE).filter(|c| c.len() >= 20).unwrap_or_else(super::new_token);
+    let presession = cookie(headers, PUBLIC_CSRF_COOKIE).filter(|c| c.len() >= 20).unwrap_or_else(super::new_token);
     let page = FormPage {
         lang,
-        csrf: csrf.clone(),
+        csrf: crate::auth::presession_token(state, PUBLIC_CSRF_COOKIE, &presession),
         categories: options(PublicCategory::ALL, PublicCategory::code, PublicCategory::label, lang),
         error: error.map(|e| e.message(lang)),
         error_field: error.and_then(Error::field).unwrap_or_default().to_string(),
@@ -91,7 +91,7 @@ fn form_response(state: &AppState, headers: &HeaderMap, lang: Lang, v: FormValue
         Ok(html) => (status, html).into_response(),
         Err(e) => return e.into_response(),
     };
-    if let Ok(v) = set_cookie(PUBLIC_CSRF_COOKIE, &csrf, None, is_secure(state, headers), true).parse() {
+    if let Ok(v) = set_cookie(PUBLIC_CSRF_COOKIE, &presession, None, is_secure(state, headers), true).parse() {
         r.headers_mut().append(header::SET_COOKIE, v);
     }
     if let Some(Error::TooMany { retry_after_secs, .. }) = error {
@@ -188,12 +188,12 @@ struct LookupQuery {
     lang: Option<String>,
 }
 
-async fn lookup(State(s): State<AppState>, headers: HeaderMap, Query(q): Query<LookupQuery>) -> Response {
+async fn lookup(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, Query(q): Query<LookupQuery>) -> Response {
     let lang = public_lang(q.lang.as_deref(), &headers);
     let mut page = StatusPage { lang, code: q.ma.trim().to_string(), just_sent: q.moi == "1", error: None, found: None, state: String::new() };
     let mut status = StatusCode::OK;
     if !page.code.is_empty() {
-        match s.store.public_report_status(&page.code).await {
+        match crate::api::public_reports::lookup_status(&s, addr.ip(), &page.code).await {
             Ok(r) => {
                 page.found = Some((
                     label_of(PublicCategory::ALL, PublicCategory::code, PublicCategory::label, &r.category, lang),
