@@ -10,6 +10,17 @@ pub fn nfc(s: &str) -> String {
     s.trim().nfc().collect()
 }
 
+/// The first character that changes how text displays without showing itself: the
+/// bidirectional embeddings, overrides and isolates (U+202A–202E, U+2066–2069, and the marks
+/// U+200E, U+200F, U+061C), zero-width spaces and joiners (U+200B–200D, U+2060, U+FEFF) and
+/// the line and paragraph separators (U+2028, U+2029). `ho-so\u{202E}exe.pdf` displays as
+/// "ho-sofdp.exe": none of them belongs in a name, a code or a file name.
+pub fn deceptive_char(s: &str) -> Option<char> {
+    s.chars().find(|c| {
+        matches!(*c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}'..='\u{200F}' | '\u{061C}' | '\u{2060}' | '\u{FEFF}' | '\u{2028}' | '\u{2029}')
+    })
+}
+
 /// Folds text for search: decompose, drop combining marks, map đ/Đ to d, lowercase, collapse
 /// whitespace.
 pub fn fold(s: &str) -> String {

@@ -72,6 +72,12 @@ impl UnitType {
         lang.pick(vi, en)
     }
 
+    /// Members of the incident-response network by their kind (the police, SOC providers,
+    /// telecom/IT enterprises), to whom any co-ordinator may give a task.
+    pub fn in_response_network(self) -> bool {
+        matches!(self, UnitType::Police | UnitType::SocProvider | UnitType::ItEnterprise)
+    }
+
     pub fn parse(s: &str) -> Result<UnitType> {
         UnitType::ALL.into_iter().find(|t| t.code() == s.trim()).ok_or_else(|| {
             Error::invalid(
@@ -112,6 +118,7 @@ pub fn validate_name(field: &str, name: &str, max: usize) -> Result<String> {
     if name.chars().any(char::is_control) {
         return Err(Error::invalid(field, "Tên chứa ký tự điều khiển.", "The name contains control characters."));
     }
+    refuse_deceptive(field, &name)?;
     Ok(name)
 }
 
@@ -125,7 +132,23 @@ pub fn optional_text(field: &str, value: Option<&str>, max: usize) -> Result<Opt
             format!("Giá trị quá dài (tối đa {max} ký tự) hoặc chứa ký tự điều khiển."),
             format!("The value is too long (at most {max} characters) or contains control characters."),
         )),
-        Some(v) => Ok(Some(v)),
+        Some(v) => refuse_deceptive(field, &v).map(|()| Some(v)),
+    }
+}
+
+/// Refuses text with an invisible or direction-changing character ([`crate::fold::deceptive_char`]),
+/// naming it by its code point.
+pub fn refuse_deceptive(field: &str, text: &str) -> Result<()> {
+    match crate::fold::deceptive_char(text) {
+        None => Ok(()),
+        Some(c) => {
+            let cp = format!("U+{:04X}", u32::from(c));
+            Err(Error::invalid(
+                field,
+                format!("Giá trị chứa ký tự vô hình hoặc đổi chiều chữ ({cp}), có thể làm tên hiển thị sai lệch; hãy gõ lại."),
+                format!("The value contains an invisible or direction-changing character ({cp}) that can make it display deceptively; type it again."),
+            ))
+        }
     }
 }
 

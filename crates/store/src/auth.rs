@@ -35,6 +35,46 @@ pub const TOKEN_PREFIX: &str = "khien_";
 /// Touch a session's last_seen at most this often, to keep reads from writing.
 const TOUCH_EVERY_MS: i64 = 60_000;
 
+/// A day: failures under unknown names older than this are forgotten.
+const UNKNOWN_LOGIN_KEPT_MS: i64 = 24 * 3_600_000;
+
+impl Store {
+    /// A failed sign-in under a name without an account: counted and locked exactly as a real
+    /// account's failures are, so the answers (401, then 429 with the same wait) are the same.
+    async fn unknown_login_failed(&self, username: &str) -> Result<Error> {
+        let now = now_ms();
+        let name: String = username.chars().take(200).collect();
+        let mut w = self.begin_write().await?;
+        sqlx::query("DELETE FROM unknown_logins WHERE updated_at < $1").bind(now - UNKNOWN_LOGIN_KEPT_MS).execute(&mut *w.tx).await.map_err(db_err)?;
+        let r = sqlx::query("SELECT failed_logins, locked_until FROM unknown_logins WHERE username = $1").bind(name.as_str()).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+        let (current, locked_until): (i64, Option<i64>) = match &r {
+            Some(r) => (get(r, "failed_logins")?, get(r, "locked_until")?),
+            None => (0, None),
+        };
+        if let Some(until) = locked_until.filter(|u| *u > now) {
+            w.commit().await?;
+            return Ok(locked_error(until, now));
+        }
+        let (failed, locked_until) = after_failed_login(if locked_until.is_some() { 0 } else { current }, now);
+        sqlx::query(
+            "INSERT INTO unknown_logins (username, failed_logins, locked_until, updated_at) VALUES ($1,$2,$3,$4) \
+             ON CONFLICT (username) DO UPDATE SET failed_logins = excluded.failed_logins, locked_until = excluded.locked_until, updated_at = excluded.updated_at",
+        )
+        .bind(name.as_str())
+        .bind(failed)
+        .bind(locked_until)
+        .bind(now)
+        .execute(&mut *w.tx)
+        .await
+        .map_err(db_err)?;
+        w.commit().await?;
+        Ok(match locked_until {
+            Some(until) => locked_error(until, now),
+            None => bad_credentials(),
+        })
+    }
+}
+
 fn bad_credentials() -> Error {
     Error::Unauthenticated(Msg::new("Tên đăng nhập hoặc mật khẩu không đúng.", "Wrong username or password."))
 }
@@ -68,9 +108,10 @@ impl Store {
             .await
             .map_err(db_err)?;
         let Some(row) = row else {
-            // Spend the same time as a real check so that timing does not reveal usernames.
+            // Spend the same time as a real check so that timing does not reveal usernames,
+            // and count the failure as for a real account, so that the lockout does neither.
             let _ = verify_password(password, self.dummy_hash().await?).await;
-            return Err(bad_credentials());
+            return Err(self.unknown_login_failed(&username).await?);
         };
         let user_id: i64 = get(&row, "id")?;
         let now = now_ms();

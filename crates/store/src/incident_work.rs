@@ -3,7 +3,7 @@
 //! duplicates, and "where else did we see this?".
 
 use crate::audit::{json, Change};
-use crate::db::{db_err, get, Store};
+use crate::db::{db_err, get, Store, WriteTx};
 use crate::incidents::{add_event, clean_observable, insert_observable, insert_report, serious_reasons, Incident, ObservableInput};
 use crate::sql::Sql;
 use khien_domain::calendar::parse_date;
@@ -12,7 +12,7 @@ use khien_domain::incident::{check_priority, check_reason, check_transition, Rep
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::time::now_ms;
-use khien_domain::unit::{optional_text, validate_name};
+use khien_domain::unit::{optional_text, validate_name, UnitType};
 use khien_domain::{Error, Lang, Msg, Result};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -328,7 +328,7 @@ impl Store {
         };
         let mut w = self.begin_write().await?;
         let inc = self.scoped_incident(&mut *w.tx, actor, id, Action::CoordinateIncidents).await?;
-        let (_, unit_name) = self.unit_path_name(&mut w, t.unit_id).await?;
+        let unit_name = self.task_unit(&mut w, actor, t.unit_id).await?;
         let now = now_ms();
         let r = sqlx::query("INSERT INTO incident_tasks (incident_id, unit_id, assignee, title, due_on, state, created_at) VALUES ($1,$2,$3,$4,$5,'open',$6) RETURNING id")
             .bind(id)
@@ -345,6 +345,22 @@ impl Store {
         w.audit(Some(actor), Change { action: "incident.task", entity_type: "incident", entity_id: Some(id), unit_id: Some(inc.unit_id), before: None, after: json(&task) }).await?;
         w.commit().await?;
         Ok(task)
+    }
+
+    /// The name of a unit a task may go to: one within the caller's reach, or a member of the
+    /// response network (police, SOC providers, IT enterprises: by unit type until the
+    /// authority keeps a roster). Any other unit is answered as if it did not exist, so
+    /// assigning cannot be used to learn the names of units by id.
+    async fn task_unit(&self, w: &mut WriteTx<'_>, actor: &Actor, unit_id: i64) -> Result<String> {
+        let r = sqlx::query("SELECT path, name, unit_type FROM units WHERE id = $1 AND active = 1").bind(unit_id).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+        let allowed = |r: &sqlx::any::AnyRow| -> Result<bool> {
+            let network = UnitType::parse(&get::<String>(r, "unit_type")?).is_ok_and(UnitType::in_response_network);
+            Ok(network || actor.can(Action::ViewUnits, unit_id, &get::<String>(r, "path")?))
+        };
+        match r {
+            Some(r) if allowed(&r)? => get(&r, "name"),
+            _ => Err(Error::invalid("unit_id", format!("Không có đơn vị mã số {unit_id} trong phạm vi giao việc của bạn."), format!("There is no unit with id {unit_id} that you may give tasks to."))),
+        }
     }
 
     /// Marks a task done or cancelled: its unit (done) or the co-ordinator.

@@ -47,11 +47,22 @@ struct Event {
     link: String,
 }
 
+/// A token limited to some units sees only the notifications about them (its owner's others,
+/// city-wide ones included, stay with the owner's sessions). Sessions see all of theirs.
+fn token_scope(q: &mut crate::sql::Sql, actor: &Actor) {
+    if actor.token_id.is_some() {
+        q.push(" AND n.unit_id IN (SELECT u.id FROM units u WHERE ");
+        q.reach("u.path", "u.id", &actor.reach(Action::ViewUnits)).push(")");
+    }
+}
+
 impl Store {
     pub async fn notifications(&self, actor: &Actor, limit: i64) -> Result<Vec<Notification>> {
-        sqlx::query("SELECT id, kind, message_vi, message_en, link, created_at, read_at FROM notifications WHERE user_id = $1 ORDER BY id DESC LIMIT $2")
-            .bind(actor.user_id)
-            .bind(limit)
+        let mut q = crate::sql::Sql::new("SELECT n.id, n.kind, n.message_vi, n.message_en, n.link, n.created_at, n.read_at FROM notifications n WHERE n.user_id = ");
+        q.bind(actor.user_id);
+        token_scope(&mut q, actor);
+        q.push(" ORDER BY n.id DESC LIMIT ").bind(limit);
+        q.query()
             .fetch_all(&self.pool)
             .await
             .map_err(db_err)?
@@ -71,14 +82,19 @@ impl Store {
     }
 
     pub async fn unread_count(&self, actor: &Actor) -> Result<i64> {
-        let r = sqlx::query("SELECT COUNT(*) AS n FROM notifications WHERE user_id = $1 AND read_at IS NULL").bind(actor.user_id).fetch_one(&self.pool).await.map_err(db_err)?;
+        let mut q = crate::sql::Sql::new("SELECT COUNT(*) AS n FROM notifications n WHERE n.read_at IS NULL AND n.user_id = ");
+        q.bind(actor.user_id);
+        token_scope(&mut q, actor);
+        let r = q.query().fetch_one(&self.pool).await.map_err(db_err)?;
         get(&r, "n")
     }
 
-    /// Marks the caller's own notifications read (all of them when `ids` is empty).
+    /// Marks the caller's own notifications read (all of them when `ids` is empty; for a
+    /// token, those of its units).
     pub async fn mark_read(&self, actor: &Actor, ids: &[i64]) -> Result<u64> {
-        let mut q = crate::sql::Sql::new("UPDATE notifications SET read_at = ");
+        let mut q = crate::sql::Sql::new("UPDATE notifications AS n SET read_at = ");
         q.bind(now_ms()).push(" WHERE read_at IS NULL AND user_id = ").bind(actor.user_id);
+        token_scope(&mut q, actor);
         if !ids.is_empty() {
             q.push(" AND id IN (");
             for (n, id) in ids.iter().enumerate() {
@@ -103,7 +119,7 @@ impl Store {
         let now = now_ms();
         for e in events {
             for (user_id, email) in self.people_for(e.unit_id, &e.unit_path, &e.actions).await? {
-                let r = sqlx::query("INSERT INTO notifications (user_id, dedupe_key, kind, message_vi, message_en, link, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING RETURNING id")
+                let r = sqlx::query("INSERT INTO notifications (user_id, dedupe_key, kind, message_vi, message_en, link, created_at, unit_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT DO NOTHING RETURNING id")
                     .bind(user_id)
                     .bind(e.key.as_str())
                     .bind(e.kind)
@@ -111,6 +127,7 @@ impl Store {
                     .bind(e.en.as_str())
                     .bind(e.link.as_str())
                     .bind(now)
+                    .bind(e.unit_id)
                     .fetch_optional(&self.pool)
                     .await
                     .map_err(db_err)?;

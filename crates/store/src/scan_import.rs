@@ -156,6 +156,7 @@ impl Store {
                 return Err(Error::invalid("scanned_at", "Ngày quét không được ở tương lai hoặc quá 5 năm trước.", "The scan date cannot be in the future or more than 5 years ago."));
             }
         }
+        let file_name = &khien_domain::unit::validate_name("file_name", file_name.rsplit(['/', '\\']).next().unwrap_or(file_name), 255)?;
         let system = self.scoped_system(&self.pool, actor, system_id, Action::RemediateFindings).await?;
         let policy = self.remediation_policy().await?;
         let holidays = self.holidays().await?;

@@ -100,8 +100,6 @@ struct StoredRange {
     end: u128,
     owner: i64,
     system: i64,
-    code: String,
-    cidr: String,
 }
 
 impl RangeIndex {
@@ -110,7 +108,7 @@ impl RangeIndex {
         let mut index = RangeIndex::default();
         for r in &rows {
             let ranges: Vec<String> = get::<String>(r, "ip_ranges")?.lines().map(str::to_string).collect();
-            index.add(get(r, "owner_unit_id")?, get(r, "id")?, &get::<String>(r, "code")?, &ranges);
+            index.add(get(r, "owner_unit_id")?, get(r, "id")?, &ranges);
         }
         Ok(index)
     }
@@ -124,7 +122,7 @@ impl RangeIndex {
         }
     }
 
-    pub(crate) fn add(&mut self, owner: i64, system: i64, code: &str, ranges: &[String]) {
+    pub(crate) fn add(&mut self, owner: i64, system: i64, ranges: &[String]) {
         for key in self.of_system.remove(&system).unwrap_or_default() {
             if let Some(v) = self.by_start.get_mut(&key) {
                 v.retain(|r| r.system != system);
@@ -138,7 +136,7 @@ impl RangeIndex {
             if let Some((start, end, v6)) = cidr_bounds(c) {
                 let widest = &mut self.widest[usize::from(v6)];
                 *widest = (*widest).max(end - start);
-                self.by_start.entry((v6, start)).or_default().push(StoredRange { end, owner, system, code: code.to_string(), cidr: c.clone() });
+                self.by_start.entry((v6, start)).or_default().push(StoredRange { end, owner, system });
                 keys.push((v6, start));
             }
         }
@@ -166,11 +164,12 @@ impl RangeIndex {
             // s; none starting more than `widest` before s can reach it.
             let from = (v6, s.saturating_sub(self.widest[usize::from(v6)]));
             let other = self.by_start.range(from..=(v6, e)).flat_map(|(_, v)| v).find(|o| o.end >= s && o.owner != owner && Some(o.system) != own_id);
-            if let Some(other) = other {
-                let (code, theirs) = (&other.code, &other.cidr);
+            // Only that the range is taken: naming the other unit's system and range would let a
+            // unit map others' systems by sweeping ranges.
+            if other.is_some() {
                 return Err(Error::Conflict(Msg::new(
-                    format!("Dải {mine} trùng với dải {theirs} của hệ thống {code} thuộc đơn vị khác. Kiểm tra lại hoặc xác nhận để lưu."),
-                    format!("Range {mine} overlaps {theirs} of system {code} of another unit. Check it, or confirm to save anyway."),
+                    format!("Dải {mine} trùng với dải địa chỉ của một đơn vị khác. Kiểm tra lại, hoặc xác nhận để lưu và cơ quan thường trực sẽ đối chiếu."),
+                    format!("Range {mine} overlaps addresses of another unit. Check it, or confirm to save anyway and the authority will reconcile them."),
                 )));
             }
         }
@@ -274,7 +273,7 @@ impl Store {
             ranges.check(i.owner_unit_id, None, &clean.ip_ranges)?;
         }
         // Later rows of the same import are checked against this one before it has an id.
-        ranges.add(i.owner_unit_id, temp_id, &clean.code, &clean.ip_ranges);
+        ranges.add(i.owner_unit_id, temp_id, &clean.ip_ranges);
         Ok(NewSystem { clean, input: i.clone(), owner_path: path, owner_name, temp_id })
     }
 
@@ -352,7 +351,7 @@ impl Store {
         })?;
         let after = self.system_by_id(&mut *w.tx, id).await?.ok_or_else(|| Error::internal("system vanished"))?;
         w.audit(Some(actor), Change { action: "system.update", entity_type: "system", entity_id: Some(id), unit_id: Some(after.owner_unit_id), before: json(&before), after: json(&after) }).await?;
-        ranges.add(after.owner_unit_id, id, &after.code, &after.ip_ranges);
+        ranges.add(after.owner_unit_id, id, &after.ip_ranges);
         Ok(after)
     }
 

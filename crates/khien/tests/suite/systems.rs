@@ -111,7 +111,9 @@ async fn overlapping_ranges_and_bad_input(db: TestDb) {
     // The same unit may overlap itself; another unit may not, unless confirmed.
     db.store.create_system(&admin, &ward_system(ward, "A2")).await.unwrap();
     let err = db.store.create_system(&admin, &SystemInput { ip_ranges: vec!["10.20.0.0/16".into()], ..ward_system(other, "B1") }).await.unwrap_err();
-    assert!(matches!(&err, Error::Conflict(m) if m.vi.contains("A1") || m.vi.contains("A2")), "{err:?}");
+    // Issue 11, item 6: the refusal says only that another unit holds the range — naming its
+    // system and range let a unit map others' systems by sweeping ranges.
+    assert!(matches!(&err, Error::Conflict(m) if m.vi.contains("đơn vị khác") && !m.vi.contains("A1") && !m.vi.contains("A2")), "{err:?}");
     db.store.create_system(&admin, &SystemInput { ip_ranges: vec!["10.20.0.0/16".into()], confirm_overlap: true, ..ward_system(other, "B1") }).await.unwrap();
     for (bad, field) in [
         (SystemInput { ip_ranges: vec!["10.0.0.0/33".into()], ..ward_system(ward, "X1") }, "ip_ranges"),
