@@ -57,7 +57,7 @@ use khien_domain::finding::Severity;
 use khien_domain::Lang;
 
 pub use error::{ScanError, ScanErrorKind};
-pub use model::{ScanFinding, ScanLocation, ScanSummary, Skipped, MAX_HOSTS_COUNTED, MAX_SKIPPED_LISTED};
+pub use model::{ScanFinding, ScanLocation, ScanSummary, Skipped, MAX_HOSTS_COUNTED, MAX_SCOPES, MAX_SKIPPED_LISTED};
 pub use secret::mask_secret;
 pub use synthetic::{synthetic_nessus, write_synthetic_nessus};
 
