@@ -161,11 +161,22 @@ impl ScanTool {
 /// it is read. An error returned by the sink stops the parse and is returned as is (its
 /// location filled in with the item's when empty). See the module documentation for what an
 /// `Err` after some findings means.
+///
+/// First the bytes the reader has buffered are looked at (without consuming them): when
+/// [`ScanTool::detect`] recognises them as a report of another tool, the parse fails at once
+/// with [`ScanErrorKind::WrongTool`], naming the tool to choose. Content it does not
+/// recognise is left to the chosen tool's reader.
 pub fn parse_scan<R: BufRead>(
     tool: ScanTool,
     mut reader: R,
     sink: &mut dyn FnMut(ScanFinding) -> Result<(), ScanError>,
 ) -> Result<ScanSummary, ScanError> {
+    let head = reader
+        .fill_buf()
+        .map_err(|e| ScanError::new(ScanLocation::default(), None, ScanErrorKind::Io { detail: e.to_string() }))?;
+    if let Some(detected) = ScanTool::detect("", head).filter(|d| *d != tool) {
+        return Err(ScanError::new(ScanLocation::default(), None, ScanErrorKind::WrongTool { chosen: tool, detected }));
+    }
     let mut out = model::Out::new(tool, sink);
     match tool {
         ScanTool::Nessus => nessus::parse(reader, &mut out)?,
