@@ -34,7 +34,13 @@
 //! Limits of streaming: SARIF `tool` must come before `results` in a run (as every tool
 //! writes it) for findings to get their rule's texts and level; a Trivy result's `Target`
 //! and a ZAP site's `@host` before their arrays. A SARIF `version` after `runs` is still
-//! checked, at the end.
+//! checked, at the end. Each finding's [`ScanFinding::scope`] (which producer looked at
+//! which target) is fixed from what precedes the items: SARIF run data written after
+//! `results`, a Trivy `ArtifactName` after `Results`, an OpenVAS task after the first result
+//! do not count. [`ScanSummary::scopes`] lists every scope covered, clean targets included.
+//!
+//! A file whose first bytes [`ScanTool::detect`] recognises as another tool's report is
+//! refused before reading ([`ScanErrorKind::WrongTool`]), naming the tool to choose.
 
 mod error;
 mod input;
