@@ -42,6 +42,47 @@ impl Location {
     }
 }
 
+/// What a JSON file given to a table import looks like: says which import to use instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonContent {
+    /// An OSCAL catalog (`{"catalog": …}`): the OSCAL catalogue import reads it.
+    OscalCatalog,
+    /// An OSCAL profile (`{"profile": …}`): the OSCAL profile import reads it.
+    OscalProfile,
+    /// A scanner's report (SARIF, Trivy, ZAP JSON): the scan import, with this tool.
+    ScanReport(crate::scan::ScanTool),
+    /// Any other JSON.
+    Other,
+}
+
+impl JsonContent {
+    fn advice_vi(self) -> String {
+        match self {
+            JsonContent::OscalCatalog => "đây là danh mục (catalog) OSCAL: hãy dùng chức năng «Nhập danh mục OSCAL»".into(),
+            JsonContent::OscalProfile => "đây là hồ sơ (profile) OSCAL: hãy dùng chức năng «Nhập hồ sơ OSCAL»".into(),
+            JsonContent::ScanReport(t) => format!(
+                "đây là báo cáo quét {}: hãy nhập ở mục «Nhập kết quả quét», công cụ «{}»",
+                t.label(khien_domain::Lang::Vi),
+                t.code()
+            ),
+            JsonContent::Other => "hãy lưu bảng thành tệp theo mẫu tải từ hệ thống".into(),
+        }
+    }
+
+    fn advice_en(self) -> String {
+        match self {
+            JsonContent::OscalCatalog => "it is an OSCAL catalog: use «Import OSCAL catalogue»".into(),
+            JsonContent::OscalProfile => "it is an OSCAL profile: use «Import OSCAL profile»".into(),
+            JsonContent::ScanReport(t) => format!(
+                "it is a {} scan report: import it under «Import scan results», tool «{}»",
+                t.label(khien_domain::Lang::En),
+                t.code()
+            ),
+            JsonContent::Other => "save the table in the template downloaded from the system".into(),
+        }
+    }
+}
+
 /// What went wrong. Values quoted from the file are kept verbatim here and
 /// shortened only when shown in a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -157,8 +198,14 @@ pub enum ImportErrorKind {
     RepeatedHeader {
         first_column: String,
     },
-    /// An importer that reads only spreadsheets got something else (JSON…).
+    /// An importer that reads only spreadsheets got something else (binary…).
     CsvOrXlsxOnly,
+    /// A table import (systems, catalogue table) got a JSON file: says so, the formats it
+    /// accepts (".csv, .xlsx"…) and, from the content, which import reads the file.
+    JsonNotTable {
+        accepted: &'static str,
+        looks_like: JsonContent,
+    },
     /// A value outside a coded column's list.
     InvalidChoice {
         value: String,
@@ -399,6 +446,10 @@ impl ImportError {
                 "tiêu đề này đã có ở cột {first_column} (thường do ô tiêu đề bị gộp); mỗi cột cần một tiêu đề riêng"
             ),
             K::CsvOrXlsxOnly => "chỉ nhận tệp .csv hoặc .xlsx (theo mẫu tải từ hệ thống)".into(),
+            K::JsonNotTable { accepted, looks_like } => format!(
+                "tệp là JSON, còn chức năng nhập này chỉ nhận bảng {accepted}; {}",
+                looks_like.advice_vi()
+            ),
             K::InvalidChoice { value, choices } => format!(
                 "giá trị «{}» không hợp lệ; chọn một trong: {}",
                 q(value),
@@ -525,6 +576,10 @@ impl ImportError {
                 "this header already names column {first_column} (usually a merged header cell); every column needs its own header"
             ),
             K::CsvOrXlsxOnly => "only .csv and .xlsx files are accepted (use the template)".into(),
+            K::JsonNotTable { accepted, looks_like } => format!(
+                "the file is JSON, but this import reads only {accepted} tables; {}",
+                looks_like.advice_en()
+            ),
             K::InvalidChoice { value, choices } => format!(
                 "«{}» is not valid; use one of {} (or its Vietnamese label)",
                 q(value),

@@ -24,7 +24,7 @@ pub use catalog::{
     write_catalogue_csv, write_catalogue_xlsx, CatalogError, CatalogErrorKind, OscalCatalogImport, ProfileImport,
 };
 pub use sheet::{write_table_xlsx, Cell};
-pub use error::{ExportError, ImportError, ImportErrorKind, Location};
+pub use error::{ExportError, ImportError, ImportErrorKind, JsonContent, Location};
 pub use systems::{
     choice_from_label, parse_systems, parse_systems_sourced, systems_template_xlsx, Choice, SourcedSystem,
     SystemColumn, SystemRow, DATA_CATEGORIES, INFRA_SCOPES, MAX_SYSTEMS, MAX_SYSTEM_NAME_CHARS, SECRET_GRADES,

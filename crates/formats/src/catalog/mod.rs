@@ -115,7 +115,10 @@ pub fn parse_catalogue_table(file_name: &str, bytes: &[u8], meta: CatalogueMeta)
     let rows = match reader::detect_format(file_name, bytes) {
         Format::Csv => reader::csv::read_rows(file_name, bytes, MAX_CATALOGUE_ROWS)?,
         Format::Xlsx => reader::xlsx::read_sheet(file_name, bytes, MAX_CATALOGUE_ROWS, false)?.rows,
-        Format::Json => return fail(ImportErrorKind::CsvOrXlsxOnly),
+        Format::Json => {
+            let looks_like = reader::json_content(bytes);
+            return fail(ImportErrorKind::JsonNotTable { accepted: ".csv, .xlsx, .yaml", looks_like });
+        }
         Format::Xls => return fail(ImportErrorKind::LegacyXls),
         Format::Unknown => return fail(ImportErrorKind::UnknownFormat),
     };

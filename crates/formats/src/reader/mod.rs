@@ -5,7 +5,7 @@
 pub(crate) mod csv;
 pub(crate) mod xlsx;
 
-use crate::error::{ImportError, ImportErrorKind as K, Location};
+use crate::error::{ImportError, ImportErrorKind as K, JsonContent, Location};
 use crate::text::column_letter;
 
 /// How many non-empty rows may precede the header (titles such as
@@ -148,6 +148,36 @@ fn sniff(bytes: &[u8]) -> Format {
         _ if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) => Format::Csv,
         _ if std::str::from_utf8(text).is_ok() && !text.contains(&0) => Format::Csv,
         _ => Format::Unknown,
+    }
+}
+
+/// What a JSON file looks like, from its first 64 KiB: an OSCAL catalog or profile (its
+/// first key), a scanner's report ([`crate::scan::ScanTool::detect`]), or other JSON.
+pub(crate) fn json_content(bytes: &[u8]) -> JsonContent {
+    let head = bytes.get(..64 * 1024).unwrap_or(bytes);
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let text = String::from_utf8_lossy(head);
+    // The first key of the top object other than "$schema" (whose value is one text).
+    let key_at = |s: &str| -> Option<(String, usize)> {
+        let rest = s.trim_start().strip_prefix('"')?;
+        let (k, _) = rest.split_once('"')?;
+        Some((k.to_string(), s.len() - rest.len() + k.len() + 1))
+    };
+    let top = text.trim_start().strip_prefix('{').unwrap_or("");
+    let mut first_key = key_at(top);
+    if let Some(("$schema", end)) = first_key.as_ref().map(|(k, e)| (k.as_str(), *e)) {
+        // Skip `: "…",` to the next key.
+        let after = top.get(end..).unwrap_or("");
+        first_key = after.split_once(',').and_then(|(_, next)| key_at(next));
+    }
+    match first_key.as_ref().map(|(k, _)| k.as_str()) {
+        Some("catalog") => return JsonContent::OscalCatalog,
+        Some("profile") => return JsonContent::OscalProfile,
+        _ => {}
+    }
+    match crate::scan::ScanTool::detect("", head) {
+        Some(t) => JsonContent::ScanReport(t),
+        None => JsonContent::Other,
     }
 }
 

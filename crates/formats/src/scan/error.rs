@@ -7,7 +7,7 @@ use khien_domain::error::shorten;
 use khien_domain::Msg;
 
 use super::model::ScanLocation;
-use super::MAX_TEXT_BYTES;
+use super::{ScanTool, MAX_TEXT_BYTES};
 
 /// What went wrong. Values quoted from the file are kept verbatim and shortened only when
 /// shown in a message.
@@ -46,6 +46,9 @@ pub enum ScanErrorKind {
     UnsupportedVersion { value: String, supported: &'static str },
     /// Reading the input failed.
     Io { detail: String },
+    /// The file's first bytes are recognisably a report of another tool than the one chosen
+    /// (a SARIF log sent as Nessus…): refused before reading, naming the tool to choose.
+    WrongTool { chosen: ScanTool, detected: ScanTool },
     /// Raised by the caller's sink (e.g. a rule of the caller's own).
     Other { vi: String, en: String },
 }
@@ -171,6 +174,12 @@ impl ScanError {
                 format!("phiên bản «{}» không được hỗ trợ; chỉ đọc phiên bản {supported}", q(value))
             }
             K::Io { detail } => format!("không đọc được dữ liệu ({})", q(detail)),
+            K::WrongTool { chosen, detected } => format!(
+                "tệp này là báo cáo {}, không phải {}: hãy chọn công cụ «{}»",
+                detected.label(khien_domain::Lang::Vi),
+                chosen.label(khien_domain::Lang::Vi),
+                detected.code()
+            ),
             K::Other { vi, .. } => vi.clone(),
         }
     }
@@ -204,6 +213,12 @@ impl ScanError {
                 format!("version «{}» is not supported; only version {supported} is read", q(value))
             }
             K::Io { detail } => format!("the data could not be read ({})", q(detail)),
+            K::WrongTool { chosen, detected } => format!(
+                "this file is a {} report, not {}: choose the tool «{}»",
+                detected.label(khien_domain::Lang::En),
+                chosen.label(khien_domain::Lang::En),
+                detected.code()
+            ),
             K::Other { en, .. } => en.clone(),
         }
     }

@@ -34,7 +34,13 @@
 //! Limits of streaming: SARIF `tool` must come before `results` in a run (as every tool
 //! writes it) for findings to get their rule's texts and level; a Trivy result's `Target`
 //! and a ZAP site's `@host` before their arrays. A SARIF `version` after `runs` is still
-//! checked, at the end.
+//! checked, at the end. Each finding's [`ScanFinding::scope`] (which producer looked at
+//! which target) is fixed from what precedes the items: SARIF run data written after
+//! `results`, a Trivy `ArtifactName` after `Results`, an OpenVAS task after the first result
+//! do not count. [`ScanSummary::scopes`] lists every scope covered, clean targets included.
+//!
+//! A file whose first bytes [`ScanTool::detect`] recognises as another tool's report is
+//! refused before reading ([`ScanErrorKind::WrongTool`]), naming the tool to choose.
 
 mod error;
 mod input;
@@ -57,7 +63,7 @@ use khien_domain::finding::Severity;
 use khien_domain::Lang;
 
 pub use error::{ScanError, ScanErrorKind};
-pub use model::{ScanFinding, ScanLocation, ScanSummary, Skipped, MAX_HOSTS_COUNTED, MAX_SKIPPED_LISTED};
+pub use model::{ScanFinding, ScanLocation, ScanSummary, Skipped, MAX_HOSTS_COUNTED, MAX_SCOPES, MAX_SKIPPED_LISTED};
 pub use secret::mask_secret;
 pub use synthetic::{synthetic_nessus, write_synthetic_nessus};
 
@@ -161,11 +167,22 @@ impl ScanTool {
 /// it is read. An error returned by the sink stops the parse and is returned as is (its
 /// location filled in with the item's when empty). See the module documentation for what an
 /// `Err` after some findings means.
+///
+/// First the bytes the reader has buffered are looked at (without consuming them): when
+/// [`ScanTool::detect`] recognises them as a report of another tool, the parse fails at once
+/// with [`ScanErrorKind::WrongTool`], naming the tool to choose. Content it does not
+/// recognise is left to the chosen tool's reader.
 pub fn parse_scan<R: BufRead>(
     tool: ScanTool,
     mut reader: R,
     sink: &mut dyn FnMut(ScanFinding) -> Result<(), ScanError>,
 ) -> Result<ScanSummary, ScanError> {
+    let head = reader
+        .fill_buf()
+        .map_err(|e| ScanError::new(ScanLocation::default(), None, ScanErrorKind::Io { detail: e.to_string() }))?;
+    if let Some(detected) = ScanTool::detect("", head).filter(|d| *d != tool) {
+        return Err(ScanError::new(ScanLocation::default(), None, ScanErrorKind::WrongTool { chosen: tool, detected }));
+    }
     let mut out = model::Out::new(tool, sink);
     match tool {
         ScanTool::Nessus => nessus::parse(reader, &mut out)?,

@@ -1,13 +1,14 @@
 //! What a report yields: findings, the summary, and where in the file each came from.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 
 use chrono::{DateTime, Utc};
 use khien_domain::finding::{finding_key, Severity};
 use khien_domain::Msg;
 
-use super::{ScanError, ScanTool};
+use super::text::{first_token_cve, line};
+use super::{ScanError, ScanTool, MAX_TITLE_BYTES};
 
 /// Where in a report something was read. Lines and columns are 1-based; the column counts
 /// characters. `item` is a path to the item: 1-based XPath-like steps for XML
@@ -105,6 +106,30 @@ pub struct ScanFinding {
     /// A stable id given by the tool itself (SARIF `fingerprints`, else `partialFingerprints`
     /// with the rule and file), as `key=value` pairs sorted by key.
     pub fingerprint: Option<String>,
+    /// For a SARIF `fingerprints` value (not `partialFingerprints`): the file it was found in
+    /// (the artifact URI, without line; empty when the result names none). [`Self::dedup_key`]
+    /// combines it and the rule with the fingerprint, because some tools' fingerprints hash
+    /// only the line of code (Flawfinder's `contextHash/v1`), which repeats across files.
+    /// `None` for every other finding.
+    pub fingerprint_file: Option<String>,
+    /// The producer and what it looked at: two reports with the same scope are "the same
+    /// tool looking at the same target", so the newer one is authoritative about which
+    /// findings of that scope are gone (and says nothing about findings of other scopes).
+    /// Parts trimmed (white space collapsed), joined with `|`, cut to [`MAX_TITLE_BYTES`]:
+    ///
+    /// - Nessus: `nessus|<Policy/policyName>|<ReportHost name, else its host-ip>`;
+    /// - OpenVAS: `openvas|<scan config name, else task name, else empty>|<host>` (the config
+    ///   or task as read before the first result, where GVM writes them);
+    /// - SARIF: `sarif|<tool.driver.name, lower-cased>|<versionControlProvenance[0].repositoryUri,
+    ///   else automationDetails.id, else empty>`, one scope per run; the driver's version is
+    ///   not part of it (an upgraded tool still closes its own findings). Streaming: only what
+    ///   the run gives before its `results` counts (a `versionControlProvenance` or
+    ///   `automationDetails` written after `results` is ignored, for the findings and for
+    ///   the summary alike, so every report of one tool gets the same scope);
+    /// - Trivy: `trivy|<ArtifactType>|<ArtifactName>` (as read before `Results`); a
+    ///   Kubernetes report `trivy|kubernetes|<ClusterName>`; the legacy array `trivy||`;
+    /// - ZAP: `zap|<site @name, else @host>`.
+    pub scope: String,
     /// Where the item starts in the file.
     pub location: ScanLocation,
 }
@@ -120,19 +145,37 @@ impl ScanFinding {
     ///   ZAP the severity code last: ZAP reports one rule at several risks as separate alerts
     ///   (`zero.webappsecurity.json` has "Proxy Disclosure" at High and at Medium).
     ///
-    /// Locations in the file, texts, scores, evidence and references are not part of the
-    /// key, so a re-run of the same scan yields the same keys. Never change this list: stored
-    /// keys depend on it.
+    /// Locations in the file, texts, scores, evidence, references and the scope are not part
+    /// of the key, so a re-run of the same scan yields the same keys. Never change this list
+    /// silently: stored keys depend on it. Changes so far, each under a new version tag:
+    ///
+    /// - `scan-v2` for SARIF findings with `fingerprints` (not partial ones): `"scan-v2",
+    ///   tool code, system_code, "fp", rule_id, file ([`Self::fingerprint_file`]),
+    ///   fingerprint`. A fingerprint alone merged the same line of code in two files.
+    /// - `scan-v2` for ZAP: the v1 parts with the severity, then the alert's title (ZAP
+    ///   reports "Insecure HTTP Method" once per method under one plugin id).
+    ///
+    /// Keys of those findings changed in this version: the first re-import after the upgrade
+    /// recreates them once (and closes the old ones). For SARIF the "first CVE" part stays the
+    /// CVE the rule id is (CVEs found in messages and properties are not part of the key).
     pub fn dedup_key(&self, system_code: &str) -> String {
         let tool = self.tool.code();
         if let Some(fp) = &self.fingerprint {
-            return finding_key(&["scan-v1", tool, system_code, "fp", fp]);
+            return match &self.fingerprint_file {
+                Some(file) => finding_key(&["scan-v2", tool, system_code, "fp", &self.rule_id, file, fp]),
+                None => finding_key(&["scan-v1", tool, system_code, "fp", fp]),
+            };
         }
         let port = self.port.map(|p| p.to_string()).unwrap_or_default();
         let o = |v: &Option<String>| v.clone().unwrap_or_default();
-        let first_cve = self.cves.first().cloned().unwrap_or_default();
+        let first_cve = match self.tool {
+            ScanTool::Sarif => first_token_cve(&self.rule_id),
+            _ => self.cves.first().cloned(),
+        }
+        .unwrap_or_default();
+        let version = if self.tool == ScanTool::Zap { "scan-v2" } else { "scan-v1" };
         let mut parts = vec![
-            "scan-v1".to_string(),
+            version.to_string(),
             tool.to_string(),
             system_code.to_string(),
             o(&self.host),
@@ -145,6 +188,7 @@ impl ScanFinding {
         ];
         if self.tool == ScanTool::Zap {
             parts.push(self.severity.code().to_string());
+            parts.push(self.title.clone());
         }
         let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
         finding_key(&refs)
@@ -160,6 +204,21 @@ pub struct Skipped {
 
 /// Distinct hosts are counted up to this number (a bound on memory for hostile files).
 pub const MAX_HOSTS_COUNTED: usize = 1_000_000;
+
+/// At most this many scopes are listed in [`ScanSummary::scopes`] (a bound on memory for
+/// hostile files); further ones are left out, so a caller closes nothing in them.
+pub const MAX_SCOPES: usize = 1_000_000;
+
+/// A scope ([`ScanFinding::scope`]): the tool's code, then `parts` each trimmed with white
+/// space collapsed, joined with `|`, cut to [`MAX_TITLE_BYTES`].
+pub(super) fn scope_of(tool: ScanTool, parts: &[&str]) -> String {
+    let mut s = tool.code().to_string();
+    for p in parts {
+        s.push('|');
+        s.push_str(&line(p, MAX_TITLE_BYTES));
+    }
+    line(&s, MAX_TITLE_BYTES)
+}
 
 /// At most this many skipped items are listed; `ScanSummary::skipped_count` counts all.
 pub const MAX_SKIPPED_LISTED: usize = 1000;
@@ -179,6 +238,11 @@ pub struct ScanSummary {
     /// (else HOST_START, read as UTC), OpenVAS `scan_start`, SARIF earliest invocation
     /// `startTimeUtc`, Trivy `CreatedAt`. ZAP gives only the report's local time: `None`.
     pub scan_started: Option<DateTime<Utc>>,
+    /// Every scope ([`ScanFinding::scope`]) the report covered, those of the findings and
+    /// also targets that yielded none: a Trivy report of a clean image, a Nessus ReportHost
+    /// without ReportItem, an OpenVAS `report/host` without result, a ZAP site without
+    /// alerts, a SARIF run without results. At most [`MAX_SCOPES`].
+    pub scopes: BTreeSet<String>,
 }
 
 /// The collector every parser writes to: counts, hosts, skipped items, the caller's sink.
@@ -199,6 +263,7 @@ impl<'s> Out<'s> {
                 skipped: Vec::new(),
                 skipped_count: 0,
                 scan_started: None,
+                scopes: BTreeSet::new(),
             },
             assets: HashSet::new(),
         }
@@ -211,6 +276,7 @@ impl<'s> Out<'s> {
                 self.assets.insert(a.clone());
             }
         }
+        self.cover(&f.scope);
         let location = f.location.clone();
         (self.sink)(f).map_err(|e| e.or_location(location))?;
         self.summary.findings += 1;
@@ -221,6 +287,14 @@ impl<'s> Out<'s> {
         self.summary.skipped_count += 1;
         if self.summary.skipped.len() < MAX_SKIPPED_LISTED {
             self.summary.skipped.push(Skipped { location, reason: Msg::new(vi, en) });
+        }
+    }
+
+    /// Lists a scope the report covers (whether or not it yields findings).
+    pub(super) fn cover(&mut self, scope: &str) {
+        let scopes = &mut self.summary.scopes;
+        if scopes.len() < MAX_SCOPES && !scopes.contains(scope) {
+            scopes.insert(scope.to_string());
         }
     }
 

@@ -2,6 +2,8 @@
 //! tags) and its `ReportItem`s (attributes port, protocol, svc_name, pluginID, pluginName,
 //! severity 0–4; children cve, cwe, cvss3_base_score, cvss3_vector, cvss_base_score,
 //! cvss_vector, synopsis, description, solution, plugin_output, risk_factor, see_also).
+//! Scope (see [`ScanFinding::scope`]): `nessus|<Policy/policyName>|<host>` for every
+//! ReportHost, with or without items (the policy comes first in the file, as Nessus writes it).
 
 use std::io::BufRead;
 
@@ -9,7 +11,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use khien_domain::finding::Severity;
 
 use super::error::ScanErrorKind;
-use super::model::{Out, ScanLocation};
+use super::model::{scope_of, Out, ScanLocation};
 use super::refs::add_references;
 use super::text::{add_cves, append_limited, block, cwe, line, opt_line, score, tidy};
 use super::xml::{attr, Ev, Xml};
@@ -57,6 +59,7 @@ pub(super) fn parse<R: BufRead>(reader: R, out: &mut Out<'_>) -> Result<(), Scan
     let mut hosts = 0usize;
     let mut item: Option<Item> = None;
     let mut times = Times::default();
+    let mut policy = String::new();
     loop {
         match x.next()? {
             Ev::Eof => {
@@ -108,6 +111,8 @@ pub(super) fn parse<R: BufRead>(reader: R, out: &mut Out<'_>) -> Result<(), Scan
                     }
                 } else if let Some((_, v)) = host.as_mut().and_then(|h| h.tag.as_mut()) {
                     append_limited(v, &t, MAX_TITLE_BYTES);
+                } else if x.current() == Some("policyName") && x.name_at(x.depth().saturating_sub(1)) == Some("Policy") {
+                    append_limited(&mut policy, &t, MAX_TITLE_BYTES);
                 }
             }
             Ev::End(name) => {
@@ -115,7 +120,7 @@ pub(super) fn parse<R: BufRead>(reader: R, out: &mut Out<'_>) -> Result<(), Scan
                 if let Some(it) = item.as_mut() {
                     if depth < it.depth {
                         if let Some(it) = item.take() {
-                            out.emit(finding(it, host.as_ref())?)?;
+                            out.emit(finding(it, host.as_ref(), &policy)?)?;
                         }
                     } else if depth == it.depth {
                         // A child of the item closed; a cve or cwe holds one id.
@@ -134,7 +139,11 @@ pub(super) fn parse<R: BufRead>(reader: R, out: &mut Out<'_>) -> Result<(), Scan
                             host_tag(host.as_mut(), &mut times, &tag, &value);
                         }
                     }
-                    "ReportHost" => host = None,
+                    "ReportHost" => {
+                        if let Some(name) = host.take().and_then(|h| h.name.or(h.ip)) {
+                            out.cover(&scope_of(ScanTool::Nessus, &[&policy, &name]));
+                        }
+                    }
                     _ => {}
                 }
             }
@@ -199,7 +208,7 @@ fn host_tag(host: Option<&mut Host>, times: &mut Times, name: &str, value: &str)
     }
 }
 
-fn finding(it: Item, host: Option<&Host>) -> Result<ScanFinding, ScanError> {
+fn finding(it: Item, host: Option<&Host>, policy: &str) -> Result<ScanFinding, ScanError> {
     let at = it.location.clone();
     let err = |field: &str, kind| ScanError::new(at.clone(), Some(field), kind);
     let host_name = host.and_then(|h| h.name.clone().or_else(|| h.ip.clone()));
@@ -244,6 +253,7 @@ fn finding(it: Item, host: Option<&Host>) -> Result<ScanFinding, ScanError> {
     add_references(&mut references, &it.see_also);
     Ok(ScanFinding {
         tool: ScanTool::Nessus,
+        scope: scope_of(ScanTool::Nessus, &[policy, &host_name]),
         title: line(if title.trim().is_empty() { &rule_id } else { &title }, MAX_TITLE_BYTES),
         rule_id,
         severity,
@@ -263,6 +273,7 @@ fn finding(it: Item, host: Option<&Host>) -> Result<ScanFinding, ScanError> {
         evidence: block(&it.output, MAX_EVIDENCE_BYTES),
         references,
         fingerprint: None,
+        fingerprint_file: None,
         location: it.location,
     })
 }

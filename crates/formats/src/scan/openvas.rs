@@ -3,6 +3,11 @@
 //! cve, tags, refs/ref type="cve" and type="url", xref of old reports, solution,
 //! severities), threat, severity, description.
 //! `result`s nested elsewhere (e.g. under `detection`) are not findings.
+//!
+//! Scope (see [`ScanFinding::scope`]): `openvas|<producer>|<host>`, the producer being the
+//! scan config's name (`report/task/config/name`), else the task's (`report/task/name`), as
+//! read before the first result (where GVM writes them), else empty. The hosts the report
+//! lists (`report/host/ip`, after the results) are covered even without results.
 
 use std::io::BufRead;
 
@@ -10,7 +15,7 @@ use chrono::{DateTime, Utc};
 use khien_domain::finding::Severity;
 
 use super::error::ScanErrorKind;
-use super::model::{Out, ScanLocation};
+use super::model::{scope_of, Out, ScanLocation};
 use super::refs::{add_reference, add_xref};
 use super::text::{add_cves, append_limited, block, line, opt_line, score, tidy};
 use super::xml::{attr, Ev, Xml};
@@ -39,8 +44,31 @@ struct Item {
     description: String,
 }
 
+/// The scan config and task names read so far, and the producer part of the scope once
+/// fixed (at the first result or listed host).
+#[derive(Default)]
+struct Producer {
+    config: String,
+    task: String,
+    fixed: Option<String>,
+}
+
+impl Producer {
+    fn fixed(&mut self) -> &str {
+        let (config, task) = (&self.config, &self.task);
+        self.fixed.get_or_insert_with(|| if config.trim().is_empty() { task.clone() } else { config.clone() })
+    }
+
+    fn scope(&mut self, host: &str) -> String {
+        scope_of(ScanTool::OpenVas, &[self.fixed(), host])
+    }
+}
+
 pub(super) fn parse<R: BufRead>(reader: R, out: &mut Out<'_>) -> Result<(), ScanError> {
     let mut x = Xml::new(reader)?;
+    let mut producer = Producer::default();
+    // The text of a `report/host/ip` being read.
+    let mut listed_ip: Option<String> = None;
     let mut item: Option<Item> = None;
     let mut results = 0usize;
     let mut scan_start = String::new();
@@ -75,11 +103,14 @@ pub(super) fn parse<R: BufRead>(reader: R, out: &mut Out<'_>) -> Result<(), Scan
                     continue;
                 }
                 if name == "result" && depth >= 2 && x.name_at(depth - 1) == Some("results") {
+                    producer.fixed();
                     results += 1;
                     let path = format!("results/result[{results}]");
                     item = Some(Item { depth, location: ScanLocation::at(line, path), ..Item::default() });
                 } else if name == "scan_start" && scan_start.is_empty() && x.name_at(depth - 1) == Some("report") {
                     in_scan_start = true;
+                } else if name == "ip" && depth >= 3 && x.name_at(depth - 1) == Some("host") && x.name_at(depth - 2) == Some("report") {
+                    listed_ip = Some(String::new());
                 }
             }
             Ev::Text(t) => {
@@ -88,12 +119,34 @@ pub(super) fn parse<R: BufRead>(reader: R, out: &mut Out<'_>) -> Result<(), Scan
                     item_text(it, &path, &t);
                 } else if in_scan_start {
                     append_limited(&mut scan_start, &t, 64);
+                } else if let Some(ip) = listed_ip.as_mut() {
+                    append_limited(ip, &t, MAX_TITLE_BYTES);
+                } else if x.current() == Some("name") && producer.fixed.is_none() {
+                    let depth = x.depth();
+                    let (parent, grand) = (x.name_at(depth.saturating_sub(1)), x.name_at(depth.saturating_sub(2)));
+                    let slot = match (parent, grand) {
+                        (Some("task"), Some("report")) => Some(&mut producer.task),
+                        (Some("config"), Some("task" | "report")) => Some(&mut producer.config),
+                        _ => None,
+                    };
+                    if let Some(slot) = slot.filter(|s| s.is_empty()) {
+                        append_limited(slot, &t, MAX_TITLE_BYTES);
+                    }
                 }
             }
             Ev::End(_) => {
                 in_scan_start = false;
+                if let Some(ip) = listed_ip.take() {
+                    if let Some(host) = opt_line(&ip) {
+                        out.cover(&producer.scope(&host));
+                    }
+                }
                 if item.as_ref().is_some_and(|it| x.depth() < it.depth) {
-                    if let Some(f) = item.take().map(finding).transpose()? {
+                    // The host was looked at even when its result is skipped.
+                    if let Some(h) = item.as_ref().and_then(|it| opt_line(&it.host)) {
+                        out.cover(&producer.scope(&h));
+                    }
+                    if let Some(f) = item.take().map(|it| finding(it, &mut producer)).transpose()? {
                         match f {
                             Ok(f) => out.emit(f)?,
                             Err((at, vi, en)) => out.skip(at, vi, en),
@@ -131,7 +184,7 @@ fn tag<'a>(tags: &'a str, key: &str) -> Option<&'a str> {
 
 type Skip = (ScanLocation, &'static str, &'static str);
 
-fn finding(mut it: Item) -> Result<Result<ScanFinding, Skip>, ScanError> {
+fn finding(mut it: Item, producer: &mut Producer) -> Result<Result<ScanFinding, Skip>, ScanError> {
     let at = it.location.clone();
     let err = |field: &str, kind| ScanError::new(at.clone(), Some(field), kind);
     let host = opt_line(&it.host).ok_or_else(|| err("host", ScanErrorKind::MissingHost { hint: "result/host" }))?;
@@ -178,6 +231,7 @@ fn finding(mut it: Item) -> Result<Result<ScanFinding, Skip>, ScanError> {
     let vector = opt_line(&it.vector).or_else(|| tag(&it.tags, "cvss_base_vector").and_then(opt_line));
     Ok(Ok(ScanFinding {
         tool: ScanTool::OpenVas,
+        scope: producer.scope(&host),
         title: line(if it.name.trim().is_empty() { &rule_id } else { &it.name }, MAX_TITLE_BYTES),
         rule_id,
         severity,
@@ -197,6 +251,7 @@ fn finding(mut it: Item) -> Result<Result<ScanFinding, Skip>, ScanError> {
         evidence: block(&it.description, MAX_EVIDENCE_BYTES),
         references: it.references,
         fingerprint: None,
+        fingerprint_file: None,
         location: it.location,
     }))
 }

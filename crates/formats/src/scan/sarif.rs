@@ -3,6 +3,9 @@
 //! `artifactLocation.index`) and `runs[].results`, streamed one by one. A rule's `helpUri` is
 //! the reference of its results. Secrets are masked (`secret` module): a result's
 //! `properties.offender` everywhere, and the snippets of a known secret scanner's run.
+//! CVE ids are gathered from the rule id, the message and the rule's and result's
+//! `properties` (any text in them, Grype's `CVE-2008-0732-geronimo-jetty` rule ids too).
+//! Each run has its scope (see [`ScanFinding::scope`]), fixed when its `results` begin.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -16,10 +19,11 @@ use serde::Deserialize;
 
 use super::error::ScanErrorKind;
 use super::json::{shape, Array, Capped, Conv, Ctx, Item, Pairs, Scalar, TopSeed};
-use super::model::ScanLocation;
+use super::model::{scope_of, ScanLocation};
 use super::refs::add_reference;
 use super::secret::{is_secret_scanner, SecretMask};
 use super::text::{add_cves, block, cwe, line, opt_line, score, tidy};
+use super::MAX_IDS;
 use super::{severity_word, ScanError, ScanFinding, ScanTool, MAX_DESCRIPTION_BYTES, MAX_EVIDENCE_BYTES, MAX_TITLE_BYTES};
 
 const VERSION: &str = "2.1.0";
@@ -90,6 +94,8 @@ struct RuleInfo {
     cwes: Vec<u32>,
     /// `helpUri`, when it is an http(s) URL within the limits.
     references: Vec<String>,
+    /// CVE ids found in the rule's `properties`.
+    cves: Vec<String>,
 }
 
 #[derive(Default)]
@@ -119,18 +125,44 @@ impl<'de> Visitor<'de> for RunSeed<'_, '_> {
         let rules = RefCell::new(Rules::default());
         let artifacts: RefCell<Vec<String>> = RefCell::new(Vec::new());
         let secret_tool = Cell::new(false);
-        let convert = |r: SResult, at| result_finding(r, &rules.borrow(), &artifacts.borrow(), secret_tool.get(), at);
+        // The scope's parts as read so far, and the scope once fixed (at `results`).
+        let (mut driver, mut repository, mut automation) = (String::new(), None::<String>, None::<String>);
+        let scope: RefCell<Option<String>> = RefCell::new(None);
+        let fix_scope = |driver: &str, repository: &Option<String>, automation: &Option<String>| {
+            if scope.borrow().is_none() {
+                let place = repository.as_deref().or(automation.as_deref()).unwrap_or("");
+                let s = scope_of(ScanTool::Sarif, &[&driver.trim().to_lowercase(), place]);
+                ctx.out().cover(&s);
+                *scope.borrow_mut() = Some(s);
+            }
+        };
+        let convert = |r: SResult, at| {
+            let scope = scope.borrow();
+            result_finding(r, &rules.borrow(), &artifacts.borrow(), secret_tool.get(), scope.as_deref().unwrap_or(""), at)
+        };
         while let Some(key) = map.next_key::<String>()? {
             ctx.push_key(&key);
             match key.as_str() {
                 "tool" => {
                     let at = ctx.here();
                     let tool: Tool = map.next_value()?;
-                    secret_tool.set(tool.driver.as_ref().and_then(|d| d.name.as_deref()).is_some_and(is_secret_scanner));
+                    driver = tool.driver.as_ref().and_then(|d| d.name.clone()).unwrap_or_default();
+                    secret_tool.set(is_secret_scanner(&driver));
                     *rules.borrow_mut() = read_rules(tool, &at).map_err(|e| ctx.fail(e))?;
                 }
+                "versionControlProvenance" => {
+                    let v: Capped<Provenance, 1> = map.next_value()?;
+                    repository = v.0.into_iter().next().and_then(|p| p.repository_uri).filter(|u| !u.trim().is_empty());
+                }
+                "automationDetails" => {
+                    let a: Option<Automation> = map.next_value()?;
+                    automation = a.and_then(|a| a.id).filter(|i| !i.trim().is_empty());
+                }
                 "artifacts" => map.next_value_seed(Array { ctx, each: || ArtifactSeed { list: &artifacts } })?,
-                "results" => map.next_value_seed(Array { ctx, each: || Item { ctx, convert: &convert, _t: PhantomData } })?,
+                "results" => {
+                    fix_scope(&driver, &repository, &automation);
+                    map.next_value_seed(Array { ctx, each: || Item { ctx, convert: &convert, _t: PhantomData } })?
+                }
                 "invocations" => {
                     let inv: Capped<Invocation> = map.next_value()?;
                     for i in inv.0 {
@@ -145,8 +177,21 @@ impl<'de> Visitor<'de> for RunSeed<'_, '_> {
             }
             ctx.pop();
         }
+        fix_scope(&driver, &repository, &automation);
         Ok(())
     }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Provenance {
+    repository_uri: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Automation {
+    id: Option<String>,
 }
 
 struct ArtifactSeed<'l> {
@@ -220,17 +265,112 @@ struct Config {
     level: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
+#[derive(Default)]
 struct Props {
     tags: Capped<String>,
-    #[serde(rename = "security-severity")]
+    /// `security-severity`.
     security_severity: Option<Scalar>,
     severity: Option<Scalar>,
-    #[serde(rename = "cvssv3_baseScore")]
+    /// `cvssv3_baseScore`.
     cvss3: Option<Scalar>,
     /// The secret a secret scanner found (gitleaks 7): masked everywhere, never kept.
     offender: Option<serde_json::Value>,
+    /// CVE ids in any other property (and in the tags), at most [`MAX_IDS`].
+    cves: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for Props {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Props;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a properties object")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Props, E> {
+                Ok(Props::default())
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Props, A::Error> {
+                let mut p = Props::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "tags" => {
+                            p.tags = map.next_value()?;
+                            for t in &p.tags.0 {
+                                add_cves(&mut p.cves, t);
+                            }
+                        }
+                        "security-severity" => p.security_severity = map.next_value()?,
+                        "severity" => p.severity = map.next_value()?,
+                        "cvssv3_baseScore" => p.cvss3 = map.next_value()?,
+                        "offender" => p.offender = map.next_value()?,
+                        _ => {
+                            let found: CveScan = map.next_value()?;
+                            add_found(&mut p.cves, found.0);
+                        }
+                    }
+                }
+                Ok(p)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+fn add_found(list: &mut Vec<String>, found: Vec<String>) {
+    let room = MAX_IDS.saturating_sub(list.len());
+    list.extend(found.into_iter().take(room));
+}
+
+/// Any JSON value, read only for the CVE ids in its texts (keys included); nothing else kept.
+struct CveScan(Vec<String>);
+
+impl<'de> Deserialize<'de> for CveScan {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = CveScan;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<CveScan, E> {
+                let mut l = Vec::new();
+                add_cves(&mut l, v);
+                Ok(CveScan(l))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<CveScan, E> {
+                Ok(CveScan(Vec::new()))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<CveScan, E> {
+                Ok(CveScan(Vec::new()))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<CveScan, E> {
+                Ok(CveScan(Vec::new()))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<CveScan, E> {
+                Ok(CveScan(Vec::new()))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<CveScan, E> {
+                Ok(CveScan(Vec::new()))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<CveScan, A::Error> {
+                let mut l = Vec::new();
+                while let Some(x) = seq.next_element::<CveScan>()? {
+                    add_found(&mut l, x.0);
+                }
+                Ok(CveScan(l))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CveScan, A::Error> {
+                let mut l = Vec::new();
+                while let Some((k, v)) = map.next_entry::<CveScan, CveScan>()? {
+                    add_found(&mut l, k.0);
+                    add_found(&mut l, v.0);
+                }
+                Ok(CveScan(l))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -285,6 +425,7 @@ fn read_rules(tool: Tool, at: &ScanLocation) -> Result<Rules, ScanError> {
             help: block(text(&r.help), MAX_DESCRIPTION_BYTES),
             level: r.default_configuration.and_then(|c| c.level),
             score: prop_score(r.properties.as_ref(), at)?,
+            cves: r.properties.map(|p| p.cves).unwrap_or_default(),
             cwes,
             references,
             id: id.clone(),
@@ -364,7 +505,7 @@ fn level_severity(level: &str) -> Option<Severity> {
     }
 }
 
-fn result_finding(r: SResult, rules: &Rules, artifacts: &[String], secret_tool: bool, at: ScanLocation) -> Result<Conv, ScanError> {
+fn result_finding(r: SResult, rules: &Rules, artifacts: &[String], secret_tool: bool, scope: &str, at: ScanLocation) -> Result<Conv, ScanError> {
     let kind = r.kind.as_deref().unwrap_or("fail");
     if kind == "pass" || kind == "notApplicable" {
         return Ok(Conv::Skip("kết quả loại pass/notApplicable, không phải phát hiện", "result of kind pass/notApplicable: not a finding"));
@@ -415,13 +556,21 @@ fn result_finding(r: SResult, rules: &Rules, artifacts: &[String], secret_tool: 
         (None, _) => logical.and_then(|l| opt_line(&l)),
     };
     let pairs = |p: &Option<Pairs>| p.as_ref().filter(|p| !p.0.is_empty()).map(|p| p.0.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(";"));
-    let fingerprint = match (pairs(&r.fingerprints), pairs(&r.partial_fingerprints)) {
-        (Some(full), _) => Some(full),
-        (None, Some(partial)) => Some(format!("{rule_id}|{}|{partial}", uri.as_deref().unwrap_or(""))),
-        (None, None) => None,
+    let (fingerprint, fingerprint_file) = match (pairs(&r.fingerprints), pairs(&r.partial_fingerprints)) {
+        (Some(full), _) => (Some(full), Some(line(uri.as_deref().unwrap_or(""), MAX_TITLE_BYTES))),
+        (None, Some(partial)) => (Some(format!("{rule_id}|{}|{partial}", uri.as_deref().unwrap_or(""))), None),
+        (None, None) => (None, None),
     };
     let mut cves = Vec::new();
     add_cves(&mut cves, &rule_id);
+    add_cves(&mut cves, message);
+    if let Some(p) = &r.properties {
+        add_found(&mut cves, p.cves.clone());
+    }
+    if let Some(x) = rule {
+        add_found(&mut cves, x.cves.clone());
+    }
+    tidy(&mut cves);
     let mut description = block(message, MAX_DESCRIPTION_BYTES);
     if let Some(rd) = rule.map(|x| x.description.as_str()).filter(|d| !d.is_empty() && *d != description) {
         description = block(&format!("{description}\n\n{rd}"), MAX_DESCRIPTION_BYTES);
@@ -449,6 +598,8 @@ fn result_finding(r: SResult, rules: &Rules, artifacts: &[String], secret_tool: 
         evidence,
         references: rule.map(|x| x.references.clone()).unwrap_or_default(),
         fingerprint: fingerprint.map(|f| line(&f, MAX_TITLE_BYTES)),
+        fingerprint_file,
+        scope: scope.to_string(),
         location: at,
     };
     mask.finish(&mut f);

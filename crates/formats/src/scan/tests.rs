@@ -2,7 +2,9 @@
 
 mod bad;
 mod features;
+mod keys;
 mod refs;
+mod scopes;
 mod secrets;
 
 use std::collections::{BTreeMap, HashSet};
@@ -86,6 +88,8 @@ fn every_sample_file_parses_with_the_detected_tool() {
             let (fs, s) = parse_scan_to_vec(tool.unwrap(), r).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             assert_eq!(fs.len(), s.findings);
             assert!(!fs.is_empty(), "{}", path.display());
+            assert!(fs.iter().all(|f| s.scopes.contains(&f.scope)), "{}: every finding's scope is listed", path.display());
+            assert!(s.scopes.iter().all(|sc| sc.starts_with(&format!("{}|", tool.unwrap().code()))), "{}", path.display());
             seen += 1;
         }
     }

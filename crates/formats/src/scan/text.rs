@@ -74,16 +74,42 @@ pub(super) fn cve(s: &str) -> Option<String> {
     (year.len() == 4 && digits(year) && num.len() >= 4 && num.len() <= 19 && digits(num)).then_some(t)
 }
 
-/// Adds every CVE id found in a list separated by commas or white space.
+/// Adds every CVE id found anywhere in `s`, in order: `CVE-yyyy-nnnn…` (any case, at least
+/// four digits after the year) not glued to a letter or digit before it, its number ending
+/// at the first non-digit. So a list ("CVE-2014-3566, CVE-2011-3389"), a Grype rule id
+/// ("CVE-2008-0732-geronimo-jetty") and a sentence ("fixes CVE-2021-44228.") all give theirs.
+/// The one helper every tool's CVEs go through; callers [`tidy`] the list.
 pub(super) fn add_cves(list: &mut Vec<String>, s: &str) {
-    for part in s.split(|c: char| c == ',' || c == ';' || c.is_whitespace()) {
+    let b = s.as_bytes();
+    let digits_from = |i: usize| b.get(i..).map_or(0, |r| r.iter().take_while(|c| c.is_ascii_digit()).count());
+    let mut i = 0;
+    while i + 4 <= b.len() {
         if list.len() >= MAX_IDS {
             return;
         }
-        if let Some(c) = cve(part) {
-            list.push(c);
+        let starts = b[i..i + 4].eq_ignore_ascii_case(b"CVE-") && (i == 0 || !b[i - 1].is_ascii_alphanumeric());
+        if !starts {
+            i += 1;
+            continue;
+        }
+        let year = digits_from(i + 4);
+        let num = if year == 4 && b.get(i + 8) == Some(&b'-') { digits_from(i + 9) } else { 0 };
+        if (4..=19).contains(&num) {
+            let end = i + 9 + num;
+            if let Some(c) = s.get(i..end).and_then(cve) {
+                list.push(c);
+            }
+            i = end;
+        } else {
+            i += 4;
         }
     }
+}
+
+/// The first CVE id that is a whole word of a list separated by commas, semicolons or white
+/// space: how CVEs were read before [`add_cves`] looked inside words; the SARIF key keeps it.
+pub(super) fn first_token_cve(s: &str) -> Option<String> {
+    s.split(|c: char| c == ',' || c == ';' || c.is_whitespace()).find_map(cve)
 }
 
 /// A CWE number from "79", "CWE-79", "cwe-79" or "external/cwe/cwe-79"; `None` for anything
@@ -176,6 +202,14 @@ mod tests {
         let mut v = Vec::new();
         add_cves(&mut v, "CVE-2014-3566, CVE-2011-3389 NOCVE");
         assert_eq!(v, ["CVE-2014-3566", "CVE-2011-3389"]);
+        let mut w = Vec::new();
+        add_cves(&mut w, "CVE-2008-0732-geronimo-jetty; see cve-2021-44228. XCVE-2020-1111 CVE-2020-12 CVE-19-1234 (CVE-2022-1234567)");
+        assert_eq!(w, ["CVE-2008-0732", "CVE-2021-44228", "CVE-2022-1234567"]);
+        let mut x = Vec::new();
+        add_cves(&mut x, "CVE-CVE-2020-1234 CVE-2020-123 đ CVE-2020-5555");
+        assert_eq!(x, ["CVE-2020-1234", "CVE-2020-5555"]);
+        assert_eq!(first_token_cve("CVE-2008-0732-geronimo-jetty"), None);
+        assert_eq!(first_token_cve("x, CVE-2008-0732"), Some("CVE-2008-0732".into()));
         assert_eq!(cwe("CWE-79"), Some(79));
         assert_eq!(cwe("external/cwe/cwe-561"), Some(561));
         assert_eq!(cwe("NVD-CWE-Other"), None);

@@ -3,6 +3,13 @@
 //! "Vulnerabilities"|"Misconfigurations"|"Resources":[{Namespace, Kind, Name,
 //! Results:[…]}]}`). Each result's `Vulnerabilities`, `Misconfigurations` and `Secrets` are
 //! streamed element by element.
+//!
+//! The scope (see [`ScanFinding::scope`]) is `trivy|<ArtifactType>|<ArtifactName>` as read
+//! before the first list of results (`trivy|kubernetes|<ClusterName>` for a Kubernetes
+//! report, `trivy||` for the legacy array); a report without any finding still covers it.
+//! A vulnerability's score is that of the `SeveritySource` vendor's `CVSS` entry when there
+//! is one (so that score and severity agree), else NVD's, else the first vendor's; in each
+//! entry CVSS v3, else v4 (`V40Score`), else v2.
 
 use std::cell::RefCell;
 use std::fmt;
@@ -15,7 +22,7 @@ use serde::Deserialize;
 
 use super::error::ScanErrorKind;
 use super::json::{s, shape, Array, Capped, Conv, Ctx, Item, Scalar, TopSeed};
-use super::model::ScanLocation;
+use super::model::{scope_of, ScanLocation};
 use super::refs::add_reference;
 use super::secret::{mask_pem, mask_tokens};
 use super::text::{add_cves, block, cwe, line, opt_line, score, tidy};
@@ -44,12 +51,30 @@ impl<'de> Visitor<'de> for TopVisitor<'_, '_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
         let ctx = self.ctx;
-        let array = Array { ctx, each: || ResultSeed { ctx, resource: "" } };
+        let scope = scope_of(ScanTool::Trivy, &["", ""]);
+        ctx.out().cover(&scope);
+        let array = Array { ctx, each: || ResultSeed { ctx, resource: "", scope: &scope } };
         de::Visitor::visit_seq(array, seq)
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let ctx = self.ctx;
         let mut known = false;
+        let (mut kind, mut name, mut cluster) = (String::new(), String::new(), String::new());
+        let mut scope: Option<String> = None;
+        let mut fix = |kind: &str, name: &str, cluster: &str| -> String {
+            scope
+                .get_or_insert_with(|| {
+                    let s = if cluster.trim().is_empty() || !name.trim().is_empty() {
+                        scope_of(ScanTool::Trivy, &[kind, name])
+                    } else {
+                        scope_of(ScanTool::Trivy, &["kubernetes", cluster])
+                    };
+                    ctx.out().cover(&s);
+                    s
+                })
+                .clone()
+        };
+        let text = |v: Option<Scalar>| v.map(|x| x.0).unwrap_or_default();
         while let Some(key) = map.next_key::<String>()? {
             ctx.push_key(&key);
             match key.as_str() {
@@ -72,16 +97,23 @@ impl<'de> Visitor<'de> for TopVisitor<'_, '_> {
                 }
                 "Results" => {
                     known = true;
-                    map.next_value_seed(Array { ctx, each: || ResultSeed { ctx, resource: "" } })?;
+                    let scope = fix(&kind, &name, &cluster);
+                    map.next_value_seed(Array { ctx, each: || ResultSeed { ctx, resource: "", scope: &scope } })?;
                 }
                 "Vulnerabilities" | "Misconfigurations" | "Resources" => {
                     known = true;
-                    map.next_value_seed(Array { ctx, each: || ResourceSeed { ctx } })?;
+                    let scope = fix(&kind, &name, &cluster);
+                    map.next_value_seed(Array { ctx, each: || ResourceSeed { ctx, scope: &scope } })?;
                 }
-                "ArtifactName" | "ClusterName" => {
+                "ArtifactName" => {
                     known = true;
-                    map.next_value::<IgnoredAny>()?;
+                    name = text(map.next_value()?);
                 }
+                "ClusterName" => {
+                    known = true;
+                    cluster = text(map.next_value()?);
+                }
+                "ArtifactType" => kind = text(map.next_value()?),
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -91,23 +123,25 @@ impl<'de> Visitor<'de> for TopVisitor<'_, '_> {
         if !known {
             return Err(ctx.fail(ctx.error(None, ScanErrorKind::WrongShape { expected_vi: SHAPE_VI, expected_en: SHAPE_EN })));
         }
+        fix(&kind, &name, &cluster);
         Ok(())
     }
 }
 
 /// A Kubernetes resource: `Namespace`, `Kind`, `Name` (read before `Results`), `Results`.
-struct ResourceSeed<'c, 's> {
+struct ResourceSeed<'c, 's, 'r> {
     ctx: &'c Ctx<'s>,
+    scope: &'r str,
 }
 
-impl<'de> DeserializeSeed<'de> for ResourceSeed<'_, '_> {
+impl<'de> DeserializeSeed<'de> for ResourceSeed<'_, '_, '_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for ResourceSeed<'_, '_> {
+impl<'de> Visitor<'de> for ResourceSeed<'_, '_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a Kubernetes resource object")
@@ -124,7 +158,7 @@ impl<'de> Visitor<'de> for ResourceSeed<'_, '_> {
                 "Results" => {
                     let parts: Vec<&str> = [ns.as_str(), kind.as_str(), name.as_str()].into_iter().filter(|p| !p.is_empty()).collect();
                     let resource = parts.join("/");
-                    map.next_value_seed(Array { ctx, each: || ResultSeed { ctx, resource: &resource } })?;
+                    map.next_value_seed(Array { ctx, each: || ResultSeed { ctx, resource: &resource, scope: self.scope } })?;
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -141,6 +175,7 @@ impl<'de> Visitor<'de> for ResourceSeed<'_, '_> {
 struct ResultSeed<'c, 's, 'r> {
     ctx: &'c Ctx<'s>,
     resource: &'r str,
+    scope: &'r str,
 }
 
 impl<'de> DeserializeSeed<'de> for ResultSeed<'_, '_, '_> {
@@ -171,9 +206,10 @@ impl<'de> Visitor<'de> for ResultSeed<'_, '_, '_> {
                 (false, false) => opt_line(&format!("{resource}: {t}")),
             }
         };
-        let vuln = |v: Vuln, at| vuln_finding(v, full_target(), at);
-        let misconf = |m: Misconf, at| misconf_finding(m, full_target(), at);
-        let secret = |x: Secret, at| secret_finding(x, full_target(), at);
+        let scope = self.scope;
+        let vuln = |v: Vuln, at| vuln_finding(v, full_target(), scope, at);
+        let misconf = |m: Misconf, at| misconf_finding(m, full_target(), scope, at);
+        let secret = |x: Secret, at| secret_finding(x, full_target(), scope, at);
         while let Some(key) = map.next_key::<String>()? {
             ctx.push_key(&key);
             match key.as_str() {
@@ -207,6 +243,8 @@ struct Vuln {
     fixed: Option<String>,
     #[serde(rename = "Severity")]
     severity: Option<String>,
+    #[serde(rename = "SeveritySource")]
+    severity_source: Option<String>,
     #[serde(rename = "CVSS", default)]
     cvss: Cvss,
     #[serde(rename = "CweIDs", default)]
@@ -261,23 +299,59 @@ struct Secret {
     matched: Option<String>,
 }
 
-/// The score and vector of `CVSS`: NVD's v3 first, then the first vendor's v3, then v2.
+/// The entries of `CVSS` by vendor, in file order (at most [`MAX_CVSS_SOURCES`]).
 #[derive(Default)]
-struct Cvss {
-    v3: Option<(f64, Option<String>, bool)>,
-    v2: Option<(f64, Option<String>, bool)>,
-}
+struct Cvss(Vec<(String, CvssEntry)>);
 
-#[derive(Deserialize)]
+const MAX_CVSS_SOURCES: usize = 64;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct CvssEntry {
     #[serde(rename = "V3Score")]
     v3: Option<f64>,
     #[serde(rename = "V3Vector")]
     v3_vector: Option<String>,
+    #[serde(rename = "V40Score", alias = "V4Score")]
+    v4: Option<f64>,
+    #[serde(rename = "V40Vector", alias = "V4Vector")]
+    v4_vector: Option<String>,
     #[serde(rename = "V2Score")]
     v2: Option<f64>,
     #[serde(rename = "V2Vector")]
     v2_vector: Option<String>,
+}
+
+type Picked = (f64, Option<String>);
+
+impl CvssEntry {
+    fn v3(&self) -> Option<Picked> {
+        self.v3.map(|v| (v, self.v3_vector.clone()))
+    }
+    fn v4(&self) -> Option<Picked> {
+        self.v4.map(|v| (v, self.v4_vector.clone()))
+    }
+    fn v2(&self) -> Option<Picked> {
+        self.v2.map(|v| (v, self.v2_vector.clone()))
+    }
+}
+
+impl Cvss {
+    /// The score and vector to keep: the `SeveritySource` vendor's entry when it has a score
+    /// (v3, else v4, else v2); else by version (v3, else v4, else v2), NVD's first, then the
+    /// first vendor's with that version.
+    fn pick(&self, severity_source: Option<&str>) -> Option<Picked> {
+        let source = severity_source.map(str::trim).filter(|s| !s.is_empty());
+        let own = source.and_then(|src| self.0.iter().find(|(name, _)| name == src)).map(|(_, e)| e);
+        if let Some(p) = own.and_then(|e| e.v3().or_else(|| e.v4()).or_else(|| e.v2())) {
+            return Some(p);
+        }
+        let by = |get: fn(&CvssEntry) -> Option<Picked>| {
+            let nvd = self.0.iter().find(|(name, _)| name == "nvd").and_then(|(_, e)| get(e));
+            nvd.or_else(|| self.0.iter().find_map(|(_, e)| get(e)))
+        };
+        by(CvssEntry::v3).or_else(|| by(CvssEntry::v4)).or_else(|| by(CvssEntry::v2))
+    }
 }
 
 impl<'de> Deserialize<'de> for Cvss {
@@ -295,13 +369,8 @@ impl<'de> Deserialize<'de> for Cvss {
                 let mut c = Cvss::default();
                 while let Some(source) = map.next_key::<String>()? {
                     let e: CvssEntry = map.next_value()?;
-                    let nvd = source == "nvd";
-                    let better = |slot: &Option<(f64, Option<String>, bool)>| slot.as_ref().is_none_or(|(_, _, was_nvd)| nvd && !was_nvd);
-                    if let Some(v) = e.v3.filter(|_| better(&c.v3)) {
-                        c.v3 = Some((v, e.v3_vector, nvd));
-                    }
-                    if let Some(v) = e.v2.filter(|_| better(&c.v2)) {
-                        c.v2 = Some((v, e.v2_vector, nvd));
+                    if c.0.len() < MAX_CVSS_SOURCES {
+                        c.0.push((source, e));
                     }
                 }
                 Ok(c)
@@ -340,7 +409,7 @@ fn severity(field: &str, v: Option<&str>, cvss: Option<f32>, at: &ScanLocation) 
     }
 }
 
-fn base(rule_id: String, title: &str, target: Option<String>, at: ScanLocation) -> ScanFinding {
+fn base(rule_id: String, title: &str, target: Option<String>, scope: &str, at: ScanLocation) -> ScanFinding {
     ScanFinding {
         tool: ScanTool::Trivy,
         title: line(if title.trim().is_empty() { &rule_id } else { title }, MAX_TITLE_BYTES),
@@ -362,26 +431,29 @@ fn base(rule_id: String, title: &str, target: Option<String>, at: ScanLocation) 
         evidence: String::new(),
         references: Vec::new(),
         fingerprint: None,
+        fingerprint_file: None,
+        scope: scope.to_string(),
         location: at,
     }
 }
 
-fn vuln_finding(v: Vuln, target: Option<String>, at: ScanLocation) -> Result<Conv, ScanError> {
+fn vuln_finding(v: Vuln, target: Option<String>, scope: &str, at: ScanLocation) -> Result<Conv, ScanError> {
     let Some(id) = v.id.as_deref().and_then(opt_line) else {
         return Ok(Conv::Skip("lỗ hổng không có VulnerabilityID", "vulnerability without a VulnerabilityID"));
     };
-    let pick = v.cvss.v3.clone().or(v.cvss.v2.clone());
+    let pick = v.cvss.pick(v.severity_source.as_deref());
     let cvss_score = match &pick {
-        Some((n, _, _)) => Some(score(&n.to_string()).map_err(|_| {
+        Some((n, _)) => Some(score(&n.to_string()).map_err(|_| {
             ScanError::new(at.clone(), Some("CVSS"), ScanErrorKind::BadNumber { value: n.to_string() })
         })?),
         None => None,
     };
-    let mut f = base(id.clone(), v.title.as_deref().unwrap_or(""), target, at);
+    let mut f = base(id.clone(), v.title.as_deref().unwrap_or(""), target, scope, at);
     f.severity = severity("Severity", v.severity.as_deref(), cvss_score, &f.location)?;
     f.cvss_score = cvss_score;
-    f.cvss_vector = pick.and_then(|(_, vec, _)| vec).and_then(|x| opt_line(&x));
+    f.cvss_vector = pick.and_then(|(_, vec)| vec).and_then(|x| opt_line(&x));
     add_cves(&mut f.cves, &id);
+    tidy(&mut f.cves);
     f.cwes = v.cwes.0.iter().filter_map(|c| cwe(c)).collect();
     tidy(&mut f.cwes);
     let pkg = v.pkg.as_deref().unwrap_or("").trim();
@@ -400,7 +472,7 @@ fn vuln_finding(v: Vuln, target: Option<String>, at: ScanLocation) -> Result<Con
     Ok(Conv::Finding(Box::new(f)))
 }
 
-fn misconf_finding(m: Misconf, target: Option<String>, at: ScanLocation) -> Result<Conv, ScanError> {
+fn misconf_finding(m: Misconf, target: Option<String>, scope: &str, at: ScanLocation) -> Result<Conv, ScanError> {
     if m.status.as_deref().is_some_and(|st| st.eq_ignore_ascii_case("PASS")) {
         return Ok(Conv::Skip("kiểm tra cấu hình đạt (PASS), không phải phát hiện", "configuration check passed (PASS): not a finding"));
     }
@@ -408,7 +480,7 @@ fn misconf_finding(m: Misconf, target: Option<String>, at: ScanLocation) -> Resu
     let Some(id) = id else {
         return Err(ScanError::new(at, Some("ID"), ScanErrorKind::Missing));
     };
-    let mut f = base(id, m.title.as_deref().unwrap_or(""), target, at);
+    let mut f = base(id, m.title.as_deref().unwrap_or(""), target, scope, at);
     f.severity = severity("Severity", m.severity.as_deref(), None, &f.location)?;
     let cause = m.cause_metadata.as_ref();
     let place = cause.and_then(|c| c.resource.as_deref()).filter(|r| !r.trim().is_empty()).map(str::to_string).or_else(|| f.target.clone());
@@ -423,11 +495,11 @@ fn misconf_finding(m: Misconf, target: Option<String>, at: ScanLocation) -> Resu
     Ok(Conv::Finding(Box::new(f)))
 }
 
-fn secret_finding(x: Secret, target: Option<String>, at: ScanLocation) -> Result<Conv, ScanError> {
+fn secret_finding(x: Secret, target: Option<String>, scope: &str, at: ScanLocation) -> Result<Conv, ScanError> {
     let Some(id) = x.rule_id.as_deref().and_then(opt_line) else {
         return Err(ScanError::new(at, Some("RuleID"), ScanErrorKind::Missing));
     };
-    let mut f = base(id, x.title.as_deref().unwrap_or(""), target, at);
+    let mut f = base(id, x.title.as_deref().unwrap_or(""), target, scope, at);
     f.severity = severity("Severity", x.severity.as_deref(), None, &f.location)?;
     f.component = match (&f.target, x.start_line) {
         (Some(t), Some(l)) => opt_line(&format!("{t}:{l}")),

@@ -1,7 +1,9 @@
 //! OWASP ZAP reports, XML (`OWASPZAPReport/site/alerts/alertitem`) and JSON
 //! (`{"site":[{"@host","@port","alerts":[…]}]}`): one finding per alert, its instances
 //! (method, URI, parameter, evidence) as evidence, its `reference` URLs as references.
-//! The reader is chosen by the first byte.
+//! The reader is chosen by the first byte. Each site is a scope (see
+//! [`ScanFinding::scope`]): `zap|<@name, else @host>`, as the site gives them before its
+//! alerts; a site without alerts still covers its scope.
 
 use std::cell::RefCell;
 use std::fmt;
@@ -14,7 +16,7 @@ use serde::Deserialize;
 
 use super::error::ScanErrorKind;
 use super::json::{s, Array, Capped, Conv, Ctx, Item, Scalar, TopSeed};
-use super::model::{Out, ScanLocation};
+use super::model::{scope_of, Out, ScanLocation};
 use super::refs::add_references;
 use super::text::{append_limited, block, cwe, line, opt_line, strip_html};
 use super::xml::{attr, Ev, Xml};
@@ -29,6 +31,13 @@ struct Site {
     host: String,
     port: String,
     ssl: String,
+}
+
+impl Site {
+    fn scope(&self) -> String {
+        let n = if self.name.trim().is_empty() { &self.host } else { &self.name };
+        scope_of(ScanTool::Zap, &[n])
+    }
 }
 
 #[derive(Default, Deserialize)]
@@ -74,7 +83,7 @@ pub(super) fn is_json<R: BufRead>(reader: &mut R) -> Result<bool, ScanError> {
     Ok(matches!(first, Some(b'{') | Some(b'[')))
 }
 
-fn to_finding(site: &Site, a: Alert, at: ScanLocation) -> Result<ScanFinding, ScanError> {
+fn to_finding(site: &Site, scope: &str, a: Alert, at: ScanLocation) -> Result<ScanFinding, ScanError> {
     let err = |field: &str, kind| ScanError::new(at.clone(), Some(field), kind);
     let host = opt_line(&site.host).ok_or_else(|| err("host", ScanErrorKind::MissingHost { hint: "site host / @host" }))?;
     let port = match site.port.trim() {
@@ -137,6 +146,8 @@ fn to_finding(site: &Site, a: Alert, at: ScanLocation) -> Result<ScanFinding, Sc
         evidence: block(&evidence, MAX_EVIDENCE_BYTES),
         references,
         fingerprint: None,
+        fingerprint_file: None,
+        scope: scope.to_string(),
         location: at,
     })
 }
@@ -144,6 +155,7 @@ fn to_finding(site: &Site, a: Alert, at: ScanLocation) -> Result<ScanFinding, Sc
 pub(super) fn parse_xml<R: BufRead>(reader: R, out: &mut Out<'_>) -> Result<(), ScanError> {
     let mut x = Xml::new(reader)?;
     let mut site = Site::default();
+    let mut scope = String::new();
     let (mut sites, mut alerts) = (0usize, 0usize);
     let mut item: Option<(usize, ScanLocation, Alert, Instance)> = None;
     loop {
@@ -163,6 +175,8 @@ pub(super) fn parse_xml<R: BufRead>(reader: R, out: &mut Out<'_>) -> Result<(), 
                     alerts = 0;
                     let a = |k| attr(&attrs, k).unwrap_or("").to_string();
                     site = Site { name: a("name"), host: a("host"), port: a("port"), ssl: a("ssl") };
+                    scope = site.scope();
+                    out.cover(&scope);
                 } else if name == "alertitem" {
                     alerts += 1;
                     let at = ScanLocation::at(line, format!("site[{sites}]/alerts/alertitem[{alerts}]"));
@@ -178,7 +192,7 @@ pub(super) fn parse_xml<R: BufRead>(reader: R, out: &mut Out<'_>) -> Result<(), 
                 let Some((depth, _, alert, inst)) = item.as_mut() else { continue };
                 if x.depth() < *depth {
                     if let Some((_, at, alert, _)) = item.take() {
-                        out.emit(to_finding(&site, alert, at)?)?;
+                        out.emit(to_finding(&site, &scope, alert, at)?)?;
                     }
                 } else if name == "instance" && x.path_below(*depth) == "instances" {
                     let done = std::mem::take(inst);
@@ -302,7 +316,19 @@ impl<'de> Visitor<'de> for SiteSeed<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let ctx = self.ctx;
         let site = RefCell::new(Site::default());
-        let convert = |a: Alert, at: ScanLocation| to_finding(&site.borrow(), a, at).map(|f| Conv::Finding(Box::new(f)));
+        // Fixed when the alerts begin (or at the site's end when it has none).
+        let scope: RefCell<Option<String>> = RefCell::new(None);
+        let fix_scope = || {
+            if scope.borrow().is_none() {
+                let s = site.borrow().scope();
+                ctx.out().cover(&s);
+                *scope.borrow_mut() = Some(s);
+            }
+        };
+        let convert = |a: Alert, at: ScanLocation| {
+            let scope = scope.borrow();
+            to_finding(&site.borrow(), scope.as_deref().unwrap_or(""), a, at).map(|f| Conv::Finding(Box::new(f)))
+        };
         while let Some(key) = map.next_key::<String>()? {
             ctx.push_key(&key);
             let text = |m: &mut A| -> Result<String, A::Error> { Ok(m.next_value::<Option<Scalar>>()?.map(|x| x.0).unwrap_or_default()) };
@@ -311,13 +337,17 @@ impl<'de> Visitor<'de> for SiteSeed<'_, '_> {
                 "@host" => site.borrow_mut().host = text(&mut map)?,
                 "@port" => site.borrow_mut().port = text(&mut map)?,
                 "@ssl" => site.borrow_mut().ssl = text(&mut map)?,
-                "alerts" => map.next_value_seed(Array { ctx, each: || Item { ctx, convert: &convert, _t: PhantomData } })?,
+                "alerts" => {
+                    fix_scope();
+                    map.next_value_seed(Array { ctx, each: || Item { ctx, convert: &convert, _t: PhantomData } })?
+                }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
             ctx.pop();
         }
+        fix_scope();
         Ok(())
     }
 }

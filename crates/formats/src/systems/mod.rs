@@ -143,7 +143,11 @@ pub fn parse_systems_sourced(file_name: &str, bytes: &[u8]) -> Result<Vec<Source
         },
         Format::Xlsx => reader::xlsx::read_sheet(file_name, bytes, MAX_SYSTEMS, true)?,
         Format::Xls => return fail(ImportErrorKind::LegacyXls),
-        Format::Json | Format::Unknown => return fail(ImportErrorKind::CsvOrXlsxOnly),
+        Format::Json => {
+            let looks_like = reader::json_content(bytes);
+            return fail(ImportErrorKind::JsonNotTable { accepted: ".csv, .xlsx", looks_like });
+        }
+        Format::Unknown => return fail(ImportErrorKind::CsvOrXlsxOnly),
     };
     table::systems_from_sheet(file_name, sheet)
 }

@@ -78,7 +78,8 @@ impl Walk<'_> {
         // OSCAL makes a group's id optional: one is made from its position.
         let id = at.opt_str("id")?.map_or(fallback_id, str::to_string);
         let title = plain(at.str("title")?);
-        let mut node = CatalogueNode::new(NodeKind::Group, &id, parent, "", &title, self.levels);
+        // OSCAL has no Vietnamese title: the English one stands in for it.
+        let mut node = CatalogueNode::new(NodeKind::Group, &id, parent, &title, &title, self.levels);
         node.description = flatten(at, &self.params, None)?;
         self.push(at.path, node);
         self.groups += 1;
@@ -101,7 +102,7 @@ impl Walk<'_> {
         } else if under_withdrawn {
             self.skipped.push(id.to_string());
         } else {
-            let mut node = CatalogueNode::new(NodeKind::Requirement, id, parent, "", &title, self.levels);
+            let mut node = CatalogueNode::new(NodeKind::Requirement, id, parent, &title, &title, self.levels);
             node.description = flatten(at, &self.params, Some(&["statement"]))?;
             self.push(at.path, node);
             if nested {
@@ -122,7 +123,9 @@ impl Walk<'_> {
 ///
 /// - groups (nested too) → groups; a group without `id` gets one from its position;
 /// - controls → requirements; controls inside controls (enhancements) → sub-requirements;
-/// - `title` → the English title (the Vietnamese one stays empty); `metadata.version` → version;
+/// - `title` → the English title, and the Vietnamese one too (OSCAL has none, and an empty
+///   Vietnamese title would show as blank); the catalogue's titles likewise from
+///   `metadata.title`; `metadata.version` → version;
 /// - the prose of the `statement` part and its sub-parts → the description, one labelled line
 ///   per item ("a. …", "  1. …"), parameters written as NIST prints them ("[Assignment:
 ///   organization-defined frequency]", "[Selection (one or more): …]") or as "[ac-1_prm_1]"
@@ -166,7 +169,7 @@ pub fn parse_oscal_catalog(file_name: &str, bytes: &[u8], code: &str, levels: Le
             meta.title, meta.version, meta.oscal_version
         ),
     );
-    let cmeta = CatalogueMeta { code: code.to_string(), version: meta.version.clone(), title_vi: String::new(), title_en: meta.title.clone(), source_note };
+    let cmeta = CatalogueMeta { code: code.to_string(), version: meta.version.clone(), title_vi: meta.title.clone(), title_en: meta.title.clone(), source_note };
     let catalogue = Catalogue::build(cmeta, walk.nodes).map_err(|p| map_problems(file_name, p, &walk.paths))?;
     Ok(OscalCatalogImport {
         catalogue,

@@ -191,6 +191,9 @@ pub fn resolve_oscal_profile(file_name: &str, bytes: &[u8], source: &Catalogue, 
         node.parent = cur.map(|p| src.nodes[p].id.clone());
         node.levels = levels;
         node.order = u32::try_from(order).unwrap_or(u32::MAX);
+        if node.title_vi.trim().is_empty() {
+            node.title_vi = node.title_en.clone();
+        }
         nodes.push(node);
     }
     let modified = modify::apply(&root, &mut nodes, &positions, &format!("{code} {}", meta.version))?;
@@ -208,7 +211,8 @@ pub fn resolve_oscal_profile(file_name: &str, bytes: &[u8], source: &Catalogue, 
     if let Some(note) = modified.note() {
         source_note = Msg::new(format!("{} {}", source_note.vi, note.vi), format!("{} {}", source_note.en, note.en));
     }
-    let cmeta = CatalogueMeta { code: code.to_string(), version: meta.version.clone(), title_vi: String::new(), title_en: meta.title.clone(), source_note };
+    // OSCAL has no Vietnamese title: the English one stands in for it (nodes likewise).
+    let cmeta = CatalogueMeta { code: code.to_string(), version: meta.version.clone(), title_vi: meta.title.clone(), title_en: meta.title.clone(), source_note };
     let selected_ids = selected.iter().map(|i| src.nodes[*i].id.clone()).collect();
     let catalogue = Catalogue::build(cmeta, nodes).map_err(|p| map_problems(file_name, p, &[]))?;
     Ok(ProfileImport { catalogue, title: meta.title, version: meta.version, selected: selected_ids })

@@ -56,7 +56,11 @@ fn a_small_catalog_reads() {
     assert_eq!((imp.groups, imp.controls, imp.enhancements), (2, 3, 1));
     assert_eq!(c.node("ac").unwrap().title_en, "Access Control");
     assert_eq!(c.node("ac-1").unwrap().description, "a. Review [Assignment: frequency];\nb. Tell [ac-1_prm_2].");
-    assert_eq!(c.node("ac-1").unwrap().title_vi, "");
+    // No Vietnamese title in OSCAL: the English one stands in, for the catalogue and every node.
+    assert_eq!(c.node("ac-1").unwrap().title_vi, c.node("ac-1").unwrap().title_en);
+    assert!(c.nodes().iter().all(|n| !n.title_vi.is_empty() && n.title_vi == n.title_en));
+    assert!(!c.meta().title_vi.is_empty());
+    assert_eq!(c.meta().title_vi, c.meta().title_en);
 }
 
 #[test]

@@ -96,3 +96,24 @@ fn modify_of_unselected_controls_names_the_path() {
     let e = resolve(&profile(json!({ "set-parameters": [{ "param-id": "ac-1_prm_1", "values": "x" }] }))).unwrap_err();
     assert_eq!(e.json_path().as_deref(), Some("profile.modify.set-parameters[0].values"));
 }
+
+#[test]
+fn titles_fall_back_to_english_where_there_is_no_vietnamese_one() {
+    // A source catalogue imported before the fallback: nodes without a Vietnamese title.
+    let src = mini();
+    let (meta, mut nodes) = (src.meta().clone(), src.nodes().to_vec());
+    for n in nodes.iter_mut() {
+        n.title_vi.clear();
+    }
+    if let Some(n) = nodes.iter_mut().find(|n| n.id == "ac-3") {
+        n.title_vi = "Thực thi truy cập".into();
+    }
+    let src = khien_domain::catalog::Catalogue::build(meta, nodes).unwrap();
+    let p = resolve_oscal_profile("p.json", profile(json!({})).to_string().as_bytes(), &src, "p", LevelSet::ALL).unwrap();
+    let c = &p.catalogue;
+    assert_eq!((c.meta().title_vi.as_str(), c.meta().title_en.as_str()), ("P", "P"));
+    assert!(c.nodes().iter().all(|n| !n.title_vi.is_empty()), "{:?}", c.nodes());
+    let ac1 = c.node("ac-1").unwrap();
+    assert_eq!(ac1.title_vi, ac1.title_en);
+    assert_eq!(c.node("ac-3").unwrap().title_vi, "Thực thi truy cập", "a Vietnamese title is kept");
+}

@@ -198,7 +198,15 @@ fn whole_file_problems() {
     let e = csv("  \n").unwrap_err();
     assert_eq!((e.location(), e.kind()), (&Location::File, &CatalogErrorKind::Import(K::EmptyFile)));
     let e = parse_catalogue_table("a.json", b"[]", meta("t")).unwrap_err();
-    assert_eq!(e.kind(), &CatalogErrorKind::Import(K::CsvOrXlsxOnly));
+    let json = |looks_like| CatalogErrorKind::Import(K::JsonNotTable { accepted: ".csv, .xlsx, .yaml", looks_like });
+    assert_eq!(e.kind(), &json(crate::JsonContent::Other));
+    let oscal = b"\xEF\xBB\xBF{\n  \"$schema\": \"https://x/oscal_catalog_schema.json\",\n  \"catalog\": {\"uuid\": \"u\"}}";
+    let e = parse_catalogue_table("nist.json", oscal, meta("t")).unwrap_err();
+    assert_eq!(e.kind(), &json(crate::JsonContent::OscalCatalog));
+    assert!(e.message_vi().contains("tệp là JSON") && e.message_vi().ends_with("đây là danh mục (catalog) OSCAL: hãy dùng chức năng «Nhập danh mục OSCAL»"), "{}", e.message_vi());
+    assert!(e.message_en().ends_with("the file is JSON, but this import reads only .csv, .xlsx, .yaml tables; it is an OSCAL catalog: use «Import OSCAL catalogue»"), "{}", e.message_en());
+    let e = parse_catalogue_table("p", b" {\"profile\": {\"imports\": []}}", meta("t")).unwrap_err();
+    assert_eq!(e.kind(), &json(crate::JsonContent::OscalProfile));
     let e = parse_catalogue_table("a.csv", b"\xFF\xFEi\0d\0", meta("t")).unwrap_err();
     assert_eq!(e.kind(), &CatalogErrorKind::Import(K::NotUtf8));
     let mut m = meta("bad code");

@@ -57,7 +57,10 @@ fn doctype_with_entity_bomb_is_refused() {
  <!ENTITY lol9 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
 ]>
 <NessusClientData_v2>&lol9;</NessusClientData_v2>"#;
-    for tool in [ScanTool::Nessus, ScanTool::OpenVas, ScanTool::Zap] {
+    // Each tool's own root, so that the file is not refused as another tool's report first.
+    let roots = [(ScanTool::Nessus, "NessusClientData_v2"), (ScanTool::OpenVas, "report format_id=\"x\""), (ScanTool::Zap, "OWASPZAPReport")];
+    for (tool, root) in roots {
+        let bomb = bomb.replace("<NessusClientData_v2>", &format!("<{root}>"));
         let e = err(tool, bomb.as_bytes());
         assert_eq!(e.kind(), &ScanErrorKind::Doctype);
         assert_eq!(place(&e), (Some(2), Some("DOCTYPE")));
@@ -196,8 +199,27 @@ fn deep_nesting_is_refused() {
 
 #[test]
 fn a_report_of_another_tool_is_refused() {
+    // Recognised as another tool's report: refused before reading, naming the tool to choose.
     let e = err(ScanTool::Nessus, b"<?xml version=\"1.0\"?>\n<OWASPZAPReport/>");
-    assert_eq!(e.kind(), &ScanErrorKind::WrongRoot { expected: "NessusClientData_v2", found: "OWASPZAPReport".into() });
+    assert_eq!(e.kind(), &ScanErrorKind::WrongTool { chosen: ScanTool::Nessus, detected: ScanTool::Zap });
+    let sarif = b"{\"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\", \"version\": \"2.1.0\", \"runs\": []}";
+    let e = err(ScanTool::Nessus, sarif);
+    assert_eq!(e.kind(), &ScanErrorKind::WrongTool { chosen: ScanTool::Nessus, detected: ScanTool::Sarif });
+    let d = e.into_domain("bao-cao.nessus");
+    assert_eq!(
+        d.message(khien_domain::Lang::Vi),
+        "Tệp bao-cao.nessus, tệp này là báo cáo SARIF 2.1.0, không phải Nessus (.nessus v2): hãy chọn công cụ «sarif»"
+    );
+    assert_eq!(
+        d.message(khien_domain::Lang::En),
+        "File bao-cao.nessus, this file is a SARIF 2.1.0 report, not Nessus (.nessus v2): choose the tool «sarif»"
+    );
+    let e = err(ScanTool::Trivy, &synthetic_nessus(1, 1, 1));
+    assert_eq!(e.kind(), &ScanErrorKind::WrongTool { chosen: ScanTool::Trivy, detected: ScanTool::Nessus });
+    assert!(e.message_en().contains("choose the tool «nessus»"), "{e}");
+    // Unrecognised content is left to the chosen reader, which names what it expected.
+    let e = err(ScanTool::Nessus, b"<?xml version=\"1.0\"?>\n<Other/>");
+    assert_eq!(e.kind(), &ScanErrorKind::WrongRoot { expected: "NessusClientData_v2", found: "Other".into() });
     assert_eq!(e.location().line, Some(2));
 }
 

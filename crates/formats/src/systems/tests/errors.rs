@@ -429,8 +429,24 @@ fn xlsx_cell_errors() {
 fn file_level_errors() {
     let kind = |name: &str, bytes: &[u8]| parse_systems(name, bytes).unwrap_err().kind().clone();
     assert_eq!(kind("s.csv", b" \n"), K::EmptyFile);
-    assert_eq!(kind("s.json", b"[]"), K::CsvOrXlsxOnly);
-    assert_eq!(kind("s", b"[{\"code\":1}]"), K::CsvOrXlsxOnly);
+    let json = |looks_like| K::JsonNotTable { accepted: ".csv, .xlsx", looks_like };
+    assert_eq!(kind("s.json", b"[]"), json(crate::JsonContent::Other));
+    assert_eq!(kind("s", b"[{\"code\":1}]"), json(crate::JsonContent::Other));
+    assert_eq!(kind("s.json", b"{\"catalog\": {\"uuid\": \"x\"}}"), json(crate::JsonContent::OscalCatalog));
+    let sarif = b"{\"version\": \"2.1.0\", \"runs\": [{\"tool\": {\"driver\": {\"name\": \"Semgrep\"}}}]}";
+    assert_eq!(kind("he-thong.json", sarif), json(crate::JsonContent::ScanReport(crate::scan::ScanTool::Sarif)));
+    let e = parse_systems("he-thong.json", b"[{\"code\": \"A\"}]").unwrap_err();
+    assert_eq!(
+        e.message_vi(),
+        "Tệp he-thong.json: tệp là JSON, còn chức năng nhập này chỉ nhận bảng .csv, .xlsx; hãy lưu bảng thành tệp theo mẫu tải từ hệ thống"
+    );
+    assert_eq!(
+        e.message_en(),
+        "File he-thong.json: the file is JSON, but this import reads only .csv, .xlsx tables; save the table in the template downloaded from the system"
+    );
+    let e = parse_systems("he-thong.json", sarif).unwrap_err();
+    assert!(e.message_vi().ends_with("đây là báo cáo quét SARIF 2.1.0: hãy nhập ở mục «Nhập kết quả quét», công cụ «sarif»"), "{}", e.message_vi());
+    assert!(e.message_en().ends_with("it is a SARIF 2.1.0 scan report: import it under «Import scan results», tool «sarif»"), "{}", e.message_en());
     assert_eq!(kind("s.bin", &[0, 0x9F, 0x92, 0x96, 0, 1]), K::CsvOrXlsxOnly);
     assert_eq!(kind("s.xls", b"\xD0\xCF\x11\xE0rest"), K::LegacyXls);
     assert!(matches!(kind("s.xlsx", b"PK\x03\x04 not a zip"), K::MalformedXlsx(_)));
@@ -450,7 +466,7 @@ fn file_level_errors() {
     let e = parse_systems("s.json", b"[]").unwrap_err();
     assert_eq!(
         e.message_vi(),
-        "Tệp s.json: chỉ nhận tệp .csv hoặc .xlsx (theo mẫu tải từ hệ thống)"
+        "Tệp s.json: tệp là JSON, còn chức năng nhập này chỉ nhận bảng .csv, .xlsx; hãy lưu bảng thành tệp theo mẫu tải từ hệ thống"
     );
 }
 
