@@ -56,7 +56,7 @@ pub use taxii::{Collection, CollectionInput, ObjectFilter, ObjectPage, StoredObj
 pub use incident_exchange::{ExportedIncident, WatchImportSummary, WatchInput, WatchItem};
 pub use public_reports::{PublicReport, PublicReportDetail, PublicReportFile, PublicReportFilter, PublicReportInput, PublicReportStatus, UploadedFile};
 pub use findings::{Finding, FindingFilter, FindingMoveInput, UnitFindingCounts};
-pub use scan_import::ScanImportSummary;
+pub use scan_import::{DuplicateFinding, ScanImportSummary, MAX_DUPLICATES_LISTED};
 pub use finding_history::{FindingCountDay, MAX_HISTORY_DAYS};
 pub use unit_compliance::UnitCompliance;
 pub use incidents::{Clock, DocumentHeader, Incident, IncidentFilter, IncidentInput, ObservableInput};

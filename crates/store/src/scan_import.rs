@@ -27,7 +27,7 @@ use utoipa::ToSchema;
 
 /// Findings handed from the parser to the writer at a time.
 const BATCH: usize = 512;
-/// Rows per INSERT statement (27 parameters each).
+/// Rows per INSERT statement (28 parameters each).
 const ROWS_PER_INSERT: usize = 128;
 
 #[derive(Debug, Clone, Default, Serialize, ToSchema)]
@@ -43,11 +43,31 @@ pub struct ScanImportSummary {
     pub reopened: i64,
     /// Open findings absent from this scan, now closed as verified.
     pub closed: i64,
-    /// The same finding twice in one file, counted once.
+    /// The same finding twice in one file, counted once (its evidence added to the kept one).
     pub duplicates: i64,
+    /// The duplicates, at most [`MAX_DUPLICATES_LISTED`]: where each was and the key it
+    /// shared with the finding kept.
+    pub duplicates_listed: Vec<DuplicateFinding>,
     /// Items the file holds that are not findings, with the reason, as read.
     pub skipped: Vec<String>,
 }
+
+/// A finding met again in the same file.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DuplicateFinding {
+    /// The dedup key both occurrences share.
+    pub key: String,
+    pub rule_id: String,
+    pub title: String,
+    /// Where the second occurrence is in the file, as read ("dòng 12").
+    pub location: String,
+}
+
+/// Duplicates listed in an import's summary (all are counted).
+pub const MAX_DUPLICATES_LISTED: usize = 200;
+/// Evidence of duplicates kept per finding, and in all, while an import runs.
+const MAX_EXTRA_EVIDENCE_BYTES: usize = 32 * 1024;
+const MAX_EXTRA_EVIDENCE_TOTAL: usize = 16 << 20;
 
 struct Target {
     sqlite: bool,
@@ -106,13 +126,18 @@ struct Row {
     /// http(s) links, one per line.
     references: String,
     due: Option<i64>,
+    /// Producer and target ([`ScanFinding::scope`]).
+    scope: String,
+    /// Where it is in the file, as read (for the duplicates' list).
+    location: String,
 }
 
 impl RowRules {
     fn row(&self, f: ScanFinding) -> Row {
         let key = f.dedup_key(&self.code);
+        // "Dockerfile — Dockerfile" and "app.env — app.env:12" say it twice: the component alone.
         let component = match (&f.target, &f.component) {
-            (Some(t), Some(c)) => Some(format!("{t} — {c}")),
+            (Some(t), Some(c)) if !c.starts_with(t.as_str()) => Some(format!("{t} — {c}")),
             (t, c) => c.clone().or_else(|| t.clone()),
         };
         let host = f.host.clone().or_else(|| f.ip.clone());
@@ -136,6 +161,8 @@ impl RowRules {
             solution: f.solution,
             evidence: f.evidence,
             references: f.references.join("\n"),
+            location: f.location.vi(),
+            scope: f.scope,
         }
     }
 }
@@ -209,7 +236,7 @@ impl Store {
             .map_err(db_err)?;
         let target = Target { sqlite, system_id, unit_id: system.owner_unit_id, tool, scan_id: get(&scan, "id")?, detected_at };
         let mut summary = ScanImportSummary { scan_id: target.scan_id, tool: tool.code().to_string(), ..Default::default() };
-        let mut seen: HashSet<Key> = HashSet::new();
+        let mut seen = Seen::default();
         let mut write_error = None;
         while let Some(batch) = rx.recv().await {
             if let Err(e) = write_batch(&mut w, &target, batch, &known, &mut seen, &mut summary).await {
@@ -233,18 +260,34 @@ impl Store {
             sqlx::query("UPDATE finding_scans SET scan_started = $1 WHERE id = $2").bind(started.timestamp_millis()).bind(target.scan_id).execute(&mut *w.tx).await.map_err(db_err)?;
         }
 
-        let closed = sqlx::query(
-            "UPDATE findings SET state = 'verified', open = 0, verified_at = $1, updated_at = $1, state_note = 'Không còn trong lần quét mới / absent from a newer scan' \
-             WHERE system_id = $2 AND tool = $3 AND source = 'scan' AND (last_scan_id IS NULL OR last_scan_id <> $4) AND state IN ('open','in_remediation','fixed')",
-        )
-        .bind(now)
-        .bind(system_id)
-        .bind(tool.code())
-        .bind(target.scan_id)
-        .execute(&mut *w.tx)
-        .await
-        .map_err(db_err)?;
-        summary.closed = i64::try_from(closed.rows_affected()).unwrap_or(i64::MAX);
+        append_duplicate_evidence(&mut w, &target, seen.extra_evidence).await?;
+        // Absent findings are closed only in the scopes this report covered (its producer
+        // looking at its targets): another tool's, or another image's, findings are not its
+        // to judge. A verifier's report verifies; the unit's own says "fixed", to be verified.
+        let verifier = actor.can(Action::VerifyFindings, system.owner_unit_id, &system.owner_path);
+        let scopes: Vec<&String> = parsed.scopes.iter().collect();
+        for chunk in scopes.chunks(500) {
+            let mut q = Sql::new("UPDATE findings SET ");
+            if verifier {
+                q.push("state = 'verified', open = 0, verified_at = ").bind(now);
+                q.push(", state_note = 'Không còn trong lần quét mới / absent from a newer scan'");
+            } else {
+                q.push("state = 'fixed', open = 0, fixed_at = ").bind(now);
+                q.push(", state_note = 'Không còn trong lần quét mới của đơn vị, chờ xác minh / absent from the unit''s newer scan, awaiting verification'");
+            }
+            q.push(", updated_at = ").bind(now).push(" WHERE system_id = ").bind(system_id).push(" AND source = 'scan' AND (last_scan_id IS NULL OR last_scan_id <> ").bind(target.scan_id);
+            q.push(if verifier { ") AND state IN ('open','in_remediation','fixed')" } else { ") AND state IN ('open','in_remediation')" });
+            q.push(" AND scan_scope IN (");
+            for (i, scope) in chunk.iter().enumerate() {
+                if i > 0 {
+                    q.push(",");
+                }
+                q.bind(scope.as_str());
+            }
+            q.push(")");
+            let closed = q.query().execute(&mut *w.tx).await.map_err(db_err)?;
+            summary.closed += i64::try_from(closed.rows_affected()).unwrap_or(i64::MAX);
+        }
         sqlx::query("UPDATE finding_scans SET findings = $1, created = $2, seen_again = $3, reopened = $4, closed = $5 WHERE id = $6")
             .bind(summary.findings)
             .bind(summary.created)
@@ -265,12 +308,36 @@ impl Store {
     }
 }
 
+/// Keys met so far in the file, and the evidence of their repeats waiting to be added.
+#[derive(Default)]
+struct Seen {
+    keys: HashSet<Key>,
+    extra_evidence: HashMap<String, String>,
+    extra_bytes: usize,
+}
+
+impl Seen {
+    /// Keeps a repeat's evidence for its finding, within the caps (what is beyond is counted
+    /// in the summary, not kept).
+    fn keep_evidence(&mut self, key: &str, evidence: &str) {
+        if evidence.trim().is_empty() || self.extra_bytes + evidence.len() > MAX_EXTRA_EVIDENCE_TOTAL {
+            return;
+        }
+        let kept = self.extra_evidence.entry(key.to_string()).or_default();
+        if kept.len() + evidence.len() <= MAX_EXTRA_EVIDENCE_BYTES {
+            kept.push_str("\n---\n");
+            kept.push_str(evidence);
+            self.extra_bytes += evidence.len();
+        }
+    }
+}
+
 async fn write_batch(
     w: &mut WriteTx<'_>,
     t: &Target,
     batch: Vec<Row>,
     known: &HashMap<Key, Known>,
-    seen: &mut HashSet<Key>,
+    seen: &mut Seen,
     summary: &mut ScanImportSummary,
 ) -> Result<()> {
     let mut fresh: Vec<Row> = Vec::new();
@@ -279,13 +346,17 @@ async fn write_batch(
     for row in batch {
         summary.findings += 1;
         let key = key_bytes(&row.key);
-        if !seen.insert(key) {
+        if !seen.keys.insert(key) {
             summary.duplicates += 1;
+            seen.keep_evidence(&row.key, &row.evidence);
+            if summary.duplicates_listed.len() < MAX_DUPLICATES_LISTED {
+                summary.duplicates_listed.push(DuplicateFinding { key: row.key, rule_id: row.rule_id, title: row.title, location: row.location });
+            }
             continue;
         }
         match known.get(&key) {
-            Some(k) if k.closed_as_fixed => reopen.push(k.id),
-            Some(k) => again.push(k.id),
+            Some(k) if k.closed_as_fixed => reopen.push((k.id, row.scope)),
+            Some(k) => again.push((k.id, row.scope)),
             None => fresh.push(row),
         }
     }
@@ -295,30 +366,52 @@ async fn write_batch(
     for rows in fresh.chunks(ROWS_PER_INSERT) {
         insert_rows(w, t, rows).await?;
     }
-    for (ids, reopening) in [(again, false), (reopen, true)] {
-        for chunk in ids.chunks(500) {
-            let mut q = Sql::new("UPDATE findings SET last_scan_id = ");
-            q.bind(t.scan_id).push(", updated_at = ").bind(t.detected_at);
-            if reopening {
-                q.push(", state = 'open', open = 1, state_note = 'Xuất hiện lại trong lần quét mới / found again by a newer scan'");
-            }
-            q.push(" WHERE id IN (");
-            for (i, id) in chunk.iter().enumerate() {
-                if i > 0 {
-                    q.push(",");
+    for (mut found, reopening) in [(again, false), (reopen, true)] {
+        // One statement per scope: a finding seen again now belongs to the latest producer
+        // that reported it.
+        found.sort_by(|a, b| a.1.cmp(&b.1));
+        for same_scope in found.chunk_by(|a, b| a.1 == b.1) {
+            for chunk in same_scope.chunks(500) {
+                let mut q = Sql::new("UPDATE findings SET last_scan_id = ");
+                q.bind(t.scan_id).push(", updated_at = ").bind(t.detected_at);
+                q.push(", scan_scope = ").bind(chunk.first().map(|(_, s)| s.as_str()).unwrap_or_default());
+                if reopening {
+                    q.push(", state = 'open', open = 1, state_note = 'Xuất hiện lại trong lần quét mới / found again by a newer scan'");
                 }
-                q.bind(*id);
+                q.push(" WHERE id IN (");
+                for (i, (id, _)) in chunk.iter().enumerate() {
+                    if i > 0 {
+                        q.push(",");
+                    }
+                    q.bind(*id);
+                }
+                q.push(")");
+                q.query().execute(&mut *w.tx).await.map_err(db_err)?;
             }
-            q.push(")");
-            q.query().execute(&mut *w.tx).await.map_err(db_err)?;
         }
     }
     Ok(())
 }
 
-const COLUMNS: [&str; 27] = [
+/// Adds to each kept finding the evidence of its repeats in the file (the findings are all
+/// written by now, those first met in this file included).
+async fn append_duplicate_evidence(w: &mut WriteTx<'_>, t: &Target, extra: HashMap<String, String>) -> Result<()> {
+    for (key, evidence) in extra {
+        sqlx::query("UPDATE findings SET evidence = evidence || $1 WHERE system_id = $2 AND source = 'scan' AND dedup_key = $3")
+            .bind(evidence)
+            .bind(t.system_id)
+            .bind(key)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
+    }
+    Ok(())
+}
+
+const COLUMNS: [&str; 28] = [
     "unit_id", "system_id", "source", "tool", "dedup_key", "rule_id", "title", "search_folded", "severity", "cvss_x10", "host", "port", "protocol", "component",
     "cves", "cwes", "description", "solution", "evidence", "reference_urls", "state", "open", "detected_at", "due_at", "last_scan_id", "created_at", "updated_at",
+    "scan_scope",
 ];
 
 /// The INSERT of `rows` findings. The same text for every full batch, so each connection
@@ -376,7 +469,8 @@ async fn insert_rows(w: &mut WriteTx<'_>, t: &Target, rows: &[Row]) -> Result<()
             .bind(r.due)
             .bind(t.scan_id)
             .bind(t.detected_at)
-            .bind(t.detected_at);
+            .bind(t.detected_at)
+            .bind(r.scope.as_str());
     }
     q.execute(&mut *w.tx).await.map_err(db_err)?;
     Ok(())

@@ -39,7 +39,7 @@ async fn scans_import_dedupe_close_and_reopen(db: TestDb) {
     let file = synthetic_nessus(4, 30, 7);
     let first = db.store.import_scan(&officer, system.id, ScanTool::Nessus, "quet-thang-11.nessus", reader(file.clone())).await.unwrap();
     assert_eq!((first.findings, first.created, first.closed), (120, 120 - first.duplicates, 0));
-    let again = db.store.import_scan(&officer, system.id, ScanTool::Nessus, "quet-thang-11.nessus", reader(file)).await.unwrap();
+    let again = db.store.import_scan(&officer, system.id, ScanTool::Nessus, "quet-thang-11.nessus", reader(file.clone())).await.unwrap();
     assert_eq!((again.created, again.seen_again, again.closed), (0, first.created, 0));
     let listed = db.store.list_findings(&officer, &all(system.id)).await.unwrap();
     assert_eq!(listed.items.len() as i64, first.created);
@@ -64,14 +64,23 @@ async fn scans_import_dedupe_close_and_reopen(db: TestDb) {
     let accepted = db.store.move_finding(&officer, other, &moving("risk_accepted", Some("Hệ thống cũ, thay thế quý 2"), Some(&until))).await.unwrap();
     assert_eq!((accepted.state.as_str(), accepted.accepted_by.is_some()), ("risk_accepted", true));
 
-    // A newer scan with only the first host: the other hosts' findings close, the verified
-    // critical one (if on the first host) comes back.
+    // A newer scan of the same hosts without its last item: that finding alone is gone — and
+    // since the ward ran the scan itself, it is "fixed", awaiting verification, not verified.
+    let text = String::from_utf8(file.clone()).unwrap();
+    let start = text.rfind("<ReportItem").unwrap();
+    let end = start + text[start..].find("</ReportItem>").unwrap() + "</ReportItem>".len();
+    let fewer = format!("{}{}", &text[..start], &text[end..]).into_bytes();
+    let third = db.store.import_scan(&officer, system.id, ScanTool::Nessus, "quet-thang-12.nessus", reader(fewer)).await.unwrap();
+    assert_eq!((third.created, third.closed), (0, 1), "{third:?}");
+    let gone = db.store.list_findings(&officer, &all(system.id)).await.unwrap().items.into_iter().filter(|f| f.state == "fixed").count();
+    assert_eq!(gone, 1);
+    // A scan of the first host only says nothing of the others: none of theirs closes; the
+    // verified critical one (if on the first host) comes back.
     let smaller = synthetic_nessus(1, 30, 7);
-    let third = db.store.import_scan(&officer, system.id, ScanTool::Nessus, "quet-thang-12.nessus", reader(smaller)).await.unwrap();
-    assert_eq!(third.created, 0);
-    assert!(third.closed > 0, "{third:?}");
+    let fourth = db.store.import_scan(&officer, system.id, ScanTool::Nessus, "quet-thang-12b.nessus", reader(smaller)).await.unwrap();
+    assert_eq!((fourth.created, fourth.closed), (0, 0), "{fourth:?}");
     let after = db.store.get_finding(&officer, id).await.unwrap();
-    if third.reopened > 0 {
+    if fourth.reopened > 0 {
         assert_eq!(after.state, "open");
     }
 

@@ -22,7 +22,7 @@ async fn upload(session: &Session, system_id: i64, tool: &str, file_name: &str, 
         .text("system_id", system_id.to_string())
         .text("tool", tool.to_string())
         .part("file", reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()));
-    let r = session.client.post(session.url(&format!("/findings/scans?_csrf={}", session.csrf))).multipart(form).send().await.unwrap();
+    let r = session.client.post(session.url("/findings/scans")).header("x-csrf-token", &session.csrf).multipart(form).send().await.unwrap();
     (r.status().as_u16(), r.text().await.unwrap())
 }
 
@@ -121,11 +121,11 @@ async fn a_ward_works_its_findings_through_the_pages() {
     let by_code = reqwest::multipart::Form::new()
         .text("system", "HB-DVC – Cổng dịch vụ công phường Hồng Bàng (Phường Hồng Bàng)")
         .part("file", reqwest::multipart::Part::bytes(file).file_name("quet-thang-11.nessus"));
-    let r = a.client.post(a.url(&format!("/findings/scans?_csrf={}", a.csrf))).multipart(by_code).send().await.unwrap();
+    let r = a.client.post(a.url("/findings/scans")).header("x-csrf-token", &a.csrf).multipart(by_code).send().await.unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(number(&r.text().await.unwrap(), "sum-seen"), created);
     let unknown = reqwest::multipart::Form::new().text("system", "KHONG-CO").part("file", reqwest::multipart::Part::bytes(synthetic_nessus(1, 3, 7)).file_name("nho.nessus"));
-    let r = a.client.post(a.url(&format!("/findings/scans?_csrf={}", a.csrf))).multipart(unknown).send().await.unwrap();
+    let r = a.client.post(a.url("/findings/scans")).header("x-csrf-token", &a.csrf).multipart(unknown).send().await.unwrap();
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("KHONG-CO"));
     // The list filtered by system code shows the system's findings only.

@@ -41,7 +41,7 @@ async fn upload_through_the_web_form_is_all_or_nothing() {
     let upload = |name: &'static str, body: &'static str| {
         let part = reqwest::multipart::Part::bytes(body.as_bytes().to_vec()).file_name(name);
         let form = reqwest::multipart::Form::new().part("file", part).text("parent_id", root.clone());
-        admin.client.post(admin.url(&format!("/units/import?_csrf={}", admin.csrf))).multipart(form).send()
+        admin.client.post(admin.url("/units/import")).header("x-csrf-token", &admin.csrf).multipart(form).send()
     };
     let bad = "Mã đơn vị;Tên đơn vị;Loại đơn vị;Mã đơn vị cấp trên\nP-A;Phường A;Phường;\nP-B;Phường B;vương quốc;P-A\n";
     let r = upload("don-vi.csv", bad).await.unwrap();

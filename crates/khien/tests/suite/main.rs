@@ -34,6 +34,7 @@ mod oscal;
 mod incidents;
 mod public_reports;
 mod reminders;
+mod scan_scopes;
 mod store;
 mod systems;
 mod taxii;

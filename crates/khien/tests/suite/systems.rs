@@ -191,7 +191,7 @@ async fn batched_import_checks_every_row(db: TestDb) {
     rows[51] = row(53, "P-LE-CHAN", "IMP-OTHER".into(), "10.77.5.128/25".into());
     let audit_before = db.store.audit_count().await.unwrap();
     let err = db.store.import_systems(&admin, &rows).await.unwrap_err();
-    assert!(matches!(&err, Error::Conflict(m) if m.vi.starts_with("Dòng 53") && m.vi.contains("IMP-005")), "{err:?}");
+    assert!(matches!(&err, Error::Conflict(m) if m.vi.starts_with("Dòng 53") && m.vi.contains("đơn vị khác")), "{err:?}");
     let all = SystemFilter { q: Some("imp-".into()), limit: 100, ..Default::default() };
     let count = |p: &khien_store::Page<khien_store::System>| p.items.iter().filter(|s| s.code.starts_with("IMP-")).count();
     assert_eq!(count(&db.store.list_systems(&admin, &all).await.unwrap()), 0, "nothing half written");
