@@ -413,7 +413,10 @@ impl Store {
             match codes.get(code).copied() {
                 Some(id) => {
                     self.flush_inserts(&mut w, actor, &mut pending, &mut ranges, &mut codes).await?;
-                    self.replace_system(&mut w, actor, id, &input, &mut ranges).await.map_err(at_row)?;
+                    // A code of a system the caller cannot see is "taken", as on a create: not
+                    // "not found", which would tell that it exists elsewhere.
+                    let hidden = |e: Error| if matches!(e, Error::NotFound(_)) { code_taken(code) } else { e };
+                    self.replace_system(&mut w, actor, id, &input, &mut ranges).await.map_err(hidden).map_err(at_row)?;
                     summary.updated += 1;
                 }
                 None => {

@@ -108,6 +108,15 @@ async fn deceptive_characters_are_refused_and_codes_ignore_case(db: TestDb) {
     let scan = std::io::Cursor::new(khien_formats::scan::synthetic_nessus(1, 1, 1));
     let err = db.store.import_scan(&officer, sys.id, khien_formats::scan::ScanTool::Nessus, "ho-so\u{202E}exe.pdf", Box::new(scan)).await.unwrap_err();
     assert_eq!(err.field(), Some("file_name"), "{err:?}");
+    // A code taken by a system the caller cannot see: "taken", the same on a create and on an
+    // import (which before answered "not found", telling the code existed elsewhere).
+    let lechan = unit_id(&db, "P-LE-CHAN").await;
+    db.store.create_system(&admin, &SystemInput { code: "LC-KIN".into(), name: "Hệ thống riêng".into(), owner_unit_id: lechan, system_type: "public_service".into(), ..Default::default() }).await.unwrap();
+    let created = db.store.create_system(&officer, &SystemInput { code: "LC-KIN".into(), name: "Thử".into(), owner_unit_id: ward, system_type: "public_service".into(), ..Default::default() }).await.unwrap_err();
+    let row = khien_store::ImportSystem { row: 2, owner_unit_code: "P-HONG-BANG".into(), input: SystemInput { code: "LC-KIN".into(), name: "Thử".into(), system_type: "public_service".into(), ..Default::default() } };
+    let imported = db.store.import_systems(&officer, &[row]).await.unwrap_err();
+    assert!(matches!((&created, &imported), (Error::Conflict(_), Error::Conflict(_))), "{created:?} / {imported:?}");
+    assert!(imported.message(khien_domain::Lang::En).ends_with(&created.message(khien_domain::Lang::En)), "{created:?} / {imported:?}");
     // Codes are one whatever their case.
     db.store.create_unit(&admin, &unit("P-MOI", "Phường Mới")).await.unwrap();
     let err = db.store.create_unit(&admin, &unit("p-moi", "Phường Mới 2")).await.unwrap_err();
