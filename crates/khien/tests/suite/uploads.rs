@@ -50,6 +50,7 @@ async fn a_stalled_upload_does_not_hold_up_other_users() {
     assert!(stalled_at.elapsed() < Duration::from_secs(4), "the edits ran while the upload was still stalled");
     edits.sort();
     let p99 = edits[edits.len() * 99 / 100];
+    eprintln!("while an upload stalls: login {login:?}, 20 edits p99 {p99:?}");
     assert!(p99 < Duration::from_millis(100), "edits while an upload stalls: p99 {p99:?} ({edits:?})");
     // Signing in hashes a password (argon2id): its cost, not a lock, bounds it.
     assert!(login < Duration::from_secs(3), "login while an upload stalls took {login:?}");
