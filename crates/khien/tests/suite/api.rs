@@ -232,8 +232,9 @@ async fn secure_cookies_behind_tls_and_login_rate_limit() {
     assert_eq!(r.status(), 303);
     let session = r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).find(|c| c.starts_with("khien_session=")).unwrap();
     assert!(session.contains("; Secure"), "{session}");
-    // 30 attempts a minute from one address; the 31st is refused before any password check.
-    for i in 1..30 {
+    // 30 failed attempts a minute from one address (the success above does not count); the
+    // next is refused before any password check.
+    for i in 1..=30 {
         assert_eq!(login(format!("nobody{i}"), "x").await.unwrap().status(), 401);
     }
     let r = login("admin".into(), ADMIN_PASSWORD).await.unwrap();
