@@ -178,7 +178,7 @@ impl Store {
         if open.is_some() {
             return Err(Error::conflict("Hệ thống đã có một hồ sơ đang xử lý.", "The system already has a dossier in progress."));
         }
-        let rs = ruleset_for(today_vn());
+        let rs = s.ruleset_on(today_vn());
         let suggested = suggest(&s.level_inputs(), &rs).level;
         let proposed = if input.proposed_level == 0 { i64::from(suggested) } else { input.proposed_level };
         if !(1..=5).contains(&proposed) {

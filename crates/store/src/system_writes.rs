@@ -10,7 +10,7 @@ use khien_domain::calendar::parse_date;
 use khien_domain::fold::fold;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
-use khien_domain::system::{cidr_bounds, parse_cidr, DataCategory, InfraScope, Lifecycle, SecretGrade, SystemType};
+use khien_domain::system::{cidr_bounds, parse_cidr, DataCategory, InfraScope, Lifecycle, SecretGrade, SecretHarm, SystemType, WorksGrade};
 use khien_domain::time::now_ms;
 use khien_domain::unit::{optional_text, validate_code, validate_name};
 use khien_domain::{Error, Msg, Result};
@@ -44,8 +44,18 @@ pub struct SystemInput {
     /// 0 (none) to 4.
     #[serde(default)]
     pub online_service_level: i64,
-    /// none, one_agency, province, national
+    /// An online service in a conditional business line (NĐ 85 Đ9.2.b; NĐ 331 Đ13.2.a).
+    #[serde(default)]
+    pub conditional_business: bool,
+    /// none, one_agency, province, national, international
     pub infra_scope: Option<String>,
+    /// Industrial control: none, grade_4, grade_3, grade_2, grade_1, special, national_security.
+    pub works_grade: Option<String>,
+    /// State secrets: the harm of a breach — none, harm, serious, especially_serious.
+    pub secret_harm: Option<String>,
+    /// When building began (yyyy-mm-dd or dd/mm/yyyy); before 01/7/2026 keeps NĐ 85 for the
+    /// level until 01/01/2027 (NĐ 331 Đ39.1).
+    pub building_started_on: Option<String>,
     /// other, important, core
     pub data_category: Option<String>,
     pub hosting: Option<String>,
@@ -187,7 +197,7 @@ struct Clean {
     data_category: &'static str,
     status: &'static str,
     ip_ranges: Vec<String>,
-    texts: [(&'static str, Option<String>); 12],
+    texts: [(&'static str, Option<String>); 15],
 }
 
 pub(crate) fn opt_date(field: &'static str, v: &Option<String>) -> Result<Option<String>> {
@@ -240,6 +250,9 @@ fn clean(i: &SystemInput) -> Result<Clean> {
             ("connected_since", opt_date("connected_since", &i.connected_since)?),
             text("connection_ref", &i.connection_ref, 200)?,
             ("domains", Some(i.domains.iter().map(|d| d.trim().to_lowercase()).filter(|d| !d.is_empty()).collect::<Vec<_>>().join("\n"))),
+            ("works_grade", Some(WorksGrade::parse("works_grade", i.works_grade.as_deref().unwrap_or("none"))?.code().to_string())),
+            ("secret_harm", Some(SecretHarm::parse("secret_harm", i.secret_harm.as_deref().unwrap_or("none"))?.code().to_string())),
+            ("building_started_on", opt_date("building_started_on", &i.building_started_on)?),
         ],
     })
 }
@@ -282,7 +295,7 @@ impl Store {
     async fn write_inserts(&self, w: &mut WriteTx<'_>, actor: &Actor, batch: Vec<NewSystem>, ranges: &mut RangeIndex) -> Result<Vec<System>> {
         let Some(first) = batch.first() else { return Ok(Vec::new()) };
         let now = now_ms();
-        let mut q = Sql::new("INSERT INTO systems (code, name, name_folded, search_folded, owner_unit_id, operator_unit_id, system_type, info_private, info_personal, secret_grade, subjects_basic, subjects_sensitive, admin_procedures, online_service_level, infra_scope, data_category, status, ip_ranges, tags, created_at, updated_at");
+        let mut q = Sql::new("INSERT INTO systems (code, name, name_folded, search_folded, owner_unit_id, operator_unit_id, system_type, info_private, info_personal, secret_grade, subjects_basic, subjects_sensitive, admin_procedures, online_service_level, conditional_business, infra_scope, data_category, status, ip_ranges, tags, created_at, updated_at");
         for (f, _) in &first.clean.texts {
             q.push(", ").push(f);
         }
@@ -292,7 +305,7 @@ impl Store {
             q.bind(c.code.as_str()).push(",").bind(c.name.as_str()).push(",").bind(fold(&c.name)).push(",").bind(search_text(&c.name, &c.code));
             q.push(",").bind(i.owner_unit_id).push(",").bind(i.operator_unit_id);
             q.push(",").bind(c.system_type).push(",").bind(i.info_private).push(",").bind(i.info_personal).push(",").bind(c.secret_grade);
-            q.push(",").bind(i.subjects_basic).push(",").bind(i.subjects_sensitive).push(",").bind(i.admin_procedures).push(",").bind(i.online_service_level);
+            q.push(",").bind(i.subjects_basic).push(",").bind(i.subjects_sensitive).push(",").bind(i.admin_procedures).push(",").bind(i.online_service_level).push(",").bind(i.conditional_business);
             q.push(",").bind(c.infra_scope).push(",").bind(c.data_category).push(",").bind(c.status).push(",").bind(c.ip_ranges.join("\n"));
             q.push(",").bind(tags(&i.tags)).push(",").bind(now).push(",").bind(now);
             for (_, v) in &c.texts {
@@ -338,7 +351,7 @@ impl Store {
         q.push(", owner_unit_id = ").bind(i.owner_unit_id).push(", operator_unit_id = ").bind(i.operator_unit_id);
         q.push(", system_type = ").bind(c.system_type).push(", info_private = ").bind(i.info_private).push(", info_personal = ").bind(i.info_personal);
         q.push(", secret_grade = ").bind(c.secret_grade).push(", subjects_basic = ").bind(i.subjects_basic).push(", subjects_sensitive = ").bind(i.subjects_sensitive);
-        q.push(", admin_procedures = ").bind(i.admin_procedures).push(", online_service_level = ").bind(i.online_service_level);
+        q.push(", admin_procedures = ").bind(i.admin_procedures).push(", online_service_level = ").bind(i.online_service_level).push(", conditional_business = ").bind(i.conditional_business);
         q.push(", infra_scope = ").bind(c.infra_scope).push(", data_category = ").bind(c.data_category);
         q.push(", ip_ranges = ").bind(c.ip_ranges.join("\n")).push(", tags = ").bind(tags(&i.tags)).push(", updated_at = ").bind(now_ms());
         for (f, v) in c.texts {

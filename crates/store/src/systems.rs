@@ -12,8 +12,8 @@ use khien_domain::page::{Cursor, Dir};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::system::layers::{evaluate, LayerFacts, LayerStatus};
-use khien_domain::system::level::{ruleset_for, suggest, LevelInputs, Suggestion};
-use khien_domain::system::{check_lifecycle_change, InfraScope, Lifecycle, SecretGrade, SystemType};
+use khien_domain::system::level::{suggest, LevelInputs, Suggestion};
+use khien_domain::system::{check_lifecycle_change, InfraScope, Lifecycle, SecretGrade, SecretHarm, SystemType, WorksGrade};
 use khien_domain::time::now_ms;
 use khien_domain::unit::validate_name;
 use khien_domain::{Error, Result};
@@ -39,7 +39,15 @@ pub struct System {
     pub subjects_sensitive: i64,
     pub admin_procedures: bool,
     pub online_service_level: i64,
+    /// An online service in a conditional business line.
+    pub conditional_business: bool,
     pub infra_scope: String,
+    /// none, grade_4, grade_3, grade_2, grade_1, special, national_security
+    pub works_grade: String,
+    /// none, harm, serious, especially_serious
+    pub secret_harm: String,
+    /// When building began (yyyy-mm-dd), which can keep NĐ 85 for its level (NĐ 331 Đ39.1).
+    pub building_started_on: Option<String>,
     pub data_category: String,
     pub hosting: Option<String>,
     pub status: String,
@@ -131,7 +139,11 @@ pub(crate) fn system_row(r: &AnyRow) -> Result<System> {
         subjects_sensitive: get(r, "subjects_sensitive")?,
         admin_procedures: flag("admin_procedures")?,
         online_service_level: get(r, "online_service_level")?,
+        conditional_business: flag("conditional_business")?,
         infra_scope: get(r, "infra_scope")?,
+        works_grade: get(r, "works_grade")?,
+        secret_harm: get(r, "secret_harm")?,
+        building_started_on: get(r, "building_started_on")?,
         data_category: get(r, "data_category")?,
         hosting: get(r, "hosting")?,
         status: get(r, "status")?,
@@ -160,12 +172,21 @@ impl System {
             info_private: self.info_private,
             info_personal: self.info_personal,
             secret: SecretGrade::parse("secret_grade", &self.secret_grade).unwrap_or(SecretGrade::None),
+            secret_harm: SecretHarm::parse("secret_harm", &self.secret_harm).unwrap_or(SecretHarm::None),
             subjects_basic: self.subjects_basic,
             subjects_sensitive: self.subjects_sensitive,
             handles_admin_procedures: self.admin_procedures,
             online_service_level: u8::try_from(self.online_service_level).unwrap_or(0),
+            conditional_business: self.conditional_business,
             infra_scope: InfraScope::parse("infra_scope", &self.infra_scope).unwrap_or(InfraScope::None),
+            works_grade: WorksGrade::parse("works_grade", &self.works_grade).unwrap_or(WorksGrade::None),
         }
+    }
+
+    /// The ruleset this system's level is determined by on `on` (NĐ 331 Đ39.1 keeps NĐ 85 for
+    /// systems whose building began before 01/7/2026).
+    pub fn ruleset_on(&self, on: chrono::NaiveDate) -> khien_domain::system::level::Ruleset {
+        khien_domain::system::level::ruleset_for_system(on, self.building_started_on.as_deref().and_then(parse_date))
     }
 
     pub fn layer_facts(&self) -> LayerFacts {
@@ -314,7 +335,7 @@ impl Store {
 /// Suggestion, layers and violation for a system, judged by today's ruleset.
 pub fn detail(system: System, exception: Option<GoLiveException>) -> SystemDetail {
     let today = today_vn();
-    let rs = ruleset_for(today);
+    let rs = system.ruleset_on(today);
     let suggestion = suggest(&system.level_inputs(), &rs);
     let level = system.approved_level.and_then(|l| u8::try_from(l).ok());
     let layers = evaluate(&system.layer_facts(), level, today, &rs).to_vec();

@@ -68,7 +68,34 @@ code_enum!(
         None = "none": "Không phải hạ tầng dùng chung" / "Not shared infrastructure",
         OneAgency = "one_agency": "Phục vụ một cơ quan" / "Serves one agency",
         Province = "province": "Dùng chung của tỉnh/thành phố hoặc ngành" / "Shared by a province or sector",
-        National = "national": "Dùng chung quốc gia" / "Nationwide",
+        National = "national": "Dùng chung quốc gia, vận hành 24/7" / "Nationwide, run 24/7",
+        International = "international": "Hạ tầng quốc gia kết nối quốc tế" / "National, connected internationally",
+    }
+);
+
+code_enum!(
+    /// For an industrial control system, the grade of the works it controls under the
+    /// construction law (NĐ 85 Đ9.4, 10.4, 11.4; NĐ 331 Đ13.4, 14.3, 15.4).
+    WorksGrade {
+        None = "none": "Không phải hệ thống điều khiển công nghiệp / chưa xác định" / "Not industrial control / not yet known",
+        Grade4 = "grade_4": "Công trình cấp IV" / "Works of grade IV",
+        Grade3 = "grade_3": "Công trình cấp III" / "Works of grade III",
+        Grade2 = "grade_2": "Công trình cấp II" / "Works of grade II",
+        Grade1 = "grade_1": "Công trình cấp I" / "Works of grade I",
+        Special = "special": "Công trình cấp đặc biệt" / "Works of special grade",
+        NationalSecurity = "national_security": "Công trình quan trọng liên quan đến an ninh quốc gia" / "Works important to national security",
+    }
+);
+
+code_enum!(
+    /// For a system processing state secrets, the harm its breach would do to national
+    /// security: this, not the secrecy grade, decides the level (NĐ 85 Đ9.1–11.1; NĐ 331
+    /// Đ13.1–15.1).
+    SecretHarm {
+        None = "none": "Chưa xác định / không xử lý bí mật nhà nước" / "Not determined / no state secrets",
+        Harm = "harm": "Gây tổn hại đến an ninh quốc gia" / "Harms national security",
+        Serious = "serious": "Gây tổn hại nghiêm trọng" / "Seriously harms national security",
+        EspeciallySerious = "especially_serious": "Gây tổn hại đặc biệt nghiêm trọng" / "Especially seriously harms national security",
     }
 );
 

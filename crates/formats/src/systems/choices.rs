@@ -153,10 +153,17 @@ pub const INFRA_SCOPES: &[Choice] = &[
     ),
     Choice::new(
         "national",
-        "Dùng chung quốc gia",
-        "Nationwide",
+        "Dùng chung quốc gia, vận hành 24/7",
+        "Nationwide, run 24/7",
         "Quốc gia",
-        &["quoc gia", "toan quoc", "national"],
+        &["quoc gia", "toan quoc", "national", "dung chung quoc gia"],
+    ),
+    Choice::new(
+        "international",
+        "Hạ tầng quốc gia kết nối quốc tế",
+        "National, connected internationally",
+        "Quốc tế",
+        &["quoc te", "ket noi quoc te", "international"],
     ),
 ];
 

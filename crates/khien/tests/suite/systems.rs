@@ -7,7 +7,7 @@ use khien_domain::Error;
 use khien_store::{DossierInput, ImportSystem, SystemFilter, SystemInput};
 
 
-on_both_stores!(dossier_flow_and_go_live_gate, overlapping_ranges_and_bad_input, registry_filters_and_overview, overview_agrees_with_each_system, batched_import_checks_every_row, the_authority_chooses_who_approves);
+on_both_stores!(dossier_flow_and_go_live_gate, overlapping_ranges_and_bad_input, registry_filters_and_overview, overview_agrees_with_each_system, batched_import_checks_every_row, the_authority_chooses_who_approves, levels_follow_the_decrees_criteria_and_the_transition);
 
 fn ward_system(owner: i64, code: &str) -> SystemInput {
     SystemInput {
@@ -73,8 +73,9 @@ async fn dossier_flow_and_go_live_gate(db: TestDb) {
     assert_eq!(live.status, "in_operation");
     assert_eq!(live.approved_level, Some(3));
     assert!(live.go_live_date.is_some());
-    // A change that alters the suggested level asks for a new determination.
-    let secret = SystemInput { secret_grade: Some("secret".into()), ..ward_system(ward, "HB-DVC") };
+    // A change that alters the suggested level asks for a new determination (the harm of a
+    // secret's breach decides, NĐ 331 Đ14.1).
+    let secret = SystemInput { secret_grade: Some("secret".into()), secret_harm: Some("serious".into()), ..ward_system(ward, "HB-DVC") };
     db.store.update_system(&officer, s.id, &secret).await.unwrap();
     let redo = db.store.get_system(&officer, s.id).await.unwrap().redetermination.unwrap();
     assert!(redo.vi.contains("cấp độ gợi ý 4"), "{redo:?}");
@@ -235,4 +236,39 @@ async fn the_authority_chooses_who_approves(db: TestDb) {
     // The other ruleset is untouched.
     let all = db.store.rulesets().await.unwrap();
     assert!(all.iter().any(|r| r.code != d.ruleset && r.approver[2].code() == "owner"));
+}
+
+/// Issue 12, items 1–4, through the store: a public portal with public information is level 2
+/// (NĐ 331 Đ12.2), not 1; an internal system's data subjects do not raise it (NĐ 331 Đ12.1);
+/// industrial control by the works' grade (Đ14.3); a system whose building began before
+/// 01/7/2026 gets its dossier under NĐ 85 (NĐ 331 Đ39.1).
+async fn levels_follow_the_decrees_criteria_and_the_transition(db: TestDb) {
+    bootstrap(&db, true).await;
+    let ward = unit_id(&db, "P-HONG-BANG").await;
+    let officer = actor(&db, "hongbang.canbo").await;
+    let make = |code: &'static str, input: SystemInput| {
+        let store = db.store.clone();
+        let officer = officer.clone();
+        async move {
+            let s = store.create_system(&officer, &SystemInput { code: code.into(), name: "Hệ thống".into(), owner_unit_id: ward, ..input }).await.unwrap();
+            store.get_system(&officer, s.id).await.unwrap()
+        }
+    };
+    let portal = make("HB-PORTAL", SystemInput { system_type: "public_service".into(), ..Default::default() }).await;
+    assert_eq!(portal.suggestion.level, 2, "{:?}", portal.suggestion);
+    assert!(portal.suggestion.reasons[0].1.vi.contains("NĐ 331 Đ12.2"), "{:?}", portal.suggestion);
+    let internal = make("HB-HR", SystemInput { system_type: "internal".into(), info_personal: true, subjects_basic: 400_000, ..Default::default() }).await;
+    assert_eq!(internal.suggestion.level, 2);
+    let scada = make("HB-SCADA", SystemInput { system_type: "industrial_control".into(), works_grade: Some("grade_1".into()), ..Default::default() }).await;
+    assert_eq!(scada.suggestion.level, 4);
+    let err = db.store.create_system(&officer, &SystemInput { code: "HB-BAD".into(), name: "X".into(), owner_unit_id: ward, system_type: "industrial_control".into(), works_grade: Some("grade_9".into()), ..Default::default() }).await.unwrap_err();
+    assert_eq!(err.field(), Some("works_grade"));
+    // Building began in March 2026: the level is determined under NĐ 85 until 01/01/2027.
+    let old = make("HB-OLD", SystemInput { system_type: "public_service".into(), info_personal: true, subjects_basic: 20_000, building_started_on: Some("01/03/2026".into()), ..Default::default() }).await;
+    let today = khien_domain::calendar::today_vn();
+    let transition_open = today < chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+    let expected = if transition_open { ("nd85-2016", 3) } else { ("nd331-2026", 2) };
+    assert_eq!((old.suggestion.ruleset, old.suggestion.level), expected, "20,000 users: level 3 under NĐ 85 Đ9.2.c, 2 under NĐ 331");
+    let d = db.store.create_dossier(&officer, old.system.id, &DossierInput::default()).await.unwrap();
+    assert_eq!((d.ruleset.as_str(), d.suggested_level), (expected.0, i64::from(expected.1)));
 }

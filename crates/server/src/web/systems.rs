@@ -15,7 +15,7 @@ use khien_domain::role::Action;
 use khien_domain::system::dossier::DossierState;
 use khien_domain::system::layers::LayerState;
 use khien_domain::system::level::{ruleset_by_code, ruleset_for};
-use khien_domain::system::{DataCategory, InfraScope, Lifecycle, SecretGrade, SystemType};
+use khien_domain::system::{DataCategory, InfraScope, Lifecycle, SecretGrade, SecretHarm, SystemType, WorksGrade};
 use khien_domain::calendar::{display_date, display_opt};
 use khien_domain::{Error, Lang};
 use khien_store::{DossierInput, SystemDetail, SystemFilter, SystemInput};
@@ -257,6 +257,12 @@ struct SystemForm {
     #[serde(default)]
     infra_scope: String,
     #[serde(default)]
+    works_grade: String,
+    #[serde(default)]
+    secret_harm: String,
+    #[serde(default)]
+    building_started_on: String,
+    #[serde(default)]
     data_category: String,
     #[serde(default)]
     hosting: String,
@@ -268,6 +274,7 @@ struct SystemForm {
     info_private: Option<String>,
     info_personal: Option<String>,
     admin_procedures: Option<String>,
+    conditional_business: Option<String>,
     confirm_overlap: Option<String>,
     #[serde(default)]
     ip_ranges: String,
@@ -320,7 +327,11 @@ impl SystemForm {
             info_personal: self.info_personal.is_some(),
             secret_grade: some(self.secret_grade),
             admin_procedures: self.admin_procedures.is_some(),
+            conditional_business: self.conditional_business.is_some(),
             infra_scope: some(self.infra_scope),
+            works_grade: some(self.works_grade),
+            secret_harm: some(self.secret_harm),
+            building_started_on: some(self.building_started_on),
             data_category: some(self.data_category),
             hosting: some(self.hosting),
             status: self.status.and_then(some),
@@ -351,6 +362,9 @@ struct FormValues {
     subjects_sensitive: i64,
     online_service_level: i64,
     infra_scope: String,
+    works_grade: String,
+    secret_harm: String,
+    building_started_on: String,
     data_category: String,
     hosting: String,
     status: String,
@@ -359,6 +373,7 @@ struct FormValues {
     info_private: bool,
     info_personal: bool,
     admin_procedures: bool,
+    conditional_business: bool,
     ip_ranges: String,
     domains: String,
     tags: String,
@@ -380,7 +395,9 @@ struct FormPage {
     units: Vec<(i64, String)>,
     types: Options,
     secrets: Options,
+    harms: Options,
     scopes: Options,
+    grades: Options,
     categories: Options,
     statuses: Options,
 }
@@ -395,7 +412,9 @@ async fn form_page(s: &AppState, ctx: &Ctx, id: Option<i64>, v: FormValues) -> R
         units: super::units::options(s, ctx, Action::EditSystems).await?,
         types: options(SystemType::ALL, SystemType::code, SystemType::label, lang),
         secrets: options(SecretGrade::ALL, SecretGrade::code, SecretGrade::label, lang),
+        harms: options(SecretHarm::ALL, SecretHarm::code, SecretHarm::label, lang),
         scopes: options(InfraScope::ALL, InfraScope::code, InfraScope::label, lang),
+        grades: options(WorksGrade::ALL, WorksGrade::code, WorksGrade::label, lang),
         categories: options(DataCategory::ALL, DataCategory::code, DataCategory::label, lang),
         statuses,
     })
@@ -420,6 +439,9 @@ async fn edit_form(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> 
         subjects_sensitive: x.subjects_sensitive,
         online_service_level: x.online_service_level,
         infra_scope: x.infra_scope,
+        works_grade: x.works_grade,
+        secret_harm: x.secret_harm,
+        building_started_on: o(x.building_started_on),
         data_category: x.data_category,
         hosting: o(x.hosting),
         status: x.status,
@@ -428,6 +450,7 @@ async fn edit_form(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> 
         info_private: x.info_private,
         info_personal: x.info_personal,
         admin_procedures: x.admin_procedures,
+        conditional_business: x.conditional_business,
         ip_ranges: x.ip_ranges.join("\n"),
         domains: x.domains.join("\n"),
         tags: x.tags.join("\n"),
@@ -470,6 +493,8 @@ struct SystemPage {
     status_label: String,
     ruleset_name: &'static str,
     reasons: Vec<(u8, String)>,
+    /// What the suggestion could not decide and a person must.
+    to_confirm: Vec<String>,
     layers: Vec<(u8, &'static str, String, String)>,
     statuses: Options,
     dossiers: Vec<DossierRow>,
@@ -520,6 +545,7 @@ async fn page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Resul
         status_label: label_of(Lifecycle::ALL, Lifecycle::code, Lifecycle::label, &d.system.status, lang),
         ruleset_name: rs.name,
         reasons: d.suggestion.reasons.iter().map(|(l, m)| (*l, m.get(lang).to_string())).collect(),
+        to_confirm: d.suggestion.to_confirm.iter().map(|m| m.get(lang).to_string()).collect(),
         layers,
         statuses: options(Lifecycle::ALL, Lifecycle::code, Lifecycle::label, lang),
         dossiers,
