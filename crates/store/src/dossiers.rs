@@ -38,6 +38,12 @@ pub struct Dossier {
     /// The date the current step is due (appraisal or approval), in working days.
     pub due_on: Option<String>,
     pub due_step: Option<String>,
+    /// The article setting the limit due_on keeps ("NĐ 331 Đ23.3.a"); none for the
+    /// authority's own limit where the law sets none (levels 1–2: a local policy).
+    pub due_basis: Option<String>,
+    /// While waiting for appraisal: the day an incomplete dossier must be answered by
+    /// (5 working days, NĐ 331 Đ23.2).
+    pub incomplete_reply_due_on: Option<String>,
     pub overdue: bool,
 }
 
@@ -77,6 +83,8 @@ fn dossier_row(r: &AnyRow, holidays: &Holidays) -> Result<Dossier> {
         decision_signer: get(r, "decision_signer")?,
         due_on: None,
         due_step: None,
+        due_basis: None,
+        incomplete_reply_due_on: None,
         overdue: false,
     };
     let state = DossierState::parse("state", &d.state)?;
@@ -87,6 +95,8 @@ fn dossier_row(r: &AnyRow, holidays: &Holidays) -> Result<Dossier> {
         d.overdue = dl.due < today_vn();
         d.due_on = Some(dl.due.format("%Y-%m-%d").to_string());
         d.due_step = Some(dl.step.to_string());
+        d.incomplete_reply_due_on = dl.incomplete_reply_due.map(|x| x.format("%Y-%m-%d").to_string());
+        d.due_basis = dl.basis;
     }
     Ok(d)
 }

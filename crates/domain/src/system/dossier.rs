@@ -4,7 +4,7 @@
 
 use super::code_enum;
 use crate::attachment::{FileKind, FilePolicy};
-use super::level::{Authority, Ruleset};
+use super::level::{Authority, DayCount, Ruleset};
 use crate::calendar::Holidays;
 use crate::role::Role;
 use crate::{Error, Lang, Result};
@@ -109,18 +109,40 @@ pub fn check_submission(proposed: u8, suggested: u8, reason: Option<&str>, parts
 }
 
 /// The deadline of the step a dossier is waiting for, if any.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deadline {
     pub due: NaiveDate,
     /// Who is waiting on whom: "appraisal" (security unit) or "approval" (approver).
     pub step: &'static str,
+    /// The article that sets the limit ("NĐ 331 Đ23.3.a"), or None for the authority's own
+    /// limit where the law sets none (levels 1–2): a local policy.
+    pub basis: Option<String>,
+    /// While a dossier waits for appraisal: the day by which an incomplete dossier must be
+    /// answered (5 working days from receipt, NĐ 331 Đ23.2; TT 03/2017 Đ14.3).
+    pub incomplete_reply_due: Option<NaiveDate>,
 }
 
 pub fn deadline(state: DossierState, level: u8, submitted: Option<NaiveDate>, appraised: Option<NaiveDate>, rs: &Ruleset, holidays: &Holidays) -> Option<Deadline> {
     let idx = usize::from(level.clamp(1, 5) - 1);
     match (state, submitted, appraised) {
-        (DossierState::Submitted, Some(s), _) => Some(Deadline { due: holidays.add_working_days(s, rs.appraisal_days[idx]), step: "appraisal" }),
-        (DossierState::Appraised, _, Some(a)) => Some(Deadline { due: holidays.add_working_days(a, rs.approval_days), step: "approval" }),
+        (DossierState::Submitted, Some(s), _) => {
+            let (due, basis) = match rs.appraisal_limit.get(idx).copied().flatten() {
+                Some((days, article)) => {
+                    let due = match rs.appraisal_counting {
+                        DayCount::Calendar => s + chrono::Days::new(u64::from(days)),
+                        DayCount::Working => holidays.add_working_days(s, days),
+                    };
+                    (due, Some(rs.article(article)))
+                }
+                None => (holidays.add_working_days(s, rs.local_appraisal_working_days), None),
+            };
+            let incomplete_reply_due = Some(holidays.add_working_days(s, rs.incomplete_reply_working_days.0));
+            Some(Deadline { due, step: "appraisal", basis, incomplete_reply_due })
+        }
+        (DossierState::Appraised, _, Some(a)) => {
+            let (days, article) = rs.approval_working_days;
+            Some(Deadline { due: holidays.add_working_days(a, days), step: "approval", basis: Some(rs.article(article)), incomplete_reply_due: None })
+        }
         _ => None,
     }
 }
@@ -184,14 +206,41 @@ mod tests {
     }
 
     #[test]
-    fn deadlines_count_working_days() {
-        let rs = super::super::level::ruleset_for(NaiveDate::from_ymd_opt(2026, 11, 1).unwrap_or_default());
+    fn nd331_d23_3_d24_2_appraisal_and_approval_in_working_days() {
+        let rs = ruleset_by_code("nd331-2026").unwrap();
         let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap_or_default();
         let h = Holidays::default();
-        let dl = deadline(DossierState::Submitted, 3, Some(d(2026, 11, 23)), None, &rs, &h);
-        assert_eq!(dl, Some(Deadline { due: d(2026, 12, 14), step: "appraisal" }));
-        let dl = deadline(DossierState::Appraised, 4, Some(d(2026, 11, 2)), Some(d(2026, 11, 20)), &rs, &h);
-        assert_eq!(dl.map(|x| x.due), Some(d(2026, 12, 1)));
+        let dl = deadline(DossierState::Submitted, 3, Some(d(2026, 11, 23)), None, &rs, &h).unwrap();
+        assert_eq!((dl.due, dl.step, dl.basis.as_deref()), (d(2026, 12, 14), "appraisal", Some("NĐ 331 Đ23.3.a")), "15 working days");
+        assert_eq!(dl.incomplete_reply_due, Some(d(2026, 11, 30)), "NĐ 331 Đ23.2: 5 working days");
+        let dl = deadline(DossierState::Submitted, 4, Some(d(2026, 11, 23)), None, &rs, &h).unwrap();
+        assert_eq!((dl.due, dl.basis.as_deref()), (d(2026, 12, 28), Some("NĐ 331 Đ23.3.b")), "25 working days");
+        let dl = deadline(DossierState::Appraised, 4, Some(d(2026, 11, 2)), Some(d(2026, 11, 20)), &rs, &h).unwrap();
+        assert_eq!((dl.due, dl.basis.as_deref()), (d(2026, 12, 1), Some("NĐ 331 Đ24.2")));
         assert_eq!(deadline(DossierState::Approved, 3, None, None, &rs, &h), None);
+    }
+
+    #[test]
+    fn nd85_d16_2_appraisal_in_calendar_days_and_d17_2_approval_in_working_days() {
+        let rs = ruleset_by_code("nd85-2016").unwrap();
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap_or_default();
+        let h = Holidays::default();
+        let dl = deadline(DossierState::Submitted, 3, Some(d(2026, 11, 23)), None, &rs, &h).unwrap();
+        assert_eq!((dl.due, dl.basis.as_deref()), (d(2026, 12, 8), Some("NĐ 85 Đ16.2.a")), "15 calendar days");
+        let dl = deadline(DossierState::Submitted, 5, Some(d(2026, 11, 23)), None, &rs, &h).unwrap();
+        assert_eq!((dl.due, dl.basis.as_deref()), (d(2026, 12, 23), Some("NĐ 85 Đ16.2.b")), "30 calendar days");
+        assert_eq!(dl.incomplete_reply_due, Some(d(2026, 11, 30)), "TT 03/2017 Đ14.3");
+        let dl = deadline(DossierState::Appraised, 3, None, Some(d(2026, 11, 20)), &rs, &h).unwrap();
+        assert_eq!((dl.due, dl.basis.as_deref()), (d(2026, 12, 1), Some("NĐ 85 Đ17.2")));
+    }
+
+    #[test]
+    fn levels_1_and_2_have_no_legal_appraisal_limit_only_a_local_policy() {
+        for code in ["nd85-2016", "nd331-2026"] {
+            let rs = ruleset_by_code(code).unwrap();
+            let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap_or_default();
+            let dl = deadline(DossierState::Submitted, 2, Some(d(2026, 11, 23)), None, &rs, &Holidays::default()).unwrap();
+            assert_eq!((dl.due, dl.basis), (d(2026, 12, 14), None), "{code}: 15 working days of local policy");
+        }
     }
 }

@@ -40,15 +40,31 @@ pub struct Ruleset {
     pub articles: &'static [(Criterion, &'static str)],
     /// A transition that keeps an older ruleset for some systems (NĐ 331 Đ39.1).
     pub transition: Option<Transition>,
-    /// Appraisal deadline in working days, by level 1..=5.
-    pub appraisal_days: [u32; 5],
-    pub approval_days: u32,
+    /// The legal appraisal limit by level 1..=5, counted in `appraisal_counting`, with its
+    /// article; None where the decree sets none (levels 1–2).
+    pub appraisal_limit: [Option<(u32, &'static str)>; 5],
+    pub appraisal_counting: DayCount,
+    /// The authority's own limit where the law sets none (levels 1–2), in working days: shown
+    /// as a local policy, never as law.
+    pub local_appraisal_working_days: u32,
+    /// Approval limit in working days, with its article.
+    pub approval_working_days: (u32, &'static str),
+    /// The reply to an incomplete dossier, in working days from receipt, with its article.
+    pub incomplete_reply_working_days: (u32, &'static str),
     /// Periodic independent assessment interval in months, by level (None: organisation-wide only).
     pub assessment_months: [Option<u32>; 5],
     /// Whole-organisation assessment interval, months.
     pub organisation_assessment_months: u32,
     pub appraiser: [Authority; 5],
     pub approver: [Authority; 5],
+}
+
+/// How a legal limit counts its days: "ngày" (calendar days) or "ngày làm việc".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayCount {
+    Calendar,
+    Working,
 }
 
 /// Systems being built before `built_before` finish their appraisal and approval under the
@@ -183,6 +199,16 @@ impl Step {
 impl Ruleset {
     /// "NĐ 85 Đ9.2.c": the article behind a criterion in this ruleset ("NĐ 85" alone when the
     /// ruleset has no such criterion).
+    /// An article of this ruleset's decree ("Đ23.2" → "NĐ 331 Đ23.2"); one naming its own
+    /// text (a circular) is kept as it is.
+    pub fn article(&self, article: &str) -> String {
+        if article.starts_with('Đ') {
+            format!("{} {article}", self.short)
+        } else {
+            article.to_string()
+        }
+    }
+
     pub fn cite(&self, c: Criterion) -> String {
         match self.articles.iter().find(|(k, _)| *k == c) {
             Some((_, article)) => format!("{} {article}", self.short),
@@ -220,8 +246,13 @@ pub fn rulesets() -> Vec<Ruleset> {
             online_service_level_l3: Some(3),
             articles: ND85_ARTICLES,
             transition: None,
-            appraisal_days: [15, 15, 15, 30, 30],
-            approval_days: 7,
+            // Đ16.2 says "ngày": calendar days.
+            appraisal_limit: [None, None, Some((15, "Đ16.2.a")), Some((30, "Đ16.2.b")), Some((30, "Đ16.2.b"))],
+            appraisal_counting: DayCount::Calendar,
+            local_appraisal_working_days: 15,
+            approval_working_days: (7, "Đ17.2"),
+            // NĐ 85 itself is silent; its circular TT 03/2017 Đ14.3 gives 5 working days.
+            incomplete_reply_working_days: (5, "TT 03/2017 Đ14.3"),
             assessment_months: [None, None, Some(12), Some(12), Some(6)],
             organisation_assessment_months: 24,
             appraiser: [SecurityUnit; 5],
@@ -238,8 +269,11 @@ pub fn rulesets() -> Vec<Ruleset> {
             online_service_level_l3: None,
             articles: ND331_ARTICLES,
             transition: Some(Transition { built_before: date(2026, 7, 1), legacy: "nd85-2016", until: date(2027, 1, 1), article: "NĐ 331 Đ39.1" }),
-            appraisal_days: [15, 15, 15, 25, 25],
-            approval_days: 7,
+            appraisal_limit: [None, None, Some((15, "Đ23.3.a")), Some((25, "Đ23.3.b")), Some((25, "Đ23.3.b"))],
+            appraisal_counting: DayCount::Working,
+            local_appraisal_working_days: 15,
+            approval_working_days: (7, "Đ24.2"),
+            incomplete_reply_working_days: (5, "Đ23.2"),
             assessment_months: [None, None, Some(12), Some(12), Some(6)],
             organisation_assessment_months: 24,
             appraiser: [SecurityUnit; 5],

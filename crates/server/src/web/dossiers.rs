@@ -14,7 +14,7 @@ use axum::{Form, Router};
 use khien_domain::calendar::{display_date, display_opt};
 use khien_domain::role::Action;
 use khien_domain::system::dossier::{roles_for, DossierAction, DossierState, Part};
-use khien_domain::system::level::Authority;
+use khien_domain::system::level::{Authority, DayCount};
 use khien_store::DossierInput;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -90,7 +90,15 @@ async fn dossier_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
     let parts = Part::ALL.iter().map(|p| (p.code(), p.label(lang), d.parts.iter().any(|x| x == p.code()))).collect();
     let history = super::pages::audit_rows(&st.store.dossier_timeline(&ctx.actor, id).await?, lang);
     let due = match (&d.due_on, &d.due_step) {
-        (Some(on), Some(step)) => format!("{} ({})", display_date(on), if step == "appraisal" { lang.pick("thẩm định", "appraisal") } else { lang.pick("phê duyệt", "approval") }),
+        (Some(on), Some(step)) => {
+            let step = if step == "appraisal" { lang.pick("thẩm định", "appraisal") } else { lang.pick("phê duyệt", "approval") };
+            let basis = d.due_basis.clone().unwrap_or_else(|| lang.pick("quy định nội bộ — pháp luật không quy định thời hạn", "local policy — the law sets no limit").to_string());
+            let mut due = format!("{} ({step}; {basis})", display_date(on));
+            if let Some(reply) = &d.incomplete_reply_due_on {
+                due.push_str(&format!(" · {} {}", lang.pick("trả lời nếu hồ sơ chưa đầy đủ trước", "answer an incomplete dossier by"), display_date(reply)));
+            }
+            due
+        }
         _ => "—".into(),
     };
     let dates = [&d.submitted_on, &d.appraised_on, &d.approved_on].map(|x| display_opt(x.as_deref())).join(" / ");
@@ -208,7 +216,7 @@ async fn remove_holiday(State(s): State<AppState>, ctx: Ctx, Path(day): Path<Str
 }
 
 /// One level of a ruleset as the page shows it: (level, appraiser, approver, appraisal days).
-type LevelRow = (u8, &'static str, &'static str, u32);
+type LevelRow = (u8, &'static str, &'static str, String);
 
 #[derive(Template)]
 #[template(path = "rulesets.html")]
@@ -230,9 +238,20 @@ async fn rulesets_page(State(s): State<AppState>, ctx: Ctx) -> Result<Html<Strin
         .await?
         .into_iter()
         .map(|r| {
+            let lang = ctx.lang;
             let levels = (1..=5u8).map(|l| {
                 let i = usize::from(l - 1);
-                (l, r.appraiser[i].code(), r.approver[i].code(), r.appraisal_days[i])
+                let limit = match r.appraisal_limit[i] {
+                    Some((days, article)) => {
+                        let unit = match r.appraisal_counting {
+                            DayCount::Calendar => lang.pick("ngày", "days"),
+                            DayCount::Working => lang.pick("ngày làm việc", "working days"),
+                        };
+                        format!("{days} {unit} ({})", r.article(article))
+                    }
+                    None => format!("{} {} ({})", r.local_appraisal_working_days, lang.pick("ngày làm việc", "working days"), lang.pick("quy định nội bộ — pháp luật không quy định", "local policy — the law sets none")),
+                };
+                (l, r.appraiser[i].code(), r.approver[i].code(), limit)
             }).collect();
             let rules = clocks.iter().find(|(c, _)| *c == r.code).map(|(_, k)| *k).unwrap_or_default();
             (r.code, r.name, r.effective_from.format("%d/%m/%Y").to_string(), levels, rules)
