@@ -28,6 +28,7 @@ mod exchange;
 mod findings;
 mod findings_web;
 mod import;
+mod openapi;
 mod oscal;
 mod incidents;
 mod public_reports;
