@@ -98,7 +98,7 @@ pub struct AssessmentQuery {
 impl AssessmentQuery {
     pub fn filter(&self) -> Result<AssessmentFilter, Error> {
         let (cursor, limit) = paging(self.cursor.as_deref(), self.limit)?;
-        Ok(AssessmentFilter { system_id: self.system_id, state: self.state.clone().filter(|s| !s.is_empty()), cursor, limit })
+        Ok(AssessmentFilter { system_id: self.system_id, state: crate::api::code_filter(self.state.clone(), |s| khien_domain::compliance::AssessmentState::parse("state", s).map(|v| v.code()))?, cursor, limit })
     }
 }
 

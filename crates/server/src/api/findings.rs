@@ -72,8 +72,8 @@ impl FindingQuery {
         Ok(FindingFilter {
             unit_id: self.unit_id,
             system_id: self.system_id,
-            severity: self.severity.filter(|s| !s.is_empty()),
-            state: self.state.filter(|s| !s.is_empty()),
+            severity: crate::api::code_filter(self.severity, |s| khien_domain::finding::Severity::parse("severity", s).map(|v| v.code()))?,
+            state: crate::api::code_filter(self.state, |s| khien_domain::compliance::FindingState::parse("state", s).map(|v| v.code()))?,
             overdue: self.overdue,
             include_closed: self.include_closed,
             cve: self.cve,

@@ -62,8 +62,8 @@ impl IncidentQuery {
         let (cursor, limit) = paging(self.cursor.as_deref(), self.limit)?;
         Ok(IncidentFilter {
             q: self.q,
-            state: self.state.filter(|s| !s.is_empty()),
-            category: self.category.filter(|s| !s.is_empty()),
+            state: crate::api::code_filter(self.state, |s| khien_domain::incident::State::parse("state", s).map(|v| v.code()))?,
+            category: crate::api::code_filter(self.category, |s| khien_domain::incident::Category::parse("category", s).map(|v| v.code()))?,
             unit_id: self.unit_id,
             serious: self.serious,
             priority: self.priority,

@@ -175,6 +175,12 @@ pub(crate) fn download(file_name: &str, content_type: &str, sha256: &str, bytes:
     (headers, bytes).into_response()
 }
 
+/// A list filter's code: empty means any; any other value must be one of the domain's codes,
+/// checked here whatever the store then does with the filter (it may find nothing to filter).
+pub(crate) fn code_filter(v: Option<String>, parse: impl Fn(&str) -> Result<&'static str>) -> Result<Option<String>> {
+    v.filter(|s| !s.is_empty()).map(|s| parse(&s).map(str::to_string)).transpose()
+}
+
 /// Parses the common `cursor` and `limit` list parameters.
 pub(crate) fn paging(cursor: Option<&str>, requested: Option<i64>) -> Result<(Option<Cursor>, i64)> {
     Ok((cursor.map(Cursor::decode).transpose()?, limit(requested)?))

@@ -133,8 +133,8 @@ impl PublicReportQuery {
         let (cursor, limit) = paging(self.cursor.as_deref(), self.limit)?;
         Ok(PublicReportFilter {
             q: self.q,
-            state: self.state.filter(|s| !s.is_empty()),
-            category: self.category.filter(|s| !s.is_empty()),
+            state: crate::api::code_filter(self.state, |s| khien_domain::incident::public::PublicState::parse("state", s).map(|v| v.code()))?,
+            category: crate::api::code_filter(self.category, |s| khien_domain::incident::public::PublicCategory::parse("category", s).map(|v| v.code()))?,
             unit_id: self.unit_id,
             include_closed: self.include_closed,
             cursor,
