@@ -113,15 +113,31 @@ pub struct BundleImport {
     pub objects: usize,
     pub added: usize,
     pub updated: usize,
-    /// Objects not usable for the watch list: (STIX id, reason).
+    /// Objects not usable for the watch list: [STIX id, reason] pairs.
+    #[schema(value_type = Vec<Vec<String>>)]
     pub skipped: Vec<(String, String)>,
 }
+
+/// What the importer reads: a bundle, a single STIX object, or an array of STIX objects.
+pub struct StixInput;
+
+impl utoipa::PartialSchema for StixInput {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+        use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Type};
+        OneOfBuilder::new()
+            .item(ObjectBuilder::new().schema_type(Type::Object).description(Some("A bundle (`type: bundle`, its `objects`) or one STIX object.")))
+            .item(ArrayBuilder::new().items(ObjectBuilder::new().schema_type(Type::Object)).description(Some("STIX objects.")))
+            .into()
+    }
+}
+
+impl ToSchema for StixInput {}
 
 /// Import a STIX 2.1 bundle (e.g. indicators from the national centre) into the city's watch
 /// list: all or nothing; a malformed bundle is refused naming the object and the property.
 /// Only the city's co-ordinator may import.
 #[utoipa::path(post, path = "/api/v1/stix/import", tag = "stix",
-    request_body(content = Object, content_type = "application/stix+json"),
+    request_body(content = inline(StixInput), content_type = "application/stix+json"),
     responses((status = 200, body = BundleImport), (status = 422, body = crate::error::Problem), (status = 413, body = crate::error::Problem)))]
 async fn import_bundle(State(s): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> Result<Json<BundleImport>, ApiError> {
     let parsed = khien_formats::stix::parse_bundle(&body).map_err(|e| crate::stix_io::stix_error(&e))?;
