@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs and starts what Khiên's test suite needs beyond Rust: Chromium + chromedriver (the
-# browser tests), poppler-utils (pdftotext, the PDF tests), stix2-validator in a Python venv (the STIX tests) and a local PostgreSQL that the role `postgres` reaches over TCP at 127.0.0.1
+# browser tests), poppler-utils (pdftotext, the PDF tests), stix2-validator, compliance-trestle and schemathesis in a Python venv (the STIX, OSCAL and OpenAPI tests) and a local PostgreSQL that the role `postgres` reaches over TCP at 127.0.0.1
 # without a password (the store tests). Idempotent and quiet when everything is already there;
 # meant for Debian 12 as root (uses sudo otherwise).
 #
@@ -45,6 +45,13 @@ if [[ ! -x "$PY_ENV/bin/stix2_validator" ]] || [[ ! -x "$PY_ENV/bin/trestle" ]] 
     echo "install-test-deps: installing stix2-validator 3.3.2, taxii2-client 2.3.0 and compliance-trestle 3.12.4 into $PY_ENV"
     python3 -m venv "$PY_ENV"
     "$PY_ENV/bin/pip" install -q stix2-validator==3.3.2 taxii2-client==2.3.0 compliance-trestle==3.12.4
+fi
+# schemathesis 4.32.5 generates requests from /api/openapi.json and checks the answers against
+# the document (the OpenAPI conformance test). Installed on its own so that an older venv gains it.
+SCHEMATHESIS=4.32.5
+if ! compgen -G "$PY_ENV/lib/python3*/site-packages/schemathesis-$SCHEMATHESIS.dist-info" >/dev/null || [[ ! -x "$PY_ENV/bin/schemathesis" ]]; then
+    echo "install-test-deps: installing schemathesis $SCHEMATHESIS into $PY_ENV"
+    "$PY_ENV/bin/pip" install -q "schemathesis==$SCHEMATHESIS"
 fi
 
 [[ $manage_pg -eq 1 ]] || exit 0

@@ -19,11 +19,13 @@ use crate::AppState;
 pub const MAX_CATALOGUE_BYTES: usize = 20 * 1024 * 1024;
 
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogueImportQuery {
     /// `table` (Khiên's catalogue format as CSV, XLSX or YAML, told apart by content and the
     /// file name's extension), `oscal` (an OSCAL catalog in JSON) or `profile` (an OSCAL
     /// profile, resolved against the stored catalogue `source_id`).
+    #[param(value_type = crate::api::params::CatalogueImportFormat, inline)]
     pub format: String,
     /// Named in error messages; its extension helps tell CSV, XLSX and YAML apart.
     pub file_name: String,

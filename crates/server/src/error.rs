@@ -10,6 +10,13 @@ use khien_domain::{Error, Lang, Msg};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+/// The media type of every API error body.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// Longest address (path and query) served; longer ones get 414 with a problem body. (hyper
+/// itself answers 414, without a body, beyond 64 KiB, before Khiên sees the request.)
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+
 /// Problem details (RFC 9457), the error shape of every API response.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Problem {
@@ -112,7 +119,6 @@ pub fn request_lang(headers: &axum::http::HeaderMap, web: bool) -> Lang {
 fn plain_rejection(status: StatusCode) -> Error {
     match status {
         StatusCode::NOT_FOUND => Error::NotFound(Msg::new("Không có trang hoặc địa chỉ này.", "There is no such page or address.")),
-        StatusCode::METHOD_NOT_ALLOWED => Error::bad_request("Địa chỉ này không nhận phương thức HTTP đó.", "This address does not accept that HTTP method."),
         StatusCode::PAYLOAD_TOO_LARGE => Error::TooLarge(Msg::new("Nội dung gửi lên quá lớn.", "The request body is too large.")),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => Error::bad_request("Kiểu nội dung (Content-Type) không được hỗ trợ.", "Unsupported Content-Type."),
         _ => Error::bad_request(
@@ -127,16 +133,54 @@ pub fn is_api_path(path: &str) -> bool {
     path.starts_with("/api/") || path.starts_with("/taxii2/")
 }
 
+/// Answers that HTTP defines and `Error` has no kind for: the status stays, with a body of ours.
+fn http_failure(status: StatusCode) -> Option<(&'static str, Msg)> {
+    match status {
+        StatusCode::METHOD_NOT_ALLOWED => Some((
+            "method-not-allowed",
+            Msg::new("Địa chỉ này không nhận phương thức HTTP đó; các phương thức được nhận có trong tiêu đề Allow.", "This address does not accept that HTTP method; the Allow header lists those it does."),
+        )),
+        StatusCode::URI_TOO_LONG => Some((
+            "uri-too-long",
+            Msg::new(format!("Địa chỉ quá dài (tối đa {} KiB).", MAX_URI_BYTES / 1024), format!("The address is too long (at most {} KiB).", MAX_URI_BYTES / 1024)),
+        )),
+        _ => None,
+    }
+}
+
+/// A problem or error page for an `http_failure`, keeping the original response's headers
+/// (the Allow list of a 405).
+fn http_failure_response(original: Response, slug: &str, msg: &Msg, lang: Lang, api: bool) -> Response {
+    let status = original.status();
+    let mut r = if api {
+        problem_with(status, slug, msg.get(lang), None, lang)
+    } else {
+        (status, Html(crate::web::error_page(lang, status, msg.get(lang)))).into_response()
+    };
+    if let Some(allow) = original.headers().get(header::ALLOW) {
+        r.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    r
+}
+
 pub async fn render_errors(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let api = is_api_path(&path);
     let lang = request_lang(req.headers(), !api);
+    if req.uri().path_and_query().map_or(0, |pq| pq.as_str().len()) > MAX_URI_BYTES {
+        if let Some((slug, msg)) = http_failure(StatusCode::URI_TOO_LONG) {
+            return http_failure_response(StatusCode::URI_TOO_LONG.into_response(), slug, &msg, lang, api);
+        }
+    }
     let is_get = req.method() == axum::http::Method::GET;
     let referer_path = req.headers().get(header::REFERER).and_then(|v| v.to_str().ok()).and_then(local_path);
     let response = next.run(req).await;
     let failure = match response.extensions().get::<Failure>().cloned() {
         Some(f) => f,
         None if response.status().is_client_error() && !is_ours(&response) => {
+            if let Some((slug, msg)) = http_failure(response.status()) {
+                return http_failure_response(response, slug, &msg, lang, api);
+            }
             Failure(plain_rejection(response.status()), if api { Surface::Api } else { Surface::Web })
         }
         None => return response,
@@ -171,22 +215,26 @@ fn local_path(referer: &str) -> Option<String> {
 }
 
 pub fn problem_response(err: &Error, lang: Lang) -> Response {
-    let status = status_of(err);
-    let body = Problem {
-        kind: format!("urn:khien:problem:{}", slug(err)),
-        title: status.canonical_reason().unwrap_or("Error").to_string(),
-        status: status.as_u16(),
-        detail: err.message(lang),
-        field: err.field().map(str::to_string),
-    };
-    let mut r = (status, axum::Json(body)).into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
-    r.headers_mut().insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.code()));
+    let mut r = problem_with(status_of(err), slug(err), &err.message(lang), err.field(), lang);
     if let Error::TooMany { retry_after_secs, .. } = err {
         if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
             r.headers_mut().insert(header::RETRY_AFTER, v);
         }
     }
+    r
+}
+
+fn problem_with(status: StatusCode, slug: &str, detail: &str, field: Option<&str>, lang: Lang) -> Response {
+    let body = Problem {
+        kind: format!("urn:khien:problem:{slug}"),
+        title: status.canonical_reason().unwrap_or("Error").to_string(),
+        status: status.as_u16(),
+        detail: detail.to_string(),
+        field: field.map(str::to_string),
+    };
+    let mut r = (status, axum::Json(body)).into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    r.headers_mut().insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.code()));
     r
 }
 

@@ -129,9 +129,9 @@ pub struct AuditRecord {
     pub entity_type: String,
     pub entity_id: Option<i64>,
     pub unit_id: Option<i64>,
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Value)]
     pub before: Option<serde_json::Value>,
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Value)]
     pub after: Option<serde_json::Value>,
     pub hash: String,
 }

@@ -30,6 +30,7 @@ mod findings;
 mod findings_web;
 mod hygiene;
 mod import;
+mod openapi;
 mod oscal;
 mod incidents;
 mod public_reports;

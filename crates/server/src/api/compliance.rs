@@ -46,16 +46,19 @@ async fn get_catalogue(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogueExportQuery {
     /// `csv`, `xlsx` or `yaml` (Khiên's catalogue format; imports back as the same tree).
+    #[param(value_type = crate::api::params::CatalogueExportFormat, inline)]
     pub format: String,
 }
 
 /// A catalogue version as a file in Khiên's catalogue format (the OSCAL form is
 /// `/api/v1/catalogues/{id}/oscal`).
 #[utoipa::path(get, path = "/api/v1/catalogues/{id}/export", tag = "compliance", params(("id" = i64, Path), CatalogueExportQuery),
-    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, content((Vec<u8> = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (Vec<u8> = "application/yaml"))),
+        (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn export_catalogue(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiQuery(q): ApiQuery<CatalogueExportQuery>) -> Result<Response, ApiError> {
     let format = ExportFormat::parse(&q.format)?;
     Ok(catalogue_io::export(&s, &ctx.actor, id, format).await?)
@@ -79,19 +82,23 @@ async fn import_catalogue(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQ
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AssessmentQuery {
     pub system_id: Option<i64>,
     /// planned, in_progress, in_review, done
+    #[param(value_type = Option<crate::api::params::AssessmentState>, inline)]
     pub state: Option<String>,
     pub cursor: Option<String>,
+    /// 1–500, default 50.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
 }
 
 impl AssessmentQuery {
     pub fn filter(&self) -> Result<AssessmentFilter, Error> {
         let (cursor, limit) = paging(self.cursor.as_deref(), self.limit)?;
-        Ok(AssessmentFilter { system_id: self.system_id, state: self.state.clone().filter(|s| !s.is_empty()), cursor, limit })
+        Ok(AssessmentFilter { system_id: self.system_id, state: crate::api::code_filter(self.state.clone(), |s| khien_domain::compliance::AssessmentState::parse("state", s).map(|v| v.code()))?, cursor, limit })
     }
 }
 
@@ -151,6 +158,7 @@ async fn move_assessment(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceQuery {
     pub file_name: String,
@@ -169,7 +177,12 @@ async fn add_evidence(State(s): State<AppState>, ctx: Ctx, Path((id, node_id)): 
 
 /// Download an evidence file.
 #[utoipa::path(get, path = "/api/v1/assessment-evidence/{id}", tag = "compliance", params(("id" = i64, Path)),
-    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, description = "The file, with the media type found from its content.", content(
+        (Vec<u8> = "application/pdf"), (Vec<u8> = "application/msword"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (Vec<u8> = "application/vnd.ms-excel"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (Vec<u8> = "application/vnd.oasis.opendocument.text"), (Vec<u8> = "application/vnd.oasis.opendocument.spreadsheet"),
+        (Vec<u8> = "image/png"), (Vec<u8> = "image/jpeg"), (Vec<u8> = "application/zip"))),
+        (status = 404, body = crate::error::Problem)))]
 async fn download_evidence(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<axum::response::Response, ApiError> {
     let (e, bytes) = s.store.evidence(&ctx.actor, id).await?;
     Ok(super::download(&e.file_name, &e.content_type, &e.sha256, bytes))

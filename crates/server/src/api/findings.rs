@@ -38,14 +38,17 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct FindingQuery {
     /// A unit and its subtree.
     pub unit_id: Option<i64>,
     pub system_id: Option<i64>,
     /// info, low, medium, high, critical
+    #[param(value_type = Option<crate::api::params::Severity>, inline)]
     pub severity: Option<String>,
     /// open, in_remediation, fixed, verified, risk_accepted, false_positive
+    #[param(value_type = Option<crate::api::params::FindingState>, inline)]
     pub state: Option<String>,
     /// Only findings still owed a fix after their deadline.
     #[serde(default)]
@@ -58,6 +61,8 @@ pub struct FindingQuery {
     /// Text in the title, host, component or rule, with or without diacritics.
     pub q: Option<String>,
     pub cursor: Option<String>,
+    /// 1–500, default 50.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
 }
 
@@ -67,8 +72,8 @@ impl FindingQuery {
         Ok(FindingFilter {
             unit_id: self.unit_id,
             system_id: self.system_id,
-            severity: self.severity.filter(|s| !s.is_empty()),
-            state: self.state.filter(|s| !s.is_empty()),
+            severity: crate::api::code_filter(self.severity, |s| khien_domain::finding::Severity::parse("severity", s).map(|v| v.code()))?,
+            state: crate::api::code_filter(self.state, |s| khien_domain::compliance::FindingState::parse("state", s).map(|v| v.code()))?,
             overdue: self.overdue,
             include_closed: self.include_closed,
             cve: self.cve,
@@ -92,6 +97,7 @@ async fn finding_counts(State(s): State<AppState>, ctx: Ctx) -> Result<Json<Vec<
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CountHistoryQuery {
     /// First day, `dd/mm/yyyy` or `yyyy-mm-dd`; default 29 days before `to`.
@@ -138,6 +144,8 @@ async fn export_findings(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQu
     use khien_domain::finding::Severity;
     use khien_domain::Lang;
     use khien_formats::Cell;
+    // Every page goes out; `limit` and `cursor` are checked as on the list, then not used.
+    paging(q.cursor.as_deref(), q.limit)?;
     let mut f = FindingQuery { limit: Some(khien_domain::page::MAX_LIMIT), cursor: None, ..q }.filter()?;
     let units: std::collections::HashMap<i64, String> = s.store.unit_tree(&ctx.actor).await?.into_iter().map(|u| (u.id, u.name)).collect();
     let mut rows: Vec<Vec<Cell>> = Vec::new();
@@ -221,6 +229,7 @@ pub struct PolicyRowBody {
     /// info, low, medium, high, critical
     pub severity: String,
     /// 1–5
+    #[schema(minimum = 1, maximum = 5)]
     pub level: u8,
     /// Days to fix, counted from detection; 0 = no deadline.
     pub days: u32,
@@ -250,11 +259,13 @@ async fn set_policy(State(s): State<AppState>, ctx: Ctx, ApiJson(rows): ApiJson<
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ScanQuery {
     /// The report's file name, as uploaded (used to recognise the tool and in messages).
     pub file_name: String,
     /// nessus, openvas, sarif, trivy or zap; recognised from the content when left out.
+    #[param(value_type = Option<crate::api::params::ScanTool>, inline)]
     pub tool: Option<String>,
     /// When the scan ran (dd/mm/yyyy or RFC 3339); deadlines of new findings count from it.
     /// Default: now.

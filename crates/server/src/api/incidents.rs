@@ -31,12 +31,15 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct IncidentQuery {
     /// Text in the title or code, with or without diacritics.
     pub q: Option<String>,
     /// received, triaged, containing, recovering, reviewing, closed
+    #[param(value_type = Option<crate::api::params::IncidentState>, inline)]
     pub state: Option<String>,
+    #[param(value_type = Option<crate::api::params::IncidentCategory>, inline)]
     pub category: Option<String>,
     /// The reporting unit and its subtree.
     pub unit_id: Option<i64>,
@@ -49,6 +52,8 @@ pub struct IncidentQuery {
     #[serde(default)]
     pub include_closed: bool,
     pub cursor: Option<String>,
+    /// 1–500, default 50.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
 }
 
@@ -57,8 +62,8 @@ impl IncidentQuery {
         let (cursor, limit) = paging(self.cursor.as_deref(), self.limit)?;
         Ok(IncidentFilter {
             q: self.q,
-            state: self.state.filter(|s| !s.is_empty()),
-            category: self.category.filter(|s| !s.is_empty()),
+            state: crate::api::code_filter(self.state, |s| khien_domain::incident::State::parse("state", s).map(|v| v.code()))?,
+            category: crate::api::code_filter(self.category, |s| khien_domain::incident::Category::parse("category", s).map(|v| v.code()))?,
             unit_id: self.unit_id,
             serious: self.serious,
             priority: self.priority,
@@ -177,11 +182,13 @@ async fn add_observable(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct FindQuery {
     /// The value: an IP, range, domain, URL, hash or e-mail address.
     pub value: String,
     /// Its kind; guessed when absent.
+    #[param(value_type = Option<crate::api::params::ObservableKind>, inline)]
     pub kind: Option<String>,
 }
 
@@ -209,9 +216,11 @@ async fn link_incident(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentQuery {
     /// `docx` (the default, to edit in Word) or `pdf` (to sign and send as is).
+    #[param(value_type = Option<crate::api::params::DocumentFormat>, inline)]
     pub format: Option<String>,
 }
 
@@ -220,8 +229,7 @@ const DOCX_TYPE: &str = "application/vnd.openxmlformats-officedocument.wordproce
 /// The initial or the closing report as a Word document or a PDF (NĐ 30/2020 layout; Vietnamese).
 #[utoipa::path(get, path = "/api/v1/incidents/{id}/documents/{kind}", tag = "incidents",
     params(("id" = i64, Path), ("kind" = String, Path, description = "initial or closing"), DocumentQuery),
-    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = Vec<u8>),
-        (status = 200, content_type = "application/pdf", body = Vec<u8>),
+    responses((status = 200, content((Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"), (Vec<u8> = "application/pdf"))),
         (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn incident_document(
     State(s): State<AppState>,

@@ -118,12 +118,15 @@ async fn report_status(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PublicReportQuery {
     /// Text of the description, code, address or contact, with or without diacritics.
     pub q: Option<String>,
     /// received, routed, in_progress, resolved, rejected, converted
+    #[param(value_type = Option<crate::api::params::PublicState>, inline)]
     pub state: Option<String>,
+    #[param(value_type = Option<crate::api::params::PublicCategory>, inline)]
     pub category: Option<String>,
     /// Routed to this unit and its subtree.
     pub unit_id: Option<i64>,
@@ -131,6 +134,8 @@ pub struct PublicReportQuery {
     #[serde(default)]
     pub include_closed: bool,
     pub cursor: Option<String>,
+    /// 1–500, default 50.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
 }
 
@@ -139,8 +144,8 @@ impl PublicReportQuery {
         let (cursor, limit) = paging(self.cursor.as_deref(), self.limit)?;
         Ok(PublicReportFilter {
             q: self.q,
-            state: self.state.filter(|s| !s.is_empty()),
-            category: self.category.filter(|s| !s.is_empty()),
+            state: crate::api::code_filter(self.state, |s| khien_domain::incident::public::PublicState::parse("state", s).map(|v| v.code()))?,
+            category: crate::api::code_filter(self.category, |s| khien_domain::incident::public::PublicCategory::parse("category", s).map(|v| v.code()))?,
             unit_id: self.unit_id,
             include_closed: self.include_closed,
             cursor,
@@ -210,7 +215,9 @@ async fn convert_report(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>
 
 /// Download a file sent with a report.
 #[utoipa::path(get, path = "/api/v1/public-report-files/{id}", tag = "public-reports", params(("id" = i64, Path)),
-    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, description = "The file, with the media type found from its content.",
+        content((Vec<u8> = "image/png"), (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/webp"), (Vec<u8> = "application/pdf"))),
+        (status = 404, body = crate::error::Problem)))]
 async fn download_file(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, ApiError> {
     let (f, bytes) = s.store.public_report_file(&ctx.actor, id).await?;
     Ok(super::download(&f.file_name, &f.content_type, &f.sha256, bytes))

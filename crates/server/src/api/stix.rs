@@ -12,7 +12,7 @@ use khien_store::{Collection, CollectionInput, ExportedIncident, Remote, RemoteI
 use crate::extract::ApiJson;
 use serde::Deserialize;
 use serde::Serialize;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// Largest STIX bundle accepted for import.
@@ -55,17 +55,44 @@ async fn bundle_response(s: &AppState, incidents: &[ExportedIncident]) -> Result
     Ok(([(axum::http::header::CONTENT_TYPE, "application/stix+json;version=2.1")], body).into_response())
 }
 
+/// The incident queue's filters, with up to 1,000 incidents in one bundle.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct BundleQuery {
+    /// Text in the title or code, with or without diacritics.
+    pub q: Option<String>,
+    #[param(value_type = Option<crate::api::params::IncidentState>, inline)]
+    pub state: Option<String>,
+    #[param(value_type = Option<crate::api::params::IncidentCategory>, inline)]
+    pub category: Option<String>,
+    /// The reporting unit and its subtree.
+    pub unit_id: Option<i64>,
+    pub serious: Option<bool>,
+    pub priority: Option<i64>,
+    /// Only incidents with a reporting clock past due.
+    #[serde(default)]
+    pub overdue: bool,
+    /// Include closed incidents.
+    #[serde(default)]
+    pub include_closed: bool,
+    /// 1–1,000, default 1,000 (newest first).
+    #[param(minimum = 1, maximum = 1000)]
+    pub limit: Option<i64>,
+}
+
 /// The incidents matching the queue's filters (at most 1,000, newest first) as one STIX 2.1
 /// bundle: incident (Incident Core Extension), indicators, observed data, sightings,
 /// identities, relationships and TLP 2.0 markings.
-#[utoipa::path(get, path = "/api/v1/stix/bundle", tag = "stix", params(IncidentQuery),
+#[utoipa::path(get, path = "/api/v1/stix/bundle", tag = "stix", params(BundleQuery),
     responses((status = 200, content_type = "application/stix+json;version=2.1", body = Object)))]
-async fn export_bundle(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<IncidentQuery>) -> Result<Response, ApiError> {
+async fn export_bundle(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<BundleQuery>) -> Result<Response, ApiError> {
     let limit = q.limit.unwrap_or(MAX_EXPORT);
     if !(1..=MAX_EXPORT).contains(&limit) {
         return Err(khien_domain::Error::invalid("limit", format!("Xuất từ 1 đến {MAX_EXPORT} sự cố mỗi lần."), format!("Export 1 to {MAX_EXPORT} incidents at a time.")).into());
     }
-    let mut f = IncidentQuery { limit: None, ..q }.filter()?;
+    let BundleQuery { q, state, category, unit_id, serious, priority, overdue, include_closed, limit: _ } = q;
+    let mut f = IncidentQuery { q, state, category, unit_id, serious, priority, overdue, include_closed, cursor: None, limit: None }.filter()?;
     f.limit = limit;
     let incidents = s.store.incidents_for_export(&ctx.actor, &f).await?;
     Ok(bundle_response(&s, &incidents).await?)
@@ -86,15 +113,31 @@ pub struct BundleImport {
     pub objects: usize,
     pub added: usize,
     pub updated: usize,
-    /// Objects not usable for the watch list: (STIX id, reason).
+    /// Objects not usable for the watch list: [STIX id, reason] pairs.
+    #[schema(value_type = Vec<Vec<String>>)]
     pub skipped: Vec<(String, String)>,
 }
+
+/// What the importer reads: a bundle, a single STIX object, or an array of STIX objects.
+pub struct StixInput;
+
+impl utoipa::PartialSchema for StixInput {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+        use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Type};
+        OneOfBuilder::new()
+            .item(ObjectBuilder::new().schema_type(Type::Object).description(Some("A bundle (`type: bundle`, its `objects`) or one STIX object.")))
+            .item(ArrayBuilder::new().items(ObjectBuilder::new().schema_type(Type::Object)).description(Some("STIX objects.")))
+            .into()
+    }
+}
+
+impl ToSchema for StixInput {}
 
 /// Import a STIX 2.1 bundle (e.g. indicators from the national centre) into the city's watch
 /// list: all or nothing; a malformed bundle is refused naming the object and the property.
 /// Only the city's co-ordinator may import.
 #[utoipa::path(post, path = "/api/v1/stix/import", tag = "stix",
-    request_body(content = Object, content_type = "application/stix+json"),
+    request_body(content = inline(StixInput), content_type = "application/stix+json"),
     responses((status = 200, body = BundleImport), (status = 422, body = crate::error::Problem), (status = 413, body = crate::error::Problem)))]
 async fn import_bundle(State(s): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> Result<Json<BundleImport>, ApiError> {
     let parsed = khien_formats::stix::parse_bundle(&body).map_err(|e| crate::stix_io::stix_error(&e))?;

@@ -51,9 +51,11 @@ async fn list_attachments(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i6
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AttachQuery {
     /// The dossier part: overview, design, level_justification, protection_plan, expert_opinion.
+    #[param(value_type = crate::api::params::DossierPart, inline)]
     part: String,
     file_name: String,
 }
@@ -69,7 +71,12 @@ async fn add_attachment(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>
 
 /// Download an attachment.
 #[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "dossiers", params(("id" = i64, Path)),
-    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, description = "The file, with the media type found from its content.", content(
+        (Vec<u8> = "application/pdf"), (Vec<u8> = "application/msword"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (Vec<u8> = "application/vnd.ms-excel"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (Vec<u8> = "application/vnd.oasis.opendocument.text"), (Vec<u8> = "application/vnd.oasis.opendocument.spreadsheet"),
+        (Vec<u8> = "image/png"), (Vec<u8> = "image/jpeg"), (Vec<u8> = "application/zip"))),
+        (status = 404, body = crate::error::Problem)))]
 async fn download_attachment(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<axum::response::Response, ApiError> {
     let (a, bytes) = s.store.attachment_file(&ctx.actor, id).await?;
     Ok(super::download(&a.file_name, &a.content_type, &a.sha256, bytes))
@@ -116,6 +123,7 @@ async fn remove_certificate(State(s): State<AppState>, ctx: Ctx, Path(id): Path<
 }
 
 #[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SystemQuery {
     /// Search in name and code, ignoring diacritics.
@@ -125,10 +133,13 @@ pub struct SystemQuery {
     /// Systems owned by this unit or its sub-units.
     unit_id: Option<i64>,
     /// Approved level 1–5.
+    #[param(minimum = 1, maximum = 5)]
     level: Option<i64>,
     /// planned, building, in_operation, suspended, decommissioned
+    #[param(value_type = Option<crate::api::params::SystemStatus>, inline)]
     status: Option<String>,
     /// draft, submitted, returned, appraised, approved, superseded, or `none`.
+    #[param(value_type = Option<crate::api::params::DossierState>, inline)]
     dossier_state: Option<String>,
     /// Only systems with a missing or expired protection layer.
     #[serde(default)]
@@ -137,6 +148,8 @@ pub struct SystemQuery {
     #[serde(default)]
     violations: bool,
     cursor: Option<String>,
+    /// 1–500, default 50.
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<i64>,
 }
 
@@ -148,14 +161,25 @@ async fn list_systems(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery
 
 impl SystemQuery {
     fn filter(self) -> Result<SystemFilter, khien_domain::Error> {
+        use khien_domain::system::{dossier::DossierState, Lifecycle};
         let (cursor, limit) = paging(self.cursor.as_deref(), self.limit)?;
+        if self.level.is_some_and(|l| !(1..=5).contains(&l)) {
+            return Err(khien_domain::Error::invalid("level", "Cấp độ từ 1 đến 5.", "The level is 1 to 5."));
+        }
+        // An empty value means any (as the filters send it); any other must be a known code.
+        let status = self.status.filter(|s| !s.is_empty()).map(|s| Lifecycle::parse("status", &s).map(|v| v.code().to_string())).transpose()?;
+        let dossier_state = match self.dossier_state.filter(|s| !s.is_empty()) {
+            Some(d) if d == "none" => Some(d),
+            Some(d) => Some(DossierState::parse("dossier_state", &d)?.code().to_string()),
+            None => None,
+        };
         Ok(SystemFilter {
             q: self.q,
             code: self.code,
             unit_id: self.unit_id,
             level: self.level,
-            status: self.status,
-            dossier_state: self.dossier_state,
+            status,
+            dossier_state,
             layer_gap: self.layer_gap,
             violations: self.violations,
             cursor,
@@ -182,6 +206,8 @@ fn xlsx(bytes: Vec<u8>, file: &'static str) -> axum::response::Response {
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
 async fn export_systems(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<SystemQuery>) -> Result<axum::response::Response, ApiError> {
     use khien_formats::Cell;
+    // Every page goes out; `limit` and `cursor` are checked as on the list, then not used.
+    paging(q.cursor.as_deref(), q.limit)?;
     let mut f = SystemQuery { limit: Some(khien_domain::page::MAX_LIMIT), cursor: None, ..q }.filter()?;
     let mut rows: Vec<Vec<Cell>> = Vec::new();
     loop {
@@ -211,6 +237,7 @@ async fn export_systems(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQue
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ImportQuery {
     /// The file's name; .csv or .xlsx picks the format, and errors name it.
@@ -439,8 +466,27 @@ async fn set_authority(State(s): State<AppState>, ctx: Ctx, Path(code): Path<Str
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ClockRulesOf {
     pub ruleset: String,
-    #[schema(value_type = Object)]
+    #[schema(value_type = ClockRulesSchema)]
     pub rules: khien_domain::incident::clocks::ClockRules,
+}
+
+/// The schema of `khien_domain::incident::clocks::ClockRules` (the domain crate has no OpenAPI).
+#[derive(ToSchema)]
+#[schema(as = ClockRules)]
+#[allow(dead_code)]
+struct ClockRulesSchema {
+    /// Hours from detection to the initial report, 0–720.
+    #[schema(minimum = 0, maximum = 720)]
+    initial_hours: i64,
+    /// For a serious incident: hours after it was flagged serious (0: at once), 0–720.
+    #[schema(minimum = 0, maximum = 720)]
+    serious_initial_hours: i64,
+    /// Hours to the report of the cause, 0–720.
+    #[schema(minimum = 0, maximum = 720)]
+    cause_hours: i64,
+    /// Days after the response ends to the closing report, 0–60.
+    #[schema(minimum = 0, maximum = 60)]
+    closing_days: i64,
 }
 
 /// Incident reporting deadlines per ruleset (hours from detection; closing: days after the
@@ -452,7 +498,7 @@ async fn list_clock_rules(State(s): State<AppState>, _ctx: Ctx) -> Result<Json<V
 
 /// Set the incident reporting deadlines of a ruleset (the city's standing body); the clocks of
 /// open incidents move at once.
-#[utoipa::path(put, path = "/api/v1/rulesets/{code}/clocks", tag = "incidents", params(("code" = String, Path)), request_body(content = Object),
+#[utoipa::path(put, path = "/api/v1/rulesets/{code}/clocks", tag = "incidents", params(("code" = String, Path)), request_body = ClockRulesSchema,
     responses((status = 204), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn set_clock_rules(State(s): State<AppState>, ctx: Ctx, Path(code): Path<String>, ApiJson(b): ApiJson<khien_domain::incident::clocks::ClockRules>) -> Result<StatusCode, ApiError> {
     s.store.set_clock_rules(&ctx.actor, &code, &b).await?;

@@ -24,17 +24,21 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct UnitQuery {
     /// Search in name and code; diacritics and case are ignored ("da nang" finds "Đà Nẵng").
     q: Option<String>,
+    #[param(value_type = Option<crate::api::params::UnitType>, inline)]
     unit_type: Option<String>,
     parent_id: Option<i64>,
     active: Option<bool>,
     /// `code`, `name`, `-code` or `-name`.
+    #[param(value_type = Option<crate::api::params::UnitSort>, inline)]
     sort: Option<String>,
     cursor: Option<String>,
     /// 1–500, default 50.
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<i64>,
 }
 
@@ -44,7 +48,8 @@ pub struct UnitQuery {
 async fn list_units(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<UnitQuery>) -> Result<Json<Page<Unit>>, ApiError> {
     let (sort, dir) = parse_sort(q.sort.as_deref(), &["code", "name"], "code")?;
     let (cursor, limit) = paging(q.cursor.as_deref(), q.limit)?;
-    let f = UnitFilter { q: q.q, unit_type: q.unit_type, parent_id: q.parent_id, active: q.active, sort, dir: Some(dir), cursor, limit };
+    let unit_type = q.unit_type.filter(|t| !t.is_empty()).map(|t| khien_domain::unit::UnitType::parse(&t).map(|u| u.code().to_string())).transpose()?;
+    let f = UnitFilter { q: q.q, unit_type, parent_id: q.parent_id, active: q.active, sort, dir: Some(dir), cursor, limit };
     Ok(Json(s.store.list_units(&ctx.actor, &f).await?))
 }
 
@@ -148,6 +153,7 @@ async fn unit_history(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ImportQuery {
     /// Units without a parent code in the file go under this unit.
@@ -167,15 +173,17 @@ async fn import_units(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
     /// `xlsx` (default) or `csv`.
+    #[param(value_type = Option<crate::api::params::TableFormat>, inline)]
     format: Option<String>,
 }
 
 /// Export the units the caller may see, in the import template's columns.
 #[utoipa::path(get, path = "/api/v1/units/export", tag = "units", params(ExportQuery),
-    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
+    responses((status = 200, content((Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (Vec<u8> = "text/csv")))))]
 async fn export_units(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<ExportQuery>) -> Result<axum::response::Response, ApiError> {
     let format = match q.format.as_deref().unwrap_or("xlsx") {
         "xlsx" => crate::units_io::ExportFormat::Xlsx,

@@ -24,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct UserQuery {
     /// Search in full name and username, ignoring diacritics and case.
@@ -31,8 +32,11 @@ pub struct UserQuery {
     unit_id: Option<i64>,
     active: Option<bool>,
     /// `username`, `full_name`, `-username` or `-full_name`.
+    #[param(value_type = Option<crate::api::params::UserSort>, inline)]
     sort: Option<String>,
     cursor: Option<String>,
+    /// 1–500, default 50.
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<i64>,
 }
 
