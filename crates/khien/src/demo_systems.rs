@@ -27,7 +27,7 @@ const TEMPLATES: [Template; 13] = [
     ("Trung tâm dữ liệu dùng chung", "info_infrastructure", false, 0, 0, "province", "none"),
 ];
 
-const ALL_PARTS: [&str; 5] = ["overview", "design", "level_justification", "protection_plan", "expert_opinion"];
+const ALL_PARTS: [&str; 6] = ["overview", "design", "level_justification", "protection_plan", "expert_opinion", "risk_assessment"];
 
 fn date(days_ago: i64) -> String {
     (khien_domain::calendar::today_vn() - chrono::Duration::days(days_ago)).format("%Y-%m-%d").to_string()
@@ -77,7 +77,7 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit], per_unit: usize)
             if matches!(stage, 0 | 1 | 8) {
                 continue;
             }
-            let parts: Vec<String> = ALL_PARTS.iter().take(if stage == 2 { 2 } else { 5 }).map(|p| p.to_string()).collect();
+            let parts: Vec<String> = ALL_PARTS.iter().take(if stage == 2 { 2 } else { ALL_PARTS.len() }).map(|p| p.to_string()).collect();
             let d = store.create_dossier(admin, system.id, &DossierInput { proposed_level: 0, level_reason: None, parts }).await.map_err(e)?;
             if stage == 2 {
                 continue;
@@ -94,6 +94,15 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit], per_unit: usize)
             if stage == 4 {
                 continue;
             }
+            // The security rules are issued before approval; the plan implemented and the
+            // conditions assessed before operation.
+            let ready = SystemInput {
+                security_rules_ref: Some(format!("{}/QĐ-UBND ngày {}", 50 + i, date(120))),
+                plan_status: Some("full".into()),
+                preoperation_assessed_on: Some(date(40)),
+                ..input.clone()
+            };
+            store.update_system(admin, system.id, &ready).await.map_err(e)?;
             let number = format!("{}/QĐ-UBND", 100 + i);
             store.act_on_dossier(admin, d.id, DossierAction::Approve, None, Some(&number), Some("Chủ tịch UBND")).await.map_err(e)?;
             store.set_system_status(admin, system.id, "in_operation").await.map_err(e)?;

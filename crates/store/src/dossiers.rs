@@ -259,7 +259,7 @@ impl Store {
         match action {
             DossierAction::Submit => {
                 let parts = parse_parts(&before.parts)?;
-                check_submission(level, u8::try_from(before.suggested_level).unwrap_or(1), before.level_reason.as_deref(), &parts)?;
+                check_submission(level, u8::try_from(before.suggested_level).unwrap_or(1), before.level_reason.as_deref(), &parts, &rs)?;
                 q.push(", submitted_on = ").bind(today.clone());
             }
             DossierAction::Return => {
@@ -273,6 +273,14 @@ impl Store {
                 let number = optional_text("decision_number", decision_number, 100)?
                     .ok_or_else(|| Error::invalid("decision_number", "Cần số quyết định phê duyệt.", "The approval decision number is required."))?;
                 let signer = optional_text("decision_signer", signer, 200)?.ok_or_else(|| Error::invalid("decision_signer", "Cần người ký quyết định.", "The signer is required."))?;
+                if s.security_rules_ref.is_none() {
+                    let at = rs.article(rs.security_rules_article);
+                    return Err(Error::invalid(
+                        "security_rules_ref",
+                        format!("Quy chế bảo đảm an ninh mạng của hệ thống phải được ban hành trước khi phê duyệt hồ sơ ({at}); hãy ghi số quyết định ban hành quy chế trong thông tin hệ thống."),
+                        format!("The system's security rules must be issued before the dossier is approved ({at}); record the decision issuing them in the system's details."),
+                    ));
+                }
                 q.push(", approved_on = ").bind(today.clone()).push(", decision_number = ").bind(number).push(", decision_signer = ").bind(signer);
             }
         }

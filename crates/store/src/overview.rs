@@ -27,8 +27,10 @@ pub struct OverviewRow {
     pub assessed: i64,
     /// All four protection layers ok.
     pub four_layers: i64,
-    /// In operation without approval nor an active exception.
+    /// In operation without an approved level: violations, an authority's exception or not.
     pub violations: i64,
+    /// Of those, the ones the authority knows and excepted for a time (known violations).
+    pub under_exception: i64,
     /// Data-sharing connections, and those authenticated and encrypted.
     pub connections: i64,
     pub connections_secure: i64,
@@ -66,8 +68,11 @@ impl Store {
         q.bind(day(today)).push(") AND s.connected_since IS NOT NULL AND ");
         layer3(&mut q);
         q.push(" THEN 1 ELSE 0 END) AS four_layers, ");
-        q.push("SUM(CASE WHEN s.status = 'in_operation' AND s.approved_level IS NULL AND NOT EXISTS (SELECT 1 FROM golive_exceptions e WHERE e.system_id = s.id AND e.expires_on >= ");
-        q.bind(day(today)).push(") THEN 1 ELSE 0 END) AS violations, ");
+        // An exception does not make a system compliant (TT 12/2022 Đ9.6; NĐ 331 Đ30.6): it is
+        // counted among the violations, and apart as known.
+        q.push("SUM(CASE WHEN s.status = 'in_operation' AND s.approved_level IS NULL THEN 1 ELSE 0 END) AS violations, ");
+        q.push("SUM(CASE WHEN s.status = 'in_operation' AND s.approved_level IS NULL AND EXISTS (SELECT 1 FROM golive_exceptions e WHERE e.system_id = s.id AND e.expires_on >= ");
+        q.bind(day(today)).push(") THEN 1 ELSE 0 END) AS under_exception, ");
         q.push("CAST(SUM(COALESCE(cc.n, 0)) AS BIGINT) AS connections, CAST(SUM(COALESCE(cc.secure, 0)) AS BIGINT) AS connections_secure, CAST(SUM(COALESCE(ce.n, 0)) AS BIGINT) AS certificates_expiring ");
         q.push("FROM systems s JOIN units u ON u.id = s.owner_unit_id ");
         q.push("LEFT JOIN (SELECT system_id, COUNT(*) AS n, SUM(CASE WHEN auth_method IS NOT NULL AND encrypted = 1 THEN 1 ELSE 0 END) AS secure FROM system_connections GROUP BY system_id) cc ON cc.system_id = s.id ");
@@ -89,6 +94,7 @@ impl Store {
                 assessed: get(r, "assessed")?,
                 four_layers: get(r, "four_layers")?,
                 violations: get(r, "violations")?,
+                under_exception: get(r, "under_exception")?,
                 connections: get(r, "connections")?,
                 connections_secure: get(r, "connections_secure")?,
                 certificates_expiring: get(r, "certificates_expiring")?,
@@ -101,6 +107,7 @@ impl Store {
             total.assessed += o.assessed;
             total.four_layers += o.four_layers;
             total.violations += o.violations;
+            total.under_exception += o.under_exception;
             total.connections += o.connections;
             total.connections_secure += o.connections_secure;
             total.certificates_expiring += o.certificates_expiring;

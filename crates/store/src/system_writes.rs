@@ -10,7 +10,7 @@ use khien_domain::calendar::parse_date;
 use khien_domain::fold::fold;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
-use khien_domain::system::{cidr_bounds, parse_cidr, DataCategory, InfraScope, Lifecycle, SecretGrade, SecretHarm, SystemType, WorksGrade};
+use khien_domain::system::{cidr_bounds, parse_cidr, DataCategory, InfraScope, Lifecycle, PlanStatus, SecretGrade, SecretHarm, SystemType, WorksGrade};
 use khien_domain::time::now_ms;
 use khien_domain::unit::{optional_text, validate_code, validate_name};
 use khien_domain::{Error, Msg, Result};
@@ -56,6 +56,12 @@ pub struct SystemInput {
     /// When building began (yyyy-mm-dd or dd/mm/yyyy); before 01/7/2026 keeps NĐ 85 for the
     /// level until 01/01/2027 (NĐ 331 Đ39.1).
     pub building_started_on: Option<String>,
+    /// The approved protection plan: not_started, partial, full (needed full to go live).
+    pub plan_status: Option<String>,
+    /// The security-conditions assessment before operation found it fit on this day (NĐ 331 Đ28.3).
+    pub preoperation_assessed_on: Option<String>,
+    /// The decision issuing the system's security rules, needed before approval (NĐ 331 Đ30.7).
+    pub security_rules_ref: Option<String>,
     /// other, important, core
     pub data_category: Option<String>,
     pub hosting: Option<String>,
@@ -197,7 +203,7 @@ struct Clean {
     data_category: &'static str,
     status: &'static str,
     ip_ranges: Vec<String>,
-    texts: [(&'static str, Option<String>); 15],
+    texts: [(&'static str, Option<String>); 18],
 }
 
 pub(crate) fn opt_date(field: &'static str, v: &Option<String>) -> Result<Option<String>> {
@@ -253,6 +259,9 @@ fn clean(i: &SystemInput) -> Result<Clean> {
             ("works_grade", Some(WorksGrade::parse("works_grade", i.works_grade.as_deref().unwrap_or("none"))?.code().to_string())),
             ("secret_harm", Some(SecretHarm::parse("secret_harm", i.secret_harm.as_deref().unwrap_or("none"))?.code().to_string())),
             ("building_started_on", opt_date("building_started_on", &i.building_started_on)?),
+            ("plan_status", Some(PlanStatus::parse("plan_status", i.plan_status.as_deref().unwrap_or("not_started"))?.code().to_string())),
+            ("preoperation_assessed_on", opt_date("preoperation_assessed_on", &i.preoperation_assessed_on)?),
+            text("security_rules_ref", &i.security_rules_ref, 300)?,
         ],
     })
 }

@@ -48,6 +48,12 @@ pub struct System {
     pub secret_harm: String,
     /// When building began (yyyy-mm-dd), which can keep NĐ 85 for its level (NĐ 331 Đ39.1).
     pub building_started_on: Option<String>,
+    /// not_started, partial, full: the approved protection plan's implementation.
+    pub plan_status: String,
+    /// The security-conditions assessment before operation found it fit, on this day.
+    pub preoperation_assessed_on: Option<String>,
+    /// The decision issuing the system's security rules (quy chế), e.g. "12/QĐ-UBND ngày 01/3/2026".
+    pub security_rules_ref: Option<String>,
     pub data_category: String,
     pub hosting: Option<String>,
     pub status: String,
@@ -144,6 +150,9 @@ pub(crate) fn system_row(r: &AnyRow) -> Result<System> {
         works_grade: get(r, "works_grade")?,
         secret_harm: get(r, "secret_harm")?,
         building_started_on: get(r, "building_started_on")?,
+        plan_status: get(r, "plan_status")?,
+        preoperation_assessed_on: get(r, "preoperation_assessed_on")?,
+        security_rules_ref: get(r, "security_rules_ref")?,
         data_category: get(r, "data_category")?,
         hosting: get(r, "hosting")?,
         status: get(r, "status")?,
@@ -180,6 +189,15 @@ impl System {
             conditional_business: self.conditional_business,
             infra_scope: InfraScope::parse("infra_scope", &self.infra_scope).unwrap_or(InfraScope::None),
             works_grade: WorksGrade::parse("works_grade", &self.works_grade).unwrap_or(WorksGrade::None),
+        }
+    }
+
+    /// What the go-live gate looks at.
+    pub fn golive_facts(&self) -> khien_domain::system::GoLiveFacts {
+        khien_domain::system::GoLiveFacts {
+            approved_level: self.approved_level.is_some(),
+            plan: khien_domain::system::PlanStatus::parse("plan_status", &self.plan_status).unwrap_or(khien_domain::system::PlanStatus::NotStarted),
+            preoperation_assessed: self.preoperation_assessed_on.is_some(),
         }
     }
 
@@ -232,7 +250,7 @@ impl Store {
         let before = self.scoped_system(&mut *w.tx, actor, id, Action::EditSystems).await?;
         let from = Lifecycle::parse("status", &before.status)?;
         let exception = self.active_exception(&mut *w.tx, id).await?;
-        check_lifecycle_change(from, to, before.approved_level.is_some(), exception.is_some())?;
+        check_lifecycle_change(from, to, &before.golive_facts(), &before.ruleset_on(today_vn()), exception.is_some())?;
         let mut q = Sql::new("UPDATE systems SET status = ");
         q.bind(to.code()).push(", updated_at = ").bind(now_ms());
         if to == Lifecycle::InOperation && before.go_live_date.is_none() {
@@ -313,7 +331,8 @@ impl Store {
             q.push(" AND (s.onsite_team IS NULL OR s.monitoring_unit IS NULL OR s.assessed_on IS NULL OR s.connected_since IS NULL OR s.monitoring_until < ").bind(today.clone()).push(")");
         }
         if f.violations {
-            q.push(" AND s.status = 'in_operation' AND s.approved_level IS NULL AND NOT EXISTS (SELECT 1 FROM golive_exceptions e WHERE e.system_id = s.id AND e.expires_on >= ").bind(today).push(")");
+            // Excepted systems are known violations, still listed.
+            q.push(" AND s.status = 'in_operation' AND s.approved_level IS NULL");
         }
         let cursor = untag_cursor("systems.name", f.cursor.as_ref())?;
         q.keyset("s.name_folded", "s.id", Dir::Asc, cursor.as_ref(), f.limit);
@@ -339,7 +358,8 @@ pub fn detail(system: System, exception: Option<GoLiveException>) -> SystemDetai
     let suggestion = suggest(&system.level_inputs(), &rs);
     let level = system.approved_level.and_then(|l| u8::try_from(l).ok());
     let layers = evaluate(&system.layer_facts(), level, today, &rs).to_vec();
-    let violation_days = (system.status == "in_operation" && system.approved_level.is_none() && exception.is_none())
+    // An exception does not make it compliant: the violation is known, and still counted.
+    let violation_days = (system.status == "in_operation" && system.approved_level.is_none())
         .then(|| system.go_live_date.as_deref().and_then(parse_date).map(|d| (today - d).num_days().max(0)).unwrap_or(0));
     let redetermination = system.approved_level.filter(|l| *l != i64::from(suggestion.level)).map(|approved| {
         khien_domain::Msg::new(

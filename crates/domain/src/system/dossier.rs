@@ -29,7 +29,8 @@ code_enum!(
         Design = "design": "Hồ sơ thiết kế" / "Design documents",
         LevelJustification = "level_justification": "Thuyết minh đề xuất cấp độ" / "Level justification",
         ProtectionPlan = "protection_plan": "Thuyết minh phương án bảo đảm an toàn" / "Protection plan justification",
-        ExpertOpinion = "expert_opinion": "Ý kiến chuyên môn (cấp độ 4, 5)" / "Expert opinion (levels 4–5)",
+        ExpertOpinion = "expert_opinion": "Ý kiến chuyên môn của đơn vị chuyên trách (cấp độ 4, 5)" / "The dedicated unit's professional opinion (levels 4–5)",
+        RiskAssessment = "risk_assessment": "Báo cáo đánh giá rủi ro an ninh mạng chi tiết (cấp độ 4, 5 theo NĐ 331)" / "Detailed cybersecurity risk assessment report (levels 4–5 under NĐ 331)",
     }
 );
 
@@ -42,11 +43,15 @@ code_enum!(
     }
 );
 
-/// Parts required before submission at a level.
-pub fn required_parts(level: u8) -> Vec<Part> {
+/// Parts required before submission at a level (NĐ 85 Đ15; NĐ 331 Đ21, and Đ22.5 for the
+/// risk-assessment report of levels 4–5).
+pub fn required_parts(level: u8, rs: &Ruleset) -> Vec<Part> {
     let mut p = vec![Part::Overview, Part::Design, Part::LevelJustification, Part::ProtectionPlan];
     if level >= 4 {
         p.push(Part::ExpertOpinion);
+    }
+    if rs.risk_report_from_level.is_some_and(|(from, _)| level >= from) {
+        p.push(Part::RiskAssessment);
     }
     p
 }
@@ -88,7 +93,7 @@ pub fn roles_for(action: DossierAction, level: u8, rs: &Ruleset) -> &'static [Ro
 
 /// Checks a submission: a proposed level, a reason when it differs from the suggestion, and
 /// every required part present.
-pub fn check_submission(proposed: u8, suggested: u8, reason: Option<&str>, parts: &[Part]) -> Result<()> {
+pub fn check_submission(proposed: u8, suggested: u8, reason: Option<&str>, parts: &[Part], rs: &Ruleset) -> Result<()> {
     if !(1..=5).contains(&proposed) {
         return Err(Error::invalid("proposed_level", "Cấp độ đề xuất phải từ 1 đến 5.", "The proposed level must be 1 to 5."));
     }
@@ -99,7 +104,7 @@ pub fn check_submission(proposed: u8, suggested: u8, reason: Option<&str>, parts
             format!("Proposing level {proposed} instead of the suggested {suggested} needs a written reason (at least 10 characters)."),
         ));
     }
-    let missing: Vec<Part> = required_parts(proposed).into_iter().filter(|p| !parts.contains(p)).collect();
+    let missing: Vec<Part> = required_parts(proposed, rs).into_iter().filter(|p| !parts.contains(p)).collect();
     if !missing.is_empty() {
         let vi: Vec<&str> = missing.iter().map(|p| p.label(Lang::Vi)).collect();
         let en: Vec<&str> = missing.iter().map(|p| p.label(Lang::En)).collect();
@@ -194,15 +199,29 @@ mod tests {
     }
 
     #[test]
-    fn submissions_need_parts_and_reasons() {
+    fn nd85_d15_nd331_d21_submissions_need_parts_and_reasons() {
+        let rs = ruleset_by_code("nd85-2016").unwrap();
         let all = [Part::Overview, Part::Design, Part::LevelJustification, Part::ProtectionPlan];
-        assert!(check_submission(3, 3, None, &all).is_ok());
-        assert!(check_submission(4, 4, None, &all).is_err(), "expert opinion for level 4");
-        assert!(check_submission(2, 3, None, &all).is_err(), "a lower level needs a reason");
-        assert!(check_submission(2, 3, Some("Chỉ phục vụ nội bộ phòng ban"), &all).is_ok());
-        assert!(check_submission(6, 6, None, &all).is_err());
-        let e = check_submission(3, 3, None, &all[..2]).unwrap_err();
+        assert!(check_submission(3, 3, None, &all, &rs).is_ok());
+        assert!(check_submission(4, 4, None, &all, &rs).is_err(), "expert opinion for level 4");
+        assert!(check_submission(2, 3, None, &all, &rs).is_err(), "a lower level needs a reason");
+        assert!(check_submission(2, 3, Some("Chỉ phục vụ nội bộ phòng ban"), &all, &rs).is_ok());
+        assert!(check_submission(6, 6, None, &all, &rs).is_err());
+        let e = check_submission(3, 3, None, &all[..2], &rs).unwrap_err();
         assert!(e.message(Lang::Vi).contains("Thuyết minh đề xuất cấp độ"));
+    }
+
+    #[test]
+    fn nd331_d22_5_levels_4_and_5_include_the_risk_assessment_report() {
+        let four = [Part::Overview, Part::Design, Part::LevelJustification, Part::ProtectionPlan, Part::ExpertOpinion];
+        assert!(check_submission(4, 4, None, &four, &ruleset_by_code("nd85-2016").unwrap()).is_ok());
+        let nd331 = ruleset_by_code("nd331-2026").unwrap();
+        let e = check_submission(4, 4, None, &four, &nd331).unwrap_err();
+        assert!(e.message(Lang::En).contains("risk assessment"), "{e:?}");
+        let mut all = four.to_vec();
+        all.push(Part::RiskAssessment);
+        assert!(check_submission(5, 5, None, &all, &nd331).is_ok());
+        assert!(check_submission(3, 3, None, &four[..4], &nd331).is_ok(), "not at level 3");
     }
 
     #[test]

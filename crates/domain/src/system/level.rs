@@ -40,6 +40,14 @@ pub struct Ruleset {
     pub articles: &'static [(Criterion, &'static str)],
     /// A transition that keeps an older ruleset for some systems (NĐ 331 Đ39.1).
     pub transition: Option<Transition>,
+    /// The dossier includes a detailed risk-assessment report from this level (NĐ 331 Đ22.5).
+    pub risk_report_from_level: Option<(u8, &'static str)>,
+    /// The system's security rules (quy chế) are issued before the dossier is approved.
+    pub security_rules_article: &'static str,
+    /// The approved protection plan fully implemented before operation.
+    pub golive_plan_article: &'static str,
+    /// The security-conditions assessment before operation, where the ruleset asks it.
+    pub golive_assessment_article: Option<&'static str>,
     /// The legal appraisal limit by level 1..=5, counted in `appraisal_counting`, with its
     /// article; None where the decree sets none (levels 1–2).
     pub appraisal_limit: [Option<(u32, &'static str)>; 5],
@@ -246,6 +254,10 @@ pub fn rulesets() -> Vec<Ruleset> {
             online_service_level_l3: Some(3),
             articles: ND85_ARTICLES,
             transition: None,
+            risk_report_from_level: None,
+            security_rules_article: "TT 12/2022 Đ9.7",
+            golive_plan_article: "TT 12/2022 Đ9.6",
+            golive_assessment_article: None,
             // Đ16.2 says "ngày": calendar days.
             appraisal_limit: [None, None, Some((15, "Đ16.2.a")), Some((30, "Đ16.2.b")), Some((30, "Đ16.2.b"))],
             appraisal_counting: DayCount::Calendar,
@@ -268,6 +280,10 @@ pub fn rulesets() -> Vec<Ruleset> {
             admin_procedures_l3: true,
             online_service_level_l3: None,
             articles: ND331_ARTICLES,
+            risk_report_from_level: Some((4, "Đ22.5")),
+            security_rules_article: "Đ30.7",
+            golive_plan_article: "Đ30.6",
+            golive_assessment_article: Some("Đ28.3"),
             transition: Some(Transition { built_before: date(2026, 7, 1), legacy: "nd85-2016", until: date(2027, 1, 1), article: "NĐ 331 Đ39.1" }),
             appraisal_limit: [None, None, Some((15, "Đ23.3.a")), Some((25, "Đ23.3.b")), Some((25, "Đ23.3.b"))],
             appraisal_counting: DayCount::Working,

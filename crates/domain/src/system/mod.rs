@@ -108,8 +108,56 @@ code_enum!(
     }
 );
 
-/// Who may change a system's lifecycle: moving into operation passes the go-live gate.
-pub fn check_lifecycle_change(from: Lifecycle, to: Lifecycle, has_approved_level: bool, has_active_exception: bool) -> Result<()> {
+code_enum!(
+    /// How far the approved protection plan is implemented (the wording of NĐ 331 Mẫu 08).
+    PlanStatus {
+        NotStarted = "not_started": "Chưa triển khai" / "Not started",
+        Partial = "partial": "Đã triển khai một số hạng mục" / "Partly implemented",
+        Full = "full": "Đã triển khai đầy đủ" / "Fully implemented",
+    }
+);
+
+/// What the go-live gate looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GoLiveFacts {
+    pub approved_level: bool,
+    pub plan: PlanStatus,
+    /// The security-conditions assessment before operation found the system fit.
+    pub preoperation_assessed: bool,
+}
+
+/// The conditions a system does not yet meet to go into operation, each naming its article:
+/// an approved level, the approved protection plan fully implemented (TT 12/2022 Đ9.6; NĐ 331
+/// Đ30.6) and, under NĐ 331, the assessment of security conditions before operation (Đ28.3).
+pub fn golive_gaps(f: &GoLiveFacts, rs: &level::Ruleset) -> Vec<crate::Msg> {
+    let mut gaps = Vec::new();
+    if !f.approved_level {
+        gaps.push(crate::Msg::new(
+            format!("chưa có quyết định phê duyệt cấp độ ({})", rs.article(rs.golive_plan_article)),
+            format!("no approved security level ({})", rs.article(rs.golive_plan_article)),
+        ));
+    }
+    if f.plan != PlanStatus::Full {
+        gaps.push(crate::Msg::new(
+            format!("phương án bảo đảm an toàn đã phê duyệt chưa được triển khai đầy đủ ({})", rs.article(rs.golive_plan_article)),
+            format!("the approved protection plan is not fully implemented ({})", rs.article(rs.golive_plan_article)),
+        ));
+    }
+    if let Some(article) = rs.golive_assessment_article {
+        if !f.preoperation_assessed {
+            gaps.push(crate::Msg::new(
+                format!("chưa đánh giá điều kiện an ninh mạng trước khi đưa vào vận hành ({})", rs.article(article)),
+                format!("the security conditions have not been assessed before operation ({})", rs.article(article)),
+            ));
+        }
+    }
+    gaps
+}
+
+/// Who may change a system's lifecycle: moving into operation passes the go-live gate unless
+/// the authority recorded an unexpired exception — which makes it a known violation, not
+/// compliance.
+pub fn check_lifecycle_change(from: Lifecycle, to: Lifecycle, gate: &GoLiveFacts, rs: &level::Ruleset, has_active_exception: bool) -> Result<()> {
     use Lifecycle::*;
     if from == to {
         return Ok(());
@@ -117,11 +165,14 @@ pub fn check_lifecycle_change(from: Lifecycle, to: Lifecycle, has_approved_level
     if from == Decommissioned {
         return Err(Error::invalid("status", "Hệ thống đã hủy bỏ không thể chuyển trạng thái.", "A decommissioned system cannot change status."));
     }
-    if to == InOperation && !has_approved_level && !has_active_exception {
+    let gaps = golive_gaps(gate, rs);
+    if to == InOperation && !gaps.is_empty() && !has_active_exception {
+        let vi: Vec<&str> = gaps.iter().map(|g| g.vi.as_str()).collect();
+        let en: Vec<&str> = gaps.iter().map(|g| g.en.as_str()).collect();
         return Err(Error::invalid(
             "status",
-            "Không được đưa hệ thống vào vận hành khi chưa có quyết định phê duyệt cấp độ (hoặc ngoại lệ còn hiệu lực do cơ quan thường trực ghi nhận).",
-            "The system cannot go into operation without an approved security level (or an unexpired exception recorded by the authority).",
+            format!("Chưa được đưa hệ thống vào vận hành: {} (hoặc cần ngoại lệ còn hiệu lực do cơ quan thường trực ghi nhận, được tính là vi phạm đã biết).", vi.join("; ")),
+            format!("The system cannot go into operation: {} (or it needs an unexpired exception recorded by the authority, counted as a known violation).", en.join("; ")),
         ));
     }
     if to == Planned && from != Building {
@@ -180,16 +231,37 @@ pub fn cidrs_overlap(a: &str, b: &str) -> bool {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
+    #[test]
+    fn tt12_d9_6_nd331_d30_6_d28_3_go_live_needs_the_plan_implemented_and_the_conditions_assessed() {
+        let nd331 = level::ruleset_by_code("nd331-2026").unwrap();
+        let nd85 = level::ruleset_by_code("nd85-2016").unwrap();
+        let approved_only = GoLiveFacts { approved_level: true, plan: PlanStatus::Partial, preoperation_assessed: false };
+        let gaps = golive_gaps(&approved_only, &nd331);
+        assert_eq!(gaps.len(), 2, "{gaps:?}");
+        assert!(gaps[0].vi.contains("NĐ 331 Đ30.6") && gaps[1].vi.contains("NĐ 331 Đ28.3"), "{gaps:?}");
+        // Under NĐ 85 the circular asks the plan implemented; no separate assessment clause.
+        let gaps = golive_gaps(&approved_only, &nd85);
+        assert_eq!(gaps.len(), 1);
+        assert!(gaps[0].vi.contains("TT 12/2022 Đ9.6"), "{gaps:?}");
+        let planned = GoLiveFacts { plan: PlanStatus::Full, ..approved_only };
+        assert!(golive_gaps(&planned, &nd85).is_empty());
+        let err = check_lifecycle_change(Lifecycle::Building, Lifecycle::InOperation, &approved_only, &nd331, false).unwrap_err();
+        assert!(err.message(crate::Lang::En).contains("not fully implemented"), "{err:?}");
+    }
+
     use super::*;
 
     #[test]
     fn gate_needs_approval_or_exception() {
         use Lifecycle::*;
-        assert!(check_lifecycle_change(Building, InOperation, false, false).is_err());
-        assert!(check_lifecycle_change(Building, InOperation, true, false).is_ok());
-        assert!(check_lifecycle_change(Building, InOperation, false, true).is_ok());
-        assert!(check_lifecycle_change(Decommissioned, Building, true, false).is_err());
-        assert!(check_lifecycle_change(InOperation, Suspended, false, false).is_ok());
+        let rs = level::ruleset_by_code("nd331-2026").unwrap();
+        let ready = GoLiveFacts { approved_level: true, plan: PlanStatus::Full, preoperation_assessed: true };
+        let none = GoLiveFacts { approved_level: false, plan: PlanStatus::NotStarted, preoperation_assessed: false };
+        assert!(check_lifecycle_change(Building, InOperation, &none, &rs, false).is_err());
+        assert!(check_lifecycle_change(Building, InOperation, &ready, &rs, false).is_ok());
+        assert!(check_lifecycle_change(Building, InOperation, &none, &rs, true).is_ok(), "an exception lets it go (a known violation)");
+        assert!(check_lifecycle_change(Decommissioned, Building, &ready, &rs, false).is_err());
+        assert!(check_lifecycle_change(InOperation, Suspended, &none, &rs, false).is_ok());
     }
 
     #[test]

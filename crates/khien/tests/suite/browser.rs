@@ -470,6 +470,8 @@ async fn dossier_flow_in_the_browser() {
         choose(&c, "#system-form select[name=owner_unit_id]", &owner).await;
         choose(&c, "#system-form select[name=system_type]", "public_service").await;
         tick(&c, "#system-form input[name=admin_procedures]").await;
+        // The security rules are issued before approval (NĐ 331 Đ30.7).
+        fill(&c, "#system-form input[name=security_rules_ref]", "15/QĐ-UBND ngày 02/3/2026").await;
         choose(&c, "#system-form select[name=status]", "building").await;
         click_and_load(&c, "#system-form button[type=submit]").await;
         let system_id = wait_path(&c, "/systems/*").await[0];
@@ -531,6 +533,13 @@ async fn dossier_flow_in_the_browser() {
         wait_text_is(&c, "#dossier-state", "Đã được phê duyệt").await;
         c.goto(&system_url).await.unwrap();
         wait_text_is(&c, "#approved-level", "3").await;
+        // Before operation: the plan implemented in full and the security conditions assessed
+        // (NĐ 331 Đ30.6, Đ28.3).
+        c.goto(&format!("{system_url}/edit")).await.unwrap();
+        choose(&c, "#system-form select[name=plan_status]", "full").await;
+        fill(&c, "#system-form input[name=preoperation_assessed_on]", "20/11/2026").await;
+        click_and_load(&c, "#system-form button[type=submit]").await;
+        wait_path(&c, "/systems/*").await;
         choose(&c, &format!("{status_form} select[name=status]"), "in_operation").await;
         click_and_load(&c, &format!("{status_form} button[type=submit]")).await;
         assert!(c.find(css("#error-message")).await.is_err(), "going into operation after approval failed: {}", here(&c).await);

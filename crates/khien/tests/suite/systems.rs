@@ -65,10 +65,22 @@ async fn dossier_flow_and_go_live_gate(db: TestDb) {
     // At level 3 the owner approves, not the standing body; a decision number is required.
     assert!(matches!(db.store.act_on_dossier(&pa05, d.id, A::Approve, None, Some("12/QĐ"), Some("X")).await, Err(Error::Forbidden(_))));
     assert!(matches!(db.store.act_on_dossier(&manager, d.id, A::Approve, None, None, None).await, Err(Error::Invalid { .. })));
+    // The security rules are issued before approval (NĐ 331 Đ30.7).
+    let err = db.store.act_on_dossier(&manager, d.id, A::Approve, None, Some("125/QĐ-UBND"), Some("Nguyễn Văn A")).await.unwrap_err();
+    assert_eq!(err.field(), Some("security_rules_ref"), "{err:?}");
+    assert!(err.message(khien_domain::Lang::Vi).contains("NĐ 331 Đ30.7"), "{err:?}");
+    let with_rules = SystemInput { security_rules_ref: Some("15/QĐ-UBND ngày 02/3/2026".into()), ..ward_system(ward, "HB-DVC") };
+    db.store.update_system(&officer, s.id, &with_rules).await.unwrap();
     let d = db.store.act_on_dossier(&manager, d.id, A::Approve, None, Some("125/QĐ-UBND"), Some("Nguyễn Văn A")).await.unwrap();
     assert_eq!(d.state, "approved");
     assert!(db.store.act_on_dossier(&manager, d.id, A::Approve, None, Some("1"), Some("X")).await.is_err(), "no second approval");
     assert!(db.store.get_system(&officer, s.id).await.unwrap().redetermination.is_none());
+    // Approved is not enough to go live: the plan implemented in full (Đ30.6) and the security
+    // conditions assessed before operation (Đ28.3).
+    let err = db.store.set_system_status(&officer, s.id, "in_operation").await.unwrap_err();
+    assert!(err.message(khien_domain::Lang::Vi).contains("NĐ 331 Đ30.6") && err.message(khien_domain::Lang::Vi).contains("NĐ 331 Đ28.3"), "{err:?}");
+    let ready = SystemInput { plan_status: Some("full".into()), preoperation_assessed_on: Some("20/11/2026".into()), ..with_rules };
+    db.store.update_system(&officer, s.id, &ready).await.unwrap();
     let live = db.store.set_system_status(&officer, s.id, "in_operation").await.unwrap();
     assert_eq!(live.status, "in_operation");
     assert_eq!(live.approved_level, Some(3));
@@ -218,7 +230,7 @@ async fn the_authority_chooses_who_approves(db: TestDb) {
     let officer = actor(&db, "hongbang.canbo").await;
     let manager = actor(&db, "hongbang.quanly").await;
     let pa05 = actor(&db, "pa05.truong").await;
-    let s = db.store.create_system(&officer, &ward_system(ward, "HB-CHOOSE")).await.unwrap();
+    let s = db.store.create_system(&officer, &SystemInput { security_rules_ref: Some("5/QĐ-UBND".into()), ..ward_system(ward, "HB-CHOOSE") }).await.unwrap();
     let d = db.store.create_dossier(&officer, s.id, &DossierInput::default()).await.unwrap();
     let parts = ["overview", "design", "level_justification", "protection_plan"].map(String::from).to_vec();
     db.store.update_dossier(&officer, d.id, &DossierInput { proposed_level: 3, level_reason: None, parts }).await.unwrap();

@@ -15,7 +15,7 @@ use khien_domain::role::Action;
 use khien_domain::system::dossier::DossierState;
 use khien_domain::system::layers::LayerState;
 use khien_domain::system::level::{ruleset_by_code, ruleset_for};
-use khien_domain::system::{DataCategory, InfraScope, Lifecycle, SecretGrade, SecretHarm, SystemType, WorksGrade};
+use khien_domain::system::{DataCategory, InfraScope, Lifecycle, PlanStatus, SecretGrade, SecretHarm, SystemType, WorksGrade};
 use khien_domain::calendar::{display_date, display_opt};
 use khien_domain::{Error, Lang};
 use khien_store::{DossierInput, SystemDetail, SystemFilter, SystemInput};
@@ -263,6 +263,12 @@ struct SystemForm {
     #[serde(default)]
     building_started_on: String,
     #[serde(default)]
+    plan_status: String,
+    #[serde(default)]
+    preoperation_assessed_on: String,
+    #[serde(default)]
+    security_rules_ref: String,
+    #[serde(default)]
     data_category: String,
     #[serde(default)]
     hosting: String,
@@ -332,6 +338,9 @@ impl SystemForm {
             works_grade: some(self.works_grade),
             secret_harm: some(self.secret_harm),
             building_started_on: some(self.building_started_on),
+            plan_status: some(self.plan_status),
+            preoperation_assessed_on: some(self.preoperation_assessed_on),
+            security_rules_ref: some(self.security_rules_ref),
             data_category: some(self.data_category),
             hosting: some(self.hosting),
             status: self.status.and_then(some),
@@ -365,6 +374,9 @@ struct FormValues {
     works_grade: String,
     secret_harm: String,
     building_started_on: String,
+    plan_status: String,
+    preoperation_assessed_on: String,
+    security_rules_ref: String,
     data_category: String,
     hosting: String,
     status: String,
@@ -398,6 +410,7 @@ struct FormPage {
     harms: Options,
     scopes: Options,
     grades: Options,
+    plans: Options,
     categories: Options,
     statuses: Options,
 }
@@ -415,6 +428,7 @@ async fn form_page(s: &AppState, ctx: &Ctx, id: Option<i64>, v: FormValues) -> R
         harms: options(SecretHarm::ALL, SecretHarm::code, SecretHarm::label, lang),
         scopes: options(InfraScope::ALL, InfraScope::code, InfraScope::label, lang),
         grades: options(WorksGrade::ALL, WorksGrade::code, WorksGrade::label, lang),
+        plans: options(PlanStatus::ALL, PlanStatus::code, PlanStatus::label, lang),
         categories: options(DataCategory::ALL, DataCategory::code, DataCategory::label, lang),
         statuses,
     })
@@ -442,6 +456,9 @@ async fn edit_form(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> 
         works_grade: x.works_grade,
         secret_harm: x.secret_harm,
         building_started_on: o(x.building_started_on),
+        plan_status: x.plan_status,
+        preoperation_assessed_on: o(x.preoperation_assessed_on),
+        security_rules_ref: o(x.security_rules_ref),
         data_category: x.data_category,
         hosting: o(x.hosting),
         status: x.status,
