@@ -49,10 +49,12 @@ pub fn incident_document(kind: DocKind, d: &IncidentDetail, h: &DocumentHeader) 
     blocks.push(Block::Fields(vec![
         ("Mã sự cố".into(), i.code.clone()),
         ("Đơn vị báo cáo".into(), i.unit_name.clone()),
+        ("Địa chỉ đơn vị vận hành".into(), text(&i.operator_address)),
+        ("Cơ quan chủ quản".into(), text(&i.owning_body)),
         ("Hệ thống bị sự cố".into(), systems),
         ("Thời điểm phát hiện".into(), display_vn(i.detected_at)),
         ("Thời điểm báo cáo".into(), display_vn(i.reported_at)),
-        ("Người liên hệ".into(), [i.reporter_name.clone(), i.reporter_contact.clone()].into_iter().flatten().collect::<Vec<_>>().join(" — ")),
+        ("Người liên hệ".into(), [i.reporter_name.clone(), i.reporter_position.clone(), i.reporter_contact.clone()].into_iter().flatten().collect::<Vec<_>>().join(" — ")),
         ("Loại sự cố".into(), category),
         ("Đánh giá sơ bộ mức độ".into(), severity),
     ]));

@@ -38,6 +38,10 @@ pub struct Incident {
     pub serious: bool,
     pub national_critical: bool,
     pub beyond_capacity: bool,
+    /// Signs of harm to national security or public order (NĐ 331 Đ31.2.d: report at once).
+    pub security_signs: bool,
+    /// A personal-data breach (Luật 91/2025 Đ23: notice within 72 h).
+    pub personal_data_breach: bool,
     pub consequences: Vec<String>,
     /// UTC milliseconds
     pub detected_at: i64,
@@ -48,6 +52,12 @@ pub struct Incident {
     pub closed_at: Option<i64>,
     pub reporter_name: Option<String>,
     pub reporter_contact: Option<String>,
+    /// The contact's position (QĐ 05 Đ11.4).
+    pub reporter_position: Option<String>,
+    /// The operating unit's address (QĐ 05 Đ11.4).
+    pub operator_address: Option<String>,
+    /// The owning body (chủ quản) of the affected system (QĐ 05 Đ11.4).
+    pub owning_body: Option<String>,
     pub symptoms: Option<String>,
     pub spread: Option<String>,
     pub impact: Option<String>,
@@ -70,7 +80,7 @@ pub struct Incident {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Clock {
-    /// initial, cause, closing
+    /// notice, initial, security, cause, closing, personal_data, city (those the ruleset has carry a due time)
     pub kind: String,
     pub due_at: Option<i64>,
     pub met_at: Option<i64>,
@@ -99,8 +109,20 @@ pub struct IncidentInput {
     pub national_critical: bool,
     #[serde(default)]
     pub beyond_capacity: bool,
+    /// Signs of harm to national security or public order (NĐ 331 Đ31.2.d: report at once).
+    #[serde(default)]
+    pub security_signs: bool,
+    /// A personal-data breach (Luật 91/2025 Đ23: notice within 72 h).
+    #[serde(default)]
+    pub personal_data_breach: bool,
     pub reporter_name: Option<String>,
     pub reporter_contact: Option<String>,
+    /// The contact's position (QĐ 05 Đ11.4).
+    pub reporter_position: Option<String>,
+    /// The operating unit's address (QĐ 05 Đ11.4).
+    pub operator_address: Option<String>,
+    /// The owning body (chủ quản) of the affected system (QĐ 05 Đ11.4).
+    pub owning_body: Option<String>,
     pub symptoms: Option<String>,
     pub spread: Option<String>,
     pub impact: Option<String>,
@@ -171,6 +193,8 @@ pub(crate) fn incident_row(r: &AnyRow) -> Result<Incident> {
         serious: flag("serious")?,
         national_critical: flag("national_critical")?,
         beyond_capacity: flag("beyond_capacity")?,
+        security_signs: flag("security_signs")?,
+        personal_data_breach: flag("personal_data_breach")?,
         consequences: consequences.split(',').filter(|c| !c.is_empty()).map(str::to_string).collect(),
         detected_at: get(r, "detected_at")?,
         reported_at: get(r, "reported_at")?,
@@ -180,6 +204,9 @@ pub(crate) fn incident_row(r: &AnyRow) -> Result<Incident> {
         closed_at: get(r, "closed_at")?,
         reporter_name: get(r, "reporter_name")?,
         reporter_contact: get(r, "reporter_contact")?,
+        reporter_position: get(r, "reporter_position")?,
+        operator_address: get(r, "operator_address")?,
+        owning_body: get(r, "owning_body")?,
         symptoms: get(r, "symptoms")?,
         spread: get(r, "spread")?,
         impact: get(r, "impact")?,
@@ -201,7 +228,7 @@ pub(crate) fn incident_row(r: &AnyRow) -> Result<Incident> {
 
 impl Incident {
     pub fn clock_facts(&self) -> ClockFacts {
-        ClockFacts { detected_ms: self.detected_at, serious_since_ms: None, response_ended_ms: self.response_ended_at }
+        ClockFacts { detected_ms: self.detected_at, response_ended_ms: self.response_ended_at, ..Default::default() }
     }
 }
 
@@ -295,6 +322,9 @@ impl Store {
             ("spread", optional_text("spread", i.spread.as_deref(), 2000)?),
             ("impact", optional_text("impact", i.impact.as_deref(), 2000)?),
             ("provider", optional_text("provider", i.provider.as_deref(), 300)?),
+            ("reporter_position", optional_text("reporter_position", i.reporter_position.as_deref(), 200)?),
+            ("operator_address", optional_text("operator_address", i.operator_address.as_deref(), 500)?),
+            ("owning_body", optional_text("owning_body", i.owning_body.as_deref(), 300)?),
             ("measures_taken", optional_text("measures_taken", i.measures_taken.as_deref(), 5000)?),
             ("measures_planned", optional_text("measures_planned", i.measures_planned.as_deref(), 5000)?),
             ("help_received", optional_text("help_received", i.help_received.as_deref(), 2000)?),
@@ -313,14 +343,16 @@ impl Store {
         let serious = suggest_serious(&SeriousFacts { max_level, national_critical: i.national_critical, consequences: consequences.clone(), beyond_capacity: i.beyond_capacity }).serious;
         let serious_since = serious.then_some(reported);
         let cons: Vec<&str> = consequences.iter().map(|c| c.code()).collect();
-        let mut q = Sql::new("INSERT INTO incidents (code, unit_id, title, search_folded, category, state, tlp, priority, serious, serious_since, national_critical, beyond_capacity, consequences, detected_at, reported_at, created_at, updated_at");
+        let mut q = Sql::new("INSERT INTO incidents (code, unit_id, title, search_folded, category, state, tlp, priority, serious, serious_since, national_critical, beyond_capacity, beyond_capacity_since, security_signs, security_since, personal_data_breach, personal_data_since, consequences, detected_at, reported_at, created_at, updated_at");
         for (f, _) in &texts {
             q.push(", ").push(f);
         }
         let temp_code = format!("tmp-{}", crate::db::random_token(9));
         q.push(") VALUES (").bind(temp_code).push(",").bind(i.unit_id).push(",").bind(title.as_str()).push(",").bind(fold(&title));
         q.push(",").bind(category.code()).push(",").bind(State::Received.code()).push(",").bind(tlp).push(",").bind(priority);
-        q.push(",").bind(serious).push(",").bind(serious_since).push(",").bind(i.national_critical).push(",").bind(i.beyond_capacity).push(",").bind(cons.join(","));
+        q.push(",").bind(serious).push(",").bind(serious_since).push(",").bind(i.national_critical).push(",").bind(i.beyond_capacity).push(",").bind(i.beyond_capacity.then_some(reported));
+        q.push(",").bind(i.security_signs).push(",").bind(i.security_signs.then_some(reported));
+        q.push(",").bind(i.personal_data_breach).push(",").bind(i.personal_data_breach.then_some(reported)).push(",").bind(cons.join(","));
         q.push(",").bind(detected).push(",").bind(reported).push(",").bind(now).push(",").bind(now);
         for (_, v) in texts {
             q.push(",").bind(v);
@@ -368,17 +400,30 @@ impl Store {
 
     /// Recomputes the clocks' due times from the incident's facts and its reports.
     pub(crate) async fn refresh_clocks(&self, w: &mut WriteTx<'_>, id: i64) -> Result<()> {
-        let r = sqlx::query("SELECT detected_at, serious_since, response_ended_at FROM incidents WHERE id = $1").bind(id).fetch_one(&mut *w.tx).await.map_err(db_err)?;
-        let facts = ClockFacts { detected_ms: get(&r, "detected_at")?, serious_since_ms: get(&r, "serious_since")?, response_ended_ms: get(&r, "response_ended_at")? };
+        let r = sqlx::query("SELECT detected_at, serious_since, beyond_capacity_since, security_since, personal_data_since, response_ended_at FROM incidents WHERE id = $1").bind(id).fetch_one(&mut *w.tx).await.map_err(db_err)?;
+        let facts = ClockFacts {
+            detected_ms: get(&r, "detected_at")?,
+            serious_since_ms: get(&r, "serious_since")?,
+            beyond_capacity_since_ms: get(&r, "beyond_capacity_since")?,
+            security_since_ms: get(&r, "security_since")?,
+            personal_data_since_ms: get(&r, "personal_data_since")?,
+            response_ended_ms: get(&r, "response_ended_at")?,
+        };
         let ruleset = khien_domain::system::level::ruleset_for(khien_domain::calendar::date_vn(facts.detected_ms)).code;
         let rules = self.clock_rules_in(w, ruleset).await?;
         let mut q = Sql::new("UPDATE incidents SET ");
         let mut next_due: Option<i64> = None;
         for (n, (kind, due)) in due_times(&rules, &facts).into_iter().enumerate() {
-            let met: Option<i64> = get(
-                &sqlx::query("SELECT MIN(filed_at) AS m FROM incident_reports WHERE incident_id = $1 AND kind = $2").bind(id).bind(kind.report().code()).fetch_one(&mut *w.tx).await.map_err(db_err)?,
-                "m",
-            )?;
+            let mut mq = Sql::new("SELECT MIN(filed_at) AS m FROM incident_reports WHERE incident_id = ");
+            mq.bind(id).push(" AND kind IN (");
+            for (k, report) in kind.reports().iter().enumerate() {
+                if k > 0 {
+                    mq.push(",");
+                }
+                mq.bind(report.code());
+            }
+            mq.push(")");
+            let met: Option<i64> = get(&mq.query().fetch_one(&mut *w.tx).await.map_err(db_err)?, "m")?;
             if met.is_none() {
                 next_due = match (next_due, due) {
                     (Some(a), Some(b)) => Some(a.min(b)),
@@ -505,18 +550,37 @@ impl Store {
 }
 
 impl Store {
-    /// The reporting deadlines under a ruleset (the defaults unless the standing body set them).
+    /// The reporting deadlines under a ruleset: the standing body's setting, else (from an
+    /// earlier version) its four-column setting over the ruleset's defaults, else the defaults.
+    async fn clock_rules_of(&self, exec: &mut sqlx::AnyConnection, ruleset: &str) -> Result<ClockRules> {
+        let set = sqlx::query("SELECT rules FROM incident_clock_settings WHERE ruleset = $1").bind(ruleset).fetch_optional(&mut *exec).await.map_err(db_err)?;
+        if let Some(r) = set {
+            return serde_json::from_str(&get::<String>(&r, "rules")?).map_err(Error::internal);
+        }
+        let old = sqlx::query("SELECT * FROM incident_clock_rules WHERE ruleset = $1").bind(ruleset).fetch_optional(&mut *exec).await.map_err(db_err)?;
+        let defaults = ClockRules::of_ruleset(ruleset);
+        match old {
+            None => Ok(defaults),
+            Some(r) => Ok(ClockRules {
+                initial_hours: Some(get(&r, "initial_hours")?),
+                serious_initial_hours: Some(get(&r, "serious_initial_hours")?),
+                cause_hours: Some(get(&r, "cause_hours")?),
+                closing_days: Some(get(&r, "closing_days")?),
+                ..defaults
+            }),
+        }
+    }
+
     async fn clock_rules_in(&self, w: &mut WriteTx<'_>, ruleset: &str) -> Result<ClockRules> {
-        let r = sqlx::query("SELECT * FROM incident_clock_rules WHERE ruleset = $1").bind(ruleset).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
-        r.as_ref().map(clock_rules_row).unwrap_or_else(|| Ok(ClockRules::default()))
+        self.clock_rules_of(&mut w.tx, ruleset).await
     }
 
     /// The reporting deadlines of every ruleset: (ruleset code, rules).
     pub async fn clock_rules(&self) -> Result<Vec<(&'static str, ClockRules)>> {
+        let mut conn = self.pool.acquire().await.map_err(db_err)?;
         let mut out = Vec::new();
         for rs in khien_domain::system::level::rulesets() {
-            let r = sqlx::query("SELECT * FROM incident_clock_rules WHERE ruleset = $1").bind(rs.code).fetch_optional(&self.pool).await.map_err(db_err)?;
-            out.push((rs.code, r.as_ref().map(clock_rules_row).unwrap_or_else(|| Ok(ClockRules::default()))?));
+            out.push((rs.code, self.clock_rules_of(&mut conn, rs.code).await?));
         }
         Ok(out)
     }
@@ -528,13 +592,10 @@ impl Store {
         let rs = khien_domain::system::level::ruleset_by_code(ruleset).ok_or_else(|| Error::invalid("ruleset", format!("Không có bộ quy tắc «{ruleset}»."), format!("There is no ruleset «{ruleset}».")))?;
         let mut w = self.begin_write().await?;
         w.require_at_root(actor, Action::Govern).await?;
-        sqlx::query("DELETE FROM incident_clock_rules WHERE ruleset = $1").bind(rs.code).execute(&mut *w.tx).await.map_err(db_err)?;
-        sqlx::query("INSERT INTO incident_clock_rules (ruleset, initial_hours, serious_initial_hours, cause_hours, closing_days, updated_at) VALUES ($1,$2,$3,$4,$5,$6)")
+        sqlx::query("DELETE FROM incident_clock_settings WHERE ruleset = $1").bind(rs.code).execute(&mut *w.tx).await.map_err(db_err)?;
+        sqlx::query("INSERT INTO incident_clock_settings (ruleset, rules, updated_at) VALUES ($1,$2,$3)")
             .bind(rs.code)
-            .bind(rules.initial_hours)
-            .bind(rules.serious_initial_hours)
-            .bind(rules.cause_hours)
-            .bind(rules.closing_days)
+            .bind(serde_json::to_string(rules).map_err(Error::internal)?)
             .bind(now_ms())
             .execute(&mut *w.tx)
             .await
@@ -548,6 +609,3 @@ impl Store {
     }
 }
 
-fn clock_rules_row(r: &AnyRow) -> Result<ClockRules> {
-    Ok(ClockRules { initial_hours: get(r, "initial_hours")?, serious_initial_hours: get(r, "serious_initial_hours")?, cause_hours: get(r, "cause_hours")?, closing_days: get(r, "closing_days")? })
-}

@@ -170,7 +170,7 @@ impl Store {
 
     async fn overdue_clock_events(&self) -> Result<Vec<Event>> {
         let now = now_ms();
-        let rows = sqlx::query("SELECT i.id, i.code, i.title, i.unit_id, u.path, i.initial_due, i.initial_met, i.cause_due, i.cause_met, i.closing_due, i.closing_met FROM incidents i JOIN units u ON u.id = i.unit_id WHERE i.next_due < $1 AND i.state <> 'closed'")
+        let rows = sqlx::query("SELECT i.*, u.path FROM incidents i JOIN units u ON u.id = i.unit_id WHERE i.next_due < $1 AND i.state <> 'closed'")
             .bind(now)
             .fetch_all(&self.pool)
             .await

@@ -72,6 +72,8 @@ code_enum!(
         Progress = "progress": "Báo cáo nguyên nhân, phạm vi, khắc phục" / "Cause, scope and remediation report",
         ResponsePlan = "response_plan": "Phương án ứng cứu" / "Response plan",
         SupportRequest = "support_request": "Đề nghị hỗ trợ" / "Support request",
+        DirectionRequest = "direction_request": "Đề nghị chỉ đạo, hướng dẫn" / "Request for direction",
+        DataBreachNotice = "data_breach_notice": "Thông báo vi phạm dữ liệu cá nhân" / "Personal-data breach notice",
         Closing = "closing": "Báo cáo kết thúc ứng cứu" / "Closing report",
     }
 );
@@ -103,13 +105,14 @@ pub enum Side {
     Coordinator,
 }
 
-/// Checks a lifecycle move and says which side may make it. Forward one step at a time; the
-/// co-ordinator triages, closes (also dismisses a report that is no incident) and reopens.
+/// Checks a lifecycle move and says which side may make it (a unit's step may also be taken by
+/// the co-ordinator). Forward one step at a time; receiving and triage is the first step of the
+/// response and the unit's own (TT 20/2017 Đ11); the co-ordinator closes (also dismisses a
+/// report that is no incident) and reopens.
 pub fn check_transition(from: State, to: State) -> Result<Side> {
     use State::*;
     let side = match (from, to) {
-        (Received, Triaged) => Some(Side::Coordinator),
-        (Triaged, Containing) | (Containing, Recovering) | (Recovering, Reviewing) => Some(Side::Unit),
+        (Received, Triaged) | (Triaged, Containing) | (Containing, Recovering) | (Recovering, Reviewing) => Some(Side::Unit),
         (Reviewing, Closed) | (Received, Closed) | (Triaged, Closed) => Some(Side::Coordinator),
         (Reviewing, Recovering) | (Closed, Reviewing) => Some(Side::Coordinator),
         _ => None,
@@ -211,8 +214,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn lifecycle_moves_and_sides() {
-        assert_eq!(check_transition(State::Received, State::Triaged).unwrap(), Side::Coordinator);
+    fn tt20_d11_lifecycle_moves_and_sides() {
+        assert_eq!(check_transition(State::Received, State::Triaged).unwrap(), Side::Unit, "TT 20/2017 Đ11: the unit triages its own incident");
         assert_eq!(check_transition(State::Triaged, State::Containing).unwrap(), Side::Unit);
         assert!(check_transition(State::Received, State::Recovering).is_err());
         assert!(check_transition(State::Closed, State::Received).is_err());

@@ -1,5 +1,5 @@
-//! Incidents in a real browser: a ward officer reports an incident detected 30 hours ago, its
-//! 24-hour clock is red, the authority triages it and gives a task, the ward works it to review
+//! Incidents in a real browser: a ward officer reports an incident detected 80 hours ago, its
+//! 72-hour clock (NĐ 331 Đ31.2.d) is red, the authority triages it and gives a task, the ward works it to review
 //! and files the closing report, the authority closes it; and a citizen's public report.
 
 use crate::browser::{choose, click_and_load, css, fill, find, in_browser, login_ok, logout, must, wait_path, wait_text, wait_text_is};
@@ -47,12 +47,12 @@ async fn incident_reported_coordinated_and_closed_in_the_browser() {
         choose(&c, "#incident-form select[name=unit_id]", &unit).await;
         fill(&c, "#incident-form input[name=title]", TITLE).await;
         choose(&c, "#incident-form select[name=category]", "ransomware").await;
-        let detected = khien_domain::time::vn_local(khien_domain::time::now_ms() - 30 * 3_600_000);
+        let detected = khien_domain::time::vn_local(khien_domain::time::now_ms() - 80 * 3_600_000);
         set_value(&c, "#incident-form input[name=detected_at]", &detected).await;
         fill(&c, "#incident-form textarea[name=symptoms]", "Tệp bị mã hóa, đuôi .lockbit").await;
         choose(&c, "#incident-form select[name=obs_kind]", "ipv4").await;
         fill(&c, "#incident-form input[name=obs_value]", "185.220.101.47").await;
-        // Not yet the initial report: the 24-hour clock keeps running, and is already past.
+        // Not yet a report: the 72-hour clock on cause, scope and remediation is already past.
         let initial = find(&c, "#incident-form input[name=file_initial_report]").await;
         if initial.is_selected().await.unwrap() {
             initial.click().await.unwrap();
@@ -61,16 +61,16 @@ async fn incident_reported_coordinated_and_closed_in_the_browser() {
         let id = wait_path(&c, "/incidents/*").await[0];
         wait_text_is(&c, "#incident-state", "Tiếp nhận").await;
         let clocks = wait_text(&c, "#clocks", "Quá hạn").await;
-        assert!(clocks.contains("Báo cáo ban đầu"), "{clocks}");
+        assert!(clocks.contains("Báo cáo nguyên nhân, phạm vi, khắc phục"), "{clocks}");
         let red = c.find(css("#clocks tr.bad")).await;
         assert!(red.is_ok(), "the overdue clock on /incidents/{id} is not marked red");
         // The queue marks it too.
         c.goto(&format!("{base}/incidents?overdue=true")).await.unwrap();
         wait_text(&c, "#incident-list", TITLE).await;
         c.goto(&format!("{base}/incidents/{id}")).await.unwrap();
-        file_report(&c, "initial", "Báo cáo ban đầu: 3 máy chủ bị mã hóa, đã ngắt mạng.").await;
+        file_report(&c, "progress", "Nguyên nhân: lỗ hổng VPN; 3 máy chủ bị mã hóa, đã ngắt mạng.").await;
         wait_text(&c, "#clocks", "Nộp muộn").await;
-        assert!(c.find(css("#move-form")).await.is_err(), "{OFFICER} may not triage, yet /incidents/{id} offers a step");
+        assert!(c.find(css("#move-form")).await.is_ok(), "TT 20/2017 Đ11: {OFFICER} may triage the ward's own incident on /incidents/{id}");
 
         // 2. The authority triages it and gives the city SOC a task.
         logout(&c).await;

@@ -48,7 +48,7 @@ async fn a_token_reads_and_clears_only_its_units_notifications(db: TestDb) {
     let pa05 = actor(&db, "pa05.truong").await;
     // Two overdue incidents, one in each ward: the authority hears of both.
     for (unit_id, who) in [(ward, "hongbang.canbo"), (other_ward, "lechan.canbo")] {
-        let input = IncidentInput { unit_id, title: "Máy chủ bị mã hóa".into(), category: "ransomware".into(), detected_at: rfc3339(now_ms() - 30 * 3_600_000), ..Default::default() };
+        let input = IncidentInput { unit_id, title: "Máy chủ bị mã hóa".into(), category: "ransomware".into(), detected_at: rfc3339(now_ms() - 80 * 3_600_000), ..Default::default() };
         db.store.create_incident(&actor(&db, who).await, &input).await.unwrap();
     }
     db.store.sweep_reminders().await.unwrap();

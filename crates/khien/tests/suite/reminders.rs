@@ -14,7 +14,8 @@ async fn overdue_clocks_and_dossiers_remind_both_sides_once(db: TestDb) {
     bootstrap(&db, true).await;
     let ward = unit_id(&db, "P-HONG-BANG").await;
     let officer = actor(&db, "hongbang.canbo").await;
-    let input = IncidentInput { unit_id: ward, title: "Máy chủ bị mã hóa".into(), category: "ransomware".into(), detected_at: rfc3339(now_ms() - 30 * 3_600_000), ..Default::default() };
+    // Detected 80 hours ago: the 72-hour report (NĐ 331 Đ31.2.d) is overdue.
+    let input = IncidentInput { unit_id: ward, title: "Máy chủ bị mã hóa".into(), category: "ransomware".into(), detected_at: rfc3339(now_ms() - 80 * 3_600_000), ..Default::default() };
     let inc = db.store.create_incident(&officer, &input).await.unwrap();
     let first = db.store.sweep_reminders().await.unwrap();
     let again = db.store.sweep_reminders().await.unwrap();
@@ -28,7 +29,7 @@ async fn overdue_clocks_and_dossiers_remind_both_sides_once(db: TestDb) {
     }
     let mine = db.store.notifications(&officer, 500).await.unwrap();
     let n = mine.iter().find(|x| x.link == link).unwrap();
-    assert!(n.message_vi.contains(&inc.code) && n.message_vi.contains("quá hạn báo cáo ban đầu"), "{}", n.message_vi);
+    assert!(n.message_vi.contains(&inc.code) && n.message_vi.contains("quá hạn báo cáo nguyên nhân"), "{}", n.message_vi);
     // Demo people have e-mail addresses: the sweep hands those over for mailing.
     assert!(first.iter().any(|o| o.body.contains(&link)), "nothing to mail about {link}");
     // A dossier submitted in January and still not appraised: both sides hear of it.

@@ -475,18 +475,33 @@ pub struct ClockRulesOf {
 #[schema(as = ClockRules)]
 #[allow(dead_code)]
 struct ClockRulesSchema {
-    /// Hours from detection to the initial report, 0–720.
+    /// Notice of every incident, hours from detection (QĐ 05/2017 Đ11.1.a: 120); absent: none.
     #[schema(minimum = 0, maximum = 720)]
-    initial_hours: i64,
-    /// For a serious incident: hours after it was flagged serious (0: at once), 0–720.
+    notice_hours: Option<i64>,
+    /// Initial report of every incident, hours from detection; absent: none.
     #[schema(minimum = 0, maximum = 720)]
-    serious_initial_hours: i64,
-    /// Hours to the report of the cause, 0–720.
+    initial_hours: Option<i64>,
+    /// Initial report when beyond the unit's capacity, hours (QĐ 05 Đ11.1.b: 0, at once).
     #[schema(minimum = 0, maximum = 720)]
-    cause_hours: i64,
-    /// Days after the response ends to the closing report, 0–60.
+    beyond_capacity_hours: Option<i64>,
+    /// Initial report of a serious incident, hours from detection (NĐ 331 Đ31.2.d: 24).
+    #[schema(minimum = 0, maximum = 720)]
+    serious_initial_hours: Option<i64>,
+    /// Report on signs of harm to national security or public order (NĐ 331 Đ31.2.d: 0).
+    #[schema(minimum = 0, maximum = 720)]
+    security_hours: Option<i64>,
+    /// Cause, scope and remediation, hours from detection (NĐ 331 Đ31.2.d: 72).
+    #[schema(minimum = 0, maximum = 720)]
+    cause_hours: Option<i64>,
+    /// Days after the response ends to the closing report (QĐ 05 Đ11.3: 5).
     #[schema(minimum = 0, maximum = 60)]
-    closing_days: i64,
+    closing_days: Option<i64>,
+    /// Notice of a personal-data breach, hours (Luật 91/2025 Đ23: 72).
+    #[schema(minimum = 0, maximum = 720)]
+    personal_data_hours: Option<i64>,
+    /// A city's own report to its police, hours from detection (e.g. Hải Phòng: 24); off by default.
+    #[schema(minimum = 0, maximum = 720)]
+    city_hours: Option<i64>,
 }
 
 /// Incident reporting deadlines per ruleset (hours from detection; closing: days after the

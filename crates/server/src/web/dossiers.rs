@@ -223,7 +223,7 @@ type LevelRow = (u8, &'static str, &'static str, String);
 struct RulesetsPage {
     c: Chrome,
     /// (code, name, effective from, levels, incident reporting deadlines)
-    rulesets: Vec<(&'static str, &'static str, String, Vec<LevelRow>, khien_domain::incident::clocks::ClockRules)>,
+    rulesets: Vec<(&'static str, &'static str, String, Vec<LevelRow>, Vec<ClockField>)>,
     authorities: Options,
     can_govern: bool,
 }
@@ -253,7 +253,8 @@ async fn rulesets_page(State(s): State<AppState>, ctx: Ctx) -> Result<Html<Strin
                 };
                 (l, r.appraiser[i].code(), r.approver[i].code(), limit)
             }).collect();
-            let rules = clocks.iter().find(|(c, _)| *c == r.code).map(|(_, k)| *k).unwrap_or_default();
+            let rules = clocks.iter().find(|(c, _)| *c == r.code).map(|(_, k)| *k).unwrap_or_else(|| khien_domain::incident::clocks::ClockRules::of_ruleset(r.code));
+            let rules = clock_fields(&rules, lang);
             (r.code, r.name, r.effective_from.format("%d/%m/%Y").to_string(), levels, rules)
         })
         .collect();
@@ -276,19 +277,60 @@ async fn set_authorities(State(s): State<AppState>, ctx: Ctx, Path((code, level)
 
 #[derive(Deserialize)]
 struct ClocksForm {
+    #[serde(default)]
+    notice_hours: String,
+    #[serde(default)]
     initial_hours: String,
+    #[serde(default)]
+    beyond_capacity_hours: String,
+    #[serde(default)]
     serious_initial_hours: String,
+    #[serde(default)]
+    security_hours: String,
+    #[serde(default)]
     cause_hours: String,
+    #[serde(default)]
     closing_days: String,
+    #[serde(default)]
+    personal_data_hours: String,
+    #[serde(default)]
+    city_hours: String,
+}
+
+/// One clock setting as the form shows it: field, label, value ("" when the ruleset has none),
+/// largest value, unit.
+type ClockField = (&'static str, &'static str, String, i64, &'static str);
+
+/// The clock settings of a ruleset as form fields.
+fn clock_fields(r: &khien_domain::incident::clocks::ClockRules, lang: khien_domain::Lang) -> Vec<ClockField> {
+    let v = |x: Option<i64>| x.map(|n| n.to_string()).unwrap_or_default();
+    let hours = lang.pick("giờ", "hours");
+    vec![
+        ("notice_hours", lang.pick("Thông báo sự cố", "Notice"), v(r.notice_hours), 720, hours),
+        ("initial_hours", lang.pick("Báo cáo ban đầu, mọi sự cố", "Initial report, every incident"), v(r.initial_hours), 720, hours),
+        ("beyond_capacity_hours", lang.pick("Ban đầu khi vượt khả năng xử lý (0 = ngay)", "Initial when beyond capacity (0 = at once)"), v(r.beyond_capacity_hours), 720, hours),
+        ("serious_initial_hours", lang.pick("Ban đầu khi nghiêm trọng", "Initial when serious"), v(r.serious_initial_hours), 720, hours),
+        ("security_hours", lang.pick("Dấu hiệu xâm phạm an ninh quốc gia (0 = ngay)", "Signs of harm to national security (0 = at once)"), v(r.security_hours), 720, hours),
+        ("cause_hours", lang.pick("Nguyên nhân, phạm vi, khắc phục", "Cause, scope, remediation"), v(r.cause_hours), 720, hours),
+        ("closing_days", lang.pick("Kết thúc, sau khi ứng cứu xong", "Closing, after the response"), v(r.closing_days), 60, lang.pick("ngày", "days")),
+        ("personal_data_hours", lang.pick("Vi phạm dữ liệu cá nhân", "Personal-data breach"), v(r.personal_data_hours), 720, hours),
+        ("city_hours", lang.pick("Báo cáo công an thành phố (quy định riêng của thành phố)", "Report to the city police (the city's own rule)"), v(r.city_hours), 720, hours),
+    ]
 }
 
 async fn set_clocks(State(s): State<AppState>, ctx: Ctx, Path(code): Path<String>, Form(f): Form<ClocksForm>) -> Result<Response, WebError> {
-    let n = |field: &str, v: &str| super::systems::number(field, v);
+    // An empty field: the ruleset has no such clock.
+    let n = |field: &str, v: &str| -> Result<Option<i64>, khien_domain::Error> { if v.trim().is_empty() { Ok(None) } else { super::systems::number(field, v).map(Some) } };
     let rules = khien_domain::incident::clocks::ClockRules {
+        notice_hours: n("notice_hours", &f.notice_hours)?,
         initial_hours: n("initial_hours", &f.initial_hours)?,
+        beyond_capacity_hours: n("beyond_capacity_hours", &f.beyond_capacity_hours)?,
         serious_initial_hours: n("serious_initial_hours", &f.serious_initial_hours)?,
+        security_hours: n("security_hours", &f.security_hours)?,
         cause_hours: n("cause_hours", &f.cause_hours)?,
         closing_days: n("closing_days", &f.closing_days)?,
+        personal_data_hours: n("personal_data_hours", &f.personal_data_hours)?,
+        city_hours: n("city_hours", &f.city_hours)?,
     };
     s.store.set_clock_rules(&ctx.actor, &code, &rules).await?;
     Ok(see_other("/rulesets"))

@@ -209,8 +209,13 @@ async fn create(State(s): State<AppState>, ctx: Ctx, axum::extract::RawForm(body
         consequences: all("consequences"),
         national_critical: one("national_critical").is_some(),
         beyond_capacity: one("beyond_capacity").is_some(),
+        security_signs: one("security_signs").is_some(),
+        personal_data_breach: one("personal_data_breach").is_some(),
         reporter_name: one("reporter_name"),
         reporter_contact: one("reporter_contact"),
+        reporter_position: one("reporter_position"),
+        operator_address: one("operator_address"),
+        owning_body: one("owning_body"),
         symptoms: one("symptoms"),
         spread: one("spread"),
         impact: one("impact"),
@@ -262,6 +267,8 @@ async fn incident_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
     let clocks = i
         .clocks
         .iter()
+        // A clock the ruleset does not run (no deadline, nothing filed) is not shown.
+        .filter(|c| c.due_at.is_some() || c.met_at.is_some())
         .filter_map(|c| {
             let kind = ClockKind::ALL.into_iter().find(|k| k.code() == c.kind)?;
             let css = match c.status {
