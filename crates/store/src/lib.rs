@@ -43,7 +43,7 @@ pub use password::{hash_password, verify_password};
 pub use records::*;
 pub use units::{ImportSummary, ImportUnit, NewUnit, UnitFilter, UnitPatch};
 pub use users::{NewUser, UserFilter, UserPatch};
-pub use overview::OverviewRow;
+pub use overview::{Form08System, OverviewRow};
 pub use saved_filters::SavedFilter;
 pub use registers::{Certificate, CertificateInput, Connection, ConnectionInput, CERT_WARNING_DAYS};
 pub use system_writes::{ImportSystem, SystemInput};

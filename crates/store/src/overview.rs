@@ -17,13 +17,15 @@ pub struct OverviewRow {
     pub unit_id: i64,
     pub unit_name: String,
     pub systems: i64,
-    /// Systems with a dossier at all (classification started).
+    /// Systems whose type is identified ("đã được phân loại (đã xác định được loại hình)", NĐ 331
+    /// Mẫu 08 section 1; the types of Đ9.2): every registered system but those typed "other".
     pub classified: i64,
     /// Dossier submitted or further.
     pub dossier_prepared: i64,
     pub appraised: i64,
     pub approved: i64,
-    /// Independent assessment within its period (layer 3 ok).
+    /// Systems with an approved level periodically assessed as required (Mẫu 08: "đã phê duyệt
+    /// cấp độ được kiểm tra, đánh giá an ninh mạng định kỳ theo quy định"): layer 3 current.
     pub assessed: i64,
     /// All four protection layers ok.
     pub four_layers: i64,
@@ -59,10 +61,10 @@ impl Store {
             q.push(" ELSE ").bind(cutoff(1)).push(" END)");
         };
         let mut q = Sql::new("SELECT s.owner_unit_id, MIN(u.name) AS unit_name, COUNT(*) AS systems, ");
-        q.push("SUM(CASE WHEN s.dossier_state IS NOT NULL THEN 1 ELSE 0 END) AS classified, ");
+        q.push("SUM(CASE WHEN s.system_type <> 'other' THEN 1 ELSE 0 END) AS classified, ");
         q.push("SUM(CASE WHEN s.dossier_state IN ('submitted','appraised','approved','superseded') OR s.approved_level IS NOT NULL THEN 1 ELSE 0 END) AS dossier_prepared, ");
         q.push("SUM(CASE WHEN s.dossier_state IN ('appraised','approved','superseded') OR s.approved_level IS NOT NULL THEN 1 ELSE 0 END) AS appraised, ");
-        q.push("SUM(CASE WHEN s.approved_level IS NOT NULL THEN 1 ELSE 0 END) AS approved, SUM(CASE WHEN ");
+        q.push("SUM(CASE WHEN s.approved_level IS NOT NULL THEN 1 ELSE 0 END) AS approved, SUM(CASE WHEN s.approved_level IS NOT NULL AND ");
         layer3(&mut q);
         q.push(" THEN 1 ELSE 0 END) AS assessed, SUM(CASE WHEN s.onsite_team IS NOT NULL AND s.monitoring_unit IS NOT NULL AND (s.monitoring_until IS NULL OR s.monitoring_until >= ");
         q.bind(day(today)).push(") AND s.connected_since IS NOT NULL AND ");
@@ -115,5 +117,80 @@ impl Store {
         }
         out.push(total);
         Ok(out)
+    }
+}
+
+/// One row of Mẫu 08 section 3 (NĐ 331/2026): a system, its level's approval and its plan.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Form08System {
+    pub name: String,
+    pub owner: String,
+    pub operator: String,
+    /// The level proposed by its newest dossier, else the approved one.
+    pub proposed_level: Option<i64>,
+    /// draft, submitted, appraised, approved (returned dossiers count as draft again).
+    pub approval_status: Option<String>,
+    /// Number, date and signer of the approval decision.
+    pub decision: Option<String>,
+    /// The decision issuing the security rules.
+    pub security_rules: Option<String>,
+    /// not_started, partial, full
+    pub plan_status: String,
+    /// "before use", "periodic", both or none.
+    pub assessments: Vec<String>,
+}
+
+impl Store {
+    /// Mẫu 08 section 3: every system the caller sees, with its newest dossier.
+    pub async fn form08_systems(&self, actor: &Actor) -> Result<Vec<Form08System>> {
+        let today = today_vn();
+        let rs = ruleset_for(today);
+        let mut q = Sql::new(
+            "SELECT s.name, u.name AS owner, COALESCE(op.name, u.name) AS operator, s.approved_level, s.dossier_state, s.security_rules_ref, s.plan_status, \
+             s.preoperation_assessed_on, s.assessed_on, d.proposed_level, d.decision_number, d.approved_on, d.decision_signer \
+             FROM systems s JOIN units u ON u.id = s.owner_unit_id LEFT JOIN units op ON op.id = s.operator_unit_id \
+             LEFT JOIN dossiers d ON d.id = (SELECT MAX(x.id) FROM dossiers x WHERE x.system_id = s.id) WHERE ",
+        );
+        q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems)).push(" ORDER BY u.path, s.name_folded");
+        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                let approved: Option<i64> = get(r, "approved_level")?;
+                let state: Option<String> = get(r, "dossier_state")?;
+                let approval_status = match state.as_deref() {
+                    Some("draft" | "returned") => Some("draft"),
+                    Some("submitted") => Some("submitted"),
+                    Some("appraised") => Some("appraised"),
+                    Some("approved" | "superseded") => Some("approved"),
+                    _ => approved.map(|_| "approved"),
+                };
+                let decision = match (get::<Option<String>>(r, "decision_number")?, get::<Option<String>>(r, "approved_on")?) {
+                    (Some(n), on) => Some([Some(n), on.as_deref().map(khien_domain::calendar::display_date), get::<Option<String>>(r, "decision_signer")?].into_iter().flatten().collect::<Vec<_>>().join(", ")),
+                    _ => None,
+                };
+                let level = approved.and_then(|l| u8::try_from(l).ok()).unwrap_or(1);
+                let months = rs.assessment_months[usize::from(level.clamp(1, 5) - 1)].unwrap_or(rs.organisation_assessment_months);
+                let cutoff = today.checked_sub_months(chrono::Months::new(months)).unwrap_or(today);
+                let periodic = get::<Option<String>>(r, "assessed_on")?.as_deref().and_then(khien_domain::calendar::parse_date).is_some_and(|d| d >= cutoff);
+                let mut assessments = Vec::new();
+                if get::<Option<String>>(r, "preoperation_assessed_on")?.is_some() {
+                    assessments.push("before_use".to_string());
+                }
+                if periodic {
+                    assessments.push("periodic".to_string());
+                }
+                Ok(Form08System {
+                    name: get(r, "name")?,
+                    owner: get(r, "owner")?,
+                    operator: get(r, "operator")?,
+                    proposed_level: get::<Option<i64>>(r, "proposed_level")?.or(approved),
+                    approval_status: approval_status.map(str::to_string),
+                    decision,
+                    security_rules: get(r, "security_rules_ref")?,
+                    plan_status: get(r, "plan_status")?,
+                    assessments,
+                })
+            })
+            .collect()
     }
 }

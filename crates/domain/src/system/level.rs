@@ -48,6 +48,9 @@ pub struct Ruleset {
     pub golive_plan_article: &'static str,
     /// The security-conditions assessment before operation, where the ruleset asks it.
     pub golive_assessment_article: Option<&'static str>,
+    /// The yearly report's calendar: the period ends on (day, month) — it began the day after a
+    /// year before — units report to the owning body by, and the owning body to the ministry by.
+    pub annual_report: AnnualReport,
     /// The legal appraisal limit by level 1..=5, counted in `appraisal_counting`, with its
     /// article; None where the decree sets none (levels 1–2).
     pub appraisal_limit: [Option<(u32, &'static str)>; 5],
@@ -65,6 +68,39 @@ pub struct Ruleset {
     pub organisation_assessment_months: u32,
     pub appraiser: [Authority; 5],
     pub approver: [Authority; 5],
+}
+
+/// The yearly report's calendar (NĐ 331 Đ35.3–4; TT 12/2022 Đ13 before it).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct AnnualReport {
+    /// (day, month) the period ends on.
+    pub period_ends: (u32, u32),
+    /// (day, month) by which the dedicated unit and the operator report to the owning body.
+    pub units_by: (u32, u32),
+    /// (day, month) by which the owning body reports to the ministry (Bộ Công an).
+    pub owner_by: (u32, u32),
+    pub article: &'static str,
+}
+
+/// The current yearly report: the period and its two deadlines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ReportCalendar {
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    pub units_by: NaiveDate,
+    pub owner_by: NaiveDate,
+}
+
+impl AnnualReport {
+    /// The report being prepared on `today`: the one whose owner deadline has not passed.
+    pub fn calendar(&self, today: NaiveDate) -> ReportCalendar {
+        use chrono::Datelike;
+        let on = |y: i32, (d, m): (u32, u32)| NaiveDate::from_ymd_opt(y, m, d).unwrap_or(today);
+        let year = if today > on(today.year(), self.owner_by) { today.year() + 1 } else { today.year() };
+        let period_to = on(year, self.period_ends);
+        let period_from = on(year - 1, self.period_ends).succ_opt().unwrap_or(period_to);
+        ReportCalendar { period_from, period_to, units_by: on(year, self.units_by), owner_by: on(year, self.owner_by) }
+    }
 }
 
 /// How a legal limit counts its days: "ngày" (calendar days) or "ngày làm việc".
@@ -258,6 +294,7 @@ pub fn rulesets() -> Vec<Ruleset> {
             security_rules_article: "TT 12/2022 Đ9.7",
             golive_plan_article: "TT 12/2022 Đ9.6",
             golive_assessment_article: None,
+            annual_report: AnnualReport { period_ends: (14, 12), units_by: (20, 12), owner_by: (25, 12), article: "TT 12/2022 Đ13" },
             // Đ16.2 says "ngày": calendar days.
             appraisal_limit: [None, None, Some((15, "Đ16.2.a")), Some((30, "Đ16.2.b")), Some((30, "Đ16.2.b"))],
             appraisal_counting: DayCount::Calendar,
@@ -284,6 +321,7 @@ pub fn rulesets() -> Vec<Ruleset> {
             security_rules_article: "Đ30.7",
             golive_plan_article: "Đ30.6",
             golive_assessment_article: Some("Đ28.3"),
+            annual_report: AnnualReport { period_ends: (14, 12), units_by: (20, 12), owner_by: (25, 12), article: "NĐ 331 Đ35.3–4" },
             transition: Some(Transition { built_before: date(2026, 7, 1), legacy: "nd85-2016", until: date(2027, 1, 1), article: "NĐ 331 Đ39.1" }),
             appraisal_limit: [None, None, Some((15, "Đ23.3.a")), Some((25, "Đ23.3.b")), Some((25, "Đ23.3.b"))],
             appraisal_counting: DayCount::Working,
@@ -607,6 +645,15 @@ mod tests {
         assert_eq!(s.level, 5);
         assert_eq!(s.reasons.len(), 2);
         assert_eq!(s.reasons[0].0, 5, "strongest reason first");
+    }
+
+    #[test]
+    fn nd331_d35_the_yearly_report_covers_15_12_to_14_12_due_20_12_and_25_12() {
+        let cal = nd331().annual_report.calendar(date(2026, 12, 6));
+        assert_eq!((cal.period_from, cal.period_to), (date(2025, 12, 15), date(2026, 12, 14)));
+        assert_eq!((cal.units_by, cal.owner_by), (date(2026, 12, 20), date(2026, 12, 25)));
+        let after = nd331().annual_report.calendar(date(2026, 12, 26));
+        assert_eq!((after.period_from, after.owner_by), (date(2026, 12, 15), date(2027, 12, 25)), "the next report once this one is due");
     }
 
     #[test]

@@ -85,6 +85,13 @@ async fn dossier_flow_and_go_live_gate(db: TestDb) {
     assert_eq!(live.status, "in_operation");
     assert_eq!(live.approved_level, Some(3));
     assert!(live.go_live_date.is_some());
+    // Mẫu 08 section 3 (NĐ 331 Đ35–36): the system's row as the form asks it.
+    let rows = db.store.form08_systems(&manager).await.unwrap();
+    let row = rows.iter().find(|r| r.name == live.name).unwrap();
+    assert_eq!((row.proposed_level, row.approval_status.as_deref(), row.plan_status.as_str()), (Some(3), Some("approved"), "full"));
+    assert!(row.decision.as_deref().is_some_and(|d| d.contains("125/QĐ-UBND")), "{row:?}");
+    assert_eq!(row.security_rules.as_deref(), Some("15/QĐ-UBND ngày 02/3/2026"));
+    assert_eq!(row.assessments, vec!["before_use".to_string()]);
     // A change that alters the suggested level asks for a new determination (the harm of a
     // secret's breach decides, NĐ 331 Đ14.1).
     let secret = SystemInput { secret_grade: Some("secret".into()), secret_harm: Some("serious".into()), ..ward_system(ward, "HB-DVC") };
@@ -179,7 +186,8 @@ async fn overview_agrees_with_each_system(db: TestDb) {
     let (mut assessed, mut four, mut violations, mut approved) = (0, 0, 0, 0);
     for s in db.store.all_systems(&admin).await.unwrap() {
         let d = db.store.get_system(&admin, s.id).await.unwrap();
-        assessed += i64::from(d.layers[2].state == LayerState::Ok);
+        // Mẫu 08 counts approved systems periodically assessed as required.
+        assessed += i64::from(d.layers[2].state == LayerState::Ok && d.system.approved_level.is_some());
         four += i64::from(d.layers.iter().all(|l| l.state == LayerState::Ok));
         violations += i64::from(d.violation_days.is_some());
         approved += i64::from(d.system.approved_level.is_some());

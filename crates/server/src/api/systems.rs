@@ -22,6 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(systems_template))
         .merge(OpenApiRouter::new().routes(routes!(import_systems)).layer(axum::extract::DefaultBodyLimit::max(crate::web::MAX_IMPORT_BYTES)))
         .routes(routes!(export_overview))
+        .routes(routes!(export_form08_systems))
         .routes(routes!(get_system, update_system))
         .routes(routes!(set_status))
         .routes(routes!(record_exception))
@@ -286,9 +287,75 @@ async fn export_overview(State(s): State<AppState>, ctx: Ctx) -> Result<axum::re
             ]
         })
         .collect();
-    let headers = ["STT", "Đơn vị", "Số hệ thống", "Đã xác định cấp độ", "Đã lập hồ sơ", "Đã thẩm định", "Đã phê duyệt", "Đã đánh giá định kỳ", "Đủ 4 lớp bảo vệ", "Vận hành chưa phê duyệt"];
+    let headers = [
+        "STT",
+        "Đơn vị",
+        "Số hệ thống",
+        "Đã được phân loại (đã xác định loại hình)",
+        "Đã xây dựng hồ sơ đề xuất cấp độ",
+        "Đã được thẩm định",
+        "Đã được phê duyệt cấp độ",
+        "Đã phê duyệt, được kiểm tra, đánh giá định kỳ",
+        "Đủ 4 lớp bảo vệ",
+        "Vận hành chưa phê duyệt (kể cả ngoại lệ)",
+    ];
     let bytes = khien_formats::write_table_xlsx("Mẫu 08", &headers, &rows).map_err(khien_domain::Error::internal)?;
     Ok(xlsx(bytes, "mau-08-tong-hop-cap-do.xlsx"))
+}
+
+/// Mẫu 08 (NĐ 331/2026) section 3, XLSX: one row per system the caller sees — its proposed
+/// level, the approval's state and decision, the security rules' decision, the plan's
+/// implementation and its assessments. The columns the registry does not hold (expected
+/// dates) are left for the unit to fill in.
+#[utoipa::path(get, path = "/api/v1/systems/overview/form08-systems", tag = "systems",
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
+async fn export_form08_systems(State(s): State<AppState>, ctx: Ctx) -> Result<axum::response::Response, ApiError> {
+    use khien_domain::system::dossier::DossierState;
+    use khien_domain::system::PlanStatus;
+    use khien_formats::Cell;
+    let vi = khien_domain::Lang::Vi;
+    let rows: Vec<Vec<Cell>> = s
+        .store
+        .form08_systems(&ctx.actor)
+        .await?
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let status = r.approval_status.as_deref().and_then(|c| DossierState::parse("state", c).ok()).map(|st| st.label(vi)).unwrap_or("");
+            let plan = PlanStatus::parse("plan_status", &r.plan_status).map(|p| p.label(vi)).unwrap_or("");
+            let assessed: Vec<&str> = r.assessments.iter().map(|a| if a == "before_use" { "Trước khi đưa vào sử dụng" } else { "Định kỳ" }).collect();
+            vec![
+                Cell::from(i64::try_from(i + 1).unwrap_or(0)),
+                r.name.into(),
+                r.owner.into(),
+                r.operator.into(),
+                r.proposed_level.into(),
+                status.into(),
+                r.decision.into(),
+                r.security_rules.into(),
+                Cell::Empty,
+                plan.into(),
+                Cell::Empty,
+                assessed.join("; ").into(),
+            ]
+        })
+        .collect();
+    let headers = [
+        "STT",
+        "Tên hệ thống thông tin",
+        "Chủ quản",
+        "Đơn vị vận hành",
+        "Cấp độ đề xuất",
+        "Tình trạng phê duyệt",
+        "Quyết định phê duyệt (số, ngày, người ký)",
+        "Quyết định ban hành quy chế",
+        "Dự kiến thời gian phê duyệt",
+        "Tình trạng triển khai phương án",
+        "Dự kiến triển khai đầy đủ",
+        "Kiểm tra, đánh giá",
+    ];
+    let bytes = khien_formats::write_table_xlsx("Mẫu 08 - phần 3", &headers, &rows).map_err(khien_domain::Error::internal)?;
+    Ok(xlsx(bytes, "mau-08-danh-sach-he-thong.xlsx"))
 }
 
 /// Register a system of a unit the caller works for.

@@ -157,6 +157,9 @@ struct OverviewPage {
     c: Chrome,
     rows: Vec<khien_store::OverviewRow>,
     pending: Vec<(i64, String, String, String, String, bool)>,
+    /// The yearly report being prepared: period, the units' and the owning body's deadlines,
+    /// and the article.
+    report: (String, String, String, &'static str),
 }
 
 async fn overview(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
@@ -172,7 +175,12 @@ async fn overview(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, W
             (d.id, system, unit, step.to_string(), display_opt(d.due_on.as_deref()), d.overdue)
         })
         .collect();
-    render(&OverviewPage { c: Chrome::new(&ctx, "overview", "Tổng hợp", "Overview"), rows, pending })
+    let today = khien_domain::calendar::today_vn();
+    let rs = khien_domain::system::level::ruleset_for(today);
+    let cal = rs.annual_report.calendar(today);
+    let day = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
+    let report = (format!("{} – {}", day(cal.period_from), day(cal.period_to)), day(cal.units_by), day(cal.owner_by), rs.annual_report.article);
+    render(&OverviewPage { c: Chrome::new(&ctx, "overview", "Tổng hợp", "Overview"), rows, pending, report })
 }
 
 #[derive(Template)]
