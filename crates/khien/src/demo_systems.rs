@@ -90,7 +90,9 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit], per_unit: usize)
             if stage == 3 {
                 continue;
             }
-            store.act_on_dossier(admin, d.id, DossierAction::Appraise, None, None, None).await.map_err(e)?;
+            // Levels 4–5 are appraised by the ministry: its document's number is recorded.
+            let appraisal = format!("{}/BCA-A05", 300 + i);
+            store.act_on_dossier(admin, d.id, DossierAction::Appraise, None, Some(&appraisal), None).await.map_err(e)?;
             if stage == 4 {
                 continue;
             }

@@ -36,6 +36,8 @@ pub struct Dossier {
     pub decision_number: Option<String>,
     pub decision_signer: Option<String>,
     /// The date the current step is due (appraisal or approval), in working days.
+    /// For an outside appraisal (levels 4–5): the ministry's appraisal document.
+    pub appraisal_ref: Option<String>,
     pub due_on: Option<String>,
     pub due_step: Option<String>,
     /// The article setting the limit due_on keeps ("NĐ 331 Đ23.3.a"); none for the
@@ -81,6 +83,7 @@ fn dossier_row(r: &AnyRow, holidays: &Holidays) -> Result<Dossier> {
         approved_on: get(r, "approved_on")?,
         decision_number: get(r, "decision_number")?,
         decision_signer: get(r, "decision_signer")?,
+        appraisal_ref: get(r, "appraisal_ref")?,
         due_on: None,
         due_step: None,
         due_basis: None,
@@ -267,6 +270,24 @@ impl Store {
                 q.push(", comments = ").bind(n);
             }
             DossierAction::Appraise => {
+                let appraiser = rs.appraiser[usize::from(level.clamp(1, 5) - 1)];
+                if appraiser.is_outside() {
+                    // The ministry appraises (NĐ 331 Đ18.3): record its document, not a click.
+                    let number = optional_text("decision_number", decision_number, 100)?.ok_or_else(|| {
+                        Error::invalid(
+                            "decision_number",
+                            "Cấp độ 4, 5 do Bộ Công an thẩm định: hãy ghi số văn bản kết quả thẩm định của Bộ.",
+                            "Levels 4–5 are appraised by the Ministry of Public Security: record the number of its appraisal document.",
+                        )
+                    })?;
+                    q.push(", appraisal_ref = ").bind(number);
+                } else if actor.grants.iter().any(|g| g.unit_id == s.owner_unit_id || Some(g.unit_id) == s.operator_unit_id) {
+                    // NĐ 331 Đ18.4; TT 12/2022 Đ6: the unit that operates the system does not appraise it.
+                    return Err(Error::Forbidden(Msg::new(
+                        "Đơn vị chuyên trách cũng vận hành hệ thống này: cần đơn vị thẩm định độc lập (đơn vị cấp dưới được chủ quản giao hoặc hội đồng thẩm định độc lập — NĐ 331 Đ18.4; TT 12/2022 Đ6).",
+                        "The dedicated unit also operates this system: an independent appraiser is needed (a subordinate unit the owning body assigns, or an independent council — NĐ 331 Art. 18.4; TT 12/2022 Art. 6).",
+                    )));
+                }
                 q.push(", appraised_on = ").bind(today.clone());
             }
             DossierAction::Approve => {
@@ -362,6 +383,9 @@ impl Store {
             return Err(Error::invalid("level", "Cấp độ từ 1 đến 5.", "The level is 1 to 5."));
         }
         let (step, who) = (Step::parse(step)?, Authority::parse(authority)?);
+        if step == Step::Approve && who.is_outside() {
+            return Err(Error::invalid("authority", "Cấp độ do chủ quản phê duyệt (NĐ 331 Đ20), không phải Bộ.", "The owning body approves a level (NĐ 331 Art. 20), not the ministry."));
+        }
         let mut w = self.begin_write().await?;
         w.require_at_root(actor, Action::Govern).await?;
         sqlx::query("DELETE FROM dossier_authorities WHERE ruleset = $1 AND level = $2 AND step = $3").bind(rs.code).bind(level).bind(step.code()).execute(&mut *w.tx).await.map_err(db_err)?;

@@ -82,6 +82,8 @@ pub fn roles_for(action: DossierAction, level: u8, rs: &Ruleset) -> &'static [Ro
         match a {
             Authority::SecurityUnit => &[Role::AuthorityOfficer, Role::Administrator],
             Authority::Owner => &[Role::UnitManager, Role::Administrator],
+            // The outside appraisal's result is recorded by the owner or the dedicated unit.
+            Authority::Ministry => &[Role::UnitManager, Role::AuthorityOfficer, Role::Administrator],
         }
     };
     match action {
@@ -189,13 +191,15 @@ mod tests {
     }
 
     #[test]
-    fn approvers_depend_on_level() {
+    fn nd331_d18_d20_approvers_and_appraisers_depend_on_level() {
         let rs = ruleset_by_code("nd331-2026").unwrap_or_else(|| super::super::level::ruleset_for(NaiveDate::default()));
         assert!(roles_for(DossierAction::Approve, 2, &rs).contains(&Role::AuthorityOfficer));
         assert!(!roles_for(DossierAction::Approve, 3, &rs).contains(&Role::AuthorityOfficer));
         assert!(roles_for(DossierAction::Approve, 3, &rs).contains(&Role::UnitManager));
-        assert!(roles_for(DossierAction::Appraise, 4, &rs).contains(&Role::AuthorityOfficer));
-        assert!(!roles_for(DossierAction::Appraise, 4, &rs).contains(&Role::UnitManager));
+        assert!(roles_for(DossierAction::Appraise, 3, &rs).contains(&Role::AuthorityOfficer));
+        assert!(!roles_for(DossierAction::Appraise, 3, &rs).contains(&Role::UnitManager));
+        // NĐ 331 Đ18.3: levels 4–5 are appraised by the ministry; its result is recorded.
+        assert!(rs.appraiser[3].is_outside() && rs.appraiser[4].is_outside());
     }
 
     #[test]

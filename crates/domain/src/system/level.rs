@@ -8,16 +8,20 @@ use crate::Msg;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-/// Who acts on a dossier at a given level.
+/// Who acts on a dossier at a given level (NĐ 85 Đ12; NĐ 331 Đ18, Đ20).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Authority {
-    /// The dedicated information-security unit / the city's standing body (authority officers).
+    /// The owning body's dedicated information-security unit (in Khiên: the standing body's
+    /// officers, unless the authority chooses otherwise).
     SecurityUnit,
-    /// The owning unit's leadership (unit managers of the owner unit).
+    /// The owning body, or the unit it delegated in writing (in Khiên: the owner unit's
+    /// leadership).
     Owner,
+    /// The ministry (Bộ Công an since 2025; NĐ 331 Đ18): an outside appraisal. Khiên records
+    /// the ministry's result (its document's number) rather than offering a button.
+    Ministry,
 }
-
 #[derive(Debug, Clone, Serialize)]
 pub struct Ruleset {
     pub code: &'static str,
@@ -193,25 +197,32 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 impl Authority {
-    pub const ALL: [Authority; 2] = [Authority::SecurityUnit, Authority::Owner];
+    pub const ALL: [Authority; 3] = [Authority::SecurityUnit, Authority::Owner, Authority::Ministry];
+
+    /// Whether the step is taken outside Khiên (its result is recorded).
+    pub fn is_outside(self) -> bool {
+        self == Authority::Ministry
+    }
 
     pub fn code(self) -> &'static str {
         match self {
             Authority::SecurityUnit => "security_unit",
             Authority::Owner => "owner",
+            Authority::Ministry => "ministry",
         }
     }
 
     pub fn label(self, lang: crate::Lang) -> &'static str {
         match self {
-            Authority::SecurityUnit => lang.pick("Đơn vị chuyên trách / cơ quan thường trực", "Dedicated security unit / standing body"),
-            Authority::Owner => lang.pick("Lãnh đạo đơn vị chủ quản", "The owner unit's leadership"),
+            Authority::SecurityUnit => lang.pick("Đơn vị chuyên trách an toàn thông tin", "The dedicated security unit"),
+            Authority::Owner => lang.pick("Chủ quản hệ thống (hoặc đơn vị được ủy quyền bằng văn bản)", "The owning body (or its written delegate)"),
+            Authority::Ministry => lang.pick("Bộ Công an (thẩm định bên ngoài: ghi nhận kết quả)", "The Ministry of Public Security (outside appraisal: its result is recorded)"),
         }
     }
 
     pub fn parse(s: &str) -> crate::Result<Authority> {
         Authority::ALL.into_iter().find(|a| a.code() == s.trim()).ok_or_else(|| {
-            crate::Error::invalid("authority", format!("«{s}» không hợp lệ; chọn security_unit hoặc owner."), format!("«{s}» is not valid; choose security_unit or owner."))
+            crate::Error::invalid("authority", format!("«{s}» không hợp lệ; chọn security_unit, owner hoặc ministry."), format!("«{s}» is not valid; choose security_unit, owner or ministry."))
         })
     }
 }
@@ -304,7 +315,9 @@ pub fn rulesets() -> Vec<Ruleset> {
             incomplete_reply_working_days: (5, "TT 03/2017 Đ14.3"),
             assessment_months: [None, None, Some(12), Some(12), Some(6)],
             organisation_assessment_months: 24,
-            appraiser: [SecurityUnit; 5],
+            // Levels 4–5: appraised by the ministry (NĐ 85 Đ12.3: then Bộ TT&TT, since 2025 Bộ
+            // Công an; NĐ 331 Đ18.3), approved by the owning body.
+            appraiser: [SecurityUnit, SecurityUnit, SecurityUnit, Ministry, Ministry],
             approver: [SecurityUnit, SecurityUnit, Owner, Owner, Owner],
         },
         Ruleset {
@@ -330,7 +343,9 @@ pub fn rulesets() -> Vec<Ruleset> {
             incomplete_reply_working_days: (5, "Đ23.2"),
             assessment_months: [None, None, Some(12), Some(12), Some(6)],
             organisation_assessment_months: 24,
-            appraiser: [SecurityUnit; 5],
+            // Levels 4–5: appraised by the ministry (NĐ 85 Đ12.3: then Bộ TT&TT, since 2025 Bộ
+            // Công an; NĐ 331 Đ18.3), approved by the owning body.
+            appraiser: [SecurityUnit, SecurityUnit, SecurityUnit, Ministry, Ministry],
             approver: [SecurityUnit, SecurityUnit, Owner, Owner, Owner],
         },
     ]

@@ -7,7 +7,7 @@ use khien_domain::Error;
 use khien_store::{DossierInput, ImportSystem, SystemFilter, SystemInput};
 
 
-on_both_stores!(dossier_flow_and_go_live_gate, overlapping_ranges_and_bad_input, registry_filters_and_overview, overview_agrees_with_each_system, batched_import_checks_every_row, the_authority_chooses_who_approves, levels_follow_the_decrees_criteria_and_the_transition);
+on_both_stores!(dossier_flow_and_go_live_gate, overlapping_ranges_and_bad_input, registry_filters_and_overview, overview_agrees_with_each_system, batched_import_checks_every_row, the_authority_chooses_who_approves, levels_follow_the_decrees_criteria_and_the_transition, nd331_d18_the_ministry_appraises_levels_4_5_and_no_unit_appraises_its_own_system);
 
 fn ward_system(owner: i64, code: &str) -> SystemInput {
     SystemInput {
@@ -291,4 +291,36 @@ async fn levels_follow_the_decrees_criteria_and_the_transition(db: TestDb) {
     assert_eq!((old.suggestion.ruleset, old.suggestion.level), expected, "20,000 users: level 3 under NĐ 85 Đ9.2.c, 2 under NĐ 331");
     let d = db.store.create_dossier(&officer, old.system.id, &DossierInput::default()).await.unwrap();
     assert_eq!((d.ruleset.as_str(), d.suggested_level), (expected.0, i64::from(expected.1)));
+}
+
+/// Issue 12, item 5 (in part): levels 4–5 are appraised by the ministry (NĐ 331 Đ18.3) — Khiên
+/// records its document, there is no button to click for it; and the dedicated unit does not
+/// appraise a system it operates itself (NĐ 331 Đ18.4; TT 12/2022 Đ6).
+async fn nd331_d18_the_ministry_appraises_levels_4_5_and_no_unit_appraises_its_own_system(db: TestDb) {
+    bootstrap(&db, true).await;
+    let ward = unit_id(&db, "P-HONG-BANG").await;
+    let officer = actor(&db, "hongbang.canbo").await;
+    let pa05 = actor(&db, "pa05.truong").await;
+    let national = SystemInput { code: "HB-NATIONAL".into(), name: "Hạ tầng kết nối quốc gia".into(), owner_unit_id: ward, system_type: "info_infrastructure".into(), infra_scope: Some("national".into()), ..Default::default() };
+    let s = db.store.create_system(&officer, &national).await.unwrap();
+    let d = db.store.create_dossier(&officer, s.id, &DossierInput::default()).await.unwrap();
+    assert_eq!(d.proposed_level, 4);
+    let parts = ["overview", "design", "level_justification", "protection_plan", "expert_opinion", "risk_assessment"].map(String::from).to_vec();
+    db.store.update_dossier(&officer, d.id, &DossierInput { proposed_level: 4, level_reason: None, parts }).await.unwrap();
+    db.store.act_on_dossier(&officer, d.id, A::Submit, None, None, None).await.unwrap();
+    let err = db.store.act_on_dossier(&pa05, d.id, A::Appraise, None, None, None).await.unwrap_err();
+    assert_eq!(err.field(), Some("decision_number"), "{err:?}");
+    let d = db.store.act_on_dossier(&pa05, d.id, A::Appraise, None, Some("215/BCA-A05"), None).await.unwrap();
+    assert_eq!((d.state.as_str(), d.appraisal_ref.as_deref()), ("appraised", Some("215/BCA-A05")));
+
+    // The standing body's own system: it may not appraise it.
+    let root = db.store.root_unit().await.unwrap().unwrap().id;
+    let own = SystemInput { code: "TP-OWN".into(), name: "Cổng thông tin của cơ quan thường trực".into(), owner_unit_id: root, system_type: "public_service".into(), admin_procedures: true, security_rules_ref: Some("1/QĐ".into()), ..Default::default() };
+    let s = db.store.create_system(&pa05, &own).await.unwrap();
+    let d = db.store.create_dossier(&pa05, s.id, &DossierInput::default()).await.unwrap();
+    let parts = ["overview", "design", "level_justification", "protection_plan"].map(String::from).to_vec();
+    db.store.update_dossier(&pa05, d.id, &DossierInput { proposed_level: 3, level_reason: None, parts }).await.unwrap();
+    db.store.act_on_dossier(&admin_actor(&db).await, d.id, A::Submit, None, None, None).await.unwrap();
+    let err = db.store.act_on_dossier(&pa05, d.id, A::Appraise, None, None, None).await.unwrap_err();
+    assert!(matches!(&err, Error::Forbidden(m) if m.vi.contains("NĐ 331 Đ18.4")), "{err:?}");
 }

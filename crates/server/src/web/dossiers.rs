@@ -46,6 +46,8 @@ struct DossierPage {
     editable: bool,
     parts: Vec<(&'static str, &'static str, bool)>,
     actions: Options,
+    /// Levels 4–5: the ministry appraises; the form asks for its document's number.
+    outside_appraisal: bool,
     history: Vec<super::pages::AuditRow>,
     /// (attachment, part label, size as text)
     attachments: Vec<(khien_store::Attachment, String, String)>,
@@ -123,6 +125,7 @@ async fn dossier_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
         editable,
         parts,
         actions,
+        outside_appraisal: rs.appraiser[usize::from(level.clamp(1, 5) - 1)].is_outside(),
         history,
         d,
         s,
