@@ -33,6 +33,10 @@ pub struct ServeArgs {
     /// Always mark cookies Secure (set when TLS terminates in a proxy in front of Khiên).
     #[arg(long, env = "KHIEN_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// The place name on generated documents (NĐ 30/2020 Phụ lục I II.4a), e.g. "Hải Phòng" or
+    /// "Thành phố Hồ Chí Minh"; default: the root unit's name, whole.
+    #[arg(long, env = "KHIEN_PLACE_NAME")]
+    pub place_name: Option<String>,
     #[command(flatten)]
     pub reminders: ReminderArgs,
 }
@@ -66,6 +70,7 @@ struct FileConfig {
     database_url: Option<String>,
     demo: Option<bool>,
     secure_cookies: Option<bool>,
+    place_name: Option<String>,
     smtp_host: Option<String>,
     smtp_port: Option<u16>,
     smtp_from: Option<String>,
@@ -80,6 +85,7 @@ pub struct Settings {
     pub database_url: String,
     pub demo: bool,
     pub secure_cookies: bool,
+    pub place_name: Option<String>,
     /// (host, port, from) when reminder e-mails are on.
     pub smtp: Option<(String, u16, String)>,
     pub reminder_interval_secs: u64,
@@ -112,7 +118,7 @@ pub fn resolve_db(db: &DbArgs) -> Result<(PathBuf, String, FileConfigRest)> {
         }
     };
     let reminders = ReminderArgs { smtp_host: file.smtp_host, smtp_port: file.smtp_port, smtp_from: file.smtp_from, reminder_interval_secs: file.reminder_interval_secs, taxii_push_interval_secs: file.taxii_push_interval_secs };
-    Ok((data_dir, database_url, FileConfigRest { listen: file.listen, demo: file.demo, secure_cookies: file.secure_cookies, reminders }))
+    Ok((data_dir, database_url, FileConfigRest { listen: file.listen, demo: file.demo, secure_cookies: file.secure_cookies, place_name: file.place_name, reminders }))
 }
 
 /// The keys of the file that only `serve` uses.
@@ -120,6 +126,7 @@ pub struct FileConfigRest {
     listen: Option<String>,
     demo: Option<bool>,
     secure_cookies: Option<bool>,
+    place_name: Option<String>,
     reminders: ReminderArgs,
 }
 
@@ -130,6 +137,7 @@ pub fn resolve_serve(a: &ServeArgs) -> Result<Settings> {
         database_url,
         demo: a.demo || rest.demo.unwrap_or(false),
         secure_cookies: a.secure_cookies || rest.secure_cookies.unwrap_or(false),
+        place_name: a.place_name.clone().or(rest.place_name),
         smtp: match (a.reminders.smtp_host.clone().or(rest.reminders.smtp_host), a.reminders.smtp_from.clone().or(rest.reminders.smtp_from)) {
             (Some(host), Some(from)) => Some((host, a.reminders.smtp_port.or(rest.reminders.smtp_port).unwrap_or(25), from)),
             (Some(_), None) => anyhow::bail!("smtp_host is set but smtp_from is not: reminder e-mails need a sender address"),
@@ -151,6 +159,7 @@ mod tests {
             listen: listen.map(Into::into),
             demo: false,
             secure_cookies: false,
+            place_name: None,
             reminders: ReminderArgs::default(),
         }
     }

@@ -140,7 +140,7 @@ async fn serve(a: ServeArgs) -> Result<()> {
             }
         }));
     }
-    let state = AppState::new(store.clone(), ServerConfig { secure_cookies: s.secure_cookies, ..ServerConfig::default() });
+    let state = AppState::new(store.clone(), ServerConfig { secure_cookies: s.secure_cookies, place_name: s.place_name.clone(), ..ServerConfig::default() });
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };

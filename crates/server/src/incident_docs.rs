@@ -30,12 +30,23 @@ fn text(v: &Option<String>) -> String {
     v.clone().unwrap_or_else(|| "—".into())
 }
 
-/// "Thành phố Hải Đông" → "Hải Đông", for the place line.
-fn place(root: &str) -> String {
-    ["Thành phố ", "Tỉnh ", "TP. "].iter().find_map(|p| root.strip_prefix(p)).unwrap_or(root).to_string()
+/// The place line's name (NĐ 30/2020 Phụ lục I II.4a): the configured place name, else the
+/// root unit's name whole — never cut, since names after a person, a number or an event are
+/// written in full ("Thành phố Hồ Chí Minh").
+fn place(configured: Option<&str>, root: &str) -> String {
+    configured.map(str::trim).filter(|p| !p.is_empty()).unwrap_or(root).to_string()
 }
 
-pub fn incident_document(kind: DocKind, d: &IncidentDetail, h: &DocumentHeader) -> AdminDocument {
+/// The signer's position as NĐ 30/2020 Phụ lục I II.7 wants it: the head's real title in
+/// capitals; a dotted blank for the signer to fill in when the unit has none recorded.
+fn signer_position(head_title: Option<&str>) -> String {
+    match head_title.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) => t.to_uppercase(),
+        None => "………………………………".to_string(),
+    }
+}
+
+pub fn incident_document(kind: DocKind, d: &IncidentDetail, h: &DocumentHeader, place_name: Option<&str>) -> AdminDocument {
     let i = &d.incident;
     let vi = Lang::Vi;
     let category = Category::parse("category", &i.category).map(|c| c.label(vi).to_string()).unwrap_or_else(|_| i.category.clone());
@@ -119,13 +130,15 @@ pub fn incident_document(kind: DocKind, d: &IncidentDetail, h: &DocumentHeader) 
         parent_body: h.parent_name.clone().unwrap_or_default(),
         issuing_body: h.unit_name.clone(),
         number: None,
-        place: place(&h.root_name),
+        place: place(place_name, &h.root_name),
         date: khien_domain::calendar::today_vn(),
         doc_type: "BÁO CÁO".into(),
         title,
         blocks,
-        recipients: vec!["Cơ quan điều phối ứng cứu sự cố của thành phố;".into(), "Cơ quan chủ quản;".into(), "Lưu: VT.".into()],
-        signer_position: "THỦ TRƯỞNG ĐƠN VỊ".into(),
+        // A report goes upward: "Kính gửi" names the co-ordinating body (NĐ 30 Phụ lục I II.9b).
+        addressees: vec!["Cơ quan điều phối ứng cứu sự cố của thành phố".into()],
+        recipients: vec!["Như trên;".into(), "Cơ quan chủ quản;".into(), "Lưu: VT.".into()],
+        signer_position: signer_position(h.head_title.as_deref()),
         signer_name: h.head_name.clone().unwrap_or_default(),
     }
 }

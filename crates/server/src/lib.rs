@@ -40,6 +40,9 @@ pub struct ServerConfig {
     pub body_idle_timeout: Duration,
     /// Longest time an upload may take to arrive whole.
     pub upload_timeout: Duration,
+    /// The place name on generated documents (NĐ 30/2020 Phụ lục I II.4a), e.g. "Hải Phòng" or
+    /// "Thành phố Hồ Chí Minh"; default: the root unit's name, whole.
+    pub place_name: Option<String>,
 }
 
 impl ServerConfig {
@@ -57,6 +60,7 @@ impl Default for ServerConfig {
             public_report_window: Duration::from_secs(600),
             body_idle_timeout: Duration::from_secs(30),
             upload_timeout: Duration::from_secs(15 * 60),
+            place_name: None,
         }
     }
 }

@@ -532,6 +532,8 @@ pub struct DocumentHeader {
     pub unit_name: String,
     pub parent_name: Option<String>,
     pub head_name: Option<String>,
+    /// The head's title ("Giám đốc"): the signature block.
+    pub head_title: Option<String>,
     /// The city or province (the root unit).
     pub root_name: String,
 }
@@ -540,12 +542,12 @@ impl Store {
     /// Names for the header of an incident's document (the caller has already been allowed
     /// to see the incident).
     pub async fn document_header(&self, unit_id: i64) -> Result<DocumentHeader> {
-        let r = sqlx::query("SELECT u.name, u.head_name, p.name AS parent_name, (SELECT name FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1) AS root_name FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.id = $1")
+        let r = sqlx::query("SELECT u.name, u.head_name, u.head_title, p.name AS parent_name, (SELECT name FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1) AS root_name FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.id = $1")
             .bind(unit_id)
             .fetch_one(&self.pool)
             .await
             .map_err(db_err)?;
-        Ok(DocumentHeader { unit_name: get(&r, "name")?, parent_name: get(&r, "parent_name")?, head_name: get(&r, "head_name")?, root_name: get(&r, "root_name")? })
+        Ok(DocumentHeader { unit_name: get(&r, "name")?, parent_name: get(&r, "parent_name")?, head_name: get(&r, "head_name")?, head_title: get(&r, "head_title")?, root_name: get(&r, "root_name")? })
     }
 }
 

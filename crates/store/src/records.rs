@@ -45,6 +45,8 @@ pub struct Unit {
     #[serde(skip)]
     pub path: String,
     pub head_name: Option<String>,
+    /// The head's title, e.g. "Giám đốc" (the signature block of generated documents).
+    pub head_title: Option<String>,
     pub focal_name: Option<String>,
     pub focal_phone: Option<String>,
     pub focal_email: Option<String>,

@@ -32,6 +32,8 @@ pub struct UnitPatch {
     pub name: Option<String>,
     pub unit_type: Option<String>,
     pub head_name: Option<String>,
+    /// The head's title, e.g. "Giám đốc", "Chủ tịch".
+    pub head_title: Option<String>,
     pub focal_name: Option<String>,
     pub focal_phone: Option<String>,
     pub focal_email: Option<String>,
@@ -71,7 +73,7 @@ pub struct ImportSummary {
     pub unchanged: u64,
 }
 
-const UNIT_COLS: &str = "u.id, u.code, u.name, u.unit_type, u.parent_id, u.path, u.head_name, u.focal_name, u.focal_phone, u.focal_email, u.active, u.created_at, u.updated_at";
+const UNIT_COLS: &str = "u.id, u.code, u.name, u.unit_type, u.parent_id, u.path, u.head_name, u.head_title, u.focal_name, u.focal_phone, u.focal_email, u.active, u.created_at, u.updated_at";
 
 fn unit_row(r: &AnyRow) -> Result<Unit> {
     Ok(Unit {
@@ -82,6 +84,7 @@ fn unit_row(r: &AnyRow) -> Result<Unit> {
         parent_id: get(r, "parent_id")?,
         path: get(r, "path")?,
         head_name: get(r, "head_name")?,
+        head_title: get(r, "head_title")?,
         focal_name: get(r, "focal_name")?,
         focal_phone: get(r, "focal_phone")?,
         focal_email: get(r, "focal_email")?,
@@ -266,6 +269,7 @@ impl Store {
         let mut q = Sql::new("UPDATE units SET name = ");
         q.bind(name.as_str()).push(", name_folded = ").bind(fold(&name)).push(", unit_type = ").bind(unit_type);
         q.push(", head_name = ").bind(c.head_name).push(", focal_name = ").bind(c.focal_name);
+        q.push(", head_title = ").bind(optional_text("head_title", keep(&p.head_title, &before.head_title).as_deref(), 200)?);
         q.push(", focal_phone = ").bind(c.focal_phone).push(", focal_email = ").bind(c.focal_email);
         q.push(", updated_at = ").bind(now_ms()).push(" WHERE id = ").bind(id);
         q.query().execute(&mut *w.tx).await.map_err(db_err)?;
@@ -398,6 +402,7 @@ impl Store {
                         name: Some(r.name.clone()),
                         unit_type: (r.unit_type != u.unit_type).then(|| r.unit_type.clone()),
                         head_name: r.head_name.clone(),
+                        head_title: None,
                         focal_name: r.focal_name.clone(),
                         focal_phone: r.focal_phone.clone(),
                         focal_email: r.focal_email.clone(),
@@ -422,6 +427,6 @@ impl Store {
 }
 
 fn same_content(a: &Unit, b: &Unit) -> bool {
-    (&a.name, &a.unit_type, &a.head_name, &a.focal_name, &a.focal_phone, &a.focal_email)
-        == (&b.name, &b.unit_type, &b.head_name, &b.focal_name, &b.focal_phone, &b.focal_email)
+    (&a.name, &a.unit_type, &a.head_name, &a.head_title, &a.focal_name, &a.focal_phone, &a.focal_email)
+        == (&b.name, &b.unit_type, &b.head_name, &b.head_title, &b.focal_name, &b.focal_phone, &b.focal_email)
 }

@@ -133,6 +133,24 @@ fn title(out: &mut String, doc: &AdminDocument) {
     para(out, &p, &doc.title, BODY.bold());
     let title_w = longest_line(&doc.title, BODY.bold()).min(width);
     rule(out, width, (title_w * 2 / 5).max(mm(20.0)), 240);
+    addressees(out, doc);
+}
+
+/// "Kính gửi": one addressee centred on one line; several, one a line, indented (NĐ 30/2020
+/// Phụ lục I II.9b: lower case, upright, 13–14 pt).
+fn addressees(out: &mut String, doc: &AdminDocument) {
+    let lines = super::addressee_lines(&doc.addressees);
+    let mut p = Para::new(if lines.len() == 1 { Align::Center } else { Align::Left }, BODY);
+    p.after = 0;
+    if lines.len() > 1 {
+        p.indent_left = text_width() / 4;
+    }
+    for (i, line) in lines.iter().enumerate() {
+        if i + 1 == lines.len() {
+            p.after = 240;
+        }
+        para(out, &p, line, BODY);
+    }
 }
 
 fn longest_line(s: &str, font: Font) -> u32 {

@@ -25,6 +25,23 @@ use zip::{CompressionMethod, ZipWriter};
 pub const MOTTO: &str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
 pub const SLOGAN: &str = "Độc lập - Tự do - Hạnh phúc";
 
+/// The "Kính gửi" lines of a document (NĐ 30/2020 Phụ lục I II.9b): one addressee on the same
+/// line; several one a line, "- …;" and the last ending with ".".
+pub fn addressee_lines(addressees: &[String]) -> Vec<String> {
+    let names: Vec<&str> = addressees.iter().map(|a| a.trim().trim_end_matches(['.', ';'])).filter(|a| !a.is_empty()).collect();
+    match names.as_slice() {
+        [] => Vec::new(),
+        [one] => vec![format!("Kính gửi: {one}.")],
+        many => {
+            let mut lines = vec!["Kính gửi:".to_string()];
+            for (i, n) in many.iter().enumerate() {
+                lines.push(format!("- {n}{}", if i + 1 == many.len() { "." } else { ";" }));
+            }
+            lines
+        }
+    }
+}
+
 /// An administrative document (báo cáo, công văn, thông báo…) to be written as DOCX.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AdminDocument {
@@ -44,6 +61,10 @@ pub struct AdminDocument {
     pub doc_type: String,
     /// Trích yếu nội dung, e.g. "Sự cố tấn công mã độc tống tiền tại …".
     pub title: String,
+    /// "Kính gửi": whom a report, submission or official letter sent upward is addressed to
+    /// (NĐ 30/2020 Phụ lục I II.9b). One: "Kính gửi: …" on one line; several: one a line after
+    /// "Kính gửi:", each "- …;" and the last ending with ".". Empty: left out.
+    pub addressees: Vec<String>,
     pub blocks: Vec<Block>,
     /// Nơi nhận, one a line, e.g. "Như trên;" and "Lưu: VT, PA05." A line not already
     /// starting with a dash gets "- " in front; punctuation is the caller's.

@@ -36,6 +36,7 @@ pub(crate) fn sample() -> AdminDocument {
         date: NaiveDate::from_ymd_opt(2026, 3, 5).unwrap(),
         doc_type: s("Báo cáo"),
         title: s("Sự cố tấn công mã độc tống tiền tại Sở Y tế"),
+        addressees: vec![s("Công an thành phố Hải Phòng")],
         blocks: vec![
             Block::Heading(s("I. DIỄN BIẾN SỰ CỐ")),
             Block::Paragraph(s(
@@ -412,4 +413,13 @@ fn random_text_never_breaks_the_file() {
             check_xml(xml);
         }
     }
+}
+
+#[test]
+fn nd30_phu_luc_i_ii_9b_kinh_gui_on_one_line_or_one_a_line() {
+    assert_eq!(super::addressee_lines(&[s("Bộ Công an")]), vec![s("Kính gửi: Bộ Công an.")]);
+    assert_eq!(super::addressee_lines(&[s("Bộ Công an;"), s("UBND thành phố")]), vec![s("Kính gửi:"), s("- Bộ Công an;"), s("- UBND thành phố.")]);
+    assert!(super::addressee_lines(&[s("  ")]).is_empty());
+    let (xml, _) = document(&sample());
+    assert!(xml.contains("Kính gửi: Công an thành phố Hải Phòng."), "the DOCX carries the addressee");
 }

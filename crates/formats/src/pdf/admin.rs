@@ -62,9 +62,12 @@ fn fit(c: &Composer, ink: Ink, text: &str, width: f32) -> Ink {
 }
 
 fn header(c: &mut Composer, doc: &AdminDocument) {
-    let left_w = mm(HEADER_LEFT_MM);
+    // The national motto keeps its prescribed size (NĐ 30/2020 Phụ lục I II.1: 12–13 pt, bold):
+    // its column widens rather than the motto shrinking.
+    let motto = Ink::new(Bold, 12.0);
+    let right_w = (RIGHT - LEFT - mm(HEADER_LEFT_MM)).max(c.width(motto, MOTTO) + 4.0);
+    let left_w = RIGHT - LEFT - right_w;
     let right_x = LEFT + left_w;
-    let right_w = RIGHT - right_x;
     let top = c.y;
 
     let mut left_h = 0.0;
@@ -78,9 +81,8 @@ fn header(c: &mut Composer, doc: &AdminDocument) {
     let centre = LEFT + left_w / 2.0;
     c.rule(centre - left_w / 6.0, centre + left_w / 6.0, top - left_h - 4.0, BORDER);
 
-    let motto = fit(c, Ink::new(Bold, 12.0), MOTTO, right_w);
     let mut right_h = c.column(motto, MOTTO, right_x, right_w, top, Align::Center);
-    let slogan = fit(c, Ink::new(Bold, 13.0), SLOGAN, right_w);
+    let slogan = Ink::new(Bold, 13.0);
     right_h += c.column(slogan, SLOGAN, right_x, right_w, top - right_h, Align::Center);
     let half = c.width(slogan, SLOGAN) / 2.0;
     let middle = right_x + right_w / 2.0;
@@ -109,6 +111,14 @@ fn title(c: &mut Composer, doc: &AdminDocument) {
     let middle = (LEFT + RIGHT) / 2.0;
     c.rule(middle - mm(15.0), middle + mm(15.0), c.y - 4.0, BORDER);
     c.y -= 12.0;
+    let lines = crate::docx::addressee_lines(&doc.addressees);
+    let (x, w, align) = if lines.len() == 1 { (LEFT, text_width(), Align::Center) } else { (LEFT + text_width() / 4.0, text_width() * 3.0 / 4.0, Align::Left) };
+    for line in &lines {
+        c.paragraph(BODY, line, x, w, align, 0.0);
+    }
+    if !lines.is_empty() {
+        c.y -= 8.0;
+    }
 }
 
 /// A table whose column widths follow their content: each column gets a share of the width

@@ -110,6 +110,11 @@ async fn the_initial_report_opens_as_a_docx_with_its_diacritics() {
     let incident = &queue["items"][0];
     let id = incident["id"].as_i64().unwrap();
     let title = incident["title"].as_str().unwrap().to_string();
+    // The unit's head signs with the real title (NĐ 30/2020 Phụ lục I II.7), not "THỦ TRƯỞNG ĐƠN VỊ".
+    let unit = incident["unit_id"].as_i64().unwrap();
+    let r = pa05.send(reqwest::Method::PATCH, &format!("/api/v1/units/{unit}"), Some(serde_json::json!({"head_title": "Chủ tịch"}))).await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap_or_default());
+    let root = s.db.store.root_unit().await.unwrap().unwrap().name;
     for kind in ["initial", "closing"] {
         let r = pa05.get(&format!("/api/v1/incidents/{id}/documents/{kind}")).await;
         assert_eq!(r.status(), 200);
@@ -122,6 +127,10 @@ async fn the_initial_report_opens_as_a_docx_with_its_diacritics() {
             assert!(xml.contains(needle) || zip.by_name("word/styles.xml").is_ok_and(|_| needle == "Times New Roman"), "{kind}: {needle} missing");
         }
         assert!(xml.contains(&title.to_uppercase()) || xml.contains(&title), "{kind}: the title {title:?} is not in the document");
+        // A report sent upward is addressed (Phụ lục I II.9b); the place is never cut (II.4a).
+        assert!(xml.contains("Kính gửi: Cơ quan điều phối ứng cứu sự cố của thành phố."), "{kind}: no «Kính gửi»");
+        assert!(xml.contains("CHỦ TỊCH") && !xml.contains("THỦ TRƯỞNG ĐƠN VỊ"), "{kind}: the signer's title");
+        assert!(xml.contains(&format!("{root}, ngày")), "{kind}: the place line is not «{root}, ngày …»");
     }
     let r = pa05.get(&format!("/api/v1/incidents/{id}/documents/minutes")).await;
     assert_eq!(r.status(), 422);
@@ -155,7 +164,7 @@ async fn the_reports_as_pdf_keep_their_vietnamese_text() {
         let out = child.wait_with_output().unwrap();
         assert!(out.status.success(), "{kind}: pdftotext refused the file");
         let text = String::from_utf8(out.stdout).unwrap();
-        for needle in ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "BÁO CÁO", "Mã sự cố", code.as_str(), "Nơi nhận:"] {
+        for needle in ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "BÁO CÁO", "Mã sự cố", code.as_str(), "Nơi nhận:", "Kính gửi:"] {
             assert!(text.contains(needle), "{kind}: {needle:?} missing from\n{text}");
         }
     }

@@ -247,7 +247,7 @@ async fn incident_document(
     };
     let d = s.store.get_incident(&ctx.actor, id).await?;
     let header = s.store.document_header(d.incident.unit_id).await?;
-    let doc = crate::incident_docs::incident_document(which, &d, &header);
+    let doc = crate::incident_docs::incident_document(which, &d, &header, s.config.place_name.as_deref());
     let (bytes, content_type, ext) = if pdf {
         (khien_formats::pdf::write_admin_pdf(&doc).map_err(khien_domain::Error::internal)?, "application/pdf", "pdf")
     } else {

@@ -97,6 +97,8 @@ pub struct PatchUnit {
     unit_type: Option<String>,
     /// An empty string clears the field.
     head_name: Option<String>,
+    /// The head's title, e.g. "Giám đốc" (signs generated documents).
+    head_title: Option<String>,
     focal_name: Option<String>,
     focal_phone: Option<String>,
     focal_email: Option<String>,
@@ -110,6 +112,7 @@ async fn update_unit(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, A
         name: b.name,
         unit_type: b.unit_type,
         head_name: b.head_name,
+        head_title: b.head_title,
         focal_name: b.focal_name,
         focal_phone: b.focal_phone,
         focal_email: b.focal_email,

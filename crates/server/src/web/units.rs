@@ -175,6 +175,8 @@ async fn detail(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Res
 struct EditForm {
     name: String,
     head_name: String,
+    #[serde(default)]
+    head_title: String,
     focal_name: String,
     focal_phone: String,
     focal_email: String,
@@ -185,6 +187,7 @@ async fn edit(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f):
         name: Some(f.name),
         unit_type: None,
         head_name: Some(f.head_name),
+        head_title: Some(f.head_title),
         focal_name: Some(f.focal_name),
         focal_phone: Some(f.focal_phone),
         focal_email: Some(f.focal_email),
