@@ -74,6 +74,7 @@ fn deflated_spaces(mib: usize) -> Vec<u8> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use std::io::{Cursor, Read};

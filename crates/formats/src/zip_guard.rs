@@ -66,6 +66,7 @@ pub(crate) fn check_archive(bytes: &[u8], limits: &ZipLimits) -> Result<(), ZipR
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use std::io::Write;

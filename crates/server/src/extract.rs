@@ -60,7 +60,10 @@ fn integral_floats_as_integers(body: &[u8]) -> Option<Vec<u8>> {
                 }
                 _ => false,
             },
+            // `fold`, not `any`: every item must be walked, not only up to the first change.
+            #[allow(clippy::unnecessary_fold)]
             serde_json::Value::Array(items) => items.iter_mut().fold(false, |changed, x| walk(x) || changed),
+            #[allow(clippy::unnecessary_fold)]
             serde_json::Value::Object(map) => map.values_mut().fold(false, |changed, x| walk(x) || changed),
             _ => false,
         }

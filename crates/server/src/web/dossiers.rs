@@ -228,13 +228,14 @@ async fn remove_holiday(State(s): State<AppState>, ctx: Ctx, Path(day): Path<Str
 
 /// One level of a ruleset as the page shows it: (level, appraiser, approver, appraisal days).
 type LevelRow = (u8, &'static str, &'static str, String);
+/// (code, name, effective from, levels, incident reporting deadlines)
+type RulesetRow = (&'static str, &'static str, String, Vec<LevelRow>, Vec<ClockField>);
 
 #[derive(Template)]
 #[template(path = "rulesets.html")]
 struct RulesetsPage {
     c: Chrome,
-    /// (code, name, effective from, levels, incident reporting deadlines)
-    rulesets: Vec<(&'static str, &'static str, String, Vec<LevelRow>, Vec<ClockField>)>,
+    rulesets: Vec<RulesetRow>,
     authorities: Options,
     can_govern: bool,
 }
