@@ -108,7 +108,75 @@ fn parse_parts(parts: &[String]) -> Result<Vec<Part>> {
     parts.iter().map(|p| Part::parse("parts", p)).collect()
 }
 
+/// The bodies the authority named for the level dossiers, with their names.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct LevelBodiesInfo {
+    pub owning_body_unit_id: Option<i64>,
+    pub owning_body_name: Option<String>,
+    /// The written delegation, when the owning body delegated approval (number and date).
+    pub delegation_ref: Option<String>,
+    pub dedicated_unit_id: Option<i64>,
+    pub dedicated_unit_name: Option<String>,
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub bodies: khien_domain::system::dossier::LevelBodies,
+}
+
 impl Store {
+    /// The owning body and the dedicated security unit the authority named (none: the step
+    /// falls to the owner unit's leadership and the standing body's officers).
+    pub async fn level_bodies(&self) -> Result<LevelBodiesInfo> {
+        use khien_domain::system::dossier::{LevelBodies, UnitAt};
+        let r = sqlx::query(
+            "SELECT b.owning_body_unit_id, o.name AS owning_name, o.path AS owning_path, b.delegation_ref, b.dedicated_unit_id, d.name AS dedicated_name, d.path AS dedicated_path \
+             FROM level_bodies b LEFT JOIN units o ON o.id = b.owning_body_unit_id LEFT JOIN units d ON d.id = b.dedicated_unit_id WHERE b.id = 1",
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        let Some(r) = r else { return Ok(LevelBodiesInfo::default()) };
+        let at = |id: Option<i64>, path: Option<String>| id.zip(path).map(|(id, path)| UnitAt { id, path });
+        let owning_body_unit_id: Option<i64> = get(&r, "owning_body_unit_id")?;
+        let dedicated_unit_id: Option<i64> = get(&r, "dedicated_unit_id")?;
+        Ok(LevelBodiesInfo {
+            owning_body_unit_id,
+            owning_body_name: get(&r, "owning_name")?,
+            delegation_ref: get(&r, "delegation_ref")?,
+            dedicated_unit_id,
+            dedicated_unit_name: get(&r, "dedicated_name")?,
+            bodies: LevelBodies { owning_body: at(owning_body_unit_id, get(&r, "owning_path")?), dedicated_unit: at(dedicated_unit_id, get(&r, "dedicated_path")?) },
+        })
+    }
+
+    /// Names the owning body (or its written delegate, with the delegation's reference) and the
+    /// dedicated security unit; `None` clears a name. The standing body at the root only.
+    pub async fn set_level_bodies(&self, actor: &Actor, owning_body_unit_id: Option<i64>, delegation_ref: Option<&str>, dedicated_unit_id: Option<i64>) -> Result<LevelBodiesInfo> {
+        let delegation = optional_text("delegation_ref", delegation_ref, 300)?;
+        let mut w = self.begin_write().await?;
+        w.require_at_root(actor, Action::Govern).await?;
+        for (field, id) in [("owning_body_unit_id", owning_body_unit_id), ("dedicated_unit_id", dedicated_unit_id)] {
+            if let Some(id) = id {
+                let found = sqlx::query("SELECT id FROM units WHERE id = $1 AND active = 1").bind(id).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+                if found.is_none() {
+                    return Err(Error::invalid(field, format!("Không có đơn vị mã số {id}."), format!("There is no unit with id {id}.")));
+                }
+            }
+        }
+        sqlx::query("DELETE FROM level_bodies").execute(&mut *w.tx).await.map_err(db_err)?;
+        sqlx::query("INSERT INTO level_bodies (id, owning_body_unit_id, delegation_ref, dedicated_unit_id, updated_at) VALUES (1, $1, $2, $3, $4)")
+            .bind(owning_body_unit_id)
+            .bind(delegation.clone())
+            .bind(dedicated_unit_id)
+            .bind(now_ms())
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
+        let after = serde_json::json!({"owning_body_unit_id": owning_body_unit_id, "delegation_ref": delegation, "dedicated_unit_id": dedicated_unit_id});
+        w.audit(Some(actor), Change { action: "ruleset.bodies", entity_type: "ruleset", entity_id: None, unit_id: None, before: None, after: Some(after) }).await?;
+        w.commit().await?;
+        self.level_bodies().await
+    }
+
     pub async fn holidays(&self) -> Result<Holidays> {
         let rows = sqlx::query("SELECT day FROM holidays").fetch_all(&self.pool).await.map_err(db_err)?;
         Ok(Holidays(rows.iter().filter_map(|r| get::<String>(r, "day").ok().and_then(|d| parse_date(&d))).collect()))
@@ -168,8 +236,34 @@ impl Store {
         let r = sqlx::query("SELECT * FROM dossiers WHERE id = $1").bind(id).fetch_optional(&self.pool).await.map_err(db_err)?;
         let r = r.ok_or_else(|| Error::not_found("hồ sơ cấp độ", "Level dossier"))?;
         let d = dossier_row(&r, &self.holidays().await?)?;
-        let s = self.scoped_system(&self.pool, actor, d.system_id, Action::ViewSystems).await.map_err(|_| Error::not_found("hồ sơ cấp độ", "Level dossier"))?;
-        Ok((d, s))
+        let hidden = || Error::not_found("hồ sơ cấp độ", "Level dossier");
+        match self.scoped_system(&self.pool, actor, d.system_id, Action::ViewSystems).await {
+            Ok(s) => Ok((d, s)),
+            // A named owning body or dedicated unit sees the dossiers whose step is theirs.
+            Err(Error::NotFound(_) | Error::Forbidden(_)) => {
+                let s = self.system_by_id(&self.pool, d.system_id).await?.ok_or_else(hidden)?;
+                if self.acts_on(actor, &d, &s).await? {
+                    Ok((d, s))
+                } else {
+                    Err(hidden())
+                }
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Whether the dossier waits for a step `actor` may take (appraisal or approval), through
+    /// the bodies the authority named.
+    async fn acts_on(&self, actor: &Actor, d: &Dossier, s: &System) -> Result<bool> {
+        let step = match d.state.as_str() {
+            "submitted" => DossierAction::Appraise,
+            "appraised" => DossierAction::Approve,
+            _ => return Ok(false),
+        };
+        let rs = self.ruleset(&d.ruleset).await?;
+        let bodies = self.level_bodies().await?;
+        let system = khien_domain::system::dossier::UnitAt { id: s.owner_unit_id, path: s.owner_path.clone() };
+        Ok(khien_domain::system::dossier::may_act(actor, step, u8::try_from(d.proposed_level).unwrap_or(1), &rs, &system, &bodies.bodies))
     }
 
     /// The dossier's timeline (from the audit trail), for anyone who may see the dossier.
@@ -246,13 +340,24 @@ impl Store {
         let rs = self.ruleset(&before.ruleset).await?;
         let level = u8::try_from(before.proposed_level).unwrap_or(1);
         let allowed = roles_for(action, level, &rs);
-        let entitled = actor.grants.iter().any(|g| allowed.contains(&g.role) && g.covers(s.owner_unit_id, &s.owner_path));
-        if !entitled {
+        let bodies = self.level_bodies().await?;
+        let system = khien_domain::system::dossier::UnitAt { id: s.owner_unit_id, path: s.owner_path.clone() };
+        if !khien_domain::system::dossier::may_act(actor, action, level, &rs, &system, &bodies.bodies) {
+            // Name the body the authority designated, where it did; else the roles.
+            let body = match action {
+                DossierAction::Return | DossierAction::Appraise if rs.appraiser[usize::from(level.clamp(1, 5) - 1)] == khien_domain::system::level::Authority::SecurityUnit => bodies.dedicated_unit_name.clone(),
+                DossierAction::Approve if rs.approver[usize::from(level.clamp(1, 5) - 1)] == khien_domain::system::level::Authority::Owner => bodies.owning_body_name.clone(),
+                _ => None,
+            };
             let roles: Vec<&str> = allowed.iter().map(|r| r.label(khien_domain::Lang::Vi)).collect();
             let roles_en: Vec<&str> = allowed.iter().map(|r| r.label(khien_domain::Lang::En)).collect();
+            let (who_vi, who_en) = match body {
+                Some(b) => (b.clone(), b),
+                None => (roles.join(" hoặc "), roles_en.join(" or ")),
+            };
             return Err(Error::Forbidden(Msg::new(
-                format!("Ở cấp độ {level}, thao tác «{}» do {} thực hiện.", action.label(khien_domain::Lang::Vi), roles.join(" hoặc ")),
-                format!("At level {level}, «{}» is done by {}.", action.label(khien_domain::Lang::En), roles_en.join(" or ")),
+                format!("Ở cấp độ {level}, thao tác «{}» do {who_vi} thực hiện.", action.label(khien_domain::Lang::Vi)),
+                format!("At level {level}, «{}» is done by {who_en}.", action.label(khien_domain::Lang::En)),
             )));
         }
         let today = today_vn().format("%Y-%m-%d").to_string();
@@ -343,11 +448,38 @@ impl Store {
     }
 
     pub async fn pending_dossiers(&self, actor: &Actor) -> Result<Vec<(Dossier, String, String)>> {
-        let mut q = Sql::new("SELECT d.*, s.name AS system_name, u.name AS unit_name FROM dossiers d JOIN systems s ON s.id = d.system_id JOIN units u ON u.id = s.owner_unit_id WHERE d.state IN ('submitted','appraised') AND ");
-        q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems)).push(" ORDER BY d.submitted_on, d.id LIMIT 500");
+        let bodies = self.level_bodies().await?;
+        // People of a named body act on dossiers of any unit: read all waiting ones, keep theirs.
+        let named = [&bodies.bodies.owning_body, &bodies.bodies.dedicated_unit].into_iter().flatten().any(|b| actor.grants.iter().any(|g| g.covers(b.id, &b.path)));
+        let mut q = Sql::new("SELECT d.*, s.name AS system_name, u.name AS unit_name, s.owner_unit_id, u.path AS owner_path FROM dossiers d JOIN systems s ON s.id = d.system_id JOIN units u ON u.id = s.owner_unit_id WHERE d.state IN ('submitted','appraised') AND ");
+        if named {
+            q.push("1=1");
+        } else {
+            q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems));
+        }
+        q.push(" ORDER BY d.submitted_on, d.id LIMIT 500");
         let holidays = self.holidays().await?;
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
-        rows.iter().map(|r| Ok((dossier_row(r, &holidays)?, get(r, "system_name")?, get(r, "unit_name")?))).collect()
+        let mut rulesets: std::collections::HashMap<String, khien_domain::system::level::Ruleset> = std::collections::HashMap::new();
+        let mut out = Vec::new();
+        for r in &rows {
+            let d = dossier_row(r, &holidays)?;
+            let system = khien_domain::system::dossier::UnitAt { id: get(r, "owner_unit_id")?, path: get(r, "owner_path")? };
+            let visible = actor.can(Action::ViewSystems, system.id, &system.path);
+            if !visible {
+                if !rulesets.contains_key(&d.ruleset) {
+                    let rs = self.ruleset(&d.ruleset).await?;
+                    rulesets.insert(d.ruleset.clone(), rs);
+                }
+                let Some(rs) = rulesets.get(&d.ruleset) else { continue };
+                let step = if d.state == "submitted" { DossierAction::Appraise } else { DossierAction::Approve };
+                if !khien_domain::system::dossier::may_act(actor, step, u8::try_from(d.proposed_level).unwrap_or(1), rs, &system, &bodies.bodies) {
+                    continue;
+                }
+            }
+            out.push((d, get(r, "system_name")?, get(r, "unit_name")?));
+        }
+        Ok(out)
     }
 }
 

@@ -48,7 +48,7 @@ pub use saved_filters::SavedFilter;
 pub use registers::{Certificate, CertificateInput, Connection, ConnectionInput, CERT_WARNING_DAYS};
 pub use system_writes::{ImportSystem, SystemInput};
 pub use systems::{detail as system_detail, GoLiveException, System, SystemDetail, SystemFilter};
-pub use dossiers::{Dossier, DossierInput, Holiday};
+pub use dossiers::{Dossier, DossierInput, Holiday, LevelBodiesInfo};
 pub use incident_work::{AffectedSystem, IncidentDetail, IncidentEvent, IncidentReport, IncidentTask, Observable, ObservableHit, RelatedIncident, Sightings, TaskInput};
 pub use notifications::{Notification, Outgoing};
 pub use taxii_remotes::{Push, PushOutcome, Remote, RemoteInput};

@@ -93,6 +93,48 @@ pub fn roles_for(action: DossierAction, level: u8, rs: &Ruleset) -> &'static [Ro
     }
 }
 
+/// A unit named by id and materialised path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitAt {
+    pub id: i64,
+    pub path: String,
+}
+
+/// The bodies the authority named for the level dossiers (NĐ 85 Đ12; NĐ 331 Đ18, Đ20): the
+/// owning body (chủ quản — e.g. the city's People's Committee — or the unit it delegated in
+/// writing) and its dedicated security unit. Unnamed, the step falls to the system's own unit
+/// (the owner's leadership) or the standing body's officers, as before.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LevelBodies {
+    pub owning_body: Option<UnitAt>,
+    pub dedicated_unit: Option<UnitAt>,
+}
+
+/// Whether `actor` may take `action` on a dossier of this level for a system of `system`'s
+/// unit: the one decision both the store and the dossier page use.
+pub fn may_act(actor: &crate::scope::Actor, action: DossierAction, level: u8, rs: &Ruleset, system: &UnitAt, bodies: &LevelBodies) -> bool {
+    let roles = roles_for(action, level, rs);
+    let idx = usize::from(level.clamp(1, 5) - 1);
+    let authority = match action {
+        DossierAction::Submit => None,
+        DossierAction::Return | DossierAction::Appraise => Some(rs.appraiser[idx]),
+        DossierAction::Approve => Some(rs.approver[idx]),
+    };
+    // Where the acting body is named, its own people act there; otherwise over the system's unit.
+    let at = match authority {
+        Some(Authority::SecurityUnit) => bodies.dedicated_unit.as_ref(),
+        Some(Authority::Owner) => bodies.owning_body.as_ref(),
+        _ => None,
+    };
+    let roles: &[Role] = match (authority, at) {
+        // The named body's leadership or security officers.
+        (Some(Authority::SecurityUnit | Authority::Owner), Some(_)) => &[Role::UnitManager, Role::AuthorityOfficer, Role::Administrator],
+        _ => roles,
+    };
+    let at = at.unwrap_or(system);
+    actor.grants.iter().any(|g| roles.contains(&g.role) && g.covers(at.id, &at.path))
+}
+
 /// Checks a submission: a proposed level, a reason when it differs from the suggestion, and
 /// every required part present.
 pub fn check_submission(proposed: u8, suggested: u8, reason: Option<&str>, parts: &[Part], rs: &Ruleset) -> Result<()> {

@@ -35,7 +35,8 @@ fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String,
         ("get", "/api/v1/me") | ("put", "/api/v1/me/password") | ("put", "/api/v1/me/lang") => return None, // the caller's own account
         ("get", "/api/v1/holidays") | ("get", "/api/v1/rulesets") | ("get", "/api/v1/systems/template") => return None, // city-wide reference data
         // City-wide, the standing body's only: a unit's caller is refused (403/404).
-        ("get", "/api/v1/rulesets/clocks") => return None, // city-wide reference data
+        ("get", "/api/v1/rulesets/clocks") | ("get", "/api/v1/rulesets/bodies") => return None, // city-wide reference data
+        ("put", "/api/v1/rulesets/bodies") => return Some((path.to_string(), Some(json!({"owning_body_unit_id": own_unit, "dedicated_unit_id": own_unit})))),
         ("put", "/api/v1/rulesets/{code}/clocks") => return Some((path.replace("{code}", "nd85-2016"), Some(json!({"initial_hours":1,"serious_initial_hours":0,"cause_hours":2,"closing_days":1})))),
         ("put", "/api/v1/rulesets/{code}/authorities") => return Some((path.replace("{code}", "nd85-2016"), Some(json!({"level":3,"step":"approve","authority":"security_unit"})))),
         ("get", "/api/v1/saved-filters") | ("post", "/api/v1/saved-filters") => return None, // the caller's own filters

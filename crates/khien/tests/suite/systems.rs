@@ -7,7 +7,7 @@ use khien_domain::Error;
 use khien_store::{DossierInput, ImportSystem, SystemFilter, SystemInput};
 
 
-on_both_stores!(dossier_flow_and_go_live_gate, overlapping_ranges_and_bad_input, registry_filters_and_overview, overview_agrees_with_each_system, batched_import_checks_every_row, the_authority_chooses_who_approves, levels_follow_the_decrees_criteria_and_the_transition, nd331_d18_the_ministry_appraises_levels_4_5_and_no_unit_appraises_its_own_system);
+on_both_stores!(dossier_flow_and_go_live_gate, overlapping_ranges_and_bad_input, registry_filters_and_overview, overview_agrees_with_each_system, batched_import_checks_every_row, the_authority_chooses_who_approves, levels_follow_the_decrees_criteria_and_the_transition, nd331_d18_the_ministry_appraises_levels_4_5_and_no_unit_appraises_its_own_system, nd85_d12_nd331_d20_the_named_owning_body_and_dedicated_unit_act);
 
 fn ward_system(owner: i64, code: &str) -> SystemInput {
     SystemInput {
@@ -323,4 +323,37 @@ async fn nd331_d18_the_ministry_appraises_levels_4_5_and_no_unit_appraises_its_o
     db.store.act_on_dossier(&admin_actor(&db).await, d.id, A::Submit, None, None, None).await.unwrap();
     let err = db.store.act_on_dossier(&pa05, d.id, A::Appraise, None, None, None).await.unwrap_err();
     assert!(matches!(&err, Error::Forbidden(m) if m.vi.contains("NĐ 331 Đ18.4")), "{err:?}");
+}
+
+/// Issue 12, item 5: once the authority names the owning body's written delegate and the
+/// dedicated security unit (NĐ 85 Đ12; NĐ 331 Đ18, Đ20), their people appraise and approve a
+/// ward's level-3 dossier, and the ward's own leadership no longer approves it.
+async fn nd85_d12_nd331_d20_the_named_owning_body_and_dedicated_unit_act(db: TestDb) {
+    bootstrap(&db, true).await;
+    let ward = unit_id(&db, "P-HONG-BANG").await;
+    let khcn = unit_id(&db, "SO-KHCN").await;
+    let officer = actor(&db, "hongbang.canbo").await;
+    let ward_manager = actor(&db, "hongbang.quanly").await;
+    let khcn_manager = actor(&db, "sokhcn.quanly").await;
+    let pa05 = actor(&db, "pa05.truong").await;
+    // Only the standing body names them.
+    assert!(matches!(db.store.set_level_bodies(&ward_manager, Some(khcn), None, Some(khcn)).await, Err(Error::Forbidden(_) | Error::NotFound(_))));
+    assert_eq!(db.store.set_level_bodies(&pa05, Some(999_999), None, None).await.unwrap_err().field(), Some("owning_body_unit_id"));
+    let named = db.store.set_level_bodies(&pa05, Some(khcn), Some("15/QĐ-UBND ngày 02/01/2026"), Some(khcn)).await.unwrap();
+    assert_eq!((named.owning_body_unit_id, named.dedicated_unit_id), (Some(khcn), Some(khcn)));
+    let s = db.store.create_system(&officer, &SystemInput { security_rules_ref: Some("9/QĐ".into()), ..ward_system(ward, "HB-BODIES") }).await.unwrap();
+    let d = db.store.create_dossier(&officer, s.id, &DossierInput::default()).await.unwrap();
+    let parts = ["overview", "design", "level_justification", "protection_plan"].map(String::from).to_vec();
+    db.store.update_dossier(&officer, d.id, &DossierInput { proposed_level: 3, level_reason: None, parts }).await.unwrap();
+    db.store.act_on_dossier(&officer, d.id, A::Submit, None, None, None).await.unwrap();
+    // The dedicated unit's manager finds it waiting, and appraises a ward's dossier it could
+    // not see before; a manager of another department does not see it.
+    assert!(db.store.pending_dossiers(&khcn_manager).await.unwrap().iter().any(|(p, _, _)| p.id == d.id));
+    assert!(matches!(db.store.get_dossier(&actor(&db, "soyt.quanly").await, d.id).await, Err(Error::NotFound(_))));
+    db.store.act_on_dossier(&khcn_manager, d.id, A::Appraise, None, None, None).await.unwrap();
+    // The ward's manager no longer approves; the owning body's delegate does, and is named.
+    let err = db.store.act_on_dossier(&ward_manager, d.id, A::Approve, None, Some("1/QĐ"), Some("X")).await.unwrap_err();
+    assert!(matches!(&err, Error::Forbidden(m) if m.vi.contains("Sở")), "{err:?}");
+    let approved = db.store.act_on_dossier(&khcn_manager, d.id, A::Approve, None, Some("30/QĐ-SKHCN"), Some("Giám đốc Sở")).await.unwrap();
+    assert_eq!(approved.state, "approved");
 }

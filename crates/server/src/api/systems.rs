@@ -34,6 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_holiday, remove_holiday))
         .routes(routes!(list_rulesets))
         .routes(routes!(set_authority))
+        .routes(routes!(get_level_bodies, set_level_bodies))
         .routes(routes!(list_clock_rules))
         .routes(routes!(set_clock_rules))
         .routes(routes!(list_connections, add_connection))
@@ -517,8 +518,38 @@ pub struct AuthorityBody {
     pub level: i64,
     /// appraise or approve
     pub step: String,
-    /// security_unit (the dedicated unit / standing body) or owner (the owner unit's leadership)
+    /// security_unit (the dedicated security unit), owner (the owning body or its delegate) or
+    /// ministry (appraisal only: the ministry's result is recorded)
+    #[schema(pattern = "^(security_unit|owner|ministry)$")]
     pub authority: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LevelBodiesBody {
+    /// The owning body (chủ quản, e.g. the city's People's Committee) or the unit it delegated in
+    /// writing to approve; absent: the owner unit's leadership approves.
+    pub owning_body_unit_id: Option<i64>,
+    /// The written delegation's number and date, when approval is delegated.
+    pub delegation_ref: Option<String>,
+    /// The owning body's dedicated security unit; absent: the standing body's officers appraise.
+    pub dedicated_unit_id: Option<i64>,
+}
+
+/// The owning body and its dedicated security unit, as the authority named them (NĐ 85 Đ12;
+/// NĐ 331 Đ18, Đ20).
+#[utoipa::path(get, path = "/api/v1/rulesets/bodies", tag = "systems", responses((status = 200, body = khien_store::LevelBodiesInfo)))]
+async fn get_level_bodies(State(s): State<AppState>, _ctx: Ctx) -> Result<Json<khien_store::LevelBodiesInfo>, ApiError> {
+    Ok(Json(s.store.level_bodies().await?))
+}
+
+/// Name the owning body (or its written delegate) and the dedicated security unit: their
+/// people then appraise and approve the level dossiers where the ruleset gives them the step.
+/// The city's standing body only.
+#[utoipa::path(put, path = "/api/v1/rulesets/bodies", tag = "systems", request_body = LevelBodiesBody,
+    responses((status = 200, body = khien_store::LevelBodiesInfo), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn set_level_bodies(State(s): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<LevelBodiesBody>) -> Result<Json<khien_store::LevelBodiesInfo>, ApiError> {
+    Ok(Json(s.store.set_level_bodies(&ctx.actor, b.owning_body_unit_id, b.delegation_ref.as_deref(), b.dedicated_unit_id).await?))
 }
 
 /// Choose who appraises or approves dossiers of one level under a ruleset (the city's standing

@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use khien_domain::calendar::{display_date, display_opt};
 use khien_domain::role::Action;
-use khien_domain::system::dossier::{roles_for, DossierAction, DossierState, Part};
+use khien_domain::system::dossier::{DossierAction, DossierState, Part};
 use khien_domain::system::level::{Authority, DayCount};
 use khien_store::DossierInput;
 use serde::Deserialize;
@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/calendar", get(calendar).post(add_holiday))
         .route("/calendar/{day}/delete", post(remove_holiday))
         .route("/rulesets", get(rulesets_page))
+        .route("/rulesets/bodies", post(set_bodies))
         .route("/rulesets/{code}/clocks", post(set_clocks))
         .route("/rulesets/{code}/{level}", post(set_authorities))
 }
@@ -78,14 +79,13 @@ async fn dossier_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
     let rs = st.store.ruleset(&d.ruleset).await?;
     let state = DossierState::parse("state", &d.state)?;
     let level = u8::try_from(d.proposed_level).unwrap_or(1);
-    // Offer only the steps this caller may take now.
+    // Offer only the steps this caller may take now: the store's own decision.
+    let bodies = st.store.level_bodies().await?;
+    let system_at = khien_domain::system::dossier::UnitAt { id: s.owner_unit_id, path: s.owner_path.clone() };
     let actions = DossierAction::ALL
         .iter()
         .filter(|a| khien_domain::system::dossier::next_state(state, **a).is_ok())
-        .filter(|a| {
-            let roles = roles_for(**a, level, &rs);
-            ctx.actor.grants.iter().any(|g| roles.contains(&g.role) && g.covers(s.owner_unit_id, &s.owner_path))
-        })
+        .filter(|a| khien_domain::system::dossier::may_act(&ctx.actor, **a, level, &rs, &system_at, &bodies.bodies))
         .map(|a| (a.code(), a.label(lang)))
         .collect();
     let editable = matches!(state, DossierState::Draft | DossierState::Returned) && ctx.actor.can(Action::EditSystems, s.owner_unit_id, &s.owner_path);
@@ -238,6 +238,10 @@ struct RulesetsPage {
     rulesets: Vec<RulesetRow>,
     authorities: Options,
     can_govern: bool,
+    bodies: khien_store::LevelBodiesInfo,
+    /// The named units' codes, for the form.
+    owning_code: String,
+    dedicated_code: String,
 }
 
 async fn rulesets_page(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
@@ -272,7 +276,48 @@ async fn rulesets_page(State(s): State<AppState>, ctx: Ctx) -> Result<Html<Strin
         .collect();
     let lang = ctx.lang;
     let authorities = Authority::ALL.iter().map(|a| (a.code(), a.label(lang))).collect();
-    render(&RulesetsPage { c: Chrome::new(&ctx, "calendar", "Thẩm định và phê duyệt cấp độ", "Who appraises and approves"), rulesets, authorities, can_govern })
+    let bodies = s.store.level_bodies().await?;
+    let code_of = |id: Option<i64>| {
+        let store = s.store.clone();
+        let actor = ctx.actor.clone();
+        async move {
+            match id {
+                Some(id) => store.get_unit(&actor, id).await.map(|u| u.code).unwrap_or_default(),
+                None => String::new(),
+            }
+        }
+    };
+    let (owning_code, dedicated_code) = (code_of(bodies.owning_body_unit_id).await, code_of(bodies.dedicated_unit_id).await);
+    render(&RulesetsPage { c: Chrome::new(&ctx, "calendar", "Thẩm định và phê duyệt cấp độ", "Who appraises and approves"), rulesets, authorities, can_govern, bodies, owning_code, dedicated_code })
+}
+
+#[derive(Deserialize)]
+struct BodiesForm {
+    #[serde(default)]
+    owning_body: String,
+    #[serde(default)]
+    delegation_ref: String,
+    #[serde(default)]
+    dedicated_unit: String,
+}
+
+/// The owning body and the dedicated unit, named by unit code (empty: none).
+async fn set_bodies(State(s): State<AppState>, ctx: Ctx, Form(f): Form<BodiesForm>) -> Result<Response, WebError> {
+    let unit = |field: &'static str, code: String| {
+        let store = s.store.clone();
+        let actor = ctx.actor.clone();
+        async move {
+            let code = code.trim().to_string();
+            if code.is_empty() {
+                return Ok(None);
+            }
+            store.get_unit_by_code(&actor, &code).await.map(|u| Some(u.id)).map_err(|_| khien_domain::Error::invalid(field, format!("Không có đơn vị mã «{code}»."), format!("No unit has the code «{code}».")))
+        }
+    };
+    let owning = unit("owning_body", f.owning_body).await?;
+    let dedicated = unit("dedicated_unit", f.dedicated_unit).await?;
+    s.store.set_level_bodies(&ctx.actor, owning, Some(f.delegation_ref.as_str()), dedicated).await?;
+    Ok(see_other("/rulesets"))
 }
 
 #[derive(Deserialize)]
