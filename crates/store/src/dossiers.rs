@@ -36,6 +36,8 @@ pub struct Dossier {
     pub decision_number: Option<String>,
     pub decision_signer: Option<String>,
     /// The date the current step is due (appraisal or approval), in working days.
+    /// For an outside appraisal (levels 4–5): the request sent to the ministry (number, date).
+    pub appraisal_request_ref: Option<String>,
     /// For an outside appraisal (levels 4–5): the ministry's appraisal document.
     pub appraisal_ref: Option<String>,
     pub due_on: Option<String>,
@@ -83,6 +85,7 @@ fn dossier_row(r: &AnyRow, holidays: &Holidays) -> Result<Dossier> {
         approved_on: get(r, "approved_on")?,
         decision_number: get(r, "decision_number")?,
         decision_signer: get(r, "decision_signer")?,
+        appraisal_request_ref: get(r, "appraisal_request_ref")?,
         appraisal_ref: get(r, "appraisal_ref")?,
         due_on: None,
         due_step: None,
@@ -369,6 +372,10 @@ impl Store {
                 let parts = parse_parts(&before.parts)?;
                 check_submission(level, u8::try_from(before.suggested_level).unwrap_or(1), before.level_reason.as_deref(), &parts, &rs)?;
                 q.push(", submitted_on = ").bind(today.clone());
+                // Levels 4–5 go to the ministry: its request's reference, when given, is kept.
+                if rs.appraiser[usize::from(level.clamp(1, 5) - 1)].is_outside() {
+                    q.push(", appraisal_request_ref = ").bind(optional_text("decision_number", decision_number, 100)?);
+                }
             }
             DossierAction::Return => {
                 let n = note.clone().ok_or_else(|| Error::invalid("note", "Cần ghi ý kiến khi trả lại hồ sơ.", "Returning a dossier needs a comment."))?;

@@ -307,7 +307,8 @@ async fn nd331_d18_the_ministry_appraises_levels_4_5_and_no_unit_appraises_its_o
     assert_eq!(d.proposed_level, 4);
     let parts = ["overview", "design", "level_justification", "protection_plan", "expert_opinion", "risk_assessment"].map(String::from).to_vec();
     db.store.update_dossier(&officer, d.id, &DossierInput { proposed_level: 4, level_reason: None, parts }).await.unwrap();
-    db.store.act_on_dossier(&officer, d.id, A::Submit, None, None, None).await.unwrap();
+    let sent = db.store.act_on_dossier(&officer, d.id, A::Submit, None, Some("45/UBND-VP ngày 01/12/2026"), None).await.unwrap();
+    assert_eq!(sent.appraisal_request_ref.as_deref(), Some("45/UBND-VP ngày 01/12/2026"), "the request sent to the ministry is kept");
     let err = db.store.act_on_dossier(&pa05, d.id, A::Appraise, None, None, None).await.unwrap_err();
     assert_eq!(err.field(), Some("decision_number"), "{err:?}");
     let d = db.store.act_on_dossier(&pa05, d.id, A::Appraise, None, Some("215/BCA-A05"), None).await.unwrap();
