@@ -6,8 +6,13 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::*;
 
+/// The first shipped version of a code (the one released first; it never changes).
 fn get(code: &str) -> Catalogue {
     try_builtin_catalogues().unwrap().into_iter().find(|c| c.code() == code).unwrap()
+}
+
+fn get_version(code: &str, version: &str) -> Catalogue {
+    try_builtin_catalogues().unwrap().into_iter().find(|c| c.code() == code && c.version() == version).unwrap()
 }
 
 fn ids(c: &Catalogue, level: u8) -> BTreeSet<String> {
@@ -17,9 +22,11 @@ fn ids(c: &Catalogue, level: u8) -> BTreeSet<String> {
 #[test]
 fn both_load_and_say_where_the_text_comes_from() {
     let all = try_builtin_catalogues().unwrap();
-    let codes: Vec<&str> = all.iter().map(|c| c.code()).collect();
-    assert_eq!(codes, ["tcvn-14423-2026", "tcvn-11930-2017"]);
-    assert_eq!(builtin_catalogues().len(), 2);
+    let codes: Vec<(&str, &str)> = all.iter().map(|c| (c.code(), c.version())).collect();
+    // Each code's versions oldest first: the store adds them in this order, so the newest gets
+    // the highest id and is listed first.
+    assert_eq!(codes, [("tcvn-14423-2026", "2026"), ("tcvn-11930-2017", "2017"), ("tcvn-11930-2017", "2017-tt12")]);
+    assert_eq!(builtin_catalogues().len(), 3);
     for c in &all {
         let note = &c.meta().source_note;
         assert!(note.vi.contains("do Khiên tự biên soạn") && note.vi.contains("KHÔNG phải văn bản chính thức"), "{}", note.vi);
@@ -116,4 +123,91 @@ fn tcvn_11930_is_cumulative() {
         assert!(r.levels.contains(5), "{}: cumulative up to level 5", r.id);
     }
     assert_eq!(c.counts_by_level(), [12, 21, 31, 36, 36]);
+}
+
+/// The first versions never change: the store keeps a (code, version) once and assessments point
+/// at its node ids, so a change ships as a new version instead.
+#[test]
+fn released_versions_keep_their_structure() {
+    let old14423 = get_version("tcvn-14423-2026", "2026");
+    assert_eq!(old14423.nodes().len(), 106);
+    assert!(old14423.nodes().iter().all(|n| n.description.is_empty()));
+    let old11930 = get_version("tcvn-11930-2017", "2017");
+    assert_eq!(old11930.nodes().len(), 47);
+    assert!(old11930.nodes().iter().all(|n| n.description.is_empty()));
+}
+
+#[test]
+fn tcvn_11930_tt12_follows_the_annexes() {
+    let c = get_version("tcvn-11930-2017", "2017-tt12");
+    let note = &c.meta().source_note;
+    assert!(note.vi.contains("Thông tư 12/2022/TT-BTTTT") && note.en.contains("Circular 12/2022/TT-BTTTT"), "{}", note.en);
+    let top: Vec<&str> = c.children(None).iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(top, ["QL", "KT"]);
+    let sub = |id| c.children(Some(id)).iter().map(|n| (n.id.clone(), n.title_en.clone())).collect::<Vec<_>>();
+    // Management 1.1–1.7 (TT 12/2022 Đ9.3 a–g), the risk plan and decommissioning included.
+    assert_eq!(
+        sub("QL"),
+        [
+            ("QL1.1", "Security policy"),
+            ("QL1.2", "Security organisation"),
+            ("QL1.3", "Human resources"),
+            ("QL1.4", "System design and build"),
+            ("QL1.5", "Operations management"),
+            ("QL1.6", "Risk management plan"),
+            ("QL1.7", "Decommissioning plan"),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    for g in ["QL1.6", "QL1.7"] {
+        let reqs = c.children(Some(g));
+        assert_eq!(reqs.len(), 1, "{g}");
+        assert_eq!(reqs[0].levels, LevelSet::ALL, "{g} at every level");
+    }
+    // Technical: the design (zones and measures), then network, servers, applications, data.
+    assert_eq!(
+        sub("KT").into_iter().map(|(id, _)| id).collect::<Vec<_>>(),
+        ["TK", "KT1.1", "KT1.2", "KT1.3", "KT1.4"]
+    );
+    assert_eq!(sub("TK").into_iter().map(|(id, _)| id).collect::<Vec<_>>(), ["TK1", "TK2", "TK3"]);
+    // Network zones by level: 3, 5, 7, 8, 8 (Phụ lục I–V mục II.1.a).
+    let zones = |l| c.children(Some("TK1")).iter().filter(|n| n.levels.contains(l)).count();
+    assert_eq!([1, 2, 3, 4, 5].map(zones), [3, 5, 7, 8, 8]);
+    // Design measures by level: 3, 6, 16, 17, 19 (mục II.1.b i–iii, i–vi, i–xvi, i–xvii, i–xix).
+    let measures = |l| c.children(Some("TK2")).iter().filter(|n| n.levels.contains(l)).count();
+    assert_eq!([1, 2, 3, 4, 5].map(measures), [3, 6, 16, 17, 19]);
+    assert_eq!(c.node("TK2.18").unwrap().levels, LevelSet::single(5).unwrap(), "the standby site 30 km away is level 5 only");
+    // Management items by level: 15, 18, 22, 22, 22; configuration items 13, 17, 21, 21, 21.
+    let under = |root: &str, l| c.applicable(l).filter(|r| ancestors(&c, &r.id).contains(&root.to_string())).count();
+    assert_eq!([1, 2, 3, 4, 5].map(|l| under("QL", l)), [15, 18, 22, 22, 22]);
+    let config = |l| ["KT1.1", "KT1.2", "KT1.3", "KT1.4"].iter().map(|g| under(g, l)).sum::<usize>();
+    assert_eq!([1, 2, 3, 4, 5].map(config), [13, 17, 21, 21, 21]);
+    assert_eq!(c.counts_by_level(), [34, 46, 69, 72, 74]);
+    for l in 1..5 {
+        assert!(ids(&c, l).is_subset(&ids(&c, l + 1)), "level {l} ⊆ level {}", l + 1);
+    }
+    // Every requirement names where it comes from; every one with a TCVN clause names one per level.
+    for r in c.requirements() {
+        assert!(r.description.starts_with("TT 12/2022 "), "{}: {}", r.id, r.description);
+        if r.id.starts_with("QL1.") && !r.id.starts_with("QL1.6") && !r.id.starts_with("QL1.7") || r.id.starts_with("KT1.") {
+            for l in r.levels.iter() {
+                assert!(r.description.contains(&format!("cấp {l}: {}.", l + 4)), "{}: level {l} clause in {}", r.id, r.description);
+            }
+        }
+    }
+    // Where the annexes number an item differently by level, each numbering is kept.
+    let desc = |id: &str| c.node(id).unwrap().description.clone();
+    assert_eq!(desc("QL1.5.8"), "TT 12/2022 Phụ lục II mục I.1.5.4; Phụ lục III–V mục I.1.5.8; TCVN 11930:2017 cấp 2: 6.1.5.4; cấp 3: 7.1.5.8; cấp 4: 8.1.5.8; cấp 5: 9.1.5.8");
+    assert!(desc("KT1.4.3").contains("cấp 1: 5.2.4.1; cấp 2: 6.2.4.2; cấp 3: 7.2.4.3"), "{}", desc("KT1.4.3"));
+    assert!(desc("QL1.1.1").contains("Phụ lục I–V mục I.1.1.1; TCVN 11930:2017 cấp 1: 5.1.1.1;"), "{}", desc("QL1.1.1"));
+}
+
+fn ancestors(c: &Catalogue, id: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut at = c.node(id).and_then(|n| n.parent.clone());
+    while let Some(p) = at {
+        at = c.node(&p).and_then(|n| n.parent.clone());
+        out.push(p);
+    }
+    out
 }
