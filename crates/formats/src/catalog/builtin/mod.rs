@@ -5,7 +5,9 @@
 //! A shipped version never changes once released: the store keeps each (code, version) once,
 //! caches its nodes and assessments point at its node ids. A changed structure or wording ships
 //! as a new version of the same code next to the old one (the store adds it on the next start).
-//! - `tcvn-14423-2026` `2026`: the 18 groups.
+//! - `tcvn-14423-2026` `2026`: the 18 groups; `2026-r2`: the same ids with the clause of each
+//!   level in the description, the level-4–5 penetration test before go-live (N17.5) and Annex
+//!   A (physical security, group PLA).
 //! - `tcvn-11930-2017` `2017`: management and technical groups; `2017-tt12`: the structure of
 //!   the annexes of TT 12/2022/TT-BTTTT (management 1.1–1.7, design zones and measures by level,
 //!   the four technical groups), each requirement with its annex item and TCVN clause.
@@ -17,6 +19,7 @@ use super::error::CatalogError;
 use super::parse_catalogue_table;
 
 const TCVN_14423_2026: &str = include_str!("tcvn-14423-2026.csv");
+const TCVN_14423_2026_R2: &str = include_str!("tcvn-14423-2026-r2.csv");
 const TCVN_11930_2017: &str = include_str!("tcvn-11930-2017.csv");
 const TCVN_11930_2017_TT12: &str = include_str!("tcvn-11930-2017-tt12.csv");
 
@@ -61,6 +64,25 @@ pub fn try_builtin_catalogues() -> Result<Vec<Catalogue>, CatalogError> {
             },
         )?,
         builtin(
+            "tcvn-14423-2026-r2.csv",
+            TCVN_14423_2026_R2,
+            CatalogueMeta {
+                code: "tcvn-14423-2026".into(),
+                version: "2026-r2".into(),
+                title_vi: "TCVN 14423:2026 An ninh mạng – Hệ thống thông tin – Yêu cầu cơ bản, số mục theo cấp và Phụ lục A (cấu trúc, tiêu đề do Khiên biên soạn)".into(),
+                title_en: "TCVN 14423:2026 Cybersecurity – Information systems – Basic requirements, clauses by level and Annex A (structure; titles written by Khiên)".into(),
+                source_note: note_with(
+                    "TCVN 14423:2026",
+                    "Số mục theo từng cấp (mục 3–7 cho cấp 1–5, Phụ lục A.1–A.5) đọc từ tài liệu thứ cấp: ma trận và danh mục kiểm tra theo cấp của bộ công cụ ldphuong-vn/vn-cyber-compliance, \
+                     không từ bản chính thức; độ tin cậy thấp–trung bình, mục chi tiết chỉ ghi khi tài liệu nêu, còn lại ghi mục của nhóm. \
+                     Phụ lục A (an ninh vật lý) không thuộc yêu cầu cơ bản theo cấp độ (NĐ 331/2026 Điều 30 khoản 2).",
+                    "The clause of each level (clauses 3–7 for levels 1–5, Annex A.1–A.5) was read in a secondary source, the level matrix and checklists of the \
+                     ldphuong-vn/vn-cyber-compliance toolkit, not in the official text; low to medium confidence, a finer clause only where that source names one, \
+                     else the group's clause. Annex A (physical security) is not part of the basic requirements by level (ND 331/2026 Art. 30(2)).",
+                ),
+            },
+        )?,
+        builtin(
             "tcvn-11930-2017.csv",
             TCVN_11930_2017,
             CatalogueMeta {
@@ -94,7 +116,7 @@ pub fn try_builtin_catalogues() -> Result<Vec<Catalogue>, CatalogError> {
 }
 
 /// The shipped catalogues, each code's versions oldest first (the store adds missing ones in this
-/// order, so a newer version gets the higher id): TCVN 14423:2026 `2026`, TCVN
+/// order, so a newer version gets the higher id): TCVN 14423:2026 `2026` and `2026-r2`, TCVN
 /// 11930:2017 `2017` and `2017-tt12`.
 pub fn builtin_catalogues() -> Vec<Catalogue> {
     try_builtin_catalogues().unwrap_or_default()

@@ -25,8 +25,8 @@ fn both_load_and_say_where_the_text_comes_from() {
     let codes: Vec<(&str, &str)> = all.iter().map(|c| (c.code(), c.version())).collect();
     // Each code's versions oldest first: the store adds them in this order, so the newest gets
     // the highest id and is listed first.
-    assert_eq!(codes, [("tcvn-14423-2026", "2026"), ("tcvn-11930-2017", "2017"), ("tcvn-11930-2017", "2017-tt12")]);
-    assert_eq!(builtin_catalogues().len(), 3);
+    assert_eq!(codes, [("tcvn-14423-2026", "2026"), ("tcvn-14423-2026", "2026-r2"), ("tcvn-11930-2017", "2017"), ("tcvn-11930-2017", "2017-tt12")]);
+    assert_eq!(builtin_catalogues().len(), 4);
     for c in &all {
         let note = &c.meta().source_note;
         assert!(note.vi.contains("do Khiên tự biên soạn") && note.vi.contains("KHÔNG phải văn bản chính thức"), "{}", note.vi);
@@ -129,12 +129,20 @@ fn tcvn_11930_is_cumulative() {
 /// at its node ids, so a change ships as a new version instead.
 #[test]
 fn released_versions_keep_their_structure() {
+    let digest = |c: &Catalogue| c.nodes().iter().map(|n| format!("{}|{}|{}|{}|{}|{}", n.id, n.parent.as_deref().unwrap_or(""), n.title_vi, n.title_en, n.description, n.levels)).collect::<Vec<_>>();
     let old14423 = get_version("tcvn-14423-2026", "2026");
     assert_eq!(old14423.nodes().len(), 106);
     assert!(old14423.nodes().iter().all(|n| n.description.is_empty()));
     let old11930 = get_version("tcvn-11930-2017", "2017");
     assert_eq!(old11930.nodes().len(), 47);
     assert!(old11930.nodes().iter().all(|n| n.description.is_empty()));
+    // The new 14423 version keeps every old id with its parent, titles and levels.
+    let new = get_version("tcvn-14423-2026", "2026-r2");
+    for n in old14423.nodes() {
+        let m = new.node(&n.id).unwrap_or_else(|| panic!("{} kept", n.id));
+        assert_eq!((&m.parent, &m.title_vi, &m.title_en, m.levels, m.kind), (&n.parent, &n.title_vi, &n.title_en, n.levels, n.kind), "{}", n.id);
+    }
+    assert_ne!(digest(&old14423), digest(&new));
 }
 
 #[test]
@@ -210,4 +218,58 @@ fn ancestors(c: &Catalogue, id: &str) -> Vec<String> {
         out.push(p);
     }
     out
+}
+
+#[test]
+fn tcvn_14423_r2_names_the_clause_of_each_level() {
+    let c = get_version("tcvn-14423-2026", "2026-r2");
+    let note = &c.meta().source_note;
+    assert!(note.vi.contains("tài liệu thứ cấp") && note.vi.contains("độ tin cậy thấp–trung bình"), "{}", note.vi);
+    assert!(note.en.contains("secondary source") && note.en.contains("low to medium confidence"), "{}", note.en);
+    let desc = |id: &str| c.node(id).unwrap().description.clone();
+    // The groups renumber from level 3 on: incident response is 3.15 / 4.15 / 5.16 / 6.17 / 7.17.
+    assert_eq!(desc("N16"), "Cấp 1: 3.15; cấp 2: 4.15; cấp 3: 5.16; cấp 4: 6.17; cấp 5: 7.17");
+    assert_eq!(desc("N13"), "Cấp 3: 5.13; cấp 4: 6.13; cấp 5: 7.13");
+    assert_eq!(desc("N14"), "Cấp 1: 3.13; cấp 2: 4.13; cấp 3: 5.14; cấp 4: 6.14; cấp 5: 7.14");
+    assert_eq!(desc("N17"), "Cấp 3: 5.17; cấp 4: 6.16; cấp 5: 7.16");
+    assert_eq!(desc("N18"), "Cấp 3: 5.18; cấp 4: 6.18; cấp 5: 7.18");
+    assert_eq!(desc("N08.4"), "Cấp 4: 6.8.2.1 a");
+    // Every group and requirement names a clause for each level it applies to, and no other.
+    for n in c.nodes() {
+        let d = &n.description;
+        for l in 1..=5u8 {
+            let named = d.contains(&format!("ấp {l}: "));
+            assert_eq!(named, n.levels.contains(l), "{} level {l}: {d}", n.id);
+        }
+    }
+    // A requirement's clause at a level lies inside its group's clause at that level.
+    let by_level = |d: &str| -> Vec<(u8, String)> {
+        d.split(". ").next().unwrap().split("; ").map(|p| {
+            let (l, clause) = p.trim_start_matches("Cấp ").trim_start_matches("cấp ").split_once(": ").unwrap();
+            (l.parse().unwrap(), clause.to_string())
+        }).collect()
+    };
+    for r in c.requirements() {
+        let group: Vec<(u8, String)> = by_level(&c.node(r.parent.as_deref().unwrap()).unwrap().description);
+        for (l, clauses) in by_level(&r.description) {
+            let g = &group.iter().find(|(gl, _)| *gl == l).unwrap_or_else(|| panic!("{} level {l}", r.id)).1;
+            for clause in clauses.split(", ") {
+                let rest = clause.strip_prefix(g.as_str()).unwrap_or_else(|| panic!("{}: {clause} outside {g}", r.id));
+                assert!(rest.is_empty() || rest.starts_with('.') || rest.starts_with(' '), "{}: {clause} outside {g}", r.id);
+            }
+        }
+    }
+    // The penetration test before go-live, from level 4 (6.16.2.9 b, 7.16.2.9 b).
+    let pt = c.node("N17.5").unwrap();
+    assert_eq!((pt.parent.as_deref(), pt.levels.to_string().as_str()), (Some("N17"), "4-5"));
+    assert_eq!(pt.description, "Cấp 4: 6.16.2.9 b; cấp 5: 7.16.2.9 b");
+    assert!(!ids(&c, 3).contains("N17.5") && ids(&c, 4).contains("N17.5") && ids(&c, 5).contains("N17.5"));
+    // Annex A: physical security of the server room, A.1–A.5, outside the basic requirements.
+    let pla = c.node("PLA").unwrap();
+    assert!(pla.description.starts_with("Cấp 1: A.1; cấp 2: A.2; cấp 3: A.3; cấp 4: A.4; cấp 5: A.5.") && pla.description.contains("NĐ 331/2026 Điều 30 khoản 2"), "{}", pla.description);
+    let annex = |l| c.children(Some("PLA")).iter().filter(|n| n.levels.contains(l)).count();
+    assert_eq!([1, 2, 3, 4, 5].map(annex), [4, 6, 10, 10, 10]);
+    assert_eq!(desc("PLA.2"), "Cấp 1: A.1.1; cấp 2: A.2.1; cấp 3: A.3.2; cấp 4: A.4.2; cấp 5: A.5.2");
+    assert_eq!(c.requirements().count(), 88 + 1 + 10);
+    assert_eq!(c.counts_by_level(), [33, 42, 62, 75, 76]);
 }
