@@ -73,10 +73,16 @@ impl Store {
             }
             keys.push(key);
         }
-        // Requirements of this catalogue met now: their findings close as verified.
-        let open = sqlx::query("SELECT id, dedup_key FROM findings WHERE system_id = $1 AND source = 'assessment' AND tool = $2 AND state IN ('open','in_remediation','fixed')")
+        // Requirements of this catalogue met now: their findings close as verified. Only those
+        // this assessment covers: another version of the catalogue (a new built-in one, say) may
+        // have other node ids, and a node it never assessed is not "met".
+        let open = sqlx::query(
+            "SELECT id, dedup_key FROM findings WHERE system_id = $1 AND source = 'assessment' AND tool = $2 AND state IN ('open','in_remediation','fixed') \
+             AND node_id IN (SELECT node_id FROM assessment_results WHERE assessment_id = $3)",
+        )
             .bind(a.system_id)
             .bind(a.catalogue_code.as_str())
+            .bind(a.id)
             .fetch_all(&mut *w.tx)
             .await
             .map_err(db_err)?;
