@@ -5,7 +5,7 @@ use crate::common::{actor, admin_actor, bootstrap, unit_id, TestDb, TestServer, 
 use khien_domain::Error;
 use khien_store::{AssessmentFilter, AssessmentInput, DossierInput, ResultInput, SystemInput};
 
-on_both_stores!(assessment_results_states_and_scope);
+on_both_stores!(assessment_results_states_and_scope, another_catalogue_version_does_not_verify_the_old_versions_findings);
 
 fn res(node: &str, outcome: Option<&str>) -> ResultInput {
     ResultInput { node_id: node.into(), result: outcome.map(str::to_string), notes: Some(format!("Ghi chú {node}")) }
@@ -249,4 +249,45 @@ async fn catalogue_import_over_the_api() {
     let form = reqwest::multipart::Form::new().text("format", "table").text("code", "x").text("version", "1").part("file", reqwest::multipart::Part::bytes(yaml.as_bytes().to_vec()).file_name("x.yaml"));
     let r = ward.client.post(ward.url("/catalogues/import")).header("x-csrf-token", &ward.csrf).multipart(form).send().await.unwrap();
     assert_eq!(r.status(), 403);
+}
+
+/// Issue 12, item 13: TCVN 11930:2017 ships a second version (by TT 12/2022's annexes) with other
+/// node ids. An assessment against it must not close as met the open findings of an assessment
+/// against the first version: a requirement it never assessed is not "met".
+async fn another_catalogue_version_does_not_verify_the_old_versions_findings(db: TestDb) {
+    bootstrap(&db, true).await;
+    let admin = admin_actor(&db).await;
+    let ward = unit_id(&db, "P-HONG-BANG").await;
+    let officer = actor(&db, "hongbang.canbo").await;
+    let input = SystemInput { code: "HB-VERSIONS".into(), name: "Hệ thống thư điện tử phường".into(), owner_unit_id: ward, system_type: "internal".into(), info_personal: true, ..Default::default() };
+    let system = db.store.create_system(&admin, &input).await.unwrap();
+    db.store.create_dossier(&admin, system.id, &DossierInput { proposed_level: 2, level_reason: None, parts: vec![] }).await.unwrap();
+    let cats = db.store.list_catalogues(&officer).await.unwrap();
+    let version = |v: &str| cats.iter().find(|c| c.code == "tcvn-11930-2017" && c.version == v).unwrap_or_else(|| panic!("tcvn-11930-2017 {v} is built in")).id;
+    let run = |catalogue_id: i64, fail_first: bool| {
+        let store = db.store.clone();
+        let officer = officer.clone();
+        async move {
+            let plan = AssessmentInput { system_id: system.id, catalogue_id, kind: "self".into(), assessor_unit_id: None, title: "Tự đánh giá".into(), planned_for: None };
+            let a = store.create_assessment(&officer, &plan).await.unwrap();
+            let nodes: Vec<String> = store.assessment(&officer, a.id).await.unwrap().results.iter().map(|r| r.node_id.clone()).collect();
+            let results: Vec<ResultInput> = nodes.iter().enumerate().map(|(i, n)| res(n, Some(if fail_first && i == 0 { "non_compliant" } else { "compliant" }))).collect();
+            store.record_results(&officer, a.id, &results).await.unwrap();
+            store.move_assessment(&officer, a.id, "in_review").await.unwrap();
+            store.move_assessment(&officer, a.id, "done").await.unwrap();
+        }
+    };
+    run(version("2017"), true).await;
+    let open = |store: khien_store::Store| async move {
+        let f = khien_store::FindingFilter { system_id: Some(system.id), limit: 50, ..Default::default() };
+        store.list_findings(&admin_actor_of(&store).await, &f).await.unwrap().items.len()
+    };
+    assert_eq!(open(db.store.clone()).await, 1, "the unmet requirement is a finding");
+    run(version("2017-tt12"), false).await;
+    assert_eq!(open(db.store.clone()).await, 1, "still open: the new version never assessed that requirement");
+}
+
+async fn admin_actor_of(store: &khien_store::Store) -> khien_domain::scope::Actor {
+    let id = store.user_id_by_username("admin").await.unwrap().unwrap();
+    store.actor_for_user(id).await.unwrap()
 }
