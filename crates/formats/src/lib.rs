@@ -23,7 +23,7 @@ pub use catalog::{
     builtin_catalogues, catalog_template_xlsx, parse_catalogue_table, parse_oscal_catalog, resolve_oscal_profile,
     write_catalogue_csv, write_catalogue_xlsx, CatalogError, CatalogErrorKind, OscalCatalogImport, ProfileImport,
 };
-pub use sheet::{write_table_xlsx, Cell};
+pub use sheet::{write_table_xlsx, write_tables_xlsx, Cell, Table};
 pub use error::{ExportError, ImportError, ImportErrorKind, JsonContent, Location};
 pub use systems::{
     choice_from_label, parse_systems, parse_systems_sourced, systems_template_xlsx, Choice, SourcedSystem,

@@ -33,11 +33,26 @@ impl<T: Into<Cell>> From<Option<T>> for Cell {
 }
 
 pub fn write_table_xlsx(sheet_name: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, ExportError> {
-    build(sheet_name, headers, rows).map_err(|e| ExportError::Xlsx(e.to_string()))
+    write_tables_xlsx(&[Table { name: sheet_name, headers, rows }])
 }
 
-fn build(sheet_name: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, XlsxError> {
+/// One sheet of a workbook: its name, header row and rows.
+pub struct Table<'a> {
+    pub name: &'a str,
+    pub headers: &'a [&'a str],
+    pub rows: &'a [Vec<Cell>],
+}
+
+/// Several tables as the sheets of one workbook, in order (a report in parts, such as Mẫu 08).
+pub fn write_tables_xlsx(tables: &[Table<'_>]) -> Result<Vec<u8>, ExportError> {
     let mut book = Workbook::new();
+    for t in tables {
+        add_sheet(&mut book, t.name, t.headers, t.rows).map_err(|e| ExportError::Xlsx(e.to_string()))?;
+    }
+    book.save_to_buffer().map_err(|e| ExportError::Xlsx(e.to_string()))
+}
+
+fn add_sheet(book: &mut Workbook, sheet_name: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<(), XlsxError> {
     let header = Format::new().set_bold().set_background_color(0xD9E1F2).set_text_wrap();
     let text = Format::new().set_num_format("@");
     let sheet = book.add_worksheet();
@@ -63,7 +78,7 @@ fn build(sheet_name: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u
             }
         }
     }
-    book.save_to_buffer()
+    Ok(())
 }
 
 #[cfg(test)]
@@ -82,5 +97,14 @@ mod tests {
         assert_eq!(range.get((0, 1)), Some(&Data::String("Tên".into())));
         assert_eq!(range.get((1, 1)), Some(&Data::String("Cổng dịch vụ công =SUM(A1)".into())), "text stays text");
         assert_eq!(range.get((1, 2)), Some(&Data::Float(3.0)));
+    }
+
+    #[test]
+    fn several_tables_are_several_sheets_in_order() {
+        let one = vec![vec![Cell::from("a")]];
+        let two = vec![vec![Cell::from(2i64)]];
+        let bytes = write_tables_xlsx(&[Table { name: "Phần 1", headers: &["A"], rows: &one }, Table { name: "Phần 2", headers: &["B"], rows: &two }]).unwrap();
+        let book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
+        assert_eq!(book.sheet_names(), vec!["Phần 1".to_string(), "Phần 2".to_string()]);
     }
 }

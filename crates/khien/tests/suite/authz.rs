@@ -51,7 +51,7 @@ fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String,
             return Some((format!("{path}?file_name=he-thong.csv"), Some(Value::String(csv.into()))));
         }
         ("get", "/api/v1/systems") | ("get", "/api/v1/systems/overview") | ("get", "/api/v1/dossiers/pending") => return None, // lists: checked below
-        ("get", "/api/v1/systems/export") | ("get", "/api/v1/systems/overview/export") | ("get", "/api/v1/systems/overview/form08-systems") => return None, // exports: checked below
+        ("get", "/api/v1/systems/export") | ("get", "/api/v1/systems/overview/export") | ("get", "/api/v1/systems/overview/form08-systems") | ("get", "/api/v1/systems/overview/form08") => return None, // exports: checked below
         ("put", "/api/v1/holidays/{day}") => return Some((path.replace("{day}", "2026-12-31"), Some(json!({"name":"x"})))),
         ("delete", "/api/v1/holidays/{day}") => return Some((path.replace("{day}", "2026-12-31"), None)),
         ("post", "/api/v1/systems") => Some(json!({"code":"HACK-SYS","name":"x","owner_unit_id":b.unit,"system_type":"internal"})),
@@ -480,7 +480,7 @@ async fn exports_hold_only_the_callers_units() {
         s.db.store.import_scan(&admin, system.id, khien_formats::scan::ScanTool::Nessus, "quet.nessus", Box::new(scan)).await.unwrap();
     }
     let a = s.login("sokhcn.quanly", DEMO_PASSWORD).await;
-    for path in ["/api/v1/systems/export", "/api/v1/systems/export?status=planned", "/api/v1/systems/overview/export", "/api/v1/systems/overview/form08-systems", "/api/v1/findings/export", "/api/v1/findings/export?include_closed=true"] {
+    for path in ["/api/v1/systems/export", "/api/v1/systems/export?status=planned", "/api/v1/systems/overview/export", "/api/v1/systems/overview/form08-systems", "/api/v1/systems/overview/form08", "/api/v1/findings/export", "/api/v1/findings/export?include_closed=true"] {
         let r = a.get(path).await;
         assert_eq!(r.status(), 200, "{path}");
         let text = xlsx_text(&r.bytes().await.unwrap());

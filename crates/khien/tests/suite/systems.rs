@@ -358,3 +358,23 @@ async fn nd85_d12_nd331_d20_the_named_owning_body_and_dedicated_unit_act(db: Tes
     let approved = db.store.act_on_dossier(&khcn_manager, d.id, A::Approve, None, Some("30/QĐ-SKHCN"), Some("Giám đốc Sở")).await.unwrap();
     assert_eq!(approved.state, "approved");
 }
+
+/// Issue 12, item 11: the whole Mẫu 08 as one workbook — section 1 the counts, section 2 the
+/// owning body and its dedicated unit the authority named, section 3 the systems.
+#[tokio::test]
+async fn nd331_mau_08_workbook_has_its_three_parts() {
+    use calamine::Reader;
+    let s = crate::common::TestServer::start().await;
+    let pa05 = s.login("pa05.truong", crate::common::DEMO_PASSWORD).await;
+    let khcn = unit_id(&s.db, "SO-KHCN").await;
+    let r = pa05.send(reqwest::Method::PUT, "/api/v1/rulesets/bodies", Some(serde_json::json!({"owning_body_unit_id": khcn, "dedicated_unit_id": khcn, "delegation_ref": "15/QĐ-UBND"}))).await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap_or_default());
+    let r = pa05.get("/api/v1/systems/overview/form08").await;
+    assert_eq!(r.status(), 200);
+    let bytes = r.bytes().await.unwrap();
+    let book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    assert_eq!(book.sheet_names(), vec!["1. Số liệu".to_string(), "2. Chủ quản, chuyên trách".to_string(), "3. Hệ thống".to_string()]);
+    let text = crate::authz::xlsx_text(&bytes);
+    assert!(text.contains("Đơn vị chuyên trách") && text.contains("Sở Khoa học"), "section 2 names the bodies: {text}");
+    assert!(text.contains("Đã được phân loại (đã xác định loại hình)") && text.contains("Tình trạng triển khai phương án"), "{text}");
+}
