@@ -8,8 +8,7 @@ pub(crate) const ROOT_NAME: &str = "Ủy ban nhân dân thành phố Hải Đôn
 /// Code of the standing body (cơ quan thường trực).
 pub(crate) const PA05_CODE: &str = "CA-PA05";
 /// Name of the standing body.
-pub(crate) const PA05_NAME: &str =
-    "Công an thành phố – Phòng An ninh mạng và phòng, chống tội phạm \
+pub(crate) const PA05_NAME: &str = "Công an thành phố – Phòng An ninh mạng và phòng, chống tội phạm \
      sử dụng công nghệ cao (PA05)";
 
 /// A fixed organisation: `(code, name, unit_type, parent_code)`.

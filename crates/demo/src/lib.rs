@@ -39,15 +39,8 @@ pub const UNIT_TYPES: &[&str] = &[
 ];
 
 /// Every `role` used by the demo users.
-pub const ROLES: &[&str] = &[
-    "administrator",
-    "authority_officer",
-    "unit_manager",
-    "unit_officer",
-    "assessor",
-    "soc_provider",
-    "viewer",
-];
+pub const ROLES: &[&str] =
+    &["administrator", "authority_officer", "unit_manager", "unit_officer", "assessor", "soc_provider", "viewer"];
 
 /// One organisational unit of the demo city.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,10 +117,7 @@ pub fn demo_city() -> DemoCity {
                 None => fresh(&mut people, code),
             },
             Who::Focal(code) => match index_of(code).and_then(|i| units.get(i)) {
-                Some(u) => (
-                    u.focal_name.clone().unwrap_or_default(),
-                    u.focal_email.clone().unwrap_or_default(),
-                ),
+                Some(u) => (u.focal_name.clone().unwrap_or_default(), u.focal_email.clone().unwrap_or_default()),
                 None => fresh(&mut people, code),
             },
             Who::Staff(code) => fresh(&mut people, code),
@@ -165,10 +155,8 @@ fn unit(code: &str, name: &str, unit_type: &'static str, parent: Option<&str>) -
 
 /// All units without people, parents before children.
 fn skeleton() -> Vec<DemoUnit> {
-    let mut units = vec![
-        unit(ROOT_CODE, ROOT_NAME, "city", None),
-        unit(PA05_CODE, PA05_NAME, "police", Some(ROOT_CODE)),
-    ];
+    let mut units =
+        vec![unit(ROOT_CODE, ROOT_NAME, "city", None), unit(PA05_CODE, PA05_NAME, "police", Some(ROOT_CODE))];
     for &(code, name, unit_type, parent) in DEPARTMENTS {
         units.push(unit(code, name, unit_type, Some(parent)));
     }

@@ -25,20 +25,16 @@ const SURNAMES: &[(&str, u32)] = &[
     ("Lý", 1),
 ];
 
-const MALE_MIDDLE: &[&str] = &[
-    "Văn", "Văn", "Đức", "Minh", "Quốc", "Hữu", "Thanh", "Công", "Xuân", "Mạnh", "Trọng", "Đình",
-    "Ngọc", "Anh",
-];
+const MALE_MIDDLE: &[&str] =
+    &["Văn", "Văn", "Đức", "Minh", "Quốc", "Hữu", "Thanh", "Công", "Xuân", "Mạnh", "Trọng", "Đình", "Ngọc", "Anh"];
 
-const FEMALE_MIDDLE: &[&str] = &[
-    "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Minh", "Phương", "Hồng", "Kim", "Thùy", "Bích", "Diệu",
-];
+const FEMALE_MIDDLE: &[&str] =
+    &["Thị", "Thị", "Ngọc", "Thu", "Thanh", "Minh", "Phương", "Hồng", "Kim", "Thùy", "Bích", "Diệu"];
 
 const MALE_GIVEN: &[&str] = &[
-    "An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hiếu", "Hoàng", "Hùng", "Huy", "Khánh", "Khoa",
-    "Kiên", "Lâm", "Long", "Lực", "Nam", "Nghĩa", "Phong", "Phúc", "Quân", "Quang", "Sơn", "Tài",
-    "Thắng", "Thành", "Thịnh", "Toàn", "Trung", "Tuấn", "Tùng", "Việt", "Vinh", "Vũ", "Hưng",
-    "Đông", "Duy", "Hào",
+    "An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hiếu", "Hoàng", "Hùng", "Huy", "Khánh", "Khoa", "Kiên", "Lâm",
+    "Long", "Lực", "Nam", "Nghĩa", "Phong", "Phúc", "Quân", "Quang", "Sơn", "Tài", "Thắng", "Thành", "Thịnh", "Toàn",
+    "Trung", "Tuấn", "Tùng", "Việt", "Vinh", "Vũ", "Hưng", "Đông", "Duy", "Hào",
 ];
 
 const FEMALE_GIVEN: &[&str] = &[
@@ -76,9 +72,8 @@ const FEMALE_GIVEN: &[&str] = &[
 
 /// Vietnamese mobile prefixes (Viettel, VinaPhone, MobiFone).
 const MOBILE_PREFIXES: &[&str] = &[
-    "090", "091", "093", "094", "096", "097", "098", "086", "088", "089", "032", "033", "034",
-    "035", "036", "037", "038", "039", "070", "076", "077", "078", "079", "081", "082", "083",
-    "084", "085",
+    "090", "091", "093", "094", "096", "097", "098", "086", "088", "089", "032", "033", "034", "035", "036", "037",
+    "038", "039", "070", "076", "077", "078", "079", "081", "082", "083", "084", "085",
 ];
 
 /// Mail domain of the city authority; units get `<code>.haidong.gov.vn`.
@@ -102,12 +97,7 @@ pub(crate) struct PeopleGen {
 
 impl PeopleGen {
     pub(crate) fn new(seed: u64) -> Self {
-        Self {
-            rng: SplitMix64::new(seed),
-            names: HashSet::new(),
-            phones: HashSet::new(),
-            emails: HashSet::new(),
-        }
+        Self { rng: SplitMix64::new(seed), names: HashSet::new(), phones: HashSet::new(), emails: HashSet::new() }
     }
 
     /// A new full name never handed out before. `male_per_10` is the chance
@@ -128,16 +118,8 @@ impl PeopleGen {
 
     fn candidate(&mut self, male_per_10: u64) -> Person {
         let male = self.rng.chance(male_per_10, 10);
-        let (middles, givens) = if male {
-            (MALE_MIDDLE, MALE_GIVEN)
-        } else {
-            (FEMALE_MIDDLE, FEMALE_GIVEN)
-        };
-        let surname = self
-            .rng
-            .pick_weighted(SURNAMES)
-            .copied()
-            .unwrap_or("Nguyễn");
+        let (middles, givens) = if male { (MALE_MIDDLE, MALE_GIVEN) } else { (FEMALE_MIDDLE, FEMALE_GIVEN) };
+        let surname = self.rng.pick_weighted(SURNAMES).copied().unwrap_or("Nguyễn");
         let middle = self.rng.pick(middles).copied().unwrap_or("Văn");
         let mut given = self.rng.pick(givens).copied().unwrap_or("An");
         // Avoid "Hoàng Văn Hoàng" / "Nguyễn Anh Anh".
@@ -150,11 +132,7 @@ impl PeopleGen {
         } else {
             format!("{surname} {middle} {given}")
         };
-        Person {
-            surname,
-            given,
-            full_name,
-        }
+        Person { surname, given, full_name }
     }
 
     /// A unique mobile number formatted like `0912 345 678`.
@@ -175,11 +153,7 @@ impl PeopleGen {
     /// A unique ASCII e-mail `given.surname@<unit_code>.haidong.gov.vn`
     /// (a digit is appended on the rare clash).
     pub(crate) fn email(&mut self, person: &Person, unit_code: &str) -> String {
-        let local = format!(
-            "{}.{}",
-            compact_lower(person.given),
-            compact_lower(person.surname)
-        );
+        let local = format!("{}.{}", compact_lower(person.given), compact_lower(person.surname));
         let domain = format!("{}.{MAIL_DOMAIN}", unit_code.to_ascii_lowercase());
         let mut candidate = format!("{local}@{domain}");
         let mut n = 2u32;
@@ -217,10 +191,7 @@ mod tests {
             let words = p.full_name.split(' ').count();
             assert!((3..=4).contains(&words), "{}", p.full_name);
             let e = g.email(&p, "SO-TEST");
-            assert!(
-                e.is_ascii() && e.ends_with("@so-test.haidong.gov.vn"),
-                "{e}"
-            );
+            assert!(e.is_ascii() && e.ends_with("@so-test.haidong.gov.vn"), "{e}");
             assert!(emails.insert(e));
         }
     }

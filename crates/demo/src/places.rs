@@ -112,9 +112,9 @@ const FIRST: &[&str] = &[
 
 /// Second syllables of generated place names.
 const SECOND: &[&str] = &[
-    "An", "Bình", "Hòa", "Phú", "Thịnh", "Hưng", "Long", "Thành", "Hải", "Sơn", "Lợi", "Phúc",
-    "Lộc", "Thuận", "Xuân", "Trung", "Nghĩa", "Đức", "Hợp", "Tiến", "Hiệp", "Khánh", "Hà", "Dương",
-    "Lâm", "Đồng", "Châu", "Tân", "Lập", "Phong",
+    "An", "Bình", "Hòa", "Phú", "Thịnh", "Hưng", "Long", "Thành", "Hải", "Sơn", "Lợi", "Phúc", "Lộc", "Thuận", "Xuân",
+    "Trung", "Nghĩa", "Đức", "Hợp", "Tiến", "Hiệp", "Khánh", "Hà", "Dương", "Lâm", "Đồng", "Châu", "Tân", "Lập",
+    "Phong",
 ];
 
 /// Names that must never be generated (the city itself, famous places elsewhere).
@@ -137,28 +137,14 @@ pub(crate) struct PlaceNames {
 pub(crate) fn place_names(seed: u64) -> PlaceNames {
     let mut rng = SplitMix64::new(seed);
     // Codes of every fixed and reserved name, so generated names never clash.
-    let mut used: HashSet<String> = WARDS
-        .iter()
-        .chain(COMMUNES)
-        .chain(SPECIAL_ZONES)
-        .chain(RESERVED)
-        .map(|n| code_slug(n))
-        .collect();
+    let mut used: HashSet<String> =
+        WARDS.iter().chain(COMMUNES).chain(SPECIAL_ZONES).chain(RESERVED).map(|n| code_slug(n)).collect();
     let wards = with_generated(WARDS, WARD_COUNT, &mut used, &mut rng);
     let communes = with_generated(COMMUNES, COMMUNE_COUNT, &mut used, &mut rng);
-    PlaceNames {
-        wards,
-        communes,
-        special_zones: SPECIAL_ZONES.iter().map(|s| (*s).to_owned()).collect(),
-    }
+    PlaceNames { wards, communes, special_zones: SPECIAL_ZONES.iter().map(|s| (*s).to_owned()).collect() }
 }
 
-fn with_generated(
-    fixed: &[&str],
-    target: usize,
-    used: &mut HashSet<String>,
-    rng: &mut SplitMix64,
-) -> Vec<String> {
+fn with_generated(fixed: &[&str], target: usize, used: &mut HashSet<String>, rng: &mut SplitMix64) -> Vec<String> {
     let mut out: Vec<String> = fixed.iter().map(|s| (*s).to_owned()).collect();
     let mut attempts = 0u32;
     while out.len() < target && attempts < 100_000 {

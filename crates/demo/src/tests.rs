@@ -58,9 +58,7 @@ fn codes_valid_and_unique() {
     for u in &c.units {
         assert!(!u.code.is_empty());
         assert!(
-            u.code
-                .chars()
-                .all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '-'),
+            u.code.chars().all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '-'),
             "bad code {}",
             u.code
         );
@@ -103,12 +101,7 @@ fn local_unit_names() {
         assert!(u.name.starts_with(prefix), "{}", u.name);
     }
     let names: Vec<&str> = c.units.iter().map(|u| u.name.as_str()).collect();
-    for expected in [
-        "Phường Hồng Bàng",
-        "Phường Lê Chân",
-        "Xã An Lão",
-        "Đặc khu Cát Hải",
-    ] {
+    for expected in ["Phường Hồng Bàng", "Phường Lê Chân", "Xã An Lão", "Đặc khu Cát Hải"] {
         assert!(names.contains(&expected), "{expected}");
     }
 }
@@ -122,10 +115,7 @@ fn people_on_every_unit() {
         assert!(u.focal_name.is_some(), "{}", u.code);
         let phone = u.focal_phone.as_deref().unwrap_or_default();
         let b = phone.as_bytes();
-        assert!(
-            b.len() == 12 && b[0] == b'0' && b[4] == b' ' && b[8] == b' ',
-            "{phone}"
-        );
+        assert!(b.len() == 12 && b[0] == b'0' && b[4] == b' ' && b[8] == b' ', "{phone}");
         assert!(phones.insert(phone.to_owned()), "duplicate phone {phone}");
         let email = u.focal_email.as_deref().unwrap_or_default();
         let domain = format!("@{}.haidong.gov.vn", u.code.to_ascii_lowercase());
@@ -143,19 +133,14 @@ fn users_valid() {
     for u in &c.users {
         assert!(
             !u.username.is_empty()
-                && u.username.chars().all(|ch| ch.is_ascii_lowercase()
-                    || ch.is_ascii_digit()
-                    || ch == '.'
-                    || ch == '_'),
+                && u.username
+                    .chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '.' || ch == '_'),
             "bad username {}",
             u.username
         );
         assert_ne!(u.username, "admin");
-        assert!(
-            names.insert(u.username.as_str()),
-            "duplicate {}",
-            u.username
-        );
+        assert!(names.insert(u.username.as_str()), "duplicate {}", u.username);
         assert!(codes.contains(u.unit_code.as_str()), "{}", u.unit_code);
         assert!(ROLES.contains(&u.role), "{}", u.role);
         assert!(u.email.is_ascii() && u.email.contains('@'), "{}", u.email);
@@ -163,10 +148,7 @@ fn users_valid() {
         assert!(u.full_name.split(' ').count() >= 3, "{}", u.full_name);
     }
     for role in ROLES {
-        assert!(
-            c.users.iter().any(|u| u.role == *role),
-            "no user with role {role}"
-        );
+        assert!(c.users.iter().any(|u| u.role == *role), "no user with role {role}");
     }
 }
 
@@ -176,10 +158,7 @@ fn required_logins() {
     let find = |name: &str| c.users.iter().find(|u| u.username == name);
     let check = |name: &str, role: &str, unit: &str, recursive: bool| {
         let u = find(name);
-        assert!(
-            u.is_some_and(|u| u.role == role && u.unit_code == unit && u.recursive == recursive),
-            "{name}: {u:?}"
-        );
+        assert!(u.is_some_and(|u| u.role == role && u.unit_code == unit && u.recursive == recursive), "{name}: {u:?}");
     };
     check("pa05.truong", "authority_officer", "TP", true);
     check("pa05.canbo", "authority_officer", "TP", true);
@@ -190,10 +169,7 @@ fn required_logins() {
     check("lanhdao", "viewer", "TP", true);
     // PA05 staff: the officers are the people recorded on the CA-PA05 unit.
     let pa05 = c.units.iter().find(|u| u.code == "CA-PA05");
-    assert_eq!(
-        find("pa05.truong").map(|u| u.full_name.clone()),
-        pa05.and_then(|u| u.head_name.clone())
-    );
+    assert_eq!(find("pa05.truong").map(|u| u.full_name.clone()), pa05.and_then(|u| u.head_name.clone()));
     assert!(find("pa05.canbo").is_some_and(|u| u.email.ends_with("@ca-pa05.haidong.gov.vn")));
 }
 
@@ -201,11 +177,7 @@ fn required_logins() {
 fn text_is_nfc_and_ascii_where_required() {
     let c = city();
     for u in &c.units {
-        for s in [
-            &u.name,
-            &u.head_name.clone().unwrap_or_default(),
-            &u.focal_name.clone().unwrap_or_default(),
-        ] {
+        for s in [&u.name, &u.head_name.clone().unwrap_or_default(), &u.focal_name.clone().unwrap_or_default()] {
             assert!(is_nfc_ish(s), "combining mark in {s:?}");
         }
     }

@@ -15,11 +15,7 @@ pub(crate) fn code_slug(s: &str) -> String {
 
 /// Lower-case token without separators: `"Lê Chân"` → `"lechan"`.
 pub(crate) fn compact_lower(s: &str) -> String {
-    fold(s)
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
+    fold(s).chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
 }
 
 #[cfg(test)]

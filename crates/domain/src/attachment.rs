@@ -68,7 +68,9 @@ impl FileKind {
             "xls" if ole => Some(FileKind::Xls),
             "png" if bytes.starts_with(b"\x89PNG\r\n\x1a\n") => Some(FileKind::Png),
             "jpg" | "jpeg" if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) => Some(FileKind::Jpeg),
-            "webp" if bytes.len() >= 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WEBP" => Some(FileKind::Webp),
+            "webp" if bytes.len() >= 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WEBP" => {
+                Some(FileKind::Webp)
+            }
             _ => None,
         }
     }
@@ -121,13 +123,21 @@ pub fn check_attachment(policy: &FilePolicy, file_name: &str, bytes: &[u8]) -> R
 mod tests {
     use super::*;
 
-    const DOCS: FilePolicy = FilePolicy { field: "file", kinds: &[FileKind::Pdf, FileKind::Docx, FileKind::Png], max_bytes: 1024 * 1024 };
-    const IMAGES: FilePolicy = FilePolicy { field: "files", kinds: &[FileKind::Png, FileKind::Jpeg, FileKind::Webp], max_bytes: 2 * 1024 * 1024 };
+    const DOCS: FilePolicy =
+        FilePolicy { field: "file", kinds: &[FileKind::Pdf, FileKind::Docx, FileKind::Png], max_bytes: 1024 * 1024 };
+    const IMAGES: FilePolicy = FilePolicy {
+        field: "files",
+        kinds: &[FileKind::Png, FileKind::Jpeg, FileKind::Webp],
+        max_bytes: 2 * 1024 * 1024,
+    };
 
     #[test]
     fn attachments_are_checked_by_content() {
         assert_eq!(check_attachment(&DOCS, "thiet-ke.pdf", b"%PDF-1.7 ...").unwrap(), "application/pdf");
-        assert!(check_attachment(&DOCS, "thiet-ke.pdf", b"MZ\x90\x00 not a pdf").is_err(), "an executable renamed .pdf");
+        assert!(
+            check_attachment(&DOCS, "thiet-ke.pdf", b"MZ\x90\x00 not a pdf").is_err(),
+            "an executable renamed .pdf"
+        );
         assert!(check_attachment(&DOCS, "virus.exe", b"MZ\x90\x00").is_err());
         assert!(check_attachment(&DOCS, "a.docx", b"PK\x03\x04rest").is_ok());
         assert!(check_attachment(&DOCS, "empty.pdf", b"").is_err());

@@ -72,7 +72,9 @@ pub fn today_vn() -> NaiveDate {
 
 /// The Vietnam date of a UTC millisecond time.
 pub fn date_vn(ms: i64) -> NaiveDate {
-    chrono::DateTime::<chrono::Utc>::from_timestamp_millis(ms + i64::from(crate::time::VN_OFFSET_SECS) * 1000).unwrap_or_default().date_naive()
+    chrono::DateTime::<chrono::Utc>::from_timestamp_millis(ms + i64::from(crate::time::VN_OFFSET_SECS) * 1000)
+        .unwrap_or_default()
+        .date_naive()
 }
 
 #[cfg(test)]

@@ -91,7 +91,10 @@ impl Error {
             | Error::TimedOut(msg)
             | Error::TooMany { msg, .. } => msg.get(lang).to_string(),
             Error::Internal(_) => lang
-                .pick("Lỗi hệ thống. Vui lòng thử lại hoặc báo quản trị viên.", "Internal error. Try again or tell the administrator.")
+                .pick(
+                    "Lỗi hệ thống. Vui lòng thử lại hoặc báo quản trị viên.",
+                    "Internal error. Try again or tell the administrator.",
+                )
                 .to_string(),
         }
     }

@@ -20,7 +20,8 @@ impl Cursor {
     }
 
     pub fn decode(s: &str) -> Result<Cursor> {
-        let bad = || Error::invalid("cursor", "Con trỏ phân trang không hợp lệ.", "The pagination cursor is not valid.");
+        let bad =
+            || Error::invalid("cursor", "Con trỏ phân trang không hợp lệ.", "The pagination cursor is not valid.");
         let bytes = URL_SAFE_NO_PAD.decode(s.trim()).map_err(|_| bad())?;
         let text = String::from_utf8(bytes).map_err(|_| bad())?;
         let (id, key) = text.split_once('\u{1f}').ok_or_else(bad)?;
@@ -49,7 +50,11 @@ pub enum Dir {
 }
 
 /// Splits "-field" into (field, Desc) and checks the field is one of `allowed`.
-pub fn parse_sort<'a>(value: Option<&'a str>, allowed: &[&'static str], default: &'static str) -> Result<(&'static str, Dir)> {
+pub fn parse_sort<'a>(
+    value: Option<&'a str>,
+    allowed: &[&'static str],
+    default: &'static str,
+) -> Result<(&'static str, Dir)> {
     let v: &'a str = value.unwrap_or(default);
     let (name, dir) = match v.strip_prefix('-') {
         Some(rest) => (rest, Dir::Desc),

@@ -104,20 +104,67 @@ impl Role {
             Role::AuthorityOfficer => {
                 matches!(
                     action,
-                    ViewUnits | EditUnit | ManageUnits | ViewUsers | ViewAudit | ManageTokens | ViewSystems | EditSystems | Govern | ViewIncidents | ReportIncidents | CoordinateIncidents | RemediateFindings | VerifyFindings
-                        | ViewCompliance | ManageCatalogues | AssessSystems
+                    ViewUnits
+                        | EditUnit
+                        | ManageUnits
+                        | ViewUsers
+                        | ViewAudit
+                        | ManageTokens
+                        | ViewSystems
+                        | EditSystems
+                        | Govern
+                        | ViewIncidents
+                        | ReportIncidents
+                        | CoordinateIncidents
+                        | RemediateFindings
+                        | VerifyFindings
+                        | ViewCompliance
+                        | ManageCatalogues
+                        | AssessSystems
                 )
             }
             Role::UnitManager => {
-                matches!(action, ViewUnits | EditUnit | ViewUsers | ManageUsers | ViewAudit | ViewSystems | EditSystems | ViewIncidents | ReportIncidents | RemediateFindings | ViewCompliance | AssessSystems)
+                matches!(
+                    action,
+                    ViewUnits
+                        | EditUnit
+                        | ViewUsers
+                        | ManageUsers
+                        | ViewAudit
+                        | ViewSystems
+                        | EditSystems
+                        | ViewIncidents
+                        | ReportIncidents
+                        | RemediateFindings
+                        | ViewCompliance
+                        | AssessSystems
+                )
             }
-            Role::UnitOfficer => matches!(action, ViewUnits | ViewUsers | ViewSystems | EditSystems | ViewIncidents | ReportIncidents | RemediateFindings | ViewCompliance | AssessSystems),
+            Role::UnitOfficer => matches!(
+                action,
+                ViewUnits
+                    | ViewUsers
+                    | ViewSystems
+                    | EditSystems
+                    | ViewIncidents
+                    | ReportIncidents
+                    | RemediateFindings
+                    | ViewCompliance
+                    | AssessSystems
+            ),
             // AssessSystems on its own unit: the store lets it record only independent assessments
             // assigned to that unit.
-            Role::Assessor => matches!(action, ViewUnits | ViewSystems | VerifyFindings | ViewCompliance | AssessSystems),
+            Role::Assessor => {
+                matches!(action, ViewUnits | ViewSystems | VerifyFindings | ViewCompliance | AssessSystems)
+            }
             // A SOC watching a unit's systems reports what it sees there.
-            Role::SocProvider => matches!(action, ViewUnits | ViewSystems | ViewIncidents | ReportIncidents | RemediateFindings | ViewCompliance),
-            Role::Viewer => matches!(action, ViewUnits | ViewUsers | ViewAudit | ViewSystems | ViewIncidents | ViewCompliance),
+            Role::SocProvider => matches!(
+                action,
+                ViewUnits | ViewSystems | ViewIncidents | ReportIncidents | RemediateFindings | ViewCompliance
+            ),
+            Role::Viewer => {
+                matches!(action, ViewUnits | ViewUsers | ViewAudit | ViewSystems | ViewIncidents | ViewCompliance)
+            }
         }
     }
 
@@ -155,7 +202,10 @@ mod tests {
         let managers: Vec<Role> = Role::ALL.into_iter().filter(|r| r.allows(Action::ManageCatalogues)).collect();
         assert_eq!(managers, vec![Role::Administrator, Role::AuthorityOfficer]);
         let assessors: Vec<Role> = Role::ALL.into_iter().filter(|r| r.allows(Action::AssessSystems)).collect();
-        assert_eq!(assessors, vec![Role::Administrator, Role::AuthorityOfficer, Role::UnitManager, Role::UnitOfficer, Role::Assessor]);
+        assert_eq!(
+            assessors,
+            vec![Role::Administrator, Role::AuthorityOfficer, Role::UnitManager, Role::UnitOfficer, Role::Assessor]
+        );
         assert!(!Role::Viewer.allows(Action::AssessSystems) && !Role::SocProvider.allows(Action::AssessSystems));
     }
 }

@@ -112,7 +112,10 @@ impl Actor {
     /// subtree grant of the caller's own (a single-unit manager cannot widen anyone's reach).
     pub fn may_grant(&self, role: Role, unit_id: i64, unit_path: &str, recursive: bool) -> bool {
         self.grants.iter().any(|g| {
-            g.covers(unit_id, unit_path) && g.role.allows(Action::ManageUsers) && g.role.may_grant(role) && (g.recursive || !recursive)
+            g.covers(unit_id, unit_path)
+                && g.role.allows(Action::ManageUsers)
+                && g.role.may_grant(role)
+                && (g.recursive || !recursive)
         })
     }
 

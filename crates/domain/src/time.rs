@@ -21,7 +21,9 @@ pub fn display_vn(ms: i64) -> String {
 /// A wall-clock time typed in Vietnam ("2026-11-23T08:30", as a datetime-local field sends it).
 pub fn parse_vn_local(s: &str) -> Option<i64> {
     let s = s.trim();
-    let t = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").or_else(|_| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S")).ok()?;
+    let t = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
+        .ok()?;
     Some(t.and_utc().timestamp_millis() - i64::from(VN_OFFSET_SECS) * 1000)
 }
 

@@ -93,7 +93,11 @@ impl UnitType {
 pub fn validate_code(code: &str) -> Result<String> {
     let code = code.trim();
     if code.is_empty() || code.chars().count() > 32 {
-        return Err(Error::invalid("code", "Mã đơn vị phải có từ 1 đến 32 ký tự.", "The unit code must be 1 to 32 characters."));
+        return Err(Error::invalid(
+            "code",
+            "Mã đơn vị phải có từ 1 đến 32 ký tự.",
+            "The unit code must be 1 to 32 characters.",
+        ));
     }
     if !code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')) {
         return Err(Error::invalid(
@@ -157,14 +161,22 @@ pub fn validate_email(field: &str, value: Option<&str>) -> Result<Option<String>
     let Some(v) = optional_text(field, value, 254)? else { return Ok(None) };
     let ok = match v.split_once('@') {
         Some((local, domain)) => {
-            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains('@')
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
         }
         None => false,
     } && !v.contains(char::is_whitespace);
     if ok {
         Ok(Some(v))
     } else {
-        Err(Error::invalid(field, format!("«{v}» không phải địa chỉ e-mail hợp lệ."), format!("«{v}» is not a valid e-mail address.")))
+        Err(Error::invalid(
+            field,
+            format!("«{v}» không phải địa chỉ e-mail hợp lệ."),
+            format!("«{v}» is not a valid e-mail address."),
+        ))
     }
 }
 

@@ -34,19 +34,11 @@ pub(crate) fn code(raw: &str, max: usize) -> Result<Option<String>, K> {
     if len > max {
         return Err(K::TooLong { max, actual: len });
     }
-    if let Some(ch) = code
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
-    {
-        return Err(K::InvalidCode {
-            value: code.to_string(),
-            ch,
-        });
+    if let Some(ch) = code.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))) {
+        return Err(K::InvalidCode { value: code.to_string(), ch });
     }
     if !code.starts_with(|c: char| c.is_ascii_alphanumeric()) {
-        return Err(K::CodeStart {
-            value: code.to_string(),
-        });
+        return Err(K::CodeStart { value: code.to_string() });
     }
     Ok(Some(code.to_string()))
 }

@@ -58,7 +58,9 @@ pub enum JsonContent {
 impl JsonContent {
     fn advice_vi(self) -> String {
         match self {
-            JsonContent::OscalCatalog => "đây là danh mục (catalog) OSCAL: hãy dùng chức năng «Nhập danh mục OSCAL»".into(),
+            JsonContent::OscalCatalog => {
+                "đây là danh mục (catalog) OSCAL: hãy dùng chức năng «Nhập danh mục OSCAL»".into()
+            }
             JsonContent::OscalProfile => "đây là hồ sơ (profile) OSCAL: hãy dùng chức năng «Nhập hồ sơ OSCAL»".into(),
             JsonContent::ScanReport(t) => format!(
                 "đây là báo cáo quét {}: hãy nhập ở mục «Nhập kết quả quét», công cụ «{}»",
@@ -262,9 +264,7 @@ struct Details {
 
 /// File names come from the uploader: keep them whole but printable.
 fn printable(name: &str) -> String {
-    name.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+    name.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
 /// Shortens a quoted value (see `khien_domain::error::shorten`).
@@ -273,12 +273,7 @@ fn q(value: &str) -> String {
 }
 
 impl ImportError {
-    pub fn new(
-        file_name: &str,
-        location: Location,
-        field: Option<&str>,
-        kind: ImportErrorKind,
-    ) -> Self {
+    pub fn new(file_name: &str, location: Location, field: Option<&str>, kind: ImportErrorKind) -> Self {
         ImportError(Box::new(Details {
             file_name: file_name.to_string(),
             location,
@@ -318,11 +313,7 @@ impl ImportError {
             s.push_str(&loc);
         }
         if let Some(f) = &self.0.field {
-            let what = if self.field_is_json_key() {
-                "trường"
-            } else {
-                "cột"
-            };
+            let what = if self.field_is_json_key() { "trường" } else { "cột" };
             s.push_str(&format!(", {what} «{}»", q(f)));
         }
         s.push_str(": ");
@@ -339,11 +330,7 @@ impl ImportError {
             s.push_str(&loc);
         }
         if let Some(f) = &self.0.field {
-            let what = if self.field_is_json_key() {
-                "field"
-            } else {
-                "column"
-            };
+            let what = if self.field_is_json_key() { "field" } else { "column" };
             s.push_str(&format!(", {what} «{}»", q(f)));
         }
         s.push_str(": ");
@@ -617,8 +604,7 @@ impl ImportError {
     }
 }
 
-const JSON_KEYS: &str =
-    "code, name, type (unit_type), parent_code, head_name, focal_name, focal_phone, focal_email";
+const JSON_KEYS: &str = "code, name, type (unit_type), parent_code, head_name, focal_name, focal_phone, focal_email";
 
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

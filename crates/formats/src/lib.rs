@@ -11,11 +11,11 @@ pub mod pdf;
 mod reader;
 pub mod scan;
 pub mod sheet;
+pub mod stix;
+pub mod systems;
 #[cfg(test)]
 mod test_support;
-pub mod systems;
 mod text;
-pub mod stix;
 pub mod units;
 mod zip_guard;
 
@@ -23,14 +23,14 @@ pub use catalog::{
     builtin_catalogues, catalog_template_xlsx, parse_catalogue_table, parse_oscal_catalog, resolve_oscal_profile,
     write_catalogue_csv, write_catalogue_xlsx, CatalogError, CatalogErrorKind, OscalCatalogImport, ProfileImport,
 };
-pub use sheet::{write_table_xlsx, write_tables_xlsx, Cell, Table};
 pub use error::{ExportError, ImportError, ImportErrorKind, JsonContent, Location};
+pub use sheet::{write_table_xlsx, write_tables_xlsx, Cell, Table};
 pub use systems::{
     choice_from_label, parse_systems, parse_systems_sourced, systems_template_xlsx, Choice, SourcedSystem,
     SystemColumn, SystemRow, DATA_CATEGORIES, INFRA_SCOPES, MAX_SYSTEMS, MAX_SYSTEM_NAME_CHARS, SECRET_GRADES,
     SYSTEM_STATUSES, SYSTEM_TYPES,
 };
 pub use units::{
-    parse_units, parse_units_sourced, unit_type_from_label, write_units_csv, write_units_xlsx,
-    SourcedUnit, UnitRow, UnitTypeInfo, MAX_CODE_CHARS, MAX_NAME_CHARS, MAX_UNITS, UNIT_TYPES,
+    parse_units, parse_units_sourced, unit_type_from_label, write_units_csv, write_units_xlsx, SourcedUnit, UnitRow,
+    UnitTypeInfo, MAX_CODE_CHARS, MAX_NAME_CHARS, MAX_UNITS, UNIT_TYPES,
 };

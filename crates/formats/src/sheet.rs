@@ -90,7 +90,8 @@ mod tests {
 
     #[test]
     fn round_trips_through_a_reader() {
-        let rows = vec![vec![Cell::from("HB-01"), Cell::from("Cổng dịch vụ công =SUM(A1)"), Cell::from(3i64), Cell::Empty]];
+        let rows =
+            vec![vec![Cell::from("HB-01"), Cell::from("Cổng dịch vụ công =SUM(A1)"), Cell::from(3i64), Cell::Empty]];
         let bytes = write_table_xlsx("Hệ thống", &["Mã", "Tên", "Cấp độ", "Ghi chú"], &rows).unwrap();
         let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
         let range = book.worksheet_range("Hệ thống").unwrap();
@@ -103,7 +104,11 @@ mod tests {
     fn several_tables_are_several_sheets_in_order() {
         let one = vec![vec![Cell::from("a")]];
         let two = vec![vec![Cell::from(2i64)]];
-        let bytes = write_tables_xlsx(&[Table { name: "Phần 1", headers: &["A"], rows: &one }, Table { name: "Phần 2", headers: &["B"], rows: &two }]).unwrap();
+        let bytes = write_tables_xlsx(&[
+            Table { name: "Phần 1", headers: &["A"], rows: &one },
+            Table { name: "Phần 2", headers: &["B"], rows: &two },
+        ])
+        .unwrap();
         let book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
         assert_eq!(book.sheet_names(), vec!["Phần 1".to_string(), "Phần 2".to_string()]);
     }

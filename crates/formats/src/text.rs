@@ -6,7 +6,11 @@ use unicode_normalization::UnicodeNormalization;
 /// case), with every run of non-alphanumerics as one space. "Loại đơn vị" → "loai don vi",
 /// "special_zone" → "special zone".
 pub(crate) fn fold(s: &str) -> String {
-    khien_domain::fold::fold(s).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+    khien_domain::fold::fold(s)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Header folding also drops parenthesised notes: "Mã đơn vị (*)" → "ma don vi".
@@ -116,9 +120,7 @@ pub(crate) fn is_plausible_email(s: &str) -> bool {
         && !local.starts_with('.')
         && !local.ends_with('.')
         && !local.contains("..")
-        && local
-            .chars()
-            .all(|c| c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
+        && local.chars().all(|c| c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
     let labels: Vec<&str> = domain.split('.').collect();
     let domain_ok = labels.len() >= 2
         && labels.iter().all(|l| {
@@ -127,9 +129,7 @@ pub(crate) fn is_plausible_email(s: &str) -> bool {
                 && !l.ends_with('-')
                 && l.chars().all(|c| c.is_alphanumeric() || c == '-')
         })
-        && labels
-            .last()
-            .is_some_and(|tld| tld.chars().count() >= 2 && tld.chars().all(char::is_alphabetic));
+        && labels.last().is_some_and(|tld| tld.chars().count() >= 2 && tld.chars().all(char::is_alphabetic));
     local_ok && domain_ok
 }
 
@@ -137,9 +137,7 @@ pub(crate) fn is_plausible_email(s: &str) -> bool {
 /// brackets, '/' between two numbers, and an optional leading '+'.
 pub(crate) fn is_plausible_phone(s: &str) -> bool {
     let digits = s.chars().filter(char::is_ascii_digit).count();
-    let chars_ok = s
-        .char_indices()
-        .all(|(i, c)| c.is_ascii_digit() || " .-()/".contains(c) || (c == '+' && i == 0));
+    let chars_ok = s.char_indices().all(|(i, c)| c.is_ascii_digit() || " .-()/".contains(c) || (c == '+' && i == 0));
     chars_ok && (3..=30).contains(&digits)
 }
 
@@ -152,10 +150,7 @@ mod tests {
         assert_eq!(fold("Loại đơn vị"), "loai don vi");
         assert_eq!(fold("  ĐẶC   KHU "), "dac khu");
         assert_eq!(fold("special_zone"), "special zone");
-        assert_eq!(
-            fold("Doanh nghiệp viễn thông/CNTT"),
-            "doanh nghiep vien thong cntt"
-        );
+        assert_eq!(fold("Doanh nghiệp viễn thông/CNTT"), "doanh nghiep vien thong cntt");
         assert_eq!(fold_header("Mã đơn vị (*)"), "ma don vi");
         // Decomposed input (NFD, as macOS writes it) folds the same.
         let nfd: String = "Phường".nfd().collect();
@@ -183,7 +178,21 @@ mod tests {
         ] {
             assert_eq!(parse_date(text).as_deref(), Some(iso), "{text}");
         }
-        for bad in ["", "29/02/2025", "31/04/2025", "01/13/2025", "00/01/2025", "01/07/25", "2025-07", "2025-07-01-02", "1/7/1899", "07/01/2025x", "+1/7/2025", "2025.07.01", "01/07/२०२५"] {
+        for bad in [
+            "",
+            "29/02/2025",
+            "31/04/2025",
+            "01/13/2025",
+            "00/01/2025",
+            "01/07/25",
+            "2025-07",
+            "2025-07-01-02",
+            "1/7/1899",
+            "07/01/2025x",
+            "+1/7/2025",
+            "2025.07.01",
+            "01/07/२०२५",
+        ] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
     }
@@ -200,24 +209,13 @@ mod tests {
 
     #[test]
     fn emails_and_phones() {
-        for ok in [
-            "a@b.vn",
-            "dau.moi@sotttt.hanoi.gov.vn",
-            "x+y@mail.example.com",
-        ] {
+        for ok in ["a@b.vn", "dau.moi@sotttt.hanoi.gov.vn", "x+y@mail.example.com"] {
             assert!(is_plausible_email(ok), "{ok}");
         }
-        for bad in [
-            "", "a", "a@b", "@b.vn", "a@@b.vn", "a b@c.vn", "a@b..vn", "a@b.v", "a@-b.vn",
-        ] {
+        for bad in ["", "a", "a@b", "@b.vn", "a@@b.vn", "a b@c.vn", "a@b..vn", "a@b.v", "a@-b.vn"] {
             assert!(!is_plausible_email(bad), "{bad}");
         }
-        for ok in [
-            "0912 345 678",
-            "+84 24 3825 1234",
-            "(024) 3825.1234",
-            "0912345678 / 0243",
-        ] {
+        for ok in ["0912 345 678", "+84 24 3825 1234", "(024) 3825.1234", "0912345678 / 0243"] {
             assert!(is_plausible_phone(ok), "{ok}");
         }
         for bad in ["abc", "12", "09x12345", "84+912345678"] {

@@ -24,8 +24,13 @@ pub(crate) struct ZipLimits {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum ZipRefusal {
     /// One entry, or all together (`entry` is then `None`), inflate past `max_bytes`.
-    TooLarge { entry: Option<String>, max_bytes: u64 },
-    TooManyEntries { max: usize },
+    TooLarge {
+        entry: Option<String>,
+        max_bytes: u64,
+    },
+    TooManyEntries {
+        max: usize,
+    },
     /// The archive or an entry cannot be read: the parser reports it in its own words.
     Unreadable,
 }
@@ -83,7 +88,8 @@ mod tests {
         let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
         let zeros = vec![b'0'; 64 * 1024];
         for (name, size) in entries {
-            w.start_file(*name, SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated)).unwrap();
+            w.start_file(*name, SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated))
+                .unwrap();
             let mut left = *size;
             while left > 0 {
                 let n = left.min(zeros.len());
@@ -117,7 +123,11 @@ mod tests {
 
     #[test]
     fn an_archive_within_its_caps_passes() {
-        let zip = archive(&[("xl/workbook.xml", 1000), ("xl/worksheets/sheet1.xml", 2 << 20), ("xl/sharedStrings.xml", 1 << 20)]);
+        let zip = archive(&[
+            ("xl/workbook.xml", 1000),
+            ("xl/worksheets/sheet1.xml", 2 << 20),
+            ("xl/sharedStrings.xml", 1 << 20),
+        ]);
         assert_eq!(check_archive(&zip, &LIMITS), Ok(()));
     }
 

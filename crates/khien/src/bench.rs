@@ -42,14 +42,38 @@ pub struct BenchArgs {
     database_url: Option<String>,
 }
 
-const WORDS: [&str; 16] = ["Hồng Bàng", "Lê Chân", "Ngô Quyền", "Đông Hải", "An Dương", "Kiến An", "Đồ Sơn", "Dương Kinh", "Thủy Nguyên", "Vĩnh Bảo", "Tiên Lãng", "An Lão", "Cát Bà", "Đằng Giang", "Máy Tơ", "Lạch Tray"];
+const WORDS: [&str; 16] = [
+    "Hồng Bàng",
+    "Lê Chân",
+    "Ngô Quyền",
+    "Đông Hải",
+    "An Dương",
+    "Kiến An",
+    "Đồ Sơn",
+    "Dương Kinh",
+    "Thủy Nguyên",
+    "Vĩnh Bảo",
+    "Tiên Lãng",
+    "An Lão",
+    "Cát Bà",
+    "Đằng Giang",
+    "Máy Tơ",
+    "Lạch Tray",
+];
 const SURNAMES: [&str; 8] = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Đặng", "Bùi", "Đỗ"];
-const GIVEN: [&str; 8] = ["Văn An", "Thị Bình", "Đức Cường", "Minh Dũng", "Thanh Hà", "Ngọc Lan", "Quốc Huy", "Hữu Đạt"];
+const GIVEN: [&str; 8] =
+    ["Văn An", "Thị Bình", "Đức Cường", "Minh Dũng", "Thanh Hà", "Ngọc Lan", "Quốc Huy", "Hữu Đạt"];
 
 async fn load(store: &Store, units: usize, users: usize) -> Result<(i64, String)> {
     let root = store.create_root_unit("TP", "Thành phố Bench", UnitType::City).await.map_err(|e| anyhow!("{e}"))?;
     let hash = hash_password("Bench@2026x").await.map_err(|e| anyhow!("{e}"))?;
-    let admin = NewUser { username: "admin".into(), full_name: "Quản trị".into(), email: None, unit_id: root.id, password: String::new() };
+    let admin = NewUser {
+        username: "admin".into(),
+        full_name: "Quản trị".into(),
+        email: None,
+        unit_id: root.id,
+        password: String::new(),
+    };
     let admin = store.create_user_hashed(None, &admin, &hash).await.map_err(|e| anyhow!("{e}"))?;
     store.grant_role(None, admin.id, Role::Administrator, root.id, true).await.map_err(|e| anyhow!("{e}"))?;
     let actor = store.actor_for_user(admin.id).await.map_err(|e| anyhow!("{e}"))?;
@@ -84,7 +108,13 @@ async fn load(store: &Store, units: usize, users: usize) -> Result<(i64, String)
     }
     // A manager of one department, to time a scoped caller.
     let dept = all.iter().find(|u| u.code == "U00007").ok_or_else(|| anyhow!("no dept"))?;
-    let n = NewUser { username: "manager".into(), full_name: "Lãnh đạo Sở".into(), email: None, unit_id: dept.id, password: String::new() };
+    let n = NewUser {
+        username: "manager".into(),
+        full_name: "Lãnh đạo Sở".into(),
+        email: None,
+        unit_id: dept.id,
+        password: String::new(),
+    };
     let m = store.create_user_hashed(Some(&actor), &n, &hash).await.map_err(|e| anyhow!("{e}"))?;
     store.grant_role(Some(&actor), m.id, Role::UnitManager, dept.id, true).await.map_err(|e| anyhow!("{e}"))?;
     Ok((dept.id, "Bench@2026x".into()))
@@ -94,7 +124,15 @@ async fn load(store: &Store, units: usize, users: usize) -> Result<(i64, String)
 /// transaction with its audit records), three times with new codes each time.
 async fn import_benchmark(app: &axum::Router, session: &str, csrf: &str, units: &[khien_store::Unit]) -> Result<()> {
     use khien_formats::Cell;
-    let headers = ["Mã hệ thống", "Tên hệ thống", "Mã đơn vị chủ quản", "Loại hệ thống", "Thủ tục hành chính", "Số chủ thể dữ liệu cơ bản", "Dải IP"];
+    let headers = [
+        "Mã hệ thống",
+        "Tên hệ thống",
+        "Mã đơn vị chủ quản",
+        "Loại hệ thống",
+        "Thủ tục hành chính",
+        "Số chủ thể dữ liệu cơ bản",
+        "Dải IP",
+    ];
     for round in 0..3 {
         let rows: Vec<Vec<Cell>> = (0..10_000)
             .map(|i| {
@@ -122,14 +160,25 @@ async fn import_benchmark(app: &axum::Router, session: &str, csrf: &str, units: 
         if status != StatusCode::OK {
             return Err(anyhow!("import answered {status}: {}", String::from_utf8_lossy(&body)));
         }
-        println!("import of a 10,000-row XLSX ({} KiB) through the API: {:.2} s", bytes.len() / 1024, start.elapsed().as_secs_f64());
+        println!(
+            "import of a 10,000-row XLSX ({} KiB) through the API: {:.2} s",
+            bytes.len() / 1024,
+            start.elapsed().as_secs_f64()
+        );
     }
     Ok(())
 }
 
 /// Sends one GET `iterations` times (after 10 warm-up requests) as the session `token` and
 /// prints its percentiles.
-pub(crate) async fn measure(app: &axum::Router, name: &str, uri: &str, token: &str, accept: Option<&str>, iterations: usize) -> Result<()> {
+pub(crate) async fn measure(
+    app: &axum::Router,
+    name: &str,
+    uri: &str,
+    token: &str,
+    accept: Option<&str>,
+    iterations: usize,
+) -> Result<()> {
     let mut times = Vec::with_capacity(iterations);
     for i in 0..iterations + 10 {
         let mut req = Request::get(uri).header("cookie", format!("khien_session={token}"));
@@ -149,7 +198,13 @@ pub(crate) async fn measure(app: &axum::Router, name: &str, uri: &str, token: &s
         }
     }
     times.sort_by(|x, y| x.total_cmp(y));
-    println!("{name:<42} {:>9.2} {:>9.2} {:>9.2} {:>9.2}", pct(&times, 0.5), pct(&times, 0.95), pct(&times, 0.99), pct(&times, 1.0));
+    println!(
+        "{name:<42} {:>9.2} {:>9.2} {:>9.2} {:>9.2}",
+        pct(&times, 0.5),
+        pct(&times, 0.95),
+        pct(&times, 0.99),
+        pct(&times, 1.0)
+    );
     Ok(())
 }
 
@@ -165,30 +220,64 @@ pub async fn run(a: BenchArgs) -> Result<()> {
     let store = Store::open(&url).await.map_err(|e| anyhow!("{e}"))?;
     let t = Instant::now();
     let (dept_id, password) = load(&store, a.units, a.users).await?;
-    println!("loaded {} units and {} users in {:.1}s ({:?})", a.units, a.users, t.elapsed().as_secs_f64(), store.dialect());
+    println!(
+        "loaded {} units and {} users in {:.1}s ({:?})",
+        a.units,
+        a.users,
+        t.elapsed().as_secs_f64(),
+        store.dialect()
+    );
     let t = Instant::now();
-    let admin_actor = store.actor_for_user(store.user_id_by_username("admin").await.map_err(|e| anyhow!("{e}"))?.ok_or_else(|| anyhow!("no admin"))?).await.map_err(|e| anyhow!("{e}"))?;
+    let admin_actor = store
+        .actor_for_user(
+            store.user_id_by_username("admin").await.map_err(|e| anyhow!("{e}"))?.ok_or_else(|| anyhow!("no admin"))?,
+        )
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
     let units = store.unit_tree(&admin_actor).await.map_err(|e| anyhow!("{e}"))?;
     let systems = crate::demo_systems::load(&store, &admin_actor, &units, a.systems_per_unit).await?;
     store.analyze().await.map_err(|e| anyhow!("{e}"))?;
-    println!("loaded {systems} information systems with their dossiers in {:.1}s (then ANALYZE)", t.elapsed().as_secs_f64());
+    println!(
+        "loaded {systems} information systems with their dossiers in {:.1}s (then ANALYZE)",
+        t.elapsed().as_secs_f64()
+    );
     let admin = store.login("admin", &password).await.map_err(|e| anyhow!("{e}"))?;
     let manager = store.login("manager", &password).await.map_err(|e| anyhow!("{e}"))?;
     let app = khien_server::router(AppState::new(store.clone(), ServerConfig::default()));
     let scenarios: Vec<(&str, String, &str)> = vec![
         ("units: first page", "/api/v1/units?limit=50".into(), &admin.session_token),
-        ("units: folded search 'phuong dong hai'", "/api/v1/units?q=phuong%20dong%20hai&limit=50".into(), &admin.session_token),
-        ("units: filter type=ward, sort by name", "/api/v1/units?unit_type=ward&sort=name&limit=100".into(), &admin.session_token),
+        (
+            "units: folded search 'phuong dong hai'",
+            "/api/v1/units?q=phuong%20dong%20hai&limit=50".into(),
+            &admin.session_token,
+        ),
+        (
+            "units: filter type=ward, sort by name",
+            "/api/v1/units?unit_type=ward&sort=name&limit=100".into(),
+            &admin.session_token,
+        ),
         ("users: first page", "/api/v1/users?limit=50".into(), &admin.session_token),
         ("users: folded search 'nguyen van'", "/api/v1/users?q=nguyen%20van&limit=50".into(), &admin.session_token),
         ("users: filter by unit", format!("/api/v1/users?unit_id={dept_id}"), &admin.session_token),
         ("users: scoped manager, sort by name", "/api/v1/users?sort=full_name&limit=50".into(), &manager.session_token),
         ("web: units tree page (1,000 units)", "/units".into(), &admin.session_token),
         ("systems: registry first page", "/api/v1/systems?limit=50".into(), &admin.session_token),
-        ("systems: folded search 'mot cua dien tu'", "/api/v1/systems?q=mot%20cua%20dien%20tu&limit=50".into(), &admin.session_token),
+        (
+            "systems: folded search 'mot cua dien tu'",
+            "/api/v1/systems?q=mot%20cua%20dien%20tu&limit=50".into(),
+            &admin.session_token,
+        ),
         ("systems: filter violations", "/api/v1/systems?violations=true&limit=50".into(), &admin.session_token),
-        ("systems: filter dossier=submitted, level gaps", "/api/v1/systems?dossier_state=submitted&layer_gap=true&limit=50".into(), &admin.session_token),
-        ("systems: unit subtree, scoped manager", format!("/api/v1/systems?unit_id={dept_id}&limit=50"), &manager.session_token),
+        (
+            "systems: filter dossier=submitted, level gaps",
+            "/api/v1/systems?dossier_state=submitted&layer_gap=true&limit=50".into(),
+            &admin.session_token,
+        ),
+        (
+            "systems: unit subtree, scoped manager",
+            format!("/api/v1/systems?unit_id={dept_id}&limit=50"),
+            &manager.session_token,
+        ),
         ("web: registry page with filters", "/systems?status=in_operation&q=cong".into(), &admin.session_token),
         ("web: authority overview (10,000 systems)", "/overview".into(), &admin.session_token),
     ];

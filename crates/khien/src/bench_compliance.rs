@@ -26,14 +26,34 @@ fn synthetic_catalogue(code: &str, groups: usize, per_group: usize) -> Result<Ca
     let mut nodes = Vec::with_capacity(groups * (per_group + 1));
     for g in 0..groups {
         let gid = format!("G{g:03}");
-        nodes.push(CatalogueNode::new(NodeKind::Group, &gid, None, &format!("Nhóm yêu cầu {g}"), &format!("Requirement group {g}"), LevelSet::ALL));
+        nodes.push(CatalogueNode::new(
+            NodeKind::Group,
+            &gid,
+            None,
+            &format!("Nhóm yêu cầu {g}"),
+            &format!("Requirement group {g}"),
+            LevelSet::ALL,
+        ));
         for r in 0..per_group {
-            let mut n = CatalogueNode::new(NodeKind::Requirement, &format!("{gid}.{r:03}"), Some(&gid), &format!("Yêu cầu {g}.{r} về bảo đảm an toàn"), &format!("Requirement {g}.{r}"), LevelSet::ALL);
+            let mut n = CatalogueNode::new(
+                NodeKind::Requirement,
+                &format!("{gid}.{r:03}"),
+                Some(&gid),
+                &format!("Yêu cầu {g}.{r} về bảo đảm an toàn"),
+                &format!("Requirement {g}.{r}"),
+                LevelSet::ALL,
+            );
             n.description = "Mô tả yêu cầu dùng cho phép đo hiệu năng.".into();
             nodes.push(n);
         }
     }
-    let meta = CatalogueMeta { code: code.into(), version: "bench".into(), title_vi: format!("Danh mục đo hiệu năng {code}"), title_en: format!("Benchmark catalogue {code}"), source_note: Msg::new("Sinh tự động.", "Generated.") };
+    let meta = CatalogueMeta {
+        code: code.into(),
+        version: "bench".into(),
+        title_vi: format!("Danh mục đo hiệu năng {code}"),
+        title_en: format!("Benchmark catalogue {code}"),
+        source_note: Msg::new("Sinh tự động.", "Generated."),
+    };
     Catalogue::build(meta, nodes).map_err(|p| anyhow!("{p:?}"))
 }
 
@@ -42,8 +62,12 @@ pub async fn run(store: &Store, app: &axum::Router, admin: &str, manager: &str, 
         return Ok(());
     }
     let e = |e: khien_domain::Error| anyhow!("{e}");
-    let actor = store.actor_for_user(store.user_id_by_username("admin").await.map_err(e)?.ok_or_else(|| anyhow!("no admin"))?).await.map_err(e)?;
-    let systems = store.list_systems(&actor, &SystemFilter { limit: 1000, ..Default::default() }).await.map_err(e)?.items;
+    let actor = store
+        .actor_for_user(store.user_id_by_username("admin").await.map_err(e)?.ok_or_else(|| anyhow!("no admin"))?)
+        .await
+        .map_err(e)?;
+    let systems =
+        store.list_systems(&actor, &SystemFilter { limit: 1000, ..Default::default() }).await.map_err(e)?.items;
     let target = systems.first().ok_or_else(|| anyhow!("no systems loaded"))?;
 
     // 1. The scan import: written to a file first, then streamed from it.
@@ -77,16 +101,38 @@ pub async fn run(store: &Store, app: &axum::Router, admin: &str, manager: &str, 
     let small = store.import_catalogue(&actor, &synthetic_catalogue("bench-200", 10, 20)?).await.map_err(e)?;
     let mut assessment_ids = Vec::new();
     for (n, system) in systems.iter().cycle().take(a.assessments).enumerate() {
-        let plan = AssessmentInput { system_id: system.id, catalogue_id: small.id, kind: "self".into(), assessor_unit_id: None, title: format!("Đánh giá {n}"), planned_for: None };
+        let plan = AssessmentInput {
+            system_id: system.id,
+            catalogue_id: small.id,
+            kind: "self".into(),
+            assessor_unit_id: None,
+            title: format!("Đánh giá {n}"),
+            planned_for: None,
+        };
         let Ok(created) = store.create_assessment(&actor, &plan).await else { continue };
         let detail = store.assessment(&actor, created.id).await.map_err(e)?;
         let outcomes = ["compliant", "partly", "non_compliant", "not_applicable", "compliant", "compliant"];
-        let results: Vec<ResultInput> = detail.results.iter().enumerate().map(|(i, r)| ResultInput { node_id: r.node_id.clone(), result: Some(outcomes[(i + n) % outcomes.len()].into()), notes: None }).collect();
+        let results: Vec<ResultInput> = detail
+            .results
+            .iter()
+            .enumerate()
+            .map(|(i, r)| ResultInput {
+                node_id: r.node_id.clone(),
+                result: Some(outcomes[(i + n) % outcomes.len()].into()),
+                notes: None,
+            })
+            .collect();
         store.record_results(&actor, created.id, &results).await.map_err(e)?;
         assessment_ids.push(created.id);
     }
     store.analyze().await.map_err(e)?;
-    println!("loaded catalogues of {} and {} requirements and {} assessments × 200 results in {:.1}s (then ANALYZE)", big.requirements, small.requirements, assessment_ids.len(), t.elapsed().as_secs_f64());
+    println!(
+        "loaded catalogues of {} and {} requirements and {} assessments × 200 results in {:.1}s (then ANALYZE)",
+        big.requirements,
+        small.requirements,
+        assessment_ids.len(),
+        t.elapsed().as_secs_f64()
+    );
 
     // What every reminder sweep adds: rewriting today's per-unit counts.
     let t = Instant::now();
@@ -96,7 +142,11 @@ pub async fn run(store: &Store, app: &axum::Router, admin: &str, manager: &str, 
     let one = assessment_ids.first().copied().unwrap_or(0);
     let scenarios: Vec<(&str, String, &str)> = vec![
         ("compliance: assessments first page", "/api/v1/assessments?limit=50".into(), admin),
-        ("compliance: assessments of one system", format!("/api/v1/assessments?system_id={}&limit=50", target.id), admin),
+        (
+            "compliance: assessments of one system",
+            format!("/api/v1/assessments?system_id={}&limit=50", target.id),
+            admin,
+        ),
         ("compliance: requirement results (200)", format!("/api/v1/assessments/{one}"), admin),
         ("web: assessment workspace (200 rows)", format!("/assessments/{one}"), admin),
         ("web: assessments page", "/assessments".into(), admin),

@@ -8,9 +8,18 @@ use khien_domain::time::{now_ms, rfc3339};
 use khien_store::{CollectionInput, IncidentFilter, IncidentInput, ObservableInput, Store};
 use std::time::Instant;
 
-const CATEGORIES: [&str; 9] = ["malware", "ransomware", "phishing", "intrusion", "ddos", "defacement", "data_leak", "botnet", "other"];
-const TITLES: [&str; 6] = ["Mã độc tống tiền mã hóa máy chủ", "Tấn công từ chối dịch vụ cổng thông tin", "Thư giả mạo lãnh đạo", "Lộ lọt dữ liệu hồ sơ", "Trang web bị thay đổi giao diện", "Máy trạm kết nối botnet"];
-const STATES: [&[&str]; 4] = [&[], &["triaged"], &["triaged", "containing"], &["triaged", "containing", "recovering", "reviewing", "closed"]];
+const CATEGORIES: [&str; 9] =
+    ["malware", "ransomware", "phishing", "intrusion", "ddos", "defacement", "data_leak", "botnet", "other"];
+const TITLES: [&str; 6] = [
+    "Mã độc tống tiền mã hóa máy chủ",
+    "Tấn công từ chối dịch vụ cổng thông tin",
+    "Thư giả mạo lãnh đạo",
+    "Lộ lọt dữ liệu hồ sơ",
+    "Trang web bị thay đổi giao diện",
+    "Máy trạm kết nối botnet",
+];
+const STATES: [&[&str]; 4] =
+    [&[], &["triaged"], &["triaged", "containing"], &["triaged", "containing", "recovering", "reviewing", "closed"]];
 /// Distinct addresses in the pool: 200,000 observables over 40,000 values, five sightings each.
 const POOL: usize = 40_000;
 
@@ -23,13 +32,18 @@ pub async fn run(store: &Store, app: &axum::Router, admin: &str, manager: &str, 
         return Ok(());
     }
     let e = |e: khien_domain::Error| anyhow!("{e}");
-    let actor = store.actor_for_user(store.user_id_by_username("admin").await.map_err(e)?.ok_or_else(|| anyhow!("no admin"))?).await.map_err(e)?;
+    let actor = store
+        .actor_for_user(store.user_id_by_username("admin").await.map_err(e)?.ok_or_else(|| anyhow!("no admin"))?)
+        .await
+        .map_err(e)?;
     let units = store.unit_tree(&actor).await.map_err(e)?;
     let t = Instant::now();
     let mut published = Vec::new();
     for n in 0..a.incidents {
         let unit = &units[1 + n % (units.len() - 1)];
-        let observables = (0..a.observables_per_incident).map(|k| ObservableInput { kind: "ipv4".into(), value: ip((n * 7 + k * 13) % POOL), ..Default::default() }).collect();
+        let observables = (0..a.observables_per_incident)
+            .map(|k| ObservableInput { kind: "ipv4".into(), value: ip((n * 7 + k * 13) % POOL), ..Default::default() })
+            .collect();
         let input = IncidentInput {
             unit_id: unit.id,
             title: format!("{} — {}", TITLES[n % TITLES.len()], unit.name),
@@ -49,13 +63,25 @@ pub async fn run(store: &Store, app: &axum::Router, admin: &str, manager: &str, 
         }
     }
     store.analyze().await.map_err(e)?;
-    println!("loaded {} incidents with {} observables in {:.1}s (then ANALYZE)", a.incidents, a.incidents * a.observables_per_incident, t.elapsed().as_secs_f64());
+    println!(
+        "loaded {} incidents with {} observables in {:.1}s (then ANALYZE)",
+        a.incidents,
+        a.incidents * a.observables_per_incident,
+        t.elapsed().as_secs_f64()
+    );
     // A TAXII collection holding the objects of enough incidents for pages of 1,000.
     let root = units.first().ok_or_else(|| anyhow!("no units"))?;
-    let collection = store.create_collection(&actor, &CollectionInput { title: "Bench".into(), description: None, unit_id: root.id }).await.map_err(e)?;
-    let page = store.incidents_for_export(&actor, &IncidentFilter { include_closed: true, limit: 50, ..Default::default() }).await.map_err(e)?;
+    let collection = store
+        .create_collection(&actor, &CollectionInput { title: "Bench".into(), description: None, unit_id: root.id })
+        .await
+        .map_err(e)?;
+    let page = store
+        .incidents_for_export(&actor, &IncidentFilter { include_closed: true, limit: 50, ..Default::default() })
+        .await
+        .map_err(e)?;
     let input = khien_server::stix_io::export_input("Bench", &page);
-    let bundle: serde_json::Value = serde_json::from_slice(&khien_formats::stix::export_bundle(&input).map_err(|e| anyhow!("{e}"))?)?;
+    let bundle: serde_json::Value =
+        serde_json::from_slice(&khien_formats::stix::export_bundle(&input).map_err(|e| anyhow!("{e}"))?)?;
     let objects = bundle.get("objects").and_then(|o| o.as_array()).cloned().unwrap_or_default();
     store.publish_to_collection(&actor, &collection.id, &objects).await.map_err(e)?;
     println!("published {} STIX objects to a TAXII collection", objects.len());
@@ -63,23 +89,50 @@ pub async fn run(store: &Store, app: &axum::Router, admin: &str, manager: &str, 
     // Where the time of a 1,000-incident export goes: reading vs. building the bundle.
     for _ in 0..3 {
         let t = Instant::now();
-        let page = store.incidents_for_export(&actor, &IncidentFilter { include_closed: true, limit: 1000, ..Default::default() }).await.map_err(e)?;
+        let page = store
+            .incidents_for_export(&actor, &IncidentFilter { include_closed: true, limit: 1000, ..Default::default() })
+            .await
+            .map_err(e)?;
         let read = t.elapsed();
         let input = khien_server::stix_io::export_input("Bench", &page);
         let bytes = khien_formats::stix::export_bundle(&input).map_err(|e| anyhow!("{e}"))?;
-        println!("stix export of {} incidents: read {:.0} ms, bundle {:.0} ms ({} KiB)", page.len(), read.as_secs_f64() * 1e3, (t.elapsed() - read).as_secs_f64() * 1e3, bytes.len() / 1024);
+        println!(
+            "stix export of {} incidents: read {:.0} ms, bundle {:.0} ms ({} KiB)",
+            page.len(),
+            read.as_secs_f64() * 1e3,
+            (t.elapsed() - read).as_secs_f64() * 1e3,
+            bytes.len() / 1024
+        );
     }
     let busy = ip(7 * 13 % POOL);
     let taxii = format!("/taxii2/api/collections/{}/objects/?limit=1000", collection.id);
     let scenarios: Vec<(&str, String, &str, Option<&str>, usize)> = vec![
         ("incidents: queue first page", "/api/v1/incidents?limit=50".into(), admin, None, a.iterations),
         ("incidents: overdue clocks", "/api/v1/incidents?overdue=true&limit=50".into(), admin, None, a.iterations),
-        ("incidents: folded search 'ma doc tong tien'", "/api/v1/incidents?q=ma%20doc%20tong%20tien&limit=50".into(), admin, None, a.iterations),
-        ("incidents: category + serious filter", "/api/v1/incidents?category=ddos&include_closed=true&limit=50".into(), admin, None, a.iterations),
+        (
+            "incidents: folded search 'ma doc tong tien'",
+            "/api/v1/incidents?q=ma%20doc%20tong%20tien&limit=50".into(),
+            admin,
+            None,
+            a.iterations,
+        ),
+        (
+            "incidents: category + serious filter",
+            "/api/v1/incidents?category=ddos&include_closed=true&limit=50".into(),
+            admin,
+            None,
+            a.iterations,
+        ),
         ("incidents: scoped manager queue", "/api/v1/incidents?limit=50".into(), manager, None, a.iterations),
         ("web: incident queue page", "/incidents?overdue=true".into(), admin, None, a.iterations),
         ("observables: where else (IP)", format!("/api/v1/observables?value={busy}"), admin, None, a.iterations),
-        ("stix: bundle of 1,000 incidents", "/api/v1/stix/bundle?include_closed=true&limit=1000".into(), admin, None, 20),
+        (
+            "stix: bundle of 1,000 incidents",
+            "/api/v1/stix/bundle?include_closed=true&limit=1000".into(),
+            admin,
+            None,
+            20,
+        ),
         ("taxii: objects page of 1,000", taxii, admin, Some(khien_server::TAXII_MEDIA_TYPE), 50),
     ];
     for (name, uri, token, accept, iterations) in scenarios {

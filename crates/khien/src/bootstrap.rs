@@ -24,7 +24,10 @@ fn generate_password() -> String {
 /// KHIEN_ADMIN_PASSWORD) or generated. Later starts change nothing.
 pub async fn ensure_root_and_admin(store: &Store, demo: bool, admin_password: Option<String>) -> Result<Bootstrap> {
     if store.unit_count().await.map_err(|e| anyhow!("{e}"))? > 0 {
-        store.ensure_builtin_catalogues(&khien_formats::builtin_catalogues()).await.map_err(|e| anyhow!("built-in catalogues: {e}"))?;
+        store
+            .ensure_builtin_catalogues(&khien_formats::builtin_catalogues())
+            .await
+            .map_err(|e| anyhow!("built-in catalogues: {e}"))?;
         return Ok(Bootstrap { generated_password: None, created: false });
     }
     // Checked before anything is written, so a weak password never leaves a root without admin.
@@ -47,10 +50,19 @@ pub async fn ensure_root_and_admin(store: &Store, demo: bool, admin_password: Op
         }
     };
     let hash = hash_password(&password).await.map_err(|e| anyhow!("{e}"))?;
-    let admin = NewUser { username: "admin".into(), full_name: "Quản trị hệ thống".into(), email: None, unit_id: root.id, password: String::new() };
+    let admin = NewUser {
+        username: "admin".into(),
+        full_name: "Quản trị hệ thống".into(),
+        email: None,
+        unit_id: root.id,
+        password: String::new(),
+    };
     let user = store.create_user_hashed(None, &admin, &hash).await.map_err(|e| anyhow!("{e}"))?;
     store.grant_role(None, user.id, Role::Administrator, root.id, true).await.map_err(|e| anyhow!("{e}"))?;
-    store.ensure_builtin_catalogues(&khien_formats::builtin_catalogues()).await.map_err(|e| anyhow!("built-in catalogues: {e}"))?;
+    store
+        .ensure_builtin_catalogues(&khien_formats::builtin_catalogues())
+        .await
+        .map_err(|e| anyhow!("built-in catalogues: {e}"))?;
     Ok(Bootstrap { generated_password: generated, created: true })
 }
 
@@ -64,7 +76,11 @@ pub async fn demo_present(store: &Store) -> Result<bool> {
 /// `systems_per_unit` information systems for every unit.
 pub async fn load_demo(store: &Store, systems_per_unit: usize) -> Result<()> {
     let city = khien_demo::demo_city();
-    let admin_id = store.user_id_by_username("admin").await.map_err(|e| anyhow!("{e}"))?.ok_or_else(|| anyhow!("no admin user"))?;
+    let admin_id = store
+        .user_id_by_username("admin")
+        .await
+        .map_err(|e| anyhow!("{e}"))?
+        .ok_or_else(|| anyhow!("no admin user"))?;
     let admin = store.actor_for_user(admin_id).await.map_err(|e| anyhow!("{e}"))?;
     let root = store.root_unit().await.map_err(|e| anyhow!("{e}"))?.ok_or_else(|| anyhow!("no root unit"))?;
     let rows: Vec<ImportUnit> = city
@@ -84,9 +100,21 @@ pub async fn load_demo(store: &Store, systems_per_unit: usize) -> Result<()> {
     store.import_units(&admin, root.id, &rows).await.map_err(|e| anyhow!("demo units: {e}"))?;
     let hash = hash_password(khien_demo::DEMO_PASSWORD).await.map_err(|e| anyhow!("{e}"))?;
     for u in &city.users {
-        let unit = store.get_unit_by_code(&admin, &u.unit_code).await.map_err(|e| anyhow!("demo unit {}: {e}", u.unit_code))?;
-        let n = NewUser { username: u.username.clone(), full_name: u.full_name.clone(), email: Some(u.email.clone()), unit_id: unit.id, password: String::new() };
-        let user = store.create_user_hashed(Some(&admin), &n, &hash).await.map_err(|e| anyhow!("demo user {}: {e}", u.username))?;
+        let unit = store
+            .get_unit_by_code(&admin, &u.unit_code)
+            .await
+            .map_err(|e| anyhow!("demo unit {}: {e}", u.unit_code))?;
+        let n = NewUser {
+            username: u.username.clone(),
+            full_name: u.full_name.clone(),
+            email: Some(u.email.clone()),
+            unit_id: unit.id,
+            password: String::new(),
+        };
+        let user = store
+            .create_user_hashed(Some(&admin), &n, &hash)
+            .await
+            .map_err(|e| anyhow!("demo user {}: {e}", u.username))?;
         let role = Role::parse(u.role).map_err(|e| anyhow!("{e}"))?;
         store.grant_role(Some(&admin), user.id, role, unit.id, u.recursive).await.map_err(|e| anyhow!("{e}"))?;
     }

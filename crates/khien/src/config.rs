@@ -113,12 +113,29 @@ pub fn resolve_db(db: &DbArgs) -> Result<(PathBuf, String, FileConfigRest)> {
     let database_url = match db.database_url.clone().or(file.database_url) {
         Some(u) => u,
         None => {
-            std::fs::create_dir_all(&data_dir).with_context(|| format!("cannot create data dir {}", data_dir.display()))?;
+            std::fs::create_dir_all(&data_dir)
+                .with_context(|| format!("cannot create data dir {}", data_dir.display()))?;
             format!("sqlite://{}?mode=rwc", data_dir.join("khien.db").display())
         }
     };
-    let reminders = ReminderArgs { smtp_host: file.smtp_host, smtp_port: file.smtp_port, smtp_from: file.smtp_from, reminder_interval_secs: file.reminder_interval_secs, taxii_push_interval_secs: file.taxii_push_interval_secs };
-    Ok((data_dir, database_url, FileConfigRest { listen: file.listen, demo: file.demo, secure_cookies: file.secure_cookies, place_name: file.place_name, reminders }))
+    let reminders = ReminderArgs {
+        smtp_host: file.smtp_host,
+        smtp_port: file.smtp_port,
+        smtp_from: file.smtp_from,
+        reminder_interval_secs: file.reminder_interval_secs,
+        taxii_push_interval_secs: file.taxii_push_interval_secs,
+    };
+    Ok((
+        data_dir,
+        database_url,
+        FileConfigRest {
+            listen: file.listen,
+            demo: file.demo,
+            secure_cookies: file.secure_cookies,
+            place_name: file.place_name,
+            reminders,
+        },
+    ))
 }
 
 /// The keys of the file that only `serve` uses.
@@ -138,13 +155,28 @@ pub fn resolve_serve(a: &ServeArgs) -> Result<Settings> {
         demo: a.demo || rest.demo.unwrap_or(false),
         secure_cookies: a.secure_cookies || rest.secure_cookies.unwrap_or(false),
         place_name: a.place_name.clone().or(rest.place_name),
-        smtp: match (a.reminders.smtp_host.clone().or(rest.reminders.smtp_host), a.reminders.smtp_from.clone().or(rest.reminders.smtp_from)) {
-            (Some(host), Some(from)) => Some((host, a.reminders.smtp_port.or(rest.reminders.smtp_port).unwrap_or(25), from)),
-            (Some(_), None) => anyhow::bail!("smtp_host is set but smtp_from is not: reminder e-mails need a sender address"),
+        smtp: match (
+            a.reminders.smtp_host.clone().or(rest.reminders.smtp_host),
+            a.reminders.smtp_from.clone().or(rest.reminders.smtp_from),
+        ) {
+            (Some(host), Some(from)) => {
+                Some((host, a.reminders.smtp_port.or(rest.reminders.smtp_port).unwrap_or(25), from))
+            }
+            (Some(_), None) => {
+                anyhow::bail!("smtp_host is set but smtp_from is not: reminder e-mails need a sender address")
+            }
             _ => None,
         },
-        reminder_interval_secs: a.reminders.reminder_interval_secs.or(rest.reminders.reminder_interval_secs).unwrap_or(300),
-        taxii_push_interval_secs: a.reminders.taxii_push_interval_secs.or(rest.reminders.taxii_push_interval_secs).unwrap_or(300),
+        reminder_interval_secs: a
+            .reminders
+            .reminder_interval_secs
+            .or(rest.reminders.reminder_interval_secs)
+            .unwrap_or(300),
+        taxii_push_interval_secs: a
+            .reminders
+            .taxii_push_interval_secs
+            .or(rest.reminders.taxii_push_interval_secs)
+            .unwrap_or(300),
     })
 }
 
@@ -184,8 +216,13 @@ mod tests {
     fn default_database_is_sqlite_in_the_data_dir() {
         let s = resolve_serve(&args(Some(PathBuf::from("/nonexistent/khien.toml")), None));
         assert!(s.is_err(), "an explicit config file that is missing is an error");
-        let s = resolve_serve(&ServeArgs { db: DbArgs { config: None, ..args(None, None).db }, ..args(None, None) }).unwrap();
-        assert!(s.database_url.starts_with("sqlite://") && s.database_url.ends_with("khien.db?mode=rwc"), "{}", s.database_url);
+        let s = resolve_serve(&ServeArgs { db: DbArgs { config: None, ..args(None, None).db }, ..args(None, None) })
+            .unwrap();
+        assert!(
+            s.database_url.starts_with("sqlite://") && s.database_url.ends_with("khien.db?mode=rwc"),
+            "{}",
+            s.database_url
+        );
         assert_eq!(s.listen, "127.0.0.1:8080");
     }
 }

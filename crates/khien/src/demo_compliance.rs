@@ -11,7 +11,8 @@ use khien_store::{AssessmentInput, FindingFilter, FindingMoveInput, ResultInput,
 
 const DAY: i64 = 24 * 3_600_000;
 
-const OUTCOMES: [&str; 7] = ["compliant", "compliant", "compliant", "partly", "compliant", "non_compliant", "not_applicable"];
+const OUTCOMES: [&str; 7] =
+    ["compliant", "compliant", "compliant", "partly", "compliant", "non_compliant", "not_applicable"];
 
 /// One demo finding move: (target state, reason, accepted until).
 type Step<'a> = (&'a str, Option<&'a str>, Option<&'a str>);
@@ -19,17 +20,26 @@ type Step<'a> = (&'a str, Option<&'a str>, Option<&'a str>);
 pub async fn load(store: &Store, admin: &Actor, units: &[Unit]) -> Result<()> {
     let e = |e: khien_domain::Error| anyhow!("demo compliance: {e}");
     store.ensure_builtin_catalogues(&khien_formats::builtin_catalogues()).await.map_err(e)?;
-    let Some(tcvn) = store.list_catalogues(admin).await.map_err(e)?.into_iter().find(|c| c.code == "tcvn-14423-2026") else {
+    let Some(tcvn) = store.list_catalogues(admin).await.map_err(e)?.into_iter().find(|c| c.code == "tcvn-14423-2026")
+    else {
         return Ok(());
     };
-    let systems: Vec<_> = store.all_systems(admin).await.map_err(e)?.into_iter().filter(|s| s.approved_level.is_some()).take(3).collect();
+    let systems: Vec<_> =
+        store.all_systems(admin).await.map_err(e)?.into_iter().filter(|s| s.approved_level.is_some()).take(3).collect();
     let assessor = units.iter().find(|u| u.unit_type == "assessor").map(|u| u.id);
     for (i, system) in systems.iter().enumerate() {
         let (kind, assessor_unit_id, title) = match (i, assessor) {
             (2, Some(a)) => ("independent", Some(a), format!("Đánh giá độc lập {} năm 2026", system.code)),
             _ => ("self", None, format!("Tự đánh giá {} theo TCVN 14423:2026", system.code)),
         };
-        let input = AssessmentInput { system_id: system.id, catalogue_id: tcvn.id, kind: kind.into(), assessor_unit_id, title, planned_for: Some("2026-12-15".into()) };
+        let input = AssessmentInput {
+            system_id: system.id,
+            catalogue_id: tcvn.id,
+            kind: kind.into(),
+            assessor_unit_id,
+            title,
+            planned_for: Some("2026-12-15".into()),
+        };
         let a = store.create_assessment(admin, &input).await.map_err(e)?;
         if i == 2 {
             continue; // planned
@@ -60,11 +70,22 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit]) -> Result<()> {
 /// deadlines have passed), then findings moved into each state.
 async fn findings(store: &Store, admin: &Actor) -> Result<()> {
     let e = |e: khien_domain::Error| anyhow!("demo findings: {e}");
-    let systems: Vec<_> = store.all_systems(admin).await.map_err(e)?.into_iter().filter(|s| s.approved_level.is_some()).take(4).collect();
+    let systems: Vec<_> =
+        store.all_systems(admin).await.map_err(e)?.into_iter().filter(|s| s.approved_level.is_some()).take(4).collect();
     for (i, system) in systems.iter().enumerate() {
         let report = Box::new(std::io::Cursor::new(synthetic_nessus(2, 20, 100 + i as u64)));
         let scanned = (i == 0).then(|| now_ms() - 60 * DAY);
-        store.import_scan_dated(admin, system.id, ScanTool::Nessus, &format!("quet-{}.nessus", system.code.to_lowercase()), scanned, report).await.map_err(e)?;
+        store
+            .import_scan_dated(
+                admin,
+                system.id,
+                ScanTool::Nessus,
+                &format!("quet-{}.nessus", system.code.to_lowercase()),
+                scanned,
+                report,
+            )
+            .await
+            .map_err(e)?;
     }
     let open = store.list_findings(admin, &FindingFilter { limit: 200, ..Default::default() }).await.map_err(e)?.items;
     let mut work = open.iter().filter(|f| f.severity != "info").map(|f| f.id);
@@ -79,7 +100,11 @@ async fn findings(store: &Store, admin: &Actor) -> Result<()> {
     for moves in steps {
         let Some(id) = work.next() else { break };
         for (to, reason, accepted_until) in moves {
-            let m = FindingMoveInput { to: to.to_string(), reason: reason.map(str::to_string), accepted_until: accepted_until.map(str::to_string) };
+            let m = FindingMoveInput {
+                to: to.to_string(),
+                reason: reason.map(str::to_string),
+                accepted_until: accepted_until.map(str::to_string),
+            };
             store.move_finding(admin, id, &m).await.map_err(e)?;
         }
     }

@@ -11,14 +11,54 @@ use khien_store::{IncidentInput, ObservableInput, Store, TaskInput, Unit};
 
 /// (title, category, symptoms, consequences)
 const STORIES: [(&str, &str, &str, &[&str]); 8] = [
-    ("Mã độc tống tiền mã hóa máy chủ một cửa", "ransomware", "Tệp dữ liệu bị đổi đuôi .lockbit, xuất hiện thư đòi tiền chuộc.", &["service_disruption"]),
-    ("Trang thông tin điện tử bị thay đổi giao diện", "defacement", "Trang chủ hiển thị nội dung lạ, chèn đường dẫn cờ bạc.", &[]),
-    ("Thư điện tử giả mạo lãnh đạo yêu cầu chuyển tiền", "phishing", "Nhiều cán bộ nhận thư mạo danh, tên miền gần giống tên miền cơ quan.", &[]),
-    ("Tấn công từ chối dịch vụ vào cổng dịch vụ công", "ddos", "Lưu lượng tăng đột biến từ nhiều địa chỉ nước ngoài, cổng không truy cập được.", &["service_disruption"]),
-    ("Máy trạm kết nối máy chủ điều khiển botnet", "botnet", "Tường lửa ghi nhận kết nối định kỳ tới địa chỉ C2 đã biết.", &[]),
-    ("Lộ lọt dữ liệu hồ sơ người dân", "data_leak", "Phát hiện tệp dữ liệu cá nhân rao bán trên diễn đàn.", &["data_integrity"]),
-    ("Tài khoản quản trị bị đăng nhập trái phép", "intrusion", "Đăng nhập quản trị lúc 2 giờ sáng từ địa chỉ lạ, tạo tài khoản mới.", &["loss_of_control"]),
-    ("Mã độc đánh cắp thông tin trên máy trạm kế toán", "malware", "Phần mềm diệt virus cảnh báo trojan, máy chạy chậm.", &[]),
+    (
+        "Mã độc tống tiền mã hóa máy chủ một cửa",
+        "ransomware",
+        "Tệp dữ liệu bị đổi đuôi .lockbit, xuất hiện thư đòi tiền chuộc.",
+        &["service_disruption"],
+    ),
+    (
+        "Trang thông tin điện tử bị thay đổi giao diện",
+        "defacement",
+        "Trang chủ hiển thị nội dung lạ, chèn đường dẫn cờ bạc.",
+        &[],
+    ),
+    (
+        "Thư điện tử giả mạo lãnh đạo yêu cầu chuyển tiền",
+        "phishing",
+        "Nhiều cán bộ nhận thư mạo danh, tên miền gần giống tên miền cơ quan.",
+        &[],
+    ),
+    (
+        "Tấn công từ chối dịch vụ vào cổng dịch vụ công",
+        "ddos",
+        "Lưu lượng tăng đột biến từ nhiều địa chỉ nước ngoài, cổng không truy cập được.",
+        &["service_disruption"],
+    ),
+    (
+        "Máy trạm kết nối máy chủ điều khiển botnet",
+        "botnet",
+        "Tường lửa ghi nhận kết nối định kỳ tới địa chỉ C2 đã biết.",
+        &[],
+    ),
+    (
+        "Lộ lọt dữ liệu hồ sơ người dân",
+        "data_leak",
+        "Phát hiện tệp dữ liệu cá nhân rao bán trên diễn đàn.",
+        &["data_integrity"],
+    ),
+    (
+        "Tài khoản quản trị bị đăng nhập trái phép",
+        "intrusion",
+        "Đăng nhập quản trị lúc 2 giờ sáng từ địa chỉ lạ, tạo tài khoản mới.",
+        &["loss_of_control"],
+    ),
+    (
+        "Mã độc đánh cắp thông tin trên máy trạm kế toán",
+        "malware",
+        "Phần mềm diệt virus cảnh báo trojan, máy chạy chậm.",
+        &[],
+    ),
 ];
 
 /// Addresses and domains that recur across incidents.
@@ -45,8 +85,12 @@ const PATHS: [(&[&str], i64); 7] = [
 /// Reports `count` incidents across the units below the root; returns how many.
 pub async fn load(store: &Store, admin: &Actor, units: &[Unit], count: usize) -> Result<usize> {
     let e = |e: khien_domain::Error| anyhow!("demo incidents: {e}");
-    let reporting: Vec<&Unit> = units.iter().filter(|u| matches!(u.unit_type.as_str(), "department" | "ward" | "commune" | "state_enterprise")).collect();
-    let network: Vec<&Unit> = units.iter().filter(|u| matches!(u.unit_type.as_str(), "police" | "soc_provider")).collect();
+    let reporting: Vec<&Unit> = units
+        .iter()
+        .filter(|u| matches!(u.unit_type.as_str(), "department" | "ward" | "commune" | "state_enterprise"))
+        .collect();
+    let network: Vec<&Unit> =
+        units.iter().filter(|u| matches!(u.unit_type.as_str(), "police" | "soc_provider")).collect();
     if reporting.is_empty() {
         return Ok(0);
     }
@@ -77,7 +121,12 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit], count: usize) ->
             // Every second one filed its initial report with the intake form.
             file_initial_report: n % 2 == 0,
             observables: vec![
-                ObservableInput { kind: ioc.0.into(), value: ioc.1.into(), source: Some("Nhật ký tường lửa".into()), ..Default::default() },
+                ObservableInput {
+                    kind: ioc.0.into(),
+                    value: ioc.1.into(),
+                    source: Some("Nhật ký tường lửa".into()),
+                    ..Default::default()
+                },
                 ObservableInput { kind: second.0.into(), value: second.1.into(), ..Default::default() },
             ],
             ..Default::default()
@@ -86,14 +135,35 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit], count: usize) ->
         for (step, to) in path.iter().enumerate() {
             if step == 1 && !network.is_empty() {
                 let helper = network[n % network.len()];
-                let task = TaskInput { unit_id: helper.id, title: "Hỗ trợ phân tích mẫu mã độc và nhật ký".into(), assignee: None, due_on: None };
+                let task = TaskInput {
+                    unit_id: helper.id,
+                    title: "Hỗ trợ phân tích mẫu mã độc và nhật ký".into(),
+                    assignee: None,
+                    due_on: None,
+                };
                 store.add_incident_task(admin, inc.id, &task).await.map_err(e)?;
             }
             if *to == "reviewing" {
-                store.file_incident_report(admin, inc.id, "progress", "Nguyên nhân: lỗ hổng chưa vá trên máy chủ web. Phạm vi: 3 máy chủ. Đã khắc phục.").await.map_err(e)?;
+                store
+                    .file_incident_report(
+                        admin,
+                        inc.id,
+                        "progress",
+                        "Nguyên nhân: lỗ hổng chưa vá trên máy chủ web. Phạm vi: 3 máy chủ. Đã khắc phục.",
+                    )
+                    .await
+                    .map_err(e)?;
             }
             if *to == "closed" {
-                store.file_incident_report(admin, inc.id, "closing", "Đã khôi phục hoạt động bình thường, rà soát toàn bộ hệ thống.").await.map_err(e)?;
+                store
+                    .file_incident_report(
+                        admin,
+                        inc.id,
+                        "closing",
+                        "Đã khôi phục hoạt động bình thường, rà soát toàn bộ hệ thống.",
+                    )
+                    .await
+                    .map_err(e)?;
             }
             store.move_incident(admin, inc.id, to, None).await.map_err(e)?;
         }

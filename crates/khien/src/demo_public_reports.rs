@@ -9,9 +9,10 @@ use khien_store::{PublicReportInput, Store, Unit, UploadedFile};
 
 /// A 1×1 PNG, as a citizen's screenshot.
 pub const TINY_PNG: &[u8] = &[
-    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53,
-    0xde, 0x00, 0x00, 0x00, 0x0c, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xe8, 0x96, 0x92, 0x02, 0x00, 0x01, 0xf3, 0x00, 0xc0, 0x48, 0xe3, 0xfd, 0x22, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e,
-    0x44, 0xae, 0x42, 0x60, 0x82,
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53, 0xde, 0x00, 0x00, 0x00, 0x0c, 0x49,
+    0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xe8, 0x96, 0x92, 0x02, 0x00, 0x01, 0xf3, 0x00, 0xc0, 0x48, 0xe3, 0xfd, 0x22,
+    0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
 ];
 
 /// What the demo does with a report after it arrives.
@@ -98,7 +99,8 @@ const STORIES: [Story; 8] = [
 /// Sends the stories and walks each to its state; returns how many were sent.
 pub async fn load(store: &Store, admin: &Actor, units: &[Unit]) -> Result<usize> {
     let e = |e: khien_domain::Error| anyhow!("demo public reports: {e}");
-    let handlers: Vec<&Unit> = units.iter().filter(|u| matches!(u.unit_type.as_str(), "ward" | "police" | "department")).collect();
+    let handlers: Vec<&Unit> =
+        units.iter().filter(|u| matches!(u.unit_type.as_str(), "ward" | "police" | "department")).collect();
     if handlers.is_empty() {
         return Ok(0);
     }
@@ -111,10 +113,21 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit]) -> Result<usize>
             reporter_email: None,
             url: url.map(str::to_string),
         };
-        let files = if n == STORIES.len() - 1 { vec![UploadedFile { file_name: "tin-nhan-vay-tien.png".into(), bytes: TINY_PNG.to_vec() }] } else { Vec::new() };
+        let files = if n == STORIES.len() - 1 {
+            vec![UploadedFile { file_name: "tin-nhan-vay-tien.png".into(), bytes: TINY_PNG.to_vec() }]
+        } else {
+            Vec::new()
+        };
         let sent = store.submit_public_report(&input, &files, &format!("198.51.100.{}", 10 + n)).await.map_err(e)?;
-        let list = store.list_public_reports(admin, &khien_store::PublicReportFilter { q: Some(sent.code.clone()), limit: 1, ..Default::default() }).await.map_err(e)?;
-        let id = list.items.first().map(|r| r.id).ok_or_else(|| anyhow!("demo public report {} vanished", sent.code))?;
+        let list = store
+            .list_public_reports(
+                admin,
+                &khien_store::PublicReportFilter { q: Some(sent.code.clone()), limit: 1, ..Default::default() },
+            )
+            .await
+            .map_err(e)?;
+        let id =
+            list.items.first().map(|r| r.id).ok_or_else(|| anyhow!("demo public report {} vanished", sent.code))?;
         let unit = handlers[(n * 5) % handlers.len()];
         match fate {
             Fate::Stay => {}
@@ -123,7 +136,10 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit]) -> Result<usize>
             }
             Fate::Convert => {
                 store.route_public_report(admin, id, unit.id).await.map_err(e)?;
-                store.convert_public_report_to_incident(admin, id, unit.id, Some("defacement"), None).await.map_err(e)?;
+                store
+                    .convert_public_report_to_incident(admin, id, unit.id, Some("defacement"), None)
+                    .await
+                    .map_err(e)?;
             }
             Fate::Route | Fate::Work | Fate::Resolve => {
                 store.route_public_report(admin, id, unit.id).await.map_err(e)?;

@@ -27,7 +27,8 @@ const TEMPLATES: [Template; 13] = [
     ("Trung tâm dữ liệu dùng chung", "info_infrastructure", false, 0, 0, "province", "none"),
 ];
 
-const ALL_PARTS: [&str; 6] = ["overview", "design", "level_justification", "protection_plan", "expert_opinion", "risk_assessment"];
+const ALL_PARTS: [&str; 6] =
+    ["overview", "design", "level_justification", "protection_plan", "expert_opinion", "risk_assessment"];
 
 fn date(days_ago: i64) -> String {
     (khien_domain::calendar::today_vn() - chrono::Duration::days(days_ago)).format("%Y-%m-%d").to_string()
@@ -55,19 +56,37 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit], per_unit: usize)
                 admin_procedures,
                 online_service_level: online,
                 infra_scope: Some(scope.into()),
-                hosting: Some(if k % 2 == 0 { "Trung tâm dữ liệu thành phố" } else { "Phòng máy chủ của đơn vị" }.into()),
-                status: Some(match stage {
-                    0 => "planned",
-                    8 => "in_operation",
-                    _ => "building",
-                }.into()),
+                hosting: Some(
+                    if k % 2 == 0 {
+                        "Trung tâm dữ liệu thành phố"
+                    } else {
+                        "Phòng máy chủ của đơn vị"
+                    }
+                    .into(),
+                ),
+                status: Some(
+                    match stage {
+                        0 => "planned",
+                        8 => "in_operation",
+                        _ => "building",
+                    }
+                    .into(),
+                ),
                 go_live_date: (stage == 8).then(|| date(30 + (i as i64 % 400))),
                 ip_ranges: vec![format!("10.{}.{}.0/24", 100 + ui / 250, (ui * per_unit + k) % 250)],
                 onsite_team: (operating && !i.is_multiple_of(4)).then(|| format!("Tổ CNTT {}", unit.name)),
-                monitoring_unit: (operating && !i.is_multiple_of(3)).then(|| "Trung tâm Giám sát an toàn không gian mạng Hải Đông".into()),
-                monitoring_until: (operating && !i.is_multiple_of(3)).then(|| if i.is_multiple_of(7) { date(20) } else { date(-300) }),
+                monitoring_unit: (operating && !i.is_multiple_of(3))
+                    .then(|| "Trung tâm Giám sát an toàn không gian mạng Hải Đông".into()),
+                monitoring_until: (operating && !i.is_multiple_of(3)).then(|| {
+                    if i.is_multiple_of(7) {
+                        date(20)
+                    } else {
+                        date(-300)
+                    }
+                }),
                 assessed_on: (operating && !i.is_multiple_of(5)).then(|| date(30 + (i as i64 % 500))),
-                assessor_unit: (operating && !i.is_multiple_of(5)).then(|| "Công ty Cổ phần Kiểm định An toàn thông tin Phương Nam".into()),
+                assessor_unit: (operating && !i.is_multiple_of(5))
+                    .then(|| "Công ty Cổ phần Kiểm định An toàn thông tin Phương Nam".into()),
                 connected_since: (operating && i.is_multiple_of(2)).then(|| date(200)),
                 confirm_overlap: true,
                 ..Default::default()
@@ -77,14 +96,28 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit], per_unit: usize)
             if matches!(stage, 0 | 1 | 8) {
                 continue;
             }
-            let parts: Vec<String> = ALL_PARTS.iter().take(if stage == 2 { 2 } else { ALL_PARTS.len() }).map(|p| p.to_string()).collect();
-            let d = store.create_dossier(admin, system.id, &DossierInput { proposed_level: 0, level_reason: None, parts }).await.map_err(e)?;
+            let parts: Vec<String> =
+                ALL_PARTS.iter().take(if stage == 2 { 2 } else { ALL_PARTS.len() }).map(|p| p.to_string()).collect();
+            let d = store
+                .create_dossier(admin, system.id, &DossierInput { proposed_level: 0, level_reason: None, parts })
+                .await
+                .map_err(e)?;
             if stage == 2 {
                 continue;
             }
             store.act_on_dossier(admin, d.id, DossierAction::Submit, None, None, None).await.map_err(e)?;
             if stage == 9 {
-                store.act_on_dossier(admin, d.id, DossierAction::Return, Some("Bổ sung thuyết minh phương án bảo đảm an toàn."), None, None).await.map_err(e)?;
+                store
+                    .act_on_dossier(
+                        admin,
+                        d.id,
+                        DossierAction::Return,
+                        Some("Bổ sung thuyết minh phương án bảo đảm an toàn."),
+                        None,
+                        None,
+                    )
+                    .await
+                    .map_err(e)?;
                 continue;
             }
             if stage == 3 {
@@ -92,7 +125,10 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit], per_unit: usize)
             }
             // Levels 4–5 are appraised by the ministry: its document's number is recorded.
             let appraisal = format!("{}/BCA-A05", 300 + i);
-            store.act_on_dossier(admin, d.id, DossierAction::Appraise, None, Some(&appraisal), None).await.map_err(e)?;
+            store
+                .act_on_dossier(admin, d.id, DossierAction::Appraise, None, Some(&appraisal), None)
+                .await
+                .map_err(e)?;
             if stage == 4 {
                 continue;
             }
@@ -106,7 +142,10 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit], per_unit: usize)
             };
             store.update_system(admin, system.id, &ready).await.map_err(e)?;
             let number = format!("{}/QĐ-UBND", 100 + i);
-            store.act_on_dossier(admin, d.id, DossierAction::Approve, None, Some(&number), Some("Chủ tịch UBND")).await.map_err(e)?;
+            store
+                .act_on_dossier(admin, d.id, DossierAction::Approve, None, Some(&number), Some("Chủ tịch UBND"))
+                .await
+                .map_err(e)?;
             store.set_system_status(admin, system.id, "in_operation").await.map_err(e)?;
         }
     }

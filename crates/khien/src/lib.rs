@@ -2,8 +2,8 @@
 //! bootstrap and demo loading, and the benchmark.
 
 pub mod bench;
-pub mod bench_incidents;
 pub mod bench_compliance;
+pub mod bench_incidents;
 pub mod bootstrap;
 pub mod config;
 pub mod demo_compliance;

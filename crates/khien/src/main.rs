@@ -8,7 +8,11 @@ use khien_server::{AppState, ServerConfig};
 use khien_store::Store;
 
 #[derive(Parser)]
-#[command(name = "khien", version, about = "Khiên — quản lý nghiệp vụ an ninh mạng / cybersecurity operations management")]
+#[command(
+    name = "khien",
+    version,
+    about = "Khiên — quản lý nghiệp vụ an ninh mạng / cybersecurity operations management"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -56,7 +60,9 @@ const DEMO_SYSTEMS_PER_UNIT: usize = 13;
 
 #[tokio::main]
 async fn main() {
-    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_env("KHIEN_LOG").unwrap_or_else(|_| "info".into())).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("KHIEN_LOG").unwrap_or_else(|_| "info".into()))
+        .init();
     let code = match run(Cli::parse()).await {
         Ok(code) => code,
         Err(e) => {
@@ -76,7 +82,10 @@ async fn run(cli: Cli) -> Result<i32> {
             let store = open(&url).await?;
             let mut line = String::new();
             std::io::stdin().read_line(&mut line)?;
-            store.set_password_from_console(&username, line.trim_end_matches(['\r', '\n'])).await.map_err(|e| anyhow!("{e}"))?;
+            store
+                .set_password_from_console(&username, line.trim_end_matches(['\r', '\n']))
+                .await
+                .map_err(|e| anyhow!("{e}"))?;
             println!("password of {username} set; its sessions and API tokens are revoked");
             Ok(0)
         }
@@ -110,7 +119,8 @@ async fn serve(a: ServeArgs) -> Result<()> {
     } else {
         false
     };
-    let listener = tokio::net::TcpListener::bind(&s.listen).await.map_err(|e| anyhow!("cannot listen on {}: {e}", s.listen))?;
+    let listener =
+        tokio::net::TcpListener::bind(&s.listen).await.map_err(|e| anyhow!("cannot listen on {}: {e}", s.listen))?;
     let addr = listener.local_addr()?;
     println!("Khiên đang chạy tại / is running at http://{addr}/");
     println!("Cơ sở dữ liệu / database: {}", redact(&s.database_url));
@@ -130,17 +140,28 @@ async fn serve(a: ServeArgs) -> Result<()> {
         if let Some(m) = &smtp {
             println!("Nhắc hạn qua thư / reminder e-mails via {}:{}", m.host, m.port);
         }
-        tokio::spawn(khien::reminders::run(store.clone(), smtp, std::time::Duration::from_secs(s.reminder_interval_secs)));
+        tokio::spawn(khien::reminders::run(
+            store.clone(),
+            smtp,
+            std::time::Duration::from_secs(s.reminder_interval_secs),
+        ));
     }
     if s.taxii_push_interval_secs > 0 {
-        tokio::spawn(khien::reminders::every(std::time::Duration::from_secs(s.taxii_push_interval_secs), store.clone(), |store| async move {
-            match khien_server::taxii_push::push_all(&store).await {
-                Ok(_) => {}
-                Err(e) => tracing::warn!("TAXII push failed: {e}"),
-            }
-        }));
+        tokio::spawn(khien::reminders::every(
+            std::time::Duration::from_secs(s.taxii_push_interval_secs),
+            store.clone(),
+            |store| async move {
+                match khien_server::taxii_push::push_all(&store).await {
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!("TAXII push failed: {e}"),
+                }
+            },
+        ));
     }
-    let state = AppState::new(store.clone(), ServerConfig { secure_cookies: s.secure_cookies, place_name: s.place_name.clone(), ..ServerConfig::default() });
+    let state = AppState::new(
+        store.clone(),
+        ServerConfig { secure_cookies: s.secure_cookies, place_name: s.place_name.clone(), ..ServerConfig::default() },
+    );
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };

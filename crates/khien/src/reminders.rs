@@ -82,12 +82,20 @@ impl Smtp {
     pub async fn send(&self, to: &str, subject: &str, body: &str) -> Result<()> {
         use base64::Engine;
         let (to, from) = (clean_address(to)?, clean_address(&self.from)?);
-        let stream = tokio::time::timeout(STEP, TcpStream::connect((self.host.as_str(), self.port))).await.context("SMTP connect timed out")?.with_context(|| format!("cannot reach SMTP relay {}:{}", self.host, self.port))?;
+        let stream = tokio::time::timeout(STEP, TcpStream::connect((self.host.as_str(), self.port)))
+            .await
+            .context("SMTP connect timed out")?
+            .with_context(|| format!("cannot reach SMTP relay {}:{}", self.host, self.port))?;
         let (read, mut write) = stream.into_split();
         let mut read = BufReader::new(read);
         expect(&mut read, 220).await?;
         let domain = from.rsplit('@').next().unwrap_or("khien.local");
-        for (line, code) in [(format!("EHLO {domain}"), 250), (format!("MAIL FROM:<{from}>"), 250), (format!("RCPT TO:<{to}>"), 250), ("DATA".to_string(), 354)] {
+        for (line, code) in [
+            (format!("EHLO {domain}"), 250),
+            (format!("MAIL FROM:<{from}>"), 250),
+            (format!("RCPT TO:<{to}>"), 250),
+            ("DATA".to_string(), 354),
+        ] {
             write.write_all(format!("{line}\r\n").as_bytes()).await?;
             expect(&mut read, code).await.with_context(|| format!("after «{line}»"))?;
         }
@@ -115,7 +123,8 @@ async fn expect(read: &mut BufReader<tokio::net::tcp::OwnedReadHalf>, code: u16)
         if n == 0 {
             bail!("the SMTP relay closed the connection");
         }
-        let got: u16 = line.get(..3).and_then(|c| c.parse().ok()).ok_or_else(|| anyhow!("not an SMTP reply: {}", line.trim()))?;
+        let got: u16 =
+            line.get(..3).and_then(|c| c.parse().ok()).ok_or_else(|| anyhow!("not an SMTP reply: {}", line.trim()))?;
         if line.as_bytes().get(3) == Some(&b'-') {
             continue;
         }

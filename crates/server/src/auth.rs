@@ -97,7 +97,8 @@ impl FromRequestParts<AppState> for Ctx {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let web = !crate::error::is_api_path(parts.uri.path());
-        let reject = |e: Error| if web { crate::error::WebError(e).into_response() } else { ApiError(e).into_response() };
+        let reject =
+            |e: Error| if web { crate::error::WebError(e).into_response() } else { ApiError(e).into_response() };
         let lang = request_lang(&parts.headers, web);
         if let Some(secret) = bearer(&parts.headers) {
             if web {
@@ -134,7 +135,11 @@ fn csrf_error() -> Error {
 }
 
 fn form_field(body: &[u8], name: &str) -> Option<String> {
-    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).ok()?.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
 }
 
 /// The boundary of a `multipart/form-data` content type.
@@ -161,7 +166,8 @@ fn first_part_token(buf: &[u8], boundary: &str) -> Option<Result<String, ()>> {
     let value_start = head_end + 4;
     let closing = format!("\r\n--{boundary}");
     let value_end = value_start + find(buf.get(value_start..)?, closing.as_bytes())?;
-    let is_csrf = head.lines().any(|l| l.starts_with("content-disposition:") && l.contains(&format!("name=\"{CSRF_FIELD}\"")));
+    let is_csrf =
+        head.lines().any(|l| l.starts_with("content-disposition:") && l.contains(&format!("name=\"{CSRF_FIELD}\"")));
     if !is_csrf {
         return Some(Err(()));
     }
@@ -174,7 +180,13 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// Checks the token in the first part of a multipart upload, then runs the request with its
 /// body whole again (the bytes read first, then the rest as it arrives).
-async fn check_multipart(req: Request, boundary: String, expected: &str, next: Next, fail: impl Fn(Error) -> Response) -> Response {
+async fn check_multipart(
+    req: Request,
+    boundary: String,
+    expected: &str,
+    next: Next,
+    fail: impl Fn(Error) -> Response,
+) -> Response {
     use tokio_stream::StreamExt;
     let (parts, body) = req.into_parts();
     let mut stream = body.into_data_stream();
@@ -208,7 +220,9 @@ async fn check_multipart(req: Request, boundary: String, expected: &str, next: N
 pub fn presession_token(state: &AppState, purpose: &str, presession: &str) -> String {
     use base64::Engine;
     use hmac::Mac;
-    let Ok(mut mac) = hmac::Hmac::<sha2::Sha256>::new_from_slice(state.csrf_key.as_slice()) else { return String::new() };
+    let Ok(mut mac) = hmac::Hmac::<sha2::Sha256>::new_from_slice(state.csrf_key.as_slice()) else {
+        return String::new();
+    };
     mac.update(purpose.as_bytes());
     mac.update(b"\0");
     mac.update(presession.as_bytes());
@@ -255,7 +269,12 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
     check_and_run(req, expected, next, fail).await
 }
 
-async fn check_and_run(req: Request, expected: Option<String>, next: Next, fail: impl Fn(Error) -> Response) -> Response {
+async fn check_and_run(
+    req: Request,
+    expected: Option<String>,
+    next: Next,
+    fail: impl Fn(Error) -> Response,
+) -> Response {
     let Some(expected) = expected.filter(|e| !e.is_empty()) else { return fail(csrf_error()) };
     let header_token = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_string);
     if let Some(t) = header_token {
@@ -349,7 +368,10 @@ impl RateLimiter {
         let v = hits.entry(ip).or_default();
         v.retain(|t| now.duration_since(*t) < self.window);
         if v.len() >= self.max {
-            let wait = v.first().map(|t| self.window.saturating_sub(now.duration_since(*t)).as_secs() as i64 + 1).unwrap_or(60);
+            let wait = v
+                .first()
+                .map(|t| self.window.saturating_sub(now.duration_since(*t)).as_secs() as i64 + 1)
+                .unwrap_or(60);
             return Err(Error::TooMany { retry_after_secs: wait, msg: (self.message)(wait) });
         }
         v.push(now);
@@ -380,7 +402,10 @@ mod tests {
         let first = l.check(a).unwrap();
         l.check(a).unwrap();
         let err = l.check(a).unwrap_err();
-        assert!(matches!(&err, Error::TooMany { retry_after_secs, msg } if *retry_after_secs > 500 && msg.vi.contains("10 phút")), "{err:?}");
+        assert!(
+            matches!(&err, Error::TooMany { retry_after_secs, msg } if *retry_after_secs > 500 && msg.vi.contains("10 phút")),
+            "{err:?}"
+        );
         assert!(l.check(b).is_ok(), "another address has its own count");
         l.release(first);
         assert!(l.check(a).is_ok(), "a released attempt does not count");

@@ -72,7 +72,10 @@ fn with_overrides(cat: Catalogue, q: &CatalogueImportQuery) -> Result<Catalogue,
         meta.title_en = t;
     }
     Catalogue::build(meta, nodes).map_err(|problems| {
-        let first = problems.first().map(|p| p.msg()).unwrap_or_else(|| Msg::new("Danh mục không hợp lệ.", "Invalid catalogue."));
+        let first = problems
+            .first()
+            .map(|p| p.msg())
+            .unwrap_or_else(|| Msg::new("Danh mục không hợp lệ.", "Invalid catalogue."));
         Error::Invalid { field: Some("file".into()), msg: first }
     })
 }
@@ -86,27 +89,39 @@ pub async fn import(s: &AppState, ctx: &Ctx, q: &CatalogueImportQuery, body: &[u
     let code = q.code.trim();
     let cat = match q.format.as_str() {
         "table" | "csv" | "xlsx" | "yaml" => {
-            let version = given(&q.version).ok_or_else(|| Error::invalid("version", "Cần ghi phiên bản danh mục.", "The catalogue version is required."))?;
+            let version = given(&q.version).ok_or_else(|| {
+                Error::invalid("version", "Cần ghi phiên bản danh mục.", "The catalogue version is required.")
+            })?;
             let title_vi = given(&q.title_vi).unwrap_or_else(|| code.to_string());
             let meta = CatalogueMeta {
                 code: code.to_string(),
                 version,
                 title_en: given(&q.title_en).unwrap_or_else(|| title_vi.clone()),
                 title_vi,
-                source_note: Msg::new(format!("Nhập từ tệp {} bởi {}.", q.file_name, ctx.actor.label()), format!("Imported from {} by {}.", q.file_name, ctx.actor.label())),
+                source_note: Msg::new(
+                    format!("Nhập từ tệp {} bởi {}.", q.file_name, ctx.actor.label()),
+                    format!("Imported from {} by {}.", q.file_name, ctx.actor.label()),
+                ),
             };
             khien_formats::catalog::parse_catalogue_table(&q.file_name, body, meta).map_err(|e| catalog_error(&e))?
         }
         "oscal" => {
-            let imported = khien_formats::catalog::parse_oscal_catalog(&q.file_name, body, code, levels_of(q)?).map_err(|e| catalog_error(&e))?;
+            let imported = khien_formats::catalog::parse_oscal_catalog(&q.file_name, body, code, levels_of(q)?)
+                .map_err(|e| catalog_error(&e))?;
             with_overrides(imported.catalogue, q)?
         }
         "profile" => {
             let source_id = q.source_id.ok_or_else(|| {
-                Error::invalid("source_id", "Hồ sơ OSCAL cần danh mục nguồn để chọn biện pháp.", "An OSCAL profile needs the source catalogue it selects from.")
+                Error::invalid(
+                    "source_id",
+                    "Hồ sơ OSCAL cần danh mục nguồn để chọn biện pháp.",
+                    "An OSCAL profile needs the source catalogue it selects from.",
+                )
             })?;
             let source = model(s, &ctx.actor, source_id).await?;
-            let resolved = khien_formats::catalog::resolve_oscal_profile(&q.file_name, body, &source, code, levels_of(q)?).map_err(|e| catalog_error(&e))?;
+            let resolved =
+                khien_formats::catalog::resolve_oscal_profile(&q.file_name, body, &source, code, levels_of(q)?)
+                    .map_err(|e| catalog_error(&e))?;
             with_overrides(resolved.catalogue, q)?
         }
         other => {
@@ -140,7 +155,8 @@ pub async fn model(s: &AppState, actor: &Actor, id: i64) -> Result<Catalogue, Er
         node.order = u32::try_from(order).unwrap_or(u32::MAX);
         nodes.push(node);
     }
-    Catalogue::build(meta, nodes).map_err(|p| Error::internal(format!("stored catalogue {id} no longer checks: {:?}", p.first())))
+    Catalogue::build(meta, nodes)
+        .map_err(|p| Error::internal(format!("stored catalogue {id} no longer checks: {:?}", p.first())))
 }
 
 /// What a catalogue is exported as.
@@ -170,18 +186,33 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 
 fn file_response(bytes: Vec<u8>, content_type: &str, file: &str) -> Response {
     let disposition = format!("attachment; filename=\"{file}\"");
-    ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+    ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+        .into_response()
 }
 
 /// A catalogue version in Khiên's own format; it imports back as the same tree.
 pub async fn export(s: &AppState, actor: &Actor, id: i64, format: ExportFormat) -> Result<Response, Error> {
     let cat = model(s, actor, id).await?;
     // File names keep to ASCII: codes are `[A-Za-z0-9._-]`.
-    let stem = format!("{}-{}", cat.code(), cat.version().chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')).collect::<String>());
+    let stem = format!(
+        "{}-{}",
+        cat.code(),
+        cat.version().chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')).collect::<String>()
+    );
     let (bytes, content_type, ext) = match format {
-        ExportFormat::Csv => (khien_formats::catalog::write_catalogue_csv(&cat).map_err(Error::internal)?, "text/csv; charset=utf-8", "csv"),
-        ExportFormat::Xlsx => (khien_formats::catalog::write_catalogue_xlsx(&cat).map_err(Error::internal)?, XLSX, "xlsx"),
-        ExportFormat::Yaml => (khien_formats::catalog::write_catalogue_yaml(&cat).map_err(Error::internal)?, "application/yaml; charset=utf-8", "yaml"),
+        ExportFormat::Csv => (
+            khien_formats::catalog::write_catalogue_csv(&cat).map_err(Error::internal)?,
+            "text/csv; charset=utf-8",
+            "csv",
+        ),
+        ExportFormat::Xlsx => {
+            (khien_formats::catalog::write_catalogue_xlsx(&cat).map_err(Error::internal)?, XLSX, "xlsx")
+        }
+        ExportFormat::Yaml => (
+            khien_formats::catalog::write_catalogue_yaml(&cat).map_err(Error::internal)?,
+            "application/yaml; charset=utf-8",
+            "yaml",
+        ),
     };
     Ok(file_response(bytes, content_type, &format!("{stem}.{ext}")))
 }

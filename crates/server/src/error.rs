@@ -110,7 +110,13 @@ impl IntoResponse for WebError {
 /// Vietnamese. The web UI is Vietnamese until someone chooses English, whatever the browser says.
 pub fn request_lang(headers: &axum::http::HeaderMap, web: bool) -> Lang {
     let cookie_lang = crate::auth::cookie(headers, crate::auth::LANG_COOKIE).and_then(|v| Lang::parse(&v));
-    let header_lang = || if web { None } else { headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::from_accept_language) };
+    let header_lang = || {
+        if web {
+            None
+        } else {
+            headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::from_accept_language)
+        }
+    };
     cookie_lang.or_else(header_lang).unwrap_or_default()
 }
 
@@ -118,9 +124,15 @@ pub fn request_lang(headers: &axum::http::HeaderMap, web: bool) -> Lang {
 /// wrong method), which arrive as plain text.
 fn plain_rejection(status: StatusCode) -> Error {
     match status {
-        StatusCode::NOT_FOUND => Error::NotFound(Msg::new("Không có trang hoặc địa chỉ này.", "There is no such page or address.")),
-        StatusCode::PAYLOAD_TOO_LARGE => Error::TooLarge(Msg::new("Nội dung gửi lên quá lớn.", "The request body is too large.")),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => Error::bad_request("Kiểu nội dung (Content-Type) không được hỗ trợ.", "Unsupported Content-Type."),
+        StatusCode::NOT_FOUND => {
+            Error::NotFound(Msg::new("Không có trang hoặc địa chỉ này.", "There is no such page or address."))
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            Error::TooLarge(Msg::new("Nội dung gửi lên quá lớn.", "The request body is too large."))
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            Error::bad_request("Kiểu nội dung (Content-Type) không được hỗ trợ.", "Unsupported Content-Type.")
+        }
         _ => Error::bad_request(
             "Yêu cầu không hợp lệ: kiểm tra các tham số trên địa chỉ và các trường của biểu mẫu.",
             "Invalid request: check the address parameters and the form fields.",
@@ -138,11 +150,17 @@ fn http_failure(status: StatusCode) -> Option<(&'static str, Msg)> {
     match status {
         StatusCode::METHOD_NOT_ALLOWED => Some((
             "method-not-allowed",
-            Msg::new("Địa chỉ này không nhận phương thức HTTP đó; các phương thức được nhận có trong tiêu đề Allow.", "This address does not accept that HTTP method; the Allow header lists those it does."),
+            Msg::new(
+                "Địa chỉ này không nhận phương thức HTTP đó; các phương thức được nhận có trong tiêu đề Allow.",
+                "This address does not accept that HTTP method; the Allow header lists those it does.",
+            ),
         )),
         StatusCode::URI_TOO_LONG => Some((
             "uri-too-long",
-            Msg::new(format!("Địa chỉ quá dài (tối đa {} KiB).", MAX_URI_BYTES / 1024), format!("The address is too long (at most {} KiB).", MAX_URI_BYTES / 1024)),
+            Msg::new(
+                format!("Địa chỉ quá dài (tối đa {} KiB).", MAX_URI_BYTES / 1024),
+                format!("The address is too long (at most {} KiB).", MAX_URI_BYTES / 1024),
+            ),
         )),
         _ => None,
     }

@@ -20,7 +20,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         if !is_json(req.headers()) {
             return Err(ApiError(json_error(&JsonRejection::MissingJsonContentType(Default::default()))));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|rej| ApiError(json_error(&JsonRejection::from(rej))))?;
+        let bytes =
+            Bytes::from_request(req, state).await.map_err(|rej| ApiError(json_error(&JsonRejection::from(rej))))?;
         match Json::<T>::from_bytes(&bytes) {
             Ok(Json(v)) => Ok(ApiJson(v)),
             Err(rej) => {
@@ -77,17 +78,26 @@ fn integral_floats_as_integers(body: &[u8]) -> Option<Vec<u8>> {
 
 fn json_error(rej: &JsonRejection) -> Error {
     match rej {
-        JsonRejection::MissingJsonContentType(_) => {
-            Error::bad_request("Yêu cầu phải có Content-Type: application/json.", "The request needs Content-Type: application/json.")
-        }
-        JsonRejection::BytesRejection(_) if rej.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            Error::TooLarge(Msg::new("Nội dung yêu cầu quá lớn (tối đa 1 MiB).", "The request body is too large (at most 1 MiB)."))
-        }
-        JsonRejection::JsonSyntaxError(e) => Error::bad_request(format!("JSON sai cú pháp: {}", e.body_text()), format!("Malformed JSON: {}", e.body_text())),
-        JsonRejection::JsonDataError(e) => {
-            Error::bad_request(format!("Dữ liệu JSON không hợp lệ: {}", e.body_text()), format!("Invalid JSON data: {}", e.body_text()))
-        }
-        other => Error::bad_request(format!("Không đọc được nội dung: {}", other.body_text()), format!("Cannot read the body: {}", other.body_text())),
+        JsonRejection::MissingJsonContentType(_) => Error::bad_request(
+            "Yêu cầu phải có Content-Type: application/json.",
+            "The request needs Content-Type: application/json.",
+        ),
+        JsonRejection::BytesRejection(_) if rej.status() == StatusCode::PAYLOAD_TOO_LARGE => Error::TooLarge(Msg::new(
+            "Nội dung yêu cầu quá lớn (tối đa 1 MiB).",
+            "The request body is too large (at most 1 MiB).",
+        )),
+        JsonRejection::JsonSyntaxError(e) => Error::bad_request(
+            format!("JSON sai cú pháp: {}", e.body_text()),
+            format!("Malformed JSON: {}", e.body_text()),
+        ),
+        JsonRejection::JsonDataError(e) => Error::bad_request(
+            format!("Dữ liệu JSON không hợp lệ: {}", e.body_text()),
+            format!("Invalid JSON data: {}", e.body_text()),
+        ),
+        other => Error::bad_request(
+            format!("Không đọc được nội dung: {}", other.body_text()),
+            format!("Cannot read the body: {}", other.body_text()),
+        ),
     }
 }
 
@@ -105,5 +115,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 }
 
 fn query_error(e: &QueryRejection) -> Error {
-    Error::bad_request(format!("Tham số truy vấn không hợp lệ: {}", e.body_text()), format!("Invalid query parameters: {}", e.body_text()))
+    Error::bad_request(
+        format!("Tham số truy vấn không hợp lệ: {}", e.body_text()),
+        format!("Invalid query parameters: {}", e.body_text()),
+    )
 }

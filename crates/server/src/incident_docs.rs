@@ -46,16 +46,38 @@ fn signer_position(head_title: Option<&str>) -> String {
     }
 }
 
-pub fn incident_document(kind: DocKind, d: &IncidentDetail, h: &DocumentHeader, place_name: Option<&str>) -> AdminDocument {
+pub fn incident_document(
+    kind: DocKind,
+    d: &IncidentDetail,
+    h: &DocumentHeader,
+    place_name: Option<&str>,
+) -> AdminDocument {
     let i = &d.incident;
     let vi = Lang::Vi;
-    let category = Category::parse("category", &i.category).map(|c| c.label(vi).to_string()).unwrap_or_else(|_| i.category.clone());
+    let category = Category::parse("category", &i.category)
+        .map(|c| c.label(vi).to_string())
+        .unwrap_or_else(|_| i.category.clone());
     let systems = if d.systems.is_empty() {
         "—".to_string()
     } else {
-        d.systems.iter().map(|s| format!("{} — {}{}", s.code, s.name, s.approved_level.map(|l| format!(" (cấp độ {l})")).unwrap_or_default())).collect::<Vec<_>>().join("\n")
+        d.systems
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} — {}{}",
+                    s.code,
+                    s.name,
+                    s.approved_level.map(|l| format!(" (cấp độ {l})")).unwrap_or_default()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
     };
-    let severity = format!("{}; mức ưu tiên {}", if i.serious { "Nghiêm trọng (QĐ 05/2017 Điều 9)" } else { "Không nghiêm trọng" }, i.priority);
+    let severity = format!(
+        "{}; mức ưu tiên {}",
+        if i.serious { "Nghiêm trọng (QĐ 05/2017 Điều 9)" } else { "Không nghiêm trọng" },
+        i.priority
+    );
     let mut blocks = vec![Block::Heading("I. THÔNG TIN CHUNG".into())];
     blocks.push(Block::Fields(vec![
         ("Mã sự cố".into(), i.code.clone()),
@@ -65,7 +87,14 @@ pub fn incident_document(kind: DocKind, d: &IncidentDetail, h: &DocumentHeader, 
         ("Hệ thống bị sự cố".into(), systems),
         ("Thời điểm phát hiện".into(), display_vn(i.detected_at)),
         ("Thời điểm báo cáo".into(), display_vn(i.reported_at)),
-        ("Người liên hệ".into(), [i.reporter_name.clone(), i.reporter_position.clone(), i.reporter_contact.clone()].into_iter().flatten().collect::<Vec<_>>().join(" — ")),
+        (
+            "Người liên hệ".into(),
+            [i.reporter_name.clone(), i.reporter_position.clone(), i.reporter_contact.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" — "),
+        ),
         ("Loại sự cố".into(), category),
         ("Đánh giá sơ bộ mức độ".into(), severity),
     ]));
@@ -88,7 +117,8 @@ pub fn incident_document(kind: DocKind, d: &IncidentDetail, h: &DocumentHeader, 
             ]));
         }
         DocKind::Closing => {
-            let state = State::parse("state", &i.state).map(|s| s.label(vi).to_string()).unwrap_or_else(|_| i.state.clone());
+            let state =
+                State::parse("state", &i.state).map(|s| s.label(vi).to_string()).unwrap_or_else(|_| i.state.clone());
             let when = |v: Option<i64>| v.map(display_vn).unwrap_or_else(|| "—".into());
             blocks.push(Block::Heading("II. QUÁ TRÌNH ỨNG CỨU".into()));
             blocks.push(Block::Fields(vec![
@@ -100,15 +130,35 @@ pub fn incident_document(kind: DocKind, d: &IncidentDetail, h: &DocumentHeader, 
                 ("Biện pháp đã thực hiện".into(), text(&i.measures_taken)),
                 ("Kiến nghị".into(), text(&i.recommendations)),
             ]));
-            let reports: Vec<Vec<String>> = d.reports.iter().map(|r| vec![display_vn(r.filed_at), r.kind.clone(), r.author_label.clone(), r.body.clone()]).collect();
+            let reports: Vec<Vec<String>> = d
+                .reports
+                .iter()
+                .map(|r| vec![display_vn(r.filed_at), r.kind.clone(), r.author_label.clone(), r.body.clone()])
+                .collect();
             blocks.push(Block::Heading("III. CÁC BÁO CÁO ĐÃ GỬI".into()));
-            blocks.push(Block::Table { headers: vec!["Thời điểm".into(), "Loại".into(), "Người gửi".into(), "Nội dung".into()], rows: reports });
-            let tasks: Vec<Vec<String>> = d.tasks.iter().map(|t| vec![t.unit_name.clone(), t.title.clone(), t.due_on.clone().unwrap_or_default(), t.state.clone()]).collect();
+            blocks.push(Block::Table {
+                headers: vec!["Thời điểm".into(), "Loại".into(), "Người gửi".into(), "Nội dung".into()],
+                rows: reports,
+            });
+            let tasks: Vec<Vec<String>> = d
+                .tasks
+                .iter()
+                .map(|t| {
+                    vec![t.unit_name.clone(), t.title.clone(), t.due_on.clone().unwrap_or_default(), t.state.clone()]
+                })
+                .collect();
             blocks.push(Block::Heading("IV. NHIỆM VỤ TRONG MẠNG LƯỚI ỨNG CỨU".into()));
-            blocks.push(Block::Table { headers: vec!["Đơn vị".into(), "Nhiệm vụ".into(), "Hạn".into(), "Tình trạng".into()], rows: tasks });
-            let timeline: Vec<Vec<String>> = d.events.iter().map(|e| vec![display_vn(e.at), e.actor_label.clone(), e.note.clone()]).collect();
+            blocks.push(Block::Table {
+                headers: vec!["Đơn vị".into(), "Nhiệm vụ".into(), "Hạn".into(), "Tình trạng".into()],
+                rows: tasks,
+            });
+            let timeline: Vec<Vec<String>> =
+                d.events.iter().map(|e| vec![display_vn(e.at), e.actor_label.clone(), e.note.clone()]).collect();
             blocks.push(Block::Heading("V. DIỄN BIẾN".into()));
-            blocks.push(Block::Table { headers: vec!["Thời điểm".into(), "Người thực hiện".into(), "Nội dung".into()], rows: timeline });
+            blocks.push(Block::Table {
+                headers: vec!["Thời điểm".into(), "Người thực hiện".into(), "Nội dung".into()],
+                rows: timeline,
+            });
         }
     }
     let observables: Vec<Vec<String>> = d
@@ -116,12 +166,17 @@ pub fn incident_document(kind: DocKind, d: &IncidentDetail, h: &DocumentHeader, 
         .iter()
         .enumerate()
         .map(|(n, o)| {
-            let kind = ObservableKind::parse("kind", &o.kind).map(|k| k.label(vi).to_string()).unwrap_or_else(|_| o.kind.clone());
+            let kind = ObservableKind::parse("kind", &o.kind)
+                .map(|k| k.label(vi).to_string())
+                .unwrap_or_else(|_| o.kind.clone());
             vec![(n + 1).to_string(), kind, o.value.clone(), format!("TLP:{}", o.tlp.to_uppercase())]
         })
         .collect();
     blocks.push(Block::Heading("DẤU HIỆU NHẬN BIẾT (IOC)".into()));
-    blocks.push(Block::Table { headers: vec!["STT".into(), "Loại".into(), "Giá trị".into(), "Chia sẻ".into()], rows: observables });
+    blocks.push(Block::Table {
+        headers: vec!["STT".into(), "Loại".into(), "Giá trị".into(), "Chia sẻ".into()],
+        rows: observables,
+    });
     let title = match kind {
         DocKind::Initial => format!("Ban đầu về sự cố {}: {}", i.code, i.title),
         DocKind::Closing => format!("Kết thúc ứng cứu sự cố {}: {}", i.code, i.title),

@@ -2,18 +2,18 @@
 
 mod api;
 mod auth;
+pub mod catalogue_io;
 mod error;
 mod extract;
-pub mod catalogue_io;
 pub mod incident_docs;
+mod metrics;
+pub mod oscal_io;
 pub mod stix_io;
 mod stream;
-pub mod oscal_io;
-mod metrics;
 pub mod systems_io;
-pub mod units_io;
 mod taxii;
 pub mod taxii_push;
+pub mod units_io;
 pub use taxii::TAXII as TAXII_MEDIA_TYPE;
 mod web;
 
@@ -84,7 +84,10 @@ impl AppState {
         AppState {
             store,
             login_limiter: Arc::new(auth::RateLimiter::logins(30)),
-            report_limiter: Arc::new(auth::RateLimiter::public_reports(config.public_reports_per_window, config.public_report_window)),
+            report_limiter: Arc::new(auth::RateLimiter::public_reports(
+                config.public_reports_per_window,
+                config.public_report_window,
+            )),
             lookup_limiter: Arc::new(auth::RateLimiter::lookups(20, Duration::from_secs(600))),
             csrf_key: Arc::new({
                 use rand::RngCore;
@@ -122,7 +125,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .with_state(state)
 }
@@ -130,7 +136,11 @@ pub fn router(state: AppState) -> Router {
 /// Nothing Khiên answers is kept by a browser or a proxy cache unless the handler says so (the
 /// static assets do): pages and API answers hold one person's data. Over TLS, browsers are
 /// also told to come back over TLS only.
-async fn private_responses(State(s): State<AppState>, req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+async fn private_responses(
+    State(s): State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
     let tls = auth::is_secure(&s, req.headers());
     let mut r = next.run(req).await;
     let h = r.headers_mut();
@@ -151,7 +161,11 @@ async fn body_idle_timeout(State(s): State<AppState>, req: axum::extract::Reques
 }
 
 /// Serves until the shutdown future resolves.
-pub async fn serve(listener: tokio::net::TcpListener, state: AppState, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

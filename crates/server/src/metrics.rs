@@ -27,7 +27,8 @@ pub struct Metrics {
 }
 
 pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_else(|| "unmatched".into());
+    let route =
+        req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_else(|| "unmatched".into());
     let method = req.method().to_string();
     let start = Instant::now();
     let resp = next.run(req).await;
@@ -53,16 +54,27 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
     out.push_str("# HELP khien_http_requests_total HTTP requests by method, route and status.\n# TYPE khien_http_requests_total counter\n");
     if let Ok(m) = state.metrics.requests.lock() {
         for ((method, route, status), n) in m.iter() {
-            let _ = writeln!(out, "khien_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {n}");
+            let _ = writeln!(
+                out,
+                "khien_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {n}"
+            );
         }
     }
     out.push_str("# HELP khien_http_request_duration_seconds Time to answer, by route.\n# TYPE khien_http_request_duration_seconds histogram\n");
     if let Ok(d) = state.metrics.durations.lock() {
         for (route, h) in d.iter() {
             for (i, b) in BUCKETS.iter().enumerate() {
-                let _ = writeln!(out, "khien_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{b}\"}} {}", h.counts[i]);
+                let _ = writeln!(
+                    out,
+                    "khien_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{b}\"}} {}",
+                    h.counts[i]
+                );
             }
-            let _ = writeln!(out, "khien_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}", h.count);
+            let _ = writeln!(
+                out,
+                "khien_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
+                h.count
+            );
             let _ = writeln!(out, "khien_http_request_duration_seconds_sum{{route=\"{route}\"}} {}", h.sum);
             let _ = writeln!(out, "khien_http_request_duration_seconds_count{{route=\"{route}\"}} {}", h.count);
         }

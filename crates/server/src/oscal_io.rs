@@ -4,12 +4,13 @@ use chrono::{DateTime, Utc};
 use khien_domain::calendar::date_vn;
 use khien_domain::finding::Severity;
 use khien_domain::scope::Actor;
-use khien_domain::{Error, Msg};
 use khien_domain::system::Lifecycle;
+use khien_domain::{Error, Msg};
 use khien_formats::oscal_export::{
-    catalog_href, export_assessment_results, export_catalog, export_poam, export_ssp, level_text, AssessedRequirementIn, AssessmentInput, CatalogIn,
-    CatalogNodeIn, CatalogueRef, EvidenceIn, InformationTypeIn, OscalExportError, PartyIn, PoamInput, PoamItemIn, RequirementIn, RequirementResult,
-    RiskStatus, SspInput, SystemRef, SystemState,
+    catalog_href, export_assessment_results, export_catalog, export_poam, export_ssp, level_text,
+    AssessedRequirementIn, AssessmentInput, CatalogIn, CatalogNodeIn, CatalogueRef, EvidenceIn, InformationTypeIn,
+    OscalExportError, PartyIn, PoamInput, PoamItemIn, RequirementIn, RequirementResult, RiskStatus, SspInput,
+    SystemRef, SystemState,
 };
 use khien_store::{AssessmentFilter, CatalogueInfo, Finding, FindingFilter, System};
 
@@ -75,8 +76,17 @@ pub async fn system_poam(s: &AppState, actor: &Actor, system_id: i64) -> Result<
         namespace_id: "khien".into(),
         last_modified: Utc::now(),
         version: date_vn(khien_domain::time::now_ms()).format("%Y-%m-%d").to_string(),
-        system: SystemRef { key: format!("system:{}", system.id), code: system.code.clone(), name: system.name.clone() },
-        owner: PartyIn { key: format!("unit:{}", system.owner_unit_id), name: system.owner_unit_name.clone(), short_name: None, email: None },
+        system: SystemRef {
+            key: format!("system:{}", system.id),
+            code: system.code.clone(),
+            name: system.name.clone(),
+        },
+        owner: PartyIn {
+            key: format!("unit:{}", system.owner_unit_id),
+            name: system.owner_unit_name.clone(),
+            short_name: None,
+            email: None,
+        },
         items,
     };
     export_poam(&input).map_err(|e| oscal_error(&e))
@@ -93,11 +103,20 @@ fn result(r: Option<&str>) -> Option<RequirementResult> {
 }
 
 fn title_of(vi: &str, en: &str) -> String {
-    if vi.trim().is_empty() { en.to_string() } else { vi.to_string() }
+    if vi.trim().is_empty() {
+        en.to_string()
+    } else {
+        vi.to_string()
+    }
 }
 
 fn catalogue_ref(c: &CatalogueInfo) -> CatalogueRef {
-    CatalogueRef { code: c.code.clone(), version: c.version.clone(), title: title_of(&c.title_vi, &c.title_en), href: Some(catalog_href(&c.code, &c.version)) }
+    CatalogueRef {
+        code: c.code.clone(),
+        version: c.version.clone(),
+        title: title_of(&c.title_vi, &c.title_en),
+        href: Some(catalog_href(&c.code, &c.version)),
+    }
 }
 
 fn system_ref(s: &System) -> SystemRef {
@@ -141,28 +160,56 @@ pub async fn catalogue_oscal(s: &AppState, actor: &Actor, id: i64) -> Result<Vec
 /// at its level, each with the latest outcome and note.
 pub async fn system_ssp(s: &AppState, actor: &Actor, system_id: i64) -> Result<Vec<u8>, Error> {
     let system = s.store.get_system(actor, system_id).await?.system;
-    let latest = s.store.list_assessments(actor, &AssessmentFilter { system_id: Some(system_id), state: None, cursor: None, limit: 1 }).await?.items.into_iter().next();
+    let latest = s
+        .store
+        .list_assessments(actor, &AssessmentFilter { system_id: Some(system_id), state: None, cursor: None, limit: 1 })
+        .await?
+        .items
+        .into_iter()
+        .next();
     let level = system.approved_level.or(latest.as_ref().map(|a| a.level));
     let (catalogue, requirements) = match latest {
         Some(a) => {
             let d = s.store.assessment(actor, a.id).await?;
-            let info = s.store.list_catalogues(actor).await?.into_iter().find(|c| c.id == a.catalogue_id).ok_or_else(|| Error::not_found("danh mục", "Catalogue"))?;
+            let info = s
+                .store
+                .list_catalogues(actor)
+                .await?
+                .into_iter()
+                .find(|c| c.id == a.catalogue_id)
+                .ok_or_else(|| Error::not_found("danh mục", "Catalogue"))?;
             let reqs = d
                 .results
                 .iter()
-                .map(|r| RequirementIn { id: r.node_id.clone(), title: Some(title_of(&r.title_vi, &r.title_en)), result: result(r.result.as_deref()), statement: Some(r.notes.clone()).filter(|n| !n.trim().is_empty()) })
+                .map(|r| RequirementIn {
+                    id: r.node_id.clone(),
+                    title: Some(title_of(&r.title_vi, &r.title_en)),
+                    result: result(r.result.as_deref()),
+                    statement: Some(r.notes.clone()).filter(|n| !n.trim().is_empty()),
+                })
                 .collect();
             (info, reqs)
         }
         None => {
-            let info = s.store.list_catalogues(actor).await?.into_iter().find(|c| c.code == "tcvn-14423-2026").ok_or_else(|| Error::not_found("danh mục TCVN 14423:2026", "Catalogue TCVN 14423:2026"))?;
+            let info = s
+                .store
+                .list_catalogues(actor)
+                .await?
+                .into_iter()
+                .find(|c| c.code == "tcvn-14423-2026")
+                .ok_or_else(|| Error::not_found("danh mục TCVN 14423:2026", "Catalogue TCVN 14423:2026"))?;
             let tree = s.store.catalogue(actor, info.id).await?;
             let at_level = u8::try_from(level.unwrap_or(1)).unwrap_or(1);
             let reqs = tree
                 .nodes
                 .iter()
                 .filter(|n| n.kind != "group" && n.applies_to(at_level))
-                .map(|n| RequirementIn { id: n.node_id.clone(), title: Some(title_of(&n.title_vi, &n.title_en)), result: None, statement: None })
+                .map(|n| RequirementIn {
+                    id: n.node_id.clone(),
+                    title: Some(title_of(&n.title_vi, &n.title_en)),
+                    result: None,
+                    statement: None,
+                })
                 .collect();
             (info, reqs)
         }
@@ -182,7 +229,10 @@ pub async fn system_ssp(s: &AppState, actor: &Actor, system_id: i64) -> Result<V
         short_name: Some(system.code.clone()),
         description: system.purpose.clone().unwrap_or_else(|| system.name.clone()),
         sensitivity_level: system.approved_level.and_then(|l| u8::try_from(l).ok()).map(level_text),
-        information_type: InformationTypeIn { title: system.name.clone(), description: system.purpose.clone().unwrap_or_else(|| system.name.clone()) },
+        information_type: InformationTypeIn {
+            title: system.name.clone(),
+            description: system.purpose.clone().unwrap_or_else(|| system.name.clone()),
+        },
         impact: None,
         state,
         boundary: format!("Hệ thống «{}» ({}) do {} quản lý.", system.name, system.code, system.owner_unit_name),
@@ -205,7 +255,13 @@ pub async fn assessment_results(s: &AppState, actor: &Actor, id: i64) -> Result<
     let d = s.store.assessment(actor, id).await?;
     let a = &d.assessment;
     let system = s.store.get_system(actor, a.system_id).await?.system;
-    let info = s.store.list_catalogues(actor).await?.into_iter().find(|c| c.id == a.catalogue_id).ok_or_else(|| Error::not_found("danh mục", "Catalogue"))?;
+    let info = s
+        .store
+        .list_catalogues(actor)
+        .await?
+        .into_iter()
+        .find(|c| c.id == a.catalogue_id)
+        .ok_or_else(|| Error::not_found("danh mục", "Catalogue"))?;
     let assessor = match (a.assessor_unit_id, a.assessor_unit_name.as_deref()) {
         (Some(id), Some(name)) => unit_party(id, name),
         _ => unit_party(a.unit_id, &a.unit_name),
@@ -223,7 +279,12 @@ pub async fn assessment_results(s: &AppState, actor: &Actor, id: i64) -> Result<
         start,
         end: a.finished_at.map(at).filter(|e| *e >= start),
         plan_href: None,
-        summary: a.percent.map(|p| format!("Mức đáp ứng {p}% ({} đáp ứng, {} một phần, {} không đáp ứng, {} không áp dụng).", a.compliant, a.partly, a.non_compliant, a.not_applicable)),
+        summary: a.percent.map(|p| {
+            format!(
+                "Mức đáp ứng {p}% ({} đáp ứng, {} một phần, {} không đáp ứng, {} không áp dụng).",
+                a.compliant, a.partly, a.non_compliant, a.not_applicable
+            )
+        }),
         requirements: d
             .results
             .iter()
@@ -235,7 +296,13 @@ pub async fn assessment_results(s: &AppState, actor: &Actor, id: i64) -> Result<
                 evidence: r
                     .evidence
                     .iter()
-                    .map(|e| EvidenceIn { file_name: e.file_name.clone(), sha256: e.sha256.clone(), description: e.valid_until.as_ref().map(|v| format!("Hiệu lực đến {v}")), href: Some(format!("/api/v1/assessment-evidence/{}", e.id)), media_type: Some(e.content_type.clone()) })
+                    .map(|e| EvidenceIn {
+                        file_name: e.file_name.clone(),
+                        sha256: e.sha256.clone(),
+                        description: e.valid_until.as_ref().map(|v| format!("Hiệu lực đến {v}")),
+                        href: Some(format!("/api/v1/assessment-evidence/{}", e.id)),
+                        media_type: Some(e.content_type.clone()),
+                    })
                     .collect(),
             })
             .collect(),

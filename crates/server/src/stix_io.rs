@@ -53,7 +53,11 @@ pub fn export_input(authority_name: &str, incidents: &[ExportedIncident]) -> Exp
         .collect();
     ExportInput {
         namespace_id: format!("khien:{authority_name}"),
-        authority: IdentityIn { key: "authority".into(), name: authority_name.to_string(), identity_class: "organization".into() },
+        authority: IdentityIn {
+            key: "authority".into(),
+            name: authority_name.to_string(),
+            identity_class: "organization".into(),
+        },
         incidents,
     }
 }

@@ -118,7 +118,10 @@ where
         len += chunk.len() as u64;
         if len > limits.max_bytes {
             let mib = limits.max_bytes >> 20;
-            return Err(Error::TooLarge(Msg::new(format!("Tệp tải lên lớn hơn {mib} MiB."), format!("The upload is larger than {mib} MiB."))));
+            return Err(Error::TooLarge(Msg::new(
+                format!("Tệp tải lên lớn hơn {mib} MiB."),
+                format!("The upload is larger than {mib} MiB."),
+            )));
         }
         if head.len() < HEAD_BYTES {
             let take = chunk.len().min(HEAD_BYTES - head.len());
@@ -130,7 +133,10 @@ where
                 Store::Memory(buf)
             }
             Store::Memory(buf) => {
-                let file = tokio::task::spawn_blocking(tempfile::tempfile).await.map_err(Error::internal)?.map_err(Error::internal)?;
+                let file = tokio::task::spawn_blocking(tempfile::tempfile)
+                    .await
+                    .map_err(Error::internal)?
+                    .map_err(Error::internal)?;
                 let mut file = tokio::fs::File::from_std(file);
                 file.write_all(&buf).await.map_err(Error::internal)?;
                 file.write_all(&chunk).await.map_err(Error::internal)?;
@@ -155,8 +161,16 @@ where
 
 fn timed_out(limits: Receive) -> Error {
     Error::TimedOut(Msg::new(
-        format!("Tệp tải lên bị gián đoạn quá {} giây hoặc gửi quá {} phút; hãy gửi lại.", limits.idle.as_secs(), limits.total.as_secs().div_ceil(60)),
-        format!("The upload paused for more than {} s or took more than {} min; send it again.", limits.idle.as_secs(), limits.total.as_secs().div_ceil(60)),
+        format!(
+            "Tệp tải lên bị gián đoạn quá {} giây hoặc gửi quá {} phút; hãy gửi lại.",
+            limits.idle.as_secs(),
+            limits.total.as_secs().div_ceil(60)
+        ),
+        format!(
+            "The upload paused for more than {} s or took more than {} min; send it again.",
+            limits.idle.as_secs(),
+            limits.total.as_secs().div_ceil(60)
+        ),
     ))
 }
 

@@ -16,7 +16,10 @@ pub async fn import(s: &AppState, ctx: &Ctx, name: &str, bytes: &[u8]) -> Result
     let rows = tokio::task::spawn_blocking(move || khien_formats::parse_systems_sourced(&file, &data))
         .await
         .map_err(Error::internal)?
-        .map_err(|e| Error::Invalid { field: e.field().map(str::to_string), msg: Msg::new(e.message_vi(), e.message_en()) })?;
+        .map_err(|e| Error::Invalid {
+            field: e.field().map(str::to_string),
+            msg: Msg::new(e.message_vi(), e.message_en()),
+        })?;
     let rows: Vec<ImportSystem> = rows
         .into_iter()
         .map(|src| {
@@ -56,7 +59,10 @@ pub async fn import(s: &AppState, ctx: &Ctx, name: &str, bytes: &[u8]) -> Result
             }
         })
         .collect();
-    s.store.import_systems(&ctx.actor, &rows).await.map_err(|e| e.with_prefix(&format!("Tệp {name}: "), &format!("File {name}: ")))
+    s.store
+        .import_systems(&ctx.actor, &rows)
+        .await
+        .map_err(|e| e.with_prefix(&format!("Tệp {name}: "), &format!("File {name}: ")))
 }
 
 pub fn template() -> Result<Vec<u8>, Error> {

@@ -31,7 +31,11 @@ async fn send(remote: &Remote, envelope: String) -> PushOutcome {
         Ok(c) => c,
         Err(e) => return PushOutcome { error: Some(e), ..out },
     };
-    let mut req = client.post(&remote.url).header("accept", crate::taxii::TAXII).header("content-type", crate::taxii::TAXII).body(envelope);
+    let mut req = client
+        .post(&remote.url)
+        .header("accept", crate::taxii::TAXII)
+        .header("content-type", crate::taxii::TAXII)
+        .body(envelope);
     if remote.username.is_some() || remote.secret.is_some() {
         req = req.basic_auth(remote.username.clone().unwrap_or_default(), remote.secret.clone());
     }
@@ -43,7 +47,11 @@ async fn send(remote: &Remote, envelope: String) -> PushOutcome {
     let success = resp.status().is_success();
     let text = resp.text().await.unwrap_or_default();
     if !success {
-        out.error = Some(format!("the remote answered {}: {}", out.http_status.unwrap_or(0), text.chars().take(500).collect::<String>()));
+        out.error = Some(format!(
+            "the remote answered {}: {}",
+            out.http_status.unwrap_or(0),
+            text.chars().take(500).collect::<String>()
+        ));
         return out;
     }
     match serde_json::from_str::<serde_json::Value>(&text) {

@@ -18,9 +18,15 @@ pub async fn import(s: &AppState, ctx: &Ctx, name: &str, bytes: &[u8], parent_id
     let rows = tokio::task::spawn_blocking(move || khien_formats::parse_units(&file, &data))
         .await
         .map_err(Error::internal)?
-        .map_err(|e| Error::Invalid { field: e.field().map(str::to_string), msg: Msg::new(e.message_vi(), e.message_en()) })?;
+        .map_err(|e| Error::Invalid {
+            field: e.field().map(str::to_string),
+            msg: Msg::new(e.message_vi(), e.message_en()),
+        })?;
     let rows = import_rows(rows);
-    s.store.import_units(&ctx.actor, parent_id, &rows).await.map_err(|e| e.with_prefix(&format!("Tệp {name}: "), &format!("File {name}: ")))
+    s.store
+        .import_units(&ctx.actor, parent_id, &rows)
+        .await
+        .map_err(|e| e.with_prefix(&format!("Tệp {name}: "), &format!("File {name}: ")))
 }
 
 /// The store's import rows for parsed file rows.
@@ -69,7 +75,11 @@ pub async fn export(s: &AppState, ctx: &Ctx, format: ExportFormat) -> Result<Res
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "attachment; filename=\"don-vi.xlsx\"",
         ),
-        ExportFormat::Csv => (khien_formats::write_units_csv(&rows).map_err(Error::internal)?, "text/csv; charset=utf-8", "attachment; filename=\"don-vi.csv\""),
+        ExportFormat::Csv => (
+            khien_formats::write_units_csv(&rows).map_err(Error::internal)?,
+            "text/csv; charset=utf-8",
+            "attachment; filename=\"don-vi.csv\"",
+        ),
     };
     Ok(([(header::CONTENT_TYPE, content_type), (header::CONTENT_DISPOSITION, file)], bytes).into_response())
 }

@@ -32,7 +32,12 @@ impl Store {
         for (node_id, title, outcome) in gaps {
             let key = finding_key(&["assessment", &a.catalogue_code, &node_id]);
             let severity = if outcome == Outcome::Partly { Severity::Medium } else { Severity::High };
-            let known = sqlx::query("SELECT id, state FROM findings WHERE system_id = $1 AND dedup_key = $2").bind(a.system_id).bind(key.as_str()).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+            let known = sqlx::query("SELECT id, state FROM findings WHERE system_id = $1 AND dedup_key = $2")
+                .bind(a.system_id)
+                .bind(key.as_str())
+                .fetch_optional(&mut *w.tx)
+                .await
+                .map_err(db_err)?;
             match known {
                 Some(r) => {
                     let state: String = get(&r, "state")?;

@@ -1,11 +1,11 @@
 //! The records of an assessment as the API and the pages show them, and what callers send.
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 use khien_domain::compliance::assessment::{AssessmentKind, Score};
 use khien_domain::page::Cursor;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// An assessment with its outcome counts.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -55,7 +55,13 @@ pub struct Assessment {
 
 impl Assessment {
     pub fn score(&self) -> Score {
-        Score { applicable: self.applicable, compliant: self.compliant, partly: self.partly, non_compliant: self.non_compliant, not_applicable: self.not_applicable }
+        Score {
+            applicable: self.applicable,
+            compliant: self.compliant,
+            partly: self.partly,
+            non_compliant: self.non_compliant,
+            not_applicable: self.not_applicable,
+        }
     }
 
     pub fn assessed(&self) -> i64 {

@@ -7,6 +7,7 @@
 //! (AssessSystems on the assessor unit; the authority's city-wide grant covers both). Anyone else
 //! gets 404.
 
+pub use crate::assessment_model::*;
 use crate::audit::{json, Change};
 use crate::db::{db_err, get, sha256_bytes, Store};
 use crate::records::Page;
@@ -22,12 +23,12 @@ use khien_domain::unit::validate_name;
 use khien_domain::{Error, Lang, Result};
 use sqlx::any::AnyRow;
 use std::collections::HashMap;
-pub use crate::assessment_model::*;
 
 const A_COLS: &str = "a.*, s.code AS system_code, s.name AS system_name, s.owner_unit_id AS owner_id, u.name AS unit_name, u.path AS unit_path, \
     au.name AS assessor_unit_name, au.path AS assessor_path, c.code AS catalogue_code, c.version AS catalogue_version, c.title_vi AS catalogue_title_vi, c.title_en AS catalogue_title_en";
 const A_FROM: &str = "assessments a JOIN systems s ON s.id = a.system_id JOIN units u ON u.id = s.owner_unit_id LEFT JOIN units au ON au.id = a.assessor_unit_id JOIN catalogues c ON c.id = a.catalogue_id";
-const EV_COLS: &str = "id, result_id, file_name, content_type, size_bytes, sha256, valid_until, uploaded_by, created_at";
+const EV_COLS: &str =
+    "id, result_id, file_name, content_type, size_bytes, sha256, valid_until, uploaded_by, created_at";
 /// Results per multi-row statement.
 const RESULT_BATCH: usize = 100;
 
@@ -105,14 +106,28 @@ fn top_groups(nodes: &[crate::catalogues::CatalogueNodeRow]) -> HashMap<String, 
 }
 
 impl Store {
-    async fn load_assessment(&self, exec: impl sqlx::Executor<'_, Database = sqlx::Any>, id: i64) -> Result<Option<Assessment>> {
-        let r = sqlx::query(&format!("SELECT {A_COLS} FROM {A_FROM} WHERE a.id = $1")).bind(id).fetch_optional(exec).await.map_err(db_err)?;
+    async fn load_assessment(
+        &self,
+        exec: impl sqlx::Executor<'_, Database = sqlx::Any>,
+        id: i64,
+    ) -> Result<Option<Assessment>> {
+        let r = sqlx::query(&format!("SELECT {A_COLS} FROM {A_FROM} WHERE a.id = $1"))
+            .bind(id)
+            .fetch_optional(exec)
+            .await
+            .map_err(db_err)?;
         r.as_ref().map(assessment_row).transpose()
     }
 
     /// An assessment the caller may see (404 otherwise); with `record`, one the caller may also
     /// work on (403 when they only see it).
-    async fn scoped_assessment(&self, exec: impl sqlx::Executor<'_, Database = sqlx::Any>, actor: &Actor, id: i64, record: bool) -> Result<Assessment> {
+    async fn scoped_assessment(
+        &self,
+        exec: impl sqlx::Executor<'_, Database = sqlx::Any>,
+        actor: &Actor,
+        id: i64,
+        record: bool,
+    ) -> Result<Assessment> {
         let a = self.load_assessment(exec, id).await?.ok_or_else(not_found)?;
         if !a.may_view(actor) {
             return Err(not_found());
@@ -135,7 +150,12 @@ impl Store {
         let level = match system.approved_level {
             Some(l) => l,
             None => {
-                let r = sqlx::query("SELECT proposed_level FROM dossiers WHERE system_id = $1 ORDER BY id DESC LIMIT 1").bind(system.id).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+                let r =
+                    sqlx::query("SELECT proposed_level FROM dossiers WHERE system_id = $1 ORDER BY id DESC LIMIT 1")
+                        .bind(system.id)
+                        .fetch_optional(&mut *w.tx)
+                        .await
+                        .map_err(db_err)?;
                 match r {
                     Some(r) => get::<i64>(&r, "proposed_level")?,
                     None => {
@@ -149,46 +169,107 @@ impl Store {
             }
         };
         let level_u8 = u8::try_from(level).ok().filter(|l| (1..=5).contains(l)).ok_or_else(|| {
-            Error::invalid("system_id", format!("Cấp độ {level} của hệ thống không nằm trong 1–5."), format!("The system's level {level} is not within 1–5."))
+            Error::invalid(
+                "system_id",
+                format!("Cấp độ {level} của hệ thống không nằm trong 1–5."),
+                format!("The system's level {level} is not within 1–5."),
+            )
         })?;
         let assessor = match (kind, input.assessor_unit_id) {
             (AssessmentKind::SelfAssessment, Some(_)) => {
-                return Err(Error::invalid("assessor_unit_id", "Tự đánh giá không có đơn vị đánh giá độc lập.", "A self-assessment has no independent assessor unit."))
+                return Err(Error::invalid(
+                    "assessor_unit_id",
+                    "Tự đánh giá không có đơn vị đánh giá độc lập.",
+                    "A self-assessment has no independent assessor unit.",
+                ))
             }
             (AssessmentKind::SelfAssessment, None) => None,
             (AssessmentKind::Independent, None) => {
-                return Err(Error::invalid("assessor_unit_id", "Đánh giá độc lập cần đơn vị đánh giá.", "An independent assessment needs an assessor unit."))
+                return Err(Error::invalid(
+                    "assessor_unit_id",
+                    "Đánh giá độc lập cần đơn vị đánh giá.",
+                    "An independent assessment needs an assessor unit.",
+                ))
             }
             (AssessmentKind::Independent, Some(id)) => {
-                let r = sqlx::query("SELECT id FROM units WHERE id = $1 AND unit_type = 'assessor' AND active = 1").bind(id).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+                let r = sqlx::query("SELECT id FROM units WHERE id = $1 AND unit_type = 'assessor' AND active = 1")
+                    .bind(id)
+                    .fetch_optional(&mut *w.tx)
+                    .await
+                    .map_err(db_err)?;
                 if r.is_none() {
-                    return Err(Error::invalid("assessor_unit_id", "Đơn vị này không phải đơn vị đánh giá độc lập đang hoạt động.", "This unit is not an active independent assessor."));
+                    return Err(Error::invalid(
+                        "assessor_unit_id",
+                        "Đơn vị này không phải đơn vị đánh giá độc lập đang hoạt động.",
+                        "This unit is not an active independent assessor.",
+                    ));
                 }
                 Some(id)
             }
         };
-        let catalogue = self.catalogue_info(&mut *w.tx, input.catalogue_id).await.map_err(|_| Error::invalid("catalogue_id", "Không có danh mục yêu cầu này.", "No such catalogue."))?;
+        let catalogue = self
+            .catalogue_info(&mut *w.tx, input.catalogue_id)
+            .await
+            .map_err(|_| Error::invalid("catalogue_id", "Không có danh mục yêu cầu này.", "No such catalogue."))?;
         let nodes = self.catalogue_nodes(&mut *w.tx, catalogue.id).await?;
-        let applicable: Vec<&crate::catalogues::CatalogueNodeRow> = nodes.iter().filter(|n| n.is_requirement() && n.applies_to(level_u8)).collect();
+        let applicable: Vec<&crate::catalogues::CatalogueNodeRow> =
+            nodes.iter().filter(|n| n.is_requirement() && n.applies_to(level_u8)).collect();
         if applicable.is_empty() {
-            return Err(Error::invalid("catalogue_id", format!("Danh mục không có yêu cầu nào cho cấp độ {level}."), format!("The catalogue has no requirement for level {level}.")));
+            return Err(Error::invalid(
+                "catalogue_id",
+                format!("Danh mục không có yêu cầu nào cho cấp độ {level}."),
+                format!("The catalogue has no requirement for level {level}."),
+            ));
         }
         let now = now_ms();
         let mut q = Sql::new("INSERT INTO assessments (system_id, unit_id, catalogue_id, level, kind, assessor_unit_id, state, title, planned_for, applicable, created_at, created_by, updated_at) VALUES (");
-        q.bind(system.id).push(",").bind(system.owner_unit_id).push(",").bind(catalogue.id).push(",").bind(level).push(",").bind(kind.code()).push(",").bind(assessor);
-        q.push(",").bind(AssessmentState::Planned.code()).push(",").bind(title.as_str()).push(",").bind(planned_for).push(",").bind(applicable.len() as i64);
+        q.bind(system.id)
+            .push(",")
+            .bind(system.owner_unit_id)
+            .push(",")
+            .bind(catalogue.id)
+            .push(",")
+            .bind(level)
+            .push(",")
+            .bind(kind.code())
+            .push(",")
+            .bind(assessor);
+        q.push(",")
+            .bind(AssessmentState::Planned.code())
+            .push(",")
+            .bind(title.as_str())
+            .push(",")
+            .bind(planned_for)
+            .push(",")
+            .bind(applicable.len() as i64);
         q.push(",").bind(now).push(",").bind(actor.label()).push(",").bind(now).push(") RETURNING id");
         let id: i64 = get(&q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?, "id")?;
         for (chunk_no, chunk) in applicable.chunks(RESULT_BATCH * 3).enumerate() {
             let mut q = Sql::new("INSERT INTO assessment_results (assessment_id, node_id, position) VALUES ");
             for (i, n) in chunk.iter().enumerate() {
                 q.push(if i == 0 { "(" } else { ",(" });
-                q.bind(id).push(",").bind(n.node_id.as_str()).push(",").bind((chunk_no * RESULT_BATCH * 3 + i) as i64).push(")");
+                q.bind(id)
+                    .push(",")
+                    .bind(n.node_id.as_str())
+                    .push(",")
+                    .bind((chunk_no * RESULT_BATCH * 3 + i) as i64)
+                    .push(")");
             }
             q.query().execute(&mut *w.tx).await.map_err(db_err)?;
         }
         let a = self.load_assessment(&mut *w.tx, id).await?.ok_or_else(|| Error::internal("assessment vanished"))?;
-        w.audit(Some(actor), Change { action: "assessment.create", entity_type: "assessment", entity_id: Some(id), unit_id: Some(a.unit_id), before: None, after: json(&a) }).await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "assessment.create",
+                entity_type: "assessment",
+                entity_id: Some(id),
+                unit_id: Some(a.unit_id),
+                before: None,
+                after: json(&a),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(a)
     }
@@ -223,7 +304,8 @@ impl Store {
     pub async fn assessment(&self, actor: &Actor, id: i64) -> Result<AssessmentDetail> {
         let a = self.scoped_assessment(&self.pool, actor, id, false).await?;
         let nodes = self.catalogue_nodes(&self.pool, a.catalogue_id).await?;
-        let by_id: HashMap<&str, &crate::catalogues::CatalogueNodeRow> = nodes.iter().map(|n| (n.node_id.as_str(), n)).collect();
+        let by_id: HashMap<&str, &crate::catalogues::CatalogueNodeRow> =
+            nodes.iter().map(|n| (n.node_id.as_str(), n)).collect();
         let top = top_groups(&nodes);
         let rows = sqlx::query("SELECT id, node_id, position, result, notes, updated_at, updated_by FROM assessment_results WHERE assessment_id = $1 ORDER BY position")
             .bind(id)
@@ -305,25 +387,41 @@ impl Store {
             let pid: i64 = get(&p, "id")?;
             previous_id = Some(pid);
             previous_percent = self.load_assessment(&self.pool, pid).await?.and_then(|p| p.percent);
-            let old: HashMap<String, Option<String>> = sqlx::query("SELECT node_id, result FROM assessment_results WHERE assessment_id = $1")
-                .bind(pid)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_err)?
-                .iter()
-                .map(|r| Ok((get(r, "node_id")?, get(r, "result")?)))
-                .collect::<Result<_>>()?;
+            let old: HashMap<String, Option<String>> =
+                sqlx::query("SELECT node_id, result FROM assessment_results WHERE assessment_id = $1")
+                    .bind(pid)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?
+                    .iter()
+                    .map(|r| Ok((get(r, "node_id")?, get(r, "result")?)))
+                    .collect::<Result<_>>()?;
             for r in &results {
                 let before = old.get(&r.node_id).cloned().flatten();
                 if r.result.is_some() && before != r.result {
-                    changes.push(ResultChange { node_id: r.node_id.clone(), title_vi: r.title_vi.clone(), before, after: r.result.clone() });
+                    changes.push(ResultChange {
+                        node_id: r.node_id.clone(),
+                        title_vi: r.title_vi.clone(),
+                        before,
+                        after: r.result.clone(),
+                    });
                 }
             }
         }
         let state = state_of(&a)?;
         let can_record = a.may_record(actor);
-        let next_states = if can_record { state.next().into_iter().map(|s| s.code().to_string()).collect() } else { Vec::new() };
-        Ok(AssessmentDetail { assessment: a, results, groups, previous_id, previous_percent, changes, next_states, can_record })
+        let next_states =
+            if can_record { state.next().into_iter().map(|s| s.code().to_string()).collect() } else { Vec::new() };
+        Ok(AssessmentDetail {
+            assessment: a,
+            results,
+            groups,
+            previous_id,
+            previous_percent,
+            changes,
+            next_states,
+            can_record,
+        })
     }
 
     /// Records outcomes and notes of several requirements in one transaction. Only while the
@@ -362,14 +460,15 @@ impl Store {
                 format!("The assessment is «{}» and takes no more results.", state.label(Lang::En)),
             ));
         }
-        let existing: HashMap<String, (i64, Option<String>, String)> = sqlx::query("SELECT id, node_id, result, notes FROM assessment_results WHERE assessment_id = $1")
-            .bind(id)
-            .fetch_all(&mut *w.tx)
-            .await
-            .map_err(db_err)?
-            .iter()
-            .map(|r| Ok((get::<String>(r, "node_id")?, (get(r, "id")?, get(r, "result")?, get(r, "notes")?))))
-            .collect::<Result<_>>()?;
+        let existing: HashMap<String, (i64, Option<String>, String)> =
+            sqlx::query("SELECT id, node_id, result, notes FROM assessment_results WHERE assessment_id = $1")
+                .bind(id)
+                .fetch_all(&mut *w.tx)
+                .await
+                .map_err(db_err)?
+                .iter()
+                .map(|r| Ok((get::<String>(r, "node_id")?, (get(r, "id")?, get(r, "result")?, get(r, "notes")?))))
+                .collect::<Result<_>>()?;
         let mut changed: Vec<(i64, Option<String>, String)> = Vec::new();
         for (i, (node_id, outcome, notes)) in parsed.iter().enumerate() {
             let Some((rid, old_result, old_notes)) = existing.get(node_id) else {
@@ -407,12 +506,21 @@ impl Store {
         }
         // Counts from the rows themselves, so they cannot drift.
         let mut score = Score::default();
-        for r in sqlx::query("SELECT result FROM assessment_results WHERE assessment_id = $1").bind(id).fetch_all(&mut *w.tx).await.map_err(db_err)? {
+        for r in sqlx::query("SELECT result FROM assessment_results WHERE assessment_id = $1")
+            .bind(id)
+            .fetch_all(&mut *w.tx)
+            .await
+            .map_err(db_err)?
+        {
             let v: Option<String> = get(&r, "result")?;
             score.add(v.as_deref().and_then(|v| Outcome::parse("result", v).ok()));
         }
         let mut q = Sql::new("UPDATE assessments SET compliant = ");
-        q.bind(score.compliant).push(", partly = ").bind(score.partly).push(", non_compliant = ").bind(score.non_compliant);
+        q.bind(score.compliant)
+            .push(", partly = ")
+            .bind(score.partly)
+            .push(", non_compliant = ")
+            .bind(score.non_compliant);
         q.push(", not_applicable = ").bind(score.not_applicable).push(", updated_at = ").bind(now);
         if state == AssessmentState::Planned && score.assessed() > 0 {
             q.push(", state = ").bind(AssessmentState::InProgress.code()).push(", started_at = ").bind(now);
@@ -421,7 +529,18 @@ impl Store {
         q.query().execute(&mut *w.tx).await.map_err(db_err)?;
         let after = self.load_assessment(&mut *w.tx, id).await?.ok_or_else(not_found)?;
         let summary = serde_json::json!({"changed": changed.len(), "state": after.state, "compliant": after.compliant, "partly": after.partly, "non_compliant": after.non_compliant, "not_applicable": after.not_applicable});
-        w.audit(Some(actor), Change { action: "assessment.results", entity_type: "assessment", entity_id: Some(id), unit_id: Some(a.unit_id), before: None, after: Some(summary) }).await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "assessment.results",
+                entity_type: "assessment",
+                entity_id: Some(id),
+                unit_id: Some(a.unit_id),
+                before: None,
+                after: Some(summary),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(after)
     }
@@ -453,7 +572,10 @@ impl Store {
         q.push(" WHERE id = ").bind(id).push(" AND state = ").bind(from.code());
         let done = q.query().execute(&mut *w.tx).await.map_err(db_err)?.rows_affected();
         if done != 1 {
-            return Err(Error::conflict("Đợt đánh giá vừa được người khác thay đổi; hãy tải lại.", "Someone else just changed the assessment; reload it."));
+            return Err(Error::conflict(
+                "Đợt đánh giá vừa được người khác thay đổi; hãy tải lại.",
+                "Someone else just changed the assessment; reload it.",
+            ));
         }
         let after = self.load_assessment(&mut *w.tx, id).await?.ok_or_else(not_found)?;
         if to == AssessmentState::Done {
@@ -470,35 +592,87 @@ impl Store {
                     .map_err(db_err)?;
             }
         }
-        w.audit(Some(actor), Change { action: "assessment.state", entity_type: "assessment", entity_id: Some(id), unit_id: Some(a.unit_id), before: Some(serde_json::json!({"state": from.code()})), after: Some(serde_json::json!({"state": to.code()})) })
-            .await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "assessment.state",
+                entity_type: "assessment",
+                entity_id: Some(id),
+                unit_id: Some(a.unit_id),
+                before: Some(serde_json::json!({"state": from.code()})),
+                after: Some(serde_json::json!({"state": to.code()})),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(after)
     }
 
     /// Attaches an evidence file to one requirement's result (checked by content, SHA-256
     /// stored), until the assessment is done.
-    pub async fn add_evidence(&self, actor: &Actor, id: i64, node_id: &str, file_name: &str, bytes: &[u8], valid_until: Option<&str>) -> Result<Evidence> {
+    pub async fn add_evidence(
+        &self,
+        actor: &Actor,
+        id: i64,
+        node_id: &str,
+        file_name: &str,
+        bytes: &[u8],
+        valid_until: Option<&str>,
+    ) -> Result<Evidence> {
         let file_name = validate_name("file_name", file_name.rsplit(['/', '\\']).next().unwrap_or(file_name), 200)?;
         let content_type = check_attachment(&ATTACHMENTS, &file_name, bytes)?;
         let valid_until = opt_date("valid_until", &valid_until.map(str::to_string))?;
         let mut w = self.begin_write().await?;
         let a = self.scoped_assessment(&mut *w.tx, actor, id, true).await?;
         if state_of(&a)? == AssessmentState::Done {
-            return Err(Error::conflict("Đợt đánh giá đã hoàn thành, không thêm bằng chứng.", "The assessment is done; no more evidence can be added."));
+            return Err(Error::conflict(
+                "Đợt đánh giá đã hoàn thành, không thêm bằng chứng.",
+                "The assessment is done; no more evidence can be added.",
+            ));
         }
-        let r = sqlx::query("SELECT id FROM assessment_results WHERE assessment_id = $1 AND node_id = $2").bind(id).bind(node_id).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+        let r = sqlx::query("SELECT id FROM assessment_results WHERE assessment_id = $1 AND node_id = $2")
+            .bind(id)
+            .bind(node_id)
+            .fetch_optional(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
         let rid: i64 = match r {
             Some(r) => get(&r, "id")?,
             None => return Err(Error::not_found("yêu cầu trong đợt đánh giá", "Requirement in this assessment")),
         };
         let size = i64::try_from(bytes.len()).map_err(Error::internal)?;
         let mut q = Sql::new("INSERT INTO assessment_evidence (result_id, file_name, content_type, size_bytes, sha256, valid_until, data, uploaded_by, created_at) VALUES (");
-        q.bind(rid).push(",").bind(file_name.as_str()).push(",").bind(content_type).push(",").bind(size).push(",").bind(sha256_bytes(bytes));
-        q.push(",").bind(valid_until).push(",").bind_bytes(bytes.to_vec()).push(",").bind(actor.label()).push(",").bind(now_ms());
+        q.bind(rid)
+            .push(",")
+            .bind(file_name.as_str())
+            .push(",")
+            .bind(content_type)
+            .push(",")
+            .bind(size)
+            .push(",")
+            .bind(sha256_bytes(bytes));
+        q.push(",")
+            .bind(valid_until)
+            .push(",")
+            .bind_bytes(bytes.to_vec())
+            .push(",")
+            .bind(actor.label())
+            .push(",")
+            .bind(now_ms());
         q.push(&format!(") RETURNING {EV_COLS}"));
         let e = evidence_row(&q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?)?;
-        w.audit(Some(actor), Change { action: "assessment.evidence", entity_type: "assessment", entity_id: Some(id), unit_id: Some(a.unit_id), before: None, after: json(&e) }).await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "assessment.evidence",
+                entity_type: "assessment",
+                entity_id: Some(id),
+                unit_id: Some(a.unit_id),
+                before: None,
+                after: json(&e),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(e)
     }
@@ -519,14 +693,21 @@ impl Store {
 
     /// Active independent assessor units (id, name): the directory an assessment is assigned from.
     pub async fn assessor_units(&self) -> Result<Vec<(i64, String)>> {
-        let rows = sqlx::query("SELECT id, name FROM units WHERE unit_type = 'assessor' AND active = 1 ORDER BY name").fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = sqlx::query("SELECT id, name FROM units WHERE unit_type = 'assessor' AND active = 1 ORDER BY name")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
         rows.iter().map(|r| Ok((get(r, "id")?, get(r, "name")?))).collect()
     }
 
     /// The non-compliant and partly compliant requirements of an assessment, in tree order:
     /// (node id, Vietnamese title, outcome). For turning a done assessment into findings.
     #[allow(dead_code)]
-    pub(crate) async fn assessment_gaps(&self, exec: impl sqlx::Executor<'_, Database = sqlx::Any>, assessment_id: i64) -> Result<Vec<(String, String, Outcome)>> {
+    pub(crate) async fn assessment_gaps(
+        &self,
+        exec: impl sqlx::Executor<'_, Database = sqlx::Any>,
+        assessment_id: i64,
+    ) -> Result<Vec<(String, String, Outcome)>> {
         let rows = sqlx::query(
             "SELECT r.node_id, n.title_vi, n.title_en, r.result FROM assessment_results r JOIN assessments a ON a.id = r.assessment_id \
              JOIN catalogue_nodes n ON n.catalogue_id = a.catalogue_id AND n.node_id = r.node_id \

@@ -4,9 +4,9 @@
 use crate::audit::{json, Change};
 use crate::db::{db_err, get, sha256_bytes, Store};
 use crate::sql::Sql;
+use khien_domain::attachment::check_attachment;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
-use khien_domain::attachment::check_attachment;
 use khien_domain::system::dossier::{Part, ATTACHMENTS};
 use khien_domain::time::now_ms;
 use khien_domain::unit::validate_name;
@@ -53,7 +53,14 @@ impl Store {
     }
 
     /// Attaches a file to a draft or returned dossier of a system the caller edits.
-    pub async fn add_attachment(&self, actor: &Actor, dossier_id: i64, part: &str, file_name: &str, bytes: &[u8]) -> Result<Attachment> {
+    pub async fn add_attachment(
+        &self,
+        actor: &Actor,
+        dossier_id: i64,
+        part: &str,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<Attachment> {
         let part = Part::parse("part", part)?;
         let file_name = validate_name("file_name", file_name.rsplit(['/', '\\']).next().unwrap_or(file_name), 200)?;
         let content_type = check_attachment(&ATTACHMENTS, &file_name, bytes)?;
@@ -62,24 +69,57 @@ impl Store {
             return Err(Error::forbidden());
         }
         if !matches!(d.state.as_str(), "draft" | "returned") {
-            return Err(Error::invalid("state", "Chỉ đính kèm tệp khi hồ sơ đang dự thảo hoặc bị trả lại.", "Files can be attached only while the dossier is a draft or returned."));
+            return Err(Error::invalid(
+                "state",
+                "Chỉ đính kèm tệp khi hồ sơ đang dự thảo hoặc bị trả lại.",
+                "Files can be attached only while the dossier is a draft or returned.",
+            ));
         }
         let size = i64::try_from(bytes.len()).map_err(Error::internal)?;
         let mut w = self.begin_write().await?;
         let mut q = Sql::new("INSERT INTO dossier_attachments (dossier_id, part, file_name, content_type, size_bytes, sha256, data, uploaded_by, created_at) VALUES (");
-        q.bind(dossier_id).push(",").bind(part.code()).push(",").bind(file_name.as_str()).push(",").bind(content_type).push(",").bind(size);
-        q.push(",").bind(sha256_bytes(bytes)).push(",").bind_bytes(bytes.to_vec()).push(",").bind(actor.user_id).push(",").bind(now_ms());
+        q.bind(dossier_id)
+            .push(",")
+            .bind(part.code())
+            .push(",")
+            .bind(file_name.as_str())
+            .push(",")
+            .bind(content_type)
+            .push(",")
+            .bind(size);
+        q.push(",")
+            .bind(sha256_bytes(bytes))
+            .push(",")
+            .bind_bytes(bytes.to_vec())
+            .push(",")
+            .bind(actor.user_id)
+            .push(",")
+            .bind(now_ms());
         q.push(&format!(") RETURNING {META}"));
         let a = attachment_row(&q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?)?;
-        w.audit(Some(actor), Change { action: "dossier.attach", entity_type: "dossier", entity_id: Some(dossier_id), unit_id: Some(s.owner_unit_id), before: None, after: json(&a) })
-            .await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "dossier.attach",
+                entity_type: "dossier",
+                entity_id: Some(dossier_id),
+                unit_id: Some(s.owner_unit_id),
+                before: None,
+                after: json(&a),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(a)
     }
 
     /// An attachment's metadata and bytes, for a caller who may see its dossier.
     pub async fn attachment_file(&self, actor: &Actor, id: i64) -> Result<(Attachment, Vec<u8>)> {
-        let r = sqlx::query(&format!("SELECT {META}, data FROM dossier_attachments WHERE id = $1")).bind(id).fetch_optional(&self.pool).await.map_err(db_err)?;
+        let r = sqlx::query(&format!("SELECT {META}, data FROM dossier_attachments WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
         let r = r.ok_or_else(|| Error::not_found("tệp đính kèm", "Attachment"))?;
         let a = attachment_row(&r)?;
         self.get_dossier(actor, a.dossier_id).await.map_err(|_| Error::not_found("tệp đính kèm", "Attachment"))?;

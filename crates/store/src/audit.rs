@@ -34,7 +34,10 @@ impl WriteTx<'_> {
         let (prev_id, prev_hash) = match self.chain_head.take() {
             Some(head) => head,
             None => {
-                let last = sqlx::query("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetch_optional(&mut *self.tx).await.map_err(db_err)?;
+                let last = sqlx::query("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
+                    .fetch_optional(&mut *self.tx)
+                    .await
+                    .map_err(db_err)?;
                 match last {
                     Some(r) => (get::<i64>(&r, "id")?, get::<String>(&r, "hash")?),
                     None => (0, GENESIS.to_string()),
@@ -128,8 +131,23 @@ async fn insert_audit_rows(w: &mut WriteTx<'_>, rows: &[AuditRow]) -> Result<()>
     for (n, r) in rows.iter().enumerate() {
         q.push(if n == 0 { "(" } else { ",(" });
         q.bind(r.id).push(",").bind(r.at_ms).push(",").bind(r.actor_user_id).push(",").bind(r.actor_label.as_str());
-        q.push(",").bind(r.action.as_str()).push(",").bind(r.entity_type.as_str()).push(",").bind(r.entity_id).push(",").bind(r.unit_id);
-        q.push(",").bind(r.before_json.clone()).push(",").bind(r.after_json.clone()).push(",").bind(r.prev_hash.as_str()).push(",").bind(r.hash.as_str()).push(")");
+        q.push(",")
+            .bind(r.action.as_str())
+            .push(",")
+            .bind(r.entity_type.as_str())
+            .push(",")
+            .bind(r.entity_id)
+            .push(",")
+            .bind(r.unit_id);
+        q.push(",")
+            .bind(r.before_json.clone())
+            .push(",")
+            .bind(r.after_json.clone())
+            .push(",")
+            .bind(r.prev_hash.as_str())
+            .push(",")
+            .bind(r.hash.as_str())
+            .push(")");
     }
     q.query().execute(&mut *w.tx).await.map_err(db_err)?;
     Ok(())
@@ -206,12 +224,13 @@ impl Store {
     /// The audit records of one entity, newest first, for a caller the entity's own scope
     /// check has already admitted (a dossier's timeline is part of the dossier).
     pub(crate) async fn entity_history(&self, entity_type: &str, entity_id: i64) -> Result<Vec<AuditRecord>> {
-        let rows = sqlx::query("SELECT * FROM audit_log WHERE entity_type = $1 AND entity_id = $2 ORDER BY id DESC LIMIT 500")
-            .bind(entity_type)
-            .bind(entity_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows =
+            sqlx::query("SELECT * FROM audit_log WHERE entity_type = $1 AND entity_id = $2 ORDER BY id DESC LIMIT 500")
+                .bind(entity_type)
+                .bind(entity_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?;
         rows.iter().map(audit_row).collect()
     }
 

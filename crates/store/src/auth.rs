@@ -45,8 +45,16 @@ impl Store {
         let now = now_ms();
         let name: String = username.chars().take(200).collect();
         let mut w = self.begin_write().await?;
-        sqlx::query("DELETE FROM unknown_logins WHERE updated_at < $1").bind(now - UNKNOWN_LOGIN_KEPT_MS).execute(&mut *w.tx).await.map_err(db_err)?;
-        let r = sqlx::query("SELECT failed_logins, locked_until FROM unknown_logins WHERE username = $1").bind(name.as_str()).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+        sqlx::query("DELETE FROM unknown_logins WHERE updated_at < $1")
+            .bind(now - UNKNOWN_LOGIN_KEPT_MS)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
+        let r = sqlx::query("SELECT failed_logins, locked_until FROM unknown_logins WHERE username = $1")
+            .bind(name.as_str())
+            .fetch_optional(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
         let (current, locked_until): (i64, Option<i64>) = match &r {
             Some(r) => (get(r, "failed_logins")?, get(r, "locked_until")?),
             None => (0, None),
@@ -124,7 +132,11 @@ impl Store {
         let mut w = self.begin_write().await?;
         if !ok {
             // Re-read under the write lock so that concurrent failures all count.
-            let r = sqlx::query("SELECT failed_logins, locked_until FROM users WHERE id = $1").bind(user_id).fetch_one(&mut *w.tx).await.map_err(db_err)?;
+            let r = sqlx::query("SELECT failed_logins, locked_until FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_one(&mut *w.tx)
+                .await
+                .map_err(db_err)?;
             // A lock that has run out starts the count afresh.
             let current = if get::<Option<i64>>(&r, "locked_until")?.is_some() { 0 } else { get(&r, "failed_logins")? };
             let (failed, locked_until) = after_failed_login(current, now);
@@ -138,8 +150,18 @@ impl Store {
             if let Some(until) = locked_until {
                 let unit_id: i64 = get(&row, "unit_id")?;
                 let after = serde_json::json!({"failed_logins": failed, "locked_until": until});
-                w.audit(None, Change { action: "auth.lockout", entity_type: "user", entity_id: Some(user_id), unit_id: Some(unit_id), before: None, after: Some(after) })
-                    .await?;
+                w.audit(
+                    None,
+                    Change {
+                        action: "auth.lockout",
+                        entity_type: "user",
+                        entity_id: Some(user_id),
+                        unit_id: Some(unit_id),
+                        before: None,
+                        after: Some(after),
+                    },
+                )
+                .await?;
                 w.commit().await?;
                 return Err(locked_error(until, now));
             }
@@ -152,10 +174,16 @@ impl Store {
                 "This account is deactivated. Contact the administrator.",
             )));
         }
-        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1").bind(user_id).execute(&mut *w.tx).await.map_err(db_err)?;
+        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+            .bind(user_id)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
         let session_token = random_token(32);
         let csrf_token = random_token(24);
-        let mut q = Sql::new("INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at) VALUES (");
+        let mut q = Sql::new(
+            "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at) VALUES (",
+        );
         q.bind(sha256_hex(&session_token)).push(",").bind(user_id).push(",").bind(csrf_token.as_str());
         q.push(",").bind(now).push(",").bind(now).push(",").bind(now + SESSION_MAX_MS).push(")");
         q.query().execute(&mut *w.tx).await.map_err(db_err)?;
@@ -177,12 +205,24 @@ impl Store {
         let Some(row) = row else { return Ok(None) };
         let now = now_ms();
         let last_seen: i64 = get(&row, "last_seen_at")?;
-        if get::<i64>(&row, "expires_at")? <= now || last_seen + SESSION_IDLE_MS <= now || get::<i64>(&row, "active")? == 0 {
-            sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash.as_str()).execute(&self.pool).await.map_err(db_err)?;
+        if get::<i64>(&row, "expires_at")? <= now
+            || last_seen + SESSION_IDLE_MS <= now
+            || get::<i64>(&row, "active")? == 0
+        {
+            sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+                .bind(id_hash.as_str())
+                .execute(&self.pool)
+                .await
+                .map_err(db_err)?;
             return Ok(None);
         }
         if now - last_seen > TOUCH_EVERY_MS {
-            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2").bind(now).bind(id_hash.as_str()).execute(&self.pool).await.map_err(db_err)?;
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+                .bind(now)
+                .bind(id_hash.as_str())
+                .execute(&self.pool)
+                .await
+                .map_err(db_err)?;
         }
         Ok(Some(SessionInfo {
             user_id: get(&row, "user_id")?,
@@ -193,13 +233,21 @@ impl Store {
     }
 
     pub async fn logout(&self, session_token: &str) -> Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(sha256_hex(session_token)).execute(&self.pool).await.map_err(db_err)?;
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(sha256_hex(session_token))
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(())
     }
 
     /// Verifies the caller's current password (for changing it).
     pub async fn check_own_password(&self, actor: &Actor, password: &str) -> Result<()> {
-        let r = sqlx::query("SELECT password_hash FROM users WHERE id = $1").bind(actor.user_id).fetch_one(&self.pool).await.map_err(db_err)?;
+        let r = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+            .bind(actor.user_id)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_err)?;
         if verify_password(password, &get::<String>(&r, "password_hash")?).await {
             Ok(())
         } else {
@@ -210,18 +258,36 @@ impl Store {
     /// Issues an API token acting as `role` on `unit_id` (and its subtree). The caller must be
     /// allowed to manage tokens there and hold that role (or administrator) over the unit. The
     /// plaintext is returned once and never stored.
-    pub async fn create_token(&self, actor: &Actor, name: &str, role: Role, unit_id: i64, valid_days: i64) -> Result<(String, ApiToken)> {
+    pub async fn create_token(
+        &self,
+        actor: &Actor,
+        name: &str,
+        role: Role,
+        unit_id: i64,
+        valid_days: i64,
+    ) -> Result<(String, ApiToken)> {
         crate::users::refuse_token(actor)?;
         let name = validate_name("name", name, 100)?;
         if !(1..=730).contains(&valid_days) {
-            return Err(Error::invalid("valid_days", "Thời hạn phải từ 1 đến 730 ngày.", "Validity must be 1 to 730 days."));
+            return Err(Error::invalid(
+                "valid_days",
+                "Thời hạn phải từ 1 đến 730 ngày.",
+                "Validity must be 1 to 730 days.",
+            ));
         }
         let mut w = self.begin_write().await?;
-        let unit = sqlx::query("SELECT path FROM units WHERE id = $1").bind(unit_id).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+        let unit = sqlx::query("SELECT path FROM units WHERE id = $1")
+            .bind(unit_id)
+            .fetch_optional(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
         let path: String = get(&unit.ok_or_else(|| Error::not_found("đơn vị", "Unit"))?, "path")?;
         actor.require(Action::ManageTokens, unit_id, &path)?;
-        let issuing: Vec<&Grant> =
-            actor.grants.iter().filter(|g| g.covers(unit_id, &path) && (g.role == role || g.role == Role::Administrator)).collect();
+        let issuing: Vec<&Grant> = actor
+            .grants
+            .iter()
+            .filter(|g| g.covers(unit_id, &path) && (g.role == role || g.role == Role::Administrator))
+            .collect();
         if issuing.is_empty() {
             return Err(Error::forbidden());
         }
@@ -236,18 +302,30 @@ impl Store {
         q.push(",").bind(now).push(",").bind(now + valid_days * 86_400_000).push(") RETURNING id");
         let id: i64 = get(&q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?, "id")?;
         let token = self.token_by_id(&mut *w.tx, id).await?;
-        w.audit(Some(actor), Change { action: "token.create", entity_type: "api_token", entity_id: Some(id), unit_id: Some(unit_id), before: None, after: json(&token) })
-            .await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "token.create",
+                entity_type: "api_token",
+                entity_id: Some(id),
+                unit_id: Some(unit_id),
+                before: None,
+                after: json(&token),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok((secret, token))
     }
 
     async fn token_by_id(&self, exec: impl sqlx::Executor<'_, Database = sqlx::Any>, id: i64) -> Result<ApiToken> {
-        let r = sqlx::query(&format!("SELECT {TOKEN_COLS} FROM api_tokens t JOIN units u ON u.id = t.unit_id WHERE t.id = $1"))
-            .bind(id)
-            .fetch_optional(exec)
-            .await
-            .map_err(db_err)?;
+        let r = sqlx::query(&format!(
+            "SELECT {TOKEN_COLS} FROM api_tokens t JOIN units u ON u.id = t.unit_id WHERE t.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(exec)
+        .await
+        .map_err(db_err)?;
         token_row(&r.ok_or_else(|| Error::not_found("mã truy cập API", "API token"))?)
     }
 
@@ -262,17 +340,36 @@ impl Store {
     pub async fn revoke_token(&self, actor: &Actor, id: i64) -> Result<ApiToken> {
         let mut w = self.begin_write().await?;
         let before = self.token_by_id(&mut *w.tx, id).await?;
-        let r = sqlx::query("SELECT path FROM units WHERE id = $1").bind(before.unit_id).fetch_one(&mut *w.tx).await.map_err(db_err)?;
+        let r = sqlx::query("SELECT path FROM units WHERE id = $1")
+            .bind(before.unit_id)
+            .fetch_one(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
         if !actor.can(Action::ManageTokens, before.unit_id, &get::<String>(&r, "path")?) {
             return Err(Error::not_found("mã truy cập API", "API token"));
         }
         if before.revoked_at.is_some() {
             return Ok(before);
         }
-        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2").bind(now_ms()).bind(id).execute(&mut *w.tx).await.map_err(db_err)?;
+        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2")
+            .bind(now_ms())
+            .bind(id)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
         let after = self.token_by_id(&mut *w.tx, id).await?;
-        w.audit(Some(actor), Change { action: "token.revoke", entity_type: "api_token", entity_id: Some(id), unit_id: Some(after.unit_id), before: json(&before), after: json(&after) })
-            .await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "token.revoke",
+                entity_type: "api_token",
+                entity_id: Some(id),
+                unit_id: Some(after.unit_id),
+                before: json(&before),
+                after: json(&after),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(after)
     }
@@ -292,12 +389,20 @@ impl Store {
         .map_err(db_err)?;
         let Some(r) = row else { return Ok(None) };
         let now = now_ms();
-        if get::<Option<i64>>(&r, "revoked_at")?.is_some() || get::<i64>(&r, "expires_at")? <= now || get::<i64>(&r, "active")? == 0 {
+        if get::<Option<i64>>(&r, "revoked_at")?.is_some()
+            || get::<i64>(&r, "expires_at")? <= now
+            || get::<i64>(&r, "active")? == 0
+        {
             return Ok(None);
         }
         let id: i64 = get(&r, "id")?;
         if get::<Option<i64>>(&r, "last_used_at")?.is_none_or(|t| now - t > TOUCH_EVERY_MS) {
-            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2").bind(now).bind(id).execute(&self.pool).await.map_err(db_err)?;
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(id)
+                .execute(&self.pool)
+                .await
+                .map_err(db_err)?;
         }
         let grant = Grant {
             role: Role::parse(&get::<String>(&r, "role")?)?,
@@ -308,7 +413,9 @@ impl Store {
         // A token acts only while its owner still holds what it was issued from.
         let owner_id: i64 = get(&r, "user_id")?;
         let still_held = self.grants_of(owner_id).await?.iter().any(|g| {
-            (g.role == grant.role || g.role == Role::Administrator) && g.covers(grant.unit_id, &grant.unit_path) && (g.recursive || !grant.recursive)
+            (g.role == grant.role || g.role == Role::Administrator)
+                && g.covers(grant.unit_id, &grant.unit_path)
+                && (g.recursive || !grant.recursive)
         });
         if !still_held {
             return Ok(None);

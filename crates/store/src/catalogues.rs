@@ -13,8 +13,8 @@ use khien_domain::scope::Actor;
 use khien_domain::time::now_ms;
 use khien_domain::{Error, Result};
 use serde::Serialize;
-use std::sync::Arc;
 use sqlx::any::AnyRow;
+use std::sync::Arc;
 use utoipa::ToSchema;
 
 /// One catalogue version.
@@ -111,8 +111,21 @@ async fn insert_catalogue(w: &mut WriteTx<'_>, cat: &Catalogue, builtin: bool, b
     let meta = cat.meta();
     let requirements = i64::try_from(cat.requirements().count()).map_err(Error::internal)?;
     let mut q = Sql::new("INSERT INTO catalogues (code, version, title_vi, title_en, source_note_vi, source_note_en, requirements, builtin, created_at, created_by) VALUES (");
-    q.bind(meta.code.as_str()).push(",").bind(meta.version.as_str()).push(",").bind(meta.title_vi.as_str()).push(",").bind(meta.title_en.as_str());
-    q.push(",").bind(meta.source_note.vi.as_str()).push(",").bind(meta.source_note.en.as_str()).push(",").bind(requirements).push(",").bind(builtin);
+    q.bind(meta.code.as_str())
+        .push(",")
+        .bind(meta.version.as_str())
+        .push(",")
+        .bind(meta.title_vi.as_str())
+        .push(",")
+        .bind(meta.title_en.as_str());
+    q.push(",")
+        .bind(meta.source_note.vi.as_str())
+        .push(",")
+        .bind(meta.source_note.en.as_str())
+        .push(",")
+        .bind(requirements)
+        .push(",")
+        .bind(builtin);
     q.push(",").bind(now_ms()).push(",").bind(by).push(&format!(") RETURNING {CAT_COLS}"));
     let info = catalogue_row(&q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?)?;
     let nodes = cat.nodes();
@@ -121,8 +134,19 @@ async fn insert_catalogue(w: &mut WriteTx<'_>, cat: &Catalogue, builtin: bool, b
         for (i, n) in chunk.iter().enumerate() {
             let position = i64::try_from(chunk_no * NODE_BATCH + i).map_err(Error::internal)?;
             q.push(if i == 0 { "(" } else { ",(" });
-            q.bind(info.id).push(",").bind(n.id.as_str()).push(",").bind(n.parent.clone()).push(",").bind(n.kind.code());
-            q.push(",").bind(n.title_vi.as_str()).push(",").bind(n.title_en.as_str()).push(",").bind(n.description.as_str());
+            q.bind(info.id)
+                .push(",")
+                .bind(n.id.as_str())
+                .push(",")
+                .bind(n.parent.clone())
+                .push(",")
+                .bind(n.kind.code());
+            q.push(",")
+                .bind(n.title_vi.as_str())
+                .push(",")
+                .bind(n.title_en.as_str())
+                .push(",")
+                .bind(n.description.as_str());
             q.push(",").bind(i64::from(n.levels.bits())).push(",").bind(position).push(")");
         }
         q.query().execute(&mut *w.tx).await.map_err(db_err)?;
@@ -131,7 +155,12 @@ async fn insert_catalogue(w: &mut WriteTx<'_>, cat: &Catalogue, builtin: bool, b
 }
 
 async fn exists(w: &mut WriteTx<'_>, code: &str, version: &str) -> Result<bool> {
-    let r = sqlx::query("SELECT id FROM catalogues WHERE code = $1 AND version = $2").bind(code).bind(version).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+    let r = sqlx::query("SELECT id FROM catalogues WHERE code = $1 AND version = $2")
+        .bind(code)
+        .bind(version)
+        .fetch_optional(&mut *w.tx)
+        .await
+        .map_err(db_err)?;
     Ok(r.is_some())
 }
 
@@ -147,7 +176,8 @@ impl Store {
             .iter()
             .map(|r| Ok((get(r, "code")?, get(r, "version")?)))
             .collect::<Result<_>>()?;
-        let missing: Vec<&Catalogue> = builtin.iter().filter(|c| !have.iter().any(|(code, v)| code == c.code() && v == c.version())).collect();
+        let missing: Vec<&Catalogue> =
+            builtin.iter().filter(|c| !have.iter().any(|(code, v)| code == c.code() && v == c.version())).collect();
         if missing.is_empty() {
             return Ok(0);
         }
@@ -158,7 +188,18 @@ impl Store {
                 continue;
             }
             let info = insert_catalogue(&mut w, cat, true, "system").await?;
-            w.audit(None, Change { action: "catalogue.builtin", entity_type: "catalogue", entity_id: Some(info.id), unit_id: None, before: None, after: json(&info) }).await?;
+            w.audit(
+                None,
+                Change {
+                    action: "catalogue.builtin",
+                    entity_type: "catalogue",
+                    entity_id: Some(info.id),
+                    unit_id: None,
+                    before: None,
+                    after: json(&info),
+                },
+            )
+            .await?;
             n += 1;
         }
         w.commit().await?;
@@ -168,20 +209,37 @@ impl Store {
     /// Every catalogue version, by code then newest version first.
     pub async fn list_catalogues(&self, actor: &Actor) -> Result<Vec<CatalogueInfo>> {
         read_only(actor)?;
-        let rows = sqlx::query(&format!("SELECT {CAT_COLS} FROM catalogues ORDER BY code, id DESC")).fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = sqlx::query(&format!("SELECT {CAT_COLS} FROM catalogues ORDER BY code, id DESC"))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
         rows.iter().map(catalogue_row).collect()
     }
 
-    pub(crate) async fn catalogue_info(&self, exec: impl sqlx::Executor<'_, Database = sqlx::Any>, id: i64) -> Result<CatalogueInfo> {
-        let r = sqlx::query(&format!("SELECT {CAT_COLS} FROM catalogues WHERE id = $1")).bind(id).fetch_optional(exec).await.map_err(db_err)?;
+    pub(crate) async fn catalogue_info(
+        &self,
+        exec: impl sqlx::Executor<'_, Database = sqlx::Any>,
+        id: i64,
+    ) -> Result<CatalogueInfo> {
+        let r = sqlx::query(&format!("SELECT {CAT_COLS} FROM catalogues WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(exec)
+            .await
+            .map_err(db_err)?;
         catalogue_row(&r.ok_or_else(|| Error::not_found("danh mục yêu cầu", "Catalogue"))?)
     }
 
     /// The nodes of a catalogue version, in tree order. Versions never change once stored, so
     /// they are read once per process and shared (an assessment's workspace reads them on
     /// every request).
-    pub(crate) async fn catalogue_nodes(&self, exec: impl sqlx::Executor<'_, Database = sqlx::Any>, id: i64) -> Result<Arc<Vec<CatalogueNodeRow>>> {
-        if let Some(nodes) = self.catalogue_cache.lock().map_err(|_| Error::internal("catalogue cache poisoned"))?.get(&id) {
+    pub(crate) async fn catalogue_nodes(
+        &self,
+        exec: impl sqlx::Executor<'_, Database = sqlx::Any>,
+        id: i64,
+    ) -> Result<Arc<Vec<CatalogueNodeRow>>> {
+        if let Some(nodes) =
+            self.catalogue_cache.lock().map_err(|_| Error::internal("catalogue cache poisoned"))?.get(&id)
+        {
             return Ok(nodes.clone());
         }
         let nodes = Arc::new(self.read_catalogue_nodes(exec, id).await?);
@@ -196,7 +254,11 @@ impl Store {
         Ok(nodes)
     }
 
-    async fn read_catalogue_nodes(&self, exec: impl sqlx::Executor<'_, Database = sqlx::Any>, id: i64) -> Result<Vec<CatalogueNodeRow>> {
+    async fn read_catalogue_nodes(
+        &self,
+        exec: impl sqlx::Executor<'_, Database = sqlx::Any>,
+        id: i64,
+    ) -> Result<Vec<CatalogueNodeRow>> {
         let rows = sqlx::query("SELECT node_id, parent_id, kind, title_vi, title_en, description, levels, position FROM catalogue_nodes WHERE catalogue_id = $1 ORDER BY position")
             .bind(id)
             .fetch_all(exec)
@@ -239,12 +301,31 @@ impl Store {
         w.require_at_root(actor, Action::ManageCatalogues).await?;
         if exists(&mut w, cat.code(), cat.version()).await? {
             return Err(Error::conflict(
-                format!("Danh mục «{}» phiên bản «{}» đã có; hãy nhập với một phiên bản mới.", cat.code(), cat.version()),
-                format!("The catalogue «{}» version «{}» already exists; import it as a new version.", cat.code(), cat.version()),
+                format!(
+                    "Danh mục «{}» phiên bản «{}» đã có; hãy nhập với một phiên bản mới.",
+                    cat.code(),
+                    cat.version()
+                ),
+                format!(
+                    "The catalogue «{}» version «{}» already exists; import it as a new version.",
+                    cat.code(),
+                    cat.version()
+                ),
             ));
         }
         let info = insert_catalogue(&mut w, cat, false, &actor.label()).await?;
-        w.audit(Some(actor), Change { action: "catalogue.import", entity_type: "catalogue", entity_id: Some(info.id), unit_id: None, before: None, after: json(&info) }).await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "catalogue.import",
+                entity_type: "catalogue",
+                entity_id: Some(info.id),
+                unit_id: None,
+                before: None,
+                after: json(&info),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(info)
     }

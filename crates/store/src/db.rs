@@ -21,7 +21,8 @@ pub struct Store {
     /// A hash of a random password, verified against when a login names no user.
     dummy_hash: Arc<tokio::sync::OnceCell<String>>,
     /// Nodes of catalogue versions read so far (immutable once stored).
-    pub(crate) catalogue_cache: Arc<std::sync::Mutex<std::collections::HashMap<i64, Arc<Vec<crate::catalogues::CatalogueNodeRow>>>>>,
+    pub(crate) catalogue_cache:
+        Arc<std::sync::Mutex<std::collections::HashMap<i64, Arc<Vec<crate::catalogues::CatalogueNodeRow>>>>>,
 }
 
 /// A write transaction that also holds the right to append to the audit chain.
@@ -39,8 +40,15 @@ pub(crate) struct WriteTx<'a> {
 impl WriteTx<'_> {
     /// City-wide settings (the watch list, rulesets) are the standing body's: the caller needs
     /// `action` at the root unit.
-    pub(crate) async fn require_at_root(&mut self, actor: &khien_domain::scope::Actor, action: khien_domain::role::Action) -> Result<()> {
-        let root = sqlx::query("SELECT id, path FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1").fetch_one(&mut *self.tx).await.map_err(db_err)?;
+    pub(crate) async fn require_at_root(
+        &mut self,
+        actor: &khien_domain::scope::Actor,
+        action: khien_domain::role::Action,
+    ) -> Result<()> {
+        let root = sqlx::query("SELECT id, path FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1")
+            .fetch_one(&mut *self.tx)
+            .await
+            .map_err(db_err)?;
         actor.require(action, get(&root, "id")?, &get::<String>(&root, "path")?)
     }
 
@@ -80,7 +88,13 @@ impl Store {
                 })
             });
         let pool = opts.connect(url).await.map_err(|e| Error::internal(format!("cannot open database: {e}")))?;
-        let store = Store { pool, dialect, write_lock: Arc::new(Mutex::new(())), dummy_hash: Arc::default(), catalogue_cache: Arc::default() };
+        let store = Store {
+            pool,
+            dialect,
+            write_lock: Arc::new(Mutex::new(())),
+            dummy_hash: Arc::default(),
+            catalogue_cache: Arc::default(),
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -121,7 +135,10 @@ impl Store {
     }
 
     pub(crate) async fn dummy_hash(&self) -> Result<&str> {
-        let h = self.dummy_hash.get_or_try_init(|| async { crate::password::hash_password(&random_token(16)).await }).await?;
+        let h = self
+            .dummy_hash
+            .get_or_try_init(|| async { crate::password::hash_password(&random_token(16)).await })
+            .await?;
         Ok(h.as_str())
     }
 
@@ -133,7 +150,11 @@ impl Store {
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         match self.dialect {
             Dialect::Postgres => {
-                sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(AUDIT_LOCK_KEY).execute(&mut *tx).await.map_err(db_err)?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(AUDIT_LOCK_KEY)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
             }
             // Take SQLite's write lock before the first read (as BEGIN IMMEDIATE would): a
             // deferred transaction that reads and then writes fails with SQLITE_BUSY_SNAPSHOT if
@@ -153,7 +174,10 @@ pub(crate) fn db_err(e: sqlx::Error) -> Error {
             return Error::conflict("Dữ liệu bị trùng với bản ghi đã có.", "This duplicates an existing record.");
         }
         if d.is_foreign_key_violation() {
-            return Error::conflict("Bản ghi đang được tham chiếu hoặc tham chiếu tới bản ghi không tồn tại.", "The record is referenced, or refers to a missing record.");
+            return Error::conflict(
+                "Bản ghi đang được tham chiếu hoặc tham chiếu tới bản ghi không tồn tại.",
+                "The record is referenced, or refers to a missing record.",
+            );
         }
     }
     Error::internal(e)

@@ -8,7 +8,9 @@ use crate::systems::System;
 use khien_domain::calendar::{parse_date, today_vn, Holidays};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
-use khien_domain::system::dossier::{check_submission, deadline, next_state, roles_for, DossierAction, DossierState, Part};
+use khien_domain::system::dossier::{
+    check_submission, deadline, next_state, roles_for, DossierAction, DossierState, Part,
+};
 use khien_domain::system::level::{ruleset_by_code, ruleset_for, suggest};
 use khien_domain::time::now_ms;
 use khien_domain::unit::optional_text;
@@ -147,21 +149,38 @@ impl Store {
             delegation_ref: get(&r, "delegation_ref")?,
             dedicated_unit_id,
             dedicated_unit_name: get(&r, "dedicated_name")?,
-            bodies: LevelBodies { owning_body: at(owning_body_unit_id, get(&r, "owning_path")?), dedicated_unit: at(dedicated_unit_id, get(&r, "dedicated_path")?) },
+            bodies: LevelBodies {
+                owning_body: at(owning_body_unit_id, get(&r, "owning_path")?),
+                dedicated_unit: at(dedicated_unit_id, get(&r, "dedicated_path")?),
+            },
         })
     }
 
     /// Names the owning body (or its written delegate, with the delegation's reference) and the
     /// dedicated security unit; `None` clears a name. The standing body at the root only.
-    pub async fn set_level_bodies(&self, actor: &Actor, owning_body_unit_id: Option<i64>, delegation_ref: Option<&str>, dedicated_unit_id: Option<i64>) -> Result<LevelBodiesInfo> {
+    pub async fn set_level_bodies(
+        &self,
+        actor: &Actor,
+        owning_body_unit_id: Option<i64>,
+        delegation_ref: Option<&str>,
+        dedicated_unit_id: Option<i64>,
+    ) -> Result<LevelBodiesInfo> {
         let delegation = optional_text("delegation_ref", delegation_ref, 300)?;
         let mut w = self.begin_write().await?;
         w.require_at_root(actor, Action::Govern).await?;
         for (field, id) in [("owning_body_unit_id", owning_body_unit_id), ("dedicated_unit_id", dedicated_unit_id)] {
             if let Some(id) = id {
-                let found = sqlx::query("SELECT id FROM units WHERE id = $1 AND active = 1").bind(id).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+                let found = sqlx::query("SELECT id FROM units WHERE id = $1 AND active = 1")
+                    .bind(id)
+                    .fetch_optional(&mut *w.tx)
+                    .await
+                    .map_err(db_err)?;
                 if found.is_none() {
-                    return Err(Error::invalid(field, format!("Không có đơn vị mã số {id}."), format!("There is no unit with id {id}.")));
+                    return Err(Error::invalid(
+                        field,
+                        format!("Không có đơn vị mã số {id}."),
+                        format!("There is no unit with id {id}."),
+                    ));
                 }
             }
         }
@@ -175,7 +194,18 @@ impl Store {
             .await
             .map_err(db_err)?;
         let after = serde_json::json!({"owning_body_unit_id": owning_body_unit_id, "delegation_ref": delegation, "dedicated_unit_id": dedicated_unit_id});
-        w.audit(Some(actor), Change { action: "ruleset.bodies", entity_type: "ruleset", entity_id: None, unit_id: None, before: None, after: Some(after) }).await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "ruleset.bodies",
+                entity_type: "ruleset",
+                entity_id: None,
+                unit_id: None,
+                before: None,
+                after: Some(after),
+            },
+        )
+        .await?;
         w.commit().await?;
         self.level_bodies().await
     }
@@ -186,21 +216,44 @@ impl Store {
     }
 
     pub async fn list_holidays(&self) -> Result<Vec<Holiday>> {
-        let rows = sqlx::query("SELECT day, name FROM holidays ORDER BY day").fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows =
+            sqlx::query("SELECT day, name FROM holidays ORDER BY day").fetch_all(&self.pool).await.map_err(db_err)?;
         rows.iter().map(|r| Ok(Holiday { day: get(r, "day")?, name: get(r, "name")? })).collect()
     }
 
     /// Adds (or renames) a holiday. Only the standing body edits the calendar.
     pub async fn set_holiday(&self, actor: &Actor, day: &str, name: &str) -> Result<Holiday> {
         self.require_govern(actor).await?;
-        let d = parse_date(day).ok_or_else(|| Error::invalid("day", format!("«{day}» không phải ngày hợp lệ."), format!("«{day}» is not a valid date.")))?;
+        let d = parse_date(day).ok_or_else(|| {
+            Error::invalid("day", format!("«{day}» không phải ngày hợp lệ."), format!("«{day}» is not a valid date."))
+        })?;
         let name = khien_domain::unit::validate_name("name", name, 200)?;
         let h = Holiday { day: d.format("%Y-%m-%d").to_string(), name };
         let mut w = self.begin_write().await?;
-        sqlx::query("DELETE FROM holidays WHERE day = $1").bind(h.day.as_str()).execute(&mut *w.tx).await.map_err(db_err)?;
-        sqlx::query("INSERT INTO holidays (day, name) VALUES ($1, $2)").bind(h.day.as_str()).bind(h.name.as_str()).execute(&mut *w.tx).await.map_err(db_err)?;
+        sqlx::query("DELETE FROM holidays WHERE day = $1")
+            .bind(h.day.as_str())
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
+        sqlx::query("INSERT INTO holidays (day, name) VALUES ($1, $2)")
+            .bind(h.day.as_str())
+            .bind(h.name.as_str())
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
         let root = self.root_unit().await?.map(|u| u.id);
-        w.audit(Some(actor), Change { action: "calendar.set", entity_type: "holiday", entity_id: None, unit_id: root, before: None, after: json(&h) }).await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "calendar.set",
+                entity_type: "holiday",
+                entity_id: None,
+                unit_id: root,
+                before: None,
+                after: json(&h),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(h)
     }
@@ -208,12 +261,28 @@ impl Store {
     pub async fn remove_holiday(&self, actor: &Actor, day: &str) -> Result<()> {
         self.require_govern(actor).await?;
         let mut w = self.begin_write().await?;
-        let n = sqlx::query("DELETE FROM holidays WHERE day = $1").bind(day.trim()).execute(&mut *w.tx).await.map_err(db_err)?.rows_affected();
+        let n = sqlx::query("DELETE FROM holidays WHERE day = $1")
+            .bind(day.trim())
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
         if n == 0 {
             return Err(Error::not_found("ngày nghỉ", "Holiday"));
         }
         let root = self.root_unit().await?.map(|u| u.id);
-        w.audit(Some(actor), Change { action: "calendar.remove", entity_type: "holiday", entity_id: None, unit_id: root, before: Some(serde_json::json!({"day": day})), after: None }).await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "calendar.remove",
+                entity_type: "holiday",
+                entity_id: None,
+                unit_id: root,
+                before: Some(serde_json::json!({"day": day})),
+                after: None,
+            },
+        )
+        .await?;
         w.commit().await
     }
 
@@ -230,13 +299,21 @@ impl Store {
     pub async fn dossiers_of(&self, actor: &Actor, system_id: i64) -> Result<Vec<Dossier>> {
         self.scoped_system(&self.pool, actor, system_id, Action::ViewSystems).await?;
         let holidays = self.holidays().await?;
-        let rows = sqlx::query("SELECT * FROM dossiers WHERE system_id = $1 ORDER BY id DESC").bind(system_id).fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = sqlx::query("SELECT * FROM dossiers WHERE system_id = $1 ORDER BY id DESC")
+            .bind(system_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
         rows.iter().map(|r| dossier_row(r, &holidays)).collect()
     }
 
     /// A dossier and its system, for a caller who may see the system.
     pub async fn get_dossier(&self, actor: &Actor, id: i64) -> Result<(Dossier, System)> {
-        let r = sqlx::query("SELECT * FROM dossiers WHERE id = $1").bind(id).fetch_optional(&self.pool).await.map_err(db_err)?;
+        let r = sqlx::query("SELECT * FROM dossiers WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
         let r = r.ok_or_else(|| Error::not_found("hồ sơ cấp độ", "Level dossier"))?;
         let d = dossier_row(&r, &self.holidays().await?)?;
         let hidden = || Error::not_found("hồ sơ cấp độ", "Level dossier");
@@ -266,7 +343,14 @@ impl Store {
         let rs = self.ruleset(&d.ruleset).await?;
         let bodies = self.level_bodies().await?;
         let system = khien_domain::system::dossier::UnitAt { id: s.owner_unit_id, path: s.owner_path.clone() };
-        Ok(khien_domain::system::dossier::may_act(actor, step, u8::try_from(d.proposed_level).unwrap_or(1), &rs, &system, &bodies.bodies))
+        Ok(khien_domain::system::dossier::may_act(
+            actor,
+            step,
+            u8::try_from(d.proposed_level).unwrap_or(1),
+            &rs,
+            &system,
+            &bodies.bodies,
+        ))
     }
 
     /// The dossier's timeline (from the audit trail), for anyone who may see the dossier.
@@ -280,30 +364,69 @@ impl Store {
         let parts = parse_parts(&input.parts)?;
         let mut w = self.begin_write().await?;
         let s = self.scoped_system(&mut *w.tx, actor, system_id, Action::EditSystems).await?;
-        let open = sqlx::query("SELECT id FROM dossiers WHERE system_id = $1 AND state IN ('draft','submitted','returned','appraised')")
-            .bind(system_id)
-            .fetch_optional(&mut *w.tx)
-            .await
-            .map_err(db_err)?;
+        let open = sqlx::query(
+            "SELECT id FROM dossiers WHERE system_id = $1 AND state IN ('draft','submitted','returned','appraised')",
+        )
+        .bind(system_id)
+        .fetch_optional(&mut *w.tx)
+        .await
+        .map_err(db_err)?;
         if open.is_some() {
-            return Err(Error::conflict("Hệ thống đã có một hồ sơ đang xử lý.", "The system already has a dossier in progress."));
+            return Err(Error::conflict(
+                "Hệ thống đã có một hồ sơ đang xử lý.",
+                "The system already has a dossier in progress.",
+            ));
         }
         let rs = s.ruleset_on(today_vn());
         let suggested = suggest(&s.level_inputs(), &rs).level;
         let proposed = if input.proposed_level == 0 { i64::from(suggested) } else { input.proposed_level };
         if !(1..=5).contains(&proposed) {
-            return Err(Error::invalid("proposed_level", "Cấp độ đề xuất phải từ 1 đến 5.", "The proposed level must be 1 to 5."));
+            return Err(Error::invalid(
+                "proposed_level",
+                "Cấp độ đề xuất phải từ 1 đến 5.",
+                "The proposed level must be 1 to 5.",
+            ));
         }
         let reason = optional_text("level_reason", input.level_reason.as_deref(), 4000)?;
         let now = now_ms();
         let mut q = Sql::new("INSERT INTO dossiers (system_id, state, ruleset, suggested_level, proposed_level, level_reason, parts, created_at, updated_at) VALUES (");
-        q.bind(system_id).push(", 'draft', ").bind(rs.code).push(",").bind(i64::from(suggested)).push(",").bind(proposed).push(",").bind(reason);
-        q.push(",").bind(parts.iter().map(|p| p.code()).collect::<Vec<_>>().join(",")).push(",").bind(now).push(",").bind(now).push(") RETURNING id");
+        q.bind(system_id)
+            .push(", 'draft', ")
+            .bind(rs.code)
+            .push(",")
+            .bind(i64::from(suggested))
+            .push(",")
+            .bind(proposed)
+            .push(",")
+            .bind(reason);
+        q.push(",")
+            .bind(parts.iter().map(|p| p.code()).collect::<Vec<_>>().join(","))
+            .push(",")
+            .bind(now)
+            .push(",")
+            .bind(now)
+            .push(") RETURNING id");
         let id: i64 = get(&q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?, "id")?;
-        sqlx::query("UPDATE systems SET dossier_state = 'draft' WHERE id = $1").bind(system_id).execute(&mut *w.tx).await.map_err(db_err)?;
-        let r = sqlx::query("SELECT * FROM dossiers WHERE id = $1").bind(id).fetch_one(&mut *w.tx).await.map_err(db_err)?;
+        sqlx::query("UPDATE systems SET dossier_state = 'draft' WHERE id = $1")
+            .bind(system_id)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
+        let r =
+            sqlx::query("SELECT * FROM dossiers WHERE id = $1").bind(id).fetch_one(&mut *w.tx).await.map_err(db_err)?;
         let d = dossier_row(&r, &Holidays::default())?;
-        w.audit(Some(actor), Change { action: "dossier.create", entity_type: "dossier", entity_id: Some(id), unit_id: Some(s.owner_unit_id), before: None, after: json(&d) }).await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "dossier.create",
+                entity_type: "dossier",
+                entity_id: Some(id),
+                unit_id: Some(s.owner_unit_id),
+                before: None,
+                after: json(&d),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(d)
     }
@@ -316,27 +439,63 @@ impl Store {
             return Err(Error::forbidden());
         }
         if !matches!(before.state.as_str(), "draft" | "returned") {
-            return Err(Error::invalid("state", "Chỉ sửa được hồ sơ đang dự thảo hoặc bị trả lại.", "Only a draft or returned dossier can be edited."));
+            return Err(Error::invalid(
+                "state",
+                "Chỉ sửa được hồ sơ đang dự thảo hoặc bị trả lại.",
+                "Only a draft or returned dossier can be edited.",
+            ));
         }
         if !(1..=5).contains(&input.proposed_level) {
-            return Err(Error::invalid("proposed_level", "Cấp độ đề xuất phải từ 1 đến 5.", "The proposed level must be 1 to 5."));
+            return Err(Error::invalid(
+                "proposed_level",
+                "Cấp độ đề xuất phải từ 1 đến 5.",
+                "The proposed level must be 1 to 5.",
+            ));
         }
         let reason = optional_text("level_reason", input.level_reason.as_deref(), 4000)?;
         let mut w = self.begin_write().await?;
         let mut q = Sql::new("UPDATE dossiers SET proposed_level = ");
-        q.bind(input.proposed_level).push(", level_reason = ").bind(reason).push(", parts = ").bind(parts.iter().map(|p| p.code()).collect::<Vec<_>>().join(","));
-        q.push(", updated_at = ").bind(now_ms()).push(" WHERE id = ").bind(id).push(" AND state IN ('draft','returned')");
+        q.bind(input.proposed_level)
+            .push(", level_reason = ")
+            .bind(reason)
+            .push(", parts = ")
+            .bind(parts.iter().map(|p| p.code()).collect::<Vec<_>>().join(","));
+        q.push(", updated_at = ")
+            .bind(now_ms())
+            .push(" WHERE id = ")
+            .bind(id)
+            .push(" AND state IN ('draft','returned')");
         q.query().execute(&mut *w.tx).await.map_err(db_err)?;
-        let r = sqlx::query("SELECT * FROM dossiers WHERE id = $1").bind(id).fetch_one(&mut *w.tx).await.map_err(db_err)?;
+        let r =
+            sqlx::query("SELECT * FROM dossiers WHERE id = $1").bind(id).fetch_one(&mut *w.tx).await.map_err(db_err)?;
         let after = dossier_row(&r, &Holidays::default())?;
-        w.audit(Some(actor), Change { action: "dossier.update", entity_type: "dossier", entity_id: Some(id), unit_id: Some(s.owner_unit_id), before: json(&before), after: json(&after) }).await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "dossier.update",
+                entity_type: "dossier",
+                entity_id: Some(id),
+                unit_id: Some(s.owner_unit_id),
+                before: json(&before),
+                after: json(&after),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(after)
     }
 
     /// Moves a dossier through its workflow. `note` is the comment of a return; approvals need
     /// the decision number and signer.
-    pub async fn act_on_dossier(&self, actor: &Actor, id: i64, action: DossierAction, note: Option<&str>, decision_number: Option<&str>, signer: Option<&str>) -> Result<Dossier> {
+    pub async fn act_on_dossier(
+        &self,
+        actor: &Actor,
+        id: i64,
+        action: DossierAction,
+        note: Option<&str>,
+        decision_number: Option<&str>,
+        signer: Option<&str>,
+    ) -> Result<Dossier> {
         let (before, s) = self.get_dossier(actor, id).await?;
         let state = DossierState::parse("state", &before.state)?;
         let next = next_state(state, action)?;
@@ -348,8 +507,18 @@ impl Store {
         if !khien_domain::system::dossier::may_act(actor, action, level, &rs, &system, &bodies.bodies) {
             // Name the body the authority designated, where it did; else the roles.
             let body = match action {
-                DossierAction::Return | DossierAction::Appraise if rs.appraiser[usize::from(level.clamp(1, 5) - 1)] == khien_domain::system::level::Authority::SecurityUnit => bodies.dedicated_unit_name.clone(),
-                DossierAction::Approve if rs.approver[usize::from(level.clamp(1, 5) - 1)] == khien_domain::system::level::Authority::Owner => bodies.owning_body_name.clone(),
+                DossierAction::Return | DossierAction::Appraise
+                    if rs.appraiser[usize::from(level.clamp(1, 5) - 1)]
+                        == khien_domain::system::level::Authority::SecurityUnit =>
+                {
+                    bodies.dedicated_unit_name.clone()
+                }
+                DossierAction::Approve
+                    if rs.approver[usize::from(level.clamp(1, 5) - 1)]
+                        == khien_domain::system::level::Authority::Owner =>
+                {
+                    bodies.owning_body_name.clone()
+                }
                 _ => None,
             };
             let roles: Vec<&str> = allowed.iter().map(|r| r.label(khien_domain::Lang::Vi)).collect();
@@ -370,7 +539,13 @@ impl Store {
         match action {
             DossierAction::Submit => {
                 let parts = parse_parts(&before.parts)?;
-                check_submission(level, u8::try_from(before.suggested_level).unwrap_or(1), before.level_reason.as_deref(), &parts, &rs)?;
+                check_submission(
+                    level,
+                    u8::try_from(before.suggested_level).unwrap_or(1),
+                    before.level_reason.as_deref(),
+                    &parts,
+                    &rs,
+                )?;
                 q.push(", submitted_on = ").bind(today.clone());
                 // Levels 4–5 go to the ministry: its request's reference, when given, is kept.
                 if rs.appraiser[usize::from(level.clamp(1, 5) - 1)].is_outside() {
@@ -378,7 +553,9 @@ impl Store {
                 }
             }
             DossierAction::Return => {
-                let n = note.clone().ok_or_else(|| Error::invalid("note", "Cần ghi ý kiến khi trả lại hồ sơ.", "Returning a dossier needs a comment."))?;
+                let n = note.clone().ok_or_else(|| {
+                    Error::invalid("note", "Cần ghi ý kiến khi trả lại hồ sơ.", "Returning a dossier needs a comment.")
+                })?;
                 q.push(", comments = ").bind(n);
             }
             DossierAction::Appraise => {
@@ -393,7 +570,11 @@ impl Store {
                         )
                     })?;
                     q.push(", appraisal_ref = ").bind(number);
-                } else if actor.grants.iter().any(|g| g.unit_id == s.owner_unit_id || Some(g.unit_id) == s.operator_unit_id) {
+                } else if actor
+                    .grants
+                    .iter()
+                    .any(|g| g.unit_id == s.owner_unit_id || Some(g.unit_id) == s.operator_unit_id)
+                {
                     // NĐ 331 Đ18.4; TT 12/2022 Đ6: the unit that operates the system does not appraise it.
                     return Err(Error::Forbidden(Msg::new(
                         "Đơn vị chuyên trách cũng vận hành hệ thống này: cần đơn vị thẩm định độc lập (đơn vị cấp dưới được chủ quản giao hoặc hội đồng thẩm định độc lập — NĐ 331 Đ18.4; TT 12/2022 Đ6).",
@@ -403,9 +584,16 @@ impl Store {
                 q.push(", appraised_on = ").bind(today.clone());
             }
             DossierAction::Approve => {
-                let number = optional_text("decision_number", decision_number, 100)?
-                    .ok_or_else(|| Error::invalid("decision_number", "Cần số quyết định phê duyệt.", "The approval decision number is required."))?;
-                let signer = optional_text("decision_signer", signer, 200)?.ok_or_else(|| Error::invalid("decision_signer", "Cần người ký quyết định.", "The signer is required."))?;
+                let number = optional_text("decision_number", decision_number, 100)?.ok_or_else(|| {
+                    Error::invalid(
+                        "decision_number",
+                        "Cần số quyết định phê duyệt.",
+                        "The approval decision number is required.",
+                    )
+                })?;
+                let signer = optional_text("decision_signer", signer, 200)?.ok_or_else(|| {
+                    Error::invalid("decision_signer", "Cần người ký quyết định.", "The signer is required.")
+                })?;
                 if s.security_rules_ref.is_none() {
                     let at = rs.article(rs.security_rules_article);
                     return Err(Error::invalid(
@@ -414,30 +602,62 @@ impl Store {
                         format!("The system's security rules must be issued before the dossier is approved ({at}); record the decision issuing them in the system's details."),
                     ));
                 }
-                q.push(", approved_on = ").bind(today.clone()).push(", decision_number = ").bind(number).push(", decision_signer = ").bind(signer);
+                q.push(", approved_on = ")
+                    .bind(today.clone())
+                    .push(", decision_number = ")
+                    .bind(number)
+                    .push(", decision_signer = ")
+                    .bind(signer);
             }
         }
         q.push(", updated_at = ").bind(now_ms()).push(" WHERE id = ").bind(id).push(" AND state = ").bind(state.code());
         let mut w = self.begin_write().await?;
         let changed = q.query().execute(&mut *w.tx).await.map_err(db_err)?.rows_affected();
         if changed == 0 {
-            return Err(Error::conflict("Hồ sơ vừa được người khác thay đổi; hãy tải lại.", "The dossier was just changed by someone else; reload it."));
+            return Err(Error::conflict(
+                "Hồ sơ vừa được người khác thay đổi; hãy tải lại.",
+                "The dossier was just changed by someone else; reload it.",
+            ));
         }
         if action == DossierAction::Approve {
             // The new decision replaces any earlier approved dossier of the system.
-            sqlx::query("UPDATE dossiers SET state = 'superseded' WHERE system_id = $1 AND state = 'approved' AND id <> $2")
+            sqlx::query(
+                "UPDATE dossiers SET state = 'superseded' WHERE system_id = $1 AND state = 'approved' AND id <> $2",
+            )
+            .bind(s.id)
+            .bind(id)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
+            sqlx::query("UPDATE systems SET approved_level = $1 WHERE id = $2")
+                .bind(before.proposed_level)
                 .bind(s.id)
-                .bind(id)
                 .execute(&mut *w.tx)
                 .await
                 .map_err(db_err)?;
-            sqlx::query("UPDATE systems SET approved_level = $1 WHERE id = $2").bind(before.proposed_level).bind(s.id).execute(&mut *w.tx).await.map_err(db_err)?;
         }
-        sqlx::query("UPDATE systems SET dossier_state = $1 WHERE id = $2").bind(next.code()).bind(s.id).execute(&mut *w.tx).await.map_err(db_err)?;
-        let r = sqlx::query("SELECT * FROM dossiers WHERE id = $1").bind(id).fetch_one(&mut *w.tx).await.map_err(db_err)?;
+        sqlx::query("UPDATE systems SET dossier_state = $1 WHERE id = $2")
+            .bind(next.code())
+            .bind(s.id)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
+        let r =
+            sqlx::query("SELECT * FROM dossiers WHERE id = $1").bind(id).fetch_one(&mut *w.tx).await.map_err(db_err)?;
         let after = dossier_row(&r, &Holidays::default())?;
         let action_code = format!("dossier.{}", action.code());
-        w.audit(Some(actor), Change { action: &action_code, entity_type: "dossier", entity_id: Some(id), unit_id: Some(s.owner_unit_id), before: json(&before), after: json(&after) }).await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: &action_code,
+                entity_type: "dossier",
+                entity_id: Some(id),
+                unit_id: Some(s.owner_unit_id),
+                before: json(&before),
+                after: json(&after),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(after)
     }
@@ -451,13 +671,18 @@ impl Store {
             .fetch_all(&self.pool)
             .await
             .map_err(db_err)?;
-        rows.iter().map(|r| Ok((dossier_row(r, &holidays)?, get(r, "system_name")?, get(r, "unit_id")?, get(r, "unit_path")?))).collect()
+        rows.iter()
+            .map(|r| Ok((dossier_row(r, &holidays)?, get(r, "system_name")?, get(r, "unit_id")?, get(r, "unit_path")?)))
+            .collect()
     }
 
     pub async fn pending_dossiers(&self, actor: &Actor) -> Result<Vec<(Dossier, String, String)>> {
         let bodies = self.level_bodies().await?;
         // People of a named body act on dossiers of any unit: read all waiting ones, keep theirs.
-        let named = [&bodies.bodies.owning_body, &bodies.bodies.dedicated_unit].into_iter().flatten().any(|b| actor.grants.iter().any(|g| g.covers(b.id, &b.path)));
+        let named = [&bodies.bodies.owning_body, &bodies.bodies.dedicated_unit]
+            .into_iter()
+            .flatten()
+            .any(|b| actor.grants.iter().any(|g| g.covers(b.id, &b.path)));
         let mut q = Sql::new("SELECT d.*, s.name AS system_name, u.name AS unit_name, s.owner_unit_id, u.path AS owner_path FROM dossiers d JOIN systems s ON s.id = d.system_id JOIN units u ON u.id = s.owner_unit_id WHERE d.state IN ('submitted','appraised') AND ");
         if named {
             q.push("1=1");
@@ -467,11 +692,13 @@ impl Store {
         q.push(" ORDER BY d.submitted_on, d.id LIMIT 500");
         let holidays = self.holidays().await?;
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
-        let mut rulesets: std::collections::HashMap<String, khien_domain::system::level::Ruleset> = std::collections::HashMap::new();
+        let mut rulesets: std::collections::HashMap<String, khien_domain::system::level::Ruleset> =
+            std::collections::HashMap::new();
         let mut out = Vec::new();
         for r in &rows {
             let d = dossier_row(r, &holidays)?;
-            let system = khien_domain::system::dossier::UnitAt { id: get(r, "owner_unit_id")?, path: get(r, "owner_path")? };
+            let system =
+                khien_domain::system::dossier::UnitAt { id: get(r, "owner_unit_id")?, path: get(r, "owner_path")? };
             let visible = actor.can(Action::ViewSystems, system.id, &system.path);
             if !visible {
                 if !rulesets.contains_key(&d.ruleset) {
@@ -480,7 +707,14 @@ impl Store {
                 }
                 let Some(rs) = rulesets.get(&d.ruleset) else { continue };
                 let step = if d.state == "submitted" { DossierAction::Appraise } else { DossierAction::Approve };
-                if !khien_domain::system::dossier::may_act(actor, step, u8::try_from(d.proposed_level).unwrap_or(1), rs, &system, &bodies.bodies) {
+                if !khien_domain::system::dossier::may_act(
+                    actor,
+                    step,
+                    u8::try_from(d.proposed_level).unwrap_or(1),
+                    rs,
+                    &system,
+                    &bodies.bodies,
+                ) {
                     continue;
                 }
             }
@@ -495,11 +729,19 @@ impl Store {
     pub async fn ruleset(&self, code: &str) -> Result<khien_domain::system::level::Ruleset> {
         use khien_domain::system::level::{Authority, Step};
         let base = ruleset_by_code(code).unwrap_or_else(|| ruleset_for(today_vn()));
-        let rows = sqlx::query("SELECT level, step, authority FROM dossier_authorities WHERE ruleset = $1").bind(base.code).fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = sqlx::query("SELECT level, step, authority FROM dossier_authorities WHERE ruleset = $1")
+            .bind(base.code)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
         let mut choices = Vec::new();
         for r in &rows {
             let level = u8::try_from(get::<i64>(r, "level")?).unwrap_or(0);
-            choices.push((level, Step::parse(&get::<String>(r, "step")?)?, Authority::parse(&get::<String>(r, "authority")?)?));
+            choices.push((
+                level,
+                Step::parse(&get::<String>(r, "step")?)?,
+                Authority::parse(&get::<String>(r, "authority")?)?,
+            ));
         }
         Ok(base.with_authorities(&choices))
     }
@@ -515,29 +757,65 @@ impl Store {
 
     /// Chooses who appraises or approves dossiers of one level under one ruleset: the city's
     /// standing body (Govern at the root unit).
-    pub async fn set_dossier_authority(&self, actor: &Actor, ruleset: &str, level: i64, step: &str, authority: &str) -> Result<khien_domain::system::level::Ruleset> {
+    pub async fn set_dossier_authority(
+        &self,
+        actor: &Actor,
+        ruleset: &str,
+        level: i64,
+        step: &str,
+        authority: &str,
+    ) -> Result<khien_domain::system::level::Ruleset> {
         use khien_domain::system::level::{Authority, Step};
-        let rs = ruleset_by_code(ruleset).ok_or_else(|| Error::invalid("ruleset", format!("Không có bộ quy tắc «{ruleset}»."), format!("There is no ruleset «{ruleset}».")))?;
+        let rs = ruleset_by_code(ruleset).ok_or_else(|| {
+            Error::invalid(
+                "ruleset",
+                format!("Không có bộ quy tắc «{ruleset}»."),
+                format!("There is no ruleset «{ruleset}»."),
+            )
+        })?;
         if !(1..=5).contains(&level) {
             return Err(Error::invalid("level", "Cấp độ từ 1 đến 5.", "The level is 1 to 5."));
         }
         let (step, who) = (Step::parse(step)?, Authority::parse(authority)?);
         if step == Step::Approve && who.is_outside() {
-            return Err(Error::invalid("authority", "Cấp độ do chủ quản phê duyệt (NĐ 331 Đ20), không phải Bộ.", "The owning body approves a level (NĐ 331 Art. 20), not the ministry."));
+            return Err(Error::invalid(
+                "authority",
+                "Cấp độ do chủ quản phê duyệt (NĐ 331 Đ20), không phải Bộ.",
+                "The owning body approves a level (NĐ 331 Art. 20), not the ministry.",
+            ));
         }
         let mut w = self.begin_write().await?;
         w.require_at_root(actor, Action::Govern).await?;
-        sqlx::query("DELETE FROM dossier_authorities WHERE ruleset = $1 AND level = $2 AND step = $3").bind(rs.code).bind(level).bind(step.code()).execute(&mut *w.tx).await.map_err(db_err)?;
-        sqlx::query("INSERT INTO dossier_authorities (ruleset, level, step, authority, updated_at) VALUES ($1,$2,$3,$4,$5)")
+        sqlx::query("DELETE FROM dossier_authorities WHERE ruleset = $1 AND level = $2 AND step = $3")
             .bind(rs.code)
             .bind(level)
             .bind(step.code())
-            .bind(who.code())
-            .bind(now_ms())
             .execute(&mut *w.tx)
             .await
             .map_err(db_err)?;
-        w.audit(Some(actor), Change { action: "ruleset.authority", entity_type: "ruleset", entity_id: Some(level), unit_id: None, before: None, after: json(&(rs.code, level, step.code(), who.code())) }).await?;
+        sqlx::query(
+            "INSERT INTO dossier_authorities (ruleset, level, step, authority, updated_at) VALUES ($1,$2,$3,$4,$5)",
+        )
+        .bind(rs.code)
+        .bind(level)
+        .bind(step.code())
+        .bind(who.code())
+        .bind(now_ms())
+        .execute(&mut *w.tx)
+        .await
+        .map_err(db_err)?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "ruleset.authority",
+                entity_type: "ruleset",
+                entity_id: Some(level),
+                unit_id: None,
+                before: None,
+                after: json(&(rs.code, level, step.code(), who.code())),
+            },
+        )
+        .await?;
         w.commit().await?;
         self.ruleset(rs.code).await
     }

@@ -38,7 +38,11 @@ impl Store {
         let now = now_ms();
         let today = date_vn(now).format("%Y-%m-%d").to_string();
         let mut tx = self.pool.begin().await.map_err(db_err)?;
-        sqlx::query("DELETE FROM finding_count_snapshots WHERE day = $1").bind(today.as_str()).execute(&mut *tx).await.map_err(db_err)?;
+        sqlx::query("DELETE FROM finding_count_snapshots WHERE day = $1")
+            .bind(today.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
         let written = sqlx::query(
             "INSERT INTO finding_count_snapshots (day, unit_id, open_count, overdue_count, critical_open, taken_at) \
              SELECT $1, f.unit_id, COUNT(*), COUNT(CASE WHEN f.due_at < $2 THEN 1 END), COUNT(CASE WHEN f.severity = 'critical' THEN 1 END), $3 \
@@ -59,7 +63,10 @@ impl Store {
     /// overdue findings (units with none are left out).
     pub async fn overdue_days(&self, actor: &Actor, from: NaiveDate, to: NaiveDate) -> Result<HashMap<i64, i64>> {
         let mut q = Sql::new("SELECT s.unit_id, COUNT(*) AS days FROM finding_count_snapshots s JOIN units u ON u.id = s.unit_id WHERE s.overdue_count > 0 AND s.day >= ");
-        q.bind(from.format("%Y-%m-%d").to_string()).push(" AND s.day <= ").bind(to.format("%Y-%m-%d").to_string()).push(" AND ");
+        q.bind(from.format("%Y-%m-%d").to_string())
+            .push(" AND s.day <= ")
+            .bind(to.format("%Y-%m-%d").to_string())
+            .push(" AND ");
         q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems));
         q.push(" GROUP BY s.unit_id");
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
@@ -68,15 +75,32 @@ impl Store {
 
     /// The kept counts from `from` to `to` (inclusive) of the units in the caller's reach (or
     /// of `unit_id` and its subtree), by day then unit.
-    pub async fn finding_count_history(&self, actor: &Actor, unit_id: Option<i64>, from: NaiveDate, to: NaiveDate) -> Result<Vec<FindingCountDay>> {
+    pub async fn finding_count_history(
+        &self,
+        actor: &Actor,
+        unit_id: Option<i64>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<FindingCountDay>> {
         if to < from {
-            return Err(Error::invalid("to", "Ngày kết thúc trước ngày bắt đầu.", "The end date is before the start date."));
+            return Err(Error::invalid(
+                "to",
+                "Ngày kết thúc trước ngày bắt đầu.",
+                "The end date is before the start date.",
+            ));
         }
         if (to - from).num_days() >= MAX_HISTORY_DAYS {
-            return Err(Error::invalid("to", format!("Mỗi lần xem tối đa {MAX_HISTORY_DAYS} ngày."), format!("At most {MAX_HISTORY_DAYS} days at a time.")));
+            return Err(Error::invalid(
+                "to",
+                format!("Mỗi lần xem tối đa {MAX_HISTORY_DAYS} ngày."),
+                format!("At most {MAX_HISTORY_DAYS} days at a time."),
+            ));
         }
         let mut q = Sql::new("SELECT s.day, s.unit_id, u.name AS unit_name, s.open_count, s.overdue_count, s.critical_open FROM finding_count_snapshots s JOIN units u ON u.id = s.unit_id WHERE s.day >= ");
-        q.bind(from.format("%Y-%m-%d").to_string()).push(" AND s.day <= ").bind(to.format("%Y-%m-%d").to_string()).push(" AND ");
+        q.bind(from.format("%Y-%m-%d").to_string())
+            .push(" AND s.day <= ")
+            .bind(to.format("%Y-%m-%d").to_string())
+            .push(" AND ");
         q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems));
         if let Some(id) = unit_id {
             let unit = self.get_unit(actor, id).await?;

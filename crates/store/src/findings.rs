@@ -131,7 +131,11 @@ pub(crate) fn finding_row(r: &AnyRow) -> Result<Finding> {
         description: get(r, "description")?,
         solution: get(r, "solution")?,
         evidence: get(r, "evidence")?,
-        references: get::<String>(r, "reference_urls")?.lines().filter(|l| l.starts_with("https://") || l.starts_with("http://")).map(str::to_string).collect(),
+        references: get::<String>(r, "reference_urls")?
+            .lines()
+            .filter(|l| l.starts_with("https://") || l.starts_with("http://"))
+            .map(str::to_string)
+            .collect(),
         overdue: owes && due_at.is_some_and(|d| d < now_ms()),
         state,
         detected_at: get(r, "detected_at")?,
@@ -147,7 +151,13 @@ pub(crate) fn finding_row(r: &AnyRow) -> Result<Finding> {
 }
 
 /// The deadline of a finding as stored: the end of its last day, in Vietnam.
-pub(crate) fn due_at(policy: &Policy, holidays: &khien_domain::calendar::Holidays, severity: Severity, level: Option<i64>, detected_at: i64) -> Option<i64> {
+pub(crate) fn due_at(
+    policy: &Policy,
+    holidays: &khien_domain::calendar::Holidays,
+    severity: Severity,
+    level: Option<i64>,
+    detected_at: i64,
+) -> Option<i64> {
     let level = level.and_then(|l| u8::try_from(l).ok());
     policy.due(severity, level, date_vn(detected_at), holidays).map(end_of_day_vn)
 }
@@ -155,7 +165,10 @@ pub(crate) fn due_at(policy: &Policy, holidays: &khien_domain::calendar::Holiday
 impl Store {
     /// The remediation policy: the defaults with the authority's rows over them.
     pub async fn remediation_policy(&self) -> Result<Policy> {
-        let rows = sqlx::query("SELECT severity, level, days, working_days FROM remediation_policy").fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = sqlx::query("SELECT severity, level, days, working_days FROM remediation_policy")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
         let mut overrides = Vec::new();
         for r in rows {
             overrides.push(PolicyRow {
@@ -176,7 +189,12 @@ impl Store {
         let now = now_ms();
         for row in rows {
             Policy::check_row(row)?;
-            sqlx::query("DELETE FROM remediation_policy WHERE severity = $1 AND level = $2").bind(row.severity.code()).bind(i64::from(row.level)).execute(&mut *w.tx).await.map_err(db_err)?;
+            sqlx::query("DELETE FROM remediation_policy WHERE severity = $1 AND level = $2")
+                .bind(row.severity.code())
+                .bind(i64::from(row.level))
+                .execute(&mut *w.tx)
+                .await
+                .map_err(db_err)?;
             sqlx::query("INSERT INTO remediation_policy (severity, level, days, working_days, updated_at, updated_by) VALUES ($1,$2,$3,$4,$5,$6)")
                 .bind(row.severity.code())
                 .bind(i64::from(row.level))
@@ -188,7 +206,18 @@ impl Store {
                 .await
                 .map_err(db_err)?;
         }
-        w.audit(Some(actor), Change { action: "remediation_policy.update", entity_type: "remediation_policy", entity_id: None, unit_id: None, before: None, after: json(&rows) }).await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "remediation_policy.update",
+                entity_type: "remediation_policy",
+                entity_id: None,
+                unit_id: None,
+                before: None,
+                after: json(&rows),
+            },
+        )
+        .await?;
         w.commit().await?;
         self.remediation_policy().await
     }
@@ -225,7 +254,13 @@ impl Store {
             q.push(" AND f.search_folded LIKE ").bind(like_pattern(term)).push(" ESCAPE '\\'");
         }
         let cursor = untag_cursor("findings.id", f.cursor.as_ref())?;
-        q.keyset("f.id", "f.id", Dir::Desc, cursor.as_ref().map(|c| Cursor { key: c.id.to_string(), id: c.id }).as_ref(), f.limit);
+        q.keyset(
+            "f.id",
+            "f.id",
+            Dir::Desc,
+            cursor.as_ref().map(|c| Cursor { key: c.id.to_string(), id: c.id }).as_ref(),
+            f.limit,
+        );
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
         let items = rows.iter().map(finding_row).collect::<Result<Vec<_>>>()?;
         Ok(Page::from_rows(items, f.limit, |i| tag_cursor("findings.id", String::new(), i.id)))
@@ -275,9 +310,20 @@ impl Store {
         q.push(", state_note = ").bind(reason.map(str::to_string));
         match to {
             FindingState::RiskAccepted => {
-                let until = input.accepted_until.as_deref().map(|s| parse_date(s).ok_or_else(|| Error::invalid("accepted_until", "Ngày không hợp lệ (dd/mm/yyyy).", "Not a valid date (dd/mm/yyyy).")));
+                let until = input.accepted_until.as_deref().map(|s| {
+                    parse_date(s).ok_or_else(|| {
+                        Error::invalid(
+                            "accepted_until",
+                            "Ngày không hợp lệ (dd/mm/yyyy).",
+                            "Not a valid date (dd/mm/yyyy).",
+                        )
+                    })
+                });
                 let until = check_acceptance(reason, until.transpose()?, date_vn(now))?;
-                q.push(", accepted_by = ").bind(actor.label()).push(", accepted_reason = ").bind(reason.map(str::to_string));
+                q.push(", accepted_by = ")
+                    .bind(actor.label())
+                    .push(", accepted_reason = ")
+                    .bind(reason.map(str::to_string));
                 q.push(", accepted_until = ").bind(until.format("%Y-%m-%d").to_string());
             }
             FindingState::Fixed => {
@@ -291,11 +337,21 @@ impl Store {
         q.push(" WHERE id = ").bind(id).push(" AND state = ").bind(from.code());
         let done = q.query().execute(&mut *w.tx).await.map_err(db_err)?;
         if done.rows_affected() != 1 {
-            return Err(Error::conflict("Phát hiện vừa được người khác cập nhật.", "The finding was just changed by someone else."));
+            return Err(Error::conflict(
+                "Phát hiện vừa được người khác cập nhật.",
+                "The finding was just changed by someone else.",
+            ));
         }
         w.audit(
             Some(actor),
-            Change { action: "finding.move", entity_type: "finding", entity_id: Some(id), unit_id: Some(before.unit_id), before: json(&before.state), after: json(&input.to) },
+            Change {
+                action: "finding.move",
+                entity_type: "finding",
+                entity_id: Some(id),
+                unit_id: Some(before.unit_id),
+                before: json(&before.state),
+                after: json(&input.to),
+            },
         )
         .await?;
         w.commit().await?;
@@ -304,7 +360,9 @@ impl Store {
 
     /// Per unit in the caller's reach: open, overdue and critical open findings.
     pub async fn finding_counts(&self, actor: &Actor) -> Result<Vec<UnitFindingCounts>> {
-        let mut q = Sql::new("SELECT u.id AS unit_id, u.name AS unit_name, COUNT(*) AS open_count, COUNT(CASE WHEN f.due_at < ");
+        let mut q = Sql::new(
+            "SELECT u.id AS unit_id, u.name AS unit_name, COUNT(*) AS open_count, COUNT(CASE WHEN f.due_at < ",
+        );
         q.bind(now_ms());
         q.push(" THEN 1 END) AS overdue_count, COUNT(CASE WHEN f.severity = 'critical' THEN 1 END) AS critical_count FROM findings f JOIN units u ON u.id = f.unit_id WHERE f.open = 1 AND ");
         q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems));

@@ -112,7 +112,11 @@ impl Store {
             .into_iter()
             .map(|incident| {
                 let id = incident.id;
-                ExportedIncident { observables: observables.remove(&id).unwrap_or_default(), related: related.remove(&id).unwrap_or_default(), incident }
+                ExportedIncident {
+                    observables: observables.remove(&id).unwrap_or_default(),
+                    related: related.remove(&id).unwrap_or_default(),
+                    incident,
+                }
             })
             .collect())
     }
@@ -125,13 +129,28 @@ impl Store {
         let now = now_ms();
         let mut summary = WatchImportSummary::default();
         for i in items {
-            let known = sqlx::query("SELECT id FROM watchlist WHERE stix_id = $1 AND kind = $2 AND value = $3").bind(i.stix_id.as_str()).bind(i.kind.as_str()).bind(i.value.as_str()).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+            let known = sqlx::query("SELECT id FROM watchlist WHERE stix_id = $1 AND kind = $2 AND value = $3")
+                .bind(i.stix_id.as_str())
+                .bind(i.kind.as_str())
+                .bind(i.value.as_str())
+                .fetch_optional(&mut *w.tx)
+                .await
+                .map_err(db_err)?;
             let mut q = match &known {
                 Some(_) => Sql::new("UPDATE watchlist SET name = "),
                 None => Sql::new("INSERT INTO watchlist (stix_id, kind, value, imported_at, imported_by, name, valid_from, valid_until, tlp, labels, source) VALUES ("),
             };
             if known.is_none() {
-                q.bind(i.stix_id.as_str()).push(",").bind(i.kind.as_str()).push(",").bind(i.value.as_str()).push(",").bind(now).push(",").bind(actor.label()).push(",");
+                q.bind(i.stix_id.as_str())
+                    .push(",")
+                    .bind(i.kind.as_str())
+                    .push(",")
+                    .bind(i.value.as_str())
+                    .push(",")
+                    .bind(now)
+                    .push(",")
+                    .bind(actor.label())
+                    .push(",");
             }
             let sep = |q: &mut Sql, col: &str| {
                 if known.is_some() {
@@ -163,7 +182,18 @@ impl Store {
             }
             q.query().execute(&mut *w.tx).await.map_err(db_err)?;
         }
-        w.audit(Some(actor), crate::audit::Change { action: "watchlist.import", entity_type: "watchlist", entity_id: None, unit_id: None, before: None, after: crate::audit::json(&summary) }).await?;
+        w.audit(
+            Some(actor),
+            crate::audit::Change {
+                action: "watchlist.import",
+                entity_type: "watchlist",
+                entity_id: None,
+                unit_id: None,
+                before: None,
+                after: crate::audit::json(&summary),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(summary)
     }
@@ -189,6 +219,13 @@ impl Store {
         if !actor.can_anywhere(Action::ViewIncidents) {
             return Err(Error::forbidden());
         }
-        sqlx::query("SELECT * FROM watchlist ORDER BY id DESC LIMIT $1").bind(limit).fetch_all(&self.pool).await.map_err(db_err)?.iter().map(watch_row).collect()
+        sqlx::query("SELECT * FROM watchlist ORDER BY id DESC LIMIT $1")
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?
+            .iter()
+            .map(watch_row)
+            .collect()
     }
 }

@@ -4,7 +4,9 @@
 
 use crate::audit::{json, Change};
 use crate::db::{db_err, get, Store, WriteTx};
-use crate::incidents::{add_event, clean_observable, insert_observable, insert_report, serious_reasons, Incident, ObservableInput};
+use crate::incidents::{
+    add_event, clean_observable, insert_observable, insert_report, serious_reasons, Incident, ObservableInput,
+};
 use crate::sql::Sql;
 use khien_domain::calendar::parse_date;
 use khien_domain::incident::observable::{guess_kind, normalise, ObservableKind};
@@ -147,24 +149,49 @@ impl Store {
             .iter()
             .map(|r| Ok(AffectedSystem { id: get(r, "id")?, code: get(r, "code")?, name: get(r, "name")?, approved_level: get(r, "approved_level")? }))
             .collect::<Result<Vec<_>>>()?;
-        let events = sqlx::query("SELECT at, actor_label, kind, note FROM incident_events WHERE incident_id = $1 ORDER BY id")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?
-            .iter()
-            .map(|r| Ok(IncidentEvent { at: get(r, "at")?, actor_label: get(r, "actor_label")?, kind: get(r, "kind")?, note: get(r, "note")? }))
-            .collect::<Result<Vec<_>>>()?;
-        let reports = sqlx::query("SELECT id, kind, filed_at, author_label, body FROM incident_reports WHERE incident_id = $1 ORDER BY id")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?
-            .iter()
-            .map(|r| Ok(IncidentReport { id: get(r, "id")?, kind: get(r, "kind")?, filed_at: get(r, "filed_at")?, author_label: get(r, "author_label")?, body: get(r, "body")? }))
-            .collect::<Result<Vec<_>>>()?;
+        let events =
+            sqlx::query("SELECT at, actor_label, kind, note FROM incident_events WHERE incident_id = $1 ORDER BY id")
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?
+                .iter()
+                .map(|r| {
+                    Ok(IncidentEvent {
+                        at: get(r, "at")?,
+                        actor_label: get(r, "actor_label")?,
+                        kind: get(r, "kind")?,
+                        note: get(r, "note")?,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+        let reports = sqlx::query(
+            "SELECT id, kind, filed_at, author_label, body FROM incident_reports WHERE incident_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(|r| {
+            Ok(IncidentReport {
+                id: get(r, "id")?,
+                kind: get(r, "kind")?,
+                filed_at: get(r, "filed_at")?,
+                author_label: get(r, "author_label")?,
+                body: get(r, "body")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
         let tasks = self.tasks_of(id).await?;
-        let observables = sqlx::query("SELECT * FROM observables WHERE incident_id = $1 ORDER BY id").bind(id).fetch_all(&self.pool).await.map_err(db_err)?.iter().map(observable_row).collect::<Result<Vec<_>>>()?;
+        let observables = sqlx::query("SELECT * FROM observables WHERE incident_id = $1 ORDER BY id")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?
+            .iter()
+            .map(observable_row)
+            .collect::<Result<Vec<_>>>()?;
         let mut related = Vec::new();
         let links = sqlx::query("SELECT related_id FROM incident_links WHERE incident_id = $1 UNION SELECT incident_id FROM incident_links WHERE related_id = $1").bind(id).fetch_all(&self.pool).await.map_err(db_err)?;
         for l in links {
@@ -187,7 +214,19 @@ impl Store {
             })
             .map(|s| s.code().to_string())
             .collect();
-        Ok(IncidentDetail { serious_reasons: serious_reasons(max_level, &incident), incident, systems, events, reports, tasks, observables, related, next_states, may_coordinate, may_work })
+        Ok(IncidentDetail {
+            serious_reasons: serious_reasons(max_level, &incident),
+            incident,
+            systems,
+            events,
+            reports,
+            tasks,
+            observables,
+            related,
+            next_states,
+            may_coordinate,
+            may_work,
+        })
     }
 
     async fn tasks_of(&self, id: i64) -> Result<Vec<IncidentTask>> {
@@ -226,7 +265,9 @@ impl Store {
         let side = check_transition(from, to)?;
         let needed = match side {
             Side::Coordinator => Action::CoordinateIncidents,
-            Side::Unit if actor.can(Action::CoordinateIncidents, before.unit_id, &before.unit_path) => Action::CoordinateIncidents,
+            Side::Unit if actor.can(Action::CoordinateIncidents, before.unit_id, &before.unit_path) => {
+                Action::CoordinateIncidents
+            }
             Side::Unit => Action::ReportIncidents,
         };
         // The caller sees the incident (checked above), so a refusal is a plain 403.
@@ -251,21 +292,51 @@ impl Store {
         }
         q.push(" WHERE id = ").bind(id);
         q.query().execute(&mut *w.tx).await.map_err(db_err)?;
-        let text = format!("{} → {} / {} → {}", from.label(Lang::Vi), to.label(Lang::Vi), from.label(Lang::En), to.label(Lang::En));
-        add_event(&mut w, actor, id, "state", &match &note {
-            Some(n) => format!("{text}: {n}"),
-            None => text,
-        })
+        let text = format!(
+            "{} → {} / {} → {}",
+            from.label(Lang::Vi),
+            to.label(Lang::Vi),
+            from.label(Lang::En),
+            to.label(Lang::En)
+        );
+        add_event(
+            &mut w,
+            actor,
+            id,
+            "state",
+            &match &note {
+                Some(n) => format!("{text}: {n}"),
+                None => text,
+            },
+        )
         .await?;
         self.refresh_clocks(&mut w, id).await?;
         let after = self.scoped_incident(&mut *w.tx, actor, id, Action::ViewIncidents).await?;
-        w.audit(Some(actor), Change { action: "incident.state", entity_type: "incident", entity_id: Some(id), unit_id: Some(after.unit_id), before: json(&before.state), after: json(&after.state) }).await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "incident.state",
+                entity_type: "incident",
+                entity_id: Some(id),
+                unit_id: Some(after.unit_id),
+                before: json(&before.state),
+                after: json(&after.state),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(after)
     }
 
     /// Sets "serious" and the priority by hand, with a reason (the co-ordinator's call).
-    pub async fn set_incident_severity(&self, actor: &Actor, id: i64, serious: bool, priority: i64, reason: &str) -> Result<Incident> {
+    pub async fn set_incident_severity(
+        &self,
+        actor: &Actor,
+        id: i64,
+        serious: bool,
+        priority: i64,
+        reason: &str,
+    ) -> Result<Incident> {
         let priority = check_priority(priority)?;
         let reason = check_reason(reason)?;
         let mut w = self.begin_write().await?;
@@ -288,7 +359,18 @@ impl Store {
         add_event(&mut w, actor, id, "severity", &format!("{s}; ưu tiên / priority {priority}: {reason}")).await?;
         self.refresh_clocks(&mut w, id).await?;
         let after = self.scoped_incident(&mut *w.tx, actor, id, Action::ViewIncidents).await?;
-        w.audit(Some(actor), Change { action: "incident.severity", entity_type: "incident", entity_id: Some(id), unit_id: Some(after.unit_id), before: json(&(before.serious, before.priority)), after: json(&(serious, priority, &reason)) }).await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "incident.severity",
+                entity_type: "incident",
+                entity_id: Some(id),
+                unit_id: Some(after.unit_id),
+                before: json(&(before.serious, before.priority)),
+                after: json(&(serious, priority, &reason)),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(after)
     }
@@ -302,8 +384,25 @@ impl Store {
         let now = now_ms();
         let report_id = insert_report(&mut w, actor, id, kind, &body, now).await?;
         self.refresh_clocks(&mut w, id).await?;
-        let report = IncidentReport { id: report_id, kind: kind.code().into(), filed_at: now, author_label: actor.label(), body };
-        w.audit(Some(actor), Change { action: "incident.report", entity_type: "incident", entity_id: Some(id), unit_id: Some(inc.unit_id), before: None, after: json(&report) }).await?;
+        let report = IncidentReport {
+            id: report_id,
+            kind: kind.code().into(),
+            filed_at: now,
+            author_label: actor.label(),
+            body,
+        };
+        w.audit(
+            Some(actor),
+            Change {
+                action: "incident.report",
+                entity_type: "incident",
+                entity_id: Some(id),
+                unit_id: Some(inc.unit_id),
+                before: None,
+                after: json(&report),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(report)
     }
@@ -314,7 +413,18 @@ impl Store {
         let mut w = self.begin_write().await?;
         let inc = self.scoped_incident(&mut *w.tx, actor, id, Action::ReportIncidents).await?;
         add_event(&mut w, actor, id, "note", &note).await?;
-        w.audit(Some(actor), Change { action: "incident.note", entity_type: "incident", entity_id: Some(id), unit_id: Some(inc.unit_id), before: None, after: json(&note) }).await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "incident.note",
+                entity_type: "incident",
+                entity_id: Some(id),
+                unit_id: Some(inc.unit_id),
+                before: None,
+                after: json(&note),
+            },
+        )
+        .await?;
         w.commit().await
     }
 
@@ -323,7 +433,18 @@ impl Store {
         let title = validate_name("title", &t.title, 500)?;
         let assignee = optional_text("assignee", t.assignee.as_deref(), 200)?;
         let due_on = match t.due_on.as_deref().filter(|d| !d.trim().is_empty()) {
-            Some(d) => Some(parse_date(d).ok_or_else(|| Error::invalid("due_on", format!("«{d}» không phải ngày hợp lệ."), format!("«{d}» is not a valid date.")))?.format("%Y-%m-%d").to_string()),
+            Some(d) => Some(
+                parse_date(d)
+                    .ok_or_else(|| {
+                        Error::invalid(
+                            "due_on",
+                            format!("«{d}» không phải ngày hợp lệ."),
+                            format!("«{d}» is not a valid date."),
+                        )
+                    })?
+                    .format("%Y-%m-%d")
+                    .to_string(),
+            ),
             None => None,
         };
         let mut w = self.begin_write().await?;
@@ -340,9 +461,31 @@ impl Store {
             .fetch_one(&mut *w.tx)
             .await
             .map_err(db_err)?;
-        let task = IncidentTask { id: get(&r, "id")?, incident_id: id, unit_id: t.unit_id, unit_name: unit_name.clone(), assignee, title: title.clone(), due_on, state: "open".into(), overdue: false };
-        add_event(&mut w, actor, id, "task", &format!("Giao nhiệm vụ cho {unit_name} / Task for {unit_name}: {title}")).await?;
-        w.audit(Some(actor), Change { action: "incident.task", entity_type: "incident", entity_id: Some(id), unit_id: Some(inc.unit_id), before: None, after: json(&task) }).await?;
+        let task = IncidentTask {
+            id: get(&r, "id")?,
+            incident_id: id,
+            unit_id: t.unit_id,
+            unit_name: unit_name.clone(),
+            assignee,
+            title: title.clone(),
+            due_on,
+            state: "open".into(),
+            overdue: false,
+        };
+        add_event(&mut w, actor, id, "task", &format!("Giao nhiệm vụ cho {unit_name} / Task for {unit_name}: {title}"))
+            .await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "incident.task",
+                entity_type: "incident",
+                entity_id: Some(id),
+                unit_id: Some(inc.unit_id),
+                before: None,
+                after: json(&task),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(task)
     }
@@ -352,14 +495,22 @@ impl Store {
     /// authority keeps a roster). Any other unit is answered as if it did not exist, so
     /// assigning cannot be used to learn the names of units by id.
     async fn task_unit(&self, w: &mut WriteTx<'_>, actor: &Actor, unit_id: i64) -> Result<String> {
-        let r = sqlx::query("SELECT path, name, unit_type FROM units WHERE id = $1 AND active = 1").bind(unit_id).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+        let r = sqlx::query("SELECT path, name, unit_type FROM units WHERE id = $1 AND active = 1")
+            .bind(unit_id)
+            .fetch_optional(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
         let allowed = |r: &sqlx::any::AnyRow| -> Result<bool> {
             let network = UnitType::parse(&get::<String>(r, "unit_type")?).is_ok_and(UnitType::in_response_network);
             Ok(network || actor.can(Action::ViewUnits, unit_id, &get::<String>(r, "path")?))
         };
         match r {
             Some(r) if allowed(&r)? => get(&r, "name"),
-            _ => Err(Error::invalid("unit_id", format!("Không có đơn vị mã số {unit_id} trong phạm vi giao việc của bạn."), format!("There is no unit with id {unit_id} that you may give tasks to."))),
+            _ => Err(Error::invalid(
+                "unit_id",
+                format!("Không có đơn vị mã số {unit_id} trong phạm vi giao việc của bạn."),
+                format!("There is no unit with id {unit_id} that you may give tasks to."),
+            )),
         }
     }
 
@@ -369,19 +520,51 @@ impl Store {
         let mut w = self.begin_write().await?;
         let r = sqlx::query("SELECT t.incident_id, t.unit_id, u.path FROM incident_tasks t JOIN units u ON u.id = t.unit_id WHERE t.id = $1").bind(task_id).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
         let r = r.ok_or_else(|| Error::not_found("nhiệm vụ", "Task"))?;
-        let (incident_id, unit_id, path): (i64, i64, String) = (get(&r, "incident_id")?, get(&r, "unit_id")?, get(&r, "path")?);
-        let inc = self.scoped_incident(&mut *w.tx, actor, incident_id, Action::ViewIncidents).await.map_err(|_| Error::not_found("nhiệm vụ", "Task"))?;
+        let (incident_id, unit_id, path): (i64, i64, String) =
+            (get(&r, "incident_id")?, get(&r, "unit_id")?, get(&r, "path")?);
+        let inc = self
+            .scoped_incident(&mut *w.tx, actor, incident_id, Action::ViewIncidents)
+            .await
+            .map_err(|_| Error::not_found("nhiệm vụ", "Task"))?;
         let coordinator = actor.can(Action::CoordinateIncidents, inc.unit_id, &inc.unit_path);
         let own_task = actor.can(Action::ReportIncidents, unit_id, &path);
         if !(coordinator || own_task && state != TaskState::Cancelled) {
             return Err(Error::forbidden());
         }
         let done_at = (state == TaskState::Done).then(now_ms);
-        sqlx::query("UPDATE incident_tasks SET state = $1, done_at = $2 WHERE id = $3").bind(state.code()).bind(done_at).bind(task_id).execute(&mut *w.tx).await.map_err(db_err)?;
-        add_event(&mut w, actor, incident_id, "task", &format!("Nhiệm vụ #{task_id}: {} / Task #{task_id}: {}", state.label(Lang::Vi), state.label(Lang::En))).await?;
-        w.audit(Some(actor), Change { action: "incident.task_state", entity_type: "incident", entity_id: Some(incident_id), unit_id: Some(inc.unit_id), before: None, after: json(&(task_id, state.code())) }).await?;
+        sqlx::query("UPDATE incident_tasks SET state = $1, done_at = $2 WHERE id = $3")
+            .bind(state.code())
+            .bind(done_at)
+            .bind(task_id)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
+        add_event(
+            &mut w,
+            actor,
+            incident_id,
+            "task",
+            &format!("Nhiệm vụ #{task_id}: {} / Task #{task_id}: {}", state.label(Lang::Vi), state.label(Lang::En)),
+        )
+        .await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "incident.task_state",
+                entity_type: "incident",
+                entity_id: Some(incident_id),
+                unit_id: Some(inc.unit_id),
+                before: None,
+                after: json(&(task_id, state.code())),
+            },
+        )
+        .await?;
         w.commit().await?;
-        self.tasks_of(incident_id).await?.into_iter().find(|t| t.id == task_id).ok_or_else(|| Error::internal("task vanished"))
+        self.tasks_of(incident_id)
+            .await?
+            .into_iter()
+            .find(|t| t.id == task_id)
+            .ok_or_else(|| Error::internal("task vanished"))
     }
 
     pub async fn add_observable(&self, actor: &Actor, id: i64, o: &ObservableInput) -> Result<Observable> {
@@ -391,9 +574,29 @@ impl Store {
         let c = clean_observable(o, default_tlp)?;
         let now = now_ms();
         let oid = insert_observable(&mut w, id, &c, now).await?;
-        let obs = Observable { id: oid, incident_id: id, kind: c.kind.into(), value: c.value, first_seen: c.first_seen, last_seen: c.last_seen, tlp: c.tlp.into(), source: c.source };
+        let obs = Observable {
+            id: oid,
+            incident_id: id,
+            kind: c.kind.into(),
+            value: c.value,
+            first_seen: c.first_seen,
+            last_seen: c.last_seen,
+            tlp: c.tlp.into(),
+            source: c.source,
+        };
         add_event(&mut w, actor, id, "observable", &format!("{}: {}", c.kind, obs.value)).await?;
-        w.audit(Some(actor), Change { action: "incident.observable", entity_type: "incident", entity_id: Some(id), unit_id: Some(inc.unit_id), before: None, after: json(&obs) }).await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "incident.observable",
+                entity_type: "incident",
+                entity_id: Some(id),
+                unit_id: Some(inc.unit_id),
+                before: None,
+                after: json(&obs),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(obs)
     }
@@ -403,7 +606,13 @@ impl Store {
     pub async fn find_observable(&self, actor: &Actor, kind: Option<&str>, value: &str) -> Result<Sightings> {
         let kind = match kind.filter(|k| !k.is_empty()) {
             Some(k) => ObservableKind::parse("kind", k)?,
-            None => guess_kind(value).ok_or_else(|| Error::invalid("value", "Không nhận ra loại giá trị (IP, tên miền, URL, mã băm, thư điện tử).", "The kind of value is not recognised (IP, domain, URL, hash, e-mail)."))?,
+            None => guess_kind(value).ok_or_else(|| {
+                Error::invalid(
+                    "value",
+                    "Không nhận ra loại giá trị (IP, tên miền, URL, mã băm, thư điện tử).",
+                    "The kind of value is not recognised (IP, domain, URL, hash, e-mail).",
+                )
+            })?,
         };
         let value = normalise(kind, value)?;
         let mut q = Sql::new("SELECT o.*, i.code AS incident_code, i.title AS incident_title, u.name AS unit_name FROM observables o JOIN incidents i ON i.id = o.incident_id JOIN units u ON u.id = i.unit_id WHERE o.value = ");
@@ -416,7 +625,14 @@ impl Store {
             .await
             .map_err(db_err)?
             .iter()
-            .map(|r| Ok(ObservableHit { observable: observable_row(r)?, incident_code: get(r, "incident_code")?, incident_title: get(r, "incident_title")?, unit_name: get(r, "unit_name")? }))
+            .map(|r| {
+                Ok(ObservableHit {
+                    observable: observable_row(r)?,
+                    incident_code: get(r, "incident_code")?,
+                    incident_title: get(r, "incident_title")?,
+                    unit_name: get(r, "unit_name")?,
+                })
+            })
             .collect::<Result<Vec<_>>>()?;
         let watchlist = self.watchlist_hits(actor, kind.code(), &value).await?;
         Ok(Sightings { kind: kind.code().into(), value, incidents, watchlist })
@@ -428,26 +644,62 @@ impl Store {
         let mut w = self.begin_write().await?;
         let a = self.scoped_incident(&mut *w.tx, actor, id, Action::CoordinateIncidents).await?;
         if id == other {
-            return Err(Error::invalid("related_id", "Không thể liên kết sự cố với chính nó.", "An incident cannot be linked to itself."));
+            return Err(Error::invalid(
+                "related_id",
+                "Không thể liên kết sự cố với chính nó.",
+                "An incident cannot be linked to itself.",
+            ));
         }
-        let b = self.scoped_incident(&mut *w.tx, actor, other, Action::CoordinateIncidents).await.map_err(|e| match e {
-            Error::NotFound(_) | Error::Forbidden(_) => Error::invalid("related_id", format!("Không có sự cố mã số {other} trong phạm vi điều phối của bạn."), format!("There is no incident {other} within what you co-ordinate.")),
-            e => e,
-        })?;
-        sqlx::query("INSERT INTO incident_links (incident_id, related_id) VALUES ($1, $2) ON CONFLICT DO NOTHING").bind(id).bind(other).execute(&mut *w.tx).await.map_err(db_err)?;
+        let b =
+            self.scoped_incident(&mut *w.tx, actor, other, Action::CoordinateIncidents).await.map_err(|e| match e {
+                Error::NotFound(_) | Error::Forbidden(_) => Error::invalid(
+                    "related_id",
+                    format!("Không có sự cố mã số {other} trong phạm vi điều phối của bạn."),
+                    format!("There is no incident {other} within what you co-ordinate."),
+                ),
+                e => e,
+            })?;
+        sqlx::query("INSERT INTO incident_links (incident_id, related_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(id)
+            .bind(other)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
         if merge {
             if a.state == "closed" {
-                return Err(Error::conflict("Sự cố đã đóng, không gộp được.", "The incident is closed and cannot be merged."));
+                return Err(Error::conflict(
+                    "Sự cố đã đóng, không gộp được.",
+                    "The incident is closed and cannot be merged.",
+                ));
             }
             sqlx::query("UPDATE incidents SET merged_into = $1, state = 'closed', closed_at = $2, next_due = NULL, updated_at = $2 WHERE id = $3").bind(other).bind(now_ms()).bind(id).execute(&mut *w.tx).await.map_err(db_err)?;
-            add_event(&mut w, actor, id, "merge", &format!("Gộp vào {} (trùng) / Merged into {} (duplicate)", b.code, b.code)).await?;
-            add_event(&mut w, actor, other, "merge", &format!("{} được gộp vào đây / {} merged here", a.code, a.code)).await?;
+            add_event(
+                &mut w,
+                actor,
+                id,
+                "merge",
+                &format!("Gộp vào {} (trùng) / Merged into {} (duplicate)", b.code, b.code),
+            )
+            .await?;
+            add_event(&mut w, actor, other, "merge", &format!("{} được gộp vào đây / {} merged here", a.code, a.code))
+                .await?;
         } else {
             add_event(&mut w, actor, id, "link", &format!("Liên quan / Related: {}", b.code)).await?;
             add_event(&mut w, actor, other, "link", &format!("Liên quan / Related: {}", a.code)).await?;
         }
         let action = if merge { "incident.merge" } else { "incident.link" };
-        w.audit(Some(actor), Change { action, entity_type: "incident", entity_id: Some(id), unit_id: Some(a.unit_id), before: None, after: json(&other) }).await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action,
+                entity_type: "incident",
+                entity_id: Some(id),
+                unit_id: Some(a.unit_id),
+                before: None,
+                after: json(&other),
+            },
+        )
+        .await?;
         w.commit().await
     }
 }

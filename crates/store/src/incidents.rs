@@ -9,7 +9,9 @@ use crate::sql::{tag_cursor, untag_cursor, Sql};
 use khien_domain::fold::{fold, like_pattern};
 use khien_domain::incident::clocks::{due_times, status, ClockFacts, ClockKind, ClockRules, ClockStatus};
 use khien_domain::incident::observable::{normalise, ObservableKind};
-use khien_domain::incident::{check_priority, check_times, suggest_serious, Category, Consequence, SeriousFacts, State, Tlp};
+use khien_domain::incident::{
+    check_priority, check_times, suggest_serious, Category, Consequence, SeriousFacts, State, Tlp,
+};
 use khien_domain::page::{Cursor, Dir};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
@@ -235,7 +237,11 @@ impl Incident {
 /// Parses an RFC 3339 time of a named field.
 pub(crate) fn time_field(field: &str, s: &str) -> Result<i64> {
     khien_domain::time::parse_rfc3339(s.trim()).ok_or_else(|| {
-        Error::invalid(field, format!("«{s}» không phải thời điểm hợp lệ (RFC 3339, ví dụ 2026-11-23T08:30:00+07:00)."), format!("«{s}» is not a valid time (RFC 3339, e.g. 2026-11-23T08:30:00+07:00)."))
+        Error::invalid(
+            field,
+            format!("«{s}» không phải thời điểm hợp lệ (RFC 3339, ví dụ 2026-11-23T08:30:00+07:00)."),
+            format!("«{s}» is not a valid time (RFC 3339, e.g. 2026-11-23T08:30:00+07:00)."),
+        )
     })
 }
 
@@ -259,7 +265,11 @@ pub(crate) fn clean_observable(o: &ObservableInput, default_tlp: &'static str) -
     let last_seen = opt_time("last_seen", &o.last_seen)?;
     if let (Some(f), Some(l)) = (first_seen, last_seen) {
         if l < f {
-            return Err(Error::invalid("last_seen", "Lần thấy cuối trước lần thấy đầu.", "Last seen is before first seen."));
+            return Err(Error::invalid(
+                "last_seen",
+                "Lần thấy cuối trước lần thấy đầu.",
+                "Last seen is before first seen.",
+            ));
         }
     }
     Ok(CleanObservable {
@@ -278,7 +288,13 @@ pub(crate) fn clean_observable(o: &ObservableInput, default_tlp: &'static str) -
 impl Store {
     /// The incident if the caller may act on it: through the reporting unit, or (to see it)
     /// through a task given to one of the caller's units.
-    pub(crate) async fn scoped_incident(&self, exec: impl sqlx::Executor<'_, Database = sqlx::Any>, actor: &Actor, id: i64, action: Action) -> Result<Incident> {
+    pub(crate) async fn scoped_incident(
+        &self,
+        exec: impl sqlx::Executor<'_, Database = sqlx::Any>,
+        actor: &Actor,
+        id: i64,
+        action: Action,
+    ) -> Result<Incident> {
         let mut q = Sql::new(&format!("SELECT {INCIDENT_COLS}, CASE WHEN EXISTS (SELECT 1 FROM incident_tasks t JOIN units tu ON tu.id = t.unit_id WHERE t.incident_id = i.id AND "));
         q.reach("tu.path", "tu.id", &actor.reach(Action::ViewIncidents));
         q.push(") THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END AS via_task FROM incidents i JOIN units u ON u.id = i.unit_id WHERE i.id = ").bind(id);
@@ -305,7 +321,12 @@ impl Store {
 
     /// Creates an incident inside the caller's write transaction, so that a flow which also
     /// changes something else (a public report turned into an incident) commits all or nothing.
-    pub(crate) async fn insert_incident(&self, w: &mut WriteTx<'_>, actor: &Actor, i: &IncidentInput) -> Result<Incident> {
+    pub(crate) async fn insert_incident(
+        &self,
+        w: &mut WriteTx<'_>,
+        actor: &Actor,
+        i: &IncidentInput,
+    ) -> Result<Incident> {
         let now = now_ms();
         let title = validate_name("title", &i.title, 300)?;
         let category = Category::parse("category", &i.category)?;
@@ -314,7 +335,8 @@ impl Store {
         check_times(detected, reported, now)?;
         let tlp = Tlp::parse("tlp", i.tlp.as_deref().unwrap_or("amber"))?.code();
         let priority = check_priority(i.priority.unwrap_or(3))?;
-        let consequences = i.consequences.iter().map(|c| Consequence::parse("consequences", c)).collect::<Result<Vec<_>>>()?;
+        let consequences =
+            i.consequences.iter().map(|c| Consequence::parse("consequences", c)).collect::<Result<Vec<_>>>()?;
         let texts = [
             ("reporter_name", optional_text("reporter_name", i.reporter_name.as_deref(), 200)?),
             ("reporter_contact", optional_text("reporter_contact", i.reporter_contact.as_deref(), 200)?),
@@ -335,12 +357,22 @@ impl Store {
             .observables
             .iter()
             .enumerate()
-            .map(|(n, o)| clean_observable(o, tlp).map_err(|e| e.with_prefix(&format!("Dấu hiệu thứ {}: ", n + 1), &format!("Observable {}: ", n + 1))))
+            .map(|(n, o)| {
+                clean_observable(o, tlp).map_err(|e| {
+                    e.with_prefix(&format!("Dấu hiệu thứ {}: ", n + 1), &format!("Observable {}: ", n + 1))
+                })
+            })
             .collect::<Result<Vec<_>>>()?;
         let (path, _) = self.unit_path_name(w, i.unit_id).await?;
         actor.require(Action::ReportIncidents, i.unit_id, &path)?;
         let max_level = self.check_affected_systems(w, actor, i.unit_id, &i.system_ids).await?;
-        let serious = suggest_serious(&SeriousFacts { max_level, national_critical: i.national_critical, consequences: consequences.clone(), beyond_capacity: i.beyond_capacity }).serious;
+        let serious = suggest_serious(&SeriousFacts {
+            max_level,
+            national_critical: i.national_critical,
+            consequences: consequences.clone(),
+            beyond_capacity: i.beyond_capacity,
+        })
+        .serious;
         let serious_since = serious.then_some(reported);
         let cons: Vec<&str> = consequences.iter().map(|c| c.code()).collect();
         let mut q = Sql::new("INSERT INTO incidents (code, unit_id, title, search_folded, category, state, tlp, priority, serious, serious_since, national_critical, beyond_capacity, beyond_capacity_since, security_signs, security_since, personal_data_breach, personal_data_since, consequences, detected_at, reported_at, created_at, updated_at");
@@ -348,11 +380,39 @@ impl Store {
             q.push(", ").push(f);
         }
         let temp_code = format!("tmp-{}", crate::db::random_token(9));
-        q.push(") VALUES (").bind(temp_code).push(",").bind(i.unit_id).push(",").bind(title.as_str()).push(",").bind(fold(&title));
-        q.push(",").bind(category.code()).push(",").bind(State::Received.code()).push(",").bind(tlp).push(",").bind(priority);
-        q.push(",").bind(serious).push(",").bind(serious_since).push(",").bind(i.national_critical).push(",").bind(i.beyond_capacity).push(",").bind(i.beyond_capacity.then_some(reported));
+        q.push(") VALUES (")
+            .bind(temp_code)
+            .push(",")
+            .bind(i.unit_id)
+            .push(",")
+            .bind(title.as_str())
+            .push(",")
+            .bind(fold(&title));
+        q.push(",")
+            .bind(category.code())
+            .push(",")
+            .bind(State::Received.code())
+            .push(",")
+            .bind(tlp)
+            .push(",")
+            .bind(priority);
+        q.push(",")
+            .bind(serious)
+            .push(",")
+            .bind(serious_since)
+            .push(",")
+            .bind(i.national_critical)
+            .push(",")
+            .bind(i.beyond_capacity)
+            .push(",")
+            .bind(i.beyond_capacity.then_some(reported));
         q.push(",").bind(i.security_signs).push(",").bind(i.security_signs.then_some(reported));
-        q.push(",").bind(i.personal_data_breach).push(",").bind(i.personal_data_breach.then_some(reported)).push(",").bind(cons.join(","));
+        q.push(",")
+            .bind(i.personal_data_breach)
+            .push(",")
+            .bind(i.personal_data_breach.then_some(reported))
+            .push(",")
+            .bind(cons.join(","));
         q.push(",").bind(detected).push(",").bind(reported).push(",").bind(now).push(",").bind(now);
         for (_, v) in texts {
             q.push(",").bind(v);
@@ -361,9 +421,20 @@ impl Store {
         let id: i64 = get(&q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?, "id")?;
         let year = khien_domain::calendar::date_vn(detected).format("%Y");
         let code = format!("SC-{year}-{id:05}");
-        sqlx::query("UPDATE incidents SET code = $1, search_folded = $2 WHERE id = $3").bind(code.as_str()).bind(format!("{} {}", fold(&title), code.to_lowercase())).bind(id).execute(&mut *w.tx).await.map_err(db_err)?;
+        sqlx::query("UPDATE incidents SET code = $1, search_folded = $2 WHERE id = $3")
+            .bind(code.as_str())
+            .bind(format!("{} {}", fold(&title), code.to_lowercase()))
+            .bind(id)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
         for s in &i.system_ids {
-            sqlx::query("INSERT INTO incident_systems (incident_id, system_id) VALUES ($1, $2) ON CONFLICT DO NOTHING").bind(id).bind(*s).execute(&mut *w.tx).await.map_err(db_err)?;
+            sqlx::query("INSERT INTO incident_systems (incident_id, system_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(id)
+                .bind(*s)
+                .execute(&mut *w.tx)
+                .await
+                .map_err(db_err)?;
         }
         for o in &observables {
             insert_observable(w, id, o, now).await?;
@@ -375,22 +446,53 @@ impl Store {
         }
         self.refresh_clocks(w, id).await?;
         let inc = self.scoped_incident(&mut *w.tx, actor, id, Action::ViewIncidents).await?;
-        w.audit(Some(actor), Change { action: "incident.create", entity_type: "incident", entity_id: Some(id), unit_id: Some(inc.unit_id), before: None, after: json(&inc) }).await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "incident.create",
+                entity_type: "incident",
+                entity_id: Some(id),
+                unit_id: Some(inc.unit_id),
+                before: None,
+                after: json(&inc),
+            },
+        )
+        .await?;
         Ok(inc)
     }
 
     pub(crate) async fn unit_path_name(&self, w: &mut WriteTx<'_>, unit_id: i64) -> Result<(String, String)> {
-        let r = sqlx::query("SELECT path, name FROM units WHERE id = $1").bind(unit_id).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
-        let r = r.ok_or_else(|| Error::invalid("unit_id", format!("Không có đơn vị mã số {unit_id}."), format!("There is no unit with id {unit_id}.")))?;
+        let r = sqlx::query("SELECT path, name FROM units WHERE id = $1")
+            .bind(unit_id)
+            .fetch_optional(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
+        let r = r.ok_or_else(|| {
+            Error::invalid(
+                "unit_id",
+                format!("Không có đơn vị mã số {unit_id}."),
+                format!("There is no unit with id {unit_id}."),
+            )
+        })?;
         Ok((get(&r, "path")?, get(&r, "name")?))
     }
 
     /// Affected systems must exist and be visible to the caller; returns their highest level.
-    async fn check_affected_systems(&self, w: &mut WriteTx<'_>, actor: &Actor, _unit_id: i64, ids: &[i64]) -> Result<Option<i64>> {
+    async fn check_affected_systems(
+        &self,
+        w: &mut WriteTx<'_>,
+        actor: &Actor,
+        _unit_id: i64,
+        ids: &[i64],
+    ) -> Result<Option<i64>> {
         let mut max = None;
         for id in ids {
             let s = self.scoped_system(&mut *w.tx, actor, *id, Action::ViewSystems).await.map_err(|e| match e {
-                Error::NotFound(_) | Error::Forbidden(_) => Error::invalid("system_ids", format!("Không có hệ thống mã số {id} trong phạm vi của bạn."), format!("There is no system with id {id} within your reach.")),
+                Error::NotFound(_) | Error::Forbidden(_) => Error::invalid(
+                    "system_ids",
+                    format!("Không có hệ thống mã số {id} trong phạm vi của bạn."),
+                    format!("There is no system with id {id} within your reach."),
+                ),
                 other => other,
             })?;
             max = max.max(s.approved_level);
@@ -470,14 +572,25 @@ impl Store {
             q.push(" AND i.next_due < ").bind(now_ms());
         }
         let cursor = untag_cursor("incidents.id", f.cursor.as_ref())?;
-        q.keyset("i.id", "i.id", Dir::Desc, cursor.as_ref().map(|c| Cursor { key: c.id.to_string(), id: c.id }).as_ref(), f.limit);
+        q.keyset(
+            "i.id",
+            "i.id",
+            Dir::Desc,
+            cursor.as_ref().map(|c| Cursor { key: c.id.to_string(), id: c.id }).as_ref(),
+            f.limit,
+        );
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
         let items = rows.iter().map(incident_row).collect::<Result<Vec<_>>>()?;
         Ok(Page::from_rows(items, f.limit, |i| tag_cursor("incidents.id", String::new(), i.id)))
     }
 }
 
-pub(crate) async fn insert_observable(w: &mut WriteTx<'_>, incident_id: i64, o: &CleanObservable, now: i64) -> Result<i64> {
+pub(crate) async fn insert_observable(
+    w: &mut WriteTx<'_>,
+    incident_id: i64,
+    o: &CleanObservable,
+    now: i64,
+) -> Result<i64> {
     let r = sqlx::query("INSERT INTO observables (incident_id, kind, value, first_seen, last_seen, tlp, source, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id")
         .bind(incident_id)
         .bind(o.kind)
@@ -493,7 +606,13 @@ pub(crate) async fn insert_observable(w: &mut WriteTx<'_>, incident_id: i64, o: 
     get(&r, "id")
 }
 
-pub(crate) async fn add_event(w: &mut WriteTx<'_>, actor: &Actor, incident_id: i64, kind: &str, note: &str) -> Result<()> {
+pub(crate) async fn add_event(
+    w: &mut WriteTx<'_>,
+    actor: &Actor,
+    incident_id: i64,
+    kind: &str,
+    note: &str,
+) -> Result<()> {
     sqlx::query("INSERT INTO incident_events (incident_id, at, actor_label, kind, note) VALUES ($1,$2,$3,$4,$5)")
         .bind(incident_id)
         .bind(now_ms())
@@ -506,7 +625,14 @@ pub(crate) async fn add_event(w: &mut WriteTx<'_>, actor: &Actor, incident_id: i
     Ok(())
 }
 
-pub(crate) async fn insert_report(w: &mut WriteTx<'_>, actor: &Actor, incident_id: i64, kind: khien_domain::incident::ReportKind, body: &str, at: i64) -> Result<i64> {
+pub(crate) async fn insert_report(
+    w: &mut WriteTx<'_>,
+    actor: &Actor,
+    incident_id: i64,
+    kind: khien_domain::incident::ReportKind,
+    body: &str,
+    at: i64,
+) -> Result<i64> {
     let r = sqlx::query("INSERT INTO incident_reports (incident_id, kind, filed_at, author_label, body) VALUES ($1,$2,$3,$4,$5) RETURNING id")
         .bind(incident_id)
         .bind(kind.code())
@@ -516,14 +642,27 @@ pub(crate) async fn insert_report(w: &mut WriteTx<'_>, actor: &Actor, incident_i
         .fetch_one(&mut *w.tx)
         .await
         .map_err(db_err)?;
-    add_event(w, actor, incident_id, "report", &format!("{} / {}", kind.label(khien_domain::Lang::Vi), kind.label(khien_domain::Lang::En))).await?;
+    add_event(
+        w,
+        actor,
+        incident_id,
+        "report",
+        &format!("{} / {}", kind.label(khien_domain::Lang::Vi), kind.label(khien_domain::Lang::En)),
+    )
+    .await?;
     get(&r, "id")
 }
 
 /// The reasons behind a serious flag, for the incident page.
 pub fn serious_reasons(max_level: Option<i64>, inc: &Incident) -> Vec<Msg> {
     let consequences = inc.consequences.iter().filter_map(|c| Consequence::parse("consequences", c).ok()).collect();
-    suggest_serious(&SeriousFacts { max_level, national_critical: inc.national_critical, consequences, beyond_capacity: inc.beyond_capacity }).reasons
+    suggest_serious(&SeriousFacts {
+        max_level,
+        national_critical: inc.national_critical,
+        consequences,
+        beyond_capacity: inc.beyond_capacity,
+    })
+    .reasons
 }
 
 /// What an administrative document's header needs about the reporting unit.
@@ -547,7 +686,13 @@ impl Store {
             .fetch_one(&self.pool)
             .await
             .map_err(db_err)?;
-        Ok(DocumentHeader { unit_name: get(&r, "name")?, parent_name: get(&r, "parent_name")?, head_name: get(&r, "head_name")?, head_title: get(&r, "head_title")?, root_name: get(&r, "root_name")? })
+        Ok(DocumentHeader {
+            unit_name: get(&r, "name")?,
+            parent_name: get(&r, "parent_name")?,
+            head_name: get(&r, "head_name")?,
+            head_title: get(&r, "head_title")?,
+            root_name: get(&r, "root_name")?,
+        })
     }
 }
 
@@ -555,11 +700,19 @@ impl Store {
     /// The reporting deadlines under a ruleset: the standing body's setting, else (from an
     /// earlier version) its four-column setting over the ruleset's defaults, else the defaults.
     async fn clock_rules_of(&self, exec: &mut sqlx::AnyConnection, ruleset: &str) -> Result<ClockRules> {
-        let set = sqlx::query("SELECT rules FROM incident_clock_settings WHERE ruleset = $1").bind(ruleset).fetch_optional(&mut *exec).await.map_err(db_err)?;
+        let set = sqlx::query("SELECT rules FROM incident_clock_settings WHERE ruleset = $1")
+            .bind(ruleset)
+            .fetch_optional(&mut *exec)
+            .await
+            .map_err(db_err)?;
         if let Some(r) = set {
             return serde_json::from_str(&get::<String>(&r, "rules")?).map_err(Error::internal);
         }
-        let old = sqlx::query("SELECT * FROM incident_clock_rules WHERE ruleset = $1").bind(ruleset).fetch_optional(&mut *exec).await.map_err(db_err)?;
+        let old = sqlx::query("SELECT * FROM incident_clock_rules WHERE ruleset = $1")
+            .bind(ruleset)
+            .fetch_optional(&mut *exec)
+            .await
+            .map_err(db_err)?;
         let defaults = ClockRules::of_ruleset(ruleset);
         match old {
             None => Ok(defaults),
@@ -591,10 +744,20 @@ impl Store {
     /// the clocks of every open incident detected under it.
     pub async fn set_clock_rules(&self, actor: &Actor, ruleset: &str, rules: &ClockRules) -> Result<()> {
         rules.check()?;
-        let rs = khien_domain::system::level::ruleset_by_code(ruleset).ok_or_else(|| Error::invalid("ruleset", format!("Không có bộ quy tắc «{ruleset}»."), format!("There is no ruleset «{ruleset}».")))?;
+        let rs = khien_domain::system::level::ruleset_by_code(ruleset).ok_or_else(|| {
+            Error::invalid(
+                "ruleset",
+                format!("Không có bộ quy tắc «{ruleset}»."),
+                format!("There is no ruleset «{ruleset}»."),
+            )
+        })?;
         let mut w = self.begin_write().await?;
         w.require_at_root(actor, Action::Govern).await?;
-        sqlx::query("DELETE FROM incident_clock_settings WHERE ruleset = $1").bind(rs.code).execute(&mut *w.tx).await.map_err(db_err)?;
+        sqlx::query("DELETE FROM incident_clock_settings WHERE ruleset = $1")
+            .bind(rs.code)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
         sqlx::query("INSERT INTO incident_clock_settings (ruleset, rules, updated_at) VALUES ($1,$2,$3)")
             .bind(rs.code)
             .bind(serde_json::to_string(rules).map_err(Error::internal)?)
@@ -602,12 +765,25 @@ impl Store {
             .execute(&mut *w.tx)
             .await
             .map_err(db_err)?;
-        let open = sqlx::query("SELECT id FROM incidents WHERE state <> 'closed'").fetch_all(&mut *w.tx).await.map_err(db_err)?;
+        let open = sqlx::query("SELECT id FROM incidents WHERE state <> 'closed'")
+            .fetch_all(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
         for r in &open {
             self.refresh_clocks(&mut w, get(r, "id")?).await?;
         }
-        w.audit(Some(actor), Change { action: "ruleset.clocks", entity_type: "ruleset", entity_id: None, unit_id: None, before: None, after: json(&(rs.code, rules)) }).await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "ruleset.clocks",
+                entity_type: "ruleset",
+                entity_id: None,
+                unit_id: None,
+                before: None,
+                after: json(&(rs.code, rules)),
+            },
+        )
+        .await?;
         w.commit().await
     }
 }
-

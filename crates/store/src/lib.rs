@@ -3,62 +3,71 @@
 //! placeholders, which both engines accept, and only migrations differ per dialect.
 //! Every public read and write takes the caller (`Actor`) and is limited to the caller's units.
 
+mod assessment_findings;
 mod assessment_model;
 mod assessments;
 mod attachments;
-mod catalogues;
 mod audit;
 mod auth;
+mod catalogues;
 mod db;
-mod assessment_findings;
-mod findings;
-mod finding_history;
-mod scan_import;
-mod notifications;
-mod password;
-mod records;
-mod sql;
-mod systems;
-mod taxii;
-mod taxii_remotes;
-mod system_writes;
 mod dossiers;
+mod finding_history;
+mod findings;
 mod incident_exchange;
 mod incident_work;
 mod incidents;
+mod notifications;
 mod overview;
+mod password;
 mod public_reports;
+mod records;
 mod registers;
 mod saved_filters;
-mod unit_scope;
+mod scan_import;
+mod sql;
+mod system_writes;
+mod systems;
+mod taxii;
+mod taxii_remotes;
 mod unit_compliance;
+mod unit_scope;
 mod units;
 mod users;
 
+pub use assessments::{
+    Assessment, AssessmentDetail, AssessmentFilter, AssessmentInput, AssessmentResult, Evidence, GroupScore,
+    ResultChange, ResultInput,
+};
 pub use attachments::Attachment;
 pub use audit::AuditFilter;
 pub use auth::{LoginOutcome, SessionInfo};
+pub use catalogues::{CatalogueInfo, CatalogueNodeRow, CatalogueTree};
 pub use db::{Dialect, Store};
-pub use password::{hash_password, verify_password};
-pub use records::*;
-pub use units::{ImportSummary, ImportUnit, NewUnit, UnitFilter, UnitPatch};
-pub use users::{NewUser, UserFilter, UserPatch};
+pub use dossiers::{Dossier, DossierInput, Holiday, LevelBodiesInfo};
+pub use finding_history::{FindingCountDay, MAX_HISTORY_DAYS};
+pub use findings::{Finding, FindingFilter, FindingMoveInput, UnitFindingCounts};
+pub use incident_exchange::{ExportedIncident, WatchImportSummary, WatchInput, WatchItem};
+pub use incident_work::{
+    AffectedSystem, IncidentDetail, IncidentEvent, IncidentReport, IncidentTask, Observable, ObservableHit,
+    RelatedIncident, Sightings, TaskInput,
+};
+pub use incidents::{Clock, DocumentHeader, Incident, IncidentFilter, IncidentInput, ObservableInput};
+pub use notifications::{Notification, Outgoing};
 pub use overview::{Form08System, OverviewRow};
-pub use saved_filters::SavedFilter;
+pub use password::{hash_password, verify_password};
+pub use public_reports::{
+    PublicReport, PublicReportDetail, PublicReportFile, PublicReportFilter, PublicReportInput, PublicReportStatus,
+    UploadedFile,
+};
+pub use records::*;
 pub use registers::{Certificate, CertificateInput, Connection, ConnectionInput, CERT_WARNING_DAYS};
+pub use saved_filters::SavedFilter;
+pub use scan_import::{DuplicateFinding, ScanImportSummary, MAX_DUPLICATES_LISTED};
 pub use system_writes::{ImportSystem, SystemInput};
 pub use systems::{detail as system_detail, GoLiveException, System, SystemDetail, SystemFilter};
-pub use dossiers::{Dossier, DossierInput, Holiday, LevelBodiesInfo};
-pub use incident_work::{AffectedSystem, IncidentDetail, IncidentEvent, IncidentReport, IncidentTask, Observable, ObservableHit, RelatedIncident, Sightings, TaskInput};
-pub use notifications::{Notification, Outgoing};
-pub use taxii_remotes::{Push, PushOutcome, Remote, RemoteInput};
 pub use taxii::{Collection, CollectionInput, ObjectFilter, ObjectPage, StoredObject, TaxiiStatus, VersionMatch};
-pub use incident_exchange::{ExportedIncident, WatchImportSummary, WatchInput, WatchItem};
-pub use public_reports::{PublicReport, PublicReportDetail, PublicReportFile, PublicReportFilter, PublicReportInput, PublicReportStatus, UploadedFile};
-pub use findings::{Finding, FindingFilter, FindingMoveInput, UnitFindingCounts};
-pub use scan_import::{DuplicateFinding, ScanImportSummary, MAX_DUPLICATES_LISTED};
-pub use finding_history::{FindingCountDay, MAX_HISTORY_DAYS};
+pub use taxii_remotes::{Push, PushOutcome, Remote, RemoteInput};
 pub use unit_compliance::UnitCompliance;
-pub use incidents::{Clock, DocumentHeader, Incident, IncidentFilter, IncidentInput, ObservableInput};
-pub use assessments::{Assessment, AssessmentDetail, AssessmentFilter, AssessmentInput, AssessmentResult, Evidence, GroupScore, ResultChange, ResultInput};
-pub use catalogues::{CatalogueInfo, CatalogueNodeRow, CatalogueTree};
+pub use units::{ImportSummary, ImportUnit, NewUnit, UnitFilter, UnitPatch};
+pub use users::{NewUser, UserFilter, UserPatch};

@@ -82,7 +82,8 @@ impl Store {
     }
 
     pub async fn unread_count(&self, actor: &Actor) -> Result<i64> {
-        let mut q = crate::sql::Sql::new("SELECT COUNT(*) AS n FROM notifications n WHERE n.read_at IS NULL AND n.user_id = ");
+        let mut q =
+            crate::sql::Sql::new("SELECT COUNT(*) AS n FROM notifications n WHERE n.read_at IS NULL AND n.user_id = ");
         q.bind(actor.user_id);
         token_scope(&mut q, actor);
         let r = q.query().fetch_one(&self.pool).await.map_err(db_err)?;
@@ -132,7 +133,12 @@ impl Store {
                     .await
                     .map_err(db_err)?;
                 if let (Some(r), Some(email)) = (r, email) {
-                    out.push(Outgoing { notification_id: get(&r, "id")?, email, subject: format!("[Khiên] {}", e.vi), body: format!("{}\n{}\n\n{}", e.vi, e.en, e.link) });
+                    out.push(Outgoing {
+                        notification_id: get(&r, "id")?,
+                        email,
+                        subject: format!("[Khiên] {}", e.vi),
+                        body: format!("{}\n{}\n\n{}", e.vi, e.en, e.link),
+                    });
                 }
             }
         }
@@ -141,12 +147,23 @@ impl Store {
 
     /// Records the outcome of sending a notification's e-mail.
     pub async fn record_email(&self, notification_id: i64, error: Option<&str>) -> Result<()> {
-        sqlx::query("UPDATE notifications SET emailed_at = $1, email_error = $2 WHERE id = $3").bind(now_ms()).bind(error).bind(notification_id).execute(&self.pool).await.map_err(db_err)?;
+        sqlx::query("UPDATE notifications SET emailed_at = $1, email_error = $2 WHERE id = $3")
+            .bind(now_ms())
+            .bind(error)
+            .bind(notification_id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(())
     }
 
     /// Active people whose grants cover the unit for one of the actions: (user id, e-mail).
-    async fn people_for(&self, unit_id: i64, unit_path: &str, actions: &[Action]) -> Result<Vec<(i64, Option<String>)>> {
+    async fn people_for(
+        &self,
+        unit_id: i64,
+        unit_path: &str,
+        actions: &[Action],
+    ) -> Result<Vec<(i64, Option<String>)>> {
         let rows = sqlx::query(
             "SELECT u.id, u.email, ra.role FROM role_assignments ra JOIN users u ON u.id = ra.user_id JOIN units gu ON gu.id = ra.unit_id \
              WHERE u.active = 1 AND (ra.unit_id = $1 OR (ra.recursive = 1 AND $2 LIKE gu.path || '%')) ORDER BY u.id",
@@ -161,7 +178,10 @@ impl Store {
             let role = Role::parse(&get::<String>(r, "role")?)?;
             let id: i64 = get(r, "id")?;
             // Administrators may do everything, but are not the people who must act.
-            if role != Role::Administrator && actions.iter().any(|a| role.allows(*a)) && out.last().is_none_or(|(last, _)| *last != id) {
+            if role != Role::Administrator
+                && actions.iter().any(|a| role.allows(*a))
+                && out.last().is_none_or(|(last, _)| *last != id)
+            {
                 out.push((id, get::<Option<String>>(r, "email")?.filter(|e| e.contains('@'))));
             }
         }
@@ -188,8 +208,16 @@ impl Store {
                     actions: [Action::ReportIncidents, Action::CoordinateIncidents],
                     key: format!("incident:{id}:{}:{due}", kind.code()),
                     kind: "incident_clock",
-                    vi: format!("Sự cố {code}: quá hạn {} (hạn {})", kind.label(Lang::Vi).to_lowercase(), display_vn(due)),
-                    en: format!("Incident {code}: {} overdue (due {})", kind.label(Lang::En).to_lowercase(), display_vn(due)),
+                    vi: format!(
+                        "Sự cố {code}: quá hạn {} (hạn {})",
+                        kind.label(Lang::Vi).to_lowercase(),
+                        display_vn(due)
+                    ),
+                    en: format!(
+                        "Incident {code}: {} overdue (due {})",
+                        kind.label(Lang::En).to_lowercase(),
+                        display_vn(due)
+                    ),
                     link: format!("/incidents/{id}"),
                 });
             }
@@ -200,7 +228,9 @@ impl Store {
     async fn overdue_dossier_events(&self) -> Result<Vec<Event>> {
         let mut events = Vec::new();
         for (d, system, unit_id, path) in self.open_dossiers_everywhere().await? {
-            let (Some(due), Some(step)) = (d.due_on.as_deref().filter(|_| d.overdue), d.due_step.as_deref()) else { continue };
+            let (Some(due), Some(step)) = (d.due_on.as_deref().filter(|_| d.overdue), d.due_step.as_deref()) else {
+                continue;
+            };
             events.push(Event {
                 unit_id,
                 unit_path: path,
@@ -260,7 +290,11 @@ impl Store {
                 });
             }
         }
-        sqlx::query("UPDATE findings SET escalated_at = $1 WHERE open = 1 AND due_at < $1 AND escalated_at IS NULL").bind(now).execute(&self.pool).await.map_err(db_err)?;
+        sqlx::query("UPDATE findings SET escalated_at = $1 WHERE open = 1 AND due_at < $1 AND escalated_at IS NULL")
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
         self.reopen_expired_acceptances().await?;
         Ok(events)
     }

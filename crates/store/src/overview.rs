@@ -72,15 +72,19 @@ impl Store {
         q.push(" THEN 1 ELSE 0 END) AS four_layers, ");
         // An exception does not make a system compliant (TT 12/2022 Đ9.6; NĐ 331 Đ30.6): it is
         // counted among the violations, and apart as known.
-        q.push("SUM(CASE WHEN s.status = 'in_operation' AND s.approved_level IS NULL THEN 1 ELSE 0 END) AS violations, ");
+        q.push(
+            "SUM(CASE WHEN s.status = 'in_operation' AND s.approved_level IS NULL THEN 1 ELSE 0 END) AS violations, ",
+        );
         q.push("SUM(CASE WHEN s.status = 'in_operation' AND s.approved_level IS NULL AND EXISTS (SELECT 1 FROM golive_exceptions e WHERE e.system_id = s.id AND e.expires_on >= ");
         q.bind(day(today)).push(") THEN 1 ELSE 0 END) AS under_exception, ");
         q.push("CAST(SUM(COALESCE(cc.n, 0)) AS BIGINT) AS connections, CAST(SUM(COALESCE(cc.secure, 0)) AS BIGINT) AS connections_secure, CAST(SUM(COALESCE(ce.n, 0)) AS BIGINT) AS certificates_expiring ");
         q.push("FROM systems s JOIN units u ON u.id = s.owner_unit_id ");
         q.push("LEFT JOIN (SELECT system_id, COUNT(*) AS n, SUM(CASE WHEN auth_method IS NOT NULL AND encrypted = 1 THEN 1 ELSE 0 END) AS secure FROM system_connections GROUP BY system_id) cc ON cc.system_id = s.id ");
-        q.push("LEFT JOIN (SELECT system_id, COUNT(*) AS n FROM system_certificates WHERE expires_on <= ").bind(day(today + chrono::Duration::days(crate::registers::CERT_WARNING_DAYS)));
+        q.push("LEFT JOIN (SELECT system_id, COUNT(*) AS n FROM system_certificates WHERE expires_on <= ")
+            .bind(day(today + chrono::Duration::days(crate::registers::CERT_WARNING_DAYS)));
         q.push(" GROUP BY system_id) ce ON ce.system_id = s.id WHERE ");
-        q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems)).push(" GROUP BY s.owner_unit_id ORDER BY MIN(u.path)");
+        q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems))
+            .push(" GROUP BY s.owner_unit_id ORDER BY MIN(u.path)");
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
         let mut out = Vec::with_capacity(rows.len() + 1);
         let mut total = OverviewRow { unit_name: "Tổng cộng / Total".into(), ..Default::default() };
@@ -164,14 +168,29 @@ impl Store {
                     Some("approved" | "superseded") => Some("approved"),
                     _ => approved.map(|_| "approved"),
                 };
-                let decision = match (get::<Option<String>>(r, "decision_number")?, get::<Option<String>>(r, "approved_on")?) {
-                    (Some(n), on) => Some([Some(n), on.as_deref().map(khien_domain::calendar::display_date), get::<Option<String>>(r, "decision_signer")?].into_iter().flatten().collect::<Vec<_>>().join(", ")),
-                    _ => None,
-                };
+                let decision =
+                    match (get::<Option<String>>(r, "decision_number")?, get::<Option<String>>(r, "approved_on")?) {
+                        (Some(n), on) => Some(
+                            [
+                                Some(n),
+                                on.as_deref().map(khien_domain::calendar::display_date),
+                                get::<Option<String>>(r, "decision_signer")?,
+                            ]
+                            .into_iter()
+                            .flatten()
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        ),
+                        _ => None,
+                    };
                 let level = approved.and_then(|l| u8::try_from(l).ok()).unwrap_or(1);
-                let months = rs.assessment_months[usize::from(level.clamp(1, 5) - 1)].unwrap_or(rs.organisation_assessment_months);
+                let months = rs.assessment_months[usize::from(level.clamp(1, 5) - 1)]
+                    .unwrap_or(rs.organisation_assessment_months);
                 let cutoff = today.checked_sub_months(chrono::Months::new(months)).unwrap_or(today);
-                let periodic = get::<Option<String>>(r, "assessed_on")?.as_deref().and_then(khien_domain::calendar::parse_date).is_some_and(|d| d >= cutoff);
+                let periodic = get::<Option<String>>(r, "assessed_on")?
+                    .as_deref()
+                    .and_then(khien_domain::calendar::parse_date)
+                    .is_some_and(|d| d >= cutoff);
                 let mut assessments = Vec::new();
                 if get::<Option<String>>(r, "preoperation_assessed_on")?.is_some() {
                     assessments.push("before_use".to_string());

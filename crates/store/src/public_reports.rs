@@ -11,7 +11,10 @@ use crate::sql::{tag_cursor, untag_cursor, Sql};
 use khien_domain::attachment::check_attachment;
 use khien_domain::fold::{fold, like_pattern};
 use khien_domain::incident::observable::{normalise, ObservableKind};
-use khien_domain::incident::public::{check_public_transition, check_submission, next_public_states, parse_tracking_code, tracking_code, PublicCategory, PublicState, Submission, MAX_PUBLIC_FILES, PUBLIC_FILES};
+use khien_domain::incident::public::{
+    check_public_transition, check_submission, next_public_states, parse_tracking_code, tracking_code, PublicCategory,
+    PublicState, Submission, MAX_PUBLIC_FILES, PUBLIC_FILES,
+};
 use khien_domain::incident::{Category, Side};
 use khien_domain::page::{Cursor, Dir};
 use khien_domain::role::Action;
@@ -129,7 +132,8 @@ struct Access {
 
 const COLS: &str = "r.id, r.code, r.category, r.description, r.reporter_name, r.reporter_phone, r.reporter_email, r.url, r.state, r.routed_unit_id, r.incident_id, r.received_at, r.updated_at, \
     u.name AS unit_name, u.path AS unit_path, i.code AS incident_code, (SELECT COUNT(*) FROM public_report_files f WHERE f.report_id = r.id) AS file_count";
-const FROM: &str = " FROM public_reports r LEFT JOIN units u ON u.id = r.routed_unit_id LEFT JOIN incidents i ON i.id = r.incident_id";
+const FROM: &str =
+    " FROM public_reports r LEFT JOIN units u ON u.id = r.routed_unit_id LEFT JOIN incidents i ON i.id = r.incident_id";
 /// The root unit (the city), whose incident co-ordinators are the authority.
 const ROOT: &str = "(SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1) AS root_id, (SELECT path FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1) AS root_path";
 const FILE_COLS: &str = "id, report_id, file_name, content_type, size_bytes, sha256";
@@ -178,7 +182,9 @@ fn is_authority(actor: &Actor, r: &AnyRow) -> Result<bool> {
 
 /// What the trail keeps of a report: no description, no contact details.
 fn trail(r: &PublicReport) -> Option<serde_json::Value> {
-    Some(serde_json::json!({ "id": r.id, "code": r.code, "category": r.category, "state": r.state, "routed_unit_id": r.routed_unit_id, "incident_id": r.incident_id }))
+    Some(
+        serde_json::json!({ "id": r.id, "code": r.code, "category": r.category, "state": r.state, "routed_unit_id": r.routed_unit_id, "incident_id": r.incident_id }),
+    )
 }
 
 impl PublicReport {
@@ -192,7 +198,12 @@ impl Store {
     /// Takes a report from the public: checks everything (fields, files by content) before
     /// writing, then stores the report and its files in one transaction. `client` is the
     /// sender's address; only its SHA-256 is kept.
-    pub async fn submit_public_report(&self, input: &PublicReportInput, files: &[UploadedFile], client: &str) -> Result<PublicReportStatus> {
+    pub async fn submit_public_report(
+        &self,
+        input: &PublicReportInput,
+        files: &[UploadedFile],
+        client: &str,
+    ) -> Result<PublicReportStatus> {
         let s = check_submission(&Submission {
             category: &input.category,
             description: &input.description,
@@ -220,50 +231,132 @@ impl Store {
         // Writers are serialised, so a code found free here stays free until we commit.
         let code = loop {
             let code = tracking_code(rand::random::<u64>());
-            let taken = Sql::new("SELECT id FROM public_reports WHERE code = ").bind(code.as_str()).query().fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+            let taken = Sql::new("SELECT id FROM public_reports WHERE code = ")
+                .bind(code.as_str())
+                .query()
+                .fetch_optional(&mut *w.tx)
+                .await
+                .map_err(db_err)?;
             if taken.is_none() {
                 break code;
             }
         };
-        let contact = [&s.reporter_name, &s.reporter_phone, &s.reporter_email].into_iter().flatten().cloned().collect::<Vec<_>>().join(" ");
+        let contact = [&s.reporter_name, &s.reporter_phone, &s.reporter_email]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" ");
         let mut q = Sql::new("INSERT INTO public_reports (code, category, description, search_folded, reporter_name, reporter_phone, reporter_email, url, state, client_hash, received_at, updated_at) VALUES (");
-        q.bind(code.as_str()).push(",").bind(s.category.code()).push(",").bind(s.description.as_str()).push(",").bind(fold(&format!("{code} {} {contact} {}", s.description, s.url.as_deref().unwrap_or_default())));
-        q.push(",").bind(s.reporter_name.clone()).push(",").bind(s.reporter_phone.clone()).push(",").bind(s.reporter_email.clone()).push(",").bind(s.url.clone());
-        q.push(",").bind(PublicState::Received.code()).push(",").bind(sha256_hex(client)).push(",").bind(now).push(",").bind(now).push(") RETURNING id");
+        q.bind(code.as_str())
+            .push(",")
+            .bind(s.category.code())
+            .push(",")
+            .bind(s.description.as_str())
+            .push(",")
+            .bind(fold(&format!("{code} {} {contact} {}", s.description, s.url.as_deref().unwrap_or_default())));
+        q.push(",")
+            .bind(s.reporter_name.clone())
+            .push(",")
+            .bind(s.reporter_phone.clone())
+            .push(",")
+            .bind(s.reporter_email.clone())
+            .push(",")
+            .bind(s.url.clone());
+        q.push(",")
+            .bind(PublicState::Received.code())
+            .push(",")
+            .bind(sha256_hex(client))
+            .push(",")
+            .bind(now)
+            .push(",")
+            .bind(now)
+            .push(") RETURNING id");
         let id: i64 = get(&q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?, "id")?;
         let mut names = Vec::new();
         for (name, content_type, bytes) in checked {
             let size = i64::try_from(bytes.len()).map_err(Error::internal)?;
             let sha = sha256_bytes(bytes);
             let mut q = Sql::new("INSERT INTO public_report_files (report_id, file_name, content_type, size_bytes, sha256, data) VALUES (");
-            q.bind(id).push(",").bind(name.as_str()).push(",").bind(content_type).push(",").bind(size).push(",").bind(sha.as_str()).push(",").bind_bytes(bytes.clone()).push(")");
+            q.bind(id)
+                .push(",")
+                .bind(name.as_str())
+                .push(",")
+                .bind(content_type)
+                .push(",")
+                .bind(size)
+                .push(",")
+                .bind(sha.as_str())
+                .push(",")
+                .bind_bytes(bytes.clone())
+                .push(")");
             q.query().execute(&mut *w.tx).await.map_err(db_err)?;
             names.push(serde_json::json!({ "file_name": name, "sha256": sha }));
         }
         let root = self.root_id(&mut w).await?;
         let after = serde_json::json!({ "id": id, "code": code, "category": s.category.code(), "state": "received", "files": names, "contact_given": !contact.is_empty() });
-        w.audit(None, Change { action: "public_report.submit", entity_type: "public_report", entity_id: Some(id), unit_id: root, before: None, after: Some(after) }).await?;
+        w.audit(
+            None,
+            Change {
+                action: "public_report.submit",
+                entity_type: "public_report",
+                entity_id: Some(id),
+                unit_id: root,
+                before: None,
+                after: Some(after),
+            },
+        )
+        .await?;
         w.commit().await?;
-        Ok(PublicReportStatus { code, category: s.category.code().into(), state: PublicState::Received.code().into(), received_at: now, updated_at: now })
+        Ok(PublicReportStatus {
+            code,
+            category: s.category.code().into(),
+            state: PublicState::Received.code().into(),
+            received_at: now,
+            updated_at: now,
+        })
     }
 
     /// The state of a report by its tracking code, for whoever holds the code.
     pub async fn public_report_status(&self, code: &str) -> Result<PublicReportStatus> {
         let code = parse_tracking_code(code)?;
-        let r = Sql::new("SELECT code, category, state, received_at, updated_at FROM public_reports WHERE code = ").bind(code.as_str()).query().fetch_optional(&self.pool).await.map_err(db_err)?;
+        let r = Sql::new("SELECT code, category, state, received_at, updated_at FROM public_reports WHERE code = ")
+            .bind(code.as_str())
+            .query()
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
         let r = r.ok_or_else(|| {
-            Error::NotFound(Msg::new(format!("Không có phản ánh nào với mã {code}. Hãy kiểm tra lại mã."), format!("There is no report with the code {code}. Check the code.")))
+            Error::NotFound(Msg::new(
+                format!("Không có phản ánh nào với mã {code}. Hãy kiểm tra lại mã."),
+                format!("There is no report with the code {code}. Check the code."),
+            ))
         })?;
-        Ok(PublicReportStatus { code: get(&r, "code")?, category: get(&r, "category")?, state: get(&r, "state")?, received_at: get(&r, "received_at")?, updated_at: get(&r, "updated_at")? })
+        Ok(PublicReportStatus {
+            code: get(&r, "code")?,
+            category: get(&r, "category")?,
+            state: get(&r, "state")?,
+            received_at: get(&r, "received_at")?,
+            updated_at: get(&r, "updated_at")?,
+        })
     }
 
     async fn root_id(&self, w: &mut WriteTx<'_>) -> Result<Option<i64>> {
-        let r = Sql::new("SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1").query().fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+        let r = Sql::new("SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1")
+            .query()
+            .fetch_optional(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
         r.map(|r| get(&r, "id")).transpose()
     }
 
     /// The report if the caller may see it: the authority, or a unit it was routed to.
-    async fn scoped_public_report(&self, exec: impl sqlx::Executor<'_, Database = sqlx::Any>, actor: &Actor, id: i64) -> Result<(PublicReport, Access)> {
+    async fn scoped_public_report(
+        &self,
+        exec: impl sqlx::Executor<'_, Database = sqlx::Any>,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<(PublicReport, Access)> {
         let mut q = Sql::new(&format!("SELECT {COLS}, {ROOT}{FROM} WHERE r.id = "));
         q.bind(id);
         let r = q.query().fetch_optional(exec).await.map_err(db_err)?.ok_or_else(not_found)?;
@@ -304,7 +397,13 @@ impl Store {
             q.push(" AND r.category = ").bind(PublicCategory::parse("category", c)?.code());
         }
         let cursor = untag_cursor("public_reports.id", f.cursor.as_ref())?;
-        q.keyset("r.id", "r.id", Dir::Desc, cursor.as_ref().map(|c| Cursor { key: c.id.to_string(), id: c.id }).as_ref(), f.limit);
+        q.keyset(
+            "r.id",
+            "r.id",
+            Dir::Desc,
+            cursor.as_ref().map(|c| Cursor { key: c.id.to_string(), id: c.id }).as_ref(),
+            f.limit,
+        );
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
         let items = rows.iter().map(report_row).collect::<Result<Vec<_>>>()?;
         Ok(Page::from_rows(items, f.limit, |r| tag_cursor("public_reports.id", String::new(), r.id)))
@@ -312,7 +411,13 @@ impl Store {
 
     pub async fn get_public_report(&self, actor: &Actor, id: i64) -> Result<PublicReportDetail> {
         let (report, access) = self.scoped_public_report(&self.pool, actor, id).await?;
-        let rows = Sql::new(&format!("SELECT {FILE_COLS} FROM public_report_files WHERE report_id = ")).bind(id).push(" ORDER BY id").query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = Sql::new(&format!("SELECT {FILE_COLS} FROM public_report_files WHERE report_id = "))
+            .bind(id)
+            .push(" ORDER BY id")
+            .query()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
         let files = rows.iter().map(file_row).collect::<Result<Vec<_>>>()?;
         let state = PublicState::parse("state", &report.state)?;
         let next_states = next_public_states(state)
@@ -324,12 +429,25 @@ impl Store {
             .collect();
         let may = |to| check_public_transition(state, to).is_ok_and(|side| allowed(side, access));
         let (may_route, may_convert) = (may(PublicState::Routed), may(PublicState::Converted));
-        Ok(PublicReportDetail { report, files, next_states, may_coordinate: access.coordinator, may_work: access.worker, may_route, may_convert })
+        Ok(PublicReportDetail {
+            report,
+            files,
+            next_states,
+            may_coordinate: access.coordinator,
+            may_work: access.worker,
+            may_route,
+            may_convert,
+        })
     }
 
     /// A file of a report the caller may see, with its bytes.
     pub async fn public_report_file(&self, actor: &Actor, file_id: i64) -> Result<(PublicReportFile, Vec<u8>)> {
-        let r = Sql::new(&format!("SELECT {FILE_COLS}, data FROM public_report_files WHERE id = ")).bind(file_id).query().fetch_optional(&self.pool).await.map_err(db_err)?;
+        let r = Sql::new(&format!("SELECT {FILE_COLS}, data FROM public_report_files WHERE id = "))
+            .bind(file_id)
+            .query()
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
         let gone = || Error::not_found("tệp đính kèm", "Attachment");
         let r = r.ok_or_else(gone)?;
         let f = file_row(&r)?;
@@ -345,7 +463,11 @@ impl Store {
         require(side, access)?;
         self.unit_path_name(&mut w, unit_id).await?;
         let mut q = Sql::new("UPDATE public_reports SET state = ");
-        q.bind(PublicState::Routed.code()).push(", routed_unit_id = ").bind(unit_id).push(", updated_at = ").bind(now_ms());
+        q.bind(PublicState::Routed.code())
+            .push(", routed_unit_id = ")
+            .bind(unit_id)
+            .push(", updated_at = ")
+            .bind(now_ms());
         self.finish_change(w, actor, q, &before, "public_report.route").await
     }
 
@@ -374,15 +496,36 @@ impl Store {
     }
 
     /// Writes a prepared UPDATE (guarded by the state read), audits it and commits.
-    async fn finish_change(&self, mut w: WriteTx<'_>, actor: &Actor, mut q: Sql, before: &PublicReport, action: &str) -> Result<PublicReport> {
+    async fn finish_change(
+        &self,
+        mut w: WriteTx<'_>,
+        actor: &Actor,
+        mut q: Sql,
+        before: &PublicReport,
+        action: &str,
+    ) -> Result<PublicReport> {
         q.push(" WHERE id = ").bind(before.id).push(" AND state = ").bind(before.state.as_str());
         let done = q.query().execute(&mut *w.tx).await.map_err(db_err)?;
         if done.rows_affected() != 1 {
-            return Err(Error::conflict("Phản ánh vừa được người khác cập nhật; hãy tải lại trang.", "The report was just changed by someone else; reload the page."));
+            return Err(Error::conflict(
+                "Phản ánh vừa được người khác cập nhật; hãy tải lại trang.",
+                "The report was just changed by someone else; reload the page.",
+            ));
         }
         let (after, _) = self.scoped_public_report(&mut *w.tx, actor, before.id).await?;
         let root = self.root_id(&mut w).await?;
-        w.audit(Some(actor), Change { action, entity_type: "public_report", entity_id: Some(before.id), unit_id: before.audit_unit(root), before: trail(before), after: trail(&after) }).await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action,
+                entity_type: "public_report",
+                entity_id: Some(before.id),
+                unit_id: before.audit_unit(root),
+                before: trail(before),
+                after: trail(&after),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(after)
     }
@@ -390,7 +533,14 @@ impl Store {
     /// Makes a report an incident of `unit_id`, in one transaction: the incident is created as
     /// if reported by the caller (who must be allowed to report for that unit) from the
     /// report's description, address and contact, and the report is linked to it.
-    pub async fn convert_public_report_to_incident(&self, actor: &Actor, id: i64, unit_id: i64, category: Option<&str>, title: Option<&str>) -> Result<Incident> {
+    pub async fn convert_public_report_to_incident(
+        &self,
+        actor: &Actor,
+        id: i64,
+        unit_id: i64,
+        category: Option<&str>,
+        title: Option<&str>,
+    ) -> Result<Incident> {
         let mut w = self.begin_write().await?;
         let (before, access) = self.scoped_public_report(&mut *w.tx, actor, id).await?;
         let side = check_public_transition(PublicState::parse("state", &before.state)?, PublicState::Converted)?;
@@ -403,16 +553,30 @@ impl Store {
         let title = match title.map(str::trim).filter(|t| !t.is_empty()) {
             Some(t) => t.to_string(),
             None => {
-                let line: String = before.description.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(120).collect();
+                let line: String =
+                    before.description.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(120).collect();
                 format!("Phản ánh {}: {line}", before.code)
             }
         };
-        let contact: String = [&before.reporter_phone, &before.reporter_email].into_iter().flatten().cloned().collect::<Vec<_>>().join(", ").chars().take(200).collect();
+        let contact: String = [&before.reporter_phone, &before.reporter_email]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ")
+            .chars()
+            .take(200)
+            .collect();
         let observables = before
             .url
             .iter()
             .filter(|u| normalise(ObservableKind::Url, u).is_ok())
-            .map(|u| ObservableInput { kind: ObservableKind::Url.code().into(), value: u.clone(), source: Some(format!("Phản ánh {}", before.code)), ..Default::default() })
+            .map(|u| ObservableInput {
+                kind: ObservableKind::Url.code().into(),
+                value: u.clone(),
+                source: Some(format!("Phản ánh {}", before.code)),
+                ..Default::default()
+            })
             .collect();
         let input = IncidentInput {
             unit_id,

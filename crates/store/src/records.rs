@@ -25,7 +25,11 @@ pub struct Page<T> {
 impl<T> Page<T> {
     /// Builds a page from up to `limit + 1` fetched rows; the extra row only tells that another
     /// page exists, and the cursor names the last row kept.
-    pub(crate) fn from_rows(mut items: Vec<T>, limit: i64, cursor_of: impl Fn(&T) -> khien_domain::page::Cursor) -> Page<T> {
+    pub(crate) fn from_rows(
+        mut items: Vec<T>,
+        limit: i64,
+        cursor_of: impl Fn(&T) -> khien_domain::page::Cursor,
+    ) -> Page<T> {
         let more = items.len() as i64 > limit;
         items.truncate(limit.max(0) as usize);
         let next_cursor = if more { items.last().map(|last| cursor_of(last).encode()) } else { None };

@@ -126,20 +126,34 @@ impl Register {
 impl Store {
     pub async fn connections_of(&self, actor: &Actor, system_id: i64) -> Result<Vec<Connection>> {
         self.scoped_system(&self.pool, actor, system_id, Action::ViewSystems).await?;
-        let rows = sqlx::query("SELECT * FROM system_connections WHERE system_id = $1 ORDER BY id").bind(system_id).fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = sqlx::query("SELECT * FROM system_connections WHERE system_id = $1 ORDER BY id")
+            .bind(system_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
         rows.iter().map(connection_row).collect()
     }
 
     pub async fn certificates_of(&self, actor: &Actor, system_id: i64) -> Result<Vec<Certificate>> {
         self.scoped_system(&self.pool, actor, system_id, Action::ViewSystems).await?;
-        let rows = sqlx::query("SELECT * FROM system_certificates WHERE system_id = $1 ORDER BY expires_on").bind(system_id).fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = sqlx::query("SELECT * FROM system_certificates WHERE system_id = $1 ORDER BY expires_on")
+            .bind(system_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
         rows.iter().map(certificate_row).collect()
     }
 
     pub async fn add_connection(&self, actor: &Actor, system_id: i64, i: &ConnectionInput) -> Result<Connection> {
         let direction = match i.direction.trim() {
             d @ ("inbound" | "outbound") => d,
-            other => return Err(Error::invalid("direction", format!("«{other}»: chọn inbound hoặc outbound."), format!("«{other}»: choose inbound or outbound."))),
+            other => {
+                return Err(Error::invalid(
+                    "direction",
+                    format!("«{other}»: chọn inbound hoặc outbound."),
+                    format!("«{other}»: choose inbound or outbound."),
+                ))
+            }
         };
         let peer = validate_name("peer", &i.peer, 300)?;
         let cats = optional_text("data_categories", i.data_categories.as_deref(), 500)?;
@@ -147,12 +161,35 @@ impl Store {
         let mut w = self.begin_write().await?;
         let s = self.scoped_system(&mut *w.tx, actor, system_id, Action::EditSystems).await?;
         let mut q = Sql::new("INSERT INTO system_connections (system_id, direction, peer, data_categories, auth_method, encrypted, approved, created_at) VALUES (");
-        q.bind(system_id).push(",").bind(direction).push(",").bind(peer.as_str()).push(",").bind(cats).push(",").bind(auth);
+        q.bind(system_id)
+            .push(",")
+            .bind(direction)
+            .push(",")
+            .bind(peer.as_str())
+            .push(",")
+            .bind(cats)
+            .push(",")
+            .bind(auth);
         q.push(",").bind(i.encrypted).push(",").bind(i.approved).push(",").bind(now_ms()).push(") RETURNING id");
         let id: i64 = get(&q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?, "id")?;
-        let r = sqlx::query("SELECT * FROM system_connections WHERE id = $1").bind(id).fetch_one(&mut *w.tx).await.map_err(db_err)?;
+        let r = sqlx::query("SELECT * FROM system_connections WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
         let c = connection_row(&r)?;
-        w.audit(Some(actor), Change { action: "connection.create", entity_type: "connection", entity_id: Some(id), unit_id: Some(s.owner_unit_id), before: None, after: json(&c) }).await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "connection.create",
+                entity_type: "connection",
+                entity_id: Some(id),
+                unit_id: Some(s.owner_unit_id),
+                before: None,
+                after: json(&c),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(c)
     }
@@ -160,36 +197,85 @@ impl Store {
     pub async fn add_certificate(&self, actor: &Actor, system_id: i64, i: &CertificateInput) -> Result<Certificate> {
         let kind = match i.kind.trim() {
             k @ ("usb_token" | "certificate") => k,
-            other => return Err(Error::invalid("kind", format!("«{other}»: chọn usb_token hoặc certificate."), format!("«{other}»: choose usb_token or certificate."))),
+            other => {
+                return Err(Error::invalid(
+                    "kind",
+                    format!("«{other}»: chọn usb_token hoặc certificate."),
+                    format!("«{other}»: choose usb_token or certificate."),
+                ))
+            }
         };
         let holder = validate_name("holder", &i.holder, 200)?;
         let serial = validate_name("serial", &i.serial, 100)?;
         let issuer = validate_name("issuer", &i.issuer, 200)?;
-        let expires = opt_date("expires_on", &Some(i.expires_on.clone()))?.ok_or_else(|| Error::invalid("expires_on", "Cần ngày hết hạn.", "The expiry date is required."))?;
+        let expires = opt_date("expires_on", &Some(i.expires_on.clone()))?
+            .ok_or_else(|| Error::invalid("expires_on", "Cần ngày hết hạn.", "The expiry date is required."))?;
         let mut w = self.begin_write().await?;
         let s = self.scoped_system(&mut *w.tx, actor, system_id, Action::EditSystems).await?;
         let mut q = Sql::new("INSERT INTO system_certificates (system_id, kind, holder, serial, issuer, expires_on, created_at) VALUES (");
-        q.bind(system_id).push(",").bind(kind).push(",").bind(holder.as_str()).push(",").bind(serial.as_str()).push(",").bind(issuer.as_str());
+        q.bind(system_id)
+            .push(",")
+            .bind(kind)
+            .push(",")
+            .bind(holder.as_str())
+            .push(",")
+            .bind(serial.as_str())
+            .push(",")
+            .bind(issuer.as_str());
         q.push(",").bind(expires.as_str()).push(",").bind(now_ms()).push(") RETURNING id");
         let id: i64 = get(&q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?, "id")?;
-        let r = sqlx::query("SELECT * FROM system_certificates WHERE id = $1").bind(id).fetch_one(&mut *w.tx).await.map_err(db_err)?;
+        let r = sqlx::query("SELECT * FROM system_certificates WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
         let c = certificate_row(&r)?;
-        w.audit(Some(actor), Change { action: "certificate.create", entity_type: "certificate", entity_id: Some(id), unit_id: Some(s.owner_unit_id), before: None, after: json(&c) }).await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "certificate.create",
+                entity_type: "certificate",
+                entity_id: Some(id),
+                unit_id: Some(s.owner_unit_id),
+                before: None,
+                after: json(&c),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(c)
     }
 
     async fn remove_from(&self, actor: &Actor, register: Register, id: i64) -> Result<i64> {
         let mut w = self.begin_write().await?;
-        let r = sqlx::query(&format!("SELECT system_id FROM {} WHERE id = $1", register.table())).bind(id).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+        let r = sqlx::query(&format!("SELECT system_id FROM {} WHERE id = $1", register.table()))
+            .bind(id)
+            .fetch_optional(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
         let system_id: i64 = get(&r.ok_or_else(|| Error::not_found("bản ghi", "Record"))?, "system_id")?;
         let s = self.scoped_system(&mut *w.tx, actor, system_id, Action::EditSystems).await.map_err(|e| match e {
             Error::NotFound(_) => Error::not_found("bản ghi", "Record"),
             other => other,
         })?;
-        sqlx::query(&format!("DELETE FROM {} WHERE id = $1", register.table())).bind(id).execute(&mut *w.tx).await.map_err(db_err)?;
+        sqlx::query(&format!("DELETE FROM {} WHERE id = $1", register.table()))
+            .bind(id)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
         let action = format!("{}.remove", register.entity());
-        w.audit(Some(actor), Change { action: &action, entity_type: register.entity(), entity_id: Some(id), unit_id: Some(s.owner_unit_id), before: None, after: None }).await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: &action,
+                entity_type: register.entity(),
+                entity_id: Some(id),
+                unit_id: Some(s.owner_unit_id),
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(system_id)
     }

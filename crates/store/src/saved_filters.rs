@@ -30,31 +30,61 @@ fn check_query(q: &str) -> Result<String> {
     if ok {
         Ok(q.to_string())
     } else {
-        Err(Error::invalid("query", "Bộ lọc chỉ gồm các tham số của danh sách hệ thống.", "A filter may hold only the registry list's parameters."))
+        Err(Error::invalid(
+            "query",
+            "Bộ lọc chỉ gồm các tham số của danh sách hệ thống.",
+            "A filter may hold only the registry list's parameters.",
+        ))
     }
 }
 
 impl Store {
     pub async fn saved_filters(&self, actor: &Actor) -> Result<Vec<SavedFilter>> {
-        let rows = sqlx::query("SELECT id, name, query FROM saved_filters WHERE user_id = $1 ORDER BY name").bind(actor.user_id).fetch_all(&self.pool).await.map_err(db_err)?;
-        rows.iter().map(|r| Ok(SavedFilter { id: get(r, "id")?, name: get(r, "name")?, query: get(r, "query")? })).collect()
+        let rows = sqlx::query("SELECT id, name, query FROM saved_filters WHERE user_id = $1 ORDER BY name")
+            .bind(actor.user_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        rows.iter()
+            .map(|r| Ok(SavedFilter { id: get(r, "id")?, name: get(r, "name")?, query: get(r, "query")? }))
+            .collect()
     }
 
     pub async fn save_filter(&self, actor: &Actor, name: &str, query: &str) -> Result<SavedFilter> {
         let name = validate_name("name", name, 100)?;
         let query = check_query(query)?;
         let mut w = self.begin_write().await?;
-        let r = sqlx::query("INSERT INTO saved_filters (user_id, name, query, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
-            .bind(actor.user_id)
-            .bind(name.as_str())
-            .bind(query.as_str())
-            .bind(now_ms())
-            .fetch_one(&mut *w.tx)
-            .await
-            .map_err(db_err)?;
+        let r = sqlx::query(
+            "INSERT INTO saved_filters (user_id, name, query, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(actor.user_id)
+        .bind(name.as_str())
+        .bind(query.as_str())
+        .bind(now_ms())
+        .fetch_one(&mut *w.tx)
+        .await
+        .map_err(db_err)?;
         let f = SavedFilter { id: get(&r, "id")?, name, query };
-        let unit: i64 = get(&sqlx::query("SELECT unit_id FROM users WHERE id = $1").bind(actor.user_id).fetch_one(&mut *w.tx).await.map_err(db_err)?, "unit_id")?;
-        w.audit(Some(actor), Change { action: "filter.save", entity_type: "saved_filter", entity_id: Some(f.id), unit_id: Some(unit), before: None, after: json(&f) }).await?;
+        let unit: i64 = get(
+            &sqlx::query("SELECT unit_id FROM users WHERE id = $1")
+                .bind(actor.user_id)
+                .fetch_one(&mut *w.tx)
+                .await
+                .map_err(db_err)?,
+            "unit_id",
+        )?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "filter.save",
+                entity_type: "saved_filter",
+                entity_id: Some(f.id),
+                unit_id: Some(unit),
+                before: None,
+                after: json(&f),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(f)
     }
@@ -62,12 +92,36 @@ impl Store {
     /// Deletes one of the caller's own saved filters (anyone else's is NotFound).
     pub async fn delete_filter(&self, actor: &Actor, id: i64) -> Result<()> {
         let mut w = self.begin_write().await?;
-        let n = sqlx::query("DELETE FROM saved_filters WHERE id = $1 AND user_id = $2").bind(id).bind(actor.user_id).execute(&mut *w.tx).await.map_err(db_err)?.rows_affected();
+        let n = sqlx::query("DELETE FROM saved_filters WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(actor.user_id)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
         if n == 0 {
             return Err(Error::not_found("bộ lọc", "Saved filter"));
         }
-        let unit: i64 = get(&sqlx::query("SELECT unit_id FROM users WHERE id = $1").bind(actor.user_id).fetch_one(&mut *w.tx).await.map_err(db_err)?, "unit_id")?;
-        w.audit(Some(actor), Change { action: "filter.delete", entity_type: "saved_filter", entity_id: Some(id), unit_id: Some(unit), before: None, after: None }).await?;
+        let unit: i64 = get(
+            &sqlx::query("SELECT unit_id FROM users WHERE id = $1")
+                .bind(actor.user_id)
+                .fetch_one(&mut *w.tx)
+                .await
+                .map_err(db_err)?,
+            "unit_id",
+        )?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "filter.delete",
+                entity_type: "saved_filter",
+                entity_id: Some(id),
+                unit_id: Some(unit),
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
         w.commit().await
     }
 }

@@ -142,7 +142,14 @@ impl RowRules {
         };
         let host = f.host.clone().or_else(|| f.ip.clone());
         let cves = f.cves.join(",");
-        let folded = fold(&format!("{} {} {} {} {}", f.title, host.as_deref().unwrap_or(""), component.as_deref().unwrap_or(""), cves, f.rule_id));
+        let folded = fold(&format!(
+            "{} {} {} {} {}",
+            f.title,
+            host.as_deref().unwrap_or(""),
+            component.as_deref().unwrap_or(""),
+            cves,
+            f.rule_id
+        ));
         Row {
             key,
             folded,
@@ -168,32 +175,61 @@ impl RowRules {
 }
 
 impl Store {
-    pub async fn import_scan(&self, actor: &Actor, system_id: i64, tool: ScanTool, file_name: &str, reader: Box<dyn BufRead + Send>) -> Result<ScanImportSummary> {
+    pub async fn import_scan(
+        &self,
+        actor: &Actor,
+        system_id: i64,
+        tool: ScanTool,
+        file_name: &str,
+        reader: Box<dyn BufRead + Send>,
+    ) -> Result<ScanImportSummary> {
         self.import_scan_dated(actor, system_id, tool, file_name, None, reader).await
     }
 
     /// As [`Store::import_scan`], for a scan run at `scanned_at` (UTC ms): new findings count
     /// their deadline from then, not from the upload — a report handed in late does not buy
     /// time.
-    pub async fn import_scan_dated(&self, actor: &Actor, system_id: i64, tool: ScanTool, file_name: &str, scanned_at: Option<i64>, reader: Box<dyn BufRead + Send>) -> Result<ScanImportSummary> {
+    pub async fn import_scan_dated(
+        &self,
+        actor: &Actor,
+        system_id: i64,
+        tool: ScanTool,
+        file_name: &str,
+        scanned_at: Option<i64>,
+        reader: Box<dyn BufRead + Send>,
+    ) -> Result<ScanImportSummary> {
         let now = now_ms();
         if let Some(at) = scanned_at {
             const YEAR: i64 = 366 * 24 * 3_600_000;
             if at > now + 300_000 || at < now - 5 * YEAR {
-                return Err(Error::invalid("scanned_at", "Ngày quét không được ở tương lai hoặc quá 5 năm trước.", "The scan date cannot be in the future or more than 5 years ago."));
+                return Err(Error::invalid(
+                    "scanned_at",
+                    "Ngày quét không được ở tương lai hoặc quá 5 năm trước.",
+                    "The scan date cannot be in the future or more than 5 years ago.",
+                ));
             }
         }
-        let file_name = &khien_domain::unit::validate_name("file_name", file_name.rsplit(['/', '\\']).next().unwrap_or(file_name), 255)?;
+        let file_name = &khien_domain::unit::validate_name(
+            "file_name",
+            file_name.rsplit(['/', '\\']).next().unwrap_or(file_name),
+            255,
+        )?;
         let system = self.scoped_system(&self.pool, actor, system_id, Action::RemediateFindings).await?;
         let policy = self.remediation_policy().await?;
         let holidays = self.holidays().await?;
         // The system's findings by key, read as a stream: about 50 bytes each, so a system with
         // hundreds of thousands of findings does not hold their rows.
         let mut known: HashMap<Key, Known> = HashMap::new();
-        let mut rows = sqlx::query("SELECT id, dedup_key, state FROM findings WHERE system_id = $1 AND source = 'scan'").bind(system_id).fetch(&self.pool);
+        let mut rows =
+            sqlx::query("SELECT id, dedup_key, state FROM findings WHERE system_id = $1 AND source = 'scan'")
+                .bind(system_id)
+                .fetch(&self.pool);
         while let Some(r) = rows.try_next().await.map_err(db_err)? {
             let state: String = get(&r, "state")?;
-            known.insert(key_bytes(&get::<String>(&r, "dedup_key")?), Known { id: get(&r, "id")?, closed_as_fixed: state == "fixed" || state == "verified" });
+            known.insert(
+                key_bytes(&get::<String>(&r, "dedup_key")?),
+                Known { id: get(&r, "id")?, closed_as_fixed: state == "fixed" || state == "verified" },
+            );
         }
         drop(rows);
 
@@ -205,7 +241,8 @@ impl Store {
             let mut sink = |f: ScanFinding| {
                 batch.push(rules.row(f));
                 if batch.len() >= BATCH {
-                    tx.blocking_send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).map_err(|_| ScanError::other("Đã hủy nhập.", "The import was cancelled."))?;
+                    tx.blocking_send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                        .map_err(|_| ScanError::other("Đã hủy nhập.", "The import was cancelled."))?;
                 }
                 Ok(())
             };
@@ -234,8 +271,10 @@ impl Store {
             .fetch_one(&mut *w.tx)
             .await
             .map_err(db_err)?;
-        let target = Target { sqlite, system_id, unit_id: system.owner_unit_id, tool, scan_id: get(&scan, "id")?, detected_at };
-        let mut summary = ScanImportSummary { scan_id: target.scan_id, tool: tool.code().to_string(), ..Default::default() };
+        let target =
+            Target { sqlite, system_id, unit_id: system.owner_unit_id, tool, scan_id: get(&scan, "id")?, detected_at };
+        let mut summary =
+            ScanImportSummary { scan_id: target.scan_id, tool: tool.code().to_string(), ..Default::default() };
         let mut seen = Seen::default();
         let mut write_error = None;
         while let Some(batch) = rx.recv().await {
@@ -257,7 +296,12 @@ impl Store {
         let parsed = parsed.map_err(|e| e.into_domain(file_name))?;
         summary.skipped = parsed.skipped.iter().map(|s| format!("{}: {}", s.location.vi(), s.reason.vi)).collect();
         if let Some(started) = parsed.scan_started {
-            sqlx::query("UPDATE finding_scans SET scan_started = $1 WHERE id = $2").bind(started.timestamp_millis()).bind(target.scan_id).execute(&mut *w.tx).await.map_err(db_err)?;
+            sqlx::query("UPDATE finding_scans SET scan_started = $1 WHERE id = $2")
+                .bind(started.timestamp_millis())
+                .bind(target.scan_id)
+                .execute(&mut *w.tx)
+                .await
+                .map_err(db_err)?;
         }
 
         append_duplicate_evidence(&mut w, &target, seen.extra_evidence).await?;
@@ -275,8 +319,17 @@ impl Store {
                 q.push("state = 'fixed', open = 0, fixed_at = ").bind(now);
                 q.push(", state_note = 'Không còn trong lần quét mới của đơn vị, chờ xác minh / absent from the unit''s newer scan, awaiting verification'");
             }
-            q.push(", updated_at = ").bind(now).push(" WHERE system_id = ").bind(system_id).push(" AND source = 'scan' AND (last_scan_id IS NULL OR last_scan_id <> ").bind(target.scan_id);
-            q.push(if verifier { ") AND state IN ('open','in_remediation','fixed')" } else { ") AND state IN ('open','in_remediation')" });
+            q.push(", updated_at = ")
+                .bind(now)
+                .push(" WHERE system_id = ")
+                .bind(system_id)
+                .push(" AND source = 'scan' AND (last_scan_id IS NULL OR last_scan_id <> ")
+                .bind(target.scan_id);
+            q.push(if verifier {
+                ") AND state IN ('open','in_remediation','fixed')"
+            } else {
+                ") AND state IN ('open','in_remediation')"
+            });
             q.push(" AND scan_scope IN (");
             for (i, scope) in chunk.iter().enumerate() {
                 if i > 0 {
@@ -299,7 +352,18 @@ impl Store {
             .await
             .map_err(db_err)?;
         let record = serde_json::json!({"file": file_name, "tool": tool.code(), "system": system.code, "findings": summary.findings, "created": summary.created, "reopened": summary.reopened, "closed": summary.closed});
-        w.audit(Some(actor), Change { action: "scan.import", entity_type: "finding_scan", entity_id: Some(target.scan_id), unit_id: Some(target.unit_id), before: None, after: json(&record) }).await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "scan.import",
+                entity_type: "finding_scan",
+                entity_id: Some(target.scan_id),
+                unit_id: Some(target.unit_id),
+                before: None,
+                after: json(&record),
+            },
+        )
+        .await?;
         w.commit().await?;
         if summary.created > 5_000 {
             self.analyze_table("findings").await?;
@@ -350,7 +414,12 @@ async fn write_batch(
             summary.duplicates += 1;
             seen.keep_evidence(&row.key, &row.evidence);
             if summary.duplicates_listed.len() < MAX_DUPLICATES_LISTED {
-                summary.duplicates_listed.push(DuplicateFinding { key: row.key, rule_id: row.rule_id, title: row.title, location: row.location });
+                summary.duplicates_listed.push(DuplicateFinding {
+                    key: row.key,
+                    rule_id: row.rule_id,
+                    title: row.title,
+                    location: row.location,
+                });
             }
             continue;
         }
@@ -397,20 +466,47 @@ async fn write_batch(
 /// written by now, those first met in this file included).
 async fn append_duplicate_evidence(w: &mut WriteTx<'_>, t: &Target, extra: HashMap<String, String>) -> Result<()> {
     for (key, evidence) in extra {
-        sqlx::query("UPDATE findings SET evidence = evidence || $1 WHERE system_id = $2 AND source = 'scan' AND dedup_key = $3")
-            .bind(evidence)
-            .bind(t.system_id)
-            .bind(key)
-            .execute(&mut *w.tx)
-            .await
-            .map_err(db_err)?;
+        sqlx::query(
+            "UPDATE findings SET evidence = evidence || $1 WHERE system_id = $2 AND source = 'scan' AND dedup_key = $3",
+        )
+        .bind(evidence)
+        .bind(t.system_id)
+        .bind(key)
+        .execute(&mut *w.tx)
+        .await
+        .map_err(db_err)?;
     }
     Ok(())
 }
 
 const COLUMNS: [&str; 28] = [
-    "unit_id", "system_id", "source", "tool", "dedup_key", "rule_id", "title", "search_folded", "severity", "cvss_x10", "host", "port", "protocol", "component",
-    "cves", "cwes", "description", "solution", "evidence", "reference_urls", "state", "open", "detected_at", "due_at", "last_scan_id", "created_at", "updated_at",
+    "unit_id",
+    "system_id",
+    "source",
+    "tool",
+    "dedup_key",
+    "rule_id",
+    "title",
+    "search_folded",
+    "severity",
+    "cvss_x10",
+    "host",
+    "port",
+    "protocol",
+    "component",
+    "cves",
+    "cwes",
+    "description",
+    "solution",
+    "evidence",
+    "reference_urls",
+    "state",
+    "open",
+    "detected_at",
+    "due_at",
+    "last_scan_id",
+    "created_at",
+    "updated_at",
     "scan_scope",
 ];
 

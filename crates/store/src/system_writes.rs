@@ -10,7 +10,10 @@ use khien_domain::calendar::parse_date;
 use khien_domain::fold::fold;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
-use khien_domain::system::{cidr_bounds, parse_cidr, DataCategory, InfraScope, Lifecycle, PlanStatus, SecretGrade, SecretHarm, SystemType, WorksGrade};
+use khien_domain::system::{
+    cidr_bounds, parse_cidr, DataCategory, InfraScope, Lifecycle, PlanStatus, SecretGrade, SecretHarm, SystemType,
+    WorksGrade,
+};
 use khien_domain::time::now_ms;
 use khien_domain::unit::{optional_text, validate_code, validate_name};
 use khien_domain::{Error, Msg, Result};
@@ -89,7 +92,6 @@ pub struct SystemInput {
     pub confirm_overlap: bool,
 }
 
-
 /// One row of a systems import: the owner named by unit code.
 #[derive(Debug, Clone)]
 pub struct ImportSystem {
@@ -120,7 +122,10 @@ struct StoredRange {
 
 impl RangeIndex {
     pub(crate) async fn load(w: &mut WriteTx<'_>) -> Result<RangeIndex> {
-        let rows = sqlx::query("SELECT id, code, owner_unit_id, ip_ranges FROM systems WHERE ip_ranges <> ''").fetch_all(&mut *w.tx).await.map_err(db_err)?;
+        let rows = sqlx::query("SELECT id, code, owner_unit_id, ip_ranges FROM systems WHERE ip_ranges <> ''")
+            .fetch_all(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
         let mut index = RangeIndex::default();
         for r in &rows {
             let ranges: Vec<String> = get::<String>(r, "ip_ranges")?.lines().map(str::to_string).collect();
@@ -179,7 +184,11 @@ impl RangeIndex {
             // A stored range overlaps [s, e] when it starts at or before e and ends at or after
             // s; none starting more than `widest` before s can reach it.
             let from = (v6, s.saturating_sub(self.widest[usize::from(v6)]));
-            let other = self.by_start.range(from..=(v6, e)).flat_map(|(_, v)| v).find(|o| o.end >= s && o.owner != owner && Some(o.system) != own_id);
+            let other = self
+                .by_start
+                .range(from..=(v6, e))
+                .flat_map(|(_, v)| v)
+                .find(|o| o.end >= s && o.owner != owner && Some(o.system) != own_id);
             // Only that the range is taken: naming the other unit's system and range would let a
             // unit map others' systems by sweeping ranges.
             if other.is_some() {
@@ -210,18 +219,32 @@ pub(crate) fn opt_date(field: &'static str, v: &Option<String>) -> Result<Option
     match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(s) => parse_date(s).map(|d| Some(d.format("%Y-%m-%d").to_string())).ok_or_else(|| {
-            Error::invalid(field, format!("«{s}» không phải ngày hợp lệ (dd/mm/yyyy)."), format!("«{s}» is not a valid date (dd/mm/yyyy or yyyy-mm-dd)."))
+            Error::invalid(
+                field,
+                format!("«{s}» không phải ngày hợp lệ (dd/mm/yyyy)."),
+                format!("«{s}» is not a valid date (dd/mm/yyyy or yyyy-mm-dd)."),
+            )
         }),
     }
 }
 
 fn clean(i: &SystemInput) -> Result<Clean> {
-    let text = |f: &'static str, v: &Option<String>, max| -> Result<(&'static str, Option<String>)> { Ok((f, optional_text(f, v.as_deref(), max)?)) };
+    let text = |f: &'static str, v: &Option<String>, max| -> Result<(&'static str, Option<String>)> {
+        Ok((f, optional_text(f, v.as_deref(), max)?))
+    };
     if !(0..=4).contains(&i.online_service_level) {
-        return Err(Error::invalid("online_service_level", "Mức độ dịch vụ công trực tuyến từ 0 đến 4.", "The online service level is 0 to 4."));
+        return Err(Error::invalid(
+            "online_service_level",
+            "Mức độ dịch vụ công trực tuyến từ 0 đến 4.",
+            "The online service level is 0 to 4.",
+        ));
     }
     if i.subjects_basic < 0 || i.subjects_sensitive < 0 {
-        return Err(Error::invalid("subjects_basic", "Số chủ thể dữ liệu không được âm.", "Data subject counts cannot be negative."));
+        return Err(Error::invalid(
+            "subjects_basic",
+            "Số chủ thể dữ liệu không được âm.",
+            "Data subject counts cannot be negative.",
+        ));
     }
     let mut ip_ranges = Vec::new();
     for r in i.ip_ranges.iter().filter(|r| !r.trim().is_empty()) {
@@ -232,7 +255,11 @@ fn clean(i: &SystemInput) -> Result<Clean> {
     }
     let status = Lifecycle::parse("status", i.status.as_deref().unwrap_or("planned"))?;
     if status == Lifecycle::Decommissioned {
-        return Err(Error::invalid("status", "Không đăng ký hệ thống đã hủy bỏ.", "A decommissioned system cannot be registered."));
+        return Err(Error::invalid(
+            "status",
+            "Không đăng ký hệ thống đã hủy bỏ.",
+            "A decommissioned system cannot be registered.",
+        ));
     }
     Ok(Clean {
         code: validate_code(&i.code)?,
@@ -255,30 +282,70 @@ fn clean(i: &SystemInput) -> Result<Clean> {
             text("assessor_unit", &i.assessor_unit, 200)?,
             ("connected_since", opt_date("connected_since", &i.connected_since)?),
             text("connection_ref", &i.connection_ref, 200)?,
-            ("domains", Some(i.domains.iter().map(|d| d.trim().to_lowercase()).filter(|d| !d.is_empty()).collect::<Vec<_>>().join("\n"))),
-            ("works_grade", Some(WorksGrade::parse("works_grade", i.works_grade.as_deref().unwrap_or("none"))?.code().to_string())),
-            ("secret_harm", Some(SecretHarm::parse("secret_harm", i.secret_harm.as_deref().unwrap_or("none"))?.code().to_string())),
+            (
+                "domains",
+                Some(
+                    i.domains
+                        .iter()
+                        .map(|d| d.trim().to_lowercase())
+                        .filter(|d| !d.is_empty())
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                ),
+            ),
+            (
+                "works_grade",
+                Some(WorksGrade::parse("works_grade", i.works_grade.as_deref().unwrap_or("none"))?.code().to_string()),
+            ),
+            (
+                "secret_harm",
+                Some(SecretHarm::parse("secret_harm", i.secret_harm.as_deref().unwrap_or("none"))?.code().to_string()),
+            ),
             ("building_started_on", opt_date("building_started_on", &i.building_started_on)?),
-            ("plan_status", Some(PlanStatus::parse("plan_status", i.plan_status.as_deref().unwrap_or("not_started"))?.code().to_string())),
+            (
+                "plan_status",
+                Some(
+                    PlanStatus::parse("plan_status", i.plan_status.as_deref().unwrap_or("not_started"))?
+                        .code()
+                        .to_string(),
+                ),
+            ),
             ("preoperation_assessed_on", opt_date("preoperation_assessed_on", &i.preoperation_assessed_on)?),
             text("security_rules_ref", &i.security_rules_ref, 300)?,
         ],
     })
 }
 
-
 impl Store {
     /// The owner unit's (path, name), or an error naming the field.
     async fn owner_of(&self, w: &mut WriteTx<'_>, unit_id: i64) -> Result<(String, String)> {
-        let r = sqlx::query("SELECT path, name FROM units WHERE id = $1").bind(unit_id).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
-        let r = r.ok_or_else(|| Error::invalid("owner_unit_id", format!("Không có đơn vị mã số {unit_id}."), format!("There is no unit with id {unit_id}.")))?;
+        let r = sqlx::query("SELECT path, name FROM units WHERE id = $1")
+            .bind(unit_id)
+            .fetch_optional(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
+        let r = r.ok_or_else(|| {
+            Error::invalid(
+                "owner_unit_id",
+                format!("Không có đơn vị mã số {unit_id}."),
+                format!("There is no unit with id {unit_id}."),
+            )
+        })?;
         Ok((get(&r, "path")?, get(&r, "name")?))
     }
 
     /// Checks a new system (entitlement, code, ranges) in an open write transaction and
     /// returns it ready to insert. `known` is the owner's (path, name) when the caller already
     /// has it (an import), which also skips the code check the import does itself.
-    async fn prepare_insert(&self, w: &mut WriteTx<'_>, actor: &Actor, i: &SystemInput, ranges: &mut RangeIndex, known: Option<&(String, String)>, temp_id: i64) -> Result<NewSystem> {
+    async fn prepare_insert(
+        &self,
+        w: &mut WriteTx<'_>,
+        actor: &Actor,
+        i: &SystemInput,
+        ranges: &mut RangeIndex,
+        known: Option<&(String, String)>,
+        temp_id: i64,
+    ) -> Result<NewSystem> {
         let clean = clean(i)?;
         let (path, owner_name) = match known {
             Some(o) => o.clone(),
@@ -286,7 +353,11 @@ impl Store {
         };
         actor.require(Action::EditSystems, i.owner_unit_id, &path)?;
         if known.is_none() {
-            let taken = sqlx::query("SELECT id FROM systems WHERE code = $1").bind(clean.code.as_str()).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+            let taken = sqlx::query("SELECT id FROM systems WHERE code = $1")
+                .bind(clean.code.as_str())
+                .fetch_optional(&mut *w.tx)
+                .await
+                .map_err(db_err)?;
             if taken.is_some() {
                 return Err(code_taken(&clean.code));
             }
@@ -301,7 +372,13 @@ impl Store {
 
     /// Inserts prepared systems with one multi-row statement (the rows come back with it, so
     /// no re-read for the audit records) and audits each.
-    async fn write_inserts(&self, w: &mut WriteTx<'_>, actor: &Actor, batch: Vec<NewSystem>, ranges: &mut RangeIndex) -> Result<Vec<System>> {
+    async fn write_inserts(
+        &self,
+        w: &mut WriteTx<'_>,
+        actor: &Actor,
+        batch: Vec<NewSystem>,
+        ranges: &mut RangeIndex,
+    ) -> Result<Vec<System>> {
         let Some(first) = batch.first() else { return Ok(Vec::new()) };
         let now = now_ms();
         let mut q = Sql::new("INSERT INTO systems (code, name, name_folded, search_folded, owner_unit_id, operator_unit_id, system_type, info_private, info_personal, secret_grade, subjects_basic, subjects_sensitive, admin_procedures, online_service_level, conditional_business, infra_scope, data_category, status, ip_ranges, tags, created_at, updated_at");
@@ -311,11 +388,40 @@ impl Store {
         q.push(") VALUES ");
         for (n, NewSystem { clean: c, input: i, .. }) in batch.iter().enumerate() {
             q.push(if n == 0 { "(" } else { ",(" });
-            q.bind(c.code.as_str()).push(",").bind(c.name.as_str()).push(",").bind(fold(&c.name)).push(",").bind(search_text(&c.name, &c.code));
+            q.bind(c.code.as_str())
+                .push(",")
+                .bind(c.name.as_str())
+                .push(",")
+                .bind(fold(&c.name))
+                .push(",")
+                .bind(search_text(&c.name, &c.code));
             q.push(",").bind(i.owner_unit_id).push(",").bind(i.operator_unit_id);
-            q.push(",").bind(c.system_type).push(",").bind(i.info_private).push(",").bind(i.info_personal).push(",").bind(c.secret_grade);
-            q.push(",").bind(i.subjects_basic).push(",").bind(i.subjects_sensitive).push(",").bind(i.admin_procedures).push(",").bind(i.online_service_level).push(",").bind(i.conditional_business);
-            q.push(",").bind(c.infra_scope).push(",").bind(c.data_category).push(",").bind(c.status).push(",").bind(c.ip_ranges.join("\n"));
+            q.push(",")
+                .bind(c.system_type)
+                .push(",")
+                .bind(i.info_private)
+                .push(",")
+                .bind(i.info_personal)
+                .push(",")
+                .bind(c.secret_grade);
+            q.push(",")
+                .bind(i.subjects_basic)
+                .push(",")
+                .bind(i.subjects_sensitive)
+                .push(",")
+                .bind(i.admin_procedures)
+                .push(",")
+                .bind(i.online_service_level)
+                .push(",")
+                .bind(i.conditional_business);
+            q.push(",")
+                .bind(c.infra_scope)
+                .push(",")
+                .bind(c.data_category)
+                .push(",")
+                .bind(c.status)
+                .push(",")
+                .bind(c.ip_ranges.join("\n"));
             q.push(",").bind(tags(&i.tags)).push(",").bind(now).push(",").bind(now);
             for (_, v) in &c.texts {
                 q.push(",").bind(v.clone());
@@ -336,7 +442,18 @@ impl Store {
             let mut s = by_code.remove(&n.clean.code).ok_or_else(|| Error::internal("inserted system not returned"))?;
             s.owner_unit_name = n.owner_name;
             s.owner_path = n.owner_path;
-            w.audit(Some(actor), Change { action: "system.create", entity_type: "system", entity_id: Some(s.id), unit_id: Some(s.owner_unit_id), before: None, after: json(&s) }).await?;
+            w.audit(
+                Some(actor),
+                Change {
+                    action: "system.create",
+                    entity_type: "system",
+                    entity_id: Some(s.id),
+                    unit_id: Some(s.owner_unit_id),
+                    before: None,
+                    after: json(&s),
+                },
+            )
+            .await?;
             ranges.rename(n.temp_id, s.id);
             out.push(s);
         }
@@ -344,7 +461,14 @@ impl Store {
     }
 
     /// Replaces a system's attributes in an open write transaction.
-    async fn replace_system(&self, w: &mut WriteTx<'_>, actor: &Actor, id: i64, i: &SystemInput, ranges: &mut RangeIndex) -> Result<System> {
+    async fn replace_system(
+        &self,
+        w: &mut WriteTx<'_>,
+        actor: &Actor,
+        id: i64,
+        i: &SystemInput,
+        ranges: &mut RangeIndex,
+    ) -> Result<System> {
         let c = clean(i)?;
         let before = self.scoped_system(&mut *w.tx, actor, id, Action::EditSystems).await?;
         if i.owner_unit_id != before.owner_unit_id {
@@ -358,11 +482,31 @@ impl Store {
         q.bind(c.code.as_str()).push(", name = ").bind(c.name.as_str()).push(", name_folded = ").bind(fold(&c.name));
         q.push(", search_folded = ").bind(search_text(&c.name, &c.code));
         q.push(", owner_unit_id = ").bind(i.owner_unit_id).push(", operator_unit_id = ").bind(i.operator_unit_id);
-        q.push(", system_type = ").bind(c.system_type).push(", info_private = ").bind(i.info_private).push(", info_personal = ").bind(i.info_personal);
-        q.push(", secret_grade = ").bind(c.secret_grade).push(", subjects_basic = ").bind(i.subjects_basic).push(", subjects_sensitive = ").bind(i.subjects_sensitive);
-        q.push(", admin_procedures = ").bind(i.admin_procedures).push(", online_service_level = ").bind(i.online_service_level).push(", conditional_business = ").bind(i.conditional_business);
+        q.push(", system_type = ")
+            .bind(c.system_type)
+            .push(", info_private = ")
+            .bind(i.info_private)
+            .push(", info_personal = ")
+            .bind(i.info_personal);
+        q.push(", secret_grade = ")
+            .bind(c.secret_grade)
+            .push(", subjects_basic = ")
+            .bind(i.subjects_basic)
+            .push(", subjects_sensitive = ")
+            .bind(i.subjects_sensitive);
+        q.push(", admin_procedures = ")
+            .bind(i.admin_procedures)
+            .push(", online_service_level = ")
+            .bind(i.online_service_level)
+            .push(", conditional_business = ")
+            .bind(i.conditional_business);
         q.push(", infra_scope = ").bind(c.infra_scope).push(", data_category = ").bind(c.data_category);
-        q.push(", ip_ranges = ").bind(c.ip_ranges.join("\n")).push(", tags = ").bind(tags(&i.tags)).push(", updated_at = ").bind(now_ms());
+        q.push(", ip_ranges = ")
+            .bind(c.ip_ranges.join("\n"))
+            .push(", tags = ")
+            .bind(tags(&i.tags))
+            .push(", updated_at = ")
+            .bind(now_ms());
         for (f, v) in c.texts {
             q.push(", ").push(f).push(" = ").bind(v);
         }
@@ -372,7 +516,18 @@ impl Store {
             other => other,
         })?;
         let after = self.system_by_id(&mut *w.tx, id).await?.ok_or_else(|| Error::internal("system vanished"))?;
-        w.audit(Some(actor), Change { action: "system.update", entity_type: "system", entity_id: Some(id), unit_id: Some(after.owner_unit_id), before: json(&before), after: json(&after) }).await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "system.update",
+                entity_type: "system",
+                entity_id: Some(id),
+                unit_id: Some(after.owner_unit_id),
+                before: json(&before),
+                after: json(&after),
+            },
+        )
+        .await?;
         ranges.add(after.owner_unit_id, id, &after.ip_ranges);
         Ok(after)
     }
@@ -381,7 +536,11 @@ impl Store {
         let mut w = self.begin_write().await?;
         let mut ranges = RangeIndex::for_input(&mut w, i).await?;
         let new = self.prepare_insert(&mut w, actor, i, &mut ranges, None, -1).await?;
-        let s = self.write_inserts(&mut w, actor, vec![new], &mut ranges).await?.pop().ok_or_else(|| Error::internal("insert returned nothing"))?;
+        let s = self
+            .write_inserts(&mut w, actor, vec![new], &mut ranges)
+            .await?
+            .pop()
+            .ok_or_else(|| Error::internal("insert returned nothing"))?;
         w.commit().await?;
         Ok(s)
     }
@@ -415,7 +574,12 @@ impl Store {
         let mut pending: Vec<NewSystem> = Vec::new();
         for r in rows {
             let row = r.row;
-            let at_row = |e: Error| e.with_prefix(&format!("Dòng {row} (mã «{}»): ", r.input.code), &format!("Row {row} (code «{}»): ", r.input.code));
+            let at_row = |e: Error| {
+                e.with_prefix(
+                    &format!("Dòng {row} (mã «{}»): ", r.input.code),
+                    &format!("Row {row} (code «{}»): ", r.input.code),
+                )
+            };
             let (owner, owner_path) = match owners.get(r.owner_unit_code.trim()) {
                 Some(o) => o.clone(),
                 None => {
@@ -438,12 +602,19 @@ impl Store {
                     // A code of a system the caller cannot see is "taken", as on a create: not
                     // "not found", which would tell that it exists elsewhere.
                     let hidden = |e: Error| if matches!(e, Error::NotFound(_)) { code_taken(code) } else { e };
-                    self.replace_system(&mut w, actor, id, &input, &mut ranges).await.map_err(hidden).map_err(at_row)?;
+                    self.replace_system(&mut w, actor, id, &input, &mut ranges)
+                        .await
+                        .map_err(hidden)
+                        .map_err(at_row)?;
                     summary.updated += 1;
                 }
                 None => {
                     let temp_id = -i64::try_from(row).unwrap_or(i64::MAX);
-                    pending.push(self.prepare_insert(&mut w, actor, &input, &mut ranges, Some(&owner_path), temp_id).await.map_err(at_row)?);
+                    pending.push(
+                        self.prepare_insert(&mut w, actor, &input, &mut ranges, Some(&owner_path), temp_id)
+                            .await
+                            .map_err(at_row)?,
+                    );
                     summary.created += 1;
                     if pending.len() >= INSERT_BATCH {
                         self.flush_inserts(&mut w, actor, &mut pending, &mut ranges, &mut codes).await?;
@@ -461,7 +632,14 @@ impl Store {
 }
 
 impl Store {
-    async fn flush_inserts(&self, w: &mut WriteTx<'_>, actor: &Actor, pending: &mut Vec<NewSystem>, ranges: &mut RangeIndex, codes: &mut HashMap<String, i64>) -> Result<()> {
+    async fn flush_inserts(
+        &self,
+        w: &mut WriteTx<'_>,
+        actor: &Actor,
+        pending: &mut Vec<NewSystem>,
+        ranges: &mut RangeIndex,
+        codes: &mut HashMap<String, i64>,
+    ) -> Result<()> {
         for s in self.write_inserts(w, actor, std::mem::take(pending), ranges).await? {
             codes.insert(s.code, s.id);
         }
@@ -484,7 +662,10 @@ struct NewSystem {
 }
 
 fn code_taken(code: &str) -> Error {
-    Error::Conflict(Msg::new(format!("Mã hệ thống «{code}» đã được dùng."), format!("The system code «{code}» is already taken.")))
+    Error::Conflict(Msg::new(
+        format!("Mã hệ thống «{code}» đã được dùng."),
+        format!("The system code «{code}» is already taken."),
+    ))
 }
 
 /// What a registry search matches: the folded name and the code (as the migration backfills it).
@@ -498,4 +679,3 @@ fn tags(t: &[String]) -> String {
     v.dedup();
     v.join("\n")
 }
-

@@ -2,9 +2,9 @@
 
 use crate::audit::{json, Change};
 use crate::db::{db_err, get, Store};
-use crate::system_writes::opt_date;
 use crate::records::Page;
 use crate::sql::{tag_cursor, untag_cursor, Sql};
+use crate::system_writes::opt_date;
 use crate::unit_scope::scoped_select;
 use khien_domain::calendar::{parse_date, today_vn};
 use khien_domain::fold::{fold, like_pattern};
@@ -13,7 +13,9 @@ use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::system::layers::{evaluate, LayerFacts, LayerStatus};
 use khien_domain::system::level::{suggest, LevelInputs, Suggestion};
-use khien_domain::system::{check_lifecycle_change, InfraScope, Lifecycle, SecretGrade, SecretHarm, SystemType, WorksGrade};
+use khien_domain::system::{
+    check_lifecycle_change, InfraScope, Lifecycle, SecretGrade, SecretHarm, SystemType, WorksGrade,
+};
 use khien_domain::time::now_ms;
 use khien_domain::unit::validate_name;
 use khien_domain::{Error, Result};
@@ -196,7 +198,8 @@ impl System {
     pub fn golive_facts(&self) -> khien_domain::system::GoLiveFacts {
         khien_domain::system::GoLiveFacts {
             approved_level: self.approved_level.is_some(),
-            plan: khien_domain::system::PlanStatus::parse("plan_status", &self.plan_status).unwrap_or(khien_domain::system::PlanStatus::NotStarted),
+            plan: khien_domain::system::PlanStatus::parse("plan_status", &self.plan_status)
+                .unwrap_or(khien_domain::system::PlanStatus::NotStarted),
             preoperation_assessed: self.preoperation_assessed_on.is_some(),
         }
     }
@@ -222,18 +225,33 @@ impl System {
 }
 
 impl Store {
-    pub(crate) async fn system_by_id(&self, exec: impl sqlx::Executor<'_, Database = sqlx::Any>, id: i64) -> Result<Option<System>> {
-        let r = sqlx::query(&format!("SELECT {SYSTEM_COLS} FROM systems s JOIN units u ON u.id = s.owner_unit_id WHERE s.id = $1"))
-            .bind(id)
-            .fetch_optional(exec)
-            .await
-            .map_err(db_err)?;
+    pub(crate) async fn system_by_id(
+        &self,
+        exec: impl sqlx::Executor<'_, Database = sqlx::Any>,
+        id: i64,
+    ) -> Result<Option<System>> {
+        let r = sqlx::query(&format!(
+            "SELECT {SYSTEM_COLS} FROM systems s JOIN units u ON u.id = s.owner_unit_id WHERE s.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(exec)
+        .await
+        .map_err(db_err)?;
         r.as_ref().map(system_row).transpose()
     }
 
     /// A system the caller may act on for `action` (NotFound when it may not even see it).
-    pub(crate) async fn scoped_system(&self, exec: impl sqlx::Executor<'_, Database = sqlx::Any>, actor: &Actor, id: i64, action: Action) -> Result<System> {
-        let s = self.system_by_id(exec, id).await?.ok_or_else(|| Error::not_found("hệ thống thông tin", "Information system"))?;
+    pub(crate) async fn scoped_system(
+        &self,
+        exec: impl sqlx::Executor<'_, Database = sqlx::Any>,
+        actor: &Actor,
+        id: i64,
+        action: Action,
+    ) -> Result<System> {
+        let s = self
+            .system_by_id(exec, id)
+            .await?
+            .ok_or_else(|| Error::not_found("hệ thống thông tin", "Information system"))?;
         if actor.can(action, s.owner_unit_id, &s.owner_path) {
             Ok(s)
         } else if actor.can(Action::ViewSystems, s.owner_unit_id, &s.owner_path) {
@@ -259,38 +277,88 @@ impl Store {
         q.push(" WHERE id = ").bind(id);
         q.query().execute(&mut *w.tx).await.map_err(db_err)?;
         let after = self.system_by_id(&mut *w.tx, id).await?.ok_or_else(|| Error::internal("system vanished"))?;
-        w.audit(Some(actor), Change { action: "system.status", entity_type: "system", entity_id: Some(id), unit_id: Some(after.owner_unit_id), before: json(&before), after: json(&after) }).await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "system.status",
+                entity_type: "system",
+                entity_id: Some(id),
+                unit_id: Some(after.owner_unit_id),
+                before: json(&before),
+                after: json(&after),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(after)
     }
 
-    async fn active_exception(&self, exec: impl sqlx::Executor<'_, Database = sqlx::Any>, system_id: i64) -> Result<Option<GoLiveException>> {
+    async fn active_exception(
+        &self,
+        exec: impl sqlx::Executor<'_, Database = sqlx::Any>,
+        system_id: i64,
+    ) -> Result<Option<GoLiveException>> {
         let r = sqlx::query("SELECT id, reason, expires_on FROM golive_exceptions WHERE system_id = $1 AND expires_on >= $2 ORDER BY expires_on DESC LIMIT 1")
             .bind(system_id)
             .bind(today_vn().format("%Y-%m-%d").to_string())
             .fetch_optional(exec)
             .await
             .map_err(db_err)?;
-        r.map(|r| Ok(GoLiveException { id: get(&r, "id")?, reason: get(&r, "reason")?, expires_on: get(&r, "expires_on")? })).transpose()
+        r.map(|r| {
+            Ok(GoLiveException { id: get(&r, "id")?, reason: get(&r, "reason")?, expires_on: get(&r, "expires_on")? })
+        })
+        .transpose()
     }
 
     /// The authority records a reasoned, expiring exception to the go-live gate.
-    pub async fn record_exception(&self, actor: &Actor, system_id: i64, reason: &str, expires_on: &str) -> Result<GoLiveException> {
+    pub async fn record_exception(
+        &self,
+        actor: &Actor,
+        system_id: i64,
+        reason: &str,
+        expires_on: &str,
+    ) -> Result<GoLiveException> {
         let reason = validate_name("reason", reason, 2000)?;
         if reason.chars().count() < 10 {
-            return Err(Error::invalid("reason", "Lý do cần ít nhất 10 ký tự.", "The reason needs at least 10 characters."));
+            return Err(Error::invalid(
+                "reason",
+                "Lý do cần ít nhất 10 ký tự.",
+                "The reason needs at least 10 characters.",
+            ));
         }
-        let expires = opt_date("expires_on", &Some(expires_on.to_string()))?.ok_or_else(|| Error::invalid("expires_on", "Cần ngày hết hạn.", "An expiry date is required."))?;
+        let expires = opt_date("expires_on", &Some(expires_on.to_string()))?
+            .ok_or_else(|| Error::invalid("expires_on", "Cần ngày hết hạn.", "An expiry date is required."))?;
         if parse_date(&expires).is_some_and(|d| d < today_vn()) {
             return Err(Error::invalid("expires_on", "Ngày hết hạn đã qua.", "The expiry date is in the past."));
         }
         let mut w = self.begin_write().await?;
         let s = self.scoped_system(&mut *w.tx, actor, system_id, Action::Govern).await?;
-        let mut q = Sql::new("INSERT INTO golive_exceptions (system_id, reason, expires_on, recorded_by, created_at) VALUES (");
-        q.bind(system_id).push(",").bind(reason.as_str()).push(",").bind(expires.as_str()).push(",").bind(actor.user_id).push(",").bind(now_ms()).push(") RETURNING id");
+        let mut q =
+            Sql::new("INSERT INTO golive_exceptions (system_id, reason, expires_on, recorded_by, created_at) VALUES (");
+        q.bind(system_id)
+            .push(",")
+            .bind(reason.as_str())
+            .push(",")
+            .bind(expires.as_str())
+            .push(",")
+            .bind(actor.user_id)
+            .push(",")
+            .bind(now_ms())
+            .push(") RETURNING id");
         let id: i64 = get(&q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?, "id")?;
         let e = GoLiveException { id, reason, expires_on: expires };
-        w.audit(Some(actor), Change { action: "system.exception", entity_type: "system", entity_id: Some(system_id), unit_id: Some(s.owner_unit_id), before: None, after: json(&e) }).await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "system.exception",
+                entity_type: "system",
+                entity_id: Some(system_id),
+                unit_id: Some(s.owner_unit_id),
+                before: None,
+                after: json(&e),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(e)
     }
@@ -343,12 +411,12 @@ impl Store {
 
     /// Every system the caller may see (for the overview and exports).
     pub async fn all_systems(&self, actor: &Actor) -> Result<Vec<System>> {
-        let mut q = Sql::new(&format!("SELECT {SYSTEM_COLS} FROM systems s JOIN units u ON u.id = s.owner_unit_id WHERE "));
+        let mut q =
+            Sql::new(&format!("SELECT {SYSTEM_COLS} FROM systems s JOIN units u ON u.id = s.owner_unit_id WHERE "));
         q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems)).push(" ORDER BY u.path, s.name_folded");
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
         rows.iter().map(system_row).collect()
     }
-
 }
 
 /// Suggestion, layers and violation for a system, judged by today's ruleset.
@@ -359,8 +427,9 @@ pub fn detail(system: System, exception: Option<GoLiveException>) -> SystemDetai
     let level = system.approved_level.and_then(|l| u8::try_from(l).ok());
     let layers = evaluate(&system.layer_facts(), level, today, &rs).to_vec();
     // An exception does not make it compliant: the violation is known, and still counted.
-    let violation_days = (system.status == "in_operation" && system.approved_level.is_none())
-        .then(|| system.go_live_date.as_deref().and_then(parse_date).map(|d| (today - d).num_days().max(0)).unwrap_or(0));
+    let violation_days = (system.status == "in_operation" && system.approved_level.is_none()).then(|| {
+        system.go_live_date.as_deref().and_then(parse_date).map(|d| (today - d).num_days().max(0)).unwrap_or(0)
+    });
     let redetermination = system.approved_level.filter(|l| *l != i64::from(suggestion.level)).map(|approved| {
         khien_domain::Msg::new(
             format!("Thuộc tính hệ thống đã thay đổi: cấp độ gợi ý {} khác cấp độ đã phê duyệt {approved}. Cần lập hồ sơ xác định lại cấp độ.", suggestion.level),
@@ -369,4 +438,3 @@ pub fn detail(system: System, exception: Option<GoLiveException>) -> SystemDetai
     });
     SystemDetail { system, suggestion, layers, exception, violation_days, redetermination }
 }
-

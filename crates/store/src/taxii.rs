@@ -111,10 +111,18 @@ impl Store {
         let view = actor.can(Action::ViewIncidents, c.unit_id, &c.unit_path);
         match actor.token_id {
             Some(token) => {
-                let r = sqlx::query("SELECT can_read, can_write FROM taxii_access WHERE collection_id = $1 AND token_id = $2").bind(c.id.as_str()).bind(token).fetch_optional(&self.pool).await.map_err(db_err)?;
+                let r = sqlx::query(
+                    "SELECT can_read, can_write FROM taxii_access WHERE collection_id = $1 AND token_id = $2",
+                )
+                .bind(c.id.as_str())
+                .bind(token)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_err)?;
                 if let Some(r) = r {
                     c.can_read = view && get::<i64>(&r, "can_read")? != 0;
-                    c.can_write = actor.can(Action::ReportIncidents, c.unit_id, &c.unit_path) && get::<i64>(&r, "can_write")? != 0;
+                    c.can_write = actor.can(Action::ReportIncidents, c.unit_id, &c.unit_path)
+                        && get::<i64>(&r, "can_write")? != 0;
                 }
             }
             None => {
@@ -127,7 +135,12 @@ impl Store {
 
     /// Collections the caller may read or write.
     pub async fn taxii_collections(&self, actor: &Actor) -> Result<Vec<Collection>> {
-        let rows = sqlx::query("SELECT c.*, u.path FROM taxii_collections c JOIN units u ON u.id = c.unit_id ORDER BY c.created_at, c.id").fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = sqlx::query(
+            "SELECT c.*, u.path FROM taxii_collections c JOIN units u ON u.id = c.unit_id ORDER BY c.created_at, c.id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
         let mut out = Vec::new();
         for r in &rows {
             let c = self.with_access(actor, collection_row(r)?).await?;
@@ -141,7 +154,12 @@ impl Store {
     /// One collection, if the caller may read or write it (else not found: its existence is
     /// not revealed).
     pub async fn taxii_collection(&self, actor: &Actor, id: &str) -> Result<Collection> {
-        let r = sqlx::query("SELECT c.*, u.path FROM taxii_collections c JOIN units u ON u.id = c.unit_id WHERE c.id = $1").bind(id).fetch_optional(&self.pool).await.map_err(db_err)?;
+        let r =
+            sqlx::query("SELECT c.*, u.path FROM taxii_collections c JOIN units u ON u.id = c.unit_id WHERE c.id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_err)?;
         let c = match r {
             Some(r) => self.with_access(actor, collection_row(&r)?).await?,
             None => return Err(Error::not_found("tập dữ liệu TAXII", "TAXII collection")),
@@ -160,31 +178,65 @@ impl Store {
         let (path, _) = self.unit_path_name(&mut w, i.unit_id).await?;
         actor.require(Action::CoordinateIncidents, i.unit_id, &path)?;
         let id = uuid::Uuid::new_v4().to_string();
-        sqlx::query("INSERT INTO taxii_collections (id, title, description, unit_id, created_at) VALUES ($1,$2,$3,$4,$5)")
-            .bind(id.as_str())
-            .bind(title.as_str())
-            .bind(description.clone())
-            .bind(i.unit_id)
-            .bind(now_ms())
-            .execute(&mut *w.tx)
-            .await
-            .map_err(db_err)?;
-        let c = Collection { id, title, description, unit_id: i.unit_id, unit_path: path, can_read: true, can_write: true };
-        w.audit(Some(actor), crate::audit::Change { action: "taxii.collection", entity_type: "taxii_collection", entity_id: None, unit_id: Some(i.unit_id), before: None, after: crate::audit::json(&c) }).await?;
+        sqlx::query(
+            "INSERT INTO taxii_collections (id, title, description, unit_id, created_at) VALUES ($1,$2,$3,$4,$5)",
+        )
+        .bind(id.as_str())
+        .bind(title.as_str())
+        .bind(description.clone())
+        .bind(i.unit_id)
+        .bind(now_ms())
+        .execute(&mut *w.tx)
+        .await
+        .map_err(db_err)?;
+        let c =
+            Collection { id, title, description, unit_id: i.unit_id, unit_path: path, can_read: true, can_write: true };
+        w.audit(
+            Some(actor),
+            crate::audit::Change {
+                action: "taxii.collection",
+                entity_type: "taxii_collection",
+                entity_id: None,
+                unit_id: Some(i.unit_id),
+                before: None,
+                after: crate::audit::json(&c),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(c)
     }
 
     /// Gives an API token read and/or write access to a collection (its co-ordinator).
-    pub async fn set_collection_access(&self, actor: &Actor, collection_id: &str, token_id: i64, can_read: bool, can_write: bool) -> Result<()> {
+    pub async fn set_collection_access(
+        &self,
+        actor: &Actor,
+        collection_id: &str,
+        token_id: i64,
+        can_read: bool,
+        can_write: bool,
+    ) -> Result<()> {
         let c = self.taxii_collection(actor, collection_id).await?;
         actor.require(Action::CoordinateIncidents, c.unit_id, &c.unit_path)?;
         let mut w = self.begin_write().await?;
-        let known = sqlx::query("SELECT id FROM api_tokens WHERE id = $1 AND revoked_at IS NULL").bind(token_id).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+        let known = sqlx::query("SELECT id FROM api_tokens WHERE id = $1 AND revoked_at IS NULL")
+            .bind(token_id)
+            .fetch_optional(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
         if known.is_none() {
-            return Err(Error::invalid("token_id", format!("Không có mã truy cập số {token_id} còn hiệu lực."), format!("There is no active API token {token_id}.")));
+            return Err(Error::invalid(
+                "token_id",
+                format!("Không có mã truy cập số {token_id} còn hiệu lực."),
+                format!("There is no active API token {token_id}."),
+            ));
         }
-        sqlx::query("DELETE FROM taxii_access WHERE collection_id = $1 AND token_id = $2").bind(collection_id).bind(token_id).execute(&mut *w.tx).await.map_err(db_err)?;
+        sqlx::query("DELETE FROM taxii_access WHERE collection_id = $1 AND token_id = $2")
+            .bind(collection_id)
+            .bind(token_id)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
         if can_read || can_write {
             sqlx::query("INSERT INTO taxii_access (collection_id, token_id, can_read, can_write) VALUES ($1,$2,$3,$4)")
                 .bind(collection_id)
@@ -195,17 +247,36 @@ impl Store {
                 .await
                 .map_err(db_err)?;
         }
-        w.audit(Some(actor), crate::audit::Change { action: "taxii.access", entity_type: "taxii_collection", entity_id: Some(token_id), unit_id: Some(c.unit_id), before: None, after: crate::audit::json(&(collection_id, can_read, can_write)) }).await?;
+        w.audit(
+            Some(actor),
+            crate::audit::Change {
+                action: "taxii.access",
+                entity_type: "taxii_collection",
+                entity_id: Some(token_id),
+                unit_id: Some(c.unit_id),
+                before: None,
+                after: crate::audit::json(&(collection_id, can_read, can_write)),
+            },
+        )
+        .await?;
         w.commit().await
     }
 
     /// A page of objects (or their manifest: the same rows).
-    pub async fn taxii_objects(&self, actor: &Actor, collection_id: &str, f: &ObjectFilter, one_id: Option<&str>) -> Result<ObjectPage> {
+    pub async fn taxii_objects(
+        &self,
+        actor: &Actor,
+        collection_id: &str,
+        f: &ObjectFilter,
+        one_id: Option<&str>,
+    ) -> Result<ObjectPage> {
         let c = self.taxii_collection(actor, collection_id).await?;
         if !c.can_read {
             return Err(Error::forbidden());
         }
-        let mut q = Sql::new("SELECT seq, stix_id, version, date_added, spec_version, body FROM taxii_objects WHERE collection_id = ");
+        let mut q = Sql::new(
+            "SELECT seq, stix_id, version, date_added, spec_version, body FROM taxii_objects WHERE collection_id = ",
+        );
         q.bind(collection_id);
         if let Some(id) = one_id {
             q.push(" AND stix_id = ").bind(id);
@@ -247,7 +318,13 @@ impl Store {
             let bad = || Error::invalid("next", "Giá trị next không hợp lệ.", "The next value is not valid.");
             let (d, s) = next.split_once('.').ok_or_else(bad)?;
             let (d, s): (i64, i64) = (d.parse().map_err(|_| bad())?, s.parse().map_err(|_| bad())?);
-            q.push(" AND (date_added > ").bind(d).push(" OR (date_added = ").bind(d).push(" AND seq > ").bind(s).push("))");
+            q.push(" AND (date_added > ")
+                .bind(d)
+                .push(" OR (date_added = ")
+                .bind(d)
+                .push(" AND seq > ")
+                .bind(s)
+                .push("))");
         }
         q.push(" ORDER BY date_added, seq LIMIT ").bind(f.limit + 1);
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
@@ -256,7 +333,13 @@ impl Store {
         let mut last = None;
         for r in rows.iter().take(f.limit.max(0) as usize) {
             let seq: i64 = get(r, "seq")?;
-            let o = StoredObject { stix_id: get(r, "stix_id")?, version: get(r, "version")?, date_added: get(r, "date_added")?, spec_version: get(r, "spec_version")?, body: get(r, "body")? };
+            let o = StoredObject {
+                stix_id: get(r, "stix_id")?,
+                version: get(r, "version")?,
+                date_added: get(r, "date_added")?,
+                spec_version: get(r, "spec_version")?,
+                body: get(r, "body")?,
+            };
             last = Some(format!("{}.{seq}", o.date_added));
             objects.push(o);
         }
@@ -265,7 +348,12 @@ impl Store {
 
     /// Adds objects to a collection the caller may write; each is checked on its own (a bad
     /// one is a failure in the status, the others are stored). Known versions are successes.
-    pub async fn taxii_add_objects(&self, actor: &Actor, collection_id: &str, objects: &[Value]) -> Result<TaxiiStatus> {
+    pub async fn taxii_add_objects(
+        &self,
+        actor: &Actor,
+        collection_id: &str,
+        objects: &[Value],
+    ) -> Result<TaxiiStatus> {
         let c = self.taxii_collection(actor, collection_id).await?;
         if !c.can_write {
             return Err(Error::forbidden());
@@ -275,7 +363,12 @@ impl Store {
 
     /// Publishes an incident's bundle objects into a collection of a unit the caller
     /// co-ordinates (the lead of the sharing, not a token).
-    pub async fn publish_to_collection(&self, actor: &Actor, collection_id: &str, objects: &[Value]) -> Result<TaxiiStatus> {
+    pub async fn publish_to_collection(
+        &self,
+        actor: &Actor,
+        collection_id: &str,
+        objects: &[Value],
+    ) -> Result<TaxiiStatus> {
         let c = self.taxii_collection(actor, collection_id).await?;
         actor.require(Action::CoordinateIncidents, c.unit_id, &c.unit_path)?;
         self.store_objects(actor, &c, objects).await
@@ -284,12 +377,24 @@ impl Store {
     async fn store_objects(&self, actor: &Actor, c: &Collection, objects: &[Value]) -> Result<TaxiiStatus> {
         let now = now_ms();
         let mut w = self.begin_write().await?;
-        let mut status = TaxiiStatus { id: uuid::Uuid::new_v4().to_string(), collection_id: c.id.clone(), request_timestamp: now, total_count: objects.len() as i64, success_count: 0, failure_count: 0, successes: Vec::new(), failures: Vec::new() };
+        let mut status = TaxiiStatus {
+            id: uuid::Uuid::new_v4().to_string(),
+            collection_id: c.id.clone(),
+            request_timestamp: now,
+            total_count: objects.len() as i64,
+            success_count: 0,
+            failure_count: 0,
+            successes: Vec::new(),
+            failures: Vec::new(),
+        };
         for (n, o) in objects.iter().enumerate() {
             let id = o.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
             let kind = o.get("type").and_then(Value::as_str).unwrap_or_default().to_string();
-            let version = stix_time(o.get("modified")).or_else(|| stix_time(o.get("created"))).unwrap_or_else(|| rfc3339(now));
-            let problem = if kind.is_empty() || !kind.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+            let version =
+                stix_time(o.get("modified")).or_else(|| stix_time(o.get("created"))).unwrap_or_else(|| rfc3339(now));
+            let problem = if kind.is_empty()
+                || !kind.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            {
                 Some(format!("objects[{n}]: the type is missing or not a STIX type"))
             } else if id.split_once("--").is_none_or(|(t, u)| t != kind || uuid::Uuid::parse_str(u).is_err()) {
                 Some(format!("objects[{n}]: the id must be «{kind}--<UUID>»"))
@@ -318,21 +423,44 @@ impl Store {
             .execute(&mut *w.tx)
             .await
             .map_err(db_err)?;
-        w.audit(Some(actor), crate::audit::Change { action: "taxii.add", entity_type: "taxii_collection", entity_id: None, unit_id: Some(c.unit_id), before: None, after: crate::audit::json(&(c.id.as_str(), status.success_count, status.failure_count)) }).await?;
+        w.audit(
+            Some(actor),
+            crate::audit::Change {
+                action: "taxii.add",
+                entity_type: "taxii_collection",
+                entity_id: None,
+                unit_id: Some(c.unit_id),
+                before: None,
+                after: crate::audit::json(&(c.id.as_str(), status.success_count, status.failure_count)),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(status)
     }
 
     /// A status resource, for whoever may read or write its collection.
     pub async fn taxii_status(&self, actor: &Actor, id: &str) -> Result<TaxiiStatus> {
-        let r = sqlx::query("SELECT collection_id, details FROM taxii_status WHERE id = $1").bind(id).fetch_optional(&self.pool).await.map_err(db_err)?;
+        let r = sqlx::query("SELECT collection_id, details FROM taxii_status WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
         let r = r.ok_or_else(|| Error::not_found("trạng thái", "Status"))?;
-        self.taxii_collection(actor, &get::<String>(&r, "collection_id")?).await.map_err(|_| Error::not_found("trạng thái", "Status"))?;
+        self.taxii_collection(actor, &get::<String>(&r, "collection_id")?)
+            .await
+            .map_err(|_| Error::not_found("trạng thái", "Status"))?;
         serde_json::from_str(&get::<String>(&r, "details")?).map_err(Error::internal)
     }
 
     /// Deletes an object (the versions asked for) from a collection the caller may write.
-    pub async fn taxii_delete_object(&self, actor: &Actor, collection_id: &str, stix_id: &str, versions: &[VersionMatch]) -> Result<u64> {
+    pub async fn taxii_delete_object(
+        &self,
+        actor: &Actor,
+        collection_id: &str,
+        stix_id: &str,
+        versions: &[VersionMatch],
+    ) -> Result<u64> {
         let c = self.taxii_collection(actor, collection_id).await?;
         if !c.can_write || !c.can_read {
             return Err(Error::forbidden());
@@ -341,7 +469,11 @@ impl Store {
         let mut q = Sql::new("DELETE FROM taxii_objects WHERE collection_id = ");
         q.bind(collection_id).push(" AND stix_id = ").bind(stix_id);
         if !versions.contains(&VersionMatch::All) && !versions.is_empty() {
-            q.push(" AND version IN (SELECT version FROM taxii_objects WHERE collection_id = ").bind(collection_id).push(" AND stix_id = ").bind(stix_id).push(" AND (");
+            q.push(" AND version IN (SELECT version FROM taxii_objects WHERE collection_id = ")
+                .bind(collection_id)
+                .push(" AND stix_id = ")
+                .bind(stix_id)
+                .push(" AND (");
             for (n, v) in versions.iter().enumerate() {
                 if n > 0 {
                     q.push(" OR ");
@@ -357,14 +489,34 @@ impl Store {
         }
         let done = q.query().execute(&mut *w.tx).await.map_err(db_err)?.rows_affected();
         refresh_flags(&mut w, collection_id, stix_id).await?;
-        w.audit(Some(actor), crate::audit::Change { action: "taxii.delete", entity_type: "taxii_collection", entity_id: None, unit_id: Some(c.unit_id), before: None, after: crate::audit::json(&(collection_id, stix_id, done)) }).await?;
+        w.audit(
+            Some(actor),
+            crate::audit::Change {
+                action: "taxii.delete",
+                entity_type: "taxii_collection",
+                entity_id: None,
+                unit_id: Some(c.unit_id),
+                before: None,
+                after: crate::audit::json(&(collection_id, stix_id, done)),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(done)
     }
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn insert_version(w: &mut WriteTx<'_>, collection: &str, id: &str, kind: &str, spec: &str, version: &str, now: i64, body: &str) -> Result<()> {
+async fn insert_version(
+    w: &mut WriteTx<'_>,
+    collection: &str,
+    id: &str,
+    kind: &str,
+    spec: &str,
+    version: &str,
+    now: i64,
+    body: &str,
+) -> Result<()> {
     let r = sqlx::query("INSERT INTO taxii_objects (collection_id, stix_id, stix_type, spec_version, version, date_added, is_first, is_last, body) VALUES ($1,$2,$3,$4,$5,$6,0,0,$7) ON CONFLICT DO NOTHING")
         .bind(collection)
         .bind(id)

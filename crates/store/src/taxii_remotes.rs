@@ -79,7 +79,11 @@ impl Store {
         let name = validate_name("name", &i.name, 200)?;
         let url = i.url.trim().to_string();
         if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains(char::is_whitespace) {
-            return Err(Error::invalid("url", "Địa chỉ phải bắt đầu bằng https:// (hoặc http:// trong mạng nội bộ).", "The address must start with https:// (or http:// on an internal network)."));
+            return Err(Error::invalid(
+                "url",
+                "Địa chỉ phải bắt đầu bằng https:// (hoặc http:// trong mạng nội bộ).",
+                "The address must start with https:// (or http:// on an internal network).",
+            ));
         }
         let c = self.taxii_collection(actor, &i.collection_id).await?;
         actor.require(Action::CoordinateIncidents, c.unit_id, &c.unit_path)?;
@@ -95,7 +99,18 @@ impl Store {
             .await
             .map_err(db_err)?;
         let remote = remote_row(&r)?;
-        w.audit(Some(actor), crate::audit::Change { action: "taxii.remote", entity_type: "taxii_collection", entity_id: Some(remote.id), unit_id: Some(c.unit_id), before: None, after: crate::audit::json(&remote) }).await?;
+        w.audit(
+            Some(actor),
+            crate::audit::Change {
+                action: "taxii.remote",
+                entity_type: "taxii_collection",
+                entity_id: Some(remote.id),
+                unit_id: Some(c.unit_id),
+                before: None,
+                after: crate::audit::json(&remote),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(remote)
     }
@@ -107,7 +122,12 @@ impl Store {
             if !actor.can(Action::CoordinateIncidents, c.unit_id, &c.unit_path) {
                 continue;
             }
-            for r in sqlx::query("SELECT * FROM taxii_remotes WHERE collection_id = $1 ORDER BY id").bind(c.id.as_str()).fetch_all(&self.pool).await.map_err(db_err)? {
+            for r in sqlx::query("SELECT * FROM taxii_remotes WHERE collection_id = $1 ORDER BY id")
+                .bind(c.id.as_str())
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?
+            {
                 let mut remote = remote_row(&r)?;
                 remote.pushes = self.pushes_of(remote.id).await?;
                 out.push(remote);
@@ -118,7 +138,11 @@ impl Store {
 
     /// One remote, if the caller co-ordinates its collection.
     pub async fn remote(&self, actor: &Actor, id: i64) -> Result<Remote> {
-        self.list_remotes(actor).await?.into_iter().find(|r| r.id == id).ok_or_else(|| Error::not_found("kết nối TAXII", "TAXII remote"))
+        self.list_remotes(actor)
+            .await?
+            .into_iter()
+            .find(|r| r.id == id)
+            .ok_or_else(|| Error::not_found("kết nối TAXII", "TAXII remote"))
     }
 
     async fn pushes_of(&self, remote_id: i64) -> Result<Vec<Push>> {
@@ -144,18 +168,26 @@ impl Store {
 
     /// Every remote (for the scheduled push, which acts for no one).
     pub async fn all_remotes(&self) -> Result<Vec<Remote>> {
-        sqlx::query("SELECT * FROM taxii_remotes ORDER BY id").fetch_all(&self.pool).await.map_err(db_err)?.iter().map(remote_row).collect()
+        sqlx::query("SELECT * FROM taxii_remotes ORDER BY id")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?
+            .iter()
+            .map(remote_row)
+            .collect()
     }
 
     /// Up to `limit` objects of the remote's collection not yet pushed, with the newest seq.
     pub async fn objects_to_push(&self, remote: &Remote, limit: i64) -> Result<(Vec<String>, i64)> {
-        let rows = sqlx::query("SELECT seq, body FROM taxii_objects WHERE collection_id = $1 AND seq > $2 ORDER BY seq LIMIT $3")
-            .bind(remote.collection_id.as_str())
-            .bind(remote.last_seq)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = sqlx::query(
+            "SELECT seq, body FROM taxii_objects WHERE collection_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+        )
+        .bind(remote.collection_id.as_str())
+        .bind(remote.last_seq)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
         let mut last = remote.last_seq;
         let mut bodies = Vec::with_capacity(rows.len());
         for r in &rows {
@@ -166,7 +198,13 @@ impl Store {
     }
 
     /// Records a push; on success the remote's position moves to `sent_up_to`.
-    pub async fn record_push(&self, remote_id: i64, objects: i64, outcome: &PushOutcome, sent_up_to: Option<i64>) -> Result<()> {
+    pub async fn record_push(
+        &self,
+        remote_id: i64,
+        objects: i64,
+        outcome: &PushOutcome,
+        sent_up_to: Option<i64>,
+    ) -> Result<()> {
         let mut w = self.begin_write().await?;
         sqlx::query("INSERT INTO taxii_pushes (remote_id, at, objects, http_status, status, success_count, failure_count, error) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)")
             .bind(remote_id)
@@ -181,7 +219,12 @@ impl Store {
             .await
             .map_err(db_err)?;
         if let Some(seq) = sent_up_to {
-            sqlx::query("UPDATE taxii_remotes SET last_seq = $1 WHERE id = $2").bind(seq).bind(remote_id).execute(&mut *w.tx).await.map_err(db_err)?;
+            sqlx::query("UPDATE taxii_remotes SET last_seq = $1 WHERE id = $2")
+                .bind(seq)
+                .bind(remote_id)
+                .execute(&mut *w.tx)
+                .await
+                .map_err(db_err)?;
         }
         w.commit().await
     }

@@ -32,7 +32,13 @@ pub struct UnitCompliance {
 
 impl UnitCompliance {
     pub fn score(&self) -> Score {
-        Score { applicable: self.applicable, compliant: self.compliant, partly: self.partly, non_compliant: self.non_compliant, not_applicable: self.not_applicable }
+        Score {
+            applicable: self.applicable,
+            compliant: self.compliant,
+            partly: self.partly,
+            non_compliant: self.non_compliant,
+            not_applicable: self.not_applicable,
+        }
     }
 }
 
@@ -53,7 +59,13 @@ impl Store {
             .iter()
             .map(|r| {
                 let n = |c: &str| get::<Option<i64>>(r, c).map(Option::unwrap_or_default);
-                let score = Score { applicable: n("applicable")?, compliant: n("compliant")?, partly: n("partly")?, non_compliant: n("non_compliant")?, not_applicable: n("not_applicable")? };
+                let score = Score {
+                    applicable: n("applicable")?,
+                    compliant: n("compliant")?,
+                    partly: n("partly")?,
+                    non_compliant: n("non_compliant")?,
+                    not_applicable: n("not_applicable")?,
+                };
                 Ok(UnitCompliance {
                     unit_id: get(r, "unit_id")?,
                     unit_name: get(r, "unit_name")?,
@@ -67,7 +79,12 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        out.sort_by(|a, b| a.percent.unwrap_or(101.0).total_cmp(&b.percent.unwrap_or(101.0)).then_with(|| a.unit_name.cmp(&b.unit_name)));
+        out.sort_by(|a, b| {
+            a.percent
+                .unwrap_or(101.0)
+                .total_cmp(&b.percent.unwrap_or(101.0))
+                .then_with(|| a.unit_name.cmp(&b.unit_name))
+        });
         Ok(out)
     }
 }

@@ -28,7 +28,14 @@ impl Store {
             units.push(" AND u.path LIKE (SELECT path FROM units WHERE id = ").bind(unit).push(") || '%'");
         }
         units.push(" LIMIT ").bind((FEW + 1) as i64);
-        let ids: Vec<i64> = units.query().fetch_all(&self.pool).await.map_err(db_err)?.iter().map(|r| get(r, "id")).collect::<Result<_>>()?;
+        let ids: Vec<i64> = units
+            .query()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?
+            .iter()
+            .map(|r| get(r, "id"))
+            .collect::<Result<_>>()?;
         Ok(match ids.len() {
             0 => UnitScope::Nothing,
             n if n <= FEW => UnitScope::Few(ids),
@@ -54,7 +61,9 @@ pub(crate) fn scoped_select(cols: &str, table: &str, alias: &str, unit_col: &str
             Some(q)
         }
         UnitScope::Many(reach, subtree) => {
-            let mut q = Sql::new(&format!("SELECT {cols} FROM {table} {alias} CROSS JOIN units u WHERE u.id = {alias}.{unit_col} AND "));
+            let mut q = Sql::new(&format!(
+                "SELECT {cols} FROM {table} {alias} CROSS JOIN units u WHERE u.id = {alias}.{unit_col} AND "
+            ));
             q.reach("u.path", "u.id", reach);
             if let Some(unit) = subtree {
                 q.push(" AND u.path LIKE (SELECT path FROM units WHERE id = ").bind(*unit).push(") || '%'");

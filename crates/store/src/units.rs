@@ -9,7 +9,9 @@ use khien_domain::page::{Cursor, Dir};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::time::now_ms;
-use khien_domain::unit::{check_move, child_path, optional_text, validate_code, validate_email, validate_name, UnitType};
+use khien_domain::unit::{
+    check_move, child_path, optional_text, validate_code, validate_email, validate_name, UnitType,
+};
 use khien_domain::{Error, Result};
 use sqlx::any::AnyRow;
 use std::collections::HashMap;
@@ -118,7 +120,12 @@ fn code_taken(code: &str) -> Error {
 }
 
 impl Store {
-    async fn unit_by(&self, exec: impl sqlx::Executor<'_, Database = sqlx::Any>, col: &str, v: crate::sql::Val) -> Result<Option<Unit>> {
+    async fn unit_by(
+        &self,
+        exec: impl sqlx::Executor<'_, Database = sqlx::Any>,
+        col: &str,
+        v: crate::sql::Val,
+    ) -> Result<Option<Unit>> {
         let mut q = Sql::new(&format!("SELECT {UNIT_COLS} FROM units u WHERE u.{col} = "));
         q.bind(v);
         q.query().fetch_optional(exec).await.map_err(db_err)?.as_ref().map(unit_row).transpose()
@@ -126,14 +133,18 @@ impl Store {
 
     /// A unit the caller may see, or NotFound.
     pub async fn get_unit(&self, actor: &Actor, id: i64) -> Result<Unit> {
-        let unit = self.unit_by(&self.pool, "id", id.into()).await?.ok_or_else(|| Error::not_found("đơn vị", "Unit"))?;
+        let unit =
+            self.unit_by(&self.pool, "id", id.into()).await?.ok_or_else(|| Error::not_found("đơn vị", "Unit"))?;
         actor.require(Action::ViewUnits, unit.id, &unit.path)?;
         Ok(unit)
     }
 
     /// A unit the caller may see, by its code.
     pub async fn get_unit_by_code(&self, actor: &Actor, code: &str) -> Result<Unit> {
-        let unit = self.unit_by(&self.pool, "code", code.trim().into()).await?.ok_or_else(|| Error::not_found("đơn vị", "Unit"))?;
+        let unit = self
+            .unit_by(&self.pool, "code", code.trim().into())
+            .await?
+            .ok_or_else(|| Error::not_found("đơn vị", "Unit"))?;
         actor.require(Action::ViewUnits, unit.id, &unit.path)?;
         Ok(unit)
     }
@@ -143,7 +154,11 @@ impl Store {
         q.reach("u.path", "u.id", &actor.reach(Action::ViewUnits));
         if let Some(term) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
             let pat = like_pattern(term);
-            q.push(" AND (u.name_folded LIKE ").bind(pat.clone()).push(" ESCAPE '\\' OR LOWER(u.code) LIKE ").bind(pat).push(" ESCAPE '\\')");
+            q.push(" AND (u.name_folded LIKE ")
+                .bind(pat.clone())
+                .push(" ESCAPE '\\' OR LOWER(u.code) LIKE ")
+                .bind(pat)
+                .push(" ESCAPE '\\')");
         }
         if let Some(t) = &f.unit_type {
             q.push(" AND u.unit_type = ").bind(t.as_str());
@@ -160,7 +175,9 @@ impl Store {
         q.keyset(sort_col, "u.id", f.dir.unwrap_or(Dir::Asc), cursor.as_ref(), f.limit);
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
         let items = rows.iter().map(unit_row).collect::<Result<Vec<_>>>()?;
-        Ok(Page::from_rows(items, f.limit, |u| tag_cursor(&tag, if f.sort == "name" { fold(&u.name) } else { u.code.clone() }, u.id)))
+        Ok(Page::from_rows(items, f.limit, |u| {
+            tag_cursor(&tag, if f.sort == "name" { fold(&u.name) } else { u.code.clone() }, u.id)
+        }))
     }
 
     /// Every unit the caller may see, in path order, for the tree page.
@@ -178,14 +195,36 @@ impl Store {
         let mut w = self.begin_write().await?;
         let now = now_ms();
         let mut q = Sql::new("INSERT INTO units (code, name, name_folded, unit_type, parent_id, path, active, created_at, updated_at) VALUES (");
-        q.bind(code.as_str()).push(",").bind(name.as_str()).push(",").bind(fold(&name)).push(",").bind(unit_type.code());
+        q.bind(code.as_str())
+            .push(",")
+            .bind(name.as_str())
+            .push(",")
+            .bind(fold(&name))
+            .push(",")
+            .bind(unit_type.code());
         q.push(", NULL, '/', 1,").bind(now).push(",").bind(now).push(") RETURNING id");
         let row = q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?;
         let id: i64 = get(&row, "id")?;
-        sqlx::query("UPDATE units SET path = $1 WHERE id = $2").bind(format!("/{id}/")).bind(id).execute(&mut *w.tx).await.map_err(db_err)?;
-        let unit = self.unit_by(&mut *w.tx, "id", id.into()).await?.ok_or_else(|| Error::internal("root unit vanished"))?;
-        w.audit(None, Change { action: "unit.create", entity_type: "unit", entity_id: Some(id), unit_id: Some(id), before: None, after: json(&unit) })
-            .await?;
+        sqlx::query("UPDATE units SET path = $1 WHERE id = $2")
+            .bind(format!("/{id}/"))
+            .bind(id)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
+        let unit =
+            self.unit_by(&mut *w.tx, "id", id.into()).await?.ok_or_else(|| Error::internal("root unit vanished"))?;
+        w.audit(
+            None,
+            Change {
+                action: "unit.create",
+                entity_type: "unit",
+                entity_id: Some(id),
+                unit_id: Some(id),
+                before: None,
+                after: json(&unit),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(unit)
     }
@@ -197,10 +236,11 @@ impl Store {
     }
 
     pub async fn root_unit(&self) -> Result<Option<Unit>> {
-        let r = sqlx::query(&format!("SELECT {UNIT_COLS} FROM units u WHERE u.parent_id IS NULL ORDER BY u.id LIMIT 1"))
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let r =
+            sqlx::query(&format!("SELECT {UNIT_COLS} FROM units u WHERE u.parent_id IS NULL ORDER BY u.id LIMIT 1"))
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_err)?;
         r.as_ref().map(unit_row).transpose()
     }
 
@@ -215,26 +255,68 @@ impl Store {
         let code = validate_code(&n.code)?;
         let name = validate_name("name", &n.name, 300)?;
         let unit_type = UnitType::parse(&n.unit_type)?;
-        let c = contacts(n.head_name.as_deref(), n.focal_name.as_deref(), n.focal_phone.as_deref(), n.focal_email.as_deref())?;
-        let parent = self.unit_by(&mut *w.tx, "id", n.parent_id.into()).await?.ok_or_else(|| Error::not_found("đơn vị cấp trên", "Parent unit"))?;
+        let c = contacts(
+            n.head_name.as_deref(),
+            n.focal_name.as_deref(),
+            n.focal_phone.as_deref(),
+            n.focal_email.as_deref(),
+        )?;
+        let parent = self
+            .unit_by(&mut *w.tx, "id", n.parent_id.into())
+            .await?
+            .ok_or_else(|| Error::not_found("đơn vị cấp trên", "Parent unit"))?;
         actor.require(Action::ManageUnits, parent.id, &parent.path)?;
         if !parent.active {
-            return Err(Error::invalid("parent_id", format!("Đơn vị cấp trên «{}» đã ngừng hoạt động.", parent.name), format!("The parent unit «{}» is deactivated.", parent.name)));
+            return Err(Error::invalid(
+                "parent_id",
+                format!("Đơn vị cấp trên «{}» đã ngừng hoạt động.", parent.name),
+                format!("The parent unit «{}» is deactivated.", parent.name),
+            ));
         }
         if self.unit_by(&mut *w.tx, "code", code.as_str().into()).await?.is_some() {
             return Err(code_taken(&code));
         }
         let now = now_ms();
         let mut q = Sql::new("INSERT INTO units (code, name, name_folded, unit_type, parent_id, path, head_name, focal_name, focal_phone, focal_email, active, created_at, updated_at) VALUES (");
-        q.bind(code.as_str()).push(",").bind(name.as_str()).push(",").bind(fold(&name)).push(",").bind(unit_type.code()).push(",").bind(parent.id);
-        q.push(", '', ").bind(c.head_name).push(",").bind(c.focal_name).push(",").bind(c.focal_phone).push(",").bind(c.focal_email);
+        q.bind(code.as_str())
+            .push(",")
+            .bind(name.as_str())
+            .push(",")
+            .bind(fold(&name))
+            .push(",")
+            .bind(unit_type.code())
+            .push(",")
+            .bind(parent.id);
+        q.push(", '', ")
+            .bind(c.head_name)
+            .push(",")
+            .bind(c.focal_name)
+            .push(",")
+            .bind(c.focal_phone)
+            .push(",")
+            .bind(c.focal_email);
         q.push(", 1, ").bind(now).push(",").bind(now).push(") RETURNING id");
         let row = q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?;
         let id: i64 = get(&row, "id")?;
-        sqlx::query("UPDATE units SET path = $1 WHERE id = $2").bind(child_path(&parent.path, id)).bind(id).execute(&mut *w.tx).await.map_err(db_err)?;
+        sqlx::query("UPDATE units SET path = $1 WHERE id = $2")
+            .bind(child_path(&parent.path, id))
+            .bind(id)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
         let unit = self.unit_by(&mut *w.tx, "id", id.into()).await?.ok_or_else(|| Error::internal("unit vanished"))?;
-        w.audit(Some(actor), Change { action: "unit.create", entity_type: "unit", entity_id: Some(id), unit_id: Some(id), before: None, after: json(&unit) })
-            .await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "unit.create",
+                entity_type: "unit",
+                entity_id: Some(id),
+                unit_id: Some(id),
+                before: None,
+                after: json(&unit),
+            },
+        )
+        .await?;
         Ok(unit)
     }
 
@@ -246,7 +328,8 @@ impl Store {
     }
 
     async fn patch_unit(&self, w: &mut WriteTx<'_>, actor: &Actor, id: i64, p: &UnitPatch) -> Result<Unit> {
-        let before = self.unit_by(&mut *w.tx, "id", id.into()).await?.ok_or_else(|| Error::not_found("đơn vị", "Unit"))?;
+        let before =
+            self.unit_by(&mut *w.tx, "id", id.into()).await?.ok_or_else(|| Error::not_found("đơn vị", "Unit"))?;
         actor.require(Action::EditUnit, before.id, &before.path)?;
         if p.unit_type.is_some() {
             actor.require(Action::ManageUnits, before.id, &before.path)?;
@@ -269,7 +352,11 @@ impl Store {
         let mut q = Sql::new("UPDATE units SET name = ");
         q.bind(name.as_str()).push(", name_folded = ").bind(fold(&name)).push(", unit_type = ").bind(unit_type);
         q.push(", head_name = ").bind(c.head_name).push(", focal_name = ").bind(c.focal_name);
-        q.push(", head_title = ").bind(optional_text("head_title", keep(&p.head_title, &before.head_title).as_deref(), 200)?);
+        q.push(", head_title = ").bind(optional_text(
+            "head_title",
+            keep(&p.head_title, &before.head_title).as_deref(),
+            200,
+        )?);
         q.push(", focal_phone = ").bind(c.focal_phone).push(", focal_email = ").bind(c.focal_email);
         q.push(", updated_at = ").bind(now_ms()).push(" WHERE id = ").bind(id);
         q.query().execute(&mut *w.tx).await.map_err(db_err)?;
@@ -277,8 +364,18 @@ impl Store {
         if same_content(&before, &after) {
             return Ok(before);
         }
-        w.audit(Some(actor), Change { action: "unit.update", entity_type: "unit", entity_id: Some(id), unit_id: Some(id), before: json(&before), after: json(&after) })
-            .await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "unit.update",
+                entity_type: "unit",
+                entity_id: Some(id),
+                unit_id: Some(id),
+                before: json(&before),
+                after: json(&after),
+            },
+        )
+        .await?;
         Ok(after)
     }
 
@@ -291,10 +388,13 @@ impl Store {
     }
 
     async fn move_in(&self, w: &mut WriteTx<'_>, actor: &Actor, id: i64, new_parent_id: i64) -> Result<Unit> {
-        let before = self.unit_by(&mut *w.tx, "id", id.into()).await?.ok_or_else(|| Error::not_found("đơn vị", "Unit"))?;
+        let before =
+            self.unit_by(&mut *w.tx, "id", id.into()).await?.ok_or_else(|| Error::not_found("đơn vị", "Unit"))?;
         actor.require(Action::ManageUnits, before.id, &before.path)?;
-        let parent =
-            self.unit_by(&mut *w.tx, "id", new_parent_id.into()).await?.ok_or_else(|| Error::not_found("đơn vị cấp trên", "Parent unit"))?;
+        let parent = self
+            .unit_by(&mut *w.tx, "id", new_parent_id.into())
+            .await?
+            .ok_or_else(|| Error::not_found("đơn vị cấp trên", "Parent unit"))?;
         actor.require(Action::ManageUnits, parent.id, &parent.path)?;
         if before.parent_id.is_none() {
             return Err(Error::invalid("parent_id", "Không thể chuyển đơn vị gốc.", "The root unit cannot be moved."));
@@ -304,27 +404,51 @@ impl Store {
         let now = now_ms();
         // Rewrite the prefix of every path in the subtree in one statement.
         let mut q = Sql::new("UPDATE units SET path = ");
-        q.bind(new_path.clone()).push(" || SUBSTR(path, CAST(").bind(before.path.len() as i64 + 1).push(" AS INTEGER)), updated_at = ").bind(now);
+        q.bind(new_path.clone())
+            .push(" || SUBSTR(path, CAST(")
+            .bind(before.path.len() as i64 + 1)
+            .push(" AS INTEGER)), updated_at = ")
+            .bind(now);
         q.push(" WHERE path LIKE ").bind(format!("{}%", before.path));
         q.query().execute(&mut *w.tx).await.map_err(db_err)?;
-        sqlx::query("UPDATE units SET parent_id = $1 WHERE id = $2").bind(parent.id).bind(id).execute(&mut *w.tx).await.map_err(db_err)?;
+        sqlx::query("UPDATE units SET parent_id = $1 WHERE id = $2")
+            .bind(parent.id)
+            .bind(id)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
         let after = self.unit_by(&mut *w.tx, "id", id.into()).await?.ok_or_else(|| Error::internal("unit vanished"))?;
-        w.audit(Some(actor), Change { action: "unit.move", entity_type: "unit", entity_id: Some(id), unit_id: Some(id), before: json(&before), after: json(&after) })
-            .await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "unit.move",
+                entity_type: "unit",
+                entity_id: Some(id),
+                unit_id: Some(id),
+                before: json(&before),
+                after: json(&after),
+            },
+        )
+        .await?;
         Ok(after)
     }
 
     /// Deactivates or reactivates a unit. A unit with active children stays active.
     pub async fn set_unit_active(&self, actor: &Actor, id: i64, active: bool) -> Result<Unit> {
         let mut w = self.begin_write().await?;
-        let before = self.unit_by(&mut *w.tx, "id", id.into()).await?.ok_or_else(|| Error::not_found("đơn vị", "Unit"))?;
+        let before =
+            self.unit_by(&mut *w.tx, "id", id.into()).await?.ok_or_else(|| Error::not_found("đơn vị", "Unit"))?;
         actor.require(Action::ManageUnits, before.id, &before.path)?;
         if before.active == active {
             return Ok(before);
         }
         if !active {
             if before.parent_id.is_none() {
-                return Err(Error::invalid("active", "Không thể ngừng hoạt động đơn vị gốc.", "The root unit cannot be deactivated."));
+                return Err(Error::invalid(
+                    "active",
+                    "Không thể ngừng hoạt động đơn vị gốc.",
+                    "The root unit cannot be deactivated.",
+                ));
             }
             let r = sqlx::query("SELECT COUNT(*) AS n FROM units WHERE parent_id = $1 AND active = 1")
                 .bind(id)
@@ -347,8 +471,18 @@ impl Store {
             .map_err(db_err)?;
         let after = self.unit_by(&mut *w.tx, "id", id.into()).await?.ok_or_else(|| Error::internal("unit vanished"))?;
         let action = if active { "unit.activate" } else { "unit.deactivate" };
-        w.audit(Some(actor), Change { action, entity_type: "unit", entity_id: Some(id), unit_id: Some(id), before: json(&before), after: json(&after) })
-            .await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action,
+                entity_type: "unit",
+                entity_id: Some(id),
+                unit_id: Some(id),
+                before: json(&before),
+                after: json(&after),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(after)
     }
@@ -356,22 +490,34 @@ impl Store {
     /// Imports a list of units in one transaction: new codes are created, known codes updated
     /// (name, type, contacts). Rows without a parent go under `default_parent_id`. Any error
     /// rolls back everything and names the row (1-based position in `rows`).
-    pub async fn import_units(&self, actor: &Actor, default_parent_id: i64, rows: &[ImportUnit]) -> Result<ImportSummary> {
+    pub async fn import_units(
+        &self,
+        actor: &Actor,
+        default_parent_id: i64,
+        rows: &[ImportUnit],
+    ) -> Result<ImportSummary> {
         let mut w = self.begin_write().await?;
         w.batch_audit();
         let mut summary = ImportSummary::default();
         let mut ids_by_code: HashMap<String, i64> = HashMap::new();
         for (i, r) in rows.iter().enumerate() {
-            let at_row = |e: Error| e.with_prefix(&format!("Dòng {} (mã «{}»): ", i + 1, r.code), &format!("Row {} (code «{}»): ", i + 1, r.code));
+            let at_row = |e: Error| {
+                e.with_prefix(
+                    &format!("Dòng {} (mã «{}»): ", i + 1, r.code),
+                    &format!("Row {} (code «{}»): ", i + 1, r.code),
+                )
+            };
             let parent_id = match r.parent_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
                 None => default_parent_id,
                 Some(pc) => match ids_by_code.get(pc) {
                     Some(id) => *id,
-                    None => self
-                        .unit_by(&mut *w.tx, "code", pc.into())
-                        .await?
-                        .map(|u| u.id)
-                        .ok_or_else(|| at_row(Error::invalid("parent_code", format!("không có đơn vị mã «{pc}»."), format!("no unit has the code «{pc}»."))))?,
+                    None => self.unit_by(&mut *w.tx, "code", pc.into()).await?.map(|u| u.id).ok_or_else(|| {
+                        at_row(Error::invalid(
+                            "parent_code",
+                            format!("không có đơn vị mã «{pc}»."),
+                            format!("no unit has the code «{pc}»."),
+                        ))
+                    })?,
                 },
             };
             let existing = self.unit_by(&mut *w.tx, "code", r.code.trim().into()).await?;
@@ -392,7 +538,9 @@ impl Store {
                 }
                 Some(u) => {
                     // A restructured list moves units to the parent the file names.
-                    let moved = if r.parent_code.as_deref().map(str::trim).is_some_and(|c| !c.is_empty()) && u.parent_id != Some(parent_id) {
+                    let moved = if r.parent_code.as_deref().map(str::trim).is_some_and(|c| !c.is_empty())
+                        && u.parent_id != Some(parent_id)
+                    {
                         self.move_in(&mut w, actor, u.id, parent_id).await.map_err(at_row)?;
                         true
                     } else {

@@ -61,17 +61,25 @@ fn user_row(r: &AnyRow) -> Result<User> {
 }
 
 fn username_taken(u: &str) -> Error {
-    Error::Conflict(Msg::new(format!("Tên đăng nhập «{u}» đã có người dùng."), format!("The username «{u}» is already taken.")))
+    Error::Conflict(Msg::new(
+        format!("Tên đăng nhập «{u}» đã có người dùng."),
+        format!("The username «{u}» is already taken."),
+    ))
 }
 
 impl Store {
     /// A user row and its unit path, regardless of scope (callers check scope).
-    async fn user_with_path(&self, exec: impl sqlx::Executor<'_, Database = sqlx::Any>, id: i64) -> Result<Option<(User, String)>> {
-        let row = sqlx::query(&format!("SELECT {USER_COLS} FROM users s JOIN units u ON u.id = s.unit_id WHERE s.id = $1"))
-            .bind(id)
-            .fetch_optional(exec)
-            .await
-            .map_err(db_err)?;
+    async fn user_with_path(
+        &self,
+        exec: impl sqlx::Executor<'_, Database = sqlx::Any>,
+        id: i64,
+    ) -> Result<Option<(User, String)>> {
+        let row =
+            sqlx::query(&format!("SELECT {USER_COLS} FROM users s JOIN units u ON u.id = s.unit_id WHERE s.id = $1"))
+                .bind(id)
+                .fetch_optional(exec)
+                .await
+                .map_err(db_err)?;
         match row {
             Some(r) => Ok(Some((user_row(&r)?, get(&r, "unit_path")?))),
             None => Ok(None),
@@ -80,8 +88,15 @@ impl Store {
 
     /// Loads a user the caller may act on for `action`, or NotFound/Forbidden. Everyone may see
     /// their own account.
-    async fn scoped_user(&self, exec: impl sqlx::Executor<'_, Database = sqlx::Any>, actor: &Actor, id: i64, action: Action) -> Result<(User, String)> {
-        let (user, path) = self.user_with_path(exec, id).await?.ok_or_else(|| Error::not_found("người dùng", "User"))?;
+    async fn scoped_user(
+        &self,
+        exec: impl sqlx::Executor<'_, Database = sqlx::Any>,
+        actor: &Actor,
+        id: i64,
+        action: Action,
+    ) -> Result<(User, String)> {
+        let (user, path) =
+            self.user_with_path(exec, id).await?.ok_or_else(|| Error::not_found("người dùng", "User"))?;
         if action == Action::ViewUsers && id == actor.user_id {
             return Ok((user, path));
         }
@@ -102,7 +117,13 @@ impl Store {
 
     pub async fn get_user(&self, actor: &Actor, id: i64) -> Result<UserDetail> {
         let (user, _) = self.scoped_user(&self.pool, actor, id, Action::ViewUsers).await?;
-        let visible: Vec<i64> = self.grants_of(id).await?.iter().filter(|g| id == actor.user_id || actor.can(Action::ViewUnits, g.unit_id, &g.unit_path)).map(|g| g.unit_id).collect();
+        let visible: Vec<i64> = self
+            .grants_of(id)
+            .await?
+            .iter()
+            .filter(|g| id == actor.user_id || actor.can(Action::ViewUnits, g.unit_id, &g.unit_path))
+            .map(|g| g.unit_id)
+            .collect();
         let roles = self.roles_of(id).await?.into_iter().filter(|r| visible.contains(&r.unit_id)).collect();
         Ok(UserDetail { user, roles })
     }
@@ -134,7 +155,11 @@ impl Store {
         q.reach("u.path", "u.id", &actor.reach(Action::ViewUsers));
         if let Some(term) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
             let pat = like_pattern(term);
-            q.push(" AND (s.full_name_folded LIKE ").bind(pat.clone()).push(" ESCAPE '\\' OR s.username LIKE ").bind(pat).push(" ESCAPE '\\')");
+            q.push(" AND (s.full_name_folded LIKE ")
+                .bind(pat.clone())
+                .push(" ESCAPE '\\' OR s.username LIKE ")
+                .bind(pat)
+                .push(" ESCAPE '\\')");
         }
         if let Some(id) = f.unit_id {
             q.push(" AND s.unit_id = ").bind(id);
@@ -148,7 +173,9 @@ impl Store {
         q.keyset(sort_col, "s.id", f.dir.unwrap_or(Dir::Asc), cursor.as_ref(), f.limit);
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
         let items = rows.iter().map(user_row).collect::<Result<Vec<_>>>()?;
-        Ok(Page::from_rows(items, f.limit, |u| tag_cursor(&tag, if f.sort == "full_name" { fold(&u.full_name) } else { u.username.clone() }, u.id)))
+        Ok(Page::from_rows(items, f.limit, |u| {
+            tag_cursor(&tag, if f.sort == "full_name" { fold(&u.full_name) } else { u.username.clone() }, u.id)
+        }))
     }
 
     /// Creates a user in a unit the caller manages. `password_hash` lets bulk loaders (demo,
@@ -165,7 +192,11 @@ impl Store {
         let full_name = validate_name("full_name", &n.full_name, 200)?;
         let email = validate_email("email", n.email.as_deref())?;
         let mut w = self.begin_write().await?;
-        let unit = sqlx::query("SELECT id, path, active FROM units WHERE id = $1").bind(n.unit_id).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+        let unit = sqlx::query("SELECT id, path, active FROM units WHERE id = $1")
+            .bind(n.unit_id)
+            .fetch_optional(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
         let unit = unit.ok_or_else(|| Error::not_found("đơn vị", "Unit"))?;
         let unit_path: String = get(&unit, "path")?;
         if let Some(a) = actor {
@@ -174,19 +205,41 @@ impl Store {
         if get::<i64>(&unit, "active")? == 0 {
             return Err(Error::invalid("unit_id", "Đơn vị đã ngừng hoạt động.", "The unit is deactivated."));
         }
-        let exists = sqlx::query("SELECT id FROM users WHERE username = $1").bind(username.as_str()).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+        let exists = sqlx::query("SELECT id FROM users WHERE username = $1")
+            .bind(username.as_str())
+            .fetch_optional(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
         if exists.is_some() {
             return Err(username_taken(&username));
         }
         let now = now_ms();
         let mut q = Sql::new("INSERT INTO users (username, full_name, full_name_folded, email, unit_id, password_hash, lang, active, failed_logins, created_at, updated_at) VALUES (");
-        q.bind(username.as_str()).push(",").bind(full_name.as_str()).push(",").bind(fold(&full_name)).push(",").bind(email).push(",").bind(n.unit_id);
+        q.bind(username.as_str())
+            .push(",")
+            .bind(full_name.as_str())
+            .push(",")
+            .bind(fold(&full_name))
+            .push(",")
+            .bind(email)
+            .push(",")
+            .bind(n.unit_id);
         q.push(",").bind(password_hash).push(", 'vi', 1, 0, ").bind(now).push(",").bind(now).push(") RETURNING id");
         let row = q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?;
         let id: i64 = get(&row, "id")?;
         let (user, _) = self.user_with_path(&mut *w.tx, id).await?.ok_or_else(|| Error::internal("user vanished"))?;
-        w.audit(actor, Change { action: "user.create", entity_type: "user", entity_id: Some(id), unit_id: Some(n.unit_id), before: None, after: json(&user) })
-            .await?;
+        w.audit(
+            actor,
+            Change {
+                action: "user.create",
+                entity_type: "user",
+                entity_id: Some(id),
+                unit_id: Some(n.unit_id),
+                before: None,
+                after: json(&user),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(user)
     }
@@ -204,7 +257,11 @@ impl Store {
         };
         let unit_id = p.unit_id.unwrap_or(before.unit_id);
         if unit_id != before.unit_id {
-            let row = sqlx::query("SELECT path FROM units WHERE id = $1").bind(unit_id).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+            let row = sqlx::query("SELECT path FROM units WHERE id = $1")
+                .bind(unit_id)
+                .fetch_optional(&mut *w.tx)
+                .await
+                .map_err(db_err)?;
             let path: String = get(&row.ok_or_else(|| Error::not_found("đơn vị", "Unit"))?, "path")?;
             actor.require(Action::ManageUsers, unit_id, &path)?;
         }
@@ -213,8 +270,18 @@ impl Store {
         q.push(", unit_id = ").bind(unit_id).push(", updated_at = ").bind(now_ms()).push(" WHERE id = ").bind(id);
         q.query().execute(&mut *w.tx).await.map_err(db_err)?;
         let (after, _) = self.user_with_path(&mut *w.tx, id).await?.ok_or_else(|| Error::internal("user vanished"))?;
-        w.audit(Some(actor), Change { action: "user.update", entity_type: "user", entity_id: Some(id), unit_id: Some(after.unit_id), before: json(&before), after: json(&after) })
-            .await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "user.update",
+                entity_type: "user",
+                entity_id: Some(id),
+                unit_id: Some(after.unit_id),
+                before: json(&before),
+                after: json(&after),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(after)
     }
@@ -222,24 +289,40 @@ impl Store {
     /// Activates or deactivates an account; deactivation ends its sessions and API tokens.
     pub async fn set_user_active(&self, actor: &Actor, id: i64, active: bool) -> Result<User> {
         if id == actor.user_id && !active {
-            return Err(Error::invalid("active", "Bạn không thể tự khóa tài khoản của mình.", "You cannot deactivate your own account."));
+            return Err(Error::invalid(
+                "active",
+                "Bạn không thể tự khóa tài khoản của mình.",
+                "You cannot deactivate your own account.",
+            ));
         }
         let mut w = self.begin_write().await?;
         let (before, _) = self.scoped_user(&mut *w.tx, actor, id, Action::ManageUsers).await?;
-        sqlx::query("UPDATE users SET active = $1, failed_logins = 0, locked_until = NULL, updated_at = $2 WHERE id = $3")
-            .bind(i64::from(active))
-            .bind(now_ms())
-            .bind(id)
-            .execute(&mut *w.tx)
-            .await
-            .map_err(db_err)?;
+        sqlx::query(
+            "UPDATE users SET active = $1, failed_logins = 0, locked_until = NULL, updated_at = $2 WHERE id = $3",
+        )
+        .bind(i64::from(active))
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *w.tx)
+        .await
+        .map_err(db_err)?;
         if !active {
             revoke_credentials(&mut w, id).await?;
         }
         let (after, _) = self.user_with_path(&mut *w.tx, id).await?.ok_or_else(|| Error::internal("user vanished"))?;
         let action = if active { "user.activate" } else { "user.deactivate" };
-        w.audit(Some(actor), Change { action, entity_type: "user", entity_id: Some(id), unit_id: Some(after.unit_id), before: json(&before), after: json(&after) })
-            .await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action,
+                entity_type: "user",
+                entity_id: Some(id),
+                unit_id: Some(after.unit_id),
+                before: json(&before),
+                after: json(&after),
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(after)
     }
@@ -249,7 +332,11 @@ impl Store {
     pub async fn set_password(&self, actor: &Actor, id: i64, new_password: &str) -> Result<()> {
         refuse_token(actor)?;
         if id == actor.user_id {
-            return Err(Error::invalid("password", "Đổi mật khẩu của chính mình tại trang Tài khoản (cần mật khẩu hiện tại).", "Change your own password on the Account page (it needs the current one)."));
+            return Err(Error::invalid(
+                "password",
+                "Đổi mật khẩu của chính mình tại trang Tài khoản (cần mật khẩu hiện tại).",
+                "Change your own password on the Account page (it needs the current one).",
+            ));
         }
         self.write_password(actor, id, new_password).await
     }
@@ -280,7 +367,11 @@ impl Store {
         validate_password(new_password)?;
         let hash = hash_password(new_password).await?;
         let mut w = self.begin_write().await?;
-        let row = sqlx::query("SELECT id, unit_id FROM users WHERE username = $1").bind(username.trim()).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+        let row = sqlx::query("SELECT id, unit_id FROM users WHERE username = $1")
+            .bind(username.trim())
+            .fetch_optional(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
         let row = row.ok_or_else(|| Error::not_found("người dùng", "User"))?;
         let (id, unit_id): (i64, i64) = (get(&row, "id")?, get(&row, "unit_id")?);
         store_password(&mut w, None, id, unit_id, hash).await?;
@@ -288,19 +379,37 @@ impl Store {
     }
 
     pub async fn set_lang(&self, user_id: i64, lang: Lang) -> Result<()> {
-        sqlx::query("UPDATE users SET lang = $1 WHERE id = $2").bind(lang.code()).bind(user_id).execute(&self.pool).await.map_err(db_err)?;
+        sqlx::query("UPDATE users SET lang = $1 WHERE id = $2")
+            .bind(lang.code())
+            .bind(user_id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(())
     }
 
     /// Grants `role` on `unit_id` to a user. The caller must manage users on both the user's
     /// unit and the target unit, and may grant only roles their own role allows.
-    pub async fn grant_role(&self, actor: Option<&Actor>, user_id: i64, role: Role, unit_id: i64, recursive: bool) -> Result<RoleAssignment> {
+    pub async fn grant_role(
+        &self,
+        actor: Option<&Actor>,
+        user_id: i64,
+        role: Role,
+        unit_id: i64,
+        recursive: bool,
+    ) -> Result<RoleAssignment> {
         let mut w = self.begin_write().await?;
-        let unit = sqlx::query("SELECT path FROM units WHERE id = $1").bind(unit_id).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
+        let unit = sqlx::query("SELECT path FROM units WHERE id = $1")
+            .bind(unit_id)
+            .fetch_optional(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
         let unit_path: String = get(&unit.ok_or_else(|| Error::not_found("đơn vị", "Unit"))?, "path")?;
         let (user, _) = match actor {
             Some(a) => self.scoped_user(&mut *w.tx, a, user_id, Action::ManageUsers).await?,
-            None => self.user_with_path(&mut *w.tx, user_id).await?.ok_or_else(|| Error::not_found("người dùng", "User"))?,
+            None => {
+                self.user_with_path(&mut *w.tx, user_id).await?.ok_or_else(|| Error::not_found("người dùng", "User"))?
+            }
         };
         if let Some(a) = actor {
             a.require(Action::ManageUsers, unit_id, &unit_path)?;
@@ -309,15 +418,38 @@ impl Store {
             }
         }
         let mut q = Sql::new("INSERT INTO role_assignments (user_id, role, unit_id, recursive, created_at) VALUES (");
-        q.bind(user_id).push(",").bind(role.code()).push(",").bind(unit_id).push(",").bind(recursive).push(",").bind(now_ms()).push(") RETURNING id");
+        q.bind(user_id)
+            .push(",")
+            .bind(role.code())
+            .push(",")
+            .bind(unit_id)
+            .push(",")
+            .bind(recursive)
+            .push(",")
+            .bind(now_ms())
+            .push(") RETURNING id");
         let row = q.query().fetch_one(&mut *w.tx).await.map_err(|e| match db_err(e) {
-            Error::Conflict(_) => Error::conflict("Người dùng đã có vai trò này tại đơn vị này.", "The user already has this role on this unit."),
+            Error::Conflict(_) => Error::conflict(
+                "Người dùng đã có vai trò này tại đơn vị này.",
+                "The user already has this role on this unit.",
+            ),
             other => other,
         })?;
         let id: i64 = get(&row, "id")?;
-        let after = serde_json::json!({"user_id": user_id, "role": role.code(), "unit_id": unit_id, "recursive": recursive});
-        w.audit(actor, Change { action: "role.grant", entity_type: "role_assignment", entity_id: Some(id), unit_id: Some(user.unit_id), before: None, after: Some(after) })
-            .await?;
+        let after =
+            serde_json::json!({"user_id": user_id, "role": role.code(), "unit_id": unit_id, "recursive": recursive});
+        w.audit(
+            actor,
+            Change {
+                action: "role.grant",
+                entity_type: "role_assignment",
+                entity_id: Some(id),
+                unit_id: Some(user.unit_id),
+                before: None,
+                after: Some(after),
+            },
+        )
+        .await?;
         w.commit().await?;
         self.roles_of(user_id).await?.into_iter().find(|r| r.id == id).ok_or_else(|| Error::internal("grant vanished"))
     }
@@ -340,17 +472,35 @@ impl Store {
         if !actor.may_grant(role, unit_id, &get::<String>(&row, "path")?, get::<i64>(&row, "recursive")? != 0) {
             return Err(Error::forbidden());
         }
-        sqlx::query("DELETE FROM role_assignments WHERE id = $1").bind(assignment_id).execute(&mut *w.tx).await.map_err(db_err)?;
+        sqlx::query("DELETE FROM role_assignments WHERE id = $1")
+            .bind(assignment_id)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
         let before = serde_json::json!({"user_id": user_id, "role": role.code(), "unit_id": unit_id, "recursive": get::<i64>(&row, "recursive")? != 0});
-        w.audit(Some(actor), Change { action: "role.revoke", entity_type: "role_assignment", entity_id: Some(assignment_id), unit_id: Some(user.unit_id), before: Some(before), after: None })
-            .await?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "role.revoke",
+                entity_type: "role_assignment",
+                entity_id: Some(assignment_id),
+                unit_id: Some(user.unit_id),
+                before: Some(before),
+                after: None,
+            },
+        )
+        .await?;
         w.commit().await?;
         Ok(user_id)
     }
 
     /// The caller as the rest of the system sees them: their grants with unit paths.
     pub async fn actor_for_user(&self, user_id: i64) -> Result<Actor> {
-        let row = sqlx::query("SELECT username FROM users WHERE id = $1 AND active = 1").bind(user_id).fetch_optional(&self.pool).await.map_err(db_err)?;
+        let row = sqlx::query("SELECT username FROM users WHERE id = $1 AND active = 1")
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
         let username: String = get(&row.ok_or_else(Error::unauthenticated)?, "username")?;
         let grants = self.grants_of(user_id).await?;
         Ok(Actor { user_id, username, token_id: None, grants })
@@ -381,7 +531,11 @@ impl Store {
     }
 
     pub async fn user_id_by_username(&self, username: &str) -> Result<Option<i64>> {
-        let r = sqlx::query("SELECT id FROM users WHERE username = $1").bind(username).fetch_optional(&self.pool).await.map_err(db_err)?;
+        let r = sqlx::query("SELECT id FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
         r.map(|r| get(&r, "id")).transpose()
     }
 }
@@ -389,15 +543,28 @@ impl Store {
 /// Writes a new password hash, unlocks the account, ends its sessions and tokens, audits and
 /// commits: the one way a password changes, whoever asks.
 async fn store_password(w: &mut WriteTx<'_>, actor: Option<&Actor>, id: i64, unit_id: i64, hash: String) -> Result<()> {
-    sqlx::query("UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL, updated_at = $2 WHERE id = $3")
-        .bind(hash)
-        .bind(now_ms())
-        .bind(id)
-        .execute(&mut *w.tx)
-        .await
-        .map_err(db_err)?;
+    sqlx::query(
+        "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL, updated_at = $2 WHERE id = $3",
+    )
+    .bind(hash)
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut *w.tx)
+    .await
+    .map_err(db_err)?;
     revoke_credentials(w, id).await?;
-    w.audit(actor, Change { action: "user.password", entity_type: "user", entity_id: Some(id), unit_id: Some(unit_id), before: None, after: None }).await
+    w.audit(
+        actor,
+        Change {
+            action: "user.password",
+            entity_type: "user",
+            entity_id: Some(id),
+            unit_id: Some(unit_id),
+            before: None,
+            after: None,
+        },
+    )
+    .await
 }
 
 /// Credentials (passwords, tokens) are a person's business: an API token may not change them.

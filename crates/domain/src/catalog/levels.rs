@@ -33,7 +33,9 @@ impl LevelSetError {
     pub fn msg(&self) -> Msg {
         let v = |s: &str| crate::error::shorten(s, 40);
         match self {
-            LevelSetError::Empty => Msg::new("chưa ghi cấp độ nào (ví dụ 1-5, 3,4,5 hoặc 3+)", "no level given (e.g. 1-5, 3,4,5 or 3+)"),
+            LevelSetError::Empty => {
+                Msg::new("chưa ghi cấp độ nào (ví dụ 1-5, 3,4,5 hoặc 3+)", "no level given (e.g. 1-5, 3,4,5 or 3+)")
+            }
             LevelSetError::OutOfRange { value } => Msg::new(
                 format!("«{}» nằm ngoài các cấp độ 1–5", v(value)),
                 format!("«{}» is outside the levels 1–5", v(value)),
@@ -108,7 +110,8 @@ impl LevelSet {
                 continue;
             }
             // "3 4 5" is read as three levels; "3 - 5" as a range.
-            let words: Vec<&str> = if part.contains('-') || part.contains('+') { vec![part] } else { part.split_whitespace().collect() };
+            let words: Vec<&str> =
+                if part.contains('-') || part.contains('+') { vec![part] } else { part.split_whitespace().collect() };
             for word in words {
                 any = true;
                 set = set.union(LevelSet::parse_part(word)?);
@@ -208,7 +211,8 @@ impl fmt::Display for LevelSet {
                 _ => runs.push((l, l)),
             }
         }
-        let parts: Vec<String> = runs.iter().map(|(lo, hi)| if lo == hi { lo.to_string() } else { format!("{lo}-{hi}") }).collect();
+        let parts: Vec<String> =
+            runs.iter().map(|(lo, hi)| if lo == hi { lo.to_string() } else { format!("{lo}-{hi}") }).collect();
         f.write_str(&parts.join(","))
     }
 }

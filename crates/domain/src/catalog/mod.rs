@@ -66,7 +66,14 @@ pub struct CatalogueNode {
 
 impl CatalogueNode {
     /// A node with an empty description and order 0.
-    pub fn new(kind: NodeKind, id: &str, parent: Option<&str>, title_vi: &str, title_en: &str, levels: LevelSet) -> CatalogueNode {
+    pub fn new(
+        kind: NodeKind,
+        id: &str,
+        parent: Option<&str>,
+        title_vi: &str,
+        title_en: &str,
+        levels: LevelSet,
+    ) -> CatalogueNode {
         CatalogueNode {
             id: id.to_string(),
             parent: parent.map(str::to_string),
@@ -232,7 +239,12 @@ impl Catalogue {
             match index.get(&p.to_ascii_lowercase()) {
                 Some(&pi) => parent_of[i] = Some(pi),
                 None => {
-                    problems.push(CatalogueProblem::node(i, &n.id, "parent_id", K::UnknownParent { parent: p.to_string() }));
+                    problems.push(CatalogueProblem::node(
+                        i,
+                        &n.id,
+                        "parent_id",
+                        K::UnknownParent { parent: p.to_string() },
+                    ));
                     structural = true;
                 }
             }
@@ -243,7 +255,12 @@ impl Catalogue {
                 let Some(pi) = parent_of[i] else { continue };
                 let parent = &nodes[pi];
                 if n.kind == NodeKind::Group && parent.is_requirement() {
-                    problems.push(CatalogueProblem::node(i, &n.id, "parent_id", K::GroupUnderRequirement { parent: parent.id.clone() }));
+                    problems.push(CatalogueProblem::node(
+                        i,
+                        &n.id,
+                        "parent_id",
+                        K::GroupUnderRequirement { parent: parent.id.clone() },
+                    ));
                 }
                 // The nearest ancestor that states its levels.
                 let mut anc = Some(pi);
@@ -252,7 +269,11 @@ impl Catalogue {
                 }
                 if let Some(a) = anc {
                     if !n.levels.is_empty() && !n.levels.is_subset_of(nodes[a].levels) {
-                        let kind = K::LevelsOutsideParent { levels: n.levels, parent: nodes[a].id.clone(), parent_levels: nodes[a].levels };
+                        let kind = K::LevelsOutsideParent {
+                            levels: n.levels,
+                            parent: nodes[a].id.clone(),
+                            parent_levels: nodes[a].levels,
+                        };
                         problems.push(CatalogueProblem::node(i, &n.id, "levels", kind));
                     }
                 }

@@ -28,25 +28,43 @@ pub enum ProblemKind {
     NoTitle,
     EmptyId,
     /// An id longer than [`MAX_ID_CHARS`](super::MAX_ID_CHARS).
-    IdTooLong { max: usize },
+    IdTooLong {
+        max: usize,
+    },
     /// An id with a character outside `[A-Za-z0-9._-]`, or not starting with a letter or digit.
-    BadIdChar { ch: char },
+    BadIdChar {
+        ch: char,
+    },
     /// The id is used by an earlier node (ids compare ASCII case-insensitively).
-    DuplicateId { first_index: usize },
+    DuplicateId {
+        first_index: usize,
+    },
     /// The parent id names no node of the catalogue.
-    UnknownParent { parent: String },
+    UnknownParent {
+        parent: String,
+    },
     /// Following parents comes back here: the ids around the loop, first id repeated at the end.
-    Cycle { path: Vec<String> },
+    Cycle {
+        path: Vec<String>,
+    },
     /// A group may sit only under a group (or at the top).
-    GroupUnderRequirement { parent: String },
+    GroupUnderRequirement {
+        parent: String,
+    },
     /// A requirement that applies at no level.
     NoLevels,
     /// A node applies at levels its parent does not.
-    LevelsOutsideParent { levels: LevelSet, parent: String, parent_levels: LevelSet },
+    LevelsOutsideParent {
+        levels: LevelSet,
+        parent: String,
+        parent_levels: LevelSet,
+    },
     /// The catalogue has no requirement at all.
     NoRequirements,
     /// More nodes than [`MAX_NODES`](super::MAX_NODES).
-    TooManyNodes { max: usize },
+    TooManyNodes {
+        max: usize,
+    },
 }
 
 fn q(s: &str) -> String {
@@ -122,7 +140,10 @@ impl CatalogueProblem {
                 format!("Mục «{}», trường «{}»: {}", q(id), self.field, r.vi),
                 format!("Item «{}», field «{}»: {}", q(id), self.field, r.en),
             ),
-            None => Msg::new(format!("Danh mục, trường «{}»: {}", self.field, r.vi), format!("Catalogue, field «{}»: {}", self.field, r.en)),
+            None => Msg::new(
+                format!("Danh mục, trường «{}»: {}", self.field, r.vi),
+                format!("Catalogue, field «{}»: {}", self.field, r.en),
+            ),
         }
     }
 }

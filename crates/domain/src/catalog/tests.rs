@@ -184,7 +184,10 @@ fn requirements_need_levels() {
 fn levels_stay_within_the_parent() {
     let p = only(vec![group("G", None, "3+"), group("H", Some("G"), ""), req("R", Some("H"), "2-5")]);
     assert_eq!((p.id.as_deref(), p.field), (Some("R"), "levels"));
-    assert_eq!(p.kind, ProblemKind::LevelsOutsideParent { levels: levels("2-5"), parent: "G".into(), parent_levels: levels("3-5") });
+    assert_eq!(
+        p.kind,
+        ProblemKind::LevelsOutsideParent { levels: levels("2-5"), parent: "G".into(), parent_levels: levels("3-5") }
+    );
     assert!(p.msg().en.contains("2-5") && p.msg().en.contains("3-5"), "{}", p.msg().en);
     let p = only(vec![req("R", None, "3+"), req("R.1", Some("R"), "1")]);
     assert_eq!(p.id.as_deref(), Some("R.1"), "sub-requirements too");

@@ -134,7 +134,13 @@ mod tests {
     fn score_counts_partly_as_half_and_skips_not_applicable() {
         let mut s = Score::default();
         assert_eq!(s.percent(), None);
-        for o in [Some(Outcome::Compliant), Some(Outcome::Partly), Some(Outcome::NonCompliant), Some(Outcome::NotApplicable), None] {
+        for o in [
+            Some(Outcome::Compliant),
+            Some(Outcome::Partly),
+            Some(Outcome::NonCompliant),
+            Some(Outcome::NotApplicable),
+            None,
+        ] {
             s.add(o);
         }
         assert_eq!((s.applicable, s.assessed()), (5, 4));

@@ -6,4 +6,4 @@ pub mod assessment;
 pub mod remediation;
 
 pub use assessment::{AssessmentKind, AssessmentState, Outcome, Score};
-pub use remediation::{check_acceptance, check_move, FindingState, FindingMove, Policy, PolicyRow, Verifier};
+pub use remediation::{check_acceptance, check_move, FindingMove, FindingState, Policy, PolicyRow, Verifier};

@@ -54,7 +54,9 @@ pub fn check_move(from: FindingState, to: FindingState) -> Result<FindingMove> {
     let found = match (from, to) {
         (Open, InRemediation) => Some(unit(false)),
         (Open | InRemediation, Fixed) => Some(unit(false)),
-        (Open | InRemediation, RiskAccepted) => Some(FindingMove { side: Verifier::Unit, manager_only: true, needs_reason: true }),
+        (Open | InRemediation, RiskAccepted) => {
+            Some(FindingMove { side: Verifier::Unit, manager_only: true, needs_reason: true })
+        }
         (Open | InRemediation, FalsePositive) => Some(unit(true)),
         (Fixed, Verified) => Some(authority(false)),
         (Fixed, InRemediation) => Some(authority(true)),
@@ -79,7 +81,11 @@ pub fn check_acceptance(reason: Option<&str>, until: Option<NaiveDate>, today: N
         return Err(Error::invalid("reason", "Chấp nhận rủi ro phải nêu lý do.", "Accepting a risk needs a reason."));
     }
     let Some(until) = until else {
-        return Err(Error::invalid("accepted_until", "Chấp nhận rủi ro phải có ngày hết hạn.", "Accepting a risk needs an expiry date."));
+        return Err(Error::invalid(
+            "accepted_until",
+            "Chấp nhận rủi ro phải có ngày hết hạn.",
+            "Accepting a risk needs an expiry date.",
+        ));
     };
     let latest = today.checked_add_days(Days::new(MAX_ACCEPTANCE_DAYS)).unwrap_or(today);
     if until <= today || until > latest {
@@ -124,7 +130,12 @@ impl Default for Policy {
         let rows = DEFAULT_DAYS
             .iter()
             .flat_map(|(severity, days, working_days)| {
-                (1..=5u8).map(move |level| PolicyRow { severity: *severity, level, days: days[usize::from(level - 1)], working_days: *working_days })
+                (1..=5u8).map(move |level| PolicyRow {
+                    severity: *severity,
+                    level,
+                    days: days[usize::from(level - 1)],
+                    working_days: *working_days,
+                })
             })
             .collect();
         Policy { rows }
@@ -153,7 +164,13 @@ impl Policy {
 
     /// The last day to fix a finding detected on `detected`, for a system of `level`
     /// (a system with no approved level is treated as level 1). `None`: no deadline.
-    pub fn due(&self, severity: Severity, level: Option<u8>, detected: NaiveDate, holidays: &Holidays) -> Option<NaiveDate> {
+    pub fn due(
+        &self,
+        severity: Severity,
+        level: Option<u8>,
+        detected: NaiveDate,
+        holidays: &Holidays,
+    ) -> Option<NaiveDate> {
         let row = self.row(severity, level.unwrap_or(1))?;
         match (row.days, row.working_days) {
             (0, _) => None,
@@ -201,10 +218,16 @@ mod tests {
     fn acceptance_needs_a_reason_and_a_near_future_expiry() {
         let today = d(2026, 11, 23);
         assert_eq!(check_acceptance(Some("  "), Some(d(2027, 1, 1)), today).unwrap_err().field(), Some("reason"));
-        assert_eq!(check_acceptance(Some("Hệ thống cũ, chờ thay thế"), None, today).unwrap_err().field(), Some("accepted_until"));
+        assert_eq!(
+            check_acceptance(Some("Hệ thống cũ, chờ thay thế"), None, today).unwrap_err().field(),
+            Some("accepted_until")
+        );
         assert!(check_acceptance(Some("Hệ thống cũ, chờ thay thế"), Some(today), today).is_err());
         assert!(check_acceptance(Some("Hệ thống cũ, chờ thay thế"), Some(d(2028, 1, 1)), today).is_err());
-        assert_eq!(check_acceptance(Some("Hệ thống cũ, chờ thay thế"), Some(d(2027, 5, 1)), today).unwrap(), d(2027, 5, 1));
+        assert_eq!(
+            check_acceptance(Some("Hệ thống cũ, chờ thay thế"), Some(d(2027, 5, 1)), today).unwrap(),
+            d(2027, 5, 1)
+        );
     }
 
     #[test]
@@ -218,8 +241,15 @@ mod tests {
         assert_eq!(p.due(Severity::Medium, Some(5), d(2026, 11, 23), &holidays), Some(d(2026, 12, 23)));
         assert_eq!(p.due(Severity::Info, Some(5), d(2026, 11, 23), &holidays), None);
         assert_eq!(p.due(Severity::Low, None, d(2026, 1, 1), &holidays), Some(d(2026, 6, 30)));
-        let p = Policy::with_overrides(&[PolicyRow { severity: Severity::Medium, level: 5, days: 10, working_days: false }]);
+        let p = Policy::with_overrides(&[PolicyRow {
+            severity: Severity::Medium,
+            level: 5,
+            days: 10,
+            working_days: false,
+        }]);
         assert_eq!(p.due(Severity::Medium, Some(5), d(2026, 11, 23), &holidays), Some(d(2026, 12, 3)));
-        assert!(Policy::check_row(&PolicyRow { severity: Severity::Low, level: 6, days: 1, working_days: false }).is_err());
+        assert!(
+            Policy::check_row(&PolicyRow { severity: Severity::Low, level: 6, days: 1, working_days: false }).is_err()
+        );
     }
 }

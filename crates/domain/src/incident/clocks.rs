@@ -46,12 +46,24 @@ pub struct ClockRules {
 impl ClockRules {
     /// QĐ 05/2017 and TT 20/2017, the incident rules beside NĐ 85/2016.
     pub fn legacy() -> ClockRules {
-        ClockRules { notice_hours: Some(5 * 24), beyond_capacity_hours: Some(0), closing_days: Some(5), personal_data_hours: Some(72), ..Default::default() }
+        ClockRules {
+            notice_hours: Some(5 * 24),
+            beyond_capacity_hours: Some(0),
+            closing_days: Some(5),
+            personal_data_hours: Some(72),
+            ..Default::default()
+        }
     }
 
     /// NĐ 331/2026 Đ31.2.d.
     pub fn nd331() -> ClockRules {
-        ClockRules { serious_initial_hours: Some(24), security_hours: Some(0), cause_hours: Some(72), personal_data_hours: Some(72), ..Default::default() }
+        ClockRules {
+            serious_initial_hours: Some(24),
+            security_hours: Some(0),
+            cause_hours: Some(72),
+            personal_data_hours: Some(72),
+            ..Default::default()
+        }
     }
 
     /// The defaults of a ruleset: NĐ 85's era keeps QĐ 05/TT 20, later ones NĐ 331.
@@ -78,11 +90,24 @@ impl ClockRules {
 
     pub fn check(&self) -> Result<()> {
         let ok = |v: Option<i64>, max: i64| v.is_none_or(|v| (0..=max).contains(&v));
-        let hours = [self.notice_hours, self.initial_hours, self.beyond_capacity_hours, self.serious_initial_hours, self.security_hours, self.cause_hours, self.personal_data_hours, self.city_hours];
+        let hours = [
+            self.notice_hours,
+            self.initial_hours,
+            self.beyond_capacity_hours,
+            self.serious_initial_hours,
+            self.security_hours,
+            self.cause_hours,
+            self.personal_data_hours,
+            self.city_hours,
+        ];
         if hours.iter().all(|h| ok(*h, 720)) && ok(self.closing_days, 60) {
             Ok(())
         } else {
-            Err(crate::Error::invalid("clock_rules", "Thời hạn phải từ 0 đến 720 giờ (kết thúc: 0 đến 60 ngày).", "Deadlines are 0 to 720 hours (closing: 0 to 60 days)."))
+            Err(crate::Error::invalid(
+                "clock_rules",
+                "Thời hạn phải từ 0 đến 720 giờ (kết thúc: 0 đến 60 ngày).",
+                "Deadlines are 0 to 720 hours (closing: 0 to 60 days).",
+            ))
         }
     }
 }
@@ -100,7 +125,15 @@ pub enum ClockKind {
 }
 
 impl ClockKind {
-    pub const ALL: [ClockKind; 7] = [ClockKind::Notice, ClockKind::Initial, ClockKind::Security, ClockKind::Cause, ClockKind::Closing, ClockKind::PersonalData, ClockKind::City];
+    pub const ALL: [ClockKind; 7] = [
+        ClockKind::Notice,
+        ClockKind::Initial,
+        ClockKind::Security,
+        ClockKind::Cause,
+        ClockKind::Closing,
+        ClockKind::PersonalData,
+        ClockKind::City,
+    ];
 
     /// The reports that stop this clock (the first filed counts).
     pub fn reports(self) -> &'static [ReportKind] {
@@ -130,11 +163,18 @@ impl ClockKind {
         match self {
             ClockKind::Notice => lang.pick("Thông báo sự cố", "Incident notice"),
             ClockKind::Initial => lang.pick("Báo cáo ban đầu", "Initial report"),
-            ClockKind::Security => lang.pick("Báo cáo ngay (dấu hiệu xâm phạm an ninh quốc gia, trật tự)", "Immediate report (signs of harm to national security or public order)"),
-            ClockKind::Cause => lang.pick("Báo cáo nguyên nhân, phạm vi, khắc phục", "Cause, scope and remediation report"),
+            ClockKind::Security => lang.pick(
+                "Báo cáo ngay (dấu hiệu xâm phạm an ninh quốc gia, trật tự)",
+                "Immediate report (signs of harm to national security or public order)",
+            ),
+            ClockKind::Cause => {
+                lang.pick("Báo cáo nguyên nhân, phạm vi, khắc phục", "Cause, scope and remediation report")
+            }
             ClockKind::Closing => lang.pick("Báo cáo kết thúc", "Closing report"),
             ClockKind::PersonalData => lang.pick("Thông báo vi phạm dữ liệu cá nhân", "Personal-data breach notice"),
-            ClockKind::City => lang.pick("Báo cáo công an thành phố (quy định của thành phố)", "Report to the city police (city rule)"),
+            ClockKind::City => {
+                lang.pick("Báo cáo công an thành phố (quy định của thành phố)", "Report to the city police (city rule)")
+            }
         }
     }
 }
@@ -197,7 +237,10 @@ pub fn due_times(rules: &ClockRules, f: &ClockFacts) -> [(ClockKind, Option<i64>
         (ClockKind::Security, after(f.security_since_ms.map(|t| t.max(f.detected_ms)), rules.security_hours)),
         (ClockKind::Cause, after(detected, rules.cause_hours)),
         (ClockKind::Closing, after(f.response_ended_ms, rules.closing_days.map(|d| d * 24))),
-        (ClockKind::PersonalData, after(f.personal_data_since_ms.map(|t| t.max(f.detected_ms)), rules.personal_data_hours)),
+        (
+            ClockKind::PersonalData,
+            after(f.personal_data_since_ms.map(|t| t.max(f.detected_ms)), rules.personal_data_hours),
+        ),
         (ClockKind::City, after(detected, rules.city_hours)),
     ]
 }
@@ -231,7 +274,11 @@ mod tests {
         assert_eq!(due(&r, &f, ClockKind::Notice), Some(D + 120 * HOUR_MS), "QĐ 05 Đ11.1.a: 5 days");
         assert_eq!(due(&r, &f, ClockKind::Initial), None, "no initial report unless beyond capacity");
         assert_eq!(due(&r, &f, ClockKind::Cause), None, "QĐ 05 has no 72-hour report");
-        let beyond = ClockFacts { beyond_capacity_since_ms: Some(D + 3 * HOUR_MS), response_ended_ms: Some(D + 50 * HOUR_MS), ..f };
+        let beyond = ClockFacts {
+            beyond_capacity_since_ms: Some(D + 3 * HOUR_MS),
+            response_ended_ms: Some(D + 50 * HOUR_MS),
+            ..f
+        };
         assert_eq!(due(&r, &beyond, ClockKind::Initial), Some(D + 3 * HOUR_MS), "QĐ 05 Đ11.1.b: at once");
         assert_eq!(due(&r, &beyond, ClockKind::Closing), Some(D + 50 * HOUR_MS + 5 * 24 * HOUR_MS), "QĐ 05 Đ11.3");
         // A serious incident does not start a 24-hour clock under the legacy rules.
@@ -261,7 +308,10 @@ mod tests {
             assert_eq!(due(&r, &f, ClockKind::City), None, "Hải Phòng's 24 h is the operator's choice");
         }
         let hai_phong = ClockRules { city_hours: Some(24), ..ClockRules::nd331() };
-        assert_eq!(due(&hai_phong, &ClockFacts { detected_ms: D, ..Default::default() }, ClockKind::City), Some(D + 24 * HOUR_MS));
+        assert_eq!(
+            due(&hai_phong, &ClockFacts { detected_ms: D, ..Default::default() }, ClockKind::City),
+            Some(D + 24 * HOUR_MS)
+        );
     }
 
     #[test]

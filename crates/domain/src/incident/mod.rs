@@ -112,7 +112,9 @@ pub enum Side {
 pub fn check_transition(from: State, to: State) -> Result<Side> {
     use State::*;
     let side = match (from, to) {
-        (Received, Triaged) | (Triaged, Containing) | (Containing, Recovering) | (Recovering, Reviewing) => Some(Side::Unit),
+        (Received, Triaged) | (Triaged, Containing) | (Containing, Recovering) | (Recovering, Reviewing) => {
+            Some(Side::Unit)
+        }
         (Reviewing, Closed) | (Received, Closed) | (Triaged, Closed) => Some(Side::Coordinator),
         (Reviewing, Recovering) | (Closed, Reviewing) => Some(Side::Coordinator),
         _ => None,
@@ -155,9 +157,17 @@ pub fn suggest_serious(f: &SeriousFacts) -> SeriousSuggestion {
     let mut reasons = Vec::new();
     let critical = f.national_critical || f.max_level.is_some_and(|l| l >= 4);
     reasons.push(match (f.national_critical, f.max_level) {
-        (true, _) => Msg::new("Ảnh hưởng hệ thống thông tin quan trọng quốc gia.", "Affects national critical information infrastructure."),
-        (false, Some(l)) if l >= 4 => Msg::new(format!("Ảnh hưởng hệ thống cấp độ {l}."), format!("Affects a level {l} system.")),
-        (false, Some(l)) => Msg::new(format!("Hệ thống bị ảnh hưởng cao nhất cấp độ {l} (chưa tới cấp độ 4)."), format!("The highest affected level is {l} (below 4).")),
+        (true, _) => Msg::new(
+            "Ảnh hưởng hệ thống thông tin quan trọng quốc gia.",
+            "Affects national critical information infrastructure.",
+        ),
+        (false, Some(l)) if l >= 4 => {
+            Msg::new(format!("Ảnh hưởng hệ thống cấp độ {l}."), format!("Affects a level {l} system."))
+        }
+        (false, Some(l)) => Msg::new(
+            format!("Hệ thống bị ảnh hưởng cao nhất cấp độ {l} (chưa tới cấp độ 4)."),
+            format!("The highest affected level is {l} (below 4)."),
+        ),
         (false, None) => Msg::new("Không có hệ thống có cấp độ bị ảnh hưởng.", "No affected system has a level."),
     });
     let consequence = !f.consequences.is_empty();
@@ -166,7 +176,10 @@ pub fn suggest_serious(f: &SeriousFacts) -> SeriousSuggestion {
         let en: Vec<&str> = f.consequences.iter().map(|c| c.label(Lang::En)).collect();
         Msg::new(format!("Hậu quả: {}.", vi.join("; ")), format!("Consequences: {}.", en.join("; ")))
     } else {
-        Msg::new("Chưa ghi nhận hậu quả nào trong danh mục của Điều 9.", "None of the consequences Article 9 lists is recorded.")
+        Msg::new(
+            "Chưa ghi nhận hậu quả nào trong danh mục của Điều 9.",
+            "None of the consequences Article 9 lists is recorded.",
+        )
     });
     reasons.push(if f.beyond_capacity {
         Msg::new("Vượt khả năng tự xử lý của chủ quản.", "Beyond the owner's capacity to handle alone.")
@@ -191,10 +204,18 @@ const SKEW_MS: i64 = 5 * 60 * 1000;
 /// Detected-at may not be in the future; reported-at may not precede detection.
 pub fn check_times(detected_ms: i64, reported_ms: i64, now_ms: i64) -> Result<()> {
     if detected_ms > now_ms + SKEW_MS {
-        return Err(Error::invalid("detected_at", "Thời điểm phát hiện ở trong tương lai.", "The detection time is in the future."));
+        return Err(Error::invalid(
+            "detected_at",
+            "Thời điểm phát hiện ở trong tương lai.",
+            "The detection time is in the future.",
+        ));
     }
     if reported_ms + SKEW_MS < detected_ms {
-        return Err(Error::invalid("reported_at", "Thời điểm báo cáo trước thời điểm phát hiện.", "The report time is before the detection time."));
+        return Err(Error::invalid(
+            "reported_at",
+            "Thời điểm báo cáo trước thời điểm phát hiện.",
+            "The report time is before the detection time.",
+        ));
     }
     Ok(())
 }
@@ -203,7 +224,11 @@ pub fn check_times(detected_ms: i64, reported_ms: i64, now_ms: i64) -> Result<()
 pub fn check_reason(reason: &str) -> Result<String> {
     let r = crate::fold::nfc(reason.trim());
     if r.chars().count() < 5 {
-        return Err(Error::invalid("reason", "Hãy ghi lý do (ít nhất 5 ký tự).", "Give a reason (at least 5 characters)."));
+        return Err(Error::invalid(
+            "reason",
+            "Hãy ghi lý do (ít nhất 5 ký tự).",
+            "Give a reason (at least 5 characters).",
+        ));
     }
     Ok(r)
 }
@@ -215,7 +240,11 @@ mod tests {
 
     #[test]
     fn tt20_d11_lifecycle_moves_and_sides() {
-        assert_eq!(check_transition(State::Received, State::Triaged).unwrap(), Side::Unit, "TT 20/2017 Đ11: the unit triages its own incident");
+        assert_eq!(
+            check_transition(State::Received, State::Triaged).unwrap(),
+            Side::Unit,
+            "TT 20/2017 Đ11: the unit triages its own incident"
+        );
         assert_eq!(check_transition(State::Triaged, State::Containing).unwrap(), Side::Unit);
         assert!(check_transition(State::Received, State::Recovering).is_err());
         assert!(check_transition(State::Closed, State::Received).is_err());
@@ -226,14 +255,24 @@ mod tests {
 
     #[test]
     fn serious_needs_all_three() {
-        let mut f = SeriousFacts { max_level: Some(4), consequences: vec![Consequence::ServiceDisruption], beyond_capacity: true, ..Default::default() };
+        let mut f = SeriousFacts {
+            max_level: Some(4),
+            consequences: vec![Consequence::ServiceDisruption],
+            beyond_capacity: true,
+            ..Default::default()
+        };
         let s = suggest_serious(&f);
         assert!(s.serious);
         assert_eq!(s.reasons.len(), 3);
         assert!(s.reasons[0].vi.contains("cấp độ 4"));
         f.beyond_capacity = false;
         assert!(!suggest_serious(&f).serious);
-        f = SeriousFacts { max_level: Some(3), consequences: vec![Consequence::SecretLeak], beyond_capacity: true, ..Default::default() };
+        f = SeriousFacts {
+            max_level: Some(3),
+            consequences: vec![Consequence::SecretLeak],
+            beyond_capacity: true,
+            ..Default::default()
+        };
         assert!(!suggest_serious(&f).serious);
         f.national_critical = true;
         assert!(suggest_serious(&f).serious);

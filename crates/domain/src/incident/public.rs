@@ -105,7 +105,8 @@ pub fn parse_tracking_code(input: &str) -> Result<String> {
             format!("«{}» is not a valid tracking code (like PA-XXXX-XXXX-XXXX).", input.trim()),
         )
     };
-    let mut chars: Vec<char> = input.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect();
+    let mut chars: Vec<char> =
+        input.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect();
     if chars.len() != CODE_CHARS + 2 || chars[..2] != ['P', 'A'] {
         return Err(bad());
     }
@@ -129,7 +130,11 @@ pub fn parse_tracking_code(input: &str) -> Result<String> {
 }
 
 /// Files a citizen may attach: pictures (screenshots) and PDF, a few, each limited in size.
-pub const PUBLIC_FILES: FilePolicy = FilePolicy { field: "files", kinds: &[FileKind::Png, FileKind::Jpeg, FileKind::Webp, FileKind::Pdf], max_bytes: 5 * 1024 * 1024 };
+pub const PUBLIC_FILES: FilePolicy = FilePolicy {
+    field: "files",
+    kinds: &[FileKind::Png, FileKind::Jpeg, FileKind::Webp, FileKind::Pdf],
+    max_bytes: 5 * 1024 * 1024,
+};
 /// At most this many files with one report.
 pub const MAX_PUBLIC_FILES: usize = 3;
 
@@ -184,7 +189,11 @@ fn check_description(d: &str) -> Result<String> {
         ));
     }
     if d.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(Error::invalid("description", "Nội dung chứa ký tự điều khiển.", "The description contains control characters."));
+        return Err(Error::invalid(
+            "description",
+            "Nội dung chứa ký tự điều khiển.",
+            "The description contains control characters.",
+        ));
     }
     Ok(d)
 }
@@ -208,7 +217,9 @@ fn check_phone(p: Option<&str>) -> Result<Option<String>> {
     let digits: String = body.chars().filter(char::is_ascii_digit).collect();
     let national = match (plus, digits.strip_prefix("84")) {
         (true, Some(rest)) => format!("0{rest}"),
-        (true, None) => return if (8..=15).contains(&digits.len()) { Ok(Some(format!("+{digits}"))) } else { Err(bad()) },
+        (true, None) => {
+            return if (8..=15).contains(&digits.len()) { Ok(Some(format!("+{digits}"))) } else { Err(bad()) }
+        }
         (false, _) => digits,
     };
     if national.starts_with('0') && (10..=11).contains(&national.len()) {
@@ -243,8 +254,15 @@ fn check_url(u: Option<&str>) -> Result<Option<String>> {
     let rest = url.split_once("://").map(|(_, r)| r).unwrap_or_default();
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let host = host.rsplit_once('@').map(|(_, h)| h).unwrap_or(host);
-    let name = host.rsplit_once(':').filter(|(_, port)| port.chars().all(|c| c.is_ascii_digit())).map(|(h, _)| h).unwrap_or(host);
-    let ok = (name.contains('.') || name.starts_with('[')) && !name.starts_with('.') && !name.ends_with('.') && !name.contains("..");
+    let name = host
+        .rsplit_once(':')
+        .filter(|(_, port)| port.chars().all(|c| c.is_ascii_digit()))
+        .map(|(h, _)| h)
+        .unwrap_or(host);
+    let ok = (name.contains('.') || name.starts_with('['))
+        && !name.starts_with('.')
+        && !name.ends_with('.')
+        && !name.contains("..");
     if ok {
         Ok(Some(url))
     } else {
@@ -258,7 +276,11 @@ mod tests {
     use super::*;
 
     fn good() -> Submission<'static> {
-        Submission { category: "scam", description: "Có người gọi điện mạo danh công an, yêu cầu chuyển tiền.", ..Default::default() }
+        Submission {
+            category: "scam",
+            description: "Có người gọi điện mạo danh công an, yêu cầu chuyển tiền.",
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -292,7 +314,9 @@ mod tests {
         assert_eq!(tracking_code(0), "PA-0000-0000-0000");
         assert_eq!(parse_tracking_code("pa-oooo-iiii-llll").unwrap(), "PA-0000-1111-1111");
         assert!(!tracking_code(u64::MAX).contains(['I', 'L', 'O', 'U']));
-        for bad in ["", "PA-0000-0000", "PB-0000-0000-0000", "PA-0000-0000-000U", "PA-0000-0000-00é0", "PA-0000-0000-0000-0"] {
+        for bad in
+            ["", "PA-0000-0000", "PB-0000-0000-0000", "PA-0000-0000-000U", "PA-0000-0000-00é0", "PA-0000-0000-0000-0"]
+        {
             assert_eq!(parse_tracking_code(bad).unwrap_err().field(), Some("code"), "{bad}");
         }
     }
@@ -327,6 +351,9 @@ mod tests {
         assert_eq!(full.url.as_deref(), Some("http://shopee-khuyenmai.top/qua-tang?id=1"));
         assert_eq!(check_phone(Some("(028) 3829 1234")).unwrap().as_deref(), Some("02838291234"));
         assert_eq!(check_phone(Some("+1 415 555 0100")).unwrap().as_deref(), Some("+14155550100"));
-        assert_eq!(check_url(Some("https://user@203.0.113.5:8443/x")).unwrap().as_deref(), Some("https://user@203.0.113.5:8443/x"));
+        assert_eq!(
+            check_url(Some("https://user@203.0.113.5:8443/x")).unwrap().as_deref(),
+            Some("https://user@203.0.113.5:8443/x")
+        );
     }
 }

@@ -3,8 +3,8 @@
 //! ruleset; deadlines run in working days from the complete submission.
 
 use super::code_enum;
-use crate::attachment::{FileKind, FilePolicy};
 use super::level::{Authority, DayCount, Ruleset};
+use crate::attachment::{FileKind, FilePolicy};
 use crate::calendar::Holidays;
 use crate::role::Role;
 use crate::{Error, Lang, Result};
@@ -112,7 +112,14 @@ pub struct LevelBodies {
 
 /// Whether `actor` may take `action` on a dossier of this level for a system of `system`'s
 /// unit: the one decision both the store and the dossier page use.
-pub fn may_act(actor: &crate::scope::Actor, action: DossierAction, level: u8, rs: &Ruleset, system: &UnitAt, bodies: &LevelBodies) -> bool {
+pub fn may_act(
+    actor: &crate::scope::Actor,
+    action: DossierAction,
+    level: u8,
+    rs: &Ruleset,
+    system: &UnitAt,
+    bodies: &LevelBodies,
+) -> bool {
     let roles = roles_for(action, level, rs);
     let idx = usize::from(level.clamp(1, 5) - 1);
     let authority = match action {
@@ -128,7 +135,9 @@ pub fn may_act(actor: &crate::scope::Actor, action: DossierAction, level: u8, rs
     };
     let roles: &[Role] = match (authority, at) {
         // The named body's leadership or security officers.
-        (Some(Authority::SecurityUnit | Authority::Owner), Some(_)) => &[Role::UnitManager, Role::AuthorityOfficer, Role::Administrator],
+        (Some(Authority::SecurityUnit | Authority::Owner), Some(_)) => {
+            &[Role::UnitManager, Role::AuthorityOfficer, Role::Administrator]
+        }
         _ => roles,
     };
     let at = at.unwrap_or(system);
@@ -139,7 +148,11 @@ pub fn may_act(actor: &crate::scope::Actor, action: DossierAction, level: u8, rs
 /// every required part present.
 pub fn check_submission(proposed: u8, suggested: u8, reason: Option<&str>, parts: &[Part], rs: &Ruleset) -> Result<()> {
     if !(1..=5).contains(&proposed) {
-        return Err(Error::invalid("proposed_level", "Cấp độ đề xuất phải từ 1 đến 5.", "The proposed level must be 1 to 5."));
+        return Err(Error::invalid(
+            "proposed_level",
+            "Cấp độ đề xuất phải từ 1 đến 5.",
+            "The proposed level must be 1 to 5.",
+        ));
     }
     if proposed != suggested && reason.is_none_or(|r| r.trim().chars().count() < 10) {
         return Err(Error::invalid(
@@ -152,7 +165,11 @@ pub fn check_submission(proposed: u8, suggested: u8, reason: Option<&str>, parts
     if !missing.is_empty() {
         let vi: Vec<&str> = missing.iter().map(|p| p.label(Lang::Vi)).collect();
         let en: Vec<&str> = missing.iter().map(|p| p.label(Lang::En)).collect();
-        return Err(Error::invalid("parts", format!("Hồ sơ còn thiếu: {}.", vi.join("; ")), format!("The dossier is missing: {}.", en.join("; "))));
+        return Err(Error::invalid(
+            "parts",
+            format!("Hồ sơ còn thiếu: {}.", vi.join("; ")),
+            format!("The dossier is missing: {}.", en.join("; ")),
+        ));
     }
     Ok(())
 }
@@ -171,7 +188,14 @@ pub struct Deadline {
     pub incomplete_reply_due: Option<NaiveDate>,
 }
 
-pub fn deadline(state: DossierState, level: u8, submitted: Option<NaiveDate>, appraised: Option<NaiveDate>, rs: &Ruleset, holidays: &Holidays) -> Option<Deadline> {
+pub fn deadline(
+    state: DossierState,
+    level: u8,
+    submitted: Option<NaiveDate>,
+    appraised: Option<NaiveDate>,
+    rs: &Ruleset,
+    holidays: &Holidays,
+) -> Option<Deadline> {
     let idx = usize::from(level.clamp(1, 5) - 1);
     match (state, submitted, appraised) {
         (DossierState::Submitted, Some(s), _) => {
@@ -190,7 +214,12 @@ pub fn deadline(state: DossierState, level: u8, submitted: Option<NaiveDate>, ap
         }
         (DossierState::Appraised, _, Some(a)) => {
             let (days, article) = rs.approval_working_days;
-            Some(Deadline { due: holidays.add_working_days(a, days), step: "approval", basis: Some(rs.article(article)), incomplete_reply_due: None })
+            Some(Deadline {
+                due: holidays.add_working_days(a, days),
+                step: "approval",
+                basis: Some(rs.article(article)),
+                incomplete_reply_due: None,
+            })
         }
         _ => None,
     }
@@ -202,7 +231,18 @@ pub const MAX_ATTACHMENT_BYTES: usize = 20 * 1024 * 1024;
 /// What a dossier accepts: PDF, Word/Excel (DOCX/XLSX and the old DOC/XLS), ODF, PNG, JPEG, ZIP.
 pub const ATTACHMENTS: FilePolicy = FilePolicy {
     field: "file",
-    kinds: &[FileKind::Pdf, FileKind::Doc, FileKind::Docx, FileKind::Xls, FileKind::Xlsx, FileKind::Odt, FileKind::Ods, FileKind::Png, FileKind::Jpeg, FileKind::Zip],
+    kinds: &[
+        FileKind::Pdf,
+        FileKind::Doc,
+        FileKind::Docx,
+        FileKind::Xls,
+        FileKind::Xlsx,
+        FileKind::Odt,
+        FileKind::Ods,
+        FileKind::Png,
+        FileKind::Jpeg,
+        FileKind::Zip,
+    ],
     max_bytes: MAX_ATTACHMENT_BYTES,
 };
 
@@ -234,7 +274,8 @@ mod tests {
 
     #[test]
     fn nd331_d18_d20_approvers_and_appraisers_depend_on_level() {
-        let rs = ruleset_by_code("nd331-2026").unwrap_or_else(|| super::super::level::ruleset_for(NaiveDate::default()));
+        let rs =
+            ruleset_by_code("nd331-2026").unwrap_or_else(|| super::super::level::ruleset_for(NaiveDate::default()));
         assert!(roles_for(DossierAction::Approve, 2, &rs).contains(&Role::AuthorityOfficer));
         assert!(!roles_for(DossierAction::Approve, 3, &rs).contains(&Role::AuthorityOfficer));
         assert!(roles_for(DossierAction::Approve, 3, &rs).contains(&Role::UnitManager));
@@ -276,7 +317,11 @@ mod tests {
         let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap_or_default();
         let h = Holidays::default();
         let dl = deadline(DossierState::Submitted, 3, Some(d(2026, 11, 23)), None, &rs, &h).unwrap();
-        assert_eq!((dl.due, dl.step, dl.basis.as_deref()), (d(2026, 12, 14), "appraisal", Some("NĐ 331 Đ23.3.a")), "15 working days");
+        assert_eq!(
+            (dl.due, dl.step, dl.basis.as_deref()),
+            (d(2026, 12, 14), "appraisal", Some("NĐ 331 Đ23.3.a")),
+            "15 working days"
+        );
         assert_eq!(dl.incomplete_reply_due, Some(d(2026, 11, 30)), "NĐ 331 Đ23.2: 5 working days");
         let dl = deadline(DossierState::Submitted, 4, Some(d(2026, 11, 23)), None, &rs, &h).unwrap();
         assert_eq!((dl.due, dl.basis.as_deref()), (d(2026, 12, 28), Some("NĐ 331 Đ23.3.b")), "25 working days");
@@ -304,7 +349,8 @@ mod tests {
         for code in ["nd85-2016", "nd331-2026"] {
             let rs = ruleset_by_code(code).unwrap();
             let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap_or_default();
-            let dl = deadline(DossierState::Submitted, 2, Some(d(2026, 11, 23)), None, &rs, &Holidays::default()).unwrap();
+            let dl =
+                deadline(DossierState::Submitted, 2, Some(d(2026, 11, 23)), None, &rs, &Holidays::default()).unwrap();
             assert_eq!((dl.due, dl.basis), (d(2026, 12, 14), None), "{code}: 15 working days of local policy");
         }
     }

@@ -46,8 +46,10 @@ pub fn next_assessment(level: u8, assessed_on: NaiveDate, rs: &Ruleset) -> Naive
 
 pub fn evaluate(f: &LayerFacts, level: Option<u8>, today: NaiveDate, rs: &Ruleset) -> [LayerStatus; 4] {
     let ok = |layer, vi: String, en: String| LayerStatus { layer, state: LayerState::Ok, reason: Msg::new(vi, en) };
-    let missing = |layer, vi: &str, en: &str| LayerStatus { layer, state: LayerState::Missing, reason: Msg::new(vi, en) };
-    let expired = |layer, vi: String, en: String| LayerStatus { layer, state: LayerState::Expired, reason: Msg::new(vi, en) };
+    let missing =
+        |layer, vi: &str, en: &str| LayerStatus { layer, state: LayerState::Missing, reason: Msg::new(vi, en) };
+    let expired =
+        |layer, vi: String, en: String| LayerStatus { layer, state: LayerState::Expired, reason: Msg::new(vi, en) };
     let d = |x: NaiveDate| x.format("%d/%m/%Y").to_string();
     let l1 = match f.onsite_team.as_deref().filter(|t| !t.trim().is_empty()) {
         Some(t) => ok(1, format!("Lực lượng tại chỗ: {t}"), format!("On-site force: {t}")),
@@ -55,7 +57,11 @@ pub fn evaluate(f: &LayerFacts, level: Option<u8>, today: NaiveDate, rs: &Rulese
     };
     let l2 = match (&f.monitoring_unit, f.monitoring_until) {
         (None, _) => missing(2, "Chưa có đơn vị giám sát 24/7", "No 24/7 monitoring"),
-        (Some(u), Some(until)) if until < today => expired(2, format!("Hợp đồng giám sát với {u} đã hết hạn ngày {}", d(until)), format!("Monitoring contract with {u} ended on {}", d(until))),
+        (Some(u), Some(until)) if until < today => expired(
+            2,
+            format!("Hợp đồng giám sát với {u} đã hết hạn ngày {}", d(until)),
+            format!("Monitoring contract with {u} ended on {}", d(until)),
+        ),
         (Some(u), _) => ok(2, format!("Giám sát 24/7: {u}"), format!("24/7 monitoring: {u}")),
     };
     let l3 = match f.assessed_on {
@@ -63,14 +69,26 @@ pub fn evaluate(f: &LayerFacts, level: Option<u8>, today: NaiveDate, rs: &Rulese
         Some(on) => {
             let due = next_assessment(level.unwrap_or(1), on, rs);
             if due < today {
-                expired(3, format!("Đánh giá gần nhất {}; đến hạn đánh giá lại {}", d(on), d(due)), format!("Last assessed {}; reassessment was due {}", d(on), d(due)))
+                expired(
+                    3,
+                    format!("Đánh giá gần nhất {}; đến hạn đánh giá lại {}", d(on), d(due)),
+                    format!("Last assessed {}; reassessment was due {}", d(on), d(due)),
+                )
             } else {
-                ok(3, format!("Đánh giá ngày {}; lần tới trước {}", d(on), d(due)), format!("Assessed {}; next due by {}", d(on), d(due)))
+                ok(
+                    3,
+                    format!("Đánh giá ngày {}; lần tới trước {}", d(on), d(due)),
+                    format!("Assessed {}; next due by {}", d(on), d(due)),
+                )
             }
         }
     };
     let l4 = match f.connected_since {
-        None => missing(4, "Chưa kết nối hệ thống giám sát quốc gia/thành phố", "Not connected to the national/city monitoring system"),
+        None => missing(
+            4,
+            "Chưa kết nối hệ thống giám sát quốc gia/thành phố",
+            "Not connected to the national/city monitoring system",
+        ),
         Some(since) => ok(4, format!("Kết nối từ {}", d(since)), format!("Connected since {}", d(since))),
     };
     [l1, l2, l3, l4]
@@ -106,7 +124,10 @@ mod tests {
             connection_ref: None,
         };
         let l = evaluate(&f, Some(3), today, &rs);
-        assert_eq!(l.iter().map(|x| x.state).collect::<Vec<_>>(), vec![LayerState::Ok, LayerState::Expired, LayerState::Ok, LayerState::Ok]);
+        assert_eq!(
+            l.iter().map(|x| x.state).collect::<Vec<_>>(),
+            vec![LayerState::Ok, LayerState::Expired, LayerState::Ok, LayerState::Ok]
+        );
 
         // Level 5 is reassessed every six months: December 2025 is overdue by November 2026.
         assert_eq!(evaluate(&f, Some(5), today, &rs)[2].state, LayerState::Expired);

@@ -214,15 +214,27 @@ impl Authority {
 
     pub fn label(self, lang: crate::Lang) -> &'static str {
         match self {
-            Authority::SecurityUnit => lang.pick("Đơn vị chuyên trách an toàn thông tin", "The dedicated security unit"),
-            Authority::Owner => lang.pick("Chủ quản hệ thống (hoặc đơn vị được ủy quyền bằng văn bản)", "The owning body (or its written delegate)"),
-            Authority::Ministry => lang.pick("Bộ Công an (thẩm định bên ngoài: ghi nhận kết quả)", "The Ministry of Public Security (outside appraisal: its result is recorded)"),
+            Authority::SecurityUnit => {
+                lang.pick("Đơn vị chuyên trách an toàn thông tin", "The dedicated security unit")
+            }
+            Authority::Owner => lang.pick(
+                "Chủ quản hệ thống (hoặc đơn vị được ủy quyền bằng văn bản)",
+                "The owning body (or its written delegate)",
+            ),
+            Authority::Ministry => lang.pick(
+                "Bộ Công an (thẩm định bên ngoài: ghi nhận kết quả)",
+                "The Ministry of Public Security (outside appraisal: its result is recorded)",
+            ),
         }
     }
 
     pub fn parse(s: &str) -> crate::Result<Authority> {
         Authority::ALL.into_iter().find(|a| a.code() == s.trim()).ok_or_else(|| {
-            crate::Error::invalid("authority", format!("«{s}» không hợp lệ; chọn security_unit, owner hoặc ministry."), format!("«{s}» is not valid; choose security_unit, owner or ministry."))
+            crate::Error::invalid(
+                "authority",
+                format!("«{s}» không hợp lệ; chọn security_unit, owner hoặc ministry."),
+                format!("«{s}» is not valid; choose security_unit, owner or ministry."),
+            )
         })
     }
 }
@@ -246,7 +258,11 @@ impl Step {
         match s.trim() {
             "appraise" => Ok(Step::Appraise),
             "approve" => Ok(Step::Approve),
-            other => Err(crate::Error::invalid("step", format!("«{other}» không hợp lệ; chọn appraise hoặc approve."), format!("«{other}» is not valid; choose appraise or approve."))),
+            other => Err(crate::Error::invalid(
+                "step",
+                format!("«{other}» không hợp lệ; chọn appraise hoặc approve."),
+                format!("«{other}» is not valid; choose appraise or approve."),
+            )),
         }
     }
 }
@@ -305,7 +321,12 @@ pub fn rulesets() -> Vec<Ruleset> {
             security_rules_article: "TT 12/2022 Đ9.7",
             golive_plan_article: "TT 12/2022 Đ9.6",
             golive_assessment_article: None,
-            annual_report: AnnualReport { period_ends: (14, 12), units_by: (20, 12), owner_by: (25, 12), article: "TT 12/2022 Đ13" },
+            annual_report: AnnualReport {
+                period_ends: (14, 12),
+                units_by: (20, 12),
+                owner_by: (25, 12),
+                article: "TT 12/2022 Đ13",
+            },
             // Đ16.2 says "ngày": calendar days.
             appraisal_limit: [None, None, Some((15, "Đ16.2.a")), Some((30, "Đ16.2.b")), Some((30, "Đ16.2.b"))],
             appraisal_counting: DayCount::Calendar,
@@ -334,8 +355,18 @@ pub fn rulesets() -> Vec<Ruleset> {
             security_rules_article: "Đ30.7",
             golive_plan_article: "Đ30.6",
             golive_assessment_article: Some("Đ28.3"),
-            annual_report: AnnualReport { period_ends: (14, 12), units_by: (20, 12), owner_by: (25, 12), article: "NĐ 331 Đ35.3–4" },
-            transition: Some(Transition { built_before: date(2026, 7, 1), legacy: "nd85-2016", until: date(2027, 1, 1), article: "NĐ 331 Đ39.1" }),
+            annual_report: AnnualReport {
+                period_ends: (14, 12),
+                units_by: (20, 12),
+                owner_by: (25, 12),
+                article: "NĐ 331 Đ35.3–4",
+            },
+            transition: Some(Transition {
+                built_before: date(2026, 7, 1),
+                legacy: "nd85-2016",
+                until: date(2027, 1, 1),
+                article: "NĐ 331 Đ39.1",
+            }),
             appraisal_limit: [None, None, Some((15, "Đ23.3.a")), Some((25, "Đ23.3.b")), Some((25, "Đ23.3.b"))],
             appraisal_counting: DayCount::Working,
             local_appraisal_working_days: 15,
@@ -364,7 +395,9 @@ pub fn ruleset_for(on: NaiveDate) -> Ruleset {
 pub fn ruleset_for_system(on: NaiveDate, building_started: Option<NaiveDate>) -> Ruleset {
     let current = ruleset_for(on);
     match (current.transition, building_started) {
-        (Some(t), Some(started)) if started < t.built_before && on < t.until => ruleset_by_code(t.legacy).unwrap_or(current),
+        (Some(t), Some(started)) if started < t.built_before && on < t.until => {
+            ruleset_by_code(t.legacy).unwrap_or(current)
+        }
         _ => current,
     }
 }
@@ -416,14 +449,29 @@ pub fn suggest(i: &LevelInputs, rs: &Ruleset) -> Suggestion {
     };
     let private = i.info_private || i.info_personal;
     match i.system_type {
-        SystemType::Internal if private => add(2, Criterion::InternalPrivate, "Phục vụ nội bộ, xử lý thông tin riêng hoặc cá nhân".into(), "Internal, processes private or personal information".into()),
+        SystemType::Internal if private => add(
+            2,
+            Criterion::InternalPrivate,
+            "Phục vụ nội bộ, xử lý thông tin riêng hoặc cá nhân".into(),
+            "Internal, processes private or personal information".into(),
+        ),
         SystemType::Internal => {}
         SystemType::PublicService => {
-            add(2, Criterion::ServesPublic, "Phục vụ người dân, doanh nghiệp: từ cấp độ 2".into(), "Serves citizens and businesses: level 2 at least".into());
+            add(
+                2,
+                Criterion::ServesPublic,
+                "Phục vụ người dân, doanh nghiệp: từ cấp độ 2".into(),
+                "Serves citizens and businesses: level 2 at least".into(),
+            );
             public_service(i, rs, &mut add);
         }
         SystemType::InfoInfrastructure if i.infra_scope == InfraScope::None => {
-            add(2, Criterion::InfraOneAgency, "Cơ sở hạ tầng thông tin: từ cấp độ 2".into(), "Information infrastructure: level 2 at least".into());
+            add(
+                2,
+                Criterion::InfraOneAgency,
+                "Cơ sở hạ tầng thông tin: từ cấp độ 2".into(),
+                "Information infrastructure: level 2 at least".into(),
+            );
         }
         SystemType::InfoInfrastructure => {}
         SystemType::IndustrialControl => {
@@ -432,12 +480,22 @@ pub fn suggest(i: &LevelInputs, rs: &Ruleset) -> Suggestion {
                     "Hệ thống điều khiển công nghiệp: cần cấp công trình được điều khiển (cấp IV–II: cấp độ 3; cấp I: 4; cấp đặc biệt hoặc quan trọng về an ninh quốc gia: 5).",
                     "Industrial control: the grade of the works controlled is needed (grade IV–II: level 3; grade I: 4; special grade or important to national security: 5).",
                 ));
-                add(3, Criterion::ControlGrade2To4, "Hệ thống điều khiển công nghiệp: ít nhất cấp độ 3".into(), "Industrial control: level 3 at least".into());
+                add(
+                    3,
+                    Criterion::ControlGrade2To4,
+                    "Hệ thống điều khiển công nghiệp: ít nhất cấp độ 3".into(),
+                    "Industrial control: level 3 at least".into(),
+                );
             }
         }
         SystemType::Other => {
             if private {
-                add(2, Criterion::InternalPrivate, "Xử lý thông tin riêng hoặc cá nhân".into(), "Processes private or personal information".into());
+                add(
+                    2,
+                    Criterion::InternalPrivate,
+                    "Xử lý thông tin riêng hoặc cá nhân".into(),
+                    "Processes private or personal information".into(),
+                );
             }
             to_confirm.push(Msg::new(
                 "Loại «khác»: cấp độ 1 chỉ dành cho hệ thống nội bộ chỉ xử lý thông tin công cộng; hãy chọn đúng loại hệ thống.",
@@ -447,24 +505,74 @@ pub fn suggest(i: &LevelInputs, rs: &Ruleset) -> Suggestion {
     }
     match i.infra_scope {
         InfraScope::None => {}
-        InfraScope::OneAgency => add(2, Criterion::InfraOneAgency, "Hạ tầng phục vụ một cơ quan, tổ chức".into(), "Infrastructure serving one agency".into()),
-        InfraScope::Province => add(3, Criterion::InfraShared, "Hạ tầng dùng chung của một bộ, ngành, tỉnh hoặc một số tỉnh".into(), "Infrastructure shared by a ministry, sector or province(s)".into()),
-        InfraScope::National => add(4, Criterion::InfraNational, "Hạ tầng dùng chung quốc gia, vận hành 24/7".into(), "Nationwide shared infrastructure run 24/7".into()),
-        InfraScope::International => add(5, Criterion::InfraInternational, "Hạ tầng quốc gia kết nối quốc tế".into(), "National infrastructure connected internationally".into()),
+        InfraScope::OneAgency => add(
+            2,
+            Criterion::InfraOneAgency,
+            "Hạ tầng phục vụ một cơ quan, tổ chức".into(),
+            "Infrastructure serving one agency".into(),
+        ),
+        InfraScope::Province => add(
+            3,
+            Criterion::InfraShared,
+            "Hạ tầng dùng chung của một bộ, ngành, tỉnh hoặc một số tỉnh".into(),
+            "Infrastructure shared by a ministry, sector or province(s)".into(),
+        ),
+        InfraScope::National => add(
+            4,
+            Criterion::InfraNational,
+            "Hạ tầng dùng chung quốc gia, vận hành 24/7".into(),
+            "Nationwide shared infrastructure run 24/7".into(),
+        ),
+        InfraScope::International => add(
+            5,
+            Criterion::InfraInternational,
+            "Hạ tầng quốc gia kết nối quốc tế".into(),
+            "National infrastructure connected internationally".into(),
+        ),
     }
     match i.works_grade {
         WorksGrade::None => {}
-        WorksGrade::Grade4 | WorksGrade::Grade3 | WorksGrade::Grade2 => add(3, Criterion::ControlGrade2To4, "Điều khiển công trình cấp II–IV".into(), "Controls works of grade II–IV".into()),
-        WorksGrade::Grade1 => add(4, Criterion::ControlGrade1, "Điều khiển công trình cấp I".into(), "Controls works of grade I".into()),
-        WorksGrade::Special => add(5, Criterion::ControlSpecial, "Điều khiển công trình cấp đặc biệt".into(), "Controls works of special grade".into()),
-        WorksGrade::NationalSecurity => add(5, Criterion::ControlSpecial, "Điều khiển công trình quan trọng về an ninh quốc gia".into(), "Controls works important to national security".into()),
+        WorksGrade::Grade4 | WorksGrade::Grade3 | WorksGrade::Grade2 => add(
+            3,
+            Criterion::ControlGrade2To4,
+            "Điều khiển công trình cấp II–IV".into(),
+            "Controls works of grade II–IV".into(),
+        ),
+        WorksGrade::Grade1 => {
+            add(4, Criterion::ControlGrade1, "Điều khiển công trình cấp I".into(), "Controls works of grade I".into())
+        }
+        WorksGrade::Special => add(
+            5,
+            Criterion::ControlSpecial,
+            "Điều khiển công trình cấp đặc biệt".into(),
+            "Controls works of special grade".into(),
+        ),
+        WorksGrade::NationalSecurity => add(
+            5,
+            Criterion::ControlSpecial,
+            "Điều khiển công trình quan trọng về an ninh quốc gia".into(),
+            "Controls works important to national security".into(),
+        ),
     }
     match i.secret_harm {
-        SecretHarm::Harm => add(3, Criterion::SecretHarm, "Bí mật nhà nước: lộ lọt gây tổn hại an ninh quốc gia".into(), "State secrets whose breach harms national security".into()),
-        SecretHarm::Serious => add(4, Criterion::SecretSerious, "Bí mật nhà nước: lộ lọt gây tổn hại nghiêm trọng".into(), "State secrets whose breach seriously harms national security".into()),
-        SecretHarm::EspeciallySerious => {
-            add(5, Criterion::SecretEspeciallySerious, "Bí mật nhà nước: lộ lọt gây tổn hại đặc biệt nghiêm trọng".into(), "State secrets whose breach especially seriously harms national security".into())
-        }
+        SecretHarm::Harm => add(
+            3,
+            Criterion::SecretHarm,
+            "Bí mật nhà nước: lộ lọt gây tổn hại an ninh quốc gia".into(),
+            "State secrets whose breach harms national security".into(),
+        ),
+        SecretHarm::Serious => add(
+            4,
+            Criterion::SecretSerious,
+            "Bí mật nhà nước: lộ lọt gây tổn hại nghiêm trọng".into(),
+            "State secrets whose breach seriously harms national security".into(),
+        ),
+        SecretHarm::EspeciallySerious => add(
+            5,
+            Criterion::SecretEspeciallySerious,
+            "Bí mật nhà nước: lộ lọt gây tổn hại đặc biệt nghiêm trọng".into(),
+            "State secrets whose breach especially seriously harms national security".into(),
+        ),
         SecretHarm::None if i.secret != SecretGrade::None => {
             // The grade only proposes: a system with state secrets is level 3 at least, and a
             // person must say the harm.
@@ -477,13 +585,24 @@ pub fn suggest(i: &LevelInputs, rs: &Ruleset) -> Suggestion {
                 format!("Xử lý bí mật nhà nước độ «{}»: độ mật đề xuất cấp độ {proposed}; cấp độ do mức tổn hại khi bị lộ quyết định — hãy xác định mức tổn hại.", i.secret.label(crate::Lang::Vi)),
                 format!("Processes state secrets graded «{}»: the grade proposes level {proposed}; the harm of a breach decides — determine it.", i.secret.label(crate::Lang::En)),
             ));
-            add(3, Criterion::SecretHarm, "Xử lý bí mật nhà nước: ít nhất cấp độ 3".into(), "Processes state secrets: level 3 at least".into());
+            add(
+                3,
+                Criterion::SecretHarm,
+                "Xử lý bí mật nhà nước: ít nhất cấp độ 3".into(),
+                "Processes state secrets: level 3 at least".into(),
+            );
         }
         SecretHarm::None => {}
     }
     if reasons.is_empty() && to_confirm.is_empty() {
         let at = rs.cite(Criterion::InternalPublic);
-        reasons.push((1, Msg::new(format!("Phục vụ nội bộ, chỉ xử lý thông tin công cộng ({at})"), format!("Internal, public information only ({at})"))));
+        reasons.push((
+            1,
+            Msg::new(
+                format!("Phục vụ nội bộ, chỉ xử lý thông tin công cộng ({at})"),
+                format!("Internal, public information only ({at})"),
+            ),
+        ));
     }
     let level = reasons.iter().map(|(l, _)| *l).max().unwrap_or(2);
     reasons.sort_by_key(|r| std::cmp::Reverse(r.0));
@@ -496,27 +615,64 @@ pub fn suggest(i: &LevelInputs, rs: &Ruleset) -> Suggestion {
 fn public_service(i: &LevelInputs, rs: &Ruleset, add: &mut impl FnMut(u8, Criterion, String, String)) {
     if let Some(l3) = rs.online_service_level_l3 {
         if i.online_service_level >= l3 {
-            add(3, Criterion::OnlineServiceHigh, format!("Dịch vụ công trực tuyến mức độ {}", i.online_service_level), format!("Online public service at level {}", i.online_service_level));
+            add(
+                3,
+                Criterion::OnlineServiceHigh,
+                format!("Dịch vụ công trực tuyến mức độ {}", i.online_service_level),
+                format!("Online public service at level {}", i.online_service_level),
+            );
         } else if i.online_service_level > 0 {
-            add(2, Criterion::OnlineServiceLow, format!("Dịch vụ công trực tuyến mức độ {}", i.online_service_level), format!("Online public service at level {}", i.online_service_level));
+            add(
+                2,
+                Criterion::OnlineServiceLow,
+                format!("Dịch vụ công trực tuyến mức độ {}", i.online_service_level),
+                format!("Online public service at level {}", i.online_service_level),
+            );
         }
     }
     if rs.admin_procedures_l3 && i.handles_admin_procedures {
-        add(3, Criterion::AdminProcedures, "Giải quyết thủ tục hành chính".into(), "Handles administrative procedures".into());
+        add(
+            3,
+            Criterion::AdminProcedures,
+            "Giải quyết thủ tục hành chính".into(),
+            "Handles administrative procedures".into(),
+        );
     }
     if i.conditional_business {
-        add(3, Criterion::ConditionalBusiness, "Dịch vụ trực tuyến thuộc ngành, nghề kinh doanh có điều kiện".into(), "Online service of a conditional business line".into());
+        add(
+            3,
+            Criterion::ConditionalBusiness,
+            "Dịch vụ trực tuyến thuộc ngành, nghề kinh doanh có điều kiện".into(),
+            "Online service of a conditional business line".into(),
+        );
     }
     let sensitive_over = rs.sensitive_subjects_l3.is_some_and(|t| i.subjects_sensitive >= t);
     if i.subjects_basic >= rs.basic_subjects_l3 || sensitive_over {
-        let (n, t) = if sensitive_over { (i.subjects_sensitive, rs.sensitive_subjects_l3.unwrap_or_default()) } else { (i.subjects_basic, rs.basic_subjects_l3) };
-        add(3, Criterion::PersonalAbove, format!("Dữ liệu cá nhân của {n} chủ thể (ngưỡng {t})"), format!("Personal data of {n} data subjects (threshold {t})"));
+        let (n, t) = if sensitive_over {
+            (i.subjects_sensitive, rs.sensitive_subjects_l3.unwrap_or_default())
+        } else {
+            (i.subjects_basic, rs.basic_subjects_l3)
+        };
+        add(
+            3,
+            Criterion::PersonalAbove,
+            format!("Dữ liệu cá nhân của {n} chủ thể (ngưỡng {t})"),
+            format!("Personal data of {n} data subjects (threshold {t})"),
+        );
     } else if i.info_personal || i.info_private || i.subjects_basic > 0 || i.subjects_sensitive > 0 {
         add(
             2,
             Criterion::PersonalBelow,
-            format!("Thông tin riêng, cá nhân của {} chủ thể, dưới ngưỡng {}", i.subjects_basic.max(i.subjects_sensitive), rs.basic_subjects_l3),
-            format!("Private or personal information of {} data subjects, below the {} threshold", i.subjects_basic.max(i.subjects_sensitive), rs.basic_subjects_l3),
+            format!(
+                "Thông tin riêng, cá nhân của {} chủ thể, dưới ngưỡng {}",
+                i.subjects_basic.max(i.subjects_sensitive),
+                rs.basic_subjects_l3
+            ),
+            format!(
+                "Private or personal information of {} data subjects, below the {} threshold",
+                i.subjects_basic.max(i.subjects_sensitive),
+                rs.basic_subjects_l3
+            ),
         );
     }
 }
@@ -577,7 +733,12 @@ mod tests {
 
     #[test]
     fn nd85_d8_2_c_d9_2_c_nd331_d12_2_b_d13_2_c_personal_data_thresholds_for_services_to_citizens_only() {
-        let service = LevelInputs { system_type: SystemType::PublicService, info_personal: true, subjects_basic: 50_000, ..base() };
+        let service = LevelInputs {
+            system_type: SystemType::PublicService,
+            info_personal: true,
+            subjects_basic: 50_000,
+            ..base()
+        };
         assert_eq!(level(&service, &nd85()), 3, "NĐ 85 Đ9.2.c: 10,000 users");
         assert_eq!(level(&service, &nd331()), 2, "NĐ 331 Đ12.2.b: under 100,000 subjects");
         let sensitive = LevelInputs { subjects_sensitive: 10_000, ..service.clone() };
@@ -587,7 +748,8 @@ mod tests {
         assert_eq!(s.level, 3);
         assert!(s.reasons[0].1.vi.contains("NĐ 331 Đ13.2.c"), "{s:?}");
         // An internal system with personal data of many people is level 2 whatever the count.
-        let internal = LevelInputs { info_personal: true, subjects_basic: 500_000, subjects_sensitive: 50_000, ..base() };
+        let internal =
+            LevelInputs { info_personal: true, subjects_basic: 500_000, subjects_sensitive: 50_000, ..base() };
         assert_eq!(level(&internal, &nd85()), 2, "NĐ 85 Đ8.1");
         assert_eq!(level(&internal, &nd331()), 2, "NĐ 331 Đ12.1");
     }
@@ -633,7 +795,11 @@ mod tests {
         let secret = |grade: SecretGrade, harm: SecretHarm| LevelInputs { secret: grade, secret_harm: harm, ..base() };
         for rs in [nd85(), nd331()] {
             assert_eq!(level(&secret(SecretGrade::Confidential, SecretHarm::Harm), &rs), 3);
-            assert_eq!(level(&secret(SecretGrade::Confidential, SecretHarm::Serious), &rs), 4, "the harm decides, not the grade");
+            assert_eq!(
+                level(&secret(SecretGrade::Confidential, SecretHarm::Serious), &rs),
+                4,
+                "the harm decides, not the grade"
+            );
             assert_eq!(level(&secret(SecretGrade::TopSecret, SecretHarm::EspeciallySerious), &rs), 5);
             // The grade alone only proposes: level 3 at least, and the harm is asked for.
             let proposed = suggest(&secret(SecretGrade::TopSecret, SecretHarm::None), &rs);
@@ -644,7 +810,11 @@ mod tests {
 
     #[test]
     fn nd85_d9_3_d10_3_d11_3_infrastructure_by_its_reach() {
-        let infra = |scope: InfraScope| LevelInputs { system_type: SystemType::InfoInfrastructure, infra_scope: scope, ..base() };
+        let infra = |scope: InfraScope| LevelInputs {
+            system_type: SystemType::InfoInfrastructure,
+            infra_scope: scope,
+            ..base()
+        };
         for rs in [nd85(), nd331()] {
             assert_eq!(level(&infra(InfraScope::OneAgency), &rs), 2);
             assert_eq!(level(&infra(InfraScope::Province), &rs), 3);
@@ -655,7 +825,12 @@ mod tests {
 
     #[test]
     fn nd331_d8_2_the_highest_criterion_wins() {
-        let i = LevelInputs { secret: SecretGrade::TopSecret, secret_harm: SecretHarm::EspeciallySerious, infra_scope: InfraScope::Province, ..base() };
+        let i = LevelInputs {
+            secret: SecretGrade::TopSecret,
+            secret_harm: SecretHarm::EspeciallySerious,
+            infra_scope: InfraScope::Province,
+            ..base()
+        };
         let s = suggest(&i, &nd331());
         assert_eq!(s.level, 5);
         assert_eq!(s.reasons.len(), 2);
@@ -668,7 +843,11 @@ mod tests {
         assert_eq!((cal.period_from, cal.period_to), (date(2025, 12, 15), date(2026, 12, 14)));
         assert_eq!((cal.units_by, cal.owner_by), (date(2026, 12, 20), date(2026, 12, 25)));
         let after = nd331().annual_report.calendar(date(2026, 12, 26));
-        assert_eq!((after.period_from, after.owner_by), (date(2026, 12, 15), date(2027, 12, 25)), "the next report once this one is due");
+        assert_eq!(
+            (after.period_from, after.owner_by),
+            (date(2026, 12, 15), date(2027, 12, 25)),
+            "the next report once this one is due"
+        );
     }
 
     #[test]
@@ -682,9 +861,21 @@ mod tests {
     #[test]
     fn nd331_d39_1_a_system_built_before_1_july_2026_finishes_under_nd85() {
         let nov = date(2026, 11, 1);
-        assert_eq!(ruleset_for_system(nov, Some(date(2026, 3, 1))).code, "nd85-2016", "building began before 01/7/2026");
-        assert_eq!(ruleset_for_system(nov, Some(date(2026, 7, 1))).code, "nd331-2026", "began on the day: the new decree");
+        assert_eq!(
+            ruleset_for_system(nov, Some(date(2026, 3, 1))).code,
+            "nd85-2016",
+            "building began before 01/7/2026"
+        );
+        assert_eq!(
+            ruleset_for_system(nov, Some(date(2026, 7, 1))).code,
+            "nd331-2026",
+            "began on the day: the new decree"
+        );
         assert_eq!(ruleset_for_system(nov, None).code, "nd331-2026");
-        assert_eq!(ruleset_for_system(date(2027, 1, 1), Some(date(2026, 3, 1))).code, "nd331-2026", "the transition ends six months after 01/7/2026");
+        assert_eq!(
+            ruleset_for_system(date(2027, 1, 1), Some(date(2026, 3, 1))).code,
+            "nd331-2026",
+            "the transition ends six months after 01/7/2026"
+        );
     }
 }

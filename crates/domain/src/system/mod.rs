@@ -139,7 +139,10 @@ pub fn golive_gaps(f: &GoLiveFacts, rs: &level::Ruleset) -> Vec<crate::Msg> {
     }
     if f.plan != PlanStatus::Full {
         gaps.push(crate::Msg::new(
-            format!("phương án bảo đảm an toàn đã phê duyệt chưa được triển khai đầy đủ ({})", rs.article(rs.golive_plan_article)),
+            format!(
+                "phương án bảo đảm an toàn đã phê duyệt chưa được triển khai đầy đủ ({})",
+                rs.article(rs.golive_plan_article)
+            ),
             format!("the approved protection plan is not fully implemented ({})", rs.article(rs.golive_plan_article)),
         ));
     }
@@ -157,13 +160,23 @@ pub fn golive_gaps(f: &GoLiveFacts, rs: &level::Ruleset) -> Vec<crate::Msg> {
 /// Who may change a system's lifecycle: moving into operation passes the go-live gate unless
 /// the authority recorded an unexpired exception — which makes it a known violation, not
 /// compliance.
-pub fn check_lifecycle_change(from: Lifecycle, to: Lifecycle, gate: &GoLiveFacts, rs: &level::Ruleset, has_active_exception: bool) -> Result<()> {
+pub fn check_lifecycle_change(
+    from: Lifecycle,
+    to: Lifecycle,
+    gate: &GoLiveFacts,
+    rs: &level::Ruleset,
+    has_active_exception: bool,
+) -> Result<()> {
     use Lifecycle::*;
     if from == to {
         return Ok(());
     }
     if from == Decommissioned {
-        return Err(Error::invalid("status", "Hệ thống đã hủy bỏ không thể chuyển trạng thái.", "A decommissioned system cannot change status."));
+        return Err(Error::invalid(
+            "status",
+            "Hệ thống đã hủy bỏ không thể chuyển trạng thái.",
+            "A decommissioned system cannot change status.",
+        ));
     }
     let gaps = golive_gaps(gate, rs);
     if to == InOperation && !gaps.is_empty() && !has_active_exception {
@@ -176,14 +189,24 @@ pub fn check_lifecycle_change(from: Lifecycle, to: Lifecycle, gate: &GoLiveFacts
         ));
     }
     if to == Planned && from != Building {
-        return Err(Error::invalid("status", "Chỉ hệ thống đang xây dựng mới trở về kế hoạch.", "Only a system being built can go back to planned."));
+        return Err(Error::invalid(
+            "status",
+            "Chỉ hệ thống đang xây dựng mới trở về kế hoạch.",
+            "Only a system being built can go back to planned.",
+        ));
     }
     Ok(())
 }
 
 /// Checks an IPv4/IPv6 CIDR ("10.1.2.0/24") and returns it normalised (host bits cleared).
 pub fn parse_cidr(s: &str) -> Result<String> {
-    let bad = || Error::invalid("ip_ranges", format!("«{s}» không phải dải địa chỉ CIDR hợp lệ (ví dụ 10.10.1.0/24)."), format!("«{s}» is not a valid CIDR range (e.g. 10.10.1.0/24)."));
+    let bad = || {
+        Error::invalid(
+            "ip_ranges",
+            format!("«{s}» không phải dải địa chỉ CIDR hợp lệ (ví dụ 10.10.1.0/24)."),
+            format!("«{s}» is not a valid CIDR range (e.g. 10.10.1.0/24)."),
+        )
+    };
     let (addr, len) = s.trim().split_once('/').ok_or_else(bad)?;
     let len: u8 = len.parse().map_err(|_| bad())?;
     let ip: std::net::IpAddr = addr.parse().map_err(|_| bad())?;
@@ -235,7 +258,8 @@ mod tests {
     fn tt12_d9_6_nd331_d30_6_d28_3_go_live_needs_the_plan_implemented_and_the_conditions_assessed() {
         let nd331 = level::ruleset_by_code("nd331-2026").unwrap();
         let nd85 = level::ruleset_by_code("nd85-2016").unwrap();
-        let approved_only = GoLiveFacts { approved_level: true, plan: PlanStatus::Partial, preoperation_assessed: false };
+        let approved_only =
+            GoLiveFacts { approved_level: true, plan: PlanStatus::Partial, preoperation_assessed: false };
         let gaps = golive_gaps(&approved_only, &nd331);
         assert_eq!(gaps.len(), 2, "{gaps:?}");
         assert!(gaps[0].vi.contains("NĐ 331 Đ30.6") && gaps[1].vi.contains("NĐ 331 Đ28.3"), "{gaps:?}");
@@ -245,7 +269,8 @@ mod tests {
         assert!(gaps[0].vi.contains("TT 12/2022 Đ9.6"), "{gaps:?}");
         let planned = GoLiveFacts { plan: PlanStatus::Full, ..approved_only };
         assert!(golive_gaps(&planned, &nd85).is_empty());
-        let err = check_lifecycle_change(Lifecycle::Building, Lifecycle::InOperation, &approved_only, &nd331, false).unwrap_err();
+        let err = check_lifecycle_change(Lifecycle::Building, Lifecycle::InOperation, &approved_only, &nd331, false)
+            .unwrap_err();
         assert!(err.message(crate::Lang::En).contains("not fully implemented"), "{err:?}");
     }
 
@@ -259,7 +284,10 @@ mod tests {
         let none = GoLiveFacts { approved_level: false, plan: PlanStatus::NotStarted, preoperation_assessed: false };
         assert!(check_lifecycle_change(Building, InOperation, &none, &rs, false).is_err());
         assert!(check_lifecycle_change(Building, InOperation, &ready, &rs, false).is_ok());
-        assert!(check_lifecycle_change(Building, InOperation, &none, &rs, true).is_ok(), "an exception lets it go (a known violation)");
+        assert!(
+            check_lifecycle_change(Building, InOperation, &none, &rs, true).is_ok(),
+            "an exception lets it go (a known violation)"
+        );
         assert!(check_lifecycle_change(Decommissioned, Building, &ready, &rs, false).is_err());
         assert!(check_lifecycle_change(InOperation, Suspended, &none, &rs, false).is_ok());
     }

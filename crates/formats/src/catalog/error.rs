@@ -15,25 +15,42 @@ pub enum CatalogErrorKind {
     /// text, invalid or duplicate id).
     Import(ImportErrorKind),
     /// A kind other than group / requirement (nhóm / yêu cầu).
-    InvalidKind { value: String },
+    InvalidKind {
+        value: String,
+    },
     /// Levels that are not a set of levels 1–5.
-    InvalidLevels { value: String, error: LevelSetError },
+    InvalidLevels {
+        value: String,
+        error: LevelSetError,
+    },
     /// A catalogue rule (see `khien_domain::catalog`), such as an unknown parent or a cycle.
     Rule(CatalogueProblem),
     /// JSON that is not an OSCAL document (no `catalog`, `profile`… at the top).
     NotOscal,
     /// An OSCAL document of another model, e.g. a system security plan given as a catalog.
-    WrongModel { expected: &'static str, found: String },
+    WrongModel {
+        expected: &'static str,
+        found: String,
+    },
     MissingProperty,
     /// A property holding the wrong kind of JSON value.
-    WrongType { expected: &'static str },
+    WrongType {
+        expected: &'static str,
+    },
     /// Profile ids that name no control of the catalogue given.
-    UnknownControls { ids: Vec<String>, catalogue: String },
+    UnknownControls {
+        ids: Vec<String>,
+        catalogue: String,
+    },
     /// A profile feature Khiên does not resolve.
-    Unsupported { what: String },
+    Unsupported {
+        what: String,
+    },
     /// A profile that selects no control.
     NothingSelected,
-    TooLarge { max_bytes: usize },
+    TooLarge {
+        max_bytes: usize,
+    },
     /// YAML that does not parse: the parser's reason (the error's location is its line and
     /// character).
     MalformedYaml(String),
@@ -41,11 +58,16 @@ pub enum CatalogErrorKind {
     /// ("billion laughs"): refused before the expansion is built.
     AliasExpansion,
     /// A key the YAML format does not have; the error's field is the key as written.
-    UnknownKey { allowed: &'static str },
+    UnknownKey {
+        allowed: &'static str,
+    },
     /// A key written twice in one YAML mapping; the error's field is the key.
     DuplicateKey,
     /// A YAML node inside the `children` of `container` whose `parent_id` names another node.
-    ParentMismatch { parent_id: String, container: String },
+    ParentMismatch {
+        parent_id: String,
+        container: String,
+    },
 }
 
 /// A failed catalogue import. Boxed so that `Result<_, CatalogError>` stays one pointer wide.
@@ -80,9 +102,10 @@ impl CatalogErrorKind {
     /// as they are.
     pub(crate) fn of_problem(p: &CatalogueProblem, place: impl Fn(Option<usize>) -> Location) -> CatalogErrorKind {
         match &p.kind {
-            ProblemKind::DuplicateId { first_index } => {
-                CatalogErrorKind::Import(ImportErrorKind::DuplicateCode { code: p.id.clone().unwrap_or_default(), first: place(Some(*first_index)) })
-            }
+            ProblemKind::DuplicateId { first_index } => CatalogErrorKind::Import(ImportErrorKind::DuplicateCode {
+                code: p.id.clone().unwrap_or_default(),
+                first: place(Some(*first_index)),
+            }),
             _ => CatalogErrorKind::Rule(p.clone()),
         }
     }
@@ -96,7 +119,12 @@ impl From<ImportError> for CatalogError {
 
 impl CatalogError {
     pub fn new(file_name: &str, location: Location, field: Option<&str>, kind: CatalogErrorKind) -> CatalogError {
-        CatalogError(Box::new(Details { file_name: file_name.to_string(), location, field: field.map(str::to_string), kind }))
+        CatalogError(Box::new(Details {
+            file_name: file_name.to_string(),
+            location,
+            field: field.map(str::to_string),
+            kind,
+        }))
     }
 
     pub fn file_name(&self) -> &str {

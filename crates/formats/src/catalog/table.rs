@@ -53,7 +53,9 @@ impl Field {
     fn aliases(self) -> &'static [&'static str] {
         match self {
             Field::Id => &["ma", "ma so", "ma yeu cau", "so hieu", "control id", "code"],
-            Field::ParentId => &["ma cha", "muc cha", "thuoc", "thuoc nhom", "ma nhom cha", "parent", "parent id", "ma cap tren"],
+            Field::ParentId => {
+                &["ma cha", "muc cha", "thuoc", "thuoc nhom", "ma nhom cha", "parent", "parent id", "ma cap tren"]
+            }
             Field::Kind => &["loai muc", "type", "node kind"],
             Field::TitleVi => &["tieu de", "ten", "ten muc", "ten tieng viet", "title vietnamese"],
             Field::TitleEn => &["title", "ten tieng anh", "english title", "title english"],
@@ -140,12 +142,19 @@ struct Sourced {
 }
 
 /// The data rows of a sheet become a catalogue (all or nothing).
-pub(crate) fn catalogue_from_rows(file: &str, rows: Vec<SheetRow>, meta: CatalogueMeta) -> Result<Catalogue, CatalogError> {
+pub(crate) fn catalogue_from_rows(
+    file: &str,
+    rows: Vec<SheetRow>,
+    meta: CatalogueMeta,
+) -> Result<Catalogue, CatalogError> {
     let mut rows = rows.into_iter().filter(|r| !r.is_blank());
     let header = match find_header(&mut rows, Field::from_header, is_complete) {
         Found::Complete(h) => h,
         Found::Incomplete(b) => {
-            let missing = [Field::Id, Field::Kind, Field::Levels, Field::TitleVi].into_iter().find(|f| !b.has(*f)).unwrap_or(Field::Id);
+            let missing = [Field::Id, Field::Kind, Field::Levels, Field::TitleVi]
+                .into_iter()
+                .find(|f| !b.has(*f))
+                .unwrap_or(Field::Id);
             let kind = K::MissingColumn { label_vi: missing.label_vi(), key: missing.key() };
             return Err(ImportError::new(file, Location::Row(b.row), None, kind).into());
         }
@@ -179,7 +188,12 @@ pub(crate) fn catalogue_from_rows(file: &str, rows: Vec<SheetRow>, meta: Catalog
     })
 }
 
-fn node_from_row(file: &str, header: &Header<Field>, row: &SheetRow, order: u32) -> Result<CatalogueNode, CatalogError> {
+fn node_from_row(
+    file: &str,
+    header: &Header<Field>,
+    row: &SheetRow,
+    order: u32,
+) -> Result<CatalogueNode, CatalogError> {
     let mut node = CatalogueNode::new(NodeKind::Requirement, "", None, "", "", LevelSet::EMPTY);
     node.order = order;
     let mut kind = None;
@@ -191,8 +205,12 @@ fn node_from_row(file: &str, header: &Header<Field>, row: &SheetRow, order: u32)
             Field::Id => node.id = check::code(&raw, MAX_ID_CHARS).map_err(cell)?.ok_or_else(|| cell(K::Required))?,
             Field::ParentId => node.parent = check::code(&raw, MAX_ID_CHARS).map_err(cell)?,
             Field::Kind => kind = Some(kind_cell(&raw).map_err(err)?),
-            Field::TitleVi => node.title_vi = check::text(&raw, MAX_TITLE_CHARS, true).map_err(cell)?.unwrap_or_default(),
-            Field::TitleEn => node.title_en = check::text(&raw, MAX_TITLE_CHARS, true).map_err(cell)?.unwrap_or_default(),
+            Field::TitleVi => {
+                node.title_vi = check::text(&raw, MAX_TITLE_CHARS, true).map_err(cell)?.unwrap_or_default()
+            }
+            Field::TitleEn => {
+                node.title_en = check::text(&raw, MAX_TITLE_CHARS, true).map_err(cell)?.unwrap_or_default()
+            }
             Field::Description => node.description = description_cell(&raw).map_err(cell)?,
             Field::Levels => node.levels = levels_cell(&raw).map_err(err)?,
         }

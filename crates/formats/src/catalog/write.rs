@@ -57,9 +57,17 @@ pub(crate) fn xlsx(nodes: &[CatalogueNode]) -> Result<Vec<u8>, ExportError> {
 
 /// Rows of the template: a group, a requirement for every level, a sub-requirement from level 3.
 pub(crate) fn template_nodes() -> Vec<CatalogueNode> {
-    let mut g = CatalogueNode::new(NodeKind::Group, "N01", None, "Quản lý tài khoản", "Account management", LevelSet::ALL);
+    let mut g =
+        CatalogueNode::new(NodeKind::Group, "N01", None, "Quản lý tài khoản", "Account management", LevelSet::ALL);
     g.description = "Ví dụ: xóa các dòng mẫu này và nhập danh mục của đơn vị.".into();
-    let r = CatalogueNode::new(NodeKind::Requirement, "N01.1", Some("N01"), "Rà soát danh sách tài khoản định kỳ", "Review the account list periodically", LevelSet::ALL);
+    let r = CatalogueNode::new(
+        NodeKind::Requirement,
+        "N01.1",
+        Some("N01"),
+        "Rà soát danh sách tài khoản định kỳ",
+        "Review the account list periodically",
+        LevelSet::ALL,
+    );
     let s = CatalogueNode::new(
         NodeKind::Requirement,
         "N01.1.a",
@@ -97,7 +105,9 @@ fn build(nodes: &[CatalogueNode]) -> Result<Vec<u8>, XlsxError> {
         sheet.set_column_format(col, &text)?;
     }
     sheet.set_freeze_panes(1, 0)?;
-    let kinds = DataValidation::new().allow_list_strings(&["Nhóm", "Yêu cầu"])?.set_error_style(DataValidationErrorStyle::Warning);
+    let kinds = DataValidation::new()
+        .allow_list_strings(&["Nhóm", "Yêu cầu"])?
+        .set_error_style(DataValidationErrorStyle::Warning);
     sheet.add_data_validation(1, 2, 1_048_575, 2, &kinds)?;
     for (i, n) in nodes.iter().enumerate() {
         let row = u32::try_from(i + 1).map_err(|_| XlsxError::RowColumnLimitError)?;

@@ -15,7 +15,6 @@ pub(super) const MARGIN_BOTTOM_MM: f64 = 20.0;
 pub(super) const MARGIN_LEFT_MM: f64 = 30.0;
 pub(super) const MARGIN_RIGHT_MM: f64 = 15.0;
 
-
 /// Body text: 14 pt, justified, first line indented 1.27 cm, 6 pt before, line spacing 1.2.
 const BODY: Font = Font::new(14.0);
 const FIRST_LINE: u32 = 720;
@@ -69,12 +68,7 @@ fn heading_table(out: &mut String, doc: &AdminDocument) {
     let mut cell = String::new();
     let centre = |pt: f64| Para::new(Align::Center, Font::new(pt));
     if !doc.parent_body.trim().is_empty() {
-        para(
-            &mut cell,
-            &centre(12.0),
-            &doc.parent_body.to_uppercase(),
-            Font::new(12.0),
-        );
+        para(&mut cell, &centre(12.0), &doc.parent_body.to_uppercase(), Font::new(12.0));
     }
     let issuer = doc.issuing_body.to_uppercase();
     para(&mut cell, &centre(12.0), &issuer, Font::new(12.0).bold());
@@ -87,12 +81,7 @@ fn heading_table(out: &mut String, doc: &AdminDocument) {
     para(&mut cell, &centre(12.0), MOTTO, Font::new(12.0).bold());
     para(&mut cell, &centre(13.0), SLOGAN, Font::new(13.0).bold());
     let inner = right - 2 * pad;
-    rule(
-        &mut cell,
-        inner,
-        estimate_width(SLOGAN, Font::new(13.0).bold()),
-        0,
-    );
+    rule(&mut cell, inner, estimate_width(SLOGAN, Font::new(13.0).bold()), 0);
     table_cell(out, right, &cell);
     out.push_str("</w:tr>");
 
@@ -110,12 +99,7 @@ fn heading_table(out: &mut String, doc: &AdminDocument) {
     let mut cell = String::new();
     let mut p = centre(14.0);
     p.before = 120;
-    para(
-        &mut cell,
-        &p,
-        &date_line(&doc.place, doc.date),
-        Font::new(14.0).italic(),
-    );
+    para(&mut cell, &p, &date_line(&doc.place, doc.date), Font::new(14.0).italic());
     table_cell(out, right, &cell);
     out.push_str("</w:tr></w:tbl>");
 }
@@ -154,10 +138,7 @@ fn addressees(out: &mut String, doc: &AdminDocument) {
 }
 
 fn longest_line(s: &str, font: Font) -> u32 {
-    s.split(['\n', '\r'])
-        .map(|l| estimate_width(l, font))
-        .max()
-        .unwrap_or(0)
+    s.split(['\n', '\r']).map(|l| estimate_width(l, font)).max().unwrap_or(0)
 }
 
 /// A label–value table: labels bold in the narrower left column.
@@ -186,12 +167,7 @@ fn fields_table(out: &mut String, fields: &[(String, String)]) {
 /// A table with a bold header row (repeated on each page); short rows are padded with empty
 /// cells, and columns get widths after their longest text.
 fn grid_table(out: &mut String, headers: &[String], rows: &[Vec<String>]) {
-    let cols = rows
-        .iter()
-        .map(Vec::len)
-        .chain([headers.len()])
-        .max()
-        .unwrap_or(0);
+    let cols = rows.iter().map(Vec::len).chain([headers.len()]).max().unwrap_or(0);
     if cols == 0 {
         return;
     }
@@ -252,23 +228,14 @@ fn signature(out: &mut String, doc: &AdminDocument) {
     out.push_str("<w:tr><w:trPr><w:cantSplit/></w:trPr>");
 
     let mut cell = String::new();
-    let recipients: Vec<&str> = doc
-        .recipients
-        .iter()
-        .map(|r| r.trim())
-        .filter(|r| !r.is_empty())
-        .collect();
+    let recipients: Vec<&str> = doc.recipients.iter().map(|r| r.trim()).filter(|r| !r.is_empty()).collect();
     if !recipients.is_empty() {
         let mut p = Para::new(Align::Left, Font::new(12.0));
         p.before = 120;
         para(&mut cell, &p, "Nơi nhận:", Font::new(12.0).bold().italic());
         let p = Para::new(Align::Left, Font::new(11.0));
         for r in recipients {
-            let line = if r.starts_with(['-', '–', '+']) {
-                r.to_string()
-            } else {
-                format!("- {r}")
-            };
+            let line = if r.starts_with(['-', '–', '+']) { r.to_string() } else { format!("- {r}") };
             para(&mut cell, &p, &line, Font::new(11.0));
         }
     }
@@ -276,12 +243,7 @@ fn signature(out: &mut String, doc: &AdminDocument) {
 
     let mut cell = String::new();
     let mut p = Para::new(Align::Center, BODY);
-    para(
-        &mut cell,
-        &p,
-        &doc.signer_position.to_uppercase(),
-        BODY.bold(),
-    );
+    para(&mut cell, &p, &doc.signer_position.to_uppercase(), BODY.bold());
     // Room for the signature and the seal.
     p.before = mm(28.0);
     para(&mut cell, &p, &doc.signer_name, BODY.bold());
@@ -299,14 +261,8 @@ fn spacer(out: &mut String, pt: f64) {
 
 fn table_open(out: &mut String, widths: &[u32], borders: bool, pad: u32) {
     let total: u32 = widths.iter().sum();
-    let edge = if borders {
-        "w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\""
-    } else {
-        "w:val=\"nil\""
-    };
-    out.push_str(&format!(
-        "<w:tbl><w:tblPr><w:tblW w:w=\"{total}\" w:type=\"dxa\"/><w:tblBorders>"
-    ));
+    let edge = if borders { "w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"" } else { "w:val=\"nil\"" };
+    out.push_str(&format!("<w:tbl><w:tblPr><w:tblW w:w=\"{total}\" w:type=\"dxa\"/><w:tblBorders>"));
     for side in ["top", "left", "bottom", "right", "insideH", "insideV"] {
         out.push_str(&format!("<w:{side} {edge}/>"));
     }
@@ -322,9 +278,7 @@ fn table_open(out: &mut String, widths: &[u32], borders: bool, pad: u32) {
 
 /// A cell of `width` twips; a cell must end in a paragraph, so an empty one gets one.
 fn table_cell(out: &mut String, width: u32, content: &str) {
-    out.push_str(&format!(
-        "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/></w:tcPr>"
-    ));
+    out.push_str(&format!("<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/></w:tcPr>"));
     if content.is_empty() {
         out.push_str("<w:p/>");
     } else {

@@ -28,7 +28,8 @@ pub const SLOGAN: &str = "Độc lập - Tự do - Hạnh phúc";
 /// The "Kính gửi" lines of a document (NĐ 30/2020 Phụ lục I II.9b): one addressee on the same
 /// line; several one a line, "- …;" and the last ending with ".".
 pub fn addressee_lines(addressees: &[String]) -> Vec<String> {
-    let names: Vec<&str> = addressees.iter().map(|a| a.trim().trim_end_matches(['.', ';'])).filter(|a| !a.is_empty()).collect();
+    let names: Vec<&str> =
+        addressees.iter().map(|a| a.trim().trim_end_matches(['.', ';'])).filter(|a| !a.is_empty()).collect();
     match names.as_slice() {
         [] => Vec::new(),
         [one] => vec![format!("Kính gửi: {one}.")],
@@ -87,10 +88,7 @@ pub enum Block {
     Fields(Vec<(String, String)>),
     /// A bordered table with a bold header row repeated on every page. Rows shorter than the
     /// widest are padded with empty cells; a table with no cell at all is left out.
-    Table {
-        headers: Vec<String>,
-        rows: Vec<Vec<String>>,
-    },
+    Table { headers: Vec<String>, rows: Vec<Vec<String>> },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -130,9 +128,8 @@ pub fn write_admin_docx(doc: &AdminDocument) -> Result<Vec<u8>, DocxError> {
         0,
     )
     .unwrap_or_default();
-    let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .last_modified_time(stamp);
+    let options =
+        SimpleFileOptions::default().compression_method(CompressionMethod::Deflated).last_modified_time(stamp);
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     for (name, content) in entries {
         zip.start_file(name, options)?;

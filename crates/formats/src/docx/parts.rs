@@ -56,9 +56,7 @@ pub(super) fn document_rels() -> String {
 /// Word expects to find (Normal, the default character, table and list styles) and a bordered
 /// table style.
 pub(super) fn styles() -> String {
-    let fonts = format!(
-        "<w:rFonts w:ascii=\"{FONT}\" w:hAnsi=\"{FONT}\" w:eastAsia=\"{FONT}\" w:cs=\"{FONT}\"/>"
-    );
+    let fonts = format!("<w:rFonts w:ascii=\"{FONT}\" w:hAnsi=\"{FONT}\" w:eastAsia=\"{FONT}\" w:cs=\"{FONT}\"/>");
     format!(
         "{DECL}<w:styles xmlns:w=\"{W_NS}\">\
 <w:docDefaults><w:rPrDefault><w:rPr>{fonts}<w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/>\

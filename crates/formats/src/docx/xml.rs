@@ -63,20 +63,13 @@ pub(super) struct Font {
 
 impl Font {
     pub const fn new(pt: f64) -> Font {
-        Font {
-            pt,
-            bold: false,
-            italic: false,
-        }
+        Font { pt, bold: false, italic: false }
     }
     pub const fn bold(self) -> Font {
         Font { bold: true, ..self }
     }
     pub const fn italic(self) -> Font {
-        Font {
-            italic: true,
-            ..self
-        }
+        Font { italic: true, ..self }
     }
     fn half_points(self) -> u32 {
         (self.pt * 2.0).round() as u32
@@ -90,9 +83,7 @@ impl Font {
             out.push_str("<w:i/><w:iCs/>");
         }
         let hp = self.half_points();
-        out.push_str(&format!(
-            "<w:sz w:val=\"{hp}\"/><w:szCs w:val=\"{hp}\"/></w:rPr>"
-        ));
+        out.push_str(&format!("<w:sz w:val=\"{hp}\"/><w:szCs w:val=\"{hp}\"/></w:rPr>"));
     }
 }
 
@@ -174,9 +165,7 @@ impl Para {
             out.push_str("<w:keepNext/>");
         }
         if bottom_rule {
-            out.push_str(
-                "<w:pBdr><w:bottom w:val=\"single\" w:sz=\"6\" w:space=\"1\" w:color=\"000000\"/></w:pBdr>",
-            );
+            out.push_str("<w:pBdr><w:bottom w:val=\"single\" w:sz=\"6\" w:space=\"1\" w:color=\"000000\"/></w:pBdr>");
         }
         out.push_str(&format!(
             "<w:spacing w:before=\"{}\" w:after=\"{}\" w:line=\"{}\" w:lineRule=\"auto\"/>",

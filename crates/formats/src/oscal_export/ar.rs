@@ -107,7 +107,11 @@ fn objective_status(r: RequirementResult) -> ObjectiveStatus {
 
 fn evidence_resource(ids: &Ids, e: &EvidenceIn, sha: &str) -> Resource {
     let rlinks = opt_line(e.href.as_deref())
-        .map(|href| Rlink { href, media_type: opt_line(e.media_type.as_deref()), hashes: vec![Hash { algorithm: "SHA-256", value: sha.to_string() }] })
+        .map(|href| Rlink {
+            href,
+            media_type: opt_line(e.media_type.as_deref()),
+            hashes: vec![Hash { algorithm: "SHA-256", value: sha.to_string() }],
+        })
         .into_iter()
         .collect();
     Resource {
@@ -147,8 +151,10 @@ pub(super) fn export(input: &AssessmentInput) -> Result<Vec<u8>, OscalExportErro
     let title = line(&input.title, "Kết quả kiểm tra, đánh giá");
     let system_name = line(&input.system.name, "(chưa có tên)");
 
-    let mut metadata = Metadata::new(format!("Kết quả kiểm tra, đánh giá — {title}"), &input.last_modified, &input.version);
-    metadata.props = [prop("system-code", &input.system.code), prop("system-name", &system_name)].into_iter().flatten().collect();
+    let mut metadata =
+        Metadata::new(format!("Kết quả kiểm tra, đánh giá — {title}"), &input.last_modified, &input.version);
+    metadata.props =
+        [prop("system-code", &input.system.code), prop("system-name", &system_name)].into_iter().flatten().collect();
     metadata.assign(&ids, ASSESSOR, &input.assessor);
     let assessor_uuid = party_uuid(&ids, &input.assessor);
 
@@ -189,7 +195,8 @@ pub(super) fn export(input: &AssessmentInput) -> Result<Vec<u8>, OscalExportErro
                 resources.push(res);
             }
         }
-        let observation_uuid = (note.is_some() || !evidence.is_empty()).then(|| ids.uuid("observation", &format!("{key}:{token}")));
+        let observation_uuid =
+            (note.is_some() || !evidence.is_empty()).then(|| ids.uuid("observation", &format!("{key}:{token}")));
         if let Some(uuid) = &observation_uuid {
             observations.push(Observation {
                 uuid: uuid.clone(),
@@ -220,10 +227,16 @@ pub(super) fn export(input: &AssessmentInput) -> Result<Vec<u8>, OscalExportErro
             uuid: ids.uuid("finding", &format!("{key}:{token}")),
             title: named,
             description,
-            props: [prop("original-control-id", &r.id), prop("assessment-result", result.code())].into_iter().flatten().collect(),
+            props: [prop("original-control-id", &r.id), prop("assessment-result", result.code())]
+                .into_iter()
+                .flatten()
+                .collect(),
             origins: party_origin(&assessor_uuid),
             target: Target { kind: "objective-id", target_id: token.clone(), status: objective_status(result) },
-            related_observations: observation_uuid.map(|observation_uuid| RelatedObservation { observation_uuid }).into_iter().collect(),
+            related_observations: observation_uuid
+                .map(|observation_uuid| RelatedObservation { observation_uuid })
+                .into_iter()
+                .collect(),
         });
     }
 
@@ -237,7 +250,9 @@ pub(super) fn export(input: &AssessmentInput) -> Result<Vec<u8>, OscalExportErro
         ),
     };
     let selection = if tokens.is_empty() {
-        ControlSelection { description: "Chưa có yêu cầu nào được xem xét.".into(), include_controls: Vec::new() }
+        ControlSelection {
+            description: "Chưa có yêu cầu nào được xem xét.".into(), include_controls: Vec::new()
+        }
     } else {
         ControlSelection {
             description: "Các yêu cầu được xem xét trong đợt đánh giá.".into(),
@@ -245,8 +260,16 @@ pub(super) fn export(input: &AssessmentInput) -> Result<Vec<u8>, OscalExportErro
         }
     };
     let reviewed_controls = ReviewedControls {
-        description: format!("Yêu cầu của danh mục «{}» phiên bản {}.", catalogue.title, line(&input.catalogue.version, "1")),
-        links: vec![Link { href: fragment(&catalogue.uuid), rel: Some("reference"), text: Some(catalogue.title.clone()) }],
+        description: format!(
+            "Yêu cầu của danh mục «{}» phiên bản {}.",
+            catalogue.title,
+            line(&input.catalogue.version, "1")
+        ),
+        links: vec![Link {
+            href: fragment(&catalogue.uuid),
+            rel: Some("reference"),
+            text: Some(catalogue.title.clone()),
+        }],
         control_selections: vec![selection],
     };
     resources.insert(1, catalogue);

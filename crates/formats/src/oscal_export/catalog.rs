@@ -37,7 +37,9 @@ pub struct CatalogIn {
 
 /// The file name an SSP refers to for this catalogue: `catalogues/<code>-<version>.json`.
 pub fn catalog_href(code: &str, version: &str) -> String {
-    let clean = |s: &str| s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '-' }).collect::<String>();
+    let clean = |s: &str| {
+        s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '-' }).collect::<String>()
+    };
     format!("catalogues/{}-{}.json", clean(code), clean(version))
 }
 

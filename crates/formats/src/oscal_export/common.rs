@@ -148,7 +148,9 @@ pub(super) fn requirement_tokens<'a>(ids: impl Iterator<Item = &'a str>) -> Resu
     let mut out = Vec::new();
     for id in ids {
         let token = control_token(id);
-        unique.check(&token).map_err(|_| OscalExportError::DuplicateKey { kind: "requirement id", key: id.trim().to_string() })?;
+        unique
+            .check(&token)
+            .map_err(|_| OscalExportError::DuplicateKey { kind: "requirement id", key: id.trim().to_string() })?;
         out.push(token);
     }
     Ok(out)

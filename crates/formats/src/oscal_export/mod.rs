@@ -99,7 +99,9 @@ impl OscalExportError {
             Self::NoRequirements => "Kế hoạch bảo đảm an toàn cần ít nhất một yêu cầu áp dụng.".into(),
             Self::DuplicateKey { kind, key } => format!("Khóa «{key}» ({kind}) bị trùng trong dữ liệu xuất."),
             Self::EndBeforeStart => "Thời điểm kết thúc đánh giá sớm hơn thời điểm bắt đầu.".into(),
-            Self::InvalidSha256 { file_name } => format!("Mã SHA-256 của tệp bằng chứng «{file_name}» không hợp lệ (cần 64 chữ số hệ 16)."),
+            Self::InvalidSha256 { file_name } => {
+                format!("Mã SHA-256 của tệp bằng chứng «{file_name}» không hợp lệ (cần 64 chữ số hệ 16).")
+            }
             Self::Serialize(e) => format!("Không ghi được JSON: {e}"),
         }
     }
@@ -109,7 +111,9 @@ impl OscalExportError {
             Self::NoRequirements => "A system security plan needs at least one applicable requirement.".into(),
             Self::DuplicateKey { kind, key } => format!("The key «{key}» ({kind}) appears twice in the export input."),
             Self::EndBeforeStart => "The assessment ends before it starts.".into(),
-            Self::InvalidSha256 { file_name } => format!("The SHA-256 of the evidence file «{file_name}» is not valid (64 hexadecimal digits expected)."),
+            Self::InvalidSha256 { file_name } => {
+                format!("The SHA-256 of the evidence file «{file_name}» is not valid (64 hexadecimal digits expected).")
+            }
             Self::Serialize(e) => format!("could not write the JSON: {e}"),
         }
     }

@@ -88,7 +88,8 @@ fn generated_statement(it: &PoamItemIn) -> String {
     s.push('.');
     if let Some(host) = opt_line(it.host.as_deref()) {
         let port = it.port.map(|p| format!(":{p}")).unwrap_or_default();
-        let proto = opt_line(it.protocol.as_deref()).filter(|_| it.port.is_some()).map(|p| format!("/{p}")).unwrap_or_default();
+        let proto =
+            opt_line(it.protocol.as_deref()).filter(|_| it.port.is_some()).map(|p| format!("/{p}")).unwrap_or_default();
         s.push_str(&format!(" Vị trí: {host}{port}{proto}."));
     }
     let cves: Vec<String> = it.cves.iter().filter_map(|c| opt_line(Some(c))).collect();
@@ -108,7 +109,8 @@ pub(super) fn export(input: &PoamInput) -> Result<Vec<u8>, OscalExportError> {
     let name = line(&input.system.name, "(chưa có tên)");
 
     let mut metadata = Metadata::new(format!("Kế hoạch khắc phục — {name}"), &input.last_modified, &input.version);
-    metadata.props = [prop("system-code", &input.system.code), prop("system-name", &name)].into_iter().flatten().collect();
+    metadata.props =
+        [prop("system-code", &input.system.code), prop("system-name", &name)].into_iter().flatten().collect();
     metadata.assign(&ids, OWNER, &input.owner);
 
     let mut observations = Vec::new();
@@ -134,13 +136,23 @@ pub(super) fn export(input: &PoamInput) -> Result<Vec<u8>, OscalExportError> {
             relevant_evidence: Vec::new(),
             collected: ts(&it.first_seen),
         });
-        let statement = it.statement.as_deref().map(|s| block(s, "")).filter(|s| !s.is_empty()).unwrap_or_else(|| generated_statement(it));
+        let statement = it
+            .statement
+            .as_deref()
+            .map(|s| block(s, ""))
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| generated_statement(it));
         let remediations = it
             .remediation
             .as_deref()
             .map(|r| block(r, ""))
             .filter(|r| !r.is_empty())
-            .map(|description| Response { uuid: ids.uuid("remediation", &ikey), lifecycle: "planned", title: "Biện pháp khắc phục", description })
+            .map(|description| Response {
+                uuid: ids.uuid("remediation", &ikey),
+                lifecycle: "planned",
+                title: "Biện pháp khắc phục",
+                description,
+            })
             .into_iter()
             .collect();
         risks.push(Risk {

@@ -157,7 +157,8 @@ pub(super) fn export(input: &SspInput) -> Result<Vec<u8>, OscalExportError> {
     let key = input.system.key.trim();
     let name = line(&input.system.name, "(chưa có tên)");
 
-    let mut metadata = Metadata::new(format!("Kế hoạch bảo đảm an toàn — {name}"), &input.last_modified, &input.version);
+    let mut metadata =
+        Metadata::new(format!("Kế hoạch bảo đảm an toàn — {name}"), &input.last_modified, &input.version);
     metadata.assign(&ids, OWNER, &input.owner);
     metadata.assign(&ids, OPERATOR, &input.operator);
 
@@ -165,7 +166,11 @@ pub(super) fn export(input: &SspInput) -> Result<Vec<u8>, OscalExportError> {
     // not a back-matter resource: the resource is written only when there is no href.
     let catalogue = catalogue_resource(&ids, &input.catalogue);
     let catalogue_title = catalogue.title.clone();
-    metadata.props = [prop("catalogue-code", &input.catalogue.code), prop("catalogue-version", &input.catalogue.version)].into_iter().flatten().collect();
+    metadata.props =
+        [prop("catalogue-code", &input.catalogue.code), prop("catalogue-version", &input.catalogue.version)]
+            .into_iter()
+            .flatten()
+            .collect();
     let (import_profile, resources) = match opt_line(input.catalogue.href.as_deref()) {
         Some(href) => (ImportProfile { href }, Vec::new()),
         None => (ImportProfile { href: fragment(&catalogue.uuid) }, vec![catalogue]),
@@ -180,7 +185,11 @@ pub(super) fn export(input: &SspInput) -> Result<Vec<u8>, OscalExportError> {
         },
         None => {
             let l = level.clone().unwrap_or_else(|| "chua-xac-dinh".into());
-            ImpactLevel { security_objective_confidentiality: l.clone(), security_objective_integrity: l.clone(), security_objective_availability: l }
+            ImpactLevel {
+                security_objective_confidentiality: l.clone(),
+                security_objective_integrity: l.clone(),
+                security_objective_availability: l,
+            }
         }
     };
     let characteristics = Characteristics {
@@ -198,7 +207,9 @@ pub(super) fn export(input: &SspInput) -> Result<Vec<u8>, OscalExportError> {
         },
         security_impact_level: impact,
         status: Status { state: input.state.code() },
-        authorization_boundary: Described { description: block(&input.boundary, "Chưa mô tả phạm vi, ranh giới của hệ thống.") },
+        authorization_boundary: Described {
+            description: block(&input.boundary, "Chưa mô tả phạm vi, ranh giới của hệ thống."),
+        },
     };
 
     let component_uuid = ids.uuid("component", &format!("{key}:this-system"));
@@ -218,10 +229,11 @@ pub(super) fn export(input: &SspInput) -> Result<Vec<u8>, OscalExportError> {
 
     let mut requirements = Vec::new();
     for (r, token) in input.requirements.iter().zip(tokens) {
-        let mut props: Vec<Prop> = [prop("original-control-id", &r.id), r.title.as_deref().and_then(|t| prop("requirement-title", t))]
-            .into_iter()
-            .flatten()
-            .collect();
+        let mut props: Vec<Prop> =
+            [prop("original-control-id", &r.id), r.title.as_deref().and_then(|t| prop("requirement-title", t))]
+                .into_iter()
+                .flatten()
+                .collect();
         if let Some(res) = r.result {
             props.extend(prop("assessment-result", res.code()));
         }
@@ -241,7 +253,12 @@ pub(super) fn export(input: &SspInput) -> Result<Vec<u8>, OscalExportError> {
             })
             .into_iter()
             .collect();
-        requirements.push(ImplementedRequirement { uuid: ids.uuid("implemented-requirement", &format!("{key}:{token}")), control_id: token, props, by_components });
+        requirements.push(ImplementedRequirement {
+            uuid: ids.uuid("implemented-requirement", &format!("{key}:{token}")),
+            control_id: token,
+            props,
+            by_components,
+        });
     }
     let level_text = level.map(|l| format!(" ({l})")).unwrap_or_default();
     let control_implementation = ControlImplementation {

@@ -112,7 +112,11 @@ fn title(c: &mut Composer, doc: &AdminDocument) {
     c.rule(middle - mm(15.0), middle + mm(15.0), c.y - 4.0, BORDER);
     c.y -= 12.0;
     let lines = crate::docx::addressee_lines(&doc.addressees);
-    let (x, w, align) = if lines.len() == 1 { (LEFT, text_width(), Align::Center) } else { (LEFT + text_width() / 4.0, text_width() * 3.0 / 4.0, Align::Left) };
+    let (x, w, align) = if lines.len() == 1 {
+        (LEFT, text_width(), Align::Center)
+    } else {
+        (LEFT + text_width() / 4.0, text_width() * 3.0 / 4.0, Align::Left)
+    };
     for line in &lines {
         c.paragraph(BODY, line, x, w, align, 0.0);
     }
@@ -148,7 +152,14 @@ fn table(c: &mut Composer, widths: &[f32], head: Option<&[String]>, rows: &[Vec<
     table_with(c, widths, head, rows, bold_labels, CELL)
 }
 
-fn table_with(c: &mut Composer, widths: &[f32], head: Option<&[String]>, rows: &[Vec<String>], bold_labels: bool, ink: Ink) {
+fn table_with(
+    c: &mut Composer,
+    widths: &[f32],
+    head: Option<&[String]>,
+    rows: &[Vec<String>],
+    bold_labels: bool,
+    ink: Ink,
+) {
     let head = head.map(|h| (h, ink.bold()));
     if let Some((h, bold)) = head {
         row(c, widths, h, &|_| bold, None);
@@ -219,7 +230,8 @@ fn signature(c: &mut Composer, doc: &AdminDocument) {
         .collect();
     let left_h = label.step() + recipients.len() as f32 * item.step();
     let position_text = doc.signer_position.to_uppercase();
-    let right_h = c.wrap(position, &position_text, right_w, 0.0).len() as f32 * position.step() + mm(25.0) + position.step();
+    let right_h =
+        c.wrap(position, &position_text, right_w, 0.0).len() as f32 * position.step() + mm(25.0) + position.step();
     c.y -= 12.0;
     c.ensure(f32::max(left_h, right_h));
     let top = c.y;

@@ -68,7 +68,11 @@ fn text_string(s: &str) -> String {
 fn num(v: f32) -> String {
     let s = format!("{v:.2}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".to_string() } else { s.to_string() }
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
 }
 
 struct Embedded {
@@ -77,7 +81,12 @@ struct Embedded {
     remap: GlyphRemapper,
 }
 
-pub(super) fn write(pages: &[Page], faces: &Faces, used: &[BTreeMap<u16, char>; 4], info: &Info) -> Result<Vec<u8>, PdfError> {
+pub(super) fn write(
+    pages: &[Page],
+    faces: &Faces,
+    used: &[BTreeMap<u16, char>; 4],
+    info: &Info,
+) -> Result<Vec<u8>, PdfError> {
     let mut objects = Objects { bodies: Vec::new() };
     let catalog = objects.reserve();
     let pages_id = objects.reserve();
@@ -104,8 +113,7 @@ pub(super) fn write(pages: &[Page], faces: &Faces, used: &[BTreeMap<u16, char>; 
         let object = embed_font(&mut objects, faces, style, &remap, glyphs)?;
         fonts.push(Embedded { style, object, remap });
     }
-    let font_resources: String =
-        fonts.iter().map(|f| format!("/F{} {} 0 R ", f.style as usize, f.object)).collect();
+    let font_resources: String = fonts.iter().map(|f| format!("/F{} {} 0 R ", f.style as usize, f.object)).collect();
 
     let mut kids = Vec::new();
     for page in pages {
@@ -120,10 +128,7 @@ pub(super) fn write(pages: &[Page], faces: &Faces, used: &[BTreeMap<u16, char>; 
         );
         kids.push(format!("{page_id} 0 R"));
     }
-    objects.set(
-        pages_id,
-        format!("<< /Type /Pages /Kids [{}] /Count {} >>", kids.join(" "), kids.len()).into_bytes(),
-    );
+    objects.set(pages_id, format!("<< /Type /Pages /Kids [{}] /Count {} >>", kids.join(" "), kids.len()).into_bytes());
     objects.set(catalog, format!("<< /Type /Catalog /Pages {pages_id} 0 R /Lang (vi-VN) >>").into_bytes());
     Ok(assemble(&objects, catalog, info_id))
 }
@@ -134,7 +139,8 @@ fn content(page: &Page, fonts: &[Embedded]) -> Vec<u8> {
         match op {
             Op::Text(run) => {
                 let Some(font) = fonts.iter().find(|f| f.style == run.style) else { continue };
-                let _ = write!(out, "BT /F{} {} Tf {} {} Td <", run.style as usize, num(run.size), num(run.x), num(run.y));
+                let _ =
+                    write!(out, "BT /F{} {} Tf {} {} Td <", run.style as usize, num(run.size), num(run.x), num(run.y));
                 for g in &run.glyphs {
                     let _ = write!(out, "{:04X}", font.remap.get(*g).unwrap_or(0));
                 }

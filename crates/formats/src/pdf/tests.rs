@@ -99,8 +99,9 @@ fn text_comes_back_out_with_its_diacritics() {
 #[test]
 fn long_bodies_and_tables_flow_onto_numbered_pages() {
     let mut doc = sample();
-    let rows: Vec<Vec<String>> =
-        (1..=120).map(|i| vec![i.to_string(), format!("Máy chủ số {i}"), format!("10.0.{}.{}", i / 250, i % 250)]).collect();
+    let rows: Vec<Vec<String>> = (1..=120)
+        .map(|i| vec![i.to_string(), format!("Máy chủ số {i}"), format!("10.0.{}.{}", i / 250, i % 250)])
+        .collect();
     doc.blocks.push(Block::Table { headers: vec!["STT".into(), "Tên".into(), "Địa chỉ".into()], rows });
     for i in 0..40 {
         doc.blocks.push(Block::Paragraph(format!("Đoạn {i}: {}", "nội dung báo cáo sự cố ".repeat(20))));

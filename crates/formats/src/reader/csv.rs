@@ -62,10 +62,7 @@ fn split_rows(file: &str, text: &str, delimiter: char, max_rows: usize) -> Resul
                 }
                 end_field(file, &mut cells, &mut col, &mut field, row)?;
                 if !cells.is_empty() {
-                    rows.push(SheetRow {
-                        row,
-                        cells: std::mem::take(&mut cells),
-                    });
+                    rows.push(SheetRow { row, cells: std::mem::take(&mut cells) });
                     if let Some(e) = too_many_rows(file, rows.len(), row, max_rows) {
                         return Err(e);
                     }
@@ -84,12 +81,7 @@ fn split_rows(file: &str, text: &str, delimiter: char, max_rows: usize) -> Resul
     }
     if quoted {
         // Otherwise the rest of the file would vanish into one field.
-        return Err(ImportError::new(
-            file,
-            Location::Line(open_line),
-            None,
-            K::UnclosedQuote,
-        ));
+        return Err(ImportError::new(file, Location::Line(open_line), None, K::UnclosedQuote));
     }
     end_field(file, &mut cells, &mut col, &mut field, row)?;
     if !cells.is_empty() {

@@ -49,11 +49,7 @@ pub(crate) struct SheetRow {
 
 impl SheetRow {
     pub(crate) fn cell(&self, col: usize) -> Option<&Cell> {
-        self.cells
-            .binary_search_by_key(&col, |(c, _)| *c)
-            .ok()
-            .and_then(|i| self.cells.get(i))
-            .map(|(_, cell)| cell)
+        self.cells.binary_search_by_key(&col, |(c, _)| *c).ok().and_then(|i| self.cells.get(i)).map(|(_, cell)| cell)
     }
 
     pub(crate) fn is_blank(&self) -> bool {
@@ -119,10 +115,7 @@ pub(crate) enum Format {
 
 /// From the extension (any case) or, failing that, from the content.
 pub(crate) fn detect_format(file_name: &str, bytes: &[u8]) -> Format {
-    let ext = file_name
-        .rsplit_once('.')
-        .map(|(_, e)| e.trim().to_ascii_lowercase())
-        .unwrap_or_default();
+    let ext = file_name.rsplit_once('.').map(|(_, e)| e.trim().to_ascii_lowercase()).unwrap_or_default();
     match ext.as_str() {
         "csv" => return Format::Csv,
         "xlsx" | "xlsm" => return Format::Xlsx,
@@ -275,14 +268,7 @@ impl<F: Copy + Eq> Header<F> {
 }
 
 fn outside(file: &str, row: usize, col: usize) -> ImportError {
-    ImportError::new(
-        file,
-        Location::Row(row),
-        None,
-        K::CellOutsideHeader {
-            column: column_letter(col),
-        },
-    )
+    ImportError::new(file, Location::Row(row), None, K::CellOutsideHeader { column: column_letter(col) })
 }
 
 /// Where the header search ended.

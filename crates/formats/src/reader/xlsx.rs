@@ -18,12 +18,7 @@ pub(crate) fn read_sheet(file: &str, bytes: &[u8], max_rows: usize, merges: bool
     // calamine parses untrusted zip/XML; a panic inside it must become an
     // ordinary error rather than take the server task down.
     catch_unwind(AssertUnwindSafe(|| read(file, bytes, max_rows, merges))).unwrap_or_else(|_| {
-        Err(ImportError::new(
-            file,
-            Location::File,
-            None,
-            K::MalformedXlsx("internal reader failure".into()),
-        ))
+        Err(ImportError::new(file, Location::File, None, K::MalformedXlsx("internal reader failure".into())))
     })
 }
 
@@ -66,20 +61,14 @@ fn read(file: &str, bytes: &[u8], max_rows: usize, want_merges: bool) -> Result<
         .ok_or_else(|| ImportError::new(file, Location::File, None, K::NoSheet))?;
     // The streaming reader keeps only present cells: a used range declared
     // as A1:XFD1048576 would otherwise be allocated densely.
-    let mut reader = book
-        .worksheet_cells_reader(&first)
-        .map_err(|e| damaged(Location::File, e))?;
+    let mut reader = book.worksheet_cells_reader(&first).map_err(|e| damaged(Location::File, e))?;
     let mut rows: BTreeMap<u32, Vec<(usize, Cell)>> = BTreeMap::new();
     let mut last_row = 0u32;
     let (mut cells_kept, mut text_kept) = (0usize, 0usize);
     loop {
         let next = reader.next_cell().map_err(|e| {
             // Point near the damage: the row of the last cell read.
-            let loc = if last_row > 0 {
-                Location::Row(last_row as usize + 1)
-            } else {
-                Location::File
-            };
+            let loc = if last_row > 0 { Location::Row(last_row as usize + 1) } else { Location::File };
             damaged(loc, e)
         })?;
         let Some(c) = next else { break };
@@ -105,7 +94,12 @@ fn read(file: &str, bytes: &[u8], max_rows: usize, want_merges: bool) -> Result<
             let chars = t.chars().count();
             if chars > MAX_CELL_CHARS {
                 let kind = K::TooLong { max: MAX_CELL_CHARS, actual: chars };
-                return Err(ImportError::new(file, Location::Row(row as usize + 1), Some(&column_letter(col as usize)), kind));
+                return Err(ImportError::new(
+                    file,
+                    Location::Row(row as usize + 1),
+                    Some(&column_letter(col as usize)),
+                    kind,
+                ));
             }
             text_kept += t.len();
         }
@@ -153,10 +147,7 @@ fn read(file: &str, bytes: &[u8], max_rows: usize, want_merges: bool) -> Result<
             cells.reverse();
             cells.dedup_by_key(|(c, _)| *c);
             cells.reverse();
-            SheetRow {
-                row: row as usize + 1,
-                cells,
-            }
+            SheetRow { row: row as usize + 1, cells }
         })
         .collect();
     Ok(Sheet { rows, merges })
@@ -206,12 +197,8 @@ fn serial_date(d: &ExcelDateTime) -> Option<String> {
 fn iso_date(s: &str) -> Option<String> {
     let date = s.get(..10)?;
     let b = date.as_bytes();
-    let num = |r: std::ops::Range<usize>| {
-        date.get(r)
-            .filter(|p| p.bytes().all(|c| c.is_ascii_digit()))?
-            .parse::<u32>()
-            .ok()
-    };
+    let num =
+        |r: std::ops::Range<usize>| date.get(r).filter(|p| p.bytes().all(|c| c.is_ascii_digit()))?.parse::<u32>().ok();
     if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
         return None;
     }
@@ -254,7 +241,9 @@ mod tests {
     fn a_cell_longer_than_excel_allows_is_refused_with_its_row_and_column() {
         let book = crate::sheet::write_table_xlsx("S", &["Mã", "Tên"], &[vec!["A".into(), "LONGCELL".into()]]).unwrap();
         let long = "x".repeat(MAX_CELL_CHARS + 1);
-        let book = crate::test_support::rezip(&book, |_, data| String::from_utf8(data).unwrap().replace("LONGCELL", &long).into_bytes());
+        let book = crate::test_support::rezip(&book, |_, data| {
+            String::from_utf8(data).unwrap().replace("LONGCELL", &long).into_bytes()
+        });
         let e = read_sheet("dai.xlsx", &book, 100, false).unwrap_err();
         assert_eq!(*e.kind(), K::TooLong { max: MAX_CELL_CHARS, actual: MAX_CELL_CHARS + 1 });
         assert_eq!(e.location(), &Location::Row(2));
@@ -265,11 +254,7 @@ mod tests {
     fn excel_serials_are_calendar_dates() {
         let date = |v: f64, is_1904: bool| serial_date(&ExcelDateTime::new(v, ExcelDateTimeType::DateTime, is_1904));
         assert_eq!(date(45839.0, false).as_deref(), Some("2025-07-01"));
-        assert_eq!(
-            date(45839.75, false).as_deref(),
-            Some("2025-07-01"),
-            "the time of day is dropped"
-        );
+        assert_eq!(date(45839.75, false).as_deref(), Some("2025-07-01"), "the time of day is dropped");
         assert_eq!(date(1.0, false).as_deref(), Some("1900-01-01"));
         assert_eq!(date(59.0, false).as_deref(), Some("1900-02-28"));
         assert_eq!(date(61.0, false).as_deref(), Some("1900-03-01"));

@@ -128,7 +128,12 @@ impl<'de, T: TopSeed> DeserializeSeed<'de> for TopAdapter<'_, '_, T> {
 
 pub(super) fn run<R: BufRead, T: TopSeed>(reader: R, out: Out<'_>, top: T) -> Result<ScanSummary, ScanError> {
     let (counted, counter) = Counted::new(reader, true)?;
-    let ctx = Ctx { out: RefCell::new(out), counter: counter.clone(), path: RefCell::new(Vec::new()), failure: RefCell::new(None) };
+    let ctx = Ctx {
+        out: RefCell::new(out),
+        counter: counter.clone(),
+        path: RefCell::new(Vec::new()),
+        failure: RefCell::new(None),
+    };
     let mut de = serde_json::Deserializer::from_reader(counted);
     let r = TopAdapter(&ctx, top).deserialize(&mut de).and_then(|_| de.end());
     if let Err(e) = r {

@@ -111,7 +111,8 @@ pub(super) fn parse<R: BufRead>(reader: R, out: &mut Out<'_>) -> Result<(), Scan
                     }
                 } else if let Some((_, v)) = host.as_mut().and_then(|h| h.tag.as_mut()) {
                     append_limited(v, &t, MAX_TITLE_BYTES);
-                } else if x.current() == Some("policyName") && x.name_at(x.depth().saturating_sub(1)) == Some("Policy") {
+                } else if x.current() == Some("policyName") && x.name_at(x.depth().saturating_sub(1)) == Some("Policy")
+                {
                     append_limited(&mut policy, &t, MAX_TITLE_BYTES);
                 }
             }
@@ -216,7 +217,8 @@ fn finding(it: Item, host: Option<&Host>, policy: &str) -> Result<ScanFinding, S
         return Err(err("host", ScanErrorKind::MissingHost { hint: "ReportHost name, host-ip" }));
     };
     let get = |k: &str| attr(&it.attrs, k).map(str::trim).filter(|v| !v.is_empty());
-    let rule_id = get("pluginID").map(|v| line(v, MAX_TITLE_BYTES)).ok_or_else(|| err("pluginID", ScanErrorKind::Missing))?;
+    let rule_id =
+        get("pluginID").map(|v| line(v, MAX_TITLE_BYTES)).ok_or_else(|| err("pluginID", ScanErrorKind::Missing))?;
     let severity = match (get("severity"), it.risk_factor.trim()) {
         (Some(s), _) => severity_code(s).ok_or_else(|| {
             err("severity", ScanErrorKind::UnknownSeverity { value: s.to_string(), allowed: "0, 1, 2, 3, 4" })

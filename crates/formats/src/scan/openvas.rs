@@ -109,7 +109,11 @@ pub(super) fn parse<R: BufRead>(reader: R, out: &mut Out<'_>) -> Result<(), Scan
                     item = Some(Item { depth, location: ScanLocation::at(line, path), ..Item::default() });
                 } else if name == "scan_start" && scan_start.is_empty() && x.name_at(depth - 1) == Some("report") {
                     in_scan_start = true;
-                } else if name == "ip" && depth >= 3 && x.name_at(depth - 1) == Some("host") && x.name_at(depth - 2) == Some("report") {
+                } else if name == "ip"
+                    && depth >= 3
+                    && x.name_at(depth - 1) == Some("host")
+                    && x.name_at(depth - 2) == Some("report")
+                {
                     listed_ip = Some(String::new());
                 }
             }
@@ -191,12 +195,18 @@ fn finding(mut it: Item, producer: &mut Producer) -> Result<Result<ScanFinding, 
     let rule_id = opt_line(&it.oid).ok_or_else(|| err("oid", ScanErrorKind::Missing))?;
     let sev_text = it.severity.trim();
     let (severity, cvss_score) = if !sev_text.is_empty() {
-        let v: f32 = sev_text.parse().map_err(|_| err("severity", ScanErrorKind::BadNumber { value: sev_text.to_string() }))?;
+        let v: f32 =
+            sev_text.parse().map_err(|_| err("severity", ScanErrorKind::BadNumber { value: sev_text.to_string() }))?;
         if v < 0.0 {
             // -1 false positive, -2 error, -3 debug: overridden or not about the target.
-            return Ok(Err((at, "mục bị đánh dấu dương tính giả hoặc không phải lỗ hổng (mức độ âm)", "marked false positive or not a vulnerability (negative severity)")));
+            return Ok(Err((
+                at,
+                "mục bị đánh dấu dương tính giả hoặc không phải lỗ hổng (mức độ âm)",
+                "marked false positive or not a vulnerability (negative severity)",
+            )));
         }
-        let s = score(sev_text).map_err(|_| err("severity", ScanErrorKind::BadNumber { value: sev_text.to_string() }))?;
+        let s =
+            score(sev_text).map_err(|_| err("severity", ScanErrorKind::BadNumber { value: sev_text.to_string() }))?;
         (Severity::from_cvss(s), Some(s))
     } else {
         let threat = it.threat.trim();

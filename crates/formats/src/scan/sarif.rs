@@ -24,7 +24,9 @@ use super::refs::add_reference;
 use super::secret::{is_secret_scanner, SecretMask};
 use super::text::{add_cves, block, cwe, line, opt_line, score, tidy};
 use super::MAX_IDS;
-use super::{severity_word, ScanError, ScanFinding, ScanTool, MAX_DESCRIPTION_BYTES, MAX_EVIDENCE_BYTES, MAX_TITLE_BYTES};
+use super::{
+    severity_word, ScanError, ScanFinding, ScanTool, MAX_DESCRIPTION_BYTES, MAX_EVIDENCE_BYTES, MAX_TITLE_BYTES,
+};
 
 const VERSION: &str = "2.1.0";
 const MAX_RULES: usize = 100_000;
@@ -49,7 +51,11 @@ impl<'de> Visitor<'de> for LogVisitor<'_, '_> {
         f.write_str("a SARIF log object")
     }
     fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<(), A::Error> {
-        Err(self.ctx.fail(shape(self.ctx, "một tệp SARIF: đối tượng có version và runs", "a SARIF log: an object with version and runs")))
+        Err(self.ctx.fail(shape(
+            self.ctx,
+            "một tệp SARIF: đối tượng có version và runs",
+            "a SARIF log: an object with version and runs",
+        )))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let ctx = self.ctx;
@@ -138,7 +144,14 @@ impl<'de> Visitor<'de> for RunSeed<'_, '_> {
         };
         let convert = |r: SResult, at| {
             let scope = scope.borrow();
-            result_finding(r, &rules.borrow(), &artifacts.borrow(), secret_tool.get(), scope.as_deref().unwrap_or(""), at)
+            result_finding(
+                r,
+                &rules.borrow(),
+                &artifacts.borrow(),
+                secret_tool.get(),
+                scope.as_deref().unwrap_or(""),
+                at,
+            )
         };
         while let Some(key) = map.next_key::<String>()? {
             ctx.push_key(&key);
@@ -166,7 +179,8 @@ impl<'de> Visitor<'de> for RunSeed<'_, '_> {
                 "invocations" => {
                     let inv: Capped<Invocation> = map.next_value()?;
                     for i in inv.0 {
-                        if let Some(t) = i.start_time_utc.as_deref().and_then(|t| DateTime::parse_from_rfc3339(t).ok()) {
+                        if let Some(t) = i.start_time_utc.as_deref().and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                        {
                             ctx.out().started(t.with_timezone(&Utc));
                         }
                     }
@@ -396,7 +410,9 @@ fn prop_score(p: Option<&Props>, at: &ScanLocation) -> Result<Option<f32>, ScanE
     let Some(p) = p else { return Ok(None) };
     for (field, v) in [("security-severity", &p.security_severity), ("cvssv3_baseScore", &p.cvss3)] {
         if let Some(v) = v.as_ref().map(|x| x.0.trim()).filter(|v| !v.is_empty()) {
-            let s = score(v).map_err(|_| ScanError::new(at.clone(), Some(field), ScanErrorKind::BadNumber { value: v.to_string() }))?;
+            let s = score(v).map_err(|_| {
+                ScanError::new(at.clone(), Some(field), ScanErrorKind::BadNumber { value: v.to_string() })
+            })?;
             return Ok(Some(s));
         }
     }
@@ -407,10 +423,20 @@ fn read_rules(tool: Tool, at: &ScanLocation) -> Result<Rules, ScanError> {
     let mut rules = Rules::default();
     for r in tool.driver.map(|d| d.rules.0).unwrap_or_default() {
         let id = r.id.as_deref().map(|i| line(i, MAX_TITLE_BYTES)).unwrap_or_default();
-        let mut cwes: Vec<u32> = r.properties.iter().flat_map(|p| p.tags.0.iter()).filter(|t| t.to_ascii_lowercase().contains("cwe")).filter_map(|t| cwe(t)).collect();
+        let mut cwes: Vec<u32> = r
+            .properties
+            .iter()
+            .flat_map(|p| p.tags.0.iter())
+            .filter(|t| t.to_ascii_lowercase().contains("cwe"))
+            .filter_map(|t| cwe(t))
+            .collect();
         for rel in &r.relationships.0 {
             let Some(t) = &rel.target else { continue };
-            let is_cwe = t.tool_component.as_ref().and_then(|c| c.name.as_deref()).is_some_and(|n| n.eq_ignore_ascii_case("cwe"));
+            let is_cwe = t
+                .tool_component
+                .as_ref()
+                .and_then(|c| c.name.as_deref())
+                .is_some_and(|n| n.eq_ignore_ascii_case("cwe"));
             if is_cwe {
                 cwes.extend(t.id.as_deref().and_then(cwe));
             }
@@ -418,7 +444,10 @@ fn read_rules(tool: Tool, at: &ScanLocation) -> Result<Rules, ScanError> {
         tidy(&mut cwes);
         let mut references = Vec::new();
         add_reference(&mut references, r.help_uri.as_deref().unwrap_or(""));
-        let title = [text(&r.short_description), r.name.as_deref().unwrap_or("")].into_iter().find(|t| !t.trim().is_empty() && t.trim() != id).unwrap_or("");
+        let title = [text(&r.short_description), r.name.as_deref().unwrap_or("")]
+            .into_iter()
+            .find(|t| !t.trim().is_empty() && t.trim() != id)
+            .unwrap_or("");
         let info = RuleInfo {
             title: line(title, MAX_TITLE_BYTES),
             description: block(text(&r.full_description), MAX_DESCRIPTION_BYTES),
@@ -505,13 +534,24 @@ fn level_severity(level: &str) -> Option<Severity> {
     }
 }
 
-fn result_finding(r: SResult, rules: &Rules, artifacts: &[String], secret_tool: bool, scope: &str, at: ScanLocation) -> Result<Conv, ScanError> {
+fn result_finding(
+    r: SResult,
+    rules: &Rules,
+    artifacts: &[String],
+    secret_tool: bool,
+    scope: &str,
+    at: ScanLocation,
+) -> Result<Conv, ScanError> {
     let kind = r.kind.as_deref().unwrap_or("fail");
     if kind == "pass" || kind == "notApplicable" {
-        return Ok(Conv::Skip("kết quả loại pass/notApplicable, không phải phát hiện", "result of kind pass/notApplicable: not a finding"));
+        return Ok(Conv::Skip(
+            "kết quả loại pass/notApplicable, không phải phát hiện",
+            "result of kind pass/notApplicable: not a finding",
+        ));
     }
     let index = r.rule_index.or(r.rule.as_ref().and_then(|x| x.index)).and_then(|i| usize::try_from(i).ok());
-    let named = r.rule_id.as_deref().or(r.rule.as_ref().and_then(|x| x.id.as_deref())).map(str::trim).filter(|i| !i.is_empty());
+    let named =
+        r.rule_id.as_deref().or(r.rule.as_ref().and_then(|x| x.id.as_deref())).map(str::trim).filter(|i| !i.is_empty());
     let rule = match named {
         Some(id) => rules.by_id.get(id).and_then(|i| rules.list.get(*i)),
         None => None,
@@ -522,9 +562,15 @@ fn result_finding(r: SResult, rules: &Rules, artifacts: &[String], secret_tool: 
     let message = mask.text(text(&r.message));
     let message = message.as_str();
     let first_line = message.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let rule_id = named.map(str::to_string).or_else(|| rule.map(|x| x.id.clone()).filter(|i| !i.is_empty())).or_else(|| opt_line(first_line).map(|m| line(&m, 200)));
+    let rule_id = named
+        .map(str::to_string)
+        .or_else(|| rule.map(|x| x.id.clone()).filter(|i| !i.is_empty()))
+        .or_else(|| opt_line(first_line).map(|m| line(&m, 200)));
     let Some(rule_id) = rule_id.map(|i| line(&i, MAX_TITLE_BYTES)) else {
-        return Ok(Conv::Skip("kết quả không có ruleId, quy tắc hay thông điệp", "result without ruleId, rule or message"));
+        return Ok(Conv::Skip(
+            "kết quả không có ruleId, quy tắc hay thông điệp",
+            "result without ruleId, rule or message",
+        ));
     };
     let level = r.level.clone().or_else(|| rule.and_then(|x| x.level.clone())).unwrap_or_else(|| "warning".to_string());
     let level_sev = level_severity(level.trim()).ok_or_else(|| {
@@ -545,17 +591,25 @@ fn result_finding(r: SResult, rules: &Rules, artifacts: &[String], secret_tool: 
     let phys = loc.and_then(|l| l.physical_location.as_ref());
     let art = phys.and_then(|p| p.artifact_location.as_ref());
     let uri = art.and_then(|a| a.uri.clone()).filter(|u| !u.trim().is_empty()).or_else(|| {
-        art.and_then(|a| a.index).and_then(|i| usize::try_from(i).ok()).and_then(|i| artifacts.get(i).cloned()).filter(|u| !u.is_empty())
+        art.and_then(|a| a.index)
+            .and_then(|i| usize::try_from(i).ok())
+            .and_then(|i| artifacts.get(i).cloned())
+            .filter(|u| !u.is_empty())
     });
     let region = phys.and_then(|p| p.region.as_ref());
     let start = region.and_then(|g| g.start_line);
-    let logical = loc.and_then(|l| l.logical_locations.0.first()).and_then(|l| l.fully_qualified_name.clone().or(l.name.clone()));
+    let logical =
+        loc.and_then(|l| l.logical_locations.0.first()).and_then(|l| l.fully_qualified_name.clone().or(l.name.clone()));
     let component = match (&uri, start) {
         (Some(u), Some(n)) => opt_line(&format!("{u}:{n}")),
         (Some(u), None) => opt_line(u),
         (None, _) => logical.and_then(|l| opt_line(&l)),
     };
-    let pairs = |p: &Option<Pairs>| p.as_ref().filter(|p| !p.0.is_empty()).map(|p| p.0.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(";"));
+    let pairs = |p: &Option<Pairs>| {
+        p.as_ref()
+            .filter(|p| !p.0.is_empty())
+            .map(|p| p.0.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(";"))
+    };
     let (fingerprint, fingerprint_file) = match (pairs(&r.fingerprints), pairs(&r.partial_fingerprints)) {
         (Some(full), _) => (Some(full), Some(line(uri.as_deref().unwrap_or(""), MAX_TITLE_BYTES))),
         (None, Some(partial)) => (Some(format!("{rule_id}|{}|{partial}", uri.as_deref().unwrap_or(""))), None),
@@ -575,7 +629,8 @@ fn result_finding(r: SResult, rules: &Rules, artifacts: &[String], secret_tool: 
     if let Some(rd) = rule.map(|x| x.description.as_str()).filter(|d| !d.is_empty() && *d != description) {
         description = block(&format!("{description}\n\n{rd}"), MAX_DESCRIPTION_BYTES);
     }
-    let title = rule.map(|x| x.title.clone()).filter(|t| !t.is_empty()).unwrap_or_else(|| line(first_line, MAX_TITLE_BYTES));
+    let title =
+        rule.map(|x| x.title.clone()).filter(|t| !t.is_empty()).unwrap_or_else(|| line(first_line, MAX_TITLE_BYTES));
     let evidence = block(&mask.snippet(region.map(|g| text(&g.snippet)).unwrap_or("")), MAX_EVIDENCE_BYTES);
     let mut f = ScanFinding {
         tool: ScanTool::Sarif,

@@ -127,7 +127,10 @@ pub(super) struct SecretMask {
 impl SecretMask {
     pub(super) fn new(offender: Option<&str>, secret_scanner: bool) -> SecretMask {
         let offender = offender.map(str::trim).filter(|o| o.chars().count() >= MIN_OFFENDER_CHARS);
-        SecretMask { offender: offender.map(|o| (o.to_string(), mask_secret(o))), tokens: secret_scanner && offender.is_none() }
+        SecretMask {
+            offender: offender.map(|o| (o.to_string(), mask_secret(o))),
+            tokens: secret_scanner && offender.is_none(),
+        }
     }
 
     fn offender(&self, s: String) -> String {
@@ -215,7 +218,8 @@ mod tests {
 
     #[test]
     fn pem_private_key_bodies_are_masked() {
-        let key = "cfg:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA1\nabcdef==\n-----END RSA PRIVATE KEY-----\nrest";
+        let key =
+            "cfg:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA1\nabcdef==\n-----END RSA PRIVATE KEY-----\nrest";
         let m = mask_pem(key);
         assert_eq!(m, "cfg:\n-----BEGIN RSA PRIVATE KEY-----\n[…]\n-----END RSA PRIVATE KEY-----\nrest");
         assert_eq!(mask_pem(&m), m, "idempotent");

@@ -85,7 +85,12 @@ pub fn write_synthetic_nessus<W: Write>(mut w: W, hosts: usize, items_per_host: 
             write!(w, "<synopsis>Máy chủ có điểm yếu số {plugin} &amp; cần xử lý.</synopsis>")?;
             write!(w, "<description>Mô tả lỗ hổng {plugin} trên dịch vụ {svc}: x &lt; y &amp;&amp; z.</description>")?;
             write!(w, "<solution>Cập nhật bản vá mới nhất.</solution>")?;
-            writeln!(w, "<plugin_output>Phiên bản cài đặt: {}.{}</plugin_output></ReportItem>", rng.below(10), rng.below(100))?;
+            writeln!(
+                w,
+                "<plugin_output>Phiên bản cài đặt: {}.{}</plugin_output></ReportItem>",
+                rng.below(10),
+                rng.below(100)
+            )?;
         }
         writeln!(w, "</ReportHost>")?;
     }

@@ -88,8 +88,16 @@ fn every_sample_file_parses_with_the_detected_tool() {
             let (fs, s) = parse_scan_to_vec(tool.unwrap(), r).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             assert_eq!(fs.len(), s.findings);
             assert!(!fs.is_empty(), "{}", path.display());
-            assert!(fs.iter().all(|f| s.scopes.contains(&f.scope)), "{}: every finding's scope is listed", path.display());
-            assert!(s.scopes.iter().all(|sc| sc.starts_with(&format!("{}|", tool.unwrap().code()))), "{}", path.display());
+            assert!(
+                fs.iter().all(|f| s.scopes.contains(&f.scope)),
+                "{}: every finding's scope is listed",
+                path.display()
+            );
+            assert!(
+                s.scopes.iter().all(|sc| sc.starts_with(&format!("{}|", tool.unwrap().code()))),
+                "{}",
+                path.display()
+            );
             seen += 1;
         }
     }
@@ -166,13 +174,18 @@ fn openvas_many_vulns() {
     assert_eq!(severities(&fs), sev(&[("critical", 8), ("high", 11), ("medium", 25)]));
     assert_eq!(s.scan_started, Some(t("2023-09-26T10:50:34Z")));
     let rexec = find(&fs, "1.3.6.1.4.1.25623.1.0.100111");
-    assert_eq!((rexec.title.as_str(), rexec.port, rexec.severity), ("The rexec service is running", Some(512), Severity::Critical));
+    assert_eq!(
+        (rexec.title.as_str(), rexec.port, rexec.severity),
+        ("The rexec service is running", Some(512), Severity::Critical)
+    );
     assert_eq!(rexec.cves, ["CVE-1999-0618"]);
     assert_eq!(rexec.evidence, "The rexec service was detected on the target system.");
     // "192.168.1.1001" is what the file says; it is no IP address.
     assert_eq!((rexec.host.as_deref(), rexec.ip.as_deref()), (Some("192.168.1.1001"), None));
     // Names wrapped over lines become one line.
-    assert!(fs.iter().any(|f| f.title == "Distributed Ruby (dRuby/DRb) Multiple Remote Code Execution Vulnerabilities"));
+    assert!(fs
+        .iter()
+        .any(|f| f.title == "Distributed Ruby (dRuby/DRb) Multiple Remote Code Execution Vulnerabilities"));
     assert_eq!(keys(&fs).len(), 44);
 }
 
@@ -228,7 +241,10 @@ fn trivy_kubernetes() {
     assert_eq!(severities(&fs), sev(&[("low", 14), ("medium", 6)]));
     let apt: Vec<_> = fs.iter().filter(|f| f.rule_id == "CVE-2020-27350").collect();
     assert_eq!(apt.len(), 2, "in both redis images");
-    assert_eq!(apt[0].target.as_deref(), Some("default/Deployment/redis-follower: gcr.io/google_samples/gb-redis-follower:v2 (debian 10.4)"));
+    assert_eq!(
+        apt[0].target.as_deref(),
+        Some("default/Deployment/redis-follower: gcr.io/google_samples/gb-redis-follower:v2 (debian 10.4)")
+    );
     assert_eq!((apt[0].component.as_deref(), apt[0].fixed_version.as_deref()), (Some("apt@1.8.2.1"), Some("1.8.2.2")));
     assert_eq!((apt[0].cvss_score, apt[0].cwes.as_slice()), (Some(5.7), [190].as_slice()));
     let ksv = find(&fs, "KSV001");
@@ -285,12 +301,20 @@ fn zap_xml_first_scan() {
     assert_eq!((s.findings, s.hosts), (15, 1));
     assert_eq!(severities(&fs), sev(&[("high", 4), ("medium", 3), ("low", 4), ("info", 4)]));
     let xss = find(&fs, "40012");
-    assert_eq!((xss.title.as_str(), xss.severity, xss.cwes.as_slice()), ("Cross Site Scripting (Reflected)", Severity::High, [79].as_slice()));
-    assert_eq!((xss.host.as_deref(), xss.port, xss.protocol.as_deref()), (Some("bodgeit.securecodebox-demo.svc"), Some(8080), Some("http")));
+    assert_eq!(
+        (xss.title.as_str(), xss.severity, xss.cwes.as_slice()),
+        ("Cross Site Scripting (Reflected)", Severity::High, [79].as_slice())
+    );
+    assert_eq!(
+        (xss.host.as_deref(), xss.port, xss.protocol.as_deref()),
+        (Some("bodgeit.securecodebox-demo.svc"), Some(8080), Some("http"))
+    );
     // HTML of the description becomes text.
     let attr = find(&fs, "10031");
     assert!(attr.description.starts_with("This check looks at user-supplied input"), "{}", attr.description);
-    assert!(attr.evidence.starts_with("GET http://bodgeit.securecodebox-demo.svc:8080/bodgeit/product.jsp?prodid=22 param=prodid"));
+    assert!(attr
+        .evidence
+        .starts_with("GET http://bodgeit.securecodebox-demo.svc:8080/bodgeit/product.jsp?prodid=22 param=prodid"));
     assert_eq!(keys(&fs).len(), 15);
 }
 
@@ -313,7 +337,10 @@ fn zap_json() {
     assert_eq!((s.findings, s.hosts), (13, 1));
     assert_eq!(severities(&fs), sev(&[("high", 5), ("medium", 3), ("low", 3), ("info", 2)]));
     let sqli = find(&fs, "40024");
-    assert_eq!((sqli.title.as_str(), sqli.severity, sqli.cwes.as_slice()), ("SQL Injection - SQLite", Severity::High, [89].as_slice()));
+    assert_eq!(
+        (sqli.title.as_str(), sqli.severity, sqli.cwes.as_slice()),
+        ("SQL Injection - SQLite", Severity::High, [89].as_slice())
+    );
     assert_eq!(sqli.location.item.as_deref(), Some("site[1].alerts[6]"));
     // "Proxy Disclosure" at High and at Medium: two alerts, two keys.
     let proxy: Vec<_> = fs.iter().filter(|f| f.rule_id == "40025").collect();
@@ -344,17 +371,25 @@ fn detect_by_content_then_extension() {
 #[test]
 fn dedup_keys_are_stable_across_parses_and_distinct() {
     let Some(dir) = samples_dir() else { return };
-    for rel in ["nessus/nessus_v_unknown.xml", "sarif/lgtm_codeql_export_2020-12-11.sarif", "trivy/kubernetes.json", "zap/zero.webappsecurity.json"] {
+    for rel in [
+        "nessus/nessus_v_unknown.xml",
+        "sarif/lgtm_codeql_export_2020-12-11.sarif",
+        "trivy/kubernetes.json",
+        "zap/zero.webappsecurity.json",
+    ] {
         let path = dir.join(rel);
         let tool = detect_file(&path).unwrap();
         let bytes = std::fs::read(&path).unwrap();
-        let a: Vec<String> = parse_scan_to_vec(tool, &bytes[..]).unwrap().0.iter().map(|f| f.dedup_key("SYS-1")).collect();
-        let b: Vec<String> = parse_scan_to_vec(tool, &bytes[..]).unwrap().0.iter().map(|f| f.dedup_key("SYS-1")).collect();
+        let a: Vec<String> =
+            parse_scan_to_vec(tool, &bytes[..]).unwrap().0.iter().map(|f| f.dedup_key("SYS-1")).collect();
+        let b: Vec<String> =
+            parse_scan_to_vec(tool, &bytes[..]).unwrap().0.iter().map(|f| f.dedup_key("SYS-1")).collect();
         assert_eq!(a, b, "{rel}");
         assert_eq!(a.iter().collect::<HashSet<_>>().len(), a.len(), "{rel}");
         assert!(a.iter().all(|k| k.len() == 64 && k.bytes().all(|c| c.is_ascii_hexdigit())));
         // Another system, other keys.
-        let other: HashSet<String> = parse_scan_to_vec(tool, &bytes[..]).unwrap().0.iter().map(|f| f.dedup_key("SYS-2")).collect();
+        let other: HashSet<String> =
+            parse_scan_to_vec(tool, &bytes[..]).unwrap().0.iter().map(|f| f.dedup_key("SYS-2")).collect();
         assert!(a.iter().all(|k| !other.contains(k)));
     }
 }

@@ -25,11 +25,7 @@ pub(super) fn append_limited(dst: &mut String, src: &str, max: usize) {
 /// A multi-line text as kept: trimmed, control characters other than tab and line breaks
 /// removed (PostgreSQL refuses NUL), cut to `max` bytes on a character boundary with "…".
 pub(super) fn block(s: &str, max: usize) -> String {
-    let clean: String = s
-        .trim()
-        .chars()
-        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
-        .collect();
+    let clean: String = s.trim().chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t')).collect();
     cut(clean, max)
 }
 

@@ -121,7 +121,9 @@ impl<'de> Visitor<'de> for TopVisitor<'_, '_> {
             ctx.pop();
         }
         if !known {
-            return Err(ctx.fail(ctx.error(None, ScanErrorKind::WrongShape { expected_vi: SHAPE_VI, expected_en: SHAPE_EN })));
+            return Err(
+                ctx.fail(ctx.error(None, ScanErrorKind::WrongShape { expected_vi: SHAPE_VI, expected_en: SHAPE_EN }))
+            );
         }
         fix(&kind, &name, &cluster);
         Ok(())
@@ -156,9 +158,13 @@ impl<'de> Visitor<'de> for ResourceSeed<'_, '_, '_> {
                 "Kind" => kind = map.next_value::<Option<String>>()?.unwrap_or_default(),
                 "Name" => name = map.next_value::<Option<String>>()?.unwrap_or_default(),
                 "Results" => {
-                    let parts: Vec<&str> = [ns.as_str(), kind.as_str(), name.as_str()].into_iter().filter(|p| !p.is_empty()).collect();
+                    let parts: Vec<&str> =
+                        [ns.as_str(), kind.as_str(), name.as_str()].into_iter().filter(|p| !p.is_empty()).collect();
                     let resource = parts.join("/");
-                    map.next_value_seed(Array { ctx, each: || ResultSeed { ctx, resource: &resource, scope: self.scope } })?;
+                    map.next_value_seed(Array {
+                        ctx,
+                        each: || ResultSeed { ctx, resource: &resource, scope: self.scope },
+                    })?;
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -214,11 +220,15 @@ impl<'de> Visitor<'de> for ResultSeed<'_, '_, '_> {
             ctx.push_key(&key);
             match key.as_str() {
                 "Target" => *target.borrow_mut() = map.next_value::<Option<String>>()?,
-                "Vulnerabilities" => map.next_value_seed(Array { ctx, each: || Item { ctx, convert: &vuln, _t: PhantomData } })?,
+                "Vulnerabilities" => {
+                    map.next_value_seed(Array { ctx, each: || Item { ctx, convert: &vuln, _t: PhantomData } })?
+                }
                 "Misconfigurations" => {
                     map.next_value_seed(Array { ctx, each: || Item { ctx, convert: &misconf, _t: PhantomData } })?
                 }
-                "Secrets" => map.next_value_seed(Array { ctx, each: || Item { ctx, convert: &secret, _t: PhantomData } })?,
+                "Secrets" => {
+                    map.next_value_seed(Array { ctx, each: || Item { ctx, convert: &secret, _t: PhantomData } })?
+                }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -405,7 +415,11 @@ fn severity(field: &str, v: Option<&str>, cvss: Option<f32>, at: &ScanLocation) 
         "MEDIUM" => Ok(Severity::Medium),
         "HIGH" => Ok(Severity::High),
         "CRITICAL" => Ok(Severity::Critical),
-        _ => Err(ScanError::new(at.clone(), Some(field), ScanErrorKind::UnknownSeverity { value: word.to_string(), allowed: ALLOWED })),
+        _ => Err(ScanError::new(
+            at.clone(),
+            Some(field),
+            ScanErrorKind::UnknownSeverity { value: word.to_string(), allowed: ALLOWED },
+        )),
     }
 }
 
@@ -474,7 +488,10 @@ fn vuln_finding(v: Vuln, target: Option<String>, scope: &str, at: ScanLocation) 
 
 fn misconf_finding(m: Misconf, target: Option<String>, scope: &str, at: ScanLocation) -> Result<Conv, ScanError> {
     if m.status.as_deref().is_some_and(|st| st.eq_ignore_ascii_case("PASS")) {
-        return Ok(Conv::Skip("kiểm tra cấu hình đạt (PASS), không phải phát hiện", "configuration check passed (PASS): not a finding"));
+        return Ok(Conv::Skip(
+            "kiểm tra cấu hình đạt (PASS), không phải phát hiện",
+            "configuration check passed (PASS): not a finding",
+        ));
     }
     let id = m.id.as_deref().and_then(opt_line).or_else(|| m.avd_id.as_deref().and_then(opt_line));
     let Some(id) = id else {
@@ -483,7 +500,11 @@ fn misconf_finding(m: Misconf, target: Option<String>, scope: &str, at: ScanLoca
     let mut f = base(id, m.title.as_deref().unwrap_or(""), target, scope, at);
     f.severity = severity("Severity", m.severity.as_deref(), None, &f.location)?;
     let cause = m.cause_metadata.as_ref();
-    let place = cause.and_then(|c| c.resource.as_deref()).filter(|r| !r.trim().is_empty()).map(str::to_string).or_else(|| f.target.clone());
+    let place = cause
+        .and_then(|c| c.resource.as_deref())
+        .filter(|r| !r.trim().is_empty())
+        .map(str::to_string)
+        .or_else(|| f.target.clone());
     f.component = match (place, cause.and_then(|c| c.start_line).filter(|l| *l > 0)) {
         (Some(p), Some(l)) => opt_line(&format!("{p}:{l}")),
         (p, _) => p.and_then(|p| opt_line(&p)),

@@ -18,7 +18,11 @@ const MAX_DEPTH: usize = 256;
 
 pub(super) enum Ev {
     /// An element starts (empty elements give `Start` then `End`).
-    Start { name: String, attrs: Vec<(String, String)>, line: u64 },
+    Start {
+        name: String,
+        attrs: Vec<(String, String)>,
+        line: u64,
+    },
     /// Text or CDATA, unescaped; white-space-only text between elements is not reported.
     Text(String),
     /// An element ends; its local name (the stack no longer holds it).
@@ -49,7 +53,15 @@ impl<R: BufRead> Xml<R> {
         reader.trim_text(true);
         reader.expand_empty_elements(true);
         reader.check_end_names(true);
-        Ok(Xml { reader, buf: Vec::with_capacity(8 * 1024), counter, stack: Vec::new(), root_done: false, root_seen: false, after_text: false })
+        Ok(Xml {
+            reader,
+            buf: Vec::with_capacity(8 * 1024),
+            counter,
+            stack: Vec::new(),
+            root_done: false,
+            root_seen: false,
+            after_text: false,
+        })
     }
 
     /// Number of open elements (the root is depth 1).
@@ -117,7 +129,9 @@ impl<R: BufRead> Xml<R> {
                 if let Ok(rest) = self.reader.get_mut().fill_buf() {
                     if rest.is_empty() {
                         let open = self.stack.last().cloned();
-                        return Err(self.err(self.current().map(str::to_string).as_deref(), ScanErrorKind::Truncated { open }));
+                        return Err(
+                            self.err(self.current().map(str::to_string).as_deref(), ScanErrorKind::Truncated { open })
+                        );
                     }
                 }
             }
@@ -175,7 +189,8 @@ impl<R: BufRead> Xml<R> {
     /// text of the innermost open element.
     fn too_long(&self) -> ScanError {
         let in_markup = self.after_text || self.counter.event_read_lt();
-        let starts_tag = in_markup && self.buf.first().is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_' || *b >= 0x80);
+        let starts_tag =
+            in_markup && self.buf.first().is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_' || *b >= 0x80);
         let name = if starts_tag {
             let end = self
                 .buf

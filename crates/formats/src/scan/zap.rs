@@ -85,7 +85,8 @@ pub(super) fn is_json<R: BufRead>(reader: &mut R) -> Result<bool, ScanError> {
 
 fn to_finding(site: &Site, scope: &str, a: Alert, at: ScanLocation) -> Result<ScanFinding, ScanError> {
     let err = |field: &str, kind| ScanError::new(at.clone(), Some(field), kind);
-    let host = opt_line(&site.host).ok_or_else(|| err("host", ScanErrorKind::MissingHost { hint: "site host / @host" }))?;
+    let host =
+        opt_line(&site.host).ok_or_else(|| err("host", ScanErrorKind::MissingHost { hint: "site host / @host" }))?;
     let port = match site.port.trim() {
         "" => None,
         p => Some(p.parse::<u16>().map_err(|_| err("port", ScanErrorKind::BadNumber { value: p.to_string() }))?),
@@ -97,7 +98,9 @@ fn to_finding(site: &Site, scope: &str, a: Alert, at: ScanLocation) -> Result<Sc
         "2" => Severity::Medium,
         "3" => Severity::High,
         "" => return Err(err("riskcode", ScanErrorKind::Missing)),
-        v => return Err(err("riskcode", ScanErrorKind::UnknownSeverity { value: v.to_string(), allowed: "0, 1, 2, 3" })),
+        v => {
+            return Err(err("riskcode", ScanErrorKind::UnknownSeverity { value: v.to_string(), allowed: "0, 1, 2, 3" }))
+        }
     };
     let plugin = s(&a.pluginid).trim();
     let alert_ref = s(&a.alert_ref).trim();
@@ -331,7 +334,9 @@ impl<'de> Visitor<'de> for SiteSeed<'_, '_> {
         };
         while let Some(key) = map.next_key::<String>()? {
             ctx.push_key(&key);
-            let text = |m: &mut A| -> Result<String, A::Error> { Ok(m.next_value::<Option<Scalar>>()?.map(|x| x.0).unwrap_or_default()) };
+            let text = |m: &mut A| -> Result<String, A::Error> {
+                Ok(m.next_value::<Option<Scalar>>()?.map(|x| x.0).unwrap_or_default())
+            };
             match key.as_str() {
                 "@name" => site.borrow_mut().name = text(&mut map)?,
                 "@host" => site.borrow_mut().host = text(&mut map)?,

@@ -40,40 +40,20 @@ fn required(object: &str, property: &str, value: &str) -> Result<(), StixError> 
 }
 
 fn tlp(object: &str, property: &str, value: &str) -> Result<Tlp, StixError> {
-    Tlp::parse(value).ok_or_else(|| {
-        err(
-            object,
-            property,
-            K::UnknownValue {
-                value: value.to_string(),
-                allowed: TLP_LEVELS,
-            },
-        )
-    })
+    Tlp::parse(value)
+        .ok_or_else(|| err(object, property, K::UnknownValue { value: value.to_string(), allowed: TLP_LEVELS }))
 }
 
 /// Checks an identity; `seen` maps keys to names already met.
-fn identity<'a>(
-    who: &'a IdentityIn,
-    fallback: &str,
-    seen: &mut HashMap<&'a str, &'a str>,
-) -> Result<(), StixError> {
-    let label = if who.key.trim().is_empty() {
-        fallback
-    } else {
-        who.key.trim()
-    };
+fn identity<'a>(who: &'a IdentityIn, fallback: &str, seen: &mut HashMap<&'a str, &'a str>) -> Result<(), StixError> {
+    let label = if who.key.trim().is_empty() { fallback } else { who.key.trim() };
     required(label, "key", &who.key)?;
     required(label, "name", &who.name)?;
     required(label, "identity_class", &who.identity_class)?;
     match seen.get(who.key.trim()) {
-        Some(name) if *name != who.name.trim() => Err(err(
-            label,
-            "name",
-            K::DuplicateKey {
-                key: who.key.trim().to_string(),
-            },
-        )),
+        Some(name) if *name != who.name.trim() => {
+            Err(err(label, "name", K::DuplicateKey { key: who.key.trim().to_string() }))
+        }
         _ => {
             seen.insert(who.key.trim(), who.name.trim());
             Ok(())
@@ -91,20 +71,10 @@ pub(crate) fn input(input: &ExportInput) -> Result<Vec<CheckedIncident<'_>>, Sti
     let mut out = Vec::with_capacity(input.incidents.len());
     for (n, inc) in input.incidents.iter().enumerate() {
         let fallback = format!("incidents[{n}]");
-        let label = if inc.key.trim().is_empty() {
-            fallback.as_str()
-        } else {
-            inc.key.trim()
-        };
+        let label = if inc.key.trim().is_empty() { fallback.as_str() } else { inc.key.trim() };
         required(label, "key", &inc.key)?;
         if incident_keys.insert(inc.key.trim(), ()).is_some() {
-            return Err(err(
-                label,
-                "key",
-                K::DuplicateKey {
-                    key: inc.key.trim().to_string(),
-                },
-            ));
+            return Err(err(label, "key", K::DuplicateKey { key: inc.key.trim().to_string() }));
         }
         required(label, "code", &inc.code)?;
         required(label, "name", &inc.name)?;
@@ -113,29 +83,14 @@ pub(crate) fn input(input: &ExportInput) -> Result<Vec<CheckedIncident<'_>>, Sti
         }
         identity(&inc.reporting_unit, label, &mut identities)?;
         let unknown = |property: &str, value: &str, allowed| {
-            err(
-                label,
-                property,
-                K::UnknownValue {
-                    value: value.to_string(),
-                    allowed,
-                },
-            )
+            err(label, property, K::UnknownValue { value: value.to_string(), allowed })
         };
-        let status = vocab::investigation_status(inc.state.trim())
-            .ok_or_else(|| unknown("state", &inc.state, STATES))?;
-        let category = vocab::incident_type(inc.category.trim())
-            .ok_or_else(|| unknown("category", &inc.category, CATEGORIES))?;
+        let status =
+            vocab::investigation_status(inc.state.trim()).ok_or_else(|| unknown("state", &inc.state, STATES))?;
+        let category =
+            vocab::incident_type(inc.category.trim()).ok_or_else(|| unknown("category", &inc.category, CATEGORIES))?;
         if !(1..=4).contains(&inc.priority) {
-            return Err(err(
-                label,
-                "priority",
-                K::OutOfRange {
-                    value: i64::from(inc.priority),
-                    min: 1,
-                    max: 4,
-                },
-            ));
+            return Err(err(label, "priority", K::OutOfRange { value: i64::from(inc.priority), min: 1, max: 4 }));
         }
         let mut incident_types = vec![category];
         if inc.serious {
@@ -144,17 +99,9 @@ pub(crate) fn input(input: &ExportInput) -> Result<Vec<CheckedIncident<'_>>, Sti
         let mut checked = Vec::with_capacity(inc.observables.len());
         for (m, obs) in inc.observables.iter().enumerate() {
             let c = observable_in(inc, obs, &format!("{label}.observables[{m}]"))?;
-            let entry = observables
-                .entry(obs.key.trim())
-                .or_insert((c.kind, c.value.clone()));
+            let entry = observables.entry(obs.key.trim()).or_insert((c.kind, c.value.clone()));
             if entry.0 != c.kind || entry.1 != c.value {
-                return Err(err(
-                    obs.key.trim(),
-                    "key",
-                    K::DuplicateKey {
-                        key: obs.key.trim().to_string(),
-                    },
-                ));
+                return Err(err(obs.key.trim(), "key", K::DuplicateKey { key: obs.key.trim().to_string() }));
             }
             checked.push(c);
         }
@@ -175,53 +122,19 @@ fn observable_in<'a>(
     obs: &'a ObservableIn,
     fallback: &str,
 ) -> Result<CheckedObservable<'a>, StixError> {
-    let label = if obs.key.trim().is_empty() {
-        fallback
-    } else {
-        obs.key.trim()
-    };
+    let label = if obs.key.trim().is_empty() { fallback } else { obs.key.trim() };
     required(label, "key", &obs.key)?;
-    let kind = Kind::parse(&obs.kind).ok_or_else(|| {
-        err(
-            label,
-            "kind",
-            K::UnknownValue {
-                value: obs.kind.clone(),
-                allowed: OBSERVABLE_KINDS,
-            },
-        )
-    })?;
+    let kind = Kind::parse(&obs.kind)
+        .ok_or_else(|| err(label, "kind", K::UnknownValue { value: obs.kind.clone(), allowed: OBSERVABLE_KINDS }))?;
     let value = observable::normalize(kind, &obs.value).ok_or_else(|| {
-        err(
-            label,
-            "value",
-            K::InvalidObservable {
-                kind: kind.as_str().to_string(),
-                value: obs.value.clone(),
-            },
-        )
+        err(label, "value", K::InvalidObservable { kind: kind.as_str().to_string(), value: obs.value.clone() })
     })?;
     let (first, last) = match (obs.first_seen, obs.last_seen) {
-        (Some(f), Some(l)) if l < f => {
-            return Err(err(
-                label,
-                "last_seen",
-                K::TimeOrder {
-                    earlier: "first_seen",
-                },
-            ))
-        }
+        (Some(f), Some(l)) if l < f => return Err(err(label, "last_seen", K::TimeOrder { earlier: "first_seen" })),
         (Some(f), Some(l)) => (f, l),
         (Some(f), None) => (f, f),
         (None, Some(l)) => (inc.detected_at.min(l), l),
         (None, None) => (inc.detected_at, inc.detected_at),
     };
-    Ok(CheckedObservable {
-        obs,
-        kind,
-        value,
-        tlp: tlp(label, "tlp", &obs.tlp)?,
-        first,
-        last,
-    })
+    Ok(CheckedObservable { obs, kind, value, tlp: tlp(label, "tlp", &obs.tlp)?, first, last })
 }

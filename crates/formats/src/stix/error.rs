@@ -18,10 +18,7 @@ pub enum PatternProblem {
     Unclosed { open: char, open_at: usize },
     /// Something else than what the grammar allows here; `found` is the
     /// text found, or empty at the end of the pattern.
-    Expected {
-        expected: &'static str,
-        found: String,
-    },
+    Expected { expected: &'static str, found: String },
     /// Brackets or parentheses nested deeper than the reader accepts.
     TooDeep { max: usize },
 }
@@ -323,10 +320,7 @@ fn problem_vi(p: &PatternProblem) -> String {
     match p {
         P::Empty => "biểu thức rỗng".into(),
         P::UnclosedQuote => "dấu nháy đơn (') mở ở đây không được đóng".into(),
-        P::BadEscape(c) => format!(
-            "sau dấu \\ chỉ được là ' hoặc \\, không phải «{}»",
-            q(&c.to_string())
-        ),
+        P::BadEscape(c) => format!("sau dấu \\ chỉ được là ' hoặc \\, không phải «{}»", q(&c.to_string())),
         P::UnexpectedChar(c) => format!("ký tự «{}» không hợp lệ", q(&c.to_string())),
         P::Unclosed { open, open_at } => {
             format!("dấu «{open}» mở ở ký tự {open_at} không được đóng")
@@ -344,10 +338,7 @@ fn problem_en(p: &PatternProblem) -> String {
     match p {
         P::Empty => "the pattern is empty".into(),
         P::UnclosedQuote => "a quote (') opened here is never closed".into(),
-        P::BadEscape(c) => format!(
-            "a \\ may only be followed by ' or \\, not «{}»",
-            q(&c.to_string())
-        ),
+        P::BadEscape(c) => format!("a \\ may only be followed by ' or \\, not «{}»", q(&c.to_string())),
         P::UnexpectedChar(c) => format!("the character «{}» is not allowed", q(&c.to_string())),
         P::Unclosed { open, open_at } => {
             format!("the «{open}» opened at character {open_at} is never closed")

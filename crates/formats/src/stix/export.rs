@@ -15,9 +15,7 @@ use super::{StixError, StixErrorKind};
 /// `created`/`modified` of identity objects: the input has no dates for
 /// organisations, and a fixed time keeps re-exports identical.
 fn identity_time() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0)
-        .single()
-        .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
+    Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).single().unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
 }
 
 /// Writes one STIX 2.1 bundle (compact JSON) holding the authority's
@@ -117,13 +115,7 @@ impl<'a> Builder<'a> {
         self.out
     }
 
-    fn common(
-        &self,
-        type_: &'static str,
-        id: String,
-        created: &DateTime<Utc>,
-        modified: &DateTime<Utc>,
-    ) -> Common {
+    fn common(&self, type_: &'static str, id: String, created: &DateTime<Utc>, modified: &DateTime<Utc>) -> Common {
         Common {
             type_,
             spec_version: "2.1",
@@ -148,10 +140,7 @@ impl<'a> Builder<'a> {
             all = all.max(inc.tlp);
             let unit = &inc.inc.reporting_unit;
             let id = self.ids.id("identity", unit.key.trim());
-            let e = self
-                .identities
-                .entry(unit.key.trim())
-                .or_insert((id, inc.tlp));
+            let e = self.identities.entry(unit.key.trim()).or_insert((id, inc.tlp));
             e.1 = e.1.max(inc.tlp);
         }
         let auth_key = self.input.authority.key.trim();
@@ -195,9 +184,7 @@ impl<'a> Builder<'a> {
     }
 
     fn unit_tlp(&self, unit: &IdentityIn) -> Tlp {
-        self.identities
-            .get(unit.key.trim())
-            .map_or(Tlp::Clear, |(_, t)| *t)
+        self.identities.get(unit.key.trim()).map_or(Tlp::Clear, |(_, t)| *t)
     }
 
     fn relationship(
@@ -210,12 +197,7 @@ impl<'a> Builder<'a> {
     ) -> Obj {
         let key = format!("{source}|{}|{target}", rel.0);
         Obj::Relationship(Relationship {
-            common: self.common(
-                "relationship",
-                self.ids.id("relationship", &key),
-                times.0,
-                times.1,
-            ),
+            common: self.common("relationship", self.ids.id("relationship", &key), times.0, times.1),
             relationship_type: rel.0,
             description: rel.1,
             source_ref: source.to_string(),
@@ -234,11 +216,7 @@ impl<'a> Builder<'a> {
         let obj = Incident {
             common: self.common("incident", id.clone(), &i.created, &i.modified),
             name: i.name.trim().to_string(),
-            description: i
-                .description
-                .as_ref()
-                .map(|d| d.trim().to_string())
-                .filter(|d| !d.is_empty()),
+            description: i.description.as_ref().map(|d| d.trim().to_string()).filter(|d| !d.is_empty()),
             external_references: vec![ExternalReference {
                 source_name: "khien",
                 external_id: i.code.trim().to_string(),
@@ -257,22 +235,12 @@ impl<'a> Builder<'a> {
         self.out.push(Obj::Incident(Box::new(obj)));
         let unit_id = self.ids.id("identity", i.reporting_unit.key.trim());
         let tlp = inc.tlp.max(self.unit_tlp(&i.reporting_unit));
-        let rel = self.relationship(
-            ("related-to", Some("reporting unit")),
-            &id,
-            &unit_id,
-            (&i.created, &i.modified),
-            tlp,
-        );
+        let rel =
+            self.relationship(("related-to", Some("reporting unit")), &id, &unit_id, (&i.created, &i.modified), tlp);
         self.out.push(rel);
     }
 
-    fn observable(
-        &mut self,
-        inc: &CheckedIncident<'_>,
-        o: &CheckedObservable<'_>,
-        seen_sco: &mut HashSet<String>,
-    ) {
+    fn observable(&mut self, inc: &CheckedIncident<'_>, o: &CheckedObservable<'_>, seen_sco: &mut HashSet<String>) {
         let (created, modified) = (&inc.inc.created, &inc.inc.modified);
         let key = o.obs.key.trim();
         let marking = vec![o.tlp.marking_id()];
@@ -308,9 +276,7 @@ impl<'a> Builder<'a> {
                     .as_ref()
                     .map(|s| s.trim().to_string())
                     .filter(|s| !s.is_empty())
-                    .unwrap_or_else(|| {
-                        format!("Observable ({}) reported in an incident", o.kind.as_str())
-                    }),
+                    .unwrap_or_else(|| format!("Observable ({}) reported in an incident", o.kind.as_str())),
             ),
             indicator_types: vec!["malicious-activity"],
             pattern: observable::pattern(o.kind, &o.value),
@@ -319,13 +285,7 @@ impl<'a> Builder<'a> {
             valid_from: ts(&o.first),
             object_marking_refs: marking.clone(),
         }));
-        let rel = self.relationship(
-            ("based-on", None),
-            &indicator_id,
-            &observed_id,
-            (created, modified),
-            o.tlp,
-        );
+        let rel = self.relationship(("based-on", None), &indicator_id, &observed_id, (created, modified), o.tlp);
         self.out.push(rel);
         let unit_id = self.ids.id("identity", inc.inc.reporting_unit.key.trim());
         self.out.push(Obj::Sighting(Sighting {
@@ -356,12 +316,8 @@ impl<'a> Builder<'a> {
     /// One related-to per pair of related incidents of the export, from the
     /// one listed first.
     fn related_incidents(&mut self) {
-        let index: HashMap<&str, usize> = self
-            .incidents
-            .iter()
-            .enumerate()
-            .map(|(n, c)| (c.inc.key.trim(), n))
-            .collect();
+        let index: HashMap<&str, usize> =
+            self.incidents.iter().enumerate().map(|(n, c)| (c.inc.key.trim(), n)).collect();
         let mut done: BTreeSet<(usize, usize)> = BTreeSet::new();
         for (a, inc) in self.incidents.iter().enumerate() {
             for other in &inc.inc.related {
@@ -371,9 +327,7 @@ impl<'a> Builder<'a> {
                 if a == b || !done.insert((a.min(b), a.max(b))) {
                     continue;
                 }
-                let (Some(x), Some(y)) =
-                    (self.incidents.get(a.min(b)), self.incidents.get(a.max(b)))
-                else {
+                let (Some(x), Some(y)) = (self.incidents.get(a.min(b)), self.incidents.get(a.max(b))) else {
                     continue;
                 };
                 let created = x.inc.created.max(y.inc.created);
@@ -392,8 +346,5 @@ impl<'a> Builder<'a> {
 }
 
 fn sco_id(kind: Kind, value: &str) -> String {
-    ids::sco_id(
-        observable::sco_type(kind, value),
-        &observable::sco_properties(kind, value),
-    )
+    ids::sco_id(observable::sco_type(kind, value), &observable::sco_properties(kind, value))
 }

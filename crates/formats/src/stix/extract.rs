@@ -41,16 +41,11 @@ impl Out {
     fn push(&mut self, meta: &Meta, kind: Kind, raw: &str, dedupe: bool) {
         let Some(value) = normalize(kind, raw) else {
             let shown: String = raw.chars().take(100).collect();
-            self.skipped.push((
-                meta.stix_id.clone(),
-                format!("«{shown}» is not a valid {} value", kind.as_str()),
-            ));
+            self.skipped.push((meta.stix_id.clone(), format!("«{shown}» is not a valid {} value", kind.as_str())));
             return;
         };
         let fresh = self.seen.insert((kind.as_str(), value.clone()));
-        let same = |w: &WatchItem| {
-            w.stix_id == meta.stix_id && w.kind == kind.as_str() && w.value == value
-        };
+        let same = |w: &WatchItem| w.stix_id == meta.stix_id && w.kind == kind.as_str() && w.value == value;
         if (dedupe && !fresh) || self.items.iter().rev().take(64).any(same) {
             return;
         }
@@ -81,9 +76,7 @@ pub(crate) fn watch_items(objects: &[Obj<'_>]) -> Result<ImportedBundle, StixErr
             ty if SUPPORTED_SCOS.contains(&ty) => {
                 let meta = meta(o, &ctx, None)?;
                 match sco_values(o.ty, o.map) {
-                    Ok(values) => values
-                        .into_iter()
-                        .for_each(|(k, v)| out.push(&meta, k, v, true)),
+                    Ok(values) => values.into_iter().for_each(|(k, v)| out.push(&meta, k, v, true)),
                     Err(Problem::Missing(p)) => return Err(missing(&o.label, p)),
                     Err(Problem::NotString(p)) => return Err(wrong_type(&o.label, p, "string")),
                     Err(Problem::NotObject(p)) => return Err(wrong_type(&o.label, p, "object")),
@@ -93,30 +86,16 @@ pub(crate) fn watch_items(objects: &[Obj<'_>]) -> Result<ImportedBundle, StixErr
             _ => {}
         }
     }
-    Ok(ImportedBundle {
-        objects: objects.len(),
-        indicators: out.items,
-        skipped: out.skipped,
-    })
+    Ok(ImportedBundle { objects: objects.len(), indicators: out.items, skipped: out.skipped })
 }
 
 /// Observable object types read directly.
-const SUPPORTED_SCOS: &[&str] = &[
-    "ipv4-addr",
-    "ipv6-addr",
-    "domain-name",
-    "url",
-    "email-addr",
-    "file",
-];
+const SUPPORTED_SCOS: &[&str] = &["ipv4-addr", "ipv6-addr", "domain-name", "url", "email-addr", "file"];
 
 const NO_HASH: &str = "file without an MD5, SHA-1 or SHA-256 hash";
 
 fn context<'a>(objects: &[Obj<'a>]) -> Context<'a> {
-    let mut ctx = Context {
-        identities: HashMap::new(),
-        markings: HashMap::new(),
-    };
+    let mut ctx = Context { identities: HashMap::new(), markings: HashMap::new() };
     for o in objects {
         match o.ty {
             "identity" => {
@@ -147,15 +126,9 @@ fn context<'a>(objects: &[Obj<'a>]) -> Context<'a> {
     ctx
 }
 
-fn meta(
-    o: &Obj<'_>,
-    ctx: &Context<'_>,
-    valid_from: Option<DateTime<Utc>>,
-) -> Result<Meta, StixError> {
+fn meta(o: &Obj<'_>, ctx: &Context<'_>, valid_from: Option<DateTime<Utc>>) -> Result<Meta, StixError> {
     let mut labels: Vec<String> = Vec::new();
-    for l in opt_strings(o.map, &o.label, "labels")?
-        .into_iter()
-        .chain(opt_strings(o.map, &o.label, "indicator_types")?)
+    for l in opt_strings(o.map, &o.label, "labels")?.into_iter().chain(opt_strings(o.map, &o.label, "indicator_types")?)
     {
         if !labels.iter().any(|x| x == l) {
             labels.push(l.to_string());
@@ -163,16 +136,9 @@ fn meta(
     }
     let tlp = opt_strings(o.map, &o.label, "object_marking_refs")?
         .into_iter()
-        .filter_map(|m| {
-            ctx.markings
-                .get(m)
-                .copied()
-                .or_else(|| Tlp::from_marking_id(m))
-        })
+        .filter_map(|m| ctx.markings.get(m).copied().or_else(|| Tlp::from_marking_id(m)))
         .max();
-    let source = opt_str(o.map, &o.label, "created_by_ref")?
-        .and_then(|r| ctx.identities.get(r))
-        .map(|n| n.to_string());
+    let source = opt_str(o.map, &o.label, "created_by_ref")?.and_then(|r| ctx.identities.get(r)).map(|n| n.to_string());
     Ok(Meta {
         stix_id: o.id.to_string(),
         name: opt_str(o.map, &o.label, "name")?.map(str::to_string),
@@ -185,45 +151,33 @@ fn meta(
 }
 
 fn indicator(o: &Obj<'_>, ctx: &Context<'_>, out: &mut Out) -> Result<(), StixError> {
-    let pattern =
-        opt_str(o.map, &o.label, "pattern")?.ok_or_else(|| missing(&o.label, "pattern"))?;
+    let pattern = opt_str(o.map, &o.label, "pattern")?.ok_or_else(|| missing(&o.label, "pattern"))?;
     let pattern_type = match opt_str(o.map, &o.label, "pattern_type")? {
         Some(t) => t,
         None if o.v20 => "stix",
         None => return Err(missing(&o.label, "pattern_type")),
     };
-    let valid_from = opt_timestamp(o.map, &o.label, "valid_from")?
-        .ok_or_else(|| missing(&o.label, "valid_from"))?;
+    let valid_from = opt_timestamp(o.map, &o.label, "valid_from")?.ok_or_else(|| missing(&o.label, "valid_from"))?;
     let valid_until = opt_timestamp(o.map, &o.label, "valid_until")?;
     let mut meta = meta(o, ctx, Some(valid_from))?;
     meta.valid_until = valid_until;
     if pattern_type != "stix" {
         let shown: String = pattern_type.chars().take(40).collect();
-        out.skipped.push((
-            o.label.clone(),
-            format!("pattern_type «{shown}» is not read; only STIX patterns are"),
-        ));
+        out.skipped.push((o.label.clone(), format!("pattern_type «{shown}» is not read; only STIX patterns are")));
         return Ok(());
     }
     let comparisons = pattern::parse(pattern).map_err(|(position, problem)| {
-        StixError::new(
-            Some(&o.label),
-            Some("pattern"),
-            K::BadPattern { position, problem },
-        )
+        StixError::new(Some(&o.label), Some("pattern"), K::BadPattern { position, problem })
     })?;
     if o.map.get("revoked") == Some(&Value::Bool(true)) {
-        out.skipped
-            .push((o.label.clone(), "the indicator is revoked".into()));
+        out.skipped.push((o.label.clone(), "the indicator is revoked".into()));
         return Ok(());
     }
     let before = out.items.len();
     let mut unused = Vec::new();
     for c in &comparisons {
         match usable(c) {
-            Some(values) => values
-                .into_iter()
-                .for_each(|(k, v)| out.push(&meta, k, v, false)),
+            Some(values) => values.into_iter().for_each(|(k, v)| out.push(&meta, k, v, false)),
             None => unused.push(c.describe()),
         }
     }
@@ -232,13 +186,9 @@ fn indicator(o: &Obj<'_>, ctx: &Context<'_>, out: &mut Out) -> Result<(), StixEr
         if unused.len() > 3 {
             list.push("…".into());
         }
-        let what = if out.items.len() == before {
-            "no comparison usable for a watch list"
-        } else {
-            "comparisons not used"
-        };
-        out.skipped
-            .push((o.label.clone(), format!("{what}: {}", list.join("; "))));
+        let what =
+            if out.items.len() == before { "no comparison usable for a watch list" } else { "comparisons not used" };
+        out.skipped.push((o.label.clone(), format!("{what}: {}", list.join("; "))));
     }
     Ok(())
 }
@@ -273,10 +223,7 @@ fn usable(c: &Comparison) -> Option<Vec<(Kind, &str)>> {
             _ => None,
         }
     };
-    strings
-        .into_iter()
-        .map(|s| kind_of(s).map(|k| (k, s)))
-        .collect()
+    strings.into_iter().map(|s| kind_of(s).map(|k| (k, s))).collect()
 }
 
 enum Problem {
@@ -312,10 +259,8 @@ fn sco_values<'a>(ty: &str, map: &'a Map<String, Value>) -> Result<Vec<(Kind, &'
                 Some(Value::Object(h)) => h,
                 Some(_) => return Err(Problem::NotObject("hashes")),
             };
-            let found: Vec<(Kind, &str)> = hashes
-                .iter()
-                .filter_map(|(name, v)| Some((Kind::from_hash_name(name)?, v.as_str()?)))
-                .collect();
+            let found: Vec<(Kind, &str)> =
+                hashes.iter().filter_map(|(name, v)| Some((Kind::from_hash_name(name)?, v.as_str()?))).collect();
             if found.is_empty() {
                 return Err(Problem::NoHash);
             }
@@ -336,24 +281,16 @@ fn observed_data(o: &Obj<'_>, ctx: &Context<'_>, out: &mut Out) -> Result<(), St
     let meta = meta(o, ctx, first)?;
     for (key, value) in embedded {
         let Some(map) = value.as_object() else {
-            out.skipped
-                .push((o.label.clone(), format!("objects.{key} is not an object")));
+            out.skipped.push((o.label.clone(), format!("objects.{key} is not an object")));
             continue;
         };
         let ty = map.get("type").and_then(Value::as_str).unwrap_or_default();
         match sco_values(ty, map) {
-            Ok(values) => values
-                .into_iter()
-                .for_each(|(k, v)| out.push(&meta, k, v, true)),
+            Ok(values) => values.into_iter().for_each(|(k, v)| out.push(&meta, k, v, true)),
             Err(Problem::Missing(p) | Problem::NotString(p) | Problem::NotObject(p)) => {
-                out.skipped.push((
-                    o.label.clone(),
-                    format!("objects.{key}: {p} is missing or malformed"),
-                ))
+                out.skipped.push((o.label.clone(), format!("objects.{key}: {p} is missing or malformed")))
             }
-            Err(Problem::NoHash) => out
-                .skipped
-                .push((o.label.clone(), format!("objects.{key}: {NO_HASH}"))),
+            Err(Problem::NoHash) => out.skipped.push((o.label.clone(), format!("objects.{key}: {NO_HASH}"))),
         }
     }
     Ok(())

@@ -16,9 +16,7 @@ pub(crate) struct IdMaker {
 impl IdMaker {
     pub(crate) fn new(namespace_id: &str) -> Self {
         let seed = format!("urn:khien:{namespace_id}");
-        IdMaker {
-            ns: Uuid::new_v5(&Uuid::NAMESPACE_URL, seed.as_bytes()),
-        }
+        IdMaker { ns: Uuid::new_v5(&Uuid::NAMESPACE_URL, seed.as_bytes()) }
     }
 
     /// `<stix_type>--<uuid v5 of "<stix_type>:" followed by the bytes>`.
@@ -40,10 +38,7 @@ impl IdMaker {
 /// form is the canonical form.
 pub(crate) fn sco_id(sco_type: &str, contributing: &serde_json::Value) -> String {
     let canonical = contributing.to_string();
-    format!(
-        "{sco_type}--{}",
-        Uuid::new_v5(&SCO_NAMESPACE, canonical.as_bytes())
-    )
+    format!("{sco_type}--{}", Uuid::new_v5(&SCO_NAMESPACE, canonical.as_bytes()))
 }
 
 /// RFC 3339 in UTC with millisecond precision and `Z`.
@@ -63,8 +58,7 @@ pub(crate) fn valid_id(id: &str, stix_type: &str) -> bool {
 /// no leading/trailing/double hyphen.
 pub(crate) fn valid_type(t: &str) -> bool {
     (3..=250).contains(&t.len())
-        && t.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && t.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !t.starts_with('-')
         && !t.ends_with('-')
         && !t.contains("--")

@@ -42,34 +42,21 @@ pub(crate) struct Obj<'a> {
 /// object and the property. More than [`MAX_OBJECTS`] objects or a string
 /// longer than [`MAX_STRING_BYTES`] is refused.
 pub fn parse_bundle(bytes: &[u8]) -> Result<ImportedBundle, StixError> {
-    let bytes = bytes
-        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
-        .unwrap_or(bytes);
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(StixError::new(None, None, K::EmptyInput));
     }
     let root: Value = serde_json::from_slice(bytes).map_err(|e| {
         let text = e.to_string();
         let detail = text.split(" at line ").next().unwrap_or(&text).to_string();
-        StixError::new(
-            None,
-            None,
-            K::NotJson {
-                line: e.line(),
-                column: e.column(),
-                detail,
-            },
-        )
+        StixError::new(None, None, K::NotJson { line: e.line(), column: e.column(), detail })
     })?;
     let (shape, items, legacy) = envelope(&root)?;
     if items.len() > MAX_OBJECTS {
         return Err(StixError::new(
             Some("bundle"),
             Some("objects"),
-            K::TooManyObjects {
-                max: MAX_OBJECTS,
-                actual: items.len(),
-            },
+            K::TooManyObjects { max: MAX_OBJECTS, actual: items.len() },
         ));
     }
     let mut objects = Vec::with_capacity(items.len());
@@ -156,11 +143,7 @@ fn check_object(item: &Value, pos: String, legacy: bool) -> Result<Obj<'_>, Stix
         Some(_) => return Err(wrong_type(&pos, "type", "string")),
     };
     if !valid_type(ty) {
-        return Err(StixError::new(
-            Some(&pos),
-            Some("type"),
-            K::BadType { value: short(ty) },
-        ));
+        return Err(StixError::new(Some(&pos), Some("type"), K::BadType { value: short(ty) }));
     }
     let id = match map.get("id") {
         None => return Err(missing(&pos, "id")),
@@ -168,11 +151,7 @@ fn check_object(item: &Value, pos: String, legacy: bool) -> Result<Obj<'_>, Stix
         Some(_) => return Err(wrong_type(&pos, "id", "string")),
     };
     if !valid_id(id, ty) {
-        return Err(StixError::new(
-            Some(&pos),
-            Some("id"),
-            K::BadId { value: short(id) },
-        ));
+        return Err(StixError::new(Some(&pos), Some("id"), K::BadId { value: short(id) }));
     }
     let label = id.to_string();
     long_strings(map, &label)?;
@@ -189,14 +168,9 @@ fn check_object(item: &Value, pos: String, legacy: bool) -> Result<Obj<'_>, Stix
         Some(_) => return Err(wrong_type(&label, "spec_version", "string")),
         None if legacy => true,
         None => {
-            let sdo = SDO_TYPES.contains(&ty)
-                || (!SCO_TYPES.contains(&ty) && map.contains_key("created"));
+            let sdo = SDO_TYPES.contains(&ty) || (!SCO_TYPES.contains(&ty) && map.contains_key("created"));
             if sdo {
-                return Err(StixError::new(
-                    Some(&label),
-                    Some("spec_version"),
-                    K::MissingSpecVersion,
-                ));
+                return Err(StixError::new(Some(&label), Some("spec_version"), K::MissingSpecVersion));
             }
             false
         }
@@ -204,13 +178,7 @@ fn check_object(item: &Value, pos: String, legacy: bool) -> Result<Obj<'_>, Stix
     for prop in ["created", "modified"] {
         opt_timestamp(map, &label, prop)?;
     }
-    Ok(Obj {
-        label,
-        id,
-        ty,
-        map,
-        v20,
-    })
+    Ok(Obj { label, id, ty, map, v20 })
 }
 
 /// Refuses any string or property name longer than [`MAX_STRING_BYTES`];
@@ -220,11 +188,7 @@ fn long_strings(map: &Map<String, Value>, label: &str) -> Result<(), StixError> 
         match v {
             Value::String(s) => s.len(),
             Value::Array(a) => a.iter().map(longest).max().unwrap_or(0),
-            Value::Object(m) => m
-                .iter()
-                .map(|(k, v)| k.len().max(longest(v)))
-                .max()
-                .unwrap_or(0),
+            Value::Object(m) => m.iter().map(|(k, v)| k.len().max(longest(v))).max().unwrap_or(0),
             _ => 0,
         }
     }
@@ -235,10 +199,7 @@ fn long_strings(map: &Map<String, Value>, label: &str) -> Result<(), StixError> 
             return Err(StixError::new(
                 Some(label),
                 Some(&property),
-                K::StringTooLong {
-                    max_bytes: MAX_STRING_BYTES,
-                    actual,
-                },
+                K::StringTooLong { max_bytes: MAX_STRING_BYTES, actual },
             ));
         }
     }
@@ -248,9 +209,7 @@ fn long_strings(map: &Map<String, Value>, label: &str) -> Result<(), StixError> 
 /// Parses an RFC 3339 timestamp (STIX writes `…Z`; other offsets are
 /// converted to UTC).
 pub(crate) fn timestamp(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s.trim())
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(s.trim()).ok().map(|t| t.with_timezone(&Utc))
 }
 
 /// An optional timestamp property: absent → `None`, present and bad → error.
@@ -261,19 +220,15 @@ pub(crate) fn opt_timestamp(
 ) -> Result<Option<DateTime<Utc>>, StixError> {
     match map.get(prop) {
         None => Ok(None),
-        Some(Value::String(s)) => timestamp(s).map(Some).ok_or_else(|| {
-            StixError::new(Some(label), Some(prop), K::BadTimestamp { value: short(s) })
-        }),
+        Some(Value::String(s)) => timestamp(s)
+            .map(Some)
+            .ok_or_else(|| StixError::new(Some(label), Some(prop), K::BadTimestamp { value: short(s) })),
         Some(_) => Err(wrong_type(label, prop, "string")),
     }
 }
 
 /// An optional string property: absent → `None`, not a string → error.
-pub(crate) fn opt_str<'a>(
-    map: &'a Map<String, Value>,
-    label: &str,
-    prop: &str,
-) -> Result<Option<&'a str>, StixError> {
+pub(crate) fn opt_str<'a>(map: &'a Map<String, Value>, label: &str, prop: &str) -> Result<Option<&'a str>, StixError> {
     match map.get(prop) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.as_str())),
@@ -282,17 +237,12 @@ pub(crate) fn opt_str<'a>(
 }
 
 /// An optional list of strings: absent → empty, anything else → error.
-pub(crate) fn opt_strings<'a>(
-    map: &'a Map<String, Value>,
-    label: &str,
-    prop: &str,
-) -> Result<Vec<&'a str>, StixError> {
+pub(crate) fn opt_strings<'a>(map: &'a Map<String, Value>, label: &str, prop: &str) -> Result<Vec<&'a str>, StixError> {
     match map.get(prop) {
         None => Ok(Vec::new()),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|v| v.as_str().ok_or_else(|| wrong_type(label, prop, "strings")))
-            .collect(),
+        Some(Value::Array(items)) => {
+            items.iter().map(|v| v.as_str().ok_or_else(|| wrong_type(label, prop, "strings"))).collect()
+        }
         Some(_) => Err(wrong_type(label, prop, "strings")),
     }
 }

@@ -75,10 +75,7 @@ impl Marking {
             created: super::ids::ts(&Tlp::marking_created()),
             name: t.label(),
             extensions: MarkingExtensions {
-                tlp: TlpExtension {
-                    extension_type: "property-extension",
-                    tlp_2_0: t.as_str(),
-                },
+                tlp: TlpExtension { extension_type: "property-extension", tlp_2_0: t.as_str() },
             },
         }
     }
@@ -183,4 +180,3 @@ pub(crate) struct Relationship {
     pub target_ref: String,
     pub object_marking_refs: Vec<&'static str>,
 }
-

@@ -5,9 +5,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use serde_json::json;
 
 /// Observable kinds, as in `ObservableIn::kind` and `WatchItem::kind`.
-pub const OBSERVABLE_KINDS: &[&str] = &[
-    "ipv4", "ipv6", "cidr", "domain", "url", "md5", "sha1", "sha256", "email",
-];
+pub const OBSERVABLE_KINDS: &[&str] = &["ipv4", "ipv6", "cidr", "domain", "url", "md5", "sha1", "sha256", "email"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
@@ -68,11 +66,7 @@ impl Kind {
     /// The hash kind of a STIX hash name, in any case, with or without
     /// the hyphen (`MD5`, `SHA-1`, `sha256`…).
     pub(crate) fn from_hash_name(name: &str) -> Option<Kind> {
-        let n: String = name
-            .chars()
-            .filter(|c| *c != '-' && *c != '_')
-            .collect::<String>()
-            .to_ascii_uppercase();
+        let n: String = name.chars().filter(|c| *c != '-' && *c != '_').collect::<String>().to_ascii_uppercase();
         match n.as_str() {
             "MD5" => Some(Kind::Md5),
             "SHA1" => Some(Kind::Sha1),
@@ -132,8 +126,7 @@ fn domain(v: &str) -> Option<String> {
         (1..=63).contains(&l.chars().count())
             && !l.starts_with('-')
             && !l.ends_with('-')
-            && l.chars()
-                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+            && l.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
     };
     (d.len() <= 253 && d.split('.').all(label_ok)).then_some(d)
 }
@@ -145,9 +138,7 @@ fn domain(v: &str) -> Option<String> {
 fn url(v: &str) -> Option<String> {
     let (scheme, rest) = v.split_once(':')?;
     let scheme_ok = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
     if !scheme_ok || rest.is_empty() {
         return None;
     }
@@ -174,10 +165,7 @@ fn hex(v: &str, len: usize) -> Option<String> {
 
 fn email(v: &str) -> Option<String> {
     let (local, host) = v.rsplit_once('@')?;
-    let ok = !local.is_empty()
-        && !host.is_empty()
-        && !v.chars().any(char::is_whitespace)
-        && domain(host).is_some();
+    let ok = !local.is_empty() && !host.is_empty() && !v.chars().any(char::is_whitespace) && domain(host).is_some();
     ok.then(|| v.to_string())
 }
 

@@ -6,34 +6,17 @@ use chrono::{DateTime, TimeZone, Utc};
 pub const TLP2_EXTENSION_ID: &str = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d";
 
 /// Extension definition of the Incident Core Extension (cti-stix-common-objects).
-pub const INCIDENT_CORE_EXTENSION_ID: &str =
-    "extension-definition--ef765651-680c-498d-9894-99799f2fa126";
+pub const INCIDENT_CORE_EXTENSION_ID: &str = "extension-definition--ef765651-680c-498d-9894-99799f2fa126";
 
 /// TLP levels accepted on export, least to most restrictive.
 pub const TLP_LEVELS: &[&str] = &["clear", "green", "amber", "amber+strict", "red"];
 
 /// Incident categories accepted on export.
-pub const CATEGORIES: &[&str] = &[
-    "malware",
-    "ransomware",
-    "phishing",
-    "intrusion",
-    "ddos",
-    "defacement",
-    "data_leak",
-    "botnet",
-    "other",
-];
+pub const CATEGORIES: &[&str] =
+    &["malware", "ransomware", "phishing", "intrusion", "ddos", "defacement", "data_leak", "botnet", "other"];
 
 /// Incident states accepted on export.
-pub const STATES: &[&str] = &[
-    "received",
-    "triaged",
-    "containing",
-    "recovering",
-    "reviewing",
-    "closed",
-];
+pub const STATES: &[&str] = &["received", "triaged", "containing", "recovering", "reviewing", "closed"];
 
 /// A Traffic Light Protocol level; the order is from least to most restrictive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -46,13 +29,7 @@ pub(crate) enum Tlp {
 }
 
 impl Tlp {
-    pub(crate) const ALL: [Tlp; 5] = [
-        Tlp::Clear,
-        Tlp::Green,
-        Tlp::Amber,
-        Tlp::AmberStrict,
-        Tlp::Red,
-    ];
+    pub(crate) const ALL: [Tlp; 5] = [Tlp::Clear, Tlp::Green, Tlp::Amber, Tlp::AmberStrict, Tlp::Red];
 
     /// Reads `clear`, `TLP:CLEAR`, `white` (TLP 1.0)… in any case.
     pub(crate) fn parse(s: &str) -> Option<Tlp> {
@@ -116,9 +93,7 @@ impl Tlp {
 
     /// `created` of the official TLP 2.0 marking definitions.
     pub(crate) fn marking_created() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2022, 10, 1, 0, 0, 0)
-            .single()
-            .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
+        Utc.with_ymd_and_hms(2022, 10, 1, 0, 0, 0).single().unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
     }
 }
 

@@ -25,13 +25,7 @@ impl Choice {
         short_vi: &'static str,
         aliases: &'static [&'static str],
     ) -> Choice {
-        Choice {
-            code,
-            label_vi,
-            label_en,
-            short_vi,
-            aliases,
-        }
+        Choice { code, label_vi, label_en, short_vi, aliases }
     }
 }
 
@@ -49,12 +43,7 @@ pub const SYSTEM_TYPES: &[Choice] = &[
         "Phục vụ người dân, doanh nghiệp",
         "Serving citizens and businesses",
         "Dịch vụ công",
-        &[
-            "phuc vu nguoi dan va doanh nghiep",
-            "nguoi dan doanh nghiep",
-            "dich vu cong truc tuyen",
-            "public service",
-        ],
+        &["phuc vu nguoi dan va doanh nghiep", "nguoi dan doanh nghiep", "dich vu cong truc tuyen", "public service"],
     ),
     Choice::new(
         "info_infrastructure",
@@ -68,12 +57,7 @@ pub const SYSTEM_TYPES: &[Choice] = &[
         "Điều khiển công nghiệp",
         "Industrial control",
         "Điều khiển công nghiệp",
-        &[
-            "he thong dieu khien cong nghiep",
-            "scada",
-            "ics",
-            "industrial control system",
-        ],
+        &["he thong dieu khien cong nghiep", "scada", "ics", "industrial control system"],
     ),
     Choice::new("other", "Khác", "Other", "Khác", &[]),
 ];
@@ -81,13 +65,7 @@ pub const SYSTEM_TYPES: &[Choice] = &[
 /// Trạng thái at registration: `SystemRow::status`. ("Đã hủy bỏ" systems
 /// are not registered.)
 pub const SYSTEM_STATUSES: &[Choice] = &[
-    Choice::new(
-        "planned",
-        "Kế hoạch",
-        "Planned",
-        "Kế hoạch",
-        &["du kien", "dang lap ke hoach"],
-    ),
+    Choice::new("planned", "Kế hoạch", "Planned", "Kế hoạch", &["du kien", "dang lap ke hoach"]),
     Choice::new(
         "building",
         "Đang xây dựng",
@@ -102,13 +80,7 @@ pub const SYSTEM_STATUSES: &[Choice] = &[
         "Đang vận hành",
         &["van hanh", "dang hoat dong", "operational", "in service"],
     ),
-    Choice::new(
-        "suspended",
-        "Tạm dừng",
-        "Suspended",
-        "Tạm dừng",
-        &["tam ngung", "tam dung van hanh"],
-    ),
+    Choice::new("suspended", "Tạm dừng", "Suspended", "Tạm dừng", &["tam ngung", "tam dung van hanh"]),
 ];
 
 /// Bí mật nhà nước: `SystemRow::secret_grade`.
@@ -170,13 +142,7 @@ pub const INFRA_SCOPES: &[Choice] = &[
 /// Loại dữ liệu (Luật Dữ liệu 60/2024): `SystemRow::data_category`.
 pub const DATA_CATEGORIES: &[Choice] = &[
     Choice::new("other", "Dữ liệu khác", "Other data", "Khác", &["khac", "other"]),
-    Choice::new(
-        "important",
-        "Dữ liệu quan trọng",
-        "Important data",
-        "Quan trọng",
-        &["quan trong", "important"],
-    ),
+    Choice::new("important", "Dữ liệu quan trọng", "Important data", "Quan trọng", &["quan trong", "important"]),
     Choice::new("core", "Dữ liệu cốt lõi", "Core data", "Cốt lõi", &["cot loi", "core"]),
 ];
 
@@ -211,10 +177,7 @@ mod tests {
         }
         macro_rules! domain {
             ($e:ty) => {
-                <$e>::ALL
-                    .iter()
-                    .map(|v| (v.code(), v.label(Lang::Vi), v.label(Lang::En)))
-                    .collect::<Vec<_>>()
+                <$e>::ALL.iter().map(|v| (v.code(), v.label(Lang::Vi), v.label(Lang::En))).collect::<Vec<_>>()
             };
         }
         same(SYSTEM_TYPES, domain!(SystemType));
@@ -228,18 +191,9 @@ mod tests {
 
     #[test]
     fn every_spelling_is_unambiguous_and_round_trips() {
-        for table in [
-            SYSTEM_TYPES,
-            SYSTEM_STATUSES,
-            SECRET_GRADES,
-            INFRA_SCOPES,
-            DATA_CATEGORIES,
-        ] {
+        for table in [SYSTEM_TYPES, SYSTEM_STATUSES, SECRET_GRADES, INFRA_SCOPES, DATA_CATEGORIES] {
             for c in table {
-                for s in [c.code, c.label_vi, c.label_en, c.short_vi]
-                    .into_iter()
-                    .chain(c.aliases.iter().copied())
-                {
+                for s in [c.code, c.label_vi, c.label_en, c.short_vi].into_iter().chain(c.aliases.iter().copied()) {
                     let hits: Vec<_> = table
                         .iter()
                         .filter(|o| choice_from_label(std::slice::from_ref(*o), s).is_some())

@@ -143,25 +143,13 @@ impl SystemColumn {
             C::SystemType => &["loai", "loai httt", "phan loai he thong", "type", "system type"],
             C::Purpose => &["muc dich su dung", "mo ta", "description"],
             C::Status => &["tinh trang", "trang thai van hanh", "lifecycle"],
-            C::InfoPrivate => &[
-                "xu ly thong tin rieng",
-                "co thong tin rieng",
-                "private information",
-                "private info",
-            ],
-            C::InfoPersonal => &[
-                "xu ly du lieu ca nhan",
-                "co du lieu ca nhan",
-                "thong tin ca nhan",
-                "personal data",
-                "personal info",
-            ],
-            C::AdminProcedures => &[
-                "tthc",
-                "xu ly thu tuc hanh chinh",
-                "giai quyet thu tuc hanh chinh",
-                "administrative procedures",
-            ],
+            C::InfoPrivate => &["xu ly thong tin rieng", "co thong tin rieng", "private information", "private info"],
+            C::InfoPersonal => {
+                &["xu ly du lieu ca nhan", "co du lieu ca nhan", "thong tin ca nhan", "personal data", "personal info"]
+            }
+            C::AdminProcedures => {
+                &["tthc", "xu ly thu tuc hanh chinh", "giai quyet thu tuc hanh chinh", "administrative procedures"]
+            }
             C::SecretGrade => &["do mat", "bi mat", "xu ly bi mat nha nuoc", "state secret"],
             C::SubjectsBasic => &[
                 "so chu the co ban",
@@ -303,10 +291,7 @@ mod tests {
             }
         }
         assert_eq!(SystemColumn::from_header("MÃ HỆ THỐNG (*)"), Some(SystemColumn::Code));
-        assert_eq!(
-            SystemColumn::from_header("Owner_Unit_Code"),
-            Some(SystemColumn::OwnerUnitCode)
-        );
+        assert_eq!(SystemColumn::from_header("Owner_Unit_Code"), Some(SystemColumn::OwnerUnitCode));
         assert_eq!(SystemColumn::from_header("STT"), None);
     }
 }

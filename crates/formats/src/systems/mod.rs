@@ -93,10 +93,7 @@ impl SourcedSystem {
     /// The column's header as written in the file, or the template's label
     /// when the file lacks the column.
     pub fn column_label(&self, column: SystemColumn) -> &str {
-        self.headers
-            .iter()
-            .find(|(c, _)| *c == column)
-            .map_or(column.label_vi(), |(_, h)| h.as_str())
+        self.headers.iter().find(|(c, _)| *c == column).map_or(column.label_vi(), |(_, h)| h.as_str())
     }
 
     /// An error at this system's row and the given column.
@@ -107,18 +104,12 @@ impl SourcedSystem {
     /// The error to report when `system.owner_unit_code` names no unit.
     pub fn unknown_owner_error(&self, file_name: &str) -> ImportError {
         let code = self.system.owner_unit_code.clone();
-        self.error(
-            file_name,
-            SystemColumn::OwnerUnitCode,
-            ImportErrorKind::UnknownOwnerUnit { code },
-        )
+        self.error(file_name, SystemColumn::OwnerUnitCode, ImportErrorKind::UnknownOwnerUnit { code })
     }
 
     /// The error to report when an item of `system.ip_ranges` is no CIDR.
     pub fn invalid_ip_range_error(&self, file_name: &str, value: &str) -> ImportError {
-        let kind = ImportErrorKind::InvalidIpRange {
-            value: value.to_string(),
-        };
+        let kind = ImportErrorKind::InvalidIpRange { value: value.to_string() };
         self.error(file_name, SystemColumn::IpRanges, kind)
     }
 }
@@ -137,10 +128,7 @@ pub fn parse_systems_sourced(file_name: &str, bytes: &[u8]) -> Result<Vec<Source
         return fail(ImportErrorKind::EmptyFile);
     }
     let sheet = match reader::detect_format(file_name, bytes) {
-        Format::Csv => Sheet {
-            rows: reader::csv::read_rows(file_name, bytes, MAX_SYSTEMS)?,
-            merges: Vec::new(),
-        },
+        Format::Csv => Sheet { rows: reader::csv::read_rows(file_name, bytes, MAX_SYSTEMS)?, merges: Vec::new() },
         Format::Xlsx => reader::xlsx::read_sheet(file_name, bytes, MAX_SYSTEMS, true)?,
         Format::Xls => return fail(ImportErrorKind::LegacyXls),
         Format::Json => {
@@ -155,9 +143,7 @@ pub fn parse_systems_sourced(file_name: &str, bytes: &[u8]) -> Result<Vec<Source
 /// The import template: sheet "Hệ thống" with the Vietnamese headers (no
 /// example row), sheet "Hướng dẫn" describing every column and its codes.
 pub fn systems_template_xlsx() -> Result<Vec<u8>, ExportError> {
-    template::workbook()
-        .and_then(|mut book| book.save_to_buffer())
-        .map_err(|e| ExportError::Xlsx(e.to_string()))
+    template::workbook().and_then(|mut book| book.save_to_buffer()).map_err(|e| ExportError::Xlsx(e.to_string()))
 }
 
 #[cfg(test)]

@@ -49,11 +49,7 @@ pub(crate) fn systems_from_sheet(file: &str, sheet: Sheet) -> Result<Vec<Sourced
     let mut seen: HashMap<String, usize> = HashMap::new();
     for row in rows {
         header.check_unlabelled(file, &row)?;
-        let cells = RowCells {
-            file,
-            row: &row,
-            positions: &positions,
-        };
+        let cells = RowCells { file, row: &row, positions: &positions };
         if out.len() >= MAX_SYSTEMS {
             let kind = K::TooLarge { max_rows: MAX_SYSTEMS };
             return Err(ImportError::new(file, Location::Row(row.row), None, kind));
@@ -61,21 +57,14 @@ pub(crate) fn systems_from_sheet(file: &str, sheet: Sheet) -> Result<Vec<Sourced
         let system = cells.system()?;
         match seen.get(&system.code.to_ascii_lowercase()) {
             Some(first) => {
-                let kind = K::DuplicateCode {
-                    code: system.code,
-                    first: Location::Row(*first),
-                };
+                let kind = K::DuplicateCode { code: system.code, first: Location::Row(*first) };
                 return Err(cells.err(SystemColumn::Code, kind));
             }
             None => {
                 seen.insert(system.code.to_ascii_lowercase(), row.row);
             }
         }
-        out.push(SourcedSystem {
-            system,
-            location: Location::Row(row.row),
-            headers: Arc::clone(&headers),
-        });
+        out.push(SourcedSystem { system, location: Location::Row(row.row), headers: Arc::clone(&headers) });
     }
     Ok(out)
 }
@@ -161,9 +150,7 @@ fn check_repeated_labels(file: &str, h: &Header<SystemColumn>) -> Result<(), Imp
             continue;
         }
         if let Some(first) = seen.get(&key) {
-            let kind = K::RepeatedHeader {
-                first_column: column_letter(*first),
-            };
+            let kind = K::RepeatedHeader { first_column: column_letter(*first) };
             return Err(ImportError::new(file, Location::Row(h.row), Some(text), kind));
         }
         seen.insert(key, *col);
@@ -198,9 +185,7 @@ impl RowCells<'_> {
 
     fn code(&self, c: SystemColumn) -> Result<String, ImportError> {
         let raw = self.text(c)?;
-        check::code(&raw, MAX_CODE_CHARS)
-            .map_err(|k| self.err(c, k))?
-            .ok_or_else(|| self.err(c, K::Required))
+        check::code(&raw, MAX_CODE_CHARS).map_err(|k| self.err(c, k))?.ok_or_else(|| self.err(c, K::Required))
     }
 
     fn opt_text(&self, c: SystemColumn) -> Result<Option<String>, ImportError> {
@@ -221,13 +206,7 @@ impl RowCells<'_> {
         }
         match choices::choice_from_label(table, value) {
             Some(choice) => Ok(Some(choice.code.to_string())),
-            None => Err(self.err(
-                c,
-                K::InvalidChoice {
-                    value: value.to_string(),
-                    choices: table,
-                },
-            )),
+            None => Err(self.err(c, K::InvalidChoice { value: value.to_string(), choices: table })),
         }
     }
 
@@ -249,14 +228,7 @@ impl RowCells<'_> {
                 if value.is_empty() {
                     return Ok(None);
                 }
-                parse_date(value).map(Some).ok_or_else(|| {
-                    self.err(
-                        c,
-                        K::InvalidDate {
-                            value: value.to_string(),
-                        },
-                    )
-                })
+                parse_date(value).map(Some).ok_or_else(|| self.err(c, K::InvalidDate { value: value.to_string() }))
             }
         }
     }
@@ -267,9 +239,7 @@ impl RowCells<'_> {
             code: self.code(C::Code)?,
             name: self.opt_text(C::Name)?.ok_or_else(|| self.err(C::Name, K::Required))?,
             owner_unit_code: self.code(C::OwnerUnitCode)?,
-            system_type: self
-                .choice(C::SystemType)?
-                .ok_or_else(|| self.err(C::SystemType, K::Required))?,
+            system_type: self.choice(C::SystemType)?.ok_or_else(|| self.err(C::SystemType, K::Required))?,
             purpose: self.opt_text(C::Purpose)?,
             status: self.choice(C::Status)?,
             info_private: self.with(C::InfoPrivate, values::flag)?,

@@ -91,19 +91,12 @@ fn guide(sheet: &mut rust_xlsxwriter::Worksheet) -> Result<(), XlsxError> {
         .set_background_color(0xD9E1F2)
         .set_border(FormatBorder::Thin)
         .set_align(FormatAlign::VerticalCenter);
-    let cell = Format::new()
-        .set_text_wrap()
-        .set_border(FormatBorder::Thin)
-        .set_align(FormatAlign::Top);
+    let cell = Format::new().set_text_wrap().set_border(FormatBorder::Thin).set_align(FormatAlign::Top);
     sheet.set_name(GUIDE_SHEET)?;
-    for (col, (title, w)) in [
-        ("Cột", 30.0),
-        ("Bắt buộc", 10.0),
-        ("Khóa (key)", 22.0),
-        ("Cách ghi, giá trị hợp lệ", 90.0),
-    ]
-    .into_iter()
-    .enumerate()
+    for (col, (title, w)) in
+        [("Cột", 30.0), ("Bắt buộc", 10.0), ("Khóa (key)", 22.0), ("Cách ghi, giá trị hợp lệ", 90.0)]
+            .into_iter()
+            .enumerate()
     {
         let col = col as u16;
         sheet.write_string_with_format(0, col, title, &header)?;

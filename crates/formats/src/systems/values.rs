@@ -15,9 +15,7 @@ pub(crate) fn flag(raw: &str) -> Result<bool, K> {
     match fold(raw).as_str() {
         "x" | "co" | "yes" | "true" | "1" => Ok(true),
         "" | "khong" | "no" | "false" | "0" => Ok(false),
-        _ => Err(K::InvalidFlag {
-            value: raw.trim().to_string(),
-        }),
+        _ => Err(K::InvalidFlag { value: raw.trim().to_string() }),
     }
 }
 
@@ -71,22 +69,14 @@ pub(crate) fn level(raw: &str) -> Result<i64, K> {
         return Ok(0);
     }
     let folded = fold(s);
-    let number = ["muc do ", "muc ", "level "]
-        .iter()
-        .find_map(|p| folded.strip_prefix(p))
-        .unwrap_or(&folded)
-        .trim();
+    let number = ["muc do ", "muc ", "level "].iter().find_map(|p| folded.strip_prefix(p)).unwrap_or(&folded).trim();
     match number {
         "0" => Ok(0),
         "1" => Ok(1),
         "2" => Ok(2),
         "3" => Ok(3),
         "4" => Ok(4),
-        _ => Err(K::OutOfRange {
-            value: s.to_string(),
-            min: 0,
-            max: 4,
-        }),
+        _ => Err(K::OutOfRange { value: s.to_string(), min: 0, max: 4 }),
     }
 }
 
@@ -159,15 +149,8 @@ mod tests {
 
     #[test]
     fn levels() {
-        for (text, n) in [
-            ("", 0),
-            ("0", 0),
-            ("3", 3),
-            (" 4 ", 4),
-            ("Mức 2", 2),
-            ("mức độ 3", 3),
-            ("Level 1", 1),
-        ] {
+        for (text, n) in [("", 0), ("0", 0), ("3", 3), (" 4 ", 4), ("Mức 2", 2), ("mức độ 3", 3), ("Level 1", 1)]
+        {
             assert_eq!(level(text), Ok(n), "{text}");
         }
         for bad in ["5", "-1", "3.5", "ba", "Mức", "10"] {
@@ -180,21 +163,11 @@ mod tests {
         assert_eq!(list(""), Ok(vec![]));
         assert_eq!(
             list(" 10.0.0.0/24\n10.0.1.0/24 ;; 2001:db8::/32,\r\n"),
-            Ok(vec![
-                "10.0.0.0/24".to_string(),
-                "10.0.1.0/24".into(),
-                "2001:db8::/32".into()
-            ])
+            Ok(vec!["10.0.0.0/24".to_string(), "10.0.1.0/24".into(), "2001:db8::/32".into()])
         );
-        assert_eq!(
-            list("a.gov.vn, b.gov.vn"),
-            Ok(vec!["a.gov.vn".to_string(), "b.gov.vn".into()])
-        );
+        assert_eq!(list("a.gov.vn, b.gov.vn"), Ok(vec!["a.gov.vn".to_string(), "b.gov.vn".into()]));
         assert!(matches!(list("ok, =cmd|' /C calc'!A0"), Err(K::FormulaLike { .. })));
         assert!(matches!(list("a\u{7}b"), Err(K::ControlChar { .. })));
-        assert!(matches!(
-            list(&"a".repeat(254)),
-            Err(K::TooLong { max: 253, actual: 254 })
-        ));
+        assert!(matches!(list(&"a".repeat(254)), Err(K::TooLong { max: 253, actual: 254 })));
     }
 }

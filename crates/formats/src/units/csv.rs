@@ -15,11 +15,8 @@ pub(crate) fn parse(file: &str, bytes: &[u8]) -> Result<Vec<SourcedUnit>, Import
 /// apostrophe. A phone's leading '+' stays: digits and spaces cannot call
 /// anything.
 fn defuse(field: Field, value: &str) -> String {
-    let risky: &[char] = if field == Field::FocalPhone {
-        &['=', '@', '\t', '\r']
-    } else {
-        &['=', '+', '-', '@', '\t', '\r']
-    };
+    let risky: &[char] =
+        if field == Field::FocalPhone { &['=', '@', '\t', '\r'] } else { &['=', '+', '-', '@', '\t', '\r'] };
     if value.starts_with(risky) {
         format!("'{value}")
     } else {
@@ -31,11 +28,8 @@ pub(crate) fn write(rows: &[UnitRow]) -> Result<Vec<u8>, ExportError> {
     let to_err = |e: csv::Error| ExportError::Csv(e.to_string());
     let mut out = BOM.to_vec();
     {
-        let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(&mut out);
-        w.write_record(Field::ALL.map(Field::label_vi))
-            .map_err(to_err)?;
+        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(&mut out);
+        w.write_record(Field::ALL.map(Field::label_vi)).map_err(to_err)?;
         for r in rows {
             let values = [
                 Some(&r.code),
@@ -47,10 +41,7 @@ pub(crate) fn write(rows: &[UnitRow]) -> Result<Vec<u8>, ExportError> {
                 r.focal_phone.as_ref(),
                 r.focal_email.as_ref(),
             ];
-            let record = Field::ALL
-                .iter()
-                .zip(values)
-                .map(|(f, v)| defuse(*f, v.map_or("", String::as_str)));
+            let record = Field::ALL.iter().zip(values).map(|(f, v)| defuse(*f, v.map_or("", String::as_str)));
             w.write_record(record).map_err(to_err)?;
         }
         w.flush().map_err(|e| ExportError::Csv(e.to_string()))?;

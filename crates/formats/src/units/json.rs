@@ -11,36 +11,20 @@ use crate::error::{ImportError, ImportErrorKind as K, Location};
 use crate::text::fold;
 
 /// Keys that only the official list has; the template never uses them.
-const OFFICIAL_KEYS: [&str; 4] = [
-    "Wards",
-    "FullName",
-    "AdministrativeUnitShortName",
-    "ProvinceCode",
-];
+const OFFICIAL_KEYS: [&str; 4] = ["Wards", "FullName", "AdministrativeUnitShortName", "ProvinceCode"];
 /// Where the official list states the level, most precise first. In the
 /// real file "Type" is "ward" for communes and special zones too, so the
 /// Vietnamese short name ("Phường", "Xã", "Đặc khu") decides.
-const LEVEL_KEYS: [&str; 3] = [
-    "AdministrativeUnitShortName",
-    "AdministrativeUnitShortNameEn",
-    "Type",
-];
+const LEVEL_KEYS: [&str; 3] = ["AdministrativeUnitShortName", "AdministrativeUnitShortNameEn", "Type"];
 
 pub(crate) fn parse(file: &str, bytes: &[u8]) -> Result<Vec<SourcedUnit>, ImportError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let value: Value = serde_json::from_slice(bytes).map_err(|e| syntax_error(file, &e))?;
     let Value::Array(items) = value else {
-        return Err(ImportError::new(
-            file,
-            Location::File,
-            None,
-            K::JsonNotArray,
-        ));
+        return Err(ImportError::new(file, Location::File, None, K::JsonNotArray));
     };
-    let official = items
-        .iter()
-        .find_map(Value::as_object)
-        .is_some_and(|o| OFFICIAL_KEYS.iter().any(|k| o.contains_key(*k)));
+    let official =
+        items.iter().find_map(Value::as_object).is_some_and(|o| OFFICIAL_KEYS.iter().any(|k| o.contains_key(*k)));
     let mut collector = Collector::new(file);
     if official {
         official_units(file, &items, &mut collector)?;
@@ -53,18 +37,8 @@ pub(crate) fn parse(file: &str, bytes: &[u8]) -> Result<Vec<SourcedUnit>, Import
 fn syntax_error(file: &str, e: &serde_json::Error) -> ImportError {
     // serde_json appends " at line L column C"; the location carries that.
     let full = e.to_string();
-    let detail = full
-        .rsplit_once(" at line ")
-        .map_or(full.as_str(), |(d, _)| d)
-        .to_string();
-    let loc = if e.line() > 0 {
-        Location::LineColumn {
-            line: e.line(),
-            column: e.column(),
-        }
-    } else {
-        Location::File
-    };
+    let detail = full.rsplit_once(" at line ").map_or(full.as_str(), |(d, _)| d).to_string();
+    let loc = if e.line() > 0 { Location::LineColumn { line: e.line(), column: e.column() } } else { Location::File };
     ImportError::new(file, loc, None, K::MalformedJson(detail))
 }
 
@@ -79,14 +53,7 @@ fn scalar_text(v: &Value) -> Option<String> {
 }
 
 fn object<'a>(file: &str, v: &'a Value, path: &str) -> Result<&'a Map<String, Value>, ImportError> {
-    v.as_object().ok_or_else(|| {
-        ImportError::new(
-            file,
-            Location::Item(path.to_string()),
-            None,
-            K::JsonNotObject,
-        )
-    })
+    v.as_object().ok_or_else(|| ImportError::new(file, Location::Item(path.to_string()), None, K::JsonNotObject))
 }
 
 fn template_units(file: &str, items: &[Value], out: &mut Collector<'_>) -> Result<(), ImportError> {
@@ -99,12 +66,7 @@ fn template_units(file: &str, items: &[Value], out: &mut Collector<'_>) -> Resul
         for (key, value) in obj {
             let field = Field::from_header(key).ok_or_else(|| err(key, K::UnknownJsonField))?;
             if let Some(first) = raw.values.iter().find(|v| v.field == field) {
-                return Err(err(
-                    key,
-                    K::DuplicateColumn {
-                        first: first.label.clone(),
-                    },
-                ));
+                return Err(err(key, K::DuplicateColumn { first: first.label.clone() }));
             }
             let text = scalar_text(value).ok_or_else(|| err(key, K::JsonNotText))?;
             raw.push(field, key, text);
@@ -170,19 +132,11 @@ impl Official<'_> {
 
 fn official_units(file: &str, items: &[Value], out: &mut Collector<'_>) -> Result<(), ImportError> {
     for (i, item) in items.iter().enumerate() {
-        let p = Official {
-            file,
-            obj: object(file, item, &format!("[{i}]"))?,
-            path: format!("[{i}]"),
-        };
+        let p = Official { file, obj: object(file, item, &format!("[{i}]"))?, path: format!("[{i}]") };
         let mut raw = p.raw_unit()?;
         let province_code = p.text("Code")?.trim().to_string();
         let name = p.text("FullName")?;
-        let by_name = if fold(&name).starts_with("thanh pho ") {
-            "city"
-        } else {
-            "province"
-        };
+        let by_name = if fold(&name).starts_with("thanh pho ") { "city" } else { "province" };
         let (unit_type, label) = match p.level(&["city", "province"])? {
             // The official "Type" says "province" for cities as well.
             Some(("province", "Type")) | None => (by_name, "FullName"),
@@ -198,25 +152,14 @@ fn official_units(file: &str, items: &[Value], out: &mut Collector<'_>) -> Resul
         };
         for (j, ward) in wards.iter().enumerate() {
             let path = format!("[{i}].Wards[{j}]");
-            let w = Official {
-                file,
-                obj: object(file, ward, &path)?,
-                path,
-            };
+            let w = Official { file, obj: object(file, ward, &path)?, path };
             let mut raw = w.raw_unit()?;
-            let (unit_type, label) = w
-                .level(&["ward", "commune", "special_zone"])?
-                .ok_or_else(|| w.err(LEVEL_KEYS[0], K::Required))?;
+            let (unit_type, label) =
+                w.level(&["ward", "commune", "special_zone"])?.ok_or_else(|| w.err(LEVEL_KEYS[0], K::Required))?;
             raw.push(Field::UnitType, label, unit_type);
             let stated = w.text("ProvinceCode")?.trim().to_string();
             if !stated.is_empty() && stated != province_code {
-                return Err(w.err(
-                    "ProvinceCode",
-                    K::ParentMismatch {
-                        expected: province_code.clone(),
-                        found: stated,
-                    },
-                ));
+                return Err(w.err("ProvinceCode", K::ParentMismatch { expected: province_code.clone(), found: stated }));
             }
             raw.push(Field::ParentCode, "ProvinceCode", province_code.as_str());
             out.push(raw)?;

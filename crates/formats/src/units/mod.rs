@@ -110,20 +110,8 @@ impl Field {
             Field::UnitType => &["loai", "type", "loai dv", "unit type"],
             Field::ParentCode => &["ma cap tren", "ma dv cap tren", "parent code", "parent"],
             Field::HeadName => &["thu truong don vi", "head name", "head"],
-            Field::FocalName => &[
-                "dau moi",
-                "nguoi dau moi",
-                "can bo dau moi attt",
-                "focal name",
-                "focal point",
-            ],
-            Field::FocalPhone => &[
-                "so dien thoai",
-                "sdt",
-                "dien thoai dau moi",
-                "phone",
-                "focal phone",
-            ],
+            Field::FocalName => &["dau moi", "nguoi dau moi", "can bo dau moi attt", "focal name", "focal point"],
+            Field::FocalPhone => &["so dien thoai", "sdt", "dien thoai dau moi", "phone", "focal phone"],
             Field::FocalEmail => &["e mail", "thu dien tu", "email dau moi", "focal email"],
         }
     }
@@ -138,11 +126,9 @@ impl Field {
         if h.is_empty() {
             return None;
         }
-        Field::ALL.into_iter().find(|f| {
-            fold_header(f.key()) == h
-                || fold_header(f.label_vi()) == h
-                || f.aliases().contains(&h.as_str())
-        })
+        Field::ALL
+            .into_iter()
+            .find(|f| fold_header(f.key()) == h || fold_header(f.label_vi()) == h || f.aliases().contains(&h.as_str()))
     }
 }
 
@@ -165,14 +151,8 @@ impl SourcedUnit {
         ImportError::new(
             file_name,
             self.location.clone(),
-            Some(
-                self.parent_field
-                    .as_deref()
-                    .unwrap_or(Field::ParentCode.key()),
-            ),
-            ImportErrorKind::UnknownParent {
-                code: self.unit.parent_code.clone().unwrap_or_default(),
-            },
+            Some(self.parent_field.as_deref().unwrap_or(Field::ParentCode.key())),
+            ImportErrorKind::UnknownParent { code: self.unit.parent_code.clone().unwrap_or_default() },
         )
     }
 }

@@ -32,14 +32,8 @@ pub(crate) fn units_from_rows(file: &str, rows: Vec<SheetRow>) -> Result<Vec<Sou
     let header = match find_header(&mut rows, Field::from_header, is_complete) {
         Found::Complete(h) => h,
         Found::Incomplete(b) => {
-            let missing = Field::ALL
-                .into_iter()
-                .find(|f| f.required() && !b.has(*f))
-                .unwrap_or(Field::Code);
-            let kind = K::MissingColumn {
-                label_vi: missing.label_vi(),
-                key: missing.key(),
-            };
+            let missing = Field::ALL.into_iter().find(|f| f.required() && !b.has(*f)).unwrap_or(Field::Code);
+            let kind = K::MissingColumn { label_vi: missing.label_vi(), key: missing.key() };
             return Err(ImportError::new(file, Location::Row(b.row), None, kind));
         }
         Found::Nothing => return Err(ImportError::new(file, Location::File, None, K::NoHeader)),
@@ -60,11 +54,7 @@ fn raw_unit(file: &str, header: &Header<Field>, row: &SheetRow) -> Result<RawUni
     if let (true, Some((name_col, name_label))) = (is_province_list(header), province_name_col(header)) {
         let name = row.text(file, *name_col, name_label)?;
         let f = fold(&name);
-        let unit_type = if f.starts_with("thanh pho ") || f.starts_with("tp ") {
-            "city"
-        } else {
-            "province"
-        };
+        let unit_type = if f.starts_with("thanh pho ") || f.starts_with("tp ") { "city" } else { "province" };
         raw.push(Field::Name, name_label, name);
         raw.push(Field::UnitType, name_label, unit_type);
     }

@@ -28,12 +28,7 @@ pub const UNIT_TYPES: &[UnitTypeInfo] = &[
             "centrally run city",
         ],
     },
-    UnitTypeInfo {
-        code: "province",
-        label_vi: "Tỉnh",
-        label_en: "Province",
-        aliases: &["ubnd tinh"],
-    },
+    UnitTypeInfo { code: "province", label_vi: "Tỉnh", label_en: "Province", aliases: &["ubnd tinh"] },
     UnitTypeInfo {
         code: "police",
         label_vi: "Công an, cơ quan thường trực",
@@ -53,27 +48,13 @@ pub const UNIT_TYPES: &[UnitTypeInfo] = &[
         label_en: "Department / agency",
         aliases: &["so", "ban", "nganh", "so nganh", "agency"],
     },
-    UnitTypeInfo {
-        code: "ward",
-        label_vi: "Phường",
-        label_en: "Ward",
-        aliases: &["ubnd phuong"],
-    },
-    UnitTypeInfo {
-        code: "commune",
-        label_vi: "Xã",
-        label_en: "Commune",
-        aliases: &["ubnd xa"],
-    },
+    UnitTypeInfo { code: "ward", label_vi: "Phường", label_en: "Ward", aliases: &["ubnd phuong"] },
+    UnitTypeInfo { code: "commune", label_vi: "Xã", label_en: "Commune", aliases: &["ubnd xa"] },
     UnitTypeInfo {
         code: "special_zone",
         label_vi: "Đặc khu",
         label_en: "Special zone",
-        aliases: &[
-            "dac khu tai hai dao",
-            "ubnd dac khu",
-            "special administrative region",
-        ],
+        aliases: &["dac khu tai hai dao", "ubnd dac khu", "special administrative region"],
     },
     UnitTypeInfo {
         code: "state_enterprise",
@@ -97,29 +78,15 @@ pub const UNIT_TYPES: &[UnitTypeInfo] = &[
         code: "soc_provider",
         label_vi: "Đơn vị giám sát / SOC",
         label_en: "Monitoring provider (SOC)",
-        aliases: &[
-            "don vi giam sat",
-            "soc",
-            "soc provider",
-            "monitoring provider",
-            "security operations center",
-        ],
+        aliases: &["don vi giam sat", "soc", "soc provider", "monitoring provider", "security operations center"],
     },
     UnitTypeInfo {
         code: "assessor",
         label_vi: "Tổ chức đánh giá",
         label_en: "Assessment organisation",
-        aliases: &[
-            "assessment organization",
-            "to chuc danh gia an toan thong tin",
-        ],
+        aliases: &["assessment organization", "to chuc danh gia an toan thong tin"],
     },
-    UnitTypeInfo {
-        code: "other",
-        label_vi: "Khác",
-        label_en: "Other",
-        aliases: &[],
-    },
+    UnitTypeInfo { code: "other", label_vi: "Khác", label_en: "Other", aliases: &[] },
 ];
 
 /// Maps a code or a Vietnamese/English label, in any case and with or

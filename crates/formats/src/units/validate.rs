@@ -4,12 +4,9 @@
 
 use std::collections::HashMap;
 
-use super::{
-    types::unit_type_from_label, Field, SourcedUnit, UnitRow, MAX_CODE_CHARS, MAX_NAME_CHARS,
-    MAX_UNITS,
-};
-use crate::error::{ImportError, ImportErrorKind as K, Location};
+use super::{types::unit_type_from_label, Field, SourcedUnit, UnitRow, MAX_CODE_CHARS, MAX_NAME_CHARS, MAX_UNITS};
 use crate::check;
+use crate::error::{ImportError, ImportErrorKind as K, Location};
 use crate::text::{is_plausible_email, is_plausible_phone};
 
 const MAX_PHONE_CHARS: usize = 40;
@@ -33,18 +30,11 @@ pub(crate) struct RawUnit {
 
 impl RawUnit {
     pub fn new(loc: Location) -> Self {
-        RawUnit {
-            loc,
-            values: Vec::new(),
-        }
+        RawUnit { loc, values: Vec::new() }
     }
 
     pub fn push(&mut self, field: Field, label: &str, text: impl Into<String>) {
-        self.values.push(RawValue {
-            field,
-            label: label.to_string(),
-            text: text.into(),
-        });
+        self.values.push(RawValue { field, label: label.to_string(), text: text.into() });
     }
 }
 
@@ -59,11 +49,7 @@ pub(crate) struct Collector<'f> {
 
 impl<'f> Collector<'f> {
     pub fn new(file: &'f str) -> Self {
-        Collector {
-            file,
-            rows: Vec::new(),
-            seen: HashMap::new(),
-        }
+        Collector { file, rows: Vec::new(), seen: HashMap::new() }
     }
 
     pub fn finish(self) -> Vec<SourcedUnit> {
@@ -72,25 +58,11 @@ impl<'f> Collector<'f> {
 
     pub fn push(&mut self, raw: RawUnit) -> Result<(), ImportError> {
         if self.rows.len() >= MAX_UNITS {
-            return Err(ImportError::new(
-                self.file,
-                raw.loc,
-                None,
-                K::TooLarge {
-                    max_rows: MAX_UNITS,
-                },
-            ));
+            return Err(ImportError::new(self.file, raw.loc, None, K::TooLarge { max_rows: MAX_UNITS }));
         }
-        let v = Validator {
-            file: self.file,
-            raw: &raw,
-        };
-        let (code, code_label) = v
-            .code(Field::Code)?
-            .ok_or_else(|| v.err(Field::Code, K::Required))?;
-        let name = v
-            .text(Field::Name, MAX_NAME_CHARS)?
-            .ok_or_else(|| v.err(Field::Name, K::Required))?;
+        let v = Validator { file: self.file, raw: &raw };
+        let (code, code_label) = v.code(Field::Code)?.ok_or_else(|| v.err(Field::Code, K::Required))?;
+        let name = v.text(Field::Name, MAX_NAME_CHARS)?.ok_or_else(|| v.err(Field::Name, K::Required))?;
         let unit_type = v.unit_type()?;
         let (parent_code, parent_field) = match v.code(Field::ParentCode)? {
             Some((p, _)) if p.eq_ignore_ascii_case(&code) => {
@@ -110,28 +82,12 @@ impl<'f> Collector<'f> {
                 self.file,
                 raw.loc.clone(),
                 Some(&code_label),
-                K::DuplicateCode {
-                    code,
-                    first: first.clone(),
-                },
+                K::DuplicateCode { code, first: first.clone() },
             ));
         }
         self.seen.insert(key, raw.loc.clone());
-        let unit = UnitRow {
-            code,
-            name,
-            unit_type,
-            parent_code,
-            head_name,
-            focal_name,
-            focal_phone,
-            focal_email,
-        };
-        self.rows.push(SourcedUnit {
-            unit,
-            location: raw.loc,
-            parent_field,
-        });
+        let unit = UnitRow { code, name, unit_type, parent_code, head_name, focal_name, focal_phone, focal_email };
+        self.rows.push(SourcedUnit { unit, location: raw.loc, parent_field });
         Ok(())
     }
 }
@@ -147,17 +103,11 @@ impl Validator<'_> {
     }
 
     fn label(&self, field: Field) -> String {
-        self.value(field)
-            .map_or_else(|| field.key().to_string(), |v| v.label.clone())
+        self.value(field).map_or_else(|| field.key().to_string(), |v| v.label.clone())
     }
 
     fn err(&self, field: Field, kind: K) -> ImportError {
-        ImportError::new(
-            self.file,
-            self.raw.loc.clone(),
-            Some(&self.label(field)),
-            kind,
-        )
+        ImportError::new(self.file, self.raw.loc.clone(), Some(&self.label(field)), kind)
     }
 
     /// Cleaned text, `None` when empty; checks length, control characters
@@ -179,23 +129,13 @@ impl Validator<'_> {
     }
 
     fn unit_type(&self) -> Result<String, ImportError> {
-        let raw = self
-            .value(Field::UnitType)
-            .map(|v| v.text.trim())
-            .unwrap_or_default();
+        let raw = self.value(Field::UnitType).map(|v| v.text.trim()).unwrap_or_default();
         if raw.is_empty() {
             return Err(self.err(Field::UnitType, K::Required));
         }
         unit_type_from_label(raw)
             .map(str::to_string)
-            .ok_or_else(|| {
-                self.err(
-                    Field::UnitType,
-                    K::InvalidUnitType {
-                        value: raw.to_string(),
-                    },
-                )
-            })
+            .ok_or_else(|| self.err(Field::UnitType, K::InvalidUnitType { value: raw.to_string() }))
     }
 
     fn phone(&self) -> Result<Option<String>, ImportError> {

@@ -35,9 +35,8 @@ fn build(rows: &[UnitRow]) -> Result<Vec<u8>, XlsxError> {
     // A dropdown of canonical codes; only a warning so labels such as
     // "Phường", which the importer also accepts, can still be typed.
     let codes: Vec<&str> = UNIT_TYPES.iter().map(|t| t.code).collect();
-    let validation = DataValidation::new()
-        .allow_list_strings(&codes)?
-        .set_error_style(DataValidationErrorStyle::Warning);
+    let validation =
+        DataValidation::new().allow_list_strings(&codes)?.set_error_style(DataValidationErrorStyle::Warning);
     sheet.add_data_validation(1, 2, 1_048_575, 2, &validation)?;
 
     for (i, r) in rows.iter().enumerate() {
@@ -63,10 +62,7 @@ fn build(rows: &[UnitRow]) -> Result<Vec<u8>, XlsxError> {
     // Reference sheet; the importer reads only the first one.
     let types = book.add_worksheet();
     types.set_name("Loại đơn vị")?;
-    for (col, title) in ["Mã loại (type)", "Tên tiếng Việt", "English"]
-        .iter()
-        .enumerate()
-    {
+    for (col, title) in ["Mã loại (type)", "Tên tiếng Việt", "English"].iter().enumerate() {
         types.write_string_with_format(0, col as u16, *title, &header)?;
     }
     for (i, t) in UNIT_TYPES.iter().enumerate() {

@@ -17,7 +17,10 @@ async fn audit_verify_names_the_edited_record() {
     // A hand edit: drop the protecting trigger (as someone with file access could) and change a row.
     let mut conn = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
     sqlx::query("DROP TRIGGER audit_log_no_update").execute(&mut conn).await.unwrap();
-    sqlx::query("UPDATE audit_log SET after_json = '{\"name\":\"giả mạo\"}' WHERE id = 7").execute(&mut conn).await.unwrap();
+    sqlx::query("UPDATE audit_log SET after_json = '{\"name\":\"giả mạo\"}' WHERE id = 7")
+        .execute(&mut conn)
+        .await
+        .unwrap();
     conn.close().await.unwrap();
 
     let bad = Command::new(bin).args(["audit", "verify", "--database-url", &db.url]).output().unwrap();
@@ -59,6 +62,10 @@ async fn console_password_reset_unlocks_and_is_audited() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
     assert!(db.store.login("admin", "Mat-khau-moi-2026").await.is_ok(), "unlocked with the new password");
     assert!(db.store.verify_audit_chain().await.unwrap().is_ok());
-    let weak = Command::new(bin).args(["users", "set-password", "admin", "--database-url", &db.url]).stdin(std::process::Stdio::null()).output().unwrap();
+    let weak = Command::new(bin)
+        .args(["users", "set-password", "admin", "--database-url", &db.url])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
     assert_eq!(weak.status.code(), Some(2), "an empty password is refused");
 }

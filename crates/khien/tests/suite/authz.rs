@@ -36,11 +36,28 @@ fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String,
         ("get", "/api/v1/holidays") | ("get", "/api/v1/rulesets") | ("get", "/api/v1/systems/template") => return None, // city-wide reference data
         // City-wide, the standing body's only: a unit's caller is refused (403/404).
         ("get", "/api/v1/rulesets/clocks") | ("get", "/api/v1/rulesets/bodies") => return None, // city-wide reference data
-        ("put", "/api/v1/rulesets/bodies") => return Some((path.to_string(), Some(json!({"owning_body_unit_id": own_unit, "dedicated_unit_id": own_unit})))),
-        ("put", "/api/v1/rulesets/{code}/clocks") => return Some((path.replace("{code}", "nd85-2016"), Some(json!({"initial_hours":1,"serious_initial_hours":0,"cause_hours":2,"closing_days":1})))),
-        ("put", "/api/v1/rulesets/{code}/authorities") => return Some((path.replace("{code}", "nd85-2016"), Some(json!({"level":3,"step":"approve","authority":"security_unit"})))),
+        ("put", "/api/v1/rulesets/bodies") => {
+            return Some((
+                path.to_string(),
+                Some(json!({"owning_body_unit_id": own_unit, "dedicated_unit_id": own_unit})),
+            ))
+        }
+        ("put", "/api/v1/rulesets/{code}/clocks") => {
+            return Some((
+                path.replace("{code}", "nd85-2016"),
+                Some(json!({"initial_hours":1,"serious_initial_hours":0,"cause_hours":2,"closing_days":1})),
+            ))
+        }
+        ("put", "/api/v1/rulesets/{code}/authorities") => {
+            return Some((
+                path.replace("{code}", "nd85-2016"),
+                Some(json!({"level":3,"step":"approve","authority":"security_unit"})),
+            ))
+        }
         ("get", "/api/v1/saved-filters") | ("post", "/api/v1/saved-filters") => return None, // the caller's own filters
-        ("get", "/api/v1/notifications") | ("get", "/api/v1/notifications/unread-count") | ("post", "/api/v1/notifications/read") => return None, // the caller's own reminders
+        ("get", "/api/v1/notifications")
+        | ("get", "/api/v1/notifications/unread-count")
+        | ("post", "/api/v1/notifications/read") => return None, // the caller's own reminders
         ("post", "/api/v1/dossiers/{id}/attachments") => {
             let url = format!("{}?part=design&file_name=x.pdf", path.replace("{id}", &b.dossier.to_string()));
             return Some((url, Some(Value::String("%PDF-1.4 hacked".into()))));
@@ -50,20 +67,39 @@ fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String,
             let csv = "Mã hệ thống;Tên hệ thống;Mã đơn vị chủ quản;Loại hệ thống\nHACK-IMP;Hệ thống lạ;SO-YT;Nội bộ\n";
             return Some((format!("{path}?file_name=he-thong.csv"), Some(Value::String(csv.into()))));
         }
-        ("get", "/api/v1/systems") | ("get", "/api/v1/systems/overview") | ("get", "/api/v1/dossiers/pending") => return None, // lists: checked below
-        ("get", "/api/v1/systems/export") | ("get", "/api/v1/systems/overview/export") | ("get", "/api/v1/systems/overview/form08-systems") | ("get", "/api/v1/systems/overview/form08") => return None, // exports: checked below
-        ("put", "/api/v1/holidays/{day}") => return Some((path.replace("{day}", "2026-12-31"), Some(json!({"name":"x"})))),
+        ("get", "/api/v1/systems") | ("get", "/api/v1/systems/overview") | ("get", "/api/v1/dossiers/pending") => {
+            return None
+        } // lists: checked below
+        ("get", "/api/v1/systems/export")
+        | ("get", "/api/v1/systems/overview/export")
+        | ("get", "/api/v1/systems/overview/form08-systems")
+        | ("get", "/api/v1/systems/overview/form08") => return None, // exports: checked below
+        ("put", "/api/v1/holidays/{day}") => {
+            return Some((path.replace("{day}", "2026-12-31"), Some(json!({"name":"x"}))))
+        }
         ("delete", "/api/v1/holidays/{day}") => return Some((path.replace("{day}", "2026-12-31"), None)),
-        ("post", "/api/v1/systems") => Some(json!({"code":"HACK-SYS","name":"x","owner_unit_id":b.unit,"system_type":"internal"})),
-        ("put", "/api/v1/systems/{id}") => Some(json!({"code":"HACK-SYS","name":"x","owner_unit_id":own_unit,"system_type":"internal"})),
+        ("post", "/api/v1/systems") => {
+            Some(json!({"code":"HACK-SYS","name":"x","owner_unit_id":b.unit,"system_type":"internal"}))
+        }
+        ("put", "/api/v1/systems/{id}") => {
+            Some(json!({"code":"HACK-SYS","name":"x","owner_unit_id":own_unit,"system_type":"internal"}))
+        }
         ("put", "/api/v1/systems/{id}/status") => Some(json!({"status":"suspended"})),
-        ("post", "/api/v1/systems/{id}/exceptions") => Some(json!({"reason":"không có lý do chính đáng","expires_on":"2099-01-01"})),
+        ("post", "/api/v1/systems/{id}/exceptions") => {
+            Some(json!({"reason":"không có lý do chính đáng","expires_on":"2099-01-01"}))
+        }
         ("post", "/api/v1/systems/{id}/dossiers") => Some(json!({"proposed_level":0})),
         ("post", "/api/v1/systems/{id}/connections") => Some(json!({"direction":"outbound","peer":"hacker"})),
-        ("post", "/api/v1/systems/{id}/certificates") => Some(json!({"kind":"usb_token","holder":"x","serial":"1","issuer":"x","expires_on":"2099-01-01"})),
+        ("post", "/api/v1/systems/{id}/certificates") => {
+            Some(json!({"kind":"usb_token","holder":"x","serial":"1","issuer":"x","expires_on":"2099-01-01"}))
+        }
         ("put", "/api/v1/dossiers/{id}") => Some(json!({"proposed_level":2})),
         ("post", "/api/v1/dossiers/{id}/actions") => Some(json!({"action":"submit"})),
-        ("get", "/api/v1/units") | ("get", "/api/v1/users") | ("get", "/api/v1/audit") | ("get", "/api/v1/tokens") | ("get", "/api/v1/units/export") => {
+        ("get", "/api/v1/units")
+        | ("get", "/api/v1/users")
+        | ("get", "/api/v1/audit")
+        | ("get", "/api/v1/tokens")
+        | ("get", "/api/v1/units/export") => {
             return None; // lists: checked below
         }
         ("post", "/api/v1/units/import") => {
@@ -73,19 +109,32 @@ fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String,
         ("get", "/api/v1/incidents") | ("get", "/api/v1/observables") | ("get", "/api/v1/stix/bundle") => return None, // lists: checked below
         ("get", "/api/v1/watchlist") => return None, // the city's watch list of outside indicators
         ("get", "/api/v1/taxii/collections") | ("get", "/api/v1/taxii/remotes") => return None, // lists: checked below
-        ("post", "/api/v1/taxii/remotes") => Some(json!({"name":"hacked","url":"http://127.0.0.1:9/","collection_id": b.collection})),
+        ("post", "/api/v1/taxii/remotes") => {
+            Some(json!({"name":"hacked","url":"http://127.0.0.1:9/","collection_id": b.collection}))
+        }
         ("post", "/api/v1/taxii/remotes/{id}/push") => None,
         ("post", "/api/v1/taxii/collections") => Some(json!({"title":"hacked","unit_id":b.unit})),
-        ("put", "/api/v1/taxii/collections/{id}/access") => return Some((path.replace("{id}", &b.collection), Some(json!({"token_id":1,"can_read":true,"can_write":true})))),
+        ("put", "/api/v1/taxii/collections/{id}/access") => {
+            return Some((
+                path.replace("{id}", &b.collection),
+                Some(json!({"token_id":1,"can_read":true,"can_write":true})),
+            ))
+        }
         ("post", "/api/v1/incidents/{id}/publish") => Some(json!({"collection_id": b.collection})),
-        ("get", "/api/v1/incidents/{id}/documents/{kind}") => return Some((path.replace("{id}", &b.incident.to_string()).replace("{kind}", "initial"), None)),
+        ("get", "/api/v1/incidents/{id}/documents/{kind}") => {
+            return Some((path.replace("{id}", &b.incident.to_string()).replace("{kind}", "initial"), None))
+        }
         ("post", "/api/v1/stix/import") => {
             let bundle = r#"{"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[{"type":"ipv4-addr","spec_version":"2.1","id":"ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd","value":"198.51.100.3"}]}"#;
             return Some((path.to_string(), Some(Value::String(bundle.into()))));
         }
-        ("post", "/api/v1/incidents") => Some(json!({"unit_id":b.unit,"title":"x","category":"malware","detected_at":"2026-01-01T00:00:00Z"})),
+        ("post", "/api/v1/incidents") => {
+            Some(json!({"unit_id":b.unit,"title":"x","category":"malware","detected_at":"2026-01-01T00:00:00Z"}))
+        }
         ("post", "/api/v1/incidents/{id}/state") => Some(json!({"state":"triaged"})),
-        ("post", "/api/v1/incidents/{id}/severity") => Some(json!({"serious":true,"priority":1,"reason":"hacked by A"})),
+        ("post", "/api/v1/incidents/{id}/severity") => {
+            Some(json!({"serious":true,"priority":1,"reason":"hacked by A"}))
+        }
         ("post", "/api/v1/incidents/{id}/reports") => Some(json!({"kind":"progress","body":"hacked"})),
         ("post", "/api/v1/incidents/{id}/notes") => Some(json!({"note":"hacked"})),
         ("post", "/api/v1/incidents/{id}/tasks") => Some(json!({"unit_id":own_unit,"title":"hacked"})),
@@ -99,33 +148,60 @@ fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String,
         ("post", "/api/v1/public-reports/{id}/route") => Some(json!({"unit_id": own_unit})),
         ("post", "/api/v1/public-reports/{id}/state") => Some(json!({"state":"in_progress"})),
         ("post", "/api/v1/public-reports/{id}/incident") => Some(json!({"unit_id": own_unit})),
-        ("get", "/api/v1/catalogues") | ("get", "/api/v1/catalogues/{id}") | ("get", "/api/v1/catalogues/{id}/oscal") | ("get", "/api/v1/catalogues/{id}/export") | ("get", "/api/v1/catalogues/template") => return None, // city-wide reference data
+        ("get", "/api/v1/catalogues")
+        | ("get", "/api/v1/catalogues/{id}")
+        | ("get", "/api/v1/catalogues/{id}/oscal")
+        | ("get", "/api/v1/catalogues/{id}/export")
+        | ("get", "/api/v1/catalogues/template") => return None, // city-wide reference data
         ("get", "/api/v1/assessments") | ("get", "/api/v1/assessments/by-unit") => return None, // lists: checked below
         ("post", "/api/v1/catalogues/import") => {
             let csv = "id,kind,title_vi,levels\nHACK,requirement,Yêu cầu lạ,1-5\n";
-            return Some((format!("{path}?format=table&file_name=hack.csv&code=hack&version=1"), Some(Value::String(csv.into()))));
+            return Some((
+                format!("{path}?format=table&file_name=hack.csv&code=hack&version=1"),
+                Some(Value::String(csv.into())),
+            ));
         }
-        ("post", "/api/v1/assessments") => Some(json!({"system_id": b.system, "catalogue_id": 1, "kind": "self", "title": "hacked"})),
-        ("put", "/api/v1/assessments/{id}/results") => Some(json!({"results": [{"node_id": "x", "result": "non_compliant"}]})),
+        ("post", "/api/v1/assessments") => {
+            Some(json!({"system_id": b.system, "catalogue_id": 1, "kind": "self", "title": "hacked"}))
+        }
+        ("put", "/api/v1/assessments/{id}/results") => {
+            Some(json!({"results": [{"node_id": "x", "result": "non_compliant"}]}))
+        }
         ("post", "/api/v1/assessments/{id}/state") => Some(json!({"state": "in_review"})),
         ("post", "/api/v1/assessments/{id}/results/{node_id}/evidence") => {
-            let url = format!("{}?file_name=x.pdf", path.replace("{id}", &b.assessment.to_string()).replace("{node_id}", "x"));
+            let url = format!(
+                "{}?file_name=x.pdf",
+                path.replace("{id}", &b.assessment.to_string()).replace("{node_id}", "x")
+            );
             return Some((url, Some(Value::String("%PDF-1.4 hacked".into()))));
         }
-        ("get", "/api/v1/findings") | ("get", "/api/v1/findings/counts") | ("get", "/api/v1/findings/counts/history") | ("get", "/api/v1/findings/export") => return None, // lists and export: checked below
+        ("get", "/api/v1/findings")
+        | ("get", "/api/v1/findings/counts")
+        | ("get", "/api/v1/findings/counts/history")
+        | ("get", "/api/v1/findings/export") => return None, // lists and export: checked below
         ("get", "/api/v1/remediation-policy") => return None, // city-wide reference data
-        ("put", "/api/v1/remediation-policy") => return Some((path.to_string(), Some(json!([{"severity":"critical","level":3,"days":365,"working_days":false}])))),
+        ("put", "/api/v1/remediation-policy") => {
+            return Some((
+                path.to_string(),
+                Some(json!([{"severity":"critical","level":3,"days":365,"working_days":false}])),
+            ))
+        }
         ("post", "/api/v1/findings/{id}/state") => Some(json!({"to":"in_remediation"})),
         ("post", "/api/v1/systems/{id}/scans") => {
             let nessus = String::from_utf8(khien_formats::scan::synthetic_nessus(1, 2, 3)).unwrap();
-            return Some((format!("{}?file_name=hack.nessus", path.replace("{id}", &b.system.to_string())), Some(Value::String(nessus))));
+            return Some((
+                format!("{}?file_name=hack.nessus", path.replace("{id}", &b.system.to_string())),
+                Some(Value::String(nessus)),
+            ));
         }
         ("get", _) | ("delete", _) => None,
         ("post", "/api/v1/units") => Some(json!({"code":"HACK","name":"x","unit_type":"ward","parent_id":b.unit})),
         ("patch", "/api/v1/units/{id}") => Some(json!({"name":"hacked"})),
         ("post", "/api/v1/units/{id}/move") => Some(json!({"parent_id": own_unit})),
         ("put", "/api/v1/units/{id}/active") | ("put", "/api/v1/users/{id}/active") => Some(json!({"active": false})),
-        ("post", "/api/v1/users") => Some(json!({"username":"hacker","full_name":"x","unit_id":b.unit,"password":"Mat-khau-2026"})),
+        ("post", "/api/v1/users") => {
+            Some(json!({"username":"hacker","full_name":"x","unit_id":b.unit,"password":"Mat-khau-2026"}))
+        }
         ("patch", "/api/v1/users/{id}") => Some(json!({"full_name":"hacked","unit_id": own_unit})),
         ("put", "/api/v1/users/{id}/password") => Some(json!({"password":"Mat-khau-2026x"})),
         ("post", "/api/v1/users/{id}/roles") => Some(json!({"role":"unit_officer","unit_id":b.unit,"recursive":false})),
@@ -187,7 +263,15 @@ fn with_body(rb: reqwest::RequestBuilder, body: Option<Value>) -> reqwest::Reque
 async fn snapshot(admin: &Session, b: &Other) -> String {
     let unit = admin.get_json(&format!("/api/v1/units/{}", b.unit)).await;
     let user = admin.get_json(&format!("/api/v1/users/{}", b.user)).await;
-    let tokens: Vec<Value> = admin.get_json("/api/v1/tokens").await.as_array().unwrap().iter().filter(|t| t["unit_id"] == json!(b.unit)).cloned().collect();
+    let tokens: Vec<Value> = admin
+        .get_json("/api/v1/tokens")
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["unit_id"] == json!(b.unit))
+        .cloned()
+        .collect();
     let audit = admin.get_json("/api/v1/audit?limit=1").await["items"][0]["id"].clone();
     let system = admin.get_json(&format!("/api/v1/systems/{}", b.system)).await;
     let dossier = admin.get_json(&format!("/api/v1/dossiers/{}", b.dossier)).await;
@@ -200,10 +284,18 @@ async fn snapshot(admin: &Session, b: &Other) -> String {
     let public_report = admin.get_json(&format!("/api/v1/public-reports/{}", b.public_report)).await;
     let assessment = admin.get_json(&format!("/api/v1/assessments/{}", b.assessment)).await;
     let findings = admin.get_json(&format!("/api/v1/findings?system_id={}&include_closed=true", b.system)).await;
-    format!("{unit}{user}{tokens:?}{audit}{system}{dossier}{registers:?}{incident}{public_report}{assessment}{findings}")
+    format!(
+        "{unit}{user}{tokens:?}{audit}{system}{dossier}{registers:?}{incident}{public_report}{assessment}{findings}"
+    )
 }
 
-async fn sweep(s: &TestServer, doc: &Value, b: &Other, own_unit: i64, send: &(dyn Fn(Method, String, Option<Value>) -> futures_like::Fut + Sync)) {
+async fn sweep(
+    s: &TestServer,
+    doc: &Value,
+    b: &Other,
+    own_unit: i64,
+    send: &(dyn Fn(Method, String, Option<Value>) -> futures_like::Fut + Sync),
+) {
     let mut checked = 0;
     for (path, ops) in doc["paths"].as_object().unwrap() {
         for method in ops.as_object().unwrap().keys() {
@@ -211,7 +303,10 @@ async fn sweep(s: &TestServer, doc: &Value, b: &Other, own_unit: i64, send: &(dy
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let (status, text) = send(m, url.clone(), body).await;
             assert!(status == 403 || status == 404, "{method} {url} answered {status}: {text}");
-            assert!(!text.contains("soyt.canbo") && !text.contains("Sở Y tế"), "{method} {url} leaked B's data: {text}");
+            assert!(
+                !text.contains("soyt.canbo") && !text.contains("Sở Y tế"),
+                "{method} {url} leaked B's data: {text}"
+            );
             checked += 1;
         }
     }
@@ -225,10 +320,28 @@ mod futures_like {
 }
 
 async fn lists_hide_b(get: impl Fn(String) -> futures_like::Fut, b: &Other) {
-    for path in ["/api/v1/systems?limit=500", "/api/v1/systems/overview", "/api/v1/dossiers/pending", "/api/v1/saved-filters", "/api/v1/incidents?include_closed=true&limit=200", "/api/v1/observables?value=198.51.100.23", "/api/v1/stix/bundle?include_closed=true", "/api/v1/taxii/collections", "/api/v1/public-reports?include_closed=true&limit=500", "/api/v1/assessments?limit=200", "/api/v1/assessments/by-unit", "/api/v1/findings?include_closed=true&limit=200", "/api/v1/findings/counts", "/api/v1/findings/counts/history"] {
+    for path in [
+        "/api/v1/systems?limit=500",
+        "/api/v1/systems/overview",
+        "/api/v1/dossiers/pending",
+        "/api/v1/saved-filters",
+        "/api/v1/incidents?include_closed=true&limit=200",
+        "/api/v1/observables?value=198.51.100.23",
+        "/api/v1/stix/bundle?include_closed=true",
+        "/api/v1/taxii/collections",
+        "/api/v1/public-reports?include_closed=true&limit=500",
+        "/api/v1/assessments?limit=200",
+        "/api/v1/assessments/by-unit",
+        "/api/v1/findings?include_closed=true&limit=200",
+        "/api/v1/findings/counts",
+        "/api/v1/findings/counts/history",
+    ] {
         let (status, text) = get(path.to_string()).await;
         assert_eq!(status, 200, "{path}");
-        assert!(!text.contains("YT-HIS") && !text.contains("Sở Y tế") && !text.contains("bệnh viện"), "{path} leaked: {text}");
+        assert!(
+            !text.contains("YT-HIS") && !text.contains("Sở Y tế") && !text.contains("bệnh viện"),
+            "{path} leaked: {text}"
+        );
     }
     for path in ["/api/v1/units?limit=500", "/api/v1/users?limit=500", "/api/v1/audit?limit=500", "/api/v1/tokens"] {
         let (status, text) = get(path.to_string()).await;
@@ -245,7 +358,11 @@ async fn lists_hide_b(get: impl Fn(String) -> futures_like::Fut, b: &Other) {
     assert!(csv.contains("SO-KHCN") && !csv.contains("SO-YT"), "export leaked: {csv}");
     let (status, text) = get(format!("/api/v1/findings/counts/history?unit_id={}", b.unit)).await;
     assert!(status == 403 || status == 404, "history of B: {status} {text}");
-    for path in [format!("/api/v1/users?unit_id={}", b.unit), format!("/api/v1/audit?unit_id={}", b.unit), format!("/api/v1/units?parent_id={}", b.unit)] {
+    for path in [
+        format!("/api/v1/users?unit_id={}", b.unit),
+        format!("/api/v1/audit?unit_id={}", b.unit),
+        format!("/api/v1/units?parent_id={}", b.unit),
+    ] {
         let (_, text) = get(path.clone()).await;
         let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
         assert!(v["items"].as_array().is_none_or(|a| a.is_empty()), "{path} leaked {text}");
@@ -262,14 +379,37 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
     let admin = admin_actor(&s.db).await;
     let assignment = s.db.store.get_user(&admin, b_user).await.unwrap().roles[0].id;
     let (_, token) = s.db.store.create_token(&admin, "SO-YT SIEM", Role::UnitManager, b_unit, 30).await.unwrap();
-    let sys = khien_store::SystemInput { code: "YT-HIS".into(), name: "Hệ thống thông tin bệnh viện".into(), owner_unit_id: b_unit, system_type: "public_service".into(), ..Default::default() };
+    let sys = khien_store::SystemInput {
+        code: "YT-HIS".into(),
+        name: "Hệ thống thông tin bệnh viện".into(),
+        owner_unit_id: b_unit,
+        system_type: "public_service".into(),
+        ..Default::default()
+    };
     let system = s.db.store.create_system(&admin, &sys).await.unwrap();
     let dossier = s.db.store.create_dossier(&admin, system.id, &khien_store::DossierInput::default()).await.unwrap();
-    let conn = khien_store::ConnectionInput { direction: "outbound".into(), peer: "Cổng DVC quốc gia".into(), data_categories: None, auth_method: Some("mTLS".into()), encrypted: true, approved: true };
+    let conn = khien_store::ConnectionInput {
+        direction: "outbound".into(),
+        peer: "Cổng DVC quốc gia".into(),
+        data_categories: None,
+        auth_method: Some("mTLS".into()),
+        encrypted: true,
+        approved: true,
+    };
     let connection = s.db.store.add_connection(&admin, system.id, &conn).await.unwrap();
-    let cert = khien_store::CertificateInput { kind: "usb_token".into(), holder: "Giám đốc Sở Y tế".into(), serial: "54 01".into(), issuer: "Ban Cơ yếu Chính phủ".into(), expires_on: "2027-06-30".into() };
+    let cert = khien_store::CertificateInput {
+        kind: "usb_token".into(),
+        holder: "Giám đốc Sở Y tế".into(),
+        serial: "54 01".into(),
+        issuer: "Ban Cơ yếu Chính phủ".into(),
+        expires_on: "2027-06-30".into(),
+    };
     let certificate = s.db.store.add_certificate(&admin, system.id, &cert).await.unwrap();
-    let attachment = s.db.store.add_attachment(&admin, dossier.id, "design", "Thiết kế.pdf", b"%PDF-1.4 ho so thiet ke").await.unwrap();
+    let attachment =
+        s.db.store
+            .add_attachment(&admin, dossier.id, "design", "Thiết kế.pdf", b"%PDF-1.4 ho so thiet ke")
+            .await
+            .unwrap();
     let yt = actor(&s.db, "soyt.canbo").await;
     let saved_filter = s.db.store.save_filter(&yt, "Bộ lọc của Sở Y tế", "status=in_operation").await.unwrap();
     let report = khien_store::IncidentInput {
@@ -277,12 +417,33 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
         title: "Mã độc tống tiền tại bệnh viện".into(),
         category: "ransomware".into(),
         detected_at: "2026-11-20T01:00:00Z".into(),
-        observables: vec![khien_store::ObservableInput { kind: "ipv4".into(), value: "198.51.100.23".into(), ..Default::default() }],
+        observables: vec![khien_store::ObservableInput {
+            kind: "ipv4".into(),
+            value: "198.51.100.23".into(),
+            ..Default::default()
+        }],
         ..Default::default()
     };
     let incident = s.db.store.create_incident(&yt, &report).await.unwrap();
-    let task = s.db.store.add_incident_task(&admin, incident.id, &khien_store::TaskInput { unit_id: b_unit, title: "Cô lập máy chủ".into(), ..Default::default() }).await.unwrap();
-    let collection = s.db.store.create_collection(&admin, &khien_store::CollectionInput { title: "Sự cố của Sở Y tế".into(), description: None, unit_id: b_unit }).await.unwrap();
+    let task =
+        s.db.store
+            .add_incident_task(
+                &admin,
+                incident.id,
+                &khien_store::TaskInput { unit_id: b_unit, title: "Cô lập máy chủ".into(), ..Default::default() },
+            )
+            .await
+            .unwrap();
+    let collection =
+        s.db.store
+            .create_collection(
+                &admin,
+                &khien_store::CollectionInput {
+                    title: "Sự cố của Sở Y tế".into(), description: None, unit_id: b_unit
+                },
+            )
+            .await
+            .unwrap();
     // A report from the public, routed to B, with a file.
     let citizen = khien_store::PublicReportInput {
         category: "agency_incident".into(),
@@ -290,21 +451,61 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
         reporter_phone: Some("0912 345 000".into()),
         ..Default::default()
     };
-    let png = khien_store::UploadedFile { file_name: "benh-vien.png".into(), bytes: khien::demo_public_reports::TINY_PNG.to_vec() };
+    let png = khien_store::UploadedFile {
+        file_name: "benh-vien.png".into(),
+        bytes: khien::demo_public_reports::TINY_PNG.to_vec(),
+    };
     let sent = s.db.store.submit_public_report(&citizen, &[png], "192.0.2.50").await.unwrap();
     let filter = khien_store::PublicReportFilter { q: Some(sent.code.clone()), limit: 1, ..Default::default() };
     let public_report = s.db.store.list_public_reports(&admin, &filter).await.unwrap().items[0].id;
     s.db.store.route_public_report(&admin, public_report, b_unit).await.unwrap();
     let public_file = s.db.store.get_public_report(&admin, public_report).await.unwrap().files[0].id;
-    let remote = s.db.store.create_remote(&admin, &khien_store::RemoteInput { name: "Trung tâm quốc gia (Sở Y tế)".into(), url: "http://127.0.0.1:9/".into(), username: None, secret: None, collection_id: collection.id.clone() }).await.unwrap();
-    let tcvn = s.db.store.list_catalogues(&admin).await.unwrap().into_iter().find(|c| c.code == "tcvn-14423-2026").unwrap();
-    let plan = khien_store::AssessmentInput { system_id: system.id, catalogue_id: tcvn.id, kind: "self".into(), assessor_unit_id: None, title: "Tự đánh giá của bệnh viện".into(), planned_for: None };
+    let remote =
+        s.db.store
+            .create_remote(
+                &admin,
+                &khien_store::RemoteInput {
+                    name: "Trung tâm quốc gia (Sở Y tế)".into(),
+                    url: "http://127.0.0.1:9/".into(),
+                    username: None,
+                    secret: None,
+                    collection_id: collection.id.clone(),
+                },
+            )
+            .await
+            .unwrap();
+    let tcvn =
+        s.db.store.list_catalogues(&admin).await.unwrap().into_iter().find(|c| c.code == "tcvn-14423-2026").unwrap();
+    let plan = khien_store::AssessmentInput {
+        system_id: system.id,
+        catalogue_id: tcvn.id,
+        kind: "self".into(),
+        assessor_unit_id: None,
+        title: "Tự đánh giá của bệnh viện".into(),
+        planned_for: None,
+    };
     let assessment = s.db.store.create_assessment(&admin, &plan).await.unwrap();
     let first_node = s.db.store.assessment(&admin, assessment.id).await.unwrap().results[0].node_id.clone();
-    let evidence = s.db.store.add_evidence(&admin, assessment.id, &first_node, "Bằng chứng.pdf", b"%PDF-1.4 bang chung", None).await.unwrap();
+    let evidence =
+        s.db.store
+            .add_evidence(&admin, assessment.id, &first_node, "Bằng chứng.pdf", b"%PDF-1.4 bang chung", None)
+            .await
+            .unwrap();
     let scan = std::io::Cursor::new(khien_formats::scan::synthetic_nessus(1, 3, 5));
-    s.db.store.import_scan(&admin, system.id, khien_formats::scan::ScanTool::Nessus, "benh-vien.nessus", Box::new(scan)).await.unwrap();
-    let finding = s.db.store.list_findings(&admin, &khien_store::FindingFilter { system_id: Some(system.id), limit: 1, ..Default::default() }).await.unwrap().items[0].id;
+    s.db.store
+        .import_scan(&admin, system.id, khien_formats::scan::ScanTool::Nessus, "benh-vien.nessus", Box::new(scan))
+        .await
+        .unwrap();
+    let finding =
+        s.db.store
+            .list_findings(
+                &admin,
+                &khien_store::FindingFilter { system_id: Some(system.id), limit: 1, ..Default::default() },
+            )
+            .await
+            .unwrap()
+            .items[0]
+            .id;
     // Today's kept counts then hold B's findings too.
     assert!(s.db.store.snapshot_finding_counts().await.unwrap() > 0);
     let b = Other {
@@ -330,7 +531,8 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
     };
     let doc: Value = reqwest::get(s.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
     let pa05 = actor(&s.db, "pa05.truong").await;
-    let (secret, _) = s.db.store.create_token(&pa05, "KHCN connector", Role::AuthorityOfficer, own_unit, 30).await.unwrap();
+    let (secret, _) =
+        s.db.store.create_token(&pa05, "KHCN connector", Role::AuthorityOfficer, own_unit, 30).await.unwrap();
     let before = snapshot(&admin_session, &b).await;
 
     // 1. A unit manager of A, signed in (cookie + CSRF).
@@ -365,24 +567,56 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
     // 3. The web forms and pages.
     let bu = b.unit.to_string();
     let own = own_unit.to_string();
-    let pages = [format!("/units/{}", b.unit), format!("/users/{}", b.user), format!("/incidents/{}", b.incident), format!("/public-reports/{}", b.public_report), format!("/findings/{}", b.finding)];
+    let pages = [
+        format!("/units/{}", b.unit),
+        format!("/users/{}", b.user),
+        format!("/incidents/{}", b.incident),
+        format!("/public-reports/{}", b.public_report),
+        format!("/findings/{}", b.finding),
+    ];
     for p in &pages {
         let r = a.get(p).await;
         assert_eq!(r.status(), 404, "GET {p}");
     }
     let forms: Vec<(String, Vec<(&str, &str)>)> = vec![
         ("/units".into(), vec![("code", "HACK2"), ("name", "x"), ("unit_type", "ward"), ("parent_id", bu.as_str())]),
-        (format!("/units/{}", b.unit), vec![("name", "hacked"), ("head_name", ""), ("focal_name", ""), ("focal_phone", ""), ("focal_email", "")]),
+        (
+            format!("/units/{}", b.unit),
+            vec![("name", "hacked"), ("head_name", ""), ("focal_name", ""), ("focal_phone", ""), ("focal_email", "")],
+        ),
         (format!("/units/{}/move", b.unit), vec![("parent_id", "1")]),
         (format!("/units/{}/active", b.unit), vec![("active", "false")]),
-        ("/users".into(), vec![("username", "hacker2"), ("full_name", "x"), ("email", ""), ("unit_id", bu.as_str()), ("password", "Mat-khau-2026")]),
-        (format!("/users/{}/roles", b.user), vec![("role", "unit_officer"), ("unit_id", bu.as_str()), ("recursive", "false")]),
+        (
+            "/users".into(),
+            vec![
+                ("username", "hacker2"),
+                ("full_name", "x"),
+                ("email", ""),
+                ("unit_id", bu.as_str()),
+                ("password", "Mat-khau-2026"),
+            ],
+        ),
+        (
+            format!("/users/{}/roles", b.user),
+            vec![("role", "unit_officer"), ("unit_id", bu.as_str()), ("recursive", "false")],
+        ),
         (format!("/users/{}/password", b.user), vec![("password", "Mat-khau-2026x")]),
         (format!("/users/{}/active", b.user), vec![("active", "false")]),
         (format!("/role-assignments/{}/delete", b.assignment), vec![]),
         (format!("/tokens/{}/revoke", b.token), vec![]),
-        ("/tokens".into(), vec![("name", "x"), ("role", "unit_manager"), ("unit_id", bu.as_str()), ("valid_days", "1")]),
-        ("/incidents".into(), vec![("unit_id", bu.as_str()), ("title", "x"), ("category", "malware"), ("detected_at", "2026-01-01T08:00")]),
+        (
+            "/tokens".into(),
+            vec![("name", "x"), ("role", "unit_manager"), ("unit_id", bu.as_str()), ("valid_days", "1")],
+        ),
+        (
+            "/incidents".into(),
+            vec![
+                ("unit_id", bu.as_str()),
+                ("title", "x"),
+                ("category", "malware"),
+                ("detected_at", "2026-01-01T08:00"),
+            ],
+        ),
         (format!("/incidents/{}/state", b.incident), vec![("state", "triaged")]),
         (format!("/incidents/{}/notes", b.incident), vec![("note", "hacked")]),
         (format!("/incidents/{}/observables", b.incident), vec![("kind", "ipv4"), ("value", "192.0.2.1")]),
@@ -398,35 +632,68 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
         let status = r.status().as_u16();
         assert!(status == 403 || status == 404, "POST {path} answered {status}");
     }
-    for (page, secret_text) in [("/units", "Sở Y tế"), ("/users", "soyt.canbo"), ("/audit", "soyt"), ("/account", "SO-YT SIEM"), ("/incidents?include_closed=true", "bệnh viện"), ("/observables?value=198.51.100.23", "bệnh viện"), ("/public-reports?include_closed=true", "bệnh viện"), ("/findings?include_closed=true", "YT-HIS"), ("/findings/dashboard", "Sở Y tế"), ("/assessments/by-unit", "Sở Y tế")] {
+    for (page, secret_text) in [
+        ("/units", "Sở Y tế"),
+        ("/users", "soyt.canbo"),
+        ("/audit", "soyt"),
+        ("/account", "SO-YT SIEM"),
+        ("/incidents?include_closed=true", "bệnh viện"),
+        ("/observables?value=198.51.100.23", "bệnh viện"),
+        ("/public-reports?include_closed=true", "bệnh viện"),
+        ("/findings?include_closed=true", "YT-HIS"),
+        ("/findings/dashboard", "Sở Y tế"),
+        ("/assessments/by-unit", "Sở Y tế"),
+    ] {
         let html = a.get(page).await.text().await.unwrap();
         assert!(!html.contains(secret_text), "{page} shows {secret_text}");
     }
 
     // Findings moved in bulk or a scan uploaded through the web form: refused for B's records.
     let finding = b.finding.to_string();
-    let html = a.form("/findings/bulk", &[("ids", finding.as_str()), ("to", "in_remediation")]).await.text().await.unwrap();
-    assert!(html.contains(&format!("#{finding}: không được phép")) && !html.contains("YT-HIS"), "bulk move on B: {html}");
-    let upload = reqwest::multipart::Form::new()
-        .text("system_id", b.system.to_string())
-        .text("tool", "")
-        .part("file", reqwest::multipart::Part::bytes(khien_formats::scan::synthetic_nessus(1, 2, 5)).file_name("x.nessus"));
-    let r = a.client.post(a.url("/findings/scans")).header("x-csrf-token", &a.csrf).multipart(upload).send().await.unwrap();
+    let html =
+        a.form("/findings/bulk", &[("ids", finding.as_str()), ("to", "in_remediation")]).await.text().await.unwrap();
+    assert!(
+        html.contains(&format!("#{finding}: không được phép")) && !html.contains("YT-HIS"),
+        "bulk move on B: {html}"
+    );
+    let upload = reqwest::multipart::Form::new().text("system_id", b.system.to_string()).text("tool", "").part(
+        "file",
+        reqwest::multipart::Part::bytes(khien_formats::scan::synthetic_nessus(1, 2, 5)).file_name("x.nessus"),
+    );
+    let r =
+        a.client.post(a.url("/findings/scans")).header("x-csrf-token", &a.csrf).multipart(upload).send().await.unwrap();
     assert_eq!(r.status(), 404, "scan upload into B's system");
     // Forms that take a system by its code: B's code is unknown to A.
-    let upload = reqwest::multipart::Form::new().text("system", "YT-HIS").part("file", reqwest::multipart::Part::bytes(khien_formats::scan::synthetic_nessus(1, 2, 5)).file_name("x.nessus"));
-    let r = a.client.post(a.url("/findings/scans")).header("x-csrf-token", &a.csrf).multipart(upload).send().await.unwrap();
+    let upload = reqwest::multipart::Form::new().text("system", "YT-HIS").part(
+        "file",
+        reqwest::multipart::Part::bytes(khien_formats::scan::synthetic_nessus(1, 2, 5)).file_name("x.nessus"),
+    );
+    let r =
+        a.client.post(a.url("/findings/scans")).header("x-csrf-token", &a.csrf).multipart(upload).send().await.unwrap();
     assert_eq!(r.status(), 422, "scan upload by B's code");
     let r = a.get("/findings?system=YT-HIS&include_closed=true").await;
     assert_eq!(r.status(), 422);
     assert!(!r.text().await.unwrap().contains("bệnh viện"));
-    let r = a.form("/assessments", &[("system", "YT-HIS"), ("catalogue_id", "1"), ("kind", "self"), ("title", "hacked"), ("assessor_unit_id", ""), ("planned_for", "")]).await;
+    let r = a
+        .form(
+            "/assessments",
+            &[
+                ("system", "YT-HIS"),
+                ("catalogue_id", "1"),
+                ("kind", "self"),
+                ("title", "hacked"),
+                ("assessor_unit_id", ""),
+                ("planned_for", ""),
+            ],
+        )
+        .await;
     assert!([403, 404, 422].contains(&r.status().as_u16()), "assessment of B's system: {}", r.status());
 
     assert_eq!(snapshot(&admin_session, &b).await, before, "B is unchanged and no audit record was written");
 
     // Control: the same caller can act on its own unit, so the refusals above are about scope.
-    let r = a.send(Method::PATCH, &format!("/api/v1/units/{own_unit}"), Some(json!({"head_name":"Nguyễn Văn Mới"}))).await;
+    let r =
+        a.send(Method::PATCH, &format!("/api/v1/units/{own_unit}"), Some(json!({"head_name":"Nguyễn Văn Mới"}))).await;
     assert_eq!(r.status(), 200);
     assert_eq!(a.get_json("/api/v1/users?limit=500").await["items"].as_array().unwrap().len(), 2);
 }
@@ -439,13 +706,19 @@ async fn read_only_roles_cannot_change_anything() {
     assert_eq!(viewer.get(&format!("/api/v1/units/{unit}")).await.status(), 200, "leadership reads everything");
     let r = viewer.send(Method::PATCH, &format!("/api/v1/units/{unit}"), Some(json!({"name":"x"}))).await;
     assert_eq!(r.status(), 403);
-    let r = viewer.send(Method::POST, "/api/v1/units", Some(json!({"code":"V","name":"x","unit_type":"ward","parent_id":unit}))).await;
+    let r = viewer
+        .send(Method::POST, "/api/v1/units", Some(json!({"code":"V","name":"x","unit_type":"ward","parent_id":unit})))
+        .await;
     assert_eq!(r.status(), 403);
     let officer = s.login("sokhcn.canbo", DEMO_PASSWORD).await;
     let r = officer.send(Method::PATCH, &format!("/api/v1/units/{unit}"), Some(json!({"name":"x"}))).await;
     assert_eq!(r.status(), 403, "a unit officer sees but does not edit its unit");
     assert_eq!(officer.get("/api/v1/audit").await.status(), 200);
-    assert_eq!(officer.get_json("/api/v1/audit").await["items"].as_array().unwrap().len(), 0, "officers have no audit view");
+    assert_eq!(
+        officer.get_json("/api/v1/audit").await["items"].as_array().unwrap().len(),
+        0,
+        "officers have no audit view"
+    );
 }
 
 /// Every cell of every sheet of an XLSX, as text.
@@ -472,15 +745,34 @@ async fn exports_hold_only_the_callers_units() {
     let admin = admin_actor(&s.db).await;
     for (unit, code) in [("SO-YT", "YT-HIS"), ("SO-KHCN", "KHCN-CDS")] {
         let id = unit_id(&s.db, unit).await;
-        let input = khien_store::SystemInput { code: code.into(), name: format!("Hệ thống {code}"), owner_unit_id: id, system_type: "internal".into(), ..Default::default() };
+        let input = khien_store::SystemInput {
+            code: code.into(),
+            name: format!("Hệ thống {code}"),
+            owner_unit_id: id,
+            system_type: "internal".into(),
+            ..Default::default()
+        };
         s.db.store.create_system(&admin, &input).await.unwrap();
     }
-    for system in s.db.store.all_systems(&admin).await.unwrap().into_iter().filter(|x| x.code == "YT-HIS" || x.code == "KHCN-CDS") {
+    for system in
+        s.db.store.all_systems(&admin).await.unwrap().into_iter().filter(|x| x.code == "YT-HIS" || x.code == "KHCN-CDS")
+    {
         let scan = std::io::Cursor::new(khien_formats::scan::synthetic_nessus(2, 5, 3));
-        s.db.store.import_scan(&admin, system.id, khien_formats::scan::ScanTool::Nessus, "quet.nessus", Box::new(scan)).await.unwrap();
+        s.db.store
+            .import_scan(&admin, system.id, khien_formats::scan::ScanTool::Nessus, "quet.nessus", Box::new(scan))
+            .await
+            .unwrap();
     }
     let a = s.login("sokhcn.quanly", DEMO_PASSWORD).await;
-    for path in ["/api/v1/systems/export", "/api/v1/systems/export?status=planned", "/api/v1/systems/overview/export", "/api/v1/systems/overview/form08-systems", "/api/v1/systems/overview/form08", "/api/v1/findings/export", "/api/v1/findings/export?include_closed=true"] {
+    for path in [
+        "/api/v1/systems/export",
+        "/api/v1/systems/export?status=planned",
+        "/api/v1/systems/overview/export",
+        "/api/v1/systems/overview/form08-systems",
+        "/api/v1/systems/overview/form08",
+        "/api/v1/findings/export",
+        "/api/v1/findings/export?include_closed=true",
+    ] {
         let r = a.get(path).await;
         assert_eq!(r.status(), 200, "{path}");
         let text = xlsx_text(&r.bytes().await.unwrap());

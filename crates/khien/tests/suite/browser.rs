@@ -67,7 +67,12 @@ impl Driver {
             if tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await.is_ok() {
                 break;
             }
-            assert!(Instant::now() < deadline, "chromedriver did not listen on port {} within {WAIT:?}:\n{}", self.port, self.log());
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not listen on port {} within {WAIT:?}:\n{}",
+                self.port,
+                self.log()
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         let profile = self.dir.join("profile");
@@ -94,7 +99,10 @@ impl Driver {
         });
         let serde_json::Value::Object(caps) = caps else { unreachable!() };
         let connecting = async {
-            ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new()).capabilities(caps).connect(&url).await
+            ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                .capabilities(caps)
+                .connect(&url)
+                .await
         };
         match tokio::time::timeout(Duration::from_secs(60), connecting).await {
             Ok(Ok(client)) => client,
@@ -266,7 +274,10 @@ pub(crate) async fn wait_text_is(c: &Client, selector: &str, want: &str) {
             }
         }
         if Instant::now() > deadline {
-            panic!("`{selector}` on {} did not come to read {want:?} within {WAIT:?}; last text: {last:?}", here(c).await);
+            panic!(
+                "`{selector}` on {} did not come to read {want:?} within {WAIT:?}; last text: {last:?}",
+                here(c).await
+            );
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -296,7 +307,11 @@ pub(crate) async fn wait_path(c: &Client, pattern: &str) -> Vec<i64> {
         if let Some(ids) = matches(&now) {
             return ids;
         }
-        assert!(Instant::now() < deadline, "expected to be on {pattern} within {WAIT:?}, but the browser is on {}", here(c).await);
+        assert!(
+            Instant::now() < deadline,
+            "expected to be on {pattern} within {WAIT:?}, but the browser is on {}",
+            here(c).await
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -466,7 +481,9 @@ async fn dossier_flow_in_the_browser() {
             }
             offered.push(text);
         }
-        let owner = owner.unwrap_or_else(|| panic!("/systems/new offers {MANAGER} no owner unit \"Phường Hồng Bàng\"; it offers {offered:?}"));
+        let owner = owner.unwrap_or_else(|| {
+            panic!("/systems/new offers {MANAGER} no owner unit \"Phường Hồng Bàng\"; it offers {offered:?}")
+        });
         choose(&c, "#system-form select[name=owner_unit_id]", &owner).await;
         choose(&c, "#system-form select[name=system_type]", "public_service").await;
         tick(&c, "#system-form input[name=admin_procedures]").await;
@@ -477,7 +494,10 @@ async fn dossier_flow_in_the_browser() {
         let system_id = wait_path(&c, "/systems/*").await[0];
         let system_url = format!("{base}/systems/{system_id}");
         let suggestion = wait_text(&c, "#suggestion", "Cấp độ gợi ý: 3").await;
-        assert!(suggestion.contains("thủ tục hành chính"), "the suggestion on {system_url} gives the reason: {suggestion:?}");
+        assert!(
+            suggestion.contains("thủ tục hành chính"),
+            "the suggestion on {system_url} gives the reason: {suggestion:?}"
+        );
         wait_text_is(&c, "#system-status", "Đang xây dựng").await;
 
         // 2. Not into operation without an approved level.
@@ -517,10 +537,16 @@ async fn dossier_flow_in_the_browser() {
         click_and_load(&c, &format!("#pending a[href='/dossiers/{dossier_id}']")).await;
         wait_path(&c, "/dossiers/*").await;
         wait_text_is(&c, "#dossier-state", "Đã gửi thẩm định").await;
-        assert!(c.find(css("#act-approve")).await.is_err(), "{OFFICER} is offered to approve a submitted dossier on {dossier_url}");
+        assert!(
+            c.find(css("#act-approve")).await.is_err(),
+            "{OFFICER} is offered to approve a submitted dossier on {dossier_url}"
+        );
         click_and_load(&c, "#act-appraise").await;
         wait_text_is(&c, "#dossier-state", "Đã thẩm định").await;
-        assert!(c.find(css("#act-approve")).await.is_err(), "{OFFICER} may not approve a level 3, yet {dossier_url} offers it");
+        assert!(
+            c.find(css("#act-approve")).await.is_err(),
+            "{OFFICER} may not approve a level 3, yet {dossier_url} offers it"
+        );
 
         // 5. The ward approves it, and the system goes into operation.
         logout(&c).await;
@@ -542,7 +568,11 @@ async fn dossier_flow_in_the_browser() {
         wait_path(&c, "/systems/*").await;
         choose(&c, &format!("{status_form} select[name=status]"), "in_operation").await;
         click_and_load(&c, &format!("{status_form} button[type=submit]")).await;
-        assert!(c.find(css("#error-message")).await.is_err(), "going into operation after approval failed: {}", here(&c).await);
+        assert!(
+            c.find(css("#error-message")).await.is_err(),
+            "going into operation after approval failed: {}",
+            here(&c).await
+        );
         wait_path(&c, "/systems/*").await;
         wait_text_is(&c, "#system-status", "Đang vận hành").await;
         wait_text_is(&c, "#approved-level", "3").await;
@@ -553,8 +583,16 @@ async fn dossier_flow_in_the_browser() {
         wait_text(&c, "#overview", "Tổng cộng").await;
         let rows = table(&c, "#overview").await;
         let header = &rows[0];
-        let column = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("/overview has no column {name:?}: {header:?}"));
-        let total = rows.iter().find(|r| r.first().is_some_and(|c| c == "Tổng cộng")).unwrap_or_else(|| panic!("/overview has no total row: {rows:?}"));
+        let column = |name: &str| {
+            header
+                .iter()
+                .position(|h| h == name)
+                .unwrap_or_else(|| panic!("/overview has no column {name:?}: {header:?}"))
+        };
+        let total = rows
+            .iter()
+            .find(|r| r.first().is_some_and(|c| c == "Tổng cộng"))
+            .unwrap_or_else(|| panic!("/overview has no total row: {rows:?}"));
         let cell = |name: &str| total[column(name)].clone();
         assert_eq!(cell("Đã phê duyệt"), "1", "approved in the total row of /overview: {rows:?}");
 

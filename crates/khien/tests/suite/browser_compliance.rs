@@ -3,7 +3,9 @@
 //! assessment; the ward's manager finds the gaps as findings with due dates; a finding past its
 //! deadline escalates to the manager's reminders. On SQLite and on PostgreSQL.
 
-use crate::browser::{click_and_load, css, fill, find, in_browser_on, login_ok, logout, must, table, wait_path, wait_text, wait_text_is};
+use crate::browser::{
+    click_and_load, css, fill, find, in_browser_on, login_ok, logout, must, table, wait_path, wait_text, wait_text_is,
+};
 use crate::common::{actor, admin_actor, unit_id, TestDb, TestServer};
 use fantoccini::Client;
 use khien_domain::time::now_ms;
@@ -34,7 +36,10 @@ async fn press(c: &Client, node: &str, key: &str, want: &str) {
         if value == want {
             return;
         }
-        assert!(Instant::now() < deadline, "key {key} on requirement {node} left its outcome at {value:?}, not {want:?}");
+        assert!(
+            Instant::now() < deadline,
+            "key {key} on requirement {node} left its outcome at {value:?}, not {want:?}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -59,12 +64,16 @@ fn expected_percent(counts: &str) -> String {
 
 fn is_vn_date(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 10 && b[2] == b'/' && b[5] == b'/' && s.chars().enumerate().all(|(i, ch)| i == 2 || i == 5 || ch.is_ascii_digit())
+    b.len() == 10
+        && b[2] == b'/'
+        && b[5] == b'/'
+        && s.chars().enumerate().all(|(i, ch)| i == 2 || i == 5 || ch.is_ascii_digit())
 }
 
 /// Presses the workspace's state button that moves the assessment to `to`.
 async fn move_to(c: &Client, id: i64, to: &str, label: &str) {
-    click_and_load(c, &format!("form[action='/assessments/{id}/state']:has(input[name=state][value={to}]) button")).await;
+    click_and_load(c, &format!("form[action='/assessments/{id}/state']:has(input[name=state][value={to}]) button"))
+        .await;
     no_error(c, &format!("moving assessment {id} to {to}")).await;
     wait_path(c, "/assessments/*").await;
     wait_text_is(c, "#state", label).await;
@@ -87,13 +96,37 @@ async fn independent_assessment_findings_and_escalation_in_the_browser(db: TestD
     let admin = admin_actor(db).await;
     let ward = unit_id(db, "P-HONG-BANG").await;
     let kd = unit_id(db, "KD-PN").await;
-    let input = SystemInput { code: CODE.into(), name: "Hệ thống một cửa điện tử phường Hồng Bàng".into(), owner_unit_id: ward, system_type: "public_service".into(), ..Default::default() };
+    let input = SystemInput {
+        code: CODE.into(),
+        name: "Hệ thống một cửa điện tử phường Hồng Bàng".into(),
+        owner_unit_id: ward,
+        system_type: "public_service".into(),
+        ..Default::default()
+    };
     let system = db.store.create_system(&admin, &input).await.unwrap();
-    let level = DossierInput { proposed_level: 3, level_reason: Some("Hệ thống phục vụ dịch vụ công trực tuyến toàn trình".into()), parts: vec![] };
+    let level = DossierInput {
+        proposed_level: 3,
+        level_reason: Some("Hệ thống phục vụ dịch vụ công trực tuyến toàn trình".into()),
+        parts: vec![],
+    };
     db.store.create_dossier(&admin, system.id, &level).await.unwrap();
     let authority = actor(db, AUTHORITY).await;
-    let tcvn = db.store.list_catalogues(&authority).await.unwrap().into_iter().find(|c| c.code == "tcvn-14423-2026").expect("built-in TCVN 14423:2026 is loaded");
-    let plan = AssessmentInput { system_id: system.id, catalogue_id: tcvn.id, kind: "independent".into(), assessor_unit_id: Some(kd), title: TITLE.into(), planned_for: Some("15/12/2026".into()) };
+    let tcvn = db
+        .store
+        .list_catalogues(&authority)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.code == "tcvn-14423-2026")
+        .expect("built-in TCVN 14423:2026 is loaded");
+    let plan = AssessmentInput {
+        system_id: system.id,
+        catalogue_id: tcvn.id,
+        kind: "independent".into(),
+        assessor_unit_id: Some(kd),
+        title: TITLE.into(),
+        planned_for: Some("15/12/2026".into()),
+    };
     let a = db.store.create_assessment(&authority, &plan).await.unwrap();
     assert_eq!((a.level, a.state.as_str()), (3, "planned"));
     let store = db.store.clone();

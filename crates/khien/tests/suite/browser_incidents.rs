@@ -2,7 +2,9 @@
 //! 72-hour clock (NĐ 331 Đ31.2.d) is red, the authority triages it and gives a task, the ward works it to review
 //! and files the closing report, the authority closes it; and a citizen's public report.
 
-use crate::browser::{choose, click_and_load, css, fill, find, in_browser, login_ok, logout, must, wait_path, wait_text, wait_text_is};
+use crate::browser::{
+    choose, click_and_load, css, fill, find, in_browser, login_ok, logout, must, wait_path, wait_text, wait_text_is,
+};
 use fantoccini::Client;
 
 const OFFICER: &str = "hongbang.canbo";
@@ -70,7 +72,10 @@ async fn incident_reported_coordinated_and_closed_in_the_browser() {
         c.goto(&format!("{base}/incidents/{id}")).await.unwrap();
         file_report(&c, "progress", "Nguyên nhân: lỗ hổng VPN; 3 máy chủ bị mã hóa, đã ngắt mạng.").await;
         wait_text(&c, "#clocks", "Nộp muộn").await;
-        assert!(c.find(css("#move-form")).await.is_ok(), "TT 20/2017 Đ11: {OFFICER} may triage the ward's own incident on /incidents/{id}");
+        assert!(
+            c.find(css("#move-form")).await.is_ok(),
+            "TT 20/2017 Đ11: {OFFICER} may triage the ward's own incident on /incidents/{id}"
+        );
 
         // 2. The authority triages it and gives the city SOC a task.
         logout(&c).await;
@@ -119,7 +124,12 @@ async fn a_citizen_reports_a_scam_and_the_authority_sees_it() {
     in_browser(|c, base| async move {
         c.goto(&format!("{base}/bao-cao")).await.unwrap();
         choose(&c, "#public-report-form select[name=category]", "scam").await;
-        fill(&c, "#public-report-form textarea[name=description]", "Tôi nhận cuộc gọi giả danh công an yêu cầu chuyển tiền vào tài khoản lạ.").await;
+        fill(
+            &c,
+            "#public-report-form textarea[name=description]",
+            "Tôi nhận cuộc gọi giả danh công an yêu cầu chuyển tiền vào tài khoản lạ.",
+        )
+        .await;
         fill(&c, "#public-report-form input[name=url]", "https://cong-an-gia.example/nop-phat").await;
         click_and_load(&c, "#public-report-form button[type=submit]").await;
         let code = wait_text(&c, "#tracking-code", "PA-").await.trim().to_string();

@@ -121,7 +121,8 @@ impl TestServer {
     /// Signs in through the login form like a browser; returns a client holding the session
     /// cookie and the session's CSRF token.
     pub async fn login(&self, username: &str, password: &str) -> Session {
-        let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let client =
+            reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
         let page = client.get(self.url("/login")).send().await.unwrap().text().await.unwrap();
         let csrf = field_value(&page, "_csrf").expect("login form has a CSRF field");
         let r = client
@@ -167,7 +168,12 @@ impl Session {
     }
 
     /// A JSON API call with the CSRF header, as the UI's own scripts would send it.
-    pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<serde_json::Value>) -> reqwest::Response {
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> reqwest::Response {
         let mut rb = self.client.request(method, self.url(path)).header("x-csrf-token", &self.csrf);
         if let Some(b) = body {
             rb = rb.json(&b);

@@ -5,7 +5,10 @@ use crate::common::{actor, admin_actor, bootstrap, unit_id, TestDb, TestServer, 
 use khien_domain::Error;
 use khien_store::{AssessmentFilter, AssessmentInput, DossierInput, ResultInput, SystemInput};
 
-on_both_stores!(assessment_results_states_and_scope, another_catalogue_version_does_not_verify_the_old_versions_findings);
+on_both_stores!(
+    assessment_results_states_and_scope,
+    another_catalogue_version_does_not_verify_the_old_versions_findings
+);
 
 fn res(node: &str, outcome: Option<&str>) -> ResultInput {
     ResultInput { node_id: node.into(), result: outcome.map(str::to_string), notes: Some(format!("Ghi chú {node}")) }
@@ -19,9 +22,26 @@ async fn assessment_results_states_and_scope(db: TestDb) {
     let neighbour = actor(&db, "lechan.canbo").await;
     let assessor = actor(&db, "danhgia").await;
     // A level-3 system of the ward (level proposed in its dossier).
-    let input = SystemInput { code: "HB-MOTCUA".into(), name: "Hệ thống một cửa điện tử phường Hồng Bàng".into(), owner_unit_id: ward, system_type: "public_service".into(), ..Default::default() };
+    let input = SystemInput {
+        code: "HB-MOTCUA".into(),
+        name: "Hệ thống một cửa điện tử phường Hồng Bàng".into(),
+        owner_unit_id: ward,
+        system_type: "public_service".into(),
+        ..Default::default()
+    };
     let system = db.store.create_system(&admin, &input).await.unwrap();
-    db.store.create_dossier(&admin, system.id, &DossierInput { proposed_level: 3, level_reason: Some("Hệ thống phục vụ dịch vụ công trực tuyến toàn trình".into()), parts: vec![] }).await.unwrap();
+    db.store
+        .create_dossier(
+            &admin,
+            system.id,
+            &DossierInput {
+                proposed_level: 3,
+                level_reason: Some("Hệ thống phục vụ dịch vụ công trực tuyến toàn trình".into()),
+                parts: vec![],
+            },
+        )
+        .await
+        .unwrap();
     let cats = db.store.list_catalogues(&officer).await.unwrap();
     let tcvn = cats.iter().find(|c| c.code == "tcvn-14423-2026").expect("built-in TCVN 14423:2026 is loaded");
     assert!(cats.iter().any(|c| c.code == "tcvn-11930-2017"));
@@ -29,9 +49,22 @@ async fn assessment_results_states_and_scope(db: TestDb) {
     let expected = tree.nodes.iter().filter(|n| n.is_requirement() && n.applies_to(3)).count() as i64;
 
     // Bad input is refused with the field named.
-    let plan = |kind: &str, assessor_unit_id: Option<i64>| AssessmentInput { system_id: system.id, catalogue_id: tcvn.id, kind: kind.into(), assessor_unit_id, title: "Tự đánh giá năm 2026".into(), planned_for: Some("15/12/2026".into()) };
-    assert_eq!(db.store.create_assessment(&officer, &plan("self", Some(ward))).await.unwrap_err().field(), Some("assessor_unit_id"));
-    assert_eq!(db.store.create_assessment(&officer, &plan("independent", Some(ward))).await.unwrap_err().field(), Some("assessor_unit_id"));
+    let plan = |kind: &str, assessor_unit_id: Option<i64>| AssessmentInput {
+        system_id: system.id,
+        catalogue_id: tcvn.id,
+        kind: kind.into(),
+        assessor_unit_id,
+        title: "Tự đánh giá năm 2026".into(),
+        planned_for: Some("15/12/2026".into()),
+    };
+    assert_eq!(
+        db.store.create_assessment(&officer, &plan("self", Some(ward))).await.unwrap_err().field(),
+        Some("assessor_unit_id")
+    );
+    assert_eq!(
+        db.store.create_assessment(&officer, &plan("independent", Some(ward))).await.unwrap_err().field(),
+        Some("assessor_unit_id")
+    );
     assert_eq!(db.store.create_assessment(&officer, &plan("other", None)).await.unwrap_err().field(), Some("kind"));
     assert!(db.store.create_assessment(&neighbour, &plan("self", None)).await.is_err(), "another ward cannot plan it");
 
@@ -45,10 +78,18 @@ async fn assessment_results_states_and_scope(db: TestDb) {
     let nodes: Vec<String> = d.results.iter().map(|r| r.node_id.clone()).collect();
 
     // First results: the planned assessment starts; counts and percent follow.
-    let first = vec![res(&nodes[0], Some("compliant")), res(&nodes[1], Some("partly")), res(&nodes[2], Some("non_compliant")), res(&nodes[3], Some("not_applicable"))];
+    let first = vec![
+        res(&nodes[0], Some("compliant")),
+        res(&nodes[1], Some("partly")),
+        res(&nodes[2], Some("non_compliant")),
+        res(&nodes[3], Some("not_applicable")),
+    ];
     let bad = vec![res(&nodes[0], Some("maybe"))];
     assert_eq!(db.store.record_results(&officer, a.id, &bad).await.unwrap_err().field(), Some("results[0].result"));
-    assert_eq!(db.store.record_results(&officer, a.id, &[res("NO-SUCH", Some("compliant"))]).await.unwrap_err().field(), Some("results[0].node_id"));
+    assert_eq!(
+        db.store.record_results(&officer, a.id, &[res("NO-SUCH", Some("compliant"))]).await.unwrap_err().field(),
+        Some("results[0].node_id")
+    );
     let a1 = db.store.record_results(&officer, a.id, &first).await.unwrap();
     assert_eq!(a1.state, "in_progress");
     assert!(a1.started_at.is_some());
@@ -68,21 +109,32 @@ async fn assessment_results_states_and_scope(db: TestDb) {
     assert!(matches!(db.store.assessment(&neighbour, a.id).await, Err(Error::NotFound(_))));
     assert!(matches!(db.store.record_results(&neighbour, a.id, &first).await, Err(Error::NotFound(_))));
     assert!(matches!(db.store.move_assessment(&neighbour, a.id, "in_review").await, Err(Error::NotFound(_))));
-    assert!(matches!(db.store.assessment(&assessor, a.id).await, Err(Error::NotFound(_))), "a self-assessment is not the assessor's");
-    let theirs = db.store.list_assessments(&neighbour, &AssessmentFilter { limit: 100, ..Default::default() }).await.unwrap();
+    assert!(
+        matches!(db.store.assessment(&assessor, a.id).await, Err(Error::NotFound(_))),
+        "a self-assessment is not the assessor's"
+    );
+    let theirs =
+        db.store.list_assessments(&neighbour, &AssessmentFilter { limit: 100, ..Default::default() }).await.unwrap();
     assert!(theirs.items.iter().all(|x| x.id != a.id));
-    let ours = db.store.list_assessments(&officer, &AssessmentFilter { limit: 100, ..Default::default() }).await.unwrap();
+    let ours =
+        db.store.list_assessments(&officer, &AssessmentFilter { limit: 100, ..Default::default() }).await.unwrap();
     assert!(ours.items.iter().any(|x| x.id == a.id));
 
     // Refused moves: 409.
     assert!(matches!(db.store.move_assessment(&officer, a.id, "done").await, Err(Error::Conflict(_))));
-    assert!(matches!(db.store.move_assessment(&officer, a.id, "in_review").await, Err(Error::Conflict(_))), "not everything assessed yet");
+    assert!(
+        matches!(db.store.move_assessment(&officer, a.id, "in_review").await, Err(Error::Conflict(_))),
+        "not everything assessed yet"
+    );
     let rest: Vec<ResultInput> = nodes[4..].iter().map(|n| res(n, Some("compliant"))).collect();
     let full = db.store.record_results(&officer, a.id, &rest).await.unwrap();
     assert_eq!(full.compliant + full.partly + full.non_compliant + full.not_applicable, expected);
     let r = db.store.move_assessment(&officer, a.id, "in_review").await.unwrap();
     assert_eq!(r.state, "in_review");
-    assert!(matches!(db.store.record_results(&officer, a.id, &first).await, Err(Error::Conflict(_))), "review takes no results");
+    assert!(
+        matches!(db.store.record_results(&officer, a.id, &first).await, Err(Error::Conflict(_))),
+        "review takes no results"
+    );
     db.store.move_assessment(&officer, a.id, "in_progress").await.unwrap();
     db.store.move_assessment(&officer, a.id, "in_review").await.unwrap();
     let ward_row = |rows: Vec<khien_store::UnitCompliance>| rows.into_iter().find(|r| r.unit_id == ward);
@@ -92,17 +144,31 @@ async fn assessment_results_states_and_scope(db: TestDb) {
     assert!(done.finished_at.is_some());
     // The ward's compliance now counts this system's assessment; another ward does not see it.
     let after = ward_row(db.store.unit_compliance(&officer).await.unwrap()).expect("the ward has a done assessment");
-    let (systems0, applicable0, compliant0) = before.map_or((0, 0, 0), |b| (b.systems_assessed, b.applicable, b.compliant));
-    assert_eq!((after.systems_assessed, after.applicable, after.compliant), (systems0 + 1, applicable0 + done.applicable, compliant0 + done.compliant));
+    let (systems0, applicable0, compliant0) =
+        before.map_or((0, 0, 0), |b| (b.systems_assessed, b.applicable, b.compliant));
+    assert_eq!(
+        (after.systems_assessed, after.applicable, after.compliant),
+        (systems0 + 1, applicable0 + done.applicable, compliant0 + done.compliant)
+    );
     if systems0 == 0 {
         assert_eq!(after.percent, done.percent);
     }
     assert!(ward_row(db.store.unit_compliance(&neighbour).await.unwrap()).is_none());
     // The gap becomes a finding with a deadline: the one partly met requirement, medium.
-    let gaps = db.store.list_findings(&officer, &khien_store::FindingFilter { system_id: Some(system.id), limit: 50, ..Default::default() }).await.unwrap();
+    let gaps = db
+        .store
+        .list_findings(
+            &officer,
+            &khien_store::FindingFilter { system_id: Some(system.id), limit: 50, ..Default::default() },
+        )
+        .await
+        .unwrap();
     assert_eq!(gaps.items.len(), 1, "{:?}", gaps.items);
     let g = &gaps.items[0];
-    assert_eq!((g.source.as_str(), g.severity.as_str(), g.node_id.as_deref(), g.assessment_id), ("assessment", "medium", Some(nodes[1].as_str()), Some(a.id)));
+    assert_eq!(
+        (g.source.as_str(), g.severity.as_str(), g.node_id.as_deref(), g.assessment_id),
+        ("assessment", "medium", Some(nodes[1].as_str()), Some(a.id))
+    );
     assert!(g.due_at.is_some() && g.title.contains(&nodes[1]));
     assert!(matches!(db.store.move_assessment(&officer, a.id, "in_progress").await, Err(Error::Conflict(_))));
     assert!(matches!(db.store.record_results(&officer, a.id, &first).await, Err(Error::Conflict(_))));
@@ -110,20 +176,40 @@ async fn assessment_results_states_and_scope(db: TestDb) {
     // An independent assessment: the assessor unit records, the ward only reads; the next one
     // is compared with the done one.
     let kd = unit_id(&db, "KD-PN").await;
-    let ind = db.store.create_assessment(&officer, &AssessmentInput { title: "Đánh giá độc lập 2027".into(), ..plan("independent", Some(kd)) }).await.unwrap();
+    let ind = db
+        .store
+        .create_assessment(
+            &officer,
+            &AssessmentInput { title: "Đánh giá độc lập 2027".into(), ..plan("independent", Some(kd)) },
+        )
+        .await
+        .unwrap();
     assert!(matches!(db.store.record_results(&officer, ind.id, &first).await, Err(Error::Forbidden(_))));
-    let by_assessor = db.store.record_results(&assessor, ind.id, &[res(&nodes[0], Some("non_compliant"))]).await.unwrap();
+    let by_assessor =
+        db.store.record_results(&assessor, ind.id, &[res(&nodes[0], Some("non_compliant"))]).await.unwrap();
     assert_eq!(by_assessor.state, "in_progress");
-    let listed = db.store.list_assessments(&assessor, &AssessmentFilter { limit: 100, ..Default::default() }).await.unwrap();
-    assert_eq!(listed.items.iter().map(|x| x.id).collect::<Vec<_>>(), vec![ind.id], "the assessor lists only what is assigned to it");
+    let listed =
+        db.store.list_assessments(&assessor, &AssessmentFilter { limit: 100, ..Default::default() }).await.unwrap();
+    assert_eq!(
+        listed.items.iter().map(|x| x.id).collect::<Vec<_>>(),
+        vec![ind.id],
+        "the assessor lists only what is assigned to it"
+    );
     let cmp = db.store.assessment(&officer, ind.id).await.unwrap();
     assert_eq!(cmp.previous_id, Some(a.id));
     assert_eq!(cmp.changes.len(), 1);
-    assert_eq!((cmp.changes[0].before.as_deref(), cmp.changes[0].after.as_deref()), (Some("compliant"), Some("non_compliant")));
+    assert_eq!(
+        (cmp.changes[0].before.as_deref(), cmp.changes[0].after.as_deref()),
+        (Some("compliant"), Some("non_compliant"))
+    );
     assert!(!cmp.can_record && cmp.next_states.is_empty());
 
     // Evidence: checked by content, downloadable only by those who see the assessment.
-    let e = db.store.add_evidence(&assessor, ind.id, &nodes[0], "Biên bản kiểm tra.pdf", b"%PDF-1.4 bien ban", Some("31/12/2027")).await.unwrap();
+    let e = db
+        .store
+        .add_evidence(&assessor, ind.id, &nodes[0], "Biên bản kiểm tra.pdf", b"%PDF-1.4 bien ban", Some("31/12/2027"))
+        .await
+        .unwrap();
     assert_eq!(e.valid_until.as_deref(), Some("2027-12-31"));
     assert_eq!(e.sha256.len(), 64);
     assert!(db.store.add_evidence(&assessor, ind.id, &nodes[0], "x.pdf", b"MZ not a pdf", None).await.is_err());
@@ -138,10 +224,20 @@ async fn assessment_results_states_and_scope(db: TestDb) {
     let latest = ward_row(db.store.unit_compliance(&officer).await.unwrap()).unwrap();
     assert_eq!((latest.systems_assessed, latest.compliant - compliant0), (systems0 + 1, all.len() as i64));
     let s = db.store.get_system(&officer, system.id).await.unwrap().system;
-    assert_eq!(s.assessed_on, Some(khien_domain::calendar::date_vn(khien_domain::time::now_ms()).format("%Y-%m-%d").to_string()));
+    assert_eq!(
+        s.assessed_on,
+        Some(khien_domain::calendar::date_vn(khien_domain::time::now_ms()).format("%Y-%m-%d").to_string())
+    );
     assert!(s.assessor_unit.is_some_and(|u| !u.is_empty()));
     // The requirement met now closes the finding the first assessment opened.
-    let open = db.store.list_findings(&officer, &khien_store::FindingFilter { system_id: Some(system.id), limit: 50, ..Default::default() }).await.unwrap();
+    let open = db
+        .store
+        .list_findings(
+            &officer,
+            &khien_store::FindingFilter { system_id: Some(system.id), limit: 50, ..Default::default() },
+        )
+        .await
+        .unwrap();
     assert!(open.items.is_empty(), "{:?}", open.items);
     assert!(db.store.verify_audit_chain().await.unwrap().is_ok());
 }
@@ -193,11 +289,32 @@ async fn catalogue_import_over_the_api() {
         assert!(disposition.contains(&format!("test-cat-1.{format}")), "{disposition}");
     }
     let exported = admin.get(&format!("/api/v1/catalogues/{id}/export?format=yaml")).await.text().await.unwrap();
-    let back = admin.client.post(admin.url("/api/v1/catalogues/import?format=table&file_name=lai.yaml&code=test-cat&version=2")).header("x-csrf-token", &admin.csrf).body(exported).send().await.unwrap();
+    let back = admin
+        .client
+        .post(admin.url("/api/v1/catalogues/import?format=table&file_name=lai.yaml&code=test-cat&version=2"))
+        .header("x-csrf-token", &admin.csrf)
+        .body(exported)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(back.status(), 201);
     let back_id = back.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
     let again = admin.get_json(&format!("/api/v1/catalogues/{back_id}")).await;
-    let shape = |t: &serde_json::Value| t["nodes"].as_array().unwrap().iter().map(|n| (n["node_id"].to_string(), n["parent_id"].to_string(), n["levels"].to_string(), n["title_vi"].to_string())).collect::<Vec<_>>();
+    let shape = |t: &serde_json::Value| {
+        t["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| {
+                (
+                    n["node_id"].to_string(),
+                    n["parent_id"].to_string(),
+                    n["levels"].to_string(),
+                    n["title_vi"].to_string(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
     assert_eq!(shape(&again), shape(&tree));
     assert_eq!(admin.get(&format!("/api/v1/catalogues/{id}/export?format=pdf")).await.status(), 422);
     let template = admin.get("/api/v1/catalogues/template").await;
@@ -205,22 +322,40 @@ async fn catalogue_import_over_the_api() {
     assert!(template.bytes().await.unwrap().starts_with(b"PK"));
 
     // An OSCAL profile selects from a stored catalogue; an id it does not hold is named.
-    let profile = |ids: &str| format!(r#"{{"profile":{{"uuid":"2f1c3e4a-0000-4000-8000-000000000001","metadata":{{"title":"Baseline thử","version":"2026.1","last-modified":"2026-12-01T00:00:00Z","oscal-version":"1.1.2"}},"imports":[{{"href":"test-cat.json","include-controls":[{{"with-ids":[{ids}]}}]}}]}}}}"#);
+    let profile = |ids: &str| {
+        format!(
+            r#"{{"profile":{{"uuid":"2f1c3e4a-0000-4000-8000-000000000001","metadata":{{"title":"Baseline thử","version":"2026.1","last-modified":"2026-12-01T00:00:00Z","oscal-version":"1.1.2"}},"imports":[{{"href":"test-cat.json","include-controls":[{{"with-ids":[{ids}]}}]}}]}}}}"#
+        )
+    };
     let send_profile = |query: String, body: String| {
         let c = admin.client.clone();
         let url = admin.url(&query);
         let csrf = admin.csrf.clone();
         async move { c.post(url).header("x-csrf-token", csrf).body(body).send().await.unwrap() }
     };
-    let r = send_profile(format!("/api/v1/catalogues/import?format=profile&file_name=baseline.json&code=test-base&source_id={id}&levels=3-5"), profile(r#""R2""#)).await;
+    let r = send_profile(
+        format!(
+            "/api/v1/catalogues/import?format=profile&file_name=baseline.json&code=test-base&source_id={id}&levels=3-5"
+        ),
+        profile(r#""R2""#),
+    )
+    .await;
     assert_eq!(r.status(), 201);
     let base: serde_json::Value = r.json().await.unwrap();
     assert_eq!((base["requirements"].as_i64(), base["version"].as_str()), (Some(1), Some("2026.1")));
-    let r = send_profile(format!("/api/v1/catalogues/import?format=profile&file_name=baseline.json&code=test-base2&source_id={id}"), profile(r#""R2","R9""#)).await;
+    let r = send_profile(
+        format!("/api/v1/catalogues/import?format=profile&file_name=baseline.json&code=test-base2&source_id={id}"),
+        profile(r#""R2","R9""#),
+    )
+    .await;
     assert_eq!(r.status(), 422);
     let text = r.text().await.unwrap();
     assert!(text.contains("R9") && text.contains("include-controls"), "{text}");
-    let r = send_profile("/api/v1/catalogues/import?format=profile&file_name=baseline.json&code=test-base3".into(), profile(r#""R2""#)).await;
+    let r = send_profile(
+        "/api/v1/catalogues/import?format=profile&file_name=baseline.json&code=test-base3".into(),
+        profile(r#""R2""#),
+    )
+    .await;
     assert_eq!(r.status(), 422, "a profile needs its source catalogue");
 
     // The web form imports too, and the new version opens.
@@ -230,7 +365,14 @@ async fn catalogue_import_over_the_api() {
         .text("version", "1")
         .text("title_vi", "Danh mục nhập từ trang")
         .part("file", reqwest::multipart::Part::bytes(yaml.as_bytes().to_vec()).file_name("tu-trang.yml"));
-    let r = admin.client.post(admin.url("/catalogues/import")).header("x-csrf-token", &admin.csrf).multipart(form).send().await.unwrap();
+    let r = admin
+        .client
+        .post(admin.url("/catalogues/import"))
+        .header("x-csrf-token", &admin.csrf)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 303, "sent on to the new catalogue");
     let to = r.headers()[reqwest::header::LOCATION].to_str().unwrap().to_string();
     assert!(to.starts_with("/catalogues/"), "{to}");
@@ -239,15 +381,37 @@ async fn catalogue_import_over_the_api() {
     assert!(admin.get("/catalogues").await.text().await.unwrap().contains("id=\"catalogue-import-form\""));
     // A unit's people read catalogues but do not import them; pages render.
     let ward = s.login("hongbang.canbo", crate::common::DEMO_PASSWORD).await;
-    let r = ward.client.post(ward.url("/api/v1/catalogues/import?format=table&file_name=a.csv&code=x&version=1")).header("x-csrf-token", &ward.csrf).body(ok).send().await.unwrap();
+    let r = ward
+        .client
+        .post(ward.url("/api/v1/catalogues/import?format=table&file_name=a.csv&code=x&version=1"))
+        .header("x-csrf-token", &ward.csrf)
+        .body(ok)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 403);
-    for page in ["/catalogues", "/assessments", "/assessments/by-unit", &format!("/catalogues/{}?level=3", info["id"])] {
+    for page in ["/catalogues", "/assessments", "/assessments/by-unit", &format!("/catalogues/{}?level=3", info["id"])]
+    {
         let r = ward.get(page).await;
         assert_eq!(r.status(), 200, "{page}");
     }
-    assert!(!ward.get("/catalogues").await.text().await.unwrap().contains("catalogue-import-form"), "the form is the standing body's");
-    let form = reqwest::multipart::Form::new().text("format", "table").text("code", "x").text("version", "1").part("file", reqwest::multipart::Part::bytes(yaml.as_bytes().to_vec()).file_name("x.yaml"));
-    let r = ward.client.post(ward.url("/catalogues/import")).header("x-csrf-token", &ward.csrf).multipart(form).send().await.unwrap();
+    assert!(
+        !ward.get("/catalogues").await.text().await.unwrap().contains("catalogue-import-form"),
+        "the form is the standing body's"
+    );
+    let form = reqwest::multipart::Form::new()
+        .text("format", "table")
+        .text("code", "x")
+        .text("version", "1")
+        .part("file", reqwest::multipart::Part::bytes(yaml.as_bytes().to_vec()).file_name("x.yaml"));
+    let r = ward
+        .client
+        .post(ward.url("/catalogues/import"))
+        .header("x-csrf-token", &ward.csrf)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 403);
 }
 
@@ -259,19 +423,46 @@ async fn another_catalogue_version_does_not_verify_the_old_versions_findings(db:
     let admin = admin_actor(&db).await;
     let ward = unit_id(&db, "P-HONG-BANG").await;
     let officer = actor(&db, "hongbang.canbo").await;
-    let input = SystemInput { code: "HB-VERSIONS".into(), name: "Hệ thống thư điện tử phường".into(), owner_unit_id: ward, system_type: "internal".into(), info_personal: true, ..Default::default() };
+    let input = SystemInput {
+        code: "HB-VERSIONS".into(),
+        name: "Hệ thống thư điện tử phường".into(),
+        owner_unit_id: ward,
+        system_type: "internal".into(),
+        info_personal: true,
+        ..Default::default()
+    };
     let system = db.store.create_system(&admin, &input).await.unwrap();
-    db.store.create_dossier(&admin, system.id, &DossierInput { proposed_level: 2, level_reason: None, parts: vec![] }).await.unwrap();
+    db.store
+        .create_dossier(&admin, system.id, &DossierInput { proposed_level: 2, level_reason: None, parts: vec![] })
+        .await
+        .unwrap();
     let cats = db.store.list_catalogues(&officer).await.unwrap();
-    let version = |v: &str| cats.iter().find(|c| c.code == "tcvn-11930-2017" && c.version == v).unwrap_or_else(|| panic!("tcvn-11930-2017 {v} is built in")).id;
+    let version = |v: &str| {
+        cats.iter()
+            .find(|c| c.code == "tcvn-11930-2017" && c.version == v)
+            .unwrap_or_else(|| panic!("tcvn-11930-2017 {v} is built in"))
+            .id
+    };
     let run = |catalogue_id: i64, fail_first: bool| {
         let store = db.store.clone();
         let officer = officer.clone();
         async move {
-            let plan = AssessmentInput { system_id: system.id, catalogue_id, kind: "self".into(), assessor_unit_id: None, title: "Tự đánh giá".into(), planned_for: None };
+            let plan = AssessmentInput {
+                system_id: system.id,
+                catalogue_id,
+                kind: "self".into(),
+                assessor_unit_id: None,
+                title: "Tự đánh giá".into(),
+                planned_for: None,
+            };
             let a = store.create_assessment(&officer, &plan).await.unwrap();
-            let nodes: Vec<String> = store.assessment(&officer, a.id).await.unwrap().results.iter().map(|r| r.node_id.clone()).collect();
-            let results: Vec<ResultInput> = nodes.iter().enumerate().map(|(i, n)| res(n, Some(if fail_first && i == 0 { "non_compliant" } else { "compliant" }))).collect();
+            let nodes: Vec<String> =
+                store.assessment(&officer, a.id).await.unwrap().results.iter().map(|r| r.node_id.clone()).collect();
+            let results: Vec<ResultInput> = nodes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| res(n, Some(if fail_first && i == 0 { "non_compliant" } else { "compliant" })))
+                .collect();
             store.record_results(&officer, a.id, &results).await.unwrap();
             store.move_assessment(&officer, a.id, "in_review").await.unwrap();
             store.move_assessment(&officer, a.id, "done").await.unwrap();

@@ -8,7 +8,9 @@ use std::io::Read;
 use std::path::PathBuf;
 
 fn validator() -> PathBuf {
-    let env = std::env::var("KHIEN_PY_ENV").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/khien-py"));
+    let env = std::env::var("KHIEN_PY_ENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/khien-py"));
     let path = env.join("bin/stix2_validator");
     assert!(path.exists(), "{} is missing: run scripts/install-test-deps.sh (or scripts/test.sh), which installs stix2-validator 3.3.2 there", path.display());
     path
@@ -46,10 +48,17 @@ async fn stix_bundles_pass_the_oasis_validator_and_import_into_the_watch_list() 
     std::fs::write(&file, &bytes).unwrap();
     // Check 103 (ids should be UUIDv4) is off: our ids are deterministic UUIDv5 on purpose,
     // so that a re-export updates the same objects.
-    let out = std::process::Command::new(validator()).args(["--disable", "103", "--enforce-refs"]).arg(&file).output().unwrap();
+    let out = std::process::Command::new(validator())
+        .args(["--disable", "103", "--enforce-refs"])
+        .arg(&file)
+        .output()
+        .unwrap();
     let report = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     let _ = std::fs::remove_file(&file);
-    assert!(out.status.success() && report.contains("STIX JSON: Valid") && !report.contains("Warning"), "stix2_validator: {report}");
+    assert!(
+        out.status.success() && report.contains("STIX JSON: Valid") && !report.contains("Warning"),
+        "stix2_validator: {report}"
+    );
 
     // One incident, exported the same way.
     let queue = pa05.get_json("/api/v1/incidents?limit=1").await;
@@ -59,7 +68,14 @@ async fn stix_bundles_pass_the_oasis_validator_and_import_into_the_watch_list() 
 
     // A malformed bundle is refused naming the object and the property; nothing is stored.
     let bad = r#"{"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[{"type":"indicator","spec_version":"2.1","id":"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f","created":"2026-01-01T00:00:00Z","modified":"2026-01-01T00:00:00Z","pattern_type":"stix","valid_from":"2026-01-01T00:00:00Z"}]}"#;
-    let r = pa05.client.post(pa05.url("/api/v1/stix/import")).header("x-csrf-token", &pa05.csrf).body(bad).send().await.unwrap();
+    let r = pa05
+        .client
+        .post(pa05.url("/api/v1/stix/import"))
+        .header("x-csrf-token", &pa05.csrf)
+        .body(bad)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 422);
     let problem: Value = r.json().await.unwrap();
     assert_eq!(problem["field"], "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f.pattern", "{problem}");
@@ -67,18 +83,42 @@ async fn stix_bundles_pass_the_oasis_validator_and_import_into_the_watch_list() 
 
     // A ward officer may not feed the city's watch list.
     let ward = s.login("hongbang.canbo", DEMO_PASSWORD).await;
-    let r = ward.client.post(ward.url("/api/v1/stix/import")).header("x-csrf-token", &ward.csrf).body(bad.replace("pattern_type", "pattern\":\"[ipv4-addr:value = '1.2.3.4']\",\"pattern_type")).send().await.unwrap();
+    let r = ward
+        .client
+        .post(ward.url("/api/v1/stix/import"))
+        .header("x-csrf-token", &ward.csrf)
+        .body(bad.replace("pattern_type", "pattern\":\"[ipv4-addr:value = '1.2.3.4']\",\"pattern_type"))
+        .send()
+        .await
+        .unwrap();
     assert!(r.status() == 403 || r.status() == 404, "{}", r.status());
 
     // The OASIS APT1 sample: 12 indicators, of which 10 are usable (2 match certificates).
     if let Some(apt1) = shared_stix("apt1.json") {
-        let r = pa05.client.post(pa05.url("/api/v1/stix/import")).header("x-csrf-token", &pa05.csrf).body(apt1.clone()).send().await.unwrap();
+        let r = pa05
+            .client
+            .post(pa05.url("/api/v1/stix/import"))
+            .header("x-csrf-token", &pa05.csrf)
+            .body(apt1.clone())
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 200);
         let summary: Value = r.json().await.unwrap();
         assert_eq!((summary["objects"].as_i64(), summary["added"].as_i64()), (Some(76), Some(10)), "{summary}");
         assert_eq!(summary["skipped"].as_array().unwrap().len(), 2, "{summary}");
         // Again: the same entries are refreshed, not doubled.
-        let again: Value = pa05.client.post(pa05.url("/api/v1/stix/import")).header("x-csrf-token", &pa05.csrf).body(apt1).send().await.unwrap().json().await.unwrap();
+        let again: Value = pa05
+            .client
+            .post(pa05.url("/api/v1/stix/import"))
+            .header("x-csrf-token", &pa05.csrf)
+            .body(apt1)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         assert_eq!((again["added"].as_i64(), again["updated"].as_i64()), (Some(0), Some(10)));
         let seen = pa05.get_json("/api/v1/observables?value=HugeSoft.org").await;
         assert_eq!(seen["watchlist"].as_array().unwrap().len(), 1, "{seen}");
@@ -87,16 +127,48 @@ async fn stix_bundles_pass_the_oasis_validator_and_import_into_the_watch_list() 
     }
     // The same from the lookup page: a coordinator uploads a bundle; a ward officer may not.
     let small = r#"{"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56e","objects":[{"type":"domain-name","spec_version":"2.1","id":"domain-name--3c10e93f-798e-5a26-a0c1-08156efab7f5","value":"lua-dao-ngan-hang.vn"}]}"#;
-    let form = || reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(small.as_bytes().to_vec()).file_name("ncsc.json"));
-    let r = pa05.client.post(pa05.url("/watchlist/import")).header("x-csrf-token", &pa05.csrf).multipart(form()).send().await.unwrap();
+    let form = || {
+        reqwest::multipart::Form::new()
+            .part("file", reqwest::multipart::Part::bytes(small.as_bytes().to_vec()).file_name("ncsc.json"))
+    };
+    let r = pa05
+        .client
+        .post(pa05.url("/watchlist/import"))
+        .header("x-csrf-token", &pa05.csrf)
+        .multipart(form())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 303);
     let page = pa05.get("/observables?imported=%2B1").await.text().await.unwrap();
     assert!(page.contains("lua-dao-ngan-hang.vn") && page.contains("id=\"notice\""), "the page lists the new entry");
-    let r = ward.client.post(ward.url("/watchlist/import")).header("x-csrf-token", &ward.csrf).multipart(form()).send().await.unwrap();
+    let r = ward
+        .client
+        .post(ward.url("/watchlist/import"))
+        .header("x-csrf-token", &ward.csrf)
+        .multipart(form())
+        .send()
+        .await
+        .unwrap();
     assert!(r.status() == 403 || r.status() == 404, "{}", r.status());
-    for name in ["indicators-for-C2-with-COA.json", "sighting-of-an-indicator.json", "malware-indicator-for-file-hash.json", "using-marking-definitions.json", "infrastructure.json", "incident_with_child.json", "threat-actor-leveraging-attack-patterns-and-malware.json"] {
+    for name in [
+        "indicators-for-C2-with-COA.json",
+        "sighting-of-an-indicator.json",
+        "malware-indicator-for-file-hash.json",
+        "using-marking-definitions.json",
+        "infrastructure.json",
+        "incident_with_child.json",
+        "threat-actor-leveraging-attack-patterns-and-malware.json",
+    ] {
         if let Some(b) = shared_stix(name) {
-            let r = pa05.client.post(pa05.url("/api/v1/stix/import")).header("x-csrf-token", &pa05.csrf).body(b).send().await.unwrap();
+            let r = pa05
+                .client
+                .post(pa05.url("/api/v1/stix/import"))
+                .header("x-csrf-token", &pa05.csrf)
+                .body(b)
+                .send()
+                .await
+                .unwrap();
             assert_eq!(r.status(), 200, "{name}: {}", r.text().await.unwrap_or_default());
         }
     }
@@ -112,7 +184,13 @@ async fn the_initial_report_opens_as_a_docx_with_its_diacritics() {
     let title = incident["title"].as_str().unwrap().to_string();
     // The unit's head signs with the real title (NĐ 30/2020 Phụ lục I II.7), not "THỦ TRƯỞNG ĐƠN VỊ".
     let unit = incident["unit_id"].as_i64().unwrap();
-    let r = pa05.send(reqwest::Method::PATCH, &format!("/api/v1/units/{unit}"), Some(serde_json::json!({"head_title": "Chủ tịch"}))).await;
+    let r = pa05
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/units/{unit}"),
+            Some(serde_json::json!({"head_title": "Chủ tịch"})),
+        )
+        .await;
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap_or_default());
     let root = s.db.store.root_unit().await.unwrap().unwrap().name;
     for kind in ["initial", "closing"] {
@@ -123,10 +201,22 @@ async fn the_initial_report_opens_as_a_docx_with_its_diacritics() {
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
         let mut xml = String::new();
         zip.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
-        for needle in ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "BÁO CÁO", "Mã độc tống tiền", "Times New Roman"] {
-            assert!(xml.contains(needle) || zip.by_name("word/styles.xml").is_ok_and(|_| needle == "Times New Roman"), "{kind}: {needle} missing");
+        for needle in [
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "BÁO CÁO",
+            "Mã độc tống tiền",
+            "Times New Roman",
+        ] {
+            assert!(
+                xml.contains(needle) || zip.by_name("word/styles.xml").is_ok_and(|_| needle == "Times New Roman"),
+                "{kind}: {needle} missing"
+            );
         }
-        assert!(xml.contains(&title.to_uppercase()) || xml.contains(&title), "{kind}: the title {title:?} is not in the document");
+        assert!(
+            xml.contains(&title.to_uppercase()) || xml.contains(&title),
+            "{kind}: the title {title:?} is not in the document"
+        );
         // A report sent upward is addressed (Phụ lục I II.9b); the place is never cut (II.4a).
         assert!(xml.contains("Kính gửi: Cơ quan điều phối ứng cứu sự cố của thành phố."), "{kind}: no «Kính gửi»");
         assert!(xml.contains("CHỦ TỊCH") && !xml.contains("THỦ TRƯỞNG ĐƠN VỊ"), "{kind}: the signer's title");
@@ -164,7 +254,15 @@ async fn the_reports_as_pdf_keep_their_vietnamese_text() {
         let out = child.wait_with_output().unwrap();
         assert!(out.status.success(), "{kind}: pdftotext refused the file");
         let text = String::from_utf8(out.stdout).unwrap();
-        for needle in ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "BÁO CÁO", "Mã sự cố", code.as_str(), "Nơi nhận:", "Kính gửi:"] {
+        for needle in [
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "BÁO CÁO",
+            "Mã sự cố",
+            code.as_str(),
+            "Nơi nhận:",
+            "Kính gửi:",
+        ] {
             assert!(text.contains(needle), "{kind}: {needle:?} missing from\n{text}");
         }
     }

@@ -33,13 +33,26 @@ async fn scans_import_dedupe_close_and_reopen(db: TestDb) {
         ..Default::default()
     };
     let system = db.store.create_system(&officer, &input).await.unwrap();
-    let all = |system_id| FindingFilter { system_id: Some(system_id), include_closed: true, limit: 200, ..Default::default() };
+    let all = |system_id| FindingFilter {
+        system_id: Some(system_id),
+        include_closed: true,
+        limit: 200,
+        ..Default::default()
+    };
 
     // 4 hosts × 30 items, then the same file again: nothing new.
     let file = synthetic_nessus(4, 30, 7);
-    let first = db.store.import_scan(&officer, system.id, ScanTool::Nessus, "quet-thang-11.nessus", reader(file.clone())).await.unwrap();
+    let first = db
+        .store
+        .import_scan(&officer, system.id, ScanTool::Nessus, "quet-thang-11.nessus", reader(file.clone()))
+        .await
+        .unwrap();
     assert_eq!((first.findings, first.created, first.closed), (120, 120 - first.duplicates, 0));
-    let again = db.store.import_scan(&officer, system.id, ScanTool::Nessus, "quet-thang-11.nessus", reader(file.clone())).await.unwrap();
+    let again = db
+        .store
+        .import_scan(&officer, system.id, ScanTool::Nessus, "quet-thang-11.nessus", reader(file.clone()))
+        .await
+        .unwrap();
     assert_eq!((again.created, again.seen_again, again.closed), (0, first.created, 0));
     let listed = db.store.list_findings(&officer, &all(system.id)).await.unwrap();
     assert_eq!(listed.items.len() as i64, first.created);
@@ -49,19 +62,40 @@ async fn scans_import_dedupe_close_and_reopen(db: TestDb) {
 
     // The unit fixes one; the authority verifies it; a scan that still finds it reopens it.
     let id = critical.id;
-    assert!(matches!(db.store.move_finding(&officer, id, &moving("verified", None, None)).await, Err(Error::Conflict(_))));
+    assert!(matches!(
+        db.store.move_finding(&officer, id, &moving("verified", None, None)).await,
+        Err(Error::Conflict(_))
+    ));
     db.store.move_finding(&officer, id, &moving("in_remediation", None, None)).await.unwrap();
     db.store.move_finding(&officer, id, &moving("fixed", None, None)).await.unwrap();
-    assert!(matches!(db.store.move_finding(&officer, id, &moving("verified", None, None)).await, Err(Error::Forbidden(_))), "the unit does not verify its own fix");
+    assert!(
+        matches!(db.store.move_finding(&officer, id, &moving("verified", None, None)).await, Err(Error::Forbidden(_))),
+        "the unit does not verify its own fix"
+    );
     assert_eq!(db.store.move_finding(&authority, id, &moving("verified", None, None)).await.unwrap().state, "verified");
 
     // A risk acceptance needs a reason and an expiry within a year.
     let other = listed.items.iter().find(|f| f.id != id && f.severity == "high").expect("a high finding").id;
-    let e = db.store.move_finding(&authority, other, &moving("risk_accepted", Some("Hệ thống cũ, thay thế quý 2"), None)).await.unwrap_err();
+    let e = db
+        .store
+        .move_finding(&authority, other, &moving("risk_accepted", Some("Hệ thống cũ, thay thế quý 2"), None))
+        .await
+        .unwrap_err();
     assert_eq!(e.field(), Some("accepted_until"));
-    assert_eq!(db.store.move_finding(&officer, other, &moving("risk_accepted", Some("Hệ thống cũ"), Some("2099-01-01"))).await.unwrap_err().field(), Some("accepted_until"));
+    assert_eq!(
+        db.store
+            .move_finding(&officer, other, &moving("risk_accepted", Some("Hệ thống cũ"), Some("2099-01-01")))
+            .await
+            .unwrap_err()
+            .field(),
+        Some("accepted_until")
+    );
     let until = (chrono::Utc::now() + chrono::Duration::days(90)).format("%d/%m/%Y").to_string();
-    let accepted = db.store.move_finding(&officer, other, &moving("risk_accepted", Some("Hệ thống cũ, thay thế quý 2"), Some(&until))).await.unwrap();
+    let accepted = db
+        .store
+        .move_finding(&officer, other, &moving("risk_accepted", Some("Hệ thống cũ, thay thế quý 2"), Some(&until)))
+        .await
+        .unwrap();
     assert_eq!((accepted.state.as_str(), accepted.accepted_by.is_some()), ("risk_accepted", true));
 
     // A newer scan of the same hosts without its last item: that finding alone is gone — and
@@ -70,14 +104,30 @@ async fn scans_import_dedupe_close_and_reopen(db: TestDb) {
     let start = text.rfind("<ReportItem").unwrap();
     let end = start + text[start..].find("</ReportItem>").unwrap() + "</ReportItem>".len();
     let fewer = format!("{}{}", &text[..start], &text[end..]).into_bytes();
-    let third = db.store.import_scan(&officer, system.id, ScanTool::Nessus, "quet-thang-12.nessus", reader(fewer)).await.unwrap();
+    let third = db
+        .store
+        .import_scan(&officer, system.id, ScanTool::Nessus, "quet-thang-12.nessus", reader(fewer))
+        .await
+        .unwrap();
     assert_eq!((third.created, third.closed), (0, 1), "{third:?}");
-    let gone = db.store.list_findings(&officer, &all(system.id)).await.unwrap().items.into_iter().filter(|f| f.state == "fixed").count();
+    let gone = db
+        .store
+        .list_findings(&officer, &all(system.id))
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .filter(|f| f.state == "fixed")
+        .count();
     assert_eq!(gone, 1);
     // A scan of the first host only says nothing of the others: none of theirs closes; the
     // verified critical one (if on the first host) comes back.
     let smaller = synthetic_nessus(1, 30, 7);
-    let fourth = db.store.import_scan(&officer, system.id, ScanTool::Nessus, "quet-thang-12b.nessus", reader(smaller)).await.unwrap();
+    let fourth = db
+        .store
+        .import_scan(&officer, system.id, ScanTool::Nessus, "quet-thang-12b.nessus", reader(smaller))
+        .await
+        .unwrap();
     assert_eq!((fourth.created, fourth.closed), (0, 0), "{fourth:?}");
     let after = db.store.get_finding(&officer, id).await.unwrap();
     if fourth.reopened > 0 {
@@ -95,8 +145,16 @@ async fn scans_import_dedupe_close_and_reopen(db: TestDb) {
     // Another ward sees nothing and imports nothing here.
     assert!(db.store.list_findings(&neighbour, &all(system.id)).await.unwrap().items.is_empty());
     assert!(matches!(db.store.get_finding(&neighbour, id).await, Err(Error::NotFound(_))));
-    assert!(matches!(db.store.import_scan(&neighbour, system.id, ScanTool::Nessus, "x.nessus", reader(synthetic_nessus(1, 1, 1))).await, Err(Error::NotFound(_))));
-    assert!(matches!(db.store.move_finding(&neighbour, id, &moving("in_remediation", None, None)).await, Err(Error::NotFound(_))));
+    assert!(matches!(
+        db.store
+            .import_scan(&neighbour, system.id, ScanTool::Nessus, "x.nessus", reader(synthetic_nessus(1, 1, 1)))
+            .await,
+        Err(Error::NotFound(_))
+    ));
+    assert!(matches!(
+        db.store.move_finding(&neighbour, id, &moving("in_remediation", None, None)).await,
+        Err(Error::NotFound(_))
+    ));
     let counts = db.store.finding_counts(&authority).await.unwrap();
     assert!(counts.iter().any(|c| c.unit_id == system.owner_unit_id && c.open > 0));
 }
@@ -113,17 +171,31 @@ async fn every_shared_scanner_report_imports_and_reimports() {
     bootstrap(&db, true).await;
     let officer = actor(&db, "hongbang.quanly").await;
     let ward = unit_id(&db, "P-HONG-BANG").await;
-    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&root).unwrap().flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap()).map(|f| f.unwrap().path()).collect();
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
+        .map(|f| f.unwrap().path())
+        .collect();
     files.sort();
     assert!(files.len() >= 14, "{files:?}");
     for (n, path) in files.iter().enumerate() {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
-        let input = SystemInput { code: format!("HB-SCAN-{n}"), name: format!("Hệ thống quét {n}"), owner_unit_id: ward, system_type: "internal".into(), ..Default::default() };
+        let input = SystemInput {
+            code: format!("HB-SCAN-{n}"),
+            name: format!("Hệ thống quét {n}"),
+            owner_unit_id: ward,
+            system_type: "internal".into(),
+            ..Default::default()
+        };
         let system = db.store.create_system(&officer, &input).await.unwrap();
         let bytes = std::fs::read(path).unwrap();
         let head = &bytes[..bytes.len().min(4096)];
         let tool = ScanTool::detect(&name, head).unwrap_or_else(|| panic!("{name}: tool not recognised"));
-        let first = db.store.import_scan(&officer, system.id, tool, &name, reader(bytes.clone())).await.unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        let first = db
+            .store
+            .import_scan(&officer, system.id, tool, &name, reader(bytes.clone()))
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e:?}"));
         assert!(first.findings > 0 && first.created > 0, "{name}: {first:?}");
         let again = db.store.import_scan(&officer, system.id, tool, &name, reader(bytes)).await.unwrap();
         assert_eq!((again.created, again.closed, again.seen_again), (0, 0, first.created), "{name}");

@@ -22,7 +22,14 @@ async fn upload(session: &Session, system_id: i64, tool: &str, file_name: &str, 
         .text("system_id", system_id.to_string())
         .text("tool", tool.to_string())
         .part("file", reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()));
-    let r = session.client.post(session.url("/findings/scans")).header("x-csrf-token", &session.csrf).multipart(form).send().await.unwrap();
+    let r = session
+        .client
+        .post(session.url("/findings/scans"))
+        .header("x-csrf-token", &session.csrf)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
     (r.status().as_u16(), r.text().await.unwrap())
 }
 
@@ -71,20 +78,52 @@ async fn a_ward_works_its_findings_through_the_pages() {
     let system_page = a.get(&format!("/systems/{system_id}")).await.text().await.unwrap();
     assert!(system_page.contains("href=\"/findings/scans?system=HB-DVC\""), "{system_page}");
     let form = a.get("/findings/scans?system=HB-DVC").await.text().await.unwrap();
-    assert!(form.contains("id=\"scan-form\"") && form.contains("value=\"HB-DVC\"") && form.contains("data-suggest=\"/api/v1/systems\""), "{form}");
+    assert!(
+        form.contains("id=\"scan-form\"")
+            && form.contains("value=\"HB-DVC\"")
+            && form.contains("data-suggest=\"/api/v1/systems\""),
+        "{form}"
+    );
     // The assessment form is its own page and takes the system by its code.
     let plan = a.get("/assessments/new?system=HB-DVC").await.text().await.unwrap();
     assert!(plan.contains("id=\"new-assessment\"") && plan.contains("value=\"HB-DVC\""), "{plan}");
     // (A level is needed: the dossier proposes level 2.)
-    let r = a.send(Method::POST, &format!("/api/v1/systems/{system_id}/dossiers"), Some(json!({"proposed_level": 2}))).await;
+    let r = a
+        .send(Method::POST, &format!("/api/v1/systems/{system_id}/dossiers"), Some(json!({"proposed_level": 2})))
+        .await;
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
     let leveled = "HB-DVC".to_string();
-    let catalogue = a.get_json("/api/v1/catalogues").await.as_array().unwrap().iter().find(|c| c["code"] == "tcvn-14423-2026").unwrap()["id"].to_string();
-    let r = a.form("/assessments", &[("system", leveled.as_str()), ("catalogue_id", catalogue.as_str()), ("kind", "self"), ("title", "Tự đánh giá HB-DVC"), ("assessor_unit_id", ""), ("planned_for", "")]).await;
+    let catalogue = a
+        .get_json("/api/v1/catalogues")
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "tcvn-14423-2026")
+        .unwrap()["id"]
+        .to_string();
+    let r = a
+        .form(
+            "/assessments",
+            &[
+                ("system", leveled.as_str()),
+                ("catalogue_id", catalogue.as_str()),
+                ("kind", "self"),
+                ("title", "Tự đánh giá HB-DVC"),
+                ("assessor_unit_id", ""),
+                ("planned_for", ""),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
     assert!(r.headers()[reqwest::header::LOCATION].to_str().unwrap().starts_with("/assessments/"));
     let listed = a.get("/assessments").await.text().await.unwrap();
-    assert!(listed.contains("Tự đánh giá HB-DVC") && listed.contains("id=\"new-assessment-link\"") && !listed.contains("id=\"new-assessment\""), "the list links to the form");
+    assert!(
+        listed.contains("Tự đánh giá HB-DVC")
+            && listed.contains("id=\"new-assessment-link\"")
+            && !listed.contains("id=\"new-assessment\""),
+        "the list links to the form"
+    );
     // The search field's source finds the system by a word of its name, without diacritics.
     let suggest = a.get_json("/api/v1/systems?limit=20&q=dich%20vu").await;
     assert!(suggest["items"].as_array().unwrap().iter().any(|x| x["code"] == "HB-DVC"), "{suggest}");
@@ -95,8 +134,12 @@ async fn a_ward_works_its_findings_through_the_pages() {
     assert!(file.len() > 1024 * 1024, "{} bytes", file.len());
     let (status, html) = upload(&a, system_id, "", "quet-thang-11.nessus", file.clone()).await;
     assert_eq!(status, 200, "{html}");
-    assert!(html.contains("id=\"scan-summary\"") && html.contains("quet-thang-11.nessus") && html.contains("nessus"), "{html}");
-    let (read, created, duplicates) = (number(&html, "sum-findings"), number(&html, "sum-created"), number(&html, "sum-duplicates"));
+    assert!(
+        html.contains("id=\"scan-summary\"") && html.contains("quet-thang-11.nessus") && html.contains("nessus"),
+        "{html}"
+    );
+    let (read, created, duplicates) =
+        (number(&html, "sum-findings"), number(&html, "sum-created"), number(&html, "sum-duplicates"));
     assert_eq!((read, created), (1800, 1800 - duplicates));
     assert_eq!((number(&html, "sum-seen"), number(&html, "sum-reopened"), number(&html, "sum-closed")), (0, 0, 0));
 
@@ -121,11 +164,27 @@ async fn a_ward_works_its_findings_through_the_pages() {
     let by_code = reqwest::multipart::Form::new()
         .text("system", "HB-DVC – Cổng dịch vụ công phường Hồng Bàng (Phường Hồng Bàng)")
         .part("file", reqwest::multipart::Part::bytes(file).file_name("quet-thang-11.nessus"));
-    let r = a.client.post(a.url("/findings/scans")).header("x-csrf-token", &a.csrf).multipart(by_code).send().await.unwrap();
+    let r = a
+        .client
+        .post(a.url("/findings/scans"))
+        .header("x-csrf-token", &a.csrf)
+        .multipart(by_code)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(number(&r.text().await.unwrap(), "sum-seen"), created);
-    let unknown = reqwest::multipart::Form::new().text("system", "KHONG-CO").part("file", reqwest::multipart::Part::bytes(synthetic_nessus(1, 3, 7)).file_name("nho.nessus"));
-    let r = a.client.post(a.url("/findings/scans")).header("x-csrf-token", &a.csrf).multipart(unknown).send().await.unwrap();
+    let unknown = reqwest::multipart::Form::new()
+        .text("system", "KHONG-CO")
+        .part("file", reqwest::multipart::Part::bytes(synthetic_nessus(1, 3, 7)).file_name("nho.nessus"));
+    let r = a
+        .client
+        .post(a.url("/findings/scans"))
+        .header("x-csrf-token", &a.csrf)
+        .multipart(unknown)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("KHONG-CO"));
     // The list filtered by system code shows the system's findings only.
@@ -137,7 +196,10 @@ async fn a_ward_works_its_findings_through_the_pages() {
     let by_unit = a.get("/findings?unit=P-HONG-BANG").await.text().await.unwrap();
     assert_eq!(by_unit.matches("name=\"ids\"").count(), 50);
     let by_id = a.get(&format!("/findings?unit_id={ward}&system_id={system_id}")).await.text().await.unwrap();
-    assert!(by_id.contains("name=\"unit\" value=\"P-HONG-BANG\"") && by_id.contains("name=\"system\" value=\"HB-DVC\""), "{by_id}");
+    assert!(
+        by_id.contains("name=\"unit\" value=\"P-HONG-BANG\"") && by_id.contains("name=\"system\" value=\"HB-DVC\""),
+        "{by_id}"
+    );
     assert_eq!(a.get("/findings?unit=KHONG-CO").await.status(), 422);
 
     // Filtered by severity: only critical badges, as many rows as the API lists (one page).
@@ -145,7 +207,9 @@ async fn a_ward_works_its_findings_through_the_pages() {
     assert!(!critical.is_empty());
     let html = a.get("/findings?severity=critical").await.text().await.unwrap();
     assert_eq!(html.matches("name=\"ids\"").count(), critical.len().min(50));
-    assert!(html.contains(">Nghiêm trọng</span>") && !html.contains(">Cao</span>") && !html.contains(">Trung bình</span>"));
+    assert!(
+        html.contains(">Nghiêm trọng</span>") && !html.contains(">Cao</span>") && !html.contains(">Trung bình</span>")
+    );
     // By text (no diacritics needed): one plugin on every host where it was found.
     let by_text = api_findings(&a, "q=100005").await;
     let html = a.get("/findings?q=100005&severity=&state=").await.text().await.unwrap();
@@ -154,7 +218,12 @@ async fn a_ward_works_its_findings_through_the_pages() {
     // Paging: 50 a page, with a link to the next.
     let html = a.get("/findings").await.text().await.unwrap();
     assert_eq!(html.matches("name=\"ids\"").count(), 50);
-    let next = html.split("<p class=\"pager\"><a href=\"").nth(1).and_then(|t| t.split('"').next()).expect("a next page").replace("&amp;", "&");
+    let next = html
+        .split("<p class=\"pager\"><a href=\"")
+        .nth(1)
+        .and_then(|t| t.split('"').next())
+        .expect("a next page")
+        .replace("&amp;", "&");
     let second = a.get(&next).await.text().await.unwrap();
     assert_eq!(second.matches("name=\"ids\"").count(), 50);
 
@@ -164,14 +233,19 @@ async fn a_ward_works_its_findings_through_the_pages() {
     let page = a.get(&format!("/findings/{id}")).await;
     assert_eq!(page.status(), 200);
     let page = page.text().await.unwrap();
-    assert!(page.contains("<pre id=\"evidence\">") && page.contains("HB-DVC") && page.contains("id=\"finding-due\""), "{page}");
+    assert!(
+        page.contains("<pre id=\"evidence\">") && page.contains("HB-DVC") && page.contains("id=\"finding-due\""),
+        "{page}"
+    );
     for to in ["in_remediation", "fixed", "risk_accepted", "false_positive"] {
         assert!(page.contains(&format!("id=\"move-{to}\"")), "{to} offered");
     }
     assert!(!page.contains("id=\"move-verified\""), "a unit does not verify");
     let due = khien_domain::calendar::date_vn(first["due_at"].as_i64().unwrap()).format("%d/%m/%Y").to_string();
     assert!(page.contains(&due), "the deadline in dd/mm/yyyy");
-    let r = a.form(&format!("/findings/{id}/state"), &[("to", "in_remediation"), ("reason", ""), ("accepted_until", "")]).await;
+    let r = a
+        .form(&format!("/findings/{id}/state"), &[("to", "in_remediation"), ("reason", ""), ("accepted_until", "")])
+        .await;
     assert_eq!(r.status(), 303);
     assert_eq!(a.get_json(&format!("/api/v1/findings/{id}")).await["state"], "in_remediation");
     let page = a.get(&format!("/findings/{id}")).await.text().await.unwrap();
@@ -179,16 +253,32 @@ async fn a_ward_works_its_findings_through_the_pages() {
 
     // A risk acceptance through the form needs its reason and date.
     let other = open.iter().map(|f| f["id"].as_i64().unwrap()).find(|x| *x != id).unwrap();
-    let r = a.form(&format!("/findings/{other}/state"), &[("to", "risk_accepted"), ("reason", "Hệ thống cũ, thay thế quý 2"), ("accepted_until", "")]).await;
+    let r = a
+        .form(
+            &format!("/findings/{other}/state"),
+            &[("to", "risk_accepted"), ("reason", "Hệ thống cũ, thay thế quý 2"), ("accepted_until", "")],
+        )
+        .await;
     assert_eq!(r.status(), 422);
     let until = (chrono::Utc::now() + chrono::Duration::days(60)).format("%Y-%m-%d").to_string();
-    let r = a.form(&format!("/findings/{other}/state"), &[("to", "risk_accepted"), ("reason", "Hệ thống cũ, thay thế quý 2"), ("accepted_until", &until)]).await;
+    let r = a
+        .form(
+            &format!("/findings/{other}/state"),
+            &[("to", "risk_accepted"), ("reason", "Hệ thống cũ, thay thế quý 2"), ("accepted_until", &until)],
+        )
+        .await;
     assert_eq!(r.status(), 303);
     let page = a.get(&format!("/findings/{other}")).await.text().await.unwrap();
     assert!(page.contains("hongbang.quanly") && page.contains("Hệ thống cũ, thay thế quý 2"), "accepted by and why");
 
     // Bulk: three open findings and the one already in remediation; each is reported.
-    let picked: Vec<String> = open.iter().map(|f| f["id"].as_i64().unwrap()).filter(|x| *x != id && *x != other).take(3).map(|x| x.to_string()).collect();
+    let picked: Vec<String> = open
+        .iter()
+        .map(|f| f["id"].as_i64().unwrap())
+        .filter(|x| *x != id && *x != other)
+        .take(3)
+        .map(|x| x.to_string())
+        .collect();
     let id_text = id.to_string();
     let mut fields: Vec<(&str, &str)> = picked.iter().map(|x| ("ids", x.as_str())).collect();
     fields.push(("ids", id_text.as_str()));
@@ -221,7 +311,12 @@ async fn a_ward_works_its_findings_through_the_pages() {
     let listed = api_findings(&a, "").await;
     assert_eq!(rows.len() - 1, listed.len());
     let due_col = rows[0].iter().position(|h| h == "Hạn khắc phục").unwrap();
-    assert!(rows[1..].iter().any(|r| r[due_col].len() == 10 && r[due_col].as_bytes()[2] == b'/' && r[due_col].as_bytes()[5] == b'/'), "dd/mm/yyyy");
+    assert!(
+        rows[1..]
+            .iter()
+            .any(|r| r[due_col].len() == 10 && r[due_col].as_bytes()[2] == b'/' && r[due_col].as_bytes()[5] == b'/'),
+        "dd/mm/yyyy"
+    );
     let r = a.get("/api/v1/findings/export?severity=critical&include_closed=true").await;
     let rows = xlsx_rows(&r.bytes().await.unwrap());
     assert_eq!(rows.len() - 1, critical.len());
@@ -262,12 +357,25 @@ async fn only_the_standing_body_edits_the_remediation_policy() {
     let body = s.login("pa05.truong", DEMO_PASSWORD).await;
     let html = body.get("/remediation-policy").await.text().await.unwrap();
     assert!(html.contains("id=\"policy-form\"") && html.contains("name=\"d_critical_3\" value=\"7\""), "{html}");
-    let r = body.form("/remediation-policy", &[("d_critical_3", "4"), ("w_critical_3", "1"), ("d_medium_2", "75"), ("d_low_1", "180")]).await;
+    let r = body
+        .form(
+            "/remediation-policy",
+            &[("d_critical_3", "4"), ("w_critical_3", "1"), ("d_medium_2", "75"), ("d_low_1", "180")],
+        )
+        .await;
     assert_eq!(r.status(), 303);
     let policy = body.get_json("/api/v1/remediation-policy").await;
-    let row = |sev: &str, level: u64| policy.as_array().unwrap().iter().find(|r| r["severity"] == sev && r["level"] == level).cloned().unwrap();
-    assert_eq!((row("critical", 3)["days"].as_u64(), row("critical", 3)["working_days"].as_bool()), (Some(4), Some(true)));
-    assert_eq!((row("medium", 2)["days"].as_u64(), row("medium", 2)["working_days"].as_bool()), (Some(75), Some(false)));
+    let row = |sev: &str, level: u64| {
+        policy.as_array().unwrap().iter().find(|r| r["severity"] == sev && r["level"] == level).cloned().unwrap()
+    };
+    assert_eq!(
+        (row("critical", 3)["days"].as_u64(), row("critical", 3)["working_days"].as_bool()),
+        (Some(4), Some(true))
+    );
+    assert_eq!(
+        (row("medium", 2)["days"].as_u64(), row("medium", 2)["working_days"].as_bool()),
+        (Some(75), Some(false))
+    );
     let html = ward.get("/remediation-policy").await.text().await.unwrap();
     assert!(html.contains("4 ngày làm việc") && html.contains("75 ngày"));
     let r = body.form("/remediation-policy", &[("d_high_2", "dai")]).await;

@@ -28,14 +28,22 @@ async fn csrf_tokens_travel_in_the_body_or_a_header_and_login_tokens_are_bound_t
     let file = || reqwest::multipart::Part::bytes(b"code,name\n".to_vec()).file_name("don-vi.csv");
     // In the address: refused.
     let form = reqwest::multipart::Form::new().part("file", file());
-    let r = pa05.client.post(pa05.url(&format!("/units/import?_csrf={}", pa05.csrf))).multipart(form).send().await.unwrap();
+    let r =
+        pa05.client.post(pa05.url(&format!("/units/import?_csrf={}", pa05.csrf))).multipart(form).send().await.unwrap();
     assert_eq!(r.status(), 403, "a CSRF token in the query string");
     // As the first part of the upload, or in the header: accepted (the file itself is then judged).
     let form = reqwest::multipart::Form::new().text("_csrf", pa05.csrf.clone()).part("file", file());
     let r = pa05.client.post(pa05.url("/units/import")).multipart(form).send().await.unwrap();
     assert_ne!(r.status(), 403);
     let form = reqwest::multipart::Form::new().part("file", file());
-    let r = pa05.client.post(pa05.url("/units/import")).header("x-csrf-token", &pa05.csrf).multipart(form).send().await.unwrap();
+    let r = pa05
+        .client
+        .post(pa05.url("/units/import"))
+        .header("x-csrf-token", &pa05.csrf)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
     assert_ne!(r.status(), 403);
     // A wrong token as the first part is refused; so is a token that comes after the file.
     let form = reqwest::multipart::Form::new().text("_csrf", "sai").part("file", file());
@@ -49,9 +57,19 @@ async fn csrf_tokens_travel_in_the_body_or_a_header_and_login_tokens_are_bound_t
     let planted = field_value(&page, "_csrf").unwrap();
     let victim = browser();
     victim.get(s.url("/login")).send().await.unwrap();
-    let r = victim.post(s.url("/login")).form(&[("_csrf", planted.as_str()), ("username", "pa05.truong"), ("password", DEMO_PASSWORD), ("next", "/")]).send().await.unwrap();
+    let r = victim
+        .post(s.url("/login"))
+        .form(&[("_csrf", planted.as_str()), ("username", "pa05.truong"), ("password", DEMO_PASSWORD), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 403, "a login token of another pre-session");
-    let r = attacker.post(s.url("/login")).form(&[("_csrf", planted.as_str()), ("username", "pa05.truong"), ("password", DEMO_PASSWORD), ("next", "/")]).send().await.unwrap();
+    let r = attacker
+        .post(s.url("/login"))
+        .form(&[("_csrf", planted.as_str()), ("username", "pa05.truong"), ("password", DEMO_PASSWORD), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 303, "its own browser signs in");
 }
 

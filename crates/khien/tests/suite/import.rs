@@ -26,9 +26,23 @@ async fn imports_the_official_34_provinces_and_3321_communes() {
     let summary = db.store.import_units(&admin, root.id, &rows).await.unwrap();
     assert_eq!(summary.created, 34 + 3321);
     assert_eq!(db.store.unit_count().await.unwrap(), 1 + 34 + 3321);
-    let hits = db.store.list_units(&admin, &khien_store::UnitFilter { q: Some("ba dinh".into()), limit: 10, sort: "code", ..Default::default() }).await.unwrap();
+    let hits = db
+        .store
+        .list_units(
+            &admin,
+            &khien_store::UnitFilter { q: Some("ba dinh".into()), limit: 10, sort: "code", ..Default::default() },
+        )
+        .await
+        .unwrap();
     assert!(hits.items.iter().any(|u| u.name == "Phường Ba Đình"));
-    let hits = db.store.list_units(&admin, &khien_store::UnitFilter { q: Some("da nang".into()), limit: 10, sort: "code", ..Default::default() }).await.unwrap();
+    let hits = db
+        .store
+        .list_units(
+            &admin,
+            &khien_store::UnitFilter { q: Some("da nang".into()), limit: 10, sort: "code", ..Default::default() },
+        )
+        .await
+        .unwrap();
     assert!(hits.items.iter().any(|u| u.name.contains("Đà Nẵng")));
 }
 
@@ -43,7 +57,8 @@ async fn upload_through_the_web_form_is_all_or_nothing() {
         let form = reqwest::multipart::Form::new().part("file", part).text("parent_id", root.clone());
         admin.client.post(admin.url("/units/import")).header("x-csrf-token", &admin.csrf).multipart(form).send()
     };
-    let bad = "Mã đơn vị;Tên đơn vị;Loại đơn vị;Mã đơn vị cấp trên\nP-A;Phường A;Phường;\nP-B;Phường B;vương quốc;P-A\n";
+    let bad =
+        "Mã đơn vị;Tên đơn vị;Loại đơn vị;Mã đơn vị cấp trên\nP-A;Phường A;Phường;\nP-B;Phường B;vương quốc;P-A\n";
     let r = upload("don-vi.csv", bad).await.unwrap();
     assert_eq!(r.status(), 422);
     let page = r.text().await.unwrap();
@@ -80,7 +95,14 @@ async fn api_import_and_export_round_trip() {
     let v: serde_json::Value = r.json().await.unwrap();
     assert!(v["detail"].as_str().unwrap().contains("moi.json"), "{v}");
     let good = "[{\"code\":\"X-MOI\",\"name\":\"Xã Mới\",\"unit_type\":\"commune\",\"parent_code\":\"TP\"}]";
-    let r = admin.client.post(admin.url(&format!("/api/v1/units/import?parent_id={root}&file_name=moi.json"))).header("x-csrf-token", &admin.csrf).body(good).send().await.unwrap();
+    let r = admin
+        .client
+        .post(admin.url(&format!("/api/v1/units/import?parent_id={root}&file_name=moi.json")))
+        .header("x-csrf-token", &admin.csrf)
+        .body(good)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.json::<serde_json::Value>().await.unwrap()["created"], 1);
 }
@@ -89,7 +111,13 @@ async fn api_import_and_export_round_trip() {
 async fn systems_import_is_all_or_nothing_and_names_the_row() {
     let s = TestServer::start().await;
     let u = s.login("hongbang.quanly", crate::common::DEMO_PASSWORD).await;
-    let post = |body: &'static str| u.client.post(u.url("/api/v1/systems/import?file_name=he-thong.csv")).header("x-csrf-token", &u.csrf).body(body).send();
+    let post = |body: &'static str| {
+        u.client
+            .post(u.url("/api/v1/systems/import?file_name=he-thong.csv"))
+            .header("x-csrf-token", &u.csrf)
+            .body(body)
+            .send()
+    };
     let header = "Mã hệ thống;Tên hệ thống;Mã đơn vị chủ quản;Loại hệ thống;Thủ tục hành chính;Dải IP\n";
     let bad_owner = "Mã hệ thống;Tên hệ thống;Mã đơn vị chủ quản;Loại hệ thống;Thủ tục hành chính;Dải IP\nHB-01;Cổng thông tin phường;P-HONG-BANG;Dịch vụ công;x;10.1.1.0/24\nHB-02;Một cửa điện tử;KHONG-CO;Nội bộ;;\n";
     let r = post(bad_owner).await.unwrap();
@@ -121,14 +149,28 @@ async fn dossier_attachments_upload_and_download_with_their_hash() {
     let s = TestServer::start().await;
     let u = s.login("hongbang.canbo", crate::common::DEMO_PASSWORD).await;
     let ward = crate::common::unit_id(&s.db, "P-HONG-BANG").await;
-    let sys = u.send(reqwest::Method::POST, "/api/v1/systems", Some(serde_json::json!({"code":"HB-X","name":"Hệ thống X","owner_unit_id":ward,"system_type":"internal"}))).await;
+    let sys = u
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/systems",
+            Some(serde_json::json!({"code":"HB-X","name":"Hệ thống X","owner_unit_id":ward,"system_type":"internal"})),
+        )
+        .await;
     let sys_id = sys.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
-    let d = u.send(reqwest::Method::POST, &format!("/api/v1/systems/{sys_id}/dossiers"), Some(serde_json::json!({"proposed_level":0}))).await;
+    let d = u
+        .send(
+            reqwest::Method::POST,
+            &format!("/api/v1/systems/{sys_id}/dossiers"),
+            Some(serde_json::json!({"proposed_level":0})),
+        )
+        .await;
     let d_id = d.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
     let pdf = b"%PDF-1.4 thuyet minh phuong an".to_vec();
     let r = u
         .client
-        .post(u.url(&format!("/api/v1/dossiers/{d_id}/attachments?part=protection_plan&file_name=Thuy%E1%BA%BFt%20minh.pdf")))
+        .post(u.url(&format!(
+            "/api/v1/dossiers/{d_id}/attachments?part=protection_plan&file_name=Thuy%E1%BA%BFt%20minh.pdf"
+        )))
         .header("x-csrf-token", &u.csrf)
         .body(pdf.clone())
         .send()
@@ -139,9 +181,19 @@ async fn dossier_attachments_upload_and_download_with_their_hash() {
     let r = u.get(&format!("/api/v1/attachments/{}", a["id"])).await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["x-content-sha256"], a["sha256"].as_str().unwrap());
-    assert!(r.headers()["content-disposition"].to_str().unwrap().contains("filename*=UTF-8''Thuy%E1%BA%BFt%20minh.pdf"));
+    assert!(r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("filename*=UTF-8''Thuy%E1%BA%BFt%20minh.pdf"));
     assert_eq!(r.bytes().await.unwrap().to_vec(), pdf);
-    let bad = u.client.post(u.url(&format!("/api/v1/dossiers/{d_id}/attachments?part=design&file_name=a.pdf"))).header("x-csrf-token", &u.csrf).body("MZ not a pdf").send().await.unwrap();
+    let bad = u
+        .client
+        .post(u.url(&format!("/api/v1/dossiers/{d_id}/attachments?part=design&file_name=a.pdf")))
+        .header("x-csrf-token", &u.csrf)
+        .body("MZ not a pdf")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(bad.status(), 422);
     let listed = u.get_json(&format!("/api/v1/dossiers/{d_id}/attachments")).await;
     assert_eq!(listed.as_array().unwrap().len(), 1, "the refused file left nothing");

@@ -34,7 +34,11 @@ async fn openapi_parameters_are_where_the_path_template_says() {
                 continue;
             }
             operations += 1;
-            let params: Vec<Value> = shared.iter().chain(op.get("parameters").and_then(Value::as_array).into_iter().flatten()).cloned().collect();
+            let params: Vec<Value> = shared
+                .iter()
+                .chain(op.get("parameters").and_then(Value::as_array).into_iter().flatten())
+                .cloned()
+                .collect();
             let mut in_path = Vec::new();
             for p in &params {
                 let (name, location) = (p["name"].as_str().unwrap_or_default(), p["in"].as_str().unwrap_or_default());
@@ -82,25 +86,44 @@ async fn openapi_parameters_are_where_the_path_template_says() {
 
     // The limits, enumerations and free-form audit values are in the schema, not only in prose.
     let param = |path: &str, method: &str, name: &str| -> Value {
-        doc["paths"][path][method]["parameters"].as_array().unwrap().iter().find(|p| p["name"] == name).cloned().unwrap_or_else(|| panic!("{method} {path} has no `{name}`"))
+        doc["paths"][path][method]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("{method} {path} has no `{name}`"))
     };
     let limit = param("/api/v1/units", "get", "limit");
     assert_eq!(limit["in"], "query");
-    assert_eq!((limit["schema"]["minimum"].as_i64(), limit["schema"]["maximum"].as_i64()), (Some(1), Some(500)), "{limit}");
+    assert_eq!(
+        (limit["schema"]["minimum"].as_i64(), limit["schema"]["maximum"].as_i64()),
+        (Some(1), Some(500)),
+        "{limit}"
+    );
     let severity = param("/api/v1/findings", "get", "severity");
-    let values: Vec<&str> = severity["schema"]["enum"].as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    let values: Vec<&str> =
+        severity["schema"]["enum"].as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
     assert!(["info", "low", "medium", "high", "critical"].iter().all(|v| values.contains(v)), "{severity}");
     let file_name = param("/api/v1/systems/{id}/scans", "post", "file_name");
     assert_eq!((file_name["in"].as_str(), file_name["required"].as_bool()), (Some("query"), Some(true)));
     let record = &doc["components"]["schemas"]["AuditRecord"]["properties"];
     for field in ["before", "after"] {
         let t = &record[field]["type"];
-        assert!(t.is_null() || t.as_array().is_some_and(|a| a.len() > 2), "audit `{field}` can be any JSON value: {}", record[field]);
+        assert!(
+            t.is_null() || t.as_array().is_some_and(|a| a.len() > 2),
+            "audit `{field}` can be any JSON value: {}",
+            record[field]
+        );
     }
     // Errors are documented with the media type the server sends.
     let responses = &doc["paths"]["/api/v1/units"]["post"]["responses"];
     for status in ["400", "401", "403", "409", "413", "422"] {
-        assert!(responses[status]["content"]["application/problem+json"].is_object(), "POST /api/v1/units {status}: {}", responses[status]);
+        assert!(
+            responses[status]["content"]["application/problem+json"].is_object(),
+            "POST /api/v1/units {status}: {}",
+            responses[status]
+        );
     }
 }
 
@@ -108,7 +131,11 @@ async fn openapi_parameters_are_where_the_path_template_says() {
 async fn openapi_wrong_method_is_405_with_allow_and_long_address_is_414_problem() {
     let s = TestServer::start().await;
     let pa05 = s.login("pa05.truong", DEMO_PASSWORD).await;
-    for (method, path, allowed) in [(Method::DELETE, "/api/v1/units", vec!["GET", "POST"]), (Method::PUT, "/api/v1/me", vec!["GET"]), (Method::POST, "/api/v1/findings/1", vec!["GET"])] {
+    for (method, path, allowed) in [
+        (Method::DELETE, "/api/v1/units", vec!["GET", "POST"]),
+        (Method::PUT, "/api/v1/me", vec!["GET"]),
+        (Method::POST, "/api/v1/findings/1", vec!["GET"]),
+    ] {
         let r = pa05.send(method.clone(), path, None).await;
         assert_eq!(r.status(), 405, "{method} {path}");
         let allow = r.headers().get("allow").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
@@ -133,7 +160,9 @@ async fn openapi_wrong_method_is_405_with_allow_and_long_address_is_414_problem(
 }
 
 fn schemathesis() -> PathBuf {
-    let env = std::env::var("KHIEN_PY_ENV").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/khien-py"));
+    let env = std::env::var("KHIEN_PY_ENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/khien-py"));
     let bin = env.join("bin/schemathesis");
     assert!(bin.exists(), "{} is missing: run scripts/install-test-deps.sh (schemathesis 4.32.5)", bin.display());
     bin
@@ -219,7 +248,17 @@ enabled = false
         .arg(&config_path)
         .arg("run")
         .arg(format!("{base}/api/openapi.json"))
-        .args(["--checks", "all", "--workers", "1", "--no-shrink", "--generation-database", "none", "--request-timeout", "60"])
+        .args([
+            "--checks",
+            "all",
+            "--workers",
+            "1",
+            "--no-shrink",
+            "--generation-database",
+            "none",
+            "--request-timeout",
+            "60",
+        ])
         // A fixed seed and a few examples per operation keep the run short and repeatable;
         // set these to explore further (e.g. KHIEN_SCHEMATHESIS_SEED=$RANDOM, ..._EXAMPLES=50).
         .args(["--seed", &std::env::var("KHIEN_SCHEMATHESIS_SEED").unwrap_or_else(|_| "20261123".into())])

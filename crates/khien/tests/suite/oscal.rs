@@ -11,7 +11,9 @@ use khien_formats::scan::{synthetic_nessus, ScanTool};
 use khien_store::{AssessmentInput, ResultInput, SystemFilter};
 
 fn trestle() -> PathBuf {
-    let env = std::env::var("KHIEN_PY_ENV").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/khien-py"));
+    let env = std::env::var("KHIEN_PY_ENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/khien-py"));
     let bin = env.join("bin/trestle");
     assert!(bin.exists(), "{} is missing: run scripts/install-test-deps.sh (compliance-trestle 3.12.4)", bin.display());
     bin
@@ -26,8 +28,15 @@ fn validate(bin: &Path, root: &Path, rel: &str, bytes: &[u8]) {
     let report = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     // trestle's link check expects version-4 uuids and flags our (v5, deterministic) back-matter
     // references as unreferenced: a known false warning, the only one tolerated.
-    let unexpected: Vec<&str> = report.lines().filter(|l| l.contains("WARNING") || l.contains("ERROR")).filter(|l| !(l.contains("links_validator") && l.contains("not referenced"))).collect();
-    assert!(out.status.success() && report.contains("VALID") && unexpected.is_empty(), "trestle rejected {rel}:\n{report}");
+    let unexpected: Vec<&str> = report
+        .lines()
+        .filter(|l| l.contains("WARNING") || l.contains("ERROR"))
+        .filter(|l| !(l.contains("links_validator") && l.contains("not referenced")))
+        .collect();
+    assert!(
+        out.status.success() && report.contains("VALID") && unexpected.is_empty(),
+        "trestle rejected {rel}:\n{report}"
+    );
 }
 
 on_both_stores!(ssp_assessment_results_and_poam_pass_trestle);
@@ -40,20 +49,38 @@ async fn ssp_assessment_results_and_poam_pass_trestle(db: TestDb) {
     let units = s.db.store.unit_tree(&admin).await.unwrap();
     let ward: Vec<_> = units.into_iter().filter(|u| u.code == "P-HONG-BANG").collect();
     khien::demo_systems::load(&s.db.store, &admin, &ward, 12).await.unwrap();
-    let systems = s.db.store.list_systems(&admin, &SystemFilter { limit: 50, ..Default::default() }).await.unwrap().items;
-    let system = systems.iter().find(|x| x.approved_level.is_some()).expect("a demo system with an approved level").clone();
-    let tcvn = s.db.store.list_catalogues(&admin).await.unwrap().into_iter().find(|c| c.code == "tcvn-14423-2026").unwrap();
-    let plan = AssessmentInput { system_id: system.id, catalogue_id: tcvn.id, kind: "self".into(), assessor_unit_id: None, title: "Tự đánh giá năm 2026".into(), planned_for: None };
+    let systems =
+        s.db.store.list_systems(&admin, &SystemFilter { limit: 50, ..Default::default() }).await.unwrap().items;
+    let system =
+        systems.iter().find(|x| x.approved_level.is_some()).expect("a demo system with an approved level").clone();
+    let tcvn =
+        s.db.store.list_catalogues(&admin).await.unwrap().into_iter().find(|c| c.code == "tcvn-14423-2026").unwrap();
+    let plan = AssessmentInput {
+        system_id: system.id,
+        catalogue_id: tcvn.id,
+        kind: "self".into(),
+        assessor_unit_id: None,
+        title: "Tự đánh giá năm 2026".into(),
+        planned_for: None,
+    };
     let a = s.db.store.create_assessment(&admin, &plan).await.unwrap();
-    let nodes: Vec<String> = s.db.store.assessment(&admin, a.id).await.unwrap().results.iter().map(|r| r.node_id.clone()).collect();
+    let nodes: Vec<String> =
+        s.db.store.assessment(&admin, a.id).await.unwrap().results.iter().map(|r| r.node_id.clone()).collect();
     let outcomes = ["compliant", "partly", "non_compliant", "not_applicable", "compliant"];
     let results: Vec<ResultInput> = nodes
         .iter()
         .enumerate()
-        .map(|(i, n)| ResultInput { node_id: n.clone(), result: Some(outcomes[i % outcomes.len()].into()), notes: Some(format!("Ghi chú đánh giá «{n}»")) })
+        .map(|(i, n)| ResultInput {
+            node_id: n.clone(),
+            result: Some(outcomes[i % outcomes.len()].into()),
+            notes: Some(format!("Ghi chú đánh giá «{n}»")),
+        })
         .collect();
     s.db.store.record_results(&admin, a.id, &results).await.unwrap();
-    s.db.store.add_evidence(&admin, a.id, &nodes[0], "Biên bản kiểm tra.pdf", b"%PDF-1.4 bien ban", Some("31/12/2027")).await.unwrap();
+    s.db.store
+        .add_evidence(&admin, a.id, &nodes[0], "Biên bản kiểm tra.pdf", b"%PDF-1.4 bien ban", Some("31/12/2027"))
+        .await
+        .unwrap();
     s.db.store.move_assessment(&admin, a.id, "in_review").await.unwrap();
     s.db.store.move_assessment(&admin, a.id, "done").await.unwrap();
     let scan = std::io::Cursor::new(synthetic_nessus(2, 15, 11));
@@ -80,7 +107,10 @@ async fn ssp_assessment_results_and_poam_pass_trestle(db: TestDb) {
     assert_eq!(plan_json["control-implementation"]["implemented-requirements"].as_array().unwrap().len(), nodes.len());
     let href = plan_json["import-profile"]["href"].as_str().unwrap().to_string();
     let p: serde_json::Value = serde_json::from_slice(&poam).unwrap();
-    assert!(p["plan-of-action-and-milestones"]["poam-items"].as_array().unwrap().len() >= 30, "scan and assessment findings");
+    assert!(
+        p["plan-of-action-and-milestones"]["poam-items"].as_array().unwrap().len() >= 30,
+        "scan and assessment findings"
+    );
 
     let root = std::env::temp_dir().join(format!("khien-suite-trestle-{}-{engine}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);

@@ -2,8 +2,8 @@
 //! dossier steps too; the e-mail goes through SMTP with its Vietnamese intact.
 
 use crate::common::{actor, bootstrap, unit_id, TestDb};
-use khien_domain::time::{now_ms, rfc3339};
 use khien_domain::system::dossier::DossierAction;
+use khien_domain::time::{now_ms, rfc3339};
 use khien_store::{DossierInput, IncidentInput, SystemInput};
 use sqlx::Connection;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -15,53 +15,107 @@ async fn overdue_clocks_and_dossiers_remind_both_sides_once(db: TestDb) {
     let ward = unit_id(&db, "P-HONG-BANG").await;
     let officer = actor(&db, "hongbang.canbo").await;
     // Detected 80 hours ago: the 72-hour report (NĐ 331 Đ31.2.d) is overdue.
-    let input = IncidentInput { unit_id: ward, title: "Máy chủ bị mã hóa".into(), category: "ransomware".into(), detected_at: rfc3339(now_ms() - 80 * 3_600_000), ..Default::default() };
+    let input = IncidentInput {
+        unit_id: ward,
+        title: "Máy chủ bị mã hóa".into(),
+        category: "ransomware".into(),
+        detected_at: rfc3339(now_ms() - 80 * 3_600_000),
+        ..Default::default()
+    };
     let inc = db.store.create_incident(&officer, &input).await.unwrap();
     let first = db.store.sweep_reminders().await.unwrap();
     let again = db.store.sweep_reminders().await.unwrap();
     assert!(again.is_empty(), "a second sweep sends nothing new: {again:?}");
     let link = format!("/incidents/{}", inc.id);
     let about = |n: &Vec<khien_store::Notification>| n.iter().filter(|x| x.link == link).count();
-    for (who, expected) in [("hongbang.canbo", 1), ("hongbang.quanly", 1), ("pa05.truong", 1), ("pa05.canbo", 1), ("lechan.canbo", 0), ("soyt.canbo", 0)] {
+    for (who, expected) in [
+        ("hongbang.canbo", 1),
+        ("hongbang.quanly", 1),
+        ("pa05.truong", 1),
+        ("pa05.canbo", 1),
+        ("lechan.canbo", 0),
+        ("soyt.canbo", 0),
+    ] {
         let a = actor(&db, who).await;
         let mine = db.store.notifications(&a, 500).await.unwrap();
         assert_eq!(about(&mine), expected, "{who}: {mine:?}");
     }
     let mine = db.store.notifications(&officer, 500).await.unwrap();
     let n = mine.iter().find(|x| x.link == link).unwrap();
-    assert!(n.message_vi.contains(&inc.code) && n.message_vi.contains("quá hạn báo cáo nguyên nhân"), "{}", n.message_vi);
+    assert!(
+        n.message_vi.contains(&inc.code) && n.message_vi.contains("quá hạn báo cáo nguyên nhân"),
+        "{}",
+        n.message_vi
+    );
     // Demo people have e-mail addresses: the sweep hands those over for mailing.
     assert!(first.iter().any(|o| o.body.contains(&link)), "nothing to mail about {link}");
     // A dossier submitted in January and still not appraised: both sides hear of it.
-    let sys = SystemInput { code: "HB-REMIND".into(), name: "Cổng dịch vụ công".into(), owner_unit_id: ward, system_type: "public_service".into(), admin_procedures: true, ..Default::default() };
+    let sys = SystemInput {
+        code: "HB-REMIND".into(),
+        name: "Cổng dịch vụ công".into(),
+        owner_unit_id: ward,
+        system_type: "public_service".into(),
+        admin_procedures: true,
+        ..Default::default()
+    };
     let sys = db.store.create_system(&officer, &sys).await.unwrap();
     let d = db.store.create_dossier(&officer, sys.id, &DossierInput::default()).await.unwrap();
     let parts = ["overview", "design", "level_justification", "protection_plan"].map(String::from).to_vec();
-    db.store.update_dossier(&officer, d.id, &DossierInput { proposed_level: 3, level_reason: None, parts }).await.unwrap();
+    db.store
+        .update_dossier(&officer, d.id, &DossierInput { proposed_level: 3, level_reason: None, parts })
+        .await
+        .unwrap();
     db.store.act_on_dossier(&officer, d.id, DossierAction::Submit, None, None, None).await.unwrap();
     let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
-    sqlx::query("UPDATE dossiers SET submitted_on = '2026-01-05' WHERE id = $1").bind(d.id).execute(&mut conn).await.unwrap();
+    sqlx::query("UPDATE dossiers SET submitted_on = '2026-01-05' WHERE id = $1")
+        .bind(d.id)
+        .execute(&mut conn)
+        .await
+        .unwrap();
     db.store.sweep_reminders().await.unwrap();
     let dossier_link = format!("/dossiers/{}", d.id);
     for who in ["hongbang.canbo", "pa05.truong"] {
         let mine = db.store.notifications(&actor(&db, who).await, 500).await.unwrap();
-        assert!(mine.iter().any(|n| n.link == dossier_link && n.kind == "dossier_step"), "{who} hears of the overdue dossier: {mine:?}");
+        assert!(
+            mine.iter().any(|n| n.link == dossier_link && n.kind == "dossier_step"),
+            "{who} hears of the overdue dossier: {mine:?}"
+        );
     }
     // Findings past their deadline escalate to the ward's head and the authority; a risk
     // acceptance that has expired reopens.
     let scan = std::io::Cursor::new(khien_formats::scan::synthetic_nessus(1, 6, 4));
-    db.store.import_scan(&officer, sys.id, khien_formats::scan::ScanTool::Nessus, "quet.nessus", Box::new(scan)).await.unwrap();
-    sqlx::query("UPDATE findings SET due_at = $1 WHERE system_id = $2 AND due_at IS NOT NULL").bind(now_ms() - 86_400_000).bind(sys.id).execute(&mut conn).await.unwrap();
+    db.store
+        .import_scan(&officer, sys.id, khien_formats::scan::ScanTool::Nessus, "quet.nessus", Box::new(scan))
+        .await
+        .unwrap();
+    sqlx::query("UPDATE findings SET due_at = $1 WHERE system_id = $2 AND due_at IS NOT NULL")
+        .bind(now_ms() - 86_400_000)
+        .bind(sys.id)
+        .execute(&mut conn)
+        .await
+        .unwrap();
     sqlx::query("UPDATE findings SET state = 'risk_accepted', open = 0, accepted_until = '2026-01-01' WHERE id = (SELECT MAX(id) FROM findings WHERE system_id = $1)").bind(sys.id).execute(&mut conn).await.unwrap();
     db.store.sweep_reminders().await.unwrap();
-    for (who, expected) in [("hongbang.quanly", true), ("pa05.truong", true), ("hongbang.canbo", false), ("lechan.canbo", false)] {
+    for (who, expected) in
+        [("hongbang.quanly", true), ("pa05.truong", true), ("hongbang.canbo", false), ("lechan.canbo", false)]
+    {
         let mine = db.store.notifications(&actor(&db, who).await, 500).await.unwrap();
-        assert_eq!(mine.iter().any(|n| n.kind == "finding_overdue" && n.message_vi.contains("quá hạn khắc phục")), expected, "{who}: {mine:?}");
+        assert_eq!(
+            mine.iter().any(|n| n.kind == "finding_overdue" && n.message_vi.contains("quá hạn khắc phục")),
+            expected,
+            "{who}: {mine:?}"
+        );
     }
-    let all = khien_store::FindingFilter { system_id: Some(sys.id), include_closed: true, limit: 50, ..Default::default() };
+    let all =
+        khien_store::FindingFilter { system_id: Some(sys.id), include_closed: true, limit: 50, ..Default::default() };
     let listed = db.store.list_findings(&officer, &all).await.unwrap().items;
     assert!(listed.iter().all(|f| f.state != "risk_accepted"), "the expired acceptance reopened");
-    let escalated: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM findings WHERE system_id = $1 AND escalated_at IS NOT NULL").bind(sys.id).fetch_one(&mut conn).await.unwrap();
+    let escalated: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM findings WHERE system_id = $1 AND escalated_at IS NOT NULL")
+            .bind(sys.id)
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
     assert!(escalated > 0);
     // The sweep kept today's counts per unit: every open finding of the ward is overdue. An
     // earlier day stays as it was written; another ward's officer sees neither.
@@ -77,17 +131,43 @@ async fn overdue_clocks_and_dossiers_remind_both_sides_once(db: TestDb) {
     db.store.sweep_reminders().await.unwrap();
     let manager = actor(&db, "hongbang.quanly").await;
     let kept = db.store.finding_count_history(&manager, None, earlier, today).await.unwrap();
-    let open_now: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM findings WHERE unit_id = $1 AND open = 1").bind(ward).fetch_one(&mut conn).await.unwrap();
-    let overdue_now: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM findings WHERE unit_id = $1 AND open = 1 AND due_at < $2").bind(ward).bind(now_ms()).fetch_one(&mut conn).await.unwrap();
+    let open_now: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM findings WHERE unit_id = $1 AND open = 1")
+        .bind(ward)
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    let overdue_now: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM findings WHERE unit_id = $1 AND open = 1 AND due_at < $2")
+            .bind(ward)
+            .bind(now_ms())
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
     assert!(overdue_now >= 5, "the backdated findings are overdue");
-    let days: Vec<(String, i64, i64)> = kept.iter().filter(|k| k.unit_id == ward).map(|k| (k.day.clone(), k.open, k.overdue)).collect();
-    assert_eq!(days, vec![(earlier.format("%Y-%m-%d").to_string(), 9, 7), (today.format("%Y-%m-%d").to_string(), open_now, overdue_now)], "{kept:?}");
+    let days: Vec<(String, i64, i64)> =
+        kept.iter().filter(|k| k.unit_id == ward).map(|k| (k.day.clone(), k.open, k.overdue)).collect();
+    assert_eq!(
+        days,
+        vec![
+            (earlier.format("%Y-%m-%d").to_string(), 9, 7),
+            (today.format("%Y-%m-%d").to_string(), open_now, overdue_now)
+        ],
+        "{kept:?}"
+    );
     let other = db.store.finding_count_history(&actor(&db, "lechan.canbo").await, None, earlier, today).await.unwrap();
     assert!(other.iter().all(|k| k.unit_id != ward), "{other:?}");
     // The dashboard's "days with overdue findings": the earlier day and today.
     assert_eq!(db.store.overdue_days(&manager, earlier, today).await.unwrap().get(&ward), Some(&2));
-    assert!(!db.store.overdue_days(&actor(&db, "lechan.canbo").await, earlier, today).await.unwrap().contains_key(&ward));
-    assert!(db.store.finding_count_history(&manager, None, today, earlier).await.is_err(), "an inverted range is refused");
+    assert!(!db
+        .store
+        .overdue_days(&actor(&db, "lechan.canbo").await, earlier, today)
+        .await
+        .unwrap()
+        .contains_key(&ward));
+    assert!(
+        db.store.finding_count_history(&manager, None, today, earlier).await.is_err(),
+        "an inverted range is refused"
+    );
     // Read.
     let before = db.store.unread_count(&officer).await.unwrap();
     assert!(before >= 1);
@@ -142,7 +222,13 @@ async fn reminder_email_goes_through_smtp_with_vietnamese_intact() {
     let port = listener.local_addr().unwrap().port();
     let sink = tokio::spawn(smtp_sink(listener));
     let smtp = khien::reminders::Smtp { host: "127.0.0.1".into(), port, from: "khien@catp.gov.vn".into() };
-    smtp.send("canbo@phuong.gov.vn", "[Khiên] Sự cố SC-2026-00001: quá hạn báo cáo ban đầu", "Sự cố SC-2026-00001: quá hạn\n/incidents/1").await.unwrap();
+    smtp.send(
+        "canbo@phuong.gov.vn",
+        "[Khiên] Sự cố SC-2026-00001: quá hạn báo cáo ban đầu",
+        "Sự cố SC-2026-00001: quá hạn\n/incidents/1",
+    )
+    .await
+    .unwrap();
     let said = sink.await.unwrap();
     assert!(said.iter().any(|l| l.starts_with("RCPT TO:<canbo@phuong.gov.vn>")), "{said:?}");
     let data = said.iter().find(|l| l.contains("Subject:")).unwrap();

@@ -5,7 +5,6 @@ use khien_domain::role::Role;
 use khien_domain::Error;
 use khien_store::{ImportUnit, NewUnit, NewUser, UnitFilter, UnitPatch, UserFilter};
 
-
 on_both_stores!(
     migrations_are_idempotent,
     folded_search_finds_vietnamese,
@@ -41,17 +40,39 @@ async fn folded_search_finds_vietnamese(db: TestDb) {
     db.store.create_unit(&admin, &unit("DN", "Sở Du lịch Đà Nẵng", root.id)).await.unwrap();
     db.store.create_unit(&admin, &unit("MD", "Phòng chống mã độc", root.id)).await.unwrap();
     db.store.create_unit(&admin, &unit("HN", "Sở Y tế Hà Nội", root.id)).await.unwrap();
-    for (term, expect) in [("da nang", "DN"), ("ĐÀ NẴNG", "DN"), ("ma doc", "MD"), ("Mã Độc", "MD"), ("ha noi", "HN")] {
-        let page = db.store.list_units(&admin, &UnitFilter { q: Some(term.into()), limit: 10, sort: "code", ..Default::default() }).await.unwrap();
+    for (term, expect) in [("da nang", "DN"), ("ĐÀ NẴNG", "DN"), ("ma doc", "MD"), ("Mã Độc", "MD"), ("ha noi", "HN")]
+    {
+        let page = db
+            .store
+            .list_units(&admin, &UnitFilter { q: Some(term.into()), limit: 10, sort: "code", ..Default::default() })
+            .await
+            .unwrap();
         let codes: Vec<_> = page.items.iter().map(|u| u.code.as_str()).collect();
         assert_eq!(codes, vec![expect], "search {term:?}");
     }
-    let n = NewUser { username: "dang.duc".into(), full_name: "Đặng Đức Đạt".into(), email: None, unit_id: root.id, password: "Mat-khau-2026".into() };
+    let n = NewUser {
+        username: "dang.duc".into(),
+        full_name: "Đặng Đức Đạt".into(),
+        email: None,
+        unit_id: root.id,
+        password: "Mat-khau-2026".into(),
+    };
     db.store.create_user(&admin, &n).await.unwrap();
-    let users = db.store.list_users(&admin, &UserFilter { q: Some("dang duc dat".into()), limit: 10, sort: "username", ..Default::default() }).await.unwrap();
+    let users = db
+        .store
+        .list_users(
+            &admin,
+            &UserFilter { q: Some("dang duc dat".into()), limit: 10, sort: "username", ..Default::default() },
+        )
+        .await
+        .unwrap();
     assert_eq!(users.items.len(), 1);
     // LIKE wildcards typed by the user are literals.
-    let none = db.store.list_units(&admin, &UnitFilter { q: Some("%".into()), limit: 10, sort: "code", ..Default::default() }).await.unwrap();
+    let none = db
+        .store
+        .list_units(&admin, &UnitFilter { q: Some("%".into()), limit: 10, sort: "code", ..Default::default() })
+        .await
+        .unwrap();
     assert!(none.items.is_empty());
 }
 
@@ -112,7 +133,13 @@ async fn duplicate_codes_conflict(db: TestDb) {
     assert!(matches!(err, Error::Conflict(_)));
     assert!(err.message(khien_domain::Lang::Vi).contains("SO-YT"));
     assert_eq!(db.store.audit_count().await.unwrap(), before, "nothing changed");
-    let n = NewUser { username: "admin".into(), full_name: "X".into(), email: None, unit_id: root.id, password: "Mat-khau-2026".into() };
+    let n = NewUser {
+        username: "admin".into(),
+        full_name: "X".into(),
+        email: None,
+        unit_id: root.id,
+        password: "Mat-khau-2026".into(),
+    };
     assert!(matches!(db.store.create_user(&admin, &n).await, Err(Error::Conflict(_))));
 }
 
@@ -126,12 +153,23 @@ async fn scope_limits_reads_and_writes(db: TestDb) {
     assert!(matches!(db.store.get_unit(&officer, other).await, Err(Error::NotFound(_))));
     let patch = UnitPatch { name: Some("Đổi tên".into()), ..Default::default() };
     assert!(matches!(db.store.update_unit(&officer, other, &patch).await, Err(Error::NotFound(_))));
-    assert!(db.store.update_unit(&officer, own, &UnitPatch { head_name: Some("Nguyễn Văn Mới".into()), ..Default::default() }).await.is_ok());
-    let users = db.store.list_users(&officer, &UserFilter { limit: 500, sort: "username", ..Default::default() }).await.unwrap();
+    assert!(db
+        .store
+        .update_unit(&officer, own, &UnitPatch { head_name: Some("Nguyễn Văn Mới".into()), ..Default::default() })
+        .await
+        .is_ok());
+    let users = db
+        .store
+        .list_users(&officer, &UserFilter { limit: 500, sort: "username", ..Default::default() })
+        .await
+        .unwrap();
     assert!(users.items.iter().all(|u| u.unit_id == own), "only users of SO-KHCN");
     // A unit manager cannot grant administrator, not even on their own unit.
     let canbo = db.store.user_id_by_username("sokhcn.canbo").await.unwrap().unwrap();
-    assert!(matches!(db.store.grant_role(Some(&officer), canbo, Role::Administrator, own, true).await, Err(Error::Forbidden(_))));
+    assert!(matches!(
+        db.store.grant_role(Some(&officer), canbo, Role::Administrator, own, true).await,
+        Err(Error::Forbidden(_))
+    ));
     // The recursive authority officer sees the whole city.
     let pa05 = actor(&db, "pa05.truong").await;
     assert!(db.store.unit_tree(&pa05).await.unwrap().len() > 150);
@@ -197,7 +235,8 @@ async fn audit_is_append_only_and_verifies(db: TestDb) {
     // Audit rows are scoped too: a ward manager sees only its own unit's records.
     let ward = actor(&db, "hongbang.quanly").await;
     let ward_id = unit_id(&db, "P-HONG-BANG").await;
-    let page = db.store.list_audit(&ward, &khien_store::AuditFilter { limit: 500, ..Default::default() }).await.unwrap();
+    let page =
+        db.store.list_audit(&ward, &khien_store::AuditFilter { limit: 500, ..Default::default() }).await.unwrap();
     assert!(!page.items.is_empty());
     assert!(page.items.iter().all(|a| a.unit_id == Some(ward_id)));
 }

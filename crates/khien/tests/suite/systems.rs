@@ -6,8 +6,17 @@ use khien_domain::system::dossier::DossierAction as A;
 use khien_domain::Error;
 use khien_store::{DossierInput, ImportSystem, SystemFilter, SystemInput};
 
-
-on_both_stores!(dossier_flow_and_go_live_gate, overlapping_ranges_and_bad_input, registry_filters_and_overview, overview_agrees_with_each_system, batched_import_checks_every_row, the_authority_chooses_who_approves, levels_follow_the_decrees_criteria_and_the_transition, nd331_d18_the_ministry_appraises_levels_4_5_and_no_unit_appraises_its_own_system, nd85_d12_nd331_d20_the_named_owning_body_and_dedicated_unit_act);
+on_both_stores!(
+    dossier_flow_and_go_live_gate,
+    overlapping_ranges_and_bad_input,
+    registry_filters_and_overview,
+    overview_agrees_with_each_system,
+    batched_import_checks_every_row,
+    the_authority_chooses_who_approves,
+    levels_follow_the_decrees_criteria_and_the_transition,
+    nd331_d18_the_ministry_appraises_levels_4_5_and_no_unit_appraises_its_own_system,
+    nd85_d12_nd331_d20_the_named_owning_body_and_dedicated_unit_act
+);
 
 fn ward_system(owner: i64, code: &str) -> SystemInput {
     SystemInput {
@@ -43,43 +52,83 @@ async fn dossier_flow_and_go_live_gate(db: TestDb) {
     let err = db.store.act_on_dossier(&officer, d.id, A::Submit, None, None, None).await.unwrap_err();
     assert!(err.message(khien_domain::Lang::Vi).contains("còn thiếu"));
     // Attachments: checked by content, hashed, only while the dossier is editable.
-    let a = db.store.add_attachment(&officer, d.id, "design", "Hồ sơ thiết kế.pdf", b"%PDF-1.7 thiet ke").await.unwrap();
+    let a =
+        db.store.add_attachment(&officer, d.id, "design", "Hồ sơ thiết kế.pdf", b"%PDF-1.7 thiet ke").await.unwrap();
     assert_eq!(a.sha256.len(), 64);
     assert_eq!(a.content_type, "application/pdf");
-    let err = db.store.add_attachment(&officer, d.id, "design", "thiet-ke.pdf", b"MZ\x90 executable").await.unwrap_err();
+    let err =
+        db.store.add_attachment(&officer, d.id, "design", "thiet-ke.pdf", b"MZ\x90 executable").await.unwrap_err();
     assert_eq!(err.field(), Some("file"));
     let (meta, bytes) = db.store.attachment_file(&pa05, a.id).await.unwrap();
     assert_eq!((meta.file_name.as_str(), bytes.as_slice()), ("Hồ sơ thiết kế.pdf", &b"%PDF-1.7 thiet ke"[..]));
-    assert!(matches!(db.store.attachment_file(&actor(&db, "sokhcn.quanly").await, a.id).await, Err(Error::NotFound(_))));
+    assert!(matches!(
+        db.store.attachment_file(&actor(&db, "sokhcn.quanly").await, a.id).await,
+        Err(Error::NotFound(_))
+    ));
     let parts = ["overview", "design", "level_justification", "protection_plan"].map(String::from).to_vec();
-    db.store.update_dossier(&officer, d.id, &DossierInput { proposed_level: 3, level_reason: None, parts }).await.unwrap();
+    db.store
+        .update_dossier(&officer, d.id, &DossierInput { proposed_level: 3, level_reason: None, parts })
+        .await
+        .unwrap();
     let d = db.store.act_on_dossier(&officer, d.id, A::Submit, None, None, None).await.unwrap();
     assert_eq!(d.state, "submitted");
-    assert!(db.store.add_attachment(&officer, d.id, "design", "muon.pdf", b"%PDF-1.7").await.is_err(), "no attachments once submitted");
+    assert!(
+        db.store.add_attachment(&officer, d.id, "design", "muon.pdf", b"%PDF-1.7").await.is_err(),
+        "no attachments once submitted"
+    );
     assert_eq!(d.due_step.as_deref(), Some("appraisal"));
     assert!(d.due_on.is_some() && !d.overdue);
     // The owner cannot appraise its own dossier; the standing body can.
-    assert!(matches!(db.store.act_on_dossier(&manager, d.id, A::Appraise, None, None, None).await, Err(Error::Forbidden(_))));
+    assert!(matches!(
+        db.store.act_on_dossier(&manager, d.id, A::Appraise, None, None, None).await,
+        Err(Error::Forbidden(_))
+    ));
     let d = db.store.act_on_dossier(&pa05, d.id, A::Appraise, None, None, None).await.unwrap();
     assert_eq!(d.due_step.as_deref(), Some("approval"));
     // At level 3 the owner approves, not the standing body; a decision number is required.
-    assert!(matches!(db.store.act_on_dossier(&pa05, d.id, A::Approve, None, Some("12/QĐ"), Some("X")).await, Err(Error::Forbidden(_))));
-    assert!(matches!(db.store.act_on_dossier(&manager, d.id, A::Approve, None, None, None).await, Err(Error::Invalid { .. })));
+    assert!(matches!(
+        db.store.act_on_dossier(&pa05, d.id, A::Approve, None, Some("12/QĐ"), Some("X")).await,
+        Err(Error::Forbidden(_))
+    ));
+    assert!(matches!(
+        db.store.act_on_dossier(&manager, d.id, A::Approve, None, None, None).await,
+        Err(Error::Invalid { .. })
+    ));
     // The security rules are issued before approval (NĐ 331 Đ30.7).
-    let err = db.store.act_on_dossier(&manager, d.id, A::Approve, None, Some("125/QĐ-UBND"), Some("Nguyễn Văn A")).await.unwrap_err();
+    let err = db
+        .store
+        .act_on_dossier(&manager, d.id, A::Approve, None, Some("125/QĐ-UBND"), Some("Nguyễn Văn A"))
+        .await
+        .unwrap_err();
     assert_eq!(err.field(), Some("security_rules_ref"), "{err:?}");
     assert!(err.message(khien_domain::Lang::Vi).contains("NĐ 331 Đ30.7"), "{err:?}");
-    let with_rules = SystemInput { security_rules_ref: Some("15/QĐ-UBND ngày 02/3/2026".into()), ..ward_system(ward, "HB-DVC") };
+    let with_rules =
+        SystemInput { security_rules_ref: Some("15/QĐ-UBND ngày 02/3/2026".into()), ..ward_system(ward, "HB-DVC") };
     db.store.update_system(&officer, s.id, &with_rules).await.unwrap();
-    let d = db.store.act_on_dossier(&manager, d.id, A::Approve, None, Some("125/QĐ-UBND"), Some("Nguyễn Văn A")).await.unwrap();
+    let d = db
+        .store
+        .act_on_dossier(&manager, d.id, A::Approve, None, Some("125/QĐ-UBND"), Some("Nguyễn Văn A"))
+        .await
+        .unwrap();
     assert_eq!(d.state, "approved");
-    assert!(db.store.act_on_dossier(&manager, d.id, A::Approve, None, Some("1"), Some("X")).await.is_err(), "no second approval");
+    assert!(
+        db.store.act_on_dossier(&manager, d.id, A::Approve, None, Some("1"), Some("X")).await.is_err(),
+        "no second approval"
+    );
     assert!(db.store.get_system(&officer, s.id).await.unwrap().redetermination.is_none());
     // Approved is not enough to go live: the plan implemented in full (Đ30.6) and the security
     // conditions assessed before operation (Đ28.3).
     let err = db.store.set_system_status(&officer, s.id, "in_operation").await.unwrap_err();
-    assert!(err.message(khien_domain::Lang::Vi).contains("NĐ 331 Đ30.6") && err.message(khien_domain::Lang::Vi).contains("NĐ 331 Đ28.3"), "{err:?}");
-    let ready = SystemInput { plan_status: Some("full".into()), preoperation_assessed_on: Some("20/11/2026".into()), ..with_rules };
+    assert!(
+        err.message(khien_domain::Lang::Vi).contains("NĐ 331 Đ30.6")
+            && err.message(khien_domain::Lang::Vi).contains("NĐ 331 Đ28.3"),
+        "{err:?}"
+    );
+    let ready = SystemInput {
+        plan_status: Some("full".into()),
+        preoperation_assessed_on: Some("20/11/2026".into()),
+        ..with_rules
+    };
     db.store.update_system(&officer, s.id, &ready).await.unwrap();
     let live = db.store.set_system_status(&officer, s.id, "in_operation").await.unwrap();
     assert_eq!(live.status, "in_operation");
@@ -88,13 +137,20 @@ async fn dossier_flow_and_go_live_gate(db: TestDb) {
     // Mẫu 08 section 3 (NĐ 331 Đ35–36): the system's row as the form asks it.
     let rows = db.store.form08_systems(&manager).await.unwrap();
     let row = rows.iter().find(|r| r.name == live.name).unwrap();
-    assert_eq!((row.proposed_level, row.approval_status.as_deref(), row.plan_status.as_str()), (Some(3), Some("approved"), "full"));
+    assert_eq!(
+        (row.proposed_level, row.approval_status.as_deref(), row.plan_status.as_str()),
+        (Some(3), Some("approved"), "full")
+    );
     assert!(row.decision.as_deref().is_some_and(|d| d.contains("125/QĐ-UBND")), "{row:?}");
     assert_eq!(row.security_rules.as_deref(), Some("15/QĐ-UBND ngày 02/3/2026"));
     assert_eq!(row.assessments, vec!["before_use".to_string()]);
     // A change that alters the suggested level asks for a new determination (the harm of a
     // secret's breach decides, NĐ 331 Đ14.1).
-    let secret = SystemInput { secret_grade: Some("secret".into()), secret_harm: Some("serious".into()), ..ward_system(ward, "HB-DVC") };
+    let secret = SystemInput {
+        secret_grade: Some("secret".into()),
+        secret_harm: Some("serious".into()),
+        ..ward_system(ward, "HB-DVC")
+    };
     db.store.update_system(&officer, s.id, &secret).await.unwrap();
     let redo = db.store.get_system(&officer, s.id).await.unwrap().redetermination.unwrap();
     assert!(redo.vi.contains("cấp độ gợi ý 4"), "{redo:?}");
@@ -103,16 +159,47 @@ async fn dossier_flow_and_go_live_gate(db: TestDb) {
     assert!(matches!(db.store.get_system(&other, s.id).await, Err(Error::NotFound(_))));
     assert!(matches!(db.store.get_dossier(&other, d.id).await, Err(Error::NotFound(_))));
     // An exception opens the gate for an unapproved system, and only the authority records it.
-    let s2 = db.store.create_system(&officer, &SystemInput { ip_ranges: vec![], ..ward_system(ward, "HB-2") }).await.unwrap();
-    assert!(matches!(db.store.record_exception(&manager, s2.id, "Cần vận hành gấp phục vụ bầu cử", "2099-01-01").await, Err(Error::Forbidden(_))));
+    let s2 = db
+        .store
+        .create_system(&officer, &SystemInput { ip_ranges: vec![], ..ward_system(ward, "HB-2") })
+        .await
+        .unwrap();
+    assert!(matches!(
+        db.store.record_exception(&manager, s2.id, "Cần vận hành gấp phục vụ bầu cử", "2099-01-01").await,
+        Err(Error::Forbidden(_))
+    ));
     db.store.record_exception(&pa05, s2.id, "Cần vận hành gấp phục vụ bầu cử", "2099-01-01").await.unwrap();
     assert_eq!(db.store.set_system_status(&officer, s2.id, "in_operation").await.unwrap().status, "in_operation");
     // The system's registers: connections (secure share in the overview) and certificates.
-    let conn = |auth: Option<&str>, encrypted| khien_store::ConnectionInput { direction: "outbound".into(), peer: "Cổng DVC quốc gia".into(), data_categories: None, auth_method: auth.map(Into::into), encrypted, approved: true };
+    let conn = |auth: Option<&str>, encrypted| khien_store::ConnectionInput {
+        direction: "outbound".into(),
+        peer: "Cổng DVC quốc gia".into(),
+        data_categories: None,
+        auth_method: auth.map(Into::into),
+        encrypted,
+        approved: true,
+    };
     db.store.add_connection(&officer, s.id, &conn(Some("mTLS"), true)).await.unwrap();
     db.store.add_connection(&officer, s.id, &conn(None, true)).await.unwrap();
-    assert_eq!(db.store.add_connection(&officer, s.id, &khien_store::ConnectionInput { direction: "sideways".into(), ..conn(None, false) }).await.unwrap_err().field(), Some("direction"));
-    let cert = |expires: &str| khien_store::CertificateInput { kind: "usb_token".into(), holder: "Chủ tịch UBND phường".into(), serial: "5401".into(), issuer: "Ban Cơ yếu Chính phủ".into(), expires_on: expires.into() };
+    assert_eq!(
+        db.store
+            .add_connection(
+                &officer,
+                s.id,
+                &khien_store::ConnectionInput { direction: "sideways".into(), ..conn(None, false) }
+            )
+            .await
+            .unwrap_err()
+            .field(),
+        Some("direction")
+    );
+    let cert = |expires: &str| khien_store::CertificateInput {
+        kind: "usb_token".into(),
+        holder: "Chủ tịch UBND phường".into(),
+        serial: "5401".into(),
+        issuer: "Ban Cơ yếu Chính phủ".into(),
+        expires_on: expires.into(),
+    };
     let soon = (khien_domain::calendar::today_vn() + chrono::Duration::days(10)).format("%d/%m/%Y").to_string();
     assert!(db.store.add_certificate(&officer, s.id, &cert(&soon)).await.unwrap().expiring);
     assert!(!db.store.add_certificate(&officer, s.id, &cert("01/01/2099")).await.unwrap().expiring);
@@ -130,11 +217,24 @@ async fn overlapping_ranges_and_bad_input(db: TestDb) {
     db.store.create_system(&admin, &ward_system(ward, "A1")).await.unwrap();
     // The same unit may overlap itself; another unit may not, unless confirmed.
     db.store.create_system(&admin, &ward_system(ward, "A2")).await.unwrap();
-    let err = db.store.create_system(&admin, &SystemInput { ip_ranges: vec!["10.20.0.0/16".into()], ..ward_system(other, "B1") }).await.unwrap_err();
+    let err = db
+        .store
+        .create_system(&admin, &SystemInput { ip_ranges: vec!["10.20.0.0/16".into()], ..ward_system(other, "B1") })
+        .await
+        .unwrap_err();
     // Issue 11, item 6: the refusal says only that another unit holds the range — naming its
     // system and range let a unit map others' systems by sweeping ranges.
-    assert!(matches!(&err, Error::Conflict(m) if m.vi.contains("đơn vị khác") && !m.vi.contains("A1") && !m.vi.contains("A2")), "{err:?}");
-    db.store.create_system(&admin, &SystemInput { ip_ranges: vec!["10.20.0.0/16".into()], confirm_overlap: true, ..ward_system(other, "B1") }).await.unwrap();
+    assert!(
+        matches!(&err, Error::Conflict(m) if m.vi.contains("đơn vị khác") && !m.vi.contains("A1") && !m.vi.contains("A2")),
+        "{err:?}"
+    );
+    db.store
+        .create_system(
+            &admin,
+            &SystemInput { ip_ranges: vec!["10.20.0.0/16".into()], confirm_overlap: true, ..ward_system(other, "B1") },
+        )
+        .await
+        .unwrap();
     for (bad, field) in [
         (SystemInput { ip_ranges: vec!["10.0.0.0/33".into()], ..ward_system(ward, "X1") }, "ip_ranges"),
         (SystemInput { system_type: "mainframe".into(), ..ward_system(ward, "X2") }, "system_type"),
@@ -145,7 +245,10 @@ async fn overlapping_ranges_and_bad_input(db: TestDb) {
         let err = db.store.create_system(&admin, &bad).await.unwrap_err();
         assert_eq!(err.field(), Some(field), "{err:?}");
     }
-    assert!(matches!(db.store.create_system(&admin, &ward_system(ward, "A1")).await, Err(Error::Conflict(_))), "duplicate code");
+    assert!(
+        matches!(db.store.create_system(&admin, &ward_system(ward, "A1")).await, Err(Error::Conflict(_))),
+        "duplicate code"
+    );
 }
 
 async fn registry_filters_and_overview(db: TestDb) {
@@ -154,12 +257,29 @@ async fn registry_filters_and_overview(db: TestDb) {
     let ward = unit_id(&db, "P-HONG-BANG").await;
     for i in 0..7 {
         let status = if i < 3 { "in_operation" } else { "building" };
-        let input = SystemInput { status: Some(status.into()), ip_ranges: vec![], onsite_team: (i == 0).then(|| "Tổ CNTT".into()), ..ward_system(ward, &format!("S{i}")) };
+        let input = SystemInput {
+            status: Some(status.into()),
+            ip_ranges: vec![],
+            onsite_team: (i == 0).then(|| "Tổ CNTT".into()),
+            ..ward_system(ward, &format!("S{i}"))
+        };
         db.store.create_system(&admin, &input).await.unwrap();
     }
-    let f = |violations, q: Option<&str>| SystemFilter { violations, q: q.map(Into::into), limit: 100, ..Default::default() };
-    assert_eq!(db.store.list_systems(&admin, &f(true, None)).await.unwrap().items.len(), 3, "operating without approval");
-    assert_eq!(db.store.list_systems(&admin, &f(false, Some("dich vu cong phuong hong bang"))).await.unwrap().items.len(), 7);
+    let f = |violations, q: Option<&str>| SystemFilter {
+        violations,
+        q: q.map(Into::into),
+        limit: 100,
+        ..Default::default()
+    };
+    assert_eq!(
+        db.store.list_systems(&admin, &f(true, None)).await.unwrap().items.len(),
+        3,
+        "operating without approval"
+    );
+    assert_eq!(
+        db.store.list_systems(&admin, &f(false, Some("dich vu cong phuong hong bang"))).await.unwrap().items.len(),
+        7
+    );
     let gaps = SystemFilter { layer_gap: true, limit: 100, ..Default::default() };
     assert_eq!(db.store.list_systems(&admin, &gaps).await.unwrap().items.len(), 7);
     let rows = db.store.overview(&admin).await.unwrap();
@@ -168,7 +288,10 @@ async fn registry_filters_and_overview(db: TestDb) {
     let scoped = db.store.overview(&actor(&db, "sokhcn.quanly").await).await.unwrap();
     assert_eq!(scoped.last().unwrap().systems, 0, "another unit's overview is empty");
     // Holidays move deadlines; only the standing body edits them.
-    assert!(matches!(db.store.set_holiday(&actor(&db, "hongbang.quanly").await, "2026-12-31", "x").await, Err(Error::Forbidden(_))));
+    assert!(matches!(
+        db.store.set_holiday(&actor(&db, "hongbang.quanly").await, "2026-12-31", "x").await,
+        Err(Error::Forbidden(_))
+    ));
     db.store.set_holiday(&actor(&db, "pa05.truong").await, "2027-01-01", "Tết Dương lịch").await.unwrap();
     assert_eq!(db.store.list_holidays().await.unwrap().len(), 1);
 }
@@ -192,7 +315,10 @@ async fn overview_agrees_with_each_system(db: TestDb) {
         violations += i64::from(d.violation_days.is_some());
         approved += i64::from(d.system.approved_level.is_some());
     }
-    assert_eq!((total.systems, total.assessed, total.four_layers, total.violations, total.approved), (40, assessed, four, violations, approved));
+    assert_eq!(
+        (total.systems, total.assessed, total.four_layers, total.violations, total.approved),
+        (40, assessed, four, violations, approved)
+    );
     assert!(four > 0 && violations > 0 && approved > 0, "the demo mix covers every case");
 }
 
@@ -207,19 +333,28 @@ async fn batched_import_checks_every_row(db: TestDb) {
         owner_unit_code: unit.into(),
         input: SystemInput { ip_ranges: vec![range], ..ward_system(0, &code) },
     };
-    let mut rows: Vec<ImportSystem> = (0..60).map(|i| row(i + 2, "P-HONG-BANG", format!("IMP-{i:03}"), format!("10.77.{i}.0/24"))).collect();
+    let mut rows: Vec<ImportSystem> =
+        (0..60).map(|i| row(i + 2, "P-HONG-BANG", format!("IMP-{i:03}"), format!("10.77.{i}.0/24"))).collect();
     // Row 53: another unit claims row 7's range.
     rows[51] = row(53, "P-LE-CHAN", "IMP-OTHER".into(), "10.77.5.128/25".into());
     let audit_before = db.store.audit_count().await.unwrap();
     let err = db.store.import_systems(&admin, &rows).await.unwrap_err();
-    assert!(matches!(&err, Error::Conflict(m) if m.vi.starts_with("Dòng 53") && m.vi.contains("đơn vị khác")), "{err:?}");
+    assert!(
+        matches!(&err, Error::Conflict(m) if m.vi.starts_with("Dòng 53") && m.vi.contains("đơn vị khác")),
+        "{err:?}"
+    );
     let all = SystemFilter { q: Some("imp-".into()), limit: 100, ..Default::default() };
-    let count = |p: &khien_store::Page<khien_store::System>| p.items.iter().filter(|s| s.code.starts_with("IMP-")).count();
+    let count =
+        |p: &khien_store::Page<khien_store::System>| p.items.iter().filter(|s| s.code.starts_with("IMP-")).count();
     assert_eq!(count(&db.store.list_systems(&admin, &all).await.unwrap()), 0, "nothing half written");
     assert_eq!(db.store.audit_count().await.unwrap(), audit_before);
     // Fixed, and with one code twice: the second occurrence updates the first.
     rows[51] = row(53, "P-LE-CHAN", "IMP-OTHER".into(), "10.78.0.0/24".into());
-    rows[59] = ImportSystem { row: 61, owner_unit_code: "P-HONG-BANG".into(), input: SystemInput { name: "Tên sửa ở dòng sau".into(), ..rows[3].input.clone() } };
+    rows[59] = ImportSystem {
+        row: 61,
+        owner_unit_code: "P-HONG-BANG".into(),
+        input: SystemInput { name: "Tên sửa ở dòng sau".into(), ..rows[3].input.clone() },
+    };
     let summary = db.store.import_systems(&admin, &rows).await.unwrap();
     assert_eq!((summary.created, summary.updated), (59, 1));
     let page = db.store.list_systems(&admin, &all).await.unwrap();
@@ -238,20 +373,47 @@ async fn the_authority_chooses_who_approves(db: TestDb) {
     let officer = actor(&db, "hongbang.canbo").await;
     let manager = actor(&db, "hongbang.quanly").await;
     let pa05 = actor(&db, "pa05.truong").await;
-    let s = db.store.create_system(&officer, &SystemInput { security_rules_ref: Some("5/QĐ-UBND".into()), ..ward_system(ward, "HB-CHOOSE") }).await.unwrap();
+    let s = db
+        .store
+        .create_system(
+            &officer,
+            &SystemInput { security_rules_ref: Some("5/QĐ-UBND".into()), ..ward_system(ward, "HB-CHOOSE") },
+        )
+        .await
+        .unwrap();
     let d = db.store.create_dossier(&officer, s.id, &DossierInput::default()).await.unwrap();
     let parts = ["overview", "design", "level_justification", "protection_plan"].map(String::from).to_vec();
-    db.store.update_dossier(&officer, d.id, &DossierInput { proposed_level: 3, level_reason: None, parts }).await.unwrap();
+    db.store
+        .update_dossier(&officer, d.id, &DossierInput { proposed_level: 3, level_reason: None, parts })
+        .await
+        .unwrap();
     db.store.act_on_dossier(&officer, d.id, A::Submit, None, None, None).await.unwrap();
     db.store.act_on_dossier(&pa05, d.id, A::Appraise, None, None, None).await.unwrap();
-    assert!(matches!(db.store.set_dossier_authority(&manager, &d.ruleset, 3, "approve", "security_unit").await, Err(Error::Forbidden(_) | Error::NotFound(_))));
-    assert_eq!(db.store.set_dossier_authority(&pa05, &d.ruleset, 3, "approve", "mayor").await.unwrap_err().field(), Some("authority"));
-    assert_eq!(db.store.set_dossier_authority(&pa05, &d.ruleset, 6, "approve", "owner").await.unwrap_err().field(), Some("level"));
+    assert!(matches!(
+        db.store.set_dossier_authority(&manager, &d.ruleset, 3, "approve", "security_unit").await,
+        Err(Error::Forbidden(_) | Error::NotFound(_))
+    ));
+    assert_eq!(
+        db.store.set_dossier_authority(&pa05, &d.ruleset, 3, "approve", "mayor").await.unwrap_err().field(),
+        Some("authority")
+    );
+    assert_eq!(
+        db.store.set_dossier_authority(&pa05, &d.ruleset, 6, "approve", "owner").await.unwrap_err().field(),
+        Some("level")
+    );
     let rs = db.store.set_dossier_authority(&pa05, &d.ruleset, 3, "approve", "security_unit").await.unwrap();
     assert_eq!(rs.approver[2].code(), "security_unit");
-    let err = db.store.act_on_dossier(&manager, d.id, A::Approve, None, Some("12/QĐ-UBND"), Some("Nguyễn Văn A")).await.unwrap_err();
+    let err = db
+        .store
+        .act_on_dossier(&manager, d.id, A::Approve, None, Some("12/QĐ-UBND"), Some("Nguyễn Văn A"))
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Forbidden(_)), "{err:?}");
-    let approved = db.store.act_on_dossier(&pa05, d.id, A::Approve, None, Some("12/QĐ-CAHP"), Some("Trưởng phòng PA05")).await.unwrap();
+    let approved = db
+        .store
+        .act_on_dossier(&pa05, d.id, A::Approve, None, Some("12/QĐ-CAHP"), Some("Trưởng phòng PA05"))
+        .await
+        .unwrap();
     assert_eq!(approved.state, "approved");
     // The other ruleset is untouched.
     let all = db.store.rulesets().await.unwrap();
@@ -270,25 +432,76 @@ async fn levels_follow_the_decrees_criteria_and_the_transition(db: TestDb) {
         let store = db.store.clone();
         let officer = officer.clone();
         async move {
-            let s = store.create_system(&officer, &SystemInput { code: code.into(), name: "Hệ thống".into(), owner_unit_id: ward, ..input }).await.unwrap();
+            let s = store
+                .create_system(
+                    &officer,
+                    &SystemInput { code: code.into(), name: "Hệ thống".into(), owner_unit_id: ward, ..input },
+                )
+                .await
+                .unwrap();
             store.get_system(&officer, s.id).await.unwrap()
         }
     };
     let portal = make("HB-PORTAL", SystemInput { system_type: "public_service".into(), ..Default::default() }).await;
     assert_eq!(portal.suggestion.level, 2, "{:?}", portal.suggestion);
     assert!(portal.suggestion.reasons[0].1.vi.contains("NĐ 331 Đ12.2"), "{:?}", portal.suggestion);
-    let internal = make("HB-HR", SystemInput { system_type: "internal".into(), info_personal: true, subjects_basic: 400_000, ..Default::default() }).await;
+    let internal = make(
+        "HB-HR",
+        SystemInput {
+            system_type: "internal".into(),
+            info_personal: true,
+            subjects_basic: 400_000,
+            ..Default::default()
+        },
+    )
+    .await;
     assert_eq!(internal.suggestion.level, 2);
-    let scada = make("HB-SCADA", SystemInput { system_type: "industrial_control".into(), works_grade: Some("grade_1".into()), ..Default::default() }).await;
+    let scada = make(
+        "HB-SCADA",
+        SystemInput {
+            system_type: "industrial_control".into(),
+            works_grade: Some("grade_1".into()),
+            ..Default::default()
+        },
+    )
+    .await;
     assert_eq!(scada.suggestion.level, 4);
-    let err = db.store.create_system(&officer, &SystemInput { code: "HB-BAD".into(), name: "X".into(), owner_unit_id: ward, system_type: "industrial_control".into(), works_grade: Some("grade_9".into()), ..Default::default() }).await.unwrap_err();
+    let err = db
+        .store
+        .create_system(
+            &officer,
+            &SystemInput {
+                code: "HB-BAD".into(),
+                name: "X".into(),
+                owner_unit_id: ward,
+                system_type: "industrial_control".into(),
+                works_grade: Some("grade_9".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
     assert_eq!(err.field(), Some("works_grade"));
     // Building began in March 2026: the level is determined under NĐ 85 until 01/01/2027.
-    let old = make("HB-OLD", SystemInput { system_type: "public_service".into(), info_personal: true, subjects_basic: 20_000, building_started_on: Some("01/03/2026".into()), ..Default::default() }).await;
+    let old = make(
+        "HB-OLD",
+        SystemInput {
+            system_type: "public_service".into(),
+            info_personal: true,
+            subjects_basic: 20_000,
+            building_started_on: Some("01/03/2026".into()),
+            ..Default::default()
+        },
+    )
+    .await;
     let today = khien_domain::calendar::today_vn();
     let transition_open = today < chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
     let expected = if transition_open { ("nd85-2016", 3) } else { ("nd331-2026", 2) };
-    assert_eq!((old.suggestion.ruleset, old.suggestion.level), expected, "20,000 users: level 3 under NĐ 85 Đ9.2.c, 2 under NĐ 331");
+    assert_eq!(
+        (old.suggestion.ruleset, old.suggestion.level),
+        expected,
+        "20,000 users: level 3 under NĐ 85 Đ9.2.c, 2 under NĐ 331"
+    );
     let d = db.store.create_dossier(&officer, old.system.id, &DossierInput::default()).await.unwrap();
     assert_eq!((d.ruleset.as_str(), d.suggested_level), (expected.0, i64::from(expected.1)));
 }
@@ -301,14 +514,34 @@ async fn nd331_d18_the_ministry_appraises_levels_4_5_and_no_unit_appraises_its_o
     let ward = unit_id(&db, "P-HONG-BANG").await;
     let officer = actor(&db, "hongbang.canbo").await;
     let pa05 = actor(&db, "pa05.truong").await;
-    let national = SystemInput { code: "HB-NATIONAL".into(), name: "Hạ tầng kết nối quốc gia".into(), owner_unit_id: ward, system_type: "info_infrastructure".into(), infra_scope: Some("national".into()), ..Default::default() };
+    let national = SystemInput {
+        code: "HB-NATIONAL".into(),
+        name: "Hạ tầng kết nối quốc gia".into(),
+        owner_unit_id: ward,
+        system_type: "info_infrastructure".into(),
+        infra_scope: Some("national".into()),
+        ..Default::default()
+    };
     let s = db.store.create_system(&officer, &national).await.unwrap();
     let d = db.store.create_dossier(&officer, s.id, &DossierInput::default()).await.unwrap();
     assert_eq!(d.proposed_level, 4);
-    let parts = ["overview", "design", "level_justification", "protection_plan", "expert_opinion", "risk_assessment"].map(String::from).to_vec();
-    db.store.update_dossier(&officer, d.id, &DossierInput { proposed_level: 4, level_reason: None, parts }).await.unwrap();
-    let sent = db.store.act_on_dossier(&officer, d.id, A::Submit, None, Some("45/UBND-VP ngày 01/12/2026"), None).await.unwrap();
-    assert_eq!(sent.appraisal_request_ref.as_deref(), Some("45/UBND-VP ngày 01/12/2026"), "the request sent to the ministry is kept");
+    let parts = ["overview", "design", "level_justification", "protection_plan", "expert_opinion", "risk_assessment"]
+        .map(String::from)
+        .to_vec();
+    db.store
+        .update_dossier(&officer, d.id, &DossierInput { proposed_level: 4, level_reason: None, parts })
+        .await
+        .unwrap();
+    let sent = db
+        .store
+        .act_on_dossier(&officer, d.id, A::Submit, None, Some("45/UBND-VP ngày 01/12/2026"), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        sent.appraisal_request_ref.as_deref(),
+        Some("45/UBND-VP ngày 01/12/2026"),
+        "the request sent to the ministry is kept"
+    );
     let err = db.store.act_on_dossier(&pa05, d.id, A::Appraise, None, None, None).await.unwrap_err();
     assert_eq!(err.field(), Some("decision_number"), "{err:?}");
     let d = db.store.act_on_dossier(&pa05, d.id, A::Appraise, None, Some("215/BCA-A05"), None).await.unwrap();
@@ -316,7 +549,15 @@ async fn nd331_d18_the_ministry_appraises_levels_4_5_and_no_unit_appraises_its_o
 
     // The standing body's own system: it may not appraise it.
     let root = db.store.root_unit().await.unwrap().unwrap().id;
-    let own = SystemInput { code: "TP-OWN".into(), name: "Cổng thông tin của cơ quan thường trực".into(), owner_unit_id: root, system_type: "public_service".into(), admin_procedures: true, security_rules_ref: Some("1/QĐ".into()), ..Default::default() };
+    let own = SystemInput {
+        code: "TP-OWN".into(),
+        name: "Cổng thông tin của cơ quan thường trực".into(),
+        owner_unit_id: root,
+        system_type: "public_service".into(),
+        admin_procedures: true,
+        security_rules_ref: Some("1/QĐ".into()),
+        ..Default::default()
+    };
     let s = db.store.create_system(&pa05, &own).await.unwrap();
     let d = db.store.create_dossier(&pa05, s.id, &DossierInput::default()).await.unwrap();
     let parts = ["overview", "design", "level_justification", "protection_plan"].map(String::from).to_vec();
@@ -338,14 +579,31 @@ async fn nd85_d12_nd331_d20_the_named_owning_body_and_dedicated_unit_act(db: Tes
     let khcn_manager = actor(&db, "sokhcn.quanly").await;
     let pa05 = actor(&db, "pa05.truong").await;
     // Only the standing body names them.
-    assert!(matches!(db.store.set_level_bodies(&ward_manager, Some(khcn), None, Some(khcn)).await, Err(Error::Forbidden(_) | Error::NotFound(_))));
-    assert_eq!(db.store.set_level_bodies(&pa05, Some(999_999), None, None).await.unwrap_err().field(), Some("owning_body_unit_id"));
-    let named = db.store.set_level_bodies(&pa05, Some(khcn), Some("15/QĐ-UBND ngày 02/01/2026"), Some(khcn)).await.unwrap();
+    assert!(matches!(
+        db.store.set_level_bodies(&ward_manager, Some(khcn), None, Some(khcn)).await,
+        Err(Error::Forbidden(_) | Error::NotFound(_))
+    ));
+    assert_eq!(
+        db.store.set_level_bodies(&pa05, Some(999_999), None, None).await.unwrap_err().field(),
+        Some("owning_body_unit_id")
+    );
+    let named =
+        db.store.set_level_bodies(&pa05, Some(khcn), Some("15/QĐ-UBND ngày 02/01/2026"), Some(khcn)).await.unwrap();
     assert_eq!((named.owning_body_unit_id, named.dedicated_unit_id), (Some(khcn), Some(khcn)));
-    let s = db.store.create_system(&officer, &SystemInput { security_rules_ref: Some("9/QĐ".into()), ..ward_system(ward, "HB-BODIES") }).await.unwrap();
+    let s = db
+        .store
+        .create_system(
+            &officer,
+            &SystemInput { security_rules_ref: Some("9/QĐ".into()), ..ward_system(ward, "HB-BODIES") },
+        )
+        .await
+        .unwrap();
     let d = db.store.create_dossier(&officer, s.id, &DossierInput::default()).await.unwrap();
     let parts = ["overview", "design", "level_justification", "protection_plan"].map(String::from).to_vec();
-    db.store.update_dossier(&officer, d.id, &DossierInput { proposed_level: 3, level_reason: None, parts }).await.unwrap();
+    db.store
+        .update_dossier(&officer, d.id, &DossierInput { proposed_level: 3, level_reason: None, parts })
+        .await
+        .unwrap();
     db.store.act_on_dossier(&officer, d.id, A::Submit, None, None, None).await.unwrap();
     // The dedicated unit's manager finds it waiting, and appraises a ward's dossier it could
     // not see before; a manager of another department does not see it.
@@ -353,9 +611,14 @@ async fn nd85_d12_nd331_d20_the_named_owning_body_and_dedicated_unit_act(db: Tes
     assert!(matches!(db.store.get_dossier(&actor(&db, "soyt.quanly").await, d.id).await, Err(Error::NotFound(_))));
     db.store.act_on_dossier(&khcn_manager, d.id, A::Appraise, None, None, None).await.unwrap();
     // The ward's manager no longer approves; the owning body's delegate does, and is named.
-    let err = db.store.act_on_dossier(&ward_manager, d.id, A::Approve, None, Some("1/QĐ"), Some("X")).await.unwrap_err();
+    let err =
+        db.store.act_on_dossier(&ward_manager, d.id, A::Approve, None, Some("1/QĐ"), Some("X")).await.unwrap_err();
     assert!(matches!(&err, Error::Forbidden(m) if m.vi.contains("Sở")), "{err:?}");
-    let approved = db.store.act_on_dossier(&khcn_manager, d.id, A::Approve, None, Some("30/QĐ-SKHCN"), Some("Giám đốc Sở")).await.unwrap();
+    let approved = db
+        .store
+        .act_on_dossier(&khcn_manager, d.id, A::Approve, None, Some("30/QĐ-SKHCN"), Some("Giám đốc Sở"))
+        .await
+        .unwrap();
     assert_eq!(approved.state, "approved");
 }
 
@@ -373,8 +636,14 @@ async fn nd331_mau_08_workbook_has_its_three_parts() {
     assert_eq!(r.status(), 200);
     let bytes = r.bytes().await.unwrap();
     let book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
-    assert_eq!(book.sheet_names(), vec!["1. Số liệu".to_string(), "2. Chủ quản, chuyên trách".to_string(), "3. Hệ thống".to_string()]);
+    assert_eq!(
+        book.sheet_names(),
+        vec!["1. Số liệu".to_string(), "2. Chủ quản, chuyên trách".to_string(), "3. Hệ thống".to_string()]
+    );
     let text = crate::authz::xlsx_text(&bytes);
     assert!(text.contains("Đơn vị chuyên trách") && text.contains("Sở Khoa học"), "section 2 names the bodies: {text}");
-    assert!(text.contains("Đã được phân loại (đã xác định loại hình)") && text.contains("Tình trạng triển khai phương án"), "{text}");
+    assert!(
+        text.contains("Đã được phân loại (đã xác định loại hình)") && text.contains("Tình trạng triển khai phương án"),
+        "{text}"
+    );
 }

@@ -41,9 +41,15 @@ print(json.dumps(out))
 "#;
 
 fn python() -> PathBuf {
-    let env = std::env::var("KHIEN_PY_ENV").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/khien-py"));
+    let env = std::env::var("KHIEN_PY_ENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/khien-py"));
     let p = env.join("bin/python");
-    assert!(p.exists(), "{} is missing: run scripts/install-test-deps.sh (or scripts/test.sh), which installs taxii2-client there", p.display());
+    assert!(
+        p.exists(),
+        "{} is missing: run scripts/install-test-deps.sh (or scripts/test.sh), which installs taxii2-client there",
+        p.display()
+    );
     p
 }
 
@@ -56,26 +62,51 @@ async fn taxii2_client_reads_pages_and_posts_and_tokens_see_only_their_collectio
     let pa05 = s.login("pa05.truong", DEMO_PASSWORD).await;
 
     // The authority opens a collection and publishes three incidents into it.
-    let r = pa05.send(reqwest::Method::POST, "/api/v1/taxii/collections", Some(json!({"title": "Sự cố chia sẻ với Trung tâm quốc gia", "unit_id": root}))).await;
+    let r = pa05
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/taxii/collections",
+            Some(json!({"title": "Sự cố chia sẻ với Trung tâm quốc gia", "unit_id": root})),
+        )
+        .await;
     assert_eq!(r.status(), 201);
     let coll: Value = r.json().await.unwrap();
     let coll_id = coll["id"].as_str().unwrap().to_string();
     let queue = pa05.get_json("/api/v1/incidents?include_closed=true&limit=3").await;
     for i in queue["items"].as_array().unwrap() {
-        let r = pa05.send(reqwest::Method::POST, &format!("/api/v1/incidents/{}/publish", i["id"]), Some(json!({"collection_id": coll_id}))).await;
+        let r = pa05
+            .send(
+                reqwest::Method::POST,
+                &format!("/api/v1/incidents/{}/publish", i["id"]),
+                Some(json!({"collection_id": coll_id})),
+            )
+            .await;
         assert_eq!(r.status(), 200, "{}", r.text().await.unwrap_or_default());
     }
     // A token for the national centre, given read and write on that collection only.
-    let (secret, token) = s.db.store.create_token(&admin, "Trung tâm quốc gia", Role::AuthorityOfficer, root, 30).await.unwrap();
-    let r = pa05.send(reqwest::Method::PUT, &format!("/api/v1/taxii/collections/{coll_id}/access"), Some(json!({"token_id": token.id, "can_read": true, "can_write": true}))).await;
+    let (secret, token) =
+        s.db.store.create_token(&admin, "Trung tâm quốc gia", Role::AuthorityOfficer, root, 30).await.unwrap();
+    let r = pa05
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/taxii/collections/{coll_id}/access"),
+            Some(json!({"token_id": token.id, "can_read": true, "can_write": true})),
+        )
+        .await;
     assert_eq!(r.status(), 204);
 
     // The client blocks; it runs on another thread so that the server keeps answering.
     let (py, base, token_secret, id) = (python(), s.base.clone(), secret.clone(), coll_id.clone());
-    let out = tokio::task::spawn_blocking(move || std::process::Command::new(py).arg("-c").arg(CLIENT).arg(base).arg(token_secret).arg(id).output()).await.unwrap().unwrap();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(py).arg("-c").arg(CLIENT).arg(base).arg(token_secret).arg(id).output()
+    })
+    .await
+    .unwrap()
+    .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "taxii2-client failed: {stderr}");
-    let got: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    let got: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
     assert_eq!(got["title"], "Khiên TAXII");
     assert_eq!(got["root_versions"], json!([TAXII]));
     assert_eq!(got["collections"], json!([coll_id]));
@@ -92,12 +123,34 @@ async fn taxii2_client_reads_pages_and_posts_and_tokens_see_only_their_collectio
     // Raw HTTP: media types and limits.
     let http = reqwest::Client::new();
     let objects_url = s.url(&format!("/taxii2/api/collections/{coll_id}/objects/"));
-    let r = http.get(&objects_url).basic_auth("x", Some(&secret)).header("accept", "application/json").send().await.unwrap();
+    let r = http
+        .get(&objects_url)
+        .basic_auth("x", Some(&secret))
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 406);
-    let r = http.post(&objects_url).basic_auth("x", Some(&secret)).header("accept", TAXII).header("content-type", "application/json").body("{}").send().await.unwrap();
+    let r = http
+        .post(&objects_url)
+        .basic_auth("x", Some(&secret))
+        .header("accept", TAXII)
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 415);
     let big = format!("{{\"objects\":[{{\"type\":\"note\",\"x\":\"{}\"}}]}}", "a".repeat(10 * 1024 * 1024 + 10));
-    let r = http.post(&objects_url).basic_auth("x", Some(&secret)).header("accept", TAXII).header("content-type", TAXII).body(big).send().await.unwrap();
+    let r = http
+        .post(&objects_url)
+        .basic_auth("x", Some(&secret))
+        .header("accept", TAXII)
+        .header("content-type", TAXII)
+        .body(big)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 413);
     let page = |q: String| {
         let (http, url, secret) = (http.clone(), objects_url.clone(), secret.clone());
@@ -120,7 +173,8 @@ async fn taxii2_client_reads_pages_and_posts_and_tokens_see_only_their_collectio
 
     // A token of another unit, with no access entry: no collection, and this one is not found.
     let (other, _) = s.db.store.create_token(&admin, "SO-YT SIEM", Role::UnitManager, yt, 30).await.unwrap();
-    let r = http.get(s.url("/taxii2/api/collections/")).bearer_auth(&other).header("accept", TAXII).send().await.unwrap();
+    let r =
+        http.get(s.url("/taxii2/api/collections/")).bearer_auth(&other).header("accept", TAXII).send().await.unwrap();
     assert_eq!(r.json::<Value>().await.unwrap(), json!({}));
     let r = http.get(&objects_url).bearer_auth(&other).header("accept", TAXII).send().await.unwrap();
     assert_eq!(r.status(), 404);
@@ -137,19 +191,56 @@ async fn pushes_a_collection_to_a_remote_taxii_server_and_records_each_push() {
     // The receiving side: a collection and a token allowed to write it.
     let b_root = unit_id(&b.db, "TP").await;
     let b_pa05 = b.login("pa05.truong", DEMO_PASSWORD).await;
-    let inbox: Value = b_pa05.send(reqwest::Method::POST, "/api/v1/taxii/collections", Some(json!({"title": "Nhận từ các địa phương", "unit_id": b_root}))).await.json().await.unwrap();
+    let inbox: Value = b_pa05
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/taxii/collections",
+            Some(json!({"title": "Nhận từ các địa phương", "unit_id": b_root})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     let inbox_id = inbox["id"].as_str().unwrap().to_string();
-    let (secret, token) = b.db.store.create_token(&admin_actor(&b.db).await, "Hải Đông", Role::AuthorityOfficer, b_root, 30).await.unwrap();
-    b_pa05.send(reqwest::Method::PUT, &format!("/api/v1/taxii/collections/{inbox_id}/access"), Some(json!({"token_id": token.id, "can_read": true, "can_write": true}))).await;
+    let (secret, token) =
+        b.db.store
+            .create_token(&admin_actor(&b.db).await, "Hải Đông", Role::AuthorityOfficer, b_root, 30)
+            .await
+            .unwrap();
+    b_pa05
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/taxii/collections/{inbox_id}/access"),
+            Some(json!({"token_id": token.id, "can_read": true, "can_write": true})),
+        )
+        .await;
 
     // The sending side: a collection with two incidents in it, and the remote.
     let a_root = unit_id(&a.db, "TP").await;
     let pa05 = a.login("pa05.truong", DEMO_PASSWORD).await;
-    let outbox: Value = pa05.send(reqwest::Method::POST, "/api/v1/taxii/collections", Some(json!({"title": "Gửi Trung tâm quốc gia", "unit_id": a_root}))).await.json().await.unwrap();
+    let outbox: Value = pa05
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/taxii/collections",
+            Some(json!({"title": "Gửi Trung tâm quốc gia", "unit_id": a_root})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     let outbox_id = outbox["id"].as_str().unwrap();
     let mut published = 0;
     for i in pa05.get_json("/api/v1/incidents?limit=2").await["items"].as_array().unwrap() {
-        let r: Value = pa05.send(reqwest::Method::POST, &format!("/api/v1/incidents/{}/publish", i["id"]), Some(json!({"collection_id": outbox_id}))).await.json().await.unwrap();
+        let r: Value = pa05
+            .send(
+                reqwest::Method::POST,
+                &format!("/api/v1/incidents/{}/publish", i["id"]),
+                Some(json!({"collection_id": outbox_id})),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
         published += r["stored"].as_i64().unwrap();
     }
     let url = b.url(&format!("/taxii2/api/collections/{inbox_id}/objects/"));
@@ -159,27 +250,62 @@ async fn pushes_a_collection_to_a_remote_taxii_server_and_records_each_push() {
     assert!(remote.get("secret").is_none(), "the secret is never shown: {remote}");
     let id = remote["id"].as_i64().unwrap();
 
-    let pushed: Value = pa05.send(reqwest::Method::POST, &format!("/api/v1/taxii/remotes/{id}/push"), None).await.json().await.unwrap();
+    let pushed: Value =
+        pa05.send(reqwest::Method::POST, &format!("/api/v1/taxii/remotes/{id}/push"), None).await.json().await.unwrap();
     let last = &pushed["pushes"][0];
-    assert_eq!((last["http_status"].as_i64(), last["status"].as_str(), last["error"].as_str()), (Some(202), Some("complete"), None), "{pushed}");
+    assert_eq!(
+        (last["http_status"].as_i64(), last["status"].as_str(), last["error"].as_str()),
+        (Some(202), Some("complete"), None),
+        "{pushed}"
+    );
     // Objects the two bundles share (the authority, the markings) are stored once.
     let sent = last["objects"].as_i64().unwrap();
     assert!(sent > 0 && sent <= published && last["success_count"].as_i64() == Some(sent), "{pushed}");
     // The remote holds them (distinct objects; SCOs shared by two incidents are one object).
-    let there: Value = reqwest::Client::new().get(format!("{url}?limit=1000")).bearer_auth(&secret).header("accept", TAXII).send().await.unwrap().json().await.unwrap();
+    let there: Value = reqwest::Client::new()
+        .get(format!("{url}?limit=1000"))
+        .bearer_auth(&secret)
+        .header("accept", TAXII)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let incidents = there["objects"].as_array().unwrap().iter().filter(|o| o["type"] == "incident").count();
     assert_eq!(incidents, 2, "{there}");
     // Nothing new: nothing sent.
-    let again: Value = pa05.send(reqwest::Method::POST, &format!("/api/v1/taxii/remotes/{id}/push"), None).await.json().await.unwrap();
+    let again: Value =
+        pa05.send(reqwest::Method::POST, &format!("/api/v1/taxii/remotes/{id}/push"), None).await.json().await.unwrap();
     assert_eq!(again["pushes"].as_array().unwrap().len(), 1);
 
     // A remote that refuses (a wrong secret): the push is recorded with the reason, and the
     // objects stay pending for the next try.
-    let r: Value = pa05.send(reqwest::Method::POST, "/api/v1/taxii/remotes", Some(json!({"name": "Sai mật khẩu", "url": url, "secret": "khien_wrong", "collection_id": outbox_id}))).await.json().await.unwrap();
-    let bad: Value = pa05.send(reqwest::Method::POST, &format!("/api/v1/taxii/remotes/{}/push", r["id"]), None).await.json().await.unwrap();
+    let r: Value = pa05
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/taxii/remotes",
+            Some(json!({"name": "Sai mật khẩu", "url": url, "secret": "khien_wrong", "collection_id": outbox_id})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let bad: Value = pa05
+        .send(reqwest::Method::POST, &format!("/api/v1/taxii/remotes/{}/push", r["id"]), None)
+        .await
+        .json()
+        .await
+        .unwrap();
     let last = &bad["pushes"][0];
     assert_eq!(last["http_status"].as_i64(), Some(401), "{bad}");
     assert!(last["error"].as_str().unwrap().contains("401"));
-    let bad_url = pa05.send(reqwest::Method::POST, "/api/v1/taxii/remotes", Some(json!({"name": "x", "url": "ftp://x", "collection_id": outbox_id}))).await;
+    let bad_url = pa05
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/taxii/remotes",
+            Some(json!({"name": "x", "url": "ftp://x", "collection_id": outbox_id})),
+        )
+        .await;
     assert_eq!(bad_url.status(), 422);
 }

@@ -17,10 +17,17 @@ async fn a_stalled_upload_does_not_hold_up_other_users() {
     let s = TestServer::start_with(crate::common::sqlite().await, config).await;
     let admin = crate::common::admin_actor(&s.db).await;
     let root = s.db.store.root_unit().await.unwrap().unwrap().id;
-    let (token, _) = s.db.store.create_token(&admin, "uploader", khien_domain::role::Role::Administrator, root, 1).await.unwrap();
+    let (token, _) =
+        s.db.store.create_token(&admin, "uploader", khien_domain::role::Role::Administrator, root, 1).await.unwrap();
     let db = sqlx::SqlitePool::connect(&s.db.url).await.unwrap();
     let ward = crate::common::unit_id(&s.db, "P-HONG-BANG").await;
-    let system = khien_store::SystemInput { code: "HB-UPLOAD".into(), name: "Cổng thông tin".into(), owner_unit_id: ward, system_type: "public_service".into(), ..Default::default() };
+    let system = khien_store::SystemInput {
+        code: "HB-UPLOAD".into(),
+        name: "Cổng thông tin".into(),
+        owner_unit_id: ward,
+        system_type: "public_service".into(),
+        ..Default::default()
+    };
     let system_id = s.db.store.create_system(&admin, &system).await.unwrap().id;
 
     // The upload: headers and the first chunk of a Nessus report, then silence.
@@ -43,7 +50,9 @@ async fn a_stalled_upload_does_not_hold_up_other_users() {
     let mut edits = Vec::new();
     for i in 0..20 {
         let started = Instant::now();
-        let r = manager.send(Method::PATCH, &format!("/api/v1/units/{unit}"), Some(json!({"focal_name": format!("Cán bộ {i}")}))).await;
+        let r = manager
+            .send(Method::PATCH, &format!("/api/v1/units/{unit}"), Some(json!({"focal_name": format!("Cán bộ {i}")})))
+            .await;
         assert_eq!(r.status(), 200, "{}", r.text().await.unwrap_or_default());
         edits.push(started.elapsed());
     }
@@ -62,7 +71,11 @@ async fn a_stalled_upload_does_not_hold_up_other_users() {
     let answer = String::from_utf8_lossy(&answer);
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     // Nothing of the upload was written.
-    let scans: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM finding_scans WHERE system_id = $1").bind(system_id).fetch_one(&db).await.unwrap();
+    let scans: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM finding_scans WHERE system_id = $1")
+        .bind(system_id)
+        .fetch_one(&db)
+        .await
+        .unwrap();
     assert_eq!(scans, 0);
 }
 
@@ -88,7 +101,8 @@ async fn zip_bombs_are_refused_and_the_server_stays_small() {
         dir,
     );
     let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let client =
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let started = Instant::now();
     while client.get(format!("{base}/healthz")).send().await.is_err() {
         assert!(started.elapsed() < Duration::from_secs(60), "khien serve did not start");
@@ -96,7 +110,17 @@ async fn zip_bombs_are_refused_and_the_server_stays_small() {
     }
     let login = client.get(format!("{base}/login")).send().await.unwrap().text().await.unwrap();
     let csrf = crate::common::field_value(&login, "_csrf").unwrap();
-    let r = client.post(format!("{base}/login")).form(&[("_csrf", csrf.as_str()), ("username", "admin"), ("password", crate::common::ADMIN_PASSWORD), ("next", "/")]).send().await.unwrap();
+    let r = client
+        .post(format!("{base}/login"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("username", "admin"),
+            ("password", crate::common::ADMIN_PASSWORD),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 303);
     let home = client.get(format!("{base}/")).send().await.unwrap().text().await.unwrap();
     let csrf = crate::common::field_value(&home, "_csrf").unwrap();
@@ -112,7 +136,14 @@ async fn zip_bombs_are_refused_and_the_server_stays_small() {
     for path in api {
         for bomb in [&shared, &sheet] {
             // Two at a time, as in the report.
-            let send = || client.post(format!("{base}{path}")).header("x-csrf-token", &csrf).header("content-type", "application/octet-stream").body(bomb.clone()).send();
+            let send = || {
+                client
+                    .post(format!("{base}{path}"))
+                    .header("x-csrf-token", &csrf)
+                    .header("content-type", "application/octet-stream")
+                    .body(bomb.clone())
+                    .send()
+            };
             let (a, b) = tokio::join!(send(), send());
             for r in [a.unwrap(), b.unwrap()] {
                 assert_eq!(r.status(), 422, "{path}");

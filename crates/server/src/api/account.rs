@@ -39,7 +39,11 @@ pub struct NewFilter {
 
 /// Save a registry filter under a name.
 #[utoipa::path(post, path = "/api/v1/saved-filters", tag = "account", request_body = NewFilter, responses((status = 201, body = khien_store::SavedFilter), (status = 422, body = crate::error::Problem)))]
-async fn save_filter(State(s): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<NewFilter>) -> Result<(StatusCode, Json<khien_store::SavedFilter>), ApiError> {
+async fn save_filter(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiJson(b): ApiJson<NewFilter>,
+) -> Result<(StatusCode, Json<khien_store::SavedFilter>), ApiError> {
     Ok((StatusCode::CREATED, Json(s.store.save_filter(&ctx.actor, &b.name, &b.query).await?)))
 }
 
@@ -66,7 +70,11 @@ pub struct ChangePassword {
 /// Change one's own password; every session and token of the account ends.
 #[utoipa::path(put, path = "/api/v1/me/password", tag = "account", request_body = ChangePassword,
     responses((status = 204), (status = 422, body = crate::error::Problem)))]
-async fn change_password(State(s): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<ChangePassword>) -> Result<StatusCode, ApiError> {
+async fn change_password(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiJson(b): ApiJson<ChangePassword>,
+) -> Result<StatusCode, ApiError> {
     s.store.change_own_password(&ctx.actor, &b.current_password, &b.new_password).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -81,7 +89,8 @@ pub struct SetLang {
 /// Save the caller's UI language.
 #[utoipa::path(put, path = "/api/v1/me/lang", tag = "account", request_body = SetLang, responses((status = 204), (status = 422, body = crate::error::Problem)))]
 async fn set_lang(State(s): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<SetLang>) -> Result<StatusCode, ApiError> {
-    let lang = Lang::parse(&b.lang).ok_or_else(|| Error::invalid("lang", "Ngôn ngữ phải là vi hoặc en.", "lang must be vi or en."))?;
+    let lang = Lang::parse(&b.lang)
+        .ok_or_else(|| Error::invalid("lang", "Ngôn ngữ phải là vi hoặc en.", "lang must be vi or en."))?;
     s.store.set_lang(ctx.actor.user_id, lang).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -115,7 +124,11 @@ pub struct CreatedToken {
 /// Issue an API token for an integration. The secret is returned once and stored only hashed.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", request_body = CreateToken,
     responses((status = 201, body = CreatedToken), (status = 403, body = crate::error::Problem)))]
-async fn create_token(State(s): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<CreateToken>) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
+async fn create_token(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiJson(b): ApiJson<CreateToken>,
+) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
     let role = Role::parse(&b.role)?;
     let (token, info) = s.store.create_token(&ctx.actor, &b.name, role, b.unit_id, b.valid_days).await?;
     Ok((StatusCode::CREATED, Json(CreatedToken { token, info })))

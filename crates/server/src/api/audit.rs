@@ -37,7 +37,11 @@ pub(crate) fn parse_time(field: &str, v: Option<&str>) -> Result<Option<i64>, Er
     v.filter(|s| !s.trim().is_empty())
         .map(|s| {
             chrono_parse(s).ok_or_else(|| {
-                Error::invalid(field, format!("«{s}» không phải thời điểm RFC 3339 (vd. 2026-11-23T08:00:00+07:00)."), format!("«{s}» is not an RFC 3339 time (e.g. 2026-11-23T08:00:00+07:00)."))
+                Error::invalid(
+                    field,
+                    format!("«{s}» không phải thời điểm RFC 3339 (vd. 2026-11-23T08:00:00+07:00)."),
+                    format!("«{s}» is not an RFC 3339 time (e.g. 2026-11-23T08:00:00+07:00)."),
+                )
             })
         })
         .transpose()
@@ -49,7 +53,11 @@ fn chrono_parse(s: &str) -> Option<i64> {
 
 /// Audit records the caller may see, newest first.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery), responses((status = 200, body = Page<AuditRecord>)))]
-async fn list_audit(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<AuditQuery>) -> Result<Json<Page<AuditRecord>>, ApiError> {
+async fn list_audit(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> Result<Json<Page<AuditRecord>>, ApiError> {
     let (cursor, limit) = paging(q.cursor.as_deref(), q.limit)?;
     let f = AuditFilter {
         entity_type: q.entity_type,

@@ -72,8 +72,12 @@ impl FindingQuery {
         Ok(FindingFilter {
             unit_id: self.unit_id,
             system_id: self.system_id,
-            severity: crate::api::code_filter(self.severity, |s| khien_domain::finding::Severity::parse("severity", s).map(|v| v.code()))?,
-            state: crate::api::code_filter(self.state, |s| khien_domain::compliance::FindingState::parse("state", s).map(|v| v.code()))?,
+            severity: crate::api::code_filter(self.severity, |s| {
+                khien_domain::finding::Severity::parse("severity", s).map(|v| v.code())
+            })?,
+            state: crate::api::code_filter(self.state, |s| {
+                khien_domain::compliance::FindingState::parse("state", s).map(|v| v.code())
+            })?,
             overdue: self.overdue,
             include_closed: self.include_closed,
             cve: self.cve,
@@ -86,7 +90,11 @@ impl FindingQuery {
 
 /// Findings of the systems the caller may see, newest first (closed ones on request).
 #[utoipa::path(get, path = "/api/v1/findings", tag = "findings", params(FindingQuery), responses((status = 200, body = Page<Finding>)))]
-async fn list_findings(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<FindingQuery>) -> Result<Json<Page<Finding>>, ApiError> {
+async fn list_findings(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<FindingQuery>,
+) -> Result<Json<Page<Finding>>, ApiError> {
     Ok(Json(s.store.list_findings(&ctx.actor, &q.filter()?).await?))
 }
 
@@ -111,9 +119,13 @@ pub struct CountHistoryQuery {
 fn day(field: &str, v: &Option<String>) -> Result<Option<chrono::NaiveDate>, Error> {
     match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
-        Some(v) => khien_domain::calendar::parse_date(v)
-            .map(Some)
-            .ok_or_else(|| Error::invalid(field, format!("«{v}» không phải ngày (dd/mm/yyyy)."), format!("«{v}» is not a date (dd/mm/yyyy)."))),
+        Some(v) => khien_domain::calendar::parse_date(v).map(Some).ok_or_else(|| {
+            Error::invalid(
+                field,
+                format!("«{v}» không phải ngày (dd/mm/yyyy)."),
+                format!("«{v}» is not a date (dd/mm/yyyy)."),
+            )
+        }),
     }
 }
 
@@ -121,7 +133,11 @@ fn day(field: &str, v: &Option<String>) -> Result<Option<chrono::NaiveDate>, Err
 /// the ranking of units slow to fix. At most 400 days per request.
 #[utoipa::path(get, path = "/api/v1/findings/counts/history", tag = "findings", params(CountHistoryQuery),
     responses((status = 200, body = Vec<khien_store::FindingCountDay>), (status = 422, body = crate::error::Problem)))]
-async fn finding_count_history(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<CountHistoryQuery>) -> Result<Json<Vec<khien_store::FindingCountDay>>, ApiError> {
+async fn finding_count_history(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<CountHistoryQuery>,
+) -> Result<Json<Vec<khien_store::FindingCountDay>>, ApiError> {
     let to = day("to", &q.to)?.unwrap_or_else(khien_domain::calendar::today_vn);
     let from = day("from", &q.from)?.unwrap_or(to - chrono::Days::new(29));
     Ok(Json(s.store.finding_count_history(&ctx.actor, q.unit_id, from, to).await?))
@@ -139,7 +155,11 @@ pub(crate) fn date_vn(ms: i64) -> String {
 /// at most 50,000 rows; the `X-Khien-Truncated` header says when more matched).
 #[utoipa::path(get, path = "/api/v1/findings/export", tag = "findings", params(FindingQuery),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
-async fn export_findings(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<FindingQuery>) -> Result<Response, ApiError> {
+async fn export_findings(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<FindingQuery>,
+) -> Result<Response, ApiError> {
     use khien_domain::compliance::remediation::FindingState;
     use khien_domain::finding::Severity;
     use khien_domain::Lang;
@@ -147,7 +167,8 @@ async fn export_findings(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQu
     // Every page goes out; `limit` and `cursor` are checked as on the list, then not used.
     paging(q.cursor.as_deref(), q.limit)?;
     let mut f = FindingQuery { limit: Some(khien_domain::page::MAX_LIMIT), cursor: None, ..q }.filter()?;
-    let units: std::collections::HashMap<i64, String> = s.store.unit_tree(&ctx.actor).await?.into_iter().map(|u| (u.id, u.name)).collect();
+    let units: std::collections::HashMap<i64, String> =
+        s.store.unit_tree(&ctx.actor).await?.into_iter().map(|u| (u.id, u.name)).collect();
     let mut rows: Vec<Vec<Cell>> = Vec::new();
     let mut truncated = false;
     'pages: loop {
@@ -157,8 +178,12 @@ async fn export_findings(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQu
                 truncated = true;
                 break 'pages;
             }
-            let severity = Severity::parse("severity", &x.severity).map(|v| v.label(Lang::Vi).to_string()).unwrap_or_else(|_| x.severity.clone());
-            let state = FindingState::parse("state", &x.state).map(|v| v.label(Lang::Vi).to_string()).unwrap_or_else(|_| x.state.clone());
+            let severity = Severity::parse("severity", &x.severity)
+                .map(|v| v.label(Lang::Vi).to_string())
+                .unwrap_or_else(|_| x.severity.clone());
+            let state = FindingState::parse("state", &x.state)
+                .map(|v| v.label(Lang::Vi).to_string())
+                .unwrap_or_else(|_| x.state.clone());
             let mut row: Vec<Cell> = vec![
                 x.id.into(),
                 severity.into(),
@@ -190,8 +215,27 @@ async fn export_findings(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQu
         }
     }
     let headers = [
-        "Số", "Mức độ", "CVSS", "Tiêu đề", "Mã hệ thống", "Tên hệ thống", "Đơn vị", "Máy chủ", "Cổng", "Giao thức", "Thành phần", "CVE", "CWE", "Công cụ", "Mã quy tắc",
-        "Trạng thái", "Ngày phát hiện", "Hạn khắc phục", "Quá hạn", "Chấp nhận rủi ro đến", "Giải pháp",
+        "Số",
+        "Mức độ",
+        "CVSS",
+        "Tiêu đề",
+        "Mã hệ thống",
+        "Tên hệ thống",
+        "Đơn vị",
+        "Máy chủ",
+        "Cổng",
+        "Giao thức",
+        "Thành phần",
+        "CVE",
+        "CWE",
+        "Công cụ",
+        "Mã quy tắc",
+        "Trạng thái",
+        "Ngày phát hiện",
+        "Hạn khắc phục",
+        "Quá hạn",
+        "Chấp nhận rủi ro đến",
+        "Giải pháp",
     ];
     let bytes = tokio::task::spawn_blocking(move || khien_formats::write_table_xlsx("Phát hiện", &headers, &rows))
         .await
@@ -220,7 +264,12 @@ async fn get_finding(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -
 /// and expiry required), the authority or an assessor verifies, sends back or reopens.
 #[utoipa::path(post, path = "/api/v1/findings/{id}/state", tag = "findings", params(("id" = i64, Path)), request_body = FindingMoveInput,
     responses((status = 200, body = Finding), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-async fn move_finding(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<FindingMoveInput>) -> Result<Json<Finding>, ApiError> {
+async fn move_finding(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<FindingMoveInput>,
+) -> Result<Json<Finding>, ApiError> {
     Ok(Json(s.store.move_finding(&ctx.actor, id, &b).await?))
 }
 
@@ -237,7 +286,15 @@ pub struct PolicyRowBody {
 }
 
 fn policy_body(p: &khien_domain::compliance::Policy) -> Vec<PolicyRowBody> {
-    p.rows().iter().map(|r| PolicyRowBody { severity: r.severity.code().to_string(), level: r.level, days: r.days, working_days: r.working_days }).collect()
+    p.rows()
+        .iter()
+        .map(|r| PolicyRowBody {
+            severity: r.severity.code().to_string(),
+            level: r.level,
+            days: r.days,
+            working_days: r.working_days,
+        })
+        .collect()
 }
 
 /// Days to fix a finding by severity and system level (Khiên's defaults under the standing
@@ -250,10 +307,21 @@ async fn get_policy(State(s): State<AppState>, _ctx: Ctx) -> Result<Json<Vec<Pol
 /// Change rows of the remediation policy (the standing body). Deadlines already set stay.
 #[utoipa::path(put, path = "/api/v1/remediation-policy", tag = "findings", request_body = Vec<PolicyRowBody>,
     responses((status = 200, body = Vec<PolicyRowBody>), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-async fn set_policy(State(s): State<AppState>, ctx: Ctx, ApiJson(rows): ApiJson<Vec<PolicyRowBody>>) -> Result<Json<Vec<PolicyRowBody>>, ApiError> {
+async fn set_policy(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiJson(rows): ApiJson<Vec<PolicyRowBody>>,
+) -> Result<Json<Vec<PolicyRowBody>>, ApiError> {
     let rows = rows
         .iter()
-        .map(|r| Ok(PolicyRow { severity: khien_domain::finding::Severity::parse("severity", &r.severity)?, level: r.level, days: r.days, working_days: r.working_days }))
+        .map(|r| {
+            Ok(PolicyRow {
+                severity: khien_domain::finding::Severity::parse("severity", &r.severity)?,
+                level: r.level,
+                days: r.days,
+                working_days: r.working_days,
+            })
+        })
         .collect::<Result<Vec<_>, Error>>()?;
     Ok(Json(policy_body(&s.store.set_remediation_policy(&ctx.actor, &rows).await?)))
 }
@@ -278,7 +346,9 @@ pub(crate) fn scan_date(v: Option<&str>) -> Result<Option<i64>, Error> {
     if let Some(ms) = khien_domain::time::parse_rfc3339(v) {
         return Ok(Some(ms));
     }
-    let day = khien_domain::calendar::parse_date(v).ok_or_else(|| Error::invalid("scanned_at", "Ngày quét không hợp lệ (dd/mm/yyyy).", "Not a valid scan date (dd/mm/yyyy)."))?;
+    let day = khien_domain::calendar::parse_date(v).ok_or_else(|| {
+        Error::invalid("scanned_at", "Ngày quét không hợp lệ (dd/mm/yyyy).", "Not a valid scan date (dd/mm/yyyy).")
+    })?;
     Ok(Some(khien_domain::calendar::end_of_day_vn(day.pred_opt().unwrap_or(day)) + 1))
 }
 
@@ -288,7 +358,13 @@ pub(crate) fn scan_date(v: Option<&str>) -> Result<Option<i64>, Error> {
 #[utoipa::path(post, path = "/api/v1/systems/{id}/scans", tag = "findings", params(("id" = i64, Path), ScanQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 200, body = ScanImportSummary), (status = 422, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
-async fn import_scan(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiQuery(q): ApiQuery<ScanQuery>, body: Body) -> Result<Json<ScanImportSummary>, ApiError> {
+async fn import_scan(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiQuery(q): ApiQuery<ScanQuery>,
+    body: Body,
+) -> Result<Json<ScanImportSummary>, ApiError> {
     let scanned_at = scan_date(q.scanned_at.as_deref())?;
     // The whole report arrives before the import takes the write lock.
     let upload = crate::stream::spool(body.into_data_stream(), s.config.upload(MAX_SCAN_BYTES)).await?;
@@ -299,9 +375,20 @@ async fn import_scan(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, A
 /// The tool chosen (`""` or `auto`: recognised from the file's first bytes, then its name).
 pub(crate) fn scan_tool(chosen: &str, file_name: &str, head: &[u8]) -> Result<ScanTool, Error> {
     match chosen.trim() {
-        "" | "auto" => ScanTool::detect(file_name, head)
-            .ok_or_else(|| Error::invalid("tool", "Không nhận ra loại báo cáo quét; hãy chọn công cụ.", "The scan report's kind was not recognised; choose the tool.")),
-        t => ScanTool::parse(t).ok_or_else(|| Error::invalid("tool", "Công cụ là nessus, openvas, sarif, trivy hoặc zap.", "The tool is nessus, openvas, sarif, trivy or zap.")),
+        "" | "auto" => ScanTool::detect(file_name, head).ok_or_else(|| {
+            Error::invalid(
+                "tool",
+                "Không nhận ra loại báo cáo quét; hãy chọn công cụ.",
+                "The scan report's kind was not recognised; choose the tool.",
+            )
+        }),
+        t => ScanTool::parse(t).ok_or_else(|| {
+            Error::invalid(
+                "tool",
+                "Công cụ là nessus, openvas, sarif, trivy hoặc zap.",
+                "The tool is nessus, openvas, sarif, trivy or zap.",
+            )
+        }),
     }
 }
 

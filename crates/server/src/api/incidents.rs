@@ -9,7 +9,10 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use khien_store::{Incident, IncidentDetail, IncidentFilter, IncidentInput, IncidentReport, IncidentTask, Observable, ObservableInput, Page, Sightings, TaskInput};
+use khien_store::{
+    Incident, IncidentDetail, IncidentFilter, IncidentInput, IncidentReport, IncidentTask, Observable, ObservableInput,
+    Page, Sightings, TaskInput,
+};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -62,8 +65,12 @@ impl IncidentQuery {
         let (cursor, limit) = paging(self.cursor.as_deref(), self.limit)?;
         Ok(IncidentFilter {
             q: self.q,
-            state: crate::api::code_filter(self.state, |s| khien_domain::incident::State::parse("state", s).map(|v| v.code()))?,
-            category: crate::api::code_filter(self.category, |s| khien_domain::incident::Category::parse("category", s).map(|v| v.code()))?,
+            state: crate::api::code_filter(self.state, |s| {
+                khien_domain::incident::State::parse("state", s).map(|v| v.code())
+            })?,
+            category: crate::api::code_filter(self.category, |s| {
+                khien_domain::incident::Category::parse("category", s).map(|v| v.code())
+            })?,
             unit_id: self.unit_id,
             serious: self.serious,
             priority: self.priority,
@@ -77,20 +84,32 @@ impl IncidentQuery {
 
 /// The incident queue of the units the caller may see, newest first (closed ones on request).
 #[utoipa::path(get, path = "/api/v1/incidents", tag = "incidents", params(IncidentQuery), responses((status = 200, body = Page<Incident>)))]
-async fn list_incidents(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<IncidentQuery>) -> Result<Json<Page<Incident>>, ApiError> {
+async fn list_incidents(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<IncidentQuery>,
+) -> Result<Json<Page<Incident>>, ApiError> {
     Ok(Json(s.store.list_incidents(&ctx.actor, &q.filter()?).await?))
 }
 
 /// Report an incident for one of the caller's units. The clocks start at the detection time.
 #[utoipa::path(post, path = "/api/v1/incidents", tag = "incidents", request_body = IncidentInput,
     responses((status = 201, body = Incident), (status = 422, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
-async fn create_incident(State(s): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<IncidentInput>) -> Result<(StatusCode, Json<Incident>), ApiError> {
+async fn create_incident(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiJson(b): ApiJson<IncidentInput>,
+) -> Result<(StatusCode, Json<Incident>), ApiError> {
     Ok((StatusCode::CREATED, Json(s.store.create_incident(&ctx.actor, &b).await?)))
 }
 
 /// The incident with its systems, timeline, reports, tasks, observables and links.
 #[utoipa::path(get, path = "/api/v1/incidents/{id}", tag = "incidents", params(("id" = i64, Path)), responses((status = 200, body = IncidentDetail), (status = 404, body = crate::error::Problem)))]
-async fn get_incident(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Json<IncidentDetail>, ApiError> {
+async fn get_incident(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Json<IncidentDetail>, ApiError> {
     Ok(Json(s.store.get_incident(&ctx.actor, id).await?))
 }
 
@@ -105,7 +124,12 @@ pub struct MoveBody {
 /// Move the incident through the response procedure (TT 20/2017 Đ11).
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/state", tag = "incidents", params(("id" = i64, Path)), request_body = MoveBody,
     responses((status = 200, body = Incident), (status = 409, body = crate::error::Problem)))]
-async fn move_incident(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<MoveBody>) -> Result<Json<Incident>, ApiError> {
+async fn move_incident(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<MoveBody>,
+) -> Result<Json<Incident>, ApiError> {
     Ok(Json(s.store.move_incident(&ctx.actor, id, &b.state, b.note.as_deref()).await?))
 }
 
@@ -121,7 +145,12 @@ pub struct SeverityBody {
 /// Set "serious" and the priority by hand, with a reason.
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/severity", tag = "incidents", params(("id" = i64, Path)), request_body = SeverityBody,
     responses((status = 200, body = Incident), (status = 422, body = crate::error::Problem)))]
-async fn set_severity(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<SeverityBody>) -> Result<Json<Incident>, ApiError> {
+async fn set_severity(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<SeverityBody>,
+) -> Result<Json<Incident>, ApiError> {
     Ok(Json(s.store.set_incident_severity(&ctx.actor, id, b.serious, b.priority, &b.reason).await?))
 }
 
@@ -136,7 +165,12 @@ pub struct ReportBody {
 /// File a dated report; an initial, progress or closing report stops its clock.
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/reports", tag = "incidents", params(("id" = i64, Path)), request_body = ReportBody,
     responses((status = 201, body = IncidentReport), (status = 422, body = crate::error::Problem)))]
-async fn file_report(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<ReportBody>) -> Result<(StatusCode, Json<IncidentReport>), ApiError> {
+async fn file_report(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<ReportBody>,
+) -> Result<(StatusCode, Json<IncidentReport>), ApiError> {
     Ok((StatusCode::CREATED, Json(s.store.file_incident_report(&ctx.actor, id, &b.kind, &b.body).await?)))
 }
 
@@ -148,7 +182,12 @@ pub struct NoteBody {
 
 /// Add a note to the timeline.
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/notes", tag = "incidents", params(("id" = i64, Path)), request_body = NoteBody, responses((status = 204)))]
-async fn add_note(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<NoteBody>) -> Result<StatusCode, ApiError> {
+async fn add_note(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<NoteBody>,
+) -> Result<StatusCode, ApiError> {
     s.store.add_incident_note(&ctx.actor, id, &b.note).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -156,7 +195,12 @@ async fn add_note(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJ
 /// Give a unit of the response network a task (the co-ordinator).
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/tasks", tag = "incidents", params(("id" = i64, Path)), request_body = TaskInput,
     responses((status = 201, body = IncidentTask), (status = 403, body = crate::error::Problem)))]
-async fn add_task(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<TaskInput>) -> Result<(StatusCode, Json<IncidentTask>), ApiError> {
+async fn add_task(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<TaskInput>,
+) -> Result<(StatusCode, Json<IncidentTask>), ApiError> {
     Ok((StatusCode::CREATED, Json(s.store.add_incident_task(&ctx.actor, id, &b).await?)))
 }
 
@@ -170,14 +214,24 @@ pub struct TaskStateBody {
 /// Mark a task done (its unit or the co-ordinator) or cancelled (the co-ordinator).
 #[utoipa::path(post, path = "/api/v1/incident-tasks/{id}/state", tag = "incidents", params(("id" = i64, Path)), request_body = TaskStateBody,
     responses((status = 200, body = IncidentTask), (status = 403, body = crate::error::Problem)))]
-async fn set_task_state(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<TaskStateBody>) -> Result<Json<IncidentTask>, ApiError> {
+async fn set_task_state(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<TaskStateBody>,
+) -> Result<Json<IncidentTask>, ApiError> {
     Ok(Json(s.store.set_task_state(&ctx.actor, id, &b.state).await?))
 }
 
 /// Add an observable (IOC) to the incident.
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/observables", tag = "incidents", params(("id" = i64, Path)), request_body = ObservableInput,
     responses((status = 201, body = Observable), (status = 422, body = crate::error::Problem)))]
-async fn add_observable(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<ObservableInput>) -> Result<(StatusCode, Json<Observable>), ApiError> {
+async fn add_observable(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<ObservableInput>,
+) -> Result<(StatusCode, Json<Observable>), ApiError> {
     Ok((StatusCode::CREATED, Json(s.store.add_observable(&ctx.actor, id, &b).await?)))
 }
 
@@ -194,7 +248,11 @@ pub struct FindQuery {
 
 /// Where else was this value seen? Sightings in the incidents the caller may see.
 #[utoipa::path(get, path = "/api/v1/observables", tag = "incidents", params(FindQuery), responses((status = 200, body = Sightings), (status = 422, body = crate::error::Problem)))]
-async fn find_observable(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<FindQuery>) -> Result<Json<Sightings>, ApiError> {
+async fn find_observable(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<FindQuery>,
+) -> Result<Json<Sightings>, ApiError> {
     Ok(Json(s.store.find_observable(&ctx.actor, q.kind.as_deref(), &q.value).await?))
 }
 
@@ -210,7 +268,12 @@ pub struct LinkBody {
 /// Link a related incident, or merge this duplicate into it (the co-ordinator of both).
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/links", tag = "incidents", params(("id" = i64, Path)), request_body = LinkBody,
     responses((status = 204), (status = 422, body = crate::error::Problem)))]
-async fn link_incident(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<LinkBody>) -> Result<StatusCode, ApiError> {
+async fn link_incident(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<LinkBody>,
+) -> Result<StatusCode, ApiError> {
     s.store.link_incidents(&ctx.actor, id, b.related_id, b.merge).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -237,13 +300,26 @@ async fn incident_document(
     Path((id, kind)): Path<(i64, String)>,
     ApiQuery(q): ApiQuery<DocumentQuery>,
 ) -> Result<axum::response::Response, ApiError> {
-    use axum::response::IntoResponse;
     use crate::incident_docs::DocKind;
-    let which = DocKind::parse(&kind).ok_or_else(|| khien_domain::Error::invalid("kind", "Loại văn bản là initial hoặc closing.", "The document kind is initial or closing."))?;
+    use axum::response::IntoResponse;
+    let which = DocKind::parse(&kind).ok_or_else(|| {
+        khien_domain::Error::invalid(
+            "kind",
+            "Loại văn bản là initial hoặc closing.",
+            "The document kind is initial or closing.",
+        )
+    })?;
     let pdf = match q.format.as_deref() {
         None | Some("docx") => false,
         Some("pdf") => true,
-        Some(_) => return Err(khien_domain::Error::invalid("format", "Định dạng là docx hoặc pdf.", "The format is docx or pdf.").into()),
+        Some(_) => {
+            return Err(khien_domain::Error::invalid(
+                "format",
+                "Định dạng là docx hoặc pdf.",
+                "The format is docx or pdf.",
+            )
+            .into())
+        }
     };
     let d = s.store.get_incident(&ctx.actor, id).await?;
     let header = s.store.document_header(d.incident.unit_id).await?;

@@ -6,8 +6,8 @@ mod audit;
 pub(crate) mod compliance;
 pub(crate) mod findings;
 pub(crate) mod incidents;
-pub(crate) mod public_reports;
 mod notifications;
+pub(crate) mod public_reports;
 pub(crate) mod stix;
 mod systems;
 mod units;
@@ -37,8 +37,14 @@ struct Security;
 impl Modify for Security {
     fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
         let c = doc.components.get_or_insert_with(Default::default);
-        c.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
-        c.add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::auth::SESSION_COOKIE))));
+        c.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        c.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::auth::SESSION_COOKIE))),
+        );
     }
 }
 
@@ -76,11 +82,19 @@ impl Modify for BinaryBodies {
             let json = media == "application/json" || media.ends_with("+json");
             if !json && matches!(c.schema, Some(RefOr::T(Schema::Array(_)))) {
                 // YAML is text a client parses (Khiên's catalogue format): no byte schema.
-                c.schema = (media != "application/yaml").then(|| ObjectBuilder::new().schema_type(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary))).build().into());
+                c.schema = (media != "application/yaml").then(|| {
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+                        .build()
+                        .into()
+                });
             }
         };
         for item in doc.paths.paths.values_mut() {
-            for op in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten() {
+            for op in
+                [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
+            {
                 if let Some(body) = op.request_body.as_mut() {
                     body.content.iter_mut().for_each(|(m, c)| binary(m, c));
                 }
@@ -105,17 +119,29 @@ impl ErrorResponses {
     fn statuses(method: &str, op: &utoipa::openapi::path::Operation) -> Vec<(&'static str, &'static str)> {
         let params = op.parameters.as_deref().unwrap_or_default();
         let takes_input = !params.is_empty() || op.request_body.is_some();
-        let public = op.security.as_ref().is_some_and(|s| s.iter().all(|r| serde_json::to_value(r).is_ok_and(|v| v == serde_json::json!({}))));
+        let public = op
+            .security
+            .as_ref()
+            .is_some_and(|s| s.iter().all(|r| serde_json::to_value(r).is_ok_and(|v| v == serde_json::json!({}))));
         let mut out = Vec::new();
         if takes_input {
-            out.push(("400", "Malformed request: a parameter of the wrong type, an unknown parameter or field, unreadable JSON."));
+            out.push((
+                "400",
+                "Malformed request: a parameter of the wrong type, an unknown parameter or field, unreadable JSON.",
+            ));
         }
         if !public {
             out.push(("401", "No valid session or API token."));
-            out.push(("403", "The caller's roles do not allow this, or a cookie-authenticated change lacks its CSRF token."));
+            out.push((
+                "403",
+                "The caller's roles do not allow this, or a cookie-authenticated change lacks its CSRF token.",
+            ));
         }
         if takes_input {
-            out.push(("404", "No such record (in the path, or one a parameter or field names) among those the caller may see."));
+            out.push((
+                "404",
+                "No such record (in the path, or one a parameter or field names) among those the caller may see.",
+            ));
         }
         if method != "get" {
             out.push(("409", "The record's state or a unique value conflicts with the change."));
@@ -136,7 +162,13 @@ impl Modify for ErrorResponses {
         use utoipa::openapi::{Content, Ref, RefOr, Response};
         let problem = || Content::new(Some(Ref::from_schema_name("Problem")));
         for item in doc.paths.paths.values_mut() {
-            let ops = [("get", &mut item.get), ("put", &mut item.put), ("post", &mut item.post), ("delete", &mut item.delete), ("patch", &mut item.patch)];
+            let ops = [
+                ("get", &mut item.get),
+                ("put", &mut item.put),
+                ("post", &mut item.post),
+                ("delete", &mut item.delete),
+                ("patch", &mut item.patch),
+            ];
             for (method, op) in ops {
                 let Some(op) = op.as_mut() else { continue };
                 let statuses = Self::statuses(method, op);
@@ -169,9 +201,17 @@ pub async fn openapi_json(State(_): State<AppState>) -> Json<utoipa::openapi::Op
 /// plus the UTF-8 one, percent-encoded) and its SHA-256.
 pub(crate) fn download(file_name: &str, content_type: &str, sha256: &str, bytes: Vec<u8>) -> axum::response::Response {
     use axum::response::IntoResponse;
-    let ascii: String = khien_domain::fold::fold(file_name).chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
-    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", crate::error::urlencode(file_name));
-    let headers = [(axum::http::header::CONTENT_TYPE, content_type.to_string()), (axum::http::header::CONTENT_DISPOSITION, disposition), (axum::http::HeaderName::from_static("x-content-sha256"), sha256.to_string())];
+    let ascii: String = khien_domain::fold::fold(file_name)
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+        .collect();
+    let disposition =
+        format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", crate::error::urlencode(file_name));
+    let headers = [
+        (axum::http::header::CONTENT_TYPE, content_type.to_string()),
+        (axum::http::header::CONTENT_DISPOSITION, disposition),
+        (axum::http::HeaderName::from_static("x-content-sha256"), sha256.to_string()),
+    ];
     (headers, bytes).into_response()
 }
 

@@ -47,6 +47,10 @@ pub struct Marked {
 
 /// Mark the caller's reminders read.
 #[utoipa::path(post, path = "/api/v1/notifications/read", tag = "account", request_body = ReadBody, responses((status = 200, body = Marked)))]
-async fn mark_read(State(s): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<ReadBody>) -> Result<Json<Marked>, ApiError> {
+async fn mark_read(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiJson(b): ApiJson<ReadBody>,
+) -> Result<Json<Marked>, ApiError> {
     Ok(Json(Marked { marked: s.store.mark_read(&ctx.actor, &b.ids).await? }))
 }

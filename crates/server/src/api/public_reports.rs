@@ -13,7 +13,10 @@ use axum::response::Response;
 use axum::Json;
 use khien_domain::incident::public::{MAX_PUBLIC_FILES, PUBLIC_FILES};
 use khien_domain::{Error, Msg};
-use khien_store::{Incident, Page, PublicReport, PublicReportDetail, PublicReportFilter, PublicReportInput, PublicReportStatus, UploadedFile};
+use khien_store::{
+    Incident, Page, PublicReport, PublicReportDetail, PublicReportFilter, PublicReportInput, PublicReportStatus,
+    UploadedFile,
+};
 use serde::Deserialize;
 use std::net::{IpAddr, SocketAddr};
 use utoipa::{IntoParams, ToSchema};
@@ -25,7 +28,11 @@ pub const MAX_PUBLIC_JSON_BYTES: usize = (MAX_PUBLIC_FILES * PUBLIC_FILES.max_by
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .merge(OpenApiRouter::new().routes(routes!(submit_report)).layer(axum::extract::DefaultBodyLimit::max(MAX_PUBLIC_JSON_BYTES)))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(submit_report))
+                .layer(axum::extract::DefaultBodyLimit::max(MAX_PUBLIC_JSON_BYTES)),
+        )
         .routes(routes!(report_status))
         .routes(routes!(list_reports))
         .routes(routes!(get_report))
@@ -37,7 +44,12 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Sends a report for an address: counted against the address's limit unless it is refused
 /// for its content (then nothing was stored, and it does not count).
-pub(crate) async fn submit(s: &AppState, ip: IpAddr, input: &PublicReportInput, files: &[UploadedFile]) -> Result<PublicReportStatus, Error> {
+pub(crate) async fn submit(
+    s: &AppState,
+    ip: IpAddr,
+    input: &PublicReportInput,
+    files: &[UploadedFile],
+) -> Result<PublicReportStatus, Error> {
     let hit = s.report_limiter.check(ip)?;
     let result = s.store.submit_public_report(input, files, &ip.to_string()).await;
     if let Err(Error::Invalid { .. } | Error::BadRequest(_)) = &result {
@@ -76,11 +88,21 @@ pub struct PublicFile {
 /// a window (then 429 with Retry-After). Keep the tracking code to check on it.
 #[utoipa::path(post, path = "/api/v1/public/reports", tag = "public", request_body = PublicSubmission, security(()),
     responses((status = 201, body = PublicReportStatus), (status = 422, body = crate::error::Problem), (status = 429, body = crate::error::Problem), (status = 413, body = crate::error::Problem)))]
-async fn submit_report(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, body: Result<ApiJson<PublicSubmission>, ApiError>) -> Result<(StatusCode, Json<PublicReportStatus>), ApiError> {
+async fn submit_report(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    body: Result<ApiJson<PublicSubmission>, ApiError>,
+) -> Result<(StatusCode, Json<PublicReportStatus>), ApiError> {
     let ApiJson(b) = body.map_err(|ApiError(e)| match e {
         Error::TooLarge(_) => Error::TooLarge(Msg::new(
-            format!("Nội dung gửi lên quá lớn: tối đa {MAX_PUBLIC_FILES} tệp, mỗi tệp {} MiB.", PUBLIC_FILES.max_bytes / 1024 / 1024),
-            format!("The request is too large: at most {MAX_PUBLIC_FILES} files of {} MiB each.", PUBLIC_FILES.max_bytes / 1024 / 1024),
+            format!(
+                "Nội dung gửi lên quá lớn: tối đa {MAX_PUBLIC_FILES} tệp, mỗi tệp {} MiB.",
+                PUBLIC_FILES.max_bytes / 1024 / 1024
+            ),
+            format!(
+                "The request is too large: at most {MAX_PUBLIC_FILES} files of {} MiB each.",
+                PUBLIC_FILES.max_bytes / 1024 / 1024
+            ),
         )),
         other => other,
     })?;
@@ -90,12 +112,23 @@ async fn submit_report(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo
         .iter()
         .map(|f| {
             let bytes = base64::engine::general_purpose::STANDARD.decode(f.content_base64.trim()).map_err(|_| {
-                Error::invalid(PUBLIC_FILES.field, format!("Tệp {}: nội dung base64 không hợp lệ.", f.file_name), format!("File {}: the base64 content is not valid.", f.file_name))
+                Error::invalid(
+                    PUBLIC_FILES.field,
+                    format!("Tệp {}: nội dung base64 không hợp lệ.", f.file_name),
+                    format!("File {}: the base64 content is not valid.", f.file_name),
+                )
             })?;
             Ok(UploadedFile { file_name: f.file_name.clone(), bytes })
         })
         .collect::<Result<Vec<_>, Error>>()?;
-    let input = PublicReportInput { category: b.category, description: b.description, reporter_name: b.reporter_name, reporter_phone: b.reporter_phone, reporter_email: b.reporter_email, url: b.url };
+    let input = PublicReportInput {
+        category: b.category,
+        description: b.description,
+        reporter_name: b.reporter_name,
+        reporter_phone: b.reporter_phone,
+        reporter_email: b.reporter_email,
+        url: b.url,
+    };
     Ok((StatusCode::CREATED, Json(submit(&s, addr.ip(), &input, &files).await?)))
 }
 
@@ -113,7 +146,11 @@ pub(crate) async fn lookup_status(s: &AppState, ip: IpAddr, code: &str) -> Resul
 /// The state of a report by its tracking code: category, state and dates only.
 #[utoipa::path(get, path = "/api/v1/public/reports/{code}", tag = "public", params(("code" = String, Path, description = "PA-XXXX-XXXX-XXXX")), security(()),
     responses((status = 200, body = PublicReportStatus), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
-async fn report_status(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, Path(code): Path<String>) -> Result<Json<PublicReportStatus>, ApiError> {
+async fn report_status(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path(code): Path<String>,
+) -> Result<Json<PublicReportStatus>, ApiError> {
     Ok(Json(lookup_status(&s, addr.ip(), &code).await?))
 }
 
@@ -144,8 +181,12 @@ impl PublicReportQuery {
         let (cursor, limit) = paging(self.cursor.as_deref(), self.limit)?;
         Ok(PublicReportFilter {
             q: self.q,
-            state: crate::api::code_filter(self.state, |s| khien_domain::incident::public::PublicState::parse("state", s).map(|v| v.code()))?,
-            category: crate::api::code_filter(self.category, |s| khien_domain::incident::public::PublicCategory::parse("category", s).map(|v| v.code()))?,
+            state: crate::api::code_filter(self.state, |s| {
+                khien_domain::incident::public::PublicState::parse("state", s).map(|v| v.code())
+            })?,
+            category: crate::api::code_filter(self.category, |s| {
+                khien_domain::incident::public::PublicCategory::parse("category", s).map(|v| v.code())
+            })?,
             unit_id: self.unit_id,
             include_closed: self.include_closed,
             cursor,
@@ -156,13 +197,21 @@ impl PublicReportQuery {
 
 /// The queue: the authority sees every report, a unit those routed to its units. Newest first.
 #[utoipa::path(get, path = "/api/v1/public-reports", tag = "public-reports", params(PublicReportQuery), responses((status = 200, body = Page<PublicReport>)))]
-async fn list_reports(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<PublicReportQuery>) -> Result<Json<Page<PublicReport>>, ApiError> {
+async fn list_reports(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<PublicReportQuery>,
+) -> Result<Json<Page<PublicReport>>, ApiError> {
     Ok(Json(s.store.list_public_reports(&ctx.actor, &q.filter()?).await?))
 }
 
 /// A report with its contact details, files and the moves the caller may make.
 #[utoipa::path(get, path = "/api/v1/public-reports/{id}", tag = "public-reports", params(("id" = i64, Path)), responses((status = 200, body = PublicReportDetail), (status = 404, body = crate::error::Problem)))]
-async fn get_report(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Json<PublicReportDetail>, ApiError> {
+async fn get_report(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Json<PublicReportDetail>, ApiError> {
     Ok(Json(s.store.get_public_report(&ctx.actor, id).await?))
 }
 
@@ -175,7 +224,12 @@ pub struct RouteBody {
 /// Send the report to a unit for handling, or to another one (the authority).
 #[utoipa::path(post, path = "/api/v1/public-reports/{id}/route", tag = "public-reports", params(("id" = i64, Path)), request_body = RouteBody,
     responses((status = 200, body = PublicReport), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
-async fn route_report(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<RouteBody>) -> Result<Json<PublicReport>, ApiError> {
+async fn route_report(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<RouteBody>,
+) -> Result<Json<PublicReport>, ApiError> {
     Ok(Json(s.store.route_public_report(&ctx.actor, id, b.unit_id).await?))
 }
 
@@ -189,7 +243,12 @@ pub struct StateBody {
 /// Move the report: being handled, resolved, not taken up, reopened.
 #[utoipa::path(post, path = "/api/v1/public-reports/{id}/state", tag = "public-reports", params(("id" = i64, Path)), request_body = StateBody,
     responses((status = 200, body = PublicReport), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
-async fn set_state(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<StateBody>) -> Result<Json<PublicReport>, ApiError> {
+async fn set_state(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<StateBody>,
+) -> Result<Json<PublicReport>, ApiError> {
     Ok(Json(s.store.set_public_report_state(&ctx.actor, id, &b.state).await?))
 }
 
@@ -208,8 +267,16 @@ pub struct ConvertBody {
 /// report is linked to it, in the same transaction.
 #[utoipa::path(post, path = "/api/v1/public-reports/{id}/incident", tag = "public-reports", params(("id" = i64, Path)), request_body = ConvertBody,
     responses((status = 201, body = Incident), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
-async fn convert_report(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<ConvertBody>) -> Result<(StatusCode, Json<Incident>), ApiError> {
-    let inc = s.store.convert_public_report_to_incident(&ctx.actor, id, b.unit_id, b.category.as_deref(), b.title.as_deref()).await?;
+async fn convert_report(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<ConvertBody>,
+) -> Result<(StatusCode, Json<Incident>), ApiError> {
+    let inc = s
+        .store
+        .convert_public_report_to_incident(&ctx.actor, id, b.unit_id, b.category.as_deref(), b.title.as_deref())
+        .await?;
     Ok((StatusCode::CREATED, Json(inc)))
 }
 

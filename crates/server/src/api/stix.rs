@@ -3,13 +3,13 @@
 use crate::api::incidents::IncidentQuery;
 use crate::auth::Ctx;
 use crate::error::ApiError;
+use crate::extract::ApiJson;
 use crate::extract::ApiQuery;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use khien_store::{Collection, CollectionInput, ExportedIncident, Remote, RemoteInput, WatchImportSummary, WatchItem};
-use crate::extract::ApiJson;
 use serde::Deserialize;
 use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
@@ -30,11 +30,18 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(publish_incident))
         .routes(routes!(list_remotes, create_remote))
         .routes(routes!(push_now))
-        .merge(OpenApiRouter::new().routes(routes!(import_bundle)).layer(axum::extract::DefaultBodyLimit::max(MAX_BUNDLE_BYTES)))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(import_bundle))
+                .layer(axum::extract::DefaultBodyLimit::max(MAX_BUNDLE_BYTES)),
+        )
 }
 
 /// The export input, signed by the city authority at the root of the incidents' units.
-async fn export_input(s: &AppState, incidents: &[ExportedIncident]) -> Result<khien_formats::stix::ExportInput, khien_domain::Error> {
+async fn export_input(
+    s: &AppState,
+    incidents: &[ExportedIncident],
+) -> Result<khien_formats::stix::ExportInput, khien_domain::Error> {
     let authority = match incidents.first() {
         Some(e) => s.store.document_header(e.incident.unit_id).await?.root_name,
         None => "Khiên".to_string(),
@@ -51,7 +58,8 @@ async fn bundle_response(s: &AppState, incidents: &[ExportedIncident]) -> Result
         .await
         .map_err(khien_domain::Error::internal)?
         .map_err(|e| crate::stix_io::stix_error(&e))?;
-    let body = crate::stream::blocking_body(move |w| bundle.write_to(w).map_err(|e| std::io::Error::other(e.to_string())));
+    let body =
+        crate::stream::blocking_body(move |w| bundle.write_to(w).map_err(|e| std::io::Error::other(e.to_string())));
     Ok(([(axum::http::header::CONTENT_TYPE, "application/stix+json;version=2.1")], body).into_response())
 }
 
@@ -86,13 +94,34 @@ pub struct BundleQuery {
 /// identities, relationships and TLP 2.0 markings.
 #[utoipa::path(get, path = "/api/v1/stix/bundle", tag = "stix", params(BundleQuery),
     responses((status = 200, content_type = "application/stix+json;version=2.1", body = Object)))]
-async fn export_bundle(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<BundleQuery>) -> Result<Response, ApiError> {
+async fn export_bundle(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<BundleQuery>,
+) -> Result<Response, ApiError> {
     let limit = q.limit.unwrap_or(MAX_EXPORT);
     if !(1..=MAX_EXPORT).contains(&limit) {
-        return Err(khien_domain::Error::invalid("limit", format!("Xuất từ 1 đến {MAX_EXPORT} sự cố mỗi lần."), format!("Export 1 to {MAX_EXPORT} incidents at a time.")).into());
+        return Err(khien_domain::Error::invalid(
+            "limit",
+            format!("Xuất từ 1 đến {MAX_EXPORT} sự cố mỗi lần."),
+            format!("Export 1 to {MAX_EXPORT} incidents at a time."),
+        )
+        .into());
     }
     let BundleQuery { q, state, category, unit_id, serious, priority, overdue, include_closed, limit: _ } = q;
-    let mut f = IncidentQuery { q, state, category, unit_id, serious, priority, overdue, include_closed, cursor: None, limit: None }.filter()?;
+    let mut f = IncidentQuery {
+        q,
+        state,
+        category,
+        unit_id,
+        serious,
+        priority,
+        overdue,
+        include_closed,
+        cursor: None,
+        limit: None,
+    }
+    .filter()?;
     f.limit = limit;
     let incidents = s.store.incidents_for_export(&ctx.actor, &f).await?;
     Ok(bundle_response(&s, &incidents).await?)
@@ -103,7 +132,11 @@ async fn export_bundle(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuer
     responses((status = 200, content_type = "application/stix+json;version=2.1", body = Object), (status = 404, body = crate::error::Problem)))]
 async fn incident_bundle(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, ApiError> {
     let d = s.store.get_incident(&ctx.actor, id).await?;
-    let e = ExportedIncident { observables: d.observables, related: d.related.iter().map(|r| r.id).collect(), incident: d.incident };
+    let e = ExportedIncident {
+        observables: d.observables,
+        related: d.related.iter().map(|r| r.id).collect(),
+        incident: d.incident,
+    };
     Ok(bundle_response(&s, &[e]).await?)
 }
 
@@ -125,8 +158,16 @@ impl utoipa::PartialSchema for StixInput {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
         use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Type};
         OneOfBuilder::new()
-            .item(ObjectBuilder::new().schema_type(Type::Object).description(Some("A bundle (`type: bundle`, its `objects`) or one STIX object.")))
-            .item(ArrayBuilder::new().items(ObjectBuilder::new().schema_type(Type::Object)).description(Some("STIX objects.")))
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::Object)
+                    .description(Some("A bundle (`type: bundle`, its `objects`) or one STIX object.")),
+            )
+            .item(
+                ArrayBuilder::new()
+                    .items(ObjectBuilder::new().schema_type(Type::Object))
+                    .description(Some("STIX objects.")),
+            )
             .into()
     }
 }
@@ -139,9 +180,14 @@ impl ToSchema for StixInput {}
 #[utoipa::path(post, path = "/api/v1/stix/import", tag = "stix",
     request_body(content = inline(StixInput), content_type = "application/stix+json"),
     responses((status = 200, body = BundleImport), (status = 422, body = crate::error::Problem), (status = 413, body = crate::error::Problem)))]
-async fn import_bundle(State(s): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> Result<Json<BundleImport>, ApiError> {
+async fn import_bundle(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    body: axum::body::Bytes,
+) -> Result<Json<BundleImport>, ApiError> {
     let parsed = khien_formats::stix::parse_bundle(&body).map_err(|e| crate::stix_io::stix_error(&e))?;
-    let WatchImportSummary { added, updated } = s.store.import_watchlist(&ctx.actor, &crate::stix_io::watch_inputs(&parsed)).await?;
+    let WatchImportSummary { added, updated } =
+        s.store.import_watchlist(&ctx.actor, &crate::stix_io::watch_inputs(&parsed)).await?;
     Ok(Json(BundleImport { objects: parsed.objects, added, updated, skipped: parsed.skipped }))
 }
 
@@ -160,7 +206,11 @@ async fn list_collections(State(s): State<AppState>, ctx: Ctx) -> Result<Json<Ve
 /// Open a TAXII collection for a unit's incidents (its co-ordinator).
 #[utoipa::path(post, path = "/api/v1/taxii/collections", tag = "stix", request_body = CollectionInput,
     responses((status = 201, body = Collection), (status = 403, body = crate::error::Problem)))]
-async fn create_collection(State(s): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<CollectionInput>) -> Result<(axum::http::StatusCode, Json<Collection>), ApiError> {
+async fn create_collection(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiJson(b): ApiJson<CollectionInput>,
+) -> Result<(axum::http::StatusCode, Json<Collection>), ApiError> {
     Ok((axum::http::StatusCode::CREATED, Json(s.store.create_collection(&ctx.actor, &b).await?)))
 }
 
@@ -175,7 +225,12 @@ pub struct AccessBody {
 /// Let an API token read and/or write a collection (both false: take the access away).
 #[utoipa::path(put, path = "/api/v1/taxii/collections/{id}/access", tag = "stix", params(("id" = String, Path)), request_body = AccessBody,
     responses((status = 204), (status = 404, body = crate::error::Problem)))]
-async fn set_access(State(s): State<AppState>, ctx: Ctx, Path(id): Path<String>, ApiJson(b): ApiJson<AccessBody>) -> Result<axum::http::StatusCode, ApiError> {
+async fn set_access(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<AccessBody>,
+) -> Result<axum::http::StatusCode, ApiError> {
     s.store.set_collection_access(&ctx.actor, &id, b.token_id, b.can_read, b.can_write).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
@@ -196,15 +251,33 @@ pub struct PublishResult {
 /// Publish an incident (its STIX objects) to a TAXII collection, where clients read it.
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/publish", tag = "stix", params(("id" = i64, Path)), request_body = PublishBody,
     responses((status = 200, body = PublishResult), (status = 404, body = crate::error::Problem)))]
-async fn publish_incident(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<PublishBody>) -> Result<Json<PublishResult>, ApiError> {
+async fn publish_incident(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<PublishBody>,
+) -> Result<Json<PublishResult>, ApiError> {
     Ok(Json(publish(&s, &ctx.actor, id, &b.collection_id).await?))
 }
 
 /// Writes the incident's bundle objects into the collection (the page's button and the API).
-pub(crate) async fn publish(s: &AppState, actor: &khien_domain::scope::Actor, id: i64, collection_id: &str) -> Result<PublishResult, khien_domain::Error> {
+pub(crate) async fn publish(
+    s: &AppState,
+    actor: &khien_domain::scope::Actor,
+    id: i64,
+    collection_id: &str,
+) -> Result<PublishResult, khien_domain::Error> {
     let d = s.store.get_incident(actor, id).await?;
-    let e = ExportedIncident { observables: d.observables, related: d.related.iter().map(|r| r.id).collect(), incident: d.incident };
-    let bundle: serde_json::Value = serde_json::from_slice(&khien_formats::stix::export_bundle(&export_input(s, &[e]).await?).map_err(|e| crate::stix_io::stix_error(&e))?).map_err(khien_domain::Error::internal)?;
+    let e = ExportedIncident {
+        observables: d.observables,
+        related: d.related.iter().map(|r| r.id).collect(),
+        incident: d.incident,
+    };
+    let bundle: serde_json::Value = serde_json::from_slice(
+        &khien_formats::stix::export_bundle(&export_input(s, &[e]).await?)
+            .map_err(|e| crate::stix_io::stix_error(&e))?,
+    )
+    .map_err(khien_domain::Error::internal)?;
     let objects = bundle.get("objects").and_then(|o| o.as_array()).cloned().unwrap_or_default();
     let st = s.store.publish_to_collection(actor, collection_id, &objects).await?;
     Ok(PublishResult { stored: st.success_count, refused: st.failure_count })
@@ -220,7 +293,11 @@ async fn list_remotes(State(s): State<AppState>, ctx: Ctx) -> Result<Json<Vec<Re
 /// collection's co-ordinator). The secret is the remote's password or token for HTTP Basic.
 #[utoipa::path(post, path = "/api/v1/taxii/remotes", tag = "stix", request_body = RemoteInput,
     responses((status = 201, body = Remote), (status = 422, body = crate::error::Problem)))]
-async fn create_remote(State(s): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<RemoteInput>) -> Result<(axum::http::StatusCode, Json<Remote>), ApiError> {
+async fn create_remote(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiJson(b): ApiJson<RemoteInput>,
+) -> Result<(axum::http::StatusCode, Json<Remote>), ApiError> {
     Ok((axum::http::StatusCode::CREATED, Json(s.store.create_remote(&ctx.actor, &b).await?)))
 }
 

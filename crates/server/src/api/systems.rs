@@ -9,7 +9,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use khien_domain::system::dossier::DossierAction;
-use khien_store::{Certificate, CertificateInput, Connection, ConnectionInput, Dossier, DossierInput, GoLiveException, Holiday, OverviewRow, Page, System, SystemDetail, SystemFilter, SystemInput};
+use khien_store::{
+    Certificate, CertificateInput, Connection, ConnectionInput, Dossier, DossierInput, GoLiveException, Holiday,
+    OverviewRow, Page, System, SystemDetail, SystemFilter, SystemInput,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -20,7 +23,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(overview))
         .routes(routes!(export_systems))
         .routes(routes!(systems_template))
-        .merge(OpenApiRouter::new().routes(routes!(import_systems)).layer(axum::extract::DefaultBodyLimit::max(crate::web::MAX_IMPORT_BYTES)))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(import_systems))
+                .layer(axum::extract::DefaultBodyLimit::max(crate::web::MAX_IMPORT_BYTES)),
+        )
         .routes(routes!(export_overview))
         .routes(routes!(export_form08_systems))
         .routes(routes!(export_form08))
@@ -42,14 +49,22 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(remove_connection))
         .routes(routes!(list_certificates, add_certificate))
         .routes(routes!(list_attachments))
-        .merge(OpenApiRouter::new().routes(routes!(add_attachment)).layer(axum::extract::DefaultBodyLimit::max(crate::web::MAX_IMPORT_BYTES + 1024)))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(add_attachment))
+                .layer(axum::extract::DefaultBodyLimit::max(crate::web::MAX_IMPORT_BYTES + 1024)),
+        )
         .routes(routes!(download_attachment))
         .routes(routes!(remove_certificate))
 }
 
 /// Files attached to a dossier (metadata; download each by id).
 #[utoipa::path(get, path = "/api/v1/dossiers/{id}/attachments", tag = "dossiers", params(("id" = i64, Path)), responses((status = 200, body = Vec<khien_store::Attachment>)))]
-async fn list_attachments(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Json<Vec<khien_store::Attachment>>, ApiError> {
+async fn list_attachments(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<khien_store::Attachment>>, ApiError> {
     Ok(Json(s.store.attachments_of(&ctx.actor, id).await?))
 }
 
@@ -68,7 +83,13 @@ pub struct AttachQuery {
 #[utoipa::path(post, path = "/api/v1/dossiers/{id}/attachments", tag = "dossiers", params(("id" = i64, Path), AttachQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 201, body = khien_store::Attachment), (status = 422, body = crate::error::Problem)))]
-async fn add_attachment(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiQuery(q): ApiQuery<AttachQuery>, body: axum::body::Bytes) -> Result<(StatusCode, Json<khien_store::Attachment>), ApiError> {
+async fn add_attachment(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiQuery(q): ApiQuery<AttachQuery>,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<khien_store::Attachment>), ApiError> {
     Ok((StatusCode::CREATED, Json(s.store.add_attachment(&ctx.actor, id, &q.part, &q.file_name, &body).await?)))
 }
 
@@ -80,21 +101,34 @@ async fn add_attachment(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>
         (Vec<u8> = "application/vnd.oasis.opendocument.text"), (Vec<u8> = "application/vnd.oasis.opendocument.spreadsheet"),
         (Vec<u8> = "image/png"), (Vec<u8> = "image/jpeg"), (Vec<u8> = "application/zip"))),
         (status = 404, body = crate::error::Problem)))]
-async fn download_attachment(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<axum::response::Response, ApiError> {
+async fn download_attachment(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<axum::response::Response, ApiError> {
     let (a, bytes) = s.store.attachment_file(&ctx.actor, id).await?;
     Ok(super::download(&a.file_name, &a.content_type, &a.sha256, bytes))
 }
 
 /// A system's data-sharing connections (APIs).
 #[utoipa::path(get, path = "/api/v1/systems/{id}/connections", tag = "systems", params(("id" = i64, Path)), responses((status = 200, body = Vec<Connection>)))]
-async fn list_connections(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Json<Vec<Connection>>, ApiError> {
+async fn list_connections(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<Connection>>, ApiError> {
     Ok(Json(s.store.connections_of(&ctx.actor, id).await?))
 }
 
 /// Record a data-sharing connection: peer, data, authentication, encryption, approval.
 #[utoipa::path(post, path = "/api/v1/systems/{id}/connections", tag = "systems", params(("id" = i64, Path)), request_body = ConnectionInput,
     responses((status = 201, body = Connection), (status = 422, body = crate::error::Problem)))]
-async fn add_connection(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<ConnectionInput>) -> Result<(StatusCode, Json<Connection>), ApiError> {
+async fn add_connection(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<ConnectionInput>,
+) -> Result<(StatusCode, Json<Connection>), ApiError> {
     Ok((StatusCode::CREATED, Json(s.store.add_connection(&ctx.actor, id, &b).await?)))
 }
 
@@ -107,14 +141,23 @@ async fn remove_connection(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i
 
 /// A system's digital-signature tokens and certificates; `expiring` flags those within 30 days.
 #[utoipa::path(get, path = "/api/v1/systems/{id}/certificates", tag = "systems", params(("id" = i64, Path)), responses((status = 200, body = Vec<Certificate>)))]
-async fn list_certificates(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Json<Vec<Certificate>>, ApiError> {
+async fn list_certificates(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<Certificate>>, ApiError> {
     Ok(Json(s.store.certificates_of(&ctx.actor, id).await?))
 }
 
 /// Record a USB token or certificate (holder, serial, issuer, expiry).
 #[utoipa::path(post, path = "/api/v1/systems/{id}/certificates", tag = "systems", params(("id" = i64, Path)), request_body = CertificateInput,
     responses((status = 201, body = Certificate), (status = 422, body = crate::error::Problem)))]
-async fn add_certificate(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<CertificateInput>) -> Result<(StatusCode, Json<Certificate>), ApiError> {
+async fn add_certificate(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<CertificateInput>,
+) -> Result<(StatusCode, Json<Certificate>), ApiError> {
     Ok((StatusCode::CREATED, Json(s.store.add_certificate(&ctx.actor, id, &b).await?)))
 }
 
@@ -158,7 +201,11 @@ pub struct SystemQuery {
 
 /// The registry: systems of the units the caller may see, by name.
 #[utoipa::path(get, path = "/api/v1/systems", tag = "systems", params(SystemQuery), responses((status = 200, body = Page<System>)))]
-async fn list_systems(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<SystemQuery>) -> Result<Json<Page<System>>, ApiError> {
+async fn list_systems(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<SystemQuery>,
+) -> Result<Json<Page<System>>, ApiError> {
     Ok(Json(s.store.list_systems(&ctx.actor, &q.filter()?).await?))
 }
 
@@ -170,7 +217,11 @@ impl SystemQuery {
             return Err(khien_domain::Error::invalid("level", "Cấp độ từ 1 đến 5.", "The level is 1 to 5."));
         }
         // An empty value means any (as the filters send it); any other must be a known code.
-        let status = self.status.filter(|s| !s.is_empty()).map(|s| Lifecycle::parse("status", &s).map(|v| v.code().to_string())).transpose()?;
+        let status = self
+            .status
+            .filter(|s| !s.is_empty())
+            .map(|s| Lifecycle::parse("status", &s).map(|v| v.code().to_string()))
+            .transpose()?;
         let dossier_state = match self.dossier_state.filter(|s| !s.is_empty()) {
             Some(d) if d == "none" => Some(d),
             Some(d) => Some(DossierState::parse("dossier_state", &d)?.code().to_string()),
@@ -196,7 +247,10 @@ fn xlsx(bytes: Vec<u8>, file: &'static str) -> axum::response::Response {
     let disposition = format!("attachment; filename=\"{file}\"");
     (
         [
-            (axum::http::header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
             (axum::http::header::CONTENT_DISPOSITION, disposition),
         ],
         bytes,
@@ -207,7 +261,11 @@ fn xlsx(bytes: Vec<u8>, file: &'static str) -> axum::response::Response {
 /// The filtered registry as XLSX (same filters as the list, every page).
 #[utoipa::path(get, path = "/api/v1/systems/export", tag = "systems", params(SystemQuery),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
-async fn export_systems(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<SystemQuery>) -> Result<axum::response::Response, ApiError> {
+async fn export_systems(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<SystemQuery>,
+) -> Result<axum::response::Response, ApiError> {
     use khien_formats::Cell;
     // Every page goes out; `limit` and `cursor` are checked as on the list, then not used.
     paging(q.cursor.as_deref(), q.limit)?;
@@ -234,8 +292,20 @@ async fn export_systems(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQue
             None => break,
         }
     }
-    let headers = ["Mã hệ thống", "Tên hệ thống", "Đơn vị chủ quản", "Loại", "Trạng thái", "Cấp độ đã phê duyệt", "Hồ sơ", "Ngày vận hành", "Dải IP", "Tên miền"];
-    let bytes = khien_formats::write_table_xlsx("Hệ thống thông tin", &headers, &rows).map_err(khien_domain::Error::internal)?;
+    let headers = [
+        "Mã hệ thống",
+        "Tên hệ thống",
+        "Đơn vị chủ quản",
+        "Loại",
+        "Trạng thái",
+        "Cấp độ đã phê duyệt",
+        "Hồ sơ",
+        "Ngày vận hành",
+        "Dải IP",
+        "Tên miền",
+    ];
+    let bytes = khien_formats::write_table_xlsx("Hệ thống thông tin", &headers, &rows)
+        .map_err(khien_domain::Error::internal)?;
     Ok(xlsx(bytes, "he-thong-thong-tin.xlsx"))
 }
 
@@ -252,7 +322,12 @@ pub struct ImportQuery {
 #[utoipa::path(post, path = "/api/v1/systems/import", tag = "systems", params(ImportQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 200, body = khien_store::ImportSummary), (status = 422, body = crate::error::Problem)))]
-async fn import_systems(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<ImportQuery>, body: axum::body::Bytes) -> Result<Json<khien_store::ImportSummary>, ApiError> {
+async fn import_systems(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<ImportQuery>,
+    body: axum::body::Bytes,
+) -> Result<Json<khien_store::ImportSummary>, ApiError> {
     Ok(Json(crate::systems_io::import(&s, &ctx, &q.file_name, &body).await?))
 }
 
@@ -276,7 +351,15 @@ const FORM08_COUNT_HEADERS: [&str; 10] = [
     "Vận hành chưa phê duyệt (kể cả ngoại lệ)",
 ];
 
-const FORM08_BODY_HEADERS: [&str; 7] = ["Vai trò", "Tên cơ quan, đơn vị", "Văn bản thành lập / giao nhiệm vụ", "Người đại diện", "Chức vụ", "Địa chỉ", "Điện thoại, thư điện tử"];
+const FORM08_BODY_HEADERS: [&str; 7] = [
+    "Vai trò",
+    "Tên cơ quan, đơn vị",
+    "Văn bản thành lập / giao nhiệm vụ",
+    "Người đại diện",
+    "Chức vụ",
+    "Địa chỉ",
+    "Điện thoại, thư điện tử",
+];
 
 const FORM08_SYSTEM_HEADERS: [&str; 12] = [
     "STT",
@@ -324,9 +407,18 @@ fn form08_systems(rows: Vec<khien_store::Form08System>) -> Vec<Vec<khien_formats
     rows.into_iter()
         .enumerate()
         .map(|(i, r)| {
-            let status = r.approval_status.as_deref().and_then(|c| DossierState::parse("state", c).ok()).map(|st| st.label(vi)).unwrap_or("");
+            let status = r
+                .approval_status
+                .as_deref()
+                .and_then(|c| DossierState::parse("state", c).ok())
+                .map(|st| st.label(vi))
+                .unwrap_or("");
             let plan = PlanStatus::parse("plan_status", &r.plan_status).map(|p| p.label(vi)).unwrap_or("");
-            let assessed: Vec<&str> = r.assessments.iter().map(|a| if a == "before_use" { "Trước khi đưa vào sử dụng" } else { "Định kỳ" }).collect();
+            let assessed: Vec<&str> = r
+                .assessments
+                .iter()
+                .map(|a| if a == "before_use" { "Trước khi đưa vào sử dụng" } else { "Định kỳ" })
+                .collect();
             vec![
                 Cell::from(i64::try_from(i + 1).unwrap_or(0)),
                 r.name.into(),
@@ -351,12 +443,15 @@ async fn form08_bodies(s: &AppState, ctx: &Ctx) -> Result<Vec<Vec<khien_formats:
     use khien_formats::Cell;
     let bodies = s.store.level_bodies().await?;
     let mut rows = Vec::new();
-    for (role, id) in [("Chủ quản", bodies.owning_body_unit_id), ("Đơn vị chuyên trách", bodies.dedicated_unit_id)] {
+    for (role, id) in [("Chủ quản", bodies.owning_body_unit_id), ("Đơn vị chuyên trách", bodies.dedicated_unit_id)]
+    {
         let unit = match id {
             Some(id) => s.store.get_unit(&ctx.actor, id).await.ok(),
             None => None,
         };
-        let contact = unit.as_ref().map(|u| [u.focal_phone.clone(), u.focal_email.clone()].into_iter().flatten().collect::<Vec<_>>().join(", "));
+        let contact = unit.as_ref().map(|u| {
+            [u.focal_phone.clone(), u.focal_email.clone()].into_iter().flatten().collect::<Vec<_>>().join(", ")
+        });
         rows.push(vec![
             Cell::from(role),
             unit.as_ref().map(|u| u.name.clone()).into(),
@@ -375,7 +470,8 @@ async fn form08_bodies(s: &AppState, ctx: &Ctx) -> Result<Vec<Vec<khien_formats:
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
 async fn export_overview(State(s): State<AppState>, ctx: Ctx) -> Result<axum::response::Response, ApiError> {
     let rows = form08_counts(s.store.overview(&ctx.actor).await?);
-    let bytes = khien_formats::write_table_xlsx("Mẫu 08", &FORM08_COUNT_HEADERS, &rows).map_err(khien_domain::Error::internal)?;
+    let bytes = khien_formats::write_table_xlsx("Mẫu 08", &FORM08_COUNT_HEADERS, &rows)
+        .map_err(khien_domain::Error::internal)?;
     Ok(xlsx(bytes, "mau-08-tong-hop-cap-do.xlsx"))
 }
 
@@ -387,7 +483,8 @@ async fn export_overview(State(s): State<AppState>, ctx: Ctx) -> Result<axum::re
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
 async fn export_form08_systems(State(s): State<AppState>, ctx: Ctx) -> Result<axum::response::Response, ApiError> {
     let rows = form08_systems(s.store.form08_systems(&ctx.actor).await?);
-    let bytes = khien_formats::write_table_xlsx("Mẫu 08 - phần 3", &FORM08_SYSTEM_HEADERS, &rows).map_err(khien_domain::Error::internal)?;
+    let bytes = khien_formats::write_table_xlsx("Mẫu 08 - phần 3", &FORM08_SYSTEM_HEADERS, &rows)
+        .map_err(khien_domain::Error::internal)?;
     Ok(xlsx(bytes, "mau-08-danh-sach-he-thong.xlsx"))
 }
 
@@ -412,7 +509,11 @@ async fn export_form08(State(s): State<AppState>, ctx: Ctx) -> Result<axum::resp
 /// Register a system of a unit the caller works for.
 #[utoipa::path(post, path = "/api/v1/systems", tag = "systems", request_body = SystemInput,
     responses((status = 201, body = System), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-async fn create_system(State(s): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<SystemInput>) -> Result<(StatusCode, Json<System>), ApiError> {
+async fn create_system(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiJson(b): ApiJson<SystemInput>,
+) -> Result<(StatusCode, Json<System>), ApiError> {
     Ok((StatusCode::CREATED, Json(s.store.create_system(&ctx.actor, &b).await?)))
 }
 
@@ -426,7 +527,12 @@ async fn get_system(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
 /// Replace a system's attributes (status, level and dossier go through their own endpoints).
 #[utoipa::path(put, path = "/api/v1/systems/{id}", tag = "systems", params(("id" = i64, Path)), request_body = SystemInput,
     responses((status = 200, body = System), (status = 409, body = crate::error::Problem)))]
-async fn update_system(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<SystemInput>) -> Result<Json<System>, ApiError> {
+async fn update_system(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<SystemInput>,
+) -> Result<Json<System>, ApiError> {
     Ok(Json(s.store.update_system(&ctx.actor, id, &b).await?))
 }
 
@@ -441,7 +547,12 @@ pub struct SetStatus {
 /// unexpired exception (the go-live gate).
 #[utoipa::path(put, path = "/api/v1/systems/{id}/status", tag = "systems", params(("id" = i64, Path)), request_body = SetStatus,
     responses((status = 200, body = System), (status = 422, body = crate::error::Problem)))]
-async fn set_status(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<SetStatus>) -> Result<Json<System>, ApiError> {
+async fn set_status(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<SetStatus>,
+) -> Result<Json<System>, ApiError> {
     Ok(Json(s.store.set_system_status(&ctx.actor, id, &b.status).await?))
 }
 
@@ -456,7 +567,12 @@ pub struct NewException {
 /// The authority records an exception to the go-live gate, with a reason and an expiry.
 #[utoipa::path(post, path = "/api/v1/systems/{id}/exceptions", tag = "systems", params(("id" = i64, Path)), request_body = NewException,
     responses((status = 201, body = GoLiveException), (status = 403, body = crate::error::Problem)))]
-async fn record_exception(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<NewException>) -> Result<(StatusCode, Json<GoLiveException>), ApiError> {
+async fn record_exception(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<NewException>,
+) -> Result<(StatusCode, Json<GoLiveException>), ApiError> {
     Ok((StatusCode::CREATED, Json(s.store.record_exception(&ctx.actor, id, &b.reason, &b.expires_on).await?)))
 }
 
@@ -469,14 +585,23 @@ async fn overview(State(s): State<AppState>, ctx: Ctx) -> Result<Json<Vec<Overvi
 
 /// A system's level dossiers, newest first.
 #[utoipa::path(get, path = "/api/v1/systems/{id}/dossiers", tag = "dossiers", params(("id" = i64, Path)), responses((status = 200, body = Vec<Dossier>)))]
-async fn list_dossiers(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Json<Vec<Dossier>>, ApiError> {
+async fn list_dossiers(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<Dossier>>, ApiError> {
     Ok(Json(s.store.dossiers_of(&ctx.actor, id).await?))
 }
 
 /// Open a draft level dossier (proposed_level 0 takes the suggestion).
 #[utoipa::path(post, path = "/api/v1/systems/{id}/dossiers", tag = "dossiers", params(("id" = i64, Path)), request_body = DossierInput,
     responses((status = 201, body = Dossier), (status = 409, body = crate::error::Problem)))]
-async fn create_dossier(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<DossierInput>) -> Result<(StatusCode, Json<Dossier>), ApiError> {
+async fn create_dossier(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<DossierInput>,
+) -> Result<(StatusCode, Json<Dossier>), ApiError> {
     Ok((StatusCode::CREATED, Json(s.store.create_dossier(&ctx.actor, id, &b).await?)))
 }
 
@@ -492,7 +617,11 @@ pub struct PendingDossier {
 #[utoipa::path(get, path = "/api/v1/dossiers/pending", tag = "dossiers", responses((status = 200, body = Vec<PendingDossier>)))]
 async fn pending_dossiers(State(s): State<AppState>, ctx: Ctx) -> Result<Json<Vec<PendingDossier>>, ApiError> {
     let rows = s.store.pending_dossiers(&ctx.actor).await?;
-    Ok(Json(rows.into_iter().map(|(dossier, system_name, unit_name)| PendingDossier { dossier, system_name, unit_name }).collect()))
+    Ok(Json(
+        rows.into_iter()
+            .map(|(dossier, system_name, unit_name)| PendingDossier { dossier, system_name, unit_name })
+            .collect(),
+    ))
 }
 
 /// One dossier.
@@ -504,7 +633,12 @@ async fn get_dossier(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -
 /// Edit a draft or returned dossier: proposed level, reason, parts present.
 #[utoipa::path(put, path = "/api/v1/dossiers/{id}", tag = "dossiers", params(("id" = i64, Path)), request_body = DossierInput,
     responses((status = 200, body = Dossier), (status = 422, body = crate::error::Problem)))]
-async fn update_dossier(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<DossierInput>) -> Result<Json<Dossier>, ApiError> {
+async fn update_dossier(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<DossierInput>,
+) -> Result<Json<Dossier>, ApiError> {
     Ok(Json(s.store.update_dossier(&ctx.actor, id, &b).await?))
 }
 
@@ -523,9 +657,25 @@ pub struct DossierStep {
 /// Move a dossier through its workflow. Who may act depends on the level and the ruleset.
 #[utoipa::path(post, path = "/api/v1/dossiers/{id}/actions", tag = "dossiers", params(("id" = i64, Path)), request_body = DossierStep,
     responses((status = 200, body = Dossier), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-async fn act_on_dossier(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<DossierStep>) -> Result<Json<Dossier>, ApiError> {
+async fn act_on_dossier(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<DossierStep>,
+) -> Result<Json<Dossier>, ApiError> {
     let action = DossierAction::parse("action", &b.action)?;
-    Ok(Json(s.store.act_on_dossier(&ctx.actor, id, action, b.note.as_deref(), b.decision_number.as_deref(), b.decision_signer.as_deref()).await?))
+    Ok(Json(
+        s.store
+            .act_on_dossier(
+                &ctx.actor,
+                id,
+                action,
+                b.note.as_deref(),
+                b.decision_number.as_deref(),
+                b.decision_signer.as_deref(),
+            )
+            .await?,
+    ))
 }
 
 /// The holiday calendar used for working-day deadlines.
@@ -543,7 +693,12 @@ pub struct HolidayName {
 /// Add or rename a holiday (the standing body).
 #[utoipa::path(put, path = "/api/v1/holidays/{day}", tag = "calendar", params(("day" = String, Path, description = "yyyy-mm-dd")), request_body = HolidayName,
     responses((status = 200, body = Holiday), (status = 403, body = crate::error::Problem)))]
-async fn set_holiday(State(s): State<AppState>, ctx: Ctx, Path(day): Path<String>, ApiJson(b): ApiJson<HolidayName>) -> Result<Json<Holiday>, ApiError> {
+async fn set_holiday(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(day): Path<String>,
+    ApiJson(b): ApiJson<HolidayName>,
+) -> Result<Json<Holiday>, ApiError> {
     Ok(Json(s.store.set_holiday(&ctx.actor, &day, &b.name).await?))
 }
 
@@ -589,7 +744,10 @@ pub struct LevelBodiesBody {
 /// The owning body and its dedicated security unit, as the authority named them (NĐ 85 Đ12;
 /// NĐ 331 Đ18, Đ20).
 #[utoipa::path(get, path = "/api/v1/rulesets/bodies", tag = "systems", responses((status = 200, body = khien_store::LevelBodiesInfo)))]
-async fn get_level_bodies(State(s): State<AppState>, _ctx: Ctx) -> Result<Json<khien_store::LevelBodiesInfo>, ApiError> {
+async fn get_level_bodies(
+    State(s): State<AppState>,
+    _ctx: Ctx,
+) -> Result<Json<khien_store::LevelBodiesInfo>, ApiError> {
     Ok(Json(s.store.level_bodies().await?))
 }
 
@@ -598,15 +756,28 @@ async fn get_level_bodies(State(s): State<AppState>, _ctx: Ctx) -> Result<Json<k
 /// The city's standing body only.
 #[utoipa::path(put, path = "/api/v1/rulesets/bodies", tag = "systems", request_body = LevelBodiesBody,
     responses((status = 200, body = khien_store::LevelBodiesInfo), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-async fn set_level_bodies(State(s): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<LevelBodiesBody>) -> Result<Json<khien_store::LevelBodiesInfo>, ApiError> {
-    Ok(Json(s.store.set_level_bodies(&ctx.actor, b.owning_body_unit_id, b.delegation_ref.as_deref(), b.dedicated_unit_id).await?))
+async fn set_level_bodies(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiJson(b): ApiJson<LevelBodiesBody>,
+) -> Result<Json<khien_store::LevelBodiesInfo>, ApiError> {
+    Ok(Json(
+        s.store
+            .set_level_bodies(&ctx.actor, b.owning_body_unit_id, b.delegation_ref.as_deref(), b.dedicated_unit_id)
+            .await?,
+    ))
 }
 
 /// Choose who appraises or approves dossiers of one level under a ruleset (the city's standing
 /// body only). Dossiers already opened follow the new choice from their next step.
 #[utoipa::path(put, path = "/api/v1/rulesets/{code}/authorities", tag = "systems", params(("code" = String, Path)), request_body = AuthorityBody,
     responses((status = 200, body = Object), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-async fn set_authority(State(s): State<AppState>, ctx: Ctx, Path(code): Path<String>, ApiJson(b): ApiJson<AuthorityBody>) -> Result<Json<serde_json::Value>, ApiError> {
+async fn set_authority(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    ApiJson(b): ApiJson<AuthorityBody>,
+) -> Result<Json<serde_json::Value>, ApiError> {
     let rs = s.store.set_dossier_authority(&ctx.actor, &code, b.level, &b.step, &b.authority).await?;
     Ok(Json(serde_json::to_value(rs).map_err(khien_domain::Error::internal)?))
 }
@@ -656,14 +827,26 @@ struct ClockRulesSchema {
 /// response ends). The ruleset in force on the detection date applies.
 #[utoipa::path(get, path = "/api/v1/rulesets/clocks", tag = "incidents", responses((status = 200, body = Vec<ClockRulesOf>)))]
 async fn list_clock_rules(State(s): State<AppState>, _ctx: Ctx) -> Result<Json<Vec<ClockRulesOf>>, ApiError> {
-    Ok(Json(s.store.clock_rules().await?.into_iter().map(|(r, rules)| ClockRulesOf { ruleset: r.to_string(), rules }).collect()))
+    Ok(Json(
+        s.store
+            .clock_rules()
+            .await?
+            .into_iter()
+            .map(|(r, rules)| ClockRulesOf { ruleset: r.to_string(), rules })
+            .collect(),
+    ))
 }
 
 /// Set the incident reporting deadlines of a ruleset (the city's standing body); the clocks of
 /// open incidents move at once.
 #[utoipa::path(put, path = "/api/v1/rulesets/{code}/clocks", tag = "incidents", params(("code" = String, Path)), request_body = ClockRulesSchema,
     responses((status = 204), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-async fn set_clock_rules(State(s): State<AppState>, ctx: Ctx, Path(code): Path<String>, ApiJson(b): ApiJson<khien_domain::incident::clocks::ClockRules>) -> Result<StatusCode, ApiError> {
+async fn set_clock_rules(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    ApiJson(b): ApiJson<khien_domain::incident::clocks::ClockRules>,
+) -> Result<StatusCode, ApiError> {
     s.store.set_clock_rules(&ctx.actor, &code, &b).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -19,7 +19,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(move_unit))
         .routes(routes!(set_unit_active))
         .routes(routes!(unit_history))
-        .merge(OpenApiRouter::new().routes(routes!(import_units)).layer(axum::extract::DefaultBodyLimit::max(crate::web::MAX_IMPORT_BYTES)))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(import_units))
+                .layer(axum::extract::DefaultBodyLimit::max(crate::web::MAX_IMPORT_BYTES)),
+        )
         .routes(routes!(export_units))
 }
 
@@ -45,11 +49,20 @@ pub struct UnitQuery {
 /// List the units the caller may see.
 #[utoipa::path(get, path = "/api/v1/units", tag = "units", params(UnitQuery),
     responses((status = 200, body = Page<Unit>), (status = 422, body = crate::error::Problem)))]
-async fn list_units(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<UnitQuery>) -> Result<Json<Page<Unit>>, ApiError> {
+async fn list_units(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<UnitQuery>,
+) -> Result<Json<Page<Unit>>, ApiError> {
     let (sort, dir) = parse_sort(q.sort.as_deref(), &["code", "name"], "code")?;
     let (cursor, limit) = paging(q.cursor.as_deref(), q.limit)?;
-    let unit_type = q.unit_type.filter(|t| !t.is_empty()).map(|t| khien_domain::unit::UnitType::parse(&t).map(|u| u.code().to_string())).transpose()?;
-    let f = UnitFilter { q: q.q, unit_type, parent_id: q.parent_id, active: q.active, sort, dir: Some(dir), cursor, limit };
+    let unit_type = q
+        .unit_type
+        .filter(|t| !t.is_empty())
+        .map(|t| khien_domain::unit::UnitType::parse(&t).map(|u| u.code().to_string()))
+        .transpose()?;
+    let f =
+        UnitFilter { q: q.q, unit_type, parent_id: q.parent_id, active: q.active, sort, dir: Some(dir), cursor, limit };
     Ok(Json(s.store.list_units(&ctx.actor, &f).await?))
 }
 
@@ -69,7 +82,11 @@ pub struct CreateUnit {
 /// Create a unit under a parent the caller manages.
 #[utoipa::path(post, path = "/api/v1/units", tag = "units", request_body = CreateUnit,
     responses((status = 201, body = Unit), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-async fn create_unit(State(s): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<CreateUnit>) -> Result<(StatusCode, Json<Unit>), ApiError> {
+async fn create_unit(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiJson(b): ApiJson<CreateUnit>,
+) -> Result<(StatusCode, Json<Unit>), ApiError> {
     let n = NewUnit {
         code: b.code,
         name: b.name,
@@ -107,7 +124,12 @@ pub struct PatchUnit {
 /// Rename a unit or change its type, head and focal point.
 #[utoipa::path(patch, path = "/api/v1/units/{id}", tag = "units", params(("id" = i64, Path)), request_body = PatchUnit,
     responses((status = 200, body = Unit), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
-async fn update_unit(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<PatchUnit>) -> Result<Json<Unit>, ApiError> {
+async fn update_unit(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<PatchUnit>,
+) -> Result<Json<Unit>, ApiError> {
     let p = UnitPatch {
         name: b.name,
         unit_type: b.unit_type,
@@ -129,7 +151,12 @@ pub struct MoveUnit {
 /// Move a unit and its subtree under another parent. Moves that would create a cycle are refused.
 #[utoipa::path(post, path = "/api/v1/units/{id}/move", tag = "units", params(("id" = i64, Path)), request_body = MoveUnit,
     responses((status = 200, body = Unit), (status = 422, body = crate::error::Problem)))]
-async fn move_unit(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<MoveUnit>) -> Result<Json<Unit>, ApiError> {
+async fn move_unit(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<MoveUnit>,
+) -> Result<Json<Unit>, ApiError> {
     Ok(Json(s.store.move_unit(&ctx.actor, id, b.parent_id).await?))
 }
 
@@ -142,16 +169,26 @@ pub struct SetActive {
 /// Deactivate or reactivate a unit.
 #[utoipa::path(put, path = "/api/v1/units/{id}/active", tag = "units", params(("id" = i64, Path)), request_body = SetActive,
     responses((status = 200, body = Unit), (status = 409, body = crate::error::Problem)))]
-async fn set_unit_active(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<SetActive>) -> Result<Json<Unit>, ApiError> {
+async fn set_unit_active(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<SetActive>,
+) -> Result<Json<Unit>, ApiError> {
     Ok(Json(s.store.set_unit_active(&ctx.actor, id, b.active).await?))
 }
 
 /// The change history of a unit, newest first (from the audit trail).
 #[utoipa::path(get, path = "/api/v1/units/{id}/history", tag = "units", params(("id" = i64, Path)),
     responses((status = 200, body = Page<AuditRecord>), (status = 404, body = crate::error::Problem)))]
-async fn unit_history(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Json<Page<AuditRecord>>, ApiError> {
+async fn unit_history(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Json<Page<AuditRecord>>, ApiError> {
     let unit = s.store.get_unit(&ctx.actor, id).await?;
-    let f = AuditFilter { entity_type: Some("unit".into()), entity_id: Some(unit.id), limit: 200, ..Default::default() };
+    let f =
+        AuditFilter { entity_type: Some("unit".into()), entity_id: Some(unit.id), limit: 200, ..Default::default() };
     Ok(Json(s.store.list_audit(&ctx.actor, &f).await?))
 }
 
@@ -171,7 +208,12 @@ pub struct ImportQuery {
 #[utoipa::path(post, path = "/api/v1/units/import", tag = "units", params(ImportQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 200, body = khien_store::ImportSummary), (status = 422, body = crate::error::Problem)))]
-async fn import_units(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<ImportQuery>, body: axum::body::Bytes) -> Result<Json<khien_store::ImportSummary>, ApiError> {
+async fn import_units(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<ImportQuery>,
+    body: axum::body::Bytes,
+) -> Result<Json<khien_store::ImportSummary>, ApiError> {
     Ok(Json(crate::units_io::import(&s, &ctx, &q.file_name, &body, q.parent_id).await?))
 }
 
@@ -187,12 +229,21 @@ pub struct ExportQuery {
 /// Export the units the caller may see, in the import template's columns.
 #[utoipa::path(get, path = "/api/v1/units/export", tag = "units", params(ExportQuery),
     responses((status = 200, content((Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (Vec<u8> = "text/csv")))))]
-async fn export_units(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<ExportQuery>) -> Result<axum::response::Response, ApiError> {
+async fn export_units(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<ExportQuery>,
+) -> Result<axum::response::Response, ApiError> {
     let format = match q.format.as_deref().unwrap_or("xlsx") {
         "xlsx" => crate::units_io::ExportFormat::Xlsx,
         "csv" => crate::units_io::ExportFormat::Csv,
         other => {
-            return Err(khien_domain::Error::invalid("format", format!("Định dạng «{other}» không hỗ trợ; chọn xlsx hoặc csv."), format!("Format «{other}» is not supported; choose xlsx or csv.")).into())
+            return Err(khien_domain::Error::invalid(
+                "format",
+                format!("Định dạng «{other}» không hỗ trợ; chọn xlsx hoặc csv."),
+                format!("Format «{other}» is not supported; choose xlsx or csv."),
+            )
+            .into())
         }
     };
     Ok(crate::units_io::export(&s, &ctx, format).await?)

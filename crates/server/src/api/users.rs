@@ -42,7 +42,11 @@ pub struct UserQuery {
 
 /// List the users of units the caller may see.
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", params(UserQuery), responses((status = 200, body = Page<User>)))]
-async fn list_users(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<UserQuery>) -> Result<Json<Page<User>>, ApiError> {
+async fn list_users(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<UserQuery>,
+) -> Result<Json<Page<User>>, ApiError> {
     let (sort, dir) = parse_sort(q.sort.as_deref(), &["username", "full_name"], "username")?;
     let (cursor, limit) = paging(q.cursor.as_deref(), q.limit)?;
     let f = UserFilter { q: q.q, unit_id: q.unit_id, active: q.active, sort, dir: Some(dir), cursor, limit };
@@ -63,8 +67,18 @@ pub struct CreateUser {
 /// Create a user in a unit the caller manages.
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = CreateUser,
     responses((status = 201, body = User), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-async fn create_user(State(s): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<CreateUser>) -> Result<(StatusCode, Json<User>), ApiError> {
-    let n = NewUser { username: b.username, full_name: b.full_name, email: b.email, unit_id: b.unit_id, password: b.password };
+async fn create_user(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiJson(b): ApiJson<CreateUser>,
+) -> Result<(StatusCode, Json<User>), ApiError> {
+    let n = NewUser {
+        username: b.username,
+        full_name: b.full_name,
+        email: b.email,
+        unit_id: b.unit_id,
+        password: b.password,
+    };
     Ok((StatusCode::CREATED, Json(s.store.create_user(&ctx.actor, &n).await?)))
 }
 
@@ -86,7 +100,12 @@ pub struct PatchUser {
 /// Change a user's name, e-mail or unit.
 #[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)), request_body = PatchUser,
     responses((status = 200, body = User), (status = 404, body = crate::error::Problem)))]
-async fn update_user(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<PatchUser>) -> Result<Json<User>, ApiError> {
+async fn update_user(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<PatchUser>,
+) -> Result<Json<User>, ApiError> {
     let p = UserPatch { full_name: b.full_name, email: b.email, unit_id: b.unit_id };
     Ok(Json(s.store.update_user(&ctx.actor, id, &p).await?))
 }
@@ -100,7 +119,12 @@ pub struct SetActive {
 /// Deactivate (ending all sessions and tokens) or reactivate a user.
 #[utoipa::path(put, path = "/api/v1/users/{id}/active", tag = "users", params(("id" = i64, Path)), request_body = SetActive,
     responses((status = 200, body = User), (status = 404, body = crate::error::Problem)))]
-async fn set_user_active(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<SetActive>) -> Result<Json<User>, ApiError> {
+async fn set_user_active(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<SetActive>,
+) -> Result<Json<User>, ApiError> {
     Ok(Json(s.store.set_user_active(&ctx.actor, id, b.active).await?))
 }
 
@@ -113,7 +137,12 @@ pub struct ResetPassword {
 /// Set a user's password (administrator reset); all their sessions and tokens end.
 #[utoipa::path(put, path = "/api/v1/users/{id}/password", tag = "users", params(("id" = i64, Path)), request_body = ResetPassword,
     responses((status = 204), (status = 422, body = crate::error::Problem)))]
-async fn reset_password(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<ResetPassword>) -> Result<StatusCode, ApiError> {
+async fn reset_password(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<ResetPassword>,
+) -> Result<StatusCode, ApiError> {
     s.store.set_password(&ctx.actor, id, &b.password).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -132,7 +161,12 @@ pub struct GrantRole {
 /// Grant a role on a unit to a user.
 #[utoipa::path(post, path = "/api/v1/users/{id}/roles", tag = "users", params(("id" = i64, Path)), request_body = GrantRole,
     responses((status = 201, body = RoleAssignment), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
-async fn grant_role(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(b): ApiJson<GrantRole>) -> Result<(StatusCode, Json<RoleAssignment>), ApiError> {
+async fn grant_role(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<GrantRole>,
+) -> Result<(StatusCode, Json<RoleAssignment>), ApiError> {
     let role = Role::parse(&b.role)?;
     Ok((StatusCode::CREATED, Json(s.store.grant_role(Some(&ctx.actor), id, role, b.unit_id, b.recursive).await?)))
 }

@@ -4,6 +4,7 @@
 
 use super::{render, see_other, Chrome};
 use crate::auth::Ctx;
+use crate::catalogue_io::CatalogueImportQuery;
 use crate::error::WebError;
 use crate::AppState;
 use askama::Template;
@@ -16,15 +17,32 @@ use khien_domain::compliance::assessment::{AssessmentKind, AssessmentState, Outc
 use khien_domain::role::Action;
 use khien_domain::time::display_vn;
 use khien_domain::{Error, Lang};
-use khien_store::{Assessment, AssessmentDetail, AssessmentFilter, AssessmentInput, CatalogueInfo, CatalogueNodeRow, ResultInput};
-use crate::catalogue_io::CatalogueImportQuery;
+use khien_store::{
+    Assessment, AssessmentDetail, AssessmentFilter, AssessmentInput, CatalogueInfo, CatalogueNodeRow, ResultInput,
+};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/assets/assess.js", get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../../assets/assess.js")).into_response() }))
+        .route(
+            "/assets/assess.js",
+            get(|| async {
+                (
+                    [
+                        (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                        (header::CACHE_CONTROL, "public, max-age=3600"),
+                    ],
+                    include_str!("../../assets/assess.js"),
+                )
+                    .into_response()
+            }),
+        )
         .route("/catalogues", get(catalogues))
-        .route("/catalogues/import", post(import_catalogue).layer(axum::extract::DefaultBodyLimit::max(crate::catalogue_io::MAX_CATALOGUE_BYTES + 64 * 1024)))
+        .route(
+            "/catalogues/import",
+            post(import_catalogue)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::catalogue_io::MAX_CATALOGUE_BYTES + 64 * 1024)),
+        )
         .route("/catalogues/template.xlsx", get(catalogue_template))
         .route("/catalogues/{id}", get(catalogue_page))
         .route("/catalogues/{id}/export", get(export_catalogue))
@@ -34,12 +52,19 @@ pub fn router() -> Router<AppState> {
         .route("/assessments/{id}", get(workspace))
         .route("/assessments/{id}/results", post(save_results))
         .route("/assessments/{id}/state", post(move_state))
-        .route("/assessments/{id}/evidence", post(evidence).layer(axum::extract::DefaultBodyLimit::max(super::MAX_IMPORT_BYTES + 1024)))
+        .route(
+            "/assessments/{id}/evidence",
+            post(evidence).layer(axum::extract::DefaultBodyLimit::max(super::MAX_IMPORT_BYTES + 1024)),
+        )
 }
 
 /// A node's title in the page's language, falling back to the other one when it is empty.
 fn title_in(lang: Lang, vi: &str, en: &str) -> String {
-    if lang == Lang::En && !en.is_empty() || vi.is_empty() { en.to_string() } else { vi.to_string() }
+    if lang == Lang::En && !en.is_empty() || vi.is_empty() {
+        en.to_string()
+    } else {
+        vi.to_string()
+    }
 }
 
 fn pct(p: Option<f64>) -> String {
@@ -66,12 +91,20 @@ struct CataloguesPage {
 async fn catalogues(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
     let rows = s.store.list_catalogues(&ctx.actor).await?;
     let can_import = ctx.actor.can_anywhere(Action::ManageCatalogues);
-    render(&CataloguesPage { c: Chrome::new(&ctx, "compliance", "Danh mục yêu cầu", "Control catalogues"), rows, can_import })
+    render(&CataloguesPage {
+        c: Chrome::new(&ctx, "compliance", "Danh mục yêu cầu", "Control catalogues"),
+        rows,
+        can_import,
+    })
 }
 
 /// The import form: the file and the fields of [`CatalogueImportQuery`]; a new version opens
 /// on success, a refused file shows the error page naming the row or path.
-async fn import_catalogue(State(s): State<AppState>, ctx: Ctx, mut mp: axum::extract::Multipart) -> Result<Response, WebError> {
+async fn import_catalogue(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    mut mp: axum::extract::Multipart,
+) -> Result<Response, WebError> {
     let upload = super::upload_error;
     let mut q = CatalogueImportQuery::default();
     let mut body: Option<Vec<u8>> = None;
@@ -95,7 +128,9 @@ async fn import_catalogue(State(s): State<AppState>, ctx: Ctx, mut mp: axum::ext
             _ => {}
         }
     }
-    let body = body.filter(|b| !b.is_empty()).ok_or_else(|| Error::invalid("file", "Chưa chọn tệp.", "No file was chosen."))?;
+    let body = body
+        .filter(|b| !b.is_empty())
+        .ok_or_else(|| Error::invalid("file", "Chưa chọn tệp.", "No file was chosen."))?;
     let info = crate::catalogue_io::import(&s, &ctx, &q, &body).await?;
     Ok(see_other(&format!("/catalogues/{}", info.id)))
 }
@@ -109,7 +144,12 @@ struct ExportQuery {
     format: String,
 }
 
-async fn export_catalogue(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Query(q): Query<ExportQuery>) -> Result<Response, WebError> {
+async fn export_catalogue(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, WebError> {
     let format = crate::catalogue_io::ExportFormat::parse(&q.format)?;
     Ok(crate::catalogue_io::export(&s, &ctx.actor, id, format).await?)
 }
@@ -131,7 +171,12 @@ struct CataloguePage {
     shown_requirements: usize,
 }
 
-async fn catalogue_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Query(q): Query<LevelQuery>) -> Result<Html<String>, WebError> {
+async fn catalogue_page(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<LevelQuery>,
+) -> Result<Html<String>, WebError> {
     let tree = s.store.catalogue(&ctx.actor, id).await?;
     let level: Option<u8> = q.level.parse().ok().filter(|l| (1..=5).contains(l));
     let lang = ctx.lang;
@@ -147,7 +192,13 @@ async fn catalogue_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>
         })
         .collect();
     let shown_requirements = nodes.iter().filter(|n| n.0.is_requirement()).count();
-    render(&CataloguePage { c: Chrome::new(&ctx, "compliance", &tree.catalogue.title_vi, &tree.catalogue.title_en), cat: tree.catalogue, level: q.level, nodes, shown_requirements })
+    render(&CataloguePage {
+        c: Chrome::new(&ctx, "compliance", &tree.catalogue.title_vi, &tree.catalogue.title_en),
+        cat: tree.catalogue,
+        level: q.level,
+        nodes,
+        shown_requirements,
+    })
 }
 
 struct Row {
@@ -191,11 +242,16 @@ async fn by_unit(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, We
         .iter()
         .map(|u| {
             sum += u.score();
-            let counts = format!("{}/{}/{}/{} · {}", u.compliant, u.partly, u.non_compliant, u.not_applicable, u.applicable);
+            let counts =
+                format!("{}/{}/{}/{} · {}", u.compliant, u.partly, u.non_compliant, u.not_applicable, u.applicable);
             (u.unit_id, u.unit_name.clone(), u.systems_assessed, counts, pct(u.percent))
         })
         .collect();
-    render(&ByUnitPage { c: Chrome::new(&ctx, "compliance", "Mức tuân thủ theo đơn vị", "Compliance by unit"), rows, total: pct(sum.percent()) })
+    render(&ByUnitPage {
+        c: Chrome::new(&ctx, "compliance", "Mức tuân thủ theo đơn vị", "Compliance by unit"),
+        rows,
+        total: pct(sum.percent()),
+    })
 }
 
 #[derive(Template)]
@@ -216,13 +272,28 @@ struct NewQuery {
 }
 
 /// The form that plans an assessment (its own page: the list stays a list).
-async fn new_assessment(State(s): State<AppState>, ctx: Ctx, Query(q): Query<NewQuery>) -> Result<Html<String>, WebError> {
+async fn new_assessment(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<NewQuery>,
+) -> Result<Html<String>, WebError> {
     if !ctx.actor.can_anywhere(Action::AssessSystems) {
         return Err(Error::forbidden().into());
     }
-    let catalogues = s.store.list_catalogues(&ctx.actor).await?.into_iter().map(|x| (x.id, format!("{} ({})", x.title_vi, x.version))).collect();
+    let catalogues = s
+        .store
+        .list_catalogues(&ctx.actor)
+        .await?
+        .into_iter()
+        .map(|x| (x.id, format!("{} ({})", x.title_vi, x.version)))
+        .collect();
     let assessors = s.store.assessor_units().await?;
-    render(&NewAssessmentPage { c: Chrome::new(&ctx, "compliance", "Lập đợt đánh giá", "Plan an assessment"), system: q.system, catalogues, assessors })
+    render(&NewAssessmentPage {
+        c: Chrome::new(&ctx, "compliance", "Lập đợt đánh giá", "Plan an assessment"),
+        system: q.system,
+        catalogues,
+        assessors,
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -232,10 +303,25 @@ struct ListQuery {
     cursor: Option<String>,
 }
 
-async fn assessments(State(s): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Html<String>, WebError> {
+async fn assessments(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> Result<Html<String>, WebError> {
     let lang = ctx.lang;
     let (cursor, limit) = crate::api::paging(q.cursor.as_deref(), Some(50))?;
-    let page = s.store.list_assessments(&ctx.actor, &AssessmentFilter { system_id: None, state: Some(q.state.clone()).filter(|v| !v.is_empty()), cursor, limit }).await?;
+    let page = s
+        .store
+        .list_assessments(
+            &ctx.actor,
+            &AssessmentFilter {
+                system_id: None,
+                state: Some(q.state.clone()).filter(|v| !v.is_empty()),
+                cursor,
+                limit,
+            },
+        )
+        .await?;
     let rows = page
         .items
         .iter()
@@ -245,7 +331,8 @@ async fn assessments(State(s): State<AppState>, ctx: Ctx, Query(q): Query<ListQu
             system: format!("{} – {}", a.system_code, a.system_name),
             unit: a.unit_name.clone(),
             catalogue: format!("{} ({})", a.catalogue_code, a.catalogue_version),
-            kind: AssessmentKind::parse("kind", &a.kind).map(|k| k.label(lang).to_string()).unwrap_or_default() + &a.assessor_unit_name.as_ref().map(|n| format!(" – {n}")).unwrap_or_default(),
+            kind: AssessmentKind::parse("kind", &a.kind).map(|k| k.label(lang).to_string()).unwrap_or_default()
+                + &a.assessor_unit_name.as_ref().map(|n| format!(" – {n}")).unwrap_or_default(),
             state: state_label(lang, &a.state),
             level: a.level,
             progress: format!("{}/{}", a.assessed(), a.applicable),
@@ -331,7 +418,10 @@ async fn workspace(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> 
         .map(|r| {
             let header = if r.group_id != last_group {
                 last_group = r.group_id.clone();
-                d.groups.iter().find(|g| Some(&g.group_id) == r.group_id.as_ref()).map(|g| format!("{} {}", g.group_id, pick(&g.title_vi, &g.title_en)))
+                d.groups
+                    .iter()
+                    .find(|g| Some(&g.group_id) == r.group_id.as_ref())
+                    .map(|g| format!("{} {}", g.group_id, pick(&g.title_vi, &g.title_en)))
             } else {
                 None
             };
@@ -342,7 +432,11 @@ async fn workspace(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> 
                 group_header: header,
                 result: r.result.clone().unwrap_or_default(),
                 notes: r.notes.clone(),
-                evidence: r.evidence.iter().map(|e| (e.id, e.file_name.clone(), e.valid_until.clone().unwrap_or_default())).collect(),
+                evidence: r
+                    .evidence
+                    .iter()
+                    .map(|e| (e.id, e.file_name.clone(), e.valid_until.clone().unwrap_or_default()))
+                    .collect(),
             }
         })
         .collect();
@@ -357,7 +451,18 @@ async fn workspace(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> 
             )
         })
         .collect();
-    let changes = d.changes.iter().map(|c| (c.node_id.clone(), c.title_vi.clone(), outcome_label(lang, c.before.as_deref()), outcome_label(lang, c.after.as_deref()))).collect();
+    let changes = d
+        .changes
+        .iter()
+        .map(|c| {
+            (
+                c.node_id.clone(),
+                c.title_vi.clone(),
+                outcome_label(lang, c.before.as_deref()),
+                outcome_label(lang, c.after.as_deref()),
+            )
+        })
+        .collect();
     let state = AssessmentState::parse("state", &d.assessment.state)?;
     render(&WorkspacePage {
         c: Chrome::new(&ctx, "compliance", &d.assessment.title, &d.assessment.title),
@@ -376,7 +481,12 @@ async fn workspace(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> 
 }
 
 /// Fields `r:<node id>` (outcome) and `n:<node id>` (notes), one pair per row.
-async fn save_results(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(fields): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+async fn save_results(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
     let mut results: Vec<ResultInput> = Vec::new();
     for (k, v) in fields {
         if let Some(node) = k.strip_prefix("r:") {
@@ -400,12 +510,22 @@ struct MoveForm {
     state: String,
 }
 
-async fn move_state(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<MoveForm>) -> Result<Response, WebError> {
+async fn move_state(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<MoveForm>,
+) -> Result<Response, WebError> {
     s.store.move_assessment(&ctx.actor, id, &f.state).await?;
     Ok(see_other(&format!("/assessments/{id}")))
 }
 
-async fn evidence(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, mut mp: axum::extract::Multipart) -> Result<Response, WebError> {
+async fn evidence(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    mut mp: axum::extract::Multipart,
+) -> Result<Response, WebError> {
     let upload = super::upload_error;
     let (mut valid_until, mut node_id, mut file) = (String::new(), String::new(), None);
     while let Some(field) = mp.next_field().await.map_err(upload)? {
@@ -420,7 +540,16 @@ async fn evidence(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, mut 
         }
     }
     let (name, bytes) = file.ok_or_else(|| Error::invalid("file", "Chưa chọn tệp.", "No file was chosen."))?;
-    s.store.add_evidence(&ctx.actor, id, &node_id, &name, &bytes, Some(valid_until.as_str()).filter(|v| !v.trim().is_empty())).await?;
+    s.store
+        .add_evidence(
+            &ctx.actor,
+            id,
+            &node_id,
+            &name,
+            &bytes,
+            Some(valid_until.as_str()).filter(|v| !v.trim().is_empty()),
+        )
+        .await?;
     Ok(see_other(&format!("/assessments/{id}")))
 }
 

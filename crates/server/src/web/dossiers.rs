@@ -23,7 +23,10 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/dossiers/{id}", get(dossier_page).post(save_dossier))
         .route("/dossiers/{id}/actions", post(act))
-        .route("/dossiers/{id}/attachments", post(attach).layer(axum::extract::DefaultBodyLimit::max(super::MAX_IMPORT_BYTES + 1024)))
+        .route(
+            "/dossiers/{id}/attachments",
+            post(attach).layer(axum::extract::DefaultBodyLimit::max(super::MAX_IMPORT_BYTES + 1024)),
+        )
         .route("/overview", get(overview))
         .route("/calendar", get(calendar).post(add_holiday))
         .route("/calendar/{day}/delete", post(remove_holiday))
@@ -54,7 +57,12 @@ struct DossierPage {
     attachments: Vec<(khien_store::Attachment, String, String)>,
 }
 
-async fn attach(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, mut mp: axum::extract::Multipart) -> Result<Response, WebError> {
+async fn attach(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    mut mp: axum::extract::Multipart,
+) -> Result<Response, WebError> {
     use khien_domain::Error;
     let upload = super::upload_error;
     let (mut part, mut file) = (String::new(), None);
@@ -88,16 +96,28 @@ async fn dossier_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
         .filter(|a| khien_domain::system::dossier::may_act(&ctx.actor, **a, level, &rs, &system_at, &bodies.bodies))
         .map(|a| (a.code(), a.label(lang)))
         .collect();
-    let editable = matches!(state, DossierState::Draft | DossierState::Returned) && ctx.actor.can(Action::EditSystems, s.owner_unit_id, &s.owner_path);
+    let editable = matches!(state, DossierState::Draft | DossierState::Returned)
+        && ctx.actor.can(Action::EditSystems, s.owner_unit_id, &s.owner_path);
     let parts = Part::ALL.iter().map(|p| (p.code(), p.label(lang), d.parts.iter().any(|x| x == p.code()))).collect();
     let history = super::pages::audit_rows(&st.store.dossier_timeline(&ctx.actor, id).await?, lang);
     let due = match (&d.due_on, &d.due_step) {
         (Some(on), Some(step)) => {
-            let step = if step == "appraisal" { lang.pick("thẩm định", "appraisal") } else { lang.pick("phê duyệt", "approval") };
-            let basis = d.due_basis.clone().unwrap_or_else(|| lang.pick("quy định nội bộ — pháp luật không quy định thời hạn", "local policy — the law sets no limit").to_string());
+            let step = if step == "appraisal" {
+                lang.pick("thẩm định", "appraisal")
+            } else {
+                lang.pick("phê duyệt", "approval")
+            };
+            let basis = d.due_basis.clone().unwrap_or_else(|| {
+                lang.pick("quy định nội bộ — pháp luật không quy định thời hạn", "local policy — the law sets no limit")
+                    .to_string()
+            });
             let mut due = format!("{} ({step}; {basis})", display_date(on));
             if let Some(reply) = &d.incomplete_reply_due_on {
-                due.push_str(&format!(" · {} {}", lang.pick("trả lời nếu hồ sơ chưa đầy đủ trước", "answer an incomplete dossier by"), display_date(reply)));
+                due.push_str(&format!(
+                    " · {} {}",
+                    lang.pick("trả lời nếu hồ sơ chưa đầy đủ trước", "answer an incomplete dossier by"),
+                    display_date(reply)
+                ));
             }
             due
         }
@@ -110,8 +130,13 @@ async fn dossier_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
         .await?
         .into_iter()
         .map(|a| {
-            let label = Part::parse("part", &a.part).map(|p| p.label(lang).to_string()).unwrap_or_else(|_| a.part.clone());
-            let size = if a.size_bytes >= 1024 * 1024 { format!("{:.1} MiB", a.size_bytes as f64 / 1048576.0) } else { format!("{} KiB", (a.size_bytes + 1023) / 1024) };
+            let label =
+                Part::parse("part", &a.part).map(|p| p.label(lang).to_string()).unwrap_or_else(|_| a.part.clone());
+            let size = if a.size_bytes >= 1024 * 1024 {
+                format!("{:.1} MiB", a.size_bytes as f64 / 1048576.0)
+            } else {
+                format!("{} KiB", (a.size_bytes + 1023) / 1024)
+            };
             (a, label, size)
         })
         .collect();
@@ -132,8 +157,17 @@ async fn dossier_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
     })
 }
 
-async fn save_dossier(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Result<Response, WebError> {
-    let parts = Part::ALL.iter().filter(|p| f.contains_key(&format!("part_{}", p.code()))).map(|p| p.code().to_string()).collect();
+async fn save_dossier(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let parts = Part::ALL
+        .iter()
+        .filter(|p| f.contains_key(&format!("part_{}", p.code())))
+        .map(|p| p.code().to_string())
+        .collect();
     let proposed_level = number("proposed_level", f.get("proposed_level").map(String::as_str).unwrap_or(""))?;
     let level_reason = f.get("level_reason").cloned().filter(|r| !r.trim().is_empty());
     s.store.update_dossier(&ctx.actor, id, &DossierInput { proposed_level, level_reason, parts }).await?;
@@ -148,9 +182,23 @@ struct ActForm {
     decision_signer: Option<String>,
 }
 
-async fn act(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ActForm>) -> Result<Response, WebError> {
+async fn act(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ActForm>,
+) -> Result<Response, WebError> {
     let action = DossierAction::parse("action", &f.action)?;
-    s.store.act_on_dossier(&ctx.actor, id, action, f.note.as_deref(), f.decision_number.as_deref(), f.decision_signer.as_deref()).await?;
+    s.store
+        .act_on_dossier(
+            &ctx.actor,
+            id,
+            action,
+            f.note.as_deref(),
+            f.decision_number.as_deref(),
+            f.decision_signer.as_deref(),
+        )
+        .await?;
     Ok(see_other(&format!("/dossiers/{id}")))
 }
 
@@ -174,7 +222,11 @@ async fn overview(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, W
         .await?
         .into_iter()
         .map(|(d, system, unit)| {
-            let step = if d.due_step.as_deref() == Some("appraisal") { lang.pick("Thẩm định", "Appraisal") } else { lang.pick("Phê duyệt", "Approval") };
+            let step = if d.due_step.as_deref() == Some("appraisal") {
+                lang.pick("Thẩm định", "Appraisal")
+            } else {
+                lang.pick("Phê duyệt", "Approval")
+            };
             (d.id, system, unit, step.to_string(), display_opt(d.due_on.as_deref()), d.overdue)
         })
         .collect();
@@ -182,7 +234,12 @@ async fn overview(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, W
     let rs = khien_domain::system::level::ruleset_for(today);
     let cal = rs.annual_report.calendar(today);
     let day = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
-    let report = (format!("{} – {}", day(cal.period_from), day(cal.period_to)), day(cal.units_by), day(cal.owner_by), rs.annual_report.article);
+    let report = (
+        format!("{} – {}", day(cal.period_from), day(cal.period_to)),
+        day(cal.units_by),
+        day(cal.owner_by),
+        rs.annual_report.article,
+    );
     render(&OverviewPage { c: Chrome::new(&ctx, "overview", "Tổng hợp", "Overview"), rows, pending, report })
 }
 
@@ -203,11 +260,17 @@ async fn calendar(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, W
         .await?
         .into_iter()
         .map(|h| {
-            let shown = khien_domain::calendar::parse_date(&h.day).map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_else(|| h.day.clone());
+            let shown = khien_domain::calendar::parse_date(&h.day)
+                .map(|d| d.format("%d/%m/%Y").to_string())
+                .unwrap_or_else(|| h.day.clone());
             (shown, h.name, h.day)
         })
         .collect();
-    render(&CalendarPage { c: Chrome::new(&ctx, "calendar", "Lịch ngày nghỉ", "Holiday calendar"), holidays, can_govern })
+    render(&CalendarPage {
+        c: Chrome::new(&ctx, "calendar", "Lịch ngày nghỉ", "Holiday calendar"),
+        holidays,
+        can_govern,
+    })
 }
 
 #[derive(Deserialize)]
@@ -255,21 +318,32 @@ async fn rulesets_page(State(s): State<AppState>, ctx: Ctx) -> Result<Html<Strin
         .into_iter()
         .map(|r| {
             let lang = ctx.lang;
-            let levels = (1..=5u8).map(|l| {
-                let i = usize::from(l - 1);
-                let limit = match r.appraisal_limit[i] {
-                    Some((days, article)) => {
-                        let unit = match r.appraisal_counting {
-                            DayCount::Calendar => lang.pick("ngày", "days"),
-                            DayCount::Working => lang.pick("ngày làm việc", "working days"),
-                        };
-                        format!("{days} {unit} ({})", r.article(article))
-                    }
-                    None => format!("{} {} ({})", r.local_appraisal_working_days, lang.pick("ngày làm việc", "working days"), lang.pick("quy định nội bộ — pháp luật không quy định", "local policy — the law sets none")),
-                };
-                (l, r.appraiser[i].code(), r.approver[i].code(), limit)
-            }).collect();
-            let rules = clocks.iter().find(|(c, _)| *c == r.code).map(|(_, k)| *k).unwrap_or_else(|| khien_domain::incident::clocks::ClockRules::of_ruleset(r.code));
+            let levels = (1..=5u8)
+                .map(|l| {
+                    let i = usize::from(l - 1);
+                    let limit = match r.appraisal_limit[i] {
+                        Some((days, article)) => {
+                            let unit = match r.appraisal_counting {
+                                DayCount::Calendar => lang.pick("ngày", "days"),
+                                DayCount::Working => lang.pick("ngày làm việc", "working days"),
+                            };
+                            format!("{days} {unit} ({})", r.article(article))
+                        }
+                        None => format!(
+                            "{} {} ({})",
+                            r.local_appraisal_working_days,
+                            lang.pick("ngày làm việc", "working days"),
+                            lang.pick("quy định nội bộ — pháp luật không quy định", "local policy — the law sets none")
+                        ),
+                    };
+                    (l, r.appraiser[i].code(), r.approver[i].code(), limit)
+                })
+                .collect();
+            let rules = clocks
+                .iter()
+                .find(|(c, _)| *c == r.code)
+                .map(|(_, k)| *k)
+                .unwrap_or_else(|| khien_domain::incident::clocks::ClockRules::of_ruleset(r.code));
             let rules = clock_fields(&rules, lang);
             (r.code, r.name, r.effective_from.format("%d/%m/%Y").to_string(), levels, rules)
         })
@@ -287,8 +361,17 @@ async fn rulesets_page(State(s): State<AppState>, ctx: Ctx) -> Result<Html<Strin
             }
         }
     };
-    let (owning_code, dedicated_code) = (code_of(bodies.owning_body_unit_id).await, code_of(bodies.dedicated_unit_id).await);
-    render(&RulesetsPage { c: Chrome::new(&ctx, "calendar", "Thẩm định và phê duyệt cấp độ", "Who appraises and approves"), rulesets, authorities, can_govern, bodies, owning_code, dedicated_code })
+    let (owning_code, dedicated_code) =
+        (code_of(bodies.owning_body_unit_id).await, code_of(bodies.dedicated_unit_id).await);
+    render(&RulesetsPage {
+        c: Chrome::new(&ctx, "calendar", "Thẩm định và phê duyệt cấp độ", "Who appraises and approves"),
+        rulesets,
+        authorities,
+        can_govern,
+        bodies,
+        owning_code,
+        dedicated_code,
+    })
 }
 
 #[derive(Deserialize)]
@@ -311,7 +394,13 @@ async fn set_bodies(State(s): State<AppState>, ctx: Ctx, Form(f): Form<BodiesFor
             if code.is_empty() {
                 return Ok(None);
             }
-            store.get_unit_by_code(&actor, &code).await.map(|u| Some(u.id)).map_err(|_| khien_domain::Error::invalid(field, format!("Không có đơn vị mã «{code}»."), format!("No unit has the code «{code}».")))
+            store.get_unit_by_code(&actor, &code).await.map(|u| Some(u.id)).map_err(|_| {
+                khien_domain::Error::invalid(
+                    field,
+                    format!("Không có đơn vị mã «{code}»."),
+                    format!("No unit has the code «{code}»."),
+                )
+            })
         }
     };
     let owning = unit("owning_body", f.owning_body).await?;
@@ -326,7 +415,12 @@ struct AuthorityForm {
     approve: String,
 }
 
-async fn set_authorities(State(s): State<AppState>, ctx: Ctx, Path((code, level)): Path<(String, i64)>, Form(f): Form<AuthorityForm>) -> Result<Response, WebError> {
+async fn set_authorities(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path((code, level)): Path<(String, i64)>,
+    Form(f): Form<AuthorityForm>,
+) -> Result<Response, WebError> {
     s.store.set_dossier_authority(&ctx.actor, &code, level, "appraise", &f.appraise).await?;
     s.store.set_dossier_authority(&ctx.actor, &code, level, "approve", &f.approve).await?;
     Ok(see_other("/rulesets"))
@@ -364,20 +458,85 @@ fn clock_fields(r: &khien_domain::incident::clocks::ClockRules, lang: khien_doma
     let hours = lang.pick("giờ", "hours");
     vec![
         ("notice_hours", lang.pick("Thông báo sự cố", "Notice"), v(r.notice_hours), 720, hours),
-        ("initial_hours", lang.pick("Báo cáo ban đầu, mọi sự cố", "Initial report, every incident"), v(r.initial_hours), 720, hours),
-        ("beyond_capacity_hours", lang.pick("Ban đầu khi vượt khả năng xử lý (0 = ngay)", "Initial when beyond capacity (0 = at once)"), v(r.beyond_capacity_hours), 720, hours),
-        ("serious_initial_hours", lang.pick("Ban đầu khi nghiêm trọng", "Initial when serious"), v(r.serious_initial_hours), 720, hours),
-        ("security_hours", lang.pick("Dấu hiệu xâm phạm an ninh quốc gia (0 = ngay)", "Signs of harm to national security (0 = at once)"), v(r.security_hours), 720, hours),
-        ("cause_hours", lang.pick("Nguyên nhân, phạm vi, khắc phục", "Cause, scope, remediation"), v(r.cause_hours), 720, hours),
-        ("closing_days", lang.pick("Kết thúc, sau khi ứng cứu xong", "Closing, after the response"), v(r.closing_days), 60, lang.pick("ngày", "days")),
-        ("personal_data_hours", lang.pick("Vi phạm dữ liệu cá nhân", "Personal-data breach"), v(r.personal_data_hours), 720, hours),
-        ("city_hours", lang.pick("Báo cáo công an thành phố (quy định riêng của thành phố)", "Report to the city police (the city's own rule)"), v(r.city_hours), 720, hours),
+        (
+            "initial_hours",
+            lang.pick("Báo cáo ban đầu, mọi sự cố", "Initial report, every incident"),
+            v(r.initial_hours),
+            720,
+            hours,
+        ),
+        (
+            "beyond_capacity_hours",
+            lang.pick("Ban đầu khi vượt khả năng xử lý (0 = ngay)", "Initial when beyond capacity (0 = at once)"),
+            v(r.beyond_capacity_hours),
+            720,
+            hours,
+        ),
+        (
+            "serious_initial_hours",
+            lang.pick("Ban đầu khi nghiêm trọng", "Initial when serious"),
+            v(r.serious_initial_hours),
+            720,
+            hours,
+        ),
+        (
+            "security_hours",
+            lang.pick(
+                "Dấu hiệu xâm phạm an ninh quốc gia (0 = ngay)",
+                "Signs of harm to national security (0 = at once)",
+            ),
+            v(r.security_hours),
+            720,
+            hours,
+        ),
+        (
+            "cause_hours",
+            lang.pick("Nguyên nhân, phạm vi, khắc phục", "Cause, scope, remediation"),
+            v(r.cause_hours),
+            720,
+            hours,
+        ),
+        (
+            "closing_days",
+            lang.pick("Kết thúc, sau khi ứng cứu xong", "Closing, after the response"),
+            v(r.closing_days),
+            60,
+            lang.pick("ngày", "days"),
+        ),
+        (
+            "personal_data_hours",
+            lang.pick("Vi phạm dữ liệu cá nhân", "Personal-data breach"),
+            v(r.personal_data_hours),
+            720,
+            hours,
+        ),
+        (
+            "city_hours",
+            lang.pick(
+                "Báo cáo công an thành phố (quy định riêng của thành phố)",
+                "Report to the city police (the city's own rule)",
+            ),
+            v(r.city_hours),
+            720,
+            hours,
+        ),
     ]
 }
 
-async fn set_clocks(State(s): State<AppState>, ctx: Ctx, Path(code): Path<String>, Form(f): Form<ClocksForm>) -> Result<Response, WebError> {
+async fn set_clocks(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Form(f): Form<ClocksForm>,
+) -> Result<Response, WebError> {
     // An empty field: the ruleset has no such clock.
-    let n = |field: &str, v: &str| -> Result<Option<i64>, khien_domain::Error> { if v.trim().is_empty() { Ok(None) } else { super::systems::number(field, v).map(Some) } };
+    let n = |field: &str, v: &str| -> Result<Option<i64>, khien_domain::Error> {
+        if v.trim().is_empty() {
+            Ok(None)
+        } else {
+            super::systems::number(field, v).map(Some)
+        }
+    };
     let rules = khien_domain::incident::clocks::ClockRules {
         notice_hours: n("notice_hours", &f.notice_hours)?,
         initial_hours: n("initial_hours", &f.initial_hours)?,

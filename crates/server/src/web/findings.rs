@@ -85,7 +85,9 @@ impl ListForm {
         if v.is_empty() {
             return Ok(None);
         }
-        v.parse().map(Some).map_err(|_| Error::invalid(field, format!("«{v}» không phải số."), format!("«{v}» is not a number.")))
+        v.parse()
+            .map(Some)
+            .map_err(|_| Error::invalid(field, format!("«{v}» không phải số."), format!("«{v}» is not a number.")))
     }
 
     fn query(&self) -> Result<FindingQuery, Error> {
@@ -119,7 +121,12 @@ impl ListForm {
             ("q", self.q.as_str()),
             ("cursor", cursor.unwrap_or("")),
         ];
-        pairs.iter().filter(|(_, v)| !v.trim().is_empty()).map(|(k, v)| format!("{k}={}", super::q(v.trim()))).collect::<Vec<_>>().join("&")
+        pairs
+            .iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .map(|(k, v)| format!("{k}={}", super::q(v.trim())))
+            .collect::<Vec<_>>()
+            .join("&")
     }
 }
 
@@ -229,7 +236,9 @@ async fn list_page(s: &AppState, ctx: &Ctx, f: ListForm, results: Vec<BulkResult
 /// Moves the ticked findings one by one, each in its own transaction through `move_finding`,
 /// and shows the list again with what happened to each.
 async fn bulk(State(s): State<AppState>, ctx: Ctx, RawForm(body): RawForm) -> Result<Html<String>, WebError> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).map_err(|e| Error::bad_request(format!("Biểu mẫu không đọc được: {e}"), format!("The form cannot be read: {e}")))?;
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).map_err(|e| {
+        Error::bad_request(format!("Biểu mẫu không đọc được: {e}"), format!("The form cannot be read: {e}"))
+    })?;
     let one = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).filter(|v| !v.is_empty());
     let mut ids = Vec::new();
     for (_, v) in pairs.iter().filter(|(n, _)| n == "ids") {
@@ -241,7 +250,12 @@ async fn bulk(State(s): State<AppState>, ctx: Ctx, RawForm(body): RawForm) -> Re
         return Err(Error::invalid("ids", "Chưa chọn phát hiện nào.", "No finding was selected.").into());
     }
     if ids.len() > MAX_BULK {
-        return Err(Error::invalid("ids", format!("Mỗi lần chuyển tối đa {MAX_BULK} phát hiện."), format!("At most {MAX_BULK} findings at a time.")).into());
+        return Err(Error::invalid(
+            "ids",
+            format!("Mỗi lần chuyển tối đa {MAX_BULK} phát hiện."),
+            format!("At most {MAX_BULK} findings at a time."),
+        )
+        .into());
     }
     let to = one("to").ok_or_else(|| Error::invalid("to", "Chọn trạng thái đích.", "Choose the target state."))?;
     FindingState::parse("to", &to)?;
@@ -258,7 +272,11 @@ async fn bulk(State(s): State<AppState>, ctx: Ctx, RawForm(body): RawForm) -> Re
                     _ => String::new(),
                 };
                 let detail = e.message(lang);
-                results.push(BulkResult { id, ok: false, message: if message.is_empty() { detail } else { format!("{message} — {detail}") } });
+                results.push(BulkResult {
+                    id,
+                    ok: false,
+                    message: if message.is_empty() { detail } else { format!("{message} — {detail}") },
+                });
             }
         }
     }
@@ -296,7 +314,11 @@ struct FindingPage {
 /// manager's own where it has to be.
 fn moves_for(ctx: &Ctx, f: &Finding, unit_path: &str) -> Vec<MoveView> {
     let Ok(from) = FindingState::parse("state", &f.state) else { return Vec::new() };
-    let manager = ctx.actor.roles_over(f.unit_id, unit_path).iter().any(|r| matches!(r, Role::UnitManager | Role::AuthorityOfficer | Role::Administrator));
+    let manager = ctx
+        .actor
+        .roles_over(f.unit_id, unit_path)
+        .iter()
+        .any(|r| matches!(r, Role::UnitManager | Role::AuthorityOfficer | Role::Administrator));
     FindingState::ALL
         .iter()
         .filter_map(|to| {
@@ -308,7 +330,12 @@ fn moves_for(ctx: &Ctx, f: &Finding, unit_path: &str) -> Vec<MoveView> {
             if !ctx.actor.can(action, f.unit_id, unit_path) || (rule.manager_only && !manager) {
                 return None;
             }
-            Some(MoveView { to: to.code(), label: to.label(ctx.lang), needs_reason: rule.needs_reason, needs_until: *to == FindingState::RiskAccepted })
+            Some(MoveView {
+                to: to.code(),
+                label: to.label(ctx.lang),
+                needs_reason: rule.needs_reason,
+                needs_until: *to == FindingState::RiskAccepted,
+            })
         })
         .collect()
 }
@@ -348,7 +375,12 @@ struct MoveForm {
     accepted_until: Option<String>,
 }
 
-async fn move_state(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<MoveForm>) -> Result<Response, WebError> {
+async fn move_state(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<MoveForm>,
+) -> Result<Response, WebError> {
     let some = |v: Option<String>| v.map(|x| x.trim().to_string()).filter(|x| !x.is_empty());
     let input = FindingMoveInput { to: f.to, reason: some(f.reason), accepted_until: some(f.accepted_until) };
     s.store.move_finding(&ctx.actor, id, &input).await?;
@@ -379,16 +411,32 @@ async fn dashboard(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, 
         .finding_counts(&ctx.actor)
         .await?
         .into_iter()
-        .map(|c| CountRow { unit_id: c.unit_id, unit_name: c.unit_name, open: c.open, overdue: c.overdue, critical_open: c.critical_open, overdue_days: 0 })
+        .map(|c| CountRow {
+            unit_id: c.unit_id,
+            unit_name: c.unit_name,
+            open: c.open,
+            overdue: c.overdue,
+            critical_open: c.critical_open,
+            overdue_days: 0,
+        })
         .collect();
     let today = khien_domain::calendar::today_vn();
     let days = s.store.overdue_days(&ctx.actor, today - chrono::Days::new(29), today).await?;
     for r in &mut rows {
         r.overdue_days = days.get(&r.unit_id).copied().unwrap_or(0);
     }
-    rows.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(b.open.cmp(&a.open)).then_with(|| khien_domain::fold::fold(&a.unit_name).cmp(&khien_domain::fold::fold(&b.unit_name))));
+    rows.sort_by(|a, b| {
+        b.overdue
+            .cmp(&a.overdue)
+            .then(b.open.cmp(&a.open))
+            .then_with(|| khien_domain::fold::fold(&a.unit_name).cmp(&khien_domain::fold::fold(&b.unit_name)))
+    });
     let total = rows.iter().fold((0, 0, 0), |t, r| (t.0 + r.open, t.1 + r.overdue, t.2 + r.critical_open));
-    render(&DashboardPage { c: Chrome::new(&ctx, "findings", "Bảng theo dõi khắc phục", "Remediation dashboard"), rows, total })
+    render(&DashboardPage {
+        c: Chrome::new(&ctx, "findings", "Bảng theo dõi khắc phục", "Remediation dashboard"),
+        rows,
+        total,
+    })
 }
 
 struct PolicyLine {
@@ -428,12 +476,21 @@ async fn policy(State(s): State<AppState>, ctx: Ctx, Query(q): Query<PolicyQuery
             cells: (1..=5u8).filter_map(|l| p.row(*sev, l)).map(|r| (r.level, r.days, r.working_days)).collect(),
         })
         .collect();
-    render(&PolicyPage { c: Chrome::new(&ctx, "findings", "Thời hạn khắc phục", "Remediation policy"), lines, editable: can_govern(&s, &ctx).await?, saved: q.saved == "1" })
+    render(&PolicyPage {
+        c: Chrome::new(&ctx, "findings", "Thời hạn khắc phục", "Remediation policy"),
+        lines,
+        editable: can_govern(&s, &ctx).await?,
+        saved: q.saved == "1",
+    })
 }
 
 /// Fields `d_<severity>_<level>` (days) and `w_<severity>_<level>` (present when counted in
 /// working days). Only rows that differ from the policy in force are written.
-async fn save_policy(State(s): State<AppState>, ctx: Ctx, Form(fields): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+async fn save_policy(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
     if !can_govern(&s, &ctx).await? {
         return Err(Error::forbidden().into());
     }
@@ -443,8 +500,15 @@ async fn save_policy(State(s): State<AppState>, ctx: Ctx, Form(fields): Form<Vec
         let Some(rest) = k.strip_prefix("d_") else { continue };
         let Some((sev, level)) = rest.rsplit_once('_') else { continue };
         let severity = Severity::parse("severity", sev)?;
-        let level: u8 = level.parse().map_err(|_| Error::invalid("level", "Cấp độ từ 1 đến 5.", "The level is 1 to 5."))?;
-        let days: u32 = v.trim().parse().map_err(|_| Error::invalid(k, format!("«{}» không phải số ngày hợp lệ.", v.trim()), format!("«{}» is not a valid number of days.", v.trim())))?;
+        let level: u8 =
+            level.parse().map_err(|_| Error::invalid("level", "Cấp độ từ 1 đến 5.", "The level is 1 to 5."))?;
+        let days: u32 = v.trim().parse().map_err(|_| {
+            Error::invalid(
+                k,
+                format!("«{}» không phải số ngày hợp lệ.", v.trim()),
+                format!("«{}» is not a valid number of days.", v.trim()),
+            )
+        })?;
         let working_days = fields.iter().any(|(n, _)| n == &format!("w_{sev}_{level}"));
         let row = PolicyRow { severity, level, days, working_days };
         if current.row(severity, level) != Some(row) {

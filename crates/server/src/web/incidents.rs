@@ -37,12 +37,22 @@ pub fn router() -> Router<AppState> {
         .route("/incidents/{id}/publish", post(publish))
         .route("/incident-tasks/{id}/state", post(task_state))
         .route("/observables", get(where_else))
-        .route("/watchlist/import", post(import_watchlist).layer(axum::extract::DefaultBodyLimit::max(crate::api::stix::MAX_BUNDLE_BYTES + 4096)))
+        .route(
+            "/watchlist/import",
+            post(import_watchlist)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::api::stix::MAX_BUNDLE_BYTES + 4096)),
+        )
         .route("/notifications", get(notifications))
         .route("/notifications/read", post(read_all))
 }
 
-fn label<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T, Lang) -> &'static str, lang: Lang, v: &str) -> String {
+fn label<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T, Lang) -> &'static str,
+    lang: Lang,
+    v: &str,
+) -> String {
     all.iter().find(|x| code(**x) == v).map(|x| label(*x, lang).to_string()).unwrap_or_else(|| v.to_string())
 }
 
@@ -109,11 +119,24 @@ impl IncidentQueryForm {
 
     fn link(&self, cursor: &str) -> String {
         let q = super::q;
-        format!("q={}&state={}&category={}&serious={}&overdue={}&include_closed={}&cursor={}", q(&self.q), q(&self.state), q(&self.category), q(&self.serious), q(&self.overdue), q(&self.include_closed), q(cursor))
+        format!(
+            "q={}&state={}&category={}&serious={}&overdue={}&include_closed={}&cursor={}",
+            q(&self.q),
+            q(&self.state),
+            q(&self.category),
+            q(&self.serious),
+            q(&self.overdue),
+            q(&self.include_closed),
+            q(cursor)
+        )
     }
 }
 
-async fn queue(State(s): State<AppState>, ctx: Ctx, Query(f): Query<IncidentQueryForm>) -> Result<Html<String>, WebError> {
+async fn queue(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Query(f): Query<IncidentQueryForm>,
+) -> Result<Html<String>, WebError> {
     let lang = ctx.lang;
     let page = s.store.list_incidents(&ctx.actor, &f.query().filter()?).await?;
     let rows = page
@@ -182,14 +205,23 @@ async fn new_form(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, W
 }
 
 /// The report form; repeated fields (systems, consequences) arrive as repeated keys.
-async fn create(State(s): State<AppState>, ctx: Ctx, axum::extract::RawForm(body): axum::extract::RawForm) -> Result<Response, WebError> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).map_err(|e| Error::bad_request(format!("Biểu mẫu không đọc được: {e}"), format!("The form cannot be read: {e}")))?;
+async fn create(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    axum::extract::RawForm(body): axum::extract::RawForm,
+) -> Result<Response, WebError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).map_err(|e| {
+        Error::bad_request(format!("Biểu mẫu không đọc được: {e}"), format!("The form cannot be read: {e}"))
+    })?;
     let one = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).filter(|v| !v.is_empty());
-    let all = |k: &str| pairs.iter().filter(|(n, v)| n == k && !v.is_empty()).map(|(_, v)| v.clone()).collect::<Vec<_>>();
+    let all =
+        |k: &str| pairs.iter().filter(|(n, v)| n == k && !v.is_empty()).map(|(_, v)| v.clone()).collect::<Vec<_>>();
     let time = |k: &str| -> Result<Option<String>, Error> {
         match one(k) {
             None => Ok(None),
-            Some(v) => parse_vn_local(&v).map(|ms| Some(rfc3339(ms))).ok_or_else(|| Error::invalid(k, format!("«{v}» không phải thời điểm hợp lệ."), format!("«{v}» is not a valid time."))),
+            Some(v) => parse_vn_local(&v).map(|ms| Some(rfc3339(ms))).ok_or_else(|| {
+                Error::invalid(k, format!("«{v}» không phải thời điểm hợp lệ."), format!("«{v}» is not a valid time."))
+            }),
         }
     };
     let number = |k: &str| one(k).map(|v| super::systems::number(k, &v)).transpose();
@@ -205,7 +237,10 @@ async fn create(State(s): State<AppState>, ctx: Ctx, axum::extract::RawForm(body
         reported_at: None,
         tlp: one("tlp"),
         priority: number("priority")?,
-        system_ids: all("system_ids").iter().map(|v| super::systems::number("system_ids", v)).collect::<Result<_, _>>()?,
+        system_ids: all("system_ids")
+            .iter()
+            .map(|v| super::systems::number("system_ids", v))
+            .collect::<Result<_, _>>()?,
         consequences: all("consequences"),
         national_critical: one("national_critical").is_some(),
         beyond_capacity: one("beyond_capacity").is_some(),
@@ -272,11 +307,18 @@ async fn incident_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
         .filter_map(|c| {
             let kind = ClockKind::ALL.into_iter().find(|k| k.code() == c.kind)?;
             let css = match c.status {
-                khien_domain::incident::clocks::ClockStatus::Overdue | khien_domain::incident::clocks::ClockStatus::MetLate => "bad",
+                khien_domain::incident::clocks::ClockStatus::Overdue
+                | khien_domain::incident::clocks::ClockStatus::MetLate => "bad",
                 khien_domain::incident::clocks::ClockStatus::Met => "ok",
                 _ => "",
             };
-            Some(ClockView { label: kind.label(lang), due: c.due_at.map(display_vn).unwrap_or_default(), met: c.met_at.map(display_vn).unwrap_or_default(), status: c.status.label(lang), css })
+            Some(ClockView {
+                label: kind.label(lang),
+                due: c.due_at.map(display_vn).unwrap_or_default(),
+                met: c.met_at.map(display_vn).unwrap_or_default(),
+                status: c.status.label(lang),
+                css,
+            })
         })
         .collect();
     let t = |vi: &'static str, en: &'static str| lang.pick(vi, en);
@@ -303,11 +345,31 @@ async fn incident_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
         (t("Thời gian đến khi ngăn chặn", "Time to contain"), span(i.detected_at, i.contained_at)),
         (t("Thời gian đến khi đóng", "Time to close"), span(i.detected_at, i.closed_at)),
     ];
-    let next_states = d.next_states.iter().filter_map(|s| IncState::ALL.iter().find(|x| x.code() == s)).map(|x| (x.code(), x.label(lang))).collect();
+    let next_states = d
+        .next_states
+        .iter()
+        .filter_map(|s| IncState::ALL.iter().find(|x| x.code() == s))
+        .map(|x| (x.code(), x.label(lang)))
+        .collect();
     let events = d.events.iter().map(|e| (display_vn(e.at), e.actor_label.clone(), e.note.clone())).collect();
-    let reports = d.reports.iter().map(|r| (display_vn(r.filed_at), label(ReportKind::ALL, ReportKind::code, ReportKind::label, lang, &r.kind), r.author_label.clone(), r.body.clone())).collect();
+    let reports = d
+        .reports
+        .iter()
+        .map(|r| {
+            (
+                display_vn(r.filed_at),
+                label(ReportKind::ALL, ReportKind::code, ReportKind::label, lang, &r.kind),
+                r.author_label.clone(),
+                r.body.clone(),
+            )
+        })
+        .collect();
     let units = if d.may_coordinate { super::units::options(&s, &ctx, Action::ViewUnits).await? } else { Vec::new() };
-    let collections = if d.may_coordinate { s.store.taxii_collections(&ctx.actor).await?.into_iter().filter(|c| c.can_write).collect() } else { Vec::new() };
+    let collections = if d.may_coordinate {
+        s.store.taxii_collections(&ctx.actor).await?.into_iter().filter(|c| c.can_write).collect()
+    } else {
+        Vec::new()
+    };
     render(&IncidentPage {
         c: Chrome::new(&ctx, "incidents", &i.code, &i.code),
         category: label(Category::ALL, Category::code, Category::label, lang, &i.category),
@@ -349,7 +411,12 @@ struct MoveForm {
     note: Option<String>,
 }
 
-async fn move_state(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<MoveForm>) -> Result<Response, WebError> {
+async fn move_state(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<MoveForm>,
+) -> Result<Response, WebError> {
     s.store.move_incident(&ctx.actor, id, &f.state, f.note.as_deref()).await?;
     Ok(back(id))
 }
@@ -361,7 +428,12 @@ struct SeverityForm {
     reason: String,
 }
 
-async fn severity(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<SeverityForm>) -> Result<Response, WebError> {
+async fn severity(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<SeverityForm>,
+) -> Result<Response, WebError> {
     let priority = super::systems::number("priority", &f.priority)?;
     s.store.set_incident_severity(&ctx.actor, id, f.serious.is_some(), priority, &f.reason).await?;
     Ok(back(id))
@@ -373,7 +445,12 @@ struct ReportForm {
     body: String,
 }
 
-async fn report(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ReportForm>) -> Result<Response, WebError> {
+async fn report(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ReportForm>,
+) -> Result<Response, WebError> {
     s.store.file_incident_report(&ctx.actor, id, &f.kind, &f.body).await?;
     Ok(back(id))
 }
@@ -383,7 +460,12 @@ struct NoteForm {
     note: String,
 }
 
-async fn note(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<NoteForm>) -> Result<Response, WebError> {
+async fn note(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<NoteForm>,
+) -> Result<Response, WebError> {
     s.store.add_incident_note(&ctx.actor, id, &f.note).await?;
     Ok(back(id))
 }
@@ -396,9 +478,20 @@ struct TaskForm {
     due_on: Option<String>,
 }
 
-async fn task(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<TaskForm>) -> Result<Response, WebError> {
+async fn task(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<TaskForm>,
+) -> Result<Response, WebError> {
     let unit_id = super::systems::number("unit_id", &f.unit_id)?;
-    s.store.add_incident_task(&ctx.actor, id, &TaskInput { unit_id, assignee: f.assignee, title: f.title, due_on: f.due_on }).await?;
+    s.store
+        .add_incident_task(
+            &ctx.actor,
+            id,
+            &TaskInput { unit_id, assignee: f.assignee, title: f.title, due_on: f.due_on },
+        )
+        .await?;
     Ok(back(id))
 }
 
@@ -407,7 +500,12 @@ struct PublishForm {
     collection_id: String,
 }
 
-async fn publish(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<PublishForm>) -> Result<Response, WebError> {
+async fn publish(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<PublishForm>,
+) -> Result<Response, WebError> {
     crate::api::stix::publish(&s, &ctx.actor, id, &f.collection_id).await?;
     Ok(back(id))
 }
@@ -417,7 +515,12 @@ struct TaskStateForm {
     state: String,
 }
 
-async fn task_state(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<TaskStateForm>) -> Result<Response, WebError> {
+async fn task_state(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<TaskStateForm>,
+) -> Result<Response, WebError> {
     let t = s.store.set_task_state(&ctx.actor, id, TaskState::parse("state", &f.state)?.code()).await?;
     Ok(back(t.incident_id))
 }
@@ -429,8 +532,24 @@ struct ObservableForm {
     source: Option<String>,
 }
 
-async fn observable(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ObservableForm>) -> Result<Response, WebError> {
-    s.store.add_observable(&ctx.actor, id, &ObservableInput { kind: f.kind, value: f.value, source: f.source.filter(|v| !v.is_empty()), ..Default::default() }).await?;
+async fn observable(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ObservableForm>,
+) -> Result<Response, WebError> {
+    s.store
+        .add_observable(
+            &ctx.actor,
+            id,
+            &ObservableInput {
+                kind: f.kind,
+                value: f.value,
+                source: f.source.filter(|v| !v.is_empty()),
+                ..Default::default()
+            },
+        )
+        .await?;
     Ok(back(id))
 }
 
@@ -440,11 +559,40 @@ struct LinkForm {
     merge: Option<String>,
 }
 
-async fn link(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<LinkForm>) -> Result<Response, WebError> {
+async fn link(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<LinkForm>,
+) -> Result<Response, WebError> {
     let code = f.related_code.trim();
-    let filter = IncidentQuery { q: Some(code.to_string()), state: None, category: None, unit_id: None, serious: None, priority: None, overdue: false, include_closed: true, cursor: None, limit: Some(5) }.filter()?;
-    let other = s.store.list_incidents(&ctx.actor, &filter).await?.items.into_iter().find(|i| i.code.eq_ignore_ascii_case(code));
-    let other = other.ok_or_else(|| Error::invalid("related_code", format!("Không có sự cố mã «{code}» trong phạm vi của bạn."), format!("There is no incident «{code}» within your reach.")))?;
+    let filter = IncidentQuery {
+        q: Some(code.to_string()),
+        state: None,
+        category: None,
+        unit_id: None,
+        serious: None,
+        priority: None,
+        overdue: false,
+        include_closed: true,
+        cursor: None,
+        limit: Some(5),
+    }
+    .filter()?;
+    let other = s
+        .store
+        .list_incidents(&ctx.actor, &filter)
+        .await?
+        .items
+        .into_iter()
+        .find(|i| i.code.eq_ignore_ascii_case(code));
+    let other = other.ok_or_else(|| {
+        Error::invalid(
+            "related_code",
+            format!("Không có sự cố mã «{code}» trong phạm vi của bạn."),
+            format!("There is no incident «{code}» within your reach."),
+        )
+    })?;
     s.store.link_incidents(&ctx.actor, id, other.id, f.merge.is_some()).await?;
     Ok(back(id))
 }
@@ -470,7 +618,11 @@ struct WhereElseQuery {
     imported: Option<String>,
 }
 
-async fn where_else(State(s): State<AppState>, ctx: Ctx, Query(q): Query<WhereElseQuery>) -> Result<Html<String>, WebError> {
+async fn where_else(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<WhereElseQuery>,
+) -> Result<Html<String>, WebError> {
     let searched = !q.value.trim().is_empty();
     let (mut hits, mut watch) = (Vec::new(), Vec::new());
     if searched {
@@ -483,17 +635,37 @@ async fn where_else(State(s): State<AppState>, ctx: Ctx, Query(q): Query<WhereEl
                 (h, seen)
             })
             .collect();
-        watch = found.watchlist.into_iter().map(|w| {
+        watch = found
+            .watchlist
+            .into_iter()
+            .map(|w| {
+                let at = display_vn(w.imported_at);
+                (w, at)
+            })
+            .collect();
+    }
+    let newest = s
+        .store
+        .watchlist(&ctx.actor, 50)
+        .await?
+        .into_iter()
+        .map(|w| {
             let at = display_vn(w.imported_at);
             (w, at)
-        }).collect();
-    }
-    let newest = s.store.watchlist(&ctx.actor, 50).await?.into_iter().map(|w| {
-        let at = display_vn(w.imported_at);
-        (w, at)
-    }).collect();
-    let notice = q.imported.map(|n| ctx.lang.pick(&format!("Đã nhập danh sách theo dõi: {n}."), &format!("Watch list imported: {n}.")).to_string());
-    render(&WhereElsePage { c: Chrome::new(&ctx, "incidents", "Tra cứu dấu hiệu", "Observable lookup"), value: q.value, hits, watch, searched, newest, notice })
+        })
+        .collect();
+    let notice = q.imported.map(|n| {
+        ctx.lang.pick(&format!("Đã nhập danh sách theo dõi: {n}."), &format!("Watch list imported: {n}.")).to_string()
+    });
+    render(&WhereElsePage {
+        c: Chrome::new(&ctx, "incidents", "Tra cứu dấu hiệu", "Observable lookup"),
+        value: q.value,
+        hits,
+        watch,
+        searched,
+        newest,
+        notice,
+    })
 }
 
 #[derive(Template)]
@@ -504,10 +676,16 @@ struct NotificationsPage {
 }
 
 async fn notifications(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
-    let items = s.store.notifications(&ctx.actor, 200).await?.into_iter().map(|n| {
-        let at = display_vn(n.created_at);
-        (n, at)
-    }).collect();
+    let items = s
+        .store
+        .notifications(&ctx.actor, 200)
+        .await?
+        .into_iter()
+        .map(|n| {
+            let at = display_vn(n.created_at);
+            (n, at)
+        })
+        .collect();
     render(&NotificationsPage { c: Chrome::new(&ctx, "notifications", "Thông báo", "Reminders"), items })
 }
 
@@ -517,7 +695,11 @@ async fn read_all(State(s): State<AppState>, ctx: Ctx) -> Result<Response, WebEr
 }
 
 /// A STIX bundle uploaded from the lookup page into the city's watch list (all or nothing).
-async fn import_watchlist(State(s): State<AppState>, ctx: Ctx, mut mp: axum::extract::Multipart) -> Result<Response, WebError> {
+async fn import_watchlist(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    mut mp: axum::extract::Multipart,
+) -> Result<Response, WebError> {
     let upload = super::upload_error;
     let mut bytes = None;
     while let Some(field) = mp.next_field().await.map_err(upload)? {

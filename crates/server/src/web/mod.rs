@@ -126,13 +126,24 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn login_form(state: &AppState, headers: &HeaderMap, lang: Lang, next: String, error: Option<String>, status: StatusCode) -> Response {
+fn login_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    lang: Lang,
+    next: String,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
     let presession = cookie(headers, LOGIN_CSRF_COOKIE).filter(|c| c.len() >= 20).unwrap_or_else(new_token);
-    let page = LoginPage { lang, csrf: crate::auth::presession_token(state, LOGIN_CSRF_COOKIE, &presession), next, error };
+    let page =
+        LoginPage { lang, csrf: crate::auth::presession_token(state, LOGIN_CSRF_COOKIE, &presession), next, error };
     let secure = is_secure(state, headers);
     let body = page.render().unwrap_or_default();
     let mut r = (status, Html(body)).into_response();
-    for c in [set_cookie(LOGIN_CSRF_COOKIE, &presession, None, secure, true), set_cookie(LANG_COOKIE, lang.code(), Some(31_536_000), secure, false)] {
+    for c in [
+        set_cookie(LOGIN_CSRF_COOKIE, &presession, None, secure, true),
+        set_cookie(LANG_COOKIE, lang.code(), Some(31_536_000), secure, false),
+    ] {
         if let Ok(v) = c.parse() {
             r.headers_mut().append(header::SET_COOKIE, v);
         }
@@ -160,7 +171,12 @@ struct LoginForm {
     next: Option<String>,
 }
 
-async fn login(State(state): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
+async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
     let lang = crate::error::request_lang(&headers, true);
     let next = safe_next(f.next.as_deref());
     // The per-address limit counts failures only: a success gives its attempt back.
@@ -213,7 +229,12 @@ struct LangForm {
 }
 
 /// Switches the UI language and remembers it on the account.
-async fn switch_lang(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Form(f): Form<LangForm>) -> Result<Response, WebError> {
+async fn switch_lang(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Form(f): Form<LangForm>,
+) -> Result<Response, WebError> {
     let lang = Lang::parse(&f.lang).unwrap_or_default();
     state.store.set_lang(ctx.actor.user_id, lang).await?;
     let back = headers
@@ -228,26 +249,41 @@ async fn switch_lang(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap
     Ok(r)
 }
 
-
 /// The system a form names by its code. Pages take a system through a search field (codes
 /// suggested by /assets/app.js from `/api/v1/systems?q=`), never a select of thousands of
 /// options; a code the caller cannot see is refused like one that does not exist.
-pub(crate) async fn system_by_code(s: &AppState, actor: &khien_domain::scope::Actor, field: &str, code: &str) -> Result<khien_store::System, Error> {
+pub(crate) async fn system_by_code(
+    s: &AppState,
+    actor: &khien_domain::scope::Actor,
+    field: &str,
+    code: &str,
+) -> Result<khien_store::System, Error> {
     // A suggestion reads "CODE – name (unit)"; the code is its first word.
     let code = code.split_whitespace().next().unwrap_or_default();
     let filter = khien_store::SystemFilter { code: Some(code.to_string()), limit: 1, ..Default::default() };
     s.store.list_systems(actor, &filter).await?.items.into_iter().next().ok_or_else(|| {
-        Error::invalid(field, format!("Không có hệ thống mã «{code}» trong phạm vi của bạn."), format!("There is no system «{code}» within your reach."))
+        Error::invalid(
+            field,
+            format!("Không có hệ thống mã «{code}» trong phạm vi của bạn."),
+            format!("There is no system «{code}» within your reach."),
+        )
     })
 }
 
 /// The unit a form names by its code (a search field, as for systems).
-pub(crate) async fn unit_by_code(s: &AppState, actor: &khien_domain::scope::Actor, field: &str, code: &str) -> Result<khien_store::Unit, Error> {
+pub(crate) async fn unit_by_code(
+    s: &AppState,
+    actor: &khien_domain::scope::Actor,
+    field: &str,
+    code: &str,
+) -> Result<khien_store::Unit, Error> {
     let code = code.split_whitespace().next().unwrap_or_default();
     s.store.get_unit_by_code(actor, code).await.map_err(|e| match e {
-        Error::NotFound(_) | Error::Forbidden(_) => {
-            Error::invalid(field, format!("Không có đơn vị mã «{code}» trong phạm vi của bạn."), format!("There is no unit «{code}» within your reach."))
-        }
+        Error::NotFound(_) | Error::Forbidden(_) => Error::invalid(
+            field,
+            format!("Không có đơn vị mã «{code}» trong phạm vi của bạn."),
+            format!("There is no unit «{code}» within your reach."),
+        ),
         other => other,
     })
 }

@@ -9,9 +9,9 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use khien_domain::audit::action_label;
 use khien_domain::page::Cursor;
 use khien_domain::role::{Action, Role};
-use khien_domain::audit::action_label;
 use khien_domain::time::display_vn;
 use khien_domain::{Error, Lang};
 use khien_store::{AuditFilter, AuditRecord, UnitFilter, UserFilter};
@@ -45,13 +45,18 @@ async fn count_label<T>(page: khien_domain::Result<khien_store::Page<T>>) -> Res
 
 async fn home(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
     let max = khien_domain::page::MAX_LIMIT;
-    let units = count_label(s.store.list_units(&ctx.actor, &UnitFilter { limit: max, ..Default::default() }).await).await?;
-    let users = count_label(s.store.list_users(&ctx.actor, &UserFilter { limit: max, ..Default::default() }).await).await?;
+    let units =
+        count_label(s.store.list_units(&ctx.actor, &UnitFilter { limit: max, ..Default::default() }).await).await?;
+    let users =
+        count_label(s.store.list_users(&ctx.actor, &UserFilter { limit: max, ..Default::default() }).await).await?;
     let me = s.store.get_user(&ctx.actor, ctx.actor.user_id).await?;
     let roles = me.roles.iter().map(|r| (role_label(&r.role, ctx.lang), r.unit_name.clone(), r.recursive)).collect();
     let recent = if ctx.actor.can_anywhere(Action::ViewAudit) {
         let page = s.store.list_audit(&ctx.actor, &AuditFilter { limit: 8, ..Default::default() }).await?;
-        page.items.iter().map(|a| (display_vn(a.at), a.actor_label.clone(), action_label(&a.action, ctx.lang).to_string())).collect()
+        page.items
+            .iter()
+            .map(|a| (display_vn(a.at), a.actor_label.clone(), action_label(&a.action, ctx.lang).to_string()))
+            .collect()
     } else {
         Vec::new()
     };
@@ -117,7 +122,13 @@ fn vn_day_start(date: &str, plus_days: i64) -> Result<Option<i64>, Error> {
     }
     khien_domain::time::parse_rfc3339(&format!("{}T00:00:00+07:00", date.trim()))
         .map(|ms| Some(ms + plus_days * 86_400_000))
-        .ok_or_else(|| Error::invalid("date", format!("«{date}» không phải ngày hợp lệ."), format!("«{date}» is not a valid date.")))
+        .ok_or_else(|| {
+            Error::invalid(
+                "date",
+                format!("«{date}» không phải ngày hợp lệ."),
+                format!("«{date}» is not a valid date."),
+            )
+        })
 }
 
 async fn audit(State(s): State<AppState>, ctx: Ctx, Query(q): Query<AuditQuery>) -> Result<Html<String>, WebError> {
@@ -136,10 +147,25 @@ async fn audit(State(s): State<AppState>, ctx: Ctx, Query(q): Query<AuditQuery>)
     };
     let page = s.store.list_audit(&ctx.actor, &f).await?;
     let next = page.next_cursor.map(|c| {
-        format!("entity_type={}&action={}&from={}&to={}&cursor={c}", super::q(&entity_type), super::q(&action), super::q(&from), super::q(&to))
+        format!(
+            "entity_type={}&action={}&from={}&to={}&cursor={c}",
+            super::q(&entity_type),
+            super::q(&action),
+            super::q(&from),
+            super::q(&to)
+        )
     });
-    let entity_types = ["unit", "user", "role_assignment", "api_token"].into_iter().map(|t| (t, t == entity_type)).collect();
-    render(&AuditPage { c: Chrome::new(&ctx, "audit", "Nhật ký", "Audit log"), rows: audit_rows(&page.items, ctx.lang), entity_types, action, from, to, next })
+    let entity_types =
+        ["unit", "user", "role_assignment", "api_token"].into_iter().map(|t| (t, t == entity_type)).collect();
+    render(&AuditPage {
+        c: Chrome::new(&ctx, "audit", "Nhật ký", "Audit log"),
+        rows: audit_rows(&page.items, ctx.lang),
+        entity_types,
+        action,
+        from,
+        to,
+        next,
+    })
 }
 
 struct TokenRow {
@@ -187,7 +213,14 @@ async fn account_page(s: &AppState, ctx: &Ctx, new_secret: Option<String>) -> Re
     held.sort();
     held.dedup();
     let roles = held.into_iter().map(|r| (r.code(), r.label(ctx.lang))).collect();
-    render(&Account { c: Chrome::new(ctx, "account", "Tài khoản", "Account"), can_tokens, new_secret, roles, units, tokens })
+    render(&Account {
+        c: Chrome::new(ctx, "account", "Tài khoản", "Account"),
+        can_tokens,
+        new_secret,
+        roles,
+        units,
+        tokens,
+    })
 }
 
 async fn account(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
@@ -200,7 +233,11 @@ struct PasswordForm {
     new_password: String,
 }
 
-async fn change_password(State(s): State<AppState>, ctx: Ctx, Form(f): Form<PasswordForm>) -> Result<Response, WebError> {
+async fn change_password(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<PasswordForm>,
+) -> Result<Response, WebError> {
     s.store.change_own_password(&ctx.actor, &f.current_password, &f.new_password).await?;
     // Every session ended, this one included: sign in again with the new password.
     Ok(see_other("/login"))

@@ -108,7 +108,12 @@ async fn form_page(State(s): State<AppState>, headers: HeaderMap, Query(q): Quer
 }
 
 /// The form, as multipart (for the files), with the CSRF token in the address.
-async fn send(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, mut mp: Multipart) -> Response {
+async fn send(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    mut mp: Multipart,
+) -> Response {
     let mut lang = crate::error::request_lang(&headers, true);
     let mut v = FormValues::default();
     let mut files = Vec::new();
@@ -116,7 +121,10 @@ async fn send(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAd
         let upload = |e: axum::extract::multipart::MultipartError| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 let mib = PUBLIC_FILES.max_bytes / 1024 / 1024;
-                Error::TooLarge(Msg::new(format!("Tệp gửi kèm quá lớn: tối đa {MAX_PUBLIC_FILES} tệp, mỗi tệp {mib} MiB."), format!("The files are too large: at most {MAX_PUBLIC_FILES} files of {mib} MiB each.")))
+                Error::TooLarge(Msg::new(
+                    format!("Tệp gửi kèm quá lớn: tối đa {MAX_PUBLIC_FILES} tệp, mỗi tệp {mib} MiB."),
+                    format!("The files are too large: at most {MAX_PUBLIC_FILES} files of {mib} MiB each."),
+                ))
             } else {
                 Error::bad_request(format!("Không đọc được biểu mẫu: {e}"), format!("Cannot read the form: {e}"))
             }
@@ -188,9 +196,21 @@ struct LookupQuery {
     lang: Option<String>,
 }
 
-async fn lookup(State(s): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, Query(q): Query<LookupQuery>) -> Response {
+async fn lookup(
+    State(s): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Query(q): Query<LookupQuery>,
+) -> Response {
     let lang = public_lang(q.lang.as_deref(), &headers);
-    let mut page = StatusPage { lang, code: q.ma.trim().to_string(), just_sent: q.moi == "1", error: None, found: None, state: String::new() };
+    let mut page = StatusPage {
+        lang,
+        code: q.ma.trim().to_string(),
+        just_sent: q.moi == "1",
+        error: None,
+        found: None,
+        state: String::new(),
+    };
     let mut status = StatusCode::OK;
     if !page.code.is_empty() {
         match crate::api::public_reports::lookup_status(&s, addr.ip(), &page.code).await {
@@ -268,7 +288,14 @@ impl QueueForm {
 
     fn link(&self, cursor: &str) -> String {
         let q = super::q;
-        format!("q={}&state={}&category={}&include_closed={}&cursor={}", q(&self.q), q(&self.state), q(&self.category), q(&self.include_closed), q(cursor))
+        format!(
+            "q={}&state={}&category={}&include_closed={}&cursor={}",
+            q(&self.q),
+            q(&self.state),
+            q(&self.category),
+            q(&self.include_closed),
+            q(cursor)
+        )
     }
 }
 
@@ -333,9 +360,19 @@ async fn report_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -
     let lang = ctx.lang;
     let d = s.store.get_public_report(&ctx.actor, id).await?;
     let r = &d.report;
-    let next_states = d.next_states.iter().filter_map(|c| PublicState::ALL.iter().find(|x| x.code() == c)).map(|x| (x.code(), x.label(lang))).collect();
-    let units = if d.may_route || d.may_convert { super::units::options(&s, &ctx, Action::ReportIncidents).await? } else { Vec::new() };
-    let default_category = PublicCategory::parse("category", &r.category).map(|c| c.incident_category().code()).unwrap_or("other");
+    let next_states = d
+        .next_states
+        .iter()
+        .filter_map(|c| PublicState::ALL.iter().find(|x| x.code() == c))
+        .map(|x| (x.code(), x.label(lang)))
+        .collect();
+    let units = if d.may_route || d.may_convert {
+        super::units::options(&s, &ctx, Action::ReportIncidents).await?
+    } else {
+        Vec::new()
+    };
+    let default_category =
+        PublicCategory::parse("category", &r.category).map(|c| c.incident_category().code()).unwrap_or("other");
     let files = d.files.iter().map(|f| (f.clone(), size_text(f.size_bytes))).collect();
     render(&ReportPage {
         c: Chrome::new(&ctx, "public_reports", &r.code, &r.code),
@@ -372,7 +409,12 @@ struct RouteForm {
     unit_id: String,
 }
 
-async fn route(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<RouteForm>) -> Result<Response, WebError> {
+async fn route(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<RouteForm>,
+) -> Result<Response, WebError> {
     let unit_id = super::systems::number("unit_id", &f.unit_id)?;
     s.store.route_public_report(&ctx.actor, id, unit_id).await?;
     Ok(back(id))
@@ -383,7 +425,12 @@ struct StateForm {
     state: String,
 }
 
-async fn move_state(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<StateForm>) -> Result<Response, WebError> {
+async fn move_state(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<StateForm>,
+) -> Result<Response, WebError> {
     s.store.set_public_report_state(&ctx.actor, id, &f.state).await?;
     Ok(back(id))
 }
@@ -395,8 +442,16 @@ struct ConvertForm {
     title: Option<String>,
 }
 
-async fn convert(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ConvertForm>) -> Result<Response, WebError> {
+async fn convert(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ConvertForm>,
+) -> Result<Response, WebError> {
     let unit_id = super::systems::number("unit_id", &f.unit_id)?;
-    let inc = s.store.convert_public_report_to_incident(&ctx.actor, id, unit_id, f.category.as_deref(), f.title.as_deref()).await?;
+    let inc = s
+        .store
+        .convert_public_report_to_incident(&ctx.actor, id, unit_id, f.category.as_deref(), f.title.as_deref())
+        .await?;
     Ok(see_other(&format!("/incidents/{}", inc.id)))
 }

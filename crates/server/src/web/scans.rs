@@ -19,7 +19,12 @@ use khien_store::ScanImportSummary;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/findings/scans", get(upload_page).post(upload).layer(axum::extract::DefaultBodyLimit::max(usize::try_from(MAX_SCAN_BYTES).unwrap_or(usize::MAX))))
+    Router::new().route(
+        "/findings/scans",
+        get(upload_page)
+            .post(upload)
+            .layer(axum::extract::DefaultBodyLimit::max(usize::try_from(MAX_SCAN_BYTES).unwrap_or(usize::MAX))),
+    )
 }
 
 #[derive(Template)]
@@ -57,7 +62,12 @@ async fn upload_page(ctx: Ctx, Query(q): Query<UploadQuery>) -> Result<Html<Stri
     }
     let lang = ctx.lang;
     let tools = ScanTool::ALL.iter().map(|t| (t.code(), t.label(lang))).collect();
-    render(&UploadPage { c: Chrome::new(&ctx, "findings", "Nhập báo cáo quét", "Scan import"), system: q.system, system_required: true, tools })
+    render(&UploadPage {
+        c: Chrome::new(&ctx, "findings", "Nhập báo cáo quét", "Scan import"),
+        system: q.system,
+        system_required: true,
+        tools,
+    })
 }
 
 /// The scan form: `system` (a code) or `system_id`, and `tool` first, then `file`. The file part
@@ -77,7 +87,12 @@ async fn upload(State(s): State<AppState>, ctx: Ctx, mut mp: Multipart) -> Resul
             }
         };
         match field.name() {
-            Some("system_id") => match field.text().await.map_err(super::upload_error).and_then(|v| super::findings::ListForm::number("system_id", &v)) {
+            Some("system_id") => match field
+                .text()
+                .await
+                .map_err(super::upload_error)
+                .and_then(|v| super::findings::ListForm::number("system_id", &v))
+            {
                 Ok(v) => system_id = v,
                 Err(e) => {
                     outcome = Some(Err(e));
@@ -126,7 +141,14 @@ async fn upload(State(s): State<AppState>, ctx: Ctx, mut mp: Multipart) -> Resul
     Ok((status, page).into_response())
 }
 
-async fn import_field(s: &AppState, ctx: &Ctx, system_id: Option<i64>, tool: &str, file_name: &str, field: Field<'_>) -> Result<ScanImportSummary, Error> {
+async fn import_field(
+    s: &AppState,
+    ctx: &Ctx,
+    system_id: Option<i64>,
+    tool: &str,
+    file_name: &str,
+    field: Field<'_>,
+) -> Result<ScanImportSummary, Error> {
     let system_id = system_id.ok_or_else(|| Error::invalid("system_id", "Chọn hệ thống.", "Choose a system."))?;
     if file_name.is_empty() {
         return Err(Error::invalid("file", "Chưa chọn tệp.", "No file was chosen."));
@@ -134,7 +156,11 @@ async fn import_field(s: &AppState, ctx: &Ctx, system_id: Option<i64>, tool: &st
     // The whole part arrives before the import takes the write lock.
     let upload = crate::stream::spool(field, s.config.upload(MAX_SCAN_BYTES)).await?;
     if upload.len == 0 {
-        return Err(Error::invalid("file", format!("Tệp {file_name} rỗng."), format!("The file {file_name} is empty.")));
+        return Err(Error::invalid(
+            "file",
+            format!("Tệp {file_name} rỗng."),
+            format!("The file {file_name} is empty."),
+        ));
     }
     let tool = crate::api::findings::scan_tool(tool, file_name, &upload.head)?;
     s.store.import_scan(&ctx.actor, system_id, tool, file_name, upload.reader).await

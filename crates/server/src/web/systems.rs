@@ -10,13 +10,15 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use khien_domain::calendar::{display_date, display_opt};
 use khien_domain::page::Cursor;
 use khien_domain::role::Action;
 use khien_domain::system::dossier::DossierState;
 use khien_domain::system::layers::LayerState;
 use khien_domain::system::level::{ruleset_by_code, ruleset_for};
-use khien_domain::system::{DataCategory, InfraScope, Lifecycle, PlanStatus, SecretGrade, SecretHarm, SystemType, WorksGrade};
-use khien_domain::calendar::{display_date, display_opt};
+use khien_domain::system::{
+    DataCategory, InfraScope, Lifecycle, PlanStatus, SecretGrade, SecretHarm, SystemType, WorksGrade,
+};
 use khien_domain::{Error, Lang};
 use khien_store::{DossierInput, SystemDetail, SystemFilter, SystemInput};
 use serde::Deserialize;
@@ -51,7 +53,12 @@ struct ConnectionForm {
     approved: Option<String>,
 }
 
-async fn add_connection(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ConnectionForm>) -> Result<Response, WebError> {
+async fn add_connection(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ConnectionForm>,
+) -> Result<Response, WebError> {
     let some = |v: String| Some(v).filter(|x| !x.trim().is_empty());
     let input = khien_store::ConnectionInput {
         direction: f.direction,
@@ -65,7 +72,12 @@ async fn add_connection(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>
     Ok(see_other(&format!("/systems/{id}")))
 }
 
-async fn add_certificate(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<khien_store::CertificateInput>) -> Result<Response, WebError> {
+async fn add_certificate(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<khien_store::CertificateInput>,
+) -> Result<Response, WebError> {
     s.store.add_certificate(&ctx.actor, id, &f).await?;
     Ok(see_other(&format!("/systems/{id}")))
 }
@@ -82,11 +94,22 @@ async fn remove_certificate(State(s): State<AppState>, ctx: Ctx, Path(id): Path<
 
 pub(super) type Options = Vec<(&'static str, &'static str)>;
 
-pub(super) fn options<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T, Lang) -> &'static str, lang: Lang) -> Options {
+pub(super) fn options<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T, Lang) -> &'static str,
+    lang: Lang,
+) -> Options {
     all.iter().map(|t| (code(*t), label(*t, lang))).collect()
 }
 
-pub(super) fn label_of<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T, Lang) -> &'static str, value: &str, lang: Lang) -> String {
+pub(super) fn label_of<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T, Lang) -> &'static str,
+    value: &str,
+    lang: Lang,
+) -> String {
     all.iter().find(|t| code(**t) == value).map(|t| label(*t, lang).to_string()).unwrap_or_else(|| value.to_string())
 }
 
@@ -171,11 +194,13 @@ async fn import(State(s): State<AppState>, ctx: Ctx, mut mp: axum::extract::Mult
     }
     let (name, bytes) = file.ok_or_else(|| Error::invalid("file", "Chưa chọn tệp.", "No file was chosen."))?;
     let sum = crate::systems_io::import(&s, &ctx, &name, &bytes).await?;
-    let notice = ctx.lang.pick(
-        &format!("Đã nhập tệp {name}: {} hệ thống mới, {} cập nhật.", sum.created, sum.updated),
-        &format!("Imported {name}: {} new systems, {} updated.", sum.created, sum.updated),
-    )
-    .to_string();
+    let notice = ctx
+        .lang
+        .pick(
+            &format!("Đã nhập tệp {name}: {} hệ thống mới, {} cập nhật.", sum.created, sum.updated),
+            &format!("Imported {name}: {} new systems, {} updated.", sum.created, sum.updated),
+        )
+        .to_string();
     use axum::response::IntoResponse;
     Ok(list_page(&s, &ctx, ListQuery::default(), Some(notice)).await?.into_response())
 }
@@ -209,19 +234,37 @@ async fn list_page(s: &AppState, ctx: &Ctx, q: ListQuery, notice: Option<String>
             owner: x.owner_unit_name.clone(),
             status: label_of(Lifecycle::ALL, Lifecycle::code, Lifecycle::label, &x.status, lang),
             level: x.approved_level.map(|l| l.to_string()).unwrap_or_else(|| "—".into()),
-            dossier: x.dossier_state.as_deref().map(|d| label_of(DossierState::ALL, DossierState::code, DossierState::label, d, lang)).unwrap_or_else(|| "—".into()),
+            dossier: x
+                .dossier_state
+                .as_deref()
+                .map(|d| label_of(DossierState::ALL, DossierState::code, DossierState::label, d, lang))
+                .unwrap_or_else(|| "—".into()),
         })
         .collect();
     // Only the filters that are set: the API refuses empty values for typed parameters.
-    let mut qs: Vec<(&str, String)> = vec![("q", q.q.clone()), ("status", q.status.clone()), ("level", q.level.clone()), ("dossier_state", q.dossier_state.clone())];
+    let mut qs: Vec<(&str, String)> = vec![
+        ("q", q.q.clone()),
+        ("status", q.status.clone()),
+        ("level", q.level.clone()),
+        ("dossier_state", q.dossier_state.clone()),
+    ];
     qs.push(("layer_gap", q.layer_gap.clone()));
     qs.push(("violations", q.violations.clone()));
     qs.push(("unit_id", q.unit_id.map(|u| u.to_string()).unwrap_or_default()));
     qs.retain(|(_, v)| !v.is_empty());
-    let query = |extra: Option<(&str, String)>| qs.iter().cloned().chain(extra).map(|(k, v)| format!("{k}={}", super::q(&v))).collect::<Vec<_>>().join("&");
+    let query = |extra: Option<(&str, String)>| {
+        qs.iter().cloned().chain(extra).map(|(k, v)| format!("{k}={}", super::q(&v))).collect::<Vec<_>>().join("&")
+    };
     let export_query = query(None);
     let next = page.next_cursor.map(|c| query(Some(("cursor", c))));
-    let f = ListFilter { q: q.q, status: q.status, level: q.level, dossier_state: q.dossier_state, layer_gap: q.layer_gap == "true", violations: q.violations == "true" };
+    let f = ListFilter {
+        q: q.q,
+        status: q.status,
+        level: q.level,
+        dossier_state: q.dossier_state,
+        layer_gap: q.layer_gap == "true",
+        violations: q.violations == "true",
+    };
     render(&ListPage {
         c: Chrome::new(ctx, "systems", "Hệ thống thông tin", "Information systems"),
         f,
@@ -315,7 +358,8 @@ pub(super) fn number(field: &str, v: &str) -> Result<i64, Error> {
 impl SystemForm {
     fn into_input(self) -> Result<SystemInput, Error> {
         let some = |s: String| Some(s).filter(|x| !x.trim().is_empty());
-        let lines = |s: &str| s.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect::<Vec<_>>();
+        let lines =
+            |s: &str| s.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect::<Vec<_>>();
         Ok(SystemInput {
             subjects_basic: number("subjects_basic", &self.subjects_basic)?,
             subjects_sensitive: number("subjects_sensitive", &self.subjects_sensitive)?,
@@ -487,7 +531,12 @@ async fn create(State(s): State<AppState>, ctx: Ctx, Form(f): Form<SystemForm>) 
     Ok(see_other(&format!("/systems/{}", created.id)))
 }
 
-async fn update(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<SystemForm>) -> Result<Response, WebError> {
+async fn update(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<SystemForm>,
+) -> Result<Response, WebError> {
     s.store.update_system(&ctx.actor, id, &f.into_input()?).await?;
     Ok(see_other(&format!("/systems/{id}")))
 }
@@ -567,10 +616,16 @@ async fn page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Resul
         statuses: options(Lifecycle::ALL, Lifecycle::code, Lifecycle::label, lang),
         dossiers,
         connections: s.store.connections_of(&ctx.actor, id).await?,
-        certificates: s.store.certificates_of(&ctx.actor, id).await?.into_iter().map(|c| {
-            let shown = display_date(&c.expires_on);
-            (c, shown)
-        }).collect(),
+        certificates: s
+            .store
+            .certificates_of(&ctx.actor, id)
+            .await?
+            .into_iter()
+            .map(|c| {
+                let shown = display_date(&c.expires_on);
+                (c, shown)
+            })
+            .collect(),
         go_live: display_opt(d.system.go_live_date.as_deref()),
         redetermination: d.redetermination.as_ref().map(|m| m.get(lang).to_string()),
         exception_until: display_opt(d.exception.as_ref().map(|e| e.expires_on.as_str())),
@@ -588,7 +643,12 @@ struct StatusForm {
     status: String,
 }
 
-async fn set_status(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<StatusForm>) -> Result<Response, WebError> {
+async fn set_status(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<StatusForm>,
+) -> Result<Response, WebError> {
     s.store.set_system_status(&ctx.actor, id, &f.status).await?;
     Ok(see_other(&format!("/systems/{id}")))
 }
@@ -599,7 +659,12 @@ struct ExceptionForm {
     expires_on: String,
 }
 
-async fn record_exception(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ExceptionForm>) -> Result<Response, WebError> {
+async fn record_exception(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ExceptionForm>,
+) -> Result<Response, WebError> {
     s.store.record_exception(&ctx.actor, id, &f.reason, &f.expires_on).await?;
     Ok(see_other(&format!("/systems/{id}")))
 }
@@ -608,4 +673,3 @@ async fn open_dossier(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
     let d = s.store.create_dossier(&ctx.actor, id, &DossierInput::default()).await?;
     Ok(see_other(&format!("/dossiers/{}", d.id)))
 }
-

@@ -38,8 +38,11 @@ fn type_label(code: &str, ctx: &Ctx) -> String {
 /// (id, "Name (CODE)") of the units where the caller may do `action`, for <select>s.
 pub async fn options(s: &AppState, ctx: &Ctx, action: Action) -> Result<Vec<(i64, String)>, WebError> {
     let all = s.store.unit_tree(&ctx.actor).await?;
-    let mut v: Vec<(i64, String)> =
-        all.iter().filter(|u| u.active && ctx.actor.can(action, u.id, &u.path)).map(|u| (u.id, format!("{} ({})", u.name, u.code))).collect();
+    let mut v: Vec<(i64, String)> = all
+        .iter()
+        .filter(|u| u.active && ctx.actor.can(action, u.id, &u.path))
+        .map(|u| (u.id, format!("{} ({})", u.name, u.code)))
+        .collect();
     v.sort_by_cached_key(|(_, n)| fold(n));
     Ok(v)
 }
@@ -83,12 +86,20 @@ fn tree_rows(units: Vec<Unit>, ctx: &Ctx) -> Vec<Row> {
         list.sort_by_cached_key(|u| fold(&u.name));
     }
     let mut out = Vec::new();
-    let mut stack: Vec<(Unit, usize)> = children.remove(&None).unwrap_or_default().into_iter().rev().map(|u| (u, 0)).collect();
+    let mut stack: Vec<(Unit, usize)> =
+        children.remove(&None).unwrap_or_default().into_iter().rev().map(|u| (u, 0)).collect();
     while let Some((u, depth)) = stack.pop() {
         if let Some(kids) = children.remove(&Some(u.id)) {
             stack.extend(kids.into_iter().rev().map(|k| (k, depth + 1)));
         }
-        out.push(Row { id: u.id, type_label: type_label(&u.unit_type, ctx), code: u.code, name: u.name, depth: depth.min(9), active: u.active });
+        out.push(Row {
+            id: u.id,
+            type_label: type_label(&u.unit_type, ctx),
+            code: u.code,
+            name: u.name,
+            depth: depth.min(9),
+            active: u.active,
+        });
     }
     out
 }
@@ -111,14 +122,26 @@ async fn list_page(s: &AppState, ctx: &Ctx, q: String, notice: Option<String>) -
         tree_rows(units, ctx)
     } else {
         let needle = fold(&q);
-        let mut hits: Vec<Unit> = units.into_iter().filter(|u| fold(&u.name).contains(&needle) || u.code.to_lowercase().contains(&needle)).collect();
+        let mut hits: Vec<Unit> = units
+            .into_iter()
+            .filter(|u| fold(&u.name).contains(&needle) || u.code.to_lowercase().contains(&needle))
+            .collect();
         hits.sort_by_cached_key(|u| fold(&u.name));
         hits.into_iter()
-            .map(|u| Row { id: u.id, type_label: type_label(&u.unit_type, ctx), code: u.code, name: u.name, depth: 0, active: u.active })
+            .map(|u| Row {
+                id: u.id,
+                type_label: type_label(&u.unit_type, ctx),
+                code: u.code,
+                name: u.name,
+                depth: 0,
+                active: u.active,
+            })
             .collect()
     };
     let types = UnitType::ALL.iter().map(|t| (t.code(), t.label(ctx.lang))).collect();
-    render(&ListPage { c: Chrome::new(ctx, "units", "Đơn vị", "Units"), q, can_manage, types, parents, rows, notice })
+    render(&ListPage {
+        c: Chrome::new(ctx, "units", "Đơn vị", "Units"), q, can_manage, types, parents, rows, notice
+    })
 }
 
 async fn list(State(s): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Html<String>, WebError> {
@@ -134,7 +157,8 @@ struct CreateForm {
 }
 
 async fn create(State(s): State<AppState>, ctx: Ctx, Form(f): Form<CreateForm>) -> Result<Response, WebError> {
-    let n = NewUnit { code: f.code, name: f.name, unit_type: f.unit_type, parent_id: f.parent_id, ..Default::default() };
+    let n =
+        NewUnit { code: f.code, name: f.name, unit_type: f.unit_type, parent_id: f.parent_id, ..Default::default() };
     let u = s.store.create_unit(&ctx.actor, &n).await?;
     Ok(see_other(&format!("/units/{}", u.id)))
 }
@@ -161,14 +185,27 @@ async fn detail(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Res
     let can_edit = ctx.actor.can(Action::EditUnit, u.id, &u.path);
     let can_manage = ctx.actor.can(Action::ManageUnits, u.id, &u.path);
     let parents = if can_manage {
-        options(&s, &ctx, Action::ManageUnits).await?.into_iter().filter(|(pid, _)| Some(*pid) != u.parent_id && *pid != u.id).collect()
+        options(&s, &ctx, Action::ManageUnits)
+            .await?
+            .into_iter()
+            .filter(|(pid, _)| Some(*pid) != u.parent_id && *pid != u.id)
+            .collect()
     } else {
         Vec::new()
     };
     let f = AuditFilter { entity_type: Some("unit".into()), entity_id: Some(u.id), limit: 100, ..Default::default() };
     let history = super::pages::audit_rows(&s.store.list_audit(&ctx.actor, &f).await?.items, ctx.lang);
     let type_label = type_label(&u.unit_type, &ctx);
-    render(&DetailPage { c: Chrome::new(&ctx, "units", &u.name, &u.name), u, type_label, parent, can_edit, can_manage, parents, history })
+    render(&DetailPage {
+        c: Chrome::new(&ctx, "units", &u.name, &u.name),
+        u,
+        type_label,
+        parent,
+        can_edit,
+        can_manage,
+        parents,
+        history,
+    })
 }
 
 #[derive(Deserialize)]
@@ -182,7 +219,12 @@ struct EditForm {
     focal_email: String,
 }
 
-async fn edit(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<EditForm>) -> Result<Response, WebError> {
+async fn edit(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<EditForm>,
+) -> Result<Response, WebError> {
     let p = UnitPatch {
         name: Some(f.name),
         unit_type: None,
@@ -201,7 +243,12 @@ struct MoveForm {
     parent_id: i64,
 }
 
-async fn move_unit(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<MoveForm>) -> Result<Response, WebError> {
+async fn move_unit(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<MoveForm>,
+) -> Result<Response, WebError> {
     s.store.move_unit(&ctx.actor, id, f.parent_id).await?;
     Ok(see_other(&format!("/units/{id}")))
 }
@@ -211,7 +258,12 @@ struct ActiveForm {
     active: bool,
 }
 
-async fn set_active(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ActiveForm>) -> Result<Response, WebError> {
+async fn set_active(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ActiveForm>,
+) -> Result<Response, WebError> {
     s.store.set_unit_active(&ctx.actor, id, f.active).await?;
     Ok(see_other(&format!("/units/{id}")))
 }
@@ -231,13 +283,22 @@ async fn import(State(s): State<AppState>, ctx: Ctx, mut mp: Multipart) -> Resul
         }
     }
     let (name, bytes) = file.ok_or_else(|| Error::invalid("file", "Chưa chọn tệp.", "No file was chosen."))?;
-    let parent_id = parent_id.ok_or_else(|| Error::invalid("parent_id", "Chưa chọn đơn vị cấp trên.", "No parent unit was chosen."))?;
+    let parent_id = parent_id
+        .ok_or_else(|| Error::invalid("parent_id", "Chưa chọn đơn vị cấp trên.", "No parent unit was chosen."))?;
     let summary = crate::units_io::import(&s, &ctx, &name, &bytes, parent_id).await?;
-    let notice = ctx.lang.pick(
-        &format!("Đã nhập tệp {name}: {} đơn vị mới, {} cập nhật, {} không đổi.", summary.created, summary.updated, summary.unchanged),
-        &format!("Imported {name}: {} new units, {} updated, {} unchanged.", summary.created, summary.updated, summary.unchanged),
-    )
-    .to_string();
+    let notice = ctx
+        .lang
+        .pick(
+            &format!(
+                "Đã nhập tệp {name}: {} đơn vị mới, {} cập nhật, {} không đổi.",
+                summary.created, summary.updated, summary.unchanged
+            ),
+            &format!(
+                "Imported {name}: {} new units, {} updated, {} unchanged.",
+                summary.created, summary.updated, summary.unchanged
+            ),
+        )
+        .to_string();
     list_page(&s, &ctx, String::new(), Some(notice)).await
 }
 

@@ -50,7 +50,11 @@ async fn list(State(s): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -
         ..Default::default()
     };
     let page = s.store.list_users(&ctx.actor, &f).await?;
-    let units = if ctx.actor.can_anywhere(Action::ManageUsers) { super::units::options(&s, &ctx, Action::ManageUsers).await? } else { Vec::new() };
+    let units = if ctx.actor.can_anywhere(Action::ManageUsers) {
+        super::units::options(&s, &ctx, Action::ManageUsers).await?
+    } else {
+        Vec::new()
+    };
     let q = q.q.unwrap_or_default();
     render(&ListPage { c: Chrome::new(&ctx, "users", "Người dùng", "Users"), q_url: super::q(&q), q, units, page })
 }
@@ -65,7 +69,13 @@ struct CreateForm {
 }
 
 async fn create(State(s): State<AppState>, ctx: Ctx, Form(f): Form<CreateForm>) -> Result<Response, WebError> {
-    let n = NewUser { username: f.username, full_name: f.full_name, email: Some(f.email), unit_id: f.unit_id, password: f.password };
+    let n = NewUser {
+        username: f.username,
+        full_name: f.full_name,
+        email: Some(f.email),
+        unit_id: f.unit_id,
+        password: f.password,
+    };
     let u = s.store.create_user(&ctx.actor, &n).await?;
     Ok(see_other(&format!("/users/{}", u.id)))
 }
@@ -84,11 +94,21 @@ struct DetailPage {
 async fn detail(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>, WebError> {
     let d = s.store.get_user(&ctx.actor, id).await?;
     let unit = s.store.get_unit(&ctx.actor, d.user.unit_id).await.ok();
-    let can_manage = unit.as_ref().is_some_and(|u| ctx.actor.can(Action::ManageUsers, u.id, &u.path)) && id != ctx.actor.user_id;
-    let roles = d.roles.iter().map(|r| (r.id, super::pages::role_label(&r.role, ctx.lang), r.unit_name.clone(), r.recursive)).collect();
+    let can_manage =
+        unit.as_ref().is_some_and(|u| ctx.actor.can(Action::ManageUsers, u.id, &u.path)) && id != ctx.actor.user_id;
+    let roles = d
+        .roles
+        .iter()
+        .map(|r| (r.id, super::pages::role_label(&r.role, ctx.lang), r.unit_name.clone(), r.recursive))
+        .collect();
     let (role_options, units) = if can_manage {
-        let grantable = Role::ALL.iter().filter(|r| ctx.actor.grants.iter().any(|g| g.role.allows(Action::ManageUsers) && g.role.may_grant(**r)));
-        (grantable.map(|r| (r.code(), r.label(ctx.lang))).collect(), super::units::options(&s, &ctx, Action::ManageUsers).await?)
+        let grantable = Role::ALL
+            .iter()
+            .filter(|r| ctx.actor.grants.iter().any(|g| g.role.allows(Action::ManageUsers) && g.role.may_grant(**r)));
+        (
+            grantable.map(|r| (r.code(), r.label(ctx.lang))).collect(),
+            super::units::options(&s, &ctx, Action::ManageUsers).await?,
+        )
     } else {
         (Vec::new(), Vec::new())
     };
@@ -103,7 +123,12 @@ struct GrantForm {
     recursive: bool,
 }
 
-async fn grant(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<GrantForm>) -> Result<Response, WebError> {
+async fn grant(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<GrantForm>,
+) -> Result<Response, WebError> {
     let role = Role::parse(&f.role)?;
     s.store.grant_role(Some(&ctx.actor), id, role, f.unit_id, f.recursive).await?;
     Ok(see_other(&format!("/users/{id}")))
@@ -114,7 +139,12 @@ struct PasswordForm {
     password: String,
 }
 
-async fn reset_password(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<PasswordForm>) -> Result<Response, WebError> {
+async fn reset_password(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<PasswordForm>,
+) -> Result<Response, WebError> {
     s.store.set_password(&ctx.actor, id, &f.password).await?;
     Ok(see_other(&format!("/users/{id}")))
 }
@@ -124,7 +154,12 @@ struct ActiveForm {
     active: bool,
 }
 
-async fn set_active(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ActiveForm>) -> Result<Response, WebError> {
+async fn set_active(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ActiveForm>,
+) -> Result<Response, WebError> {
     s.store.set_user_active(&ctx.actor, id, f.active).await?;
     Ok(see_other(&format!("/users/{id}")))
 }

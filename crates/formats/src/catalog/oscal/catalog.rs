@@ -34,8 +34,14 @@ impl OscalCatalogImport {
     pub fn summary(&self) -> Msg {
         let (g, c, e, w) = (self.groups, self.controls, self.enhancements, self.withdrawn.len());
         let s = self.skipped_under_withdrawn.len();
-        let (extra_vi, extra_en) =
-            if s > 0 { (format!(" và {s} biện pháp nằm trong biện pháp đã rút"), format!(" and {s} controls inside withdrawn ones")) } else { Default::default() };
+        let (extra_vi, extra_en) = if s > 0 {
+            (
+                format!(" và {s} biện pháp nằm trong biện pháp đã rút"),
+                format!(" and {s} controls inside withdrawn ones"),
+            )
+        } else {
+            Default::default()
+        };
         Msg::new(
             format!("Đã nhập «{}» phiên bản {}: {g} nhóm, {c} biện pháp, {e} biện pháp tăng cường. Bỏ qua {w} biện pháp đã rút (withdrawn){extra_vi}.", self.title, self.version),
             format!("Imported «{}» version {}: {g} groups, {c} controls, {e} enhancements. Skipped {w} withdrawn controls{extra_en}.", self.title, self.version),
@@ -92,7 +98,13 @@ impl Walk<'_> {
         Ok(())
     }
 
-    fn control(&mut self, at: &At<'_, '_>, parent: Option<&str>, nested: bool, under_withdrawn: bool) -> Result<(), CatalogError> {
+    fn control(
+        &mut self,
+        at: &At<'_, '_>,
+        parent: Option<&str>,
+        nested: bool,
+        under_withdrawn: bool,
+    ) -> Result<(), CatalogError> {
         let id = at.str("id")?;
         let title = plain(at.str("title")?);
         let withdrawn = at.prop("status")?.is_some_and(|s| s.trim().eq_ignore_ascii_case("withdrawn"));
@@ -135,7 +147,12 @@ impl Walk<'_> {
 ///
 /// Not a catalog (another OSCAL model such as an SSP, or not OSCAL) is an error saying so; a
 /// missing or mistyped property is an error naming its JSON path.
-pub fn parse_oscal_catalog(file_name: &str, bytes: &[u8], code: &str, levels: LevelSet) -> Result<OscalCatalogImport, CatalogError> {
+pub fn parse_oscal_catalog(
+    file_name: &str,
+    bytes: &[u8],
+    code: &str,
+    levels: LevelSet,
+) -> Result<OscalCatalogImport, CatalogError> {
     let model = read_model(file_name, bytes, "catalog")?;
     let meta = metadata(file_name, "catalog", &model)?;
     let root = At { file: file_name, path: "catalog", map: &model };
@@ -169,7 +186,13 @@ pub fn parse_oscal_catalog(file_name: &str, bytes: &[u8], code: &str, levels: Le
             meta.title, meta.version, meta.oscal_version
         ),
     );
-    let cmeta = CatalogueMeta { code: code.to_string(), version: meta.version.clone(), title_vi: meta.title.clone(), title_en: meta.title.clone(), source_note };
+    let cmeta = CatalogueMeta {
+        code: code.to_string(),
+        version: meta.version.clone(),
+        title_vi: meta.title.clone(),
+        title_en: meta.title.clone(),
+        source_note,
+    };
     let catalogue = Catalogue::build(cmeta, walk.nodes).map_err(|p| map_problems(file_name, p, &walk.paths))?;
     Ok(OscalCatalogImport {
         catalogue,

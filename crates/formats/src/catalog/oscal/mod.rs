@@ -51,7 +51,12 @@ pub(crate) fn read_model(file: &str, bytes: &[u8], expected: &'static str) -> Re
     };
     match map.remove(expected) {
         Some(Value::Object(model)) => Ok(model),
-        Some(_) => Err(CatalogError::new(file, Location::Item("$".into()), Some(expected), CK::WrongType { expected: "object" })),
+        Some(_) => Err(CatalogError::new(
+            file,
+            Location::Item("$".into()),
+            Some(expected),
+            CK::WrongType { expected: "object" },
+        )),
         None => match MODELS.iter().find(|m| map.contains_key(**m)) {
             Some(found) => fail(Location::File, CK::WrongModel { expected, found: (*found).to_string() }),
             None => fail(Location::File, CK::NotOscal),
@@ -113,7 +118,14 @@ impl<'a> At<'_, 'a> {
             let path = format!("{}.{key}[{i}]", self.path);
             match v {
                 Value::Object(m) => out.push((path, m)),
-                _ => return Err(CatalogError::new(self.file, Location::Item(path), None, CK::WrongType { expected: "object" })),
+                _ => {
+                    return Err(CatalogError::new(
+                        self.file,
+                        Location::Item(path),
+                        None,
+                        CK::WrongType { expected: "object" },
+                    ))
+                }
             }
         }
         Ok(out)

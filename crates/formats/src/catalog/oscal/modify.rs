@@ -108,7 +108,8 @@ fn param_value(pa: &At<'_, '_>) -> Result<String, CatalogError> {
         let sa = At { file: pa.file, path: &path, map: sel };
         let choices = readable(sa.strings("choice")?);
         if !choices.is_empty() {
-            let head = if sa.opt_str("how-many")? == Some("one-or-more") { "Selection (one or more)" } else { "Selection" };
+            let head =
+                if sa.opt_str("how-many")? == Some("one-or-more") { "Selection (one or more)" } else { "Selection" };
             return Ok(format!("[{head}: {}]", choices.join("; ")));
         }
     }
@@ -138,7 +139,12 @@ fn cut(text: String, max: usize) -> String {
 /// selected control to its position in `nodes`; `label` names the resolved catalogue in errors.
 /// A parameter or alteration of a control that is not selected (or unknown) is an error at its
 /// JSON path (`profile.modify.alters[4]`, field `control-id`).
-pub(crate) fn apply(root: &At<'_, '_>, nodes: &mut [CatalogueNode], selected: &HashMap<String, usize>, label: &str) -> Result<Modified, CatalogError> {
+pub(crate) fn apply(
+    root: &At<'_, '_>,
+    nodes: &mut [CatalogueNode],
+    selected: &HashMap<String, usize>,
+    label: &str,
+) -> Result<Modified, CatalogError> {
     let Some(modify) = root.opt_object("modify")? else {
         return Ok(Modified::default());
     };

@@ -33,8 +33,10 @@ struct Source<'a> {
 impl<'a> Source<'a> {
     fn new(c: &'a Catalogue) -> Source<'a> {
         let nodes = c.nodes();
-        let by_id: HashMap<String, usize> = nodes.iter().enumerate().map(|(i, n)| (n.id.to_ascii_lowercase(), i)).collect();
-        let parent = nodes.iter().map(|n| n.parent.as_ref().and_then(|p| by_id.get(&p.to_ascii_lowercase()).copied())).collect();
+        let by_id: HashMap<String, usize> =
+            nodes.iter().enumerate().map(|(i, n)| (n.id.to_ascii_lowercase(), i)).collect();
+        let parent =
+            nodes.iter().map(|n| n.parent.as_ref().and_then(|p| by_id.get(&p.to_ascii_lowercase()).copied())).collect();
         Source { nodes, by_id, parent, label: format!("{} {}", c.code(), c.version()) }
     }
 
@@ -60,7 +62,8 @@ impl<'a> Source<'a> {
 
 /// Glob match with `*` (any run) and `?` (one character), ASCII case-insensitively.
 fn glob(pattern: &str, text: &str) -> bool {
-    let (p, t): (Vec<char>, Vec<char>) = (pattern.to_ascii_lowercase().chars().collect(), text.to_ascii_lowercase().chars().collect());
+    let (p, t): (Vec<char>, Vec<char>) =
+        (pattern.to_ascii_lowercase().chars().collect(), text.to_ascii_lowercase().chars().collect());
     let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
     while ti < t.len() {
         if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
@@ -92,7 +95,9 @@ fn select(at: &At<'_, '_>, src: &Source<'_>) -> Result<Vec<usize>, CatalogError>
     for (path, m) in at.objects("matching")? {
         let ma = At { file: at.file, path: &path, map: m };
         let pattern = ma.str("pattern")?;
-        chosen.extend(src.nodes.iter().enumerate().filter(|(_, n)| n.is_requirement() && glob(pattern, &n.id)).map(|(i, _)| i));
+        chosen.extend(
+            src.nodes.iter().enumerate().filter(|(_, n)| n.is_requirement() && glob(pattern, &n.id)).map(|(i, _)| i),
+        );
     }
     match at.opt_str("with-child-controls")? {
         None | Some("no") => {}
@@ -100,7 +105,11 @@ fn select(at: &At<'_, '_>, src: &Source<'_>) -> Result<Vec<usize>, CatalogError>
             let children: Vec<usize> = chosen.iter().flat_map(|p| src.descendants(*p)).collect();
             chosen.extend(children.into_iter().filter(|i| src.nodes[*i].is_requirement()));
         }
-        Some(other) => return Err(at.err(Some("with-child-controls"), CK::Unsupported { what: format!("with-child-controls: {other}") })),
+        Some(other) => {
+            return Err(
+                at.err(Some("with-child-controls"), CK::Unsupported { what: format!("with-child-controls: {other}") })
+            )
+        }
     }
     Ok(chosen)
 }
@@ -134,7 +143,13 @@ fn select(at: &At<'_, '_>, src: &Source<'_>) -> Result<Vec<usize>, CatalogError>
 /// or `alters` entry for a control that is not selected is an error at its path
 /// (`profile.modify.alters[4]`, field `control-id`; `profile.modify.set-parameters[2]`, field
 /// `param-id`).
-pub fn resolve_oscal_profile(file_name: &str, bytes: &[u8], source: &Catalogue, code: &str, levels: LevelSet) -> Result<ProfileImport, CatalogError> {
+pub fn resolve_oscal_profile(
+    file_name: &str,
+    bytes: &[u8],
+    source: &Catalogue,
+    code: &str,
+    levels: LevelSet,
+) -> Result<ProfileImport, CatalogError> {
     let model = read_model(file_name, bytes, "profile")?;
     let meta = metadata(file_name, "profile", &model)?;
     let root = At { file: file_name, path: "profile", map: &model };
@@ -212,7 +227,13 @@ pub fn resolve_oscal_profile(file_name: &str, bytes: &[u8], source: &Catalogue, 
         source_note = Msg::new(format!("{} {}", source_note.vi, note.vi), format!("{} {}", source_note.en, note.en));
     }
     // OSCAL has no Vietnamese title: the English one stands in for it (nodes likewise).
-    let cmeta = CatalogueMeta { code: code.to_string(), version: meta.version.clone(), title_vi: meta.title.clone(), title_en: meta.title.clone(), source_note };
+    let cmeta = CatalogueMeta {
+        code: code.to_string(),
+        version: meta.version.clone(),
+        title_vi: meta.title.clone(),
+        title_en: meta.title.clone(),
+        source_note,
+    };
     let selected_ids = selected.iter().map(|i| src.nodes[*i].id.clone()).collect();
     let catalogue = Catalogue::build(cmeta, nodes).map_err(|p| map_problems(file_name, p, &[]))?;
     Ok(ProfileImport { catalogue, title: meta.title, version: meta.version, selected: selected_ids })

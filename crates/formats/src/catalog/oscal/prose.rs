@@ -118,7 +118,13 @@ pub(crate) fn flatten_titled(at: &At<'_, '_>, params: &Params) -> Result<Vec<Str
     Ok(lines)
 }
 
-fn walk(at: &At<'_, '_>, params: &Params, depth: usize, lines: &mut Vec<String>, titles: bool) -> Result<(), CatalogError> {
+fn walk(
+    at: &At<'_, '_>,
+    params: &Params,
+    depth: usize,
+    lines: &mut Vec<String>,
+    titles: bool,
+) -> Result<(), CatalogError> {
     let label = at.prop("label")?.map(str::trim).filter(|l| !l.is_empty());
     let title = if titles { at.opt_str("title")?.map(plain).filter(|t| !t.is_empty()) } else { None };
     let prose = at.opt_str("prose")?.map(|p| insert_params(p, params, 0)).unwrap_or_default();
@@ -156,8 +162,14 @@ mod tests {
         assert_eq!(plain("a [b] c [d](e"), "a [b] c [d](e");
         let mut params = Params::new();
         params.insert("p1".into(), Param { label: Some("organization-defined frequency".into()), select: None });
-        params.insert("p2".into(), Param { label: None, select: Some((true, vec!["daily".into(), "{{ insert: param, p1 }}".into()])) });
-        assert_eq!(insert_params("Review {{ insert: param, p1 }}.", &params, 0), "Review [Assignment: organization-defined frequency].");
+        params.insert(
+            "p2".into(),
+            Param { label: None, select: Some((true, vec!["daily".into(), "{{ insert: param, p1 }}".into()])) },
+        );
+        assert_eq!(
+            insert_params("Review {{ insert: param, p1 }}.", &params, 0),
+            "Review [Assignment: organization-defined frequency]."
+        );
         assert_eq!(
             insert_params("Run {{ insert: param, p2 }}", &params, 0),
             "Run [Selection (one or more): daily; [Assignment: organization-defined frequency]]"

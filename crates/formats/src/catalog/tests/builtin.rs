@@ -25,11 +25,23 @@ fn both_load_and_say_where_the_text_comes_from() {
     let codes: Vec<(&str, &str)> = all.iter().map(|c| (c.code(), c.version())).collect();
     // Each code's versions oldest first: the store adds them in this order, so the newest gets
     // the highest id and is listed first.
-    assert_eq!(codes, [("tcvn-14423-2026", "2026"), ("tcvn-14423-2026", "2026-r2"), ("tcvn-11930-2017", "2017"), ("tcvn-11930-2017", "2017-tt12")]);
+    assert_eq!(
+        codes,
+        [
+            ("tcvn-14423-2026", "2026"),
+            ("tcvn-14423-2026", "2026-r2"),
+            ("tcvn-11930-2017", "2017"),
+            ("tcvn-11930-2017", "2017-tt12")
+        ]
+    );
     assert_eq!(builtin_catalogues().len(), 4);
     for c in &all {
         let note = &c.meta().source_note;
-        assert!(note.vi.contains("do Khiên tự biên soạn") && note.vi.contains("KHÔNG phải văn bản chính thức"), "{}", note.vi);
+        assert!(
+            note.vi.contains("do Khiên tự biên soạn") && note.vi.contains("KHÔNG phải văn bản chính thức"),
+            "{}",
+            note.vi
+        );
         assert!(note.vi.contains("nhập văn bản chính thức"), "{}", note.vi);
         assert!(note.en.contains("Khiên's own") && note.en.contains("NOT the official text"), "{}", note.en);
         assert!(note.en.contains("authority imports the official text"), "{}", note.en);
@@ -90,14 +102,21 @@ fn tcvn_14423_frequencies_grow_by_level() {
     assert_eq!(title("N07.2"), "Scan the whole system for vulnerabilities once a year");
     assert_eq!(title("N07.3"), "Scan the whole system for vulnerabilities every six months");
     assert_eq!(title("N07.4"), "Scan the whole system for vulnerabilities every quarter");
-    let scans = |l| ids(&c, l).into_iter().filter(|i| ["N07.2", "N07.3", "N07.4"].contains(&i.as_str())).collect::<Vec<_>>();
+    let scans =
+        |l| ids(&c, l).into_iter().filter(|i| ["N07.2", "N07.3", "N07.4"].contains(&i.as_str())).collect::<Vec<_>>();
     assert_eq!(scans(1), ["N07.2"]);
     assert_eq!(scans(2), ["N07.2"]);
     assert_eq!(scans(3), ["N07.3"]);
     assert_eq!(scans(4), ["N07.3"]);
     assert_eq!(scans(5), ["N07.4"]);
     // Log retention: none stated at 1, then 1, 3, 6, 12 months.
-    let keep = |l| ids(&c, l).into_iter().filter(|i| ["N08.2", "N08.3", "N08.4", "N08.5"].contains(&i.as_str())).map(|i| title(&i)).collect::<Vec<_>>();
+    let keep = |l| {
+        ids(&c, l)
+            .into_iter()
+            .filter(|i| ["N08.2", "N08.3", "N08.4", "N08.5"].contains(&i.as_str()))
+            .map(|i| title(&i))
+            .collect::<Vec<_>>()
+    };
     assert!(keep(1).is_empty());
     assert_eq!(keep(2), ["Keep logs for at least 1 month"]);
     assert_eq!(keep(3), ["Keep logs for at least 3 months"]);
@@ -114,7 +133,16 @@ fn tcvn_11930_is_cumulative() {
     let top: Vec<&str> = c.children(None).iter().map(|n| n.id.as_str()).collect();
     assert_eq!(top, ["QL", "KT"]);
     let sub = |id| c.children(Some(id)).iter().map(|n| n.title_en.clone()).collect::<Vec<_>>();
-    assert_eq!(sub("QL"), ["Security policy", "Security organisation", "Human resources", "System design and build", "Operations management"]);
+    assert_eq!(
+        sub("QL"),
+        [
+            "Security policy",
+            "Security organisation",
+            "Human resources",
+            "System design and build",
+            "Operations management"
+        ]
+    );
     assert_eq!(sub("KT"), ["Network security", "Server security", "Application security", "Data security"]);
     for l in 1..5 {
         assert!(ids(&c, l).is_subset(&ids(&c, l + 1)), "level {l} ⊆ level {}", l + 1);
@@ -129,7 +157,22 @@ fn tcvn_11930_is_cumulative() {
 /// at its node ids, so a change ships as a new version instead.
 #[test]
 fn released_versions_keep_their_structure() {
-    let digest = |c: &Catalogue| c.nodes().iter().map(|n| format!("{}|{}|{}|{}|{}|{}", n.id, n.parent.as_deref().unwrap_or(""), n.title_vi, n.title_en, n.description, n.levels)).collect::<Vec<_>>();
+    let digest = |c: &Catalogue| {
+        c.nodes()
+            .iter()
+            .map(|n| {
+                format!(
+                    "{}|{}|{}|{}|{}|{}",
+                    n.id,
+                    n.parent.as_deref().unwrap_or(""),
+                    n.title_vi,
+                    n.title_en,
+                    n.description,
+                    n.levels
+                )
+            })
+            .collect::<Vec<_>>()
+    };
     let old14423 = get_version("tcvn-14423-2026", "2026");
     assert_eq!(old14423.nodes().len(), 106);
     assert!(old14423.nodes().iter().all(|n| n.description.is_empty()));
@@ -140,7 +183,12 @@ fn released_versions_keep_their_structure() {
     let new = get_version("tcvn-14423-2026", "2026-r2");
     for n in old14423.nodes() {
         let m = new.node(&n.id).unwrap_or_else(|| panic!("{} kept", n.id));
-        assert_eq!((&m.parent, &m.title_vi, &m.title_en, m.levels, m.kind), (&n.parent, &n.title_vi, &n.title_en, n.levels, n.kind), "{}", n.id);
+        assert_eq!(
+            (&m.parent, &m.title_vi, &m.title_en, m.levels, m.kind),
+            (&n.parent, &n.title_vi, &n.title_en, n.levels, n.kind),
+            "{}",
+            n.id
+        );
     }
     assert_ne!(digest(&old14423), digest(&new));
 }
@@ -149,7 +197,11 @@ fn released_versions_keep_their_structure() {
 fn tcvn_11930_tt12_follows_the_annexes() {
     let c = get_version("tcvn-11930-2017", "2017-tt12");
     let note = &c.meta().source_note;
-    assert!(note.vi.contains("Thông tư 12/2022/TT-BTTTT") && note.en.contains("Circular 12/2022/TT-BTTTT"), "{}", note.en);
+    assert!(
+        note.vi.contains("Thông tư 12/2022/TT-BTTTT") && note.en.contains("Circular 12/2022/TT-BTTTT"),
+        "{}",
+        note.en
+    );
     let top: Vec<&str> = c.children(None).iter().map(|n| n.id.as_str()).collect();
     assert_eq!(top, ["QL", "KT"]);
     let sub = |id| c.children(Some(id)).iter().map(|n| (n.id.clone(), n.title_en.clone())).collect::<Vec<_>>();
@@ -173,10 +225,7 @@ fn tcvn_11930_tt12_follows_the_annexes() {
         assert_eq!(reqs[0].levels, LevelSet::ALL, "{g} at every level");
     }
     // Technical: the design (zones and measures), then network, servers, applications, data.
-    assert_eq!(
-        sub("KT").into_iter().map(|(id, _)| id).collect::<Vec<_>>(),
-        ["TK", "KT1.1", "KT1.2", "KT1.3", "KT1.4"]
-    );
+    assert_eq!(sub("KT").into_iter().map(|(id, _)| id).collect::<Vec<_>>(), ["TK", "KT1.1", "KT1.2", "KT1.3", "KT1.4"]);
     assert_eq!(sub("TK").into_iter().map(|(id, _)| id).collect::<Vec<_>>(), ["TK1", "TK2", "TK3"]);
     // Network zones by level: 3, 5, 7, 8, 8 (Phụ lục I–V mục II.1.a).
     let zones = |l| c.children(Some("TK1")).iter().filter(|n| n.levels.contains(l)).count();
@@ -184,7 +233,11 @@ fn tcvn_11930_tt12_follows_the_annexes() {
     // Design measures by level: 3, 6, 16, 17, 19 (mục II.1.b i–iii, i–vi, i–xvi, i–xvii, i–xix).
     let measures = |l| c.children(Some("TK2")).iter().filter(|n| n.levels.contains(l)).count();
     assert_eq!([1, 2, 3, 4, 5].map(measures), [3, 6, 16, 17, 19]);
-    assert_eq!(c.node("TK2.18").unwrap().levels, LevelSet::single(5).unwrap(), "the standby site 30 km away is level 5 only");
+    assert_eq!(
+        c.node("TK2.18").unwrap().levels,
+        LevelSet::single(5).unwrap(),
+        "the standby site 30 km away is level 5 only"
+    );
     // Management items by level: 15, 18, 22, 22, 22; configuration items 13, 17, 21, 21, 21.
     let under = |root: &str, l| c.applicable(l).filter(|r| ancestors(&c, &r.id).contains(&root.to_string())).count();
     assert_eq!([1, 2, 3, 4, 5].map(|l| under("QL", l)), [15, 18, 22, 22, 22]);
@@ -197,9 +250,16 @@ fn tcvn_11930_tt12_follows_the_annexes() {
     // Every requirement names where it comes from; every one with a TCVN clause names one per level.
     for r in c.requirements() {
         assert!(r.description.starts_with("TT 12/2022 "), "{}: {}", r.id, r.description);
-        if r.id.starts_with("QL1.") && !r.id.starts_with("QL1.6") && !r.id.starts_with("QL1.7") || r.id.starts_with("KT1.") {
+        if r.id.starts_with("QL1.") && !r.id.starts_with("QL1.6") && !r.id.starts_with("QL1.7")
+            || r.id.starts_with("KT1.")
+        {
             for l in r.levels.iter() {
-                assert!(r.description.contains(&format!("cấp {l}: {}.", l + 4)), "{}: level {l} clause in {}", r.id, r.description);
+                assert!(
+                    r.description.contains(&format!("cấp {l}: {}.", l + 4)),
+                    "{}: level {l} clause in {}",
+                    r.id,
+                    r.description
+                );
             }
         }
     }
@@ -207,7 +267,11 @@ fn tcvn_11930_tt12_follows_the_annexes() {
     let desc = |id: &str| c.node(id).unwrap().description.clone();
     assert_eq!(desc("QL1.5.8"), "TT 12/2022 Phụ lục II mục I.1.5.4; Phụ lục III–V mục I.1.5.8; TCVN 11930:2017 cấp 2: 6.1.5.4; cấp 3: 7.1.5.8; cấp 4: 8.1.5.8; cấp 5: 9.1.5.8");
     assert!(desc("KT1.4.3").contains("cấp 1: 5.2.4.1; cấp 2: 6.2.4.2; cấp 3: 7.2.4.3"), "{}", desc("KT1.4.3"));
-    assert!(desc("QL1.1.1").contains("Phụ lục I–V mục I.1.1.1; TCVN 11930:2017 cấp 1: 5.1.1.1;"), "{}", desc("QL1.1.1"));
+    assert!(
+        desc("QL1.1.1").contains("Phụ lục I–V mục I.1.1.1; TCVN 11930:2017 cấp 1: 5.1.1.1;"),
+        "{}",
+        desc("QL1.1.1")
+    );
 }
 
 fn ancestors(c: &Catalogue, id: &str) -> Vec<String> {
@@ -244,10 +308,15 @@ fn tcvn_14423_r2_names_the_clause_of_each_level() {
     }
     // A requirement's clause at a level lies inside its group's clause at that level.
     let by_level = |d: &str| -> Vec<(u8, String)> {
-        d.split(". ").next().unwrap().split("; ").map(|p| {
-            let (l, clause) = p.trim_start_matches("Cấp ").trim_start_matches("cấp ").split_once(": ").unwrap();
-            (l.parse().unwrap(), clause.to_string())
-        }).collect()
+        d.split(". ")
+            .next()
+            .unwrap()
+            .split("; ")
+            .map(|p| {
+                let (l, clause) = p.trim_start_matches("Cấp ").trim_start_matches("cấp ").split_once(": ").unwrap();
+                (l.parse().unwrap(), clause.to_string())
+            })
+            .collect()
     };
     for r in c.requirements() {
         let group: Vec<(u8, String)> = by_level(&c.node(r.parent.as_deref().unwrap()).unwrap().description);
@@ -255,7 +324,11 @@ fn tcvn_14423_r2_names_the_clause_of_each_level() {
             let g = &group.iter().find(|(gl, _)| *gl == l).unwrap_or_else(|| panic!("{} level {l}", r.id)).1;
             for clause in clauses.split(", ") {
                 let rest = clause.strip_prefix(g.as_str()).unwrap_or_else(|| panic!("{}: {clause} outside {g}", r.id));
-                assert!(rest.is_empty() || rest.starts_with('.') || rest.starts_with(' '), "{}: {clause} outside {g}", r.id);
+                assert!(
+                    rest.is_empty() || rest.starts_with('.') || rest.starts_with(' '),
+                    "{}: {clause} outside {g}",
+                    r.id
+                );
             }
         }
     }
@@ -266,7 +339,12 @@ fn tcvn_14423_r2_names_the_clause_of_each_level() {
     assert!(!ids(&c, 3).contains("N17.5") && ids(&c, 4).contains("N17.5") && ids(&c, 5).contains("N17.5"));
     // Annex A: physical security of the server room, A.1–A.5, outside the basic requirements.
     let pla = c.node("PLA").unwrap();
-    assert!(pla.description.starts_with("Cấp 1: A.1; cấp 2: A.2; cấp 3: A.3; cấp 4: A.4; cấp 5: A.5.") && pla.description.contains("NĐ 331/2026 Điều 30 khoản 2"), "{}", pla.description);
+    assert!(
+        pla.description.starts_with("Cấp 1: A.1; cấp 2: A.2; cấp 3: A.3; cấp 4: A.4; cấp 5: A.5.")
+            && pla.description.contains("NĐ 331/2026 Điều 30 khoản 2"),
+        "{}",
+        pla.description
+    );
     let annex = |l| c.children(Some("PLA")).iter().filter(|n| n.levels.contains(l)).count();
     assert_eq!([1, 2, 3, 4, 5].map(annex), [4, 6, 10, 10, 10]);
     assert_eq!(desc("PLA.2"), "Cấp 1: A.1.1; cấp 2: A.2.1; cấp 3: A.3.2; cấp 4: A.4.2; cấp 5: A.5.2");

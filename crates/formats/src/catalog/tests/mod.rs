@@ -1,4 +1,4 @@
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::panic)]
 
 mod builtin;
 mod oscal;
@@ -50,7 +50,10 @@ pub(super) fn oscal_dir() -> Option<std::path::PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("SKIPPED: the OSCAL sample folder {} is absent, so the NIST/FedRAMP file checks did not run", dir.display());
+        eprintln!(
+            "SKIPPED: the OSCAL sample folder {} is absent, so the NIST/FedRAMP file checks did not run",
+            dir.display()
+        );
         None
     }
 }

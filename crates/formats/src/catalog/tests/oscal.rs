@@ -28,7 +28,11 @@ fn nist_catalog_loads() {
     let start = Instant::now();
     let imp = parse_oscal_catalog(NIST, &bytes, "nist-800-53-r5", all_levels()).unwrap();
     let took = start.elapsed();
-    eprintln!("TIMING: parsing {NIST} ({} bytes, {} nodes) took {took:?} in this build", bytes.len(), imp.catalogue.nodes().len());
+    eprintln!(
+        "TIMING: parsing {NIST} ({} bytes, {} nodes) took {took:?} in this build",
+        bytes.len(),
+        imp.catalogue.nodes().len()
+    );
 
     let c = &imp.catalogue;
     assert_eq!((imp.groups, imp.controls, imp.enhancements), (20, 298, 709));
@@ -36,7 +40,10 @@ fn nist_catalog_loads() {
     assert_eq!(c.requirements().count(), 298 + 709);
     assert_eq!(imp.withdrawn.len(), 182, "322 controls + 867 enhancements in the file, 182 withdrawn");
     assert!(imp.skipped_under_withdrawn.is_empty());
-    assert!(imp.withdrawn.contains(&"ac-2.10".to_string()) && c.node("ac-2.10").is_none(), "withdrawn controls are skipped");
+    assert!(
+        imp.withdrawn.contains(&"ac-2.10".to_string()) && c.node("ac-2.10").is_none(),
+        "withdrawn controls are skipped"
+    );
     assert!(imp.summary().vi.contains("Bỏ qua 182 biện pháp đã rút"), "{}", imp.summary().vi);
     assert!(imp.summary().en.contains("Skipped 182 withdrawn controls"), "{}", imp.summary().en);
     assert_eq!((c.version(), imp.oscal_version.as_str()), ("5.0.1", "1.0.0"));
@@ -45,19 +52,33 @@ fn nist_catalog_loads() {
     let ac2 = c.node("ac-2").unwrap();
     assert_eq!((ac2.title_en.as_str(), ac2.parent.as_deref()), ("Account Management", Some("ac")));
     assert!(ac2.description.starts_with("a. Define and document the types of accounts"), "{}", ac2.description);
-    assert!(ac2.description.contains("\nc. Require [Assignment: organization-defined prerequisites and criteria] for group"), "{}", ac2.description);
-    assert!(ac2.description.contains("\n  1. Authorized users of the system;"), "sub-items indented: {}", ac2.description);
+    assert!(
+        ac2.description
+            .contains("\nc. Require [Assignment: organization-defined prerequisites and criteria] for group"),
+        "{}",
+        ac2.description
+    );
+    assert!(
+        ac2.description.contains("\n  1. Authorized users of the system;"),
+        "sub-items indented: {}",
+        ac2.description
+    );
     let path: Vec<&str> = c.path("ac-2.1").unwrap().iter().map(|n| n.id.as_str()).collect();
     assert_eq!(path, ["ac", "ac-2", "ac-2.1"], "enhancements are sub-requirements");
     let ac1 = c.node("ac-1").unwrap();
     assert!(
-        ac1.description.contains("[Selection (one or more): Organization-level; Mission/business process-level; System-level]"),
+        ac1.description
+            .contains("[Selection (one or more): Organization-level; Mission/business process-level; System-level]"),
         "{}",
         ac1.description
     );
     assert!(!c.nodes().iter().any(|n| n.description.contains("{{")), "every parameter is rendered");
     let pm = c.node("pm").unwrap();
-    assert!(pm.description.contains("FISMA, PRIVACT, and OMB A-130 require"), "links reduced to text: {}", pm.description);
+    assert!(
+        pm.description.contains("FISMA, PRIVACT, and OMB A-130 require"),
+        "links reduced to text: {}",
+        pm.description
+    );
     assert_eq!(c.applicable(3).count(), 1007);
 }
 
@@ -93,11 +114,13 @@ fn fedramp_low_profile_resolves_against_the_nist_catalogue() {
     let Some(dir) = oscal_dir() else { return };
     let source = nist(&dir).catalogue;
     let bytes = read(&dir, FEDRAMP_LOW);
-    let fed = resolve_oscal_profile(FEDRAMP_LOW, &bytes, &source, "fedramp-low", LevelSet::range(1, 2).unwrap()).unwrap();
+    let fed =
+        resolve_oscal_profile(FEDRAMP_LOW, &bytes, &source, "fedramp-low", LevelSet::range(1, 2).unwrap()).unwrap();
     assert_eq!(fed.title, "FedRAMP Rev 5 Low Baseline");
     assert_eq!(fed.selected.len(), 156);
     let low = resolve_oscal_profile(LOW, &read(&dir, LOW), &source, "nist-low", LevelSet::ALL).unwrap();
-    let extra: Vec<String> = requirement_ids(&fed.catalogue).difference(&requirement_ids(&low.catalogue)).cloned().collect();
+    let extra: Vec<String> =
+        requirement_ids(&fed.catalogue).difference(&requirement_ids(&low.catalogue)).cloned().collect();
     assert_eq!(extra, ["ca-2.1", "ca-8", "pl-8", "sc-28", "sc-28.1", "sc-8", "sc-8.1"]);
 
     // Against a catalogue without those controls: every missing id is named.
@@ -111,7 +134,11 @@ fn fedramp_low_profile_resolves_against_the_nist_catalogue() {
         }
         other => assert_eq!(format!("{other:?}"), "UnknownControls"),
     }
-    assert!(e.message_vi().contains("không tìm thấy 156 biện pháp") && e.message_vi().contains("ac-1, ac-2"), "{}", e.message_vi());
+    assert!(
+        e.message_vi().contains("không tìm thấy 156 biện pháp") && e.message_vi().contains("ac-1, ac-2"),
+        "{}",
+        e.message_vi()
+    );
     assert!(e.message_en().contains("(+136)"), "long lists are cut: {}", e.message_en());
 }
 
@@ -121,8 +148,16 @@ fn other_oscal_models_are_refused_clearly() {
     let ssp = read(&dir.join("examples"), "ssp-example.json");
     let e = parse_oscal_catalog("ssp-example.json", &ssp, "x", all_levels()).unwrap_err();
     assert_eq!(e.kind(), &CatalogErrorKind::WrongModel { expected: "catalog", found: "system-security-plan".into() });
-    assert!(e.message_vi().contains("đây là tài liệu OSCAL loại «system-security-plan», không phải «catalog»"), "{}", e.message_vi());
-    assert!(e.message_en().contains("this is an OSCAL «system-security-plan» document, not a «catalog»"), "{}", e.message_en());
+    assert!(
+        e.message_vi().contains("đây là tài liệu OSCAL loại «system-security-plan», không phải «catalog»"),
+        "{}",
+        e.message_vi()
+    );
+    assert!(
+        e.message_en().contains("this is an OSCAL «system-security-plan» document, not a «catalog»"),
+        "{}",
+        e.message_en()
+    );
 
     let e = parse_oscal_catalog(LOW, &read(&dir, LOW), "x", all_levels()).unwrap_err();
     assert_eq!(e.kind(), &CatalogErrorKind::WrongModel { expected: "catalog", found: "profile".into() });
@@ -135,7 +170,14 @@ fn other_oscal_models_are_refused_clearly() {
 fn fedramp_modify_writes_parameter_values_and_additions() {
     let Some(dir) = oscal_dir() else { return };
     let source = nist(&dir).catalogue;
-    let fed = resolve_oscal_profile(FEDRAMP_LOW, &read(&dir, FEDRAMP_LOW), &source, "fedramp-low", LevelSet::range(1, 2).unwrap()).unwrap();
+    let fed = resolve_oscal_profile(
+        FEDRAMP_LOW,
+        &read(&dir, FEDRAMP_LOW),
+        &source,
+        "fedramp-low",
+        LevelSet::range(1, 2).unwrap(),
+    )
+    .unwrap();
     let c = &fed.catalogue;
     let ac1 = c.node("ac-1").unwrap();
     let original = &source.node("ac-1").unwrap().description;
@@ -195,7 +237,12 @@ fn fedramp_parameters_belong_to_the_control_their_id_starts_with() {
         }
     }
     let profile: serde_json::Value = serde_json::from_slice(&read(&dir, FEDRAMP_LOW)).unwrap();
-    let ids: Vec<&str> = profile["profile"]["modify"]["set-parameters"].as_array().unwrap().iter().map(|p| p["param-id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = profile["profile"]["modify"]["set-parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["param-id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids.len(), 156);
     let shared: Vec<(&str, &String)> = ids.iter().filter_map(|id| owner.get(*id).map(|o| (*id, o))).collect();
     // FedRAMP rev. 5 mostly uses the newer "ac-01_odp.05" ids, which the 5.0.1 catalog does
@@ -204,7 +251,8 @@ fn fedramp_parameters_belong_to_the_control_their_id_starts_with() {
     for (id, control) in shared {
         assert_eq!(&oscal_param_control(id), control, "{id}");
     }
-    let fed = resolve_oscal_profile(FEDRAMP_LOW, &read(&dir, FEDRAMP_LOW), &nist(&dir).catalogue, "f", LevelSet::ALL).unwrap();
+    let fed = resolve_oscal_profile(FEDRAMP_LOW, &read(&dir, FEDRAMP_LOW), &nist(&dir).catalogue, "f", LevelSet::ALL)
+        .unwrap();
     for id in ids {
         assert!(fed.selected.contains(&oscal_param_control(id)), "{id} belongs to a selected control");
     }

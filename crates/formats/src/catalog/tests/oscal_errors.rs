@@ -78,7 +78,10 @@ fn syntax_and_model_errors() {
         assert!(e.message_en().contains("not an OSCAL document"), "{}", e.message_en());
     }
     let e = err(&json!({ "catalog": [] }));
-    assert_eq!((e.json_path().as_deref(), e.kind()), (Some("$.catalog"), &CatalogErrorKind::WrongType { expected: "object" }));
+    assert_eq!(
+        (e.json_path().as_deref(), e.kind()),
+        (Some("$.catalog"), &CatalogErrorKind::WrongType { expected: "object" })
+    );
     let e = err(&json!({ "component-definition": {} }));
     assert_eq!(e.kind(), &CatalogErrorKind::WrongModel { expected: "catalog", found: "component-definition".into() });
 }
@@ -95,8 +98,16 @@ fn missing_and_mistyped_properties_name_the_path() {
     let e = err(&v);
     assert_eq!(e.json_path().as_deref(), Some("catalog.groups[0].controls[2].id"));
     assert_eq!(e.field(), Some("id"));
-    assert!(e.message_vi().contains("vị trí catalog.groups[0].controls[2], trường «id»: thiếu thuộc tính bắt buộc"), "{}", e.message_vi());
-    assert!(e.message_en().contains("at catalog.groups[0].controls[2], field «id»: a required property is missing"), "{}", e.message_en());
+    assert!(
+        e.message_vi().contains("vị trí catalog.groups[0].controls[2], trường «id»: thiếu thuộc tính bắt buộc"),
+        "{}",
+        e.message_vi()
+    );
+    assert!(
+        e.message_en().contains("at catalog.groups[0].controls[2], field «id»: a required property is missing"),
+        "{}",
+        e.message_en()
+    );
 
     let mut v = sample();
     v["catalog"]["groups"][0]["controls"][2]["controls"][0]["title"] = json!(5);
@@ -108,7 +119,10 @@ fn missing_and_mistyped_properties_name_the_path() {
     let mut v = sample();
     v["catalog"]["groups"][1]["controls"] = json!({});
     let e = err(&v);
-    assert_eq!((e.json_path().as_deref(), e.kind()), (Some("catalog.groups[1].controls"), &CatalogErrorKind::WrongType { expected: "array" }));
+    assert_eq!(
+        (e.json_path().as_deref(), e.kind()),
+        (Some("catalog.groups[1].controls"), &CatalogErrorKind::WrongType { expected: "array" })
+    );
 
     let mut v = sample();
     v["catalog"]["groups"][0]["controls"][0]["params"][0] = json!("ac-1_prm_1");
@@ -129,7 +143,10 @@ fn catalogue_rules_name_the_path() {
     assert_eq!(e.json_path().as_deref(), Some("catalog.groups[1].controls[0].id"));
     assert_eq!(
         e.kind(),
-        &CatalogErrorKind::Import(K::DuplicateCode { code: "ac-3.1".into(), first: Location::Item("catalog.groups[0].controls[2].controls[0]".into()) })
+        &CatalogErrorKind::Import(K::DuplicateCode {
+            code: "ac-3.1".into(),
+            first: Location::Item("catalog.groups[0].controls[2].controls[0]".into())
+        })
     );
 
     let mut v = sample();
@@ -162,31 +179,48 @@ fn resolve(v: &Value) -> Result<ProfileImport, CatalogError> {
 #[test]
 fn profiles_select_controls() {
     let ids = |p: &ProfileImport| p.catalogue.nodes().iter().map(|n| n.id.clone()).collect::<Vec<_>>();
-    let p = resolve(&profile(json!([{ "href": "#x", "include-controls": [{ "with-ids": ["ac-3.1", "x-1"] }] }]))).unwrap();
+    let p =
+        resolve(&profile(json!([{ "href": "#x", "include-controls": [{ "with-ids": ["ac-3.1", "x-1"] }] }]))).unwrap();
     assert_eq!(ids(&p), ["ac", "ac-3.1", "group-2", "x-1"], "an enhancement without its control hangs from the group");
     assert_eq!(p.catalogue.node("ac-3.1").unwrap().parent.as_deref(), Some("ac"));
     assert_eq!(p.catalogue.counts_by_level(), [0, 0, 2, 2, 2]);
 
-    let p = resolve(&profile(json!([{ "include-controls": [{ "with-ids": ["ac-3"], "with-child-controls": "yes" }] }]))).unwrap();
+    let p =
+        resolve(&profile(json!([{ "include-controls": [{ "with-ids": ["ac-3"], "with-child-controls": "yes" }] }])))
+            .unwrap();
     assert_eq!(p.selected, ["ac-3", "ac-3.1"]);
 
-    let p = resolve(&profile(json!([{ "include-all": {}, "exclude-controls": [{ "matching": [{ "pattern": "ac-*" }] }] }]))).unwrap();
+    let p = resolve(&profile(
+        json!([{ "include-all": {}, "exclude-controls": [{ "matching": [{ "pattern": "ac-*" }] }] }]),
+    ))
+    .unwrap();
     assert_eq!(p.selected, ["x-1"]);
 }
 
 #[test]
 fn profile_errors_name_the_path() {
-    let e = resolve(&profile(json!([{ "include-controls": [{ "with-ids": ["ac-1"] }, { "with-ids": ["ac-1", "zz-9", "ac"] }] }]))).unwrap_err();
+    let e = resolve(&profile(
+        json!([{ "include-controls": [{ "with-ids": ["ac-1"] }, { "with-ids": ["ac-1", "zz-9", "ac"] }] }]),
+    ))
+    .unwrap_err();
     assert_eq!(e.json_path().as_deref(), Some("profile.imports[0].include-controls[1].with-ids"));
-    assert_eq!(e.kind(), &CatalogErrorKind::UnknownControls { ids: vec!["zz-9".into(), "ac".into()], catalogue: "mini 1.0".into() });
+    assert_eq!(
+        e.kind(),
+        &CatalogErrorKind::UnknownControls { ids: vec!["zz-9".into(), "ac".into()], catalogue: "mini 1.0".into() }
+    );
 
     let e = resolve(&profile(json!([]))).unwrap_err();
     assert_eq!((e.json_path().as_deref(), e.kind()), (Some("profile.imports"), &CatalogErrorKind::MissingProperty));
     let e = resolve(&profile(json!([{ "href": "#x" }]))).unwrap_err();
     assert_eq!(e.json_path().as_deref(), Some("profile.imports[0].include-controls"));
-    let e = resolve(&profile(json!([{ "include-controls": [{ "with-ids": ["ac-1"] }], "exclude-controls": [{ "with-ids": ["ac-1"] }] }]))).unwrap_err();
+    let e = resolve(&profile(
+        json!([{ "include-controls": [{ "with-ids": ["ac-1"] }], "exclude-controls": [{ "with-ids": ["ac-1"] }] }]),
+    ))
+    .unwrap_err();
     assert_eq!(e.kind(), &CatalogErrorKind::NothingSelected);
-    let e = resolve(&profile(json!([{ "include-controls": [{ "with-ids": ["ac-1"], "with-child-controls": "maybe" }] }]))).unwrap_err();
+    let e =
+        resolve(&profile(json!([{ "include-controls": [{ "with-ids": ["ac-1"], "with-child-controls": "maybe" }] }])))
+            .unwrap_err();
     assert_eq!(e.json_path().as_deref(), Some("profile.imports[0].include-controls[0].with-child-controls"));
     assert!(matches!(e.kind(), CatalogErrorKind::Unsupported { .. }));
     let e = resolve(&profile(json!([{ "include-controls": [{ "with-ids": ["ac-1", 7] }] }]))).unwrap_err();

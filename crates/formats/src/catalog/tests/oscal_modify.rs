@@ -64,15 +64,26 @@ fn parameter_values_and_added_parts_are_written() {
     assert_eq!(description(&p, "ac"), "", "groups are left alone");
     let note = &p.catalogue.meta().source_note;
     assert!(note.vi.ends_with("đã ghi 5 giá trị tham số và 3 đoạn bổ sung vào mô tả của 3 biện pháp; không áp dụng 1 bổ sung không có văn bản (chỉ thuộc tính «props») và 1 lệnh xóa («removes»)."), "{}", note.vi);
-    assert!(note.en.ends_with("not applied: 1 additions without text (properties «props» only) and 1 removals («removes»)."), "{}", note.en);
+    assert!(
+        note.en
+            .ends_with("not applied: 1 additions without text (properties «props» only) and 1 removals («removes»)."),
+        "{}",
+        note.en
+    );
 }
 
 #[test]
 fn long_descriptions_are_cut_visibly() {
-    let p = resolve(&profile(json!({ "set-parameters": [{ "param-id": "x-1_prm_1", "values": ["v".repeat(25_000)] }] }))).unwrap();
+    let p =
+        resolve(&profile(json!({ "set-parameters": [{ "param-id": "x-1_prm_1", "values": ["v".repeat(25_000)] }] })))
+            .unwrap();
     let d = description(&p, "x-1");
     assert_eq!(d.chars().count(), MAX_DESCRIPTION_CHARS);
-    assert!(d.starts_with("Giá trị tham số (hồ sơ) / Profile parameter values:\n- x-1_prm_1: vvv") && d.ends_with("v…"), "{}", &d[..80]);
+    assert!(
+        d.starts_with("Giá trị tham số (hồ sơ) / Profile parameter values:\n- x-1_prm_1: vvv") && d.ends_with("v…"),
+        "{}",
+        &d[..80]
+    );
 }
 
 #[test]
@@ -81,18 +92,33 @@ fn modify_of_unselected_controls_names_the_path() {
     let e = resolve(&profile(json!({ "alters": [alter("ac-1"), alter("ac-3.1")] }))).unwrap_err();
     assert_eq!(e.json_path().as_deref(), Some("profile.modify.alters[1].control-id"));
     assert_eq!(e.kind(), &CatalogErrorKind::UnknownControls { ids: vec!["ac-3.1".into()], catalogue: "p 2".into() });
-    assert!(e.message_en().contains("at profile.modify.alters[1], field «control-id»: 1 control(s) not found in the catalogue «p 2»: ac-3.1"), "{}", e.message_en());
+    assert!(
+        e.message_en().contains(
+            "at profile.modify.alters[1], field «control-id»: 1 control(s) not found in the catalogue «p 2»: ac-3.1"
+        ),
+        "{}",
+        e.message_en()
+    );
     let e = resolve(&profile(json!({ "alters": [alter("zz-9")] }))).unwrap_err();
     assert_eq!(e.json_path().as_deref(), Some("profile.modify.alters[0].control-id"));
 
     let e = resolve(&profile(json!({ "set-parameters": [{ "param-id": "ac-1_prm_1", "values": ["x"] }, { "param-id": "ac-2_prm_1", "values": ["x"] }] }))).unwrap_err();
     assert_eq!(e.json_path().as_deref(), Some("profile.modify.set-parameters[1].param-id"));
-    assert_eq!(e.kind(), &CatalogErrorKind::UnknownControls { ids: vec!["ac-2_prm_1".into()], catalogue: "p 2".into() });
+    assert_eq!(
+        e.kind(),
+        &CatalogErrorKind::UnknownControls { ids: vec!["ac-2_prm_1".into()], catalogue: "p 2".into() }
+    );
 
     let e = resolve(&profile(json!({ "alters": [{ "adds": [] }] }))).unwrap_err();
-    assert_eq!((e.json_path().as_deref(), e.kind()), (Some("profile.modify.alters[0].control-id"), &CatalogErrorKind::MissingProperty));
+    assert_eq!(
+        (e.json_path().as_deref(), e.kind()),
+        (Some("profile.modify.alters[0].control-id"), &CatalogErrorKind::MissingProperty)
+    );
     let e = resolve(&profile(json!([]))).unwrap_err();
-    assert_eq!((e.json_path().as_deref(), e.kind()), (Some("profile.modify"), &CatalogErrorKind::WrongType { expected: "object" }));
+    assert_eq!(
+        (e.json_path().as_deref(), e.kind()),
+        (Some("profile.modify"), &CatalogErrorKind::WrongType { expected: "object" })
+    );
     let e = resolve(&profile(json!({ "set-parameters": [{ "param-id": "ac-1_prm_1", "values": "x" }] }))).unwrap_err();
     assert_eq!(e.json_path().as_deref(), Some("profile.modify.set-parameters[0].values"));
 }
@@ -109,7 +135,8 @@ fn titles_fall_back_to_english_where_there_is_no_vietnamese_one() {
         n.title_vi = "Thực thi truy cập".into();
     }
     let src = khien_domain::catalog::Catalogue::build(meta, nodes).unwrap();
-    let p = resolve_oscal_profile("p.json", profile(json!({})).to_string().as_bytes(), &src, "p", LevelSet::ALL).unwrap();
+    let p =
+        resolve_oscal_profile("p.json", profile(json!({})).to_string().as_bytes(), &src, "p", LevelSet::ALL).unwrap();
     let c = &p.catalogue;
     assert_eq!((c.meta().title_vi.as_str(), c.meta().title_en.as_str()), ("P", "P"));
     assert!(c.nodes().iter().all(|n| !n.title_vi.is_empty()), "{:?}", c.nodes());

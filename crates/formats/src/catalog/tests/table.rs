@@ -99,7 +99,10 @@ fn missing_columns_name_the_header_row() {
     assert_eq!(e.kind(), &CatalogErrorKind::Import(K::MissingColumn { label_vi: "Cấp độ áp dụng", key: "levels" }));
     assert!(e.message_vi().contains("thiếu cột bắt buộc «Cấp độ áp dụng»"), "{}", e.message_vi());
     let e = csv("id,kind,levels\nR,requirement,1\n").unwrap_err();
-    assert_eq!(e.kind(), &CatalogErrorKind::Import(K::MissingColumn { label_vi: "Tiêu đề tiếng Việt", key: "title_vi" }));
+    assert_eq!(
+        e.kind(),
+        &CatalogErrorKind::Import(K::MissingColumn { label_vi: "Tiêu đề tiếng Việt", key: "title_vi" })
+    );
     let e = csv("id,kind,title_en,levels,Mã mục\n").unwrap_err();
     assert_eq!(e.kind(), &CatalogErrorKind::Import(K::DuplicateColumn { first: "id".into() }));
     assert_eq!(e.field(), Some("Mã mục"));
@@ -156,11 +159,13 @@ fn cell_problems_name_row_and_column() {
 
 #[test]
 fn catalogue_rules_name_row_and_column() {
-    let rule = |e: &CatalogError| match e.kind() {
-        CatalogErrorKind::Rule(p) => Some(p.kind.clone()),
-        _ => None,
-    }
-    .unwrap();
+    let rule = |e: &CatalogError| {
+        match e.kind() {
+            CatalogErrorKind::Rule(p) => Some(p.kind.clone()),
+            _ => None,
+        }
+        .unwrap()
+    };
     let e = bad("G,,group,Nhóm,,,\nR,G,requirement,Yêu cầu,,,\n");
     assert_at(&e, 3, Some("levels"));
     assert_eq!(rule(&e), ProblemKind::NoLevels);
@@ -200,10 +205,16 @@ fn whole_file_problems() {
     let e = parse_catalogue_table("a.json", b"[]", meta("t")).unwrap_err();
     let json = |looks_like| CatalogErrorKind::Import(K::JsonNotTable { accepted: ".csv, .xlsx, .yaml", looks_like });
     assert_eq!(e.kind(), &json(crate::JsonContent::Other));
-    let oscal = b"\xEF\xBB\xBF{\n  \"$schema\": \"https://x/oscal_catalog_schema.json\",\n  \"catalog\": {\"uuid\": \"u\"}}";
+    let oscal =
+        b"\xEF\xBB\xBF{\n  \"$schema\": \"https://x/oscal_catalog_schema.json\",\n  \"catalog\": {\"uuid\": \"u\"}}";
     let e = parse_catalogue_table("nist.json", oscal, meta("t")).unwrap_err();
     assert_eq!(e.kind(), &json(crate::JsonContent::OscalCatalog));
-    assert!(e.message_vi().contains("tệp là JSON") && e.message_vi().ends_with("đây là danh mục (catalog) OSCAL: hãy dùng chức năng «Nhập danh mục OSCAL»"), "{}", e.message_vi());
+    assert!(
+        e.message_vi().contains("tệp là JSON")
+            && e.message_vi().ends_with("đây là danh mục (catalog) OSCAL: hãy dùng chức năng «Nhập danh mục OSCAL»"),
+        "{}",
+        e.message_vi()
+    );
     assert!(e.message_en().ends_with("the file is JSON, but this import reads only .csv, .xlsx, .yaml tables; it is an OSCAL catalog: use «Import OSCAL catalogue»"), "{}", e.message_en());
     let e = parse_catalogue_table("p", b" {\"profile\": {\"imports\": []}}", meta("t")).unwrap_err();
     assert_eq!(e.kind(), &json(crate::JsonContent::OscalProfile));

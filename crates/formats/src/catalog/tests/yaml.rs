@@ -117,13 +117,11 @@ fn flat_file_reads_like_the_table() {
   levels: 1 - 2
 ";
     let c = yaml(text).unwrap();
-    let table = csv(
-        "id,parent_id,kind,title_vi,description,levels\n\
+    let table = csv("id,parent_id,kind,title_vi,description,levels\n\
          R1.a,R1,requirement,Yêu cầu con,\"Dòng một\n\n\n  dòng hai  \",5\n\
          G1,,nhóm,Nhóm một,,\n\
          R1,G1,YEU CAU,Yêu cầu một,,3+\n\
-         R2,g1,requirement,Yêu cầu hai,,1 - 2\n",
-    )
+         R2,g1,requirement,Yêu cầu hai,,1 - 2\n")
     .unwrap();
     assert_eq!(ids(&c), ["G1", "R1", "R1.a", "R2"]);
     assert_eq!(c.nodes(), table.nodes(), "the same catalogue as the table");
@@ -172,8 +170,16 @@ fn syntax_errors_name_line_and_character() {
     let e = bad("nodes:\n  - id: A\n    kind: [group\n    title_vi: x\n");
     assert!(matches!(e.kind(), CatalogErrorKind::MalformedYaml(_)), "{e:?}");
     assert_eq!(e.location(), &Location::LineColumn { line: 4, column: 13 }, "{}", e.message_en());
-    assert!(e.message_vi().contains("dòng 4, ký tự 13") && e.message_vi().contains("tệp YAML sai cú pháp"), "{}", e.message_vi());
-    assert!(e.message_en().contains("line 4, character 13") && e.message_en().contains("the YAML is malformed"), "{}", e.message_en());
+    assert!(
+        e.message_vi().contains("dòng 4, ký tự 13") && e.message_vi().contains("tệp YAML sai cú pháp"),
+        "{}",
+        e.message_vi()
+    );
+    assert!(
+        e.message_en().contains("line 4, character 13") && e.message_en().contains("the YAML is malformed"),
+        "{}",
+        e.message_en()
+    );
 
     let e = bad("nodes:\n  - id: A\n   kind: group\n");
     assert_eq!(e.location(), &Location::LineColumn { line: 3, column: 4 }, "{}", e.message_en());
@@ -190,7 +196,12 @@ fn syntax_errors_name_line_and_character() {
 fn keys_are_checked() {
     let e = bad("nodes:\n  - id: A\n    kind: requirement\n    title: Tiêu đề\n    levels: 1\n");
     assert_item(&e, "nodes[0]", Some("title"));
-    assert_eq!(e.kind(), &CatalogErrorKind::UnknownKey { allowed: "id, parent_id, kind, title_vi, title_en, levels, description, children" });
+    assert_eq!(
+        e.kind(),
+        &CatalogErrorKind::UnknownKey {
+            allowed: "id, parent_id, kind, title_vi, title_en, levels, description, children"
+        }
+    );
     assert!(e.message_vi().contains("khóa không được hỗ trợ; các khóa hợp lệ: id, parent_id"), "{}", e.message_vi());
     assert!(e.message_en().contains("unknown key; the valid keys are id, parent_id"), "{}", e.message_en());
 
@@ -220,7 +231,10 @@ fn values_are_checked_like_table_cells() {
     let group = "nodes:\n  - id: G\n    kind: group\n    title_vi: Nhóm\n    children:\n      - {id: R1, kind: requirement, title_vi: Một, levels: 1}\n";
     let e = bad(&format!("{group}      - {{id: R2, kind: requirement, title_vi: Hai, levels: 6}}\n"));
     assert_item(&e, "nodes[0].children[1]", Some("levels"));
-    assert_eq!(e.kind(), &CatalogErrorKind::InvalidLevels { value: "6".into(), error: LevelSetError::OutOfRange { value: "6".into() } });
+    assert_eq!(
+        e.kind(),
+        &CatalogErrorKind::InvalidLevels { value: "6".into(), error: LevelSetError::OutOfRange { value: "6".into() } }
+    );
     assert!(e.message_vi().contains("«6» nằm ngoài các cấp độ 1–5"), "{}", e.message_vi());
 
     let e = bad(&format!("{group}      - {{id: R2, kind: mục, title_vi: Hai, levels: 1}}\n"));
@@ -243,7 +257,9 @@ fn values_are_checked_like_table_cells() {
     assert_item(&e, "nodes[0].children[1]", Some("description"));
     assert!(matches!(e.kind(), CatalogErrorKind::Import(K::FormulaLike { .. })));
 
-    let e = bad(&format!("{group}      - {{id: R2, kind: requirement, title_vi: Hai, levels: 1, description: \"a\\x07b\"}}\n"));
+    let e = bad(&format!(
+        "{group}      - {{id: R2, kind: requirement, title_vi: Hai, levels: 1, description: \"a\\x07b\"}}\n"
+    ));
     assert_item(&e, "nodes[0].children[1]", Some("description"));
     assert!(matches!(e.kind(), CatalogErrorKind::Import(K::ControlChar { .. })));
 
@@ -284,7 +300,13 @@ fn catalogue_rules_name_the_path() {
     // A duplicate id names both places.
     let e = bad("nodes:\n  - id: G\n    kind: group\n    title_vi: Nhóm\n    children:\n      - {id: R1, kind: requirement, title_vi: Một, levels: 1}\n  - {id: r1, kind: requirement, title_vi: Hai, levels: 1}\n");
     assert_item(&e, "nodes[1]", Some("id"));
-    assert_eq!(e.kind(), &CatalogErrorKind::Import(K::DuplicateCode { code: "r1".into(), first: Location::Item("nodes[0].children[0]".into()) }));
+    assert_eq!(
+        e.kind(),
+        &CatalogErrorKind::Import(K::DuplicateCode {
+            code: "r1".into(),
+            first: Location::Item("nodes[0].children[0]".into())
+        })
+    );
     assert!(e.message_en().contains("duplicates item nodes[0].children[0]"), "{}", e.message_en());
     assert!(e.message_vi().contains("bị trùng với phần tử nodes[0].children[0]"), "{}", e.message_vi());
 
@@ -293,7 +315,9 @@ fn catalogue_rules_name_the_path() {
     assert_eq!(rule(&e), ProblemKind::Cycle { path: vec!["A".into(), "B".into(), "A".into()] });
     assert!(e.message_en().contains("A → B → A"), "{}", e.message_en());
 
-    let e = bad("- {id: G, kind: group, title_vi: X}\n- {id: R, parent_id: X, kind: requirement, title_vi: R, levels: 1}\n");
+    let e = bad(
+        "- {id: G, kind: group, title_vi: X}\n- {id: R, parent_id: X, kind: requirement, title_vi: R, levels: 1}\n",
+    );
     assert_item(&e, "[1]", Some("parent_id"));
     assert_eq!(rule(&e), ProblemKind::UnknownParent { parent: "X".into() });
 
@@ -312,7 +336,11 @@ fn catalogue_rules_name_the_path() {
     let e = bad("- id: G\n  kind: group\n  title_vi: X\n  children:\n    - {id: H, kind: group, title_vi: H}\n    - {id: R, parent_id: H, kind: requirement, title_vi: R, levels: 1}\n");
     assert_item(&e, "[0].children[1]", Some("parent_id"));
     assert_eq!(e.kind(), &CatalogErrorKind::ParentMismatch { parent_id: "H".into(), container: "G".into() });
-    assert!(e.message_en().contains("sits in the «children» of «G» but its «parent_id» says «H»"), "{}", e.message_en());
+    assert!(
+        e.message_en().contains("sits in the «children» of «G» but its «parent_id» says «H»"),
+        "{}",
+        e.message_en()
+    );
 }
 
 /// Nine levels of ten aliases each: a billion nodes if expanded.
@@ -340,17 +368,30 @@ fn alias_bombs_are_refused_fast() {
     let mut text = String::from("nodes:\n  - &n0 {id: A, kind: requirement, title_vi: lol, levels: 1}\n");
     for i in 1..=9 {
         let refs = vec![format!("*n{}", i - 1); 10].join(", ");
-        text.push_str(&format!("  - &n{i} {{id: N{i}, kind: requirement, title_vi: lol, levels: 1, children: [{refs}]}}\n"));
+        text.push_str(&format!(
+            "  - &n{i} {{id: N{i}, kind: requirement, title_vi: lol, levels: 1, children: [{refs}]}}\n"
+        ));
     }
     // A big text repeated through aliases (quadratic rather than exponential).
-    let big = format!("- {{id: A, kind: requirement, title_vi: lol, levels: 1, description: &d {}}}\n", "x".repeat(15_000));
-    let quadratic = format!("{big}{}", (0..300).map(|i| format!("- {{id: B{i}, kind: requirement, title_vi: x, levels: 1, description: *d}}\n")).collect::<String>());
+    let big =
+        format!("- {{id: A, kind: requirement, title_vi: lol, levels: 1, description: &d {}}}\n", "x".repeat(15_000));
+    let quadratic = format!(
+        "{big}{}",
+        (0..300)
+            .map(|i| format!("- {{id: B{i}, kind: requirement, title_vi: x, levels: 1, description: *d}}\n"))
+            .collect::<String>()
+    );
     let root_bomb = format!("{}nodes: [*a9]\n", bomb("{id: A, kind: requirement, title_vi: lol, levels: 1}"));
     for (name, text) in [("nested", text), ("quadratic", quadratic)] {
         let start = Instant::now();
         let e = yaml(&text).unwrap_err();
         let took = start.elapsed();
-        assert_eq!((e.location(), e.kind()), (&Location::File, &CatalogErrorKind::AliasExpansion), "{name}: {}", e.message_en());
+        assert_eq!(
+            (e.location(), e.kind()),
+            (&Location::File, &CatalogErrorKind::AliasExpansion),
+            "{name}: {}",
+            e.message_en()
+        );
         assert!(took < Duration::from_secs(2), "{name} took {took:?}");
         assert!(e.message_en().contains("billion laughs"), "{}", e.message_en());
         assert!(e.message_vi().contains("neo và bí danh YAML"), "{}", e.message_vi());
@@ -379,8 +420,16 @@ fn yaml_round_trip() {
     for c in builtin_catalogues() {
         let bytes = write_catalogue_yaml(&c).unwrap();
         let text = String::from_utf8(bytes.clone()).unwrap();
-        assert!(text.starts_with(&format!("# {} {}: ", c.code(), c.version())), "{}", text.chars().take(200).collect::<String>());
-        assert!(text.contains("\n  children:\n") || text.contains("\n    children:\n"), "nested: {}", text.chars().take(600).collect::<String>());
+        assert!(
+            text.starts_with(&format!("# {} {}: ", c.code(), c.version())),
+            "{}",
+            text.chars().take(200).collect::<String>()
+        );
+        assert!(
+            text.contains("\n  children:\n") || text.contains("\n    children:\n"),
+            "nested: {}",
+            text.chars().take(600).collect::<String>()
+        );
         assert!(!text.contains("parent_id"), "no parent_id when nested");
         for name in ["x.yaml", "x.yml", "export"] {
             let back = parse_catalogue_table(name, &bytes, c.meta().clone()).unwrap();
@@ -420,7 +469,14 @@ fn deep_catalogues_round_trip() {
     let mut nodes = vec![CatalogueNode::new(NodeKind::Group, "G", None, "Nhóm", "", LevelSet::EMPTY)];
     for i in 0..60 {
         let parent = if i == 0 { "G".to_string() } else { format!("R{}", i - 1) };
-        let mut n = CatalogueNode::new(NodeKind::Requirement, &format!("R{i}"), Some(&parent), &format!("Mức {i}"), "", LevelSet::ALL);
+        let mut n = CatalogueNode::new(
+            NodeKind::Requirement,
+            &format!("R{i}"),
+            Some(&parent),
+            &format!("Mức {i}"),
+            "",
+            LevelSet::ALL,
+        );
         n.order = i + 1;
         nodes.push(n);
     }
@@ -430,7 +486,6 @@ fn deep_catalogues_round_trip() {
     let back = parse_catalogue_table("deep.yaml", &out, meta("deep")).unwrap();
     assert_eq!(back.nodes(), c.nodes());
 }
-
 
 #[test]
 fn encoding_and_depth_problems_are_reported() {
@@ -444,13 +499,18 @@ fn encoding_and_depth_problems_are_reported() {
     }
     text.push_str(&"]}".repeat(80));
     let e = yaml(&format!("- {text}\n")).unwrap_err();
-    assert!(matches!(e.kind(), CatalogErrorKind::MalformedYaml(d) if d.contains("recursion limit")), "{}", e.message_en());
+    assert!(
+        matches!(e.kind(), CatalogErrorKind::MalformedYaml(d) if d.contains("recursion limit")),
+        "{}",
+        e.message_en()
+    );
 }
 
 #[test]
 fn the_documented_example_reads() {
     let doc = include_str!("../mod.rs");
-    let lines: Vec<&str> = doc.lines().map(|l| l.strip_prefix("//! ").or_else(|| l.strip_prefix("//!")).unwrap_or(l)).collect();
+    let lines: Vec<&str> =
+        doc.lines().map(|l| l.strip_prefix("//! ").or_else(|| l.strip_prefix("//!")).unwrap_or(l)).collect();
     let start = lines.iter().position(|l| *l == "```yaml").unwrap() + 1;
     let end = start + lines[start..].iter().position(|l| *l == "```").unwrap();
     let c = yaml(&lines[start..end].join("\n")).unwrap();

@@ -30,7 +30,8 @@ fn starts_like_yaml(bytes: &[u8]) -> bool {
         if line.trim_start().is_empty() || line.starts_with('#') {
             continue;
         }
-        let after = |prefix: &str| line.strip_prefix(prefix).is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t']));
+        let after =
+            |prefix: &str| line.strip_prefix(prefix).is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t']));
         return after("---") || after("-") || after("nodes:") || line.starts_with("%YAML");
     }
     false

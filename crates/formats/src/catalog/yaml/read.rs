@@ -7,7 +7,9 @@
 use std::cell::{Cell, RefCell};
 use std::fmt;
 
-use khien_domain::catalog::{Catalogue, CatalogueMeta, CatalogueNode, CatalogueProblem, LevelSet, NodeKind, ProblemKind, MAX_ID_CHARS, MAX_NODES};
+use khien_domain::catalog::{
+    Catalogue, CatalogueMeta, CatalogueNode, CatalogueProblem, LevelSet, NodeKind, ProblemKind, MAX_ID_CHARS, MAX_NODES,
+};
 use serde::de::{DeserializeSeed, Deserializer, Error as DeError, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::NODE_KEYS;
@@ -238,7 +240,12 @@ impl<'de> Visitor<'de> for List<'_, '_> {
     }
 }
 
-fn read_list<'de, A: SeqAccess<'de>>(ctx: &Ctx<'_>, mut seq: A, prefix: &str, container: Option<usize>) -> Result<(), A::Error> {
+fn read_list<'de, A: SeqAccess<'de>>(
+    ctx: &Ctx<'_>,
+    mut seq: A,
+    prefix: &str,
+    container: Option<usize>,
+) -> Result<(), A::Error> {
     let mut i = 0usize;
     loop {
         ctx.spend(1)?;
@@ -280,10 +287,20 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
         let index = {
             let mut items = ctx.items.borrow_mut();
             if items.len() >= MAX_NODES {
-                let problem = CatalogueProblem { index: None, id: None, field: "nodes", kind: ProblemKind::TooManyNodes { max: MAX_NODES } };
+                let problem = CatalogueProblem {
+                    index: None,
+                    id: None,
+                    field: "nodes",
+                    kind: ProblemKind::TooManyNodes { max: MAX_NODES },
+                };
                 return Err(ctx.at(path, None, CK::Rule(problem)));
             }
-            items.push(Item { path: path.to_string(), node: blank(), container: self.container, parent_written: false });
+            items.push(Item {
+                path: path.to_string(),
+                node: blank(),
+                container: self.container,
+                parent_written: false,
+            });
             items.len() - 1
         };
         let mut node = blank();
@@ -304,8 +321,12 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
                     "id" => id = Some(check::code(&raw, MAX_ID_CHARS).map_err(cell)?.ok_or_else(|| cell(K::Required))?),
                     "parent_id" => node.parent = check::code(&raw, MAX_ID_CHARS).map_err(cell)?,
                     "kind" => kind = Some(kind_cell(&raw).map_err(err)?),
-                    "title_vi" => node.title_vi = check::text(&raw, MAX_TITLE_CHARS, true).map_err(cell)?.unwrap_or_default(),
-                    "title_en" => node.title_en = check::text(&raw, MAX_TITLE_CHARS, true).map_err(cell)?.unwrap_or_default(),
+                    "title_vi" => {
+                        node.title_vi = check::text(&raw, MAX_TITLE_CHARS, true).map_err(cell)?.unwrap_or_default()
+                    }
+                    "title_en" => {
+                        node.title_en = check::text(&raw, MAX_TITLE_CHARS, true).map_err(cell)?.unwrap_or_default()
+                    }
                     "description" => node.description = description_cell(&raw).map_err(cell)?,
                     _ => node.levels = levels_cell(&raw).map_err(err)?,
                 }
@@ -389,7 +410,12 @@ fn build(file: &str, items: Vec<Item>, meta: CatalogueMeta) -> Result<Catalogue,
     }
     Catalogue::build(meta, nodes).map_err(|problems| {
         let Some(p) = problems.into_iter().next() else {
-            return CatalogError::new(file, Location::File, None, CK::Rule(CatalogueProblem { index: None, id: None, field: "nodes", kind: ProblemKind::NoRequirements }));
+            return CatalogError::new(
+                file,
+                Location::File,
+                None,
+                CK::Rule(CatalogueProblem { index: None, id: None, field: "nodes", kind: ProblemKind::NoRequirements }),
+            );
         };
         let loc = |i: Option<usize>| i.and_then(|i| paths.get(i)).map_or(Location::File, |p| Location::Item(p.clone()));
         let field = match (p.index, p.field) {

@@ -30,7 +30,11 @@ fn catalogue() -> CatalogueRef {
 }
 
 fn system() -> SystemRef {
-    SystemRef { key: "system:42".into(), code: "HT-2026-0042".into(), name: "Cổng dịch vụ công  thành phố\nĐà Nẵng".into() }
+    SystemRef {
+        key: "system:42".into(),
+        code: "HT-2026-0042".into(),
+        name: "Cổng dịch vụ công  thành phố\nĐà Nẵng".into(),
+    }
 }
 
 fn req(id: &str, title: &str, result: Option<RequirementResult>, statement: Option<&str>) -> RequirementIn {
@@ -45,7 +49,8 @@ pub(super) fn sample_ssp() -> SspInput {
         version: "2026.1".into(),
         system: system(),
         short_name: Some("DVC-DN".into()),
-        description: "Cổng cung cấp dịch vụ công trực tuyến mức độ 4 cho người dân, doanh nghiệp.\nVận hành 24/7.".into(),
+        description: "Cổng cung cấp dịch vụ công trực tuyến mức độ 4 cho người dân, doanh nghiệp.\nVận hành 24/7."
+            .into(),
         sensitivity_level: Some(level_text(3)),
         information_type: InformationTypeIn {
             title: "Dữ liệu cá nhân của người dân".into(),
@@ -54,11 +59,20 @@ pub(super) fn sample_ssp() -> SspInput {
         impact: None,
         state: SystemState::from_lifecycle(khien_domain::system::Lifecycle::InOperation),
         boundary: "Các máy chủ ứng dụng, CSDL và tường lửa tại Trung tâm dữ liệu thành phố.".into(),
-        owner: PartyIn { email: Some("sotttt@danang.gov.vn".into()), short_name: Some("UBND".into()), ..unit("unit:1", "Ủy ban nhân dân thành phố Đà Nẵng") },
+        owner: PartyIn {
+            email: Some("sotttt@danang.gov.vn".into()),
+            short_name: Some("UBND".into()),
+            ..unit("unit:1", "Ủy ban nhân dân thành phố Đà Nẵng")
+        },
         operator: unit("unit:7", "Trung tâm Thông tin dịch vụ công"),
         catalogue: catalogue(),
         requirements: vec![
-            req("14423.6.2", "Quản lý tài khoản và quyền truy cập", Some(Compliant), Some("Tài khoản được rà soát hằng quý.")),
+            req(
+                "14423.6.2",
+                "Quản lý tài khoản và quyền truy cập",
+                Some(Compliant),
+                Some("Tài khoản được rà soát hằng quý."),
+            ),
             req("14423.6.7", "Quản lý điểm yếu", Some(NonCompliant), None),
             req("ac-2.1", "Automated system account management", Some(Partly), None),
             req("Điều 6.2 a", "Sao lưu dữ liệu", Some(NotApplicable), Some("Không lưu trữ dữ liệu tại chỗ.")),
@@ -112,7 +126,12 @@ pub(super) fn sample_ar() -> AssessmentInput {
         plan_href: None,
         summary: None,
         requirements: vec![
-            a("14423.6.2", Some(Compliant), Some("Đã kiểm tra danh sách tài khoản."), vec![evidence("tai-khoan.pdf", 'a')]),
+            a(
+                "14423.6.2",
+                Some(Compliant),
+                Some("Đã kiểm tra danh sách tài khoản."),
+                vec![evidence("tai-khoan.pdf", 'a')],
+            ),
             a("14423.6.7", Some(NonCompliant), Some("Chưa quét lỗ hổng trong 6 tháng qua."), vec![]),
             a("ac-2.1", Some(Partly), None, vec![evidence("quy-trinh.pdf", 'b'), evidence("tai-khoan.pdf", 'a')]),
             a("Điều 6.2 a", Some(NotApplicable), None, vec![]),
@@ -186,9 +205,14 @@ pub(super) fn json(bytes: &[u8]) -> Value {
 
 /// Whether `s` is an OSCAL token (the NCName-like pattern of the schema).
 pub(super) fn is_token(s: &str) -> bool {
-    let start = |c: char| c == '_' || c.is_ascii_alphabetic() || matches!(c, '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{2FF}' | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}');
+    let start = |c: char| {
+        c == '_'
+            || c.is_ascii_alphabetic()
+            || matches!(c, '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{2FF}' | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}')
+    };
     let mut chars = s.chars();
-    chars.next().is_some_and(start) && chars.all(|c| start(c) || c.is_ascii_digit() || matches!(c, '-' | '.' | '\u{B7}' | '\u{300}'..='\u{36F}'))
+    chars.next().is_some_and(start)
+        && chars.all(|c| start(c) || c.is_ascii_digit() || matches!(c, '-' | '.' | '\u{B7}' | '\u{300}'..='\u{36F}'))
 }
 
 /// Checks every document must pass, whatever the model: no empty array or object or string

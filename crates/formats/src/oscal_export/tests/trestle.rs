@@ -53,7 +53,10 @@ impl Workspace {
 
     fn run(&self, args: &[&str]) -> (bool, String) {
         let out = Command::new(&self.bin).args(args).current_dir(&self.root).output().unwrap();
-        (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+        (
+            out.status.success(),
+            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+        )
     }
 
     fn write(&self, rel: &str, bytes: &[u8]) -> String {
@@ -84,7 +87,10 @@ impl Workspace {
             .filter(|l| l.contains("WARNING") || l.contains("ERROR"))
             .filter(|l| !(l.contains("links_validator") && l.contains("are not referenced by model")))
             .collect();
-        assert!(ok && report.contains("VALID: Model") && unexpected.is_empty(), "trestle rejected {model} «{name}»:\n{report}");
+        assert!(
+            ok && report.contains("VALID: Model") && unexpected.is_empty(),
+            "trestle rejected {model} «{name}»:\n{report}"
+        );
     }
 
     /// The small catalog an SSP's `import-profile` points to: one control per requirement.
@@ -122,7 +128,9 @@ fn trestle_validates_ssp_ar_and_poam() {
     ws.assert_valid("plan-of-action-and-milestones", "khac-phuc", &export_poam(&sample_poam()).unwrap());
 
     // The check is real: a control id that is not a token is refused.
-    let broken = String::from_utf8(export_ssp(&ssp).unwrap()).unwrap().replace("\"control-id\": \"_14423.6.2\"", "\"control-id\": \"14423.6.2\"");
+    let broken = String::from_utf8(export_ssp(&ssp).unwrap())
+        .unwrap()
+        .replace("\"control-id\": \"_14423.6.2\"", "\"control-id\": \"14423.6.2\"");
     let (ok, report) = ws.validate("system-security-plan", "hong", broken.as_bytes());
     assert!(!ok && !report.contains("VALID: Model"), "trestle accepted a bad control-id:\n{report}");
 }
@@ -140,10 +148,19 @@ fn trestle_validates_documents_of_empty_inputs() {
     // Odd ids and blank texts, one assessed requirement with no note or evidence.
     let mut s = sample_ssp();
     s.system.name = " ".into();
-    s.requirements = vec![req("yêu cầu #3 (bổ sung)", " ", None, Some("  ")), req("Đ.1", "x", Some(RequirementResult::Partly), None)];
+    s.requirements = vec![
+        req("yêu cầu #3 (bổ sung)", " ", None, Some("  ")),
+        req("Đ.1", "x", Some(RequirementResult::Partly), None),
+    ];
     ws.catalog_for(&s);
     ws.assert_valid("system-security-plan", "ma-la", &export_ssp(&s).unwrap());
     let mut a = empty_ar();
-    a.requirements.push(AssessedRequirementIn { id: "yêu cầu #3".into(), title: None, result: Some(RequirementResult::NonCompliant), note: None, evidence: Vec::new() });
+    a.requirements.push(AssessedRequirementIn {
+        id: "yêu cầu #3".into(),
+        title: None,
+        result: Some(RequirementResult::NonCompliant),
+        note: None,
+        evidence: Vec::new(),
+    });
     ws.assert_valid("assessment-results", "mot-yeu-cau", &export_assessment_results(&a).unwrap());
 }

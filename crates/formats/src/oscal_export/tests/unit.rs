@@ -31,7 +31,13 @@ fn same_input_same_bytes_and_keys_drive_the_uuids() {
     let b = ssp_json(&other);
     assert_ne!(a["system-security-plan"]["uuid"], b["system-security-plan"]["uuid"]);
     let owner_uuid = |v: &Value, model: &str| {
-        v[model]["metadata"]["parties"].as_array().unwrap().iter().find(|p| p["name"] == "Ủy ban nhân dân thành phố Đà Nẵng").unwrap()["uuid"].clone()
+        v[model]["metadata"]["parties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "Ủy ban nhân dân thành phố Đà Nẵng")
+            .unwrap()["uuid"]
+            .clone()
     };
     let poam = json(&export_poam(&sample_poam()).unwrap());
     assert_eq!(owner_uuid(&a, "system-security-plan"), owner_uuid(&poam, "plan-of-action-and-milestones"));
@@ -128,7 +134,12 @@ fn ar_content() {
     let r = &ar["results"][0];
     assert_eq!(r["start"], "2026-10-01T01:00:00Z");
     assert_eq!(r["end"], "2026-10-03T10:30:00Z");
-    let selected: Vec<&str> = r["reviewed-controls"]["control-selections"][0]["include-controls"].as_array().unwrap().iter().map(|c| c["control-id"].as_str().unwrap()).collect();
+    let selected: Vec<&str> = r["reviewed-controls"]["control-selections"][0]["include-controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["control-id"].as_str().unwrap())
+        .collect();
     assert_eq!(selected.len(), 5);
     assert_eq!(selected[0], "_14423.6.2");
     assert!(r["description"].as_str().unwrap().contains("1 đạt, 1 đạt một phần, 1 không đạt, 1 không áp dụng"));
@@ -156,7 +167,10 @@ fn ar_content() {
     assert!(r.get("findings").is_none() && r.get("observations").is_none() && r.get("end").is_none());
     assert!(r["reviewed-controls"]["control-selections"][0].get("include-controls").is_none());
     assert_eq!(r["description"], "Đợt đánh giá mới bắt đầu.");
-    assert_eq!(empty["assessment-results"]["back-matter"]["resources"][0]["rlinks"][0]["href"], "plans/assessment-17.pdf");
+    assert_eq!(
+        empty["assessment-results"]["back-matter"]["resources"][0]["rlinks"][0]["href"],
+        "plans/assessment-17.pdf"
+    );
 }
 
 #[test]
@@ -170,7 +184,10 @@ fn poam_content() {
     assert_eq!(statuses, ["open", "remediating", "deviation-approved", "investigating", "closed"]);
     assert_eq!(risks[0]["deadline"], "2026-09-30T23:59:59+07:00");
     assert!(risks[1].get("deadline").is_none());
-    assert_eq!(risks[0]["statement"], "Mức độ nghiêm trọng: Nghiêm trọng (CVSS 9.8). Vị trí: 10.10.1.5:443/tcp. CVE-2024-12797, CVE-2025-0001.");
+    assert_eq!(
+        risks[0]["statement"],
+        "Mức độ nghiêm trọng: Nghiêm trọng (CVSS 9.8). Vị trí: 10.10.1.5:443/tcp. CVE-2024-12797, CVE-2025-0001."
+    );
     assert_eq!(risks[1]["statement"], "Kẻ tấn công có thể chiếm quyền CSDL.");
     assert_eq!(risks[0]["remediations"][0]["lifecycle"], "planned");
 
@@ -180,7 +197,16 @@ fn poam_content() {
     assert_eq!(first["related-risks"][0]["risk-uuid"], risks[0]["uuid"]);
     assert_eq!(first["related-observations"][0]["observation-uuid"], p["observations"][0]["uuid"]);
     let props = props_of(first);
-    for (name, value) in [("severity", "critical"), ("cvss-score", "9.8"), ("cve", "CVE-2025-0001"), ("host", "10.10.1.5"), ("port", "443"), ("protocol", "tcp"), ("control-id", "_14423.6.7"), ("due-date", "2026-09-30")] {
+    for (name, value) in [
+        ("severity", "critical"),
+        ("cvss-score", "9.8"),
+        ("cve", "CVE-2025-0001"),
+        ("host", "10.10.1.5"),
+        ("port", "443"),
+        ("protocol", "tcp"),
+        ("control-id", "_14423.6.7"),
+        ("due-date", "2026-09-30"),
+    ] {
         assert!(props.contains(&(name.to_string(), value.to_string())), "{name}={value} in {props:?}");
     }
 
@@ -229,6 +255,9 @@ fn blank_and_multiline_texts_become_valid_strings() {
     let ssp = &v["system-security-plan"];
     assert_eq!(ssp["system-characteristics"]["system-name"], "(chưa có tên)");
     assert_eq!(ssp["system-characteristics"]["system-ids"][0]["id"], "system:42");
-    assert_eq!(prop_value(&ssp["control-implementation"]["implemented-requirements"][0], "requirement-title").as_deref(), Some("dòng 1 dòng 2"));
+    assert_eq!(
+        prop_value(&ssp["control-implementation"]["implemented-requirements"][0], "requirement-title").as_deref(),
+        Some("dòng 1 dòng 2")
+    );
     assert!(ssp["metadata"]["parties"][0].get("email-addresses").is_none());
 }

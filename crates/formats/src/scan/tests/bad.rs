@@ -58,7 +58,11 @@ fn doctype_with_entity_bomb_is_refused() {
 ]>
 <NessusClientData_v2>&lol9;</NessusClientData_v2>"#;
     // Each tool's own root, so that the file is not refused as another tool's report first.
-    let roots = [(ScanTool::Nessus, "NessusClientData_v2"), (ScanTool::OpenVas, "report format_id=\"x\""), (ScanTool::Zap, "OWASPZAPReport")];
+    let roots = [
+        (ScanTool::Nessus, "NessusClientData_v2"),
+        (ScanTool::OpenVas, "report format_id=\"x\""),
+        (ScanTool::Zap, "OWASPZAPReport"),
+    ];
     for (tool, root) in roots {
         let bomb = bomb.replace("<NessusClientData_v2>", &format!("<{root}>"));
         let e = err(tool, bomb.as_bytes());
@@ -127,7 +131,8 @@ fn openvas_and_zap_items_without_a_host() {
     let zap = "<OWASPZAPReport>\n<site name=\"http://x\" port=\"80\"><alerts>\n<alertitem><pluginid>1</pluginid><riskcode>2</riskcode></alertitem></alerts></site></OWASPZAPReport>";
     let e = err(ScanTool::Zap, zap.as_bytes());
     assert_eq!(place(&e), (Some(3), Some("host")));
-    let zap_json = "{\"site\": [{\"@name\": \"http://x\",\n \"alerts\": [\n {\"pluginid\": \"1\", \"riskcode\": \"2\"}]}]}";
+    let zap_json =
+        "{\"site\": [{\"@name\": \"http://x\",\n \"alerts\": [\n {\"pluginid\": \"1\", \"riskcode\": \"2\"}]}]}";
     let e = err(ScanTool::Zap, zap_json.as_bytes());
     assert_eq!(place(&e), (Some(3), Some("host")));
     assert_eq!(e.location().item.as_deref(), Some("site[0].alerts[0]"));
@@ -202,7 +207,8 @@ fn a_report_of_another_tool_is_refused() {
     // Recognised as another tool's report: refused before reading, naming the tool to choose.
     let e = err(ScanTool::Nessus, b"<?xml version=\"1.0\"?>\n<OWASPZAPReport/>");
     assert_eq!(e.kind(), &ScanErrorKind::WrongTool { chosen: ScanTool::Nessus, detected: ScanTool::Zap });
-    let sarif = b"{\"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\", \"version\": \"2.1.0\", \"runs\": []}";
+    let sarif =
+        b"{\"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\", \"version\": \"2.1.0\", \"runs\": []}";
     let e = err(ScanTool::Nessus, sarif);
     assert_eq!(e.kind(), &ScanErrorKind::WrongTool { chosen: ScanTool::Nessus, detected: ScanTool::Sarif });
     let d = e.into_domain("bao-cao.nessus");
@@ -230,8 +236,14 @@ fn into_domain_names_file_place_and_field_in_both_languages() {
     assert_eq!(d.field(), Some("version"));
     let vi = d.message(khien_domain::Lang::Vi);
     let en = d.message(khien_domain::Lang::En);
-    assert_eq!(vi, "Tệp quét mã.sarif, dòng 2, trường «version»: phiên bản «2.0.0» không được hỗ trợ; chỉ đọc phiên bản 2.1.0");
-    assert_eq!(en, "File quét mã.sarif, line 2, field «version»: version «2.0.0» is not supported; only version 2.1.0 is read");
+    assert_eq!(
+        vi,
+        "Tệp quét mã.sarif, dòng 2, trường «version»: phiên bản «2.0.0» không được hỗ trợ; chỉ đọc phiên bản 2.1.0"
+    );
+    assert_eq!(
+        en,
+        "File quét mã.sarif, line 2, field «version»: version «2.0.0» is not supported; only version 2.1.0 is read"
+    );
 }
 
 /// Cuts and flips bytes of valid reports of every kind: errors are fine, panics are not.
@@ -265,7 +277,6 @@ fn never_panics_on_damaged_input() {
     assert!(outcomes > 1000);
 }
 
-
 /// A prefix followed by an endless run of one byte: only a reader that stops at the limit
 /// ever returns.
 struct Endless {
@@ -292,12 +303,21 @@ fn endless(prefix: &str) -> BufReader<Endless> {
 
 #[test]
 fn endless_values_stop_at_the_limit() {
-    let e = parse_scan(ScanTool::Nessus, endless(&format!("{HOST}<ReportItem pluginName=\"")), &mut |_| Ok(())).unwrap_err();
-    assert_eq!((e.kind(), place(&e)), (&ScanErrorKind::TooLong { max_bytes: MAX_TEXT_BYTES }, (Some(4), Some("ReportItem"))));
-    let e = parse_scan(ScanTool::OpenVas, endless("<report>\n<results><result><description>"), &mut |_| Ok(())).unwrap_err();
-    assert_eq!(place(&e), (Some(2), Some("description")));
-    let e = parse_scan(ScanTool::Sarif, endless("{\"version\": \"2.1.0\", \"runs\": [{\"results\": [{\n\"message\": {\"text\": \""), &mut |_| Ok(()))
+    let e = parse_scan(ScanTool::Nessus, endless(&format!("{HOST}<ReportItem pluginName=\"")), &mut |_| Ok(()))
         .unwrap_err();
+    assert_eq!(
+        (e.kind(), place(&e)),
+        (&ScanErrorKind::TooLong { max_bytes: MAX_TEXT_BYTES }, (Some(4), Some("ReportItem")))
+    );
+    let e = parse_scan(ScanTool::OpenVas, endless("<report>\n<results><result><description>"), &mut |_| Ok(()))
+        .unwrap_err();
+    assert_eq!(place(&e), (Some(2), Some("description")));
+    let e = parse_scan(
+        ScanTool::Sarif,
+        endless("{\"version\": \"2.1.0\", \"runs\": [{\"results\": [{\n\"message\": {\"text\": \""),
+        &mut |_| Ok(()),
+    )
+    .unwrap_err();
     assert_eq!(place(&e), (Some(2), Some("text")));
     assert_eq!(e.location().item.as_deref(), Some("runs[0].results[0]"));
 }

@@ -83,7 +83,10 @@ fn openvas_false_positives_logs_and_general_ports() {
     assert_eq!(s.skipped[0].location, ScanLocation::at(9, "results/result[2]"));
     assert_eq!(s.scan_started, Some(t("2025-01-02T03:04:05Z")));
     let eol = &fs[0];
-    assert_eq!((eol.severity, eol.port, eol.protocol.as_deref(), eol.component.as_deref()), (Severity::Critical, None, Some("tcp"), Some("general")));
+    assert_eq!(
+        (eol.severity, eol.port, eol.protocol.as_deref(), eol.component.as_deref()),
+        (Severity::Critical, None, Some("tcp"), Some("general"))
+    );
     assert_eq!(eol.cvss_vector.as_deref(), Some("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"));
     assert_eq!((eol.solution.as_str(), eol.ip.as_deref()), ("Upgrade the OS.", Some("10.0.0.5")));
     assert_eq!((fs[1].severity, fs[1].cves.as_slice()), (Severity::Info, ["CVE-1999-0524".to_string()].as_slice()));

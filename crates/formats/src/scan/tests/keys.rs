@@ -59,7 +59,20 @@ fn zap_alerts_sharing_a_plugin_id_stay_apart() {
     let (fs, _) = parse(ScanTool::Zap, json);
     assert_ne!(fs[0].dedup_key("SYS"), fs[1].dedup_key("SYS"));
     let f = &fs[0];
-    let parts = ["scan-v2", "zap", "SYS", "app.example", "443", "https", "", "90028", "", "https://app.example", "medium", "Insecure HTTP Method - PUT"];
+    let parts = [
+        "scan-v2",
+        "zap",
+        "SYS",
+        "app.example",
+        "443",
+        "https",
+        "",
+        "90028",
+        "",
+        "https://app.example",
+        "medium",
+        "Insecure HTTP Method - PUT",
+    ];
     assert_eq!(f.dedup_key("SYS"), khien_domain::finding::finding_key(&parts), "the ZAP scan-v2 formula");
 }
 

@@ -25,13 +25,20 @@ fn nessus_see_also_references() {
     let java = find(&fs, "154345");
     assert_eq!(
         refs(java),
-        ["https://www.oracle.com/a/tech/docs/cpuoct2021cvrf.xml", "https://www.oracle.com/security-alerts/cpuoct2021.html#AppendixJAVA"]
+        [
+            "https://www.oracle.com/a/tech/docs/cpuoct2021cvrf.xml",
+            "https://www.oracle.com/security-alerts/cpuoct2021.html#AppendixJAVA"
+        ]
     );
     let Some((fs, _)) = sample("nessus/nessus_v_unknown.xml") else { return };
     let rdp = find(&fs, "18405");
     assert_eq!(
         refs(rdp),
-        ["http://www.oxid.it/downloads/rdp-gbu.pdf", "http://www.nessus.org/u?e2628096", "http://technet.microsoft.com/en-us/library/cc782610.aspx"]
+        [
+            "http://www.oxid.it/downloads/rdp-gbu.pdf",
+            "http://www.nessus.org/u?e2628096",
+            "http://technet.microsoft.com/en-us/library/cc782610.aspx"
+        ]
     );
     // References are not part of the key.
     let mut other = rdp.clone();
@@ -84,7 +91,9 @@ fn sarif_help_uri_of_the_rule() {
     assert!(fs[2].references.is_empty() && fs[3].references.is_empty());
     // None of the sample rules has a helpUri; the driver's informationUri and the
     // results' properties are no references.
-    for rel in ["sarif/dependency_check.sarif", "sarif/gitleaks_7.5.0.sarif", "sarif/lgtm_codeql_export_2020-12-11.sarif"] {
+    for rel in
+        ["sarif/dependency_check.sarif", "sarif/gitleaks_7.5.0.sarif", "sarif/lgtm_codeql_export_2020-12-11.sarif"]
+    {
         let Some((fs, _)) = sample(rel) else { return };
         assert!(fs.iter().all(|f| f.references.is_empty()), "{rel}");
     }
@@ -96,19 +105,31 @@ fn trivy_primary_url_then_references() {
     all_within_limits(&fs);
     let apt = find(&fs, "CVE-2020-27350");
     assert_eq!(apt.references.len(), 9);
-    assert_eq!(apt.references[..2], ["https://avd.aquasec.com/nvd/cve-2020-27350", "https://access.redhat.com/security/cve/CVE-2020-27350"]);
+    assert_eq!(
+        apt.references[..2],
+        ["https://avd.aquasec.com/nvd/cve-2020-27350", "https://access.redhat.com/security/cve/CVE-2020-27350"]
+    );
     // The link is no longer evidence.
     assert!(fs.iter().all(|f| !f.evidence.contains("PrimaryURL")));
     // A misconfiguration lists its PrimaryURL again in References: kept once.
     let ksv = find(&fs, "KSV001");
-    assert_eq!(refs(ksv), ["https://avd.aquasec.com/misconfig/ksv001", "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted"]);
+    assert_eq!(
+        refs(ksv),
+        [
+            "https://avd.aquasec.com/misconfig/ksv001",
+            "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted"
+        ]
+    );
     let Some((fs, _)) = sample("trivy/scheme_2_many_vulns.json") else { return };
     all_within_limits(&fs);
     // 1 + 29 links: the first ten.
     let bz = find(&fs, "CVE-2019-12900");
     assert_eq!(bz.references.len(), MAX_REFERENCES);
     assert_eq!(bz.references[0], "https://avd.aquasec.com/nvd/cve-2019-12900");
-    assert_eq!(bz.references[9], "https://gitlab.com/federicomenaquintero/bzip2/commit/74de1e2e6ffc9d51ef9824db71a8ffee5962cdbc");
+    assert_eq!(
+        bz.references[9],
+        "https://gitlab.com/federicomenaquintero/bzip2/commit/74de1e2e6ffc9d51ef9824db71a8ffee5962cdbc"
+    );
     // No PrimaryURL (legacy report): References alone.
     let Some((fs, _)) = sample("trivy/legacy_trivy_mix.json") else { return };
     assert_eq!(refs(find(&fs, "CVE-2018-16487")), ["https://cve.mitre.org/cgi-bin/cvename.cgi?name=CVE-2018-16487"]);
@@ -118,22 +139,32 @@ fn trivy_primary_url_then_references() {
 fn zap_reference_paragraphs_and_lines() {
     let Some((fs, _)) = sample("zap/zap-results-first-scan.xml") else { return };
     all_within_limits(&fs);
-    assert_eq!(refs(find(&fs, "40012")), ["http://projects.webappsec.org/Cross-Site-Scripting", "http://cwe.mitre.org/data/definitions/79.html"]);
+    assert_eq!(
+        refs(find(&fs, "40012")),
+        ["http://projects.webappsec.org/Cross-Site-Scripting", "http://cwe.mitre.org/data/definitions/79.html"]
+    );
     // "<p></p>" only: none.
     assert!(fs.iter().any(|f| f.references.is_empty()));
     let Some((fs, _)) = sample("zap/zap_2.16.1_with_req_resp.xml") else { return };
-    assert_eq!(refs(find(&fs, "10029")), ["https://en.wikipedia.org/wiki/HTTP_cookie", "https://cwe.mitre.org/data/definitions/565.html"]);
+    assert_eq!(
+        refs(find(&fs, "10029")),
+        ["https://en.wikipedia.org/wiki/HTTP_cookie", "https://cwe.mitre.org/data/definitions/565.html"]
+    );
     let Some((fs, _)) = sample("zap/zero.webappsecurity.json") else { return };
     assert_eq!(
         refs(find(&fs, "40024")),
-        ["https://www.owasp.org/index.php/Top_10_2010-A1", "https://www.owasp.org/index.php/SQL_Injection_Prevention_Cheat_Sheet"]
+        [
+            "https://www.owasp.org/index.php/Top_10_2010-A1",
+            "https://www.owasp.org/index.php/SQL_Injection_Prevention_Cheat_Sheet"
+        ]
     );
 }
 
 #[test]
 fn unsafe_and_long_links_are_dropped_and_ten_kept() {
     let long = format!("https://long.example/{}", "a".repeat(MAX_REFERENCE_BYTES));
-    let mut see_also = vec!["javascript:alert(document.cookie)".to_string(), long.clone(), "  https://ok.example/1  ".to_string()];
+    let mut see_also =
+        vec!["javascript:alert(document.cookie)".to_string(), long.clone(), "  https://ok.example/1  ".to_string()];
     see_also.extend((1..=15).map(|i| format!("https://ok.example/{i}")));
     let xml = format!(
         "<NessusClientData_v2><Report name=\"r\"><ReportHost name=\"h\"><ReportItem port=\"0\" severity=\"1\" pluginID=\"1\" pluginName=\"p\"><see_also>{}</see_also></ReportItem></ReportHost></Report></NessusClientData_v2>",

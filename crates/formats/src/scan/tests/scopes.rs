@@ -62,7 +62,8 @@ fn trivy(kind: &str, name: &str, results: &str) -> String {
     format!(r#"{{"SchemaVersion": 2, "ArtifactName": "{name}", "ArtifactType": "{kind}", "Results": [{results}]}}"#)
 }
 
-const VULN: &str = r#"{"Target": "t", "Vulnerabilities": [{"VulnerabilityID": "CVE-2024-0001", "PkgName": "p", "Severity": "LOW"}]}"#;
+const VULN: &str =
+    r#"{"Target": "t", "Vulnerabilities": [{"VulnerabilityID": "CVE-2024-0001", "PkgName": "p", "Severity": "LOW"}]}"#;
 
 #[test]
 fn trivy_scopes_by_artifact_and_clean_reports_still_count() {
@@ -72,13 +73,20 @@ fn trivy_scopes_by_artifact_and_clean_reports_still_count() {
     assert_eq!(b[0].scope, "trivy|container_image|registry.local/web:3.0");
     assert_eq!(scopes(&sa), [a[0].scope.as_str()]);
     assert_eq!(scopes(&sb), [b[0].scope.as_str()]);
-    let (fs, clean) = parse(ScanTool::Trivy, &trivy("container_image", "registry.local/api:1.3", r#"{"Target": "t", "Class": "os-pkgs"}"#));
+    let (fs, clean) = parse(
+        ScanTool::Trivy,
+        &trivy("container_image", "registry.local/api:1.3", r#"{"Target": "t", "Class": "os-pkgs"}"#),
+    );
     assert!(fs.is_empty());
     assert_eq!(scopes(&clean), ["trivy|container_image|registry.local/api:1.3"]);
-    let (_, no_results) = parse(ScanTool::Trivy, r#"{"SchemaVersion": 2, "ArtifactName": ".", "ArtifactType": "filesystem"}"#);
+    let (_, no_results) =
+        parse(ScanTool::Trivy, r#"{"SchemaVersion": 2, "ArtifactName": ".", "ArtifactType": "filesystem"}"#);
     assert_eq!(scopes(&no_results), ["trivy|filesystem|."]);
-    let (fs, k) = parse(ScanTool::Trivy, r#"{"ClusterName": "prod", "Resources": [{"Namespace": "ns", "Kind": "Pod", "Name": "p",
-      "Results": [{"Target": "x", "Misconfigurations": [{"ID": "KSV001", "Severity": "LOW", "Status": "FAIL"}]}]}]}"#);
+    let (fs, k) = parse(
+        ScanTool::Trivy,
+        r#"{"ClusterName": "prod", "Resources": [{"Namespace": "ns", "Kind": "Pod", "Name": "p",
+      "Results": [{"Target": "x", "Misconfigurations": [{"ID": "KSV001", "Severity": "LOW", "Status": "FAIL"}]}]}]}"#,
+    );
     assert_eq!((fs[0].scope.as_str(), scopes(&k)), ("trivy|kubernetes|prod", vec!["trivy|kubernetes|prod"]));
     let (fs, _) = parse(ScanTool::Trivy, &format!("[{VULN}]"));
     assert_eq!(fs[0].scope, "trivy||");
@@ -100,7 +108,10 @@ fn nessus_hosts_without_items_are_in_the_scopes() {
     let (fs, s) = parse(ScanTool::Nessus, xml);
     assert_eq!(fs.len(), 1);
     assert_eq!(fs[0].scope, "nessus|Quét hằng tháng|10.0.0.1");
-    assert_eq!(scopes(&s), ["nessus|Quét hằng tháng|10.0.0.1", "nessus|Quét hằng tháng|10.0.0.2", "nessus|Quét hằng tháng|10.0.0.3"]);
+    assert_eq!(
+        scopes(&s),
+        ["nessus|Quét hằng tháng|10.0.0.1", "nessus|Quét hằng tháng|10.0.0.2", "nessus|Quét hằng tháng|10.0.0.3"]
+    );
 }
 
 #[test]
@@ -116,8 +127,12 @@ fn openvas_scopes_by_config_or_task_and_listed_hosts() {
     };
     let (fs, s) = parse(ScanTool::OpenVas, &report("Weekly DMZ"));
     assert_eq!(fs[0].scope, "openvas|Weekly DMZ|10.0.0.5");
-    assert_eq!(scopes(&s), ["openvas|Weekly DMZ|10.0.0.5", "openvas|Weekly DMZ|10.0.0.6", "openvas|Weekly DMZ|10.0.0.7"]);
-    let with_config = report("Weekly DMZ").replace("</name></task>", r#"</name><config id="c"><name>Full and fast</name></config></task>"#);
+    assert_eq!(
+        scopes(&s),
+        ["openvas|Weekly DMZ|10.0.0.5", "openvas|Weekly DMZ|10.0.0.6", "openvas|Weekly DMZ|10.0.0.7"]
+    );
+    let with_config = report("Weekly DMZ")
+        .replace("</name></task>", r#"</name><config id="c"><name>Full and fast</name></config></task>"#);
     let (fs, _) = parse(ScanTool::OpenVas, &with_config);
     assert_eq!(fs[0].scope, "openvas|Full and fast|10.0.0.5");
 }

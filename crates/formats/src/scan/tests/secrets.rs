@@ -4,7 +4,8 @@ use super::*;
 
 /// Every text of a finding that could hold a secret.
 fn texts(f: &ScanFinding) -> Vec<&str> {
-    let mut v = vec![f.rule_id.as_str(), f.title.as_str(), f.description.as_str(), f.solution.as_str(), f.evidence.as_str()];
+    let mut v =
+        vec![f.rule_id.as_str(), f.title.as_str(), f.description.as_str(), f.solution.as_str(), f.evidence.as_str()];
     v.extend(f.component.as_deref());
     v.extend(f.fingerprint.as_deref());
     v
@@ -80,7 +81,11 @@ fn sarif_private_key_block_keeps_only_its_frame() {
     let (fs, _) = parse_scan_to_vec(ScanTool::Sarif, log.as_bytes()).unwrap();
     let f = &fs[0];
     assert_eq!(f.evidence, "-----BEGIN RSA PRIVATE KEY-----\n[…]\n-----END RSA PRIVATE KEY-----\nnext line v2.0.1");
-    assert!(f.description.ends_with("-----BEGIN RSA PRIVATE KEY-----\n[…]\n-----END RSA PRIVATE KEY-----"), "{}", f.description);
+    assert!(
+        f.description.ends_with("-----BEGIN RSA PRIVATE KEY-----\n[…]\n-----END RSA PRIVATE KEY-----"),
+        "{}",
+        f.description
+    );
     for t in texts(f) {
         assert!(!t.contains("MIIEpAIB") && !t.contains("q1w2e3r4"), "{t}");
     }

@@ -75,15 +75,10 @@ pub(super) fn lex(src: &str) -> PResult<Vec<(usize, Tok)>> {
                 i = end;
                 continue;
             }
-            _ if c.is_ascii_digit()
-                || ((c == '-' || c == '+') && next.is_some_and(|n| n.is_ascii_digit())) =>
-            {
+            _ if c.is_ascii_digit() || ((c == '-' || c == '+') && next.is_some_and(|n| n.is_ascii_digit())) => {
                 let start = i;
                 i += 1;
-                while chars
-                    .get(i)
-                    .is_some_and(|d| d.is_ascii_digit() || *d == '.')
-                {
+                while chars.get(i).is_some_and(|d| d.is_ascii_digit() || *d == '.') {
                     i += 1;
                 }
                 let text: String = chars.get(start..i).unwrap_or_default().iter().collect();
@@ -92,10 +87,7 @@ pub(super) fn lex(src: &str) -> PResult<Vec<(usize, Tok)>> {
             }
             _ if c.is_ascii_alphabetic() || c == '_' => {
                 let start = i;
-                while chars
-                    .get(i)
-                    .is_some_and(|d| d.is_ascii_alphanumeric() || *d == '_' || *d == '-')
-                {
+                while chars.get(i).is_some_and(|d| d.is_ascii_alphanumeric() || *d == '_' || *d == '-') {
                     i += 1;
                 }
                 let word: String = chars.get(start..i).unwrap_or_default().iter().collect();

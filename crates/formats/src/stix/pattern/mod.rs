@@ -66,12 +66,7 @@ impl Comparison {
     /// The comparison without its value, for messages: `file:name =`.
     pub(crate) fn describe(&self) -> String {
         let not = if self.negated { "NOT " } else { "" };
-        format!(
-            "{}:{} {not}{}",
-            self.object_type,
-            self.path.join("."),
-            op_text(self.op)
-        )
+        format!("{}:{} {not}{}", self.object_type, self.path.join("."), op_text(self.op))
     }
 }
 
@@ -89,12 +84,7 @@ pub(crate) fn parse(src: &str) -> Result<Vec<Comparison>, (usize, PatternProblem
     if src.trim().is_empty() {
         return Err((1, PatternProblem::Empty));
     }
-    let mut p = Parser {
-        toks: lex(src)?,
-        at: 0,
-        depth: 0,
-        out: Vec::new(),
-    };
+    let mut p = Parser { toks: lex(src)?, at: 0, depth: 0, out: Vec::new() };
     p.observation_or()?;
     p.expect_end()?;
     Ok(p.out)
@@ -122,13 +112,7 @@ impl Parser {
     }
 
     fn fail<T>(&self, expected: &'static str) -> PResult<T> {
-        Err((
-            self.pos(),
-            PatternProblem::Expected {
-                expected,
-                found: self.peek().text(),
-            },
-        ))
+        Err((self.pos(), PatternProblem::Expected { expected, found: self.peek().text() }))
     }
 
     fn expect_end(&self) -> PResult<()> {
@@ -302,18 +286,8 @@ impl Parser {
             _ => return self.fail(OPERATORS),
         };
         self.bump();
-        let values = if op == Op::In {
-            self.set()?
-        } else {
-            vec![self.literal()?]
-        };
-        self.out.push(Comparison {
-            object_type,
-            path,
-            negated,
-            op,
-            values,
-        });
+        let values = if op == Op::In { self.set()? } else { vec![self.literal()?] };
+        self.out.push(Comparison { object_type, path, negated, op, values });
         Ok(())
     }
 

@@ -41,37 +41,13 @@ fn at(e: &StixError) -> (Option<&str>, Option<&str>) {
 #[test]
 fn not_json_names_line_and_column() {
     let e = parse_bundle(b"{\n  \"type\": \"bundle\",\n  \"objects\": [\n").unwrap_err();
-    assert!(
-        matches!(e.kind(), StixErrorKind::NotJson { line: 4, .. }),
-        "{e:?}"
-    );
+    assert!(matches!(e.kind(), StixErrorKind::NotJson { line: 4, .. }), "{e:?}");
     assert_eq!(at(&e), (None, None));
-    assert!(
-        e.message_vi()
-            .starts_with("Dữ liệu STIX: không phải JSON hợp lệ ở dòng 4"),
-        "{}",
-        e.message_vi()
-    );
+    assert!(e.message_vi().starts_with("Dữ liệu STIX: không phải JSON hợp lệ ở dòng 4"), "{}", e.message_vi());
     let e = parse_bundle(b"{\"a\": 1,, }").unwrap_err();
-    assert!(
-        matches!(
-            e.kind(),
-            StixErrorKind::NotJson {
-                line: 1,
-                column: 9,
-                ..
-            }
-        ),
-        "{e:?}"
-    );
-    assert_eq!(
-        e.message_en(),
-        "STIX data: not valid JSON at line 1, character 9 (key must be a string)"
-    );
-    assert_eq!(
-        parse_bundle(b" \n\t").unwrap_err().kind(),
-        &StixErrorKind::EmptyInput
-    );
+    assert!(matches!(e.kind(), StixErrorKind::NotJson { line: 1, column: 9, .. }), "{e:?}");
+    assert_eq!(e.message_en(), "STIX data: not valid JSON at line 1, character 9 (key must be a string)");
+    assert_eq!(parse_bundle(b" \n\t").unwrap_err().kind(), &StixErrorKind::EmptyInput);
     let e = parse_bundle(b"\xff\xfe{}").unwrap_err();
     assert!(matches!(e.kind(), StixErrorKind::NotJson { .. }));
 }
@@ -86,23 +62,14 @@ fn not_stix_envelopes() {
             String::from_utf8_lossy(input)
         );
     }
-    let e = parse_bundle(br#"{"type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d", "objects": {}}"#).unwrap_err();
-    assert_eq!(
-        at(&e),
-        (
-            Some("bundle--5d0092c5-5f74-4287-9642-33f4c354e56d"),
-            Some("objects")
-        )
-    );
+    let e = parse_bundle(br#"{"type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d", "objects": {}}"#)
+        .unwrap_err();
+    assert_eq!(at(&e), (Some("bundle--5d0092c5-5f74-4287-9642-33f4c354e56d"), Some("objects")));
     assert_eq!(e.kind(), &StixErrorKind::WrongType { expected: "array" });
-    let e =
-        parse_bundle(br#"{"type": "bundle", "spec_version": "1.2", "objects": []}"#).unwrap_err();
+    let e = parse_bundle(br#"{"type": "bundle", "spec_version": "1.2", "objects": []}"#).unwrap_err();
     assert_eq!(at(&e), (Some("bundle"), Some("spec_version")));
     let e = import_err(json!([ind(), 7]));
-    assert_eq!(
-        (at(&e), e.kind()),
-        ((Some("objects[1]"), None), &StixErrorKind::NotAnObject)
-    );
+    assert_eq!((at(&e), e.kind()), ((Some("objects[1]"), None), &StixErrorKind::NotAnObject));
     let e = parse_bundle(br#"[{"type": "indicator"}]"#).unwrap_err();
     assert_eq!(at(&e), (Some("[0]"), Some("id")));
 }
@@ -110,33 +77,15 @@ fn not_stix_envelopes() {
 #[test]
 fn type_and_id_are_checked() {
     let e = import_err(json!([ind(), {"id": IND}]));
-    assert_eq!(
-        (at(&e), e.kind()),
-        (
-            (Some("objects[1]"), Some("type")),
-            &StixErrorKind::MissingProperty
-        )
-    );
-    assert_eq!(
-        e.message_vi(),
-        "Dữ liệu STIX, đối tượng objects[1], thuộc tính «type»: thiếu thuộc tính bắt buộc"
-    );
-    assert_eq!(
-        e.message_en(),
-        "STIX data, object objects[1], property «type»: a required property is missing"
-    );
+    assert_eq!((at(&e), e.kind()), ((Some("objects[1]"), Some("type")), &StixErrorKind::MissingProperty));
+    assert_eq!(e.message_vi(), "Dữ liệu STIX, đối tượng objects[1], thuộc tính «type»: thiếu thuộc tính bắt buộc");
+    assert_eq!(e.message_en(), "STIX data, object objects[1], property «type»: a required property is missing");
     let e = import_err(json!([{"type": 5, "id": IND}]));
     assert_eq!(at(&e), (Some("objects[0]"), Some("type")));
     let e = import_err(json!([{"type": "Bad Type", "id": IND}]));
     assert!(matches!(e.kind(), StixErrorKind::BadType { .. }));
     let e = import_err(json!([{"type": "indicator"}]));
-    assert_eq!(
-        (at(&e), e.kind()),
-        (
-            (Some("objects[0]"), Some("id")),
-            &StixErrorKind::MissingProperty
-        )
-    );
+    assert_eq!((at(&e), e.kind()), ((Some("objects[0]"), Some("id")), &StixErrorKind::MissingProperty));
     for bad in [
         "indicator--123",
         "malware--6d0092c5-5f74-4287-9642-33f4c354e56d",
@@ -153,25 +102,10 @@ fn type_and_id_are_checked() {
 #[test]
 fn spec_version_is_required_on_stix_21_objects() {
     let e = ind_with("spec_version", Value::Null);
-    assert_eq!(
-        (at(&e), e.kind()),
-        (
-            (Some(IND), Some("spec_version")),
-            &StixErrorKind::MissingSpecVersion
-        )
-    );
-    assert!(
-        e.message_vi().contains("thiếu spec_version"),
-        "{}",
-        e.message_vi()
-    );
+    assert_eq!((at(&e), e.kind()), ((Some(IND), Some("spec_version")), &StixErrorKind::MissingSpecVersion));
+    assert!(e.message_vi().contains("thiếu spec_version"), "{}", e.message_vi());
     let e = ind_with("spec_version", json!("2.2"));
-    assert_eq!(
-        e.kind(),
-        &StixErrorKind::UnsupportedSpecVersion {
-            value: "2.2".into()
-        }
-    );
+    assert_eq!(e.kind(), &StixErrorKind::UnsupportedSpecVersion { value: "2.2".into() });
     assert_eq!(at(&e), (Some(IND), Some("spec_version")));
     // Unknown custom objects with `created` are domain objects too.
     let e = import_err(
@@ -180,43 +114,19 @@ fn spec_version_is_required_on_stix_21_objects() {
     assert_eq!(e.kind(), &StixErrorKind::MissingSpecVersion);
     // Observable objects may omit it.
     let ok = json!([{"type": "domain-name", "id": "domain-name--6d0092c5-5f74-4287-9642-33f4c354e56d", "value": "a.example"}]);
-    assert_eq!(
-        parse_bundle(&serde_json::to_vec(&ok).unwrap())
-            .unwrap()
-            .indicators
-            .len(),
-        1
-    );
+    assert_eq!(parse_bundle(&serde_json::to_vec(&ok).unwrap()).unwrap().indicators.len(), 1);
 }
 
 #[test]
 fn indicator_needs_pattern_pattern_type_and_valid_from() {
     for prop in ["pattern", "pattern_type", "valid_from"] {
         let e = ind_with(prop, Value::Null);
-        assert_eq!(
-            (at(&e), e.kind()),
-            ((Some(IND), Some(prop)), &StixErrorKind::MissingProperty),
-            "{prop}"
-        );
+        assert_eq!((at(&e), e.kind()), ((Some(IND), Some(prop)), &StixErrorKind::MissingProperty), "{prop}");
         let e = ind_with(prop, json!(12));
-        assert_eq!(
-            (at(&e), e.kind()),
-            (
-                (Some(IND), Some(prop)),
-                &StixErrorKind::WrongType { expected: "string" }
-            )
-        );
+        assert_eq!((at(&e), e.kind()), ((Some(IND), Some(prop)), &StixErrorKind::WrongType { expected: "string" }));
     }
     let e = ind_with("labels", json!("c2"));
-    assert_eq!(
-        (at(&e), e.kind()),
-        (
-            (Some(IND), Some("labels")),
-            &StixErrorKind::WrongType {
-                expected: "strings"
-            }
-        )
-    );
+    assert_eq!((at(&e), e.kind()), ((Some(IND), Some("labels")), &StixErrorKind::WrongType { expected: "strings" }));
     let e = ind_with("object_marking_refs", json!([1]));
     assert_eq!(at(&e), (Some(IND), Some("object_marking_refs")));
 }
@@ -230,15 +140,7 @@ fn bad_timestamps() {
         ("valid_until", ""),
     ] {
         let e = ind_with(prop, json!(value));
-        assert_eq!(
-            (at(&e), e.kind()),
-            (
-                (Some(IND), Some(prop)),
-                &StixErrorKind::BadTimestamp {
-                    value: value.into()
-                }
-            )
-        );
+        assert_eq!((at(&e), e.kind()), ((Some(IND), Some(prop)), &StixErrorKind::BadTimestamp { value: value.into() }));
     }
     let e = ind_with("valid_from", json!("yesterday"));
     assert_eq!(
@@ -251,96 +153,27 @@ fn bad_timestamps() {
 fn malformed_patterns() {
     use PatternProblem as P;
     let cases: Vec<(&str, usize, PatternProblem)> = vec![
-        (
-            "[ipv4-addr:value = '1.2.3.4'",
-            28,
-            P::Unclosed {
-                open: '[',
-                open_at: 1,
-            },
-        ),
+        ("[ipv4-addr:value = '1.2.3.4'", 28, P::Unclosed { open: '[', open_at: 1 }),
         ("[ipv4-addr:value = '1.2.3.4]", 20, P::UnclosedQuote),
-        (
-            "([ipv4-addr:value = '1.2.3.4']",
-            30,
-            P::Unclosed {
-                open: '(',
-                open_at: 1,
-            },
-        ),
-        (
-            "ipv4-addr:value = '1.2.3.4'",
-            1,
-            P::Expected {
-                expected: "[",
-                found: "ipv4-addr".into(),
-            },
-        ),
-        (
-            "[ipv4-addr:value = '1.2.3.4']]",
-            30,
-            P::Expected {
-                expected: "AND / OR / FOLLOWEDBY",
-                found: "]".into(),
-            },
-        ),
+        ("([ipv4-addr:value = '1.2.3.4']", 30, P::Unclosed { open: '(', open_at: 1 }),
+        ("ipv4-addr:value = '1.2.3.4'", 1, P::Expected { expected: "[", found: "ipv4-addr".into() }),
+        ("[ipv4-addr:value = '1.2.3.4']]", 30, P::Expected { expected: "AND / OR / FOLLOWEDBY", found: "]".into() }),
         ("[ipv4-addr:value = 'a\\b']", 22, P::BadEscape('b')),
-        (
-            "[ipv4-addr:value == '1']",
-            19,
-            P::Expected {
-                expected: "<value>",
-                found: "=".into(),
-            },
-        ),
-        (
-            "[ipv4-addr = '1']",
-            12,
-            P::Expected {
-                expected: ":",
-                found: "=".into(),
-            },
-        ),
-        (
-            "[ipv4-addr:value = '1' AND]",
-            27,
-            P::Expected {
-                expected: "<type>:<property>",
-                found: "]".into(),
-            },
-        ),
-        (
-            "[ipv4-addr:value = '1'] WITHIN SECONDS",
-            32,
-            P::Expected {
-                expected: "<number>",
-                found: "SECONDS".into(),
-            },
-        ),
+        ("[ipv4-addr:value == '1']", 19, P::Expected { expected: "<value>", found: "=".into() }),
+        ("[ipv4-addr = '1']", 12, P::Expected { expected: ":", found: "=".into() }),
+        ("[ipv4-addr:value = '1' AND]", 27, P::Expected { expected: "<type>:<property>", found: "]".into() }),
+        ("[ipv4-addr:value = '1'] WITHIN SECONDS", 32, P::Expected { expected: "<number>", found: "SECONDS".into() }),
         ("[a:b = 1 # 2]", 10, P::UnexpectedChar('#')),
         ("   ", 1, P::Empty),
     ];
     for (pattern, position, problem) in cases {
         let e = ind_with("pattern", json!(pattern));
         assert_eq!(at(&e), (Some(IND), Some("pattern")), "{pattern}");
-        assert_eq!(
-            e.kind(),
-            &StixErrorKind::BadPattern { position, problem },
-            "{pattern}"
-        );
+        assert_eq!(e.kind(), &StixErrorKind::BadPattern { position, problem }, "{pattern}");
     }
     let deep = format!("{}[a:b = '1']{}", "(".repeat(100), ")".repeat(100));
     let e = ind_with("pattern", json!(deep));
-    assert!(
-        matches!(
-            e.kind(),
-            StixErrorKind::BadPattern {
-                problem: P::TooDeep { max: 64 },
-                ..
-            }
-        ),
-        "{e:?}"
-    );
+    assert!(matches!(e.kind(), StixErrorKind::BadPattern { problem: P::TooDeep { max: 64 }, .. }), "{e:?}");
     let e = ind_with("pattern", json!("[ipv4-addr:value = '1.2.3.4'"));
     assert_eq!(
         e.message_en(),
@@ -356,35 +189,16 @@ fn malformed_patterns() {
 fn limits() {
     let many = format!("[{}]", vec!["{}"; MAX_OBJECTS + 1].join(","));
     let e = parse_bundle(many.as_bytes()).unwrap_err();
-    assert_eq!(
-        e.kind(),
-        &StixErrorKind::TooManyObjects {
-            max: 100_000,
-            actual: 100_001
-        }
-    );
+    assert_eq!(e.kind(), &StixErrorKind::TooManyObjects { max: 100_000, actual: 100_001 });
     assert_eq!(at(&e), (Some("bundle"), Some("objects")));
     let e = ind_with("description", json!("x".repeat(MAX_STRING_BYTES + 1)));
     assert_eq!(
         (at(&e), e.kind()),
-        (
-            (Some(IND), Some("description")),
-            &StixErrorKind::StringTooLong {
-                max_bytes: 1 << 20,
-                actual: (1 << 20) + 1
-            }
-        )
+        ((Some(IND), Some("description")), &StixErrorKind::StringTooLong { max_bytes: 1 << 20, actual: (1 << 20) + 1 })
     );
-    let e = ind_with(
-        "external_references",
-        json!([{"source_name": "y".repeat(MAX_STRING_BYTES + 5)}]),
-    );
+    let e = ind_with("external_references", json!([{"source_name": "y".repeat(MAX_STRING_BYTES + 5)}]));
     assert_eq!(at(&e), (Some(IND), Some("external_references")));
-    assert!(
-        e.message_vi().contains("vượt quá giới hạn 1048576 byte"),
-        "{}",
-        e.message_vi()
-    );
+    assert!(e.message_vi().contains("vượt quá giới hạn 1048576 byte"), "{}", e.message_vi());
     // Exactly at the limit is fine.
     assert!(parse_bundle(&serde_json::to_vec(&json!([{"type": "domain-name", "id": "domain-name--6d0092c5-5f74-4287-9642-33f4c354e56d", "value": "a".repeat(MAX_STRING_BYTES)}])).unwrap()).is_ok());
 }

@@ -8,10 +8,7 @@ fn sample_file(name: &str) -> Option<ImportedBundle> {
 }
 
 fn kv(b: &ImportedBundle) -> Vec<(&str, &str)> {
-    b.indicators
-        .iter()
-        .map(|w| (w.kind.as_str(), w.value.as_str()))
-        .collect()
+    b.indicators.iter().map(|w| (w.kind.as_str(), w.value.as_str())).collect()
 }
 
 /// Wraps objects in a STIX 2.1 bundle.
@@ -79,10 +76,7 @@ fn apt1_gives_ten_items_and_skips_the_certificates() {
     let ids: Vec<&str> = b.skipped.iter().map(|(id, _)| id.as_str()).collect();
     assert_eq!(
         ids,
-        vec![
-            "indicator--b3b6b540-d838-41e2-853b-005056c00008",
-            "indicator--b3b7035e-d838-41e2-8d38-005056c00008"
-        ]
+        vec!["indicator--b3b6b540-d838-41e2-853b-005056c00008", "indicator--b3b7035e-d838-41e2-8d38-005056c00008"]
     );
     assert_eq!(
         b.skipped[0].1,
@@ -104,47 +98,23 @@ fn the_other_sample_files() {
     assert_eq!((b.objects, b.skipped.len()), (8, 0));
     assert_eq!(
         kv(&b),
-        vec![
-            ("ipv4", "10.0.0.0"),
-            (
-                "sha256",
-                "ef537f25c895bfa782526529a9b63d97aa631564d5d789c2b765448c8635fb6c"
-            )
-        ]
+        vec![("ipv4", "10.0.0.0"), ("sha256", "ef537f25c895bfa782526529a9b63d97aa631564d5d789c2b765448c8635fb6c")]
     );
-    assert_eq!(
-        b.indicators[0].source.as_deref(),
-        Some("The MITRE Corporation - DHS Support Team")
-    );
+    assert_eq!(b.indicators[0].source.as_deref(), Some("The MITRE Corporation - DHS Support Team"));
 
     let b = sample_file("infrastructure.json").unwrap();
     assert_eq!(b.objects, 10);
-    assert_eq!(
-        kv(&b),
-        vec![("ipv4", "198.51.100.3"), ("domain", "example.com")]
-    );
-    assert_eq!(
-        b.indicators[0].stix_id,
-        "ipv4-addr--1e4ffad7-0b88-41d4-ba4d-77d27490b956"
-    );
+    assert_eq!(kv(&b), vec![("ipv4", "198.51.100.3"), ("domain", "example.com")]);
+    assert_eq!(b.indicators[0].stix_id, "ipv4-addr--1e4ffad7-0b88-41d4-ba4d-77d27490b956");
     assert_eq!(b.indicators[0].name, None);
 
     let b = sample_file("malware-indicator-for-file-hash.json").unwrap();
-    assert_eq!(
-        kv(&b),
-        vec![(
-            "sha256",
-            "ef537f25c895bfa782526529a9b63d97aa631564d5d789c2b765448c8635fb6c"
-        )]
-    );
+    assert_eq!(kv(&b), vec![("sha256", "ef537f25c895bfa782526529a9b63d97aa631564d5d789c2b765448c8635fb6c")]);
     assert_eq!(b.indicators[0].valid_from, Some(t("2014-02-20T09:00:00Z")));
 
     let b = sample_file("sighting-of-an-indicator.json").unwrap();
     assert_eq!(kv(&b), vec![("url", "http://paypa1.banking.com")]);
-    assert_eq!(
-        b.indicators[0].source.as_deref(),
-        Some("Alpha Threat Analysis Org.")
-    );
+    assert_eq!(b.indicators[0].source.as_deref(), Some("Alpha Threat Analysis Org."));
 
     // TLP 1.0 amber, defined in the bundle.
     let b = sample_file("using-marking-definitions.json").unwrap();
@@ -152,19 +122,11 @@ fn the_other_sample_files() {
     assert_eq!(b.indicators[0].tlp.as_deref(), Some("amber"));
     assert_eq!(b.indicators[0].source.as_deref(), Some("Stark Industries"));
 
-    for (file, objects) in [
-        (
-            "threat-actor-leveraging-attack-patterns-and-malware.json",
-            7,
-        ),
-        ("incident_with_child.json", 7),
-    ] {
+    for (file, objects) in
+        [("threat-actor-leveraging-attack-patterns-and-malware.json", 7), ("incident_with_child.json", 7)]
+    {
         let b = sample_file(file).unwrap();
-        assert_eq!(
-            (b.objects, b.indicators.len(), b.skipped.len()),
-            (objects, 0, 0),
-            "{file}"
-        );
+        assert_eq!((b.objects, b.indicators.len(), b.skipped.len()), (objects, 0, 0), "{file}");
     }
 }
 
@@ -198,11 +160,7 @@ fn pattern_forms() {
             ("ipv4", "192.0.2.9"),
         ]
     );
-    let reasons: Vec<String> = b
-        .skipped
-        .iter()
-        .map(|(id, r)| format!("{}: {r}", &id[11..19]))
-        .collect();
+    let reasons: Vec<String> = b.skipped.iter().map(|(id, r)| format!("{}: {r}", &id[11..19])).collect();
     assert_eq!(
         reasons,
         vec![
@@ -223,10 +181,7 @@ fn other_pattern_types_and_revoked_indicators_are_skipped() {
     revoked["revoked"] = json!(true);
     let b = parse_bundle(&bundle(json!([sigma, revoked]))).unwrap();
     assert_eq!(b.indicators, vec![]);
-    assert_eq!(
-        b.skipped[0].1,
-        "pattern_type «sigma» is not read; only STIX patterns are"
-    );
+    assert_eq!(b.skipped[0].1, "pattern_type «sigma» is not read; only STIX patterns are");
     assert_eq!(b.skipped[1].1, "the indicator is revoked");
 }
 
@@ -271,10 +226,7 @@ fn observables_markings_authors_and_duplicates() {
             ("cidr", "2001:db8::/32"),
             ("email", "x@y.example"),
             ("md5", "001dd76872d80801692ff942308c64e6"),
-            (
-                "sha256",
-                "ef537f25c895bfa782526529a9b63d97aa631564d5d789c2b765448c8635fb6c"
-            ),
+            ("sha256", "ef537f25c895bfa782526529a9b63d97aa631564d5d789c2b765448c8635fb6c"),
             ("domain", "legacy.example"),
         ]
     );
@@ -286,25 +238,15 @@ fn observables_markings_authors_and_duplicates() {
     assert_eq!(w.name.as_deref(), Some("C2"));
     assert_eq!(b.indicators[1].tlp.as_deref(), Some("red"));
     assert_eq!(b.indicators[3].name.as_deref(), Some("a.exe"));
-    assert_eq!(
-        b.indicators[5].stix_id,
-        "observed-data--00000000-0000-4000-8000-000000000008"
-    );
+    assert_eq!(b.indicators[5].stix_id, "observed-data--00000000-0000-4000-8000-000000000008");
     assert_eq!(b.indicators[5].valid_from, Some(t("2026-01-01T00:00:00Z")));
-    let skipped: Vec<(&str, &str)> = b
-        .skipped
-        .iter()
-        .map(|(i, r)| (&i[..4], r.as_str()))
-        .collect();
+    let skipped: Vec<(&str, &str)> = b.skipped.iter().map(|(i, r)| (&i[..4], r.as_str())).collect();
     assert_eq!(
         skipped,
         vec![
             ("file", "file without an MD5, SHA-1 or SHA-256 hash"),
             ("url-", "«not a url» is not a valid url value"),
-            (
-                "obse",
-                "objects.1: file without an MD5, SHA-1 or SHA-256 hash"
-            ),
+            ("obse", "objects.1: file without an MD5, SHA-1 or SHA-256 hash"),
             ("obse", "objects.2 is not an object"),
         ]
     );
@@ -314,10 +256,7 @@ fn observables_markings_authors_and_duplicates() {
 fn envelopes_arrays_single_objects_bom_and_stix_20() {
     let one = indicator(1, "[ipv4-addr:value = '192.0.2.1']");
     let array = serde_json::to_vec(&json!([one.clone()])).unwrap();
-    assert_eq!(
-        kv(&parse_bundle(&array).unwrap()),
-        vec![("ipv4", "192.0.2.1")]
-    );
+    assert_eq!(kv(&parse_bundle(&array).unwrap()), vec![("ipv4", "192.0.2.1")]);
     let mut single = b"\xEF\xBB\xBF".to_vec();
     single.extend(serde_json::to_vec(&one).unwrap());
     let b = parse_bundle(&single).unwrap();
@@ -325,11 +264,7 @@ fn envelopes_arrays_single_objects_bom_and_stix_20() {
     let untyped = serde_json::to_vec(&json!({"objects": [one]})).unwrap();
     assert_eq!(parse_bundle(&untyped).unwrap().objects, 1);
     assert_eq!(
-        parse_bundle(
-            br#"{"type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d"}"#
-        )
-        .unwrap()
-        .objects,
+        parse_bundle(br#"{"type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d"}"#).unwrap().objects,
         0
     );
     // STIX 2.0: no spec_version on objects, no pattern_type.

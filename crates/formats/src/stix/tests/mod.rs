@@ -19,11 +19,7 @@ pub(super) fn t(s: &str) -> DateTime<Utc> {
 }
 
 pub(super) fn unit(key: &str, name: &str) -> IdentityIn {
-    IdentityIn {
-        key: key.into(),
-        name: name.into(),
-        identity_class: "organization".into(),
-    }
+    IdentityIn { key: key.into(), name: name.into(), identity_class: "organization".into() }
 }
 
 pub(super) fn obs(key: &str, kind: &str, value: &str, tlp: &str) -> ObservableIn {
@@ -68,36 +64,11 @@ pub(super) fn sample() -> ExportInput {
         obs("observable:2", "ipv6", "2001:DB8::1", "amber"),
         obs("observable:3", "cidr", "198.51.100.0/24", "green"),
         obs("observable:4", "domain", "Evil.Example.COM.", "clear"),
-        obs(
-            "observable:5",
-            "url",
-            r"http://evil.example.com/a'b\c?x=1",
-            "amber",
-        ),
-        obs(
-            "observable:6",
-            "md5",
-            "001DD76872D80801692FF942308C64E6",
-            "amber",
-        ),
-        obs(
-            "observable:7",
-            "sha1",
-            "da39a3ee5e6b4b0d3255bfef95601890afd80709",
-            "amber",
-        ),
-        obs(
-            "observable:8",
-            "sha256",
-            "ef537f25c895bfa782526529a9b63d97aa631564d5d789c2b765448c8635fb6c",
-            "red",
-        ),
-        obs(
-            "observable:9",
-            "email",
-            "attacker@evil.example.com",
-            "amber+strict",
-        ),
+        obs("observable:5", "url", r"http://evil.example.com/a'b\c?x=1", "amber"),
+        obs("observable:6", "md5", "001DD76872D80801692FF942308C64E6", "amber"),
+        obs("observable:7", "sha1", "da39a3ee5e6b4b0d3255bfef95601890afd80709", "amber"),
+        obs("observable:8", "sha256", "ef537f25c895bfa782526529a9b63d97aa631564d5d789c2b765448c8635fb6c", "red"),
+        obs("observable:9", "email", "attacker@evil.example.com", "amber+strict"),
     ];
     a.related = vec!["incident:18".into(), "incident:999".into()];
     let mut b = incident("incident:18", "SC-2026-0018");
@@ -127,47 +98,28 @@ pub(super) fn export_json(input: &ExportInput) -> Value {
 pub(super) fn count_types(bundle: &Value) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
     for o in bundle["objects"].as_array().unwrap() {
-        *counts
-            .entry(o["type"].as_str().unwrap().to_string())
-            .or_insert(0) += 1;
+        *counts.entry(o["type"].as_str().unwrap().to_string()).or_insert(0) += 1;
     }
     counts
 }
 
 /// The objects of an exported bundle of the given type.
 pub(super) fn of_type<'a>(bundle: &'a Value, ty: &str) -> Vec<&'a Value> {
-    bundle["objects"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|o| o["type"] == ty)
-        .collect()
+    bundle["objects"].as_array().unwrap().iter().filter(|o| o["type"] == ty).collect()
 }
 
 /// The object with this id.
 pub(super) fn by_id<'a>(bundle: &'a Value, id: &str) -> &'a Value {
-    bundle["objects"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["id"] == id)
-        .unwrap()
+    bundle["objects"].as_array().unwrap().iter().find(|o| o["id"] == id).unwrap()
 }
 
 /// The folder of sample STIX files shared with CI.
 pub(super) fn samples_dir() -> Option<std::path::PathBuf> {
-    let dir = std::path::PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/stix"
-    ));
+    let dir = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/stix"));
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!(
-            "STIX sample folder {} is absent: sample-file checks skipped",
-            dir.display()
-        );
+        eprintln!("STIX sample folder {} is absent: sample-file checks skipped", dir.display());
         None
     }
 }
-

@@ -88,51 +88,25 @@ fn any_property_of_any_type_never_panics() {
         }
     }
     for r in &replacements {
+        let _ = parse_bundle(&serde_json::to_vec(&json!({"type": "bundle", "objects": [r]})).unwrap());
         let _ =
-            parse_bundle(&serde_json::to_vec(&json!({"type": "bundle", "objects": [r]})).unwrap());
-        let _ = parse_bundle(
-            &serde_json::to_vec(&json!({"type": "bundle", "spec_version": r, "objects": []}))
-                .unwrap(),
-        );
+            parse_bundle(&serde_json::to_vec(&json!({"type": "bundle", "spec_version": r, "objects": []})).unwrap());
     }
 }
 
 #[test]
 fn deep_nesting_is_refused_not_overflowed() {
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    assert!(matches!(
-        parse_bundle(deep.as_bytes()).unwrap_err().kind(),
-        StixErrorKind::NotJson { .. }
-    ));
+    assert!(matches!(parse_bundle(deep.as_bytes()).unwrap_err().kind(), StixErrorKind::NotJson { .. }));
     let mut ind = json!({"type": "indicator", "spec_version": "2.1", "id": "indicator--6d0092c5-5f74-4287-9642-33f4c354e56d",
         "created": "2026-01-02T03:04:05.000Z", "modified": "2026-01-02T03:04:05.000Z",
         "pattern_type": "stix", "valid_from": "2026-01-02T00:00:00Z"});
-    ind["pattern"] = json!(format!(
-        "{}[a:b = '1']{}",
-        "(".repeat(500_000),
-        ")".repeat(500_000)
-    ));
+    ind["pattern"] = json!(format!("{}[a:b = '1']{}", "(".repeat(500_000), ")".repeat(500_000)));
     let e = parse_bundle(&serde_json::to_vec(&json!([ind])).unwrap()).unwrap_err();
-    assert!(matches!(
-        e.kind(),
-        StixErrorKind::BadPattern {
-            problem: PatternProblem::TooDeep { .. },
-            ..
-        }
-    ));
-    ind["pattern"] = json!(format!(
-        "[{}a:b = '1'{}]",
-        "(".repeat(500_000),
-        ")".repeat(500_000)
-    ));
+    assert!(matches!(e.kind(), StixErrorKind::BadPattern { problem: PatternProblem::TooDeep { .. }, .. }));
+    ind["pattern"] = json!(format!("[{}a:b = '1'{}]", "(".repeat(500_000), ")".repeat(500_000)));
     let e = parse_bundle(&serde_json::to_vec(&json!([ind])).unwrap()).unwrap_err();
-    assert!(matches!(
-        e.kind(),
-        StixErrorKind::BadPattern {
-            problem: PatternProblem::TooDeep { .. },
-            ..
-        }
-    ));
+    assert!(matches!(e.kind(), StixErrorKind::BadPattern { problem: PatternProblem::TooDeep { .. }, .. }));
 }
 
 #[test]
@@ -188,10 +162,7 @@ fn random_patterns_never_panic() {
         let n = 1 + rng.below(16);
         let s: String = (0..n).map(|_| pieces[rng.below(pieces.len())]).collect();
         if let Err((position, _)) = pattern::parse(&s) {
-            assert!(
-                position >= 1 && position <= s.chars().count().max(1),
-                "{s:?} → {position}"
-            );
+            assert!(position >= 1 && position <= s.chars().count().max(1), "{s:?} → {position}");
         }
     }
     for _ in 0..500 {

@@ -9,26 +9,15 @@ fn patterns_are_escaped() {
     assert_eq!(quote(r"a'b\c"), r"'a\'b\\c'");
     assert_eq!(quote(""), "''");
     let b = export_json(&sample());
-    let url = of_type(&b, "indicator")
-        .into_iter()
-        .find(|i| i["pattern"].as_str().unwrap().starts_with("[url:"))
-        .unwrap();
-    assert_eq!(
-        url["pattern"],
-        r"[url:value = 'http://evil.example.com/a\'b%5Cc?x=1']"
-    );
+    let url =
+        of_type(&b, "indicator").into_iter().find(|i| i["pattern"].as_str().unwrap().starts_with("[url:")).unwrap();
+    assert_eq!(url["pattern"], r"[url:value = 'http://evil.example.com/a\'b%5Cc?x=1']");
     let parsed = pattern::parse(url["pattern"].as_str().unwrap()).unwrap();
-    assert_eq!(
-        parsed[0].values,
-        vec![Literal::Str("http://evil.example.com/a'b%5Cc?x=1".into())]
-    );
+    assert_eq!(parsed[0].values, vec![Literal::Str("http://evil.example.com/a'b%5Cc?x=1".into())]);
     let tricky = r"it's a \ test";
     let parsed = pattern::parse(&format!("[x-custom:name = {}]", quote(tricky))).unwrap();
     assert_eq!(parsed[0].values, vec![Literal::Str(tricky.into())]);
-    let patterns: Vec<&str> = of_type(&b, "indicator")
-        .iter()
-        .map(|i| i["pattern"].as_str().unwrap())
-        .collect();
+    let patterns: Vec<&str> = of_type(&b, "indicator").iter().map(|i| i["pattern"].as_str().unwrap()).collect();
     for p in [
         "[ipv4-addr:value = '203.0.113.5']",
         "[ipv6-addr:value = '2001:db8::1']",
@@ -49,11 +38,8 @@ fn export_then_import_returns_the_observables() {
     let back = parse_bundle(&export_bundle(&input).unwrap()).unwrap();
     assert_eq!(back.objects, 84);
     assert_eq!(back.skipped, vec![]);
-    let got: Vec<(&str, &str, Option<&str>)> = back
-        .indicators
-        .iter()
-        .map(|w| (w.kind.as_str(), w.value.as_str(), w.tlp.as_deref()))
-        .collect();
+    let got: Vec<(&str, &str, Option<&str>)> =
+        back.indicators.iter().map(|w| (w.kind.as_str(), w.value.as_str(), w.tlp.as_deref())).collect();
     assert_eq!(
         got,
         vec![
@@ -63,16 +49,8 @@ fn export_then_import_returns_the_observables() {
             ("domain", "evil.example.com", Some("clear")),
             ("url", "http://evil.example.com/a'b%5Cc?x=1", Some("amber")),
             ("md5", "001dd76872d80801692ff942308c64e6", Some("amber")),
-            (
-                "sha1",
-                "da39a3ee5e6b4b0d3255bfef95601890afd80709",
-                Some("amber")
-            ),
-            (
-                "sha256",
-                "ef537f25c895bfa782526529a9b63d97aa631564d5d789c2b765448c8635fb6c",
-                Some("red")
-            ),
+            ("sha1", "da39a3ee5e6b4b0d3255bfef95601890afd80709", Some("amber")),
+            ("sha256", "ef537f25c895bfa782526529a9b63d97aa631564d5d789c2b765448c8635fb6c", Some("red")),
             ("email", "attacker@evil.example.com", Some("amber+strict")),
             ("ipv4", "203.0.113.5", Some("red")),
         ]
@@ -102,10 +80,5 @@ fn an_empty_export_holds_the_authority() {
         count_types(&b).into_iter().collect::<Vec<_>>(),
         vec![("identity".into(), 1), ("marking-definition".into(), 1)]
     );
-    assert_eq!(
-        parse_bundle(&export_bundle(&input).unwrap())
-            .unwrap()
-            .indicators,
-        vec![]
-    );
+    assert_eq!(parse_bundle(&export_bundle(&input).unwrap()).unwrap().indicators, vec![]);
 }

@@ -58,52 +58,21 @@ fn a_valid_line_parses() {
 #[test]
 fn code_errors() {
     assert_eq!(*cell_err(C::Code, "").kind(), K::Required);
-    assert_eq!(
-        *cell_err(C::Code, &"A".repeat(33)).kind(),
-        K::TooLong { max: 32, actual: 33 }
-    );
-    assert_eq!(
-        *cell_err(C::Code, "HỆ-1").kind(),
-        K::InvalidCode {
-            value: "HỆ-1".into(),
-            ch: 'Ệ'
-        }
-    );
+    assert_eq!(*cell_err(C::Code, &"A".repeat(33)).kind(), K::TooLong { max: 32, actual: 33 });
+    assert_eq!(*cell_err(C::Code, "HỆ-1").kind(), K::InvalidCode { value: "HỆ-1".into(), ch: 'Ệ' });
     assert_eq!(*cell_err(C::Code, "_HT").kind(), K::CodeStart { value: "_HT".into() });
     // The owner's code follows the same rules.
     assert_eq!(*cell_err(C::OwnerUnitCode, "").kind(), K::Required);
-    assert_eq!(
-        *cell_err(C::OwnerUnitCode, "Sở Y tế").kind(),
-        K::InvalidCode {
-            value: "Sở Y tế".into(),
-            ch: 'ở'
-        }
-    );
+    assert_eq!(*cell_err(C::OwnerUnitCode, "Sở Y tế").kind(), K::InvalidCode { value: "Sở Y tế".into(), ch: 'ở' });
 }
 
 #[test]
 fn duplicate_codes_name_both_rows() {
-    let e = csv_err(&[
-        line(&[(C::Code, "ht-a")]),
-        line(&[(C::Code, "B")]),
-        line(&[(C::Code, "HT-A")]),
-    ]);
-    assert_eq!(
-        *e.kind(),
-        K::DuplicateCode {
-            code: "HT-A".into(),
-            first: Location::Row(2)
-        }
-    );
+    let e = csv_err(&[line(&[(C::Code, "ht-a")]), line(&[(C::Code, "B")]), line(&[(C::Code, "HT-A")])]);
+    assert_eq!(*e.kind(), K::DuplicateCode { code: "HT-A".into(), first: Location::Row(2) });
     at(&e, 4, Some("Mã hệ thống"));
-    assert_eq!(
-        e.message_vi(),
-        "Tệp systems.csv, dòng 4, cột «Mã hệ thống»: mã «HT-A» bị trùng với dòng 2"
-    );
-    assert_eq!(
-        e.message_en(),
-        "File systems.csv, row 4, column «Mã hệ thống»: code «HT-A» duplicates row 2"
-    );
+    assert_eq!(e.message_vi(), "Tệp systems.csv, dòng 4, cột «Mã hệ thống»: mã «HT-A» bị trùng với dòng 2");
+    assert_eq!(e.message_en(), "File systems.csv, row 4, column «Mã hệ thống»: code «HT-A» duplicates row 2");
 }
 
 #[test]
@@ -112,22 +81,10 @@ fn text_errors() {
     let long = "Đ".repeat(301);
     assert_eq!(*cell_err(C::Name, &long).kind(), K::TooLong { max: 300, actual: 301 });
     assert!(matches!(cell_err(C::Name, "=1+1").kind(), K::FormulaLike { .. }));
-    assert!(matches!(
-        cell_err(C::Name, "Hệ\u{7}thống").kind(),
-        K::ControlChar { .. }
-    ));
-    assert_eq!(
-        *cell_err(C::Purpose, &"a".repeat(2001)).kind(),
-        K::TooLong {
-            max: 2000,
-            actual: 2001
-        }
-    );
+    assert!(matches!(cell_err(C::Name, "Hệ\u{7}thống").kind(), K::ControlChar { .. }));
+    assert_eq!(*cell_err(C::Purpose, &"a".repeat(2001)).kind(), K::TooLong { max: 2000, actual: 2001 });
     assert!(matches!(cell_err(C::Hosting, "@SUM(A1)").kind(), K::FormulaLike { .. }));
-    assert_eq!(
-        *cell_err(C::Vendor, &"b".repeat(201)).kind(),
-        K::TooLong { max: 200, actual: 201 }
-    );
+    assert_eq!(*cell_err(C::Vendor, &"b".repeat(201)).kind(), K::TooLong { max: 200, actual: 201 });
 }
 
 #[test]
@@ -141,14 +98,7 @@ fn coded_columns() {
         (C::DataCategory, DATA_CATEGORIES),
     ] {
         let e = cell_err(c, "abc");
-        assert_eq!(
-            *e.kind(),
-            K::InvalidChoice {
-                value: "abc".into(),
-                choices: table
-            },
-            "{c:?}"
-        );
+        assert_eq!(*e.kind(), K::InvalidChoice { value: "abc".into(), choices: table }, "{c:?}");
     }
     let e = cell_err(C::Status, "Đã hủy bỏ");
     assert_eq!(
@@ -166,35 +116,15 @@ fn coded_columns() {
 #[test]
 fn typed_columns() {
     for c in [C::InfoPrivate, C::InfoPersonal, C::AdminProcedures] {
-        assert_eq!(
-            *cell_err(c, "có thể").kind(),
-            K::InvalidFlag {
-                value: "có thể".into()
-            }
-        );
+        assert_eq!(*cell_err(c, "có thể").kind(), K::InvalidFlag { value: "có thể".into() });
     }
     for c in [C::SubjectsBasic, C::SubjectsSensitive] {
         assert_eq!(*cell_err(c, "-5").kind(), K::InvalidNumber { value: "-5".into() });
         assert_eq!(*cell_err(c, "1,5").kind(), K::InvalidNumber { value: "1,5".into() });
     }
-    assert_eq!(
-        *cell_err(C::OnlineServiceLevel, "5").kind(),
-        K::OutOfRange {
-            value: "5".into(),
-            min: 0,
-            max: 4
-        }
-    );
-    assert_eq!(
-        *cell_err(C::GoLiveDate, "31/02/2025").kind(),
-        K::InvalidDate {
-            value: "31/02/2025".into()
-        }
-    );
-    assert_eq!(
-        *cell_err(C::GoLiveDate, "7/2025").kind(),
-        K::InvalidDate { value: "7/2025".into() }
-    );
+    assert_eq!(*cell_err(C::OnlineServiceLevel, "5").kind(), K::OutOfRange { value: "5".into(), min: 0, max: 4 });
+    assert_eq!(*cell_err(C::GoLiveDate, "31/02/2025").kind(), K::InvalidDate { value: "31/02/2025".into() });
+    assert_eq!(*cell_err(C::GoLiveDate, "7/2025").kind(), K::InvalidDate { value: "7/2025".into() });
     let e = cell_err(C::SubjectsBasic, "hai mươi nghìn");
     assert_eq!(
         e.message_vi(),
@@ -207,10 +137,7 @@ fn list_columns() {
     let e = cell_err(C::IpRanges, "\"10.0.0.0/24\n=cmd|' /C calc'!A0\"");
     assert!(matches!(e.kind(), K::FormulaLike { .. }), "{e}");
     let long = "d".repeat(254);
-    assert_eq!(
-        *cell_err(C::Domains, &long).kind(),
-        K::TooLong { max: 253, actual: 254 }
-    );
+    assert_eq!(*cell_err(C::Domains, &long).kind(), K::TooLong { max: 253, actual: 254 });
     assert!(matches!(cell_err(C::Tags, "a\u{1}b").kind(), K::ControlChar { .. }));
 }
 
@@ -218,13 +145,7 @@ fn list_columns() {
 fn missing_duplicate_and_repeated_columns() {
     // One missing column: the units' kind; several: one error naming all.
     let e = parse_systems("s.csv", "Mã hệ thống;Tên hệ thống;Loại hệ thống\nA;B;Khác\n".as_bytes()).unwrap_err();
-    assert_eq!(
-        *e.kind(),
-        K::MissingColumn {
-            label_vi: "Mã đơn vị chủ quản",
-            key: "owner_unit_code"
-        }
-    );
+    assert_eq!(*e.kind(), K::MissingColumn { label_vi: "Mã đơn vị chủ quản", key: "owner_unit_code" });
     at(&e, 1, None);
     let e = parse_systems("s.csv", "STT;Tên hệ thống;Mục đích\n1;B;C\n".as_bytes()).unwrap_err();
     assert_eq!(
@@ -241,35 +162,18 @@ fn missing_duplicate_and_repeated_columns() {
         e.message_vi(),
         "Tệp s.csv, dòng 1: thiếu các cột bắt buộc «Mã hệ thống» (code), «Mã đơn vị chủ quản» (owner_unit_code), «Loại hệ thống» (system_type) trong dòng tiêu đề"
     );
-    assert!(
-        e.message_en().contains("the required columns «Mã hệ thống» (code), "),
-        "{e}"
-    );
+    assert!(e.message_en().contains("the required columns «Mã hệ thống» (code), "), "{e}");
 
     let e = parse_systems("s.csv", format!("{};code\n", head()).as_bytes()).unwrap_err();
-    assert_eq!(
-        *e.kind(),
-        K::DuplicateColumn {
-            first: "Mã hệ thống".into()
-        }
-    );
+    assert_eq!(*e.kind(), K::DuplicateColumn { first: "Mã hệ thống".into() });
     at(&e, 1, Some("code"));
 
     // A merged header exported to CSV: the same label twice.
     let text = "Mã hệ thống;Tên hệ thống;Mã đơn vị chủ quản;Loại hệ thống;Số chủ thể dữ liệu;Số chủ thể dữ liệu\n";
     let e = parse_systems("s.csv", text.as_bytes()).unwrap_err();
-    assert_eq!(
-        *e.kind(),
-        K::RepeatedHeader {
-            first_column: "E".into()
-        }
-    );
+    assert_eq!(*e.kind(), K::RepeatedHeader { first_column: "E".into() });
     at(&e, 1, Some("Số chủ thể dữ liệu"));
-    assert!(
-        e.message_vi().contains("tiêu đề này đã có ở cột E"),
-        "{}",
-        e.message_vi()
-    );
+    assert!(e.message_vi().contains("tiêu đề này đã có ở cột E"), "{}", e.message_vi());
 
     let e = parse_systems("s.csv", b";;\n;;\n").unwrap_err();
     assert_eq!(*e.kind(), K::NoHeader);
@@ -294,9 +198,7 @@ fn merged_header_cells_in_xlsx() {
     // One header row with "Số chủ thể dữ liệu" merged over two columns.
     let mut book = Workbook::new();
     let s = book.add_worksheet();
-    for (i, h) in ["Mã hệ thống", "Tên hệ thống", "Mã đơn vị chủ quản", "Loại hệ thống"]
-        .iter()
-        .enumerate()
+    for (i, h) in ["Mã hệ thống", "Tên hệ thống", "Mã đơn vị chủ quản", "Loại hệ thống"].iter().enumerate()
     {
         s.write_string(0, i as u16, *h).unwrap();
     }
@@ -314,9 +216,7 @@ fn merged_header_cells_in_xlsx() {
     let mut book = Workbook::new();
     let s = book.add_worksheet();
     s.write_string(0, 0, "DANH SÁCH").unwrap();
-    for (i, h) in ["Mã hệ thống", "Tên hệ thống", "Mã đơn vị chủ quản", "Loại hệ thống"]
-        .iter()
-        .enumerate()
+    for (i, h) in ["Mã hệ thống", "Tên hệ thống", "Mã đơn vị chủ quản", "Loại hệ thống"].iter().enumerate()
     {
         s.merge_range(1, i as u16, 2, i as u16, h, &bold).unwrap();
     }
@@ -354,11 +254,7 @@ fn merged_cells_under_the_header() {
     let e = parse_systems("m.xlsx", &bytes).unwrap_err();
     assert_eq!(*e.kind(), K::MergedCells { range: "C2:C4".into() });
     at(&e, 2, Some("Mã đơn vị chủ quản"));
-    assert!(
-        e.message_en()
-            .ends_with("the cells C2:C4 are merged; unmerge them and fill in every row"),
-        "{e}"
-    );
+    assert!(e.message_en().ends_with("the cells C2:C4 are merged; unmerge them and fill in every row"), "{e}");
 
     // Merged formatting that covers no data (blank rows below the table,
     // columns right of it, the header row right of the table) is harmless.
@@ -379,8 +275,7 @@ fn xlsx_cell_errors() {
     // A date where text is expected.
     let bytes = template_with(|s| {
         s.write_string(1, 0, "A").unwrap();
-        s.write_datetime_with_format(1, 1, ExcelDateTime::from_ymd(2025, 7, 1).unwrap(), &date_fmt)
-            .unwrap();
+        s.write_datetime_with_format(1, 1, ExcelDateTime::from_ymd(2025, 7, 1).unwrap(), &date_fmt).unwrap();
         s.write_string(1, 2, "22").unwrap();
         s.write_string(1, 3, "Khác").unwrap();
     });
@@ -396,17 +291,12 @@ fn xlsx_cell_errors() {
         s.write_string(1, 2, "22").unwrap();
         s.write_string(1, 3, "Khác").unwrap();
         let time = ExcelDateTime::from_hms(10, 30, 0).unwrap();
-        s.write_datetime_with_format(1, go_live, &time, &Format::new().set_num_format("hh:mm"))
-            .unwrap();
+        s.write_datetime_with_format(1, go_live, &time, &Format::new().set_num_format("hh:mm")).unwrap();
     });
     let e = parse_systems("x.xlsx", &bytes).unwrap_err();
     assert_eq!(*e.kind(), K::InvalidDate { value: String::new() });
     at(&e, 2, Some("Ngày vận hành"));
-    assert!(
-        e.message_vi()
-            .ends_with("ô chỉ chứa giờ hoặc khoảng thời gian, cần một ngày (dd/mm/yyyy)"),
-        "{e}"
-    );
+    assert!(e.message_vi().ends_with("ô chỉ chứa giờ hoặc khoảng thời gian, cần một ngày (dd/mm/yyyy)"), "{e}");
 
     // An Excel error value in a read column.
     let header: String = ["A1", "B1", "C1", "D1"]
@@ -445,22 +335,26 @@ fn file_level_errors() {
         "File he-thong.json: the file is JSON, but this import reads only .csv, .xlsx tables; save the table in the template downloaded from the system"
     );
     let e = parse_systems("he-thong.json", sarif).unwrap_err();
-    assert!(e.message_vi().ends_with("đây là báo cáo quét SARIF 2.1.0: hãy nhập ở mục «Nhập kết quả quét», công cụ «sarif»"), "{}", e.message_vi());
-    assert!(e.message_en().ends_with("it is a SARIF 2.1.0 scan report: import it under «Import scan results», tool «sarif»"), "{}", e.message_en());
+    assert!(
+        e.message_vi()
+            .ends_with("đây là báo cáo quét SARIF 2.1.0: hãy nhập ở mục «Nhập kết quả quét», công cụ «sarif»"),
+        "{}",
+        e.message_vi()
+    );
+    assert!(
+        e.message_en()
+            .ends_with("it is a SARIF 2.1.0 scan report: import it under «Import scan results», tool «sarif»"),
+        "{}",
+        e.message_en()
+    );
     assert_eq!(kind("s.bin", &[0, 0x9F, 0x92, 0x96, 0, 1]), K::CsvOrXlsxOnly);
     assert_eq!(kind("s.xls", b"\xD0\xCF\x11\xE0rest"), K::LegacyXls);
     assert!(matches!(kind("s.xlsx", b"PK\x03\x04 not a zip"), K::MalformedXlsx(_)));
     assert_eq!(kind("s.csv", b"\xFF\xFEM\x00"), K::NotUtf8);
     let e = parse_systems("s.csv", format!("{}\nA;\"B;22;Khác\n", head()).as_bytes()).unwrap_err();
-    assert_eq!(
-        (e.kind().clone(), e.location().clone()),
-        (K::UnclosedQuote, Location::Line(2))
-    );
+    assert_eq!((e.kind().clone(), e.location().clone()), (K::UnclosedQuote, Location::Line(2)));
     let e = parse_systems("s.csv", b"Ma he thong\n\xC3(").unwrap_err();
-    assert_eq!(
-        (e.kind().clone(), e.location().clone()),
-        (K::NotUtf8, Location::Line(2))
-    );
+    assert_eq!((e.kind().clone(), e.location().clone()), (K::NotUtf8, Location::Line(2)));
     let e = parse_systems("s.csv", b"").unwrap_err();
     assert_eq!(e.message_vi(), "Tệp s.csv: tệp rỗng");
     let e = parse_systems("s.json", b"[]").unwrap_err();
@@ -495,21 +389,10 @@ fn errors_for_the_caller() {
     assert_eq!(s.system.ip_ranges, vec!["10.0.0.0/33".to_string()]);
     // The caller found no unit "99" and refused the CIDR.
     let e = s.unknown_owner_error("s.csv");
-    assert_eq!(
-        e.message_vi(),
-        "Tệp s.csv, dòng 2, cột «Mã đơn vị»: không có đơn vị mã «99» trong hệ thống"
-    );
-    assert_eq!(
-        e.message_en(),
-        "File s.csv, row 2, column «Mã đơn vị»: there is no unit with code «99» in the system"
-    );
+    assert_eq!(e.message_vi(), "Tệp s.csv, dòng 2, cột «Mã đơn vị»: không có đơn vị mã «99» trong hệ thống");
+    assert_eq!(e.message_en(), "File s.csv, row 2, column «Mã đơn vị»: there is no unit with code «99» in the system");
     let e = s.invalid_ip_range_error("s.csv", "10.0.0.0/33");
-    assert_eq!(
-        *e.kind(),
-        K::InvalidIpRange {
-            value: "10.0.0.0/33".into()
-        }
-    );
+    assert_eq!(*e.kind(), K::InvalidIpRange { value: "10.0.0.0/33".into() });
     at(&e, 2, Some("IP"));
     // A column the file lacks is named as in the template.
     let e = s.error("s.csv", C::Domains, K::Required);

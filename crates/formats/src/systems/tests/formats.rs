@@ -35,10 +35,7 @@ fn empty_template_has_headers_only() {
     assert_eq!(parse_systems("mau.xlsx", &bytes).unwrap(), vec![]);
 
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes.clone())).unwrap();
-    assert_eq!(
-        book.sheet_names(),
-        vec!["Hệ thống".to_string(), "Hướng dẫn".to_string()]
-    );
+    assert_eq!(book.sheet_names(), vec!["Hệ thống".to_string(), "Hướng dẫn".to_string()]);
     let data = book.worksheet_range("Hệ thống").unwrap();
     assert_eq!(data.height(), 1, "no example row");
     let headers: Vec<String> = data.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
@@ -57,13 +54,7 @@ fn empty_template_has_headers_only() {
             assert!(cell(i + 1, 3).contains(&line), "{line} in {}", cell(i + 1, 3));
         }
     }
-    for table in [
-        SYSTEM_TYPES,
-        SYSTEM_STATUSES,
-        SECRET_GRADES,
-        INFRA_SCOPES,
-        DATA_CATEGORIES,
-    ] {
+    for table in [SYSTEM_TYPES, SYSTEM_STATUSES, SECRET_GRADES, INFRA_SCOPES, DATA_CATEGORIES] {
         assert!(table.iter().all(|c| c.label_vi.chars().count() > 0));
     }
 
@@ -79,23 +70,13 @@ fn empty_template_has_headers_only() {
     let styles = part("xl/styles.xml");
     assert!(styles.contains("<b/>"));
     // Columns A (code) and C (owner code) use the text format "@".
-    let text_fmt = styles
-        .split("<numFmt ")
-        .skip(1)
-        .find(|f| f.contains(r#"formatCode="@""#))
-        .unwrap();
+    let text_fmt = styles.split("<numFmt ").skip(1).find(|f| f.contains(r#"formatCode="@""#)).unwrap();
     let text_fmt_id = text_fmt.split('"').nth(1).unwrap();
     let xfs = styles.split("<cellXfs").nth(1).unwrap();
-    let text_style = xfs
-        .split("<xf ")
-        .skip(1)
-        .position(|xf| xf.starts_with(&format!(r#"numFmtId="{text_fmt_id}""#)))
-        .unwrap();
+    let text_style =
+        xfs.split("<xf ").skip(1).position(|xf| xf.starts_with(&format!(r#"numFmtId="{text_fmt_id}""#))).unwrap();
     for col in ["1", "3"] {
-        assert!(
-            sheet.contains(&format!(r#"<col min="{col}" max="{col}" width"#)),
-            "{sheet}"
-        );
+        assert!(sheet.contains(&format!(r#"<col min="{col}" max="{col}" width"#)), "{sheet}");
         let tag = sheet
             .split(&format!(r#"<col min="{col}" max="{col}""#))
             .nth(1)
@@ -183,31 +164,24 @@ fn excel_date_cells_and_typed_cells() {
     let bytes = template_with(|s| {
         let date = Format::new().set_num_format("dd/mm/yyyy");
         let long_date = Format::new().set_num_format("d mmmm yyyy hh:mm");
-        let go_live = SystemColumn::ALL
-            .iter()
-            .position(|c| *c == SystemColumn::GoLiveDate)
-            .unwrap() as u16;
+        let go_live = SystemColumn::ALL.iter().position(|c| *c == SystemColumn::GoLiveDate).unwrap() as u16;
         for r in 1..=4u32 {
             s.write_number(r, 0, f64::from(100 + r)).unwrap(); // a code typed as a number
             s.write_string(r, 1, format!("Hệ thống {r}")).unwrap();
             s.write_number(r, 2, 22.0).unwrap();
             s.write_string(r, 3, "Khác").unwrap();
         }
-        s.write_datetime_with_format(1, go_live, ExcelDateTime::from_ymd(2025, 7, 1).unwrap(), &date)
-            .unwrap();
+        s.write_datetime_with_format(1, go_live, ExcelDateTime::from_ymd(2025, 7, 1).unwrap(), &date).unwrap();
         let with_time = ExcelDateTime::parse_from_str("2024-02-29T16:30:00").unwrap();
-        s.write_datetime_with_format(2, go_live, &with_time, &long_date)
-            .unwrap();
+        s.write_datetime_with_format(2, go_live, &with_time, &long_date).unwrap();
         // A number in the date column formatted as a date is a date cell.
         s.write_number_with_format(3, go_live, 36526.0, &date).unwrap();
         // Row 5: a typed date in the text-formatted fallback.
         s.write_string(4, go_live, "15/03/2020").unwrap();
     });
     let rows = parse_systems("d.xlsx", &bytes).unwrap();
-    let got: Vec<(&str, &str, Option<&str>)> = rows
-        .iter()
-        .map(|r| (r.code.as_str(), r.owner_unit_code.as_str(), r.go_live_date.as_deref()))
-        .collect();
+    let got: Vec<(&str, &str, Option<&str>)> =
+        rows.iter().map(|r| (r.code.as_str(), r.owner_unit_code.as_str(), r.go_live_date.as_deref())).collect();
     assert_eq!(
         got,
         vec![
@@ -226,8 +200,7 @@ fn title_rows_above_the_header_and_blank_rows_keep_excel_numbers() {
         let s = book.add_worksheet();
         let bold = rust_xlsxwriter::Format::new().set_bold();
         // A merged title above the header is fine.
-        s.merge_range(0, 0, 0, 20, "DANH SÁCH HỆ THỐNG THÔNG TIN", &bold)
-            .unwrap();
+        s.merge_range(0, 0, 0, 20, "DANH SÁCH HỆ THỐNG THÔNG TIN", &bold).unwrap();
         for (i, c) in SystemColumn::ALL.into_iter().enumerate() {
             s.write_string(2, i as u16, c.label_vi()).unwrap();
         }
@@ -237,10 +210,7 @@ fn title_rows_above_the_header_and_blank_rows_keep_excel_numbers() {
         book.save_to_buffer().unwrap()
     };
     let rows = parse_systems_sourced("t.xlsx", &bytes).unwrap();
-    assert_eq!(
-        rows.iter().map(|r| r.location.clone()).collect::<Vec<_>>(),
-        vec![Location::Row(4), Location::Row(6)]
-    );
+    assert_eq!(rows.iter().map(|r| r.location.clone()).collect::<Vec<_>>(), vec![Location::Row(4), Location::Row(6)]);
     assert_eq!(rows[1].system, sample_systems()[1]);
 }
 
@@ -277,10 +247,6 @@ fn ten_thousand_rows_xlsx() {
         .join("\r\n");
     let start = Instant::now();
     let parsed = parse_systems("lon.csv", csv.as_bytes()).unwrap();
-    println!(
-        "10,000-row CSV ({} KiB): parsed in {:?}",
-        csv.len() / 1024,
-        start.elapsed()
-    );
+    println!("10,000-row CSV ({} KiB): parsed in {:?}", csv.len() / 1024, start.elapsed());
     assert_eq!(parsed.len(), 10_000);
 }

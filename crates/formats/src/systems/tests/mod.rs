@@ -7,40 +7,16 @@ mod robustness;
 
 use rust_xlsxwriter::{ExcelDateTime, Format, Worksheet};
 
-use crate::test_support::rezip;
 use super::{choices, template, SystemColumn, SystemRow};
+use crate::test_support::rezip;
 
 /// A varied list: every system type and status, Vietnamese text, optional
 /// fields set and unset, lists of one and several items.
 pub(super) fn sample_systems() -> Vec<SystemRow> {
-    let types = [
-        "internal",
-        "public_service",
-        "info_infrastructure",
-        "industrial_control",
-        "other",
-    ];
-    let statuses = [
-        None,
-        Some("planned"),
-        Some("building"),
-        Some("in_operation"),
-        Some("suspended"),
-    ];
-    let grades = [
-        None,
-        Some("none"),
-        Some("confidential"),
-        Some("secret"),
-        Some("top_secret"),
-    ];
-    let scopes = [
-        None,
-        Some("none"),
-        Some("one_agency"),
-        Some("province"),
-        Some("national"),
-    ];
+    let types = ["internal", "public_service", "info_infrastructure", "industrial_control", "other"];
+    let statuses = [None, Some("planned"), Some("building"), Some("in_operation"), Some("suspended")];
+    let grades = [None, Some("none"), Some("confidential"), Some("secret"), Some("top_secret")];
+    let scopes = [None, Some("none"), Some("one_agency"), Some("province"), Some("national")];
     let categories = [None, Some("other"), Some("important"), Some("core")];
     let names = [
         "Cổng dịch vụ công tỉnh Quảng Ninh",
@@ -76,9 +52,7 @@ pub(super) fn sample_systems() -> Vec<SystemRow> {
             go_live_date: (i % 4 != 3).then(|| format!("20{:02}-{:02}-{:02}", 15 + i, 1 + i, 3 * i + 1)),
             ip_ranges: (0..i % 3).map(|k| format!("10.{i}.{k}.0/24")).collect(),
             domains: (0..i % 3).map(|k| format!("ht{k}.quangninh.gov.vn")).collect(),
-            tags: (0..i % 4)
-                .map(|k| ["một cửa", "SCADA", "cấp độ 3"][k % 3].to_string())
-                .collect(),
+            tags: (0..i % 4).map(|k| ["một cửa", "SCADA", "cấp độ 3"][k % 3].to_string()).collect(),
         })
         .collect()
 }
@@ -121,11 +95,7 @@ pub(super) fn write_system(s: &mut Worksheet, r: u32, i: usize, sys: &SystemRow)
     text(s, C::Code, &sys.code);
     text(s, C::Name, &sys.name);
     text(s, C::OwnerUnitCode, &sys.owner_unit_code);
-    let st = if i % 2 == 0 {
-        sys.system_type.as_str()
-    } else {
-        label_vi(choices::SYSTEM_TYPES, &sys.system_type)
-    };
+    let st = if i % 2 == 0 { sys.system_type.as_str() } else { label_vi(choices::SYSTEM_TYPES, &sys.system_type) };
     text(s, C::SystemType, st);
     text(s, C::Purpose, sys.purpose.as_deref().unwrap_or(""));
     if let Some(v) = &sys.status {
@@ -157,10 +127,7 @@ pub(super) fn write_system(s: &mut Worksheet, r: u32, i: usize, sys: &SystemRow)
     if let Some(v) = &sys.secret_grade {
         text(s, C::SecretGrade, label_vi(choices::SECRET_GRADES, v));
     }
-    for (c, n) in [
-        (C::SubjectsBasic, sys.subjects_basic),
-        (C::SubjectsSensitive, sys.subjects_sensitive),
-    ] {
+    for (c, n) in [(C::SubjectsBasic, sys.subjects_basic), (C::SubjectsSensitive, sys.subjects_sensitive)] {
         match i % 3 {
             0 => {
                 s.write_number(r, col(c), n as f64).unwrap();
@@ -169,8 +136,7 @@ pub(super) fn write_system(s: &mut Worksheet, r: u32, i: usize, sys: &SystemRow)
             _ => text(s, c, &grouped(n, " ")),
         }
     }
-    s.write_number(r, col(C::OnlineServiceLevel), sys.online_service_level as f64)
-        .unwrap();
+    s.write_number(r, col(C::OnlineServiceLevel), sys.online_service_level as f64).unwrap();
     text(s, C::InfraScope, sys.infra_scope.as_deref().unwrap_or(""));
     if let Some(v) = &sys.data_category {
         text(s, C::DataCategory, label_vi(choices::DATA_CATEGORIES, v));
@@ -180,13 +146,8 @@ pub(super) fn write_system(s: &mut Worksheet, r: u32, i: usize, sys: &SystemRow)
     if let Some(iso) = &sys.go_live_date {
         if i % 2 == 0 {
             let date = ExcelDateTime::parse_from_str(iso).unwrap();
-            s.write_datetime_with_format(
-                r,
-                col(C::GoLiveDate),
-                &date,
-                &Format::new().set_num_format("dd/mm/yyyy"),
-            )
-            .unwrap();
+            s.write_datetime_with_format(r, col(C::GoLiveDate), &date, &Format::new().set_num_format("dd/mm/yyyy"))
+                .unwrap();
         } else {
             let (y, rest) = iso.split_once('-').unwrap();
             let (m, d) = rest.split_once('-').unwrap();
@@ -203,13 +164,7 @@ pub(super) fn xlsx_with_sheet_xml(body: &str) -> Vec<u8> {
     let xml =
         format!(r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{body}</worksheet>"#);
     let valid = rust_xlsxwriter::Workbook::new().save_to_buffer().unwrap();
-    rezip(&valid, |name, d| {
-        if name == "xl/worksheets/sheet1.xml" {
-            xml.clone().into_bytes()
-        } else {
-            d
-        }
-    })
+    rezip(&valid, |name, d| if name == "xl/worksheets/sheet1.xml" { xml.clone().into_bytes() } else { d })
 }
 
 /// An inline-string cell for `xlsx_with_sheet_xml`.

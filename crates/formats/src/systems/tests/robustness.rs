@@ -2,8 +2,8 @@
 //! mutations of valid files, hostile sheet shapes.
 
 use super::{filled_template, sample_systems, xlsx_with_sheet_xml, xml_cell};
-use crate::test_support::{damaged_xlsx, rezip, Rng};
 use crate::systems::{parse_systems, systems_template_xlsx, SystemColumn};
+use crate::test_support::{damaged_xlsx, rezip, Rng};
 
 const NAMES: [&str; 5] = ["x.csv", "x.xlsx", "x.json", "x", "x.XLSX"];
 
@@ -25,10 +25,7 @@ fn feed(bytes: &[u8]) {
 }
 
 fn sample_csv() -> Vec<u8> {
-    let mut text = format!(
-        "\u{feff}{}\r\n",
-        SystemColumn::ALL.map(SystemColumn::label_vi).join(";")
-    );
+    let mut text = format!("\u{feff}{}\r\n", SystemColumn::ALL.map(SystemColumn::label_vi).join(";"));
     text.push_str(
         "HT.01;Cổng dịch vụ công;22;Dịch vụ công;\"Mục đích; hai\";Đang vận hành;x;có;;Mật;20.000;1 500;4;;Dữ liệu quan trọng;TTDL;VNPT;01/07/2025;\"10.0.0.0/24\n10.0.1.0/24\";a.gov.vn, b.gov.vn;\"một cửa; SCADA\"\r\n",
     );
@@ -46,14 +43,7 @@ fn random_bytes() {
             feed(&rng.bytes(len));
         }
     }
-    for prefix in [
-        &b"PK\x03\x04"[..],
-        b"\xEF\xBB\xBF",
-        b"[",
-        b"{",
-        b"\xD0\xCF\x11\xE0",
-        b"\xFF\xFE",
-    ] {
+    for prefix in [&b"PK\x03\x04"[..], b"\xEF\xBB\xBF", b"[", b"{", b"\xD0\xCF\x11\xE0", b"\xFF\xFE"] {
         for _ in 0..8 {
             let mut v = prefix.to_vec();
             let len = rng.below(2000);
@@ -66,11 +56,7 @@ fn random_bytes() {
 #[test]
 fn truncated_and_mutated_files() {
     let mut rng = Rng(42);
-    let files = [
-        filled_template(&sample_systems()),
-        systems_template_xlsx().unwrap(),
-        sample_csv(),
-    ];
+    let files = [filled_template(&sample_systems()), systems_template_xlsx().unwrap(), sample_csv()];
     assert_eq!(parse_systems("ok.csv", &files[2]).unwrap().len(), 2);
     for file in &files {
         let step = (file.len() / 150).max(1);
@@ -118,10 +104,7 @@ fn truncated_and_mutated_files() {
 #[test]
 fn damaged_xml_inside_xlsx() {
     let valid = filled_template(&sample_systems());
-    assert_eq!(
-        parse_systems("r.xlsx", &rezip(&valid, |_, d| d)).unwrap(),
-        sample_systems()
-    );
+    assert_eq!(parse_systems("r.xlsx", &rezip(&valid, |_, d| d)).unwrap(), sample_systems());
     for damaged in damaged_xlsx(&valid) {
         let _ = parse_systems("d.xlsx", &damaged);
     }
@@ -156,17 +139,11 @@ fn hostile_sheet_shapes() {
     }
     // Date and error cells in every column, dates at the calendar's edges.
     let odd_cells = r#"<row r="2"><c r="A2" t="e"><v>#REF!</v></c><c r="B2" t="d"><v>2025-13-45T00:00:00</v></c><c r="C2" t="b"><v>1</v></c><c r="D2" t="n"><v>1e308</v></c><c r="E2" t="s"><v>99999</v></c></row>"#;
-    let body = format!(
-        r#"<sheetData><row r="1">{header}{}</row>{odd_cells}</sheetData>"#,
-        xml_cell("E1", "go_live_date")
-    );
+    let body =
+        format!(r#"<sheetData><row r="1">{header}{}</row>{odd_cells}</sheetData>"#, xml_cell("E1", "go_live_date"));
     assert!(parse_systems("g.xlsx", &xlsx_with_sheet_xml(&body)).is_err());
     // Deep nesting and repeated headers in text.
-    feed(
-        "Mã hệ thống;Tên hệ thống;Mã đơn vị chủ quản;Loại hệ thống\n"
-            .repeat(50)
-            .as_bytes(),
-    );
+    feed("Mã hệ thống;Tên hệ thống;Mã đơn vị chủ quản;Loại hệ thống\n".repeat(50).as_bytes());
     feed(&[b';'; 20_000]);
     feed(b"\"\"\"\"\"\"\"\"");
     feed(&[b'\n'; 10_000]);
@@ -178,9 +155,7 @@ fn zip_bomb_is_refused_before_inflating() {
     use std::io::{Cursor, Write};
     use zip::write::SimpleFileOptions;
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let opts = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .large_file(true);
+    let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).large_file(true);
     out.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
     let spaces = vec![b' '; 1 << 20];
     for _ in 0..257 {
@@ -188,5 +163,8 @@ fn zip_bomb_is_refused_before_inflating() {
     }
     let bytes = out.finish().unwrap().into_inner();
     let e = parse_systems("bomb.xlsx", &bytes).unwrap_err();
-    assert_eq!(*e.kind(), crate::ImportErrorKind::UnpackedTooLarge { max_mib: 256, part: Some("xl/worksheets/sheet1.xml".into()) });
+    assert_eq!(
+        *e.kind(),
+        crate::ImportErrorKind::UnpackedTooLarge { max_mib: 256, part: Some("xl/worksheets/sheet1.xml".into()) }
+    );
 }

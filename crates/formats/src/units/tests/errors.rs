@@ -21,14 +21,8 @@ fn invalid_unit_type_message_in_both_languages() {
     let text = "Mã đơn vị,Tên đơn vị,Loại đơn vị\n\
                 A1,Xã Một,Xã\nA2,Xã Hai,Xã\nA3,Xã Ba,Xã\nA4,Xã Bốn,Xã\nA5,Xã Năm,Xã\nA6,Xã Sáu,abc\n";
     let e = parse_units("units.csv", text.as_bytes()).unwrap_err();
-    assert_eq!(
-        e.message_vi(),
-        "Tệp units.csv, dòng 7, cột «Loại đơn vị»: giá trị «abc» không phải loại đơn vị hợp lệ"
-    );
-    assert_eq!(
-        e.message_en(),
-        "File units.csv, row 7, column «Loại đơn vị»: «abc» is not a valid unit type"
-    );
+    assert_eq!(e.message_vi(), "Tệp units.csv, dòng 7, cột «Loại đơn vị»: giá trị «abc» không phải loại đơn vị hợp lệ");
+    assert_eq!(e.message_en(), "File units.csv, row 7, column «Loại đơn vị»: «abc» is not a valid unit type");
     assert_eq!(e.to_string(), e.message_en());
     let _: &dyn std::error::Error = &e;
 }
@@ -36,30 +30,13 @@ fn invalid_unit_type_message_in_both_languages() {
 #[test]
 fn missing_and_duplicate_columns() {
     let e = parse_units("u.csv", "Mã đơn vị,Tên đơn vị\nA,Xã A\n".as_bytes()).unwrap_err();
-    assert_eq!(
-        *e.kind(),
-        K::MissingColumn {
-            label_vi: "Loại đơn vị",
-            key: "unit_type"
-        }
-    );
+    assert_eq!(*e.kind(), K::MissingColumn { label_vi: "Loại đơn vị", key: "unit_type" });
     assert_eq!(*e.location(), Location::Row(1));
-    assert!(
-        e.message_vi().contains("thiếu cột bắt buộc «Loại đơn vị»"),
-        "{}",
-        e.message_vi()
-    );
-    assert!(e
-        .message_en()
-        .contains("required column «Loại đơn vị» (unit_type) is missing"));
+    assert!(e.message_vi().contains("thiếu cột bắt buộc «Loại đơn vị»"), "{}", e.message_vi());
+    assert!(e.message_en().contains("required column «Loại đơn vị» (unit_type) is missing"));
 
     let e = parse_units("u.csv", "code,Tên,type,name\nA,Xã A,Xã,Xã A\n".as_bytes()).unwrap_err();
-    assert_eq!(
-        *e.kind(),
-        K::DuplicateColumn {
-            first: "Tên".into()
-        }
-    );
+    assert_eq!(*e.kind(), K::DuplicateColumn { first: "Tên".into() });
     at(&e, 1, Some("name"));
 
     let e = parse_units("u.csv", "\n\n".as_bytes()).unwrap_err();
@@ -76,63 +53,28 @@ fn code_errors() {
 
     let long = "A".repeat(33);
     let e = csv_err(&[&format!("{long},Xã A,Xã,,,")]);
-    assert_eq!(
-        *e.kind(),
-        K::TooLong {
-            max: 32,
-            actual: 33
-        }
-    );
+    assert_eq!(*e.kind(), K::TooLong { max: 32, actual: 33 });
     at(&e, 2, Some("Mã đơn vị"));
 
     let e = csv_err(&["XÃ01,Xã A,Xã,,,"]);
-    assert_eq!(
-        *e.kind(),
-        K::InvalidCode {
-            value: "XÃ01".into(),
-            ch: 'Ã'
-        }
-    );
+    assert_eq!(*e.kind(), K::InvalidCode { value: "XÃ01".into(), ch: 'Ã' });
     at(&e, 2, Some("Mã đơn vị"));
 
     let e = csv_err(&["-A1,Xã A,Xã,,,"]);
-    assert_eq!(
-        *e.kind(),
-        K::CodeStart {
-            value: "-A1".into()
-        }
-    );
+    assert_eq!(*e.kind(), K::CodeStart { value: "-A1".into() });
 
     let e = csv_err(&["A,Xã A,Xã,B C,,"]);
-    assert_eq!(
-        *e.kind(),
-        K::InvalidCode {
-            value: "B C".into(),
-            ch: ' '
-        }
-    );
+    assert_eq!(*e.kind(), K::InvalidCode { value: "B C".into(), ch: ' ' });
     at(&e, 2, Some("Mã đơn vị cấp trên"));
 }
 
 #[test]
 fn duplicate_codes_name_both_rows() {
     let e = csv_err(&["abc,Xã A,Xã,,,", "B,Xã B,Xã,,,", "ABC,Xã C,Xã,,,"]);
-    assert_eq!(
-        *e.kind(),
-        K::DuplicateCode {
-            code: "ABC".into(),
-            first: Location::Row(2)
-        }
-    );
+    assert_eq!(*e.kind(), K::DuplicateCode { code: "ABC".into(), first: Location::Row(2) });
     at(&e, 4, Some("Mã đơn vị"));
-    assert_eq!(
-        e.message_vi(),
-        "Tệp units.csv, dòng 4, cột «Mã đơn vị»: mã «ABC» bị trùng với dòng 2"
-    );
-    assert_eq!(
-        e.message_en(),
-        "File units.csv, row 4, column «Mã đơn vị»: code «ABC» duplicates row 2"
-    );
+    assert_eq!(e.message_vi(), "Tệp units.csv, dòng 4, cột «Mã đơn vị»: mã «ABC» bị trùng với dòng 2");
+    assert_eq!(e.message_en(), "File units.csv, row 4, column «Mã đơn vị»: code «ABC» duplicates row 2");
 }
 
 #[test]
@@ -153,13 +95,7 @@ fn name_errors() {
 
     let long = "Đ".repeat(201);
     let e = csv_err(&[&format!("A,{long},Xã,,,")]);
-    assert_eq!(
-        *e.kind(),
-        K::TooLong {
-            max: 200,
-            actual: 201
-        }
-    );
+    assert_eq!(*e.kind(), K::TooLong { max: 200, actual: 201 });
     at(&e, 2, Some("Tên đơn vị"));
 
     let e = csv_err(&["A,\"=HYPERLINK(\"\"http://x\"\")\",Xã,,,"]);
@@ -177,25 +113,12 @@ fn name_errors() {
 #[test]
 fn contact_errors() {
     let e = csv_err(&["A,Xã A,Xã,,,dau moi@x.vn"]);
-    assert_eq!(
-        *e.kind(),
-        K::InvalidEmail {
-            value: "dau moi@x.vn".into()
-        }
-    );
+    assert_eq!(*e.kind(), K::InvalidEmail { value: "dau moi@x.vn".into() });
     at(&e, 2, Some("Email"));
-    assert_eq!(
-        e.message_en(),
-        "File units.csv, row 2, column «Email»: «dau moi@x.vn» is not a valid e-mail address"
-    );
+    assert_eq!(e.message_en(), "File units.csv, row 2, column «Email»: «dau moi@x.vn» is not a valid e-mail address");
 
     let e = csv_err(&["A,Xã A,Xã,,gọi anh Ba,"]);
-    assert_eq!(
-        *e.kind(),
-        K::InvalidPhone {
-            value: "gọi anh Ba".into()
-        }
-    );
+    assert_eq!(*e.kind(), K::InvalidPhone { value: "gọi anh Ba".into() });
     at(&e, 2, Some("Điện thoại"));
 }
 
@@ -224,68 +147,31 @@ fn csv_structure_errors() {
 fn json_errors() {
     let e = parse_units("u.json", b"[\n {\"code\": \"A\",\n  \"name\": }\n]").unwrap_err();
     assert!(matches!(e.kind(), K::MalformedJson(_)), "{e}");
-    assert_eq!(
-        *e.location(),
-        Location::LineColumn {
-            line: 3,
-            column: 11
-        }
-    );
+    assert_eq!(*e.location(), Location::LineColumn { line: 3, column: 11 });
     assert!(!e.message_en().contains("at line"), "{e}");
 
     let e = parse_units("u.json", br#"{"code": "A"}"#).unwrap_err();
     assert_eq!(*e.kind(), K::JsonNotArray);
 
-    let e = parse_units(
-        "u.json",
-        r#"[{"code":"A","name":"Xã A","type":"Xã"}, 5]"#.as_bytes(),
-    )
-    .unwrap_err();
-    assert_eq!(
-        (e.kind().clone(), e.location().clone()),
-        (K::JsonNotObject, Location::Item("[1]".into()))
-    );
+    let e = parse_units("u.json", r#"[{"code":"A","name":"Xã A","type":"Xã"}, 5]"#.as_bytes()).unwrap_err();
+    assert_eq!((e.kind().clone(), e.location().clone()), (K::JsonNotObject, Location::Item("[1]".into())));
 
-    let e = parse_units(
-        "u.json",
-        r#"[{"code":"A","name":"Xã A","type":"Xã","parentcode":"B"}]"#.as_bytes(),
-    )
-    .unwrap_err();
+    let e =
+        parse_units("u.json", r#"[{"code":"A","name":"Xã A","type":"Xã","parentcode":"B"}]"#.as_bytes()).unwrap_err();
     assert_eq!(*e.kind(), K::UnknownJsonField);
     assert_eq!(e.field(), Some("parentcode"));
-    assert!(
-        e.message_vi()
-            .starts_with("Tệp u.json, phần tử [0], trường «parentcode»: "),
-        "{}",
-        e.message_vi()
-    );
+    assert!(e.message_vi().starts_with("Tệp u.json, phần tử [0], trường «parentcode»: "), "{}", e.message_vi());
 
-    let e = parse_units(
-        "u.json",
-        r#"[{"code":"A","name":["Xã A"],"type":"Xã"}]"#.as_bytes(),
-    )
-    .unwrap_err();
-    assert_eq!(
-        (e.kind().clone(), e.field()),
-        (K::JsonNotText, Some("name"))
-    );
+    let e = parse_units("u.json", r#"[{"code":"A","name":["Xã A"],"type":"Xã"}]"#.as_bytes()).unwrap_err();
+    assert_eq!((e.kind().clone(), e.field()), (K::JsonNotText, Some("name")));
 
-    let e = parse_units(
-        "u.json",
-        r#"[{"code":"A","name":"Xã A","type":"Xã","unit_type":"Xã"}]"#.as_bytes(),
-    )
-    .unwrap_err();
+    let e =
+        parse_units("u.json", r#"[{"code":"A","name":"Xã A","type":"Xã","unit_type":"Xã"}]"#.as_bytes()).unwrap_err();
     assert!(matches!(e.kind(), K::DuplicateColumn { .. }), "{e}");
 
-    let e = parse_units(
-        "u.json",
-        r#"[{"code":"A","name":"Xã A","type":"Xã"},{"code":"B","type":"Xã"}]"#.as_bytes(),
-    )
-    .unwrap_err();
-    assert_eq!(
-        (e.kind().clone(), e.location().clone()),
-        (K::Required, Location::Item("[1]".into()))
-    );
+    let e = parse_units("u.json", r#"[{"code":"A","name":"Xã A","type":"Xã"},{"code":"B","type":"Xã"}]"#.as_bytes())
+        .unwrap_err();
+    assert_eq!((e.kind().clone(), e.location().clone()), (K::Required, Location::Item("[1]".into())));
     assert_eq!(e.field(), Some("name"));
 }
 
@@ -299,13 +185,7 @@ fn official_json_errors() {
             .as_bytes(),
     )
     .unwrap_err();
-    assert_eq!(
-        *e.kind(),
-        K::ParentMismatch {
-            expected: "31".into(),
-            found: "01".into()
-        }
-    );
+    assert_eq!(*e.kind(), K::ParentMismatch { expected: "31".into(), found: "01".into() });
     assert_eq!(*e.location(), Location::Item("[0].Wards[1]".into()));
     assert_eq!(e.field(), Some("ProvinceCode"));
 
@@ -315,32 +195,17 @@ fn official_json_errors() {
             .as_bytes(),
     )
     .unwrap_err();
-    assert_eq!(
-        *e.kind(),
-        K::InvalidUnitType {
-            value: "Tỉnh".into()
-        }
-    );
+    assert_eq!(*e.kind(), K::InvalidUnitType { value: "Tỉnh".into() });
     assert_eq!(e.field(), Some("AdministrativeUnitShortName"));
 
-    let e = parse_units(
-        "vn.json",
-        r#"[{"Code":"31","FullName":"X","Wards":{}}]"#.as_bytes(),
-    )
-    .unwrap_err();
-    assert_eq!(
-        (e.kind().clone(), e.field()),
-        (K::JsonExpectedArray, Some("Wards"))
-    );
+    let e = parse_units("vn.json", r#"[{"Code":"31","FullName":"X","Wards":{}}]"#.as_bytes()).unwrap_err();
+    assert_eq!((e.kind().clone(), e.field()), (K::JsonExpectedArray, Some("Wards")));
 }
 
 #[test]
 fn file_level_errors() {
     let e = parse_units("u.csv", b"").unwrap_err();
-    assert_eq!(
-        (e.kind().clone(), e.location().clone()),
-        (K::EmptyFile, Location::File)
-    );
+    assert_eq!((e.kind().clone(), e.location().clone()), (K::EmptyFile, Location::File));
     assert_eq!(e.message_vi(), "Tệp u.csv: tệp rỗng");
 
     let e = parse_units("u.bin", &[0x00, 0x9F, 0x92, 0x96, 0x00, 0x01]).unwrap_err();
@@ -351,11 +216,7 @@ fn file_level_errors() {
     assert_eq!(*e.kind(), K::LegacyXls);
     let e = parse_units("u.xlsx", b"PK\x03\x04 not really a zip").unwrap_err();
     assert!(matches!(e.kind(), K::MalformedXlsx(_)), "{e}");
-    assert!(
-        e.message_vi().starts_with("Tệp u.xlsx: tệp Excel bị hỏng"),
-        "{}",
-        e.message_vi()
-    );
+    assert!(e.message_vi().starts_with("Tệp u.xlsx: tệp Excel bị hỏng"), "{}", e.message_vi());
 }
 
 #[test]
@@ -363,10 +224,7 @@ fn xlsx_cell_errors_point_at_excel_rows() {
     use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
     let mut book = Workbook::new();
     let s = book.add_worksheet();
-    for (col, h) in ["Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Ghi chú"]
-        .iter()
-        .enumerate()
-    {
+    for (col, h) in ["Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Ghi chú"].iter().enumerate() {
         s.write_string(0, col as u16, *h).unwrap();
     }
     s.write_string(1, 0, "A").unwrap();

@@ -30,10 +30,7 @@ fn xlsx_round_trip() {
 fn csv_round_trip() {
     let rows = sample_rows();
     let bytes = write_units_csv(&rows).unwrap();
-    assert!(
-        bytes.starts_with(b"\xEF\xBB\xBF"),
-        "BOM so Excel reads UTF-8"
-    );
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "BOM so Excel reads UTF-8");
     assert_eq!(parse_units("don_vi.CSV", &bytes).unwrap(), rows);
     assert_eq!(parse_units("don_vi", &bytes).unwrap(), rows);
 }
@@ -133,13 +130,7 @@ fn xlsx_typed_cells_and_title_rows() {
 fn province_list_csv_shape() {
     let text = "Stt,Mã số,Tên 34 tỉnh sau sáp nhập\n1,01,Thành phố Hà Nội\n2,04,Cao Bằng\n";
     let rows = parse_units("915_CTK-CSCL_34_provinces.csv", text.as_bytes()).unwrap();
-    assert_eq!(
-        rows,
-        vec![
-            unit("01", "Thành phố Hà Nội", "city", None),
-            unit("04", "Cao Bằng", "province", None)
-        ]
-    );
+    assert_eq!(rows, vec![unit("01", "Thành phố Hà Nội", "city", None), unit("04", "Cao Bằng", "province", None)]);
 }
 
 #[test]
@@ -153,14 +144,7 @@ fn official_json_shape() {
     let rows = parse_units("vn.json", json.as_bytes()).unwrap();
     let got: Vec<(&str, &str, &str, Option<&str>)> = rows
         .iter()
-        .map(|r| {
-            (
-                r.code.as_str(),
-                r.name.as_str(),
-                r.unit_type.as_str(),
-                r.parent_code.as_deref(),
-            )
-        })
+        .map(|r| (r.code.as_str(), r.name.as_str(), r.unit_type.as_str(), r.parent_code.as_deref()))
         .collect();
     assert_eq!(
         got,
@@ -199,10 +183,7 @@ fn csv_export_defuses_formulas() {
     row.focal_phone = Some("+84 912 345 678".into());
     row.head_name = Some("@SUM(A1)".into());
     let text = String::from_utf8(write_units_csv(&[row]).unwrap()).unwrap();
-    assert!(
-        text.contains(",\"'=HYPERLINK(\"\"http://x\"\")\","),
-        "{text}"
-    );
+    assert!(text.contains(",\"'=HYPERLINK(\"\"http://x\"\")\","), "{text}");
     assert!(text.contains(",'@SUM(A1),"), "{text}");
     assert!(text.contains(",+84 912 345 678,"), "{text}");
 }

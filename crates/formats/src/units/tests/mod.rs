@@ -15,45 +15,15 @@ pub(super) fn sample_rows() -> Vec<UnitRow> {
         ("01", "Thành phố Hà Nội", "city", None),
         ("22", "Tỉnh Quảng Ninh", "province", None),
         ("CA-22", "Công an tỉnh Quảng Ninh", "police", Some("22")),
-        (
-            "SO-KHCN",
-            "Sở Khoa học và Công nghệ",
-            "department",
-            Some("22"),
-        ),
+        ("SO-KHCN", "Sở Khoa học và Công nghệ", "department", Some("22")),
         ("07090", "Phường Đông Hải", "ward", Some("22")),
         ("07111", "Xã Quảng Đức", "commune", Some("22")),
         ("07192", "Đặc khu Vân Đồn", "special_zone", Some("22")),
-        (
-            "EVN.QN",
-            "Công ty Điện lực Quảng Ninh",
-            "state_enterprise",
-            None,
-        ),
-        (
-            "VNPT_QN",
-            "VNPT Quảng Ninh – Trung tâm Điều hành thông tin",
-            "it_enterprise",
-            None,
-        ),
-        (
-            "SOC-01",
-            "Trung tâm Giám sát an toàn không gian mạng",
-            "soc_provider",
-            None,
-        ),
-        (
-            "DG.01",
-            "Tổ chức đánh giá “An toàn số”",
-            "assessor",
-            Some("01"),
-        ),
-        (
-            "X9",
-            "Đơn vị khác: Ban quản lý dự án, \"Khu kinh tế\"; số 2",
-            "other",
-            Some("NOT-IN-FILE"),
-        ),
+        ("EVN.QN", "Công ty Điện lực Quảng Ninh", "state_enterprise", None),
+        ("VNPT_QN", "VNPT Quảng Ninh – Trung tâm Điều hành thông tin", "it_enterprise", None),
+        ("SOC-01", "Trung tâm Giám sát an toàn không gian mạng", "soc_provider", None),
+        ("DG.01", "Tổ chức đánh giá “An toàn số”", "assessor", Some("01")),
+        ("X9", "Đơn vị khác: Ban quản lý dự án, \"Khu kinh tế\"; số 2", "other", Some("NOT-IN-FILE")),
     ];
     names
         .iter()
@@ -77,8 +47,7 @@ pub(super) fn sample_rows() -> Vec<UnitRow> {
 /// Path of a file in the shared data folder, or `None` (with the plain
 /// notice) when the folder is absent.
 pub(super) fn shared_file(name: &str) -> Option<Vec<u8>> {
-    let dir =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/vn-admin");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/vn-admin");
     if !dir.is_dir() {
         println!("shared data folder absent: skipping");
         return None;

@@ -10,9 +10,7 @@ const NAMES: [&str; 5] = ["x.csv", "x.xlsx", "x.json", "x", "x.XLSX"];
 fn feed(bytes: &[u8]) {
     for name in NAMES {
         if let Ok(rows) = parse_units(name, bytes) {
-            assert!(rows
-                .iter()
-                .all(|r| !r.code.is_empty() && !r.name.is_empty()));
+            assert!(rows.iter().all(|r| !r.code.is_empty() && !r.name.is_empty()));
         }
     }
 }
@@ -26,15 +24,7 @@ fn random_bytes() {
         }
     }
     // Random bytes behind each format's magic.
-    for prefix in [
-        &b"PK\x03\x04"[..],
-        b"\xEF\xBB\xBF",
-        b"[",
-        b"[{",
-        b"{",
-        b"\xD0\xCF\x11\xE0",
-        b"\xFF\xFE",
-    ] {
+    for prefix in [&b"PK\x03\x04"[..], b"\xEF\xBB\xBF", b"[", b"[{", b"{", b"\xD0\xCF\x11\xE0", b"\xFF\xFE"] {
         for _ in 0..8 {
             let mut v = prefix.to_vec();
             let len = rng.below(2000);
@@ -48,11 +38,7 @@ fn random_bytes() {
 fn truncated_and_mutated_files() {
     let mut rng = Rng(42);
     let rows = sample_rows();
-    let files = [
-        write_units_xlsx(&rows).unwrap(),
-        write_units_csv(&rows).unwrap(),
-        serde_json::to_vec(&rows).unwrap(),
-    ];
+    let files = [write_units_xlsx(&rows).unwrap(), write_units_csv(&rows).unwrap(), serde_json::to_vec(&rows).unwrap()];
     for file in &files {
         // Truncations at a spread of lengths, including every short prefix.
         let step = (file.len() / 150).max(1);
@@ -87,10 +73,7 @@ fn hostile_text_shapes() {
 fn damaged_xml_inside_xlsx() {
     let valid = write_units_xlsx(&sample_rows()).unwrap();
     // Unchanged parts re-zipped still read back.
-    assert_eq!(
-        parse_units("r.xlsx", &rezip(&valid, |_, d| d)).unwrap(),
-        sample_rows()
-    );
+    assert_eq!(parse_units("r.xlsx", &rezip(&valid, |_, d| d)).unwrap(), sample_rows());
     for damaged in damaged_xlsx(&valid) {
         let _ = parse_units("d.xlsx", &damaged);
     }
@@ -103,13 +86,7 @@ fn hostile_sheet_geometry() {
         let xml = format!(
             r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{body}</worksheet>"#
         );
-        rezip(&valid, |name, d| {
-            if name == "xl/worksheets/sheet1.xml" {
-                xml.clone().into_bytes()
-            } else {
-                d
-            }
-        })
+        rezip(&valid, |name, d| if name == "xl/worksheets/sheet1.xml" { xml.clone().into_bytes() } else { d })
     };
     let cell = |r: &str, t: &str| format!(r#"<c r="{r}" t="inlineStr"><is><t>{t}</t></is></c>"#);
     // A used range claiming the whole grid must not be allocated densely,
@@ -126,10 +103,7 @@ fn hostile_sheet_geometry() {
     let e = parse_units("g.xlsx", &with_sheet(&whole)).unwrap_err();
     assert_eq!(*e.location(), crate::Location::Row(1_048_576), "{e}");
     // A cell past column XFD is corruption, not data.
-    let wide = format!(
-        r#"<sheetData><row r="1">{}<c r="XFE1"><v>1</v></c></row></sheetData>"#,
-        cell("A1", "x")
-    );
+    let wide = format!(r#"<sheetData><row r="1">{}<c r="XFE1"><v>1</v></c></row></sheetData>"#, cell("A1", "x"));
     assert!(parse_units("g.xlsx", &with_sheet(&wide)).is_err());
     // No sheetData at all.
     assert!(parse_units("g.xlsx", &with_sheet("")).is_err());
@@ -140,9 +114,7 @@ fn zip_bomb_is_refused_before_inflating() {
     use std::io::{Cursor, Write};
     use zip::write::SimpleFileOptions;
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let opts = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .large_file(true);
+    let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).large_file(true);
     out.start_file("xl/sharedStrings.xml", opts).unwrap();
     let zeros = vec![b' '; 1 << 20];
     for _ in 0..257 {
