@@ -16,6 +16,10 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/khien-target}"
 export KHIEN_TEST_POSTGRES_URL="${KHIEN_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
+step "cargo fmt --check, cargo clippy -D warnings"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
 step "cargo test --workspace --locked (target: $CARGO_TARGET_DIR)"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
