@@ -5,9 +5,11 @@ mod account;
 mod audit;
 pub(crate) mod compliance;
 pub(crate) mod findings;
+mod form08;
 pub(crate) mod incidents;
 mod notifications;
 pub(crate) mod public_reports;
+mod rulesets;
 pub(crate) mod stix;
 mod systems;
 mod units;
@@ -55,6 +57,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(audit::router())
         .merge(account::router())
         .merge(systems::router())
+        .merge(form08::router())
+        .merge(rulesets::router())
         .merge(incidents::router())
         .merge(public_reports::router())
         .merge(notifications::router())
