@@ -15,6 +15,7 @@ mod dossier_settings;
 mod dossiers;
 mod finding_history;
 mod findings;
+mod incident_clocks;
 mod incident_exchange;
 mod incident_work;
 mod incidents;
