@@ -250,6 +250,8 @@ async fn nd331_d31_2_d_and_luat_91_d23_clocks_and_the_initial_reports_fields(db:
         reporter_position: Some("Phó Chủ tịch UBND phường".into()),
         operator_address: Some("Số 1 Hoàng Văn Thụ, Hồng Bàng".into()),
         owning_body: Some("UBND thành phố".into()),
+        // Reported an hour ago: "at once" is then past, whatever the clock's millisecond.
+        reported_at: Some(rfc3339(now_ms() - HOUR)),
         ..report(ward, "Lộ dữ liệu hộ tịch", 2, "203.0.113.77")
     };
     let inc = db.store.create_incident(&officer, &input).await.unwrap();
