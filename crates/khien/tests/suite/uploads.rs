@@ -13,7 +13,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 /// signs in and edits at full speed, and the stalled upload ends with 408 after the idle time.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_stalled_upload_does_not_hold_up_other_users() {
-    let config = khien_server::ServerConfig { body_idle_timeout: Duration::from_secs(4), ..Default::default() };
+    let config = khien_server::ServerConfig { body_idle_timeout: Duration::from_secs(10), ..Default::default() };
     let s = TestServer::start_with(crate::common::sqlite().await, config).await;
     let admin = crate::common::admin_actor(&s.db).await;
     let root = s.db.store.root_unit().await.unwrap().unwrap().id;
@@ -42,13 +42,14 @@ async fn a_stalled_upload_does_not_hold_up_other_users() {
     let stalled_at = Instant::now();
     tokio::time::sleep(Duration::from_millis(300)).await; // the server has the first chunk
 
-    // Meanwhile another unit's manager signs in and edits, twenty times.
+    // Meanwhile another unit's manager signs in and edits, a hundred times (the p99 of a hundred
+    // is the second slowest: one outlier of a machine busy with other tests is tolerated).
     let login_started = Instant::now();
     let manager = s.login("sokhcn.quanly", DEMO_PASSWORD).await;
     let login = login_started.elapsed();
     let unit = crate::common::unit_id(&s.db, "SO-KHCN").await;
     let mut edits = Vec::new();
-    for i in 0..20 {
+    for i in 0..100 {
         let started = Instant::now();
         let r = manager
             .send(Method::PATCH, &format!("/api/v1/units/{unit}"), Some(json!({"focal_name": format!("Cán bộ {i}")})))
@@ -56,17 +57,17 @@ async fn a_stalled_upload_does_not_hold_up_other_users() {
         assert_eq!(r.status(), 200, "{}", r.text().await.unwrap_or_default());
         edits.push(started.elapsed());
     }
-    assert!(stalled_at.elapsed() < Duration::from_secs(4), "the edits ran while the upload was still stalled");
+    assert!(stalled_at.elapsed() < Duration::from_secs(10), "the edits ran while the upload was still stalled");
     edits.sort();
-    let p99 = edits[edits.len() * 99 / 100];
-    eprintln!("while an upload stalls: login {login:?}, 20 edits p99 {p99:?}");
+    let p99 = edits[edits.len() * 99 / 100 - 1];
+    eprintln!("while an upload stalls: login {login:?}, 100 edits p99 {p99:?}");
     assert!(p99 < Duration::from_millis(100), "edits while an upload stalls: p99 {p99:?} ({edits:?})");
     // Signing in hashes a password (argon2id): its cost, not a lock, bounds it.
     assert!(login < Duration::from_secs(3), "login while an upload stalls took {login:?}");
 
     // The stalled upload is ended by the server with 408, not kept open for ever.
     let mut answer = Vec::new();
-    let read = tokio::time::timeout(Duration::from_secs(20), upload.read_to_end(&mut answer)).await;
+    let read = tokio::time::timeout(Duration::from_secs(30), upload.read_to_end(&mut answer)).await;
     assert!(read.is_ok(), "the server kept a silent upload open");
     let answer = String::from_utf8_lossy(&answer);
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
