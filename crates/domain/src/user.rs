@@ -48,6 +48,15 @@ pub fn validate_password(p: &str) -> Result<()> {
     Ok(())
 }
 
+/// The failures that count before a new one: none once a lock has run out (it starts afresh).
+pub fn failures_before(failed: i64, locked_until: Option<i64>) -> i64 {
+    if locked_until.is_some() {
+        0
+    } else {
+        failed
+    }
+}
+
 /// After a failed login: the new failure count and, when it reaches the limit, the lock expiry.
 pub fn after_failed_login(failed_before: i64, now_ms: i64) -> (i64, Option<i64>) {
     let failed = failed_before + 1;

@@ -9,7 +9,7 @@ use khien_domain::role::{Action, Role};
 use khien_domain::scope::{Actor, Grant};
 use khien_domain::time::now_ms;
 use khien_domain::unit::validate_name;
-use khien_domain::user::{after_failed_login, locked_error, SESSION_IDLE_MS, SESSION_MAX_MS};
+use khien_domain::user::{after_failed_login, failures_before, locked_error, SESSION_IDLE_MS, SESSION_MAX_MS};
 use khien_domain::{Error, Lang, Msg, Result};
 use sqlx::any::AnyRow;
 
@@ -63,7 +63,7 @@ impl Store {
             w.commit().await?;
             return Ok(locked_error(until, now));
         }
-        let (failed, locked_until) = after_failed_login(if locked_until.is_some() { 0 } else { current }, now);
+        let (failed, locked_until) = after_failed_login(failures_before(current, locked_until), now);
         sqlx::query(
             "INSERT INTO unknown_logins (username, failed_logins, locked_until, updated_at) VALUES ($1,$2,$3,$4) \
              ON CONFLICT (username) DO UPDATE SET failed_logins = excluded.failed_logins, locked_until = excluded.locked_until, updated_at = excluded.updated_at",
@@ -137,8 +137,7 @@ impl Store {
                 .fetch_one(&mut *w.tx)
                 .await
                 .map_err(db_err)?;
-            // A lock that has run out starts the count afresh.
-            let current = if get::<Option<i64>>(&r, "locked_until")?.is_some() { 0 } else { get(&r, "failed_logins")? };
+            let current = failures_before(get(&r, "failed_logins")?, get(&r, "locked_until")?);
             let (failed, locked_until) = after_failed_login(current, now);
             sqlx::query("UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3")
                 .bind(failed)

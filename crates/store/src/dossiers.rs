@@ -9,7 +9,7 @@ use khien_domain::calendar::{parse_date, today_vn, Holidays};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::system::dossier::{
-    check_submission, deadline, next_state, roles_for, DossierAction, DossierState, Part,
+    check_submission, deadline, next_state, roles_for, waiting_step, DossierAction, DossierState, Part,
 };
 use khien_domain::system::level::{ruleset_by_code, ruleset_for, suggest};
 use khien_domain::time::now_ms;
@@ -146,11 +146,7 @@ impl Store {
     /// Whether the dossier waits for a step `actor` may take (appraisal or approval), through
     /// the bodies the authority named.
     async fn acts_on(&self, actor: &Actor, d: &Dossier, s: &System) -> Result<bool> {
-        let step = match d.state.as_str() {
-            "submitted" => DossierAction::Appraise,
-            "appraised" => DossierAction::Approve,
-            _ => return Ok(false),
-        };
+        let Some(step) = waiting_step(DossierState::parse("state", &d.state)?) else { return Ok(false) };
         let rs = self.ruleset(&d.ruleset).await?;
         let bodies = self.level_bodies().await?;
         let system = khien_domain::system::dossier::UnitAt { id: s.owner_unit_id, path: s.owner_path.clone() };
@@ -517,7 +513,7 @@ impl Store {
                     rulesets.insert(d.ruleset.clone(), rs);
                 }
                 let Some(rs) = rulesets.get(&d.ruleset) else { continue };
-                let step = if d.state == "submitted" { DossierAction::Appraise } else { DossierAction::Approve };
+                let Some(step) = waiting_step(DossierState::parse("state", &d.state)?) else { continue };
                 if !khien_domain::system::dossier::may_act(
                     actor,
                     step,

@@ -49,10 +49,7 @@ impl Store {
         let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
         let rs = ruleset_for(today);
         // A level-L system's assessment is current when done on or after today − interval(L).
-        let cutoff = |level: u8| {
-            let months = rs.assessment_months[usize::from(level - 1)].unwrap_or(rs.organisation_assessment_months);
-            day(today.checked_sub_months(chrono::Months::new(months)).unwrap_or(today))
-        };
+        let cutoff = |level: u8| day(rs.assessment_current_since(level, today));
         let layer3 = |q: &mut Sql| {
             q.push("(s.assessed_on >= CASE s.approved_level");
             for level in 2..=5u8 {
@@ -184,9 +181,7 @@ impl Store {
                         _ => None,
                     };
                 let level = approved.and_then(|l| u8::try_from(l).ok()).unwrap_or(1);
-                let months = rs.assessment_months[usize::from(level.clamp(1, 5) - 1)]
-                    .unwrap_or(rs.organisation_assessment_months);
-                let cutoff = today.checked_sub_months(chrono::Months::new(months)).unwrap_or(today);
+                let cutoff = rs.assessment_current_since(level, today);
                 let periodic = get::<Option<String>>(r, "assessed_on")?
                     .as_deref()
                     .and_then(khien_domain::calendar::parse_date)

@@ -75,19 +75,6 @@ impl ClockRules {
         }
     }
 
-    /// The article behind each clock under the ruleset `code` (shown with the clock).
-    pub fn article(code: &str, kind: ClockKind) -> &'static str {
-        let legacy = code == "nd85-2016";
-        match kind {
-            ClockKind::Notice => "QĐ 05/2017 Đ11.1.a",
-            ClockKind::Initial if legacy => "QĐ 05/2017 Đ11.1.b; TT 20/2017 Đ9.2",
-            ClockKind::Initial | ClockKind::Security | ClockKind::Cause => "NĐ 331/2026 Đ31.2.d",
-            ClockKind::Closing => "QĐ 05/2017 Đ11.3",
-            ClockKind::PersonalData => "Luật 91/2025 Đ23",
-            ClockKind::City => "quy định của thành phố / city rule",
-        }
-    }
-
     pub fn check(&self) -> Result<()> {
         let ok = |v: Option<i64>, max: i64| v.is_none_or(|v| (0..=max).contains(&v));
         let hours = [

@@ -73,6 +73,15 @@ pub fn next_state(state: DossierState, action: DossierAction) -> Result<DossierS
     }
 }
 
+/// The step a dossier in `state` waits for: appraisal once submitted, approval once appraised.
+pub fn waiting_step(state: DossierState) -> Option<DossierAction> {
+    match state {
+        DossierState::Submitted => Some(DossierAction::Appraise),
+        DossierState::Appraised => Some(DossierAction::Approve),
+        _ => None,
+    }
+}
+
 /// Which roles may take an action on a dossier of this level under this ruleset. The owner
 /// unit's staff prepare and submit; the security unit (authority officers) appraises and
 /// returns; approval is the security unit's for levels 1–2 and the owner's leadership for 3–5.

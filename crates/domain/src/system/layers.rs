@@ -40,8 +40,7 @@ pub struct LayerFacts {
 
 /// When the next periodic assessment is due for a system of `level`.
 pub fn next_assessment(level: u8, assessed_on: NaiveDate, rs: &Ruleset) -> NaiveDate {
-    let months = rs.assessment_months[usize::from(level.clamp(1, 5) - 1)].unwrap_or(rs.organisation_assessment_months);
-    assessed_on.checked_add_months(Months::new(months)).unwrap_or(assessed_on)
+    assessed_on.checked_add_months(Months::new(rs.assessment_months_of(level))).unwrap_or(assessed_on)
 }
 
 pub fn evaluate(f: &LayerFacts, level: Option<u8>, today: NaiveDate, rs: &Ruleset) -> [LayerStatus; 4] {

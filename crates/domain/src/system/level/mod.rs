@@ -272,6 +272,21 @@ impl Step {
 }
 
 impl Ruleset {
+    /// Months between periodic assessments of a system of `level` (the organisation-wide
+    /// interval where the level has none of its own).
+    pub fn assessment_months_of(&self, level: u8) -> u32 {
+        self.assessment_months
+            .get(usize::from(level.clamp(1, 5) - 1))
+            .copied()
+            .flatten()
+            .unwrap_or(self.organisation_assessment_months)
+    }
+
+    /// The earliest assessment date still current on `today` for a system of `level`.
+    pub fn assessment_current_since(&self, level: u8, today: NaiveDate) -> NaiveDate {
+        today.checked_sub_months(chrono::Months::new(self.assessment_months_of(level))).unwrap_or(today)
+    }
+
     /// "NĐ 85 Đ9.2.c": the article behind a criterion in this ruleset ("NĐ 85" alone when the
     /// ruleset has no such criterion).
     /// An article of this ruleset's decree ("Đ23.2" → "NĐ 331 Đ23.2"); one naming its own
