@@ -31,6 +31,7 @@ mod findings_web;
 mod hygiene;
 mod import;
 mod incidents;
+mod level_rules;
 mod openapi;
 mod oscal;
 mod public_reports;
