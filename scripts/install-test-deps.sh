@@ -22,6 +22,9 @@ missing=()
 [[ -x /usr/bin/chromedriver ]] || missing+=(chromium-driver)
 # pdftotext: the PDF reports are read back to check their Vietnamese text.
 [[ -x /usr/bin/pdftotext ]] || missing+=(poppler-utils)
+# The PDF typeface (Liberation Serif), compiled into the binary: the build needs it.
+[[ -n "${KHIEN_SERIF_DIR:-}" || -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ]] \
+    || missing+=(fonts-liberation2)
 if [[ $manage_pg -eq 1 ]] && ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
     missing+=(postgresql)
 fi

@@ -5,8 +5,9 @@
 use khien_domain::incident::observable::ObservableKind;
 use khien_domain::incident::{Category, State};
 use khien_domain::time::display_vn;
+use khien_domain::Error;
 use khien_domain::Lang;
-use khien_formats::docx::{AdminDocument, Block};
+use khien_formats::docx::{signature_position, AdminDocument, Block, Signing};
 use khien_store::{DocumentHeader, IncidentDetail};
 
 /// Which document: the initial report (Biểu mẫu 03 fields) or the closing report.
@@ -37,12 +38,66 @@ fn place(configured: Option<&str>, root: &str) -> String {
     configured.map(str::trim).filter(|p| !p.is_empty()).unwrap_or(root).to_string()
 }
 
-/// The signer's position as NĐ 30/2020 Phụ lục I II.7 wants it: the head's real title in
-/// capitals; a dotted blank for the signer to fill in when the unit has none recorded.
-fn signer_position(head_title: Option<&str>) -> String {
-    match head_title.map(str::trim).filter(|t| !t.is_empty()) {
-        Some(t) => t.to_uppercase(),
-        None => "………………………………".to_string(),
+/// The `signing` codes a document request takes, in the order the form offers them.
+pub const SIGNING_CODES: [&str; 6] = ["head", "acting", "deputy", "by_order", "authorized", "collective"];
+
+/// Who signs a generated document and with what authority (NĐ 30/2020 Phụ lục I II.7b).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signer {
+    pub signing: Signing,
+    /// The signer's name when not the unit's head.
+    pub name: Option<String>,
+}
+
+fn given(v: &Option<String>) -> Option<String> {
+    v.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_string)
+}
+
+impl Signer {
+    /// From the document request; an authority that needs a title or a body without one is
+    /// refused, naming the field.
+    pub fn from_query(q: &crate::api::incidents::DocumentQuery) -> Result<Signer, Error> {
+        let title = given(&q.signer_title);
+        let needs_title = || {
+            title.clone().ok_or_else(|| {
+                Error::invalid(
+                    "signer_title",
+                    "Ghi chức vụ của người ký (ký thay, thừa lệnh, thừa ủy quyền).",
+                    "Give the signer's title (signing for, by order of or under authorisation of the head).",
+                )
+            })
+        };
+        let signing = match q.signing.as_deref().map(str::trim).unwrap_or("") {
+            "" | "head" => Signing::Head,
+            "acting" => Signing::Acting,
+            "deputy" => Signing::Deputy { title: needs_title()? },
+            "by_order" => Signing::ByOrder { title: needs_title()? },
+            "authorized" => Signing::Authorized { title: needs_title()? },
+            "collective" => Signing::Collective {
+                body: given(&q.collective).ok_or_else(|| {
+                    Error::invalid(
+                        "collective",
+                        "Ghi tên tập thể lãnh đạo được ký thay mặt (TM.), ví dụ Ủy ban nhân dân.",
+                        "Give the collective body signed for (TM.), e.g. Ủy ban nhân dân.",
+                    )
+                })?,
+                deputy_title: title.clone(),
+            },
+            _ => {
+                return Err(Error::invalid(
+                    "signing",
+                    "Quyền hạn ký là head, acting, deputy, by_order, authorized hoặc collective.",
+                    "The signing authority is head, acting, deputy, by_order, authorized or collective.",
+                ))
+            }
+        };
+        Ok(Signer { signing, name: given(&q.signer_name) })
+    }
+
+    /// Whether the head signs in person, so the head's recorded name goes under the signature;
+    /// anyone else's name is theirs to give (left blank otherwise).
+    fn signs_as_head(&self) -> bool {
+        matches!(self.signing, Signing::Head | Signing::Collective { deputy_title: None, .. })
     }
 }
 
@@ -51,6 +106,7 @@ pub fn incident_document(
     d: &IncidentDetail,
     h: &DocumentHeader,
     place_name: Option<&str>,
+    signer: &Signer,
 ) -> AdminDocument {
     let i = &d.incident;
     let vi = Lang::Vi;
@@ -193,7 +249,11 @@ pub fn incident_document(
         // A report goes upward: "Kính gửi" names the co-ordinating body (NĐ 30 Phụ lục I II.9b).
         addressees: vec!["Cơ quan điều phối ứng cứu sự cố của thành phố".into()],
         recipients: vec!["Như trên;".into(), "Cơ quan chủ quản;".into(), "Lưu: VT.".into()],
-        signer_position: signer_position(h.head_title.as_deref()),
-        signer_name: h.head_name.clone().unwrap_or_default(),
+        signer_position: signature_position(&signer.signing, h.head_title.as_deref()),
+        signer_name: signer
+            .name
+            .clone()
+            .or_else(|| signer.signs_as_head().then(|| h.head_name.clone()).flatten())
+            .unwrap_or_default(),
     }
 }

@@ -11,9 +11,12 @@
 
 mod body;
 mod parts;
+mod signing;
 #[cfg(test)]
 pub(crate) mod tests;
 mod xml;
+
+pub use signing::{signature_position, Signing};
 
 use std::io::{Cursor, Write};
 

@@ -3,8 +3,8 @@
 //! Vietnamese letter, page numbers from the second page.
 //!
 //! Values in, bytes out. The PDF is written by hand (a few dozen objects); the fonts are
-//! DejaVu Serif from the `dejavu` crate, subset with `subsetter` so a two-page report stays
-//! small, and mapped back to Unicode so search and copy keep the diacritics.
+//! Liberation Serif (Times New Roman's metrics, compiled in by the build script), subset with
+//! `subsetter` so a two-page report stays small, and mapped back to Unicode so search and copy keep the diacritics.
 
 mod admin;
 mod file;

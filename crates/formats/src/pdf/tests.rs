@@ -63,7 +63,7 @@ fn every_face_draws_every_vietnamese_letter() {
 fn the_sample_is_a_well_formed_one_page_pdf() {
     let pdf = write_admin_pdf(&sample()).unwrap();
     assert_eq!(check_structure(&pdf), 1);
-    // Subsets, not whole fonts: four DejaVu faces would be over a megabyte.
+    // Subsets, not whole fonts: four Liberation Serif faces would be over a megabyte.
     assert!(pdf.len() < 120_000, "{} bytes", pdf.len());
     assert_eq!(pdf, write_admin_pdf(&sample()).unwrap(), "same input, same bytes");
 }
@@ -143,4 +143,20 @@ fn hostile_text_still_gives_a_valid_file() {
     }
     let empty = AdminDocument { blocks: vec![], recipients: vec![], ..sample() };
     assert_eq!(check_structure(&write_admin_pdf(&empty).unwrap()), 1);
+}
+
+/// NĐ 30/2020/NĐ-CP Phụ lục I, I.4: the typeface is Times New Roman. The PDF embeds a face with
+/// its advance widths (Times New Roman's, in thousandths of an em: H 722, a 444, m 778, space 250,
+/// ệ as e 444), so lines break where they break in Word.
+#[test]
+fn nd30_phu_luc_i_pdf_typeface_has_times_new_roman_metrics() {
+    let faces = Faces::load().unwrap();
+    let regular = faces.get(Style::Regular);
+    for (c, width) in [('H', 722.0), ('a', 444.0), ('m', 778.0), (' ', 250.0), ('ệ', 444.0)] {
+        let advance = regular.advance(regular.glyph(c));
+        assert!((advance - width).abs() < 1.0, "{c}: {advance}");
+    }
+    let pdf = String::from_utf8_lossy(&write_admin_pdf(&sample()).unwrap()).into_owned();
+    assert!(pdf.contains("+LiberationSerif"), "the embedded face is named in the PDF");
+    assert!(!pdf.contains("DejaVu"));
 }

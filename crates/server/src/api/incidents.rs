@@ -285,6 +285,16 @@ pub struct DocumentQuery {
     /// `docx` (the default, to edit in Word) or `pdf` (to sign and send as is).
     #[param(value_type = Option<crate::api::params::DocumentFormat>, inline)]
     pub format: Option<String>,
+    /// The signer's authority (NĐ 30/2020 Phụ lục I II.7b): `head` (the default), `acting`
+    /// (Q.), `deputy` (KT.), `by_order` (TL.), `authorized` (TUQ.), `collective` (TM.).
+    #[param(value_type = Option<crate::api::params::SigningAuthority>, inline)]
+    pub signing: Option<String>,
+    /// The signer's own title, under the head's (KT., TL., TUQ.; a deputy's under TM.).
+    pub signer_title: Option<String>,
+    /// The signer's name; the unit's head when left out.
+    pub signer_name: Option<String>,
+    /// The collective body signed for with TM., e.g. "Ủy ban nhân dân".
+    pub collective: Option<String>,
 }
 
 const DOCX_TYPE: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
@@ -323,7 +333,8 @@ async fn incident_document(
     };
     let d = s.store.get_incident(&ctx.actor, id).await?;
     let header = s.store.document_header(d.incident.unit_id).await?;
-    let doc = crate::incident_docs::incident_document(which, &d, &header, s.config.place_name.as_deref());
+    let signer = crate::incident_docs::Signer::from_query(&q)?;
+    let doc = crate::incident_docs::incident_document(which, &d, &header, s.config.place_name.as_deref(), &signer);
     let (bytes, content_type, ext) = if pdf {
         (khien_formats::pdf::write_admin_pdf(&doc).map_err(khien_domain::Error::internal)?, "application/pdf", "pdf")
     } else {
