@@ -258,11 +258,11 @@ impl Store {
             return Err(Error::invalid("level", "Cấp độ từ 1 đến 5.", "The level is 1 to 5."));
         }
         let (step, who) = (Step::parse(step)?, Authority::parse(authority)?);
-        if step == Step::Approve && who.is_outside() {
+        if !who.can_take(step) {
             return Err(Error::invalid(
                 "authority",
-                "Cấp độ do chủ quản phê duyệt (NĐ 331 Đ20), không phải Bộ.",
-                "The owning body approves a level (NĐ 331 Art. 20), not the ministry.",
+                "Bộ thẩm định, không phê duyệt (NĐ 331 Đ18, Đ20); Thủ tướng phê duyệt danh mục cấp độ 5, không thẩm định (NĐ 85 Đ14.3.c).",
+                "The ministry appraises and does not approve (NĐ 331 Art. 18, 20); the Prime Minister approves the level-5 list and does not appraise (NĐ 85 Art. 14.3.c).",
             ));
         }
         let mut w = self.begin_write().await?;

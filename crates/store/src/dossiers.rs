@@ -391,16 +391,35 @@ impl Store {
                 q.push(", appraised_on = ").bind(today.clone());
             }
             DossierAction::Approve => {
+                // NĐ 85 Đ14.3.c: level 5 is approved by the Prime Minister's list; its decision is recorded.
+                let by_prime_minister = rs.approver[usize::from(level.clamp(1, 5) - 1)]
+                    == khien_domain::system::level::Authority::PrimeMinister;
                 let number = optional_text("decision_number", decision_number, 100)?.ok_or_else(|| {
-                    Error::invalid(
-                        "decision_number",
-                        "Cần số quyết định phê duyệt.",
-                        "The approval decision number is required.",
-                    )
+                    if by_prime_minister {
+                        Error::invalid(
+                            "decision_number",
+                            "Cấp độ 5 do Thủ tướng Chính phủ phê duyệt Danh mục hệ thống cấp độ 5 (NĐ 85 Đ14.3.c): hãy ghi số quyết định của Thủ tướng.",
+                            "Level 5 is approved by the Prime Minister's list of level-5 systems (NĐ 85 Art. 14.3.c): record the number of the Prime Minister's decision.",
+                        )
+                    } else {
+                        Error::invalid(
+                            "decision_number",
+                            "Cần số quyết định phê duyệt.",
+                            "The approval decision number is required.",
+                        )
+                    }
                 })?;
-                let signer = optional_text("decision_signer", signer, 200)?.ok_or_else(|| {
-                    Error::invalid("decision_signer", "Cần người ký quyết định.", "The signer is required.")
-                })?;
+                let signer = match optional_text("decision_signer", signer, 200)? {
+                    Some(signer) => signer,
+                    None if by_prime_minister => "Thủ tướng Chính phủ".to_string(),
+                    None => {
+                        return Err(Error::invalid(
+                            "decision_signer",
+                            "Cần người ký quyết định.",
+                            "The signer is required.",
+                        ))
+                    }
+                };
                 if s.security_rules_ref.is_none() {
                     let at = rs.article(rs.security_rules_article);
                     return Err(Error::invalid(

@@ -92,7 +92,9 @@ pub fn roles_for(action: DossierAction, level: u8, rs: &Ruleset) -> &'static [Ro
             Authority::SecurityUnit => &[Role::AuthorityOfficer, Role::Administrator],
             Authority::Owner => &[Role::UnitManager, Role::Administrator],
             // The outside appraisal's result is recorded by the owner or the dedicated unit.
-            Authority::Ministry => &[Role::UnitManager, Role::AuthorityOfficer, Role::Administrator],
+            Authority::Ministry | Authority::PrimeMinister => {
+                &[Role::UnitManager, Role::AuthorityOfficer, Role::Administrator]
+            }
         }
     };
     match action {
@@ -292,6 +294,20 @@ mod tests {
         assert!(!roles_for(DossierAction::Appraise, 3, &rs).contains(&Role::UnitManager));
         // NĐ 331 Đ18.3: levels 4–5 are appraised by the ministry; its result is recorded.
         assert!(rs.appraiser[3].is_outside() && rs.appraiser[4].is_outside());
+    }
+
+    #[test]
+    fn nd85_d14_3_c_level_5_is_approved_by_the_prime_ministers_list() {
+        use super::super::level::{Authority, Step};
+        let nd85 = ruleset_by_code("nd85-2016").unwrap();
+        assert_eq!(nd85.approver[4], Authority::PrimeMinister);
+        assert_eq!(nd85.approver[3], Authority::Owner, "level 4: the owning body (Đ14.3.b)");
+        // The decision is recorded by the owning body's people or the standing body, not clicked.
+        assert!(nd85.approver[4].is_outside());
+        assert!(roles_for(DossierAction::Approve, 5, &nd85).contains(&Role::AuthorityOfficer));
+        // NĐ 331 has no such list for level 5: the owning body approves (Đ20).
+        assert_eq!(ruleset_by_code("nd331-2026").unwrap().approver[4], Authority::Owner);
+        assert!(!Authority::PrimeMinister.can_take(Step::Appraise) && !Authority::Ministry.can_take(Step::Approve));
     }
 
     #[test]

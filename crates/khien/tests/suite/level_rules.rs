@@ -11,7 +11,8 @@ use khien_store::{DossierInput, SystemInput};
 on_both_stores!(
     levels_follow_the_decrees_criteria_and_the_transition,
     nd331_d18_the_ministry_appraises_levels_4_5_and_no_unit_appraises_its_own_system,
-    nd85_d12_nd331_d20_the_named_owning_body_and_dedicated_unit_act
+    nd85_d12_nd331_d20_the_named_owning_body_and_dedicated_unit_act,
+    nd85_d14_3_c_level_5_is_approved_by_the_prime_ministers_list
 );
 
 /// Issue 12, items 1–4, through the store: a public portal with public information is level 2
@@ -230,5 +231,40 @@ async fn nd331_mau_08_workbook_has_its_three_parts() {
     assert!(
         text.contains("Đã được phân loại (đã xác định loại hình)") && text.contains("Tình trạng triển khai phương án"),
         "{text}"
+    );
+}
+
+/// NĐ 85 Đ14.3.c: under NĐ 85 a level-5 system is approved by the Prime Minister's list of
+/// level-5 systems; Khiên records that decision's number (the standing body or the owner's
+/// leadership records it) instead of offering the owning body a button.
+async fn nd85_d14_3_c_level_5_is_approved_by_the_prime_ministers_list(db: TestDb) {
+    bootstrap(&db, true).await;
+    let ward = unit_id(&db, "P-HONG-BANG").await;
+    let officer = actor(&db, "hongbang.canbo").await;
+    let pa05 = actor(&db, "pa05.truong").await;
+    let international = SystemInput {
+        code: "HB-INTL".into(),
+        name: "Cổng kết nối quốc tế".into(),
+        owner_unit_id: ward,
+        system_type: "info_infrastructure".into(),
+        infra_scope: Some("international".into()),
+        // Building began before 01/7/2026: NĐ 85 still applies (NĐ 331 Đ39.1).
+        building_started_on: Some("01/03/2026".into()),
+        security_rules_ref: Some("12/QĐ-UBND".into()),
+        ..Default::default()
+    };
+    let s = db.store.create_system(&officer, &international).await.unwrap();
+    let parts = ["overview", "design", "level_justification", "protection_plan", "expert_opinion"];
+    let d = submitted_dossier(&db, &officer, &officer, s.id, 5, &parts).await;
+    assert_eq!(d.ruleset, "nd85-2016");
+    db.store.act_on_dossier(&pa05, d.id, A::Appraise, None, Some("301/BCA-A05"), None).await.unwrap();
+    let err = db.store.act_on_dossier(&pa05, d.id, A::Approve, None, None, None).await.unwrap_err();
+    assert_eq!(err.field(), Some("decision_number"), "{err:?}");
+    assert!(err.message(khien_domain::Lang::Vi).contains("Thủ tướng"), "{err:?}");
+    let d = db.store.act_on_dossier(&pa05, d.id, A::Approve, None, Some("1234/QĐ-TTg"), None).await.unwrap();
+    assert_eq!(d.state, "approved");
+    assert_eq!(
+        (d.decision_number.as_deref(), d.decision_signer.as_deref()),
+        (Some("1234/QĐ-TTg"), Some("Thủ tướng Chính phủ"))
     );
 }

@@ -52,6 +52,8 @@ struct DossierPage {
     actions: Options,
     /// Levels 4–5: the ministry appraises; the form asks for its document's number.
     outside_appraisal: bool,
+    /// Level 5 under NĐ 85: the Prime Minister's list approves; the form asks for the decision.
+    outside_approval: bool,
     history: Vec<super::pages::AuditRow>,
     /// (attachment, part label, size as text)
     attachments: Vec<(khien_store::Attachment, String, String)>,
@@ -151,6 +153,7 @@ async fn dossier_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
         parts,
         actions,
         outside_appraisal: rs.appraiser[usize::from(level.clamp(1, 5) - 1)].is_outside(),
+        outside_approval: rs.approver[usize::from(level.clamp(1, 5) - 1)].is_outside(),
         history,
         d,
         s,

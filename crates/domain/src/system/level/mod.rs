@@ -25,6 +25,9 @@ pub enum Authority {
     /// The ministry (Bộ Công an since 2025; NĐ 331 Đ18): an outside appraisal. Khiên records
     /// the ministry's result (its document's number) rather than offering a button.
     Ministry,
+    /// The Prime Minister, who approves the list of level-5 systems (NĐ 85 Đ14.3.c): Khiên
+    /// records the decision's number; the owning body approves the protection plan.
+    PrimeMinister,
 }
 #[derive(Debug, Clone, Serialize)]
 pub struct Ruleset {
@@ -201,11 +204,22 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 impl Authority {
-    pub const ALL: [Authority; 3] = [Authority::SecurityUnit, Authority::Owner, Authority::Ministry];
+    pub const ALL: [Authority; 4] =
+        [Authority::SecurityUnit, Authority::Owner, Authority::Ministry, Authority::PrimeMinister];
 
     /// Whether the step is taken outside Khiên (its result is recorded).
     pub fn is_outside(self) -> bool {
-        self == Authority::Ministry
+        matches!(self, Authority::Ministry | Authority::PrimeMinister)
+    }
+
+    /// Whether this authority can take `step` at all: the ministry appraises, the Prime
+    /// Minister approves (a list), the others either.
+    pub fn can_take(self, step: Step) -> bool {
+        match self {
+            Authority::Ministry => step == Step::Appraise,
+            Authority::PrimeMinister => step == Step::Approve,
+            Authority::SecurityUnit | Authority::Owner => true,
+        }
     }
 
     pub fn code(self) -> &'static str {
@@ -213,6 +227,7 @@ impl Authority {
             Authority::SecurityUnit => "security_unit",
             Authority::Owner => "owner",
             Authority::Ministry => "ministry",
+            Authority::PrimeMinister => "prime_minister",
         }
     }
 
@@ -229,6 +244,10 @@ impl Authority {
                 "Bộ Công an (thẩm định bên ngoài: ghi nhận kết quả)",
                 "The Ministry of Public Security (outside appraisal: its result is recorded)",
             ),
+            Authority::PrimeMinister => lang.pick(
+                "Thủ tướng Chính phủ phê duyệt Danh mục hệ thống cấp độ 5 (ghi nhận số quyết định)",
+                "The Prime Minister approves the list of level-5 systems (the decision is recorded)",
+            ),
         }
     }
 
@@ -236,8 +255,8 @@ impl Authority {
         Authority::ALL.into_iter().find(|a| a.code() == s.trim()).ok_or_else(|| {
             crate::Error::invalid(
                 "authority",
-                format!("«{s}» không hợp lệ; chọn security_unit, owner hoặc ministry."),
-                format!("«{s}» is not valid; choose security_unit, owner or ministry."),
+                format!("«{s}» không hợp lệ; chọn security_unit, owner, ministry hoặc prime_minister."),
+                format!("«{s}» is not valid; choose security_unit, owner, ministry or prime_minister."),
             )
         })
     }
@@ -356,9 +375,10 @@ pub fn rulesets() -> Vec<Ruleset> {
             assessment_months: [None, None, Some(12), Some(12), Some(6)],
             organisation_assessment_months: 24,
             // Levels 4–5: appraised by the ministry (NĐ 85 Đ12.3: then Bộ TT&TT, since 2025 Bộ
-            // Công an; NĐ 331 Đ18.3), approved by the owning body.
+            // Công an); level 4 approved by the owning body (Đ14.3.b), level 5 by the Prime
+            // Minister's list of level-5 systems (Đ14.3.c).
             appraiser: [SecurityUnit, SecurityUnit, SecurityUnit, Ministry, Ministry],
-            approver: [SecurityUnit, SecurityUnit, Owner, Owner, Owner],
+            approver: [SecurityUnit, SecurityUnit, Owner, Owner, PrimeMinister],
         },
         Ruleset {
             code: "nd331-2026",
