@@ -45,7 +45,7 @@ pub fn pg_admin_url() -> String {
 static PG_CLEANED: OnceCell<()> = OnceCell::const_new();
 
 /// A fresh PostgreSQL database for one test. Databases left by earlier runs are dropped once
-/// per run.
+/// per run — not by force, so that a run going on at the same time keeps the ones it uses.
 pub async fn postgres() -> TestDb {
     use sqlx::{Connection, Executor, Row};
     let admin_url = pg_admin_url();
@@ -58,7 +58,7 @@ pub async fn postgres() -> TestDb {
             let rows = c.fetch_all("SELECT datname FROM pg_database WHERE datname LIKE 'khien_t\\_%'").await.unwrap();
             for r in rows {
                 let name: String = r.get(0);
-                let _ = c.execute(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)").as_str()).await;
+                let _ = c.execute(format!("DROP DATABASE IF EXISTS \"{name}\"").as_str()).await;
             }
         })
         .await;
