@@ -21,8 +21,9 @@ pub struct Store {
     /// A hash of a random password, verified against when a login names no user.
     dummy_hash: Arc<tokio::sync::OnceCell<String>>,
     /// Nodes of catalogue versions read so far (immutable once stored).
-    pub(crate) catalogue_cache:
-        Arc<std::sync::Mutex<std::collections::HashMap<i64, Arc<Vec<crate::catalogues::CatalogueNodeRow>>>>>,
+    pub(crate) catalogue_cache: Arc<
+        std::sync::Mutex<std::collections::HashMap<i64, Arc<Vec<crate::compliance::catalogues::CatalogueNodeRow>>>>,
+    >,
 }
 
 /// A write transaction that also holds the right to append to the audit chain.
@@ -137,7 +138,7 @@ impl Store {
     pub(crate) async fn dummy_hash(&self) -> Result<&str> {
         let h = self
             .dummy_hash
-            .get_or_try_init(|| async { crate::password::hash_password(&random_token(16)).await })
+            .get_or_try_init(|| async { crate::units::password::hash_password(&random_token(16)).await })
             .await?;
         Ok(h.as_str())
     }

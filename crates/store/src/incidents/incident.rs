@@ -502,7 +502,7 @@ impl Store {
 
     pub async fn list_incidents(&self, actor: &Actor, f: &IncidentFilter) -> Result<Page<Incident>> {
         let scope = self.unit_scope(actor, Action::ViewIncidents, f.unit_id).await?;
-        let Some(mut q) = crate::unit_scope::scoped_select(INCIDENT_COLS, "incidents", "i", "unit_id", &scope) else {
+        let Some(mut q) = crate::units::scope::scoped_select(INCIDENT_COLS, "incidents", "i", "unit_id", &scope) else {
             return Ok(Page { items: Vec::new(), next_cursor: None });
         };
         if let Some(term) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {

@@ -4,7 +4,7 @@
 use crate::audit::{json, Change};
 use crate::db::{db_err, get, Store};
 use crate::sql::Sql;
-use crate::systems::System;
+use crate::systems::registry::System;
 use khien_domain::calendar::{parse_date, today_vn, Holidays};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;

@@ -4,8 +4,8 @@
 use crate::audit::{json, Change};
 use crate::db::{db_err, get, Store, WriteTx};
 use crate::sql::Sql;
-use crate::systems::System;
-use crate::units::ImportSummary;
+use crate::systems::registry::System;
+use crate::units::tree::ImportSummary;
 use khien_domain::calendar::parse_date;
 use khien_domain::fold::fold;
 use khien_domain::role::Action;
@@ -433,7 +433,7 @@ impl Store {
         let rows = q.query().fetch_all(&mut *w.tx).await.map_err(db_err)?;
         let mut by_code: HashMap<String, System> = HashMap::with_capacity(rows.len());
         for r in &rows {
-            let s = crate::systems::system_row(r)?;
+            let s = crate::systems::registry::system_row(r)?;
             by_code.insert(s.code.clone(), s);
         }
         let mut out = Vec::with_capacity(batch.len());

@@ -11,8 +11,8 @@ use sha2::Digest;
 use std::io::BufRead;
 
 use crate::audit::{json, Change};
+use crate::compliance::findings::due_at;
 use crate::db::{db_err, get, Store, WriteTx};
-use crate::findings::due_at;
 use crate::sql::Sql;
 use khien_domain::calendar::Holidays;
 use khien_domain::compliance::remediation::Policy;

@@ -2,8 +2,8 @@
 //! indicators received from outside (all or nothing per bundle).
 
 use crate::db::{db_err, get, Store};
-use crate::incident_work::Observable;
-use crate::incidents::{Incident, IncidentFilter};
+use crate::incidents::incident::{Incident, IncidentFilter};
+use crate::incidents::work::Observable;
 use crate::sql::Sql;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
@@ -98,7 +98,7 @@ impl Store {
         q.push(" ORDER BY id");
         let mut observables: HashMap<i64, Vec<Observable>> = HashMap::new();
         for r in q.query().fetch_all(&self.pool).await.map_err(db_err)? {
-            let o = crate::incident_work::observable_row(&r)?;
+            let o = crate::incidents::work::observable_row(&r)?;
             observables.entry(o.incident_id).or_default().push(o);
         }
         let mut q = Sql::new("SELECT incident_id, related_id FROM incident_links WHERE incident_id IN ");

@@ -7,12 +7,12 @@
 //! (AssessSystems on the assessor unit; the authority's city-wide grant covers both). Anyone else
 //! gets 404.
 
-pub use crate::assessment_model::*;
 use crate::audit::{json, Change};
+pub use crate::compliance::assessment_model::*;
 use crate::db::{db_err, get, sha256_bytes, Store};
 use crate::records::Page;
 use crate::sql::{tag_cursor, untag_cursor, Sql};
-use crate::system_writes::opt_date;
+use crate::systems::writes::opt_date;
 use khien_domain::attachment::check_attachment;
 use khien_domain::compliance::assessment::{AssessmentKind, AssessmentState, Outcome, Score};
 use khien_domain::role::Action;
@@ -93,7 +93,7 @@ fn state_of(a: &Assessment) -> Result<AssessmentState> {
 }
 
 /// The top-level ancestor of each node (itself for a top-level node).
-fn top_groups(nodes: &[crate::catalogues::CatalogueNodeRow]) -> HashMap<String, String> {
+fn top_groups(nodes: &[crate::compliance::catalogues::CatalogueNodeRow]) -> HashMap<String, String> {
     let mut top: HashMap<String, String> = HashMap::new();
     for n in nodes {
         let t = match &n.parent_id {
@@ -212,7 +212,7 @@ impl Store {
             .await
             .map_err(|_| Error::invalid("catalogue_id", "Không có danh mục yêu cầu này.", "No such catalogue."))?;
         let nodes = self.catalogue_nodes(&mut *w.tx, catalogue.id).await?;
-        let applicable: Vec<&crate::catalogues::CatalogueNodeRow> =
+        let applicable: Vec<&crate::compliance::catalogues::CatalogueNodeRow> =
             nodes.iter().filter(|n| n.is_requirement() && n.applies_to(level_u8)).collect();
         if applicable.is_empty() {
             return Err(Error::invalid(
@@ -304,7 +304,7 @@ impl Store {
     pub async fn assessment(&self, actor: &Actor, id: i64) -> Result<AssessmentDetail> {
         let a = self.scoped_assessment(&self.pool, actor, id, false).await?;
         let nodes = self.catalogue_nodes(&self.pool, a.catalogue_id).await?;
-        let by_id: HashMap<&str, &crate::catalogues::CatalogueNodeRow> =
+        let by_id: HashMap<&str, &crate::compliance::catalogues::CatalogueNodeRow> =
             nodes.iter().map(|n| (n.node_id.as_str(), n)).collect();
         let top = top_groups(&nodes);
         let rows = sqlx::query("SELECT id, node_id, position, result, notes, updated_at, updated_by FROM assessment_results WHERE assessment_id = $1 ORDER BY position")

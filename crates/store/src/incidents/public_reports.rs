@@ -5,7 +5,7 @@
 
 use crate::audit::Change;
 use crate::db::{db_err, get, sha256_bytes, sha256_hex, Store, WriteTx};
-use crate::incidents::{add_event, Incident, IncidentInput, ObservableInput};
+use crate::incidents::incident::{add_event, Incident, IncidentInput, ObservableInput};
 use crate::records::Page;
 use crate::sql::{tag_cursor, untag_cursor, Sql};
 use khien_domain::attachment::check_attachment;

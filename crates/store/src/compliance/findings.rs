@@ -224,7 +224,7 @@ impl Store {
 
     pub async fn list_findings(&self, actor: &Actor, f: &FindingFilter) -> Result<Page<Finding>> {
         let scope = self.unit_scope(actor, Action::ViewSystems, f.unit_id).await?;
-        let Some(mut q) = crate::unit_scope::scoped_select(FINDING_COLS, "findings", "f", "unit_id", &scope) else {
+        let Some(mut q) = crate::units::scope::scoped_select(FINDING_COLS, "findings", "f", "unit_id", &scope) else {
             return Ok(Page { items: Vec::new(), next_cursor: None });
         };
         if let Some(id) = f.system_id {

@@ -2,9 +2,9 @@
 
 use crate::audit::{json, Change};
 use crate::db::{db_err, get, random_token, sha256_hex, Store};
-use crate::password::verify_password;
 use crate::records::ApiToken;
 use crate::sql::Sql;
+use crate::units::password::verify_password;
 use khien_domain::role::{Action, Role};
 use khien_domain::scope::{Actor, Grant};
 use khien_domain::time::now_ms;
@@ -265,7 +265,7 @@ impl Store {
         unit_id: i64,
         valid_days: i64,
     ) -> Result<(String, ApiToken)> {
-        crate::users::refuse_token(actor)?;
+        crate::units::users::refuse_token(actor)?;
         let name = validate_name("name", name, 100)?;
         if !(1..=730).contains(&valid_days) {
             return Err(Error::invalid(

@@ -2,9 +2,9 @@
 
 use crate::audit::{json, Change};
 use crate::db::{db_err, get, Store, WriteTx};
-use crate::password::hash_password;
 use crate::records::{Page, RoleAssignment, User, UserDetail};
 use crate::sql::{tag_cursor, untag_cursor, Sql};
+use crate::units::password::hash_password;
 use khien_domain::fold::{fold, like_pattern};
 use khien_domain::page::{Cursor, Dir};
 use khien_domain::role::{Action, Role};

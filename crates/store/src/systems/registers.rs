@@ -5,7 +5,7 @@
 use crate::audit::{json, Change};
 use crate::db::{db_err, get, Store};
 use crate::sql::Sql;
-use crate::system_writes::opt_date;
+use crate::systems::writes::opt_date;
 use khien_domain::calendar::{parse_date, today_vn};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;

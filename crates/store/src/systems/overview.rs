@@ -78,7 +78,7 @@ impl Store {
         q.push("FROM systems s JOIN units u ON u.id = s.owner_unit_id ");
         q.push("LEFT JOIN (SELECT system_id, COUNT(*) AS n, SUM(CASE WHEN auth_method IS NOT NULL AND encrypted = 1 THEN 1 ELSE 0 END) AS secure FROM system_connections GROUP BY system_id) cc ON cc.system_id = s.id ");
         q.push("LEFT JOIN (SELECT system_id, COUNT(*) AS n FROM system_certificates WHERE expires_on <= ")
-            .bind(day(today + chrono::Duration::days(crate::registers::CERT_WARNING_DAYS)));
+            .bind(day(today + chrono::Duration::days(crate::systems::registers::CERT_WARNING_DAYS)));
         q.push(" GROUP BY system_id) ce ON ce.system_id = s.id WHERE ");
         q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems))
             .push(" GROUP BY s.owner_unit_id ORDER BY MIN(u.path)");

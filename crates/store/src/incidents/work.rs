@@ -4,7 +4,7 @@
 
 use crate::audit::{json, Change};
 use crate::db::{db_err, get, Store, WriteTx};
-use crate::incidents::{
+use crate::incidents::incident::{
     add_event, clean_observable, insert_observable, insert_report, serious_reasons, Incident, ObservableInput,
 };
 use crate::sql::Sql;
@@ -113,7 +113,7 @@ pub struct Sightings {
     /// The value in its normal form.
     pub value: String,
     pub incidents: Vec<ObservableHit>,
-    pub watchlist: Vec<crate::incident_exchange::WatchItem>,
+    pub watchlist: Vec<crate::incidents::exchange::WatchItem>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]

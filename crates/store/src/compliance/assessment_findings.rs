@@ -4,9 +4,9 @@
 //! reopened if it had been fixed, and closed as verified when a later assessment finds the
 //! requirement met.
 
-use crate::assessments::Assessment;
+use crate::compliance::assessments::Assessment;
+use crate::compliance::findings::due_at;
 use crate::db::{db_err, get, Store, WriteTx};
-use crate::findings::due_at;
 use khien_domain::compliance::Outcome;
 use khien_domain::finding::{finding_key, Severity};
 use khien_domain::fold::fold;

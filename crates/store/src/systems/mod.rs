@@ -1,0 +1,11 @@
+//! The information-systems registry and what hangs on a system: its level dossier (with the
+//! holiday calendar, rulesets and named bodies behind the dossier clocks), dossier attachments,
+//! the connection and certificate registers, and the authority's overview (Mẫu 08).
+
+pub(crate) mod attachments;
+pub(crate) mod dossier_settings;
+pub(crate) mod dossiers;
+pub(crate) mod overview;
+pub(crate) mod registers;
+pub(crate) mod registry;
+pub(crate) mod writes;
