@@ -5,32 +5,30 @@
 //! of an independent assessment (ViewCompliance). Results and moves: a self-assessment by the
 //! system's unit (AssessSystems there), an independent one only by the assessor unit's people
 //! (AssessSystems on the assessor unit; the authority's city-wide grant covers both). Anyone else
-//! gets 404.
+//! gets 404. Recording results, moves and evidence: `assessment_recording`.
 
 use crate::audit::{json, Change};
 pub use crate::compliance::assessment_model::*;
-use crate::db::{db_err, get, sha256_bytes, Store};
+use crate::db::{db_err, get, Store};
 use crate::records::Page;
 use crate::sql::{tag_cursor, untag_cursor, Sql};
 use crate::systems::writes::opt_date;
-use khien_domain::attachment::check_attachment;
 use khien_domain::compliance::assessment::{AssessmentKind, AssessmentState, Outcome, Score};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
-use khien_domain::system::dossier::ATTACHMENTS;
 use khien_domain::time::now_ms;
 use khien_domain::unit::validate_name;
-use khien_domain::{Error, Lang, Result};
+use khien_domain::{Error, Result};
 use sqlx::any::AnyRow;
 use std::collections::HashMap;
 
 const A_COLS: &str = "a.*, s.code AS system_code, s.name AS system_name, s.owner_unit_id AS owner_id, u.name AS unit_name, u.path AS unit_path, \
     au.name AS assessor_unit_name, au.path AS assessor_path, c.code AS catalogue_code, c.version AS catalogue_version, c.title_vi AS catalogue_title_vi, c.title_en AS catalogue_title_en";
 const A_FROM: &str = "assessments a JOIN systems s ON s.id = a.system_id JOIN units u ON u.id = s.owner_unit_id LEFT JOIN units au ON au.id = a.assessor_unit_id JOIN catalogues c ON c.id = a.catalogue_id";
-const EV_COLS: &str =
+pub(super) const EV_COLS: &str =
     "id, result_id, file_name, content_type, size_bytes, sha256, valid_until, uploaded_by, created_at";
 /// Results per multi-row statement.
-const RESULT_BATCH: usize = 100;
+pub(super) const RESULT_BATCH: usize = 100;
 
 fn assessment_row(r: &AnyRow) -> Result<Assessment> {
     let mut a = Assessment {
@@ -70,7 +68,7 @@ fn assessment_row(r: &AnyRow) -> Result<Assessment> {
     Ok(a)
 }
 
-fn evidence_row(r: &AnyRow) -> Result<Evidence> {
+pub(super) fn evidence_row(r: &AnyRow) -> Result<Evidence> {
     Ok(Evidence {
         id: get(r, "id")?,
         result_id: get(r, "result_id")?,
@@ -84,11 +82,11 @@ fn evidence_row(r: &AnyRow) -> Result<Evidence> {
     })
 }
 
-fn not_found() -> Error {
+pub(super) fn not_found() -> Error {
     Error::not_found("đợt đánh giá", "Assessment")
 }
 
-fn state_of(a: &Assessment) -> Result<AssessmentState> {
+pub(super) fn state_of(a: &Assessment) -> Result<AssessmentState> {
     AssessmentState::parse("state", &a.state)
 }
 
@@ -106,7 +104,7 @@ fn top_groups(nodes: &[crate::compliance::catalogues::CatalogueNodeRow]) -> Hash
 }
 
 impl Store {
-    async fn load_assessment(
+    pub(super) async fn load_assessment(
         &self,
         exec: impl sqlx::Executor<'_, Database = sqlx::Any>,
         id: i64,
@@ -121,7 +119,7 @@ impl Store {
 
     /// An assessment the caller may see (404 otherwise); with `record`, one the caller may also
     /// work on (403 when they only see it).
-    async fn scoped_assessment(
+    pub(super) async fn scoped_assessment(
         &self,
         exec: impl sqlx::Executor<'_, Database = sqlx::Any>,
         actor: &Actor,
@@ -422,273 +420,6 @@ impl Store {
             next_states,
             can_record,
         })
-    }
-
-    /// Records outcomes and notes of several requirements in one transaction. Only while the
-    /// assessment is planned or in progress; a planned one starts with its first result.
-    pub async fn record_results(&self, actor: &Actor, id: i64, input: &[ResultInput]) -> Result<Assessment> {
-        if input.is_empty() {
-            return Err(Error::invalid("results", "Không có kết quả nào để lưu.", "No results to save."));
-        }
-        // Checked before the transaction: bad input never opens a write.
-        let mut parsed: Vec<(String, Option<Outcome>, Option<String>)> = Vec::with_capacity(input.len());
-        for (i, r) in input.iter().enumerate() {
-            let outcome = match r.result.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-                None => None,
-                Some(v) => Some(Outcome::parse(&format!("results[{i}].result"), v)?),
-            };
-            let notes = match &r.notes {
-                None => None,
-                Some(n) if n.trim().is_empty() => Some(String::new()),
-                Some(n) => Some(validate_name(&format!("results[{i}].notes"), n, 4000)?),
-            };
-            if parsed.iter().any(|(id, _, _)| id.eq_ignore_ascii_case(r.node_id.trim())) {
-                return Err(Error::invalid(
-                    &format!("results[{i}].node_id"),
-                    format!("Yêu cầu «{}» được gửi hai lần.", r.node_id),
-                    format!("The requirement «{}» was sent twice.", r.node_id),
-                ));
-            }
-            parsed.push((r.node_id.trim().to_string(), outcome, notes));
-        }
-        let mut w = self.begin_write().await?;
-        let a = self.scoped_assessment(&mut *w.tx, actor, id, true).await?;
-        let state = state_of(&a)?;
-        if !state.accepts_results() {
-            return Err(Error::conflict(
-                format!("Đợt đánh giá đang ở trạng thái «{}», không nhận thêm kết quả.", state.label(Lang::Vi)),
-                format!("The assessment is «{}» and takes no more results.", state.label(Lang::En)),
-            ));
-        }
-        let existing: HashMap<String, (i64, Option<String>, String)> =
-            sqlx::query("SELECT id, node_id, result, notes FROM assessment_results WHERE assessment_id = $1")
-                .bind(id)
-                .fetch_all(&mut *w.tx)
-                .await
-                .map_err(db_err)?
-                .iter()
-                .map(|r| Ok((get::<String>(r, "node_id")?, (get(r, "id")?, get(r, "result")?, get(r, "notes")?))))
-                .collect::<Result<_>>()?;
-        let mut changed: Vec<(i64, Option<String>, String)> = Vec::new();
-        for (i, (node_id, outcome, notes)) in parsed.iter().enumerate() {
-            let Some((rid, old_result, old_notes)) = existing.get(node_id) else {
-                return Err(Error::invalid(
-                    &format!("results[{i}].node_id"),
-                    format!("«{node_id}» không phải yêu cầu của đợt đánh giá này."),
-                    format!("«{node_id}» is not a requirement of this assessment."),
-                ));
-            };
-            let new_result = outcome.map(|o| o.code().to_string());
-            let new_notes = notes.clone().unwrap_or_else(|| old_notes.clone());
-            if &new_result != old_result || &new_notes != old_notes {
-                changed.push((*rid, new_result, new_notes));
-            }
-        }
-        let now = now_ms();
-        for chunk in changed.chunks(RESULT_BATCH) {
-            let mut q = Sql::new("UPDATE assessment_results SET result = CASE id");
-            for (rid, result, _) in chunk {
-                q.push(" WHEN ").bind(*rid).push(" THEN ").bind(result.clone());
-            }
-            q.push(" END, notes = CASE id");
-            for (rid, _, notes) in chunk {
-                q.push(" WHEN ").bind(*rid).push(" THEN ").bind(notes.as_str());
-            }
-            q.push(" END, updated_at = ").bind(now).push(", updated_by = ").bind(actor.label()).push(" WHERE id IN (");
-            for (i, (rid, _, _)) in chunk.iter().enumerate() {
-                if i > 0 {
-                    q.push(",");
-                }
-                q.bind(*rid);
-            }
-            q.push(")");
-            q.query().execute(&mut *w.tx).await.map_err(db_err)?;
-        }
-        // Counts from the rows themselves, so they cannot drift.
-        let mut score = Score::default();
-        for r in sqlx::query("SELECT result FROM assessment_results WHERE assessment_id = $1")
-            .bind(id)
-            .fetch_all(&mut *w.tx)
-            .await
-            .map_err(db_err)?
-        {
-            let v: Option<String> = get(&r, "result")?;
-            score.add(v.as_deref().and_then(|v| Outcome::parse("result", v).ok()));
-        }
-        let mut q = Sql::new("UPDATE assessments SET compliant = ");
-        q.bind(score.compliant)
-            .push(", partly = ")
-            .bind(score.partly)
-            .push(", non_compliant = ")
-            .bind(score.non_compliant);
-        q.push(", not_applicable = ").bind(score.not_applicable).push(", updated_at = ").bind(now);
-        if state == AssessmentState::Planned && score.assessed() > 0 {
-            q.push(", state = ").bind(AssessmentState::InProgress.code()).push(", started_at = ").bind(now);
-        }
-        q.push(" WHERE id = ").bind(id);
-        q.query().execute(&mut *w.tx).await.map_err(db_err)?;
-        let after = self.load_assessment(&mut *w.tx, id).await?.ok_or_else(not_found)?;
-        let summary = serde_json::json!({"changed": changed.len(), "state": after.state, "compliant": after.compliant, "partly": after.partly, "non_compliant": after.non_compliant, "not_applicable": after.not_applicable});
-        w.audit(
-            Some(actor),
-            Change {
-                action: "assessment.results",
-                entity_type: "assessment",
-                entity_id: Some(id),
-                unit_id: Some(a.unit_id),
-                before: None,
-                after: Some(summary),
-            },
-        )
-        .await?;
-        w.commit().await?;
-        Ok(after)
-    }
-
-    /// Moves an assessment: planned → in progress → in review → done, review back to work.
-    /// Review needs every requirement assessed.
-    pub async fn move_assessment(&self, actor: &Actor, id: i64, to: &str) -> Result<Assessment> {
-        let to = AssessmentState::parse("state", to)?;
-        let mut w = self.begin_write().await?;
-        let a = self.scoped_assessment(&mut *w.tx, actor, id, true).await?;
-        let from = state_of(&a)?;
-        from.check_move(to)?;
-        if to == AssessmentState::InReview && a.assessed() < a.applicable {
-            let left = a.applicable - a.assessed();
-            return Err(Error::conflict(
-                format!("Còn {left} yêu cầu chưa có kết quả; hãy đánh giá hết trước khi chuyển rà soát."),
-                format!("{left} requirements have no outcome yet; assess them all before review."),
-            ));
-        }
-        let now = now_ms();
-        let mut q = Sql::new("UPDATE assessments SET state = ");
-        q.bind(to.code()).push(", updated_at = ").bind(now);
-        if to == AssessmentState::InProgress && a.started_at.is_none() {
-            q.push(", started_at = ").bind(now);
-        }
-        if to == AssessmentState::Done {
-            q.push(", finished_at = ").bind(now);
-        }
-        q.push(" WHERE id = ").bind(id).push(" AND state = ").bind(from.code());
-        let done = q.query().execute(&mut *w.tx).await.map_err(db_err)?.rows_affected();
-        if done != 1 {
-            return Err(Error::conflict(
-                "Đợt đánh giá vừa được người khác thay đổi; hãy tải lại.",
-                "Someone else just changed the assessment; reload it.",
-            ));
-        }
-        let after = self.load_assessment(&mut *w.tx, id).await?.ok_or_else(not_found)?;
-        if to == AssessmentState::Done {
-            self.findings_from_assessment(&mut w, &after).await?;
-            if after.kind == AssessmentKind::Independent.code() {
-                // Layer 3 of the 4-layer model: the system's last independent assessment.
-                let day = khien_domain::calendar::date_vn(now).format("%Y-%m-%d").to_string();
-                sqlx::query("UPDATE systems SET assessed_on = $1, assessor_unit = $2 WHERE id = $3")
-                    .bind(day)
-                    .bind(after.assessor_unit_name.clone())
-                    .bind(after.system_id)
-                    .execute(&mut *w.tx)
-                    .await
-                    .map_err(db_err)?;
-            }
-        }
-        w.audit(
-            Some(actor),
-            Change {
-                action: "assessment.state",
-                entity_type: "assessment",
-                entity_id: Some(id),
-                unit_id: Some(a.unit_id),
-                before: Some(serde_json::json!({"state": from.code()})),
-                after: Some(serde_json::json!({"state": to.code()})),
-            },
-        )
-        .await?;
-        w.commit().await?;
-        Ok(after)
-    }
-
-    /// Attaches an evidence file to one requirement's result (checked by content, SHA-256
-    /// stored), until the assessment is done.
-    pub async fn add_evidence(
-        &self,
-        actor: &Actor,
-        id: i64,
-        node_id: &str,
-        file_name: &str,
-        bytes: &[u8],
-        valid_until: Option<&str>,
-    ) -> Result<Evidence> {
-        let file_name = validate_name("file_name", file_name.rsplit(['/', '\\']).next().unwrap_or(file_name), 200)?;
-        let content_type = check_attachment(&ATTACHMENTS, &file_name, bytes)?;
-        let valid_until = opt_date("valid_until", &valid_until.map(str::to_string))?;
-        let mut w = self.begin_write().await?;
-        let a = self.scoped_assessment(&mut *w.tx, actor, id, true).await?;
-        if state_of(&a)? == AssessmentState::Done {
-            return Err(Error::conflict(
-                "Đợt đánh giá đã hoàn thành, không thêm bằng chứng.",
-                "The assessment is done; no more evidence can be added.",
-            ));
-        }
-        let r = sqlx::query("SELECT id FROM assessment_results WHERE assessment_id = $1 AND node_id = $2")
-            .bind(id)
-            .bind(node_id)
-            .fetch_optional(&mut *w.tx)
-            .await
-            .map_err(db_err)?;
-        let rid: i64 = match r {
-            Some(r) => get(&r, "id")?,
-            None => return Err(Error::not_found("yêu cầu trong đợt đánh giá", "Requirement in this assessment")),
-        };
-        let size = i64::try_from(bytes.len()).map_err(Error::internal)?;
-        let mut q = Sql::new("INSERT INTO assessment_evidence (result_id, file_name, content_type, size_bytes, sha256, valid_until, data, uploaded_by, created_at) VALUES (");
-        q.bind(rid)
-            .push(",")
-            .bind(file_name.as_str())
-            .push(",")
-            .bind(content_type)
-            .push(",")
-            .bind(size)
-            .push(",")
-            .bind(sha256_bytes(bytes));
-        q.push(",")
-            .bind(valid_until)
-            .push(",")
-            .bind_bytes(bytes.to_vec())
-            .push(",")
-            .bind(actor.label())
-            .push(",")
-            .bind(now_ms());
-        q.push(&format!(") RETURNING {EV_COLS}"));
-        let e = evidence_row(&q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?)?;
-        w.audit(
-            Some(actor),
-            Change {
-                action: "assessment.evidence",
-                entity_type: "assessment",
-                entity_id: Some(id),
-                unit_id: Some(a.unit_id),
-                before: None,
-                after: json(&e),
-            },
-        )
-        .await?;
-        w.commit().await?;
-        Ok(e)
-    }
-
-    /// An evidence file for a caller who may see its assessment.
-    pub async fn evidence(&self, actor: &Actor, evidence_id: i64) -> Result<(Evidence, Vec<u8>)> {
-        let r = sqlx::query(&format!("SELECT e.{}, e.data, r.assessment_id FROM assessment_evidence e JOIN assessment_results r ON r.id = e.result_id WHERE e.id = $1", EV_COLS.replace(", ", ", e.")))
-            .bind(evidence_id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
-        let missing = || Error::not_found("bằng chứng", "Evidence");
-        let r = r.ok_or_else(missing)?;
-        let assessment_id: i64 = get(&r, "assessment_id")?;
-        self.scoped_assessment(&self.pool, actor, assessment_id, false).await.map_err(|_| missing())?;
-        Ok((evidence_row(&r)?, get(&r, "data")?))
     }
 
     /// Active independent assessor units (id, name): the directory an assessment is assigned from.

@@ -3,6 +3,7 @@
 
 pub(crate) mod assessment_findings;
 pub(crate) mod assessment_model;
+pub(crate) mod assessment_recording;
 pub(crate) mod assessments;
 pub(crate) mod catalogues;
 pub(crate) mod finding_history;

@@ -4,6 +4,9 @@
 pub(crate) mod clocks;
 pub(crate) mod exchange;
 pub(crate) mod incident;
+pub(crate) mod incident_model;
+pub(crate) mod network;
+pub(crate) mod public_report_model;
 pub(crate) mod public_reports;
 pub(crate) mod taxii;
 pub(crate) mod taxii_remotes;

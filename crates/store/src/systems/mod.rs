@@ -5,6 +5,7 @@
 pub(crate) mod attachments;
 pub(crate) mod dossier_settings;
 pub(crate) mod dossiers;
+pub(crate) mod input;
 pub(crate) mod overview;
 pub(crate) mod registers;
 pub(crate) mod registry;

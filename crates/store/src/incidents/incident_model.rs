@@ -1,0 +1,277 @@
+//! The records of an incident as the queues and its page show it, what callers send, and the
+//! checks of times and observables every write path shares.
+
+use crate::db::get;
+use khien_domain::incident::clocks::{status, ClockFacts, ClockKind, ClockStatus};
+use khien_domain::incident::observable::{normalise, ObservableKind};
+use khien_domain::incident::Tlp;
+use khien_domain::page::Cursor;
+use khien_domain::time::now_ms;
+use khien_domain::unit::optional_text;
+use khien_domain::{Error, Result};
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+use utoipa::ToSchema;
+
+/// An incident as the queues and its page show it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Incident {
+    pub id: i64,
+    /// SC-<year>-<number>
+    pub code: String,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub title: String,
+    pub category: String,
+    /// received, triaged, containing, recovering, reviewing, closed
+    pub state: String,
+    pub tlp: String,
+    /// 1 (highest) to 4
+    pub priority: i64,
+    pub serious: bool,
+    pub national_critical: bool,
+    pub beyond_capacity: bool,
+    /// Signs of harm to national security or public order (NĐ 331 Đ31.2.d: report at once).
+    pub security_signs: bool,
+    /// A personal-data breach (Luật 91/2025 Đ23: notice within 72 h).
+    pub personal_data_breach: bool,
+    pub consequences: Vec<String>,
+    /// UTC milliseconds
+    pub detected_at: i64,
+    pub reported_at: i64,
+    pub triaged_at: Option<i64>,
+    pub contained_at: Option<i64>,
+    pub response_ended_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub reporter_name: Option<String>,
+    pub reporter_contact: Option<String>,
+    /// The contact's position (QĐ 05 Đ11.4).
+    pub reporter_position: Option<String>,
+    /// The operating unit's address (QĐ 05 Đ11.4).
+    pub operator_address: Option<String>,
+    /// The owning body (chủ quản) of the affected system (QĐ 05 Đ11.4).
+    pub owning_body: Option<String>,
+    pub symptoms: Option<String>,
+    pub spread: Option<String>,
+    pub impact: Option<String>,
+    pub provider: Option<String>,
+    pub measures_taken: Option<String>,
+    pub measures_planned: Option<String>,
+    pub help_received: Option<String>,
+    pub initial_results: Option<String>,
+    pub recommendations: Option<String>,
+    pub clocks: Vec<Clock>,
+    /// The earliest unmet deadline (UTC ms), if any.
+    pub next_due: Option<i64>,
+    pub overdue: bool,
+    pub merged_into: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    #[serde(skip)]
+    pub unit_path: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Clock {
+    /// notice, initial, security, cause, closing, personal_data, city (those the ruleset has carry a due time)
+    pub kind: String,
+    pub due_at: Option<i64>,
+    pub met_at: Option<i64>,
+    /// waiting, running, overdue, met, met_late
+    #[schema(value_type = String)]
+    pub status: ClockStatus,
+}
+
+/// A new incident, as a unit reports it: the fields of an initial report (QĐ 05 Đ11.4).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct IncidentInput {
+    pub unit_id: i64,
+    pub title: String,
+    pub category: String,
+    /// RFC 3339
+    pub detected_at: String,
+    /// RFC 3339; now when absent
+    pub reported_at: Option<String>,
+    pub tlp: Option<String>,
+    pub priority: Option<i64>,
+    #[serde(default)]
+    pub system_ids: Vec<i64>,
+    #[serde(default)]
+    pub consequences: Vec<String>,
+    #[serde(default)]
+    pub national_critical: bool,
+    #[serde(default)]
+    pub beyond_capacity: bool,
+    /// Signs of harm to national security or public order (NĐ 331 Đ31.2.d: report at once).
+    #[serde(default)]
+    pub security_signs: bool,
+    /// A personal-data breach (Luật 91/2025 Đ23: notice within 72 h).
+    #[serde(default)]
+    pub personal_data_breach: bool,
+    pub reporter_name: Option<String>,
+    pub reporter_contact: Option<String>,
+    /// The contact's position (QĐ 05 Đ11.4).
+    pub reporter_position: Option<String>,
+    /// The operating unit's address (QĐ 05 Đ11.4).
+    pub operator_address: Option<String>,
+    /// The owning body (chủ quản) of the affected system (QĐ 05 Đ11.4).
+    pub owning_body: Option<String>,
+    pub symptoms: Option<String>,
+    pub spread: Option<String>,
+    pub impact: Option<String>,
+    pub provider: Option<String>,
+    pub measures_taken: Option<String>,
+    pub measures_planned: Option<String>,
+    pub help_received: Option<String>,
+    pub initial_results: Option<String>,
+    pub recommendations: Option<String>,
+    /// The form's fields are the initial report: file it now (stops the 24-hour clock).
+    #[serde(default)]
+    pub file_initial_report: bool,
+    #[serde(default)]
+    pub observables: Vec<ObservableInput>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct ObservableInput {
+    /// ipv4, ipv6, cidr, domain, url, md5, sha1, sha256, email
+    pub kind: String,
+    pub value: String,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    pub tlp: Option<String>,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct IncidentFilter {
+    pub q: Option<String>,
+    pub state: Option<String>,
+    pub category: Option<String>,
+    /// The reporting unit and its subtree.
+    pub unit_id: Option<i64>,
+    pub serious: Option<bool>,
+    pub priority: Option<i64>,
+    /// Only incidents with a clock past due.
+    pub overdue: bool,
+    /// Include closed incidents (the queues hide them by default).
+    pub include_closed: bool,
+    pub cursor: Option<Cursor>,
+    pub limit: i64,
+}
+
+pub(crate) const INCIDENT_COLS: &str = "i.*, u.name AS unit_name, u.path AS unit_path";
+
+pub(crate) fn incident_row(r: &AnyRow) -> Result<Incident> {
+    let flag = |c: &str| -> Result<bool> { Ok(get::<i64>(r, c)? != 0) };
+    let now = now_ms();
+    let mut clocks = Vec::new();
+    for kind in ClockKind::ALL {
+        let due: Option<i64> = get(r, &format!("{}_due", kind.code()))?;
+        let met: Option<i64> = get(r, &format!("{}_met", kind.code()))?;
+        clocks.push(Clock { kind: kind.code().into(), due_at: due, met_at: met, status: status(due, met, now) });
+    }
+    let next_due: Option<i64> = get(r, "next_due")?;
+    let consequences: String = get(r, "consequences")?;
+    Ok(Incident {
+        id: get(r, "id")?,
+        code: get(r, "code")?,
+        unit_id: get(r, "unit_id")?,
+        unit_name: get(r, "unit_name")?,
+        title: get(r, "title")?,
+        category: get(r, "category")?,
+        state: get(r, "state")?,
+        tlp: get(r, "tlp")?,
+        priority: get(r, "priority")?,
+        serious: flag("serious")?,
+        national_critical: flag("national_critical")?,
+        beyond_capacity: flag("beyond_capacity")?,
+        security_signs: flag("security_signs")?,
+        personal_data_breach: flag("personal_data_breach")?,
+        consequences: consequences.split(',').filter(|c| !c.is_empty()).map(str::to_string).collect(),
+        detected_at: get(r, "detected_at")?,
+        reported_at: get(r, "reported_at")?,
+        triaged_at: get(r, "triaged_at")?,
+        contained_at: get(r, "contained_at")?,
+        response_ended_at: get(r, "response_ended_at")?,
+        closed_at: get(r, "closed_at")?,
+        reporter_name: get(r, "reporter_name")?,
+        reporter_contact: get(r, "reporter_contact")?,
+        reporter_position: get(r, "reporter_position")?,
+        operator_address: get(r, "operator_address")?,
+        owning_body: get(r, "owning_body")?,
+        symptoms: get(r, "symptoms")?,
+        spread: get(r, "spread")?,
+        impact: get(r, "impact")?,
+        provider: get(r, "provider")?,
+        measures_taken: get(r, "measures_taken")?,
+        measures_planned: get(r, "measures_planned")?,
+        help_received: get(r, "help_received")?,
+        initial_results: get(r, "initial_results")?,
+        recommendations: get(r, "recommendations")?,
+        overdue: next_due.is_some_and(|d| d < now),
+        clocks,
+        next_due,
+        merged_into: get(r, "merged_into")?,
+        created_at: get(r, "created_at")?,
+        updated_at: get(r, "updated_at")?,
+        unit_path: get(r, "unit_path")?,
+    })
+}
+
+impl Incident {
+    pub fn clock_facts(&self) -> ClockFacts {
+        ClockFacts { detected_ms: self.detected_at, response_ended_ms: self.response_ended_at, ..Default::default() }
+    }
+}
+
+/// Parses an RFC 3339 time of a named field.
+pub(crate) fn time_field(field: &str, s: &str) -> Result<i64> {
+    khien_domain::time::parse_rfc3339(s.trim()).ok_or_else(|| {
+        Error::invalid(
+            field,
+            format!("«{s}» không phải thời điểm hợp lệ (RFC 3339, ví dụ 2026-11-23T08:30:00+07:00)."),
+            format!("«{s}» is not a valid time (RFC 3339, e.g. 2026-11-23T08:30:00+07:00)."),
+        )
+    })
+}
+
+pub(crate) fn opt_time(field: &str, s: &Option<String>) -> Result<Option<i64>> {
+    s.as_deref().filter(|v| !v.trim().is_empty()).map(|v| time_field(field, v)).transpose()
+}
+
+/// A checked observable: (kind, normal value, first seen, last seen, tlp, source).
+pub(crate) struct CleanObservable {
+    pub kind: &'static str,
+    pub value: String,
+    pub first_seen: Option<i64>,
+    pub last_seen: Option<i64>,
+    pub tlp: &'static str,
+    pub source: Option<String>,
+}
+
+pub(crate) fn clean_observable(o: &ObservableInput, default_tlp: &'static str) -> Result<CleanObservable> {
+    let kind = ObservableKind::parse("kind", &o.kind)?;
+    let first_seen = opt_time("first_seen", &o.first_seen)?;
+    let last_seen = opt_time("last_seen", &o.last_seen)?;
+    if let (Some(f), Some(l)) = (first_seen, last_seen) {
+        if l < f {
+            return Err(Error::invalid(
+                "last_seen",
+                "Lần thấy cuối trước lần thấy đầu.",
+                "Last seen is before first seen.",
+            ));
+        }
+    }
+    Ok(CleanObservable {
+        kind: kind.code(),
+        value: normalise(kind, &o.value)?,
+        first_seen,
+        last_seen,
+        tlp: match o.tlp.as_deref().filter(|t| !t.is_empty()) {
+            Some(t) => Tlp::parse("tlp", t)?.code(),
+            None => default_tlp,
+        },
+        source: optional_text("source", o.source.as_deref(), 200)?,
+    })
+}
