@@ -79,7 +79,7 @@ pub async fn run(store: &Store, app: &axum::Router, admin: &str, manager: &str, 
         .incidents_for_export(&actor, &IncidentFilter { include_closed: true, limit: 50, ..Default::default() })
         .await
         .map_err(e)?;
-    let input = khien_server::stix_io::export_input("Bench", &page);
+    let input = khien_server::services::stix_io::export_input("Bench", &page);
     let bundle: serde_json::Value =
         serde_json::from_slice(&khien_formats::stix::export_bundle(&input).map_err(|e| anyhow!("{e}"))?)?;
     let objects = bundle.get("objects").and_then(|o| o.as_array()).cloned().unwrap_or_default();
@@ -94,7 +94,7 @@ pub async fn run(store: &Store, app: &axum::Router, admin: &str, manager: &str, 
             .await
             .map_err(e)?;
         let read = t.elapsed();
-        let input = khien_server::stix_io::export_input("Bench", &page);
+        let input = khien_server::services::stix_io::export_input("Bench", &page);
         let bytes = khien_formats::stix::export_bundle(&input).map_err(|e| anyhow!("{e}"))?;
         println!(
             "stix export of {} incidents: read {:.0} ms, bundle {:.0} ms ({} KiB)",

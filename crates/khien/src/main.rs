@@ -151,7 +151,7 @@ async fn serve(a: ServeArgs) -> Result<()> {
             std::time::Duration::from_secs(s.taxii_push_interval_secs),
             store.clone(),
             |store| async move {
-                match khien_server::taxii_push::push_all(&store).await {
+                match khien_server::services::taxii_push::push_all(&store).await {
                     Ok(_) => {}
                     Err(e) => tracing::warn!("TAXII push failed: {e}"),
                 }

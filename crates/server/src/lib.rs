@@ -2,19 +2,12 @@
 
 mod api;
 mod auth;
-pub mod catalogue_io;
 mod error;
 mod extract;
-pub mod incident_docs;
 mod metrics;
-pub mod oscal_io;
-pub mod stix_io;
+pub mod services;
 mod stream;
-pub mod systems_io;
-mod taxii;
-pub mod taxii_push;
-pub mod units_io;
-pub use taxii::TAXII as TAXII_MEDIA_TYPE;
+pub use api::taxii::TAXII as TAXII_MEDIA_TYPE;
 mod web;
 
 use axum::extract::State;
@@ -111,7 +104,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api_router)
         .merge(web::router())
-        .merge(taxii::router())
+        .merge(api::taxii::router())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(metrics::readyz))
         .route("/metrics", get(metrics::metrics))

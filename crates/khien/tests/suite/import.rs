@@ -22,7 +22,7 @@ async fn imports_the_official_34_provinces_and_3321_communes() {
     let admin = admin_actor(&db).await;
     let root = db.store.root_unit().await.unwrap().unwrap();
     let rows = khien_formats::parse_units("vn_units_34_provinces_3321_wards.json", &bytes).unwrap();
-    let rows = khien_server::units_io::import_rows(rows);
+    let rows = khien_server::services::units_io::import_rows(rows);
     let summary = db.store.import_units(&admin, root.id, &rows).await.unwrap();
     assert_eq!(summary.created, 34 + 3321);
     assert_eq!(db.store.unit_count().await.unwrap(), 1 + 34 + 3321);

@@ -3,9 +3,9 @@
 
 use crate::api::paging;
 use crate::auth::Ctx;
-use crate::catalogue_io::{self, CatalogueImportQuery, ExportFormat, MAX_CATALOGUE_BYTES};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
+use crate::services::catalogue_io::{self, CatalogueImportQuery, ExportFormat, MAX_CATALOGUE_BYTES};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

@@ -396,7 +396,7 @@ pub(crate) fn scan_tool(chosen: &str, file_name: &str, head: &[u8]) -> Result<Sc
 #[utoipa::path(get, path = "/api/v1/systems/{id}/oscal/poam", tag = "findings", params(("id" = i64, Path)),
     responses((status = 200, content_type = "application/json", body = Object), (status = 404, body = crate::error::Problem)))]
 async fn system_poam(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, ApiError> {
-    Ok(oscal_json(crate::oscal_io::system_poam(&s, &ctx.actor, id).await?))
+    Ok(oscal_json(crate::services::oscal_io::system_poam(&s, &ctx.actor, id).await?))
 }
 
 fn oscal_json(bytes: Vec<u8>) -> Response {
@@ -409,19 +409,19 @@ fn oscal_json(bytes: Vec<u8>) -> Response {
 #[utoipa::path(get, path = "/api/v1/systems/{id}/oscal/ssp", tag = "findings", params(("id" = i64, Path)),
     responses((status = 200, content_type = "application/json", body = Object), (status = 404, body = crate::error::Problem)))]
 async fn system_ssp(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, ApiError> {
-    Ok(oscal_json(crate::oscal_io::system_ssp(&s, &ctx.actor, id).await?))
+    Ok(oscal_json(crate::services::oscal_io::system_ssp(&s, &ctx.actor, id).await?))
 }
 
 /// An assessment as OSCAL 1.1 Assessment Results.
 #[utoipa::path(get, path = "/api/v1/assessments/{id}/oscal", tag = "findings", params(("id" = i64, Path)),
     responses((status = 200, content_type = "application/json", body = Object), (status = 404, body = crate::error::Problem)))]
 async fn assessment_oscal(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, ApiError> {
-    Ok(oscal_json(crate::oscal_io::assessment_results(&s, &ctx.actor, id).await?))
+    Ok(oscal_json(crate::services::oscal_io::assessment_results(&s, &ctx.actor, id).await?))
 }
 
 /// A catalogue as an OSCAL 1.1 catalog.
 #[utoipa::path(get, path = "/api/v1/catalogues/{id}/oscal", tag = "findings", params(("id" = i64, Path)),
     responses((status = 200, content_type = "application/json", body = Object), (status = 404, body = crate::error::Problem)))]
 async fn catalogue_oscal(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, ApiError> {
-    Ok(oscal_json(crate::oscal_io::catalogue_oscal(&s, &ctx.actor, id).await?))
+    Ok(oscal_json(crate::services::oscal_io::catalogue_oscal(&s, &ctx.actor, id).await?))
 }

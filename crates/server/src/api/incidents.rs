@@ -310,7 +310,7 @@ async fn incident_document(
     Path((id, kind)): Path<(i64, String)>,
     ApiQuery(q): ApiQuery<DocumentQuery>,
 ) -> Result<axum::response::Response, ApiError> {
-    use crate::incident_docs::DocKind;
+    use crate::services::incident_docs::DocKind;
     use axum::response::IntoResponse;
     let which = DocKind::parse(&kind).ok_or_else(|| {
         khien_domain::Error::invalid(
@@ -333,8 +333,9 @@ async fn incident_document(
     };
     let d = s.store.get_incident(&ctx.actor, id).await?;
     let header = s.store.document_header(d.incident.unit_id).await?;
-    let signer = crate::incident_docs::Signer::from_query(&q)?;
-    let doc = crate::incident_docs::incident_document(which, &d, &header, s.config.place_name.as_deref(), &signer);
+    let signer = crate::services::incident_docs::Signer::from_query(&q)?;
+    let doc =
+        crate::services::incident_docs::incident_document(which, &d, &header, s.config.place_name.as_deref(), &signer);
     let (bytes, content_type, ext) = if pdf {
         (khien_formats::pdf::write_admin_pdf(&doc).map_err(khien_domain::Error::internal)?, "application/pdf", "pdf")
     } else {

@@ -12,6 +12,7 @@ pub(crate) mod public_reports;
 mod rulesets;
 pub(crate) mod stix;
 mod systems;
+pub(crate) mod taxii;
 mod units;
 mod users;
 
@@ -275,7 +276,7 @@ pub(crate) mod params {
         IncidentCategory => codes(khien_domain::incident::Category::ALL.iter().map(|t| t.code()), true);
         ObservableKind => codes(khien_domain::incident::observable::ObservableKind::ALL.iter().map(|t| t.code()), true);
         DocumentFormat => codes(["docx", "pdf"], false);
-        SigningAuthority => codes(crate::incident_docs::SIGNING_CODES, true);
+        SigningAuthority => codes(crate::services::incident_docs::SIGNING_CODES, true);
         PublicState => codes(khien_domain::incident::public::PublicState::ALL.iter().map(|t| t.code()), true);
         PublicCategory => codes(khien_domain::incident::public::PublicCategory::ALL.iter().map(|t| t.code()), true);
     }

@@ -46,7 +46,7 @@ async fn export_input(
         Some(e) => s.store.document_header(e.incident.unit_id).await?.root_name,
         None => "Khiên".to_string(),
     };
-    Ok(crate::stix_io::export_input(&authority, incidents))
+    Ok(crate::services::stix_io::export_input(&authority, incidents))
 }
 
 /// The incidents as one bundle, streamed: the input is checked and the objects built before
@@ -57,7 +57,7 @@ async fn bundle_response(s: &AppState, incidents: &[ExportedIncident]) -> Result
     let bundle = tokio::task::spawn_blocking(move || khien_formats::stix::prepare_bundle(&input))
         .await
         .map_err(khien_domain::Error::internal)?
-        .map_err(|e| crate::stix_io::stix_error(&e))?;
+        .map_err(|e| crate::services::stix_io::stix_error(&e))?;
     let body =
         crate::stream::blocking_body(move |w| bundle.write_to(w).map_err(|e| std::io::Error::other(e.to_string())));
     Ok(([(axum::http::header::CONTENT_TYPE, "application/stix+json;version=2.1")], body).into_response())
@@ -185,9 +185,9 @@ async fn import_bundle(
     ctx: Ctx,
     body: axum::body::Bytes,
 ) -> Result<Json<BundleImport>, ApiError> {
-    let parsed = khien_formats::stix::parse_bundle(&body).map_err(|e| crate::stix_io::stix_error(&e))?;
+    let parsed = khien_formats::stix::parse_bundle(&body).map_err(|e| crate::services::stix_io::stix_error(&e))?;
     let WatchImportSummary { added, updated } =
-        s.store.import_watchlist(&ctx.actor, &crate::stix_io::watch_inputs(&parsed)).await?;
+        s.store.import_watchlist(&ctx.actor, &crate::services::stix_io::watch_inputs(&parsed)).await?;
     Ok(Json(BundleImport { objects: parsed.objects, added, updated, skipped: parsed.skipped }))
 }
 
@@ -275,7 +275,7 @@ pub(crate) async fn publish(
     };
     let bundle: serde_json::Value = serde_json::from_slice(
         &khien_formats::stix::export_bundle(&export_input(s, &[e]).await?)
-            .map_err(|e| crate::stix_io::stix_error(&e))?,
+            .map_err(|e| crate::services::stix_io::stix_error(&e))?,
     )
     .map_err(khien_domain::Error::internal)?;
     let objects = bundle.get("objects").and_then(|o| o.as_array()).cloned().unwrap_or_default();
@@ -306,6 +306,6 @@ async fn create_remote(
     responses((status = 200, body = Remote), (status = 404, body = crate::error::Problem)))]
 async fn push_now(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Json<Remote>, ApiError> {
     let remote = s.store.remote(&ctx.actor, id).await?;
-    crate::taxii_push::push_remote(&s.store, &remote).await?;
+    crate::services::taxii_push::push_remote(&s.store, &remote).await?;
     Ok(Json(s.store.remote(&ctx.actor, id).await?))
 }

@@ -318,14 +318,14 @@ async fn import_systems(
     ApiQuery(q): ApiQuery<ImportQuery>,
     body: axum::body::Bytes,
 ) -> Result<Json<khien_store::ImportSummary>, ApiError> {
-    Ok(Json(crate::systems_io::import(&s, &ctx, &q.file_name, &body).await?))
+    Ok(Json(crate::services::systems_io::import(&s, &ctx, &q.file_name, &body).await?))
 }
 
 /// The systems import template (XLSX with Vietnamese headers and a guide sheet).
 #[utoipa::path(get, path = "/api/v1/systems/template", tag = "systems",
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
 async fn systems_template(_ctx: Ctx) -> Result<axum::response::Response, ApiError> {
-    Ok(xlsx(crate::systems_io::template()?, "mau-nhap-he-thong.xlsx"))
+    Ok(xlsx(crate::services::systems_io::template()?, "mau-nhap-he-thong.xlsx"))
 }
 
 /// Register a system of a unit the caller works for.

@@ -214,7 +214,7 @@ async fn import_units(
     ApiQuery(q): ApiQuery<ImportQuery>,
     body: axum::body::Bytes,
 ) -> Result<Json<khien_store::ImportSummary>, ApiError> {
-    Ok(Json(crate::units_io::import(&s, &ctx, &q.file_name, &body, q.parent_id).await?))
+    Ok(Json(crate::services::units_io::import(&s, &ctx, &q.file_name, &body, q.parent_id).await?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -235,8 +235,8 @@ async fn export_units(
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> Result<axum::response::Response, ApiError> {
     let format = match q.format.as_deref().unwrap_or("xlsx") {
-        "xlsx" => crate::units_io::ExportFormat::Xlsx,
-        "csv" => crate::units_io::ExportFormat::Csv,
+        "xlsx" => crate::services::units_io::ExportFormat::Xlsx,
+        "csv" => crate::services::units_io::ExportFormat::Csv,
         other => {
             return Err(khien_domain::Error::invalid(
                 "format",
@@ -246,5 +246,5 @@ async fn export_units(
             .into())
         }
     };
-    Ok(crate::units_io::export(&s, &ctx, format).await?)
+    Ok(crate::services::units_io::export(&s, &ctx, format).await?)
 }

@@ -4,8 +4,8 @@
 
 use super::{render, see_other, Chrome};
 use crate::auth::Ctx;
-use crate::catalogue_io::CatalogueImportQuery;
 use crate::error::WebError;
+use crate::services::catalogue_io::CatalogueImportQuery;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -40,8 +40,9 @@ pub fn router() -> Router<AppState> {
         .route("/catalogues", get(catalogues))
         .route(
             "/catalogues/import",
-            post(import_catalogue)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::catalogue_io::MAX_CATALOGUE_BYTES + 64 * 1024)),
+            post(import_catalogue).layer(axum::extract::DefaultBodyLimit::max(
+                crate::services::catalogue_io::MAX_CATALOGUE_BYTES + 64 * 1024,
+            )),
         )
         .route("/catalogues/template.xlsx", get(catalogue_template))
         .route("/catalogues/{id}", get(catalogue_page))
@@ -131,12 +132,12 @@ async fn import_catalogue(
     let body = body
         .filter(|b| !b.is_empty())
         .ok_or_else(|| Error::invalid("file", "Chưa chọn tệp.", "No file was chosen."))?;
-    let info = crate::catalogue_io::import(&s, &ctx, &q, &body).await?;
+    let info = crate::services::catalogue_io::import(&s, &ctx, &q, &body).await?;
     Ok(see_other(&format!("/catalogues/{}", info.id)))
 }
 
 async fn catalogue_template(ctx: Ctx) -> Result<Response, WebError> {
-    Ok(crate::catalogue_io::template(&ctx.actor)?)
+    Ok(crate::services::catalogue_io::template(&ctx.actor)?)
 }
 
 #[derive(Deserialize)]
@@ -150,8 +151,8 @@ async fn export_catalogue(
     Path(id): Path<i64>,
     Query(q): Query<ExportQuery>,
 ) -> Result<Response, WebError> {
-    let format = crate::catalogue_io::ExportFormat::parse(&q.format)?;
-    Ok(crate::catalogue_io::export(&s, &ctx.actor, id, format).await?)
+    let format = crate::services::catalogue_io::ExportFormat::parse(&q.format)?;
+    Ok(crate::services::catalogue_io::export(&s, &ctx.actor, id, format).await?)
 }
 
 #[derive(Deserialize, Default)]

@@ -193,7 +193,7 @@ async fn import(State(s): State<AppState>, ctx: Ctx, mut mp: axum::extract::Mult
         }
     }
     let (name, bytes) = file.ok_or_else(|| Error::invalid("file", "Chưa chọn tệp.", "No file was chosen."))?;
-    let sum = crate::systems_io::import(&s, &ctx, &name, &bytes).await?;
+    let sum = crate::services::systems_io::import(&s, &ctx, &name, &bytes).await?;
     let notice = ctx
         .lang
         .pick(

@@ -285,7 +285,7 @@ async fn import(State(s): State<AppState>, ctx: Ctx, mut mp: Multipart) -> Resul
     let (name, bytes) = file.ok_or_else(|| Error::invalid("file", "Chưa chọn tệp.", "No file was chosen."))?;
     let parent_id = parent_id
         .ok_or_else(|| Error::invalid("parent_id", "Chưa chọn đơn vị cấp trên.", "No parent unit was chosen."))?;
-    let summary = crate::units_io::import(&s, &ctx, &name, &bytes, parent_id).await?;
+    let summary = crate::services::units_io::import(&s, &ctx, &name, &bytes, parent_id).await?;
     let notice = ctx
         .lang
         .pick(
@@ -304,5 +304,5 @@ async fn import(State(s): State<AppState>, ctx: Ctx, mut mp: Multipart) -> Resul
 
 /// The visible units as an XLSX in the import template's columns.
 async fn export(State(s): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
-    Ok(crate::units_io::export(&s, &ctx, crate::units_io::ExportFormat::Xlsx).await?)
+    Ok(crate::services::units_io::export(&s, &ctx, crate::services::units_io::ExportFormat::Xlsx).await?)
 }

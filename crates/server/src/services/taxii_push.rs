@@ -33,8 +33,8 @@ async fn send(remote: &Remote, envelope: String) -> PushOutcome {
     };
     let mut req = client
         .post(&remote.url)
-        .header("accept", crate::taxii::TAXII)
-        .header("content-type", crate::taxii::TAXII)
+        .header("accept", crate::api::taxii::TAXII)
+        .header("content-type", crate::api::taxii::TAXII)
         .body(envelope);
     if remote.username.is_some() || remote.secret.is_some() {
         req = req.basic_auth(remote.username.clone().unwrap_or_default(), remote.secret.clone());

@@ -1,0 +1,12 @@
+//! What handlers call besides the store: reading and writing exchange formats (catalogues,
+//! OSCAL, STIX, the systems and units tables), the incident reports as documents, and pushing
+//! TAXII collections to remote servers. Each turns bytes into store calls or records into
+//! bytes; none decides who may do what (the store does).
+
+pub mod catalogue_io;
+pub mod incident_docs;
+pub mod oscal_io;
+pub mod stix_io;
+pub mod systems_io;
+pub mod taxii_push;
+pub mod units_io;
