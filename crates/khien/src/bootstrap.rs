@@ -119,10 +119,10 @@ pub async fn load_demo(store: &Store, systems_per_unit: usize) -> Result<()> {
         store.grant_role(Some(&admin), user.id, role, unit.id, u.recursive).await.map_err(|e| anyhow!("{e}"))?;
     }
     let units = store.unit_tree(&admin).await.map_err(|e| anyhow!("{e}"))?;
-    crate::demo_systems::load(store, &admin, &units, systems_per_unit).await?;
-    crate::demo_incidents::load(store, &admin, &units, 56).await?;
-    crate::demo_public_reports::load(store, &admin, &units).await?;
-    crate::demo_compliance::load(store, &admin, &units).await?;
+    crate::demo::systems::load(store, &admin, &units, systems_per_unit).await?;
+    crate::demo::incidents::load(store, &admin, &units, 56).await?;
+    crate::demo::public_reports::load(store, &admin, &units).await?;
+    crate::demo::compliance::load(store, &admin, &units).await?;
     store.analyze().await.map_err(|e| anyhow!("{e}"))?;
     Ok(())
 }

@@ -453,7 +453,7 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
     };
     let png = khien_store::UploadedFile {
         file_name: "benh-vien.png".into(),
-        bytes: khien::demo_public_reports::TINY_PNG.to_vec(),
+        bytes: khien::demo::public_reports::TINY_PNG.to_vec(),
     };
     let sent = s.db.store.submit_public_report(&citizen, &[png], "192.0.2.50").await.unwrap();
     let filter = khien_store::PublicReportFilter { q: Some(sent.code.clone()), limit: 1, ..Default::default() };

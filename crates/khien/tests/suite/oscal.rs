@@ -48,7 +48,7 @@ async fn ssp_assessment_results_and_poam_pass_trestle(db: TestDb) {
     let admin = admin_actor(&s.db).await;
     let units = s.db.store.unit_tree(&admin).await.unwrap();
     let ward: Vec<_> = units.into_iter().filter(|u| u.code == "P-HONG-BANG").collect();
-    khien::demo_systems::load(&s.db.store, &admin, &ward, 12).await.unwrap();
+    khien::demo::systems::load(&s.db.store, &admin, &ward, 12).await.unwrap();
     let systems =
         s.db.store.list_systems(&admin, &SystemFilter { limit: 50, ..Default::default() }).await.unwrap().items;
     let system =

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 on_both_stores!(public_reports_queue_routing_and_scope);
 
-const PNG: &[u8] = khien::demo_public_reports::TINY_PNG;
+const PNG: &[u8] = khien::demo::public_reports::TINY_PNG;
 
 fn report(description: &str) -> PublicReportInput {
     PublicReportInput {

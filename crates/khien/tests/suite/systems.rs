@@ -322,7 +322,7 @@ async fn overview_agrees_with_each_system(db: TestDb) {
     let admin = admin_actor(&db).await;
     let units = db.store.unit_tree(&admin).await.unwrap();
     let some: Vec<_> = units.into_iter().filter(|u| u.parent_id.is_some()).take(4).collect();
-    let n = khien::demo_systems::load(&db.store, &admin, &some, 10).await.unwrap();
+    let n = khien::demo::systems::load(&db.store, &admin, &some, 10).await.unwrap();
     assert_eq!(n, 40);
     let total = db.store.overview(&admin).await.unwrap().pop().unwrap();
     let (mut assessed, mut four, mut violations, mut approved) = (0, 0, 0, 0);

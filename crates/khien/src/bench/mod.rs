@@ -2,6 +2,9 @@
 //! users) into a scratch database and times list/filter calls through the full HTTP stack
 //! (router, middleware, session lookup, store, JSON), in process. Prints p50/p95/p99/max.
 
+pub mod compliance;
+pub mod incidents;
+
 use anyhow::{anyhow, Result};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -235,7 +238,7 @@ pub async fn run(a: BenchArgs) -> Result<()> {
         .await
         .map_err(|e| anyhow!("{e}"))?;
     let units = store.unit_tree(&admin_actor).await.map_err(|e| anyhow!("{e}"))?;
-    let systems = crate::demo_systems::load(&store, &admin_actor, &units, a.systems_per_unit).await?;
+    let systems = crate::demo::systems::load(&store, &admin_actor, &units, a.systems_per_unit).await?;
     store.analyze().await.map_err(|e| anyhow!("{e}"))?;
     println!(
         "loaded {systems} information systems with their dossiers in {:.1}s (then ANALYZE)",
@@ -285,8 +288,8 @@ pub async fn run(a: BenchArgs) -> Result<()> {
     for (name, uri, token) in scenarios {
         measure(&app, name, &uri, token, None, a.iterations).await?;
     }
-    crate::bench_incidents::run(&store, &app, &admin.session_token, &manager.session_token, &a).await?;
-    crate::bench_compliance::run(&store, &app, &admin.session_token, &manager.session_token, &a).await?;
+    crate::bench::incidents::run(&store, &app, &admin.session_token, &manager.session_token, &a).await?;
+    crate::bench::compliance::run(&store, &app, &admin.session_token, &manager.session_token, &a).await?;
     // Last, so that the scenarios above see the 10,000 systems the issue names.
     import_benchmark(&app, &admin.session_token, &admin.csrf_token, &units).await?;
     store.close().await;
