@@ -7,6 +7,7 @@ mod incidents;
 mod pages;
 mod public_reports;
 mod scans;
+mod system_form;
 mod systems;
 mod units;
 mod users;

@@ -1,0 +1,289 @@
+//! The system form: its fields as the browser sends them, the values it is shown with (kept when
+//! a save fails), and creating and updating a system from it.
+
+use super::systems::{options, Options};
+use super::{render, see_other, Chrome};
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{Html, Response};
+use axum::Form;
+use khien_domain::role::Action;
+use khien_domain::system::{
+    DataCategory, InfraScope, Lifecycle, PlanStatus, SecretGrade, SecretHarm, SystemType, WorksGrade,
+};
+use khien_domain::Error;
+use khien_store::SystemInput;
+use serde::Deserialize;
+
+/// The system form's fields as the browser sends them (checkboxes are present only when
+/// ticked; lists are one item per line).
+#[derive(Deserialize, Default)]
+pub(super) struct SystemForm {
+    code: String,
+    name: String,
+    owner_unit_id: i64,
+    system_type: String,
+    #[serde(default)]
+    purpose: String,
+    #[serde(default)]
+    secret_grade: String,
+    #[serde(default)]
+    subjects_basic: String,
+    #[serde(default)]
+    subjects_sensitive: String,
+    #[serde(default)]
+    online_service_level: String,
+    #[serde(default)]
+    infra_scope: String,
+    #[serde(default)]
+    works_grade: String,
+    #[serde(default)]
+    secret_harm: String,
+    #[serde(default)]
+    building_started_on: String,
+    #[serde(default)]
+    plan_status: String,
+    #[serde(default)]
+    preoperation_assessed_on: String,
+    #[serde(default)]
+    security_rules_ref: String,
+    #[serde(default)]
+    data_category: String,
+    #[serde(default)]
+    hosting: String,
+    status: Option<String>,
+    #[serde(default)]
+    go_live_date: String,
+    #[serde(default)]
+    vendor: String,
+    info_private: Option<String>,
+    info_personal: Option<String>,
+    admin_procedures: Option<String>,
+    conditional_business: Option<String>,
+    confirm_overlap: Option<String>,
+    #[serde(default)]
+    ip_ranges: String,
+    #[serde(default)]
+    domains: String,
+    #[serde(default)]
+    tags: String,
+    #[serde(default)]
+    onsite_team: String,
+    #[serde(default)]
+    monitoring_unit: String,
+    #[serde(default)]
+    monitoring_until: String,
+    #[serde(default)]
+    assessed_on: String,
+    #[serde(default)]
+    assessor_unit: String,
+    #[serde(default)]
+    connected_since: String,
+    #[serde(default)]
+    connection_ref: String,
+}
+
+pub(super) fn number(field: &str, v: &str) -> Result<i64, Error> {
+    let v = v.trim().replace(['.', ',', ' '], "");
+    if v.is_empty() {
+        return Ok(0);
+    }
+    v.parse().map_err(|_| Error::invalid(field, format!("«{v}» không phải số."), format!("«{v}» is not a number.")))
+}
+
+impl SystemForm {
+    fn into_input(self) -> Result<SystemInput, Error> {
+        let some = |s: String| Some(s).filter(|x| !x.trim().is_empty());
+        let lines =
+            |s: &str| s.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect::<Vec<_>>();
+        Ok(SystemInput {
+            subjects_basic: number("subjects_basic", &self.subjects_basic)?,
+            subjects_sensitive: number("subjects_sensitive", &self.subjects_sensitive)?,
+            online_service_level: number("online_service_level", &self.online_service_level)?,
+            ip_ranges: lines(&self.ip_ranges),
+            domains: lines(&self.domains),
+            tags: lines(&self.tags),
+            code: self.code,
+            name: self.name,
+            owner_unit_id: self.owner_unit_id,
+            operator_unit_id: None,
+            purpose: some(self.purpose),
+            system_type: self.system_type,
+            info_private: self.info_private.is_some(),
+            info_personal: self.info_personal.is_some(),
+            secret_grade: some(self.secret_grade),
+            admin_procedures: self.admin_procedures.is_some(),
+            conditional_business: self.conditional_business.is_some(),
+            infra_scope: some(self.infra_scope),
+            works_grade: some(self.works_grade),
+            secret_harm: some(self.secret_harm),
+            building_started_on: some(self.building_started_on),
+            plan_status: some(self.plan_status),
+            preoperation_assessed_on: some(self.preoperation_assessed_on),
+            security_rules_ref: some(self.security_rules_ref),
+            data_category: some(self.data_category),
+            hosting: some(self.hosting),
+            status: self.status.and_then(some),
+            go_live_date: some(self.go_live_date),
+            vendor: some(self.vendor),
+            onsite_team: some(self.onsite_team),
+            monitoring_unit: some(self.monitoring_unit),
+            monitoring_until: some(self.monitoring_until),
+            assessed_on: some(self.assessed_on),
+            assessor_unit: some(self.assessor_unit),
+            connected_since: some(self.connected_since),
+            connection_ref: some(self.connection_ref),
+            confirm_overlap: self.confirm_overlap.is_some(),
+        })
+    }
+}
+
+/// The form's current values, as strings for the inputs.
+#[derive(Default)]
+struct FormValues {
+    code: String,
+    name: String,
+    owner_unit_id: i64,
+    system_type: String,
+    purpose: String,
+    secret_grade: String,
+    subjects_basic: i64,
+    subjects_sensitive: i64,
+    online_service_level: i64,
+    infra_scope: String,
+    works_grade: String,
+    secret_harm: String,
+    building_started_on: String,
+    plan_status: String,
+    preoperation_assessed_on: String,
+    security_rules_ref: String,
+    data_category: String,
+    hosting: String,
+    status: String,
+    go_live_date: String,
+    vendor: String,
+    info_private: bool,
+    info_personal: bool,
+    admin_procedures: bool,
+    conditional_business: bool,
+    ip_ranges: String,
+    domains: String,
+    tags: String,
+    onsite_team: String,
+    monitoring_unit: String,
+    monitoring_until: String,
+    assessed_on: String,
+    assessor_unit: String,
+    connected_since: String,
+    connection_ref: String,
+}
+
+#[derive(Template)]
+#[template(path = "system_form.html")]
+struct FormPage {
+    c: Chrome,
+    id: Option<i64>,
+    v: FormValues,
+    units: Vec<(i64, String)>,
+    types: Options,
+    secrets: Options,
+    harms: Options,
+    scopes: Options,
+    grades: Options,
+    plans: Options,
+    categories: Options,
+    statuses: Options,
+}
+
+async fn form_page(s: &AppState, ctx: &Ctx, id: Option<i64>, v: FormValues) -> Result<Html<String>, WebError> {
+    let lang = ctx.lang;
+    let statuses = options(&Lifecycle::ALL[..4], Lifecycle::code, Lifecycle::label, lang);
+    render(&FormPage {
+        c: Chrome::new(ctx, "systems", "Hệ thống thông tin", "Information system"),
+        id,
+        v,
+        units: super::units::options(s, ctx, Action::EditSystems).await?,
+        types: options(SystemType::ALL, SystemType::code, SystemType::label, lang),
+        secrets: options(SecretGrade::ALL, SecretGrade::code, SecretGrade::label, lang),
+        harms: options(SecretHarm::ALL, SecretHarm::code, SecretHarm::label, lang),
+        scopes: options(InfraScope::ALL, InfraScope::code, InfraScope::label, lang),
+        grades: options(WorksGrade::ALL, WorksGrade::code, WorksGrade::label, lang),
+        plans: options(PlanStatus::ALL, PlanStatus::code, PlanStatus::label, lang),
+        categories: options(DataCategory::ALL, DataCategory::code, DataCategory::label, lang),
+        statuses,
+    })
+}
+
+pub(super) async fn new_form(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+    form_page(&s, &ctx, None, FormValues { status: "planned".into(), ..Default::default() }).await
+}
+
+pub(super) async fn edit_form(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, WebError> {
+    let d = s.store.get_system(&ctx.actor, id).await?;
+    let x = d.system;
+    let o = |v: Option<String>| v.unwrap_or_default();
+    let v = FormValues {
+        code: x.code,
+        name: x.name,
+        owner_unit_id: x.owner_unit_id,
+        system_type: x.system_type,
+        purpose: o(x.purpose),
+        secret_grade: x.secret_grade,
+        subjects_basic: x.subjects_basic,
+        subjects_sensitive: x.subjects_sensitive,
+        online_service_level: x.online_service_level,
+        infra_scope: x.infra_scope,
+        works_grade: x.works_grade,
+        secret_harm: x.secret_harm,
+        building_started_on: o(x.building_started_on),
+        plan_status: x.plan_status,
+        preoperation_assessed_on: o(x.preoperation_assessed_on),
+        security_rules_ref: o(x.security_rules_ref),
+        data_category: x.data_category,
+        hosting: o(x.hosting),
+        status: x.status,
+        go_live_date: o(x.go_live_date),
+        vendor: o(x.vendor),
+        info_private: x.info_private,
+        info_personal: x.info_personal,
+        admin_procedures: x.admin_procedures,
+        conditional_business: x.conditional_business,
+        ip_ranges: x.ip_ranges.join("\n"),
+        domains: x.domains.join("\n"),
+        tags: x.tags.join("\n"),
+        onsite_team: o(x.onsite_team),
+        monitoring_unit: o(x.monitoring_unit),
+        monitoring_until: o(x.monitoring_until),
+        assessed_on: o(x.assessed_on),
+        assessor_unit: o(x.assessor_unit),
+        connected_since: o(x.connected_since),
+        connection_ref: o(x.connection_ref),
+    };
+    form_page(&s, &ctx, Some(id), v).await
+}
+
+pub(super) async fn create(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<SystemForm>,
+) -> Result<Response, WebError> {
+    let created = s.store.create_system(&ctx.actor, &f.into_input()?).await?;
+    Ok(see_other(&format!("/systems/{}", created.id)))
+}
+
+pub(super) async fn update(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<SystemForm>,
+) -> Result<Response, WebError> {
+    s.store.update_system(&ctx.actor, id, &f.into_input()?).await?;
+    Ok(see_other(&format!("/systems/{id}")))
+}
