@@ -75,6 +75,18 @@ impl Actor {
         }
     }
 
+    /// Whether a new record may be placed on a unit for `action` (an incident reported for it, a
+    /// user, a sub-unit or an API token created on it): the caller may do the action there and
+    /// the unit is active. The store checks this; `Store::units_where(actor, action)` lists
+    /// exactly these units for the forms' choices.
+    pub fn require_pick(&self, field: &str, action: Action, unit_id: i64, unit_path: &str, active: bool) -> Result<()> {
+        self.require(action, unit_id, unit_path)?;
+        if !active {
+            return Err(Error::invalid(field, "Đơn vị đã ngừng hoạt động.", "The unit is deactivated."));
+        }
+        Ok(())
+    }
+
     /// Whether any grant allows the action anywhere (for showing menu entries).
     pub fn can_anywhere(&self, action: Action) -> bool {
         self.grants.iter().any(|g| g.role.allows(action))
@@ -127,6 +139,7 @@ impl Actor {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -167,6 +180,16 @@ mod tests {
         assert_eq!(r.subtrees, vec!["/1/".to_string()]);
         assert_eq!(r.units, vec![7]);
         assert!(a.reach(Action::ManageUsers).is_empty());
+    }
+
+    #[test]
+    fn a_record_goes_on_an_active_unit_the_caller_acts_for() {
+        let a = actor(vec![grant(Role::UnitOfficer, 5, "/1/5/", true)]);
+        assert_eq!(a.require_pick("unit_id", Action::ReportIncidents, 9, "/1/5/9/", true), Ok(()));
+        let off = a.require_pick("unit_id", Action::ReportIncidents, 9, "/1/5/9/", false).unwrap_err();
+        assert_eq!(off.field(), Some("unit_id"));
+        assert_eq!(a.require_pick("unit_id", Action::ManageUsers, 9, "/1/5/9/", true), Err(Error::forbidden()));
+        assert!(matches!(a.require_pick("unit_id", Action::ViewUnits, 6, "/1/6/", true), Err(Error::NotFound(_))));
     }
 
     #[test]

@@ -275,13 +275,7 @@ impl Store {
             ));
         }
         let mut w = self.begin_write().await?;
-        let unit = sqlx::query("SELECT path FROM units WHERE id = $1")
-            .bind(unit_id)
-            .fetch_optional(&mut *w.tx)
-            .await
-            .map_err(db_err)?;
-        let path: String = get(&unit.ok_or_else(|| Error::not_found("đơn vị", "Unit"))?, "path")?;
-        actor.require(Action::ManageTokens, unit_id, &path)?;
+        let (path, _) = self.picked_unit(&mut *w.tx, actor, "unit_id", Action::ManageTokens, unit_id).await?;
         let issuing: Vec<&Grant> = actor
             .grants
             .iter()

@@ -32,6 +32,7 @@ mod system_writes;
 mod systems;
 mod taxii;
 mod taxii_remotes;
+mod unit_choices;
 mod unit_compliance;
 mod unit_scope;
 mod units;

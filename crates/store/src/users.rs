@@ -199,11 +199,13 @@ impl Store {
             .map_err(db_err)?;
         let unit = unit.ok_or_else(|| Error::not_found("đơn vị", "Unit"))?;
         let unit_path: String = get(&unit, "path")?;
-        if let Some(a) = actor {
-            a.require(Action::ManageUsers, n.unit_id, &unit_path)?;
-        }
-        if get::<i64>(&unit, "active")? == 0 {
-            return Err(Error::invalid("unit_id", "Đơn vị đã ngừng hoạt động.", "The unit is deactivated."));
+        let active = get::<i64>(&unit, "active")? != 0;
+        match actor {
+            Some(a) => a.require_pick("unit_id", Action::ManageUsers, n.unit_id, &unit_path, active)?,
+            None if !active => {
+                return Err(Error::invalid("unit_id", "Đơn vị đã ngừng hoạt động.", "The unit is deactivated."))
+            }
+            None => {}
         }
         let exists = sqlx::query("SELECT id FROM users WHERE username = $1")
             .bind(username.as_str())
