@@ -276,11 +276,7 @@ impl Store {
         }
         let mut w = self.begin_write().await?;
         let (path, _) = self.picked_unit(&mut *w.tx, actor, "unit_id", Action::ManageTokens, unit_id).await?;
-        let issuing: Vec<&Grant> = actor
-            .grants
-            .iter()
-            .filter(|g| g.covers(unit_id, &path) && (g.role == role || g.role == Role::Administrator))
-            .collect();
+        let issuing = actor.token_issuers(role, unit_id, &path);
         if issuing.is_empty() {
             return Err(Error::forbidden());
         }
@@ -405,11 +401,7 @@ impl Store {
         };
         // A token acts only while its owner still holds what it was issued from.
         let owner_id: i64 = get(&r, "user_id")?;
-        let still_held = self.grants_of(owner_id).await?.iter().any(|g| {
-            (g.role == grant.role || g.role == Role::Administrator)
-                && g.covers(grant.unit_id, &grant.unit_path)
-                && (g.recursive || !grant.recursive)
-        });
+        let still_held = self.grants_of(owner_id).await?.iter().any(|g| g.backs_token(&grant));
         if !still_held {
             return Ok(None);
         }
