@@ -373,7 +373,7 @@ impl Store {
     }
 
     /// Risk acceptances whose date has passed go back to open, with a note; returns how many.
-    pub async fn reopen_expired_acceptances(&self) -> Result<u64> {
+    pub(crate) async fn reopen_expired_acceptances(&self) -> Result<u64> {
         let today = date_vn(now_ms()).format("%Y-%m-%d").to_string();
         let done = sqlx::query("UPDATE findings SET state = 'open', open = 1, state_note = 'Hết hạn chấp nhận rủi ro / risk acceptance expired', updated_at = $1 WHERE state = 'risk_accepted' AND accepted_until < $2")
             .bind(now_ms())

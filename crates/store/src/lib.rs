@@ -19,6 +19,7 @@ mod incident_clocks;
 mod incident_exchange;
 mod incident_work;
 mod incidents;
+mod maintenance;
 mod notifications;
 mod overview;
 mod password;
@@ -57,6 +58,7 @@ pub use incident_work::{
     RelatedIncident, Sightings, TaskInput,
 };
 pub use incidents::{Clock, DocumentHeader, Incident, IncidentFilter, IncidentInput, ObservableInput};
+pub use maintenance::Maintenance;
 pub use notifications::{Notification, Outgoing};
 pub use overview::{Form08System, OverviewRow};
 pub use password::{hash_password, verify_password};

@@ -189,7 +189,7 @@ impl Store {
     }
 
     /// Creates the root unit on an empty database (bootstrap, audited as "system").
-    pub async fn create_root_unit(&self, code: &str, name: &str, unit_type: UnitType) -> Result<Unit> {
+    pub(crate) async fn create_root_unit(&self, code: &str, name: &str, unit_type: UnitType) -> Result<Unit> {
         let code = validate_code(code)?;
         let name = validate_name("name", name, 300)?;
         let mut w = self.begin_write().await?;

@@ -127,7 +127,7 @@ async fn grant(
     Form(f): Form<GrantForm>,
 ) -> Result<Response, WebError> {
     let role = Role::parse(&f.role)?;
-    s.store.grant_role(Some(&ctx.actor), id, role, f.unit_id, f.recursive).await?;
+    s.store.grant_role(&ctx.actor, id, role, f.unit_id, f.recursive).await?;
     Ok(see_other(&format!("/users/{id}")))
 }
 
