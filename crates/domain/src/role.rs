@@ -44,6 +44,8 @@ pub enum Action {
     RemediateFindings,
     /// Verify fixes and reopen findings (the authority, independent assessors).
     VerifyFindings,
+    /// Accept the risk of a finding instead of fixing it (the unit's manager, the authority).
+    AcceptRisks,
     /// See control catalogues and the assessments of one's units' systems (or assigned to one's
     /// assessor unit).
     ViewCompliance,
@@ -118,6 +120,7 @@ impl Role {
                         | CoordinateIncidents
                         | RemediateFindings
                         | VerifyFindings
+                        | AcceptRisks
                         | ViewCompliance
                         | ManageCatalogues
                         | AssessSystems
@@ -136,6 +139,7 @@ impl Role {
                         | ViewIncidents
                         | ReportIncidents
                         | RemediateFindings
+                        | AcceptRisks
                         | ViewCompliance
                         | AssessSystems
                 )

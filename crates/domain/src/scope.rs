@@ -23,6 +23,25 @@ impl Grant {
             unit_id == self.unit_id
         }
     }
+
+    /// Whether this grant lets its holder hand `role` to others on what it covers.
+    pub fn may_grant(&self, role: Role) -> bool {
+        self.role.allows(Action::ManageUsers) && self.role.may_grant(role)
+    }
+
+    /// Whether an API token acting as `role` may be issued from this grant: the same role, or an
+    /// administrator's.
+    pub fn issues_token(&self, role: Role) -> bool {
+        self.role == role || self.role == Role::Administrator
+    }
+
+    /// Whether this grant (its holder's) still backs a token's grant: it would issue the role,
+    /// covers the token's unit, and reaches the subtree if the token does.
+    pub fn backs_token(&self, token: &Grant) -> bool {
+        self.issues_token(token.role)
+            && self.covers(token.unit_id, &token.unit_path)
+            && (self.recursive || !token.recursive)
+    }
 }
 
 /// Who is calling: a signed-in user, or an API token acting with the role it was issued for.
@@ -75,6 +94,18 @@ impl Actor {
         }
     }
 
+    /// Whether a new record may be placed on a unit for `action` (an incident reported for it, a
+    /// user, a sub-unit or an API token created on it): the caller may do the action there and
+    /// the unit is active. The store checks this; `Store::units_where(actor, action)` lists
+    /// exactly these units for the forms' choices.
+    pub fn require_pick(&self, field: &str, action: Action, unit_id: i64, unit_path: &str, active: bool) -> Result<()> {
+        self.require(action, unit_id, unit_path)?;
+        if !active {
+            return Err(Error::invalid(field, "Đơn vị đã ngừng hoạt động.", "The unit is deactivated."));
+        }
+        Ok(())
+    }
+
     /// Whether any grant allows the action anywhere (for showing menu entries).
     pub fn can_anywhere(&self, action: Action) -> bool {
         self.grants.iter().any(|g| g.role.allows(action))
@@ -111,12 +142,23 @@ impl Actor {
     /// Whether the caller may grant `role` on a unit; a grant over a whole subtree needs a
     /// subtree grant of the caller's own (a single-unit manager cannot widen anyone's reach).
     pub fn may_grant(&self, role: Role, unit_id: i64, unit_path: &str, recursive: bool) -> bool {
-        self.grants.iter().any(|g| {
-            g.covers(unit_id, unit_path)
-                && g.role.allows(Action::ManageUsers)
-                && g.role.may_grant(role)
-                && (g.recursive || !recursive)
-        })
+        self.grants.iter().any(|g| g.covers(unit_id, unit_path) && g.may_grant(role) && (g.recursive || !recursive))
+    }
+
+    /// The roles the caller may grant somewhere (a form's choices; `may_grant` decides per unit).
+    pub fn grantable_roles(&self) -> Vec<Role> {
+        Role::ALL.into_iter().filter(|r| self.grants.iter().any(|g| g.may_grant(*r))).collect()
+    }
+
+    /// The caller's grants over a unit that may issue a token acting as `role` there.
+    pub fn token_issuers(&self, role: Role, unit_id: i64, unit_path: &str) -> Vec<&Grant> {
+        self.grants.iter().filter(|g| g.covers(unit_id, unit_path) && g.issues_token(role)).collect()
+    }
+
+    /// The roles the caller may issue API tokens for somewhere (a form's choices;
+    /// `token_issuers` decides per unit).
+    pub fn token_roles(&self) -> Vec<Role> {
+        Role::ALL.into_iter().filter(|r| self.grants.iter().any(|g| g.issues_token(*r))).collect()
     }
 
     /// Whether the caller outranks every grant a user holds, so that managing the account
@@ -127,6 +169,7 @@ impl Actor {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -167,6 +210,35 @@ mod tests {
         assert_eq!(r.subtrees, vec!["/1/".to_string()]);
         assert_eq!(r.units, vec![7]);
         assert!(a.reach(Action::ManageUsers).is_empty());
+    }
+
+    #[test]
+    fn a_record_goes_on_an_active_unit_the_caller_acts_for() {
+        let a = actor(vec![grant(Role::UnitOfficer, 5, "/1/5/", true)]);
+        assert_eq!(a.require_pick("unit_id", Action::ReportIncidents, 9, "/1/5/9/", true), Ok(()));
+        let off = a.require_pick("unit_id", Action::ReportIncidents, 9, "/1/5/9/", false).unwrap_err();
+        assert_eq!(off.field(), Some("unit_id"));
+        assert_eq!(a.require_pick("unit_id", Action::ManageUsers, 9, "/1/5/9/", true), Err(Error::forbidden()));
+        assert!(matches!(a.require_pick("unit_id", Action::ViewUnits, 6, "/1/6/", true), Err(Error::NotFound(_))));
+    }
+
+    #[test]
+    fn form_choices_follow_the_same_grant_rules() {
+        let manager = actor(vec![grant(Role::UnitManager, 5, "/1/5/", false)]);
+        assert_eq!(manager.grantable_roles(), vec![Role::UnitManager, Role::UnitOfficer, Role::Viewer]);
+        for r in Role::ALL {
+            assert_eq!(manager.grantable_roles().contains(&r), manager.may_grant(r, 5, "/1/5/", false), "{r:?}");
+        }
+        assert_eq!(manager.token_roles(), vec![Role::UnitManager]);
+        assert_eq!(manager.token_issuers(Role::UnitManager, 5, "/1/5/").len(), 1);
+        assert!(manager.token_issuers(Role::UnitOfficer, 5, "/1/5/").is_empty());
+        let admin = actor(vec![grant(Role::Administrator, 1, "/1/", true)]);
+        assert_eq!(admin.token_roles(), Role::ALL.to_vec());
+        assert!(actor(vec![grant(Role::Viewer, 1, "/1/", true)]).grantable_roles().is_empty());
+        let token = grant(Role::UnitOfficer, 9, "/1/5/9/", true);
+        assert!(grant(Role::Administrator, 5, "/1/5/", true).backs_token(&token));
+        assert!(!grant(Role::UnitOfficer, 5, "/1/5/", false).backs_token(&token), "no subtree, no backing");
+        assert!(!grant(Role::UnitManager, 5, "/1/5/", true).backs_token(&token), "another role");
     }
 
     #[test]

@@ -25,6 +25,7 @@ fn generate_password() -> String {
 pub async fn ensure_root_and_admin(store: &Store, demo: bool, admin_password: Option<String>) -> Result<Bootstrap> {
     if store.unit_count().await.map_err(|e| anyhow!("{e}"))? > 0 {
         store
+            .maintenance()
             .ensure_builtin_catalogues(&khien_formats::builtin_catalogues())
             .await
             .map_err(|e| anyhow!("built-in catalogues: {e}"))?;
@@ -41,7 +42,7 @@ pub async fn ensure_root_and_admin(store: &Store, demo: bool, admin_password: Op
     } else {
         ("TP".to_string(), "Ủy ban nhân dân thành phố".to_string())
     };
-    let root = store.create_root_unit(&code, &name, UnitType::City).await.map_err(|e| anyhow!("{e}"))?;
+    let root = store.maintenance().create_root_unit(&code, &name, UnitType::City).await.map_err(|e| anyhow!("{e}"))?;
     let (password, generated) = match admin_password.filter(|p| !p.is_empty()) {
         Some(p) => (p, None),
         None => {
@@ -57,9 +58,10 @@ pub async fn ensure_root_and_admin(store: &Store, demo: bool, admin_password: Op
         unit_id: root.id,
         password: String::new(),
     };
-    let user = store.create_user_hashed(None, &admin, &hash).await.map_err(|e| anyhow!("{e}"))?;
-    store.grant_role(None, user.id, Role::Administrator, root.id, true).await.map_err(|e| anyhow!("{e}"))?;
+    let user = store.maintenance().create_user_hashed(None, &admin, &hash).await.map_err(|e| anyhow!("{e}"))?;
+    store.maintenance().grant_role(user.id, Role::Administrator, root.id, true).await.map_err(|e| anyhow!("{e}"))?;
     store
+        .maintenance()
         .ensure_builtin_catalogues(&khien_formats::builtin_catalogues())
         .await
         .map_err(|e| anyhow!("built-in catalogues: {e}"))?;
@@ -68,7 +70,7 @@ pub async fn ensure_root_and_admin(store: &Store, demo: bool, admin_password: Op
 
 /// Whether the demo city is in this database (its users exist).
 pub async fn demo_present(store: &Store) -> Result<bool> {
-    Ok(store.user_id_by_username("pa05.truong").await.map_err(|e| anyhow!("{e}"))?.is_some())
+    Ok(store.maintenance().user_id_by_username("pa05.truong").await.map_err(|e| anyhow!("{e}"))?.is_some())
 }
 
 /// Loads the demo city under the root of a database that `ensure_root_and_admin` has just
@@ -77,6 +79,7 @@ pub async fn demo_present(store: &Store) -> Result<bool> {
 pub async fn load_demo(store: &Store, systems_per_unit: usize) -> Result<()> {
     let city = khien_demo::demo_city();
     let admin_id = store
+        .maintenance()
         .user_id_by_username("admin")
         .await
         .map_err(|e| anyhow!("{e}"))?
@@ -112,18 +115,19 @@ pub async fn load_demo(store: &Store, systems_per_unit: usize) -> Result<()> {
             password: String::new(),
         };
         let user = store
+            .maintenance()
             .create_user_hashed(Some(&admin), &n, &hash)
             .await
             .map_err(|e| anyhow!("demo user {}: {e}", u.username))?;
         let role = Role::parse(u.role).map_err(|e| anyhow!("{e}"))?;
-        store.grant_role(Some(&admin), user.id, role, unit.id, u.recursive).await.map_err(|e| anyhow!("{e}"))?;
+        store.grant_role(&admin, user.id, role, unit.id, u.recursive).await.map_err(|e| anyhow!("{e}"))?;
     }
     let units = store.unit_tree(&admin).await.map_err(|e| anyhow!("{e}"))?;
     crate::demo::systems::load(store, &admin, &units, systems_per_unit).await?;
     crate::demo::incidents::load(store, &admin, &units, 56).await?;
     crate::demo::public_reports::load(store, &admin, &units).await?;
     crate::demo::compliance::load(store, &admin, &units).await?;
-    store.analyze().await.map_err(|e| anyhow!("{e}"))?;
+    store.maintenance().analyze().await.map_err(|e| anyhow!("{e}"))?;
     Ok(())
 }
 

@@ -83,6 +83,7 @@ async fn run(cli: Cli) -> Result<i32> {
             let mut line = String::new();
             std::io::stdin().read_line(&mut line)?;
             store
+                .maintenance()
                 .set_password_from_console(&username, line.trim_end_matches(['\r', '\n']))
                 .await
                 .map_err(|e| anyhow!("{e}"))?;
@@ -187,7 +188,7 @@ fn redact(url: &str) -> String {
 async fn verify(db: DbArgs) -> Result<i32> {
     let (_, url, _) = config::resolve_db(&db)?;
     let store = open(&url).await?;
-    match store.verify_audit_chain().await.map_err(|e| anyhow!("{e}"))? {
+    match store.maintenance().verify_audit_chain().await.map_err(|e| anyhow!("{e}"))? {
         Ok(n) => {
             println!("audit chain OK: {n} records verified");
             Ok(0)

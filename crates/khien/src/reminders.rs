@@ -20,7 +20,7 @@ const STEP: Duration = Duration::from_secs(20);
 
 /// Runs one sweep and mails what it produced; returns (notifications mailed, failures).
 pub async fn sweep_once(store: &Store, smtp: Option<&Smtp>) -> Result<(usize, usize)> {
-    let outgoing = store.sweep_reminders().await.map_err(|e| anyhow!("{e}"))?;
+    let outgoing = store.maintenance().sweep_reminders().await.map_err(|e| anyhow!("{e}"))?;
     let (mut sent, mut failed) = (0, 0);
     let Some(smtp) = smtp else { return Ok((0, 0)) };
     for o in outgoing {
@@ -31,7 +31,7 @@ pub async fn sweep_once(store: &Store, smtp: Option<&Smtp>) -> Result<(usize, us
         } else {
             sent += 1;
         }
-        store.record_email(o.notification_id, error.as_deref()).await.map_err(|e| anyhow!("{e}"))?;
+        store.maintenance().record_email(o.notification_id, error.as_deref()).await.map_err(|e| anyhow!("{e}"))?;
     }
     Ok((sent, failed))
 }

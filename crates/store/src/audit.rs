@@ -235,7 +235,7 @@ impl Store {
     }
 
     /// Walks the whole chain in id order; Ok(count) or the first broken record.
-    pub async fn verify_audit_chain(&self) -> Result<std::result::Result<u64, ChainBreak>> {
+    pub(crate) async fn verify_audit_chain(&self) -> Result<std::result::Result<u64, ChainBreak>> {
         let mut v = ChainVerifier::default();
         let mut after = 0i64;
         loop {

@@ -119,7 +119,7 @@ impl Store {
 
     /// Refreshes the planner's statistics; worth it after a bulk load (a city's first import),
     /// before autovacuum (PostgreSQL) or anything (SQLite) would do it.
-    pub async fn analyze(&self) -> Result<()> {
+    pub(crate) async fn analyze(&self) -> Result<()> {
         sqlx::query("ANALYZE").execute(&self.pool).await.map_err(db_err)?;
         Ok(())
     }

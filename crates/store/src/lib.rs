@@ -7,6 +7,7 @@ mod audit;
 mod compliance;
 mod db;
 mod incidents;
+mod maintenance;
 mod notifications;
 mod records;
 mod saved_filters;
@@ -39,6 +40,7 @@ pub use incidents::work::{
     AffectedSystem, IncidentDetail, IncidentEvent, IncidentReport, IncidentTask, Observable, ObservableHit,
     RelatedIncident, Sightings, TaskInput,
 };
+pub use maintenance::Maintenance;
 pub use notifications::{Notification, Outgoing};
 pub use records::*;
 pub use saved_filters::SavedFilter;

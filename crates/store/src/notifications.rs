@@ -111,7 +111,7 @@ impl Store {
 
     /// Creates the notifications due now and rewrites today's per-unit finding counts; returns
     /// the notifications to e-mail (recipients with an address).
-    pub async fn sweep_reminders(&self) -> Result<Vec<Outgoing>> {
+    pub(crate) async fn sweep_reminders(&self) -> Result<Vec<Outgoing>> {
         let mut events = self.overdue_clock_events().await?;
         events.extend(self.overdue_dossier_events().await?);
         events.extend(self.finding_events().await?);
@@ -146,7 +146,7 @@ impl Store {
     }
 
     /// Records the outcome of sending a notification's e-mail.
-    pub async fn record_email(&self, notification_id: i64, error: Option<&str>) -> Result<()> {
+    pub(crate) async fn record_email(&self, notification_id: i64, error: Option<&str>) -> Result<()> {
         sqlx::query("UPDATE notifications SET emailed_at = $1, email_error = $2 WHERE id = $3")
             .bind(now_ms())
             .bind(error)

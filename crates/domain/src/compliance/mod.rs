@@ -3,7 +3,9 @@
 //! it must be fixed.
 
 pub mod assessment;
+pub mod finding_moves;
 pub mod remediation;
 
 pub use assessment::{AssessmentKind, AssessmentState, Outcome, Score};
+pub use finding_moves::{allowed_moves, may_move};
 pub use remediation::{check_acceptance, check_move, FindingMove, FindingState, Policy, PolicyRow, Verifier};

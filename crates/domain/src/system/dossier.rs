@@ -104,6 +104,29 @@ pub fn roles_for(action: DossierAction, level: u8, rs: &Ruleset) -> &'static [Ro
     }
 }
 
+/// Whether a dossier in `state` is open to edits of its content and files: a draft, or one
+/// returned with comments.
+pub fn editable(state: DossierState) -> bool {
+    matches!(state, DossierState::Draft | DossierState::Returned)
+}
+
+/// Whether `actor` may edit a dossier in `state` of a system owned by `system` (its content or
+/// its files): the owner unit's staff (`EditSystems`), while the dossier is editable. The store
+/// checks this on every edit; the dossier page shows its forms by it.
+pub fn may_edit(actor: &crate::scope::Actor, state: DossierState, system: &UnitAt) -> crate::Result<()> {
+    if !actor.can(crate::role::Action::EditSystems, system.id, &system.path) {
+        return Err(crate::Error::forbidden());
+    }
+    if !editable(state) {
+        return Err(crate::Error::invalid(
+            "state",
+            "Chỉ sửa hoặc đính kèm tệp khi hồ sơ đang dự thảo hoặc bị trả lại.",
+            "Only a draft or returned dossier can be edited or given files.",
+        ));
+    }
+    Ok(())
+}
+
 /// A unit named by id and materialised path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnitAt {
@@ -262,6 +285,28 @@ pub const ATTACHMENTS: FilePolicy = FilePolicy {
 mod tests {
     use super::*;
     use crate::system::level::ruleset_by_code;
+
+    #[test]
+    fn only_the_owner_edits_and_only_a_draft_or_returned_dossier() {
+        use crate::role::Role;
+        use crate::scope::{Actor, Grant};
+        let system = UnitAt { id: 9, path: "/1/5/9/".into() };
+        for role in Role::ALL {
+            let a = Actor {
+                user_id: 1,
+                username: "u".into(),
+                token_id: None,
+                grants: vec![Grant { role, unit_id: 5, unit_path: "/1/5/".into(), recursive: true }],
+            };
+            for state in DossierState::ALL.iter().copied() {
+                let ok = matches!(
+                    role,
+                    Role::Administrator | Role::AuthorityOfficer | Role::UnitManager | Role::UnitOfficer
+                ) && matches!(state, DossierState::Draft | DossierState::Returned);
+                assert_eq!(may_edit(&a, state, &system).is_ok(), ok, "{role:?} {state:?}");
+            }
+        }
+    }
 
     #[test]
     fn every_state_and_action_is_decided() {

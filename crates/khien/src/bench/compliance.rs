@@ -63,7 +63,9 @@ pub async fn run(store: &Store, app: &axum::Router, admin: &str, manager: &str, 
     }
     let e = |e: khien_domain::Error| anyhow!("{e}");
     let actor = store
-        .actor_for_user(store.user_id_by_username("admin").await.map_err(e)?.ok_or_else(|| anyhow!("no admin"))?)
+        .actor_for_user(
+            store.maintenance().user_id_by_username("admin").await.map_err(e)?.ok_or_else(|| anyhow!("no admin"))?,
+        )
         .await
         .map_err(e)?;
     let systems =
@@ -125,7 +127,7 @@ pub async fn run(store: &Store, app: &axum::Router, admin: &str, manager: &str, 
         store.record_results(&actor, created.id, &results).await.map_err(e)?;
         assessment_ids.push(created.id);
     }
-    store.analyze().await.map_err(e)?;
+    store.maintenance().analyze().await.map_err(e)?;
     println!(
         "loaded catalogues of {} and {} requirements and {} assessments × 200 results in {:.1}s (then ANALYZE)",
         big.requirements,
@@ -136,7 +138,7 @@ pub async fn run(store: &Store, app: &axum::Router, admin: &str, manager: &str, 
 
     // What every reminder sweep adds: rewriting today's per-unit counts.
     let t = Instant::now();
-    let kept = store.snapshot_finding_counts().await.map_err(e)?;
+    let kept = store.maintenance().snapshot_finding_counts().await.map_err(e)?;
     println!("kept today's per-unit finding counts ({kept} units) in {:.3} s", t.elapsed().as_secs_f64());
 
     let one = assessment_ids.first().copied().unwrap_or(0);

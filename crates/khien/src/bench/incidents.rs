@@ -33,7 +33,9 @@ pub async fn run(store: &Store, app: &axum::Router, admin: &str, manager: &str, 
     }
     let e = |e: khien_domain::Error| anyhow!("{e}");
     let actor = store
-        .actor_for_user(store.user_id_by_username("admin").await.map_err(e)?.ok_or_else(|| anyhow!("no admin"))?)
+        .actor_for_user(
+            store.maintenance().user_id_by_username("admin").await.map_err(e)?.ok_or_else(|| anyhow!("no admin"))?,
+        )
         .await
         .map_err(e)?;
     let units = store.unit_tree(&actor).await.map_err(e)?;
@@ -62,7 +64,7 @@ pub async fn run(store: &Store, app: &axum::Router, admin: &str, manager: &str, 
             published.push(inc.id);
         }
     }
-    store.analyze().await.map_err(e)?;
+    store.maintenance().analyze().await.map_err(e)?;
     println!(
         "loaded {} incidents with {} observables in {:.1}s (then ANALYZE)",
         a.incidents,

@@ -68,7 +68,11 @@ const GIVEN: [&str; 8] =
     ["Văn An", "Thị Bình", "Đức Cường", "Minh Dũng", "Thanh Hà", "Ngọc Lan", "Quốc Huy", "Hữu Đạt"];
 
 async fn load(store: &Store, units: usize, users: usize) -> Result<(i64, String)> {
-    let root = store.create_root_unit("TP", "Thành phố Bench", UnitType::City).await.map_err(|e| anyhow!("{e}"))?;
+    let root = store
+        .maintenance()
+        .create_root_unit("TP", "Thành phố Bench", UnitType::City)
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
     let hash = hash_password("Bench@2026x").await.map_err(|e| anyhow!("{e}"))?;
     let admin = NewUser {
         username: "admin".into(),
@@ -77,8 +81,8 @@ async fn load(store: &Store, units: usize, users: usize) -> Result<(i64, String)
         unit_id: root.id,
         password: String::new(),
     };
-    let admin = store.create_user_hashed(None, &admin, &hash).await.map_err(|e| anyhow!("{e}"))?;
-    store.grant_role(None, admin.id, Role::Administrator, root.id, true).await.map_err(|e| anyhow!("{e}"))?;
+    let admin = store.maintenance().create_user_hashed(None, &admin, &hash).await.map_err(|e| anyhow!("{e}"))?;
+    store.maintenance().grant_role(admin.id, Role::Administrator, root.id, true).await.map_err(|e| anyhow!("{e}"))?;
     let actor = store.actor_for_user(admin.id).await.map_err(|e| anyhow!("{e}"))?;
     // 40 departments under the root, the rest wards/communes under the departments' level.
     let rows: Vec<ImportUnit> = (0..units.saturating_sub(1))
@@ -107,7 +111,7 @@ async fn load(store: &Store, units: usize, users: usize) -> Result<(i64, String)
             unit_id: unit.id,
             password: String::new(),
         };
-        store.create_user_hashed(Some(&actor), &n, &hash).await.map_err(|e| anyhow!("{e}"))?;
+        store.maintenance().create_user_hashed(Some(&actor), &n, &hash).await.map_err(|e| anyhow!("{e}"))?;
     }
     // A manager of one department, to time a scoped caller.
     let dept = all.iter().find(|u| u.code == "U00007").ok_or_else(|| anyhow!("no dept"))?;
@@ -118,8 +122,8 @@ async fn load(store: &Store, units: usize, users: usize) -> Result<(i64, String)
         unit_id: dept.id,
         password: String::new(),
     };
-    let m = store.create_user_hashed(Some(&actor), &n, &hash).await.map_err(|e| anyhow!("{e}"))?;
-    store.grant_role(Some(&actor), m.id, Role::UnitManager, dept.id, true).await.map_err(|e| anyhow!("{e}"))?;
+    let m = store.maintenance().create_user_hashed(Some(&actor), &n, &hash).await.map_err(|e| anyhow!("{e}"))?;
+    store.grant_role(&actor, m.id, Role::UnitManager, dept.id, true).await.map_err(|e| anyhow!("{e}"))?;
     Ok((dept.id, "Bench@2026x".into()))
 }
 
@@ -233,13 +237,18 @@ pub async fn run(a: BenchArgs) -> Result<()> {
     let t = Instant::now();
     let admin_actor = store
         .actor_for_user(
-            store.user_id_by_username("admin").await.map_err(|e| anyhow!("{e}"))?.ok_or_else(|| anyhow!("no admin"))?,
+            store
+                .maintenance()
+                .user_id_by_username("admin")
+                .await
+                .map_err(|e| anyhow!("{e}"))?
+                .ok_or_else(|| anyhow!("no admin"))?,
         )
         .await
         .map_err(|e| anyhow!("{e}"))?;
     let units = store.unit_tree(&admin_actor).await.map_err(|e| anyhow!("{e}"))?;
     let systems = crate::demo::systems::load(&store, &admin_actor, &units, a.systems_per_unit).await?;
-    store.analyze().await.map_err(|e| anyhow!("{e}"))?;
+    store.maintenance().analyze().await.map_err(|e| anyhow!("{e}"))?;
     println!(
         "loaded {systems} information systems with their dossiers in {:.1}s (then ANALYZE)",
         t.elapsed().as_secs_f64()

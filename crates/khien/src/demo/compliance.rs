@@ -19,7 +19,7 @@ type Step<'a> = (&'a str, Option<&'a str>, Option<&'a str>);
 
 pub async fn load(store: &Store, admin: &Actor, units: &[Unit]) -> Result<()> {
     let e = |e: khien_domain::Error| anyhow!("demo compliance: {e}");
-    store.ensure_builtin_catalogues(&khien_formats::builtin_catalogues()).await.map_err(e)?;
+    store.maintenance().ensure_builtin_catalogues(&khien_formats::builtin_catalogues()).await.map_err(e)?;
     let Some(tcvn) = store.list_catalogues(admin).await.map_err(e)?.into_iter().find(|c| c.code == "tcvn-14423-2026")
     else {
         return Ok(());

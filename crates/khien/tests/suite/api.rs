@@ -360,7 +360,7 @@ async fn no_escalation_through_tokens_grants_or_resets() {
     let khcn = crate::common::unit_id(&s.db, "SO-KHCN").await;
     let admin = crate::common::admin_actor(&s.db).await;
     let manager = s.login("sokhcn.quanly", DEMO_PASSWORD).await;
-    let canbo = s.db.store.user_id_by_username("sokhcn.canbo").await.unwrap().unwrap();
+    let canbo = s.db.store.maintenance().user_id_by_username("sokhcn.canbo").await.unwrap().unwrap();
     // A single-unit manager cannot grant a role over the subtree.
     let r = manager
         .send(
@@ -386,7 +386,7 @@ async fn no_escalation_through_tokens_grants_or_resets() {
             .await
             .unwrap();
     let root = s.db.store.root_unit().await.unwrap().unwrap().id;
-    s.db.store.grant_role(Some(&admin), boss.id, khien_domain::role::Role::AuthorityOfficer, root, true).await.unwrap();
+    s.db.store.grant_role(&admin, boss.id, khien_domain::role::Role::AuthorityOfficer, root, true).await.unwrap();
     let r = manager
         .send(Method::PUT, &format!("/api/v1/users/{}/password", boss.id), Some(json!({"password":"Chiem-quyen-2026"})))
         .await;
@@ -395,7 +395,7 @@ async fn no_escalation_through_tokens_grants_or_resets() {
         manager.send(Method::PUT, &format!("/api/v1/users/{}/active", boss.id), Some(json!({"active": false}))).await;
     assert_eq!(r.status(), 403);
     // One's own password changes only with the current one.
-    let me = s.db.store.user_id_by_username("sokhcn.quanly").await.unwrap().unwrap();
+    let me = s.db.store.maintenance().user_id_by_username("sokhcn.quanly").await.unwrap().unwrap();
     let r = manager
         .send(Method::PUT, &format!("/api/v1/users/{me}/password"), Some(json!({"password":"Khong-can-cu-2026"})))
         .await;
@@ -438,7 +438,7 @@ async fn no_escalation_through_tokens_grants_or_resets() {
         2
     );
     // Revoking the issuer's role ends the token.
-    let pa05_id = s.db.store.user_id_by_username("pa05.truong").await.unwrap().unwrap();
+    let pa05_id = s.db.store.maintenance().user_id_by_username("pa05.truong").await.unwrap().unwrap();
     let assignment = s.db.store.get_user(&admin, pa05_id).await.unwrap().roles[0].id;
     s.db.store.revoke_role(&admin, assignment).await.unwrap();
     assert_eq!(

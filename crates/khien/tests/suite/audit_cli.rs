@@ -38,7 +38,7 @@ async fn audit_verify_detects_a_deleted_record() {
     sqlx::query("DROP TRIGGER audit_log_no_delete").execute(&mut conn).await.unwrap();
     sqlx::query("DELETE FROM audit_log WHERE id = 2").execute(&mut conn).await.unwrap();
     conn.close().await.unwrap();
-    let broken = db.store.verify_audit_chain().await.unwrap().unwrap_err();
+    let broken = db.store.maintenance().verify_audit_chain().await.unwrap().unwrap_err();
     assert_eq!(broken.id(), 3, "{broken}");
 }
 
@@ -61,7 +61,7 @@ async fn console_password_reset_unlocks_and_is_audited() {
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
     assert!(db.store.login("admin", "Mat-khau-moi-2026").await.is_ok(), "unlocked with the new password");
-    assert!(db.store.verify_audit_chain().await.unwrap().is_ok());
+    assert!(db.store.maintenance().verify_audit_chain().await.unwrap().is_ok());
     let weak = Command::new(bin)
         .args(["users", "set-password", "admin", "--database-url", &db.url])
         .stdin(std::process::Stdio::null())

@@ -375,7 +375,7 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
     let admin_session = s.login("admin", crate::common::ADMIN_PASSWORD).await;
     let own_unit = unit_id(&s.db, "SO-KHCN").await;
     let b_unit = unit_id(&s.db, "SO-YT").await;
-    let b_user = s.db.store.user_id_by_username("soyt.canbo").await.unwrap().unwrap();
+    let b_user = s.db.store.maintenance().user_id_by_username("soyt.canbo").await.unwrap().unwrap();
     let admin = admin_actor(&s.db).await;
     let assignment = s.db.store.get_user(&admin, b_user).await.unwrap().roles[0].id;
     let (_, token) = s.db.store.create_token(&admin, "SO-YT SIEM", Role::UnitManager, b_unit, 30).await.unwrap();
@@ -507,7 +507,7 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
             .items[0]
             .id;
     // Today's kept counts then hold B's findings too.
-    assert!(s.db.store.snapshot_finding_counts().await.unwrap() > 0);
+    assert!(s.db.store.maintenance().snapshot_finding_counts().await.unwrap() > 0);
     let b = Other {
         unit: b_unit,
         user: b_user,

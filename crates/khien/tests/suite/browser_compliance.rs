@@ -238,14 +238,14 @@ async fn independent_assessment_findings_and_escalation_in_the_browser(db: TestD
         assert!(!find(&c, "#finding-summary").await.text().await.unwrap().contains("Quá hạn"), "not overdue yet");
 
         // 4. Nothing is overdue yet: a sweep escalates nothing.
-        store.sweep_reminders().await.unwrap();
+        store.maintenance().sweep_reminders().await.unwrap();
         let escalations = |n: &[khien_store::Notification]| n.iter().filter(|x| x.kind == "finding_overdue").count();
         assert_eq!(escalations(&store.notifications(&manager, 500).await.unwrap()), 0);
         // Its deadline passes (yesterday); the next sweep escalates it to the ward's manager.
         let mut conn = sqlx::AnyConnection::connect(&db_url).await.unwrap();
         let updated = sqlx::query("UPDATE findings SET due_at = $1 WHERE id = $2").bind(now_ms() - 86_400_000).bind(finding_id).execute(&mut conn).await.unwrap();
         assert_eq!(updated.rows_affected(), 1);
-        store.sweep_reminders().await.unwrap();
+        store.maintenance().sweep_reminders().await.unwrap();
         c.goto(&format!("{base}/findings/{finding_id}")).await.unwrap();
         wait_text(&c, "#finding-summary", "Quá hạn").await;
         click_and_load(&c, "#bell").await;

@@ -195,11 +195,11 @@ pub async fn unit_id(db: &TestDb, code: &str) -> i64 {
 }
 
 pub async fn admin_actor(db: &TestDb) -> khien_domain::scope::Actor {
-    let id = db.store.user_id_by_username("admin").await.unwrap().unwrap();
+    let id = db.store.maintenance().user_id_by_username("admin").await.unwrap().unwrap();
     db.store.actor_for_user(id).await.unwrap()
 }
 
 pub async fn actor(db: &TestDb, username: &str) -> khien_domain::scope::Actor {
-    let id = db.store.user_id_by_username(username).await.unwrap().unwrap();
+    let id = db.store.maintenance().user_id_by_username(username).await.unwrap().unwrap();
     db.store.actor_for_user(id).await.unwrap()
 }

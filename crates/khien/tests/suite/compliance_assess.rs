@@ -239,7 +239,7 @@ async fn assessment_results_states_and_scope(db: TestDb) {
         .await
         .unwrap();
     assert!(open.items.is_empty(), "{:?}", open.items);
-    assert!(db.store.verify_audit_chain().await.unwrap().is_ok());
+    assert!(db.store.maintenance().verify_audit_chain().await.unwrap().is_ok());
 }
 
 #[tokio::test]
@@ -479,6 +479,6 @@ async fn another_catalogue_version_does_not_verify_the_old_versions_findings(db:
 }
 
 async fn admin_actor_of(store: &khien_store::Store) -> khien_domain::scope::Actor {
-    let id = store.user_id_by_username("admin").await.unwrap().unwrap();
+    let id = store.maintenance().user_id_by_username("admin").await.unwrap().unwrap();
     store.actor_for_user(id).await.unwrap()
 }

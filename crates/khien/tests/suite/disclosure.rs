@@ -68,7 +68,7 @@ async fn a_token_reads_and_clears_only_its_units_notifications(db: TestDb) {
         };
         db.store.create_incident(&actor(&db, who).await, &input).await.unwrap();
     }
-    db.store.sweep_reminders().await.unwrap();
+    db.store.maintenance().sweep_reminders().await.unwrap();
     let all = db.store.notifications(&pa05, 500).await.unwrap();
     assert!(all.len() >= 2, "{all:?}");
     let (secret, _) = db.store.create_token(&pa05, "ward feed", Role::AuthorityOfficer, ward, 30).await.unwrap();

@@ -198,7 +198,7 @@ async fn incident_lifecycle_clocks_and_scope(db: TestDb) {
     let d = db.store.get_incident(&authority, dup.id).await.unwrap();
     assert_eq!((d.incident.state.as_str(), d.incident.merged_into), ("closed", Some(inc.id)));
     assert_eq!(d.related.len(), 1);
-    assert!(db.store.verify_audit_chain().await.unwrap().is_ok());
+    assert!(db.store.maintenance().verify_audit_chain().await.unwrap().is_ok());
 }
 
 /// NĐ 331 Đ31.2.d has no 24-hour clock for an incident that is not serious, so one detected 30

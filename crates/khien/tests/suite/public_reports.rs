@@ -210,7 +210,7 @@ async fn public_reports_queue_routing_and_scope(db: TestDb) {
         .unwrap();
     assert!(open.items.iter().all(|r| r.id != spam_id), "finished reports are hidden by default");
     assert_eq!(db.store.set_public_report_state(&authority, spam_id, "received").await.unwrap().state, "received");
-    assert!(db.store.verify_audit_chain().await.unwrap().is_ok());
+    assert!(db.store.maintenance().verify_audit_chain().await.unwrap().is_ok());
 }
 
 /// Standard base64, for the JSON body's files.

@@ -23,8 +23,8 @@ async fn overdue_clocks_and_dossiers_remind_both_sides_once(db: TestDb) {
         ..Default::default()
     };
     let inc = db.store.create_incident(&officer, &input).await.unwrap();
-    let first = db.store.sweep_reminders().await.unwrap();
-    let again = db.store.sweep_reminders().await.unwrap();
+    let first = db.store.maintenance().sweep_reminders().await.unwrap();
+    let again = db.store.maintenance().sweep_reminders().await.unwrap();
     assert!(again.is_empty(), "a second sweep sends nothing new: {again:?}");
     let link = format!("/incidents/{}", inc.id);
     let about = |n: &Vec<khien_store::Notification>| n.iter().filter(|x| x.link == link).count();
@@ -72,7 +72,7 @@ async fn overdue_clocks_and_dossiers_remind_both_sides_once(db: TestDb) {
         .execute(&mut conn)
         .await
         .unwrap();
-    db.store.sweep_reminders().await.unwrap();
+    db.store.maintenance().sweep_reminders().await.unwrap();
     let dossier_link = format!("/dossiers/{}", d.id);
     for who in ["hongbang.canbo", "pa05.truong"] {
         let mine = db.store.notifications(&actor(&db, who).await, 500).await.unwrap();
@@ -95,7 +95,7 @@ async fn overdue_clocks_and_dossiers_remind_both_sides_once(db: TestDb) {
         .await
         .unwrap();
     sqlx::query("UPDATE findings SET state = 'risk_accepted', open = 0, accepted_until = '2026-01-01' WHERE id = (SELECT MAX(id) FROM findings WHERE system_id = $1)").bind(sys.id).execute(&mut conn).await.unwrap();
-    db.store.sweep_reminders().await.unwrap();
+    db.store.maintenance().sweep_reminders().await.unwrap();
     for (who, expected) in
         [("hongbang.quanly", true), ("pa05.truong", true), ("hongbang.canbo", false), ("lechan.canbo", false)]
     {
@@ -128,7 +128,7 @@ async fn overdue_clocks_and_dossiers_remind_both_sides_once(db: TestDb) {
         .execute(&mut conn)
         .await
         .unwrap();
-    db.store.sweep_reminders().await.unwrap();
+    db.store.maintenance().sweep_reminders().await.unwrap();
     let manager = actor(&db, "hongbang.quanly").await;
     let kept = db.store.finding_count_history(&manager, None, earlier, today).await.unwrap();
     let open_now: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM findings WHERE unit_id = $1 AND open = 1")

@@ -165,9 +165,9 @@ async fn scope_limits_reads_and_writes(db: TestDb) {
         .unwrap();
     assert!(users.items.iter().all(|u| u.unit_id == own), "only users of SO-KHCN");
     // A unit manager cannot grant administrator, not even on their own unit.
-    let canbo = db.store.user_id_by_username("sokhcn.canbo").await.unwrap().unwrap();
+    let canbo = db.store.maintenance().user_id_by_username("sokhcn.canbo").await.unwrap().unwrap();
     assert!(matches!(
-        db.store.grant_role(Some(&officer), canbo, Role::Administrator, own, true).await,
+        db.store.grant_role(&officer, canbo, Role::Administrator, own, true).await,
         Err(Error::Forbidden(_))
     ));
     // The recursive authority officer sees the whole city.
@@ -224,14 +224,14 @@ async fn tokens_expire_and_revoke(db: TestDb) {
 async fn audit_is_append_only_and_verifies(db: TestDb) {
     use sqlx::Connection;
     bootstrap(&db, true).await;
-    let n = db.store.verify_audit_chain().await.unwrap().unwrap();
+    let n = db.store.maintenance().verify_audit_chain().await.unwrap().unwrap();
     assert!(n > 100, "every demo change is audited ({n})");
     let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
     for sql in ["UPDATE audit_log SET actor_label = 'x' WHERE id = 1", "DELETE FROM audit_log WHERE id = 2"] {
         let err = sqlx::query(sql).execute(&mut conn).await.unwrap_err();
         assert!(err.to_string().contains("append-only"), "{sql}: {err}");
     }
-    assert_eq!(db.store.verify_audit_chain().await.unwrap().unwrap(), n);
+    assert_eq!(db.store.maintenance().verify_audit_chain().await.unwrap().unwrap(), n);
     // Audit rows are scoped too: a ward manager sees only its own unit's records.
     let ward = actor(&db, "hongbang.quanly").await;
     let ward_id = unit_id(&db, "P-HONG-BANG").await;

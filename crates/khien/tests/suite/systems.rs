@@ -225,7 +225,7 @@ async fn dossier_flow_and_go_live_gate(db: TestDb) {
     assert!(matches!(db.store.connections_of(&other, s.id).await, Err(Error::NotFound(_))));
     let total = db.store.overview(&pa05).await.unwrap().pop().unwrap();
     assert_eq!((total.connections, total.connections_secure, total.certificates_expiring), (2, 1, 1));
-    assert!(db.store.verify_audit_chain().await.unwrap().is_ok());
+    assert!(db.store.maintenance().verify_audit_chain().await.unwrap().is_ok());
 }
 
 async fn overlapping_ranges_and_bad_input(db: TestDb) {
@@ -380,7 +380,7 @@ async fn batched_import_checks_every_row(db: TestDb) {
     assert_eq!(count(&page), 59);
     assert!(page.items.iter().any(|s| s.code == "IMP-003" && s.name == "Tên sửa ở dòng sau"));
     assert_eq!(db.store.audit_count().await.unwrap(), audit_before + 60);
-    assert!(db.store.verify_audit_chain().await.unwrap().is_ok());
+    assert!(db.store.maintenance().verify_audit_chain().await.unwrap().is_ok());
 }
 
 /// Level 3 is approved by the owner's leadership by default; once the standing body takes that

@@ -168,7 +168,7 @@ async fn grant_role(
     ApiJson(b): ApiJson<GrantRole>,
 ) -> Result<(StatusCode, Json<RoleAssignment>), ApiError> {
     let role = Role::parse(&b.role)?;
-    Ok((StatusCode::CREATED, Json(s.store.grant_role(Some(&ctx.actor), id, role, b.unit_id, b.recursive).await?)))
+    Ok((StatusCode::CREATED, Json(s.store.grant_role(&ctx.actor, id, role, b.unit_id, b.recursive).await?)))
 }
 
 /// Revoke a role assignment.

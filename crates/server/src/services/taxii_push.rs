@@ -1,6 +1,10 @@
 //! The TAXII client: pushes the objects of a local collection that a remote collection has not
 //! received yet (at most 1,000 per envelope), reads the status resource the remote answers
 //! with, and records every attempt. Run on a schedule by `khien serve` and on demand.
+//!
+//! The push reads and records through `Store::maintenance()`: it is a background task, and the
+//! on-demand push takes a `Remote` the handler got through the caller-scoped `Store::remote`.
+#![allow(clippy::disallowed_methods)]
 
 use khien_store::{PushOutcome, Remote, Store};
 use std::time::Duration;
@@ -14,14 +18,14 @@ fn client() -> Result<reqwest::Client, String> {
 
 /// Sends what is pending for one remote; records the outcome. Returns it.
 pub async fn push_remote(store: &Store, remote: &Remote) -> khien_domain::Result<PushOutcome> {
-    let (bodies, up_to) = store.objects_to_push(remote, BATCH).await?;
+    let (bodies, up_to) = store.maintenance().objects_to_push(remote, BATCH).await?;
     if bodies.is_empty() {
         return Ok(PushOutcome { status: Some("nothing to send".into()), ..Default::default() });
     }
     let envelope = format!("{{\"objects\":[{}]}}", bodies.join(","));
     let outcome = send(remote, envelope).await;
     let ok = outcome.error.is_none();
-    store.record_push(remote.id, bodies.len() as i64, &outcome, ok.then_some(up_to)).await?;
+    store.maintenance().record_push(remote.id, bodies.len() as i64, &outcome, ok.then_some(up_to)).await?;
     Ok(outcome)
 }
 
@@ -68,7 +72,7 @@ async fn send(remote: &Remote, envelope: String) -> PushOutcome {
 /// One round over every remote; failures are recorded per remote, not raised.
 pub async fn push_all(store: &Store) -> khien_domain::Result<usize> {
     let mut sent = 0;
-    for remote in store.all_remotes().await? {
+    for remote in store.maintenance().all_remotes().await? {
         if push_remote(store, &remote).await?.error.is_none() {
             sent += 1;
         }

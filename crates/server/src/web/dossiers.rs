@@ -98,8 +98,7 @@ async fn dossier_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
         .filter(|a| khien_domain::system::dossier::may_act(&ctx.actor, **a, level, &rs, &system_at, &bodies.bodies))
         .map(|a| (a.code(), a.label(lang)))
         .collect();
-    let editable = matches!(state, DossierState::Draft | DossierState::Returned)
-        && ctx.actor.can(Action::EditSystems, s.owner_unit_id, &s.owner_path);
+    let editable = khien_domain::system::dossier::may_edit(&ctx.actor, state, &system_at).is_ok();
     let parts = Part::ALL.iter().map(|p| (p.code(), p.label(lang), d.parts.iter().any(|x| x == p.code()))).collect();
     let history = super::pages::audit_rows(&st.store.dossier_timeline(&ctx.actor, id).await?, lang);
     let due = match (&d.due_on, &d.due_step) {

@@ -12,9 +12,10 @@ use axum::extract::{Path, Query, RawForm, State};
 use axum::response::{Html, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use khien_domain::compliance::remediation::{check_move, FindingState, PolicyRow, Verifier};
+use khien_domain::compliance::finding_moves::allowed_moves;
+use khien_domain::compliance::remediation::{FindingState, PolicyRow};
 use khien_domain::finding::Severity;
-use khien_domain::role::{Action, Role};
+use khien_domain::role::Action;
 use khien_domain::time::display_vn;
 use khien_domain::{Error, Lang};
 use khien_formats::scan::ScanTool;
@@ -228,7 +229,7 @@ async fn list_page(s: &AppState, ctx: &Ctx, f: ListForm, results: Vec<BulkResult
         states: FindingState::ALL.iter().map(|v| (v.code(), v.label(lang))).collect(),
         rows,
         can_import: ctx.actor.can_anywhere(Action::RemediateFindings),
-        can_move: ctx.actor.can_anywhere(Action::RemediateFindings) || ctx.actor.can_anywhere(Action::VerifyFindings),
+        can_move: khien_domain::compliance::finding_moves::moves_anywhere(&ctx.actor),
         results,
     })
 }
@@ -310,32 +311,16 @@ struct FindingPage {
     moves: Vec<MoveView>,
 }
 
-/// The moves open to the caller: allowed by the lifecycle, on the caller's side, and the
-/// manager's own where it has to be.
+/// The moves open to the caller: the store's own decision (`finding_moves::allowed_moves`).
 fn moves_for(ctx: &Ctx, f: &Finding, unit_path: &str) -> Vec<MoveView> {
     let Ok(from) = FindingState::parse("state", &f.state) else { return Vec::new() };
-    let manager = ctx
-        .actor
-        .roles_over(f.unit_id, unit_path)
-        .iter()
-        .any(|r| matches!(r, Role::UnitManager | Role::AuthorityOfficer | Role::Administrator));
-    FindingState::ALL
-        .iter()
-        .filter_map(|to| {
-            let rule = check_move(from, *to).ok()?;
-            let action = match rule.side {
-                Verifier::Unit => Action::RemediateFindings,
-                Verifier::Authority => Action::VerifyFindings,
-            };
-            if !ctx.actor.can(action, f.unit_id, unit_path) || (rule.manager_only && !manager) {
-                return None;
-            }
-            Some(MoveView {
-                to: to.code(),
-                label: to.label(ctx.lang),
-                needs_reason: rule.needs_reason,
-                needs_until: *to == FindingState::RiskAccepted,
-            })
+    allowed_moves(&ctx.actor, f.unit_id, unit_path, from)
+        .into_iter()
+        .map(|(to, rule)| MoveView {
+            to: to.code(),
+            label: to.label(ctx.lang),
+            needs_reason: rule.needs_reason,
+            needs_until: to == FindingState::RiskAccepted,
         })
         .collect()
 }

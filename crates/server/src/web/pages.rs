@@ -209,10 +209,7 @@ async fn account_page(s: &AppState, ctx: &Ctx, new_secret: Option<String>) -> Re
     } else {
         (Vec::new(), Vec::new())
     };
-    let mut held: Vec<Role> = ctx.actor.grants.iter().map(|g| g.role).collect();
-    held.sort();
-    held.dedup();
-    let roles = held.into_iter().map(|r| (r.code(), r.label(ctx.lang))).collect();
+    let roles = ctx.actor.token_roles().into_iter().map(|r| (r.code(), r.label(ctx.lang))).collect();
     render(&Account {
         c: Chrome::new(ctx, "account", "Tài khoản", "Account"),
         can_tokens,

@@ -35,16 +35,11 @@ fn type_label(code: &str, ctx: &Ctx) -> String {
     UnitType::parse(code).map(|t| t.label(ctx.lang).to_string()).unwrap_or_else(|_| code.to_string())
 }
 
-/// (id, "Name (CODE)") of the units where the caller may do `action`, for <select>s.
+/// (id, "Name (CODE)") of the units where the caller may place a record for `action`, for
+/// <select>s: the store's own list (`units_where`), the same rule it checks on the write.
 pub async fn options(s: &AppState, ctx: &Ctx, action: Action) -> Result<Vec<(i64, String)>, WebError> {
-    let all = s.store.unit_tree(&ctx.actor).await?;
-    let mut v: Vec<(i64, String)> = all
-        .iter()
-        .filter(|u| u.active && ctx.actor.can(action, u.id, &u.path))
-        .map(|u| (u.id, format!("{} ({})", u.name, u.code)))
-        .collect();
-    v.sort_by_cached_key(|(_, n)| fold(n));
-    Ok(v)
+    let units = s.store.units_where(&ctx.actor, action).await?;
+    Ok(units.into_iter().map(|u| (u.id, format!("{} ({})", u.name, u.code))).collect())
 }
 
 struct Row {
@@ -107,17 +102,7 @@ fn tree_rows(units: Vec<Unit>, ctx: &Ctx) -> Vec<Row> {
 async fn list_page(s: &AppState, ctx: &Ctx, q: String, notice: Option<String>) -> Result<Html<String>, WebError> {
     let units = s.store.unit_tree(&ctx.actor).await?;
     let can_manage = units.iter().any(|u| ctx.actor.can(Action::ManageUnits, u.id, &u.path));
-    let parents = if can_manage {
-        let mut p: Vec<(i64, String)> = units
-            .iter()
-            .filter(|u| u.active && ctx.actor.can(Action::ManageUnits, u.id, &u.path))
-            .map(|u| (u.id, format!("{} ({})", u.name, u.code)))
-            .collect();
-        p.sort_by_cached_key(|(_, n)| fold(n));
-        p
-    } else {
-        Vec::new()
-    };
+    let parents = if can_manage { options(s, ctx, Action::ManageUnits).await? } else { Vec::new() };
     let rows = if q.trim().is_empty() {
         tree_rows(units, ctx)
     } else {

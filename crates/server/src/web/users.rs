@@ -102,11 +102,8 @@ async fn detail(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Res
         .map(|r| (r.id, super::pages::role_label(&r.role, ctx.lang), r.unit_name.clone(), r.recursive))
         .collect();
     let (role_options, units) = if can_manage {
-        let grantable = Role::ALL
-            .iter()
-            .filter(|r| ctx.actor.grants.iter().any(|g| g.role.allows(Action::ManageUsers) && g.role.may_grant(**r)));
         (
-            grantable.map(|r| (r.code(), r.label(ctx.lang))).collect(),
+            ctx.actor.grantable_roles().into_iter().map(|r| (r.code(), r.label(ctx.lang))).collect(),
             super::units::options(&s, &ctx, Action::ManageUsers).await?,
         )
     } else {
@@ -130,7 +127,7 @@ async fn grant(
     Form(f): Form<GrantForm>,
 ) -> Result<Response, WebError> {
     let role = Role::parse(&f.role)?;
-    s.store.grant_role(Some(&ctx.actor), id, role, f.unit_id, f.recursive).await?;
+    s.store.grant_role(&ctx.actor, id, role, f.unit_id, f.recursive).await?;
     Ok(see_other(&format!("/users/{id}")))
 }
 

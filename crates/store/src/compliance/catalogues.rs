@@ -168,7 +168,7 @@ impl Store {
     /// Loads the catalogues shipped with Khiên (`khien_formats::builtin_catalogues()`, passed in
     /// so that the store needs no parser) that are not in the database yet, by code and version.
     /// Idempotent; run on every start.
-    pub async fn ensure_builtin_catalogues(&self, builtin: &[Catalogue]) -> Result<usize> {
+    pub(crate) async fn ensure_builtin_catalogues(&self, builtin: &[Catalogue]) -> Result<usize> {
         let have: Vec<(String, String)> = sqlx::query("SELECT code, version FROM catalogues WHERE builtin = 1")
             .fetch_all(&self.pool)
             .await

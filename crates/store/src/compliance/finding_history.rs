@@ -34,7 +34,7 @@ pub struct FindingCountDay {
 impl Store {
     /// Rewrites today's per-unit counts from the findings (units without open findings get no
     /// row: absent means zero). Called by every reminder sweep; returns the rows written.
-    pub async fn snapshot_finding_counts(&self) -> Result<u64> {
+    pub(crate) async fn snapshot_finding_counts(&self) -> Result<u64> {
         let now = now_ms();
         let today = date_vn(now).format("%Y-%m-%d").to_string();
         let mut tx = self.pool.begin().await.map_err(db_err)?;

@@ -8,11 +8,12 @@ use crate::db::{db_err, get, Store};
 use crate::records::Page;
 use crate::sql::{tag_cursor, untag_cursor, Sql};
 use khien_domain::calendar::{date_vn, end_of_day_vn, parse_date};
-use khien_domain::compliance::remediation::{check_acceptance, check_move, FindingState, Policy, PolicyRow, Verifier};
+use khien_domain::compliance::finding_moves::may_move;
+use khien_domain::compliance::remediation::{check_acceptance, FindingState, Policy, PolicyRow};
 use khien_domain::finding::Severity;
 use khien_domain::fold::like_pattern;
 use khien_domain::page::{Cursor, Dir};
-use khien_domain::role::{Action, Role};
+use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::time::now_ms;
 use khien_domain::{Error, Result};
@@ -289,17 +290,7 @@ impl Store {
         let (path, _) = self.unit_path_name(&mut w, before.unit_id).await?;
         let from = FindingState::parse("state", &before.state)?;
         let to = FindingState::parse("to", &input.to)?;
-        let rule = check_move(from, to)?;
-        match rule.side {
-            Verifier::Unit => actor.require(Action::RemediateFindings, before.unit_id, &path)?,
-            Verifier::Authority => actor.require(Action::VerifyFindings, before.unit_id, &path)?,
-        }
-        if rule.manager_only {
-            let roles = actor.roles_over(before.unit_id, &path);
-            if !roles.iter().any(|r| matches!(r, Role::UnitManager | Role::AuthorityOfficer | Role::Administrator)) {
-                return Err(Error::forbidden());
-            }
-        }
+        let rule = may_move(actor, before.unit_id, &path, from, to)?;
         let reason = input.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
         if rule.needs_reason && reason.is_none() {
             return Err(Error::invalid("reason", "Bước này cần nêu lý do.", "This step needs a reason."));
@@ -382,7 +373,7 @@ impl Store {
     }
 
     /// Risk acceptances whose date has passed go back to open, with a note; returns how many.
-    pub async fn reopen_expired_acceptances(&self) -> Result<u64> {
+    pub(crate) async fn reopen_expired_acceptances(&self) -> Result<u64> {
         let today = date_vn(now_ms()).format("%Y-%m-%d").to_string();
         let done = sqlx::query("UPDATE findings SET state = 'open', open = 1, state_note = 'Hết hạn chấp nhận rủi ro / risk acceptance expired', updated_at = $1 WHERE state = 'risk_accepted' AND accepted_until < $2")
             .bind(now_ms())

@@ -96,8 +96,7 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        let (path, _) = self.unit_path_name(w, i.unit_id).await?;
-        actor.require(Action::ReportIncidents, i.unit_id, &path)?;
+        self.picked_unit(&mut *w.tx, actor, "unit_id", Action::ReportIncidents, i.unit_id).await?;
         let max_level = self.check_affected_systems(w, actor, i.unit_id, &i.system_ids).await?;
         let serious = suggest_serious(&SeriousFacts {
             max_level,

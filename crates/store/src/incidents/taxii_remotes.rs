@@ -167,7 +167,7 @@ impl Store {
     }
 
     /// Every remote (for the scheduled push, which acts for no one).
-    pub async fn all_remotes(&self) -> Result<Vec<Remote>> {
+    pub(crate) async fn all_remotes(&self) -> Result<Vec<Remote>> {
         sqlx::query("SELECT * FROM taxii_remotes ORDER BY id")
             .fetch_all(&self.pool)
             .await
@@ -178,7 +178,7 @@ impl Store {
     }
 
     /// Up to `limit` objects of the remote's collection not yet pushed, with the newest seq.
-    pub async fn objects_to_push(&self, remote: &Remote, limit: i64) -> Result<(Vec<String>, i64)> {
+    pub(crate) async fn objects_to_push(&self, remote: &Remote, limit: i64) -> Result<(Vec<String>, i64)> {
         let rows = sqlx::query(
             "SELECT seq, body FROM taxii_objects WHERE collection_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
         )
@@ -198,7 +198,7 @@ impl Store {
     }
 
     /// Records a push; on success the remote's position moves to `sent_up_to`.
-    pub async fn record_push(
+    pub(crate) async fn record_push(
         &self,
         remote_id: i64,
         objects: i64,

@@ -5,9 +5,8 @@ use crate::audit::{json, Change};
 use crate::db::{db_err, get, sha256_bytes, Store};
 use crate::sql::Sql;
 use khien_domain::attachment::check_attachment;
-use khien_domain::role::Action;
 use khien_domain::scope::Actor;
-use khien_domain::system::dossier::{Part, ATTACHMENTS};
+use khien_domain::system::dossier::{may_edit, DossierState, Part, UnitAt, ATTACHMENTS};
 use khien_domain::time::now_ms;
 use khien_domain::unit::validate_name;
 use khien_domain::{Error, Result};
@@ -65,16 +64,8 @@ impl Store {
         let file_name = validate_name("file_name", file_name.rsplit(['/', '\\']).next().unwrap_or(file_name), 200)?;
         let content_type = check_attachment(&ATTACHMENTS, &file_name, bytes)?;
         let (d, s) = self.get_dossier(actor, dossier_id).await?;
-        if !actor.can(Action::EditSystems, s.owner_unit_id, &s.owner_path) {
-            return Err(Error::forbidden());
-        }
-        if !matches!(d.state.as_str(), "draft" | "returned") {
-            return Err(Error::invalid(
-                "state",
-                "Chỉ đính kèm tệp khi hồ sơ đang dự thảo hoặc bị trả lại.",
-                "Files can be attached only while the dossier is a draft or returned.",
-            ));
-        }
+        let system = UnitAt { id: s.owner_unit_id, path: s.owner_path.clone() };
+        may_edit(actor, DossierState::parse("state", &d.state)?, &system)?;
         let size = i64::try_from(bytes.len()).map_err(Error::internal)?;
         let mut w = self.begin_write().await?;
         let mut q = Sql::new("INSERT INTO dossier_attachments (dossier_id, part, file_name, content_type, size_bytes, sha256, data, uploaded_by, created_at) VALUES (");

@@ -9,7 +9,8 @@ use khien_domain::calendar::{parse_date, today_vn, Holidays};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::system::dossier::{
-    check_submission, deadline, next_state, roles_for, waiting_step, DossierAction, DossierState, Part,
+    check_submission, deadline, may_edit, next_state, roles_for, waiting_step, DossierAction, DossierState, Part,
+    UnitAt,
 };
 use khien_domain::system::level::{ruleset_by_code, ruleset_for, suggest};
 use khien_domain::time::now_ms;
@@ -242,16 +243,8 @@ impl Store {
     pub async fn update_dossier(&self, actor: &Actor, id: i64, input: &DossierInput) -> Result<Dossier> {
         let parts = parse_parts(&input.parts)?;
         let (before, s) = self.get_dossier(actor, id).await?;
-        if !actor.can(Action::EditSystems, s.owner_unit_id, &s.owner_path) {
-            return Err(Error::forbidden());
-        }
-        if !matches!(before.state.as_str(), "draft" | "returned") {
-            return Err(Error::invalid(
-                "state",
-                "Chỉ sửa được hồ sơ đang dự thảo hoặc bị trả lại.",
-                "Only a draft or returned dossier can be edited.",
-            ));
-        }
+        let system = UnitAt { id: s.owner_unit_id, path: s.owner_path.clone() };
+        may_edit(actor, DossierState::parse("state", &before.state)?, &system)?;
         if !(1..=5).contains(&input.proposed_level) {
             return Err(Error::invalid(
                 "proposed_level",
@@ -271,7 +264,9 @@ impl Store {
             .bind(now_ms())
             .push(" WHERE id = ")
             .bind(id)
-            .push(" AND state IN ('draft','returned')");
+            // Still in the editable state it was read in.
+            .push(" AND state = ")
+            .bind(before.state.as_str());
         q.query().execute(&mut *w.tx).await.map_err(db_err)?;
         let r =
             sqlx::query("SELECT * FROM dossiers WHERE id = $1").bind(id).fetch_one(&mut *w.tx).await.map_err(db_err)?;

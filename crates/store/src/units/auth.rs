@@ -275,18 +275,8 @@ impl Store {
             ));
         }
         let mut w = self.begin_write().await?;
-        let unit = sqlx::query("SELECT path FROM units WHERE id = $1")
-            .bind(unit_id)
-            .fetch_optional(&mut *w.tx)
-            .await
-            .map_err(db_err)?;
-        let path: String = get(&unit.ok_or_else(|| Error::not_found("đơn vị", "Unit"))?, "path")?;
-        actor.require(Action::ManageTokens, unit_id, &path)?;
-        let issuing: Vec<&Grant> = actor
-            .grants
-            .iter()
-            .filter(|g| g.covers(unit_id, &path) && (g.role == role || g.role == Role::Administrator))
-            .collect();
+        let (path, _) = self.picked_unit(&mut *w.tx, actor, "unit_id", Action::ManageTokens, unit_id).await?;
+        let issuing = actor.token_issuers(role, unit_id, &path);
         if issuing.is_empty() {
             return Err(Error::forbidden());
         }
@@ -411,11 +401,7 @@ impl Store {
         };
         // A token acts only while its owner still holds what it was issued from.
         let owner_id: i64 = get(&r, "user_id")?;
-        let still_held = self.grants_of(owner_id).await?.iter().any(|g| {
-            (g.role == grant.role || g.role == Role::Administrator)
-                && g.covers(grant.unit_id, &grant.unit_path)
-                && (g.recursive || !grant.recursive)
-        });
+        let still_held = self.grants_of(owner_id).await?.iter().any(|g| g.backs_token(&grant));
         if !still_held {
             return Ok(None);
         }

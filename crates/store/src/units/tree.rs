@@ -75,9 +75,9 @@ pub struct ImportSummary {
     pub unchanged: u64,
 }
 
-const UNIT_COLS: &str = "u.id, u.code, u.name, u.unit_type, u.parent_id, u.path, u.head_name, u.head_title, u.focal_name, u.focal_phone, u.focal_email, u.active, u.created_at, u.updated_at";
+pub(crate) const UNIT_COLS: &str = "u.id, u.code, u.name, u.unit_type, u.parent_id, u.path, u.head_name, u.head_title, u.focal_name, u.focal_phone, u.focal_email, u.active, u.created_at, u.updated_at";
 
-fn unit_row(r: &AnyRow) -> Result<Unit> {
+pub(crate) fn unit_row(r: &AnyRow) -> Result<Unit> {
     Ok(Unit {
         id: get(r, "id")?,
         code: get(r, "code")?,
@@ -189,7 +189,7 @@ impl Store {
     }
 
     /// Creates the root unit on an empty database (bootstrap, audited as "system").
-    pub async fn create_root_unit(&self, code: &str, name: &str, unit_type: UnitType) -> Result<Unit> {
+    pub(crate) async fn create_root_unit(&self, code: &str, name: &str, unit_type: UnitType) -> Result<Unit> {
         let code = validate_code(code)?;
         let name = validate_name("name", name, 300)?;
         let mut w = self.begin_write().await?;
@@ -265,14 +265,7 @@ impl Store {
             .unit_by(&mut *w.tx, "id", n.parent_id.into())
             .await?
             .ok_or_else(|| Error::not_found("đơn vị cấp trên", "Parent unit"))?;
-        actor.require(Action::ManageUnits, parent.id, &parent.path)?;
-        if !parent.active {
-            return Err(Error::invalid(
-                "parent_id",
-                format!("Đơn vị cấp trên «{}» đã ngừng hoạt động.", parent.name),
-                format!("The parent unit «{}» is deactivated.", parent.name),
-            ));
-        }
+        actor.require_pick("parent_id", Action::ManageUnits, parent.id, &parent.path, parent.active)?;
         if self.unit_by(&mut *w.tx, "code", code.as_str().into()).await?.is_some() {
             return Err(code_taken(&code));
         }

@@ -187,7 +187,12 @@ impl Store {
     }
 
     /// As `create_user` with a ready argon2 hash; `actor` None is the bootstrap (system).
-    pub async fn create_user_hashed(&self, actor: Option<&Actor>, n: &NewUser, password_hash: &str) -> Result<User> {
+    pub(crate) async fn create_user_hashed(
+        &self,
+        actor: Option<&Actor>,
+        n: &NewUser,
+        password_hash: &str,
+    ) -> Result<User> {
         let username = validate_username(&n.username)?;
         let full_name = validate_name("full_name", &n.full_name, 200)?;
         let email = validate_email("email", n.email.as_deref())?;
@@ -199,11 +204,13 @@ impl Store {
             .map_err(db_err)?;
         let unit = unit.ok_or_else(|| Error::not_found("đơn vị", "Unit"))?;
         let unit_path: String = get(&unit, "path")?;
-        if let Some(a) = actor {
-            a.require(Action::ManageUsers, n.unit_id, &unit_path)?;
-        }
-        if get::<i64>(&unit, "active")? == 0 {
-            return Err(Error::invalid("unit_id", "Đơn vị đã ngừng hoạt động.", "The unit is deactivated."));
+        let active = get::<i64>(&unit, "active")? != 0;
+        match actor {
+            Some(a) => a.require_pick("unit_id", Action::ManageUsers, n.unit_id, &unit_path, active)?,
+            None if !active => {
+                return Err(Error::invalid("unit_id", "Đơn vị đã ngừng hoạt động.", "The unit is deactivated."))
+            }
+            None => {}
         }
         let exists = sqlx::query("SELECT id FROM users WHERE username = $1")
             .bind(username.as_str())
@@ -363,7 +370,7 @@ impl Store {
 
     /// The operator's way back in (`khien users set-password`): sets a password from the
     /// server's console, unlocks the account and ends its sessions. Audited as "system".
-    pub async fn set_password_from_console(&self, username: &str, new_password: &str) -> Result<()> {
+    pub(crate) async fn set_password_from_console(&self, username: &str, new_password: &str) -> Result<()> {
         validate_password(new_password)?;
         let hash = hash_password(new_password).await?;
         let mut w = self.begin_write().await?;
@@ -391,6 +398,18 @@ impl Store {
     /// Grants `role` on `unit_id` to a user. The caller must manage users on both the user's
     /// unit and the target unit, and may grant only roles their own role allows.
     pub async fn grant_role(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        role: Role,
+        unit_id: i64,
+        recursive: bool,
+    ) -> Result<RoleAssignment> {
+        self.grant_role_as(Some(actor), user_id, role, unit_id, recursive).await
+    }
+
+    /// `grant_role`, or with no one granting (`None`: bootstrap, through `Maintenance`).
+    pub(crate) async fn grant_role_as(
         &self,
         actor: Option<&Actor>,
         user_id: i64,
@@ -530,7 +549,7 @@ impl Store {
         get(&r, "n")
     }
 
-    pub async fn user_id_by_username(&self, username: &str) -> Result<Option<i64>> {
+    pub(crate) async fn user_id_by_username(&self, username: &str) -> Result<Option<i64>> {
         let r = sqlx::query("SELECT id FROM users WHERE username = $1")
             .bind(username)
             .fetch_optional(&self.pool)
