@@ -12,14 +12,14 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use khien_domain::incident::clocks::ClockKind;
 use khien_domain::incident::observable::ObservableKind;
-use khien_domain::incident::{Category, Consequence, ReportKind, State as IncState, TaskState, Tlp};
+use khien_domain::incident::{Category, Consequence, ReportKind, State as IncState, Tlp};
 use khien_domain::role::Action;
 use khien_domain::time::{display_vn, parse_vn_local, rfc3339};
 use khien_domain::{Error, Lang};
-use khien_store::{IncidentDetail, IncidentInput, ObservableHit, ObservableInput, TaskInput};
+use khien_store::{IncidentDetail, IncidentInput, ObservableHit, ObservableInput};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -27,15 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/incidents", get(queue).post(create))
         .route("/incidents/new", get(new_form))
         .route("/incidents/{id}", get(incident_page))
-        .route("/incidents/{id}/state", post(move_state))
-        .route("/incidents/{id}/severity", post(severity))
-        .route("/incidents/{id}/reports", post(report))
-        .route("/incidents/{id}/notes", post(note))
-        .route("/incidents/{id}/tasks", post(task))
-        .route("/incidents/{id}/observables", post(observable))
-        .route("/incidents/{id}/links", post(link))
-        .route("/incidents/{id}/publish", post(publish))
-        .route("/incident-tasks/{id}/state", post(task_state))
+        .merge(super::incident_actions::router())
         .route("/observables", get(where_else))
         .route(
             "/watchlist/import",
@@ -399,202 +391,6 @@ fn format_span(ms: i64, lang: Lang) -> String {
         (_, Lang::Vi) => format!("{d} ngày {h} giờ"),
         (_, Lang::En) => format!("{d} d {h} h"),
     }
-}
-
-fn back(id: i64) -> Response {
-    see_other(&format!("/incidents/{id}"))
-}
-
-#[derive(Deserialize)]
-struct MoveForm {
-    state: String,
-    note: Option<String>,
-}
-
-async fn move_state(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Form(f): Form<MoveForm>,
-) -> Result<Response, WebError> {
-    s.store.move_incident(&ctx.actor, id, &f.state, f.note.as_deref()).await?;
-    Ok(back(id))
-}
-
-#[derive(Deserialize)]
-struct SeverityForm {
-    serious: Option<String>,
-    priority: String,
-    reason: String,
-}
-
-async fn severity(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Form(f): Form<SeverityForm>,
-) -> Result<Response, WebError> {
-    let priority = super::systems::number("priority", &f.priority)?;
-    s.store.set_incident_severity(&ctx.actor, id, f.serious.is_some(), priority, &f.reason).await?;
-    Ok(back(id))
-}
-
-#[derive(Deserialize)]
-struct ReportForm {
-    kind: String,
-    body: String,
-}
-
-async fn report(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Form(f): Form<ReportForm>,
-) -> Result<Response, WebError> {
-    s.store.file_incident_report(&ctx.actor, id, &f.kind, &f.body).await?;
-    Ok(back(id))
-}
-
-#[derive(Deserialize)]
-struct NoteForm {
-    note: String,
-}
-
-async fn note(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Form(f): Form<NoteForm>,
-) -> Result<Response, WebError> {
-    s.store.add_incident_note(&ctx.actor, id, &f.note).await?;
-    Ok(back(id))
-}
-
-#[derive(Deserialize)]
-struct TaskForm {
-    unit_id: String,
-    assignee: Option<String>,
-    title: String,
-    due_on: Option<String>,
-}
-
-async fn task(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Form(f): Form<TaskForm>,
-) -> Result<Response, WebError> {
-    let unit_id = super::systems::number("unit_id", &f.unit_id)?;
-    s.store
-        .add_incident_task(
-            &ctx.actor,
-            id,
-            &TaskInput { unit_id, assignee: f.assignee, title: f.title, due_on: f.due_on },
-        )
-        .await?;
-    Ok(back(id))
-}
-
-#[derive(Deserialize)]
-struct PublishForm {
-    collection_id: String,
-}
-
-async fn publish(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Form(f): Form<PublishForm>,
-) -> Result<Response, WebError> {
-    crate::api::stix::publish(&s, &ctx.actor, id, &f.collection_id).await?;
-    Ok(back(id))
-}
-
-#[derive(Deserialize)]
-struct TaskStateForm {
-    state: String,
-}
-
-async fn task_state(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Form(f): Form<TaskStateForm>,
-) -> Result<Response, WebError> {
-    let t = s.store.set_task_state(&ctx.actor, id, TaskState::parse("state", &f.state)?.code()).await?;
-    Ok(back(t.incident_id))
-}
-
-#[derive(Deserialize)]
-struct ObservableForm {
-    kind: String,
-    value: String,
-    source: Option<String>,
-}
-
-async fn observable(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Form(f): Form<ObservableForm>,
-) -> Result<Response, WebError> {
-    s.store
-        .add_observable(
-            &ctx.actor,
-            id,
-            &ObservableInput {
-                kind: f.kind,
-                value: f.value,
-                source: f.source.filter(|v| !v.is_empty()),
-                ..Default::default()
-            },
-        )
-        .await?;
-    Ok(back(id))
-}
-
-#[derive(Deserialize)]
-struct LinkForm {
-    related_code: String,
-    merge: Option<String>,
-}
-
-async fn link(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Form(f): Form<LinkForm>,
-) -> Result<Response, WebError> {
-    let code = f.related_code.trim();
-    let filter = IncidentQuery {
-        q: Some(code.to_string()),
-        state: None,
-        category: None,
-        unit_id: None,
-        serious: None,
-        priority: None,
-        overdue: false,
-        include_closed: true,
-        cursor: None,
-        limit: Some(5),
-    }
-    .filter()?;
-    let other = s
-        .store
-        .list_incidents(&ctx.actor, &filter)
-        .await?
-        .items
-        .into_iter()
-        .find(|i| i.code.eq_ignore_ascii_case(code));
-    let other = other.ok_or_else(|| {
-        Error::invalid(
-            "related_code",
-            format!("Không có sự cố mã «{code}» trong phạm vi của bạn."),
-            format!("There is no incident «{code}» within your reach."),
-        )
-    })?;
-    s.store.link_incidents(&ctx.actor, id, other.id, f.merge.is_some()).await?;
-    Ok(back(id))
 }
 
 #[derive(Template)]

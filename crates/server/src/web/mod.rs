@@ -3,6 +3,7 @@
 mod compliance;
 mod dossiers;
 mod findings;
+mod incident_actions;
 mod incidents;
 mod pages;
 mod public_reports;

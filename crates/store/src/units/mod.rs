@@ -3,6 +3,7 @@
 
 pub(crate) mod auth;
 pub(crate) mod choices;
+pub(crate) mod grants;
 pub(crate) mod password;
 pub(crate) mod scope;
 pub(crate) mod tree;

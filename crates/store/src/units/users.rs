@@ -7,8 +7,8 @@ use crate::sql::{tag_cursor, untag_cursor, Sql};
 use crate::units::password::hash_password;
 use khien_domain::fold::{fold, like_pattern};
 use khien_domain::page::{Cursor, Dir};
-use khien_domain::role::{Action, Role};
-use khien_domain::scope::{Actor, Grant};
+use khien_domain::role::Action;
+use khien_domain::scope::Actor;
 use khien_domain::time::now_ms;
 use khien_domain::unit::{validate_email, validate_name};
 use khien_domain::user::{validate_password, validate_username};
@@ -69,7 +69,7 @@ fn username_taken(u: &str) -> Error {
 
 impl Store {
     /// A user row and its unit path, regardless of scope (callers check scope).
-    async fn user_with_path(
+    pub(super) async fn user_with_path(
         &self,
         exec: impl sqlx::Executor<'_, Database = sqlx::Any>,
         id: i64,
@@ -88,7 +88,7 @@ impl Store {
 
     /// Loads a user the caller may act on for `action`, or NotFound/Forbidden. Everyone may see
     /// their own account.
-    async fn scoped_user(
+    pub(super) async fn scoped_user(
         &self,
         exec: impl sqlx::Executor<'_, Database = sqlx::Any>,
         actor: &Actor,
@@ -128,7 +128,7 @@ impl Store {
         Ok(UserDetail { user, roles })
     }
 
-    async fn roles_of(&self, user_id: i64) -> Result<Vec<RoleAssignment>> {
+    pub(super) async fn roles_of(&self, user_id: i64) -> Result<Vec<RoleAssignment>> {
         let rows = sqlx::query(
             "SELECT r.id, r.user_id, r.role, r.unit_id, u.name AS unit_name, r.recursive FROM role_assignments r JOIN units u ON u.id = r.unit_id WHERE r.user_id = $1 ORDER BY r.id",
         )
@@ -393,155 +393,6 @@ impl Store {
             .await
             .map_err(db_err)?;
         Ok(())
-    }
-
-    /// Grants `role` on `unit_id` to a user. The caller must manage users on both the user's
-    /// unit and the target unit, and may grant only roles their own role allows.
-    pub async fn grant_role(
-        &self,
-        actor: &Actor,
-        user_id: i64,
-        role: Role,
-        unit_id: i64,
-        recursive: bool,
-    ) -> Result<RoleAssignment> {
-        self.grant_role_as(Some(actor), user_id, role, unit_id, recursive).await
-    }
-
-    /// `grant_role`, or with no one granting (`None`: bootstrap, through `Maintenance`).
-    pub(crate) async fn grant_role_as(
-        &self,
-        actor: Option<&Actor>,
-        user_id: i64,
-        role: Role,
-        unit_id: i64,
-        recursive: bool,
-    ) -> Result<RoleAssignment> {
-        let mut w = self.begin_write().await?;
-        let unit = sqlx::query("SELECT path FROM units WHERE id = $1")
-            .bind(unit_id)
-            .fetch_optional(&mut *w.tx)
-            .await
-            .map_err(db_err)?;
-        let unit_path: String = get(&unit.ok_or_else(|| Error::not_found("đơn vị", "Unit"))?, "path")?;
-        let (user, _) = match actor {
-            Some(a) => self.scoped_user(&mut *w.tx, a, user_id, Action::ManageUsers).await?,
-            None => {
-                self.user_with_path(&mut *w.tx, user_id).await?.ok_or_else(|| Error::not_found("người dùng", "User"))?
-            }
-        };
-        if let Some(a) = actor {
-            a.require(Action::ManageUsers, unit_id, &unit_path)?;
-            if !a.may_grant(role, unit_id, &unit_path, recursive) {
-                return Err(Error::forbidden());
-            }
-        }
-        let mut q = Sql::new("INSERT INTO role_assignments (user_id, role, unit_id, recursive, created_at) VALUES (");
-        q.bind(user_id)
-            .push(",")
-            .bind(role.code())
-            .push(",")
-            .bind(unit_id)
-            .push(",")
-            .bind(recursive)
-            .push(",")
-            .bind(now_ms())
-            .push(") RETURNING id");
-        let row = q.query().fetch_one(&mut *w.tx).await.map_err(|e| match db_err(e) {
-            Error::Conflict(_) => Error::conflict(
-                "Người dùng đã có vai trò này tại đơn vị này.",
-                "The user already has this role on this unit.",
-            ),
-            other => other,
-        })?;
-        let id: i64 = get(&row, "id")?;
-        let after =
-            serde_json::json!({"user_id": user_id, "role": role.code(), "unit_id": unit_id, "recursive": recursive});
-        w.audit(
-            actor,
-            Change {
-                action: "role.grant",
-                entity_type: "role_assignment",
-                entity_id: Some(id),
-                unit_id: Some(user.unit_id),
-                before: None,
-                after: Some(after),
-            },
-        )
-        .await?;
-        w.commit().await?;
-        self.roles_of(user_id).await?.into_iter().find(|r| r.id == id).ok_or_else(|| Error::internal("grant vanished"))
-    }
-
-    /// Revokes a role assignment; returns the user it belonged to.
-    pub async fn revoke_role(&self, actor: &Actor, assignment_id: i64) -> Result<i64> {
-        let mut w = self.begin_write().await?;
-        let row = sqlx::query(
-            "SELECT r.user_id, r.role, r.unit_id, r.recursive, u.path FROM role_assignments r JOIN units u ON u.id = r.unit_id WHERE r.id = $1",
-        )
-        .bind(assignment_id)
-        .fetch_optional(&mut *w.tx)
-        .await
-        .map_err(db_err)?
-        .ok_or_else(|| Error::not_found("vai trò", "Role assignment"))?;
-        let user_id: i64 = get(&row, "user_id")?;
-        let unit_id: i64 = get(&row, "unit_id")?;
-        let role = Role::parse(&get::<String>(&row, "role")?)?;
-        let (user, _) = self.scoped_user(&mut *w.tx, actor, user_id, Action::ManageUsers).await?;
-        if !actor.may_grant(role, unit_id, &get::<String>(&row, "path")?, get::<i64>(&row, "recursive")? != 0) {
-            return Err(Error::forbidden());
-        }
-        sqlx::query("DELETE FROM role_assignments WHERE id = $1")
-            .bind(assignment_id)
-            .execute(&mut *w.tx)
-            .await
-            .map_err(db_err)?;
-        let before = serde_json::json!({"user_id": user_id, "role": role.code(), "unit_id": unit_id, "recursive": get::<i64>(&row, "recursive")? != 0});
-        w.audit(
-            Some(actor),
-            Change {
-                action: "role.revoke",
-                entity_type: "role_assignment",
-                entity_id: Some(assignment_id),
-                unit_id: Some(user.unit_id),
-                before: Some(before),
-                after: None,
-            },
-        )
-        .await?;
-        w.commit().await?;
-        Ok(user_id)
-    }
-
-    /// The caller as the rest of the system sees them: their grants with unit paths.
-    pub async fn actor_for_user(&self, user_id: i64) -> Result<Actor> {
-        let row = sqlx::query("SELECT username FROM users WHERE id = $1 AND active = 1")
-            .bind(user_id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
-        let username: String = get(&row.ok_or_else(Error::unauthenticated)?, "username")?;
-        let grants = self.grants_of(user_id).await?;
-        Ok(Actor { user_id, username, token_id: None, grants })
-    }
-
-    /// A user's role assignments with the paths of their units.
-    pub(crate) async fn grants_of(&self, user_id: i64) -> Result<Vec<Grant>> {
-        let rows = sqlx::query("SELECT r.role, r.unit_id, r.recursive, u.path FROM role_assignments r JOIN units u ON u.id = r.unit_id WHERE r.user_id = $1")
-            .bind(user_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
-        rows.iter()
-            .map(|r| {
-                Ok(Grant {
-                    role: Role::parse(&get::<String>(r, "role")?)?,
-                    unit_id: get(r, "unit_id")?,
-                    unit_path: get(r, "path")?,
-                    recursive: get::<i64>(r, "recursive")? != 0,
-                })
-            })
-            .collect::<Result<Vec<_>>>()
     }
 
     pub async fn user_count(&self) -> Result<i64> {
