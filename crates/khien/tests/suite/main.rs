@@ -37,6 +37,7 @@ mod oscal;
 mod public_reports;
 mod reminders;
 mod scan_scopes;
+mod schema_parity;
 mod store;
 mod systems;
 mod taxii;
