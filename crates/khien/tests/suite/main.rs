@@ -34,6 +34,7 @@ mod incidents;
 mod level_rules;
 mod openapi;
 mod oscal;
+mod paging;
 mod public_reports;
 mod reminders;
 mod scan_scopes;
