@@ -4,14 +4,13 @@ use crate::common::{TestDb, TestServer, ADMIN_PASSWORD, DEMO_PASSWORD};
 use reqwest::Method;
 use serde_json::{json, Value};
 
+// The probes and the login rate limit (held in memory) do not touch the store's SQL: SQLite only.
 on_both_stores!(
-    probes_metrics_and_openapi,
     units_and_users_through_the_api,
     bad_input_gets_precise_errors_and_changes_nothing,
     sessions_login_errors_and_tokens,
     language_is_remembered_per_user,
     web_pages_render_for_every_role,
-    secure_cookies_behind_tls_and_login_rate_limit,
     no_escalation_through_tokens_grants_or_resets,
 );
 
@@ -23,8 +22,9 @@ async fn problem(r: reqwest::Response, status: u16) -> Value {
     v
 }
 
-async fn probes_metrics_and_openapi(db: TestDb) {
-    let s = TestServer::start_on(db).await;
+#[tokio::test]
+async fn probes_metrics_and_openapi() {
+    let s = TestServer::start().await;
     let c = reqwest::Client::new();
     assert_eq!(c.get(s.url("/healthz")).send().await.unwrap().text().await.unwrap(), "ok");
     assert_eq!(c.get(s.url("/readyz")).send().await.unwrap().status(), 200);
@@ -324,8 +324,9 @@ async fn web_pages_render_for_every_role(db: TestDb) {
     assert!(!html.contains("http://") && !html.contains("https://"), "the page loads nothing from outside");
 }
 
-async fn secure_cookies_behind_tls_and_login_rate_limit(db: TestDb) {
-    let s = TestServer::start_on(db).await;
+#[tokio::test]
+async fn secure_cookies_behind_tls_and_login_rate_limit() {
+    let s = TestServer::start().await;
     let c = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let page = c.get(s.url("/login")).send().await.unwrap();
     let cookie = page.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
