@@ -1,8 +1,18 @@
 //! The JSON API and the web forms on a real server: happy paths and every kind of bad input.
 
-use crate::common::{TestServer, ADMIN_PASSWORD, DEMO_PASSWORD};
+use crate::common::{TestDb, TestServer, ADMIN_PASSWORD, DEMO_PASSWORD};
 use reqwest::Method;
 use serde_json::{json, Value};
+
+// The probes and the login rate limit (held in memory) do not touch the store's SQL: SQLite only.
+on_both_stores!(
+    units_and_users_through_the_api,
+    bad_input_gets_precise_errors_and_changes_nothing,
+    sessions_login_errors_and_tokens,
+    language_is_remembered_per_user,
+    web_pages_render_for_every_role,
+    no_escalation_through_tokens_grants_or_resets,
+);
 
 async fn problem(r: reqwest::Response, status: u16) -> Value {
     assert_eq!(r.status(), status);
@@ -31,9 +41,8 @@ async fn probes_metrics_and_openapi() {
     assert!(m.contains("khien_units "));
 }
 
-#[tokio::test]
-async fn units_and_users_through_the_api() {
-    let s = TestServer::start().await;
+async fn units_and_users_through_the_api(db: TestDb) {
+    let s = TestServer::start_on(db).await;
     let admin = s.login("admin", ADMIN_PASSWORD).await;
     let root = s.db.store.root_unit().await.unwrap().unwrap().id;
     let r = admin.send(Method::POST, "/api/v1/units", Some(json!({"code":"P-MOI","name":"Phường Đông Hải Mới","unit_type":"ward","parent_id":root,"focal_email":"dm@haidong.gov.vn"}))).await;
@@ -101,9 +110,8 @@ async fn units_and_users_through_the_api() {
     assert!(page.contains("Đang vận hành thiếu lớp"));
 }
 
-#[tokio::test]
-async fn bad_input_gets_precise_errors_and_changes_nothing() {
-    let s = TestServer::start().await;
+async fn bad_input_gets_precise_errors_and_changes_nothing(db: TestDb) {
+    let s = TestServer::start_on(db).await;
     let admin = s.login("admin", ADMIN_PASSWORD).await;
     let audit_before = s.db.store.audit_count().await.unwrap();
     let c = &admin.client;
@@ -207,9 +215,8 @@ async fn bad_input_gets_precise_errors_and_changes_nothing() {
     assert_eq!(s.db.store.audit_count().await.unwrap(), audit_before, "no bad request changed anything");
 }
 
-#[tokio::test]
-async fn sessions_login_errors_and_tokens() {
-    let s = TestServer::start().await;
+async fn sessions_login_errors_and_tokens(db: TestDb) {
+    let s = TestServer::start_on(db).await;
     let c = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     // No session / a forged session: 401 on the API, a redirect to the login page on the UI.
     let v = problem(c.get(s.url("/api/v1/units")).header("cookie", "khien_session=forged").send().await.unwrap(), 401)
@@ -286,9 +293,8 @@ async fn sessions_login_errors_and_tokens() {
     problem(c.get(s.url("/api/v1/units")).bearer_auth(&secret).send().await.unwrap(), 401).await;
 }
 
-#[tokio::test]
-async fn language_is_remembered_per_user() {
-    let s = TestServer::start().await;
+async fn language_is_remembered_per_user(db: TestDb) {
+    let s = TestServer::start_on(db).await;
     let u = s.login("sokhcn.canbo", DEMO_PASSWORD).await;
     assert!(u.get("/").await.text().await.unwrap().contains("Xin chào"));
     assert_eq!(u.form("/lang", &[("lang", "en")]).await.status(), 303);
@@ -300,9 +306,8 @@ async fn language_is_remembered_per_user() {
     assert!(v["detail"].as_str().unwrap().starts_with("Unit not found"));
 }
 
-#[tokio::test]
-async fn web_pages_render_for_every_role() {
-    let s = TestServer::start().await;
+async fn web_pages_render_for_every_role(db: TestDb) {
+    let s = TestServer::start_on(db).await;
     for user in ["pa05.truong", "sokhcn.quanly", "lanhdao", "danhgia", "soc", "hongbang.canbo"] {
         let u = s.login(user, DEMO_PASSWORD).await;
         for page in ["/", "/units", "/users", "/audit", "/account"] {
@@ -354,9 +359,8 @@ async fn secure_cookies_behind_tls_and_login_rate_limit() {
 }
 
 /// Regressions for the review of the foundation: every way to widen one's reach is closed.
-#[tokio::test]
-async fn no_escalation_through_tokens_grants_or_resets() {
-    let s = TestServer::start().await;
+async fn no_escalation_through_tokens_grants_or_resets(db: TestDb) {
+    let s = TestServer::start_on(db).await;
     let khcn = crate::common::unit_id(&s.db, "SO-KHCN").await;
     let admin = crate::common::admin_actor(&s.db).await;
     let manager = s.login("sokhcn.quanly", DEMO_PASSWORD).await;

@@ -2,10 +2,16 @@
 //! endpoint cannot be forgotten) and every web form, a caller of unit A (SO-KHCN) can neither
 //! read nor change the records of unit B (SO-YT) — by session and by API token.
 
-use crate::common::{actor, admin_actor, unit_id, Session, TestServer, DEMO_PASSWORD};
+use crate::common::{actor, admin_actor, unit_id, Session, TestDb, TestServer, DEMO_PASSWORD};
 use khien_domain::role::Role;
 use reqwest::Method;
 use serde_json::{json, Value};
+
+on_both_stores!(
+    unit_a_cannot_read_or_change_unit_b_through_any_endpoint,
+    read_only_roles_cannot_change_anything,
+    exports_hold_only_the_callers_units,
+);
 
 struct Other {
     unit: i64,
@@ -369,9 +375,8 @@ async fn lists_hide_b(get: impl Fn(String) -> futures_like::Fut, b: &Other) {
     }
 }
 
-#[tokio::test]
-async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
-    let s = TestServer::start().await;
+async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
+    let s = TestServer::start_on(db).await;
     let admin_session = s.login("admin", crate::common::ADMIN_PASSWORD).await;
     let own_unit = unit_id(&s.db, "SO-KHCN").await;
     let b_unit = unit_id(&s.db, "SO-YT").await;
@@ -698,9 +703,8 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint() {
     assert_eq!(a.get_json("/api/v1/users?limit=500").await["items"].as_array().unwrap().len(), 2);
 }
 
-#[tokio::test]
-async fn read_only_roles_cannot_change_anything() {
-    let s = TestServer::start().await;
+async fn read_only_roles_cannot_change_anything(db: TestDb) {
+    let s = TestServer::start_on(db).await;
     let viewer = s.login("lanhdao", DEMO_PASSWORD).await;
     let unit = unit_id(&s.db, "SO-KHCN").await;
     assert_eq!(viewer.get(&format!("/api/v1/units/{unit}")).await.status(), 200, "leadership reads everything");
@@ -739,9 +743,8 @@ pub fn xlsx_text(bytes: &[u8]) -> String {
     out
 }
 
-#[tokio::test]
-async fn exports_hold_only_the_callers_units() {
-    let s = TestServer::start().await;
+async fn exports_hold_only_the_callers_units(db: TestDb) {
+    let s = TestServer::start_on(db).await;
     let admin = admin_actor(&s.db).await;
     for (unit, code) in [("SO-YT", "YT-HIS"), ("SO-KHCN", "KHCN-CDS")] {
         let id = unit_id(&s.db, unit).await;

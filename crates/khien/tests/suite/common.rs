@@ -78,7 +78,8 @@ pub async fn bootstrap(db: &TestDb, demo: bool) {
     }
 }
 
-/// A real Khiên server on 127.0.0.1 with a free port, on a SQLite database with the demo city.
+/// A real Khiên server on 127.0.0.1 with a free port, with the demo city: on SQLite (`start`) or
+/// on any scratch database (`start_on(postgres().await)`).
 pub struct TestServer {
     pub base: String,
     pub db: TestDb,

@@ -4,10 +4,12 @@
 //! each finding, the XLSX export read back, the dashboard; another ward sees none of it, and
 //! only the standing body edits the remediation policy.
 
-use crate::common::{unit_id, Session, TestServer, DEMO_PASSWORD};
+use crate::common::{unit_id, Session, TestDb, TestServer, DEMO_PASSWORD};
 use khien_formats::scan::synthetic_nessus;
 use reqwest::Method;
 use serde_json::{json, Value};
+
+on_both_stores!(a_ward_works_its_findings_through_the_pages, only_the_standing_body_edits_the_remediation_policy);
 
 /// The number shown in `<td id="ID">N</td>`.
 fn number(html: &str, id: &str) -> i64 {
@@ -59,9 +61,8 @@ fn xlsx_rows(bytes: &[u8]) -> Vec<Vec<String>> {
     range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
 }
 
-#[tokio::test]
-async fn a_ward_works_its_findings_through_the_pages() {
-    let s = TestServer::start().await;
+async fn a_ward_works_its_findings_through_the_pages(db: TestDb) {
+    let s = TestServer::start_on(db).await;
     let ward = unit_id(&s.db, "P-HONG-BANG").await;
     let a = s.login("hongbang.quanly", DEMO_PASSWORD).await;
     let r = a
@@ -344,9 +345,8 @@ async fn a_ward_works_its_findings_through_the_pages() {
     assert!(!b.get("/findings/dashboard").await.text().await.unwrap().contains("Hồng Bàng"));
 }
 
-#[tokio::test]
-async fn only_the_standing_body_edits_the_remediation_policy() {
-    let s = TestServer::start().await;
+async fn only_the_standing_body_edits_the_remediation_policy(db: TestDb) {
+    let s = TestServer::start_on(db).await;
     let ward = s.login("hongbang.quanly", DEMO_PASSWORD).await;
     let html = ward.get("/remediation-policy").await.text().await.unwrap();
     assert!(html.contains("id=\"policy\"") && !html.contains("id=\"policy-form\""), "read-only for a ward");
