@@ -31,7 +31,7 @@ pub(crate) fn rezip(xlsx: &[u8], mut edit: impl FnMut(&str, Vec<u8>) -> Vec<u8>)
     let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     for i in 0..archive.len() {
         let mut part = archive.by_index(i).unwrap();
-        let name = part.name().to_string();
+        let name = part.name().unwrap().into_owned();
         let mut data = Vec::new();
         part.read_to_end(&mut data).unwrap();
         out.start_file(name.as_str(), opts).unwrap();

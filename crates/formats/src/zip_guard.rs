@@ -44,8 +44,16 @@ pub(crate) fn check_archive(bytes: &[u8], limits: &ZipLimits) -> Result<(), ZipR
     }
     let mut total = 0u64;
     for i in 0..zip.len() {
-        let mut entry = zip.by_index(i).map_err(|_| ZipRefusal::Unreadable)?;
-        let name = entry.name().to_string();
+        // The raw (still compressed) stream, inflated here: the zip crate's own reader stops an
+        // entry at its declared size, which would hide how far a bomb really inflates.
+        let entry = zip.by_index_raw(i).map_err(|_| ZipRefusal::Unreadable)?;
+        let name = entry.name().map_err(|_| ZipRefusal::Unreadable)?.into_owned();
+        let mut entry: Box<dyn Read + '_> = match entry.compression() {
+            zip::CompressionMethod::Stored => Box::new(entry),
+            zip::CompressionMethod::Deflated => Box::new(flate2::read::DeflateDecoder::new(entry)),
+            // No other method is read by the parser either.
+            _ => return Err(ZipRefusal::Unreadable),
+        };
         let cap = limits
             .entry_bytes
             .iter()

@@ -2,6 +2,7 @@
 //! variables, an optional TOML file (`--config`, default `khien.toml` in the working
 //! directory when present), then defaults.
 
+use crate::reminders::{Smtp, SmtpTls};
 use anyhow::{Context, Result};
 use clap::Args;
 use serde::Deserialize;
@@ -44,15 +45,25 @@ pub struct ServeArgs {
 /// Reminders of overdue deadlines: in the app always, by e-mail when an SMTP relay is given.
 #[derive(Debug, Clone, Default, Args)]
 pub struct ReminderArgs {
-    /// SMTP relay for reminder e-mails (plain SMTP on the internal network), e.g. mail.tp.gov.vn.
+    /// SMTP relay for reminder e-mails, e.g. mail.tp.gov.vn.
     #[arg(long, env = "KHIEN_SMTP_HOST")]
     pub smtp_host: Option<String>,
-    /// Port of the SMTP relay (default 25).
+    /// Port of the SMTP relay (default 25; 465 with `smtp_tls = tls`).
     #[arg(long, env = "KHIEN_SMTP_PORT")]
     pub smtp_port: Option<u16>,
     /// Sender address of reminder e-mails.
     #[arg(long, env = "KHIEN_SMTP_FROM")]
     pub smtp_from: Option<String>,
+    /// none, opportunistic (STARTTLS when offered; the default), starttls (required) or tls
+    /// (SMTPS). Certificates are checked against the system's store.
+    #[arg(long, env = "KHIEN_SMTP_TLS")]
+    pub smtp_tls: Option<SmtpTls>,
+    /// User name for SMTP AUTH (needs `smtp_tls` starttls or tls).
+    #[arg(long, env = "KHIEN_SMTP_USERNAME")]
+    pub smtp_username: Option<String>,
+    /// Password for SMTP AUTH; better in the environment or the file than on the command line.
+    #[arg(long, env = "KHIEN_SMTP_PASSWORD", hide_env_values = true)]
+    pub smtp_password: Option<String>,
     /// Seconds between two reminder sweeps (default 300; 0 turns reminders off).
     #[arg(long, env = "KHIEN_REMINDER_INTERVAL_SECS")]
     pub reminder_interval_secs: Option<u64>,
@@ -74,6 +85,9 @@ struct FileConfig {
     smtp_host: Option<String>,
     smtp_port: Option<u16>,
     smtp_from: Option<String>,
+    smtp_tls: Option<SmtpTls>,
+    smtp_username: Option<String>,
+    smtp_password: Option<String>,
     reminder_interval_secs: Option<u64>,
     taxii_push_interval_secs: Option<u64>,
 }
@@ -86,8 +100,8 @@ pub struct Settings {
     pub demo: bool,
     pub secure_cookies: bool,
     pub place_name: Option<String>,
-    /// (host, port, from) when reminder e-mails are on.
-    pub smtp: Option<(String, u16, String)>,
+    /// The relay, when reminder e-mails are on.
+    pub smtp: Option<Smtp>,
     pub reminder_interval_secs: u64,
     pub taxii_push_interval_secs: u64,
 }
@@ -122,6 +136,9 @@ pub fn resolve_db(db: &DbArgs) -> Result<(PathBuf, String, FileConfigRest)> {
         smtp_host: file.smtp_host,
         smtp_port: file.smtp_port,
         smtp_from: file.smtp_from,
+        smtp_tls: file.smtp_tls,
+        smtp_username: file.smtp_username,
+        smtp_password: file.smtp_password,
         reminder_interval_secs: file.reminder_interval_secs,
         taxii_push_interval_secs: file.taxii_push_interval_secs,
     };
@@ -155,18 +172,7 @@ pub fn resolve_serve(a: &ServeArgs) -> Result<Settings> {
         demo: a.demo || rest.demo.unwrap_or(false),
         secure_cookies: a.secure_cookies || rest.secure_cookies.unwrap_or(false),
         place_name: a.place_name.clone().or(rest.place_name),
-        smtp: match (
-            a.reminders.smtp_host.clone().or(rest.reminders.smtp_host),
-            a.reminders.smtp_from.clone().or(rest.reminders.smtp_from),
-        ) {
-            (Some(host), Some(from)) => {
-                Some((host, a.reminders.smtp_port.or(rest.reminders.smtp_port).unwrap_or(25), from))
-            }
-            (Some(_), None) => {
-                anyhow::bail!("smtp_host is set but smtp_from is not: reminder e-mails need a sender address")
-            }
-            _ => None,
-        },
+        smtp: resolve_smtp(&a.reminders, &rest.reminders)?,
         reminder_interval_secs: a
             .reminders
             .reminder_interval_secs
@@ -178,6 +184,35 @@ pub fn resolve_serve(a: &ServeArgs) -> Result<Settings> {
             .or(rest.reminders.taxii_push_interval_secs)
             .unwrap_or(300),
     })
+}
+
+/// The relay from the command line (or environment) over the file.
+fn resolve_smtp(a: &ReminderArgs, file: &ReminderArgs) -> Result<Option<Smtp>> {
+    let tls = a.smtp_tls.or(file.smtp_tls).unwrap_or_default();
+    let credentials = match (
+        a.smtp_username.clone().or(file.smtp_username.clone()),
+        a.smtp_password.clone().or(file.smtp_password.clone()),
+    ) {
+        (Some(user), Some(password)) => Some((user, password)),
+        (None, None) => None,
+        _ => anyhow::bail!("smtp_username and smtp_password go together: set both or neither"),
+    };
+    if credentials.is_some() && !matches!(tls, SmtpTls::StartTls | SmtpTls::Tls) {
+        anyhow::bail!(
+            "SMTP AUTH needs smtp_tls = \"starttls\" or \"tls\": the password would otherwise cross the network in clear"
+        );
+    }
+    match (a.smtp_host.clone().or(file.smtp_host.clone()), a.smtp_from.clone().or(file.smtp_from.clone())) {
+        (Some(host), Some(from)) => {
+            let default_port = if tls == SmtpTls::Tls { 465 } else { 25 };
+            let port = a.smtp_port.or(file.smtp_port).unwrap_or(default_port);
+            Ok(Some(Smtp { host, port, from, tls, credentials }))
+        }
+        (Some(_), None) => {
+            anyhow::bail!("smtp_host is set but smtp_from is not: reminder e-mails need a sender address")
+        }
+        _ => Ok(None),
+    }
 }
 
 #[cfg(test)]
@@ -209,6 +244,30 @@ mod tests {
         std::fs::write(&file, "lisen = \"typo\"\n").unwrap();
         let err = resolve_serve(&args(Some(file.clone()), None)).unwrap_err();
         assert!(format!("{err:#}").contains("lisen"), "unknown keys are named: {err:#}");
+        let _ = std::fs::remove_file(&file);
+    }
+
+    #[test]
+    fn smtp_tls_and_auth_come_from_the_file_and_a_password_never_goes_in_clear() {
+        let file = std::env::temp_dir().join(format!("khien-config-smtp-{}.toml", std::process::id()));
+        let base = "smtp_host = \"mail.tp.gov.vn\"\nsmtp_from = \"khien@tp.gov.vn\"\n";
+        std::fs::write(&file, base).unwrap();
+        let s = resolve_serve(&args(Some(file.clone()), None)).unwrap().smtp.unwrap();
+        assert_eq!((s.port, s.tls, s.credentials), (25, SmtpTls::Opportunistic, None));
+        let auth = "smtp_username = \"khien\"\nsmtp_password = \"bí mật\"\n";
+        std::fs::write(&file, format!("{base}smtp_tls = \"tls\"\n{auth}")).unwrap();
+        let s = resolve_serve(&args(Some(file.clone()), None)).unwrap().smtp.unwrap();
+        assert_eq!((s.port, s.tls), (465, SmtpTls::Tls));
+        assert_eq!(s.credentials, Some(("khien".into(), "bí mật".into())));
+        for tls in ["none", "opportunistic"] {
+            std::fs::write(&file, format!("{base}smtp_tls = \"{tls}\"\n{auth}")).unwrap();
+            let err = resolve_serve(&args(Some(file.clone()), None)).unwrap_err();
+            assert!(format!("{err:#}").contains("in clear"), "{tls}: {err:#}");
+        }
+        std::fs::write(&file, format!("{base}smtp_tls = \"starttls\"\nsmtp_username = \"khien\"\n")).unwrap();
+        assert!(resolve_serve(&args(Some(file.clone()), None)).is_err(), "a user name without a password");
+        std::fs::write(&file, format!("{base}smtp_tls = \"sometimes\"\n")).unwrap();
+        assert!(resolve_serve(&args(Some(file.clone()), None)).is_err(), "an unknown TLS mode");
         let _ = std::fs::remove_file(&file);
     }
 

@@ -137,9 +137,9 @@ async fn serve(a: ServeArgs) -> Result<()> {
         }
     }
     if s.reminder_interval_secs > 0 {
-        let smtp = s.smtp.clone().map(|(host, port, from)| khien::reminders::Smtp { host, port, from });
+        let smtp = s.smtp.clone();
         if let Some(m) = &smtp {
-            println!("Nhắc hạn qua thư / reminder e-mails via {}:{}", m.host, m.port);
+            println!("Nhắc hạn qua thư / reminder e-mails via {}:{} ({:?})", m.host, m.port, m.tls);
         }
         tokio::spawn(khien::reminders::run(
             store.clone(),

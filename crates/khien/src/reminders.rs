@@ -1,22 +1,69 @@
 //! The reminder loop: every few minutes the store turns overdue clocks and dossier steps into
 //! notifications; those for people with an e-mail address go out through the operator's SMTP
-//! relay. A minimal SMTP client (plain SMTP to an internal relay, UTF-8 subject and body) keeps
-//! a mail library out of the build.
+//! relay, through lettre (STARTTLS or TLS, and AUTH when configured).
 
 use anyhow::{anyhow, bail, Context, Result};
 use khien_store::Store;
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Body, Mailbox};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::extension::ClientId;
+use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
 
-#[derive(Debug, Clone)]
+/// How the connection to the relay is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Plain SMTP (an internal relay on a trusted network).
+    None,
+    /// STARTTLS when the relay offers it, plain SMTP otherwise.
+    #[default]
+    Opportunistic,
+    /// STARTTLS, or no mail at all.
+    StartTls,
+    /// TLS from the first byte (SMTPS, usually port 465).
+    Tls,
+}
+
+impl std::str::FromStr for SmtpTls {
+    type Err = String;
+    fn from_str(s: &str) -> Result<SmtpTls, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "none" => Ok(SmtpTls::None),
+            "opportunistic" => Ok(SmtpTls::Opportunistic),
+            "starttls" => Ok(SmtpTls::StartTls),
+            "tls" => Ok(SmtpTls::Tls),
+            _ => Err(format!("«{s}»: expected none, opportunistic, starttls or tls")),
+        }
+    }
+}
+
+#[derive(Clone)]
 pub struct Smtp {
     pub host: String,
     pub port: u16,
     pub from: String,
+    pub tls: SmtpTls,
+    /// AUTH user name and password.
+    pub credentials: Option<(String, String)>,
 }
 
 const STEP: Duration = Duration::from_secs(20);
+
+/// Never prints the password.
+impl std::fmt::Debug for Smtp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Smtp")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("from", &self.from)
+            .field("tls", &self.tls)
+            .field("user", &self.credentials.as_ref().map(|(user, _)| user))
+            .finish()
+    }
+}
 
 /// Runs one sweep and mails what it produced; returns (notifications mailed, failures).
 pub async fn sweep_once(store: &Store, smtp: Option<&Smtp>) -> Result<(usize, usize)> {
@@ -64,12 +111,6 @@ where
     }
 }
 
-/// RFC 2047 encoded word, so Vietnamese survives in the Subject header.
-fn encoded_word(s: &str) -> String {
-    use base64::Engine;
-    format!("=?UTF-8?B?{}?=", base64::engine::general_purpose::STANDARD.encode(s.as_bytes()))
-}
-
 fn clean_address(a: &str) -> Result<&str> {
     let a = a.trim();
     if a.is_empty() || a.contains(['\r', '\n', '<', '>']) || !a.contains('@') {
@@ -79,58 +120,47 @@ fn clean_address(a: &str) -> Result<&str> {
 }
 
 impl Smtp {
-    pub async fn send(&self, to: &str, subject: &str, body: &str) -> Result<()> {
-        use base64::Engine;
-        let (to, from) = (clean_address(to)?, clean_address(&self.from)?);
-        let stream = tokio::time::timeout(STEP, TcpStream::connect((self.host.as_str(), self.port)))
-            .await
-            .context("SMTP connect timed out")?
-            .with_context(|| format!("cannot reach SMTP relay {}:{}", self.host, self.port))?;
-        let (read, mut write) = stream.into_split();
-        let mut read = BufReader::new(read);
-        expect(&mut read, 220).await?;
-        let domain = from.rsplit('@').next().unwrap_or("khien.local");
-        for (line, code) in [
-            (format!("EHLO {domain}"), 250),
-            (format!("MAIL FROM:<{from}>"), 250),
-            (format!("RCPT TO:<{to}>"), 250),
-            ("DATA".to_string(), 354),
-        ] {
-            write.write_all(format!("{line}\r\n").as_bytes()).await?;
-            expect(&mut read, code).await.with_context(|| format!("after «{line}»"))?;
+    /// The transport for one message: a new connection each time (a sweep sends few), with
+    /// the configured TLS and, when given, AUTH.
+    fn transport(&self, hello: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>> {
+        let tls = |host: &str| TlsParameters::new(host.to_string()).context("SMTP TLS settings");
+        let tls = match self.tls {
+            SmtpTls::None => Tls::None,
+            SmtpTls::Opportunistic => Tls::Opportunistic(tls(&self.host)?),
+            SmtpTls::StartTls => Tls::Required(tls(&self.host)?),
+            SmtpTls::Tls => Tls::Wrapper(tls(&self.host)?),
+        };
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(self.host.as_str())
+            .port(self.port)
+            .tls(tls)
+            .timeout(Some(STEP))
+            .hello_name(ClientId::Domain(hello.to_string()));
+        if let Some((user, password)) = &self.credentials {
+            builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
         }
-        let encoded = base64::engine::general_purpose::STANDARD.encode(body.as_bytes());
-        let wrapped: Vec<&str> = encoded.as_bytes().chunks(76).filter_map(|c| std::str::from_utf8(c).ok()).collect();
-        let date = chrono::Utc::now().to_rfc2822();
-        let message = format!(
-            "From: Khiên <{from}>\r\nTo: <{to}>\r\nSubject: {}\r\nDate: {date}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n.\r\n",
-            encoded_word(subject),
-            wrapped.join("\r\n")
-        );
-        write.write_all(message.as_bytes()).await?;
-        expect(&mut read, 250).await.context("after the message")?;
-        write.write_all(b"QUIT\r\n").await?;
-        let _ = tokio::time::timeout(STEP, expect(&mut read, 221)).await;
-        Ok(())
+        Ok(builder.build())
     }
-}
 
-/// Reads one (possibly multi-line) reply and checks its code.
-async fn expect(read: &mut BufReader<tokio::net::tcp::OwnedReadHalf>, code: u16) -> Result<()> {
-    loop {
-        let mut line = String::new();
-        let n = tokio::time::timeout(STEP, read.read_line(&mut line)).await.context("SMTP reply timed out")??;
-        if n == 0 {
-            bail!("the SMTP relay closed the connection");
-        }
-        let got: u16 =
-            line.get(..3).and_then(|c| c.parse().ok()).ok_or_else(|| anyhow!("not an SMTP reply: {}", line.trim()))?;
-        if line.as_bytes().get(3) == Some(&b'-') {
-            continue;
-        }
-        if got != code {
-            bail!("SMTP relay answered {}", line.trim());
-        }
-        return Ok(());
+    pub async fn send(&self, to: &str, subject: &str, body: &str) -> Result<()> {
+        let (to, from) = (clean_address(to)?, clean_address(&self.from)?);
+        let to: Address = to.parse().with_context(|| format!("«{to}» is not a usable e-mail address"))?;
+        let from: Address = from.parse().with_context(|| format!("«{from}» is not a usable e-mail address"))?;
+        let hello = from.domain().to_string();
+        let message = Message::builder()
+            .from(Mailbox::new(Some("Khiên".into()), from))
+            .to(Mailbox::new(None, to))
+            .subject(subject)
+            .date_now()
+            .header(ContentType::TEXT_PLAIN)
+            .body(
+                Body::new_with_encoding(body.to_string(), ContentTransferEncoding::Base64)
+                    .map_err(|_| anyhow!("the reminder text cannot be encoded"))?,
+            )
+            .context("cannot build the reminder e-mail")?;
+        self.transport(&hello)?
+            .send(message)
+            .await
+            .with_context(|| format!("SMTP relay {}:{}", self.host, self.port))?;
+        Ok(())
     }
 }

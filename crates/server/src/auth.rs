@@ -30,26 +30,30 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// first part of the multipart body.
 const MAX_FORM_BYTES: usize = 1024 * 1024;
 
+/// The value of cookie `name` in the request's Cookie headers (the first one, as browsers send
+/// the most specific first).
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
-        let (k, v) = kv.trim().split_once('=')?;
-        (k == name).then(|| v.to_string())
-    })
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_string())
 }
 
 /// A Set-Cookie value with the attributes every Khiên cookie carries.
 pub fn set_cookie(name: &str, value: &str, max_age_secs: Option<i64>, secure: bool, http_only: bool) -> String {
-    let mut c = format!("{name}={value}; Path=/; SameSite=Lax");
-    if http_only {
-        c.push_str("; HttpOnly");
-    }
-    if secure {
-        c.push_str("; Secure");
-    }
+    let mut c = cookie::Cookie::build((name, value))
+        .path("/")
+        .same_site(cookie::SameSite::Lax)
+        .http_only(http_only)
+        .secure(secure);
     if let Some(age) = max_age_secs {
-        c.push_str(&format!("; Max-Age={age}"));
+        c = c.max_age(cookie::time::Duration::seconds(age));
     }
-    c
+    c.build().to_string()
 }
 
 /// Cookies get Secure when the server is configured so or the proxy says the request came
@@ -394,6 +398,23 @@ impl RateLimiter {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cookies_are_read_from_every_header_and_written_with_khiens_attributes() {
+        let mut h = HeaderMap::new();
+        h.append(header::COOKIE, "a=1; khien_lang=en".parse().unwrap());
+        h.append(header::COOKIE, "broken; khien_session=abc".parse().unwrap());
+        assert_eq!(cookie(&h, SESSION_COOKIE).as_deref(), Some("abc"));
+        assert_eq!(cookie(&h, LANG_COOKIE).as_deref(), Some("en"));
+        assert_eq!(cookie(&h, "nope"), None);
+        let c = set_cookie("k", "v", Some(0), true, true);
+        for part in ["k=v", "Path=/", "SameSite=Lax", "HttpOnly", "Secure", "Max-Age=0"] {
+            assert!(c.split("; ").any(|p| p == part), "{part} in {c}");
+        }
+        let c = set_cookie("k", "v", None, false, false);
+        assert!(!c.contains("Secure") && !c.contains("HttpOnly") && !c.contains("Max-Age"), "{c}");
+        assert_eq!(crate::error::urlencode("/a b/đ?x=1&y~"), "/a%20b/%C4%91%3Fx%3D1%26y~");
+    }
 
     #[test]
     fn limiter_counts_per_address_and_forgets_released_attempts() {

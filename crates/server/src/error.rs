@@ -256,11 +256,12 @@ fn problem_with(status: StatusCode, slug: &str, detail: &str, field: Option<&str
     r
 }
 
+/// What `urlencode` leaves as it is: RFC 3986's unreserved characters, and '/' so that a path
+/// stays readable.
+const URL_KEPT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~').remove(b'/');
+
+/// Percent-encodes `s` (UTF-8) for a query value or a Content-Disposition `filename*`.
 pub fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    percent_encoding::utf8_percent_encode(s, URL_KEPT).to_string()
 }

@@ -72,7 +72,7 @@ fn unzip(bytes: &[u8]) -> BTreeMap<String, String> {
         let mut f = archive.by_index(i).unwrap();
         let mut text = String::new();
         f.read_to_string(&mut text).unwrap();
-        parts.insert(f.name().to_string(), text);
+        parts.insert(f.name().unwrap().into_owned(), text);
     }
     parts
 }
@@ -85,7 +85,7 @@ fn check_xml(xml: &str) -> Vec<String> {
         assert!(ok, "character U+{:04X} is not allowed in XML 1.0", c as u32);
     }
     let mut reader = Reader::from_str(xml);
-    reader.check_end_names(true);
+    reader.config_mut().check_end_names = true;
     let (mut depth, mut roots) = (0usize, 0usize);
     let (mut paras, mut cur, mut in_t) = (Vec::new(), String::new(), false);
     loop {
@@ -96,12 +96,12 @@ fn check_xml(xml: &str) -> Vec<String> {
                     roots += 1;
                 }
                 for a in e.attributes() {
-                    a.unwrap().decode_and_unescape_value(&reader).unwrap();
+                    a.unwrap().normalized_value(quick_xml::XmlVersion::Implicit1_0).unwrap();
                 }
                 match e.name().as_ref() {
-                    b"w:t" if matches!(event, Event::Start(_)) => in_t = true,
-                    b"w:br" => cur.push('\n'),
-                    b"w:tab" => cur.push('\t'),
+                    "w:t" if matches!(event, Event::Start(_)) => in_t = true,
+                    "w:br" => cur.push('\n'),
+                    "w:tab" => cur.push('\t'),
                     _ => {}
                 }
                 if matches!(event, Event::Start(_)) {
@@ -111,13 +111,20 @@ fn check_xml(xml: &str) -> Vec<String> {
             Event::End(e) => {
                 depth -= 1;
                 match e.name().as_ref() {
-                    b"w:t" => in_t = false,
-                    b"w:p" => paras.push(std::mem::take(&mut cur)),
+                    "w:t" => in_t = false,
+                    "w:p" => paras.push(std::mem::take(&mut cur)),
                     _ => {}
                 }
             }
-            Event::Text(t) => {
-                let t = t.unescape().unwrap();
+            Event::Text(_) | Event::GeneralRef(_) => {
+                let t = match &event {
+                    Event::GeneralRef(r) => match r.resolve_char_ref().unwrap() {
+                        Some(c) => c.to_string(),
+                        None => quick_xml::escape::resolve_predefined_entity(r).unwrap().to_string(),
+                    },
+                    Event::Text(t) => t.xml10_content().into_owned(),
+                    _ => String::new(),
+                };
                 if in_t {
                     cur.push_str(&t);
                 } else {

@@ -122,9 +122,9 @@ fn read(file: &str, bytes: &[u8], max_rows: usize, want_merges: bool) -> Result<
     }
     drop(reader);
     let merges = if want_merges {
-        match book.worksheet_merge_cells(&first) {
-            None => Vec::new(),
-            Some(found) => found
+        match book.merge_cells_by_sheet_name(&first) {
+            Err(calamine::XlsxError::WorksheetNotFound(_)) => Vec::new(),
+            found => found
                 .map_err(|e| damaged(Location::File, e))?
                 .into_iter()
                 .map(|d| Merge {

@@ -5,13 +5,13 @@
 use std::io::BufRead;
 use std::rc::Rc;
 
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::Reader;
+use quick_xml::events::{BytesRef, BytesStart, Event};
+use quick_xml::{Reader, XmlVersion};
 
 use super::error::{too_long, ScanErrorKind};
 use super::input::{Counted, Counter};
 use super::model::ScanLocation;
-use super::ScanError;
+use super::{ScanError, MAX_TEXT_BYTES};
 
 /// Deepest element nesting accepted (the reports nest fewer than 10 levels).
 const MAX_DEPTH: usize = 256;
@@ -38,21 +38,25 @@ pub(super) struct Xml<R: BufRead> {
     stack: Vec<(String, u64)>,
     root_done: bool,
     root_seen: bool,
-    /// The last event was text: the next read is markup.
-    after_text: bool,
+    /// The event read after a run of text, kept for the next call.
+    pending: Option<Raw>,
 }
 
-fn local(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+/// XML white space (what quick-xml's `trim_text` trimmed).
+fn xml_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
 }
 
 impl<R: BufRead> Xml<R> {
     pub(super) fn new(reader: R) -> Result<Xml<R>, ScanError> {
         let (counted, counter) = Counted::new(reader, false)?;
         let mut reader = Reader::from_reader(counted);
-        reader.trim_text(true);
-        reader.expand_empty_elements(true);
-        reader.check_end_names(true);
+        // Text is not trimmed by quick-xml: it reports `&amp;` and the like as events of their
+        // own, and the pieces of one text are joined (and trimmed) in `next`.
+        let config = reader.config_mut();
+        config.trim_text(false);
+        config.expand_empty_elements = true;
+        config.check_end_names = true;
         Ok(Xml {
             reader,
             buf: Vec::with_capacity(8 * 1024),
@@ -60,7 +64,7 @@ impl<R: BufRead> Xml<R> {
             stack: Vec::new(),
             root_done: false,
             root_seen: false,
-            after_text: false,
+            pending: None,
         })
     }
 
@@ -94,51 +98,41 @@ impl<R: BufRead> Xml<R> {
         ScanError::new(self.here(), field, kind)
     }
 
-    /// The next event. Never returns `Eof` with elements still open.
+    /// The next event. Never returns `Eof` with elements still open. The pieces of one text
+    /// (text, entity and character references, CDATA, with comments between them) come as one
+    /// `Text`, trimmed.
     pub(super) fn next(&mut self) -> Result<Ev, ScanError> {
+        let mut text = String::new();
         loop {
-            self.buf.clear();
-            self.counter.start_event();
-            let raw = match self.reader.read_event_into(&mut self.buf) {
-                Err(e) => Raw::Err(e),
-                Ok(Event::Start(e)) => {
-                    let name = local(e.local_name().as_ref());
-                    match attributes(&self.reader, &e) {
-                        Ok(attrs) => Raw::Start(name, attrs),
-                        Err(err) => Raw::Err(err),
-                    }
-                }
-                Ok(Event::End(_)) => Raw::End,
-                Ok(Event::Text(t)) => match t.unescape() {
-                    Ok(s) => Raw::Text(s.into_owned()),
-                    Err(e) => Raw::Err(e),
-                },
-                Ok(Event::CData(c)) => match self.reader.decoder().decode(&c) {
-                    Ok(s) => Raw::Text(s.into_owned()),
-                    Err(e) => Raw::Err(e),
-                },
-                Ok(Event::DocType(_)) => Raw::DocType,
-                Ok(Event::Eof) => Raw::Eof,
-                Ok(Event::Empty(_) | Event::Decl(_) | Event::PI(_) | Event::Comment(_)) => Raw::Skip,
+            let raw = match self.pending.take() {
+                Some(raw) => raw,
+                None => self.read_raw()?,
             };
-            if self.counter.over() {
-                return Err(self.too_long());
-            }
-            // quick-xml takes a tag cut off by the end of the file for a whole one.
-            if matches!(raw, Raw::Start(..) | Raw::End | Raw::Err(_)) && self.counter.last_byte() != b'>' {
-                if let Ok(rest) = self.reader.get_mut().fill_buf() {
-                    if rest.is_empty() {
-                        let open = self.stack.last().cloned();
-                        return Err(
-                            self.err(self.current().map(str::to_string).as_deref(), ScanErrorKind::Truncated { open })
-                        );
+            let raw = match raw {
+                Raw::Text(piece) => {
+                    if text.len() + piece.len() > MAX_TEXT_BYTES {
+                        return Err(self.err(self.current().map(str::to_string).as_deref(), too_long()));
                     }
+                    text.push_str(&piece);
+                    continue;
                 }
+                Raw::Skip => continue,
+                other => other,
+            };
+            let trimmed = text.trim_matches(xml_space);
+            if !trimmed.is_empty() {
+                if self.stack.is_empty() {
+                    let detail = "text outside the root element".to_string();
+                    return Err(self.err(None, ScanErrorKind::Xml { detail }));
+                }
+                let out = trimmed.to_string();
+                self.pending = Some(raw);
+                return Ok(Ev::Text(out));
             }
-            self.after_text = matches!(raw, Raw::Text(_));
+            text.clear();
             match raw {
                 Raw::Err(e) => return Err(self.xml_error(e)),
-                Raw::Skip => {}
+                Raw::Skip | Raw::Text(_) => {}
                 Raw::Start(name, attrs) => {
                     if self.root_done {
                         let detail = "a second root element".to_string();
@@ -160,13 +154,6 @@ impl<R: BufRead> Xml<R> {
                     }
                     return Ok(Ev::End(name));
                 }
-                Raw::Text(s) => {
-                    if self.stack.is_empty() {
-                        let detail = "text outside the root element".to_string();
-                        return Err(self.err(None, ScanErrorKind::Xml { detail }));
-                    }
-                    return Ok(Ev::Text(s));
-                }
                 Raw::DocType => {
                     let at = ScanLocation { line: Some(self.counter.tag_line()), column: None, item: None };
                     return Err(ScanError::new(at, Some("DOCTYPE"), ScanErrorKind::Doctype));
@@ -185,20 +172,61 @@ impl<R: BufRead> Xml<R> {
         }
     }
 
-    /// The value over the limit is either a start tag (its name begins the buffer) or the
-    /// text of the innermost open element.
+    /// Reads one event from quick-xml into owned values, refusing values over the limit and
+    /// tags cut off by the end of the file.
+    fn read_raw(&mut self) -> Result<Raw, ScanError> {
+        self.buf.clear();
+        self.counter.start_event();
+        let raw = match self.reader.read_event_into(&mut self.buf) {
+            Err(e) => Raw::Err(e),
+            Ok(Event::Start(e)) => {
+                let name = e.local_name().as_ref().to_string();
+                match attributes(&e) {
+                    Ok(attrs) => Raw::Start(name, attrs),
+                    Err(err) => Raw::Err(err),
+                }
+            }
+            Ok(Event::End(_)) => Raw::End,
+            Ok(Event::Text(t)) => Raw::Text(t.xml10_content().into_owned()),
+            Ok(Event::GeneralRef(r)) => match reference(&r) {
+                Ok(s) => Raw::Text(s),
+                Err(e) => Raw::Err(e),
+            },
+            Ok(Event::CData(c)) => Raw::Text(c.xml10_content().into_owned()),
+            Ok(Event::DocType(_)) => Raw::DocType,
+            Ok(Event::Eof) => Raw::Eof,
+            Ok(Event::Empty(_) | Event::Decl(_) | Event::PI(_) | Event::Comment(_)) => Raw::Skip,
+        };
+        if self.counter.over() {
+            return Err(self.too_long());
+        }
+        // quick-xml takes a tag cut off by the end of the file for a whole one.
+        if matches!(raw, Raw::Start(..) | Raw::End | Raw::Err(_)) && self.counter.last_byte() != b'>' {
+            if let Ok(rest) = self.reader.get_mut().fill_buf() {
+                if rest.is_empty() {
+                    let open = self.stack.last().cloned();
+                    return Err(
+                        self.err(self.current().map(str::to_string).as_deref(), ScanErrorKind::Truncated { open })
+                    );
+                }
+            }
+        }
+        Ok(raw)
+    }
+
+    /// The value over the limit is either a start tag (quick-xml puts its `<` and name at the
+    /// start of the buffer) or the text of the innermost open element.
     fn too_long(&self) -> ScanError {
-        let in_markup = self.after_text || self.counter.event_read_lt();
-        let starts_tag =
-            in_markup && self.buf.first().is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_' || *b >= 0x80);
-        let name = if starts_tag {
-            let end = self
-                .buf
+        let tag = self.buf.strip_prefix(b"<").filter(|_| self.counter.event_read_lt());
+        let tag = tag.filter(|t| t.first().is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_' || *b >= 0x80));
+        let starts_tag = tag.is_some();
+        let name = if let Some(tag) = tag {
+            let end = tag
                 .iter()
                 .position(|b| b.is_ascii_whitespace() || *b == b'/' || *b == b'>')
-                .unwrap_or(self.buf.len())
+                .unwrap_or(tag.len())
                 .min(200);
-            Some(String::from_utf8_lossy(&self.buf[..end]).into_owned())
+            Some(String::from_utf8_lossy(tag.get(..end).unwrap_or_default()).into_owned())
         } else {
             self.current().map(str::to_string)
         };
@@ -215,12 +243,13 @@ impl<R: BufRead> Xml<R> {
         use quick_xml::Error as E;
         let field = self.current().map(str::to_string);
         let kind = match e {
-            E::UnexpectedEof(_) => {
+            // Every syntax error is input that ended inside some markup.
+            E::Syntax(_) => {
                 let open = self.stack.last().cloned();
                 ScanErrorKind::Truncated { open }
             }
-            E::NonDecodable(_) => ScanErrorKind::NotUtf8,
-            E::EscapeError(EscapeError::UnrecognizedSymbol(_, name)) => ScanErrorKind::Entity { name },
+            E::Encoding(_) => ScanErrorKind::NotUtf8,
+            E::Escape(EscapeError::UnrecognizedEntity(_, name)) => ScanErrorKind::Entity { name },
             E::Io(io) => ScanErrorKind::Io { detail: io.to_string() },
             other => ScanErrorKind::Xml { detail: other.to_string() },
         };
@@ -239,18 +268,60 @@ enum Raw {
     Err(quick_xml::Error),
 }
 
-fn attributes<R>(reader: &Reader<R>, e: &BytesStart<'_>) -> Result<Vec<(String, String)>, quick_xml::Error> {
+fn attributes(e: &BytesStart<'_>) -> Result<Vec<(String, String)>, quick_xml::Error> {
     let mut out = Vec::new();
     for a in e.attributes() {
         let a = a?;
-        let key = local(a.key.local_name().as_ref());
-        let value = a.decode_and_unescape_value(reader)?;
+        let key = a.key.local_name().as_ref().to_string();
+        let value = a.normalized_value(XmlVersion::Implicit1_0)?;
         out.push((key, value.into_owned()));
     }
     Ok(out)
 }
 
+/// The text of a character reference or one of XML's five entities; any other entity is
+/// refused (the reports declare none, and DOCTYPE is refused).
+fn reference(r: &BytesRef<'_>) -> Result<String, quick_xml::Error> {
+    if let Some(c) = r.resolve_char_ref()? {
+        return Ok(c.to_string());
+    }
+    let name: &str = r;
+    match quick_xml::escape::resolve_predefined_entity(name) {
+        Some(s) => Ok(s.to_string()),
+        None => {
+            let end = name.len();
+            Err(quick_xml::escape::EscapeError::UnrecognizedEntity(0..end, name.to_string()).into())
+        }
+    }
+}
+
 /// The value of attribute `key`, if present.
 pub(super) fn attr<'a>(attrs: &'a [(String, String)], key: &str) -> Option<&'a str> {
     attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// quick-xml reports references as events of their own; the text reaches the parsers whole.
+    #[test]
+    fn references_cdata_and_comments_inside_a_text_make_one_trimmed_text() {
+        let doc = "<r>\n  <a> x &amp; y&#x20;&lt;z&gt;<!-- c --><![CDATA[ & w]]> </a>\n</r>";
+        let mut x = Xml::new(doc.as_bytes()).unwrap();
+        let mut texts = Vec::new();
+        loop {
+            match x.next().unwrap() {
+                Ev::Text(t) => texts.push(t),
+                Ev::Eof => break,
+                _ => {}
+            }
+        }
+        assert_eq!(texts, ["x & y <z> & w"]);
+        let mut bad = Xml::new("<r>&nope;</r>".as_bytes()).unwrap();
+        bad.next().unwrap();
+        let Err(e) = bad.next() else { unreachable!("an unknown entity is refused") };
+        assert!(matches!(e.kind(), ScanErrorKind::Entity { name } if name == "nope"));
+    }
 }

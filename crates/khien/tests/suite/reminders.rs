@@ -175,8 +175,9 @@ async fn overdue_clocks_and_dossiers_remind_both_sides_once(db: TestDb) {
     assert_eq!(db.store.unread_count(&officer).await.unwrap(), 0);
 }
 
-/// A one-message SMTP sink: answers like a relay and returns what it was sent.
-async fn smtp_sink(listener: tokio::net::TcpListener) -> Vec<String> {
+/// A one-message SMTP sink: answers like a relay (offering AUTH when `auth`) and returns what
+/// it was sent.
+async fn smtp_sink(listener: tokio::net::TcpListener, auth: bool) -> Vec<String> {
     let (stream, _) = listener.accept().await.unwrap();
     let (read, mut write) = stream.into_split();
     let mut read = BufReader::new(read);
@@ -189,7 +190,9 @@ async fn smtp_sink(listener: tokio::net::TcpListener) -> Vec<String> {
         }
         said.push(line.clone());
         let reply: &[u8] = match line.trim_end() {
+            l if l.starts_with("EHLO") && auth => b"250-sink\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n",
             l if l.starts_with("EHLO") => b"250-sink\r\n250 8BITMIME\r\n",
+            l if l.starts_with("AUTH") => b"235 2.7.0 accepted\r\n",
             "DATA" => {
                 write.write_all(b"354 go on\r\n").await.unwrap();
                 let mut data = String::new();
@@ -220,8 +223,15 @@ async fn reminder_email_goes_through_smtp_with_vietnamese_intact() {
     use base64::Engine;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
-    let sink = tokio::spawn(smtp_sink(listener));
-    let smtp = khien::reminders::Smtp { host: "127.0.0.1".into(), port, from: "khien@catp.gov.vn".into() };
+    let sink = tokio::spawn(smtp_sink(listener, false));
+    // The default: STARTTLS when offered, which this relay does not.
+    let smtp = khien::reminders::Smtp {
+        host: "127.0.0.1".into(),
+        port,
+        from: "khien@catp.gov.vn".into(),
+        tls: khien::reminders::SmtpTls::Opportunistic,
+        credentials: None,
+    };
     smtp.send(
         "canbo@phuong.gov.vn",
         "[Khiên] Sự cố SC-2026-00001: quá hạn báo cáo ban đầu",
@@ -232,12 +242,59 @@ async fn reminder_email_goes_through_smtp_with_vietnamese_intact() {
     let said = sink.await.unwrap();
     assert!(said.iter().any(|l| l.starts_with("RCPT TO:<canbo@phuong.gov.vn>")), "{said:?}");
     let data = said.iter().find(|l| l.contains("Subject:")).unwrap();
-    let subject = data.lines().find_map(|l| l.strip_prefix("Subject: =?UTF-8?B?")).unwrap().trim_end_matches("?=");
-    let subject = String::from_utf8(base64::engine::general_purpose::STANDARD.decode(subject).unwrap()).unwrap();
-    assert_eq!(subject, "[Khiên] Sự cố SC-2026-00001: quá hạn báo cáo ban đầu");
+    assert_eq!(encoded_subject(data), "[Khiên] Sự cố SC-2026-00001: quá hạn báo cáo ban đầu");
     let body: String = data.split("\r\n\r\n").nth(1).unwrap().lines().collect();
     let body = String::from_utf8(base64::engine::general_purpose::STANDARD.decode(body).unwrap()).unwrap();
     assert!(body.contains("quá hạn") && body.contains("/incidents/1"), "{body}");
     // An address with a line break is refused before anything is sent.
     assert!(smtp.send("a@b.vn\r\nBcc: x@y.vn", "x", "y").await.is_err());
+}
+
+/// The Subject header of a message, unfolded, its RFC 2047 encoded words (base64) decoded: the
+/// space between two encoded words is not part of the text, any other is.
+fn encoded_subject(data: &str) -> String {
+    use base64::Engine;
+    let mut lines = data.split("\r\n").skip_while(|l| !l.starts_with("Subject:"));
+    let mut header = lines.next().unwrap().trim_start_matches("Subject:").to_string();
+    header.extend(lines.take_while(|l| l.starts_with([' ', '\t'])).map(|l| format!(" {l}")));
+    let (mut out, mut after_encoded) = (String::new(), false);
+    for (i, word) in header.split_whitespace().enumerate() {
+        let encoded = word.to_ascii_lowercase().starts_with("=?utf-8?b?") && word.ends_with("?=");
+        if i > 0 && !(encoded && after_encoded) {
+            out.push(' ');
+        }
+        if encoded {
+            let text = base64::engine::general_purpose::STANDARD.decode(&word[10..word.len() - 2]).unwrap();
+            out.push_str(&String::from_utf8(text).unwrap());
+        } else {
+            out.push_str(word);
+        }
+        after_encoded = encoded;
+    }
+    out
+}
+
+#[tokio::test]
+async fn reminder_email_logs_in_to_a_relay_that_asks_for_auth() {
+    use base64::Engine;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let sink = tokio::spawn(smtp_sink(listener, true));
+    // Plain SMTP here only because the test relay has no certificate; the configuration refuses
+    // AUTH without STARTTLS or TLS (config.rs tests).
+    let smtp = khien::reminders::Smtp {
+        host: "127.0.0.1".into(),
+        port,
+        from: "khien@catp.gov.vn".into(),
+        tls: khien::reminders::SmtpTls::None,
+        credentials: Some(("khien".into(), "mật khẩu".into())),
+    };
+    smtp.send("canbo@phuong.gov.vn", "Nhắc hạn", "Quá hạn").await.unwrap();
+    let said = sink.await.unwrap();
+    let auth = said.iter().position(|l| l.starts_with("AUTH PLAIN ")).unwrap_or_else(|| panic!("{said:?}"));
+    let mail = said.iter().position(|l| l.starts_with("MAIL FROM:<khien@catp.gov.vn>")).unwrap();
+    assert!(auth < mail, "AUTH before the envelope: {said:?}");
+    let token = said[auth].trim_end().trim_start_matches("AUTH PLAIN ");
+    let token = base64::engine::general_purpose::STANDARD.decode(token).unwrap();
+    assert_eq!(token, "\0khien\0mật khẩu".as_bytes());
 }

@@ -73,7 +73,7 @@ pub(super) fn grouped(n: i64, sep: &str) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push_str(sep);
         }
         out.push(ch);
@@ -95,7 +95,8 @@ pub(super) fn write_system(s: &mut Worksheet, r: u32, i: usize, sys: &SystemRow)
     text(s, C::Code, &sys.code);
     text(s, C::Name, &sys.name);
     text(s, C::OwnerUnitCode, &sys.owner_unit_code);
-    let st = if i % 2 == 0 { sys.system_type.as_str() } else { label_vi(choices::SYSTEM_TYPES, &sys.system_type) };
+    let st =
+        if i.is_multiple_of(2) { sys.system_type.as_str() } else { label_vi(choices::SYSTEM_TYPES, &sys.system_type) };
     text(s, C::SystemType, st);
     text(s, C::Purpose, sys.purpose.as_deref().unwrap_or(""));
     if let Some(v) = &sys.status {
@@ -144,7 +145,7 @@ pub(super) fn write_system(s: &mut Worksheet, r: u32, i: usize, sys: &SystemRow)
     text(s, C::Hosting, sys.hosting.as_deref().unwrap_or(""));
     text(s, C::Vendor, sys.vendor.as_deref().unwrap_or(""));
     if let Some(iso) = &sys.go_live_date {
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             let date = ExcelDateTime::parse_from_str(iso).unwrap();
             s.write_datetime_with_format(r, col(C::GoLiveDate), &date, &Format::new().set_num_format("dd/mm/yyyy"))
                 .unwrap();
