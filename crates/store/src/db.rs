@@ -168,11 +168,66 @@ impl Store {
     }
 }
 
-/// Maps a database error: unique violations become Conflict, the rest Internal.
+/// The unique constraints a write can hit, each with what it means to the person who hit it
+/// (realworld's `on_constraint`): the caller checks first and names the field, this catches the
+/// race between two writes. A constraint is known by the name PostgreSQL reports (its default
+/// `table_column_key`, or the index's name) or by what SQLite names (`table.column`, or
+/// `index 'name'`).
+const UNIQUE_CONSTRAINTS: &[(&[&str], &str, &str)] = &[
+    (
+        &["units.code", "units_code_key", "units_code_ci"],
+        "Mã đơn vị này đã được dùng (không phân biệt chữ hoa, chữ thường).",
+        "This unit code is already taken (whatever its case).",
+    ),
+    (
+        &["systems.code", "systems_code_key", "systems_code_ci"],
+        "Mã hệ thống này đã được dùng (không phân biệt chữ hoa, chữ thường).",
+        "This system code is already taken (whatever its case).",
+    ),
+    (&["users.username", "users_username_key"], "Tên đăng nhập này đã được dùng.", "This username is already taken."),
+    (
+        &[
+            "role_assignments.user_id, role_assignments.role, role_assignments.unit_id",
+            "role_assignments_user_id_role_unit_id_key",
+        ],
+        "Người dùng đã có vai trò này tại đơn vị này.",
+        "The user already holds this role on this unit.",
+    ),
+    (
+        &["catalogues.code, catalogues.version", "catalogues_code_version_key"],
+        "Danh mục đã có phiên bản này.",
+        "This version of the catalogue already exists.",
+    ),
+];
+
+/// The name a unique violation gives its constraint: PostgreSQL's constraint name, or what
+/// SQLite's message names ("UNIQUE constraint failed: units.code" → "units.code";
+/// "UNIQUE constraint failed: index 'units_code_ci'" → "units_code_ci").
+fn violated_constraint(constraint: Option<&str>, message: &str) -> Option<String> {
+    if let Some(name) = constraint {
+        return Some(name.to_string());
+    }
+    let named = message.split_once("constraint failed: ")?.1.trim();
+    let named = named.strip_prefix("index ").map(|i| i.trim_matches('\'')).unwrap_or(named);
+    Some(named.to_string())
+}
+
+/// The message of a unique violation: the known constraint's own, else a general one.
+fn unique_violation(constraint: Option<&str>, message: &str) -> Error {
+    let name = violated_constraint(constraint, message);
+    let known = name.as_deref().and_then(|n| UNIQUE_CONSTRAINTS.iter().find(|(names, _, _)| names.contains(&n)));
+    match known {
+        Some((_, vi, en)) => Error::conflict(*vi, *en),
+        None => Error::conflict("Dữ liệu bị trùng với bản ghi đã có.", "This duplicates an existing record."),
+    }
+}
+
+/// Maps a database error: unique violations become Conflict with the constraint's own message,
+/// foreign-key violations Conflict, the rest Internal.
 pub(crate) fn db_err(e: sqlx::Error) -> Error {
     if let sqlx::Error::Database(d) = &e {
         if d.is_unique_violation() {
-            return Error::conflict("Dữ liệu bị trùng với bản ghi đã có.", "This duplicates an existing record.");
+            return unique_violation(d.constraint(), d.message());
         }
         if d.is_foreign_key_violation() {
             return Error::conflict(
@@ -207,4 +262,29 @@ pub(crate) fn sha256_bytes(b: &[u8]) -> String {
 pub(crate) fn sha256_hex(s: &str) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(s.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_unique_violation_names_what_was_taken_on_both_engines() {
+        // PostgreSQL reports the constraint's name; SQLite names the columns or the index.
+        for (constraint, message) in [
+            (Some("units_code_key"), "duplicate key value violates unique constraint \"units_code_key\""),
+            (None, "UNIQUE constraint failed: units.code"),
+            (None, "UNIQUE constraint failed: index 'units_code_ci'"),
+        ] {
+            assert!(unique_violation(constraint, message).message(khien_domain::Lang::En).contains("unit code"));
+        }
+        let role = unique_violation(
+            None,
+            "UNIQUE constraint failed: role_assignments.user_id, role_assignments.role, role_assignments.unit_id",
+        );
+        assert!(role.message(khien_domain::Lang::En).contains("already holds this role"));
+        let other = unique_violation(Some("watchlist_stix_id_kind_value_key"), "duplicate key");
+        assert!(matches!(other, Error::Conflict(_)));
+        assert!(other.message(khien_domain::Lang::En).contains("duplicates an existing record"));
+    }
 }

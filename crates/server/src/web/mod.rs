@@ -66,6 +66,13 @@ pub struct Chrome {
 }
 
 impl Chrome {
+    /// The hidden anti-forgery field every form of a signed-in page carries: written here once,
+    /// checked by the middleware (`auth`).
+    pub fn csrf_field(&self) -> askama::filters::Safe<String> {
+        let token: String = self.csrf.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')).collect();
+        askama::filters::Safe(format!(r#"<input type="hidden" name="_csrf" value="{token}">"#))
+    }
+
     pub fn new(ctx: &Ctx, active: &'static str, title_vi: &str, title_en: &str) -> Chrome {
         Chrome {
             lang: ctx.lang,
