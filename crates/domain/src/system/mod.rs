@@ -11,6 +11,7 @@ macro_rules! code_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal : $vi:literal / $en:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
