@@ -112,6 +112,13 @@ pub enum ClockKind {
     City,
 }
 
+/// Compares with a code, as the enums of `code_enum!` do.
+impl PartialEq<&str> for ClockKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.code() == *other
+    }
+}
+
 impl ClockKind {
     pub const ALL: [ClockKind; 7] = [
         ClockKind::Notice,

@@ -27,6 +27,16 @@ macro_rules! code_enum {
                 })
             }
         }
+
+        /// Compares with a code (templates and tests write `state == "open"`).
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool { self.code() == *other }
+        }
+
+        /// The code, as stored and sent (templates and messages print it).
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.code()) }
+        }
     };
 }
 pub(crate) use code_enum;
