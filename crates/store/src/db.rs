@@ -246,6 +246,13 @@ where
     row.try_get(col).map_err(|e| Error::internal(format!("column {col}: {e}")))
 }
 
+/// A column holding one of a domain enum's codes (TEXT in the database), read with the enum's
+/// own parse: a code it does not know is an internal error naming the column.
+pub(crate) fn get_code<T>(row: &AnyRow, col: &str, parse: impl FnOnce(&str) -> Result<T>) -> Result<T> {
+    let s: String = get(row, col)?;
+    parse(&s).map_err(|_| Error::internal(format!("column {col}: unknown code «{s}»")))
+}
+
 pub(crate) fn random_token(bytes: usize) -> String {
     use base64::Engine;
     use rand::RngCore;

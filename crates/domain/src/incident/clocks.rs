@@ -100,6 +100,7 @@ impl ClockRules {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ClockKind {
     Notice,
@@ -109,6 +110,13 @@ pub enum ClockKind {
     Closing,
     PersonalData,
     City,
+}
+
+/// Compares with a code, as the enums of `code_enum!` do.
+impl PartialEq<&str> for ClockKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.code() == *other
+    }
 }
 
 impl ClockKind {
@@ -167,6 +175,7 @@ impl ClockKind {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ClockStatus {
     /// Not started (the closing clock before the response ends).

@@ -11,6 +11,7 @@ macro_rules! code_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal : $vi:literal / $en:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
@@ -25,6 +26,16 @@ macro_rules! code_enum {
                     $crate::Error::invalid(field, format!("«{s}» không hợp lệ; chọn một trong: {}.", codes.join(", ")), format!("«{s}» is not valid; choose one of: {}.", codes.join(", ")))
                 })
             }
+        }
+
+        /// Compares with a code (templates and tests write `state == "open"`).
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool { self.code() == *other }
+        }
+
+        /// The code, as stored and sent (templates and messages print it).
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.code()) }
         }
     };
 }

@@ -58,6 +58,7 @@ pub async fn run(store: &Store, app: &axum::Router, admin: &str, manager: &str, 
         };
         let inc = store.create_incident(&actor, &input).await.map_err(e)?;
         for to in STATES[n % STATES.len()] {
+            let to = khien_domain::incident::State::parse("state", to).map_err(e)?;
             store.move_incident(&actor, inc.id, to, None).await.map_err(e)?;
         }
         if published.len() < 50 {

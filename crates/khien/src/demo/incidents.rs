@@ -148,7 +148,7 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit], count: usize) ->
                     .file_incident_report(
                         admin,
                         inc.id,
-                        "progress",
+                        khien_domain::incident::ReportKind::Progress,
                         "Nguyên nhân: lỗ hổng chưa vá trên máy chủ web. Phạm vi: 3 máy chủ. Đã khắc phục.",
                     )
                     .await
@@ -159,12 +159,13 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit], count: usize) ->
                     .file_incident_report(
                         admin,
                         inc.id,
-                        "closing",
+                        khien_domain::incident::ReportKind::Closing,
                         "Đã khôi phục hoạt động bình thường, rà soát toàn bộ hệ thống.",
                     )
                     .await
                     .map_err(e)?;
             }
+            let to = khien_domain::incident::State::parse("state", to).map_err(e)?;
             store.move_incident(admin, inc.id, to, None).await.map_err(e)?;
         }
         created.push(inc.id);

@@ -2,6 +2,7 @@
 //! reports, "where else", merging, and scope.
 
 use crate::common::{actor, bootstrap, unit_id, TestDb};
+use khien_domain::incident::{ReportKind, State, TaskState};
 use khien_domain::time::{now_ms, rfc3339};
 use khien_domain::Error;
 use khien_store::{IncidentFilter, IncidentInput, ObservableInput, TaskInput};
@@ -104,7 +105,7 @@ async fn incident_lifecycle_clocks_and_scope(db: TestDb) {
         .file_incident_report(
             &officer,
             inc.id,
-            "progress",
+            ReportKind::Progress,
             "Nguyên nhân: lỗ hổng VPN; phạm vi: 3 máy chủ; đã khôi phục.",
         )
         .await
@@ -113,10 +114,10 @@ async fn incident_lifecycle_clocks_and_scope(db: TestDb) {
     assert_eq!(status(&d.incident, "cause"), "MetLate");
     assert!(!d.incident.overdue);
     assert!(
-        matches!(db.store.move_incident(&authority, inc.id, "recovering", None).await, Err(Error::Conflict(_))),
+        matches!(db.store.move_incident(&authority, inc.id, State::Recovering, None).await, Err(Error::Conflict(_))),
         "one step at a time"
     );
-    db.store.move_incident(&officer, inc.id, "triaged", Some("Xác minh đúng là mã độc tống tiền")).await.unwrap();
+    db.store.move_incident(&officer, inc.id, State::Triaged, Some("Xác minh đúng là mã độc tống tiền")).await.unwrap();
 
     // A task for the neighbour ward's people: they see the incident through it, and finish it.
     let task = db
@@ -140,11 +141,14 @@ async fn incident_lifecycle_clocks_and_scope(db: TestDb) {
         Err(Error::Forbidden(_))
     ));
     assert_eq!(db.store.get_incident(&neighbour, inc.id).await.unwrap().incident.id, inc.id);
-    assert!(matches!(db.store.move_incident(&neighbour, inc.id, "containing", None).await, Err(Error::Forbidden(_))));
-    assert_eq!(db.store.set_task_state(&neighbour, task.id, "done").await.unwrap().state, "done");
+    assert!(matches!(
+        db.store.move_incident(&neighbour, inc.id, State::Containing, None).await,
+        Err(Error::Forbidden(_))
+    ));
+    assert_eq!(db.store.set_task_state(&neighbour, task.id, TaskState::Done).await.unwrap().state, "done");
 
     for to in ["containing", "recovering", "reviewing"] {
-        db.store.move_incident(&officer, inc.id, to, None).await.unwrap();
+        db.store.move_incident(&officer, inc.id, State::parse("state", to).unwrap(), None).await.unwrap();
     }
     let d = db.store.get_incident(&officer, inc.id).await.unwrap();
     assert!(d.incident.contained_at.is_some() && d.incident.response_ended_at.is_some());
@@ -153,9 +157,9 @@ async fn incident_lifecycle_clocks_and_scope(db: TestDb) {
         "Waiting",
         "NĐ 331 sets no closing deadline (QĐ 05's 5 days are the legacy rule)"
     );
-    assert!(matches!(db.store.move_incident(&officer, inc.id, "closed", None).await, Err(Error::Forbidden(_))));
-    db.store.file_incident_report(&officer, inc.id, "closing", "Đã khôi phục từ bản sao lưu.").await.unwrap();
-    let closed = db.store.move_incident(&authority, inc.id, "closed", None).await.unwrap();
+    assert!(matches!(db.store.move_incident(&officer, inc.id, State::Closed, None).await, Err(Error::Forbidden(_))));
+    db.store.file_incident_report(&officer, inc.id, ReportKind::Closing, "Đã khôi phục từ bản sao lưu.").await.unwrap();
+    let closed = db.store.move_incident(&authority, inc.id, State::Closed, None).await.unwrap();
     assert_eq!(closed.state, "closed");
     assert_eq!(status(&closed, "closing"), "Met");
 
@@ -196,7 +200,7 @@ async fn incident_lifecycle_clocks_and_scope(db: TestDb) {
     assert!(matches!(db.store.link_incidents(&officer, dup.id, inc.id, true).await, Err(Error::Forbidden(_))));
     db.store.link_incidents(&authority, dup.id, inc.id, true).await.unwrap();
     let d = db.store.get_incident(&authority, dup.id).await.unwrap();
-    assert_eq!((d.incident.state.as_str(), d.incident.merged_into), ("closed", Some(inc.id)));
+    assert_eq!((d.incident.state.code(), d.incident.merged_into), ("closed", Some(inc.id)));
     assert_eq!(d.related.len(), 1);
     assert!(db.store.maintenance().verify_audit_chain().await.unwrap().is_ok());
 }
@@ -268,13 +272,13 @@ async fn nd331_d31_2_d_and_luat_91_d23_clocks_and_the_initial_reports_fields(db:
         .file_incident_report(
             &officer,
             inc.id,
-            "data_breach_notice",
+            ReportKind::DataBreachNotice,
             "Đã thông báo cho chủ thể dữ liệu và cơ quan chuyên trách.",
         )
         .await
         .unwrap();
     db.store
-        .file_incident_report(&officer, inc.id, "initial", "Báo cáo ngay: dấu hiệu lộ dữ liệu hộ tịch.")
+        .file_incident_report(&officer, inc.id, ReportKind::Initial, "Báo cáo ngay: dấu hiệu lộ dữ liệu hộ tịch.")
         .await
         .unwrap();
     let d = db.store.get_incident(&officer, inc.id).await.unwrap();
@@ -285,7 +289,7 @@ async fn nd331_d31_2_d_and_luat_91_d23_clocks_and_the_initial_reports_fields(db:
         .file_incident_report(
             &officer,
             inc.id,
-            "direction_request",
+            ReportKind::DirectionRequest,
             "Đề nghị cơ quan thường trực chỉ đạo phối hợp với nhà mạng.",
         )
         .await

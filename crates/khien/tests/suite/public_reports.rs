@@ -161,7 +161,7 @@ async fn public_reports_queue_routing_and_scope(db: TestDb) {
 
     // The authority makes it an incident of the ward, linked in one transaction.
     let inc = db.store.convert_public_report_to_incident(&authority, id, ward, None, None).await.unwrap();
-    assert_eq!((inc.unit_id, inc.category.as_str(), inc.state.as_str()), (ward, "phishing", "received"));
+    assert_eq!((inc.unit_id, inc.category.code(), inc.state.code()), (ward, "phishing", "received"));
     assert!(inc.title.starts_with(&format!("Phản ánh {}", sent.code)), "{}", inc.title);
     assert_eq!(inc.reporter_contact.as_deref(), Some("0912000111, lan@example.vn"));
     let d = db.store.get_public_report(&officer, id).await.unwrap();

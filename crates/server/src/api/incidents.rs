@@ -65,11 +65,9 @@ impl IncidentQuery {
         let (cursor, limit) = paging(self.cursor.as_deref(), self.limit)?;
         Ok(IncidentFilter {
             q: self.q,
-            state: crate::api::code_filter(self.state, |s| {
-                khien_domain::incident::State::parse("state", s).map(|v| v.code())
-            })?,
-            category: crate::api::code_filter(self.category, |s| {
-                khien_domain::incident::Category::parse("category", s).map(|v| v.code())
+            state: crate::api::enum_filter(self.state, |s| khien_domain::incident::State::parse("state", s))?,
+            category: crate::api::enum_filter(self.category, |s| {
+                khien_domain::incident::Category::parse("category", s)
             })?,
             unit_id: self.unit_id,
             serious: self.serious,
@@ -117,7 +115,7 @@ async fn get_incident(
 #[serde(deny_unknown_fields)]
 pub struct MoveBody {
     /// The new state.
-    pub state: String,
+    pub state: khien_domain::incident::State,
     pub note: Option<String>,
 }
 
@@ -130,7 +128,7 @@ async fn move_incident(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<MoveBody>,
 ) -> Result<Json<Incident>, ApiError> {
-    Ok(Json(s.store.move_incident(&ctx.actor, id, &b.state, b.note.as_deref()).await?))
+    Ok(Json(s.store.move_incident(&ctx.actor, id, b.state, b.note.as_deref()).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -157,8 +155,7 @@ async fn set_severity(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportBody {
-    /// notice, initial, progress, response_plan, support_request, closing
-    pub kind: String,
+    pub kind: khien_domain::incident::ReportKind,
     pub body: String,
 }
 
@@ -171,7 +168,7 @@ async fn file_report(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<ReportBody>,
 ) -> Result<(StatusCode, Json<IncidentReport>), ApiError> {
-    Ok((StatusCode::CREATED, Json(s.store.file_incident_report(&ctx.actor, id, &b.kind, &b.body).await?)))
+    Ok((StatusCode::CREATED, Json(s.store.file_incident_report(&ctx.actor, id, b.kind, &b.body).await?)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -207,8 +204,7 @@ async fn add_task(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TaskStateBody {
-    /// open, done, cancelled
-    pub state: String,
+    pub state: khien_domain::incident::TaskState,
 }
 
 /// Mark a task done (its unit or the co-ordinator) or cancelled (the co-ordinator).
@@ -220,7 +216,7 @@ async fn set_task_state(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<TaskStateBody>,
 ) -> Result<Json<IncidentTask>, ApiError> {
-    Ok(Json(s.store.set_task_state(&ctx.actor, id, &b.state).await?))
+    Ok(Json(s.store.set_task_state(&ctx.actor, id, b.state).await?))
 }
 
 /// Add an observable (IOC) to the incident.

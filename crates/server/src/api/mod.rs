@@ -226,6 +226,11 @@ pub(crate) fn code_filter(v: Option<String>, parse: impl Fn(&str) -> Result<&'st
     v.filter(|s| !s.is_empty()).map(|s| parse(&s).map(str::to_string)).transpose()
 }
 
+/// As `code_filter`, giving the domain's enum.
+pub(crate) fn enum_filter<T>(v: Option<String>, parse: impl Fn(&str) -> Result<T>) -> Result<Option<T>> {
+    v.filter(|s| !s.is_empty()).map(|s| parse(&s)).transpose()
+}
+
 /// Parses the common `cursor` and `limit` list parameters.
 pub(crate) fn paging(cursor: Option<&str>, requested: Option<i64>) -> Result<(Option<Cursor>, i64)> {
     Ok((cursor.map(Cursor::decode).transpose()?, limit(requested)?))

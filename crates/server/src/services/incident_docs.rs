@@ -2,8 +2,6 @@
 //! filled from the incident record: the fields of QĐ 05/2017 Đ11.4 for the initial report, the
 //! timeline, reports and times for the closing one.
 
-use khien_domain::incident::observable::ObservableKind;
-use khien_domain::incident::{Category, State};
 use khien_domain::time::display_vn;
 use khien_domain::Error;
 use khien_domain::Lang;
@@ -110,9 +108,7 @@ pub fn incident_document(
 ) -> AdminDocument {
     let i = &d.incident;
     let vi = Lang::Vi;
-    let category = Category::parse("category", &i.category)
-        .map(|c| c.label(vi).to_string())
-        .unwrap_or_else(|_| i.category.clone());
+    let category = i.category.label(vi).to_string();
     let systems = if d.systems.is_empty() {
         "—".to_string()
     } else {
@@ -173,8 +169,7 @@ pub fn incident_document(
             ]));
         }
         DocKind::Closing => {
-            let state =
-                State::parse("state", &i.state).map(|s| s.label(vi).to_string()).unwrap_or_else(|_| i.state.clone());
+            let state = i.state.label(vi).to_string();
             let when = |v: Option<i64>| v.map(display_vn).unwrap_or_else(|| "—".into());
             blocks.push(Block::Heading("II. QUÁ TRÌNH ỨNG CỨU".into()));
             blocks.push(Block::Fields(vec![
@@ -189,7 +184,7 @@ pub fn incident_document(
             let reports: Vec<Vec<String>> = d
                 .reports
                 .iter()
-                .map(|r| vec![display_vn(r.filed_at), r.kind.clone(), r.author_label.clone(), r.body.clone()])
+                .map(|r| vec![display_vn(r.filed_at), r.kind.to_string(), r.author_label.clone(), r.body.clone()])
                 .collect();
             blocks.push(Block::Heading("III. CÁC BÁO CÁO ĐÃ GỬI".into()));
             blocks.push(Block::Table {
@@ -200,7 +195,12 @@ pub fn incident_document(
                 .tasks
                 .iter()
                 .map(|t| {
-                    vec![t.unit_name.clone(), t.title.clone(), t.due_on.clone().unwrap_or_default(), t.state.clone()]
+                    vec![
+                        t.unit_name.clone(),
+                        t.title.clone(),
+                        t.due_on.clone().unwrap_or_default(),
+                        t.state.to_string(),
+                    ]
                 })
                 .collect();
             blocks.push(Block::Heading("IV. NHIỆM VỤ TRONG MẠNG LƯỚI ỨNG CỨU".into()));
@@ -222,10 +222,8 @@ pub fn incident_document(
         .iter()
         .enumerate()
         .map(|(n, o)| {
-            let kind = ObservableKind::parse("kind", &o.kind)
-                .map(|k| k.label(vi).to_string())
-                .unwrap_or_else(|_| o.kind.clone());
-            vec![(n + 1).to_string(), kind, o.value.clone(), format!("TLP:{}", o.tlp.to_uppercase())]
+            let kind = o.kind.label(vi).to_string();
+            vec![(n + 1).to_string(), kind, o.value.clone(), format!("TLP:{}", o.tlp.code().to_uppercase())]
         })
         .collect();
     blocks.push(Block::Heading("DẤU HIỆU NHẬN BIẾT (IOC)".into()));

@@ -29,21 +29,21 @@ pub fn export_input(authority_name: &str, incidents: &[ExportedIncident]) -> Exp
                 modified: at(i.updated_at.max(i.created_at)),
                 detected_at: at(i.detected_at),
                 reporting_unit: unit_identity(i.unit_id, &i.unit_name),
-                category: i.category.clone(),
-                state: i.state.clone(),
+                category: i.category.code().to_string(),
+                state: i.state.code().to_string(),
                 priority: u8::try_from(i.priority).unwrap_or(3),
                 serious: i.serious,
-                tlp: i.tlp.clone(),
+                tlp: i.tlp.code().to_string(),
                 observables: e
                     .observables
                     .iter()
                     .map(|o| ObservableIn {
                         key: format!("observable:{}", o.id),
-                        kind: o.kind.clone(),
+                        kind: o.kind.code().to_string(),
                         value: o.value.clone(),
                         first_seen: o.first_seen.map(at),
                         last_seen: o.last_seen.map(at),
-                        tlp: o.tlp.clone(),
+                        tlp: o.tlp.code().to_string(),
                         source: o.source.clone(),
                     })
                     .collect(),

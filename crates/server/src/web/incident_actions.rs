@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::post;
 use axum::{Form, Router};
-use khien_domain::incident::TaskState;
+use khien_domain::incident::{ReportKind, State as IncState, TaskState};
 use khien_domain::Error;
 use khien_store::{ObservableInput, TaskInput};
 use serde::Deserialize;
@@ -45,7 +45,7 @@ async fn move_state(
     Path(id): Path<i64>,
     Form(f): Form<MoveForm>,
 ) -> Result<Response, WebError> {
-    s.store.move_incident(&ctx.actor, id, &f.state, f.note.as_deref()).await?;
+    s.store.move_incident(&ctx.actor, id, IncState::parse("state", &f.state)?, f.note.as_deref()).await?;
     Ok(back(id))
 }
 
@@ -79,7 +79,7 @@ async fn report(
     Path(id): Path<i64>,
     Form(f): Form<ReportForm>,
 ) -> Result<Response, WebError> {
-    s.store.file_incident_report(&ctx.actor, id, &f.kind, &f.body).await?;
+    s.store.file_incident_report(&ctx.actor, id, ReportKind::parse("kind", &f.kind)?, &f.body).await?;
     Ok(back(id))
 }
 
@@ -149,7 +149,7 @@ async fn task_state(
     Path(id): Path<i64>,
     Form(f): Form<TaskStateForm>,
 ) -> Result<Response, WebError> {
-    let t = s.store.set_task_state(&ctx.actor, id, TaskState::parse("state", &f.state)?.code()).await?;
+    let t = s.store.set_task_state(&ctx.actor, id, TaskState::parse("state", &f.state)?).await?;
     Ok(back(t.incident_id))
 }
 

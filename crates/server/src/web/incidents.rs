@@ -13,7 +13,6 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use khien_domain::incident::clocks::ClockKind;
 use khien_domain::incident::observable::ObservableKind;
 use khien_domain::incident::{Category, Consequence, ReportKind, State as IncState, Tlp};
 use khien_domain::role::Action;
@@ -36,16 +35,6 @@ pub fn router() -> Router<AppState> {
         )
         .route("/notifications", get(notifications))
         .route("/notifications/read", post(read_all))
-}
-
-fn label<T: Copy>(
-    all: &[T],
-    code: fn(T) -> &'static str,
-    label: fn(T, Lang) -> &'static str,
-    lang: Lang,
-    v: &str,
-) -> String {
-    all.iter().find(|x| code(**x) == v).map(|x| label(*x, lang).to_string()).unwrap_or_else(|| v.to_string())
 }
 
 struct QueueRow {
@@ -139,8 +128,8 @@ async fn queue(
             code: i.code.clone(),
             title: i.title.clone(),
             unit: i.unit_name.clone(),
-            category: label(Category::ALL, Category::code, Category::label, lang, &i.category),
-            state: label(IncState::ALL, IncState::code, IncState::label, lang, &i.state),
+            category: i.category.label(lang).to_string(),
+            state: i.state.label(lang).to_string(),
             priority: i.priority,
             serious: i.serious,
             detected: display_vn(i.detected_at),
@@ -296,21 +285,20 @@ async fn incident_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
         .iter()
         // A clock the ruleset does not run (no deadline, nothing filed) is not shown.
         .filter(|c| c.due_at.is_some() || c.met_at.is_some())
-        .filter_map(|c| {
-            let kind = ClockKind::ALL.into_iter().find(|k| k.code() == c.kind)?;
+        .map(|c| {
             let css = match c.status {
                 khien_domain::incident::clocks::ClockStatus::Overdue
                 | khien_domain::incident::clocks::ClockStatus::MetLate => "bad",
                 khien_domain::incident::clocks::ClockStatus::Met => "ok",
                 _ => "",
             };
-            Some(ClockView {
-                label: kind.label(lang),
+            ClockView {
+                label: c.kind.label(lang),
                 due: c.due_at.map(display_vn).unwrap_or_default(),
                 met: c.met_at.map(display_vn).unwrap_or_default(),
                 status: c.status.label(lang),
                 css,
-            })
+            }
         })
         .collect();
     let t = |vi: &'static str, en: &'static str| lang.pick(vi, en);
@@ -337,24 +325,12 @@ async fn incident_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
         (t("Thời gian đến khi ngăn chặn", "Time to contain"), span(i.detected_at, i.contained_at)),
         (t("Thời gian đến khi đóng", "Time to close"), span(i.detected_at, i.closed_at)),
     ];
-    let next_states = d
-        .next_states
-        .iter()
-        .filter_map(|s| IncState::ALL.iter().find(|x| x.code() == s))
-        .map(|x| (x.code(), x.label(lang)))
-        .collect();
+    let next_states = d.next_states.iter().map(|x| (x.code(), x.label(lang))).collect();
     let events = d.events.iter().map(|e| (display_vn(e.at), e.actor_label.clone(), e.note.clone())).collect();
     let reports = d
         .reports
         .iter()
-        .map(|r| {
-            (
-                display_vn(r.filed_at),
-                label(ReportKind::ALL, ReportKind::code, ReportKind::label, lang, &r.kind),
-                r.author_label.clone(),
-                r.body.clone(),
-            )
-        })
+        .map(|r| (display_vn(r.filed_at), r.kind.label(lang).to_string(), r.author_label.clone(), r.body.clone()))
         .collect();
     let units = if d.may_coordinate { super::units::options(&s, &ctx, Action::ViewUnits).await? } else { Vec::new() };
     let collections = if d.may_coordinate {
@@ -364,9 +340,9 @@ async fn incident_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
     };
     render(&IncidentPage {
         c: Chrome::new(&ctx, "incidents", &i.code, &i.code),
-        category: label(Category::ALL, Category::code, Category::label, lang, &i.category),
-        state: label(IncState::ALL, IncState::code, IncState::label, lang, &i.state),
-        tlp: label(Tlp::ALL, Tlp::code, Tlp::label, lang, &i.tlp),
+        category: i.category.label(lang).to_string(),
+        state: i.state.label(lang).to_string(),
+        tlp: i.tlp.label(lang).to_string(),
         clocks,
         fields,
         times,

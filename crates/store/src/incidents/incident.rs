@@ -66,7 +66,7 @@ impl Store {
         let detected = time_field("detected_at", &i.detected_at)?;
         let reported = opt_time("reported_at", &i.reported_at)?.unwrap_or(now);
         check_times(detected, reported, now)?;
-        let tlp = Tlp::parse("tlp", i.tlp.as_deref().unwrap_or("amber"))?.code();
+        let tlp = Tlp::parse("tlp", i.tlp.as_deref().unwrap_or("amber"))?;
         let priority = check_priority(i.priority.unwrap_or(3))?;
         let consequences =
             i.consequences.iter().map(|c| Consequence::parse("consequences", c)).collect::<Result<Vec<_>>>()?;
@@ -125,7 +125,7 @@ impl Store {
             .push(",")
             .bind(State::Received.code())
             .push(",")
-            .bind(tlp)
+            .bind(tlp.code())
             .push(",")
             .bind(priority);
         q.push(",")
@@ -242,7 +242,7 @@ impl Store {
         }
         match &f.state {
             Some(s) => {
-                q.push(" AND i.state = ").bind(State::parse("state", s)?.code());
+                q.push(" AND i.state = ").bind(s.code());
             }
             None if !f.include_closed => {
                 q.push(" AND i.state <> 'closed'");
@@ -250,7 +250,7 @@ impl Store {
             None => {}
         }
         if let Some(c) = &f.category {
-            q.push(" AND i.category = ").bind(Category::parse("category", c)?.code());
+            q.push(" AND i.category = ").bind(c.code());
         }
         if let Some(s) = f.serious {
             q.push(" AND i.serious = ").bind(s);
@@ -283,11 +283,11 @@ pub(crate) async fn insert_observable(
 ) -> Result<i64> {
     let r = sqlx::query("INSERT INTO observables (incident_id, kind, value, first_seen, last_seen, tlp, source, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id")
         .bind(incident_id)
-        .bind(o.kind)
+        .bind(o.kind.code())
         .bind(o.value.as_str())
         .bind(o.first_seen)
         .bind(o.last_seen)
-        .bind(o.tlp)
+        .bind(o.tlp.code())
         .bind(o.source.clone())
         .bind(now)
         .fetch_one(&mut *w.tx)

@@ -1,10 +1,10 @@
 //! The records of an incident as the queues and its page show it, what callers send, and the
 //! checks of times and observables every write path shares.
 
-use crate::db::get;
+use crate::db::{get, get_code};
 use khien_domain::incident::clocks::{status, ClockFacts, ClockKind, ClockStatus};
 use khien_domain::incident::observable::{normalise, ObservableKind};
-use khien_domain::incident::Tlp;
+use khien_domain::incident::{Category, State, Tlp};
 use khien_domain::page::Cursor;
 use khien_domain::time::now_ms;
 use khien_domain::unit::optional_text;
@@ -22,10 +22,9 @@ pub struct Incident {
     pub unit_id: i64,
     pub unit_name: String,
     pub title: String,
-    pub category: String,
-    /// received, triaged, containing, recovering, reviewing, closed
-    pub state: String,
-    pub tlp: String,
+    pub category: Category,
+    pub state: State,
+    pub tlp: Tlp,
     /// 1 (highest) to 4
     pub priority: i64,
     pub serious: bool,
@@ -73,12 +72,10 @@ pub struct Incident {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Clock {
-    /// notice, initial, security, cause, closing, personal_data, city (those the ruleset has carry a due time)
-    pub kind: String,
+    /// Those the ruleset has carry a due time.
+    pub kind: ClockKind,
     pub due_at: Option<i64>,
     pub met_at: Option<i64>,
-    /// waiting, running, overdue, met, met_late
-    #[schema(value_type = String)]
     pub status: ClockStatus,
 }
 
@@ -87,11 +84,15 @@ pub struct Clock {
 pub struct IncidentInput {
     pub unit_id: i64,
     pub title: String,
+    /// Checked by the store (a 422 naming the field); the document lists the codes.
+    #[schema(value_type = Category)]
     pub category: String,
     /// RFC 3339
     pub detected_at: String,
     /// RFC 3339; now when absent
     pub reported_at: Option<String>,
+    /// amber when absent
+    #[schema(value_type = Option<Tlp>)]
     pub tlp: Option<String>,
     pub priority: Option<i64>,
     #[serde(default)]
@@ -134,11 +135,13 @@ pub struct IncidentInput {
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct ObservableInput {
-    /// ipv4, ipv6, cidr, domain, url, md5, sha1, sha256, email
+    #[schema(value_type = ObservableKind)]
     pub kind: String,
     pub value: String,
     pub first_seen: Option<String>,
     pub last_seen: Option<String>,
+    /// The incident's when absent
+    #[schema(value_type = Option<Tlp>)]
     pub tlp: Option<String>,
     pub source: Option<String>,
 }
@@ -146,8 +149,8 @@ pub struct ObservableInput {
 #[derive(Debug, Clone, Default)]
 pub struct IncidentFilter {
     pub q: Option<String>,
-    pub state: Option<String>,
-    pub category: Option<String>,
+    pub state: Option<State>,
+    pub category: Option<Category>,
     /// The reporting unit and its subtree.
     pub unit_id: Option<i64>,
     pub serious: Option<bool>,
@@ -169,7 +172,7 @@ pub(crate) fn incident_row(r: &AnyRow) -> Result<Incident> {
     for kind in ClockKind::ALL {
         let due: Option<i64> = get(r, &format!("{}_due", kind.code()))?;
         let met: Option<i64> = get(r, &format!("{}_met", kind.code()))?;
-        clocks.push(Clock { kind: kind.code().into(), due_at: due, met_at: met, status: status(due, met, now) });
+        clocks.push(Clock { kind, due_at: due, met_at: met, status: status(due, met, now) });
     }
     let next_due: Option<i64> = get(r, "next_due")?;
     let consequences: String = get(r, "consequences")?;
@@ -179,9 +182,9 @@ pub(crate) fn incident_row(r: &AnyRow) -> Result<Incident> {
         unit_id: get(r, "unit_id")?,
         unit_name: get(r, "unit_name")?,
         title: get(r, "title")?,
-        category: get(r, "category")?,
-        state: get(r, "state")?,
-        tlp: get(r, "tlp")?,
+        category: get_code(r, "category", |s| Category::parse("category", s))?,
+        state: get_code(r, "state", |s| State::parse("state", s))?,
+        tlp: get_code(r, "tlp", |s| Tlp::parse("tlp", s))?,
         priority: get(r, "priority")?,
         serious: flag("serious")?,
         national_critical: flag("national_critical")?,
@@ -242,15 +245,15 @@ pub(crate) fn opt_time(field: &str, s: &Option<String>) -> Result<Option<i64>> {
 
 /// A checked observable: (kind, normal value, first seen, last seen, tlp, source).
 pub(crate) struct CleanObservable {
-    pub kind: &'static str,
+    pub kind: ObservableKind,
     pub value: String,
     pub first_seen: Option<i64>,
     pub last_seen: Option<i64>,
-    pub tlp: &'static str,
+    pub tlp: Tlp,
     pub source: Option<String>,
 }
 
-pub(crate) fn clean_observable(o: &ObservableInput, default_tlp: &'static str) -> Result<CleanObservable> {
+pub(crate) fn clean_observable(o: &ObservableInput, default_tlp: Tlp) -> Result<CleanObservable> {
     let kind = ObservableKind::parse("kind", &o.kind)?;
     let first_seen = opt_time("first_seen", &o.first_seen)?;
     let last_seen = opt_time("last_seen", &o.last_seen)?;
@@ -264,12 +267,12 @@ pub(crate) fn clean_observable(o: &ObservableInput, default_tlp: &'static str) -
         }
     }
     Ok(CleanObservable {
-        kind: kind.code(),
+        kind,
         value: normalise(kind, &o.value)?,
         first_seen,
         last_seen,
         tlp: match o.tlp.as_deref().filter(|t| !t.is_empty()) {
-            Some(t) => Tlp::parse("tlp", t)?.code(),
+            Some(t) => Tlp::parse("tlp", t)?,
             None => default_tlp,
         },
         source: optional_text("source", o.source.as_deref(), 200)?,

@@ -8,7 +8,7 @@ use crate::incidents::incident::{add_event, clean_observable, insert_observable,
 use crate::sql::Sql;
 use khien_domain::calendar::parse_date;
 use khien_domain::incident::observable::{guess_kind, normalise, ObservableKind};
-use khien_domain::incident::TaskState;
+use khien_domain::incident::{State, TaskState};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::time::now_ms;
@@ -57,7 +57,7 @@ impl Store {
             assignee,
             title: title.clone(),
             due_on,
-            state: "open".into(),
+            state: TaskState::Open,
             overdue: false,
         };
         add_event(&mut w, actor, id, "task", &format!("Giao nhiệm vụ cho {unit_name} / Task for {unit_name}: {title}"))
@@ -103,8 +103,7 @@ impl Store {
     }
 
     /// Marks a task done or cancelled: its unit (done) or the co-ordinator.
-    pub async fn set_task_state(&self, actor: &Actor, task_id: i64, state: &str) -> Result<IncidentTask> {
-        let state = TaskState::parse("state", state)?;
+    pub async fn set_task_state(&self, actor: &Actor, task_id: i64, state: TaskState) -> Result<IncidentTask> {
         let mut w = self.begin_write().await?;
         let r = sqlx::query("SELECT t.incident_id, t.unit_id, u.path FROM incident_tasks t JOIN units u ON u.id = t.unit_id WHERE t.id = $1").bind(task_id).fetch_optional(&mut *w.tx).await.map_err(db_err)?;
         let r = r.ok_or_else(|| Error::not_found("nhiệm vụ", "Task"))?;
@@ -158,21 +157,20 @@ impl Store {
     pub async fn add_observable(&self, actor: &Actor, id: i64, o: &ObservableInput) -> Result<Observable> {
         let mut w = self.begin_write().await?;
         let inc = self.scoped_incident(&mut *w.tx, actor, id, Action::ReportIncidents).await?;
-        let default_tlp = khien_domain::incident::Tlp::parse("tlp", &inc.tlp)?.code();
-        let c = clean_observable(o, default_tlp)?;
+        let c = clean_observable(o, inc.tlp)?;
         let now = now_ms();
         let oid = insert_observable(&mut w, id, &c, now).await?;
         let obs = Observable {
             id: oid,
             incident_id: id,
-            kind: c.kind.into(),
+            kind: c.kind,
             value: c.value,
             first_seen: c.first_seen,
             last_seen: c.last_seen,
-            tlp: c.tlp.into(),
+            tlp: c.tlp,
             source: c.source,
         };
-        add_event(&mut w, actor, id, "observable", &format!("{}: {}", c.kind, obs.value)).await?;
+        add_event(&mut w, actor, id, "observable", &format!("{}: {}", c.kind.code(), obs.value)).await?;
         w.audit(
             Some(actor),
             Change {
@@ -223,7 +221,7 @@ impl Store {
             })
             .collect::<Result<Vec<_>>>()?;
         let watchlist = self.watchlist_hits(actor, kind.code(), &value).await?;
-        Ok(Sightings { kind: kind.code().into(), value, incidents, watchlist })
+        Ok(Sightings { kind, value, incidents, watchlist })
     }
 
     /// Links two incidents; with `merge`, the first is a duplicate of the second and is closed
@@ -254,7 +252,7 @@ impl Store {
             .await
             .map_err(db_err)?;
         if merge {
-            if a.state == "closed" {
+            if a.state == State::Closed {
                 return Err(Error::conflict(
                     "Sự cố đã đóng, không gộp được.",
                     "The incident is closed and cannot be merged.",

@@ -3,10 +3,11 @@
 //! duplicates, and "where else did we see this?".
 
 use crate::audit::{json, Change};
-use crate::db::{db_err, get, Store};
+use crate::db::{db_err, get, get_code, Store};
 use crate::incidents::incident::{add_event, insert_report, serious_reasons, Incident};
 use crate::sql::Sql;
-use khien_domain::incident::{check_priority, check_reason, check_transition, ReportKind, Side, State};
+use khien_domain::incident::observable::ObservableKind;
+use khien_domain::incident::{check_priority, check_reason, check_transition, ReportKind, Side, State, TaskState, Tlp};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::time::now_ms;
@@ -29,7 +30,7 @@ pub struct IncidentDetail {
     /// Linked incidents the caller may see (id, code, title).
     pub related: Vec<RelatedIncident>,
     /// States the caller may move the incident to.
-    pub next_states: Vec<String>,
+    pub next_states: Vec<State>,
     pub may_coordinate: bool,
     pub may_work: bool,
 }
@@ -53,7 +54,7 @@ pub struct IncidentEvent {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct IncidentReport {
     pub id: i64,
-    pub kind: String,
+    pub kind: ReportKind,
     pub filed_at: i64,
     pub author_label: String,
     pub body: String,
@@ -68,7 +69,7 @@ pub struct IncidentTask {
     pub assignee: Option<String>,
     pub title: String,
     pub due_on: Option<String>,
-    pub state: String,
+    pub state: TaskState,
     pub overdue: bool,
 }
 
@@ -76,11 +77,11 @@ pub struct IncidentTask {
 pub struct Observable {
     pub id: i64,
     pub incident_id: i64,
-    pub kind: String,
+    pub kind: ObservableKind,
     pub value: String,
     pub first_seen: Option<i64>,
     pub last_seen: Option<i64>,
-    pub tlp: String,
+    pub tlp: Tlp,
     pub source: Option<String>,
 }
 
@@ -89,7 +90,7 @@ pub struct RelatedIncident {
     pub id: i64,
     pub code: String,
     pub title: String,
-    pub state: String,
+    pub state: State,
 }
 
 /// One sighting of a value in an incident the caller may see.
@@ -105,7 +106,7 @@ pub struct ObservableHit {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Sightings {
     /// The kind, as given or guessed.
-    pub kind: String,
+    pub kind: ObservableKind,
     /// The value in its normal form.
     pub value: String,
     pub incidents: Vec<ObservableHit>,
@@ -125,11 +126,11 @@ pub(crate) fn observable_row(r: &sqlx::any::AnyRow) -> Result<Observable> {
     Ok(Observable {
         id: get(r, "id")?,
         incident_id: get(r, "incident_id")?,
-        kind: get(r, "kind")?,
+        kind: get_code(r, "kind", |s| ObservableKind::parse("kind", s))?,
         value: get(r, "value")?,
         first_seen: get(r, "first_seen")?,
         last_seen: get(r, "last_seen")?,
-        tlp: get(r, "tlp")?,
+        tlp: get_code(r, "tlp", |s| Tlp::parse("tlp", s))?,
         source: get(r, "source")?,
     })
 }
@@ -172,7 +173,7 @@ impl Store {
         .map(|r| {
             Ok(IncidentReport {
                 id: get(r, "id")?,
-                kind: get(r, "kind")?,
+                kind: get_code(r, "kind", |s| ReportKind::parse("kind", s))?,
                 filed_at: get(r, "filed_at")?,
                 author_label: get(r, "author_label")?,
                 body: get(r, "body")?,
@@ -200,15 +201,14 @@ impl Store {
         let max_level = systems.iter().filter_map(|s| s.approved_level).max();
         let may_coordinate = actor.can(Action::CoordinateIncidents, incident.unit_id, &incident.unit_path);
         let may_work = actor.can(Action::ReportIncidents, incident.unit_id, &incident.unit_path);
-        let state = State::parse("state", &incident.state)?;
         let next_states = State::ALL
             .iter()
-            .filter(|to| match check_transition(state, **to) {
+            .copied()
+            .filter(|to| match check_transition(incident.state, *to) {
                 Ok(Side::Coordinator) => may_coordinate,
                 Ok(Side::Unit) => may_work || may_coordinate,
                 Err(_) => false,
             })
-            .map(|s| s.code().to_string())
             .collect();
         Ok(IncidentDetail {
             serious_reasons: serious_reasons(max_level, &incident),
@@ -235,7 +235,7 @@ impl Store {
             .iter()
             .map(|r| {
                 let due_on: Option<String> = get(r, "due_on")?;
-                let state: String = get(r, "state")?;
+                let state = get_code(r, "state", |s| TaskState::parse("state", s))?;
                 Ok(IncidentTask {
                     id: get(r, "id")?,
                     incident_id: get(r, "incident_id")?,
@@ -243,7 +243,7 @@ impl Store {
                     unit_name: get(r, "unit_name")?,
                     assignee: get(r, "assignee")?,
                     title: get(r, "title")?,
-                    overdue: state == "open" && due_on.as_deref().is_some_and(|d| d < today.as_str()),
+                    overdue: state == TaskState::Open && due_on.as_deref().is_some_and(|d| d < today.as_str()),
                     due_on,
                     state,
                 })
@@ -252,12 +252,11 @@ impl Store {
     }
 
     /// Moves an incident through the lifecycle; the side the move belongs to must act.
-    pub async fn move_incident(&self, actor: &Actor, id: i64, to: &str, note: Option<&str>) -> Result<Incident> {
-        let to = State::parse("state", to)?;
+    pub async fn move_incident(&self, actor: &Actor, id: i64, to: State, note: Option<&str>) -> Result<Incident> {
         let note = optional_text("note", note, 2000)?;
         let mut w = self.begin_write().await?;
         let before = self.scoped_incident(&mut *w.tx, actor, id, Action::ViewIncidents).await?;
-        let from = State::parse("state", &before.state)?;
+        let from = before.state;
         let side = check_transition(from, to)?;
         let needed = match side {
             Side::Coordinator => Action::CoordinateIncidents,
@@ -372,21 +371,20 @@ impl Store {
     }
 
     /// Files a dated report of one of the six kinds; it stops the clock it answers.
-    pub async fn file_incident_report(&self, actor: &Actor, id: i64, kind: &str, body: &str) -> Result<IncidentReport> {
-        let kind = ReportKind::parse("kind", kind)?;
+    pub async fn file_incident_report(
+        &self,
+        actor: &Actor,
+        id: i64,
+        kind: ReportKind,
+        body: &str,
+    ) -> Result<IncidentReport> {
         let body = validate_name("body", body, 20_000)?;
         let mut w = self.begin_write().await?;
         let inc = self.scoped_incident(&mut *w.tx, actor, id, Action::ReportIncidents).await?;
         let now = now_ms();
         let report_id = insert_report(&mut w, actor, id, kind, &body, now).await?;
         self.refresh_clocks(&mut w, id).await?;
-        let report = IncidentReport {
-            id: report_id,
-            kind: kind.code().into(),
-            filed_at: now,
-            author_label: actor.label(),
-            body,
-        };
+        let report = IncidentReport { id: report_id, kind, filed_at: now, author_label: actor.label(), body };
         w.audit(
             Some(actor),
             Change {
