@@ -198,7 +198,7 @@ impl<R: BufRead> Xml<R> {
                 .position(|b| b.is_ascii_whitespace() || *b == b'/' || *b == b'>')
                 .unwrap_or(self.buf.len())
                 .min(200);
-            Some(String::from_utf8_lossy(&self.buf[..end]).into_owned())
+            Some(String::from_utf8_lossy(self.buf.get(..end).unwrap_or_default()).into_owned())
         } else {
             self.current().map(str::to_string)
         };
