@@ -68,7 +68,9 @@ impl FileKind {
             "xls" if ole => Some(FileKind::Xls),
             "png" if bytes.starts_with(b"\x89PNG\r\n\x1a\n") => Some(FileKind::Png),
             "jpg" | "jpeg" if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) => Some(FileKind::Jpeg),
-            "webp" if bytes.len() >= 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WEBP" => {
+            "webp"
+                if bytes.len() >= 12 && bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP".as_slice()) =>
+            {
                 Some(FileKind::Webp)
             }
             _ => None,

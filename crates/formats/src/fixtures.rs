@@ -11,6 +11,7 @@ pub fn zip_bomb(name: &str, inflated_mib: usize) -> Vec<u8> {
     let data = deflated_spaces(inflated_mib);
     let name = name.as_bytes();
     let name_len = u16::try_from(name.len()).unwrap_or(u16::MAX);
+    let name = name.get(..usize::from(name_len)).unwrap_or(name);
     let data_len = u32::try_from(data.len()).unwrap_or(u32::MAX);
     let mut out = Vec::with_capacity(data.len() + 200);
     // Local file header: version 20, no flags, deflate, no time, CRC 0, sizes.
@@ -23,7 +24,7 @@ pub fn zip_bomb(name: &str, inflated_mib: usize) -> Vec<u8> {
     }
     out.extend_from_slice(&name_len.to_le_bytes());
     out.extend_from_slice(&0u16.to_le_bytes());
-    out.extend_from_slice(&name[..usize::from(name_len)]);
+    out.extend_from_slice(name);
     out.extend_from_slice(&data);
     let central_at = u32::try_from(out.len()).unwrap_or(u32::MAX);
     // Central directory header for the same entry, at offset 0.
@@ -39,7 +40,7 @@ pub fn zip_bomb(name: &str, inflated_mib: usize) -> Vec<u8> {
     }
     out.extend_from_slice(&0u32.to_le_bytes()); // external attributes
     out.extend_from_slice(&0u32.to_le_bytes()); // local header offset
-    out.extend_from_slice(&name[..usize::from(name_len)]);
+    out.extend_from_slice(name);
     let central_len = u32::try_from(out.len()).unwrap_or(u32::MAX) - central_at;
     // End of central directory: one entry.
     out.extend_from_slice(b"PK\x05\x06");

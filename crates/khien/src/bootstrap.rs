@@ -15,7 +15,8 @@ fn generate_password() -> String {
     use rand::Rng;
     const CHARS: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     let mut rng = rand::rngs::OsRng;
-    let body: String = (0..14).map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char).collect();
+    let body: String =
+        (0..14).filter_map(|_| CHARS.get(rng.gen_range(0..CHARS.len()))).map(|b| char::from(*b)).collect();
     // Guarantees the three character classes the password rule asks for.
     format!("{body}-7K")
 }

@@ -38,9 +38,9 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
     }
     if let Ok(mut d) = state.metrics.durations.lock() {
         let h = d.entry(route).or_default();
-        for (i, b) in BUCKETS.iter().enumerate() {
+        for (count, b) in h.counts.iter_mut().zip(&BUCKETS) {
             if secs <= *b {
-                h.counts[i] += 1;
+                *count += 1;
             }
         }
         h.sum += secs;
@@ -63,12 +63,9 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
     out.push_str("# HELP khien_http_request_duration_seconds Time to answer, by route.\n# TYPE khien_http_request_duration_seconds histogram\n");
     if let Ok(d) = state.metrics.durations.lock() {
         for (route, h) in d.iter() {
-            for (i, b) in BUCKETS.iter().enumerate() {
-                let _ = writeln!(
-                    out,
-                    "khien_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{b}\"}} {}",
-                    h.counts[i]
-                );
+            for (b, count) in BUCKETS.iter().zip(&h.counts) {
+                let _ =
+                    writeln!(out, "khien_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{b}\"}} {count}");
             }
             let _ = writeln!(
                 out,

@@ -162,31 +162,34 @@ fn meta_problems(meta: &CatalogueMeta, out: &mut Vec<CatalogueProblem>) {
 
 /// Walks parent links from every node; reports each cycle once, at its earliest node.
 fn find_cycles(nodes: &[CatalogueNode], parent_of: &[Option<usize>], out: &mut Vec<CatalogueProblem>) -> bool {
+    let parent = |i: usize| parent_of.get(i).copied().flatten();
+    let id = |i: usize| nodes.get(i).map(|n| n.id.clone()).unwrap_or_default();
     let mut state = vec![0u8; nodes.len()]; // 0 unseen, 1 on the current walk, 2 done
     let mut found = false;
     for start in 0..nodes.len() {
         let mut walk = Vec::new();
         let mut cur = Some(start);
         while let Some(c) = cur {
-            match state.get(c) {
-                Some(0) => {
-                    state[c] = 1;
+            match state.get_mut(c) {
+                Some(s @ 0) => {
+                    *s = 1;
                     walk.push(c);
-                    cur = parent_of[c];
+                    cur = parent(c);
                 }
                 Some(1) => {
                     let from = walk.iter().position(|x| *x == c).unwrap_or(0);
-                    let first = walk[from..].iter().copied().min().unwrap_or(c);
-                    let mut path = vec![nodes[first].id.clone()];
-                    let mut p = parent_of[first];
+                    let first = walk.iter().skip(from).copied().min().unwrap_or(c);
+                    let first_id = id(first);
+                    let mut path = vec![first_id.clone()];
+                    let mut p = parent(first);
                     while let Some(x) = p {
-                        path.push(nodes[x].id.clone());
+                        path.push(id(x));
                         if x == first || path.len() > walk.len() + 1 {
                             break;
                         }
-                        p = parent_of[x];
+                        p = parent(x);
                     }
-                    out.push(CatalogueProblem::node(first, &nodes[first].id, "parent_id", ProblemKind::Cycle { path }));
+                    out.push(CatalogueProblem::node(first, &first_id, "parent_id", ProblemKind::Cycle { path }));
                     found = true;
                     break;
                 }
@@ -194,7 +197,9 @@ fn find_cycles(nodes: &[CatalogueNode], parent_of: &[Option<usize>], out: &mut V
             }
         }
         for c in walk {
-            state[c] = 2;
+            if let Some(s) = state.get_mut(c) {
+                *s = 2;
+            }
         }
     }
     found
@@ -234,10 +239,10 @@ impl Catalogue {
             }
         }
         let mut parent_of: Vec<Option<usize>> = vec![None; nodes.len()];
-        for (i, n) in nodes.iter().enumerate() {
+        for ((i, n), slot) in nodes.iter().enumerate().zip(&mut parent_of) {
             let Some(p) = n.parent.as_deref().filter(|p| !p.is_empty()) else { continue };
             match index.get(&p.to_ascii_lowercase()) {
-                Some(&pi) => parent_of[i] = Some(pi),
+                Some(&pi) => *slot = Some(pi),
                 None => {
                     problems.push(CatalogueProblem::node(
                         i,
@@ -251,9 +256,8 @@ impl Catalogue {
         }
         structural |= find_cycles(&nodes, &parent_of, &mut problems);
         if !structural {
-            for (i, n) in nodes.iter().enumerate() {
-                let Some(pi) = parent_of[i] else { continue };
-                let parent = &nodes[pi];
+            for ((i, n), pi) in nodes.iter().enumerate().zip(&parent_of) {
+                let Some((pi, parent)) = pi.and_then(|pi| Some((pi, nodes.get(pi)?))) else { continue };
                 if n.kind == NodeKind::Group && parent.is_requirement() {
                     problems.push(CatalogueProblem::node(
                         i,
@@ -264,16 +268,13 @@ impl Catalogue {
                 }
                 // The nearest ancestor that states its levels.
                 let mut anc = Some(pi);
-                while let Some(a) = anc.filter(|a| nodes[*a].levels.is_empty()) {
-                    anc = parent_of[a];
+                while let Some(a) = anc.filter(|a| nodes.get(*a).is_some_and(|n| n.levels.is_empty())) {
+                    anc = parent_of.get(a).copied().flatten();
                 }
-                if let Some(a) = anc {
-                    if !n.levels.is_empty() && !n.levels.is_subset_of(nodes[a].levels) {
-                        let kind = K::LevelsOutsideParent {
-                            levels: n.levels,
-                            parent: nodes[a].id.clone(),
-                            parent_levels: nodes[a].levels,
-                        };
+                if let Some(a) = anc.and_then(|a| nodes.get(a)) {
+                    if !n.levels.is_empty() && !n.levels.is_subset_of(a.levels) {
+                        let kind =
+                            K::LevelsOutsideParent { levels: n.levels, parent: a.id.clone(), parent_levels: a.levels };
                         problems.push(CatalogueProblem::node(i, &n.id, "levels", kind));
                     }
                 }
@@ -296,7 +297,7 @@ impl Catalogue {
             children.entry(*p).or_default().push(i);
         }
         for list in children.values_mut() {
-            list.sort_by_key(|i| (nodes[*i].order, *i));
+            list.sort_by_key(|i| (nodes.get(*i).map(|n| n.order), *i));
         }
         let mut order = Vec::with_capacity(nodes.len());
         let mut stack: Vec<usize> = children.get(&None).map(|c| c.iter().rev().copied().collect()).unwrap_or_default();
@@ -306,16 +307,21 @@ impl Catalogue {
                 stack.extend(c.iter().rev());
             }
         }
+        let parent = |i: usize| parent_of.get(i).copied().flatten();
         let explicit: Vec<bool> = nodes.iter().map(|n| !n.levels.is_empty()).collect();
         for &i in order.iter().rev() {
-            if let Some(p) = parent_of[i].filter(|p| !explicit[*p]) {
-                let levels = nodes[i].levels;
-                nodes[p].levels = nodes[p].levels.union(levels);
+            if let Some(p) = parent(i).filter(|p| explicit.get(*p) == Some(&false)) {
+                let Some(levels) = nodes.get(i).map(|n| n.levels) else { continue };
+                if let Some(parent) = nodes.get_mut(p) {
+                    parent.levels = parent.levels.union(levels);
+                }
             }
         }
         let mut new_pos = vec![0usize; nodes.len()];
         for (pos, &i) in order.iter().enumerate() {
-            new_pos[i] = pos;
+            if let Some(slot) = new_pos.get_mut(i) {
+                *slot = pos;
+            }
         }
         let ids: Vec<String> = nodes.iter().map(|n| n.id.clone()).collect();
         let mut slots: Vec<Option<CatalogueNode>> = nodes.into_iter().map(Some).collect();
@@ -323,9 +329,9 @@ impl Catalogue {
         let mut parents = Vec::with_capacity(order.len());
         let mut index = HashMap::with_capacity(order.len());
         for &i in &order {
-            let Some(mut n) = slots[i].take() else { continue };
-            n.parent = parent_of[i].map(|p| ids[p].clone());
-            parents.push(parent_of[i].map(|p| new_pos[p]));
+            let Some(mut n) = slots.get_mut(i).and_then(Option::take) else { continue };
+            n.parent = parent(i).and_then(|p| ids.get(p).cloned());
+            parents.push(parent(i).and_then(|p| new_pos.get(p).copied()));
             index.insert(n.id.to_ascii_lowercase(), arranged.len());
             arranged.push(n);
         }
@@ -351,7 +357,7 @@ impl Catalogue {
 
     /// The node with this id (ASCII case-insensitively).
     pub fn node(&self, id: &str) -> Option<&CatalogueNode> {
-        self.position(id).map(|i| &self.nodes[i])
+        self.position(id).and_then(|i| self.nodes.get(i))
     }
 
     fn position(&self, id: &str) -> Option<usize> {
@@ -374,9 +380,9 @@ impl Catalogue {
     pub fn path(&self, id: &str) -> Option<Vec<&CatalogueNode>> {
         let mut cur = self.position(id);
         let mut path = Vec::new();
-        while let Some(i) = cur {
-            path.push(&self.nodes[i]);
-            cur = self.parents[i];
+        while let Some(node) = cur.and_then(|i| self.nodes.get(i)) {
+            path.push(node);
+            cur = cur.and_then(|i| self.parents.get(i).copied().flatten());
         }
         path.reverse();
         (!path.is_empty()).then_some(path)

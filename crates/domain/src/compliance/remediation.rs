@@ -133,7 +133,7 @@ impl Default for Policy {
                 (1..=5u8).map(move |level| PolicyRow {
                     severity: *severity,
                     level,
-                    days: days[usize::from(level - 1)],
+                    days: crate::system::level::per_level(days, level),
                     working_days: *working_days,
                 })
             })

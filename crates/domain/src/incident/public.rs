@@ -90,7 +90,7 @@ pub fn tracking_code(random: u64) -> String {
             s.push('-');
         }
         let idx = ((random >> (5 * i)) & 31) as usize;
-        s.push(char::from(ALPHABET[idx]));
+        s.push(ALPHABET.get(idx).map_or('0', |b| char::from(*b))); // idx < 32: five bits
     }
     s
 }
@@ -107,7 +107,7 @@ pub fn parse_tracking_code(input: &str) -> Result<String> {
     };
     let mut chars: Vec<char> =
         input.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect();
-    if chars.len() != CODE_CHARS + 2 || chars[..2] != ['P', 'A'] {
+    if chars.len() != CODE_CHARS + 2 || !chars.starts_with(&['P', 'A']) {
         return Err(bad());
     }
     chars.drain(..2);

@@ -86,7 +86,6 @@ pub fn waiting_step(state: DossierState) -> Option<DossierAction> {
 /// unit's staff prepare and submit; the security unit (authority officers) appraises and
 /// returns; approval is the security unit's for levels 1–2 and the owner's leadership for 3–5.
 pub fn roles_for(action: DossierAction, level: u8, rs: &Ruleset) -> &'static [Role] {
-    let idx = usize::from(level.clamp(1, 5) - 1);
     let of = |a: Authority| -> &'static [Role] {
         match a {
             Authority::SecurityUnit => &[Role::AuthorityOfficer, Role::Administrator],
@@ -99,8 +98,8 @@ pub fn roles_for(action: DossierAction, level: u8, rs: &Ruleset) -> &'static [Ro
     };
     match action {
         DossierAction::Submit => &[Role::UnitManager, Role::UnitOfficer, Role::Administrator],
-        DossierAction::Return | DossierAction::Appraise => of(rs.appraiser[idx]),
-        DossierAction::Approve => of(rs.approver[idx]),
+        DossierAction::Return | DossierAction::Appraise => of(rs.appraiser_at(level)),
+        DossierAction::Approve => of(rs.approver_at(level)),
     }
 }
 
@@ -155,11 +154,10 @@ pub fn may_act(
     bodies: &LevelBodies,
 ) -> bool {
     let roles = roles_for(action, level, rs);
-    let idx = usize::from(level.clamp(1, 5) - 1);
     let authority = match action {
         DossierAction::Submit => None,
-        DossierAction::Return | DossierAction::Appraise => Some(rs.appraiser[idx]),
-        DossierAction::Approve => Some(rs.approver[idx]),
+        DossierAction::Return | DossierAction::Appraise => Some(rs.appraiser_at(level)),
+        DossierAction::Approve => Some(rs.approver_at(level)),
     };
     // Where the acting body is named, its own people act there; otherwise over the system's unit.
     let at = match authority {

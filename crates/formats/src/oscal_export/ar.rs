@@ -212,13 +212,14 @@ pub(super) fn export(input: &AssessmentInput) -> Result<Vec<u8>, OscalExportErro
             });
         }
         let Some(result) = r.result else { continue };
+        let [compliant, partly, non_compliant, not_applicable] = &mut counts;
         let slot = match result {
-            RequirementResult::Compliant => 0,
-            RequirementResult::Partly => 1,
-            RequirementResult::NonCompliant => 2,
-            RequirementResult::NotApplicable => 3,
+            RequirementResult::Compliant => compliant,
+            RequirementResult::Partly => partly,
+            RequirementResult::NonCompliant => non_compliant,
+            RequirementResult::NotApplicable => not_applicable,
         };
-        counts[slot] += 1;
+        *slot += 1;
         let description = match &note {
             Some(n) => format!("Kết quả: {}.\n\n{n}", result.label_vi()),
             None => format!("Kết quả: {}.", result.label_vi()),

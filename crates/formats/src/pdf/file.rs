@@ -104,7 +104,7 @@ pub(super) fn write(
 
     let mut fonts = Vec::new();
     for style in Style::ALL {
-        let glyphs = &used[style as usize];
+        let glyphs = style.of(used);
         if glyphs.is_empty() {
             continue;
         }
@@ -165,7 +165,7 @@ fn embed_font(
     let face = faces.get(style);
     let subset = subsetter::subset(face.data, 0, remap).map_err(|e| PdfError::Font(format!("{}: {e}", face.name)))?;
     // A subset's name carries a six-letter tag (ISO 32000-1 §9.6.4).
-    let name = format!("KHIEN{}+{}", ['A', 'B', 'C', 'D'][style as usize], face.name);
+    let name = format!("KHIEN{}+{}", style.of(&['A', 'B', 'C', 'D']), face.name);
     let file = objects.add(stream(&format!(" /Length1 {}", subset.len()), &subset)?);
 
     let f = &face.face;

@@ -21,6 +21,27 @@ pub(super) enum Style {
 
 impl Style {
     pub(super) const ALL: [Style; 4] = [Style::Regular, Style::Bold, Style::Italic, Style::BoldItalic];
+
+    /// This style's entry in a per-style table (in the order of `ALL`).
+    pub(super) fn of<T>(self, table: &[T; 4]) -> &T {
+        let [regular, bold, italic, bold_italic] = table;
+        match self {
+            Style::Regular => regular,
+            Style::Bold => bold,
+            Style::Italic => italic,
+            Style::BoldItalic => bold_italic,
+        }
+    }
+
+    pub(super) fn of_mut<T>(self, table: &mut [T; 4]) -> &mut T {
+        let [regular, bold, italic, bold_italic] = table;
+        match self {
+            Style::Regular => regular,
+            Style::Bold => bold,
+            Style::Italic => italic,
+            Style::BoldItalic => bold_italic,
+        }
+    }
 }
 
 pub(super) struct FontFace {
@@ -86,6 +107,6 @@ impl Faces {
     }
 
     pub(super) fn get(&self, style: Style) -> &FontFace {
-        &self.0[style as usize]
+        style.of(&self.0)
     }
 }

@@ -122,24 +122,24 @@ impl<'f> Composer<'f> {
         }
     }
 
-    fn page(&mut self) -> &mut Page {
-        if self.pages.is_empty() {
-            self.pages.push(Page::default());
+    /// Adds `op` to the last page (to a new one if there is none).
+    fn push_op(&mut self, op: Op) {
+        match self.pages.last_mut() {
+            Some(page) => page.ops.push(op),
+            None => self.pages.push(Page { ops: vec![op] }),
         }
-        let last = self.pages.len() - 1;
-        &mut self.pages[last]
     }
 
     /// Draws `text` with its baseline at `baseline`, starting at `x`.
     pub(super) fn draw(&mut self, ink: Ink, x: f32, baseline: f32, text: &str) {
         let run = self.shape(ink, x, baseline, text);
-        self.page().ops.push(Op::Text(run));
+        self.push_op(Op::Text(run));
     }
 
     /// The glyphs of `text`, each recorded with the character it stands for.
     fn shape(&mut self, ink: Ink, x: f32, baseline: f32, text: &str) -> Run {
         let face = self.faces.get(ink.style);
-        let used = &mut self.used[ink.style as usize];
+        let used = ink.style.of_mut(&mut self.used);
         let glyphs = text
             .chars()
             .map(|c| {
@@ -152,11 +152,11 @@ impl<'f> Composer<'f> {
     }
 
     pub(super) fn rule(&mut self, x1: f32, x2: f32, y: f32, width: f32) {
-        self.page().ops.push(Op::Line { x1, y1: y, x2, y2: y, width });
+        self.push_op(Op::Line { x1, y1: y, x2, y2: y, width });
     }
 
     pub(super) fn vline(&mut self, x: f32, y1: f32, y2: f32, width: f32) {
-        self.page().ops.push(Op::Line { x1: x, y1, x2: x, y2, width });
+        self.push_op(Op::Line { x1: x, y1, x2: x, y2, width });
     }
 
     pub(super) fn width(&self, ink: Ink, text: &str) -> f32 {
@@ -256,7 +256,9 @@ impl<'f> Composer<'f> {
             let label = (index + 1).to_string();
             let x = (LEFT + RIGHT) / 2.0 - self.width(ink, &label) / 2.0;
             let run = self.shape(ink, x, PAGE_H - mm(12.0), &label);
-            self.pages[index].ops.push(Op::Text(run));
+            if let Some(page) = self.pages.get_mut(index) {
+                page.ops.push(Op::Text(run));
+            }
         }
     }
 }

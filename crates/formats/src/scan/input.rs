@@ -238,9 +238,12 @@ impl<R: BufRead> Read for Counted<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         self.check()?;
         let avail = self.inner.fill_buf()?;
-        let n = avail.len().min(out.len());
-        out[..n].copy_from_slice(&avail[..n]);
-        self.counter.scan(&avail[..n]);
+        let src = avail.get(..out.len()).unwrap_or(avail);
+        let n = src.len();
+        if let Some(dst) = out.get_mut(..n) {
+            dst.copy_from_slice(src);
+        }
+        self.counter.scan(src);
         self.inner.consume(n);
         Ok(n)
     }
@@ -254,8 +257,7 @@ impl<R: BufRead> BufRead for Counted<R> {
 
     fn consume(&mut self, n: usize) {
         if let Ok(avail) = self.inner.fill_buf() {
-            let n = n.min(avail.len());
-            self.counter.scan(&avail[..n]);
+            self.counter.scan(avail.get(..n).unwrap_or(avail));
         }
         self.inner.consume(n);
     }

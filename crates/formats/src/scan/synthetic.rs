@@ -23,6 +23,11 @@ impl Rng {
             self.next() % n
         }
     }
+
+    /// One of `items` at random (`None` only for an empty list).
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
+        items.get(self.below(items.len() as u64) as usize)
+    }
 }
 
 const PORTS: &[(u16, &str, &str)] = &[
@@ -62,7 +67,7 @@ pub fn write_synthetic_nessus<W: Write>(mut w: W, hosts: usize, items_per_host: 
         writeln!(w, r#"<tag name="hostname">may-chu-{h}.so-tt.gov.vn</tag>"#)?;
         writeln!(w, "</HostProperties>")?;
         for i in 0..items_per_host {
-            let (port, proto, svc) = PORTS[rng.below(PORTS.len() as u64) as usize];
+            let Some(&(port, proto, svc)) = rng.pick(PORTS) else { continue };
             let severity = rng.below(5);
             let plugin = 100_000 + i;
             write!(
@@ -74,13 +79,24 @@ pub fn write_synthetic_nessus<W: Write>(mut w: W, hosts: usize, items_per_host: 
                 write!(w, "<cve>CVE-{}-{}</cve>", 2015 + rng.below(11), 1000 + rng.below(50_000))?;
             }
             if severity > 0 {
-                let (lo, hi) = [(1, 39), (40, 69), (70, 89), (90, 100)][(severity - 1) as usize];
+                let (lo, hi) = match severity {
+                    1 => (1, 39),
+                    2 => (40, 69),
+                    3 => (70, 89),
+                    _ => (90, 100),
+                };
                 let score = lo + rng.below(hi - lo + 1);
                 write!(w, "<cvss3_base_score>{}.{}</cvss3_base_score>", score / 10, score % 10)?;
                 write!(w, "<cvss3_vector>CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H</cvss3_vector>")?;
-                write!(w, "<cwe>{}</cwe>", [79, 89, 200, 287, 352][rng.below(5) as usize])?;
+                write!(w, "<cwe>{}</cwe>", rng.pick(&[79, 89, 200, 287, 352]).copied().unwrap_or(79))?;
             }
-            let risk = ["None", "Low", "Medium", "High", "Critical"][severity as usize];
+            let risk = match severity {
+                0 => "None",
+                1 => "Low",
+                2 => "Medium",
+                3 => "High",
+                _ => "Critical",
+            };
             write!(w, "<risk_factor>{risk}</risk_factor>")?;
             write!(w, "<synopsis>Máy chủ có điểm yếu số {plugin} &amp; cần xử lý.</synopsis>")?;
             write!(w, "<description>Mô tả lỗ hổng {plugin} trên dịch vụ {svc}: x &lt; y &amp;&amp; z.</description>")?;

@@ -83,7 +83,8 @@ pub(super) fn add_cves(list: &mut Vec<String>, s: &str) {
         if list.len() >= MAX_IDS {
             return;
         }
-        let starts = b[i..i + 4].eq_ignore_ascii_case(b"CVE-") && (i == 0 || !b[i - 1].is_ascii_alphanumeric());
+        let starts = b.get(i..i + 4).is_some_and(|w| w.eq_ignore_ascii_case(b"CVE-"))
+            && !i.checked_sub(1).and_then(|j| b.get(j)).is_some_and(u8::is_ascii_alphanumeric);
         if !starts {
             i += 1;
             continue;

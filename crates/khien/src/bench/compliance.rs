@@ -120,7 +120,7 @@ pub async fn run(store: &Store, app: &axum::Router, admin: &str, manager: &str, 
             .enumerate()
             .map(|(i, r)| ResultInput {
                 node_id: r.node_id.clone(),
-                result: Some(outcomes[(i + n) % outcomes.len()].into()),
+                result: Some(crate::round(&outcomes, i + n).into()),
                 notes: None,
             })
             .collect();

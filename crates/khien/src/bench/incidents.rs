@@ -41,15 +41,16 @@ pub async fn run(store: &Store, app: &axum::Router, admin: &str, manager: &str, 
     let units = store.unit_tree(&actor).await.map_err(e)?;
     let t = Instant::now();
     let mut published = Vec::new();
+    let below_root = units.get(1..).unwrap_or_default();
     for n in 0..a.incidents {
-        let unit = &units[1 + n % (units.len() - 1)];
+        let unit = crate::nth_round(below_root, n).ok_or_else(|| anyhow!("no unit below the root"))?;
         let observables = (0..a.observables_per_incident)
             .map(|k| ObservableInput { kind: "ipv4".into(), value: ip((n * 7 + k * 13) % POOL), ..Default::default() })
             .collect();
         let input = IncidentInput {
             unit_id: unit.id,
-            title: format!("{} — {}", TITLES[n % TITLES.len()], unit.name),
-            category: CATEGORIES[n % CATEGORIES.len()].into(),
+            title: format!("{} — {}", crate::round(&TITLES, n), unit.name),
+            category: crate::round(&CATEGORIES, n).into(),
             detected_at: rfc3339(now_ms() - (1 + (n % 200) as i64) * 3_600_000),
             priority: Some(1 + (n % 4) as i64),
             file_initial_report: n % 3 != 0,
@@ -57,7 +58,7 @@ pub async fn run(store: &Store, app: &axum::Router, admin: &str, manager: &str, 
             ..Default::default()
         };
         let inc = store.create_incident(&actor, &input).await.map_err(e)?;
-        for to in STATES[n % STATES.len()] {
+        for to in crate::round(&STATES, n) {
             let to = khien_domain::incident::State::parse("state", to).map_err(e)?;
             store.move_incident(&actor, inc.id, to, None).await.map_err(e)?;
         }

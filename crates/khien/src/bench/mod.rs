@@ -90,7 +90,11 @@ async fn load(store: &Store, units: usize, users: usize) -> Result<(i64, String)
             let dept = i < 40;
             ImportUnit {
                 code: format!("U{i:05}"),
-                name: if dept { format!("Sở số {i}") } else { format!("Phường {} {i}", WORDS[i % WORDS.len()]) },
+                name: if dept {
+                    format!("Sở số {i}")
+                } else {
+                    format!("Phường {} {i}", crate::round(&WORDS, i))
+                },
                 unit_type: if dept { "department".into() } else { "ward".into() },
                 parent_code: if dept { None } else { Some(format!("U{:05}", i % 40)) },
                 head_name: None,
@@ -103,10 +107,10 @@ async fn load(store: &Store, units: usize, users: usize) -> Result<(i64, String)
     store.import_units(&actor, root.id, &rows).await.map_err(|e| anyhow!("{e}"))?;
     let all = store.unit_tree(&actor).await.map_err(|e| anyhow!("{e}"))?;
     for i in 0..users {
-        let unit = &all[i % all.len()];
+        let unit = crate::nth_round(&all, i).ok_or_else(|| anyhow!("no units"))?;
         let n = NewUser {
             username: format!("user{i:05}"),
-            full_name: format!("{} {} {i}", SURNAMES[i % 8], GIVEN[(i / 8) % 8]),
+            full_name: format!("{} {} {i}", crate::round(&SURNAMES, i), crate::round(&GIVEN, i / 8)),
             email: None,
             unit_id: unit.id,
             password: String::new(),
@@ -140,10 +144,11 @@ async fn import_benchmark(app: &axum::Router, session: &str, csrf: &str, units: 
         "Số chủ thể dữ liệu cơ bản",
         "Dải IP",
     ];
+    let below_root = units.get(1..).filter(|u| !u.is_empty()).ok_or_else(|| anyhow!("no unit below the root"))?;
     for round in 0..3 {
-        let rows: Vec<Vec<Cell>> = (0..10_000)
-            .map(|i| {
-                let unit = &units[1 + i % (units.len() - 1)];
+        let rows: Vec<Vec<Cell>> = (0..10_000usize)
+            .zip(below_root.iter().cycle())
+            .map(|(i, unit)| {
                 vec![
                     format!("IMP{round}-{i:05}").into(),
                     format!("Hệ thống nhập {i} – {}", unit.name).into(),

@@ -96,19 +96,19 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit], count: usize) ->
     }
     let mut created = Vec::new();
     for n in 0..count {
-        let unit = reporting[(n * 7) % reporting.len()];
-        let (title, category, symptoms, consequences) = STORIES[n % STORIES.len()];
-        let (path, hours) = PATHS[n % PATHS.len()];
+        let unit = *crate::nth_round(&reporting, n * 7).ok_or_else(|| anyhow!("demo incidents: no reporting unit"))?;
+        let (title, category, symptoms, consequences) = crate::round(&STORIES, n);
+        let (path, hours) = crate::round(&PATHS, n);
         let detected = now_ms() - (hours + (n as i64 % 5)) * 3_600_000;
-        let ioc = IOCS[n % IOCS.len()];
-        let second = IOCS[(n + 2) % IOCS.len()];
+        let ioc = crate::round(&IOCS, n);
+        let second = crate::round(&IOCS, n + 2);
         let input = IncidentInput {
             unit_id: unit.id,
             title: format!("{title} — {}", unit.name),
             category: category.into(),
             detected_at: rfc3339(detected),
             reported_at: Some(rfc3339(detected + 2 * 3_600_000)),
-            tlp: Some(["amber", "green", "amber+strict", "clear"][n % 4].into()),
+            tlp: Some(crate::round(&["amber", "green", "amber+strict", "clear"], n).into()),
             priority: Some(1 + (n as i64 % 4)),
             consequences: consequences.iter().map(|c| c.to_string()).collect(),
             beyond_capacity: n % 5 == 0,
@@ -133,8 +133,7 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit], count: usize) ->
         };
         let inc = store.create_incident(admin, &input).await.map_err(e)?;
         for (step, to) in path.iter().enumerate() {
-            if step == 1 && !network.is_empty() {
-                let helper = network[n % network.len()];
+            if let Some(helper) = crate::nth_round(&network, n).filter(|_| step == 1) {
                 let task = TaskInput {
                     unit_id: helper.id,
                     title: "Hỗ trợ phân tích mẫu mã độc và nhật ký".into(),

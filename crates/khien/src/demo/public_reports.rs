@@ -128,7 +128,8 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit]) -> Result<usize>
             .map_err(e)?;
         let id =
             list.items.first().map(|r| r.id).ok_or_else(|| anyhow!("demo public report {} vanished", sent.code))?;
-        let unit = handlers[(n * 5) % handlers.len()];
+        let unit =
+            *crate::nth_round(&handlers, n * 5).ok_or_else(|| anyhow!("demo public reports: no handling unit"))?;
         match fate {
             Fate::Stay => {}
             Fate::Reject => {

@@ -41,7 +41,7 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit], per_unit: usize)
     for (ui, unit) in units.iter().filter(|u| u.parent_id.is_some()).enumerate() {
         for k in 0..per_unit {
             let i = ui * per_unit + k;
-            let (name, system_type, admin_procedures, subjects, online, scope, secret) = TEMPLATES[k % TEMPLATES.len()];
+            let (name, system_type, admin_procedures, subjects, online, scope, secret) = crate::round(&TEMPLATES, k);
             let stage = i % 10;
             let operating = matches!(stage, 5..=8);
             let input = SystemInput {

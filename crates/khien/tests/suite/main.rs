@@ -1,6 +1,8 @@
 //! Khiên's one integration-test binary: store behaviour on SQLite and PostgreSQL, the HTTP API
 //! on a real server, authorization across units, the audit CLI, imports, and the browser.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// Test code: its helpers are not `#[test]`, and an out-of-range index there is a failed test.
+#![allow(clippy::indexing_slicing)]
 
 /// Runs each named check once on SQLite and once on a fresh PostgreSQL database.
 macro_rules! on_both_stores {

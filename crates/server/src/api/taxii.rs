@@ -105,10 +105,17 @@ async fn api_root(h: HeaderMap, _ctx: Ctx) -> Response {
     taxii_json(StatusCode::OK, json!({"title": "Khiên", "versions": [TAXII], "max_content_length": MAX_CONTENT}))
 }
 
+/// Adds `key` to `v`, a JSON object (each is built by `json!({..})` just before).
+fn set(v: &mut Value, key: &str, value: Value) {
+    if let Some(map) = v.as_object_mut() {
+        map.insert(key.to_string(), value);
+    }
+}
+
 fn collection_json(c: &khien_store::Collection) -> Value {
     let mut v = json!({"id": c.id, "title": c.title, "can_read": c.can_read, "can_write": c.can_write, "media_types": ["application/stix+json;version=2.1"]});
     if let Some(d) = &c.description {
-        v["description"] = json!(d);
+        set(&mut v, "description", json!(d));
     }
     v
 }
@@ -227,10 +234,10 @@ fn envelope(page: &ObjectPage) -> Value {
     let objects: Vec<Value> = page.objects.iter().filter_map(|o| serde_json::from_str(&o.body).ok()).collect();
     let mut v = json!({"more": page.more});
     if !objects.is_empty() {
-        v["objects"] = json!(objects);
+        set(&mut v, "objects", json!(objects));
     }
     if let Some(n) = &page.next {
-        v["next"] = json!(n);
+        set(&mut v, "next", json!(n));
     }
     v
 }
@@ -273,10 +280,10 @@ async fn manifest(
             .collect();
         let mut body = json!({"more": page.more});
         if !records.is_empty() {
-            body["objects"] = json!(records);
+            set(&mut body, "objects", json!(records));
         }
         if let Some(n) = &page.next {
-            body["next"] = json!(n);
+            set(&mut body, "next", json!(n));
         }
         Ok(paged(StatusCode::OK, body, &page))
     }
@@ -330,7 +337,7 @@ async fn versions(
             let list: Vec<&str> = page.objects.iter().map(|o| o.version.as_str()).collect();
             let mut body = json!({"more": page.more, "versions": list});
             if let Some(n) = &page.next {
-                body["next"] = json!(n);
+                set(&mut body, "next", json!(n));
             }
             Ok(paged(StatusCode::OK, body, &page))
         }
@@ -426,15 +433,22 @@ fn status_json(st: &khien_store::TaxiiStatus) -> Value {
         "pending_count": 0,
     });
     if !st.successes.is_empty() {
-        v["successes"] =
-            json!(st.successes.iter().map(|(id, version)| json!({"id": id, "version": version})).collect::<Vec<_>>());
+        set(
+            &mut v,
+            "successes",
+            json!(st.successes.iter().map(|(id, version)| json!({"id": id, "version": version})).collect::<Vec<_>>()),
+        );
     }
     if !st.failures.is_empty() {
-        v["failures"] = json!(st
-            .failures
-            .iter()
-            .map(|(id, version, message)| json!({"id": id, "version": version, "message": message}))
-            .collect::<Vec<_>>());
+        set(
+            &mut v,
+            "failures",
+            json!(st
+                .failures
+                .iter()
+                .map(|(id, version, message)| json!({"id": id, "version": version, "message": message}))
+                .collect::<Vec<_>>()),
+        );
     }
     v
 }

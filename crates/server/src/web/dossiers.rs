@@ -151,8 +151,8 @@ async fn dossier_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
         editable,
         parts,
         actions,
-        outside_appraisal: rs.appraiser[usize::from(level.clamp(1, 5) - 1)].is_outside(),
-        outside_approval: rs.approver[usize::from(level.clamp(1, 5) - 1)].is_outside(),
+        outside_appraisal: rs.appraiser_at(level).is_outside(),
+        outside_approval: rs.approver_at(level).is_outside(),
         history,
         d,
         s,
@@ -322,8 +322,7 @@ async fn rulesets_page(State(s): State<AppState>, ctx: Ctx) -> Result<Html<Strin
             let lang = ctx.lang;
             let levels = (1..=5u8)
                 .map(|l| {
-                    let i = usize::from(l - 1);
-                    let limit = match r.appraisal_limit[i] {
+                    let limit = match khien_domain::system::level::per_level(&r.appraisal_limit, l) {
                         Some((days, article)) => {
                             let unit = match r.appraisal_counting {
                                 DayCount::Calendar => lang.pick("ngày", "days"),
@@ -338,7 +337,7 @@ async fn rulesets_page(State(s): State<AppState>, ctx: Ctx) -> Result<Html<Strin
                             lang.pick("quy định nội bộ — pháp luật không quy định", "local policy — the law sets none")
                         ),
                     };
-                    (l, r.appraiser[i].code(), r.approver[i].code(), limit)
+                    (l, r.appraiser_at(l).code(), r.approver_at(l).code(), limit)
                 })
                 .collect();
             let rules = clocks

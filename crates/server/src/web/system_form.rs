@@ -200,7 +200,13 @@ struct FormPage {
 
 async fn form_page(s: &AppState, ctx: &Ctx, id: Option<i64>, v: FormValues) -> Result<Html<String>, WebError> {
     let lang = ctx.lang;
-    let statuses = options(&Lifecycle::ALL[..4], Lifecycle::code, Lifecycle::label, lang);
+    // Every status but decommissioned.
+    let statuses = options(
+        &[Lifecycle::Planned, Lifecycle::Building, Lifecycle::InOperation, Lifecycle::Suspended],
+        Lifecycle::code,
+        Lifecycle::label,
+        lang,
+    );
     render(&FormPage {
         c: Chrome::new(ctx, "systems", "Hệ thống thông tin", "Information system"),
         id,

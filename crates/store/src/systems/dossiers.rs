@@ -310,15 +310,11 @@ impl Store {
             // Name the body the authority designated, where it did; else the roles.
             let body = match action {
                 DossierAction::Return | DossierAction::Appraise
-                    if rs.appraiser[usize::from(level.clamp(1, 5) - 1)]
-                        == khien_domain::system::level::Authority::SecurityUnit =>
+                    if rs.appraiser_at(level) == khien_domain::system::level::Authority::SecurityUnit =>
                 {
                     bodies.dedicated_unit_name.clone()
                 }
-                DossierAction::Approve
-                    if rs.approver[usize::from(level.clamp(1, 5) - 1)]
-                        == khien_domain::system::level::Authority::Owner =>
-                {
+                DossierAction::Approve if rs.approver_at(level) == khien_domain::system::level::Authority::Owner => {
                     bodies.owning_body_name.clone()
                 }
                 _ => None,
@@ -350,7 +346,7 @@ impl Store {
                 )?;
                 q.push(", submitted_on = ").bind(today.clone());
                 // Levels 4–5 go to the ministry: its request's reference, when given, is kept.
-                if rs.appraiser[usize::from(level.clamp(1, 5) - 1)].is_outside() {
+                if rs.appraiser_at(level).is_outside() {
                     q.push(", appraisal_request_ref = ").bind(optional_text("decision_number", decision_number, 100)?);
                 }
             }
@@ -361,7 +357,7 @@ impl Store {
                 q.push(", comments = ").bind(n);
             }
             DossierAction::Appraise => {
-                let appraiser = rs.appraiser[usize::from(level.clamp(1, 5) - 1)];
+                let appraiser = rs.appraiser_at(level);
                 if appraiser.is_outside() {
                     // The ministry appraises (NĐ 331 Đ18.3): record its document, not a click.
                     let number = optional_text("decision_number", decision_number, 100)?.ok_or_else(|| {
@@ -387,8 +383,7 @@ impl Store {
             }
             DossierAction::Approve => {
                 // NĐ 85 Đ14.3.c: level 5 is approved by the Prime Minister's list; its decision is recorded.
-                let by_prime_minister = rs.approver[usize::from(level.clamp(1, 5) - 1)]
-                    == khien_domain::system::level::Authority::PrimeMinister;
+                let by_prime_minister = rs.approver_at(level) == khien_domain::system::level::Authority::PrimeMinister;
                 let number = optional_text("decision_number", decision_number, 100)?.ok_or_else(|| {
                     if by_prime_minister {
                         Error::invalid(

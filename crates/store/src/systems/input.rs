@@ -147,7 +147,8 @@ impl RangeIndex {
         let mut keys = Vec::new();
         for c in ranges {
             if let Some((start, end, v6)) = cidr_bounds(c) {
-                let widest = &mut self.widest[usize::from(v6)];
+                let [v4_widest, v6_widest] = &mut self.widest;
+                let widest = if v6 { v6_widest } else { v4_widest };
                 *widest = (*widest).max(end - start);
                 self.by_start.entry((v6, start)).or_default().push(StoredRange { end, owner, system });
                 keys.push((v6, start));
@@ -175,7 +176,8 @@ impl RangeIndex {
             let Some((s, e, v6)) = cidr_bounds(mine) else { continue };
             // A stored range overlaps [s, e] when it starts at or before e and ends at or after
             // s; none starting more than `widest` before s can reach it.
-            let from = (v6, s.saturating_sub(self.widest[usize::from(v6)]));
+            let [v4_widest, v6_widest] = self.widest;
+            let from = (v6, s.saturating_sub(if v6 { v6_widest } else { v4_widest }));
             let other = self
                 .by_start
                 .range(from..=(v6, e))

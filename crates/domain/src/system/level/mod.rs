@@ -290,7 +290,29 @@ impl Step {
     }
 }
 
+/// The entry for `level` in a per-level table (levels 1–5; below 1 reads as 1, above 5 as 5).
+pub fn per_level<T: Copy>(table: &[T; 5], level: u8) -> T {
+    let [l1, l2, l3, l4, l5] = *table;
+    match level {
+        0 | 1 => l1,
+        2 => l2,
+        3 => l3,
+        4 => l4,
+        _ => l5,
+    }
+}
+
 impl Ruleset {
+    /// Who appraises a dossier of `level` (clamped to 1–5).
+    pub fn appraiser_at(&self, level: u8) -> Authority {
+        per_level(&self.appraiser, level)
+    }
+
+    /// Who approves a dossier of `level` (clamped to 1–5).
+    pub fn approver_at(&self, level: u8) -> Authority {
+        per_level(&self.approver, level)
+    }
+
     /// Months between periodic assessments of a system of `level` (the organisation-wide
     /// interval where the level has none of its own).
     pub fn assessment_months_of(&self, level: u8) -> u32 {
@@ -329,10 +351,12 @@ impl Ruleset {
     pub fn with_authorities(mut self, choices: &[(u8, Step, Authority)]) -> Ruleset {
         for (level, step, who) in choices {
             if (1..=5).contains(level) {
-                let idx = usize::from(level - 1);
-                match step {
-                    Step::Appraise => self.appraiser[idx] = *who,
-                    Step::Approve => self.approver[idx] = *who,
+                let row = match step {
+                    Step::Appraise => &mut self.appraiser,
+                    Step::Approve => &mut self.approver,
+                };
+                if let Some(slot) = row.get_mut(usize::from(level - 1)) {
+                    *slot = *who;
                 }
             }
         }

@@ -41,7 +41,10 @@ impl<'a> Source<'a> {
     }
 
     fn requirement(&self, id: &str) -> Option<usize> {
-        self.by_id.get(&id.trim().to_ascii_lowercase()).copied().filter(|i| self.nodes[*i].is_requirement())
+        self.by_id
+            .get(&id.trim().to_ascii_lowercase())
+            .copied()
+            .filter(|i| self.nodes.get(*i).is_some_and(CatalogueNode::is_requirement))
     }
 
     /// The nodes below `pos` (tree order keeps them right after it).
@@ -49,8 +52,12 @@ impl<'a> Source<'a> {
         (pos + 1..self.nodes.len()).take_while(move |i| self.is_below(*i, pos))
     }
 
+    fn parent_of(&self, i: usize) -> Option<usize> {
+        self.parent.get(i).copied().flatten()
+    }
+
     fn is_below(&self, mut i: usize, ancestor: usize) -> bool {
-        while let Some(p) = self.parent[i] {
+        while let Some(p) = self.parent_of(i) {
             if p == ancestor {
                 return true;
             }
@@ -65,11 +72,12 @@ fn glob(pattern: &str, text: &str) -> bool {
     let (p, t): (Vec<char>, Vec<char>) =
         (pattern.to_ascii_lowercase().chars().collect(), text.to_ascii_lowercase().chars().collect());
     let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+    while let Some(tc) = t.get(ti) {
+        let pc = p.get(pi);
+        if pc.is_some_and(|c| *c == '?' || c == tc) {
             pi += 1;
             ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
+        } else if pc == Some(&'*') {
             star = Some(pi);
             pi += 1;
             mark = ti;
@@ -81,7 +89,7 @@ fn glob(pattern: &str, text: &str) -> bool {
             return false;
         }
     }
-    p[pi..].iter().all(|c| *c == '*')
+    p.iter().skip(pi).all(|c| *c == '*')
 }
 
 /// The requirements one `include-controls` / `exclude-controls` entry names.
@@ -103,7 +111,8 @@ fn select(at: &At<'_, '_>, src: &Source<'_>) -> Result<Vec<usize>, CatalogError>
         None | Some("no") => {}
         Some("yes") => {
             let children: Vec<usize> = chosen.iter().flat_map(|p| src.descendants(*p)).collect();
-            chosen.extend(children.into_iter().filter(|i| src.nodes[*i].is_requirement()));
+            chosen
+                .extend(children.into_iter().filter(|i| src.nodes.get(*i).is_some_and(CatalogueNode::is_requirement)));
         }
         Some(other) => {
             return Err(
@@ -184,26 +193,27 @@ pub fn resolve_oscal_profile(
     // Keep the selection and the groups above it.
     let mut keep: BTreeSet<usize> = selected.clone();
     for &s in &selected {
-        let mut cur = src.parent[s];
+        let mut cur = src.parent_of(s);
         while let Some(p) = cur {
-            if src.nodes[p].kind == NodeKind::Group {
+            if src.nodes.get(p).is_some_and(|n| n.kind == NodeKind::Group) {
                 keep.insert(p);
             }
-            cur = src.parent[p];
+            cur = src.parent_of(p);
         }
     }
     let mut nodes = Vec::with_capacity(keep.len());
     let mut positions: HashMap<String, usize> = HashMap::with_capacity(selected.len());
     for (order, &i) in keep.iter().enumerate() {
+        let Some(source) = src.nodes.get(i) else { continue };
         if selected.contains(&i) {
-            positions.insert(normal_id(&src.nodes[i].id), order);
+            positions.insert(normal_id(&source.id), order);
         }
-        let mut node = src.nodes[i].clone();
-        let mut cur = src.parent[i];
+        let mut node = source.clone();
+        let mut cur = src.parent_of(i);
         while let Some(p) = cur.filter(|p| !keep.contains(p)) {
-            cur = src.parent[p];
+            cur = src.parent_of(p);
         }
-        node.parent = cur.map(|p| src.nodes[p].id.clone());
+        node.parent = cur.and_then(|p| src.nodes.get(p)).map(|n| n.id.clone());
         node.levels = levels;
         node.order = u32::try_from(order).unwrap_or(u32::MAX);
         if node.title_vi.trim().is_empty() {
@@ -234,7 +244,7 @@ pub fn resolve_oscal_profile(
         title_en: meta.title.clone(),
         source_note,
     };
-    let selected_ids = selected.iter().map(|i| src.nodes[*i].id.clone()).collect();
+    let selected_ids = selected.iter().filter_map(|i| src.nodes.get(*i)).map(|n| n.id.clone()).collect();
     let catalogue = Catalogue::build(cmeta, nodes).map_err(|p| map_problems(file_name, p, &[]))?;
     Ok(ProfileImport { catalogue, title: meta.title, version: meta.version, selected: selected_ids })
 }

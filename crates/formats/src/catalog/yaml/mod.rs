@@ -24,7 +24,7 @@ pub(crate) fn is_yaml(file_name: &str, bytes: &[u8]) -> bool {
 
 fn starts_like_yaml(bytes: &[u8]) -> bool {
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(bytes);
-    let head = String::from_utf8_lossy(&text[..text.len().min(64 * 1024)]);
+    let head = String::from_utf8_lossy(text.get(..64 * 1024).unwrap_or(text));
     for line in head.lines() {
         let line = line.trim_end();
         if line.trim_start().is_empty() || line.starts_with('#') {
