@@ -132,6 +132,32 @@ pub fn next_states(from: State) -> Vec<State> {
     State::ALL.iter().copied().filter(|to| check_transition(from, *to).is_ok()).collect()
 }
 
+/// Whether a caller may take a move that belongs to `side`: the co-ordinator's moves need the
+/// co-ordinator; the unit's moves its own people or the co-ordinator. The one decision for the
+/// store's check and the page's buttons.
+pub fn may_take(side: Side, coordinator: bool, unit_worker: bool) -> bool {
+    match side {
+        Side::Coordinator => coordinator,
+        Side::Unit => coordinator || unit_worker,
+    }
+}
+
+/// The moves from `from` a caller may take (see [`may_take`]).
+pub fn moves_for(from: State, coordinator: bool, unit_worker: bool) -> Vec<State> {
+    State::ALL
+        .iter()
+        .copied()
+        .filter(|to| check_transition(from, *to).is_ok_and(|side| may_take(side, coordinator, unit_worker)))
+        .collect()
+}
+
+/// Whether a caller may set a response-network task to `to`: the co-ordinator any state; the
+/// people of the unit the task was given to any but "cancelled" (a task is withdrawn by whoever
+/// gave it).
+pub fn may_set_task(to: TaskState, coordinator: bool, own_task: bool) -> bool {
+    coordinator || (own_task && to != TaskState::Cancelled)
+}
+
 /// What the "serious" test of QĐ 05/2017 Đ9 looks at.
 #[derive(Debug, Clone, Default)]
 pub struct SeriousFacts {
@@ -290,5 +316,22 @@ mod tests {
         assert!(check_reason("  ok ").is_err());
         assert_eq!(Category::parse("category", "ddos").unwrap().taxonomy(), "availability/ddos");
         assert_eq!(Tlp::parse("tlp", "amber+strict").unwrap(), Tlp::AmberStrict);
+    }
+
+    #[test]
+    fn tt20_d11_moves_belong_to_a_side_and_tasks_to_their_unit() {
+        // A unit's step (triage, TT 20/2017 Đ11): its own people or the co-ordinator.
+        assert!(may_take(Side::Unit, false, true) && may_take(Side::Unit, true, false));
+        assert!(!may_take(Side::Unit, false, false));
+        // Closing and reopening are the co-ordinator's.
+        assert!(may_take(Side::Coordinator, true, false) && !may_take(Side::Coordinator, false, true));
+        assert_eq!(moves_for(State::Received, false, true), vec![State::Triaged]);
+        assert_eq!(moves_for(State::Received, true, false), vec![State::Triaged, State::Closed]);
+        assert!(moves_for(State::Closed, false, true).is_empty());
+        for to in TaskState::ALL.iter().copied() {
+            assert!(may_set_task(to, true, false));
+            assert_eq!(may_set_task(to, false, true), to != TaskState::Cancelled);
+            assert!(!may_set_task(to, false, false));
+        }
     }
 }

@@ -98,7 +98,7 @@ async fn incident_reported_coordinated_and_closed_in_the_browser() {
         login_ok(&c, &base, OFFICER).await;
         c.goto(&format!("{base}/incidents/{id}")).await.unwrap();
         click_and_load(&c, "#tasks button[type=submit]").await;
-        wait_text(&c, "#tasks", "done").await;
+        wait_text(&c, "#tasks", "Đã xong").await;
         move_to(&c, "containing", "Đang ngăn chặn").await;
         move_to(&c, "recovering", "Xử lý, khôi phục").await;
         move_to(&c, "reviewing", "Tổng kết, đánh giá").await;

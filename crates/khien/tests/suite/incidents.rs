@@ -141,6 +141,13 @@ async fn incident_lifecycle_clocks_and_scope(db: TestDb) {
         Err(Error::Forbidden(_))
     ));
     assert_eq!(db.store.get_incident(&neighbour, inc.id).await.unwrap().incident.id, inc.id);
+    // The "Done" button is offered to whom the store lets finish the task: the neighbour ward
+    // whose task it is and the co-ordinator, not the reporting ward.
+    let may_finish = |d: &khien_store::IncidentDetail| d.tasks.iter().find(|t| t.id == task.id).map(|t| t.may_finish);
+    assert_eq!(may_finish(&db.store.get_incident(&neighbour, inc.id).await.unwrap()), Some(true));
+    assert_eq!(may_finish(&db.store.get_incident(&authority, inc.id).await.unwrap()), Some(true));
+    assert_eq!(may_finish(&db.store.get_incident(&officer, inc.id).await.unwrap()), Some(false));
+    assert!(matches!(db.store.set_task_state(&officer, task.id, TaskState::Done).await, Err(Error::Forbidden(_))));
     assert!(matches!(
         db.store.move_incident(&neighbour, inc.id, State::Containing, None).await,
         Err(Error::Forbidden(_))

@@ -8,7 +8,7 @@ use crate::incidents::incident::{add_event, clean_observable, insert_observable,
 use crate::sql::Sql;
 use khien_domain::calendar::parse_date;
 use khien_domain::incident::observable::{guess_kind, normalise, ObservableKind};
-use khien_domain::incident::{State, TaskState};
+use khien_domain::incident::{may_set_task, State, TaskState};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::time::now_ms;
@@ -37,7 +37,7 @@ impl Store {
         };
         let mut w = self.begin_write().await?;
         let inc = self.scoped_incident(&mut *w.tx, actor, id, Action::CoordinateIncidents).await?;
-        let unit_name = self.task_unit(&mut w, actor, t.unit_id).await?;
+        let (unit_name, unit_path) = self.task_unit(&mut w, actor, t.unit_id).await?;
         let now = now_ms();
         let r = sqlx::query("INSERT INTO incident_tasks (incident_id, unit_id, assignee, title, due_on, state, created_at) VALUES ($1,$2,$3,$4,$5,'open',$6) RETURNING id")
             .bind(id)
@@ -59,6 +59,9 @@ impl Store {
             due_on,
             state: TaskState::Open,
             overdue: false,
+            // The caller gave the task, so co-ordinates the incident.
+            may_finish: may_set_task(TaskState::Done, true, false),
+            unit_path,
         };
         add_event(&mut w, actor, id, "task", &format!("Giao nhiệm vụ cho {unit_name} / Task for {unit_name}: {title}"))
             .await?;
@@ -82,7 +85,8 @@ impl Store {
     /// response network (police, SOC providers, IT enterprises: by unit type until the
     /// authority keeps a roster). Any other unit is answered as if it did not exist, so
     /// assigning cannot be used to learn the names of units by id.
-    async fn task_unit(&self, w: &mut WriteTx<'_>, actor: &Actor, unit_id: i64) -> Result<String> {
+    /// The (name, path) of a unit the caller may give a task to.
+    async fn task_unit(&self, w: &mut WriteTx<'_>, actor: &Actor, unit_id: i64) -> Result<(String, String)> {
         let r = sqlx::query("SELECT path, name, unit_type FROM units WHERE id = $1 AND active = 1")
             .bind(unit_id)
             .fetch_optional(&mut *w.tx)
@@ -93,7 +97,7 @@ impl Store {
             Ok(network || actor.can(Action::ViewUnits, unit_id, &get::<String>(r, "path")?))
         };
         match r {
-            Some(r) if allowed(&r)? => get(&r, "name"),
+            Some(r) if allowed(&r)? => Ok((get(&r, "name")?, get(&r, "path")?)),
             _ => Err(Error::invalid(
                 "unit_id",
                 format!("Không có đơn vị mã số {unit_id} trong phạm vi giao việc của bạn."),
@@ -115,7 +119,7 @@ impl Store {
             .map_err(|_| Error::not_found("nhiệm vụ", "Task"))?;
         let coordinator = actor.can(Action::CoordinateIncidents, inc.unit_id, &inc.unit_path);
         let own_task = actor.can(Action::ReportIncidents, unit_id, &path);
-        if !(coordinator || own_task && state != TaskState::Cancelled) {
+        if !may_set_task(state, coordinator, own_task) {
             return Err(Error::forbidden());
         }
         let done_at = (state == TaskState::Done).then(now_ms);

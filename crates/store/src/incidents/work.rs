@@ -7,7 +7,10 @@ use crate::db::{db_err, get, get_code, Store};
 use crate::incidents::incident::{add_event, insert_report, serious_reasons, Incident};
 use crate::sql::Sql;
 use khien_domain::incident::observable::ObservableKind;
-use khien_domain::incident::{check_priority, check_reason, check_transition, ReportKind, Side, State, TaskState, Tlp};
+use khien_domain::incident::{
+    check_priority, check_reason, check_transition, may_set_task, may_take, moves_for, ReportKind, State, TaskState,
+    Tlp,
+};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::time::now_ms;
@@ -71,6 +74,10 @@ pub struct IncidentTask {
     pub due_on: Option<String>,
     pub state: TaskState,
     pub overdue: bool,
+    /// Whether the caller may mark the task done (`incident::may_set_task`).
+    pub may_finish: bool,
+    #[serde(skip)]
+    pub unit_path: String,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -180,7 +187,7 @@ impl Store {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-        let tasks = self.tasks_of(id).await?;
+        let mut tasks = self.tasks_of(id).await?;
         let observables = sqlx::query("SELECT * FROM observables WHERE incident_id = $1 ORDER BY id")
             .bind(id)
             .fetch_all(&self.pool)
@@ -201,15 +208,11 @@ impl Store {
         let max_level = systems.iter().filter_map(|s| s.approved_level).max();
         let may_coordinate = actor.can(Action::CoordinateIncidents, incident.unit_id, &incident.unit_path);
         let may_work = actor.can(Action::ReportIncidents, incident.unit_id, &incident.unit_path);
-        let next_states = State::ALL
-            .iter()
-            .copied()
-            .filter(|to| match check_transition(incident.state, *to) {
-                Ok(Side::Coordinator) => may_coordinate,
-                Ok(Side::Unit) => may_work || may_coordinate,
-                Err(_) => false,
-            })
-            .collect();
+        let next_states = moves_for(incident.state, may_coordinate, may_work);
+        for t in &mut tasks {
+            let own_task = actor.can(Action::ReportIncidents, t.unit_id, &t.unit_path);
+            t.may_finish = t.state == TaskState::Open && may_set_task(TaskState::Done, may_coordinate, own_task);
+        }
         Ok(IncidentDetail {
             serious_reasons: serious_reasons(max_level, &incident),
             incident,
@@ -227,7 +230,7 @@ impl Store {
 
     pub(super) async fn tasks_of(&self, id: i64) -> Result<Vec<IncidentTask>> {
         let today = khien_domain::calendar::today_vn().format("%Y-%m-%d").to_string();
-        sqlx::query("SELECT t.*, u.name AS unit_name FROM incident_tasks t JOIN units u ON u.id = t.unit_id WHERE t.incident_id = $1 ORDER BY t.id")
+        sqlx::query("SELECT t.*, u.name AS unit_name, u.path AS unit_path FROM incident_tasks t JOIN units u ON u.id = t.unit_id WHERE t.incident_id = $1 ORDER BY t.id")
             .bind(id)
             .fetch_all(&self.pool)
             .await
@@ -241,6 +244,8 @@ impl Store {
                     incident_id: get(r, "incident_id")?,
                     unit_id: get(r, "unit_id")?,
                     unit_name: get(r, "unit_name")?,
+                    unit_path: get(r, "unit_path")?,
+                    may_finish: false,
                     assignee: get(r, "assignee")?,
                     title: get(r, "title")?,
                     overdue: state == TaskState::Open && due_on.as_deref().is_some_and(|d| d < today.as_str()),
@@ -258,15 +263,10 @@ impl Store {
         let before = self.scoped_incident(&mut *w.tx, actor, id, Action::ViewIncidents).await?;
         let from = before.state;
         let side = check_transition(from, to)?;
-        let needed = match side {
-            Side::Coordinator => Action::CoordinateIncidents,
-            Side::Unit if actor.can(Action::CoordinateIncidents, before.unit_id, &before.unit_path) => {
-                Action::CoordinateIncidents
-            }
-            Side::Unit => Action::ReportIncidents,
-        };
+        let coordinator = actor.can(Action::CoordinateIncidents, before.unit_id, &before.unit_path);
+        let unit_worker = actor.can(Action::ReportIncidents, before.unit_id, &before.unit_path);
         // The caller sees the incident (checked above), so a refusal is a plain 403.
-        if !actor.can(needed, before.unit_id, &before.unit_path) {
+        if !may_take(side, coordinator, unit_worker) {
             return Err(Error::forbidden());
         }
         let now = now_ms();
