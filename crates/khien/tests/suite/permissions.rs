@@ -9,7 +9,11 @@ use khien_domain::time::{now_ms, rfc3339};
 use khien_domain::Error;
 use khien_store::{IncidentInput, NewUnit};
 
-on_both_stores!(unit_choices_are_what_the_store_accepts, a_deactivated_unit_takes_no_new_records);
+on_both_stores!(
+    unit_choices_are_what_the_store_accepts,
+    a_deactivated_unit_takes_no_new_records,
+    task_units_are_the_response_network_and_the_units_one_sees
+);
 
 const USERS: [&str; 9] = [
     "admin",
@@ -73,4 +77,30 @@ async fn a_deactivated_unit_takes_no_new_records(db: TestDb) {
     assert!(!db.store.units_where(&admin, Action::ReportIncidents).await.unwrap().iter().any(|u| u.id == target));
     let refused = db.store.create_incident(&admin, &IncidentInput { unit_id: target, ..report }).await.unwrap_err();
     assert!(matches!(refused, Error::Invalid { .. }), "{refused:?}");
+}
+
+/// The incident page's task form offers `task_units`: the response network's members (any
+/// co-ordinator may task them) and the units the caller sees — what `add_incident_task` accepts.
+async fn task_units_are_the_response_network_and_the_units_one_sees(db: TestDb) {
+    bootstrap(&db, true).await;
+    let all = db.store.unit_tree(&admin_actor(&db).await).await.unwrap();
+    for name in USERS {
+        let who = actor(&db, name).await;
+        let mut listed: Vec<i64> = db.store.task_units(&who).await.unwrap().iter().map(|u| u.id).collect();
+        listed.sort_unstable();
+        let mut expected: Vec<i64> = all
+            .iter()
+            .filter(|u| {
+                let network = khien_domain::unit::UnitType::parse(&u.unit_type).is_ok_and(|t| t.in_response_network());
+                u.active && (network || who.can(Action::ViewUnits, u.id, &u.path))
+            })
+            .map(|u| u.id)
+            .collect();
+        expected.sort_unstable();
+        assert_eq!(listed, expected, "{name}");
+    }
+    // The standing body's desk gives a task to a SOC provider through the same rule.
+    let pa05 = actor(&db, "pa05.truong").await;
+    let soc = db.store.task_units(&pa05).await.unwrap().into_iter().find(|u| u.unit_type == "soc_provider");
+    assert!(soc.is_some(), "the demo city's SOC provider is offered");
 }

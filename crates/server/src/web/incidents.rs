@@ -332,7 +332,9 @@ async fn incident_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
         .iter()
         .map(|r| (display_vn(r.filed_at), r.kind.label(lang).to_string(), r.author_label.clone(), r.body.clone()))
         .collect();
-    let units = if d.may_coordinate { super::units::options(&s, &ctx, Action::ViewUnits).await? } else { Vec::new() };
+    // The units the store lets a task go to (`Store::task_units`).
+    let units =
+        if d.may_coordinate { super::units::choices(s.store.task_units(&ctx.actor).await?) } else { Vec::new() };
     let collections = if d.may_coordinate {
         s.store.taxii_collections(&ctx.actor).await?.into_iter().filter(|c| c.can_write).collect()
     } else {

@@ -38,8 +38,12 @@ fn type_label(code: &str, ctx: &Ctx) -> String {
 /// (id, "Name (CODE)") of the units where the caller may place a record for `action`, for
 /// <select>s: the store's own list (`units_where`), the same rule it checks on the write.
 pub async fn options(s: &AppState, ctx: &Ctx, action: Action) -> Result<Vec<(i64, String)>, WebError> {
-    let units = s.store.units_where(&ctx.actor, action).await?;
-    Ok(units.into_iter().map(|u| (u.id, format!("{} ({})", u.name, u.code))).collect())
+    Ok(choices(s.store.units_where(&ctx.actor, action).await?))
+}
+
+/// Units as a form's choices: (id, "name (code)").
+pub fn choices(units: Vec<khien_store::Unit>) -> Vec<(i64, String)> {
+    units.into_iter().map(|u| (u.id, format!("{} ({})", u.name, u.code))).collect()
 }
 
 struct Row {

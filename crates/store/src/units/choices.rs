@@ -1,7 +1,8 @@
 //! The units a caller may pick for an action: the choices of the forms that place a record on a
 //! unit (report an incident, create a user or a sub-unit, issue an API token). The condition is
 //! `Actor::require_pick` — active, and the action allowed there — which is also what the store
-//! checks when the record is created ([`Store::picked_unit`]); here it is written as SQL.
+//! checks when the record is created ([`Store::picked_unit`]); here it is written as SQL. And the
+//! units an incident task may go to ([`Store::task_units`]).
 
 use crate::db::{db_err, get, Store};
 use crate::records::Unit;
@@ -9,6 +10,7 @@ use crate::sql::Sql;
 use crate::units::tree::{unit_row, UNIT_COLS};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
+use khien_domain::unit::UnitType;
 use khien_domain::{Error, Result};
 
 impl Store {
@@ -17,6 +19,23 @@ impl Store {
     pub async fn units_where(&self, actor: &Actor, action: Action) -> Result<Vec<Unit>> {
         let mut q = Sql::new(&format!("SELECT {UNIT_COLS} FROM units u WHERE u.active = 1 AND "));
         q.reach("u.path", "u.id", &actor.reach(action)).push(" ORDER BY u.name_folded, u.code");
+        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        rows.iter().map(unit_row).collect()
+    }
+
+    /// Active units a co-ordinator may give an incident task to: the response network's members
+    /// (police, SOC providers, telecom/IT enterprises — any co-ordinator may task them) and the
+    /// units the caller sees. Exactly what `add_incident_task` accepts (`task_unit_allowed`).
+    pub async fn task_units(&self, actor: &Actor) -> Result<Vec<Unit>> {
+        let mut q = Sql::new(&format!("SELECT {UNIT_COLS} FROM units u WHERE u.active = 1 AND (u.unit_type IN ("));
+        for (i, t) in UnitType::ALL.into_iter().filter(|t| t.in_response_network()).enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            q.bind(t.code());
+        }
+        q.push(") OR ").reach("u.path", "u.id", &actor.reach(Action::ViewUnits));
+        q.push(") ORDER BY u.name_folded, u.code");
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
         rows.iter().map(unit_row).collect()
     }
