@@ -81,7 +81,7 @@ async fn public_reports_queue_routing_and_scope(db: TestDb) {
     assert_eq!(sent.state, "received");
     let status = db.store.public_report_status(&sent.code.to_lowercase().replace('-', "")).await.unwrap();
     assert_eq!(
-        (status.code.as_str(), status.category.as_str(), status.state.as_str()),
+        (status.code.as_str(), status.category.code(), status.state.code()),
         (sent.code.as_str(), "scam", "received")
     );
     assert!(matches!(db.store.public_report_status("PA-0000-0000-0000").await, Err(Error::NotFound(_))));
@@ -122,7 +122,7 @@ async fn public_reports_queue_routing_and_scope(db: TestDb) {
 
     // Routed to the ward: the ward works it; its neighbour still sees nothing.
     let routed = db.store.route_public_report(&authority, id, ward).await.unwrap();
-    assert_eq!((routed.state.as_str(), routed.routed_unit_id), ("routed", Some(ward)));
+    assert_eq!((routed.state.code(), routed.routed_unit_id), ("routed", Some(ward)));
     let d = db.store.get_public_report(&officer, id).await.unwrap();
     assert_eq!(d.report.reporter_phone.as_deref(), Some("0912000111"));
     assert_eq!(d.files.len(), 1);
@@ -165,7 +165,7 @@ async fn public_reports_queue_routing_and_scope(db: TestDb) {
     assert!(inc.title.starts_with(&format!("Phản ánh {}", sent.code)), "{}", inc.title);
     assert_eq!(inc.reporter_contact.as_deref(), Some("0912000111, lan@example.vn"));
     let d = db.store.get_public_report(&officer, id).await.unwrap();
-    assert_eq!((d.report.state.as_str(), d.report.incident_id), ("converted", Some(inc.id)));
+    assert_eq!((d.report.state.code(), d.report.incident_id), ("converted", Some(inc.id)));
     assert!(d.next_states.is_empty() && !d.may_convert);
     let incident = db.store.get_incident(&officer, inc.id).await.unwrap();
     assert!(incident.observables.iter().any(|o| o.kind == "url" && o.value.contains("qua-tang-tri-an.top")));

@@ -2,7 +2,7 @@
 //! own plain layout, Vietnamese by default), and the staff's queue and report page (route to a
 //! unit, move, make an incident).
 
-use super::systems::{label_of, options, Options};
+use super::systems::{options, Options};
 use super::{render, see_other, Chrome};
 use crate::api::public_reports::{submit, PublicReportQuery};
 use crate::auth::{cookie, is_secure, set_cookie, Ctx, PUBLIC_CSRF_COOKIE, PUBLIC_FORM_PATH};
@@ -216,13 +216,13 @@ async fn lookup(
         match crate::api::public_reports::lookup_status(&s, addr.ip(), &page.code).await {
             Ok(r) => {
                 page.found = Some((
-                    label_of(PublicCategory::ALL, PublicCategory::code, PublicCategory::label, &r.category, lang),
-                    label_of(PublicState::ALL, PublicState::code, PublicState::label, &r.state, lang),
+                    r.category.label(lang).to_string(),
+                    r.state.label(lang).to_string(),
                     display_vn(r.received_at),
                     display_vn(r.updated_at),
                 ));
                 page.code = r.code;
-                page.state = r.state;
+                page.state = r.state.code().to_string();
             }
             Err(e @ Error::Internal(_)) => return WebError(e).into_response(),
             Err(e) => {
@@ -308,9 +308,9 @@ async fn queue(State(s): State<AppState>, ctx: Ctx, Query(f): Query<QueueForm>) 
         .map(|r| QueueRow {
             id: r.id,
             code: r.code.clone(),
-            category: label_of(PublicCategory::ALL, PublicCategory::code, PublicCategory::label, &r.category, lang),
+            category: r.category.label(lang).to_string(),
             excerpt: excerpt(&r.description, 140),
-            state: label_of(PublicState::ALL, PublicState::code, PublicState::label, &r.state, lang),
+            state: r.state.label(lang).to_string(),
             unit: r.routed_unit_name.clone().unwrap_or_default(),
             files: r.file_count,
             received: display_vn(r.received_at),
@@ -360,24 +360,18 @@ async fn report_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -
     let lang = ctx.lang;
     let d = s.store.get_public_report(&ctx.actor, id).await?;
     let r = &d.report;
-    let next_states = d
-        .next_states
-        .iter()
-        .filter_map(|c| PublicState::ALL.iter().find(|x| x.code() == c))
-        .map(|x| (x.code(), x.label(lang)))
-        .collect();
+    let next_states = d.next_states.iter().map(|x| (x.code(), x.label(lang))).collect();
     let units = if d.may_route || d.may_convert {
         super::units::options(&s, &ctx, Action::ReportIncidents).await?
     } else {
         Vec::new()
     };
-    let default_category =
-        PublicCategory::parse("category", &r.category).map(|c| c.incident_category().code()).unwrap_or("other");
+    let default_category = r.category.incident_category().code();
     let files = d.files.iter().map(|f| (f.clone(), size_text(f.size_bytes))).collect();
     render(&ReportPage {
         c: Chrome::new(&ctx, "public_reports", &r.code, &r.code),
-        category: label_of(PublicCategory::ALL, PublicCategory::code, PublicCategory::label, &r.category, lang),
-        state: label_of(PublicState::ALL, PublicState::code, PublicState::label, &r.state, lang),
+        category: r.category.label(lang).to_string(),
+        state: r.state.label(lang).to_string(),
         received: display_vn(r.received_at),
         updated: display_vn(r.updated_at),
         next_states,

@@ -1,6 +1,7 @@
 //! The records of a report from the public as its sender, the public status page and staff
 //! see them, and what callers send.
 
+use khien_domain::incident::public::{PublicCategory, PublicState};
 use khien_domain::page::Cursor;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -31,9 +32,8 @@ pub struct UploadedFile {
 pub struct PublicReportStatus {
     /// PA-XXXX-XXXX-XXXX
     pub code: String,
-    pub category: String,
-    /// received, routed, in_progress, resolved, rejected, converted
-    pub state: String,
+    pub category: PublicCategory,
+    pub state: PublicState,
     /// UTC milliseconds
     pub received_at: i64,
     pub updated_at: i64,
@@ -44,13 +44,13 @@ pub struct PublicReportStatus {
 pub struct PublicReport {
     pub id: i64,
     pub code: String,
-    pub category: String,
+    pub category: PublicCategory,
     pub description: String,
     pub reporter_name: Option<String>,
     pub reporter_phone: Option<String>,
     pub reporter_email: Option<String>,
     pub url: Option<String>,
-    pub state: String,
+    pub state: PublicState,
     pub routed_unit_id: Option<i64>,
     pub routed_unit_name: Option<String>,
     pub incident_id: Option<i64>,
@@ -77,7 +77,7 @@ pub struct PublicReportDetail {
     pub report: PublicReport,
     pub files: Vec<PublicReportFile>,
     /// States the caller may move the report to (routing and conversion have their own calls).
-    pub next_states: Vec<String>,
+    pub next_states: Vec<PublicState>,
     /// The caller is the authority: routes, reopens, converts from the queue.
     pub may_coordinate: bool,
     /// The caller works the report (its unit, or the authority).

@@ -5,7 +5,7 @@
 
 pub use super::public_report_model::*;
 use crate::audit::Change;
-use crate::db::{db_err, get, sha256_bytes, sha256_hex, Store, WriteTx};
+use crate::db::{db_err, get, get_code, sha256_bytes, sha256_hex, Store, WriteTx};
 use crate::incidents::incident::{add_event, Incident, IncidentInput, ObservableInput};
 use crate::records::Page;
 use crate::sql::{tag_cursor, untag_cursor, Sql};
@@ -44,13 +44,13 @@ fn report_row(r: &AnyRow) -> Result<PublicReport> {
     Ok(PublicReport {
         id: get(r, "id")?,
         code: get(r, "code")?,
-        category: get(r, "category")?,
+        category: get_code(r, "category", |c| PublicCategory::parse("category", c))?,
         description: get(r, "description")?,
         reporter_name: get(r, "reporter_name")?,
         reporter_phone: get(r, "reporter_phone")?,
         reporter_email: get(r, "reporter_email")?,
         url: get(r, "url")?,
-        state: get(r, "state")?,
+        state: get_code(r, "state", |c| PublicState::parse("state", c))?,
         routed_unit_id: get(r, "routed_unit_id")?,
         routed_unit_name: get(r, "unit_name")?,
         incident_id: get(r, "incident_id")?,
@@ -212,8 +212,8 @@ impl Store {
         w.commit().await?;
         Ok(PublicReportStatus {
             code,
-            category: s.category.code().into(),
-            state: PublicState::Received.code().into(),
+            category: s.category,
+            state: PublicState::Received,
             received_at: now,
             updated_at: now,
         })
@@ -236,8 +236,8 @@ impl Store {
         })?;
         Ok(PublicReportStatus {
             code: get(&r, "code")?,
-            category: get(&r, "category")?,
-            state: get(&r, "state")?,
+            category: get_code(&r, "category", |c| PublicCategory::parse("category", c))?,
+            state: get_code(&r, "state", |c| PublicState::parse("state", c))?,
             received_at: get(&r, "received_at")?,
             updated_at: get(&r, "updated_at")?,
         })
@@ -321,13 +321,12 @@ impl Store {
             .await
             .map_err(db_err)?;
         let files = rows.iter().map(file_row).collect::<Result<Vec<_>>>()?;
-        let state = PublicState::parse("state", &report.state)?;
+        let state = report.state;
         let next_states = next_public_states(state)
             .into_iter()
             // Routing and conversion have their own forms.
             .filter(|to| !matches!(to, PublicState::Routed | PublicState::Converted))
             .filter(|to| check_public_transition(state, *to).is_ok_and(|side| allowed(side, access)))
-            .map(|s| s.code().to_string())
             .collect();
         let may = |to| check_public_transition(state, to).is_ok_and(|side| allowed(side, access));
         let (may_route, may_convert) = (may(PublicState::Routed), may(PublicState::Converted));
@@ -361,7 +360,7 @@ impl Store {
     pub async fn route_public_report(&self, actor: &Actor, id: i64, unit_id: i64) -> Result<PublicReport> {
         let mut w = self.begin_write().await?;
         let (before, access) = self.scoped_public_report(&mut *w.tx, actor, id).await?;
-        let side = check_public_transition(PublicState::parse("state", &before.state)?, PublicState::Routed)?;
+        let side = check_public_transition(before.state, PublicState::Routed)?;
         require(side, access)?;
         self.unit_path_name(&mut w, unit_id).await?;
         let mut q = Sql::new("UPDATE public_reports SET state = ");
@@ -386,7 +385,7 @@ impl Store {
         }
         let mut w = self.begin_write().await?;
         let (before, access) = self.scoped_public_report(&mut *w.tx, actor, id).await?;
-        let side = check_public_transition(PublicState::parse("state", &before.state)?, to)?;
+        let side = check_public_transition(before.state, to)?;
         require(side, access)?;
         let mut q = Sql::new("UPDATE public_reports SET state = ");
         q.bind(to.code()).push(", updated_at = ").bind(now_ms());
@@ -406,7 +405,7 @@ impl Store {
         before: &PublicReport,
         action: &str,
     ) -> Result<PublicReport> {
-        q.push(" WHERE id = ").bind(before.id).push(" AND state = ").bind(before.state.as_str());
+        q.push(" WHERE id = ").bind(before.id).push(" AND state = ").bind(before.state.code());
         let done = q.query().execute(&mut *w.tx).await.map_err(db_err)?;
         if done.rows_affected() != 1 {
             return Err(Error::conflict(
@@ -445,9 +444,9 @@ impl Store {
     ) -> Result<Incident> {
         let mut w = self.begin_write().await?;
         let (before, access) = self.scoped_public_report(&mut *w.tx, actor, id).await?;
-        let side = check_public_transition(PublicState::parse("state", &before.state)?, PublicState::Converted)?;
+        let side = check_public_transition(before.state, PublicState::Converted)?;
         require(side, access)?;
-        let public_category = PublicCategory::parse("category", &before.category)?;
+        let public_category = before.category;
         let category = match category.filter(|c| !c.trim().is_empty()) {
             Some(c) => Category::parse("category", c)?,
             None => public_category.incident_category(),
