@@ -302,17 +302,27 @@ async fn object(
     }
     done(
         async {
-            let page = s
-                .store
-                .taxii_objects(&ctx.actor, &id, &filter(q.as_deref(), VersionMatch::Last)?, Some(&object_id))
-                .await?;
-            if page.objects.is_empty() {
-                return Err(Error::not_found("đối tượng", "Object"));
-            }
+            let page = one_object(&s, &ctx, &id, &object_id, q.as_deref(), VersionMatch::Last).await?;
             Ok(paged(StatusCode::OK, envelope(&page), &page))
         }
         .await,
     )
+}
+
+/// The versions of one object in a collection (as `match`es ask), or 404 when there are none.
+async fn one_object(
+    s: &AppState,
+    ctx: &Ctx,
+    collection: &str,
+    object_id: &str,
+    query: Option<&str>,
+    versions: VersionMatch,
+) -> Result<ObjectPage, Error> {
+    let page = s.store.taxii_objects(&ctx.actor, collection, &filter(query, versions)?, Some(object_id)).await?;
+    if page.objects.is_empty() {
+        return Err(Error::not_found("đối tượng", "Object"));
+    }
+    Ok(page)
 }
 
 async fn versions(
@@ -327,13 +337,7 @@ async fn versions(
     }
     done(
         async {
-            let page = s
-                .store
-                .taxii_objects(&ctx.actor, &id, &filter(q.as_deref(), VersionMatch::All)?, Some(&object_id))
-                .await?;
-            if page.objects.is_empty() {
-                return Err(Error::not_found("đối tượng", "Object"));
-            }
+            let page = one_object(&s, &ctx, &id, &object_id, q.as_deref(), VersionMatch::All).await?;
             let list: Vec<&str> = page.objects.iter().map(|o| o.version.as_str()).collect();
             let mut body = json!({"more": page.more, "versions": list});
             if let Some(n) = &page.next {
