@@ -329,7 +329,12 @@ async fn incident_document(
     };
     let d = s.store.get_incident(&ctx.actor, id).await?;
     let header = s.store.document_header(d.incident.unit_id).await?;
-    let signer = crate::services::incident_docs::Signer::from_query(&q)?;
+    let signer = crate::services::incident_docs::Signer::new(
+        q.signing.as_deref(),
+        q.signer_title.as_deref(),
+        q.signer_name.as_deref(),
+        q.collective.as_deref(),
+    )?;
     let doc =
         crate::services::incident_docs::incident_document(which, &d, &header, s.config.place_name.as_deref(), &signer);
     let (bytes, content_type, ext) = if pdf {

@@ -47,15 +47,20 @@ pub struct Signer {
     pub name: Option<String>,
 }
 
-fn given(v: &Option<String>) -> Option<String> {
-    v.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_string)
+fn given(v: Option<&str>) -> Option<String> {
+    v.map(str::trim).filter(|t| !t.is_empty()).map(str::to_string)
 }
 
 impl Signer {
-    /// From the document request; an authority that needs a title or a body without one is
-    /// refused, naming the field.
-    pub fn from_query(q: &crate::api::incidents::DocumentQuery) -> Result<Signer, Error> {
-        let title = given(&q.signer_title);
+    /// From the request's `signing`, `signer_title`, `signer_name` and `collective`; an authority
+    /// that needs a title or a body without one is refused, naming the field.
+    pub fn new(
+        signing: Option<&str>,
+        signer_title: Option<&str>,
+        signer_name: Option<&str>,
+        collective: Option<&str>,
+    ) -> Result<Signer, Error> {
+        let title = given(signer_title);
         let needs_title = || {
             title.clone().ok_or_else(|| {
                 Error::invalid(
@@ -65,14 +70,14 @@ impl Signer {
                 )
             })
         };
-        let signing = match q.signing.as_deref().map(str::trim).unwrap_or("") {
+        let signing = match signing.map(str::trim).unwrap_or("") {
             "" | "head" => Signing::Head,
             "acting" => Signing::Acting,
             "deputy" => Signing::Deputy { title: needs_title()? },
             "by_order" => Signing::ByOrder { title: needs_title()? },
             "authorized" => Signing::Authorized { title: needs_title()? },
             "collective" => Signing::Collective {
-                body: given(&q.collective).ok_or_else(|| {
+                body: given(collective).ok_or_else(|| {
                     Error::invalid(
                         "collective",
                         "Ghi tên tập thể lãnh đạo được ký thay mặt (TM.), ví dụ Ủy ban nhân dân.",
@@ -89,7 +94,7 @@ impl Signer {
                 ))
             }
         };
-        Ok(Signer { signing, name: given(&q.signer_name) })
+        Ok(Signer { signing, name: given(signer_name) })
     }
 
     /// Whether the head signs in person, so the head's recorded name goes under the signature;
