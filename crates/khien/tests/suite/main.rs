@@ -24,6 +24,7 @@ mod disclosure;
 mod api;
 mod audit_cli;
 mod authz;
+mod authz_requests;
 mod browser;
 mod browser_compliance;
 mod browser_incidents;

@@ -1,0 +1,247 @@
+//! The request the authorization sweep (`authz.rs`) sends to each documented operation: unit A's
+//! caller aimed at unit B's records (`Other`), with the body the operation takes.
+
+use serde_json::{json, Value};
+
+pub(crate) struct Other {
+    pub(crate) unit: i64,
+    pub(crate) user: i64,
+    pub(crate) assignment: i64,
+    pub(crate) token: i64,
+    pub(crate) system: i64,
+    pub(crate) dossier: i64,
+    pub(crate) connection: i64,
+    pub(crate) certificate: i64,
+    pub(crate) attachment: i64,
+    pub(crate) saved_filter: i64,
+    pub(crate) incident: i64,
+    pub(crate) task: i64,
+    pub(crate) collection: String,
+    pub(crate) public_report: i64,
+    pub(crate) public_file: i64,
+    pub(crate) remote: i64,
+    pub(crate) assessment: i64,
+    pub(crate) evidence: i64,
+    pub(crate) finding: i64,
+}
+
+/// What a caller of A sends to each documented operation, aimed at B's records.
+pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String, Option<Value>)> {
+    let body = match (method, path) {
+        ("get", "/api/v1/me") | ("put", "/api/v1/me/password") | ("put", "/api/v1/me/lang") => return None, // the caller's own account
+        ("get", "/api/v1/holidays") | ("get", "/api/v1/rulesets") | ("get", "/api/v1/systems/template") => return None, // city-wide reference data
+        // City-wide, the standing body's only: a unit's caller is refused (403/404).
+        ("get", "/api/v1/rulesets/clocks") | ("get", "/api/v1/rulesets/bodies") => return None, // city-wide reference data
+        ("put", "/api/v1/rulesets/bodies") => {
+            return Some((
+                path.to_string(),
+                Some(json!({"owning_body_unit_id": own_unit, "dedicated_unit_id": own_unit})),
+            ))
+        }
+        ("put", "/api/v1/rulesets/{code}/clocks") => {
+            return Some((
+                path.replace("{code}", "nd85-2016"),
+                Some(json!({"initial_hours":1,"serious_initial_hours":0,"cause_hours":2,"closing_days":1})),
+            ))
+        }
+        ("put", "/api/v1/rulesets/{code}/authorities") => {
+            return Some((
+                path.replace("{code}", "nd85-2016"),
+                Some(json!({"level":3,"step":"approve","authority":"security_unit"})),
+            ))
+        }
+        ("get", "/api/v1/saved-filters") | ("post", "/api/v1/saved-filters") => return None, // the caller's own filters
+        ("get", "/api/v1/notifications")
+        | ("get", "/api/v1/notifications/unread-count")
+        | ("post", "/api/v1/notifications/read") => return None, // the caller's own reminders
+        ("post", "/api/v1/dossiers/{id}/attachments") => {
+            let url = format!("{}?part=design&file_name=x.pdf", path.replace("{id}", &b.dossier.to_string()));
+            return Some((url, Some(Value::String("%PDF-1.4 hacked".into()))));
+        }
+        ("post", "/api/v1/systems/import") => {
+            // A raw CSV body (a JSON string value is sent as it is).
+            let csv = "Mã hệ thống;Tên hệ thống;Mã đơn vị chủ quản;Loại hệ thống\nHACK-IMP;Hệ thống lạ;SO-YT;Nội bộ\n";
+            return Some((format!("{path}?file_name=he-thong.csv"), Some(Value::String(csv.into()))));
+        }
+        ("get", "/api/v1/systems") | ("get", "/api/v1/systems/overview") | ("get", "/api/v1/dossiers/pending") => {
+            return None
+        } // lists: checked below
+        ("get", "/api/v1/systems/export")
+        | ("get", "/api/v1/systems/overview/export")
+        | ("get", "/api/v1/systems/overview/form08-systems")
+        | ("get", "/api/v1/systems/overview/form08") => return None, // exports: checked below
+        ("put", "/api/v1/holidays/{day}") => {
+            return Some((path.replace("{day}", "2026-12-31"), Some(json!({"name":"x"}))))
+        }
+        ("delete", "/api/v1/holidays/{day}") => return Some((path.replace("{day}", "2026-12-31"), None)),
+        ("post", "/api/v1/systems") => {
+            Some(json!({"code":"HACK-SYS","name":"x","owner_unit_id":b.unit,"system_type":"internal"}))
+        }
+        ("put", "/api/v1/systems/{id}") => {
+            Some(json!({"code":"HACK-SYS","name":"x","owner_unit_id":own_unit,"system_type":"internal"}))
+        }
+        ("put", "/api/v1/systems/{id}/status") => Some(json!({"status":"suspended"})),
+        ("post", "/api/v1/systems/{id}/exceptions") => {
+            Some(json!({"reason":"không có lý do chính đáng","expires_on":"2099-01-01"}))
+        }
+        ("post", "/api/v1/systems/{id}/dossiers") => Some(json!({"proposed_level":0})),
+        ("post", "/api/v1/systems/{id}/connections") => Some(json!({"direction":"outbound","peer":"hacker"})),
+        ("post", "/api/v1/systems/{id}/certificates") => {
+            Some(json!({"kind":"usb_token","holder":"x","serial":"1","issuer":"x","expires_on":"2099-01-01"}))
+        }
+        ("put", "/api/v1/dossiers/{id}") => Some(json!({"proposed_level":2})),
+        ("post", "/api/v1/dossiers/{id}/actions") => Some(json!({"action":"submit"})),
+        ("get", "/api/v1/units")
+        | ("get", "/api/v1/users")
+        | ("get", "/api/v1/audit")
+        | ("get", "/api/v1/tokens")
+        | ("get", "/api/v1/units/export") => {
+            return None; // lists: checked below
+        }
+        ("post", "/api/v1/units/import") => {
+            let url = format!("{path}?parent_id={}&file_name=units.json", b.unit);
+            return Some((url, Some(json!([{"code":"HACK3","name":"x","unit_type":"ward"}]))));
+        }
+        ("get", "/api/v1/incidents") | ("get", "/api/v1/observables") | ("get", "/api/v1/stix/bundle") => return None, // lists: checked below
+        ("get", "/api/v1/watchlist") => return None, // the city's watch list of outside indicators
+        ("get", "/api/v1/taxii/collections") | ("get", "/api/v1/taxii/remotes") => return None, // lists: checked below
+        ("post", "/api/v1/taxii/remotes") => {
+            Some(json!({"name":"hacked","url":"http://127.0.0.1:9/","collection_id": b.collection}))
+        }
+        ("post", "/api/v1/taxii/remotes/{id}/push") => None,
+        ("post", "/api/v1/taxii/collections") => Some(json!({"title":"hacked","unit_id":b.unit})),
+        ("put", "/api/v1/taxii/collections/{id}/access") => {
+            return Some((
+                path.replace("{id}", &b.collection),
+                Some(json!({"token_id":1,"can_read":true,"can_write":true})),
+            ))
+        }
+        ("post", "/api/v1/incidents/{id}/publish") => Some(json!({"collection_id": b.collection})),
+        ("get", "/api/v1/incidents/{id}/documents/{kind}") => {
+            return Some((path.replace("{id}", &b.incident.to_string()).replace("{kind}", "initial"), None))
+        }
+        ("post", "/api/v1/stix/import") => {
+            let bundle = r#"{"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[{"type":"ipv4-addr","spec_version":"2.1","id":"ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd","value":"198.51.100.3"}]}"#;
+            return Some((path.to_string(), Some(Value::String(bundle.into()))));
+        }
+        ("post", "/api/v1/incidents") => {
+            Some(json!({"unit_id":b.unit,"title":"x","category":"malware","detected_at":"2026-01-01T00:00:00Z"}))
+        }
+        ("post", "/api/v1/incidents/{id}/state") => Some(json!({"state":"triaged"})),
+        ("post", "/api/v1/incidents/{id}/severity") => {
+            Some(json!({"serious":true,"priority":1,"reason":"hacked by A"}))
+        }
+        ("post", "/api/v1/incidents/{id}/reports") => Some(json!({"kind":"progress","body":"hacked"})),
+        ("post", "/api/v1/incidents/{id}/notes") => Some(json!({"note":"hacked"})),
+        ("post", "/api/v1/incidents/{id}/tasks") => Some(json!({"unit_id":own_unit,"title":"hacked"})),
+        ("post", "/api/v1/incident-tasks/{id}/state") => Some(json!({"state":"done"})),
+        ("post", "/api/v1/incidents/{id}/observables") => Some(json!({"kind":"ipv4","value":"192.0.2.66"})),
+        ("post", "/api/v1/incidents/{id}/links") => Some(json!({"related_id":1})),
+        // Public by design, no account: sending a report (rate-limited) and looking one up by
+        // its tracking code, which shows only category, state and dates (public_reports.rs).
+        ("post", "/api/v1/public/reports") | ("get", "/api/v1/public/reports/{code}") => return None,
+        ("get", "/api/v1/public-reports") => return None, // list: checked below
+        ("post", "/api/v1/public-reports/{id}/route") => Some(json!({"unit_id": own_unit})),
+        ("post", "/api/v1/public-reports/{id}/state") => Some(json!({"state":"in_progress"})),
+        ("post", "/api/v1/public-reports/{id}/incident") => Some(json!({"unit_id": own_unit})),
+        ("get", "/api/v1/catalogues")
+        | ("get", "/api/v1/catalogues/{id}")
+        | ("get", "/api/v1/catalogues/{id}/oscal")
+        | ("get", "/api/v1/catalogues/{id}/export")
+        | ("get", "/api/v1/catalogues/template") => return None, // city-wide reference data
+        ("get", "/api/v1/assessments") | ("get", "/api/v1/assessments/by-unit") => return None, // lists: checked below
+        ("post", "/api/v1/catalogues/import") => {
+            let csv = "id,kind,title_vi,levels\nHACK,requirement,Yêu cầu lạ,1-5\n";
+            return Some((
+                format!("{path}?format=table&file_name=hack.csv&code=hack&version=1"),
+                Some(Value::String(csv.into())),
+            ));
+        }
+        ("post", "/api/v1/assessments") => {
+            Some(json!({"system_id": b.system, "catalogue_id": 1, "kind": "self", "title": "hacked"}))
+        }
+        ("put", "/api/v1/assessments/{id}/results") => {
+            Some(json!({"results": [{"node_id": "x", "result": "non_compliant"}]}))
+        }
+        ("post", "/api/v1/assessments/{id}/state") => Some(json!({"state": "in_review"})),
+        ("post", "/api/v1/assessments/{id}/results/{node_id}/evidence") => {
+            let url = format!(
+                "{}?file_name=x.pdf",
+                path.replace("{id}", &b.assessment.to_string()).replace("{node_id}", "x")
+            );
+            return Some((url, Some(Value::String("%PDF-1.4 hacked".into()))));
+        }
+        ("get", "/api/v1/findings")
+        | ("get", "/api/v1/findings/counts")
+        | ("get", "/api/v1/findings/counts/history")
+        | ("get", "/api/v1/findings/export") => return None, // lists and export: checked below
+        ("get", "/api/v1/remediation-policy") => return None, // city-wide reference data
+        ("put", "/api/v1/remediation-policy") => {
+            return Some((
+                path.to_string(),
+                Some(json!([{"severity":"critical","level":3,"days":365,"working_days":false}])),
+            ))
+        }
+        ("post", "/api/v1/findings/{id}/state") => Some(json!({"to":"in_remediation"})),
+        ("post", "/api/v1/systems/{id}/scans") => {
+            let nessus = String::from_utf8(khien_formats::scan::synthetic_nessus(1, 2, 3)).unwrap();
+            return Some((
+                format!("{}?file_name=hack.nessus", path.replace("{id}", &b.system.to_string())),
+                Some(Value::String(nessus)),
+            ));
+        }
+        ("get", _) | ("delete", _) => None,
+        ("post", "/api/v1/units") => Some(json!({"code":"HACK","name":"x","unit_type":"ward","parent_id":b.unit})),
+        ("patch", "/api/v1/units/{id}") => Some(json!({"name":"hacked"})),
+        ("post", "/api/v1/units/{id}/move") => Some(json!({"parent_id": own_unit})),
+        ("put", "/api/v1/units/{id}/active") | ("put", "/api/v1/users/{id}/active") => Some(json!({"active": false})),
+        ("post", "/api/v1/users") => {
+            Some(json!({"username":"hacker","full_name":"x","unit_id":b.unit,"password":"Mat-khau-2026"}))
+        }
+        ("patch", "/api/v1/users/{id}") => Some(json!({"full_name":"hacked","unit_id": own_unit})),
+        ("put", "/api/v1/users/{id}/password") => Some(json!({"password":"Mat-khau-2026x"})),
+        ("post", "/api/v1/users/{id}/roles") => Some(json!({"role":"unit_officer","unit_id":b.unit,"recursive":false})),
+        ("post", "/api/v1/tokens") => Some(json!({"name":"x","role":"unit_manager","unit_id":b.unit,"valid_days":1})),
+        other => panic!("authz test does not know the operation {other:?}: add it to `attack`"),
+    };
+    let id = if path.starts_with("/api/v1/taxii/remotes/") {
+        b.remote
+    } else if path.starts_with("/api/v1/assessments/") {
+        b.assessment
+    } else if path.starts_with("/api/v1/findings/") {
+        b.finding
+    } else if path.starts_with("/api/v1/assessment-evidence/") {
+        b.evidence
+    } else if path.starts_with("/api/v1/incidents/") {
+        b.incident
+    } else if path.starts_with("/api/v1/incident-tasks/") {
+        b.task
+    } else if path.starts_with("/api/v1/public-reports/") {
+        b.public_report
+    } else if path.starts_with("/api/v1/public-report-files/") {
+        b.public_file
+    } else if path.starts_with("/api/v1/saved-filters/") {
+        b.saved_filter
+    } else if path.starts_with("/api/v1/attachments/") {
+        b.attachment
+    } else if path.starts_with("/api/v1/connections/") {
+        b.connection
+    } else if path.starts_with("/api/v1/certificates/") {
+        b.certificate
+    } else if path.starts_with("/api/v1/systems/") {
+        b.system
+    } else if path.starts_with("/api/v1/dossiers/") {
+        b.dossier
+    } else if path.starts_with("/api/v1/units/") {
+        b.unit
+    } else if path.starts_with("/api/v1/users/") {
+        b.user
+    } else if path.starts_with("/api/v1/role-assignments/") {
+        b.assignment
+    } else if path.starts_with("/api/v1/tokens/") {
+        b.token
+    } else {
+        0
+    };
+    Some((path.replace("{id}", &id.to_string()), body))
+}
