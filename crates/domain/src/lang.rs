@@ -1,5 +1,13 @@
 use serde::{Deserialize, Serialize};
 
+/// A fixed message in both languages: the web interface's catalogue (`crates/server/messages.toml`)
+/// is made of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Text {
+    pub vi: &'static str,
+    pub en: &'static str,
+}
+
 /// The two languages of the UI and of error messages. Vietnamese is the default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -30,6 +38,11 @@ impl Lang {
     /// Picks the first supported language of an Accept-Language header, in order of appearance.
     pub fn from_accept_language(header: &str) -> Option<Lang> {
         header.split(',').find_map(|part| Lang::parse(part.split(';').next().unwrap_or("")))
+    }
+
+    /// A catalogued message in this language.
+    pub fn t(self, text: Text) -> &'static str {
+        self.pick(text.vi, text.en)
     }
 
     /// Chooses between a Vietnamese and an English text.

@@ -20,4 +20,4 @@ pub mod unit;
 pub mod user;
 
 pub use error::{Error, Msg, Result};
-pub use lang::Lang;
+pub use lang::{Lang, Text};

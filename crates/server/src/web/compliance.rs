@@ -2,6 +2,7 @@
 //! (every requirement with its outcome and notes, saved in one post; keys 1–4 set the outcome of
 //! the focused row through /assets/assess.js, since the CSP allows no inline script).
 
+use super::msg;
 use super::{render, see_other, Chrome};
 use crate::auth::Ctx;
 use crate::error::WebError;

@@ -1,6 +1,7 @@
 //! Dossier pages (parts, workflow actions, timeline), the authority's overview and the holiday
 //! calendar.
 
+use super::msg;
 use super::systems::{number, Options};
 use super::{render, see_other, Chrome};
 use crate::auth::Ctx;

@@ -2,6 +2,7 @@
 //! caller, the per-unit remediation dashboard and the remediation policy (the standing body
 //! edits it). The scanner upload is in `scans.rs`.
 
+use super::msg;
 use super::{render, see_other, Chrome};
 use crate::api::findings::{date_vn, FindingQuery};
 use crate::auth::Ctx;

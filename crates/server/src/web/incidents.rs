@@ -2,6 +2,7 @@
 //! form, the incident page with its clocks, timeline, reports, tasks and observables, and the
 //! "where else" search.
 
+use super::msg;
 use super::systems::{options, Options};
 use super::{render, see_other, Chrome};
 use crate::api::incidents::IncidentQuery;

@@ -5,6 +5,7 @@ mod dossiers;
 mod findings;
 mod incident_actions;
 mod incidents;
+pub(crate) mod msg;
 mod pages;
 mod public_reports;
 mod scans;
@@ -25,7 +26,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use khien_domain::role::Action;
-use khien_domain::{Error, Lang};
+use khien_domain::{Error, Lang, Text};
 use serde::Deserialize;
 use std::net::SocketAddr;
 
@@ -86,7 +87,13 @@ impl Chrome {
         }
     }
 
-    pub fn t<'a>(&self, vi: &'a str, en: &'a str) -> &'a str {
+    /// A message of the catalogue (`msg::KEY`) in the page's language.
+    pub fn t(&self, text: Text) -> &'static str {
+        self.lang.t(text)
+    }
+
+    /// Chooses between two texts that come with the data (a catalogue's own title in both languages).
+    pub fn pick<'a>(&self, vi: &'a str, en: &'a str) -> &'a str {
         self.lang.pick(vi, en)
     }
 }

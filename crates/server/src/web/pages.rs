@@ -1,5 +1,6 @@
 //! Home, audit log and account pages.
 
+use super::msg;
 use super::{render, see_other, Chrome};
 use crate::auth::Ctx;
 use crate::error::WebError;

@@ -2,6 +2,7 @@
 //! own plain layout, Vietnamese by default), and the staff's queue and report page (route to a
 //! unit, move, make an incident).
 
+use super::msg;
 use super::systems::{options, Options};
 use super::{render, see_other, Chrome};
 use crate::api::public_reports::{submit, PublicReportQuery};

@@ -1,6 +1,7 @@
 //! The scanner upload: its form, and the multipart post received whole (spooled to a temporary
 //! file past 1 MiB) before the import, with the summary or the precise error.
 
+use super::msg;
 use super::{render, Chrome};
 use crate::api::findings::MAX_SCAN_BYTES;
 use crate::auth::Ctx;

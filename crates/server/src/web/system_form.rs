@@ -1,6 +1,7 @@
 //! The system form: its fields as the browser sends them, the values it is shown with (kept when
 //! a save fails), and creating and updating a system from it.
 
+use super::msg;
 use super::systems::{options, Options};
 use super::{render, see_other, Chrome};
 use crate::auth::Ctx;

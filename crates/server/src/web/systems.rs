@@ -1,6 +1,7 @@
 //! Registry pages: the systems list with filters, the system form and page (suggested level,
 //! 4 layers, gate), the dossier page, the overview and the holiday calendar.
 
+use super::msg;
 pub(super) use super::system_form::number;
 use super::system_form::{create, edit_form, new_form, update};
 use super::{render, see_other, Chrome};

@@ -1,6 +1,7 @@
 //! Units pages: the tree with folded search, a unit's page with its history, forms, import
 //! and export.
 
+use super::msg;
 use super::{render, see_other, Chrome};
 use crate::auth::Ctx;
 use crate::error::WebError;

@@ -1,5 +1,6 @@
 //! Users pages: list with folded search, a user's page with roles, and the forms.
 
+use super::msg;
 use super::{render, see_other, Chrome};
 use crate::auth::Ctx;
 use crate::error::WebError;
