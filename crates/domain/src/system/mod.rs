@@ -130,6 +130,14 @@ code_enum!(
     }
 );
 
+code_enum!(
+    /// What holds a system's signing key (the register of tokens and certificates).
+    CertificateKind {
+        UsbToken = "usb_token": "USB token" / "USB token",
+        Certificate = "certificate": "Chứng thư số" / "Certificate",
+    }
+);
+
 /// What the go-live gate looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GoLiveFacts {

@@ -374,8 +374,7 @@ impl Store {
 
     /// Moves a report: in progress, resolved, rejected, reopened. Routing and conversion have
     /// their own calls.
-    pub async fn set_public_report_state(&self, actor: &Actor, id: i64, to: &str) -> Result<PublicReport> {
-        let to = PublicState::parse("state", to)?;
+    pub async fn set_public_report_state(&self, actor: &Actor, id: i64, to: PublicState) -> Result<PublicReport> {
         if matches!(to, PublicState::Routed | PublicState::Converted) {
             return Err(Error::invalid(
                 "state",
@@ -439,7 +438,7 @@ impl Store {
         actor: &Actor,
         id: i64,
         unit_id: i64,
-        category: Option<&str>,
+        category: Option<Category>,
         title: Option<&str>,
     ) -> Result<Incident> {
         let mut w = self.begin_write().await?;
@@ -447,10 +446,7 @@ impl Store {
         let side = check_public_transition(before.state, PublicState::Converted)?;
         require(side, access)?;
         let public_category = before.category;
-        let category = match category.filter(|c| !c.trim().is_empty()) {
-            Some(c) => Category::parse("category", c)?,
-            None => public_category.incident_category(),
-        };
+        let category = category.unwrap_or(public_category.incident_category());
         let title = match title.map(str::trim).filter(|t| !t.is_empty()) {
             Some(t) => t.to_string(),
             None => {
