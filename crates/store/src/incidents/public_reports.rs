@@ -16,7 +16,7 @@ use khien_domain::incident::public::{
     check_public_transition, check_submission, next_public_states, parse_tracking_code, tracking_code, PublicCategory,
     PublicState, Submission, MAX_PUBLIC_FILES, PUBLIC_FILES,
 };
-use khien_domain::incident::{Category, Side};
+use khien_domain::incident::{Category, EventKind, Side};
 use khien_domain::page::{Cursor, Dir};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
@@ -494,7 +494,7 @@ impl Store {
             before.code,
             public_category.label(Lang::En)
         );
-        add_event(&mut w, actor, incident.id, "public_report", &note).await?;
+        add_event(&mut w, actor, incident.id, EventKind::PublicReport, &note).await?;
         let mut q = Sql::new("UPDATE public_reports SET state = ");
         q.bind(PublicState::Converted.code()).push(", incident_id = ").bind(incident.id);
         q.push(", routed_unit_id = COALESCE(routed_unit_id, ").bind(unit_id).push("), updated_at = ").bind(now_ms());
