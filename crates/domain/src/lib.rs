@@ -11,6 +11,7 @@ pub mod finding;
 pub mod fold;
 pub mod incident;
 pub mod lang;
+pub mod notification;
 pub mod page;
 pub mod role;
 pub mod scope;

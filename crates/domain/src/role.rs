@@ -183,6 +183,20 @@ impl Role {
     }
 }
 
+/// Compares with a code (tests write `role == "viewer"`).
+impl PartialEq<&str> for Role {
+    fn eq(&self, other: &&str) -> bool {
+        self.code() == *other
+    }
+}
+
+/// The code, as stored and sent.
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

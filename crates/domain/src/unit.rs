@@ -90,6 +90,20 @@ impl UnitType {
     }
 }
 
+/// Compares with a code (tests and the demo write `unit_type == "ward"`).
+impl PartialEq<&str> for UnitType {
+    fn eq(&self, other: &&str) -> bool {
+        self.code() == *other
+    }
+}
+
+/// The code, as stored and sent.
+impl std::fmt::Display for UnitType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
 /// Checks a unit code: 1–32 characters of A–Z, a–z, 0–9, '.', '_' or '-'.
 pub fn validate_code(code: &str) -> Result<String> {
     let code = code.trim();

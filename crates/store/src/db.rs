@@ -253,6 +253,12 @@ pub(crate) fn get_code<T>(row: &AnyRow, col: &str, parse: impl FnOnce(&str) -> R
     parse(&s).map_err(|_| Error::internal(format!("column {col}: unknown code «{s}»")))
 }
 
+/// As `get_code`, for a nullable column.
+pub(crate) fn get_opt_code<T>(row: &AnyRow, col: &str, parse: impl FnOnce(&str) -> Result<T>) -> Result<Option<T>> {
+    let s: Option<String> = get(row, col)?;
+    s.map(|s| parse(&s).map_err(|_| Error::internal(format!("column {col}: unknown code «{s}»")))).transpose()
+}
+
 pub(crate) fn random_token(bytes: usize) -> String {
     use base64::Engine;
     use rand::RngCore;

@@ -2,9 +2,10 @@
 //! dossier steps into one notification per person concerned, on both sides — the unit that
 //! must act and the authority that follows it. The dedupe key makes repeating a sweep safe.
 
-use crate::db::{db_err, get, Store};
+use crate::db::{db_err, get, get_code, Store};
 use khien_domain::calendar::display_date;
 use khien_domain::incident::clocks::ClockKind;
+use khien_domain::notification::NotificationKind;
 use khien_domain::role::{Action, Role};
 use khien_domain::scope::Actor;
 use khien_domain::time::{display_vn, now_ms};
@@ -15,8 +16,7 @@ use utoipa::ToSchema;
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Notification {
     pub id: i64,
-    /// incident_clock, dossier_step
-    pub kind: String,
+    pub kind: NotificationKind,
     pub message_vi: String,
     pub message_en: String,
     /// Where to act, e.g. /incidents/12
@@ -41,7 +41,7 @@ struct Event {
     /// Who must be told: the acting side and the following side.
     actions: [Action; 2],
     key: String,
-    kind: &'static str,
+    kind: NotificationKind,
     vi: String,
     en: String,
     link: String,
@@ -70,7 +70,7 @@ impl Store {
             .map(|r| {
                 Ok(Notification {
                     id: get(r, "id")?,
-                    kind: get(r, "kind")?,
+                    kind: get_code(r, "kind", |s| NotificationKind::parse("kind", s))?,
                     message_vi: get(r, "message_vi")?,
                     message_en: get(r, "message_en")?,
                     link: get(r, "link")?,
@@ -123,7 +123,7 @@ impl Store {
                 let r = sqlx::query("INSERT INTO notifications (user_id, dedupe_key, kind, message_vi, message_en, link, created_at, unit_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT DO NOTHING RETURNING id")
                     .bind(user_id)
                     .bind(e.key.as_str())
-                    .bind(e.kind)
+                    .bind(e.kind.code())
                     .bind(e.vi.as_str())
                     .bind(e.en.as_str())
                     .bind(e.link.as_str())
@@ -207,7 +207,7 @@ impl Store {
                     unit_path: get(r, "path")?,
                     actions: [Action::ReportIncidents, Action::CoordinateIncidents],
                     key: format!("incident:{id}:{}:{due}", kind.code()),
-                    kind: "incident_clock",
+                    kind: NotificationKind::IncidentClock,
                     vi: format!(
                         "Sự cố {code}: quá hạn {} (hạn {})",
                         kind.label(Lang::Vi).to_lowercase(),
@@ -236,7 +236,7 @@ impl Store {
                 unit_path: path,
                 actions: [Action::EditSystems, Action::Govern],
                 key: format!("dossier:{}:{step}:{due}", d.id),
-                kind: "dossier_step",
+                kind: NotificationKind::DossierStep,
                 vi: format!("Hồ sơ cấp độ của «{system}»: quá hạn bước {step} (hạn {})", display_date(due)),
                 en: format!("Level dossier of «{system}»: the {step} step is overdue (due {})", display_date(due)),
                 link: format!("/dossiers/{}", d.id),
@@ -271,7 +271,7 @@ impl Store {
                     unit_path: path.clone(),
                     actions: [Action::ManageUsers, Action::Govern],
                     key: format!("findings-overdue:{unit_id}:{today}"),
-                    kind: "finding_overdue",
+                    kind: NotificationKind::FindingOverdue,
                     vi: format!("{name}: {overdue} phát hiện quá hạn khắc phục"),
                     en: format!("{name}: {overdue} findings past their remediation deadline"),
                     link: format!("/findings?unit_id={unit_id}&overdue=true"),
@@ -283,7 +283,7 @@ impl Store {
                     unit_path: path,
                     actions: [Action::RemediateFindings, Action::RemediateFindings],
                     key: format!("findings-due:{unit_id}:{today}"),
-                    kind: "finding_due",
+                    kind: NotificationKind::FindingDue,
                     vi: format!("{name}: {due_soon} phát hiện đến hạn khắc phục trong 3 ngày tới"),
                     en: format!("{name}: {due_soon} findings due for remediation within 3 days"),
                     link: format!("/findings?unit_id={unit_id}"),

@@ -1,6 +1,8 @@
 //! Records as the store returns them; the API serialises these directly.
 
+use khien_domain::role::Role;
 use khien_domain::time::rfc3339;
+use khien_domain::unit::UnitType;
 use serde::{Serialize, Serializer};
 use utoipa::ToSchema;
 
@@ -42,9 +44,7 @@ pub struct Unit {
     pub id: i64,
     pub code: String,
     pub name: String,
-    /// One of: city, province, police, department, ward, commune, special_zone,
-    /// state_enterprise, it_enterprise, soc_provider, assessor, other.
-    pub unit_type: String,
+    pub unit_type: UnitType,
     pub parent_id: Option<i64>,
     #[serde(skip)]
     pub path: String,
@@ -86,7 +86,7 @@ pub struct User {
 pub struct RoleAssignment {
     pub id: i64,
     pub user_id: i64,
-    pub role: String,
+    pub role: Role,
     pub unit_id: i64,
     pub unit_name: String,
     pub recursive: bool,
@@ -106,7 +106,7 @@ pub struct ApiToken {
     /// The first characters of the token, to recognise it; the token itself is never stored.
     pub prefix: String,
     pub user_id: i64,
-    pub role: String,
+    pub role: Role,
     pub unit_id: i64,
     pub unit_name: String,
     #[serde(serialize_with = "ts")]

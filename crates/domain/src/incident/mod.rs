@@ -98,6 +98,40 @@ code_enum!(
     }
 );
 
+code_enum!(
+    /// What an entry of an incident's timeline records.
+    EventKind {
+        Reported = "reported": "Tiếp nhận báo cáo" / "Reported",
+        State = "state": "Chuyển trạng thái" / "State changed",
+        Severity = "severity": "Mức độ, ưu tiên" / "Severity and priority",
+        Note = "note": "Ghi chú" / "Note",
+        Report = "report": "Báo cáo" / "Report filed",
+        Task = "task": "Nhiệm vụ" / "Task",
+        Observable = "observable": "Dấu hiệu nhận biết (IOC)" / "Observable",
+        Link = "link": "Liên kết sự cố" / "Linked incident",
+        Merge = "merge": "Gộp sự cố" / "Merged",
+        PublicReport = "public_report": "Phản ánh của người dân" / "Report from the public",
+    }
+);
+
+code_enum!(
+    /// The NĐ 30 documents made from an incident (the API's `documents/{kind}`).
+    DocumentKind {
+        Initial = "initial": "Báo cáo ban đầu" / "Initial report",
+        Closing = "closing": "Báo cáo kết thúc ứng cứu" / "Closing report",
+    }
+);
+
+code_enum!(
+    /// What a push to a remote TAXII server came to: the remote's status resource (TAXII 2.1
+    /// §4.3.1: complete or pending), or nothing to send (no push was made).
+    PushStatus {
+        Complete = "complete": "Hoàn tất" / "Complete",
+        Pending = "pending": "Đang xử lý" / "Pending",
+        NothingToSend = "nothing to send": "Không có gì mới để gửi" / "Nothing to send",
+    }
+);
+
 /// Who may make a move: the reporting unit's people, or the co-ordinator (the authority).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {

@@ -7,13 +7,15 @@ pub mod level;
 
 use crate::{Error, Result};
 
+// `$code:tt`, not `:literal`: a literal fragment reaches derive macros wrapped in an invisible
+// group, which utoipa does not read in `#[serde(rename = …)]` (serde does), so the document
+// would list the variants' names instead of the codes.
 macro_rules! code_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal : $vi:literal / $en:literal),+ $(,)? }) => {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $code:tt : $vi:literal / $en:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $(#[serde(rename = $code)] $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -125,6 +127,14 @@ code_enum!(
         NotStarted = "not_started": "Chưa triển khai" / "Not started",
         Partial = "partial": "Đã triển khai một số hạng mục" / "Partly implemented",
         Full = "full": "Đã triển khai đầy đủ" / "Fully implemented",
+    }
+);
+
+code_enum!(
+    /// What holds a system's signing key (the register of tokens and certificates).
+    CertificateKind {
+        UsbToken = "usb_token": "USB token" / "USB token",
+        Certificate = "certificate": "Chứng thư số" / "Certificate",
     }
 );
 
@@ -265,6 +275,23 @@ pub fn cidrs_overlap(a: &str, b: &str) -> bool {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
+    /// The JSON of a code enum is its stored code, whatever the variant's name
+    /// (`SelfAssessment` is "self", `AmberStrict` "amber+strict", `Grade4` "grade_4").
+    #[test]
+    fn code_enums_serialise_as_their_codes() {
+        use crate::compliance::assessment::AssessmentKind;
+        use crate::incident::Tlp;
+        for (json, code) in [
+            (serde_json::to_value(AssessmentKind::SelfAssessment).unwrap(), AssessmentKind::SelfAssessment.code()),
+            (serde_json::to_value(Tlp::AmberStrict).unwrap(), Tlp::AmberStrict.code()),
+            (serde_json::to_value(super::WorksGrade::Grade4).unwrap(), super::WorksGrade::Grade4.code()),
+        ] {
+            assert_eq!(json, code);
+        }
+        assert_eq!(serde_json::from_str::<Tlp>("\"amber+strict\"").unwrap(), Tlp::AmberStrict);
+        assert_eq!(serde_json::from_str::<AssessmentKind>("\"self\"").unwrap(), AssessmentKind::SelfAssessment);
+    }
+
     #[test]
     fn tt12_d9_6_nd331_d30_6_d28_3_go_live_needs_the_plan_implemented_and_the_conditions_assessed() {
         let nd331 = level::ruleset_by_code("nd331-2026").unwrap();

@@ -106,7 +106,7 @@ pub async fn run(store: &Store, app: &axum::Router, admin: &str, manager: &str, 
         let plan = AssessmentInput {
             system_id: system.id,
             catalogue_id: small.id,
-            kind: "self".into(),
+            kind: khien_domain::compliance::assessment::AssessmentKind::SelfAssessment,
             assessor_unit_id: None,
             title: format!("Đánh giá {n}"),
             planned_for: None,

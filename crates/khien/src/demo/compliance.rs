@@ -4,8 +4,10 @@
 //! and scanner findings on demo systems in every state, some past their deadline.
 
 use anyhow::{anyhow, Result};
+use khien_domain::compliance::assessment::{AssessmentKind, AssessmentState};
 use khien_domain::scope::Actor;
 use khien_domain::time::now_ms;
+use khien_domain::unit::UnitType;
 use khien_formats::scan::{synthetic_nessus, ScanTool};
 use khien_store::{AssessmentInput, FindingFilter, FindingMoveInput, ResultInput, Store, Unit};
 
@@ -26,16 +28,18 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit]) -> Result<()> {
     };
     let systems: Vec<_> =
         store.all_systems(admin).await.map_err(e)?.into_iter().filter(|s| s.approved_level.is_some()).take(3).collect();
-    let assessor = units.iter().find(|u| u.unit_type == "assessor").map(|u| u.id);
+    let assessor = units.iter().find(|u| u.unit_type == UnitType::Assessor).map(|u| u.id);
     for (i, system) in systems.iter().enumerate() {
         let (kind, assessor_unit_id, title) = match (i, assessor) {
-            (2, Some(a)) => ("independent", Some(a), format!("Đánh giá độc lập {} năm 2026", system.code)),
-            _ => ("self", None, format!("Tự đánh giá {} theo TCVN 14423:2026", system.code)),
+            (2, Some(a)) => {
+                (AssessmentKind::Independent, Some(a), format!("Đánh giá độc lập {} năm 2026", system.code))
+            }
+            _ => (AssessmentKind::SelfAssessment, None, format!("Tự đánh giá {} theo TCVN 14423:2026", system.code)),
         };
         let input = AssessmentInput {
             system_id: system.id,
             catalogue_id: tcvn.id,
-            kind: kind.into(),
+            kind,
             assessor_unit_id,
             title,
             planned_for: Some("2026-12-15".into()),
@@ -59,8 +63,8 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit]) -> Result<()> {
             .collect();
         store.record_results(admin, a.id, &results).await.map_err(e)?;
         if i == 0 {
-            store.move_assessment(admin, a.id, "in_review").await.map_err(e)?;
-            store.move_assessment(admin, a.id, "done").await.map_err(e)?;
+            store.move_assessment(admin, a.id, AssessmentState::InReview).await.map_err(e)?;
+            store.move_assessment(admin, a.id, AssessmentState::Done).await.map_err(e)?;
         }
     }
     findings(store, admin).await

@@ -7,6 +7,7 @@
 use anyhow::{anyhow, Result};
 use khien_domain::scope::Actor;
 use khien_domain::time::{now_ms, rfc3339};
+use khien_domain::unit::UnitType;
 use khien_store::{IncidentInput, ObservableInput, Store, TaskInput, Unit};
 
 /// (title, category, symptoms, consequences)
@@ -87,10 +88,12 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit], count: usize) ->
     let e = |e: khien_domain::Error| anyhow!("demo incidents: {e}");
     let reporting: Vec<&Unit> = units
         .iter()
-        .filter(|u| matches!(u.unit_type.as_str(), "department" | "ward" | "commune" | "state_enterprise"))
+        .filter(|u| {
+            matches!(u.unit_type, UnitType::Department | UnitType::Ward | UnitType::Commune | UnitType::StateEnterprise)
+        })
         .collect();
     let network: Vec<&Unit> =
-        units.iter().filter(|u| matches!(u.unit_type.as_str(), "police" | "soc_provider")).collect();
+        units.iter().filter(|u| matches!(u.unit_type, UnitType::Police | UnitType::SocProvider)).collect();
     if reporting.is_empty() {
         return Ok(0);
     }

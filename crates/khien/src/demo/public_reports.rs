@@ -4,7 +4,10 @@
 //! ones: checked, scoped and audited.
 
 use anyhow::{anyhow, Result};
+use khien_domain::incident::public::PublicState;
+use khien_domain::incident::Category;
 use khien_domain::scope::Actor;
+use khien_domain::unit::UnitType;
 use khien_store::{PublicReportInput, Store, Unit, UploadedFile};
 
 /// A 1×1 PNG, as a citizen's screenshot.
@@ -99,8 +102,10 @@ const STORIES: [Story; 8] = [
 /// Sends the stories and walks each to its state; returns how many were sent.
 pub async fn load(store: &Store, admin: &Actor, units: &[Unit]) -> Result<usize> {
     let e = |e: khien_domain::Error| anyhow!("demo public reports: {e}");
-    let handlers: Vec<&Unit> =
-        units.iter().filter(|u| matches!(u.unit_type.as_str(), "ward" | "police" | "department")).collect();
+    let handlers: Vec<&Unit> = units
+        .iter()
+        .filter(|u| matches!(u.unit_type, UnitType::Ward | UnitType::Police | UnitType::Department))
+        .collect();
     if handlers.is_empty() {
         return Ok(0);
     }
@@ -133,22 +138,22 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit]) -> Result<usize>
         match fate {
             Fate::Stay => {}
             Fate::Reject => {
-                store.set_public_report_state(admin, id, "rejected").await.map_err(e)?;
+                store.set_public_report_state(admin, id, PublicState::Rejected).await.map_err(e)?;
             }
             Fate::Convert => {
                 store.route_public_report(admin, id, unit.id).await.map_err(e)?;
                 store
-                    .convert_public_report_to_incident(admin, id, unit.id, Some("defacement"), None)
+                    .convert_public_report_to_incident(admin, id, unit.id, Some(Category::Defacement), None)
                     .await
                     .map_err(e)?;
             }
             Fate::Route | Fate::Work | Fate::Resolve => {
                 store.route_public_report(admin, id, unit.id).await.map_err(e)?;
                 if matches!(fate, Fate::Work | Fate::Resolve) {
-                    store.set_public_report_state(admin, id, "in_progress").await.map_err(e)?;
+                    store.set_public_report_state(admin, id, PublicState::InProgress).await.map_err(e)?;
                 }
                 if matches!(fate, Fate::Resolve) {
-                    store.set_public_report_state(admin, id, "resolved").await.map_err(e)?;
+                    store.set_public_report_state(admin, id, PublicState::Resolved).await.map_err(e)?;
                 }
             }
         }

@@ -6,6 +6,7 @@
 use anyhow::{anyhow, Result};
 use khien_domain::scope::Actor;
 use khien_domain::system::dossier::DossierAction;
+use khien_domain::system::Lifecycle;
 use khien_store::{DossierInput, Store, SystemInput, Unit};
 
 /// (name, system_type, admin procedures, personal-data subjects, online level, infra scope, secret)
@@ -64,14 +65,11 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit], per_unit: usize)
                     }
                     .into(),
                 ),
-                status: Some(
-                    match stage {
-                        0 => "planned",
-                        8 => "in_operation",
-                        _ => "building",
-                    }
-                    .into(),
-                ),
+                status: Some(match stage {
+                    0 => Lifecycle::Planned,
+                    8 => Lifecycle::InOperation,
+                    _ => Lifecycle::Building,
+                }),
                 go_live_date: (stage == 8).then(|| date(30 + (i as i64 % 400))),
                 ip_ranges: vec![format!("10.{}.{}.0/24", 100 + ui / 250, (ui * per_unit + k) % 250)],
                 onsite_team: (operating && !i.is_multiple_of(4)).then(|| format!("Tổ CNTT {}", unit.name)),
@@ -146,7 +144,7 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit], per_unit: usize)
                 .act_on_dossier(admin, d.id, DossierAction::Approve, None, Some(&number), Some("Chủ tịch UBND"))
                 .await
                 .map_err(e)?;
-            store.set_system_status(admin, system.id, "in_operation").await.map_err(e)?;
+            store.set_system_status(admin, system.id, Lifecycle::InOperation).await.map_err(e)?;
         }
     }
     Ok(n)

@@ -161,7 +161,7 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
     };
     let connection = s.db.store.add_connection(&admin, system.id, &conn).await.unwrap();
     let cert = khien_store::CertificateInput {
-        kind: "usb_token".into(),
+        kind: khien_domain::system::CertificateKind::UsbToken,
         holder: "Giám đốc Sở Y tế".into(),
         serial: "54 01".into(),
         issuer: "Ban Cơ yếu Chính phủ".into(),
@@ -242,7 +242,7 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
     let plan = khien_store::AssessmentInput {
         system_id: system.id,
         catalogue_id: tcvn.id,
-        kind: "self".into(),
+        kind: khien_domain::compliance::assessment::AssessmentKind::SelfAssessment,
         assessor_unit_id: None,
         title: "Tự đánh giá của bệnh viện".into(),
         planned_for: None,

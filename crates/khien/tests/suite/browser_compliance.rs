@@ -122,13 +122,13 @@ async fn independent_assessment_findings_and_escalation_in_the_browser(db: TestD
     let plan = AssessmentInput {
         system_id: system.id,
         catalogue_id: tcvn.id,
-        kind: "independent".into(),
+        kind: khien_domain::compliance::assessment::AssessmentKind::Independent,
         assessor_unit_id: Some(kd),
         title: TITLE.into(),
         planned_for: Some("15/12/2026".into()),
     };
     let a = db.store.create_assessment(&authority, &plan).await.unwrap();
-    assert_eq!((a.level, a.state.as_str()), (3, "planned"));
+    assert_eq!((a.level, a.state.code()), (3, "planned"));
     let store = db.store.clone();
     let db_url = db.url.clone();
     let manager = actor(db, MANAGER).await;

@@ -2,6 +2,7 @@
 //! recording results, counts and percent, the state machine, and scope; catalogue import errors.
 
 use crate::common::{actor, admin_actor, bootstrap, unit_id, TestDb, TestServer, ADMIN_PASSWORD};
+use khien_domain::compliance::assessment::{AssessmentKind, AssessmentState};
 use khien_domain::Error;
 use khien_store::{AssessmentFilter, AssessmentInput, DossierInput, ResultInput, SystemInput};
 
@@ -52,7 +53,7 @@ async fn assessment_results_states_and_scope(db: TestDb) {
     let plan = |kind: &str, assessor_unit_id: Option<i64>| AssessmentInput {
         system_id: system.id,
         catalogue_id: tcvn.id,
-        kind: kind.into(),
+        kind: AssessmentKind::parse("kind", kind).unwrap(),
         assessor_unit_id,
         title: "Tự đánh giá năm 2026".into(),
         planned_for: Some("15/12/2026".into()),
@@ -65,11 +66,11 @@ async fn assessment_results_states_and_scope(db: TestDb) {
         db.store.create_assessment(&officer, &plan("independent", Some(ward))).await.unwrap_err().field(),
         Some("assessor_unit_id")
     );
-    assert_eq!(db.store.create_assessment(&officer, &plan("other", None)).await.unwrap_err().field(), Some("kind"));
+    assert_eq!(AssessmentKind::parse("kind", "other").unwrap_err().field(), Some("kind"));
     assert!(db.store.create_assessment(&neighbour, &plan("self", None)).await.is_err(), "another ward cannot plan it");
 
     let a = db.store.create_assessment(&officer, &plan("self", None)).await.unwrap();
-    assert_eq!((a.level, a.state.as_str(), a.applicable, a.percent), (3, "planned", expected, None));
+    assert_eq!((a.level, a.state.code(), a.applicable, a.percent), (3, "planned", expected, None));
     assert_eq!(a.planned_for.as_deref(), Some("2026-12-15"));
     let d = db.store.assessment(&officer, a.id).await.unwrap();
     assert_eq!(d.results.len() as i64, expected);
@@ -108,7 +109,10 @@ async fn assessment_results_states_and_scope(db: TestDb) {
     // Another unit sees nothing: 404 on read and write, nothing listed.
     assert!(matches!(db.store.assessment(&neighbour, a.id).await, Err(Error::NotFound(_))));
     assert!(matches!(db.store.record_results(&neighbour, a.id, &first).await, Err(Error::NotFound(_))));
-    assert!(matches!(db.store.move_assessment(&neighbour, a.id, "in_review").await, Err(Error::NotFound(_))));
+    assert!(matches!(
+        db.store.move_assessment(&neighbour, a.id, AssessmentState::InReview).await,
+        Err(Error::NotFound(_))
+    ));
     assert!(
         matches!(db.store.assessment(&assessor, a.id).await, Err(Error::NotFound(_))),
         "a self-assessment is not the assessor's"
@@ -121,25 +125,25 @@ async fn assessment_results_states_and_scope(db: TestDb) {
     assert!(ours.items.iter().any(|x| x.id == a.id));
 
     // Refused moves: 409.
-    assert!(matches!(db.store.move_assessment(&officer, a.id, "done").await, Err(Error::Conflict(_))));
+    assert!(matches!(db.store.move_assessment(&officer, a.id, AssessmentState::Done).await, Err(Error::Conflict(_))));
     assert!(
-        matches!(db.store.move_assessment(&officer, a.id, "in_review").await, Err(Error::Conflict(_))),
+        matches!(db.store.move_assessment(&officer, a.id, AssessmentState::InReview).await, Err(Error::Conflict(_))),
         "not everything assessed yet"
     );
     let rest: Vec<ResultInput> = nodes[4..].iter().map(|n| res(n, Some("compliant"))).collect();
     let full = db.store.record_results(&officer, a.id, &rest).await.unwrap();
     assert_eq!(full.compliant + full.partly + full.non_compliant + full.not_applicable, expected);
-    let r = db.store.move_assessment(&officer, a.id, "in_review").await.unwrap();
+    let r = db.store.move_assessment(&officer, a.id, AssessmentState::InReview).await.unwrap();
     assert_eq!(r.state, "in_review");
     assert!(
         matches!(db.store.record_results(&officer, a.id, &first).await, Err(Error::Conflict(_))),
         "review takes no results"
     );
-    db.store.move_assessment(&officer, a.id, "in_progress").await.unwrap();
-    db.store.move_assessment(&officer, a.id, "in_review").await.unwrap();
+    db.store.move_assessment(&officer, a.id, AssessmentState::InProgress).await.unwrap();
+    db.store.move_assessment(&officer, a.id, AssessmentState::InReview).await.unwrap();
     let ward_row = |rows: Vec<khien_store::UnitCompliance>| rows.into_iter().find(|r| r.unit_id == ward);
     let before = ward_row(db.store.unit_compliance(&officer).await.unwrap());
-    let done = db.store.move_assessment(&officer, a.id, "done").await.unwrap();
+    let done = db.store.move_assessment(&officer, a.id, AssessmentState::Done).await.unwrap();
     assert_eq!(done.state, "done");
     assert!(done.finished_at.is_some());
     // The ward's compliance now counts this system's assessment; another ward does not see it.
@@ -166,11 +170,14 @@ async fn assessment_results_states_and_scope(db: TestDb) {
     assert_eq!(gaps.items.len(), 1, "{:?}", gaps.items);
     let g = &gaps.items[0];
     assert_eq!(
-        (g.source.as_str(), g.severity.as_str(), g.node_id.as_deref(), g.assessment_id),
+        (g.source.as_str(), g.severity.code(), g.node_id.as_deref(), g.assessment_id),
         ("assessment", "medium", Some(nodes[1].as_str()), Some(a.id))
     );
     assert!(g.due_at.is_some() && g.title.contains(&nodes[1]));
-    assert!(matches!(db.store.move_assessment(&officer, a.id, "in_progress").await, Err(Error::Conflict(_))));
+    assert!(matches!(
+        db.store.move_assessment(&officer, a.id, AssessmentState::InProgress).await,
+        Err(Error::Conflict(_))
+    ));
     assert!(matches!(db.store.record_results(&officer, a.id, &first).await, Err(Error::Conflict(_))));
 
     // An independent assessment: the assessor unit records, the ward only reads; the next one
@@ -218,8 +225,8 @@ async fn assessment_results_states_and_scope(db: TestDb) {
     // Done, the independent assessment is the system's layer 3 (date and assessor).
     let all: Vec<ResultInput> = nodes.iter().map(|n| res(n, Some("compliant"))).collect();
     db.store.record_results(&assessor, ind.id, &all).await.unwrap();
-    db.store.move_assessment(&assessor, ind.id, "in_review").await.unwrap();
-    db.store.move_assessment(&assessor, ind.id, "done").await.unwrap();
+    db.store.move_assessment(&assessor, ind.id, AssessmentState::InReview).await.unwrap();
+    db.store.move_assessment(&assessor, ind.id, AssessmentState::Done).await.unwrap();
     // Only the latest done assessment of a system counts for its unit.
     let latest = ward_row(db.store.unit_compliance(&officer).await.unwrap()).unwrap();
     assert_eq!((latest.systems_assessed, latest.compliant - compliant0), (systems0 + 1, all.len() as i64));
@@ -450,7 +457,7 @@ async fn another_catalogue_version_does_not_verify_the_old_versions_findings(db:
             let plan = AssessmentInput {
                 system_id: system.id,
                 catalogue_id,
-                kind: "self".into(),
+                kind: khien_domain::compliance::assessment::AssessmentKind::SelfAssessment,
                 assessor_unit_id: None,
                 title: "Tự đánh giá".into(),
                 planned_for: None,
@@ -464,8 +471,8 @@ async fn another_catalogue_version_does_not_verify_the_old_versions_findings(db:
                 .map(|(i, n)| res(n, Some(if fail_first && i == 0 { "non_compliant" } else { "compliant" })))
                 .collect();
             store.record_results(&officer, a.id, &results).await.unwrap();
-            store.move_assessment(&officer, a.id, "in_review").await.unwrap();
-            store.move_assessment(&officer, a.id, "done").await.unwrap();
+            store.move_assessment(&officer, a.id, AssessmentState::InReview).await.unwrap();
+            store.move_assessment(&officer, a.id, AssessmentState::Done).await.unwrap();
         }
     };
     run(version("2017"), true).await;

@@ -121,9 +121,12 @@ async fn deceptive_characters_are_refused_and_codes_ignore_case(db: TestDb) {
     let unit = |code: &str, name: &str| NewUnit {
         code: code.into(),
         name: name.into(),
-        unit_type: "ward".into(),
+        unit_type: khien_domain::unit::UnitType::Ward,
         parent_id: root,
-        ..Default::default()
+        head_name: None,
+        focal_name: None,
+        focal_phone: None,
+        focal_email: None,
     };
     for name in ["Phường\u{202E}gnóđ", "Phường\u{200B}Mới", "Phường\u{2066}Mới\u{2069}", "\u{FEFF}Phường Mới"]
     {

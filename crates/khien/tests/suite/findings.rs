@@ -29,7 +29,7 @@ async fn scans_import_dedupe_close_and_reopen(db: TestDb) {
         name: "Cổng dịch vụ công phường Hồng Bàng".into(),
         owner_unit_id: ward,
         system_type: "public_service".into(),
-        status: Some("building".into()),
+        status: Some(khien_domain::system::Lifecycle::Building),
         ..Default::default()
     };
     let system = db.store.create_system(&officer, &input).await.unwrap();
@@ -96,7 +96,7 @@ async fn scans_import_dedupe_close_and_reopen(db: TestDb) {
         .move_finding(&officer, other, &moving("risk_accepted", Some("Hệ thống cũ, thay thế quý 2"), Some(&until)))
         .await
         .unwrap();
-    assert_eq!((accepted.state.as_str(), accepted.accepted_by.is_some()), ("risk_accepted", true));
+    assert_eq!((accepted.state.code(), accepted.accepted_by.is_some()), ("risk_accepted", true));
 
     // A newer scan of the same hosts without its last item: that finding alone is gone — and
     // since the ward ran the scan itself, it is "fixed", awaiting verification, not verified.

@@ -140,7 +140,7 @@ async fn nd331_d18_the_ministry_appraises_levels_4_5_and_no_unit_appraises_its_o
     let err = db.store.act_on_dossier(&pa05, d.id, A::Appraise, None, None, None).await.unwrap_err();
     assert_eq!(err.field(), Some("decision_number"), "{err:?}");
     let d = db.store.act_on_dossier(&pa05, d.id, A::Appraise, None, Some("215/BCA-A05"), None).await.unwrap();
-    assert_eq!((d.state.as_str(), d.appraisal_ref.as_deref()), ("appraised", Some("215/BCA-A05")));
+    assert_eq!((d.state.code(), d.appraisal_ref.as_deref()), ("appraised", Some("215/BCA-A05")));
 
     // The standing body's own system: it may not appraise it.
     let root = db.store.root_unit().await.unwrap().unwrap().id;

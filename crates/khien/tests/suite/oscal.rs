@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::common::{admin_actor, TestDb, TestServer, DEMO_PASSWORD};
+use khien_domain::compliance::assessment::AssessmentState;
 use khien_formats::scan::{synthetic_nessus, ScanTool};
 use khien_store::{AssessmentInput, ResultInput, SystemFilter};
 
@@ -58,7 +59,7 @@ async fn ssp_assessment_results_and_poam_pass_trestle(db: TestDb) {
     let plan = AssessmentInput {
         system_id: system.id,
         catalogue_id: tcvn.id,
-        kind: "self".into(),
+        kind: khien_domain::compliance::assessment::AssessmentKind::SelfAssessment,
         assessor_unit_id: None,
         title: "Tự đánh giá năm 2026".into(),
         planned_for: None,
@@ -81,8 +82,8 @@ async fn ssp_assessment_results_and_poam_pass_trestle(db: TestDb) {
         .add_evidence(&admin, a.id, &nodes[0], "Biên bản kiểm tra.pdf", b"%PDF-1.4 bien ban", Some("31/12/2027"))
         .await
         .unwrap();
-    s.db.store.move_assessment(&admin, a.id, "in_review").await.unwrap();
-    s.db.store.move_assessment(&admin, a.id, "done").await.unwrap();
+    s.db.store.move_assessment(&admin, a.id, AssessmentState::InReview).await.unwrap();
+    s.db.store.move_assessment(&admin, a.id, AssessmentState::Done).await.unwrap();
     let scan = std::io::Cursor::new(synthetic_nessus(2, 15, 11));
     s.db.store.import_scan(&admin, system.id, ScanTool::Nessus, "quet.nessus", Box::new(scan)).await.unwrap();
 

@@ -67,9 +67,12 @@ async fn a_deactivated_unit_takes_no_new_records(db: TestDb) {
     let leaf = NewUnit {
         code: "HB-TO-1".into(),
         name: "Tổ dân phố 1".into(),
-        unit_type: "department".into(),
+        unit_type: khien_domain::unit::UnitType::Department,
         parent_id: ward,
-        ..Default::default()
+        head_name: None,
+        focal_name: None,
+        focal_phone: None,
+        focal_email: None,
     };
     let target = db.store.create_unit(&admin, &leaf).await.unwrap().id;
     assert!(db.store.units_where(&admin, Action::ReportIncidents).await.unwrap().iter().any(|u| u.id == target));
@@ -91,7 +94,7 @@ async fn task_units_are_the_response_network_and_the_units_one_sees(db: TestDb) 
         let mut expected: Vec<i64> = all
             .iter()
             .filter(|u| {
-                let network = khien_domain::unit::UnitType::parse(&u.unit_type).is_ok_and(|t| t.in_response_network());
+                let network = u.unit_type.in_response_network();
                 u.active && (network || who.can(Action::ViewUnits, u.id, &u.path))
             })
             .map(|u| u.id)

@@ -3,6 +3,7 @@
 //! a flood stopped at the limit with nothing half stored, routing, conversion and scope.
 
 use crate::common::{actor, admin_actor, bootstrap, unit_id, TestDb, TestServer, DEMO_PASSWORD};
+use khien_domain::incident::public::PublicState;
 use khien_domain::Error;
 use khien_store::{PublicReportFilter, PublicReportInput, UploadedFile};
 use reqwest::Method;
@@ -146,9 +147,18 @@ async fn public_reports_queue_routing_and_scope(db: TestDb) {
     );
 
     // Moves: one step at a time, routing and conversion have their own calls.
-    assert_eq!(db.store.set_public_report_state(&officer, id, "routed").await.unwrap_err().field(), Some("state"));
-    assert!(matches!(db.store.set_public_report_state(&officer, id, "received").await, Err(Error::Conflict(_))));
-    assert_eq!(db.store.set_public_report_state(&officer, id, "in_progress").await.unwrap().state, "in_progress");
+    assert_eq!(
+        db.store.set_public_report_state(&officer, id, PublicState::Routed).await.unwrap_err().field(),
+        Some("state")
+    );
+    assert!(matches!(
+        db.store.set_public_report_state(&officer, id, PublicState::Received).await,
+        Err(Error::Conflict(_))
+    ));
+    assert_eq!(
+        db.store.set_public_report_state(&officer, id, PublicState::InProgress).await.unwrap().state,
+        "in_progress"
+    );
 
     // The ward may not make it an incident of another unit: refused, nothing changed.
     let audit = db.store.audit_count().await.unwrap();
@@ -202,14 +212,20 @@ async fn public_reports_queue_routing_and_scope(db: TestDb) {
         .unwrap()
         .items[0]
         .id;
-    assert_eq!(db.store.set_public_report_state(&authority, spam_id, "rejected").await.unwrap().state, "rejected");
+    assert_eq!(
+        db.store.set_public_report_state(&authority, spam_id, PublicState::Rejected).await.unwrap().state,
+        "rejected"
+    );
     let open = db
         .store
         .list_public_reports(&authority, &PublicReportFilter { limit: 500, ..Default::default() })
         .await
         .unwrap();
     assert!(open.items.iter().all(|r| r.id != spam_id), "finished reports are hidden by default");
-    assert_eq!(db.store.set_public_report_state(&authority, spam_id, "received").await.unwrap().state, "received");
+    assert_eq!(
+        db.store.set_public_report_state(&authority, spam_id, PublicState::Received).await.unwrap().state,
+        "received"
+    );
     assert!(db.store.maintenance().verify_audit_chain().await.unwrap().is_ok());
 }
 

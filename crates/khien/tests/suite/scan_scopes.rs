@@ -48,7 +48,8 @@ async fn states(db: &TestDb, system_id: i64) -> Vec<(String, String)> {
         )
         .await
         .unwrap();
-    let mut out: Vec<(String, String)> = page.items.iter().map(|f| (f.rule_id.clone(), f.state.clone())).collect();
+    let mut out: Vec<(String, String)> =
+        page.items.iter().map(|f| (f.rule_id.clone(), f.state.code().to_string())).collect();
     out.sort();
     out
 }

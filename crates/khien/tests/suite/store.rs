@@ -2,6 +2,7 @@
 
 use crate::common::{actor, admin_actor, bootstrap, unit_id, TestDb};
 use khien_domain::role::Role;
+use khien_domain::unit::UnitType;
 use khien_domain::Error;
 use khien_store::{ImportUnit, NewUnit, NewUser, UnitFilter, UnitPatch, UserFilter};
 
@@ -20,7 +21,16 @@ on_both_stores!(
 );
 
 fn unit(code: &str, name: &str, parent_id: i64) -> NewUnit {
-    NewUnit { code: code.into(), name: name.into(), unit_type: "department".into(), parent_id, ..Default::default() }
+    NewUnit {
+        code: code.into(),
+        name: name.into(),
+        unit_type: UnitType::Department,
+        parent_id,
+        head_name: None,
+        focal_name: None,
+        focal_phone: None,
+        focal_email: None,
+    }
 }
 
 async fn migrations_are_idempotent(db: TestDb) {

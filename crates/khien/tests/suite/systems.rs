@@ -3,6 +3,7 @@
 
 use crate::common::{actor, admin_actor, bootstrap, unit_id, TestDb};
 use khien_domain::system::dossier::DossierAction as A;
+use khien_domain::system::Lifecycle;
 use khien_domain::Error;
 use khien_store::{DossierInput, ImportSystem, SystemFilter, SystemInput};
 
@@ -46,7 +47,7 @@ pub(crate) fn ward_system(owner: i64, code: &str) -> SystemInput {
         info_personal: true,
         subjects_basic: 20_000,
         admin_procedures: true,
-        status: Some("building".into()),
+        status: Some(Lifecycle::Building),
         ip_ranges: vec!["10.20.1.0/24".into()],
         ..Default::default()
     }
@@ -63,11 +64,11 @@ async fn dossier_flow_and_go_live_gate(db: TestDb) {
     assert_eq!(detail.suggestion.level, 3, "administrative procedures make it level 3");
     assert!(detail.suggestion.reasons.iter().any(|(_, m)| m.vi.contains("thủ tục hành chính")));
     // The gate: no operation without an approved level.
-    let err = db.store.set_system_status(&officer, s.id, "in_operation").await.unwrap_err();
+    let err = db.store.set_system_status(&officer, s.id, Lifecycle::InOperation).await.unwrap_err();
     assert!(err.message(khien_domain::Lang::Vi).contains("chưa có quyết định phê duyệt"), "{err:?}");
     // Draft → submit needs the parts.
     let d = db.store.create_dossier(&officer, s.id, &DossierInput::default()).await.unwrap();
-    assert_eq!((d.state.as_str(), d.proposed_level), ("draft", 3));
+    assert_eq!((d.state.code(), d.proposed_level), ("draft", 3));
     let err = db.store.act_on_dossier(&officer, d.id, A::Submit, None, None, None).await.unwrap_err();
     assert!(err.message(khien_domain::Lang::Vi).contains("còn thiếu"));
     // Attachments: checked by content, hashed, only while the dossier is editable.
@@ -137,7 +138,7 @@ async fn dossier_flow_and_go_live_gate(db: TestDb) {
     assert!(db.store.get_system(&officer, s.id).await.unwrap().redetermination.is_none());
     // Approved is not enough to go live: the plan implemented in full (Đ30.6) and the security
     // conditions assessed before operation (Đ28.3).
-    let err = db.store.set_system_status(&officer, s.id, "in_operation").await.unwrap_err();
+    let err = db.store.set_system_status(&officer, s.id, Lifecycle::InOperation).await.unwrap_err();
     assert!(
         err.message(khien_domain::Lang::Vi).contains("NĐ 331 Đ30.6")
             && err.message(khien_domain::Lang::Vi).contains("NĐ 331 Đ28.3"),
@@ -149,7 +150,7 @@ async fn dossier_flow_and_go_live_gate(db: TestDb) {
         ..with_rules
     };
     db.store.update_system(&officer, s.id, &ready).await.unwrap();
-    let live = db.store.set_system_status(&officer, s.id, "in_operation").await.unwrap();
+    let live = db.store.set_system_status(&officer, s.id, Lifecycle::InOperation).await.unwrap();
     assert_eq!(live.status, "in_operation");
     assert_eq!(live.approved_level, Some(3));
     assert!(live.go_live_date.is_some());
@@ -188,7 +189,10 @@ async fn dossier_flow_and_go_live_gate(db: TestDb) {
         Err(Error::Forbidden(_))
     ));
     db.store.record_exception(&pa05, s2.id, "Cần vận hành gấp phục vụ bầu cử", "2099-01-01").await.unwrap();
-    assert_eq!(db.store.set_system_status(&officer, s2.id, "in_operation").await.unwrap().status, "in_operation");
+    assert_eq!(
+        db.store.set_system_status(&officer, s2.id, Lifecycle::InOperation).await.unwrap().status,
+        "in_operation"
+    );
     // The system's registers: connections (secure share in the overview) and certificates.
     let conn = |auth: Option<&str>, encrypted| khien_store::ConnectionInput {
         direction: "outbound".into(),
@@ -213,7 +217,7 @@ async fn dossier_flow_and_go_live_gate(db: TestDb) {
         Some("direction")
     );
     let cert = |expires: &str| khien_store::CertificateInput {
-        kind: "usb_token".into(),
+        kind: khien_domain::system::CertificateKind::UsbToken,
         holder: "Chủ tịch UBND phường".into(),
         serial: "5401".into(),
         issuer: "Ban Cơ yếu Chính phủ".into(),
@@ -275,9 +279,9 @@ async fn registry_filters_and_overview(db: TestDb) {
     let admin = admin_actor(&db).await;
     let ward = unit_id(&db, "P-HONG-BANG").await;
     for i in 0..7 {
-        let status = if i < 3 { "in_operation" } else { "building" };
+        let status = if i < 3 { Lifecycle::InOperation } else { Lifecycle::Building };
         let input = SystemInput {
-            status: Some(status.into()),
+            status: Some(status),
             ip_ranges: vec![],
             onsite_team: (i == 0).then(|| "Tổ CNTT".into()),
             ..ward_system(ward, &format!("S{i}"))

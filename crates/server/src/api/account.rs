@@ -106,7 +106,7 @@ async fn list_tokens(State(s): State<AppState>, ctx: Ctx) -> Result<Json<Vec<Api
 pub struct CreateToken {
     name: String,
     /// The role the token acts with; the caller must hold it (or be administrator) on the unit.
-    role: String,
+    role: Role,
     /// The unit (and subtree) the token is limited to.
     unit_id: i64,
     /// 1–730 days.
@@ -129,8 +129,7 @@ async fn create_token(
     ctx: Ctx,
     ApiJson(b): ApiJson<CreateToken>,
 ) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
-    let role = Role::parse(&b.role)?;
-    let (token, info) = s.store.create_token(&ctx.actor, &b.name, role, b.unit_id, b.valid_days).await?;
+    let (token, info) = s.store.create_token(&ctx.actor, &b.name, b.role, b.unit_id, b.valid_days).await?;
     Ok((StatusCode::CREATED, Json(CreatedToken { token, info })))
 }
 

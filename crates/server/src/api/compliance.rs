@@ -198,8 +198,7 @@ async fn record_results(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssessmentMoveBody {
-    /// in_progress, in_review, done
-    pub state: String,
+    pub state: khien_domain::compliance::assessment::AssessmentState,
 }
 
 /// Move the assessment (planned → in progress → in review → done; review may send it back).
@@ -211,7 +210,7 @@ async fn move_assessment(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<AssessmentMoveBody>,
 ) -> Result<Json<Assessment>, ApiError> {
-    Ok(Json(s.store.move_assessment(&ctx.actor, id, &b.state).await?))
+    Ok(Json(s.store.move_assessment(&ctx.actor, id, b.state).await?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -160,8 +160,6 @@ async fn export_findings(
     ctx: Ctx,
     ApiQuery(q): ApiQuery<FindingQuery>,
 ) -> Result<Response, ApiError> {
-    use khien_domain::compliance::remediation::FindingState;
-    use khien_domain::finding::Severity;
     use khien_domain::Lang;
     use khien_formats::Cell;
     // Every page goes out; `limit` and `cursor` are checked as on the list, then not used.
@@ -178,12 +176,8 @@ async fn export_findings(
                 truncated = true;
                 break 'pages;
             }
-            let severity = Severity::parse("severity", &x.severity)
-                .map(|v| v.label(Lang::Vi).to_string())
-                .unwrap_or_else(|_| x.severity.clone());
-            let state = FindingState::parse("state", &x.state)
-                .map(|v| v.label(Lang::Vi).to_string())
-                .unwrap_or_else(|_| x.state.clone());
+            let severity = x.severity.label(Lang::Vi).to_string();
+            let state = x.state.label(Lang::Vi).to_string();
             let mut row: Vec<Cell> = vec![
                 x.id.into(),
                 severity.into(),
@@ -275,8 +269,7 @@ async fn move_finding(
 
 #[derive(Debug, serde::Serialize, Deserialize, ToSchema)]
 pub struct PolicyRowBody {
-    /// info, low, medium, high, critical
-    pub severity: String,
+    pub severity: khien_domain::finding::Severity,
     /// 1–5
     #[schema(minimum = 1, maximum = 5)]
     pub level: u8,
@@ -288,12 +281,7 @@ pub struct PolicyRowBody {
 fn policy_body(p: &khien_domain::compliance::Policy) -> Vec<PolicyRowBody> {
     p.rows()
         .iter()
-        .map(|r| PolicyRowBody {
-            severity: r.severity.code().to_string(),
-            level: r.level,
-            days: r.days,
-            working_days: r.working_days,
-        })
+        .map(|r| PolicyRowBody { severity: r.severity, level: r.level, days: r.days, working_days: r.working_days })
         .collect()
 }
 
@@ -314,14 +302,7 @@ async fn set_policy(
 ) -> Result<Json<Vec<PolicyRowBody>>, ApiError> {
     let rows = rows
         .iter()
-        .map(|r| {
-            Ok(PolicyRow {
-                severity: khien_domain::finding::Severity::parse("severity", &r.severity)?,
-                level: r.level,
-                days: r.days,
-                working_days: r.working_days,
-            })
-        })
+        .map(|r| Ok(PolicyRow { severity: r.severity, level: r.level, days: r.days, working_days: r.working_days }))
         .collect::<Result<Vec<_>, Error>>()?;
     Ok(Json(policy_body(&s.store.set_remediation_policy(&ctx.actor, &rows).await?)))
 }

@@ -297,7 +297,7 @@ const DOCX_TYPE: &str = "application/vnd.openxmlformats-officedocument.wordproce
 
 /// The initial or the closing report as a Word document or a PDF (NĐ 30/2020 layout; Vietnamese).
 #[utoipa::path(get, path = "/api/v1/incidents/{id}/documents/{kind}", tag = "incidents",
-    params(("id" = i64, Path), ("kind" = String, Path, description = "initial or closing"), DocumentQuery),
+    params(("id" = i64, Path), ("kind" = inline(khien_domain::incident::DocumentKind), Path), DocumentQuery),
     responses((status = 200, content((Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"), (Vec<u8> = "application/pdf"))),
         (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn incident_document(
@@ -306,15 +306,9 @@ async fn incident_document(
     Path((id, kind)): Path<(i64, String)>,
     ApiQuery(q): ApiQuery<DocumentQuery>,
 ) -> Result<axum::response::Response, ApiError> {
-    use crate::services::incident_docs::DocKind;
     use axum::response::IntoResponse;
-    let which = DocKind::parse(&kind).ok_or_else(|| {
-        khien_domain::Error::invalid(
-            "kind",
-            "Loại văn bản là initial hoặc closing.",
-            "The document kind is initial or closing.",
-        )
-    })?;
+    // A path segment is text: read once here, with a 422 naming `kind` for anything else.
+    let which = khien_domain::incident::DocumentKind::parse("kind", &kind)?;
     let pdf = match q.format.as_deref() {
         None | Some("docx") => false,
         Some("pdf") => true,

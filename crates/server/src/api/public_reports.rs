@@ -61,8 +61,7 @@ pub(crate) async fn submit(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PublicSubmission {
-    /// scam, phishing, harmful_content, child_safety, agency_incident
-    pub category: String,
+    pub category: khien_domain::incident::public::PublicCategory,
     /// What happened, 20–5000 characters.
     pub description: String,
     pub reporter_name: Option<String>,
@@ -122,7 +121,8 @@ async fn submit_report(
         })
         .collect::<Result<Vec<_>, Error>>()?;
     let input = PublicReportInput {
-        category: b.category,
+        // The store's input is what the public form sends too (a code it checks with the rest).
+        category: b.category.code().to_string(),
         description: b.description,
         reporter_name: b.reporter_name,
         reporter_phone: b.reporter_phone,
@@ -237,7 +237,7 @@ async fn route_report(
 #[serde(deny_unknown_fields)]
 pub struct StateBody {
     /// in_progress, resolved, rejected, or received (back to the authority's queue)
-    pub state: String,
+    pub state: khien_domain::incident::public::PublicState,
 }
 
 /// Move the report: being handled, resolved, not taken up, reopened.
@@ -249,7 +249,7 @@ async fn set_state(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<StateBody>,
 ) -> Result<Json<PublicReport>, ApiError> {
-    Ok(Json(s.store.set_public_report_state(&ctx.actor, id, &b.state).await?))
+    Ok(Json(s.store.set_public_report_state(&ctx.actor, id, b.state).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -258,7 +258,7 @@ pub struct ConvertBody {
     /// The unit the incident belongs to.
     pub unit_id: i64,
     /// An incident category; by default phishing for scams and phishing, else other.
-    pub category: Option<String>,
+    pub category: Option<khien_domain::incident::Category>,
     /// By default "Phản ánh <code>: <the start of the description>".
     pub title: Option<String>,
 }
@@ -273,10 +273,8 @@ async fn convert_report(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<ConvertBody>,
 ) -> Result<(StatusCode, Json<Incident>), ApiError> {
-    let inc = s
-        .store
-        .convert_public_report_to_incident(&ctx.actor, id, b.unit_id, b.category.as_deref(), b.title.as_deref())
-        .await?;
+    let inc =
+        s.store.convert_public_report_to_incident(&ctx.actor, id, b.unit_id, b.category, b.title.as_deref()).await?;
     Ok((StatusCode::CREATED, Json(inc)))
 }
 

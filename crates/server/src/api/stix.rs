@@ -187,7 +187,7 @@ async fn import_bundle(
 ) -> Result<Json<BundleImport>, ApiError> {
     let parsed = khien_formats::stix::parse_bundle(&body).map_err(|e| crate::services::stix_io::stix_error(&e))?;
     let WatchImportSummary { added, updated } =
-        s.store.import_watchlist(&ctx.actor, &crate::services::stix_io::watch_inputs(&parsed)).await?;
+        s.store.import_watchlist(&ctx.actor, &crate::services::stix_io::watch_inputs(&parsed)?).await?;
     Ok(Json(BundleImport { objects: parsed.objects, added, updated, skipped: parsed.skipped }))
 }
 

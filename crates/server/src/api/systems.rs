@@ -269,9 +269,9 @@ async fn export_systems(
                 x.name.into(),
                 x.owner_unit_name.into(),
                 x.system_type.into(),
-                x.status.into(),
+                x.status.code().into(),
                 x.approved_level.into(),
-                x.dossier_state.into(),
+                x.dossier_state.map(|d| d.code().to_string()).into(),
                 x.go_live_date.into(),
                 x.ip_ranges.join(", ").into(),
                 x.domains.join(", ").into(),
@@ -361,8 +361,7 @@ async fn update_system(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetStatus {
-    /// planned, building, in_operation, suspended, decommissioned
-    status: String,
+    status: khien_domain::system::Lifecycle,
 }
 
 /// Change a system's lifecycle status. Going into operation needs an approved level or an
@@ -375,7 +374,7 @@ async fn set_status(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<SetStatus>,
 ) -> Result<Json<System>, ApiError> {
-    Ok(Json(s.store.set_system_status(&ctx.actor, id, &b.status).await?))
+    Ok(Json(s.store.set_system_status(&ctx.actor, id, b.status).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

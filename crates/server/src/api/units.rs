@@ -56,11 +56,7 @@ async fn list_units(
 ) -> Result<Json<Page<Unit>>, ApiError> {
     let (sort, dir) = parse_sort(q.sort.as_deref(), &["code", "name"], "code")?;
     let (cursor, limit) = paging(q.cursor.as_deref(), q.limit)?;
-    let unit_type = q
-        .unit_type
-        .filter(|t| !t.is_empty())
-        .map(|t| khien_domain::unit::UnitType::parse(&t).map(|u| u.code().to_string()))
-        .transpose()?;
+    let unit_type = crate::api::enum_filter(q.unit_type, khien_domain::unit::UnitType::parse)?;
     let f =
         UnitFilter { q: q.q, unit_type, parent_id: q.parent_id, active: q.active, sort, dir: Some(dir), cursor, limit };
     Ok(Json(s.store.list_units(&ctx.actor, &f).await?))
@@ -71,7 +67,7 @@ async fn list_units(
 pub struct CreateUnit {
     code: String,
     name: String,
-    unit_type: String,
+    unit_type: khien_domain::unit::UnitType,
     parent_id: i64,
     head_name: Option<String>,
     focal_name: Option<String>,
@@ -111,7 +107,7 @@ async fn get_unit(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> R
 #[serde(deny_unknown_fields)]
 pub struct PatchUnit {
     name: Option<String>,
-    unit_type: Option<String>,
+    unit_type: Option<khien_domain::unit::UnitType>,
     /// An empty string clears the field.
     head_name: Option<String>,
     /// The head's title, e.g. "Giám đốc" (signs generated documents).

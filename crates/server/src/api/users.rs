@@ -150,8 +150,7 @@ async fn reset_password(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GrantRole {
-    /// administrator, authority_officer, unit_manager, unit_officer, assessor, soc_provider, viewer
-    role: String,
+    role: Role,
     unit_id: i64,
     /// Whether the role covers the unit's whole subtree.
     #[serde(default)]
@@ -167,8 +166,7 @@ async fn grant_role(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<GrantRole>,
 ) -> Result<(StatusCode, Json<RoleAssignment>), ApiError> {
-    let role = Role::parse(&b.role)?;
-    Ok((StatusCode::CREATED, Json(s.store.grant_role(&ctx.actor, id, role, b.unit_id, b.recursive).await?)))
+    Ok((StatusCode::CREATED, Json(s.store.grant_role(&ctx.actor, id, b.role, b.unit_id, b.recursive).await?)))
 }
 
 /// Revoke a role assignment.

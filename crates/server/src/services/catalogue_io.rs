@@ -4,7 +4,7 @@
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use khien_domain::catalog::{Catalogue, CatalogueMeta, CatalogueNode, LevelSet, NodeKind};
+use khien_domain::catalog::{Catalogue, CatalogueMeta, CatalogueNode, LevelSet};
 use khien_domain::scope::Actor;
 use khien_domain::{Error, Msg};
 use khien_formats::catalog::CatalogError;
@@ -148,7 +148,7 @@ pub async fn model(s: &AppState, actor: &Actor, id: i64) -> Result<Catalogue, Er
     };
     let mut nodes = Vec::with_capacity(tree.nodes.len());
     for (order, n) in tree.nodes.into_iter().enumerate() {
-        let kind = NodeKind::parse("kind", &n.kind)?;
+        let kind = n.kind;
         let levels = LevelSet::from_levels(n.levels.iter().copied()).unwrap_or(LevelSet::EMPTY);
         let mut node = CatalogueNode::new(kind, &n.node_id, n.parent_id.as_deref(), &n.title_vi, &n.title_en, levels);
         node.description = n.description;

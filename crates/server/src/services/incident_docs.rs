@@ -2,28 +2,12 @@
 //! filled from the incident record: the fields of QĐ 05/2017 Đ11.4 for the initial report, the
 //! timeline, reports and times for the closing one.
 
+use khien_domain::incident::DocumentKind;
 use khien_domain::time::display_vn;
 use khien_domain::Error;
 use khien_domain::Lang;
 use khien_formats::docx::{signature_position, AdminDocument, Block, Signing};
 use khien_store::{DocumentHeader, IncidentDetail};
-
-/// Which document: the initial report (Biểu mẫu 03 fields) or the closing report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DocKind {
-    Initial,
-    Closing,
-}
-
-impl DocKind {
-    pub fn parse(s: &str) -> Option<DocKind> {
-        match s {
-            "initial" => Some(DocKind::Initial),
-            "closing" => Some(DocKind::Closing),
-            _ => None,
-        }
-    }
-}
 
 fn text(v: &Option<String>) -> String {
     v.clone().unwrap_or_else(|| "—".into())
@@ -105,7 +89,7 @@ impl Signer {
 }
 
 pub fn incident_document(
-    kind: DocKind,
+    kind: DocumentKind,
     d: &IncidentDetail,
     h: &DocumentHeader,
     place_name: Option<&str>,
@@ -156,7 +140,7 @@ pub fn incident_document(
         ("Đánh giá sơ bộ mức độ".into(), severity),
     ]));
     match kind {
-        DocKind::Initial => {
+        DocumentKind::Initial => {
             blocks.push(Block::Heading("II. MÔ TẢ SỰ CỐ".into()));
             blocks.push(Block::Fields(vec![
                 ("Dấu hiệu, hiện tượng".into(), text(&i.symptoms)),
@@ -173,7 +157,7 @@ pub fn incident_document(
                 ("Kiến nghị".into(), text(&i.recommendations)),
             ]));
         }
-        DocKind::Closing => {
+        DocumentKind::Closing => {
             let state = i.state.label(vi).to_string();
             let when = |v: Option<i64>| v.map(display_vn).unwrap_or_else(|| "—".into());
             blocks.push(Block::Heading("II. QUÁ TRÌNH ỨNG CỨU".into()));
@@ -237,8 +221,8 @@ pub fn incident_document(
         rows: observables,
     });
     let title = match kind {
-        DocKind::Initial => format!("Ban đầu về sự cố {}: {}", i.code, i.title),
-        DocKind::Closing => format!("Kết thúc ứng cứu sự cố {}: {}", i.code, i.title),
+        DocumentKind::Initial => format!("Ban đầu về sự cố {}: {}", i.code, i.title),
+        DocumentKind::Closing => format!("Kết thúc ứng cứu sự cố {}: {}", i.code, i.title),
     };
     AdminDocument {
         parent_body: h.parent_name.clone().unwrap_or_default(),

@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use khien_domain::calendar::date_vn;
-use khien_domain::finding::Severity;
+use khien_domain::catalog::NodeKind;
+use khien_domain::compliance::remediation::FindingState;
 use khien_domain::scope::Actor;
 use khien_domain::system::Lifecycle;
 use khien_domain::{Error, Msg};
@@ -27,13 +28,13 @@ pub fn oscal_error(e: &OscalExportError) -> Error {
     Error::Invalid { field: None, msg: Msg::new(e.message_vi(), e.message_en()) }
 }
 
-fn status(state: &str) -> RiskStatus {
+fn status(state: FindingState) -> RiskStatus {
     match state {
-        "in_remediation" => RiskStatus::Remediating,
-        "fixed" => RiskStatus::Investigating,
-        "risk_accepted" => RiskStatus::DeviationApproved,
-        "verified" | "false_positive" => RiskStatus::Closed,
-        _ => RiskStatus::Open,
+        FindingState::InRemediation => RiskStatus::Remediating,
+        FindingState::Fixed => RiskStatus::Investigating,
+        FindingState::RiskAccepted => RiskStatus::DeviationApproved,
+        FindingState::Verified | FindingState::FalsePositive => RiskStatus::Closed,
+        FindingState::Open => RiskStatus::Open,
     }
 }
 
@@ -42,8 +43,8 @@ fn item(f: &Finding) -> PoamItemIn {
         key: format!("finding:{}", f.id),
         title: f.title.clone(),
         description: if f.description.trim().is_empty() { f.title.clone() } else { f.description.clone() },
-        status: status(&f.state),
-        severity: Severity::parse("severity", &f.severity).unwrap_or(Severity::Info),
+        status: status(f.state),
+        severity: f.severity,
         cvss_score: f.cvss.map(|c| c as f32),
         cves: f.cves.clone(),
         host: f.host.clone(),
@@ -145,7 +146,7 @@ pub async fn catalogue_oscal(s: &AppState, actor: &Actor, id: i64) -> Result<Vec
             .map(|n| CatalogNodeIn {
                 id: n.node_id.clone(),
                 parent: n.parent_id.clone(),
-                group: n.kind == "group",
+                group: n.kind == NodeKind::Group,
                 title: title_of(&n.title_vi, &n.title_en),
                 description: n.description.clone(),
                 levels: levels(&n.levels),
@@ -203,7 +204,7 @@ pub async fn system_ssp(s: &AppState, actor: &Actor, system_id: i64) -> Result<V
             let reqs = tree
                 .nodes
                 .iter()
-                .filter(|n| n.kind != "group" && n.applies_to(at_level))
+                .filter(|n| n.kind != NodeKind::Group && n.applies_to(at_level))
                 .map(|n| RequirementIn {
                     id: n.node_id.clone(),
                     title: Some(title_of(&n.title_vi, &n.title_en)),
@@ -214,11 +215,11 @@ pub async fn system_ssp(s: &AppState, actor: &Actor, system_id: i64) -> Result<V
             (info, reqs)
         }
     };
-    let state = match Lifecycle::parse("status", &system.status) {
-        Ok(Lifecycle::InOperation) => SystemState::Operational,
-        Ok(Lifecycle::Planned | Lifecycle::Building) => SystemState::UnderDevelopment,
-        Ok(Lifecycle::Decommissioned) => SystemState::Disposition,
-        _ => SystemState::Other,
+    let state = match system.status {
+        Lifecycle::InOperation => SystemState::Operational,
+        Lifecycle::Planned | Lifecycle::Building => SystemState::UnderDevelopment,
+        Lifecycle::Decommissioned => SystemState::Disposition,
+        Lifecycle::Suspended => SystemState::Other,
     };
     let owner = unit_party(system.owner_unit_id, &system.owner_unit_name);
     let input = SspInput {
@@ -272,7 +273,7 @@ pub async fn assessment_results(s: &AppState, actor: &Actor, id: i64) -> Result<
         assessment_key: format!("assessment:{}", a.id),
         title: a.title.clone(),
         last_modified: at(a.updated_at),
-        version: a.state.clone(),
+        version: a.state.code().to_string(),
         system: system_ref(&system),
         catalogue: catalogue_ref(&info),
         assessor,

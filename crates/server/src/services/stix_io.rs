@@ -2,6 +2,8 @@
 //! watch-list entries from an imported bundle.
 
 use chrono::{DateTime, Utc};
+use khien_domain::incident::observable::ObservableKind;
+use khien_domain::incident::Tlp;
 use khien_domain::{Error, Msg};
 use khien_formats::stix::{ExportInput, IdentityIn, ImportedBundle, IncidentIn, ObservableIn, StixError};
 use khien_store::{ExportedIncident, WatchInput};
@@ -73,19 +75,23 @@ pub fn stix_error(e: &StixError) -> Error {
     Error::Invalid { field: Some(field), msg: Msg::new(e.message_vi(), e.message_en()) }
 }
 
-pub fn watch_inputs(b: &ImportedBundle) -> Vec<WatchInput> {
+/// The bundle's indicators as watch-list entries; the parser gives kinds and TLP levels from the
+/// same lists as the domain's enums.
+pub fn watch_inputs(b: &ImportedBundle) -> Result<Vec<WatchInput>, Error> {
     b.indicators
         .iter()
-        .map(|w| WatchInput {
-            stix_id: w.stix_id.clone(),
-            kind: w.kind.clone(),
-            value: w.value.clone(),
-            name: w.name.clone(),
-            valid_from: w.valid_from.map(|t| t.timestamp_millis()),
-            valid_until: w.valid_until.map(|t| t.timestamp_millis()),
-            tlp: w.tlp.clone(),
-            labels: w.labels.clone(),
-            source: w.source.clone(),
+        .map(|w| {
+            Ok(WatchInput {
+                stix_id: w.stix_id.clone(),
+                kind: ObservableKind::parse("kind", &w.kind)?,
+                value: w.value.clone(),
+                name: w.name.clone(),
+                valid_from: w.valid_from.map(|t| t.timestamp_millis()),
+                valid_until: w.valid_until.map(|t| t.timestamp_millis()),
+                tlp: w.tlp.as_deref().map(|t| Tlp::parse("tlp", t)).transpose()?,
+                labels: w.labels.clone(),
+                source: w.source.clone(),
+            })
         })
         .collect()
 }

@@ -3,6 +3,7 @@
 use crate::auth::Ctx;
 use crate::AppState;
 use khien_domain::role::Action;
+use khien_domain::system::Lifecycle;
 use khien_domain::{Error, Msg};
 use khien_store::{ImportSummary, ImportSystem, SystemInput};
 
@@ -20,15 +21,22 @@ pub async fn import(s: &AppState, ctx: &Ctx, name: &str, bytes: &[u8]) -> Result
             field: e.field().map(str::to_string),
             msg: Msg::new(e.message_vi(), e.message_en()),
         })?;
-    let rows: Vec<ImportSystem> = rows
+    let rows = rows
         .into_iter()
-        .map(|src| {
+        .map(|src| -> Result<ImportSystem, Error> {
             let row = match src.location {
                 khien_formats::Location::Row(r) | khien_formats::Location::Line(r) => r,
                 _ => 0,
             };
             let r = src.system;
-            ImportSystem {
+            // The parser checked the status against the same list; a row number still says where.
+            let status = r
+                .status
+                .as_deref()
+                .map(|v| Lifecycle::parse("status", v))
+                .transpose()
+                .map_err(|e| e.with_prefix(&format!("Dòng {row}: "), &format!("Row {row}: ")))?;
+            Ok(ImportSystem {
                 row,
                 owner_unit_code: r.owner_unit_code,
                 input: SystemInput {
@@ -48,7 +56,7 @@ pub async fn import(s: &AppState, ctx: &Ctx, name: &str, bytes: &[u8]) -> Result
                     infra_scope: r.infra_scope,
                     data_category: r.data_category,
                     hosting: r.hosting,
-                    status: r.status,
+                    status,
                     go_live_date: r.go_live_date,
                     vendor: r.vendor,
                     ip_ranges: r.ip_ranges,
@@ -56,9 +64,9 @@ pub async fn import(s: &AppState, ctx: &Ctx, name: &str, bytes: &[u8]) -> Result
                     tags: r.tags,
                     ..Default::default()
                 },
-            }
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>, Error>>()?;
     s.store
         .import_systems(&ctx.actor, &rows)
         .await

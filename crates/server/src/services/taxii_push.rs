@@ -6,6 +6,7 @@
 //! on-demand push takes a `Remote` the handler got through the caller-scoped `Store::remote`.
 #![allow(clippy::disallowed_methods)]
 
+use khien_domain::incident::PushStatus;
 use khien_store::{PushOutcome, Remote, Store};
 use std::time::Duration;
 
@@ -20,7 +21,7 @@ fn client() -> Result<reqwest::Client, String> {
 pub async fn push_remote(store: &Store, remote: &Remote) -> khien_domain::Result<PushOutcome> {
     let (bodies, up_to) = store.maintenance().objects_to_push(remote, BATCH).await?;
     if bodies.is_empty() {
-        return Ok(PushOutcome { status: Some("nothing to send".into()), ..Default::default() });
+        return Ok(PushOutcome { status: Some(PushStatus::NothingToSend), ..Default::default() });
     }
     let envelope = format!("{{\"objects\":[{}]}}", bodies.join(","));
     let outcome = send(remote, envelope).await;
@@ -60,7 +61,11 @@ async fn send(remote: &Remote, envelope: String) -> PushOutcome {
     }
     match serde_json::from_str::<serde_json::Value>(&text) {
         Ok(status) => {
-            out.status = status.get("status").and_then(|v| v.as_str()).map(str::to_string);
+            // TAXII 2.1 §4.3.1: "complete" or "pending"; anything else is not kept as a status.
+            out.status = status
+                .get("status")
+                .and_then(|v| v.as_str())
+                .and_then(|s| [PushStatus::Complete, PushStatus::Pending].into_iter().find(|p| p.code() == s));
             out.success_count = status.get("success_count").and_then(serde_json::Value::as_i64);
             out.failure_count = status.get("failure_count").and_then(serde_json::Value::as_i64);
         }

@@ -62,7 +62,7 @@ pub async fn export(s: &AppState, ctx: &Ctx, format: ExportFormat) -> Result<Res
             parent_code: u.parent_id.and_then(|p| codes.get(&p).cloned()),
             code: u.code,
             name: u.name,
-            unit_type: u.unit_type,
+            unit_type: u.unit_type.code().to_string(),
             head_name: u.head_name,
             focal_name: u.focal_name,
             focal_phone: u.focal_phone,

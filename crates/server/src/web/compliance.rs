@@ -73,10 +73,6 @@ fn pct(p: Option<f64>) -> String {
     p.map(|v| format!("{v:.1} %")).unwrap_or_else(|| "—".into())
 }
 
-fn state_label(lang: Lang, code: &str) -> String {
-    AssessmentState::parse("state", code).map(|s| s.label(lang).to_string()).unwrap_or_else(|_| code.to_string())
-}
-
 fn outcome_label(lang: Lang, code: Option<&str>) -> String {
     code.and_then(|c| Outcome::parse("result", c).ok()).map(|o| o.label(lang).to_string()).unwrap_or_else(|| "—".into())
 }
@@ -333,9 +329,9 @@ async fn assessments(
             system: format!("{} – {}", a.system_code, a.system_name),
             unit: a.unit_name.clone(),
             catalogue: format!("{} ({})", a.catalogue_code, a.catalogue_version),
-            kind: AssessmentKind::parse("kind", &a.kind).map(|k| k.label(lang).to_string()).unwrap_or_default()
+            kind: a.kind.label(lang).to_string()
                 + &a.assessor_unit_name.as_ref().map(|n| format!(" – {n}")).unwrap_or_default(),
-            state: state_label(lang, &a.state),
+            state: a.state.label(lang).to_string(),
             level: a.level,
             progress: format!("{}/{}", a.assessed(), a.applicable),
             percent: pct(a.percent),
@@ -370,7 +366,7 @@ async fn create(State(s): State<AppState>, ctx: Ctx, Form(f): Form<CreateForm>) 
     let input = AssessmentInput {
         system_id: system.id,
         catalogue_id: f.catalogue_id,
-        kind: f.kind,
+        kind: AssessmentKind::parse("kind", &f.kind)?,
         assessor_unit_id: f.assessor_unit_id.trim().parse().ok(),
         title: f.title,
         planned_for: Some(f.planned_for).filter(|p| !p.trim().is_empty()),
@@ -406,7 +402,7 @@ struct WorkspacePage {
     groups: Vec<(String, String, String)>,
     /// (node id, title, before, after)
     changes: Vec<(String, String, String, String)>,
-    moves: Vec<(String, String)>,
+    moves: Vec<(&'static str, &'static str)>,
 }
 
 async fn workspace(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>, WebError> {
@@ -465,16 +461,16 @@ async fn workspace(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> 
             )
         })
         .collect();
-    let state = AssessmentState::parse("state", &d.assessment.state)?;
+    let state = d.assessment.state;
     render(&WorkspacePage {
         c: Chrome::new(&ctx, "compliance", &d.assessment.title, &d.assessment.title),
         state: state.label(lang).to_string(),
-        kind: AssessmentKind::parse("kind", &d.assessment.kind).map(|k| k.label(lang).to_string()).unwrap_or_default(),
+        kind: d.assessment.kind.label(lang).to_string(),
         percent: pct(d.assessment.percent),
         previous_percent: pct(d.previous_percent),
         editable: d.can_record && state.accepts_results(),
         outcomes: Outcome::ALL.iter().map(|o| (o.code().to_string(), o.label(lang).to_string())).collect(),
-        moves: d.next_states.iter().map(|s| (s.clone(), state_label(lang, s))).collect(),
+        moves: d.next_states.iter().map(|s| (s.code(), s.label(lang))).collect(),
         rows,
         groups,
         changes,
@@ -518,7 +514,7 @@ async fn move_state(
     Path(id): Path<i64>,
     Form(f): Form<MoveForm>,
 ) -> Result<Response, WebError> {
-    s.store.move_assessment(&ctx.actor, id, &f.state).await?;
+    s.store.move_assessment(&ctx.actor, id, AssessmentState::parse("state", &f.state)?).await?;
     Ok(see_other(&format!("/assessments/{id}")))
 }
 

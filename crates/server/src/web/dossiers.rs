@@ -14,7 +14,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use khien_domain::calendar::{display_date, display_opt};
 use khien_domain::role::Action;
-use khien_domain::system::dossier::{DossierAction, DossierState, Part};
+use khien_domain::system::dossier::{DossierAction, Part};
 use khien_domain::system::level::{Authority, DayCount};
 use khien_store::DossierInput;
 use serde::Deserialize;
@@ -88,7 +88,7 @@ async fn dossier_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
     let lang = ctx.lang;
     let (d, s) = st.store.get_dossier(&ctx.actor, id).await?;
     let rs = st.store.ruleset(&d.ruleset).await?;
-    let state = DossierState::parse("state", &d.state)?;
+    let state = d.state;
     let level = u8::try_from(d.proposed_level).unwrap_or(1);
     // Offer only the steps this caller may take now: the store's own decision.
     let bodies = st.store.level_bodies().await?;

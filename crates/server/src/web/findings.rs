@@ -36,20 +36,12 @@ pub fn router() -> Router<AppState> {
         .route("/remediation-policy", get(policy).post(save_policy))
 }
 
-fn severity_label(lang: Lang, code: &str) -> String {
-    Severity::parse("severity", code).map(|s| s.label(lang).to_string()).unwrap_or_else(|_| code.to_string())
-}
-
-fn state_label(lang: Lang, code: &str) -> String {
-    FindingState::parse("state", code).map(|s| s.label(lang).to_string()).unwrap_or_else(|_| code.to_string())
-}
-
 /// The badge class of a severity (the stylesheet's own classes).
-fn severity_css(code: &str) -> &'static str {
-    match code {
-        "critical" | "high" => "tag bad",
-        "info" => "tag muted",
-        _ => "tag",
+fn severity_css(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical | Severity::High => "tag bad",
+        Severity::Info => "tag muted",
+        Severity::Low | Severity::Medium => "tag",
     }
 }
 
@@ -183,14 +175,14 @@ fn row(lang: Lang, f: &Finding) -> Row {
     };
     Row {
         id: f.id,
-        severity: severity_label(lang, &f.severity),
-        severity_css: severity_css(&f.severity),
+        severity: f.severity.label(lang).to_string(),
+        severity_css: severity_css(f.severity),
         title: f.title.clone(),
         system: f.system_code.clone(),
         system_id: f.system_id,
         host_port,
         cves: f.cves.join(", "),
-        state: state_label(lang, &f.state),
+        state: f.state.label(lang).to_string(),
         due: f.due_at.map(date_vn).unwrap_or_default(),
         overdue: f.overdue,
     }
@@ -266,7 +258,7 @@ async fn bulk(State(s): State<AppState>, ctx: Ctx, RawForm(body): RawForm) -> Re
     let mut results = Vec::with_capacity(ids.len());
     for id in ids {
         match s.store.move_finding(&ctx.actor, id, &input).await {
-            Ok(f) => results.push(BulkResult { id, ok: true, message: state_label(lang, &f.state) }),
+            Ok(f) => results.push(BulkResult { id, ok: true, message: f.state.label(lang).to_string() }),
             Err(e @ Error::Internal(_)) => return Err(e.into()),
             Err(e) => {
                 let message = match &e {
@@ -314,8 +306,7 @@ struct FindingPage {
 
 /// The moves open to the caller: the store's own decision (`finding_moves::allowed_moves`).
 fn moves_for(ctx: &Ctx, f: &Finding, unit_path: &str) -> Vec<MoveView> {
-    let Ok(from) = FindingState::parse("state", &f.state) else { return Vec::new() };
-    allowed_moves(&ctx.actor, f.unit_id, unit_path, from)
+    allowed_moves(&ctx.actor, f.unit_id, unit_path, f.state)
         .into_iter()
         .map(|(to, rule)| MoveView {
             to: to.code(),
@@ -340,9 +331,9 @@ async fn page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Resul
     render(&FindingPage {
         c: Chrome::new(&ctx, "findings", &format!("#{} {}", f.id, f.title), &format!("#{} {}", f.id, f.title)),
         unit_name,
-        severity: severity_label(lang, &f.severity),
-        severity_css: severity_css(&f.severity),
-        state: state_label(lang, &f.state),
+        severity: f.severity.label(lang).to_string(),
+        severity_css: severity_css(f.severity),
+        state: f.state.label(lang).to_string(),
         cvss: f.cvss.map(|c| format!("{c:.1}")).unwrap_or_else(|| "—".into()),
         source,
         detected: display_vn(f.detected_at),

@@ -484,6 +484,6 @@ async fn import_watchlist(
     }
     let bytes = bytes.ok_or_else(|| Error::invalid("file", "Chưa chọn tệp.", "No file was chosen."))?;
     let parsed = khien_formats::stix::parse_bundle(&bytes).map_err(|e| crate::services::stix_io::stix_error(&e))?;
-    let summary = s.store.import_watchlist(&ctx.actor, &crate::services::stix_io::watch_inputs(&parsed)).await?;
+    let summary = s.store.import_watchlist(&ctx.actor, &crate::services::stix_io::watch_inputs(&parsed)?).await?;
     Ok(see_other(&format!("/observables?imported={}", super::q(&format!("+{} / ~{}", summary.added, summary.updated)))))
 }

@@ -51,7 +51,8 @@ async fn home(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebEr
     let users =
         count_label(s.store.list_users(&ctx.actor, &UserFilter { limit: max, ..Default::default() }).await).await?;
     let me = s.store.get_user(&ctx.actor, ctx.actor.user_id).await?;
-    let roles = me.roles.iter().map(|r| (role_label(&r.role, ctx.lang), r.unit_name.clone(), r.recursive)).collect();
+    let roles =
+        me.roles.iter().map(|r| (r.role.label(ctx.lang).to_string(), r.unit_name.clone(), r.recursive)).collect();
     let recent = if ctx.actor.can_anywhere(Action::ViewAudit) {
         let page = s.store.list_audit(&ctx.actor, &AuditFilter { limit: 8, ..Default::default() }).await?;
         page.items
@@ -62,10 +63,6 @@ async fn home(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebEr
         Vec::new()
     };
     render(&Home { c: Chrome::new(&ctx, "home", "Trang chủ", "Home"), units, users, roles, recent })
-}
-
-pub fn role_label(code: &str, lang: Lang) -> String {
-    Role::parse(code).map(|r| r.label(lang).to_string()).unwrap_or_else(|_| code.to_string())
 }
 
 pub(super) struct AuditRow {
@@ -200,7 +197,7 @@ async fn account_page(s: &AppState, ctx: &Ctx, new_secret: Option<String>) -> Re
                 id: t.id,
                 name: t.name,
                 prefix: t.prefix,
-                role: role_label(&t.role, ctx.lang),
+                role: t.role.label(ctx.lang).to_string(),
                 unit_name: t.unit_name,
                 expires: display_vn(t.expires_at),
                 revoked: t.revoked_at.is_some(),

@@ -426,7 +426,7 @@ async fn move_state(
     Path(id): Path<i64>,
     Form(f): Form<StateForm>,
 ) -> Result<Response, WebError> {
-    s.store.set_public_report_state(&ctx.actor, id, &f.state).await?;
+    s.store.set_public_report_state(&ctx.actor, id, PublicState::parse("state", &f.state)?).await?;
     Ok(back(id))
 }
 
@@ -444,9 +444,7 @@ async fn convert(
     Form(f): Form<ConvertForm>,
 ) -> Result<Response, WebError> {
     let unit_id = super::systems::number("unit_id", &f.unit_id)?;
-    let inc = s
-        .store
-        .convert_public_report_to_incident(&ctx.actor, id, unit_id, f.category.as_deref(), f.title.as_deref())
-        .await?;
+    let category = f.category.filter(|c| !c.trim().is_empty()).map(|c| Category::parse("category", &c)).transpose()?;
+    let inc = s.store.convert_public_report_to_incident(&ctx.actor, id, unit_id, category, f.title.as_deref()).await?;
     Ok(see_other(&format!("/incidents/{}", inc.id)))
 }

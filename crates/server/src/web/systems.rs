@@ -19,7 +19,7 @@ use khien_domain::role::Action;
 use khien_domain::system::dossier::DossierState;
 use khien_domain::system::layers::LayerState;
 use khien_domain::system::level::{ruleset_by_code, ruleset_for};
-use khien_domain::system::{Lifecycle, SystemType};
+use khien_domain::system::{CertificateKind, Lifecycle, SystemType};
 use khien_domain::{Error, Lang};
 use khien_store::{DossierInput, SystemDetail, SystemFilter};
 use serde::Deserialize;
@@ -73,13 +73,29 @@ async fn add_connection(
     Ok(see_other(&format!("/systems/{id}")))
 }
 
+#[derive(Deserialize)]
+struct CertificateForm {
+    kind: String,
+    holder: String,
+    serial: String,
+    issuer: String,
+    expires_on: String,
+}
+
 async fn add_certificate(
     State(s): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(f): Form<khien_store::CertificateInput>,
+    Form(f): Form<CertificateForm>,
 ) -> Result<Response, WebError> {
-    s.store.add_certificate(&ctx.actor, id, &f).await?;
+    let input = khien_store::CertificateInput {
+        kind: CertificateKind::parse("kind", &f.kind)?,
+        holder: f.holder,
+        serial: f.serial,
+        issuer: f.issuer,
+        expires_on: f.expires_on,
+    };
+    s.store.add_certificate(&ctx.actor, id, &input).await?;
     Ok(see_other(&format!("/systems/{id}")))
 }
 
@@ -233,13 +249,9 @@ async fn list_page(s: &AppState, ctx: &Ctx, q: ListQuery, notice: Option<String>
             code: x.code.clone(),
             name: x.name.clone(),
             owner: x.owner_unit_name.clone(),
-            status: label_of(Lifecycle::ALL, Lifecycle::code, Lifecycle::label, &x.status, lang),
+            status: x.status.label(lang).to_string(),
             level: x.approved_level.map(|l| l.to_string()).unwrap_or_else(|| "—".into()),
-            dossier: x
-                .dossier_state
-                .as_deref()
-                .map(|d| label_of(DossierState::ALL, DossierState::code, DossierState::label, d, lang))
-                .unwrap_or_else(|| "—".into()),
+            dossier: x.dossier_state.map(|d| d.label(lang).to_string()).unwrap_or_else(|| "—".into()),
         })
         .collect();
     // Only the filters that are set: the API refuses empty values for typed parameters.
@@ -302,9 +314,11 @@ struct SystemPage {
     to_confirm: Vec<String>,
     layers: Vec<(u8, &'static str, String, String)>,
     statuses: Options,
+    certificate_kinds: Options,
     dossiers: Vec<DossierRow>,
     connections: Vec<khien_store::Connection>,
-    certificates: Vec<(khien_store::Certificate, String)>,
+    /// Each certificate with its kind's label and its expiry as shown.
+    certificates: Vec<(khien_store::Certificate, &'static str, String)>,
     go_live: String,
     exception_until: String,
     redetermination: Option<String>,
@@ -337,7 +351,7 @@ async fn page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Resul
         .into_iter()
         .map(|x| DossierRow {
             id: x.id,
-            state: label_of(DossierState::ALL, DossierState::code, DossierState::label, &x.state, lang),
+            state: x.state.label(lang).to_string(),
             level: x.proposed_level,
             due: display_opt(x.due_on.as_deref()),
             overdue: x.overdue,
@@ -347,12 +361,13 @@ async fn page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Resul
     let page = SystemPage {
         c: Chrome::new(&ctx, "systems", &d.system.name, &d.system.name),
         type_label: label_of(SystemType::ALL, SystemType::code, SystemType::label, &d.system.system_type, lang),
-        status_label: label_of(Lifecycle::ALL, Lifecycle::code, Lifecycle::label, &d.system.status, lang),
+        status_label: d.system.status.label(lang).to_string(),
         ruleset_name: rs.name,
         reasons: d.suggestion.reasons.iter().map(|(l, m)| (*l, m.get(lang).to_string())).collect(),
         to_confirm: d.suggestion.to_confirm.iter().map(|m| m.get(lang).to_string()).collect(),
         layers,
         statuses: options(Lifecycle::ALL, Lifecycle::code, Lifecycle::label, lang),
+        certificate_kinds: options(CertificateKind::ALL, CertificateKind::code, CertificateKind::label, lang),
         dossiers,
         connections: s.store.connections_of(&ctx.actor, id).await?,
         certificates: s
@@ -361,8 +376,8 @@ async fn page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Resul
             .await?
             .into_iter()
             .map(|c| {
-                let shown = display_date(&c.expires_on);
-                (c, shown)
+                let (kind, shown) = (c.kind.label(lang), display_date(&c.expires_on));
+                (c, kind, shown)
             })
             .collect(),
         go_live: display_opt(d.system.go_live_date.as_deref()),
@@ -388,7 +403,7 @@ async fn set_status(
     Path(id): Path<i64>,
     Form(f): Form<StatusForm>,
 ) -> Result<Response, WebError> {
-    s.store.set_system_status(&ctx.actor, id, &f.status).await?;
+    s.store.set_system_status(&ctx.actor, id, Lifecycle::parse("status", &f.status)?).await?;
     Ok(see_other(&format!("/systems/{id}")))
 }
 

@@ -32,10 +32,6 @@ pub fn router() -> Router<AppState> {
         .route("/units/{id}/active", post(set_active))
 }
 
-fn type_label(code: &str, ctx: &Ctx) -> String {
-    UnitType::parse(code).map(|t| t.label(ctx.lang).to_string()).unwrap_or_else(|_| code.to_string())
-}
-
 /// (id, "Name (CODE)") of the units where the caller may place a record for `action`, for
 /// <select>s: the store's own list (`units_where`), the same rule it checks on the write.
 pub async fn options(s: &AppState, ctx: &Ctx, action: Action) -> Result<Vec<(i64, String)>, WebError> {
@@ -94,7 +90,7 @@ fn tree_rows(units: Vec<Unit>, ctx: &Ctx) -> Vec<Row> {
         }
         out.push(Row {
             id: u.id,
-            type_label: type_label(&u.unit_type, ctx),
+            type_label: u.unit_type.label(ctx.lang).to_string(),
             code: u.code,
             name: u.name,
             depth: depth.min(9),
@@ -120,7 +116,7 @@ async fn list_page(s: &AppState, ctx: &Ctx, q: String, notice: Option<String>) -
         hits.into_iter()
             .map(|u| Row {
                 id: u.id,
-                type_label: type_label(&u.unit_type, ctx),
+                type_label: u.unit_type.label(ctx.lang).to_string(),
                 code: u.code,
                 name: u.name,
                 depth: 0,
@@ -147,8 +143,16 @@ struct CreateForm {
 }
 
 async fn create(State(s): State<AppState>, ctx: Ctx, Form(f): Form<CreateForm>) -> Result<Response, WebError> {
-    let n =
-        NewUnit { code: f.code, name: f.name, unit_type: f.unit_type, parent_id: f.parent_id, ..Default::default() };
+    let n = NewUnit {
+        code: f.code,
+        name: f.name,
+        unit_type: UnitType::parse(&f.unit_type)?,
+        parent_id: f.parent_id,
+        head_name: None,
+        focal_name: None,
+        focal_phone: None,
+        focal_email: None,
+    };
     let u = s.store.create_unit(&ctx.actor, &n).await?;
     Ok(see_other(&format!("/units/{}", u.id)))
 }
@@ -185,7 +189,7 @@ async fn detail(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Res
     };
     let f = AuditFilter { entity_type: Some("unit".into()), entity_id: Some(u.id), limit: 100, ..Default::default() };
     let history = super::pages::audit_rows(&s.store.list_audit(&ctx.actor, &f).await?.items, ctx.lang);
-    let type_label = type_label(&u.unit_type, &ctx);
+    let type_label = u.unit_type.label(ctx.lang).to_string();
     render(&DetailPage {
         c: Chrome::new(&ctx, "units", &u.name, &u.name),
         u,

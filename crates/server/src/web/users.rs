@@ -97,11 +97,8 @@ async fn detail(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Res
     let unit = s.store.get_unit(&ctx.actor, d.user.unit_id).await.ok();
     let can_manage =
         unit.as_ref().is_some_and(|u| ctx.actor.can(Action::ManageUsers, u.id, &u.path)) && id != ctx.actor.user_id;
-    let roles = d
-        .roles
-        .iter()
-        .map(|r| (r.id, super::pages::role_label(&r.role, ctx.lang), r.unit_name.clone(), r.recursive))
-        .collect();
+    let roles =
+        d.roles.iter().map(|r| (r.id, r.role.label(ctx.lang).to_string(), r.unit_name.clone(), r.recursive)).collect();
     let (role_options, units) = if can_manage {
         (
             ctx.actor.grantable_roles().into_iter().map(|r| (r.code(), r.label(ctx.lang))).collect(),

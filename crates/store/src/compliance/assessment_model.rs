@@ -1,6 +1,6 @@
 //! The records of an assessment as the API and the pages show them, and what callers send.
 
-use khien_domain::compliance::assessment::{AssessmentKind, Score};
+use khien_domain::compliance::assessment::{AssessmentKind, AssessmentState, Score};
 use khien_domain::page::Cursor;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
@@ -24,12 +24,10 @@ pub struct Assessment {
     pub catalogue_title_en: String,
     /// The system's level the requirements were chosen for.
     pub level: i64,
-    /// self or independent
-    pub kind: String,
+    pub kind: AssessmentKind,
     pub assessor_unit_id: Option<i64>,
     pub assessor_unit_name: Option<String>,
-    /// planned, in_progress, in_review, done
-    pub state: String,
+    pub state: AssessmentState,
     pub title: String,
     /// YYYY-MM-DD
     pub planned_for: Option<String>,
@@ -84,7 +82,7 @@ impl Assessment {
     /// Records results and moves the assessment: the system's unit for a self-assessment, the
     /// assessor unit for an independent one (a grant covering it, like the authority's).
     pub fn may_record(&self, actor: &Actor) -> bool {
-        if self.kind == AssessmentKind::Independent.code() {
+        if self.kind == AssessmentKind::Independent {
             match (self.assessor_unit_id, &self.assessor_path) {
                 (Some(id), Some(path)) => actor.can(Action::AssessSystems, id, path),
                 _ => false,
@@ -163,18 +161,17 @@ pub struct AssessmentDetail {
     pub previous_percent: Option<f64>,
     pub changes: Vec<ResultChange>,
     /// States the assessment may move to now.
-    pub next_states: Vec<String>,
+    pub next_states: Vec<AssessmentState>,
     /// Whether the caller may record results and move it.
     pub can_record: bool,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssessmentInput {
     pub system_id: i64,
     pub catalogue_id: i64,
-    /// self or independent
-    pub kind: String,
+    pub kind: AssessmentKind,
     /// Required for an independent assessment: a unit of type assessor.
     pub assessor_unit_id: Option<i64>,
     pub title: String,

@@ -1,7 +1,7 @@
 //! Recording an assessment: the outcomes and notes of its requirements (in batches, one
 //! transaction), its moves through the states, and the evidence files of each result.
 
-use super::assessments::{evidence_row, not_found, state_of, EV_COLS, RESULT_BATCH};
+use super::assessments::{evidence_row, not_found, EV_COLS, RESULT_BATCH};
 use crate::audit::{json, Change};
 use crate::compliance::assessment_model::*;
 use crate::db::{db_err, get, sha256_bytes, Store};
@@ -46,7 +46,7 @@ impl Store {
         }
         let mut w = self.begin_write().await?;
         let a = self.scoped_assessment(&mut *w.tx, actor, id, true).await?;
-        let state = state_of(&a)?;
+        let state = a.state;
         if !state.accepts_results() {
             return Err(Error::conflict(
                 format!("Đợt đánh giá đang ở trạng thái «{}», không nhận thêm kết quả.", state.label(Lang::Vi)),
@@ -140,11 +140,10 @@ impl Store {
 
     /// Moves an assessment: planned → in progress → in review → done, review back to work.
     /// Review needs every requirement assessed.
-    pub async fn move_assessment(&self, actor: &Actor, id: i64, to: &str) -> Result<Assessment> {
-        let to = AssessmentState::parse("state", to)?;
+    pub async fn move_assessment(&self, actor: &Actor, id: i64, to: AssessmentState) -> Result<Assessment> {
         let mut w = self.begin_write().await?;
         let a = self.scoped_assessment(&mut *w.tx, actor, id, true).await?;
-        let from = state_of(&a)?;
+        let from = a.state;
         from.check_move(to)?;
         if to == AssessmentState::InReview && a.assessed() < a.applicable {
             let left = a.applicable - a.assessed();
@@ -173,7 +172,7 @@ impl Store {
         let after = self.load_assessment(&mut *w.tx, id).await?.ok_or_else(not_found)?;
         if to == AssessmentState::Done {
             self.findings_from_assessment(&mut w, &after).await?;
-            if after.kind == AssessmentKind::Independent.code() {
+            if after.kind == AssessmentKind::Independent {
                 // Layer 3 of the 4-layer model: the system's last independent assessment.
                 let day = khien_domain::calendar::date_vn(now).format("%Y-%m-%d").to_string();
                 sqlx::query("UPDATE systems SET assessed_on = $1, assessor_unit = $2 WHERE id = $3")
@@ -217,7 +216,7 @@ impl Store {
         let valid_until = opt_date("valid_until", &valid_until.map(str::to_string))?;
         let mut w = self.begin_write().await?;
         let a = self.scoped_assessment(&mut *w.tx, actor, id, true).await?;
-        if state_of(&a)? == AssessmentState::Done {
+        if a.state == AssessmentState::Done {
             return Err(Error::conflict(
                 "Đợt đánh giá đã hoàn thành, không thêm bằng chứng.",
                 "The assessment is done; no more evidence can be added.",

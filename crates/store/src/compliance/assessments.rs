@@ -9,7 +9,7 @@
 
 use crate::audit::{json, Change};
 pub use crate::compliance::assessment_model::*;
-use crate::db::{db_err, get, Store};
+use crate::db::{db_err, get, get_code, Store};
 use crate::records::Page;
 use crate::sql::{tag_cursor, untag_cursor, Sql};
 use crate::systems::writes::opt_date;
@@ -44,10 +44,10 @@ fn assessment_row(r: &AnyRow) -> Result<Assessment> {
         catalogue_title_vi: get(r, "catalogue_title_vi")?,
         catalogue_title_en: get(r, "catalogue_title_en")?,
         level: get(r, "level")?,
-        kind: get(r, "kind")?,
+        kind: get_code(r, "kind", |c| AssessmentKind::parse("kind", c))?,
         assessor_unit_id: get(r, "assessor_unit_id")?,
         assessor_unit_name: get(r, "assessor_unit_name")?,
-        state: get(r, "state")?,
+        state: get_code(r, "state", |c| AssessmentState::parse("state", c))?,
         title: get(r, "title")?,
         planned_for: get(r, "planned_for")?,
         started_at: get(r, "started_at")?,
@@ -84,10 +84,6 @@ pub(super) fn evidence_row(r: &AnyRow) -> Result<Evidence> {
 
 pub(super) fn not_found() -> Error {
     Error::not_found("đợt đánh giá", "Assessment")
-}
-
-pub(super) fn state_of(a: &Assessment) -> Result<AssessmentState> {
-    AssessmentState::parse("state", &a.state)
 }
 
 /// The top-level ancestor of each node (itself for a top-level node).
@@ -140,7 +136,7 @@ impl Store {
     /// level (or the level proposed in its newest dossier), with one empty result per
     /// applicable requirement.
     pub async fn create_assessment(&self, actor: &Actor, input: &AssessmentInput) -> Result<Assessment> {
-        let kind = AssessmentKind::parse("kind", &input.kind)?;
+        let kind = input.kind;
         let title = validate_name("title", &input.title, 300)?;
         let planned_for = opt_date("planned_for", &input.planned_for)?;
         let mut w = self.begin_write().await?;
@@ -406,10 +402,9 @@ impl Store {
                 }
             }
         }
-        let state = state_of(&a)?;
+        let state = a.state;
         let can_record = a.may_record(actor);
-        let next_states =
-            if can_record { state.next().into_iter().map(|s| s.code().to_string()).collect() } else { Vec::new() };
+        let next_states = if can_record { state.next().into_iter().collect() } else { Vec::new() };
         Ok(AssessmentDetail {
             assessment: a,
             results,

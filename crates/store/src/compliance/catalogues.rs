@@ -5,9 +5,9 @@
 //! see compliance anywhere reads them.
 
 use crate::audit::{json, Change};
-use crate::db::{db_err, get, Store, WriteTx};
+use crate::db::{db_err, get, get_code, Store, WriteTx};
 use crate::sql::Sql;
-use khien_domain::catalog::{Catalogue, LevelSet};
+use khien_domain::catalog::{Catalogue, LevelSet, NodeKind};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::time::now_ms;
@@ -40,8 +40,7 @@ pub struct CatalogueInfo {
 pub struct CatalogueNodeRow {
     pub node_id: String,
     pub parent_id: Option<String>,
-    /// group or requirement
-    pub kind: String,
+    pub kind: NodeKind,
     pub title_vi: String,
     pub title_en: String,
     pub description: String,
@@ -58,7 +57,7 @@ impl CatalogueNodeRow {
     }
 
     pub fn is_requirement(&self) -> bool {
-        self.kind == "requirement"
+        self.kind == NodeKind::Requirement
     }
 
     pub fn levels_label(&self) -> String {
@@ -274,7 +273,7 @@ impl Store {
             out.push(CatalogueNodeRow {
                 node_id,
                 parent_id,
-                kind: get(r, "kind")?,
+                kind: get_code(r, "kind", |c| NodeKind::parse("kind", c))?,
                 title_vi: get(r, "title_vi")?,
                 title_en: get(r, "title_en")?,
                 description: get(r, "description")?,

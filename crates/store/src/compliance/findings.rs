@@ -4,7 +4,7 @@
 //! per-unit overdue counts. Every read is scoped to the system's owner unit.
 
 use crate::audit::{json, Change};
-use crate::db::{db_err, get, Store};
+use crate::db::{db_err, get, get_code, Store};
 use crate::records::Page;
 use crate::sql::{tag_cursor, untag_cursor, Sql};
 use khien_domain::calendar::{date_vn, end_of_day_vn, parse_date};
@@ -34,8 +34,7 @@ pub struct Finding {
     pub tool: String,
     pub rule_id: String,
     pub title: String,
-    /// info, low, medium, high, critical
-    pub severity: String,
+    pub severity: Severity,
     pub cvss: Option<f64>,
     pub host: Option<String>,
     pub port: Option<i64>,
@@ -48,8 +47,7 @@ pub struct Finding {
     pub evidence: String,
     /// Advisory and reference links the scanner gave (http(s) only).
     pub references: Vec<String>,
-    /// open, in_remediation, fixed, verified, risk_accepted, false_positive
-    pub state: String,
+    pub state: FindingState,
     pub detected_at: i64,
     /// End of the last day to fix it (UTC ms); none for informational findings.
     pub due_at: Option<i64>,
@@ -108,9 +106,9 @@ fn split(v: String) -> Vec<String> {
 }
 
 pub(crate) fn finding_row(r: &AnyRow) -> Result<Finding> {
-    let state: String = get(r, "state")?;
+    let state = get_code(r, "state", |c| FindingState::parse("state", c))?;
     let due_at: Option<i64> = get(r, "due_at")?;
-    let owes = FindingState::parse("state", &state).map(FindingState::owes_fix).unwrap_or(false);
+    let owes = state.owes_fix();
     Ok(Finding {
         id: get(r, "id")?,
         unit_id: get(r, "unit_id")?,
@@ -121,7 +119,7 @@ pub(crate) fn finding_row(r: &AnyRow) -> Result<Finding> {
         tool: get(r, "tool")?,
         rule_id: get(r, "rule_id")?,
         title: get(r, "title")?,
-        severity: get(r, "severity")?,
+        severity: get_code(r, "severity", |c| Severity::parse("severity", c))?,
         cvss: get::<Option<i64>>(r, "cvss_x10")?.map(|c| c as f64 / 10.0),
         host: get(r, "host")?,
         port: get(r, "port")?,
@@ -288,7 +286,7 @@ impl Store {
         let before = self.get_finding(actor, id).await?;
         let mut w = self.begin_write().await?;
         let (path, _) = self.unit_path_name(&mut w, before.unit_id).await?;
-        let from = FindingState::parse("state", &before.state)?;
+        let from = before.state;
         let to = FindingState::parse("to", &input.to)?;
         let rule = may_move(actor, before.unit_id, &path, from, to)?;
         let reason = input.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());

@@ -1,10 +1,12 @@
 //! Sharing incidents: everything a STIX export needs in three queries, and the watch list of
 //! indicators received from outside (all or nothing per bundle).
 
-use crate::db::{db_err, get, Store};
+use crate::db::{db_err, get, get_code, get_opt_code, Store};
 use crate::incidents::incident::{Incident, IncidentFilter};
 use crate::incidents::work::Observable;
 use crate::sql::Sql;
+use khien_domain::incident::observable::ObservableKind;
+use khien_domain::incident::Tlp;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::time::now_ms;
@@ -23,15 +25,15 @@ pub struct ExportedIncident {
 }
 
 /// One watch-list entry, as imported.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct WatchInput {
     pub stix_id: String,
-    pub kind: String,
+    pub kind: ObservableKind,
     pub value: String,
     pub name: Option<String>,
     pub valid_from: Option<i64>,
     pub valid_until: Option<i64>,
-    pub tlp: Option<String>,
+    pub tlp: Option<Tlp>,
     pub labels: Vec<String>,
     pub source: Option<String>,
 }
@@ -40,12 +42,12 @@ pub struct WatchInput {
 pub struct WatchItem {
     pub id: i64,
     pub stix_id: String,
-    pub kind: String,
+    pub kind: ObservableKind,
     pub value: String,
     pub name: Option<String>,
     pub valid_from: Option<i64>,
     pub valid_until: Option<i64>,
-    pub tlp: Option<String>,
+    pub tlp: Option<Tlp>,
     pub labels: Vec<String>,
     pub source: Option<String>,
     pub imported_at: i64,
@@ -62,12 +64,12 @@ fn watch_row(r: &sqlx::any::AnyRow) -> Result<WatchItem> {
     Ok(WatchItem {
         id: get(r, "id")?,
         stix_id: get(r, "stix_id")?,
-        kind: get(r, "kind")?,
+        kind: get_code(r, "kind", |s| ObservableKind::parse("kind", s))?,
         value: get(r, "value")?,
         name: get(r, "name")?,
         valid_from: get(r, "valid_from")?,
         valid_until: get(r, "valid_until")?,
-        tlp: get(r, "tlp")?,
+        tlp: get_opt_code(r, "tlp", |s| Tlp::parse("tlp", s))?,
         labels: labels.lines().map(str::to_string).collect(),
         source: get(r, "source")?,
         imported_at: get(r, "imported_at")?,
@@ -131,7 +133,7 @@ impl Store {
         for i in items {
             let known = sqlx::query("SELECT id FROM watchlist WHERE stix_id = $1 AND kind = $2 AND value = $3")
                 .bind(i.stix_id.as_str())
-                .bind(i.kind.as_str())
+                .bind(i.kind.code())
                 .bind(i.value.as_str())
                 .fetch_optional(&mut *w.tx)
                 .await
@@ -143,7 +145,7 @@ impl Store {
             if known.is_none() {
                 q.bind(i.stix_id.as_str())
                     .push(",")
-                    .bind(i.kind.as_str())
+                    .bind(i.kind.code())
                     .push(",")
                     .bind(i.value.as_str())
                     .push(",")
@@ -165,7 +167,7 @@ impl Store {
             sep(&mut q, "valid_until");
             q.bind(i.valid_until);
             sep(&mut q, "tlp");
-            q.bind(i.tlp.clone());
+            q.bind(i.tlp.map(|t| t.code().to_string()));
             sep(&mut q, "labels");
             q.bind(i.labels.join("\n"));
             sep(&mut q, "source");

@@ -9,7 +9,7 @@ use crate::records::Page;
 use crate::sql::{tag_cursor, untag_cursor, Sql};
 use khien_domain::fold::{fold, like_pattern};
 use khien_domain::incident::{
-    check_priority, check_times, suggest_serious, Category, Consequence, SeriousFacts, State, Tlp,
+    check_priority, check_times, suggest_serious, Category, Consequence, EventKind, SeriousFacts, State, Tlp,
 };
 use khien_domain::page::{Cursor, Dir};
 use khien_domain::role::Action;
@@ -171,7 +171,8 @@ impl Store {
         for o in &observables {
             insert_observable(w, id, o, now).await?;
         }
-        add_event(w, actor, id, "reported", &format!("Tiếp nhận báo cáo sự cố «{title}» / Incident reported")).await?;
+        add_event(w, actor, id, EventKind::Reported, &format!("Tiếp nhận báo cáo sự cố «{title}» / Incident reported"))
+            .await?;
         if i.file_initial_report {
             let body = "Báo cáo ban đầu theo các trường của biểu mẫu tiếp nhận (QĐ 05/2017 Đ11.4). / Initial report from the intake form.";
             insert_report(w, actor, id, khien_domain::incident::ReportKind::Initial, body, now).await?;
@@ -300,14 +301,14 @@ pub(crate) async fn add_event(
     w: &mut WriteTx<'_>,
     actor: &Actor,
     incident_id: i64,
-    kind: &str,
+    kind: EventKind,
     note: &str,
 ) -> Result<()> {
     sqlx::query("INSERT INTO incident_events (incident_id, at, actor_label, kind, note) VALUES ($1,$2,$3,$4,$5)")
         .bind(incident_id)
         .bind(now_ms())
         .bind(actor.label())
-        .bind(kind)
+        .bind(kind.code())
         .bind(note)
         .execute(&mut *w.tx)
         .await
@@ -336,7 +337,7 @@ pub(crate) async fn insert_report(
         w,
         actor,
         incident_id,
-        "report",
+        EventKind::Report,
         &format!("{} / {}", kind.label(khien_domain::Lang::Vi), kind.label(khien_domain::Lang::En)),
     )
     .await?;

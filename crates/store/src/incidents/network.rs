@@ -8,7 +8,7 @@ use crate::incidents::incident::{add_event, clean_observable, insert_observable,
 use crate::sql::Sql;
 use khien_domain::calendar::parse_date;
 use khien_domain::incident::observable::{guess_kind, normalise, ObservableKind};
-use khien_domain::incident::{may_set_task, State, TaskState};
+use khien_domain::incident::{may_set_task, EventKind, State, TaskState};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::time::now_ms;
@@ -63,8 +63,14 @@ impl Store {
             may_finish: may_set_task(TaskState::Done, true, false),
             unit_path,
         };
-        add_event(&mut w, actor, id, "task", &format!("Giao nhiệm vụ cho {unit_name} / Task for {unit_name}: {title}"))
-            .await?;
+        add_event(
+            &mut w,
+            actor,
+            id,
+            EventKind::Task,
+            &format!("Giao nhiệm vụ cho {unit_name} / Task for {unit_name}: {title}"),
+        )
+        .await?;
         w.audit(
             Some(actor),
             Change {
@@ -134,7 +140,7 @@ impl Store {
             &mut w,
             actor,
             incident_id,
-            "task",
+            EventKind::Task,
             &format!("Nhiệm vụ #{task_id}: {} / Task #{task_id}: {}", state.label(Lang::Vi), state.label(Lang::En)),
         )
         .await?;
@@ -174,7 +180,7 @@ impl Store {
             tlp: c.tlp,
             source: c.source,
         };
-        add_event(&mut w, actor, id, "observable", &format!("{}: {}", c.kind.code(), obs.value)).await?;
+        add_event(&mut w, actor, id, EventKind::Observable, &format!("{}: {}", c.kind.code(), obs.value)).await?;
         w.audit(
             Some(actor),
             Change {
@@ -267,15 +273,21 @@ impl Store {
                 &mut w,
                 actor,
                 id,
-                "merge",
+                EventKind::Merge,
                 &format!("Gộp vào {} (trùng) / Merged into {} (duplicate)", b.code, b.code),
             )
             .await?;
-            add_event(&mut w, actor, other, "merge", &format!("{} được gộp vào đây / {} merged here", a.code, a.code))
-                .await?;
+            add_event(
+                &mut w,
+                actor,
+                other,
+                EventKind::Merge,
+                &format!("{} được gộp vào đây / {} merged here", a.code, a.code),
+            )
+            .await?;
         } else {
-            add_event(&mut w, actor, id, "link", &format!("Liên quan / Related: {}", b.code)).await?;
-            add_event(&mut w, actor, other, "link", &format!("Liên quan / Related: {}", a.code)).await?;
+            add_event(&mut w, actor, id, EventKind::Link, &format!("Liên quan / Related: {}", b.code)).await?;
+            add_event(&mut w, actor, other, EventKind::Link, &format!("Liên quan / Related: {}", a.code)).await?;
         }
         let action = if merge { "incident.merge" } else { "incident.link" };
         w.audit(

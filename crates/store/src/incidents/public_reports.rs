@@ -16,7 +16,7 @@ use khien_domain::incident::public::{
     check_public_transition, check_submission, next_public_states, parse_tracking_code, tracking_code, PublicCategory,
     PublicState, Submission, MAX_PUBLIC_FILES, PUBLIC_FILES,
 };
-use khien_domain::incident::{Category, Side};
+use khien_domain::incident::{Category, EventKind, Side};
 use khien_domain::page::{Cursor, Dir};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
@@ -374,8 +374,7 @@ impl Store {
 
     /// Moves a report: in progress, resolved, rejected, reopened. Routing and conversion have
     /// their own calls.
-    pub async fn set_public_report_state(&self, actor: &Actor, id: i64, to: &str) -> Result<PublicReport> {
-        let to = PublicState::parse("state", to)?;
+    pub async fn set_public_report_state(&self, actor: &Actor, id: i64, to: PublicState) -> Result<PublicReport> {
         if matches!(to, PublicState::Routed | PublicState::Converted) {
             return Err(Error::invalid(
                 "state",
@@ -439,7 +438,7 @@ impl Store {
         actor: &Actor,
         id: i64,
         unit_id: i64,
-        category: Option<&str>,
+        category: Option<Category>,
         title: Option<&str>,
     ) -> Result<Incident> {
         let mut w = self.begin_write().await?;
@@ -447,10 +446,7 @@ impl Store {
         let side = check_public_transition(before.state, PublicState::Converted)?;
         require(side, access)?;
         let public_category = before.category;
-        let category = match category.filter(|c| !c.trim().is_empty()) {
-            Some(c) => Category::parse("category", c)?,
-            None => public_category.incident_category(),
-        };
+        let category = category.unwrap_or(public_category.incident_category());
         let title = match title.map(str::trim).filter(|t| !t.is_empty()) {
             Some(t) => t.to_string(),
             None => {
@@ -498,7 +494,7 @@ impl Store {
             before.code,
             public_category.label(Lang::En)
         );
-        add_event(&mut w, actor, incident.id, "public_report", &note).await?;
+        add_event(&mut w, actor, incident.id, EventKind::PublicReport, &note).await?;
         let mut q = Sql::new("UPDATE public_reports SET state = ");
         q.bind(PublicState::Converted.code()).push(", incident_id = ").bind(incident.id);
         q.push(", routed_unit_id = COALESCE(routed_unit_id, ").bind(unit_id).push("), updated_at = ").bind(now_ms());

@@ -1,7 +1,8 @@
 //! Remote TAXII collections a local collection is pushed to: which objects are still to send
 //! (those added after the last successful push), and the outcome of each push.
 
-use crate::db::{db_err, get, Store};
+use crate::db::{db_err, get, get_opt_code, Store};
+use khien_domain::incident::PushStatus;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::time::now_ms;
@@ -43,8 +44,8 @@ pub struct Push {
     pub at: i64,
     pub objects: i64,
     pub http_status: Option<i64>,
-    /// The remote's status resource: complete, pending; or none when the push failed.
-    pub status: Option<String>,
+    /// The remote's status resource (complete, pending), nothing to send; none when the push failed.
+    pub status: Option<PushStatus>,
     pub success_count: Option<i64>,
     pub failure_count: Option<i64>,
     pub error: Option<String>,
@@ -54,7 +55,7 @@ pub struct Push {
 #[derive(Debug, Clone, Default)]
 pub struct PushOutcome {
     pub http_status: Option<i64>,
-    pub status: Option<String>,
+    pub status: Option<PushStatus>,
     pub success_count: Option<i64>,
     pub failure_count: Option<i64>,
     pub error: Option<String>,
@@ -157,7 +158,7 @@ impl Store {
                     at: get(r, "at")?,
                     objects: get(r, "objects")?,
                     http_status: get(r, "http_status")?,
-                    status: get(r, "status")?,
+                    status: get_opt_code(r, "status", |s| PushStatus::parse("status", s))?,
                     success_count: get(r, "success_count")?,
                     failure_count: get(r, "failure_count")?,
                     error: get(r, "error")?,
@@ -211,7 +212,7 @@ impl Store {
             .bind(now_ms())
             .bind(objects)
             .bind(outcome.http_status)
-            .bind(outcome.status.clone())
+            .bind(outcome.status.map(PushStatus::code))
             .bind(outcome.success_count)
             .bind(outcome.failure_count)
             .bind(outcome.error.clone())

@@ -8,8 +8,8 @@ use crate::incidents::incident::{add_event, insert_report, serious_reasons, Inci
 use crate::sql::Sql;
 use khien_domain::incident::observable::ObservableKind;
 use khien_domain::incident::{
-    check_priority, check_reason, check_transition, may_set_task, may_take, moves_for, ReportKind, State, TaskState,
-    Tlp,
+    check_priority, check_reason, check_transition, may_set_task, may_take, moves_for, EventKind, ReportKind, State,
+    TaskState, Tlp,
 };
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
@@ -50,7 +50,7 @@ pub struct AffectedSystem {
 pub struct IncidentEvent {
     pub at: i64,
     pub actor_label: String,
-    pub kind: String,
+    pub kind: EventKind,
     pub note: String,
 }
 
@@ -164,7 +164,7 @@ impl Store {
                     Ok(IncidentEvent {
                         at: get(r, "at")?,
                         actor_label: get(r, "actor_label")?,
-                        kind: get(r, "kind")?,
+                        kind: get_code(r, "kind", |s| EventKind::parse("kind", s))?,
                         note: get(r, "note")?,
                     })
                 })
@@ -298,7 +298,7 @@ impl Store {
             &mut w,
             actor,
             id,
-            "state",
+            EventKind::State,
             &match &note {
                 Some(n) => format!("{text}: {n}"),
                 None => text,
@@ -351,7 +351,8 @@ impl Store {
         q.push(" WHERE id = ").bind(id);
         q.query().execute(&mut *w.tx).await.map_err(db_err)?;
         let s = if serious { "nghiêm trọng / serious" } else { "không nghiêm trọng / not serious" };
-        add_event(&mut w, actor, id, "severity", &format!("{s}; ưu tiên / priority {priority}: {reason}")).await?;
+        add_event(&mut w, actor, id, EventKind::Severity, &format!("{s}; ưu tiên / priority {priority}: {reason}"))
+            .await?;
         self.refresh_clocks(&mut w, id).await?;
         let after = self.scoped_incident(&mut *w.tx, actor, id, Action::ViewIncidents).await?;
         w.audit(
@@ -406,7 +407,7 @@ impl Store {
         let note = validate_name("note", note, 2000)?;
         let mut w = self.begin_write().await?;
         let inc = self.scoped_incident(&mut *w.tx, actor, id, Action::ReportIncidents).await?;
-        add_event(&mut w, actor, id, "note", &note).await?;
+        add_event(&mut w, actor, id, EventKind::Note, &note).await?;
         w.audit(
             Some(actor),
             Change {

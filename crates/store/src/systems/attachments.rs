@@ -6,7 +6,7 @@ use crate::db::{db_err, get, sha256_bytes, Store};
 use crate::sql::Sql;
 use khien_domain::attachment::check_attachment;
 use khien_domain::scope::Actor;
-use khien_domain::system::dossier::{may_edit, DossierState, Part, UnitAt, ATTACHMENTS};
+use khien_domain::system::dossier::{may_edit, Part, UnitAt, ATTACHMENTS};
 use khien_domain::time::now_ms;
 use khien_domain::unit::validate_name;
 use khien_domain::{Error, Result};
@@ -65,7 +65,7 @@ impl Store {
         let content_type = check_attachment(&ATTACHMENTS, &file_name, bytes)?;
         let (d, s) = self.get_dossier(actor, dossier_id).await?;
         let system = UnitAt { id: s.owner_unit_id, path: s.owner_path.clone() };
-        may_edit(actor, DossierState::parse("state", &d.state)?, &system)?;
+        may_edit(actor, d.state, &system)?;
         let size = i64::try_from(bytes.len()).map_err(Error::internal)?;
         let mut w = self.begin_write().await?;
         let mut q = Sql::new("INSERT INTO dossier_attachments (dossier_id, part, file_name, content_type, size_bytes, sha256, data, uploaded_by, created_at) VALUES (");

@@ -2,7 +2,7 @@
 //! names for the level, with working-day deadlines from the holiday calendar.
 
 use crate::audit::{json, Change};
-use crate::db::{db_err, get, Store};
+use crate::db::{db_err, get, get_code, Store};
 use crate::sql::Sql;
 use crate::systems::registry::System;
 use khien_domain::calendar::{parse_date, today_vn, Holidays};
@@ -24,8 +24,7 @@ use utoipa::ToSchema;
 pub struct Dossier {
     pub id: i64,
     pub system_id: i64,
-    /// draft, submitted, returned, appraised, approved, superseded
-    pub state: String,
+    pub state: DossierState,
     pub ruleset: String,
     pub suggested_level: i64,
     pub proposed_level: i64,
@@ -69,7 +68,7 @@ fn dossier_row(r: &AnyRow, holidays: &Holidays) -> Result<Dossier> {
     let mut d = Dossier {
         id: get(r, "id")?,
         system_id: get(r, "system_id")?,
-        state: get(r, "state")?,
+        state: get_code(r, "state", |c| DossierState::parse("state", c))?,
         ruleset: get(r, "ruleset")?,
         suggested_level: get(r, "suggested_level")?,
         proposed_level: get(r, "proposed_level")?,
@@ -89,7 +88,7 @@ fn dossier_row(r: &AnyRow, holidays: &Holidays) -> Result<Dossier> {
         incomplete_reply_due_on: None,
         overdue: false,
     };
-    let state = DossierState::parse("state", &d.state)?;
+    let state = d.state;
     let rs = ruleset_by_code(&d.ruleset).unwrap_or_else(|| ruleset_for(today_vn()));
     let level = u8::try_from(d.proposed_level).unwrap_or(1);
     let date = |s: &Option<String>| s.as_deref().and_then(parse_date);
@@ -147,7 +146,7 @@ impl Store {
     /// Whether the dossier waits for a step `actor` may take (appraisal or approval), through
     /// the bodies the authority named.
     async fn acts_on(&self, actor: &Actor, d: &Dossier, s: &System) -> Result<bool> {
-        let Some(step) = waiting_step(DossierState::parse("state", &d.state)?) else { return Ok(false) };
+        let Some(step) = waiting_step(d.state) else { return Ok(false) };
         let rs = self.ruleset(&d.ruleset).await?;
         let bodies = self.level_bodies().await?;
         let system = khien_domain::system::dossier::UnitAt { id: s.owner_unit_id, path: s.owner_path.clone() };
@@ -244,7 +243,7 @@ impl Store {
         let parts = parse_parts(&input.parts)?;
         let (before, s) = self.get_dossier(actor, id).await?;
         let system = UnitAt { id: s.owner_unit_id, path: s.owner_path.clone() };
-        may_edit(actor, DossierState::parse("state", &before.state)?, &system)?;
+        may_edit(actor, before.state, &system)?;
         if !(1..=5).contains(&input.proposed_level) {
             return Err(Error::invalid(
                 "proposed_level",
@@ -266,7 +265,7 @@ impl Store {
             .bind(id)
             // Still in the editable state it was read in.
             .push(" AND state = ")
-            .bind(before.state.as_str());
+            .bind(before.state.code());
         q.query().execute(&mut *w.tx).await.map_err(db_err)?;
         let r =
             sqlx::query("SELECT * FROM dossiers WHERE id = $1").bind(id).fetch_one(&mut *w.tx).await.map_err(db_err)?;
@@ -299,7 +298,7 @@ impl Store {
         signer: Option<&str>,
     ) -> Result<Dossier> {
         let (before, s) = self.get_dossier(actor, id).await?;
-        let state = DossierState::parse("state", &before.state)?;
+        let state = before.state;
         let next = next_state(state, action)?;
         let rs = self.ruleset(&before.ruleset).await?;
         let level = u8::try_from(before.proposed_level).unwrap_or(1);
@@ -522,7 +521,7 @@ impl Store {
                     rulesets.insert(d.ruleset.clone(), rs);
                 }
                 let Some(rs) = rulesets.get(&d.ruleset) else { continue };
-                let Some(step) = waiting_step(DossierState::parse("state", &d.state)?) else { continue };
+                let Some(step) = waiting_step(d.state) else { continue };
                 if !khien_domain::system::dossier::may_act(
                     actor,
                     step,

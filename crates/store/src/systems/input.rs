@@ -62,7 +62,7 @@ pub struct SystemInput {
     pub hosting: Option<String>,
     /// Initial status when registering: planned, building, in_operation, suspended. Later
     /// changes go through the status endpoint and its go-live gate.
-    pub status: Option<String>,
+    pub status: Option<Lifecycle>,
     /// yyyy-mm-dd or dd/mm/yyyy.
     pub go_live_date: Option<String>,
     pub vendor: Option<String>,
@@ -247,7 +247,7 @@ pub(super) fn clean(i: &SystemInput) -> Result<Clean> {
             ip_ranges.push(c);
         }
     }
-    let status = Lifecycle::parse("status", i.status.as_deref().unwrap_or("planned"))?;
+    let status = i.status.unwrap_or(Lifecycle::Planned);
     if status == Lifecycle::Decommissioned {
         return Err(Error::invalid(
             "status",

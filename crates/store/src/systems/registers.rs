@@ -3,12 +3,13 @@
 //! digital-signature tokens and certificates (expiring ones flagged — HCM 6.3).
 
 use crate::audit::{json, Change};
-use crate::db::{db_err, get, Store};
+use crate::db::{db_err, get, get_code, Store};
 use crate::sql::Sql;
 use crate::systems::writes::opt_date;
 use khien_domain::calendar::{parse_date, today_vn};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
+use khien_domain::system::CertificateKind;
 use khien_domain::time::now_ms;
 use khien_domain::unit::{optional_text, validate_name};
 use khien_domain::{Error, Result};
@@ -51,8 +52,7 @@ pub struct ConnectionInput {
 pub struct Certificate {
     pub id: i64,
     pub system_id: i64,
-    /// `usb_token` or `certificate`.
-    pub kind: String,
+    pub kind: CertificateKind,
     pub holder: String,
     pub serial: String,
     pub issuer: String,
@@ -65,7 +65,7 @@ pub struct Certificate {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CertificateInput {
-    pub kind: String,
+    pub kind: CertificateKind,
     pub holder: String,
     pub serial: String,
     pub issuer: String,
@@ -92,7 +92,7 @@ fn certificate_row(r: &AnyRow) -> Result<Certificate> {
     Ok(Certificate {
         id: get(r, "id")?,
         system_id: get(r, "system_id")?,
-        kind: get(r, "kind")?,
+        kind: get_code(r, "kind", |c| CertificateKind::parse("kind", c))?,
         holder: get(r, "holder")?,
         serial: get(r, "serial")?,
         issuer: get(r, "issuer")?,
@@ -195,16 +195,7 @@ impl Store {
     }
 
     pub async fn add_certificate(&self, actor: &Actor, system_id: i64, i: &CertificateInput) -> Result<Certificate> {
-        let kind = match i.kind.trim() {
-            k @ ("usb_token" | "certificate") => k,
-            other => {
-                return Err(Error::invalid(
-                    "kind",
-                    format!("«{other}»: chọn usb_token hoặc certificate."),
-                    format!("«{other}»: choose usb_token or certificate."),
-                ))
-            }
-        };
+        let kind = i.kind.code();
         let holder = validate_name("holder", &i.holder, 200)?;
         let serial = validate_name("serial", &i.serial, 100)?;
         let issuer = validate_name("issuer", &i.issuer, 200)?;

@@ -1,7 +1,7 @@
 //! The information-systems registry: scoped by the owner unit, audited, with the go-live gate.
 
 use crate::audit::{json, Change};
-use crate::db::{db_err, get, Store};
+use crate::db::{db_err, get, get_code, get_opt_code, Store};
 use crate::records::Page;
 use crate::sql::{tag_cursor, untag_cursor, Sql};
 use crate::systems::writes::opt_date;
@@ -14,7 +14,8 @@ use khien_domain::scope::Actor;
 use khien_domain::system::layers::{evaluate, LayerFacts, LayerStatus};
 use khien_domain::system::level::{suggest, LevelInputs, Suggestion};
 use khien_domain::system::{
-    check_lifecycle_change, InfraScope, Lifecycle, SecretGrade, SecretHarm, SystemType, WorksGrade,
+    check_lifecycle_change, dossier::DossierState, InfraScope, Lifecycle, SecretGrade, SecretHarm, SystemType,
+    WorksGrade,
 };
 use khien_domain::time::now_ms;
 use khien_domain::unit::validate_name;
@@ -58,7 +59,7 @@ pub struct System {
     pub security_rules_ref: Option<String>,
     pub data_category: String,
     pub hosting: Option<String>,
-    pub status: String,
+    pub status: Lifecycle,
     pub go_live_date: Option<String>,
     pub vendor: Option<String>,
     pub ip_ranges: Vec<String>,
@@ -67,7 +68,7 @@ pub struct System {
     /// The level of the approved dossier, if any.
     pub approved_level: Option<i64>,
     /// State of the newest dossier, if any.
-    pub dossier_state: Option<String>,
+    pub dossier_state: Option<DossierState>,
     pub onsite_team: Option<String>,
     pub monitoring_unit: Option<String>,
     pub monitoring_until: Option<String>,
@@ -157,14 +158,14 @@ pub(crate) fn system_row(r: &AnyRow) -> Result<System> {
         security_rules_ref: get(r, "security_rules_ref")?,
         data_category: get(r, "data_category")?,
         hosting: get(r, "hosting")?,
-        status: get(r, "status")?,
+        status: get_code(r, "status", |c| Lifecycle::parse("status", c))?,
         go_live_date: get(r, "go_live_date")?,
         vendor: get(r, "vendor")?,
         ip_ranges: lines(get(r, "ip_ranges")?),
         domains: lines(get(r, "domains")?),
         tags: lines(get(r, "tags")?),
         approved_level: get(r, "approved_level")?,
-        dossier_state: get(r, "dossier_state")?,
+        dossier_state: get_opt_code(r, "dossier_state", |c| DossierState::parse("dossier_state", c))?,
         onsite_team: get(r, "onsite_team")?,
         monitoring_unit: get(r, "monitoring_unit")?,
         monitoring_until: get(r, "monitoring_until")?,
@@ -262,11 +263,10 @@ impl Store {
     }
 
     /// Changes a system's lifecycle status through the go-live gate.
-    pub async fn set_system_status(&self, actor: &Actor, id: i64, status: &str) -> Result<System> {
-        let to = Lifecycle::parse("status", status)?;
+    pub async fn set_system_status(&self, actor: &Actor, id: i64, to: Lifecycle) -> Result<System> {
         let mut w = self.begin_write().await?;
         let before = self.scoped_system(&mut *w.tx, actor, id, Action::EditSystems).await?;
-        let from = Lifecycle::parse("status", &before.status)?;
+        let from = before.status;
         let exception = self.active_exception(&mut *w.tx, id).await?;
         check_lifecycle_change(from, to, &before.golive_facts(), &before.ruleset_on(today_vn()), exception.is_some())?;
         let mut q = Sql::new("UPDATE systems SET status = ");
@@ -427,7 +427,7 @@ pub fn detail(system: System, exception: Option<GoLiveException>) -> SystemDetai
     let level = system.approved_level.and_then(|l| u8::try_from(l).ok());
     let layers = evaluate(&system.layer_facts(), level, today, &rs).to_vec();
     // An exception does not make it compliant: the violation is known, and still counted.
-    let violation_days = (system.status == "in_operation" && system.approved_level.is_none()).then(|| {
+    let violation_days = (system.status == Lifecycle::InOperation && system.approved_level.is_none()).then(|| {
         system.go_live_date.as_deref().and_then(parse_date).map(|d| (today - d).num_days().max(0)).unwrap_or(0)
     });
     let redetermination = system.approved_level.filter(|l| *l != i64::from(suggestion.level)).map(|approved| {

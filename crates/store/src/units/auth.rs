@@ -1,7 +1,7 @@
 //! Logins, server-side sessions and API tokens. Secrets are stored only as SHA-256 hashes.
 
 use crate::audit::{json, Change};
-use crate::db::{db_err, get, random_token, sha256_hex, Store};
+use crate::db::{db_err, get, get_code, random_token, sha256_hex, Store};
 use crate::records::ApiToken;
 use crate::sql::Sql;
 use crate::units::password::verify_password;
@@ -93,7 +93,7 @@ fn token_row(r: &AnyRow) -> Result<ApiToken> {
         name: get(r, "name")?,
         prefix: get(r, "prefix")?,
         user_id: get(r, "user_id")?,
-        role: get(r, "role")?,
+        role: get_code(r, "role", Role::parse)?,
         unit_id: get(r, "unit_id")?,
         unit_name: get(r, "unit_name")?,
         created_at: get(r, "created_at")?,

@@ -1,7 +1,7 @@
 //! Units: the tree, scoped reads, audited changes, all-or-nothing import.
 
 use crate::audit::{json, Change};
-use crate::db::{db_err, get, Store, WriteTx};
+use crate::db::{db_err, get, get_code, Store, WriteTx};
 use crate::records::{Page, Unit};
 use crate::sql::{tag_cursor, untag_cursor, Sql};
 use khien_domain::fold::{fold, like_pattern};
@@ -16,11 +16,11 @@ use khien_domain::{Error, Result};
 use sqlx::any::AnyRow;
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct NewUnit {
     pub code: String,
     pub name: String,
-    pub unit_type: String,
+    pub unit_type: UnitType,
     pub parent_id: i64,
     pub head_name: Option<String>,
     pub focal_name: Option<String>,
@@ -32,7 +32,7 @@ pub struct NewUnit {
 #[derive(Debug, Clone, Default)]
 pub struct UnitPatch {
     pub name: Option<String>,
-    pub unit_type: Option<String>,
+    pub unit_type: Option<UnitType>,
     pub head_name: Option<String>,
     /// The head's title, e.g. "Giám đốc", "Chủ tịch".
     pub head_title: Option<String>,
@@ -45,7 +45,7 @@ pub struct UnitPatch {
 pub struct UnitFilter {
     /// Folded search over name and code.
     pub q: Option<String>,
-    pub unit_type: Option<String>,
+    pub unit_type: Option<UnitType>,
     pub parent_id: Option<i64>,
     pub active: Option<bool>,
     /// "code" or "name".
@@ -82,7 +82,7 @@ pub(crate) fn unit_row(r: &AnyRow) -> Result<Unit> {
         id: get(r, "id")?,
         code: get(r, "code")?,
         name: get(r, "name")?,
-        unit_type: get(r, "unit_type")?,
+        unit_type: get_code(r, "unit_type", UnitType::parse)?,
         parent_id: get(r, "parent_id")?,
         path: get(r, "path")?,
         head_name: get(r, "head_name")?,
@@ -161,7 +161,7 @@ impl Store {
                 .push(" ESCAPE '\\')");
         }
         if let Some(t) = &f.unit_type {
-            q.push(" AND u.unit_type = ").bind(t.as_str());
+            q.push(" AND u.unit_type = ").bind(t.code());
         }
         if let Some(p) = f.parent_id {
             q.push(" AND u.parent_id = ").bind(p);
@@ -254,7 +254,7 @@ impl Store {
     async fn insert_unit(&self, w: &mut WriteTx<'_>, actor: &Actor, n: &NewUnit) -> Result<Unit> {
         let code = validate_code(&n.code)?;
         let name = validate_name("name", &n.name, 300)?;
-        let unit_type = UnitType::parse(&n.unit_type)?;
+        let unit_type = n.unit_type;
         let c = contacts(
             n.head_name.as_deref(),
             n.focal_name.as_deref(),
@@ -331,10 +331,7 @@ impl Store {
             Some(n) => validate_name("name", n, 300)?,
             None => before.name.clone(),
         };
-        let unit_type = match &p.unit_type {
-            Some(t) => UnitType::parse(t)?.code().to_string(),
-            None => before.unit_type.clone(),
-        };
+        let unit_type = p.unit_type.unwrap_or(before.unit_type);
         let keep = |new: &Option<String>, old: &Option<String>| new.clone().or_else(|| old.clone());
         let c = contacts(
             keep(&p.head_name, &before.head_name).as_deref(),
@@ -343,7 +340,7 @@ impl Store {
             keep(&p.focal_email, &before.focal_email).as_deref(),
         )?;
         let mut q = Sql::new("UPDATE units SET name = ");
-        q.bind(name.as_str()).push(", name_folded = ").bind(fold(&name)).push(", unit_type = ").bind(unit_type);
+        q.bind(name.as_str()).push(", name_folded = ").bind(fold(&name)).push(", unit_type = ").bind(unit_type.code());
         q.push(", head_name = ").bind(c.head_name).push(", focal_name = ").bind(c.focal_name);
         q.push(", head_title = ").bind(optional_text(
             "head_title",
@@ -513,13 +510,14 @@ impl Store {
                     })?,
                 },
             };
+            let unit_type = UnitType::parse(&r.unit_type).map_err(at_row)?;
             let existing = self.unit_by(&mut *w.tx, "code", r.code.trim().into()).await?;
             let id = match existing {
                 None => {
                     let n = NewUnit {
                         code: r.code.clone(),
                         name: r.name.clone(),
-                        unit_type: r.unit_type.clone(),
+                        unit_type,
                         parent_id,
                         head_name: r.head_name.clone(),
                         focal_name: r.focal_name.clone(),
@@ -541,7 +539,7 @@ impl Store {
                     };
                     let p = UnitPatch {
                         name: Some(r.name.clone()),
-                        unit_type: (r.unit_type != u.unit_type).then(|| r.unit_type.clone()),
+                        unit_type: (unit_type != u.unit_type).then_some(unit_type),
                         head_name: r.head_name.clone(),
                         head_title: None,
                         focal_name: r.focal_name.clone(),

@@ -1,13 +1,13 @@
 //! Users and role assignments, scoped by the unit each user belongs to.
 
 use crate::audit::{json, Change};
-use crate::db::{db_err, get, Store, WriteTx};
+use crate::db::{db_err, get, get_code, Store, WriteTx};
 use crate::records::{Page, RoleAssignment, User, UserDetail};
 use crate::sql::{tag_cursor, untag_cursor, Sql};
 use crate::units::password::hash_password;
 use khien_domain::fold::{fold, like_pattern};
 use khien_domain::page::{Cursor, Dir};
-use khien_domain::role::Action;
+use khien_domain::role::{Action, Role};
 use khien_domain::scope::Actor;
 use khien_domain::time::now_ms;
 use khien_domain::unit::{validate_email, validate_name};
@@ -141,7 +141,7 @@ impl Store {
                 Ok(RoleAssignment {
                     id: get(r, "id")?,
                     user_id: get(r, "user_id")?,
-                    role: get(r, "role")?,
+                    role: get_code(r, "role", Role::parse)?,
                     unit_id: get(r, "unit_id")?,
                     unit_name: get(r, "unit_name")?,
                     recursive: get::<i64>(r, "recursive")? != 0,
