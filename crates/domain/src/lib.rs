@@ -12,6 +12,7 @@ pub mod fold;
 pub mod incident;
 pub mod lang;
 pub mod notification;
+pub mod number;
 pub mod page;
 pub mod role;
 pub mod scope;
