@@ -89,7 +89,7 @@ async fn levels_follow_the_decrees_criteria_and_the_transition(db: TestDb) {
         },
     )
     .await;
-    let today = khien_domain::calendar::today_vn();
+    let today = db.store.clock().today_vn();
     let transition_open = today < chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
     let expected = if transition_open { ("nd85-2016", 3) } else { ("nd331-2026", 2) };
     assert_eq!(

@@ -3,7 +3,7 @@
 
 use crate::common::{actor, bootstrap, unit_id, TestDb};
 use khien_domain::system::dossier::DossierAction;
-use khien_domain::time::{now_ms, rfc3339};
+use khien_domain::time::rfc3339;
 use khien_store::{DossierInput, IncidentInput, SystemInput};
 use sqlx::Connection;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -19,7 +19,7 @@ async fn overdue_clocks_and_dossiers_remind_both_sides_once(db: TestDb) {
         unit_id: ward,
         title: "Máy chủ bị mã hóa".into(),
         category: "ransomware".into(),
-        detected_at: rfc3339(now_ms() - 80 * 3_600_000),
+        detected_at: rfc3339(db.store.clock().now_ms() - 80 * 3_600_000),
         ..Default::default()
     };
     let inc = db.store.create_incident(&officer, &input).await.unwrap();
@@ -89,7 +89,7 @@ async fn overdue_clocks_and_dossiers_remind_both_sides_once(db: TestDb) {
         .await
         .unwrap();
     sqlx::query("UPDATE findings SET due_at = $1 WHERE system_id = $2 AND due_at IS NOT NULL")
-        .bind(now_ms() - 86_400_000)
+        .bind(db.store.clock().now_ms() - 86_400_000)
         .bind(sys.id)
         .execute(&mut conn)
         .await
@@ -119,7 +119,7 @@ async fn overdue_clocks_and_dossiers_remind_both_sides_once(db: TestDb) {
     assert!(escalated > 0);
     // The sweep kept today's counts per unit: every open finding of the ward is overdue. An
     // earlier day stays as it was written; another ward's officer sees neither.
-    let today = khien_domain::calendar::today_vn();
+    let today = db.store.clock().today_vn();
     let earlier = today - chrono::Days::new(3);
     let ward = sys.owner_unit_id;
     sqlx::query("INSERT INTO finding_count_snapshots (day, unit_id, open_count, overdue_count, critical_open, taken_at) VALUES ($1, $2, 9, 7, 1, 0)")
@@ -139,7 +139,7 @@ async fn overdue_clocks_and_dossiers_remind_both_sides_once(db: TestDb) {
     let overdue_now: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM findings WHERE unit_id = $1 AND open = 1 AND due_at < $2")
             .bind(ward)
-            .bind(now_ms())
+            .bind(db.store.clock().now_ms())
             .fetch_one(&mut conn)
             .await
             .unwrap();
