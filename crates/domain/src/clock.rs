@@ -46,11 +46,6 @@ impl FixedTime {
         FixedTime(Arc::new(AtomicI64::new(ms)))
     }
 
-    /// A time standing at the machine's clock now.
-    pub fn at_system_now() -> FixedTime {
-        FixedTime::at(Clock::System.now_ms())
-    }
-
     pub fn now_ms(&self) -> i64 {
         self.0.load(Ordering::SeqCst)
     }
