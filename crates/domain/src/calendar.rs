@@ -65,12 +65,7 @@ pub fn display_opt(stored: Option<&str>) -> String {
     stored.map(display_date).unwrap_or_else(|| "—".to_string())
 }
 
-/// Today's date in Vietnam.
-pub fn today_vn() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::seconds(i64::from(crate::time::VN_OFFSET_SECS))).date_naive()
-}
-
-/// The Vietnam date of a UTC millisecond time.
+/// The Vietnam date of a UTC millisecond time (today's: `Clock::today_vn`).
 pub fn date_vn(ms: i64) -> NaiveDate {
     chrono::DateTime::<chrono::Utc>::from_timestamp_millis(ms + i64::from(crate::time::VN_OFFSET_SECS) * 1000)
         .unwrap_or_default()

@@ -5,6 +5,7 @@ pub mod attachment;
 pub mod audit;
 pub mod calendar;
 pub mod catalog;
+pub mod clock;
 pub mod compliance;
 pub mod error;
 pub mod finding;
@@ -21,5 +22,6 @@ pub mod time;
 pub mod unit;
 pub mod user;
 
+pub use clock::{Clock, FixedTime};
 pub use error::{Error, Msg, Result};
 pub use lang::{Lang, Text};

@@ -1,12 +1,9 @@
 //! Times are stored as UTC milliseconds and shown in Asia/Ho_Chi_Minh (UTC+7, no DST since 1975).
+//! "Now" comes from the instance's `Clock` (`crate::clock`).
 
 use chrono::{DateTime, FixedOffset, Utc};
 
 pub const VN_OFFSET_SECS: i32 = 7 * 3600;
-
-pub fn now_ms() -> i64 {
-    Utc::now().timestamp_millis()
-}
 
 fn vn(ms: i64) -> Option<DateTime<FixedOffset>> {
     let offset = FixedOffset::east_opt(VN_OFFSET_SECS)?;

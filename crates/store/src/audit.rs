@@ -7,7 +7,6 @@ use khien_domain::audit::{chain_hash, AuditFields, ChainBreak, ChainVerifier, GE
 use khien_domain::page::Cursor;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
-use khien_domain::time::now_ms;
 use khien_domain::{Error, Result};
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -49,7 +48,7 @@ impl WriteTx<'_> {
         let label = actor.map(Actor::label).unwrap_or_else(|| "system".to_string());
         let fields = AuditFields {
             id: prev_id + 1,
-            at_ms: now_ms(),
+            at_ms: self.clock.now_ms(),
             actor_user_id: actor.map(|a| a.user_id),
             actor_label: &label,
             action: c.action,

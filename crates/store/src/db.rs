@@ -1,4 +1,4 @@
-use khien_domain::{Error, Result};
+use khien_domain::{Clock, Error, Result};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, Executor, Row, Transaction};
 use std::sync::Arc;
@@ -15,6 +15,8 @@ pub enum Dialect {
 pub struct Store {
     pub(crate) pool: AnyPool,
     pub(crate) dialect: Dialect,
+    /// Where "now" and "today" come from: the machine's clock, or a fixed one in tests.
+    pub(crate) clock: Clock,
     /// SQLite allows one writer; serialising writers in-process avoids SQLITE_BUSY on upgrade
     /// from a read to a write lock. PostgreSQL uses an advisory lock instead (see `begin_write`).
     write_lock: Arc<Mutex<()>>,
@@ -36,6 +38,8 @@ pub(crate) struct WriteTx<'a> {
     /// in multi-row INSERTs instead of one statement per change. None unless `batch_audit`
     /// was called; written before commit.
     pub(crate) pending_audit: Option<Vec<crate::audit::AuditRow>>,
+    /// The store's clock, for what a write stamps.
+    pub(crate) clock: &'a Clock,
 }
 
 impl WriteTx<'_> {
@@ -63,8 +67,14 @@ impl WriteTx<'_> {
 const AUDIT_LOCK_KEY: i64 = 0x4b48_4945_4e41;
 
 impl Store {
-    /// Opens (creating if needed) the database and runs the migrations.
+    /// Opens (creating if needed) the database and runs the migrations; the store reads the
+    /// machine's clock.
     pub async fn open(url: &str) -> Result<Store> {
+        Store::open_with_clock(url, Clock::System).await
+    }
+
+    /// Opens the database with the clock this instance reads "now" from (a fixed one in tests).
+    pub async fn open_with_clock(url: &str, clock: Clock) -> Result<Store> {
         sqlx::any::install_default_drivers();
         let dialect = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Dialect::Postgres
@@ -92,6 +102,7 @@ impl Store {
         let store = Store {
             pool,
             dialect,
+            clock,
             write_lock: Arc::new(Mutex::new(())),
             dummy_hash: Arc::default(),
             catalogue_cache: Arc::default(),
@@ -110,6 +121,11 @@ impl Store {
 
     pub fn dialect(&self) -> Dialect {
         self.dialect
+    }
+
+    /// The instance's clock: the server and the background tasks read "now" here too.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// For /readyz: can we reach the database right now?
@@ -164,7 +180,7 @@ impl Store {
                 sqlx::query("DELETE FROM sessions WHERE 1 = 0").execute(&mut *tx).await.map_err(db_err)?;
             }
         }
-        Ok(WriteTx { tx, _guard: guard, chain_head: None, pending_audit: None })
+        Ok(WriteTx { tx, _guard: guard, chain_head: None, pending_audit: None, clock: &self.clock })
     }
 }
 

@@ -8,7 +8,7 @@ use khien_domain::incident::clocks::ClockKind;
 use khien_domain::notification::NotificationKind;
 use khien_domain::role::{Action, Role};
 use khien_domain::scope::Actor;
-use khien_domain::time::{display_vn, now_ms};
+use khien_domain::time::display_vn;
 use khien_domain::{Lang, Result};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -94,7 +94,7 @@ impl Store {
     /// token, those of its units).
     pub async fn mark_read(&self, actor: &Actor, ids: &[i64]) -> Result<u64> {
         let mut q = crate::sql::Sql::new("UPDATE notifications AS n SET read_at = ");
-        q.bind(now_ms()).push(" WHERE read_at IS NULL AND user_id = ").bind(actor.user_id);
+        q.bind(self.clock.now_ms()).push(" WHERE read_at IS NULL AND user_id = ").bind(actor.user_id);
         token_scope(&mut q, actor);
         if !ids.is_empty() {
             q.push(" AND id IN (");
@@ -117,7 +117,7 @@ impl Store {
         events.extend(self.finding_events().await?);
         self.snapshot_finding_counts().await?;
         let mut out = Vec::new();
-        let now = now_ms();
+        let now = self.clock.now_ms();
         for e in events {
             for (user_id, email) in self.people_for(e.unit_id, &e.unit_path, &e.actions).await? {
                 let r = sqlx::query("INSERT INTO notifications (user_id, dedupe_key, kind, message_vi, message_en, link, created_at, unit_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT DO NOTHING RETURNING id")
@@ -148,7 +148,7 @@ impl Store {
     /// Records the outcome of sending a notification's e-mail.
     pub(crate) async fn record_email(&self, notification_id: i64, error: Option<&str>) -> Result<()> {
         sqlx::query("UPDATE notifications SET emailed_at = $1, email_error = $2 WHERE id = $3")
-            .bind(now_ms())
+            .bind(self.clock.now_ms())
             .bind(error)
             .bind(notification_id)
             .execute(&self.pool)
@@ -189,7 +189,7 @@ impl Store {
     }
 
     async fn overdue_clock_events(&self) -> Result<Vec<Event>> {
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let rows = sqlx::query("SELECT i.*, u.path FROM incidents i JOIN units u ON u.id = i.unit_id WHERE i.next_due < $1 AND i.state <> 'closed'")
             .bind(now)
             .fetch_all(&self.pool)
@@ -249,7 +249,7 @@ impl Store {
     /// findings past their deadline (an escalation to the unit's head and the authority).
     /// Escalated findings are stamped with the first escalation time.
     async fn finding_events(&self) -> Result<Vec<Event>> {
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let soon = now + 3 * 24 * 3_600_000;
         let today = khien_domain::calendar::date_vn(now).format("%Y-%m-%d").to_string();
         let rows = sqlx::query(

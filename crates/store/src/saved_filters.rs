@@ -3,7 +3,6 @@
 use crate::audit::{json, Change};
 use crate::db::{db_err, get, Store};
 use khien_domain::scope::Actor;
-use khien_domain::time::now_ms;
 use khien_domain::unit::validate_name;
 use khien_domain::{Error, Result};
 use serde::Serialize;
@@ -60,7 +59,7 @@ impl Store {
         .bind(actor.user_id)
         .bind(name.as_str())
         .bind(query.as_str())
-        .bind(now_ms())
+        .bind(self.clock.now_ms())
         .fetch_one(&mut *w.tx)
         .await
         .map_err(db_err)?;

@@ -4,7 +4,7 @@
 
 use crate::bench::{measure, BenchArgs};
 use anyhow::{anyhow, Result};
-use khien_domain::time::{now_ms, rfc3339};
+use khien_domain::time::rfc3339;
 use khien_store::{CollectionInput, IncidentFilter, IncidentInput, ObservableInput, Store};
 use std::time::Instant;
 
@@ -51,7 +51,7 @@ pub async fn run(store: &Store, app: &axum::Router, admin: &str, manager: &str, 
             unit_id: unit.id,
             title: format!("{} — {}", crate::round(&TITLES, n), unit.name),
             category: crate::round(&CATEGORIES, n).into(),
-            detected_at: rfc3339(now_ms() - (1 + (n % 200) as i64) * 3_600_000),
+            detected_at: rfc3339(store.clock().now_ms() - (1 + (n % 200) as i64) * 3_600_000),
             priority: Some(1 + (n % 4) as i64),
             file_initial_report: n % 3 != 0,
             observables,

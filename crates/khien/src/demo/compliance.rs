@@ -6,7 +6,6 @@
 use anyhow::{anyhow, Result};
 use khien_domain::compliance::assessment::{AssessmentKind, AssessmentState};
 use khien_domain::scope::Actor;
-use khien_domain::time::now_ms;
 use khien_domain::unit::UnitType;
 use khien_formats::scan::{synthetic_nessus, ScanTool};
 use khien_store::{AssessmentInput, FindingFilter, FindingMoveInput, ResultInput, Store, Unit};
@@ -78,7 +77,7 @@ async fn findings(store: &Store, admin: &Actor) -> Result<()> {
         store.all_systems(admin).await.map_err(e)?.into_iter().filter(|s| s.approved_level.is_some()).take(4).collect();
     for (i, system) in systems.iter().enumerate() {
         let report = Box::new(std::io::Cursor::new(synthetic_nessus(2, 20, 100 + i as u64)));
-        let scanned = (i == 0).then(|| now_ms() - 60 * DAY);
+        let scanned = (i == 0).then(|| store.clock().now_ms() - 60 * DAY);
         store
             .import_scan_dated(
                 admin,
@@ -93,7 +92,7 @@ async fn findings(store: &Store, admin: &Actor) -> Result<()> {
     }
     let open = store.list_findings(admin, &FindingFilter { limit: 200, ..Default::default() }).await.map_err(e)?.items;
     let mut work = open.iter().filter(|f| f.severity != "info").map(|f| f.id);
-    let until = (chrono::Utc::now() + chrono::Duration::days(90)).format("%d/%m/%Y").to_string();
+    let until = (store.clock().today_vn() + chrono::Duration::days(90)).format("%d/%m/%Y").to_string();
     let steps: [&[Step]; 5] = [
         &[("in_remediation", None, None)],
         &[("in_remediation", None, None), ("fixed", None, None)],

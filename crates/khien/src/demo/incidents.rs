@@ -6,7 +6,7 @@
 
 use anyhow::{anyhow, Result};
 use khien_domain::scope::Actor;
-use khien_domain::time::{now_ms, rfc3339};
+use khien_domain::time::rfc3339;
 use khien_domain::unit::UnitType;
 use khien_store::{IncidentInput, ObservableInput, Store, TaskInput, Unit};
 
@@ -102,7 +102,7 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit], count: usize) ->
         let unit = *crate::nth_round(&reporting, n * 7).ok_or_else(|| anyhow!("demo incidents: no reporting unit"))?;
         let (title, category, symptoms, consequences) = crate::round(&STORIES, n);
         let (path, hours) = crate::round(&PATHS, n);
-        let detected = now_ms() - (hours + (n as i64 % 5)) * 3_600_000;
+        let detected = store.clock().now_ms() - (hours + (n as i64 % 5)) * 3_600_000;
         let ioc = crate::round(&IOCS, n);
         let second = crate::round(&IOCS, n + 2);
         let input = IncidentInput {

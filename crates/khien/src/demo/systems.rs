@@ -31,14 +31,12 @@ const TEMPLATES: [Template; 13] = [
 const ALL_PARTS: [&str; 6] =
     ["overview", "design", "level_justification", "protection_plan", "expert_opinion", "risk_assessment"];
 
-fn date(days_ago: i64) -> String {
-    (khien_domain::calendar::today_vn() - chrono::Duration::days(days_ago)).format("%Y-%m-%d").to_string()
-}
-
 /// Registers `per_unit` systems for each unit (except the root), returns how many.
 pub async fn load(store: &Store, admin: &Actor, units: &[Unit], per_unit: usize) -> Result<usize> {
     let mut n = 0;
     let e = |e: khien_domain::Error| anyhow!("demo systems: {e}");
+    let today = store.clock().today_vn();
+    let date = |days_ago: i64| (today - chrono::Duration::days(days_ago)).format("%Y-%m-%d").to_string();
     for (ui, unit) in units.iter().filter(|u| u.parent_id.is_some()).enumerate() {
         for k in 0..per_unit {
             let i = ui * per_unit + k;

@@ -8,7 +8,6 @@ use crate::browser::{
 };
 use crate::common::{actor, admin_actor, unit_id, TestDb, TestServer};
 use fantoccini::Client;
-use khien_domain::time::now_ms;
 use khien_store::{AssessmentInput, DossierInput, FindingFilter, SystemInput};
 use sqlx::Connection;
 use std::time::{Duration, Instant};
@@ -243,7 +242,7 @@ async fn independent_assessment_findings_and_escalation_in_the_browser(db: TestD
         assert_eq!(escalations(&store.notifications(&manager, 500).await.unwrap()), 0);
         // Its deadline passes (yesterday); the next sweep escalates it to the ward's manager.
         let mut conn = sqlx::AnyConnection::connect(&db_url).await.unwrap();
-        let updated = sqlx::query("UPDATE findings SET due_at = $1 WHERE id = $2").bind(now_ms() - 86_400_000).bind(finding_id).execute(&mut conn).await.unwrap();
+        let updated = sqlx::query("UPDATE findings SET due_at = $1 WHERE id = $2").bind(store.clock().now_ms() - 86_400_000).bind(finding_id).execute(&mut conn).await.unwrap();
         assert_eq!(updated.rows_affected(), 1);
         store.maintenance().sweep_reminders().await.unwrap();
         c.goto(&format!("{base}/findings/{finding_id}")).await.unwrap();

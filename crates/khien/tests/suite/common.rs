@@ -1,5 +1,6 @@
 //! Test harness: scratch databases on both stores and a real server on a free port.
 
+use khien_domain::{Clock, FixedTime};
 use khien_store::Store;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -30,10 +31,23 @@ impl Drop for TestDb {
 }
 
 pub async fn sqlite() -> TestDb {
+    sqlite_with(Clock::System).await
+}
+
+/// Where the suite's fixed clocks start: Monday 2 November 2026, 09:00 in Hanoi (02:00 UTC),
+/// under NĐ 331/2026 (in force from 19 August 2026).
+pub const FIXED_START_MS: i64 = 1_793_584_800_000;
+
+/// A time standing at `FIXED_START_MS`, for a store that a test moves through time.
+pub fn fixed_time() -> FixedTime {
+    FixedTime::at(FIXED_START_MS)
+}
+
+pub async fn sqlite_with(clock: Clock) -> TestDb {
     let dir = std::env::temp_dir().join(unique("khien_test"));
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.join("khien.db").display());
-    let store = Store::open(&url).await.unwrap();
+    let store = Store::open_with_clock(&url, clock).await.unwrap();
     TestDb { store, url, dir: Some(dir) }
 }
 
@@ -47,6 +61,10 @@ static PG_CLEANED: OnceCell<()> = OnceCell::const_new();
 /// A fresh PostgreSQL database for one test. Databases left by earlier runs are dropped once
 /// per run — not by force, so that a run going on at the same time keeps the ones it uses.
 pub async fn postgres() -> TestDb {
+    postgres_with(Clock::System).await
+}
+
+pub async fn postgres_with(clock: Clock) -> TestDb {
     use sqlx::{Connection, Executor, Row};
     let admin_url = pg_admin_url();
     let mut conn = sqlx::PgConnection::connect(&admin_url).await.unwrap_or_else(|e| {
@@ -66,7 +84,7 @@ pub async fn postgres() -> TestDb {
     conn.execute(format!("CREATE DATABASE \"{name}\"").as_str()).await.unwrap();
     let (base, _) = admin_url.rsplit_once('/').unwrap();
     let url = format!("{base}/{name}");
-    let store = Store::open(&url).await.unwrap();
+    let store = Store::open_with_clock(&url, clock).await.unwrap();
     TestDb { store, url, dir: None }
 }
 

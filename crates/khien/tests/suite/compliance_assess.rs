@@ -231,10 +231,7 @@ async fn assessment_results_states_and_scope(db: TestDb) {
     let latest = ward_row(db.store.unit_compliance(&officer).await.unwrap()).unwrap();
     assert_eq!((latest.systems_assessed, latest.compliant - compliant0), (systems0 + 1, all.len() as i64));
     let s = db.store.get_system(&officer, system.id).await.unwrap().system;
-    assert_eq!(
-        s.assessed_on,
-        Some(khien_domain::calendar::date_vn(khien_domain::time::now_ms()).format("%Y-%m-%d").to_string())
-    );
+    assert_eq!(s.assessed_on, Some(db.store.clock().today_vn().format("%Y-%m-%d").to_string()));
     assert!(s.assessor_unit.is_some_and(|u| !u.is_empty()));
     // The requirement met now closes the finding the first assessment opened.
     let open = db

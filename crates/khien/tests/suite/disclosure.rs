@@ -3,7 +3,7 @@
 
 use crate::common::{actor, bootstrap, unit_id, TestDb};
 use khien_domain::role::Role;
-use khien_domain::time::{now_ms, rfc3339};
+use khien_domain::time::rfc3339;
 use khien_domain::Error;
 use khien_store::{IncidentInput, NewUnit, SystemInput, TaskInput};
 
@@ -27,7 +27,7 @@ async fn a_task_goes_only_to_a_unit_within_reach_or_the_response_network(db: Tes
         unit_id: ward,
         title: "Trang web bị thay đổi giao diện".into(),
         category: "defacement".into(),
-        detected_at: rfc3339(now_ms() - 3_600_000),
+        detected_at: rfc3339(db.store.clock().now_ms() - 3_600_000),
         ..Default::default()
     };
     let inc = db.store.create_incident(&desk, &input).await.unwrap();
@@ -63,7 +63,7 @@ async fn a_token_reads_and_clears_only_its_units_notifications(db: TestDb) {
             unit_id,
             title: "Máy chủ bị mã hóa".into(),
             category: "ransomware".into(),
-            detected_at: rfc3339(now_ms() - 80 * 3_600_000),
+            detected_at: rfc3339(db.store.clock().now_ms() - 80 * 3_600_000),
             ..Default::default()
         };
         db.store.create_incident(&actor(&db, who).await, &input).await.unwrap();

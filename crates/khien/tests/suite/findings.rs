@@ -90,7 +90,7 @@ async fn scans_import_dedupe_close_and_reopen(db: TestDb) {
             .field(),
         Some("accepted_until")
     );
-    let until = (chrono::Utc::now() + chrono::Duration::days(90)).format("%d/%m/%Y").to_string();
+    let until = (db.store.clock().today_vn() + chrono::Duration::days(90)).format("%d/%m/%Y").to_string();
     let accepted = db
         .store
         .move_finding(&officer, other, &moving("risk_accepted", Some("Hệ thống cũ, thay thế quý 2"), Some(&until)))

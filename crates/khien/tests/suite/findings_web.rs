@@ -261,7 +261,7 @@ async fn a_ward_works_its_findings_through_the_pages(db: TestDb) {
         )
         .await;
     assert_eq!(r.status(), 422);
-    let until = (chrono::Utc::now() + chrono::Duration::days(60)).format("%Y-%m-%d").to_string();
+    let until = (s.db.store.clock().today_vn() + chrono::Duration::days(60)).format("%Y-%m-%d").to_string();
     let r = a
         .form(
             &format!("/findings/{other}/state"),

@@ -3,7 +3,7 @@
 
 use crate::common::{actor, bootstrap, unit_id, TestDb};
 use khien_domain::incident::{ReportKind, State, TaskState};
-use khien_domain::time::{now_ms, rfc3339};
+use khien_domain::time::rfc3339;
 use khien_domain::Error;
 use khien_store::{IncidentFilter, IncidentInput, ObservableInput, TaskInput};
 
@@ -15,12 +15,13 @@ on_both_stores!(
 
 const HOUR: i64 = 3_600_000;
 
+/// These stores read the machine's clock.
 fn report(unit: i64, title: &str, detected_hours_ago: i64, ip: &str) -> IncidentInput {
     IncidentInput {
         unit_id: unit,
         title: title.into(),
         category: "ransomware".into(),
-        detected_at: rfc3339(now_ms() - detected_hours_ago * HOUR),
+        detected_at: rfc3339(khien_domain::Clock::System.now_ms() - detected_hours_ago * HOUR),
         symptoms: Some("Tệp bị mã hóa, đuôi .lockbit".into()),
         observables: vec![ObservableInput { kind: "ipv4".into(), value: ip.into(), ..Default::default() }],
         ..Default::default()
@@ -39,11 +40,17 @@ async fn incident_lifecycle_clocks_and_scope(db: TestDb) {
     let before = db.store.audit_count().await.unwrap();
     for (bad, field) in [
         (
-            IncidentInput { detected_at: rfc3339(now_ms() + 2 * HOUR), ..report(ward, "x", 0, "10.0.0.1") },
+            IncidentInput {
+                detected_at: rfc3339(db.store.clock().now_ms() + 2 * HOUR),
+                ..report(ward, "x", 0, "10.0.0.1")
+            },
             "detected_at",
         ),
         (
-            IncidentInput { reported_at: Some(rfc3339(now_ms() - 10 * HOUR)), ..report(ward, "x", 2, "10.0.0.1") },
+            IncidentInput {
+                reported_at: Some(rfc3339(db.store.clock().now_ms() - 10 * HOUR)),
+                ..report(ward, "x", 2, "10.0.0.1")
+            },
             "reported_at",
         ),
         (IncidentInput { system_ids: vec![999_999], ..report(ward, "x", 2, "10.0.0.1") }, "system_ids"),
@@ -262,7 +269,7 @@ async fn nd331_d31_2_d_and_luat_91_d23_clocks_and_the_initial_reports_fields(db:
         operator_address: Some("Số 1 Hoàng Văn Thụ, Hồng Bàng".into()),
         owning_body: Some("UBND thành phố".into()),
         // Reported an hour ago: "at once" is then past, whatever the clock's millisecond.
-        reported_at: Some(rfc3339(now_ms() - HOUR)),
+        reported_at: Some(rfc3339(db.store.clock().now_ms() - HOUR)),
         ..report(ward, "Lộ dữ liệu hộ tịch", 2, "203.0.113.77")
     };
     let inc = db.store.create_incident(&officer, &input).await.unwrap();

@@ -5,11 +5,12 @@
 use crate::common::{actor, admin_actor, bootstrap, unit_id, TestDb};
 use crate::systems::{submitted_dossier, ward_system, BASIC_PARTS};
 use khien_domain::system::dossier::DossierAction as A;
-use khien_domain::Error;
+use khien_domain::{Error, FixedTime};
 use khien_store::{DossierInput, SystemInput};
 
+on_both_stores!(fixed_clock: levels_follow_the_decrees_criteria_and_the_transition);
+
 on_both_stores!(
-    levels_follow_the_decrees_criteria_and_the_transition,
     nd331_d18_the_ministry_appraises_levels_4_5_and_no_unit_appraises_its_own_system,
     nd85_d12_nd331_d20_the_named_owning_body_and_dedicated_unit_act,
     nd85_d14_3_c_level_5_is_approved_by_the_prime_ministers_list
@@ -19,7 +20,7 @@ on_both_stores!(
 /// (NĐ 331 Đ12.2), not 1; an internal system's data subjects do not raise it (NĐ 331 Đ12.1);
 /// industrial control by the works' grade (Đ14.3); a system whose building began before
 /// 01/7/2026 gets its dossier under NĐ 85 (NĐ 331 Đ39.1).
-async fn levels_follow_the_decrees_criteria_and_the_transition(db: TestDb) {
+async fn levels_follow_the_decrees_criteria_and_the_transition(db: TestDb, time: FixedTime) {
     bootstrap(&db, true).await;
     let ward = unit_id(&db, "P-HONG-BANG").await;
     let officer = actor(&db, "hongbang.canbo").await;
@@ -77,7 +78,8 @@ async fn levels_follow_the_decrees_criteria_and_the_transition(db: TestDb) {
         .await
         .unwrap_err();
     assert_eq!(err.field(), Some("works_grade"));
-    // Building began in March 2026: the level is determined under NĐ 85 until 01/01/2027.
+    // Building began in March 2026: the level is determined under NĐ 85 until 01/01/2027 (the
+    // store's clock stands in November 2026).
     let old = make(
         "HB-OLD",
         SystemInput {
@@ -89,16 +91,21 @@ async fn levels_follow_the_decrees_criteria_and_the_transition(db: TestDb) {
         },
     )
     .await;
-    let today = khien_domain::calendar::today_vn();
-    let transition_open = today < chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
-    let expected = if transition_open { ("nd85-2016", 3) } else { ("nd331-2026", 2) };
     assert_eq!(
         (old.suggestion.ruleset, old.suggestion.level),
-        expected,
-        "20,000 users: level 3 under NĐ 85 Đ9.2.c, 2 under NĐ 331"
+        ("nd85-2016", 3),
+        "20,000 users: level 3 under NĐ 85 Đ9.2.c"
     );
     let d = db.store.create_dossier(&officer, old.system.id, &DossierInput::default()).await.unwrap();
-    assert_eq!((d.ruleset.as_str(), d.suggested_level), (expected.0, i64::from(expected.1)));
+    assert_eq!((d.ruleset.as_str(), d.suggested_level), ("nd85-2016", 3));
+    // From 01/01/2027 NĐ 331 decides (level 2); the dossier opened before keeps its ruleset.
+    let new_year = chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+    time.set(new_year.and_utc().timestamp_millis() - 7 * 3_600_000);
+    assert_eq!(db.store.clock().today_vn(), new_year.date());
+    let now = db.store.get_system(&officer, old.system.id).await.unwrap();
+    assert_eq!((now.suggestion.ruleset, now.suggestion.level), ("nd331-2026", 2), "2 under NĐ 331");
+    let (kept, _) = db.store.get_dossier(&officer, d.id).await.unwrap();
+    assert_eq!((kept.ruleset.as_str(), kept.suggested_level), ("nd85-2016", 3));
 }
 
 /// Issue 12, item 5 (in part): levels 4–5 are appraised by the ministry (NĐ 331 Đ18.3) — Khiên

@@ -4,8 +4,26 @@
 // Test code: its helpers are not `#[test]`, and an out-of-range index there is a failed test.
 #![allow(clippy::indexing_slicing)]
 
-/// Runs each named check once on SQLite and once on a fresh PostgreSQL database.
+/// Runs each named check once on SQLite and once on a fresh PostgreSQL database. After
+/// `fixed_clock:`, the stores read a fixed clock (`common::fixed_time`) that the check, called
+/// as `check(db, time)`, moves itself; those are named `…::fixed_clock::sqlite::…`.
 macro_rules! on_both_stores {
+    (fixed_clock: $($name:ident),* $(,)?) => {
+        mod fixed_clock {
+            mod sqlite {
+                $(#[tokio::test] async fn $name() {
+                    let time = crate::common::fixed_time();
+                    super::super::$name(crate::common::sqlite_with(time.clock()).await, time).await
+                })*
+            }
+            mod postgres {
+                $(#[tokio::test] async fn $name() {
+                    let time = crate::common::fixed_time();
+                    super::super::$name(crate::common::postgres_with(time.clock()).await, time).await
+                })*
+            }
+        }
+    };
     ($($name:ident),* $(,)?) => {
         mod sqlite {
             $(#[tokio::test] async fn $name() { super::$name(crate::common::sqlite().await).await })*

@@ -5,7 +5,7 @@
 
 use crate::common::{actor, admin_actor, bootstrap, unit_id, TestDb};
 use khien_domain::role::Action;
-use khien_domain::time::{now_ms, rfc3339};
+use khien_domain::time::rfc3339;
 use khien_domain::Error;
 use khien_store::{IncidentInput, NewUnit};
 
@@ -58,7 +58,7 @@ async fn a_deactivated_unit_takes_no_new_records(db: TestDb) {
         unit_id: ward,
         title: "Máy chủ bị mã hóa".into(),
         category: "ransomware".into(),
-        detected_at: rfc3339(now_ms() - 3_600_000),
+        detected_at: rfc3339(db.store.clock().now_ms() - 3_600_000),
         ..Default::default()
     };
     assert!(db.store.units_where(&officer, Action::ReportIncidents).await.unwrap().iter().any(|u| u.id == ward));

@@ -1,32 +1,38 @@
 //! Reminders: an overdue clock reaches both sides once, however often the sweep runs; overdue
-//! dossier steps too; the e-mail goes through SMTP with its Vietnamese intact.
+//! dossier steps too; the e-mail goes through SMTP with its Vietnamese intact. The store's clock
+//! is fixed: the test moves it past each deadline.
 
 use crate::common::{actor, bootstrap, unit_id, TestDb};
+use chrono::TimeDelta;
 use khien_domain::system::dossier::DossierAction;
-use khien_domain::time::{now_ms, rfc3339};
-use khien_store::{DossierInput, IncidentInput, SystemInput};
+use khien_domain::time::rfc3339;
+use khien_domain::FixedTime;
+use khien_store::{DossierInput, FindingFilter, FindingMoveInput, IncidentInput, SystemInput};
 use sqlx::Connection;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
-on_both_stores!(overdue_clocks_and_dossiers_remind_both_sides_once);
+on_both_stores!(fixed_clock: overdue_clocks_and_dossiers_remind_both_sides_once);
 
-async fn overdue_clocks_and_dossiers_remind_both_sides_once(db: TestDb) {
+async fn overdue_clocks_and_dossiers_remind_both_sides_once(db: TestDb, time: FixedTime) {
     bootstrap(&db, true).await;
     let ward = unit_id(&db, "P-HONG-BANG").await;
     let officer = actor(&db, "hongbang.canbo").await;
-    // Detected 80 hours ago: the 72-hour report (NĐ 331 Đ31.2.d) is overdue.
+    // Detected now; 80 hours later the 72-hour report (NĐ 331 Đ31.2.d) is overdue.
     let input = IncidentInput {
         unit_id: ward,
         title: "Máy chủ bị mã hóa".into(),
         category: "ransomware".into(),
-        detected_at: rfc3339(now_ms() - 80 * 3_600_000),
+        detected_at: rfc3339(time.now_ms()),
         ..Default::default()
     };
     let inc = db.store.create_incident(&officer, &input).await.unwrap();
+    let link = format!("/incidents/{}", inc.id);
+    let early = db.store.maintenance().sweep_reminders().await.unwrap();
+    assert!(!early.iter().any(|o| o.body.contains(&link)), "nothing is due yet: {early:?}");
+    time.advance(TimeDelta::hours(80));
     let first = db.store.maintenance().sweep_reminders().await.unwrap();
     let again = db.store.maintenance().sweep_reminders().await.unwrap();
     assert!(again.is_empty(), "a second sweep sends nothing new: {again:?}");
-    let link = format!("/incidents/{}", inc.id);
     let about = |n: &Vec<khien_store::Notification>| n.iter().filter(|x| x.link == link).count();
     for (who, expected) in [
         ("hongbang.canbo", 1),
@@ -49,7 +55,8 @@ async fn overdue_clocks_and_dossiers_remind_both_sides_once(db: TestDb) {
     );
     // Demo people have e-mail addresses: the sweep hands those over for mailing.
     assert!(first.iter().any(|o| o.body.contains(&link)), "nothing to mail about {link}");
-    // A dossier submitted in January and still not appraised: both sides hear of it.
+    // A level-3 dossier submitted on Thursday 5 November: appraisal is due within 15 working
+    // days (NĐ 331 Đ23.3.a); a month later both sides hear that it is overdue.
     let sys = SystemInput {
         code: "HB-REMIND".into(),
         name: "Cổng dịch vụ công".into(),
@@ -66,14 +73,12 @@ async fn overdue_clocks_and_dossiers_remind_both_sides_once(db: TestDb) {
         .await
         .unwrap();
     db.store.act_on_dossier(&officer, d.id, DossierAction::Submit, None, None, None).await.unwrap();
-    let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
-    sqlx::query("UPDATE dossiers SET submitted_on = '2026-01-05' WHERE id = $1")
-        .bind(d.id)
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    db.store.maintenance().sweep_reminders().await.unwrap();
     let dossier_link = format!("/dossiers/{}", d.id);
+    db.store.maintenance().sweep_reminders().await.unwrap();
+    let mine = db.store.notifications(&officer, 500).await.unwrap();
+    assert!(!mine.iter().any(|n| n.link == dossier_link), "not overdue on the day it is submitted: {mine:?}");
+    time.advance(TimeDelta::days(30));
+    db.store.maintenance().sweep_reminders().await.unwrap();
     for who in ["hongbang.canbo", "pa05.truong"] {
         let mine = db.store.notifications(&actor(&db, who).await, 500).await.unwrap();
         assert!(
@@ -81,20 +86,26 @@ async fn overdue_clocks_and_dossiers_remind_both_sides_once(db: TestDb) {
             "{who} hears of the overdue dossier: {mine:?}"
         );
     }
-    // Findings past their deadline escalate to the ward's head and the authority; a risk
-    // acceptance that has expired reopens.
+    // Findings past their deadline (180 days at most: a low finding of a system without an
+    // approved level) escalate to the ward's head and the authority; a risk acceptance that has
+    // expired reopens.
     let scan = std::io::Cursor::new(khien_formats::scan::synthetic_nessus(1, 6, 4));
     db.store
         .import_scan(&officer, sys.id, khien_formats::scan::ScanTool::Nessus, "quet.nessus", Box::new(scan))
         .await
         .unwrap();
-    sqlx::query("UPDATE findings SET due_at = $1 WHERE system_id = $2 AND due_at IS NOT NULL")
-        .bind(now_ms() - 86_400_000)
-        .bind(sys.id)
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    sqlx::query("UPDATE findings SET state = 'risk_accepted', open = 0, accepted_until = '2026-01-01' WHERE id = (SELECT MAX(id) FROM findings WHERE system_id = $1)").bind(sys.id).execute(&mut conn).await.unwrap();
+    let of_system = FindingFilter { system_id: Some(sys.id), limit: 50, ..Default::default() };
+    let found = db.store.list_findings(&officer, &of_system).await.unwrap().items;
+    let accepted = found.iter().find(|f| f.severity != "info").unwrap().id;
+    let until = (time.clock().today_vn() + TimeDelta::days(30)).format("%Y-%m-%d").to_string();
+    let accept = FindingMoveInput {
+        to: "risk_accepted".into(),
+        reason: Some("Hệ thống cũ, thay thế quý 2".into()),
+        accepted_until: Some(until),
+    };
+    db.store.move_finding(&actor(&db, "hongbang.quanly").await, accepted, &accept).await.unwrap();
+    assert!(found.iter().all(|f| !f.overdue), "none is overdue on the day it is found: {found:?}");
+    time.advance(TimeDelta::days(181));
     db.store.maintenance().sweep_reminders().await.unwrap();
     for (who, expected) in
         [("hongbang.quanly", true), ("pa05.truong", true), ("hongbang.canbo", false), ("lechan.canbo", false)]
@@ -106,10 +117,11 @@ async fn overdue_clocks_and_dossiers_remind_both_sides_once(db: TestDb) {
             "{who}: {mine:?}"
         );
     }
-    let all =
-        khien_store::FindingFilter { system_id: Some(sys.id), include_closed: true, limit: 50, ..Default::default() };
+    let all = FindingFilter { include_closed: true, ..of_system };
     let listed = db.store.list_findings(&officer, &all).await.unwrap().items;
     assert!(listed.iter().all(|f| f.state != "risk_accepted"), "the expired acceptance reopened");
+    assert!(listed.iter().filter(|f| f.due_at.is_some()).all(|f| f.overdue), "{listed:?}");
+    let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
     let escalated: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM findings WHERE system_id = $1 AND escalated_at IS NOT NULL")
             .bind(sys.id)
@@ -119,7 +131,7 @@ async fn overdue_clocks_and_dossiers_remind_both_sides_once(db: TestDb) {
     assert!(escalated > 0);
     // The sweep kept today's counts per unit: every open finding of the ward is overdue. An
     // earlier day stays as it was written; another ward's officer sees neither.
-    let today = khien_domain::calendar::today_vn();
+    let today = time.clock().today_vn();
     let earlier = today - chrono::Days::new(3);
     let ward = sys.owner_unit_id;
     sqlx::query("INSERT INTO finding_count_snapshots (day, unit_id, open_count, overdue_count, critical_open, taken_at) VALUES ($1, $2, 9, 7, 1, 0)")
@@ -139,11 +151,11 @@ async fn overdue_clocks_and_dossiers_remind_both_sides_once(db: TestDb) {
     let overdue_now: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM findings WHERE unit_id = $1 AND open = 1 AND due_at < $2")
             .bind(ward)
-            .bind(now_ms())
+            .bind(time.now_ms())
             .fetch_one(&mut conn)
             .await
             .unwrap();
-    assert!(overdue_now >= 5, "the backdated findings are overdue");
+    assert!(overdue_now >= 5, "the findings past their deadline are overdue");
     let days: Vec<(String, i64, i64)> =
         kept.iter().filter(|k| k.unit_id == ward).map(|k| (k.day.clone(), k.open, k.overdue)).collect();
     assert_eq!(

@@ -1,9 +1,10 @@
 //! One behavioural suite for the store, run against SQLite and a real PostgreSQL server.
 
 use crate::common::{actor, admin_actor, bootstrap, unit_id, TestDb};
+use chrono::TimeDelta;
 use khien_domain::role::Role;
 use khien_domain::unit::UnitType;
-use khien_domain::Error;
+use khien_domain::{Error, FixedTime};
 use khien_store::{ImportUnit, NewUnit, NewUser, UnitFilter, UnitPatch, UserFilter};
 
 on_both_stores!(
@@ -19,6 +20,8 @@ on_both_stores!(
     audit_is_append_only_and_verifies,
     import_is_all_or_nothing,
 );
+
+on_both_stores!(fixed_clock: sessions_tokens_and_lockouts_end_on_the_clock);
 
 fn unit(code: &str, name: &str, parent_id: i64) -> NewUnit {
     NewUnit {
@@ -229,6 +232,49 @@ async fn tokens_expire_and_revoke(db: TestDb) {
     assert!(db.store.revoke_token(&officer, token.id).await.is_err(), "another unit cannot revoke it");
     db.store.revoke_token(&pa05, token.id).await.unwrap();
     assert!(db.store.token_actor(&secret).await.unwrap().is_none());
+}
+
+/// Session idleness and lifetime, token expiry and the login lockout, as the store's clock moves.
+async fn sessions_tokens_and_lockouts_end_on_the_clock(db: TestDb, time: FixedTime) {
+    use khien_domain::user::{LOCKOUT_MS, SESSION_IDLE_MS, SESSION_MAX_MS};
+    bootstrap(&db, false).await;
+    let admin = admin_actor(&db).await;
+    let root = db.store.root_unit().await.unwrap().unwrap();
+    let password = crate::common::ADMIN_PASSWORD;
+    // A session used within 8 hours lives on; left idle for 8 hours, it ends.
+    let idle = TimeDelta::milliseconds(SESSION_IDLE_MS);
+    let s = db.store.login("admin", password).await.unwrap().session_token;
+    for _ in 0..2 {
+        time.advance(idle - TimeDelta::minutes(1));
+        assert!(db.store.session(&s).await.unwrap().is_some(), "used within 8 hours");
+    }
+    time.advance(idle);
+    assert!(db.store.session(&s).await.unwrap().is_none(), "idle for 8 hours");
+    // However often it is used, a session ends 7 days after sign-in.
+    let s = db.store.login("admin", password).await.unwrap().session_token;
+    let (step, max) = (TimeDelta::hours(4), TimeDelta::milliseconds(SESSION_MAX_MS));
+    let mut used = TimeDelta::zero();
+    while used + step < max {
+        time.advance(step);
+        used += step;
+        assert!(db.store.session(&s).await.unwrap().is_some(), "{} hours after sign-in", used.num_hours());
+    }
+    time.advance(step);
+    assert!(db.store.session(&s).await.unwrap().is_none(), "7 days after sign-in");
+    // A token issued for one day.
+    let (secret, _) = db.store.create_token(&admin, "SIEM", Role::Administrator, root.id, 1).await.unwrap();
+    time.advance(TimeDelta::hours(23));
+    assert!(db.store.token_actor(&secret).await.unwrap().is_some());
+    time.advance(TimeDelta::hours(1));
+    assert!(db.store.token_actor(&secret).await.unwrap().is_none(), "expired after its day");
+    // Five failures lock the account for 15 minutes; then the right password works again.
+    for _ in 0..5 {
+        assert!(db.store.login("admin", "wrong").await.is_err());
+    }
+    time.advance(TimeDelta::milliseconds(LOCKOUT_MS) - TimeDelta::seconds(1));
+    assert!(matches!(db.store.login("admin", password).await, Err(Error::TooMany { .. })));
+    time.advance(TimeDelta::seconds(1));
+    assert!(db.store.login("admin", password).await.is_ok());
 }
 
 async fn audit_is_append_only_and_verifies(db: TestDb) {

@@ -223,7 +223,7 @@ async fn dossier_flow_and_go_live_gate(db: TestDb) {
         issuer: "Ban Cơ yếu Chính phủ".into(),
         expires_on: expires.into(),
     };
-    let soon = (khien_domain::calendar::today_vn() + chrono::Duration::days(10)).format("%d/%m/%Y").to_string();
+    let soon = (db.store.clock().today_vn() + chrono::Duration::days(10)).format("%d/%m/%Y").to_string();
     assert!(db.store.add_certificate(&officer, s.id, &cert(&soon)).await.unwrap().expiring);
     assert!(!db.store.add_certificate(&officer, s.id, &cert("01/01/2099")).await.unwrap().expiring);
     assert!(matches!(db.store.connections_of(&other, s.id).await, Err(Error::NotFound(_))));

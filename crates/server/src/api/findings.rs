@@ -138,7 +138,7 @@ async fn finding_count_history(
     ctx: Ctx,
     ApiQuery(q): ApiQuery<CountHistoryQuery>,
 ) -> Result<Json<Vec<khien_store::FindingCountDay>>, ApiError> {
-    let to = day("to", &q.to)?.unwrap_or_else(khien_domain::calendar::today_vn);
+    let to = day("to", &q.to)?.unwrap_or_else(|| s.store.clock().today_vn());
     let from = day("from", &q.from)?.unwrap_or(to - chrono::Days::new(29));
     Ok(Json(s.store.finding_count_history(&ctx.actor, q.unit_id, from, to).await?))
 }

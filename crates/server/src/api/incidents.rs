@@ -329,8 +329,14 @@ async fn incident_document(
         q.signer_name.as_deref(),
         q.collective.as_deref(),
     )?;
-    let doc =
-        crate::services::incident_docs::incident_document(which, &d, &header, s.config.place_name.as_deref(), &signer);
+    let doc = crate::services::incident_docs::incident_document(
+        which,
+        &d,
+        &header,
+        s.config.place_name.as_deref(),
+        &signer,
+        s.store.clock().today_vn(),
+    );
     let (bytes, content_type, ext) = if pdf {
         (khien_formats::pdf::write_admin_pdf(&doc).map_err(khien_domain::Error::internal)?, "application/pdf", "pdf")
     } else {

@@ -94,6 +94,7 @@ pub fn incident_document(
     h: &DocumentHeader,
     place_name: Option<&str>,
     signer: &Signer,
+    date: chrono::NaiveDate,
 ) -> AdminDocument {
     let i = &d.incident;
     let vi = Lang::Vi;
@@ -229,7 +230,7 @@ pub fn incident_document(
         issuing_body: h.unit_name.clone(),
         number: None,
         place: place(place_name, &h.root_name),
-        date: khien_domain::calendar::today_vn(),
+        date,
         doc_type: "BÁO CÁO".into(),
         title,
         blocks,

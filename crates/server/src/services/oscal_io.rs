@@ -75,8 +75,8 @@ pub async fn system_poam(s: &AppState, actor: &Actor, system_id: i64) -> Result<
     }
     let input = PoamInput {
         namespace_id: "khien".into(),
-        last_modified: Utc::now(),
-        version: date_vn(khien_domain::time::now_ms()).format("%Y-%m-%d").to_string(),
+        last_modified: at(s.store.clock().now_ms()),
+        version: s.store.clock().today_vn().format("%Y-%m-%d").to_string(),
         system: SystemRef {
             key: format!("system:{}", system.id),
             code: system.code.clone(),
@@ -224,8 +224,8 @@ pub async fn system_ssp(s: &AppState, actor: &Actor, system_id: i64) -> Result<V
     let owner = unit_party(system.owner_unit_id, &system.owner_unit_name);
     let input = SspInput {
         namespace_id: "khien".into(),
-        last_modified: Utc::now(),
-        version: khien_domain::calendar::date_vn(khien_domain::time::now_ms()).format("%Y-%m-%d").to_string(),
+        last_modified: at(s.store.clock().now_ms()),
+        version: s.store.clock().today_vn().format("%Y-%m-%d").to_string(),
         system: system_ref(&system),
         short_name: Some(system.code.clone()),
         description: system.purpose.clone().unwrap_or_else(|| system.name.clone()),

@@ -233,7 +233,7 @@ async fn overview(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, W
             (d.id, system, unit, step.to_string(), display_opt(d.due_on.as_deref()), d.overdue)
         })
         .collect();
-    let today = khien_domain::calendar::today_vn();
+    let today = s.store.clock().today_vn();
     let rs = khien_domain::system::level::ruleset_for(today);
     let cal = rs.annual_report.calendar(today);
     let day = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();

@@ -397,7 +397,7 @@ async fn dashboard(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, 
             overdue_days: 0,
         })
         .collect();
-    let today = khien_domain::calendar::today_vn();
+    let today = s.store.clock().today_vn();
     let days = s.store.overdue_days(&ctx.actor, today - chrono::Days::new(29), today).await?;
     for r in &mut rows {
         r.overdue_days = days.get(&r.unit_id).copied().unwrap_or(0);

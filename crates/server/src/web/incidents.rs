@@ -182,7 +182,7 @@ async fn new_form(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, W
         tlps: options(Tlp::ALL, Tlp::code, Tlp::label, lang),
         consequences: options(Consequence::ALL, Consequence::code, Consequence::label, lang),
         kinds: options(ObservableKind::ALL, ObservableKind::code, ObservableKind::label, lang),
-        now: khien_domain::time::vn_local(khien_domain::time::now_ms()),
+        now: khien_domain::time::vn_local(s.store.clock().now_ms()),
     })
 }
 

@@ -334,7 +334,7 @@ async fn page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Resul
     let d = s.store.get_system(&ctx.actor, id).await?;
     let dossiers = s.store.dossiers_of(&ctx.actor, id).await?;
     let owner = (d.system.owner_unit_id, d.system.owner_path.clone());
-    let rs = ruleset_by_code(d.suggestion.ruleset).unwrap_or_else(|| ruleset_for(khien_domain::calendar::today_vn()));
+    let rs = ruleset_by_code(d.suggestion.ruleset).unwrap_or_else(|| ruleset_for(s.store.clock().today_vn()));
     let layers = d
         .layers
         .iter()

@@ -10,7 +10,6 @@ use crate::db::{db_err, get, Store, WriteTx};
 use khien_domain::compliance::Outcome;
 use khien_domain::finding::{finding_key, Severity};
 use khien_domain::fold::fold;
-use khien_domain::time::now_ms;
 use khien_domain::{Lang, Result};
 
 /// What a done assessment changed in the findings.
@@ -26,7 +25,7 @@ impl Store {
         let gaps = self.assessment_gaps(&mut *w.tx, a.id).await?;
         let policy = self.remediation_policy().await?;
         let holidays = self.holidays().await?;
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let mut out = GapFindings::default();
         let mut keys = Vec::with_capacity(gaps.len());
         for (node_id, title, outcome) in gaps {

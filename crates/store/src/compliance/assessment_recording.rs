@@ -11,7 +11,6 @@ use khien_domain::attachment::check_attachment;
 use khien_domain::compliance::assessment::{AssessmentKind, AssessmentState, Outcome, Score};
 use khien_domain::scope::Actor;
 use khien_domain::system::dossier::ATTACHMENTS;
-use khien_domain::time::now_ms;
 use khien_domain::unit::validate_name;
 use khien_domain::{Error, Lang, Result};
 use std::collections::HashMap;
@@ -77,7 +76,7 @@ impl Store {
                 changed.push((*rid, new_result, new_notes));
             }
         }
-        let now = now_ms();
+        let now = self.clock.now_ms();
         for chunk in changed.chunks(RESULT_BATCH) {
             let mut q = Sql::new("UPDATE assessment_results SET result = CASE id");
             for (rid, result, _) in chunk {
@@ -152,7 +151,7 @@ impl Store {
                 format!("{left} requirements have no outcome yet; assess them all before review."),
             ));
         }
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let mut q = Sql::new("UPDATE assessments SET state = ");
         q.bind(to.code()).push(", updated_at = ").bind(now);
         if to == AssessmentState::InProgress && a.started_at.is_none() {
@@ -250,7 +249,7 @@ impl Store {
             .push(",")
             .bind(actor.label())
             .push(",")
-            .bind(now_ms());
+            .bind(self.clock.now_ms());
         q.push(&format!(") RETURNING {EV_COLS}"));
         let e = evidence_row(&q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?)?;
         w.audit(

@@ -16,7 +16,6 @@ use crate::systems::writes::opt_date;
 use khien_domain::compliance::assessment::{AssessmentKind, AssessmentState, Outcome, Score};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
-use khien_domain::time::now_ms;
 use khien_domain::unit::validate_name;
 use khien_domain::{Error, Result};
 use sqlx::any::AnyRow;
@@ -215,7 +214,7 @@ impl Store {
                 format!("The catalogue has no requirement for level {level}."),
             ));
         }
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let mut q = Sql::new("INSERT INTO assessments (system_id, unit_id, catalogue_id, level, kind, assessor_unit_id, state, title, planned_for, applicable, created_at, created_by, updated_at) VALUES (");
         q.bind(system.id)
             .push(",")

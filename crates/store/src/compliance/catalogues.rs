@@ -10,7 +10,6 @@ use crate::sql::Sql;
 use khien_domain::catalog::{Catalogue, LevelSet, NodeKind};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
-use khien_domain::time::now_ms;
 use khien_domain::{Error, Result};
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -125,7 +124,7 @@ async fn insert_catalogue(w: &mut WriteTx<'_>, cat: &Catalogue, builtin: bool, b
         .bind(requirements)
         .push(",")
         .bind(builtin);
-    q.push(",").bind(now_ms()).push(",").bind(by).push(&format!(") RETURNING {CAT_COLS}"));
+    q.push(",").bind(w.clock.now_ms()).push(",").bind(by).push(&format!(") RETURNING {CAT_COLS}"));
     let info = catalogue_row(&q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?)?;
     let nodes = cat.nodes();
     for (chunk_no, chunk) in nodes.chunks(NODE_BATCH).enumerate() {

@@ -8,7 +8,6 @@ use chrono::NaiveDate;
 use khien_domain::calendar::date_vn;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
-use khien_domain::time::now_ms;
 use khien_domain::{Error, Result};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -35,7 +34,7 @@ impl Store {
     /// Rewrites today's per-unit counts from the findings (units without open findings get no
     /// row: absent means zero). Called by every reminder sweep; returns the rows written.
     pub(crate) async fn snapshot_finding_counts(&self) -> Result<u64> {
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let today = date_vn(now).format("%Y-%m-%d").to_string();
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         sqlx::query("DELETE FROM finding_count_snapshots WHERE day = $1")

@@ -15,7 +15,6 @@ use khien_domain::fold::like_pattern;
 use khien_domain::page::{Cursor, Dir};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
-use khien_domain::time::now_ms;
 use khien_domain::{Error, Result};
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
@@ -105,7 +104,8 @@ fn split(v: String) -> Vec<String> {
     v.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect()
 }
 
-pub(crate) fn finding_row(r: &AnyRow) -> Result<Finding> {
+/// A finding row, "overdue" as of `now`.
+pub(crate) fn finding_row(r: &AnyRow, now: i64) -> Result<Finding> {
     let state = get_code(r, "state", |c| FindingState::parse("state", c))?;
     let due_at: Option<i64> = get(r, "due_at")?;
     let owes = state.owes_fix();
@@ -135,7 +135,7 @@ pub(crate) fn finding_row(r: &AnyRow) -> Result<Finding> {
             .filter(|l| l.starts_with("https://") || l.starts_with("http://"))
             .map(str::to_string)
             .collect(),
-        overdue: owes && due_at.is_some_and(|d| d < now_ms()),
+        overdue: owes && due_at.is_some_and(|d| d < now),
         state,
         detected_at: get(r, "detected_at")?,
         due_at,
@@ -185,7 +185,7 @@ impl Store {
     pub async fn set_remediation_policy(&self, actor: &Actor, rows: &[PolicyRow]) -> Result<Policy> {
         let mut w = self.begin_write().await?;
         w.require_at_root(actor, Action::Govern).await?;
-        let now = now_ms();
+        let now = self.clock.now_ms();
         for row in rows {
             Policy::check_row(row)?;
             sqlx::query("DELETE FROM remediation_policy WHERE severity = $1 AND level = $2")
@@ -244,7 +244,7 @@ impl Store {
             None => {}
         }
         if f.overdue {
-            q.push(" AND f.open = 1 AND f.due_at < ").bind(now_ms());
+            q.push(" AND f.open = 1 AND f.due_at < ").bind(self.clock.now_ms());
         }
         if let Some(cve) = f.cve.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
             q.push(" AND f.cves LIKE ").bind(like_pattern(&cve.to_uppercase())).push(" ESCAPE '\\'");
@@ -261,7 +261,7 @@ impl Store {
             f.limit,
         );
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
-        let items = rows.iter().map(finding_row).collect::<Result<Vec<_>>>()?;
+        let items = rows.iter().map(|r| finding_row(r, self.clock.now_ms())).collect::<Result<Vec<_>>>()?;
         Ok(Page::from_rows(items, f.limit, |i| tag_cursor("findings.id", String::new(), i.id)))
     }
 
@@ -273,7 +273,7 @@ impl Store {
             .map_err(db_err)?
             .ok_or_else(|| Error::not_found("phát hiện", "Finding"))?;
         let path: String = get(&row, "unit_path")?;
-        let f = finding_row(&row)?;
+        let f = finding_row(&row, self.clock.now_ms())?;
         if !actor.can(Action::ViewSystems, f.unit_id, &path) {
             return Err(Error::not_found("phát hiện", "Finding"));
         }
@@ -293,7 +293,7 @@ impl Store {
         if rule.needs_reason && reason.is_none() {
             return Err(Error::invalid("reason", "Bước này cần nêu lý do.", "This step needs a reason."));
         }
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let mut q = Sql::new("UPDATE findings SET state = ");
         q.bind(to.code()).push(", open = ").bind(i64::from(to.owes_fix())).push(", updated_at = ").bind(now);
         q.push(", state_note = ").bind(reason.map(str::to_string));
@@ -352,7 +352,7 @@ impl Store {
         let mut q = Sql::new(
             "SELECT u.id AS unit_id, u.name AS unit_name, COUNT(*) AS open_count, COUNT(CASE WHEN f.due_at < ",
         );
-        q.bind(now_ms());
+        q.bind(self.clock.now_ms());
         q.push(" THEN 1 END) AS overdue_count, COUNT(CASE WHEN f.severity = 'critical' THEN 1 END) AS critical_count FROM findings f JOIN units u ON u.id = f.unit_id WHERE f.open = 1 AND ");
         q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems));
         q.push(" GROUP BY u.id, u.name ORDER BY overdue_count DESC, open_count DESC, u.name LIMIT 500");
@@ -372,9 +372,9 @@ impl Store {
 
     /// Risk acceptances whose date has passed go back to open, with a note; returns how many.
     pub(crate) async fn reopen_expired_acceptances(&self) -> Result<u64> {
-        let today = date_vn(now_ms()).format("%Y-%m-%d").to_string();
+        let today = self.clock.today_vn().format("%Y-%m-%d").to_string();
         let done = sqlx::query("UPDATE findings SET state = 'open', open = 1, state_note = 'Hết hạn chấp nhận rủi ro / risk acceptance expired', updated_at = $1 WHERE state = 'risk_accepted' AND accepted_until < $2")
-            .bind(now_ms())
+            .bind(self.clock.now_ms())
             .bind(today)
             .execute(&self.pool)
             .await

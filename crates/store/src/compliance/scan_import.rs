@@ -19,7 +19,6 @@ use khien_domain::compliance::remediation::Policy;
 use khien_domain::fold::fold;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
-use khien_domain::time::now_ms;
 use khien_domain::{Error, Result};
 use khien_formats::scan::{parse_scan, ScanError, ScanFinding, ScanTool};
 use serde::Serialize;
@@ -198,7 +197,7 @@ impl Store {
         scanned_at: Option<i64>,
         reader: Box<dyn BufRead + Send>,
     ) -> Result<ScanImportSummary> {
-        let now = now_ms();
+        let now = self.clock.now_ms();
         if let Some(at) = scanned_at {
             const YEAR: i64 = 366 * 24 * 3_600_000;
             if at > now + 300_000 || at < now - 5 * YEAR {

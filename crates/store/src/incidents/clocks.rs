@@ -8,7 +8,6 @@ use crate::sql::Sql;
 use khien_domain::incident::clocks::{due_times, ClockFacts, ClockRules};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
-use khien_domain::time::now_ms;
 use khien_domain::{Error, Result};
 
 impl Store {
@@ -120,7 +119,7 @@ impl Store {
         sqlx::query("INSERT INTO incident_clock_settings (ruleset, rules, updated_at) VALUES ($1,$2,$3)")
             .bind(rs.code)
             .bind(serde_json::to_string(rules).map_err(Error::internal)?)
-            .bind(now_ms())
+            .bind(self.clock.now_ms())
             .execute(&mut *w.tx)
             .await
             .map_err(db_err)?;

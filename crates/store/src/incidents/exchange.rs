@@ -9,7 +9,6 @@ use khien_domain::incident::observable::ObservableKind;
 use khien_domain::incident::Tlp;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
-use khien_domain::time::now_ms;
 use khien_domain::{Error, Result};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -128,7 +127,7 @@ impl Store {
     pub async fn import_watchlist(&self, actor: &Actor, items: &[WatchInput]) -> Result<WatchImportSummary> {
         let mut w = self.begin_write().await?;
         w.require_at_root(actor, Action::CoordinateIncidents).await?;
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let mut summary = WatchImportSummary::default();
         for i in items {
             let known = sqlx::query("SELECT id FROM watchlist WHERE stix_id = $1 AND kind = $2 AND value = $3")

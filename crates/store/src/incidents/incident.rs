@@ -14,7 +14,6 @@ use khien_domain::incident::{
 use khien_domain::page::{Cursor, Dir};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
-use khien_domain::time::now_ms;
 use khien_domain::unit::{optional_text, validate_name};
 use khien_domain::{Error, Msg, Result};
 
@@ -34,7 +33,7 @@ impl Store {
         let r = q.query().fetch_optional(exec).await.map_err(db_err)?;
         let not_found = || Error::not_found("sự cố", "Incident");
         let r = r.ok_or_else(not_found)?;
-        let inc = incident_row(&r)?;
+        let inc = incident_row(&r, self.clock.now_ms())?;
         let via_task = get::<i64>(&r, "via_task")? != 0;
         if actor.can(action, inc.unit_id, &inc.unit_path) || (action == Action::ViewIncidents && via_task) {
             Ok(inc)
@@ -60,7 +59,7 @@ impl Store {
         actor: &Actor,
         i: &IncidentInput,
     ) -> Result<Incident> {
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let title = validate_name("title", &i.title, 300)?;
         let category = Category::parse("category", &i.category)?;
         let detected = time_field("detected_at", &i.detected_at)?;
@@ -260,7 +259,7 @@ impl Store {
             q.push(" AND i.priority = ").bind(p);
         }
         if f.overdue {
-            q.push(" AND i.next_due < ").bind(now_ms());
+            q.push(" AND i.next_due < ").bind(self.clock.now_ms());
         }
         let cursor = untag_cursor("incidents.id", f.cursor.as_ref())?;
         q.keyset(
@@ -271,7 +270,7 @@ impl Store {
             f.limit,
         );
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
-        let items = rows.iter().map(incident_row).collect::<Result<Vec<_>>>()?;
+        let items = rows.iter().map(|r| incident_row(r, self.clock.now_ms())).collect::<Result<Vec<_>>>()?;
         Ok(Page::from_rows(items, f.limit, |i| tag_cursor("incidents.id", String::new(), i.id)))
     }
 }
@@ -306,7 +305,7 @@ pub(crate) async fn add_event(
 ) -> Result<()> {
     sqlx::query("INSERT INTO incident_events (incident_id, at, actor_label, kind, note) VALUES ($1,$2,$3,$4,$5)")
         .bind(incident_id)
-        .bind(now_ms())
+        .bind(w.clock.now_ms())
         .bind(actor.label())
         .bind(kind.code())
         .bind(note)

@@ -6,7 +6,6 @@ use khien_domain::incident::clocks::{status, ClockFacts, ClockKind, ClockStatus}
 use khien_domain::incident::observable::{normalise, ObservableKind};
 use khien_domain::incident::{Category, State, Tlp};
 use khien_domain::page::Cursor;
-use khien_domain::time::now_ms;
 use khien_domain::unit::optional_text;
 use khien_domain::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -165,9 +164,9 @@ pub struct IncidentFilter {
 
 pub(crate) const INCIDENT_COLS: &str = "i.*, u.name AS unit_name, u.path AS unit_path";
 
-pub(crate) fn incident_row(r: &AnyRow) -> Result<Incident> {
+/// An incident row, its clocks' status as of `now`.
+pub(crate) fn incident_row(r: &AnyRow, now: i64) -> Result<Incident> {
     let flag = |c: &str| -> Result<bool> { Ok(get::<i64>(r, c)? != 0) };
-    let now = now_ms();
     let mut clocks = Vec::new();
     for kind in ClockKind::ALL {
         let due: Option<i64> = get(r, &format!("{}_due", kind.code()))?;

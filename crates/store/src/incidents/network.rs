@@ -11,7 +11,6 @@ use khien_domain::incident::observable::{guess_kind, normalise, ObservableKind};
 use khien_domain::incident::{may_set_task, EventKind, State, TaskState};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
-use khien_domain::time::now_ms;
 use khien_domain::unit::{optional_text, validate_name, UnitType};
 use khien_domain::{Error, Lang, Result};
 
@@ -38,7 +37,7 @@ impl Store {
         let mut w = self.begin_write().await?;
         let inc = self.scoped_incident(&mut *w.tx, actor, id, Action::CoordinateIncidents).await?;
         let (unit_name, unit_path) = self.task_unit(&mut w, actor, t.unit_id).await?;
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let r = sqlx::query("INSERT INTO incident_tasks (incident_id, unit_id, assignee, title, due_on, state, created_at) VALUES ($1,$2,$3,$4,$5,'open',$6) RETURNING id")
             .bind(id)
             .bind(t.unit_id)
@@ -128,7 +127,7 @@ impl Store {
         if !may_set_task(state, coordinator, own_task) {
             return Err(Error::forbidden());
         }
-        let done_at = (state == TaskState::Done).then(now_ms);
+        let done_at = (state == TaskState::Done).then(|| self.clock.now_ms());
         sqlx::query("UPDATE incident_tasks SET state = $1, done_at = $2 WHERE id = $3")
             .bind(state.code())
             .bind(done_at)
@@ -168,7 +167,7 @@ impl Store {
         let mut w = self.begin_write().await?;
         let inc = self.scoped_incident(&mut *w.tx, actor, id, Action::ReportIncidents).await?;
         let c = clean_observable(o, inc.tlp)?;
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let oid = insert_observable(&mut w, id, &c, now).await?;
         let obs = Observable {
             id: oid,
@@ -268,7 +267,7 @@ impl Store {
                     "The incident is closed and cannot be merged.",
                 ));
             }
-            sqlx::query("UPDATE incidents SET merged_into = $1, state = 'closed', closed_at = $2, next_due = NULL, updated_at = $2 WHERE id = $3").bind(other).bind(now_ms()).bind(id).execute(&mut *w.tx).await.map_err(db_err)?;
+            sqlx::query("UPDATE incidents SET merged_into = $1, state = 'closed', closed_at = $2, next_due = NULL, updated_at = $2 WHERE id = $3").bind(other).bind(self.clock.now_ms()).bind(id).execute(&mut *w.tx).await.map_err(db_err)?;
             add_event(
                 &mut w,
                 actor,

@@ -20,7 +20,7 @@ use khien_domain::incident::{Category, EventKind, Side};
 use khien_domain::page::{Cursor, Dir};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
-use khien_domain::time::{now_ms, rfc3339};
+use khien_domain::time::rfc3339;
 use khien_domain::unit::validate_name;
 use khien_domain::{Error, Lang, Msg, Result};
 use sqlx::any::AnyRow;
@@ -128,7 +128,7 @@ impl Store {
             let content_type = check_attachment(&PUBLIC_FILES, &name, &f.bytes)?;
             checked.push((name, content_type, &f.bytes));
         }
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let mut w = self.begin_write().await?;
         // Writers are serialised, so a code found free here stays free until we commit.
         let code = loop {
@@ -368,7 +368,7 @@ impl Store {
             .push(", routed_unit_id = ")
             .bind(unit_id)
             .push(", updated_at = ")
-            .bind(now_ms());
+            .bind(self.clock.now_ms());
         self.finish_change(w, actor, q, &before, "public_report.route").await
     }
 
@@ -387,7 +387,7 @@ impl Store {
         let side = check_public_transition(before.state, to)?;
         require(side, access)?;
         let mut q = Sql::new("UPDATE public_reports SET state = ");
-        q.bind(to.code()).push(", updated_at = ").bind(now_ms());
+        q.bind(to.code()).push(", updated_at = ").bind(self.clock.now_ms());
         // Back in the authority's queue: no unit holds it any more.
         if to == PublicState::Received {
             q.push(", routed_unit_id = NULL");
@@ -497,7 +497,10 @@ impl Store {
         add_event(&mut w, actor, incident.id, EventKind::PublicReport, &note).await?;
         let mut q = Sql::new("UPDATE public_reports SET state = ");
         q.bind(PublicState::Converted.code()).push(", incident_id = ").bind(incident.id);
-        q.push(", routed_unit_id = COALESCE(routed_unit_id, ").bind(unit_id).push("), updated_at = ").bind(now_ms());
+        q.push(", routed_unit_id = COALESCE(routed_unit_id, ")
+            .bind(unit_id)
+            .push("), updated_at = ")
+            .bind(self.clock.now_ms());
         // The same commit holds the incident and the link.
         let after = self.finish_change(w, actor, q, &before, "public_report.convert").await?;
         debug_assert_eq!(after.incident_id, Some(incident.id));

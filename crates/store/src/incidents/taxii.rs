@@ -6,7 +6,7 @@ use crate::db::{db_err, get, Store, WriteTx};
 use crate::sql::Sql;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
-use khien_domain::time::{now_ms, parse_rfc3339, rfc3339};
+use khien_domain::time::{parse_rfc3339, rfc3339};
 use khien_domain::unit::{optional_text, validate_name};
 use khien_domain::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -185,7 +185,7 @@ impl Store {
         .bind(title.as_str())
         .bind(description.clone())
         .bind(i.unit_id)
-        .bind(now_ms())
+        .bind(self.clock.now_ms())
         .execute(&mut *w.tx)
         .await
         .map_err(db_err)?;
@@ -375,7 +375,7 @@ impl Store {
     }
 
     async fn store_objects(&self, actor: &Actor, c: &Collection, objects: &[Value]) -> Result<TaxiiStatus> {
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let mut w = self.begin_write().await?;
         let mut status = TaxiiStatus {
             id: uuid::Uuid::new_v4().to_string(),

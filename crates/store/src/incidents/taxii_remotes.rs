@@ -5,7 +5,6 @@ use crate::db::{db_err, get, get_opt_code, Store};
 use khien_domain::incident::PushStatus;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
-use khien_domain::time::now_ms;
 use khien_domain::unit::{optional_text, validate_name};
 use khien_domain::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -95,7 +94,7 @@ impl Store {
             .bind(optional_text("username", i.username.as_deref(), 200)?)
             .bind(i.secret.clone().filter(|s| !s.is_empty()))
             .bind(c.id.as_str())
-            .bind(now_ms())
+            .bind(self.clock.now_ms())
             .fetch_one(&mut *w.tx)
             .await
             .map_err(db_err)?;
@@ -209,7 +208,7 @@ impl Store {
         let mut w = self.begin_write().await?;
         sqlx::query("INSERT INTO taxii_pushes (remote_id, at, objects, http_status, status, success_count, failure_count, error) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)")
             .bind(remote_id)
-            .bind(now_ms())
+            .bind(self.clock.now_ms())
             .bind(objects)
             .bind(outcome.http_status)
             .bind(outcome.status.map(PushStatus::code))

@@ -13,7 +13,6 @@ use khien_domain::incident::{
 };
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
-use khien_domain::time::now_ms;
 use khien_domain::unit::{optional_text, validate_name};
 use khien_domain::{Error, Lang, Msg, Result};
 use serde::{Deserialize, Serialize};
@@ -229,7 +228,7 @@ impl Store {
     }
 
     pub(super) async fn tasks_of(&self, id: i64) -> Result<Vec<IncidentTask>> {
-        let today = khien_domain::calendar::today_vn().format("%Y-%m-%d").to_string();
+        let today = self.clock.today_vn().format("%Y-%m-%d").to_string();
         sqlx::query("SELECT t.*, u.name AS unit_name, u.path AS unit_path FROM incident_tasks t JOIN units u ON u.id = t.unit_id WHERE t.incident_id = $1 ORDER BY t.id")
             .bind(id)
             .fetch_all(&self.pool)
@@ -269,7 +268,7 @@ impl Store {
         if !may_take(side, coordinator, unit_worker) {
             return Err(Error::forbidden());
         }
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let stamp = match to {
             State::Triaged => Some("triaged_at"),
             State::Recovering if from == State::Containing => Some("contained_at"),
@@ -340,7 +339,7 @@ impl Store {
         if (!serious && before.serious) || priority > before.priority {
             actor.require(Action::CoordinateIncidents, before.unit_id, &before.unit_path)?;
         }
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let mut q = Sql::new("UPDATE incidents SET serious = ");
         q.bind(serious).push(", priority = ").bind(priority).push(", updated_at = ").bind(now);
         if serious && !before.serious {
@@ -382,7 +381,7 @@ impl Store {
         let body = validate_name("body", body, 20_000)?;
         let mut w = self.begin_write().await?;
         let inc = self.scoped_incident(&mut *w.tx, actor, id, Action::ReportIncidents).await?;
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let report_id = insert_report(&mut w, actor, id, kind, &body, now).await?;
         self.refresh_clocks(&mut w, id).await?;
         let report = IncidentReport { id: report_id, kind, filed_at: now, author_label: actor.label(), body };

@@ -7,7 +7,6 @@ use crate::sql::Sql;
 use khien_domain::attachment::check_attachment;
 use khien_domain::scope::Actor;
 use khien_domain::system::dossier::{may_edit, Part, UnitAt, ATTACHMENTS};
-use khien_domain::time::now_ms;
 use khien_domain::unit::validate_name;
 use khien_domain::{Error, Result};
 use serde::Serialize;
@@ -85,7 +84,7 @@ impl Store {
             .push(",")
             .bind(actor.user_id)
             .push(",")
-            .bind(now_ms());
+            .bind(self.clock.now_ms());
         q.push(&format!(") RETURNING {META}"));
         let a = attachment_row(&q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?)?;
         w.audit(

@@ -4,11 +4,10 @@
 
 use crate::audit::{json, Change};
 use crate::db::{db_err, get, Store};
-use khien_domain::calendar::{parse_date, today_vn, Holidays};
+use khien_domain::calendar::{parse_date, Holidays};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::system::level::{ruleset_by_code, ruleset_for};
-use khien_domain::time::now_ms;
 use khien_domain::unit::optional_text;
 use khien_domain::{Error, Result};
 use serde::Serialize;
@@ -97,7 +96,7 @@ impl Store {
             .bind(owning_body_unit_id)
             .bind(delegation.clone())
             .bind(dedicated_unit_id)
-            .bind(now_ms())
+            .bind(self.clock.now_ms())
             .execute(&mut *w.tx)
             .await
             .map_err(db_err)?;
@@ -209,7 +208,7 @@ impl Store {
     /// A ruleset with the authority's choices of who appraises and approves applied.
     pub async fn ruleset(&self, code: &str) -> Result<khien_domain::system::level::Ruleset> {
         use khien_domain::system::level::{Authority, Step};
-        let base = ruleset_by_code(code).unwrap_or_else(|| ruleset_for(today_vn()));
+        let base = ruleset_by_code(code).unwrap_or_else(|| ruleset_for(self.clock.today_vn()));
         let rows = sqlx::query("SELECT level, step, authority FROM dossier_authorities WHERE ruleset = $1")
             .bind(base.code)
             .fetch_all(&self.pool)
@@ -281,7 +280,7 @@ impl Store {
         .bind(level)
         .bind(step.code())
         .bind(who.code())
-        .bind(now_ms())
+        .bind(self.clock.now_ms())
         .execute(&mut *w.tx)
         .await
         .map_err(db_err)?;

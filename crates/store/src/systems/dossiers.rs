@@ -5,7 +5,8 @@ use crate::audit::{json, Change};
 use crate::db::{db_err, get, get_code, Store};
 use crate::sql::Sql;
 use crate::systems::registry::System;
-use khien_domain::calendar::{parse_date, today_vn, Holidays};
+use chrono::NaiveDate;
+use khien_domain::calendar::{parse_date, Holidays};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::system::dossier::{
@@ -13,7 +14,6 @@ use khien_domain::system::dossier::{
     UnitAt,
 };
 use khien_domain::system::level::{ruleset_by_code, ruleset_for, suggest};
-use khien_domain::time::now_ms;
 use khien_domain::unit::optional_text;
 use khien_domain::{Error, Msg, Result};
 use serde::{Deserialize, Serialize};
@@ -63,7 +63,8 @@ pub struct DossierInput {
     pub parts: Vec<String>,
 }
 
-fn dossier_row(r: &AnyRow, holidays: &Holidays) -> Result<Dossier> {
+/// A dossier row with its next deadline, "overdue" as of `today`.
+fn dossier_row(r: &AnyRow, holidays: &Holidays, today: NaiveDate) -> Result<Dossier> {
     let parts: String = get(r, "parts")?;
     let mut d = Dossier {
         id: get(r, "id")?,
@@ -89,11 +90,11 @@ fn dossier_row(r: &AnyRow, holidays: &Holidays) -> Result<Dossier> {
         overdue: false,
     };
     let state = d.state;
-    let rs = ruleset_by_code(&d.ruleset).unwrap_or_else(|| ruleset_for(today_vn()));
+    let rs = ruleset_by_code(&d.ruleset).unwrap_or_else(|| ruleset_for(today));
     let level = u8::try_from(d.proposed_level).unwrap_or(1);
     let date = |s: &Option<String>| s.as_deref().and_then(parse_date);
     if let Some(dl) = deadline(state, level, date(&d.submitted_on), date(&d.appraised_on), &rs, holidays) {
-        d.overdue = dl.due < today_vn();
+        d.overdue = dl.due < today;
         d.due_on = Some(dl.due.format("%Y-%m-%d").to_string());
         d.due_step = Some(dl.step.to_string());
         d.incomplete_reply_due_on = dl.incomplete_reply_due.map(|x| x.format("%Y-%m-%d").to_string());
@@ -115,7 +116,7 @@ impl Store {
             .fetch_all(&self.pool)
             .await
             .map_err(db_err)?;
-        rows.iter().map(|r| dossier_row(r, &holidays)).collect()
+        rows.iter().map(|r| dossier_row(r, &holidays, self.clock.today_vn())).collect()
     }
 
     /// A dossier and its system, for a caller who may see the system.
@@ -126,7 +127,7 @@ impl Store {
             .await
             .map_err(db_err)?;
         let r = r.ok_or_else(|| Error::not_found("hồ sơ cấp độ", "Level dossier"))?;
-        let d = dossier_row(&r, &self.holidays().await?)?;
+        let d = dossier_row(&r, &self.holidays().await?, self.clock.today_vn())?;
         let hidden = || Error::not_found("hồ sơ cấp độ", "Level dossier");
         match self.scoped_system(&self.pool, actor, d.system_id, Action::ViewSystems).await {
             Ok(s) => Ok((d, s)),
@@ -184,7 +185,7 @@ impl Store {
                 "The system already has a dossier in progress.",
             ));
         }
-        let rs = s.ruleset_on(today_vn());
+        let rs = s.ruleset_on(self.clock.today_vn());
         let suggested = suggest(&s.level_inputs(), &rs).level;
         let proposed = if input.proposed_level == 0 { i64::from(suggested) } else { input.proposed_level };
         if !(1..=5).contains(&proposed) {
@@ -195,7 +196,7 @@ impl Store {
             ));
         }
         let reason = optional_text("level_reason", input.level_reason.as_deref(), 4000)?;
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let mut q = Sql::new("INSERT INTO dossiers (system_id, state, ruleset, suggested_level, proposed_level, level_reason, parts, created_at, updated_at) VALUES (");
         q.bind(system_id)
             .push(", 'draft', ")
@@ -221,7 +222,7 @@ impl Store {
             .map_err(db_err)?;
         let r =
             sqlx::query("SELECT * FROM dossiers WHERE id = $1").bind(id).fetch_one(&mut *w.tx).await.map_err(db_err)?;
-        let d = dossier_row(&r, &Holidays::default())?;
+        let d = dossier_row(&r, &Holidays::default(), self.clock.today_vn())?;
         w.audit(
             Some(actor),
             Change {
@@ -260,7 +261,7 @@ impl Store {
             .push(", parts = ")
             .bind(parts.iter().map(|p| p.code()).collect::<Vec<_>>().join(","));
         q.push(", updated_at = ")
-            .bind(now_ms())
+            .bind(self.clock.now_ms())
             .push(" WHERE id = ")
             .bind(id)
             // Still in the editable state it was read in.
@@ -269,7 +270,7 @@ impl Store {
         q.query().execute(&mut *w.tx).await.map_err(db_err)?;
         let r =
             sqlx::query("SELECT * FROM dossiers WHERE id = $1").bind(id).fetch_one(&mut *w.tx).await.map_err(db_err)?;
-        let after = dossier_row(&r, &Holidays::default())?;
+        let after = dossier_row(&r, &Holidays::default(), self.clock.today_vn())?;
         w.audit(
             Some(actor),
             Change {
@@ -329,7 +330,7 @@ impl Store {
                 format!("At level {level}, «{}» is done by {who_en}.", action.label(khien_domain::Lang::En)),
             )));
         }
-        let today = today_vn().format("%Y-%m-%d").to_string();
+        let today = self.clock.today_vn().format("%Y-%m-%d").to_string();
         let note = optional_text("note", note, 4000)?;
         let mut q = Sql::new("UPDATE dossiers SET state = ");
         q.bind(next.code());
@@ -425,7 +426,12 @@ impl Store {
                     .bind(signer);
             }
         }
-        q.push(", updated_at = ").bind(now_ms()).push(" WHERE id = ").bind(id).push(" AND state = ").bind(state.code());
+        q.push(", updated_at = ")
+            .bind(self.clock.now_ms())
+            .push(" WHERE id = ")
+            .bind(id)
+            .push(" AND state = ")
+            .bind(state.code());
         let mut w = self.begin_write().await?;
         let changed = q.query().execute(&mut *w.tx).await.map_err(db_err)?.rows_affected();
         if changed == 0 {
@@ -459,7 +465,7 @@ impl Store {
             .map_err(db_err)?;
         let r =
             sqlx::query("SELECT * FROM dossiers WHERE id = $1").bind(id).fetch_one(&mut *w.tx).await.map_err(db_err)?;
-        let after = dossier_row(&r, &Holidays::default())?;
+        let after = dossier_row(&r, &Holidays::default(), self.clock.today_vn())?;
         let action_code = format!("dossier.{}", action.code());
         w.audit(
             Some(actor),
@@ -487,7 +493,14 @@ impl Store {
             .await
             .map_err(db_err)?;
         rows.iter()
-            .map(|r| Ok((dossier_row(r, &holidays)?, get(r, "system_name")?, get(r, "unit_id")?, get(r, "unit_path")?)))
+            .map(|r| {
+                Ok((
+                    dossier_row(r, &holidays, self.clock.today_vn())?,
+                    get(r, "system_name")?,
+                    get(r, "unit_id")?,
+                    get(r, "unit_path")?,
+                ))
+            })
             .collect()
     }
 
@@ -511,7 +524,7 @@ impl Store {
             std::collections::HashMap::new();
         let mut out = Vec::new();
         for r in &rows {
-            let d = dossier_row(r, &holidays)?;
+            let d = dossier_row(r, &holidays, self.clock.today_vn())?;
             let system =
                 khien_domain::system::dossier::UnitAt { id: get(r, "owner_unit_id")?, path: get(r, "owner_path")? };
             let visible = actor.can(Action::ViewSystems, system.id, &system.path);

@@ -3,7 +3,6 @@
 
 use crate::db::{db_err, get, Store};
 use crate::sql::Sql;
-use khien_domain::calendar::today_vn;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::system::level::ruleset_for;
@@ -45,7 +44,7 @@ impl Store {
     /// Aggregated by the database: the layer rules of `domain::system::layers` become SQL
     /// conditions with the reassessment cut-off date of each level computed here.
     pub async fn overview(&self, actor: &Actor) -> Result<Vec<OverviewRow>> {
-        let today = today_vn();
+        let today = self.clock.today_vn();
         let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
         let rs = ruleset_for(today);
         // A level-L system's assessment is current when done on or after today − interval(L).
@@ -144,7 +143,7 @@ pub struct Form08System {
 impl Store {
     /// Mẫu 08 section 3: every system the caller sees, with its newest dossier.
     pub async fn form08_systems(&self, actor: &Actor) -> Result<Vec<Form08System>> {
-        let today = today_vn();
+        let today = self.clock.today_vn();
         let rs = ruleset_for(today);
         let mut q = Sql::new(
             "SELECT s.name, u.name AS owner, COALESCE(op.name, u.name) AS operator, s.approved_level, s.dossier_state, s.security_rules_ref, s.plan_status, \

@@ -6,11 +6,11 @@ use crate::audit::{json, Change};
 use crate::db::{db_err, get, get_code, Store};
 use crate::sql::Sql;
 use crate::systems::writes::opt_date;
-use khien_domain::calendar::{parse_date, today_vn};
+use chrono::NaiveDate;
+use khien_domain::calendar::parse_date;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::system::CertificateKind;
-use khien_domain::time::now_ms;
 use khien_domain::unit::{optional_text, validate_name};
 use khien_domain::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -86,9 +86,10 @@ fn connection_row(r: &AnyRow) -> Result<Connection> {
     })
 }
 
-fn certificate_row(r: &AnyRow) -> Result<Certificate> {
+/// A certificate row, "expiring" as of `today`.
+fn certificate_row(r: &AnyRow, today: NaiveDate) -> Result<Certificate> {
     let expires_on: String = get(r, "expires_on")?;
-    let expiring = parse_date(&expires_on).is_some_and(|d| (d - today_vn()).num_days() <= CERT_WARNING_DAYS);
+    let expiring = parse_date(&expires_on).is_some_and(|d| (d - today).num_days() <= CERT_WARNING_DAYS);
     Ok(Certificate {
         id: get(r, "id")?,
         system_id: get(r, "system_id")?,
@@ -141,7 +142,7 @@ impl Store {
             .fetch_all(&self.pool)
             .await
             .map_err(db_err)?;
-        rows.iter().map(certificate_row).collect()
+        rows.iter().map(|r| certificate_row(r, self.clock.today_vn())).collect()
     }
 
     pub async fn add_connection(&self, actor: &Actor, system_id: i64, i: &ConnectionInput) -> Result<Connection> {
@@ -170,7 +171,13 @@ impl Store {
             .bind(cats)
             .push(",")
             .bind(auth);
-        q.push(",").bind(i.encrypted).push(",").bind(i.approved).push(",").bind(now_ms()).push(") RETURNING id");
+        q.push(",")
+            .bind(i.encrypted)
+            .push(",")
+            .bind(i.approved)
+            .push(",")
+            .bind(self.clock.now_ms())
+            .push(") RETURNING id");
         let id: i64 = get(&q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?, "id")?;
         let r = sqlx::query("SELECT * FROM system_connections WHERE id = $1")
             .bind(id)
@@ -213,14 +220,14 @@ impl Store {
             .bind(serial.as_str())
             .push(",")
             .bind(issuer.as_str());
-        q.push(",").bind(expires.as_str()).push(",").bind(now_ms()).push(") RETURNING id");
+        q.push(",").bind(expires.as_str()).push(",").bind(self.clock.now_ms()).push(") RETURNING id");
         let id: i64 = get(&q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?, "id")?;
         let r = sqlx::query("SELECT * FROM system_certificates WHERE id = $1")
             .bind(id)
             .fetch_one(&mut *w.tx)
             .await
             .map_err(db_err)?;
-        let c = certificate_row(&r)?;
+        let c = certificate_row(&r, self.clock.today_vn())?;
         w.audit(
             Some(actor),
             Change {

@@ -6,7 +6,7 @@ use crate::records::Page;
 use crate::sql::{tag_cursor, untag_cursor, Sql};
 use crate::systems::writes::opt_date;
 use crate::units::scope::scoped_select;
-use khien_domain::calendar::{parse_date, today_vn};
+use khien_domain::calendar::parse_date;
 use khien_domain::fold::{fold, like_pattern};
 use khien_domain::page::{Cursor, Dir};
 use khien_domain::role::Action;
@@ -17,7 +17,6 @@ use khien_domain::system::{
     check_lifecycle_change, dossier::DossierState, InfraScope, Lifecycle, SecretGrade, SecretHarm, SystemType,
     WorksGrade,
 };
-use khien_domain::time::now_ms;
 use khien_domain::unit::validate_name;
 use khien_domain::{Error, Result};
 use serde::Serialize;
@@ -268,11 +267,17 @@ impl Store {
         let before = self.scoped_system(&mut *w.tx, actor, id, Action::EditSystems).await?;
         let from = before.status;
         let exception = self.active_exception(&mut *w.tx, id).await?;
-        check_lifecycle_change(from, to, &before.golive_facts(), &before.ruleset_on(today_vn()), exception.is_some())?;
+        check_lifecycle_change(
+            from,
+            to,
+            &before.golive_facts(),
+            &before.ruleset_on(self.clock.today_vn()),
+            exception.is_some(),
+        )?;
         let mut q = Sql::new("UPDATE systems SET status = ");
-        q.bind(to.code()).push(", updated_at = ").bind(now_ms());
+        q.bind(to.code()).push(", updated_at = ").bind(self.clock.now_ms());
         if to == Lifecycle::InOperation && before.go_live_date.is_none() {
-            q.push(", go_live_date = ").bind(today_vn().format("%Y-%m-%d").to_string());
+            q.push(", go_live_date = ").bind(self.clock.today_vn().format("%Y-%m-%d").to_string());
         }
         q.push(" WHERE id = ").bind(id);
         q.query().execute(&mut *w.tx).await.map_err(db_err)?;
@@ -300,7 +305,7 @@ impl Store {
     ) -> Result<Option<GoLiveException>> {
         let r = sqlx::query("SELECT id, reason, expires_on FROM golive_exceptions WHERE system_id = $1 AND expires_on >= $2 ORDER BY expires_on DESC LIMIT 1")
             .bind(system_id)
-            .bind(today_vn().format("%Y-%m-%d").to_string())
+            .bind(self.clock.today_vn().format("%Y-%m-%d").to_string())
             .fetch_optional(exec)
             .await
             .map_err(db_err)?;
@@ -328,7 +333,7 @@ impl Store {
         }
         let expires = opt_date("expires_on", &Some(expires_on.to_string()))?
             .ok_or_else(|| Error::invalid("expires_on", "Cần ngày hết hạn.", "An expiry date is required."))?;
-        if parse_date(&expires).is_some_and(|d| d < today_vn()) {
+        if parse_date(&expires).is_some_and(|d| d < self.clock.today_vn()) {
             return Err(Error::invalid("expires_on", "Ngày hết hạn đã qua.", "The expiry date is in the past."));
         }
         let mut w = self.begin_write().await?;
@@ -343,7 +348,7 @@ impl Store {
             .push(",")
             .bind(actor.user_id)
             .push(",")
-            .bind(now_ms())
+            .bind(self.clock.now_ms())
             .push(") RETURNING id");
         let id: i64 = get(&q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?, "id")?;
         let e = GoLiveException { id, reason, expires_on: expires };
@@ -366,7 +371,7 @@ impl Store {
     pub async fn get_system(&self, actor: &Actor, id: i64) -> Result<SystemDetail> {
         let system = self.scoped_system(&self.pool, actor, id, Action::ViewSystems).await?;
         let exception = self.active_exception(&self.pool, id).await?;
-        Ok(detail(system, exception))
+        Ok(detail(system, exception, self.clock.today_vn()))
     }
 
     pub async fn list_systems(&self, actor: &Actor, f: &SystemFilter) -> Result<Page<System>> {
@@ -394,7 +399,7 @@ impl Store {
                 q.push(" AND s.dossier_state = ").bind(d.as_str());
             }
         }
-        let today = today_vn().format("%Y-%m-%d").to_string();
+        let today = self.clock.today_vn().format("%Y-%m-%d").to_string();
         if f.layer_gap {
             q.push(" AND (s.onsite_team IS NULL OR s.monitoring_unit IS NULL OR s.assessed_on IS NULL OR s.connected_since IS NULL OR s.monitoring_until < ").bind(today.clone()).push(")");
         }
@@ -420,8 +425,7 @@ impl Store {
 }
 
 /// Suggestion, layers and violation for a system, judged by today's ruleset.
-pub fn detail(system: System, exception: Option<GoLiveException>) -> SystemDetail {
-    let today = today_vn();
+pub fn detail(system: System, exception: Option<GoLiveException>, today: chrono::NaiveDate) -> SystemDetail {
     let rs = system.ruleset_on(today);
     let suggestion = suggest(&system.level_inputs(), &rs);
     let level = system.approved_level.and_then(|l| u8::try_from(l).ok());

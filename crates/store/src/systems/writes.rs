@@ -10,7 +10,6 @@ use crate::units::tree::ImportSummary;
 use khien_domain::fold::fold;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
-use khien_domain::time::now_ms;
 use khien_domain::{Error, Msg, Result};
 use std::collections::HashMap;
 
@@ -78,7 +77,7 @@ impl Store {
         ranges: &mut RangeIndex,
     ) -> Result<Vec<System>> {
         let Some(first) = batch.first() else { return Ok(Vec::new()) };
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let mut q = Sql::new("INSERT INTO systems (code, name, name_folded, search_folded, owner_unit_id, operator_unit_id, system_type, info_private, info_personal, secret_grade, subjects_basic, subjects_sensitive, admin_procedures, online_service_level, conditional_business, infra_scope, data_category, status, ip_ranges, tags, created_at, updated_at");
         for (f, _) in &first.clean.texts {
             q.push(", ").push(f);
@@ -204,7 +203,7 @@ impl Store {
             .push(", tags = ")
             .bind(tags(&i.tags))
             .push(", updated_at = ")
-            .bind(now_ms());
+            .bind(self.clock.now_ms());
         for (f, v) in c.texts {
             q.push(", ").push(f).push(" = ").bind(v);
         }

@@ -7,7 +7,6 @@ use crate::sql::Sql;
 use crate::units::password::verify_password;
 use khien_domain::role::{Action, Role};
 use khien_domain::scope::{Actor, Grant};
-use khien_domain::time::now_ms;
 use khien_domain::unit::validate_name;
 use khien_domain::user::{after_failed_login, failures_before, locked_error, SESSION_IDLE_MS, SESSION_MAX_MS};
 use khien_domain::{Error, Lang, Msg, Result};
@@ -42,7 +41,7 @@ impl Store {
     /// A failed sign-in under a name without an account: counted and locked exactly as a real
     /// account's failures are, so the answers (401, then 429 with the same wait) are the same.
     async fn unknown_login_failed(&self, username: &str) -> Result<Error> {
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let name: String = username.chars().take(200).collect();
         let mut w = self.begin_write().await?;
         sqlx::query("DELETE FROM unknown_logins WHERE updated_at < $1")
@@ -122,7 +121,7 @@ impl Store {
             return Err(self.unknown_login_failed(&username).await?);
         };
         let user_id: i64 = get(&row, "id")?;
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let locked_until: Option<i64> = get(&row, "locked_until")?;
         if let Some(until) = locked_until.filter(|u| *u > now) {
             let _ = verify_password(password, self.dummy_hash().await?).await;
@@ -202,7 +201,7 @@ impl Store {
         .await
         .map_err(db_err)?;
         let Some(row) = row else { return Ok(None) };
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let last_seen: i64 = get(&row, "last_seen_at")?;
         if get::<i64>(&row, "expires_at")? <= now
             || last_seen + SESSION_IDLE_MS <= now
@@ -284,7 +283,7 @@ impl Store {
         let recursive = issuing.iter().any(|g| g.recursive);
         let secret = format!("{TOKEN_PREFIX}{}", random_token(32));
         let prefix: String = secret.chars().take(TOKEN_PREFIX.len() + 6).collect();
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let mut q = Sql::new("INSERT INTO api_tokens (name, token_hash, prefix, user_id, role, unit_id, recursive, created_at, expires_at) VALUES (");
         q.bind(name.as_str()).push(",").bind(sha256_hex(&secret)).push(",").bind(prefix).push(",").bind(actor.user_id);
         q.push(",").bind(role.code()).push(",").bind(unit_id).push(",").bind(recursive);
@@ -341,7 +340,7 @@ impl Store {
             return Ok(before);
         }
         sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2")
-            .bind(now_ms())
+            .bind(self.clock.now_ms())
             .bind(id)
             .execute(&mut *w.tx)
             .await
@@ -377,7 +376,7 @@ impl Store {
         .await
         .map_err(db_err)?;
         let Some(r) = row else { return Ok(None) };
-        let now = now_ms();
+        let now = self.clock.now_ms();
         if get::<Option<i64>>(&r, "revoked_at")?.is_some()
             || get::<i64>(&r, "expires_at")? <= now
             || get::<i64>(&r, "active")? == 0

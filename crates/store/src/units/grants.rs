@@ -7,7 +7,6 @@ use crate::records::RoleAssignment;
 use crate::sql::Sql;
 use khien_domain::role::{Action, Role};
 use khien_domain::scope::{Actor, Grant};
-use khien_domain::time::now_ms;
 use khien_domain::{Error, Result};
 
 impl Store {
@@ -61,7 +60,7 @@ impl Store {
             .push(",")
             .bind(recursive)
             .push(",")
-            .bind(now_ms())
+            .bind(self.clock.now_ms())
             .push(") RETURNING id");
         let row = q.query().fetch_one(&mut *w.tx).await.map_err(|e| match db_err(e) {
             Error::Conflict(_) => Error::conflict(

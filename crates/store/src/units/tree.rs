@@ -8,7 +8,6 @@ use khien_domain::fold::{fold, like_pattern};
 use khien_domain::page::{Cursor, Dir};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
-use khien_domain::time::now_ms;
 use khien_domain::unit::{
     check_move, child_path, optional_text, validate_code, validate_email, validate_name, UnitType,
 };
@@ -193,7 +192,7 @@ impl Store {
         let code = validate_code(code)?;
         let name = validate_name("name", name, 300)?;
         let mut w = self.begin_write().await?;
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let mut q = Sql::new("INSERT INTO units (code, name, name_folded, unit_type, parent_id, path, active, created_at, updated_at) VALUES (");
         q.bind(code.as_str())
             .push(",")
@@ -269,7 +268,7 @@ impl Store {
         if self.unit_by(&mut *w.tx, "code", code.as_str().into()).await?.is_some() {
             return Err(code_taken(&code));
         }
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let mut q = Sql::new("INSERT INTO units (code, name, name_folded, unit_type, parent_id, path, head_name, focal_name, focal_phone, focal_email, active, created_at, updated_at) VALUES (");
         q.bind(code.as_str())
             .push(",")
@@ -348,7 +347,7 @@ impl Store {
             200,
         )?);
         q.push(", focal_phone = ").bind(c.focal_phone).push(", focal_email = ").bind(c.focal_email);
-        q.push(", updated_at = ").bind(now_ms()).push(" WHERE id = ").bind(id);
+        q.push(", updated_at = ").bind(self.clock.now_ms()).push(" WHERE id = ").bind(id);
         q.query().execute(&mut *w.tx).await.map_err(db_err)?;
         let after = self.unit_by(&mut *w.tx, "id", id.into()).await?.ok_or_else(|| Error::internal("unit vanished"))?;
         if same_content(&before, &after) {
@@ -391,7 +390,7 @@ impl Store {
         }
         check_move(&before.path, &parent.path)?;
         let new_path = child_path(&parent.path, id);
-        let now = now_ms();
+        let now = self.clock.now_ms();
         // Rewrite the prefix of every path in the subtree in one statement.
         let mut q = Sql::new("UPDATE units SET path = ");
         q.bind(new_path.clone())
@@ -454,7 +453,7 @@ impl Store {
         }
         sqlx::query("UPDATE units SET active = $1, updated_at = $2 WHERE id = $3")
             .bind(i64::from(active))
-            .bind(now_ms())
+            .bind(self.clock.now_ms())
             .bind(id)
             .execute(&mut *w.tx)
             .await

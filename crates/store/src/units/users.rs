@@ -9,7 +9,6 @@ use khien_domain::fold::{fold, like_pattern};
 use khien_domain::page::{Cursor, Dir};
 use khien_domain::role::{Action, Role};
 use khien_domain::scope::Actor;
-use khien_domain::time::now_ms;
 use khien_domain::unit::{validate_email, validate_name};
 use khien_domain::user::{validate_password, validate_username};
 use khien_domain::{Error, Lang, Msg, Result};
@@ -220,7 +219,7 @@ impl Store {
         if exists.is_some() {
             return Err(username_taken(&username));
         }
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let mut q = Sql::new("INSERT INTO users (username, full_name, full_name_folded, email, unit_id, password_hash, lang, active, failed_logins, created_at, updated_at) VALUES (");
         q.bind(username.as_str())
             .push(",")
@@ -274,7 +273,12 @@ impl Store {
         }
         let mut q = Sql::new("UPDATE users SET full_name = ");
         q.bind(full_name.as_str()).push(", full_name_folded = ").bind(fold(&full_name)).push(", email = ").bind(email);
-        q.push(", unit_id = ").bind(unit_id).push(", updated_at = ").bind(now_ms()).push(" WHERE id = ").bind(id);
+        q.push(", unit_id = ")
+            .bind(unit_id)
+            .push(", updated_at = ")
+            .bind(self.clock.now_ms())
+            .push(" WHERE id = ")
+            .bind(id);
         q.query().execute(&mut *w.tx).await.map_err(db_err)?;
         let (after, _) = self.user_with_path(&mut *w.tx, id).await?.ok_or_else(|| Error::internal("user vanished"))?;
         w.audit(
@@ -308,7 +312,7 @@ impl Store {
             "UPDATE users SET active = $1, failed_logins = 0, locked_until = NULL, updated_at = $2 WHERE id = $3",
         )
         .bind(i64::from(active))
-        .bind(now_ms())
+        .bind(self.clock.now_ms())
         .bind(id)
         .execute(&mut *w.tx)
         .await
@@ -417,7 +421,7 @@ async fn store_password(w: &mut WriteTx<'_>, actor: Option<&Actor>, id: i64, uni
         "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL, updated_at = $2 WHERE id = $3",
     )
     .bind(hash)
-    .bind(now_ms())
+    .bind(w.clock.now_ms())
     .bind(id)
     .execute(&mut *w.tx)
     .await
@@ -452,7 +456,7 @@ pub(crate) fn refuse_token(actor: &Actor) -> Result<()> {
 pub(crate) async fn revoke_credentials(w: &mut WriteTx<'_>, user_id: i64) -> Result<()> {
     sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *w.tx).await.map_err(db_err)?;
     sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
-        .bind(now_ms())
+        .bind(w.clock.now_ms())
         .bind(user_id)
         .execute(&mut *w.tx)
         .await
