@@ -49,6 +49,18 @@ pub fn end_of_day_vn(d: NaiveDate) -> i64 {
     next - i64::from(crate::time::VN_OFFSET_SECS) * 1000 - 1
 }
 
+/// The first millisecond of a day in Vietnam (UTC+7).
+pub fn start_of_day_vn(d: NaiveDate) -> i64 {
+    let midnight = d.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp_millis()).unwrap_or(0);
+    midnight - i64::from(crate::time::VN_OFFSET_SECS) * 1000
+}
+
+/// The first days of the last `n` calendar months up to and including `today`'s, oldest first.
+pub fn last_months(today: NaiveDate, n: u32) -> Vec<NaiveDate> {
+    let this = today.with_day(1).unwrap_or(today);
+    (0..n).rev().filter_map(|back| this.checked_sub_months(chrono::Months::new(back))).collect()
+}
+
 /// Parses "dd/mm/yyyy" (as people type it here) or ISO "yyyy-mm-dd".
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
@@ -79,6 +91,15 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         parse_date(s).unwrap_or_default()
+    }
+
+    #[test]
+    fn months_run_oldest_first_across_a_new_year_in_vietnam_time() {
+        let months = last_months(d("2027-02-14"), 4);
+        assert_eq!(months, vec![d("2026-11-01"), d("2026-12-01"), d("2027-01-01"), d("2027-02-01")]);
+        // 00:00 on 1/1/2027 in Vietnam is 17:00 on 31/12/2026 UTC.
+        assert_eq!(start_of_day_vn(d("2027-01-01")), 1_798_736_400_000);
+        assert_eq!(start_of_day_vn(d("2027-01-02")) - 1, end_of_day_vn(d("2027-01-01")));
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub use incidents::public_reports::{
     PublicReport, PublicReportDetail, PublicReportFile, PublicReportFilter, PublicReportInput, PublicReportStatus,
     UploadedFile,
 };
+pub use incidents::stats::IncidentMonths;
 pub use incidents::taxii::{
     Collection, CollectionInput, ObjectFilter, ObjectPage, StoredObject, TaxiiStatus, VersionMatch,
 };

@@ -534,6 +534,9 @@ async fn dossier_flow_in_the_browser() {
         c.goto(&format!("{base}/overview")).await.unwrap();
         let pending = wait_text(&c, "#pending", NAME).await;
         assert!(pending.contains("Thẩm định"), "/overview lists the dossier as waiting for appraisal: {pending:?}");
+        let charts = wait_text(&c, "#overview-charts", "Toàn thành phố").await;
+        assert!(charts.contains("Đã nộp hồ sơ, chờ thẩm định"), "the level chart's table: {charts:?}");
+        assert!(c.find(css("#overview-charts figure.chart svg[role='img']")).await.is_ok(), "the chart is drawn");
         click_and_load(&c, &format!("#pending a[href='/dossiers/{dossier_id}']")).await;
         wait_path(&c, "/dossiers/*").await;
         wait_text_is(&c, "#dossier-state", "Đã gửi thẩm định").await;

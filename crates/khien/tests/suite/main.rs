@@ -46,6 +46,7 @@ mod authz_requests;
 mod browser;
 mod browser_compliance;
 mod browser_incidents;
+mod charts;
 mod exchange;
 mod findings;
 mod findings_web;

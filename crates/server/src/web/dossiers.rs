@@ -1,5 +1,4 @@
-//! Dossier pages (parts, workflow actions, timeline), the authority's overview and the holiday
-//! calendar.
+//! Dossier pages (parts, workflow actions, timeline) and the holiday calendar.
 
 use super::msg;
 use super::systems::{number, Options};
@@ -28,7 +27,6 @@ pub fn router() -> Router<AppState> {
             "/dossiers/{id}/attachments",
             post(attach).layer(axum::extract::DefaultBodyLimit::max(super::MAX_IMPORT_BYTES + 1024)),
         )
-        .route("/overview", get(overview))
         .route("/calendar", get(calendar).post(add_holiday))
         .route("/calendar/{day}/delete", post(remove_holiday))
         .route("/rulesets", get(rulesets_page))
@@ -203,47 +201,6 @@ async fn act(
         )
         .await?;
     Ok(see_other(&format!("/dossiers/{id}")))
-}
-
-#[derive(Template)]
-#[template(path = "overview.html")]
-struct OverviewPage {
-    c: Chrome,
-    rows: Vec<khien_store::OverviewRow>,
-    pending: Vec<(i64, String, String, String, String, bool)>,
-    /// The yearly report being prepared: period, the units' and the owning body's deadlines,
-    /// and the article.
-    report: (String, String, String, &'static str),
-}
-
-async fn overview(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
-    let lang = ctx.lang;
-    let rows = s.store.overview(&ctx.actor).await?;
-    let pending = s
-        .store
-        .pending_dossiers(&ctx.actor)
-        .await?
-        .into_iter()
-        .map(|(d, system, unit)| {
-            let step = if d.due_step.as_deref() == Some("appraisal") {
-                lang.pick("Thẩm định", "Appraisal")
-            } else {
-                lang.pick("Phê duyệt", "Approval")
-            };
-            (d.id, system, unit, step.to_string(), display_opt(d.due_on.as_deref()), d.overdue)
-        })
-        .collect();
-    let today = s.store.clock().today_vn();
-    let rs = khien_domain::system::level::ruleset_for(today);
-    let cal = rs.annual_report.calendar(today);
-    let day = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
-    let report = (
-        format!("{} – {}", day(cal.period_from), day(cal.period_to)),
-        day(cal.units_by),
-        day(cal.owner_by),
-        rs.annual_report.article,
-    );
-    render(&OverviewPage { c: Chrome::new(&ctx, "overview", "Tổng hợp", "Overview"), rows, pending, report })
 }
 
 #[derive(Template)]

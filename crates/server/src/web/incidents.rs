@@ -2,6 +2,7 @@
 //! form, the incident page with its clocks, timeline, reports, tasks and observables, and the
 //! "where else" search.
 
+use super::chart::{Lines, Series};
 use super::msg;
 use super::systems::{options, Options};
 use super::{render, see_other, Chrome};
@@ -63,6 +64,22 @@ struct QueuePage {
     next: Option<String>,
     can_report: bool,
     coordinator: bool,
+    /// Incidents reported per month by category over the last year (the first page only).
+    trend: Option<Lines>,
+}
+
+/// The incidents the caller may see, reported in each of the last 12 months, one line per category.
+async fn monthly_trend(s: &AppState, ctx: &Ctx) -> Result<Lines, WebError> {
+    let counts = s.store.incidents_by_month(&ctx.actor, 12).await?;
+    Ok(Lines {
+        title: ctx.lang.t(msg::INCIDENTS_REPORTED_BY_MONTH).to_string(),
+        points: counts.months.iter().map(|m| m.format("%m/%Y").to_string()).collect(),
+        series: counts
+            .by_category
+            .into_iter()
+            .map(|(category, values)| Series { label: category.label(ctx.lang).to_string(), values })
+            .collect(),
+    })
 }
 
 /// The queue's filters as the form sends them (empty strings for "any").
@@ -138,7 +155,9 @@ async fn queue(
             overdue: i.overdue,
         })
         .collect();
+    let trend = if f.cursor.is_none() { Some(monthly_trend(&s, &ctx).await?) } else { None };
     render(&QueuePage {
+        trend,
         c: Chrome::new(&ctx, "incidents", "Sự cố", "Incidents"),
         next: page.next_cursor.as_deref().map(|n| f.link(n)),
         f,

@@ -1,11 +1,13 @@
 //! The Vietnamese-first web UI: server-rendered pages, plain forms, one small script.
 
+mod chart;
 mod compliance;
 mod dossiers;
 mod findings;
 mod incident_actions;
 mod incidents;
 pub(crate) mod msg;
+mod overview;
 mod pages;
 mod public_reports;
 mod scans;
@@ -42,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .merge(users::router())
         .merge(systems::router())
         .merge(dossiers::router())
+        .merge(overview::router())
         .merge(incidents::router())
         .merge(public_reports::router())
         .merge(compliance::router())

@@ -8,6 +8,7 @@ pub(crate) mod incident_model;
 pub(crate) mod network;
 pub(crate) mod public_report_model;
 pub(crate) mod public_reports;
+pub(crate) mod stats;
 pub(crate) mod taxii;
 pub(crate) mod taxii_remotes;
 pub(crate) mod work;

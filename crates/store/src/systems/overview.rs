@@ -1,11 +1,12 @@
 //! The authority's overview: the counts of NĐ 331 Mẫu 08 by owner unit, aggregated by the
 //! database.
 
-use crate::db::{db_err, get, Store};
+use crate::db::{db_err, get, get_code, Store};
 use crate::sql::Sql;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::system::level::ruleset_for;
+use khien_domain::unit::UnitType;
 use khien_domain::Result;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -15,6 +16,8 @@ use utoipa::ToSchema;
 pub struct OverviewRow {
     pub unit_id: i64,
     pub unit_name: String,
+    /// The unit's type (none on the total line), for the charts by unit type.
+    pub unit_type: Option<UnitType>,
     pub systems: i64,
     /// Systems whose type is identified ("đã được phân loại (đã xác định được loại hình)", NĐ 331
     /// Mẫu 08 section 1; the types of Đ9.2): every registered system but those typed "other".
@@ -56,7 +59,9 @@ impl Store {
             }
             q.push(" ELSE ").bind(cutoff(1)).push(" END)");
         };
-        let mut q = Sql::new("SELECT s.owner_unit_id, MIN(u.name) AS unit_name, COUNT(*) AS systems, ");
+        let mut q = Sql::new(
+            "SELECT s.owner_unit_id, MIN(u.name) AS unit_name, MIN(u.unit_type) AS unit_type, COUNT(*) AS systems, ",
+        );
         q.push("SUM(CASE WHEN s.system_type <> 'other' THEN 1 ELSE 0 END) AS classified, ");
         q.push("SUM(CASE WHEN s.dossier_state IN ('submitted','appraised','approved','superseded') OR s.approved_level IS NOT NULL THEN 1 ELSE 0 END) AS dossier_prepared, ");
         q.push("SUM(CASE WHEN s.dossier_state IN ('appraised','approved','superseded') OR s.approved_level IS NOT NULL THEN 1 ELSE 0 END) AS appraised, ");
@@ -88,6 +93,7 @@ impl Store {
             let o = OverviewRow {
                 unit_id: get(r, "owner_unit_id")?,
                 unit_name: get(r, "unit_name")?,
+                unit_type: Some(get_code(r, "unit_type", UnitType::parse)?),
                 systems: get(r, "systems")?,
                 classified: get(r, "classified")?,
                 dossier_prepared: get(r, "dossier_prepared")?,
