@@ -29,6 +29,7 @@ mod browser;
 mod browser_compliance;
 mod browser_incidents;
 mod exchange;
+mod finding_cves;
 mod findings;
 mod findings_web;
 mod hygiene;
