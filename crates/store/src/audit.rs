@@ -26,54 +26,60 @@ pub(crate) fn json<T: Serialize>(v: &T) -> Option<serde_json::Value> {
     serde_json::to_value(v).ok()
 }
 
+/// The chain's last record (id, hash), read under the write lock.
+pub(crate) const LAST_AUDIT: &str = "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1";
+
+/// The record that follows `prev` (the chain's last id and hash) in the chain, made at `now`.
+pub(crate) fn chain_row(prev: (i64, String), now: i64, actor: Option<&Actor>, c: Change<'_>) -> AuditRow {
+    let (prev_id, prev_hash) = prev;
+    let before = c.before.map(|v| v.to_string());
+    let after = c.after.map(|v| v.to_string());
+    let label = actor.map(Actor::label).unwrap_or_else(|| "system".to_string());
+    let fields = AuditFields {
+        id: prev_id + 1,
+        at_ms: now,
+        actor_user_id: actor.map(|a| a.user_id),
+        actor_label: &label,
+        action: c.action,
+        entity_type: c.entity_type,
+        entity_id: c.entity_id,
+        unit_id: c.unit_id,
+        before_json: before.as_deref(),
+        after_json: after.as_deref(),
+    };
+    let hash = chain_hash(&prev_hash, &fields);
+    AuditRow {
+        id: fields.id,
+        at_ms: fields.at_ms,
+        actor_user_id: fields.actor_user_id,
+        actor_label: label.clone(),
+        action: c.action.to_string(),
+        entity_type: c.entity_type.to_string(),
+        entity_id: c.entity_id,
+        unit_id: c.unit_id,
+        before_json: before,
+        after_json: after,
+        prev_hash,
+        hash,
+    }
+}
+
 impl WriteTx<'_> {
     /// Appends one record to the chain. The caller holds the write lock, so the last hash
     /// cannot change under us.
     pub async fn audit(&mut self, actor: Option<&Actor>, c: Change<'_>) -> Result<()> {
-        let (prev_id, prev_hash) = match self.chain_head.take() {
+        let prev = match self.chain_head.take() {
             Some(head) => head,
             None => {
-                let last = sqlx::query("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
-                    .fetch_optional(&mut *self.tx)
-                    .await
-                    .map_err(db_err)?;
+                let last = sqlx::query(LAST_AUDIT).fetch_optional(&mut *self.tx).await.map_err(db_err)?;
                 match last {
                     Some(r) => (get::<i64>(&r, "id")?, get::<String>(&r, "hash")?),
                     None => (0, GENESIS.to_string()),
                 }
             }
         };
-        let before = c.before.map(|v| v.to_string());
-        let after = c.after.map(|v| v.to_string());
-        let label = actor.map(Actor::label).unwrap_or_else(|| "system".to_string());
-        let fields = AuditFields {
-            id: prev_id + 1,
-            at_ms: self.clock.now_ms(),
-            actor_user_id: actor.map(|a| a.user_id),
-            actor_label: &label,
-            action: c.action,
-            entity_type: c.entity_type,
-            entity_id: c.entity_id,
-            unit_id: c.unit_id,
-            before_json: before.as_deref(),
-            after_json: after.as_deref(),
-        };
-        let hash = chain_hash(&prev_hash, &fields);
-        let row = AuditRow {
-            id: fields.id,
-            at_ms: fields.at_ms,
-            actor_user_id: fields.actor_user_id,
-            actor_label: label.clone(),
-            action: c.action.to_string(),
-            entity_type: c.entity_type.to_string(),
-            entity_id: c.entity_id,
-            unit_id: c.unit_id,
-            before_json: before,
-            after_json: after,
-            prev_hash,
-            hash: hash.clone(),
-        };
-        self.chain_head = Some((row.id, hash));
+        let row = chain_row(prev, self.clock.now_ms(), actor, c);
+        self.chain_head = Some((row.id, row.hash.clone()));
         match &mut self.pending_audit {
             Some(pending) => {
                 pending.push(row);
@@ -125,7 +131,20 @@ pub(crate) struct AuditRow {
     hash: String,
 }
 
+impl AuditRow {
+    /// The chain's head once this row is written: its id and hash.
+    pub(crate) fn head(&self) -> (i64, String) {
+        (self.id, self.hash.clone())
+    }
+}
+
 async fn insert_audit_rows(w: &mut WriteTx<'_>, rows: &[AuditRow]) -> Result<()> {
+    insert_audit_sql(rows).query().execute(&mut *w.tx).await.map_err(db_err)?;
+    Ok(())
+}
+
+/// One multi-row INSERT of chained audit rows.
+pub(crate) fn insert_audit_sql(rows: &[AuditRow]) -> Sql {
     let mut q = Sql::new("INSERT INTO audit_log (id, at, actor_user_id, actor_label, action, entity_type, entity_id, unit_id, before_json, after_json, prev_hash, hash) VALUES ");
     for (n, r) in rows.iter().enumerate() {
         q.push(if n == 0 { "(" } else { ",(" });
@@ -148,8 +167,7 @@ async fn insert_audit_rows(w: &mut WriteTx<'_>, rows: &[AuditRow]) -> Result<()>
             .bind(r.hash.as_str())
             .push(")");
     }
-    q.query().execute(&mut *w.tx).await.map_err(db_err)?;
-    Ok(())
+    q
 }
 
 /// Filters for the audit list. All are optional and combine with AND.

@@ -17,6 +17,9 @@ pub struct Store {
     pub(crate) dialect: Dialect,
     /// Where "now" and "today" come from: the machine's clock, or a fixed one in tests.
     pub(crate) clock: Clock,
+    /// On PostgreSQL, a typed pool beside the `Any` one, for the bulk writes `Any` cannot express
+    /// (arrays for `UNNEST`): the per-engine seam of `crate::bulk`. None on SQLite.
+    pub(crate) pg: Option<sqlx::PgPool>,
     /// SQLite allows one writer; serialising writers in-process avoids SQLITE_BUSY on upgrade
     /// from a read to a write lock. PostgreSQL uses an advisory lock instead (see `begin_write`).
     write_lock: Arc<Mutex<()>>,
@@ -64,7 +67,7 @@ impl WriteTx<'_> {
 }
 
 /// Key of the PostgreSQL advisory lock that serialises audit-chain appends across nodes.
-const AUDIT_LOCK_KEY: i64 = 0x4b48_4945_4e41;
+pub(crate) const AUDIT_LOCK_KEY: i64 = 0x4b48_4945_4e41;
 
 impl Store {
     /// Opens (creating if needed) the database and runs the migrations; the store reads the
@@ -99,10 +102,22 @@ impl Store {
                 })
             });
         let pool = opts.connect(url).await.map_err(|e| Error::internal(format!("cannot open database: {e}")))?;
+        // Connected on first use: only bulk writes (a scanner import) take a connection from it.
+        let pg = match dialect {
+            Dialect::Postgres => Some(
+                sqlx::postgres::PgPoolOptions::new()
+                    .max_connections(4)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_lazy(url)
+                    .map_err(|e| Error::internal(format!("cannot open database: {e}")))?,
+            ),
+            Dialect::Sqlite => None,
+        };
         let store = Store {
             pool,
             dialect,
             clock,
+            pg,
             write_lock: Arc::new(Mutex::new(())),
             dummy_hash: Arc::default(),
             catalogue_cache: Arc::default(),
@@ -149,6 +164,9 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
+        if let Some(pg) = &self.pg {
+            pg.close().await;
+        }
     }
 
     pub(crate) async fn dummy_hash(&self) -> Result<&str> {

@@ -4,6 +4,7 @@
 use khien_domain::page::{Cursor, Dir};
 use khien_domain::scope::Reach;
 use sqlx::any::{Any, AnyArguments};
+use sqlx::postgres::{PgArguments, Postgres};
 use sqlx::query::Query;
 use std::fmt::Write;
 
@@ -151,6 +152,22 @@ impl Sql {
     }
 
     pub fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
+        let mut q = sqlx::query(&self.text);
+        for b in &self.binds {
+            q = match b {
+                Val::Int(v) => q.bind(*v),
+                Val::Text(v) => q.bind(v.as_str()),
+                Val::OptInt(v) => q.bind(*v),
+                Val::OptText(v) => q.bind(v.as_deref()),
+                Val::Bytes(v) => q.bind(v.as_slice()),
+            };
+        }
+        q
+    }
+
+    /// The same statement for the typed PostgreSQL connection of a bulk write
+    /// ([`crate::bulk::BulkTx`]).
+    pub fn pg_query(&self) -> Query<'_, Postgres, PgArguments> {
         let mut q = sqlx::query(&self.text);
         for b in &self.binds {
             q = match b {

@@ -11,7 +11,7 @@ use anyhow::{anyhow, Result};
 use khien_domain::catalog::{Catalogue, CatalogueMeta, CatalogueNode, LevelSet, NodeKind};
 use khien_domain::Msg;
 use khien_formats::scan::{write_synthetic_nessus, ScanTool};
-use khien_store::{AssessmentInput, ResultInput, Store, SystemFilter};
+use khien_store::{AssessmentInput, FindingFilter, ResultInput, Store, SystemFilter};
 
 /// Peak resident memory of this process, from /proc (Linux), in MiB.
 fn peak_rss_mib() -> Option<f64> {
@@ -72,30 +72,39 @@ pub async fn run(store: &Store, app: &axum::Router, admin: &str, manager: &str, 
         store.list_systems(&actor, &SystemFilter { limit: 1000, ..Default::default() }).await.map_err(e)?.items;
     let target = systems.first().ok_or_else(|| anyhow!("no systems loaded"))?;
 
-    // 1. The scan import: written to a file first, then streamed from it.
+    // 1. The scan import: written to a file first, then streamed from it; with
+    // `--scan-systems`, one report per system, the first imported again.
     let hosts = 500;
-    let per_host = a.findings.div_ceil(hosts);
+    let reports = a.scan_systems.clamp(1, systems.len());
+    let per_host = a.findings.div_ceil(hosts * reports);
     let file = std::env::temp_dir().join(format!("khien-bench-{}.nessus", std::process::id()));
-    write_synthetic_nessus(std::io::BufWriter::new(std::fs::File::create(&file)?), hosts, per_host, 42)?;
-    let size = std::fs::metadata(&file)?.len();
-    for round in ["import", "re-import (same file)"] {
-        let before = peak_rss_mib();
-        let t = Instant::now();
-        let reader = Box::new(BufReader::with_capacity(256 * 1024, std::fs::File::open(&file)?));
-        let s = store.import_scan(&actor, target.id, ScanTool::Nessus, "bench.nessus", reader).await.map_err(e)?;
-        println!(
-            "scan {round} of {} findings ({} MiB Nessus file): {:.2} s — created {}, seen again {}, duplicates {}; peak RSS {:.0} → {:.0} MiB",
-            s.findings,
-            size / (1024 * 1024),
-            t.elapsed().as_secs_f64(),
-            s.created,
-            s.seen_again,
-            s.duplicates,
-            before.unwrap_or(0.0),
-            peak_rss_mib().unwrap_or(0.0)
-        );
+    for (n, system) in systems.iter().take(reports).enumerate() {
+        let seed = 42 + n as u64;
+        write_synthetic_nessus(std::io::BufWriter::new(std::fs::File::create(&file)?), hosts, per_host, seed)?;
+        let size = std::fs::metadata(&file)?.len();
+        let rounds: &[&str] = if n == 0 { &["import", "re-import (same file)"] } else { &["import"] };
+        for round in rounds {
+            let before = peak_rss_mib();
+            let t = Instant::now();
+            let reader = Box::new(BufReader::with_capacity(256 * 1024, std::fs::File::open(&file)?));
+            let s = store.import_scan(&actor, system.id, ScanTool::Nessus, "bench.nessus", reader).await.map_err(e)?;
+            println!(
+                "scan {round} of {} findings ({} MiB Nessus file): {:.2} s — created {}, seen again {}, duplicates {}; peak RSS {:.0} → {:.0} MiB",
+                s.findings,
+                size / (1024 * 1024),
+                t.elapsed().as_secs_f64(),
+                s.created,
+                s.seen_again,
+                s.duplicates,
+                before.unwrap_or(0.0),
+                peak_rss_mib().unwrap_or(0.0)
+            );
+        }
     }
     let _ = std::fs::remove_file(&file);
+    // One CVE id that the newest findings hold, for the exact look-up.
+    let newest = store.list_findings(&actor, &FindingFilter { limit: 50, ..Default::default() }).await.map_err(e)?;
+    let cve_id = newest.items.iter().find_map(|f| f.cves.first().cloned()).unwrap_or_else(|| "CVE-2021-1000".into());
 
     // 2. CISO Assistant's shape: 10,000 controls in all; 1,000 assessments × 200 results.
     let t = Instant::now();
@@ -156,6 +165,7 @@ pub async fn run(store: &Store, app: &axum::Router, admin: &str, manager: &str, 
         ("findings: critical", "/api/v1/findings?severity=critical&limit=50".into(), admin),
         ("findings: overdue", "/api/v1/findings?overdue=true&limit=50".into(), admin),
         ("findings: CVE", "/api/v1/findings?cve=CVE-2021&limit=50".into(), admin),
+        ("findings: CVE id (one CVE)", format!("/api/v1/findings?cve={cve_id}&limit=50"), admin),
         ("findings: text search 'check 10005'", "/api/v1/findings?q=check%2010005&limit=50".into(), admin),
         ("findings: scoped manager", "/api/v1/findings?limit=50".into(), manager),
         ("findings: one system", format!("/api/v1/findings?system_id={}&limit=50", target.id), admin),

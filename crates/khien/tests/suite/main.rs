@@ -48,6 +48,7 @@ mod browser_compliance;
 mod browser_incidents;
 mod charts;
 mod exchange;
+mod finding_cves;
 mod findings;
 mod findings_web;
 mod hygiene;

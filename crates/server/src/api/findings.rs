@@ -56,7 +56,8 @@ pub struct FindingQuery {
     /// Also verified, risk-accepted and false-positive findings.
     #[serde(default)]
     pub include_closed: bool,
-    /// A CVE id, e.g. CVE-2014-0224.
+    /// A CVE id, e.g. CVE-2014-0224 (the `CVE-` may be left out), or the start of one
+    /// (CVE-2021) for every id that begins so.
     pub cve: Option<String>,
     /// Text in the title, host, component or rule, with or without diacritics.
     pub q: Option<String>,

@@ -149,6 +149,41 @@ pub(crate) fn finding_row(r: &AnyRow, now: i64) -> Result<Finding> {
     })
 }
 
+/// What the CVE filter looks for.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum CveMatch {
+    /// A whole id (`CVE-2014-0224`): that CVE only.
+    Id(String),
+    /// The start of one (`CVE-2021`, `CVE-2021-44`): the ids that begin so. Ids hold only
+    /// A–Z, 0–9 and `-`, all below `~`, so the ids with this prefix are those from the prefix
+    /// up to the prefix followed by `~`.
+    Prefix(String),
+    /// Not a CVE id or its start.
+    Nothing,
+}
+
+/// Reads the CVE filter: upper case, with `CVE-` added when left out (`2014-0224`).
+pub(crate) fn cve_match(input: &str) -> CveMatch {
+    let upper = input.trim().to_ascii_uppercase();
+    let id =
+        if upper.starts_with("CVE-") || "CVE-".starts_with(upper.as_str()) { upper } else { format!("CVE-{upper}") };
+    let well_formed = match id.strip_prefix("CVE-") {
+        Some(rest) => rest.bytes().all(|b| b.is_ascii_digit() || b == b'-'),
+        None => !id.is_empty() && "CVE-".starts_with(id.as_str()),
+    };
+    if !well_formed {
+        return CveMatch::Nothing;
+    }
+    let whole = id.strip_prefix("CVE-").and_then(|rest| rest.split_once('-')).is_some_and(|(year, num)| {
+        year.len() == 4 && num.len() >= 4 && year.bytes().chain(num.bytes()).all(|b| b.is_ascii_digit())
+    });
+    if whole {
+        CveMatch::Id(id)
+    } else {
+        CveMatch::Prefix(id)
+    }
+}
+
 /// The deadline of a finding as stored: the end of its last day, in Vietnam.
 pub(crate) fn due_at(
     policy: &Policy,
@@ -247,7 +282,19 @@ impl Store {
             q.push(" AND f.open = 1 AND f.due_at < ").bind(self.clock.now_ms());
         }
         if let Some(cve) = f.cve.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-            q.push(" AND f.cves LIKE ").bind(like_pattern(&cve.to_uppercase())).push(" ESCAPE '\\'");
+            // An index look-up in finding_cves on both engines: one id, or a range of ids.
+            match cve_match(cve) {
+                CveMatch::Id(id) => {
+                    q.push(" AND f.id IN (SELECT finding_id FROM finding_cves WHERE cve = ").bind(id).push(")");
+                }
+                CveMatch::Prefix(p) => {
+                    q.push(" AND f.id IN (SELECT finding_id FROM finding_cves WHERE cve >= ").bind(p.clone());
+                    q.push(" AND cve < ").bind(format!("{p}~")).push(")");
+                }
+                CveMatch::Nothing => {
+                    q.push(" AND 1 = 0");
+                }
+            }
         }
         if let Some(term) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
             q.push(" AND f.search_folded LIKE ").bind(like_pattern(term)).push(" ESCAPE '\\'");
@@ -380,5 +427,24 @@ impl Store {
             .await
             .map_err(db_err)?;
         Ok(done.rows_affected())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cve_filter_reads_an_id_or_its_start() {
+        let id = |s: &str| CveMatch::Id(s.to_string());
+        let prefix = |s: &str| CveMatch::Prefix(s.to_string());
+        assert_eq!(cve_match(" cve-2014-0224 "), id("CVE-2014-0224"));
+        assert_eq!(cve_match("2021-44228"), id("CVE-2021-44228"));
+        assert_eq!(cve_match("CVE-2021"), prefix("CVE-2021"));
+        assert_eq!(cve_match("CVE-2021-442"), prefix("CVE-2021-442"));
+        assert_eq!(cve_match("cv"), prefix("CV"));
+        assert_eq!(cve_match("2021"), prefix("CVE-2021"));
+        assert_eq!(cve_match("CVE-2021-44228%"), CveMatch::Nothing);
+        assert_eq!(cve_match("openssl"), CveMatch::Nothing);
     }
 }

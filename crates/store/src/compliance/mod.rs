@@ -9,4 +9,5 @@ pub(crate) mod catalogues;
 pub(crate) mod finding_history;
 pub(crate) mod findings;
 pub(crate) mod scan_import;
+pub(crate) mod scan_rows;
 pub(crate) mod unit_compliance;

@@ -11,8 +11,10 @@ use sha2::Digest;
 use std::io::BufRead;
 
 use crate::audit::{json, Change};
+use crate::bulk::BulkTx;
 use crate::compliance::findings::due_at;
-use crate::db::{db_err, get, Store, WriteTx};
+use crate::compliance::scan_rows::{cve_list, insert_rows};
+use crate::db::{db_err, get, Store};
 use crate::sql::Sql;
 use khien_domain::calendar::Holidays;
 use khien_domain::compliance::remediation::Policy;
@@ -26,8 +28,6 @@ use utoipa::ToSchema;
 
 /// Findings handed from the parser to the writer at a time.
 const BATCH: usize = 512;
-/// Rows per INSERT statement (28 parameters each).
-const ROWS_PER_INSERT: usize = 128;
 
 #[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct ScanImportSummary {
@@ -68,13 +68,12 @@ pub const MAX_DUPLICATES_LISTED: usize = 200;
 const MAX_EXTRA_EVIDENCE_BYTES: usize = 32 * 1024;
 const MAX_EXTRA_EVIDENCE_TOTAL: usize = 16 << 20;
 
-struct Target {
-    sqlite: bool,
-    system_id: i64,
-    unit_id: i64,
-    tool: ScanTool,
-    scan_id: i64,
-    detected_at: i64,
+pub(super) struct Target {
+    pub(super) system_id: i64,
+    pub(super) unit_id: i64,
+    pub(super) tool: ScanTool,
+    pub(super) scan_id: i64,
+    pub(super) detected_at: i64,
 }
 
 /// What turns a parsed finding into a row: worked out on the parser's thread, which is
@@ -106,29 +105,29 @@ struct Known {
 }
 
 /// A finding ready for the database.
-struct Row {
-    key: String,
-    rule_id: String,
-    title: String,
-    folded: String,
-    severity: &'static str,
-    cvss: Option<i64>,
-    host: Option<String>,
-    port: Option<i64>,
-    protocol: Option<String>,
-    component: Option<String>,
-    cves: String,
-    cwes: String,
-    description: String,
-    solution: String,
-    evidence: String,
+pub(super) struct Row {
+    pub(super) key: String,
+    pub(super) rule_id: String,
+    pub(super) title: String,
+    pub(super) folded: String,
+    pub(super) severity: &'static str,
+    pub(super) cvss: Option<i64>,
+    pub(super) host: Option<String>,
+    pub(super) port: Option<i64>,
+    pub(super) protocol: Option<String>,
+    pub(super) component: Option<String>,
+    pub(super) cves: String,
+    pub(super) cwes: String,
+    pub(super) description: String,
+    pub(super) solution: String,
+    pub(super) evidence: String,
     /// http(s) links, one per line.
-    references: String,
-    due: Option<i64>,
+    pub(super) references: String,
+    pub(super) due: Option<i64>,
     /// Producer and target ([`ScanFinding::scope`]).
-    scope: String,
+    pub(super) scope: String,
     /// Where it is in the file, as read (for the duplicates' list).
-    location: String,
+    pub(super) location: String,
 }
 
 impl RowRules {
@@ -140,7 +139,7 @@ impl RowRules {
             (t, c) => c.clone().or_else(|| t.clone()),
         };
         let host = f.host.clone().or_else(|| f.ip.clone());
-        let cves = f.cves.join(",");
+        let cves = cve_list(&f.cves);
         let folded = fold(&format!(
             "{} {} {} {} {}",
             f.title,
@@ -252,26 +251,22 @@ impl Store {
             Ok::<_, ScanError>(summary)
         });
 
-        let mut w = self.begin_write().await?;
+        // The typed transaction on PostgreSQL, the shared one on SQLite (`crate::bulk`).
+        let mut w = self.begin_bulk().await?;
         let sqlite = self.dialect() == crate::Dialect::Sqlite;
         if sqlite {
             // A large import rewrites the same index pages many times; with SQLite's default
             // 2 MB page cache they are spilled to the WAL again and again. 64 MB while the
             // rows are written (set back below, before any early return).
-            sqlx::query("PRAGMA cache_size = -65536").execute(&mut *w.tx).await.map_err(db_err)?;
+            w.execute(&Sql::new("PRAGMA cache_size = -65536")).await?;
         }
-        let scan = sqlx::query("INSERT INTO finding_scans (system_id, unit_id, tool, file_name, imported_at, imported_by) VALUES ($1,$2,$3,$4,$5,$6) RETURNING id")
-            .bind(system_id)
-            .bind(system.owner_unit_id)
-            .bind(tool.code())
-            .bind(file_name)
-            .bind(now)
-            .bind(actor.label())
-            .fetch_one(&mut *w.tx)
-            .await
-            .map_err(db_err)?;
-        let target =
-            Target { sqlite, system_id, unit_id: system.owner_unit_id, tool, scan_id: get(&scan, "id")?, detected_at };
+        let mut q = Sql::new(
+            "INSERT INTO finding_scans (system_id, unit_id, tool, file_name, imported_at, imported_by) VALUES (",
+        );
+        q.bind(system_id).push(",").bind(system.owner_unit_id).push(",").bind(tool.code()).push(",");
+        q.bind(file_name.as_str()).push(",").bind(now).push(",").bind(actor.label()).push(") RETURNING id");
+        let scan_id = w.fetch_id(&q).await?;
+        let target = Target { system_id, unit_id: system.owner_unit_id, tool, scan_id, detected_at };
         let mut summary =
             ScanImportSummary { scan_id: target.scan_id, tool: tool.code().to_string(), ..Default::default() };
         let mut seen = Seen::default();
@@ -287,7 +282,7 @@ impl Store {
         // Everything is written now: the connection goes back to the default page cache,
         // also when the import fails and rolls back.
         if sqlite {
-            sqlx::query("PRAGMA cache_size = -2000").execute(&mut *w.tx).await.map_err(db_err)?;
+            w.execute(&Sql::new("PRAGMA cache_size = -2000")).await?;
         }
         if let Some(e) = write_error {
             return Err(e);
@@ -295,12 +290,9 @@ impl Store {
         let parsed = parsed.map_err(|e| e.into_domain(file_name))?;
         summary.skipped = parsed.skipped.iter().map(|s| format!("{}: {}", s.location.vi(), s.reason.vi)).collect();
         if let Some(started) = parsed.scan_started {
-            sqlx::query("UPDATE finding_scans SET scan_started = $1 WHERE id = $2")
-                .bind(started.timestamp_millis())
-                .bind(target.scan_id)
-                .execute(&mut *w.tx)
-                .await
-                .map_err(db_err)?;
+            let mut q = Sql::new("UPDATE finding_scans SET scan_started = ");
+            q.bind(started.timestamp_millis()).push(" WHERE id = ").bind(target.scan_id);
+            w.execute(&q).await?;
         }
 
         append_duplicate_evidence(&mut w, &target, seen.extra_evidence).await?;
@@ -337,19 +329,14 @@ impl Store {
                 q.bind(scope.as_str());
             }
             q.push(")");
-            let closed = q.query().execute(&mut *w.tx).await.map_err(db_err)?;
-            summary.closed += i64::try_from(closed.rows_affected()).unwrap_or(i64::MAX);
+            let closed = w.execute(&q).await?;
+            summary.closed += i64::try_from(closed).unwrap_or(i64::MAX);
         }
-        sqlx::query("UPDATE finding_scans SET findings = $1, created = $2, seen_again = $3, reopened = $4, closed = $5 WHERE id = $6")
-            .bind(summary.findings)
-            .bind(summary.created)
-            .bind(summary.seen_again)
-            .bind(summary.reopened)
-            .bind(summary.closed)
-            .bind(target.scan_id)
-            .execute(&mut *w.tx)
-            .await
-            .map_err(db_err)?;
+        let mut q = Sql::new("UPDATE finding_scans SET findings = ");
+        q.bind(summary.findings).push(", created = ").bind(summary.created);
+        q.push(", seen_again = ").bind(summary.seen_again).push(", reopened = ").bind(summary.reopened);
+        q.push(", closed = ").bind(summary.closed).push(" WHERE id = ").bind(target.scan_id);
+        w.execute(&q).await?;
         let record = serde_json::json!({"file": file_name, "tool": tool.code(), "system": system.code, "findings": summary.findings, "created": summary.created, "reopened": summary.reopened, "closed": summary.closed});
         w.audit(
             Some(actor),
@@ -396,7 +383,7 @@ impl Seen {
 }
 
 async fn write_batch(
-    w: &mut WriteTx<'_>,
+    w: &mut BulkTx<'_>,
     t: &Target,
     batch: Vec<Row>,
     known: &HashMap<Key, Known>,
@@ -431,8 +418,8 @@ async fn write_batch(
     summary.created += fresh.len() as i64;
     summary.seen_again += again.len() as i64;
     summary.reopened += reopen.len() as i64;
-    for rows in fresh.chunks(ROWS_PER_INSERT) {
-        insert_rows(w, t, rows).await?;
+    if !fresh.is_empty() {
+        insert_rows(w, t, &fresh).await?;
     }
     for (mut found, reopening) in [(again, false), (reopen, true)] {
         // One statement per scope: a finding seen again now belongs to the latest producer
@@ -454,7 +441,7 @@ async fn write_batch(
                     q.bind(*id);
                 }
                 q.push(")");
-                q.query().execute(&mut *w.tx).await.map_err(db_err)?;
+                w.execute(&q).await?;
             }
         }
     }
@@ -463,110 +450,12 @@ async fn write_batch(
 
 /// Adds to each kept finding the evidence of its repeats in the file (the findings are all
 /// written by now, those first met in this file included).
-async fn append_duplicate_evidence(w: &mut WriteTx<'_>, t: &Target, extra: HashMap<String, String>) -> Result<()> {
+async fn append_duplicate_evidence(w: &mut BulkTx<'_>, t: &Target, extra: HashMap<String, String>) -> Result<()> {
     for (key, evidence) in extra {
-        sqlx::query(
-            "UPDATE findings SET evidence = evidence || $1 WHERE system_id = $2 AND source = 'scan' AND dedup_key = $3",
-        )
-        .bind(evidence)
-        .bind(t.system_id)
-        .bind(key)
-        .execute(&mut *w.tx)
-        .await
-        .map_err(db_err)?;
+        let mut q = Sql::new("UPDATE findings SET evidence = evidence || ");
+        q.bind(evidence).push(" WHERE system_id = ").bind(t.system_id);
+        q.push(" AND source = 'scan' AND dedup_key = ").bind(key);
+        w.execute(&q).await?;
     }
-    Ok(())
-}
-
-const COLUMNS: [&str; 28] = [
-    "unit_id",
-    "system_id",
-    "source",
-    "tool",
-    "dedup_key",
-    "rule_id",
-    "title",
-    "search_folded",
-    "severity",
-    "cvss_x10",
-    "host",
-    "port",
-    "protocol",
-    "component",
-    "cves",
-    "cwes",
-    "description",
-    "solution",
-    "evidence",
-    "reference_urls",
-    "state",
-    "open",
-    "detected_at",
-    "due_at",
-    "last_scan_id",
-    "created_at",
-    "updated_at",
-    "scan_scope",
-];
-
-/// The INSERT of `rows` findings. The same text for every full batch, so each connection
-/// prepares it once. SQLite gets anonymous `?` placeholders: sqlx-sqlite looks every numbered
-/// parameter up by name, which costs the square of their number in one statement.
-fn insert_sql(rows: usize, sqlite: bool) -> String {
-    let mut sql = format!("INSERT INTO findings ({}) VALUES ", COLUMNS.join(", "));
-    let mut n = 0;
-    for r in 0..rows {
-        sql.push_str(if r == 0 { "(" } else { ",(" });
-        for c in 0..COLUMNS.len() {
-            n += 1;
-            if c > 0 {
-                sql.push(',');
-            }
-            if sqlite {
-                sql.push('?');
-            } else {
-                sql.push_str(&format!("${n}"));
-            }
-        }
-        sql.push(')');
-    }
-    sql
-}
-
-async fn insert_rows(w: &mut WriteTx<'_>, t: &Target, rows: &[Row]) -> Result<()> {
-    let sql = insert_sql(rows.len(), t.sqlite);
-    let mut q = sqlx::query(&sql);
-    for r in rows {
-        q = q
-            .bind(t.unit_id)
-            .bind(t.system_id)
-            .bind("scan")
-            .bind(t.tool.code())
-            .bind(r.key.as_str())
-            .bind(r.rule_id.as_str())
-            .bind(r.title.as_str())
-            .bind(r.folded.as_str())
-            .bind(r.severity)
-            .bind(r.cvss)
-            .bind(r.host.as_deref())
-            .bind(r.port)
-            .bind(r.protocol.as_deref())
-            .bind(r.component.as_deref())
-            .bind(r.cves.as_str())
-            .bind(r.cwes.as_str())
-            .bind(r.description.as_str())
-            .bind(r.solution.as_str())
-            .bind(r.evidence.as_str())
-            .bind(r.references.as_str())
-            .bind("open")
-            .bind(1_i64)
-            .bind(t.detected_at)
-            .bind(r.due)
-            .bind(t.scan_id)
-            .bind(t.detected_at)
-            .bind(t.detected_at)
-            .bind(r.scope.as_str());
-    }
-    q.execute(&mut *w.tx).await.map_err(db_err)?;
     Ok(())
 }
