@@ -36,6 +36,15 @@ pub fn percent(part: i64, whole: i64) -> Option<String> {
     (whole != 0).then(|| format!("{}%", decimal(part as f64 * 100.0 / whole as f64, 1)))
 }
 
+/// A percentage already computed (36.8), with one decimal, as `lang` writes it: "36,8%" in
+/// Vietnamese, "36.8%" in English.
+pub fn percent_value(value: f64, lang: crate::Lang) -> String {
+    match lang {
+        crate::Lang::Vi => format!("{}%", decimal(value, 1)),
+        crate::Lang::En => format!("{value:.1}%"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,5 +75,8 @@ mod tests {
         assert_eq!(percent(1, 3).as_deref(), Some("33,3%"));
         assert_eq!(percent(5, 5).as_deref(), Some("100,0%"));
         assert_eq!(percent(3, 0), None);
+        assert_eq!(percent_value(36.8, crate::Lang::Vi), "36,8%");
+        assert_eq!(percent_value(1234.56, crate::Lang::Vi), "1.234,6%");
+        assert_eq!(percent_value(36.8, crate::Lang::En), "36.8%");
     }
 }

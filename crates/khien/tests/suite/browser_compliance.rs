@@ -58,7 +58,8 @@ fn expected_percent(counts: &str) -> String {
     if n.iter().sum::<f64>() == 0.0 || base <= 0.0 {
         return "—".into();
     }
-    format!("{:.1} %", ((n[0] + 0.5 * n[1]) * 100.0 / base * 10.0).round() / 10.0)
+    // Written the Vietnamese way: a decimal comma, the sign close ("36,8%").
+    format!("{:.1}%", ((n[0] + 0.5 * n[1]) * 100.0 / base * 10.0).round() / 10.0).replace('.', ",")
 }
 
 fn is_vn_date(s: &str) -> bool {

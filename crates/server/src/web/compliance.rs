@@ -69,8 +69,8 @@ fn title_in(lang: Lang, vi: &str, en: &str) -> String {
     }
 }
 
-fn pct(p: Option<f64>) -> String {
-    p.map(|v| format!("{v:.1} %")).unwrap_or_else(|| "—".into())
+fn pct(p: Option<f64>, lang: Lang) -> String {
+    p.map(|v| khien_domain::number::percent_value(v, lang)).unwrap_or_else(|| "—".into())
 }
 
 fn outcome_label(lang: Lang, code: Option<&str>) -> String {
@@ -242,13 +242,13 @@ async fn by_unit(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, We
             sum += u.score();
             let counts =
                 format!("{}/{}/{}/{} · {}", u.compliant, u.partly, u.non_compliant, u.not_applicable, u.applicable);
-            (u.unit_id, u.unit_name.clone(), u.systems_assessed, counts, pct(u.percent))
+            (u.unit_id, u.unit_name.clone(), u.systems_assessed, counts, pct(u.percent, ctx.lang))
         })
         .collect();
     render(&ByUnitPage {
         c: Chrome::new(&ctx, "compliance", "Mức tuân thủ theo đơn vị", "Compliance by unit"),
         rows,
-        total: pct(sum.percent()),
+        total: pct(sum.percent(), ctx.lang),
     })
 }
 
@@ -334,7 +334,7 @@ async fn assessments(
             state: a.state.label(lang).to_string(),
             level: a.level,
             progress: format!("{}/{}", a.assessed(), a.applicable),
-            percent: pct(a.percent),
+            percent: pct(a.percent, ctx.lang),
         })
         .collect();
     let can_create = ctx.actor.can_anywhere(Action::AssessSystems);
@@ -445,7 +445,7 @@ async fn workspace(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> 
             (
                 format!("{} {}", g.group_id, pick(&g.title_vi, &g.title_en)),
                 format!("{}/{}/{}/{} · {}", g.compliant, g.partly, g.non_compliant, g.not_applicable, g.applicable),
-                pct(g.percent),
+                pct(g.percent, ctx.lang),
             )
         })
         .collect();
@@ -466,8 +466,8 @@ async fn workspace(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> 
         c: Chrome::new(&ctx, "compliance", &d.assessment.title, &d.assessment.title),
         state: state.label(lang).to_string(),
         kind: d.assessment.kind.label(lang).to_string(),
-        percent: pct(d.assessment.percent),
-        previous_percent: pct(d.previous_percent),
+        percent: pct(d.assessment.percent, ctx.lang),
+        previous_percent: pct(d.previous_percent, ctx.lang),
         editable: d.can_record && state.accepts_results(),
         outcomes: Outcome::ALL.iter().map(|o| (o.code().to_string(), o.label(lang).to_string())).collect(),
         moves: d.next_states.iter().map(|s| (s.code(), s.label(lang))).collect(),
