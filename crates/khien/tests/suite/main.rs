@@ -46,6 +46,7 @@ mod authz_requests;
 mod browser;
 mod browser_compliance;
 mod browser_incidents;
+mod browser_layout;
 mod charts;
 mod exchange;
 mod finding_cves;

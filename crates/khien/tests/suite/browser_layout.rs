@@ -1,0 +1,49 @@
+//! The shared frame in a real browser at the widths people use (issue 14.5): at 1366 px the
+//! menu is one row with the rare items under "Khác"; on a 390 px phone the menu folds behind a
+//! button and no page is wider than the screen (tables scroll inside their box).
+
+use crate::browser::{click, find, in_browser, login_ok, wait_text};
+use fantoccini::Client;
+
+const AUTHORITY: &str = "pa05.truong";
+
+/// How much wider than the window the page is, in CSS pixels (0 when it fits).
+async fn overflow(c: &Client) -> i64 {
+    let v = c
+        .execute("return document.documentElement.scrollWidth - window.innerWidth;", vec![])
+        .await
+        .unwrap_or_else(|e| panic!("measuring the page width: {e}"));
+    v.as_i64().unwrap_or(i64::MAX)
+}
+
+async fn displayed(c: &Client, selector: &str) -> bool {
+    find(c, selector).await.is_displayed().await.unwrap_or(false)
+}
+
+#[tokio::test]
+async fn the_menu_fits_a_laptop_and_folds_on_a_phone_where_no_page_is_wider_than_the_screen() {
+    in_browser(|c, base| async move {
+        c.set_window_size(1366, 900).await.unwrap();
+        login_ok(&c, &base, AUTHORITY).await;
+        wait_text(&c, "nav.main", "Hệ thống").await;
+        let header = c.execute("return document.querySelector('header.top').getBoundingClientRect().height;", vec![]);
+        let height = header.await.unwrap().as_f64().unwrap_or(f64::MAX);
+        assert!(height < 110.0, "at 1366 px the header takes {height} px: the menu wraps");
+        assert!(!displayed(&c, "#more-menu a[href='/calendar']").await, "rare items wait under «Khác»");
+        click(&c, "#more-menu > summary").await;
+        assert!(displayed(&c, "#more-menu a[href='/calendar']").await, "«Khác» opens on a click");
+        assert_eq!(overflow(&c).await, 0, "the home page fits 1366 px");
+
+        c.set_window_size(390, 844).await.unwrap();
+        for page in ["/", "/systems", "/incidents", "/findings", "/overview", "/units"] {
+            c.goto(&format!("{base}{page}")).await.unwrap();
+            find(&c, "main h1").await;
+            let wider = overflow(&c).await;
+            assert!(wider <= 0, "{page} is {wider} px wider than a 390 px phone");
+        }
+        assert!(!displayed(&c, "nav.main").await, "on a phone the menu is folded");
+        click(&c, "label.menu-button").await;
+        assert!(displayed(&c, "nav.main a[href='/systems']").await, "the menu button opens the menu");
+    })
+    .await;
+}
