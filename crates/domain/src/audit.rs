@@ -110,50 +110,10 @@ impl ChainVerifier {
     }
 }
 
-/// A reader's name for an audit action code; unknown codes are shown as they are.
+/// A reader's name for an audit action code (the table of `audit_labels`); an unknown code is
+/// shown as it is.
 pub fn action_label(code: &str, lang: crate::Lang) -> &str {
-    let (vi, en) = match code {
-        "unit.create" => ("Tạo đơn vị", "Unit created"),
-        "unit.update" => ("Sửa thông tin đơn vị", "Unit edited"),
-        "unit.move" => ("Chuyển đơn vị", "Unit moved"),
-        "unit.activate" => ("Đơn vị hoạt động trở lại", "Unit reactivated"),
-        "unit.deactivate" => ("Đơn vị ngừng hoạt động", "Unit deactivated"),
-        "user.create" => ("Tạo người dùng", "User created"),
-        "user.update" => ("Sửa người dùng", "User edited"),
-        "user.activate" => ("Mở khóa tài khoản", "Account reactivated"),
-        "user.deactivate" => ("Khóa tài khoản", "Account deactivated"),
-        "user.password" => ("Đổi mật khẩu", "Password changed"),
-        "role.grant" => ("Giao vai trò", "Role granted"),
-        "role.revoke" => ("Thu hồi vai trò", "Role revoked"),
-        "token.create" => ("Tạo mã truy cập API", "API token issued"),
-        "token.revoke" => ("Thu hồi mã truy cập API", "API token revoked"),
-        "auth.lockout" => ("Tạm khóa do đăng nhập sai", "Locked after failed logins"),
-        "system.create" => ("Đăng ký hệ thống", "System registered"),
-        "system.update" => ("Sửa hệ thống", "System edited"),
-        "system.status" => ("Chuyển trạng thái hệ thống", "System status changed"),
-        "system.exception" => ("Ghi nhận ngoại lệ vận hành", "Go-live exception recorded"),
-        "dossier.create" => ("Lập hồ sơ cấp độ", "Dossier opened"),
-        "dossier.update" => ("Sửa hồ sơ cấp độ", "Dossier edited"),
-        "dossier.submit" => ("Gửi thẩm định", "Submitted for appraisal"),
-        "dossier.return" => ("Trả lại hồ sơ", "Returned with comments"),
-        "dossier.appraise" => ("Thẩm định đạt", "Appraised"),
-        "dossier.approve" => ("Phê duyệt cấp độ", "Level approved"),
-        "dossier.attach" => ("Đính kèm tệp", "File attached"),
-        "filter.save" => ("Lưu bộ lọc", "Filter saved"),
-        "filter.delete" => ("Xóa bộ lọc", "Filter deleted"),
-        "calendar.set" => ("Thêm ngày nghỉ", "Holiday added"),
-        "connection.create" => ("Thêm kết nối chia sẻ dữ liệu", "Connection added"),
-        "connection.remove" => ("Xóa kết nối chia sẻ dữ liệu", "Connection removed"),
-        "certificate.create" => ("Thêm khóa/chứng thư số", "Certificate added"),
-        "certificate.remove" => ("Xóa khóa/chứng thư số", "Certificate removed"),
-        "calendar.remove" => ("Xóa ngày nghỉ", "Holiday removed"),
-        "public_report.submit" => ("Tiếp nhận phản ánh của người dân", "Public report received"),
-        "public_report.route" => ("Chuyển phản ánh cho đơn vị", "Public report routed"),
-        "public_report.state" => ("Cập nhật tình trạng phản ánh", "Public report state changed"),
-        "public_report.convert" => ("Chuyển phản ánh thành sự cố", "Public report made an incident"),
-        _ => return code,
-    };
-    lang.pick(vi, en)
+    crate::audit_labels::action_label(code, lang).unwrap_or(code)
 }
 
 #[cfg(test)]

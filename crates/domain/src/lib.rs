@@ -3,6 +3,7 @@
 
 pub mod attachment;
 pub mod audit;
+pub mod audit_labels;
 pub mod calendar;
 pub mod catalog;
 pub mod clock;

@@ -41,6 +41,7 @@ mod disclosure;
 
 mod api;
 mod audit_cli;
+mod audit_words;
 mod authz;
 mod authz_requests;
 mod browser;

@@ -11,6 +11,7 @@ use axum::response::{Html, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use khien_domain::audit::action_label;
+use khien_domain::audit_labels::entity_label;
 use khien_domain::page::Cursor;
 use khien_domain::role::{Action, Role};
 use khien_domain::time::display_vn;
@@ -70,6 +71,8 @@ pub(super) struct AuditRow {
     pub at: String,
     pub actor: String,
     pub action: String,
+    /// The action's code, for administrators who search by it.
+    pub code: String,
     pub entity: String,
     pub before: String,
     pub after: String,
@@ -84,7 +87,12 @@ pub(super) fn audit_rows(items: &[AuditRecord], lang: Lang) -> Vec<AuditRow> {
             at: display_vn(a.at),
             actor: a.actor_label.clone(),
             action: action_label(&a.action, lang).to_string(),
-            entity: format!("{} #{}", a.entity_type, a.entity_id.map(|i| i.to_string()).unwrap_or_default()),
+            entity: format!(
+                "{} #{}",
+                entity_label(&a.entity_type, lang).unwrap_or(&a.entity_type),
+                a.entity_id.map(|i| i.to_string()).unwrap_or_default()
+            ),
+            code: a.action.clone(),
             before: show(&a.before),
             after: show(&a.after),
         })
@@ -96,7 +104,8 @@ pub(super) fn audit_rows(items: &[AuditRecord], lang: Lang) -> Vec<AuditRow> {
 struct AuditPage {
     c: Chrome,
     rows: Vec<AuditRow>,
-    entity_types: Vec<(&'static str, bool)>,
+    /// (code, selected, label) of every audited entity type.
+    entity_types: Vec<(&'static str, bool, &'static str)>,
     action: String,
     from: String,
     to: String,
@@ -153,8 +162,10 @@ async fn audit(State(s): State<AppState>, ctx: Ctx, Query(q): Query<AuditQuery>)
             super::q(&to)
         )
     });
-    let entity_types =
-        ["unit", "user", "role_assignment", "api_token"].into_iter().map(|t| (t, t == entity_type)).collect();
+    let entity_types = khien_domain::audit_labels::ENTITIES
+        .iter()
+        .map(|(code, vi, en)| (*code, *code == entity_type, ctx.lang.pick(vi, en)))
+        .collect();
     render(&AuditPage {
         c: Chrome::new(&ctx, "audit", "Nhật ký", "Audit log"),
         rows: audit_rows(&page.items, ctx.lang),

@@ -1,0 +1,132 @@
+//! What each audit record's action and entity type mean, in Vietnamese and English, so the audit
+//! log reads as sentences rather than codes (issue 14.8). The store writes the codes; a store
+//! test checks that every code it writes is listed here.
+
+use crate::Lang;
+
+/// (code, Vietnamese, English) of every audit action.
+pub const ACTIONS: &[(&str, &str, &str)] = &[
+    ("assessment.create", "Lập đợt đánh giá", "Planned an assessment"),
+    ("assessment.evidence", "Đính kèm bằng chứng đánh giá", "Attached assessment evidence"),
+    ("assessment.results", "Ghi kết quả đánh giá", "Recorded assessment results"),
+    ("assessment.state", "Chuyển trạng thái đợt đánh giá", "Moved an assessment"),
+    ("auth.lockout", "Khóa tạm tài khoản do đăng nhập sai nhiều lần", "Locked an account after failed sign-ins"),
+    ("calendar.remove", "Xóa ngày nghỉ", "Removed a holiday"),
+    ("calendar.set", "Ghi ngày nghỉ", "Set a holiday"),
+    ("catalogue.builtin", "Nạp danh mục yêu cầu có sẵn", "Loaded a built-in catalogue"),
+    ("catalogue.import", "Nhập danh mục yêu cầu", "Imported a catalogue"),
+    ("certificate.create", "Thêm chữ ký số, chứng thư số", "Added a signature token or certificate"),
+    ("certificate.remove", "Xóa chữ ký số, chứng thư số", "Removed a signature token or certificate"),
+    ("connection.create", "Thêm kết nối chia sẻ dữ liệu", "Added a data-sharing connection"),
+    ("connection.remove", "Xóa kết nối chia sẻ dữ liệu", "Removed a data-sharing connection"),
+    ("dossier.appraise", "Thẩm định hồ sơ cấp độ", "Appraised a level dossier"),
+    ("dossier.approve", "Phê duyệt hồ sơ cấp độ", "Approved a level dossier"),
+    ("dossier.attach", "Đính kèm tệp vào hồ sơ", "Attached a file to a dossier"),
+    ("dossier.create", "Lập hồ sơ cấp độ", "Opened a level dossier"),
+    ("dossier.return", "Trả lại hồ sơ cấp độ", "Returned a level dossier"),
+    ("dossier.submit", "Gửi thẩm định hồ sơ cấp độ", "Submitted a level dossier"),
+    ("dossier.update", "Sửa hồ sơ cấp độ", "Edited a level dossier"),
+    ("filter.delete", "Xóa bộ lọc đã lưu", "Deleted a saved filter"),
+    ("filter.save", "Lưu bộ lọc", "Saved a filter"),
+    ("finding.move", "Chuyển trạng thái phát hiện", "Moved a finding"),
+    ("incident.create", "Báo cáo sự cố", "Reported an incident"),
+    ("incident.link", "Liên kết sự cố", "Linked incidents"),
+    ("incident.merge", "Gộp sự cố trùng", "Merged duplicate incidents"),
+    ("incident.note", "Ghi chú vào sự cố", "Added a note to an incident"),
+    ("incident.observable", "Thêm dấu hiệu nhận biết", "Added an observable"),
+    ("incident.report", "Gửi báo cáo sự cố", "Filed an incident report"),
+    ("incident.severity", "Đánh giá lại mức độ sự cố", "Re-assessed an incident's severity"),
+    ("incident.state", "Chuyển bước ứng cứu sự cố", "Moved an incident"),
+    ("incident.task", "Giao nhiệm vụ ứng cứu", "Gave a response task"),
+    ("incident.task_state", "Cập nhật nhiệm vụ ứng cứu", "Updated a response task"),
+    ("public_report.convert", "Chuyển phản ánh thành sự cố", "Turned a public report into an incident"),
+    ("public_report.route", "Chuyển phản ánh cho đơn vị", "Routed a public report"),
+    ("public_report.state", "Cập nhật phản ánh", "Updated a public report"),
+    ("public_report.submit", "Người dân gửi phản ánh", "A public report was sent"),
+    ("remediation_policy.update", "Sửa thời hạn khắc phục", "Changed the remediation policy"),
+    ("role.grant", "Giao vai trò", "Granted a role"),
+    ("role.revoke", "Thu hồi vai trò", "Revoked a role"),
+    ("ruleset.authority", "Chọn cơ quan thẩm định, phê duyệt theo cấp độ", "Set the appraiser and approver of a level"),
+    ("ruleset.bodies", "Ghi tên cơ quan thẩm định, phê duyệt", "Named the appraising and approving bodies"),
+    ("ruleset.clocks", "Sửa thời hạn báo cáo sự cố", "Changed the incident reporting deadlines"),
+    ("scan.import", "Nhập báo cáo quét lỗ hổng", "Imported a vulnerability scan"),
+    ("system.create", "Đăng ký hệ thống thông tin", "Registered an information system"),
+    ("system.exception", "Ghi ngoại lệ cho phép vận hành", "Recorded a go-live exception"),
+    ("system.status", "Chuyển trạng thái hệ thống", "Changed a system's status"),
+    ("system.update", "Sửa thông tin hệ thống", "Edited a system"),
+    ("taxii.access", "Cấp quyền truy cập bộ sưu tập TAXII", "Set access to a TAXII collection"),
+    ("taxii.add", "Công bố lên bộ sưu tập TAXII", "Published to a TAXII collection"),
+    ("taxii.collection", "Tạo bộ sưu tập TAXII", "Created a TAXII collection"),
+    ("taxii.delete", "Gỡ khỏi bộ sưu tập TAXII", "Removed from a TAXII collection"),
+    ("taxii.remote", "Thêm nơi nhận TAXII", "Added a TAXII remote"),
+    ("token.create", "Cấp khóa API", "Issued an API token"),
+    ("token.revoke", "Thu hồi khóa API", "Revoked an API token"),
+    ("unit.activate", "Kích hoạt lại đơn vị", "Reactivated a unit"),
+    ("unit.create", "Thêm đơn vị", "Added a unit"),
+    ("unit.deactivate", "Ngừng hoạt động đơn vị", "Deactivated a unit"),
+    ("unit.move", "Chuyển đơn vị sang đơn vị cấp trên khác", "Moved a unit under another parent"),
+    ("unit.update", "Sửa thông tin đơn vị", "Edited a unit"),
+    ("user.activate", "Mở lại tài khoản", "Reactivated an account"),
+    ("user.create", "Tạo tài khoản", "Created an account"),
+    ("user.deactivate", "Khóa tài khoản", "Deactivated an account"),
+    ("user.password", "Đổi mật khẩu", "Changed a password"),
+    ("user.update", "Sửa tài khoản", "Edited an account"),
+    ("watchlist.import", "Nhập danh sách theo dõi (STIX)", "Imported the watch list (STIX)"),
+];
+
+/// (code, Vietnamese, English) of every audited entity type.
+pub const ENTITIES: &[(&str, &str, &str)] = &[
+    ("api_token", "Khóa API", "API token"),
+    ("assessment", "Đợt đánh giá", "Assessment"),
+    ("catalogue", "Danh mục yêu cầu", "Catalogue"),
+    ("certificate", "Chữ ký số, chứng thư số", "Certificate"),
+    ("connection", "Kết nối chia sẻ dữ liệu", "Data-sharing connection"),
+    ("dossier", "Hồ sơ cấp độ", "Level dossier"),
+    ("finding", "Phát hiện", "Finding"),
+    ("finding_scan", "Báo cáo quét", "Scan report"),
+    ("holiday", "Ngày nghỉ", "Holiday"),
+    ("incident", "Sự cố", "Incident"),
+    ("public_report", "Phản ánh", "Public report"),
+    ("remediation_policy", "Thời hạn khắc phục", "Remediation policy"),
+    ("role_assignment", "Vai trò", "Role"),
+    ("ruleset", "Bộ quy định", "Ruleset"),
+    ("saved_filter", "Bộ lọc đã lưu", "Saved filter"),
+    ("system", "Hệ thống thông tin", "Information system"),
+    ("taxii_collection", "Bộ sưu tập TAXII", "TAXII collection"),
+    ("unit", "Đơn vị", "Unit"),
+    ("user", "Tài khoản", "Account"),
+    ("watchlist", "Danh sách theo dõi", "Watch list"),
+];
+
+fn find(table: &'static [(&str, &str, &str)], code: &str, lang: Lang) -> Option<&'static str> {
+    table.iter().find(|(c, _, _)| *c == code).map(|(_, vi, en)| lang.pick(vi, en))
+}
+
+/// What an audit action means in `lang`; none for a code not listed.
+pub fn action_label(code: &str, lang: Lang) -> Option<&'static str> {
+    find(ACTIONS, code, lang)
+}
+
+/// What an audited entity type is in `lang`; none for a code not listed.
+pub fn entity_label(code: &str, lang: Lang) -> Option<&'static str> {
+    find(ENTITIES, code, lang)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_listed_once_and_sorted() {
+        for table in [ACTIONS, ENTITIES] {
+            let codes: Vec<&str> = table.iter().map(|(c, _, _)| *c).collect();
+            let mut sorted = codes.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            assert_eq!(codes, sorted);
+        }
+        assert_eq!(action_label("dossier.approve", Lang::Vi), Some("Phê duyệt hồ sơ cấp độ"));
+        assert_eq!(entity_label("finding_scan", Lang::En), Some("Scan report"));
+        assert_eq!(action_label("nothing.here", Lang::Vi), None);
+    }
+}
