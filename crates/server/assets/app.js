@@ -45,3 +45,9 @@ document.addEventListener("DOMContentLoaded", function () {
     }, 200);
   });
 })();
+
+// The error page's «Quay lại»: back to the form, which the browser restores with its input.
+document.addEventListener("DOMContentLoaded", function () {
+  var back = document.getElementById("go-back");
+  if (back) back.addEventListener("click", function () { history.back(); });
+});

@@ -1,6 +1,7 @@
 //! The shared frame in a real browser at the widths people use (issue 14.5): at 1366 px the
 //! menu is one row with the rare items under "Khác"; on a 390 px phone the menu folds behind a
-//! button and no page is wider than the screen (tables scroll inside their box).
+//! button and no page is wider than the screen (tables scroll inside their box); an error page
+//! keeps the menu and says what to do next (issue 14.4).
 
 use crate::browser::{click, find, in_browser, login_ok, wait_text};
 use fantoccini::Client;
@@ -41,6 +42,14 @@ async fn the_menu_fits_a_laptop_and_folds_on_a_phone_where_no_page_is_wider_than
             let wider = overflow(&c).await;
             assert!(wider <= 0, "{page} is {wider} px wider than a 390 px phone");
         }
+        // An error keeps a way on and says what to do next.
+        c.goto(&format!("{base}/systems/987654")).await.unwrap();
+        let next = wait_text(&c, "#error-next", "danh sách").await;
+        assert!(next.contains("ngoài phạm vi"), "a 404 says why and what to do: {next:?}");
+        assert!(find(&c, "header.top a[href='/systems']").await.is_displayed().await.unwrap_or(false));
+        assert!(overflow(&c).await <= 0, "the error page fits a phone");
+        c.goto(&format!("{base}/")).await.unwrap();
+        find(&c, "main h1").await;
         assert!(!displayed(&c, "nav.main").await, "on a phone the menu is folded");
         click(&c, "label.menu-button").await;
         assert!(displayed(&c, "nav.main a[href='/systems']").await, "the menu button opens the menu");

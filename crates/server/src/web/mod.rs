@@ -111,10 +111,28 @@ struct ErrorPage<'a> {
     lang: Lang,
     status: u16,
     message: &'a str,
+    /// What the person can do about it.
+    next_step: &'static str,
+}
+
+/// What to do after an error, by its kind: check the input, ask for access, wait, or report it.
+fn next_step(status: StatusCode) -> Text {
+    match status.as_u16() {
+        400 | 422 => msg::NEXT_CHECK_INPUT,
+        401 => msg::NEXT_SIGN_IN,
+        403 => msg::NEXT_ASK_FOR_ACCESS,
+        404 => msg::NEXT_NOT_FOUND,
+        409 => msg::NEXT_CONFLICT,
+        413 => msg::NEXT_TOO_LARGE,
+        429 => msg::NEXT_WAIT,
+        _ => msg::NEXT_REPORT_IT,
+    }
 }
 
 pub fn error_page(lang: Lang, status: StatusCode, message: &str) -> String {
-    ErrorPage { lang, status: status.as_u16(), message }.render().unwrap_or_else(|_| message.to_string())
+    ErrorPage { lang, status: status.as_u16(), message, next_step: lang.t(next_step(status)) }
+        .render()
+        .unwrap_or_else(|_| message.to_string())
 }
 
 /// Redirect after a successful form post (303 so the browser follows with GET).
