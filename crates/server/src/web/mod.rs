@@ -101,6 +101,13 @@ impl Chrome {
     }
 }
 
+/// Template filters: `{{ n|num }}` writes a count the Vietnamese way ("150.000").
+pub(crate) mod filters {
+    pub fn num(n: &i64, _: &dyn askama::Values) -> askama::Result<String> {
+        Ok(khien_domain::number::grouped(*n))
+    }
+}
+
 pub fn render(t: &impl Template) -> Result<Html<String>, WebError> {
     t.render().map(Html).map_err(|e| WebError(Error::internal(e)))
 }

@@ -3,6 +3,7 @@
 //! as the table; and the dossiers waiting for a step.
 
 use super::chart::{ring, Bars, Series};
+use super::filters;
 use super::msg;
 use super::{render, Chrome};
 use crate::auth::Ctx;
