@@ -131,6 +131,19 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// A stored code that no variant of a code enum has: the error of the enums'
+/// `TryFrom<String>`, with which the store decodes TEXT code columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownCode(pub String);
+
+impl fmt::Display for UnknownCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown code «{}»", self.0)
+    }
+}
+
+impl std::error::Error for UnknownCode {}
+
 /// A value quoted in a message: control characters blanked and cut at `max` characters, so one
 /// bad value cannot flood (or break the layout of) an error message.
 pub fn shorten(value: &str, max: usize) -> String {

@@ -24,5 +24,5 @@ pub mod unit;
 pub mod user;
 
 pub use clock::{Clock, FixedTime};
-pub use error::{Error, Msg, Result};
+pub use error::{Error, Msg, Result, UnknownCode};
 pub use lang::{Lang, Text};

@@ -197,6 +197,17 @@ impl std::fmt::Display for Role {
     }
 }
 
+/// Reads a stored code (the store's row decoding); an unknown code is an error naming it.
+impl TryFrom<String> for Role {
+    type Error = crate::UnknownCode;
+    fn try_from(s: String) -> std::result::Result<Role, crate::UnknownCode> {
+        match Role::parse(&s) {
+            Ok(v) => Ok(v),
+            Err(_) => Err(crate::UnknownCode(s)),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -217,6 +217,17 @@ pub fn check_move(unit_path: &str, new_parent_path: &str) -> Result<()> {
     Ok(())
 }
 
+/// Reads a stored code (the store's row decoding); an unknown code is an error naming it.
+impl TryFrom<String> for UnitType {
+    type Error = crate::UnknownCode;
+    fn try_from(s: String) -> std::result::Result<UnitType, crate::UnknownCode> {
+        match UnitType::parse(&s) {
+            Ok(v) => Ok(v),
+            Err(_) => Err(crate::UnknownCode(s)),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,6 @@
 //! The append-only, hash-chained audit trail.
 
-use crate::db::{db_err, get, Store, WriteTx};
+use crate::db::{db_err, from_row, get, Store, WriteTx};
 use crate::records::{AuditRecord, Page};
 use crate::sql::Sql;
 use khien_domain::audit::{chain_hash, AuditFields, ChainBreak, ChainVerifier, GENESIS};
@@ -187,19 +187,10 @@ pub struct AuditFilter {
 
 fn audit_row(r: &AnyRow) -> Result<AuditRecord> {
     let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
-    Ok(AuditRecord {
-        id: get(r, "id")?,
-        at: get(r, "at")?,
-        actor_user_id: get(r, "actor_user_id")?,
-        actor_label: get(r, "actor_label")?,
-        action: get(r, "action")?,
-        entity_type: get(r, "entity_type")?,
-        entity_id: get(r, "entity_id")?,
-        unit_id: get(r, "unit_id")?,
-        before: parse(get(r, "before_json")?),
-        after: parse(get(r, "after_json")?),
-        hash: get(r, "hash")?,
-    })
+    let mut a: AuditRecord = from_row(r)?;
+    a.before = parse(get(r, "before_json")?);
+    a.after = parse(get(r, "after_json")?);
+    Ok(a)
 }
 
 impl Store {

@@ -280,6 +280,22 @@ where
     row.try_get(col).map_err(|e| Error::internal(format!("column {col}: {e}")))
 }
 
+/// Decodes a row into a `#[derive(sqlx::FromRow)]` struct (code enums through their
+/// `TryFrom<String>`): a column it cannot decode, an unknown code too, is an internal error
+/// naming the column.
+pub(crate) fn from_row<T>(row: &AnyRow) -> Result<T>
+where
+    T: for<'r> sqlx::FromRow<'r, AnyRow>,
+{
+    T::from_row(row).map_err(|e| Error::internal(format!("decoding a row: {e}")))
+}
+
+/// A 0/1 flag column (BIGINT on both engines; `Any` decodes no INTEGER as `bool`, so a
+/// `FromRow` struct skips such fields and sets them with this).
+pub(crate) fn flag(row: &AnyRow, col: &str) -> Result<bool> {
+    Ok(get::<i64>(row, col)? != 0)
+}
+
 /// A column holding one of a domain enum's codes (TEXT in the database), read with the enum's
 /// own parse: a code it does not know is an internal error naming the column.
 pub(crate) fn get_code<T>(row: &AnyRow, col: &str, parse: impl FnOnce(&str) -> Result<T>) -> Result<T> {

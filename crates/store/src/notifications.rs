@@ -2,7 +2,7 @@
 //! dossier steps into one notification per person concerned, on both sides — the unit that
 //! must act and the authority that follows it. The dedupe key makes repeating a sweep safe.
 
-use crate::db::{db_err, get, get_code, Store};
+use crate::db::{db_err, from_row, get, Store};
 use khien_domain::calendar::display_date;
 use khien_domain::incident::clocks::ClockKind;
 use khien_domain::notification::NotificationKind;
@@ -13,9 +13,10 @@ use khien_domain::{Lang, Result};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
 pub struct Notification {
     pub id: i64,
+    #[sqlx(try_from = "String")]
     pub kind: NotificationKind,
     pub message_vi: String,
     pub message_en: String,
@@ -62,23 +63,7 @@ impl Store {
         q.bind(actor.user_id);
         token_scope(&mut q, actor);
         q.push(" ORDER BY n.id DESC LIMIT ").bind(limit);
-        q.query()
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?
-            .iter()
-            .map(|r| {
-                Ok(Notification {
-                    id: get(r, "id")?,
-                    kind: get_code(r, "kind", |s| NotificationKind::parse("kind", s))?,
-                    message_vi: get(r, "message_vi")?,
-                    message_en: get(r, "message_en")?,
-                    link: get(r, "link")?,
-                    created_at: get(r, "created_at")?,
-                    read_at: get(r, "read_at")?,
-                })
-            })
-            .collect()
+        q.query().fetch_all(&self.pool).await.map_err(db_err)?.iter().map(from_row).collect()
     }
 
     pub async fn unread_count(&self, actor: &Actor) -> Result<i64> {

@@ -39,11 +39,12 @@ impl<T> Page<T> {
     }
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
 pub struct Unit {
     pub id: i64,
     pub code: String,
     pub name: String,
+    #[sqlx(try_from = "String")]
     pub unit_type: UnitType,
     pub parent_id: Option<i64>,
     #[serde(skip)]
@@ -54,6 +55,8 @@ pub struct Unit {
     pub focal_name: Option<String>,
     pub focal_phone: Option<String>,
     pub focal_email: Option<String>,
+    /// A 0/1 column: set after decoding (`db::flag`).
+    #[sqlx(skip)]
     pub active: bool,
     #[serde(serialize_with = "ts")]
     #[schema(value_type = String, format = DateTime)]
@@ -63,7 +66,7 @@ pub struct Unit {
     pub updated_at: i64,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
 pub struct User {
     pub id: i64,
     pub username: String,
@@ -72,6 +75,8 @@ pub struct User {
     pub unit_id: i64,
     pub unit_name: String,
     pub lang: String,
+    /// A 0/1 column: set after decoding (`db::flag`).
+    #[sqlx(skip)]
     pub active: bool,
     /// Set while the account is locked after too many failed logins.
     #[serde(serialize_with = "opt_ts")]
@@ -82,13 +87,16 @@ pub struct User {
     pub created_at: i64,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
 pub struct RoleAssignment {
     pub id: i64,
     pub user_id: i64,
+    #[sqlx(try_from = "String")]
     pub role: Role,
     pub unit_id: i64,
     pub unit_name: String,
+    /// A 0/1 column: set after decoding (`db::flag`).
+    #[sqlx(skip)]
     pub recursive: bool,
 }
 
@@ -99,13 +107,14 @@ pub struct UserDetail {
     pub roles: Vec<RoleAssignment>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
 pub struct ApiToken {
     pub id: i64,
     pub name: String,
     /// The first characters of the token, to recognise it; the token itself is never stored.
     pub prefix: String,
     pub user_id: i64,
+    #[sqlx(try_from = "String")]
     pub role: Role,
     pub unit_id: i64,
     pub unit_name: String,
@@ -123,7 +132,8 @@ pub struct ApiToken {
     pub last_used_at: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+/// Decoded with `FromRow` (`audit::audit_row`); `before` and `after` are parsed after.
+#[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
 pub struct AuditRecord {
     pub id: i64,
     #[serde(serialize_with = "ts")]
@@ -136,8 +146,10 @@ pub struct AuditRecord {
     pub entity_id: Option<i64>,
     pub unit_id: Option<i64>,
     #[schema(value_type = Value)]
+    #[sqlx(skip)]
     pub before: Option<serde_json::Value>,
     #[schema(value_type = Value)]
+    #[sqlx(skip)]
     pub after: Option<serde_json::Value>,
     pub hash: String,
 }

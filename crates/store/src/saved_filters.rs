@@ -1,14 +1,14 @@
 //! Saved registry filters: personal, named query strings.
 
 use crate::audit::{json, Change};
-use crate::db::{db_err, get, Store};
+use crate::db::{db_err, from_row, get, Store};
 use khien_domain::scope::Actor;
 use khien_domain::unit::validate_name;
 use khien_domain::{Error, Result};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
 pub struct SavedFilter {
     pub id: i64,
     pub name: String,
@@ -44,9 +44,7 @@ impl Store {
             .fetch_all(&self.pool)
             .await
             .map_err(db_err)?;
-        rows.iter()
-            .map(|r| Ok(SavedFilter { id: get(r, "id")?, name: get(r, "name")?, query: get(r, "query")? }))
-            .collect()
+        rows.iter().map(from_row).collect()
     }
 
     pub async fn save_filter(&self, actor: &Actor, name: &str, query: &str) -> Result<SavedFilter> {

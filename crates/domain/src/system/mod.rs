@@ -35,6 +35,17 @@ macro_rules! code_enum {
             fn eq(&self, other: &&str) -> bool { self.code() == *other }
         }
 
+        /// Reads a stored code (the store's row decoding); an unknown code is an error naming it.
+        impl TryFrom<String> for $name {
+            type Error = $crate::UnknownCode;
+            fn try_from(s: String) -> std::result::Result<$name, $crate::UnknownCode> {
+                match Self::ALL.iter().copied().find(|v| v.code() == s.trim()) {
+                    Some(v) => Ok(v),
+                    None => Err($crate::UnknownCode(s)),
+                }
+            }
+        }
+
         /// The code, as stored and sent (templates and messages print it).
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.code()) }

@@ -7,14 +7,15 @@ use khien_domain::scope::Actor;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// An assessment with its outcome counts.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+/// An assessment with its outcome counts. Decoded with `FromRow`; `percent` is computed after.
+#[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
 pub struct Assessment {
     pub id: i64,
     pub system_id: i64,
     pub system_code: String,
     pub system_name: String,
     /// The system's owner unit.
+    #[sqlx(rename = "owner_id")]
     pub unit_id: i64,
     pub unit_name: String,
     pub catalogue_id: i64,
@@ -24,9 +25,11 @@ pub struct Assessment {
     pub catalogue_title_en: String,
     /// The system's level the requirements were chosen for.
     pub level: i64,
+    #[sqlx(try_from = "String")]
     pub kind: AssessmentKind,
     pub assessor_unit_id: Option<i64>,
     pub assessor_unit_name: Option<String>,
+    #[sqlx(try_from = "String")]
     pub state: AssessmentState,
     pub title: String,
     /// YYYY-MM-DD
@@ -41,6 +44,7 @@ pub struct Assessment {
     pub not_applicable: i64,
     /// Compliance in percent (compliant whole, partly half, not-applicable left out); null
     /// before anything is assessed.
+    #[sqlx(skip)]
     pub percent: Option<f64>,
     pub created_at: i64,
     pub created_by: String,
@@ -94,7 +98,7 @@ impl Assessment {
 }
 
 /// An evidence file of one result.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
 pub struct Evidence {
     pub id: i64,
     pub result_id: i64,

@@ -9,7 +9,7 @@
 
 use crate::audit::{json, Change};
 pub use crate::compliance::assessment_model::*;
-use crate::db::{db_err, get, get_code, Store};
+use crate::db::{db_err, from_row, get, Store};
 use crate::records::Page;
 use crate::sql::{tag_cursor, untag_cursor, Sql};
 use crate::systems::writes::opt_date;
@@ -30,55 +30,13 @@ pub(super) const EV_COLS: &str =
 pub(super) const RESULT_BATCH: usize = 100;
 
 fn assessment_row(r: &AnyRow) -> Result<Assessment> {
-    let mut a = Assessment {
-        id: get(r, "id")?,
-        system_id: get(r, "system_id")?,
-        system_code: get(r, "system_code")?,
-        system_name: get(r, "system_name")?,
-        unit_id: get(r, "owner_id")?,
-        unit_name: get(r, "unit_name")?,
-        catalogue_id: get(r, "catalogue_id")?,
-        catalogue_code: get(r, "catalogue_code")?,
-        catalogue_version: get(r, "catalogue_version")?,
-        catalogue_title_vi: get(r, "catalogue_title_vi")?,
-        catalogue_title_en: get(r, "catalogue_title_en")?,
-        level: get(r, "level")?,
-        kind: get_code(r, "kind", |c| AssessmentKind::parse("kind", c))?,
-        assessor_unit_id: get(r, "assessor_unit_id")?,
-        assessor_unit_name: get(r, "assessor_unit_name")?,
-        state: get_code(r, "state", |c| AssessmentState::parse("state", c))?,
-        title: get(r, "title")?,
-        planned_for: get(r, "planned_for")?,
-        started_at: get(r, "started_at")?,
-        finished_at: get(r, "finished_at")?,
-        applicable: get(r, "applicable")?,
-        compliant: get(r, "compliant")?,
-        partly: get(r, "partly")?,
-        non_compliant: get(r, "non_compliant")?,
-        not_applicable: get(r, "not_applicable")?,
-        percent: None,
-        created_at: get(r, "created_at")?,
-        created_by: get(r, "created_by")?,
-        updated_at: get(r, "updated_at")?,
-        unit_path: get(r, "unit_path")?,
-        assessor_path: get(r, "assessor_path")?,
-    };
+    let mut a: Assessment = from_row(r)?;
     a.percent = a.score().percent();
     Ok(a)
 }
 
 pub(super) fn evidence_row(r: &AnyRow) -> Result<Evidence> {
-    Ok(Evidence {
-        id: get(r, "id")?,
-        result_id: get(r, "result_id")?,
-        file_name: get(r, "file_name")?,
-        content_type: get(r, "content_type")?,
-        size_bytes: get(r, "size_bytes")?,
-        sha256: get(r, "sha256")?,
-        valid_until: get(r, "valid_until")?,
-        uploaded_by: get(r, "uploaded_by")?,
-        created_at: get(r, "created_at")?,
-    })
+    from_row(r)
 }
 
 pub(super) fn not_found() -> Error {

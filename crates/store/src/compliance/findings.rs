@@ -4,7 +4,7 @@
 //! per-unit overdue counts. Every read is scoped to the system's owner unit.
 
 use crate::audit::{json, Change};
-use crate::db::{db_err, get, get_code, Store};
+use crate::db::{db_err, from_row, get, Store};
 use crate::records::Page;
 use crate::sql::{tag_cursor, untag_cursor, Sql};
 use khien_domain::calendar::{date_vn, end_of_day_vn, parse_date};
@@ -20,7 +20,8 @@ use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+/// Decoded with `FromRow` (`finding_row`); the skipped fields are computed after.
+#[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
 pub struct Finding {
     pub id: i64,
     pub unit_id: i64,
@@ -33,24 +34,31 @@ pub struct Finding {
     pub tool: String,
     pub rule_id: String,
     pub title: String,
+    #[sqlx(try_from = "String")]
     pub severity: Severity,
+    #[sqlx(skip)]
     pub cvss: Option<f64>,
     pub host: Option<String>,
     pub port: Option<i64>,
     pub protocol: Option<String>,
     pub component: Option<String>,
+    #[sqlx(skip)]
     pub cves: Vec<String>,
+    #[sqlx(skip)]
     pub cwes: Vec<String>,
     pub description: String,
     pub solution: String,
     pub evidence: String,
     /// Advisory and reference links the scanner gave (http(s) only).
+    #[sqlx(skip)]
     pub references: Vec<String>,
+    #[sqlx(try_from = "String")]
     pub state: FindingState,
     pub detected_at: i64,
     /// End of the last day to fix it (UTC ms); none for informational findings.
     pub due_at: Option<i64>,
     /// Still owed a fix after its deadline.
+    #[sqlx(skip)]
     pub overdue: bool,
     pub assessment_id: Option<i64>,
     pub node_id: Option<String>,
@@ -106,47 +114,17 @@ fn split(v: String) -> Vec<String> {
 
 /// A finding row, "overdue" as of `now`.
 pub(crate) fn finding_row(r: &AnyRow, now: i64) -> Result<Finding> {
-    let state = get_code(r, "state", |c| FindingState::parse("state", c))?;
-    let due_at: Option<i64> = get(r, "due_at")?;
-    let owes = state.owes_fix();
-    Ok(Finding {
-        id: get(r, "id")?,
-        unit_id: get(r, "unit_id")?,
-        system_id: get(r, "system_id")?,
-        system_code: get(r, "system_code")?,
-        system_name: get(r, "system_name")?,
-        source: get(r, "source")?,
-        tool: get(r, "tool")?,
-        rule_id: get(r, "rule_id")?,
-        title: get(r, "title")?,
-        severity: get_code(r, "severity", |c| Severity::parse("severity", c))?,
-        cvss: get::<Option<i64>>(r, "cvss_x10")?.map(|c| c as f64 / 10.0),
-        host: get(r, "host")?,
-        port: get(r, "port")?,
-        protocol: get(r, "protocol")?,
-        component: get(r, "component")?,
-        cves: split(get(r, "cves")?),
-        cwes: split(get(r, "cwes")?),
-        description: get(r, "description")?,
-        solution: get(r, "solution")?,
-        evidence: get(r, "evidence")?,
-        references: get::<String>(r, "reference_urls")?
-            .lines()
-            .filter(|l| l.starts_with("https://") || l.starts_with("http://"))
-            .map(str::to_string)
-            .collect(),
-        overdue: owes && due_at.is_some_and(|d| d < now),
-        state,
-        detected_at: get(r, "detected_at")?,
-        due_at,
-        assessment_id: get(r, "assessment_id")?,
-        node_id: get(r, "node_id")?,
-        accepted_by: get(r, "accepted_by")?,
-        accepted_reason: get(r, "accepted_reason")?,
-        accepted_until: get(r, "accepted_until")?,
-        state_note: get(r, "state_note")?,
-        updated_at: get(r, "updated_at")?,
-    })
+    let mut f: Finding = from_row(r)?;
+    f.cvss = get::<Option<i64>>(r, "cvss_x10")?.map(|c| c as f64 / 10.0);
+    f.cves = split(get(r, "cves")?);
+    f.cwes = split(get(r, "cwes")?);
+    f.references = get::<String>(r, "reference_urls")?
+        .lines()
+        .filter(|l| l.starts_with("https://") || l.starts_with("http://"))
+        .map(str::to_string)
+        .collect();
+    f.overdue = f.state.owes_fix() && f.due_at.is_some_and(|d| d < now);
+    Ok(f)
 }
 
 /// What the CVE filter looks for.

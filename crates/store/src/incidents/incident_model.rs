@@ -1,7 +1,7 @@
 //! The records of an incident as the queues and its page show it, what callers send, and the
 //! checks of times and observables every write path shares.
 
-use crate::db::{get, get_code};
+use crate::db::{flag, from_row, get};
 use khien_domain::incident::clocks::{status, ClockFacts, ClockKind, ClockStatus};
 use khien_domain::incident::observable::{normalise, ObservableKind};
 use khien_domain::incident::{Category, State, Tlp};
@@ -13,7 +13,7 @@ use sqlx::any::AnyRow;
 use utoipa::ToSchema;
 
 /// An incident as the queues and its page show it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
 pub struct Incident {
     pub id: i64,
     /// SC-<year>-<number>
@@ -21,18 +21,27 @@ pub struct Incident {
     pub unit_id: i64,
     pub unit_name: String,
     pub title: String,
+    #[sqlx(try_from = "String")]
     pub category: Category,
+    #[sqlx(try_from = "String")]
     pub state: State,
+    #[sqlx(try_from = "String")]
     pub tlp: Tlp,
     /// 1 (highest) to 4
     pub priority: i64,
+    #[sqlx(skip)]
     pub serious: bool,
+    #[sqlx(skip)]
     pub national_critical: bool,
+    #[sqlx(skip)]
     pub beyond_capacity: bool,
     /// Signs of harm to national security or public order (NĐ 331 Đ31.2.d: report at once).
+    #[sqlx(skip)]
     pub security_signs: bool,
     /// A personal-data breach (Luật 91/2025 Đ23: notice within 72 h).
+    #[sqlx(skip)]
     pub personal_data_breach: bool,
+    #[sqlx(skip)]
     pub consequences: Vec<String>,
     /// UTC milliseconds
     pub detected_at: i64,
@@ -58,9 +67,11 @@ pub struct Incident {
     pub help_received: Option<String>,
     pub initial_results: Option<String>,
     pub recommendations: Option<String>,
+    #[sqlx(skip)]
     pub clocks: Vec<Clock>,
     /// The earliest unmet deadline (UTC ms), if any.
     pub next_due: Option<i64>,
+    #[sqlx(skip)]
     pub overdue: bool,
     pub merged_into: Option<i64>,
     pub created_at: i64,
@@ -166,59 +177,21 @@ pub(crate) const INCIDENT_COLS: &str = "i.*, u.name AS unit_name, u.path AS unit
 
 /// An incident row, its clocks' status as of `now`.
 pub(crate) fn incident_row(r: &AnyRow, now: i64) -> Result<Incident> {
-    let flag = |c: &str| -> Result<bool> { Ok(get::<i64>(r, c)? != 0) };
-    let mut clocks = Vec::new();
+    let mut incident: Incident = from_row(r)?;
     for kind in ClockKind::ALL {
         let due: Option<i64> = get(r, &format!("{}_due", kind.code()))?;
         let met: Option<i64> = get(r, &format!("{}_met", kind.code()))?;
-        clocks.push(Clock { kind, due_at: due, met_at: met, status: status(due, met, now) });
+        incident.clocks.push(Clock { kind, due_at: due, met_at: met, status: status(due, met, now) });
     }
-    let next_due: Option<i64> = get(r, "next_due")?;
+    incident.serious = flag(r, "serious")?;
+    incident.national_critical = flag(r, "national_critical")?;
+    incident.beyond_capacity = flag(r, "beyond_capacity")?;
+    incident.security_signs = flag(r, "security_signs")?;
+    incident.personal_data_breach = flag(r, "personal_data_breach")?;
     let consequences: String = get(r, "consequences")?;
-    Ok(Incident {
-        id: get(r, "id")?,
-        code: get(r, "code")?,
-        unit_id: get(r, "unit_id")?,
-        unit_name: get(r, "unit_name")?,
-        title: get(r, "title")?,
-        category: get_code(r, "category", |s| Category::parse("category", s))?,
-        state: get_code(r, "state", |s| State::parse("state", s))?,
-        tlp: get_code(r, "tlp", |s| Tlp::parse("tlp", s))?,
-        priority: get(r, "priority")?,
-        serious: flag("serious")?,
-        national_critical: flag("national_critical")?,
-        beyond_capacity: flag("beyond_capacity")?,
-        security_signs: flag("security_signs")?,
-        personal_data_breach: flag("personal_data_breach")?,
-        consequences: consequences.split(',').filter(|c| !c.is_empty()).map(str::to_string).collect(),
-        detected_at: get(r, "detected_at")?,
-        reported_at: get(r, "reported_at")?,
-        triaged_at: get(r, "triaged_at")?,
-        contained_at: get(r, "contained_at")?,
-        response_ended_at: get(r, "response_ended_at")?,
-        closed_at: get(r, "closed_at")?,
-        reporter_name: get(r, "reporter_name")?,
-        reporter_contact: get(r, "reporter_contact")?,
-        reporter_position: get(r, "reporter_position")?,
-        operator_address: get(r, "operator_address")?,
-        owning_body: get(r, "owning_body")?,
-        symptoms: get(r, "symptoms")?,
-        spread: get(r, "spread")?,
-        impact: get(r, "impact")?,
-        provider: get(r, "provider")?,
-        measures_taken: get(r, "measures_taken")?,
-        measures_planned: get(r, "measures_planned")?,
-        help_received: get(r, "help_received")?,
-        initial_results: get(r, "initial_results")?,
-        recommendations: get(r, "recommendations")?,
-        overdue: next_due.is_some_and(|d| d < now),
-        clocks,
-        next_due,
-        merged_into: get(r, "merged_into")?,
-        created_at: get(r, "created_at")?,
-        updated_at: get(r, "updated_at")?,
-        unit_path: get(r, "unit_path")?,
-    })
+    incident.consequences = consequences.split(',').filter(|c| !c.is_empty()).map(str::to_string).collect();
+    incident.overdue = incident.next_due.is_some_and(|d| d < now);
+    Ok(incident)
 }
 
 impl Incident {

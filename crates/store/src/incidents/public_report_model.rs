@@ -28,11 +28,13 @@ pub struct UploadedFile {
 }
 
 /// What anyone holding the tracking code may know: never the contents, contact or files.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
 pub struct PublicReportStatus {
     /// PA-XXXX-XXXX-XXXX
     pub code: String,
+    #[sqlx(try_from = "String")]
     pub category: PublicCategory,
+    #[sqlx(try_from = "String")]
     pub state: PublicState,
     /// UTC milliseconds
     pub received_at: i64,
@@ -40,18 +42,21 @@ pub struct PublicReportStatus {
 }
 
 /// A report as staff see it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
 pub struct PublicReport {
     pub id: i64,
     pub code: String,
+    #[sqlx(try_from = "String")]
     pub category: PublicCategory,
     pub description: String,
     pub reporter_name: Option<String>,
     pub reporter_phone: Option<String>,
     pub reporter_email: Option<String>,
     pub url: Option<String>,
+    #[sqlx(try_from = "String")]
     pub state: PublicState,
     pub routed_unit_id: Option<i64>,
+    #[sqlx(rename = "unit_name")]
     pub routed_unit_name: Option<String>,
     pub incident_id: Option<i64>,
     pub incident_code: Option<String>,
@@ -59,10 +64,11 @@ pub struct PublicReport {
     pub received_at: i64,
     pub updated_at: i64,
     #[serde(skip)]
+    #[sqlx(rename = "unit_path")]
     pub routed_unit_path: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
 pub struct PublicReportFile {
     pub id: i64,
     pub report_id: i64,

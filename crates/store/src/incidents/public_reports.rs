@@ -5,7 +5,7 @@
 
 pub use super::public_report_model::*;
 use crate::audit::Change;
-use crate::db::{db_err, get, get_code, sha256_bytes, sha256_hex, Store, WriteTx};
+use crate::db::{db_err, from_row, get, sha256_bytes, sha256_hex, Store, WriteTx};
 use crate::incidents::incident::{add_event, Incident, IncidentInput, ObservableInput};
 use crate::records::Page;
 use crate::sql::{tag_cursor, untag_cursor, Sql};
@@ -41,36 +41,11 @@ const ROOT: &str = "(SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LI
 const FILE_COLS: &str = "id, report_id, file_name, content_type, size_bytes, sha256";
 
 fn report_row(r: &AnyRow) -> Result<PublicReport> {
-    Ok(PublicReport {
-        id: get(r, "id")?,
-        code: get(r, "code")?,
-        category: get_code(r, "category", |c| PublicCategory::parse("category", c))?,
-        description: get(r, "description")?,
-        reporter_name: get(r, "reporter_name")?,
-        reporter_phone: get(r, "reporter_phone")?,
-        reporter_email: get(r, "reporter_email")?,
-        url: get(r, "url")?,
-        state: get_code(r, "state", |c| PublicState::parse("state", c))?,
-        routed_unit_id: get(r, "routed_unit_id")?,
-        routed_unit_name: get(r, "unit_name")?,
-        incident_id: get(r, "incident_id")?,
-        incident_code: get(r, "incident_code")?,
-        file_count: get(r, "file_count")?,
-        received_at: get(r, "received_at")?,
-        updated_at: get(r, "updated_at")?,
-        routed_unit_path: get(r, "unit_path")?,
-    })
+    from_row(r)
 }
 
 fn file_row(r: &AnyRow) -> Result<PublicReportFile> {
-    Ok(PublicReportFile {
-        id: get(r, "id")?,
-        report_id: get(r, "report_id")?,
-        file_name: get(r, "file_name")?,
-        content_type: get(r, "content_type")?,
-        size_bytes: get(r, "size_bytes")?,
-        sha256: get(r, "sha256")?,
-    })
+    from_row(r)
 }
 
 fn not_found() -> Error {
@@ -234,13 +209,7 @@ impl Store {
                 format!("There is no report with the code {code}. Check the code."),
             ))
         })?;
-        Ok(PublicReportStatus {
-            code: get(&r, "code")?,
-            category: get_code(&r, "category", |c| PublicCategory::parse("category", c))?,
-            state: get_code(&r, "state", |c| PublicState::parse("state", c))?,
-            received_at: get(&r, "received_at")?,
-            updated_at: get(&r, "updated_at")?,
-        })
+        from_row(&r)
     }
 
     async fn root_id(&self, w: &mut WriteTx<'_>) -> Result<Option<i64>> {

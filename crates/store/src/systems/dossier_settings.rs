@@ -3,7 +3,7 @@
 //! dedicated unit the authority named.
 
 use crate::audit::{json, Change};
-use crate::db::{db_err, get, Store};
+use crate::db::{db_err, from_row, get, Store};
 use khien_domain::calendar::{parse_date, Holidays};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
@@ -13,7 +13,7 @@ use khien_domain::{Error, Result};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
 pub struct Holiday {
     /// yyyy-mm-dd
     pub day: String,
@@ -125,7 +125,7 @@ impl Store {
     pub async fn list_holidays(&self) -> Result<Vec<Holiday>> {
         let rows =
             sqlx::query("SELECT day, name FROM holidays ORDER BY day").fetch_all(&self.pool).await.map_err(db_err)?;
-        rows.iter().map(|r| Ok(Holiday { day: get(r, "day")?, name: get(r, "name")? })).collect()
+        rows.iter().map(from_row).collect()
     }
 
     /// Adds (or renames) a holiday. Only the standing body edits the calendar.

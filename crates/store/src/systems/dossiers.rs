@@ -2,7 +2,7 @@
 //! names for the level, with working-day deadlines from the holiday calendar.
 
 use crate::audit::{json, Change};
-use crate::db::{db_err, get, get_code, Store};
+use crate::db::{db_err, from_row, get, Store};
 use crate::sql::Sql;
 use crate::systems::registry::System;
 use chrono::NaiveDate;
@@ -20,16 +20,19 @@ use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+/// Decoded with `FromRow` (`dossier_row`); the skipped fields are computed after.
+#[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
 pub struct Dossier {
     pub id: i64,
     pub system_id: i64,
+    #[sqlx(try_from = "String")]
     pub state: DossierState,
     pub ruleset: String,
     pub suggested_level: i64,
     pub proposed_level: i64,
     pub level_reason: Option<String>,
     /// Parts present: overview, design, level_justification, protection_plan, expert_opinion
+    #[sqlx(skip)]
     pub parts: Vec<String>,
     pub comments: Option<String>,
     pub submitted_on: Option<String>,
@@ -42,14 +45,19 @@ pub struct Dossier {
     pub appraisal_request_ref: Option<String>,
     /// For an outside appraisal (levels 4–5): the ministry's appraisal document.
     pub appraisal_ref: Option<String>,
+    #[sqlx(skip)]
     pub due_on: Option<String>,
+    #[sqlx(skip)]
     pub due_step: Option<String>,
     /// The article setting the limit due_on keeps ("NĐ 331 Đ23.3.a"); none for the
     /// authority's own limit where the law sets none (levels 1–2: a local policy).
+    #[sqlx(skip)]
     pub due_basis: Option<String>,
     /// While waiting for appraisal: the day an incomplete dossier must be answered by
     /// (5 working days, NĐ 331 Đ23.2).
+    #[sqlx(skip)]
     pub incomplete_reply_due_on: Option<String>,
+    #[sqlx(skip)]
     pub overdue: bool,
 }
 
@@ -66,29 +74,8 @@ pub struct DossierInput {
 /// A dossier row with its next deadline, "overdue" as of `today`.
 fn dossier_row(r: &AnyRow, holidays: &Holidays, today: NaiveDate) -> Result<Dossier> {
     let parts: String = get(r, "parts")?;
-    let mut d = Dossier {
-        id: get(r, "id")?,
-        system_id: get(r, "system_id")?,
-        state: get_code(r, "state", |c| DossierState::parse("state", c))?,
-        ruleset: get(r, "ruleset")?,
-        suggested_level: get(r, "suggested_level")?,
-        proposed_level: get(r, "proposed_level")?,
-        level_reason: get(r, "level_reason")?,
-        parts: parts.split(',').filter(|p| !p.is_empty()).map(str::to_string).collect(),
-        comments: get(r, "comments")?,
-        submitted_on: get(r, "submitted_on")?,
-        appraised_on: get(r, "appraised_on")?,
-        approved_on: get(r, "approved_on")?,
-        decision_number: get(r, "decision_number")?,
-        decision_signer: get(r, "decision_signer")?,
-        appraisal_request_ref: get(r, "appraisal_request_ref")?,
-        appraisal_ref: get(r, "appraisal_ref")?,
-        due_on: None,
-        due_step: None,
-        due_basis: None,
-        incomplete_reply_due_on: None,
-        overdue: false,
-    };
+    let mut d: Dossier = from_row(r)?;
+    d.parts = parts.split(',').filter(|p| !p.is_empty()).map(str::to_string).collect();
     let state = d.state;
     let rs = ruleset_by_code(&d.ruleset).unwrap_or_else(|| ruleset_for(today));
     let level = u8::try_from(d.proposed_level).unwrap_or(1);

@@ -3,7 +3,7 @@
 //! digital-signature tokens and certificates (expiring ones flagged — HCM 6.3).
 
 use crate::audit::{json, Change};
-use crate::db::{db_err, get, get_code, Store};
+use crate::db::{db_err, flag, from_row, get, Store};
 use crate::sql::Sql;
 use crate::systems::writes::opt_date;
 use chrono::NaiveDate;
@@ -20,7 +20,7 @@ use utoipa::ToSchema;
 /// Certificates expiring within this many days are flagged.
 pub const CERT_WARNING_DAYS: i64 = 30;
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
 pub struct Connection {
     pub id: i64,
     pub system_id: i64,
@@ -31,7 +31,11 @@ pub struct Connection {
     pub data_categories: Option<String>,
     /// e.g. OAuth2, mTLS, API key; empty when none.
     pub auth_method: Option<String>,
+    /// A 0/1 column: set after decoding (`db::flag`).
+    #[sqlx(skip)]
     pub encrypted: bool,
+    /// A 0/1 column: set after decoding (`db::flag`).
+    #[sqlx(skip)]
     pub approved: bool,
 }
 
@@ -48,17 +52,19 @@ pub struct ConnectionInput {
     pub approved: bool,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
 pub struct Certificate {
     pub id: i64,
     pub system_id: i64,
+    #[sqlx(try_from = "String")]
     pub kind: CertificateKind,
     pub holder: String,
     pub serial: String,
     pub issuer: String,
     /// yyyy-mm-dd
     pub expires_on: String,
-    /// Expired, or expiring within 30 days.
+    /// Expired, or expiring within 30 days (computed after decoding).
+    #[sqlx(skip)]
     pub expiring: bool,
 }
 
@@ -74,32 +80,17 @@ pub struct CertificateInput {
 }
 
 fn connection_row(r: &AnyRow) -> Result<Connection> {
-    Ok(Connection {
-        id: get(r, "id")?,
-        system_id: get(r, "system_id")?,
-        direction: get(r, "direction")?,
-        peer: get(r, "peer")?,
-        data_categories: get(r, "data_categories")?,
-        auth_method: get(r, "auth_method")?,
-        encrypted: get::<i64>(r, "encrypted")? != 0,
-        approved: get::<i64>(r, "approved")? != 0,
-    })
+    let mut c: Connection = from_row(r)?;
+    c.encrypted = flag(r, "encrypted")?;
+    c.approved = flag(r, "approved")?;
+    Ok(c)
 }
 
 /// A certificate row, "expiring" as of `today`.
 fn certificate_row(r: &AnyRow, today: NaiveDate) -> Result<Certificate> {
-    let expires_on: String = get(r, "expires_on")?;
-    let expiring = parse_date(&expires_on).is_some_and(|d| (d - today).num_days() <= CERT_WARNING_DAYS);
-    Ok(Certificate {
-        id: get(r, "id")?,
-        system_id: get(r, "system_id")?,
-        kind: get_code(r, "kind", |c| CertificateKind::parse("kind", c))?,
-        holder: get(r, "holder")?,
-        serial: get(r, "serial")?,
-        issuer: get(r, "issuer")?,
-        expires_on,
-        expiring,
-    })
+    let mut c: Certificate = from_row(r)?;
+    c.expiring = parse_date(&c.expires_on).is_some_and(|d| (d - today).num_days() <= CERT_WARNING_DAYS);
+    Ok(c)
 }
 
 /// Which register a record belongs to.

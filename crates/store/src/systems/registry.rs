@@ -1,7 +1,7 @@
 //! The information-systems registry: scoped by the owner unit, audited, with the go-live gate.
 
 use crate::audit::{json, Change};
-use crate::db::{db_err, get, get_code, get_opt_code, Store};
+use crate::db::{db_err, flag, from_row, get, get_opt_code, Store};
 use crate::records::Page;
 use crate::sql::{tag_cursor, untag_cursor, Sql};
 use crate::systems::writes::opt_date;
@@ -23,8 +23,9 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use utoipa::ToSchema;
 
-/// A registered information system.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+/// A registered information system. Decoded with `FromRow` (`system_row`); the skipped fields
+/// (0/1 flags, one-per-line lists, a nullable code) are set from their columns after.
+#[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
 pub struct System {
     pub id: i64,
     pub code: String,
@@ -34,14 +35,18 @@ pub struct System {
     pub operator_unit_id: Option<i64>,
     pub purpose: Option<String>,
     pub system_type: String,
+    #[sqlx(skip)]
     pub info_private: bool,
+    #[sqlx(skip)]
     pub info_personal: bool,
     pub secret_grade: String,
     pub subjects_basic: i64,
     pub subjects_sensitive: i64,
+    #[sqlx(skip)]
     pub admin_procedures: bool,
     pub online_service_level: i64,
     /// An online service in a conditional business line.
+    #[sqlx(skip)]
     pub conditional_business: bool,
     pub infra_scope: String,
     /// none, grade_4, grade_3, grade_2, grade_1, special, national_security
@@ -58,15 +63,20 @@ pub struct System {
     pub security_rules_ref: Option<String>,
     pub data_category: String,
     pub hosting: Option<String>,
+    #[sqlx(try_from = "String")]
     pub status: Lifecycle,
     pub go_live_date: Option<String>,
     pub vendor: Option<String>,
+    #[sqlx(skip)]
     pub ip_ranges: Vec<String>,
+    #[sqlx(skip)]
     pub domains: Vec<String>,
+    #[sqlx(skip)]
     pub tags: Vec<String>,
     /// The level of the approved dossier, if any.
     pub approved_level: Option<i64>,
     /// State of the newest dossier, if any.
+    #[sqlx(skip)]
     pub dossier_state: Option<DossierState>,
     pub onsite_team: Option<String>,
     pub monitoring_unit: Option<String>,
@@ -130,50 +140,16 @@ fn lines(s: String) -> Vec<String> {
 }
 
 pub(crate) fn system_row(r: &AnyRow) -> Result<System> {
-    let flag = |c: &str| -> Result<bool> { Ok(get::<i64>(r, c)? != 0) };
-    Ok(System {
-        id: get(r, "id")?,
-        code: get(r, "code")?,
-        name: get(r, "name")?,
-        owner_unit_id: get(r, "owner_unit_id")?,
-        owner_unit_name: get(r, "owner_unit_name")?,
-        operator_unit_id: get(r, "operator_unit_id")?,
-        purpose: get(r, "purpose")?,
-        system_type: get(r, "system_type")?,
-        info_private: flag("info_private")?,
-        info_personal: flag("info_personal")?,
-        secret_grade: get(r, "secret_grade")?,
-        subjects_basic: get(r, "subjects_basic")?,
-        subjects_sensitive: get(r, "subjects_sensitive")?,
-        admin_procedures: flag("admin_procedures")?,
-        online_service_level: get(r, "online_service_level")?,
-        conditional_business: flag("conditional_business")?,
-        infra_scope: get(r, "infra_scope")?,
-        works_grade: get(r, "works_grade")?,
-        secret_harm: get(r, "secret_harm")?,
-        building_started_on: get(r, "building_started_on")?,
-        plan_status: get(r, "plan_status")?,
-        preoperation_assessed_on: get(r, "preoperation_assessed_on")?,
-        security_rules_ref: get(r, "security_rules_ref")?,
-        data_category: get(r, "data_category")?,
-        hosting: get(r, "hosting")?,
-        status: get_code(r, "status", |c| Lifecycle::parse("status", c))?,
-        go_live_date: get(r, "go_live_date")?,
-        vendor: get(r, "vendor")?,
-        ip_ranges: lines(get(r, "ip_ranges")?),
-        domains: lines(get(r, "domains")?),
-        tags: lines(get(r, "tags")?),
-        approved_level: get(r, "approved_level")?,
-        dossier_state: get_opt_code(r, "dossier_state", |c| DossierState::parse("dossier_state", c))?,
-        onsite_team: get(r, "onsite_team")?,
-        monitoring_unit: get(r, "monitoring_unit")?,
-        monitoring_until: get(r, "monitoring_until")?,
-        assessed_on: get(r, "assessed_on")?,
-        assessor_unit: get(r, "assessor_unit")?,
-        connected_since: get(r, "connected_since")?,
-        connection_ref: get(r, "connection_ref")?,
-        owner_path: get(r, "owner_path")?,
-    })
+    let mut system: System = from_row(r)?;
+    system.info_private = flag(r, "info_private")?;
+    system.info_personal = flag(r, "info_personal")?;
+    system.admin_procedures = flag(r, "admin_procedures")?;
+    system.conditional_business = flag(r, "conditional_business")?;
+    system.ip_ranges = lines(get(r, "ip_ranges")?);
+    system.domains = lines(get(r, "domains")?);
+    system.tags = lines(get(r, "tags")?);
+    system.dossier_state = get_opt_code(r, "dossier_state", |c| DossierState::parse("dossier_state", c))?;
+    Ok(system)
 }
 
 impl System {

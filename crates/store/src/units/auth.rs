@@ -1,7 +1,7 @@
 //! Logins, server-side sessions and API tokens. Secrets are stored only as SHA-256 hashes.
 
 use crate::audit::{json, Change};
-use crate::db::{db_err, get, get_code, random_token, sha256_hex, Store};
+use crate::db::{db_err, from_row, get, random_token, sha256_hex, Store};
 use crate::records::ApiToken;
 use crate::sql::Sql;
 use crate::units::password::verify_password;
@@ -87,19 +87,7 @@ fn bad_credentials() -> Error {
 }
 
 fn token_row(r: &AnyRow) -> Result<ApiToken> {
-    Ok(ApiToken {
-        id: get(r, "id")?,
-        name: get(r, "name")?,
-        prefix: get(r, "prefix")?,
-        user_id: get(r, "user_id")?,
-        role: get_code(r, "role", Role::parse)?,
-        unit_id: get(r, "unit_id")?,
-        unit_name: get(r, "unit_name")?,
-        created_at: get(r, "created_at")?,
-        expires_at: get(r, "expires_at")?,
-        revoked_at: get(r, "revoked_at")?,
-        last_used_at: get(r, "last_used_at")?,
-    })
+    from_row(r)
 }
 
 const TOKEN_COLS: &str = "t.id, t.name, t.prefix, t.user_id, t.role, t.unit_id, u.name AS unit_name, t.created_at, t.expires_at, t.revoked_at, t.last_used_at";

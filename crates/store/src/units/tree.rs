@@ -1,7 +1,7 @@
 //! Units: the tree, scoped reads, audited changes, all-or-nothing import.
 
 use crate::audit::{json, Change};
-use crate::db::{db_err, get, get_code, Store, WriteTx};
+use crate::db::{db_err, flag, from_row, get, Store, WriteTx};
 use crate::records::{Page, Unit};
 use crate::sql::{tag_cursor, untag_cursor, Sql};
 use khien_domain::fold::{fold, like_pattern};
@@ -77,22 +77,9 @@ pub struct ImportSummary {
 pub(crate) const UNIT_COLS: &str = "u.id, u.code, u.name, u.unit_type, u.parent_id, u.path, u.head_name, u.head_title, u.focal_name, u.focal_phone, u.focal_email, u.active, u.created_at, u.updated_at";
 
 pub(crate) fn unit_row(r: &AnyRow) -> Result<Unit> {
-    Ok(Unit {
-        id: get(r, "id")?,
-        code: get(r, "code")?,
-        name: get(r, "name")?,
-        unit_type: get_code(r, "unit_type", UnitType::parse)?,
-        parent_id: get(r, "parent_id")?,
-        path: get(r, "path")?,
-        head_name: get(r, "head_name")?,
-        head_title: get(r, "head_title")?,
-        focal_name: get(r, "focal_name")?,
-        focal_phone: get(r, "focal_phone")?,
-        focal_email: get(r, "focal_email")?,
-        active: get::<i64>(r, "active")? != 0,
-        created_at: get(r, "created_at")?,
-        updated_at: get(r, "updated_at")?,
-    })
+    let mut unit: Unit = from_row(r)?;
+    unit.active = flag(r, "active")?;
+    Ok(unit)
 }
 
 struct Contacts {

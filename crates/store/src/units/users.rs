@@ -1,13 +1,13 @@
 //! Users and role assignments, scoped by the unit each user belongs to.
 
 use crate::audit::{json, Change};
-use crate::db::{db_err, get, get_code, Store, WriteTx};
+use crate::db::{db_err, flag, from_row, get, Store, WriteTx};
 use crate::records::{Page, RoleAssignment, User, UserDetail};
 use crate::sql::{tag_cursor, untag_cursor, Sql};
 use crate::units::password::hash_password;
 use khien_domain::fold::{fold, like_pattern};
 use khien_domain::page::{Cursor, Dir};
-use khien_domain::role::{Action, Role};
+use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::unit::{validate_email, validate_name};
 use khien_domain::user::{validate_password, validate_username};
@@ -45,18 +45,9 @@ pub struct UserFilter {
 const USER_COLS: &str = "s.id, s.username, s.full_name, s.email, s.unit_id, u.name AS unit_name, u.path AS unit_path, s.lang, s.active, s.locked_until, s.created_at";
 
 fn user_row(r: &AnyRow) -> Result<User> {
-    Ok(User {
-        id: get(r, "id")?,
-        username: get(r, "username")?,
-        full_name: get(r, "full_name")?,
-        email: get(r, "email")?,
-        unit_id: get(r, "unit_id")?,
-        unit_name: get(r, "unit_name")?,
-        lang: get(r, "lang")?,
-        active: get::<i64>(r, "active")? != 0,
-        locked_until: get(r, "locked_until")?,
-        created_at: get(r, "created_at")?,
-    })
+    let mut user: User = from_row(r)?;
+    user.active = flag(r, "active")?;
+    Ok(user)
 }
 
 fn username_taken(u: &str) -> Error {
@@ -137,14 +128,9 @@ impl Store {
         .map_err(db_err)?;
         rows.iter()
             .map(|r| {
-                Ok(RoleAssignment {
-                    id: get(r, "id")?,
-                    user_id: get(r, "user_id")?,
-                    role: get_code(r, "role", Role::parse)?,
-                    unit_id: get(r, "unit_id")?,
-                    unit_name: get(r, "unit_name")?,
-                    recursive: get::<i64>(r, "recursive")? != 0,
-                })
+                let mut role: RoleAssignment = from_row(r)?;
+                role.recursive = flag(r, "recursive")?;
+                Ok(role)
             })
             .collect()
     }
