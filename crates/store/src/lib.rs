@@ -1,6 +1,6 @@
 //! Khiên's storage layer: the only crate that knows SQL. One `Store` serves SQLite (embedded
 //! default) and PostgreSQL through sqlx's `Any` driver; the SQL is written once with `$n`
-//! placeholders, which both engines accept; migrations differ per dialect, and so does the
+//! bind parameters, which both engines accept; migrations differ per dialect, and so does the
 //! row-writing statement of a bulk write (`bulk`: a typed PostgreSQL connection for arrays).
 //! Every public read and write takes the caller (`Actor`) and is limited to the caller's units.
 

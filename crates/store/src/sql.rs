@@ -1,4 +1,4 @@
-//! A small SQL builder that numbers `$n` placeholders itself (sqlx's QueryBuilder writes `?`
+//! A small SQL builder that numbers `$n` bind parameters itself (sqlx's QueryBuilder writes `?`
 //! for the Any driver, which PostgreSQL rejects) and applies scope conditions in one place.
 
 use khien_domain::page::{Cursor, Dir};

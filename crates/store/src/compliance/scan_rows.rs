@@ -1,6 +1,6 @@
 //! Writing a scanner import's new findings, with one row per CVE in `finding_cves` (the CVE
 //! filter's index). The one place the SQL differs per engine (see `crate::bulk`): SQLite takes
-//! multi-row INSERTs with anonymous `?` placeholders inside the shared write transaction;
+//! multi-row INSERTs with anonymous `?` bind parameters inside the shared write transaction;
 //! PostgreSQL takes the whole batch as arrays through `UNNEST`, findings and their CVEs in one
 //! statement, on the typed connection. Same rows either way.
 
@@ -67,7 +67,7 @@ const COLUMNS: [&str; 28] = [
     "scan_scope",
 ];
 
-/// `n` rows of `cols` anonymous placeholders. The same text for every full batch, so each
+/// `n` rows of `cols` anonymous bind parameters. The same text for every full batch, so each
 /// connection prepares it once; sqlx-sqlite looks every numbered parameter up by name, which
 /// costs the square of their number in one statement.
 fn values(n: usize, cols: usize) -> String {
