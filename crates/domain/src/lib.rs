@@ -22,6 +22,7 @@ pub mod system;
 pub mod time;
 pub mod unit;
 pub mod user;
+pub mod worklist;
 
 pub use clock::{Clock, FixedTime};
 pub use error::{Error, Msg, Result, UnknownCode};

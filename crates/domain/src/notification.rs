@@ -1,4 +1,4 @@
-//! Notifications: what the reminder sweep tells people about.
+//! Notifications: what the reminder sweep and the events of the workflows tell people about.
 
 use crate::system::code_enum;
 
@@ -9,5 +9,12 @@ code_enum!(
         DossierStep = "dossier_step": "Hạn bước hồ sơ" / "Dossier step deadline",
         FindingOverdue = "finding_overdue": "Phát hiện quá hạn khắc phục" / "Finding past its deadline",
         FindingDue = "finding_due": "Phát hiện sắp đến hạn khắc phục" / "Finding due soon",
+        DossierSubmitted = "dossier_submitted": "Hồ sơ cấp độ được gửi thẩm định" / "A level dossier is submitted",
+        DossierReturned = "dossier_returned": "Hồ sơ cấp độ bị trả lại" / "A level dossier is returned",
+        DossierAppraised = "dossier_appraised": "Hồ sơ cấp độ được thẩm định" / "A level dossier is appraised",
+        DossierApproved = "dossier_approved": "Hồ sơ cấp độ được phê duyệt" / "A level dossier is approved",
+        IncidentReported = "incident_reported": "Sự cố mới được báo cáo" / "A new incident is reported",
+        PublicReportRouted = "public_report_routed": "Phản ánh được chuyển cho đơn vị" / "A public report is sent to a unit",
+        TaskGiven = "task_given": "Nhiệm vụ ứng cứu được giao" / "A response task is given",
     }
 );

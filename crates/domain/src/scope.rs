@@ -134,6 +134,12 @@ impl Actor {
         Reach { subtrees: kept, units }
     }
 
+    /// The same caller with only the grants whose role passes `keep`: the work list asks whose
+    /// turn it is on each side, and administrators, who may do everything, are not waited for.
+    pub fn with_roles(&self, keep: impl Fn(Role) -> bool) -> Actor {
+        Actor { grants: self.grants.iter().filter(|g| keep(g.role)).cloned().collect(), ..self.clone() }
+    }
+
     /// Roles the caller holds over a unit (for deciding what they may grant there).
     pub fn roles_over(&self, unit_id: i64, unit_path: &str) -> Vec<Role> {
         self.grants.iter().filter(|g| g.covers(unit_id, unit_path)).map(|g| g.role).collect()

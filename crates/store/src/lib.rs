@@ -8,6 +8,7 @@ mod audit;
 mod bulk;
 mod compliance;
 mod db;
+mod events;
 mod incidents;
 mod maintenance;
 mod notifications;
@@ -16,6 +17,7 @@ mod saved_filters;
 mod sql;
 mod systems;
 mod units;
+mod worklist;
 
 pub use audit::AuditFilter;
 pub use compliance::assessments::{
@@ -58,3 +60,4 @@ pub use units::auth::{LoginOutcome, SessionInfo};
 pub use units::password::{hash_password, verify_password};
 pub use units::tree::{ImportSummary, ImportUnit, NewUnit, UnitFilter, UnitPatch};
 pub use units::users::{NewUser, UserFilter, UserPatch};
+pub use worklist::{WorkItem, WorkList, WorkSection, SHOWN as WORK_ITEMS_SHOWN};

@@ -79,6 +79,12 @@ impl Sql {
         Sql { text: text.to_string(), binds: Vec::new() }
     }
 
+    /// `SELECT {cols} ` followed by `from_where` (a `FROM … WHERE …` built once), with its
+    /// parameters: one condition serves a count and its first rows alike.
+    pub fn select(cols: &str, from_where: &Sql) -> Sql {
+        Sql { text: format!("SELECT {cols} {}", from_where.text), binds: from_where.binds.clone() }
+    }
+
     pub fn push(&mut self, text: &str) -> &mut Sql {
         self.text.push_str(text);
         self

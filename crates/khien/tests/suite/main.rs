@@ -70,3 +70,4 @@ mod store;
 mod systems;
 mod taxii;
 mod uploads;
+mod worklist;

@@ -1,4 +1,4 @@
-//! The caller's own reminders (overdue incident clocks and dossier steps).
+//! The caller's own reminders (overdue incident clocks and dossier steps) and work list.
 
 use crate::auth::Ctx;
 use crate::error::ApiError;
@@ -6,13 +6,20 @@ use crate::extract::ApiJson;
 use crate::AppState;
 use axum::extract::State;
 use axum::Json;
-use khien_store::Notification;
+use khien_store::{Notification, WorkList};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list)).routes(routes!(unread)).routes(routes!(mark_read))
+    OpenApiRouter::new().routes(routes!(list)).routes(routes!(unread)).routes(routes!(mark_read)).routes(routes!(work))
+}
+
+/// What waits for the caller ("Việc cần xử lý"): the sections their roles concern, each with
+/// its exact count and first items, most urgent first.
+#[utoipa::path(get, path = "/api/v1/work", tag = "account", responses((status = 200, body = WorkList)))]
+async fn work(State(s): State<AppState>, ctx: Ctx) -> Result<Json<WorkList>, ApiError> {
+    Ok(Json(s.store.work_list(&ctx.actor).await?))
 }
 
 /// The caller's newest reminders.

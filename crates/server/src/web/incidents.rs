@@ -69,7 +69,7 @@ struct QueuePage {
 }
 
 /// The incidents the caller may see, reported in each of the last 12 months, one line per category.
-async fn monthly_trend(s: &AppState, ctx: &Ctx) -> Result<Lines, WebError> {
+pub(super) async fn monthly_trend(s: &AppState, ctx: &Ctx) -> Result<Lines, WebError> {
     let counts = s.store.incidents_by_month(&ctx.actor, 12).await?;
     Ok(Lines {
         title: ctx.lang.t(msg::INCIDENTS_REPORTED_BY_MONTH).to_string(),

@@ -4,6 +4,7 @@ mod chart;
 mod compliance;
 mod dossiers;
 mod findings;
+mod home;
 mod incident_actions;
 mod incidents;
 pub(crate) mod msg;

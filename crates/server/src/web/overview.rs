@@ -25,8 +25,8 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The overview's charts, each with its table.
-struct Charts {
-    rings: Vec<Safe<String>>,
+pub(super) struct Charts {
+    pub(super) rings: Vec<Safe<String>>,
     levels: Bars,
     layers: Bars,
 }
@@ -56,7 +56,7 @@ fn by_unit_type(rows: &[OverviewRow], lang: Lang) -> (Vec<String>, Vec<OverviewR
     (names, sums)
 }
 
-fn charts(rows: &[OverviewRow], lang: Lang) -> Charts {
+pub(super) fn charts(rows: &[OverviewRow], lang: Lang) -> Charts {
     let total = rows.last().cloned().unwrap_or_default();
     let rings = vec![
         ring(lang.t(msg::CLASSIFIED), total.classified, total.systems),

@@ -1,4 +1,4 @@
-//! Home, audit log and account pages.
+//! Audit log and account pages.
 
 use super::msg;
 use super::{render, see_other, Chrome};
@@ -16,54 +16,17 @@ use khien_domain::page::Cursor;
 use khien_domain::role::{Action, Role};
 use khien_domain::time::display_vn;
 use khien_domain::{Error, Lang};
-use khien_store::{AuditFilter, AuditRecord, UnitFilter, UserFilter};
+use khien_store::{AuditFilter, AuditRecord};
 use serde::Deserialize;
 
 pub fn router() -> axum::Router<AppState> {
     Router::new()
-        .route("/", get(home))
+        .route("/", get(super::home::home))
         .route("/audit", get(audit))
         .route("/account", get(account))
         .route("/account/password", post(change_password))
         .route("/tokens", post(create_token))
         .route("/tokens/{id}/revoke", post(revoke_token))
-}
-
-#[derive(Template)]
-#[template(path = "home.html")]
-struct Home {
-    c: Chrome,
-    units: String,
-    users: String,
-    roles: Vec<(String, String, bool)>,
-    recent: Vec<(String, String, String)>,
-}
-
-/// Counts up to a cap, reading one page (cheap for any size; "500+" beyond the cap).
-async fn count_label<T>(page: khien_domain::Result<khien_store::Page<T>>) -> Result<String, WebError> {
-    let p = page?;
-    Ok(if p.next_cursor.is_some() { format!("{}+", p.items.len()) } else { p.items.len().to_string() })
-}
-
-async fn home(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
-    let max = khien_domain::page::MAX_LIMIT;
-    let units =
-        count_label(s.store.list_units(&ctx.actor, &UnitFilter { limit: max, ..Default::default() }).await).await?;
-    let users =
-        count_label(s.store.list_users(&ctx.actor, &UserFilter { limit: max, ..Default::default() }).await).await?;
-    let me = s.store.get_user(&ctx.actor, ctx.actor.user_id).await?;
-    let roles =
-        me.roles.iter().map(|r| (r.role.label(ctx.lang).to_string(), r.unit_name.clone(), r.recursive)).collect();
-    let recent = if ctx.actor.can_anywhere(Action::ViewAudit) {
-        let page = s.store.list_audit(&ctx.actor, &AuditFilter { limit: 8, ..Default::default() }).await?;
-        page.items
-            .iter()
-            .map(|a| (display_vn(a.at), a.actor_label.clone(), action_label(&a.action, ctx.lang).to_string()))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    render(&Home { c: Chrome::new(&ctx, "home", "Trang chủ", "Home"), units, users, roles, recent })
 }
 
 pub(super) struct AuditRow {

@@ -190,6 +190,7 @@ impl Store {
             },
         )
         .await?;
+        self.notify_incident_reported(w, actor, &inc).await?;
         Ok(inc)
     }
 

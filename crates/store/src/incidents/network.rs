@@ -82,6 +82,7 @@ impl Store {
             },
         )
         .await?;
+        self.notify_task_given(&mut w, actor, &inc, &task).await?;
         w.commit().await?;
         Ok(task)
     }

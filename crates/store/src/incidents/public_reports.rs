@@ -331,13 +331,14 @@ impl Store {
         let (before, access) = self.scoped_public_report(&mut *w.tx, actor, id).await?;
         let side = check_public_transition(before.state, PublicState::Routed)?;
         require(side, access)?;
-        self.unit_path_name(&mut w, unit_id).await?;
+        let (path, name) = self.unit_path_name(&mut w, unit_id).await?;
         let mut q = Sql::new("UPDATE public_reports SET state = ");
         q.bind(PublicState::Routed.code())
             .push(", routed_unit_id = ")
             .bind(unit_id)
             .push(", updated_at = ")
             .bind(self.clock.now_ms());
+        self.notify_public_report_routed(&mut w, actor, &before, (unit_id, &path, &name)).await?;
         self.finish_change(w, actor, q, &before, "public_report.route").await
     }
 

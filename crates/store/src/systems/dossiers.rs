@@ -419,6 +419,8 @@ impl Store {
             .bind(id)
             .push(" AND state = ")
             .bind(state.code());
+        // Read before the write lock: the deadline the notice names honours the holiday calendar.
+        let holidays = self.holidays().await?;
         let mut w = self.begin_write().await?;
         let changed = q.query().execute(&mut *w.tx).await.map_err(db_err)?.rows_affected();
         if changed == 0 {
@@ -452,7 +454,7 @@ impl Store {
             .map_err(db_err)?;
         let r =
             sqlx::query("SELECT * FROM dossiers WHERE id = $1").bind(id).fetch_one(&mut *w.tx).await.map_err(db_err)?;
-        let after = dossier_row(&r, &Holidays::default(), self.clock.today_vn())?;
+        let after = dossier_row(&r, &holidays, self.clock.today_vn())?;
         let action_code = format!("dossier.{}", action.code());
         w.audit(
             Some(actor),
@@ -466,11 +468,11 @@ impl Store {
             },
         )
         .await?;
+        self.notify_dossier_moved(&mut w, actor, (action, &after), &s, (&rs, &bodies.bodies)).await?;
         w.commit().await?;
         Ok(after)
     }
 
-    /// Dossiers waiting for a step (submitted or appraised) in the caller's scope, oldest first.
     /// Dossiers waiting for appraisal or approval across the city, with the system's name and
     /// the owner unit (id, path): for the reminder sweep, which acts for no one.
     pub(crate) async fn open_dossiers_everywhere(&self) -> Result<Vec<(Dossier, String, i64, String)>> {
@@ -491,7 +493,18 @@ impl Store {
             .collect()
     }
 
+    /// Dossiers waiting for a step (submitted or appraised) that the caller sees or may take,
+    /// oldest submission first.
     pub async fn pending_dossiers(&self, actor: &Actor) -> Result<Vec<(Dossier, String, String)>> {
+        self.waiting_dossiers(actor, false).await
+    }
+
+    /// The waiting dossiers whose next step the caller may take (the work list's).
+    pub(crate) async fn dossiers_awaiting(&self, actor: &Actor) -> Result<Vec<(Dossier, String, String)>> {
+        self.waiting_dossiers(actor, true).await
+    }
+
+    async fn waiting_dossiers(&self, actor: &Actor, only_actionable: bool) -> Result<Vec<(Dossier, String, String)>> {
         let bodies = self.level_bodies().await?;
         // People of a named body act on dossiers of any unit: read all waiting ones, keep theirs.
         let named = [&bodies.bodies.owning_body, &bodies.bodies.dedicated_unit]
@@ -504,7 +517,7 @@ impl Store {
         } else {
             q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems));
         }
-        q.push(" ORDER BY d.submitted_on, d.id LIMIT 500");
+        q.push(" ORDER BY d.submitted_on, d.id");
         let holidays = self.holidays().await?;
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
         let mut rulesets: std::collections::HashMap<String, khien_domain::system::level::Ruleset> =
@@ -515,7 +528,7 @@ impl Store {
             let system =
                 khien_domain::system::dossier::UnitAt { id: get(r, "owner_unit_id")?, path: get(r, "owner_path")? };
             let visible = actor.can(Action::ViewSystems, system.id, &system.path);
-            if !visible {
+            if only_actionable || !visible {
                 if !rulesets.contains_key(&d.ruleset) {
                     let rs = self.ruleset(&d.ruleset).await?;
                     rulesets.insert(d.ruleset.clone(), rs);

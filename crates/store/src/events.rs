@@ -1,0 +1,263 @@
+//! Events that notify: when a record changes hands (a dossier submitted, returned, appraised or
+//! approved; a public report routed; a task given; an incident reported), the people whose turn
+//! it now is are told in the same transaction as the change. Who they are is decided by the same
+//! rules that let them act (`may_act`, the role matrix), applied to each person's grants.
+//! E-mail follows from the outbox, by each person's choice of kinds.
+
+use crate::db::{db_err, get, Store, WriteTx};
+use crate::incidents::incident_model::Incident;
+use crate::incidents::public_report_model::PublicReport;
+use crate::incidents::work::IncidentTask;
+use crate::systems::dossiers::Dossier;
+use crate::systems::registry::System;
+use khien_domain::calendar::display_date;
+use khien_domain::notification::NotificationKind;
+use khien_domain::role::{Action, Role};
+use khien_domain::scope::{Actor, Grant};
+use khien_domain::system::dossier::{may_act, waiting_step, DossierAction, LevelBodies, UnitAt};
+use khien_domain::system::level::Ruleset;
+use khien_domain::time::display_vn;
+use khien_domain::worklist::{authority_side, unit_side, waited_for};
+use khien_domain::Result;
+use std::collections::BTreeMap;
+
+/// What to tell: the record, the step and the deadline are in the words.
+pub(crate) struct Notice {
+    pub kind: NotificationKind,
+    /// Makes the notice once per person and event.
+    pub key: String,
+    pub vi: String,
+    pub en: String,
+    pub link: String,
+    pub unit_id: i64,
+}
+
+/// Every active person with their grants, as actors: the candidates an event may concern.
+async fn people(w: &mut WriteTx<'_>) -> Result<Vec<Actor>> {
+    let rows = sqlx::query(
+        "SELECT u.id, u.username, ra.role, ra.unit_id, gu.path, ra.recursive FROM role_assignments ra \
+         JOIN users u ON u.id = ra.user_id JOIN units gu ON gu.id = ra.unit_id WHERE u.active = 1 ORDER BY u.id",
+    )
+    .fetch_all(&mut *w.tx)
+    .await
+    .map_err(db_err)?;
+    let mut by_user: BTreeMap<i64, Actor> = BTreeMap::new();
+    for r in &rows {
+        let id: i64 = get(r, "id")?;
+        let grant = Grant {
+            role: Role::parse(&get::<String>(r, "role")?)?,
+            unit_id: get(r, "unit_id")?,
+            unit_path: get(r, "path")?,
+            recursive: crate::db::flag(r, "recursive")?,
+        };
+        let username: String = get(r, "username")?;
+        by_user
+            .entry(id)
+            .or_insert_with(|| Actor { user_id: id, username, token_id: None, grants: Vec::new() })
+            .grants
+            .push(grant);
+    }
+    Ok(by_user.into_values().collect())
+}
+
+impl Store {
+    /// Tells every active person for whom `concerns` holds, except the one who acted.
+    pub(crate) async fn notify_where(
+        &self,
+        w: &mut WriteTx<'_>,
+        acting: &Actor,
+        notice: &Notice,
+        concerns: impl Fn(&Actor) -> bool,
+    ) -> Result<usize> {
+        let now = w.clock.now_ms();
+        let mut told = 0;
+        for person in people(w).await? {
+            if person.user_id == acting.user_id || !concerns(&person) {
+                continue;
+            }
+            sqlx::query("INSERT INTO notifications (user_id, dedupe_key, kind, message_vi, message_en, link, created_at, unit_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT DO NOTHING")
+                .bind(person.user_id)
+                .bind(notice.key.as_str())
+                .bind(notice.kind.code())
+                .bind(notice.vi.as_str())
+                .bind(notice.en.as_str())
+                .bind(notice.link.as_str())
+                .bind(now)
+                .bind(notice.unit_id)
+                .execute(&mut *w.tx)
+                .await
+                .map_err(db_err)?;
+            told += 1;
+        }
+        Ok(told)
+    }
+}
+
+impl Store {
+    /// After a dossier moved: the people who may take its next step (appraisal, approval), and
+    /// the owner unit's staff of a decision on their dossier.
+    pub(crate) async fn notify_dossier_moved(
+        &self,
+        w: &mut WriteTx<'_>,
+        acting: &Actor,
+        (action, after): (DossierAction, &Dossier),
+        system: &System,
+        (rs, bodies): (&Ruleset, &LevelBodies),
+    ) -> Result<()> {
+        let level = u8::try_from(after.proposed_level).unwrap_or(1);
+        let at = UnitAt { id: system.owner_unit_id, path: system.owner_path.clone() };
+        let due = after.due_on.as_deref().map(display_date);
+        let name = format!("«{}» ({})", system.name, system.owner_unit_name);
+        let (kind, vi, en) = match action {
+            DossierAction::Submit => (
+                NotificationKind::DossierSubmitted,
+                format!("Hồ sơ cấp độ {level} của {name} đã gửi, chờ thẩm định"),
+                format!("The level-{level} dossier of {name} was submitted and waits for appraisal"),
+            ),
+            DossierAction::Return => (
+                NotificationKind::DossierReturned,
+                format!(
+                    "Hồ sơ cấp độ của {name} bị trả lại để bổ sung: {}",
+                    after.comments.clone().unwrap_or_default()
+                ),
+                format!("The level dossier of {name} was returned: {}", after.comments.clone().unwrap_or_default()),
+            ),
+            DossierAction::Appraise => (
+                NotificationKind::DossierAppraised,
+                format!("Hồ sơ cấp độ {level} của {name} đã được thẩm định, chờ phê duyệt"),
+                format!("The level-{level} dossier of {name} was appraised and waits for approval"),
+            ),
+            DossierAction::Approve => (
+                NotificationKind::DossierApproved,
+                format!(
+                    "Hồ sơ cấp độ {level} của {name} đã được phê duyệt (quyết định số {})",
+                    after.decision_number.clone().unwrap_or_default()
+                ),
+                format!(
+                    "The level-{level} dossier of {name} was approved (decision {})",
+                    after.decision_number.clone().unwrap_or_default()
+                ),
+            ),
+        };
+        let (vi, en) = match (&due, waiting_step(after.state)) {
+            (Some(due), Some(_)) => (format!("{vi}; hạn {due}."), format!("{en}; due {due}.")),
+            _ => (format!("{vi}."), format!("{en}.")),
+        };
+        let notice = Notice {
+            kind,
+            key: format!("dossier:{}:{}:{}", after.id, action.code(), w.clock.now_ms()),
+            vi,
+            en,
+            link: format!("/dossiers/{}", after.id),
+            unit_id: system.owner_unit_id,
+        };
+        let next = waiting_step(after.state);
+        self.notify_where(w, acting, &notice, |p| {
+            let next_step = next.is_some_and(|step| may_act(&p.with_roles(waited_for), step, level, rs, &at, bodies));
+            let owner_staff =
+                action != DossierAction::Submit && p.with_roles(unit_side).can(Action::EditSystems, at.id, &at.path);
+            next_step || owner_staff
+        })
+        .await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// A new incident: the authority that co-ordinates the unit, and the unit's own people
+    /// (when someone else, the authority or a SOC, reported it for them).
+    pub(crate) async fn notify_incident_reported(
+        &self,
+        w: &mut WriteTx<'_>,
+        acting: &Actor,
+        inc: &Incident,
+    ) -> Result<()> {
+        let due = inc.next_due.map(display_vn);
+        let due = |vi: bool| match (&due, vi) {
+            (Some(d), true) => format!("; hạn báo cáo tiếp theo {d}"),
+            (Some(d), false) => format!("; next report due {d}"),
+            (None, _) => String::new(),
+        };
+        let notice = Notice {
+            kind: NotificationKind::IncidentReported,
+            key: format!("incident:{}:reported", inc.id),
+            vi: format!("Sự cố {} «{}» tại {}{}.", inc.code, inc.title, inc.unit_name, due(true)),
+            en: format!("Incident {} «{}» at {}{}.", inc.code, inc.title, inc.unit_name, due(false)),
+            link: format!("/incidents/{}", inc.id),
+            unit_id: inc.unit_id,
+        };
+        let (id, path) = (inc.unit_id, inc.unit_path.clone());
+        self.notify_where(w, acting, &notice, |p| {
+            p.with_roles(authority_side).can(Action::CoordinateIncidents, id, &path)
+                || p.with_roles(unit_side).can(Action::ReportIncidents, id, &path)
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// A task given to a unit of the response network: that unit's people.
+    pub(crate) async fn notify_task_given(
+        &self,
+        w: &mut WriteTx<'_>,
+        acting: &Actor,
+        inc: &Incident,
+        task: &IncidentTask,
+    ) -> Result<()> {
+        let due = task.due_on.as_deref().map(display_date);
+        let notice = Notice {
+            kind: NotificationKind::TaskGiven,
+            key: format!("task:{}:given", task.id),
+            vi: format!(
+                "Nhiệm vụ ứng cứu sự cố {} giao cho {}: {}{}.",
+                inc.code,
+                task.unit_name,
+                task.title,
+                due.as_ref().map(|d| format!("; hạn {d}")).unwrap_or_default()
+            ),
+            en: format!(
+                "Response task for incident {} given to {}: {}{}.",
+                inc.code,
+                task.unit_name,
+                task.title,
+                due.as_ref().map(|d| format!("; due {d}")).unwrap_or_default()
+            ),
+            link: format!("/incidents/{}", inc.id),
+            unit_id: task.unit_id,
+        };
+        let (id, path) = (task.unit_id, task.unit_path.clone());
+        self.notify_where(w, acting, &notice, |p| p.with_roles(unit_side).can(Action::ReportIncidents, id, &path))
+            .await?;
+        Ok(())
+    }
+
+    /// A public report sent to a unit: that unit's people who handle reports.
+    pub(crate) async fn notify_public_report_routed(
+        &self,
+        w: &mut WriteTx<'_>,
+        acting: &Actor,
+        report: &PublicReport,
+        (unit_id, unit_path, unit_name): (i64, &str, &str),
+    ) -> Result<()> {
+        let notice = Notice {
+            kind: NotificationKind::PublicReportRouted,
+            key: format!("public_report:{}:routed:{unit_id}:{}", report.id, w.clock.now_ms()),
+            vi: format!(
+                "Phản ánh {} ({}) được chuyển cho {unit_name} xử lý.",
+                report.code,
+                report.category.label(khien_domain::Lang::Vi)
+            ),
+            en: format!(
+                "Public report {} ({}) was sent to {unit_name} for handling.",
+                report.code,
+                report.category.label(khien_domain::Lang::En)
+            ),
+            link: format!("/public-reports/{}", report.id),
+            unit_id,
+        };
+        self.notify_where(w, acting, &notice, |p| {
+            p.with_roles(unit_side).can(Action::ReportIncidents, unit_id, unit_path)
+        })
+        .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,399 @@
+//! "Việc cần xử lý": what waits for a person, read in a few counted queries. Each section counts
+//! exactly and shows its first rows, most urgent first; the page links to the full list.
+
+use crate::db::{db_err, get, Store};
+use crate::incidents::incident_model::{incident_row, INCIDENT_COLS};
+use crate::sql::Sql;
+use khien_domain::audit::action_label;
+use khien_domain::audit_labels::entity_label;
+use khien_domain::finding::Severity;
+use khien_domain::incident::public::PublicCategory;
+use khien_domain::role::Action;
+use khien_domain::scope::{Actor, Reach};
+use khien_domain::system::dossier::{waiting_step, DossierAction};
+use khien_domain::worklist::{
+    authority_side, unit_side, waited_for, WorkKind, DECISIONS, FINDINGS_DUE_DAYS, RECENT_DAYS,
+};
+use khien_domain::{Lang, Result};
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use utoipa::ToSchema;
+
+/// Rows shown per section; the count is always exact.
+pub const SHOWN: usize = 10;
+
+const DAY_MS: i64 = 86_400_000;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WorkList {
+    /// The sections that concern the caller's roles, empty ones included (their count is 0).
+    pub sections: Vec<WorkSection>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WorkSection {
+    pub kind: WorkKind,
+    /// Exact number of items waiting.
+    pub total: i64,
+    /// The first items, most urgent first.
+    pub items: Vec<WorkItem>,
+    /// The page listing all of them.
+    pub link: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WorkItem {
+    /// The record: a system's name, an incident's code and title, a finding's title.
+    pub title: String,
+    pub unit_name: String,
+    /// What waits or what happened (the step, the clock, the state).
+    pub what_vi: String,
+    pub what_en: String,
+    /// The deadline as an instant (UTC ms), for clocks and findings.
+    pub due_at: Option<i64>,
+    /// The deadline as a Vietnam calendar day (yyyy-mm-dd), for dossier steps and tasks.
+    pub due_on: Option<String>,
+    pub overdue: bool,
+    /// When it happened (UTC ms), for decisions.
+    pub at: Option<i64>,
+    /// Where the work is done.
+    pub link: String,
+}
+
+impl WorkItem {
+    fn new(title: String, unit_name: String, what: (String, String), link: String) -> WorkItem {
+        WorkItem {
+            title,
+            unit_name,
+            what_vi: what.0,
+            what_en: what.1,
+            due_at: None,
+            due_on: None,
+            overdue: false,
+            at: None,
+            link,
+        }
+    }
+}
+
+fn both(label: impl Fn(Lang) -> String) -> (String, String) {
+    (label(Lang::Vi), label(Lang::En))
+}
+
+impl Store {
+    /// The caller's work list: the sections their roles concern, each counted exactly.
+    pub async fn work_list(&self, actor: &Actor) -> Result<WorkList> {
+        let waited = actor.with_roles(waited_for);
+        let unit = actor.with_roles(unit_side);
+        let authority = actor.with_roles(authority_side);
+        let now = self.clock.now_ms();
+        let mut sections = Vec::new();
+        // Appraisers and approvers (the authority, units' leadership) all hold EditSystems.
+        if waited.can_anywhere(Action::EditSystems) {
+            sections.push(self.dossiers_to_decide(&waited).await?);
+        }
+        let in_reach = |a: &Actor, action: Action| Some(a.reach(action)).filter(|r| !r.is_empty());
+        if let Some(reach) = in_reach(&unit, Action::EditSystems) {
+            sections.push(self.dossiers_to_prepare(reach).await?);
+        }
+        if let Some(reach) = in_reach(&waited, Action::ReportIncidents) {
+            sections.push(self.incident_clocks(reach, now).await?);
+        }
+        if self.coordinates_city(&authority).await? {
+            sections.push(self.public_reports_to_route().await?);
+        }
+        if let Some(reach) = in_reach(&unit, Action::ReportIncidents) {
+            sections.push(self.public_reports_to_handle(reach.clone()).await?);
+            sections.push(self.incident_tasks(reach).await?);
+        }
+        if let Some(reach) = in_reach(&unit, Action::RemediateFindings) {
+            sections.push(self.findings_due(reach, now).await?);
+        }
+        if let Some(reach) = in_reach(&authority, Action::VerifyFindings) {
+            sections.push(self.findings_escalated(reach, now).await?);
+        }
+        if let Some(reach) = in_reach(&authority, Action::CoordinateIncidents) {
+            sections.push(self.units_late(reach, now).await?);
+        }
+        if let Some(reach) = in_reach(&unit, Action::ViewSystems) {
+            sections.push(self.recent_decisions(reach, actor.user_id, now).await?);
+        }
+        Ok(WorkList { sections })
+    }
+
+    async fn coordinates_city(&self, authority: &Actor) -> Result<bool> {
+        Ok(self.root_unit().await?.is_some_and(|u| authority.can(Action::CoordinateIncidents, u.id, &u.path)))
+    }
+
+    /// Counts the rows of `from_where`, then reads the first [`SHOWN`] in `order`.
+    async fn counted(
+        &self,
+        kind: WorkKind,
+        link: &str,
+        (from_where, cols, order): (Sql, &str, &str),
+        item: impl Fn(&AnyRow) -> Result<WorkItem>,
+    ) -> Result<WorkSection> {
+        let count = Sql::select("COUNT(*) AS n", &from_where);
+        let total: i64 = get(&count.query().fetch_one(&self.pool).await.map_err(db_err)?, "n")?;
+        let mut items = Vec::new();
+        if total > 0 {
+            let mut q = Sql::select(cols, &from_where);
+            q.push(" ORDER BY ").push(order).push(&format!(" LIMIT {SHOWN}"));
+            for r in &q.query().fetch_all(&self.pool).await.map_err(db_err)? {
+                items.push(item(r)?);
+            }
+        }
+        Ok(WorkSection { kind, total, items, link: link.to_string() })
+    }
+
+    /// Dossiers whose waiting step (appraisal, approval) the caller may take, by due date.
+    async fn dossiers_to_decide(&self, actor: &Actor) -> Result<WorkSection> {
+        let mut mine = self.dossiers_awaiting(actor).await?;
+        mine.sort_by(|(a, _, _), (b, _, _)| {
+            (a.due_on.is_none(), &a.due_on, &a.submitted_on, a.id).cmp(&(
+                b.due_on.is_none(),
+                &b.due_on,
+                &b.submitted_on,
+                b.id,
+            ))
+        });
+        let total = i64::try_from(mine.len()).unwrap_or(i64::MAX);
+        let items = mine
+            .into_iter()
+            .take(SHOWN)
+            .map(|(d, system, unit)| {
+                let step = waiting_step(d.state).unwrap_or(DossierAction::Appraise);
+                let level = d.proposed_level;
+                let mut item = WorkItem::new(
+                    system,
+                    unit,
+                    both(|l| match l {
+                        Lang::Vi => format!("{} — cấp độ {level}", step.label(l)),
+                        Lang::En => format!("{} — level {level}", step.label(l)),
+                    }),
+                    format!("/dossiers/{}", d.id),
+                );
+                item.due_on = d.due_on.clone();
+                item.overdue = d.overdue;
+                item
+            })
+            .collect();
+        Ok(WorkSection { kind: WorkKind::DossiersToDecide, total, items, link: "/dossiers/pending".into() })
+    }
+
+    async fn dossiers_to_prepare(&self, reach: Reach) -> Result<WorkSection> {
+        let mut q = Sql::new("FROM dossiers d JOIN systems s ON s.id = d.system_id JOIN units u ON u.id = s.owner_unit_id WHERE d.state IN ('draft','returned') AND ");
+        q.reach("u.path", "u.id", &reach);
+        let cols = "d.id, d.state, d.proposed_level, s.name AS system_name, u.name AS unit_name";
+        self.counted(WorkKind::DossiersToPrepare, "/systems", (q, cols, "d.state DESC, d.id DESC"), |r| {
+            let state = khien_domain::system::dossier::DossierState::parse("state", &get::<String>(r, "state")?)?;
+            Ok(WorkItem::new(
+                get(r, "system_name")?,
+                get(r, "unit_name")?,
+                both(|l| state.label(l).to_string()),
+                format!("/dossiers/{}", get::<i64>(r, "id")?),
+            ))
+        })
+        .await
+    }
+
+    /// Open incidents with a clock still to meet, the nearest deadline first.
+    async fn incident_clocks(&self, reach: Reach, now: i64) -> Result<WorkSection> {
+        let mut q = Sql::new("FROM incidents i JOIN units u ON u.id = i.unit_id WHERE i.state <> 'closed' AND i.next_due IS NOT NULL AND ");
+        q.reach("u.path", "u.id", &reach);
+        self.counted(WorkKind::IncidentClocks, "/incidents", (q, INCIDENT_COLS, "i.next_due, i.id"), |r| {
+            let i = incident_row(r, now)?;
+            let clock = i.clocks.iter().find(|c| c.met_at.is_none() && c.due_at == i.next_due);
+            let mut item = WorkItem::new(
+                format!("{} — {}", i.code, i.title),
+                i.unit_name.clone(),
+                both(|l| clock.map(|c| c.kind.label(l).to_string()).unwrap_or_default()),
+                format!("/incidents/{}", i.id),
+            );
+            item.due_at = i.next_due;
+            item.overdue = i.overdue;
+            Ok(item)
+        })
+        .await
+    }
+
+    async fn public_reports_to_route(&self) -> Result<WorkSection> {
+        let q = Sql::new("FROM public_reports r WHERE r.state = 'received'");
+        let cols = "r.id, r.code, r.category, r.received_at, '' AS unit_name";
+        self.counted(
+            WorkKind::PublicReportsToRoute,
+            "/public-reports?state=received",
+            (q, cols, "r.id"),
+            public_report_item,
+        )
+        .await
+    }
+
+    async fn public_reports_to_handle(&self, reach: Reach) -> Result<WorkSection> {
+        let mut q = Sql::new("FROM public_reports r JOIN units u ON u.id = r.routed_unit_id WHERE r.state IN ('routed','in_progress') AND ");
+        q.reach("u.path", "u.id", &reach);
+        let cols = "r.id, r.code, r.category, r.received_at, u.name AS unit_name";
+        self.counted(WorkKind::PublicReportsToHandle, "/public-reports", (q, cols, "r.id"), public_report_item).await
+    }
+
+    async fn incident_tasks(&self, reach: Reach) -> Result<WorkSection> {
+        let mut q = Sql::new("FROM incident_tasks t JOIN incidents i ON i.id = t.incident_id JOIN units u ON u.id = t.unit_id WHERE t.state = 'open' AND ");
+        q.reach("u.path", "u.id", &reach);
+        let cols = "t.incident_id, t.title, t.due_on, i.code, u.name AS unit_name";
+        let today = self.clock.today_vn().format("%Y-%m-%d").to_string();
+        self.counted(WorkKind::IncidentTasks, "/incidents", (q, cols, "t.due_on IS NULL, t.due_on, t.id"), |r| {
+            let code: String = get(r, "code")?;
+            let mut item = WorkItem::new(
+                get(r, "title")?,
+                get(r, "unit_name")?,
+                both(|l| match l {
+                    Lang::Vi => format!("Sự cố {code}"),
+                    Lang::En => format!("Incident {code}"),
+                }),
+                format!("/incidents/{}", get::<i64>(r, "incident_id")?),
+            );
+            item.due_on = get(r, "due_on")?;
+            item.overdue = item.due_on.as_deref().is_some_and(|d| d < today.as_str());
+            Ok(item)
+        })
+        .await
+    }
+
+    async fn findings_due(&self, reach: Reach, now: i64) -> Result<WorkSection> {
+        let mut q = Sql::new("FROM findings f JOIN units u ON u.id = f.unit_id JOIN systems s ON s.id = f.system_id WHERE f.open = 1 AND f.due_at < ");
+        q.bind(now + FINDINGS_DUE_DAYS * DAY_MS).push(" AND ").reach("u.path", "u.id", &reach);
+        self.counted(WorkKind::FindingsDue, "/findings", (q, FINDING_ITEM_COLS, "f.due_at, f.id"), |r| {
+            finding_item(r, now)
+        })
+        .await
+    }
+
+    async fn findings_escalated(&self, reach: Reach, now: i64) -> Result<WorkSection> {
+        let mut q = Sql::new("FROM findings f JOIN units u ON u.id = f.unit_id JOIN systems s ON s.id = f.system_id WHERE f.open = 1 AND f.escalated_at IS NOT NULL AND f.due_at < ");
+        q.bind(now).push(" AND ").reach("u.path", "u.id", &reach);
+        self.counted(
+            WorkKind::FindingsEscalated,
+            "/findings?overdue=true",
+            (q, FINDING_ITEM_COLS, "f.due_at, f.id"),
+            |r| finding_item(r, now),
+        )
+        .await
+    }
+
+    /// Units with an incident report or a finding fix past its deadline, most behind first.
+    async fn units_late(&self, reach: Reach, now: i64) -> Result<WorkSection> {
+        let mut q = Sql::new("SELECT u.id, u.name, SUM(late.incidents) AS incidents, SUM(late.findings) AS findings FROM (SELECT i.unit_id, 1 AS incidents, 0 AS findings FROM incidents i WHERE i.state <> 'closed' AND i.next_due < ");
+        q.bind(now)
+            .push(" UNION ALL SELECT f.unit_id, 0 AS incidents, 1 AS findings FROM findings f WHERE f.open = 1 AND f.due_at < ")
+            .bind(now)
+            .push(") late JOIN units u ON u.id = late.unit_id WHERE ")
+            .reach("u.path", "u.id", &reach)
+            .push(" GROUP BY u.id, u.name");
+        let mut late = Vec::new();
+        for r in &q.query().fetch_all(&self.pool).await.map_err(db_err)? {
+            let (id, name): (i64, String) = (get(r, "id")?, get(r, "name")?);
+            let (incidents, findings): (i64, i64) = (get(r, "incidents")?, get(r, "findings")?);
+            late.push((incidents, findings, id, name));
+        }
+        late.sort_by(|a, b| (b.0, b.1, &a.3).cmp(&(a.0, a.1, &b.3)));
+        let total = i64::try_from(late.len()).unwrap_or(i64::MAX);
+        let items = late
+            .into_iter()
+            .take(SHOWN)
+            .map(|(incidents, findings, id, name)| {
+                let mut item = WorkItem::new(
+                    name,
+                    String::new(),
+                    both(|l| match l {
+                        Lang::Vi => {
+                            format!("{incidents} sự cố quá hạn báo cáo, {findings} phát hiện quá hạn khắc phục")
+                        }
+                        Lang::En => format!(
+                            "{incidents} incidents past a report deadline, {findings} findings past their fix deadline"
+                        ),
+                    }),
+                    format!("/units/{id}"),
+                );
+                item.overdue = true;
+                item
+            })
+            .collect();
+        Ok(WorkSection { kind: WorkKind::UnitsLate, total, items, link: "/findings/dashboard".into() })
+    }
+
+    /// Decisions others took on the caller's units' records in the last days.
+    async fn recent_decisions(&self, reach: Reach, me: i64, now: i64) -> Result<WorkSection> {
+        let mut q = Sql::new("FROM audit_log a JOIN units u ON u.id = a.unit_id WHERE a.action IN (");
+        for (n, action) in DECISIONS.iter().enumerate() {
+            if n > 0 {
+                q.push(",");
+            }
+            q.bind(*action);
+        }
+        q.push(") AND a.at >= ")
+            .bind(now - RECENT_DAYS * DAY_MS)
+            .push(" AND (a.actor_user_id IS NULL OR a.actor_user_id <> ")
+            .bind(me)
+            .push(") AND ")
+            .reach("u.path", "u.id", &reach);
+        let cols = "a.at, a.action, a.entity_type, a.entity_id, a.actor_label, u.name AS unit_name";
+        self.counted(WorkKind::RecentDecisions, "/audit", (q, cols, "a.id DESC"), |r| {
+            let (action, entity): (String, String) = (get(r, "action")?, get(r, "entity_type")?);
+            let id: Option<i64> = get(r, "entity_id")?;
+            let actor: String = get(r, "actor_label")?;
+            let what = |l: Lang| {
+                let entity = entity_label(&entity, l).unwrap_or(entity.as_str()).to_string();
+                format!(
+                    "{} — {entity}{} ({actor})",
+                    action_label(&action, l),
+                    id.map(|i| format!(" #{i}")).unwrap_or_default()
+                )
+            };
+            let mut item = WorkItem::new(what(Lang::Vi), get(r, "unit_name")?, both(what), entity_link(&entity, id));
+            item.at = Some(get(r, "at")?);
+            Ok(item)
+        })
+        .await
+    }
+}
+
+const FINDING_ITEM_COLS: &str = "f.id, f.title, f.severity, f.due_at, s.name AS system_name, u.name AS unit_name";
+
+fn finding_item(r: &AnyRow, now: i64) -> Result<WorkItem> {
+    let severity = Severity::parse("severity", &get::<String>(r, "severity")?)?;
+    let system: String = get(r, "system_name")?;
+    let mut item = WorkItem::new(
+        get(r, "title")?,
+        get(r, "unit_name")?,
+        both(|l| format!("{} — {system}", severity.label(l))),
+        format!("/findings/{}", get::<i64>(r, "id")?),
+    );
+    item.due_at = get(r, "due_at")?;
+    item.overdue = item.due_at.is_some_and(|d| d < now);
+    Ok(item)
+}
+
+fn public_report_item(r: &AnyRow) -> Result<WorkItem> {
+    let category = PublicCategory::parse("category", &get::<String>(r, "category")?)?;
+    let mut item = WorkItem::new(
+        get(r, "code")?,
+        get(r, "unit_name")?,
+        both(|l| category.label(l).to_string()),
+        format!("/public-reports/{}", get::<i64>(r, "id")?),
+    );
+    item.at = Some(get(r, "received_at")?);
+    Ok(item)
+}
+
+/// Where a record of an audited entity type is shown.
+fn entity_link(entity: &str, id: Option<i64>) -> String {
+    let page = match entity {
+        "dossier" => "dossiers",
+        "incident" => "incidents",
+        "finding" => "findings",
+        "public_report" => "public-reports",
+        "system" => "systems",
+        _ => return "/audit".into(),
+    };
+    id.map(|id| format!("/{page}/{id}")).unwrap_or_else(|| "/audit".into())
+}
