@@ -18,3 +18,16 @@ code_enum!(
         TaskGiven = "task_given": "Nhiệm vụ ứng cứu được giao" / "A response task is given",
     }
 );
+
+impl NotificationKind {
+    /// Told when a workflow moves (the rest come from the reminder sweep).
+    pub fn is_event(self) -> bool {
+        !matches!(
+            self,
+            NotificationKind::IncidentClock
+                | NotificationKind::DossierStep
+                | NotificationKind::FindingOverdue
+                | NotificationKind::FindingDue
+        )
+    }
+}

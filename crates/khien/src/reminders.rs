@@ -1,6 +1,7 @@
 //! The reminder loop: every few minutes the store turns overdue clocks and dossier steps into
-//! notifications; those for people with an e-mail address go out through the operator's SMTP
-//! relay, through lettre (STARTTLS or TLS, and AUTH when configured).
+//! notifications; those, and the workflow events of the last day, go to people with an e-mail
+//! address who want their kind by e-mail, through the operator's SMTP relay, through lettre
+//! (STARTTLS or TLS, and AUTH when configured).
 
 use anyhow::{anyhow, bail, Context, Result};
 use khien_store::Store;
@@ -65,11 +66,13 @@ impl std::fmt::Debug for Smtp {
     }
 }
 
-/// Runs one sweep and mails what it produced; returns (notifications mailed, failures).
+/// Runs one sweep and mails what it produced, with the workflow events waiting in the outbox;
+/// returns (notifications mailed, failures).
 pub async fn sweep_once(store: &Store, smtp: Option<&Smtp>) -> Result<(usize, usize)> {
-    let outgoing = store.maintenance().sweep_reminders().await.map_err(|e| anyhow!("{e}"))?;
+    let mut outgoing = store.maintenance().sweep_reminders().await.map_err(|e| anyhow!("{e}"))?;
     let (mut sent, mut failed) = (0, 0);
     let Some(smtp) = smtp else { return Ok((0, 0)) };
+    outgoing.extend(store.maintenance().event_outbox().await.map_err(|e| anyhow!("{e}"))?);
     for o in outgoing {
         let result = smtp.send(&o.email, &o.subject, &o.body).await;
         let error = result.as_ref().err().map(|e| format!("{e:#}"));

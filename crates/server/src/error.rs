@@ -199,7 +199,16 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
             if let Some((slug, msg)) = http_failure(response.status()) {
                 return http_failure_response(response, slug, &msg, lang, api);
             }
-            Failure(plain_rejection(response.status()), if api { Surface::Api } else { Surface::Web })
+            // A path segment that is not an id names no record: 404, as for an id that does
+            // not exist (axum's path rejection says "Invalid URL").
+            let status = response.status();
+            let text = axum::body::to_bytes(response.into_body(), 4096).await.unwrap_or_default();
+            let status = if status == StatusCode::BAD_REQUEST && text.starts_with(b"Invalid URL") {
+                StatusCode::NOT_FOUND
+            } else {
+                status
+            };
+            Failure(plain_rejection(status), if api { Surface::Api } else { Surface::Web })
         }
         None => return response,
     };

@@ -10,6 +10,7 @@ mod compliance;
 mod db;
 mod events;
 mod incidents;
+mod mail;
 mod maintenance;
 mod notifications;
 mod records;
@@ -45,6 +46,7 @@ pub use incidents::work::{
     AffectedSystem, IncidentDetail, IncidentEvent, IncidentReport, IncidentTask, Observable, ObservableHit,
     RelatedIncident, Sightings, TaskInput,
 };
+pub use mail::EmailPreference;
 pub use maintenance::Maintenance;
 pub use notifications::{Notification, Outgoing};
 pub use records::*;

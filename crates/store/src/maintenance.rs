@@ -38,6 +38,11 @@ impl Maintenance<'_> {
         self.store.sweep_reminders().await
     }
 
+    /// Event notifications waiting to be e-mailed (see `record_email`).
+    pub async fn event_outbox(&self) -> Result<Vec<Outgoing>> {
+        self.store.event_outbox().await
+    }
+
     /// Records how sending one notification's e-mail went.
     pub async fn record_email(&self, notification_id: i64, error: Option<&str>) -> Result<()> {
         self.store.record_email(notification_id, error).await

@@ -118,6 +118,9 @@ impl Store {
                     .await
                     .map_err(db_err)?;
                 if let (Some(r), Some(email)) = (r, email) {
+                    if !self.wants_email(user_id, e.kind).await? {
+                        continue;
+                    }
                     out.push(Outgoing {
                         notification_id: get(&r, "id")?,
                         email,

@@ -88,6 +88,7 @@ async fn lists_hide_b(get: impl Fn(String) -> futures_like::Fut, b: &Other) {
         "/api/v1/systems?limit=500",
         "/api/v1/systems/overview",
         "/api/v1/dossiers/pending",
+        "/api/v1/work",
         "/api/v1/saved-filters",
         "/api/v1/incidents?include_closed=true&limit=200",
         "/api/v1/observables?value=198.51.100.23",

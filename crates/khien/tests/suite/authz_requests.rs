@@ -54,6 +54,9 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
         ("get", "/api/v1/notifications")
         | ("get", "/api/v1/notifications/unread-count")
         | ("post", "/api/v1/notifications/read") => return None, // the caller's own reminders
+        ("get", "/api/v1/account/email-preferences") | ("put", "/api/v1/account/email-preferences") => return None, // the caller's own choices
+        // The caller's own work list: authz.rs checks that it holds nothing of B.
+        ("get", "/api/v1/work") => return None,
         ("post", "/api/v1/dossiers/{id}/attachments") => {
             let url = format!("{}?part=design&file_name=x.pdf", path.replace("{id}", &b.dossier.to_string()));
             return Some((url, Some(Value::String("%PDF-1.4 hacked".into()))));

@@ -50,6 +50,7 @@ mod browser_dossier;
 mod browser_incidents;
 mod browser_layout;
 mod charts;
+mod events;
 mod exchange;
 mod finding_cves;
 mod findings;

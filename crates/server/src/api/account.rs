@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use khien_domain::role::Role;
 use khien_domain::{Error, Lang};
-use khien_store::{ApiToken, UserDetail};
+use khien_store::{ApiToken, EmailPreference, UserDetail};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -21,6 +21,23 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(revoke_token))
         .routes(routes!(list_filters, save_filter))
         .routes(routes!(delete_filter))
+        .routes(routes!(email_preferences, set_email_preferences))
+}
+
+/// Which kinds of notification the caller also receives by e-mail.
+#[utoipa::path(get, path = "/api/v1/account/email-preferences", tag = "account", responses((status = 200, body = Vec<EmailPreference>)))]
+async fn email_preferences(State(s): State<AppState>, ctx: Ctx) -> Result<Json<Vec<EmailPreference>>, ApiError> {
+    Ok(Json(s.store.email_preferences(&ctx.actor).await?))
+}
+
+/// Switch e-mail on or off per kind of notification (kinds not named keep their choice).
+#[utoipa::path(put, path = "/api/v1/account/email-preferences", tag = "account", request_body = Vec<EmailPreference>, responses((status = 200, body = Vec<EmailPreference>), (status = 400, body = crate::error::Problem)))]
+async fn set_email_preferences(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiJson(b): ApiJson<Vec<EmailPreference>>,
+) -> Result<Json<Vec<EmailPreference>>, ApiError> {
+    Ok(Json(s.store.set_email_preferences(&ctx.actor, &b).await?))
 }
 
 /// The caller's saved registry filters.

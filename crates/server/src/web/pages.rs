@@ -12,11 +12,12 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use khien_domain::audit::action_label;
 use khien_domain::audit_labels::entity_label;
+use khien_domain::notification::NotificationKind;
 use khien_domain::page::Cursor;
 use khien_domain::role::{Action, Role};
 use khien_domain::time::display_vn;
 use khien_domain::{Error, Lang};
-use khien_store::{AuditFilter, AuditRecord};
+use khien_store::{AuditFilter, AuditRecord, EmailPreference};
 use serde::Deserialize;
 
 pub fn router() -> axum::Router<AppState> {
@@ -25,6 +26,7 @@ pub fn router() -> axum::Router<AppState> {
         .route("/audit", get(audit))
         .route("/account", get(account))
         .route("/account/password", post(change_password))
+        .route("/account/email", post(set_email))
         .route("/tokens", post(create_token))
         .route("/tokens/{id}/revoke", post(revoke_token))
 }
@@ -159,6 +161,8 @@ struct Account {
     roles: Vec<(&'static str, &'static str)>,
     units: Vec<(i64, String)>,
     tokens: Vec<TokenRow>,
+    /// (kind code, label, e-mailed) of every kind of notification.
+    email_prefs: Vec<(&'static str, &'static str, bool)>,
 }
 
 async fn account_page(s: &AppState, ctx: &Ctx, new_secret: Option<String>) -> Result<Html<String>, WebError> {
@@ -182,6 +186,13 @@ async fn account_page(s: &AppState, ctx: &Ctx, new_secret: Option<String>) -> Re
         (Vec::new(), Vec::new())
     };
     let roles = ctx.actor.token_roles().into_iter().map(|r| (r.code(), r.label(ctx.lang))).collect();
+    let email_prefs = s
+        .store
+        .email_preferences(&ctx.actor)
+        .await?
+        .into_iter()
+        .map(|p| (p.kind.code(), p.kind.label(ctx.lang), p.email))
+        .collect();
     render(&Account {
         c: Chrome::new(ctx, "account", "Tài khoản", "Account"),
         can_tokens,
@@ -189,6 +200,7 @@ async fn account_page(s: &AppState, ctx: &Ctx, new_secret: Option<String>) -> Re
         roles,
         units,
         tokens,
+        email_prefs,
     })
 }
 
@@ -210,6 +222,17 @@ async fn change_password(
     s.store.change_own_password(&ctx.actor, &f.current_password, &f.new_password).await?;
     // Every session ended, this one included: sign in again with the new password.
     Ok(see_other("/login"))
+}
+
+/// Sets every kind at once: the boxes ticked are e-mailed, the others not.
+async fn set_email(State(s): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> Result<Response, WebError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
+        .map_err(|e| Error::invalid("email", format!("Biểu mẫu không hợp lệ: {e}"), format!("Malformed form: {e}")))?;
+    let ticked: Vec<&str> = pairs.iter().filter(|(k, _)| k == "email").map(|(_, v)| v.as_str()).collect();
+    let prefs: Vec<EmailPreference> =
+        NotificationKind::ALL.iter().map(|k| EmailPreference { kind: *k, email: ticked.contains(&k.code()) }).collect();
+    s.store.set_email_preferences(&ctx.actor, &prefs).await?;
+    Ok(see_other("/account#email-preferences"))
 }
 
 #[derive(Deserialize)]

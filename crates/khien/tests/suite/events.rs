@@ -1,0 +1,97 @@
+//! Events that notify (issue 14.2): a submission tells whoever may appraise, a return tells the
+//! ward, a new incident tells the authority, a task tells the unit it is given to; the one who
+//! acted, administrators and other units are not told; each person chooses which kinds also
+//! come by e-mail, and the outbox hands over only those.
+
+use crate::common::{actor, bootstrap, unit_id, TestDb};
+use khien_domain::notification::NotificationKind;
+use khien_domain::scope::Actor;
+use khien_domain::system::dossier::DossierAction;
+use khien_domain::time::rfc3339;
+use khien_domain::FixedTime;
+use khien_store::{DossierInput, EmailPreference, IncidentInput, Notification, SystemInput, TaskInput};
+
+on_both_stores!(fixed_clock: workflow_events_notify_whose_turn_it_is);
+
+async fn told(db: &TestDb, who: &Actor, kind: NotificationKind, link: &str) -> Vec<Notification> {
+    let mine = db.store.notifications(who, 500).await.unwrap();
+    mine.into_iter().filter(|n| n.kind == kind && n.link == link).collect()
+}
+
+async fn workflow_events_notify_whose_turn_it_is(db: TestDb, time: FixedTime) {
+    bootstrap(&db, true).await;
+    let ward = unit_id(&db, "P-HONG-BANG").await;
+    let officer = actor(&db, "hongbang.canbo").await;
+    let manager = actor(&db, "hongbang.quanly").await;
+    let authority = actor(&db, "pa05.canbo").await;
+    let other_ward = actor(&db, "lechan.canbo").await;
+    let admin = actor(&db, "quantri").await;
+    let sys = SystemInput {
+        code: "HB-EVENTS".into(),
+        name: "Phần mềm một cửa Hồng Bàng".into(),
+        owner_unit_id: ward,
+        system_type: "public_service".into(),
+        admin_procedures: true,
+        ..Default::default()
+    };
+    let sys = db.store.create_system(&officer, &sys).await.unwrap();
+    let d = db.store.create_dossier(&officer, sys.id, &DossierInput::default()).await.unwrap();
+    let parts = ["overview", "design", "level_justification", "protection_plan"].map(String::from).to_vec();
+    let input = DossierInput { proposed_level: 3, level_reason: None, parts };
+    db.store.update_dossier(&officer, d.id, &input).await.unwrap();
+    db.store.act_on_dossier(&officer, d.id, DossierAction::Submit, None, None, None).await.unwrap();
+    let link = format!("/dossiers/{}", d.id);
+    let submitted = told(&db, &authority, NotificationKind::DossierSubmitted, &link).await;
+    let n = submitted.first().expect("the appraiser is told of the submission");
+    assert!(n.message_vi.contains("Phần mềm một cửa Hồng Bàng") && n.message_vi.contains("hạn "), "{n:?}");
+    for who in [&officer, &other_ward, &admin] {
+        assert!(told(&db, who, NotificationKind::DossierSubmitted, &link).await.is_empty(), "{}", who.username);
+    }
+    db.store
+        .act_on_dossier(&authority, d.id, DossierAction::Return, Some("Thiếu sơ đồ mạng"), None, None)
+        .await
+        .unwrap();
+    for who in [&officer, &manager] {
+        let returned = told(&db, who, NotificationKind::DossierReturned, &link).await;
+        assert!(returned.iter().any(|n| n.message_vi.contains("Thiếu sơ đồ mạng")), "{}: {returned:?}", who.username);
+    }
+    assert!(told(&db, &authority, NotificationKind::DossierReturned, &link).await.is_empty(), "not the one who acted");
+    // A ward reports an incident: the authority hears of it; the authority gives another ward a task.
+    let input = IncidentInput {
+        unit_id: ward,
+        title: "Lộ lọt tài khoản".into(),
+        category: "malware".into(),
+        detected_at: rfc3339(time.now_ms()),
+        ..Default::default()
+    };
+    let inc = db.store.create_incident(&officer, &input).await.unwrap();
+    let inc_link = format!("/incidents/{}", inc.id);
+    assert_eq!(told(&db, &authority, NotificationKind::IncidentReported, &inc_link).await.len(), 1);
+    assert!(told(&db, &other_ward, NotificationKind::IncidentReported, &inc_link).await.is_empty());
+    let task = TaskInput {
+        unit_id: unit_id(&db, "P-LE-CHAN").await,
+        assignee: None,
+        title: "Rà soát nhật ký máy chủ thư".into(),
+        due_on: Some("2026-11-10".into()),
+    };
+    db.store.add_incident_task(&authority, inc.id, &task).await.unwrap();
+    let given = told(&db, &other_ward, NotificationKind::TaskGiven, &inc_link).await;
+    assert!(given.iter().any(|n| n.message_vi.contains("Rà soát nhật ký") && n.message_vi.contains("10/11/2026")));
+    // The ward's officer wants returns in the app only; its manager keeps the default.
+    let off = EmailPreference { kind: NotificationKind::DossierReturned, email: false };
+    let prefs = db.store.set_email_preferences(&officer, &[off]).await.unwrap();
+    assert!(prefs.iter().any(|p| p.kind == NotificationKind::DossierReturned && !p.email));
+    assert!(prefs.iter().filter(|p| p.kind != NotificationKind::DossierReturned).all(|p| p.email));
+    let outbox = db.store.maintenance().event_outbox().await.unwrap();
+    let returned_to =
+        |email: &str| outbox.iter().any(|o| o.email == email && o.body.contains(&link) && o.body.contains("trả lại"));
+    let manager_address = db.store.get_user(&manager, manager.user_id).await.unwrap().user.email.unwrap();
+    let officer_address = db.store.get_user(&officer, officer.user_id).await.unwrap().user.email.unwrap();
+    assert!(returned_to(&manager_address), "the manager gets the return by e-mail: {outbox:?}");
+    assert!(!returned_to(&officer_address), "the officer switched it off");
+    // Once mailed, a notification leaves the outbox.
+    for o in &outbox {
+        db.store.maintenance().record_email(o.notification_id, None).await.unwrap();
+    }
+    assert!(db.store.maintenance().event_outbox().await.unwrap().is_empty());
+}
