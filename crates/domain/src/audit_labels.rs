@@ -22,6 +22,7 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("dossier.appraise", "Thẩm định hồ sơ cấp độ", "Appraised a level dossier"),
     ("dossier.approve", "Phê duyệt hồ sơ cấp độ", "Approved a level dossier"),
     ("dossier.attach", "Đính kèm tệp vào hồ sơ", "Attached a file to a dossier"),
+    ("dossier.part_na", "Ghi thành phần hồ sơ không áp dụng", "Declared a dossier part not applicable"),
     ("dossier.create", "Lập hồ sơ cấp độ", "Opened a level dossier"),
     ("dossier.return", "Trả lại hồ sơ cấp độ", "Returned a level dossier"),
     ("dossier.submit", "Gửi thẩm định hồ sơ cấp độ", "Submitted a level dossier"),

@@ -1,8 +1,39 @@
-// Khiên's only script: confirmation before destructive form posts, the reminder count, and
-// the suggestions of search fields.
+// Khiên's only script: confirmation before weighty form posts, the reminder count, and the
+// suggestions of search fields.
+
+// A form with data-confirm is sent only after the dialog of the page frame has named the
+// consequence (and quoted the opinion or reason written in the form) and the user confirmed.
+// Without the dialog element, the browser's own confirm() asks instead.
 document.addEventListener("submit", function (e) {
-  var msg = e.target.getAttribute("data-confirm");
-  if (msg && !window.confirm(msg)) e.preventDefault();
+  var form = e.target;
+  var msg = form.getAttribute("data-confirm");
+  if (!msg) return;
+  // data-confirm-when="field=value": only when that choice is made (closing, not every move).
+  var when = (form.getAttribute("data-confirm-when") || "").split("=");
+  if (when.length === 2 && (!form.elements[when[0]] || form.elements[when[0]].value !== when[1])) return;
+  if (form.getAttribute("data-confirmed") === "yes") {
+    form.removeAttribute("data-confirmed");
+    return;
+  }
+  e.preventDefault();
+  var submitter = e.submitter || null;
+  var send = function () {
+    form.setAttribute("data-confirmed", "yes");
+    if (form.requestSubmit) form.requestSubmit(submitter); else form.submit();
+  };
+  var dialog = document.getElementById("confirm-dialog");
+  if (!dialog || !dialog.showModal) {
+    if (window.confirm(msg)) send();
+    return;
+  }
+  document.getElementById("confirm-message").textContent = msg;
+  var written = form.querySelector("textarea, input[name=reason], input[name=note]");
+  var quote = document.getElementById("confirm-quote");
+  quote.textContent = written ? written.value : "";
+  quote.hidden = !written || !written.value;
+  dialog.returnValue = "";
+  dialog.onclose = function () { if (dialog.returnValue === "yes") send(); };
+  dialog.showModal();
 });
 
 // The unread-reminder count beside "Thông báo" in the menu.

@@ -52,6 +52,7 @@ pub use notifications::{Notification, Outgoing};
 pub use records::*;
 pub use saved_filters::SavedFilter;
 pub use systems::attachments::Attachment;
+pub use systems::dossier_review::{DossierOpinion, NotApplicableInput, PartStatus};
 pub use systems::dossier_settings::{Holiday, LevelBodiesInfo};
 pub use systems::dossiers::{Dossier, DossierInput};
 pub use systems::overview::{Form08System, OverviewRow};

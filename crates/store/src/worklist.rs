@@ -167,9 +167,11 @@ impl Store {
                 let mut item = WorkItem::new(
                     system,
                     unit,
-                    both(|l| match l {
-                        Lang::Vi => format!("{} — cấp độ {level}", step.label(l)),
-                        Lang::En => format!("{} — level {level}", step.label(l)),
+                    both(|l| match (l, step) {
+                        (Lang::Vi, DossierAction::Approve) => format!("Chờ phê duyệt — cấp độ {level}"),
+                        (Lang::Vi, _) => format!("Chờ thẩm định — cấp độ {level}"),
+                        (Lang::En, DossierAction::Approve) => format!("Waiting for approval — level {level}"),
+                        (Lang::En, _) => format!("Waiting for appraisal — level {level}"),
                     }),
                     format!("/dossiers/{}", d.id),
                 );

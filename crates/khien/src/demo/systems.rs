@@ -28,6 +28,11 @@ const TEMPLATES: [Template; 13] = [
     ("Trung tâm dữ liệu dùng chung", "info_infrastructure", false, 0, 0, "province", "none"),
 ];
 
+/// The written opinions of the demo's appraisals and approvals (every step is judged in writing).
+const APPRAISAL_OPINION: &str =
+    "Hồ sơ đủ thành phần; cấp độ đề xuất phù hợp với tiêu chí xác định cấp độ; phương án bảo đảm an toàn đáp ứng yêu cầu cơ bản.";
+const APPROVAL_OPINION: &str = "Đồng ý phê duyệt cấp độ theo đề xuất và kết quả thẩm định.";
+
 const ALL_PARTS: [&str; 6] =
     ["overview", "design", "level_justification", "protection_plan", "expert_opinion", "risk_assessment"];
 
@@ -92,12 +97,15 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit], per_unit: usize)
             if matches!(stage, 0 | 1 | 8) {
                 continue;
             }
-            let parts: Vec<String> =
-                ALL_PARTS.iter().take(if stage == 2 { 2 } else { ALL_PARTS.len() }).map(|p| p.to_string()).collect();
             let d = store
-                .create_dossier(admin, system.id, &DossierInput { proposed_level: 0, level_reason: None, parts })
+                .create_dossier(admin, system.id, &DossierInput { proposed_level: 0, level_reason: None })
                 .await
                 .map_err(e)?;
+            // Each part a file (a short PDF naming it): a part is complete only with one.
+            for part in ALL_PARTS.iter().take(if stage == 2 { 2 } else { ALL_PARTS.len() }) {
+                let file = format!("%PDF-1.4\n% {} — {}\n%%EOF\n", system.code, part);
+                store.add_attachment(admin, d.id, part, &format!("{part}.pdf"), file.as_bytes()).await.map_err(e)?;
+            }
             if stage == 2 {
                 continue;
             }
@@ -122,7 +130,7 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit], per_unit: usize)
             // Levels 4–5 are appraised by the ministry: its document's number is recorded.
             let appraisal = format!("{}/BCA-A05", 300 + i);
             store
-                .act_on_dossier(admin, d.id, DossierAction::Appraise, None, Some(&appraisal), None)
+                .act_on_dossier(admin, d.id, DossierAction::Appraise, Some(APPRAISAL_OPINION), Some(&appraisal), None)
                 .await
                 .map_err(e)?;
             if stage == 4 {
@@ -139,7 +147,14 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit], per_unit: usize)
             store.update_system(admin, system.id, &ready).await.map_err(e)?;
             let number = format!("{}/QĐ-UBND", 100 + i);
             store
-                .act_on_dossier(admin, d.id, DossierAction::Approve, None, Some(&number), Some("Chủ tịch UBND"))
+                .act_on_dossier(
+                    admin,
+                    d.id,
+                    DossierAction::Approve,
+                    Some(APPROVAL_OPINION),
+                    Some(&number),
+                    Some("Chủ tịch UBND"),
+                )
                 .await
                 .map_err(e)?;
             store.set_system_status(admin, system.id, Lifecycle::InOperation).await.map_err(e)?;

@@ -94,6 +94,9 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
         }
         ("put", "/api/v1/dossiers/{id}") => Some(json!({"proposed_level":2})),
         ("post", "/api/v1/dossiers/{id}/actions") => Some(json!({"action":"submit"})),
+        ("put", "/api/v1/dossiers/{id}/parts/{part}/not-applicable") => {
+            Some(json!({"reason":"không áp dụng cho hệ thống này"}))
+        }
         ("get", "/api/v1/units")
         | ("get", "/api/v1/users")
         | ("get", "/api/v1/audit")
@@ -246,5 +249,5 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
     } else {
         0
     };
-    Some((path.replace("{id}", &id.to_string()), body))
+    Some((path.replace("{id}", &id.to_string()).replace("{part}", "design"), body))
 }

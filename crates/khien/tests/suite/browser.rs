@@ -346,11 +346,20 @@ pub(crate) async fn logout(c: &Client) {
 }
 
 /// Best effort: a picture of the page for people (target/NAME at the workspace root).
+/// Clicks a button whose form asks for confirmation, checks the dialog names the consequence
+/// (`consequence` is part of its text), confirms and waits for the next page.
+pub(crate) async fn click_confirm_and_load(c: &Client, selector: &str, consequence: &str) {
+    click(c, selector).await;
+    wait_text(c, "#confirm-message", consequence).await;
+    click_and_load(c, "#confirm-yes").await;
+}
+
 pub(crate) async fn screenshot(c: &Client, name: &str) {
     let Ok(png) = c.screenshot().await else { return };
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target");
     let _ = std::fs::create_dir_all(&dir);
     let _ = std::fs::write(dir.join(name), png);
+    println!("screenshot: target/{name}");
 }
 
 #[tokio::test]

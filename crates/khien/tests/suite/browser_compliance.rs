@@ -107,7 +107,6 @@ async fn independent_assessment_findings_and_escalation_in_the_browser(db: TestD
     let level = DossierInput {
         proposed_level: 3,
         level_reason: Some("Hệ thống phục vụ dịch vụ công trực tuyến toàn trình".into()),
-        parts: vec![],
     };
     db.store.create_dossier(&admin, system.id, &level).await.unwrap();
     let authority = actor(db, AUTHORITY).await;

@@ -1,9 +1,11 @@
-//! The level dossier in a real browser, end to end: a ward registers a system, the authority
-//! appraises the dossier, the ward approves it, and the overview counts it.
+//! The level dossier in a real browser, end to end (issue 14's "done when", at 1366 × 768): a ward
+//! registers a system and submits its dossier with a file per part; the authority finds it first
+//! on its home page and is notified, opens each part's file, appraises with a written opinion
+//! after a confirmation; the ward is notified and approves the same way; the overview counts it.
 
 use crate::browser::{
-    choose, click_and_load, css, fill, find, here, in_browser, login_ok, logout, screenshot, table, tick, wait_path,
-    wait_text, wait_text_is,
+    choose, click, click_and_load, click_confirm_and_load, css, fill, find, here, in_browser, login_ok, logout,
+    screenshot, table, tick, wait_path, wait_text, wait_text_is,
 };
 
 /// The issue's "done when", in Vietnamese, as the ward and the authority would click it: a ward
@@ -16,6 +18,7 @@ async fn dossier_flow_in_the_browser() {
     const OFFICER: &str = "pa05.truong";
     const NAME: &str = "Cổng dịch vụ công phường Hồng Bàng";
     in_browser(|c, base| async move {
+        c.set_window_size(1366, 768).await.unwrap();
         // 1. The ward's manager registers the system.
         login_ok(&c, &base, MANAGER).await;
         let systems = find(&c, "nav.main a[href='/systems']").await;
@@ -59,62 +62,93 @@ async fn dossier_flow_in_the_browser() {
         // 2. Not into operation without an approved level.
         let status_form = format!("form[action='/systems/{system_id}/status']");
         choose(&c, &format!("{status_form} select[name=status]"), "in_operation").await;
-        click_and_load(&c, &format!("{status_form} button[type=submit]")).await;
+        click_confirm_and_load(&c, &format!("{status_form} button[type=submit]"), "Mẫu 08").await;
         let error = wait_text(&c, "#error-message", "chưa có quyết định phê duyệt").await;
         assert!(error.contains("vận hành"), "{error}");
         c.back().await.unwrap();
         wait_path(&c, "/systems/*").await;
 
-        // 3. A dossier: all four parts, then submitted for appraisal.
+        // 3. A dossier: a file for each part (a ticked box is not a document), then submitted
+        // after a confirmation that says what submitting does.
         click_and_load(&c, "#new-dossier").await;
         let dossier_id = wait_path(&c, "/dossiers/*").await[0];
         let dossier_url = format!("{base}/dossiers/{dossier_id}");
         wait_text_is(&c, "#dossier-state", "Đang dự thảo").await;
-        for part in ["overview", "design", "level_justification", "protection_plan"] {
-            tick(&c, &format!("form[action='/dossiers/{dossier_id}'] input[type=checkbox][name=part_{part}]")).await;
+        wait_text(&c, "#parts-missing", "4").await;
+        let dir = std::env::temp_dir().join(format!("khien-dossier-files-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for part in PARTS {
+            let file = dir.join(format!("{part}.pdf"));
+            std::fs::write(&file, format!("%PDF-1.4\n% {part}\n%%EOF\n")).unwrap();
+            let row = format!("#part-{part}");
+            let input = find(&c, &format!("{row} input[type=file]")).await;
+            input.send_keys(file.to_str().unwrap()).await.unwrap();
+            click_and_load(&c, &format!("{row} form[enctype] button[type=submit]")).await;
+            wait_text(&c, &row, "Đủ").await;
         }
-        let save = format!("form[action='/dossiers/{dossier_id}'] button[type=submit]");
-        assert_eq!(find(&c, &save).await.text().await.unwrap().trim(), "Lưu hồ sơ");
-        click_and_load(&c, &save).await;
-        wait_path(&c, "/dossiers/*").await;
-        for part in ["overview", "design", "level_justification", "protection_plan"] {
-            let ticked = find(&c, &format!("input[name=part_{part}]")).await.is_selected().await.unwrap();
-            assert!(ticked, "part_{part} is not ticked on {dossier_url} after saving");
-        }
-        click_and_load(&c, "#act-submit").await;
+        assert!(c.find(css("#parts-missing")).await.is_err(), "every part has its file on {dossier_url}");
+        click(&c, "#act-submit").await;
+        let consequence = wait_text(&c, "#confirm-message", "bị khóa").await;
+        assert!(consequence.contains("thông báo"), "{consequence}");
+        click_and_load(&c, "#confirm-yes").await;
         wait_text_is(&c, "#dossier-state", "Đã gửi thẩm định").await;
+        screenshot(&c, "home-ward-submitted.png").await;
 
-        // 4. The authority appraises it, and may not approve a level 3.
+        // 4. The authority finds it first on its home page, is notified, opens each part's file
+        // and appraises it with a written opinion after a confirmation (and may not approve a
+        // level 3).
         logout(&c).await;
         login_ok(&c, &base, OFFICER).await;
-        c.goto(&format!("{base}/overview")).await.unwrap();
-        let pending = wait_text(&c, "#pending", NAME).await;
-        assert!(pending.contains("Thẩm định"), "/overview lists the dossier as waiting for appraisal: {pending:?}");
-        let charts = wait_text(&c, "#overview-charts", "Toàn thành phố").await;
-        assert!(charts.contains("Đã nộp hồ sơ, chờ thẩm định"), "the level chart's table: {charts:?}");
-        assert!(c.find(css("#overview-charts figure.chart svg[role='img']")).await.is_ok(), "the chart is drawn");
-        click_and_load(&c, &format!("#pending a[href='/dossiers/{dossier_id}']")).await;
-        wait_path(&c, "/dossiers/*").await;
+        let waiting = wait_text(&c, "#work-dossiers_to_decide", NAME).await;
+        assert!(waiting.contains("cấp độ 3") && waiting.contains("còn"), "the step and its clock: {waiting}");
+        screenshot(&c, "home-authority.png").await;
+        c.goto(&format!("{base}/notifications")).await.unwrap();
+        wait_text(&c, "main", NAME).await;
+        c.goto(&format!("{base}/")).await.unwrap();
+        click_and_load(&c, &format!("#work-dossiers_to_decide a[href='/dossiers/{dossier_id}']")).await;
         wait_text_is(&c, "#dossier-state", "Đã gửi thẩm định").await;
+        let files = c.find_all(css("#parts a.part-file")).await.unwrap();
+        assert_eq!(files.len(), PARTS.len(), "the appraiser sees each part's file on {dossier_url}");
+        for f in files {
+            let href = f.attr("href").await.unwrap().unwrap();
+            assert_eq!(fetched(&c, &href).await, "200 application/pdf", "{href}");
+        }
         assert!(
             c.find(css("#act-approve")).await.is_err(),
             "{OFFICER} is offered to approve a submitted dossier on {dossier_url}"
         );
-        click_and_load(&c, "#act-appraise").await;
+        fill(&c, "#note-appraise", "Hồ sơ đủ thành phần; cấp độ 3 phù hợp tiêu chí NĐ 85 Điều 9.").await;
+        click(&c, "#act-appraise").await;
+        let quoted = wait_text(&c, "#confirm-quote", "Hồ sơ đủ thành phần").await;
+        assert!(quoted.contains("Điều 9"), "the dialog quotes the opinion: {quoted}");
+        wait_text(&c, "#confirm-message", "chờ phê duyệt").await;
+        click_and_load(&c, "#confirm-yes").await;
         wait_text_is(&c, "#dossier-state", "Đã thẩm định").await;
+        let opinion = wait_text(&c, "#opinions", "Hồ sơ đủ thành phần").await;
+        assert!(opinion.contains("Văn bản (Word)"), "{opinion}");
+        let letter = find(&c, "#opinions a[href$='/document']").await.attr("href").await.unwrap().unwrap();
+        let got = fetched(&c, &letter).await;
+        assert!(got.starts_with("200 application/vnd.openxmlformats"), "{letter}: {got}");
         assert!(
             c.find(css("#act-approve")).await.is_err(),
             "{OFFICER} may not approve a level 3, yet {dossier_url} offers it"
         );
 
-        // 5. The ward approves it, and the system goes into operation.
+        // 5. The ward is notified, approves it the same way, and the system goes into operation.
         logout(&c).await;
         login_ok(&c, &base, MANAGER).await;
+        wait_text(&c, "#work-dossiers_to_decide", NAME).await;
+        let decided = wait_text(&c, "#work-recent_decisions", "Thẩm định").await;
+        assert!(decided.contains(OFFICER) || decided.contains("pa05"), "{decided}");
+        screenshot(&c, "home-ward-manager.png").await;
         c.goto(&dossier_url).await.unwrap();
         wait_text_is(&c, "#dossier-state", "Đã thẩm định").await;
-        fill(&c, "form:has(#act-approve) input[name=decision_number]", "125/QĐ-UBND").await;
-        fill(&c, "form:has(#act-approve) input[name=decision_signer]", "Nguyễn Văn A").await;
-        click_and_load(&c, "#act-approve").await;
+        fill(&c, "#step-approve input[name=decision_number]", "125/QĐ-UBND").await;
+        fill(&c, "#step-approve input[name=decision_signer]", "Nguyễn Văn A").await;
+        fill(&c, "#note-approve", "Đồng ý cấp độ 3 theo kết quả thẩm định.").await;
+        click(&c, "#act-approve").await;
+        wait_text(&c, "#confirm-message", "thay thế").await;
+        click_and_load(&c, "#confirm-yes").await;
         wait_text_is(&c, "#dossier-state", "Đã được phê duyệt").await;
         c.goto(&system_url).await.unwrap();
         wait_text_is(&c, "#approved-level", "3").await;
@@ -126,7 +160,7 @@ async fn dossier_flow_in_the_browser() {
         click_and_load(&c, "#system-form button[type=submit]").await;
         wait_path(&c, "/systems/*").await;
         choose(&c, &format!("{status_form} select[name=status]"), "in_operation").await;
-        click_and_load(&c, &format!("{status_form} button[type=submit]")).await;
+        click_confirm_and_load(&c, &format!("{status_form} button[type=submit]"), "Mẫu 08").await;
         assert!(
             c.find(css("#error-message")).await.is_err(),
             "going into operation after approval failed: {}",
@@ -158,6 +192,34 @@ async fn dossier_flow_in_the_browser() {
         c.goto(&dossier_url).await.unwrap();
         wait_text_is(&c, "#dossier-state", "Đã được phê duyệt").await;
         screenshot(&c, "browser-dossier.png").await;
+        // Leadership's home: the city's charts; on a phone, the ward's home fits the screen.
+        logout(&c).await;
+        login_ok(&c, &base, "lanhdao").await;
+        wait_text(&c, "#city-summary", "Toàn thành phố").await;
+        screenshot(&c, "home-leadership.png").await;
+        logout(&c).await;
+        c.set_window_size(390, 844).await.unwrap();
+        login_ok(&c, &base, "hongbang.canbo").await;
+        find(&c, "main h1").await;
+        let wider: i64 = c
+            .execute("return document.documentElement.scrollWidth - window.innerWidth;", vec![])
+            .await
+            .unwrap()
+            .as_i64()
+            .unwrap_or(i64::MAX);
+        assert!(wider <= 0, "the ward's home is {wider} px wider than a phone");
+        screenshot(&c, "home-ward-phone.png").await;
+        let _ = std::fs::remove_dir_all(&dir);
     })
     .await;
+}
+
+/// The four parts every level needs (NĐ 85 Đ15; NĐ 331 Đ21).
+const PARTS: [&str; 4] = ["overview", "design", "level_justification", "protection_plan"];
+
+/// What the browser gets for `href` (status and content type), as following the link would.
+async fn fetched(c: &fantoccini::Client, href: &str) -> String {
+    let script = "const done = arguments[arguments.length - 1]; \
+                  fetch(arguments[0]).then(r => done(r.status + ' ' + r.headers.get('content-type')));";
+    c.execute_async(script, vec![href.into()]).await.unwrap().as_str().unwrap_or("").to_string()
 }

@@ -20,7 +20,12 @@ async fn set_value(c: &Client, selector: &str, value: &str) {
 
 async fn move_to(c: &Client, state: &str, label: &str) {
     choose(c, "#move-form select[name=state]", state).await;
-    click_and_load(c, "#move-form button[type=submit]").await;
+    if state == "closed" {
+        // Closing is weighty: the page asks first, naming what it does.
+        crate::browser::click_confirm_and_load(c, "#move-form button[type=submit]", "thời hạn báo cáo dừng").await;
+    } else {
+        click_and_load(c, "#move-form button[type=submit]").await;
+    }
     wait_text_is(c, "#incident-state", label).await;
 }
 

@@ -222,3 +222,11 @@ pub async fn actor(db: &TestDb, username: &str) -> khien_domain::scope::Actor {
     let id = db.store.maintenance().user_id_by_username(username).await.unwrap().unwrap();
     db.store.actor_for_user(id).await.unwrap()
 }
+
+/// Attaches a short PDF to each of a dossier's `parts` (a part is complete only with a file).
+pub async fn attach_parts(db: &TestDb, who: &khien_domain::scope::Actor, dossier_id: i64, parts: &[&str]) {
+    for part in parts {
+        let file = format!("%PDF-1.4\n% {part}\n%%EOF\n");
+        db.store.add_attachment(who, dossier_id, part, &format!("{part}.pdf"), file.as_bytes()).await.unwrap();
+    }
+}

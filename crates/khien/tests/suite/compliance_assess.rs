@@ -38,7 +38,6 @@ async fn assessment_results_states_and_scope(db: TestDb) {
             &DossierInput {
                 proposed_level: 3,
                 level_reason: Some("Hệ thống phục vụ dịch vụ công trực tuyến toàn trình".into()),
-                parts: vec![],
             },
         )
         .await
@@ -436,10 +435,7 @@ async fn another_catalogue_version_does_not_verify_the_old_versions_findings(db:
         ..Default::default()
     };
     let system = db.store.create_system(&admin, &input).await.unwrap();
-    db.store
-        .create_dossier(&admin, system.id, &DossierInput { proposed_level: 2, level_reason: None, parts: vec![] })
-        .await
-        .unwrap();
+    db.store.create_dossier(&admin, system.id, &DossierInput { proposed_level: 2, level_reason: None }).await.unwrap();
     let cats = db.store.list_catalogues(&officer).await.unwrap();
     let version = |v: &str| {
         cats.iter()

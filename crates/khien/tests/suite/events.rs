@@ -36,9 +36,9 @@ async fn workflow_events_notify_whose_turn_it_is(db: TestDb, time: FixedTime) {
     };
     let sys = db.store.create_system(&officer, &sys).await.unwrap();
     let d = db.store.create_dossier(&officer, sys.id, &DossierInput::default()).await.unwrap();
-    let parts = ["overview", "design", "level_justification", "protection_plan"].map(String::from).to_vec();
-    let input = DossierInput { proposed_level: 3, level_reason: None, parts };
+    let input = DossierInput { proposed_level: 3, level_reason: None };
     db.store.update_dossier(&officer, d.id, &input).await.unwrap();
+    crate::common::attach_parts(&db, &officer, d.id, &crate::systems::BASIC_PARTS).await;
     db.store.act_on_dossier(&officer, d.id, DossierAction::Submit, None, None, None).await.unwrap();
     let link = format!("/dossiers/{}", d.id);
     let submitted = told(&db, &authority, NotificationKind::DossierSubmitted, &link).await;
@@ -56,6 +56,11 @@ async fn workflow_events_notify_whose_turn_it_is(db: TestDb, time: FixedTime) {
         assert!(returned.iter().any(|n| n.message_vi.contains("Thiếu sơ đồ mạng")), "{}: {returned:?}", who.username);
     }
     assert!(told(&db, &authority, NotificationKind::DossierReturned, &link).await.is_empty(), "not the one who acted");
+    // The return's opinion is kept, as a letter the ward may read and another ward may not.
+    let opinions = db.store.dossier_opinions(&officer, d.id).await.unwrap();
+    let written = opinions.iter().find(|o| o.opinion == "Thiếu sơ đồ mạng").expect("the opinion is kept");
+    assert!(db.store.dossier_opinion(&officer, written.id).await.is_ok());
+    assert!(db.store.dossier_opinion(&other_ward, written.id).await.is_err());
     // A ward reports an incident: the authority hears of it; the authority gives another ward a task.
     let input = IncidentInput {
         unit_id: ward,
@@ -94,4 +99,47 @@ async fn workflow_events_notify_whose_turn_it_is(db: TestDb, time: FixedTime) {
         db.store.maintenance().record_email(o.notification_id, None).await.unwrap();
     }
     assert!(db.store.maintenance().event_outbox().await.unwrap().is_empty());
+}
+
+/// An opinion becomes a letter to the owner unit in the NĐ 30/2020 layout: the parts examined,
+/// with their files' SHA-256, then the opinion as written.
+#[tokio::test]
+async fn an_opinion_becomes_a_letter_to_the_owner_unit() {
+    use std::io::Read;
+    let server = crate::common::TestServer::start().await;
+    let db = &server.db;
+    let officer = actor(db, "hongbang.canbo").await;
+    let authority = actor(db, "pa05.canbo").await;
+    let input = SystemInput {
+        code: "HB-LETTER".into(),
+        name: "Hệ thống thư điện tử phường".into(),
+        owner_unit_id: unit_id(db, "P-HONG-BANG").await,
+        system_type: "internal".into(),
+        ..Default::default()
+    };
+    let sys = db.store.create_system(&officer, &input).await.unwrap();
+    let d = db.store.create_dossier(&officer, sys.id, &DossierInput::default()).await.unwrap();
+    crate::common::attach_parts(db, &officer, d.id, &crate::systems::BASIC_PARTS).await;
+    db.store.act_on_dossier(&officer, d.id, DossierAction::Submit, None, None, None).await.unwrap();
+    let text = "Bổ sung sơ đồ kết nối mạng nội bộ.";
+    db.store.act_on_dossier(&authority, d.id, DossierAction::Return, Some(text), None, None).await.unwrap();
+    let opinion = db.store.dossier_opinions(&officer, d.id).await.unwrap().remove(0);
+    let ward = server.login("hongbang.canbo", crate::common::DEMO_PASSWORD).await;
+    let r = ward.get(&format!("/api/v1/dossier-opinions/{}/document", opinion.id)).await;
+    assert_eq!(r.status(), 200);
+    let bytes = r.bytes().await.unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
+    let parts = db.store.dossier_parts(&officer, d.id).await.unwrap();
+    let sha = &parts[0].files[0].sha256;
+    for needle in
+        ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "V/v đề nghị bổ sung", "Hệ thống thư điện tử phường", text, sha]
+    {
+        assert!(xml.contains(needle), "the letter lacks {needle}");
+    }
+    let pdf = ward.get(&format!("/api/v1/dossier-opinions/{}/document?format=pdf", opinion.id)).await;
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let other = server.login("lechan.canbo", crate::common::DEMO_PASSWORD).await;
+    assert_eq!(other.get(&format!("/api/v1/dossier-opinions/{}/document", opinion.id)).await.status(), 404);
 }

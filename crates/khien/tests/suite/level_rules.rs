@@ -127,13 +127,9 @@ async fn nd331_d18_the_ministry_appraises_levels_4_5_and_no_unit_appraises_its_o
     let s = db.store.create_system(&officer, &national).await.unwrap();
     let d = db.store.create_dossier(&officer, s.id, &DossierInput::default()).await.unwrap();
     assert_eq!(d.proposed_level, 4);
-    let parts = ["overview", "design", "level_justification", "protection_plan", "expert_opinion", "risk_assessment"]
-        .map(String::from)
-        .to_vec();
-    db.store
-        .update_dossier(&officer, d.id, &DossierInput { proposed_level: 4, level_reason: None, parts })
-        .await
-        .unwrap();
+    db.store.update_dossier(&officer, d.id, &DossierInput { proposed_level: 4, level_reason: None }).await.unwrap();
+    let parts = ["overview", "design", "level_justification", "protection_plan", "expert_opinion", "risk_assessment"];
+    crate::common::attach_parts(&db, &officer, d.id, &parts).await;
     let sent = db
         .store
         .act_on_dossier(&officer, d.id, A::Submit, None, Some("45/UBND-VP ngày 01/12/2026"), None)
@@ -144,9 +140,17 @@ async fn nd331_d18_the_ministry_appraises_levels_4_5_and_no_unit_appraises_its_o
         Some("45/UBND-VP ngày 01/12/2026"),
         "the request sent to the ministry is kept"
     );
-    let err = db.store.act_on_dossier(&pa05, d.id, A::Appraise, None, None, None).await.unwrap_err();
+    let err = db
+        .store
+        .act_on_dossier(&pa05, d.id, A::Appraise, Some("Hồ sơ đạt yêu cầu thẩm định."), None, None)
+        .await
+        .unwrap_err();
     assert_eq!(err.field(), Some("decision_number"), "{err:?}");
-    let d = db.store.act_on_dossier(&pa05, d.id, A::Appraise, None, Some("215/BCA-A05"), None).await.unwrap();
+    let d = db
+        .store
+        .act_on_dossier(&pa05, d.id, A::Appraise, Some("Hồ sơ đạt yêu cầu thẩm định."), Some("215/BCA-A05"), None)
+        .await
+        .unwrap();
     assert_eq!((d.state.code(), d.appraisal_ref.as_deref()), ("appraised", Some("215/BCA-A05")));
 
     // The standing body's own system: it may not appraise it.
@@ -162,7 +166,11 @@ async fn nd331_d18_the_ministry_appraises_levels_4_5_and_no_unit_appraises_its_o
     };
     let s = db.store.create_system(&pa05, &own).await.unwrap();
     let d = submitted_dossier(&db, &pa05, &admin_actor(&db).await, s.id, 3, &BASIC_PARTS).await;
-    let err = db.store.act_on_dossier(&pa05, d.id, A::Appraise, None, None, None).await.unwrap_err();
+    let err = db
+        .store
+        .act_on_dossier(&pa05, d.id, A::Appraise, Some("Hồ sơ đạt yêu cầu thẩm định."), None, None)
+        .await
+        .unwrap_err();
     assert!(matches!(&err, Error::Forbidden(m) if m.vi.contains("NĐ 331 Đ18.4")), "{err:?}");
 }
 
@@ -202,14 +210,34 @@ async fn nd85_d12_nd331_d20_the_named_owning_body_and_dedicated_unit_act(db: Tes
     // not see before; a manager of another department does not see it.
     assert!(db.store.pending_dossiers(&khcn_manager).await.unwrap().iter().any(|(p, _, _)| p.id == d.id));
     assert!(matches!(db.store.get_dossier(&actor(&db, "soyt.quanly").await, d.id).await, Err(Error::NotFound(_))));
-    db.store.act_on_dossier(&khcn_manager, d.id, A::Appraise, None, None, None).await.unwrap();
+    db.store
+        .act_on_dossier(&khcn_manager, d.id, A::Appraise, Some("Hồ sơ đạt yêu cầu thẩm định."), None, None)
+        .await
+        .unwrap();
     // The ward's manager no longer approves; the owning body's delegate does, and is named.
-    let err =
-        db.store.act_on_dossier(&ward_manager, d.id, A::Approve, None, Some("1/QĐ"), Some("X")).await.unwrap_err();
+    let err = db
+        .store
+        .act_on_dossier(
+            &ward_manager,
+            d.id,
+            A::Approve,
+            Some("Đồng ý phê duyệt cấp độ đề xuất."),
+            Some("1/QĐ"),
+            Some("X"),
+        )
+        .await
+        .unwrap_err();
     assert!(matches!(&err, Error::Forbidden(m) if m.vi.contains("Sở")), "{err:?}");
     let approved = db
         .store
-        .act_on_dossier(&khcn_manager, d.id, A::Approve, None, Some("30/QĐ-SKHCN"), Some("Giám đốc Sở"))
+        .act_on_dossier(
+            &khcn_manager,
+            d.id,
+            A::Approve,
+            Some("Đồng ý phê duyệt cấp độ đề xuất."),
+            Some("30/QĐ-SKHCN"),
+            Some("Giám đốc Sở"),
+        )
         .await
         .unwrap();
     assert_eq!(approved.state, "approved");
@@ -264,11 +292,22 @@ async fn nd85_d14_3_c_level_5_is_approved_by_the_prime_ministers_list(db: TestDb
     let parts = ["overview", "design", "level_justification", "protection_plan", "expert_opinion"];
     let d = submitted_dossier(&db, &officer, &officer, s.id, 5, &parts).await;
     assert_eq!(d.ruleset, "nd85-2016");
-    db.store.act_on_dossier(&pa05, d.id, A::Appraise, None, Some("301/BCA-A05"), None).await.unwrap();
-    let err = db.store.act_on_dossier(&pa05, d.id, A::Approve, None, None, None).await.unwrap_err();
+    db.store
+        .act_on_dossier(&pa05, d.id, A::Appraise, Some("Hồ sơ đạt yêu cầu thẩm định."), Some("301/BCA-A05"), None)
+        .await
+        .unwrap();
+    let err = db
+        .store
+        .act_on_dossier(&pa05, d.id, A::Approve, Some("Đồng ý phê duyệt cấp độ đề xuất."), None, None)
+        .await
+        .unwrap_err();
     assert_eq!(err.field(), Some("decision_number"), "{err:?}");
     assert!(err.message(khien_domain::Lang::Vi).contains("Thủ tướng"), "{err:?}");
-    let d = db.store.act_on_dossier(&pa05, d.id, A::Approve, None, Some("1234/QĐ-TTg"), None).await.unwrap();
+    let d = db
+        .store
+        .act_on_dossier(&pa05, d.id, A::Approve, Some("Đồng ý phê duyệt cấp độ đề xuất."), Some("1234/QĐ-TTg"), None)
+        .await
+        .unwrap();
     assert_eq!(d.state, "approved");
     assert_eq!(
         (d.decision_number.as_deref(), d.decision_signer.as_deref()),

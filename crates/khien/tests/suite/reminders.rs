@@ -69,11 +69,8 @@ async fn overdue_clocks_and_dossiers_remind_both_sides_once(db: TestDb, time: Fi
     };
     let sys = db.store.create_system(&officer, &sys).await.unwrap();
     let d = db.store.create_dossier(&officer, sys.id, &DossierInput::default()).await.unwrap();
-    let parts = ["overview", "design", "level_justification", "protection_plan"].map(String::from).to_vec();
-    db.store
-        .update_dossier(&officer, d.id, &DossierInput { proposed_level: 3, level_reason: None, parts })
-        .await
-        .unwrap();
+    db.store.update_dossier(&officer, d.id, &DossierInput { proposed_level: 3, level_reason: None }).await.unwrap();
+    crate::common::attach_parts(&db, &officer, d.id, &crate::systems::BASIC_PARTS).await;
     db.store.act_on_dossier(&officer, d.id, DossierAction::Submit, None, None, None).await.unwrap();
     let dossier_link = format!("/dossiers/{}", d.id);
     db.store.maintenance().sweep_reminders().await.unwrap();

@@ -27,11 +27,8 @@ pub(crate) async fn submitted_dossier(
     parts: &[&str],
 ) -> khien_store::Dossier {
     let d = db.store.create_dossier(editor, system_id, &DossierInput::default()).await.unwrap();
-    let parts = parts.iter().map(|p| p.to_string()).collect();
-    db.store
-        .update_dossier(editor, d.id, &DossierInput { proposed_level: level, level_reason: None, parts })
-        .await
-        .unwrap();
+    db.store.update_dossier(editor, d.id, &DossierInput { proposed_level: level, level_reason: None }).await.unwrap();
+    crate::common::attach_parts(db, editor, d.id, parts).await;
     db.store.act_on_dossier(submitter, d.id, A::Submit, None, None, None).await.unwrap()
 }
 
@@ -85,11 +82,21 @@ async fn dossier_flow_and_go_live_gate(db: TestDb) {
         db.store.attachment_file(&actor(&db, "sokhcn.quanly").await, a.id).await,
         Err(Error::NotFound(_))
     ));
-    let parts = ["overview", "design", "level_justification", "protection_plan"].map(String::from).to_vec();
-    db.store
-        .update_dossier(&officer, d.id, &DossierInput { proposed_level: 3, level_reason: None, parts })
-        .await
-        .unwrap();
+    // A part is complete with a file, or declared not applicable with a reason (issue 14.3).
+    crate::common::attach_parts(&db, &officer, d.id, &["overview", "level_justification"]).await;
+    let plan = khien_domain::system::dossier::Part::ProtectionPlan;
+    let short = db.store.set_part_not_applicable(&officer, d.id, plan, Some("không")).await.unwrap_err();
+    assert_eq!(short.field(), Some("reason"));
+    let err = db.store.act_on_dossier(&officer, d.id, A::Submit, None, None, None).await.unwrap_err();
+    assert!(err.message(khien_domain::Lang::Vi).contains("Thuyết minh phương án"), "{err:?}");
+    let reason = "Phương án dùng chung của Trung tâm dữ liệu thành phố, đã phê duyệt";
+    let parts = db.store.set_part_not_applicable(&officer, d.id, plan, Some(reason)).await.unwrap();
+    let of = |p| parts.iter().find(|s| s.part == p).unwrap();
+    assert!(of(plan).complete && of(plan).not_applicable.as_deref() == Some(reason));
+    assert_eq!(of(khien_domain::system::dossier::Part::Design).files.len(), 1);
+    assert!(parts.iter().filter(|p| p.required).all(|p| p.complete), "{parts:?}");
+    let other_ward = actor(&db, "lechan.canbo").await;
+    assert!(db.store.set_part_not_applicable(&other_ward, d.id, plan, None).await.is_err(), "not another ward");
     let d = db.store.act_on_dossier(&officer, d.id, A::Submit, None, None, None).await.unwrap();
     assert_eq!(d.state, "submitted");
     assert!(
@@ -100,24 +107,40 @@ async fn dossier_flow_and_go_live_gate(db: TestDb) {
     assert!(d.due_on.is_some() && !d.overdue);
     // The owner cannot appraise its own dossier; the standing body can.
     assert!(matches!(
-        db.store.act_on_dossier(&manager, d.id, A::Appraise, None, None, None).await,
+        db.store.act_on_dossier(&manager, d.id, A::Appraise, Some("Hồ sơ đạt yêu cầu thẩm định."), None, None).await,
         Err(Error::Forbidden(_))
     ));
-    let d = db.store.act_on_dossier(&pa05, d.id, A::Appraise, None, None, None).await.unwrap();
+    // An appraisal is judged in writing (issue 14.3): no opinion, no appraisal.
+    let err = db.store.act_on_dossier(&pa05, d.id, A::Appraise, None, None, None).await.unwrap_err();
+    assert_eq!(err.field(), Some("note"), "{err:?}");
+    let d = db
+        .store
+        .act_on_dossier(&pa05, d.id, A::Appraise, Some("Hồ sơ đạt yêu cầu thẩm định."), None, None)
+        .await
+        .unwrap();
     assert_eq!(d.due_step.as_deref(), Some("approval"));
     // At level 3 the owner approves, not the standing body; a decision number is required.
     assert!(matches!(
-        db.store.act_on_dossier(&pa05, d.id, A::Approve, None, Some("12/QĐ"), Some("X")).await,
+        db.store
+            .act_on_dossier(&pa05, d.id, A::Approve, Some("Đồng ý phê duyệt cấp độ đề xuất."), Some("12/QĐ"), Some("X"))
+            .await,
         Err(Error::Forbidden(_))
     ));
     assert!(matches!(
-        db.store.act_on_dossier(&manager, d.id, A::Approve, None, None, None).await,
+        db.store.act_on_dossier(&manager, d.id, A::Approve, Some("Đồng ý phê duyệt cấp độ đề xuất."), None, None).await,
         Err(Error::Invalid { .. })
     ));
     // The security rules are issued before approval (NĐ 331 Đ30.7).
     let err = db
         .store
-        .act_on_dossier(&manager, d.id, A::Approve, None, Some("125/QĐ-UBND"), Some("Nguyễn Văn A"))
+        .act_on_dossier(
+            &manager,
+            d.id,
+            A::Approve,
+            Some("Đồng ý phê duyệt cấp độ đề xuất."),
+            Some("125/QĐ-UBND"),
+            Some("Nguyễn Văn A"),
+        )
         .await
         .unwrap_err();
     assert_eq!(err.field(), Some("security_rules_ref"), "{err:?}");
@@ -127,12 +150,22 @@ async fn dossier_flow_and_go_live_gate(db: TestDb) {
     db.store.update_system(&officer, s.id, &with_rules).await.unwrap();
     let d = db
         .store
-        .act_on_dossier(&manager, d.id, A::Approve, None, Some("125/QĐ-UBND"), Some("Nguyễn Văn A"))
+        .act_on_dossier(
+            &manager,
+            d.id,
+            A::Approve,
+            Some("Đồng ý phê duyệt cấp độ đề xuất."),
+            Some("125/QĐ-UBND"),
+            Some("Nguyễn Văn A"),
+        )
         .await
         .unwrap();
     assert_eq!(d.state, "approved");
     assert!(
-        db.store.act_on_dossier(&manager, d.id, A::Approve, None, Some("1"), Some("X")).await.is_err(),
+        db.store
+            .act_on_dossier(&manager, d.id, A::Approve, Some("Đồng ý phê duyệt cấp độ đề xuất."), Some("1"), Some("X"))
+            .await
+            .is_err(),
         "no second approval"
     );
     assert!(db.store.get_system(&officer, s.id).await.unwrap().redetermination.is_none());
@@ -405,7 +438,7 @@ async fn the_authority_chooses_who_approves(db: TestDb) {
         .await
         .unwrap();
     let d = submitted_dossier(&db, &officer, &officer, s.id, 3, &BASIC_PARTS).await;
-    db.store.act_on_dossier(&pa05, d.id, A::Appraise, None, None, None).await.unwrap();
+    db.store.act_on_dossier(&pa05, d.id, A::Appraise, Some("Hồ sơ đạt yêu cầu thẩm định."), None, None).await.unwrap();
     assert!(matches!(
         db.store.set_dossier_authority(&manager, &d.ruleset, 3, "approve", "security_unit").await,
         Err(Error::Forbidden(_) | Error::NotFound(_))
@@ -422,13 +455,27 @@ async fn the_authority_chooses_who_approves(db: TestDb) {
     assert_eq!(rs.approver[2].code(), "security_unit");
     let err = db
         .store
-        .act_on_dossier(&manager, d.id, A::Approve, None, Some("12/QĐ-UBND"), Some("Nguyễn Văn A"))
+        .act_on_dossier(
+            &manager,
+            d.id,
+            A::Approve,
+            Some("Đồng ý phê duyệt cấp độ đề xuất."),
+            Some("12/QĐ-UBND"),
+            Some("Nguyễn Văn A"),
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Forbidden(_)), "{err:?}");
     let approved = db
         .store
-        .act_on_dossier(&pa05, d.id, A::Approve, None, Some("12/QĐ-CAHP"), Some("Trưởng phòng PA05"))
+        .act_on_dossier(
+            &pa05,
+            d.id,
+            A::Approve,
+            Some("Đồng ý phê duyệt cấp độ đề xuất."),
+            Some("12/QĐ-CAHP"),
+            Some("Trưởng phòng PA05"),
+        )
         .await
         .unwrap();
     assert_eq!(approved.state, "approved");

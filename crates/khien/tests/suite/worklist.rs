@@ -37,9 +37,9 @@ async fn the_work_list_brings_each_side_its_turn(db: TestDb, time: FixedTime) {
     let link = format!("/dossiers/{}", d.id);
     let preparing = section(&db, &officer, WorkKind::DossiersToPrepare).await.unwrap();
     assert!(preparing.items.iter().any(|i| i.link == link), "the draft waits for the ward: {preparing:?}");
-    let parts = ["overview", "design", "level_justification", "protection_plan"].map(String::from).to_vec();
-    let input = DossierInput { proposed_level: 3, level_reason: None, parts };
+    let input = DossierInput { proposed_level: 3, level_reason: None };
     db.store.update_dossier(&officer, d.id, &input).await.unwrap();
+    crate::common::attach_parts(&db, &officer, d.id, &crate::systems::BASIC_PARTS).await;
     db.store.act_on_dossier(&officer, d.id, DossierAction::Submit, None, None, None).await.unwrap();
     let deciding = section(&db, &authority, WorkKind::DossiersToDecide).await.unwrap();
     let item = deciding.items.iter().find(|i| i.link == link).expect("the authority finds the submitted dossier");

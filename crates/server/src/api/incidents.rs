@@ -306,10 +306,41 @@ async fn incident_document(
     Path((id, kind)): Path<(i64, String)>,
     ApiQuery(q): ApiQuery<DocumentQuery>,
 ) -> Result<axum::response::Response, ApiError> {
-    use axum::response::IntoResponse;
     // A path segment is text: read once here, with a 422 naming `kind` for anything else.
     let which = khien_domain::incident::DocumentKind::parse("kind", &kind)?;
-    let pdf = match q.format.as_deref() {
+    let d = s.store.get_incident(&ctx.actor, id).await?;
+    let header = s.store.document_header(d.incident.unit_id).await?;
+    let signer = q.signer()?;
+    let doc = crate::services::incident_docs::incident_document(
+        which,
+        &d,
+        &header,
+        s.config.place_name.as_deref(),
+        &signer,
+        s.store.clock().today_vn(),
+    );
+    document_response(&doc, q.format.as_deref(), &format!("bao-cao-{kind}-{}", d.incident.code))
+}
+
+impl DocumentQuery {
+    pub(crate) fn signer(&self) -> Result<crate::services::incident_docs::Signer, khien_domain::Error> {
+        crate::services::incident_docs::Signer::new(
+            self.signing.as_deref(),
+            self.signer_title.as_deref(),
+            self.signer_name.as_deref(),
+            self.collective.as_deref(),
+        )
+    }
+}
+
+/// An administrative document as a Word file (`docx`, the default) or a PDF (`pdf`).
+pub(crate) fn document_response(
+    doc: &khien_formats::docx::AdminDocument,
+    format: Option<&str>,
+    file_stem: &str,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let pdf = match format {
         None | Some("docx") => false,
         Some("pdf") => true,
         Some(_) => {
@@ -321,31 +352,14 @@ async fn incident_document(
             .into())
         }
     };
-    let d = s.store.get_incident(&ctx.actor, id).await?;
-    let header = s.store.document_header(d.incident.unit_id).await?;
-    let signer = crate::services::incident_docs::Signer::new(
-        q.signing.as_deref(),
-        q.signer_title.as_deref(),
-        q.signer_name.as_deref(),
-        q.collective.as_deref(),
-    )?;
-    let doc = crate::services::incident_docs::incident_document(
-        which,
-        &d,
-        &header,
-        s.config.place_name.as_deref(),
-        &signer,
-        s.store.clock().today_vn(),
-    );
     let (bytes, content_type, ext) = if pdf {
-        (khien_formats::pdf::write_admin_pdf(&doc).map_err(khien_domain::Error::internal)?, "application/pdf", "pdf")
+        (khien_formats::pdf::write_admin_pdf(doc).map_err(khien_domain::Error::internal)?, "application/pdf", "pdf")
     } else {
-        (khien_formats::docx::write_admin_docx(&doc).map_err(khien_domain::Error::internal)?, DOCX_TYPE, "docx")
+        (khien_formats::docx::write_admin_docx(doc).map_err(khien_domain::Error::internal)?, DOCX_TYPE, "docx")
     };
-    let file = format!("bao-cao-{kind}-{}.{ext}", d.incident.code);
     let headers = [
         (axum::http::header::CONTENT_TYPE, content_type.to_string()),
-        (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
+        (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_stem}.{ext}\"")),
     ];
     Ok((headers, bytes).into_response())
 }

@@ -4,6 +4,7 @@
 mod account;
 mod audit;
 pub(crate) mod compliance;
+mod dossier_review;
 pub(crate) mod findings;
 mod form08;
 pub(crate) mod incidents;
@@ -58,6 +59,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(audit::router())
         .merge(account::router())
         .merge(systems::router())
+        .merge(dossier_review::router())
         .merge(form08::router())
         .merge(rulesets::router())
         .merge(incidents::router())

@@ -468,7 +468,7 @@ async fn update_dossier(
 pub struct DossierStep {
     /// submit, return, appraise, approve
     action: String,
-    /// The comment of a return.
+    /// The written opinion: required to return (the comments), appraise or approve.
     note: Option<String>,
     /// Approval: decision number and signer.
     decision_number: Option<String>,

@@ -16,7 +16,7 @@ fn text(v: &Option<String>) -> String {
 /// The place line's name (NĐ 30/2020 Phụ lục I II.4a): the configured place name, else the
 /// root unit's name whole — never cut, since names after a person, a number or an event are
 /// written in full ("Thành phố Hồ Chí Minh").
-fn place(configured: Option<&str>, root: &str) -> String {
+pub(crate) fn place(configured: Option<&str>, root: &str) -> String {
     configured.map(str::trim).filter(|p| !p.is_empty()).unwrap_or(root).to_string()
 }
 
@@ -83,7 +83,7 @@ impl Signer {
 
     /// Whether the head signs in person, so the head's recorded name goes under the signature;
     /// anyone else's name is theirs to give (left blank otherwise).
-    fn signs_as_head(&self) -> bool {
+    pub(crate) fn signs_as_head(&self) -> bool {
         matches!(self.signing, Signing::Head | Signing::Collective { deputy_title: None, .. })
     }
 }

@@ -1,7 +1,7 @@
-//! Dossier pages (parts, workflow actions, timeline) and the holiday calendar.
+//! The holiday calendar and the rulesets' settings (the dossier page is in `dossier_page`).
 
 use super::msg;
-use super::systems::{number, Options};
+use super::systems::Options;
 use super::{render, see_other, Chrome};
 use crate::auth::Ctx;
 use crate::error::WebError;
@@ -11,196 +11,18 @@ use axum::extract::{Path, State};
 use axum::response::{Html, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use khien_domain::calendar::{display_date, display_opt};
 use khien_domain::role::Action;
-use khien_domain::system::dossier::{DossierAction, Part};
 use khien_domain::system::level::{Authority, DayCount};
-use khien_store::DossierInput;
 use serde::Deserialize;
-use std::collections::HashMap;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/dossiers/{id}", get(dossier_page).post(save_dossier))
-        .route("/dossiers/{id}/actions", post(act))
-        .route(
-            "/dossiers/{id}/attachments",
-            post(attach).layer(axum::extract::DefaultBodyLimit::max(super::MAX_IMPORT_BYTES + 1024)),
-        )
         .route("/calendar", get(calendar).post(add_holiday))
         .route("/calendar/{day}/delete", post(remove_holiday))
         .route("/rulesets", get(rulesets_page))
         .route("/rulesets/bodies", post(set_bodies))
         .route("/rulesets/{code}/clocks", post(set_clocks))
         .route("/rulesets/{code}/{level}", post(set_authorities))
-}
-
-#[derive(Template)]
-#[template(path = "dossier.html")]
-struct DossierPage {
-    c: Chrome,
-    d: khien_store::Dossier,
-    s: khien_store::System,
-    state_label: String,
-    ruleset_name: &'static str,
-    due: String,
-    /// Submitted / appraised / approved, dd/mm/yyyy.
-    dates: String,
-    editable: bool,
-    parts: Vec<(&'static str, &'static str, bool)>,
-    actions: Options,
-    /// Levels 4–5: the ministry appraises; the form asks for its document's number.
-    outside_appraisal: bool,
-    /// Level 5 under NĐ 85: the Prime Minister's list approves; the form asks for the decision.
-    outside_approval: bool,
-    history: Vec<super::pages::AuditRow>,
-    /// (attachment, part label, size as text)
-    attachments: Vec<(khien_store::Attachment, String, String)>,
-}
-
-async fn attach(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    mut mp: axum::extract::Multipart,
-) -> Result<Response, WebError> {
-    use khien_domain::Error;
-    let upload = super::upload_error;
-    let (mut part, mut file) = (String::new(), None);
-    while let Some(field) = mp.next_field().await.map_err(upload)? {
-        match field.name() {
-            Some("part") => part = field.text().await.map_err(upload)?,
-            Some("file") => {
-                let name = field.file_name().unwrap_or("tep").to_string();
-                file = Some((name, field.bytes().await.map_err(upload)?));
-            }
-            _ => {}
-        }
-    }
-    let (name, bytes) = file.ok_or_else(|| Error::invalid("file", "Chưa chọn tệp.", "No file was chosen."))?;
-    s.store.add_attachment(&ctx.actor, id, &part, &name, &bytes).await?;
-    Ok(see_other(&format!("/dossiers/{id}")))
-}
-
-async fn dossier_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>, WebError> {
-    let lang = ctx.lang;
-    let (d, s) = st.store.get_dossier(&ctx.actor, id).await?;
-    let rs = st.store.ruleset(&d.ruleset).await?;
-    let state = d.state;
-    let level = u8::try_from(d.proposed_level).unwrap_or(1);
-    // Offer only the steps this caller may take now: the store's own decision.
-    let bodies = st.store.level_bodies().await?;
-    let system_at = khien_domain::system::dossier::UnitAt { id: s.owner_unit_id, path: s.owner_path.clone() };
-    let actions = DossierAction::ALL
-        .iter()
-        .filter(|a| khien_domain::system::dossier::next_state(state, **a).is_ok())
-        .filter(|a| khien_domain::system::dossier::may_act(&ctx.actor, **a, level, &rs, &system_at, &bodies.bodies))
-        .map(|a| (a.code(), a.label(lang)))
-        .collect();
-    let editable = khien_domain::system::dossier::may_edit(&ctx.actor, state, &system_at).is_ok();
-    let parts = Part::ALL.iter().map(|p| (p.code(), p.label(lang), d.parts.iter().any(|x| x == p.code()))).collect();
-    let history = super::pages::audit_rows(&st.store.dossier_timeline(&ctx.actor, id).await?, lang);
-    let due = match (&d.due_on, &d.due_step) {
-        (Some(on), Some(step)) => {
-            let step = if step == "appraisal" {
-                lang.pick("thẩm định", "appraisal")
-            } else {
-                lang.pick("phê duyệt", "approval")
-            };
-            let basis = d.due_basis.clone().unwrap_or_else(|| {
-                lang.pick("quy định nội bộ — pháp luật không quy định thời hạn", "local policy — the law sets no limit")
-                    .to_string()
-            });
-            let mut due = format!("{} ({step}; {basis})", display_date(on));
-            if let Some(reply) = &d.incomplete_reply_due_on {
-                due.push_str(&format!(
-                    " · {} {}",
-                    lang.pick("trả lời nếu hồ sơ chưa đầy đủ trước", "answer an incomplete dossier by"),
-                    display_date(reply)
-                ));
-            }
-            due
-        }
-        _ => "—".into(),
-    };
-    let dates = [&d.submitted_on, &d.appraised_on, &d.approved_on].map(|x| display_opt(x.as_deref())).join(" / ");
-    let attachments = st
-        .store
-        .attachments_of(&ctx.actor, id)
-        .await?
-        .into_iter()
-        .map(|a| {
-            let label =
-                Part::parse("part", &a.part).map(|p| p.label(lang).to_string()).unwrap_or_else(|_| a.part.clone());
-            let size = if a.size_bytes >= 1024 * 1024 {
-                format!("{:.1} MiB", a.size_bytes as f64 / 1048576.0)
-            } else {
-                format!("{} KiB", (a.size_bytes + 1023) / 1024)
-            };
-            (a, label, size)
-        })
-        .collect();
-    render(&DossierPage {
-        attachments,
-        c: Chrome::new(&ctx, "systems", "Hồ sơ cấp độ", "Level dossier"),
-        dates,
-        state_label: state.label(lang).to_string(),
-        ruleset_name: rs.name,
-        due,
-        editable,
-        parts,
-        actions,
-        outside_appraisal: rs.appraiser_at(level).is_outside(),
-        outside_approval: rs.approver_at(level).is_outside(),
-        history,
-        d,
-        s,
-    })
-}
-
-async fn save_dossier(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Form(f): Form<HashMap<String, String>>,
-) -> Result<Response, WebError> {
-    let parts = Part::ALL
-        .iter()
-        .filter(|p| f.contains_key(&format!("part_{}", p.code())))
-        .map(|p| p.code().to_string())
-        .collect();
-    let proposed_level = number("proposed_level", f.get("proposed_level").map(String::as_str).unwrap_or(""))?;
-    let level_reason = f.get("level_reason").cloned().filter(|r| !r.trim().is_empty());
-    s.store.update_dossier(&ctx.actor, id, &DossierInput { proposed_level, level_reason, parts }).await?;
-    Ok(see_other(&format!("/dossiers/{id}")))
-}
-
-#[derive(Deserialize)]
-struct ActForm {
-    action: String,
-    note: Option<String>,
-    decision_number: Option<String>,
-    decision_signer: Option<String>,
-}
-
-async fn act(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Form(f): Form<ActForm>,
-) -> Result<Response, WebError> {
-    let action = DossierAction::parse("action", &f.action)?;
-    s.store
-        .act_on_dossier(
-            &ctx.actor,
-            id,
-            action,
-            f.note.as_deref(),
-            f.decision_number.as_deref(),
-            f.decision_signer.as_deref(),
-        )
-        .await?;
-    Ok(see_other(&format!("/dossiers/{id}")))
 }
 
 #[derive(Template)]

@@ -2,6 +2,7 @@
 
 mod chart;
 mod compliance;
+mod dossier_page;
 mod dossiers;
 mod findings;
 mod home;
@@ -45,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .merge(users::router())
         .merge(systems::router())
         .merge(dossiers::router())
+        .merge(dossier_page::router())
         .merge(overview::router())
         .merge(incidents::router())
         .merge(public_reports::router())

@@ -87,6 +87,7 @@ impl Store {
             .bind(self.clock.now_ms());
         q.push(&format!(") RETURNING {META}"));
         let a = attachment_row(&q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?)?;
+        crate::systems::dossier_review::refresh_parts(&mut w, dossier_id).await?;
         w.audit(
             Some(actor),
             Change {

@@ -4,6 +4,7 @@
 use crate::audit::{json, Change};
 use crate::db::{db_err, from_row, get, Store};
 use crate::sql::Sql;
+use crate::systems::dossier_review::record_opinion;
 use crate::systems::registry::System;
 use chrono::NaiveDate;
 use khien_domain::calendar::{parse_date, Holidays};
@@ -67,8 +68,6 @@ pub struct DossierInput {
     pub proposed_level: i64,
     /// Required when the proposed level differs from the suggestion.
     pub level_reason: Option<String>,
-    #[serde(default)]
-    pub parts: Vec<String>,
 }
 
 /// A dossier row with its next deadline, "overdue" as of `today`.
@@ -156,7 +155,6 @@ impl Store {
 
     /// Opens a draft dossier with today's suggestion. One open dossier per system at a time.
     pub async fn create_dossier(&self, actor: &Actor, system_id: i64, input: &DossierInput) -> Result<Dossier> {
-        let parts = parse_parts(&input.parts)?;
         let mut w = self.begin_write().await?;
         let s = self.scoped_system(&mut *w.tx, actor, system_id, Action::EditSystems).await?;
         let open = sqlx::query(
@@ -194,13 +192,7 @@ impl Store {
             .bind(proposed)
             .push(",")
             .bind(reason);
-        q.push(",")
-            .bind(parts.iter().map(|p| p.code()).collect::<Vec<_>>().join(","))
-            .push(",")
-            .bind(now)
-            .push(",")
-            .bind(now)
-            .push(") RETURNING id");
+        q.push(", '', ").bind(now).push(",").bind(now).push(") RETURNING id");
         let id: i64 = get(&q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?, "id")?;
         sqlx::query("UPDATE systems SET dossier_state = 'draft' WHERE id = $1")
             .bind(system_id)
@@ -228,7 +220,6 @@ impl Store {
 
     /// Edits a draft or returned dossier.
     pub async fn update_dossier(&self, actor: &Actor, id: i64, input: &DossierInput) -> Result<Dossier> {
-        let parts = parse_parts(&input.parts)?;
         let (before, s) = self.get_dossier(actor, id).await?;
         let system = UnitAt { id: s.owner_unit_id, path: s.owner_path.clone() };
         may_edit(actor, before.state, &system)?;
@@ -242,11 +233,7 @@ impl Store {
         let reason = optional_text("level_reason", input.level_reason.as_deref(), 4000)?;
         let mut w = self.begin_write().await?;
         let mut q = Sql::new("UPDATE dossiers SET proposed_level = ");
-        q.bind(input.proposed_level)
-            .push(", level_reason = ")
-            .bind(reason)
-            .push(", parts = ")
-            .bind(parts.iter().map(|p| p.code()).collect::<Vec<_>>().join(","));
+        q.bind(input.proposed_level).push(", level_reason = ").bind(reason);
         q.push(", updated_at = ")
             .bind(self.clock.now_ms())
             .push(" WHERE id = ")
@@ -319,6 +306,21 @@ impl Store {
         }
         let today = self.clock.today_vn().format("%Y-%m-%d").to_string();
         let note = optional_text("note", note, 4000)?;
+        // A return, an appraisal and an approval are judged in writing (issue 14.3).
+        let opinion = match action {
+            DossierAction::Submit => None,
+            _ => Some(note.clone().ok_or_else(|| match action {
+                DossierAction::Return => {
+                    Error::invalid("note", "Cần ghi ý kiến khi trả lại hồ sơ.", "Returning a dossier needs a comment.")
+                }
+                DossierAction::Appraise => Error::invalid(
+                    "note",
+                    "Cần ghi ý kiến thẩm định: hồ sơ đạt ở những điểm nào, căn cứ nào.",
+                    "Write the appraisal opinion: what the dossier meets, on what grounds.",
+                ),
+                _ => Error::invalid("note", "Cần ghi ý kiến phê duyệt.", "Write the approval opinion."),
+            })?),
+        };
         let mut q = Sql::new("UPDATE dossiers SET state = ");
         q.bind(next.code());
         match action {
@@ -338,10 +340,7 @@ impl Store {
                 }
             }
             DossierAction::Return => {
-                let n = note.clone().ok_or_else(|| {
-                    Error::invalid("note", "Cần ghi ý kiến khi trả lại hồ sơ.", "Returning a dossier needs a comment.")
-                })?;
-                q.push(", comments = ").bind(n);
+                q.push(", comments = ").bind(opinion.clone());
             }
             DossierAction::Appraise => {
                 let appraiser = rs.appraiser_at(level);
@@ -468,6 +467,18 @@ impl Store {
             },
         )
         .await?;
+        if let Some(opinion) = &opinion {
+            // The document names the unit the author acted for: the grant that allows the step.
+            let author_unit = actor
+                .grants
+                .iter()
+                .find(|g| {
+                    let one = Actor { grants: vec![(*g).clone()], ..actor.clone() };
+                    khien_domain::system::dossier::may_act(&one, action, level, &rs, &system, &bodies.bodies)
+                })
+                .map_or(s.owner_unit_id, |g| g.unit_id);
+            record_opinion(&mut w, actor, id, action, opinion, author_unit).await?;
+        }
         self.notify_dossier_moved(&mut w, actor, (action, &after), &s, (&rs, &bodies.bodies)).await?;
         w.commit().await?;
         Ok(after)

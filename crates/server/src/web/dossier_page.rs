@@ -1,0 +1,285 @@
+//! The dossier page: each part with its files or the owner's reason (issue 14.3), the level
+//! form, the workflow steps this caller may take (each judged in writing, after a confirmation
+//! that names its consequence), the written opinions with their letters, and the timeline.
+
+use super::msg;
+use super::systems::number;
+use super::{render, see_other, Chrome};
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{Html, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use khien_domain::calendar::{display_date, display_opt};
+use khien_domain::system::dossier::{may_act, may_edit, next_state, DossierAction, Part, UnitAt};
+use khien_domain::time::display_vn;
+use khien_domain::{Lang, Text};
+use khien_store::{Attachment, DossierInput};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/dossiers/{id}", get(dossier_page).post(save_dossier))
+        .route("/dossiers/{id}/actions", post(act))
+        .route("/dossiers/{id}/parts/{part}/not-applicable", post(not_applicable))
+        .route(
+            "/dossiers/{id}/attachments",
+            post(attach).layer(axum::extract::DefaultBodyLimit::max(super::MAX_IMPORT_BYTES + 1024)),
+        )
+}
+
+/// One part as the page shows it.
+struct PartRow {
+    code: &'static str,
+    label: &'static str,
+    required: bool,
+    /// (attachment, size as text, the first characters of its SHA-256)
+    files: Vec<(Attachment, String, String)>,
+    not_applicable: Option<String>,
+    complete: bool,
+}
+
+/// A step the caller may take: (code, label, the consequence the confirmation names).
+struct Step {
+    code: &'static str,
+    label: &'static str,
+    consequence: &'static str,
+    /// Return, appraise and approve are judged in writing.
+    needs_opinion: bool,
+}
+
+struct OpinionRow {
+    id: i64,
+    step: &'static str,
+    author: String,
+    at: String,
+    text: String,
+}
+
+#[derive(Template)]
+#[template(path = "dossier.html")]
+struct DossierPage {
+    c: Chrome,
+    d: khien_store::Dossier,
+    s: khien_store::System,
+    state_label: String,
+    ruleset_name: &'static str,
+    due: String,
+    /// Submitted / appraised / approved, dd/mm/yyyy.
+    dates: String,
+    editable: bool,
+    parts: Vec<PartRow>,
+    /// Required parts still without a file or a reason.
+    missing: usize,
+    steps: Vec<Step>,
+    /// Levels 4–5: the ministry appraises; the form asks for its document's number.
+    outside_appraisal: bool,
+    /// Level 5 under NĐ 85: the Prime Minister's list approves; the form asks for the decision.
+    outside_approval: bool,
+    opinions: Vec<OpinionRow>,
+    history: Vec<super::pages::AuditRow>,
+}
+
+fn size_text(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{} MiB", khien_domain::number::decimal(bytes as f64 / 1_048_576.0, 1))
+    } else {
+        format!("{} KiB", (bytes + 1023) / 1024)
+    }
+}
+
+/// What confirming a step does, in the words the dialog shows.
+fn consequence(action: DossierAction) -> Text {
+    match action {
+        DossierAction::Submit => msg::CONFIRM_SUBMIT_DOSSIER,
+        DossierAction::Return => msg::CONFIRM_RETURN_DOSSIER,
+        DossierAction::Appraise => msg::CONFIRM_APPRAISE_DOSSIER,
+        DossierAction::Approve => msg::CONFIRM_APPROVE_DOSSIER,
+    }
+}
+
+fn due_text(d: &khien_store::Dossier, lang: Lang) -> String {
+    let (Some(on), Some(step)) = (&d.due_on, &d.due_step) else { return "—".into() };
+    let step = if step == "appraisal" {
+        lang.pick("thẩm định", "appraisal")
+    } else {
+        lang.pick("phê duyệt", "approval")
+    };
+    let basis = d.due_basis.clone().unwrap_or_else(|| {
+        lang.pick("quy định nội bộ — pháp luật không quy định thời hạn", "local policy — the law sets no limit")
+            .to_string()
+    });
+    let mut due = format!("{} ({step}; {basis})", display_date(on));
+    if let Some(reply) = &d.incomplete_reply_due_on {
+        due.push_str(&format!(
+            " · {} {}",
+            lang.pick("trả lời nếu hồ sơ chưa đầy đủ trước", "answer an incomplete dossier by"),
+            display_date(reply)
+        ));
+    }
+    due
+}
+
+async fn dossier_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>, WebError> {
+    let lang = ctx.lang;
+    let (d, s) = st.store.get_dossier(&ctx.actor, id).await?;
+    let rs = st.store.ruleset(&d.ruleset).await?;
+    let state = d.state;
+    let level = u8::try_from(d.proposed_level).unwrap_or(1);
+    // Offer only the steps this caller may take now: the store's own decision.
+    let bodies = st.store.level_bodies().await?;
+    let system_at = UnitAt { id: s.owner_unit_id, path: s.owner_path.clone() };
+    let steps = DossierAction::ALL
+        .iter()
+        .filter(|a| next_state(state, **a).is_ok())
+        .filter(|a| may_act(&ctx.actor, **a, level, &rs, &system_at, &bodies.bodies))
+        .map(|a| Step {
+            code: a.code(),
+            label: a.label(lang),
+            consequence: lang.t(consequence(*a)),
+            needs_opinion: *a != DossierAction::Submit,
+        })
+        .collect();
+    let editable = may_edit(&ctx.actor, state, &system_at).is_ok();
+    let parts: Vec<PartRow> = st
+        .store
+        .dossier_parts(&ctx.actor, id)
+        .await?
+        .into_iter()
+        .map(|p| PartRow {
+            code: p.part.code(),
+            label: p.part.label(lang),
+            required: p.required,
+            files: p
+                .files
+                .into_iter()
+                .map(|f| {
+                    let (size, short) = (size_text(f.size_bytes), f.sha256.chars().take(12).collect());
+                    (f, size, short)
+                })
+                .collect(),
+            not_applicable: p.not_applicable,
+            complete: p.complete,
+        })
+        .collect();
+    let missing = parts.iter().filter(|p| p.required && !p.complete).count();
+    let opinions = st
+        .store
+        .dossier_opinions(&ctx.actor, id)
+        .await?
+        .into_iter()
+        .map(|o| OpinionRow {
+            id: o.id,
+            step: o.step.label(lang),
+            author: o.author_name,
+            at: display_vn(o.at),
+            text: o.opinion,
+        })
+        .collect();
+    let history = super::pages::audit_rows(&st.store.dossier_timeline(&ctx.actor, id).await?, lang);
+    let dates = [&d.submitted_on, &d.appraised_on, &d.approved_on].map(|x| display_opt(x.as_deref())).join(" / ");
+    render(&DossierPage {
+        c: Chrome::new(&ctx, "systems", "Hồ sơ cấp độ", "Level dossier"),
+        dates,
+        state_label: state.label(lang).to_string(),
+        ruleset_name: rs.name,
+        due: due_text(&d, lang),
+        editable,
+        parts,
+        missing,
+        steps,
+        outside_appraisal: rs.appraiser_at(level).is_outside(),
+        outside_approval: rs.approver_at(level).is_outside(),
+        opinions,
+        history,
+        d,
+        s,
+    })
+}
+
+async fn attach(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    mut mp: axum::extract::Multipart,
+) -> Result<Response, WebError> {
+    use khien_domain::Error;
+    let upload = super::upload_error;
+    let (mut part, mut file) = (String::new(), None);
+    while let Some(field) = mp.next_field().await.map_err(upload)? {
+        match field.name() {
+            Some("part") => part = field.text().await.map_err(upload)?,
+            Some("file") => {
+                let name = field.file_name().unwrap_or("tep").to_string();
+                file = Some((name, field.bytes().await.map_err(upload)?));
+            }
+            _ => {}
+        }
+    }
+    let (name, bytes) = file.ok_or_else(|| Error::invalid("file", "Chưa chọn tệp.", "No file was chosen."))?;
+    s.store.add_attachment(&ctx.actor, id, &part, &name, &bytes).await?;
+    Ok(see_other(&format!("/dossiers/{id}#parts")))
+}
+
+#[derive(Deserialize)]
+struct ReasonForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// Declares a part not applicable with its reason; an empty reason withdraws the declaration.
+async fn not_applicable(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path((id, part)): Path<(i64, String)>,
+    Form(f): Form<ReasonForm>,
+) -> Result<Response, WebError> {
+    let part = Part::parse("part", &part)?;
+    let reason = Some(f.reason.as_str()).filter(|r| !r.trim().is_empty());
+    s.store.set_part_not_applicable(&ctx.actor, id, part, reason).await?;
+    Ok(see_other(&format!("/dossiers/{id}#parts")))
+}
+
+async fn save_dossier(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let proposed_level = number("proposed_level", f.get("proposed_level").map(String::as_str).unwrap_or(""))?;
+    let level_reason = f.get("level_reason").cloned().filter(|r| !r.trim().is_empty());
+    s.store.update_dossier(&ctx.actor, id, &DossierInput { proposed_level, level_reason }).await?;
+    Ok(see_other(&format!("/dossiers/{id}")))
+}
+
+#[derive(Deserialize)]
+struct ActForm {
+    action: String,
+    note: Option<String>,
+    decision_number: Option<String>,
+    decision_signer: Option<String>,
+}
+
+async fn act(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ActForm>,
+) -> Result<Response, WebError> {
+    let action = DossierAction::parse("action", &f.action)?;
+    s.store
+        .act_on_dossier(
+            &ctx.actor,
+            id,
+            action,
+            f.note.as_deref(),
+            f.decision_number.as_deref(),
+            f.decision_signer.as_deref(),
+        )
+        .await?;
+    Ok(see_other(&format!("/dossiers/{id}")))
+}
