@@ -58,6 +58,7 @@ mod findings_web;
 mod hygiene;
 mod import;
 mod incidents;
+mod kept_forms;
 mod level_rules;
 mod openapi;
 mod oscal;

@@ -8,6 +8,7 @@ mod findings;
 mod home;
 mod incident_actions;
 mod incidents;
+mod kept_form;
 pub(crate) mod msg;
 mod overview;
 mod pages;

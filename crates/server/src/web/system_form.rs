@@ -1,6 +1,7 @@
 //! The system form: its fields as the browser sends them, the values it is shown with (kept when
 //! a save fails), and creating and updating a system from it.
 
+use super::kept_form::{refusal, refused, FormError};
 use super::msg;
 use super::systems::{options, Options};
 use super::{render, see_other, Chrome};
@@ -21,7 +22,7 @@ use serde::Deserialize;
 
 /// The system form's fields as the browser sends them (checkboxes are present only when
 /// ticked; lists are one item per line).
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 pub(super) struct SystemForm {
     code: String,
     name: String,
@@ -142,52 +143,14 @@ impl SystemForm {
     }
 }
 
-/// The form's current values, as strings for the inputs.
-#[derive(Default)]
-struct FormValues {
-    code: String,
-    name: String,
-    owner_unit_id: i64,
-    system_type: String,
-    purpose: String,
-    secret_grade: String,
-    subjects_basic: i64,
-    subjects_sensitive: i64,
-    online_service_level: i64,
-    infra_scope: String,
-    works_grade: String,
-    secret_harm: String,
-    building_started_on: String,
-    plan_status: String,
-    preoperation_assessed_on: String,
-    security_rules_ref: String,
-    data_category: String,
-    hosting: String,
-    status: String,
-    go_live_date: String,
-    vendor: String,
-    info_private: bool,
-    info_personal: bool,
-    admin_procedures: bool,
-    conditional_business: bool,
-    ip_ranges: String,
-    domains: String,
-    tags: String,
-    onsite_team: String,
-    monitoring_unit: String,
-    monitoring_until: String,
-    assessed_on: String,
-    assessor_unit: String,
-    connected_since: String,
-    connection_ref: String,
-}
-
 #[derive(Template)]
 #[template(path = "system_form.html")]
 struct FormPage {
     c: Chrome,
     id: Option<i64>,
-    v: FormValues,
+    /// The values shown: the system's, or what was typed when a save was refused.
+    v: SystemForm,
+    error: FormError,
     units: Vec<(i64, String)>,
     types: Options,
     secrets: Options,
@@ -199,7 +162,13 @@ struct FormPage {
     statuses: Options,
 }
 
-async fn form_page(s: &AppState, ctx: &Ctx, id: Option<i64>, v: FormValues) -> Result<Html<String>, WebError> {
+async fn form_page(
+    s: &AppState,
+    ctx: &Ctx,
+    id: Option<i64>,
+    v: SystemForm,
+    error: FormError,
+) -> Result<Html<String>, WebError> {
     let lang = ctx.lang;
     // Every status but decommissioned.
     let statuses = options(
@@ -212,6 +181,7 @@ async fn form_page(s: &AppState, ctx: &Ctx, id: Option<i64>, v: FormValues) -> R
         c: Chrome::new(ctx, "systems", "Hệ thống thông tin", "Information system"),
         id,
         v,
+        error,
         units: super::units::options(s, ctx, Action::EditSystems).await?,
         types: options(SystemType::ALL, SystemType::code, SystemType::label, lang),
         secrets: options(SecretGrade::ALL, SecretGrade::code, SecretGrade::label, lang),
@@ -225,7 +195,8 @@ async fn form_page(s: &AppState, ctx: &Ctx, id: Option<i64>, v: FormValues) -> R
 }
 
 pub(super) async fn new_form(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
-    form_page(&s, &ctx, None, FormValues { status: "planned".into(), ..Default::default() }).await
+    let v = SystemForm { status: Some("planned".into()), ..Default::default() };
+    form_page(&s, &ctx, None, v, FormError::default()).await
 }
 
 pub(super) async fn edit_form(
@@ -236,16 +207,17 @@ pub(super) async fn edit_form(
     let d = s.store.get_system(&ctx.actor, id).await?;
     let x = d.system;
     let o = |v: Option<String>| v.unwrap_or_default();
-    let v = FormValues {
+    let flag = |b: bool| b.then(|| "on".to_string());
+    let v = SystemForm {
         code: x.code,
         name: x.name,
         owner_unit_id: x.owner_unit_id,
         system_type: x.system_type,
         purpose: o(x.purpose),
         secret_grade: x.secret_grade,
-        subjects_basic: x.subjects_basic,
-        subjects_sensitive: x.subjects_sensitive,
-        online_service_level: x.online_service_level,
+        subjects_basic: x.subjects_basic.to_string(),
+        subjects_sensitive: x.subjects_sensitive.to_string(),
+        online_service_level: x.online_service_level.to_string(),
         infra_scope: x.infra_scope,
         works_grade: x.works_grade,
         secret_harm: x.secret_harm,
@@ -255,13 +227,14 @@ pub(super) async fn edit_form(
         security_rules_ref: o(x.security_rules_ref),
         data_category: x.data_category,
         hosting: o(x.hosting),
-        status: x.status.code().to_string(),
+        status: Some(x.status.code().to_string()),
         go_live_date: o(x.go_live_date),
         vendor: o(x.vendor),
-        info_private: x.info_private,
-        info_personal: x.info_personal,
-        admin_procedures: x.admin_procedures,
-        conditional_business: x.conditional_business,
+        info_private: flag(x.info_private),
+        info_personal: flag(x.info_personal),
+        admin_procedures: flag(x.admin_procedures),
+        conditional_business: flag(x.conditional_business),
+        confirm_overlap: None,
         ip_ranges: x.ip_ranges.join("\n"),
         domains: x.domains.join("\n"),
         tags: x.tags.join("\n"),
@@ -273,7 +246,7 @@ pub(super) async fn edit_form(
         connected_since: o(x.connected_since),
         connection_ref: o(x.connection_ref),
     };
-    form_page(&s, &ctx, Some(id), v).await
+    form_page(&s, &ctx, Some(id), v, FormError::default()).await
 }
 
 pub(super) async fn create(
@@ -281,8 +254,14 @@ pub(super) async fn create(
     ctx: Ctx,
     Form(f): Form<SystemForm>,
 ) -> Result<Response, WebError> {
-    let created = s.store.create_system(&ctx.actor, &f.into_input()?).await?;
-    Ok(see_other(&format!("/systems/{}", created.id)))
+    let saved = match f.clone().into_input() {
+        Ok(input) => s.store.create_system(&ctx.actor, &input).await.map(|created| created.id),
+        Err(e) => Err(e),
+    };
+    match saved {
+        Ok(id) => Ok(see_other(&format!("/systems/{id}"))),
+        Err(e) => Ok(refused(form_page(&s, &ctx, None, f, refusal(e, ctx.lang)?).await?)),
+    }
 }
 
 pub(super) async fn update(
@@ -291,6 +270,12 @@ pub(super) async fn update(
     Path(id): Path<i64>,
     Form(f): Form<SystemForm>,
 ) -> Result<Response, WebError> {
-    s.store.update_system(&ctx.actor, id, &f.into_input()?).await?;
-    Ok(see_other(&format!("/systems/{id}")))
+    let saved = match f.clone().into_input() {
+        Ok(input) => s.store.update_system(&ctx.actor, id, &input).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match saved {
+        Ok(()) => Ok(see_other(&format!("/systems/{id}"))),
+        Err(e) => Ok(refused(form_page(&s, &ctx, Some(id), f, refusal(e, ctx.lang)?).await?)),
+    }
 }

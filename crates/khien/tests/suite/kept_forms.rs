@@ -1,0 +1,49 @@
+//! Forms that never lose input (issue 14.4): a refused save shows the same form again, filled
+//! with what was typed, the message beside the field; a refusal the form cannot fix stays an
+//! error page with the menu.
+
+use crate::common::{unit_id, TestServer, DEMO_PASSWORD};
+
+#[tokio::test]
+async fn a_refused_system_form_keeps_what_was_typed_and_says_why_beside_the_field() {
+    let server = TestServer::start().await;
+    let ward = unit_id(&server.db, "P-HONG-BANG").await.to_string();
+    let officer = server.login("hongbang.canbo", DEMO_PASSWORD).await;
+    let typed = [
+        ("code", "HB-KEPT"),
+        ("name", "Phần mềm quản lý hộ tịch – Phường Hồng Bàng"),
+        ("owner_unit_id", ward.as_str()),
+        ("system_type", "internal"),
+        ("vendor", "Công ty Phần mềm Hải Phòng"),
+        ("building_started_on", "31/02/2026"),
+        ("admin_procedures", "on"),
+        ("tags", "hộ tịch\nmột cửa"),
+    ];
+    let r = officer.form("/systems", &typed).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    for kept in [
+        "value=\"HB-KEPT\"",
+        "Phần mềm quản lý hộ tịch – Phường Hồng Bàng",
+        "Công ty Phần mềm Hải Phòng",
+        "value=\"31/02/2026\"",
+        "hộ tịch\nmột cửa",
+    ] {
+        assert!(html.contains(kept), "the form lost {kept:?}");
+    }
+    assert!(html.contains("name=\"admin_procedures\" checked"), "the ticked box stays ticked");
+    // The message sits in the label of the field it is about.
+    let label = html.split("<label>").find(|l| l.contains("name=\"building_started_on\"")).unwrap();
+    assert!(label.contains("class=\"field-error\""), "no message beside the date: {label}");
+    assert!(html.contains("id=\"form-error\"") && html.contains("nav"), "the summary and the menu");
+    // Fixed, it saves and goes to the system.
+    let mut fixed = typed.to_vec();
+    fixed.retain(|(k, _)| *k != "building_started_on");
+    let r = officer.form("/systems", &fixed).await;
+    assert_eq!(r.status(), 303);
+    assert!(r.headers()["location"].to_str().unwrap().starts_with("/systems/"));
+    // A clash (the code is taken) keeps the form too.
+    let r = officer.form("/systems", &fixed).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("Công ty Phần mềm Hải Phòng"));
+}
