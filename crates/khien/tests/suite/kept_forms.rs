@@ -47,3 +47,46 @@ async fn a_refused_system_form_keeps_what_was_typed_and_says_why_beside_the_fiel
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("Công ty Phần mềm Hải Phòng"));
 }
+
+#[tokio::test]
+async fn a_refused_incident_report_keeps_its_fields_and_names_systems_by_code() {
+    let server = TestServer::start().await;
+    let ward = unit_id(&server.db, "P-HONG-BANG").await.to_string();
+    let officer = server.login("hongbang.canbo", DEMO_PASSWORD).await;
+    let admin = crate::common::admin_actor(&server.db).await;
+    let input = khien_store::SystemInput {
+        code: "HB-MAIL".into(),
+        name: "Thư điện tử phường".into(),
+        owner_unit_id: ward.parse().unwrap(),
+        system_type: "internal".into(),
+        ..Default::default()
+    };
+    server.db.store.create_system(&admin, &input).await.unwrap();
+    let mut typed = vec![
+        ("unit_id", ward.as_str()),
+        ("title", "Máy chủ thư bị dò mật khẩu"),
+        ("category", "intrusion"),
+        ("detected_at", "2026-11-02T08:30"),
+        ("system_codes", "HB-KHONG-CO"),
+        ("consequences", "service_disruption"),
+        ("symptoms", "Hàng nghìn lần đăng nhập sai"),
+    ];
+    let r = officer.form("/incidents", &typed).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    for kept in
+        ["Máy chủ thư bị dò mật khẩu", "Hàng nghìn lần đăng nhập sai", "value=\"HB-KHONG-CO\"", "2026-11-02T08:30"]
+    {
+        assert!(html.contains(kept), "the report lost {kept:?}");
+    }
+    assert!(html.contains("value=\"service_disruption\" checked"), "the consequence stays ticked");
+    assert!(
+        html.contains("HB-KHONG-CO") && html.contains("class=\"field-error\""),
+        "the message is beside the systems"
+    );
+    assert!(!html.contains("multiple"), "no Ctrl-click list");
+    typed.retain(|(k, _)| *k != "system_codes");
+    typed.push(("system_codes", "HB-MAIL – Thư điện tử phường (Phường Hồng Bàng)"));
+    let r = officer.form("/incidents", &typed).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+}

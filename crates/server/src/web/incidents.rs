@@ -1,5 +1,4 @@
-//! Incident pages: the queue (a unit's, or the authority's across its subtree), the report
-//! form, the incident page with its clocks, timeline, reports, tasks and observables, and the
+//! Incident pages: the queue (a unit's, or the authority's across its subtree), the incident page with its clocks, timeline, reports, tasks and observables, and the
 //! "where else" search.
 
 use super::chart::{Lines, Series};
@@ -16,17 +15,17 @@ use axum::response::{Html, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use khien_domain::incident::observable::ObservableKind;
-use khien_domain::incident::{Category, Consequence, ReportKind, State as IncState, Tlp};
+use khien_domain::incident::{Category, ReportKind, State as IncState};
 use khien_domain::role::Action;
-use khien_domain::time::{display_vn, parse_vn_local, rfc3339};
+use khien_domain::time::display_vn;
 use khien_domain::{Error, Lang};
-use khien_store::{IncidentDetail, IncidentInput, ObservableHit, ObservableInput};
+use khien_store::{IncidentDetail, ObservableHit};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/incidents", get(queue).post(create))
-        .route("/incidents/new", get(new_form))
+        .route("/incidents", get(queue))
+        .merge(super::incident_form::router())
         .route("/incidents/{id}", get(incident_page))
         .merge(super::incident_actions::router())
         .route("/observables", get(where_else))
@@ -167,105 +166,6 @@ async fn queue(
         can_report: ctx.actor.can_anywhere(Action::ReportIncidents),
         coordinator: ctx.actor.can_anywhere(Action::CoordinateIncidents),
     })
-}
-
-#[derive(Template)]
-#[template(path = "incident_form.html")]
-struct FormPage {
-    c: Chrome,
-    units: Vec<(i64, String)>,
-    systems: Vec<(i64, String)>,
-    categories: Options,
-    tlps: Options,
-    consequences: Options,
-    kinds: Options,
-    now: String,
-}
-
-async fn new_form(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
-    let lang = ctx.lang;
-    // The systems the store accepts as affected: those the caller sees.
-    let mut systems: Vec<(i64, String)> = s
-        .store
-        .all_systems(&ctx.actor)
-        .await?
-        .into_iter()
-        .map(|x| (x.id, format!("{} — {} ({})", x.code, x.name, x.owner_unit_name)))
-        .collect();
-    systems.truncate(500);
-    render(&FormPage {
-        c: Chrome::new(&ctx, "incidents", "Báo cáo sự cố", "Report an incident"),
-        units: super::units::options(&s, &ctx, Action::ReportIncidents).await?,
-        systems,
-        categories: options(Category::ALL, Category::code, Category::label, lang),
-        tlps: options(Tlp::ALL, Tlp::code, Tlp::label, lang),
-        consequences: options(Consequence::ALL, Consequence::code, Consequence::label, lang),
-        kinds: options(ObservableKind::ALL, ObservableKind::code, ObservableKind::label, lang),
-        now: khien_domain::time::vn_local(s.store.clock().now_ms()),
-    })
-}
-
-/// The report form; repeated fields (systems, consequences) arrive as repeated keys.
-async fn create(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    axum::extract::RawForm(body): axum::extract::RawForm,
-) -> Result<Response, WebError> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).map_err(|e| {
-        Error::bad_request(format!("Biểu mẫu không đọc được: {e}"), format!("The form cannot be read: {e}"))
-    })?;
-    let one = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).filter(|v| !v.is_empty());
-    let all =
-        |k: &str| pairs.iter().filter(|(n, v)| n == k && !v.is_empty()).map(|(_, v)| v.clone()).collect::<Vec<_>>();
-    let time = |k: &str| -> Result<Option<String>, Error> {
-        match one(k) {
-            None => Ok(None),
-            Some(v) => parse_vn_local(&v).map(|ms| Some(rfc3339(ms))).ok_or_else(|| {
-                Error::invalid(k, format!("«{v}» không phải thời điểm hợp lệ."), format!("«{v}» is not a valid time."))
-            }),
-        }
-    };
-    let number = |k: &str| one(k).map(|v| super::systems::number(k, &v)).transpose();
-    let mut observables = Vec::new();
-    if let (Some(kind), Some(value)) = (one("obs_kind"), one("obs_value")) {
-        observables.push(ObservableInput { kind, value, ..Default::default() });
-    }
-    let input = IncidentInput {
-        unit_id: number("unit_id")?.unwrap_or(0),
-        title: one("title").unwrap_or_default(),
-        category: one("category").unwrap_or_default(),
-        detected_at: time("detected_at")?.unwrap_or_default(),
-        reported_at: None,
-        tlp: one("tlp"),
-        priority: number("priority")?,
-        system_ids: all("system_ids")
-            .iter()
-            .map(|v| super::systems::number("system_ids", v))
-            .collect::<Result<_, _>>()?,
-        consequences: all("consequences"),
-        national_critical: one("national_critical").is_some(),
-        beyond_capacity: one("beyond_capacity").is_some(),
-        security_signs: one("security_signs").is_some(),
-        personal_data_breach: one("personal_data_breach").is_some(),
-        reporter_name: one("reporter_name"),
-        reporter_contact: one("reporter_contact"),
-        reporter_position: one("reporter_position"),
-        operator_address: one("operator_address"),
-        owning_body: one("owning_body"),
-        symptoms: one("symptoms"),
-        spread: one("spread"),
-        impact: one("impact"),
-        provider: one("provider"),
-        measures_taken: one("measures_taken"),
-        measures_planned: one("measures_planned"),
-        help_received: one("help_received"),
-        initial_results: one("initial_results"),
-        recommendations: one("recommendations"),
-        file_initial_report: one("file_initial_report").is_some(),
-        observables,
-    };
-    let created = s.store.create_incident(&ctx.actor, &input).await?;
-    Ok(see_other(&format!("/incidents/{}", created.id)))
 }
 
 struct ClockView {

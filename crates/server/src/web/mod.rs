@@ -7,6 +7,7 @@ mod dossiers;
 mod findings;
 mod home;
 mod incident_actions;
+mod incident_form;
 mod incidents;
 mod kept_form;
 pub(crate) mod msg;
