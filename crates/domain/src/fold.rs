@@ -63,8 +63,32 @@ pub fn like_pattern(term: &str) -> String {
     p
 }
 
+/// One LIKE pattern per word of a search, folded: a record matches when it holds every word, in
+/// any order, with or without diacritics ("ho tich hong bang" finds "Phần mềm quản lý hộ tịch –
+/// Phường Hồng Bàng"). Tokens without a letter or digit (a dash) are not words.
+pub fn word_patterns(term: &str) -> Vec<String> {
+    let words: Vec<String> =
+        term.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).map(like_pattern).collect();
+    // A search of symbols only ("%") is taken literally, whole.
+    if words.is_empty() && !term.trim().is_empty() {
+        return vec![like_pattern(term.trim())];
+    }
+    words
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_search_matches_every_word_in_any_order_without_diacritics() {
+        let text = super::fold("Phần mềm quản lý hộ tịch – Phường Hồng Bàng");
+        let pats = super::word_patterns("ho tich  hong bang –");
+        assert_eq!(pats, ["%ho%", "%tich%", "%hong%", "%bang%"]);
+        assert!(pats.iter().all(|p| text.contains(p.trim_matches('%'))));
+        assert_eq!(super::word_patterns("50%_off"), ["%50\\%\\_off%"]);
+        assert_eq!(super::word_patterns(" % "), ["%\\%%"]);
+        assert!(super::word_patterns("  ").is_empty());
+    }
+
     use super::*;
 
     #[test]

@@ -128,6 +128,22 @@ impl Sql {
         self.push(")")
     }
 
+    /// Appends ` AND (c1 LIKE p OR c2 LIKE p …)` for each word of a search (see
+    /// `fold::word_patterns`): every word must be in one of the columns, in any order.
+    pub fn words_like(&mut self, cols: &[&str], term: &str) -> &mut Sql {
+        for pattern in khien_domain::fold::word_patterns(term) {
+            self.push(" AND (");
+            for (i, col) in cols.iter().enumerate() {
+                if i > 0 {
+                    self.push(" OR ");
+                }
+                self.push(col).push(" LIKE ").bind(pattern.clone()).push(" ESCAPE '\\'");
+            }
+            self.push(")");
+        }
+        self
+    }
+
     /// Keyset pagination: rows after the cursor in (sort column, id) order, then ORDER BY and
     /// LIMIT (one extra row tells whether another page exists). A list sorted by its id alone
     /// compares the cursor's id as a number: PostgreSQL has no `bigint < text` (SQLite converts).

@@ -68,6 +68,7 @@ mod public_reports;
 mod reminders;
 mod scan_scopes;
 mod schema_parity;
+mod search;
 mod store;
 mod systems;
 mod taxii;

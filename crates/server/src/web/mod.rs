@@ -15,6 +15,7 @@ mod overview;
 mod pages;
 mod public_reports;
 mod scans;
+mod search;
 mod system_form;
 mod systems;
 mod units;
@@ -55,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .merge(compliance::router())
         .merge(findings::router())
         .merge(scans::router())
+        .merge(search::router())
 }
 
 async fn asset(content_type: &'static str, body: &'static str) -> Response {

@@ -11,7 +11,6 @@ use khien_domain::calendar::{date_vn, end_of_day_vn, parse_date};
 use khien_domain::compliance::finding_moves::may_move;
 use khien_domain::compliance::remediation::{check_acceptance, FindingState, Policy, PolicyRow};
 use khien_domain::finding::Severity;
-use khien_domain::fold::like_pattern;
 use khien_domain::page::{Cursor, Dir};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
@@ -275,7 +274,7 @@ impl Store {
             }
         }
         if let Some(term) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
-            q.push(" AND f.search_folded LIKE ").bind(like_pattern(term)).push(" ESCAPE '\\'");
+            q.words_like(&["f.search_folded"], term);
         }
         let cursor = untag_cursor("findings.id", f.cursor.as_ref())?;
         q.keyset(

@@ -7,7 +7,7 @@ use crate::audit::{json, Change};
 use crate::db::{db_err, get, Store, WriteTx};
 use crate::records::Page;
 use crate::sql::{tag_cursor, untag_cursor, Sql};
-use khien_domain::fold::{fold, like_pattern};
+use khien_domain::fold::fold;
 use khien_domain::incident::{
     check_priority, check_times, suggest_serious, Category, Consequence, EventKind, SeriousFacts, State, Tlp,
 };
@@ -239,7 +239,7 @@ impl Store {
             return Ok(Page { items: Vec::new(), next_cursor: None });
         };
         if let Some(term) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
-            q.push(" AND i.search_folded LIKE ").bind(like_pattern(term)).push(" ESCAPE '\\'");
+            q.words_like(&["i.search_folded"], term);
         }
         match &f.state {
             Some(s) => {

@@ -10,7 +10,7 @@ use crate::incidents::incident::{add_event, Incident, IncidentInput, ObservableI
 use crate::records::Page;
 use crate::sql::{tag_cursor, untag_cursor, Sql};
 use khien_domain::attachment::check_attachment;
-use khien_domain::fold::{fold, like_pattern};
+use khien_domain::fold::fold;
 use khien_domain::incident::observable::{normalise, ObservableKind};
 use khien_domain::incident::public::{
     check_public_transition, check_submission, next_public_states, parse_tracking_code, tracking_code, PublicCategory,
@@ -253,7 +253,7 @@ impl Store {
             q.push(" AND u.path LIKE (SELECT path FROM units WHERE id = ").bind(unit).push(") || '%'");
         }
         if let Some(term) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
-            q.push(" AND r.search_folded LIKE ").bind(like_pattern(term)).push(" ESCAPE '\\'");
+            q.words_like(&["r.search_folded"], term);
         }
         match &f.state {
             Some(s) => {

@@ -7,7 +7,7 @@ use crate::sql::{tag_cursor, untag_cursor, Sql};
 use crate::systems::writes::opt_date;
 use crate::units::scope::scoped_select;
 use khien_domain::calendar::parse_date;
-use khien_domain::fold::{fold, like_pattern};
+use khien_domain::fold::fold;
 use khien_domain::page::{Cursor, Dir};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
@@ -356,8 +356,7 @@ impl Store {
             return Ok(Page { items: Vec::new(), next_cursor: None });
         };
         if let Some(term) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
-            let pat = like_pattern(term);
-            q.push(" AND s.search_folded LIKE ").bind(pat).push(" ESCAPE '\\'");
+            q.words_like(&["s.search_folded"], term);
         }
         if let Some(code) = f.code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
             q.push(" AND s.code = ").bind(code.to_string());

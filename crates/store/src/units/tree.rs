@@ -4,7 +4,7 @@ use crate::audit::{json, Change};
 use crate::db::{db_err, flag, from_row, get, Store, WriteTx};
 use crate::records::{Page, Unit};
 use crate::sql::{tag_cursor, untag_cursor, Sql};
-use khien_domain::fold::{fold, like_pattern};
+use khien_domain::fold::fold;
 use khien_domain::page::{Cursor, Dir};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
@@ -139,12 +139,7 @@ impl Store {
         let mut q = Sql::new(&format!("SELECT {UNIT_COLS} FROM units u WHERE "));
         q.reach("u.path", "u.id", &actor.reach(Action::ViewUnits));
         if let Some(term) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
-            let pat = like_pattern(term);
-            q.push(" AND (u.name_folded LIKE ")
-                .bind(pat.clone())
-                .push(" ESCAPE '\\' OR LOWER(u.code) LIKE ")
-                .bind(pat)
-                .push(" ESCAPE '\\')");
+            q.words_like(&["u.name_folded", "LOWER(u.code)"], term);
         }
         if let Some(t) = &f.unit_type {
             q.push(" AND u.unit_type = ").bind(t.code());

@@ -5,7 +5,7 @@ use crate::db::{db_err, flag, from_row, get, Store, WriteTx};
 use crate::records::{Page, RoleAssignment, User, UserDetail};
 use crate::sql::{tag_cursor, untag_cursor, Sql};
 use crate::units::password::hash_password;
-use khien_domain::fold::{fold, like_pattern};
+use khien_domain::fold::fold;
 use khien_domain::page::{Cursor, Dir};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
@@ -139,12 +139,7 @@ impl Store {
         let mut q = Sql::new(&format!("SELECT {USER_COLS} FROM users s JOIN units u ON u.id = s.unit_id WHERE "));
         q.reach("u.path", "u.id", &actor.reach(Action::ViewUsers));
         if let Some(term) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
-            let pat = like_pattern(term);
-            q.push(" AND (s.full_name_folded LIKE ")
-                .bind(pat.clone())
-                .push(" ESCAPE '\\' OR s.username LIKE ")
-                .bind(pat)
-                .push(" ESCAPE '\\')");
+            q.words_like(&["s.full_name_folded", "s.username"], term);
         }
         if let Some(id) = f.unit_id {
             q.push(" AND s.unit_id = ").bind(id);
