@@ -77,3 +77,45 @@ fn added(before: &IncidentMonths, after: &IncidentMonths) -> Vec<(&'static str, 
         .filter(|(_, grew)| grew.iter().any(|n| *n != 0))
         .collect()
 }
+
+on_both_stores!(findings_by_severity_count_open_and_overdue_within_scope);
+
+/// The remediation dashboard's severity counts: every severity, most severe first, open and
+/// overdue, only within the caller's reach; the page draws them with the city total first.
+async fn findings_by_severity_count_open_and_overdue_within_scope(db: TestDb) {
+    bootstrap(&db, true).await;
+    let officer = actor(&db, "hongbang.canbo").await;
+    let input = khien_store::SystemInput {
+        code: "HB-SCAN".into(),
+        name: "Cổng thông tin phường".into(),
+        owner_unit_id: unit_id(&db, "P-HONG-BANG").await,
+        system_type: "internal".into(),
+        ..Default::default()
+    };
+    let sys = db.store.create_system(&officer, &input).await.unwrap();
+    let scan = std::io::Cursor::new(khien_formats::scan::synthetic_nessus(1, 6, 4));
+    let tool = khien_formats::scan::ScanTool::Nessus;
+    db.store.import_scan(&officer, sys.id, tool, "quet.nessus", Box::new(scan)).await.unwrap();
+    let mine = db.store.finding_severity_counts(&officer).await.unwrap();
+    assert_eq!(mine.first().map(|c| c.0.code()), Some("critical"), "most severe first: {mine:?}");
+    assert_eq!(mine.len(), khien_domain::finding::Severity::ALL.len());
+    let open: i64 = mine.iter().map(|c| c.1).sum();
+    let listed = db.store.finding_counts(&officer).await.unwrap();
+    assert_eq!(open, listed.iter().map(|u| u.open).sum::<i64>(), "the same open findings as the table");
+    assert!(mine.iter().all(|c| c.2 <= c.1));
+    let neighbour = db.store.finding_severity_counts(&actor(&db, "lechan.canbo").await).await.unwrap();
+    assert!(neighbour.iter().all(|c| c.1 == 0), "another ward sees none: {neighbour:?}");
+}
+
+#[tokio::test]
+async fn the_findings_dashboard_draws_the_city_total_first() {
+    let server = crate::common::TestServer::start().await;
+    let authority = server.login("pa05.canbo", crate::common::DEMO_PASSWORD).await;
+    let html = authority.get("/findings/dashboard").await.text().await.unwrap();
+    let charts = html.split("id=\"findings-charts\"").nth(1).expect("the charts section");
+    assert!(charts.contains("<svg"), "drawn");
+    // The table of the first chart: its header row, then the first category's.
+    let first_row = charts.split("class=\"chart-table\"").nth(1).and_then(|t| t.split("</tr>").nth(1)).unwrap_or("");
+    assert!(first_row.contains("Toàn thành phố"), "the city total is the first row: {first_row}");
+    assert!(charts.contains("Nghiêm trọng") && charts.contains("30 ngày"), "severity and trend charts");
+}

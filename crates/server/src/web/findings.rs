@@ -378,15 +378,15 @@ struct CountRow {
 #[template(path = "findings_dashboard.html")]
 struct DashboardPage {
     c: Chrome,
+    charts: super::findings_charts::DashboardCharts,
     rows: Vec<CountRow>,
     total: (i64, i64, i64),
 }
 
 async fn dashboard(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
-    let mut rows: Vec<CountRow> = s
-        .store
-        .finding_counts(&ctx.actor)
-        .await?
+    let counts = s.store.finding_counts(&ctx.actor).await?;
+    let charts = super::findings_charts::dashboard_charts(&s, &ctx, &counts).await?;
+    let mut rows: Vec<CountRow> = counts
         .into_iter()
         .map(|c| CountRow {
             unit_id: c.unit_id,
@@ -411,6 +411,7 @@ async fn dashboard(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, 
     let total = rows.iter().fold((0, 0, 0), |t, r| (t.0 + r.open, t.1 + r.overdue, t.2 + r.critical_open));
     render(&DashboardPage {
         c: Chrome::new(&ctx, "findings", "Bảng theo dõi khắc phục", "Remediation dashboard"),
+        charts,
         rows,
         total,
     })

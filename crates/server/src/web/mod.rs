@@ -5,6 +5,7 @@ mod compliance;
 mod dossier_page;
 mod dossiers;
 mod findings;
+mod findings_charts;
 mod home;
 mod incident_actions;
 mod incident_form;

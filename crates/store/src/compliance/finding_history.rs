@@ -72,6 +72,30 @@ impl Store {
         rows.iter().map(|r| Ok((get(r, "unit_id")?, get(r, "days")?))).collect()
     }
 
+    /// The caller's reach summed per day from `from` to `to`: (day `YYYY-MM-DD`, open, overdue),
+    /// days without a count left out.
+    pub async fn finding_count_trend(
+        &self,
+        actor: &Actor,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(String, i64, i64)>> {
+        let mut q = Sql::new("SELECT s.day, SUM(s.open_count) AS open_count, SUM(s.overdue_count) AS overdue_count FROM finding_count_snapshots s JOIN units u ON u.id = s.unit_id WHERE s.day >= ");
+        q.bind(from.format("%Y-%m-%d").to_string())
+            .push(" AND s.day <= ")
+            .bind(to.format("%Y-%m-%d").to_string())
+            .push(" AND ");
+        q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems));
+        q.push(" GROUP BY s.day ORDER BY s.day");
+        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                let sum = |c: &str| get::<Option<i64>>(r, c).map(|v| v.unwrap_or(0));
+                Ok((get(r, "day")?, sum("open_count")?, sum("overdue_count")?))
+            })
+            .collect()
+    }
+
     /// The kept counts from `from` to `to` (inclusive) of the units in the caller's reach (or
     /// of `unit_id` and its subtree), by day then unit.
     pub async fn finding_count_history(

@@ -394,6 +394,26 @@ impl Store {
             .collect()
     }
 
+    /// Open findings in the caller's reach by severity: (severity, open, overdue), most severe
+    /// first, every severity listed.
+    pub async fn finding_severity_counts(&self, actor: &Actor) -> Result<Vec<(Severity, i64, i64)>> {
+        let mut q = Sql::new("SELECT f.severity, COUNT(*) AS open_count, COUNT(CASE WHEN f.due_at < ");
+        q.bind(self.clock.now_ms());
+        q.push(" THEN 1 END) AS overdue_count FROM findings f JOIN units u ON u.id = f.unit_id WHERE f.open = 1 AND ");
+        q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems));
+        q.push(" GROUP BY f.severity");
+        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let mut counts: Vec<(Severity, i64, i64)> = Severity::ALL.iter().rev().map(|s| (*s, 0, 0)).collect();
+        for r in &rows {
+            let severity = Severity::parse("severity", &get::<String>(r, "severity")?)?;
+            if let Some(c) = counts.iter_mut().find(|c| c.0 == severity) {
+                c.1 = get::<Option<i64>>(r, "open_count")?.unwrap_or(0);
+                c.2 = get::<Option<i64>>(r, "overdue_count")?.unwrap_or(0);
+            }
+        }
+        Ok(counts)
+    }
+
     /// Risk acceptances whose date has passed go back to open, with a note; returns how many.
     pub(crate) async fn reopen_expired_acceptances(&self) -> Result<u64> {
         let today = self.clock.today_vn().format("%Y-%m-%d").to_string();
