@@ -132,6 +132,16 @@ async fn load(store: &Store, units: usize, users: usize) -> Result<(i64, String)
     };
     let m = store.maintenance().create_user_hashed(Some(&actor), &n, &hash).await.map_err(|e| anyhow!("{e}"))?;
     store.grant_role(&actor, m.id, Role::UnitManager, dept.id, true).await.map_err(|e| anyhow!("{e}"))?;
+    // An officer of the authority over the whole city, to time its home page (its work list).
+    let n = NewUser {
+        username: "authority".into(),
+        full_name: "Cán bộ cơ quan thường trực".into(),
+        email: None,
+        unit_id: root.id,
+        password: String::new(),
+    };
+    let o = store.maintenance().create_user_hashed(Some(&actor), &n, &hash).await.map_err(|e| anyhow!("{e}"))?;
+    store.grant_role(&actor, o.id, Role::AuthorityOfficer, root.id, true).await.map_err(|e| anyhow!("{e}"))?;
     Ok((dept.id, "Bench@2026x".into()))
 }
 
@@ -308,6 +318,15 @@ pub async fn run(a: BenchArgs) -> Result<()> {
     }
     crate::bench::incidents::run(&store, &app, &admin.session_token, &manager.session_token, &a).await?;
     crate::bench::compliance::run(&store, &app, &admin.session_token, &manager.session_token, &a).await?;
+    // The home pages, once the incidents and findings above are in: what waits for each.
+    let authority = store.login("authority", &password).await.map_err(|e| anyhow!("{e}"))?;
+    for (name, uri, token) in [
+        ("web: authority home (its work list)", "/", &authority.session_token),
+        ("api: authority work list", "/api/v1/work", &authority.session_token),
+        ("web: department manager home", "/", &manager.session_token),
+    ] {
+        measure(&app, name, uri, token, None, a.iterations).await?;
+    }
     // Last, so that the scenarios above see the 10,000 systems the issue names.
     import_benchmark(&app, &admin.session_token, &admin.csrf_token, &units).await?;
     store.close().await;

@@ -102,10 +102,15 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit], per_unit: usize)
                 .await
                 .map_err(e)?;
             // Each part a file (a short PDF naming it): a part is complete only with one.
-            for part in ALL_PARTS.iter().take(if stage == 2 { 2 } else { ALL_PARTS.len() }) {
-                let file = format!("%PDF-1.4\n% {} — {}\n%%EOF\n", system.code, part);
-                store.add_attachment(admin, d.id, part, &format!("{part}.pdf"), file.as_bytes()).await.map_err(e)?;
-            }
+            let parts: Vec<&str> =
+                ALL_PARTS.iter().copied().take(if stage == 2 { 2 } else { ALL_PARTS.len() }).collect();
+            let files: Vec<(String, Vec<u8>)> = parts
+                .iter()
+                .map(|p| (format!("{p}.pdf"), format!("%PDF-1.4\n% {} — {p}\n%%EOF\n", system.code).into_bytes()))
+                .collect();
+            let files: Vec<(&str, &str, &[u8])> =
+                parts.iter().zip(&files).map(|(p, (name, bytes))| (*p, name.as_str(), bytes.as_slice())).collect();
+            store.add_attachments(admin, d.id, &files).await.map_err(e)?;
             if stage == 2 {
                 continue;
             }

@@ -59,49 +59,68 @@ impl Store {
         file_name: &str,
         bytes: &[u8],
     ) -> Result<Attachment> {
-        let part = Part::parse("part", part)?;
-        let file_name = validate_name("file_name", file_name.rsplit(['/', '\\']).next().unwrap_or(file_name), 200)?;
-        let content_type = check_attachment(&ATTACHMENTS, &file_name, bytes)?;
+        let mut added = self.add_attachments(actor, dossier_id, &[(part, file_name, bytes)]).await?;
+        added.pop().ok_or_else(|| Error::internal("no attachment written"))
+    }
+
+    /// Attaches several files (part, file name, bytes) in one transaction: all or none.
+    pub async fn add_attachments(
+        &self,
+        actor: &Actor,
+        dossier_id: i64,
+        files: &[(&str, &str, &[u8])],
+    ) -> Result<Vec<Attachment>> {
+        let mut checked = Vec::with_capacity(files.len());
+        for (part, file_name, bytes) in files {
+            let part = Part::parse("part", part)?;
+            let file_name = validate_name("file_name", file_name.rsplit(['/', '\\']).next().unwrap_or(file_name), 200)?;
+            let content_type = check_attachment(&ATTACHMENTS, &file_name, bytes)?;
+            let size = i64::try_from(bytes.len()).map_err(Error::internal)?;
+            checked.push((part, file_name, content_type, size, *bytes));
+        }
         let (d, s) = self.get_dossier(actor, dossier_id).await?;
         let system = UnitAt { id: s.owner_unit_id, path: s.owner_path.clone() };
         may_edit(actor, d.state, &system)?;
-        let size = i64::try_from(bytes.len()).map_err(Error::internal)?;
         let mut w = self.begin_write().await?;
-        let mut q = Sql::new("INSERT INTO dossier_attachments (dossier_id, part, file_name, content_type, size_bytes, sha256, data, uploaded_by, created_at) VALUES (");
-        q.bind(dossier_id)
-            .push(",")
-            .bind(part.code())
-            .push(",")
-            .bind(file_name.as_str())
-            .push(",")
-            .bind(content_type)
-            .push(",")
-            .bind(size);
-        q.push(",")
-            .bind(sha256_bytes(bytes))
-            .push(",")
-            .bind_bytes(bytes.to_vec())
-            .push(",")
-            .bind(actor.user_id)
-            .push(",")
-            .bind(self.clock.now_ms());
-        q.push(&format!(") RETURNING {META}"));
-        let a = attachment_row(&q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?)?;
+        let mut added = Vec::with_capacity(checked.len());
+        for (part, file_name, content_type, size, bytes) in checked {
+            let mut q = Sql::new("INSERT INTO dossier_attachments (dossier_id, part, file_name, content_type, size_bytes, sha256, data, uploaded_by, created_at) VALUES (");
+            q.bind(dossier_id)
+                .push(",")
+                .bind(part.code())
+                .push(",")
+                .bind(file_name.as_str())
+                .push(",")
+                .bind(content_type)
+                .push(",")
+                .bind(size);
+            q.push(",")
+                .bind(sha256_bytes(bytes))
+                .push(",")
+                .bind_bytes(bytes.to_vec())
+                .push(",")
+                .bind(actor.user_id)
+                .push(",")
+                .bind(self.clock.now_ms());
+            q.push(&format!(") RETURNING {META}"));
+            let a = attachment_row(&q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?)?;
+            w.audit(
+                Some(actor),
+                Change {
+                    action: "dossier.attach",
+                    entity_type: "dossier",
+                    entity_id: Some(dossier_id),
+                    unit_id: Some(s.owner_unit_id),
+                    before: None,
+                    after: json(&a),
+                },
+            )
+            .await?;
+            added.push(a);
+        }
         crate::systems::dossier_review::refresh_parts(&mut w, dossier_id).await?;
-        w.audit(
-            Some(actor),
-            Change {
-                action: "dossier.attach",
-                entity_type: "dossier",
-                entity_id: Some(dossier_id),
-                unit_id: Some(s.owner_unit_id),
-                before: None,
-                after: json(&a),
-            },
-        )
-        .await?;
         w.commit().await?;
-        Ok(a)
+        Ok(added)
     }
 
     /// An attachment's metadata and bytes, for a caller who may see its dossier.
