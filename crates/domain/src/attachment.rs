@@ -17,6 +17,8 @@ pub enum FileKind {
     Png,
     Jpeg,
     Webp,
+    /// Plain text in UTF-8: logs, CSV, JSON.
+    Text,
 }
 
 impl FileKind {
@@ -34,6 +36,7 @@ impl FileKind {
             FileKind::Png => "PNG",
             FileKind::Jpeg => "JPG",
             FileKind::Webp => "WEBP",
+            FileKind::Text => "TXT/LOG/CSV/JSON",
         }
     }
 
@@ -50,6 +53,7 @@ impl FileKind {
             FileKind::Png => "image/png",
             FileKind::Jpeg => "image/jpeg",
             FileKind::Webp => "image/webp",
+            FileKind::Text => "text/plain; charset=utf-8",
         }
     }
 
@@ -72,6 +76,10 @@ impl FileKind {
                 if bytes.len() >= 12 && bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP".as_slice()) =>
             {
                 Some(FileKind::Webp)
+            }
+            // Text is text: UTF-8 without NUL bytes (a binary renamed .log is refused).
+            "txt" | "log" | "csv" | "json" if !bytes.contains(&0) && std::str::from_utf8(bytes).is_ok() => {
+                Some(FileKind::Text)
             }
             _ => None,
         }

@@ -31,6 +31,7 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("filter.save", "Lưu bộ lọc", "Saved a filter"),
     ("finding.move", "Chuyển trạng thái phát hiện", "Moved a finding"),
     ("incident.create", "Báo cáo sự cố", "Reported an incident"),
+    ("incident.file", "Đính kèm tệp vào sự cố", "Attached a file to an incident"),
     ("incident.link", "Liên kết sự cố", "Linked incidents"),
     ("incident.merge", "Gộp sự cố trùng", "Merged duplicate incidents"),
     ("incident.note", "Ghi chú vào sự cố", "Added a note to an incident"),

@@ -38,6 +38,10 @@ pub struct ServeArgs {
     /// "Thành phố Hồ Chí Minh"; default: the root unit's name, whole.
     #[arg(long, env = "KHIEN_PLACE_NAME")]
     pub place_name: Option<String>,
+    /// The authority the public form `/bao-cao` says it sends reports to, e.g. "Công an thành
+    /// phố Hải Phòng"; default: the root unit's name.
+    #[arg(long, env = "KHIEN_RECEIVING_AUTHORITY")]
+    pub receiving_authority: Option<String>,
     #[command(flatten)]
     pub reminders: ReminderArgs,
 }
@@ -82,6 +86,7 @@ struct FileConfig {
     demo: Option<bool>,
     secure_cookies: Option<bool>,
     place_name: Option<String>,
+    receiving_authority: Option<String>,
     smtp_host: Option<String>,
     smtp_port: Option<u16>,
     smtp_from: Option<String>,
@@ -100,6 +105,7 @@ pub struct Settings {
     pub demo: bool,
     pub secure_cookies: bool,
     pub place_name: Option<String>,
+    pub receiving_authority: Option<String>,
     /// The relay, when reminder e-mails are on.
     pub smtp: Option<Smtp>,
     pub reminder_interval_secs: u64,
@@ -150,6 +156,7 @@ pub fn resolve_db(db: &DbArgs) -> Result<(PathBuf, String, FileConfigRest)> {
             demo: file.demo,
             secure_cookies: file.secure_cookies,
             place_name: file.place_name,
+            receiving_authority: file.receiving_authority,
             reminders,
         },
     ))
@@ -161,6 +168,7 @@ pub struct FileConfigRest {
     demo: Option<bool>,
     secure_cookies: Option<bool>,
     place_name: Option<String>,
+    receiving_authority: Option<String>,
     reminders: ReminderArgs,
 }
 
@@ -172,6 +180,7 @@ pub fn resolve_serve(a: &ServeArgs) -> Result<Settings> {
         demo: a.demo || rest.demo.unwrap_or(false),
         secure_cookies: a.secure_cookies || rest.secure_cookies.unwrap_or(false),
         place_name: a.place_name.clone().or(rest.place_name),
+        receiving_authority: a.receiving_authority.clone().or(rest.receiving_authority),
         smtp: resolve_smtp(&a.reminders, &rest.reminders)?,
         reminder_interval_secs: a
             .reminders
@@ -227,6 +236,7 @@ mod tests {
             demo: false,
             secure_cookies: false,
             place_name: None,
+            receiving_authority: None,
             reminders: ReminderArgs::default(),
         }
     }

@@ -161,7 +161,12 @@ async fn serve(a: ServeArgs) -> Result<()> {
     }
     let state = AppState::new(
         store.clone(),
-        ServerConfig { secure_cookies: s.secure_cookies, place_name: s.place_name.clone(), ..ServerConfig::default() },
+        ServerConfig {
+            secure_cookies: s.secure_cookies,
+            place_name: s.place_name.clone(),
+            receiving_authority: s.receiving_authority.clone(),
+            ..ServerConfig::default()
+        },
     );
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;

@@ -36,6 +36,8 @@ pub struct ServerConfig {
     /// The place name on generated documents (NĐ 30/2020 Phụ lục I II.4a), e.g. "Hải Phòng" or
     /// "Thành phố Hồ Chí Minh"; default: the root unit's name, whole.
     pub place_name: Option<String>,
+    /// The authority the public form names as receiving reports; default: the root unit's name.
+    pub receiving_authority: Option<String>,
 }
 
 impl ServerConfig {
@@ -54,6 +56,7 @@ impl Default for ServerConfig {
             body_idle_timeout: Duration::from_secs(30),
             upload_timeout: Duration::from_secs(15 * 60),
             place_name: None,
+            receiving_authority: None,
         }
     }
 }

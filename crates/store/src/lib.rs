@@ -33,6 +33,7 @@ pub use compliance::scan_import::{DuplicateFinding, ScanImportSummary, MAX_DUPLI
 pub use compliance::unit_compliance::UnitCompliance;
 pub use db::{Dialect, Store};
 pub use incidents::exchange::{ExportedIncident, WatchImportSummary, WatchInput, WatchItem};
+pub use incidents::files::IncidentFile;
 pub use incidents::incident::{Clock, DocumentHeader, Incident, IncidentFilter, IncidentInput, ObservableInput};
 pub use incidents::public_reports::{
     PublicReport, PublicReportDetail, PublicReportFile, PublicReportFilter, PublicReportInput, PublicReportStatus,

@@ -369,3 +369,40 @@ mod tests {
         }
     }
 }
+
+/// What may be attached to an incident (issue 14.9): logs and exports as text, screenshots,
+/// signed scans and documents, archives of evidence; checked by content, at most 20 MiB each.
+pub const INCIDENT_FILES: crate::attachment::FilePolicy = crate::attachment::FilePolicy {
+    field: "file",
+    kinds: &[
+        crate::attachment::FileKind::Text,
+        crate::attachment::FileKind::Png,
+        crate::attachment::FileKind::Jpeg,
+        crate::attachment::FileKind::Webp,
+        crate::attachment::FileKind::Pdf,
+        crate::attachment::FileKind::Docx,
+        crate::attachment::FileKind::Xlsx,
+        crate::attachment::FileKind::Zip,
+    ],
+    max_bytes: 20 * 1024 * 1024,
+};
+
+#[cfg(test)]
+mod file_tests {
+    use super::INCIDENT_FILES;
+    use crate::attachment::check_attachment;
+
+    #[test]
+    fn incident_files_take_logs_screenshots_and_scans_by_content() {
+        assert_eq!(
+            check_attachment(&INCIDENT_FILES, "auth.log", b"Nov 2 sshd[1]: Failed password"),
+            Ok("text/plain; charset=utf-8")
+        );
+        assert!(check_attachment(&INCIDENT_FILES, "man-hinh.png", b"\x89PNG\r\n\x1a\n....").is_ok());
+        assert!(check_attachment(&INCIDENT_FILES, "bien-ban-ky.pdf", b"%PDF-1.7 ...").is_ok());
+        // A binary renamed .log, an executable: refused, naming the field.
+        let e = check_attachment(&INCIDENT_FILES, "nhat-ky.log", b"MZ\x90\x00\x03").unwrap_err();
+        assert_eq!(e.field(), Some("file"));
+        assert!(check_attachment(&INCIDENT_FILES, "x.exe", b"MZ").is_err());
+    }
+}

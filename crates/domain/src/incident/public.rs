@@ -150,6 +150,8 @@ pub struct Submission<'a> {
     pub reporter_phone: Option<&'a str>,
     pub reporter_email: Option<&'a str>,
     pub url: Option<&'a str>,
+    /// The reporter agreed that the contact details given may be used to handle the report.
+    pub contact_consent: bool,
 }
 
 /// A checked report: text in NFC, contact details normalised, empty ones None.
@@ -168,14 +170,26 @@ pub struct CheckedSubmission {
 pub fn check_submission(s: &Submission<'_>) -> Result<CheckedSubmission> {
     let category = PublicCategory::parse("category", s.category)?;
     let description = check_description(s.description)?;
-    Ok(CheckedSubmission {
+    let checked = CheckedSubmission {
         category,
         description,
         reporter_name: optional_text("reporter_name", s.reporter_name, 200)?,
         reporter_phone: check_phone(s.reporter_phone)?,
         reporter_email: validate_email("reporter_email", s.reporter_email)?,
         url: check_url(s.url)?,
-    })
+    };
+    // Contact details are personal data: kept only with the reporter's consent to their use for
+    // handling the report (the form says so); a report without them needs none.
+    let contact =
+        checked.reporter_name.is_some() || checked.reporter_phone.is_some() || checked.reporter_email.is_some();
+    if contact && !s.contact_consent {
+        return Err(Error::invalid(
+            "contact_consent",
+            "Bạn đã để lại thông tin liên hệ: hãy đánh dấu ô đồng ý cho cơ quan tiếp nhận dùng thông tin này để xử lý phản ánh, hoặc xóa thông tin liên hệ để gửi ẩn danh.",
+            "You gave contact details: tick the box agreeing that the receiving authority may use them to handle the report, or clear them to report anonymously.",
+        ));
+    }
+    Ok(checked)
 }
 
 fn check_description(d: &str) -> Result<String> {
@@ -284,6 +298,15 @@ mod tests {
     }
 
     #[test]
+    fn contact_details_need_consent_anonymous_reports_do_not() {
+        let contact = Submission { reporter_phone: Some("0912345678"), ..good() };
+        let e = check_submission(&contact).unwrap_err();
+        assert_eq!(e.field(), Some("contact_consent"));
+        assert!(check_submission(&Submission { contact_consent: true, ..contact }).is_ok());
+        assert!(check_submission(&good()).is_ok(), "anonymous: no consent asked");
+    }
+
+    #[test]
     fn every_move_is_decided() {
         use PublicState::*;
         assert_eq!(check_public_transition(Received, Routed).unwrap(), Side::Coordinator);
@@ -342,6 +365,7 @@ mod tests {
             reporter_phone: Some("+84 912.345.678"),
             reporter_email: Some("an@example.vn"),
             url: Some("shopee-khuyenmai.top/qua-tang?id=1"),
+            contact_consent: true,
             ..good()
         })
         .unwrap();

@@ -116,6 +116,8 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit]) -> Result<usize>
             reporter_name: name.map(str::to_string),
             reporter_phone: phone.map(str::to_string),
             reporter_email: None,
+            // The demo's citizens who leave a name or number agreed to its use.
+            contact_consent: name.is_some() || phone.is_some(),
             url: url.map(str::to_string),
         };
         let files = if n == STORIES.len() - 1 {

@@ -213,6 +213,7 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
         category: "agency_incident".into(),
         description: "Máy tính tiếp đón bệnh nhân của bệnh viện hiện thông báo đòi tiền chuộc.".into(),
         reporter_phone: Some("0912 345 000".into()),
+        contact_consent: true,
         ..Default::default()
     };
     let png = khien_store::UploadedFile {

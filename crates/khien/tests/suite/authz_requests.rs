@@ -94,6 +94,10 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
         }
         ("put", "/api/v1/dossiers/{id}") => Some(json!({"proposed_level":2})),
         ("post", "/api/v1/dossiers/{id}/actions") => Some(json!({"action":"submit"})),
+        ("post", "/api/v1/incidents/{id}/files") => {
+            let url = format!("{}?file_name=x.log", path.replace("{id}", &b.incident.to_string()));
+            return Some((url, Some(Value::String("hacked".into()))));
+        }
         ("put", "/api/v1/dossiers/{id}/parts/{part}/not-applicable") => {
             Some(json!({"reason":"không áp dụng cho hệ thống này"}))
         }

@@ -57,6 +57,7 @@ mod findings;
 mod findings_web;
 mod hygiene;
 mod import;
+mod incident_files;
 mod incidents;
 mod kept_forms;
 mod level_rules;

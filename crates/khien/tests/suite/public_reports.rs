@@ -21,6 +21,7 @@ fn report(description: &str) -> PublicReportInput {
         reporter_phone: Some("0912 000 111".into()),
         reporter_email: Some("lan@example.vn".into()),
         url: Some("https://qua-tang-tri-an.top/nhan-qua".into()),
+        contact_consent: true,
     }
 }
 
@@ -57,6 +58,8 @@ async fn public_reports_queue_routing_and_scope(db: TestDb) {
         (PublicReportInput { reporter_phone: Some("gọi tôi".into()), ..report(good) }, vec![], "reporter_phone"),
         (PublicReportInput { reporter_email: Some("lan@".into()), ..report(good) }, vec![], "reporter_email"),
         (PublicReportInput { url: Some("javascript:alert(1)".into()), ..report(good) }, vec![], "url"),
+        // Contact details without the consent to use them (issue 14.9).
+        (PublicReportInput { contact_consent: false, ..report(good) }, vec![], "contact_consent"),
         (
             report(good),
             vec![UploadedFile { file_name: "setup.exe".into(), bytes: b"MZ\x90\x00\x03".to_vec() }],
@@ -248,7 +251,7 @@ fn base64(bytes: &[u8]) -> String {
 }
 
 fn submission(description: &str, files: Value) -> Value {
-    json!({"category":"phishing","description":description,"reporter_name":"Hoàng Văn Tư","reporter_phone":"0988 777 666","url":"http://dichvucong-xacminh.top/login","files":files})
+    json!({"category":"phishing","description":description,"reporter_name":"Hoàng Văn Tư","reporter_phone":"0988 777 666","url":"http://dichvucong-xacminh.top/login","contact_consent":true,"files":files})
 }
 
 #[tokio::test]
@@ -318,6 +321,12 @@ async fn anonymous_reports_through_the_api_and_the_form() {
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
     assert!(html.contains("Gửi phản ánh") && !html.contains("/logout"), "its own layout, no staff menu");
+    // It names who receives the report (the root unit unless configured) and says how contact
+    // details are used, with the box to agree (issue 14.9).
+    let root = s.db.store.root_unit().await.unwrap().unwrap().name;
+    let authority = html.split("id=\"receiving-authority\"").nth(1).unwrap_or("");
+    assert!(authority.split("</p>").next().unwrap_or("").contains(&root), "the receiving authority: {authority}");
+    assert!(html.contains("id=\"personal-data-notice\"") && html.contains("name=\"contact_consent\""));
     let token = crate::common::field_value(&html, "_csrf").unwrap();
     // The token travels as the form's first part, never in the address.
     let form_with = |token: Option<&str>, description: &str| {

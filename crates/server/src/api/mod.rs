@@ -7,6 +7,7 @@ pub(crate) mod compliance;
 mod dossier_review;
 pub(crate) mod findings;
 mod form08;
+mod incident_files;
 pub(crate) mod incidents;
 mod notifications;
 pub(crate) mod public_reports;
@@ -63,6 +64,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(form08::router())
         .merge(rulesets::router())
         .merge(incidents::router())
+        .merge(incident_files::router())
         .merge(public_reports::router())
         .merge(notifications::router())
         .merge(stix::router())

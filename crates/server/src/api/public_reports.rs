@@ -70,6 +70,10 @@ pub struct PublicSubmission {
     pub reporter_email: Option<String>,
     /// The address of the page reported.
     pub url: Option<String>,
+    /// Agreement that the contact details given may be used to handle the report; required
+    /// when any contact detail is given.
+    #[serde(default)]
+    pub contact_consent: bool,
     /// Up to 3 files: PNG, JPG, WEBP or PDF, each at most 5 MiB, checked by content.
     #[serde(default)]
     pub files: Vec<PublicFile>,
@@ -128,6 +132,7 @@ async fn submit_report(
         reporter_phone: b.reporter_phone,
         reporter_email: b.reporter_email,
         url: b.url,
+        contact_consent: b.contact_consent,
     };
     Ok((StatusCode::CREATED, Json(submit(&s, addr.ip(), &input, &files).await?)))
 }

@@ -22,6 +22,10 @@ pub(super) fn router() -> Router<AppState> {
         .route("/incidents/{id}/severity", post(severity))
         .route("/incidents/{id}/reports", post(report))
         .route("/incidents/{id}/notes", post(note))
+        .route(
+            "/incidents/{id}/files",
+            post(attach).layer(axum::extract::DefaultBodyLimit::max(super::MAX_IMPORT_BYTES + 1024)),
+        )
         .route("/incidents/{id}/tasks", post(task))
         .route("/incidents/{id}/observables", post(observable))
         .route("/incidents/{id}/links", post(link))
@@ -223,4 +227,25 @@ async fn link(
     })?;
     s.store.link_incidents(&ctx.actor, id, other.id, f.merge.is_some()).await?;
     Ok(back(id))
+}
+
+/// Attaches a file (multipart) to the incident.
+async fn attach(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    mut mp: axum::extract::Multipart,
+) -> Result<Response, WebError> {
+    let upload = super::upload_error;
+    let mut file = None;
+    while let Some(field) = mp.next_field().await.map_err(upload)? {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("tep").to_string();
+            file = Some((name, field.bytes().await.map_err(upload)?));
+        }
+    }
+    let (name, bytes) =
+        file.ok_or_else(|| khien_domain::Error::invalid("file", "Chưa chọn tệp.", "No file was chosen."))?;
+    s.store.add_incident_file(&ctx.actor, id, &name, &bytes).await?;
+    Ok(see_other(&format!("/incidents/{id}#incident-files")))
 }

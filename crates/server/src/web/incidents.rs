@@ -194,6 +194,8 @@ struct IncidentPage {
     events: Vec<(String, String, String)>,
     reports: Vec<(String, String, String, String)>,
     collections: Vec<khien_store::Collection>,
+    /// (file, size as text, when attached)
+    files: Vec<(khien_store::IncidentFile, String, String)>,
 }
 
 async fn incident_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>, WebError> {
@@ -260,8 +262,19 @@ async fn incident_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
     } else {
         Vec::new()
     };
+    let files = s
+        .store
+        .incident_files(&ctx.actor, id)
+        .await?
+        .into_iter()
+        .map(|f| {
+            let (size, at) = (format!("{} KiB", (f.size_bytes + 1023) / 1024), display_vn(f.created_at));
+            (f, size, at)
+        })
+        .collect();
     render(&IncidentPage {
         c: Chrome::new(&ctx, "incidents", &i.code, &i.code),
+        files,
         category: i.category.label(lang).to_string(),
         state: i.state.label(lang).to_string(),
         tlp: i.tlp.label(lang).to_string(),

@@ -49,6 +49,8 @@ fn public_lang(q: Option<&str>, headers: &HeaderMap) -> Lang {
 struct FormPage {
     lang: Lang,
     csrf: String,
+    /// Who receives the report (configured, else the root unit).
+    authority: String,
     categories: Options,
     error: Option<String>,
     error_field: String,
@@ -67,6 +69,7 @@ struct FormValues {
     reporter_phone: String,
     reporter_email: String,
     url: String,
+    contact_consent: bool,
 }
 
 #[derive(Deserialize)]
@@ -74,11 +77,27 @@ struct LangQuery {
     lang: Option<String>,
 }
 
-fn form_response(state: &AppState, headers: &HeaderMap, lang: Lang, v: FormValues, error: Option<&Error>) -> Response {
+/// The authority the form names: as configured, else the root unit's name.
+async fn receiving_authority(state: &AppState) -> String {
+    match &state.config.receiving_authority {
+        Some(a) if !a.trim().is_empty() => a.trim().to_string(),
+        _ => state.store.root_unit().await.ok().flatten().map(|u| u.name).unwrap_or_default(),
+    }
+}
+
+async fn form_response(
+    state: &AppState,
+    headers: &HeaderMap,
+    lang: Lang,
+    v: FormValues,
+    error: Option<&Error>,
+) -> Response {
+    let authority = receiving_authority(state).await;
     let presession = cookie(headers, PUBLIC_CSRF_COOKIE).filter(|c| c.len() >= 20).unwrap_or_else(super::new_token);
     let page = FormPage {
         lang,
         csrf: crate::auth::presession_token(state, PUBLIC_CSRF_COOKIE, &presession),
+        authority,
         categories: options(PublicCategory::ALL, PublicCategory::code, PublicCategory::label, lang),
         error: error.map(|e| e.message(lang)),
         error_field: error.and_then(Error::field).unwrap_or_default().to_string(),
@@ -105,7 +124,7 @@ fn form_response(state: &AppState, headers: &HeaderMap, lang: Lang, v: FormValue
 
 async fn form_page(State(s): State<AppState>, headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
     let lang = public_lang(q.lang.as_deref(), &headers);
-    form_response(&s, &headers, lang, FormValues::default(), None)
+    form_response(&s, &headers, lang, FormValues::default(), None).await
 }
 
 /// The form, as multipart (for the files), with the CSRF token in the address.
@@ -150,6 +169,7 @@ async fn send(
                 "reporter_phone" => v.reporter_phone = text,
                 "reporter_email" => v.reporter_email = text,
                 "url" => v.url = text,
+                "contact_consent" => v.contact_consent = !text.is_empty(),
                 _ => {}
             }
         }
@@ -164,6 +184,7 @@ async fn send(
         reporter_phone: some(&v.reporter_phone),
         reporter_email: some(&v.reporter_email),
         url: some(&v.url),
+        contact_consent: v.contact_consent,
     };
     let result = match read {
         Ok(()) => submit(&s, addr.ip(), &input, &files).await,
@@ -172,7 +193,7 @@ async fn send(
     match result {
         Ok(status) => see_other(&format!("/bao-cao/tra-cuu?ma={}&moi=1&lang={}", urlencode(&status.code), lang.code())),
         Err(e @ Error::Internal(_)) => WebError(e).into_response(),
-        Err(e) => form_response(&s, &headers, lang, v, Some(&e)),
+        Err(e) => form_response(&s, &headers, lang, v, Some(&e)).await,
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub(crate) mod clocks;
 pub(crate) mod exchange;
+pub(crate) mod files;
 pub(crate) mod incident;
 pub(crate) mod incident_model;
 pub(crate) mod network;

@@ -18,6 +18,10 @@ pub struct PublicReportInput {
     pub reporter_email: Option<String>,
     /// The address of the page reported (a scam shop, a fake login page).
     pub url: Option<String>,
+    /// The reporter agreed that the contact details given may be used to handle the report
+    /// (required when any is given).
+    #[serde(default)]
+    pub contact_consent: bool,
 }
 
 /// One uploaded file, before checks.

@@ -88,6 +88,7 @@ impl Store {
             reporter_phone: input.reporter_phone.as_deref(),
             reporter_email: input.reporter_email.as_deref(),
             url: input.url.as_deref(),
+            contact_consent: input.contact_consent,
         })?;
         if files.len() > MAX_PUBLIC_FILES {
             return Err(Error::invalid(
@@ -124,7 +125,7 @@ impl Store {
             .cloned()
             .collect::<Vec<_>>()
             .join(" ");
-        let mut q = Sql::new("INSERT INTO public_reports (code, category, description, search_folded, reporter_name, reporter_phone, reporter_email, url, state, client_hash, received_at, updated_at) VALUES (");
+        let mut q = Sql::new("INSERT INTO public_reports (code, category, description, search_folded, reporter_name, reporter_phone, reporter_email, url, state, client_hash, received_at, updated_at, contact_consent_at) VALUES (");
         q.bind(code.as_str())
             .push(",")
             .bind(s.category.code())
@@ -148,6 +149,9 @@ impl Store {
             .bind(now)
             .push(",")
             .bind(now)
+            .push(",")
+            // When the reporter agreed to the use of the contact details given (none: anonymous).
+            .bind((!contact.is_empty()).then_some(now))
             .push(") RETURNING id");
         let id: i64 = get(&q.query().fetch_one(&mut *w.tx).await.map_err(db_err)?, "id")?;
         let mut names = Vec::new();
