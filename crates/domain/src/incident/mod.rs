@@ -388,6 +388,7 @@ pub const INCIDENT_FILES: crate::attachment::FilePolicy = crate::attachment::Fil
 };
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod file_tests {
     use super::INCIDENT_FILES;
     use crate::attachment::check_attachment;
