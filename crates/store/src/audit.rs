@@ -196,7 +196,7 @@ fn audit_row(r: &AnyRow) -> Result<AuditRecord> {
 impl Store {
     /// Audit records the caller may see (ViewAudit over the record's unit), newest first.
     pub async fn list_audit(&self, actor: &Actor, f: &AuditFilter) -> Result<Page<AuditRecord>> {
-        let mut q = Sql::new("SELECT a.* FROM audit_log a JOIN units u ON u.id = a.unit_id WHERE ");
+        let mut q = Sql::new("SELECT a.*, au.full_name AS actor_name FROM audit_log a JOIN units u ON u.id = a.unit_id LEFT JOIN users au ON au.id = a.actor_user_id WHERE ");
         q.reach("u.path", "u.id", &actor.reach(Action::ViewAudit));
         if let Some(t) = &f.entity_type {
             q.push(" AND a.entity_type = ").bind(t.as_str());
@@ -233,7 +233,7 @@ impl Store {
     /// check has already admitted (a dossier's timeline is part of the dossier).
     pub(crate) async fn entity_history(&self, entity_type: &str, entity_id: i64) -> Result<Vec<AuditRecord>> {
         let rows =
-            sqlx::query("SELECT * FROM audit_log WHERE entity_type = $1 AND entity_id = $2 ORDER BY id DESC LIMIT 500")
+            sqlx::query("SELECT a.*, au.full_name AS actor_name FROM audit_log a LEFT JOIN users au ON au.id = a.actor_user_id WHERE a.entity_type = $1 AND a.entity_id = $2 ORDER BY a.id DESC LIMIT 500")
                 .bind(entity_type)
                 .bind(entity_id)
                 .fetch_all(&self.pool)

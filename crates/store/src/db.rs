@@ -1,3 +1,4 @@
+use khien_domain::scope::Actor;
 use khien_domain::{Clock, Error, Result};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, Executor, Row, Transaction};
@@ -349,5 +350,24 @@ mod tests {
         let other = unique_violation(Some("watchlist_stix_id_kind_value_key"), "duplicate key");
         assert!(matches!(other, Error::Conflict(_)));
         assert!(other.message(khien_domain::Lang::En).contains("duplicates an existing record"));
+    }
+}
+
+impl WriteTx<'_> {
+    /// The acting person's full name for what pages and documents show (a token's owner with
+    /// the token's number), falling back to the login name.
+    pub(crate) async fn actor_name(&mut self, actor: &Actor) -> Result<String> {
+        let name = sqlx::query("SELECT full_name FROM users WHERE id = $1")
+            .bind(actor.user_id)
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(db_err)?
+            .map(|r| get::<String>(&r, "full_name"))
+            .transpose()?
+            .unwrap_or_else(|| actor.username.clone());
+        Ok(match actor.token_id {
+            Some(t) => format!("{name} (token #{t})"),
+            None => name,
+        })
     }
 }

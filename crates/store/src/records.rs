@@ -141,6 +141,10 @@ pub struct AuditRecord {
     pub at: i64,
     pub actor_user_id: Option<i64>,
     pub actor_label: String,
+    /// The acting person's full name now (None for the system or a removed account): what
+    /// pages show; `actor_label` is what the chain recorded.
+    #[sqlx(default)]
+    pub actor_name: Option<String>,
     pub action: String,
     pub entity_type: String,
     pub entity_id: Option<i64>,

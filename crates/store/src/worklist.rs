@@ -325,7 +325,7 @@ impl Store {
 
     /// Decisions others took on the caller's units' records in the last days.
     async fn recent_decisions(&self, reach: Reach, me: i64, now: i64) -> Result<WorkSection> {
-        let mut q = Sql::new("FROM audit_log a JOIN units u ON u.id = a.unit_id WHERE a.action IN (");
+        let mut q = Sql::new("FROM audit_log a JOIN units u ON u.id = a.unit_id LEFT JOIN users au ON au.id = a.actor_user_id WHERE a.action IN (");
         for (n, action) in DECISIONS.iter().enumerate() {
             if n > 0 {
                 q.push(",");
@@ -338,7 +338,7 @@ impl Store {
             .bind(me)
             .push(") AND ")
             .reach("u.path", "u.id", &reach);
-        let cols = "a.at, a.action, a.entity_type, a.entity_id, a.actor_label, u.name AS unit_name";
+        let cols = "a.at, a.action, a.entity_type, a.entity_id, COALESCE(au.full_name, a.actor_label) AS actor_label, u.name AS unit_name";
         self.counted(WorkKind::RecentDecisions, "/audit", (q, cols, "a.id DESC"), |r| {
             let (action, entity): (String, String) = (get(r, "action")?, get(r, "entity_type")?);
             let id: Option<i64> = get(r, "entity_id")?;

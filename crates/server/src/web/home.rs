@@ -113,7 +113,10 @@ pub(super) async fn home(State(s): State<AppState>, ctx: Ctx) -> Result<Html<Str
         let page = s.store.list_audit(&ctx.actor, &AuditFilter { limit: 8, ..Default::default() }).await?;
         page.items
             .iter()
-            .map(|a| (display_vn(a.at), a.actor_label.clone(), action_label(&a.action, ctx.lang).to_string()))
+            .map(|a| {
+                let who = a.actor_name.clone().unwrap_or_else(|| a.actor_label.clone());
+                (display_vn(a.at), who, action_label(&a.action, ctx.lang).to_string())
+            })
             .collect()
     } else {
         Vec::new()

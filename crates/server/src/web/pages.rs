@@ -50,7 +50,7 @@ pub(super) fn audit_rows(items: &[AuditRecord], lang: Lang) -> Vec<AuditRow> {
         .map(|a| AuditRow {
             id: a.id,
             at: display_vn(a.at),
-            actor: a.actor_label.clone(),
+            actor: a.actor_name.clone().unwrap_or_else(|| a.actor_label.clone()),
             action: action_label(&a.action, lang).to_string(),
             entity: format!(
                 "{} #{}",

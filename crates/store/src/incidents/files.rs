@@ -43,14 +43,7 @@ impl Store {
         let size = i64::try_from(bytes.len()).map_err(Error::internal)?;
         let mut w = self.begin_write().await?;
         let inc = self.scoped_incident(&mut *w.tx, actor, id, Action::ReportIncidents).await?;
-        let name = sqlx::query("SELECT full_name FROM users WHERE id = $1")
-            .bind(actor.user_id)
-            .fetch_optional(&mut *w.tx)
-            .await
-            .map_err(db_err)?
-            .map(|r| get::<String>(&r, "full_name"))
-            .transpose()?
-            .unwrap_or_else(|| actor.username.clone());
+        let name = w.actor_name(actor).await?;
         let r = sqlx::query(&format!("INSERT INTO incident_files (incident_id, file_name, content_type, size_bytes, sha256, data, uploaded_by, uploader_name, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING {META}"))
             .bind(id)
             .bind(file_name.as_str())

@@ -304,10 +304,11 @@ pub(crate) async fn add_event(
     kind: EventKind,
     note: &str,
 ) -> Result<()> {
+    let name = w.actor_name(actor).await?;
     sqlx::query("INSERT INTO incident_events (incident_id, at, actor_label, kind, note) VALUES ($1,$2,$3,$4,$5)")
         .bind(incident_id)
         .bind(w.clock.now_ms())
-        .bind(actor.label())
+        .bind(name)
         .bind(kind.code())
         .bind(note)
         .execute(&mut *w.tx)

@@ -196,14 +196,7 @@ pub(crate) async fn record_opinion(
     opinion: &str,
     author_unit_id: i64,
 ) -> Result<()> {
-    let name = sqlx::query("SELECT full_name FROM users WHERE id = $1")
-        .bind(actor.user_id)
-        .fetch_optional(&mut *w.tx)
-        .await
-        .map_err(db_err)?
-        .map(|r| get::<String>(&r, "full_name"))
-        .transpose()?
-        .unwrap_or_else(|| actor.username.clone());
+    let name = w.actor_name(actor).await?;
     sqlx::query("INSERT INTO dossier_opinions (dossier_id, step, opinion, author_user_id, author_name, author_unit_id, at) VALUES ($1,$2,$3,$4,$5,$6,$7)")
         .bind(dossier_id)
         .bind(step.code())
