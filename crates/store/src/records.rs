@@ -22,6 +22,10 @@ fn opt_ts<S: Serializer>(ms: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
+    /// How many rows match in all, on the first page of the lists that count them (systems,
+    /// incidents, findings); absent on later pages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
 }
 
 impl<T> Page<T> {
@@ -35,7 +39,12 @@ impl<T> Page<T> {
         let more = items.len() as i64 > limit;
         items.truncate(limit.max(0) as usize);
         let next_cursor = if more { items.last().map(|last| cursor_of(last).encode()) } else { None };
-        Page { items, next_cursor }
+        Page { items, next_cursor, total: None }
+    }
+
+    /// No rows (the caller reaches no unit).
+    pub(crate) fn empty() -> Page<T> {
+        Page { items: Vec::new(), next_cursor: None, total: Some(0) }
     }
 }
 

@@ -85,6 +85,12 @@ impl Sql {
         Sql { text: format!("SELECT {cols} {}", from_where.text), binds: from_where.binds.clone() }
     }
 
+    /// `SELECT COUNT(*) AS n FROM (<q>) counted`: how many rows a list's query (before its
+    /// order and limit) matches.
+    pub fn count_of(q: &Sql) -> Sql {
+        Sql { text: format!("SELECT COUNT(*) AS n FROM ({}) counted", q.text), binds: q.binds.clone() }
+    }
+
     pub fn push(&mut self, text: &str) -> &mut Sql {
         self.text.push_str(text);
         self

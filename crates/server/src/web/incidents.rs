@@ -2,6 +2,7 @@
 //! "where else" search.
 
 use super::chart::{Lines, Series};
+use super::filters;
 use super::msg;
 use super::systems::{options, Options};
 use super::{render, see_other, Chrome};
@@ -61,6 +62,8 @@ struct QueuePage {
     categories: Options,
     rows: Vec<QueueRow>,
     next: Option<String>,
+    /// How many match in all (the first page).
+    total: Option<i64>,
     can_report: bool,
     coordinator: bool,
     /// Incidents reported per month by category over the last year (the first page only).
@@ -159,6 +162,7 @@ async fn queue(
         trend,
         c: Chrome::new(&ctx, "incidents", "Sự cố", "Incidents"),
         next: page.next_cursor.as_deref().map(|n| f.link(n)),
+        total: page.total,
         f,
         states: options(IncState::ALL, IncState::code, IncState::label, lang),
         categories: options(Category::ALL, Category::code, Category::label, lang),

@@ -1,6 +1,7 @@
 //! Registry pages: the systems list with filters, the system form and page (suggested level,
 //! 4 layers, gate), the dossier page, the overview and the holiday calendar.
 
+use super::filters;
 use super::msg;
 pub(super) use super::system_form::number;
 use super::system_form::{create, edit_form, new_form, update};
@@ -176,6 +177,8 @@ struct ListPage {
     dossier_states: Options,
     rows: Vec<Row>,
     next: Option<String>,
+    /// How many match in all (the first page).
+    total: Option<i64>,
     /// The current filters as a query string, for the export link.
     export_query: String,
     can_register: bool,
@@ -269,6 +272,7 @@ async fn list_page(s: &AppState, ctx: &Ctx, q: ListQuery, notice: Option<String>
         qs.iter().cloned().chain(extra).map(|(k, v)| format!("{k}={}", super::q(&v))).collect::<Vec<_>>().join("&")
     };
     let export_query = query(None);
+    let total = page.total;
     let next = page.next_cursor.map(|c| query(Some(("cursor", c))));
     let f = ListFilter {
         q: q.q,
@@ -280,6 +284,7 @@ async fn list_page(s: &AppState, ctx: &Ctx, q: ListQuery, notice: Option<String>
     };
     render(&ListPage {
         c: Chrome::new(ctx, "systems", "Hệ thống thông tin", "Information systems"),
+        total,
         f,
         statuses: options(Lifecycle::ALL, Lifecycle::code, Lifecycle::label, lang),
         dossier_states: options(DossierState::ALL, DossierState::code, DossierState::label, lang),

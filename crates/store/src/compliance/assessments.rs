@@ -230,7 +230,7 @@ impl Store {
     pub async fn list_assessments(&self, actor: &Actor, f: &AssessmentFilter) -> Result<Page<Assessment>> {
         let reach = actor.reach(Action::ViewCompliance);
         if reach.is_empty() {
-            return Ok(Page { items: Vec::new(), next_cursor: None });
+            return Ok(Page::empty());
         }
         let mut q = Sql::new(&format!("SELECT {A_COLS} FROM {A_FROM} WHERE ("));
         q.reach("u.path", "u.id", &reach).push(" OR (a.assessor_unit_id IS NOT NULL AND ");

@@ -236,7 +236,7 @@ impl Store {
     pub async fn list_findings(&self, actor: &Actor, f: &FindingFilter) -> Result<Page<Finding>> {
         let scope = self.unit_scope(actor, Action::ViewSystems, f.unit_id).await?;
         let Some(mut q) = crate::units::scope::scoped_select(FINDING_COLS, "findings", "f", "unit_id", &scope) else {
-            return Ok(Page { items: Vec::new(), next_cursor: None });
+            return Ok(Page::empty());
         };
         if let Some(id) = f.system_id {
             q.push(" AND f.system_id = ").bind(id);
@@ -276,6 +276,11 @@ impl Store {
         if let Some(term) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
             q.words_like(&["f.search_folded"], term);
         }
+        // The first page says how many match in all (the list's heading shows it).
+        let total = match f.cursor {
+            None => Some(get::<i64>(&Sql::count_of(&q).query().fetch_one(&self.pool).await.map_err(db_err)?, "n")?),
+            Some(_) => None,
+        };
         let cursor = untag_cursor("findings.id", f.cursor.as_ref())?;
         q.keyset(
             "f.id",
@@ -286,7 +291,9 @@ impl Store {
         );
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
         let items = rows.iter().map(|r| finding_row(r, self.clock.now_ms())).collect::<Result<Vec<_>>>()?;
-        Ok(Page::from_rows(items, f.limit, |i| tag_cursor("findings.id", String::new(), i.id)))
+        let mut page = Page::from_rows(items, f.limit, |i| tag_cursor("findings.id", String::new(), i.id));
+        page.total = total;
+        Ok(page)
     }
 
     pub async fn get_finding(&self, actor: &Actor, id: i64) -> Result<Finding> {

@@ -236,7 +236,7 @@ impl Store {
     pub async fn list_incidents(&self, actor: &Actor, f: &IncidentFilter) -> Result<Page<Incident>> {
         let scope = self.unit_scope(actor, Action::ViewIncidents, f.unit_id).await?;
         let Some(mut q) = crate::units::scope::scoped_select(INCIDENT_COLS, "incidents", "i", "unit_id", &scope) else {
-            return Ok(Page { items: Vec::new(), next_cursor: None });
+            return Ok(Page::empty());
         };
         if let Some(term) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
             q.words_like(&["i.search_folded"], term);
@@ -262,6 +262,11 @@ impl Store {
         if f.overdue {
             q.push(" AND i.next_due < ").bind(self.clock.now_ms());
         }
+        // The first page says how many match in all (the list's heading shows it).
+        let total = match f.cursor {
+            None => Some(get::<i64>(&Sql::count_of(&q).query().fetch_one(&self.pool).await.map_err(db_err)?, "n")?),
+            Some(_) => None,
+        };
         let cursor = untag_cursor("incidents.id", f.cursor.as_ref())?;
         q.keyset(
             "i.id",
@@ -272,7 +277,9 @@ impl Store {
         );
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
         let items = rows.iter().map(|r| incident_row(r, self.clock.now_ms())).collect::<Result<Vec<_>>>()?;
-        Ok(Page::from_rows(items, f.limit, |i| tag_cursor("incidents.id", String::new(), i.id)))
+        let mut page = Page::from_rows(items, f.limit, |i| tag_cursor("incidents.id", String::new(), i.id));
+        page.total = total;
+        Ok(page)
     }
 }
 

@@ -353,7 +353,7 @@ impl Store {
     pub async fn list_systems(&self, actor: &Actor, f: &SystemFilter) -> Result<Page<System>> {
         let scope = self.unit_scope(actor, Action::ViewSystems, f.unit_id).await?;
         let Some(mut q) = scoped_select(SYSTEM_COLS, "systems", "s", "owner_unit_id", &scope) else {
-            return Ok(Page { items: Vec::new(), next_cursor: None });
+            return Ok(Page::empty());
         };
         if let Some(term) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
             q.words_like(&["s.search_folded"], term);
@@ -382,11 +382,18 @@ impl Store {
             // Excepted systems are known violations, still listed.
             q.push(" AND s.status = 'in_operation' AND s.approved_level IS NULL");
         }
+        // The first page says how many match in all (the list's heading shows it).
+        let total = match f.cursor {
+            None => Some(get::<i64>(&Sql::count_of(&q).query().fetch_one(&self.pool).await.map_err(db_err)?, "n")?),
+            Some(_) => None,
+        };
         let cursor = untag_cursor("systems.name", f.cursor.as_ref())?;
         q.keyset("s.name_folded", "s.id", Dir::Asc, cursor.as_ref(), f.limit);
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
         let items = rows.iter().map(system_row).collect::<Result<Vec<_>>>()?;
-        Ok(Page::from_rows(items, f.limit, |s| tag_cursor("systems.name", fold(&s.name), s.id)))
+        let mut page = Page::from_rows(items, f.limit, |s| tag_cursor("systems.name", fold(&s.name), s.id));
+        page.total = total;
+        Ok(page)
     }
 
     /// Every system the caller may see (for the overview and exports).
