@@ -6,11 +6,13 @@ use crate::incidents::incident_model::{incident_row, INCIDENT_COLS};
 use crate::sql::Sql;
 use khien_domain::audit::action_label;
 use khien_domain::audit_labels::entity_label;
+use khien_domain::calendar::parse_date;
 use khien_domain::finding::Severity;
 use khien_domain::incident::public::PublicCategory;
 use khien_domain::role::Action;
 use khien_domain::scope::{Actor, Reach};
-use khien_domain::system::dossier::{waiting_step, DossierAction};
+use khien_domain::system::dossier::{deadline, may_act, waiting_step, DossierAction, DossierState, UnitAt};
+use khien_domain::system::level::{ruleset_by_code, ruleset_for, Ruleset};
 use khien_domain::worklist::{
     authority_side, unit_side, waited_for, WorkKind, DECISIONS, FINDINGS_DUE_DAYS, RECENT_DAYS,
 };
@@ -146,24 +148,60 @@ impl Store {
         Ok(WorkSection { kind, total, items, link: link.to_string() })
     }
 
-    /// Dossiers whose waiting step (appraisal, approval) the caller may take, by due date.
+    /// Dossiers whose waiting step (appraisal, approval) the caller may take, by due date. Reads
+    /// only the columns it needs: an authority may have hundreds waiting across the city.
     async fn dossiers_to_decide(&self, actor: &Actor) -> Result<WorkSection> {
-        let mut mine = self.dossiers_awaiting(actor).await?;
-        mine.sort_by(|(a, _, _), (b, _, _)| {
-            (a.due_on.is_none(), &a.due_on, &a.submitted_on, a.id).cmp(&(
-                b.due_on.is_none(),
-                &b.due_on,
-                &b.submitted_on,
-                b.id,
-            ))
-        });
+        let bodies = self.level_bodies().await?;
+        // People of a named body act on dossiers of any unit: read all waiting ones, keep theirs.
+        let named = [&bodies.bodies.owning_body, &bodies.bodies.dedicated_unit]
+            .into_iter()
+            .flatten()
+            .any(|b| actor.grants.iter().any(|g| g.covers(b.id, &b.path)));
+        let mut q = Sql::new("SELECT d.id, d.state, d.ruleset, d.proposed_level, d.submitted_on, d.appraised_on, s.name AS system_name, s.owner_unit_id, u.name AS unit_name, u.path AS owner_path FROM dossiers d JOIN systems s ON s.id = d.system_id JOIN units u ON u.id = s.owner_unit_id WHERE d.state IN ('submitted','appraised')");
+        if !named {
+            q.push(" AND ").reach("u.path", "u.id", &actor.reach(Action::ViewSystems));
+        }
+        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let holidays = self.holidays().await?;
+        let today = self.clock.today_vn();
+        let mut rulesets: std::collections::HashMap<String, Ruleset> = std::collections::HashMap::new();
+        let mut mine = Vec::new();
+        for r in &rows {
+            let code: String = get(r, "ruleset")?;
+            if !rulesets.contains_key(&code) {
+                let rs = self.ruleset(&code).await?;
+                rulesets.insert(code.clone(), rs);
+            }
+            let Some(rs) = rulesets.get(&code) else { continue };
+            let state = DossierState::parse("state", &get::<String>(r, "state")?)?;
+            let Some(step) = waiting_step(state) else { continue };
+            let level = u8::try_from(get::<i64>(r, "proposed_level")?).unwrap_or(1);
+            let at = UnitAt { id: get(r, "owner_unit_id")?, path: get(r, "owner_path")? };
+            if !may_act(actor, step, level, rs, &at, &bodies.bodies) {
+                continue;
+            }
+            let date = |c: &str| -> Result<Option<chrono::NaiveDate>> {
+                Ok(get::<Option<String>>(r, c)?.as_deref().and_then(parse_date))
+            };
+            let (submitted, appraised) = (date("submitted_on")?, date("appraised_on")?);
+            let law = ruleset_by_code(&code).unwrap_or_else(|| ruleset_for(today));
+            let due = deadline(state, level, submitted, appraised, &law, &holidays).map(|d| d.due);
+            mine.push((
+                due,
+                submitted,
+                get::<i64>(r, "id")?,
+                step,
+                level,
+                get::<String>(r, "system_name")?,
+                get::<String>(r, "unit_name")?,
+            ));
+        }
+        mine.sort_by(|a, b| (a.0.is_none(), a.0, a.1, a.2).cmp(&(b.0.is_none(), b.0, b.1, b.2)));
         let total = i64::try_from(mine.len()).unwrap_or(i64::MAX);
         let items = mine
             .into_iter()
             .take(SHOWN)
-            .map(|(d, system, unit)| {
-                let step = waiting_step(d.state).unwrap_or(DossierAction::Appraise);
-                let level = d.proposed_level;
+            .map(|(due, _, id, step, level, system, unit)| {
                 let mut item = WorkItem::new(
                     system,
                     unit,
@@ -173,14 +211,14 @@ impl Store {
                         (Lang::En, DossierAction::Approve) => format!("Waiting for approval — level {level}"),
                         (Lang::En, _) => format!("Waiting for appraisal — level {level}"),
                     }),
-                    format!("/dossiers/{}", d.id),
+                    format!("/dossiers/{id}"),
                 );
-                item.due_on = d.due_on.clone();
-                item.overdue = d.overdue;
+                item.due_on = due.map(|d| d.format("%Y-%m-%d").to_string());
+                item.overdue = due.is_some_and(|d| d < today);
                 item
             })
             .collect();
-        Ok(WorkSection { kind: WorkKind::DossiersToDecide, total, items, link: "/dossiers/pending".into() })
+        Ok(WorkSection { kind: WorkKind::DossiersToDecide, total, items, link: "/overview#pending".into() })
     }
 
     async fn dossiers_to_prepare(&self, reach: Reach) -> Result<WorkSection> {
@@ -188,7 +226,7 @@ impl Store {
         q.reach("u.path", "u.id", &reach);
         let cols = "d.id, d.state, d.proposed_level, s.name AS system_name, u.name AS unit_name";
         self.counted(WorkKind::DossiersToPrepare, "/systems", (q, cols, "d.state DESC, d.id DESC"), |r| {
-            let state = khien_domain::system::dossier::DossierState::parse("state", &get::<String>(r, "state")?)?;
+            let state = DossierState::parse("state", &get::<String>(r, "state")?)?;
             Ok(WorkItem::new(
                 get(r, "system_name")?,
                 get(r, "unit_name")?,
@@ -262,7 +300,7 @@ impl Store {
     }
 
     async fn findings_due(&self, reach: Reach, now: i64) -> Result<WorkSection> {
-        let mut q = Sql::new("FROM findings f JOIN units u ON u.id = f.unit_id JOIN systems s ON s.id = f.system_id WHERE f.open = 1 AND f.due_at < ");
+        let mut q = Sql::new("FROM findings f JOIN units u ON u.id = f.unit_id WHERE f.open = 1 AND f.due_at < ");
         q.bind(now + FINDINGS_DUE_DAYS * DAY_MS).push(" AND ").reach("u.path", "u.id", &reach);
         self.counted(WorkKind::FindingsDue, "/findings", (q, FINDING_ITEM_COLS, "f.due_at, f.id"), |r| {
             finding_item(r, now)
@@ -271,7 +309,7 @@ impl Store {
     }
 
     async fn findings_escalated(&self, reach: Reach, now: i64) -> Result<WorkSection> {
-        let mut q = Sql::new("FROM findings f JOIN units u ON u.id = f.unit_id JOIN systems s ON s.id = f.system_id WHERE f.open = 1 AND f.escalated_at IS NOT NULL AND f.due_at < ");
+        let mut q = Sql::new("FROM findings f JOIN units u ON u.id = f.unit_id WHERE f.open = 1 AND f.escalated_at IS NOT NULL AND f.due_at < ");
         q.bind(now).push(" AND ").reach("u.path", "u.id", &reach);
         self.counted(
             WorkKind::FindingsEscalated,
@@ -284,13 +322,16 @@ impl Store {
 
     /// Units with an incident report or a finding fix past its deadline, most behind first.
     async fn units_late(&self, reach: Reach, now: i64) -> Result<WorkSection> {
-        let mut q = Sql::new("SELECT u.id, u.name, SUM(late.incidents) AS incidents, SUM(late.findings) AS findings FROM (SELECT i.unit_id, 1 AS incidents, 0 AS findings FROM incidents i WHERE i.state <> 'closed' AND i.next_due < ");
+        // Each table counted per unit first (an index range each), then joined to the units.
+        let mut q = Sql::new(
+            "SELECT u.id, u.name, COALESCE(li.n, 0) AS incidents, COALESCE(lf.n, 0) AS findings FROM units u \
+             LEFT JOIN (SELECT i.unit_id, COUNT(*) AS n FROM incidents i WHERE i.state <> 'closed' AND i.next_due < ",
+        );
         q.bind(now)
-            .push(" UNION ALL SELECT f.unit_id, 0 AS incidents, 1 AS findings FROM findings f WHERE f.open = 1 AND f.due_at < ")
+            .push(" GROUP BY i.unit_id) li ON li.unit_id = u.id LEFT JOIN (SELECT f.unit_id, COUNT(*) AS n FROM findings f WHERE f.open = 1 AND f.due_at < ")
             .bind(now)
-            .push(") late JOIN units u ON u.id = late.unit_id WHERE ")
-            .reach("u.path", "u.id", &reach)
-            .push(" GROUP BY u.id, u.name");
+            .push(" GROUP BY f.unit_id) lf ON lf.unit_id = u.id WHERE (li.n IS NOT NULL OR lf.n IS NOT NULL) AND ")
+            .reach("u.path", "u.id", &reach);
         let mut late = Vec::new();
         for r in &q.query().fetch_all(&self.pool).await.map_err(db_err)? {
             let (id, name): (i64, String) = (get(r, "id")?, get(r, "name")?);
@@ -359,7 +400,8 @@ impl Store {
     }
 }
 
-const FINDING_ITEM_COLS: &str = "f.id, f.title, f.severity, f.due_at, s.name AS system_name, u.name AS unit_name";
+/// The system's name read per shown row, so that the count does not join systems.
+const FINDING_ITEM_COLS: &str = "f.id, f.title, f.severity, f.due_at, (SELECT s.name FROM systems s WHERE s.id = f.system_id) AS system_name, u.name AS unit_name";
 
 fn finding_item(r: &AnyRow, now: i64) -> Result<WorkItem> {
     let severity = Severity::parse("severity", &get::<String>(r, "severity")?)?;

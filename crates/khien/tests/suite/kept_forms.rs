@@ -90,3 +90,17 @@ async fn a_refused_incident_report_keeps_its_fields_and_names_systems_by_code() 
     let r = officer.form("/incidents", &typed).await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
 }
+
+/// The units tree groups a unit's many children by unit type, each group collapsible with its
+/// count (issue 14.5).
+#[tokio::test]
+async fn the_units_tree_groups_many_children_by_type() {
+    let server = TestServer::start().await;
+    let authority = server.login("pa05.truong", DEMO_PASSWORD).await;
+    let html = authority.get("/units").await.text().await.unwrap();
+    let tree = html.split("id=\"unit-tree\"").nth(1).unwrap();
+    assert!(tree.contains("<details class=\"group"), "groups: {}", &tree[..tree.len().min(2000)]);
+    assert_eq!(tree.matches("<details").count(), tree.matches("</details>").count(), "every group closes");
+    let ward_group = tree.split("<summary>").find(|g| g.starts_with("Phường")).expect("a group of wards");
+    assert!(ward_group.contains("class=\"badge\""), "with its count");
+}

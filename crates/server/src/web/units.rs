@@ -1,6 +1,7 @@
 //! Units pages: the tree with folded search, a unit's page with its history, forms, import
 //! and export.
 
+use super::filters;
 use super::msg;
 use super::{render, see_other, Chrome};
 use crate::auth::Ctx;
@@ -43,6 +44,8 @@ pub fn choices(units: Vec<khien_store::Unit>) -> Vec<(i64, String)> {
     units.into_iter().map(|u| (u.id, format!("{} ({})", u.name, u.code))).collect()
 }
 
+/// A line of the tree: a unit, or the start or end of a group of sibling units of one type.
+#[derive(Default)]
 struct Row {
     id: i64,
     code: String,
@@ -50,6 +53,27 @@ struct Row {
     type_label: String,
     depth: usize,
     active: bool,
+    /// Starts a collapsible group: (unit type, how many units of it).
+    group: Option<(String, usize)>,
+    /// Ends the group started last.
+    end: bool,
+}
+
+/// Siblings are grouped by unit type (collapsible) once a unit has more than this many.
+const GROUP_FROM: usize = 5;
+
+impl Row {
+    fn unit(u: Unit, depth: usize, lang: khien_domain::Lang) -> Row {
+        Row {
+            id: u.id,
+            type_label: u.unit_type.label(lang).to_string(),
+            code: u.code,
+            name: u.name,
+            depth: depth.min(9),
+            active: u.active,
+            ..Row::default()
+        }
+    }
 }
 
 #[derive(Template)]
@@ -61,6 +85,8 @@ struct ListPage {
     types: Vec<(&'static str, &'static str)>,
     parents: Vec<(i64, String)>,
     rows: Vec<Row>,
+    /// Units listed (the rows without the groups' starts and ends).
+    shown: i64,
     notice: Option<String>,
 }
 
@@ -69,8 +95,9 @@ struct ListQuery {
     q: Option<String>,
 }
 
-/// Orders the visible units depth-first, children by folded name, each with its depth below
-/// the nearest visible ancestor.
+/// The visible units depth-first; a unit's children by unit type then folded name, in
+/// collapsible groups by type when there are many; each with its depth below the nearest
+/// visible ancestor.
 fn tree_rows(units: Vec<Unit>, ctx: &Ctx) -> Vec<Row> {
     let ids: std::collections::HashSet<i64> = units.iter().map(|u| u.id).collect();
     let mut children: HashMap<Option<i64>, Vec<Unit>> = HashMap::new();
@@ -79,25 +106,47 @@ fn tree_rows(units: Vec<Unit>, ctx: &Ctx) -> Vec<Row> {
         children.entry(parent).or_default().push(u);
     }
     for list in children.values_mut() {
-        list.sort_by_cached_key(|u| fold(&u.name));
+        list.sort_by_cached_key(|u| (UnitType::ALL.iter().position(|t| *t == u.unit_type), fold(&u.name)));
     }
     let mut out = Vec::new();
-    let mut stack: Vec<(Unit, usize)> =
-        children.remove(&None).unwrap_or_default().into_iter().rev().map(|u| (u, 0)).collect();
-    while let Some((u, depth)) = stack.pop() {
-        if let Some(kids) = children.remove(&Some(u.id)) {
-            stack.extend(kids.into_iter().rev().map(|k| (k, depth + 1)));
-        }
-        out.push(Row {
-            id: u.id,
-            type_label: u.unit_type.label(ctx.lang).to_string(),
-            code: u.code,
-            name: u.name,
-            depth: depth.min(9),
-            active: u.active,
-        });
-    }
+    let roots = children.remove(&None).unwrap_or_default();
+    siblings(roots, 0, &mut children, &mut out, ctx.lang);
     out
+}
+
+/// Writes `units` (siblings, ordered by type) and their subtrees, grouped by type when many.
+fn siblings(
+    units: Vec<Unit>,
+    depth: usize,
+    children: &mut HashMap<Option<i64>, Vec<Unit>>,
+    out: &mut Vec<Row>,
+    lang: khien_domain::Lang,
+) {
+    let grouped = units.len() > GROUP_FROM;
+    let mut per_type: HashMap<UnitType, usize> = HashMap::new();
+    for u in &units {
+        *per_type.entry(u.unit_type).or_default() += 1;
+    }
+    let mut open: Option<UnitType> = None;
+    for u in units {
+        let kind = u.unit_type;
+        if grouped && open != Some(kind) {
+            if open.is_some() {
+                out.push(Row { end: true, ..Row::default() });
+            }
+            let count = per_type.get(&kind).copied().unwrap_or(0);
+            out.push(Row { group: Some((kind.label(lang).to_string(), count)), depth, ..Row::default() });
+            open = Some(kind);
+        }
+        let id = u.id;
+        out.push(Row::unit(u, depth, lang));
+        if let Some(kids) = children.remove(&Some(id)) {
+            siblings(kids, depth + 1, children, out, lang);
+        }
+    }
+    if open.is_some() {
+        out.push(Row { end: true, ..Row::default() });
+    }
 }
 
 async fn list_page(s: &AppState, ctx: &Ctx, q: String, notice: Option<String>) -> Result<Html<String>, WebError> {
@@ -113,20 +162,19 @@ async fn list_page(s: &AppState, ctx: &Ctx, q: String, notice: Option<String>) -
             .filter(|u| fold(&u.name).contains(&needle) || u.code.to_lowercase().contains(&needle))
             .collect();
         hits.sort_by_cached_key(|u| fold(&u.name));
-        hits.into_iter()
-            .map(|u| Row {
-                id: u.id,
-                type_label: u.unit_type.label(ctx.lang).to_string(),
-                code: u.code,
-                name: u.name,
-                depth: 0,
-                active: u.active,
-            })
-            .collect()
+        hits.into_iter().map(|u| Row::unit(u, 0, ctx.lang)).collect()
     };
     let types = UnitType::ALL.iter().map(|t| (t.code(), t.label(ctx.lang))).collect();
+    let shown = i64::try_from(rows.iter().filter(|r| r.group.is_none() && !r.end).count()).unwrap_or(i64::MAX);
     render(&ListPage {
-        c: Chrome::new(ctx, "units", "Đơn vị", "Units"), q, can_manage, types, parents, rows, notice
+        c: Chrome::new(ctx, "units", "Đơn vị", "Units"),
+        q,
+        can_manage,
+        types,
+        parents,
+        rows,
+        shown,
+        notice,
     })
 }
 

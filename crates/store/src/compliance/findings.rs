@@ -173,6 +173,9 @@ pub(crate) fn due_at(
     policy.due(severity, level, date_vn(detected_at), holidays).map(end_of_day_vn)
 }
 
+/// The findings list counts its matches exactly up to this many.
+pub const FINDINGS_COUNTED: i64 = 10_000;
+
 impl Store {
     /// The remediation policy: the defaults with the authority's rows over them.
     pub async fn remediation_policy(&self) -> Result<Policy> {
@@ -277,8 +280,14 @@ impl Store {
             q.words_like(&["f.search_folded"], term);
         }
         // The first page says how many match in all (the list's heading shows it).
+        // Exact up to FINDINGS_COUNTED: a city may hold a million findings, and counting them
+        // all on every first page would cost more than the page (beyond, no total is given).
         let total = match f.cursor {
-            None => Some(get::<i64>(&Sql::count_of(&q).query().fetch_one(&self.pool).await.map_err(db_err)?, "n")?),
+            None => {
+                let count = Sql::count_at_most(&q, FINDINGS_COUNTED);
+                let n: i64 = get(&count.query().fetch_one(&self.pool).await.map_err(db_err)?, "n")?;
+                (n <= FINDINGS_COUNTED).then_some(n)
+            }
             Some(_) => None,
         };
         let cursor = untag_cursor("findings.id", f.cursor.as_ref())?;

@@ -507,15 +507,6 @@ impl Store {
     /// Dossiers waiting for a step (submitted or appraised) that the caller sees or may take,
     /// oldest submission first.
     pub async fn pending_dossiers(&self, actor: &Actor) -> Result<Vec<(Dossier, String, String)>> {
-        self.waiting_dossiers(actor, false).await
-    }
-
-    /// The waiting dossiers whose next step the caller may take (the work list's).
-    pub(crate) async fn dossiers_awaiting(&self, actor: &Actor) -> Result<Vec<(Dossier, String, String)>> {
-        self.waiting_dossiers(actor, true).await
-    }
-
-    async fn waiting_dossiers(&self, actor: &Actor, only_actionable: bool) -> Result<Vec<(Dossier, String, String)>> {
         let bodies = self.level_bodies().await?;
         // People of a named body act on dossiers of any unit: read all waiting ones, keep theirs.
         let named = [&bodies.bodies.owning_body, &bodies.bodies.dedicated_unit]
@@ -539,7 +530,7 @@ impl Store {
             let system =
                 khien_domain::system::dossier::UnitAt { id: get(r, "owner_unit_id")?, path: get(r, "owner_path")? };
             let visible = actor.can(Action::ViewSystems, system.id, &system.path);
-            if only_actionable || !visible {
+            if !visible {
                 if !rulesets.contains_key(&d.ruleset) {
                     let rs = self.ruleset(&d.ruleset).await?;
                     rulesets.insert(d.ruleset.clone(), rs);
