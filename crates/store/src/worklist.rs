@@ -78,6 +78,18 @@ impl WorkItem {
     }
 }
 
+/// A section when the caller reaches some unit for it, else none.
+async fn maybe<F, Fut>(reach: Option<Reach>, section: F) -> Result<Option<WorkSection>>
+where
+    F: FnOnce(Reach) -> Fut,
+    Fut: std::future::Future<Output = Result<WorkSection>>,
+{
+    match reach {
+        Some(r) => section(r).await.map(Some),
+        None => Ok(None),
+    }
+}
+
 fn both(label: impl Fn(Lang) -> String) -> (String, String) {
     (label(Lang::Vi), label(Lang::En))
 }
@@ -89,41 +101,52 @@ impl Store {
         let unit = actor.with_roles(unit_side);
         let authority = actor.with_roles(authority_side);
         let now = self.clock.now_ms();
-        let mut sections = Vec::new();
-        // Appraisers and approvers (the authority, units' leadership) all hold EditSystems.
-        if waited.can_anywhere(Action::EditSystems) {
-            sections.push(self.dossiers_to_decide(&waited).await?);
-        }
         let in_reach = |a: &Actor, action: Action| Some(a.reach(action)).filter(|r| !r.is_empty());
-        if let Some(reach) = in_reach(&unit, Action::EditSystems) {
-            sections.push(self.dossiers_to_prepare(reach).await?);
-        }
-        if let Some(reach) = in_reach(&waited, Action::ReportIncidents) {
-            sections.push(self.incident_clocks(reach, now).await?);
-        }
-        if self.coordinates_city(&authority).await? {
-            sections.push(self.public_reports_to_route().await?);
-        }
-        if let Some(reach) = in_reach(&unit, Action::ReportIncidents) {
-            sections.push(self.public_reports_to_handle(reach.clone()).await?);
-            sections.push(self.incident_tasks(reach).await?);
-        }
-        if let Some(reach) = in_reach(&unit, Action::RemediateFindings) {
-            sections.push(self.findings_due(reach, now).await?);
-        }
-        if let Some(reach) = in_reach(&authority, Action::VerifyFindings) {
-            sections.push(self.findings_escalated(reach, now).await?);
-        }
-        if let Some(reach) = in_reach(&authority, Action::CoordinateIncidents) {
-            sections.push(self.units_late(reach, now).await?);
-        }
-        if let Some(reach) = in_reach(&unit, Action::ViewSystems) {
-            sections.push(self.recent_decisions(reach, actor.user_id, now).await?);
-        }
+        // The sections are independent reads: run them together, each on its own connection.
+        let (prepare, clocks, handle, tasks) = (
+            in_reach(&unit, Action::EditSystems),
+            in_reach(&waited, Action::ReportIncidents),
+            in_reach(&unit, Action::ReportIncidents),
+            in_reach(&unit, Action::ReportIncidents),
+        );
+        let (due, escalated, late, decisions) = (
+            in_reach(&unit, Action::RemediateFindings),
+            in_reach(&authority, Action::VerifyFindings),
+            in_reach(&authority, Action::CoordinateIncidents),
+            in_reach(&unit, Action::ViewSystems),
+        );
+        let found = tokio::try_join!(
+            async {
+                // Appraisers and approvers (the authority, units' leadership) all hold EditSystems.
+                match waited.can_anywhere(Action::EditSystems) {
+                    true => self.dossiers_to_decide(&waited).await.map(Some),
+                    false => Ok(None),
+                }
+            },
+            async { maybe(prepare, |r| self.dossiers_to_prepare(r)).await },
+            async { maybe(clocks, |r| self.incident_clocks(r, now)).await },
+            async {
+                match self.coordinates_city(&authority).await? {
+                    true => self.public_reports_to_route().await.map(Some),
+                    false => Ok(None),
+                }
+            },
+            async { maybe(handle, |r| self.public_reports_to_handle(r)).await },
+            async { maybe(tasks, |r| self.incident_tasks(r)).await },
+            async { maybe(due, |r| self.findings_due(r, now)).await },
+            async { maybe(escalated, |r| self.findings_escalated(r, now)).await },
+            async { maybe(late, |r| self.units_late(r, now)).await },
+            async { maybe(decisions, |r| self.recent_decisions(r, actor.user_id, now)).await },
+        )?;
+        let (a, b, c, d, e, f, g, h, i, j) = found;
+        let sections = [a, b, c, d, e, f, g, h, i, j].into_iter().flatten().collect();
         Ok(WorkList { sections })
     }
 
     async fn coordinates_city(&self, authority: &Actor) -> Result<bool> {
+        if authority.grants.is_empty() {
+            return Ok(false);
+        }
         Ok(self.root_unit().await?.is_some_and(|u| authority.can(Action::CoordinateIncidents, u.id, &u.path)))
     }
 

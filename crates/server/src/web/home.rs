@@ -102,26 +102,33 @@ async fn summary(s: &AppState, ctx: &Ctx) -> Result<Option<Summary>, WebError> {
 }
 
 pub(super) async fn home(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
-    let work = s.store.work_list(&ctx.actor).await?;
+    // The work list, the roles, the recent changes and leadership's charts are independent.
+    let recent = async {
+        if !ctx.actor.can_anywhere(Action::ViewAudit) {
+            return Ok(Vec::new());
+        }
+        let page = s.store.list_audit(&ctx.actor, &AuditFilter { limit: 8, ..Default::default() }).await?;
+        Ok::<_, WebError>(
+            page.items
+                .iter()
+                .map(|a| {
+                    let who = a.actor_name.clone().unwrap_or_else(|| a.actor_label.clone());
+                    (display_vn(a.at), who, action_label(&a.action, ctx.lang).to_string())
+                })
+                .collect(),
+        )
+    };
+    let (work, me, recent, summary) = tokio::try_join!(
+        async { s.store.work_list(&ctx.actor).await.map_err(WebError::from) },
+        async { s.store.get_user(&ctx.actor, ctx.actor.user_id).await.map_err(WebError::from) },
+        recent,
+        summary(&s, &ctx),
+    )?;
     let (now, today) = (s.store.clock().now_ms(), s.store.clock().today_vn());
     let blocks: Vec<WorkBlock> = work.sections.iter().map(|sec| block(sec, now, today, ctx.lang)).collect();
     let waiting = work.sections.iter().map(|sec| sec.total).sum();
-    let me = s.store.get_user(&ctx.actor, ctx.actor.user_id).await?;
     let roles =
         me.roles.iter().map(|r| (r.role.label(ctx.lang).to_string(), r.unit_name.clone(), r.recursive)).collect();
-    let recent = if ctx.actor.can_anywhere(Action::ViewAudit) {
-        let page = s.store.list_audit(&ctx.actor, &AuditFilter { limit: 8, ..Default::default() }).await?;
-        page.items
-            .iter()
-            .map(|a| {
-                let who = a.actor_name.clone().unwrap_or_else(|| a.actor_label.clone());
-                (display_vn(a.at), who, action_label(&a.action, ctx.lang).to_string())
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let summary = summary(&s, &ctx).await?;
     render(&Home {
         c: Chrome::new(&ctx, "home", "Việc cần xử lý", "Your work"),
         blocks,
