@@ -328,6 +328,25 @@ pub(crate) fn sha256_hex(s: &str) -> String {
     hex::encode(sha2::Sha256::digest(s.as_bytes()))
 }
 
+impl WriteTx<'_> {
+    /// The acting person's full name for what pages and documents show (a token's owner with
+    /// the token's number), falling back to the login name.
+    pub(crate) async fn actor_name(&mut self, actor: &Actor) -> Result<String> {
+        let name = sqlx::query("SELECT full_name FROM users WHERE id = $1")
+            .bind(actor.user_id)
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(db_err)?
+            .map(|r| get::<String>(&r, "full_name"))
+            .transpose()?
+            .unwrap_or_else(|| actor.username.clone());
+        Ok(match actor.token_id {
+            Some(t) => format!("{name} (token #{t})"),
+            None => name,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,24 +369,5 @@ mod tests {
         let other = unique_violation(Some("watchlist_stix_id_kind_value_key"), "duplicate key");
         assert!(matches!(other, Error::Conflict(_)));
         assert!(other.message(khien_domain::Lang::En).contains("duplicates an existing record"));
-    }
-}
-
-impl WriteTx<'_> {
-    /// The acting person's full name for what pages and documents show (a token's owner with
-    /// the token's number), falling back to the login name.
-    pub(crate) async fn actor_name(&mut self, actor: &Actor) -> Result<String> {
-        let name = sqlx::query("SELECT full_name FROM users WHERE id = $1")
-            .bind(actor.user_id)
-            .fetch_optional(&mut *self.tx)
-            .await
-            .map_err(db_err)?
-            .map(|r| get::<String>(&r, "full_name"))
-            .transpose()?
-            .unwrap_or_else(|| actor.username.clone());
-        Ok(match actor.token_id {
-            Some(t) => format!("{name} (token #{t})"),
-            None => name,
-        })
     }
 }

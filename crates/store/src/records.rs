@@ -23,7 +23,7 @@ pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
     /// How many rows match in all, on the first page of the lists that count them (systems,
-    /// incidents, findings); absent on later pages.
+    /// incidents); absent on later pages and from lists too large to count on every page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }

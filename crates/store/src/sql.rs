@@ -91,14 +91,6 @@ impl Sql {
         Sql { text: format!("SELECT COUNT(*) AS n FROM ({}) counted", q.text), binds: q.binds.clone() }
     }
 
-    /// Counts the rows of `q` up to `cap + 1` (a result above `cap` means "more than cap").
-    pub fn count_at_most(q: &Sql, cap: i64) -> Sql {
-        Sql {
-            text: format!("SELECT COUNT(*) AS n FROM ({} LIMIT {}) counted", q.text, cap.saturating_add(1)),
-            binds: q.binds.clone(),
-        }
-    }
-
     pub fn push(&mut self, text: &str) -> &mut Sql {
         self.text.push_str(text);
         self

@@ -219,7 +219,7 @@ impl Store {
                 get::<String>(r, "unit_name")?,
             ));
         }
-        mine.sort_by(|a, b| (a.0.is_none(), a.0, a.1, a.2).cmp(&(b.0.is_none(), b.0, b.1, b.2)));
+        mine.sort_by_key(|a| (a.0.is_none(), a.0, a.1, a.2));
         let total = i64::try_from(mine.len()).unwrap_or(i64::MAX);
         let items = mine
             .into_iter()

@@ -2,7 +2,6 @@
 //! caller, the per-unit remediation dashboard and the remediation policy (the standing body
 //! edits it). The scanner upload is in `scans.rs`.
 
-use super::filters;
 use super::msg;
 use super::{render, see_other, Chrome};
 use crate::api::findings::{date_vn, FindingQuery};
@@ -159,8 +158,6 @@ struct ListPage {
     states: Vec<(&'static str, &'static str)>,
     rows: Vec<Row>,
     next: Option<String>,
-    /// How many match in all (the first page).
-    total: Option<i64>,
     /// The current filters (no cursor), for the export link and the bulk form's way back.
     filters: String,
     /// The caller may import scans somewhere (the link to the import page).
@@ -216,7 +213,6 @@ async fn list_page(s: &AppState, ctx: &Ctx, f: ListForm, results: Vec<BulkResult
     render(&ListPage {
         c: Chrome::new(ctx, "findings", "Phát hiện", "Findings"),
         next: page.next_cursor.as_deref().map(|n| f.query_string(Some(n))),
-        total: page.total,
         filters: f.query_string(None),
         unit,
         system,

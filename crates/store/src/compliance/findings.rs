@@ -173,9 +173,6 @@ pub(crate) fn due_at(
     policy.due(severity, level, date_vn(detected_at), holidays).map(end_of_day_vn)
 }
 
-/// The findings list counts its matches exactly up to this many.
-pub const FINDINGS_COUNTED: i64 = 10_000;
-
 impl Store {
     /// The remediation policy: the defaults with the authority's rows over them.
     pub async fn remediation_policy(&self) -> Result<Policy> {
@@ -280,16 +277,6 @@ impl Store {
             q.words_like(&["f.search_folded"], term);
         }
         // The first page says how many match in all (the list's heading shows it).
-        // Exact up to FINDINGS_COUNTED: a city may hold a million findings, and counting them
-        // all on every first page would cost more than the page (beyond, no total is given).
-        let total = match f.cursor {
-            None => {
-                let count = Sql::count_at_most(&q, FINDINGS_COUNTED);
-                let n: i64 = get(&count.query().fetch_one(&self.pool).await.map_err(db_err)?, "n")?;
-                (n <= FINDINGS_COUNTED).then_some(n)
-            }
-            Some(_) => None,
-        };
         let cursor = untag_cursor("findings.id", f.cursor.as_ref())?;
         q.keyset(
             "f.id",
@@ -300,9 +287,7 @@ impl Store {
         );
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
         let items = rows.iter().map(|r| finding_row(r, self.clock.now_ms())).collect::<Result<Vec<_>>>()?;
-        let mut page = Page::from_rows(items, f.limit, |i| tag_cursor("findings.id", String::new(), i.id));
-        page.total = total;
-        Ok(page)
+        Ok(Page::from_rows(items, f.limit, |i| tag_cursor("findings.id", String::new(), i.id)))
     }
 
     pub async fn get_finding(&self, actor: &Actor, id: i64) -> Result<Finding> {
