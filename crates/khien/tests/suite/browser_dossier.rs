@@ -209,6 +209,17 @@ async fn dossier_flow_in_the_browser() {
             .unwrap_or(i64::MAX);
         assert!(wider <= 0, "the ward's home is {wider} px wider than a phone");
         screenshot(&c, "home-ward-phone.png").await;
+        // The dossier with its parts, files and opinions fits the phone too.
+        c.goto(&dossier_url).await.unwrap();
+        wait_text(&c, "#opinions", "Đồng ý cấp độ 3").await;
+        let wider: i64 = c
+            .execute("return document.documentElement.scrollWidth - window.innerWidth;", vec![])
+            .await
+            .unwrap()
+            .as_i64()
+            .unwrap_or(i64::MAX);
+        assert!(wider <= 0, "{dossier_url} is {wider} px wider than a phone");
+        screenshot(&c, "dossier-phone.png").await;
         let _ = std::fs::remove_dir_all(&dir);
     })
     .await;

@@ -104,3 +104,46 @@ async fn the_units_tree_groups_many_children_by_type() {
     let ward_group = tree.split("<summary>").find(|g| g.starts_with("Phường")).expect("a group of wards");
     assert!(ward_group.contains("class=\"badge\""), "with its count");
 }
+
+/// A double submit does not act twice: the report form carries one key, and the same key again
+/// returns the incident the first created (issue 14, bad input).
+#[tokio::test]
+async fn a_report_sent_twice_creates_one_incident() {
+    let server = TestServer::start().await;
+    let ward = unit_id(&server.db, "P-HONG-BANG").await.to_string();
+    let officer = server.login("hongbang.canbo", DEMO_PASSWORD).await;
+    let html = officer.get("/incidents/new").await.text().await.unwrap();
+    let key = crate::common::field_value(&html, "submission_id").expect("the form carries a key");
+    let typed = [
+        ("unit_id", ward.as_str()),
+        ("title", "Trang tin phường bị thay giao diện"),
+        ("category", "defacement"),
+        ("detected_at", "2026-11-02T08:30"),
+        ("submission_id", key.as_str()),
+    ];
+    let first = officer.form("/incidents", &typed).await;
+    let second = officer.form("/incidents", &typed).await;
+    assert_eq!((first.status().as_u16(), second.status().as_u16()), (303, 303));
+    assert_eq!(first.headers()["location"], second.headers()["location"], "the same incident");
+    let mut fresh = typed.to_vec();
+    fresh.retain(|(k, _)| *k != "submission_id");
+    fresh.push(("submission_id", "x!"));
+    let r = officer.form("/incidents", &fresh).await;
+    assert_eq!(r.status(), 422);
+    // The API takes the same key.
+    let body = serde_json::json!({"unit_id": ward.parse::<i64>().unwrap(), "title": "Lộ mật khẩu", "category": "malware",
+        "detected_at": "2026-11-02T01:00:00Z", "submission_id": "api-retry-0001"});
+    let a = officer
+        .send(reqwest::Method::POST, "/api/v1/incidents", Some(body.clone()))
+        .await
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    let b = officer
+        .send(reqwest::Method::POST, "/api/v1/incidents", Some(body))
+        .await
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    assert_eq!(a["id"], b["id"], "{a} {b}");
+}

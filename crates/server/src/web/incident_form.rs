@@ -62,7 +62,12 @@ async fn form_page(s: &AppState, ctx: &Ctx, v: Posted, error: FormError) -> Resu
 }
 
 async fn new_form(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
-    let v = Posted::default().with("tlp", "amber").with("priority", "3").with("file_initial_report", "1");
+    // One key per form shown: a second click on «Gửi» returns the incident the first created.
+    let v = Posted::default()
+        .with("tlp", "amber")
+        .with("priority", "3")
+        .with("file_initial_report", "1")
+        .with("submission_id", &super::new_token());
     form_page(&s, &ctx, v, FormError::default()).await
 }
 
@@ -132,6 +137,7 @@ fn input(v: &Posted, system_ids: Vec<i64>) -> Result<IncidentInput, Error> {
         recommendations: v.one("recommendations"),
         file_initial_report: v.one("file_initial_report").is_some(),
         observables,
+        submission_id: v.one("submission_id"),
     })
 }
 

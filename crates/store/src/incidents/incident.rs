@@ -45,8 +45,44 @@ impl Store {
     }
 
     pub async fn create_incident(&self, actor: &Actor, i: &IncidentInput) -> Result<Incident> {
+        let key = match i.submission_id.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+            Some(k)
+                if (8..=64).contains(&k.len())
+                    && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
+            {
+                Some(k.to_string())
+            }
+            Some(_) => {
+                return Err(Error::invalid(
+                    "submission_id",
+                    "Mã lần gửi gồm 8–64 chữ cái, chữ số, '-' hoặc '_'.",
+                    "The submission key is 8–64 letters, digits, '-' or '_'.",
+                ))
+            }
+            None => None,
+        };
         let mut w = self.begin_write().await?;
+        if let Some(k) = &key {
+            // Sent before (a double click, a retry): the incident that key created, once.
+            let earlier = sqlx::query("SELECT id FROM incidents WHERE submission_id = $1")
+                .bind(k.as_str())
+                .fetch_optional(&mut *w.tx)
+                .await
+                .map_err(db_err)?;
+            if let Some(r) = earlier {
+                let id: i64 = get(&r, "id")?;
+                return self.scoped_incident(&mut *w.tx, actor, id, Action::ViewIncidents).await;
+            }
+        }
         let inc = self.insert_incident(&mut w, actor, i).await?;
+        if let Some(k) = &key {
+            sqlx::query("UPDATE incidents SET submission_id = $1 WHERE id = $2")
+                .bind(k.as_str())
+                .bind(inc.id)
+                .execute(&mut *w.tx)
+                .await
+                .map_err(db_err)?;
+        }
         w.commit().await?;
         Ok(inc)
     }

@@ -141,6 +141,10 @@ pub struct IncidentInput {
     pub file_initial_report: bool,
     #[serde(default)]
     pub observables: Vec<ObservableInput>,
+    /// A key the client chooses for this report (8–64 letters, digits, '-' or '_'; the web form
+    /// sends one per form): sent again, it returns the incident it created, not a second one.
+    #[serde(default)]
+    pub submission_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
