@@ -535,6 +535,7 @@ async fn exports_hold_only_the_callers_units(db: TestDb) {
         "/api/v1/systems/overview/form08",
         "/api/v1/findings/export",
         "/api/v1/findings/export?include_closed=true",
+        "/api/v1/incidents/export?include_closed=true",
     ] {
         let r = a.get(path).await;
         assert_eq!(r.status(), 200, "{path}");

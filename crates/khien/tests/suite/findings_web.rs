@@ -53,7 +53,7 @@ async fn api_findings(session: &Session, query: &str) -> Vec<Value> {
     }
 }
 
-fn xlsx_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+pub(crate) fn xlsx_rows(bytes: &[u8]) -> Vec<Vec<String>> {
     use calamine::{Reader, Xlsx};
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
     let name = book.sheet_names()[0].clone();

@@ -147,3 +147,33 @@ async fn a_report_sent_twice_creates_one_incident() {
         .unwrap();
     assert_eq!(a["id"], b["id"], "{a} {b}");
 }
+
+/// The incident queue exports what it lists, in the caller's scope, with its filters (issue 14.6).
+#[tokio::test]
+async fn the_incident_queue_exports_what_it_lists() {
+    let server = TestServer::start().await;
+    let ward = unit_id(&server.db, "P-HONG-BANG").await;
+    let officer = crate::common::actor(&server.db, "hongbang.canbo").await;
+    for title in ["Mã độc trên máy kế toán", "Thư lừa đảo giả mạo Kho bạc"] {
+        let input = khien_store::IncidentInput {
+            unit_id: ward,
+            title: title.into(),
+            category: "malware".into(),
+            detected_at: "2026-11-02T01:00:00Z".into(),
+            ..Default::default()
+        };
+        server.db.store.create_incident(&officer, &input).await.unwrap();
+    }
+    let session = server.login("hongbang.canbo", DEMO_PASSWORD).await;
+    let page = session.get("/incidents?q=ma+doc").await.text().await.unwrap();
+    assert!(page.contains("id=\"export-incidents\" ") || page.contains("id=\"export-incidents\""), "the link");
+    let r = session.get("/api/v1/incidents/export?q=ma%20doc").await;
+    assert_eq!(r.status(), 200);
+    let rows = crate::findings_web::xlsx_rows(&r.bytes().await.unwrap());
+    assert_eq!(rows[0][0], "Mã sự cố");
+    assert!(rows.iter().any(|r| r[1] == "Mã độc trên máy kế toán"), "{rows:?}");
+    assert!(rows.iter().all(|r| r[1] != "Thư lừa đảo giả mạo Kho bạc"), "the filter applies");
+    let other = server.login("lechan.canbo", DEMO_PASSWORD).await;
+    let theirs = crate::findings_web::xlsx_rows(&other.get("/api/v1/incidents/export").await.bytes().await.unwrap());
+    assert!(theirs.iter().all(|r| r[2] != "Phường Hồng Bàng"), "another ward's export holds none of ours");
+}

@@ -64,6 +64,8 @@ struct QueuePage {
     next: Option<String>,
     /// How many match in all (the first page).
     total: Option<i64>,
+    /// The current filters, for the export link.
+    export_query: String,
     can_report: bool,
     coordinator: bool,
     /// Incidents reported per month by category over the last year (the first page only).
@@ -118,6 +120,22 @@ impl IncidentQueryForm {
         }
     }
 
+    /// The filters that are set, for the export link (the API refuses empty typed values).
+    fn export_query(&self) -> String {
+        let mut qs: Vec<(&str, String)> =
+            vec![("q", self.q.clone()), ("state", self.state.clone()), ("category", self.category.clone())];
+        qs.retain(|(_, v)| !v.trim().is_empty());
+        for (name, on) in [("serious", &self.serious), ("overdue", &self.overdue)] {
+            if on == "true" {
+                qs.push((name, "true".into()));
+            }
+        }
+        if self.include_closed == "true" || !self.state.is_empty() {
+            qs.push(("include_closed", "true".into()));
+        }
+        qs.iter().map(|(k, v)| format!("{k}={}", super::q(v))).collect::<Vec<_>>().join("&")
+    }
+
     fn link(&self, cursor: &str) -> String {
         let q = super::q;
         format!(
@@ -163,6 +181,7 @@ async fn queue(
         c: Chrome::new(&ctx, "incidents", "Sự cố", "Incidents"),
         next: page.next_cursor.as_deref().map(|n| f.link(n)),
         total: page.total,
+        export_query: f.export_query(),
         f,
         states: options(IncState::ALL, IncState::code, IncState::label, lang),
         categories: options(Category::ALL, Category::code, Category::label, lang),
