@@ -34,7 +34,8 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
-    /// Load 1,000 units and 10,000 users into a scratch SQLite database and time API list calls.
+    /// Load a city (units, users, systems with dossiers, incidents, findings, assessments) into a
+    /// scratch database and time the API lists, the pages and the home pages, imports and exports.
     Bench(bench::BenchArgs),
 }
 
