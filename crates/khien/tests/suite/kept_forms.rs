@@ -177,3 +177,44 @@ async fn the_incident_queue_exports_what_it_lists() {
     let theirs = crate::findings_web::xlsx_rows(&other.get("/api/v1/incidents/export").await.bytes().await.unwrap());
     assert!(theirs.iter().all(|r| r[2] != "Phường Hồng Bàng"), "another ward's export holds none of ours");
 }
+
+/// A stale form is refused, naming who changed the record and when, with the input kept; the
+/// other person's change is not undone (issue 14, bad input).
+#[tokio::test]
+async fn a_stale_system_form_is_refused_and_keeps_its_input() {
+    let server = TestServer::start().await;
+    let db = &server.db;
+    let ward = unit_id(db, "P-HONG-BANG").await;
+    let officer = crate::common::actor(db, "hongbang.canbo").await;
+    let input = khien_store::SystemInput {
+        code: "HB-STALE".into(),
+        name: "Cổng thông tin phường".into(),
+        owner_unit_id: ward,
+        system_type: "internal".into(),
+        ..Default::default()
+    };
+    let sys = db.store.create_system(&officer, &input).await.unwrap();
+    let session = server.login("hongbang.canbo", DEMO_PASSWORD).await;
+    let form = session.get(&format!("/systems/{}/edit", sys.id)).await.text().await.unwrap();
+    let seen = crate::common::field_value(&form, "expected_updated_at").expect("the form carries the version");
+    // Meanwhile the ward's manager renames it.
+    let manager = crate::common::actor(db, "hongbang.quanly").await;
+    let renamed = khien_store::SystemInput { name: "Cổng thông tin điện tử phường Hồng Bàng".into(), ..input.clone() };
+    db.store.update_system(&manager, sys.id, &renamed).await.unwrap();
+    let ward_id = ward.to_string();
+    let typed = [
+        ("code", "HB-STALE"),
+        ("name", "Cổng thông tin phường (bản của cán bộ)"),
+        ("owner_unit_id", ward_id.as_str()),
+        ("system_type", "internal"),
+        ("vendor", "Nhà cung cấp mới"),
+        ("expected_updated_at", seen.as_str()),
+    ];
+    let r = session.form(&format!("/systems/{}", sys.id), &typed).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    let manager_name = db.store.get_user(&manager, manager.user_id).await.unwrap().user.full_name;
+    assert!(html.contains(&manager_name) && html.contains("Nhà cung cấp mới"), "who changed it, and the input kept");
+    let now = db.store.get_system(&officer, sys.id).await.unwrap().system;
+    assert_eq!(now.name, "Cổng thông tin điện tử phường Hồng Bàng", "the other change stays");
+}

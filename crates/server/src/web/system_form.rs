@@ -86,6 +86,8 @@ pub(super) struct SystemForm {
     connected_since: String,
     #[serde(default)]
     connection_ref: String,
+    /// The record's version as the form was opened (edits only).
+    expected_updated_at: Option<i64>,
 }
 
 pub(super) fn number(field: &str, v: &str) -> Result<i64, Error> {
@@ -139,6 +141,7 @@ impl SystemForm {
             connected_since: some(self.connected_since),
             connection_ref: some(self.connection_ref),
             confirm_overlap: self.confirm_overlap.is_some(),
+            expected_updated_at: self.expected_updated_at,
         })
     }
 }
@@ -245,6 +248,7 @@ pub(super) async fn edit_form(
         assessor_unit: o(x.assessor_unit),
         connected_since: o(x.connected_since),
         connection_ref: o(x.connection_ref),
+        expected_updated_at: Some(x.updated_at),
     };
     form_page(&s, &ctx, Some(id), v, FormError::default()).await
 }

@@ -82,6 +82,10 @@ pub struct SystemInput {
     /// Accept IP ranges that overlap another unit's systems.
     #[serde(default)]
     pub confirm_overlap: bool,
+    /// The record's `updated_at` as the editor read it: when someone changed it since, the save
+    /// is refused (409), naming who and when, and nothing is overwritten.
+    #[serde(default)]
+    pub expected_updated_at: Option<i64>,
 }
 
 /// One row of a systems import: the owner named by unit code.

@@ -85,6 +85,9 @@ pub struct System {
     pub assessor_unit: Option<String>,
     pub connected_since: Option<String>,
     pub connection_ref: Option<String>,
+    /// When the record last changed (UTC ms): send it back as `expected_updated_at` so that a
+    /// save over someone else's newer change is refused instead of undoing it.
+    pub updated_at: i64,
     #[serde(skip)]
     pub owner_path: String,
 }

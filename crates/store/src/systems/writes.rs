@@ -168,6 +168,22 @@ impl Store {
     ) -> Result<System> {
         let c = clean(i)?;
         let before = self.scoped_system(&mut *w.tx, actor, id, Action::EditSystems).await?;
+        if i.expected_updated_at.is_some_and(|seen| seen != before.updated_at) {
+            // A stale form: say whose change it would undo (the trail's last entry for it).
+            let last = sqlx::query("SELECT COALESCE(au.full_name, a.actor_label) AS who, a.at FROM audit_log a LEFT JOIN users au ON au.id = a.actor_user_id WHERE a.entity_type = 'system' AND a.entity_id = $1 ORDER BY a.id DESC LIMIT 1")
+                .bind(id)
+                .fetch_optional(&mut *w.tx)
+                .await
+                .map_err(db_err)?;
+            let (who, at) = match last {
+                Some(r) => (get::<String>(&r, "who")?, khien_domain::time::display_vn(get(&r, "at")?)),
+                None => ("—".to_string(), khien_domain::time::display_vn(before.updated_at)),
+            };
+            return Err(Error::conflict(
+                format!("{who} đã sửa hệ thống này lúc {at}, sau khi bạn mở biểu mẫu: nội dung bạn nhập vẫn còn dưới đây; hãy mở lại trang hệ thống trong thẻ khác để xem thay đổi đó, rồi lưu lại."),
+                format!("{who} changed this system at {at}, after you opened the form: your input is kept below; open the system's page in another tab to see that change, then save again."),
+            ));
+        }
         if i.owner_unit_id != before.owner_unit_id {
             let (path, _) = self.owner_of(w, i.owner_unit_id).await?;
             actor.require(Action::EditSystems, i.owner_unit_id, &path)?;
