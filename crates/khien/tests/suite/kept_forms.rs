@@ -199,7 +199,9 @@ async fn a_stale_system_form_is_refused_and_keeps_its_input() {
     let seen = crate::common::field_value(&form, "expected_updated_at").expect("the form carries the version");
     // Meanwhile the ward's manager renames it.
     let manager = crate::common::actor(db, "hongbang.quanly").await;
-    let renamed = khien_store::SystemInput { name: "Cổng thông tin điện tử phường Hồng Bàng".into(), ..input.clone() };
+    let renamed = khien_store::SystemInput {
+        name: "Cổng thông tin điện tử phường Hồng Bàng".into(), ..input.clone()
+    };
     db.store.update_system(&manager, sys.id, &renamed).await.unwrap();
     let ward_id = ward.to_string();
     let typed = [
