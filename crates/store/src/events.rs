@@ -8,6 +8,7 @@ use crate::db::{db_err, get, Store, WriteTx};
 use crate::incidents::incident_model::Incident;
 use crate::incidents::public_report_model::PublicReport;
 use crate::incidents::work::IncidentTask;
+use crate::sql::Sql;
 use crate::systems::dossiers::Dossier;
 use crate::systems::registry::System;
 use khien_domain::calendar::display_date;
@@ -32,16 +33,27 @@ pub(crate) struct Notice {
     pub unit_id: i64,
 }
 
-/// Every active person with their grants, as actors: the candidates an event may concern.
-async fn people(w: &mut WriteTx<'_>) -> Result<Vec<Actor>> {
-    let rows = sqlx::query(
-        "SELECT u.id, u.username, ra.role, ra.unit_id, gu.path, ra.recursive FROM role_assignments ra \
-         JOIN users u ON u.id = ra.user_id JOIN units gu ON gu.id = ra.unit_id WHERE u.active = 1 ORDER BY u.id",
-    )
-    .fetch_all(&mut *w.tx)
-    .await
-    .map_err(db_err)?;
-    let mut by_user: BTreeMap<i64, Actor> = BTreeMap::new();
+/// The active people with a grant (other than administrator: administrators are never the ones
+/// waited for) that covers one of `units` (id, path), each as an actor holding just those
+/// grants, with their e-mail address: the candidates an event or a reminder may concern. Read
+/// per event, so it stays an index look-up however many people the city has.
+pub(crate) async fn people_covering(
+    exec: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    units: &[(i64, &str)],
+) -> Result<Vec<(Actor, Option<String>)>> {
+    if units.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Sql::new("SELECT u.id, u.username, u.email, ra.role, ra.unit_id, gu.path, ra.recursive FROM role_assignments ra JOIN users u ON u.id = ra.user_id JOIN units gu ON gu.id = ra.unit_id WHERE u.active = 1 AND ra.role <> 'administrator' AND (");
+    for (n, (id, path)) in units.iter().enumerate() {
+        if n > 0 {
+            q.push(" OR ");
+        }
+        q.push("ra.unit_id = ").bind(*id).push(" OR (ra.recursive = 1 AND ").bind(*path).push(" LIKE gu.path || '%')");
+    }
+    q.push(") ORDER BY u.id");
+    let rows = q.query().fetch_all(exec).await.map_err(db_err)?;
+    let mut by_user: BTreeMap<i64, (Actor, Option<String>)> = BTreeMap::new();
     for r in &rows {
         let id: i64 = get(r, "id")?;
         let grant = Grant {
@@ -50,10 +62,11 @@ async fn people(w: &mut WriteTx<'_>) -> Result<Vec<Actor>> {
             unit_path: get(r, "path")?,
             recursive: crate::db::flag(r, "recursive")?,
         };
-        let username: String = get(r, "username")?;
+        let (username, email): (String, Option<String>) = (get(r, "username")?, get(r, "email")?);
         by_user
             .entry(id)
-            .or_insert_with(|| Actor { user_id: id, username, token_id: None, grants: Vec::new() })
+            .or_insert_with(|| (Actor { user_id: id, username, token_id: None, grants: Vec::new() }, email))
+            .0
             .grants
             .push(grant);
     }
@@ -61,17 +74,18 @@ async fn people(w: &mut WriteTx<'_>) -> Result<Vec<Actor>> {
 }
 
 impl Store {
-    /// Tells every active person for whom `concerns` holds, except the one who acted.
+    /// Tells every active person with a grant over one of `units` for whom `concerns` holds,
+    /// except the one who acted.
     pub(crate) async fn notify_where(
         &self,
         w: &mut WriteTx<'_>,
         acting: &Actor,
-        notice: &Notice,
+        (notice, units): (&Notice, &[(i64, &str)]),
         concerns: impl Fn(&Actor) -> bool,
     ) -> Result<usize> {
         let now = w.clock.now_ms();
         let mut told = 0;
-        for person in people(w).await? {
+        for (person, _) in people_covering(&mut *w.tx, units).await? {
             if person.user_id == acting.user_id || !concerns(&person) {
                 continue;
             }
@@ -152,7 +166,10 @@ impl Store {
             unit_id: system.owner_unit_id,
         };
         let next = waiting_step(after.state);
-        self.notify_where(w, acting, &notice, |p| {
+        // The owner unit, and the bodies the authority named to act for it.
+        let mut units = vec![(at.id, at.path.as_str())];
+        units.extend(bodies.named().map(|b| (b.id, b.path.as_str())));
+        self.notify_where(w, acting, (&notice, &units), |p| {
             let next_step = next.is_some_and(|step| may_act(&p.with_roles(waited_for), step, level, rs, &at, bodies));
             let owner_staff =
                 action != DossierAction::Submit && p.with_roles(unit_side).can(Action::EditSystems, at.id, &at.path);
@@ -187,7 +204,7 @@ impl Store {
             unit_id: inc.unit_id,
         };
         let (id, path) = (inc.unit_id, inc.unit_path.clone());
-        self.notify_where(w, acting, &notice, |p| {
+        self.notify_where(w, acting, (&notice, &[(id, path.as_str())]), |p| {
             p.with_roles(authority_side).can(Action::CoordinateIncidents, id, &path)
                 || p.with_roles(unit_side).can(Action::ReportIncidents, id, &path)
         })
@@ -225,8 +242,10 @@ impl Store {
             unit_id: task.unit_id,
         };
         let (id, path) = (task.unit_id, task.unit_path.clone());
-        self.notify_where(w, acting, &notice, |p| p.with_roles(unit_side).can(Action::ReportIncidents, id, &path))
-            .await?;
+        self.notify_where(w, acting, (&notice, &[(id, path.as_str())]), |p| {
+            p.with_roles(unit_side).can(Action::ReportIncidents, id, &path)
+        })
+        .await?;
         Ok(())
     }
 
@@ -254,7 +273,7 @@ impl Store {
             link: format!("/public-reports/{}", report.id),
             unit_id,
         };
-        self.notify_where(w, acting, &notice, |p| {
+        self.notify_where(w, acting, (&notice, &[(unit_id, unit_path)]), |p| {
             p.with_roles(unit_side).can(Action::ReportIncidents, unit_id, unit_path)
         })
         .await?;

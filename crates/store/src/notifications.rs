@@ -6,7 +6,7 @@ use crate::db::{db_err, from_row, get, Store};
 use khien_domain::calendar::display_date;
 use khien_domain::incident::clocks::ClockKind;
 use khien_domain::notification::NotificationKind;
-use khien_domain::role::{Action, Role};
+use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::time::display_vn;
 use khien_domain::{Lang, Result};
@@ -146,34 +146,19 @@ impl Store {
     }
 
     /// Active people whose grants cover the unit for one of the actions: (user id, e-mail).
+    /// Administrators may do everything, but are not the people who must act.
     async fn people_for(
         &self,
         unit_id: i64,
         unit_path: &str,
         actions: &[Action],
     ) -> Result<Vec<(i64, Option<String>)>> {
-        let rows = sqlx::query(
-            "SELECT u.id, u.email, ra.role FROM role_assignments ra JOIN users u ON u.id = ra.user_id JOIN units gu ON gu.id = ra.unit_id \
-             WHERE u.active = 1 AND (ra.unit_id = $1 OR (ra.recursive = 1 AND $2 LIKE gu.path || '%')) ORDER BY u.id",
-        )
-        .bind(unit_id)
-        .bind(unit_path)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
-        let mut out: Vec<(i64, Option<String>)> = Vec::new();
-        for r in &rows {
-            let role = Role::parse(&get::<String>(r, "role")?)?;
-            let id: i64 = get(r, "id")?;
-            // Administrators may do everything, but are not the people who must act.
-            if role != Role::Administrator
-                && actions.iter().any(|a| role.allows(*a))
-                && out.last().is_none_or(|(last, _)| *last != id)
-            {
-                out.push((id, get::<Option<String>>(r, "email")?.filter(|e| e.contains('@'))));
-            }
-        }
-        Ok(out)
+        let people = crate::events::people_covering(&self.pool, &[(unit_id, unit_path)]).await?;
+        Ok(people
+            .into_iter()
+            .filter(|(a, _)| a.grants.iter().any(|g| actions.iter().any(|x| g.role.allows(*x))))
+            .map(|(a, email)| (a.user_id, email.filter(|e| e.contains('@'))))
+            .collect())
     }
 
     async fn overdue_clock_events(&self) -> Result<Vec<Event>> {

@@ -126,7 +126,8 @@ impl Store {
             async { maybe(prepare, |r| self.dossiers_to_prepare(r)).await },
             async { maybe(clocks, |r| self.incident_clocks(r, now)).await },
             async {
-                match self.coordinates_city(&authority).await? {
+                // Only authority officers can coordinate the city: skip the look-up for others.
+                match !authority.grants.is_empty() && self.coordinates_public_reports(&authority).await? {
                     true => self.public_reports_to_route().await.map(Some),
                     false => Ok(None),
                 }
@@ -141,13 +142,6 @@ impl Store {
         let (a, b, c, d, e, f, g, h, i, j) = found;
         let sections = [a, b, c, d, e, f, g, h, i, j].into_iter().flatten().collect();
         Ok(WorkList { sections })
-    }
-
-    async fn coordinates_city(&self, authority: &Actor) -> Result<bool> {
-        if authority.grants.is_empty() {
-            return Ok(false);
-        }
-        Ok(self.root_unit().await?.is_some_and(|u| authority.can(Action::CoordinateIncidents, u.id, &u.path)))
     }
 
     /// Counts the rows of `from_where`, then reads the first [`SHOWN`] in `order`.
@@ -175,11 +169,7 @@ impl Store {
     /// only the columns it needs: an authority may have hundreds waiting across the city.
     async fn dossiers_to_decide(&self, actor: &Actor) -> Result<WorkSection> {
         let bodies = self.level_bodies().await?;
-        // People of a named body act on dossiers of any unit: read all waiting ones, keep theirs.
-        let named = [&bodies.bodies.owning_body, &bodies.bodies.dedicated_unit]
-            .into_iter()
-            .flatten()
-            .any(|b| actor.grants.iter().any(|g| g.covers(b.id, &b.path)));
+        let named = bodies.bodies.speaks_for(actor);
         let mut q = Sql::new("SELECT d.id, d.state, d.ruleset, d.proposed_level, d.submitted_on, d.appraised_on, s.name AS system_name, s.owner_unit_id, u.name AS unit_name, u.path AS owner_path FROM dossiers d JOIN systems s ON s.id = d.system_id JOIN units u ON u.id = s.owner_unit_id WHERE d.state IN ('submitted','appraised')");
         if !named {
             q.push(" AND ").reach("u.path", "u.id", &actor.reach(Action::ViewSystems));

@@ -143,6 +143,19 @@ pub struct LevelBodies {
     pub dedicated_unit: Option<UnitAt>,
 }
 
+impl LevelBodies {
+    /// The named bodies (none, one or both).
+    pub fn named(&self) -> impl Iterator<Item = &UnitAt> {
+        [&self.owning_body, &self.dedicated_unit].into_iter().flatten()
+    }
+
+    /// Whether a grant of `actor` covers a named body: its people act on dossiers of any unit,
+    /// so a list of waiting dossiers must read them all and keep the caller's.
+    pub fn speaks_for(&self, actor: &crate::scope::Actor) -> bool {
+        self.named().any(|b| actor.grants.iter().any(|g| g.covers(b.id, &b.path)))
+    }
+}
+
 /// Whether `actor` may take `action` on a dossier of this level for a system of `system`'s
 /// unit: the one decision both the store and the dossier page use.
 pub fn may_act(

@@ -7,6 +7,7 @@ use crate::browser::{
     choose, click, click_and_load, click_confirm_and_load, css, fill, find, here, in_browser, login_ok, logout,
     screenshot, table, tick, wait_path, wait_text, wait_text_is,
 };
+use crate::browser_layout::overflow;
 
 /// The "done when", in Vietnamese, as the ward and the authority would click it: a ward
 /// registers a public-service system, cannot put it into operation unapproved, prepares and
@@ -201,23 +202,13 @@ async fn dossier_flow_in_the_browser() {
         c.set_window_size(390, 844).await.unwrap();
         login_ok(&c, &base, "hongbang.canbo").await;
         find(&c, "main h1").await;
-        let wider: i64 = c
-            .execute("return document.documentElement.scrollWidth - window.innerWidth;", vec![])
-            .await
-            .unwrap()
-            .as_i64()
-            .unwrap_or(i64::MAX);
+        let wider = overflow(&c).await;
         assert!(wider <= 0, "the ward's home is {wider} px wider than a phone");
         screenshot(&c, "home-ward-phone.png").await;
         // The dossier with its parts, files and opinions fits the phone too.
         c.goto(&dossier_url).await.unwrap();
         wait_text(&c, "#opinions", "Đồng ý cấp độ 3").await;
-        let wider: i64 = c
-            .execute("return document.documentElement.scrollWidth - window.innerWidth;", vec![])
-            .await
-            .unwrap()
-            .as_i64()
-            .unwrap_or(i64::MAX);
+        let wider = overflow(&c).await;
         assert!(wider <= 0, "{dossier_url} is {wider} px wider than a phone");
         screenshot(&c, "dossier-phone.png").await;
         let _ = std::fs::remove_dir_all(&dir);

@@ -9,7 +9,7 @@ use fantoccini::Client;
 const AUTHORITY: &str = "pa05.truong";
 
 /// How much wider than the window the page is, in CSS pixels (0 when it fits).
-async fn overflow(c: &Client) -> i64 {
+pub(crate) async fn overflow(c: &Client) -> i64 {
     let v = c
         .execute("return document.documentElement.scrollWidth - window.innerWidth;", vec![])
         .await

@@ -35,11 +35,7 @@ async fn workflow_events_notify_whose_turn_it_is(db: TestDb, time: FixedTime) {
         ..Default::default()
     };
     let sys = db.store.create_system(&officer, &sys).await.unwrap();
-    let d = db.store.create_dossier(&officer, sys.id, &DossierInput::default()).await.unwrap();
-    let input = DossierInput { proposed_level: 3, level_reason: None };
-    db.store.update_dossier(&officer, d.id, &input).await.unwrap();
-    crate::common::attach_parts(&db, &officer, d.id, &crate::systems::BASIC_PARTS).await;
-    db.store.act_on_dossier(&officer, d.id, DossierAction::Submit, None, None, None).await.unwrap();
+    let d = crate::systems::submitted_dossier(&db, &officer, &officer, sys.id, 3, &crate::systems::BASIC_PARTS).await;
     let link = format!("/dossiers/{}", d.id);
     let submitted = told(&db, &authority, NotificationKind::DossierSubmitted, &link).await;
     let n = submitted.first().expect("the appraiser is told of the submission");
@@ -82,6 +78,19 @@ async fn workflow_events_notify_whose_turn_it_is(db: TestDb, time: FixedTime) {
     db.store.add_incident_task(&authority, inc.id, &task).await.unwrap();
     let given = told(&db, &other_ward, NotificationKind::TaskGiven, &inc_link).await;
     assert!(given.iter().any(|n| n.message_vi.contains("Rà soát nhật ký") && n.message_vi.contains("10/11/2026")));
+    // A report from the public, routed to a ward: that ward hears of it, the other does not.
+    let citizen = khien_store::PublicReportInput {
+        category: "scam".into(),
+        description: "Có người gọi điện mạo danh cán bộ phường, yêu cầu chuyển tiền.".into(),
+        ..Default::default()
+    };
+    let sent = db.store.submit_public_report(&citizen, &[], "198.51.100.7").await.unwrap();
+    let filter = khien_store::PublicReportFilter { q: Some(sent.code.clone()), limit: 5, ..Default::default() };
+    let report = db.store.list_public_reports(&authority, &filter).await.unwrap().items.remove(0);
+    db.store.route_public_report(&authority, report.id, unit_id(&db, "P-LE-CHAN").await).await.unwrap();
+    let report_link = format!("/public-reports/{}", report.id);
+    assert_eq!(told(&db, &other_ward, NotificationKind::PublicReportRouted, &report_link).await.len(), 1);
+    assert!(told(&db, &officer, NotificationKind::PublicReportRouted, &report_link).await.is_empty());
     // The ward's officer wants returns in the app only; its manager keeps the default.
     let off = EmailPreference { kind: NotificationKind::DossierReturned, email: false };
     let prefs = db.store.set_email_preferences(&officer, &[off]).await.unwrap();
@@ -142,4 +151,19 @@ async fn an_opinion_becomes_a_letter_to_the_owner_unit() {
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
     let other = server.login("lechan.canbo", crate::common::DEMO_PASSWORD).await;
     assert_eq!(other.get(&format!("/api/v1/dossier-opinions/{}/document", opinion.id)).await.status(), 404);
+}
+
+/// The account page's boxes set which kinds come by e-mail: those ticked, and only those.
+#[tokio::test]
+async fn the_account_page_sets_which_kinds_come_by_e_mail() {
+    let server = crate::common::TestServer::start().await;
+    let ward = server.login("hongbang.canbo", crate::common::DEMO_PASSWORD).await;
+    let page = ward.get("/account").await.text().await.unwrap();
+    assert!(page.contains("id=\"email-preferences\""), "the choice is on the account page");
+    let r = ward.form("/account/email", &[("email", "dossier_returned"), ("email", "task_given")]).await;
+    assert_eq!(r.status(), 303);
+    let prefs = ward.get_json("/api/v1/account/email-preferences").await;
+    let on: Vec<&str> =
+        prefs.as_array().unwrap().iter().filter(|p| p["email"] == true).map(|p| p["kind"].as_str().unwrap()).collect();
+    assert_eq!(on, ["dossier_returned", "task_given"]);
 }

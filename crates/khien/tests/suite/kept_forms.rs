@@ -167,6 +167,8 @@ async fn the_incident_queue_exports_what_it_lists() {
     let session = server.login("hongbang.canbo", DEMO_PASSWORD).await;
     let page = session.get("/incidents?q=ma+doc").await.text().await.unwrap();
     assert!(page.contains("id=\"export-incidents\" ") || page.contains("id=\"export-incidents\""), "the link");
+    let listed = session.get_json("/api/v1/incidents?q=ma%20doc").await;
+    assert_eq!(listed["total"], 1, "the queue's first page counts its matches");
     let r = session.get("/api/v1/incidents/export?q=ma%20doc").await;
     assert_eq!(r.status(), 200);
     let rows = crate::findings_web::xlsx_rows(&r.bytes().await.unwrap());

@@ -522,22 +522,11 @@ async fn evidence(
     State(s): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    mut mp: axum::extract::Multipart,
+    mp: axum::extract::Multipart,
 ) -> Result<Response, WebError> {
-    let upload = super::upload_error;
-    let (mut valid_until, mut node_id, mut file) = (String::new(), String::new(), None);
-    while let Some(field) = mp.next_field().await.map_err(upload)? {
-        match field.name() {
-            Some("valid_until") => valid_until = field.text().await.map_err(upload)?,
-            Some("node") => node_id = field.text().await.map_err(upload)?,
-            Some("file") => {
-                let name = field.file_name().unwrap_or("tep").to_string();
-                file = Some((name, field.bytes().await.map_err(upload)?));
-            }
-            _ => {}
-        }
-    }
-    let (name, bytes) = file.ok_or_else(|| Error::invalid("file", "Chưa chọn tệp.", "No file was chosen."))?;
+    let upload = super::Upload::read(mp).await?;
+    let (valid_until, node_id) = (upload.text("valid_until").to_string(), upload.text("node").to_string());
+    let (name, bytes) = upload.file()?;
     s.store
         .add_evidence(
             &ctx.actor,

@@ -205,22 +205,11 @@ async fn attach(
     State(s): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    mut mp: axum::extract::Multipart,
+    mp: axum::extract::Multipart,
 ) -> Result<Response, WebError> {
-    use khien_domain::Error;
-    let upload = super::upload_error;
-    let (mut part, mut file) = (String::new(), None);
-    while let Some(field) = mp.next_field().await.map_err(upload)? {
-        match field.name() {
-            Some("part") => part = field.text().await.map_err(upload)?,
-            Some("file") => {
-                let name = field.file_name().unwrap_or("tep").to_string();
-                file = Some((name, field.bytes().await.map_err(upload)?));
-            }
-            _ => {}
-        }
-    }
-    let (name, bytes) = file.ok_or_else(|| Error::invalid("file", "Chưa chọn tệp.", "No file was chosen."))?;
+    let upload = super::Upload::read(mp).await?;
+    let part = upload.text("part").to_string();
+    let (name, bytes) = upload.file()?;
     s.store.add_attachment(&ctx.actor, id, &part, &name, &bytes).await?;
     Ok(see_other(&format!("/dossiers/{id}#parts")))
 }

@@ -234,18 +234,9 @@ async fn attach(
     State(s): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    mut mp: axum::extract::Multipart,
+    mp: axum::extract::Multipart,
 ) -> Result<Response, WebError> {
-    let upload = super::upload_error;
-    let mut file = None;
-    while let Some(field) = mp.next_field().await.map_err(upload)? {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("tep").to_string();
-            file = Some((name, field.bytes().await.map_err(upload)?));
-        }
-    }
-    let (name, bytes) =
-        file.ok_or_else(|| khien_domain::Error::invalid("file", "Chưa chọn tệp.", "No file was chosen."))?;
+    let (name, bytes) = super::Upload::read(mp).await?.file()?;
     s.store.add_incident_file(&ctx.actor, id, &name, &bytes).await?;
     Ok(see_other(&format!("/incidents/{id}#incident-files")))
 }

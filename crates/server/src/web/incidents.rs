@@ -19,7 +19,7 @@ use khien_domain::incident::observable::ObservableKind;
 use khien_domain::incident::{Category, ReportKind, State as IncState};
 use khien_domain::role::Action;
 use khien_domain::time::display_vn;
-use khien_domain::{Error, Lang};
+use khien_domain::Lang;
 use khien_store::{IncidentDetail, ObservableHit};
 use serde::Deserialize;
 
@@ -428,16 +428,9 @@ async fn read_all(State(s): State<AppState>, ctx: Ctx) -> Result<Response, WebEr
 async fn import_watchlist(
     State(s): State<AppState>,
     ctx: Ctx,
-    mut mp: axum::extract::Multipart,
+    mp: axum::extract::Multipart,
 ) -> Result<Response, WebError> {
-    let upload = super::upload_error;
-    let mut bytes = None;
-    while let Some(field) = mp.next_field().await.map_err(upload)? {
-        if field.name() == Some("file") {
-            bytes = Some(field.bytes().await.map_err(upload)?);
-        }
-    }
-    let bytes = bytes.ok_or_else(|| Error::invalid("file", "Chưa chọn tệp.", "No file was chosen."))?;
+    let (_, bytes) = super::Upload::read(mp).await?.file()?;
     let parsed = khien_formats::stix::parse_bundle(&bytes).map_err(|e| crate::services::stix_io::stix_error(&e))?;
     let summary = s.store.import_watchlist(&ctx.actor, &crate::services::stix_io::watch_inputs(&parsed)?).await?;
     Ok(see_other(&format!("/observables?imported={}", super::q(&format!("+{} / ~{}", summary.added, summary.updated)))))

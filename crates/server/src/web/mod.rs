@@ -345,6 +345,39 @@ pub(crate) fn upload_error(e: impl std::fmt::Display) -> Error {
     Error::bad_request(format!("Không đọc được tệp tải lên: {e}"), format!("Cannot read the upload: {e}"))
 }
 
+/// A form with one file (field `file`) and text fields, as a page's upload sends it.
+pub(crate) struct Upload {
+    fields: Vec<(String, String)>,
+    file: Option<(String, axum::body::Bytes)>,
+}
+
+impl Upload {
+    /// Reads the whole form; the file's name defaults to `upload` when the browser gives none.
+    pub async fn read(mut mp: axum::extract::Multipart) -> Result<Upload, Error> {
+        let (mut fields, mut file) = (Vec::new(), None);
+        while let Some(field) = mp.next_field().await.map_err(upload_error)? {
+            let name = field.name().unwrap_or_default().to_string();
+            if name == "file" {
+                let file_name = field.file_name().unwrap_or("upload").to_string();
+                file = Some((file_name, field.bytes().await.map_err(upload_error)?));
+            } else {
+                fields.push((name, field.text().await.map_err(upload_error)?));
+            }
+        }
+        Ok(Upload { fields, file })
+    }
+
+    /// A text field's value ("" when absent).
+    pub fn text(&self, name: &str) -> &str {
+        self.fields.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.as_str())
+    }
+
+    /// The file, or the refusal that none was chosen.
+    pub fn file(self) -> Result<(String, axum::body::Bytes), Error> {
+        self.file.ok_or_else(|| Error::invalid("file", "Chưa chọn tệp.", "No file was chosen."))
+    }
+}
+
 pub fn q(v: &str) -> String {
     urlencode(v)
 }

@@ -21,7 +21,7 @@ use khien_domain::system::dossier::DossierState;
 use khien_domain::system::layers::LayerState;
 use khien_domain::system::level::{ruleset_by_code, ruleset_for};
 use khien_domain::system::{CertificateKind, Lifecycle, SystemType};
-use khien_domain::{Error, Lang};
+use khien_domain::Lang;
 use khien_store::{DossierInput, SystemDetail, SystemFilter};
 use serde::Deserialize;
 
@@ -203,16 +203,8 @@ async fn delete_filter(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
 }
 
 /// Imports an uploaded list, then shows the registry with what changed.
-async fn import(State(s): State<AppState>, ctx: Ctx, mut mp: axum::extract::Multipart) -> Result<Response, WebError> {
-    let upload = super::upload_error;
-    let mut file = None;
-    while let Some(field) = mp.next_field().await.map_err(upload)? {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("upload").to_string();
-            file = Some((name, field.bytes().await.map_err(upload)?.to_vec()));
-        }
-    }
-    let (name, bytes) = file.ok_or_else(|| Error::invalid("file", "Chưa chọn tệp.", "No file was chosen."))?;
+async fn import(State(s): State<AppState>, ctx: Ctx, mp: axum::extract::Multipart) -> Result<Response, WebError> {
+    let (name, bytes) = super::Upload::read(mp).await?.file()?;
     let sum = crate::services::systems_io::import(&s, &ctx, &name, &bytes).await?;
     let notice = ctx
         .lang

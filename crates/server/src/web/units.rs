@@ -311,20 +311,10 @@ async fn set_active(
 }
 
 /// Imports a CSV/XLSX/JSON list of units, all or nothing, and shows what changed.
-async fn import(State(s): State<AppState>, ctx: Ctx, mut mp: Multipart) -> Result<Html<String>, WebError> {
-    let mut file: Option<(String, Vec<u8>)> = None;
-    let mut parent_id: Option<i64> = None;
-    while let Some(field) = mp.next_field().await.map_err(super::upload_error)? {
-        match field.name() {
-            Some("file") => {
-                let name = field.file_name().unwrap_or("upload").to_string();
-                file = Some((name, field.bytes().await.map_err(super::upload_error)?.to_vec()));
-            }
-            Some("parent_id") => parent_id = field.text().await.map_err(super::upload_error)?.trim().parse().ok(),
-            _ => {}
-        }
-    }
-    let (name, bytes) = file.ok_or_else(|| Error::invalid("file", "Chưa chọn tệp.", "No file was chosen."))?;
+async fn import(State(s): State<AppState>, ctx: Ctx, mp: Multipart) -> Result<Html<String>, WebError> {
+    let upload = super::Upload::read(mp).await?;
+    let parent_id: Option<i64> = upload.text("parent_id").trim().parse().ok();
+    let (name, bytes) = upload.file()?;
     let parent_id = parent_id
         .ok_or_else(|| Error::invalid("parent_id", "Chưa chọn đơn vị cấp trên.", "No parent unit was chosen."))?;
     let summary = crate::services::units_io::import(&s, &ctx, &name, &bytes, parent_id).await?;

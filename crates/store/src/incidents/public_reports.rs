@@ -225,6 +225,12 @@ impl Store {
         r.map(|r| get(&r, "id")).transpose()
     }
 
+    /// Whether the caller works the public's reports for the whole city (the authority's queue):
+    /// co-ordination over the root unit.
+    pub(crate) async fn coordinates_public_reports(&self, actor: &Actor) -> Result<bool> {
+        Ok(self.root_unit().await?.is_some_and(|u| actor.can(Action::CoordinateIncidents, u.id, &u.path)))
+    }
+
     /// The report if the caller may see it: the authority, or a unit it was routed to.
     async fn scoped_public_report(
         &self,
@@ -245,8 +251,7 @@ impl Store {
     }
 
     pub async fn list_public_reports(&self, actor: &Actor, f: &PublicReportFilter) -> Result<Page<PublicReport>> {
-        let root = self.root_unit().await?;
-        let authority = root.as_ref().is_some_and(|u| actor.can(Action::CoordinateIncidents, u.id, &u.path));
+        let authority = self.coordinates_public_reports(actor).await?;
         let mut q = Sql::new(&format!("SELECT {COLS}{FROM} WHERE "));
         if authority {
             q.push("1=1");

@@ -508,11 +508,7 @@ impl Store {
     /// oldest submission first.
     pub async fn pending_dossiers(&self, actor: &Actor) -> Result<Vec<(Dossier, String, String)>> {
         let bodies = self.level_bodies().await?;
-        // People of a named body act on dossiers of any unit: read all waiting ones, keep theirs.
-        let named = [&bodies.bodies.owning_body, &bodies.bodies.dedicated_unit]
-            .into_iter()
-            .flatten()
-            .any(|b| actor.grants.iter().any(|g| g.covers(b.id, &b.path)));
+        let named = bodies.bodies.speaks_for(actor);
         let mut q = Sql::new("SELECT d.*, s.name AS system_name, u.name AS unit_name, s.owner_unit_id, u.path AS owner_path FROM dossiers d JOIN systems s ON s.id = d.system_id JOIN units u ON u.id = s.owner_unit_id WHERE d.state IN ('submitted','appraised') AND ");
         if named {
             q.push("1=1");
