@@ -15,18 +15,14 @@ pub fn display_vn(ms: i64) -> String {
     vn(ms).map(|t| t.format("%d/%m/%Y %H:%M").to_string()).unwrap_or_default()
 }
 
-/// A wall-clock time typed in Vietnam ("2026-11-23T08:30", as a datetime-local field sends it).
+/// A wall-clock time typed in Vietnam: "23/11/2026 08:30" as people write it (the one date
+/// control), or "2026-11-23T08:30" as a datetime-local field or a script sends it.
 pub fn parse_vn_local(s: &str) -> Option<i64> {
     let s = s.trim();
-    let t = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
-        .or_else(|_| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
-        .ok()?;
+    let t = ["%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+        .iter()
+        .find_map(|f| chrono::NaiveDateTime::parse_from_str(s, f).ok())?;
     Some(t.and_utc().timestamp_millis() - i64::from(VN_OFFSET_SECS) * 1000)
-}
-
-/// The datetime-local form of a stored time, in Vietnam.
-pub fn vn_local(ms: i64) -> String {
-    vn(ms).map(|t| t.format("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default()
 }
 
 /// How long until a deadline, or how long past it: "còn 5 giờ", "quá hạn 2 ngày"
@@ -98,10 +94,12 @@ mod tests {
 
     #[test]
     fn vietnam_wall_clock_round_trips() {
-        let ms = parse_vn_local("2026-11-23T08:30").unwrap_or_default();
+        let ms = parse_vn_local("23/11/2026 08:30").unwrap_or_default();
         assert_eq!(rfc3339(ms), "2026-11-23T01:30:00.000Z");
-        assert_eq!(vn_local(ms), "2026-11-23T08:30");
-        assert!(parse_vn_local("23/11/2026").is_none());
+        assert_eq!(display_vn(ms), "23/11/2026 08:30");
+        assert_eq!(parse_vn_local("2026-11-23T08:30"), Some(ms));
+        assert!(parse_vn_local("23/11/2026").is_none(), "a time needs its hour");
+        assert!(parse_vn_local("31/02/2026 08:30").is_none());
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The level dossier in a real browser, end to end (issue 14's "done when", at 1366 × 768): a ward
+//! The level dossier in a real browser, end to end (issue 14's "done when", at 1366 × 768 and on a
+//! 390 × 844 phone, where every page of the flow must fit the screen): a ward
 //! registers a system and submits its dossier with a file per part; the authority finds it first
 //! on its home page and is notified, opens each part's file, appraises with a written opinion
 //! after a confirmation; the ward is notified and approves the same way; the overview counts it.
@@ -14,14 +15,39 @@ use crate::browser_layout::overflow;
 /// submits the level dossier; the authority appraises it (and may not approve a level 3); the
 /// ward approves it and then puts the system into operation; the overview counts it.
 #[tokio::test]
-async fn dossier_flow_in_the_browser() {
+async fn dossier_flow_in_the_browser_at_1366() {
+    dossier_flow(1366, 768).await;
+}
+
+#[tokio::test]
+async fn dossier_flow_in_the_browser_on_a_phone() {
+    dossier_flow(390, 844).await;
+}
+
+/// On a phone the menu is folded behind its button: open it before following a menu link.
+async fn open_menu(c: &fantoccini::Client) {
+    let folded = !find(c, "nav.main").await.is_displayed().await.unwrap_or(false);
+    if folded {
+        click(c, "label.menu-button").await;
+    }
+}
+
+/// The page fits the window's width (tables scroll inside their own box).
+async fn fits(c: &fantoccini::Client, width: u32) {
+    let wider = overflow(c).await;
+    assert!(wider <= 0, "{} is {wider} px wider than a {width} px screen", here(c).await);
+}
+
+async fn dossier_flow(width: u32, height: u32) {
     const MANAGER: &str = "hongbang.quanly";
     const OFFICER: &str = "pa05.truong";
     const NAME: &str = "Cổng dịch vụ công phường Hồng Bàng";
     in_browser(|c, base| async move {
-        c.set_window_size(1366, 768).await.unwrap();
+        c.set_window_size(width, height).await.unwrap();
         // 1. The ward's manager registers the system.
         login_ok(&c, &base, MANAGER).await;
+        fits(&c, width).await;
+        open_menu(&c).await;
         let systems = find(&c, "nav.main a[href='/systems']").await;
         assert_eq!(systems.text().await.unwrap().trim(), "Hệ thống");
         click_and_load(&c, "nav.main a[href='/systems']").await;
@@ -30,6 +56,7 @@ async fn dossier_flow_in_the_browser() {
         assert_eq!(new.text().await.unwrap().trim(), "+ Đăng ký hệ thống", "the register link on /systems");
         click_and_load(&c, "a[href='/systems/new']").await;
         wait_path(&c, "/systems/new").await;
+        fits(&c, width).await;
         fill(&c, "#system-form input[name=code]", "HB-DVC").await;
         fill(&c, "#system-form input[name=name]", NAME).await;
         let mut owner = None;
@@ -76,6 +103,7 @@ async fn dossier_flow_in_the_browser() {
         let dossier_url = format!("{base}/dossiers/{dossier_id}");
         wait_text_is(&c, "#dossier-state", "Đang dự thảo").await;
         wait_text(&c, "#parts-missing", "4").await;
+        fits(&c, width).await;
         let dir = std::env::temp_dir().join(format!("khien-dossier-files-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         for part in PARTS {
@@ -91,9 +119,10 @@ async fn dossier_flow_in_the_browser() {
         click(&c, "#act-submit").await;
         let consequence = wait_text(&c, "#confirm-message", "bị khóa").await;
         assert!(consequence.contains("thông báo"), "{consequence}");
+        fits(&c, width).await;
         click_and_load(&c, "#confirm-yes").await;
         wait_text_is(&c, "#dossier-state", "Đã gửi thẩm định").await;
-        screenshot(&c, "home-ward-submitted.png").await;
+        screenshot(&c, &format!("home-ward-submitted-{width}.png")).await;
 
         // 4. The authority finds it first on its home page, is notified, opens each part's file
         // and appraises it with a written opinion after a confirmation (and may not approve a
@@ -102,9 +131,11 @@ async fn dossier_flow_in_the_browser() {
         login_ok(&c, &base, OFFICER).await;
         let waiting = wait_text(&c, "#work-dossiers_to_decide", NAME).await;
         assert!(waiting.contains("cấp độ 3") && waiting.contains("còn"), "the step and its clock: {waiting}");
-        screenshot(&c, "home-authority.png").await;
+        fits(&c, width).await;
+        screenshot(&c, &format!("home-authority-{width}.png")).await;
         c.goto(&format!("{base}/notifications")).await.unwrap();
         wait_text(&c, "main", NAME).await;
+        fits(&c, width).await;
         c.goto(&format!("{base}/")).await.unwrap();
         click_and_load(&c, &format!("#work-dossiers_to_decide a[href='/dossiers/{dossier_id}']")).await;
         wait_text_is(&c, "#dossier-state", "Đã gửi thẩm định").await;
@@ -123,6 +154,7 @@ async fn dossier_flow_in_the_browser() {
         let quoted = wait_text(&c, "#confirm-quote", "Hồ sơ đủ thành phần").await;
         assert!(quoted.contains("Điều 9"), "the dialog quotes the opinion: {quoted}");
         wait_text(&c, "#confirm-message", "chờ phê duyệt").await;
+        fits(&c, width).await;
         click_and_load(&c, "#confirm-yes").await;
         wait_text_is(&c, "#dossier-state", "Đã thẩm định").await;
         let opinion = wait_text(&c, "#opinions", "Hồ sơ đủ thành phần").await;
@@ -141,7 +173,8 @@ async fn dossier_flow_in_the_browser() {
         wait_text(&c, "#work-dossiers_to_decide", NAME).await;
         let decided = wait_text(&c, "#work-recent_decisions", "Thẩm định").await;
         assert!(!decided.contains(OFFICER), "people by their full names, not login names: {decided}");
-        screenshot(&c, "home-ward-manager.png").await;
+        fits(&c, width).await;
+        screenshot(&c, &format!("home-ward-manager-{width}.png")).await;
         c.goto(&dossier_url).await.unwrap();
         wait_text_is(&c, "#dossier-state", "Đã thẩm định").await;
         fill(&c, "#step-approve input[name=decision_number]", "125/QĐ-UBND").await;
@@ -151,6 +184,7 @@ async fn dossier_flow_in_the_browser() {
         wait_text(&c, "#confirm-message", "thay thế").await;
         click_and_load(&c, "#confirm-yes").await;
         wait_text_is(&c, "#dossier-state", "Đã được phê duyệt").await;
+        fits(&c, width).await;
         c.goto(&system_url).await.unwrap();
         wait_text_is(&c, "#approved-level", "3").await;
         // Before operation: the plan implemented in full and the security conditions assessed
@@ -175,6 +209,7 @@ async fn dossier_flow_in_the_browser() {
         // 6. The overview counts it as approved.
         c.goto(&format!("{base}/overview")).await.unwrap();
         wait_text(&c, "#overview", "Tổng cộng").await;
+        fits(&c, width).await;
         let rows = table(&c, "#overview").await;
         let header = &rows[0];
         let column = |name: &str| {
@@ -192,12 +227,25 @@ async fn dossier_flow_in_the_browser() {
 
         c.goto(&dossier_url).await.unwrap();
         wait_text_is(&c, "#dossier-state", "Đã được phê duyệt").await;
-        screenshot(&c, "browser-dossier.png").await;
+        screenshot(&c, &format!("browser-dossier-{width}.png")).await;
         // Leadership's home: the city's charts; on a phone, the ward's home fits the screen.
         logout(&c).await;
         login_ok(&c, &base, "lanhdao").await;
         wait_text(&c, "#city-summary", "Toàn thành phố").await;
-        screenshot(&c, "home-leadership.png").await;
+        fits(&c, width).await;
+        screenshot(&c, &format!("home-leadership-{width}.png")).await;
+        if width < 1366 {
+            let _ = std::fs::remove_dir_all(&dir);
+            return;
+        }
+        // The other roles' home pages, each with what waits for it.
+        for account in ["quantri", "sokhcn.canbo", "soc", "danhgia"] {
+            logout(&c).await;
+            login_ok(&c, &base, account).await;
+            find(&c, "main h1").await;
+            fits(&c, width).await;
+            screenshot(&c, &format!("home-{account}-{width}.png")).await;
+        }
         logout(&c).await;
         c.set_window_size(390, 844).await.unwrap();
         login_ok(&c, &base, "hongbang.canbo").await;

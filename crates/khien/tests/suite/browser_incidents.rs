@@ -54,7 +54,7 @@ async fn incident_reported_coordinated_and_closed_in_the_browser() {
         choose(&c, "#incident-form select[name=unit_id]", &unit).await;
         fill(&c, "#incident-form input[name=title]", TITLE).await;
         choose(&c, "#incident-form select[name=category]", "ransomware").await;
-        let detected = khien_domain::time::vn_local(khien_domain::Clock::System.now_ms() - 80 * 3_600_000);
+        let detected = khien_domain::time::display_vn(khien_domain::Clock::System.now_ms() - 80 * 3_600_000);
         set_value(&c, "#incident-form input[name=detected_at]", &detected).await;
         fill(&c, "#incident-form textarea[name=symptoms]", "Tệp bị mã hóa, đuôi .lockbit").await;
         choose(&c, "#incident-form select[name=obs_kind]", "ipv4").await;

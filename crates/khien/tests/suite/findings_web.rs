@@ -261,6 +261,12 @@ async fn a_ward_works_its_findings_through_the_pages(db: TestDb) {
         )
         .await;
     assert_eq!(r.status(), 422);
+    let kept = r.text().await.unwrap();
+    let form = kept.split("id=\"move-risk_accepted\"").nth(1).unwrap().split("</form>").next().unwrap();
+    assert!(
+        form.contains("value=\"Hệ thống cũ, thay thế quý 2\"") && form.contains("id=\"form-error\""),
+        "the refused move keeps its reason, with the message in its form (issue 14.4): {form}"
+    );
     let until = (s.db.store.clock().today_vn() + chrono::Duration::days(60)).format("%Y-%m-%d").to_string();
     let r = a
         .form(

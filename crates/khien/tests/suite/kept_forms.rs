@@ -222,3 +222,87 @@ async fn a_stale_system_form_is_refused_and_keeps_its_input() {
     let now = db.store.get_system(&officer, sys.id).await.unwrap().system;
     assert_eq!(now.name, "Cổng thông tin điện tử phường Hồng Bàng", "the other change stays");
 }
+
+/// What a refused form must show again: every kept value, and a message beside a field.
+fn assert_kept(html: &str, form: &str, kept: &[&str]) {
+    for k in kept {
+        assert!(html.contains(k), "{form} lost {k:?}");
+    }
+    assert!(html.contains("id=\"form-error\"") && html.contains("nav"), "{form}: the summary and the menu");
+}
+
+/// Units, users, assessments and a finding's move keep their input too (issue 14.4: "a
+/// validation error re-displays the form with the user's input").
+#[tokio::test]
+async fn units_users_assessments_and_finding_moves_keep_what_was_typed() {
+    let server = TestServer::start().await;
+    let admin = server.login("admin", crate::common::ADMIN_PASSWORD).await;
+    let ward = unit_id(&server.db, "P-HONG-BANG").await.to_string();
+    // A new unit whose code is taken.
+    let r = admin
+        .form(
+            "/units",
+            &[("code", "P-HONG-BANG"), ("name", "Phường Hồng Bàng Mới"), ("unit_type", "ward"), ("parent_id", "1")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert_kept(&html, "/units", &["value=\"P-HONG-BANG\"", "value=\"Phường Hồng Bàng Mới\"", "id=\"add-unit\" open"]);
+    assert!(html.contains("value=\"ward\" selected"), "the chosen type stays chosen");
+    // A unit's edit with a bad e-mail keeps the rest.
+    let r = admin
+        .form(
+            &format!("/units/{ward}"),
+            &[
+                ("name", "Phường Hồng Bàng"),
+                ("head_name", "Trần Thị Kept"),
+                ("head_title", "Chủ tịch"),
+                ("focal_name", ""),
+                ("focal_phone", ""),
+                ("focal_email", "not-an-address"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422, "a bad e-mail is refused");
+    assert_kept(&r.text().await.unwrap(), "/units/{id}", &["value=\"Trần Thị Kept\"", "value=\"not-an-address\""]);
+    // A new user with a taken username keeps all but the password.
+    let r = admin
+        .form(
+            "/users",
+            &[
+                ("username", "hongbang.canbo"),
+                ("full_name", "Lê Văn Giữ"),
+                ("email", "giu@example.vn"),
+                ("unit_id", ward.as_str()),
+                ("password", "Mat-khau-Giu-2026"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert_kept(
+        &html,
+        "/users",
+        &["value=\"Lê Văn Giữ\"", "value=\"giu@example.vn\"", &format!("value=\"{ward}\" selected")],
+    );
+    assert!(!html.contains("Mat-khau-Giu-2026"), "a password is never sent back");
+    // An assessment of a system outside one's reach keeps the title and the day.
+    let r = admin
+        .form(
+            "/assessments",
+            &[
+                ("system", "KHONG-CO"),
+                ("catalogue_id", "1"),
+                ("kind", "independent"),
+                ("title", "Đánh giá quý 4"),
+                ("planned_for", "15/12/2026"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert_kept(
+        &r.text().await.unwrap(),
+        "/assessments",
+        &["value=\"KHONG-CO\"", "value=\"Đánh giá quý 4\"", "value=\"15/12/2026\"", "value=\"independent\" selected"],
+    );
+}

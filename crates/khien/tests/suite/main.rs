@@ -63,6 +63,7 @@ mod kept_forms;
 mod level_rules;
 mod openapi;
 mod oscal;
+mod page_sweep;
 mod paging;
 mod permissions;
 mod public_reports;

@@ -2,6 +2,7 @@
 //! (every requirement with its outcome and notes, saved in one post; keys 1–4 set the outcome of
 //! the focused row through /assets/assess.js, since the CSP allows no inline script).
 
+use super::kept_form::{refusal, refused, FormError};
 use super::msg;
 use super::{render, see_other, Chrome};
 use crate::auth::Ctx;
@@ -256,11 +257,14 @@ async fn by_unit(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, We
 #[template(path = "assessment_new.html")]
 struct NewAssessmentPage {
     c: Chrome,
-    /// The system code the form starts with (from a system's page).
+    /// The system code the form starts with (from a system's page), or as typed.
     system: String,
     catalogues: Vec<(i64, String)>,
     /// (id, name) of assessor units the caller may name
     assessors: Vec<(i64, String)>,
+    /// The form as typed when a save was refused, and why.
+    v: CreateForm,
+    error: FormError,
 }
 
 #[derive(Deserialize, Default)]
@@ -275,6 +279,11 @@ async fn new_assessment(
     ctx: Ctx,
     Query(q): Query<NewQuery>,
 ) -> Result<Html<String>, WebError> {
+    let v = CreateForm { system: q.system, ..Default::default() };
+    new_page(&s, &ctx, v, FormError::default()).await
+}
+
+async fn new_page(s: &AppState, ctx: &Ctx, v: CreateForm, error: FormError) -> Result<Html<String>, WebError> {
     if !ctx.actor.can_anywhere(Action::AssessSystems) {
         return Err(Error::forbidden().into());
     }
@@ -287,10 +296,12 @@ async fn new_assessment(
         .collect();
     let assessors = s.store.assessor_units().await?;
     render(&NewAssessmentPage {
-        c: Chrome::new(&ctx, "compliance", "Lập đợt đánh giá", "Plan an assessment"),
-        system: q.system,
+        c: Chrome::new(ctx, "compliance", "Lập đợt đánh giá", "Plan an assessment"),
+        system: v.system.clone(),
         catalogues,
         assessors,
+        v,
+        error,
     })
 }
 
@@ -348,31 +359,44 @@ async fn assessments(
     })
 }
 
-#[derive(Deserialize)]
+/// The plan-an-assessment form, every field as typed.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
 struct CreateForm {
     /// The system's code (a search field).
     system: String,
-    catalogue_id: i64,
+    catalogue_id: String,
     kind: String,
-    #[serde(default)]
     assessor_unit_id: String,
     title: String,
-    #[serde(default)]
     planned_for: String,
 }
 
 async fn create(State(s): State<AppState>, ctx: Ctx, Form(f): Form<CreateForm>) -> Result<Response, WebError> {
-    let system = super::system_by_code(&s, &ctx.actor, "system", &f.system).await?;
-    let input = AssessmentInput {
-        system_id: system.id,
-        catalogue_id: f.catalogue_id,
-        kind: AssessmentKind::parse("kind", &f.kind)?,
-        assessor_unit_id: f.assessor_unit_id.trim().parse().ok(),
-        title: f.title,
-        planned_for: Some(f.planned_for).filter(|p| !p.trim().is_empty()),
+    let saved = async {
+        let system = super::system_by_code(&s, &ctx.actor, "system", &f.system).await?;
+        let catalogue_id = f
+            .catalogue_id
+            .trim()
+            .parse()
+            .map_err(|_| Error::invalid("catalogue_id", "Chọn danh mục yêu cầu.", "Choose the catalogue."))?;
+        let input = AssessmentInput {
+            system_id: system.id,
+            catalogue_id,
+            kind: AssessmentKind::parse("kind", &f.kind)?,
+            assessor_unit_id: f.assessor_unit_id.trim().parse().ok(),
+            title: f.title.clone(),
+            planned_for: Some(f.planned_for.clone()).filter(|p| !p.trim().is_empty()),
+        };
+        Ok::<_, Error>(s.store.create_assessment(&ctx.actor, &input).await?.id)
     };
-    let a = s.store.create_assessment(&ctx.actor, &input).await?;
-    Ok(see_other(&format!("/assessments/{}", a.id)))
+    match saved.await {
+        Ok(id) => Ok(see_other(&format!("/assessments/{id}"))),
+        Err(e) => {
+            let error = refusal(e, ctx.lang)?;
+            Ok(refused(new_page(&s, &ctx, f, error).await?))
+        }
+    }
 }
 
 struct WorkRow {

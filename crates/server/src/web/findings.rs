@@ -2,6 +2,7 @@
 //! caller, the per-unit remediation dashboard and the remediation policy (the standing body
 //! edits it). The scanner upload is in `scans.rs`.
 
+use super::kept_form::{refusal, refused, FormError};
 use super::msg;
 use super::{render, see_other, Chrome};
 use crate::api::findings::{date_vn, FindingQuery};
@@ -302,6 +303,9 @@ struct FindingPage {
     updated: String,
     accepted_until: String,
     moves: Vec<MoveView>,
+    /// The move form last sent, as typed, when it was refused, and why.
+    v: MoveForm,
+    error: FormError,
 }
 
 /// The moves open to the caller: the store's own decision (`finding_moves::allowed_moves`).
@@ -318,10 +322,20 @@ fn moves_for(ctx: &Ctx, f: &Finding, unit_path: &str) -> Vec<MoveView> {
 }
 
 async fn page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>, WebError> {
+    finding_page(&s, &ctx, id, MoveForm::default(), FormError::default()).await
+}
+
+async fn finding_page(
+    s: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    v: MoveForm,
+    error: FormError,
+) -> Result<Html<String>, WebError> {
     let lang = ctx.lang;
     let f = s.store.get_finding(&ctx.actor, id).await?;
     let (unit_name, moves) = match s.store.get_unit(&ctx.actor, f.unit_id).await {
-        Ok(u) => (u.name.clone(), moves_for(&ctx, &f, &u.path)),
+        Ok(u) => (u.name.clone(), moves_for(ctx, &f, &u.path)),
         Err(_) => (String::new(), Vec::new()),
     };
     let source = match f.source.as_str() {
@@ -329,7 +343,7 @@ async fn page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Resul
         _ => format!("{} ({})", lang.pick("Đánh giá", "Assessment"), f.tool),
     };
     render(&FindingPage {
-        c: Chrome::new(&ctx, "findings", &format!("#{} {}", f.id, f.title), &format!("#{} {}", f.id, f.title)),
+        c: Chrome::new(ctx, "findings", &format!("#{} {}", f.id, f.title), &format!("#{} {}", f.id, f.title)),
         unit_name,
         severity: f.severity.label(lang).to_string(),
         severity_css: severity_css(f.severity),
@@ -342,14 +356,18 @@ async fn page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Resul
         accepted_until: f.accepted_until.as_deref().map(khien_domain::calendar::display_date).unwrap_or_default(),
         moves,
         f,
+        v,
+        error,
     })
 }
 
-#[derive(Deserialize)]
+/// A finding's move, every field as typed.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
 struct MoveForm {
     to: String,
-    reason: Option<String>,
-    accepted_until: Option<String>,
+    reason: String,
+    accepted_until: String,
 }
 
 async fn move_state(
@@ -358,10 +376,15 @@ async fn move_state(
     Path(id): Path<i64>,
     Form(f): Form<MoveForm>,
 ) -> Result<Response, WebError> {
-    let some = |v: Option<String>| v.map(|x| x.trim().to_string()).filter(|x| !x.is_empty());
-    let input = FindingMoveInput { to: f.to, reason: some(f.reason), accepted_until: some(f.accepted_until) };
-    s.store.move_finding(&ctx.actor, id, &input).await?;
-    Ok(see_other(&format!("/findings/{id}")))
+    let some = |v: &str| Some(v.trim().to_string()).filter(|x| !x.is_empty());
+    let input = FindingMoveInput { to: f.to.clone(), reason: some(&f.reason), accepted_until: some(&f.accepted_until) };
+    match s.store.move_finding(&ctx.actor, id, &input).await {
+        Ok(_) => Ok(see_other(&format!("/findings/{id}"))),
+        Err(e) => {
+            let error = refusal(e, ctx.lang)?;
+            Ok(refused(finding_page(&s, &ctx, id, f, error).await?))
+        }
+    }
 }
 
 struct CountRow {

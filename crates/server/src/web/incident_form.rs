@@ -57,7 +57,7 @@ async fn form_page(s: &AppState, ctx: &Ctx, v: Posted, error: FormError) -> Resu
         tlps: options(Tlp::ALL, Tlp::code, Tlp::label, lang),
         consequences: options(Consequence::ALL, Consequence::code, Consequence::label, lang),
         kinds: options(ObservableKind::ALL, ObservableKind::code, ObservableKind::label, lang),
-        now: khien_domain::time::vn_local(s.store.clock().now_ms()),
+        now: khien_domain::time::display_vn(s.store.clock().now_ms()),
     })
 }
 

@@ -67,6 +67,8 @@ struct QueuePage {
     /// The current filters, for the export link.
     export_query: String,
     can_report: bool,
+    /// Whether the caller may look an observable up (the watch list is the city's).
+    can_look_up: bool,
     coordinator: bool,
     /// Incidents reported per month by category over the last year (the first page only).
     trend: Option<Lines>,
@@ -187,6 +189,7 @@ async fn queue(
         categories: options(Category::ALL, Category::code, Category::label, lang),
         rows,
         can_report: ctx.actor.can_anywhere(Action::ReportIncidents),
+        can_look_up: ctx.actor.can_anywhere(Action::ViewIncidents),
         coordinator: ctx.actor.can_anywhere(Action::CoordinateIncidents),
     })
 }

@@ -92,7 +92,8 @@ fn vn_day_start(date: &str, plus_days: i64) -> Result<Option<i64>, Error> {
     if date.trim().is_empty() {
         return Ok(None);
     }
-    khien_domain::time::parse_rfc3339(&format!("{}T00:00:00+07:00", date.trim()))
+    khien_domain::calendar::parse_date(date)
+        .and_then(|day| khien_domain::time::parse_rfc3339(&format!("{}T00:00:00+07:00", day.format("%Y-%m-%d"))))
         .map(|ms| Some(ms + plus_days * 86_400_000))
         .ok_or_else(|| {
             Error::invalid(

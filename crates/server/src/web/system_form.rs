@@ -211,6 +211,8 @@ pub(super) async fn edit_form(
     let x = d.system;
     let o = |v: Option<String>| v.unwrap_or_default();
     let flag = |b: bool| b.then(|| "on".to_string());
+    // Dates as the one date control shows them: dd/mm/yyyy.
+    let day = |v: Option<String>| v.as_deref().map(khien_domain::calendar::display_date).unwrap_or_default();
     let v = SystemForm {
         code: x.code,
         name: x.name,
@@ -224,14 +226,14 @@ pub(super) async fn edit_form(
         infra_scope: x.infra_scope,
         works_grade: x.works_grade,
         secret_harm: x.secret_harm,
-        building_started_on: o(x.building_started_on),
+        building_started_on: day(x.building_started_on),
         plan_status: x.plan_status,
-        preoperation_assessed_on: o(x.preoperation_assessed_on),
+        preoperation_assessed_on: day(x.preoperation_assessed_on),
         security_rules_ref: o(x.security_rules_ref),
         data_category: x.data_category,
         hosting: o(x.hosting),
         status: Some(x.status.code().to_string()),
-        go_live_date: o(x.go_live_date),
+        go_live_date: day(x.go_live_date),
         vendor: o(x.vendor),
         info_private: flag(x.info_private),
         info_personal: flag(x.info_personal),
@@ -243,10 +245,10 @@ pub(super) async fn edit_form(
         tags: x.tags.join("\n"),
         onsite_team: o(x.onsite_team),
         monitoring_unit: o(x.monitoring_unit),
-        monitoring_until: o(x.monitoring_until),
-        assessed_on: o(x.assessed_on),
+        monitoring_until: day(x.monitoring_until),
+        assessed_on: day(x.assessed_on),
         assessor_unit: o(x.assessor_unit),
-        connected_since: o(x.connected_since),
+        connected_since: day(x.connected_since),
         connection_ref: o(x.connection_ref),
         expected_updated_at: Some(x.updated_at),
     };

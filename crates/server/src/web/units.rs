@@ -2,6 +2,7 @@
 //! and export.
 
 use super::filters;
+use super::kept_form::{refusal, refused, FormError};
 use super::msg;
 use super::{render, see_other, Chrome};
 use crate::auth::Ctx;
@@ -88,6 +89,9 @@ struct ListPage {
     /// Units listed (the rows without the groups' starts and ends).
     shown: i64,
     notice: Option<String>,
+    /// The new-unit form as typed, and why it was refused (empty on a plain visit).
+    v: CreateForm,
+    error: FormError,
 }
 
 #[derive(Deserialize, Default)]
@@ -149,7 +153,13 @@ fn siblings(
     }
 }
 
-async fn list_page(s: &AppState, ctx: &Ctx, q: String, notice: Option<String>) -> Result<Html<String>, WebError> {
+async fn list_page(
+    s: &AppState,
+    ctx: &Ctx,
+    q: String,
+    notice: Option<String>,
+    (v, error): (CreateForm, FormError),
+) -> Result<Html<String>, WebError> {
     let units = s.store.unit_tree(&ctx.actor).await?;
     let can_manage = units.iter().any(|u| ctx.actor.can(Action::ManageUnits, u.id, &u.path));
     let parents = if can_manage { options(s, ctx, Action::ManageUnits).await? } else { Vec::new() };
@@ -175,34 +185,57 @@ async fn list_page(s: &AppState, ctx: &Ctx, q: String, notice: Option<String>) -
         rows,
         shown,
         notice,
+        v,
+        error,
     })
 }
 
 async fn list(State(s): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Html<String>, WebError> {
-    list_page(&s, &ctx, q.q.unwrap_or_default(), None).await
+    list_page(&s, &ctx, q.q.unwrap_or_default(), None, Default::default()).await
 }
 
-#[derive(Deserialize)]
+/// The new-unit form, every field as typed (kept when a save is refused).
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
 struct CreateForm {
     code: String,
     name: String,
     unit_type: String,
-    parent_id: i64,
+    parent_id: String,
+}
+
+impl CreateForm {
+    fn input(&self) -> Result<NewUnit, Error> {
+        let parent_id = self
+            .parent_id
+            .trim()
+            .parse()
+            .map_err(|_| Error::invalid("parent_id", "Chọn đơn vị cấp trên.", "Choose the parent unit."))?;
+        Ok(NewUnit {
+            code: self.code.clone(),
+            name: self.name.clone(),
+            unit_type: UnitType::parse(&self.unit_type)?,
+            parent_id,
+            head_name: None,
+            focal_name: None,
+            focal_phone: None,
+            focal_email: None,
+        })
+    }
 }
 
 async fn create(State(s): State<AppState>, ctx: Ctx, Form(f): Form<CreateForm>) -> Result<Response, WebError> {
-    let n = NewUnit {
-        code: f.code,
-        name: f.name,
-        unit_type: UnitType::parse(&f.unit_type)?,
-        parent_id: f.parent_id,
-        head_name: None,
-        focal_name: None,
-        focal_phone: None,
-        focal_email: None,
+    let saved = match f.input() {
+        Ok(n) => s.store.create_unit(&ctx.actor, &n).await.map(|u| u.id),
+        Err(e) => Err(e),
     };
-    let u = s.store.create_unit(&ctx.actor, &n).await?;
-    Ok(see_other(&format!("/units/{}", u.id)))
+    match saved {
+        Ok(id) => Ok(see_other(&format!("/units/{id}"))),
+        Err(e) => {
+            let error = refusal(e, ctx.lang)?;
+            Ok(refused(list_page(&s, &ctx, String::new(), None, (f, error)).await?))
+        }
+    }
 }
 
 #[derive(Template)]
@@ -216,9 +249,21 @@ struct DetailPage {
     can_manage: bool,
     parents: Vec<(i64, String)>,
     history: Vec<super::pages::AuditRow>,
+    /// The edit form: the unit's values, or what was typed when a save was refused.
+    v: EditForm,
+    error: FormError,
 }
 
 async fn detail(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>, WebError> {
+    detail_page(&s, &ctx, id, None).await
+}
+
+async fn detail_page(
+    s: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    kept: Option<(EditForm, FormError)>,
+) -> Result<Html<String>, WebError> {
     let u = s.store.get_unit(&ctx.actor, id).await?;
     let parent = match u.parent_id {
         Some(p) => s.store.get_unit(&ctx.actor, p).await.ok().map(|p| (p.id, p.name)),
@@ -227,7 +272,7 @@ async fn detail(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Res
     let can_edit = ctx.actor.can(Action::EditUnit, u.id, &u.path);
     let can_manage = ctx.actor.can(Action::ManageUnits, u.id, &u.path);
     let parents = if can_manage {
-        options(&s, &ctx, Action::ManageUnits)
+        options(s, ctx, Action::ManageUnits)
             .await?
             .into_iter()
             .filter(|(pid, _)| Some(*pid) != u.parent_id && *pid != u.id)
@@ -238,8 +283,9 @@ async fn detail(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Res
     let f = AuditFilter { entity_type: Some("unit".into()), entity_id: Some(u.id), limit: 100, ..Default::default() };
     let history = super::pages::audit_rows(&s.store.list_audit(&ctx.actor, &f).await?.items, ctx.lang);
     let type_label = u.unit_type.label(ctx.lang).to_string();
+    let (v, error) = kept.unwrap_or_else(|| (EditForm::of(&u), FormError::default()));
     render(&DetailPage {
-        c: Chrome::new(&ctx, "units", &u.name, &u.name),
+        c: Chrome::new(ctx, "units", &u.name, &u.name),
         u,
         type_label,
         parent,
@@ -247,18 +293,35 @@ async fn detail(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Res
         can_manage,
         parents,
         history,
+        v,
+        error,
     })
 }
 
-#[derive(Deserialize)]
+/// The unit's edit form, every field as typed.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
 struct EditForm {
     name: String,
     head_name: String,
-    #[serde(default)]
     head_title: String,
     focal_name: String,
     focal_phone: String,
     focal_email: String,
+}
+
+impl EditForm {
+    fn of(u: &Unit) -> EditForm {
+        let o = |v: &Option<String>| v.clone().unwrap_or_default();
+        EditForm {
+            name: u.name.clone(),
+            head_name: o(&u.head_name),
+            head_title: o(&u.head_title),
+            focal_name: o(&u.focal_name),
+            focal_phone: o(&u.focal_phone),
+            focal_email: o(&u.focal_email),
+        }
+    }
 }
 
 async fn edit(
@@ -268,16 +331,21 @@ async fn edit(
     Form(f): Form<EditForm>,
 ) -> Result<Response, WebError> {
     let p = UnitPatch {
-        name: Some(f.name),
+        name: Some(f.name.clone()),
         unit_type: None,
-        head_name: Some(f.head_name),
-        head_title: Some(f.head_title),
-        focal_name: Some(f.focal_name),
-        focal_phone: Some(f.focal_phone),
-        focal_email: Some(f.focal_email),
+        head_name: Some(f.head_name.clone()),
+        head_title: Some(f.head_title.clone()),
+        focal_name: Some(f.focal_name.clone()),
+        focal_phone: Some(f.focal_phone.clone()),
+        focal_email: Some(f.focal_email.clone()),
     };
-    s.store.update_unit(&ctx.actor, id, &p).await?;
-    Ok(see_other(&format!("/units/{id}")))
+    match s.store.update_unit(&ctx.actor, id, &p).await {
+        Ok(_) => Ok(see_other(&format!("/units/{id}"))),
+        Err(e) => {
+            let error = refusal(e, ctx.lang)?;
+            Ok(refused(detail_page(&s, &ctx, id, Some((f, error))).await?))
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -331,7 +399,7 @@ async fn import(State(s): State<AppState>, ctx: Ctx, mp: Multipart) -> Result<Ht
             ),
         )
         .to_string();
-    list_page(&s, &ctx, String::new(), Some(notice)).await
+    list_page(&s, &ctx, String::new(), Some(notice), Default::default()).await
 }
 
 /// The visible units as an XLSX in the import template's columns.

@@ -1,5 +1,6 @@
 //! Users pages: list with folded search, a user's page with roles, and the forms.
 
+use super::kept_form::{refusal, refused, FormError};
 use super::msg;
 use super::{render, see_other, Chrome};
 use crate::auth::Ctx;
@@ -34,6 +35,9 @@ struct ListPage {
     q_url: String,
     units: Vec<(i64, String)>,
     page: Page<User>,
+    /// The new-user form as typed (the password is never sent back), and why it was refused.
+    v: CreateForm,
+    error: FormError,
 }
 
 #[derive(Deserialize, Default)]
@@ -43,6 +47,15 @@ struct ListQuery {
 }
 
 async fn list(State(s): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Html<String>, WebError> {
+    list_page(&s, &ctx, q, Default::default()).await
+}
+
+async fn list_page(
+    s: &AppState,
+    ctx: &Ctx,
+    q: ListQuery,
+    (v, error): (CreateForm, FormError),
+) -> Result<Html<String>, WebError> {
     let f = UserFilter {
         q: q.q.clone(),
         sort: "username",
@@ -52,33 +65,54 @@ async fn list(State(s): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -
     };
     let page = s.store.list_users(&ctx.actor, &f).await?;
     let units = if ctx.actor.can_anywhere(Action::ManageUsers) {
-        super::units::options(&s, &ctx, Action::ManageUsers).await?
+        super::units::options(s, ctx, Action::ManageUsers).await?
     } else {
         Vec::new()
     };
     let q = q.q.unwrap_or_default();
-    render(&ListPage { c: Chrome::new(&ctx, "users", "Người dùng", "Users"), q_url: super::q(&q), q, units, page })
+    let c = Chrome::new(ctx, "users", "Người dùng", "Users");
+    render(&ListPage { c, q_url: super::q(&q), q, units, page, v, error })
 }
 
-#[derive(Deserialize)]
+/// The new-user form, every field as typed.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
 struct CreateForm {
     username: String,
     full_name: String,
     email: String,
-    unit_id: i64,
+    unit_id: String,
     password: String,
 }
 
+impl CreateForm {
+    fn input(&self) -> Result<NewUser, khien_domain::Error> {
+        let unit_id = self.unit_id.trim().parse().map_err(|_| {
+            khien_domain::Error::invalid("unit_id", "Chọn đơn vị của người dùng.", "Choose the user's unit.")
+        })?;
+        Ok(NewUser {
+            username: self.username.clone(),
+            full_name: self.full_name.clone(),
+            email: Some(self.email.clone()),
+            unit_id,
+            password: self.password.clone(),
+        })
+    }
+}
+
 async fn create(State(s): State<AppState>, ctx: Ctx, Form(f): Form<CreateForm>) -> Result<Response, WebError> {
-    let n = NewUser {
-        username: f.username,
-        full_name: f.full_name,
-        email: Some(f.email),
-        unit_id: f.unit_id,
-        password: f.password,
+    let saved = match f.input() {
+        Ok(n) => s.store.create_user(&ctx.actor, &n).await.map(|u| u.id),
+        Err(e) => Err(e),
     };
-    let u = s.store.create_user(&ctx.actor, &n).await?;
-    Ok(see_other(&format!("/users/{}", u.id)))
+    match saved {
+        Ok(id) => Ok(see_other(&format!("/users/{id}"))),
+        Err(e) => {
+            let error = refusal(e, ctx.lang)?;
+            let kept = CreateForm { password: String::new(), ..f };
+            Ok(refused(list_page(&s, &ctx, ListQuery::default(), (kept, error)).await?))
+        }
+    }
 }
 
 #[derive(Template)]
