@@ -1,10 +1,11 @@
 //! The append-only, hash-chained audit trail.
 
 use crate::db::{db_err, from_row, get, Store, WriteTx};
+use crate::listing::Order;
 use crate::records::{AuditRecord, Page};
 use crate::sql::Sql;
 use khien_domain::audit::{chain_hash, AuditFields, ChainBreak, ChainVerifier, GENESIS};
-use khien_domain::page::Cursor;
+use khien_domain::page::{Cursor, Dir};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::{Error, Result};
@@ -219,14 +220,11 @@ impl Store {
         if let Some(t) = f.to_ms {
             q.push(" AND a.at < ").bind(t);
         }
-        // Ids are the chain order, so they are the natural (and unique) sort key.
-        if let Some(c) = &f.cursor {
-            q.push(" AND a.id < ").bind(c.id);
-        }
-        q.push(" ORDER BY a.id DESC LIMIT ").bind(f.limit + 1);
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
-        let items = rows.iter().map(audit_row).collect::<Result<Vec<_>>>()?;
-        Ok(Page::from_rows(items, f.limit, |r| Cursor { key: String::new(), id: r.id }))
+        // Ids are the chain order, so they are the natural (and unique) sort key. The trail
+        // grows without end: its pages are not counted.
+        let order = Order::number("audit.id", "a.id", "a.id", Dir::Desc);
+        let key_of = |r: &AuditRecord| (r.id.to_string(), r.id);
+        self.page_of(q, &order, (f.cursor.as_ref(), f.limit), audit_row, key_of).await
     }
 
     /// The audit records of one entity, newest first, for a caller the entity's own scope

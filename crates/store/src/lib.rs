@@ -10,6 +10,7 @@ mod compliance;
 mod db;
 mod events;
 mod incidents;
+mod listing;
 mod mail;
 mod maintenance;
 mod notifications;
@@ -28,13 +29,15 @@ pub use compliance::assessments::{
 };
 pub use compliance::catalogues::{CatalogueInfo, CatalogueNodeRow, CatalogueTree};
 pub use compliance::finding_history::{FindingCountDay, MAX_HISTORY_DAYS};
-pub use compliance::findings::{Finding, FindingFilter, FindingMoveInput, UnitFindingCounts};
+pub use compliance::findings::{Finding, FindingFilter, FindingMoveInput, UnitFindingCounts, FINDING_SORTS};
 pub use compliance::scan_import::{DuplicateFinding, ScanImportSummary, MAX_DUPLICATES_LISTED};
 pub use compliance::unit_compliance::UnitCompliance;
 pub use db::{Dialect, Store};
 pub use incidents::exchange::{ExportedIncident, WatchImportSummary, WatchInput, WatchItem};
 pub use incidents::files::IncidentFile;
-pub use incidents::incident::{Clock, DocumentHeader, Incident, IncidentFilter, IncidentInput, ObservableInput};
+pub use incidents::incident::{
+    Clock, DocumentHeader, Incident, IncidentFilter, IncidentInput, ObservableInput, INCIDENT_SORTS,
+};
 pub use incidents::public_reports::{
     PublicReport, PublicReportDetail, PublicReportFile, PublicReportFilter, PublicReportInput, PublicReportStatus,
     UploadedFile,
@@ -60,7 +63,9 @@ pub use systems::dossier_settings::{Holiday, LevelBodiesInfo};
 pub use systems::dossiers::{Dossier, DossierInput};
 pub use systems::overview::{Form08System, OverviewRow};
 pub use systems::registers::{Certificate, CertificateInput, Connection, ConnectionInput, CERT_WARNING_DAYS};
-pub use systems::registry::{detail as system_detail, GoLiveException, System, SystemDetail, SystemFilter};
+pub use systems::registry::{
+    detail as system_detail, GoLiveException, System, SystemDetail, SystemFilter, SYSTEM_SORTS,
+};
 pub use systems::writes::{ImportSystem, SystemInput};
 pub use units::auth::{LoginOutcome, SessionInfo};
 pub use units::password::{hash_password, verify_password};

@@ -22,10 +22,14 @@ fn opt_ts<S: Serializer>(ms: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
-    /// How many rows match in all, on the first page of the lists that count them (systems,
-    /// incidents); absent on later pages and from lists too large to count on every page.
+    /// How many rows match in all, on the first page of the lists that count them; absent on
+    /// later pages.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The cursor of the page before this one, on the lists that page back; an empty string
+    /// when that page is the first (ask without a cursor); absent on the first page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prev_cursor: Option<String>,
 }
 
 impl<T> Page<T> {
@@ -39,12 +43,12 @@ impl<T> Page<T> {
         let more = items.len() as i64 > limit;
         items.truncate(limit.max(0) as usize);
         let next_cursor = if more { items.last().map(|last| cursor_of(last).encode()) } else { None };
-        Page { items, next_cursor, total: None }
+        Page { items, next_cursor, total: None, prev_cursor: None }
     }
 
     /// No rows (the caller reaches no unit).
     pub(crate) fn empty() -> Page<T> {
-        Page { items: Vec::new(), next_cursor: None, total: Some(0) }
+        Page { items: Vec::new(), next_cursor: None, total: Some(0), prev_cursor: None }
     }
 }
 

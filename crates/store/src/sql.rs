@@ -68,7 +68,7 @@ impl From<bool> for Val {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Sql {
     text: String,
     binds: Vec<Val>,

@@ -6,7 +6,7 @@ use crate::common::{admin_actor, bootstrap, TestDb};
 use khien_domain::page::Cursor;
 use khien_store::{FindingFilter, IncidentFilter, PublicReportFilter};
 
-on_both_stores!(lists_by_id_page_through_with_their_cursor);
+on_both_stores!(lists_by_id_page_through_with_their_cursor, every_order_pages_forward_and_back_with_its_total);
 
 /// Every id, one page of one row at a time, following the cursors.
 async fn one_by_one<F, Fut>(list: F) -> Vec<i64>
@@ -85,4 +85,188 @@ async fn lists_by_id_page_through_with_their_cursor(db: TestDb) {
     let all = findings(500, None).await.0;
     assert!(all.len() >= 3);
     assert_eq!(one_by_one(|c| findings(1, c)).await, all, "findings");
+}
+
+/// A list walked forward page by page, then back from the last page by each page's
+/// `prev_cursor`: the same pages, nothing skipped or repeated, as many rows as the first page's
+/// total (issue 14.6).
+async fn walk<F, Fut>(what: &str, list: F) -> Vec<i64>
+where
+    F: Fn(Option<Cursor>) -> Fut,
+    Fut: std::future::Future<Output = khien_store::Page<i64>>,
+{
+    let first = list(None).await;
+    assert_eq!(first.prev_cursor, None, "{what}: the first page has none before it");
+    let total = first.total.unwrap_or_else(|| panic!("{what}: the first page counts"));
+    let mut pages = vec![(None, first.items.clone())];
+    let mut next = first.next_cursor.clone();
+    let mut prevs = vec![first.prev_cursor.clone()];
+    while let Some(c) = next {
+        let page = list(Some(Cursor::decode(&c).unwrap())).await;
+        assert_eq!(page.total, None, "{what}: later pages are not counted again");
+        pages.push((Some(c), page.items.clone()));
+        prevs.push(page.prev_cursor.clone());
+        next = page.next_cursor;
+    }
+    // Back: each page's previous cursor opens the page before it.
+    for i in (1..pages.len()).rev() {
+        let prev = prevs[i].clone().unwrap_or_else(|| panic!("{what}: page {i} has no previous cursor"));
+        let back = if prev.is_empty() { None } else { Some(Cursor::decode(&prev).unwrap()) };
+        let expected_cursor = pages[i - 1].0.clone();
+        assert_eq!(back.as_ref().map(Cursor::encode), expected_cursor, "{what}: page {i} leads back to page {}", i - 1);
+        assert_eq!(list(back).await.items, pages[i - 1].1, "{what}: page {} again", i - 1);
+    }
+    let all: Vec<i64> = pages.into_iter().flat_map(|(_, items)| items).collect();
+    let mut unique = all.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), all.len(), "{what}: a row twice in {all:?}");
+    assert_eq!(all.len() as i64, total, "{what}: the total counts what the pages hold");
+    all
+}
+
+async fn every_order_pages_forward_and_back_with_its_total(db: TestDb) {
+    bootstrap(&db, true).await;
+    let admin = admin_actor(&db).await;
+    let health = crate::common::unit_id(&db, "SO-YT").await;
+    let (admin, store) = (&admin, &db.store);
+    // Names and codes in different orders, some equal when folded ("Đ" and "D").
+    for n in 0..24 {
+        let input = khien_store::SystemInput {
+            code: format!("YT-{:02}", (n * 7) % 24),
+            name: format!("{} hệ thống {n}", ["Đăng ký", "Dang ky", "Bệnh án", "An toàn"][n % 4]),
+            owner_unit_id: health,
+            system_type: "internal".into(),
+            ..Default::default()
+        };
+        store.create_system(admin, &input).await.unwrap();
+    }
+    for sort in ["name", "-name", "code", "-code", "updated", "-updated"] {
+        let systems = |cursor| async move {
+            let f = khien_store::SystemFilter {
+                unit_id: Some(health),
+                sort: Some(sort.to_string()),
+                limit: 5,
+                cursor,
+                ..Default::default()
+            };
+            let p = store.list_systems(admin, &f).await.unwrap();
+            khien_store::Page { items: p.items.iter().map(|s| s.id).collect(), ..without_items(&p) }
+        };
+        assert!(walk(&format!("systems by {sort}"), systems).await.len() >= 24, "five pages at least");
+    }
+    for n in 0..9 {
+        let report = khien_store::IncidentInput {
+            unit_id: health,
+            title: format!("Sự cố thử số {n}"),
+            category: "malware".into(),
+            detected_at: format!("2026-11-{:02}T01:00:00Z", 10 + (n * 5) % 9),
+            priority: Some(1 + (n as i64 % 3)),
+            ..Default::default()
+        };
+        store.create_incident(admin, &report).await.unwrap();
+    }
+    for sort in ["-id", "id", "detected", "-detected", "deadline", "-deadline", "priority", "-priority"] {
+        let incidents = |cursor| async move {
+            let f = IncidentFilter {
+                include_closed: true,
+                sort: Some(sort.into()),
+                limit: 4,
+                cursor,
+                ..Default::default()
+            };
+            let p = store.list_incidents(admin, &f).await.unwrap();
+            khien_store::Page { items: p.items.iter().map(|i| i.id).collect(), ..without_items(&p) }
+        };
+        assert!(walk(&format!("incidents by {sort}"), incidents).await.len() >= 9);
+    }
+    // Findings of a scan, by deadline and detection, both ways.
+    let sys = khien_store::SystemInput {
+        code: "YT-PAGING".into(),
+        name: "Hệ thống thử phân trang".into(),
+        owner_unit_id: health,
+        system_type: "internal".into(),
+        ..Default::default()
+    };
+    let system = store.create_system(admin, &sys).await.unwrap();
+    let scan = std::io::Cursor::new(khien_formats::scan::synthetic_nessus(3, 4, 5));
+    store
+        .import_scan(admin, system.id, khien_formats::scan::ScanTool::Nessus, "p.nessus", Box::new(scan))
+        .await
+        .unwrap();
+    for sort in ["-id", "due", "-due", "detected", "-detected"] {
+        let findings = |cursor| async move {
+            let f = FindingFilter {
+                system_id: Some(system.id),
+                sort: Some(sort.into()),
+                limit: 5,
+                cursor,
+                ..Default::default()
+            };
+            let p = store.list_findings(admin, &f).await.unwrap();
+            khien_store::Page { items: p.items.iter().map(|x| x.id).collect(), ..without_items(&p) }
+        };
+        assert!(walk(&format!("findings by {sort}"), findings).await.len() > 10);
+    }
+    // A cursor made for one order is refused by another, not followed.
+    let f = IncidentFilter { include_closed: true, sort: Some("detected".into()), limit: 1, ..Default::default() };
+    let next = store.list_incidents(admin, &f).await.unwrap().next_cursor.unwrap();
+    let other = IncidentFilter { sort: Some("priority".into()), cursor: Some(Cursor::decode(&next).unwrap()), ..f };
+    assert!(store.list_incidents(admin, &other).await.is_err());
+    let bad = IncidentFilter { sort: Some("password".into()), limit: 1, ..Default::default() };
+    assert!(store.list_incidents(admin, &bad).await.is_err(), "an unknown order is refused");
+}
+
+/// A page's cursors and total, its rows left out (the walk compares ids).
+fn without_items<T>(p: &khien_store::Page<T>) -> khien_store::Page<i64> {
+    khien_store::Page {
+        items: Vec::new(),
+        next_cursor: p.next_cursor.clone(),
+        total: p.total,
+        prev_cursor: p.prev_cursor.clone(),
+    }
+}
+
+/// The list pages sort by a column heading and link both ways, the order and filters kept in
+/// the address (issue 14.6); the findings export takes the unit typed as a code.
+#[tokio::test]
+async fn list_pages_sort_by_their_headings_and_link_both_ways() {
+    let s = crate::common::TestServer::start().await;
+    let admin = admin_actor(&s.db).await;
+    let health = crate::common::unit_id(&s.db, "SO-YT").await;
+    for n in 0..105 {
+        let input = khien_store::SystemInput {
+            code: format!("YT-{n:03}"),
+            name: format!("Hệ thống số {}", 200 - n),
+            owner_unit_id: health,
+            system_type: "internal".into(),
+            ..Default::default()
+        };
+        s.db.store.create_system(&admin, &input).await.unwrap();
+    }
+    let web = s.login("admin", crate::common::ADMIN_PASSWORD).await;
+    let attr = |html: &str, id: &str| {
+        let at = html.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("no #{id}"));
+        let tag = &html[html[..at].rfind('<').unwrap()..at];
+        let href = tag.split("href=\"").nth(1).unwrap().split('"').next().unwrap();
+        href.replace("&amp;", "&").replace("&#38;", "&")
+    };
+    let first = web.get("/systems?sort=code").await.text().await.unwrap();
+    assert!(first.contains("aria-sort=\"ascending\"><a href=\"/systems?sort=-code\""), "the code heading reverses");
+    assert!(first.contains("id=\"list-total\""), "the total is shown");
+    assert!(!first.contains("id=\"prev-page\""), "nothing before the first page");
+    assert!(first.find("YT-000").unwrap() < first.find("YT-001").unwrap(), "by code");
+    let next = attr(&first, "next-page");
+    assert!(next.starts_with("/systems?sort=code&cursor="), "{next}");
+    let second = web.get(&next).await.text().await.unwrap();
+    assert!(second.contains("YT-104") && !second.contains("YT-000"), "the second page goes on");
+    assert_eq!(attr(&second, "prev-page"), "/systems?sort=code", "back to the first page");
+    let by_name = web.get("/systems?sort=-name&q=he%20thong").await.text().await.unwrap();
+    assert!(by_name.contains("aria-sort=\"descending\""), "a reversed order says so");
+    assert!(by_name.contains("href=\"/systems?q=he%20thong&#38;sort=code\""), "other headings keep the search");
+    // The findings list filtered by a unit's code exports the same (the API takes ids).
+    let findings = web.get("/findings?unit=SO-YT&sort=due").await.text().await.unwrap();
+    let export = attr(&findings, "export-findings");
+    assert!(export.contains(&format!("unit_id={health}")) && !export.contains("unit=SO-YT"), "{export}");
+    assert_eq!(web.get(&export).await.status(), 200, "{export}");
 }

@@ -61,6 +61,10 @@ pub struct FindingQuery {
     pub cve: Option<String>,
     /// Text in the title, host, component or rule, with or without diacritics.
     pub q: Option<String>,
+    /// `id` (`-id`, newest first, is the default), `due` (no deadline last) or `detected`; `-`
+    /// reverses.
+    #[param(value_type = Option<crate::api::params::FindingSort>, inline)]
+    pub sort: Option<String>,
     pub cursor: Option<String>,
     /// 1–500, default 50.
     #[param(minimum = 1, maximum = 500)]
@@ -83,6 +87,7 @@ impl FindingQuery {
             include_closed: self.include_closed,
             cve: self.cve,
             q: self.q,
+            sort: self.sort.filter(|s| !s.is_empty()),
             cursor,
             limit,
         })

@@ -54,6 +54,10 @@ pub struct IncidentQuery {
     /// Include closed incidents.
     #[serde(default)]
     pub include_closed: bool,
+    /// `id` (`-id`, newest first, is the default), `detected`, `deadline` (the next clock's due
+    /// time, none last) or `priority`; `-` reverses.
+    #[param(value_type = Option<crate::api::params::IncidentSort>, inline)]
+    pub sort: Option<String>,
     pub cursor: Option<String>,
     /// 1–500, default 50.
     #[param(minimum = 1, maximum = 500)]
@@ -74,6 +78,7 @@ impl IncidentQuery {
             priority: self.priority,
             overdue: self.overdue,
             include_closed: self.include_closed,
+            sort: self.sort.filter(|s| !s.is_empty()),
             cursor,
             limit,
         })

@@ -256,6 +256,12 @@ pub(crate) mod params {
         ObjectBuilder::new().schema_type(Type::String).enum_values(Some(all))
     }
 
+    /// A list's orders (`sort`): each key, and each reversed with `-`.
+    fn sorts(keys: &[&str]) -> ObjectBuilder {
+        let all: Vec<String> = keys.iter().flat_map(|k| [k.to_string(), format!("-{k}")]).collect();
+        ObjectBuilder::new().schema_type(Type::String).enum_values(Some(all))
+    }
+
     /// A string parameter's schema type, used as `#[param(value_type = …, inline)]`.
     macro_rules! code_list {
         ($($name:ident => $schema:expr;)+) => {$(
@@ -273,6 +279,9 @@ pub(crate) mod params {
         UnitType => codes(khien_domain::unit::UnitType::ALL.iter().map(|t| t.code()), true);
         UnitSort => codes(["code", "name", "-code", "-name"], false);
         UserSort => codes(["username", "full_name", "-username", "-full_name"], false);
+        SystemSort => sorts(&khien_store::SYSTEM_SORTS);
+        IncidentSort => sorts(&khien_store::INCIDENT_SORTS);
+        FindingSort => sorts(&khien_store::FINDING_SORTS);
         TableFormat => codes(["xlsx", "csv"], false);
         SystemStatus => codes(khien_domain::system::Lifecycle::ALL.iter().map(|t| t.code()), true);
         DossierState => codes(khien_domain::system::dossier::DossierState::ALL.iter().map(|t| t.code()).chain(["none"]), true);

@@ -118,6 +118,7 @@ async fn export_bundle(
         priority,
         overdue,
         include_closed,
+        sort: None,
         cursor: None,
         limit: None,
     }

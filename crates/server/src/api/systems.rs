@@ -183,6 +183,9 @@ pub struct SystemQuery {
     /// Only systems operating without an approved level (gate violations).
     #[serde(default)]
     violations: bool,
+    /// `name` (the default), `code` or `updated`; `-` reverses.
+    #[param(value_type = Option<crate::api::params::SystemSort>, inline)]
+    sort: Option<String>,
     cursor: Option<String>,
     /// 1–500, default 50.
     #[param(minimum = 1, maximum = 500)]
@@ -226,6 +229,7 @@ impl SystemQuery {
             dossier_state,
             layer_gap: self.layer_gap,
             violations: self.violations,
+            sort: self.sort.filter(|s| !s.is_empty()),
             cursor,
             limit,
         })

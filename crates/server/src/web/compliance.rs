@@ -2,7 +2,9 @@
 //! (every requirement with its outcome and notes, saved in one post; keys 1–4 set the outcome of
 //! the focused row through /assets/assess.js, since the CSP allows no inline script).
 
+use super::filters;
 use super::kept_form::{refusal, refused, FormError};
+use super::listing::{LinkQuery, Pager};
 use super::msg;
 use super::{render, see_other, Chrome};
 use crate::auth::Ctx;
@@ -221,7 +223,8 @@ struct AssessmentsPage {
     state: String,
     states: Vec<(String, String)>,
     can_create: bool,
-    next: Option<String>,
+    pager: Pager,
+    total: Option<i64>,
 }
 
 #[derive(Template)]
@@ -352,7 +355,8 @@ async fn assessments(
     render(&AssessmentsPage {
         c: Chrome::new(&ctx, "compliance", "Đánh giá tuân thủ", "Assessments"),
         rows,
-        next: page.next_cursor.map(|n| format!("state={}&cursor={}", super::q(&q.state), super::q(&n))),
+        pager: Pager::new("/assessments", &LinkQuery::default().with("state", q.state.clone()), &page),
+        total: page.total,
         state: q.state,
         states: AssessmentState::ALL.iter().map(|s| (s.code().to_string(), s.label(lang).to_string())).collect(),
         can_create,

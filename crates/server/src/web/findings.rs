@@ -2,7 +2,9 @@
 //! caller, the per-unit remediation dashboard and the remediation policy (the standing body
 //! edits it). The scanner upload is in `scans.rs`.
 
+use super::filters;
 use super::kept_form::{refusal, refused, FormError};
+use super::listing::{LinkQuery, Pager, Sorts};
 use super::msg;
 use super::{render, see_other, Chrome};
 use crate::api::findings::{date_vn, FindingQuery};
@@ -71,6 +73,8 @@ pub(super) struct ListForm {
     cve: String,
     #[serde(default)]
     q: String,
+    #[serde(default)]
+    sort: String,
     cursor: Option<String>,
 }
 
@@ -96,32 +100,29 @@ impl ListForm {
             include_closed: self.include_closed == "true",
             cve: some(&self.cve),
             q: some(&self.q),
+            sort: some(&self.sort),
             cursor: self.cursor.clone().filter(|c| !c.is_empty()),
             limit: Some(50),
         })
     }
 
-    /// The filters that are set, as a query string (the API refuses empty typed values).
-    fn query_string(&self, cursor: Option<&str>) -> String {
-        let pairs = [
-            ("unit_id", self.unit_id.as_str()),
-            ("unit", self.unit.as_str()),
-            ("system_id", self.system_id.as_str()),
-            ("system", self.system.as_str()),
-            ("severity", self.severity.as_str()),
-            ("state", self.state.as_str()),
-            ("overdue", self.overdue.as_str()),
-            ("include_closed", self.include_closed.as_str()),
-            ("cve", self.cve.as_str()),
-            ("q", self.q.as_str()),
-            ("cursor", cursor.unwrap_or("")),
-        ];
-        pairs
-            .iter()
-            .filter(|(_, v)| !v.trim().is_empty())
-            .map(|(k, v)| format!("{k}={}", super::q(v.trim())))
-            .collect::<Vec<_>>()
-            .join("&")
+    /// The filters that are set, as the list's links carry them (the API refuses empty typed
+    /// values), without the order.
+    fn filters(&self) -> LinkQuery {
+        [
+            ("unit_id", &self.unit_id),
+            ("unit", &self.unit),
+            ("system_id", &self.system_id),
+            ("system", &self.system),
+            ("severity", &self.severity),
+            ("state", &self.state),
+            ("overdue", &self.overdue),
+            ("include_closed", &self.include_closed),
+            ("cve", &self.cve),
+            ("q", &self.q),
+        ]
+        .into_iter()
+        .fold(LinkQuery::default(), |q, (k, v)| q.with(k, v.trim()))
     }
 }
 
@@ -158,9 +159,14 @@ struct ListPage {
     severities: Vec<(&'static str, &'static str)>,
     states: Vec<(&'static str, &'static str)>,
     rows: Vec<Row>,
-    next: Option<String>,
-    /// The current filters (no cursor), for the export link and the bulk form's way back.
+    pager: Pager,
+    sorts: Sorts,
+    /// How many match in all (the first page).
+    total: Option<i64>,
+    /// The current filters and order (no cursor), for the bulk form's way back.
     filters: String,
+    /// The same for the export (ids, not the typed codes: the API takes ids).
+    export_query: String,
     /// The caller may import scans somewhere (the link to the import page).
     can_import: bool,
     can_move: bool,
@@ -209,12 +215,27 @@ async fn list_page(s: &AppState, ctx: &Ctx, f: ListForm, results: Vec<BulkResult
     } else if let Some(id) = query.system_id {
         system = s.store.get_system(&ctx.actor, id).await?.system.code;
     }
+    let export_query = ListForm {
+        unit: String::new(),
+        system: String::new(),
+        unit_id: query.unit_id.map(|u| u.to_string()).unwrap_or_default(),
+        system_id: query.system_id.map(|u| u.to_string()).unwrap_or_default(),
+        ..f.clone()
+    }
+    .filters()
+    .with("sort", f.sort.clone())
+    .encoded();
     let page = s.store.list_findings(&ctx.actor, &query.filter()?).await?;
     let rows = page.items.iter().map(|x| row(lang, x)).collect();
+    let filters = f.filters();
+    let ordered = filters.clone().with("sort", f.sort.clone());
     render(&ListPage {
         c: Chrome::new(ctx, "findings", "Phát hiện", "Findings"),
-        next: page.next_cursor.as_deref().map(|n| f.query_string(Some(n))),
-        filters: f.query_string(None),
+        pager: Pager::new("/findings", &ordered, &page),
+        sorts: Sorts::new("/findings", &filters, if f.sort.is_empty() { "-id" } else { &f.sort }),
+        total: page.total,
+        filters: ordered.encoded(),
+        export_query,
         unit,
         system,
         system_required: false,

@@ -207,6 +207,7 @@ async fn link(
         priority: None,
         overdue: false,
         include_closed: true,
+        sort: None,
         cursor: None,
         limit: Some(5),
     }

@@ -3,6 +3,7 @@
 
 use super::chart::{Lines, Series};
 use super::filters;
+use super::listing::{LinkQuery, Pager, Sorts};
 use super::msg;
 use super::systems::{options, Options};
 use super::{render, see_other, Chrome};
@@ -61,7 +62,8 @@ struct QueuePage {
     states: Options,
     categories: Options,
     rows: Vec<QueueRow>,
-    next: Option<String>,
+    pager: Pager,
+    sorts: Sorts,
     /// How many match in all (the first page).
     total: Option<i64>,
     /// The current filters, for the export link.
@@ -103,6 +105,8 @@ struct IncidentQueryForm {
     overdue: String,
     #[serde(default)]
     include_closed: String,
+    #[serde(default)]
+    sort: String,
     cursor: Option<String>,
 }
 
@@ -117,9 +121,21 @@ impl IncidentQueryForm {
             priority: None,
             overdue: self.overdue == "true",
             include_closed: self.include_closed == "true" || !self.state.is_empty(),
+            sort: Some(self.sort.clone()).filter(|v| !v.is_empty()),
             cursor: self.cursor.clone(),
             limit: Some(50),
         }
+    }
+
+    /// The filters that are set, as the list's links carry them (without the order).
+    fn filters(&self) -> LinkQuery {
+        LinkQuery::default()
+            .with("q", self.q.clone())
+            .with("state", self.state.clone())
+            .with("category", self.category.clone())
+            .with("serious", self.serious.clone())
+            .with("overdue", self.overdue.clone())
+            .with("include_closed", self.include_closed.clone())
     }
 
     /// The filters that are set, for the export link (the API refuses empty typed values).
@@ -135,21 +151,10 @@ impl IncidentQueryForm {
         if self.include_closed == "true" || !self.state.is_empty() {
             qs.push(("include_closed", "true".into()));
         }
+        if !self.sort.is_empty() {
+            qs.push(("sort", self.sort.clone()));
+        }
         qs.iter().map(|(k, v)| format!("{k}={}", super::q(v))).collect::<Vec<_>>().join("&")
-    }
-
-    fn link(&self, cursor: &str) -> String {
-        let q = super::q;
-        format!(
-            "q={}&state={}&category={}&serious={}&overdue={}&include_closed={}&cursor={}",
-            q(&self.q),
-            q(&self.state),
-            q(&self.category),
-            q(&self.serious),
-            q(&self.overdue),
-            q(&self.include_closed),
-            q(cursor)
-        )
     }
 }
 
@@ -178,10 +183,13 @@ async fn queue(
         })
         .collect();
     let trend = if f.cursor.is_none() { Some(monthly_trend(&s, &ctx).await?) } else { None };
+    let filters = f.filters();
+    let sorts = Sorts::new("/incidents", &filters, if f.sort.is_empty() { "-id" } else { &f.sort });
     render(&QueuePage {
         trend,
         c: Chrome::new(&ctx, "incidents", "Sự cố", "Incidents"),
-        next: page.next_cursor.as_deref().map(|n| f.link(n)),
+        pager: Pager::new("/incidents", &filters.with("sort", f.sort.clone()), &page),
+        sorts,
         total: page.total,
         export_query: f.export_query(),
         f,

@@ -11,6 +11,7 @@ mod incident_actions;
 mod incident_form;
 mod incidents;
 mod kept_form;
+mod listing;
 pub(crate) mod msg;
 mod overview;
 mod pages;

@@ -1,5 +1,6 @@
 //! Audit log and account pages.
 
+use super::listing::{LinkQuery, Pager};
 use super::msg;
 use super::{render, see_other, Chrome};
 use crate::auth::Ctx;
@@ -74,14 +75,14 @@ struct AuditPage {
     action: String,
     from: String,
     to: String,
-    next: Option<String>,
+    pager: Pager,
 }
 
 #[derive(Deserialize, Default)]
 struct AuditQuery {
     entity_type: Option<String>,
     action: Option<String>,
-    /// Dates as yyyy-mm-dd, Vietnam time.
+    /// Days as dd/mm/yyyy (or yyyy-mm-dd), Vietnam time.
     from: Option<String>,
     to: Option<String>,
     cursor: Option<String>,
@@ -119,15 +120,12 @@ async fn audit(State(s): State<AppState>, ctx: Ctx, Query(q): Query<AuditQuery>)
         ..Default::default()
     };
     let page = s.store.list_audit(&ctx.actor, &f).await?;
-    let next = page.next_cursor.map(|c| {
-        format!(
-            "entity_type={}&action={}&from={}&to={}&cursor={c}",
-            super::q(&entity_type),
-            super::q(&action),
-            super::q(&from),
-            super::q(&to)
-        )
-    });
+    let filters = LinkQuery::default()
+        .with("entity_type", entity_type.clone())
+        .with("action", action.clone())
+        .with("from", from.clone())
+        .with("to", to.clone());
+    let pager = Pager::new("/audit", &filters, &page);
     let entity_types = khien_domain::audit_labels::ENTITIES
         .iter()
         .map(|(code, vi, en)| (*code, *code == entity_type, ctx.lang.pick(vi, en)))
@@ -139,7 +137,7 @@ async fn audit(State(s): State<AppState>, ctx: Ctx, Query(q): Query<AuditQuery>)
         action,
         from,
         to,
-        next,
+        pager,
     })
 }
 

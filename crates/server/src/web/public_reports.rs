@@ -2,6 +2,8 @@
 //! own plain layout, Vietnamese by default), and the staff's queue and report page (route to a
 //! unit, move, make an incident).
 
+use super::filters;
+use super::listing::{LinkQuery, Pager};
 use super::msg;
 use super::systems::{options, Options};
 use super::{render, see_other, Chrome};
@@ -278,7 +280,8 @@ struct QueuePage {
     states: Options,
     categories: Options,
     rows: Vec<QueueRow>,
-    next: Option<String>,
+    pager: Pager,
+    total: Option<i64>,
     coordinator: bool,
 }
 
@@ -308,16 +311,13 @@ impl QueueForm {
         }
     }
 
-    fn link(&self, cursor: &str) -> String {
-        let q = super::q;
-        format!(
-            "q={}&state={}&category={}&include_closed={}&cursor={}",
-            q(&self.q),
-            q(&self.state),
-            q(&self.category),
-            q(&self.include_closed),
-            q(cursor)
-        )
+    /// The filters that are set, as the list's links carry them.
+    fn filters(&self) -> LinkQuery {
+        LinkQuery::default()
+            .with("q", self.q.clone())
+            .with("state", self.state.clone())
+            .with("category", self.category.clone())
+            .with("include_closed", self.include_closed.clone())
     }
 }
 
@@ -341,7 +341,8 @@ async fn queue(State(s): State<AppState>, ctx: Ctx, Query(f): Query<QueueForm>) 
     let root = s.store.root_unit().await?;
     render(&QueuePage {
         c: Chrome::new(&ctx, "public_reports", "Phản ánh của người dân", "Public reports"),
-        next: page.next_cursor.as_deref().map(|n| f.link(n)),
+        pager: Pager::new("/public-reports", &f.filters(), &page),
+        total: page.total,
         f,
         states: options(PublicState::ALL, PublicState::code, PublicState::label, lang),
         categories: options(PublicCategory::ALL, PublicCategory::code, PublicCategory::label, lang),

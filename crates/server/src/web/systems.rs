@@ -2,6 +2,7 @@
 //! 4 layers, gate), the dossier page, the overview and the holiday calendar.
 
 use super::filters;
+use super::listing::{LinkQuery, Pager, Sorts};
 use super::msg;
 pub(super) use super::system_form::number;
 use super::system_form::{create, edit_form, new_form, update};
@@ -146,6 +147,8 @@ struct ListQuery {
     #[serde(default)]
     violations: String,
     unit_id: Option<i64>,
+    #[serde(default)]
+    sort: String,
     cursor: Option<String>,
 }
 
@@ -156,6 +159,7 @@ struct ListFilter {
     dossier_state: String,
     layer_gap: bool,
     violations: bool,
+    sort: String,
 }
 
 struct Row {
@@ -176,7 +180,8 @@ struct ListPage {
     statuses: Options,
     dossier_states: Options,
     rows: Vec<Row>,
-    next: Option<String>,
+    pager: Pager,
+    sorts: Sorts,
     /// How many match in all (the first page).
     total: Option<i64>,
     /// The current filters as a query string, for the export link.
@@ -232,6 +237,7 @@ async fn list_page(s: &AppState, ctx: &Ctx, q: ListQuery, notice: Option<String>
         dossier_state: Some(q.dossier_state.clone()).filter(|x| !x.is_empty()),
         layer_gap: q.layer_gap == "true",
         violations: q.violations == "true",
+        sort: Some(q.sort.clone()).filter(|s| !s.is_empty()),
         cursor: q.cursor.as_deref().map(Cursor::decode).transpose()?,
         limit: 100,
     };
@@ -250,22 +256,19 @@ async fn list_page(s: &AppState, ctx: &Ctx, q: ListQuery, notice: Option<String>
         })
         .collect();
     // Only the filters that are set: the API refuses empty values for typed parameters.
-    let mut qs: Vec<(&str, String)> = vec![
-        ("q", q.q.clone()),
-        ("status", q.status.clone()),
-        ("level", q.level.clone()),
-        ("dossier_state", q.dossier_state.clone()),
-    ];
-    qs.push(("layer_gap", q.layer_gap.clone()));
-    qs.push(("violations", q.violations.clone()));
-    qs.push(("unit_id", q.unit_id.map(|u| u.to_string()).unwrap_or_default()));
-    qs.retain(|(_, v)| !v.is_empty());
-    let query = |extra: Option<(&str, String)>| {
-        qs.iter().cloned().chain(extra).map(|(k, v)| format!("{k}={}", super::q(&v))).collect::<Vec<_>>().join("&")
-    };
-    let export_query = query(None);
+    let filters = LinkQuery::default()
+        .with("q", q.q.clone())
+        .with("status", q.status.clone())
+        .with("level", q.level.clone())
+        .with("dossier_state", q.dossier_state.clone())
+        .with("layer_gap", q.layer_gap.clone())
+        .with("violations", q.violations.clone())
+        .with("unit_id", q.unit_id.map(|u| u.to_string()).unwrap_or_default());
+    let sorts = Sorts::new("/systems", &filters, if q.sort.is_empty() { "name" } else { &q.sort });
+    let ordered = filters.clone().with("sort", q.sort.clone());
+    let export_query = ordered.encoded();
     let total = page.total;
-    let next = page.next_cursor.map(|c| query(Some(("cursor", c))));
+    let pager = Pager::new("/systems", &ordered, &page);
     let f = ListFilter {
         q: q.q,
         status: q.status,
@@ -273,6 +276,7 @@ async fn list_page(s: &AppState, ctx: &Ctx, q: ListQuery, notice: Option<String>
         dossier_state: q.dossier_state,
         layer_gap: q.layer_gap == "true",
         violations: q.violations == "true",
+        sort: q.sort,
     };
     render(&ListPage {
         c: Chrome::new(ctx, "systems", "Hệ thống thông tin", "Information systems"),
@@ -281,7 +285,8 @@ async fn list_page(s: &AppState, ctx: &Ctx, q: ListQuery, notice: Option<String>
         statuses: options(Lifecycle::ALL, Lifecycle::code, Lifecycle::label, lang),
         dossier_states: options(DossierState::ALL, DossierState::code, DossierState::label, lang),
         rows,
-        next,
+        pager,
+        sorts,
         export_query,
         can_register: ctx.actor.can_anywhere(Action::EditSystems),
         notice,

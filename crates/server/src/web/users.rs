@@ -1,6 +1,8 @@
 //! Users pages: list with folded search, a user's page with roles, and the forms.
 
+use super::filters;
 use super::kept_form::{refusal, refused, FormError};
+use super::listing::{LinkQuery, Pager};
 use super::msg;
 use super::{render, see_other, Chrome};
 use crate::auth::Ctx;
@@ -31,10 +33,9 @@ pub fn router() -> Router<AppState> {
 struct ListPage {
     c: Chrome,
     q: String,
-    /// The search term, URL-encoded for the next-page link.
-    q_url: String,
     units: Vec<(i64, String)>,
     page: Page<User>,
+    pager: Pager,
     /// The new-user form as typed (the password is never sent back), and why it was refused.
     v: CreateForm,
     error: FormError,
@@ -71,7 +72,8 @@ async fn list_page(
     };
     let q = q.q.unwrap_or_default();
     let c = Chrome::new(ctx, "users", "Người dùng", "Users");
-    render(&ListPage { c, q_url: super::q(&q), q, units, page, v, error })
+    let pager = Pager::new("/users", &LinkQuery::default().with("q", q.clone()), &page);
+    render(&ListPage { c, q, units, page, pager, v, error })
 }
 
 /// The new-user form, every field as typed.

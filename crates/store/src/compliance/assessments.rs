@@ -10,10 +10,12 @@
 use crate::audit::{json, Change};
 pub use crate::compliance::assessment_model::*;
 use crate::db::{db_err, from_row, get, Store};
+use crate::listing::Order;
 use crate::records::Page;
-use crate::sql::{tag_cursor, untag_cursor, Sql};
+use crate::sql::Sql;
 use crate::systems::writes::opt_date;
 use khien_domain::compliance::assessment::{AssessmentKind, AssessmentState, Outcome, Score};
+use khien_domain::page::Dir;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::unit::validate_name;
@@ -242,13 +244,9 @@ impl Store {
             let st = AssessmentState::parse("state", st)?;
             q.push(" AND a.state = ").bind(st.code());
         }
-        if let Some(c) = untag_cursor("assessments.id", f.cursor.as_ref())? {
-            q.push(" AND a.id < ").bind(c.id);
-        }
-        q.push(" ORDER BY a.id DESC LIMIT ").bind(f.limit + 1);
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
-        let items = rows.iter().map(assessment_row).collect::<Result<Vec<_>>>()?;
-        Ok(Page::from_rows(items, f.limit, |a| tag_cursor("assessments.id", String::new(), a.id)))
+        let order = Order::number("assessments.id", "a.id", "a.id", Dir::Desc).counted();
+        let key_of = |a: &Assessment| (a.id.to_string(), a.id);
+        self.page_of(q, &order, (f.cursor.as_ref(), f.limit), assessment_row, key_of).await
     }
 
     /// The workspace of one assessment.

@@ -5,13 +5,14 @@
 
 use crate::audit::{json, Change};
 use crate::db::{db_err, from_row, get, Store};
+use crate::listing::Order;
 use crate::records::Page;
-use crate::sql::{tag_cursor, untag_cursor, Sql};
+use crate::sql::Sql;
 use khien_domain::calendar::{date_vn, end_of_day_vn, parse_date};
 use khien_domain::compliance::finding_moves::may_move;
 use khien_domain::compliance::remediation::{check_acceptance, FindingState, Policy, PolicyRow};
 use khien_domain::finding::Severity;
-use khien_domain::page::{Cursor, Dir};
+use khien_domain::page::{parse_sort, Cursor};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::{Error, Result};
@@ -81,9 +82,15 @@ pub struct FindingFilter {
     pub include_closed: bool,
     pub cve: Option<String>,
     pub q: Option<String>,
+    /// `id` (`-id`, newest first, is the default), `due` (findings without a deadline last) or
+    /// `detected`; `-` before it reverses the order.
+    pub sort: Option<String>,
     pub cursor: Option<Cursor>,
     pub limit: i64,
 }
+
+/// The orders of the findings list (`FindingFilter::sort`).
+pub const FINDING_SORTS: [&str; 3] = ["id", "due", "detected"];
 
 /// A manual move of a finding.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -277,17 +284,23 @@ impl Store {
             q.words_like(&["f.search_folded"], term);
         }
         // The first page says how many match in all (the list's heading shows it).
-        let cursor = untag_cursor("findings.id", f.cursor.as_ref())?;
-        q.keyset(
-            "f.id",
-            "f.id",
-            Dir::Desc,
-            cursor.as_ref().map(|c| Cursor { key: c.id.to_string(), id: c.id }).as_ref(),
-            f.limit,
-        );
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
-        let items = rows.iter().map(|r| finding_row(r, self.clock.now_ms())).collect::<Result<Vec<_>>>()?;
-        Ok(Page::from_rows(items, f.limit, |i| tag_cursor("findings.id", String::new(), i.id)))
+        let (sort, dir) = parse_sort(f.sort.as_deref(), &FINDING_SORTS, "-id")?;
+        let tag = format!("findings.{sort}.{dir:?}");
+        let order = match sort {
+            "due" => Order::number(&tag, "COALESCE(f.due_at, 9223372036854775807)", "f.id", dir),
+            "detected" => Order::number(&tag, "f.detected_at", "f.id", dir),
+            _ => Order::number(&tag, "f.id", "f.id", dir),
+        };
+        let key_of = |x: &Finding| {
+            let key = match sort {
+                "due" => x.due_at.unwrap_or(i64::MAX),
+                "detected" => x.detected_at,
+                _ => x.id,
+            };
+            (key.to_string(), x.id)
+        };
+        let now = self.clock.now_ms();
+        self.page_of(q, &order.counted(), (f.cursor.as_ref(), f.limit), |r| finding_row(r, now), key_of).await
     }
 
     pub async fn get_finding(&self, actor: &Actor, id: i64) -> Result<Finding> {

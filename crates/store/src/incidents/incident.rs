@@ -5,13 +5,14 @@
 pub use super::incident_model::*;
 use crate::audit::{json, Change};
 use crate::db::{db_err, get, Store, WriteTx};
+use crate::listing::Order;
 use crate::records::Page;
-use crate::sql::{tag_cursor, untag_cursor, Sql};
+use crate::sql::Sql;
 use khien_domain::fold::fold;
 use khien_domain::incident::{
     check_priority, check_times, suggest_serious, Category, Consequence, EventKind, SeriousFacts, State, Tlp,
 };
-use khien_domain::page::{Cursor, Dir};
+use khien_domain::page::parse_sort;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::unit::{optional_text, validate_name};
@@ -299,25 +300,30 @@ impl Store {
             q.push(" AND i.next_due < ").bind(self.clock.now_ms());
         }
         // The first page says how many match in all (the list's heading shows it).
-        let total = match f.cursor {
-            None => Some(get::<i64>(&Sql::count_of(&q).query().fetch_one(&self.pool).await.map_err(db_err)?, "n")?),
-            Some(_) => None,
+        let (sort, dir) = parse_sort(f.sort.as_deref(), &INCIDENT_SORTS, "-id")?;
+        let tag = format!("incidents.{sort}.{dir:?}");
+        let order = match sort {
+            "detected" => Order::number(&tag, "i.detected_at", "i.id", dir),
+            "deadline" => Order::number(&tag, NO_DEADLINE_LAST, "i.id", dir),
+            "priority" => Order::number(&tag, "i.priority", "i.id", dir),
+            _ => Order::number(&tag, "i.id", "i.id", dir),
         };
-        let cursor = untag_cursor("incidents.id", f.cursor.as_ref())?;
-        q.keyset(
-            "i.id",
-            "i.id",
-            Dir::Desc,
-            cursor.as_ref().map(|c| Cursor { key: c.id.to_string(), id: c.id }).as_ref(),
-            f.limit,
-        );
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
-        let items = rows.iter().map(|r| incident_row(r, self.clock.now_ms())).collect::<Result<Vec<_>>>()?;
-        let mut page = Page::from_rows(items, f.limit, |i| tag_cursor("incidents.id", String::new(), i.id));
-        page.total = total;
-        Ok(page)
+        let key_of = |i: &Incident| {
+            let key = match sort {
+                "detected" => i.detected_at,
+                "deadline" => i.next_due.unwrap_or(i64::MAX),
+                "priority" => i.priority,
+                _ => i.id,
+            };
+            (key.to_string(), i.id)
+        };
+        let now = self.clock.now_ms();
+        self.page_of(q, &order.counted(), (f.cursor.as_ref(), f.limit), |r| incident_row(r, now), key_of).await
     }
 }
+
+/// The next clock's due time, incidents whose clocks are all met (none due) last.
+const NO_DEADLINE_LAST: &str = "COALESCE(i.next_due, 9223372036854775807)";
 
 pub(crate) async fn insert_observable(
     w: &mut WriteTx<'_>,

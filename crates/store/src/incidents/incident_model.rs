@@ -173,9 +173,15 @@ pub struct IncidentFilter {
     pub overdue: bool,
     /// Include closed incidents (the queues hide them by default).
     pub include_closed: bool,
+    /// `id` (`-id`, newest first, is the default), `detected`, `deadline` (the next clock's due
+    /// time, incidents without one last) or `priority`; `-` before it reverses the order.
+    pub sort: Option<String>,
     pub cursor: Option<Cursor>,
     pub limit: i64,
 }
+
+/// The orders of the incident queue (`IncidentFilter::sort`).
+pub const INCIDENT_SORTS: [&str; 4] = ["id", "detected", "deadline", "priority"];
 
 pub(crate) const INCIDENT_COLS: &str = "i.*, u.name AS unit_name, u.path AS unit_path";
 

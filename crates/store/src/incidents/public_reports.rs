@@ -7,8 +7,9 @@ pub use super::public_report_model::*;
 use crate::audit::Change;
 use crate::db::{db_err, from_row, get, sha256_bytes, sha256_hex, Store, WriteTx};
 use crate::incidents::incident::{add_event, Incident, IncidentInput, ObservableInput};
+use crate::listing::Order;
 use crate::records::Page;
-use crate::sql::{tag_cursor, untag_cursor, Sql};
+use crate::sql::Sql;
 use khien_domain::attachment::check_attachment;
 use khien_domain::fold::fold;
 use khien_domain::incident::observable::{normalise, ObservableKind};
@@ -17,7 +18,7 @@ use khien_domain::incident::public::{
     PublicState, Submission, MAX_PUBLIC_FILES, PUBLIC_FILES,
 };
 use khien_domain::incident::{Category, EventKind, Side};
-use khien_domain::page::{Cursor, Dir};
+use khien_domain::page::Dir;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::time::rfc3339;
@@ -276,17 +277,9 @@ impl Store {
         if let Some(c) = &f.category {
             q.push(" AND r.category = ").bind(PublicCategory::parse("category", c)?.code());
         }
-        let cursor = untag_cursor("public_reports.id", f.cursor.as_ref())?;
-        q.keyset(
-            "r.id",
-            "r.id",
-            Dir::Desc,
-            cursor.as_ref().map(|c| Cursor { key: c.id.to_string(), id: c.id }).as_ref(),
-            f.limit,
-        );
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
-        let items = rows.iter().map(report_row).collect::<Result<Vec<_>>>()?;
-        Ok(Page::from_rows(items, f.limit, |r| tag_cursor("public_reports.id", String::new(), r.id)))
+        let order = Order::number("public_reports.id", "r.id", "r.id", Dir::Desc).counted();
+        let key_of = |r: &PublicReport| (r.id.to_string(), r.id);
+        self.page_of(q, &order, (f.cursor.as_ref(), f.limit), report_row, key_of).await
     }
 
     pub async fn get_public_report(&self, actor: &Actor, id: i64) -> Result<PublicReportDetail> {

@@ -2,13 +2,14 @@
 
 use crate::audit::{json, Change};
 use crate::db::{db_err, flag, from_row, get, get_opt_code, Store};
+use crate::listing::Order;
 use crate::records::Page;
-use crate::sql::{tag_cursor, untag_cursor, Sql};
+use crate::sql::Sql;
 use crate::systems::writes::opt_date;
 use crate::units::scope::scoped_select;
 use khien_domain::calendar::parse_date;
 use khien_domain::fold::fold;
-use khien_domain::page::{Cursor, Dir};
+use khien_domain::page::{parse_sort, Cursor};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::system::layers::{evaluate, LayerFacts, LayerStatus};
@@ -107,9 +108,14 @@ pub struct SystemFilter {
     pub layer_gap: bool,
     /// Only systems in operation without an approved level nor an active exception.
     pub violations: bool,
+    /// `name` (the default), `code` or `updated`; `-` before it reverses the order.
+    pub sort: Option<String>,
     pub cursor: Option<Cursor>,
     pub limit: i64,
 }
+
+/// The orders of the systems list (`SystemFilter::sort`).
+pub const SYSTEM_SORTS: [&str; 3] = ["name", "code", "updated"];
 
 /// A system with everything its page shows.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -386,17 +392,19 @@ impl Store {
             q.push(" AND s.status = 'in_operation' AND s.approved_level IS NULL");
         }
         // The first page says how many match in all (the list's heading shows it).
-        let total = match f.cursor {
-            None => Some(get::<i64>(&Sql::count_of(&q).query().fetch_one(&self.pool).await.map_err(db_err)?, "n")?),
-            Some(_) => None,
+        let (sort, dir) = parse_sort(f.sort.as_deref(), &SYSTEM_SORTS, "name")?;
+        let tag = format!("systems.{sort}.{dir:?}");
+        let order = match sort {
+            "code" => Order::text(&tag, "s.code", "s.id", dir),
+            "updated" => Order::number(&tag, "s.updated_at", "s.id", dir),
+            _ => Order::text(&tag, "s.name_folded", "s.id", dir),
         };
-        let cursor = untag_cursor("systems.name", f.cursor.as_ref())?;
-        q.keyset("s.name_folded", "s.id", Dir::Asc, cursor.as_ref(), f.limit);
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
-        let items = rows.iter().map(system_row).collect::<Result<Vec<_>>>()?;
-        let mut page = Page::from_rows(items, f.limit, |s| tag_cursor("systems.name", fold(&s.name), s.id));
-        page.total = total;
-        Ok(page)
+        let key_of = |s: &System| match sort {
+            "code" => (s.code.clone(), s.id),
+            "updated" => (s.updated_at.to_string(), s.id),
+            _ => (fold(&s.name), s.id),
+        };
+        self.page_of(q, &order.counted(), (f.cursor.as_ref(), f.limit), system_row, key_of).await
     }
 
     /// Every system the caller may see (for the overview and exports).

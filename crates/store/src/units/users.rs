@@ -2,8 +2,9 @@
 
 use crate::audit::{json, Change};
 use crate::db::{db_err, flag, from_row, get, Store, WriteTx};
+use crate::listing::Order;
 use crate::records::{Page, RoleAssignment, User, UserDetail};
-use crate::sql::{tag_cursor, untag_cursor, Sql};
+use crate::sql::Sql;
 use crate::units::password::hash_password;
 use khien_domain::fold::fold;
 use khien_domain::page::{Cursor, Dir};
@@ -149,13 +150,9 @@ impl Store {
         }
         let sort_col = if f.sort == "full_name" { "s.full_name_folded" } else { "s.username" };
         let tag = format!("users.{}", f.sort);
-        let cursor = untag_cursor(&tag, f.cursor.as_ref())?;
-        q.keyset(sort_col, "s.id", f.dir.unwrap_or(Dir::Asc), cursor.as_ref(), f.limit);
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
-        let items = rows.iter().map(user_row).collect::<Result<Vec<_>>>()?;
-        Ok(Page::from_rows(items, f.limit, |u| {
-            tag_cursor(&tag, if f.sort == "full_name" { fold(&u.full_name) } else { u.username.clone() }, u.id)
-        }))
+        let order = Order::text(&tag, sort_col, "s.id", f.dir.unwrap_or(Dir::Asc)).counted();
+        let key_of = |u: &User| (if f.sort == "full_name" { fold(&u.full_name) } else { u.username.clone() }, u.id);
+        self.page_of(q, &order, (f.cursor.as_ref(), f.limit), user_row, key_of).await
     }
 
     /// Creates a user in a unit the caller manages. `password_hash` lets bulk loaders (demo,
