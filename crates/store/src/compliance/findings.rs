@@ -241,6 +241,8 @@ impl Store {
     }
 
     pub async fn list_findings(&self, actor: &Actor, f: &FindingFilter) -> Result<Page<Finding>> {
+        // The order is checked first: a caller who reaches no unit is told of a wrong one too.
+        let (sort, dir) = parse_sort(f.sort.as_deref(), &FINDING_SORTS, "-id")?;
         let scope = self.unit_scope(actor, Action::ViewSystems, f.unit_id).await?;
         let Some(mut q) = crate::units::scope::scoped_select(FINDING_COLS, "findings", "f", "unit_id", &scope) else {
             return Ok(Page::empty());
@@ -284,7 +286,6 @@ impl Store {
             q.words_like(&["f.search_folded"], term);
         }
         // The first page says how many match in all (the list's heading shows it).
-        let (sort, dir) = parse_sort(f.sort.as_deref(), &FINDING_SORTS, "-id")?;
         let tag = format!("findings.{sort}.{dir:?}");
         let order = match sort {
             "due" => Order::number(&tag, "COALESCE(f.due_at, 9223372036854775807)", "f.id", dir),

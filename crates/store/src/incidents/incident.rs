@@ -271,6 +271,8 @@ impl Store {
     }
 
     pub async fn list_incidents(&self, actor: &Actor, f: &IncidentFilter) -> Result<Page<Incident>> {
+        // The order is checked first: a caller who reaches no unit is told of a wrong one too.
+        let (sort, dir) = parse_sort(f.sort.as_deref(), &INCIDENT_SORTS, "-id")?;
         let scope = self.unit_scope(actor, Action::ViewIncidents, f.unit_id).await?;
         let Some(mut q) = crate::units::scope::scoped_select(INCIDENT_COLS, "incidents", "i", "unit_id", &scope) else {
             return Ok(Page::empty());
@@ -300,7 +302,6 @@ impl Store {
             q.push(" AND i.next_due < ").bind(self.clock.now_ms());
         }
         // The first page says how many match in all (the list's heading shows it).
-        let (sort, dir) = parse_sort(f.sort.as_deref(), &INCIDENT_SORTS, "-id")?;
         let tag = format!("incidents.{sort}.{dir:?}");
         let order = match sort {
             "detected" => Order::number(&tag, "i.detected_at", "i.id", dir),

@@ -360,6 +360,8 @@ impl Store {
     }
 
     pub async fn list_systems(&self, actor: &Actor, f: &SystemFilter) -> Result<Page<System>> {
+        // The order is checked first: a caller who reaches no unit is told of a wrong one too.
+        let (sort, dir) = parse_sort(f.sort.as_deref(), &SYSTEM_SORTS, "name")?;
         let scope = self.unit_scope(actor, Action::ViewSystems, f.unit_id).await?;
         let Some(mut q) = scoped_select(SYSTEM_COLS, "systems", "s", "owner_unit_id", &scope) else {
             return Ok(Page::empty());
@@ -392,7 +394,6 @@ impl Store {
             q.push(" AND s.status = 'in_operation' AND s.approved_level IS NULL");
         }
         // The first page says how many match in all (the list's heading shows it).
-        let (sort, dir) = parse_sort(f.sort.as_deref(), &SYSTEM_SORTS, "name")?;
         let tag = format!("systems.{sort}.{dir:?}");
         let order = match sort {
             "code" => Order::text(&tag, "s.code", "s.id", dir),
