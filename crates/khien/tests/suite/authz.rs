@@ -536,6 +536,10 @@ async fn exports_hold_only_the_callers_units(db: TestDb) {
         "/api/v1/findings/export",
         "/api/v1/findings/export?include_closed=true",
         "/api/v1/incidents/export?include_closed=true",
+        "/api/v1/users/export",
+        "/api/v1/assessments/export",
+        "/api/v1/public-reports/export?include_closed=true",
+        "/api/v1/audit/export",
     ] {
         let r = a.get(path).await;
         assert_eq!(r.status(), 200, "{path}");

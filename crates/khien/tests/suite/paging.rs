@@ -270,3 +270,37 @@ async fn list_pages_sort_by_their_headings_and_link_both_ways() {
     assert!(export.contains(&format!("unit_id={health}")) && !export.contains("unit=SO-YT"), "{export}");
     assert_eq!(web.get(&export).await.status(), 200, "{export}");
 }
+
+/// Each list page links to a workbook of what it lists, with its filters (issue 14.6).
+#[tokio::test]
+async fn every_list_page_exports_what_it_lists() {
+    let s = crate::common::TestServer::start().await;
+    let web = s.login("admin", crate::common::ADMIN_PASSWORD).await;
+    let citizen = khien_store::PublicReportInput {
+        category: "agency_incident".into(),
+        description: "Trang thông tin của phường bị thay đổi giao diện.".into(),
+        ..Default::default()
+    };
+    let report = s.db.store.submit_public_report(&citizen, &[], "192.0.2.60").await.unwrap();
+    let today = s.db.store.clock().today_vn().format("%d/%m/%Y").to_string();
+    for (page, id, holds) in [
+        ("/users?q=hongbang".to_string(), "export-users", vec!["hongbang.canbo", "Phường Hồng Bàng"]),
+        ("/assessments".to_string(), "export-assessments", vec!["Đợt đánh giá"]),
+        ("/public-reports".to_string(), "export-public-reports", vec![report.code.as_str(), "thay đổi giao diện"]),
+        (format!("/audit?from={today}&to={today}"), "export-audit", vec!["Người thực hiện", "Người dân gửi phản ánh"]),
+    ] {
+        let html = web.get(&page).await.text().await.unwrap();
+        let at = html.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("{page} has no #{id}"));
+        let tag = &html[html[..at].rfind('<').unwrap()..at];
+        let href = tag.split("href=\"").nth(1).unwrap().split('"').next().unwrap().replace("&#38;", "&");
+        let r = web.get(&href).await;
+        assert_eq!(r.status(), 200, "{href}");
+        let text = crate::authz::xlsx_text(&r.bytes().await.unwrap());
+        for h in holds {
+            assert!(text.contains(h), "{href} lacks {h:?}: {text}");
+        }
+        if id == "export-users" {
+            assert!(!text.contains("sokhcn"), "the search is kept: {text}");
+        }
+    }
+}

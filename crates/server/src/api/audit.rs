@@ -29,8 +29,25 @@ pub struct AuditQuery {
     from: Option<String>,
     /// RFC 3339 upper bound (exclusive).
     to: Option<String>,
-    cursor: Option<String>,
-    limit: Option<i64>,
+    pub(crate) cursor: Option<String>,
+    pub(crate) limit: Option<i64>,
+}
+
+impl AuditQuery {
+    pub(crate) fn filter(self) -> Result<AuditFilter, Error> {
+        let (cursor, limit) = paging(self.cursor.as_deref(), self.limit)?;
+        Ok(AuditFilter {
+            entity_type: self.entity_type,
+            entity_id: self.entity_id,
+            actor_user_id: self.actor_user_id,
+            unit_id: self.unit_id,
+            action: self.action,
+            from_ms: parse_time("from", self.from.as_deref())?,
+            to_ms: parse_time("to", self.to.as_deref())?,
+            cursor,
+            limit,
+        })
+    }
 }
 
 pub(crate) fn parse_time(field: &str, v: Option<&str>) -> Result<Option<i64>, Error> {
@@ -58,17 +75,5 @@ async fn list_audit(
     ctx: Ctx,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Json<Page<AuditRecord>>, ApiError> {
-    let (cursor, limit) = paging(q.cursor.as_deref(), q.limit)?;
-    let f = AuditFilter {
-        entity_type: q.entity_type,
-        entity_id: q.entity_id,
-        actor_user_id: q.actor_user_id,
-        unit_id: q.unit_id,
-        action: q.action,
-        from_ms: parse_time("from", q.from.as_deref())?,
-        to_ms: parse_time("to", q.to.as_deref())?,
-        cursor,
-        limit,
-    };
-    Ok(Json(s.store.list_audit(&ctx.actor, &f).await?))
+    Ok(Json(s.store.list_audit(&ctx.actor, &q.filter()?).await?))
 }

@@ -149,9 +149,6 @@ async fn finding_count_history(
     Ok(Json(s.store.finding_count_history(&ctx.actor, q.unit_id, from, to).await?))
 }
 
-/// Most rows in one findings export; narrow the filters for more.
-pub const MAX_EXPORT_ROWS: usize = 50_000;
-
 /// dd/mm/yyyy in Vietnam of a UTC instant in ms.
 pub(crate) fn date_vn(ms: i64) -> String {
     khien_domain::calendar::date_vn(ms).format("%d/%m/%Y").to_string()
@@ -166,55 +163,43 @@ async fn export_findings(
     ctx: Ctx,
     ApiQuery(q): ApiQuery<FindingQuery>,
 ) -> Result<Response, ApiError> {
+    use crate::api::list_exports::{every_page, workbook};
     use khien_domain::Lang;
     use khien_formats::Cell;
     // Every page goes out; `limit` and `cursor` are checked as on the list, then not used.
     paging(q.cursor.as_deref(), q.limit)?;
-    let mut f = FindingQuery { limit: Some(khien_domain::page::MAX_LIMIT), cursor: None, ..q }.filter()?;
+    let f = FindingQuery { limit: Some(khien_domain::page::MAX_LIMIT), cursor: None, ..q }.filter()?;
     let units: std::collections::HashMap<i64, String> =
         s.store.unit_tree(&ctx.actor).await?.into_iter().map(|u| (u.id, u.name)).collect();
-    let mut rows: Vec<Vec<Cell>> = Vec::new();
-    let mut truncated = false;
-    'pages: loop {
-        let page = s.store.list_findings(&ctx.actor, &f).await?;
-        for x in page.items {
-            if rows.len() >= MAX_EXPORT_ROWS {
-                truncated = true;
-                break 'pages;
-            }
-            let severity = x.severity.label(Lang::Vi).to_string();
-            let state = x.state.label(Lang::Vi).to_string();
-            let mut row: Vec<Cell> = vec![
-                x.id.into(),
-                severity.into(),
-                x.cvss.map(Cell::Number).unwrap_or(Cell::Empty),
-                x.title.into(),
-                x.system_code.into(),
-                x.system_name.into(),
-                units.get(&x.unit_id).cloned().into(),
-                x.host.into(),
-                x.port.into(),
-                x.protocol.into(),
-                x.component.into(),
-                x.cves.join(", ").into(),
-                x.cwes.join(", ").into(),
-                x.tool.into(),
-                x.rule_id.into(),
-                state.into(),
-                date_vn(x.detected_at).into(),
-                x.due_at.map(date_vn).into(),
-                (if x.overdue { "Quá hạn" } else { "" }).into(),
-            ];
-            row.push(x.accepted_until.as_deref().map(khien_domain::calendar::display_date).into());
-            row.push(x.solution.into());
-            rows.push(row);
-        }
-        match page.next_cursor {
-            Some(c) => f.cursor = Some(khien_domain::page::Cursor::decode(&c)?),
-            None => break,
-        }
-    }
-    let headers = [
+    let (store, actor, f) = (&s.store, &ctx.actor, &f);
+    let fetch = |cursor| async move { store.list_findings(actor, &FindingFilter { cursor, ..f.clone() }).await };
+    let rows = every_page(fetch, |x: Finding| {
+        vec![
+            x.id.into(),
+            x.severity.label(Lang::Vi).to_string().into(),
+            x.cvss.map(Cell::Number).unwrap_or(Cell::Empty),
+            x.title.into(),
+            x.system_code.into(),
+            x.system_name.into(),
+            units.get(&x.unit_id).cloned().into(),
+            x.host.into(),
+            x.port.into(),
+            x.protocol.into(),
+            x.component.into(),
+            x.cves.join(", ").into(),
+            x.cwes.join(", ").into(),
+            x.tool.into(),
+            x.rule_id.into(),
+            x.state.label(Lang::Vi).to_string().into(),
+            date_vn(x.detected_at).into(),
+            x.due_at.map(date_vn).into(),
+            (if x.overdue { "Quá hạn" } else { "" }).into(),
+            x.accepted_until.as_deref().map(khien_domain::calendar::display_date).into(),
+            x.solution.into(),
+        ]
+    })
+    .await?;
+    const HEADERS: &[&str] = &[
         "Số",
         "Mức độ",
         "CVSS",
@@ -237,22 +222,7 @@ async fn export_findings(
         "Chấp nhận rủi ro đến",
         "Giải pháp",
     ];
-    let bytes = tokio::task::spawn_blocking(move || khien_formats::write_table_xlsx("Phát hiện", &headers, &rows))
-        .await
-        .map_err(Error::internal)?
-        .map_err(Error::internal)?;
-    let mut r = (
-        [
-            (axum::http::header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"phat-hien.xlsx\""),
-        ],
-        bytes,
-    )
-        .into_response();
-    if truncated {
-        r.headers_mut().insert("x-khien-truncated", axum::http::HeaderValue::from_static("true"));
-    }
-    Ok(r)
+    Ok(workbook("Phát hiện", HEADERS, rows, "phat-hien.xlsx").await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/findings/{id}", tag = "findings", params(("id" = i64, Path)), responses((status = 200, body = Finding), (status = 404, body = crate::error::Problem)))]

@@ -7,9 +7,9 @@ pub(crate) mod compliance;
 mod dossier_review;
 pub(crate) mod findings;
 mod form08;
-mod incident_export;
 mod incident_files;
 pub(crate) mod incidents;
+mod list_exports;
 mod notifications;
 pub(crate) mod public_reports;
 mod rulesets;
@@ -66,7 +66,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(rulesets::router())
         .merge(incidents::router())
         .merge(incident_files::router())
-        .merge(incident_export::router())
+        .merge(list_exports::router())
         .merge(public_reports::router())
         .merge(notifications::router())
         .merge(stix::router())

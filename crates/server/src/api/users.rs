@@ -34,10 +34,18 @@ pub struct UserQuery {
     /// `username`, `full_name`, `-username` or `-full_name`.
     #[param(value_type = Option<crate::api::params::UserSort>, inline)]
     sort: Option<String>,
-    cursor: Option<String>,
+    pub(crate) cursor: Option<String>,
     /// 1–500, default 50.
     #[param(minimum = 1, maximum = 500)]
-    limit: Option<i64>,
+    pub(crate) limit: Option<i64>,
+}
+
+impl UserQuery {
+    pub(crate) fn filter(self) -> Result<UserFilter, khien_domain::Error> {
+        let (sort, dir) = parse_sort(self.sort.as_deref(), &["username", "full_name"], "username")?;
+        let (cursor, limit) = paging(self.cursor.as_deref(), self.limit)?;
+        Ok(UserFilter { q: self.q, unit_id: self.unit_id, active: self.active, sort, dir: Some(dir), cursor, limit })
+    }
 }
 
 /// List the users of units the caller may see.
@@ -47,10 +55,7 @@ async fn list_users(
     ctx: Ctx,
     ApiQuery(q): ApiQuery<UserQuery>,
 ) -> Result<Json<Page<User>>, ApiError> {
-    let (sort, dir) = parse_sort(q.sort.as_deref(), &["username", "full_name"], "username")?;
-    let (cursor, limit) = paging(q.cursor.as_deref(), q.limit)?;
-    let f = UserFilter { q: q.q, unit_id: q.unit_id, active: q.active, sort, dir: Some(dir), cursor, limit };
-    Ok(Json(s.store.list_users(&ctx.actor, &f).await?))
+    Ok(Json(s.store.list_users(&ctx.actor, &q.filter()?).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

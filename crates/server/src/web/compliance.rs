@@ -225,6 +225,8 @@ struct AssessmentsPage {
     can_create: bool,
     pager: Pager,
     total: Option<i64>,
+    /// The filters, for the export link.
+    export_query: String,
 }
 
 #[derive(Template)]
@@ -356,6 +358,7 @@ async fn assessments(
         c: Chrome::new(&ctx, "compliance", "Đánh giá tuân thủ", "Assessments"),
         rows,
         pager: Pager::new("/assessments", &LinkQuery::default().with("state", q.state.clone()), &page),
+        export_query: LinkQuery::default().with("state", q.state.clone()).encoded(),
         total: page.total,
         state: q.state,
         states: AssessmentState::ALL.iter().map(|s| (s.code().to_string(), s.label(lang).to_string())).collect(),

@@ -76,6 +76,8 @@ struct AuditPage {
     from: String,
     to: String,
     pager: Pager,
+    /// The filters as the API takes them (days as RFC 3339 bounds), for the export link.
+    export_query: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -126,6 +128,13 @@ async fn audit(State(s): State<AppState>, ctx: Ctx, Query(q): Query<AuditQuery>)
         .with("from", from.clone())
         .with("to", to.clone());
     let pager = Pager::new("/audit", &filters, &page);
+    let bound = |ms: Option<i64>| ms.map(khien_domain::time::rfc3339).unwrap_or_default();
+    let export_query = LinkQuery::default()
+        .with("entity_type", entity_type.clone())
+        .with("action", action.clone())
+        .with("from", bound(f.from_ms))
+        .with("to", bound(f.to_ms))
+        .encoded();
     let entity_types = khien_domain::audit_labels::ENTITIES
         .iter()
         .map(|(code, vi, en)| (*code, *code == entity_type, ctx.lang.pick(vi, en)))
@@ -138,6 +147,7 @@ async fn audit(State(s): State<AppState>, ctx: Ctx, Query(q): Query<AuditQuery>)
         from,
         to,
         pager,
+        export_query,
     })
 }
 

@@ -282,6 +282,8 @@ struct QueuePage {
     rows: Vec<QueueRow>,
     pager: Pager,
     total: Option<i64>,
+    /// The filters, for the export link.
+    export_query: String,
     coordinator: bool,
 }
 
@@ -342,6 +344,7 @@ async fn queue(State(s): State<AppState>, ctx: Ctx, Query(f): Query<QueueForm>) 
     render(&QueuePage {
         c: Chrome::new(&ctx, "public_reports", "Phản ánh của người dân", "Public reports"),
         pager: Pager::new("/public-reports", &f.filters(), &page),
+        export_query: f.filters().encoded(),
         total: page.total,
         f,
         states: options(PublicState::ALL, PublicState::code, PublicState::label, lang),

@@ -36,6 +36,8 @@ struct ListPage {
     units: Vec<(i64, String)>,
     page: Page<User>,
     pager: Pager,
+    /// The search, for the export link.
+    export_query: String,
     /// The new-user form as typed (the password is never sent back), and why it was refused.
     v: CreateForm,
     error: FormError,
@@ -72,8 +74,9 @@ async fn list_page(
     };
     let q = q.q.unwrap_or_default();
     let c = Chrome::new(ctx, "users", "Người dùng", "Users");
-    let pager = Pager::new("/users", &LinkQuery::default().with("q", q.clone()), &page);
-    render(&ListPage { c, q, units, page, pager, v, error })
+    let filters = LinkQuery::default().with("q", q.clone());
+    let pager = Pager::new("/users", &filters, &page);
+    render(&ListPage { c, q, units, page, pager, export_query: filters.encoded(), v, error })
 }
 
 /// The new-user form, every field as typed.
