@@ -49,6 +49,7 @@ mod browser_compliance;
 mod browser_dossier;
 mod browser_incidents;
 mod browser_layout;
+mod browser_print;
 mod charts;
 mod events;
 mod exchange;
