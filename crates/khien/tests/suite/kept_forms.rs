@@ -221,6 +221,18 @@ async fn a_stale_system_form_is_refused_and_keeps_its_input() {
     assert!(html.contains(&manager_name) && html.contains("Nhà cung cấp mới"), "who changed it, and the input kept");
     let now = db.store.get_system(&officer, sys.id).await.unwrap().system;
     assert_eq!(now.name, "Cổng thông tin điện tử phường Hồng Bàng", "the other change stays");
+    // The other change is shown beside its field: the record's name now; the vendor, which
+    // only this person typed, says the record has none.
+    let label =
+        |field: &str| html.split("<label>").find(|l| l.contains(&format!("name=\"{field}\""))).unwrap().to_string();
+    let name = label("name");
+    assert!(
+        name.contains("class=\"field-now\"") && name.contains("«Cổng thông tin điện tử phường Hồng Bàng»"),
+        "the other person's name beside the field: {name}"
+    );
+    assert!(label("vendor").contains("«—»"), "the record has no vendor: {}", label("vendor"));
+    assert!(!label("code").contains("field-now"), "an unchanged field says nothing");
+    assert!(!label("system_type").contains("field-now"), "the same choice says nothing");
 }
 
 /// What a refused form must show again: every kept value, and a message beside a field.

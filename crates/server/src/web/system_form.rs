@@ -17,12 +17,12 @@ use khien_domain::system::{
     DataCategory, InfraScope, Lifecycle, PlanStatus, SecretGrade, SecretHarm, SystemType, WorksGrade,
 };
 use khien_domain::Error;
-use khien_store::SystemInput;
-use serde::Deserialize;
+use khien_store::{System, SystemInput};
+use serde::{Deserialize, Serialize};
 
 /// The system form's fields as the browser sends them (checkboxes are present only when
 /// ticked; lists are one item per line).
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Serialize, Default, Clone)]
 pub(super) struct SystemForm {
     code: String,
     name: String,
@@ -154,6 +154,9 @@ struct FormPage {
     /// The values shown: the system's, or what was typed when a save was refused.
     v: SystemForm,
     error: FormError,
+    /// When the form was stale: what the record holds now, for each field where that differs
+    /// from what was typed.
+    now: NowValues,
     units: Vec<(i64, String)>,
     types: Options,
     secrets: Options,
@@ -165,14 +168,80 @@ struct FormPage {
     statuses: Options,
 }
 
+/// A stale form's other change: the record's values now, by field, as the form shows them.
+#[derive(Default)]
+pub(super) struct NowValues(Vec<(String, String)>);
+
+impl NowValues {
+    /// The value the record holds now for `field`, when the person typed something else.
+    pub fn at(&self, field: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == field).map(|(_, v)| v.as_str())
+    }
+
+    /// The fields of `now` that differ from `typed` (the version key and the overlap
+    /// confirmation are not the record's).
+    fn between(typed: &SystemForm, now: &SystemForm) -> Vec<(String, String)> {
+        let pairs = |f: &SystemForm| -> Vec<(String, String)> {
+            serde_urlencoded::to_string(f)
+                .ok()
+                .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(&q).ok())
+                .unwrap_or_default()
+        };
+        let typed = pairs(typed);
+        let value = |all: &[(String, String)], k: &str| {
+            all.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default()
+        };
+        let now = pairs(now);
+        let mut keys: Vec<String> = typed.iter().chain(now.iter()).map(|(k, _)| k.clone()).collect();
+        keys.sort();
+        keys.dedup();
+        keys.into_iter()
+            .filter(|k| k != "expected_updated_at" && k != "confirm_overlap")
+            .filter(|k| value(&typed, k) != value(&now, k))
+            .map(|k| {
+                let v = value(&now, &k);
+                (k, v)
+            })
+            .collect()
+    }
+}
+
 async fn form_page(
     s: &AppState,
     ctx: &Ctx,
     id: Option<i64>,
     v: SystemForm,
-    error: FormError,
+    (error, now): (FormError, Vec<(String, String)>),
 ) -> Result<Html<String>, WebError> {
     let lang = ctx.lang;
+    let units = super::units::options(s, ctx, Action::EditSystems).await?;
+    let types = options(SystemType::ALL, SystemType::code, SystemType::label, lang);
+    let secrets = options(SecretGrade::ALL, SecretGrade::code, SecretGrade::label, lang);
+    let harms = options(SecretHarm::ALL, SecretHarm::code, SecretHarm::label, lang);
+    let scopes = options(InfraScope::ALL, InfraScope::code, InfraScope::label, lang);
+    let grades = options(WorksGrade::ALL, WorksGrade::code, WorksGrade::label, lang);
+    let plans = options(PlanStatus::ALL, PlanStatus::code, PlanStatus::label, lang);
+    let categories = options(DataCategory::ALL, DataCategory::code, DataCategory::label, lang);
+    // Codes as the form's choices name them, ticks as words, nothing as a dash.
+    let shown = |k: &str, v: String| -> String {
+        let pick = |list: &Options| list.iter().find(|o| o.0 == v).map(|o| o.1.to_string());
+        let named = match k {
+            "system_type" => pick(&types),
+            "secret_grade" => pick(&secrets),
+            "secret_harm" => pick(&harms),
+            "infra_scope" => pick(&scopes),
+            "works_grade" => pick(&grades),
+            "plan_status" => pick(&plans),
+            "data_category" => pick(&categories),
+            "owner_unit_id" => units.iter().find(|u| u.0.to_string() == v).map(|u| u.1.clone()),
+            "info_private" | "info_personal" | "admin_procedures" | "conditional_business" => Some(
+                lang.pick(if v.is_empty() { "không" } else { "có" }, if v.is_empty() { "no" } else { "yes" }).into(),
+            ),
+            _ => None,
+        };
+        named.unwrap_or(if v.is_empty() { "—".to_string() } else { v })
+    };
+    let now = NowValues(now.into_iter().map(|(k, v)| (k.clone(), shown(&k, v))).collect());
     // Every status but decommissioned.
     let statuses = options(
         &[Lifecycle::Planned, Lifecycle::Building, Lifecycle::InOperation, Lifecycle::Suspended],
@@ -185,21 +254,71 @@ async fn form_page(
         id,
         v,
         error,
-        units: super::units::options(s, ctx, Action::EditSystems).await?,
-        types: options(SystemType::ALL, SystemType::code, SystemType::label, lang),
-        secrets: options(SecretGrade::ALL, SecretGrade::code, SecretGrade::label, lang),
-        harms: options(SecretHarm::ALL, SecretHarm::code, SecretHarm::label, lang),
-        scopes: options(InfraScope::ALL, InfraScope::code, InfraScope::label, lang),
-        grades: options(WorksGrade::ALL, WorksGrade::code, WorksGrade::label, lang),
-        plans: options(PlanStatus::ALL, PlanStatus::code, PlanStatus::label, lang),
-        categories: options(DataCategory::ALL, DataCategory::code, DataCategory::label, lang),
+        now,
+        units,
+        types,
+        secrets,
+        harms,
+        scopes,
+        grades,
+        plans,
+        categories,
         statuses,
     })
 }
 
+impl SystemForm {
+    /// The form filled with a stored system, as the edit page opens it.
+    fn of(x: System) -> SystemForm {
+        let o = |v: Option<String>| v.unwrap_or_default();
+        let flag = |b: bool| b.then(|| "on".to_string());
+        // Dates as the one date control shows them: dd/mm/yyyy.
+        let day = |v: Option<String>| v.as_deref().map(khien_domain::calendar::display_date).unwrap_or_default();
+        SystemForm {
+            code: x.code,
+            name: x.name,
+            owner_unit_id: x.owner_unit_id,
+            system_type: x.system_type,
+            purpose: o(x.purpose),
+            secret_grade: x.secret_grade,
+            subjects_basic: x.subjects_basic.to_string(),
+            subjects_sensitive: x.subjects_sensitive.to_string(),
+            online_service_level: x.online_service_level.to_string(),
+            infra_scope: x.infra_scope,
+            works_grade: x.works_grade,
+            secret_harm: x.secret_harm,
+            building_started_on: day(x.building_started_on),
+            plan_status: x.plan_status,
+            preoperation_assessed_on: day(x.preoperation_assessed_on),
+            security_rules_ref: o(x.security_rules_ref),
+            data_category: x.data_category,
+            hosting: o(x.hosting),
+            status: Some(x.status.code().to_string()),
+            go_live_date: day(x.go_live_date),
+            vendor: o(x.vendor),
+            info_private: flag(x.info_private),
+            info_personal: flag(x.info_personal),
+            admin_procedures: flag(x.admin_procedures),
+            conditional_business: flag(x.conditional_business),
+            confirm_overlap: None,
+            ip_ranges: x.ip_ranges.join("\n"),
+            domains: x.domains.join("\n"),
+            tags: x.tags.join("\n"),
+            onsite_team: o(x.onsite_team),
+            monitoring_unit: o(x.monitoring_unit),
+            monitoring_until: day(x.monitoring_until),
+            assessed_on: day(x.assessed_on),
+            assessor_unit: o(x.assessor_unit),
+            connected_since: day(x.connected_since),
+            connection_ref: o(x.connection_ref),
+            expected_updated_at: Some(x.updated_at),
+        }
+    }
+}
+
 pub(super) async fn new_form(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
     let v = SystemForm { status: Some("planned".into()), ..Default::default() };
-    form_page(&s, &ctx, None, v, FormError::default()).await
+    form_page(&s, &ctx, None, v, Default::default()).await
 }
 
 pub(super) async fn edit_form(
@@ -207,52 +326,9 @@ pub(super) async fn edit_form(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Html<String>, WebError> {
-    let d = s.store.get_system(&ctx.actor, id).await?;
-    let x = d.system;
-    let o = |v: Option<String>| v.unwrap_or_default();
-    let flag = |b: bool| b.then(|| "on".to_string());
-    // Dates as the one date control shows them: dd/mm/yyyy.
-    let day = |v: Option<String>| v.as_deref().map(khien_domain::calendar::display_date).unwrap_or_default();
-    let v = SystemForm {
-        code: x.code,
-        name: x.name,
-        owner_unit_id: x.owner_unit_id,
-        system_type: x.system_type,
-        purpose: o(x.purpose),
-        secret_grade: x.secret_grade,
-        subjects_basic: x.subjects_basic.to_string(),
-        subjects_sensitive: x.subjects_sensitive.to_string(),
-        online_service_level: x.online_service_level.to_string(),
-        infra_scope: x.infra_scope,
-        works_grade: x.works_grade,
-        secret_harm: x.secret_harm,
-        building_started_on: day(x.building_started_on),
-        plan_status: x.plan_status,
-        preoperation_assessed_on: day(x.preoperation_assessed_on),
-        security_rules_ref: o(x.security_rules_ref),
-        data_category: x.data_category,
-        hosting: o(x.hosting),
-        status: Some(x.status.code().to_string()),
-        go_live_date: day(x.go_live_date),
-        vendor: o(x.vendor),
-        info_private: flag(x.info_private),
-        info_personal: flag(x.info_personal),
-        admin_procedures: flag(x.admin_procedures),
-        conditional_business: flag(x.conditional_business),
-        confirm_overlap: None,
-        ip_ranges: x.ip_ranges.join("\n"),
-        domains: x.domains.join("\n"),
-        tags: x.tags.join("\n"),
-        onsite_team: o(x.onsite_team),
-        monitoring_unit: o(x.monitoring_unit),
-        monitoring_until: day(x.monitoring_until),
-        assessed_on: day(x.assessed_on),
-        assessor_unit: o(x.assessor_unit),
-        connected_since: day(x.connected_since),
-        connection_ref: o(x.connection_ref),
-        expected_updated_at: Some(x.updated_at),
-    };
-    form_page(&s, &ctx, Some(id), v, FormError::default()).await
+    let x = s.store.get_system(&ctx.actor, id).await?.system;
+    let v = SystemForm::of(x);
+    form_page(&s, &ctx, Some(id), v, Default::default()).await
 }
 
 pub(super) async fn create(
@@ -266,7 +342,7 @@ pub(super) async fn create(
     };
     match saved {
         Ok(id) => Ok(see_other(&format!("/systems/{id}"))),
-        Err(e) => Ok(refused(form_page(&s, &ctx, None, f, refusal(e, ctx.lang)?).await?)),
+        Err(e) => Ok(refused(form_page(&s, &ctx, None, f, (refusal(e, ctx.lang)?, Vec::new())).await?)),
     }
 }
 
@@ -282,6 +358,16 @@ pub(super) async fn update(
     };
     match saved {
         Ok(()) => Ok(see_other(&format!("/systems/{id}"))),
-        Err(e) => Ok(refused(form_page(&s, &ctx, Some(id), f, refusal(e, ctx.lang)?).await?)),
+        Err(e) => {
+            let error = refusal(e, ctx.lang)?;
+            // A stale form: beside each field, what the other person's change left there.
+            let current = s.store.get_system(&ctx.actor, id).await?.system;
+            let now = if f.expected_updated_at.is_some_and(|seen| seen != current.updated_at) {
+                NowValues::between(&f, &SystemForm::of(current))
+            } else {
+                Vec::new()
+            };
+            Ok(refused(form_page(&s, &ctx, Some(id), f, (error, now)).await?))
+        }
     }
 }

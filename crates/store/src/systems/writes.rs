@@ -180,8 +180,8 @@ impl Store {
                 None => ("—".to_string(), khien_domain::time::display_vn(before.updated_at)),
             };
             return Err(Error::conflict(
-                format!("{who} đã sửa hệ thống này lúc {at}, sau khi bạn mở biểu mẫu: nội dung bạn nhập vẫn còn dưới đây; hãy mở lại trang hệ thống trong thẻ khác để xem thay đổi đó, rồi lưu lại."),
-                format!("{who} changed this system at {at}, after you opened the form: your input is kept below; open the system's page in another tab to see that change, then save again."),
+                format!("{who} đã sửa hệ thống này lúc {at}, sau khi bạn mở biểu mẫu: nội dung bạn nhập vẫn còn dưới đây, bên mỗi trường đã đổi là giá trị hiện có; hãy xem lại rồi lưu."),
+                format!("{who} changed this system at {at}, after you opened the form: your input is kept below, each changed field showing what the record holds now; review it, then save again."),
             ));
         }
         if i.owner_unit_id != before.owner_unit_id {
