@@ -8,6 +8,17 @@ use tokio::sync::OnceCell;
 
 pub const ADMIN_PASSWORD: &str = "Admin@Test2026";
 pub const DEMO_PASSWORD: &str = khien_demo::DEMO_PASSWORD;
+/// Login names of demo people that no page but an account's should show.
+pub const DEMO_LOGINS: [&str; 8] = [
+    "pa05.truong",
+    "pa05.canbo",
+    "lanhdao",
+    "sokhcn.quanly",
+    "sokhcn.canbo",
+    "hongbang.quanly",
+    "hongbang.canbo",
+    "danhgia",
+];
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 

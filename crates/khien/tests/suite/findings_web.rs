@@ -277,7 +277,10 @@ async fn a_ward_works_its_findings_through_the_pages(db: TestDb) {
         .await;
     assert_eq!(r.status(), 303);
     let page = a.get(&format!("/findings/{other}")).await.text().await.unwrap();
-    assert!(page.contains("hongbang.quanly") && page.contains("Hệ thống cũ, thay thế quý 2"), "accepted by and why");
+    let manager = crate::common::actor(&s.db, "hongbang.quanly").await;
+    let name = s.db.store.get_user(&manager, manager.user_id).await.unwrap().user.full_name;
+    assert!(page.contains(&name) && page.contains("Hệ thống cũ, thay thế quý 2"), "accepted by (full name) and why");
+    assert!(!page.contains("hongbang.quanly"), "not by login name (issue 14.8)");
 
     // Bulk: three open findings and the one already in remediation; each is reported.
     let picked: Vec<String> = open

@@ -101,6 +101,29 @@ fn visible_text(html: &str) -> String {
     decode(&out)
 }
 
+/// Words of developer text in what a person reads (issue 14.8): codes written in snake_case
+/// ("in_remediation") and login names (people go by their full names), except where the page
+/// is about accounts (the users' list and page, one's own account).
+fn raw_words(url: &str, text: &str) -> Vec<String> {
+    let accounts = url.starts_with("/users") || url.starts_with("/account");
+    let mut found: Vec<String> = text
+        .split(|c: char| c.is_whitespace() || ",;:()«»\"'[]{}|·/".contains(c))
+        .map(|w| w.trim_matches(|c: char| c == '.' || c == '…'))
+        .filter(|w| {
+            let snake = w.contains('_')
+                && !w.starts_with('_')
+                && !w.ends_with('_')
+                && w.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+            let login = !accounts && crate::common::DEMO_LOGINS.contains(w);
+            snake || login
+        })
+        .map(str::to_string)
+        .collect();
+    found.sort();
+    found.dedup();
+    found
+}
+
 /// What a person would type into a required field left empty.
 fn plausible(kind: &str, name: &str) -> String {
     match kind {
@@ -246,7 +269,9 @@ async fn send(s: &Session, form: &OfferedForm) -> reqwest::Response {
     rb.send().await.unwrap()
 }
 
-async fn sweep_as(s: &TestServer, account: &str, problems: &mut Vec<String>) -> (usize, usize) {
+/// Follows every link `account` is shown and checks each page; with `post`, then sends every
+/// form found. Gives the pages visited and the forms sent.
+async fn sweep_as(s: &TestServer, account: &str, post: bool, problems: &mut Vec<String>) -> (usize, usize) {
     let session = s.login(account, DEMO_PASSWORD).await;
     let mut seen_shapes: HashMap<String, usize> = HashMap::new();
     let mut visited = std::collections::HashSet::new();
@@ -296,6 +321,9 @@ async fn sweep_as(s: &TestServer, account: &str, problems: &mut Vec<String>) -> 
                 ));
             }
         }
+        for raw in raw_words(&url, &text) {
+            problems.push(format!("{account}: {url} shows the code or login name «{raw}»"));
+        }
         let (links, offered) = read_page(&url, &html);
         queue.extend(links.into_iter().filter(|l| followable(l)));
         for form in offered {
@@ -304,6 +332,9 @@ async fn sweep_as(s: &TestServer, account: &str, problems: &mut Vec<String>) -> 
                 format!("{key} {}", form.fields.iter().rev().take(1).map(|(_, v)| v.as_str()).collect::<String>());
             forms.entry(key).or_insert(form);
         }
+    }
+    if !post {
+        return (pages, 0);
     }
     let mut forms: Vec<OfferedForm> = forms.into_values().collect();
     forms.sort_by_key(|f| ends_rights(&f.action));
@@ -327,9 +358,13 @@ async fn every_page_and_button_works_for_whoever_is_shown_it(db: TestDb) {
     let s = TestServer::start_on(db).await;
     let mut problems = Vec::new();
     for account in ACCOUNTS {
-        let (pages, forms) = sweep_as(&s, account, &mut problems).await;
+        let (pages, forms) = sweep_as(&s, account, true, &mut problems).await;
         eprintln!("{account}: {pages} pages, {forms} forms sent");
         assert!(pages > 10, "{account} reached only {pages} pages");
+    }
+    // Again, now that the forms sent have left records, decisions and timelines behind.
+    for account in ACCOUNTS {
+        sweep_as(&s, account, false, &mut problems).await;
     }
     assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
 }
@@ -372,4 +407,11 @@ async fn the_level_criteria_on_the_system_form_cite_their_articles() {
         assert!(help.contains(article), "{field}'s help cites {article}: {help}");
     }
     assert!(html.contains("pattern=\"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}\""), "dates take the dd/mm/yyyy control");
+}
+
+#[test]
+fn raw_words_are_codes_and_login_names() {
+    let text = "Trạng thái: in_remediation · Người chấp nhận: hongbang.quanly. Mã: HB_DVC, _csrf";
+    assert_eq!(raw_words("/findings/1", text), vec!["hongbang.quanly", "in_remediation"]);
+    assert_eq!(raw_words("/users/3", text), vec!["in_remediation"], "an account's page names its login");
 }

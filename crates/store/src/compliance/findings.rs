@@ -348,8 +348,9 @@ impl Store {
                     })
                 });
                 let until = check_acceptance(reason, until.transpose()?, date_vn(now))?;
+                // Who accepted it, as people know them (issue 14.8).
                 q.push(", accepted_by = ")
-                    .bind(actor.label())
+                    .bind(w.actor_name(actor).await?)
                     .push(", accepted_reason = ")
                     .bind(reason.map(str::to_string));
                 q.push(", accepted_until = ").bind(until.format("%Y-%m-%d").to_string());

@@ -375,11 +375,13 @@ pub(crate) async fn insert_report(
     body: &str,
     at: i64,
 ) -> Result<i64> {
+    // Reports name their author as people know them (issue 14.8), not by login.
+    let author = w.actor_name(actor).await?;
     let r = sqlx::query("INSERT INTO incident_reports (incident_id, kind, filed_at, author_label, body) VALUES ($1,$2,$3,$4,$5) RETURNING id")
         .bind(incident_id)
         .bind(kind.code())
         .bind(at)
-        .bind(actor.label())
+        .bind(author)
         .bind(body)
         .fetch_one(&mut *w.tx)
         .await

@@ -384,7 +384,8 @@ impl Store {
         let now = self.clock.now_ms();
         let report_id = insert_report(&mut w, actor, id, kind, &body, now).await?;
         self.refresh_clocks(&mut w, id).await?;
-        let report = IncidentReport { id: report_id, kind, filed_at: now, author_label: actor.label(), body };
+        let author_label = w.actor_name(actor).await?;
+        let report = IncidentReport { id: report_id, kind, filed_at: now, author_label, body };
         w.audit(
             Some(actor),
             Change {
