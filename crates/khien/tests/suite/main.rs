@@ -46,6 +46,7 @@ mod authz;
 mod authz_requests;
 mod browser;
 mod browser_compliance;
+mod browser_confirm;
 mod browser_dossier;
 mod browser_incidents;
 mod browser_layout;

@@ -296,9 +296,12 @@ impl Store {
         in_list(&mut q, "stix_id", &f.ids);
         in_list(&mut q, "stix_type", &f.types);
         in_list(&mut q, "spec_version", &f.spec_versions);
-        if !f.versions.contains(&VersionMatch::All) {
+        // No version asked for means the latest (TAXII 2.1: `match[version]` defaults to `last`),
+        // not an empty condition.
+        let versions: &[VersionMatch] = if f.versions.is_empty() { &[VersionMatch::Last] } else { &f.versions };
+        if !versions.contains(&VersionMatch::All) {
             q.push(" AND (");
-            for (n, v) in f.versions.iter().enumerate() {
+            for (n, v) in versions.iter().enumerate() {
                 if n > 0 {
                     q.push(" OR ");
                 }
