@@ -129,6 +129,13 @@ pub async fn run(store: &Store, app: &axum::Router, admin: &str, manager: &str, 
         ),
         ("incidents: scoped manager queue", "/api/v1/incidents?limit=50".into(), manager, None, a.iterations),
         ("web: incident queue page", "/incidents?overdue=true".into(), admin, None, a.iterations),
+        (
+            "incidents: sorted by next deadline",
+            "/api/v1/incidents?sort=deadline&limit=50".into(),
+            admin,
+            None,
+            a.iterations,
+        ),
         ("observables: where else (IP)", format!("/api/v1/observables?value={busy}"), admin, None, a.iterations),
         (
             "stix: bundle of 1,000 incidents",

@@ -206,6 +206,7 @@ pub(crate) async fn measure(
     iterations: usize,
 ) -> Result<()> {
     let mut times = Vec::with_capacity(iterations);
+    let mut size = 0;
     for i in 0..iterations + 10 {
         let mut req = Request::get(uri).header("cookie", format!("khien_session={token}"));
         if let Some(a) = accept {
@@ -214,7 +215,7 @@ pub(crate) async fn measure(
         let start = Instant::now();
         let resp = app.clone().oneshot(req.body(Body::empty())?).await?;
         let status = resp.status();
-        let _ = axum::body::to_bytes(resp.into_body(), usize::MAX).await?;
+        size = axum::body::to_bytes(resp.into_body(), usize::MAX).await?.len();
         let ms = start.elapsed().as_secs_f64() * 1000.0;
         if status != StatusCode::OK {
             return Err(anyhow!("{uri} answered {status}"));
@@ -225,11 +226,12 @@ pub(crate) async fn measure(
     }
     times.sort_by(|x, y| x.total_cmp(y));
     println!(
-        "{name:<42} {:>9.2} {:>9.2} {:>9.2} {:>9.2}",
+        "{name:<42} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>7}",
         pct(&times, 0.5),
         pct(&times, 0.95),
         pct(&times, 0.99),
-        pct(&times, 1.0)
+        pct(&times, 1.0),
+        size.div_ceil(1024)
     );
     Ok(())
 }
@@ -310,9 +312,10 @@ pub async fn run(a: BenchArgs) -> Result<()> {
             &manager.session_token,
         ),
         ("web: registry page with filters", "/systems?status=in_operation&q=cong".into(), &admin.session_token),
+        ("web: registry page sorted by code", "/systems?sort=code".into(), &admin.session_token),
         ("web: authority overview (10,000 systems)", "/overview".into(), &admin.session_token),
     ];
-    println!("{:<42} {:>9} {:>9} {:>9} {:>9}", "scenario", "p50 ms", "p95 ms", "p99 ms", "max ms");
+    println!("{:<42} {:>9} {:>9} {:>9} {:>9} {:>7}", "scenario", "p50 ms", "p95 ms", "p99 ms", "max ms", "KB");
     for (name, uri, token) in scenarios {
         measure(&app, name, &uri, token, None, a.iterations).await?;
     }

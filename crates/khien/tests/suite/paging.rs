@@ -97,7 +97,8 @@ where
 {
     let first = list(None).await;
     assert_eq!(first.prev_cursor, None, "{what}: the first page has none before it");
-    let total = first.total.unwrap_or_else(|| panic!("{what}: the first page counts"));
+    // The findings list is not counted (its count cost it 4–10×): the walk counts its rows.
+    let total = first.total;
     let mut pages = vec![(None, first.items.clone())];
     let mut next = first.next_cursor.clone();
     let mut prevs = vec![first.prev_cursor.clone()];
@@ -121,7 +122,11 @@ where
     unique.sort_unstable();
     unique.dedup();
     assert_eq!(unique.len(), all.len(), "{what}: a row twice in {all:?}");
-    assert_eq!(all.len() as i64, total, "{what}: the total counts what the pages hold");
+    if let Some(total) = total {
+        assert_eq!(all.len() as i64, total, "{what}: the total counts what the pages hold");
+    } else {
+        assert!(what.starts_with("findings"), "{what}: the first page counts");
+    }
     all
 }
 

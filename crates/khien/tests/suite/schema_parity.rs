@@ -61,6 +61,11 @@ type Schema = BTreeMap<String, Table>;
 /// quoted), no parentheses around the whole: `(open = 1)` and `open = 1` agree.
 fn normalise(expr: &str) -> String {
     let mut s: String = expr.to_lowercase().chars().filter(|c| !c.is_whitespace() && *c != '"').collect();
+    // PostgreSQL writes a large integer literal as a cast text ('9223372036854775807'::bigint).
+    while let Some(cast) = s.find("'::bigint") {
+        let Some(open) = s[..cast].rfind('\'') else { break };
+        s = format!("{}{}{}", &s[..open], &s[open + 1..cast], &s[cast + "'::bigint".len()..]);
+    }
     while s.starts_with('(') && s.ends_with(')') && closes_at_end(&s) {
         s = s[1..s.len() - 1].to_string();
     }

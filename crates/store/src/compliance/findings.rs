@@ -301,7 +301,9 @@ impl Store {
             (key.to_string(), x.id)
         };
         let now = self.clock.now_ms();
-        self.page_of(q, &order.counted(), (f.cursor.as_ref(), f.limit), |r| finding_row(r, now), key_of).await
+        // Not counted: counting every match costs the list 4–10× (BENCHMARKS, issue 14), even
+        // one system's 20,000; the dashboard counts per unit and severity instead.
+        self.page_of(q, &order, (f.cursor.as_ref(), f.limit), |r| finding_row(r, now), key_of).await
     }
 
     pub async fn get_finding(&self, actor: &Actor, id: i64) -> Result<Finding> {
