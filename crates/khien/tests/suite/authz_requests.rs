@@ -185,7 +185,11 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
         | ("get", "/api/v1/findings/counts")
         | ("get", "/api/v1/findings/counts/history")
         | ("get", "/api/v1/findings/export")
-        | ("get", "/api/v1/incidents/export") => return None, // lists and exports: checked in authz.rs
+        | ("get", "/api/v1/incidents/export")
+        | ("get", "/api/v1/users/export")
+        | ("get", "/api/v1/assessments/export")
+        | ("get", "/api/v1/public-reports/export")
+        | ("get", "/api/v1/audit/export") => return None, // lists and exports: checked in authz.rs
         ("get", "/api/v1/remediation-policy") => return None, // city-wide reference data
         ("put", "/api/v1/remediation-policy") => {
             return Some((

@@ -60,6 +60,18 @@ struct Row {
     end: bool,
 }
 
+/// The unit a form names: by the code typed in its type-ahead field (a city's units are too many
+/// for a list to choose from), or by id from scripts that post `…_id`.
+async fn unit_named(s: &AppState, ctx: &Ctx, field: &str, code: &str, id: &str) -> Result<i64, Error> {
+    if let Ok(id) = id.trim().parse::<i64>() {
+        return Ok(id);
+    }
+    if code.trim().is_empty() {
+        return Err(Error::invalid(field, "Gõ mã đơn vị cấp trên.", "Type the parent unit's code."));
+    }
+    Ok(super::unit_by_code(s, &ctx.actor, field, code).await?.id)
+}
+
 /// Siblings are grouped by unit type (collapsible) once a unit has more than this many.
 const GROUP_FROM: usize = 5;
 
@@ -84,7 +96,6 @@ struct ListPage {
     q: String,
     can_manage: bool,
     types: Vec<(&'static str, &'static str)>,
-    parents: Vec<(i64, String)>,
     rows: Vec<Row>,
     /// Units listed (the rows without the groups' starts and ends).
     shown: i64,
@@ -162,7 +173,6 @@ async fn list_page(
 ) -> Result<Html<String>, WebError> {
     let units = s.store.unit_tree(&ctx.actor).await?;
     let can_manage = units.iter().any(|u| ctx.actor.can(Action::ManageUnits, u.id, &u.path));
-    let parents = if can_manage { options(s, ctx, Action::ManageUnits).await? } else { Vec::new() };
     let rows = if q.trim().is_empty() {
         tree_rows(units, ctx)
     } else {
@@ -181,7 +191,6 @@ async fn list_page(
         q,
         can_manage,
         types,
-        parents,
         rows,
         shown,
         notice,
@@ -201,16 +210,13 @@ struct CreateForm {
     code: String,
     name: String,
     unit_type: String,
+    /// The parent's code, typed with suggestions (or, from scripts, its id as `parent_id`).
+    parent: String,
     parent_id: String,
 }
 
 impl CreateForm {
-    fn input(&self) -> Result<NewUnit, Error> {
-        let parent_id = self
-            .parent_id
-            .trim()
-            .parse()
-            .map_err(|_| Error::invalid("parent_id", "Chọn đơn vị cấp trên.", "Choose the parent unit."))?;
+    fn input(&self, parent_id: i64) -> Result<NewUnit, Error> {
         Ok(NewUnit {
             code: self.code.clone(),
             name: self.name.clone(),
@@ -225,7 +231,7 @@ impl CreateForm {
 }
 
 async fn create(State(s): State<AppState>, ctx: Ctx, Form(f): Form<CreateForm>) -> Result<Response, WebError> {
-    let saved = match f.input() {
+    let saved = match unit_named(&s, &ctx, "parent", &f.parent, &f.parent_id).await.and_then(|p| f.input(p)) {
         Ok(n) => s.store.create_unit(&ctx.actor, &n).await.map(|u| u.id),
         Err(e) => Err(e),
     };
@@ -247,7 +253,6 @@ struct DetailPage {
     parent: Option<(i64, String)>,
     can_edit: bool,
     can_manage: bool,
-    parents: Vec<(i64, String)>,
     history: Vec<super::pages::AuditRow>,
     /// The edit form: the unit's values, or what was typed when a save was refused.
     v: EditForm,
@@ -271,15 +276,6 @@ async fn detail_page(
     };
     let can_edit = ctx.actor.can(Action::EditUnit, u.id, &u.path);
     let can_manage = ctx.actor.can(Action::ManageUnits, u.id, &u.path);
-    let parents = if can_manage {
-        options(s, ctx, Action::ManageUnits)
-            .await?
-            .into_iter()
-            .filter(|(pid, _)| Some(*pid) != u.parent_id && *pid != u.id)
-            .collect()
-    } else {
-        Vec::new()
-    };
     let f = AuditFilter { entity_type: Some("unit".into()), entity_id: Some(u.id), limit: 100, ..Default::default() };
     let history = super::pages::audit_rows(&s.store.list_audit(&ctx.actor, &f).await?.items, ctx.lang);
     let type_label = u.unit_type.label(ctx.lang).to_string();
@@ -291,7 +287,6 @@ async fn detail_page(
         parent,
         can_edit,
         can_manage,
-        parents,
         history,
         v,
         error,
@@ -348,9 +343,12 @@ async fn edit(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct MoveForm {
-    parent_id: i64,
+    /// The new parent's code, typed with suggestions (or, from scripts, its id as `parent_id`).
+    parent: String,
+    parent_id: String,
 }
 
 async fn move_unit(
@@ -359,7 +357,8 @@ async fn move_unit(
     Path(id): Path<i64>,
     Form(f): Form<MoveForm>,
 ) -> Result<Response, WebError> {
-    s.store.move_unit(&ctx.actor, id, f.parent_id).await?;
+    let parent = unit_named(&s, &ctx, "parent", &f.parent, &f.parent_id).await?;
+    s.store.move_unit(&ctx.actor, id, parent).await?;
     Ok(see_other(&format!("/units/{id}")))
 }
 
@@ -381,10 +380,8 @@ async fn set_active(
 /// Imports a CSV/XLSX/JSON list of units, all or nothing, and shows what changed.
 async fn import(State(s): State<AppState>, ctx: Ctx, mp: Multipart) -> Result<Html<String>, WebError> {
     let upload = super::Upload::read(mp).await?;
-    let parent_id: Option<i64> = upload.text("parent_id").trim().parse().ok();
+    let parent_id = unit_named(&s, &ctx, "parent", &upload.text("parent"), &upload.text("parent_id")).await?;
     let (name, bytes) = upload.file()?;
-    let parent_id = parent_id
-        .ok_or_else(|| Error::invalid("parent_id", "Chưa chọn đơn vị cấp trên.", "No parent unit was chosen."))?;
     let summary = crate::services::units_io::import(&s, &ctx, &name, &bytes, parent_id).await?;
     let notice = ctx
         .lang
