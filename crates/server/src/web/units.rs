@@ -380,7 +380,7 @@ async fn set_active(
 /// Imports a CSV/XLSX/JSON list of units, all or nothing, and shows what changed.
 async fn import(State(s): State<AppState>, ctx: Ctx, mp: Multipart) -> Result<Html<String>, WebError> {
     let upload = super::Upload::read(mp).await?;
-    let parent_id = unit_named(&s, &ctx, "parent", &upload.text("parent"), &upload.text("parent_id")).await?;
+    let parent_id = unit_named(&s, &ctx, "parent", upload.text("parent"), upload.text("parent_id")).await?;
     let (name, bytes) = upload.file()?;
     let summary = crate::services::units_io::import(&s, &ctx, &name, &bytes, parent_id).await?;
     let notice = ctx
