@@ -309,3 +309,35 @@ async fn every_list_page_exports_what_it_lists() {
         }
     }
 }
+
+/// The overview's table pages its units, the city's total first on every page (issue 14,
+/// "no page sends more than 200 KB": a city of 1,000 units made it 420 KB).
+#[tokio::test]
+async fn the_overview_pages_its_units_with_the_city_total_first() {
+    let s = crate::common::TestServer::start().await;
+    let admin = admin_actor(&s.db).await;
+    // A system in each of 120 units: the overview has a line per unit with systems.
+    let units = s.db.store.unit_tree(&admin).await.unwrap();
+    for (n, unit) in units.iter().filter(|u| u.parent_id.is_some()).take(120).enumerate() {
+        let input = khien_store::SystemInput {
+            code: format!("OV-{n:03}"),
+            name: format!("Cổng thông tin {n}"),
+            owner_unit_id: unit.id,
+            system_type: "internal".into(),
+            ..Default::default()
+        };
+        s.db.store.create_system(&admin, &input).await.unwrap();
+    }
+    let web = s.login("pa05.truong", crate::common::DEMO_PASSWORD).await;
+    let first = web.get("/overview").await.text().await.unwrap();
+    let rows = |html: &str| {
+        html.split("<table id=\"overview\">").nth(1).unwrap().split("</table>").next().unwrap().matches("<tr>").count()
+    };
+    assert_eq!(rows(&first), 1 + 1 + 100, "the heading, the total, a hundred units");
+    let total_at = first.find("Tổng cộng").unwrap();
+    assert!(total_at < first.find("href=\"/systems?unit_id=").unwrap(), "the city's total comes first");
+    assert!(first.contains("id=\"next-page\"") && !first.contains("id=\"prev-page\""));
+    let second = web.get("/overview?cursor=1").await.text().await.unwrap();
+    assert!(second.contains("Tổng cộng") && second.contains("id=\"prev-page\""), "the total on every page");
+    assert_eq!(rows(&second), 1 + 1 + 20, "the other twenty units");
+}
