@@ -176,6 +176,8 @@ pub async fn run(store: &Store, app: &axum::Router, admin: &str, manager: &str, 
         ("findings: per-unit counts", "/api/v1/findings/counts".into(), admin),
         ("findings: kept counts, 30 days", "/api/v1/findings/counts/history".into(), admin),
         ("catalogue: tree of 10,000 controls", format!("/api/v1/catalogues/{}", big.id), admin),
+        ("web: catalogue page (10,000 controls)", format!("/catalogues/{}", big.id), admin),
+        ("web: catalogue page (200 controls)", format!("/catalogues/{}", small.id), admin),
     ];
     for (name, uri, token) in scenarios {
         measure(app, name, &uri, token, None, a.iterations).await?;

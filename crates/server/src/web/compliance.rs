@@ -159,7 +159,12 @@ async fn export_catalogue(
 struct LevelQuery {
     #[serde(default)]
     level: String,
+    /// The page of the catalogue's lines (0 is the first), as the pager's links give it.
+    cursor: Option<String>,
 }
+
+/// Lines of a catalogue per page: a catalogue of thousands of controls stays a small page.
+const NODES_PER_PAGE: usize = 300;
 
 #[derive(Template)]
 #[template(path = "catalogue.html")]
@@ -170,6 +175,7 @@ struct CataloguePage {
     /// (node, indent in em, levels label, title)
     nodes: Vec<(CatalogueNodeRow, i64, String, String)>,
     shown_requirements: usize,
+    pager: Pager,
 }
 
 async fn catalogue_page(
@@ -193,12 +199,17 @@ async fn catalogue_page(
         })
         .collect();
     let shown_requirements = nodes.iter().filter(|n| n.0.is_requirement()).count();
+    let query = LinkQuery::default().with("level", q.level.clone());
+    let path = format!("/catalogues/{id}");
+    let (pager, shown) = Pager::numbered(&path, &query, q.cursor.as_deref(), nodes.len(), NODES_PER_PAGE);
+    let nodes = nodes.into_iter().skip(shown.start).take(shown.len()).collect();
     render(&CataloguePage {
         c: Chrome::new(&ctx, "compliance", &tree.catalogue.title_vi, &tree.catalogue.title_en),
         cat: tree.catalogue,
         level: q.level,
         nodes,
         shown_requirements,
+        pager,
     })
 }
 

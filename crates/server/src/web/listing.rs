@@ -52,6 +52,28 @@ impl Pager {
         Pager { first, prev, next: page.next_cursor.as_deref().map(at) }
     }
 
+    /// Pages of a list held whole in memory (the overview's units, a catalogue's lines), by
+    /// number: `cursor` is the page's index, none for the first. Gives the pager and the range
+    /// of items page `cursor` shows.
+    pub fn numbered(
+        path: &str,
+        query: &LinkQuery,
+        cursor: Option<&str>,
+        len: usize,
+        per_page: usize,
+    ) -> (Pager, std::ops::Range<usize>) {
+        let pages = len.div_ceil(per_page.max(1)).max(1);
+        let at = cursor.and_then(|c| c.parse::<usize>().ok()).unwrap_or(0).min(pages - 1);
+        let page: Page<()> = Page {
+            items: Vec::new(),
+            next_cursor: (at + 1 < pages).then(|| (at + 1).to_string()),
+            total: None,
+            prev_cursor: (at > 0).then(|| if at == 1 { String::new() } else { (at - 1).to_string() }),
+        };
+        let start = at * per_page;
+        (Pager::new(path, query, &page), start..(start + per_page).min(len))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.prev.is_none() && self.next.is_none()
     }
@@ -125,6 +147,21 @@ mod tests {
         let p = Pager::new("/systems", &LinkQuery::default(), &page(Some("xyz"), None));
         assert_eq!((p.first.as_deref(), p.prev.as_deref()), (Some("/systems"), Some("/systems?cursor=xyz")));
         assert!(Pager::new("/systems", &LinkQuery::default(), &page(None, None)).is_empty());
+    }
+
+    #[test]
+    fn numbered_pages_cover_the_list_once() {
+        let q = LinkQuery::default().with("level", "3");
+        let (p, range) = Pager::numbered("/catalogues/7", &q, None, 650, 300);
+        assert_eq!((range, p.prev, p.next.as_deref()), (0..300, None, Some("/catalogues/7?level=3&cursor=1")));
+        let (p, range) = Pager::numbered("/catalogues/7", &q, Some("2"), 650, 300);
+        assert_eq!((range, p.prev.as_deref(), p.next), (600..650, Some("/catalogues/7?level=3&cursor=1"), None));
+        let (p, range) = Pager::numbered("/catalogues/7", &q, Some("1"), 650, 300);
+        assert_eq!((range, p.prev.as_deref()), (300..600, Some("/catalogues/7?level=3")), "back to the first page");
+        let (_, range) = Pager::numbered("/x", &q, Some("99"), 650, 300);
+        assert_eq!(range, 600..650, "a page past the end shows the last");
+        let (p, range) = Pager::numbered("/x", &q, None, 0, 300);
+        assert!(p.is_empty() && range.is_empty());
     }
 
     #[test]

@@ -19,7 +19,7 @@ use axum::Router;
 use khien_domain::calendar::display_opt;
 use khien_domain::unit::UnitType;
 use khien_domain::{Lang, Text};
-use khien_store::{OverviewRow, Page};
+use khien_store::OverviewRow;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -153,22 +153,15 @@ async fn overview(
         rs.annual_report.article,
     );
     let charts = charts(&rows, lang);
-    let at: usize = q.cursor.as_deref().and_then(|c| c.parse().ok()).unwrap_or(0);
     let (total, units) = rows.split_last().map(|(t, u)| (vec![t.clone()], u)).unwrap_or_default();
-    let pages = units.len().div_ceil(UNITS_PER_PAGE).max(1);
-    let at = at.min(pages - 1);
-    let shown = units.iter().skip(at * UNITS_PER_PAGE).take(UNITS_PER_PAGE).cloned();
-    let page: Page<()> = Page {
-        items: Vec::new(),
-        next_cursor: (at + 1 < pages).then(|| (at + 1).to_string()),
-        total: None,
-        prev_cursor: (at > 0).then(|| if at == 1 { String::new() } else { (at - 1).to_string() }),
-    };
+    let (pager, range) =
+        Pager::numbered("/overview", &LinkQuery::default(), q.cursor.as_deref(), units.len(), UNITS_PER_PAGE);
+    let shown = units.get(range).unwrap_or_default().iter().cloned();
     render(&OverviewPage {
         c: Chrome::new(&ctx, "overview", "Tổng hợp", "Overview"),
         charts,
         rows: total.into_iter().chain(shown).collect(),
-        pager: Pager::new("/overview", &LinkQuery::default(), &page),
+        pager,
         pending,
         pending_total,
         report,
