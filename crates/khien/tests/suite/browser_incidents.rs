@@ -87,13 +87,8 @@ async fn incident_reported_coordinated_and_closed_in_the_browser() {
         login_ok(&c, &base, AUTHORITY).await;
         c.goto(&format!("{base}/incidents/{id}")).await.unwrap();
         move_to(&c, "triaged", "Đã phân loại, xác minh").await;
-        let mut soc = None;
-        for o in c.find_all(css("#task-form select[name=unit_id] option")).await.unwrap() {
-            if o.text().await.unwrap().contains("Hồng Bàng") {
-                soc = o.attr("value").await.unwrap();
-            }
-        }
-        choose(&c, "#task-form select[name=unit_id]", &soc.unwrap_or_default()).await;
+        // The authority reaches every unit: the task's unit is typed as a code.
+        fill(&c, "#task-form input[name=unit_id_code]", "P-HONG-BANG").await;
         fill(&c, "#task-form input[name=title]", "Cô lập máy chủ, gửi mẫu mã độc").await;
         click_and_load(&c, "#task-form button[type=submit]").await;
         wait_text(&c, "#tasks", "Cô lập máy chủ").await;

@@ -292,12 +292,20 @@ async fn units_users_assessments_and_finding_moves_keep_what_was_typed() {
         .await;
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
-    assert_kept(
-        &html,
-        "/users",
-        &["value=\"Lê Văn Giữ\"", "value=\"giu@example.vn\"", &format!("value=\"{ward}\" selected")],
-    );
+    assert_kept(&html, "/users", &["value=\"Lê Văn Giữ\"", "value=\"giu@example.vn\""]);
     assert!(!html.contains("Mat-khau-Giu-2026"), "a password is never sent back");
+    // The administrator's units are too many to list: the unit is typed as a code, and a code
+    // outside one's reach is refused beside the field, kept as typed.
+    assert!(html.contains("name=\"unit_id_code\"") && !html.contains("<select name=\"unit_id\""), "a code field");
+    let typed = [("full_name", "Lê Văn Giữ"), ("email", ""), ("password", "Mat-khau-Giu-2026")];
+    let mut by_code = typed.to_vec();
+    by_code.extend([("username", "le.van.giu"), ("unit_id_code", "P-HONG-BANG – Phường Hồng Bàng")]);
+    assert_eq!(admin.form("/users", &by_code).await.status(), 303, "the suggestion as picked names the unit");
+    let mut unknown = typed.to_vec();
+    unknown.extend([("username", "le.van.khac"), ("unit_id_code", "KHONG-CO")]);
+    let r = admin.form("/users", &unknown).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("value=\"KHONG-CO\""), "the code typed is kept");
     // An assessment of a system outside one's reach keeps the title and the day.
     let r = admin
         .form(

@@ -104,7 +104,10 @@ async fn note(
 
 #[derive(Deserialize)]
 struct TaskForm {
+    #[serde(default)]
     unit_id: String,
+    #[serde(default)]
+    unit_id_code: String,
     assignee: Option<String>,
     title: String,
     due_on: Option<String>,
@@ -116,7 +119,7 @@ async fn task(
     Path(id): Path<i64>,
     Form(f): Form<TaskForm>,
 ) -> Result<Response, WebError> {
-    let unit_id = super::systems::number("unit_id", &f.unit_id)?;
+    let unit_id = super::unit_field(&s, &ctx.actor, "unit_id", &f.unit_id, &f.unit_id_code).await?;
     s.store
         .add_incident_task(
             &ctx.actor,

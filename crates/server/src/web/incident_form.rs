@@ -148,10 +148,13 @@ async fn create(
     axum::extract::RawForm(body): axum::extract::RawForm,
 ) -> Result<Response, WebError> {
     let v = Posted::parse(&body)?;
-    let saved = match system_ids(&s, &ctx, &v.all("system_codes")).await.and_then(|ids| input(&v, ids)) {
-        Ok(input) => s.store.create_incident(&ctx.actor, &input).await.map(|i| i.id),
-        Err(e) => Err(e),
-    };
+    let unit = super::unit_field(&s, &ctx.actor, "unit_id", v.get("unit_id"), v.get("unit_id_code")).await;
+    let ids = system_ids(&s, &ctx, &v.all("system_codes")).await;
+    let saved =
+        match unit.and_then(|unit| ids.and_then(|ids| input(&v.clone().with("unit_id", &unit.to_string()), ids))) {
+            Ok(input) => s.store.create_incident(&ctx.actor, &input).await.map(|i| i.id),
+            Err(e) => Err(e),
+        };
     match saved {
         Ok(id) => Ok(see_other(&format!("/incidents/{id}"))),
         Err(e) => Ok(refused(form_page(&s, &ctx, v, refusal(e, ctx.lang)?).await?)),

@@ -324,6 +324,28 @@ pub(crate) async fn system_by_code(
 }
 
 /// The unit a form names by its code (a search field, as for systems).
+/// Options lists longer than this become a code field with suggestions (`forms::unit_pick`): a
+/// city has too many units to choose from a list.
+pub(crate) const UNIT_LIST_MAX: usize = 30;
+
+/// The unit a form names: chosen from a short list (`id`), or typed as a code with suggestions
+/// (`code`, the field `{name}_code`) where the caller's units are too many to list.
+pub(crate) async fn unit_field(
+    s: &AppState,
+    actor: &khien_domain::scope::Actor,
+    field: &str,
+    id: &str,
+    code: &str,
+) -> Result<i64, Error> {
+    if let Ok(id) = id.trim().parse::<i64>() {
+        return Ok(id);
+    }
+    if code.trim().is_empty() {
+        return Err(Error::invalid(field, "Gõ mã đơn vị.", "Type the unit's code."));
+    }
+    Ok(unit_by_code(s, actor, field, code).await?.id)
+}
+
 pub(crate) async fn unit_by_code(
     s: &AppState,
     actor: &khien_domain::scope::Actor,

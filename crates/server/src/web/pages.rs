@@ -248,13 +248,17 @@ async fn set_email(State(s): State<AppState>, ctx: Ctx, body: axum::body::Bytes)
 struct TokenForm {
     name: String,
     role: String,
-    unit_id: i64,
+    #[serde(default)]
+    unit_id: String,
+    #[serde(default)]
+    unit_id_code: String,
     valid_days: i64,
 }
 
 async fn create_token(State(s): State<AppState>, ctx: Ctx, Form(f): Form<TokenForm>) -> Result<Html<String>, WebError> {
     let role = Role::parse(&f.role)?;
-    let (secret, _) = s.store.create_token(&ctx.actor, &f.name, role, f.unit_id, f.valid_days).await?;
+    let unit = super::unit_field(&s, &ctx.actor, "unit_id", &f.unit_id, &f.unit_id_code).await?;
+    let (secret, _) = s.store.create_token(&ctx.actor, &f.name, role, unit, f.valid_days).await?;
     account_page(&s, &ctx, Some(secret)).await
 }
 

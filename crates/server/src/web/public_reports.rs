@@ -426,7 +426,10 @@ fn back(id: i64) -> Response {
 
 #[derive(Deserialize)]
 struct RouteForm {
+    #[serde(default)]
     unit_id: String,
+    #[serde(default)]
+    unit_id_code: String,
 }
 
 async fn route(
@@ -435,7 +438,7 @@ async fn route(
     Path(id): Path<i64>,
     Form(f): Form<RouteForm>,
 ) -> Result<Response, WebError> {
-    let unit_id = super::systems::number("unit_id", &f.unit_id)?;
+    let unit_id = super::unit_field(&s, &ctx.actor, "unit_id", &f.unit_id, &f.unit_id_code).await?;
     s.store.route_public_report(&ctx.actor, id, unit_id).await?;
     Ok(back(id))
 }
@@ -457,7 +460,10 @@ async fn move_state(
 
 #[derive(Deserialize)]
 struct ConvertForm {
+    #[serde(default)]
     unit_id: String,
+    #[serde(default)]
+    unit_id_code: String,
     category: Option<String>,
     title: Option<String>,
 }
@@ -468,7 +474,7 @@ async fn convert(
     Path(id): Path<i64>,
     Form(f): Form<ConvertForm>,
 ) -> Result<Response, WebError> {
-    let unit_id = super::systems::number("unit_id", &f.unit_id)?;
+    let unit_id = super::unit_field(&s, &ctx.actor, "unit_id", &f.unit_id, &f.unit_id_code).await?;
     let category = f.category.filter(|c| !c.trim().is_empty()).map(|c| Category::parse("category", &c)).transpose()?;
     let inc = s.store.convert_public_report_to_incident(&ctx.actor, id, unit_id, category, f.title.as_deref()).await?;
     Ok(see_other(&format!("/incidents/{}", inc.id)))

@@ -26,7 +26,12 @@ use serde::{Deserialize, Serialize};
 pub(super) struct SystemForm {
     code: String,
     name: String,
+    /// Chosen from the list (0 when the form gives a code instead).
+    #[serde(default)]
     owner_unit_id: i64,
+    /// The owner's code, where the caller's units are too many to list.
+    #[serde(default)]
+    owner_unit_id_code: String,
     system_type: String,
     #[serde(default)]
     purpose: String,
@@ -196,7 +201,7 @@ impl NowValues {
         keys.sort();
         keys.dedup();
         keys.into_iter()
-            .filter(|k| k != "expected_updated_at" && k != "confirm_overlap")
+            .filter(|k| k != "expected_updated_at" && k != "confirm_overlap" && !k.ends_with("_code"))
             .filter(|k| value(&typed, k) != value(&now, k))
             .map(|k| {
                 let v = value(&now, &k);
@@ -278,6 +283,7 @@ impl SystemForm {
             code: x.code,
             name: x.name,
             owner_unit_id: x.owner_unit_id,
+            owner_unit_id_code: String::new(),
             system_type: x.system_type,
             purpose: o(x.purpose),
             secret_grade: x.secret_grade,
@@ -331,12 +337,20 @@ pub(super) async fn edit_form(
     form_page(&s, &ctx, Some(id), v, Default::default()).await
 }
 
+/// The owner named by its code, when the form gave one instead of a choice from the list.
+async fn with_owner(s: &AppState, ctx: &Ctx, mut f: SystemForm) -> Result<SystemForm, Error> {
+    if f.owner_unit_id == 0 {
+        f.owner_unit_id = super::unit_field(s, &ctx.actor, "owner_unit_id", "", &f.owner_unit_id_code).await?;
+    }
+    Ok(f)
+}
+
 pub(super) async fn create(
     State(s): State<AppState>,
     ctx: Ctx,
     Form(f): Form<SystemForm>,
 ) -> Result<Response, WebError> {
-    let saved = match f.clone().into_input() {
+    let saved = match with_owner(&s, &ctx, f.clone()).await.and_then(SystemForm::into_input) {
         Ok(input) => s.store.create_system(&ctx.actor, &input).await.map(|created| created.id),
         Err(e) => Err(e),
     };
@@ -352,7 +366,7 @@ pub(super) async fn update(
     Path(id): Path<i64>,
     Form(f): Form<SystemForm>,
 ) -> Result<Response, WebError> {
-    let saved = match f.clone().into_input() {
+    let saved = match with_owner(&s, &ctx, f.clone()).await.and_then(SystemForm::into_input) {
         Ok(input) => s.store.update_system(&ctx.actor, id, &input).await.map(|_| ()),
         Err(e) => Err(e),
     };

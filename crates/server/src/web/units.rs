@@ -60,18 +60,6 @@ struct Row {
     end: bool,
 }
 
-/// The unit a form names: by the code typed in its type-ahead field (a city's units are too many
-/// for a list to choose from), or by id from scripts that post `…_id`.
-async fn unit_named(s: &AppState, ctx: &Ctx, field: &str, code: &str, id: &str) -> Result<i64, Error> {
-    if let Ok(id) = id.trim().parse::<i64>() {
-        return Ok(id);
-    }
-    if code.trim().is_empty() {
-        return Err(Error::invalid(field, "Gõ mã đơn vị cấp trên.", "Type the parent unit's code."));
-    }
-    Ok(super::unit_by_code(s, &ctx.actor, field, code).await?.id)
-}
-
 /// Siblings are grouped by unit type (collapsible) once a unit has more than this many.
 const GROUP_FROM: usize = 5;
 
@@ -231,10 +219,11 @@ impl CreateForm {
 }
 
 async fn create(State(s): State<AppState>, ctx: Ctx, Form(f): Form<CreateForm>) -> Result<Response, WebError> {
-    let saved = match unit_named(&s, &ctx, "parent", &f.parent, &f.parent_id).await.and_then(|p| f.input(p)) {
-        Ok(n) => s.store.create_unit(&ctx.actor, &n).await.map(|u| u.id),
-        Err(e) => Err(e),
-    };
+    let saved =
+        match super::unit_field(&s, &ctx.actor, "parent", &f.parent_id, &f.parent).await.and_then(|p| f.input(p)) {
+            Ok(n) => s.store.create_unit(&ctx.actor, &n).await.map(|u| u.id),
+            Err(e) => Err(e),
+        };
     match saved {
         Ok(id) => Ok(see_other(&format!("/units/{id}"))),
         Err(e) => {
@@ -357,7 +346,7 @@ async fn move_unit(
     Path(id): Path<i64>,
     Form(f): Form<MoveForm>,
 ) -> Result<Response, WebError> {
-    let parent = unit_named(&s, &ctx, "parent", &f.parent, &f.parent_id).await?;
+    let parent = super::unit_field(&s, &ctx.actor, "parent", &f.parent_id, &f.parent).await?;
     s.store.move_unit(&ctx.actor, id, parent).await?;
     Ok(see_other(&format!("/units/{id}")))
 }
@@ -380,7 +369,8 @@ async fn set_active(
 /// Imports a CSV/XLSX/JSON list of units, all or nothing, and shows what changed.
 async fn import(State(s): State<AppState>, ctx: Ctx, mp: Multipart) -> Result<Html<String>, WebError> {
     let upload = super::Upload::read(mp).await?;
-    let parent_id = unit_named(&s, &ctx, "parent", upload.text("parent"), upload.text("parent_id")).await?;
+    let parent_id =
+        super::unit_field(&s, &ctx.actor, "parent", upload.text("parent_id"), upload.text("parent")).await?;
     let (name, bytes) = upload.file()?;
     let summary = crate::services::units_io::import(&s, &ctx, &name, &bytes, parent_id).await?;
     let notice = ctx

@@ -87,14 +87,13 @@ struct CreateForm {
     full_name: String,
     email: String,
     unit_id: String,
+    /// The unit's code, where the caller's units are too many to list.
+    unit_id_code: String,
     password: String,
 }
 
 impl CreateForm {
-    fn input(&self) -> Result<NewUser, khien_domain::Error> {
-        let unit_id = self.unit_id.trim().parse().map_err(|_| {
-            khien_domain::Error::invalid("unit_id", "Chọn đơn vị của người dùng.", "Choose the user's unit.")
-        })?;
+    fn input(&self, unit_id: i64) -> Result<NewUser, khien_domain::Error> {
         Ok(NewUser {
             username: self.username.clone(),
             full_name: self.full_name.clone(),
@@ -106,7 +105,8 @@ impl CreateForm {
 }
 
 async fn create(State(s): State<AppState>, ctx: Ctx, Form(f): Form<CreateForm>) -> Result<Response, WebError> {
-    let saved = match f.input() {
+    let unit = super::unit_field(&s, &ctx.actor, "unit_id", &f.unit_id, &f.unit_id_code).await;
+    let saved = match unit.and_then(|unit| f.input(unit)) {
         Ok(n) => s.store.create_user(&ctx.actor, &n).await.map(|u| u.id),
         Err(e) => Err(e),
     };
@@ -153,7 +153,10 @@ async fn detail(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Res
 #[derive(Deserialize)]
 struct GrantForm {
     role: String,
-    unit_id: i64,
+    #[serde(default)]
+    unit_id: String,
+    #[serde(default)]
+    unit_id_code: String,
     recursive: bool,
 }
 
@@ -164,7 +167,8 @@ async fn grant(
     Form(f): Form<GrantForm>,
 ) -> Result<Response, WebError> {
     let role = Role::parse(&f.role)?;
-    s.store.grant_role(&ctx.actor, id, role, f.unit_id, f.recursive).await?;
+    let unit = super::unit_field(&s, &ctx.actor, "unit_id", &f.unit_id, &f.unit_id_code).await?;
+    s.store.grant_role(&ctx.actor, id, role, unit, f.recursive).await?;
     Ok(see_other(&format!("/users/{id}")))
 }
 
