@@ -328,6 +328,12 @@ pub(crate) async fn system_by_code(
 /// city has too many units to choose from a list.
 pub(crate) const UNIT_LIST_MAX: usize = 30;
 
+/// Whether the option with this id is the one a form holds (`selected`: the id as a number or
+/// as the text the form sent).
+pub(crate) fn is_chosen(id: &i64, selected: impl std::fmt::Display) -> bool {
+    selected.to_string().trim().parse::<i64>() == Ok(*id)
+}
+
 /// The unit a form names: chosen from a short list (`id`), or typed as a code with suggestions
 /// (`code`, the field `{name}_code`) where the caller's units are too many to list.
 pub(crate) async fn unit_field(
