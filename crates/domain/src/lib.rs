@@ -16,6 +16,7 @@ pub mod lang;
 pub mod notification;
 pub mod number;
 pub mod page;
+pub mod plan;
 pub mod role;
 pub mod scope;
 pub mod system;
