@@ -8,6 +8,7 @@ mod error;
 pub mod fixtures;
 pub mod oscal_export;
 pub mod pdf;
+pub mod plan_table;
 mod reader;
 pub mod scan;
 pub mod sheet;

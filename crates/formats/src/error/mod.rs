@@ -171,6 +171,11 @@ pub enum ImportErrorKind {
         code: String,
         first: Location,
     },
+    /// A plan's task numbered under a section the table does not have (1.2 without 1).
+    UnknownSection {
+        number: String,
+        section: String,
+    },
     SelfParent {
         code: String,
     },

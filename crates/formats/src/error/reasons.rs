@@ -76,6 +76,9 @@ impl ImportError {
             K::SelfParent { code } => {
                 format!("đơn vị «{}» không thể là cấp trên của chính nó", q(code))
             }
+            K::UnknownSection { number, section } => {
+                format!("nhiệm vụ «{}» thuộc mục «{}» nhưng bảng chưa có mục đó ở trên", q(number), q(section))
+            }
             K::UnknownParent { code } => format!(
                 "mã đơn vị cấp trên «{}» không có trong tệp và cũng chưa có trong hệ thống",
                 q(code)
@@ -206,6 +209,9 @@ impl ImportError {
                 format!("code «{}» duplicates {}", q(code), first.en())
             }
             K::SelfParent { code } => format!("unit «{}» cannot be its own parent", q(code)),
+            K::UnknownSection { number, section } => {
+                format!("task «{}» belongs to section «{}», which the table has not given above it", q(number), q(section))
+            }
             K::UnknownParent { code } => format!(
                 "parent code «{}» is neither in the file nor in the system",
                 q(code)
