@@ -7,6 +7,7 @@
 use crate::error::{ImportError, ImportErrorKind as K, Location};
 use crate::reader::{self, find_header, Format, Found, Header, SheetRow};
 use crate::text::fold_header;
+use khien_domain::plan::unit_names;
 
 /// The most tasks one table holds.
 pub const MAX_TASKS: usize = 2_000;
@@ -148,21 +149,13 @@ fn tasks_from_rows(file: &str, rows: Vec<SheetRow>) -> Result<Vec<PlanTaskRow>, 
         if parent.is_some() && lead.is_empty() {
             return Err(err(&lead_label, K::Required));
         }
-        let names = |cell: &str| -> Vec<String> {
-            cell.split(['\n', ';'])
-                .flat_map(|line| line.split(" - "))
-                .map(|n| n.trim().trim_start_matches(['-', '–', '•', '+', '*']).trim().trim_end_matches(['.', ',']))
-                .filter(|n| !n.is_empty())
-                .map(str::to_string)
-                .collect()
-        };
         tasks.push(PlanTaskRow {
             row: row.row,
             number,
             parent,
             text,
-            lead: names(&lead),
-            coordinating: names(&cell(Column::Coordinating)?.0),
+            lead: unit_names(&lead),
+            coordinating: unit_names(&cell(Column::Coordinating)?.0),
             cadence: cell(Column::Cadence)?.0,
             output: cell(Column::Output)?.0,
         });

@@ -1,7 +1,7 @@
 //! A small SQL builder that numbers `$n` bind parameters itself (sqlx's QueryBuilder writes `?`
 //! for the Any driver, which PostgreSQL rejects) and applies scope conditions in one place.
 
-use khien_domain::page::{Cursor, Dir};
+use khien_domain::page::Cursor;
 use khien_domain::scope::Reach;
 use sqlx::any::{Any, AnyArguments};
 use sqlx::postgres::{PgArguments, Postgres};
@@ -148,28 +148,6 @@ impl Sql {
             self.push(")");
         }
         self
-    }
-
-    /// Keyset pagination: rows after the cursor in (sort column, id) order, then ORDER BY and
-    /// LIMIT (one extra row tells whether another page exists). A list sorted by its id alone
-    /// compares the cursor's id as a number: PostgreSQL has no `bigint < text` (SQLite converts).
-    pub fn keyset(&mut self, sort_col: &str, id_col: &str, dir: Dir, cursor: Option<&Cursor>, limit: i64) -> &mut Sql {
-        let (cmp, order) = match dir {
-            Dir::Asc => (">", "ASC"),
-            Dir::Desc => ("<", "DESC"),
-        };
-        if sort_col == id_col {
-            if let Some(c) = cursor {
-                self.push(&format!(" AND {id_col} {cmp} ")).bind(c.id);
-            }
-            return self.push(&format!(" ORDER BY {id_col} {order} LIMIT ")).bind(limit + 1);
-        }
-        if let Some(c) = cursor {
-            self.push(&format!(" AND ({sort_col} {cmp} ")).bind(c.key.clone());
-            self.push(&format!(" OR ({sort_col} = ")).bind(c.key.clone());
-            self.push(&format!(" AND {id_col} {cmp} ")).bind(c.id).push("))");
-        }
-        self.push(&format!(" ORDER BY {sort_col} {order}, {id_col} {order} LIMIT ")).bind(limit + 1)
     }
 
     /// Appends the next `$n` parameter, bound to binary data (attachments).

@@ -140,21 +140,17 @@ impl IncidentQueryForm {
 
     /// The filters that are set, for the export link (the API refuses empty typed values).
     fn export_query(&self) -> String {
-        let mut qs: Vec<(&str, String)> =
-            vec![("q", self.q.clone()), ("state", self.state.clone()), ("category", self.category.clone())];
-        qs.retain(|(_, v)| !v.trim().is_empty());
-        for (name, on) in [("serious", &self.serious), ("overdue", &self.overdue)] {
-            if on == "true" {
-                qs.push((name, "true".into()));
-            }
-        }
-        if self.include_closed == "true" || !self.state.is_empty() {
-            qs.push(("include_closed", "true".into()));
-        }
-        if !self.sort.is_empty() {
-            qs.push(("sort", self.sort.clone()));
-        }
-        qs.iter().map(|(k, v)| format!("{k}={}", super::q(v))).collect::<Vec<_>>().join("&")
+        let flag = |on: bool| if on { "true" } else { "" };
+        let closed = self.include_closed == "true" || !self.state.is_empty();
+        LinkQuery::default()
+            .with("q", self.q.clone())
+            .with("state", self.state.clone())
+            .with("category", self.category.clone())
+            .with("serious", flag(self.serious == "true"))
+            .with("overdue", flag(self.overdue == "true"))
+            .with("include_closed", flag(closed))
+            .with("sort", self.sort.clone())
+            .encoded()
     }
 }
 

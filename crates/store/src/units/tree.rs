@@ -2,8 +2,9 @@
 
 use crate::audit::{json, Change};
 use crate::db::{db_err, flag, from_row, get, Store, WriteTx};
+use crate::listing::Order;
 use crate::records::{Page, Unit};
-use crate::sql::{tag_cursor, untag_cursor, Sql};
+use crate::sql::Sql;
 use khien_domain::fold::fold;
 use khien_domain::page::{Cursor, Dir};
 use khien_domain::role::Action;
@@ -151,14 +152,9 @@ impl Store {
             q.push(" AND u.active = ").bind(a);
         }
         let sort_col = if f.sort == "name" { "u.name_folded" } else { "u.code" };
-        let tag = format!("units.{}", f.sort);
-        let cursor = untag_cursor(&tag, f.cursor.as_ref())?;
-        q.keyset(sort_col, "u.id", f.dir.unwrap_or(Dir::Asc), cursor.as_ref(), f.limit);
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
-        let items = rows.iter().map(unit_row).collect::<Result<Vec<_>>>()?;
-        Ok(Page::from_rows(items, f.limit, |u| {
-            tag_cursor(&tag, if f.sort == "name" { fold(&u.name) } else { u.code.clone() }, u.id)
-        }))
+        let order = Order::text(&format!("units.{}", f.sort), sort_col, "u.id", f.dir.unwrap_or(Dir::Asc));
+        let key_of = |u: &Unit| (if f.sort == "name" { fold(&u.name) } else { u.code.clone() }, u.id);
+        self.page_of(q, &order, (f.cursor.as_ref(), f.limit), unit_row, key_of).await
     }
 
     /// Every unit the caller may see, in path order, for the tree page.
