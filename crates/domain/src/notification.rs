@@ -16,6 +16,9 @@ code_enum!(
         IncidentReported = "incident_reported": "Sự cố mới được báo cáo" / "A new incident is reported",
         PublicReportRouted = "public_report_routed": "Phản ánh được chuyển cho đơn vị" / "A public report is sent to a unit",
         TaskGiven = "task_given": "Nhiệm vụ ứng cứu được giao" / "A response task is given",
+        PlanReportDue = "plan_report_due": "Sắp đến hạn báo cáo tiến độ kế hoạch" / "A plan progress report is due soon",
+        PlanReportOverdue = "plan_report_overdue": "Quá hạn báo cáo tiến độ kế hoạch" / "A plan progress report is overdue",
+        PlanReported = "plan_reported": "Đơn vị phối hợp đã báo cáo tiến độ" / "A co-ordinating unit reported progress",
     }
 );
 
@@ -28,6 +31,8 @@ impl NotificationKind {
                 | NotificationKind::DossierStep
                 | NotificationKind::FindingOverdue
                 | NotificationKind::FindingDue
+                | NotificationKind::PlanReportDue
+                | NotificationKind::PlanReportOverdue
         )
     }
 }

@@ -55,6 +55,12 @@ pub enum Action {
     /// Plan assessments and record results: self-assessment of one's own systems, independent
     /// assessment by the assessor unit it is assigned to, or the authority.
     AssessSystems,
+    /// Import plans, map the unit names of their task tables, follow who has reported (the
+    /// authority).
+    ManagePlans,
+    /// Report progress on the plan tasks one's units lead or co-ordinate; a lead unit also
+    /// consolidates its co-ordinators' reports.
+    ReportProgress,
 }
 
 impl Role {
@@ -125,6 +131,8 @@ impl Role {
                         | ViewCompliance
                         | ManageCatalogues
                         | AssessSystems
+                        | ManagePlans
+                        | ReportProgress
                 )
             }
             Role::UnitManager => {
@@ -143,6 +151,7 @@ impl Role {
                         | AcceptRisks
                         | ViewCompliance
                         | AssessSystems
+                        | ReportProgress
                 )
             }
             Role::UnitOfficer => matches!(
@@ -156,6 +165,7 @@ impl Role {
                     | RemediateFindings
                     | ViewCompliance
                     | AssessSystems
+                    | ReportProgress
             ),
             // AssessSystems on its own unit: the store lets it record only independent assessments
             // assigned to that unit.

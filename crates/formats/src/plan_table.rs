@@ -87,7 +87,8 @@ impl Column {
     }
 }
 
-/// Reads a plan's task table (CSV, or the first sheet of an XLSX).
+/// Reads a plan's task table: the Word document's table that has the task columns (the
+/// appendix as agencies receive it), a CSV, or the first sheet of an XLSX.
 pub fn parse_plan_table(file: &str, bytes: &[u8]) -> Result<Vec<PlanTaskRow>, ImportError> {
     let fail = |kind| Err(ImportError::new(file, Location::File, None, kind));
     if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -95,16 +96,43 @@ pub fn parse_plan_table(file: &str, bytes: &[u8]) -> Result<Vec<PlanTaskRow>, Im
     }
     let rows = match reader::detect_format(file, bytes) {
         Format::Csv => reader::csv::read_rows(file, bytes, MAX_TASKS)?,
+        Format::Xlsx if is_word(bytes) => return tasks_from_document(file, bytes),
         Format::Xlsx => reader::xlsx::read_sheet(file, bytes, MAX_TASKS, false)?.rows,
+        Format::Docx => return tasks_from_document(file, bytes),
         Format::Xls => return fail(K::LegacyXls),
-        Format::Json | Format::Unknown => return fail(K::CsvOrXlsxOnly),
+        Format::Json | Format::Unknown => return fail(K::PlanTableFormats),
     };
     tasks_from_rows(file, rows)
 }
 
+/// A zip named otherwise that holds a Word document.
+fn is_word(bytes: &[u8]) -> bool {
+    zip::ZipArchive::new(std::io::Cursor::new(bytes)).is_ok_and(|z| z.index_for_name("word/document.xml").is_some())
+}
+
+/// The first table with the task columns is the task table (the header block of an official
+/// document and the signature block are tables too); errors in it name the table.
+fn tasks_from_document(file: &str, bytes: &[u8]) -> Result<Vec<PlanTaskRow>, ImportError> {
+    let tables = reader::docx::read_tables(file, bytes, MAX_TASKS)?;
+    let count = tables.len();
+    for (i, rows) in tables.into_iter().enumerate() {
+        let has_header = {
+            let mut it = rows.iter().filter(|r| !r.is_blank()).cloned();
+            matches!(find_header(&mut it, Column::from_header, complete), Found::Complete(_))
+        };
+        if has_header {
+            return tasks_from_rows(file, rows).map_err(|e| e.in_table(i + 1));
+        }
+    }
+    Err(ImportError::new(file, Location::File, None, K::NoTaskTable { tables: count }))
+}
+
+fn complete(h: &Header<Column>) -> bool {
+    Column::REQUIRED.iter().all(|c| h.has(*c))
+}
+
 fn tasks_from_rows(file: &str, rows: Vec<SheetRow>) -> Result<Vec<PlanTaskRow>, ImportError> {
     let mut rows = rows.into_iter().filter(|r| !r.is_blank());
-    let complete = |h: &Header<Column>| Column::REQUIRED.iter().all(|c| h.has(*c));
     let header = match find_header(&mut rows, Column::from_header, complete) {
         Found::Complete(h) => h,
         Found::Incomplete(h) => {
@@ -206,6 +234,114 @@ STT,Nhiệm vụ,Đơn vị chủ trì,Đơn vị phối hợp,Thời gian thự
         let e = error_of(no_lead);
         assert!(e.contains("row 3") && e.contains("Chủ trì"), "{e}");
         let json = parse_plan_table("bang.json", b"[{}]").unwrap_err().to_string();
-        assert!(json.contains("only .csv and .xlsx"), "JSON is no task table: {json}");
+        assert!(json.contains("read from .docx, .xlsx or .csv"), "JSON is no task table: {json}");
+    }
+
+    fn word(document_xml: &str) -> Vec<u8> {
+        use std::io::Write;
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        out.start_file("word/document.xml", zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(document_xml.as_bytes()).unwrap();
+        out.finish().unwrap().into_inner()
+    }
+
+    fn tc(props: &str, paragraphs: &[&str]) -> String {
+        let ps: String = paragraphs.iter().map(|p| format!("<w:p><w:r><w:t xml:space=\"preserve\">{p}</w:t></w:r></w:p>")).collect();
+        format!("<w:tc><w:tcPr>{props}</w:tcPr>{ps}</w:tc>")
+    }
+
+    /// The appendix as a Word table: a two-row header whose "Đơn vị thực hiện" spans Chủ trì
+    /// and Phối hợp while STT, Nhiệm vụ and Thời gian are merged down; one lead cell merged
+    /// over two tasks; units as bulleted paragraphs; a nested table in a cell; an NĐ 30 header
+    /// table before it.
+    fn appendix_xml(extra_row: &str) -> String {
+        let restart = "<w:vMerge w:val=\"restart\"/>";
+        let cont = "<w:vMerge/>";
+        let head1 = [
+            tc(restart, &["TT"]),
+            tc(restart, &["NHIỆM VỤ"]),
+            tc("<w:gridSpan w:val=\"2\"/>", &["ĐƠN VỊ THỰC HIỆN"]),
+            tc(restart, &["THỜI GIAN THỰC HIỆN"]),
+        ]
+        .concat();
+        let head2 = [tc(cont, &[]), tc(cont, &[]), tc("", &["Chủ trì"]), tc("", &["Phối hợp"]), tc(cont, &[])].concat();
+        let section = [tc("", &["4"]), tc("<w:gridSpan w:val=\"4\"/>", &["Bảo vệ hạ tầng số"])].concat();
+        let t1 = [
+            tc("", &["4.2"]),
+            tc("", &["Tổ chức diễn tập thực chiến"]),
+            tc(restart, &["Sở Thông tin và Truyền thông"]),
+            tc("", &["- Các sở, ban, ngành", "- Ủy ban nhân dân quận, huyện"]),
+            tc("", &["Hàng năm"]),
+        ]
+        .concat();
+        let nested = "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Công an Thành phố</w:t></w:r></w:p></w:tc></w:tr></w:tbl>";
+        let t2 = format!(
+            "{}{}{}<w:tc><w:p><w:r><w:t>Bộ Tư lệnh Thành phố</w:t><w:br/><w:t>Sở Y tế</w:t></w:r></w:p>{nested}</w:tc>{}",
+            tc("", &["4.3"]),
+            tc("", &["Kiểm tra đánh giá an toàn thông tin &amp; rà quét"]),
+            tc(cont, &[]),
+            tc("", &["Hàng năm"])
+        );
+        let rows: String = [head1, head2, section, t1, t2, extra_row.to_string()].iter().map(|r| format!("<w:tr>{r}</w:tr>")).collect();
+        let header_block = format!("<w:tbl><w:tr>{}{}</w:tr></w:tbl>", tc("", &["ỦY BAN NHÂN DÂN"]), tc("", &["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]));
+        format!(
+            "<?xml version=\"1.0\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{header_block}<w:p/><w:tbl>{rows}</w:tbl></w:body></w:document>"
+        )
+    }
+
+    #[test]
+    fn the_word_appendix_reads_with_its_merged_and_multi_line_cells() {
+        let tasks = parse_plan_table("Phu luc 3131.docx", &word(&appendix_xml(""))).unwrap();
+        assert_eq!(tasks.iter().map(|t| t.number.as_str()).collect::<Vec<_>>(), ["4", "4.2", "4.3"]);
+        assert_eq!(tasks[0].text, "Bảo vệ hạ tầng số");
+        assert_eq!(tasks[1].coordinating, ["Các sở, ban, ngành", "Ủy ban nhân dân quận, huyện"]);
+        assert_eq!(tasks[2].lead, ["Sở Thông tin và Truyền thông"], "a lead cell merged down stands for both tasks");
+        assert_eq!(tasks[2].coordinating, ["Bộ Tư lệnh Thành phố", "Sở Y tế", "Công an Thành phố"]);
+        assert_eq!((tasks[2].text.as_str(), tasks[2].cadence.as_str()), ("Kiểm tra đánh giá an toàn thông tin & rà quét", "Hàng năm"));
+        assert_eq!(tasks[2].row, 5, "rows are counted in the table");
+    }
+
+    #[test]
+    fn a_word_table_names_its_table_and_row_in_errors() {
+        let orphan = ["<w:tc><w:p><w:r><w:t>7.1</w:t></w:r></w:p></w:tc>", "<w:tc><w:p><w:r><w:t>Việc lạc mục</w:t></w:r></w:p></w:tc>", "<w:tc><w:p><w:r><w:t>Sở Tài chính</w:t></w:r></w:p></w:tc>"].concat();
+        let e = parse_plan_table("pl.docx", &word(&appendix_xml(&orphan))).unwrap_err();
+        assert_eq!(e.location(), &Location::TableRow { table: 2, row: 6 }, "{e}");
+        assert!(e.message_vi().contains("bảng 2, dòng 6") && e.message_vi().contains("«7.1»"), "{}", e.message_vi());
+        let no_table = word("<w:document xmlns:w=\"x\"><w:body><w:tbl><w:tr><w:tc><w:p><w:r><w:t>Họ tên</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:body></w:document>");
+        let e = parse_plan_table("ke-hoach.docx", &no_table).unwrap_err().to_string();
+        assert!(e.contains("none of the document's 1 tables"), "{e}");
+        let e = parse_plan_table("hong.docx", b"PK\x03\x04 not really").unwrap_err().to_string();
+        assert!(e.contains("damaged"), "{e}");
+        let e = parse_plan_table("cat.xml", &word("<w:document><w:body><w:tbl><w:tr>")).unwrap_err();
+        assert!(e.to_string().contains("Word"), "a cut document is refused: {e}");
+    }
+
+    /// The demo plans are written by the DOCX writer and read back through this reader.
+    #[test]
+    fn an_appendix_written_by_the_docx_writer_reads_back() {
+        let doc = crate::docx::AdminDocument {
+            parent_body: String::new(),
+            issuing_body: "Ủy ban nhân dân thành phố".into(),
+            number: Some("3131/KH-UBND".into()),
+            place: "Hải Đông".into(),
+            date: chrono::NaiveDate::from_ymd_opt(2023, 7, 7).unwrap(),
+            doc_type: "Phụ lục".into(),
+            title: "Phân công nhiệm vụ".into(),
+            addressees: vec![],
+            blocks: vec![crate::docx::Block::Table {
+                headers: ["TT", "Nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian thực hiện"].map(String::from).to_vec(),
+                rows: vec![
+                    vec!["1".into(), "Tuyên truyền".into()],
+                    vec!["1.1".into(), "Tuyên truyền nâng cao nhận thức".into(), "Sở Y tế\nSở Tài chính".into(), "".into(), "Thường xuyên".into()],
+                ],
+            }],
+            recipients: vec![],
+            signer_position: "Chủ tịch".into(),
+            signer_name: "Nguyễn Văn A".into(),
+        };
+        let bytes = crate::docx::write_admin_docx(&doc).unwrap();
+        let tasks = parse_plan_table("phu-luc.docx", &bytes).unwrap();
+        assert_eq!(tasks.len(), 2);
+        assert_eq!(tasks[1].lead, ["Sở Y tế", "Sở Tài chính"]);
     }
 }

@@ -6,7 +6,7 @@ use khien_domain::unit::UnitType;
 use serde::{Serialize, Serializer};
 use utoipa::ToSchema;
 
-fn ts<S: Serializer>(ms: &i64, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn ts<S: Serializer>(ms: &i64, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&rfc3339(*ms))
 }
 

@@ -168,6 +168,8 @@ impl CatalogError {
             (Location::LineColumn { line, column }, false) => format!("line {line}, character {column}"),
             (Location::Item(p), true) => format!("vị trí {}", q(p)),
             (Location::Item(p), false) => format!("at {}", q(p)),
+            (Location::TableRow { table, row }, true) => format!("bảng {table}, dòng {row}"),
+            (Location::TableRow { table, row }, false) => format!("table {table}, row {row}"),
         };
         if !place.is_empty() {
             s.push_str(", ");

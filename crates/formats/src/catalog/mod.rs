@@ -120,7 +120,7 @@ pub fn parse_catalogue_table(file_name: &str, bytes: &[u8], meta: CatalogueMeta)
             return fail(ImportErrorKind::JsonNotTable { accepted: ".csv, .xlsx, .yaml", looks_like });
         }
         Format::Xls => return fail(ImportErrorKind::LegacyXls),
-        Format::Unknown => return fail(ImportErrorKind::UnknownFormat),
+        Format::Unknown | Format::Docx => return fail(ImportErrorKind::UnknownFormat),
     };
     table::catalogue_from_rows(file_name, rows, meta)
 }

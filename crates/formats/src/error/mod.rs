@@ -21,6 +21,9 @@ pub enum Location {
     LineColumn { line: usize, column: usize },
     /// A JSON item, as a path such as `[12]` or `[0].Wards[5]`.
     Item(String),
+    /// A row of a Word document's table, both 1-based: the tables counted from the document's
+    /// start (the header block of an official document is table 1), the rows from the table's top.
+    TableRow { table: usize, row: usize },
 }
 
 impl Location {
@@ -31,6 +34,7 @@ impl Location {
             Location::Line(line) => format!("dòng {line}"),
             Location::LineColumn { line, column } => format!("dòng {line}, ký tự {column}"),
             Location::Item(p) => format!("phần tử {p}"),
+            Location::TableRow { table, row } => format!("bảng {table}, dòng {row}"),
         }
     }
 
@@ -41,6 +45,7 @@ impl Location {
             Location::Line(line) => format!("line {line}"),
             Location::LineColumn { line, column } => format!("line {line}, character {column}"),
             Location::Item(p) => format!("item {p}"),
+            Location::TableRow { table, row } => format!("table {table}, row {row}"),
         }
     }
 }
@@ -176,6 +181,14 @@ pub enum ImportErrorKind {
         number: String,
         section: String,
     },
+    /// A Word document none of whose tables has a plan's task columns (STT, Nhiệm vụ, Chủ trì).
+    NoTaskTable {
+        tables: usize,
+    },
+    /// A Word document that cannot be read (damaged archive or XML).
+    MalformedDocx(String),
+    /// A plan's task table given in a format it does not come in.
+    PlanTableFormats,
     SelfParent {
         code: String,
     },
@@ -297,6 +310,16 @@ impl ImportError {
 
     pub fn location(&self) -> &Location {
         &self.0.location
+    }
+
+    /// The same error, placed in a Word document's table (its rows were read as a sheet's).
+    pub(crate) fn in_table(mut self, table: usize) -> ImportError {
+        self.0.location = match self.0.location {
+            Location::Row(row) => Location::TableRow { table, row },
+            Location::File => Location::TableRow { table, row: 1 },
+            other => other,
+        };
+        self
     }
 
     /// Column header or JSON key exactly as written in the file.

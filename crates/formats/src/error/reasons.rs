@@ -76,6 +76,11 @@ impl ImportError {
             K::SelfParent { code } => {
                 format!("đơn vị «{}» không thể là cấp trên của chính nó", q(code))
             }
+            K::NoTaskTable { tables } => format!(
+                "trong {tables} bảng của văn bản, không bảng nào có đủ các cột STT, Nhiệm vụ và Đơn vị chủ trì"
+            ),
+            K::MalformedDocx(d) => format!("tệp Word bị hỏng hoặc không đọc được ({d})"),
+            K::PlanTableFormats => "bảng nhiệm vụ chỉ nhận tệp .docx, .xlsx hoặc .csv".into(),
             K::UnknownSection { number, section } => {
                 format!("nhiệm vụ «{}» thuộc mục «{}» nhưng bảng chưa có mục đó ở trên", q(number), q(section))
             }
@@ -209,6 +214,11 @@ impl ImportError {
                 format!("code «{}» duplicates {}", q(code), first.en())
             }
             K::SelfParent { code } => format!("unit «{}» cannot be its own parent", q(code)),
+            K::NoTaskTable { tables } => {
+                format!("none of the document's {tables} tables has the columns STT, Nhiệm vụ and Đơn vị chủ trì")
+            }
+            K::MalformedDocx(d) => format!("the Word file is damaged or unreadable ({d})"),
+            K::PlanTableFormats => "a task table is read from .docx, .xlsx or .csv files only".into(),
             K::UnknownSection { number, section } => {
                 format!("task «{}» belongs to section «{}», which the table has not given above it", q(number), q(section))
             }

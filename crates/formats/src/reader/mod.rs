@@ -3,6 +3,7 @@
 //! title rows and map its cells to an importer's columns.
 
 pub(crate) mod csv;
+pub(crate) mod docx;
 pub(crate) mod xlsx;
 
 use crate::error::{ImportError, ImportErrorKind as K, JsonContent, Location};
@@ -108,6 +109,8 @@ pub(crate) struct Sheet {
 pub(crate) enum Format {
     Csv,
     Xlsx,
+    /// A Word document (only the plan's task table reads one).
+    Docx,
     Json,
     Xls,
     Unknown,
@@ -120,6 +123,7 @@ pub(crate) fn detect_format(file_name: &str, bytes: &[u8]) -> Format {
         "csv" => return Format::Csv,
         "xlsx" | "xlsm" => return Format::Xlsx,
         "json" => return Format::Json,
+        "docx" => return Format::Docx,
         "xls" => return Format::Xls,
         _ => {}
     }

@@ -135,7 +135,7 @@ pub fn parse_systems_sourced(file_name: &str, bytes: &[u8]) -> Result<Vec<Source
             let looks_like = reader::json_content(bytes);
             return fail(ImportErrorKind::JsonNotTable { accepted: ".csv, .xlsx", looks_like });
         }
-        Format::Unknown => return fail(ImportErrorKind::CsvOrXlsxOnly),
+        Format::Unknown | Format::Docx => return fail(ImportErrorKind::CsvOrXlsxOnly),
     };
     table::systems_from_sheet(file_name, sheet)
 }

@@ -174,7 +174,7 @@ pub fn parse_units_sourced(file_name: &str, bytes: &[u8]) -> Result<Vec<SourcedU
         Format::Xlsx => xlsx::parse(file_name, bytes),
         Format::Json => json::parse(file_name, bytes),
         Format::Xls => fail(ImportErrorKind::LegacyXls),
-        Format::Unknown => fail(ImportErrorKind::UnknownFormat),
+        Format::Unknown | Format::Docx => fail(ImportErrorKind::UnknownFormat),
     }
 }
 

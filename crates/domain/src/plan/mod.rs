@@ -2,6 +2,8 @@
 //! its "Thời gian thực hiện" column, read into a schedule, and a task's unit names matched to the
 //! units tree. Text that cannot be read is kept and flagged, never guessed.
 
+pub mod progress;
+
 use crate::fold::fold;
 use chrono::NaiveDate;
 
