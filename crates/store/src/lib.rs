@@ -14,6 +14,7 @@ mod listing;
 mod mail;
 mod maintenance;
 mod notifications;
+mod plans;
 mod records;
 mod saved_filters;
 mod search;
@@ -54,6 +55,8 @@ pub use incidents::work::{
 pub use mail::EmailPreference;
 pub use maintenance::Maintenance;
 pub use notifications::{Notification, Outgoing};
+pub use plans::progress::{MissingReporter, MyPlanTask, ProgressInput, ProgressReport, TaskProgress, TaskTally, TaskUnitStatus};
+pub use plans::{NameMatch, Plan, PlanImportPreview, PlanInput, PlanTask, UnitChoice};
 pub use records::*;
 pub use saved_filters::SavedFilter;
 pub use search::DossierHit;

@@ -9,6 +9,7 @@ use khien_domain::notification::NotificationKind;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::time::display_vn;
+use khien_domain::worklist::{authority_side, unit_side, waited_for};
 use khien_domain::{Lang, Result};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -41,6 +42,9 @@ struct Event {
     unit_path: String,
     /// Who must be told: the acting side and the following side.
     actions: [Action; 2],
+    /// Which of a person's grants count (plan reminders go to the unit's own people, not to
+    /// the authority that covers every unit).
+    side: fn(khien_domain::role::Role) -> bool,
     key: String,
     kind: NotificationKind,
     vi: String,
@@ -100,11 +104,12 @@ impl Store {
         let mut events = self.overdue_clock_events().await?;
         events.extend(self.overdue_dossier_events().await?);
         events.extend(self.finding_events().await?);
+        events.extend(self.plan_events().await?);
         self.snapshot_finding_counts().await?;
         let mut out = Vec::new();
         let now = self.clock.now_ms();
         for e in events {
-            for (user_id, email) in self.people_for(e.unit_id, &e.unit_path, &e.actions).await? {
+            for (user_id, email) in self.people_for(e.unit_id, &e.unit_path, &e.actions, e.side).await? {
                 let r = sqlx::query("INSERT INTO notifications (user_id, dedupe_key, kind, message_vi, message_en, link, created_at, unit_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT DO NOTHING RETURNING id")
                     .bind(user_id)
                     .bind(e.key.as_str())
@@ -152,11 +157,12 @@ impl Store {
         unit_id: i64,
         unit_path: &str,
         actions: &[Action],
+        side: fn(khien_domain::role::Role) -> bool,
     ) -> Result<Vec<(i64, Option<String>)>> {
         let people = crate::events::people_covering(&self.pool, &[(unit_id, unit_path)]).await?;
         Ok(people
             .into_iter()
-            .filter(|(a, _)| a.grants.iter().any(|g| actions.iter().any(|x| g.role.allows(*x))))
+            .filter(|(a, _)| a.with_roles(side).can(actions[0], unit_id, unit_path) || a.with_roles(side).can(actions[1], unit_id, unit_path))
             .map(|(a, email)| (a.user_id, email.filter(|e| e.contains('@'))))
             .collect())
     }
@@ -192,6 +198,7 @@ impl Store {
                         display_vn(due)
                     ),
                     link: format!("/incidents/{id}"),
+                    side: waited_for,
                 });
             }
         }
@@ -213,6 +220,7 @@ impl Store {
                 vi: format!("Hồ sơ cấp độ của «{system}»: quá hạn bước {step} (hạn {})", display_date(due)),
                 en: format!("Level dossier of «{system}»: the {step} step is overdue (due {})", display_date(due)),
                 link: format!("/dossiers/{}", d.id),
+                side: waited_for,
             });
         }
         Ok(events)
@@ -248,6 +256,7 @@ impl Store {
                     vi: format!("{name}: {overdue} phát hiện quá hạn khắc phục"),
                     en: format!("{name}: {overdue} findings past their remediation deadline"),
                     link: format!("/findings?unit_id={unit_id}&overdue=true"),
+                    side: waited_for,
                 });
             }
             if due_soon > 0 {
@@ -260,6 +269,7 @@ impl Store {
                     vi: format!("{name}: {due_soon} phát hiện đến hạn khắc phục trong 3 ngày tới"),
                     en: format!("{name}: {due_soon} findings due for remediation within 3 days"),
                     link: format!("/findings?unit_id={unit_id}"),
+                    side: waited_for,
                 });
             }
         }
@@ -269,6 +279,55 @@ impl Store {
             .await
             .map_err(db_err)?;
         self.reopen_expired_acceptances().await?;
+        Ok(events)
+    }
+
+    /// Units still without their report on a plan's current period: reminded before the
+    /// deadline and after it; once it has passed, the authority gets one notice per plan.
+    async fn plan_events(&self) -> Result<Vec<Event>> {
+        let mut events = Vec::new();
+        let mut late: std::collections::BTreeMap<String, (i64, String)> = std::collections::BTreeMap::new();
+        for (n, path, when) in self.plan_report_reminders().await? {
+            if when == khien_domain::plan::progress::ReportReminder::Overdue {
+                // "plan:{id}:{period}:{unit}:late" → one line per plan and period.
+                let plan_key: String = n.key.rsplitn(3, ':').nth(2).unwrap_or_default().to_string();
+                let e = late.entry(plan_key).or_insert((0, n.vi.split(':').next().unwrap_or_default().to_string()));
+                e.0 += 1;
+            }
+            events.push(Event {
+                unit_id: n.unit_id,
+                unit_path: path,
+                actions: [Action::ReportProgress, Action::ReportProgress],
+                side: unit_side,
+                key: n.key,
+                kind: n.kind,
+                vi: n.vi,
+                en: n.en,
+                link: "/plans/mine".to_string(),
+            });
+        }
+        if late.is_empty() {
+            return Ok(events);
+        }
+        let root = sqlx::query("SELECT id, path FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_err)?;
+        let (root_id, root_path): (i64, String) = (get(&root, "id")?, get(&root, "path")?);
+        for (plan_key, (units, plan_label)) in late {
+            let plan_id = plan_key.split(':').nth(1).unwrap_or_default().to_string();
+            events.push(Event {
+                unit_id: root_id,
+                unit_path: root_path.clone(),
+                actions: [Action::ManagePlans, Action::ManagePlans],
+                side: authority_side,
+                key: format!("{plan_key}:late-units"),
+                kind: NotificationKind::PlanReportOverdue,
+                vi: format!("{plan_label}: {units} đơn vị chưa báo cáo, đã quá hạn"),
+                en: format!("Plan {}: {units} units have not reported and are late", plan_label.trim_start_matches("Kế hoạch ")),
+                link: format!("/plans/{plan_id}"),
+            });
+        }
         Ok(events)
     }
 }

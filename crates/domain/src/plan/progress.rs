@@ -262,7 +262,7 @@ mod tests {
     fn a_period_that_has_not_started_cannot_be_reported() {
         let r = Reporting::new("yearly", 15, 11).unwrap();
         let e = r.reportable("2027", day(2026, 12, 6), (2023, 2030)).unwrap_err();
-        assert!(e.to_string().contains("chưa bắt đầu"), "{e}");
+        assert!(e.to_string().contains("has not started"), "{e}");
         assert!(r.reportable("2022", day(2026, 12, 6), (2023, 2030)).is_err(), "before the plan's years");
         assert!(r.reportable("2026", day(2026, 12, 6), (2023, 2030)).is_ok());
         assert!(Reporting::new("yearly", 29, 2).is_err() && Reporting::new("monthly", 0, 0).is_err());
