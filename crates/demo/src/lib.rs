@@ -8,6 +8,7 @@
 mod catalog;
 mod people;
 mod places;
+pub mod plans;
 mod rng;
 mod text;
 mod users;

@@ -44,6 +44,7 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("plan.create", "Nhập kế hoạch và bảng phân công nhiệm vụ", "Imported a plan and its task table"),
     ("plan.map_name", "Gán tên đơn vị trong kế hoạch với đơn vị", "Mapped a plan's unit name to units"),
     ("plan.progress", "Báo cáo tiến độ nhiệm vụ kế hoạch", "Reported progress on a plan task"),
+    ("plan.progress_import", "Nhập các báo cáo tiến độ kế hoạch", "Imported plan progress reports"),
     ("public_report.convert", "Chuyển phản ánh thành sự cố", "Turned a public report into an incident"),
     ("public_report.route", "Chuyển phản ánh cho đơn vị", "Routed a public report"),
     ("public_report.state", "Cập nhật phản ánh", "Updated a public report"),

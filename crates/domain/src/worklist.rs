@@ -15,6 +15,7 @@ code_enum!(
         PublicReportsToRoute = "public_reports_to_route": "Phản ánh của người dân chờ chuyển xử lý" / "Public reports waiting to be routed",
         PublicReportsToHandle = "public_reports_to_handle": "Phản ánh được chuyển cho đơn vị" / "Public reports sent to your units",
         IncidentTasks = "incident_tasks": "Nhiệm vụ ứng cứu được giao" / "Response tasks given to your units",
+        PlanReports = "plan_reports": "Nhiệm vụ kế hoạch chưa báo cáo kỳ này" / "Plan tasks not yet reported this period",
         FindingsDue = "findings_due": "Phát hiện đến hạn khắc phục trong 7 ngày (kể cả quá hạn)" / "Findings due within 7 days (overdue included)",
         FindingsEscalated = "findings_escalated": "Phát hiện quá hạn khắc phục đã báo lên" / "Findings escalated past their deadline",
         UnitsLate = "units_late": "Đơn vị chậm hạn" / "Units behind a deadline",

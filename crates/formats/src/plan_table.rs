@@ -246,7 +246,8 @@ STT,Nhiệm vụ,Đơn vị chủ trì,Đơn vị phối hợp,Thời gian thự
     }
 
     fn tc(props: &str, paragraphs: &[&str]) -> String {
-        let ps: String = paragraphs.iter().map(|p| format!("<w:p><w:r><w:t xml:space=\"preserve\">{p}</w:t></w:r></w:p>")).collect();
+        let ps: String =
+            paragraphs.iter().map(|p| format!("<w:p><w:r><w:t xml:space=\"preserve\">{p}</w:t></w:r></w:p>")).collect();
         format!("<w:tc><w:tcPr>{props}</w:tcPr>{ps}</w:tc>")
     }
 
@@ -282,8 +283,15 @@ STT,Nhiệm vụ,Đơn vị chủ trì,Đơn vị phối hợp,Thời gian thự
             tc(cont, &[]),
             tc("", &["Hàng năm"])
         );
-        let rows: String = [head1, head2, section, t1, t2, extra_row.to_string()].iter().map(|r| format!("<w:tr>{r}</w:tr>")).collect();
-        let header_block = format!("<w:tbl><w:tr>{}{}</w:tr></w:tbl>", tc("", &["ỦY BAN NHÂN DÂN"]), tc("", &["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]));
+        let rows: String = [head1, head2, section, t1, t2, extra_row.to_string()]
+            .iter()
+            .map(|r| format!("<w:tr>{r}</w:tr>"))
+            .collect();
+        let header_block = format!(
+            "<w:tbl><w:tr>{}{}</w:tr></w:tbl>",
+            tc("", &["ỦY BAN NHÂN DÂN"]),
+            tc("", &["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
+        );
         format!(
             "<?xml version=\"1.0\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{header_block}<w:p/><w:tbl>{rows}</w:tbl></w:body></w:document>"
         )
@@ -297,13 +305,21 @@ STT,Nhiệm vụ,Đơn vị chủ trì,Đơn vị phối hợp,Thời gian thự
         assert_eq!(tasks[1].coordinating, ["Các sở, ban, ngành", "Ủy ban nhân dân quận, huyện"]);
         assert_eq!(tasks[2].lead, ["Sở Thông tin và Truyền thông"], "a lead cell merged down stands for both tasks");
         assert_eq!(tasks[2].coordinating, ["Bộ Tư lệnh Thành phố", "Sở Y tế", "Công an Thành phố"]);
-        assert_eq!((tasks[2].text.as_str(), tasks[2].cadence.as_str()), ("Kiểm tra đánh giá an toàn thông tin & rà quét", "Hàng năm"));
+        assert_eq!(
+            (tasks[2].text.as_str(), tasks[2].cadence.as_str()),
+            ("Kiểm tra đánh giá an toàn thông tin & rà quét", "Hàng năm")
+        );
         assert_eq!(tasks[2].row, 5, "rows are counted in the table");
     }
 
     #[test]
     fn a_word_table_names_its_table_and_row_in_errors() {
-        let orphan = ["<w:tc><w:p><w:r><w:t>7.1</w:t></w:r></w:p></w:tc>", "<w:tc><w:p><w:r><w:t>Việc lạc mục</w:t></w:r></w:p></w:tc>", "<w:tc><w:p><w:r><w:t>Sở Tài chính</w:t></w:r></w:p></w:tc>"].concat();
+        let orphan = [
+            "<w:tc><w:p><w:r><w:t>7.1</w:t></w:r></w:p></w:tc>",
+            "<w:tc><w:p><w:r><w:t>Việc lạc mục</w:t></w:r></w:p></w:tc>",
+            "<w:tc><w:p><w:r><w:t>Sở Tài chính</w:t></w:r></w:p></w:tc>",
+        ]
+        .concat();
         let e = parse_plan_table("pl.docx", &word(&appendix_xml(&orphan))).unwrap_err();
         assert_eq!(e.location(), &Location::TableRow { table: 2, row: 6 }, "{e}");
         assert!(e.message_vi().contains("bảng 2, dòng 6") && e.message_vi().contains("«7.1»"), "{}", e.message_vi());
@@ -329,10 +345,18 @@ STT,Nhiệm vụ,Đơn vị chủ trì,Đơn vị phối hợp,Thời gian thự
             title: "Phân công nhiệm vụ".into(),
             addressees: vec![],
             blocks: vec![crate::docx::Block::Table {
-                headers: ["TT", "Nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian thực hiện"].map(String::from).to_vec(),
+                headers: ["TT", "Nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian thực hiện"]
+                    .map(String::from)
+                    .to_vec(),
                 rows: vec![
                     vec!["1".into(), "Tuyên truyền".into()],
-                    vec!["1.1".into(), "Tuyên truyền nâng cao nhận thức".into(), "Sở Y tế\nSở Tài chính".into(), "".into(), "Thường xuyên".into()],
+                    vec![
+                        "1.1".into(),
+                        "Tuyên truyền nâng cao nhận thức".into(),
+                        "Sở Y tế\nSở Tài chính".into(),
+                        "".into(),
+                        "Thường xuyên".into(),
+                    ],
                 ],
             }],
             recipients: vec![],

@@ -6,7 +6,8 @@
 // Without the dialog element, the browser's own confirm() asks instead.
 document.addEventListener("submit", function (e) {
   var form = e.target;
-  var msg = form.getAttribute("data-confirm");
+  // On the form, or on the one button that does the weighty thing (a form may also re-check).
+  var msg = form.getAttribute("data-confirm") || (e.submitter && e.submitter.getAttribute("data-confirm"));
   if (!msg) return;
   // data-confirm-when="field=value": only when that choice is made (closing, not every move).
   var when = (form.getAttribute("data-confirm-when") || "").split("=");

@@ -55,7 +55,9 @@ pub use incidents::work::{
 pub use mail::EmailPreference;
 pub use maintenance::Maintenance;
 pub use notifications::{Notification, Outgoing};
-pub use plans::progress::{MissingReporter, MyPlanTask, ProgressInput, ProgressReport, TaskProgress, TaskTally, TaskUnitStatus};
+pub use plans::progress::{
+    MissingReporter, MyPlanTask, ProgressInput, ProgressReport, TaskProgress, TaskTally, TaskUnitStatus,
+};
 pub use plans::{NameMatch, Plan, PlanImportPreview, PlanInput, PlanTask, UnitChoice};
 pub use records::*;
 pub use saved_filters::SavedFilter;

@@ -162,7 +162,10 @@ impl Store {
         let people = crate::events::people_covering(&self.pool, &[(unit_id, unit_path)]).await?;
         Ok(people
             .into_iter()
-            .filter(|(a, _)| a.with_roles(side).can(actions[0], unit_id, unit_path) || a.with_roles(side).can(actions[1], unit_id, unit_path))
+            .filter(|(a, _)| {
+                a.with_roles(side).can(actions[0], unit_id, unit_path)
+                    || a.with_roles(side).can(actions[1], unit_id, unit_path)
+            })
             .map(|(a, email)| (a.user_id, email.filter(|e| e.contains('@'))))
             .collect())
     }
@@ -303,7 +306,7 @@ impl Store {
                 kind: n.kind,
                 vi: n.vi,
                 en: n.en,
-                link: "/plans/mine".to_string(),
+                link: "/plans#mine".to_string(),
             });
         }
         if late.is_empty() {
@@ -324,7 +327,10 @@ impl Store {
                 key: format!("{plan_key}:late-units"),
                 kind: NotificationKind::PlanReportOverdue,
                 vi: format!("{plan_label}: {units} đơn vị chưa báo cáo, đã quá hạn"),
-                en: format!("Plan {}: {units} units have not reported and are late", plan_label.trim_start_matches("Kế hoạch ")),
+                en: format!(
+                    "Plan {}: {units} units have not reported and are late",
+                    plan_label.trim_start_matches("Kế hoạch ")
+                ),
                 link: format!("/plans/{plan_id}"),
             });
         }

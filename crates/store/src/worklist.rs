@@ -138,9 +138,10 @@ impl Store {
             async { maybe(escalated, |r| self.findings_escalated(r, now)).await },
             async { maybe(late, |r| self.units_late(r, now)).await },
             async { maybe(decisions, |r| self.recent_decisions(r, actor.user_id, now)).await },
+            self.plan_reports(&unit),
         )?;
-        let (a, b, c, d, e, f, g, h, i, j) = found;
-        let sections = [a, b, c, d, e, f, g, h, i, j].into_iter().flatten().collect();
+        let (a, b, c, d, e, f, g, h, i, j, k) = found;
+        let sections = [a, b, f, k, c, d, e, g, h, i, j].into_iter().flatten().collect();
         Ok(WorkList { sections })
     }
 
@@ -310,6 +311,39 @@ impl Store {
             Ok(item)
         })
         .await
+    }
+
+    /// The plan tasks the caller's own units have not reported on for the current period.
+    async fn plan_reports(&self, unit: &Actor) -> Result<Option<WorkSection>> {
+        if unit.grants.is_empty() {
+            return Ok(None);
+        }
+        let today = self.clock.today_vn().format("%Y-%m-%d").to_string();
+        let waiting: Vec<_> = self.my_plan_tasks(unit).await?.into_iter().filter(|t| t.status.is_none()).collect();
+        let items = waiting
+            .iter()
+            .take(SHOWN)
+            .map(|t| {
+                let mut item = WorkItem::new(
+                    format!("{} — {}", t.number, khien_domain::error::shorten(&t.body, 120)),
+                    t.unit_name.clone(),
+                    both(|l| match l {
+                        Lang::Vi => format!("Kế hoạch {}, kỳ {}", t.plan_number, t.period),
+                        Lang::En => format!("Plan {}, period {}", t.plan_number, t.period),
+                    }),
+                    format!("/plan-tasks/{}?period={}", t.task_id, t.period),
+                );
+                item.overdue = t.due_on < today;
+                item.due_on = Some(t.due_on.clone());
+                item
+            })
+            .collect();
+        Ok(Some(WorkSection {
+            kind: WorkKind::PlanReports,
+            total: waiting.len() as i64,
+            items,
+            link: "/plans#mine".into(),
+        }))
     }
 
     async fn findings_due(&self, reach: Reach, now: i64) -> Result<WorkSection> {

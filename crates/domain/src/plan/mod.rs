@@ -158,10 +158,19 @@ pub fn unit_key(name: &str) -> String {
     key
 }
 
-/// Splits a table cell listing several units (one per line, or after dashes) into names.
+/// Splits a table cell listing several units (one per line, or a dash list on one line) into
+/// names. " - " separates names only in a line that is itself a dash list: in "Sở Lao động -
+/// Thương binh và Xã hội" the dash is part of one name.
 pub fn unit_names(cell: &str) -> Vec<String> {
     cell.split(['\n', ';'])
-        .flat_map(|line| line.split(" - "))
+        .flat_map(|line| {
+            let line = line.trim();
+            if line.starts_with(['-', '–', '•', '+']) {
+                line.split(" - ").collect::<Vec<_>>()
+            } else {
+                vec![line]
+            }
+        })
         .map(|n| n.trim().trim_start_matches(['-', '–', '•', '+', '*']).trim().trim_end_matches(['.', ',']).to_string())
         .filter(|n| !n.is_empty())
         .collect()
@@ -231,5 +240,7 @@ mod tests {
         let cell = "- Ban Tuyên giáo Thành ủy - Sở Thông tin và Truyền thông - Công an Thành phố";
         assert_eq!(unit_names(cell), ["Ban Tuyên giáo Thành ủy", "Sở Thông tin và Truyền thông", "Công an Thành phố"]);
         assert_eq!(unit_names("Sở Y tế;\nSở Tài chính."), ["Sở Y tế", "Sở Tài chính"]);
+        // HCM 3131 task 5.2: one department whose name holds a dash.
+        assert_eq!(unit_names("Sở Lao động - Thương binh và Xã hội"), ["Sở Lao động - Thương binh và Xã hội"]);
     }
 }

@@ -90,7 +90,11 @@ impl Reporting {
                 Reporting::Yearly { .. } => ("một năm, ví dụ 2026", "a year, e.g. 2026"),
                 Reporting::Monthly { .. } => ("một tháng, ví dụ 2026-05", "a month, e.g. 2026-05"),
             };
-            Error::invalid("period", format!("Kỳ báo cáo «{p}» phải là {vi}."), format!("The period «{p}» must be {en}."))
+            Error::invalid(
+                "period",
+                format!("Kỳ báo cáo «{p}» phải là {vi}."),
+                format!("The period «{p}» must be {en}."),
+            )
         })?;
         let start = NaiveDate::from_ymd_opt(year, first, 1).ok_or_else(|| Error::invalid("period", "?", "?"))?;
         let end = last_day(year, last).unwrap_or(start);
@@ -184,7 +188,8 @@ impl Period {
 }
 
 fn last_day(year: i32, month: u32) -> Option<NaiveDate> {
-    let next = if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(year, month + 1, 1) };
+    let next =
+        if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(year, month + 1, 1) };
     next?.pred_opt()
 }
 
@@ -254,7 +259,9 @@ mod tests {
         let r = Reporting::new("monthly", 31, 0).unwrap();
         assert_eq!(r.parse_period("2026-02").unwrap().due, day(2026, 2, 28));
         assert_eq!(r.period_of(day(2026, 5, 3)), "2026-05");
-        assert!(r.parse_period("2026").is_err() && r.parse_period("2026-13").is_err() && r.parse_period("2026-5").is_err());
+        assert!(
+            r.parse_period("2026").is_err() && r.parse_period("2026-13").is_err() && r.parse_period("2026-5").is_err()
+        );
         assert_eq!(r.periods_until(day(2026, 3, 4), (2025, 2026)).len(), 15);
     }
 

@@ -33,8 +33,8 @@ pub(crate) fn read_tables(file: &str, bytes: &[u8], max_rows: usize) -> Result<V
         }
         Err(ZipRefusal::TooManyEntries { max }) => return Err(fail(K::TooManyParts { max })),
     }
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| fail(K::MalformedDocx(e.to_string())))?;
+    let mut archive =
+        zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| fail(K::MalformedDocx(e.to_string())))?;
     let mut xml = String::new();
     archive
         .by_name("word/document.xml")
@@ -72,7 +72,12 @@ impl Tables {
         loop {
             let event = reader.read_event().map_err(|e| {
                 let at = Location::TableRow { table: self.done.len() + 1, row: self.rows.len() + 1 };
-                ImportError::new(file, if self.depth > 0 { at } else { Location::File }, None, K::MalformedDocx(e.to_string()))
+                ImportError::new(
+                    file,
+                    if self.depth > 0 { at } else { Location::File },
+                    None,
+                    K::MalformedDocx(e.to_string()),
+                )
             })?;
             match event {
                 Event::Start(e) => self.start(&e, false),
@@ -97,7 +102,12 @@ impl Tables {
                 }
                 Event::Eof if self.depth > 0 => {
                     let at = Location::TableRow { table: self.done.len() + 1, row: self.rows.len() + 1 };
-                    return Err(ImportError::new(file, at, None, K::MalformedDocx("the document ends inside a table".into())));
+                    return Err(ImportError::new(
+                        file,
+                        at,
+                        None,
+                        K::MalformedDocx("the document ends inside a table".into()),
+                    ));
                 }
                 Event::Eof => break,
                 _ => {}
@@ -121,9 +131,8 @@ impl Tables {
 
     fn start(&mut self, e: &BytesStart, empty: bool) {
         let name = e.local_name();
-        let val = || {
-            e.attributes().flatten().find(|a| a.key.local_name().as_ref() == "val").map(|a| a.value.to_string())
-        };
+        let val =
+            || e.attributes().flatten().find(|a| a.key.local_name().as_ref() == "val").map(|a| a.value.to_string());
         match name.as_ref() {
             "tbl" if !empty => {
                 self.depth += 1;
@@ -188,7 +197,8 @@ impl Tables {
                     let at = Location::TableRow { table: self.done.len() + 1, row: number };
                     return Err(ImportError::new(file, at, None, K::TooLarge { max_rows }));
                 }
-                let cells = self.row.drain(..).filter(|(_, t)| !t.is_empty()).map(|(c, t)| (c, Cell::Text(t))).collect();
+                let cells =
+                    self.row.drain(..).filter(|(_, t)| !t.is_empty()).map(|(c, t)| (c, Cell::Text(t))).collect();
                 self.rows.push(SheetRow { row: number, cells });
             }
             "tbl" => {

@@ -4,5 +4,6 @@
 
 pub mod compliance;
 pub mod incidents;
+pub mod plans;
 pub mod public_reports;
 pub mod systems;

@@ -11,6 +11,7 @@ mod incident_files;
 pub(crate) mod incidents;
 mod list_exports;
 mod notifications;
+mod plans;
 pub(crate) mod public_reports;
 mod rulesets;
 pub(crate) mod stix;
@@ -72,6 +73,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(stix::router())
         .merge(findings::router())
         .merge(compliance::router())
+        .merge(plans::router())
 }
 
 pub fn openapi_document() -> utoipa::openapi::OpenApi {

@@ -15,6 +15,7 @@ mod listing;
 pub(crate) mod msg;
 mod overview;
 mod pages;
+mod plans;
 mod public_reports;
 mod scans;
 mod search;
@@ -59,6 +60,7 @@ pub fn router() -> Router<AppState> {
         .merge(findings::router())
         .merge(scans::router())
         .merge(search::router())
+        .merge(plans::router())
 }
 
 async fn asset(content_type: &'static str, body: &'static str) -> Response {

@@ -194,6 +194,7 @@ pub(crate) const TASK_COLS: &str = "t.id, t.plan_id, t.number, t.parent_number, 
 struct Units {
     all: Vec<(i64, String)>,
     codes: BTreeMap<i64, (String, String, String, bool)>,
+    paths: BTreeMap<i64, String>,
 }
 
 fn label_of(target: &NameTarget, units: &Units) -> String {
@@ -236,11 +237,12 @@ impl Store {
     /// The plan's sections and tasks in table order.
     pub async fn plan_tasks(&self, actor: &Actor, plan_id: i64) -> Result<Vec<PlanTask>> {
         self.get_plan(actor, plan_id).await?;
-        let rows = sqlx::query(&format!("SELECT {TASK_COLS} FROM plan_tasks t WHERE t.plan_id = $1 ORDER BY t.position"))
-            .bind(plan_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows =
+            sqlx::query(&format!("SELECT {TASK_COLS} FROM plan_tasks t WHERE t.plan_id = $1 ORDER BY t.position"))
+                .bind(plan_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?;
         rows.iter().map(task_row).collect()
     }
 
@@ -290,12 +292,13 @@ impl Store {
     }
 
     async fn units_for_matching(&self) -> Result<Units> {
-        let rows = sqlx::query("SELECT id, code, name, unit_type, active FROM units ORDER BY id")
+        let rows = sqlx::query("SELECT id, code, name, unit_type, active, path FROM units ORDER BY id")
             .fetch_all(&self.pool)
             .await
             .map_err(db_err)?;
         let mut all = Vec::new();
         let mut codes = BTreeMap::new();
+        let mut paths = BTreeMap::new();
         for r in &rows {
             let (id, code, name, unit_type): (i64, String, String, String) =
                 (get(r, "id")?, get(r, "code")?, get(r, "name")?, get(r, "unit_type")?);
@@ -304,8 +307,9 @@ impl Store {
                 all.push((id, name.clone()));
             }
             codes.insert(id, (code, name, unit_type, active));
+            paths.insert(id, get(r, "path")?);
         }
-        Ok(Units { all, codes })
+        Ok(Units { all, codes, paths })
     }
 
     async fn remembered_names(&self) -> Result<BTreeMap<String, Vec<NameTarget>>> {
@@ -421,8 +425,14 @@ impl Store {
             let list = open.iter().map(|n| format!("«{n}»")).collect::<Vec<_>>().join(", ");
             return Err(Error::invalid(
                 "mappings",
-                format!("Chưa xác định đơn vị cho {} tên: {list}. Hãy chọn đơn vị, loại đơn vị hoặc «không theo dõi».", open.len()),
-                format!("{} names are not resolved to units yet: {list}. Choose a unit, a unit type or «not tracked».", open.len()),
+                format!(
+                    "Chưa xác định đơn vị cho {} tên: {list}. Hãy chọn đơn vị, loại đơn vị hoặc «không theo dõi».",
+                    open.len()
+                ),
+                format!(
+                    "{} names are not resolved to units yet: {list}. Choose a unit, a unit type or «not tracked».",
+                    open.len()
+                ),
             ));
         }
         let units = self.units_for_matching().await?;
@@ -434,7 +444,11 @@ impl Store {
                 match NameTarget::parse(code)? {
                     NameTarget::Unit(id) => {
                         let Some((_, _, _, active)) = units.codes.get(&id) else {
-                            return Err(Error::invalid("mappings", format!("Không có đơn vị #{id}."), format!("There is no unit #{id}.")));
+                            return Err(Error::invalid(
+                                "mappings",
+                                format!("Không có đơn vị #{id}."),
+                                format!("There is no unit #{id}."),
+                            ));
                         };
                         if !active {
                             return Err(Error::invalid(
@@ -459,17 +473,15 @@ impl Store {
             }
             resolved.insert(unit_key(&n.name), ids);
         }
-        let mut w = self.begin_write().await?;
         // The caller must reach every unit named, as with any record placed on a unit.
-        for id in resolved.values().flatten() {
-            let path: String = get(
-                &sqlx::query("SELECT path FROM units WHERE id = $1").bind(*id).fetch_one(&mut *w.tx).await.map_err(db_err)?,
-                "path",
-            )?;
-            if !actor.can(Action::ViewUnits, *id, &path) {
+        let named: BTreeSet<i64> = resolved.values().flatten().copied().collect();
+        for id in named {
+            let path = units.paths.get(&id).map(String::as_str).unwrap_or_default();
+            if !actor.can(Action::ViewUnits, id, path) {
                 return Err(Error::not_found("đơn vị", "Unit"));
             }
         }
+        let mut w = self.begin_write().await?;
         let now = self.clock.now_ms();
         let root: i64 = get(
             &sqlx::query("SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1")
@@ -552,16 +564,22 @@ impl Store {
         }
         for (name, targets) in chosen.iter().filter(|(_, t)| !t.is_empty()) {
             let key = unit_key(name);
-            sqlx::query("DELETE FROM plan_unit_names WHERE name_key = $1").bind(key.as_str()).execute(&mut *w.tx).await.map_err(db_err)?;
+            sqlx::query("DELETE FROM plan_unit_names WHERE name_key = $1")
+                .bind(key.as_str())
+                .execute(&mut *w.tx)
+                .await
+                .map_err(db_err)?;
             for t in targets {
-                sqlx::query("INSERT INTO plan_unit_names (name_key, target, created_by, created_at) VALUES ($1, $2, $3, $4)")
-                    .bind(key.as_str())
-                    .bind(t.code())
-                    .bind(actor.user_id)
-                    .bind(now)
-                    .execute(&mut *w.tx)
-                    .await
-                    .map_err(db_err)?;
+                sqlx::query(
+                    "INSERT INTO plan_unit_names (name_key, target, created_by, created_at) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(key.as_str())
+                .bind(t.code())
+                .bind(actor.user_id)
+                .bind(now)
+                .execute(&mut *w.tx)
+                .await
+                .map_err(db_err)?;
             }
             w.audit(
                 Some(actor),
@@ -576,7 +594,11 @@ impl Store {
             )
             .await?;
         }
-        sqlx::query("DELETE FROM plan_imports WHERE id = $1").bind(import_id).execute(&mut *w.tx).await.map_err(db_err)?;
+        sqlx::query("DELETE FROM plan_imports WHERE id = $1")
+            .bind(import_id)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
         let plan = plan_row(
             &sqlx::query(&format!("SELECT {PLAN_COLS} FROM plans p WHERE p.id = $1"))
                 .bind(plan_id)
@@ -613,7 +635,11 @@ fn checked_input(i: &PlanInput) -> Result<PlanInput> {
     let issued = khien_domain::calendar::parse_date(i.issued_on.trim())
         .or_else(|| chrono::NaiveDate::parse_from_str(i.issued_on.trim(), "%d/%m/%Y").ok())
         .ok_or_else(|| {
-            Error::invalid("issued_on", "Ngày ban hành phải có dạng dd/mm/yyyy.", "The date of issue must be dd/mm/yyyy.")
+            Error::invalid(
+                "issued_on",
+                "Ngày ban hành phải có dạng dd/mm/yyyy.",
+                "The date of issue must be dd/mm/yyyy.",
+            )
         })?;
     if !(2000..=2100).contains(&i.year_from) || i.year_to < i.year_from || i.year_to > i.year_from + 20 {
         return Err(Error::invalid(

@@ -5,7 +5,7 @@
 
 use super::{task_row, Plan, PlanTask, TASK_COLS};
 use crate::audit::{json, Change};
-use crate::db::{db_err, flag, get, get_code, Store};
+use crate::db::{db_err, flag, get, get_code, Store, WriteTx};
 use crate::events::Notice;
 use crate::records::ts;
 use crate::sql::Sql;
@@ -113,6 +113,28 @@ pub struct MyPlanTask {
     pub status: Option<ProgressStatus>,
 }
 
+/// A task with its plan and its units (id, code, name, path, role).
+struct TaskContext {
+    plan: Plan,
+    task: PlanTask,
+    units: Vec<(i64, String, String, String, TaskRole)>,
+}
+
+/// A report that passed its checks, with what the write and the notice need.
+struct CheckedReport {
+    plan: Plan,
+    task: PlanTask,
+    /// The task's lead units (id, path), told when a co-ordinator reports.
+    leads: Vec<(i64, String)>,
+    unit_id: i64,
+    unit_name: String,
+    role: TaskRole,
+    period: String,
+    status: ProgressStatus,
+    narrative: String,
+    figures: String,
+}
+
 const MAX_NARRATIVE: usize = 10_000;
 const MAX_FIGURES: usize = 2_000;
 
@@ -177,9 +199,9 @@ impl Store {
             None => reporting.parse_period(&reporting.period_of(today))?,
         };
         let units = self.plan_task_units(task_id).await?;
-        let leads_it = units.iter().any(|(id, _, _, path, role)| {
-            *role == TaskRole::Lead && actor.can(Action::ReportProgress, *id, path)
-        });
+        let leads_it = units
+            .iter()
+            .any(|(id, _, _, path, role)| *role == TaskRole::Lead && actor.can(Action::ReportProgress, *id, path));
         let rows = sqlx::query(&format!(
             "SELECT {REPORT_COLS} FROM plan_progress pp JOIN users us ON us.id = pp.reported_by WHERE pp.task_id = $1 AND pp.period = $2"
         ))
@@ -215,32 +237,35 @@ impl Store {
         })
     }
 
-    /// Records (or corrects) a unit's report on a task for a period. The unit must be on the
-    /// task and the caller may report for it; the period must have begun and lie within the
-    /// plan's years. A co-ordinator's report tells the lead unit, whose report consolidates.
-    pub async fn report_progress(
-        &self,
-        actor: &Actor,
-        task_id: i64,
-        unit_id: i64,
-        period: &str,
-        input: &ProgressInput,
-    ) -> Result<ProgressReport> {
+    /// A task with its plan and units, as the checks of a report read them.
+    async fn task_context(&self, actor: &Actor, task_id: i64) -> Result<TaskContext> {
         let (plan, task) = self.task_of(actor, task_id).await?;
         let units = self.plan_task_units(task_id).await?;
-        let Some((_, _, unit_name, path, role)) = units.iter().find(|(id, ..)| *id == unit_id).cloned() else {
+        Ok(TaskContext { plan, task, units })
+    }
+
+    /// Checks one report against its task: the unit is on the task and the caller may report
+    /// for it, the task is not a section, the period has begun within the plan's years, the
+    /// text is within bounds. Returns what to write.
+    fn checked_report(
+        &self,
+        actor: &Actor,
+        cx: &TaskContext,
+        (unit_id, period): (i64, &str),
+        input: &ProgressInput,
+    ) -> Result<CheckedReport> {
+        let Some((_, _, unit_name, path, role)) = cx.units.iter().find(|(id, ..)| *id == unit_id).cloned() else {
             return Err(Error::not_found("đơn vị của nhiệm vụ", "Unit of the task"));
         };
         actor.require(Action::ReportProgress, unit_id, &path)?;
-        if task.parent_number.is_none() {
+        if cx.task.parent_number.is_none() {
             return Err(Error::invalid(
                 "task_id",
                 "Đây là một mục của kế hoạch; hãy báo cáo theo từng nhiệm vụ trong mục.",
                 "This is a section of the plan; report on each of its tasks.",
             ));
         }
-        let today = self.clock.today_vn();
-        let period = plan.reporting()?.reportable(period, today, plan.years())?;
+        let period = cx.plan.reporting()?.reportable(period, self.clock.today_vn(), cx.plan.years())?;
         let status = ProgressStatus::parse("status", &input.status)?;
         let narrative = input.narrative.trim().to_string();
         let figures = input.figures.trim().to_string();
@@ -258,57 +283,83 @@ impl Store {
                 "Write what was done (the report's text).",
             ));
         }
+        Ok(CheckedReport {
+            plan: cx.plan.clone(),
+            task: cx.task.clone(),
+            leads: cx
+                .units
+                .iter()
+                .filter(|(.., r)| *r == TaskRole::Lead)
+                .map(|(id, _, _, path, _)| (*id, path.clone()))
+                .collect(),
+            unit_id,
+            unit_name,
+            role,
+            period: period.code,
+            status,
+            narrative,
+            figures,
+        })
+    }
+
+    /// Writes a checked report (insert, or update of the unit's report for the period):
+    /// (before, after).
+    async fn write_report(
+        &self,
+        w: &mut WriteTx<'_>,
+        actor: &Actor,
+        r: &CheckedReport,
+    ) -> Result<(Option<ProgressReport>, ProgressReport)> {
         let now = self.clock.now_ms();
-        let mut w = self.begin_write().await?;
-        let existing = sqlx::query(&format!(
+        let select = format!(
             "SELECT {REPORT_COLS} FROM plan_progress pp JOIN users us ON us.id = pp.reported_by WHERE pp.task_id = $1 AND pp.unit_id = $2 AND pp.period = $3"
-        ))
-        .bind(task_id)
-        .bind(unit_id)
-        .bind(period.code.as_str())
-        .fetch_optional(&mut *w.tx)
+        );
+        let key = (r.task.id, r.unit_id, r.period.as_str());
+        let read = || sqlx::query(&select).bind(key.0).bind(key.1).bind(key.2);
+        let before = read().fetch_optional(&mut *w.tx).await.map_err(db_err)?.as_ref().map(report_row).transpose()?;
+        let consolidated = i64::from(r.role == TaskRole::Lead);
+        match &before {
+            Some(b) => sqlx::query("UPDATE plan_progress SET status = $1, narrative = $2, figures = $3, consolidated = $4, reported_by = $5, reported_at = $6 WHERE id = $7")
+                .bind(r.status.code())
+                .bind(r.narrative.as_str())
+                .bind(r.figures.as_str())
+                .bind(consolidated)
+                .bind(actor.user_id)
+                .bind(now)
+                .bind(b.id),
+            None => sqlx::query("INSERT INTO plan_progress (status, narrative, figures, consolidated, reported_by, reported_at, task_id, unit_id, period) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)")
+                .bind(r.status.code())
+                .bind(r.narrative.as_str())
+                .bind(r.figures.as_str())
+                .bind(consolidated)
+                .bind(actor.user_id)
+                .bind(now)
+                .bind(key.0)
+                .bind(key.1)
+                .bind(key.2),
+        }
+        .execute(&mut *w.tx)
         .await
         .map_err(db_err)?;
-        let before = existing.as_ref().map(report_row).transpose()?;
-        let consolidated = i64::from(role == TaskRole::Lead);
-        if let Some(b) = &before {
-            sqlx::query("UPDATE plan_progress SET status = $1, narrative = $2, figures = $3, consolidated = $4, reported_by = $5, reported_at = $6 WHERE id = $7")
-                .bind(status.code())
-                .bind(narrative.as_str())
-                .bind(figures.as_str())
-                .bind(consolidated)
-                .bind(actor.user_id)
-                .bind(now)
-                .bind(b.id)
-                .execute(&mut *w.tx)
-                .await
-                .map_err(db_err)?;
-        } else {
-            sqlx::query("INSERT INTO plan_progress (task_id, unit_id, period, status, narrative, figures, consolidated, reported_by, reported_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)")
-                .bind(task_id)
-                .bind(unit_id)
-                .bind(period.code.as_str())
-                .bind(status.code())
-                .bind(narrative.as_str())
-                .bind(figures.as_str())
-                .bind(consolidated)
-                .bind(actor.user_id)
-                .bind(now)
-                .execute(&mut *w.tx)
-                .await
-                .map_err(db_err)?;
-        }
-        let after = report_row(
-            &sqlx::query(&format!(
-                "SELECT {REPORT_COLS} FROM plan_progress pp JOIN users us ON us.id = pp.reported_by WHERE pp.task_id = $1 AND pp.unit_id = $2 AND pp.period = $3"
-            ))
-            .bind(task_id)
-            .bind(unit_id)
-            .bind(period.code.as_str())
-            .fetch_one(&mut *w.tx)
-            .await
-            .map_err(db_err)?,
-        )?;
+        let after = report_row(&read().fetch_one(&mut *w.tx).await.map_err(db_err)?)?;
+        Ok((before, after))
+    }
+
+    /// Records (or corrects) a unit's report on a task for a period. The unit must be on the
+    /// task and the caller may report for it; the period must have begun and lie within the
+    /// plan's years. A co-ordinator's report tells the lead unit, whose report consolidates.
+    pub async fn report_progress(
+        &self,
+        actor: &Actor,
+        task_id: i64,
+        unit_id: i64,
+        period: &str,
+        input: &ProgressInput,
+    ) -> Result<ProgressReport> {
+        let cx = self.task_context(actor, task_id).await?;
+        let r = self.checked_report(actor, &cx, (unit_id, period), input)?;
+        let mut w = self.begin_write().await?;
+        let (before, after) = self.write_report(&mut w, actor, &r).await?;
         w.audit(
             Some(actor),
             Change {
@@ -321,53 +372,98 @@ impl Store {
             },
         )
         .await?;
-        if role == TaskRole::Coordinating {
-            let leads: Vec<(i64, &str)> = units
-                .iter()
-                .filter(|(.., r)| *r == TaskRole::Lead)
-                .map(|(id, _, _, path, _)| (*id, path.as_str()))
-                .collect();
-            let notice = Notice {
-                kind: NotificationKind::PlanReported,
-                key: format!("plan-task:{task_id}:{}:{unit_id}:{now}", period.code),
-                vi: format!(
-                    "{unit_name} đã báo cáo nhiệm vụ {} của kế hoạch {} (kỳ {}): {}",
-                    task.number,
-                    plan.number,
-                    period.code,
-                    status.label(khien_domain::Lang::Vi).to_lowercase()
-                ),
-                en: format!(
-                    "{unit_name} reported on task {} of plan {} (period {}): {}",
-                    task.number,
-                    plan.number,
-                    period.code,
-                    status.label(khien_domain::Lang::En).to_lowercase()
-                ),
-                link: format!("/plan-tasks/{task_id}?period={}", period.code),
-                unit_id: leads.first().map_or(unit_id, |(id, _)| *id),
-            };
-            self.notify_where(&mut w, actor, (&notice, &leads), |p| {
-                let p = p.with_roles(unit_side);
-                leads.iter().any(|(id, path)| p.can(Action::ReportProgress, *id, path))
-            })
-            .await?;
+        if r.role == TaskRole::Coordinating {
+            self.tell_leads(&mut w, actor, &r).await?;
         }
         w.commit().await?;
         Ok(after)
+    }
+
+    /// Reports gathered elsewhere (a spreadsheet of the old process, the demo's history),
+    /// each checked as `report_progress` checks one, written all or nothing; the error names
+    /// the report's place in the list. One audit record for the whole import.
+    pub async fn import_progress(&self, actor: &Actor, reports: &[(i64, i64, String, ProgressInput)]) -> Result<usize> {
+        let mut checked = Vec::with_capacity(reports.len());
+        let mut tasks: std::collections::HashMap<i64, TaskContext> = std::collections::HashMap::new();
+        for (n, (task_id, unit_id, period, input)) in reports.iter().enumerate() {
+            let place = |e: Error| e.with_prefix(&format!("Báo cáo thứ {}: ", n + 1), &format!("Report {}: ", n + 1));
+            if !tasks.contains_key(task_id) {
+                let cx = self.task_context(actor, *task_id).await.map_err(place)?;
+                tasks.insert(*task_id, cx);
+            }
+            let cx = tasks.get(task_id).ok_or_else(|| Error::internal("task context"))?;
+            checked.push(self.checked_report(actor, cx, (*unit_id, period), input).map_err(place)?);
+        }
+        let mut w = self.begin_write().await?;
+        for r in &checked {
+            self.write_report(&mut w, actor, r).await?;
+        }
+        let root: i64 = get(
+            &sqlx::query("SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1")
+                .fetch_one(&mut *w.tx)
+                .await
+                .map_err(db_err)?,
+            "id",
+        )?;
+        w.audit(
+            Some(actor),
+            Change {
+                action: "plan.progress_import",
+                entity_type: "plan",
+                entity_id: checked.first().map(|r| r.plan.id),
+                unit_id: Some(root),
+                before: None,
+                after: Some(serde_json::json!({ "reports": checked.len() })),
+            },
+        )
+        .await?;
+        w.commit().await?;
+        Ok(checked.len())
+    }
+
+    /// A co-ordinator reported: the lead unit's own people are told, to consolidate.
+    async fn tell_leads(&self, w: &mut WriteTx<'_>, actor: &Actor, r: &CheckedReport) -> Result<()> {
+        let leads: Vec<(i64, &str)> = r.leads.iter().map(|(id, path)| (*id, path.as_str())).collect();
+        let (task, plan, period, unit_name) = (&r.task, &r.plan, &r.period, &r.unit_name);
+        let notice = Notice {
+            kind: NotificationKind::PlanReported,
+            key: format!("plan-task:{}:{period}:{}:{}", task.id, r.unit_id, self.clock.now_ms()),
+            vi: format!(
+                "{unit_name} đã báo cáo nhiệm vụ {} của kế hoạch {} (kỳ {period}): {}",
+                task.number,
+                plan.number,
+                r.status.label(khien_domain::Lang::Vi).to_lowercase()
+            ),
+            en: format!(
+                "{unit_name} reported on task {} of plan {} (period {period}): {}",
+                task.number,
+                plan.number,
+                r.status.label(khien_domain::Lang::En).to_lowercase()
+            ),
+            link: format!("/plan-tasks/{}?period={period}", task.id),
+            unit_id: leads.first().map_or(r.unit_id, |(id, _)| *id),
+        };
+        self.notify_where(w, actor, (&notice, &leads), |p| {
+            let p = p.with_roles(unit_side);
+            leads.iter().any(|(id, path)| p.can(Action::ReportProgress, *id, path))
+        })
+        .await?;
+        Ok(())
     }
 
     /// Per task of the plan, how the units the caller sees stand for the period.
     pub async fn plan_tallies(&self, actor: &Actor, plan_id: i64, period: &str) -> Result<Vec<TaskTally>> {
         let plan = self.get_plan(actor, plan_id).await?;
         let period = plan.reporting()?.parse_period(period)?;
-        let mut q = Sql::new("SELECT tu.task_id, COUNT(*) AS expected, COUNT(pp.id) AS reported, \
+        let mut q = Sql::new(
+            "SELECT tu.task_id, COUNT(*) AS expected, COUNT(pp.id) AS reported, \
             SUM(CASE WHEN pp.status = 'done' THEN 1 ELSE 0 END) AS done, \
             SUM(CASE WHEN pp.status = 'in_progress' THEN 1 ELSE 0 END) AS in_progress, \
             SUM(CASE WHEN pp.status = 'not_started' THEN 1 ELSE 0 END) AS not_started, \
             SUM(CASE WHEN pp.status = 'blocked' THEN 1 ELSE 0 END) AS blocked \
             FROM plan_tasks t JOIN plan_task_units tu ON tu.task_id = t.id JOIN units u ON u.id = tu.unit_id \
-            LEFT JOIN plan_progress pp ON pp.task_id = tu.task_id AND pp.unit_id = tu.unit_id AND pp.period = ");
+            LEFT JOIN plan_progress pp ON pp.task_id = tu.task_id AND pp.unit_id = tu.unit_id AND pp.period = ",
+        );
         q.bind(period.code.as_str()).push(" WHERE t.plan_id = ").bind(plan_id).push(" AND ");
         q.reach("u.path", "u.id", &actor.reach(Action::ViewUnits)).push(" GROUP BY tu.task_id");
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
@@ -391,9 +487,11 @@ impl Store {
     pub async fn missing_reporters(&self, actor: &Actor, plan_id: i64, period: &str) -> Result<Vec<MissingReporter>> {
         let plan = self.get_plan(actor, plan_id).await?;
         let period = plan.reporting()?.parse_period(period)?;
-        let mut q = Sql::new("SELECT u.id, u.code, u.name, t.number, tu.role FROM plan_tasks t \
+        let mut q = Sql::new(
+            "SELECT u.id, u.code, u.name, t.number, tu.role FROM plan_tasks t \
             JOIN plan_task_units tu ON tu.task_id = t.id JOIN units u ON u.id = tu.unit_id \
-            LEFT JOIN plan_progress pp ON pp.task_id = tu.task_id AND pp.unit_id = tu.unit_id AND pp.period = ");
+            LEFT JOIN plan_progress pp ON pp.task_id = tu.task_id AND pp.unit_id = tu.unit_id AND pp.period = ",
+        );
         q.bind(period.code.as_str()).push(" WHERE pp.id IS NULL AND t.plan_id = ").bind(plan_id).push(" AND ");
         q.reach("u.path", "u.id", &actor.reach(Action::ViewUnits)).push(" ORDER BY u.code, t.position");
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
@@ -402,7 +500,13 @@ impl Store {
             let id: i64 = get(r, "id")?;
             let lead = get::<String>(r, "role")? == TaskRole::Lead.code();
             if out.last().is_none_or(|m| m.unit_id != id) {
-                out.push(MissingReporter { unit_id: id, code: get(r, "code")?, name: get(r, "name")?, tasks: Vec::new(), leads: 0 });
+                out.push(MissingReporter {
+                    unit_id: id,
+                    code: get(r, "code")?,
+                    name: get(r, "name")?,
+                    tasks: Vec::new(),
+                    leads: 0,
+                });
             }
             if let Some(m) = out.last_mut() {
                 m.tasks.push(get(r, "number")?);
@@ -429,9 +533,11 @@ impl Store {
                 continue;
             }
             let period = reporting.parse_period(&reporting.period_of(today))?;
-            let mut q = Sql::new("SELECT t.id, t.number, t.body, tu.unit_id, u.name AS unit_name, tu.role, pp.status FROM plan_tasks t \
+            let mut q = Sql::new(
+                "SELECT t.id, t.number, t.body, tu.unit_id, u.name AS unit_name, tu.role, pp.status FROM plan_tasks t \
                 JOIN plan_task_units tu ON tu.task_id = t.id JOIN units u ON u.id = tu.unit_id \
-                LEFT JOIN plan_progress pp ON pp.task_id = tu.task_id AND pp.unit_id = tu.unit_id AND pp.period = ");
+                LEFT JOIN plan_progress pp ON pp.task_id = tu.task_id AND pp.unit_id = tu.unit_id AND pp.period = ",
+            );
             q.bind(period.code.as_str()).push(" WHERE t.plan_id = ").bind(plan.id).push(" AND tu.unit_id IN (");
             for (i, id) in own.iter().enumerate() {
                 if i > 0 {
@@ -489,14 +595,23 @@ impl Store {
                 let (kind, vi, en, tag) = match when {
                     ReportReminder::DueSoon => (
                         NotificationKind::PlanReportDue,
-                        format!("Kế hoạch {}: còn {n} nhiệm vụ chưa báo cáo kỳ {}, hạn {due}", plan.number, period.code),
+                        format!(
+                            "Kế hoạch {}: còn {n} nhiệm vụ chưa báo cáo kỳ {}, hạn {due}",
+                            plan.number, period.code
+                        ),
                         format!("Plan {}: {n} tasks not reported for {}, due {due}", plan.number, period.code),
                         "soon",
                     ),
                     ReportReminder::Overdue => (
                         NotificationKind::PlanReportOverdue,
-                        format!("Kế hoạch {}: quá hạn báo cáo kỳ {} ({due}), còn {n} nhiệm vụ chưa báo cáo", plan.number, period.code),
-                        format!("Plan {}: the report for {} was due {due}; {n} tasks are not reported", plan.number, period.code),
+                        format!(
+                            "Kế hoạch {}: quá hạn báo cáo kỳ {} ({due}), còn {n} nhiệm vụ chưa báo cáo",
+                            plan.number, period.code
+                        ),
+                        format!(
+                            "Plan {}: the report for {} was due {due}; {n} tasks are not reported",
+                            plan.number, period.code
+                        ),
                         "late",
                     ),
                 };
@@ -505,7 +620,7 @@ impl Store {
                     key: format!("plan:{}:{}:{unit_id}:{tag}", plan.id, period.code),
                     vi,
                     en,
-                    link: format!("/plans/{}/mine", plan.id),
+                    link: "/plans#mine".to_string(),
                     unit_id,
                 };
                 out.push((notice, get(u, "path")?, when));
