@@ -25,6 +25,17 @@ code_enum!(
     }
 );
 
+code_enum!(
+    /// How a unit name of a task table was resolved, in the import's preview.
+    MatchStatus {
+        Matched = "matched": "Khớp một đơn vị" / "Matched one unit",
+        Remembered = "remembered": "Đã gán từ trước" / "Mapped before",
+        Chosen = "chosen": "Vừa chọn" / "Chosen now",
+        Several = "several": "Trùng tên nhiều đơn vị: hãy chọn" / "Several units share the name: choose",
+        Unmatched = "unmatched": "Chưa khớp đơn vị nào: hãy chọn" / "No unit matches: choose",
+    }
+);
+
 /// When units report on a plan: once a year by a day and month, or every month by a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reporting {

@@ -11,7 +11,7 @@ use khien_formats::docx::{write_admin_docx, AdminDocument, Block};
 use khien_store::{PlanInput, ProgressInput, Store, Unit};
 
 /// The appendix as a Word document: the NĐ 30 header block, then the task table.
-fn appendix(plan: &DemoPlan) -> Result<Vec<u8>> {
+pub fn appendix(plan: &DemoPlan) -> Result<Vec<u8>> {
     let mut rows = plan.rows();
     let headers = if rows.is_empty() { Vec::new() } else { rows.remove(0) };
     let date = chrono::NaiveDate::parse_from_str(plan.issued_on, "%Y-%m-%d")?;

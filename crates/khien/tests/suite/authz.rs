@@ -273,6 +273,18 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
             .id;
     // Today's kept counts then hold B's findings too.
     assert!(s.db.store.maintenance().snapshot_finding_counts().await.unwrap() > 0);
+    // B's report on HCM 3131 task 4.5, which A (a department of the same group) also leads; and
+    // a plan file the authority has staged.
+    let hcm = s.db.store.list_plans(&admin).await.unwrap().into_iter().find(|p| p.number == "3131/KH-UBND").unwrap();
+    let plan_task =
+        s.db.store.plan_tasks(&admin, hcm.id).await.unwrap().into_iter().find(|t| t.number == "4.5").unwrap().id;
+    let report = khien_store::ProgressInput {
+        status: "done".into(),
+        narrative: "Sở Y tế đã xác định cấp độ cho hệ thống của bệnh viện.".into(),
+        figures: String::new(),
+    };
+    s.db.store.report_progress(&yt, plan_task, b_unit, "2025", &report).await.unwrap();
+    let plan_import = s.db.store.stage_plan_import(&admin, "phu-luc.csv", b"STT,Nhiem vu,Chu tri\n", "").await.unwrap();
     let b = Other {
         unit: b_unit,
         user: b_user,
@@ -293,6 +305,9 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
         assessment: assessment.id,
         evidence: evidence.id,
         finding,
+        plan: hcm.id,
+        plan_task,
+        plan_import,
     };
     let doc: Value = reqwest::get(s.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
     let pa05 = actor(&s.db, "pa05.truong").await;

@@ -23,6 +23,9 @@ pub(crate) struct Other {
     pub(crate) assessment: i64,
     pub(crate) evidence: i64,
     pub(crate) finding: i64,
+    pub(crate) plan: i64,
+    pub(crate) plan_task: i64,
+    pub(crate) plan_import: i64,
 }
 
 /// What a caller of A sends to each documented operation, aimed at B's records.
@@ -205,6 +208,26 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
                 Some(Value::String(nessus)),
             ));
         }
+        // Plans are city documents everyone reads; what units reported is checked in authz.rs.
+        ("get", "/api/v1/plans")
+        | ("get", "/api/v1/plans/{id}")
+        | ("get", "/api/v1/plans/{id}/status")
+        | ("get", "/api/v1/plans/{id}/missing")
+        | ("get", "/api/v1/plan-tasks/{id}/progress")
+        | ("get", "/api/v1/my-plan-tasks") => return None,
+        // The authority's: a unit's caller cannot stage a plan, nor read or use another's staged file.
+        ("post", "/api/v1/plan-imports") => {
+            let csv = "STT,Nhiệm vụ,Đơn vị chủ trì\n1,Mục,\n1.1,Việc,Sở Y tế\n";
+            return Some((format!("{path}?file_name=phu-luc.csv"), Some(Value::String(csv.into()))));
+        }
+        ("post", "/api/v1/plan-imports/{id}/preview") => Some(json!({"mappings": []})),
+        ("post", "/api/v1/plan-imports/{id}/plan") => Some(
+            json!({"plan": {"number": "HACK/KH", "issued_on": "01/01/2026", "issuer": "x", "title": "x", "year_from": 2026, "year_to": 2026, "reporting": "yearly", "report_day": 15, "report_month": 11}}),
+        ),
+        // B's part of a task: A may report for its own units only.
+        ("post", "/api/v1/plan-tasks/{id}/progress") => {
+            Some(json!({"unit_id": b.unit, "period": "2025", "status": "blocked", "narrative": "hacked"}))
+        }
         ("get", _) | ("delete", _) => None,
         ("post", "/api/v1/units") => Some(json!({"code":"HACK","name":"x","unit_type":"ward","parent_id":b.unit})),
         ("patch", "/api/v1/units/{id}") => Some(json!({"name":"hacked"})),
@@ -219,7 +242,11 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
         ("post", "/api/v1/tokens") => Some(json!({"name":"x","role":"unit_manager","unit_id":b.unit,"valid_days":1})),
         other => panic!("authz test does not know the operation {other:?}: add it to `attack`"),
     };
-    let id = if path.starts_with("/api/v1/taxii/remotes/") {
+    let id = if path.starts_with("/api/v1/plan-tasks/") {
+        b.plan_task
+    } else if path.starts_with("/api/v1/plan-imports/") {
+        b.plan_import
+    } else if path.starts_with("/api/v1/taxii/remotes/") {
         b.remote
     } else if path.starts_with("/api/v1/assessments/") {
         b.assessment

@@ -68,6 +68,7 @@ mod oscal;
 mod page_sweep;
 mod paging;
 mod permissions;
+mod plans;
 mod public_reports;
 mod reminders;
 mod scan_scopes;

@@ -197,7 +197,7 @@ async fn task_progress(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ReportBody {
+pub struct ProgressBody {
     unit_id: i64,
     period: String,
     status: khien_domain::plan::progress::ProgressStatus,
@@ -209,13 +209,13 @@ pub struct ReportBody {
 
 /// Report (or correct) a unit's progress on a task for a period that has begun.
 #[utoipa::path(post, path = "/api/v1/plan-tasks/{id}/progress", tag = "plans", params(("id" = i64, Path)),
-    request_body = ReportBody,
+    request_body = ProgressBody,
     responses((status = 200, body = ProgressReport), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn report_progress(
     State(s): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    ApiJson(b): ApiJson<ReportBody>,
+    ApiJson(b): ApiJson<ProgressBody>,
 ) -> Result<Json<ProgressReport>, ApiError> {
     let input = ProgressInput { status: b.status.code().to_string(), narrative: b.narrative, figures: b.figures };
     Ok(Json(s.store.report_progress(&ctx.actor, id, b.unit_id, &b.period, &input).await?))

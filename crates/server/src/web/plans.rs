@@ -212,16 +212,6 @@ struct PreviewPage {
     error: FormError,
 }
 
-fn status_label(status: &str, lang: Lang) -> &'static str {
-    match status {
-        "matched" => lang.pick("Khớp một đơn vị", "Matched one unit"),
-        "remembered" => lang.pick("Đã gán từ trước", "Mapped before"),
-        "chosen" => lang.pick("Vừa chọn", "Chosen now"),
-        "several" => lang.pick("Trùng tên nhiều đơn vị: hãy chọn", "Several units share the name: choose"),
-        _ => lang.pick("Chưa khớp đơn vị nào: hãy chọn", "No unit matches: choose"),
-    }
-}
-
 fn name_rows(p: &PlanImportPreview, posted: &Posted, lang: Lang) -> Vec<NameRow> {
     p.names
         .iter()
@@ -256,7 +246,7 @@ fn name_rows(p: &PlanImportPreview, posted: &Posted, lang: Lang) -> Vec<NameRow>
                 index,
                 name: n.name.clone(),
                 tasks: n.tasks.join(", "),
-                status: status_label(&n.status, lang).to_string(),
+                status: n.status.label(lang).to_string(),
                 resolved: !n.targets.is_empty(),
                 targets: n.target_labels.join("; "),
                 choices,
@@ -443,6 +433,8 @@ struct TaskPage {
     error: FormError,
     /// Whether the caller writes the task's consolidated report (a lead unit's).
     consolidates: bool,
+    /// The units the caller may report for (one form, a choice when several).
+    reportable: Vec<(i64, String)>,
 }
 
 async fn task_view(
@@ -450,11 +442,23 @@ async fn task_view(
     ctx: &Ctx,
     id: i64,
     period: &str,
-    kept: ReportForm,
+    kept: Option<ReportForm>,
     error: FormError,
 ) -> Result<Html<String>, WebError> {
     let tp = s.store.task_progress(&ctx.actor, id, Some(period)).await?;
-    let consolidates = tp.units.iter().any(|u| u.may_report && u.role == khien_domain::plan::progress::TaskRole::Lead);
+    let reportable: Vec<(i64, String)> =
+        tp.units.iter().filter(|u| u.may_report).map(|u| (u.unit_id, format!("{} ({})", u.name, u.code))).collect();
+    let consolidates = tp.units.iter().any(|u| u.may_report && u.consolidates);
+    // A single unit's form starts from its report for the period, if any.
+    let kept = kept.unwrap_or_else(|| match tp.units.iter().filter(|u| u.may_report).collect::<Vec<_>>().as_slice() {
+        [one] => ReportForm {
+            unit_id: one.unit_id,
+            status: one.report.as_ref().map(|r| r.status.code().to_string()).unwrap_or_default(),
+            narrative: one.report.as_ref().map(|r| r.narrative.clone()).unwrap_or_default(),
+            figures: one.report.as_ref().map(|r| r.figures.clone()).unwrap_or_default(),
+        },
+        _ => ReportForm::default(),
+    });
     render(&TaskPage {
         c: Chrome::new(ctx, "plans", &format!("Nhiệm vụ {}", tp.task.number), &format!("Task {}", tp.task.number)),
         due: display_date(&tp.due_on),
@@ -463,6 +467,7 @@ async fn task_view(
         kept,
         error,
         consolidates,
+        reportable,
     })
 }
 
@@ -472,7 +477,7 @@ async fn task_page(
     Path(id): Path<i64>,
     Query(q): Query<PeriodQuery>,
 ) -> Result<Html<String>, WebError> {
-    task_view(&s, &ctx, id, &q.period, ReportForm::default(), FormError::default()).await
+    task_view(&s, &ctx, id, &q.period, None, FormError::default()).await
 }
 
 async fn report(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> Result<Response, WebError> {
@@ -498,7 +503,7 @@ async fn report(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: 
                 Ok(_) => period,
                 Err(_) => String::new(),
             };
-            Ok(refused(task_view(&s, &ctx, id, &shown, kept, error).await?))
+            Ok(refused(task_view(&s, &ctx, id, &shown, Some(kept), error).await?))
         }
     }
 }

@@ -41,6 +41,9 @@ CREATE TABLE plan_task_units (
     task_id  BIGINT NOT NULL REFERENCES plan_tasks(id),
     unit_id  BIGINT NOT NULL REFERENCES units(id),
     role     TEXT NOT NULL,
+    -- 1 when the unit is on the task as one of a group the table names ("Các sở, ban, ngành"):
+    -- each reports its own part, none consolidates the others'.
+    grouped  BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (task_id, unit_id)
 );
 CREATE INDEX plan_task_units_unit ON plan_task_units(unit_id, task_id);

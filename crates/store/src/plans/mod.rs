@@ -8,7 +8,7 @@ pub mod progress;
 use crate::audit::{json, Change};
 use crate::db::{db_err, flag, get, Store};
 use crate::records::ts;
-use khien_domain::plan::progress::{NameTarget, Reporting, TaskRole};
+use khien_domain::plan::progress::{MatchStatus, NameTarget, Reporting, TaskRole};
 use khien_domain::plan::{match_unit, unit_key, Cadence, UnitMatch};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
@@ -106,9 +106,7 @@ pub struct NameMatch {
     pub name: String,
     /// The task numbers that name it.
     pub tasks: Vec<String>,
-    /// `matched` (one unit by name), `remembered` (a mapping made before), `several` (the
-    /// authority picks), `unmatched`.
-    pub status: String,
+    pub status: MatchStatus,
     /// What the name stands for when resolved: "unit:12", "type:ward", "none".
     pub targets: Vec<String>,
     /// Readable form of the targets.
@@ -349,12 +347,12 @@ impl Store {
         for (key, (name, tasks)) in by_name {
             let picked = chosen.iter().find(|(n, t)| unit_key(n) == key && !t.is_empty()).map(|(_, t)| t.clone());
             let (status, targets, candidates) = if let Some(t) = picked {
-                ("chosen", t, Vec::new())
+                (MatchStatus::Chosen, t, Vec::new())
             } else if let Some(t) = remembered.get(&key) {
-                ("remembered", t.clone(), Vec::new())
+                (MatchStatus::Remembered, t.clone(), Vec::new())
             } else {
                 match match_unit(&name, &units.all, &[]) {
-                    UnitMatch::One(id) => ("matched", vec![NameTarget::Unit(id)], Vec::new()),
+                    UnitMatch::One(id) => (MatchStatus::Matched, vec![NameTarget::Unit(id)], Vec::new()),
                     UnitMatch::Several(ids) => {
                         let candidates = ids
                             .iter()
@@ -366,15 +364,15 @@ impl Store {
                                 })
                             })
                             .collect();
-                        ("several", Vec::new(), candidates)
+                        (MatchStatus::Several, Vec::new(), candidates)
                     }
-                    UnitMatch::None => ("unmatched", Vec::new(), Vec::new()),
+                    UnitMatch::None => (MatchStatus::Unmatched, Vec::new(), Vec::new()),
                 }
             };
             out.push(NameMatch {
                 name,
                 tasks,
-                status: status.to_string(),
+                status,
                 target_labels: targets.iter().map(|t| label_of(t, &units)).collect(),
                 targets: targets.iter().map(NameTarget::code).collect(),
                 candidates,
@@ -437,9 +435,10 @@ impl Store {
         }
         let units = self.units_for_matching().await?;
         // Each name's units: a unit, or every active unit of a type the caller can see.
-        let mut resolved: BTreeMap<String, BTreeSet<i64>> = BTreeMap::new();
+        // Each name's units: id → whether it came in a group (a unit type), not by name.
+        let mut resolved: BTreeMap<String, BTreeMap<i64, bool>> = BTreeMap::new();
         for n in &preview.names {
-            let mut ids = BTreeSet::new();
+            let mut ids: BTreeMap<i64, bool> = BTreeMap::new();
             for code in &n.targets {
                 match NameTarget::parse(code)? {
                     NameTarget::Unit(id) => {
@@ -457,16 +456,14 @@ impl Store {
                                 format!("Unit #{id} is deactivated."),
                             ));
                         }
-                        ids.insert(id);
+                        ids.insert(id, false);
                     }
                     NameTarget::Type(t) => {
-                        ids.extend(
-                            units
-                                .codes
-                                .iter()
-                                .filter(|(_, (_, _, ty, active))| *active && UnitType::parse(ty).is_ok_and(|u| u == t))
-                                .map(|(id, _)| *id),
-                        );
+                        for (id, (_, _, ty, active)) in &units.codes {
+                            if *active && UnitType::parse(ty).is_ok_and(|u| u == t) {
+                                ids.entry(*id).or_insert(true);
+                            }
+                        }
                     }
                     NameTarget::Untracked => {}
                 }
@@ -474,7 +471,7 @@ impl Store {
             resolved.insert(unit_key(&n.name), ids);
         }
         // The caller must reach every unit named, as with any record placed on a unit.
-        let named: BTreeSet<i64> = resolved.values().flatten().copied().collect();
+        let named: BTreeSet<i64> = resolved.values().flat_map(|m| m.keys()).copied().collect();
         for id in named {
             let path = units.paths.get(&id).map(String::as_str).unwrap_or_default();
             if !actor.can(Action::ViewUnits, id, path) {
@@ -540,23 +537,27 @@ impl Store {
                 .await
                 .map_err(db_err)?;
             let task_id: i64 = get(&r, "id")?;
-            // A unit named as lead and as co-ordinator leads.
-            let mut roles: BTreeMap<i64, TaskRole> = BTreeMap::new();
-            for n in &t.coordinating {
-                for id in resolved.get(&unit_key(n)).into_iter().flatten() {
-                    roles.insert(*id, TaskRole::Coordinating);
+            // A unit named as lead and as co-ordinator leads; named by its own name, it is not
+            // one of a group.
+            let mut roles: BTreeMap<i64, (TaskRole, bool)> = BTreeMap::new();
+            for (names, role) in [(&t.coordinating, TaskRole::Coordinating), (&t.lead, TaskRole::Lead)] {
+                let mut these: BTreeMap<i64, bool> = BTreeMap::new();
+                for n in names {
+                    for (id, grouped) in resolved.get(&unit_key(n)).into_iter().flatten() {
+                        let e = these.entry(*id).or_insert(*grouped);
+                        *e = *e && *grouped;
+                    }
+                }
+                for (id, grouped) in these {
+                    roles.insert(id, (role, grouped));
                 }
             }
-            for n in &t.lead {
-                for id in resolved.get(&unit_key(n)).into_iter().flatten() {
-                    roles.insert(*id, TaskRole::Lead);
-                }
-            }
-            for (unit_id, role) in roles {
-                sqlx::query("INSERT INTO plan_task_units (task_id, unit_id, role) VALUES ($1, $2, $3)")
+            for (unit_id, (role, grouped)) in roles {
+                sqlx::query("INSERT INTO plan_task_units (task_id, unit_id, role, grouped) VALUES ($1, $2, $3, $4)")
                     .bind(task_id)
                     .bind(unit_id)
                     .bind(role.code())
+                    .bind(i64::from(grouped))
                     .execute(&mut *w.tx)
                     .await
                     .map_err(db_err)?;

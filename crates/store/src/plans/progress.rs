@@ -54,6 +54,8 @@ pub struct TaskUnitStatus {
     pub code: String,
     pub name: String,
     pub role: TaskRole,
+    /// A lead named by its own name: its report consolidates the task's.
+    pub consolidates: bool,
     pub report: Option<ProgressReport>,
     /// Whether the caller may report for this unit.
     pub may_report: bool,
@@ -117,7 +119,26 @@ pub struct MyPlanTask {
 struct TaskContext {
     plan: Plan,
     task: PlanTask,
-    units: Vec<(i64, String, String, String, TaskRole)>,
+    units: Vec<OnTask>,
+}
+
+/// A unit on a task.
+struct OnTask {
+    id: i64,
+    code: String,
+    name: String,
+    path: String,
+    role: TaskRole,
+    /// On the task as one of a group the table names.
+    grouped: bool,
+}
+
+impl OnTask {
+    /// A lead unit named by its own name writes the task's consolidated report and sees its
+    /// co-ordinators' reports; a unit of a group leads only its own part.
+    fn consolidates(&self) -> bool {
+        self.role == TaskRole::Lead && !self.grouped
+    }
 }
 
 /// A report that passed its checks, with what the write and the notice need.
@@ -129,6 +150,7 @@ struct CheckedReport {
     unit_id: i64,
     unit_name: String,
     role: TaskRole,
+    consolidates: bool,
     period: String,
     status: ProgressStatus,
     narrative: String,
@@ -168,22 +190,23 @@ impl Store {
         Ok((plan, task))
     }
 
-    /// The units on a task: (id, code, name, path, role).
-    async fn plan_task_units(&self, task_id: i64) -> Result<Vec<(i64, String, String, String, TaskRole)>> {
-        let rows = sqlx::query("SELECT u.id, u.code, u.name, u.path, tu.role FROM plan_task_units tu JOIN units u ON u.id = tu.unit_id WHERE tu.task_id = $1 ORDER BY CASE tu.role WHEN 'lead' THEN 0 ELSE 1 END, u.code")
+    /// The units on a task.
+    async fn plan_task_units(&self, task_id: i64) -> Result<Vec<OnTask>> {
+        let rows = sqlx::query("SELECT u.id, u.code, u.name, u.path, tu.role, tu.grouped FROM plan_task_units tu JOIN units u ON u.id = tu.unit_id WHERE tu.task_id = $1 ORDER BY CASE tu.role WHEN 'lead' THEN 0 ELSE 1 END, u.code")
             .bind(task_id)
             .fetch_all(&self.pool)
             .await
             .map_err(db_err)?;
         rows.iter()
             .map(|r| {
-                Ok((
-                    get(r, "id")?,
-                    get(r, "code")?,
-                    get(r, "name")?,
-                    get(r, "path")?,
-                    get_code(r, "role", |s| TaskRole::parse("role", s))?,
-                ))
+                Ok(OnTask {
+                    id: get(r, "id")?,
+                    code: get(r, "code")?,
+                    name: get(r, "name")?,
+                    path: get(r, "path")?,
+                    role: get_code(r, "role", |s| TaskRole::parse("role", s))?,
+                    grouped: flag(r, "grouped")?,
+                })
             })
             .collect()
     }
@@ -199,9 +222,7 @@ impl Store {
             None => reporting.parse_period(&reporting.period_of(today))?,
         };
         let units = self.plan_task_units(task_id).await?;
-        let leads_it = units
-            .iter()
-            .any(|(id, _, _, path, role)| *role == TaskRole::Lead && actor.can(Action::ReportProgress, *id, path));
+        let leads_it = units.iter().any(|u| u.consolidates() && actor.can(Action::ReportProgress, u.id, &u.path));
         let rows = sqlx::query(&format!(
             "SELECT {REPORT_COLS} FROM plan_progress pp JOIN users us ON us.id = pp.reported_by WHERE pp.task_id = $1 AND pp.period = $2"
         ))
@@ -217,14 +238,15 @@ impl Store {
         }
         let units = units
             .into_iter()
-            .filter(|(id, _, _, path, _)| leads_it || actor.can(Action::ViewUnits, *id, path))
-            .map(|(id, code, name, path, role)| TaskUnitStatus {
-                may_report: actor.can(Action::ReportProgress, id, &path),
-                report: reports.remove(&id),
-                unit_id: id,
-                code,
-                name,
-                role,
+            .filter(|u| leads_it || actor.can(Action::ViewUnits, u.id, &u.path))
+            .map(|u| TaskUnitStatus {
+                may_report: actor.can(Action::ReportProgress, u.id, &u.path),
+                report: reports.remove(&u.id),
+                consolidates: u.consolidates(),
+                unit_id: u.id,
+                code: u.code,
+                name: u.name,
+                role: u.role,
             })
             .collect();
         Ok(TaskProgress {
@@ -254,10 +276,6 @@ impl Store {
         (unit_id, period): (i64, &str),
         input: &ProgressInput,
     ) -> Result<CheckedReport> {
-        let Some((_, _, unit_name, path, role)) = cx.units.iter().find(|(id, ..)| *id == unit_id).cloned() else {
-            return Err(Error::not_found("đơn vị của nhiệm vụ", "Unit of the task"));
-        };
-        actor.require(Action::ReportProgress, unit_id, &path)?;
         if cx.task.parent_number.is_none() {
             return Err(Error::invalid(
                 "task_id",
@@ -265,6 +283,10 @@ impl Store {
                 "This is a section of the plan; report on each of its tasks.",
             ));
         }
+        let Some(on) = cx.units.iter().find(|u| u.id == unit_id) else {
+            return Err(Error::not_found("đơn vị của nhiệm vụ", "Unit of the task"));
+        };
+        actor.require(Action::ReportProgress, unit_id, &on.path)?;
         let period = cx.plan.reporting()?.reportable(period, self.clock.today_vn(), cx.plan.years())?;
         let status = ProgressStatus::parse("status", &input.status)?;
         let narrative = input.narrative.trim().to_string();
@@ -286,15 +308,11 @@ impl Store {
         Ok(CheckedReport {
             plan: cx.plan.clone(),
             task: cx.task.clone(),
-            leads: cx
-                .units
-                .iter()
-                .filter(|(.., r)| *r == TaskRole::Lead)
-                .map(|(id, _, _, path, _)| (*id, path.clone()))
-                .collect(),
+            leads: cx.units.iter().filter(|u| u.consolidates()).map(|u| (u.id, u.path.clone())).collect(),
             unit_id,
-            unit_name,
-            role,
+            unit_name: on.name.clone(),
+            role: on.role,
+            consolidates: on.consolidates(),
             period: period.code,
             status,
             narrative,
@@ -317,7 +335,7 @@ impl Store {
         let key = (r.task.id, r.unit_id, r.period.as_str());
         let read = || sqlx::query(&select).bind(key.0).bind(key.1).bind(key.2);
         let before = read().fetch_optional(&mut *w.tx).await.map_err(db_err)?.as_ref().map(report_row).transpose()?;
-        let consolidated = i64::from(r.role == TaskRole::Lead);
+        let consolidated = i64::from(r.consolidates);
         match &before {
             Some(b) => sqlx::query("UPDATE plan_progress SET status = $1, narrative = $2, figures = $3, consolidated = $4, reported_by = $5, reported_at = $6 WHERE id = $7")
                 .bind(r.status.code())
