@@ -162,6 +162,16 @@ impl Reporting {
     }
 }
 
+/// A period as people write it: "Năm 2026" / "Tháng 5/2026" ("2026", "05/2026" in English).
+pub fn period_label(code: &str, lang: crate::Lang) -> String {
+    match (code.split_once('-'), lang) {
+        (Some((y, m)), crate::Lang::Vi) => format!("Tháng {}/{y}", m.trim_start_matches('0')),
+        (Some((y, m)), _) => format!("{m}/{y}"),
+        (None, crate::Lang::Vi) => format!("Năm {code}"),
+        (None, _) => code.to_string(),
+    }
+}
+
 /// One reporting period of a plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Period {
@@ -284,6 +294,13 @@ mod tests {
         assert!(r.reportable("2022", day(2026, 12, 6), (2023, 2030)).is_err(), "before the plan's years");
         assert!(r.reportable("2026", day(2026, 12, 6), (2023, 2030)).is_ok());
         assert!(Reporting::new("yearly", 29, 2).is_err() && Reporting::new("monthly", 0, 0).is_err());
+    }
+
+    #[test]
+    fn periods_read_as_people_write_them() {
+        assert_eq!(period_label("2026-05", crate::Lang::Vi), "Tháng 5/2026");
+        assert_eq!(period_label("2026", crate::Lang::Vi), "Năm 2026");
+        assert_eq!(period_label("2026-11", crate::Lang::En), "11/2026");
     }
 
     #[test]

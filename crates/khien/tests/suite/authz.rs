@@ -100,6 +100,7 @@ async fn lists_hide_b(get: impl Fn(String) -> futures_like::Fut, b: &Other) {
         "/api/v1/findings?include_closed=true&limit=200",
         "/api/v1/findings/counts",
         "/api/v1/findings/counts/history",
+        "/api/v1/my-plan-tasks",
     ] {
         let (status, text) = get(path.to_string()).await;
         assert_eq!(status, 200, "{path}");
@@ -121,6 +122,16 @@ async fn lists_hide_b(get: impl Fn(String) -> futures_like::Fut, b: &Other) {
     let (status, csv) = get("/api/v1/units/export?format=csv".to_string()).await;
     assert_eq!(status, 200);
     assert!(csv.contains("SO-KHCN") && !csv.contains("SO-YT"), "export leaked: {csv}");
+    // A department leads task 4.5 only as one of the group: it sees its own part, not B's.
+    for path in [
+        format!("/api/v1/plan-tasks/{}/progress?period=2025", b.plan_task),
+        format!("/api/v1/plans/{}/missing?period=2025", b.plan),
+        format!("/api/v1/plans/{}/status?period=2025", b.plan),
+    ] {
+        let (status, text) = get(path.clone()).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(!text.contains("Sở Y tế") && !text.contains("SO-YT"), "{path} leaked: {text}");
+    }
     let (status, text) = get(format!("/api/v1/findings/counts/history?unit_id={}", b.unit)).await;
     assert!(status == 403 || status == 404, "history of B: {status} {text}");
     for path in [

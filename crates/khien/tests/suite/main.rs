@@ -50,6 +50,7 @@ mod browser_confirm;
 mod browser_dossier;
 mod browser_incidents;
 mod browser_layout;
+mod browser_plans;
 mod browser_print;
 mod charts;
 mod events;
