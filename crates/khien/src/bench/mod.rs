@@ -4,6 +4,7 @@
 
 pub mod compliance;
 pub mod incidents;
+pub mod plans;
 
 use anyhow::{anyhow, Result};
 use axum::body::Body;
@@ -44,6 +45,9 @@ pub struct BenchArgs {
     /// Assessments of 200 requirements each for the compliance scenarios.
     #[arg(long, default_value_t = 1_000)]
     pub(crate) assessments: usize,
+    /// Load 5 plans of 60 tasks on 200 units reporting monthly for 3 years, and time their pages.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+    pub(crate) plans: bool,
     /// Database to load; default a fresh SQLite file in a temporary folder.
     #[arg(long)]
     database_url: Option<String>,
@@ -321,6 +325,10 @@ pub async fn run(a: BenchArgs) -> Result<()> {
     }
     crate::bench::incidents::run(&store, &app, &admin.session_token, &manager.session_token, &a).await?;
     crate::bench::compliance::run(&store, &app, &admin.session_token, &manager.session_token, &a).await?;
+    if a.plans {
+        let tokens = (admin.session_token.as_str(), manager.session_token.as_str());
+        crate::bench::plans::run(&store, &app, tokens, &units, dept_id, &a).await?;
+    }
     // The home pages, once the incidents and findings above are in: what waits for each.
     let authority = store.login("authority", &password).await.map_err(|e| anyhow!("{e}"))?;
     for (name, uri, token) in [
