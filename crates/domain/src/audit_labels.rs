@@ -41,6 +41,8 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("incident.state", "Chuyển bước ứng cứu sự cố", "Moved an incident"),
     ("incident.task", "Giao nhiệm vụ ứng cứu", "Gave a response task"),
     ("incident.task_state", "Cập nhật nhiệm vụ ứng cứu", "Updated a response task"),
+    ("obligation.record", "Ghi nhận thực hiện nghĩa vụ định kỳ", "Recorded a recurring duty as done"),
+    ("obligation.rule", "Sửa chu kỳ nghĩa vụ định kỳ", "Changed a recurring duty's period"),
     ("plan.create", "Nhập kế hoạch và bảng phân công nhiệm vụ", "Imported a plan and its task table"),
     ("plan.map_name", "Gán tên đơn vị trong kế hoạch với đơn vị", "Mapped a plan's unit name to units"),
     ("plan.progress", "Báo cáo tiến độ nhiệm vụ kế hoạch", "Reported progress on a plan task"),

@@ -18,6 +18,7 @@ code_enum!(
         TaskGiven = "task_given": "Nhiệm vụ ứng cứu được giao" / "A response task is given",
         PlanReportDue = "plan_report_due": "Sắp đến hạn báo cáo tiến độ kế hoạch" / "A plan progress report is due soon",
         PlanReportOverdue = "plan_report_overdue": "Quá hạn báo cáo tiến độ kế hoạch" / "A plan progress report is overdue",
+        ObligationOverdue = "obligation_overdue": "Nghĩa vụ định kỳ của hệ thống quá hạn" / "A system's recurring duty is overdue",
         PlanReported = "plan_reported": "Đơn vị phối hợp đã báo cáo tiến độ" / "A co-ordinating unit reported progress",
     }
 );
@@ -33,6 +34,7 @@ impl NotificationKind {
                 | NotificationKind::FindingDue
                 | NotificationKind::PlanReportDue
                 | NotificationKind::PlanReportOverdue
+                | NotificationKind::ObligationOverdue
         )
     }
 }

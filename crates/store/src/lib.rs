@@ -66,6 +66,7 @@ pub use systems::attachments::Attachment;
 pub use systems::dossier_review::{DossierOpinion, NotApplicableInput, PartStatus};
 pub use systems::dossier_settings::{Holiday, LevelBodiesInfo};
 pub use systems::dossiers::{Dossier, DossierInput};
+pub use systems::obligations::{ObligationDue, Occurrence, RulePeriod, SystemObligations};
 pub use systems::overview::{Form08System, OverviewRow};
 pub use systems::registers::{Certificate, CertificateInput, Connection, ConnectionInput, CERT_WARNING_DAYS};
 pub use systems::registry::{

@@ -105,6 +105,7 @@ impl Store {
         events.extend(self.overdue_dossier_events().await?);
         events.extend(self.finding_events().await?);
         events.extend(self.plan_events().await?);
+        events.extend(self.obligation_events().await?);
         self.snapshot_finding_counts().await?;
         let mut out = Vec::new();
         let now = self.clock.now_ms();
@@ -335,5 +336,27 @@ impl Store {
             });
         }
         Ok(events)
+    }
+
+    /// Once a day per unit: its systems' recurring duties past their due day, to the unit's
+    /// head and the authority (as overdue findings are).
+    async fn obligation_events(&self) -> Result<Vec<Event>> {
+        let today = khien_domain::calendar::date_vn(self.clock.now_ms()).format("%Y-%m-%d").to_string();
+        Ok(self
+            .overdue_obligations()
+            .await?
+            .into_iter()
+            .map(|(unit_id, unit_path, name, n)| Event {
+                unit_id,
+                unit_path,
+                actions: [Action::ManageUsers, Action::Govern],
+                side: waited_for,
+                key: format!("obligations-overdue:{unit_id}:{today}"),
+                kind: NotificationKind::ObligationOverdue,
+                vi: format!("{name}: {n} nghĩa vụ định kỳ của hệ thống thông tin đã quá hạn"),
+                en: format!("{name}: {n} recurring duties of information systems are overdue"),
+                link: format!("/systems?unit_id={unit_id}"),
+            })
+            .collect())
     }
 }

@@ -4,6 +4,7 @@
 pub mod dossier;
 pub mod layers;
 pub mod level;
+pub mod obligation;
 
 use crate::{Error, Result};
 

@@ -208,6 +208,13 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
                 Some(Value::String(nessus)),
             ));
         }
+        ("get", "/api/v1/obligation-rules") => return None, // city-wide reference data
+        ("put", "/api/v1/obligation-rules") => {
+            return Some((path.to_string(), Some(json!({"kind": "log_review", "level": 3, "months": 60}))))
+        }
+        ("post", "/api/v1/systems/{id}/obligations") => {
+            Some(json!({"kind": "vulnerability_scan", "done_on": "2026-01-05", "note": "hacked"}))
+        }
         // Plans are city documents everyone reads; what units reported is checked in authz.rs.
         ("get", "/api/v1/plans")
         | ("get", "/api/v1/plans/{id}")

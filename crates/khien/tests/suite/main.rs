@@ -64,6 +64,7 @@ mod incident_files;
 mod incidents;
 mod kept_forms;
 mod level_rules;
+mod obligations;
 mod openapi;
 mod oscal;
 mod page_sweep;

@@ -11,6 +11,7 @@ mod incident_files;
 pub(crate) mod incidents;
 mod list_exports;
 mod notifications;
+mod obligations;
 mod plans;
 pub(crate) mod public_reports;
 mod rulesets;
@@ -74,6 +75,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(findings::router())
         .merge(compliance::router())
         .merge(plans::router())
+        .merge(obligations::router())
 }
 
 pub fn openapi_document() -> utoipa::openapi::OpenApi {

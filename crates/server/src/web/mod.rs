@@ -13,6 +13,7 @@ mod incidents;
 mod kept_form;
 mod listing;
 pub(crate) mod msg;
+mod obligations;
 mod overview;
 mod pages;
 mod plans;
@@ -61,6 +62,7 @@ pub fn router() -> Router<AppState> {
         .merge(scans::router())
         .merge(search::router())
         .merge(plans::router())
+        .merge(obligations::router())
 }
 
 async fn asset(content_type: &'static str, body: &'static str) -> Response {

@@ -329,6 +329,8 @@ struct SystemPage {
     /// Links to the scan import and the assessment form, with this system filled in.
     can_scan: bool,
     can_assess: bool,
+    /// The recurring duties of the approved level (issue 15.5).
+    obligations: super::obligations::ObligationView,
 }
 
 async fn page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>, WebError> {
@@ -389,6 +391,7 @@ async fn page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Resul
         can_govern: ctx.actor.can(Action::Govern, owner.0, &owner.1),
         can_scan: ctx.actor.can(Action::RemediateFindings, owner.0, &owner.1),
         can_assess: ctx.actor.can_anywhere(Action::AssessSystems),
+        obligations: super::obligations::view(s.store.system_obligations(&ctx.actor, id).await?, lang),
         d,
     };
     render(&page)
