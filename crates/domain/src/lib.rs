@@ -21,6 +21,7 @@ pub mod role;
 pub mod scope;
 pub mod system;
 pub mod time;
+pub mod training;
 pub mod unit;
 pub mod user;
 pub mod worklist;

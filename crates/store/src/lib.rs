@@ -58,6 +58,7 @@ pub use notifications::{Notification, Outgoing};
 pub use plans::progress::{
     MissingReporter, MyPlanTask, ProgressInput, ProgressReport, TaskProgress, TaskTally, TaskUnitStatus,
 };
+pub use plans::trainings::{Training, TrainingInput};
 pub use plans::{NameMatch, Plan, PlanImportPreview, PlanInput, PlanTask, UnitChoice};
 pub use records::*;
 pub use saved_filters::SavedFilter;

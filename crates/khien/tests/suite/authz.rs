@@ -101,6 +101,7 @@ async fn lists_hide_b(get: impl Fn(String) -> futures_like::Fut, b: &Other) {
         "/api/v1/findings/counts",
         "/api/v1/findings/counts/history",
         "/api/v1/my-plan-tasks",
+        "/api/v1/trainings",
     ] {
         let (status, text) = get(path.to_string()).await;
         assert_eq!(status, 200, "{path}");
@@ -296,6 +297,16 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
     };
     s.db.store.report_progress(&yt, plan_task, b_unit, "2025", &report).await.unwrap();
     let plan_import = s.db.store.stage_plan_import(&admin, "phu-luc.csv", b"STT,Nhiem vu,Chu tri\n", "").await.unwrap();
+    let drill = khien_store::TrainingInput {
+        kind: "drill".into(),
+        title: "Diễn tập ứng cứu mã độc tại bệnh viện".into(),
+        held_on: "2026-10-10".into(),
+        organiser_unit_id: b_unit,
+        system_ids: vec![system.id],
+        participants: 40,
+        ..Default::default()
+    };
+    let training = s.db.store.record_training(&yt, &drill).await.unwrap().id;
     let b = Other {
         unit: b_unit,
         user: b_user,
@@ -319,6 +330,7 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
         plan: hcm.id,
         plan_task,
         plan_import,
+        training,
     };
     let doc: Value = reqwest::get(s.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
     let pa05 = actor(&s.db, "pa05.truong").await;

@@ -26,6 +26,7 @@ pub(crate) struct Other {
     pub(crate) plan: i64,
     pub(crate) plan_task: i64,
     pub(crate) plan_import: i64,
+    pub(crate) training: i64,
 }
 
 /// What a caller of A sends to each documented operation, aimed at B's records.
@@ -209,6 +210,10 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
             ));
         }
         ("get", "/api/v1/obligation-rules") => return None, // city-wide reference data
+        ("get", "/api/v1/trainings") => return None,        // list: checked in authz.rs
+        ("post", "/api/v1/trainings") => Some(
+            json!({"kind": "drill", "title": "hacked", "held_on": "2026-01-05", "organiser_unit_id": b.unit, "system_ids": [b.system]}),
+        ),
         ("put", "/api/v1/obligation-rules") => {
             return Some((path.to_string(), Some(json!({"kind": "log_review", "level": 3, "months": 60}))))
         }
@@ -249,7 +254,9 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
         ("post", "/api/v1/tokens") => Some(json!({"name":"x","role":"unit_manager","unit_id":b.unit,"valid_days":1})),
         other => panic!("authz test does not know the operation {other:?}: add it to `attack`"),
     };
-    let id = if path.starts_with("/api/v1/plan-tasks/") {
+    let id = if path.starts_with("/api/v1/trainings/") {
+        b.training
+    } else if path.starts_with("/api/v1/plan-tasks/") {
         b.plan_task
     } else if path.starts_with("/api/v1/plan-imports/") {
         b.plan_import

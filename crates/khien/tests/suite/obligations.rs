@@ -67,6 +67,60 @@ async fn tcvn_14423_2026_a_level_3_system_has_its_duties_and_a_scan_satisfies_x_
     assert_eq!((scan.last_done.as_deref(), scan.due_on.as_str()), (Some("2026-11-02"), "2027-05-02"));
     assert_eq!(cal.recent.iter().filter(|o| o.source == "scan").count(), 1);
     assert_eq!(due(&cal, K::LogReview).due_on, "2027-05-01");
+    // A drill recorded in the browser's form (HCM 3131 4.2: at least once a year) is the
+    // system's drill done; a refused form keeps what was typed.
+    let web = s.login("hongbang.quanly", DEMO_PASSWORD).await;
+    let ward_id = ward.to_string();
+    let bad = web
+        .form(
+            "/trainings",
+            &[
+                ("kind", "drill"),
+                ("title", "Diễn tập ransomware"),
+                ("held_on", "31/12/2026"),
+                ("organiser", &ward_id),
+                ("system_codes", "HB-NV"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+    assert!(bad.text().await.unwrap().contains("Diễn tập ransomware"), "the title is kept");
+    let ok = web
+        .form(
+            "/trainings",
+            &[
+                ("kind", "drill"),
+                ("title", "Diễn tập ransomware"),
+                ("held_on", "02/11/2026"),
+                ("organiser", &ward_id),
+                ("system_codes", "HB-NV"),
+                ("participants", "35"),
+                ("lessons", "Sao lưu ngoại tuyến chưa đủ."),
+            ],
+        )
+        .await;
+    let status = ok.status();
+    let body = ok.text().await.unwrap();
+    let alert = body.split("role=\"alert\">").nth(1).unwrap_or("").split('<').next().unwrap_or("").to_string();
+    assert_eq!(status, 303, "{alert}");
+    // The authority's city drill with wards taking part: they see it.
+    let root = db.store.root_unit().await.unwrap().unwrap().id;
+    let city = khien_store::TrainingInput {
+        kind: "drill".into(),
+        title: "Diễn tập thực chiến an toàn thông tin mạng thành phố".into(),
+        held_on: "2026-11-01".into(),
+        organiser_unit_id: root,
+        unit_ids: vec![ward, unit_id(db, "P-LE-CHAN").await],
+        participants: 120,
+        ..Default::default()
+    };
+    db.store.record_training(&pa05, &city).await.unwrap();
+    let seen = db.store.list_trainings(&actor(db, "lechan.canbo").await, 10).await.unwrap();
+    assert_eq!(seen.len(), 1, "a unit taking part sees the city's drill, not another ward's: {seen:?}");
+    assert_eq!(db.store.list_trainings(&officer, 10).await.unwrap().len(), 2, "the ward sees its own and the city's");
+    assert!(db.store.list_trainings(&actor(db, "soyt.canbo").await, 10).await.unwrap().is_empty(), "others do not");
+    let drill = due(&db.store.system_obligations(&officer, system.id).await.unwrap(), K::IncidentDrill);
+    assert_eq!(drill.last_done.as_deref(), Some("2026-11-02"));
     // The system page shows the calendar.
     let web = s.login("hongbang.canbo", DEMO_PASSWORD).await;
     let page = web.get(&format!("/systems/{}", system.id)).await.text().await.unwrap();

@@ -18,6 +18,7 @@ mod rulesets;
 pub(crate) mod stix;
 mod systems;
 pub(crate) mod taxii;
+mod trainings;
 mod units;
 mod users;
 
@@ -76,6 +77,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(compliance::router())
         .merge(plans::router())
         .merge(obligations::router())
+        .merge(trainings::router())
 }
 
 pub fn openapi_document() -> utoipa::openapi::OpenApi {

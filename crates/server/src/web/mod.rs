@@ -22,6 +22,7 @@ mod scans;
 mod search;
 mod system_form;
 mod systems;
+mod trainings;
 mod units;
 mod users;
 
@@ -63,6 +64,7 @@ pub fn router() -> Router<AppState> {
         .merge(search::router())
         .merge(plans::router())
         .merge(obligations::router())
+        .merge(trainings::router())
 }
 
 async fn asset(content_type: &'static str, body: &'static str) -> Response {

@@ -4,6 +4,7 @@
 //! everyone signed in may read; who reports on a task is what `progress` decides.
 
 pub mod progress;
+pub mod trainings;
 
 use crate::audit::{json, Change};
 use crate::db::{db_err, flag, get, Store};
