@@ -15,11 +15,13 @@ const UNITS_PER_TASK: usize = 200;
 
 /// A task table of 6 sections × 10 tasks, every task led by "Đơn vị thực hiện".
 fn table() -> String {
-    let mut csv = String::from("STT,Nhiệm vụ,Đơn vị chủ trì,Đơn vị phối hợp,Thời gian thực hiện\\n");
+    let mut csv = String::from("STT,Nhiệm vụ,Đơn vị chủ trì,Đơn vị phối hợp,Thời gian thực hiện\n");
     for s in 1..=TASKS / 10 {
-        csv.push_str(&format!("{s},Nhóm nhiệm vụ {s},,,\\n"));
+        csv.push_str(&format!("{s},Nhóm nhiệm vụ {s},,,\n"));
         for t in 1..=10 {
-            csv.push_str(&format!("{s}.{t},Nhiệm vụ {s}.{t} về bảo đảm an toàn thông tin,Đơn vị thực hiện,Công an thành phố,Hàng tháng\\n"));
+            csv.push_str(&format!(
+                "{s}.{t},Nhiệm vụ {s}.{t} về bảo đảm an toàn thông tin,Đơn vị thực hiện,Công an thành phố,Hàng tháng\n"
+            ));
         }
     }
     csv
