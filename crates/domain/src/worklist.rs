@@ -23,6 +23,17 @@ code_enum!(
     }
 );
 
+code_enum!(
+    /// What a deadline on a unit's calendar is for (issue 15.9).
+    DeadlineKind {
+        PlanReport = "plan_report": "Báo cáo tiến độ kế hoạch" / "Plan progress report",
+        DossierStep = "dossier_step": "Bước hồ sơ cấp độ" / "Level dossier step",
+        Obligation = "obligation": "Nghĩa vụ định kỳ của hệ thống" / "A system's recurring duty",
+        Finding = "finding": "Hạn khắc phục phát hiện" / "Finding remediation",
+        IncidentReport = "incident_report": "Hạn báo cáo sự cố" / "Incident report",
+    }
+);
+
 /// Roles that act for their own units: prepare dossiers, report incidents, fix findings.
 pub fn unit_side(role: Role) -> bool {
     matches!(role, Role::UnitManager | Role::UnitOfficer | Role::SocProvider)

@@ -6,6 +6,7 @@ mod check;
 pub mod docx;
 mod error;
 pub mod fixtures;
+pub mod ical;
 pub mod oscal_export;
 pub mod pdf;
 pub mod plan_table;

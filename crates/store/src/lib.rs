@@ -8,6 +8,7 @@ mod audit;
 mod bulk;
 mod compliance;
 mod db;
+mod deadlines;
 mod events;
 mod incidents;
 mod listing;
@@ -34,6 +35,7 @@ pub use compliance::findings::{Finding, FindingFilter, FindingMoveInput, UnitFin
 pub use compliance::scan_import::{DuplicateFinding, ScanImportSummary, MAX_DUPLICATES_LISTED};
 pub use compliance::unit_compliance::UnitCompliance;
 pub use db::{Dialect, Store};
+pub use deadlines::{Deadline, MAX_DEADLINES};
 pub use incidents::exchange::{ExportedIncident, WatchImportSummary, WatchInput, WatchItem};
 pub use incidents::files::IncidentFile;
 pub use incidents::incident::{

@@ -106,6 +106,8 @@ pub async fn run(
         ("web: a task's page (200 units)", format!("/plan-tasks/{}?period={period}", task.id), admin),
         ("api: a unit's own plan tasks (5 plans)", "/api/v1/my-plan-tasks".to_string(), manager),
         ("web: plans page with own tasks", "/plans".to_string(), manager),
+        ("web: a department's deadlines (all kinds)", "/deadlines".to_string(), manager),
+        ("api: a department's deadlines", "/api/v1/deadlines".to_string(), manager),
     ];
     for (name, uri, token) in scenarios {
         measure(app, name, &uri, token, None, a.iterations).await?;

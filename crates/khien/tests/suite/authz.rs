@@ -102,6 +102,8 @@ async fn lists_hide_b(get: impl Fn(String) -> futures_like::Fut, b: &Other) {
         "/api/v1/findings/counts/history",
         "/api/v1/my-plan-tasks",
         "/api/v1/trainings",
+        "/api/v1/deadlines",
+        "/api/v1/deadlines.ics",
     ] {
         let (status, text) = get(path.to_string()).await;
         assert_eq!(status, 200, "{path}");

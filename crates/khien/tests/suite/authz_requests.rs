@@ -211,6 +211,7 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
         }
         ("get", "/api/v1/obligation-rules") => return None, // city-wide reference data
         ("get", "/api/v1/trainings") => return None,        // list: checked in authz.rs
+        ("get", "/api/v1/deadlines") | ("get", "/api/v1/deadlines.ics") => return None, // the caller's own: checked in authz.rs
         ("post", "/api/v1/trainings") => Some(
             json!({"kind": "drill", "title": "hacked", "held_on": "2026-01-05", "organiser_unit_id": b.unit, "system_ids": [b.system]}),
         ),

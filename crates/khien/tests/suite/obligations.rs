@@ -133,6 +133,14 @@ async fn tcvn_14423_2026_a_level_3_system_has_its_duties_and_a_scan_satisfies_x_
     assert!(due(&db.store.system_obligations(&officer, system.id).await.unwrap(), K::VulnerabilityScan).overdue);
     db.store.maintenance().sweep_reminders().await.unwrap();
     db.store.maintenance().sweep_reminders().await.unwrap();
+    // The ward's calendar of deadlines lists the overdue duty, as does its calendar file.
+    let web = s.login("hongbang.canbo", DEMO_PASSWORD).await;
+    let calendar = web.get("/deadlines").await.text().await.unwrap();
+    assert!(calendar.contains("id=\"deadlines\"") && calendar.contains("HB-NV «"), "the calendar");
+    let ics = web.get("/api/v1/deadlines.ics").await;
+    assert!(ics.headers()["content-type"].to_str().unwrap().starts_with("text/calendar"));
+    let ics = ics.text().await.unwrap().replace("\r\n ", "");
+    assert!(ics.contains("BEGIN:VEVENT") && ics.contains("Rà quét lỗ hổng toàn hệ thống"), "{ics}");
     for who in ["hongbang.quanly", "pa05.truong"] {
         let n = db.store.notifications(&actor(db, who).await, 500).await.unwrap();
         assert_eq!(n.iter().filter(|x| x.kind == "obligation_overdue").count(), 1, "{who}: {n:?}");

@@ -4,6 +4,7 @@
 mod account;
 mod audit;
 pub(crate) mod compliance;
+mod deadlines;
 mod dossier_review;
 pub(crate) mod findings;
 mod form08;
@@ -78,6 +79,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(plans::router())
         .merge(obligations::router())
         .merge(trainings::router())
+        .merge(deadlines::router())
 }
 
 pub fn openapi_document() -> utoipa::openapi::OpenApi {

@@ -2,6 +2,7 @@
 
 mod chart;
 mod compliance;
+mod deadlines;
 mod dossier_page;
 mod dossiers;
 mod findings;
@@ -27,6 +28,9 @@ mod units;
 mod users;
 
 pub use units::MAX_IMPORT_BYTES;
+
+/// How far ahead a unit's calendar of deadlines looks, in days.
+pub const DEADLINE_DAYS: u64 = 90;
 
 use crate::auth::{cookie, is_secure, set_cookie, Ctx, LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
 use crate::error::{urlencode, WebError};
@@ -65,6 +69,7 @@ pub fn router() -> Router<AppState> {
         .merge(plans::router())
         .merge(obligations::router())
         .merge(trainings::router())
+        .merge(deadlines::router())
 }
 
 async fn asset(content_type: &'static str, body: &'static str) -> Response {

@@ -383,11 +383,8 @@ async fn plan_page(
         p => p.to_string(),
     };
     let due = reporting.parse_period(&period)?.due;
-    let (tasks, tallies, missing) = tokio::try_join!(
-        s.store.plan_tasks(&ctx.actor, id),
-        s.store.plan_tallies(&ctx.actor, id, &period),
-        s.store.missing_reporters(&ctx.actor, id, &period),
-    )?;
+    let (tasks, (tallies, missing)) =
+        tokio::try_join!(s.store.plan_tasks(&ctx.actor, id), s.store.plan_status(&ctx.actor, id, &period))?;
     let (reported, expected) = tallies.iter().fold((0, 0), |(r, e), t| (r + t.reported, e + t.expected));
     let lines = tasks
         .into_iter()

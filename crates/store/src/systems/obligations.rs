@@ -315,32 +315,66 @@ impl Store {
         Ok(occ)
     }
 
-    /// For the reminder sweep: per unit, the approved systems with a duty past its due day —
-    /// (unit id, unit path, unit name, overdue duties).
-    pub(crate) async fn overdue_obligations(&self) -> Result<Vec<(i64, String, String, i64)>> {
-        let rows = sqlx::query("SELECT s.id, s.owner_unit_id, u.path, u.name, d.proposed_level, d.approved_on FROM systems s JOIN units u ON u.id = s.owner_unit_id JOIN dossiers d ON d.system_id = s.id AND d.state = 'approved' AND d.approved_on IS NOT NULL WHERE s.status <> 'decommissioned'")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+    /// The duties of approved systems due by `until`, with their system and unit: for the
+    /// reminder sweep (every unit) and a unit's calendar (its reach).
+    pub(crate) async fn duties_due(
+        &self,
+        reach: Option<&khien_domain::scope::Reach>,
+        until: chrono::NaiveDate,
+    ) -> Result<Vec<DutyDue>> {
+        let mut q = Sql::new("SELECT s.id, s.code, s.name, s.owner_unit_id, u.path, u.name AS unit_name, d.proposed_level, d.approved_on FROM systems s JOIN units u ON u.id = s.owner_unit_id JOIN dossiers d ON d.system_id = s.id AND d.state = 'approved' AND d.approved_on IS NOT NULL WHERE s.status <> 'decommissioned'");
+        if let Some(reach) = reach {
+            q.push(" AND ").reach("u.path", "u.id", reach);
+        }
+        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
         let ids: Vec<i64> = rows.iter().map(|r| get(r, "id")).collect::<Result<_>>()?;
         let last = self.last_done(&ids).await?;
         let (rules, _) = self.obligation_ruleset().await?;
-        let today = self.clock.today_vn();
-        let mut by_unit: std::collections::BTreeMap<i64, (String, String, i64)> = std::collections::BTreeMap::new();
+        let mut out = Vec::new();
         for r in &rows {
             let (id, level): (i64, i64) = (get(r, "id")?, get(r, "proposed_level")?);
             let Some(approved) = get::<String>(r, "approved_on").ok().as_deref().and_then(parse_date) else { continue };
-            let late = duties(&rules, level)
-                .into_iter()
-                .filter(|(kind, months, _)| next_due(last.get(&(id, *kind)).copied(), approved, *months) < today)
-                .count();
-            if late > 0 {
-                let e = by_unit.entry(get(r, "owner_unit_id")?).or_insert((get(r, "path")?, get(r, "name")?, 0));
-                e.2 += late as i64;
+            for (kind, months, _) in duties(&rules, level) {
+                let due = next_due(last.get(&(id, kind)).copied(), approved, months);
+                if due <= until {
+                    out.push(DutyDue {
+                        system_id: id,
+                        system_code: get(r, "code")?,
+                        system_name: get(r, "name")?,
+                        unit_id: get(r, "owner_unit_id")?,
+                        unit_path: get(r, "path")?,
+                        unit_name: get(r, "unit_name")?,
+                        kind,
+                        due,
+                    });
+                }
             }
+        }
+        Ok(out)
+    }
+
+    /// For the reminder sweep: per unit, its approved systems' duties past their due day —
+    /// (unit id, unit path, unit name, overdue duties).
+    pub(crate) async fn overdue_obligations(&self) -> Result<Vec<(i64, String, String, i64)>> {
+        let yesterday = self.clock.today_vn().pred_opt().unwrap_or_default();
+        let mut by_unit: std::collections::BTreeMap<i64, (String, String, i64)> = std::collections::BTreeMap::new();
+        for d in self.duties_due(None, yesterday).await? {
+            by_unit.entry(d.unit_id).or_insert((d.unit_path, d.unit_name, 0)).2 += 1;
         }
         Ok(by_unit.into_iter().map(|(id, (path, name, n))| (id, path, name, n)).collect())
     }
+}
+
+/// A duty of an approved system, due on a day.
+pub(crate) struct DutyDue {
+    pub system_id: i64,
+    pub system_code: String,
+    pub system_name: String,
+    pub unit_id: i64,
+    pub unit_path: String,
+    pub unit_name: String,
+    pub kind: ObligationKind,
+    pub due: chrono::NaiveDate,
 }
 
 /// The occurrence a scan import writes for its system (in the import's transaction).
