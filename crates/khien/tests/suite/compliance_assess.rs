@@ -232,6 +232,12 @@ async fn assessment_results_states_and_scope(db: TestDb) {
     let s = db.store.get_system(&officer, system.id).await.unwrap().system;
     assert_eq!(s.assessed_on, Some(db.store.clock().today_vn().format("%Y-%m-%d").to_string()));
     assert!(s.assessor_unit.is_some_and(|u| !u.is_empty()));
+    // The independent assessment is the system's periodic-assessment duty done (issue 15.5).
+    let duties = db.store.system_obligations(&officer, system.id).await.unwrap();
+    assert!(duties
+        .recent
+        .iter()
+        .any(|o| o.kind == "reassessment" && o.source == "assessment" && o.ref_id == Some(ind.id)));
     // The requirement met now closes the finding the first assessment opened.
     let open = db
         .store

@@ -39,6 +39,8 @@ CREATE INDEX plan_tasks_plan ON plan_tasks(plan_id, position);
 
 CREATE TABLE plan_task_units (
     task_id  INTEGER NOT NULL REFERENCES plan_tasks(id),
+    -- The task's plan, so that a unit's pairs of one plan are read without the others'.
+    plan_id  INTEGER NOT NULL REFERENCES plans(id),
     unit_id  INTEGER NOT NULL REFERENCES units(id),
     role     TEXT NOT NULL,
     -- 1 when the unit is on the task as one of a group the table names ("Các sở, ban, ngành"):
@@ -46,7 +48,7 @@ CREATE TABLE plan_task_units (
     grouped  INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (task_id, unit_id)
 );
-CREATE INDEX plan_task_units_unit ON plan_task_units(unit_id, task_id);
+CREATE INDEX plan_task_units_unit ON plan_task_units(unit_id, plan_id, task_id);
 
 CREATE TABLE plan_unit_names (
     name_key   TEXT NOT NULL,

@@ -554,8 +554,9 @@ impl Store {
                 }
             }
             for (unit_id, (role, grouped)) in roles {
-                sqlx::query("INSERT INTO plan_task_units (task_id, unit_id, role, grouped) VALUES ($1, $2, $3, $4)")
+                sqlx::query("INSERT INTO plan_task_units (task_id, plan_id, unit_id, role, grouped) VALUES ($1, $2, $3, $4, $5)")
                     .bind(task_id)
+                    .bind(plan_id)
                     .bind(unit_id)
                     .bind(role.code())
                     .bind(i64::from(grouped))

@@ -480,12 +480,28 @@ impl Store {
     ) -> Result<(Vec<TaskTally>, Vec<MissingReporter>)> {
         let plan = self.get_plan(actor, plan_id).await?;
         let period = plan.reporting()?.parse_period(period)?;
-        let mut q = Sql::new("SELECT tu.task_id, t.number, t.position, tu.role, u.id, u.code, u.name, pp.status FROM plan_task_units tu \
-            JOIN plan_tasks t ON t.id = tu.task_id JOIN units u ON u.id = tu.unit_id \
-            LEFT JOIN plan_progress pp ON pp.task_id = tu.task_id AND pp.unit_id = tu.unit_id AND pp.period = ");
+        // Two shapes: the city-wide reader walks the plan's tasks, a unit's reader starts from
+        // its own units through the (unit, task) index. On SQLite `CROSS JOIN` keeps that order
+        // (its planner otherwise started from the units and read every plan's pairs: 60 ms);
+        // PostgreSQL takes no `ON` after `CROSS JOIN` and plans the joins well itself.
+        let reach = actor.reach(Action::ViewUnits);
+        let city_wide = reach.subtrees.iter().any(|p| p.matches('/').count() == 2);
+        let join = if self.dialect == crate::Dialect::Sqlite { "CROSS JOIN" } else { "JOIN" };
+        let cols = "tu.task_id, t.number, t.position, tu.role, u.id, u.code, u.name, pp.status";
+        let mut q = if city_wide {
+            Sql::new(&format!("SELECT {cols} FROM plan_tasks t {join} plan_task_units tu ON tu.task_id = t.id {join} units u ON u.id = tu.unit_id"))
+        } else {
+            let mut q = Sql::new(&format!(
+                "SELECT {cols} FROM units u {join} plan_task_units tu ON tu.unit_id = u.id AND tu.plan_id = "
+            ));
+            q.bind(plan_id).push(&format!(" {join} plan_tasks t ON t.id = tu.task_id"));
+            q
+        };
+        q.push(" LEFT JOIN plan_progress pp ON pp.task_id = tu.task_id AND pp.unit_id = tu.unit_id AND pp.period = ");
         q.bind(period.code.as_str()).push(" WHERE t.plan_id = ").bind(plan_id);
-        q.push(" AND tu.unit_id IN (SELECT r.id FROM units r WHERE ");
-        q.reach("r.path", "r.id", &actor.reach(Action::ViewUnits)).push(")");
+        if !city_wide {
+            q.push(" AND ").reach("u.path", "u.id", &reach);
+        }
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
         let mut tallies: BTreeMap<i64, TaskTally> = BTreeMap::new();
         let mut missing: BTreeMap<String, (MissingReporter, Vec<(i64, String)>)> = BTreeMap::new();
