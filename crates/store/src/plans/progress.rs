@@ -469,104 +469,101 @@ impl Store {
         Ok(())
     }
 
-    /// For the period, per task how the units the caller sees stand, and the units without a
-    /// report on some of their tasks — both from one reading of the plan's (task, unit) pairs,
-    /// driven by the units the caller reaches.
+    /// `FROM … WHERE …` over the plan's (task, unit) pairs the caller sees, each with the unit's
+    /// report for the period if any (`pp`). Two shapes: the city-wide reader walks the plan's
+    /// tasks; a unit's reader starts from its own units through the (unit, plan) index. On
+    /// SQLite `CROSS JOIN` keeps that order; PostgreSQL takes no `ON` after `CROSS JOIN` and
+    /// orders the joins well itself.
+    fn pairs_of(&self, actor: &Actor, plan_id: i64, period: &str) -> Sql {
+        let reach = actor.reach(Action::ViewUnits);
+        let city_wide = reach.subtrees.iter().any(|p| p.matches('/').count() == 2);
+        let join = if self.dialect == crate::Dialect::Sqlite { "CROSS JOIN" } else { "JOIN" };
+        let mut q = if city_wide {
+            Sql::new(&format!(
+                "FROM plan_tasks t {join} plan_task_units tu ON tu.task_id = t.id {join} units u ON u.id = tu.unit_id"
+            ))
+        } else {
+            let mut q =
+                Sql::new(&format!("FROM units u {join} plan_task_units tu ON tu.unit_id = u.id AND tu.plan_id = "));
+            q.bind(plan_id).push(&format!(" {join} plan_tasks t ON t.id = tu.task_id"));
+            q
+        };
+        q.push(" LEFT JOIN plan_progress pp ON pp.task_id = tu.task_id AND pp.unit_id = tu.unit_id AND pp.period = ");
+        q.bind(period).push(" WHERE t.plan_id = ").bind(plan_id);
+        if !city_wide {
+            q.push(" AND ").reach("u.path", "u.id", &reach);
+        }
+        q
+    }
+
+    /// For the period, per task how the units the caller sees stand, and who has not reported.
     pub async fn plan_status(
         &self,
         actor: &Actor,
         plan_id: i64,
         period: &str,
     ) -> Result<(Vec<TaskTally>, Vec<MissingReporter>)> {
-        let plan = self.get_plan(actor, plan_id).await?;
-        let period = plan.reporting()?.parse_period(period)?;
-        // Two shapes: the city-wide reader walks the plan's tasks, a unit's reader starts from
-        // its own units through the (unit, task) index. On SQLite `CROSS JOIN` keeps that order
-        // (its planner otherwise started from the units and read every plan's pairs: 60 ms);
-        // PostgreSQL takes no `ON` after `CROSS JOIN` and plans the joins well itself.
-        let reach = actor.reach(Action::ViewUnits);
-        let city_wide = reach.subtrees.iter().any(|p| p.matches('/').count() == 2);
-        let join = if self.dialect == crate::Dialect::Sqlite { "CROSS JOIN" } else { "JOIN" };
-        let cols = "tu.task_id, t.number, t.position, tu.role, u.id, u.code, u.name, pp.status";
-        let mut q = if city_wide {
-            Sql::new(&format!("SELECT {cols} FROM plan_tasks t {join} plan_task_units tu ON tu.task_id = t.id {join} units u ON u.id = tu.unit_id"))
-        } else {
-            let mut q = Sql::new(&format!(
-                "SELECT {cols} FROM units u {join} plan_task_units tu ON tu.unit_id = u.id AND tu.plan_id = "
-            ));
-            q.bind(plan_id).push(&format!(" {join} plan_tasks t ON t.id = tu.task_id"));
-            q
-        };
-        q.push(" LEFT JOIN plan_progress pp ON pp.task_id = tu.task_id AND pp.unit_id = tu.unit_id AND pp.period = ");
-        q.bind(period.code.as_str()).push(" WHERE t.plan_id = ").bind(plan_id);
-        if !city_wide {
-            q.push(" AND ").reach("u.path", "u.id", &reach);
-        }
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
-        let mut tallies: BTreeMap<i64, TaskTally> = BTreeMap::new();
-        let mut missing: BTreeMap<String, (MissingReporter, Vec<(i64, String)>)> = BTreeMap::new();
-        for r in &rows {
-            let task_id: i64 = get(r, "task_id")?;
-            let t = tallies.entry(task_id).or_insert(TaskTally {
-                task_id,
-                expected: 0,
-                reported: 0,
-                done: 0,
-                in_progress: 0,
-                not_started: 0,
-                blocked: 0,
-            });
-            t.expected += 1;
-            match get::<Option<String>>(r, "status")?.as_deref() {
-                Some(status) => {
-                    t.reported += 1;
-                    match status {
-                        "done" => t.done += 1,
-                        "in_progress" => t.in_progress += 1,
-                        "not_started" => t.not_started += 1,
-                        _ => t.blocked += 1,
-                    }
-                }
-                None => {
-                    let code: String = get(r, "code")?;
-                    let lead = get::<String>(r, "role")? == TaskRole::Lead.code();
-                    let (m, tasks) = match missing.entry(code.clone()) {
-                        std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
-                        std::collections::btree_map::Entry::Vacant(e) => {
-                            let m = MissingReporter {
-                                unit_id: get(r, "id")?,
-                                code,
-                                name: get(r, "name")?,
-                                tasks: Vec::new(),
-                                leads: 0,
-                            };
-                            e.insert((m, Vec::new()))
-                        }
-                    };
-                    m.leads += i64::from(lead);
-                    tasks.push((get(r, "position")?, get(r, "number")?));
-                }
-            }
-        }
-        let missing = missing
-            .into_values()
-            .map(|(mut m, mut tasks)| {
-                tasks.sort();
-                m.tasks = tasks.into_iter().map(|(_, n)| n).collect();
-                m
-            })
-            .collect();
-        Ok((tallies.into_values().collect(), missing))
+        tokio::try_join!(self.plan_tallies(actor, plan_id, period), self.missing_reporters(actor, plan_id, period))
     }
 
-    /// Per task of the plan, how the units the caller sees stand for the period.
+    /// Per task of the plan, how the units the caller sees stand for the period (counted in
+    /// the database: the pairs are many, the tasks few).
     pub async fn plan_tallies(&self, actor: &Actor, plan_id: i64, period: &str) -> Result<Vec<TaskTally>> {
-        Ok(self.plan_status(actor, plan_id, period).await?.0)
+        let plan = self.get_plan(actor, plan_id).await?;
+        let period = plan.reporting()?.parse_period(period)?;
+        let mut q = Sql::select(
+            "tu.task_id, COUNT(*) AS expected, COUNT(pp.id) AS reported, \
+             SUM(CASE WHEN pp.status = 'done' THEN 1 ELSE 0 END) AS done, \
+             SUM(CASE WHEN pp.status = 'in_progress' THEN 1 ELSE 0 END) AS in_progress, \
+             SUM(CASE WHEN pp.status = 'not_started' THEN 1 ELSE 0 END) AS not_started, \
+             SUM(CASE WHEN pp.status = 'blocked' THEN 1 ELSE 0 END) AS blocked",
+            &self.pairs_of(actor, plan_id, &period.code),
+        );
+        q.push(" GROUP BY tu.task_id");
+        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                let n = |c: &str| -> Result<i64> { Ok(get::<Option<i64>>(r, c)?.unwrap_or(0)) };
+                Ok(TaskTally {
+                    task_id: get(r, "task_id")?,
+                    expected: n("expected")?,
+                    reported: n("reported")?,
+                    done: n("done")?,
+                    in_progress: n("in_progress")?,
+                    not_started: n("not_started")?,
+                    blocked: n("blocked")?,
+                })
+            })
+            .collect()
     }
 
     /// The units (that the caller sees) without a report on some of their tasks for the period.
     pub async fn missing_reporters(&self, actor: &Actor, plan_id: i64, period: &str) -> Result<Vec<MissingReporter>> {
-        Ok(self.plan_status(actor, plan_id, period).await?.1)
+        let plan = self.get_plan(actor, plan_id).await?;
+        let period = plan.reporting()?.parse_period(period)?;
+        let mut q =
+            Sql::select("u.id, u.code, u.name, t.number, tu.role", &self.pairs_of(actor, plan_id, &period.code));
+        q.push(" AND pp.id IS NULL ORDER BY u.code, t.position");
+        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let mut out: Vec<MissingReporter> = Vec::new();
+        for r in &rows {
+            let id: i64 = get(r, "id")?;
+            let lead = get::<String>(r, "role")? == TaskRole::Lead.code();
+            if out.last().is_none_or(|m| m.unit_id != id) {
+                out.push(MissingReporter {
+                    unit_id: id,
+                    code: get(r, "code")?,
+                    name: get(r, "name")?,
+                    tasks: Vec::new(),
+                    leads: 0,
+                });
+            }
+            if let Some(m) = out.last_mut() {
+                m.tasks.push(get(r, "number")?);
+                m.leads += i64::from(lead);
+            }
+        }
+        Ok(out)
     }
 
     /// The tasks the caller's own units (those its grants name) report on, in each plan's
