@@ -57,9 +57,8 @@ pub use incidents::work::{
 pub use mail::EmailPreference;
 pub use maintenance::Maintenance;
 pub use notifications::{Notification, Outgoing};
-pub use plans::progress::{
-    MissingReporter, MyPlanTask, ProgressInput, ProgressReport, TaskProgress, TaskTally, TaskUnitStatus,
-};
+pub use plans::progress::{ProgressInput, ProgressReport, TaskProgress, TaskUnitStatus};
+pub use plans::status::{MissingReporter, MyPlanTask, TaskTally};
 pub use plans::trainings::{Training, TrainingInput};
 pub use plans::{NameMatch, Plan, PlanImportPreview, PlanInput, PlanTask, UnitChoice};
 pub use records::*;
