@@ -226,6 +226,7 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
         | ("get", "/api/v1/plans/{id}")
         | ("get", "/api/v1/plans/{id}/status")
         | ("get", "/api/v1/plans/{id}/missing")
+        | ("get", "/api/v1/plans/{id}/status.xlsx")
         | ("get", "/api/v1/plan-tasks/{id}/progress")
         | ("get", "/api/v1/my-plan-tasks") => return None,
         // The authority's: a unit's caller cannot stage a plan, nor read or use another's staged file.

@@ -264,6 +264,10 @@ async fn a_ward_reports_the_lead_consolidates_the_authority_sees_who_is_missing(
     let tallies = authority.get_json(&format!("/api/v1/plans/{plan}/status?period=2025")).await;
     let t = tallies.as_array().unwrap().iter().find(|t| t["task_id"] == task).unwrap();
     assert!(t["done"].as_i64().unwrap() >= 1 && t["reported"].as_i64() < t["expected"].as_i64(), "{t}");
+    // The status in the appendix's layout, for Excel.
+    let xlsx = authority.get(&format!("/api/v1/plans/{plan}/status.xlsx?period=2025")).await;
+    assert_eq!(xlsx.status(), 200);
+    assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"), "an XLSX workbook");
     let page = authority.get(&format!("/plans/{plan}?period=2025")).await.text().await.unwrap();
     assert!(page.contains("id=\"missing\"") && page.contains("Phường Hồng Bàng"), "the page lists who is missing");
     // The ward's home page brought the task (before it reported); now the plan's list shows it done.

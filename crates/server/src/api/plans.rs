@@ -23,6 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_plan))
         .routes(routes!(plan_status))
         .routes(routes!(missing_reporters))
+        .routes(routes!(status_workbook))
         .routes(routes!(my_tasks))
         .merge(
             OpenApiRouter::new()
@@ -86,6 +87,79 @@ async fn missing_reporters(
     ApiQuery(q): ApiQuery<PeriodQuery>,
 ) -> Result<Json<Vec<MissingReporter>>, ApiError> {
     Ok(Json(s.store.missing_reporters(&ctx.actor, id, &q.period).await?))
+}
+
+/// The plan's status for the period as an Excel workbook in its appendix's layout (STT, Nhiệm
+/// vụ, Chủ trì, Phối hợp, Thời gian thực hiện, then the period's reports per task), with a
+/// second sheet of the units that have not reported.
+#[utoipa::path(get, path = "/api/v1/plans/{id}/status.xlsx", tag = "plans", params(("id" = i64, Path), PeriodQuery),
+    responses((status = 200, content((Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 422, body = crate::error::Problem)))]
+async fn status_workbook(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiQuery(q): ApiQuery<PeriodQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    use khien_formats::sheet::{Cell, Table};
+    let tasks = s.store.plan_tasks(&ctx.actor, id).await?;
+    let (tallies, missing) = s.store.plan_status(&ctx.actor, id, &q.period).await?;
+    let rows: Vec<Vec<Cell>> = tasks
+        .iter()
+        .map(|t| {
+            let mut row: Vec<Cell> = vec![
+                t.number.clone().into(),
+                t.body.clone().into(),
+                t.lead_names.join("\n").into(),
+                t.coordinating_names.join("\n").into(),
+                t.cadence.clone().into(),
+            ];
+            if let Some(x) = tallies.iter().find(|x| x.task_id == t.id) {
+                row.extend([x.expected, x.reported, x.done, x.in_progress, x.not_started, x.blocked].map(Cell::from));
+            }
+            row
+        })
+        .collect();
+    let late: Vec<Vec<Cell>> = missing
+        .into_iter()
+        .map(|m| vec![m.code.into(), m.name.into(), m.tasks.join(", ").into(), m.leads.into()])
+        .collect();
+    const STATUS: [&str; 11] = [
+        "STT",
+        "Nhiệm vụ",
+        "Đơn vị chủ trì",
+        "Đơn vị phối hợp",
+        "Thời gian thực hiện",
+        "Số đơn vị phải báo cáo",
+        "Đã báo cáo",
+        "Hoàn thành",
+        "Đang triển khai",
+        "Chưa triển khai",
+        "Vướng mắc",
+    ];
+    const LATE: [&str; 4] = ["Mã đơn vị", "Đơn vị", "Nhiệm vụ chưa báo cáo", "Trong đó chủ trì"];
+    let bytes = tokio::task::spawn_blocking(move || {
+        khien_formats::sheet::write_tables_xlsx(&[
+            Table { name: "Tien do", headers: &STATUS, rows: &rows },
+            Table { name: "Chua bao cao", headers: &LATE, rows: &late },
+        ])
+    })
+    .await
+    .map_err(khien_domain::Error::internal)?
+    .map_err(khien_domain::Error::internal)?;
+    let file = format!(
+        "attachment; filename=\"tien-do-ke-hoach-{id}-{}.xlsx\"",
+        q.period.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "")
+    );
+    Ok(axum::response::IntoResponse::into_response((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, file),
+        ],
+        bytes,
+    )))
 }
 
 /// The tasks the caller's own units report on, in each plan's current period.
