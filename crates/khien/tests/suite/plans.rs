@@ -354,6 +354,15 @@ async fn progress_reports_refuse_what_they_cannot_hold(db: TestDb, _time: FixedT
         db.store.list_audit(&admin, &khien_store::AuditFilter { limit: 5, ..Default::default() }).await.unwrap();
     let last = trail.items.iter().find(|a| a.action == "plan.progress").unwrap();
     assert!(format!("{:?}", last.before).contains("Đã ban hành quy chế"), "the first report is in the trail");
+    // The city-wide tallies (kept counts) agree with the reports themselves after a correction.
+    let all = db.store.task_progress(&admin, task("1.1"), Some("2026-11")).await.unwrap();
+    let count =
+        |st: &str| all.units.iter().filter(|u| u.report.as_ref().is_some_and(|r| r.status == st)).count() as i64;
+    let kept = db.store.plan_tallies(&admin, hp.id, "2026-11").await.unwrap();
+    let t11 = kept.iter().find(|t| t.task_id == task("1.1")).unwrap();
+    assert_eq!((t11.done, t11.blocked, t11.in_progress), (count("done"), count("blocked"), count("in_progress")));
+    assert_eq!(t11.reported, all.units.iter().filter(|u| u.report.is_some()).count() as i64);
+    assert_eq!(t11.expected, all.units.len() as i64);
     // An import is all or nothing: one bad report, nothing written.
     let tallies = db.store.plan_tallies(&admin, hp.id, "2026-10").await.unwrap();
     let before: i64 = tallies.iter().map(|t| t.reported).sum();

@@ -318,6 +318,25 @@ impl Store {
         .await
         .map_err(db_err)?;
         let after = report_row(&read().fetch_one(&mut *w.tx).await.map_err(db_err)?)?;
+        // The per-task counts follow (the city-wide status reads them).
+        if let Some(b) = before.as_ref().filter(|b| b.status != after.status) {
+            sqlx::query("UPDATE plan_progress_counts SET n = n - 1 WHERE task_id = $1 AND period = $2 AND status = $3")
+                .bind(key.0)
+                .bind(key.2)
+                .bind(b.status.code())
+                .execute(&mut *w.tx)
+                .await
+                .map_err(db_err)?;
+        }
+        if before.as_ref().is_none_or(|b| b.status != after.status) {
+            sqlx::query("INSERT INTO plan_progress_counts (task_id, period, status, n) VALUES ($1, $2, $3, 1) ON CONFLICT (task_id, period, status) DO UPDATE SET n = plan_progress_counts.n + 1")
+                .bind(key.0)
+                .bind(key.2)
+                .bind(after.status.code())
+                .execute(&mut *w.tx)
+                .await
+                .map_err(db_err)?;
+        }
         Ok((before, after))
     }
 

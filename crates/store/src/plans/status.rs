@@ -96,15 +96,21 @@ impl Store {
     pub async fn plan_tallies(&self, actor: &Actor, plan_id: i64, period: &str) -> Result<Vec<TaskTally>> {
         let plan = self.get_plan(actor, plan_id).await?;
         let period = plan.reporting()?.parse_period(period)?;
-        let mut q = Sql::select(
-            "tu.task_id, COUNT(*) AS expected, COUNT(pp.id) AS reported, \
-             SUM(CASE WHEN pp.status = 'done' THEN 1 ELSE 0 END) AS done, \
-             SUM(CASE WHEN pp.status = 'in_progress' THEN 1 ELSE 0 END) AS in_progress, \
-             SUM(CASE WHEN pp.status = 'not_started' THEN 1 ELSE 0 END) AS not_started, \
-             SUM(CASE WHEN pp.status = 'blocked' THEN 1 ELSE 0 END) AS blocked",
-            &self.pairs_of(actor, plan_id, &period.code),
-        );
-        q.push(" GROUP BY tu.task_id");
+        let city_wide = actor.reach(Action::ViewUnits).subtrees.iter().any(|p| p.matches('/').count() == 2);
+        let q = if city_wide {
+            // The whole city: the counts kept with each report, 60 rows for 60 tasks.
+            let mut q = Sql::new("SELECT t.id AS task_id, (SELECT COUNT(*) FROM plan_task_units tu WHERE tu.task_id = t.id) AS expected, \
+                CAST(SUM(c.n) AS BIGINT) AS reported, CAST(SUM(CASE WHEN c.status = 'done' THEN c.n ELSE 0 END) AS BIGINT) AS done, \
+                CAST(SUM(CASE WHEN c.status = 'in_progress' THEN c.n ELSE 0 END) AS BIGINT) AS in_progress, \
+                CAST(SUM(CASE WHEN c.status = 'not_started' THEN c.n ELSE 0 END) AS BIGINT) AS not_started, \
+                CAST(SUM(CASE WHEN c.status = 'blocked' THEN c.n ELSE 0 END) AS BIGINT) AS blocked \
+                FROM plan_tasks t LEFT JOIN plan_progress_counts c ON c.task_id = t.id AND c.period = ");
+            q.bind(period.code.as_str()).push(" WHERE t.plan_id = ").bind(plan_id);
+            q.push(" AND EXISTS (SELECT 1 FROM plan_task_units tu WHERE tu.task_id = t.id) GROUP BY t.id");
+            q
+        } else {
+            self.pair_tallies(actor, plan_id, &period.code)
+        };
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
         rows.iter()
             .map(|r| {
@@ -120,6 +126,20 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// The tallies counted over the (task, unit) pairs a unit's reader sees.
+    fn pair_tallies(&self, actor: &Actor, plan_id: i64, period: &str) -> Sql {
+        let mut q = Sql::select(
+            "tu.task_id, COUNT(*) AS expected, COUNT(pp.id) AS reported, \
+             SUM(CASE WHEN pp.status = 'done' THEN 1 ELSE 0 END) AS done, \
+             SUM(CASE WHEN pp.status = 'in_progress' THEN 1 ELSE 0 END) AS in_progress, \
+             SUM(CASE WHEN pp.status = 'not_started' THEN 1 ELSE 0 END) AS not_started, \
+             SUM(CASE WHEN pp.status = 'blocked' THEN 1 ELSE 0 END) AS blocked",
+            &self.pairs_of(actor, plan_id, period),
+        );
+        q.push(" GROUP BY tu.task_id");
+        q
     }
 
     /// The units (that the caller sees) without a report on some of their tasks for the period.
@@ -274,6 +294,12 @@ impl Store {
             .bind(user_id)
             .bind(self.clock.now_ms())
             .bind(plan_id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        sqlx::query("INSERT INTO plan_progress_counts (task_id, period, status, n) SELECT pp.task_id, pp.period, pp.status, COUNT(*) FROM plan_progress pp JOIN plan_tasks t ON t.id = pp.task_id WHERE t.plan_id = $1 AND pp.period = $2 GROUP BY pp.task_id, pp.period, pp.status ON CONFLICT (task_id, period, status) DO UPDATE SET n = excluded.n")
+            .bind(plan_id)
+            .bind(period)
             .execute(&self.pool)
             .await
             .map_err(db_err)?;
