@@ -67,6 +67,11 @@ impl Reach {
     pub fn is_empty(&self) -> bool {
         self.subtrees.is_empty() && self.units.is_empty()
     }
+
+    /// Whether the reach is the whole tree: the root's subtree (the root's path is "/id/").
+    pub fn is_whole_tree(&self) -> bool {
+        self.subtrees.iter().any(|p| p.matches('/').count() == 2)
+    }
 }
 
 impl Actor {
@@ -216,6 +221,8 @@ mod tests {
         assert_eq!(r.subtrees, vec!["/1/".to_string()]);
         assert_eq!(r.units, vec![7]);
         assert!(a.reach(Action::ManageUsers).is_empty());
+        assert!(r.is_whole_tree(), "the root's subtree");
+        assert!(!a.reach(Action::ReportIncidents).is_whole_tree(), "a unit's subtree is not the city");
     }
 
     #[test]

@@ -45,12 +45,7 @@ impl Store {
         };
         // Plan reports: per plan in force and unit, the tasks without a report this period.
         for plan in self.list_plans(actor).await? {
-            let reporting = plan.reporting()?;
-            let period = reporting.parse_period(&reporting.period_of(today))?;
-            let year = period.start.format("%Y").to_string().parse::<i32>().unwrap_or(0);
-            if year < plan.years().0 || year > plan.years().1 || period.due > until {
-                continue;
-            }
+            let Some(period) = plan.current_period(today)?.filter(|p| p.due <= until) else { continue };
             for m in self.missing_reporters(actor, plan.id, &period.code).await? {
                 let title =
                     format!("Kế hoạch {}: {} nhiệm vụ chưa báo cáo kỳ {}", plan.number, m.tasks.len(), period.code);

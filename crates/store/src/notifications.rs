@@ -289,51 +289,61 @@ impl Store {
     /// Units still without their report on a plan's current period: reminded before the
     /// deadline and after it; once it has passed, the authority gets one notice per plan.
     async fn plan_events(&self) -> Result<Vec<Event>> {
+        use khien_domain::plan::progress::ReportReminder;
         let mut events = Vec::new();
-        let mut late: std::collections::BTreeMap<String, (i64, String)> = std::collections::BTreeMap::new();
-        for (n, path, when) in self.plan_report_reminders().await? {
-            if when == khien_domain::plan::progress::ReportReminder::Overdue {
-                // "plan:{id}:{period}:{unit}:late" → one line per plan and period.
-                let plan_key: String = n.key.rsplitn(3, ':').nth(2).unwrap_or_default().to_string();
-                let e = late.entry(plan_key).or_insert((0, n.vi.split(':').next().unwrap_or_default().to_string()));
-                e.0 += 1;
+        let reminders = self.plan_report_reminders().await?;
+        let root = match reminders.iter().any(|p| p.when == ReportReminder::Overdue) {
+            true => self.root_unit().await?,
+            false => None,
+        };
+        for p in reminders {
+            let (number, period, due) = (&p.plan_number, &p.period, p.due.format("%d/%m/%Y").to_string());
+            let late = p.when == ReportReminder::Overdue;
+            for (unit_id, unit_path, n) in &p.units {
+                let (kind, vi, en, tag) = if late {
+                    (
+                        NotificationKind::PlanReportOverdue,
+                        format!(
+                            "Kế hoạch {number}: quá hạn báo cáo kỳ {period} ({due}), còn {n} nhiệm vụ chưa báo cáo"
+                        ),
+                        format!("Plan {number}: the report for {period} was due {due}; {n} tasks are not reported"),
+                        "late",
+                    )
+                } else {
+                    (
+                        NotificationKind::PlanReportDue,
+                        format!("Kế hoạch {number}: còn {n} nhiệm vụ chưa báo cáo kỳ {period}, hạn {due}"),
+                        format!("Plan {number}: {n} tasks not reported for {period}, due {due}"),
+                        "soon",
+                    )
+                };
+                events.push(Event {
+                    unit_id: *unit_id,
+                    unit_path: unit_path.clone(),
+                    actions: [Action::ReportProgress, Action::ReportProgress],
+                    side: unit_side,
+                    key: format!("plan:{}:{period}:{unit_id}:{tag}", p.plan_id),
+                    kind,
+                    vi,
+                    en,
+                    link: "/plans#mine".to_string(),
+                });
             }
-            events.push(Event {
-                unit_id: n.unit_id,
-                unit_path: path,
-                actions: [Action::ReportProgress, Action::ReportProgress],
-                side: unit_side,
-                key: n.key,
-                kind: n.kind,
-                vi: n.vi,
-                en: n.en,
-                link: "/plans#mine".to_string(),
-            });
-        }
-        if late.is_empty() {
-            return Ok(events);
-        }
-        let root = sqlx::query("SELECT id, path FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1")
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db_err)?;
-        let (root_id, root_path): (i64, String) = (get(&root, "id")?, get(&root, "path")?);
-        for (plan_key, (units, plan_label)) in late {
-            let plan_id = plan_key.split(':').nth(1).unwrap_or_default().to_string();
-            events.push(Event {
-                unit_id: root_id,
-                unit_path: root_path.clone(),
-                actions: [Action::ManagePlans, Action::ManagePlans],
-                side: authority_side,
-                key: format!("{plan_key}:late-units"),
-                kind: NotificationKind::PlanReportOverdue,
-                vi: format!("{plan_label}: {units} đơn vị chưa báo cáo, đã quá hạn"),
-                en: format!(
-                    "Plan {}: {units} units have not reported and are late",
-                    plan_label.trim_start_matches("Kế hoạch ")
-                ),
-                link: format!("/plans/{plan_id}"),
-            });
+            // Once late, the authority gets one line per plan and period, not one per unit.
+            if let (true, Some(root), false) = (late, root.as_ref(), p.units.is_empty()) {
+                let units = p.units.len();
+                events.push(Event {
+                    unit_id: root.id,
+                    unit_path: root.path.clone(),
+                    actions: [Action::ManagePlans, Action::ManagePlans],
+                    side: authority_side,
+                    key: format!("plan:{}:{period}:late-units", p.plan_id),
+                    kind: NotificationKind::PlanReportOverdue,
+                    vi: format!("Kế hoạch {number}: {units} đơn vị chưa báo cáo, đã quá hạn"),
+                    en: format!("Plan {number}: {units} units have not reported and are late"),
+                    link: format!("/plans/{}", p.plan_id),
+                });
+            }
         }
         Ok(events)
     }

@@ -69,19 +69,24 @@ pub(crate) async fn workbook(
         .await
         .map_err(Error::internal)?
         .map_err(Error::internal)?;
+    let mut r = xlsx_download(bytes, file);
+    if truncated {
+        r.headers_mut().insert("x-khien-truncated", axum::http::HeaderValue::from_static("true"));
+    }
+    Ok(r)
+}
+
+/// A workbook's bytes as a download named `file`.
+pub(crate) fn xlsx_download(bytes: Vec<u8>, file: &str) -> Response {
     let disposition = format!("attachment; filename=\"{file}\"");
-    let mut r = (
+    (
         [
             (axum::http::header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
             (axum::http::header::CONTENT_DISPOSITION, disposition.as_str()),
         ],
         bytes,
     )
-        .into_response();
-    if truncated {
-        r.headers_mut().insert("x-khien-truncated", axum::http::HeaderValue::from_static("true"));
-    }
-    Ok(r)
+        .into_response()
 }
 
 /// `limit` and `cursor` are checked as on the list, then every page goes out.

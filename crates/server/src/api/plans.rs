@@ -146,20 +146,8 @@ async fn status_workbook(
     .await
     .map_err(khien_domain::Error::internal)?
     .map_err(khien_domain::Error::internal)?;
-    let file = format!(
-        "attachment; filename=\"tien-do-ke-hoach-{id}-{}.xlsx\"",
-        q.period.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "")
-    );
-    Ok(axum::response::IntoResponse::into_response((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (axum::http::header::CONTENT_DISPOSITION, file),
-        ],
-        bytes,
-    )))
+    let period: String = q.period.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+    Ok(crate::api::list_exports::xlsx_download(bytes, &format!("tien-do-ke-hoach-{id}-{period}.xlsx")))
 }
 
 /// The tasks the caller's own units report on, in each plan's current period.

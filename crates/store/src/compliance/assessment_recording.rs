@@ -182,18 +182,17 @@ impl Store {
                     .await
                     .map_err(db_err)?;
                 // And the system's periodic-assessment duty done (issue 15.5).
-                sqlx::query("INSERT INTO obligation_occurrences (system_id, kind, done_on, source, ref_id, note, recorded_by, recorded_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)")
-                    .bind(after.system_id)
-                    .bind(khien_domain::system::obligation::ObligationKind::Reassessment.code())
-                    .bind(khien_domain::calendar::date_vn(now).format("%Y-%m-%d").to_string())
-                    .bind(khien_domain::system::obligation::OccurrenceSource::Assessment.code())
-                    .bind(id)
-                    .bind(after.title.clone())
-                    .bind(actor.user_id)
-                    .bind(now)
-                    .execute(&mut *w.tx)
-                    .await
-                    .map_err(db_err)?;
+                let assessed = crate::systems::obligations::NewOccurrence {
+                    system_id: after.system_id,
+                    kind: khien_domain::system::obligation::ObligationKind::Reassessment,
+                    done_on: khien_domain::calendar::date_vn(now),
+                    source: khien_domain::system::obligation::OccurrenceSource::Assessment,
+                    ref_id: Some(id),
+                    note: after.title.clone(),
+                    recorded_by: Some(actor.user_id),
+                    recorded_at: now,
+                };
+                assessed.insert().query().execute(&mut *w.tx).await.map_err(db_err)?;
             }
         }
         w.audit(

@@ -338,7 +338,10 @@ impl Store {
         q.push(", closed = ").bind(summary.closed).push(" WHERE id = ").bind(target.scan_id);
         w.execute(&q).await?;
         // The scan is the system's vulnerability-scan duty done (issue 15.5).
-        w.execute(&crate::systems::obligations::scan_occurrence(system_id, target.scan_id, detected_at, now)).await?;
+        w.execute(
+            &crate::systems::obligations::NewOccurrence::scan(system_id, target.scan_id, detected_at, now).insert(),
+        )
+        .await?;
         let record = serde_json::json!({"file": file_name, "tool": tool.code(), "system": system.code, "findings": summary.findings, "created": summary.created, "reopened": summary.reopened, "closed": summary.closed});
         w.audit(
             Some(actor),

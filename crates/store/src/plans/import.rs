@@ -80,13 +80,6 @@ pub struct PlanImportPreview {
     pub names: Vec<NameMatch>,
 }
 
-impl PlanImportPreview {
-    /// Whether the plan can be written as it stands (every name resolved).
-    pub fn ready(&self) -> bool {
-        self.names.iter().all(|n| !n.targets.is_empty())
-    }
-}
-
 /// The units tree as the matcher reads it.
 struct Units {
     all: Vec<(i64, String)>,
@@ -106,13 +99,12 @@ fn label_of(target: &NameTarget, units: &Units) -> String {
 }
 
 impl Store {
-    /// Plans are the standing body's to import: ManagePlans at the root unit.
-    async fn require_plans_manager(&self, actor: &Actor) -> Result<()> {
-        let root = sqlx::query("SELECT id, path FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1")
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db_err)?;
-        actor.require(Action::ManagePlans, get(&root, "id")?, &get::<String>(&root, "path")?)
+    /// Plans are the standing body's to import: ManagePlans at the root unit (returned, the
+    /// unit a plan belongs to).
+    async fn require_plans_manager(&self, actor: &Actor) -> Result<i64> {
+        let root = self.root_unit().await?.ok_or_else(|| Error::not_found("đơn vị gốc", "Root unit"))?;
+        actor.require(Action::ManagePlans, root.id, &root.path)?;
+        Ok(root.id)
     }
 
     /// Keeps an uploaded (already parsed) task table for its preview; returns its id.
@@ -340,15 +332,9 @@ impl Store {
                 return Err(Error::not_found("đơn vị", "Unit"));
             }
         }
+        let root = self.require_plans_manager(actor).await?;
         let mut w = self.begin_write().await?;
         let now = self.clock.now_ms();
-        let root: i64 = get(
-            &sqlx::query("SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1")
-                .fetch_one(&mut *w.tx)
-                .await
-                .map_err(db_err)?,
-            "id",
-        )?;
         if sqlx::query("SELECT id FROM plans WHERE number = $1")
             .bind(input.number.as_str())
             .fetch_optional(&mut *w.tx)

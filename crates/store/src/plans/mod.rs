@@ -49,6 +49,17 @@ impl Plan {
     pub fn years(&self) -> (i32, i32) {
         (self.year_from as i32, self.year_to as i32)
     }
+
+    /// The period that contains `today`, while the plan is in force (its years); none after.
+    pub fn current_period(&self, today: chrono::NaiveDate) -> Result<Option<khien_domain::plan::progress::Period>> {
+        use chrono::Datelike;
+        let (from, to) = self.years();
+        if !(from..=to).contains(&today.year()) {
+            return Ok(None);
+        }
+        let reporting = self.reporting()?;
+        reporting.parse_period(&reporting.period_of(today)).map(Some)
+    }
 }
 
 /// A task of a plan (a section when it has no parent).

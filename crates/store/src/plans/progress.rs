@@ -389,24 +389,18 @@ impl Store {
             let cx = tasks.get(task_id).ok_or_else(|| Error::internal("task context"))?;
             checked.push(self.checked_report(actor, cx, (*unit_id, period), input).map_err(place)?);
         }
+        let root = self.root_unit().await?.map(|u| u.id);
         let mut w = self.begin_write().await?;
         for r in &checked {
             self.write_report(&mut w, actor, r).await?;
         }
-        let root: i64 = get(
-            &sqlx::query("SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1")
-                .fetch_one(&mut *w.tx)
-                .await
-                .map_err(db_err)?,
-            "id",
-        )?;
         w.audit(
             Some(actor),
             Change {
                 action: "plan.progress_import",
                 entity_type: "plan",
                 entity_id: checked.first().map(|r| r.plan.id),
-                unit_id: Some(root),
+                unit_id: root,
                 before: None,
                 after: Some(serde_json::json!({ "reports": checked.len() })),
             },

@@ -2,9 +2,7 @@
 //! unit's own tasks, and the reminder sweep's look-up of units late with their report.
 
 use crate::db::{db_err, get, get_code, Store};
-use crate::events::Notice;
 use crate::sql::Sql;
-use khien_domain::notification::NotificationKind;
 use khien_domain::plan::progress::{ProgressStatus, ReportReminder, TaskRole};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
@@ -36,6 +34,17 @@ pub struct MissingReporter {
     pub leads: i64,
 }
 
+/// A plan whose current report is due soon or late, and the units that have not sent it:
+/// (unit id, unit path, tasks not reported).
+pub(crate) struct PlanReminder {
+    pub plan_id: i64,
+    pub plan_number: String,
+    pub period: String,
+    pub due: chrono::NaiveDate,
+    pub when: ReportReminder,
+    pub units: Vec<(i64, String, i64)>,
+}
+
 /// A task one of the caller's own units reports on, in its plan's current period.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MyPlanTask {
@@ -61,7 +70,7 @@ impl Store {
     /// orders the joins well itself.
     fn pairs_of(&self, actor: &Actor, plan_id: i64, period: &str) -> Sql {
         let reach = actor.reach(Action::ViewUnits);
-        let city_wide = reach.subtrees.iter().any(|p| p.matches('/').count() == 2);
+        let city_wide = reach.is_whole_tree();
         let join = if self.dialect == crate::Dialect::Sqlite { "CROSS JOIN" } else { "JOIN" };
         let mut q = if city_wide {
             Sql::new(&format!(
@@ -96,7 +105,7 @@ impl Store {
     pub async fn plan_tallies(&self, actor: &Actor, plan_id: i64, period: &str) -> Result<Vec<TaskTally>> {
         let plan = self.get_plan(actor, plan_id).await?;
         let period = plan.reporting()?.parse_period(period)?;
-        let city_wide = actor.reach(Action::ViewUnits).subtrees.iter().any(|p| p.matches('/').count() == 2);
+        let city_wide = actor.reach(Action::ViewUnits).is_whole_tree();
         let q = if city_wide {
             // The whole city: the counts kept with each report, 60 rows for 60 tasks.
             let mut q = Sql::new("SELECT t.id AS task_id, (SELECT COUNT(*) FROM plan_task_units tu WHERE tu.task_id = t.id) AS expected, \
@@ -182,12 +191,7 @@ impl Store {
         let today = self.clock.today_vn();
         let mut out = Vec::new();
         for plan in self.list_plans(actor).await? {
-            let reporting = plan.reporting()?;
-            let (from, to) = plan.years();
-            if today.format("%Y").to_string().parse::<i32>().is_ok_and(|y| y < from || y > to) {
-                continue;
-            }
-            let period = reporting.parse_period(&reporting.period_of(today))?;
+            let Some(period) = plan.current_period(today)? else { continue };
             let mut q = Sql::new(
                 "SELECT t.id, t.number, t.body, tu.unit_id, u.name AS unit_name, tu.role, pp.status FROM plan_tasks t \
                 JOIN plan_task_units tu ON tu.task_id = t.id JOIN units u ON u.id = tu.unit_id \
@@ -222,9 +226,9 @@ impl Store {
         Ok(out)
     }
 
-    /// For the reminder sweep: per plan in force, the units still without a report on the
-    /// current period when its deadline is near or past, each with its task count.
-    pub(crate) async fn plan_report_reminders(&self) -> Result<Vec<(Notice, String, ReportReminder)>> {
+    /// For the reminder sweep: per plan in force whose current period's deadline is near or
+    /// past, the active units still without a report, each with its unreported task count.
+    pub(crate) async fn plan_report_reminders(&self) -> Result<Vec<PlanReminder>> {
         let today = self.clock.today_vn();
         let plans = sqlx::query(&format!("SELECT {} FROM plans p", super::PLAN_COLS))
             .fetch_all(&self.pool)
@@ -233,53 +237,24 @@ impl Store {
         let mut out = Vec::new();
         for r in &plans {
             let plan = super::plan_row(r)?;
-            let reporting = plan.reporting()?;
-            let (from, to) = plan.years();
-            let period = reporting.parse_period(&reporting.period_of(today))?;
-            let year = period.start.format("%Y").to_string().parse::<i32>().unwrap_or(0);
-            let Some(when) = period.reminder(today).filter(|_| year >= from && year <= to) else { continue };
+            let Some(period) = plan.current_period(today)? else { continue };
+            let Some(when) = period.reminder(today) else { continue };
             let rows = sqlx::query("SELECT u.id, u.path, COUNT(*) AS n FROM plan_tasks t JOIN plan_task_units tu ON tu.task_id = t.id JOIN units u ON u.id = tu.unit_id LEFT JOIN plan_progress pp ON pp.task_id = tu.task_id AND pp.unit_id = tu.unit_id AND pp.period = $1 WHERE pp.id IS NULL AND t.plan_id = $2 AND u.active = 1 GROUP BY u.id, u.path")
                 .bind(period.code.as_str())
                 .bind(plan.id)
                 .fetch_all(&self.pool)
                 .await
                 .map_err(db_err)?;
-            let due = period.due.format("%d/%m/%Y").to_string();
-            for u in &rows {
-                let (unit_id, n): (i64, i64) = (get(u, "id")?, get(u, "n")?);
-                let (kind, vi, en, tag) = match when {
-                    ReportReminder::DueSoon => (
-                        NotificationKind::PlanReportDue,
-                        format!(
-                            "Kế hoạch {}: còn {n} nhiệm vụ chưa báo cáo kỳ {}, hạn {due}",
-                            plan.number, period.code
-                        ),
-                        format!("Plan {}: {n} tasks not reported for {}, due {due}", plan.number, period.code),
-                        "soon",
-                    ),
-                    ReportReminder::Overdue => (
-                        NotificationKind::PlanReportOverdue,
-                        format!(
-                            "Kế hoạch {}: quá hạn báo cáo kỳ {} ({due}), còn {n} nhiệm vụ chưa báo cáo",
-                            plan.number, period.code
-                        ),
-                        format!(
-                            "Plan {}: the report for {} was due {due}; {n} tasks are not reported",
-                            plan.number, period.code
-                        ),
-                        "late",
-                    ),
-                };
-                let notice = Notice {
-                    kind,
-                    key: format!("plan:{}:{}:{unit_id}:{tag}", plan.id, period.code),
-                    vi,
-                    en,
-                    link: "/plans#mine".to_string(),
-                    unit_id,
-                };
-                out.push((notice, get(u, "path")?, when));
-            }
+            let units =
+                rows.iter().map(|u| Ok((get(u, "id")?, get(u, "path")?, get(u, "n")?))).collect::<Result<_>>()?;
+            out.push(PlanReminder {
+                plan_id: plan.id,
+                plan_number: plan.number,
+                period: period.code,
+                due: period.due,
+                when,
+                units,
+            });
         }
         Ok(out)
     }

@@ -6,6 +6,7 @@
 use crate::audit::{json, Change};
 use crate::db::{db_err, get, get_code, Store};
 use crate::sql::Sql;
+use crate::systems::obligations::NewOccurrence;
 use khien_domain::calendar::parse_date;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
@@ -225,18 +226,17 @@ impl Store {
                 .execute(&mut *w.tx)
                 .await
                 .map_err(db_err)?;
-            sqlx::query("INSERT INTO obligation_occurrences (system_id, kind, done_on, source, ref_id, note, recorded_by, recorded_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)")
-                .bind(s.id)
-                .bind(ObligationKind::IncidentDrill.code())
-                .bind(day.as_str())
-                .bind(OccurrenceSource::Drill.code())
-                .bind(id)
-                .bind(title.as_str())
-                .bind(actor.user_id)
-                .bind(now)
-                .execute(&mut *w.tx)
-                .await
-                .map_err(db_err)?;
+            let drill = NewOccurrence {
+                system_id: s.id,
+                kind: ObligationKind::IncidentDrill,
+                done_on: held,
+                source: OccurrenceSource::Drill,
+                ref_id: Some(id),
+                note: title.clone(),
+                recorded_by: Some(actor.user_id),
+                recorded_at: now,
+            };
+            drill.insert().query().execute(&mut *w.tx).await.map_err(db_err)?;
         }
         let record = serde_json::json!({"kind": kind.code(), "title": title, "held_on": day, "units": units.len(), "systems": systems.iter().map(|s| s.code.clone()).collect::<Vec<_>>(), "participants": participants, "reach": reach});
         w.audit(

@@ -280,17 +280,17 @@ impl Store {
             return Err(Error::invalid("note", "Ghi chú tối đa 2000 ký tự.", "A note holds at most 2000 characters."));
         }
         let mut w = self.begin_write().await?;
-        let r = sqlx::query("INSERT INTO obligation_occurrences (system_id, kind, done_on, source, ref_id, note, recorded_by, recorded_at) VALUES ($1,$2,$3,$4,NULL,$5,$6,$7) RETURNING id")
-            .bind(system.id)
-            .bind(kind.code())
-            .bind(day.format("%Y-%m-%d").to_string())
-            .bind(OccurrenceSource::Manual.code())
-            .bind(note)
-            .bind(actor.user_id)
-            .bind(self.clock.now_ms())
-            .fetch_one(&mut *w.tx)
-            .await
-            .map_err(db_err)?;
+        let done = NewOccurrence {
+            system_id: system.id,
+            kind,
+            done_on: day,
+            source: OccurrenceSource::Manual,
+            ref_id: None,
+            note: note.to_string(),
+            recorded_by: Some(actor.user_id),
+            recorded_at: self.clock.now_ms(),
+        };
+        let r = done.insert().query().fetch_one(&mut *w.tx).await.map_err(db_err)?;
         let id: i64 = get(&r, "id")?;
         let occ: Occurrence = crate::db::from_row(
             &sqlx::query(&format!("SELECT {OCCURRENCE_COLS} FROM obligation_occurrences WHERE id = $1"))
@@ -377,11 +377,43 @@ pub(crate) struct DutyDue {
     pub due: chrono::NaiveDate,
 }
 
-/// The occurrence a scan import writes for its system (in the import's transaction).
-pub(crate) fn scan_occurrence(system_id: i64, scan_id: i64, detected_at: i64, now: i64) -> Sql {
-    let mut q = Sql::new("INSERT INTO obligation_occurrences (system_id, kind, done_on, source, ref_id, note, recorded_by, recorded_at) VALUES (");
-    q.bind(system_id).push(",").bind(ObligationKind::VulnerabilityScan.code()).push(",");
-    q.bind(date_vn(detected_at).format("%Y-%m-%d").to_string()).push(",").bind(OccurrenceSource::Scan.code());
-    q.push(",").bind(scan_id).push(",'',NULL,").bind(now).push(")");
-    q
+/// A duty done, as the unit's form, a scan import, a drill or an assessment records it (each in
+/// its own transaction).
+pub(crate) struct NewOccurrence {
+    pub system_id: i64,
+    pub kind: ObligationKind,
+    /// The Vietnam day it was done.
+    pub done_on: chrono::NaiveDate,
+    pub source: OccurrenceSource,
+    /// The scan, drill or assessment that did it.
+    pub ref_id: Option<i64>,
+    pub note: String,
+    pub recorded_by: Option<i64>,
+    pub recorded_at: i64,
+}
+
+impl NewOccurrence {
+    /// `INSERT … RETURNING id`.
+    pub(crate) fn insert(&self) -> Sql {
+        let mut q = Sql::new("INSERT INTO obligation_occurrences (system_id, kind, done_on, source, ref_id, note, recorded_by, recorded_at) VALUES (");
+        q.bind(self.system_id).push(",").bind(self.kind.code()).push(",");
+        q.bind(self.done_on.format("%Y-%m-%d").to_string()).push(",").bind(self.source.code()).push(",");
+        q.bind(self.ref_id).push(",").bind(self.note.as_str()).push(",").bind(self.recorded_by).push(",");
+        q.bind(self.recorded_at).push(") RETURNING id");
+        q
+    }
+
+    /// A scan import: the system's vulnerability scan done on the day it ran.
+    pub(crate) fn scan(system_id: i64, scan_id: i64, detected_at: i64, now: i64) -> NewOccurrence {
+        NewOccurrence {
+            system_id,
+            kind: ObligationKind::VulnerabilityScan,
+            done_on: date_vn(detected_at),
+            source: OccurrenceSource::Scan,
+            ref_id: Some(scan_id),
+            note: String::new(),
+            recorded_by: None,
+            recorded_at: now,
+        }
+    }
 }
