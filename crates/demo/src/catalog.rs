@@ -6,7 +6,7 @@ pub(crate) const ROOT_CODE: &str = "TP";
 /// Name of the root unit.
 pub(crate) const ROOT_NAME: &str = "Ủy ban nhân dân thành phố Hải Đông";
 /// Code of the standing body (cơ quan thường trực).
-pub(crate) const PA05_CODE: &str = "CA-PA05";
+pub const PA05_CODE: &str = "CA-PA05";
 /// Name of the standing body.
 pub(crate) const PA05_NAME: &str = "Công an thành phố – Phòng An ninh mạng và phòng, chống tội phạm \
      sử dụng công nghệ cao (PA05)";

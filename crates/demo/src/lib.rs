@@ -6,6 +6,7 @@
 //! same value: all variety comes from a fixed-seed splitmix64 generator.
 
 mod catalog;
+pub use catalog::PA05_CODE;
 mod people;
 mod places;
 pub mod plans;
@@ -16,7 +17,7 @@ mod users;
 #[cfg(test)]
 mod tests;
 
-use catalog::{DEPARTMENTS, ENTERPRISES, PA05_CODE, PA05_NAME, ROOT_CODE, ROOT_NAME};
+use catalog::{DEPARTMENTS, ENTERPRISES, PA05_NAME, ROOT_CODE, ROOT_NAME};
 use people::{PeopleGen, Person};
 use places::place_names;
 use text::code_slug;

@@ -20,6 +20,8 @@ code_enum!(
         PlanReportOverdue = "plan_report_overdue": "Quá hạn báo cáo tiến độ kế hoạch" / "A plan progress report is overdue",
         ObligationOverdue = "obligation_overdue": "Nghĩa vụ định kỳ của hệ thống quá hạn" / "A system's recurring duty is overdue",
         PlanReported = "plan_reported": "Đơn vị phối hợp đã báo cáo tiến độ" / "A co-ordinating unit reported progress",
+        ConsultationOpened = "consultation_opened": "Đề nghị góp ý dự thảo" / "A draft is sent for comments",
+        ConsultationReplied = "consultation_replied": "Đơn vị đã gửi ý kiến góp ý dự thảo" / "A unit sent its comments on a draft",
     }
 );
 

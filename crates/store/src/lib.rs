@@ -57,6 +57,10 @@ pub use incidents::work::{
 pub use mail::EmailPreference;
 pub use maintenance::Maintenance;
 pub use notifications::{Notification, Outgoing};
+pub use plans::budget::{BudgetProject, BudgetProjectInput, BudgetSummary, UnitBudget};
+pub use plans::consultations::{
+    CommentInput, Consultation, ConsultationComment, ConsultationCounts, ConsultationInput, ConsultedUnit,
+};
 pub use plans::progress::{ProgressInput, ProgressReport, TaskProgress, TaskUnitStatus};
 pub use plans::status::{MissingReporter, MyPlanTask, TaskTally};
 pub use plans::trainings::{Training, TrainingInput};
@@ -77,6 +81,7 @@ pub use systems::registry::{
 pub use systems::writes::{ImportSystem, SystemInput};
 pub use units::auth::{LoginOutcome, SessionInfo};
 pub use units::password::{hash_password, verify_password};
+pub use units::staff::{SecurityStaff, StaffCertificate, StaffCertificateInput, StaffInput};
 pub use units::tree::{ImportSummary, ImportUnit, NewUnit, UnitFilter, UnitPatch};
 pub use units::users::{NewUser, UserFilter, UserPatch};
 pub use worklist::{WorkItem, WorkList, WorkSection, SHOWN as WORK_ITEMS_SHOWN};

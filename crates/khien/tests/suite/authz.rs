@@ -102,6 +102,10 @@ async fn lists_hide_b(get: impl Fn(String) -> futures_like::Fut, b: &Other) {
         "/api/v1/findings/counts/history",
         "/api/v1/my-plan-tasks",
         "/api/v1/trainings",
+        "/api/v1/budget-projects?year=2026",
+        "/api/v1/budget-summary?year=2026",
+        "/api/v1/security-staff",
+        "/api/v1/consultations",
         "/api/v1/deadlines",
         "/api/v1/deadlines.ics",
     ] {
@@ -309,6 +313,35 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
         ..Default::default()
     };
     let training = s.db.store.record_training(&yt, &drill).await.unwrap().id;
+    let project = khien_store::BudgetProjectInput {
+        unit_id: b_unit,
+        year: 2026,
+        name: "Phần mềm quản lý bệnh viện".into(),
+        total_cost: 5_000_000_000,
+        security_cost: 400_000_000,
+        note: String::new(),
+    };
+    let budget_project = s.db.store.record_budget_project(&yt, &project).await.unwrap().id;
+    let person = khien_store::StaffInput {
+        unit_id: b_unit,
+        full_name: "Đỗ Văn Y".into(),
+        role: "full_time".into(),
+        since: "2025-01-01".into(),
+        active: true,
+        ..Default::default()
+    };
+    let staff = s.db.store.record_security_staff(&admin, &person).await.unwrap().id;
+    // A round the authority drafts in B's name and sends to B alone, with B's comment.
+    let round = khien_store::ConsultationInput {
+        title: "Dự thảo quy chế của bệnh viện".into(),
+        drafting_unit_id: b_unit,
+        due_on: "2030-01-01".into(),
+        unit_ids: vec![b_unit],
+    };
+    let consultation = s.db.store.open_consultation(&admin, &round).await.unwrap().id;
+    let comment = khien_store::CommentInput { section: "Mục I".into(), body: "Ý kiến của bệnh viện".into() };
+    let replied = s.db.store.reply_to_consultation(&yt, consultation, b_unit, &[comment]).await.unwrap();
+    let consultation_comment = replied.units[0].comments[0].id;
     let b = Other {
         unit: b_unit,
         user: b_user,
@@ -333,6 +366,10 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
         plan_task,
         plan_import,
         training,
+        budget_project,
+        staff,
+        consultation,
+        consultation_comment,
     };
     let doc: Value = reqwest::get(s.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
     let pa05 = actor(&s.db, "pa05.truong").await;
@@ -378,6 +415,9 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
         format!("/incidents/{}", b.incident),
         format!("/public-reports/{}", b.public_report),
         format!("/findings/{}", b.finding),
+        format!("/budget/projects/{}", b.budget_project),
+        format!("/staff/{}", b.staff),
+        format!("/consultations/{}", b.consultation),
     ];
     for p in &pages {
         let r = a.get(p).await;
@@ -430,6 +470,28 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
         (format!("/public-reports/{}/state", b.public_report), vec![("state", "in_progress")]),
         (format!("/public-reports/{}/convert", b.public_report), vec![("unit_id", own.as_str())]),
         (format!("/findings/{}/state", b.finding), vec![("to", "in_remediation")]),
+        (
+            format!("/budget/projects/{}", b.budget_project),
+            vec![("year", "2026"), ("name", "x"), ("total_cost", "1"), ("security_cost", "1")],
+        ),
+        (
+            "/budget".into(),
+            vec![("unit", bu.as_str()), ("year", "2026"), ("name", "x"), ("total_cost", "1"), ("security_cost", "1")],
+        ),
+        (format!("/plans/{}/budget-share", b.plan), vec![("budget_share", "1")]),
+        (
+            "/staff".into(),
+            vec![("unit", bu.as_str()), ("full_name", "x"), ("role", "full_time"), ("since", "01/01/2025")],
+        ),
+        (format!("/staff/{}", b.staff), vec![("full_name", "x"), ("role", "full_time"), ("since", "01/01/2025")]),
+        (format!("/staff/{}/certificates", b.staff), vec![("name", "x"), ("issued_on", "01/01/2025")]),
+        ("/consultations".into(), vec![("title", "x"), ("drafting", bu.as_str()), ("due_on", "01/01/2030")]),
+        (format!("/consultations/{}/replies", b.consultation), vec![("unit", bu.as_str()), ("comment", "x")]),
+        (format!("/consultations/{}/close", b.consultation), vec![]),
+        (
+            format!("/consultation-comments/{}/answer", b.consultation_comment),
+            vec![("round", "0"), ("answer", "accepted")],
+        ),
         ("/remediation-policy".into(), vec![("d_critical_3", "1"), ("w_critical_3", "1")]),
     ];
     for (path, fields) in &forms {
@@ -448,6 +510,9 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
         ("/findings?include_closed=true", "YT-HIS"),
         ("/findings/dashboard", "Sở Y tế"),
         ("/assessments/by-unit", "Sở Y tế"),
+        ("/budget?year=2026", "bệnh viện"),
+        ("/staff", "Đỗ Văn Y"),
+        ("/consultations", "bệnh viện"),
     ] {
         let html = a.get(page).await.text().await.unwrap();
         assert!(!html.contains(secret_text), "{page} shows {secret_text}");

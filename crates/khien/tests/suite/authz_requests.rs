@@ -27,6 +27,10 @@ pub(crate) struct Other {
     pub(crate) plan_task: i64,
     pub(crate) plan_import: i64,
     pub(crate) training: i64,
+    pub(crate) budget_project: i64,
+    pub(crate) staff: i64,
+    pub(crate) consultation: i64,
+    pub(crate) consultation_comment: i64,
 }
 
 /// What a caller of A sends to each documented operation, aimed at B's records.
@@ -211,6 +215,30 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
         }
         ("get", "/api/v1/obligation-rules") => return None, // city-wide reference data
         ("get", "/api/v1/trainings") => return None,        // list: checked in authz.rs
+        ("get", "/api/v1/budget-projects")
+        | ("get", "/api/v1/budget-summary")
+        | ("get", "/api/v1/security-staff")
+        | ("get", "/api/v1/consultations") => return None, // lists: checked in authz.rs
+        ("post", "/api/v1/budget-projects") | ("put", "/api/v1/budget-projects/{id}") => {
+            Some(json!({"unit_id": b.unit, "year": 2026, "name": "hacked", "total_cost": 100, "security_cost": 1}))
+        }
+        ("put", "/api/v1/plans/{id}/budget-share") => Some(json!({"percent": "1"})),
+        ("post", "/api/v1/security-staff") | ("put", "/api/v1/security-staff/{id}") => {
+            Some(json!({"unit_id": b.unit, "full_name": "hacked", "role": "full_time", "since": "2025-01-01"}))
+        }
+        ("post", "/api/v1/security-staff/{id}/certificates") => {
+            Some(json!({"name": "hacked", "issued_on": "2025-01-01"}))
+        }
+        ("post", "/api/v1/consultations") => {
+            Some(json!({"title": "hacked", "drafting_unit_id": b.unit, "due_on": "2030-01-01", "unit_ids": [b.unit]}))
+        }
+        ("post", "/api/v1/consultations/{id}/replies") => {
+            Some(json!({"unit_id": b.unit, "comments": [{"section": "I", "body": "hacked"}]}))
+        }
+        ("post", "/api/v1/consultation-comments/{id}/answer") => {
+            Some(json!({"answer": "not_accepted", "reason": "hacked"}))
+        }
+        ("post", "/api/v1/consultations/{id}/close") => None,
         ("get", "/api/v1/deadlines") | ("get", "/api/v1/deadlines.ics") => return None, // the caller's own: checked in authz.rs
         ("post", "/api/v1/trainings") => Some(
             json!({"kind": "drill", "title": "hacked", "held_on": "2026-01-05", "organiser_unit_id": b.unit, "system_ids": [b.system]}),
@@ -258,6 +286,16 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
     };
     let id = if path.starts_with("/api/v1/trainings/") {
         b.training
+    } else if path.starts_with("/api/v1/budget-projects/") {
+        b.budget_project
+    } else if path.starts_with("/api/v1/security-staff/") {
+        b.staff
+    } else if path.starts_with("/api/v1/consultations/") {
+        b.consultation
+    } else if path.starts_with("/api/v1/consultation-comments/") {
+        b.consultation_comment
+    } else if path.starts_with("/api/v1/plans/") {
+        b.plan
     } else if path.starts_with("/api/v1/plan-tasks/") {
         b.plan_task
     } else if path.starts_with("/api/v1/plan-imports/") {

@@ -70,6 +70,7 @@ mod oscal;
 mod page_sweep;
 mod paging;
 mod permissions;
+mod plan_support;
 mod plans;
 mod public_reports;
 mod reminders;

@@ -3,7 +3,9 @@
 
 mod account;
 mod audit;
+mod budget;
 pub(crate) mod compliance;
+mod consultations;
 mod deadlines;
 mod dossier_review;
 pub(crate) mod findings;
@@ -16,6 +18,7 @@ mod obligations;
 mod plans;
 pub(crate) mod public_reports;
 mod rulesets;
+mod staff;
 pub(crate) mod stix;
 mod systems;
 pub(crate) mod taxii;
@@ -79,6 +82,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(plans::router())
         .merge(obligations::router())
         .merge(trainings::router())
+        .merge(budget::router())
+        .merge(consultations::router())
+        .merge(staff::router())
         .merge(deadlines::router())
 }
 

@@ -1,7 +1,9 @@
 //! The Vietnamese-first web UI: server-rendered pages, plain forms, one small script.
 
+mod budget;
 mod chart;
 mod compliance;
+mod consultations;
 mod deadlines;
 mod dossier_page;
 mod dossiers;
@@ -21,6 +23,7 @@ mod plans;
 mod public_reports;
 mod scans;
 mod search;
+mod staff;
 mod system_form;
 mod systems;
 mod trainings;
@@ -69,6 +72,9 @@ pub fn router() -> Router<AppState> {
         .merge(plans::router())
         .merge(obligations::router())
         .merge(trainings::router())
+        .merge(budget::router())
+        .merge(consultations::router())
+        .merge(staff::router())
         .merge(deadlines::router())
 }
 

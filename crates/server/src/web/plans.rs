@@ -366,6 +366,7 @@ struct PlanPage {
     missing: Vec<MissingReporter>,
     reported: i64,
     expected: i64,
+    can_manage: bool,
 }
 
 async fn plan_page(
@@ -407,6 +408,7 @@ async fn plan_page(
         missing,
         reported,
         expected,
+        can_manage: ctx.actor.can_anywhere(Action::ManagePlans),
     })
 }
 

@@ -101,7 +101,7 @@ fn label_of(target: &NameTarget, units: &Units) -> String {
 impl Store {
     /// Plans are the standing body's to import: ManagePlans at the root unit (returned, the
     /// unit a plan belongs to).
-    async fn require_plans_manager(&self, actor: &Actor) -> Result<i64> {
+    pub(crate) async fn require_plans_manager(&self, actor: &Actor) -> Result<i64> {
         let root = self.root_unit().await?.ok_or_else(|| Error::not_found("đơn vị gốc", "Root unit"))?;
         actor.require(Action::ManagePlans, root.id, &root.path)?;
         Ok(root.id)

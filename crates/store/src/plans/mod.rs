@@ -3,6 +3,8 @@
 //! the authority's mappings are remembered for the next plan. Plans are city documents that
 //! everyone signed in may read; who reports on a task is what `progress` decides.
 
+pub mod budget;
+pub mod consultations;
 pub mod import;
 pub mod progress;
 pub mod status;
@@ -36,6 +38,8 @@ pub struct Plan {
     pub report_month: i64,
     pub file_name: String,
     pub task_count: i64,
+    /// The least share of IT spending that goes to cybersecurity, in basis points (1000 = 10 %).
+    pub budget_share_bp: Option<i64>,
     #[serde(serialize_with = "ts")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: i64,
@@ -99,11 +103,12 @@ pub(crate) fn plan_row(r: &AnyRow) -> Result<Plan> {
         report_month: get(r, "report_month")?,
         file_name: get(r, "file_name")?,
         task_count: get(r, "task_count")?,
+        budget_share_bp: get(r, "budget_share_bp")?,
         created_at: get(r, "created_at")?,
     })
 }
 
-pub(crate) const PLAN_COLS: &str = "p.id, p.number, p.issued_on, p.issuer, p.title, p.legal_basis, p.year_from, p.year_to, p.reporting, p.report_day, p.report_month, p.file_name, p.created_at, (SELECT COUNT(*) FROM plan_tasks t WHERE t.plan_id = p.id AND t.parent_number IS NOT NULL) AS task_count";
+pub(crate) const PLAN_COLS: &str = "p.id, p.number, p.issued_on, p.issuer, p.title, p.legal_basis, p.year_from, p.year_to, p.reporting, p.report_day, p.report_month, p.file_name, p.created_at, p.budget_share_bp, (SELECT COUNT(*) FROM plan_tasks t WHERE t.plan_id = p.id AND t.parent_number IS NOT NULL) AS task_count";
 
 fn lines(s: String) -> Vec<String> {
     s.lines().map(str::to_string).filter(|l| !l.is_empty()).collect()

@@ -6,5 +6,6 @@ pub(crate) mod choices;
 pub(crate) mod grants;
 pub(crate) mod password;
 pub(crate) mod scope;
+pub(crate) mod staff;
 pub(crate) mod tree;
 pub(crate) mod users;

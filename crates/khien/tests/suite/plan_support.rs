@@ -1,0 +1,231 @@
+//! What the plans ask of units besides progress (issue 15.4, 15.7, 15.8): the cybersecurity
+//! share of IT spending against the plan's threshold, specialist staff with the NĐ 179/2025
+//! support and certificates, and the consultation register of a draft — on both stores.
+
+use crate::common::{actor, unit_id, TestDb, TestServer, DEMO_PASSWORD};
+use khien_domain::consultation::CommentAnswer;
+use khien_domain::{Error, FixedTime};
+use reqwest::Method;
+use serde_json::json;
+
+on_both_stores!(
+    fixed_clock: hcm_3131_task_7_and_hai_phong_shares_are_per_unit_and_city_against_the_plan,
+    nd179_2025_article_3_support_counts_full_time_specialists_and_certificates_warn,
+    the_consultation_register_counts_replies_and_every_comment_is_answered,
+);
+
+async fn hcm_3131_task_7_and_hai_phong_shares_are_per_unit_and_city_against_the_plan(db: TestDb, _t: FixedTime) {
+    let s = TestServer::start_on(db).await;
+    let pa05 = s.login("pa05.truong", DEMO_PASSWORD).await;
+    // HCM 3131 (2023–2025) asks 10 %, Hải Phòng's plan (2026–2030) 15 %: each year reads its own.
+    let y2025 = pa05.get_json("/api/v1/budget-summary?year=2025").await;
+    assert_eq!((y2025["target_bp"].as_i64(), y2025["target_plan"].as_str()), (Some(1000), Some("3131/KH-UBND")));
+    let y2026 = pa05.get_json("/api/v1/budget-summary?year=2026").await;
+    assert_eq!(y2026["target_bp"], 1500, "{y2026}");
+    let units = y2026["units"].as_array().unwrap();
+    assert!(units.iter().any(|u| u["meets_target"] == true) && units.iter().any(|u| u["meets_target"] == false));
+    let (total, security) = units
+        .iter()
+        .fold((0, 0), |(t, s), u| (t + u["total_cost"].as_i64().unwrap(), s + u["security_cost"].as_i64().unwrap()));
+    assert_eq!((y2026["total_cost"].as_i64(), y2026["security_cost"].as_i64()), (Some(total), Some(security)));
+    assert_eq!(y2026["share_bp"].as_i64(), Some(security * 10_000 / total), "the city's share is of the sums");
+
+    // A department declares its project; a part over the total is refused, naming the field.
+    let officer = s.login("sokhcn.canbo", DEMO_PASSWORD).await;
+    let khcn = unit_id(&s.db, "SO-KHCN").await;
+    let over = json!({"unit_id": khcn, "year": 2026, "name": "Cổng dịch vụ công", "total_cost": 1_000_000_000i64, "security_cost": 1_200_000_000i64});
+    let r = officer.send(Method::POST, "/api/v1/budget-projects", Some(over)).await;
+    assert_eq!(r.status(), 422);
+    let text = r.text().await.unwrap();
+    assert!(text.contains("security_cost") && text.contains("100"), "{text}");
+    let ok = json!({"unit_id": khcn, "year": 2026, "name": "Cổng dịch vụ công", "total_cost": 1_000_000_000i64, "security_cost": 160_000_000i64});
+    let r = officer.send(Method::POST, "/api/v1/budget-projects", Some(ok)).await;
+    assert_eq!(r.status(), 201);
+    let project: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(project["share_bp"], 1600);
+    // The department sees its own units only.
+    let mine = officer.get_json("/api/v1/budget-summary?year=2026").await;
+    assert!(mine["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|u| u["unit_code"] == "SO-KHCN" || u["unit_code"] == "TT-CDS"));
+
+    // The web form takes đồng as people type them and keeps a refused entry.
+    let page = officer
+        .form(
+            "/budget",
+            &[
+                ("unit", &khcn.to_string()),
+                ("year", "2026"),
+                ("name", "Hệ thống họp trực tuyến"),
+                ("total_cost", "2.000.000.000"),
+                ("security_cost", "2.500.000.000"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status(), 422);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("Hệ thống họp trực tuyến") && html.contains("2.500.000.000") && html.contains("100 %"),
+        "{html}"
+    );
+    let r = officer
+        .form(
+            "/budget",
+            &[
+                ("unit", &khcn.to_string()),
+                ("year", "2026"),
+                ("name", "Hệ thống họp trực tuyến"),
+                ("total_cost", "2.000.000.000"),
+                ("security_cost", "250.000.000"),
+            ],
+        )
+        .await;
+    assert!(r.status().is_success() || r.status().is_redirection(), "{}", r.status());
+    let html = officer.get("/budget?year=2026").await.text().await.unwrap();
+    assert!(html.contains("Hệ thống họp trực tuyến") && html.contains("12,5%"), "the share shown the Vietnamese way");
+    // A correction keeps the earlier figures in the audit trail.
+    let id = project["id"].as_i64().unwrap();
+    let fix = json!({"unit_id": khcn, "year": 2026, "name": "Cổng dịch vụ công", "total_cost": 1_000_000_000i64, "security_cost": 90_000_000i64});
+    let r = officer.send(Method::PUT, &format!("/api/v1/budget-projects/{id}"), Some(fix)).await;
+    assert_eq!(r.status(), 200);
+    let audit = pa05.get_json("/api/v1/audit?limit=5").await;
+    assert!(audit.to_string().contains("160000000"), "the earlier figure is kept: {audit}");
+    // Only the authority sets a plan's threshold.
+    let plan = pa05.get_json("/api/v1/plans").await.as_array().unwrap()[0]["id"].as_i64().unwrap();
+    let r =
+        officer.send(Method::PUT, &format!("/api/v1/plans/{plan}/budget-share"), Some(json!({"percent": "5"}))).await;
+    assert!(r.status() == 403 || r.status() == 404, "{}", r.status());
+    let r =
+        pa05.send(Method::PUT, &format!("/api/v1/plans/{plan}/budget-share"), Some(json!({"percent": "120"}))).await;
+    assert_eq!(r.status(), 422, "a share over 100 %");
+}
+
+async fn nd179_2025_article_3_support_counts_full_time_specialists_and_certificates_warn(db: TestDb, _t: FixedTime) {
+    let s = TestServer::start_on(db).await;
+    let pa05 = s.login("pa05.truong", DEMO_PASSWORD).await;
+    let staff = pa05.get_json("/api/v1/security-staff").await;
+    let people = staff.as_array().unwrap();
+    assert!(people.len() >= 6, "{staff}");
+    for p in people {
+        let expected = if p["role"] == "full_time" && p["active"] == true { 5_000_000 } else { 0 };
+        assert_eq!(p["monthly_support"], expected, "{p}");
+    }
+    let states: Vec<&str> = people
+        .iter()
+        .flat_map(|p| p["certificates"].as_array().unwrap())
+        .map(|c| c["state"].as_str().unwrap())
+        .collect();
+    assert!(states.contains(&"expiring") && states.contains(&"expired") && states.contains(&"valid"), "{states:?}");
+
+    // A unit's manager adds a person; a start in the future and an expiry before issue are refused.
+    let manager = actor(&s.db, "sokhcn.quanly").await;
+    let khcn = unit_id(&s.db, "SO-KHCN").await;
+    let mut input = khien_store::StaffInput {
+        unit_id: khcn,
+        full_name: "Đặng Quốc Hùng".into(),
+        position: "Chuyên viên".into(),
+        role: "full_time".into(),
+        since: "03/11/2026".into(),
+        qualifications: String::new(),
+        active: true,
+    };
+    let future = s.db.store.record_security_staff(&manager, &input).await;
+    assert!(matches!(future, Err(Error::Invalid { .. })), "{future:?}");
+    input.since = "01/09/2026".into();
+    let person = s.db.store.record_security_staff(&manager, &input).await.unwrap();
+    assert_eq!(person.monthly_support, 5_000_000);
+    let backwards = khien_store::StaffCertificateInput {
+        name: "CISSP".into(),
+        issuer: "ISC2".into(),
+        issued_on: "01/06/2026".into(),
+        expires_on: "01/06/2025".into(),
+    };
+    let e = s.db.store.add_staff_certificate(&manager, person.id, &backwards).await;
+    assert!(matches!(e, Err(Error::Invalid { .. })), "{e:?}");
+    // Moving to a post alongside another ends the support; the earlier record stays audited.
+    input.role = "part_time".into();
+    let moved = s.db.store.update_security_staff(&manager, person.id, &input).await.unwrap();
+    assert_eq!(moved.monthly_support, 0);
+    // People are personal data: a ward does not see a department's staff, nor may it add one there.
+    let ward = actor(&s.db, "lechan.canbo").await;
+    let seen = s.db.store.list_security_staff(&ward, None).await.unwrap();
+    assert!(seen.iter().all(|p| p.unit_id != khcn), "{seen:?}");
+    input.role = "full_time".into();
+    assert!(s.db.store.record_security_staff(&ward, &input).await.is_err());
+    let page = pa05.get("/staff").await.text().await.unwrap();
+    assert!(page.contains("Đặng Quốc Hùng") && page.contains("id=\"staff-totals\""), "the register page");
+}
+
+async fn the_consultation_register_counts_replies_and_every_comment_is_answered(db: TestDb, _t: FixedTime) {
+    let s = TestServer::start_on(db).await;
+    let db = &s.db;
+    let pa05 = actor(db, "pa05.truong").await;
+    let (khcn, yt) = (unit_id(db, "SO-KHCN").await, unit_id(db, "SO-YT").await);
+    let drafting = unit_id(db, "CA-PA05").await;
+    let input = khien_store::ConsultationInput {
+        title: "Dự thảo Kế hoạch diễn tập thực chiến năm 2027".into(),
+        drafting_unit_id: drafting,
+        due_on: "20/11/2026".into(),
+        unit_ids: vec![khcn, yt],
+    };
+    let late = khien_store::ConsultationInput { due_on: "01/11/2026".into(), ..input.clone() };
+    assert!(matches!(db.store.open_consultation(&pa05, &late).await, Err(Error::Invalid { .. })), "due in the past");
+    let round = db.store.open_consultation(&pa05, &input).await.unwrap();
+    // The asked units' people are told.
+    let officer = actor(db, "sokhcn.canbo").await;
+    let told = db.store.notifications(&officer, 20).await.unwrap();
+    assert!(told.iter().any(|n| n.kind == "consultation_opened" && n.link == format!("/consultations/{}", round.id)));
+    // Sở KH&CN comments on a task; Sở Y tế agrees.
+    let comment = khien_store::CommentInput {
+        section: "Nhiệm vụ 2.2".into(),
+        body: "Đề nghị bổ sung viên chức, người lao động vào đối tượng tập huấn.".into(),
+    };
+    db.store.reply_to_consultation(&officer, round.id, khcn, &[comment]).await.unwrap();
+    let yt_officer = actor(db, "soyt.canbo").await;
+    db.store.reply_to_consultation(&yt_officer, round.id, yt, &[]).await.unwrap();
+    // A unit sees its own reply, not another's; it cannot reply for a unit not asked.
+    let seen = db.store.get_consultation(&officer, round.id).await.unwrap();
+    assert_eq!(seen.units.iter().map(|u| u.unit_id).collect::<Vec<_>>(), vec![khcn]);
+    let ward = actor(db, "lechan.canbo").await;
+    let not_asked = db.store.reply_to_consultation(&ward, round.id, unit_id(db, "P-LE-CHAN").await, &[]).await;
+    assert!(not_asked.is_err());
+    // The drafting body sees both, with the annex's counts, and is told of the replies.
+    let all = db.store.get_consultation(&pa05, round.id).await.unwrap();
+    let k = &all.counts;
+    assert_eq!((k.asked, k.replied, k.agreed, k.with_comments, k.unanswered), (2, 2, 1, 1, 1), "{k:?}");
+    let pa05_told = db.store.notifications(&actor(db, "pa05.canbo").await, 20).await.unwrap();
+    assert!(pa05_told.iter().any(|n| n.kind == "consultation_replied"), "{pa05_told:?}");
+    // Closing waits for every answer; "not taken in" needs its reason.
+    assert!(matches!(db.store.close_consultation(&pa05, round.id).await, Err(Error::Conflict(_))));
+    let c = all.units.iter().find(|u| u.unit_id == khcn).unwrap().comments[0].id;
+    let no_reason = db.store.answer_consultation_comment(&pa05, c, CommentAnswer::NotAccepted, " ").await;
+    assert!(matches!(no_reason, Err(Error::Invalid { .. })));
+    assert!(
+        db.store.answer_consultation_comment(&officer, c, CommentAnswer::Accepted, "").await.is_err(),
+        "not theirs"
+    );
+    db.store
+        .answer_consultation_comment(&pa05, c, CommentAnswer::NotAccepted, "đã có trong nhiệm vụ 2.1")
+        .await
+        .unwrap();
+    let closed = db.store.close_consultation(&pa05, round.id).await.unwrap();
+    assert!(closed.closed && closed.counts.not_accepted == 1);
+    let after = db.store.reply_to_consultation(&officer, round.id, khcn, &[]).await;
+    assert!(matches!(after, Err(Error::Conflict(_))), "{after:?}");
+    // The register as the annex lays it out.
+    let session = s.login("pa05.truong", DEMO_PASSWORD).await;
+    let r = session.get(&format!("/api/v1/consultations/{}/register.xlsx", round.id)).await;
+    assert_eq!(r.status(), 200);
+    let text = crate::authz::xlsx_text(&r.bytes().await.unwrap());
+    assert!(
+        text.contains("Không tiếp thu vì đã có trong nhiệm vụ 2.1")
+            && text.contains("Thống nhất")
+            && text.contains("Sở Y tế")
+            && text.contains("Số lượng ý kiến"),
+        "{text}"
+    );
+    let page = session.get(&format!("/consultations/{}", round.id)).await.text().await.unwrap();
+    assert!(page.contains("id=\"consultation-counts\"") && page.contains("Nhiệm vụ 2.2"), "the round's page");
+}
