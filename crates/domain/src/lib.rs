@@ -11,6 +11,7 @@ pub mod clock;
 pub mod compliance;
 pub mod consultation;
 pub mod error;
+pub mod evidence;
 pub mod finding;
 pub mod fold;
 pub mod incident;

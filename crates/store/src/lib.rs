@@ -10,6 +10,7 @@ mod compliance;
 mod db;
 mod deadlines;
 mod events;
+mod evidence;
 mod incidents;
 mod listing;
 mod mail;
@@ -36,6 +37,7 @@ pub use compliance::scan_import::{DuplicateFinding, ScanImportSummary, MAX_DUPLI
 pub use compliance::unit_compliance::UnitCompliance;
 pub use db::{Dialect, Store};
 pub use deadlines::{Deadline, MAX_DEADLINES};
+pub use evidence::EvidenceFile;
 pub use incidents::exchange::{ExportedIncident, WatchImportSummary, WatchInput, WatchItem};
 pub use incidents::files::IncidentFile;
 pub use incidents::incident::{

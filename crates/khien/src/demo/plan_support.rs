@@ -1,5 +1,5 @@
 //! What the plans ask of units besides progress reports: the plans' least cybersecurity share
-//! of IT spending (HCM 3131 task 7: 10 %; Hải Phòng: 15 %) with departments' and wards'
+//! of IT spending (HCM 3131 task 7 and Đồng Tháp: 10 %; Hải Phòng and Cần Thơ: 15 %) with departments' and wards'
 //! projects of this year and last, specialist staff with certificates (one expiring, one
 //! expired), and a draft action plan out for comments with a few replies, one answered.
 
@@ -11,7 +11,8 @@ use khien_store::{
     BudgetProjectInput, CommentInput, ConsultationInput, StaffCertificateInput, StaffInput, Store, Unit,
 };
 
-const SHARES: [(&str, &str); 2] = [("3131/KH-UBND", "10"), ("HP-ANM/2026", "15")];
+const SHARES: [(&str, &str); 4] =
+    [("3131/KH-UBND", "10"), ("HP-ANM/2026", "15"), ("DT-ANM/2022", "10"), ("CT-57/2026", "15")];
 
 /// (project, total in million đồng, cybersecurity part in million đồng).
 const PROJECTS: [(&str, i64, i64); 4] = [

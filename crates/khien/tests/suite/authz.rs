@@ -301,7 +301,9 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
         narrative: "Sở Y tế đã xác định cấp độ cho hệ thống của bệnh viện.".into(),
         figures: String::new(),
     };
-    s.db.store.report_progress(&yt, plan_task, b_unit, "2025", &report).await.unwrap();
+    let progress = s.db.store.report_progress(&yt, plan_task, b_unit, "2025", &report).await.unwrap().id;
+    let minutes = b"Bien ban hop trien khai cua benh vien";
+    let evidence_file = s.db.store.attach_progress_evidence(&yt, progress, "bien-ban.txt", minutes).await.unwrap().id;
     let plan_import = s.db.store.stage_plan_import(&admin, "phu-luc.csv", b"STT,Nhiem vu,Chu tri\n", "").await.unwrap();
     let drill = khien_store::TrainingInput {
         kind: "drill".into(),
@@ -313,6 +315,7 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
         ..Default::default()
     };
     let training = s.db.store.record_training(&yt, &drill).await.unwrap().id;
+    let occurrence = s.db.store.system_obligations(&admin, system.id).await.unwrap().recent[0].id;
     let project = khien_store::BudgetProjectInput {
         unit_id: b_unit,
         year: 2026,
@@ -370,6 +373,9 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
         staff,
         consultation,
         consultation_comment,
+        progress,
+        occurrence,
+        evidence_file,
     };
     let doc: Value = reqwest::get(s.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
     let pa05 = actor(&s.db, "pa05.truong").await;

@@ -31,6 +31,9 @@ pub(crate) struct Other {
     pub(crate) staff: i64,
     pub(crate) consultation: i64,
     pub(crate) consultation_comment: i64,
+    pub(crate) progress: i64,
+    pub(crate) occurrence: i64,
+    pub(crate) evidence_file: i64,
 }
 
 /// What a caller of A sends to each documented operation, aimed at B's records.
@@ -239,6 +242,13 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
             Some(json!({"answer": "not_accepted", "reason": "hacked"}))
         }
         ("post", "/api/v1/consultations/{id}/close") => None,
+        ("post", "/api/v1/plan-progress/{id}/files") | ("post", "/api/v1/obligation-occurrences/{id}/files") => {
+            let id = if path.contains("plan-progress") { b.progress } else { b.occurrence };
+            return Some((
+                format!("{}?file_name=hack.txt", path.replace("{id}", &id.to_string())),
+                Some(Value::String("hacked".into())),
+            ));
+        }
         ("get", "/api/v1/deadlines") | ("get", "/api/v1/deadlines.ics") => return None, // the caller's own: checked in authz.rs
         ("post", "/api/v1/trainings") => Some(
             json!({"kind": "drill", "title": "hacked", "held_on": "2026-01-05", "organiser_unit_id": b.unit, "system_ids": [b.system]}),
@@ -286,6 +296,8 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
     };
     let id = if path.starts_with("/api/v1/trainings/") {
         b.training
+    } else if path.starts_with("/api/v1/evidence-files/") {
+        b.evidence_file
     } else if path.starts_with("/api/v1/budget-projects/") {
         b.budget_project
     } else if path.starts_with("/api/v1/security-staff/") {

@@ -12,6 +12,7 @@ on_both_stores!(
     fixed_clock: hcm_3131_task_7_and_hai_phong_shares_are_per_unit_and_city_against_the_plan,
     nd179_2025_article_3_support_counts_full_time_specialists_and_certificates_warn,
     the_consultation_register_counts_replies_and_every_comment_is_answered,
+    a_progress_report_and_a_duty_done_carry_their_evidence,
 );
 
 async fn hcm_3131_task_7_and_hai_phong_shares_are_per_unit_and_city_against_the_plan(db: TestDb, _t: FixedTime) {
@@ -228,4 +229,62 @@ async fn the_consultation_register_counts_replies_and_every_comment_is_answered(
     );
     let page = session.get(&format!("/consultations/{}", round.id)).await.text().await.unwrap();
     assert!(page.contains("id=\"consultation-counts\"") && page.contains("Nhiệm vụ 2.2"), "the round's page");
+}
+
+async fn a_progress_report_and_a_duty_done_carry_their_evidence(db: TestDb, _t: FixedTime) {
+    let s = TestServer::start_on(db).await;
+    let db = &s.db;
+    let yt = actor(db, "soyt.canbo").await;
+    let task = db.store.my_plan_tasks(&yt).await.unwrap().into_iter().next().expect("Sở Y tế has a task");
+    let input = khien_store::ProgressInput {
+        status: "done".into(),
+        narrative: "Đã tổ chức tập huấn cho 120 viên chức.".into(),
+        figures: "120 lượt".into(),
+    };
+    let report = db.store.report_progress(&yt, task.task_id, task.unit_id, &task.period, &input).await.unwrap();
+    let pdf = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+    let exe = db.store.attach_progress_evidence(&yt, report.id, "bien-ban.pdf", b"MZ\x90\x00rest").await;
+    assert!(matches!(exe, Err(Error::Invalid { .. })), "checked by content: {exe:?}");
+    let file = db.store.attach_progress_evidence(&yt, report.id, "bien-ban.pdf", pdf).await.unwrap();
+    assert_eq!(file.content_type, "application/pdf");
+    let seen = db.store.task_progress(&yt, task.task_id, Some(&task.period)).await.unwrap();
+    let mine = seen.units.iter().find(|u| u.unit_id == task.unit_id).unwrap();
+    assert_eq!(mine.report.as_ref().unwrap().files.len(), 1);
+    // The authority reads it; another department does not, nor may it attach to it.
+    let pa05 = actor(db, "pa05.truong").await;
+    assert_eq!(db.store.evidence_file(&pa05, file.id).await.unwrap().1, pdf.to_vec());
+    let other = actor(db, "sokhcn.canbo").await;
+    assert!(matches!(db.store.evidence_file(&other, file.id).await, Err(Error::NotFound(_))));
+    assert!(db.store.attach_progress_evidence(&other, report.id, "x.pdf", pdf).await.is_err());
+    // A drill recorded on a system is its duty done; the minutes go with it.
+    let yt_unit = unit_id(db, "SO-YT").await;
+    let system = db.store.create_system(&yt, &crate::systems::ward_system(yt_unit, "YT-QLBV")).await.unwrap();
+    let drill = khien_store::TrainingInput {
+        kind: "drill".into(),
+        title: "Diễn tập ứng cứu sự cố mã độc tống tiền".into(),
+        held_on: "2026-10-20".into(),
+        organiser_unit_id: system.owner_unit_id,
+        system_ids: vec![system.id],
+        participants: 35,
+        ..Default::default()
+    };
+    db.store.record_training(&yt, &drill).await.unwrap();
+    let done = db.store.system_obligations(&yt, system.id).await.unwrap().recent[0].id;
+    db.store.attach_obligation_evidence(&yt, done, "bien-ban-dien-tap.pdf", pdf).await.unwrap();
+    assert!(db.store.attach_obligation_evidence(&other, done, "x.pdf", pdf).await.is_err(), "not its system");
+    let calendar = db.store.system_obligations(&yt, system.id).await.unwrap();
+    assert_eq!(calendar.recent[0].files[0].file_name, "bien-ban-dien-tap.pdf");
+    // Through the API, as a unit's connector would send it.
+    let session = s.login("soyt.canbo", DEMO_PASSWORD).await;
+    let r = session
+        .client
+        .post(session.url(&format!("/api/v1/plan-progress/{}/files?file_name=anh.txt", report.id)))
+        .header("x-csrf-token", &session.csrf)
+        .body("Danh sach 120 vien chuc tham du")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let page = session.get(&format!("/plan-tasks/{}?period={}", task.task_id, task.period)).await.text().await.unwrap();
+    assert!(page.contains("bien-ban.pdf") && page.contains("anh.txt"), "the task page lists the evidence");
 }

@@ -108,7 +108,10 @@ async fn the_hcm_appendix_imports_from_word_with_its_units_matched(db: TestDb) {
     let ttt = name(&preview, "Sở Thông tin và Truyền thông");
     assert_eq!(ttt["status"], "remembered");
     assert!(ttt["target_labels"][0].as_str().unwrap().contains("Sở Khoa học và Công nghệ"), "{ttt}");
-    assert_eq!(name(&preview, "Sở Tài chính")["status"], "matched", "one unit of that name");
+    // One unit of that name; the later demo plans mapped it too, so it is also remembered.
+    let finance = name(&preview, "Sở Tài chính");
+    assert!(finance["status"] == "matched" || finance["status"] == "remembered", "{finance}");
+    assert!(finance["target_labels"][0].as_str().unwrap().contains("Sở Tài chính"), "{finance}");
     assert_eq!(name(&preview, "Sở Lao động - Thương binh và Xã hội")["status"], "remembered", "a dash inside a name");
     let id = preview["import_id"].as_i64().unwrap();
     let taken = authority
@@ -304,10 +307,12 @@ async fn units_are_reminded_before_and_after_the_reporting_deadline(db: TestDb, 
     db.store.maintenance().sweep_reminders().await.unwrap();
     db.store.maintenance().sweep_reminders().await.unwrap();
     let mine = db.store.notifications(&ward, 500).await.unwrap();
-    let late = mine.iter().find(|x| x.kind == "plan_report_overdue").unwrap();
+    // Cần Thơ's yearly report (15 November) is late too; this checks Hải Phòng's monthly one.
+    let hp = |x: &&khien_store::Notification| x.kind == "plan_report_overdue" && x.message_vi.contains("HP-ANM/2026");
+    let late = mine.iter().find(hp).unwrap();
     assert!(late.message_vi.contains("quá hạn") && late.message_vi.contains("25/11/2026"), "{}", late.message_vi);
     let told = db.store.notifications(&authority, 500).await.unwrap();
-    let summary: Vec<_> = told.iter().filter(|x| x.kind == "plan_report_overdue").collect();
+    let summary: Vec<_> = told.iter().filter(hp).collect();
     assert_eq!(summary.len(), 1, "one summary per plan: {summary:?}");
     assert!(summary[0].message_vi.contains("đơn vị chưa báo cáo"), "{}", summary[0].message_vi);
     let theirs = db.store.notifications(&dept, 500).await.unwrap();

@@ -8,6 +8,7 @@ pub(crate) mod compliance;
 mod consultations;
 mod deadlines;
 mod dossier_review;
+mod evidence;
 pub(crate) mod findings;
 mod form08;
 mod incident_files;
@@ -84,6 +85,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(trainings::router())
         .merge(budget::router())
         .merge(consultations::router())
+        .merge(evidence::router())
         .merge(staff::router())
         .merge(deadlines::router())
 }

@@ -21,6 +21,10 @@ use serde::Deserialize;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/systems/{id}/obligations", post(record))
+        .route(
+            "/obligation-occurrences/{id}/files",
+            post(attach).layer(axum::extract::DefaultBodyLimit::max(super::MAX_IMPORT_BYTES)),
+        )
         .route("/obligation-rules", get(rules_page).post(set_rule))
 }
 
@@ -39,8 +43,19 @@ pub(super) struct DutyRow {
 pub(super) struct ObligationView {
     pub level: Option<i64>,
     pub duties: Vec<DutyRow>,
-    /// (day, duty, how it was recorded, note), newest first.
-    pub recent: Vec<(String, &'static str, &'static str, String)>,
+    /// The latest duties done, newest first.
+    pub recent: Vec<DoneRow>,
+}
+
+/// A duty done, with its evidence.
+pub(super) struct DoneRow {
+    pub id: i64,
+    pub day: String,
+    pub duty: &'static str,
+    /// How it was recorded (by hand, a scan import …).
+    pub how: &'static str,
+    pub note: String,
+    pub files: Vec<khien_store::EvidenceFile>,
 }
 
 pub(super) fn view(o: SystemObligations, lang: Lang) -> ObligationView {
@@ -62,7 +77,14 @@ pub(super) fn view(o: SystemObligations, lang: Lang) -> ObligationView {
         recent: o
             .recent
             .into_iter()
-            .map(|x| (display_date(&x.done_on), x.kind.label(lang), x.source.label(lang), x.note))
+            .map(|x| DoneRow {
+                id: x.id,
+                day: display_date(&x.done_on),
+                duty: x.kind.label(lang),
+                how: x.source.label(lang),
+                note: x.note,
+                files: x.files,
+            })
             .collect(),
     }
 }
@@ -84,6 +106,19 @@ async fn record(
     let kind = ObligationKind::parse("kind", &f.kind)?;
     s.store.record_obligation(&ctx.actor, id, kind, &f.done_on, &f.note).await?;
     Ok(see_other(&format!("/systems/{id}#obligations")))
+}
+
+/// Attaches evidence (multipart) to a duty done, back to the system's calendar.
+async fn attach(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    mp: axum::extract::Multipart,
+) -> Result<Response, WebError> {
+    let (name, bytes) = super::Upload::read(mp).await?.file()?;
+    let file = s.store.attach_obligation_evidence(&ctx.actor, id, &name, &bytes).await?;
+    let system = s.store.evidence_system(&ctx.actor, file.subject_id).await?;
+    Ok(see_other(&format!("/systems/{system}#obligations")))
 }
 
 #[derive(Template)]

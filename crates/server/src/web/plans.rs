@@ -35,6 +35,10 @@ pub fn router() -> Router<AppState> {
         .route("/plans/{id}", get(plan_page))
         .route("/plan-tasks/{id}", get(task_page))
         .route("/plan-tasks/{id}/progress", post(report))
+        .route(
+            "/plan-progress/{id}/files",
+            post(attach).layer(axum::extract::DefaultBodyLimit::max(super::MAX_IMPORT_BYTES)),
+        )
 }
 
 /// The unit types a group name of a plan usually stands for ("Các sở, ban, ngành").
@@ -505,4 +509,17 @@ async fn report(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: 
             Ok(refused(task_view(&s, &ctx, id, &shown, Some(kept), error).await?))
         }
     }
+}
+
+/// Attaches evidence (multipart) to a unit's report, back to the task's page for its period.
+async fn attach(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    mp: axum::extract::Multipart,
+) -> Result<Response, WebError> {
+    let (name, bytes) = super::Upload::read(mp).await?.file()?;
+    s.store.attach_progress_evidence(&ctx.actor, id, &name, &bytes).await?;
+    let (task, period) = s.store.progress_place(&ctx.actor, id).await?;
+    Ok(see_other(&format!("/plan-tasks/{task}?period={period}")))
 }

@@ -44,6 +44,8 @@ pub struct ProgressReport {
     #[serde(serialize_with = "ts")]
     #[schema(value_type = String, format = DateTime)]
     pub reported_at: i64,
+    /// Evidence attached to the report.
+    pub files: Vec<crate::EvidenceFile>,
 }
 
 /// One unit on a task and its report for the period, if any.
@@ -130,6 +132,7 @@ fn report_row(r: &AnyRow) -> Result<ProgressReport> {
         consolidated: flag(r, "consolidated")?,
         reported_by: get(r, "reporter")?,
         reported_at: get(r, "reported_at")?,
+        files: Vec::new(),
     })
 }
 
@@ -193,6 +196,11 @@ impl Store {
         for r in &rows {
             let rep = report_row(r)?;
             reports.insert(rep.unit_id, rep);
+        }
+        let ids: Vec<i64> = reports.values().map(|r| r.id).collect();
+        let mut files = self.evidence_of(khien_domain::evidence::EvidenceSubject::PlanProgress, &ids).await?;
+        for r in reports.values_mut() {
+            r.files = files.remove(&r.id).unwrap_or_default();
         }
         let units = units
             .into_iter()

@@ -59,6 +59,9 @@ pub struct Occurrence {
     #[serde(serialize_with = "ts")]
     #[schema(value_type = String, format = DateTime)]
     pub recorded_at: i64,
+    /// Evidence attached to it.
+    #[sqlx(skip)]
+    pub files: Vec<crate::EvidenceFile>,
 }
 
 /// One period of the ruleset, as the rules page shows and edits it.
@@ -188,6 +191,10 @@ impl Store {
         .iter()
         .map(crate::db::from_row)
         .collect::<Result<Vec<Occurrence>>>()?;
+        let ids: Vec<i64> = recent.iter().map(|o| o.id).collect();
+        let mut files = self.evidence_of(khien_domain::evidence::EvidenceSubject::Obligation, &ids).await?;
+        let recent: Vec<Occurrence> =
+            recent.into_iter().map(|o| Occurrence { files: files.remove(&o.id).unwrap_or_default(), ..o }).collect();
         let Some((level, approved_on)) = self.approval_of(system.id).await? else {
             return Ok(SystemObligations { system_id, level: None, approved_on: None, duties: Vec::new(), recent });
         };
