@@ -25,6 +25,8 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("consultation.close", "Kết thúc lấy ý kiến góp ý dự thảo", "Closed the round of comments on a draft"),
     ("consultation.comment", "Gửi ý kiến góp ý dự thảo", "Sent comments on a draft"),
     ("consultation.open", "Lấy ý kiến góp ý dự thảo", "Opened a draft for comments"),
+    ("deadline_feed.create", "Tạo địa chỉ đăng ký lịch hạn", "Made a calendar subscription address"),
+    ("deadline_feed.revoke", "Hủy địa chỉ đăng ký lịch hạn", "Removed a calendar subscription address"),
     ("dossier.appraise", "Thẩm định hồ sơ cấp độ", "Appraised a level dossier"),
     ("dossier.approve", "Phê duyệt hồ sơ cấp độ", "Approved a level dossier"),
     ("dossier.attach", "Đính kèm tệp vào hồ sơ", "Attached a file to a dossier"),

@@ -40,6 +40,8 @@ pub(crate) struct Other {
 pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Option<(String, Option<Value>)> {
     let body = match (method, path) {
         ("get", "/api/v1/me") | ("put", "/api/v1/me/password") | ("put", "/api/v1/me/lang") => return None, // the caller's own account
+        ("post", "/api/v1/me/deadline-feed") | ("delete", "/api/v1/me/deadline-feed") => return None, // the caller's own address
+        ("get", "/api/v1/deadline-feeds/{secret}") => return None, // the secret is the credential: plan_support.rs
         ("get", "/api/v1/holidays") | ("get", "/api/v1/rulesets") | ("get", "/api/v1/systems/template") => return None, // city-wide reference data
         // City-wide, the standing body's only: a unit's caller is refused (403/404).
         ("get", "/api/v1/rulesets/clocks") | ("get", "/api/v1/rulesets/bodies") => return None, // city-wide reference data

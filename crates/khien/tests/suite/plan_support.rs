@@ -15,6 +15,8 @@ on_both_stores!(
     a_progress_report_and_a_duty_done_carry_their_evidence,
 );
 
+on_both_stores!(a_calendar_subscribes_to_a_persons_deadlines_with_its_own_secret);
+
 async fn hcm_3131_task_7_and_hai_phong_shares_are_per_unit_and_city_against_the_plan(db: TestDb, _t: FixedTime) {
     let s = TestServer::start_on(db).await;
     let pa05 = s.login("pa05.truong", DEMO_PASSWORD).await;
@@ -287,4 +289,42 @@ async fn a_progress_report_and_a_duty_done_carry_their_evidence(db: TestDb, _t: 
     assert_eq!(r.status(), 201);
     let page = session.get(&format!("/plan-tasks/{}?period={}", task.task_id, task.period)).await.text().await.unwrap();
     assert!(page.contains("bien-ban.pdf") && page.contains("anh.txt"), "the task page lists the evidence");
+}
+
+async fn a_calendar_subscribes_to_a_persons_deadlines_with_its_own_secret(db: TestDb) {
+    let s = TestServer::start_on(db).await;
+    let ward = s.login("hongbang.canbo", DEMO_PASSWORD).await;
+    let r = ward.send(Method::POST, "/api/v1/me/deadline-feed", None).await;
+    assert_eq!(r.status(), 201);
+    let feed: serde_json::Value = r.json().await.unwrap();
+    let path = feed["path"].as_str().unwrap().to_string();
+    // Fetched with no session, as Outlook does: the ward's own deadlines, nobody else's.
+    let r = reqwest::get(s.url(&path)).await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/calendar"));
+    let ics = r.text().await.unwrap();
+    assert!(ics.starts_with("BEGIN:VCALENDAR") && ics.contains("BEGIN:VEVENT"), "{ics}");
+    assert!(!ics.contains("Sở Y tế"), "another unit's deadline: {ics}");
+    // A wrong secret, an API token, a replaced address and a removed one read nothing.
+    for bad in ["/api/v1/deadline-feeds/khien_cal_wrong", "/api/v1/deadline-feeds/x"] {
+        assert_eq!(reqwest::get(s.url(bad)).await.unwrap().status(), 404, "{bad}");
+    }
+    let r = ward.send(Method::POST, "/api/v1/me/deadline-feed", None).await;
+    let newer: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(reqwest::get(s.url(&path)).await.unwrap().status(), 404, "the old address ends");
+    let newer_path = newer["path"].as_str().unwrap().to_string();
+    assert_eq!(reqwest::get(s.url(&newer_path)).await.unwrap().status(), 200);
+    assert_eq!(ward.send(Method::DELETE, "/api/v1/me/deadline-feed", None).await.status(), 204);
+    assert_eq!(reqwest::get(s.url(&newer_path)).await.unwrap().status(), 404, "removed");
+    // The page makes one and shows it once.
+    let html = ward.form("/deadlines/feed", &[]).await.text().await.unwrap();
+    assert!(html.contains("id=\"feed-address\"") && html.contains("/api/v1/deadline-feeds/khien_cal_"), "{html}");
+    let again = ward.get("/deadlines").await.text().await.unwrap();
+    assert!(!again.contains("khien_cal_") && again.contains("id=\"deadline-feed\""), "shown only once");
+    // A deactivated account's address stops working.
+    let admin = crate::common::admin_actor(&s.db).await;
+    let me = actor(&s.db, "hongbang.canbo").await;
+    let secret = s.db.store.create_calendar_feed(&me).await.unwrap();
+    s.db.store.set_user_active(&admin, me.user_id, false).await.unwrap();
+    assert!(s.db.store.calendar_feed_actor(&secret).await.unwrap().is_none());
 }

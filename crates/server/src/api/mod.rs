@@ -6,7 +6,7 @@ mod audit;
 mod budget;
 pub(crate) mod compliance;
 mod consultations;
-mod deadlines;
+pub(crate) mod deadlines;
 mod dossier_review;
 mod evidence;
 pub(crate) mod findings;

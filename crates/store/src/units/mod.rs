@@ -2,6 +2,7 @@
 //! sessions and tokens, and how a list query reaches the units its caller may see.
 
 pub(crate) mod auth;
+pub(crate) mod calendar_feed;
 pub(crate) mod choices;
 pub(crate) mod grants;
 pub(crate) mod password;
