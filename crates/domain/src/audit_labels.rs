@@ -83,6 +83,12 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("taxii.remote", "Thêm nơi nhận TAXII", "Added a TAXII remote"),
     ("token.create", "Cấp khóa API", "Issued an API token"),
     ("token.revoke", "Thu hồi khóa API", "Revoked an API token"),
+    ("training.follow_up", "Giao việc cần làm sau diễn tập, tập huấn", "Gave a follow-up of a drill or training"),
+    (
+        "training.follow_up_done",
+        "Hoàn thành việc sau diễn tập, tập huấn",
+        "Completed a follow-up of a drill or training",
+    ),
     ("training.record", "Ghi nhận tập huấn, diễn tập, tuyên truyền", "Recorded a training, drill or campaign"),
     ("unit.activate", "Kích hoạt lại đơn vị", "Reactivated a unit"),
     ("unit.create", "Thêm đơn vị", "Added a unit"),

@@ -21,6 +21,7 @@ code_enum!(
         ObligationOverdue = "obligation_overdue": "Nghĩa vụ định kỳ của hệ thống quá hạn" / "A system's recurring duty is overdue",
         PlanReported = "plan_reported": "Đơn vị phối hợp đã báo cáo tiến độ" / "A co-ordinating unit reported progress",
         ConsultationOpened = "consultation_opened": "Đề nghị góp ý dự thảo" / "A draft is sent for comments",
+        FollowUpGiven = "follow_up_given": "Việc cần làm sau diễn tập, tập huấn" / "A follow-up of a drill or training",
         ConsultationReplied = "consultation_replied": "Đơn vị đã gửi ý kiến góp ý dự thảo" / "A unit sent its comments on a draft",
     }
 );

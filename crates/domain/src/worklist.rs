@@ -31,6 +31,8 @@ code_enum!(
         Obligation = "obligation": "Nghĩa vụ định kỳ của hệ thống" / "A system's recurring duty",
         Finding = "finding": "Hạn khắc phục phát hiện" / "Finding remediation",
         IncidentReport = "incident_report": "Hạn báo cáo sự cố" / "Incident report",
+        FollowUp = "follow_up": "Việc cần làm sau diễn tập, tập huấn" / "Follow-up of a drill or training",
+        StaffCertificate = "staff_certificate": "Chứng chỉ của cán bộ hết hạn" / "A staff certificate expires",
     }
 );
 

@@ -114,6 +114,17 @@ impl Store {
                 );
             }
         }
+        // Follow-ups of drills and trainings.
+        for f in self.follow_ups_due(&actor.reach(Action::ViewUnits), until).await? {
+            if let Some(day) = khien_domain::calendar::parse_date(&f.due_on) {
+                let link = format!("/trainings/{}", f.training_id);
+                push(day, DeadlineKind::FollowUp, f.body, f.unit_name, link);
+            }
+        }
+        // Specialist staff's certificates expiring.
+        for (day, title, unit, link) in self.certificates_expiring(actor, until).await? {
+            push(day, DeadlineKind::StaffCertificate, title, unit, link);
+        }
         out.sort_by(|a, b| a.day.cmp(&b.day).then_with(|| a.title.cmp(&b.title)));
         out.truncate(MAX_DEADLINES);
         Ok(out)

@@ -63,6 +63,7 @@ pub use plans::budget::{BudgetProject, BudgetProjectInput, BudgetSummary, UnitBu
 pub use plans::consultations::{
     CommentInput, Consultation, ConsultationComment, ConsultationCounts, ConsultationInput, ConsultedUnit,
 };
+pub use plans::follow_ups::FollowUp;
 pub use plans::progress::{ProgressInput, ProgressReport, TaskProgress, TaskUnitStatus};
 pub use plans::status::{MissingReporter, MyPlanTask, TaskTally};
 pub use plans::trainings::{Training, TrainingInput};

@@ -1,14 +1,15 @@
 //! What the plans ask of units besides progress reports: the plans' least cybersecurity share
-//! of IT spending (HCM 3131 task 7 and Đồng Tháp: 10 %; Hải Phòng and Cần Thơ: 15 %) with departments' and wards'
-//! projects of this year and last, specialist staff with certificates (one expiring, one
-//! expired), and a draft action plan out for comments with a few replies, one answered.
+//! of IT spending (HCM 3131 task 7 and Đồng Tháp: 10 %; Hải Phòng and Cần Thơ: 15 %) with
+//! departments' and wards' projects of this year and last, specialist staff with certificates (one expiring, one
+//! expired), a drill with its follow-up and an awareness campaign, and a draft action plan out
+//! for comments with a few replies, one answered.
 
 use anyhow::{anyhow, Result};
 use chrono::{Datelike, Duration};
 use khien_domain::scope::Actor;
 use khien_domain::unit::UnitType;
 use khien_store::{
-    BudgetProjectInput, CommentInput, ConsultationInput, StaffCertificateInput, StaffInput, Store, Unit,
+    BudgetProjectInput, CommentInput, ConsultationInput, StaffCertificateInput, StaffInput, Store, TrainingInput, Unit,
 };
 
 const SHARES: [(&str, &str); 4] =
@@ -54,7 +55,43 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit]) -> Result<()> {
         }
     }
     staff(store, admin, &departments, today).await?;
+    drill(store, admin, units, &wards, today).await?;
     consultation(store, admin, units, &departments, today).await
+}
+
+/// A drill the authority held with two wards last month, with what one of them must fix, and an
+/// awareness campaign.
+async fn drill(store: &Store, admin: &Actor, units: &[Unit], wards: &[&Unit], today: chrono::NaiveDate) -> Result<()> {
+    let Some(organiser) = units.iter().find(|u| u.code == khien_demo::PA05_CODE) else { return Ok(()) };
+    let day = |days: i64| (today - Duration::days(days)).format("%Y-%m-%d").to_string();
+    let drill = TrainingInput {
+        kind: "drill".into(),
+        title: "Diễn tập thực chiến ứng cứu sự cố mã độc tống tiền".into(),
+        held_on: day(30),
+        organiser_unit_id: organiser.id,
+        unit_ids: wards.iter().take(2).map(|u| u.id).collect(),
+        participants: 64,
+        response_plan: "Phương án ứng cứu sự cố an ninh mạng của thành phố".into(),
+        lessons: "Phát hiện sớm nhờ giám sát tập trung; một phường cô lập máy trạm chậm 3 giờ.".into(),
+        ..Default::default()
+    };
+    let held = store.record_training(admin, &drill).await.map_err(err)?;
+    if let Some(ward) = wards.first() {
+        let due = (today + Duration::days(30)).format("%Y-%m-%d").to_string();
+        let fix = "Ban hành quy trình cô lập máy trạm bị nhiễm; tập huấn lại cán bộ bộ phận một cửa.";
+        store.add_follow_up(admin, held.id, ward.id, fix, &due).await.map_err(err)?;
+    }
+    let campaign = TrainingInput {
+        kind: "awareness".into(),
+        title: "Tuyên truyền nhận diện lừa đảo trực tuyến «Bình dân học vụ số»".into(),
+        held_on: day(12),
+        organiser_unit_id: organiser.id,
+        unit_ids: wards.iter().map(|u| u.id).collect(),
+        reach: 18_500,
+        ..Default::default()
+    };
+    store.record_training(admin, &campaign).await.map_err(err)?;
+    Ok(())
 }
 
 async fn staff(store: &Store, admin: &Actor, units: &[&Unit], today: chrono::NaiveDate) -> Result<()> {

@@ -316,6 +316,8 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
     };
     let training = s.db.store.record_training(&yt, &drill).await.unwrap().id;
     let occurrence = s.db.store.system_obligations(&admin, system.id).await.unwrap().recent[0].id;
+    let fix = "Cập nhật phương án ứng cứu của bệnh viện";
+    let follow_up = s.db.store.add_follow_up(&yt, training, b_unit, fix, "2030-01-01").await.unwrap().id;
     let project = khien_store::BudgetProjectInput {
         unit_id: b_unit,
         year: 2026,
@@ -376,6 +378,7 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
         progress,
         occurrence,
         evidence_file,
+        follow_up,
     };
     let doc: Value = reqwest::get(s.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
     let pa05 = actor(&s.db, "pa05.truong").await;
@@ -424,6 +427,7 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
         format!("/budget/projects/{}", b.budget_project),
         format!("/staff/{}", b.staff),
         format!("/consultations/{}", b.consultation),
+        format!("/trainings/{}", b.training),
     ];
     for p in &pages {
         let r = a.get(p).await;
@@ -494,6 +498,8 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
         ("/consultations".into(), vec![("title", "x"), ("drafting", bu.as_str()), ("due_on", "01/01/2030")]),
         (format!("/consultations/{}/replies", b.consultation), vec![("unit", bu.as_str()), ("comment", "x")]),
         (format!("/consultations/{}/close", b.consultation), vec![]),
+        (format!("/trainings/{}", b.training), vec![("unit", bu.as_str()), ("body", "x"), ("due_on", "01/01/2030")]),
+        (format!("/follow-ups/{}/done", b.follow_up), vec![("note", "x")]),
         (
             format!("/consultation-comments/{}/answer", b.consultation_comment),
             vec![("round", "0"), ("answer", "accepted")],

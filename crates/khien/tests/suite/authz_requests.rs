@@ -34,6 +34,7 @@ pub(crate) struct Other {
     pub(crate) progress: i64,
     pub(crate) occurrence: i64,
     pub(crate) evidence_file: i64,
+    pub(crate) follow_up: i64,
 }
 
 /// What a caller of A sends to each documented operation, aimed at B's records.
@@ -244,6 +245,10 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
             Some(json!({"answer": "not_accepted", "reason": "hacked"}))
         }
         ("post", "/api/v1/consultations/{id}/close") => None,
+        ("post", "/api/v1/trainings/{id}/follow-ups") => {
+            Some(json!({"unit_id": b.unit, "body": "hacked", "due_on": "2030-01-01"}))
+        }
+        ("post", "/api/v1/follow-ups/{id}/done") => Some(json!({"note": "hacked"})),
         ("post", "/api/v1/plan-progress/{id}/files") | ("post", "/api/v1/obligation-occurrences/{id}/files") => {
             let id = if path.contains("plan-progress") { b.progress } else { b.occurrence };
             return Some((
@@ -298,6 +303,8 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
     };
     let id = if path.starts_with("/api/v1/trainings/") {
         b.training
+    } else if path.starts_with("/api/v1/follow-ups/") {
+        b.follow_up
     } else if path.starts_with("/api/v1/evidence-files/") {
         b.evidence_file
     } else if path.starts_with("/api/v1/budget-projects/") {

@@ -15,7 +15,10 @@ on_both_stores!(
     a_progress_report_and_a_duty_done_carry_their_evidence,
 );
 
-on_both_stores!(a_calendar_subscribes_to_a_persons_deadlines_with_its_own_secret);
+on_both_stores!(
+    a_calendar_subscribes_to_a_persons_deadlines_with_its_own_secret,
+    a_drill_gives_its_follow_ups_to_the_units_that_took_part,
+);
 
 async fn hcm_3131_task_7_and_hai_phong_shares_are_per_unit_and_city_against_the_plan(db: TestDb, _t: FixedTime) {
     let s = TestServer::start_on(db).await;
@@ -157,6 +160,11 @@ async fn nd179_2025_article_3_support_counts_full_time_specialists_and_certifica
     assert!(seen.iter().all(|p| p.unit_id != khcn), "{seen:?}");
     input.role = "full_time".into();
     assert!(s.db.store.record_security_staff(&ward, &input).await.is_err());
+    // Certificates expiring come into the calendar of deadlines.
+    let pa05_actor = actor(&s.db, "pa05.truong").await;
+    let until = s.db.store.clock().today_vn() + chrono::Days::new(90);
+    let due = s.db.store.deadlines(&pa05_actor, until).await.unwrap();
+    assert!(due.iter().any(|d| d.kind == khien_domain::worklist::DeadlineKind::StaffCertificate), "{due:?}");
     let page = pa05.get("/staff").await.text().await.unwrap();
     assert!(page.contains("Đặng Quốc Hùng") && page.contains("id=\"staff-totals\""), "the register page");
 }
@@ -327,4 +335,52 @@ async fn a_calendar_subscribes_to_a_persons_deadlines_with_its_own_secret(db: Te
     let secret = s.db.store.create_calendar_feed(&me).await.unwrap();
     s.db.store.set_user_active(&admin, me.user_id, false).await.unwrap();
     assert!(s.db.store.calendar_feed_actor(&secret).await.unwrap().is_none());
+}
+
+async fn a_drill_gives_its_follow_ups_to_the_units_that_took_part(db: TestDb) {
+    let s = TestServer::start_on(db).await;
+    let db = &s.db;
+    let pa05 = actor(db, "pa05.truong").await;
+    let (organiser, hb, yt) =
+        (unit_id(db, "CA-PA05").await, unit_id(db, "P-HONG-BANG").await, unit_id(db, "SO-YT").await);
+    let drill = khien_store::TrainingInput {
+        kind: "drill".into(),
+        title: "Diễn tập thực chiến tấn công có chủ đích".into(),
+        held_on: "2026-10-15".into(),
+        organiser_unit_id: organiser,
+        unit_ids: vec![hb],
+        participants: 60,
+        lessons: "Phường chậm cô lập máy trạm bị nhiễm.".into(),
+        ..Default::default()
+    };
+    let t = db.store.record_training(&pa05, &drill).await.unwrap();
+    let due = "2030-01-15";
+    let body = "Ban hành quy trình cô lập máy trạm; tập huấn lại cán bộ một cửa.";
+    let outsider = db.store.add_follow_up(&pa05, t.id, yt, body, due).await;
+    assert!(matches!(outsider, Err(Error::Invalid { .. })), "a unit that did not take part: {outsider:?}");
+    let past = db.store.add_follow_up(&pa05, t.id, hb, body, "01/01/2020").await;
+    assert!(matches!(past, Err(Error::Invalid { .. })));
+    let ward = actor(db, "hongbang.canbo").await;
+    assert!(db.store.add_follow_up(&ward, t.id, hb, body, due).await.is_err(), "the organiser gives them");
+    let f = db.store.add_follow_up(&pa05, t.id, hb, body, due).await.unwrap();
+    // The ward is told and sees it among its deadlines.
+    let told = db.store.notifications(&ward, 50).await.unwrap();
+    assert!(told.iter().any(|n| n.kind == "follow_up_given" && n.link == format!("/trainings/{}", t.id)), "{told:?}");
+    let until = chrono::NaiveDate::from_ymd_opt(2030, 2, 1).unwrap();
+    let calendar = db.store.deadlines(&ward, until).await.unwrap();
+    assert!(calendar.iter().any(|d| d.kind == khien_domain::worklist::DeadlineKind::FollowUp && d.title == body));
+    // Another unit cannot record it done; the ward does, once.
+    let other = actor(db, "soyt.canbo").await;
+    assert!(matches!(db.store.complete_follow_up(&other, f.id, "x").await, Err(Error::NotFound(_))));
+    let done = db.store.complete_follow_up(&ward, f.id, "Đã ban hành quy trình số 12/QT-UBND.").await.unwrap();
+    assert!(done.done_on.is_some());
+    assert!(matches!(db.store.complete_follow_up(&ward, f.id, "again").await, Err(Error::Conflict(_))));
+    let calendar = db.store.deadlines(&ward, until).await.unwrap();
+    assert!(
+        !calendar.iter().any(|d| d.kind == khien_domain::worklist::DeadlineKind::FollowUp),
+        "done leaves the calendar"
+    );
+    let session = s.login("hongbang.canbo", DEMO_PASSWORD).await;
+    let page = session.get(&format!("/trainings/{}", t.id)).await.text().await.unwrap();
+    assert!(page.contains("12/QT-UBND") && page.contains("id=\"follow-up-list\""), "the drill's page");
 }

@@ -8,13 +8,17 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use khien_domain::training::TrainingKind;
-use khien_store::{Training, TrainingInput};
+use khien_store::{FollowUp, Training, TrainingInput};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_trainings, record_training)).routes(routes!(get_training))
+    OpenApiRouter::new()
+        .routes(routes!(list_trainings, record_training))
+        .routes(routes!(get_training))
+        .routes(routes!(add_follow_up))
+        .routes(routes!(complete_follow_up))
 }
 
 /// The events the caller's units organised or took part in, newest first (at most 500).
@@ -77,4 +81,47 @@ async fn record_training(
         follow_up: b.follow_up,
     };
     Ok((StatusCode::CREATED, Json(s.store.record_training(&ctx.actor, &input).await?)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpBody {
+    /// The organiser or a unit that took part.
+    unit_id: i64,
+    body: String,
+    /// dd/mm/yyyy or yyyy-mm-dd; not past.
+    due_on: String,
+}
+
+/// Give a unit something to do after a drill or training (whoever reports for the organiser);
+/// the unit's people are told and see it in their calendar of deadlines.
+#[utoipa::path(post, path = "/api/v1/trainings/{id}/follow-ups", tag = "plans", params(("id" = i64, Path)), request_body = FollowUpBody,
+    responses((status = 201, body = FollowUp), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn add_follow_up(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<FollowUpBody>,
+) -> Result<(StatusCode, Json<FollowUp>), ApiError> {
+    let f = s.store.add_follow_up(&ctx.actor, id, b.unit_id, &b.body, &b.due_on).await?;
+    Ok((StatusCode::CREATED, Json(f)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DoneBody {
+    /// What was done.
+    note: String,
+}
+
+/// The unit records a follow-up done.
+#[utoipa::path(post, path = "/api/v1/follow-ups/{id}/done", tag = "plans", params(("id" = i64, Path)), request_body = DoneBody,
+    responses((status = 200, body = FollowUp), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn complete_follow_up(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<DoneBody>,
+) -> Result<Json<FollowUp>, ApiError> {
+    Ok(Json(s.store.complete_follow_up(&ctx.actor, id, &b.note).await?))
 }

@@ -21,7 +21,10 @@ use khien_domain::Error;
 use khien_store::{SystemFilter, Training, TrainingInput};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/trainings", get(list).post(record))
+    Router::new()
+        .route("/trainings", get(list).post(record))
+        .route("/trainings/{id}", get(one).post(give))
+        .route("/follow-ups/{id}/done", axum::routing::post(done))
 }
 
 #[derive(Template)]
@@ -124,4 +127,83 @@ async fn record(State(s): State<AppState>, ctx: Ctx, body: Bytes) -> Result<Resp
             Ok(refused(page(&s, &ctx, p, error).await?))
         }
     }
+}
+
+#[derive(Template)]
+#[template(path = "training.html")]
+struct OnePage {
+    c: Chrome,
+    t: Training,
+    day: String,
+    /// The units a follow-up may go to, when the caller gives them (the organiser's people).
+    givable: Vec<(i64, String)>,
+    /// The follow-ups the caller may record done.
+    doable: Vec<i64>,
+    v: Posted,
+    error: FormError,
+}
+
+async fn show_one(s: &AppState, ctx: &Ctx, id: i64, v: Posted, error: FormError) -> Result<Html<String>, WebError> {
+    let t = s.store.get_training(&ctx.actor, id).await?;
+    let organiser = s.store.get_unit(&ctx.actor, t.organiser_unit_id).await.ok();
+    let gives = organiser.as_ref().is_some_and(|u| ctx.actor.can(Action::ReportProgress, u.id, &u.path));
+    let mut givable = Vec::new();
+    if gives {
+        givable.push((t.organiser_unit_id, t.organiser_name.clone()));
+        givable.extend(t.units.iter().filter(|(id, _)| *id != t.organiser_unit_id).cloned());
+    }
+    let mut doable = Vec::new();
+    for f in t.follow_ups.iter().filter(|f| f.done_on.is_none()) {
+        if let Ok(u) = s.store.get_unit(&ctx.actor, f.unit_id).await {
+            if ctx.actor.can(Action::ReportProgress, u.id, &u.path) {
+                doable.push(f.id);
+            }
+        }
+    }
+    render(&OnePage {
+        c: Chrome::new(ctx, "plans", &t.title, &t.title),
+        day: display_date(&t.held_on),
+        t,
+        givable,
+        doable,
+        v,
+        error,
+    })
+}
+
+async fn one(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> Result<Html<String>, WebError> {
+    show_one(&s, &ctx, id, Posted::default(), FormError::default()).await
+}
+
+/// Gives a follow-up; a refusal keeps what was typed.
+async fn give(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let p = Posted::parse(&body)?;
+    let unit = p.get("unit").trim().parse::<i64>().unwrap_or(0);
+    match s.store.add_follow_up(&ctx.actor, id, unit, p.get("body"), p.get("due_on")).await {
+        Ok(_) => Ok(see_other(&format!("/trainings/{id}"))),
+        Err(e) => {
+            let error = refusal(e, ctx.lang)?;
+            Ok(refused(show_one(&s, &ctx, id, p, error).await?))
+        }
+    }
+}
+
+async fn done(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let p = Posted::parse(&body)?;
+    let f = s.store.complete_follow_up(&ctx.actor, id, p.get("note")).await?;
+    Ok(see_other(&format!("/trainings/{}", f.training_id)))
 }

@@ -5,6 +5,7 @@
 
 pub mod budget;
 pub mod consultations;
+pub mod follow_ups;
 pub mod import;
 pub mod progress;
 pub mod status;

@@ -56,6 +56,8 @@ pub struct Training {
     pub units: Vec<(i64, String)>,
     /// Systems a drill tested: (id, code, name).
     pub systems: Vec<(i64, String, String)>,
+    /// What units must do after it (those the caller may see).
+    pub follow_ups: Vec<crate::FollowUp>,
 }
 
 const COLS: &str = "t.id, t.kind, t.title, t.held_on, t.organiser_unit_id, o.name AS organiser_name, t.participants, t.reach, t.response_plan, t.lessons, t.follow_up";
@@ -75,6 +77,7 @@ fn row(r: &AnyRow) -> Result<Training> {
         follow_up: get(r, "follow_up")?,
         units: Vec::new(),
         systems: Vec::new(),
+        follow_ups: Vec::new(),
     })
 }
 
@@ -136,6 +139,7 @@ impl Store {
                 t.systems.push((get(s, "id")?, get(s, "code")?, get(s, "name")?));
             }
         }
+        t.follow_ups = self.follow_ups_of(actor, id).await?;
         Ok(t)
     }
 

@@ -317,4 +317,32 @@ impl Store {
         w.commit().await?;
         self.get_security_staff(actor, staff_id).await
     }
+
+    /// Certificates of people in post expiring by `until` (expired ones too): (day, what, unit,
+    /// link) for the calendar of deadlines.
+    pub(crate) async fn certificates_expiring(
+        &self,
+        actor: &Actor,
+        until: chrono::NaiveDate,
+    ) -> Result<Vec<(chrono::NaiveDate, String, String, String)>> {
+        let mut q = Sql::new("SELECT c.name, c.expires_on, p.id, p.full_name, u.name AS unit_name FROM staff_certificates c JOIN security_staff p ON p.id = c.staff_id JOIN units u ON u.id = p.unit_id WHERE p.active = 1 AND c.expires_on IS NOT NULL AND c.expires_on <= ");
+        q.bind(until.format("%Y-%m-%d").to_string()).push(" AND ").reach(
+            "u.path",
+            "u.id",
+            &actor.reach(Action::ViewUsers),
+        );
+        q.push(" ORDER BY c.expires_on LIMIT 1000");
+        let mut out = Vec::new();
+        for r in q.query().fetch_all(&self.pool).await.map_err(db_err)? {
+            let Some(day) = get::<Option<String>>(&r, "expires_on")?.as_deref().and_then(parse_date) else { continue };
+            let (name, person): (String, String) = (get(&r, "name")?, get(&r, "full_name")?);
+            out.push((
+                day,
+                format!("{person}: {name}"),
+                get(&r, "unit_name")?,
+                format!("/staff/{}", get::<i64>(&r, "id")?),
+            ));
+        }
+        Ok(out)
+    }
 }
