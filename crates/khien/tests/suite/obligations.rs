@@ -115,10 +115,16 @@ async fn tcvn_14423_2026_a_level_3_system_has_its_duties_and_a_scan_satisfies_x_
         ..Default::default()
     };
     db.store.record_training(&pa05, &city).await.unwrap();
-    let seen = db.store.list_trainings(&actor(db, "lechan.canbo").await, 10).await.unwrap();
-    assert_eq!(seen.len(), 1, "a unit taking part sees the city's drill, not another ward's: {seen:?}");
-    assert_eq!(db.store.list_trainings(&officer, 10).await.unwrap().len(), 2, "the ward sees its own and the city's");
-    assert!(db.store.list_trainings(&actor(db, "soyt.canbo").await, 10).await.unwrap().is_empty(), "others do not");
+    // Leaving out the demo city's own events (the standing body's drill and campaign with wards).
+    let demo = unit_id(db, "CA-PA05").await;
+    let seen = |who: khien_domain::scope::Actor| async move {
+        let all = db.store.list_trainings(&who, 50).await.unwrap();
+        all.into_iter().filter(|t| t.organiser_unit_id != demo).collect::<Vec<_>>()
+    };
+    let lechan = seen(actor(db, "lechan.canbo").await).await;
+    assert_eq!(lechan.len(), 1, "a unit taking part sees the city's drill, not another ward's: {lechan:?}");
+    assert_eq!(seen(officer.clone()).await.len(), 2, "the ward sees its own and the city's");
+    assert!(seen(actor(db, "soyt.canbo").await).await.is_empty(), "others do not");
     let drill = due(&db.store.system_obligations(&officer, system.id).await.unwrap(), K::IncidentDrill);
     assert_eq!(drill.last_done.as_deref(), Some("2026-11-02"));
     // The system page shows the calendar.
