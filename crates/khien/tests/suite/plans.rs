@@ -368,6 +368,23 @@ async fn progress_reports_refuse_what_they_cannot_hold(db: TestDb, _time: FixedT
     assert_eq!((t11.done, t11.blocked, t11.in_progress), (count("done"), count("blocked"), count("in_progress")));
     assert_eq!(t11.reported, all.units.iter().filter(|u| u.report.is_some()).count() as i64);
     assert_eq!(t11.expected, all.units.len() as i64);
+    // The city-wide list of who has not reported (read per task as lists) agrees with the
+    // tasks' own pages, unit by unit and task by task, in the table's order.
+    let mut expected: std::collections::BTreeMap<String, (Vec<String>, i64)> = Default::default();
+    for t in tasks.iter().filter(|t| t.parent_number.is_some()) {
+        for u in db.store.task_progress(&admin, t.id, Some("2026-10")).await.unwrap().units {
+            if u.report.is_none() {
+                let e = expected.entry(u.code.clone()).or_default();
+                e.0.push(t.number.clone());
+                e.1 += i64::from(u.role == khien_domain::plan::progress::TaskRole::Lead);
+            }
+        }
+    }
+    let missing = db.store.missing_reporters(&admin, hp.id, "2026-10").await.unwrap();
+    let got: std::collections::BTreeMap<String, (Vec<String>, i64)> =
+        missing.into_iter().map(|m| (m.code, (m.tasks, m.leads))).collect();
+    assert!(!expected.is_empty());
+    assert_eq!(got, expected);
     // An import is all or nothing: one bad report, nothing written.
     let tallies = db.store.plan_tallies(&admin, hp.id, "2026-10").await.unwrap();
     let before: i64 = tallies.iter().map(|t| t.reported).sum();
