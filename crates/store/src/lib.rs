@@ -12,6 +12,7 @@ mod deadlines;
 mod events;
 mod evidence;
 mod incidents;
+mod indicators;
 mod listing;
 mod mail;
 mod maintenance;
@@ -56,6 +57,7 @@ pub use incidents::work::{
     AffectedSystem, IncidentDetail, IncidentEvent, IncidentReport, IncidentTask, Observable, ObservableHit,
     RelatedIncident, Sightings, TaskInput,
 };
+pub use indicators::{Indicator, IndicatorDetail, IndicatorInput, IndicatorValue};
 pub use mail::EmailPreference;
 pub use maintenance::Maintenance;
 pub use notifications::{Notification, Outgoing};

@@ -4,6 +4,7 @@
 
 pub mod compliance;
 pub mod incidents;
+pub mod indicators;
 pub mod plan_support;
 pub mod plans;
 pub mod public_reports;

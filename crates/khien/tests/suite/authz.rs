@@ -134,6 +134,7 @@ async fn lists_hide_b(get: impl Fn(String) -> futures_like::Fut, b: &Other) {
         format!("/api/v1/plan-tasks/{}/progress?period=2025", b.plan_task),
         format!("/api/v1/plans/{}/missing?period=2025", b.plan),
         format!("/api/v1/plans/{}/status?period=2025", b.plan),
+        format!("/api/v1/indicators/{}?period=2026", b.indicator),
     ] {
         let (status, text) = get(path.clone()).await;
         assert_eq!(status, 200, "{path}");
@@ -318,6 +319,17 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
     let occurrence = s.db.store.system_obligations(&admin, system.id).await.unwrap().recent[0].id;
     let fix = "Cập nhật phương án ứng cứu của bệnh viện";
     let follow_up = s.db.store.add_follow_up(&yt, training, b_unit, fix, "2030-01-01").await.unwrap().id;
+    // A figure B entered by hand for an indicator of the city.
+    let endpoints = khien_store::IndicatorInput {
+        code: "T-NCSC".into(),
+        name_vi: "Máy trạm chia sẻ với NCSC".into(),
+        name_en: "Endpoints sharing with NCSC".into(),
+        measure: "manual".into(),
+        targets: vec![(2026, 10_000)],
+        ..Default::default()
+    };
+    let indicator = s.db.store.define_indicator(&admin, &endpoints).await.unwrap().id;
+    s.db.store.record_indicator_value(&yt, indicator, b_unit, "2026", (37, 41), "").await.unwrap();
     let project = khien_store::BudgetProjectInput {
         unit_id: b_unit,
         year: 2026,
@@ -379,6 +391,7 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
         occurrence,
         evidence_file,
         follow_up,
+        indicator,
     };
     let doc: Value = reqwest::get(s.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
     let pa05 = actor(&s.db, "pa05.truong").await;
@@ -500,6 +513,15 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
         (format!("/consultations/{}/close", b.consultation), vec![]),
         (format!("/trainings/{}", b.training), vec![("unit", bu.as_str()), ("body", "x"), ("due_on", "01/01/2030")]),
         (format!("/follow-ups/{}/done", b.follow_up), vec![("note", "x")]),
+        (
+            format!("/indicators/{}/values", b.indicator),
+            vec![("unit", bu.as_str()), ("period", "2026"), ("numerator", "1"), ("denominator", "2")],
+        ),
+        (format!("/indicators/{}/snapshots", b.indicator), vec![("period", "2026")]),
+        (
+            "/indicators".into(),
+            vec![("code", "HACK"), ("name_vi", "x"), ("name_en", "x"), ("measure", "approved"), ("targets", "")],
+        ),
         (
             format!("/consultation-comments/{}/answer", b.consultation_comment),
             vec![("round", "0"), ("answer", "accepted")],

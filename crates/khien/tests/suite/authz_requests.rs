@@ -35,6 +35,7 @@ pub(crate) struct Other {
     pub(crate) occurrence: i64,
     pub(crate) evidence_file: i64,
     pub(crate) follow_up: i64,
+    pub(crate) indicator: i64,
 }
 
 /// What a caller of A sends to each documented operation, aimed at B's records.
@@ -249,6 +250,15 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
             Some(json!({"unit_id": b.unit, "body": "hacked", "due_on": "2030-01-01"}))
         }
         ("post", "/api/v1/follow-ups/{id}/done") => Some(json!({"note": "hacked"})),
+        // Indicators are city definitions everyone reads; their figures are checked in authz.rs.
+        ("get", "/api/v1/indicators") | ("get", "/api/v1/indicators/{id}") => return None,
+        ("post", "/api/v1/indicators") => {
+            Some(json!({"code": "HACK", "name_vi": "x", "name_en": "x", "measure": "approved", "targets": "2026: 100"}))
+        }
+        ("post", "/api/v1/indicators/{id}/snapshots") => Some(json!({"period": "2026"})),
+        ("post", "/api/v1/indicators/{id}/values") => {
+            Some(json!({"unit_id": b.unit, "period": "2026", "numerator": 1, "denominator": 2}))
+        }
         ("post", "/api/v1/plan-progress/{id}/files") | ("post", "/api/v1/obligation-occurrences/{id}/files") => {
             let id = if path.contains("plan-progress") { b.progress } else { b.occurrence };
             return Some((
@@ -303,6 +313,8 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
     };
     let id = if path.starts_with("/api/v1/trainings/") {
         b.training
+    } else if path.starts_with("/api/v1/indicators/") {
+        b.indicator
     } else if path.starts_with("/api/v1/follow-ups/") {
         b.follow_up
     } else if path.starts_with("/api/v1/evidence-files/") {

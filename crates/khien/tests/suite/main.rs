@@ -62,6 +62,7 @@ mod hygiene;
 mod import;
 mod incident_files;
 mod incidents;
+mod indicators;
 mod kept_forms;
 mod level_rules;
 mod obligations;

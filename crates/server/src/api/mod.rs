@@ -13,6 +13,7 @@ pub(crate) mod findings;
 mod form08;
 mod incident_files;
 pub(crate) mod incidents;
+mod indicators;
 mod list_exports;
 mod notifications;
 mod obligations;
@@ -86,6 +87,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(budget::router())
         .merge(consultations::router())
         .merge(evidence::router())
+        .merge(indicators::router())
         .merge(staff::router())
         .merge(deadlines::router())
 }

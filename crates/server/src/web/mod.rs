@@ -13,6 +13,7 @@ mod home;
 mod incident_actions;
 mod incident_form;
 mod incidents;
+mod indicators;
 mod kept_form;
 mod listing;
 pub(crate) mod msg;
@@ -74,6 +75,7 @@ pub fn router() -> Router<AppState> {
         .merge(trainings::router())
         .merge(budget::router())
         .merge(consultations::router())
+        .merge(indicators::router())
         .merge(staff::router())
         .merge(deadlines::router())
 }

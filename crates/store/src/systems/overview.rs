@@ -31,6 +31,10 @@ pub struct OverviewRow {
     pub assessed: i64,
     /// All four protection layers ok.
     pub four_layers: i64,
+    /// Approved, with the approved protection plan fully implemented.
+    pub plan_implemented: i64,
+    /// Monitored 24/7 (contract current) and connected to the national monitoring system.
+    pub monitored_connected: i64,
     /// In operation without an approved level: violations, an authority's exception or not.
     pub violations: i64,
     /// Of those, the ones the authority knows and excepted for a time (known violations).
@@ -71,6 +75,9 @@ impl Store {
         q.bind(day(today)).push(") AND s.connected_since IS NOT NULL AND ");
         layer3(&mut q);
         q.push(" THEN 1 ELSE 0 END) AS four_layers, ");
+        q.push("SUM(CASE WHEN s.approved_level IS NOT NULL AND s.plan_status = 'full' THEN 1 ELSE 0 END) AS plan_implemented, ");
+        q.push("SUM(CASE WHEN s.monitoring_unit IS NOT NULL AND (s.monitoring_until IS NULL OR s.monitoring_until >= ");
+        q.bind(day(today)).push(") AND s.connected_since IS NOT NULL THEN 1 ELSE 0 END) AS monitored_connected, ");
         // An exception does not make a system compliant (TT 12/2022 Đ9.6; NĐ 331 Đ30.6): it is
         // counted among the violations, and apart as known.
         q.push(
@@ -101,6 +108,8 @@ impl Store {
                 approved: get(r, "approved")?,
                 assessed: get(r, "assessed")?,
                 four_layers: get(r, "four_layers")?,
+                plan_implemented: get(r, "plan_implemented")?,
+                monitored_connected: get(r, "monitored_connected")?,
                 violations: get(r, "violations")?,
                 under_exception: get(r, "under_exception")?,
                 connections: get(r, "connections")?,
@@ -114,6 +123,8 @@ impl Store {
             total.approved += o.approved;
             total.assessed += o.assessed;
             total.four_layers += o.four_layers;
+            total.plan_implemented += o.plan_implemented;
+            total.monitored_connected += o.monitored_connected;
             total.violations += o.violations;
             total.under_exception += o.under_exception;
             total.connections += o.connections;

@@ -1,0 +1,132 @@
+//! Indicators: their definitions, each one's figures (the city per period, the units of one
+//! period), the explicit computation of a period's snapshot and figures entered by hand.
+
+use crate::auth::Ctx;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiQuery};
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use khien_domain::indicator::Measure;
+use khien_store::{Indicator, IndicatorDetail, IndicatorInput, IndicatorValue};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_indicators, define_indicator))
+        .routes(routes!(indicator_detail))
+        .routes(routes!(snapshot))
+        .routes(routes!(record_value))
+}
+
+/// Every indicator, by plan and code.
+#[utoipa::path(get, path = "/api/v1/indicators", tag = "indicators", responses((status = 200, body = Vec<Indicator>)))]
+async fn list_indicators(State(s): State<AppState>, ctx: Ctx) -> Result<Json<Vec<Indicator>>, ApiError> {
+    Ok(Json(s.store.list_indicators(&ctx.actor).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DefineIndicator {
+    code: String,
+    name_vi: String,
+    name_en: String,
+    #[serde(default)]
+    plan_number: String,
+    measure: Measure,
+    /// Yearly targets as typed: "2023: 80, 2024: 90, 2025: 100" (percent).
+    #[serde(default)]
+    targets: String,
+}
+
+/// Define an indicator (the standing body's).
+#[utoipa::path(post, path = "/api/v1/indicators", tag = "indicators", request_body = DefineIndicator,
+    responses((status = 201, body = Indicator), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn define_indicator(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiJson(b): ApiJson<DefineIndicator>,
+) -> Result<(StatusCode, Json<Indicator>), ApiError> {
+    let input = IndicatorInput {
+        code: b.code,
+        name_vi: b.name_vi,
+        name_en: b.name_en,
+        plan_number: b.plan_number,
+        measure: b.measure.code().to_string(),
+        targets: khien_domain::indicator::parse_targets(&b.targets)?,
+    };
+    Ok((StatusCode::CREATED, Json(s.store.define_indicator(&ctx.actor, &input).await?)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorQuery {
+    /// The period of the units' figures ("2026" or "2026-05"); the latest when absent.
+    period: Option<String>,
+}
+
+/// The indicator's figures: the sum over the caller's units per period, and each unit's figure
+/// for one period.
+#[utoipa::path(get, path = "/api/v1/indicators/{id}", tag = "indicators", params(("id" = i64, Path), IndicatorQuery),
+    responses((status = 200, body = IndicatorDetail), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn indicator_detail(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiQuery(q): ApiQuery<IndicatorQuery>,
+) -> Result<Json<IndicatorDetail>, ApiError> {
+    Ok(Json(s.store.indicator_detail(&ctx.actor, id, q.period.as_deref()).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SnapshotBody {
+    /// "2026" or "2026-05"; begun.
+    period: String,
+}
+
+/// Compute the period's figures per unit from today's records and keep them (replacing the
+/// period's earlier computed figures; the audit trail keeps their sum). The standing body's.
+#[utoipa::path(post, path = "/api/v1/indicators/{id}/snapshots", tag = "indicators", params(("id" = i64, Path)), request_body = SnapshotBody,
+    responses((status = 200, body = IndicatorDetail), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn snapshot(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<SnapshotBody>,
+) -> Result<Json<IndicatorDetail>, ApiError> {
+    Ok(Json(s.store.snapshot_indicator(&ctx.actor, id, &b.period).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ValueBody {
+    unit_id: i64,
+    period: String,
+    /// The part (e.g. endpoints reporting to NCSC).
+    numerator: i64,
+    /// The whole (e.g. endpoints in the unit).
+    denominator: i64,
+    #[serde(default)]
+    note: String,
+}
+
+/// A unit's figure for an indicator entered by hand (its measure is `manual`).
+#[utoipa::path(post, path = "/api/v1/indicators/{id}/values", tag = "indicators", params(("id" = i64, Path)), request_body = ValueBody,
+    responses((status = 201, body = IndicatorValue), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn record_value(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<ValueBody>,
+) -> Result<(StatusCode, Json<IndicatorValue>), ApiError> {
+    let v = s
+        .store
+        .record_indicator_value(&ctx.actor, id, b.unit_id, &b.period, (b.numerator, b.denominator), &b.note)
+        .await?;
+    Ok((StatusCode::CREATED, Json(v)))
+}

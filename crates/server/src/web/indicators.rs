@@ -1,0 +1,224 @@
+//! Indicators: the list with each one's latest city figure against its target, and an
+//! indicator's page — the trend of the city's figure against the target (an SVG chart with its
+//! table), each unit's figure for a period, the authority's explicit computation of a period
+//! and the units' hand-entered figures.
+
+use super::chart::{Lines, Series};
+use super::kept_form::{refusal, refused, FormError, Posted};
+use super::msg;
+use super::{render, see_other, Chrome};
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::AppState;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use khien_domain::budget::show_bp;
+use khien_domain::indicator::{parse_targets, Measure};
+use khien_domain::role::Action;
+use khien_domain::Error;
+use khien_store::{Indicator, IndicatorDetail, IndicatorInput, IndicatorValue};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/indicators", get(list).post(define))
+        .route("/indicators/{id}", get(page))
+        .route("/indicators/{id}/snapshots", post(snapshot))
+        .route("/indicators/{id}/values", post(enter))
+}
+
+/// A figure as shown: the share, the part of the whole, the target and whether it is met.
+struct Shown {
+    share: String,
+    percent: f64,
+    counts: String,
+    target: String,
+    met: Option<bool>,
+}
+
+fn shown(v: &IndicatorValue) -> Shown {
+    Shown {
+        share: v.share_bp.map(show_bp).unwrap_or_else(|| "—".into()),
+        percent: v.share_bp.unwrap_or(0) as f64 / 100.0,
+        counts: format!(
+            "{} / {}",
+            khien_domain::number::grouped(v.numerator),
+            khien_domain::number::grouped(v.denominator)
+        ),
+        target: v.target_bp.map(show_bp).unwrap_or_default(),
+        met: v.share_bp.zip(v.target_bp).map(|(s, t)| s >= t),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "indicators.html")]
+struct ListPage {
+    c: Chrome,
+    /// Each indicator, its latest city figure (with its period) if any.
+    rows: Vec<(Indicator, Option<(String, Shown)>)>,
+    measures: Vec<(&'static str, &'static str)>,
+    can_define: bool,
+    v: Posted,
+    error: FormError,
+}
+
+async fn show_list(s: &AppState, ctx: &Ctx, v: Posted, error: FormError) -> Result<Html<String>, WebError> {
+    let mut rows = Vec::new();
+    for ind in s.store.list_indicators(&ctx.actor).await? {
+        let detail = s.store.indicator_detail(&ctx.actor, ind.id, None).await?;
+        let latest = detail.city.last().map(|v| (v.period.clone(), shown(v)));
+        rows.push((ind, latest));
+    }
+    render(&ListPage {
+        c: Chrome::new(ctx, "overview", "Chỉ tiêu", "Indicators"),
+        rows,
+        measures: Measure::ALL.iter().map(|m| (m.code(), m.label(ctx.lang))).collect(),
+        can_define: ctx.actor.can_anywhere(Action::Govern),
+        v,
+        error,
+    })
+}
+
+async fn list(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+    show_list(&s, &ctx, Posted::default(), FormError::default()).await
+}
+
+async fn define(State(s): State<AppState>, ctx: Ctx, body: Bytes) -> Result<Response, WebError> {
+    let p = Posted::parse(&body)?;
+    let result = match parse_targets(p.get("targets")) {
+        Ok(targets) => {
+            let input = IndicatorInput {
+                code: p.get("code").into(),
+                name_vi: p.get("name_vi").into(),
+                name_en: p.get("name_en").into(),
+                plan_number: p.get("plan_number").into(),
+                measure: p.get("measure").into(),
+                targets,
+            };
+            s.store.define_indicator(&ctx.actor, &input).await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(i) => Ok(see_other(&format!("/indicators/{}", i.id))),
+        Err(e) => {
+            let error = refusal(e, ctx.lang)?;
+            Ok(refused(show_list(&s, &ctx, p, error).await?))
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct PeriodQuery {
+    #[serde(default)]
+    period: String,
+}
+
+#[derive(Template)]
+#[template(path = "indicator.html")]
+struct OnePage {
+    c: Chrome,
+    d: IndicatorDetail,
+    name: String,
+    trend: Lines,
+    units: Vec<(IndicatorValue, Shown)>,
+    can_compute: bool,
+    /// Units the caller enters figures for (a measure entered by hand).
+    enters: Vec<(i64, String)>,
+    v: Posted,
+    error: FormError,
+}
+
+async fn show_one(
+    s: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    period: &str,
+    v: Posted,
+    error: FormError,
+) -> Result<Html<String>, WebError> {
+    let d = s.store.indicator_detail(&ctx.actor, id, Some(period).filter(|p| !p.trim().is_empty())).await?;
+    let name = ctx.lang.pick(&d.indicator.name_vi, &d.indicator.name_en).to_string();
+    let pct = |bp: Option<i64>| bp.map_or(0, |b| b / 100);
+    let trend = Lines {
+        title: format!("{} (%)", name),
+        points: d.city.iter().map(|v| v.period.clone()).collect(),
+        series: vec![
+            Series {
+                label: ctx.lang.t(msg::ACHIEVED).to_string(),
+                values: d.city.iter().map(|v| pct(v.share_bp)).collect(),
+            },
+            Series {
+                label: ctx.lang.t(msg::TARGET).to_string(),
+                values: d.city.iter().map(|v| pct(v.target_bp)).collect(),
+            },
+        ],
+    };
+    let mut units: Vec<(IndicatorValue, Shown)> = d.units.iter().map(|v| (v.clone(), shown(v))).collect();
+    units.sort_by(|a, b| a.0.share_bp.cmp(&b.0.share_bp).then_with(|| a.0.unit_name.cmp(&b.0.unit_name)));
+    let enters = if d.indicator.measure.is_manual() && ctx.actor.can_anywhere(Action::ReportProgress) {
+        super::units::options(s, ctx, Action::ReportProgress).await?
+    } else {
+        Vec::new()
+    };
+    render(&OnePage {
+        c: Chrome::new(ctx, "overview", &d.indicator.name_vi, &d.indicator.name_en),
+        can_compute: !d.indicator.measure.is_manual() && ctx.actor.can_anywhere(Action::Govern),
+        name,
+        trend,
+        units,
+        enters,
+        d,
+        v,
+        error,
+    })
+}
+
+async fn page(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Html<String>, WebError> {
+    show_one(&s, &ctx, id, &q.period, Posted::default(), FormError::default()).await
+}
+
+async fn snapshot(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> Result<Response, WebError> {
+    let p = Posted::parse(&body)?;
+    match s.store.snapshot_indicator(&ctx.actor, id, p.get("period")).await {
+        Ok(d) => Ok(see_other(&format!("/indicators/{id}?period={}", d.period.unwrap_or_default()))),
+        Err(e) => {
+            let error = refusal(e, ctx.lang)?;
+            Ok(refused(show_one(&s, &ctx, id, "", p, error).await?))
+        }
+    }
+}
+
+async fn enter(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> Result<Response, WebError> {
+    let p = Posted::parse(&body)?;
+    let number = |field: &str| -> Result<i64, Error> {
+        p.get(field)
+            .replace('.', "")
+            .trim()
+            .parse()
+            .map_err(|_| Error::invalid(field, "Hãy nhập một số.", "Enter a number."))
+    };
+    let result = match (p.get("unit").trim().parse::<i64>(), number("numerator"), number("denominator")) {
+        (Ok(unit), Ok(n), Ok(d)) => {
+            s.store.record_indicator_value(&ctx.actor, id, unit, p.get("period"), (n, d), p.get("note")).await
+        }
+        (Err(_), _, _) => Err(Error::invalid("unit_id", "Chọn đơn vị.", "Choose the unit.")),
+        (_, Err(e), _) | (_, _, Err(e)) => Err(e),
+    };
+    match result {
+        Ok(v) => Ok(see_other(&format!("/indicators/{id}?period={}", v.period))),
+        Err(e) => {
+            let error = refusal(e, ctx.lang)?;
+            Ok(refused(show_one(&s, &ctx, id, "", p, error).await?))
+        }
+    }
+}
