@@ -251,7 +251,10 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
         }
         ("post", "/api/v1/follow-ups/{id}/done") => Some(json!({"note": "hacked"})),
         // Indicators are city definitions everyone reads; their figures are checked in authz.rs.
-        ("get", "/api/v1/indicators") | ("get", "/api/v1/indicators/{id}") => return None,
+        ("get", "/api/v1/indicators")
+        | ("get", "/api/v1/indicators/{id}")
+        | ("get", "/api/v1/indicators/export")
+        | ("get", "/api/v1/indicators/{id}/export") => return None,
         ("post", "/api/v1/indicators") => {
             Some(json!({"code": "HACK", "name_vi": "x", "name_en": "x", "measure": "approved", "targets": "2026: 100"}))
         }

@@ -85,6 +85,15 @@ async fn hcm_3131_indicator_1_is_kept_per_period_and_changes_only_when_recompute
     assert!(page.contains("<svg") && page.contains("id=\"indicator-units\"") && page.contains("100,0%"), "the page");
     let list = pa05.get("/indicators").await.text().await.unwrap();
     assert!(list.contains("T-APPROVED"), "the list");
+    assert!(page.contains(&format!("/systems?unit_id={hb}")), "a unit's figure leads to its systems");
+    // The workbooks: the city's and each unit's figures; a ward's holds its own units only.
+    let r = pa05.get(&format!("/api/v1/indicators/{id}/export?period={period}")).await;
+    assert_eq!(r.status(), 200);
+    let text = crate::authz::xlsx_text(&r.bytes().await.unwrap());
+    assert!(text.contains("Phường Hồng Bàng") && text.contains("Toàn thành phố"), "{text}");
+    let ward_session = s.login("hongbang.canbo", DEMO_PASSWORD).await;
+    let all = crate::authz::xlsx_text(&ward_session.get("/api/v1/indicators/export").await.bytes().await.unwrap());
+    assert!(all.contains("T-APPROVED") && !all.contains("Toàn thành phố"), "{all}");
 }
 
 async fn figures_khien_does_not_hold_are_entered_by_hand_per_unit(db: TestDb) {

@@ -20,6 +20,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(indicator_detail))
         .routes(routes!(snapshot))
         .routes(routes!(record_value))
+        .routes(routes!(indicator_workbook))
+        .routes(routes!(all_workbook))
 }
 
 /// Every indicator, by plan and code.
@@ -129,4 +131,80 @@ async fn record_value(
         .record_indicator_value(&ctx.actor, id, b.unit_id, &b.period, (b.numerator, b.denominator), &b.note)
         .await?;
     Ok((StatusCode::CREATED, Json(v)))
+}
+
+fn percent_cell(bp: Option<i64>) -> khien_formats::sheet::Cell {
+    bp.map_or(khien_formats::sheet::Cell::Empty, |b| khien_formats::sheet::Cell::Number(b as f64 / 100.0))
+}
+
+fn value_row(v: &IndicatorValue) -> Vec<khien_formats::sheet::Cell> {
+    use khien_formats::sheet::Cell;
+    vec![
+        Cell::from(v.unit_name.clone()),
+        Cell::from(v.period.clone()),
+        Cell::from(v.numerator),
+        Cell::from(v.denominator),
+        percent_cell(v.share_bp),
+        percent_cell(v.target_bp),
+        Cell::from(if v.manual { "nhập tay" } else { "tính từ dữ liệu" }),
+    ]
+}
+
+const VALUE_HEADERS: [&str; 7] = ["Đơn vị", "Kỳ", "Số đạt", "Tổng số", "Tỷ lệ (%)", "Mục tiêu (%)", "Nguồn số liệu"];
+
+async fn workbook(
+    tables: Vec<(String, Vec<&'static str>, Vec<Vec<khien_formats::sheet::Cell>>)>,
+) -> Result<Vec<u8>, ApiError> {
+    let bytes = tokio::task::spawn_blocking(move || {
+        let sheets: Vec<khien_formats::sheet::Table<'_>> =
+            tables.iter().map(|(name, headers, rows)| khien_formats::sheet::Table { name, headers, rows }).collect();
+        khien_formats::sheet::write_tables_xlsx(&sheets)
+    })
+    .await
+    .map_err(khien_domain::Error::internal)?
+    .map_err(khien_domain::Error::internal)?;
+    Ok(bytes)
+}
+
+/// One indicator as a workbook: the caller's figure per period, then each unit's for the period.
+#[utoipa::path(get, path = "/api/v1/indicators/{id}/export", tag = "indicators", params(("id" = i64, Path), IndicatorQuery),
+    responses((status = 200, content((Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 404, body = crate::error::Problem)))]
+async fn indicator_workbook(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiQuery(q): ApiQuery<IndicatorQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    let d = s.store.indicator_detail(&ctx.actor, id, q.period.as_deref()).await?;
+    let code: String = d.indicator.code.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+    let bytes = workbook(vec![
+        ("Theo ky".into(), VALUE_HEADERS.to_vec(), d.city.iter().map(value_row).collect()),
+        ("Theo don vi".into(), VALUE_HEADERS.to_vec(), d.units.iter().map(value_row).collect()),
+    ])
+    .await?;
+    Ok(crate::api::list_exports::xlsx_download(bytes, &format!("chi-tieu-{code}.xlsx")))
+}
+
+/// Every indicator with the caller's figure per period, one line each, as a workbook.
+#[utoipa::path(get, path = "/api/v1/indicators/export", tag = "indicators",
+    responses((status = 200, content((Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))))]
+async fn all_workbook(State(s): State<AppState>, ctx: Ctx) -> Result<axum::response::Response, ApiError> {
+    use khien_formats::sheet::Cell;
+    let mut rows = Vec::new();
+    for ind in s.store.list_indicators(&ctx.actor).await? {
+        let d = s.store.indicator_detail(&ctx.actor, ind.id, None).await?;
+        for v in &d.city {
+            let mut row = vec![
+                Cell::from(ind.code.clone()),
+                Cell::from(ind.name_vi.clone()),
+                Cell::from(ind.plan_number.clone()),
+            ];
+            row.extend(value_row(v).into_iter().skip(1));
+            rows.push(row);
+        }
+    }
+    let headers =
+        vec!["Mã", "Chỉ tiêu", "Kế hoạch", "Kỳ", "Số đạt", "Tổng số", "Tỷ lệ (%)", "Mục tiêu (%)", "Nguồn số liệu"];
+    let bytes = workbook(vec![("Chi tieu".into(), headers, rows)]).await?;
+    Ok(crate::api::list_exports::xlsx_download(bytes, "chi-tieu.xlsx"))
 }

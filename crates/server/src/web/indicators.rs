@@ -31,17 +31,34 @@ pub fn router() -> Router<AppState> {
         .route("/indicators/{id}/values", post(enter))
 }
 
-/// A figure as shown: the share, the part of the whole, the target and whether it is met.
+/// A figure as shown: the share, the part of the whole, the target, whether it is met, and
+/// where the records behind it are listed.
 struct Shown {
     share: String,
     percent: f64,
     counts: String,
     target: String,
     met: Option<bool>,
+    records: Option<String>,
 }
 
-fn shown(v: &IndicatorValue) -> Shown {
+/// The list of the records behind a unit's figure: its systems (those with a missing layer for
+/// the layer measures), its budget declarations; none for a figure entered by hand.
+fn records_of(measure: Measure, v: &IndicatorValue) -> Option<String> {
+    let unit = v.unit_id?;
+    match measure {
+        Measure::FourLayers | Measure::MonitoredConnected => Some(format!("/systems?unit_id={unit}&layer_gap=true")),
+        Measure::Approved | Measure::PlanImplemented | Measure::Assessed | Measure::SecureConnections => {
+            Some(format!("/systems?unit_id={unit}"))
+        }
+        Measure::BudgetShare => Some(format!("/budget?year={}", khien_domain::indicator::year_of(&v.period))),
+        Measure::Manual => None,
+    }
+}
+
+fn shown(measure: Measure, v: &IndicatorValue) -> Shown {
     Shown {
+        records: records_of(measure, v),
         share: v.share_bp.map(show_bp).unwrap_or_else(|| "—".into()),
         percent: v.share_bp.unwrap_or(0) as f64 / 100.0,
         counts: format!(
@@ -70,7 +87,7 @@ async fn show_list(s: &AppState, ctx: &Ctx, v: Posted, error: FormError) -> Resu
     let mut rows = Vec::new();
     for ind in s.store.list_indicators(&ctx.actor).await? {
         let detail = s.store.indicator_detail(&ctx.actor, ind.id, None).await?;
-        let latest = detail.city.last().map(|v| (v.period.clone(), shown(v)));
+        let latest = detail.city.last().map(|v| (v.period.clone(), shown(ind.measure, v)));
         rows.push((ind, latest));
     }
     render(&ListPage {
@@ -158,7 +175,8 @@ async fn show_one(
             },
         ],
     };
-    let mut units: Vec<(IndicatorValue, Shown)> = d.units.iter().map(|v| (v.clone(), shown(v))).collect();
+    let measure = d.indicator.measure;
+    let mut units: Vec<(IndicatorValue, Shown)> = d.units.iter().map(|v| (v.clone(), shown(measure, v))).collect();
     units.sort_by(|a, b| a.0.share_bp.cmp(&b.0.share_bp).then_with(|| a.0.unit_name.cmp(&b.0.unit_name)));
     let enters = if d.indicator.measure.is_manual() && ctx.actor.can_anywhere(Action::ReportProgress) {
         super::units::options(s, ctx, Action::ReportProgress).await?
