@@ -152,9 +152,10 @@ fn value_row(v: &IndicatorValue) -> Vec<khien_formats::sheet::Cell> {
 
 const VALUE_HEADERS: [&str; 7] = ["Đơn vị", "Kỳ", "Số đạt", "Tổng số", "Tỷ lệ (%)", "Mục tiêu (%)", "Nguồn số liệu"];
 
-async fn workbook(
-    tables: Vec<(String, Vec<&'static str>, Vec<Vec<khien_formats::sheet::Cell>>)>,
-) -> Result<Vec<u8>, ApiError> {
+/// A sheet to write: its name, header row and rows.
+type Sheet = (String, Vec<&'static str>, Vec<Vec<khien_formats::sheet::Cell>>);
+
+async fn workbook(tables: Vec<Sheet>) -> Result<Vec<u8>, ApiError> {
     let bytes = tokio::task::spawn_blocking(move || {
         let sheets: Vec<khien_formats::sheet::Table<'_>> =
             tables.iter().map(|(name, headers, rows)| khien_formats::sheet::Table { name, headers, rows }).collect();
