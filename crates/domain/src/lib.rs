@@ -15,6 +15,7 @@ pub mod evidence;
 pub mod finding;
 pub mod fold;
 pub mod incident;
+pub mod index;
 pub mod indicator;
 pub mod lang;
 pub mod notification;

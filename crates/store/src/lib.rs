@@ -18,6 +18,7 @@ mod mail;
 mod maintenance;
 mod notifications;
 mod plans;
+mod rankings;
 mod records;
 mod saved_filters;
 mod search;
@@ -70,6 +71,7 @@ pub use plans::progress::{ProgressInput, ProgressReport, TaskProgress, TaskUnitS
 pub use plans::status::{MissingReporter, MyPlanTask, TaskTally};
 pub use plans::trainings::{Training, TrainingInput};
 pub use plans::{NameMatch, Plan, PlanImportPreview, PlanInput, PlanTask, UnitChoice};
+pub use rankings::{IndexModel, Ranking, RankingRow};
 pub use records::*;
 pub use saved_filters::SavedFilter;
 pub use search::DossierHit;

@@ -2,7 +2,8 @@
 //! city carries them on), Hải Phòng's four layers and budget share, Đồng Tháp's awareness reach.
 //! The measures Khiên computes are kept for this month; those it does not hold yet (endpoints
 //! sharing with NCSC, botnet IPs handled, response plans, awareness reach) are entered by the
-//! wards by hand for the last six months.
+//! wards by hand for the last six months. The city's index model ranks the wards (published)
+//! and the departments (a draft) for this year.
 
 use anyhow::{anyhow, Result};
 use chrono::{Datelike, Months};
@@ -133,5 +134,46 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit]) -> Result<()> {
             }
         }
     }
+    ranking(store, admin).await
+}
+
+/// The city's scoring model (weights out of 100, bands A–E, one band down for a finding overdue
+/// more than 30 days), the wards' ranking of this year published and the departments' as a draft.
+async fn ranking(store: &Store, admin: &Actor) -> Result<()> {
+    use khien_domain::index::{Band, Criterion, CriterionSource, ScoringModel};
+    let c = |code: &str, vi: &str, en: &str, source, weight| Criterion {
+        code: code.into(),
+        name_vi: vi.into(),
+        name_en: en.into(),
+        source,
+        weight,
+    };
+    let indicator = |code: &str| CriterionSource::Indicator { code: code.into() };
+    let model = ScoringModel {
+        criteria: vec![
+            c("phe-duyet", "Hệ thống được phê duyệt cấp độ", "Systems approved", indicator("HCM-1"), 20),
+            c("giam-sat", "Giám sát và kết nối NCSC", "Monitored and connected", indicator("HCM-5"), 15),
+            c("danh-gia", "Kiểm tra, đánh giá", "Assessed", indicator("HCM-6"), 15),
+            c("bon-lop", "Mô hình 4 lớp", "Four layers", indicator("HP-4LOP"), 20),
+            c(
+                "khac-phuc",
+                "Khắc phục phát hiện đúng hạn",
+                "Findings fixed on time",
+                CriterionSource::FindingsOnTime,
+                15,
+            ),
+            c("dinh-ky", "Nghĩa vụ định kỳ đúng hạn", "Recurring duties on time", CriterionSource::DutiesOnTime, 15),
+        ],
+        bands: [("A", 85), ("B", 70), ("C", 50), ("D", 30), ("E", 0)]
+            .iter()
+            .map(|(name, from)| Band { name: (*name).into(), from: *from })
+            .collect(),
+        downgrade_after_days: Some(30),
+    };
+    let model = store.define_index_model(admin, "Bộ chỉ số an ninh mạng Hải Đông", &model).await.map_err(err)?;
+    let year = store.clock().today_vn().year().to_string();
+    let wards = store.compute_ranking(admin, model.id, UnitType::Ward, &year).await.map_err(err)?;
+    store.publish_ranking(admin, wards.id).await.map_err(err)?;
+    store.compute_ranking(admin, model.id, UnitType::Department, &year).await.map_err(err)?;
     Ok(())
 }

@@ -330,6 +330,24 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
     };
     let indicator = s.db.store.define_indicator(&admin, &endpoints).await.unwrap().id;
     s.db.store.record_indicator_value(&yt, indicator, b_unit, "2026", (37, 41), "").await.unwrap();
+    // A draft ranking of departments (B among them): the standing body's until published.
+    let model = khien_domain::index::ScoringModel {
+        criteria: vec![khien_domain::index::Criterion {
+            code: "ncsc".into(),
+            name_vi: "Máy trạm chia sẻ NCSC".into(),
+            name_en: "Endpoints sharing with NCSC".into(),
+            source: khien_domain::index::CriterionSource::Indicator { code: "T-NCSC".into() },
+            weight: 100,
+        }],
+        bands: vec![
+            khien_domain::index::Band { name: "A".into(), from: 80 },
+            khien_domain::index::Band { name: "B".into(), from: 0 },
+        ],
+        downgrade_after_days: None,
+    };
+    let model = s.db.store.define_index_model(&admin, "Thử", &model).await.unwrap().id;
+    let dept = khien_domain::unit::UnitType::Department;
+    let ranking = s.db.store.compute_ranking(&admin, model, dept, "2026").await.unwrap().id;
     let project = khien_store::BudgetProjectInput {
         unit_id: b_unit,
         year: 2026,
@@ -392,6 +410,7 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
         evidence_file,
         follow_up,
         indicator,
+        ranking,
     };
     let doc: Value = reqwest::get(s.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
     let pa05 = actor(&s.db, "pa05.truong").await;
@@ -441,6 +460,7 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
         format!("/staff/{}", b.staff),
         format!("/consultations/{}", b.consultation),
         format!("/trainings/{}", b.training),
+        format!("/rankings/{}", b.ranking),
     ];
     for p in &pages {
         let r = a.get(p).await;

@@ -36,6 +36,7 @@ pub(crate) struct Other {
     pub(crate) evidence_file: i64,
     pub(crate) follow_up: i64,
     pub(crate) indicator: i64,
+    pub(crate) ranking: i64,
 }
 
 /// What a caller of A sends to each documented operation, aimed at B's records.
@@ -259,6 +260,11 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
             Some(json!({"code": "HACK", "name_vi": "x", "name_en": "x", "measure": "approved", "targets": "2026: 100"}))
         }
         ("post", "/api/v1/indicators/{id}/snapshots") => Some(json!({"period": "2026"})),
+        // Models and published rankings are read by everyone; a draft is the standing body's.
+        ("get", "/api/v1/index-models") | ("get", "/api/v1/rankings") => return None,
+        ("post", "/api/v1/index-models") => Some(json!({"name": "hack", "model": {"criteria": [], "bands": []}})),
+        ("post", "/api/v1/rankings") => Some(json!({"model_id": b.ranking, "unit_type": "ward", "period": "2026"})),
+        ("post", "/api/v1/rankings/{id}/publish") => None,
         ("post", "/api/v1/indicators/{id}/values") => {
             Some(json!({"unit_id": b.unit, "period": "2026", "numerator": 1, "denominator": 2}))
         }
@@ -316,6 +322,8 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
     };
     let id = if path.starts_with("/api/v1/trainings/") {
         b.training
+    } else if path.starts_with("/api/v1/rankings/") {
+        b.ranking
     } else if path.starts_with("/api/v1/indicators/") {
         b.indicator
     } else if path.starts_with("/api/v1/follow-ups/") {

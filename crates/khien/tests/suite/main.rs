@@ -74,6 +74,7 @@ mod permissions;
 mod plan_support;
 mod plans;
 mod public_reports;
+mod rankings;
 mod reminders;
 mod scan_scopes;
 mod schema_parity;

@@ -19,6 +19,7 @@ mod notifications;
 mod obligations;
 mod plans;
 pub(crate) mod public_reports;
+mod rankings;
 mod rulesets;
 mod staff;
 pub(crate) mod stix;
@@ -88,6 +89,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(consultations::router())
         .merge(evidence::router())
         .merge(indicators::router())
+        .merge(rankings::router())
         .merge(staff::router())
         .merge(deadlines::router())
 }

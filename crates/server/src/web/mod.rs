@@ -22,6 +22,7 @@ mod overview;
 mod pages;
 mod plans;
 mod public_reports;
+mod rankings;
 mod scans;
 mod search;
 mod staff;
@@ -76,6 +77,7 @@ pub fn router() -> Router<AppState> {
         .merge(budget::router())
         .merge(consultations::router())
         .merge(indicators::router())
+        .merge(rankings::router())
         .merge(staff::router())
         .merge(deadlines::router())
 }
