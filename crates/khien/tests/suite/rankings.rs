@@ -86,6 +86,12 @@ async fn hai_phong_ii_2_1_a_ward_slow_to_fix_drops_a_band_and_a_published_rankin
     assert_eq!(history[0]["row"]["band"], "C");
     let page = session.get(&format!("/rankings/{}", later.id)).await.text().await.unwrap();
     assert!(page.contains("class=\"mine\"") && page.contains("Tiêu chí findings"), "what cost the ward its points");
+    // The ward's own page: its place, and the criterion that cost it the most.
+    let own = session.get(&format!("/units/{hb}/index")).await.text().await.unwrap();
+    assert!(
+        own.contains("id=\"unit-places\"") && own.contains("id=\"to-raise\"") && own.contains("Tiêu chí findings"),
+        "{own}"
+    );
     // Only the standing body computes; a period is a year or a quarter.
     let manager = s.login("sokhcn.quanly", DEMO_PASSWORD).await;
     let body = json!({"model_id": m.id, "unit_type": "ward", "period": "2026"});

@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/rankings", get(list).post(compute))
         .route("/rankings/{id}", get(page))
         .route("/rankings/{id}/publish", post(publish))
+        .route("/units/{id}/index", get(unit_index))
 }
 
 #[derive(Template)]
@@ -141,4 +142,75 @@ async fn page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Resul
 async fn publish(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
     s.store.publish_ranking(&ctx.actor, id).await?;
     Ok(see_other(&format!("/rankings/{id}")))
+}
+
+/// A unit's own page of the index: its latest figure of each indicator against the year's
+/// target, its place in every published ranking, and what cost it the most in the latest one.
+#[derive(Template)]
+#[template(path = "unit_index.html")]
+struct UnitPage {
+    c: Chrome,
+    unit: khien_store::Unit,
+    /// (indicator code, name, period, share, target, met).
+    figures: Vec<(String, String, String, String, String, Option<bool>)>,
+    /// (period, model, position, points, band, downgraded).
+    places: Vec<(String, String, i64, String, String, bool)>,
+    /// The latest place's criteria that cost points, most first: (name, share, points lost).
+    to_raise: Vec<(String, String, String)>,
+}
+
+async fn unit_index(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>, WebError> {
+    let unit = s.store.get_unit(&ctx.actor, id).await?;
+    let mut figures = Vec::new();
+    for ind in s.store.list_indicators(&ctx.actor).await? {
+        let d = s.store.indicator_detail(&ctx.actor, ind.id, None).await?;
+        if let Some(v) = d.units.iter().find(|v| v.unit_id == Some(unit.id)) {
+            let share = v.share_bp.map(show_bp).unwrap_or_else(|| "—".into());
+            let target = v.target_bp.map(show_bp).unwrap_or_default();
+            let met = v.share_bp.zip(v.target_bp).map(|(a, t)| a >= t);
+            let name = ctx.lang.pick(&ind.name_vi, &ind.name_en).to_string();
+            figures.push((ind.code.clone(), name, v.period.clone(), share, target, met));
+        }
+    }
+    let history = s.store.unit_rankings(&ctx.actor, unit.id).await?;
+    let mut to_raise = Vec::new();
+    if let Some((_, _, latest)) = history.first() {
+        let rankings = s.store.list_rankings(&ctx.actor).await?;
+        let model = rankings
+            .iter()
+            .find(|r| {
+                format!("{} v{}", r.model.name, r.model.version)
+                    == history.first().map(|h| h.1.clone()).unwrap_or_default()
+            })
+            .map(|r| r.model.model.clone());
+        let name_of = |code: &str| {
+            model
+                .as_ref()
+                .and_then(|m| m.criteria.iter().find(|c| c.code == code))
+                .map(|c| ctx.lang.pick(&c.name_vi, &c.name_en).to_string())
+                .unwrap_or_else(|| code.to_string())
+        };
+        let mut lost: Vec<_> = latest.criteria.iter().filter(|c| c.weight * 100 > c.points_cp).collect();
+        lost.sort_by_key(|c| std::cmp::Reverse(c.weight * 100 - c.points_cp));
+        to_raise = lost
+            .into_iter()
+            .map(|c| {
+                let share = c.share_bp.map(show_bp).unwrap_or_else(|| "—".into());
+                (name_of(&c.code), share, decimal((c.weight * 100 - c.points_cp) as f64 / 100.0, 1))
+            })
+            .collect();
+    }
+    let places = history
+        .into_iter()
+        .map(|(period, model, row)| {
+            (period, model, row.position, decimal(row.points_cp as f64 / 100.0, 1), row.band, row.downgraded)
+        })
+        .collect();
+    render(&UnitPage {
+        c: Chrome::new(&ctx, "units", &format!("Chỉ số: {}", unit.name), &format!("Index: {}", unit.name)),
+        unit,
+        figures,
+        places,
+        to_raise,
+    })
 }
