@@ -4,6 +4,7 @@
 
 pub mod compliance;
 pub mod incidents;
+pub mod indicators;
 pub mod plans;
 
 use anyhow::{anyhow, Result};
@@ -329,6 +330,8 @@ pub async fn run(a: BenchArgs) -> Result<()> {
         let tokens = (admin.session_token.as_str(), manager.session_token.as_str());
         crate::bench::plans::run(&store, &app, tokens, &units, dept_id, &a).await?;
     }
+    let tokens = (admin.session_token.as_str(), manager.session_token.as_str());
+    crate::bench::indicators::run(&store, &app, tokens, dept_id, &a).await?;
     // The home pages, once the incidents and findings above are in: what waits for each.
     let authority = store.login("authority", &password).await.map_err(|e| anyhow!("{e}"))?;
     for (name, uri, token) in [

@@ -92,6 +92,10 @@ async fn hai_phong_ii_2_1_a_ward_slow_to_fix_drops_a_band_and_a_published_rankin
         own.contains("id=\"unit-places\"") && own.contains("id=\"to-raise\"") && own.contains("Tiêu chí findings"),
         "{own}"
     );
+    let xlsx = session.get(&format!("/api/v1/rankings/{}/export", later.id)).await;
+    assert_eq!(xlsx.status(), 200);
+    let text = crate::authz::xlsx_text(&xlsx.bytes().await.unwrap());
+    assert!(text.contains("Phường Hồng Bàng") && text.contains("Tiêu chí findings (điểm / 40)"), "{text}");
     // Only the standing body computes; a period is a year or a quarter.
     let manager = s.login("sokhcn.quanly", DEMO_PASSWORD).await;
     let body = json!({"model_id": m.id, "unit_type": "ward", "period": "2026"});

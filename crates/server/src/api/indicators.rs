@@ -150,15 +150,24 @@ fn value_row(v: &IndicatorValue) -> Vec<khien_formats::sheet::Cell> {
     ]
 }
 
+pub(crate) fn headers(names: &[&str]) -> Vec<String> {
+    names.iter().map(|h| h.to_string()).collect()
+}
+
 const VALUE_HEADERS: [&str; 7] = ["Đơn vị", "Kỳ", "Số đạt", "Tổng số", "Tỷ lệ (%)", "Mục tiêu (%)", "Nguồn số liệu"];
 
 /// A sheet to write: its name, header row and rows.
-type Sheet = (String, Vec<&'static str>, Vec<Vec<khien_formats::sheet::Cell>>);
+pub(crate) type Sheet = (String, Vec<String>, Vec<Vec<khien_formats::sheet::Cell>>);
 
-async fn workbook(tables: Vec<Sheet>) -> Result<Vec<u8>, ApiError> {
+/// Sheets as an XLSX workbook, written off the async runtime.
+pub(crate) async fn workbook(tables: Vec<Sheet>) -> Result<Vec<u8>, ApiError> {
     let bytes = tokio::task::spawn_blocking(move || {
-        let sheets: Vec<khien_formats::sheet::Table<'_>> =
-            tables.iter().map(|(name, headers, rows)| khien_formats::sheet::Table { name, headers, rows }).collect();
+        let heads: Vec<Vec<&str>> = tables.iter().map(|(_, h, _)| h.iter().map(String::as_str).collect()).collect();
+        let sheets: Vec<khien_formats::sheet::Table<'_>> = tables
+            .iter()
+            .zip(&heads)
+            .map(|((name, _, rows), headers)| khien_formats::sheet::Table { name, headers, rows })
+            .collect();
         khien_formats::sheet::write_tables_xlsx(&sheets)
     })
     .await
@@ -179,8 +188,8 @@ async fn indicator_workbook(
     let d = s.store.indicator_detail(&ctx.actor, id, q.period.as_deref()).await?;
     let code: String = d.indicator.code.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
     let bytes = workbook(vec![
-        ("Theo ky".into(), VALUE_HEADERS.to_vec(), d.city.iter().map(value_row).collect()),
-        ("Theo don vi".into(), VALUE_HEADERS.to_vec(), d.units.iter().map(value_row).collect()),
+        ("Theo ky".into(), headers(&VALUE_HEADERS), d.city.iter().map(value_row).collect()),
+        ("Theo don vi".into(), headers(&VALUE_HEADERS), d.units.iter().map(value_row).collect()),
     ])
     .await?;
     Ok(crate::api::list_exports::xlsx_download(bytes, &format!("chi-tieu-{code}.xlsx")))
@@ -204,8 +213,17 @@ async fn all_workbook(State(s): State<AppState>, ctx: Ctx) -> Result<axum::respo
             rows.push(row);
         }
     }
-    let headers =
-        vec!["Mã", "Chỉ tiêu", "Kế hoạch", "Kỳ", "Số đạt", "Tổng số", "Tỷ lệ (%)", "Mục tiêu (%)", "Nguồn số liệu"];
-    let bytes = workbook(vec![("Chi tieu".into(), headers, rows)]).await?;
+    let head = headers(&[
+        "Mã",
+        "Chỉ tiêu",
+        "Kế hoạch",
+        "Kỳ",
+        "Số đạt",
+        "Tổng số",
+        "Tỷ lệ (%)",
+        "Mục tiêu (%)",
+        "Nguồn số liệu",
+    ]);
+    let bytes = workbook(vec![("Chi tieu".into(), head, rows)]).await?;
     Ok(crate::api::list_exports::xlsx_download(bytes, "chi-tieu.xlsx"))
 }

@@ -22,6 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_ranking))
         .routes(routes!(publish_ranking))
         .routes(routes!(unit_history))
+        .routes(routes!(ranking_workbook))
 }
 
 /// The scoring models, newest version first.
@@ -109,4 +110,43 @@ async fn unit_history(
 ) -> Result<Json<Vec<UnitPlace>>, ApiError> {
     let places = s.store.unit_rankings(&ctx.actor, id).await?;
     Ok(Json(places.into_iter().map(|(period, model, row)| UnitPlace { period, model, row }).collect()))
+}
+
+/// A ranking as a workbook: position, unit, points, band, then each criterion's share and points.
+#[utoipa::path(get, path = "/api/v1/rankings/{id}/export", tag = "indicators", params(("id" = i64, Path)),
+    responses((status = 200, content((Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 404, body = crate::error::Problem)))]
+async fn ranking_workbook(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<axum::response::Response, ApiError> {
+    use khien_formats::sheet::Cell;
+    let r = s.store.get_ranking(&ctx.actor, id).await?;
+    let mut head = super::indicators::headers(&["Thứ hạng", "Mã đơn vị", "Đơn vị", "Điểm", "Xếp loại", "Bị hạ bậc"]);
+    for c in &r.model.model.criteria {
+        head.push(format!("{} (%)", c.name_vi));
+        head.push(format!("{} (điểm / {})", c.name_vi, c.weight));
+    }
+    let rows = r
+        .rows
+        .iter()
+        .map(|row| {
+            let mut cells = vec![
+                Cell::from(row.position),
+                Cell::from(row.unit_code.clone()),
+                Cell::from(row.unit_name.clone()),
+                Cell::Number(row.points_cp as f64 / 100.0),
+                Cell::from(row.band.clone()),
+                Cell::from(if row.downgraded { "có" } else { "" }),
+            ];
+            for c in &row.criteria {
+                cells.push(c.share_bp.map_or(Cell::Empty, |b| Cell::Number(b as f64 / 100.0)));
+                cells.push(Cell::Number(c.points_cp as f64 / 100.0));
+            }
+            cells
+        })
+        .collect();
+    let bytes = super::indicators::workbook(vec![("Xep hang".into(), head, rows)]).await?;
+    let period: String = r.period.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+    Ok(crate::api::list_exports::xlsx_download(bytes, &format!("xep-hang-{}-{period}.xlsx", r.unit_type.code())))
 }

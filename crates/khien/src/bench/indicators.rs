@@ -1,0 +1,98 @@
+//! The indicator and index scenarios of `khien bench` (issue 16): seven computed indicators
+//! kept for every month of a year over the bench city's units, then the indicators page, an
+//! indicator's page, a unit's index page, and a ranking of the departments computed and read.
+
+use std::time::Instant;
+
+use crate::bench::{measure, BenchArgs};
+use anyhow::{anyhow, Result};
+use khien_domain::index::{Band, Criterion, CriterionSource, ScoringModel};
+use khien_domain::unit::UnitType;
+use khien_store::{IndicatorInput, Store};
+
+const MEASURES: [&str; 7] = [
+    "approved",
+    "plan_implemented",
+    "monitored_connected",
+    "assessed",
+    "four_layers",
+    "secure_connections",
+    "budget_share",
+];
+
+pub async fn run(
+    store: &Store,
+    app: &axum::Router,
+    (admin, manager): (&str, &str),
+    manager_unit: i64,
+    a: &BenchArgs,
+) -> Result<()> {
+    let e = |e: khien_domain::Error| anyhow!("{e}");
+    let actor = store
+        .actor_for_user(
+            store.maintenance().user_id_by_username("admin").await.map_err(e)?.ok_or_else(|| anyhow!("no admin"))?,
+        )
+        .await
+        .map_err(e)?;
+    let mut ids = Vec::new();
+    for (n, measure) in MEASURES.iter().enumerate() {
+        let input = IndicatorInput {
+            code: format!("B-{n}"),
+            name_vi: format!("Chỉ tiêu đo hiệu năng {n}"),
+            name_en: format!("Benchmark indicator {n}"),
+            plan_number: "1/KH-BENCH".into(),
+            measure: (*measure).into(),
+            targets: vec![(2026, 10_000)],
+        };
+        ids.push(store.define_indicator(&actor, &input).await.map_err(e)?.id);
+    }
+    let year = store.clock().today_vn().format("%Y").to_string();
+    let t = Instant::now();
+    for id in &ids {
+        for month in 1..=12 {
+            store.snapshot_indicator(&actor, *id, &format!("{year}-{month:02}")).await.map_err(e)?;
+        }
+    }
+    println!(
+        "kept {} indicators × 12 months for every unit with systems in {:.2}s",
+        ids.len(),
+        t.elapsed().as_secs_f64()
+    );
+    let criterion = |code: &str, source, weight| Criterion {
+        code: code.into(),
+        name_vi: code.into(),
+        name_en: code.into(),
+        source,
+        weight,
+    };
+    let model = ScoringModel {
+        criteria: vec![
+            criterion("b0", CriterionSource::Indicator { code: "B-0".into() }, 25),
+            criterion("b3", CriterionSource::Indicator { code: "B-3".into() }, 25),
+            criterion("b4", CriterionSource::Indicator { code: "B-4".into() }, 20),
+            criterion("findings", CriterionSource::FindingsOnTime, 15),
+            criterion("duties", CriterionSource::DutiesOnTime, 15),
+        ],
+        bands: [("A", 85), ("B", 70), ("C", 50), ("D", 30), ("E", 0)]
+            .iter()
+            .map(|(n, f)| Band { name: (*n).into(), from: *f })
+            .collect(),
+        downgrade_after_days: Some(30),
+    };
+    let model = store.define_index_model(&actor, "Bench", &model).await.map_err(e)?;
+    let t = Instant::now();
+    let ranking = store.compute_ranking(&actor, model.id, UnitType::Department, &year).await.map_err(e)?;
+    println!("ranked {} departments in {:.2}s", ranking.rows.len(), t.elapsed().as_secs_f64());
+    let first = ids.first().copied().unwrap_or_default();
+    let scenarios = [
+        ("web: indicators page (7 × 12 months)", "/indicators".to_string(), admin),
+        ("api: an indicator, city and units", format!("/api/v1/indicators/{first}"), admin),
+        ("web: an indicator's page", format!("/indicators/{first}"), admin),
+        ("web: a unit's index page", format!("/units/{manager_unit}/index"), manager),
+        ("web: a ranking's page", format!("/rankings/{}", ranking.id), admin),
+    ];
+    for (name, uri, token) in scenarios {
+        measure(app, name, &uri, token, None, a.iterations).await?;
+    }
+    Ok(())
+}
