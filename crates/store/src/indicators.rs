@@ -424,4 +424,40 @@ impl Store {
         }
         Ok(IndicatorDetail { indicator, city, period, units })
     }
+
+    /// A unit's latest kept figure of each indicator (its own rows, one read): the unit's index
+    /// page.
+    pub async fn unit_indicator_figures(
+        &self,
+        actor: &Actor,
+        unit_id: i64,
+    ) -> Result<Vec<(Indicator, IndicatorValue)>> {
+        let unit = self.get_unit(actor, unit_id).await?;
+        let indicators = self.list_indicators(actor).await?;
+        let rows = sqlx::query("SELECT indicator_id, period, numerator, denominator, manual FROM indicator_values WHERE unit_id = $1 ORDER BY indicator_id, period")
+            .bind(unit.id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        let mut latest: std::collections::HashMap<i64, IndicatorValue> = std::collections::HashMap::new();
+        for r in &rows {
+            let (id, period, n, d): (i64, String, i64, i64) =
+                (get(r, "indicator_id")?, get(r, "period")?, get(r, "numerator")?, get(r, "denominator")?);
+            let Some(ind) = indicators.iter().find(|i| i.id == id) else { continue };
+            latest.insert(
+                id,
+                IndicatorValue {
+                    unit_id: Some(unit.id),
+                    unit_name: unit.name.clone(),
+                    share_bp: share_bp(n, d),
+                    target_bp: ind.target_of(&period),
+                    period,
+                    numerator: n,
+                    denominator: d,
+                    manual: flag(r, "manual")?,
+                },
+            );
+        }
+        Ok(indicators.into_iter().filter_map(|i| latest.remove(&i.id).map(|v| (i, v))).collect())
+    }
 }

@@ -419,24 +419,36 @@ impl Store {
     }
 
     /// A unit's place in every published ranking, newest first: its history.
-    pub async fn unit_rankings(&self, actor: &Actor, unit_id: i64) -> Result<Vec<(String, String, RankingRow)>> {
+    pub async fn unit_rankings(&self, actor: &Actor, unit_id: i64) -> Result<Vec<(String, IndexModel, RankingRow)>> {
         let unit = self.get_unit(actor, unit_id).await?;
-        let rows = sqlx::query("SELECT r.id FROM rankings r JOIN ranking_rows rr ON rr.ranking_id = r.id WHERE rr.unit_id = $1 AND r.published = 1 ORDER BY r.period DESC")
+        let rows = sqlx::query("SELECT r.period, r.model_id, rr.position, rr.points_cp, rr.band, rr.downgraded, rr.criteria FROM rankings r JOIN ranking_rows rr ON rr.ranking_id = r.id WHERE rr.unit_id = $1 AND r.published = 1 ORDER BY r.period DESC, r.id DESC")
             .bind(unit.id)
             .fetch_all(&self.pool)
             .await
             .map_err(db_err)?;
+        let mut models: BTreeMap<i64, IndexModel> = BTreeMap::new();
         let mut out = Vec::new();
-        let mut seen: BTreeMap<i64, ()> = BTreeMap::new();
         for r in &rows {
-            let id: i64 = get(r, "id")?;
-            if seen.insert(id, ()).is_some() {
-                continue;
-            }
-            let ranking = self.get_ranking(actor, id).await?;
-            if let Some(row) = ranking.rows.into_iter().find(|x| x.unit_id == unit.id) {
-                out.push((ranking.period, format!("{} v{}", ranking.model.name, ranking.model.version), row));
-            }
+            let model_id: i64 = get(r, "model_id")?;
+            let model = match models.get(&model_id) {
+                Some(m) => m.clone(),
+                None => {
+                    let m = self.index_model(model_id).await?;
+                    models.insert(model_id, m.clone());
+                    m
+                }
+            };
+            let row = RankingRow {
+                unit_id: unit.id,
+                unit_code: unit.code.clone(),
+                unit_name: unit.name.clone(),
+                position: get(r, "position")?,
+                points_cp: get(r, "points_cp")?,
+                band: get(r, "band")?,
+                downgraded: flag(r, "downgraded")?,
+                criteria: serde_json::from_str(&get::<String>(r, "criteria")?).map_err(Error::internal)?,
+            };
+            out.push((get(r, "period")?, model, row));
         }
         Ok(out)
     }

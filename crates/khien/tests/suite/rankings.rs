@@ -86,6 +86,9 @@ async fn hai_phong_ii_2_1_a_ward_slow_to_fix_drops_a_band_and_a_published_rankin
     assert_eq!(history[0]["row"]["band"], "C");
     let page = session.get(&format!("/rankings/{}", later.id)).await.text().await.unwrap();
     assert!(page.contains("class=\"mine\"") && page.contains("Tiêu chí findings"), "what cost the ward its points");
+    // The city's page of indicators shows the latest published ranking of each unit type.
+    let city = session.get("/indicators").await.text().await.unwrap();
+    assert!(city.contains("id=\"latest-ranking-ward\""), "{city}");
     // The ward's own page: its place, and the criterion that cost it the most.
     let own = session.get(&format!("/units/{hb}/index")).await.text().await.unwrap();
     assert!(

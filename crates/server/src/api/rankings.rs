@@ -109,7 +109,12 @@ async fn unit_history(
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<UnitPlace>>, ApiError> {
     let places = s.store.unit_rankings(&ctx.actor, id).await?;
-    Ok(Json(places.into_iter().map(|(period, model, row)| UnitPlace { period, model, row }).collect()))
+    Ok(Json(
+        places
+            .into_iter()
+            .map(|(period, model, row)| UnitPlace { period, model: format!("{} v{}", model.name, model.version), row })
+            .collect(),
+    ))
 }
 
 /// A ranking as a workbook: position, unit, points, band, then each criterion's share and points.

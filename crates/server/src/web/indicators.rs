@@ -71,12 +71,34 @@ fn shown(measure: Measure, v: &IndicatorValue) -> Shown {
     }
 }
 
+/// The figure per period against the target, in whole percent.
+fn trend(lang: khien_domain::Lang, title: &str, city: &[IndicatorValue]) -> Lines {
+    let pct = |bp: Option<i64>| bp.map_or(0, |b| b / 100);
+    Lines {
+        title: format!("{title} (%)"),
+        points: city.iter().map(|v| v.period.clone()).collect(),
+        series: vec![
+            Series { label: lang.t(msg::ACHIEVED).to_string(), values: city.iter().map(|v| pct(v.share_bp)).collect() },
+            Series { label: lang.t(msg::TARGET).to_string(), values: city.iter().map(|v| pct(v.target_bp)).collect() },
+        ],
+    }
+}
+
+/// An indicator on the list: its latest city figure (with its period) if any, and its trend
+/// against the target when it has two periods or more.
+struct IndicatorLine {
+    ind: Indicator,
+    latest: Option<(String, Shown)>,
+    chart: Option<Lines>,
+}
+
 #[derive(Template)]
 #[template(path = "indicators.html")]
 struct ListPage {
     c: Chrome,
-    /// Each indicator, its latest city figure (with its period) if any.
-    rows: Vec<(Indicator, Option<(String, Shown)>)>,
+    rows: Vec<IndicatorLine>,
+    /// The latest published ranking of each unit type: its first and last five.
+    rankings: Vec<(khien_store::Ranking, Vec<khien_store::RankingRow>, Vec<khien_store::RankingRow>)>,
     measures: Vec<(&'static str, &'static str)>,
     can_define: bool,
     v: Posted,
@@ -88,11 +110,26 @@ async fn show_list(s: &AppState, ctx: &Ctx, v: Posted, error: FormError) -> Resu
     for ind in s.store.list_indicators(&ctx.actor).await? {
         let detail = s.store.indicator_detail(&ctx.actor, ind.id, None).await?;
         let latest = detail.city.last().map(|v| (v.period.clone(), shown(ind.measure, v)));
-        rows.push((ind, latest));
+        let name = ctx.lang.pick(&ind.name_vi, &ind.name_en).to_string();
+        let chart = (detail.city.len() > 1).then(|| trend(ctx.lang, &format!("{} {name}", ind.code), &detail.city));
+        rows.push(IndicatorLine { ind, latest, chart });
+    }
+    let mut rankings = Vec::new();
+    let mut types_seen = Vec::new();
+    for r in s.store.list_rankings(&ctx.actor).await?.into_iter().filter(|r| r.published) {
+        if types_seen.contains(&r.unit_type) {
+            continue;
+        }
+        types_seen.push(r.unit_type);
+        let full = s.store.get_ranking(&ctx.actor, r.id).await?;
+        let top: Vec<_> = full.rows.iter().take(5).cloned().collect();
+        let bottom: Vec<_> = full.rows.iter().skip(5.max(full.rows.len().saturating_sub(5))).cloned().collect();
+        rankings.push((full, top, bottom));
     }
     render(&ListPage {
         c: Chrome::new(ctx, "overview", "Chỉ tiêu", "Indicators"),
         rows,
+        rankings,
         measures: Measure::ALL.iter().map(|m| (m.code(), m.label(ctx.lang))).collect(),
         can_define: ctx.actor.can_anywhere(Action::Govern),
         v,

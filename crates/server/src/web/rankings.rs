@@ -161,32 +161,28 @@ struct UnitPage {
 
 async fn unit_index(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>, WebError> {
     let unit = s.store.get_unit(&ctx.actor, id).await?;
-    let mut figures = Vec::new();
-    for ind in s.store.list_indicators(&ctx.actor).await? {
-        let d = s.store.indicator_detail(&ctx.actor, ind.id, None).await?;
-        if let Some(v) = d.units.iter().find(|v| v.unit_id == Some(unit.id)) {
+    let figures = s
+        .store
+        .unit_indicator_figures(&ctx.actor, unit.id)
+        .await?
+        .into_iter()
+        .map(|(ind, v)| {
             let share = v.share_bp.map(show_bp).unwrap_or_else(|| "—".into());
             let target = v.target_bp.map(show_bp).unwrap_or_default();
             let met = v.share_bp.zip(v.target_bp).map(|(a, t)| a >= t);
             let name = ctx.lang.pick(&ind.name_vi, &ind.name_en).to_string();
-            figures.push((ind.code.clone(), name, v.period.clone(), share, target, met));
-        }
-    }
+            (ind.code, name, v.period, share, target, met)
+        })
+        .collect();
     let history = s.store.unit_rankings(&ctx.actor, unit.id).await?;
     let mut to_raise = Vec::new();
-    if let Some((_, _, latest)) = history.first() {
-        let rankings = s.store.list_rankings(&ctx.actor).await?;
-        let model = rankings
-            .iter()
-            .find(|r| {
-                format!("{} v{}", r.model.name, r.model.version)
-                    == history.first().map(|h| h.1.clone()).unwrap_or_default()
-            })
-            .map(|r| r.model.model.clone());
+    if let Some((_, model, latest)) = history.first() {
         let name_of = |code: &str| {
             model
-                .as_ref()
-                .and_then(|m| m.criteria.iter().find(|c| c.code == code))
+                .model
+                .criteria
+                .iter()
+                .find(|c| c.code == code)
                 .map(|c| ctx.lang.pick(&c.name_vi, &c.name_en).to_string())
                 .unwrap_or_else(|| code.to_string())
         };
@@ -203,6 +199,7 @@ async fn unit_index(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
     let places = history
         .into_iter()
         .map(|(period, model, row)| {
+            let model = format!("{} v{}", model.name, model.version);
             (period, model, row.position, decimal(row.points_cp as f64 / 100.0, 1), row.band, row.downgraded)
         })
         .collect();
