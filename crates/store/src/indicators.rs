@@ -368,10 +368,10 @@ impl Store {
         })
     }
 
-    /// The indicator, the sum over the units the caller sees per period (the city's figure
-    /// for a reader of the whole city), and each unit's figure for one period. Summed by the
-    /// database: a year of monthly figures for 1,000 units is 12,000 rows.
-    pub async fn indicator_detail(&self, actor: &Actor, id: i64, period: Option<&str>) -> Result<IndicatorDetail> {
+    /// The indicator and the sum over the units the caller sees per period, oldest first (the
+    /// city's figure for a reader of the whole city), without the units' own figures. Summed by
+    /// the database: a year of monthly figures for 1,000 units is 12,000 rows.
+    pub async fn indicator_trend(&self, actor: &Actor, id: i64) -> Result<(Indicator, Vec<IndicatorValue>)> {
         let indicator = self.get_indicator(actor, id).await?;
         let reach = actor.reach(Action::ViewUnits);
         let city_wide = reach.is_whole_tree();
@@ -399,6 +399,14 @@ impl Store {
                 denominator: d,
             });
         }
+        Ok((indicator, city))
+    }
+
+    /// The indicator, its trend (`indicator_trend`) and each unit's figure for one period (the
+    /// latest when none is asked).
+    pub async fn indicator_detail(&self, actor: &Actor, id: i64, period: Option<&str>) -> Result<IndicatorDetail> {
+        let (indicator, city) = self.indicator_trend(actor, id).await?;
+        let reach = actor.reach(Action::ViewUnits);
         let period = match period.map(str::trim).filter(|p| !p.is_empty()) {
             Some(p) => Some(check_period("period", p)?),
             None => city.last().map(|v| v.period.clone()),

@@ -202,8 +202,8 @@ async fn all_workbook(State(s): State<AppState>, ctx: Ctx) -> Result<axum::respo
     use khien_formats::sheet::Cell;
     let mut rows = Vec::new();
     for ind in s.store.list_indicators(&ctx.actor).await? {
-        let d = s.store.indicator_detail(&ctx.actor, ind.id, None).await?;
-        for v in &d.city {
+        let (_, city) = s.store.indicator_trend(&ctx.actor, ind.id).await?;
+        for v in &city {
             let mut row = vec![
                 Cell::from(ind.code.clone()),
                 Cell::from(ind.name_vi.clone()),

@@ -108,10 +108,10 @@ struct ListPage {
 async fn show_list(s: &AppState, ctx: &Ctx, v: Posted, error: FormError) -> Result<Html<String>, WebError> {
     let mut rows = Vec::new();
     for ind in s.store.list_indicators(&ctx.actor).await? {
-        let detail = s.store.indicator_detail(&ctx.actor, ind.id, None).await?;
-        let latest = detail.city.last().map(|v| (v.period.clone(), shown(ind.measure, v)));
+        let (_, city) = s.store.indicator_trend(&ctx.actor, ind.id).await?;
+        let latest = city.last().map(|v| (v.period.clone(), shown(ind.measure, v)));
         let name = ctx.lang.pick(&ind.name_vi, &ind.name_en).to_string();
-        let chart = (detail.city.len() > 1).then(|| trend(ctx.lang, &format!("{} {name}", ind.code), &detail.city));
+        let chart = (city.len() > 1).then(|| trend(ctx.lang, &format!("{} {name}", ind.code), &city));
         rows.push(IndicatorLine { ind, latest, chart });
     }
     let mut rankings = Vec::new();
