@@ -104,7 +104,7 @@ const COLS: &str = "id, code, name_vi, name_en, plan_number, measure, targets";
 impl Store {
     /// The standing body's decisions over the whole city: Govern at the root unit.
     /// Returns the root unit's id, the unit their audit records name.
-    async fn require_governor(&self, actor: &Actor) -> Result<i64> {
+    pub(crate) async fn require_governor(&self, actor: &Actor) -> Result<i64> {
         let root = self.root_unit().await?.ok_or_else(|| Error::not_found("đơn vị gốc", "Root unit"))?;
         actor.require(Action::Govern, root.id, &root.path)?;
         Ok(root.id)

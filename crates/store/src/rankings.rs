@@ -74,16 +74,10 @@ fn check_period(period: &str) -> Result<(String, String, String)> {
 }
 
 impl Store {
-    async fn governor_root(&self, actor: &Actor) -> Result<i64> {
-        let root = self.root_unit().await?.ok_or_else(|| Error::not_found("đơn vị gốc", "Root unit"))?;
-        actor.require(Action::Govern, root.id, &root.path)?;
-        Ok(root.id)
-    }
-
     /// Keeps a new version of a scoring model (the standing body's); its indicator criteria
     /// must name indicators that exist.
     pub async fn define_index_model(&self, actor: &Actor, name: &str, model: &ScoringModel) -> Result<IndexModel> {
-        let root = self.governor_root(actor).await?;
+        let root = self.require_governor(actor).await?;
         let name = validate_name("name", name, 200)?;
         model.check()?;
         let known: Vec<String> = self.list_indicators(actor).await?.into_iter().map(|i| i.code).collect();
@@ -245,7 +239,7 @@ impl Store {
         unit_type: UnitType,
         period: &str,
     ) -> Result<Ranking> {
-        let root = self.governor_root(actor).await?;
+        let root = self.require_governor(actor).await?;
         let model = self.index_model(model_id).await?;
         let (period, first, last) = check_period(period)?;
         let units: Vec<crate::Unit> = self
@@ -336,7 +330,7 @@ impl Store {
 
     /// Publishes a draft ranking: from then on it is frozen and everyone signed in reads it.
     pub async fn publish_ranking(&self, actor: &Actor, id: i64) -> Result<Ranking> {
-        let root = self.governor_root(actor).await?;
+        let root = self.require_governor(actor).await?;
         let ranking = self.get_ranking(actor, id).await?;
         if ranking.published {
             return Err(Error::conflict("Bảng xếp hạng đã được công bố.", "The ranking is already published."));
@@ -367,7 +361,7 @@ impl Store {
     /// The rankings the caller may read (published ones; drafts too for the standing body),
     /// newest first, without their rows.
     pub async fn list_rankings(&self, actor: &Actor) -> Result<Vec<Ranking>> {
-        let drafts = self.governor_root(actor).await.is_ok();
+        let drafts = self.require_governor(actor).await.is_ok();
         let rows = sqlx::query("SELECT id, published FROM rankings ORDER BY period DESC, id DESC LIMIT 200")
             .fetch_all(&self.pool)
             .await
@@ -395,7 +389,7 @@ impl Store {
             .map_err(db_err)?
             .ok_or_else(missing)?;
         let published = flag(&r, "published")?;
-        if !published && self.governor_root(actor).await.is_err() {
+        if !published && self.require_governor(actor).await.is_err() {
             return Err(missing());
         }
         let model = self.index_model(get(&r, "model_id")?).await?;

@@ -81,7 +81,8 @@ fn row(r: &AnyRow) -> Result<Training> {
     })
 }
 
-fn bounded(field: &str, v: &str, max: usize) -> Result<String> {
+/// Free text of at most `max` characters, trimmed (empty allowed).
+pub(crate) fn bounded(field: &str, v: &str, max: usize) -> Result<String> {
     let v = v.trim();
     if v.chars().count() > max {
         return Err(Error::invalid(field, format!("Tối đa {max} ký tự."), format!("At most {max} characters.")));

@@ -4,6 +4,7 @@
 
 use crate::audit::{json, Change};
 use crate::db::{db_err, flag, get, get_code, Store};
+use crate::plans::trainings::bounded;
 use crate::sql::Sql;
 use khien_domain::calendar::parse_date;
 use khien_domain::role::Action;
@@ -89,14 +90,6 @@ fn staff_row(r: &AnyRow, today: chrono::NaiveDate) -> Result<SecurityStaff> {
 
 fn required_date(field: &str, v: &str) -> Result<chrono::NaiveDate> {
     parse_date(v).ok_or_else(|| Error::invalid(field, "Ngày phải có dạng dd/mm/yyyy.", "A day is dd/mm/yyyy."))
-}
-
-fn bounded(field: &str, v: &str, max: usize) -> Result<String> {
-    let v = v.trim();
-    if v.chars().count() > max {
-        return Err(Error::invalid(field, format!("Tối đa {max} ký tự."), format!("At most {max} characters.")));
-    }
-    Ok(v.to_string())
 }
 
 struct CheckedStaff {
