@@ -62,6 +62,13 @@ pub struct CriterionScore {
     pub weight: i64,
 }
 
+impl CriterionScore {
+    /// The points this criterion cost the unit, in hundredths: what raising it would win back.
+    pub fn lost_cp(&self) -> i64 {
+        self.weight * 100 - self.points_cp
+    }
+}
+
 /// A unit's score: points in hundredths, its band and whether the downgrade rule applied.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

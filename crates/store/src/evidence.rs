@@ -135,14 +135,15 @@ impl Store {
 
     /// Whether the caller sees a unit's report on a task for a period: as the task's page
     /// decides (its own units, or every unit of a task it leads).
-    async fn sees_progress(&self, actor: &Actor, progress_id: i64) -> Result<(i64, i64, String)> {
+    /// Returns the report's (task, unit, period, unit path).
+    async fn sees_progress(&self, actor: &Actor, progress_id: i64) -> Result<(i64, i64, String, String)> {
         let missing = || Error::not_found("báo cáo tiến độ", "Progress report");
-        let (task, unit, period, _) = self.progress_key(progress_id).await?;
+        let (task, unit, period, path) = self.progress_key(progress_id).await?;
         let seen = self.task_progress(actor, task, Some(&period)).await.map_err(|_| missing())?;
         if !seen.units.iter().any(|u| u.unit_id == unit) {
             return Err(missing());
         }
-        Ok((task, unit, period))
+        Ok((task, unit, period, path))
     }
 
     /// Attaches evidence to a unit's progress report; whoever may report for the unit.
@@ -153,8 +154,7 @@ impl Store {
         file_name: &str,
         bytes: &[u8],
     ) -> Result<EvidenceFile> {
-        let (task, unit, _) = self.sees_progress(actor, progress_id).await?;
-        let (_, _, _, path) = self.progress_key(progress_id).await?;
+        let (task, unit, _, path) = self.sees_progress(actor, progress_id).await?;
         actor.require(Action::ReportProgress, unit, &path)?;
         let t = Target {
             subject: EvidenceSubject::PlanProgress,
@@ -198,7 +198,7 @@ impl Store {
 
     /// Where a report lies, for the page that shows it: (task, period).
     pub async fn progress_place(&self, actor: &Actor, progress_id: i64) -> Result<(i64, String)> {
-        let (task, _, period) = self.sees_progress(actor, progress_id).await?;
+        let (task, _, period, _) = self.sees_progress(actor, progress_id).await?;
         Ok((task, period))
     }
 

@@ -369,15 +369,33 @@ impl Store {
         let mut out = Vec::new();
         for r in &rows {
             if drafts || flag(r, "published")? {
-                let mut ranking = self.get_ranking(actor, get(r, "id")?).await?;
-                ranking.rows.clear();
-                out.push(ranking);
+                out.push(self.ranking_head(actor, get(r, "id")?).await?);
             }
         }
         Ok(out)
     }
 
     pub async fn get_ranking(&self, actor: &Actor, id: i64) -> Result<Ranking> {
+        let mut ranking = self.ranking_head(actor, id).await?;
+        let mut q = Sql::new("SELECT rr.unit_id, u.code, u.name, rr.position, rr.points_cp, rr.band, rr.downgraded, rr.criteria FROM ranking_rows rr JOIN units u ON u.id = rr.unit_id WHERE rr.ranking_id = ");
+        q.bind(id).push(" ORDER BY rr.position, u.code");
+        for r in q.query().fetch_all(&self.pool).await.map_err(db_err)? {
+            ranking.rows.push(RankingRow {
+                unit_id: get(&r, "unit_id")?,
+                unit_code: get(&r, "code")?,
+                unit_name: get(&r, "name")?,
+                position: get(&r, "position")?,
+                points_cp: get(&r, "points_cp")?,
+                band: get(&r, "band")?,
+                downgraded: flag(&r, "downgraded")?,
+                criteria: serde_json::from_str(&get::<String>(&r, "criteria")?).map_err(Error::internal)?,
+            });
+        }
+        Ok(ranking)
+    }
+
+    /// A ranking without its rows, for a caller who may read it.
+    async fn ranking_head(&self, actor: &Actor, id: i64) -> Result<Ranking> {
         let missing = || Error::not_found("bảng xếp hạng", "Ranking");
         if !actor.can_anywhere(Action::ViewUnits) {
             return Err(missing());
@@ -394,22 +412,7 @@ impl Store {
         }
         let model = self.index_model(get(&r, "model_id")?).await?;
         let unit_type = UnitType::parse(&get::<String>(&r, "unit_type")?)?;
-        let mut q = Sql::new("SELECT rr.unit_id, u.code, u.name, rr.position, rr.points_cp, rr.band, rr.downgraded, rr.criteria FROM ranking_rows rr JOIN units u ON u.id = rr.unit_id WHERE rr.ranking_id = ");
-        q.bind(id).push(" ORDER BY rr.position, u.code");
-        let mut rows = Vec::new();
-        for r in q.query().fetch_all(&self.pool).await.map_err(db_err)? {
-            rows.push(RankingRow {
-                unit_id: get(&r, "unit_id")?,
-                unit_code: get(&r, "code")?,
-                unit_name: get(&r, "name")?,
-                position: get(&r, "position")?,
-                points_cp: get(&r, "points_cp")?,
-                band: get(&r, "band")?,
-                downgraded: flag(&r, "downgraded")?,
-                criteria: serde_json::from_str(&get::<String>(&r, "criteria")?).map_err(Error::internal)?,
-            });
-        }
-        Ok(Ranking { id, model, unit_type, period: get(&r, "period")?, published, rows })
+        Ok(Ranking { id, model, unit_type, period: get(&r, "period")?, published, rows: Vec::new() })
     }
 
     /// A unit's place in every published ranking, newest first: its history.

@@ -44,6 +44,7 @@ mod audit_cli;
 mod audit_words;
 mod authz;
 mod authz_requests;
+mod authz_seed;
 mod browser;
 mod browser_compliance;
 mod browser_confirm;

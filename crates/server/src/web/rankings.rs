@@ -119,8 +119,8 @@ async fn page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Resul
                     (name_of(&c.code), share, points)
                 })
                 .collect();
-            let lost = |c: &khien_domain::index::CriterionScore| c.weight * 100 - c.points_cp;
-            let weakest = row.criteria.iter().filter(|c| lost(c) > 0).max_by_key(|c| lost(c)).map(|c| name_of(&c.code));
+            let weakest =
+                row.criteria.iter().filter(|c| c.lost_cp() > 0).max_by_key(|c| c.lost_cp()).map(|c| name_of(&c.code));
             Line {
                 points: decimal(row.points_cp as f64 / 100.0, 1),
                 criteria,
@@ -186,13 +186,13 @@ async fn unit_index(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
                 .map(|c| ctx.lang.pick(&c.name_vi, &c.name_en).to_string())
                 .unwrap_or_else(|| code.to_string())
         };
-        let mut lost: Vec<_> = latest.criteria.iter().filter(|c| c.weight * 100 > c.points_cp).collect();
-        lost.sort_by_key(|c| std::cmp::Reverse(c.weight * 100 - c.points_cp));
+        let mut lost: Vec<_> = latest.criteria.iter().filter(|c| c.lost_cp() > 0).collect();
+        lost.sort_by_key(|c| std::cmp::Reverse(c.lost_cp()));
         to_raise = lost
             .into_iter()
             .map(|c| {
                 let share = c.share_bp.map(show_bp).unwrap_or_else(|| "—".into());
-                (name_of(&c.code), share, decimal((c.weight * 100 - c.points_cp) as f64 / 100.0, 1))
+                (name_of(&c.code), share, decimal(c.lost_cp() as f64 / 100.0, 1))
             })
             .collect();
     }
