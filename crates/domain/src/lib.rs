@@ -22,6 +22,7 @@ pub mod notification;
 pub mod number;
 pub mod page;
 pub mod plan;
+pub mod report;
 pub mod role;
 pub mod scope;
 pub mod staff;

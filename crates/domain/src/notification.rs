@@ -23,6 +23,9 @@ code_enum!(
         ConsultationOpened = "consultation_opened": "Đề nghị góp ý dự thảo" / "A draft is sent for comments",
         FollowUpGiven = "follow_up_given": "Việc cần làm sau diễn tập, tập huấn" / "A follow-up of a drill or training",
         ConsultationReplied = "consultation_replied": "Đơn vị đã gửi ý kiến góp ý dự thảo" / "A unit sent its comments on a draft",
+        ReportRequested = "report_requested": "Đề nghị nộp báo cáo định kỳ" / "A periodic report is asked for",
+        ReportSubmitted = "report_submitted": "Đơn vị đã nộp báo cáo định kỳ" / "A unit submitted its periodic report",
+        ReportDecided = "report_decided": "Báo cáo định kỳ được tiếp nhận hoặc trả lại" / "A periodic report is accepted or returned",
     }
 );
 

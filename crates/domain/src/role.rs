@@ -61,6 +61,9 @@ pub enum Action {
     /// Report progress on the plan tasks one's units lead or co-ordinate; a lead unit also
     /// consolidates its co-ordinators' reports.
     ReportProgress,
+    /// Submit the unit's periodic report as its head signs it (unit managers; the authority for
+    /// its own).
+    SubmitReports,
 }
 
 impl Role {
@@ -133,6 +136,7 @@ impl Role {
                         | AssessSystems
                         | ManagePlans
                         | ReportProgress
+                        | SubmitReports
                 )
             }
             Role::UnitManager => {
@@ -152,6 +156,7 @@ impl Role {
                         | ViewCompliance
                         | AssessSystems
                         | ReportProgress
+                        | SubmitReports
                 )
             }
             Role::UnitOfficer => matches!(

@@ -58,6 +58,16 @@ pub struct IndicatorValue {
     pub manual: bool,
 }
 
+/// What computing a period's indicators kept.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PeriodSnapshot {
+    pub period: String,
+    /// The computed indicators kept (those entered by hand are left alone).
+    pub indicators: usize,
+    /// The units' figures written.
+    pub values: usize,
+}
+
 /// An indicator with the city's figure per period and the units' figures of one period.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct IndicatorDetail {
@@ -80,7 +90,7 @@ fn targets_of(text: &str) -> Vec<(i64, i64)> {
         .collect()
 }
 
-fn indicator_row(r: &AnyRow) -> Result<Indicator> {
+pub(crate) fn indicator_row(r: &AnyRow) -> Result<Indicator> {
     Ok(Indicator {
         id: get(r, "id")?,
         code: get(r, "code")?,
@@ -194,29 +204,32 @@ impl Store {
         indicator_row(&r)
     }
 
-    /// Per unit the caller may see: (numerator, denominator) of a computed measure, now.
-    async fn measure_now(&self, actor: &Actor, measure: Measure, period: &str) -> Result<Vec<(i64, i64, i64)>> {
-        let mut out = Vec::new();
-        if measure == Measure::BudgetShare {
-            for u in self.budget_summary(actor, year_of(period)).await?.units {
-                out.push((u.unit_id, u.security_cost, u.total_cost));
-            }
-            return Ok(out);
+    /// What a computed measure reads, now: the overview's counts, and the year's budget when
+    /// the measure is the budget share. Read once for every indicator of a period.
+    async fn measure_sources(&self, actor: &Actor, measures: &[Measure], period: &str) -> Result<MeasureSources> {
+        let overview = if measures.iter().any(|m| !matches!(m, Measure::BudgetShare | Measure::Manual)) {
+            let mut rows = self.overview(actor).await?;
+            rows.pop(); // the city's total row
+            rows
+        } else {
+            Vec::new()
+        };
+        let budget = if measures.contains(&Measure::BudgetShare) {
+            Some(self.budget_summary(actor, year_of(period)).await?)
+        } else {
+            None
+        };
+        Ok(MeasureSources { overview, budget })
+    }
+
+    /// Checks that a period may be computed: it has begun.
+    fn check_computable_period(&self, period: &str) -> Result<String> {
+        let period = check_period("period", period)?;
+        let current = khien_domain::calendar::date_vn(self.clock.now_ms()).format("%Y-%m").to_string();
+        if period.len() == 7 && period.as_str() > current.as_str() || year_of(&period) > year_of(&current) {
+            return Err(Error::invalid("period", "Kỳ này chưa bắt đầu.", "The period has not begun."));
         }
-        let rows = self.overview(actor).await?;
-        for o in rows.iter().take(rows.len().saturating_sub(1)) {
-            let (n, d) = match measure {
-                Measure::Approved => (o.approved, o.systems),
-                Measure::PlanImplemented => (o.plan_implemented, o.approved),
-                Measure::MonitoredConnected => (o.monitored_connected, o.systems),
-                Measure::Assessed => (o.assessed, o.approved),
-                Measure::FourLayers => (o.four_layers, o.systems),
-                Measure::SecureConnections => (o.connections_secure, o.connections),
-                Measure::BudgetShare | Measure::Manual => continue,
-            };
-            out.push((o.unit_id, n, d));
-        }
-        Ok(out)
+        Ok(period)
     }
 
     /// Computes a measure's figures for a period, per unit, and keeps them: the period's
@@ -225,7 +238,6 @@ impl Store {
     pub async fn snapshot_indicator(&self, actor: &Actor, id: i64, period: &str) -> Result<IndicatorDetail> {
         let root = self.require_governor(actor).await?;
         let ind = self.get_indicator(actor, id).await?;
-        let period = check_period("period", period)?;
         if ind.measure.is_manual() {
             return Err(Error::invalid(
                 "period",
@@ -233,58 +245,33 @@ impl Store {
                 "This indicator is entered by hand per unit; there is nothing to compute.",
             ));
         }
-        let now = self.clock.now_ms();
-        let current = khien_domain::calendar::date_vn(now).format("%Y-%m").to_string();
-        if period.len() == 7 && period.as_str() > current.as_str() || year_of(&period) > year_of(&current) {
-            return Err(Error::invalid("period", "Kỳ này chưa bắt đầu.", "The period has not begun."));
-        }
-        let figures = self.measure_now(actor, ind.measure, &period).await?;
+        let period = self.check_computable_period(period)?;
+        let sources = self.measure_sources(actor, &[ind.measure], &period).await?;
         let mut w = self.begin_write().await?;
-        let before = sqlx::query("SELECT CAST(SUM(numerator) AS BIGINT) AS n, CAST(SUM(denominator) AS BIGINT) AS d, COUNT(*) AS units FROM indicator_values WHERE indicator_id = $1 AND period = $2 AND manual = 0")
-            .bind(id)
-            .bind(period.as_str())
-            .fetch_one(&mut *w.tx)
-            .await
-            .map_err(db_err)?;
-        let before = serde_json::json!({"numerator": get::<Option<i64>>(&before, "n")?, "denominator": get::<Option<i64>>(&before, "d")?, "units": get::<i64>(&before, "units")?});
-        sqlx::query("DELETE FROM indicator_values WHERE indicator_id = $1 AND period = $2 AND manual = 0")
-            .bind(id)
-            .bind(period.as_str())
-            .execute(&mut *w.tx)
-            .await
-            .map_err(db_err)?;
-        let (mut n, mut d) = (0i64, 0i64);
-        for (unit, num, den) in &figures {
-            sqlx::query("INSERT INTO indicator_values (indicator_id, unit_id, period, numerator, denominator, manual, note, recorded_by, recorded_at) VALUES ($1,$2,$3,$4,$5,0,'',$6,$7)")
-                .bind(id)
-                .bind(*unit)
-                .bind(period.as_str())
-                .bind(*num)
-                .bind(*den)
-                .bind(actor.user_id)
-                .bind(now)
-                .execute(&mut *w.tx)
-                .await
-                .map_err(db_err)?;
-            n += num;
-            d += den;
-        }
-        w.audit(
-            Some(actor),
-            Change {
-                action: "indicator.snapshot",
-                entity_type: "indicator",
-                entity_id: Some(id),
-                unit_id: Some(root),
-                before: Some(before),
-                after: json(
-                    &serde_json::json!({"period": period, "numerator": n, "denominator": d, "units": figures.len()}),
-                ),
-            },
-        )
-        .await?;
+        keep_figures(&mut w, actor, root, (id, &period), &sources.figures(ind.measure)).await?;
         w.commit().await?;
         self.indicator_detail(actor, id, Some(&period)).await
+    }
+
+    /// Computes every computed indicator of the city for one period from one read of what the
+    /// measures need, and keeps them in one transaction (each audited as `snapshot_indicator`
+    /// audits one). Figures entered by hand are left as they are.
+    pub async fn snapshot_period(&self, actor: &Actor, period: &str) -> Result<PeriodSnapshot> {
+        let root = self.require_governor(actor).await?;
+        let period = self.check_computable_period(period)?;
+        let computed: Vec<Indicator> =
+            self.list_indicators(actor).await?.into_iter().filter(|i| !i.measure.is_manual()).collect();
+        let measures: Vec<Measure> = computed.iter().map(|i| i.measure).collect();
+        let sources = self.measure_sources(actor, &measures, &period).await?;
+        let mut w = self.begin_write().await?;
+        let mut values = 0;
+        for ind in &computed {
+            let figures = sources.figures(ind.measure);
+            keep_figures(&mut w, actor, root, (ind.id, &period), &figures).await?;
+            values += figures.len();
+        }
+        w.commit().await?;
+        Ok(PeriodSnapshot { period, indicators: computed.len(), values })
     }
 
     /// A unit's figure entered by hand for a measure Khiên does not compute; whoever reports
@@ -468,4 +455,86 @@ impl Store {
         }
         Ok(indicators.into_iter().filter_map(|i| latest.remove(&i.id).map(|v| (i, v))).collect())
     }
+}
+
+/// What the computed measures of a period read (see `Store::measure_sources`).
+struct MeasureSources {
+    /// One row per unit, the city's total left out.
+    overview: Vec<crate::OverviewRow>,
+    budget: Option<crate::BudgetSummary>,
+}
+
+impl MeasureSources {
+    /// Per unit: (unit, numerator, denominator) of a computed measure.
+    fn figures(&self, measure: Measure) -> Vec<(i64, i64, i64)> {
+        if measure == Measure::BudgetShare {
+            let units = self.budget.iter().flat_map(|b| &b.units);
+            return units.map(|u| (u.unit_id, u.security_cost, u.total_cost)).collect();
+        }
+        self.overview
+            .iter()
+            .filter_map(|o| {
+                let (n, d) = match measure {
+                    Measure::Approved => (o.approved, o.systems),
+                    Measure::PlanImplemented => (o.plan_implemented, o.approved),
+                    Measure::MonitoredConnected => (o.monitored_connected, o.systems),
+                    Measure::Assessed => (o.assessed, o.approved),
+                    Measure::FourLayers => (o.four_layers, o.systems),
+                    Measure::SecureConnections => (o.connections_secure, o.connections),
+                    Measure::BudgetShare | Measure::Manual => return None,
+                };
+                Some((o.unit_id, n, d))
+            })
+            .collect()
+    }
+}
+
+/// Rows a statement writes at once: the numbers go in as literals (integers only), so the
+/// statement stays under both engines' limits without a parameter per value.
+const VALUES_PER_STATEMENT: usize = 500;
+
+/// Replaces an indicator's computed figures of a period with `figures` and audits the change
+/// (the earlier sum in `before`).
+async fn keep_figures(
+    w: &mut crate::db::WriteTx<'_>,
+    actor: &Actor,
+    root: i64,
+    (id, period): (i64, &str),
+    figures: &[(i64, i64, i64)],
+) -> Result<()> {
+    let before = sqlx::query("SELECT CAST(SUM(numerator) AS BIGINT) AS n, CAST(SUM(denominator) AS BIGINT) AS d, COUNT(*) AS units FROM indicator_values WHERE indicator_id = $1 AND period = $2 AND manual = 0")
+        .bind(id)
+        .bind(period)
+        .fetch_one(&mut *w.tx)
+        .await
+        .map_err(db_err)?;
+    let before = serde_json::json!({"numerator": get::<Option<i64>>(&before, "n")?, "denominator": get::<Option<i64>>(&before, "d")?, "units": get::<i64>(&before, "units")?});
+    sqlx::query("DELETE FROM indicator_values WHERE indicator_id = $1 AND period = $2 AND manual = 0")
+        .bind(id)
+        .bind(period)
+        .execute(&mut *w.tx)
+        .await
+        .map_err(db_err)?;
+    let now = w.clock.now_ms();
+    for chunk in figures.chunks(VALUES_PER_STATEMENT) {
+        let rows: Vec<String> =
+            chunk.iter().map(|(unit, n, d)| format!("({id},{unit},$1,{n},{d},0,'',{},{now})", actor.user_id)).collect();
+        let sql = format!("INSERT INTO indicator_values (indicator_id, unit_id, period, numerator, denominator, manual, note, recorded_by, recorded_at) VALUES {}", rows.join(","));
+        sqlx::query(&sql).bind(period).execute(&mut *w.tx).await.map_err(db_err)?;
+    }
+    let (n, d) = figures.iter().fold((0i64, 0i64), |(n, d), (_, a, b)| (n + a, d + b));
+    w.audit(
+        Some(actor),
+        Change {
+            action: "indicator.snapshot",
+            entity_type: "indicator",
+            entity_id: Some(id),
+            unit_id: Some(root),
+            before: Some(before),
+            after: json(
+                &serde_json::json!({"period": period, "numerator": n, "denominator": d, "units": figures.len()}),
+            ),
+        },
+    )
+    .await
 }

@@ -20,6 +20,7 @@ mod notifications;
 mod plans;
 mod rankings;
 mod records;
+mod reports;
 mod saved_filters;
 mod search;
 mod sql;
@@ -58,7 +59,7 @@ pub use incidents::work::{
     AffectedSystem, IncidentDetail, IncidentEvent, IncidentReport, IncidentTask, Observable, ObservableHit,
     RelatedIncident, Sightings, TaskInput,
 };
-pub use indicators::{Indicator, IndicatorDetail, IndicatorInput, IndicatorValue};
+pub use indicators::{Indicator, IndicatorDetail, IndicatorInput, IndicatorValue, PeriodSnapshot};
 pub use mail::EmailPreference;
 pub use maintenance::Maintenance;
 pub use notifications::{Notification, Outgoing};
@@ -73,6 +74,10 @@ pub use plans::trainings::{Training, TrainingInput};
 pub use plans::{NameMatch, Plan, PlanImportPreview, PlanInput, PlanTask, UnitChoice};
 pub use rankings::{IndexModel, Ranking, RankingRow};
 pub use records::*;
+pub use reports::{
+    ConsolidatedReport, Consolidation, ReportRound, ReportRoundDetail, ReportRoundInput, ReportVersion,
+    ReportVersionHead, UnitReport, UnitReportLine,
+};
 pub use saved_filters::SavedFilter;
 pub use search::DossierHit;
 pub use systems::attachments::Attachment;

@@ -135,6 +135,8 @@ async fn lists_hide_b(get: impl Fn(String) -> futures_like::Fut, b: &Other) {
         format!("/api/v1/plans/{}/missing?period=2025", b.plan),
         format!("/api/v1/plans/{}/status?period=2025", b.plan),
         format!("/api/v1/indicators/{}?period=2026", b.indicator),
+        format!("/api/v1/report-rounds/{}", b.report_round),
+        "/api/v1/report-rounds".to_string(),
     ] {
         let (status, text) = get(path.clone()).await;
         assert_eq!(status, 200, "{path}");
@@ -206,6 +208,7 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
         format!("/consultations/{}", b.consultation),
         format!("/trainings/{}", b.training),
         format!("/rankings/{}", b.ranking),
+        format!("/reports/{}/units/{}", b.report_round, b.unit),
     ];
     for p in &pages {
         let r = a.get(p).await;
@@ -283,6 +286,16 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
             vec![("unit", bu.as_str()), ("period", "2026"), ("numerator", "1"), ("denominator", "2")],
         ),
         (format!("/indicators/{}/snapshots", b.indicator), vec![("period", "2026")]),
+        ("/indicators/snapshots".into(), vec![("period", "2026")]),
+        (
+            "/reports".into(),
+            vec![("template", "monthly"), ("period", "2026-11"), ("due_on", "30/12/2026"), ("unit_types", "ward")],
+        ),
+        (format!("/reports/{}/units/{}", b.report_round, b.unit), vec![("results", "hacked"), ("action", "submit")]),
+        (
+            format!("/reports/{}/units/{}/decision", b.report_round, b.unit),
+            vec![("decision", "return"), ("reason", "hacked")],
+        ),
         (
             "/indicators".into(),
             vec![("code", "HACK"), ("name_vi", "x"), ("name_en", "x"), ("measure", "approved"), ("targets", "")],

@@ -37,6 +37,8 @@ pub(crate) struct Other {
     pub(crate) follow_up: i64,
     pub(crate) indicator: i64,
     pub(crate) ranking: i64,
+    pub(crate) report_round: i64,
+    pub(crate) report_version: i64,
 }
 
 /// What a caller of A sends to each documented operation, aimed at B's records.
@@ -259,12 +261,38 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
         ("post", "/api/v1/indicators") => {
             Some(json!({"code": "HACK", "name_vi": "x", "name_en": "x", "measure": "approved", "targets": "2026: 100"}))
         }
-        ("post", "/api/v1/indicators/{id}/snapshots") => Some(json!({"period": "2026"})),
+        ("post", "/api/v1/indicators/{id}/snapshots") | ("post", "/api/v1/indicators/snapshots") => {
+            Some(json!({"period": "2026"}))
+        }
         // Models and published rankings are read by everyone; a draft is the standing body's.
         ("get", "/api/v1/index-models") | ("get", "/api/v1/rankings") => return None,
         ("post", "/api/v1/index-models") => Some(json!({"name": "hack", "model": {"criteria": [], "bands": []}})),
         ("post", "/api/v1/rankings") => Some(json!({"model_id": b.ranking, "unit_type": "ward", "period": "2026"})),
         ("post", "/api/v1/rankings/{id}/publish") => None,
+        // The rounds are the city's: each caller lists its own units' reports (reports.rs).
+        ("get", "/api/v1/report-rounds") | ("get", "/api/v1/report-rounds/{id}") => return None,
+        ("post", "/api/v1/report-rounds") => {
+            Some(json!({"template": "monthly", "period": "2026-11", "due_on": "30/12/2026", "unit_types": ["ward"]}))
+        }
+        ("get", "/api/v1/report-rounds/{id}/consolidation") | ("get", "/api/v1/report-rounds/{id}/consolidated") => {
+            return Some((path.replace("{id}", &b.report_round.to_string()), None))
+        }
+        ("get", "/api/v1/report-versions/{id}") | ("get", "/api/v1/report-versions/{id}/document") => {
+            return Some((path.replace("{id}", &b.report_version.to_string()), None))
+        }
+        ("get", "/api/v1/report-rounds/{id}/units/{unit_id}")
+        | ("put", "/api/v1/report-rounds/{id}/units/{unit_id}")
+        | ("post", "/api/v1/report-rounds/{id}/units/{unit_id}/submit")
+        | ("post", "/api/v1/report-rounds/{id}/units/{unit_id}/decision") => {
+            let url = path.replace("{id}", &b.report_round.to_string()).replace("{unit_id}", &b.unit.to_string());
+            let body = match method {
+                "put" => Some(json!({"narratives": {"results": "hacked"}})),
+                "post" if path.ends_with("submit") => Some(json!({})),
+                "post" => Some(json!({"accept": false, "reason": "hacked"})),
+                _ => None,
+            };
+            return Some((url, body));
+        }
         ("post", "/api/v1/indicators/{id}/values") => {
             Some(json!({"unit_id": b.unit, "period": "2026", "numerator": 1, "denominator": 2}))
         }

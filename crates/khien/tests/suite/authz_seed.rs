@@ -228,6 +228,18 @@ pub(crate) async fn records_of_b(s: &TestServer) -> (i64, Other) {
     let comment = khien_store::CommentInput { section: "Mục I".into(), body: "Ý kiến của bệnh viện".into() };
     let replied = s.db.store.reply_to_consultation(&yt, consultation, b_unit, &[comment]).await.unwrap();
     let consultation_comment = replied.units[0].comments[0].id;
+    // A yearly report round of the departments, B's report submitted by its head.
+    let input = khien_store::ReportRoundInput {
+        template: "plan_year".into(),
+        period: "2026".into(),
+        due_on: "2030-01-01".into(),
+        unit_types: vec!["department".into()],
+    };
+    let report_round = s.db.store.open_report_round(&admin, &input).await.unwrap().id;
+    let text = vec![("results".to_string(), "Bệnh viện đã triển khai".to_string())];
+    let yt_head = actor(&s.db, "soyt.quanly").await;
+    let submitted = s.db.store.submit_report(&yt_head, (report_round, b_unit), Some(&text)).await.unwrap();
+    let report_version = submitted.versions[0].id;
     let b = Other {
         unit: b_unit,
         user: b_user,
@@ -262,6 +274,8 @@ pub(crate) async fn records_of_b(s: &TestServer) -> (i64, Other) {
         follow_up,
         indicator,
         ranking,
+        report_round,
+        report_version,
     };
     (own_unit, b)
 }

@@ -126,6 +126,23 @@ async fn figures_khien_does_not_hold_are_entered_by_hand_per_unit(db: TestDb) {
     let computed = s.db.store.define_indicator(&admin, &computed).await.unwrap().id;
     let e = s.db.store.record_indicator_value(&ward, computed, hb, "2026-11", (1, 1), "").await;
     assert!(matches!(e, Err(Error::Invalid { .. })), "{e:?}");
+    // The whole period at once: every computed indicator kept, the figures entered by hand left as they are.
+    s.db.store.create_system(&ward, &crate::systems::ward_system(hb, "HB-HOTICH")).await.unwrap();
+    let pa05 = s.login("pa05.truong", DEMO_PASSWORD).await;
+    let r = pa05.send(Method::POST, "/api/v1/indicators/snapshots", Some(json!({"period": "2026-11"}))).await;
+    assert_eq!(r.status(), 200);
+    let kept: serde_json::Value = r.json().await.unwrap();
+    let all = s.db.store.list_indicators(&admin).await.unwrap();
+    assert_eq!(kept["indicators"].as_u64().unwrap() as usize, all.iter().filter(|i| !i.measure.is_manual()).count());
+    let total = s.db.store.overview(&admin).await.unwrap().pop().unwrap();
+    let four = s.db.store.indicator_detail(&admin, computed, Some("2026-11")).await.unwrap();
+    let city = four.city.iter().find(|v| v.period == "2026-11").unwrap();
+    assert_eq!((city.numerator, city.denominator), (total.four_layers, total.systems));
+    let hand = s.db.store.indicator_detail(&admin, id, Some("2026-11")).await.unwrap();
+    assert_eq!(hand.city.iter().find(|v| v.period == "2026-11").map(|v| v.numerator), Some(4));
+    let manager = s.login("sokhcn.quanly", DEMO_PASSWORD).await;
+    let r = manager.send(Method::POST, "/api/v1/indicators/snapshots", Some(json!({"period": "2026-11"}))).await;
+    assert!(r.status() == 403 || r.status() == 404, "{}", r.status());
     // Through the page's form, a refused figure keeps what was typed.
     let session = s.login("hongbang.canbo", DEMO_PASSWORD).await;
     let hb_s = hb.to_string();

@@ -77,6 +77,7 @@ mod plans;
 mod public_reports;
 mod rankings;
 mod reminders;
+mod reports;
 mod scan_scopes;
 mod schema_parity;
 mod search;

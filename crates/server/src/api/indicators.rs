@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use khien_domain::indicator::Measure;
-use khien_store::{Indicator, IndicatorDetail, IndicatorInput, IndicatorValue};
+use khien_store::{Indicator, IndicatorDetail, IndicatorInput, IndicatorValue, PeriodSnapshot};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -19,6 +19,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_indicators, define_indicator))
         .routes(routes!(indicator_detail))
         .routes(routes!(snapshot))
+        .routes(routes!(snapshot_period))
         .routes(routes!(record_value))
         .routes(routes!(indicator_workbook))
         .routes(routes!(all_workbook))
@@ -102,6 +103,18 @@ async fn snapshot(
     ApiJson(b): ApiJson<SnapshotBody>,
 ) -> Result<Json<IndicatorDetail>, ApiError> {
     Ok(Json(s.store.snapshot_indicator(&ctx.actor, id, &b.period).await?))
+}
+
+/// Compute every computed indicator's figures for the period at once, from one read of the
+/// records (figures entered by hand are left alone). The standing body's.
+#[utoipa::path(post, path = "/api/v1/indicators/snapshots", tag = "indicators", request_body = SnapshotBody,
+    responses((status = 200, body = PeriodSnapshot), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn snapshot_period(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiJson(b): ApiJson<SnapshotBody>,
+) -> Result<Json<PeriodSnapshot>, ApiError> {
+    Ok(Json(s.store.snapshot_period(&ctx.actor, &b.period).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

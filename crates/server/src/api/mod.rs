@@ -20,6 +20,7 @@ mod obligations;
 mod plans;
 pub(crate) mod public_reports;
 mod rankings;
+mod reports;
 mod rulesets;
 mod staff;
 pub(crate) mod stix;
@@ -90,6 +91,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(evidence::router())
         .merge(indicators::router())
         .merge(rankings::router())
+        .merge(reports::router())
         .merge(staff::router())
         .merge(deadlines::router())
 }

@@ -236,7 +236,7 @@ impl SystemQuery {
     }
 }
 
-pub(crate) fn xlsx(bytes: Vec<u8>, file: &'static str) -> axum::response::Response {
+pub(crate) fn xlsx(bytes: Vec<u8>, file: &str) -> axum::response::Response {
     use axum::response::IntoResponse;
     let disposition = format!("attachment; filename=\"{file}\"");
     (

@@ -8,6 +8,7 @@ pub mod dossier_docs;
 pub mod incident_docs;
 pub mod oscal_io;
 pub mod plans_io;
+pub mod report_docs;
 pub mod stix_io;
 pub mod systems_io;
 pub mod taxii_push;

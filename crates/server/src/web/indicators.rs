@@ -13,7 +13,7 @@ use crate::AppState;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::response::{Html, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use khien_domain::budget::show_bp;
@@ -26,6 +26,7 @@ use serde::Deserialize;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/indicators", get(list).post(define))
+        .route("/indicators/snapshots", post(snapshot_period))
         .route("/indicators/{id}", get(page))
         .route("/indicators/{id}/snapshots", post(snapshot))
         .route("/indicators/{id}/values", post(enter))
@@ -101,11 +102,19 @@ struct ListPage {
     rankings: Vec<(khien_store::Ranking, Vec<khien_store::RankingRow>, Vec<khien_store::RankingRow>)>,
     measures: Vec<(&'static str, &'static str)>,
     can_define: bool,
+    /// What the period-wide computation just kept.
+    kept: Option<khien_store::PeriodSnapshot>,
     v: Posted,
     error: FormError,
 }
 
-async fn show_list(s: &AppState, ctx: &Ctx, v: Posted, error: FormError) -> Result<Html<String>, WebError> {
+async fn show_list(
+    s: &AppState,
+    ctx: &Ctx,
+    v: Posted,
+    error: FormError,
+    kept: Option<khien_store::PeriodSnapshot>,
+) -> Result<Html<String>, WebError> {
     let mut rows = Vec::new();
     for ind in s.store.list_indicators(&ctx.actor).await? {
         let (_, city) = s.store.indicator_trend(&ctx.actor, ind.id).await?;
@@ -132,13 +141,26 @@ async fn show_list(s: &AppState, ctx: &Ctx, v: Posted, error: FormError) -> Resu
         rankings,
         measures: Measure::ALL.iter().map(|m| (m.code(), m.label(ctx.lang))).collect(),
         can_define: ctx.actor.can_anywhere(Action::Govern),
+        kept,
         v,
         error,
     })
 }
 
 async fn list(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
-    show_list(&s, &ctx, Posted::default(), FormError::default()).await
+    show_list(&s, &ctx, Posted::default(), FormError::default(), None).await
+}
+
+/// Every computed indicator of a period at once; the list shows what was kept.
+async fn snapshot_period(State(s): State<AppState>, ctx: Ctx, body: Bytes) -> Result<Response, WebError> {
+    let p = Posted::parse(&body)?;
+    match s.store.snapshot_period(&ctx.actor, p.get("period")).await {
+        Ok(kept) => Ok(show_list(&s, &ctx, Posted::default(), FormError::default(), Some(kept)).await?.into_response()),
+        Err(e) => {
+            let error = refusal(e, ctx.lang)?;
+            Ok(refused(show_list(&s, &ctx, p, error, None).await?))
+        }
+    }
 }
 
 async fn define(State(s): State<AppState>, ctx: Ctx, body: Bytes) -> Result<Response, WebError> {
@@ -161,7 +183,7 @@ async fn define(State(s): State<AppState>, ctx: Ctx, body: Bytes) -> Result<Resp
         Ok(i) => Ok(see_other(&format!("/indicators/{}", i.id))),
         Err(e) => {
             let error = refusal(e, ctx.lang)?;
-            Ok(refused(show_list(&s, &ctx, p, error).await?))
+            Ok(refused(show_list(&s, &ctx, p, error, None).await?))
         }
     }
 }

@@ -23,6 +23,7 @@ mod pages;
 mod plans;
 mod public_reports;
 mod rankings;
+mod reports;
 mod scans;
 mod search;
 mod staff;
@@ -78,6 +79,7 @@ pub fn router() -> Router<AppState> {
         .merge(consultations::router())
         .merge(indicators::router())
         .merge(rankings::router())
+        .merge(reports::router())
         .merge(staff::router())
         .merge(deadlines::router())
 }

@@ -1,0 +1,229 @@
+//! What Khiên reads into a unit's report, over the unit and the units below it: the indicators'
+//! kept figures of the period, the systems' counts, the incidents reported in the period, the
+//! open findings, and the plan tasks the unit is on with what it reported on each.
+
+use crate::db::{db_err, get, Store};
+use crate::Unit;
+use khien_domain::calendar::start_of_day_vn;
+use khien_domain::plan::progress::ProgressStatus;
+use khien_domain::report::{Fact, ReportContent, ReportFigure, ReportTask, ReportTemplate, Section};
+use khien_domain::scope::Actor;
+use khien_domain::{Error, Result};
+use std::collections::HashMap;
+
+/// At most this many plan tasks are listed in a report.
+const MAX_TASKS: i64 = 300;
+
+impl Store {
+    pub(crate) async fn report_content(
+        &self,
+        actor: &Actor,
+        (template, period): (ReportTemplate, &str),
+        unit: &Unit,
+        narratives: Vec<(String, String)>,
+    ) -> Result<ReportContent> {
+        let (first, last) = template
+            .period_range(period)
+            .ok_or_else(|| Error::invalid("period", "Kỳ báo cáo không hợp lệ.", "The period is not valid."))?;
+        let subtree = format!("{}%", unit.path);
+        let mut content = ReportContent {
+            template,
+            period: period.to_string(),
+            unit_name: unit.name.clone(),
+            figures: Vec::new(),
+            facts: Vec::new(),
+            tasks: Vec::new(),
+            narratives,
+        };
+        for section in template.sections() {
+            match section {
+                Section::Narrative(_) => {}
+                Section::Indicators => content.figures = self.report_figures(&subtree, period).await?,
+                Section::PlanTasks => {
+                    content.tasks = self.report_tasks(unit.id, period).await?;
+                    let reported = content.tasks.iter().filter(|t| t.status.is_some()).count();
+                    content.facts.push((Fact::TasksAssigned, content.tasks.len() as i64));
+                    content.facts.push((Fact::TasksReported, reported as i64));
+                }
+                Section::Facts { facts, .. } => {
+                    let range = (start_of_day_vn(first), start_of_day_vn(last) + 86_400_000);
+                    for (fact, value) in self.report_facts(actor, &subtree, range, facts).await? {
+                        content.facts.push((fact, value));
+                    }
+                }
+            }
+        }
+        Ok(content)
+    }
+
+    /// Each indicator's latest figure kept within the period, summed over the subtree's units.
+    async fn report_figures(&self, subtree: &str, period: &str) -> Result<Vec<ReportFigure>> {
+        let year = period.get(..4).unwrap_or(period);
+        let rows = sqlx::query("SELECT i.id, i.code, i.name_vi, v.period, CAST(SUM(v.numerator) AS BIGINT) AS n, CAST(SUM(v.denominator) AS BIGINT) AS d FROM indicator_values v JOIN indicators i ON i.id = v.indicator_id JOIN units u ON u.id = v.unit_id WHERE u.path LIKE $1 AND v.period >= $2 AND v.period <= $3 GROUP BY i.id, i.code, i.name_vi, v.period ORDER BY i.code, v.period")
+            .bind(subtree)
+            .bind(year)
+            .bind(period)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        let indicators = self.indicators_by_id().await?;
+        let mut out: Vec<ReportFigure> = Vec::new();
+        for r in &rows {
+            let (id, p): (i64, String) = (get(r, "id")?, get(r, "period")?);
+            // A month's report takes the month's figure or the year's; a year's, its latest.
+            if period.len() == 7 && p.len() == 7 && p != period {
+                continue;
+            }
+            let figure = ReportFigure {
+                code: get(r, "code")?,
+                name: get(r, "name_vi")?,
+                target_bp: indicators.get(&id).and_then(|i| i.target_of(&p)),
+                period: p,
+                numerator: get::<Option<i64>>(r, "n")?.unwrap_or(0),
+                denominator: get::<Option<i64>>(r, "d")?.unwrap_or(0),
+            };
+            match out.last_mut() {
+                Some(last) if last.code == figure.code => *last = figure,
+                _ => out.push(figure),
+            }
+        }
+        Ok(out)
+    }
+
+    async fn indicators_by_id(&self) -> Result<HashMap<i64, crate::Indicator>> {
+        let rows = sqlx::query("SELECT id, code, name_vi, name_en, plan_number, measure, targets FROM indicators")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        let mut out = HashMap::new();
+        for r in &rows {
+            let i = crate::indicators::indicator_row(r)?;
+            out.insert(i.id, i);
+        }
+        Ok(out)
+    }
+
+    /// The plan tasks the unit is on, in plans in force in the period's year, with the status
+    /// it last reported within the period.
+    async fn report_tasks(&self, unit_id: i64, period: &str) -> Result<Vec<ReportTask>> {
+        let year = period.get(..4).unwrap_or(period);
+        let year_n: i64 = year.parse().unwrap_or(0);
+        let rows = sqlx::query("SELECT t.id, p.number AS plan, t.number, t.body FROM plan_task_units tu JOIN plan_tasks t ON t.id = tu.task_id JOIN plans p ON p.id = t.plan_id WHERE tu.unit_id = $1 AND p.year_from <= $2 AND p.year_to >= $2 ORDER BY p.number, t.position LIMIT $3")
+            .bind(unit_id)
+            .bind(year_n)
+            .bind(MAX_TASKS)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        // What the unit reported in the period: the year's and, for a month, up to that month.
+        let reported = sqlx::query("SELECT task_id, period, status FROM plan_progress WHERE unit_id = $1 AND period >= $2 AND period <= $3 ORDER BY period")
+            .bind(unit_id)
+            .bind(year)
+            .bind(if period.len() == 7 { period.to_string() } else { format!("{year}-99") })
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        let mut status: HashMap<i64, ProgressStatus> = HashMap::new();
+        for r in &reported {
+            if let Ok(s) = ProgressStatus::parse("status", &get::<String>(r, "status")?) {
+                status.insert(get(r, "task_id")?, s);
+            }
+        }
+        rows.iter()
+            .map(|r| {
+                let id: i64 = get(r, "id")?;
+                let body: String = get(r, "body")?;
+                Ok(ReportTask {
+                    plan: get(r, "plan")?,
+                    number: get(r, "number")?,
+                    body: body.chars().take(400).collect(),
+                    status: status.remove(&id),
+                })
+            })
+            .collect()
+    }
+
+    /// The counts a section asks for, over the subtree.
+    async fn report_facts(
+        &self,
+        actor: &Actor,
+        subtree: &str,
+        (from_ms, to_ms): (i64, i64),
+        facts: &[Fact],
+    ) -> Result<Vec<(Fact, i64)>> {
+        let needs = |set: &[Fact]| facts.iter().any(|f| set.contains(f));
+        let mut systems = crate::OverviewRow::default();
+        if needs(&[
+            Fact::Systems,
+            Fact::Approved,
+            Fact::FourLayers,
+            Fact::PlanImplemented,
+            Fact::Assessed,
+            Fact::MonitoredConnected,
+            Fact::Violations,
+        ]) {
+            let below: Vec<i64> = sqlx::query("SELECT id FROM units WHERE path LIKE $1")
+                .bind(subtree)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?
+                .iter()
+                .map(|r| get(r, "id"))
+                .collect::<Result<_>>()?;
+            let mut rows = self.overview(actor).await?;
+            rows.pop();
+            for o in rows.iter().filter(|o| below.contains(&o.unit_id)) {
+                systems.systems += o.systems;
+                systems.approved += o.approved;
+                systems.four_layers += o.four_layers;
+                systems.plan_implemented += o.plan_implemented;
+                systems.assessed += o.assessed;
+                systems.monitored_connected += o.monitored_connected;
+                systems.violations += o.violations;
+            }
+        }
+        let (mut reported, mut closed) = (0, 0);
+        if needs(&[Fact::IncidentsReported, Fact::IncidentsClosed]) {
+            let r = sqlx::query("SELECT COUNT(*) AS n, CAST(SUM(CASE WHEN i.closed_at IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS closed FROM incidents i JOIN units u ON u.id = i.unit_id WHERE u.path LIKE $1 AND i.reported_at >= $2 AND i.reported_at < $3")
+                .bind(subtree)
+                .bind(from_ms)
+                .bind(to_ms)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db_err)?;
+            reported = get::<i64>(&r, "n")?;
+            closed = get::<Option<i64>>(&r, "closed")?.unwrap_or(0);
+        }
+        let (mut open, mut overdue) = (0, 0);
+        if needs(&[Fact::FindingsOpen, Fact::FindingsOverdue]) {
+            let r = sqlx::query("SELECT COUNT(*) AS n, CAST(SUM(CASE WHEN f.due_at < $2 THEN 1 ELSE 0 END) AS BIGINT) AS late FROM findings f JOIN units u ON u.id = f.unit_id WHERE f.open = 1 AND u.path LIKE $1")
+                .bind(subtree)
+                .bind(self.clock.now_ms())
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db_err)?;
+            open = get::<i64>(&r, "n")?;
+            overdue = get::<Option<i64>>(&r, "late")?.unwrap_or(0);
+        }
+        Ok(facts
+            .iter()
+            .map(|f| {
+                let v = match f {
+                    Fact::Systems => systems.systems,
+                    Fact::Approved => systems.approved,
+                    Fact::FourLayers => systems.four_layers,
+                    Fact::PlanImplemented => systems.plan_implemented,
+                    Fact::Assessed => systems.assessed,
+                    Fact::MonitoredConnected => systems.monitored_connected,
+                    Fact::Violations => systems.violations,
+                    Fact::IncidentsReported => reported,
+                    Fact::IncidentsClosed => closed,
+                    Fact::FindingsOpen => open,
+                    Fact::FindingsOverdue => overdue,
+                    Fact::TasksAssigned | Fact::TasksReported => 0,
+                };
+                (*f, v)
+            })
+            .collect())
+    }
+}
