@@ -52,6 +52,27 @@ pub fn check_period(field: &str, period: &str) -> Result<String> {
 }
 
 /// The year a period falls in (its target's year).
+/// The months from `from` to `until` ("2024-01" to "2026-12"), both checked; at most
+/// [`MAX_MONTHS_AT_ONCE`].
+pub fn months_between(from: &str, until: &str) -> Result<Vec<String>> {
+    let (from, until) = (check_period("period", from)?, check_period("until", until)?);
+    let month = |p: &str| -> Option<i64> { Some(year_of(p) * 12 + p.get(5..7)?.parse::<i64>().ok()? - 1) };
+    let (Some(a), Some(b)) = (month(&from), month(&until)) else {
+        return Err(Error::invalid("until", "Từ tháng và đến tháng có dạng 2026-05.", "Both months are like 2026-05."));
+    };
+    if b < a || b - a >= MAX_MONTHS_AT_ONCE {
+        return Err(Error::invalid(
+            "until",
+            format!("Tháng cuối phải từ {from} trở đi, trong vòng {MAX_MONTHS_AT_ONCE} tháng."),
+            format!("The last month comes on or after {from}, within {MAX_MONTHS_AT_ONCE} months."),
+        ));
+    }
+    Ok((a..=b).map(|m| format!("{}-{:02}", m / 12, m % 12 + 1)).collect())
+}
+
+/// Months one computation keeps at most (ten years).
+pub const MAX_MONTHS_AT_ONCE: i64 = 120;
+
 pub fn year_of(period: &str) -> i64 {
     period.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0)
 }
@@ -103,6 +124,15 @@ pub fn check_figure(numerator: i64, denominator: i64) -> Result<()> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_range_of_months_is_listed_in_order_and_bounded() {
+        assert_eq!(months_between("2025-11", "2026-02").unwrap(), ["2025-11", "2025-12", "2026-01", "2026-02"]);
+        assert_eq!(months_between("2024-01", "2026-12").unwrap().len(), 36);
+        assert!(months_between("2026-02", "2025-11").is_err());
+        assert!(months_between("2026", "2026-02").is_err());
+        assert!(months_between("2000-01", "2026-02").is_err());
+    }
 
     #[test]
     fn hcm_3131_targets_are_read_per_year() {

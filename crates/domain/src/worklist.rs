@@ -16,6 +16,8 @@ code_enum!(
         PublicReportsToHandle = "public_reports_to_handle": "Phản ánh được chuyển cho đơn vị" / "Public reports sent to your units",
         IncidentTasks = "incident_tasks": "Nhiệm vụ ứng cứu được giao" / "Response tasks given to your units",
         PlanReports = "plan_reports": "Nhiệm vụ kế hoạch chưa báo cáo kỳ này" / "Plan tasks not yet reported this period",
+        ReportsToWrite = "reports_to_write": "Báo cáo định kỳ đơn vị phải nộp" / "Periodic reports your units owe",
+        ReportsToReview = "reports_to_review": "Báo cáo định kỳ chờ tiếp nhận" / "Periodic reports waiting to be accepted",
         FindingsDue = "findings_due": "Phát hiện đến hạn khắc phục trong 7 ngày (kể cả quá hạn)" / "Findings due within 7 days (overdue included)",
         FindingsEscalated = "findings_escalated": "Phát hiện quá hạn khắc phục đã báo lên" / "Findings escalated past their deadline",
         UnitsLate = "units_late": "Đơn vị chậm hạn" / "Units behind a deadline",

@@ -38,40 +38,51 @@ pub(crate) struct Notice {
 /// grants, with their e-mail address: the candidates an event or a reminder may concern. Read
 /// per event, so it stays an index look-up however many people the city has.
 pub(crate) async fn people_covering(
-    exec: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    exec: &mut sqlx::AnyConnection,
     units: &[(i64, &str)],
 ) -> Result<Vec<(Actor, Option<String>)>> {
-    if units.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut q = Sql::new("SELECT u.id, u.username, u.email, ra.role, ra.unit_id, gu.path, ra.recursive FROM role_assignments ra JOIN users u ON u.id = ra.user_id JOIN units gu ON gu.id = ra.unit_id WHERE u.active = 1 AND ra.role <> 'administrator' AND (");
-    for (n, (id, path)) in units.iter().enumerate() {
-        if n > 0 {
-            q.push(" OR ");
-        }
-        q.push("ra.unit_id = ").bind(*id).push(" OR (ra.recursive = 1 AND ").bind(*path).push(" LIKE gu.path || '%')");
-    }
-    q.push(") ORDER BY u.id");
-    let rows = q.query().fetch_all(exec).await.map_err(db_err)?;
     let mut by_user: BTreeMap<i64, (Actor, Option<String>)> = BTreeMap::new();
-    for r in &rows {
-        let id: i64 = get(r, "id")?;
-        let grant = Grant {
-            role: Role::parse(&get::<String>(r, "role")?)?,
-            unit_id: get(r, "unit_id")?,
-            unit_path: get(r, "path")?,
-            recursive: crate::db::flag(r, "recursive")?,
-        };
-        let (username, email): (String, Option<String>) = (get(r, "username")?, get(r, "email")?);
-        by_user
-            .entry(id)
-            .or_insert_with(|| (Actor { user_id: id, username, token_id: None, grants: Vec::new() }, email))
-            .0
-            .grants
-            .push(grant);
+    // A few units' grants per statement: a round over a province's 1,000 units would otherwise
+    // be one condition too deep for SQLite ("Expression tree is too large").
+    for group in units.chunks(UNITS_PER_LOOKUP) {
+        let mut q = Sql::new("SELECT u.id, u.username, u.email, ra.role, ra.unit_id, gu.path, ra.recursive FROM role_assignments ra JOIN users u ON u.id = ra.user_id JOIN units gu ON gu.id = ra.unit_id WHERE u.active = 1 AND ra.role <> 'administrator' AND (");
+        for (n, (id, path)) in group.iter().enumerate() {
+            if n > 0 {
+                q.push(" OR ");
+            }
+            q.push("ra.unit_id = ")
+                .bind(*id)
+                .push(" OR (ra.recursive = 1 AND ")
+                .bind(*path)
+                .push(" LIKE gu.path || '%')");
+        }
+        q.push(") ORDER BY u.id");
+        let rows = q.query().fetch_all(&mut *exec).await.map_err(db_err)?;
+        for r in &rows {
+            let id: i64 = get(r, "id")?;
+            let grant = Grant {
+                role: Role::parse(&get::<String>(r, "role")?)?,
+                unit_id: get(r, "unit_id")?,
+                unit_path: get(r, "path")?,
+                recursive: crate::db::flag(r, "recursive")?,
+            };
+            let (username, email): (String, Option<String>) = (get(r, "username")?, get(r, "email")?);
+            let grants = &mut by_user
+                .entry(id)
+                .or_insert_with(|| (Actor { user_id: id, username, token_id: None, grants: Vec::new() }, email))
+                .0
+                .grants;
+            // A grant covering several units of the list is read once per group.
+            if !grants.contains(&grant) {
+                grants.push(grant);
+            }
+        }
     }
     Ok(by_user.into_values().collect())
 }
+
+/// Units whose people are looked up in one statement.
+const UNITS_PER_LOOKUP: usize = 100;
 
 impl Store {
     /// Tells every active person with a grant over one of `units` for whom `concerns` holds,
@@ -85,7 +96,7 @@ impl Store {
     ) -> Result<usize> {
         let now = w.clock.now_ms();
         let mut told = 0;
-        for (person, _) in people_covering(&mut *w.tx, units).await? {
+        for (person, _) in people_covering(&mut w.tx, units).await? {
             if person.user_id == acting.user_id || !concerns(&person) {
                 continue;
             }

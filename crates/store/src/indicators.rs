@@ -255,23 +255,48 @@ impl Store {
 
     /// Computes every computed indicator of the city for one period from one read of what the
     /// measures need, and keeps them in one transaction (each audited as `snapshot_indicator`
-    /// audits one). Figures entered by hand are left as they are.
+    /// audits one). Figures entered by hand are left alone.
     pub async fn snapshot_period(&self, actor: &Actor, period: &str) -> Result<PeriodSnapshot> {
+        let mut kept = self.snapshot_periods(actor, &[period.to_string()]).await?;
+        kept.pop().ok_or_else(|| Error::internal("no period computed"))
+    }
+
+    /// As `snapshot_period`, for several periods from the same read (the months of a range the
+    /// authority catches up on), in one transaction.
+    pub async fn snapshot_periods(&self, actor: &Actor, periods: &[String]) -> Result<Vec<PeriodSnapshot>> {
         let root = self.require_governor(actor).await?;
-        let period = self.check_computable_period(period)?;
+        let periods = periods.iter().map(|p| self.check_computable_period(p)).collect::<Result<Vec<_>>>()?;
         let computed: Vec<Indicator> =
             self.list_indicators(actor).await?.into_iter().filter(|i| !i.measure.is_manual()).collect();
         let measures: Vec<Measure> = computed.iter().map(|i| i.measure).collect();
-        let sources = self.measure_sources(actor, &measures, &period).await?;
+        // The registry is read once; the budget once per year.
+        let Some(first) = periods.first() else { return Ok(Vec::new()) };
+        let mut sources = self.measure_sources(actor, &measures, first).await?;
+        let mut budgets: std::collections::HashMap<i64, Option<crate::BudgetSummary>> = Default::default();
+        for p in &periods {
+            let year = year_of(p);
+            if let std::collections::hash_map::Entry::Vacant(slot) = budgets.entry(year) {
+                let budget = match measures.contains(&Measure::BudgetShare) {
+                    true => Some(self.budget_summary(actor, year).await?),
+                    false => None,
+                };
+                slot.insert(budget);
+            }
+        }
         let mut w = self.begin_write().await?;
-        let mut values = 0;
-        for ind in &computed {
-            let figures = sources.figures(ind.measure);
-            keep_figures(&mut w, actor, root, (ind.id, &period), &figures).await?;
-            values += figures.len();
+        let mut out = Vec::new();
+        for p in periods {
+            sources.budget = budgets.get(&year_of(&p)).cloned().flatten();
+            let mut values = 0;
+            for ind in &computed {
+                let figures = sources.figures(ind.measure);
+                keep_figures(&mut w, actor, root, (ind.id, &p), &figures).await?;
+                values += figures.len();
+            }
+            out.push(PeriodSnapshot { period: p, indicators: computed.len(), values });
         }
         w.commit().await?;
-        Ok(PeriodSnapshot { period, indicators: computed.len(), values })
+        Ok(out)
     }
 
     /// A unit's figure entered by hand for a measure Khiên does not compute; whoever reports
@@ -330,6 +355,7 @@ impl Store {
             .execute(&mut *w.tx)
             .await
             .map_err(db_err)?;
+        refresh_total(&mut w, (id, &period)).await?;
         w.audit(
             Some(actor),
             Change {
@@ -362,15 +388,18 @@ impl Store {
         let indicator = self.get_indicator(actor, id).await?;
         let reach = actor.reach(Action::ViewUnits);
         let city_wide = reach.is_whole_tree();
-        let mut q = Sql::new("SELECT v.period, CAST(SUM(v.numerator) AS BIGINT) AS n, CAST(SUM(v.denominator) AS BIGINT) AS d, MAX(v.manual) AS manual FROM indicator_values v ");
-        if !city_wide {
-            q.push("JOIN units u ON u.id = v.unit_id ");
-        }
-        q.push("WHERE v.indicator_id = ").bind(id);
-        if !city_wide {
-            q.push(" AND ").reach("u.path", "u.id", &reach);
-        }
-        q.push(" GROUP BY v.period ORDER BY v.period");
+        // The city's figures are kept summed; a unit's reader sums its own units' rows.
+        let q = if city_wide {
+            let mut q = Sql::new(
+                "SELECT period, numerator AS n, denominator AS d, manual FROM indicator_totals WHERE indicator_id = ",
+            );
+            q.bind(id).push(" ORDER BY period");
+            q
+        } else {
+            let mut q = Sql::new("SELECT v.period, CAST(SUM(v.numerator) AS BIGINT) AS n, CAST(SUM(v.denominator) AS BIGINT) AS d, MAX(v.manual) AS manual FROM indicator_values v JOIN units u ON u.id = v.unit_id WHERE v.indicator_id = ");
+            q.bind(id).push(" AND ").reach("u.path", "u.id", &reach).push(" GROUP BY v.period ORDER BY v.period");
+            q
+        };
         let city_name = if city_wide { "Toàn thành phố" } else { "Các đơn vị của bạn" };
         let mut city = Vec::new();
         for r in q.query().fetch_all(&self.pool).await.map_err(db_err)? {
@@ -522,6 +551,7 @@ async fn keep_figures(
         let sql = format!("INSERT INTO indicator_values (indicator_id, unit_id, period, numerator, denominator, manual, note, recorded_by, recorded_at) VALUES {}", rows.join(","));
         sqlx::query(&sql).bind(period).execute(&mut *w.tx).await.map_err(db_err)?;
     }
+    refresh_total(w, (id, period)).await?;
     let (n, d) = figures.iter().fold((0i64, 0i64), |(n, d), (_, a, b)| (n + a, d + b));
     w.audit(
         Some(actor),
@@ -537,4 +567,22 @@ async fn keep_figures(
         },
     )
     .await
+}
+
+/// Rewrites the city's figure of an indicator for a period from its units' figures (in the
+/// same transaction as they change).
+async fn refresh_total(w: &mut crate::db::WriteTx<'_>, (id, period): (i64, &str)) -> Result<()> {
+    sqlx::query("DELETE FROM indicator_totals WHERE indicator_id = $1 AND period = $2")
+        .bind(id)
+        .bind(period)
+        .execute(&mut *w.tx)
+        .await
+        .map_err(db_err)?;
+    sqlx::query("INSERT INTO indicator_totals (indicator_id, period, numerator, denominator, manual) SELECT indicator_id, period, CAST(SUM(numerator) AS BIGINT), CAST(SUM(denominator) AS BIGINT), MAX(manual) FROM indicator_values WHERE indicator_id = $1 AND period = $2 GROUP BY indicator_id, period")
+        .bind(id)
+        .bind(period)
+        .execute(&mut *w.tx)
+        .await
+        .map_err(db_err)?;
+    Ok(())
 }

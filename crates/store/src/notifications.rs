@@ -160,7 +160,8 @@ impl Store {
         actions: &[Action],
         side: fn(khien_domain::role::Role) -> bool,
     ) -> Result<Vec<(i64, Option<String>)>> {
-        let people = crate::events::people_covering(&self.pool, &[(unit_id, unit_path)]).await?;
+        let mut conn = self.pool.acquire().await.map_err(crate::db::db_err)?;
+        let people = crate::events::people_covering(&mut conn, &[(unit_id, unit_path)]).await?;
         Ok(people
             .into_iter()
             .filter(|(a, _)| {

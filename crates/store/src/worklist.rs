@@ -139,10 +139,22 @@ impl Store {
             async { maybe(late, |r| self.units_late(r, now)).await },
             async { maybe(decisions, |r| self.recent_decisions(r, actor.user_id, now)).await },
             self.plan_reports(&unit),
+            async { maybe(in_reach(&unit, Action::ReportProgress), |r| self.reports_to_write(r)).await },
+            async { maybe(in_reach(&authority, Action::Govern), |r| self.reports_to_review(r)).await },
         )?;
-        let (a, b, c, d, e, f, g, h, i, j, k) = found;
-        let sections = [a, b, f, k, c, d, e, g, h, i, j].into_iter().flatten().collect();
+        let (a, b, c, d, e, f, g, h, i, j, k, l, m) = found;
+        let sections = [a, b, f, k, l, m, c, d, e, g, h, i, j].into_iter().flatten().collect();
         Ok(WorkList { sections })
+    }
+
+    /// The units behind a deadline (incidents, findings, periodic reports) among those the
+    /// caller sees: the city's page and leadership's.
+    pub async fn units_behind(&self, actor: &Actor) -> Result<WorkSection> {
+        let reach = actor.reach(Action::ViewUnits);
+        if reach.is_empty() {
+            return Ok(WorkSection { kind: WorkKind::UnitsLate, total: 0, items: Vec::new(), link: String::new() });
+        }
+        self.units_late(reach, self.clock.now_ms()).await
     }
 
     /// Counts the rows of `from_where`, then reads the first [`SHOWN`] in `order`.
@@ -346,6 +358,42 @@ impl Store {
         }))
     }
 
+    /// The periodic reports the caller's units owe (not started, drafting, returned), by due day.
+    async fn reports_to_write(&self, reach: Reach) -> Result<WorkSection> {
+        let mut q = Sql::new("FROM unit_reports ur JOIN report_rounds r ON r.id = ur.round_id JOIN units u ON u.id = ur.unit_id WHERE ur.state IN ('pending','draft','returned') AND ");
+        q.reach("u.path", "u.id", &reach);
+        self.report_items(WorkKind::ReportsToWrite, q).await
+    }
+
+    /// The submitted reports waiting for the authority's decision, oldest due first.
+    async fn reports_to_review(&self, reach: Reach) -> Result<WorkSection> {
+        let mut q = Sql::new("FROM unit_reports ur JOIN report_rounds r ON r.id = ur.round_id JOIN units u ON u.id = ur.unit_id WHERE ur.state = 'submitted' AND ");
+        q.reach("u.path", "u.id", &reach);
+        self.report_items(WorkKind::ReportsToReview, q).await
+    }
+
+    async fn report_items(&self, kind: WorkKind, from_where: Sql) -> Result<WorkSection> {
+        use khien_domain::report::{ReportState, ReportTemplate};
+        let cols = "ur.round_id, ur.unit_id, ur.state, r.template, r.period, r.due_on, u.name AS unit_name";
+        let today = self.clock.today_vn().format("%Y-%m-%d").to_string();
+        self.counted(kind, "/reports", (from_where, cols, "r.due_on, u.name"), |r| {
+            let template = ReportTemplate::parse("template", &get::<String>(r, "template")?)?;
+            let state = ReportState::parse("state", &get::<String>(r, "state")?)?;
+            let period: String = get(r, "period")?;
+            let mut item = WorkItem::new(
+                template.label(Lang::Vi).to_string(),
+                get(r, "unit_name")?,
+                both(|l| format!("{} — {}", template.period_label(&period, l), state.label(l))),
+                format!("/reports/{}/units/{}", get::<i64>(r, "round_id")?, get::<i64>(r, "unit_id")?),
+            );
+            item.due_on = get(r, "due_on")?;
+            item.overdue =
+                kind == WorkKind::ReportsToWrite && item.due_on.as_deref().is_some_and(|d| d < today.as_str());
+            Ok(item)
+        })
+        .await
+    }
+
     async fn findings_due(&self, reach: Reach, now: i64) -> Result<WorkSection> {
         let mut q = Sql::new("FROM findings f JOIN units u ON u.id = f.unit_id WHERE f.open = 1 AND f.due_at < ");
         q.bind(now + FINDINGS_DUE_DAYS * DAY_MS).push(" AND ").reach("u.path", "u.id", &reach);
@@ -370,36 +418,37 @@ impl Store {
     /// Units with an incident report or a finding fix past its deadline, most behind first.
     async fn units_late(&self, reach: Reach, now: i64) -> Result<WorkSection> {
         // Each table counted per unit first (an index range each), then joined to the units.
+        let today = khien_domain::calendar::date_vn(now).format("%Y-%m-%d").to_string();
         let mut q = Sql::new(
-            "SELECT u.id, u.name, COALESCE(li.n, 0) AS incidents, COALESCE(lf.n, 0) AS findings FROM units u \
+            "SELECT u.id, u.name, COALESCE(li.n, 0) AS incidents, COALESCE(lf.n, 0) AS findings, COALESCE(lr.n, 0) AS reports FROM units u \
              LEFT JOIN (SELECT i.unit_id, COUNT(*) AS n FROM incidents i WHERE i.state <> 'closed' AND i.next_due < ",
         );
         q.bind(now)
             .push(" GROUP BY i.unit_id) li ON li.unit_id = u.id LEFT JOIN (SELECT f.unit_id, COUNT(*) AS n FROM findings f WHERE f.open = 1 AND f.due_at < ")
             .bind(now)
-            .push(" GROUP BY f.unit_id) lf ON lf.unit_id = u.id WHERE (li.n IS NOT NULL OR lf.n IS NOT NULL) AND ")
+            .push(" GROUP BY f.unit_id) lf ON lf.unit_id = u.id LEFT JOIN (SELECT ur.unit_id, COUNT(*) AS n FROM unit_reports ur JOIN report_rounds r ON r.id = ur.round_id WHERE ur.state IN ('pending','draft','returned') AND r.due_on < ")
+            .bind(today)
+            .push(" GROUP BY ur.unit_id) lr ON lr.unit_id = u.id WHERE (li.n IS NOT NULL OR lf.n IS NOT NULL OR lr.n IS NOT NULL) AND ")
             .reach("u.path", "u.id", &reach);
         let mut late = Vec::new();
         for r in &q.query().fetch_all(&self.pool).await.map_err(db_err)? {
             let (id, name): (i64, String) = (get(r, "id")?, get(r, "name")?);
-            let (incidents, findings): (i64, i64) = (get(r, "incidents")?, get(r, "findings")?);
-            late.push((incidents, findings, id, name));
+            let counts: (i64, i64, i64) = (get(r, "incidents")?, get(r, "findings")?, get(r, "reports")?);
+            late.push((counts, id, name));
         }
-        late.sort_by(|a, b| (b.0, b.1, &a.3).cmp(&(a.0, a.1, &b.3)));
+        late.sort_by(|a, b| (b.0, &a.2).cmp(&(a.0, &b.2)));
         let total = i64::try_from(late.len()).unwrap_or(i64::MAX);
         let items = late
             .into_iter()
             .take(SHOWN)
-            .map(|(incidents, findings, id, name)| {
+            .map(|((incidents, findings, reports), id, name)| {
                 let mut item = WorkItem::new(
                     name,
                     String::new(),
                     both(|l| match l {
-                        Lang::Vi => {
-                            format!("{incidents} sự cố quá hạn báo cáo, {findings} phát hiện quá hạn khắc phục")
-                        }
+                        Lang::Vi => format!("{incidents} sự cố quá hạn báo cáo, {findings} phát hiện quá hạn khắc phục, {reports} báo cáo định kỳ quá hạn"),
                         Lang::En => format!(
-                            "{incidents} incidents past a report deadline, {findings} findings past their fix deadline"
+                            "{incidents} incidents past a report deadline, {findings} findings past their fix deadline, {reports} periodic reports overdue"
                         ),
                     }),
                     format!("/units/{id}"),

@@ -7,6 +7,7 @@ use std::time::Instant;
 use crate::bench::{measure, BenchArgs};
 use anyhow::{anyhow, Result};
 use khien_domain::index::{Band, Criterion, CriterionSource, ScoringModel};
+use khien_domain::scope::Actor;
 use khien_domain::unit::UnitType;
 use khien_store::{IndicatorInput, Store};
 
@@ -49,12 +50,12 @@ pub async fn run(
     let year = store.clock().today_vn().format("%Y").to_string();
     let first_year = year.parse::<i32>().unwrap_or(2026) - 2;
     let t = Instant::now();
-    let mut values = 0;
-    for y in first_year..first_year + 3 {
-        for month in 1..=12 {
-            values += store.snapshot_period(&actor, &format!("{y}-{month:02}")).await.map_err(e)?.values;
-        }
-    }
+    let months = khien_domain::indicator::months_between(
+        &format!("{first_year}-01"),
+        &store.clock().today_vn().format("%Y-%m").to_string(),
+    )
+    .map_err(e)?;
+    let values: usize = store.snapshot_periods(&actor, &months).await.map_err(e)?.iter().map(|k| k.values).sum();
     println!(
         "kept {} indicators × 36 months (3 years) for every unit with systems: {values} figures in {:.2}s",
         ids.len(),
@@ -95,6 +96,39 @@ pub async fn run(
     ];
     for (name, uri, token) in scenarios {
         measure(app, name, &uri, token, None, a.iterations).await?;
+    }
+    reports(store, app, admin, &actor, a).await
+}
+
+/// Every unit of the bench city submits its yearly report; then the round's page, a unit's
+/// report page and the city's consolidated DOCX, PDF and XLSX.
+async fn reports(store: &Store, app: &axum::Router, admin: &str, actor: &Actor, a: &BenchArgs) -> Result<()> {
+    let e = |e: khien_domain::Error| anyhow!("{e}");
+    let year = store.clock().today_vn().format("%Y").to_string();
+    let input = khien_store::ReportRoundInput {
+        template: "plan_year".into(),
+        period: year,
+        due_on: String::new(),
+        unit_types: UnitType::ALL.iter().map(|t| t.code().to_string()).collect(),
+    };
+    let round = store.open_report_round(actor, &input).await.map_err(e)?;
+    let units: Vec<i64> =
+        store.report_round(actor, round.id).await.map_err(e)?.reports.iter().map(|l| l.unit_id).collect();
+    let text = vec![("results".to_string(), "Đã triển khai các nhiệm vụ của kế hoạch trong năm.".to_string())];
+    let t = Instant::now();
+    for unit in &units {
+        store.submit_report(actor, (round.id, *unit), Some(&text)).await.map_err(e)?;
+    }
+    println!("{} units submitted their yearly report in {:.2}s", units.len(), t.elapsed().as_secs_f64());
+    let one = units.first().copied().unwrap_or_default();
+    for (name, uri, iterations) in [
+        ("web: a round's page (1,000 units)", format!("/reports/{}", round.id), a.iterations),
+        ("web: a unit's submitted report", format!("/reports/{}/units/{one}", round.id), a.iterations),
+        ("api: consolidated report, DOCX", format!("/api/v1/report-rounds/{}/consolidated", round.id), 20),
+        ("api: consolidated report, PDF", format!("/api/v1/report-rounds/{}/consolidated?format=pdf", round.id), 5),
+        ("api: consolidated tables, XLSX", format!("/api/v1/report-rounds/{}/consolidated?format=xlsx", round.id), 20),
+    ] {
+        measure(app, name, &uri, admin, None, iterations).await?;
     }
     Ok(())
 }

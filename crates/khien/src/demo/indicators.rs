@@ -116,7 +116,6 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit]) -> Result<()> {
         };
         let ind = store.define_indicator(admin, &input).await.map_err(err)?;
         if *measure != "manual" {
-            store.snapshot_indicator(admin, ind.id, &month.format("%Y-%m").to_string()).await.map_err(err)?;
             continue;
         }
         // Six months of figures the wards entered, rising as the plan asks.
@@ -133,6 +132,12 @@ pub async fn load(store: &Store, admin: &Actor, units: &[Unit]) -> Result<()> {
                     .map_err(err)?;
             }
         }
+    }
+    // The computed indicators kept for each of the last six months, as the authority would
+    // have done month by month (from today's records: the demo has no history).
+    for back in (0..6u32).rev() {
+        let Some(day) = month.checked_sub_months(Months::new(back)) else { continue };
+        store.snapshot_period(admin, &format!("{}-{:02}", day.year(), day.month())).await.map_err(err)?;
     }
     ranking(store, admin).await
 }

@@ -8,4 +8,5 @@ pub mod indicators;
 pub mod plan_support;
 pub mod plans;
 pub mod public_reports;
+pub mod reports;
 pub mod systems;

@@ -231,7 +231,7 @@ pub(crate) async fn records_of_b(s: &TestServer) -> (i64, Other) {
     // A yearly report round of the departments, B's report submitted by its head.
     let input = khien_store::ReportRoundInput {
         template: "plan_year".into(),
-        period: "2026".into(),
+        period: "2024".into(),
         due_on: "2030-01-01".into(),
         unit_types: vec!["department".into()],
     };

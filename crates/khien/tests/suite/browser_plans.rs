@@ -3,15 +3,8 @@
 //! report in the table; the plan's status page fits a 1366 px screen and a phone.
 
 use crate::browser::{choose, click_and_load, fill, find, in_browser_on, login_ok, logout, screenshot, wait_text};
+use crate::browser_layout::overflow;
 use crate::common::{admin_actor, TestServer};
-
-async fn overflow(c: &fantoccini::Client) -> i64 {
-    c.execute("return document.documentElement.scrollWidth - window.innerWidth;", vec![])
-        .await
-        .unwrap()
-        .as_i64()
-        .unwrap()
-}
 
 #[tokio::test]
 async fn a_ward_reports_progress_in_the_browser() {

@@ -133,7 +133,18 @@ async fn figures_khien_does_not_hold_are_entered_by_hand_per_unit(db: TestDb) {
     assert_eq!(r.status(), 200);
     let kept: serde_json::Value = r.json().await.unwrap();
     let all = s.db.store.list_indicators(&admin).await.unwrap();
-    assert_eq!(kept["indicators"].as_u64().unwrap() as usize, all.iter().filter(|i| !i.measure.is_manual()).count());
+    assert_eq!(kept[0]["indicators"].as_u64().unwrap() as usize, all.iter().filter(|i| !i.measure.is_manual()).count());
+    // A range of months from the same read; a range that runs backwards is refused.
+    let r = pa05
+        .send(Method::POST, "/api/v1/indicators/snapshots", Some(json!({"period": "2026-09", "until": "2026-11"})))
+        .await;
+    assert_eq!(r.status(), 200);
+    let kept: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(kept.as_array().unwrap().len(), 3, "{kept}");
+    let r = pa05
+        .send(Method::POST, "/api/v1/indicators/snapshots", Some(json!({"period": "2026-11", "until": "2026-09"})))
+        .await;
+    assert_eq!(r.status(), 422);
     let total = s.db.store.overview(&admin).await.unwrap().pop().unwrap();
     let four = s.db.store.indicator_detail(&admin, computed, Some("2026-11")).await.unwrap();
     let city = four.city.iter().find(|v| v.period == "2026-11").unwrap();

@@ -53,6 +53,7 @@ mod browser_incidents;
 mod browser_layout;
 mod browser_plans;
 mod browser_print;
+mod browser_reports;
 mod charts;
 mod events;
 mod exchange;

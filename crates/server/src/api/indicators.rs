@@ -105,16 +105,31 @@ async fn snapshot(
     Ok(Json(s.store.snapshot_indicator(&ctx.actor, id, &b.period).await?))
 }
 
-/// Compute every computed indicator's figures for the period at once, from one read of the
-/// records (figures entered by hand are left alone). The standing body's.
-#[utoipa::path(post, path = "/api/v1/indicators/snapshots", tag = "indicators", request_body = SnapshotBody,
-    responses((status = 200, body = PeriodSnapshot), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodsBody {
+    /// "2026" or "2026-05"; begun.
+    period: String,
+    /// With a month as `period`: every month from it to this one ("2026-12"), at most 120.
+    #[serde(default)]
+    until: Option<String>,
+}
+
+/// Compute every computed indicator's figures for the period (or each month of a range) at
+/// once, from one read of the records (figures entered by hand are left alone). The standing
+/// body's.
+#[utoipa::path(post, path = "/api/v1/indicators/snapshots", tag = "indicators", request_body = PeriodsBody,
+    responses((status = 200, body = Vec<PeriodSnapshot>), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn snapshot_period(
     State(s): State<AppState>,
     ctx: Ctx,
-    ApiJson(b): ApiJson<SnapshotBody>,
-) -> Result<Json<PeriodSnapshot>, ApiError> {
-    Ok(Json(s.store.snapshot_period(&ctx.actor, &b.period).await?))
+    ApiJson(b): ApiJson<PeriodsBody>,
+) -> Result<Json<Vec<PeriodSnapshot>>, ApiError> {
+    let periods = match b.until.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        Some(until) => khien_domain::indicator::months_between(&b.period, until)?,
+        None => vec![b.period],
+    };
+    Ok(Json(s.store.snapshot_periods(&ctx.actor, &periods).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -43,10 +43,15 @@ struct WorkBlock {
     rows: Vec<WorkRow>,
 }
 
-/// Leadership's read-only summary: the city's shares as rings, incidents by month.
+/// Leadership's read-only page: the city's shares as rings, incidents by month, each
+/// indicator's latest figure against its target with its trend, the units behind a deadline,
+/// and how the periodic reports are coming in.
 struct Summary {
     rings: Vec<Safe<String>>,
     incidents: Lines,
+    indicators: Vec<super::indicators::IndicatorLine>,
+    behind: WorkSection,
+    rounds: Vec<(i64, String, i64, i64)>,
 }
 
 #[derive(Template)]
@@ -98,7 +103,20 @@ async fn summary(s: &AppState, ctx: &Ctx) -> Result<Option<Summary>, WebError> {
     let rows = s.store.overview(&ctx.actor).await?;
     let rings = super::overview::charts(&rows, ctx.lang).rings;
     let incidents = super::incidents::monthly_trend(s, ctx).await?;
-    Ok(Some(Summary { rings, incidents }))
+    let indicators = super::indicators::indicator_lines(s, ctx).await?;
+    let behind = s.store.units_behind(&ctx.actor).await?;
+    let rounds = s
+        .store
+        .list_report_rounds(&ctx.actor)
+        .await?
+        .into_iter()
+        .take(3)
+        .map(|r| {
+            let title = format!("{} — {}", r.template.label(ctx.lang), r.template.period_label(&r.period, ctx.lang));
+            (r.id, title, r.submitted, r.asked)
+        })
+        .collect();
+    Ok(Some(Summary { rings, incidents, indicators, behind, rounds }))
 }
 
 pub(super) async fn home(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {

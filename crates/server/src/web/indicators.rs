@@ -4,6 +4,7 @@
 //! and the units' hand-entered figures.
 
 use super::chart::{Lines, Series};
+use super::filters;
 use super::kept_form::{refusal, refused, FormError, Posted};
 use super::msg;
 use super::{render, see_other, Chrome};
@@ -34,13 +35,13 @@ pub fn router() -> Router<AppState> {
 
 /// A figure as shown: the share, the part of the whole, the target, whether it is met, and
 /// where the records behind it are listed.
-struct Shown {
-    share: String,
-    percent: f64,
-    counts: String,
-    target: String,
-    met: Option<bool>,
-    records: Option<String>,
+pub(super) struct Shown {
+    pub(super) share: String,
+    pub(super) percent: f64,
+    pub(super) counts: String,
+    pub(super) target: String,
+    pub(super) met: Option<bool>,
+    pub(super) records: Option<String>,
 }
 
 /// The list of the records behind a unit's figure: its systems (those with a missing layer for
@@ -87,10 +88,10 @@ fn trend(lang: khien_domain::Lang, title: &str, city: &[IndicatorValue]) -> Line
 
 /// An indicator on the list: its latest city figure (with its period) if any, and its trend
 /// against the target when it has two periods or more.
-struct IndicatorLine {
-    ind: Indicator,
-    latest: Option<(String, Shown)>,
-    chart: Option<Lines>,
+pub(super) struct IndicatorLine {
+    pub(super) ind: Indicator,
+    pub(super) latest: Option<(String, Shown)>,
+    pub(super) chart: Option<Lines>,
 }
 
 #[derive(Template)]
@@ -100,12 +101,28 @@ struct ListPage {
     rows: Vec<IndicatorLine>,
     /// The latest published ranking of each unit type: its first and last five.
     rankings: Vec<(khien_store::Ranking, Vec<khien_store::RankingRow>, Vec<khien_store::RankingRow>)>,
+    /// The units behind a deadline (incidents, findings, periodic reports), worst first.
+    behind: khien_store::WorkSection,
     measures: Vec<(&'static str, &'static str)>,
     can_define: bool,
     /// What the period-wide computation just kept.
     kept: Option<khien_store::PeriodSnapshot>,
     v: Posted,
     error: FormError,
+}
+
+/// Each indicator with its latest figure for the caller and its trend: the city's page and
+/// leadership's.
+pub(super) async fn indicator_lines(s: &AppState, ctx: &Ctx) -> Result<Vec<IndicatorLine>, WebError> {
+    let mut rows = Vec::new();
+    for ind in s.store.list_indicators(&ctx.actor).await? {
+        let (_, city) = s.store.indicator_trend(&ctx.actor, ind.id).await?;
+        let latest = city.last().map(|v| (v.period.clone(), shown(ind.measure, v)));
+        let name = ctx.lang.pick(&ind.name_vi, &ind.name_en).to_string();
+        let chart = (city.len() > 1).then(|| trend(ctx.lang, &format!("{} {name}", ind.code), &city));
+        rows.push(IndicatorLine { ind, latest, chart });
+    }
+    Ok(rows)
 }
 
 async fn show_list(
@@ -115,14 +132,8 @@ async fn show_list(
     error: FormError,
     kept: Option<khien_store::PeriodSnapshot>,
 ) -> Result<Html<String>, WebError> {
-    let mut rows = Vec::new();
-    for ind in s.store.list_indicators(&ctx.actor).await? {
-        let (_, city) = s.store.indicator_trend(&ctx.actor, ind.id).await?;
-        let latest = city.last().map(|v| (v.period.clone(), shown(ind.measure, v)));
-        let name = ctx.lang.pick(&ind.name_vi, &ind.name_en).to_string();
-        let chart = (city.len() > 1).then(|| trend(ctx.lang, &format!("{} {name}", ind.code), &city));
-        rows.push(IndicatorLine { ind, latest, chart });
-    }
+    let rows = indicator_lines(s, ctx).await?;
+    let behind = s.store.units_behind(&ctx.actor).await?;
     let mut rankings = Vec::new();
     let mut types_seen = Vec::new();
     for r in s.store.list_rankings(&ctx.actor).await?.into_iter().filter(|r| r.published) {
@@ -139,6 +150,7 @@ async fn show_list(
         c: Chrome::new(ctx, "overview", "Chỉ tiêu", "Indicators"),
         rows,
         rankings,
+        behind,
         measures: Measure::ALL.iter().map(|m| (m.code(), m.label(ctx.lang))).collect(),
         can_define: ctx.actor.can_anywhere(Action::Govern),
         kept,
@@ -154,8 +166,16 @@ async fn list(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebEr
 /// Every computed indicator of a period at once; the list shows what was kept.
 async fn snapshot_period(State(s): State<AppState>, ctx: Ctx, body: Bytes) -> Result<Response, WebError> {
     let p = Posted::parse(&body)?;
-    match s.store.snapshot_period(&ctx.actor, p.get("period")).await {
-        Ok(kept) => Ok(show_list(&s, &ctx, Posted::default(), FormError::default(), Some(kept)).await?.into_response()),
+    let periods = match p.get("until").trim() {
+        "" => Ok(vec![p.get("period").to_string()]),
+        until => khien_domain::indicator::months_between(p.get("period"), until),
+    };
+    let kept = match periods {
+        Ok(periods) => s.store.snapshot_periods(&ctx.actor, &periods).await.map(|mut k| k.pop()),
+        Err(e) => Err(e),
+    };
+    match kept {
+        Ok(kept) => Ok(show_list(&s, &ctx, Posted::default(), FormError::default(), kept).await?.into_response()),
         Err(e) => {
             let error = refusal(e, ctx.lang)?;
             Ok(refused(show_list(&s, &ctx, p, error, None).await?))

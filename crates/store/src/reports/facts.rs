@@ -7,7 +7,6 @@ use crate::Unit;
 use khien_domain::calendar::start_of_day_vn;
 use khien_domain::plan::progress::ProgressStatus;
 use khien_domain::report::{Fact, ReportContent, ReportFigure, ReportTask, ReportTemplate, Section};
-use khien_domain::scope::Actor;
 use khien_domain::{Error, Result};
 use std::collections::HashMap;
 
@@ -17,7 +16,6 @@ const MAX_TASKS: i64 = 300;
 impl Store {
     pub(crate) async fn report_content(
         &self,
-        actor: &Actor,
         (template, period): (ReportTemplate, &str),
         unit: &Unit,
         narratives: Vec<(String, String)>,
@@ -47,7 +45,7 @@ impl Store {
                 }
                 Section::Facts { facts, .. } => {
                     let range = (start_of_day_vn(first), start_of_day_vn(last) + 86_400_000);
-                    for (fact, value) in self.report_facts(actor, &subtree, range, facts).await? {
+                    for (fact, value) in self.report_facts((&unit.path, &subtree), range, facts).await? {
                         content.facts.push((fact, value));
                     }
                 }
@@ -146,8 +144,7 @@ impl Store {
     /// The counts a section asks for, over the subtree.
     async fn report_facts(
         &self,
-        actor: &Actor,
-        subtree: &str,
+        (unit_path, subtree): (&str, &str),
         (from_ms, to_ms): (i64, i64),
         facts: &[Fact],
     ) -> Result<Vec<(Fact, i64)>> {
@@ -162,17 +159,11 @@ impl Store {
             Fact::MonitoredConnected,
             Fact::Violations,
         ]) {
-            let below: Vec<i64> = sqlx::query("SELECT id FROM units WHERE path LIKE $1")
-                .bind(subtree)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_err)?
-                .iter()
-                .map(|r| get(r, "id"))
-                .collect::<Result<_>>()?;
-            let mut rows = self.overview(actor).await?;
+            // The caller was allowed to see the unit; its report counts the unit's whole subtree.
+            let subtree_reach = khien_domain::scope::Reach { subtrees: vec![unit_path.to_string()], units: Vec::new() };
+            let mut rows = self.overview_within(&subtree_reach).await?;
             rows.pop();
-            for o in rows.iter().filter(|o| below.contains(&o.unit_id)) {
+            for o in &rows {
                 systems.systems += o.systems;
                 systems.approved += o.approved;
                 systems.four_layers += o.four_layers;

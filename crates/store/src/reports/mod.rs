@@ -115,6 +115,20 @@ fn round_row(r: &sqlx::any::AnyRow, counts: (i64, i64, i64)) -> Result<ReportRou
     })
 }
 
+/// A unit's report row in a round (every column a caller here reads), or not found.
+async fn report_row(
+    exec: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    (round_id, unit_id): (i64, i64),
+) -> Result<sqlx::any::AnyRow> {
+    sqlx::query("SELECT id, state, narratives, return_reason, submitted_at FROM unit_reports WHERE round_id = $1 AND unit_id = $2")
+        .bind(round_id)
+        .bind(unit_id)
+        .fetch_optional(exec)
+        .await
+        .map_err(db_err)?
+        .ok_or_else(|| Error::not_found("báo cáo của đơn vị", "Unit's report"))
+}
+
 /// Reads a stored narrative list (JSON of [key, text] pairs).
 fn narratives_of(text: &str) -> Vec<(String, String)> {
     serde_json::from_str(text).unwrap_or_default()
@@ -303,15 +317,7 @@ impl Store {
     pub async fn unit_report(&self, actor: &Actor, round_id: i64, unit_id: i64) -> Result<UnitReport> {
         let unit = self.get_unit(actor, unit_id).await?;
         let round = self.report_round_head(actor, round_id).await?;
-        let r = sqlx::query(
-            "SELECT id, state, narratives, return_reason FROM unit_reports WHERE round_id = $1 AND unit_id = $2",
-        )
-        .bind(round_id)
-        .bind(unit.id)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_err)?
-        .ok_or_else(|| Error::not_found("báo cáo của đơn vị", "Unit's report"))?;
+        let r = report_row(&self.pool, (round_id, unit.id)).await?;
         let report_id: i64 = get(&r, "id")?;
         let state = get_code(&r, "state", |c| ReportState::parse("state", c))?;
         let versions = self.report_versions(report_id).await?;
@@ -320,7 +326,7 @@ impl Store {
             _ => {
                 let narratives = narratives_of(&get::<String>(&r, "narratives")?);
                 let narratives = check_narratives(round.template, &narratives, false).unwrap_or_default();
-                self.report_content(actor, (round.template, &round.period), &unit, narratives).await?
+                self.report_content((round.template, &round.period), &unit, narratives).await?
             }
         };
         Ok(UnitReport {
@@ -388,13 +394,7 @@ impl Store {
     ) -> Result<(crate::Unit, i64, ReportState)> {
         let unit = self.get_unit(actor, unit_id).await?;
         actor.require(action, unit.id, &unit.path)?;
-        let r = sqlx::query("SELECT id, state, submitted_at FROM unit_reports WHERE round_id = $1 AND unit_id = $2")
-            .bind(round_id)
-            .bind(unit.id)
-            .fetch_optional(&mut *w.tx)
-            .await
-            .map_err(db_err)?
-            .ok_or_else(|| Error::not_found("báo cáo của đơn vị", "Unit's report"))?;
+        let r = report_row(&mut *w.tx, (round_id, unit.id)).await?;
         let state = get_code(&r, "state", |c| ReportState::parse("state", c))?;
         let submitted = get::<Option<i64>>(&r, "submitted_at")?.map(khien_domain::time::display_vn).unwrap_or_default();
         state.check_editable(&submitted)?;
@@ -454,18 +454,12 @@ impl Store {
         let saved = match narratives {
             Some(n) => n.to_vec(),
             None => {
-                let r = sqlx::query("SELECT narratives FROM unit_reports WHERE round_id = $1 AND unit_id = $2")
-                    .bind(round_id)
-                    .bind(unit.id)
-                    .fetch_optional(&self.pool)
-                    .await
-                    .map_err(db_err)?
-                    .ok_or_else(|| Error::not_found("báo cáo của đơn vị", "Unit's report"))?;
+                let r = report_row(&self.pool, (round_id, unit.id)).await?;
                 narratives_of(&get::<String>(&r, "narratives")?)
             }
         };
         let narratives = check_narratives(round.template, &saved, true)?;
-        let content = self.report_content(actor, (round.template, &round.period), &unit, narratives.clone()).await?;
+        let content = self.report_content((round.template, &round.period), &unit, narratives.clone()).await?;
         let hash = content_hash(&content);
         let mut w = self.begin_write().await?;
         let (unit, report_id, state) =
@@ -549,13 +543,7 @@ impl Store {
         let round = self.report_round_head(actor, round_id).await?;
         let unit = self.get_unit(actor, unit_id).await?;
         let mut w = self.begin_write().await?;
-        let r = sqlx::query("SELECT id, state FROM unit_reports WHERE round_id = $1 AND unit_id = $2")
-            .bind(round_id)
-            .bind(unit.id)
-            .fetch_optional(&mut *w.tx)
-            .await
-            .map_err(db_err)?
-            .ok_or_else(|| Error::not_found("báo cáo của đơn vị", "Unit's report"))?;
+        let r = report_row(&mut *w.tx, (round_id, unit.id)).await?;
         let report_id: i64 = get(&r, "id")?;
         let state = get_code(&r, "state", |c| ReportState::parse("state", c))?;
         let next = state.check_decision(accept, reason)?;

@@ -51,6 +51,11 @@ impl Store {
     /// Aggregated by the database: the layer rules of `domain::system::layers` become SQL
     /// conditions with the reassessment cut-off date of each level computed here.
     pub async fn overview(&self, actor: &Actor) -> Result<Vec<OverviewRow>> {
+        self.overview_within(&actor.reach(Action::ViewSystems)).await
+    }
+
+    /// The overview over the units of `reach` (a report reads its unit's subtree this way).
+    pub(crate) async fn overview_within(&self, reach: &khien_domain::scope::Reach) -> Result<Vec<OverviewRow>> {
         let today = self.clock.today_vn();
         let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
         let rs = ruleset_for(today);
@@ -91,8 +96,7 @@ impl Store {
         q.push("LEFT JOIN (SELECT system_id, COUNT(*) AS n FROM system_certificates WHERE expires_on <= ")
             .bind(day(today + chrono::Duration::days(crate::systems::registers::CERT_WARNING_DAYS)));
         q.push(" GROUP BY system_id) ce ON ce.system_id = s.id WHERE ");
-        q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems))
-            .push(" GROUP BY s.owner_unit_id ORDER BY MIN(u.path)");
+        q.reach("u.path", "u.id", reach).push(" GROUP BY s.owner_unit_id ORDER BY MIN(u.path)");
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
         let mut out = Vec::with_capacity(rows.len() + 1);
         let mut total = OverviewRow { unit_name: "Tổng cộng / Total".into(), ..Default::default() };

@@ -56,7 +56,7 @@ pub struct UnitFilter {
 }
 
 /// One row of an import; parents are named by code.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ImportUnit {
     pub code: String,
     pub name: String,
