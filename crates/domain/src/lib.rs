@@ -18,6 +18,7 @@ pub mod incident;
 pub mod index;
 pub mod indicator;
 pub mod lang;
+pub mod network;
 pub mod notification;
 pub mod number;
 pub mod page;

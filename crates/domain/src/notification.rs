@@ -26,6 +26,8 @@ code_enum!(
         ReportRequested = "report_requested": "Đề nghị nộp báo cáo định kỳ" / "A periodic report is asked for",
         ReportSubmitted = "report_submitted": "Đơn vị đã nộp báo cáo định kỳ" / "A unit submitted its periodic report",
         ReportDecided = "report_decided": "Báo cáo định kỳ được tiếp nhận hoặc trả lại" / "A periodic report is accepted or returned",
+        NetworkApplied = "network_applied": "Đơn vị đăng ký tham gia mạng lưới ứng cứu sự cố" / "A unit applies to the response network",
+        NetworkDecided = "network_decided": "Quyết định về tư cách thành viên mạng lưới ứng cứu" / "A decision on response network membership",
     }
 );
 

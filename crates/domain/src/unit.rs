@@ -73,12 +73,6 @@ impl UnitType {
         lang.pick(vi, en)
     }
 
-    /// Members of the incident-response network by their kind (the police, SOC providers,
-    /// telecom/IT enterprises), to whom any co-ordinator may give a task.
-    pub fn in_response_network(self) -> bool {
-        matches!(self, UnitType::Police | UnitType::SocProvider | UnitType::ItEnterprise)
-    }
-
     pub fn parse(s: &str) -> Result<UnitType> {
         UnitType::ALL.into_iter().find(|t| t.code() == s.trim()).ok_or_else(|| {
             Error::invalid(

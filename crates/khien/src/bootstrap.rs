@@ -125,6 +125,7 @@ pub async fn load_demo(store: &Store, systems_per_unit: usize) -> Result<()> {
     }
     let units = store.unit_tree(&admin).await.map_err(|e| anyhow!("{e}"))?;
     crate::demo::systems::load(store, &admin, &units, systems_per_unit).await?;
+    crate::demo::network::load(store, &admin, &units).await?;
     crate::demo::incidents::load(store, &admin, &units, 56).await?;
     crate::demo::public_reports::load(store, &admin, &units).await?;
     crate::demo::compliance::load(store, &admin, &units).await?;

@@ -92,6 +92,7 @@ pub use systems::registry::{
 };
 pub use systems::writes::{ImportSystem, SystemInput};
 pub use units::auth::{LoginOutcome, SessionInfo};
+pub use units::network::NetworkMember;
 pub use units::password::{hash_password, verify_password};
 pub use units::staff::{SecurityStaff, StaffCertificate, StaffCertificateInput, StaffInput};
 pub use units::tree::{ImportSummary, ImportUnit, NewUnit, UnitFilter, UnitPatch};

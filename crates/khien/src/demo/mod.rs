@@ -5,6 +5,7 @@
 pub mod compliance;
 pub mod incidents;
 pub mod indicators;
+pub mod network;
 pub mod plan_support;
 pub mod plans;
 pub mod public_reports;

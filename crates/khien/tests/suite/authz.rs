@@ -137,6 +137,7 @@ async fn lists_hide_b(get: impl Fn(String) -> futures_like::Fut, b: &Other) {
         format!("/api/v1/indicators/{}?period=2026", b.indicator),
         format!("/api/v1/report-rounds/{}", b.report_round),
         "/api/v1/report-rounds".to_string(),
+        "/api/v1/network".to_string(),
     ] {
         let (status, text) = get(path.clone()).await;
         assert_eq!(status, 200, "{path}");
@@ -292,6 +293,16 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
             vec![("template", "monthly"), ("period", "2026-11"), ("due_on", "30/12/2026"), ("unit_types", "ward")],
         ),
         (format!("/reports/{}/units/{}", b.report_round, b.unit), vec![("results", "hacked"), ("action", "submit")]),
+        (
+            "/network".into(),
+            vec![
+                ("unit", bu.as_str()),
+                ("contact_name", "x"),
+                ("contact_phone", "0225 3 811 811"),
+                ("contact_email", "a@b.vn"),
+            ],
+        ),
+        (format!("/network/{}/decision", b.unit), vec![("decision", "approve")]),
         (
             format!("/reports/{}/units/{}/decision", b.report_round, b.unit),
             vec![("decision", "return"), ("reason", "hacked")],

@@ -269,6 +269,17 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
         ("post", "/api/v1/index-models") => Some(json!({"name": "hack", "model": {"criteria": [], "bands": []}})),
         ("post", "/api/v1/rankings") => Some(json!({"model_id": b.ranking, "unit_type": "ward", "period": "2026"})),
         ("post", "/api/v1/rankings/{id}/publish") => None,
+        // The roster lists members to all and applications to their own units (lists_hide_b).
+        ("get", "/api/v1/network") | ("get", "/api/v1/network/export") => return None,
+        ("put", "/api/v1/network/{unit_id}") => {
+            return Some((
+                path.replace("{unit_id}", &b.unit.to_string()),
+                Some(json!({"contact_name": "x", "contact_phone": "0225 3 811 811", "contact_email": "a@b.vn"})),
+            ))
+        }
+        ("post", "/api/v1/network/{unit_id}/decision") => {
+            return Some((path.replace("{unit_id}", &b.unit.to_string()), Some(json!({"decision": "approve"}))))
+        }
         // The rounds are the city's: each caller lists its own units' reports (reports.rs).
         ("get", "/api/v1/report-rounds") | ("get", "/api/v1/report-rounds/{id}") => return None,
         ("post", "/api/v1/report-rounds") => {

@@ -228,6 +228,14 @@ pub(crate) async fn records_of_b(s: &TestServer) -> (i64, Other) {
     let comment = khien_store::CommentInput { section: "Mục I".into(), body: "Ý kiến của bệnh viện".into() };
     let replied = s.db.store.reply_to_consultation(&yt, consultation, b_unit, &[comment]).await.unwrap();
     let consultation_comment = replied.units[0].comments[0].id;
+    // B applied to the response network (not approved: only B and the authority see it).
+    let entry = khien_domain::network::MemberEntry {
+        contact_name: "Trực ban bệnh viện".into(),
+        contact_phone: "0225 3 844 844".into(),
+        contact_email: "trucban@soyt.haidong.gov.vn".into(),
+        ..Default::default()
+    };
+    s.db.store.apply_to_network(&actor(&s.db, "soyt.quanly").await, b_unit, &entry).await.unwrap();
     // A yearly report round of the departments, B's report submitted by its head.
     let input = khien_store::ReportRoundInput {
         template: "plan_year".into(),

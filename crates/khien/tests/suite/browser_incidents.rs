@@ -87,8 +87,8 @@ async fn incident_reported_coordinated_and_closed_in_the_browser() {
         login_ok(&c, &base, AUTHORITY).await;
         c.goto(&format!("{base}/incidents/{id}")).await.unwrap();
         move_to(&c, "triaged", "Đã phân loại, xác minh").await;
-        // The authority reaches every unit: the task's unit is typed as a code.
-        fill(&c, "#task-form input[name=unit_id_code]", "P-HONG-BANG").await;
+        // A task goes to the incident's own ward or a member of the response network: a short list.
+        choose(&c, "#task-form select[name=unit_id]", &unit).await;
         fill(&c, "#task-form input[name=title]", "Cô lập máy chủ, gửi mẫu mã độc").await;
         click_and_load(&c, "#task-form button[type=submit]").await;
         wait_text(&c, "#tasks", "Cô lập máy chủ").await;

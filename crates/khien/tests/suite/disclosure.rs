@@ -33,7 +33,7 @@ async fn a_task_goes_only_to_a_unit_within_reach_or_the_response_network(db: Tes
     let inc = db.store.create_incident(&desk, &input).await.unwrap();
     let task =
         |unit_id| TaskInput { unit_id, assignee: None, title: "Thu thập nhật ký máy chủ".into(), due_on: None };
-    // Another ward is neither within reach nor in the response network: answered as absent,
+    // Another ward is neither the incident's nor in the response network: answered as absent,
     // without its name.
     let err = db.store.add_incident_task(&desk, inc.id, &task(other_ward)).await.unwrap_err();
     assert_eq!(err.field(), Some("unit_id"), "{err:?}");
@@ -48,7 +48,11 @@ async fn a_task_goes_only_to_a_unit_within_reach_or_the_response_network(db: Tes
     db.store.add_incident_task(&desk, inc.id, &task(ward)).await.unwrap();
     let t = db.store.add_incident_task(&desk, inc.id, &task(soc)).await.unwrap();
     assert_eq!(t.unit_id, soc);
-    // The city-wide authority reaches every unit.
+    // Even the city-wide authority gives tasks only to the incident's unit and the response
+    // network's members (issue 17.7): another ward must join the network first.
+    let err = db.store.add_incident_task(&pa05, inc.id, &task(other_ward)).await.unwrap_err();
+    assert_eq!(err.field(), Some("unit_id"), "{err:?}");
+    crate::network::make_member(&db, other_ward).await;
     db.store.add_incident_task(&pa05, inc.id, &task(other_ward)).await.unwrap();
 }
 

@@ -69,6 +69,7 @@ async fn workflow_events_notify_whose_turn_it_is(db: TestDb, time: FixedTime) {
     let inc_link = format!("/incidents/{}", inc.id);
     assert_eq!(told(&db, &authority, NotificationKind::IncidentReported, &inc_link).await.len(), 1);
     assert!(told(&db, &other_ward, NotificationKind::IncidentReported, &inc_link).await.is_empty());
+    crate::network::make_member(&db, unit_id(&db, "P-LE-CHAN").await).await;
     let task = TaskInput {
         unit_id: unit_id(&db, "P-LE-CHAN").await,
         assignee: None,

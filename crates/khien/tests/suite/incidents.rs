@@ -126,7 +126,9 @@ async fn incident_lifecycle_clocks_and_scope(db: TestDb) {
     );
     db.store.move_incident(&officer, inc.id, State::Triaged, Some("Xác minh đúng là mã độc tống tiền")).await.unwrap();
 
-    // A task for the neighbour ward's people: they see the incident through it, and finish it.
+    // A task for the neighbour ward's people (a member of the response network): they see the
+    // incident through it, and finish it.
+    crate::network::make_member(&db, other_ward).await;
     let task = db
         .store
         .add_incident_task(

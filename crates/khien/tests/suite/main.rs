@@ -67,6 +67,7 @@ mod incidents;
 mod indicators;
 mod kept_forms;
 mod level_rules;
+mod network;
 mod obligations;
 mod openapi;
 mod oscal;

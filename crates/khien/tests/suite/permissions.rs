@@ -12,7 +12,7 @@ use khien_store::{IncidentInput, NewUnit};
 on_both_stores!(
     unit_choices_are_what_the_store_accepts,
     a_deactivated_unit_takes_no_new_records,
-    task_units_are_the_response_network_and_the_units_one_sees
+    task_units_are_the_incidents_unit_and_the_response_networks_members
 );
 
 const USERS: [&str; 9] = [
@@ -82,28 +82,29 @@ async fn a_deactivated_unit_takes_no_new_records(db: TestDb) {
     assert!(matches!(refused, Error::Invalid { .. }), "{refused:?}");
 }
 
-/// The incident page's task form offers `task_units`: the response network's members (any
-/// co-ordinator may task them) and the units the caller sees — what `add_incident_task` accepts.
-async fn task_units_are_the_response_network_and_the_units_one_sees(db: TestDb) {
+/// The incident page's task form offers `task_units`: the incident's own unit and the approved
+/// members of the response network (issue 17.7) — what `add_incident_task` accepts, whoever
+/// co-ordinates.
+async fn task_units_are_the_incidents_unit_and_the_response_networks_members(db: TestDb) {
     bootstrap(&db, true).await;
-    let all = db.store.unit_tree(&admin_actor(&db).await).await.unwrap();
-    for name in USERS {
-        let who = actor(&db, name).await;
-        let mut listed: Vec<i64> = db.store.task_units(&who).await.unwrap().iter().map(|u| u.id).collect();
-        listed.sort_unstable();
-        let mut expected: Vec<i64> = all
-            .iter()
-            .filter(|u| {
-                let network = u.unit_type.in_response_network();
-                u.active && (network || who.can(Action::ViewUnits, u.id, &u.path))
-            })
-            .map(|u| u.id)
-            .collect();
-        expected.sort_unstable();
-        assert_eq!(listed, expected, "{name}");
-    }
-    // The standing body's desk gives a task to a SOC provider through the same rule.
-    let pa05 = actor(&db, "pa05.truong").await;
-    let soc = db.store.task_units(&pa05).await.unwrap().into_iter().find(|u| u.unit_type == "soc_provider");
+    let admin = admin_actor(&db).await;
+    let ward = unit_id(&db, "P-HONG-BANG").await;
+    let members: Vec<i64> = db
+        .store
+        .network_roster(&admin)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|m| m.state == "approved")
+        .map(|m| m.unit_id)
+        .collect();
+    assert!(!members.is_empty(), "the demo city's network has members");
+    let mut listed: Vec<i64> = db.store.task_units(ward).await.unwrap().iter().map(|u| u.id).collect();
+    listed.sort_unstable();
+    let mut expected = members.clone();
+    expected.push(ward);
+    expected.sort_unstable();
+    assert_eq!(listed, expected);
+    let soc = db.store.task_units(ward).await.unwrap().into_iter().find(|u| u.unit_type == "soc_provider");
     assert!(soc.is_some(), "the demo city's SOC provider is offered");
 }

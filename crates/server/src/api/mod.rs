@@ -15,6 +15,7 @@ mod incident_files;
 pub(crate) mod incidents;
 mod indicators;
 mod list_exports;
+mod network;
 mod notifications;
 mod obligations;
 mod plans;
@@ -92,6 +93,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(indicators::router())
         .merge(rankings::router())
         .merge(reports::router())
+        .merge(network::router())
         .merge(staff::router())
         .merge(deadlines::router())
 }

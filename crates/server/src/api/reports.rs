@@ -38,7 +38,7 @@ async fn list_rounds(State(s): State<AppState>, ctx: Ctx) -> Result<Json<Vec<Rep
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct OpenRound {
+pub struct OpenReportRound {
     #[schema(value_type = khien_domain::report::ReportTemplate)]
     template: String,
     /// "2026" for a yearly template, "2026-11" for the monthly one.
@@ -54,12 +54,12 @@ pub struct OpenRound {
 
 /// Open a round: every active unit of the types owes the report and is told. The standing
 /// body's; one round per template and period.
-#[utoipa::path(post, path = "/api/v1/report-rounds", tag = "reports", request_body = OpenRound,
+#[utoipa::path(post, path = "/api/v1/report-rounds", tag = "reports", request_body = OpenReportRound,
     responses((status = 201, body = ReportRound), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn open_round(
     State(s): State<AppState>,
     ctx: Ctx,
-    ApiJson(b): ApiJson<OpenRound>,
+    ApiJson(b): ApiJson<OpenReportRound>,
 ) -> Result<(StatusCode, Json<ReportRound>), ApiError> {
     let input = ReportRoundInput { template: b.template, period: b.period, due_on: b.due_on, unit_types: b.unit_types };
     Ok((StatusCode::CREATED, Json(s.store.open_report_round(&ctx.actor, &input).await?)))
@@ -92,7 +92,7 @@ async fn unit_report(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Narratives {
+pub struct ReportNarratives {
     /// The parts the unit writes, by key (the template's: e.g. `results`, `difficulties`,
     /// `proposals` for the yearly plan report).
     narratives: BTreeMap<String, String>,
@@ -105,20 +105,20 @@ fn pairs(n: BTreeMap<String, String>) -> Vec<(String, String)> {
 /// Save the unit's draft narrative. Whoever reports for the unit; not while the authority
 /// holds the report.
 #[utoipa::path(put, path = "/api/v1/report-rounds/{id}/units/{unit_id}", tag = "reports",
-    params(("id" = i64, Path), ("unit_id" = i64, Path)), request_body = Narratives,
+    params(("id" = i64, Path), ("unit_id" = i64, Path)), request_body = ReportNarratives,
     responses((status = 200, body = UnitReport), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn save_draft(
     State(s): State<AppState>,
     ctx: Ctx,
     Path((id, unit_id)): Path<(i64, i64)>,
-    ApiJson(b): ApiJson<Narratives>,
+    ApiJson(b): ApiJson<ReportNarratives>,
 ) -> Result<Json<UnitReport>, ApiError> {
     Ok(Json(s.store.save_report_draft(&ctx.actor, (id, unit_id), &pairs(b.narratives)).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct SubmitBody {
+pub struct ReportSubmitBody {
     /// The narrative to submit; left out: the saved draft's.
     #[serde(default)]
     narratives: Option<BTreeMap<String, String>>,
@@ -128,13 +128,13 @@ pub struct SubmitBody {
 /// narrative as a new version with its SHA-256. A report already submitted or accepted is
 /// refused (409).
 #[utoipa::path(post, path = "/api/v1/report-rounds/{id}/units/{unit_id}/submit", tag = "reports",
-    params(("id" = i64, Path), ("unit_id" = i64, Path)), request_body = SubmitBody,
+    params(("id" = i64, Path), ("unit_id" = i64, Path)), request_body = ReportSubmitBody,
     responses((status = 200, body = UnitReport), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn submit(
     State(s): State<AppState>,
     ctx: Ctx,
     Path((id, unit_id)): Path<(i64, i64)>,
-    ApiJson(b): ApiJson<SubmitBody>,
+    ApiJson(b): ApiJson<ReportSubmitBody>,
 ) -> Result<Json<UnitReport>, ApiError> {
     let narratives = b.narratives.map(pairs);
     Ok(Json(s.store.submit_report(&ctx.actor, (id, unit_id), narratives.as_deref()).await?))
@@ -142,7 +142,7 @@ async fn submit(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct DecisionBody {
+pub struct ReportDecisionBody {
     /// true: accepted; false: returned to the unit with `reason`.
     accept: bool,
     #[serde(default)]
@@ -151,13 +151,13 @@ pub struct DecisionBody {
 
 /// Accept a submitted report or return it with its reason (the standing body's).
 #[utoipa::path(post, path = "/api/v1/report-rounds/{id}/units/{unit_id}/decision", tag = "reports",
-    params(("id" = i64, Path), ("unit_id" = i64, Path)), request_body = DecisionBody,
+    params(("id" = i64, Path), ("unit_id" = i64, Path)), request_body = ReportDecisionBody,
     responses((status = 200, body = UnitReport), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn decide(
     State(s): State<AppState>,
     ctx: Ctx,
     Path((id, unit_id)): Path<(i64, i64)>,
-    ApiJson(b): ApiJson<DecisionBody>,
+    ApiJson(b): ApiJson<ReportDecisionBody>,
 ) -> Result<Json<UnitReport>, ApiError> {
     Ok(Json(s.store.decide_report(&ctx.actor, (id, unit_id), b.accept, &b.reason).await?))
 }
@@ -172,7 +172,7 @@ async fn version(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Re
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
-pub struct FormatQuery {
+pub struct ReportFormatQuery {
     /// `docx` (the default), `pdf`; the consolidation also `xlsx` (its tables).
     format: Option<String>,
 }
@@ -189,14 +189,14 @@ async fn document(
 }
 
 /// A submitted version as a report (NĐ 30/2020 layout): DOCX or PDF.
-#[utoipa::path(get, path = "/api/v1/report-versions/{id}/document", tag = "reports", params(("id" = i64, Path), FormatQuery),
+#[utoipa::path(get, path = "/api/v1/report-versions/{id}/document", tag = "reports", params(("id" = i64, Path), ReportFormatQuery),
     responses((status = 200, content((Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"), (Vec<u8> = "application/pdf"))),
         (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn version_document(
     State(s): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    ApiQuery(q): ApiQuery<FormatQuery>,
+    ApiQuery(q): ApiQuery<ReportFormatQuery>,
 ) -> Result<axum::response::Response, ApiError> {
     let v = s.store.report_version(&ctx.actor, id).await?;
     let header = s.store.document_header(v.unit_id).await?;
@@ -223,14 +223,14 @@ async fn consolidation(
 
 /// The city's report built from the round's submissions: DOCX or PDF in the NĐ 30/2020
 /// layout, issued by the standing body; or its tables as XLSX.
-#[utoipa::path(get, path = "/api/v1/report-rounds/{id}/consolidated", tag = "reports", params(("id" = i64, Path), FormatQuery),
+#[utoipa::path(get, path = "/api/v1/report-rounds/{id}/consolidated", tag = "reports", params(("id" = i64, Path), ReportFormatQuery),
     responses((status = 200, content((Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"), (Vec<u8> = "application/pdf"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn consolidated_report(
     State(s): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    ApiQuery(q): ApiQuery<FormatQuery>,
+    ApiQuery(q): ApiQuery<ReportFormatQuery>,
 ) -> Result<axum::response::Response, ApiError> {
     let c = s.store.consolidate_reports(&ctx.actor, id).await?;
     let stem = format!("tong-hop-{}-{}", c.round.template, c.round.period);

@@ -285,8 +285,11 @@ async fn incident_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
         .map(|r| (display_vn(r.filed_at), r.kind.label(lang).to_string(), r.author_label.clone(), r.body.clone()))
         .collect();
     // The units the store lets a task go to (`Store::task_units`).
-    let units =
-        if d.may_coordinate { super::units::choices(s.store.task_units(&ctx.actor).await?) } else { Vec::new() };
+    let units = if d.may_coordinate {
+        super::units::choices(s.store.task_units(d.incident.unit_id).await?)
+    } else {
+        Vec::new()
+    };
     let collections = if d.may_coordinate {
         s.store.taxii_collections(&ctx.actor).await?.into_iter().filter(|c| c.can_write).collect()
     } else {

@@ -17,6 +17,7 @@ mod indicators;
 mod kept_form;
 mod listing;
 pub(crate) mod msg;
+mod network;
 mod obligations;
 mod overview;
 mod pages;
@@ -80,6 +81,7 @@ pub fn router() -> Router<AppState> {
         .merge(indicators::router())
         .merge(rankings::router())
         .merge(reports::router())
+        .merge(network::router())
         .merge(staff::router())
         .merge(deadlines::router())
 }

@@ -11,7 +11,7 @@ use khien_domain::incident::observable::{guess_kind, normalise, ObservableKind};
 use khien_domain::incident::{may_set_task, EventKind, State, TaskState};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
-use khien_domain::unit::{optional_text, validate_name, UnitType};
+use khien_domain::unit::{optional_text, validate_name};
 use khien_domain::{Error, Lang, Result};
 
 impl Store {
@@ -36,7 +36,7 @@ impl Store {
         };
         let mut w = self.begin_write().await?;
         let inc = self.scoped_incident(&mut *w.tx, actor, id, Action::CoordinateIncidents).await?;
-        let (unit_name, unit_path) = self.task_unit(&mut w, actor, t.unit_id).await?;
+        let (unit_name, unit_path) = self.task_unit(&mut w, inc.unit_id, t.unit_id).await?;
         let now = self.clock.now_ms();
         let r = sqlx::query("INSERT INTO incident_tasks (incident_id, unit_id, assignee, title, due_on, state, created_at) VALUES ($1,$2,$3,$4,$5,'open',$6) RETURNING id")
             .bind(id)
@@ -87,23 +87,19 @@ impl Store {
         Ok(task)
     }
 
-    /// The name of a unit a task may go to: one within the caller's reach, or a member of the
-    /// response network (police, SOC providers, IT enterprises: by unit type until the
-    /// authority keeps a roster). Any other unit is answered as if it did not exist, so
-    /// assigning cannot be used to learn the names of units by id.
-    /// The (name, path) of a unit the caller may give a task to.
-    async fn task_unit(&self, w: &mut WriteTx<'_>, actor: &Actor, unit_id: i64) -> Result<(String, String)> {
-        let r = sqlx::query("SELECT path, name, unit_type FROM units WHERE id = $1 AND active = 1")
+    /// The (name, path) of a unit a task may go to: the incident's own unit, or an approved
+    /// member of the response network (the roster, issue 17.7) — whoever the co-ordinator is.
+    /// Any other unit is answered as if it did not exist, so assigning cannot be used to learn
+    /// the names of units by id.
+    async fn task_unit(&self, w: &mut WriteTx<'_>, incident_unit: i64, unit_id: i64) -> Result<(String, String)> {
+        let r = sqlx::query("SELECT path, name FROM units WHERE id = $1 AND active = 1")
             .bind(unit_id)
             .fetch_optional(&mut *w.tx)
             .await
             .map_err(db_err)?;
-        let allowed = |r: &sqlx::any::AnyRow| -> Result<bool> {
-            let network = UnitType::parse(&get::<String>(r, "unit_type")?).is_ok_and(UnitType::in_response_network);
-            Ok(network || actor.can(Action::ViewUnits, unit_id, &get::<String>(r, "path")?))
-        };
+        let allowed = unit_id == incident_unit || self.takes_tasks(&mut w.tx, unit_id).await?;
         match r {
-            Some(r) if allowed(&r)? => Ok((get(&r, "name")?, get(&r, "path")?)),
+            Some(r) if allowed => Ok((get(&r, "name")?, get(&r, "path")?)),
             _ => Err(Error::invalid(
                 "unit_id",
                 format!("Không có đơn vị mã số {unit_id} trong phạm vi giao việc của bạn."),

@@ -2,7 +2,7 @@
 //! unit (report an incident, create a user or a sub-unit, issue an API token). The condition is
 //! `Actor::require_pick` — active, and the action allowed there — which is also what the store
 //! checks when the record is created ([`Store::picked_unit`]); here it is written as SQL. And the
-//! units an incident task may go to ([`Store::task_units`]).
+//! units an incident's task may go to ([`Store::task_units`]): its own and the response network's.
 
 use crate::db::{db_err, get, Store};
 use crate::records::Unit;
@@ -10,7 +10,6 @@ use crate::sql::Sql;
 use crate::units::tree::{unit_row, UNIT_COLS};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
-use khien_domain::unit::UnitType;
 use khien_domain::{Error, Result};
 
 impl Store {
@@ -23,19 +22,12 @@ impl Store {
         rows.iter().map(unit_row).collect()
     }
 
-    /// Active units a co-ordinator may give an incident task to: the response network's members
-    /// (police, SOC providers, telecom/IT enterprises — any co-ordinator may task them) and the
-    /// units the caller sees. Exactly what `add_incident_task` accepts (`task_unit_allowed`).
-    pub async fn task_units(&self, actor: &Actor) -> Result<Vec<Unit>> {
-        let mut q = Sql::new(&format!("SELECT {UNIT_COLS} FROM units u WHERE u.active = 1 AND (u.unit_type IN ("));
-        for (i, t) in UnitType::ALL.into_iter().filter(|t| t.in_response_network()).enumerate() {
-            if i > 0 {
-                q.push(", ");
-            }
-            q.bind(t.code());
-        }
-        q.push(") OR ").reach("u.path", "u.id", &actor.reach(Action::ViewUnits));
-        q.push(") ORDER BY u.name_folded, u.code");
+    /// Active units an incident's task may go to: the incident's own unit and the approved
+    /// members of the response network. Exactly what `add_incident_task` accepts (`task_unit`).
+    pub async fn task_units(&self, incident_unit: i64) -> Result<Vec<Unit>> {
+        let mut q = Sql::new(&format!("SELECT {UNIT_COLS} FROM units u WHERE u.active = 1 AND (u.id = "));
+        q.bind(incident_unit)
+            .push(" OR u.id IN (SELECT unit_id FROM network_members WHERE state = 'approved')) ORDER BY u.name_folded, u.code");
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
         rows.iter().map(unit_row).collect()
     }

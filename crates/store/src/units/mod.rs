@@ -5,6 +5,7 @@ pub(crate) mod auth;
 pub(crate) mod calendar_feed;
 pub(crate) mod choices;
 pub(crate) mod grants;
+pub(crate) mod network;
 pub(crate) mod password;
 pub(crate) mod scope;
 pub(crate) mod staff;
