@@ -551,8 +551,25 @@ async fn keep_figures(
         let sql = format!("INSERT INTO indicator_values (indicator_id, unit_id, period, numerator, denominator, manual, note, recorded_by, recorded_at) VALUES {}", rows.join(","));
         sqlx::query(&sql).bind(period).execute(&mut *w.tx).await.map_err(db_err)?;
     }
-    refresh_total(w, (id, period)).await?;
     let (n, d) = figures.iter().fold((0i64, 0i64), |(n, d), (_, a, b)| (n + a, d + b));
+    // A computed indicator holds no hand-entered figure (`record_indicator_value` refuses it),
+    // so the city's figure is the sum just written.
+    sqlx::query("DELETE FROM indicator_totals WHERE indicator_id = $1 AND period = $2")
+        .bind(id)
+        .bind(period)
+        .execute(&mut *w.tx)
+        .await
+        .map_err(db_err)?;
+    if !figures.is_empty() {
+        sqlx::query("INSERT INTO indicator_totals (indicator_id, period, numerator, denominator, manual) VALUES ($1,$2,$3,$4,0)")
+            .bind(id)
+            .bind(period)
+            .bind(n)
+            .bind(d)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
+    }
     w.audit(
         Some(actor),
         Change {
