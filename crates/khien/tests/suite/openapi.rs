@@ -353,3 +353,51 @@ async fn openapi_code_fields_are_enums() {
     assert_eq!(values("NodeKind"), serde_json::json!(["group", "requirement"]));
     assert!(values("Tlp").as_array().unwrap().contains(&Value::from("amber+strict")), "{}", values("Tlp"));
 }
+
+/// Two schemas of one name would be one in the document: utoipa keeps the last registered and
+/// a client is generated for the wrong body (two `DecisionBody` collided in session 11). Every
+/// type that derives `ToSchema`, or is a `code_enum!`, has a name of its own.
+#[test]
+fn openapi_schema_names_are_unique_across_the_code() {
+    fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    for krate in ["domain", "store", "server", "formats"] {
+        rust_files(&root.join(krate).join("src"), &mut files);
+    }
+    let mut seen: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let lines: Vec<&str> = text.lines().map(str::trim).collect();
+        for (i, line) in lines.iter().enumerate() {
+            let schema_derive = line.starts_with("#[derive(") && line.contains("ToSchema");
+            let enum_macro = *line == "code_enum!(";
+            if !schema_derive && !enum_macro {
+                continue;
+            }
+            // The type's name: the next line that is not an attribute or a doc comment.
+            let Some(decl) = lines.iter().skip(i + 1).find(|l| !l.starts_with("#[") && !l.starts_with("///")) else {
+                continue;
+            };
+            let words: Vec<&str> = decl.split([' ', '{', '(', '<']).filter(|w| !w.is_empty()).collect();
+            let name = match words.as_slice() {
+                ["pub", "struct" | "enum", name, ..] | ["struct" | "enum", name, ..] => *name,
+                [name, ..] if enum_macro => *name,
+                _ => continue,
+            };
+            seen.entry(name.to_string()).or_default().push(file.display().to_string());
+        }
+    }
+    let twice: Vec<_> = seen.iter().filter(|(_, at)| at.len() > 1).collect();
+    assert!(twice.is_empty(), "schema names used twice: {twice:#?}");
+    assert!(seen.contains_key("ReportDecisionBody") && seen.contains_key("ReportState"), "the scan finds the types");
+}

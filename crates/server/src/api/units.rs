@@ -156,10 +156,11 @@ async fn move_unit(
     Ok(Json(s.store.move_unit(&ctx.actor, id, b.parent_id).await?))
 }
 
+/// Deactivate (false) or reactivate (true): a unit or a user.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetActive {
-    active: bool,
+    pub(crate) active: bool,
 }
 
 /// Deactivate or reactivate a unit.

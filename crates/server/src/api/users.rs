@@ -115,20 +115,14 @@ async fn update_user(
     Ok(Json(s.store.update_user(&ctx.actor, id, &p).await?))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SetActive {
-    active: bool,
-}
-
 /// Deactivate (ending all sessions and tokens) or reactivate a user.
-#[utoipa::path(put, path = "/api/v1/users/{id}/active", tag = "users", params(("id" = i64, Path)), request_body = SetActive,
+#[utoipa::path(put, path = "/api/v1/users/{id}/active", tag = "users", params(("id" = i64, Path)), request_body = super::units::SetActive,
     responses((status = 200, body = User), (status = 404, body = crate::error::Problem)))]
 async fn set_user_active(
     State(s): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    ApiJson(b): ApiJson<SetActive>,
+    ApiJson(b): ApiJson<super::units::SetActive>,
 ) -> Result<Json<User>, ApiError> {
     Ok(Json(s.store.set_user_active(&ctx.actor, id, b.active).await?))
 }
