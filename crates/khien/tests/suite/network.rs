@@ -94,6 +94,30 @@ async fn qd_05_2017_a_unit_applies_the_authority_decides_and_tasks_follow_the_ro
     assert_eq!(xlsx.status(), 200);
     let text = crate::authz::xlsx_text(&xlsx.bytes().await.unwrap());
     assert!(text.contains("Trung tâm Giám sát an toàn không gian mạng Hải Đông"), "{text}");
+    // The members' specialist staff with their certificates: the roster's people.
+    let soc = unit_id(&s.db, "SOC-HD").await;
+    let admin = admin_actor(&s.db).await;
+    let person = khien_store::StaffInput {
+        unit_id: soc,
+        full_name: "Trần Thị Phân Tích".into(),
+        role: "full_time".into(),
+        since: "2025-01-01".into(),
+        qualifications: "Phân tích mã độc, điều tra số".into(),
+        active: true,
+        ..Default::default()
+    };
+    let id = s.db.store.record_security_staff(&admin, &person).await.unwrap().id;
+    let cert = khien_store::StaffCertificateInput {
+        name: "GCFA".into(),
+        issuer: "GIAC".into(),
+        issued_on: "2025-03-01".into(),
+        expires_on: "2029-03-01".into(),
+    };
+    s.db.store.add_staff_certificate(&admin, id, &cert).await.unwrap();
+    let text = crate::authz::xlsx_text(&pa05.get("/api/v1/network/export").await.bytes().await.unwrap());
+    assert!(text.contains("Trần Thị Phân Tích") && text.contains("GCFA"), "{text}");
+    let page = pa05.get("/network").await.text().await.unwrap();
+    assert!(page.contains("id=\"network-staff\"") && page.contains("01/03/2029"), "the page lists the members' staff");
     let page = pa05.get("/network").await.text().await.unwrap();
     assert!(page.contains("id=\"network-roster\"") && page.contains("Phường Hồng Bàng"), "the page");
     // A refused form keeps what was typed.

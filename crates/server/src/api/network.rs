@@ -29,7 +29,8 @@ async fn roster(State(s): State<AppState>, ctx: Ctx) -> Result<Json<Vec<NetworkM
     Ok(Json(s.store.network_roster(&ctx.actor).await?))
 }
 
-/// The roster as an Excel workbook (for the national coordinator).
+/// The roster as an Excel workbook (for the national coordinator): the members, and their
+/// specialist staff with qualifications and certificates (those the caller may see).
 #[utoipa::path(get, path = "/api/v1/network/export", tag = "network",
     responses((status = 200, content((Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))))]
 async fn roster_workbook(State(s): State<AppState>, ctx: Ctx) -> Result<axum::response::Response, ApiError> {
@@ -62,7 +63,34 @@ async fn roster_workbook(State(s): State<AppState>, ctx: Ctx) -> Result<axum::re
         "Năng lực",
         "Khóa công khai",
     ]);
-    let bytes = super::indicators::workbook(vec![("Mạng lưới ứng cứu".into(), headers, rows)]).await?;
+    let staff: Vec<Vec<Cell>> = s
+        .store
+        .network_staff(&ctx.actor)
+        .await?
+        .into_iter()
+        .flat_map(|p| {
+            let certificates =
+                if p.certificates.is_empty() { vec![None] } else { p.certificates.into_iter().map(Some).collect() };
+            let (unit, name, position, skills) = (p.unit_name, p.full_name, p.position, p.qualifications);
+            certificates.into_iter().map(move |c| {
+                vec![
+                    Cell::from(unit.clone()),
+                    Cell::from(name.clone()),
+                    Cell::from(position.clone()),
+                    Cell::from(skills.clone()),
+                    Cell::from(c.as_ref().map(|c| c.name.clone()).unwrap_or_default()),
+                    Cell::from(c.and_then(|c| c.expires_on).unwrap_or_default()),
+                ]
+            })
+        })
+        .collect();
+    let staff_headers =
+        super::indicators::headers(&["Đơn vị", "Họ và tên", "Chức vụ", "Trình độ, kỹ năng", "Chứng chỉ", "Hết hạn"]);
+    let bytes = super::indicators::workbook(vec![
+        ("Mạng lưới ứng cứu".into(), headers, rows),
+        ("Cán bộ".into(), staff_headers, staff),
+    ])
+    .await?;
     Ok(super::systems::xlsx(bytes, "mang-luoi-ung-cuu-su-co.xlsx"))
 }
 

@@ -28,6 +28,9 @@ pub fn router() -> Router<AppState> {
 struct RosterPage {
     c: Chrome,
     members: Vec<(NetworkMember, &'static str)>,
+    /// The members' specialist staff the caller may see: (unit, name, position, qualifications,
+    /// certificates with their expiry).
+    staff: Vec<(String, String, String, String, String)>,
     /// The units the caller may apply for (its manager's).
     applicants: Vec<(i64, String)>,
     can_decide: bool,
@@ -38,9 +41,27 @@ struct RosterPage {
 async fn show(s: &AppState, ctx: &Ctx, v: Posted, error: FormError) -> Result<Html<String>, WebError> {
     let members =
         s.store.network_roster(&ctx.actor).await?.into_iter().map(|m| (m.clone(), m.state.label(ctx.lang))).collect();
+    let staff = s
+        .store
+        .network_staff(&ctx.actor)
+        .await?
+        .into_iter()
+        .map(|p| {
+            let certificates: Vec<String> = p
+                .certificates
+                .iter()
+                .map(|c| match &c.expires_on {
+                    Some(until) => format!("{} ({})", c.name, khien_domain::calendar::display_date(until)),
+                    None => c.name.clone(),
+                })
+                .collect();
+            (p.unit_name, p.full_name, p.position, p.qualifications, certificates.join("; "))
+        })
+        .collect();
     render(&RosterPage {
         c: Chrome::new(ctx, "incidents", "Mạng lưới ứng cứu sự cố", "Response network"),
         members,
+        staff,
         applicants: super::units::options(s, ctx, Action::EditUnit).await?,
         can_decide: ctx.actor.can_anywhere(Action::Govern),
         v,

@@ -63,6 +63,20 @@ impl Store {
         q.query().fetch_all(&self.pool).await.map_err(db_err)?.iter().map(member_row).collect()
     }
 
+    /// The specialist staff (with their qualifications and certificates) of the approved
+    /// members, as far as the caller may see each unit's staff: the roster's people.
+    pub async fn network_staff(&self, actor: &Actor) -> Result<Vec<crate::SecurityStaff>> {
+        let members: Vec<i64> = self
+            .network_roster(actor)
+            .await?
+            .into_iter()
+            .filter(|m| m.state.takes_tasks())
+            .map(|m| m.unit_id)
+            .collect();
+        let staff = self.list_security_staff(actor, None).await?;
+        Ok(staff.into_iter().filter(|p| p.active && members.contains(&p.unit_id)).collect())
+    }
+
     /// A unit's entry, as the roster shows it to the caller.
     pub async fn network_member(&self, actor: &Actor, unit_id: i64) -> Result<NetworkMember> {
         self.network_roster(actor)
