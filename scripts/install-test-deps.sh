@@ -22,6 +22,9 @@ missing=()
 [[ -x /usr/bin/chromedriver ]] || missing+=(chromium-driver)
 # pdftotext: the PDF reports are read back to check their Vietnamese text.
 [[ -x /usr/bin/pdftotext ]] || missing+=(poppler-utils)
+# LibreOffice (Writer, no GUI): the generated DOCX forms are opened and converted as a user's
+# office suite would, and their text checked.
+[[ -x /usr/bin/soffice ]] || missing+=(libreoffice-writer-nogui)
 # The PDF typeface (Liberation Serif), compiled into the binary: the build needs it.
 [[ -n "${KHIEN_SERIF_DIR:-}" || -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ]] \
     || missing+=(fonts-liberation2)

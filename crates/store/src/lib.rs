@@ -81,6 +81,7 @@ pub use reports::{
 pub use saved_filters::SavedFilter;
 pub use search::DossierHit;
 pub use systems::attachments::Attachment;
+pub use systems::dossier_documents::{DocumentToIssue, DossierFormContext, IssuedDocument};
 pub use systems::dossier_review::{DossierOpinion, NotApplicableInput, PartStatus};
 pub use systems::dossier_settings::{Holiday, LevelBodiesInfo};
 pub use systems::dossiers::{Dossier, DossierInput};

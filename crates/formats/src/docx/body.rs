@@ -37,6 +37,12 @@ pub(super) fn document_xml(doc: &AdminDocument) -> String {
                 para(&mut out, &p, s, BODY.bold());
             }
             Block::Paragraph(s) => para(&mut out, &body_para(), s, BODY),
+            Block::Centered(s) => {
+                let mut p = Para::new(Align::Center, BODY);
+                p.before = 120;
+                p.keep_next = true;
+                para(&mut out, &p, s, BODY.bold());
+            }
             Block::Fields(fields) => fields_table(&mut out, fields),
             Block::Table { headers, rows } => grid_table(&mut out, headers, rows),
         }

@@ -87,6 +87,9 @@ pub enum Block {
     Heading(String),
     /// Body text: justified, first line indented 1.27 cm.
     Paragraph(String),
+    /// A bold line centred on the page, e.g. the signing authority of a decision or
+    /// "QUYẾT ĐỊNH:" before its articles; kept with what follows.
+    Centered(String),
     /// A bordered two-column table of label and value (bold labels).
     Fields(Vec<(String, String)>),
     /// A bordered table with a bold header row repeated on every page. Rows shorter than the

@@ -32,6 +32,11 @@ pub(super) fn compose(c: &mut Composer, doc: &AdminDocument) {
                 c.y -= 6.0;
                 c.paragraph(BODY, s, LEFT, text_width(), Align::Justify, mm(12.7));
             }
+            Block::Centered(s) => {
+                c.y -= 6.0;
+                c.ensure(BODY.step() * 3.0);
+                c.paragraph(BODY.bold(), s, LEFT, text_width(), Align::Center, 0.0);
+            }
             Block::Fields(fields) => {
                 let w = text_width();
                 let rows: Vec<Vec<String>> = fields.iter().map(|(k, v)| vec![k.clone(), v.clone()]).collect();

@@ -39,6 +39,7 @@ pub(crate) struct Other {
     pub(crate) ranking: i64,
     pub(crate) report_round: i64,
     pub(crate) report_version: i64,
+    pub(crate) issued_document: i64,
 }
 
 /// What a caller of A sends to each documented operation, aimed at B's records.
@@ -118,6 +119,10 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
         }
         ("put", "/api/v1/dossiers/{id}/parts/{part}/not-applicable") => {
             Some(json!({"reason":"không áp dụng cho hệ thống này"}))
+        }
+        ("post", "/api/v1/dossiers/{id}/forms/{form}") => Some(json!({"number":"1/x"})),
+        ("get", "/api/v1/dossier-documents/{id}/file") => {
+            return Some((path.replace("{id}", &b.issued_document.to_string()), None))
         }
         ("get", "/api/v1/units")
         | ("get", "/api/v1/users")
@@ -422,5 +427,5 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
     } else {
         0
     };
-    Some((path.replace("{id}", &id.to_string()).replace("{part}", "design"), body))
+    Some((path.replace("{id}", &id.to_string()).replace("{part}", "design").replace("{form}", "statement"), body))
 }

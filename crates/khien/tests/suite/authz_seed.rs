@@ -248,6 +248,14 @@ pub(crate) async fn records_of_b(s: &TestServer) -> (i64, Other) {
     let yt_head = actor(&s.db, "soyt.quanly").await;
     let submitted = s.db.store.submit_report(&yt_head, (report_round, b_unit), Some(&text)).await.unwrap();
     let report_version = submitted.versions[0].id;
+    let issued = khien_store::DocumentToIssue {
+        form: khien_domain::system::dossier_form::DossierForm::Statement,
+        number: None,
+        data: "{}".into(),
+        docx: b"PK docx".to_vec(),
+        pdf: b"%PDF-1.4".to_vec(),
+    };
+    let issued_document = s.db.store.issue_dossier_document(&admin, dossier.id, issued).await.unwrap().id;
     let b = Other {
         unit: b_unit,
         user: b_user,
@@ -284,6 +292,7 @@ pub(crate) async fn records_of_b(s: &TestServer) -> (i64, Other) {
         ranking,
         report_round,
         report_version,
+        issued_document,
     };
     (own_unit, b)
 }

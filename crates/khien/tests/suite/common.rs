@@ -241,3 +241,31 @@ pub async fn attach_parts(db: &TestDb, who: &khien_domain::scope::Actor, dossier
         db.store.add_attachment(who, dossier_id, part, &format!("{part}.pdf"), file.as_bytes()).await.unwrap();
     }
 }
+
+/// A PDF's text as poppler's pdftotext gives it back; `layout` keeps the page's columns on
+/// their lines (pdftotext -layout).
+pub fn pdf_text(pdf: &[u8], layout: bool) -> String {
+    let mut cmd = std::process::Command::new("pdftotext");
+    if layout {
+        cmd.arg("-layout");
+    }
+    let mut child = cmd
+        .args(["-", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("pdftotext (poppler-utils) must be installed: run scripts/install-test-deps.sh");
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), pdf).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "pdftotext refused the file");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The body XML (word/document.xml) of a DOCX file.
+pub fn docx_text(docx: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx.to_vec())).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
+    xml
+}

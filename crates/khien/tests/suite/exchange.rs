@@ -243,7 +243,7 @@ async fn the_reports_as_pdf_keep_their_vietnamese_text() {
         assert_eq!(r.status(), 200);
         assert_eq!(r.headers()["content-type"], "application/pdf");
         assert!(r.headers()["content-disposition"].to_str().unwrap().ends_with(".pdf\""));
-        let text = pdf_text(&r.bytes().await.unwrap());
+        let text = crate::common::pdf_text(&r.bytes().await.unwrap(), false);
         for needle in [
             "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
             "Độc lập - Tự do - Hạnh phúc",
@@ -256,20 +256,6 @@ async fn the_reports_as_pdf_keep_their_vietnamese_text() {
             assert!(text.contains(needle), "{kind}: {needle:?} missing from\n{text}");
         }
     }
-}
-
-/// A PDF's text as poppler's pdftotext gives it back.
-fn pdf_text(pdf: &[u8]) -> String {
-    let mut child = std::process::Command::new("pdftotext")
-        .args(["-", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("pdftotext (poppler-utils) must be installed: run scripts/install-test-deps.sh");
-    std::io::Write::write_all(&mut child.stdin.take().unwrap(), pdf).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "pdftotext refused the file");
-    String::from_utf8(out.stdout).unwrap()
 }
 
 /// NĐ 30/2020 Phụ lục I II.7b: a deputy signs "KT." before the head's title with their own
@@ -291,13 +277,13 @@ async fn nd30_phu_luc_i_ii_7b_a_deputy_signs_for_the_head() {
     let base = format!("/api/v1/incidents/{id}/documents/initial?format=pdf");
     let r = pa05.get(&format!("{base}&signing=deputy&signer_title=Ph%C3%B3%20Gi%C3%A1m%20%C4%91%E1%BB%91c&signer_name=Tr%E1%BA%A7n%20V%C4%83n%20B")).await;
     assert_eq!(r.status(), 200);
-    let text = pdf_text(&r.bytes().await.unwrap());
+    let text = crate::common::pdf_text(&r.bytes().await.unwrap(), false);
     for needle in ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Trần Văn B"] {
         assert!(text.contains(needle), "{needle:?} missing from\n{text}");
     }
     let r = pa05.get(&format!("{base}&signing=collective&collective=%E1%BB%A6y%20ban%20nh%C3%A2n%20d%C3%A2n")).await;
     assert_eq!(r.status(), 200);
-    let text = pdf_text(&r.bytes().await.unwrap());
+    let text = crate::common::pdf_text(&r.bytes().await.unwrap(), false);
     assert!(text.contains("TM. ỦY BAN NHÂN DÂN") && text.contains("GIÁM ĐỐC"), "{text}");
     for (query, field) in
         [("signing=deputy", "signer_title"), ("signing=collective", "collective"), ("signing=boss", "signing")]

@@ -7,6 +7,7 @@ mod budget;
 pub(crate) mod compliance;
 mod consultations;
 pub(crate) mod deadlines;
+pub(crate) mod dossier_forms;
 mod dossier_review;
 mod evidence;
 pub(crate) mod findings;
@@ -74,6 +75,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(account::router())
         .merge(systems::router())
         .merge(dossier_review::router())
+        .merge(dossier_forms::router())
         .merge(form08::router())
         .merge(rulesets::router())
         .merge(incidents::router())

@@ -1,10 +1,11 @@
 //! What handlers call besides the store: reading and writing exchange formats (catalogues,
-//! OSCAL, STIX, the systems and units tables), the incident reports and dossier opinions as documents, and pushing
+//! OSCAL, STIX, the systems and units tables), the incident reports, dossier opinions and the level procedure's forms as documents, and pushing
 //! TAXII collections to remote servers. Each turns bytes into store calls or records into
 //! bytes; none decides who may do what (the store does).
 
 pub mod catalogue_io;
 pub mod dossier_docs;
+pub mod dossier_forms;
 pub mod incident_docs;
 pub mod oscal_io;
 pub mod plans_io;

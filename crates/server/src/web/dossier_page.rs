@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/dossiers/{id}", get(dossier_page).post(save_dossier))
         .route("/dossiers/{id}/actions", post(act))
         .route("/dossiers/{id}/parts/{part}/not-applicable", post(not_applicable))
+        .route("/dossiers/{id}/forms/{form}", post(issue_form))
         .route(
             "/dossiers/{id}/attachments",
             post(attach).layer(axum::extract::DefaultBodyLimit::max(super::MAX_IMPORT_BYTES + 1024)),
@@ -50,6 +51,25 @@ struct Step {
     consequence: &'static str,
     /// Return, appraise and approve are judged in writing.
     needs_opinion: bool,
+}
+
+/// A document of the procedure as the page offers it.
+struct FormRow {
+    code: &'static str,
+    label: &'static str,
+    annex: String,
+    may_issue: bool,
+    /// What the data leaves blank, joined.
+    gaps: String,
+}
+
+/// An issued document: (label, number, who and when, short SHA-256 of the data, the record).
+struct IssuedRow {
+    label: &'static str,
+    number: String,
+    by_at: String,
+    data_version: String,
+    doc: khien_store::IssuedDocument,
 }
 
 struct OpinionRow {
@@ -81,6 +101,8 @@ struct DossierPage {
     /// Level 5 under NĐ 85: the Prime Minister's list approves; the form asks for the decision.
     outside_approval: bool,
     opinions: Vec<OpinionRow>,
+    forms: Vec<FormRow>,
+    issued: Vec<IssuedRow>,
     history: Vec<super::pages::AuditRow>,
 }
 
@@ -180,6 +202,7 @@ async fn dossier_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
             text: o.opinion,
         })
         .collect();
+    let (forms, issued) = documents(&st, &ctx, id).await?;
     let history = super::pages::audit_rows(&st.store.dossier_timeline(&ctx.actor, id).await?, lang);
     let dates = [&d.submitted_on, &d.appraised_on, &d.approved_on].map(|x| display_opt(x.as_deref())).join(" / ");
     render(&DossierPage {
@@ -195,10 +218,71 @@ async fn dossier_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
         outside_appraisal: rs.appraiser_at(level).is_outside(),
         outside_approval: rs.approver_at(level).is_outside(),
         opinions,
+        forms,
+        issued,
         history,
         d,
         s,
     })
+}
+
+/// The procedure's documents with what each leaves blank, and the issued ones.
+async fn documents(st: &AppState, ctx: &Ctx, id: i64) -> Result<(Vec<FormRow>, Vec<IssuedRow>), WebError> {
+    use crate::services::dossier_forms::{form_document, FormRequest};
+    let lang = ctx.lang;
+    let fc = st.store.dossier_form_context(&ctx.actor, id).await?;
+    let signer = crate::services::incident_docs::Signer::new(None, None, None, None)?;
+    let today = st.store.clock().today_vn();
+    let forms = fc
+        .forms
+        .iter()
+        .map(|f| {
+            let req = FormRequest { form: *f, number: None, signer: &signer, place_name: None, date: today };
+            FormRow {
+                code: f.code(),
+                label: f.label(lang),
+                annex: f.annex_number(&fc.ruleset).unwrap_or("—").to_string(),
+                may_issue: fc.may_issue.contains(f),
+                gaps: form_document(&fc, &req).gaps.join("; "),
+            }
+        })
+        .collect();
+    let issued = st
+        .store
+        .issued_documents(&ctx.actor, id)
+        .await?
+        .into_iter()
+        .map(|doc| IssuedRow {
+            label: doc.form.label(lang),
+            number: doc.number.clone().unwrap_or_else(|| "—".into()),
+            by_at: format!("{} · {}", doc.issued_by_name, display_vn(doc.issued_at)),
+            data_version: doc.data_sha256.chars().take(12).collect(),
+            doc,
+        })
+        .collect();
+    Ok((forms, issued))
+}
+
+#[derive(Deserialize)]
+struct IssueForm {
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    signer_name: String,
+}
+
+/// Issues one of the procedure's documents from the dossier's data (the API's path).
+async fn issue_form(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path((id, form)): Path<(i64, String)>,
+    Form(f): Form<IssueForm>,
+) -> Result<Response, WebError> {
+    let form = khien_domain::system::dossier_form::DossierForm::parse("form", &form)?;
+    let name = Some(f.signer_name.as_str()).filter(|n| !n.trim().is_empty());
+    let signer = crate::services::incident_docs::Signer::new(None, None, name, None)?;
+    crate::api::dossier_forms::issue(&s, &ctx, id, form, Some(f.number), &signer).await?;
+    Ok(see_other(&format!("/dossiers/{id}#issued")))
 }
 
 async fn attach(

@@ -410,7 +410,7 @@ pub fn serious_reasons(max_level: Option<i64>, inc: &Incident) -> Vec<Msg> {
 }
 
 /// What an administrative document's header needs about the reporting unit.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DocumentHeader {
     pub unit_name: String,
     pub parent_name: Option<String>,

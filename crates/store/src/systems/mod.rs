@@ -3,6 +3,7 @@
 //! the connection and certificate registers, and the authority's overview (Mẫu 08).
 
 pub(crate) mod attachments;
+pub(crate) mod dossier_documents;
 pub(crate) mod dossier_review;
 pub(crate) mod dossier_settings;
 pub(crate) mod dossiers;
