@@ -32,6 +32,12 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("dossier.attach", "Đính kèm tệp vào hồ sơ", "Attached a file to a dossier"),
     ("dossier.create", "Lập hồ sơ cấp độ", "Opened a level dossier"),
     ("dossier.issue_document", "Ban hành văn bản từ hồ sơ cấp độ", "Issued a document from a level dossier"),
+    ("dossier.package", "Đóng gói hồ sơ cấp độ để gửi thẩm định", "Packed a level dossier for the appraiser"),
+    (
+        "dossier.package_receipt",
+        "Ghi nhận nơi thẩm định đã nhận gói hồ sơ",
+        "Recorded the appraiser's receipt of a dossier package",
+    ),
     ("dossier.part_na", "Ghi thành phần hồ sơ không áp dụng", "Declared a dossier part not applicable"),
     ("dossier.return", "Trả lại hồ sơ cấp độ", "Returned a level dossier"),
     ("dossier.submit", "Gửi thẩm định hồ sơ cấp độ", "Submitted a level dossier"),

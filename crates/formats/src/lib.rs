@@ -8,6 +8,7 @@ mod error;
 pub mod fixtures;
 pub mod ical;
 pub mod oscal_export;
+pub mod package;
 pub mod pdf;
 pub mod plan_table;
 mod reader;

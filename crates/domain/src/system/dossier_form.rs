@@ -133,6 +133,17 @@ pub fn may_issue(
     form.applies(level, rs) && may_act(actor, form.issued_at(), level, rs, system, bodies)
 }
 
+/// The most a dossier package may hold, attachments and documents together: a package is
+/// built in memory, so a dossier past this is refused with its size rather than exhausting
+/// the server (ten attachments at the 20 MiB limit fit).
+pub const MAX_PACKAGE_BYTES: i64 = 256 * 1024 * 1024;
+
+/// Whether `actor` may build a dossier's package for the appraiser and record its receipt:
+/// those who send the dossier (the submit step's people), as for the requests.
+pub fn may_send(actor: &crate::scope::Actor, level: u8, rs: &Ruleset, system: &UnitAt, bodies: &LevelBodies) -> bool {
+    may_act(actor, DossierAction::Submit, level, rs, system, bodies)
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

@@ -44,6 +44,7 @@ async fn snapshot(admin: &Session, b: &Other) -> String {
         admin.get_json(&format!("/api/v1/systems/{}/certificates", b.system)).await,
         admin.get_json(&format!("/api/v1/dossiers/{}/attachments", b.dossier)).await,
         admin.get_json(&format!("/api/v1/dossiers/{}/documents", b.dossier)).await,
+        admin.get_json(&format!("/api/v1/dossiers/{}/packages", b.dossier)).await,
     );
     let incident = admin.get_json(&format!("/api/v1/incidents/{}", b.incident)).await;
     let public_report = admin.get_json(&format!("/api/v1/public-reports/{}", b.public_report)).await;
@@ -285,6 +286,11 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
         (format!("/trainings/{}", b.training), vec![("unit", bu.as_str()), ("body", "x"), ("due_on", "01/01/2030")]),
         (format!("/follow-ups/{}/done", b.follow_up), vec![("note", "x")]),
         (format!("/dossiers/{}/forms/statement", b.dossier), vec![("number", "1/x"), ("signer_name", "x")]),
+        (format!("/dossiers/{}/packages", b.dossier), vec![]),
+        (
+            format!("/dossier-packages/{}/receipt", b.package),
+            vec![("received_by", "x"), ("received_on", "01/01/2026"), ("reference", "")],
+        ),
         (
             format!("/indicators/{}/values", b.indicator),
             vec![("unit", bu.as_str()), ("period", "2026"), ("numerator", "1"), ("denominator", "2")],

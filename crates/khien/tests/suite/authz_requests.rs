@@ -40,6 +40,7 @@ pub(crate) struct Other {
     pub(crate) report_round: i64,
     pub(crate) report_version: i64,
     pub(crate) issued_document: i64,
+    pub(crate) package: i64,
 }
 
 /// What a caller of A sends to each documented operation, aimed at B's records.
@@ -121,8 +122,16 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
             Some(json!({"reason":"không áp dụng cho hệ thống này"}))
         }
         ("post", "/api/v1/dossiers/{id}/forms/{form}") => Some(json!({"number":"1/x"})),
+        ("post", "/api/v1/dossiers/{id}/packages") => None,
         ("get", "/api/v1/dossier-documents/{id}/file") => {
             return Some((path.replace("{id}", &b.issued_document.to_string()), None))
+        }
+        ("get", "/api/v1/dossier-packages/{id}/file") => {
+            return Some((path.replace("{id}", &b.package.to_string()), None))
+        }
+        ("put", "/api/v1/dossier-packages/{id}/receipt") => {
+            let body = json!({"received_by": "x", "received_on": "01/01/2026"});
+            return Some((path.replace("{id}", &b.package.to_string()), Some(body)));
         }
         ("get", "/api/v1/units")
         | ("get", "/api/v1/users")

@@ -256,6 +256,7 @@ pub(crate) async fn records_of_b(s: &TestServer) -> (i64, Other) {
         pdf: b"%PDF-1.4".to_vec(),
     };
     let issued_document = s.db.store.issue_dossier_document(&admin, dossier.id, issued).await.unwrap().id;
+    let package = s.db.store.record_dossier_package(&admin, dossier.id, b"PK".to_vec(), "{}", 1).await.unwrap().id;
     let b = Other {
         unit: b_unit,
         user: b_user,
@@ -293,6 +294,7 @@ pub(crate) async fn records_of_b(s: &TestServer) -> (i64, Other) {
         report_round,
         report_version,
         issued_document,
+        package,
     };
     (own_unit, b)
 }

@@ -10,7 +10,10 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use sha2::Digest;
 
-on_both_stores!(nd331_d18_2_d20_a_wards_level_3_dossier_issues_its_request_opinion_and_decision);
+on_both_stores!(
+    nd331_d18_2_d20_a_wards_level_3_dossier_issues_its_request_opinion_and_decision,
+    nd331_d18_3_a_level_4_dossier_is_packed_for_the_ministry_and_its_receipt_recorded,
+);
 
 /// A ward's level-3 dossier, submitted, on a system with its security rules issued.
 async fn level_3_dossier(db: &TestDb, code: &str) -> i64 {
@@ -158,4 +161,81 @@ async fn the_generated_forms_open_in_libreoffice_with_their_vietnamese_text() {
     let decision = read("level_decision");
     let decided = decision.find("QUYẾT ĐỊNH:").expect("QUYẾT ĐỊNH:");
     assert!(decision[decided..].contains("Điều 1.") && decision[decided..].contains("Điều 3."), "{decision}");
+}
+
+async fn nd331_d18_3_a_level_4_dossier_is_packed_for_the_ministry_and_its_receipt_recorded(db: TestDb) {
+    use std::io::Read;
+    let s = TestServer::start_on(db).await;
+    let ward = unit_id(&s.db, "P-HONG-BANG").await;
+    let officer_actor = actor(&s.db, "hongbang.canbo").await;
+    let sys = s.db.store.create_system(&officer_actor, &ward_system(ward, "HB-PACK")).await.unwrap();
+    let parts = [&BASIC_PARTS[..], &["expert_opinion", "risk_assessment"]].concat();
+    let d = s.db.store.create_dossier(&officer_actor, sys.id, &khien_store::DossierInput::default()).await.unwrap();
+    let reason = Some("Hệ thống kết nối cơ sở dữ liệu quốc gia về dân cư.".to_string());
+    let level_4 = khien_store::DossierInput { proposed_level: 4, level_reason: reason };
+    s.db.store.update_dossier(&officer_actor, d.id, &level_4).await.unwrap();
+    crate::common::attach_parts(&s.db, &officer_actor, d.id, &parts).await;
+    let id = d.id;
+    let officer = s.login("hongbang.canbo", DEMO_PASSWORD).await;
+    // Level 4: the ministry appraises (NĐ 331 Đ18.3), so the request goes to Bộ Công an and the
+    // dedicated unit's professional opinion is asked first (Mẫu 03).
+    let forms = officer.get_json(&format!("/api/v1/dossiers/{id}/forms")).await.to_string();
+    assert!(forms.contains("request_expert_opinion") && !forms.contains("appraisal_opinion"), "{forms}");
+    for form in ["statement", "request_appraisal"] {
+        assert_eq!(issue(&officer, id, form, json!({})).await.status(), 201, "{form}");
+    }
+    let request = officer.get(&format!("/api/v1/dossiers/{id}/forms/request_appraisal")).await.bytes().await.unwrap();
+    assert!(crate::common::docx_text(&request).contains("Bộ Công an"));
+    // Another ward may not pack it; the owner's officer may.
+    let other = s.login("lechan.canbo", DEMO_PASSWORD).await;
+    let r = other.send(Method::POST, &format!("/api/v1/dossiers/{id}/packages"), None).await;
+    assert!(r.status() == 403 || r.status() == 404, "{}", r.status());
+    let r = officer.send(Method::POST, &format!("/api/v1/dossiers/{id}/packages"), None).await;
+    assert_eq!(r.status(), 201);
+    let package: Value = r.json().await.unwrap();
+    assert_eq!(package["file_count"], 10, "2 documents × (Word, PDF) + 6 attachments: {package}");
+    let zip = officer.get(&format!("/api/v1/dossier-packages/{}/file", package["id"])).await;
+    assert_eq!(zip.headers()["x-content-sha256"].to_str().unwrap(), package["sha256"].as_str().unwrap());
+    let zip = zip.bytes().await.unwrap();
+    assert_eq!(hex::encode(sha2::Sha256::digest(&zip)), package["sha256"].as_str().unwrap());
+    // Every file is listed in the sums, which check.
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip.to_vec())).unwrap();
+    let folder = format!("ho-so-{id}-hb-pack");
+    let mut sums = String::new();
+    archive.by_name(&format!("{folder}/SHA256SUMS")).unwrap().read_to_string(&mut sums).unwrap();
+    assert_eq!(sums.lines().count(), 10, "{sums}");
+    for line in sums.lines() {
+        let (sum, path) = line.split_once("  ").unwrap();
+        let mut bytes = Vec::new();
+        archive.by_name(&format!("{folder}/{path}")).unwrap().read_to_end(&mut bytes).unwrap();
+        assert_eq!(hex::encode(sha2::Sha256::digest(&bytes)), sum, "{path}");
+    }
+    assert!(sums.contains("van-ban/") && sums.contains("tai-lieu/expert_opinion/"), "{sums}");
+    let mut manifest = String::new();
+    archive.by_name(&format!("{folder}/manifest.json")).unwrap().read_to_string(&mut manifest).unwrap();
+    assert!(manifest.contains("Mẫu số 02") && manifest.contains("Cổng dịch vụ công phường Hồng Bàng"), "{manifest}");
+
+    // The ministry's receipt: the day named when it is wrong, then recorded.
+    let path = format!("/api/v1/dossier-packages/{}/receipt", package["id"]);
+    for (day, why) in [("31/02/2026", "dd/mm/yyyy"), ("01/01/2099", "tương lai"), ("01/01/2020", "trước ngày đóng gói")]
+    {
+        let r = officer.send(Method::PUT, &path, Some(json!({"received_by": "Cục A05", "received_on": day}))).await;
+        assert_eq!(r.status(), 422, "{day}");
+        let body = r.text().await.unwrap();
+        assert!(body.contains("received_on") && body.contains(why), "{day}: {body}");
+    }
+    let today = s.db.store.clock().today_vn().format("%d/%m/%Y").to_string();
+    let receipt = json!({"received_by": "Cục An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao", "received_on": today, "reference": "1234/A05-P3"});
+    let r = officer.send(Method::PUT, &path, Some(receipt)).await;
+    assert_eq!(r.status(), 200);
+    let listed = officer.get_json(&format!("/api/v1/dossiers/{id}/packages")).await;
+    assert_eq!(listed[0]["receipt_ref"], "1234/A05-P3");
+    assert!(listed[0]["received_by"].as_str().unwrap().starts_with("Cục An ninh mạng"));
+    assert_eq!(other.get(&format!("/api/v1/dossier-packages/{}/file", package["id"])).await.status(), 404);
+    let r = other.send(Method::PUT, &path, Some(json!({"received_by": "x", "received_on": today}))).await;
+    assert!(r.status() == 403 || r.status() == 404, "{}", r.status());
+    let audit = s.db.store.dossier_timeline(&officer_actor, id).await.unwrap();
+    for action in ["dossier.package", "dossier.package_receipt"] {
+        assert!(audit.iter().any(|a| a.action == action), "{action}");
+    }
 }

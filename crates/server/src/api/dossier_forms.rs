@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use khien_domain::system::dossier_form::DossierForm;
 use khien_domain::Lang;
-use khien_store::{DocumentToIssue, IssuedDocument};
+use khien_store::{DocumentToIssue, DossierPackage, IssuedDocument, PackageReceipt};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -25,6 +25,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(preview_form, issue_form))
         .routes(routes!(issued_documents))
         .routes(routes!(issued_document_file))
+        .routes(routes!(dossier_packages, build_package))
+        .routes(routes!(package_file))
+        .routes(routes!(package_receipt))
 }
 
 /// A document a dossier has at its proposed level.
@@ -231,4 +234,64 @@ pub(crate) fn file_response(doc: &IssuedDocument, pdf: bool, bytes: Vec<u8>) -> 
     };
     let name = format!("ho-so-{}-{}-{}.{ext}", doc.dossier_id, doc.form.code(), doc.id);
     super::download(&name, content_type, sha, bytes)
+}
+
+/// The packages built of a dossier for the appraiser, newest first, with their receipts.
+#[utoipa::path(get, path = "/api/v1/dossiers/{id}/packages", tag = "dossiers", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<DossierPackage>), (status = 404, body = crate::error::Problem)))]
+async fn dossier_packages(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<DossierPackage>>, ApiError> {
+    Ok(Json(s.store.dossier_packages(&ctx.actor, id).await?))
+}
+
+/// Pack the dossier for an outside appraiser: one ZIP with the latest issued document of each
+/// form (Word and PDF), every attachment by part, `manifest.json` and `SHA256SUMS`; kept with
+/// its SHA-256. Those who send the dossier only.
+#[utoipa::path(post, path = "/api/v1/dossiers/{id}/packages", tag = "dossiers", params(("id" = i64, Path)),
+    responses((status = 201, body = DossierPackage), (status = 403, body = crate::error::Problem),
+        (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn build_package(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<(StatusCode, Json<DossierPackage>), ApiError> {
+    Ok((StatusCode::CREATED, Json(pack(&s, &ctx, id).await?)))
+}
+
+/// Builds and keeps a package (the API's and the page's one path).
+pub(crate) async fn pack(s: &AppState, ctx: &Ctx, id: i64) -> Result<DossierPackage, khien_domain::Error> {
+    let source = s.store.dossier_package_source(&ctx.actor, id).await?;
+    let built = crate::services::dossier_package::build_package(source, s.store.clock().today_vn())?;
+    s.store.record_dossier_package(&ctx.actor, id, built.zip, &built.manifest, built.file_count).await
+}
+
+/// A package's ZIP as built (its SHA-256 in `X-Content-SHA256`).
+#[utoipa::path(get, path = "/api/v1/dossier-packages/{id}/file", tag = "dossiers", params(("id" = i64, Path)),
+    responses((status = 200, content((Vec<u8> = "application/zip"))), (status = 404, body = crate::error::Problem)))]
+async fn package_file(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<axum::response::Response, ApiError> {
+    let (p, bytes) = s.store.dossier_package_file(&ctx.actor, id).await?;
+    let name = format!("goi-ho-so-{}-{}.zip", p.dossier_id, p.id);
+    Ok(super::download(&name, "application/zip", &p.sha256, bytes))
+}
+
+/// Record (or correct) the appraiser's receipt of a package: who received it, the day, their
+/// reference. Those who send the dossier only.
+#[utoipa::path(put, path = "/api/v1/dossier-packages/{id}/receipt", tag = "dossiers", params(("id" = i64, Path)),
+    request_body = PackageReceipt,
+    responses((status = 200, body = DossierPackage), (status = 403, body = crate::error::Problem),
+        (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn package_receipt(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<PackageReceipt>,
+) -> Result<Json<DossierPackage>, ApiError> {
+    Ok(Json(s.store.record_package_receipt(&ctx.actor, id, &b).await?))
 }

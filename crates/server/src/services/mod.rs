@@ -6,6 +6,7 @@
 pub mod catalogue_io;
 pub mod dossier_docs;
 pub mod dossier_forms;
+pub mod dossier_package;
 pub mod incident_docs;
 pub mod oscal_io;
 pub mod plans_io;

@@ -2,6 +2,7 @@
 //! form, the workflow steps this caller may take (each judged in writing, after a confirmation
 //! that names its consequence), the written opinions with their letters, and the timeline.
 
+use super::filters;
 use super::msg;
 use super::systems::number;
 use super::{render, see_other, Chrome};
@@ -27,6 +28,8 @@ pub fn router() -> Router<AppState> {
         .route("/dossiers/{id}/actions", post(act))
         .route("/dossiers/{id}/parts/{part}/not-applicable", post(not_applicable))
         .route("/dossiers/{id}/forms/{form}", post(issue_form))
+        .route("/dossiers/{id}/packages", post(build_package))
+        .route("/dossier-packages/{id}/receipt", post(package_receipt))
         .route(
             "/dossiers/{id}/attachments",
             post(attach).layer(axum::extract::DefaultBodyLimit::max(super::MAX_IMPORT_BYTES + 1024)),
@@ -72,6 +75,15 @@ struct IssuedRow {
     doc: khien_store::IssuedDocument,
 }
 
+/// A package built for the appraiser: (built by and when, size, the record).
+struct PackageRow {
+    built: String,
+    size: String,
+    sha: String,
+    received: Option<String>,
+    p: khien_store::DossierPackage,
+}
+
 struct OpinionRow {
     id: i64,
     step: &'static str,
@@ -103,6 +115,9 @@ struct DossierPage {
     opinions: Vec<OpinionRow>,
     forms: Vec<FormRow>,
     issued: Vec<IssuedRow>,
+    packages: Vec<PackageRow>,
+    /// The caller sends the dossier: builds packages and records receipts.
+    may_send: bool,
     history: Vec<super::pages::AuditRow>,
 }
 
@@ -202,7 +217,26 @@ async fn dossier_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
             text: o.opinion,
         })
         .collect();
-    let (forms, issued) = documents(&st, &ctx, id).await?;
+    let (forms, issued, may_send) = documents(&st, &ctx, id).await?;
+    let packages = st
+        .store
+        .dossier_packages(&ctx.actor, id)
+        .await?
+        .into_iter()
+        .map(|p| PackageRow {
+            built: format!("{} · {}", p.built_by_name, display_vn(p.built_at)),
+            size: size_text(p.size_bytes),
+            sha: p.sha256.chars().take(12).collect(),
+            received: p.received_by.as_ref().map(|by| {
+                let on = display_opt(p.received_on.as_deref());
+                match &p.receipt_ref {
+                    Some(r) => format!("{by} · {on} · {r}"),
+                    None => format!("{by} · {on}"),
+                }
+            }),
+            p,
+        })
+        .collect();
     let history = super::pages::audit_rows(&st.store.dossier_timeline(&ctx.actor, id).await?, lang);
     let dates = [&d.submitted_on, &d.appraised_on, &d.approved_on].map(|x| display_opt(x.as_deref())).join(" / ");
     render(&DossierPage {
@@ -220,6 +254,8 @@ async fn dossier_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
         opinions,
         forms,
         issued,
+        packages,
+        may_send,
         history,
         d,
         s,
@@ -227,7 +263,7 @@ async fn dossier_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
 }
 
 /// The procedure's documents with what each leaves blank, and the issued ones.
-async fn documents(st: &AppState, ctx: &Ctx, id: i64) -> Result<(Vec<FormRow>, Vec<IssuedRow>), WebError> {
+async fn documents(st: &AppState, ctx: &Ctx, id: i64) -> Result<(Vec<FormRow>, Vec<IssuedRow>, bool), WebError> {
     use crate::services::dossier_forms::{form_document, FormRequest};
     let lang = ctx.lang;
     let fc = st.store.dossier_form_context(&ctx.actor, id).await?;
@@ -260,7 +296,36 @@ async fn documents(st: &AppState, ctx: &Ctx, id: i64) -> Result<(Vec<FormRow>, V
             doc,
         })
         .collect();
-    Ok((forms, issued))
+    Ok((forms, issued, fc.may_send))
+}
+
+/// Packs the dossier for the appraiser (the API's path).
+async fn build_package(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
+    crate::api::dossier_forms::pack(&s, &ctx, id).await?;
+    Ok(see_other(&format!("/dossiers/{id}#packages")))
+}
+
+#[derive(Deserialize)]
+struct ReceiptForm {
+    #[serde(default)]
+    received_by: String,
+    #[serde(default)]
+    received_on: String,
+    #[serde(default)]
+    reference: String,
+}
+
+/// Records the appraiser's receipt of a package.
+async fn package_receipt(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ReceiptForm>,
+) -> Result<Response, WebError> {
+    let reference = Some(f.reference).filter(|r| !r.trim().is_empty());
+    let receipt = khien_store::PackageReceipt { received_by: f.received_by, received_on: f.received_on, reference };
+    let p = s.store.record_package_receipt(&ctx.actor, id, &receipt).await?;
+    Ok(see_other(&format!("/dossiers/{}#packages", p.dossier_id)))
 }
 
 #[derive(Deserialize)]

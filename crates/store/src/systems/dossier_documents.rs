@@ -10,7 +10,7 @@ use crate::systems::dossiers::Dossier;
 use crate::systems::registry::System;
 use khien_domain::scope::Actor;
 use khien_domain::system::dossier::{DossierState, UnitAt};
-use khien_domain::system::dossier_form::{may_issue, DossierForm};
+use khien_domain::system::dossier_form::{may_issue, may_send, DossierForm};
 use khien_domain::system::level::Ruleset;
 use khien_domain::unit::optional_text;
 use khien_domain::{Error, Result};
@@ -35,6 +35,8 @@ pub struct DossierFormContext {
     pub forms: Vec<DossierForm>,
     /// Of those, the ones this caller may issue.
     pub may_issue: Vec<DossierForm>,
+    /// Whether the caller sends the dossier: builds its package and records the receipt.
+    pub may_send: bool,
 }
 
 impl DossierFormContext {
@@ -98,7 +100,10 @@ impl Store {
             .filter(|_| dossier.state != DossierState::Superseded)
             .filter(|f| may_issue(actor, *f, level, &ruleset, &at, &bodies.bodies))
             .collect();
+        let may_send =
+            dossier.state != DossierState::Superseded && may_send(actor, level, &ruleset, &at, &bodies.bodies);
         Ok(DossierFormContext {
+            may_send,
             dossier,
             system,
             parts,

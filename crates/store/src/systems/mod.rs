@@ -4,6 +4,7 @@
 
 pub(crate) mod attachments;
 pub(crate) mod dossier_documents;
+pub(crate) mod dossier_packages;
 pub(crate) mod dossier_review;
 pub(crate) mod dossier_settings;
 pub(crate) mod dossiers;

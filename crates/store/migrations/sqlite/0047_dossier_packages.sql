@@ -1,0 +1,20 @@
+-- A level dossier's package for an outside appraiser (issue 17.3): the ZIP as built (issued
+-- documents, attachments, manifest, sums), its SHA-256, and the appraiser's receipt.
+CREATE TABLE dossier_packages (
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+    dossier_id          INTEGER NOT NULL REFERENCES dossiers(id),
+    sha256              TEXT NOT NULL,
+    size_bytes          INTEGER NOT NULL,
+    file_count          INTEGER NOT NULL,
+    manifest            TEXT NOT NULL,
+    data                BLOB NOT NULL,
+    built_by            INTEGER NOT NULL REFERENCES users(id),
+    built_by_name       TEXT NOT NULL,
+    built_at            INTEGER NOT NULL,
+    received_by         TEXT,
+    received_on         TEXT,
+    receipt_ref         TEXT,
+    receipt_recorded_by TEXT,
+    receipt_recorded_at INTEGER
+);
+CREATE INDEX dossier_packages_dossier ON dossier_packages(dossier_id);
