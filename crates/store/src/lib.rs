@@ -80,6 +80,7 @@ pub use reports::{
 };
 pub use saved_filters::SavedFilter;
 pub use search::DossierHit;
+pub use systems::appraisal_rounds::{DossierComment, DossierCommentInput, OptionalPart, Submission};
 pub use systems::attachments::Attachment;
 pub use systems::dossier_documents::{DocumentToIssue, DossierFormContext, IssuedDocument};
 pub use systems::dossier_packages::{DossierPackage, PackageReceipt, PackageSource};

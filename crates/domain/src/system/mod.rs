@@ -1,6 +1,7 @@
 //! Information systems (hệ thống thông tin): what they are, the level rules that classify them,
 //! the level dossier's workflow, the go-live gate and the 4-layer protection model.
 
+pub mod appraisal;
 pub mod dossier;
 pub mod dossier_form;
 pub mod layers;

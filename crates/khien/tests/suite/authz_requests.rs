@@ -41,6 +41,7 @@ pub(crate) struct Other {
     pub(crate) report_version: i64,
     pub(crate) issued_document: i64,
     pub(crate) package: i64,
+    pub(crate) comment: i64,
 }
 
 /// What a caller of A sends to each documented operation, aimed at B's records.
@@ -123,6 +124,14 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
         }
         ("post", "/api/v1/dossiers/{id}/forms/{form}") => Some(json!({"number":"1/x"})),
         ("post", "/api/v1/dossiers/{id}/packages") => None,
+        ("post", "/api/v1/dossiers/{id}/comments") => Some(json!({"body":"hacked comment"})),
+        ("put", "/api/v1/dossier-comments/{id}/answer") => {
+            return Some((path.replace("{id}", &b.comment.to_string()), Some(json!({"answer":"hacked"}))))
+        }
+        ("get", "/api/v1/rulesets/manager-check") => return None, // city-wide reference data
+        ("put", "/api/v1/rulesets/manager-check") => {
+            return Some((path.to_string(), Some(json!({"unit_types": ["ward", "department"]}))))
+        }
         ("get", "/api/v1/dossier-documents/{id}/file") => {
             return Some((path.replace("{id}", &b.issued_document.to_string()), None))
         }

@@ -257,6 +257,7 @@ pub(crate) async fn records_of_b(s: &TestServer) -> (i64, Other) {
     };
     let issued_document = s.db.store.issue_dossier_document(&admin, dossier.id, issued).await.unwrap().id;
     let package = s.db.store.record_dossier_package(&admin, dossier.id, b"PK".to_vec(), "{}", 1).await.unwrap().id;
+    let comment = returned_with_a_comment(s, &admin, b_unit).await;
     let b = Other {
         unit: b_unit,
         user: b_user,
@@ -295,6 +296,31 @@ pub(crate) async fn records_of_b(s: &TestServer) -> (i64, Other) {
         report_version,
         issued_document,
         package,
+        comment,
     };
     (own_unit, b)
+}
+
+/// A dossier of B's, submitted, commented on by part and returned: the comment B may answer.
+async fn returned_with_a_comment(s: &TestServer, admin: &khien_domain::scope::Actor, b_unit: i64) -> i64 {
+    use khien_domain::system::dossier::DossierAction as A;
+    let input = khien_store::SystemInput {
+        code: "YT-LIS".into(),
+        name: "Hệ thống xét nghiệm".into(),
+        owner_unit_id: b_unit,
+        system_type: "internal".into(),
+        ..Default::default()
+    };
+    let system = s.db.store.create_system(admin, &input).await.unwrap();
+    let d = s.db.store.create_dossier(admin, system.id, &khien_store::DossierInput::default()).await.unwrap();
+    crate::common::attach_parts(&s.db, admin, d.id, &crate::systems::BASIC_PARTS).await;
+    s.db.store.act_on_dossier(admin, d.id, A::Submit, None, None, None).await.unwrap();
+    let comment = khien_store::DossierCommentInput {
+        part: Some("design".into()),
+        requirement: None,
+        body: "Thiếu sơ đồ mạng.".into(),
+    };
+    let id = s.db.store.add_dossier_comment(admin, d.id, &comment).await.unwrap().id;
+    s.db.store.act_on_dossier(admin, d.id, A::Return, Some("Bổ sung sơ đồ."), None, None).await.unwrap();
+    id
 }

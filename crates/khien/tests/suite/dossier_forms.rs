@@ -16,7 +16,7 @@ on_both_stores!(
 );
 
 /// A ward's level-3 dossier, submitted, on a system with its security rules issued.
-async fn level_3_dossier(db: &TestDb, code: &str) -> i64 {
+pub(crate) async fn level_3_dossier(db: &TestDb, code: &str) -> i64 {
     let ward = unit_id(db, "P-HONG-BANG").await;
     let officer = actor(db, "hongbang.canbo").await;
     let input =

@@ -41,6 +41,7 @@ mod disclosure;
 mod dossier_forms;
 
 mod api;
+mod appraisal;
 mod audit_cli;
 mod audit_words;
 mod authz;

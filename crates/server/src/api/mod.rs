@@ -2,6 +2,7 @@
 //! through `routes!`, so the document at /api/openapi.json is generated from the code itself.
 
 mod account;
+mod appraisal;
 mod audit;
 mod budget;
 pub(crate) mod compliance;
@@ -76,6 +77,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(systems::router())
         .merge(dossier_review::router())
         .merge(dossier_forms::router())
+        .merge(appraisal::router())
         .merge(form08::router())
         .merge(rulesets::router())
         .merge(incidents::router())

@@ -30,6 +30,8 @@ pub fn router() -> Router<AppState> {
         .route("/dossiers/{id}/forms/{form}", post(issue_form))
         .route("/dossiers/{id}/packages", post(build_package))
         .route("/dossier-packages/{id}/receipt", post(package_receipt))
+        .route("/dossiers/{id}/comments", post(add_comment))
+        .route("/dossier-comments/{id}/answer", post(answer_comment))
         .route(
             "/dossiers/{id}/attachments",
             post(attach).layer(axum::extract::DefaultBodyLimit::max(super::MAX_IMPORT_BYTES + 1024)),
@@ -84,6 +86,14 @@ struct PackageRow {
     p: khien_store::DossierPackage,
 }
 
+/// An appraisal comment with its part's name and times as text.
+struct CommentRow {
+    part: String,
+    at: String,
+    answered: String,
+    k: khien_store::DossierComment,
+}
+
 struct OpinionRow {
     id: i64,
     step: &'static str,
@@ -116,6 +126,13 @@ struct DossierPage {
     forms: Vec<FormRow>,
     issued: Vec<IssuedRow>,
     packages: Vec<PackageRow>,
+    comments: Vec<CommentRow>,
+    /// The appraiser, while the dossier awaits appraisal.
+    may_comment: bool,
+    /// The owner unit's staff, once the dossier is returned.
+    may_answer: bool,
+    part_options: Vec<(&'static str, &'static str)>,
+    submissions: Vec<khien_store::Submission>,
     /// The caller sends the dossier: builds packages and records receipts.
     may_send: bool,
     history: Vec<super::pages::AuditRow>,
@@ -170,10 +187,20 @@ async fn dossier_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
     // Offer only the steps this caller may take now: the store's own decision.
     let bodies = st.store.level_bodies().await?;
     let system_at = UnitAt { id: s.owner_unit_id, path: s.owner_path.clone() };
+    let checked = st.store.manager_checks(s.owner_unit_id).await?;
     let steps = DossierAction::ALL
         .iter()
         .filter(|a| next_state(state, **a).is_ok())
         .filter(|a| may_act(&ctx.actor, **a, level, &rs, &system_at, &bodies.bodies))
+        .filter(|a| {
+            **a != DossierAction::Submit
+                || khien_domain::system::appraisal::may_submit_checked(
+                    &ctx.actor,
+                    s.owner_unit_id,
+                    &s.owner_path,
+                    checked,
+                )
+        })
         .map(|a| Step {
             code: a.code(),
             label: a.label(lang),
@@ -218,6 +245,28 @@ async fn dossier_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
         })
         .collect();
     let (forms, issued, may_send) = documents(&st, &ctx, id).await?;
+    let whole = lang.pick("Toàn bộ hồ sơ", "The whole dossier");
+    let comments = st
+        .store
+        .dossier_comments(&ctx.actor, id)
+        .await?
+        .into_iter()
+        .map(|k| CommentRow {
+            part: k.part.0.map(|p| p.label(lang)).unwrap_or(whole).to_string(),
+            at: display_vn(k.created_at),
+            answered: match (&k.answered_by_name, k.answered_at) {
+                (Some(n), Some(at)) => format!("{n} · {}", display_vn(at)),
+                _ => String::new(),
+            },
+            k,
+        })
+        .collect();
+    // The store's own decisions: comments while awaiting appraisal by the appraiser, answers
+    // once returned by those who edit the dossier.
+    let may_comment = khien_domain::system::appraisal::check_open_for_comments(state).is_ok()
+        && may_act(&ctx.actor, DossierAction::Return, level, &rs, &system_at, &bodies.bodies);
+    let may_answer = khien_domain::system::appraisal::check_open_for_answers(state).is_ok() && editable;
+    let submissions = st.store.dossier_submissions(&ctx.actor, id, lang).await?;
     let packages = st
         .store
         .dossier_packages(&ctx.actor, id)
@@ -256,6 +305,11 @@ async fn dossier_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
         issued,
         packages,
         may_send,
+        comments,
+        may_comment,
+        may_answer,
+        part_options: Part::ALL.iter().map(|p| (p.code(), p.label(lang))).collect(),
+        submissions,
         history,
         d,
         s,
@@ -420,4 +474,47 @@ async fn act(
         )
         .await?;
     Ok(see_other(&format!("/dossiers/{id}")))
+}
+
+#[derive(Deserialize)]
+struct CommentForm {
+    #[serde(default)]
+    part: String,
+    #[serde(default)]
+    requirement: String,
+    #[serde(default)]
+    body: String,
+}
+
+/// The appraiser's comment on a part, a requirement or the whole dossier.
+async fn add_comment(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<CommentForm>,
+) -> Result<Response, WebError> {
+    let input = khien_store::DossierCommentInput {
+        part: Some(f.part).filter(|p| !p.trim().is_empty()),
+        requirement: Some(f.requirement).filter(|r| !r.trim().is_empty()),
+        body: f.body,
+    };
+    s.store.add_dossier_comment(&ctx.actor, id, &input).await?;
+    Ok(see_other(&format!("/dossiers/{id}#comments")))
+}
+
+#[derive(Deserialize)]
+struct AnswerForm {
+    #[serde(default)]
+    answer: String,
+}
+
+/// The unit's answer to a comment.
+async fn answer_comment(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<AnswerForm>,
+) -> Result<Response, WebError> {
+    let k = s.store.answer_dossier_comment(&ctx.actor, id, &f.answer).await?;
+    Ok(see_other(&format!("/dossiers/{}#comments", k.dossier_id)))
 }

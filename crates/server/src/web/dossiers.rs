@@ -21,6 +21,7 @@ pub fn router() -> Router<AppState> {
         .route("/calendar/{day}/delete", post(remove_holiday))
         .route("/rulesets", get(rulesets_page))
         .route("/rulesets/bodies", post(set_bodies))
+        .route("/rulesets/manager-check", post(set_manager_check))
         .route("/rulesets/{code}/clocks", post(set_clocks))
         .route("/rulesets/{code}/{level}", post(set_authorities))
 }
@@ -87,6 +88,8 @@ struct RulesetsPage {
     /// The named units' codes, for the form.
     owning_code: String,
     dedicated_code: String,
+    /// Unit types: (code, label, whether their manager checks dossiers before they go).
+    manager_check: Vec<(&'static str, &'static str, bool)>,
 }
 
 async fn rulesets_page(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
@@ -144,8 +147,12 @@ async fn rulesets_page(State(s): State<AppState>, ctx: Ctx) -> Result<Html<Strin
     };
     let (owning_code, dedicated_code) =
         (code_of(bodies.owning_body_unit_id).await, code_of(bodies.dedicated_unit_id).await);
+    let checked = s.store.manager_check_types().await?;
+    let manager_check =
+        khien_domain::unit::UnitType::ALL.iter().map(|t| (t.code(), t.label(lang), checked.contains(t))).collect();
     render(&RulesetsPage {
         c: Chrome::new(&ctx, "calendar", "Thẩm định và phê duyệt cấp độ", "Who appraises and approves"),
+        manager_check,
         rulesets,
         authorities,
         can_govern,
@@ -188,6 +195,21 @@ async fn set_bodies(State(s): State<AppState>, ctx: Ctx, Form(f): Form<BodiesFor
     let dedicated = unit("dedicated_unit", f.dedicated_unit).await?;
     s.store.set_level_bodies(&ctx.actor, owning, Some(f.delegation_ref.as_str()), dedicated).await?;
     Ok(see_other("/rulesets"))
+}
+
+/// The unit types whose manager checks dossiers: each ticked box is a `unit_type` field.
+async fn set_manager_check(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let types = fields
+        .iter()
+        .filter(|(k, _)| k == "unit_type")
+        .map(|(_, t)| khien_domain::unit::UnitType::parse(t))
+        .collect::<Result<Vec<_>, _>>()?;
+    s.store.set_manager_check_types(&ctx.actor, &types).await?;
+    Ok(see_other("/rulesets#manager-check"))
 }
 
 #[derive(Deserialize)]

@@ -325,6 +325,23 @@ impl Store {
         q.bind(next.code());
         match action {
             DossierAction::Submit => {
+                // Itemised appraisal (issue 17.4): the unit's manager submits where the
+                // authority asks a check, and every comment is answered first.
+                let checked = self.manager_checks(s.owner_unit_id).await?;
+                if !khien_domain::system::appraisal::may_submit_checked(actor, s.owner_unit_id, &s.owner_path, checked)
+                {
+                    return Err(khien_domain::system::appraisal::manager_check_refusal());
+                }
+                let open = self.unanswered_comments(id).await?;
+                if open > 0 {
+                    return Err(Error::invalid(
+                        "comments",
+                        format!(
+                            "Còn {open} ý kiến thẩm định chưa được trả lời: trả lời từng ý kiến trước khi gửi lại."
+                        ),
+                        format!("{open} appraisal comments are not answered: answer each before resubmitting."),
+                    ));
+                }
                 let parts = parse_parts(&before.parts)?;
                 check_submission(
                     level,
@@ -444,6 +461,9 @@ impl Store {
                 .execute(&mut *w.tx)
                 .await
                 .map_err(db_err)?;
+        }
+        if action == DossierAction::Submit {
+            crate::systems::appraisal_rounds::freeze_submission(&mut w, actor, id).await?;
         }
         sqlx::query("UPDATE systems SET dossier_state = $1 WHERE id = $2")
             .bind(next.code())

@@ -2,6 +2,7 @@
 //! holiday calendar, rulesets and named bodies behind the dossier clocks), dossier attachments,
 //! the connection and certificate registers, and the authority's overview (Mẫu 08).
 
+pub(crate) mod appraisal_rounds;
 pub(crate) mod attachments;
 pub(crate) mod dossier_documents;
 pub(crate) mod dossier_packages;
