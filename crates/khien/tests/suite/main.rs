@@ -48,6 +48,7 @@ mod authz;
 mod authz_requests;
 mod authz_seed;
 mod browser;
+mod browser_appraisal;
 mod browser_compliance;
 mod browser_confirm;
 mod browser_dossier;
