@@ -4,6 +4,7 @@
 pub mod catalog;
 mod check;
 pub mod docx;
+pub mod docx_template;
 mod error;
 pub mod fixtures;
 pub mod ical;

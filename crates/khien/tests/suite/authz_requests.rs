@@ -42,6 +42,7 @@ pub(crate) struct Other {
     pub(crate) issued_document: i64,
     pub(crate) package: i64,
     pub(crate) comment: i64,
+    pub(crate) template: i64,
 }
 
 /// What a caller of A sends to each documented operation, aimed at B's records.
@@ -129,6 +130,22 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
             return Some((path.replace("{id}", &b.comment.to_string()), Some(json!({"answer":"hacked"}))))
         }
         ("get", "/api/v1/rulesets/manager-check") => return None, // city-wide reference data
+        // The authority's templates are city-wide reference data for whoever issues documents.
+        ("get", "/api/v1/document-templates")
+        | ("get", "/api/v1/document-templates/fields")
+        | ("get", "/api/v1/document-templates/{id}/file") => return None,
+        ("post", "/api/v1/document-templates") => {
+            let url = format!("{path}?form=statement&ruleset=nd331-2026&name=x");
+            return Some((url, Some(Value::String("PK".into()))));
+        }
+        // With B's dossier, the preview shows B's data: refused.
+        ("get", "/api/v1/document-templates/{id}/preview") => {
+            let url = format!("{}?dossier_id={}", path.replace("{id}", &b.template.to_string()), b.dossier);
+            return Some((url, None));
+        }
+        ("put", "/api/v1/document-templates/{id}/default") => {
+            return Some((path.replace("{id}", &b.template.to_string()), Some(json!({"default": true}))))
+        }
         ("put", "/api/v1/rulesets/manager-check") => {
             return Some((path.to_string(), Some(json!({"unit_types": ["ward", "department"]}))))
         }

@@ -253,11 +253,17 @@ pub(crate) async fn records_of_b(s: &TestServer) -> (i64, Other) {
         number: None,
         data: "{}".into(),
         docx: b"PK docx".to_vec(),
-        pdf: b"%PDF-1.4".to_vec(),
+        pdf: Some(b"%PDF-1.4".to_vec()),
+        template_id: None,
     };
     let issued_document = s.db.store.issue_dossier_document(&admin, dossier.id, issued).await.unwrap().id;
     let package = s.db.store.record_dossier_package(&admin, dossier.id, b"PK".to_vec(), "{}", 1).await.unwrap().id;
     let comment = returned_with_a_comment(s, &admin, b_unit).await;
+    let template = {
+        let docx = khien_formats::docx::write_admin_docx(&crate::common::sample_document()).unwrap();
+        let form = khien_domain::system::dossier_form::DossierForm::Statement;
+        s.db.store.add_document_template(&admin, form, "nd331-2026", "Mẫu thuyết minh", docx, &[]).await.unwrap().id
+    };
     let b = Other {
         unit: b_unit,
         user: b_user,
@@ -297,6 +303,7 @@ pub(crate) async fn records_of_b(s: &TestServer) -> (i64, Other) {
         issued_document,
         package,
         comment,
+        template,
     };
     (own_unit, b)
 }

@@ -269,3 +269,21 @@ pub fn docx_text(docx: &[u8]) -> String {
     zip.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
     xml
 }
+
+/// A one-paragraph administrative document (a template without fields).
+pub fn sample_document() -> khien_formats::docx::AdminDocument {
+    khien_formats::docx::AdminDocument {
+        parent_body: "Ủy ban nhân dân thành phố".into(),
+        issuing_body: "Sở Y tế".into(),
+        number: None,
+        place: "Hải Phòng".into(),
+        date: chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
+        doc_type: "Thuyết minh".into(),
+        title: "Hồ sơ đề xuất cấp độ".into(),
+        addressees: Vec::new(),
+        blocks: vec![khien_formats::docx::Block::Paragraph("Nội dung.".into())],
+        recipients: vec!["Lưu: VT.".into()],
+        signer_position: "GIÁM ĐỐC".into(),
+        signer_name: "Nguyễn Văn A".into(),
+    }
+}

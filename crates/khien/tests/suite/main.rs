@@ -38,6 +38,7 @@ mod common;
 
 mod compliance_assess;
 mod disclosure;
+mod document_templates;
 mod dossier_forms;
 
 mod api;

@@ -55,6 +55,9 @@ pub struct IssueFormInput {
     pub signer_title: Option<String>,
     pub signer_name: Option<String>,
     pub collective: Option<String>,
+    /// The authority's template to issue from; left out, the default of the form and ruleset if
+    /// one is chosen, else Khiên's own layout. From a template, the document is kept as Word only.
+    pub template_id: Option<i64>,
 }
 
 fn form_of(code: &str) -> Result<DossierForm, ApiError> {
@@ -147,11 +150,13 @@ async fn issue_form(
         b.signer_name.as_deref(),
         b.collective.as_deref(),
     )?;
-    let issued = issue(&s, &ctx, id, form, b.number, &signer).await?;
+    let issued = issue(&s, &ctx, id, form, b.number, &signer, b.template_id).await?;
     Ok((StatusCode::CREATED, Json(issued)))
 }
 
-/// Writes a form from the dossier's data and keeps it (the API's and the page's one path).
+/// Writes a form from the dossier's data and keeps it (the API's and the page's one path):
+/// from the authority's template where one is named or is the default — refused, naming the
+/// fields, when the data lacks any it uses — else in Khiên's own layout as Word and PDF.
 pub(crate) async fn issue(
     s: &AppState,
     ctx: &Ctx,
@@ -159,6 +164,7 @@ pub(crate) async fn issue(
     form: DossierForm,
     number: Option<String>,
     signer: &Signer,
+    template_id: Option<i64>,
 ) -> Result<IssuedDocument, khien_domain::Error> {
     let fc = s.store.dossier_form_context(&ctx.actor, id).await?;
     let number = number.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
@@ -170,13 +176,55 @@ pub(crate) async fn issue(
         date: s.store.clock().today_vn(),
     };
     let written = form_document(&fc, &req);
-    let docx = khien_formats::docx::write_admin_docx(&written.document).map_err(khien_domain::Error::internal)?;
-    let pdf = khien_formats::pdf::write_admin_pdf(&written.document).map_err(khien_domain::Error::internal)?;
     // The number the document carries (a decision's may come from the dossier).
     let number = written.document.number.clone();
-    s.store
-        .issue_dossier_document(&ctx.actor, id, DocumentToIssue { form, number, data: written.data, docx, pdf })
-        .await
+    let template = match template_id {
+        Some(t) => Some(s.store.document_template_file(t).await?),
+        None => s.store.default_template(form, fc.ruleset.code).await?,
+    };
+    let doc = match template {
+        Some((t, bytes)) => {
+            if t.form != form || t.ruleset != fc.ruleset.code {
+                return Err(khien_domain::Error::invalid(
+                    "template_id",
+                    format!(
+                        "Mẫu «{}» dùng cho «{}» ({}), không cho văn bản này.",
+                        t.name,
+                        t.form.label(Lang::Vi),
+                        t.ruleset
+                    ),
+                    format!(
+                        "The template «{}» is for «{}» ({}), not this document.",
+                        t.name,
+                        t.form.label(Lang::En),
+                        t.ruleset
+                    ),
+                ));
+            }
+            let template =
+                khien_formats::docx_template::DocxTemplate::parse(&bytes, crate::services::form_fields::CATALOGUE)
+                    .map_err(|e| crate::api::document_templates::refused(&e))?;
+            let out = template
+                .render(&crate::services::form_fields::form_values(&fc, &req))
+                .map_err(|e| crate::api::document_templates::refused(&e))?;
+            if !out.missing.is_empty() {
+                let list = out.missing.join(", ");
+                return Err(khien_domain::Error::invalid(
+                    "template_id",
+                    format!("Dữ liệu của hồ sơ chưa có các trường mẫu «{}» dùng: {list}. Bổ sung dữ liệu (hoặc sửa mẫu) rồi ban hành.", t.name),
+                    format!("The dossier's data lacks fields the template «{}» uses: {list}. Complete the data (or the template), then issue.", t.name),
+                ));
+            }
+            DocumentToIssue { form, number, data: written.data, docx: out.docx, pdf: None, template_id: Some(t.id) }
+        }
+        None => {
+            let docx =
+                khien_formats::docx::write_admin_docx(&written.document).map_err(khien_domain::Error::internal)?;
+            let pdf = khien_formats::pdf::write_admin_pdf(&written.document).map_err(khien_domain::Error::internal)?;
+            DocumentToIssue { form, number, data: written.data, docx, pdf: Some(pdf), template_id: None }
+        }
+    };
+    s.store.issue_dossier_document(&ctx.actor, id, doc).await
 }
 
 /// The documents issued from a dossier, newest first.
@@ -228,9 +276,9 @@ pub(crate) fn pdf_format(format: Option<&str>) -> Result<bool, khien_domain::Err
 /// The kept bytes as a download named after the dossier and the form.
 pub(crate) fn file_response(doc: &IssuedDocument, pdf: bool, bytes: Vec<u8>) -> axum::response::Response {
     let (ext, content_type, sha) = if pdf {
-        ("pdf", "application/pdf", &doc.pdf_sha256)
+        ("pdf", "application/pdf", doc.pdf_sha256.as_deref().unwrap_or_default())
     } else {
-        ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", &doc.docx_sha256)
+        ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", doc.docx_sha256.as_str())
     };
     let name = format!("ho-so-{}-{}-{}.{ext}", doc.dossier_id, doc.form.code(), doc.id);
     super::download(&name, content_type, sha, bytes)

@@ -8,6 +8,7 @@ mod budget;
 pub(crate) mod compliance;
 mod consultations;
 pub(crate) mod deadlines;
+pub(crate) mod document_templates;
 pub(crate) mod dossier_forms;
 mod dossier_review;
 mod evidence;
@@ -78,6 +79,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(dossier_review::router())
         .merge(dossier_forms::router())
         .merge(appraisal::router())
+        .merge(document_templates::router())
         .merge(form08::router())
         .merge(rulesets::router())
         .merge(incidents::router())

@@ -65,7 +65,7 @@ fn parties(ctx: &DossierFormContext) -> Parties<'_> {
 /// The body issuing `form`: the operator for requests and the statement, the dedicated unit
 /// (or the city's standing body) for the opinion, the owning body (or the operator's own
 /// leadership) for the decisions.
-fn issuer(ctx: &DossierFormContext, form: DossierForm) -> DocumentHeader {
+pub(crate) fn issuer(ctx: &DossierFormContext, form: DossierForm) -> DocumentHeader {
     match form.issued_at() {
         DossierAction::Appraise => ctx.dedicated_unit.clone().unwrap_or_else(|| DocumentHeader {
             unit_name: ctx.owner.root_name.clone(),

@@ -36,7 +36,8 @@ pub fn build_package(src: PackageSource, date: chrono::NaiveDate) -> Result<Buil
         let annex = doc.form.annex_number(&ctx.ruleset).map(|a| format!("{a} — ")).unwrap_or_default();
         let number = doc.number.as_deref().map(|n| format!(", số {n}")).unwrap_or_default();
         let stem = format!("van-ban/{:02}-{}-{}", n + 1, doc.form.code(), doc.id);
-        for (ext, bytes) in [("docx", docx), ("pdf", pdf)] {
+        for (ext, bytes) in [("docx", Some(docx)), ("pdf", pdf)] {
+            let Some(bytes) = bytes else { continue };
             files.push(PackageFile {
                 path: format!("{stem}.{ext}"),
                 bytes,

@@ -7,6 +7,7 @@ pub mod catalogue_io;
 pub mod dossier_docs;
 pub mod dossier_forms;
 pub mod dossier_package;
+pub mod form_fields;
 pub mod incident_docs;
 pub mod oscal_io;
 pub mod plans_io;

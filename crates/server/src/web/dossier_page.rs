@@ -400,7 +400,7 @@ async fn issue_form(
     let form = khien_domain::system::dossier_form::DossierForm::parse("form", &form)?;
     let name = Some(f.signer_name.as_str()).filter(|n| !n.trim().is_empty());
     let signer = crate::services::incident_docs::Signer::new(None, None, name, None)?;
-    crate::api::dossier_forms::issue(&s, &ctx, id, form, Some(f.number), &signer).await?;
+    crate::api::dossier_forms::issue(&s, &ctx, id, form, Some(f.number), &signer, None).await?;
     Ok(see_other(&format!("/dossiers/{id}#issued")))
 }
 

@@ -5,6 +5,7 @@ mod chart;
 mod compliance;
 mod consultations;
 mod deadlines;
+mod document_templates;
 mod dossier_page;
 mod dossiers;
 mod findings;
@@ -66,6 +67,7 @@ pub fn router() -> Router<AppState> {
         .merge(systems::router())
         .merge(dossiers::router())
         .merge(dossier_page::router())
+        .merge(document_templates::router())
         .merge(overview::router())
         .merge(incidents::router())
         .merge(public_reports::router())

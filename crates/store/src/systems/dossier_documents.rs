@@ -57,7 +57,10 @@ pub struct IssuedDocument {
     /// SHA-256 of the JSON the document was filled from: the data version.
     pub data_sha256: String,
     pub docx_sha256: String,
-    pub pdf_sha256: String,
+    /// None for a document issued from the authority's own template (kept as DOCX only).
+    pub pdf_sha256: Option<String>,
+    /// The authority's template it was issued from; none for Khiên's own layout.
+    pub template_id: Option<i64>,
     pub issued_by_name: String,
     pub issued_at: i64,
 }
@@ -69,10 +72,12 @@ pub struct DocumentToIssue {
     /// The facts the document was filled from, as JSON.
     pub data: String,
     pub docx: Vec<u8>,
-    pub pdf: Vec<u8>,
+    pub pdf: Option<Vec<u8>>,
+    pub template_id: Option<i64>,
 }
 
-const ISSUED: &str = "id, dossier_id, form, number, data_sha256, docx_sha256, pdf_sha256, issued_by_name, issued_at";
+const ISSUED: &str =
+    "id, dossier_id, form, number, data_sha256, docx_sha256, pdf_sha256, template_id, issued_by_name, issued_at";
 
 impl Store {
     /// What a dossier's documents are filled from, and which of them the caller may issue.
@@ -147,12 +152,12 @@ impl Store {
             return Err(Error::forbidden());
         }
         let number = optional_text("number", doc.number.as_deref(), 60)?;
-        let (docx_sha, pdf_sha) = (sha256_bytes(&doc.docx), sha256_bytes(&doc.pdf));
+        let (docx_sha, pdf_sha) = (sha256_bytes(&doc.docx), doc.pdf.as_deref().map(sha256_bytes));
         let mut w = self.begin_write().await?;
         let name = w.actor_name(actor).await?;
         let r = sqlx::query(&format!(
-            "INSERT INTO dossier_documents (dossier_id, form, number, data, data_sha256, docx_sha256, docx, pdf_sha256, pdf, issued_by, issued_by_name, issued_at) \
-             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING {ISSUED}"
+            "INSERT INTO dossier_documents (dossier_id, form, number, data, data_sha256, docx_sha256, docx, pdf_sha256, pdf, template_id, issued_by, issued_by_name, issued_at) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) RETURNING {ISSUED}"
         ))
         .bind(id)
         .bind(doc.form.code())
@@ -163,6 +168,7 @@ impl Store {
         .bind(doc.docx)
         .bind(pdf_sha)
         .bind(doc.pdf)
+        .bind(doc.template_id)
         .bind(actor.user_id)
         .bind(name)
         .bind(self.clock.now_ms())
@@ -215,6 +221,13 @@ impl Store {
         let r = r.ok_or_else(hidden)?;
         let issued: IssuedDocument = from_row(&r)?;
         self.get_dossier(actor, issued.dossier_id).await.map_err(|_| hidden())?;
-        Ok((issued, crate::db::get(&r, "bytes")?))
+        let bytes: Option<Vec<u8>> = crate::db::get(&r, "bytes")?;
+        let bytes = bytes.ok_or_else(|| {
+            Error::not_found(
+                "bản PDF (văn bản ban hành theo mẫu của cơ quan chỉ có bản Word)",
+                "PDF (a document issued from the authority's template is kept as Word only)",
+            )
+        })?;
+        Ok((issued, bytes))
     }
 }

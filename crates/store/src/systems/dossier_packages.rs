@@ -50,8 +50,8 @@ pub struct PackageReceipt {
 pub struct PackageSource {
     pub context: DossierFormContext,
     pub attachments: Vec<(Attachment, Vec<u8>)>,
-    /// The latest issued document of each form, with its DOCX and PDF.
-    pub documents: Vec<(IssuedDocument, Vec<u8>, Vec<u8>)>,
+    /// The latest issued document of each form, with its DOCX and (Khiên's layout) PDF.
+    pub documents: Vec<(IssuedDocument, Vec<u8>, Option<Vec<u8>>)>,
 }
 
 const PACKAGE: &str = "id, dossier_id, sha256, size_bytes, file_count, built_by_name, built_at, received_by, received_on, receipt_ref, receipt_recorded_by, receipt_recorded_at";
@@ -102,7 +102,10 @@ impl Store {
             }
             forms.push(d.form);
             let (_, docx) = self.issued_document_file(actor, d.id, false).await?;
-            let (_, pdf) = self.issued_document_file(actor, d.id, true).await?;
+            let pdf = match d.pdf_sha256 {
+                Some(_) => Some(self.issued_document_file(actor, d.id, true).await?.1),
+                None => None,
+            };
             documents.push((d, docx, pdf));
         }
         Ok(PackageSource { context, attachments, documents })
