@@ -5,6 +5,7 @@
 pub mod compliance;
 pub mod incidents;
 pub mod indicators;
+pub mod paperwork;
 pub mod plans;
 
 use anyhow::{anyhow, Result};
@@ -241,7 +242,7 @@ pub(crate) async fn measure(
     Ok(())
 }
 
-fn pct(sorted: &[f64], p: f64) -> f64 {
+pub(crate) fn pct(sorted: &[f64], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted.get(i).copied().unwrap_or(0.0)
 }
@@ -332,6 +333,8 @@ pub async fn run(a: BenchArgs) -> Result<()> {
     }
     let tokens = (admin.session_token.as_str(), manager.session_token.as_str());
     crate::bench::indicators::run(&store, &app, tokens, dept_id, &a).await?;
+    let admin_session = (admin.session_token.as_str(), admin.csrf_token.as_str());
+    crate::bench::paperwork::run(&store, &app, admin_session, &admin_actor, dept_id, &a).await?;
     // The home pages, once the incidents and findings above are in: what waits for each.
     let authority = store.login("authority", &password).await.map_err(|e| anyhow!("{e}"))?;
     for (name, uri, token) in [

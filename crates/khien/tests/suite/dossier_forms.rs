@@ -239,3 +239,28 @@ async fn nd331_d18_3_a_level_4_dossier_is_packed_for_the_ministry_and_its_receip
         assert!(audit.iter().any(|a| a.action == action), "{action}");
     }
 }
+
+/// NĐ 331 Đ35, Mẫu 08: the yearly report as a document of the caller's top unit, its three
+/// sections as tables — the systems listed one a row.
+#[tokio::test]
+async fn nd331_d35_mau_08_is_a_report_with_its_per_system_table() {
+    let s = TestServer::start().await;
+    level_3_dossier(&s.db, "HB-M08").await;
+    let pa05 = s.login("pa05.truong", DEMO_PASSWORD).await;
+    let r = pa05.get("/api/v1/systems/overview/form08?format=docx").await;
+    assert_eq!(r.status(), 200);
+    let xml = crate::common::docx_text(&r.bytes().await.unwrap());
+    for needle in ["3. Danh sách hệ thống thông tin", "Cổng dịch vụ công phường Hồng Bàng", "Điều 35"]
+    {
+        assert!(xml.contains(needle), "the report lacks {needle}");
+    }
+    let pdf = pa05.get("/api/v1/systems/overview/form08?format=pdf").await.bytes().await.unwrap();
+    assert!(crate::common::pdf_text(&pdf, false).contains("Danh sách hệ thống thông tin"));
+    assert_eq!(pa05.get("/api/v1/systems/overview/form08?format=odt").await.status(), 422);
+    // The ward sees its own systems only.
+    let other = s.login("lechan.canbo", DEMO_PASSWORD).await;
+    let xml = crate::common::docx_text(
+        &other.get("/api/v1/systems/overview/form08?format=docx").await.bytes().await.unwrap(),
+    );
+    assert!(!xml.contains("Cổng dịch vụ công phường Hồng Bàng"));
+}

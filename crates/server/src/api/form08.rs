@@ -1,6 +1,6 @@
 //! NĐ 331/2026 Mẫu 08, the yearly report, as XLSX: section 1 the counts by unit, section 2 the
 //! owning body and its dedicated unit, section 3 one row per system; each alone or all three as
-//! the sheets of one workbook.
+//! the sheets of one workbook — or the whole report as a document (DOCX or PDF, NĐ 30 layout).
 
 use super::systems::xlsx;
 use crate::auth::Ctx;
@@ -166,15 +166,47 @@ async fn export_form08_systems(State(s): State<AppState>, ctx: Ctx) -> Result<ax
     Ok(xlsx(bytes, "mau-08-danh-sach-he-thong.xlsx"))
 }
 
-/// The whole Mẫu 08 (NĐ 331/2026 Đ35–36) as one workbook: section 1 the counts, section 2 the
-/// owning body and its dedicated unit, section 3 the systems.
-#[utoipa::path(get, path = "/api/v1/systems/overview/form08", tag = "systems",
-    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
-async fn export_form08(State(s): State<AppState>, ctx: Ctx) -> Result<axum::response::Response, ApiError> {
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct Form08Query {
+    /// `xlsx` (the default: one sheet per section), `docx` or `pdf` (the report as a document).
+    #[param(value_type = Option<crate::api::params::Form08Format>, inline)]
+    pub format: Option<String>,
+}
+
+/// The whole Mẫu 08 (NĐ 331/2026 Đ35–36): section 1 the counts, section 2 the owning body and
+/// its dedicated unit, section 3 the systems — as one workbook, or as a report from the
+/// caller's top unit in the NĐ 30/2020 layout (DOCX or PDF) with the three tables.
+#[utoipa::path(get, path = "/api/v1/systems/overview/form08", tag = "systems", params(Form08Query),
+    responses((status = 200, content(
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (Vec<u8> = "application/pdf"))),
+        (status = 422, body = crate::error::Problem)))]
+async fn export_form08(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    crate::extract::ApiQuery(q): crate::extract::ApiQuery<Form08Query>,
+) -> Result<axum::response::Response, ApiError> {
     use khien_formats::Table;
+    let format = q.format.as_deref().map(str::trim).unwrap_or("xlsx");
+    if !matches!(format, "xlsx" | "docx" | "pdf") {
+        return Err(khien_domain::Error::invalid(
+            "format",
+            "Định dạng là xlsx, docx hoặc pdf.",
+            "The format is xlsx, docx or pdf.",
+        )
+        .into());
+    }
     let counts = form08_counts(s.store.overview(&ctx.actor).await?);
     let bodies = form08_bodies(&s, &ctx).await?;
     let systems = form08_systems(s.store.form08_systems(&ctx.actor).await?);
+    if format != "xlsx" {
+        let doc = form08_document(&s, &ctx, [&counts, &bodies, &systems]).await?;
+        let year = s.store.clock().today_vn().format("%Y");
+        return super::incidents::document_response(&doc, Some(format), &format!("mau-08-bao-cao-nam-{year}"));
+    }
     let bytes = khien_formats::write_tables_xlsx(&[
         Table { name: "1. Số liệu", headers: &FORM08_COUNT_HEADERS, rows: &counts },
         Table { name: "2. Chủ quản, chuyên trách", headers: &FORM08_BODY_HEADERS, rows: &bodies },
@@ -182,4 +214,61 @@ async fn export_form08(State(s): State<AppState>, ctx: Ctx) -> Result<axum::resp
     ])
     .map_err(khien_domain::Error::internal)?;
     Ok(xlsx(bytes, "mau-08-bao-cao-nam.xlsx"))
+}
+
+fn cell_text(c: &khien_formats::Cell) -> String {
+    match c {
+        khien_formats::Cell::Text(t) => t.clone(),
+        khien_formats::Cell::Number(n) => khien_domain::number::grouped(n.round() as i64),
+        khien_formats::Cell::Empty => String::new(),
+    }
+}
+
+/// Mẫu 08 as the report of the caller's top unit: the three sections as tables.
+async fn form08_document(
+    s: &AppState,
+    ctx: &Ctx,
+    [counts, bodies, systems]: [&Vec<Vec<khien_formats::Cell>>; 3],
+) -> Result<khien_formats::docx::AdminDocument, khien_domain::Error> {
+    use khien_formats::docx::{signature_position, AdminDocument, Block, Signing};
+    let unit = ctx.actor.grants.iter().min_by_key(|g| g.unit_path.len()).map(|g| g.unit_id).unwrap_or_default();
+    let header = s.store.document_header(unit).await?;
+    let today = s.store.clock().today_vn();
+    let rs = khien_domain::system::level::ruleset_for(today);
+    let calendar = rs.annual_report.calendar(today);
+    let table = |headers: &[&str], rows: &Vec<Vec<khien_formats::Cell>>| Block::Table {
+        headers: headers.iter().map(|h| h.to_string()).collect(),
+        rows: rows.iter().map(|r| r.iter().map(cell_text).collect()).collect(),
+    };
+    let blocks = vec![
+        Block::Paragraph(format!(
+            "Thực hiện Điều 35 Nghị định số 331/2026/NĐ-CP, {} báo cáo kết quả công tác bảo đảm an ninh mạng hệ thống thông tin, số liệu từ ngày {} đến ngày {}, như sau:",
+            header.unit_name,
+            calendar.period_from.format("%d/%m/%Y"),
+            calendar.period_to.format("%d/%m/%Y")
+        )),
+        Block::Heading("1. Số liệu về hệ thống thông tin".into()),
+        table(&FORM08_COUNT_HEADERS, counts),
+        Block::Heading("2. Chủ quản hệ thống thông tin và đơn vị chuyên trách".into()),
+        table(&FORM08_BODY_HEADERS, bodies),
+        Block::Heading("3. Danh sách hệ thống thông tin".into()),
+        table(&FORM08_SYSTEM_HEADERS, systems),
+    ];
+    Ok(AdminDocument {
+        parent_body: header.parent_name.clone().unwrap_or_default(),
+        issuing_body: header.unit_name.clone(),
+        number: None,
+        place: crate::services::incident_docs::place(s.config.place_name.as_deref(), &header.root_name),
+        date: today,
+        doc_type: "Báo cáo".into(),
+        title: format!(
+            "Kết quả công tác bảo đảm an ninh mạng hệ thống thông tin năm {}",
+            calendar.period_to.format("%Y")
+        ),
+        addressees: vec!["Bộ Công an (Cục An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao)".into()],
+        blocks,
+        recipients: vec!["Như trên;".into(), "Lưu: VT.".into()],
+        signer_position: signature_position(&Signing::Head, header.head_title.as_deref()),
+        signer_name: header.head_name.clone().unwrap_or_default(),
+    })
 }

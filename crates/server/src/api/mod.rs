@@ -326,6 +326,7 @@ pub(crate) mod params {
         IncidentCategory => codes(khien_domain::incident::Category::ALL.iter().map(|t| t.code()), true);
         ObservableKind => codes(khien_domain::incident::observable::ObservableKind::ALL.iter().map(|t| t.code()), true);
         DocumentFormat => codes(["docx", "pdf"], false);
+        Form08Format => codes(["xlsx", "docx", "pdf"], false);
         SigningAuthority => codes(crate::services::incident_docs::SIGNING_CODES, true);
         PublicState => codes(khien_domain::incident::public::PublicState::ALL.iter().map(|t| t.code()), true);
         PublicCategory => codes(khien_domain::incident::public::PublicCategory::ALL.iter().map(|t| t.code()), true);

@@ -48,7 +48,6 @@ struct Page {
     lists: &'static [ListSpec],
 }
 
-
 async fn page(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
     let lang = ctx.lang;
     let rows = s
