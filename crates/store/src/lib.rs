@@ -82,6 +82,7 @@ pub use saved_filters::SavedFilter;
 pub use search::DossierHit;
 pub use systems::appraisal_rounds::{DossierComment, DossierCommentInput, OptionalPart, Submission};
 pub use systems::attachments::Attachment;
+pub use systems::details::{SystemCompleteness, SystemDetailValue, SystemDetails, UnitCompleteness};
 pub use systems::document_templates::DocumentTemplate;
 pub use systems::dossier_documents::{DocumentToIssue, DossierFormContext, IssuedDocument};
 pub use systems::dossier_packages::{DossierPackage, PackageReceipt, PackageSource};

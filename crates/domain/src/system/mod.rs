@@ -2,6 +2,7 @@
 //! the level dossier's workflow, the go-live gate and the 4-layer protection model.
 
 pub mod appraisal;
+pub mod details;
 pub mod dossier;
 pub mod dossier_form;
 pub mod layers;

@@ -47,6 +47,8 @@ async fn snapshot(admin: &Session, b: &Other) -> String {
         admin.get_json(&format!("/api/v1/dossiers/{}/packages", b.dossier)).await,
         admin.get_json("/api/v1/rulesets/manager-check").await,
         admin.get_json("/api/v1/document-templates").await,
+        admin.get_json(&format!("/api/v1/systems/{}/details", b.system)).await,
+        admin.get_json("/api/v1/registry/required-details").await,
     );
     let incident = admin.get_json(&format!("/api/v1/incidents/{}", b.incident)).await;
     let public_report = admin.get_json(&format!("/api/v1/public-reports/{}", b.public_report)).await;
@@ -215,6 +217,8 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
         format!("/rankings/{}", b.ranking),
         format!("/reports/{}/units/{}", b.report_round, b.unit),
         format!("/dossiers/{}", b.dossier),
+        format!("/systems/{}/details", b.system),
+        format!("/units/{}/completeness", b.unit),
     ];
     for p in &pages {
         let r = a.get(p).await;
@@ -296,6 +300,8 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
         (format!("/dossier-comments/{}/answer", b.comment), vec![("answer", "hacked")]),
         ("/rulesets/manager-check".into(), vec![("unit_type", "ward")]),
         (format!("/document-templates/{}/default", b.template), vec![("default", "true")]),
+        (format!("/systems/{}/details", b.system), vec![("mfa", "no")]),
+        ("/registry/required-details".into(), vec![("field", "mfa")]),
         (
             format!("/dossier-packages/{}/receipt", b.package),
             vec![("received_by", "x"), ("received_on", "01/01/2026"), ("reference", "")],

@@ -130,6 +130,11 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
             return Some((path.replace("{id}", &b.comment.to_string()), Some(json!({"answer":"hacked"}))))
         }
         ("get", "/api/v1/rulesets/manager-check") => return None, // city-wide reference data
+        ("get", "/api/v1/registry/required-details") => return None, // city-wide reference data
+        ("put", "/api/v1/registry/required-details") => {
+            return Some((path.to_string(), Some(json!({"fields": ["mfa"]}))))
+        }
+        ("put", "/api/v1/systems/{id}/details") => Some(json!({"values": {"mfa": "no"}})),
         // The authority's templates are city-wide reference data for whoever issues documents.
         ("get", "/api/v1/document-templates")
         | ("get", "/api/v1/document-templates/fields")

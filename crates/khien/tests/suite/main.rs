@@ -88,6 +88,7 @@ mod scan_scopes;
 mod schema_parity;
 mod search;
 mod store;
+mod system_details;
 mod systems;
 mod taxii;
 mod uploads;

@@ -28,6 +28,7 @@ mod reports;
 mod rulesets;
 mod staff;
 pub(crate) mod stix;
+mod system_details;
 mod systems;
 pub(crate) mod taxii;
 mod trainings;
@@ -80,6 +81,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(dossier_forms::router())
         .merge(appraisal::router())
         .merge(document_templates::router())
+        .merge(system_details::router())
         .merge(form08::router())
         .merge(rulesets::router())
         .merge(incidents::router())

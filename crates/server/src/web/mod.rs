@@ -29,6 +29,7 @@ mod reports;
 mod scans;
 mod search;
 mod staff;
+mod system_details;
 mod system_form;
 mod systems;
 mod trainings;
@@ -65,6 +66,7 @@ pub fn router() -> Router<AppState> {
         .merge(units::router())
         .merge(users::router())
         .merge(systems::router())
+        .merge(system_details::router())
         .merge(dossiers::router())
         .merge(dossier_page::router())
         .merge(document_templates::router())

@@ -246,6 +246,8 @@ struct DetailPage {
     /// The edit form: the unit's values, or what was typed when a save was refused.
     v: EditForm,
     error: FormError,
+    /// How complete its systems' details are (issue 17.5), where the caller sees its systems.
+    completeness: Option<Option<i64>>,
 }
 
 async fn detail(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>, WebError> {
@@ -269,7 +271,9 @@ async fn detail_page(
     let history = super::pages::audit_rows(&s.store.list_audit(&ctx.actor, &f).await?.items, ctx.lang);
     let type_label = u.unit_type.label(ctx.lang).to_string();
     let (v, error) = kept.unwrap_or_else(|| (EditForm::of(&u), FormError::default()));
+    let completeness = s.store.unit_completeness(&ctx.actor, u.id).await.ok().map(|c| c.completeness);
     render(&DetailPage {
+        completeness,
         c: Chrome::new(ctx, "units", &u.name, &u.name),
         u,
         type_label,

@@ -4,6 +4,7 @@
 
 pub(crate) mod appraisal_rounds;
 pub(crate) mod attachments;
+pub(crate) mod details;
 pub(crate) mod document_templates;
 pub(crate) mod dossier_documents;
 pub(crate) mod dossier_packages;
