@@ -109,6 +109,7 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("system.create", "Đăng ký hệ thống thông tin", "Registered an information system"),
     ("system.details", "Sửa thông tin bổ sung của hệ thống", "Edited a system's details"),
     ("system.exception", "Ghi ngoại lệ cho phép vận hành", "Recorded a go-live exception"),
+    ("system.inventory", "Nhập danh mục tài sản của hệ thống", "Imported a system's inventory"),
     ("system.status", "Chuyển trạng thái hệ thống", "Changed a system's status"),
     ("system.update", "Sửa thông tin hệ thống", "Edited a system"),
     ("taxii.access", "Cấp quyền truy cập bộ sưu tập TAXII", "Set access to a TAXII collection"),

@@ -8,6 +8,7 @@ pub mod docx_template;
 mod error;
 pub mod fixtures;
 pub mod ical;
+pub mod inventory;
 pub mod oscal_export;
 pub mod package;
 pub mod pdf;

@@ -89,6 +89,7 @@ pub use systems::dossier_packages::{DossierPackage, PackageReceipt, PackageSourc
 pub use systems::dossier_review::{DossierOpinion, NotApplicableInput, PartStatus};
 pub use systems::dossier_settings::{Holiday, LevelBodiesInfo};
 pub use systems::dossiers::{Dossier, DossierInput};
+pub use systems::inventory::{Asset, AssetInput, InventorySummary};
 pub use systems::obligations::{ObligationDue, Occurrence, RulePeriod, SystemObligations};
 pub use systems::overview::{Form08System, OverviewRow};
 pub use systems::registers::{Certificate, CertificateInput, Connection, ConnectionInput, CERT_WARNING_DAYS};

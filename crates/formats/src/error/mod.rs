@@ -257,6 +257,15 @@ pub enum ImportErrorKind {
     UnknownOwnerUnit {
         code: String,
     },
+    /// For callers: an inventory row naming a system the caller does not have (see
+    /// `inventory::SourcedAsset::unknown_system_error`).
+    UnknownSystem {
+        code: String,
+    },
+    /// An inventory's asset group that is none of hardware, software, information.
+    InvalidAssetGroup {
+        value: String,
+    },
     /// For callers: an IP range that is not a valid CIDR (see
     /// `SourcedSystem::invalid_ip_range_error`).
     InvalidIpRange {

@@ -137,6 +137,13 @@ impl ImportError {
             K::UnknownOwnerUnit { code } => {
                 format!("không có đơn vị mã «{}» trong hệ thống", q(code))
             }
+            K::UnknownSystem { code } => {
+                format!("không có hệ thống mã «{}» mà bạn được cập nhật", q(code))
+            }
+            K::InvalidAssetGroup { value } => format!(
+                "«{}» không phải nhóm tài sản; ghi phần cứng, phần mềm hoặc thông tin",
+                q(value)
+            ),
             K::InvalidIpRange { value } => format!(
                 "«{}» không phải dải địa chỉ IP dạng CIDR hợp lệ (ví dụ 10.10.1.0/24)",
                 q(value)
@@ -273,6 +280,10 @@ impl ImportError {
                 q(value)
             ),
             K::UnknownOwnerUnit { code } => format!("there is no unit with code «{}» in the system", q(code)),
+            K::UnknownSystem { code } => format!("there is no system with code «{}» that you may update", q(code)),
+            K::InvalidAssetGroup { value } => {
+                format!("«{}» is not an asset group; write hardware, software or information", q(value))
+            }
             K::InvalidIpRange { value } => format!(
                 "«{}» is not a valid CIDR IP range (e.g. 10.10.1.0/24)",
                 q(value)

@@ -69,6 +69,7 @@ mod import;
 mod incident_files;
 mod incidents;
 mod indicators;
+mod inventory;
 mod kept_forms;
 mod level_rules;
 mod network;

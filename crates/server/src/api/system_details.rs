@@ -8,7 +8,7 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
 use khien_domain::system::details::{DetailField, DETAIL_FIELDS};
-use khien_store::{SystemDetails, UnitCompleteness};
+use khien_store::{Asset, InventorySummary, SystemDetails, UnitCompleteness};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -19,6 +19,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(details, set_details))
         .routes(routes!(required, set_required))
         .routes(routes!(unit_completeness))
+        .routes(routes!(system_assets))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(import_inventory))
+                .layer(axum::extract::DefaultBodyLimit::max(crate::web::MAX_IMPORT_BYTES + 1024)),
+        )
 }
 
 /// A system's details (contacts, stack, recovery, contract, tests, protections), which are
@@ -95,4 +101,35 @@ async fn unit_completeness(
     Path(id): Path<i64>,
 ) -> Result<Json<UnitCompleteness>, ApiError> {
     Ok(Json(s.store.unit_completeness(&ctx.actor, id).await?))
+}
+
+/// A system's inventory (hardware, software, information assets), those past their end of
+/// support first.
+#[utoipa::path(get, path = "/api/v1/systems/{id}/assets", tag = "systems", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<Asset>), (status = 404, body = crate::error::Problem)))]
+async fn system_assets(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Json<Vec<Asset>>, ApiError> {
+    Ok(Json(s.store.system_assets(&ctx.actor, id).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct InventoryQuery {
+    pub file_name: String,
+}
+
+/// Import an inventory (raw body, CSV or XLSX): columns Mã hệ thống, Nhóm tài sản (phần cứng,
+/// phần mềm, thông tin), Tên tài sản, and optionally Phiên bản, Người quản lý, Hết hỗ trợ
+/// (dd/mm/yyyy), Ghi chú. Each system named has its list replaced; all or nothing, errors
+/// naming the row and column (an unknown system among them).
+#[utoipa::path(post, path = "/api/v1/inventory/import", tag = "systems", params(InventoryQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 200, body = InventorySummary), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn import_inventory(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    crate::extract::ApiQuery(q): crate::extract::ApiQuery<InventoryQuery>,
+    body: axum::body::Bytes,
+) -> Result<Json<InventorySummary>, ApiError> {
+    Ok(Json(crate::services::inventory_io::import(&s, &ctx, &q.file_name, &body).await?))
 }

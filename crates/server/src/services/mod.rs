@@ -9,6 +9,7 @@ pub mod dossier_forms;
 pub mod dossier_package;
 pub mod form_fields;
 pub mod incident_docs;
+pub mod inventory_io;
 pub mod oscal_io;
 pub mod plans_io;
 pub mod report_docs;

@@ -22,6 +22,10 @@ pub fn router() -> Router<AppState> {
         .route("/systems/{id}/details", get(details_page).post(save_details))
         .route("/units/{id}/completeness", get(completeness_page))
         .route("/registry/required-details", post(set_required))
+        .route(
+            "/inventory/import",
+            post(import_inventory).layer(axum::extract::DefaultBodyLimit::max(super::MAX_IMPORT_BYTES + 4096)),
+        )
 }
 
 /// One detail in the form: (code, label, input type, value shown in the input, required).
@@ -44,6 +48,8 @@ struct DetailsPage {
     completeness: Option<i64>,
     can_edit: bool,
     error: FormError,
+    /// The inventory: (group's name, end of support dd/mm/yyyy, the asset).
+    assets: Vec<(&'static str, String, khien_store::Asset)>,
 }
 
 fn input_type(kind: DetailKind) -> &'static str {
@@ -83,7 +89,20 @@ async fn show(
         })
         .collect();
     let owner = (d.system.owner_unit_id, d.system.owner_path.clone());
+    let group = |g: &str| match g {
+        "hardware" => ctx.lang.pick("Phần cứng", "Hardware"),
+        "software" => ctx.lang.pick("Phần mềm", "Software"),
+        _ => ctx.lang.pick("Thông tin", "Information"),
+    };
+    let assets = s
+        .store
+        .system_assets(&ctx.actor, id)
+        .await?
+        .into_iter()
+        .map(|a| (group(&a.group), khien_domain::calendar::display_opt(a.end_of_support.as_deref()), a))
+        .collect();
     render(&DetailsPage {
+        assets,
         c: Chrome::new(ctx, "systems", "Thông tin bổ sung của hệ thống", "System details"),
         system_id: id,
         system_name: d.system.name.clone(),
@@ -163,4 +182,17 @@ async fn set_required(State(s): State<AppState>, ctx: Ctx, body: Bytes) -> Resul
     let back = p.get("back").parse::<i64>().unwrap_or_default();
     s.store.set_required_details(&ctx.actor, &p.all("field")).await?;
     Ok(if back > 0 { see_other(&format!("/units/{back}/completeness")) } else { see_other("/") })
+}
+
+/// An inventory file for the systems it names (the page's form; the API's path).
+async fn import_inventory(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    mp: axum::extract::Multipart,
+) -> Result<Response, WebError> {
+    let upload = super::Upload::read(mp).await?;
+    let back = upload.text("back").parse::<i64>().unwrap_or_default();
+    let (name, bytes) = upload.file()?;
+    crate::services::inventory_io::import(&s, &ctx, &name, &bytes).await?;
+    Ok(see_other(&format!("/systems/{back}/details#assets")))
 }

@@ -12,6 +12,7 @@ pub(crate) mod dossier_review;
 pub(crate) mod dossier_settings;
 pub(crate) mod dossiers;
 pub(crate) mod input;
+pub(crate) mod inventory;
 pub mod obligations;
 pub(crate) mod overview;
 pub(crate) mod registers;
