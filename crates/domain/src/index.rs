@@ -19,6 +19,8 @@ pub enum CriterionSource {
     FindingsOnTime,
     /// Recurring duties of the unit's approved systems not overdue, of all such duties.
     DutiesOnTime,
+    /// The required registry details its systems hold, of all they should (issue 17.5).
+    RegistryCompleteness,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -215,10 +215,27 @@ impl Store {
             e.0 += 1;
             e.1 += i64::from(d.due < today);
         }
+        // Registry details: the required ones its systems lack, of all they should hold.
+        let mut details: HashMap<i64, (i64, i64)> = HashMap::new();
+        if model.criteria.iter().any(|c| c.source == CriterionSource::RegistryCompleteness) {
+            let required = self.required_details().await?.len();
+            let required = i64::try_from(required).map_err(khien_domain::Error::internal)?;
+            let rows = sqlx::query("SELECT u.path, s.id, CAST(COUNT(d.field) AS BIGINT) AS held FROM systems s JOIN units u ON u.id = s.owner_unit_id LEFT JOIN system_details d ON d.system_id = s.id AND d.field IN (SELECT field FROM registry_required_fields) GROUP BY u.path, s.id")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?;
+            for r in &rows {
+                let Some(unit) = owner_of(&get::<String>(r, "path")?) else { continue };
+                let e = details.entry(unit).or_default();
+                e.0 += required;
+                e.1 += required - get::<i64>(r, "held")?;
+            }
+        }
         for c in &model.criteria {
             let counts = match c.source {
                 CriterionSource::FindingsOnTime => &findings,
                 CriterionSource::DutiesOnTime => &duties,
+                CriterionSource::RegistryCompleteness => &details,
                 CriterionSource::Indicator { .. } => continue,
             };
             for (unit, (all, late)) in counts {

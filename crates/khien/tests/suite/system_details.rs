@@ -60,6 +60,27 @@ async fn details_are_checked_and_completeness_shows_per_system_and_unit(db: Test
     assert_eq!(r.status(), 422);
     assert_eq!(authority.send(Method::PUT, required, Some(json!({"fields": ["mfa"]}))).await.status(), 200);
     assert_eq!(officer.get_json(&path).await["completeness"], 100);
+    // The index reads it: a ranking of the wards on registry completeness alone.
+    let governor = crate::common::admin_actor(&s.db).await;
+    let criterion = khien_domain::index::Criterion {
+        code: "ho-so".into(),
+        name_vi: "Thông tin hệ thống đầy đủ".into(),
+        name_en: "Registry complete".into(),
+        source: khien_domain::index::CriterionSource::RegistryCompleteness,
+        weight: 100,
+    };
+    let band = |name: &str, from| khien_domain::index::Band { name: name.into(), from };
+    let model = khien_domain::index::ScoringModel {
+        criteria: vec![criterion],
+        bands: vec![band("A", 85), band("B", 0)],
+        downgrade_after_days: None,
+    };
+    let model = s.db.store.define_index_model(&governor, "Đầy đủ thông tin", &model).await.unwrap();
+    let year = s.db.store.clock().today_vn().format("%Y").to_string();
+    let ranking =
+        s.db.store.compute_ranking(&governor, model.id, khien_domain::unit::UnitType::Ward, &year).await.unwrap();
+    let row = ranking.rows.iter().find(|r| r.unit_id == ward).unwrap();
+    assert_eq!((row.points_cp, row.band.as_str()), (10_000, "A"), "{row:?}");
     // The unit's page shows its share; the details page keeps a refused form's input.
     let page = officer.get(&format!("/units/{ward}")).await.text().await.unwrap();
     assert!(page.contains("Mức đầy đủ thông tin hệ thống"), "the unit page lacks the share");

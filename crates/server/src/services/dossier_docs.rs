@@ -5,7 +5,6 @@
 use super::incident_docs::{place, Signer};
 use khien_domain::calendar::display_opt;
 use khien_domain::system::dossier::DossierAction;
-use khien_domain::Lang;
 use khien_formats::docx::{signature_position, AdminDocument, Block};
 use khien_store::{DocumentHeader, Dossier, DossierOpinion, PartStatus, System};
 
@@ -41,20 +40,7 @@ pub fn opinion_document(
         l.header.unit_name
     ))];
     blocks.push(Block::Heading("I. THÀNH PHẦN HỒ SƠ ĐÃ XEM XÉT".into()));
-    let rows = l
-        .parts
-        .iter()
-        .enumerate()
-        .map(|(n, p)| {
-            let files = if p.files.is_empty() {
-                p.not_applicable.as_ref().map(|r| format!("Không áp dụng: {r}")).unwrap_or_else(|| "Chưa có".into())
-            } else {
-                p.files.iter().map(|f| format!("{} (SHA-256 {})", f.file_name, f.sha256)).collect::<Vec<_>>().join("\n")
-            };
-            vec![(n + 1).to_string(), p.part.label(Lang::Vi).to_string(), files]
-        })
-        .collect();
-    blocks.push(Block::Table { headers: vec!["STT".into(), "Thành phần".into(), "Tài liệu".into()], rows });
+    blocks.push(super::dossier_forms::parts_table(l.parts));
     blocks.push(Block::Heading("II. Ý KIẾN".into()));
     blocks.extend(o.opinion.lines().map(str::trim).filter(|p| !p.is_empty()).map(|p| Block::Paragraph(p.to_string())));
     if o.step == DossierAction::Approve {

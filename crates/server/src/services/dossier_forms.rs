@@ -12,7 +12,7 @@ use khien_domain::system::level::Authority;
 use khien_domain::system::{PlanStatus, SystemType};
 use khien_domain::{number, Lang};
 use khien_formats::docx::{signature_position, AdminDocument, Block};
-use khien_store::{DocumentHeader, DossierFormContext};
+use khien_store::{DocumentHeader, DossierFormContext, PartStatus};
 
 /// A blank for the hand, as long as a short address.
 const BLANK: &str = "……………………………………………";
@@ -79,10 +79,10 @@ pub(crate) fn issuer(ctx: &DossierFormContext, form: DossierForm) -> DocumentHea
     }
 }
 
-/// Each part of the dossier with its files' SHA-256, or the owner's reason it does not apply.
-fn parts_table(ctx: &DossierFormContext) -> Block {
-    let rows = ctx
-        .parts
+/// Each part of the dossier with its files' SHA-256, or the owner's reason it does not apply
+/// (also the opinion letters' list of the parts examined).
+pub(crate) fn parts_table(parts: &[PartStatus]) -> Block {
+    let rows = parts
         .iter()
         .enumerate()
         .map(|(n, p)| {
@@ -171,7 +171,7 @@ fn request(
     blocks.push(Block::Heading("Phần 1. Thông tin chung".into()));
     blocks.push(general_information(p));
     blocks.push(Block::Heading("Phần 2. Hồ sơ kèm theo".into()));
-    blocks.push(parts_table(ctx));
+    blocks.push(parts_table(&ctx.parts));
     if form == DossierForm::ApprovalSubmission {
         match &ctx.system.security_rules_ref {
             Some(r) => {
@@ -199,7 +199,7 @@ fn appraisal_opinion(ctx: &DossierFormContext, p: &Parties<'_>, issuing: &str, g
         ctx.dossier.appraisal_request_ref.as_deref().map(|r| format!(" (văn bản số {r})")).unwrap_or_default(),
     ))];
     blocks.push(Block::Heading("Phần 1. Hồ sơ, tài liệu thẩm định".into()));
-    blocks.push(parts_table(ctx));
+    blocks.push(parts_table(&ctx.parts));
     blocks.push(Block::Heading("Phần 2. Căn cứ pháp lý để thẩm định".into()));
     blocks.extend(grounds(p));
     blocks.push(Block::Heading("Phần 3. Tổ chức thẩm định".into()));
@@ -331,7 +331,7 @@ fn statement(ctx: &DossierFormContext, p: &Parties<'_>) -> Vec<Block> {
             ("Quy chế bảo đảm của hệ thống".into(), or_dash(&s.security_rules_ref)),
         ]),
         Block::Heading("IV. THÀNH PHẦN HỒ SƠ KÈM THEO".into()),
-        parts_table(ctx),
+        parts_table(&ctx.parts),
     ]
 }
 
