@@ -10,7 +10,10 @@
 //! - the monthly report (Hải Phòng: folded into the units' monthly reports; no day is set, so the
 //!   authority sets it when it opens the round);
 //! - NĐ 331/2026 Mẫu 08, the yearly report on level protection: the period runs 15 December of the
-//!   year before to 14 December, units → the owning body by 20 December (Đ35).
+//!   year before to 14 December, units → the owning body by 20 December (Đ35);
+//! - the response network member's report (TT 20/2017, Biểu mẫu 05; the form's own columns were
+//!   not read for this, so its parts follow the report's purpose): half-yearly before 20 June,
+//!   yearly before 15 December.
 
 use crate::system::code_enum;
 use crate::{Error, Result};
@@ -24,6 +27,7 @@ code_enum!(
         PlanYear = "plan_year": "Báo cáo kết quả thực hiện kế hoạch bảo đảm an toàn thông tin năm" / "Yearly report on the cybersecurity plan",
         Monthly = "monthly": "Báo cáo tình hình an toàn thông tin tháng" / "Monthly cybersecurity report",
         Form08 = "form08": "Báo cáo năm về bảo đảm an toàn hệ thống thông tin theo cấp độ (Mẫu 08, NĐ 331/2026)" / "Yearly report on level-based protection (NĐ 331/2026 Form 08)",
+        Network = "network": "Báo cáo của thành viên mạng lưới ứng cứu sự cố (Biểu mẫu 05, TT 20/2017; 6 tháng, năm)" / "Response network member's report (TT 20/2017 Form 05; half-year, year)",
     }
 );
 
@@ -146,11 +150,31 @@ const FORM08: [Section; 3] = [
     PROPOSALS,
 ];
 
+const NETWORK: [Section; 5] = [
+    narrative(
+        "response",
+        "Hoạt động điều phối, ứng cứu sự cố trong kỳ",
+        "Incident co-ordination and response in the period",
+        true,
+    ),
+    INCIDENT_FACTS,
+    narrative(
+        "drills",
+        "Tham gia đào tạo, huấn luyện, diễn tập",
+        "Training, exercises and drills taken part in",
+        false,
+    ),
+    narrative("capacity", "Nhân lực, trang thiết bị ứng cứu sự cố", "Response staff and equipment", false),
+    PROPOSALS,
+];
+
 /// How long a period of a template is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PeriodKind {
     Year,
     Month,
+    /// The first half of a year ("2026-H1") or the whole year ("2026").
+    HalfOrYear,
 }
 
 /// At most this many characters in one narrative part.
@@ -162,6 +186,7 @@ impl ReportTemplate {
             ReportTemplate::PlanYear => &PLAN_YEAR,
             ReportTemplate::Monthly => &MONTHLY,
             ReportTemplate::Form08 => &FORM08,
+            ReportTemplate::Network => &NETWORK,
         }
     }
 
@@ -176,6 +201,7 @@ impl ReportTemplate {
         match self {
             ReportTemplate::Monthly => PeriodKind::Month,
             ReportTemplate::PlanYear | ReportTemplate::Form08 => PeriodKind::Year,
+            ReportTemplate::Network => PeriodKind::HalfOrYear,
         }
     }
 
@@ -188,6 +214,7 @@ impl ReportTemplate {
             PeriodKind::Month => p.split_once('-').is_some_and(|(y, m)| {
                 year_ok(y) && m.len() == 2 && m.parse::<u32>().is_ok_and(|m| (1..=12).contains(&m))
             }),
+            PeriodKind::HalfOrYear => year_ok(p) || p.strip_suffix("-H1").is_some_and(year_ok),
         };
         if ok {
             return Ok(p.to_string());
@@ -203,6 +230,11 @@ impl ReportTemplate {
                 format!("«{p}»: kỳ của báo cáo tháng là năm-tháng, ví dụ 2026-11."),
                 format!("«{p}»: a monthly report's period is year-month, e.g. 2026-11."),
             ),
+            PeriodKind::HalfOrYear => Error::invalid(
+                "period",
+                format!("«{p}»: kỳ là 6 tháng đầu năm (ví dụ 2026-H1) hoặc cả năm (ví dụ 2026)."),
+                format!("«{p}»: the period is a year's first half (e.g. 2026-H1) or the year (e.g. 2026)."),
+            ),
         })
     }
 
@@ -216,6 +248,12 @@ impl ReportTemplate {
             }
             ReportTemplate::Form08 => {
                 Some((NaiveDate::from_ymd_opt(year - 1, 12, 15)?, NaiveDate::from_ymd_opt(year, 12, 14)?))
+            }
+            ReportTemplate::Network if period.ends_with("-H1") => {
+                Some((NaiveDate::from_ymd_opt(year, 1, 1)?, NaiveDate::from_ymd_opt(year, 6, 30)?))
+            }
+            ReportTemplate::Network => {
+                Some((NaiveDate::from_ymd_opt(year, 1, 1)?, NaiveDate::from_ymd_opt(year, 12, 31)?))
             }
             ReportTemplate::Monthly => {
                 let month: u32 = period.get(5..7)?.parse().ok()?;
@@ -231,13 +269,16 @@ impl ReportTemplate {
     }
 
     /// The day units owe the report by where a text sets it: 15 November for the yearly plan
-    /// report (HCM 3131 VI.5, Cần Thơ VI.2.c), 20 December for Mẫu 08 (NĐ 331/2026 Đ35). None
+    /// report (HCM 3131 VI.5, Cần Thơ VI.2.c), 20 December for Mẫu 08 (NĐ 331/2026 Đ35), 20 June
+    /// and 15 December for the network member's half-year and yearly report (TT 20/2017). None
     /// for the monthly report: the authority sets it.
     pub fn default_due(self, period: &str) -> Option<NaiveDate> {
         let year: i32 = period.get(..4)?.parse().ok()?;
         match self {
             ReportTemplate::PlanYear => NaiveDate::from_ymd_opt(year, 11, 15),
             ReportTemplate::Form08 => NaiveDate::from_ymd_opt(year, 12, 20),
+            ReportTemplate::Network if period.ends_with("-H1") => NaiveDate::from_ymd_opt(year, 6, 20),
+            ReportTemplate::Network => NaiveDate::from_ymd_opt(year, 12, 15),
             ReportTemplate::Monthly => None,
         }
     }
@@ -246,6 +287,7 @@ impl ReportTemplate {
     pub fn period_label(self, period: &str, lang: crate::Lang) -> String {
         match (self.period_kind(), period.split_once('-')) {
             (PeriodKind::Month, Some((y, m))) => format!("{} {m}/{y}", lang.pick("Tháng", "Month")),
+            (PeriodKind::HalfOrYear, Some((y, _))) => format!("{} {y}", lang.pick("6 tháng đầu năm", "First half of")),
             _ => format!("{} {period}", lang.pick("Năm", "Year")),
         }
     }
@@ -416,6 +458,19 @@ mod tests {
     fn nd_331_art_35_form08_covers_15_december_to_14_december_and_is_due_20_december() {
         assert_eq!(ReportTemplate::Form08.period_range("2026"), Some((day("2025-12-15"), day("2026-12-14"))));
         assert_eq!(ReportTemplate::Form08.default_due("2026"), Some(day("2026-12-20")));
+    }
+
+    #[test]
+    fn tt_20_2017_bieu_mau_05_a_network_member_reports_by_20_june_for_the_half_year_and_15_december_for_the_year() {
+        let t = ReportTemplate::Network;
+        assert_eq!(t.check_period("2026-H1").unwrap(), "2026-H1");
+        assert_eq!(t.check_period("2026").unwrap(), "2026");
+        assert!(t.check_period("2026-H2").is_err() && t.check_period("2026-06").is_err());
+        assert_eq!(t.default_due("2026-H1"), Some(day("2026-06-20")));
+        assert_eq!(t.default_due("2026"), Some(day("2026-12-15")));
+        assert_eq!(t.period_range("2026-H1"), Some((day("2026-01-01"), day("2026-06-30"))));
+        assert_eq!(t.period_label("2026-H1", crate::Lang::Vi), "6 tháng đầu năm 2026");
+        assert!(t.narratives().any(|n| n.key == "response" && n.required));
     }
 
     #[test]

@@ -13,6 +13,7 @@ on_both_stores!(
     hcm_3131_vi_5_wards_submit_the_yearly_report_and_the_authority_consolidates_it,
     a_report_is_submitted_once_and_a_returned_one_again,
     a_round_over_a_province_of_600_wards_opens_and_tells_them,
+    tt_20_2017_bieu_mau_05_network_members_report_for_the_half_year,
 );
 
 fn docx_text(bytes: &[u8]) -> String {
@@ -213,4 +214,25 @@ async fn a_round_over_a_province_of_600_wards_opens_and_tells_them(db: TestDb) {
     let ward = actor(&db, "hongbang.canbo").await;
     let told = db.store.notifications(&ward, 50).await.unwrap();
     assert!(told.iter().any(|n| n.link == format!("/reports/{}", round.id)), "a ward's officer is told");
+}
+
+/// TT 20/2017 (Biểu mẫu 05): the response network's members report for the first half by 20
+/// June; the report carries the incidents of the half and the member's own account.
+async fn tt_20_2017_bieu_mau_05_network_members_report_for_the_half_year(db: TestDb) {
+    let s = TestServer::start_on(db).await;
+    let round = open_round(&s, "network", ("2026-H1", ""), &["it_enterprise", "soc_provider"]).await;
+    assert_eq!(round["due_on"], "2026-06-20");
+    assert!(round["asked"].as_i64().unwrap() >= 1, "{round}");
+    let pa05 = s.login("pa05.truong", DEMO_PASSWORD).await;
+    let body = json!({"template": "network", "period": "2026-H2", "unit_types": ["it_enterprise"]});
+    let r = pa05.send(Method::POST, "/api/v1/report-rounds", Some(body)).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("2026-H1"));
+    let id = round["id"].as_i64().unwrap();
+    let page = pa05.get(&format!("/reports/{id}")).await.text().await.unwrap();
+    assert!(page.contains("6 tháng đầu năm 2026"), "the round's page names its period");
+    let detail = pa05.get_json(&format!("/api/v1/report-rounds/{id}")).await;
+    let unit = detail["reports"][0]["unit_id"].as_i64().unwrap();
+    let report = pa05.get_json(&format!("/api/v1/report-rounds/{id}/units/{unit}")).await;
+    assert!(report.to_string().contains("incidents_reported"), "{report}");
 }
