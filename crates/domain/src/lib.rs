@@ -28,6 +28,7 @@ pub mod role;
 pub mod scope;
 pub mod staff;
 pub mod system;
+pub mod telemetry;
 pub mod time;
 pub mod training;
 pub mod unit;

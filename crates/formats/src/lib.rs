@@ -18,6 +18,7 @@ pub mod scan;
 pub mod sheet;
 pub mod stix;
 pub mod systems;
+pub mod telemetry;
 #[cfg(test)]
 mod test_support;
 mod text;

@@ -1,0 +1,141 @@
+//! Attribution of telemetry to the registry (issue 18.2, the index): an address belongs to the
+//! system whose IP range holds it most narrowly (longest prefix). The index keeps one map per
+//! prefix length in use, so a look-up costs one hash probe per length — not a scan of the
+//! ranges — and is rebuilt whenever the registry's ranges change.
+
+use crate::system::parse_cidr;
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+/// Whose an address is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Owner {
+    pub unit_id: i64,
+    pub system_id: i64,
+}
+
+/// Ranges by prefix length, most specific first.
+#[derive(Debug, Default, Clone)]
+pub struct RangeIndex {
+    v4: Vec<(u8, HashMap<u32, Owner>)>,
+    v6: Vec<(u8, HashMap<u128, Owner>)>,
+    /// Ranges given to a second system at the same prefix: the first registered keeps them.
+    pub conflicts: usize,
+}
+
+fn mask4(ip: u32, len: u8) -> u32 {
+    if len == 0 {
+        0
+    } else {
+        ip & (u32::MAX << (32 - u32::from(len)))
+    }
+}
+
+fn mask6(ip: u128, len: u8) -> u128 {
+    if len == 0 {
+        0
+    } else {
+        ip & (u128::MAX << (128 - u32::from(len)))
+    }
+}
+
+impl RangeIndex {
+    /// Builds the index from (CIDR, owner) pairs in registration order; a range that does not
+    /// parse is skipped (the registry checks them on entry).
+    pub fn build<'a>(ranges: impl IntoIterator<Item = (&'a str, Owner)>) -> RangeIndex {
+        let mut v4: HashMap<u8, HashMap<u32, Owner>> = HashMap::new();
+        let mut v6: HashMap<u8, HashMap<u128, Owner>> = HashMap::new();
+        let mut conflicts = 0;
+        for (cidr, owner) in ranges {
+            let Ok(norm) = parse_cidr(cidr) else { continue };
+            let Some((addr, len)) = norm.split_once('/') else { continue };
+            let Ok(len) = len.parse::<u8>() else { continue };
+            // The first registered keeps a range given twice.
+            let kept = match addr.parse::<IpAddr>() {
+                Ok(IpAddr::V4(a)) => *v4.entry(len).or_default().entry(mask4(u32::from(a), len)).or_insert(owner),
+                Ok(IpAddr::V6(a)) => *v6.entry(len).or_default().entry(mask6(u128::from(a), len)).or_insert(owner),
+                Err(_) => continue,
+            };
+            conflicts += usize::from(kept != owner);
+        }
+        let mut v4: Vec<_> = v4.into_iter().collect();
+        let mut v6: Vec<_> = v6.into_iter().collect();
+        v4.sort_by_key(|m| std::cmp::Reverse(m.0));
+        v6.sort_by_key(|m| std::cmp::Reverse(m.0));
+        RangeIndex { v4, v6, conflicts }
+    }
+
+    /// The owner of the narrowest range holding `ip`.
+    pub fn owner(&self, ip: IpAddr) -> Option<Owner> {
+        match ip {
+            IpAddr::V4(a) => {
+                let a = u32::from(a);
+                self.v4.iter().find_map(|(len, m)| m.get(&mask4(a, *len)).copied())
+            }
+            IpAddr::V6(a) => {
+                let a = u128::from(a);
+                self.v6.iter().find_map(|(len, m)| m.get(&mask6(a, *len)).copied())
+            }
+        }
+    }
+
+    /// The first of `addresses` (the host, then the source, then the destination) that the
+    /// registry holds.
+    pub fn attribute(&self, addresses: impl IntoIterator<Item = IpAddr>) -> Option<Owner> {
+        addresses.into_iter().find_map(|ip| self.owner(ip))
+    }
+
+    pub fn len(&self) -> usize {
+        self.v4.iter().map(|(_, m)| m.len()).sum::<usize>() + self.v6.iter().map(|(_, m)| m.len()).sum::<usize>()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn o(unit_id: i64, system_id: i64) -> Owner {
+        Owner { unit_id, system_id }
+    }
+
+    #[test]
+    fn the_narrowest_range_wins_and_unknown_addresses_stay_unattributed() {
+        let index = RangeIndex::build([
+            ("10.20.0.0/16", o(1, 100)),
+            ("10.20.1.0/24", o(2, 200)),
+            ("10.20.1.128/25", o(2, 201)),
+            ("2001:db8::/32", o(3, 300)),
+        ]);
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        assert_eq!(index.owner(ip("10.20.9.9")), Some(o(1, 100)));
+        assert_eq!(index.owner(ip("10.20.1.5")), Some(o(2, 200)));
+        assert_eq!(index.owner(ip("10.20.1.200")), Some(o(2, 201)));
+        assert_eq!(index.owner(ip("2001:db8:1::7")), Some(o(3, 300)));
+        assert_eq!(index.owner(ip("8.8.8.8")), None);
+        // A host outside the registry, talking to one inside: the one inside.
+        assert_eq!(index.attribute([ip("8.8.8.8"), ip("10.20.1.5")]), Some(o(2, 200)));
+        assert_eq!(index.len(), 4);
+    }
+
+    #[test]
+    fn a_range_given_twice_stays_with_the_first_and_is_counted() {
+        let index = RangeIndex::build([("192.0.2.0/24", o(1, 1)), ("192.0.2.7/24", o(2, 2)), ("bad", o(3, 3))]);
+        assert_eq!(index.owner("192.0.2.99".parse().unwrap()), Some(o(1, 1)));
+        assert_eq!(index.conflicts, 1);
+    }
+
+    #[test]
+    fn fifty_thousand_ranges_are_looked_up_without_a_scan() {
+        let cidrs: Vec<String> = (0..50_000u32).map(|i| format!("10.{}.{}.0/24", (i >> 8) & 0xff, i & 0xff)).collect();
+        let index =
+            RangeIndex::build(cidrs.iter().enumerate().map(|(n, c)| (c.as_str(), o(n as i64 % 1000, n as i64))));
+        assert_eq!(index.owner("10.3.7.1".parse().unwrap()).map(|x| x.system_id), Some(3 * 256 + 7));
+        // One map per prefix length in use: one here.
+        assert_eq!(index.v4.len(), 1);
+    }
+}

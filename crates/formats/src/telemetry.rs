@@ -1,0 +1,445 @@
+//! SOC telemetry in the shapes sensors and platforms send (issue 18.1, the parsing part): Suricata
+//! EVE JSON, Wazuh alerts JSON, Zeek JSON logs (conn, notice…), ECS JSON and CEF lines, each read
+//! into one `Event` — when, which addresses and ports, which rule and how severe, which host —
+//! that attribution and de-duplication work on. A batch is NDJSON (one event a line) or a JSON
+//! array; a line that cannot be read is reported with its number and reason while the others are
+//! kept. Values in, values out: nothing here stores or sends.
+
+use chrono::{DateTime, TimeZone, Utc};
+use serde_json::Value;
+use std::net::IpAddr;
+
+/// Where an event came from, by its shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    SuricataEve,
+    Wazuh,
+    Zeek,
+    Ecs,
+    Cef,
+}
+
+/// Severity on one scale: 1 low, 2 medium, 3 high, 4 critical.
+pub type Severity = u8;
+
+/// One event, whatever its shape.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub shape: Shape,
+    /// The source's own type: "alert", "dns", "conn", "notice", "syscheck"…
+    pub kind: String,
+    /// None where the event carries no readable time (the receiver's time is used).
+    pub at: Option<DateTime<Utc>>,
+    pub src_ip: Option<IpAddr>,
+    pub src_port: Option<u16>,
+    pub dst_ip: Option<IpAddr>,
+    pub dst_port: Option<u16>,
+    pub proto: Option<String>,
+    /// The rule or signature: Suricata's signature id, Wazuh's rule id, Zeek's note, CEF's id.
+    pub rule: Option<String>,
+    pub title: Option<String>,
+    pub severity: Option<Severity>,
+    /// The monitored host, by name and address (a Wazuh agent, an ECS host).
+    pub host: Option<String>,
+    pub host_ip: Option<IpAddr>,
+}
+
+impl Event {
+    fn new(shape: Shape, kind: &str) -> Event {
+        Event {
+            shape,
+            kind: kind.to_string(),
+            at: None,
+            src_ip: None,
+            src_port: None,
+            dst_ip: None,
+            dst_port: None,
+            proto: None,
+            rule: None,
+            title: None,
+            severity: None,
+            host: None,
+            host_ip: None,
+        }
+    }
+
+    /// Every address the event names, for attribution.
+    pub fn addresses(&self) -> impl Iterator<Item = IpAddr> + '_ {
+        [self.host_ip, self.src_ip, self.dst_ip].into_iter().flatten()
+    }
+}
+
+/// The largest line read; a longer one is refused (the caller answers 413 for a batch).
+pub const MAX_LINE_BYTES: usize = 256 * 1024;
+
+/// What a batch gave: the events with their line (or array item, from 1), and the lines refused.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub events: Vec<(usize, Event)>,
+    pub rejected: Vec<(usize, String)>,
+}
+
+/// Reads a batch: a JSON array of events, or one event a line (JSON or CEF); blank lines skipped.
+pub fn parse_batch(bytes: &[u8]) -> Batch {
+    let mut batch = Batch::default();
+    let text = String::from_utf8_lossy(bytes);
+    if text.trim_start().starts_with('[') {
+        match serde_json::from_str::<Vec<Value>>(&text) {
+            Ok(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    match parse_value(v) {
+                        Ok(e) => batch.events.push((i + 1, e)),
+                        Err(why) => batch.rejected.push((i + 1, why)),
+                    }
+                }
+            }
+            Err(e) => batch.rejected.push((e.line(), format!("JSON: {e}"))),
+        }
+        return batch;
+    }
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match parse_line(line) {
+            Ok(e) => batch.events.push((i + 1, e)),
+            Err(why) => batch.rejected.push((i + 1, why)),
+        }
+    }
+    batch
+}
+
+/// Reads one line: CEF (also behind a syslog header) or a JSON object.
+pub fn parse_line(line: &str) -> Result<Event, String> {
+    if line.len() > MAX_LINE_BYTES {
+        return Err(format!("dòng dài quá {MAX_LINE_BYTES} byte / line longer than {MAX_LINE_BYTES} bytes"));
+    }
+    if let Some(at) = line.find("CEF:") {
+        return parse_cef(line.get(at..).unwrap_or(""));
+    }
+    let v: Value = serde_json::from_str(line.trim()).map_err(|e| format!("JSON: {e}"))?;
+    parse_value(&v)
+}
+
+fn text(v: &Value, path: &[&str]) -> Option<String> {
+    let mut at = v;
+    for p in path {
+        at = at.get(p)?;
+    }
+    match at {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn ip(v: &Value, path: &[&str]) -> Option<IpAddr> {
+    text(v, path)?.parse().ok()
+}
+
+fn port(v: &Value, path: &[&str]) -> Option<u16> {
+    text(v, path)?.parse().ok()
+}
+
+/// RFC 3339 (Suricata's "+0100" offsets too) or seconds since the epoch.
+fn time(v: &Value, path: &[&str]) -> Option<DateTime<Utc>> {
+    let mut at = v;
+    for p in path {
+        at = at.get(p)?;
+    }
+    match at {
+        Value::Number(n) => {
+            let secs = n.as_f64()?;
+            Utc.timestamp_millis_opt((secs * 1000.0) as i64).single()
+        }
+        Value::String(s) => DateTime::parse_from_rfc3339(s)
+            .or_else(|_| DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f%z"))
+            .ok()
+            .map(|d| d.with_timezone(&Utc)),
+        _ => None,
+    }
+}
+
+/// Reads a JSON event by its shape.
+pub fn parse_value(v: &Value) -> Result<Event, String> {
+    if !v.is_object() {
+        return Err("không phải đối tượng JSON / not a JSON object".into());
+    }
+    if let Some(kind) = text(v, &["event_type"]) {
+        return Ok(suricata(v, &kind));
+    }
+    if v.get("rule").and_then(|r| r.get("level")).is_some() && v.get("agent").is_some() {
+        return Ok(wazuh(v));
+    }
+    if v.get("id.orig_h").is_some() || (v.get("ts").is_some() && v.get("uid").is_some()) {
+        return Ok(zeek(v));
+    }
+    if v.get("source").is_some_and(Value::is_object) || v.get("event").and_then(|e| e.get("kind")).is_some() {
+        return Ok(ecs(v));
+    }
+    Err("không nhận ra dạng sự kiện (Suricata, Wazuh, Zeek, ECS, CEF) / not a known event shape (Suricata, Wazuh, Zeek, ECS, CEF)".into())
+}
+
+fn suricata(v: &Value, kind: &str) -> Event {
+    let mut e = Event::new(Shape::SuricataEve, kind);
+    e.at = time(v, &["timestamp"]);
+    e.src_ip = ip(v, &["src_ip"]);
+    e.src_port = port(v, &["src_port"]);
+    e.dst_ip = ip(v, &["dest_ip"]);
+    e.dst_port = port(v, &["dest_port"]);
+    e.proto = text(v, &["proto"]);
+    e.host = text(v, &["host"]);
+    if kind == "alert" {
+        e.rule = text(v, &["alert", "signature_id"]);
+        e.title = text(v, &["alert", "signature"]);
+        // Suricata: 1 is the most severe, 3 the least.
+        e.severity = v.get("alert").and_then(|a| a.get("severity")).and_then(Value::as_u64).map(|s| match s {
+            1 => 3,
+            2 => 2,
+            _ => 1,
+        });
+    } else {
+        e.title =
+            text(v, &["dns", "rrname"]).or_else(|| text(v, &["http", "hostname"])).or_else(|| text(v, &["tls", "sni"]));
+    }
+    e
+}
+
+fn wazuh(v: &Value) -> Event {
+    let groups = v.get("rule").and_then(|r| r.get("groups")).and_then(Value::as_array);
+    let kind = groups.and_then(|g| g.last()).and_then(Value::as_str).unwrap_or("alert");
+    let mut e = Event::new(Shape::Wazuh, kind);
+    e.at = time(v, &["timestamp"]).or_else(|| time(v, &["@timestamp"]));
+    e.rule = text(v, &["rule", "id"]);
+    e.title = text(v, &["rule", "description"]);
+    // Wazuh levels run 0–15.
+    e.severity = v.get("rule").and_then(|r| r.get("level")).and_then(Value::as_u64).map(|l| match l {
+        12.. => 4,
+        8..=11 => 3,
+        4..=7 => 2,
+        _ => 1,
+    });
+    e.host = text(v, &["agent", "name"]);
+    e.host_ip = ip(v, &["agent", "ip"]);
+    e.src_ip = ip(v, &["data", "srcip"]);
+    e.src_port = port(v, &["data", "srcport"]);
+    e.dst_ip = ip(v, &["data", "dstip"]);
+    e.dst_port = port(v, &["data", "dstport"]);
+    e.proto = text(v, &["data", "protocol"]);
+    e
+}
+
+fn zeek(v: &Value) -> Event {
+    let kind = text(v, &["_path"]).unwrap_or_else(|| if v.get("note").is_some() { "notice" } else { "conn" }.into());
+    let mut e = Event::new(Shape::Zeek, &kind);
+    e.at = time(v, &["ts"]);
+    e.src_ip = ip(v, &["id.orig_h"]);
+    e.src_port = port(v, &["id.orig_p"]);
+    e.dst_ip = ip(v, &["id.resp_h"]);
+    e.dst_port = port(v, &["id.resp_p"]);
+    e.proto = text(v, &["proto"]);
+    e.rule = text(v, &["note"]);
+    e.title = text(v, &["msg"]).or_else(|| text(v, &["service"]));
+    if e.rule.is_some() {
+        e.severity = Some(2);
+    }
+    e
+}
+
+fn ecs(v: &Value) -> Event {
+    let kind = text(v, &["event", "kind"]).unwrap_or_else(|| "event".into());
+    let mut e = Event::new(Shape::Ecs, &kind);
+    e.at = time(v, &["@timestamp"]);
+    e.src_ip = ip(v, &["source", "ip"]);
+    e.src_port = port(v, &["source", "port"]);
+    e.dst_ip = ip(v, &["destination", "ip"]);
+    e.dst_port = port(v, &["destination", "port"]);
+    e.proto = text(v, &["network", "transport"]);
+    e.rule = text(v, &["rule", "id"]);
+    e.title = text(v, &["rule", "name"]).or_else(|| text(v, &["message"]));
+    e.host = text(v, &["host", "name"]).or_else(|| text(v, &["agent", "name"]));
+    e.host_ip = v.get("host").and_then(|h| h.get("ip")).and_then(|i| match i {
+        Value::Array(a) => a.first().and_then(Value::as_str).and_then(|s| s.parse().ok()),
+        Value::String(s) => s.parse().ok(),
+        _ => None,
+    });
+    // ECS event.severity is the source's own number; suricata's original severity is kept aside.
+    e.severity =
+        v.get("suricata").and_then(|s| s.get("alert")).and_then(|a| a.get("severity")).and_then(Value::as_u64).map(
+            |s| match s {
+                1 => 3,
+                2 => 2,
+                _ => 1,
+            },
+        );
+    e
+}
+
+/// Splits CEF's header on unescaped pipes: version, vendor, product, version, id, name,
+/// severity, then the extension.
+fn cef_fields(line: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if out.len() == 8 {
+            if let Some(last) = out.last_mut() {
+                last.push(c);
+            }
+            continue;
+        }
+        match c {
+            '\\' => {
+                if let (Some(n), Some(last)) = (chars.next(), out.last_mut()) {
+                    last.push(n);
+                }
+            }
+            '|' => out.push(String::new()),
+            c => {
+                if let Some(last) = out.last_mut() {
+                    last.push(c);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The extension's `key=value` pairs; a value runs to the next ` key=` (spaces allowed in it).
+fn cef_extension(ext: &str) -> Vec<(String, String)> {
+    let bytes: Vec<char> = ext.chars().collect();
+    let mut starts = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let at_word = i == 0 || bytes.get(i - 1) == Some(&' ');
+        if at_word {
+            let mut j = i;
+            while j < bytes.len() && bytes.get(j).is_some_and(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.') {
+                j += 1;
+            }
+            if j > i && bytes.get(j) == Some(&'=') && (j == 0 || bytes.get(j - 1) != Some(&'\\')) {
+                starts.push((i, j));
+            }
+        }
+        i += 1;
+    }
+    let mut out = Vec::new();
+    for (n, (k0, k1)) in starts.iter().enumerate() {
+        let end = starts.get(n + 1).map_or(bytes.len(), |(s, _)| *s);
+        let key: String = bytes.get(*k0..*k1).unwrap_or(&[]).iter().collect();
+        let value: String = bytes.get(k1 + 1..end).unwrap_or(&[]).iter().collect();
+        out.push((key, value.trim().replace("\\=", "=")));
+    }
+    out
+}
+
+fn parse_cef(line: &str) -> Result<Event, String> {
+    let f = cef_fields(line);
+    if f.len() < 7 {
+        return Err(
+            "CEF: thiếu trường đầu (cần 7 trường ngăn bởi |) / CEF: the header needs 7 fields separated by |".into()
+        );
+    }
+    let field = |i: usize| f.get(i).cloned().filter(|s| !s.is_empty());
+    let mut e = Event::new(Shape::Cef, "alert");
+    e.rule = field(4);
+    e.title = field(5);
+    e.severity = field(6).and_then(|s| s.trim().parse::<u8>().ok()).map(|s| match s {
+        9.. => 4,
+        7..=8 => 3,
+        4..=6 => 2,
+        _ => 1,
+    });
+    e.host = field(2);
+    for (k, v) in cef_extension(f.get(7).map(String::as_str).unwrap_or("")) {
+        match k.as_str() {
+            "src" => e.src_ip = v.parse().ok(),
+            "dst" => e.dst_ip = v.parse().ok(),
+            "spt" => e.src_port = v.parse().ok(),
+            "dpt" => e.dst_port = v.parse().ok(),
+            "proto" => e.proto = Some(v),
+            "dvc" => e.host_ip = v.parse().ok(),
+            "dvchost" | "dhost" => e.host = Some(v),
+            "rt" | "end" => {
+                e.at = v.parse::<i64>().ok().and_then(|ms| Utc.timestamp_millis_opt(ms).single()).or(e.at);
+            }
+            _ => {}
+        }
+    }
+    Ok(e)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    fn shared(path: &str) -> Vec<u8> {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/telemetry").join(path);
+        std::fs::read(p).unwrap()
+    }
+
+    #[test]
+    fn suricata_eve_files_read_every_event_with_addresses_and_times() {
+        let b = parse_batch(&shared("suricata/surevego_testdata_eve.json"));
+        assert_eq!((b.events.len(), b.rejected.len()), (266, 0), "{:?}", b.rejected.first());
+        assert!(b.events.iter().all(|(_, e)| e.shape == Shape::SuricataEve && e.at.is_some()));
+        // Every event but the engine's own statistics names its addresses.
+        assert!(b.events.iter().all(|(_, e)| e.kind == "stats" || e.src_ip.is_some()));
+        assert_eq!(b.events.iter().filter(|(_, e)| e.kind == "alert").count(), 68);
+        let b = parse_batch(&shared("suricata/wazuh-engine_suricata_alert_input.txt"));
+        assert!(b.rejected.is_empty(), "{:?}", b.rejected);
+        let alert = b.events.iter().map(|(_, e)| e).find(|e| e.kind == "alert").unwrap();
+        assert_eq!(alert.rule.as_deref(), Some("2013028"));
+        assert_eq!(alert.title.as_deref(), Some("ET POLICY curl User-Agent Outbound"));
+        assert_eq!((alert.severity, alert.dst_port), (Some(2), Some(80)));
+        assert_eq!(alert.src_ip, Some("192.168.1.146".parse().unwrap()));
+    }
+
+    #[test]
+    fn wazuh_alerts_read_with_their_agent_and_level_even_without_a_time() {
+        let b = parse_batch(&shared("wazuh/events-generator_wazuh-alerts-4.x_alerts.json"));
+        assert!(b.events.len() > 100 && b.rejected.is_empty(), "{} {:?}", b.events.len(), b.rejected.first());
+        let (_, first) = &b.events[0];
+        assert_eq!((first.shape, first.rule.as_deref(), first.severity), (Shape::Wazuh, Some("554"), Some(2)));
+        assert_eq!(first.host_ip, Some("47.204.15.21".parse().unwrap()));
+        assert!(first.at.is_none(), "the generator's «{{timestamp}}» is no time");
+    }
+
+    #[test]
+    fn zeek_conn_and_notice_logs_read() {
+        let b = parse_batch(&shared("zeek/beats_zeek_connection-json.log"));
+        assert!(!b.events.is_empty() && b.rejected.is_empty(), "{:?}", b.rejected);
+        assert_eq!((b.events[0].1.kind.as_str(), b.events[0].1.dst_port), ("conn", Some(53)));
+        let gz = shared("zeek/zed-sample-data_wrccdc2018_notice.json.gz");
+        let mut text = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut text).unwrap();
+        let b = parse_batch(&text);
+        assert!(!b.events.is_empty() && b.rejected.is_empty(), "{:?}", b.rejected);
+        let n = &b.events[0].1;
+        assert_eq!((n.kind.as_str(), n.rule.as_deref()), ("notice", Some("SSL::Invalid_Server_Cert")));
+        assert!(n.at.is_some());
+    }
+
+    #[test]
+    fn an_ecs_array_and_cef_lines_read() {
+        let b = parse_batch(&shared("ecs/wazuh-engine_suricata_alert_expected.json"));
+        assert_eq!((b.events.len(), b.rejected.len()), (22, 0), "{:?}", b.rejected.first());
+        assert!(b.events.iter().any(|(_, e)| e.rule.as_deref() == Some("2013028") && e.src_ip.is_some()));
+        let b = parse_batch(&shared("cef/jc_fixtures_cef.out"));
+        assert!(!b.events.is_empty(), "{:?}", b.rejected);
+        assert!(b.events.iter().all(|(_, e)| e.shape == Shape::Cef && e.title.is_some()));
+    }
+
+    #[test]
+    fn a_bad_line_is_named_and_the_others_kept() {
+        let batch = "{\"event_type\":\"alert\",\"src_ip\":\"10.0.0.1\",\"dest_ip\":\"10.0.0.2\",\"alert\":{\"signature_id\":1,\"severity\":1}}\n\nnot json\n{\"hello\":1}\nCEF:0|a|b\n";
+        let b = parse_batch(batch.as_bytes());
+        assert_eq!(b.events.len(), 1);
+        assert_eq!(b.events[0].1.severity, Some(3));
+        let lines: Vec<usize> = b.rejected.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, [3, 4, 5]);
+        assert!(b.rejected[1].1.contains("not a known event shape"));
+        let cef = parse_line("<134>Dec  7 10:00:00 fw CEF:0|Vendor|FW|1.0|100|Blocked C2|9|src=10.1.2.3 dst=203.0.113.9 dpt=443 msg=a b=c").unwrap();
+        assert_eq!((cef.severity, cef.src_ip, cef.dst_port), (Some(4), Some("10.1.2.3".parse().unwrap()), Some(443)));
+    }
+}
