@@ -190,6 +190,12 @@ impl ReportTemplate {
         }
     }
 
+    /// Whether the round asks the response network's approved members (TT 20/2017: the report
+    /// is theirs) rather than every unit of the chosen types.
+    pub fn asks_network_members(self) -> bool {
+        self == ReportTemplate::Network
+    }
+
     pub fn narratives(self) -> impl Iterator<Item = Narrative> {
         self.sections().iter().filter_map(|s| match s {
             Section::Narrative(n) => Some(*n),

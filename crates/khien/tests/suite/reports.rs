@@ -216,13 +216,17 @@ async fn a_round_over_a_province_of_600_wards_opens_and_tells_them(db: TestDb) {
     assert!(told.iter().any(|n| n.link == format!("/reports/{}", round.id)), "a ward's officer is told");
 }
 
-/// TT 20/2017 (Biểu mẫu 05): the response network's members report for the first half by 20
-/// June; the report carries the incidents of the half and the member's own account.
+/// TT 20/2017 (Biểu mẫu 05): the response network's approved members report for the first half
+/// by 20 June; the report carries the incidents of the half and the member's own account.
 async fn tt_20_2017_bieu_mau_05_network_members_report_for_the_half_year(db: TestDb) {
     let s = TestServer::start_on(db).await;
-    let round = open_round(&s, "network", ("2026-H1", ""), &["it_enterprise", "soc_provider"]).await;
+    // No unit type chosen: the round asks the network's approved members, and only them.
+    let members = s.db.store.network_roster(&admin_actor(&s.db).await).await.unwrap();
+    let approved = members.iter().filter(|m| m.state == khien_domain::network::MemberState::Approved).count();
+    assert!(approved > 0);
+    let round = open_round(&s, "network", ("2026-H1", ""), &[]).await;
     assert_eq!(round["due_on"], "2026-06-20");
-    assert!(round["asked"].as_i64().unwrap() >= 1, "{round}");
+    assert_eq!(round["asked"].as_i64(), Some(approved as i64), "{round}");
     let pa05 = s.login("pa05.truong", DEMO_PASSWORD).await;
     let body = json!({"template": "network", "period": "2026-H2", "unit_types": ["it_enterprise"]});
     let r = pa05.send(Method::POST, "/api/v1/report-rounds", Some(body)).await;

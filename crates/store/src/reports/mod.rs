@@ -157,7 +157,9 @@ impl Store {
                 types.push(t);
             }
         }
-        if types.is_empty() {
+        // The network member's report is the approved members' (of the chosen types, if any).
+        let members = template.asks_network_members();
+        if types.is_empty() && !members {
             return Err(Error::invalid(
                 "unit_types",
                 "Chọn ít nhất một loại đơn vị phải báo cáo.",
@@ -191,21 +193,36 @@ impl Store {
             .map_err(db_err)?;
         let id: i64 = get(&r, "id")?;
         let mut q = Sql::new("INSERT INTO unit_reports (round_id, unit_id, state, narratives, return_reason) SELECT ");
-        q.bind(id).push(", u.id, 'pending', '[]', '' FROM units u WHERE u.active = 1 AND u.unit_type IN (");
-        for (i, c) in codes.iter().enumerate() {
-            if i > 0 {
-                q.push(",");
-            }
-            q.bind(*c);
+        q.bind(id).push(", u.id, 'pending', '[]', '' FROM units u");
+        if members {
+            q.push(" JOIN network_members m ON m.unit_id = u.id AND m.state = 'approved'");
         }
-        q.push(")");
+        q.push(" WHERE u.active = 1");
+        if !codes.is_empty() {
+            q.push(" AND u.unit_type IN (");
+            for (i, c) in codes.iter().enumerate() {
+                if i > 0 {
+                    q.push(",");
+                }
+                q.bind(*c);
+            }
+            q.push(")");
+        }
         let asked = q.query().execute(&mut *w.tx).await.map_err(db_err)?.rows_affected();
         if asked == 0 {
-            return Err(Error::invalid(
-                "unit_types",
-                "Không có đơn vị đang hoạt động nào thuộc các loại đã chọn.",
-                "No active unit is of the chosen types.",
-            ));
+            return Err(if members {
+                Error::invalid(
+                    "unit_types",
+                    "Mạng lưới ứng cứu sự cố chưa có thành viên nào (thuộc các loại đã chọn).",
+                    "The response network has no approved member (of the chosen types).",
+                )
+            } else {
+                Error::invalid(
+                    "unit_types",
+                    "Không có đơn vị đang hoạt động nào thuộc các loại đã chọn.",
+                    "No active unit is of the chosen types.",
+                )
+            });
         }
         let after = serde_json::json!({"template": template, "period": period, "due_on": due, "units": asked});
         w.audit(
