@@ -57,3 +57,38 @@ async fn the_menu_fits_a_laptop_and_folds_on_a_phone_where_no_page_is_wider_than
     })
     .await;
 }
+
+/// Issue 17's pages fit a phone: the authority's templates with the field list, the rulesets
+/// page with the manager's check, a unit's completeness, a system's details with its inventory.
+#[tokio::test]
+async fn the_paperwork_pages_fit_a_phone() {
+    let server = crate::common::TestServer::start().await;
+    let ward = crate::common::unit_id(&server.db, "P-HONG-BANG").await;
+    let officer = crate::common::actor(&server.db, "hongbang.canbo").await;
+    let sys = server.db.store.create_system(&officer, &crate::systems::ward_system(ward, "HB-PHONE")).await.unwrap();
+    let asset = khien_store::AssetInput {
+        group: "software".into(),
+        name: "Microsoft Windows Server 2012 R2 Datacenter".into(),
+        version: Some("6.3.9600".into()),
+        owner: Some("Phòng Văn hóa - Thông tin".into()),
+        end_of_support: Some("2023-10-10".into()),
+        notes: Some("Máy chủ ứng dụng một cửa điện tử".into()),
+    };
+    server.db.store.replace_inventory(&officer, &[(sys.id, vec![asset])]).await.unwrap();
+    crate::browser::in_browser_on(server, move |c, base| async move {
+        c.set_window_size(390, 844).await.unwrap();
+        login_ok(&c, &base, AUTHORITY).await;
+        for page in [
+            "/document-templates".to_string(),
+            "/rulesets".to_string(),
+            format!("/units/{ward}/completeness"),
+            format!("/systems/{}/details", sys.id),
+        ] {
+            c.goto(&format!("{base}{page}")).await.unwrap();
+            find(&c, "main h1").await;
+            let wider = overflow(&c).await;
+            assert!(wider <= 0, "{page} is {wider} px wider than a 390 px phone");
+        }
+    })
+    .await;
+}
