@@ -129,6 +129,13 @@ async fn the_authority_uploads_its_own_template_and_issues_from_it(db: TestDb) {
     let pa05 = actor(&s.db, "pa05.truong").await;
     s.db.store.act_on_dossier(&pa05, id, A::Appraise, Some("Đạt yêu cầu."), None, None).await.unwrap();
     let head = s.login("hongbang.quanly", DEMO_PASSWORD).await;
+    // The dossier's list names the template and what the data still lacks for it.
+    let forms = head.get_json(&format!("/api/v1/dossiers/{id}/forms")).await;
+    let decision = forms.as_array().unwrap().iter().find(|f| f["form"] == "level_decision").unwrap().clone();
+    assert_eq!(decision["template"], "QĐ phê duyệt của UBND phường v2");
+    assert!(decision["gaps"].to_string().contains("ho_so.so_quyet_dinh"), "{decision}");
+    let page = head.get(&format!("/dossiers/{id}")).await.text().await.unwrap();
+    assert!(page.contains("QĐ phê duyệt của UBND phường v2") && page.contains("Số quyết định phê duyệt"));
     let issue = format!("/api/v1/dossiers/{id}/forms/level_decision");
     let r = head.send(Method::POST, &issue, Some(json!({}))).await;
     assert_eq!(r.status(), 422);

@@ -39,8 +39,46 @@ pub struct FormInfo {
     pub annex: Option<String>,
     /// Whether the caller may issue it (the people of its step).
     pub may_issue: bool,
-    /// What the data cannot fill and is left blank for the hand (Vietnamese).
+    /// What the data cannot fill (Vietnamese): left blank for the hand in Khiên's layout; in the
+    /// authority's template, what would refuse the issue.
     pub gaps: Vec<String>,
+    /// The authority's default template the document would be issued from ("name v2"); none for
+    /// Khiên's own layout.
+    pub template: Option<String>,
+}
+
+/// What issuing each form of a dossier would use and lack now: the default template (its name
+/// and the catalogue's labels of the fields the data lacks) or Khiên's layout and its blanks.
+/// The API's list and the dossier page both read it.
+pub(crate) async fn forms_outlook(
+    s: &AppState,
+    fc: &khien_store::DossierFormContext,
+) -> Result<Vec<(DossierForm, Option<String>, Vec<String>)>, khien_domain::Error> {
+    let signer = Signer::new(None, None, None, None)?;
+    let today = s.store.clock().today_vn();
+    let mut out = Vec::with_capacity(fc.forms.len());
+    for f in &fc.forms {
+        let req = FormRequest { form: *f, number: None, signer: &signer, place_name: None, date: today };
+        let Some((t, bytes)) = s.store.default_template(*f, fc.ruleset.code).await? else {
+            out.push((*f, None, form_document(fc, &req).gaps));
+            continue;
+        };
+        let catalogue = crate::services::form_fields::CATALOGUE;
+        let rendered = khien_formats::docx_template::DocxTemplate::parse(&bytes, catalogue)
+            .and_then(|tpl| tpl.render(&crate::services::form_fields::form_values(fc, &req)));
+        let gaps = match rendered {
+            Ok(r) => r
+                .missing
+                .iter()
+                .map(|m| {
+                    catalogue.fields.iter().find(|x| x.name == m).map_or(m.clone(), |x| format!("{} ({m})", x.label))
+                })
+                .collect(),
+            Err(e) => vec![e.to_string()],
+        };
+        out.push((*f, Some(format!("{} v{}", t.name, t.version)), gaps));
+    }
+    Ok(out)
 }
 
 /// What the issuer adds to a document.
@@ -74,20 +112,16 @@ async fn dossier_forms(
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<FormInfo>>, ApiError> {
     let fc = s.store.dossier_form_context(&ctx.actor, id).await?;
-    let signer = Signer::new(None, None, None, None)?;
-    let today = s.store.clock().today_vn();
-    let infos = fc
-        .forms
-        .iter()
-        .map(|f| {
-            let req = FormRequest { form: *f, number: None, signer: &signer, place_name: None, date: today };
-            FormInfo {
-                form: *f,
-                label: f.label(Lang::Vi).to_string(),
-                annex: f.annex_number(&fc.ruleset).map(str::to_string),
-                may_issue: fc.may_issue.contains(f),
-                gaps: form_document(&fc, &req).gaps,
-            }
+    let infos = forms_outlook(&s, &fc)
+        .await?
+        .into_iter()
+        .map(|(f, template, gaps)| FormInfo {
+            form: f,
+            label: f.label(Lang::Vi).to_string(),
+            annex: f.annex_number(&fc.ruleset).map(str::to_string),
+            may_issue: fc.may_issue.contains(&f),
+            gaps,
+            template,
         })
         .collect();
     Ok(Json(infos))

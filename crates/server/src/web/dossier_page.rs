@@ -66,6 +66,8 @@ struct FormRow {
     may_issue: bool,
     /// What the data leaves blank, joined.
     gaps: String,
+    /// The authority's default template it is issued from, when one is chosen.
+    template: Option<String>,
 }
 
 /// An issued document: (label, number, who and when, short SHA-256 of the data, the record).
@@ -318,23 +320,18 @@ async fn dossier_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
 
 /// The procedure's documents with what each leaves blank, and the issued ones.
 async fn documents(st: &AppState, ctx: &Ctx, id: i64) -> Result<(Vec<FormRow>, Vec<IssuedRow>, bool), WebError> {
-    use crate::services::dossier_forms::{form_document, FormRequest};
     let lang = ctx.lang;
     let fc = st.store.dossier_form_context(&ctx.actor, id).await?;
-    let signer = crate::services::incident_docs::Signer::new(None, None, None, None)?;
-    let today = st.store.clock().today_vn();
-    let forms = fc
-        .forms
-        .iter()
-        .map(|f| {
-            let req = FormRequest { form: *f, number: None, signer: &signer, place_name: None, date: today };
-            FormRow {
-                code: f.code(),
-                label: f.label(lang),
-                annex: f.annex_number(&fc.ruleset).unwrap_or("—").to_string(),
-                may_issue: fc.may_issue.contains(f),
-                gaps: form_document(&fc, &req).gaps.join("; "),
-            }
+    let forms = crate::api::dossier_forms::forms_outlook(st, &fc)
+        .await?
+        .into_iter()
+        .map(|(f, template, gaps)| FormRow {
+            code: f.code(),
+            label: f.label(lang),
+            annex: f.annex_number(&fc.ruleset).unwrap_or("—").to_string(),
+            may_issue: fc.may_issue.contains(&f),
+            gaps: gaps.join("; "),
+            template,
         })
         .collect();
     let issued = st
