@@ -393,6 +393,8 @@ mod tests {
         assert_eq!(alert.title.as_deref(), Some("ET POLICY curl User-Agent Outbound"));
         assert_eq!((alert.severity, alert.dst_port), (Some(2), Some(80)));
         assert_eq!(alert.src_ip, Some("192.168.1.146".parse().unwrap()));
+        let addresses: Vec<IpAddr> = alert.addresses().collect();
+        assert_eq!(addresses, ["192.168.1.146".parse::<IpAddr>().unwrap(), "89.160.20.112".parse().unwrap()]);
     }
 
     #[test]

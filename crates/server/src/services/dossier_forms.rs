@@ -17,6 +17,20 @@ use khien_store::{DocumentHeader, DossierFormContext, PartStatus};
 /// A blank for the hand, as long as a short address.
 const BLANK: &str = "……………………………………………";
 
+/// What a document rests on for the appraisal: the ministry's document, else the day the
+/// dossier was appraised; none before appraisal.
+fn appraisal_basis(ctx: &DossierFormContext) -> Option<String> {
+    ctx.dossier.appraisal_ref.clone().or_else(|| {
+        ctx.dossier.appraised_on.as_deref().map(|d| format!("ý kiến thẩm định ngày {}", display_opt(Some(d))))
+    })
+}
+
+/// The number a document carries: the one given at issue, else a decision's from the dossier.
+pub(crate) fn document_number(ctx: &DossierFormContext, req: &FormRequest<'_>) -> Option<String> {
+    let is_decision = matches!(req.form, DossierForm::LevelDecision | DossierForm::PlanDecision);
+    req.number.clone().or_else(|| if is_decision { ctx.dossier.decision_number.clone() } else { None })
+}
+
 /// The request for one document: the form, and what the issuer adds.
 pub struct FormRequest<'a> {
     pub form: DossierForm,
@@ -156,10 +170,7 @@ fn request(
     };
     let mut blocks = grounds(p);
     if form == DossierForm::ApprovalSubmission {
-        let appraisal = ctx.dossier.appraisal_ref.clone().or_else(|| {
-            ctx.dossier.appraised_on.as_deref().map(|d| format!("ý kiến thẩm định ngày {}", display_opt(Some(d))))
-        });
-        match appraisal {
+        match appraisal_basis(ctx) {
             Some(a) => blocks.push(Block::Paragraph(format!("Căn cứ {a};"))),
             None => gaps.push("ý kiến thẩm định (hồ sơ chưa được thẩm định)".into()),
         }
@@ -247,10 +258,7 @@ fn decision(ctx: &DossierFormContext, p: &Parties<'_>, form: DossierForm, head: 
     let head_line = format!("{} {}", head.head_title.as_deref().unwrap_or("Thủ trưởng"), head.unit_name).to_uppercase();
     let mut blocks = vec![Block::Centered(head_line)];
     blocks.extend(grounds(p));
-    let appraisal = ctx.dossier.appraisal_ref.clone().or_else(|| {
-        ctx.dossier.appraised_on.as_deref().map(|d| format!("ý kiến thẩm định ngày {}", display_opt(Some(d))))
-    });
-    blocks.push(Block::Paragraph(match appraisal {
+    blocks.push(Block::Paragraph(match appraisal_basis(ctx) {
         Some(a) => format!("Xét đề nghị của {} và {a}.", p.owner.unit_name),
         None => format!("Xét đề nghị của {}.", p.owner.unit_name),
     }));
@@ -372,7 +380,7 @@ pub fn form_document(ctx: &DossierFormContext, req: &FormRequest<'_>) -> FormDoc
         gaps.push("họ tên người ký (đơn vị chưa ghi người đứng đầu)".into());
     }
     let is_decision = matches!(req.form, DossierForm::LevelDecision | DossierForm::PlanDecision);
-    let number = req.number.clone().or_else(|| if is_decision { ctx.dossier.decision_number.clone() } else { None });
+    let number = document_number(ctx, req);
     let recipients = if is_decision {
         vec!["Như Điều 3;".into(), "Lưu: VT.".into()]
     } else {

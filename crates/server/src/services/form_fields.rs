@@ -84,11 +84,7 @@ pub fn form_values(ctx: &DossierFormContext, req: &FormRequest<'_>) -> Values {
     let ground = |word: &str| {
         basis.grounds.iter().find(|g| g.contains(word)).map(|g| g.trim_start_matches("Căn cứ ").to_string())
     };
-    let number = req.number.clone().or_else(|| match req.form {
-        khien_domain::system::dossier_form::DossierForm::LevelDecision
-        | khien_domain::system::dossier_form::DossierForm::PlanDecision => d.decision_number.clone(),
-        _ => None,
-    });
+    let number = super::dossier_forms::document_number(ctx, req);
     let date = |v: &Option<String>| v.as_deref().map(|x| display_opt(Some(x)));
     let mut fields: HashMap<String, Option<String>> = HashMap::new();
     let mut put = |k: &str, v: Option<String>| {

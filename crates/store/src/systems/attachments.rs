@@ -136,3 +136,14 @@ impl Store {
         Ok((a, get(&r, "data")?))
     }
 }
+
+/// Every attachment of a dossier with its bytes, oldest first, for a caller already allowed to
+/// see the dossier (the package).
+pub(crate) async fn files_of(pool: &sqlx::AnyPool, dossier_id: i64) -> Result<Vec<(Attachment, Vec<u8>)>> {
+    let rows = sqlx::query(&format!("SELECT {META}, data FROM dossier_attachments WHERE dossier_id = $1 ORDER BY id"))
+        .bind(dossier_id)
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+    rows.iter().map(|r| Ok((attachment_row(r)?, get(r, "data")?))).collect()
+}

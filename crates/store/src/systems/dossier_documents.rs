@@ -231,3 +231,20 @@ impl Store {
         Ok((issued, bytes))
     }
 }
+
+/// The latest issued document of each form of a dossier with its DOCX and PDF (none for one
+/// issued from the authority's template), for a caller already allowed to see the dossier.
+pub(crate) async fn latest_files(
+    pool: &sqlx::AnyPool,
+    dossier_id: i64,
+) -> Result<Vec<(IssuedDocument, Vec<u8>, Option<Vec<u8>>)>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {ISSUED}, docx, pdf FROM dossier_documents d WHERE dossier_id = $1 \
+         AND id = (SELECT MAX(id) FROM dossier_documents x WHERE x.dossier_id = d.dossier_id AND x.form = d.form) ORDER BY id DESC"
+    ))
+    .bind(dossier_id)
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
+    rows.iter().map(|r| Ok((from_row(r)?, crate::db::get(r, "docx")?, crate::db::get(r, "pdf")?))).collect()
+}

@@ -88,26 +88,9 @@ impl Store {
                 ),
             ));
         }
-        let mut attachments = Vec::new();
-        for a in self.attachments_of(actor, id).await? {
-            let (a, bytes) = self.attachment_file(actor, a.id).await?;
-            attachments.push((a, bytes));
-        }
-        let mut documents = Vec::new();
-        let mut forms = Vec::new();
-        for d in self.issued_documents(actor, id).await? {
-            // Newest first: the first of each form is its latest.
-            if forms.contains(&d.form) {
-                continue;
-            }
-            forms.push(d.form);
-            let (_, docx) = self.issued_document_file(actor, d.id, false).await?;
-            let pdf = match d.pdf_sha256 {
-                Some(_) => Some(self.issued_document_file(actor, d.id, true).await?.1),
-                None => None,
-            };
-            documents.push((d, docx, pdf));
-        }
+        // The dossier is visible (the context above): its files are read in one query each.
+        let attachments = crate::systems::attachments::files_of(&self.pool, id).await?;
+        let documents = crate::systems::dossier_documents::latest_files(&self.pool, id).await?;
         Ok(PackageSource { context, attachments, documents })
     }
 
