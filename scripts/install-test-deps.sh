@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs and starts what Khiên's test suite needs beyond Rust: Chromium + chromedriver (the
+# Installs and starts what Khiên's test suite needs beyond Rust: nats-server (the telemetry tests start
+# their own with JetStream), Chromium + chromedriver (the
 # browser tests), poppler-utils (pdftotext, the PDF tests), stix2-validator, compliance-trestle and schemathesis in a Python venv (the STIX, OSCAL and OpenAPI tests) and a local PostgreSQL that the role `postgres` reaches over TCP at 127.0.0.1
 # without a password (the store tests). Idempotent and quiet when everything is already there;
 # meant for Debian 12 as root (uses sudo otherwise).
@@ -25,6 +26,8 @@ missing=()
 # LibreOffice (Writer, no GUI): the generated DOCX forms are opened and converted as a user's
 # office suite would, and their text checked.
 [[ -x /usr/bin/soffice ]] || missing+=(libreoffice-writer-nogui)
+# NATS with JetStream: the telemetry tests start their own `nats-server -js` on a free port.
+command -v nats-server >/dev/null || [[ -x /usr/sbin/nats-server ]] || missing+=(nats-server)
 # The PDF typeface (Liberation Serif), compiled into the binary: the build needs it.
 [[ -n "${KHIEN_SERIF_DIR:-}" || -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ]] \
     || missing+=(fonts-liberation2)

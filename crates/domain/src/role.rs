@@ -64,6 +64,9 @@ pub enum Action {
     /// Submit the unit's periodic report as its head signs it (unit managers; the authority for
     /// its own).
     SubmitReports,
+    /// Send telemetry (alerts, sensor events) about the systems of one's units (the SOC
+    /// providers that watch them).
+    IngestTelemetry,
 }
 
 impl Role {
@@ -180,7 +183,13 @@ impl Role {
             // A SOC watching a unit's systems reports what it sees there.
             Role::SocProvider => matches!(
                 action,
-                ViewUnits | ViewSystems | ViewIncidents | ReportIncidents | RemediateFindings | ViewCompliance
+                ViewUnits
+                    | ViewSystems
+                    | ViewIncidents
+                    | ReportIncidents
+                    | RemediateFindings
+                    | ViewCompliance
+                    | IngestTelemetry
             ),
             Role::Viewer => {
                 matches!(action, ViewUnits | ViewUsers | ViewAudit | ViewSystems | ViewIncidents | ViewCompliance)

@@ -94,6 +94,59 @@ impl RangeIndex {
     }
 }
 
+/// Alerts from the same source, of the same rule, on the same asset within one window of this
+/// many seconds (aligned to the epoch) are one alert with a count, a first and a last seen.
+pub const ALERT_WINDOW_SECS: i64 = 3600;
+
+/// The start (Unix seconds) of the de-duplication window holding `at_secs`.
+pub fn alert_window(at_secs: i64) -> i64 {
+    at_secs.div_euclid(ALERT_WINDOW_SECS) * ALERT_WINDOW_SECS
+}
+
+/// The day (yyyy-mm-dd, Vietnam's time) of a moment in milliseconds since the epoch: the day
+/// an event counts on.
+pub fn day_vn(ms: i64) -> String {
+    let days = (ms.div_euclid(1000) + i64::from(crate::time::VN_OFFSET_SECS)).div_euclid(86_400);
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    epoch.checked_add_signed(chrono::TimeDelta::days(days)).unwrap_or(epoch).format("%Y-%m-%d").to_string()
+}
+
+/// A telemetry severity's name (1 low … 4 critical).
+pub fn severity_label(severity: i64, lang: crate::Lang) -> &'static str {
+    match severity {
+        4 => lang.pick("Nghiêm trọng", "Critical"),
+        3 => lang.pick("Cao", "High"),
+        2 => lang.pick("Trung bình", "Medium"),
+        _ => lang.pick("Thấp", "Low"),
+    }
+}
+
+/// How many days raw events are kept, by the level of the system they belong to — the log
+/// retention TCVN 14423:2026 asks of each level (level 2: 1 month, 3: 3 months, 4: 6 months,
+/// 5: 12 months). Level 1 asks none and takes level 2's; an event of no known system (level 0)
+/// is kept 3 months, long enough for the authority to add the range it belongs to.
+pub const fn default_retention_days(level: i64) -> i64 {
+    match level {
+        1 | 2 => 30,
+        3 => 90,
+        4 => 180,
+        5 => 365,
+        _ => 90,
+    }
+}
+
+/// Whether an event of this shape and kind is an alert (work for an analyst) rather than a
+/// record of activity (DNS, flows, connections) that only counts towards "monitored".
+pub fn is_alert(shape_code: &str, kind: &str) -> bool {
+    match shape_code {
+        "suricata" => kind == "alert",
+        "zeek" => kind == "notice",
+        "ecs" => kind == "alert" || kind == "signal",
+        // Wazuh and CEF carry nothing but alerts.
+        _ => true,
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -127,6 +180,24 @@ mod tests {
         let index = RangeIndex::build([("192.0.2.0/24", o(1, 1)), ("192.0.2.7/24", o(2, 2)), ("bad", o(3, 3))]);
         assert_eq!(index.owner("192.0.2.99".parse().unwrap()), Some(o(1, 1)));
         assert_eq!(index.conflicts, 1);
+    }
+
+    #[test]
+    fn tcvn_14423_log_retention_by_level() {
+        assert_eq!([1, 2, 3, 4, 5].map(default_retention_days), [30, 30, 90, 180, 365]);
+        assert_eq!(default_retention_days(0), 90);
+    }
+
+    #[test]
+    fn alerts_share_a_window_of_an_hour_and_activity_is_not_an_alert() {
+        assert_eq!(alert_window(7_199), 3_600);
+        assert_eq!(alert_window(7_200), 7_200);
+        assert_eq!(alert_window(-1), -3_600);
+        // 2026-12-06 17:30 UTC is already the 7th in Vietnam.
+        assert_eq!(day_vn(1_796_578_200_000), "2026-12-07");
+        assert!(is_alert("suricata", "alert") && !is_alert("suricata", "dns"));
+        assert!(is_alert("zeek", "notice") && !is_alert("zeek", "conn"));
+        assert!(is_alert("wazuh", "syscheck") && is_alert("cef", "cef"));
     }
 
     #[test]

@@ -19,6 +19,19 @@ pub enum Shape {
     Cef,
 }
 
+impl Shape {
+    /// The code kept with an alert.
+    pub fn code(self) -> &'static str {
+        match self {
+            Shape::SuricataEve => "suricata",
+            Shape::Wazuh => "wazuh",
+            Shape::Zeek => "zeek",
+            Shape::Ecs => "ecs",
+            Shape::Cef => "cef",
+        }
+    }
+}
+
 /// Severity on one scale: 1 low, 2 medium, 3 high, 4 critical.
 pub type Severity = u8;
 
@@ -72,10 +85,51 @@ impl Event {
 /// The largest line read; a longer one is refused (the caller answers 413 for a batch).
 pub const MAX_LINE_BYTES: usize = 256 * 1024;
 
+/// The largest batch read, once inflated (an HTTP body or a NATS message).
+pub const MAX_BATCH_BYTES: usize = 64 * 1024 * 1024;
+
+/// Why a batch body is refused whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyError {
+    /// Over `MAX_BATCH_BYTES` inflated, or a line over `MAX_LINE_BYTES` (its number).
+    TooLarge { line: Option<usize> },
+    /// Said to be gzip but is not.
+    NotGzip(String),
+}
+
+/// The batch's bytes: inflated if gzip (never past `MAX_BATCH_BYTES`), each line (of NDJSON or
+/// CEF) checked against `MAX_LINE_BYTES`.
+pub fn read_body(bytes: &[u8], gzip: bool) -> Result<Vec<u8>, BodyError> {
+    let body = if gzip {
+        use std::io::Read;
+        let mut out = Vec::with_capacity(bytes.len().saturating_mul(4).min(MAX_BATCH_BYTES));
+        let limit = u64::try_from(MAX_BATCH_BYTES).unwrap_or(u64::MAX) + 1;
+        flate2::read::GzDecoder::new(bytes)
+            .take(limit)
+            .read_to_end(&mut out)
+            .map_err(|e| BodyError::NotGzip(e.to_string()))?;
+        out
+    } else {
+        bytes.to_vec()
+    };
+    if body.len() > MAX_BATCH_BYTES {
+        return Err(BodyError::TooLarge { line: None });
+    }
+    // A JSON array is read whole (its items are not lines); NDJSON and CEF line by line.
+    let array = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
+    if let Some(n) = body.split(|b| *b == b'\n').position(|l| !array && l.len() > MAX_LINE_BYTES) {
+        return Err(BodyError::TooLarge { line: Some(n + 1) });
+    }
+    Ok(body)
+}
+
 /// What a batch gave: the events with their line (or array item, from 1), and the lines refused.
 #[derive(Debug, Default)]
 pub struct Batch {
     pub events: Vec<(usize, Event)>,
+    /// Each kept event's own text (its line, or its array item written back), in the order of
+    /// `events`: what is stored as the raw event.
+    pub raw: Vec<String>,
     pub rejected: Vec<(usize, String)>,
 }
 
@@ -88,7 +142,10 @@ pub fn parse_batch(bytes: &[u8]) -> Batch {
             Ok(items) => {
                 for (i, v) in items.iter().enumerate() {
                     match parse_value(v) {
-                        Ok(e) => batch.events.push((i + 1, e)),
+                        Ok(e) => {
+                            batch.events.push((i + 1, e));
+                            batch.raw.push(v.to_string());
+                        }
                         Err(why) => batch.rejected.push((i + 1, why)),
                     }
                 }
@@ -102,7 +159,10 @@ pub fn parse_batch(bytes: &[u8]) -> Batch {
             continue;
         }
         match parse_line(line) {
-            Ok(e) => batch.events.push((i + 1, e)),
+            Ok(e) => {
+                batch.events.push((i + 1, e));
+                batch.raw.push(line.to_string());
+            }
             Err(why) => batch.rejected.push((i + 1, why)),
         }
     }
@@ -371,6 +431,24 @@ fn parse_cef(line: &str) -> Result<Event, String> {
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
+    #[test]
+    fn a_body_is_inflated_within_its_cap_and_a_long_line_is_named() {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(b"{\"a\":1}\n").unwrap();
+        assert_eq!(super::read_body(&gz.finish().unwrap(), true).unwrap(), b"{\"a\":1}\n");
+        assert!(matches!(super::read_body(b"plain", true), Err(super::BodyError::NotGzip(_))));
+        let long = format!("{{}}\n{}\n", "x".repeat(super::MAX_LINE_BYTES + 1));
+        assert_eq!(super::read_body(long.as_bytes(), false), Err(super::BodyError::TooLarge { line: Some(2) }));
+        // An array is one value, however long its text.
+        let array = format!("[\"{}\"]", "x".repeat(super::MAX_LINE_BYTES + 1));
+        assert!(super::read_body(array.as_bytes(), false).is_ok());
+        // A bomb: 65 MiB of zeros in a few kilobytes.
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&vec![b'\n'; super::MAX_BATCH_BYTES + 1024 * 1024]).unwrap();
+        assert_eq!(super::read_body(&gz.finish().unwrap(), true), Err(super::BodyError::TooLarge { line: None }));
+    }
+
     use super::*;
 
     fn shared(path: &str) -> Vec<u8> {

@@ -74,6 +74,10 @@ pub struct ReminderArgs {
     /// Seconds between two pushes to the configured remote TAXII collections (default 300; 0: off).
     #[arg(long, env = "KHIEN_TAXII_PUSH_INTERVAL_SECS")]
     pub taxii_push_interval_secs: Option<u64>,
+    /// A NATS server with JetStream (nats://host:4222): Khiên then consumes SOC telemetry
+    /// published on `khien.telemetry.>` (see docs/ARCHITECTURE.md). Off when unset.
+    #[arg(long, env = "KHIEN_NATS_URL")]
+    pub nats_url: Option<String>,
 }
 
 /// Keys of the TOML file.
@@ -95,6 +99,7 @@ struct FileConfig {
     smtp_password: Option<String>,
     reminder_interval_secs: Option<u64>,
     taxii_push_interval_secs: Option<u64>,
+    nats_url: Option<String>,
 }
 
 /// Fully resolved settings.
@@ -110,6 +115,7 @@ pub struct Settings {
     pub smtp: Option<Smtp>,
     pub reminder_interval_secs: u64,
     pub taxii_push_interval_secs: u64,
+    pub nats_url: Option<String>,
 }
 
 fn read_file(explicit: Option<&Path>) -> Result<FileConfig> {
@@ -147,6 +153,7 @@ pub fn resolve_db(db: &DbArgs) -> Result<(PathBuf, String, FileConfigRest)> {
         smtp_password: file.smtp_password,
         reminder_interval_secs: file.reminder_interval_secs,
         taxii_push_interval_secs: file.taxii_push_interval_secs,
+        nats_url: file.nats_url,
     };
     Ok((
         data_dir,
@@ -192,6 +199,7 @@ pub fn resolve_serve(a: &ServeArgs) -> Result<Settings> {
             .taxii_push_interval_secs
             .or(rest.reminders.taxii_push_interval_secs)
             .unwrap_or(300),
+        nats_url: a.reminders.nats_url.clone().or(rest.reminders.nats_url.clone()),
     })
 }
 

@@ -21,7 +21,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Start the web UI and API (migrations run first; an empty database gets a root unit and `admin`).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Audit-trail tools.
     Audit {
         #[command(subcommand)]
@@ -76,7 +76,7 @@ async fn main() {
 
 async fn run(cli: Cli) -> Result<i32> {
     match cli.command {
-        Command::Serve(a) => serve(a).await.map(|_| 0),
+        Command::Serve(a) => serve(*a).await.map(|_| 0),
         Command::Audit { command: AuditCommand::Verify(db) } => verify(db).await,
         Command::Users { command: UsersCommand::SetPassword { username, db } } => {
             let (_, url, _) = config::resolve_db(&db)?;
@@ -169,6 +169,18 @@ async fn serve(a: ServeArgs) -> Result<()> {
             ..ServerConfig::default()
         },
     );
+    if let Some(url) = &s.nats_url {
+        println!("Nhận dữ liệu giám sát qua NATS / SOC telemetry from NATS: {url}");
+        tokio::spawn(khien_server::services::nats_ingest::run(state.clone(), url.clone()));
+    }
+    // Raw telemetry past its retention goes hourly, in small deletes that never hold writers.
+    tokio::spawn(khien::reminders::every(std::time::Duration::from_secs(3600), store.clone(), |store| async move {
+        match store.maintenance().purge_telemetry().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(chunks = n, "raw telemetry past its retention purged"),
+            Err(e) => tracing::warn!("telemetry purge failed: {e}"),
+        }
+    }));
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -27,6 +27,8 @@ pub struct Store {
     /// A hash of a random password, verified against when a login names no user.
     dummy_hash: Arc<tokio::sync::OnceCell<String>>,
     /// Nodes of catalogue versions read so far (immutable once stored).
+    /// The telemetry attribution index, with the registry state it was built from.
+    pub(crate) telemetry_registry: Arc<std::sync::Mutex<Option<Arc<crate::telemetry::Registry>>>>,
     pub(crate) catalogue_cache: Arc<
         std::sync::Mutex<std::collections::HashMap<i64, Arc<Vec<crate::compliance::catalogues::CatalogueNodeRow>>>>,
     >,
@@ -122,6 +124,7 @@ impl Store {
             write_lock: Arc::new(Mutex::new(())),
             dummy_hash: Arc::default(),
             catalogue_cache: Arc::default(),
+            telemetry_registry: Arc::default(),
         };
         store.migrate().await?;
         Ok(store)
@@ -200,6 +203,24 @@ impl Store {
             }
         }
         Ok(WriteTx { tx, _guard: guard, chain_head: None, pending_audit: None, clock: &self.clock })
+    }
+}
+
+/// A write that keeps no audit record (telemetry): on SQLite it still waits for the one writer's
+/// turn; on PostgreSQL it takes no advisory lock, so it never waits for the audit chain.
+pub(crate) struct PlainWrite<'a> {
+    pub tx: Transaction<'static, Any>,
+    _guard: Option<MutexGuard<'a, ()>>,
+}
+
+impl Store {
+    pub(crate) async fn begin_plain_write(&self) -> Result<PlainWrite<'_>> {
+        let guard = match self.dialect {
+            Dialect::Sqlite => Some(self.write_lock.lock().await),
+            Dialect::Postgres => None,
+        };
+        let tx = self.pool.begin().await.map_err(db_err)?;
+        Ok(PlainWrite { tx, _guard: guard })
     }
 }
 

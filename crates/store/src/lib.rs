@@ -25,6 +25,7 @@ mod saved_filters;
 mod search;
 mod sql;
 mod systems;
+mod telemetry;
 mod units;
 mod worklist;
 
@@ -97,6 +98,9 @@ pub use systems::registry::{
     detail as system_detail, GoLiveException, System, SystemDetail, SystemFilter, SYSTEM_SORTS,
 };
 pub use systems::writes::{ImportSystem, SystemInput};
+pub use telemetry::{
+    AlertFilter, IngestOutcome, IngestSource, LineError, SourceHealth, TelemetryAlert, TelemetryDay, MAX_LINE_ERRORS,
+};
 pub use units::auth::{LoginOutcome, SessionInfo};
 pub use units::network::NetworkMember;
 pub use units::password::{hash_password, verify_password};

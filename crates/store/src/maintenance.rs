@@ -48,6 +48,11 @@ impl Maintenance<'_> {
         self.store.record_email(notification_id, error).await
     }
 
+    /// Deletes raw telemetry past its retention; returns the chunks deleted.
+    pub async fn purge_telemetry(&self) -> Result<u64> {
+        self.store.purge_telemetry().await
+    }
+
     /// Rewrites today's per-unit overdue counts; returns the rows written.
     pub async fn snapshot_finding_counts(&self) -> Result<u64> {
         self.store.snapshot_finding_counts().await

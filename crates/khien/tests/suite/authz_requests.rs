@@ -43,6 +43,7 @@ pub(crate) struct Other {
     pub(crate) package: i64,
     pub(crate) comment: i64,
     pub(crate) template: i64,
+    pub(crate) telemetry_alert: i64,
 }
 
 /// What a caller of A sends to each documented operation, aimed at B's records.
@@ -166,6 +167,20 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
         ("put", "/api/v1/dossier-packages/{id}/receipt") => {
             let body = json!({"received_by": "x", "received_on": "01/01/2026"});
             return Some((path.replace("{id}", &b.package.to_string()), Some(body)));
+        }
+        // A unit's caller sends no telemetry (a SOC provider's token does, for the units it
+        // serves only: telemetry.rs refuses another unit's addresses by line).
+        ("post", "/api/v1/telemetry/events") => {
+            let line = r#"{"event_type":"alert","src_ip":"10.77.1.6","alert":{"signature_id":2}}"#;
+            return Some((path.to_string(), Some(Value::String(line.into()))));
+        }
+        ("get", "/api/v1/telemetry/alerts/{id}") => {
+            return Some((path.replace("{id}", &b.telemetry_alert.to_string()), None))
+        }
+        ("get", "/api/v1/telemetry/alerts")
+        | ("get", "/api/v1/telemetry/days")
+        | ("get", "/api/v1/telemetry/sources") => {
+            return None; // lists: checked in authz.rs
         }
         ("get", "/api/v1/units")
         | ("get", "/api/v1/users")

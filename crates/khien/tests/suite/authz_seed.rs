@@ -18,6 +18,7 @@ pub(crate) async fn records_of_b(s: &TestServer) -> (i64, Other) {
         name: "Hệ thống thông tin bệnh viện".into(),
         owner_unit_id: b_unit,
         system_type: "public_service".into(),
+        ip_ranges: vec!["10.77.0.0/16".into()],
         ..Default::default()
     };
     let system = s.db.store.create_system(&admin, &sys).await.unwrap();
@@ -264,6 +265,14 @@ pub(crate) async fn records_of_b(s: &TestServer) -> (i64, Other) {
         let form = khien_domain::system::dossier_form::DossierForm::Statement;
         s.db.store.add_document_template(&admin, form, "nd331-2026", "Mẫu thuyết minh", docx, &[]).await.unwrap().id
     };
+    let telemetry_alert = {
+        let line = r#"{"timestamp":"2026-12-01T08:00:00+0700","event_type":"alert","src_ip":"10.77.1.5","dest_ip":"203.0.113.9","alert":{"signature_id":1,"signature":"Sở Y tế bị dò quét","severity":1}}"#;
+        let batch = khien_formats::telemetry::parse_batch(line.as_bytes());
+        let source = khien_store::IngestSource { key: "authz-b".into(), channel: "http" };
+        s.db.store.ingest_telemetry(&admin, &source, &batch).await.unwrap();
+        let f = khien_store::AlertFilter { limit: 1, ..Default::default() };
+        s.db.store.list_telemetry_alerts(&admin, &f).await.unwrap().items[0].id
+    };
     let b = Other {
         unit: b_unit,
         user: b_user,
@@ -304,6 +313,7 @@ pub(crate) async fn records_of_b(s: &TestServer) -> (i64, Other) {
         package,
         comment,
         template,
+        telemetry_alert,
     };
     (own_unit, b)
 }

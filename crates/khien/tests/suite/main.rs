@@ -92,5 +92,7 @@ mod store;
 mod system_details;
 mod systems;
 mod taxii;
+mod telemetry;
+mod telemetry_nats;
 mod uploads;
 mod worklist;

@@ -31,6 +31,7 @@ pub(crate) mod stix;
 mod system_details;
 mod systems;
 pub(crate) mod taxii;
+pub(crate) mod telemetry;
 mod trainings;
 mod units;
 mod users;
@@ -104,6 +105,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(network::router())
         .merge(staff::router())
         .merge(deadlines::router())
+        .merge(telemetry::router())
 }
 
 pub fn openapi_document() -> utoipa::openapi::OpenApi {

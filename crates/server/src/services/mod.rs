@@ -10,6 +10,7 @@ pub mod dossier_package;
 pub mod form_fields;
 pub mod incident_docs;
 pub mod inventory_io;
+pub mod nats_ingest;
 pub mod oscal_io;
 pub mod plans_io;
 pub mod report_docs;

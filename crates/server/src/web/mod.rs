@@ -32,6 +32,7 @@ mod staff;
 mod system_details;
 mod system_form;
 mod systems;
+mod telemetry;
 mod trainings;
 mod units;
 mod users;
@@ -86,6 +87,7 @@ pub fn router() -> Router<AppState> {
         .merge(rankings::router())
         .merge(reports::router())
         .merge(network::router())
+        .merge(telemetry::router())
         .merge(staff::router())
         .merge(deadlines::router())
 }

@@ -1,0 +1,141 @@
+//! The SOC alerts queue (issue 18.7): the caller's units' de-duplicated alerts with filters, the
+//! events per day as a chart, each SOC provider's ingest health; the city-wide also see the
+//! queue of alerts no registered range holds.
+
+use super::chart::{Lines, Series};
+use super::filters;
+use super::findings::ListForm as Numbers;
+use super::listing::{LinkQuery, Pager};
+use super::msg;
+use super::{render, Chrome};
+use crate::api::telemetry::AlertQuery;
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Html;
+use axum::routing::get;
+use axum::Router;
+use khien_domain::role::Action;
+use khien_domain::telemetry::severity_label;
+use khien_domain::time::display_vn;
+use khien_store::{SourceHealth, TelemetryAlert};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/telemetry", get(page))
+}
+
+/// The filters as the form sends them (empty strings for "any").
+#[derive(Debug, Default, Deserialize, Clone)]
+struct Filters {
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    system: String,
+    #[serde(default)]
+    min_severity: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    unattributed: String,
+    cursor: Option<String>,
+}
+
+impl Filters {
+    fn link(&self) -> LinkQuery {
+        [
+            ("unit", &self.unit),
+            ("system", &self.system),
+            ("min_severity", &self.min_severity),
+            ("q", &self.q),
+            ("unattributed", &self.unattributed),
+        ]
+        .into_iter()
+        .fold(LinkQuery::default(), |q, (k, v)| q.with(k, v.trim()))
+    }
+}
+
+struct Row {
+    a: TelemetryAlert,
+    severity: &'static str,
+    first_seen: String,
+    last_seen: String,
+}
+
+#[derive(Template)]
+#[template(path = "telemetry.html")]
+struct AlertsPage {
+    c: Chrome,
+    f: Filters,
+    severities: Vec<(String, &'static str)>,
+    rows: Vec<Row>,
+    pager: Pager,
+    total: Option<i64>,
+    chart: Lines,
+    sources: Vec<(SourceHealth, String)>,
+    city_wide: bool,
+}
+
+async fn page(State(s): State<AppState>, ctx: Ctx, Query(f): Query<Filters>) -> Result<Html<String>, WebError> {
+    let mut query = AlertQuery {
+        unit_id: None,
+        system_id: None,
+        min_severity: Numbers::number("min_severity", &f.min_severity)?,
+        q: Some(f.q.trim().to_string()).filter(|q| !q.is_empty()),
+        since: None,
+        until: None,
+        unattributed: f.unattributed == "true",
+        cursor: f.cursor.clone().filter(|c| !c.is_empty()),
+        limit: Some(50),
+    };
+    if !f.unit.trim().is_empty() {
+        query.unit_id = Some(super::unit_by_code(&s, &ctx.actor, "unit", f.unit.trim()).await?.id);
+    }
+    if !f.system.trim().is_empty() {
+        query.system_id = Some(super::system_by_code(&s, &ctx.actor, "system", f.system.trim()).await?.id);
+    }
+    let unit_id = query.unit_id;
+    let page = s.store.list_telemetry_alerts(&ctx.actor, &query.filter()?).await?;
+    let rows = page
+        .items
+        .iter()
+        .map(|a| Row {
+            severity: severity_label(a.severity, ctx.lang),
+            first_seen: display_vn(a.first_seen),
+            last_seen: display_vn(a.last_seen),
+            a: a.clone(),
+        })
+        .collect();
+    let days = s.store.telemetry_days(&ctx.actor, unit_id, 14).await?;
+    let chart = Lines {
+        title: ctx.lang.t(msg::EVENTS_PER_DAY_14_DAYS).to_string(),
+        points: days.iter().map(|d| d.day.get(5..).unwrap_or(&d.day).to_string()).collect(),
+        series: vec![
+            Series { label: ctx.lang.t(msg::EVENTS).to_string(), values: days.iter().map(|d| d.events).collect() },
+            Series { label: ctx.lang.t(msg::ALERTS).to_string(), values: days.iter().map(|d| d.alerts).collect() },
+        ],
+    };
+    let sources = s
+        .store
+        .telemetry_sources(&ctx.actor)
+        .await?
+        .into_iter()
+        .map(|h| {
+            let at = display_vn(h.last_received_at);
+            (h, at)
+        })
+        .collect();
+    render(&AlertsPage {
+        c: Chrome::new(&ctx, "incidents", "Cảnh báo giám sát (SOC)", "SOC alerts"),
+        severities: (1..=4).map(|n| (n.to_string(), severity_label(n, ctx.lang))).collect(),
+        pager: Pager::new("/telemetry", &f.link(), &page),
+        total: page.total,
+        rows,
+        chart,
+        sources,
+        city_wide: ctx.actor.reach(Action::ViewIncidents).is_whole_tree(),
+        f,
+    })
+}

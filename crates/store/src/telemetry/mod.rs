@@ -1,0 +1,107 @@
+//! SOC telemetry (issue 18): batches of events from the SOC providers, attributed to the
+//! registry's systems by their IP ranges, kept raw (compressed, by day and retention class),
+//! folded into de-duplicated alerts and per-system daily counts. `ingest` writes; this module
+//! reads (the alerts queue, ingest health, the daily counts) and keeps the attribution index.
+
+mod ingest;
+mod reads;
+
+pub use ingest::{IngestOutcome, IngestSource, LineError, MAX_LINE_ERRORS};
+pub use reads::{AlertFilter, SourceHealth, TelemetryAlert, TelemetryDay};
+
+use crate::db::{db_err, get, Store};
+use khien_domain::telemetry::{day_vn, default_retention_days, Owner, RangeIndex};
+use khien_domain::Result;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The attribution index and what it was built from: rebuilt when the registry's systems change
+/// (their count, latest update or levels), never per event.
+pub(crate) struct Registry {
+    fingerprint: (i64, i64, i64),
+    pub index: RangeIndex,
+    /// Each system's approved level (0 while it has none): its events' retention class.
+    pub levels: HashMap<i64, i64>,
+}
+
+impl Store {
+    /// The attribution index, rebuilt first if the registry changed since it was built.
+    pub(crate) async fn telemetry_registry(&self) -> Result<Arc<Registry>> {
+        // A level approved does not touch `updated_at`: the sum of levels sees it.
+        let r = sqlx::query("SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), 0) AS t, CAST(COALESCE(SUM(approved_level), 0) AS BIGINT) AS l FROM systems")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_err)?;
+        let fingerprint: (i64, i64, i64) = (get(&r, "n")?, get(&r, "t")?, get(&r, "l")?);
+        if let Ok(cached) = self.telemetry_registry.lock() {
+            if let Some(reg) = cached.as_ref().filter(|reg| reg.fingerprint == fingerprint) {
+                return Ok(Arc::clone(reg));
+            }
+        }
+        let rows = sqlx::query(
+            "SELECT id, owner_unit_id, ip_ranges, COALESCE(approved_level, 0) AS level FROM systems ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        let mut ranges: Vec<(String, Owner)> = Vec::new();
+        let mut levels = HashMap::with_capacity(rows.len());
+        for r in &rows {
+            let system_id: i64 = get(r, "id")?;
+            let owner = Owner { unit_id: get(r, "owner_unit_id")?, system_id };
+            levels.insert(system_id, get::<i64>(r, "level")?);
+            for cidr in get::<String>(r, "ip_ranges")?.lines().filter(|l| !l.trim().is_empty()) {
+                ranges.push((cidr.to_string(), owner));
+            }
+        }
+        let index = RangeIndex::build(ranges.iter().map(|(c, o)| (c.as_str(), *o)));
+        let reg = Arc::new(Registry { fingerprint, index, levels });
+        if let Ok(mut cached) = self.telemetry_registry.lock() {
+            *cached = Some(Arc::clone(&reg));
+        }
+        Ok(reg)
+    }
+}
+
+/// Chunks deleted per statement while purging: each delete is a short write of its own.
+const PURGE_STEP: i64 = 200;
+
+impl Store {
+    /// Deletes raw telemetry past its retention (by the level of its systems, see
+    /// `default_retention_days`), a few chunks per short transaction so that ingest never waits
+    /// long; then the records of batches a year past the longest retention. Returns the chunks
+    /// deleted.
+    pub(crate) async fn purge_telemetry(&self) -> Result<u64> {
+        let now = self.clock.now_ms();
+        let mut purged = 0;
+        for level in 0..=5 {
+            let cutoff = day_vn(now - default_retention_days(level) * 86_400_000);
+            loop {
+                let mut w = self.begin_plain_write().await?;
+                let n = sqlx::query("DELETE FROM telemetry_chunks WHERE id IN (SELECT id FROM telemetry_chunks WHERE level = $1 AND day < $2 LIMIT $3)")
+                    .bind(level)
+                    .bind(cutoff.as_str())
+                    .bind(PURGE_STEP)
+                    .execute(&mut *w.tx)
+                    .await
+                    .map_err(db_err)?
+                    .rows_affected();
+                w.tx.commit().await.map_err(db_err)?;
+                purged += n;
+                if n < PURGE_STEP as u64 {
+                    break;
+                }
+                tokio::task::yield_now().await;
+            }
+        }
+        let old = now - (default_retention_days(5) + 365) * 86_400_000;
+        let mut w = self.begin_plain_write().await?;
+        sqlx::query("DELETE FROM telemetry_batches WHERE received_at < $1 AND NOT EXISTS (SELECT 1 FROM telemetry_chunks c WHERE c.batch_id = telemetry_batches.id)")
+            .bind(old)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
+        w.tx.commit().await.map_err(db_err)?;
+        Ok(purged)
+    }
+}

@@ -1,0 +1,191 @@
+//! What telemetry shows: the alerts queue (a unit subtree's, or the authority's unattributed
+//! queue), each SOC provider's ingest health, and events per day for the charts.
+
+use crate::db::{db_err, from_row, get, Store};
+use crate::listing::Order;
+use crate::records::Page;
+use crate::sql::Sql;
+use crate::units::scope::{scoped_select, UnitScope};
+use khien_domain::page::{Cursor, Dir};
+use khien_domain::role::Action;
+use khien_domain::scope::Actor;
+use khien_domain::{Error, Result};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One de-duplicated alert.
+#[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
+pub struct TelemetryAlert {
+    pub id: i64,
+    /// The SOC provider's account that sent it.
+    pub user_id: i64,
+    /// None while its addresses are in no registered range.
+    pub unit_id: Option<i64>,
+    pub unit_name: Option<String>,
+    pub system_id: Option<i64>,
+    pub system_code: Option<String>,
+    /// `suricata`, `wazuh`, `zeek`, `ecs` or `cef`.
+    pub shape: String,
+    /// The source's own type of event ("alert", "notice", a Wazuh rule group…).
+    pub event_type: String,
+    pub rule: String,
+    pub title: String,
+    /// 1 low, 2 medium, 3 high, 4 critical.
+    pub severity: i64,
+    /// The address (or host) the alert is about.
+    pub asset: String,
+    pub src_ip: Option<String>,
+    pub dst_ip: Option<String>,
+    pub host: Option<String>,
+    /// Milliseconds since the epoch.
+    pub first_seen: i64,
+    pub last_seen: i64,
+    /// Events folded into it.
+    pub event_count: i64,
+}
+
+const ALERT_COLS: &str = "a.id, a.user_id, a.unit_id, u.name AS unit_name, a.system_id, (SELECT code FROM systems s WHERE s.id = a.system_id) AS system_code, a.shape, a.kind AS event_type, a.rule, a.title, a.severity, a.asset, a.src_ip, a.dst_ip, a.host, a.first_seen, a.last_seen, a.event_count";
+
+/// The alerts queue's filters.
+#[derive(Debug, Clone, Default)]
+pub struct AlertFilter {
+    /// A unit and its subtree.
+    pub unit_id: Option<i64>,
+    pub system_id: Option<i64>,
+    /// At least this severity (1–4).
+    pub min_severity: Option<i64>,
+    /// Words in the rule or its title.
+    pub q: Option<String>,
+    /// Last seen at or after / before (ms).
+    pub since: Option<i64>,
+    pub until: Option<i64>,
+    /// The authority's queue of alerts no registered range holds.
+    pub unattributed: bool,
+    pub cursor: Option<Cursor>,
+    pub limit: i64,
+}
+
+/// One source's ingest over the last day, and its last batch: a SOC provider's token (named
+/// for the provider when issued), or a signed-in account that posted itself.
+#[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
+pub struct SourceHealth {
+    pub token_id: Option<i64>,
+    /// The token's name, else the account's full name.
+    pub name: String,
+    /// When its last batch arrived (ms).
+    pub last_received_at: i64,
+    pub batches_24h: i64,
+    pub accepted_24h: i64,
+    pub rejected_24h: i64,
+    pub unattributed_24h: i64,
+}
+
+/// Events and alerts of one day over the caller's units.
+#[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
+pub struct TelemetryDay {
+    /// yyyy-mm-dd (Vietnam's time).
+    pub day: String,
+    pub events: i64,
+    pub alerts: i64,
+}
+
+impl Store {
+    /// The alerts queue, most recently seen first.
+    pub async fn list_telemetry_alerts(&self, actor: &Actor, f: &AlertFilter) -> Result<Page<TelemetryAlert>> {
+        if f.min_severity.is_some_and(|s| !(1..=4).contains(&s)) {
+            return Err(Error::invalid(
+                "min_severity",
+                "Mức nghiêm trọng từ 1 (thấp) đến 4 (nghiêm trọng).",
+                "Severity runs from 1 (low) to 4 (critical).",
+            ));
+        }
+        let mut q = if f.unattributed {
+            // Only the city-wide can resolve them (by adding the ranges they belong to).
+            if !actor.reach(Action::ViewIncidents).is_whole_tree() {
+                return Ok(Page::empty());
+            }
+            Sql::new(&format!("SELECT {ALERT_COLS} FROM telemetry_alerts a LEFT JOIN units u ON u.id = a.unit_id WHERE a.unit_id IS NULL"))
+        } else {
+            let scope = self.unit_scope(actor, Action::ViewIncidents, f.unit_id).await?;
+            if matches!(scope, UnitScope::Nothing) {
+                return Ok(Page::empty());
+            }
+            match scoped_select(ALERT_COLS, "telemetry_alerts", "a", "unit_id", &scope) {
+                Some(q) => q,
+                None => return Ok(Page::empty()),
+            }
+        };
+        if let Some(id) = f.system_id {
+            q.push(" AND a.system_id = ").bind(id);
+        }
+        if let Some(s) = f.min_severity {
+            q.push(" AND a.severity >= ").bind(s);
+        }
+        if let Some(t) = f.since {
+            q.push(" AND a.last_seen >= ").bind(t);
+        }
+        if let Some(t) = f.until {
+            q.push(" AND a.last_seen < ").bind(t);
+        }
+        if let Some(term) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
+            q.words_like(&["a.rule", "a.title"], term);
+        }
+        let order = Order::number("telemetry_alerts.last_seen", "a.last_seen", "a.id", Dir::Desc);
+        self.page_of(q, &order, (f.cursor.as_ref(), f.limit), from_row, |a: &TelemetryAlert| {
+            (a.last_seen.to_string(), a.id)
+        })
+        .await
+    }
+
+    /// One alert, if the caller sees its unit (or, unattributed, the whole city).
+    pub async fn get_telemetry_alert(&self, actor: &Actor, id: i64) -> Result<TelemetryAlert> {
+        let row = sqlx::query(&format!("SELECT {ALERT_COLS}, u.path AS unit_path FROM telemetry_alerts a LEFT JOIN units u ON u.id = a.unit_id WHERE a.id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?
+            .ok_or_else(|| Error::not_found("cảnh báo", "alert"))?;
+        let alert: TelemetryAlert = from_row(&row)?;
+        let visible = match (alert.unit_id, get::<Option<String>>(&row, "unit_path")?) {
+            (Some(unit), Some(path)) => actor.can(Action::ViewIncidents, unit, &path),
+            _ => actor.reach(Action::ViewIncidents).is_whole_tree(),
+        };
+        if !visible {
+            return Err(Error::not_found("cảnh báo", "alert"));
+        }
+        Ok(alert)
+    }
+
+    /// Each source's ingest: the city-wide see every source, others what they sent.
+    pub async fn telemetry_sources(&self, actor: &Actor) -> Result<Vec<SourceHealth>> {
+        let since = self.clock.now_ms() - 86_400_000;
+        let mut q = Sql::new("SELECT b.token_id, COALESCE(MAX(t.name), MAX(us.full_name)) AS name, MAX(b.received_at) AS last_received_at, ");
+        q.push("CAST(SUM(CASE WHEN b.received_at >= ")
+            .bind(since)
+            .push(" THEN 1 ELSE 0 END) AS BIGINT) AS batches_24h");
+        for col in ["accepted", "rejected", "unattributed"] {
+            q.push(", CAST(SUM(CASE WHEN b.received_at >= ").bind(since);
+            q.push(&format!(" THEN b.{col} ELSE 0 END) AS BIGINT) AS {col}_24h"));
+        }
+        q.push(
+            " FROM telemetry_batches b JOIN users us ON us.id = b.user_id LEFT JOIN api_tokens t ON t.id = b.token_id",
+        );
+        if !actor.reach(Action::ViewIncidents).is_whole_tree() {
+            q.push(" WHERE b.user_id = ").bind(actor.user_id);
+        }
+        q.push(" GROUP BY b.user_id, b.token_id ORDER BY name");
+        q.query().fetch_all(&self.pool).await.map_err(db_err)?.iter().map(from_row).collect()
+    }
+
+    /// Events and alerts per day over the caller's units (a subtree if asked), the last `days`.
+    pub async fn telemetry_days(&self, actor: &Actor, unit_id: Option<i64>, days: i64) -> Result<Vec<TelemetryDay>> {
+        let first = khien_domain::telemetry::day_vn(self.clock.now_ms() - (days.clamp(1, 366) - 1) * 86_400_000);
+        let scope = self.unit_scope(actor, Action::ViewIncidents, unit_id).await?;
+        let cols = "d.day, CAST(SUM(d.events) AS BIGINT) AS events, CAST(SUM(d.alerts) AS BIGINT) AS alerts";
+        let Some(mut q) = scoped_select(cols, "telemetry_daily", "d", "unit_id", &scope) else {
+            return Ok(Vec::new());
+        };
+        q.push(" AND d.day >= ").bind(first).push(" GROUP BY d.day ORDER BY d.day");
+        q.query().fetch_all(&self.pool).await.map_err(db_err)?.iter().map(from_row).collect()
+    }
+}
