@@ -11,6 +11,10 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("assessment.results", "Ghi kết quả đánh giá", "Recorded assessment results"),
     ("assessment.state", "Chuyển trạng thái đợt đánh giá", "Moved an assessment"),
     ("auth.lockout", "Khóa tạm tài khoản do đăng nhập sai nhiều lần", "Locked an account after failed sign-ins"),
+    ("botnet.clean", "Báo đã xử lý địa chỉ IP nhiễm botnet", "Reported a botnet IP cleaned"),
+    ("botnet.detect", "Ghi nhận địa chỉ IP nhiễm botnet", "Recorded botnet IP detections"),
+    ("botnet.reject", "Trả lại vụ botnet chưa xử lý xong", "Sent a botnet case back to its unit"),
+    ("botnet.verify", "Xác minh địa chỉ IP đã sạch mã độc", "Verified a botnet IP clean"),
     ("budget.record", "Khai báo dự án, kinh phí an ninh mạng", "Recorded a project and its cybersecurity budget"),
     ("budget.update", "Sửa kinh phí an ninh mạng của dự án", "Corrected a project's cybersecurity budget"),
     ("calendar.remove", "Xóa ngày nghỉ", "Removed a holiday"),
@@ -147,6 +151,7 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
 pub const ENTITIES: &[(&str, &str, &str)] = &[
     ("api_token", "Khóa API", "API token"),
     ("assessment", "Đợt đánh giá", "Assessment"),
+    ("botnet_case", "Vụ việc IP nhiễm botnet", "Botnet case"),
     ("budget_project", "Dự án, kinh phí an ninh mạng", "Project budget"),
     ("catalogue", "Danh mục yêu cầu", "Catalogue"),
     ("certificate", "Chữ ký số, chứng thư số", "Certificate"),

@@ -4,6 +4,7 @@
 pub mod attachment;
 pub mod audit;
 pub mod audit_labels;
+pub mod botnet;
 pub mod budget;
 pub mod calendar;
 pub mod catalog;

@@ -28,6 +28,7 @@ code_enum!(
         ReportDecided = "report_decided": "Báo cáo định kỳ được tiếp nhận hoặc trả lại" / "A periodic report is accepted or returned",
         NetworkApplied = "network_applied": "Đơn vị đăng ký tham gia mạng lưới ứng cứu sự cố" / "A unit applies to the response network",
         NetworkDecided = "network_decided": "Quyết định về tư cách thành viên mạng lưới ứng cứu" / "A decision on response network membership",
+        BotnetDetected = "botnet_detected": "Phát hiện địa chỉ IP của đơn vị nhiễm mã độc botnet" / "A unit's IP address is found in a botnet",
     }
 );
 

@@ -106,9 +106,32 @@ pub fn alert_window(at_secs: i64) -> i64 {
 /// The day (yyyy-mm-dd, Vietnam's time) of a moment in milliseconds since the epoch: the day
 /// an event counts on.
 pub fn day_vn(ms: i64) -> String {
-    let days = (ms.div_euclid(1000) + i64::from(crate::time::VN_OFFSET_SECS)).div_euclid(86_400);
+    day_text(day_number_vn(ms))
+}
+
+/// Days since 1970-01-01 of a moment, in Vietnam's time: a cheap key, written out by `day_text`.
+pub fn day_number_vn(ms: i64) -> i64 {
+    (ms.div_euclid(1000) + i64::from(crate::time::VN_OFFSET_SECS)).div_euclid(86_400)
+}
+
+/// yyyy-mm-dd of a day number (`day_number_vn`).
+pub fn day_text(days: i64) -> String {
     let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
     epoch.checked_add_signed(chrono::TimeDelta::days(days)).unwrap_or(epoch).format("%Y-%m-%d").to_string()
+}
+
+/// A host whose agent has not reported for this many days is silent: it no longer counts as
+/// protected.
+pub const ENDPOINT_SILENT_DAYS: i64 = 7;
+/// Signatures older than this many days are stale.
+pub const SIGNATURE_STALE_DAYS: i64 = 7;
+/// A system with no telemetry for this many days is not monitored (layer 2, indicator 5).
+pub const MONITORING_SILENT_DAYS: i64 = 3;
+
+/// Whether a host counts towards HCM 3131's indicator 3: its anti-malware shares with the
+/// national centre (NCSC) and its agent has reported within `ENDPOINT_SILENT_DAYS`.
+pub fn endpoint_protected(reports_to_ncsc: bool, last_seen_ms: i64, now_ms: i64) -> bool {
+    reports_to_ncsc && now_ms - last_seen_ms <= ENDPOINT_SILENT_DAYS * 86_400_000
 }
 
 /// A telemetry severity's name (1 low … 4 critical).
@@ -142,6 +165,7 @@ pub fn is_alert(shape_code: &str, kind: &str) -> bool {
         "suricata" => kind == "alert",
         "zeek" => kind == "notice",
         "ecs" => kind == "alert" || kind == "signal",
+        "khien" => kind == "alert",
         // Wazuh and CEF carry nothing but alerts.
         _ => true,
     }
@@ -198,6 +222,14 @@ mod tests {
         assert!(is_alert("suricata", "alert") && !is_alert("suricata", "dns"));
         assert!(is_alert("zeek", "notice") && !is_alert("zeek", "conn"));
         assert!(is_alert("wazuh", "syscheck") && is_alert("cef", "cef"));
+    }
+
+    #[test]
+    fn hcm_3131_indicator_3_counts_hosts_reporting_to_ncsc_and_not_silent() {
+        let day = 86_400_000;
+        assert!(endpoint_protected(true, 0, ENDPOINT_SILENT_DAYS * day));
+        assert!(!endpoint_protected(true, 0, ENDPOINT_SILENT_DAYS * day + 1), "silent too long");
+        assert!(!endpoint_protected(false, 0, 0), "not sharing with NCSC");
     }
 
     #[test]

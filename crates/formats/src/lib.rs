@@ -1,6 +1,7 @@
 //! Khiên data formats: pure conversions between uploaded/downloaded bytes
 //! (CSV, XLSX, JSON) and typed values. No file-system or network I/O.
 
+pub mod botnet_feed;
 pub mod catalog;
 mod check;
 pub mod docx;
@@ -19,6 +20,8 @@ pub mod sheet;
 pub mod stix;
 pub mod systems;
 pub mod telemetry;
+mod telemetry_eve;
+mod telemetry_own;
 #[cfg(test)]
 mod test_support;
 mod text;

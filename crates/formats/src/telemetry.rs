@@ -17,6 +17,8 @@ pub enum Shape {
     Zeek,
     Ecs,
     Cef,
+    /// Khiên's own schema (docs/TELEMETRY.md): `{"khien": "alert" | "endpoint" | "botnet", …}`.
+    Khien,
 }
 
 impl Shape {
@@ -28,6 +30,7 @@ impl Shape {
             Shape::Zeek => "zeek",
             Shape::Ecs => "ecs",
             Shape::Cef => "cef",
+            Shape::Khien => "khien",
         }
     }
 }
@@ -55,10 +58,32 @@ pub struct Event {
     /// The monitored host, by name and address (a Wazuh agent, an ECS host).
     pub host: Option<String>,
     pub host_ip: Option<IpAddr>,
+    /// An endpoint's protection status (Khiên's `endpoint` events).
+    pub endpoint: Option<EndpointReport>,
+    /// A botnet detection (Khiên's `botnet` events): the address is `src_ip`.
+    pub botnet: Option<BotnetSighting>,
+}
+
+/// A host's anti-malware status as its agent reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointReport {
+    pub agent: Option<String>,
+    pub product: Option<String>,
+    /// yyyy-mm-dd of the signatures in use.
+    pub signature_date: Option<String>,
+    /// The agent shares with the national monitoring centre (NCSC).
+    pub reports_to_ncsc: bool,
+}
+
+/// An address seen in a botnet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BotnetSighting {
+    pub family: String,
+    pub feed: Option<String>,
 }
 
 impl Event {
-    fn new(shape: Shape, kind: &str) -> Event {
+    pub(crate) fn new(shape: Shape, kind: &str) -> Event {
         Event {
             shape,
             kind: kind.to_string(),
@@ -73,6 +98,8 @@ impl Event {
             severity: None,
             host: None,
             host_ip: None,
+            endpoint: None,
+            botnet: None,
         }
     }
 
@@ -177,11 +204,15 @@ pub fn parse_line(line: &str) -> Result<Event, String> {
     if let Some(at) = line.find("CEF:") {
         return parse_cef(line.get(at..).unwrap_or(""));
     }
+    // Most lines of a stream are Suricata's: read them without building a JSON tree.
+    if let Some(e) = crate::telemetry_eve::fast(line) {
+        return Ok(e);
+    }
     let v: Value = serde_json::from_str(line.trim()).map_err(|e| format!("JSON: {e}"))?;
     parse_value(&v)
 }
 
-fn text(v: &Value, path: &[&str]) -> Option<String> {
+pub(crate) fn text(v: &Value, path: &[&str]) -> Option<String> {
     let mut at = v;
     for p in path {
         at = at.get(p)?;
@@ -193,16 +224,16 @@ fn text(v: &Value, path: &[&str]) -> Option<String> {
     }
 }
 
-fn ip(v: &Value, path: &[&str]) -> Option<IpAddr> {
+pub(crate) fn ip(v: &Value, path: &[&str]) -> Option<IpAddr> {
     text(v, path)?.parse().ok()
 }
 
-fn port(v: &Value, path: &[&str]) -> Option<u16> {
+pub(crate) fn port(v: &Value, path: &[&str]) -> Option<u16> {
     text(v, path)?.parse().ok()
 }
 
 /// RFC 3339 (Suricata's "+0100" offsets too) or seconds since the epoch.
-fn time(v: &Value, path: &[&str]) -> Option<DateTime<Utc>> {
+pub(crate) fn time(v: &Value, path: &[&str]) -> Option<DateTime<Utc>> {
     let mut at = v;
     for p in path {
         at = at.get(p)?;
@@ -212,11 +243,25 @@ fn time(v: &Value, path: &[&str]) -> Option<DateTime<Utc>> {
             let secs = n.as_f64()?;
             Utc.timestamp_millis_opt((secs * 1000.0) as i64).single()
         }
-        Value::String(s) => DateTime::parse_from_rfc3339(s)
-            .or_else(|_| DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f%z"))
-            .ok()
-            .map(|d| d.with_timezone(&Utc)),
+        Value::String(s) => time_text(s),
         _ => None,
+    }
+}
+
+/// Suricata's "+0700" first (its every line), then RFC 3339 ("Z", "+07:00").
+pub(crate) fn time_text(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f%z")
+        .or_else(|_| DateTime::parse_from_rfc3339(s))
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
+}
+
+/// Suricata's severity (1 the most severe, 3 the least) on Khiên's scale.
+pub(crate) fn suricata_severity(s: u64) -> Severity {
+    match s {
+        1 => 3,
+        2 => 2,
+        _ => 1,
     }
 }
 
@@ -224,6 +269,9 @@ fn time(v: &Value, path: &[&str]) -> Option<DateTime<Utc>> {
 pub fn parse_value(v: &Value) -> Result<Event, String> {
     if !v.is_object() {
         return Err("không phải đối tượng JSON / not a JSON object".into());
+    }
+    if let Some(kind) = text(v, &["khien"]) {
+        return crate::telemetry_own::parse(v, &kind);
     }
     if let Some(kind) = text(v, &["event_type"]) {
         return Ok(suricata(v, &kind));
@@ -252,12 +300,7 @@ fn suricata(v: &Value, kind: &str) -> Event {
     if kind == "alert" {
         e.rule = text(v, &["alert", "signature_id"]);
         e.title = text(v, &["alert", "signature"]);
-        // Suricata: 1 is the most severe, 3 the least.
-        e.severity = v.get("alert").and_then(|a| a.get("severity")).and_then(Value::as_u64).map(|s| match s {
-            1 => 3,
-            2 => 2,
-            _ => 1,
-        });
+        e.severity = v.get("alert").and_then(|a| a.get("severity")).and_then(Value::as_u64).map(suricata_severity);
     } else {
         e.title =
             text(v, &["dns", "rrname"]).or_else(|| text(v, &["http", "hostname"])).or_else(|| text(v, &["tls", "sni"]));

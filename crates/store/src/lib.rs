@@ -99,7 +99,8 @@ pub use systems::registry::{
 };
 pub use systems::writes::{ImportSystem, SystemInput};
 pub use telemetry::{
-    AlertFilter, IngestOutcome, IngestSource, LineError, SourceHealth, TelemetryAlert, TelemetryDay, MAX_LINE_ERRORS,
+    AlertFilter, BotnetCase, BotnetFilter, BotnetSummary, Detection, Endpoint, EndpointCoverage, IngestOutcome,
+    IngestSource, LineError, SourceHealth, TelemetryAlert, TelemetryDay, MAX_LINE_ERRORS,
 };
 pub use units::auth::{LoginOutcome, SessionInfo};
 pub use units::network::NetworkMember;

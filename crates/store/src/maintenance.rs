@@ -48,6 +48,16 @@ impl Maintenance<'_> {
         self.store.record_email(notification_id, error).await
     }
 
+    /// For `khien bench`: five IP ranges per system (see `Store::spread_ranges_for_benchmark`).
+    pub async fn spread_ranges_for_benchmark(&self) -> Result<usize> {
+        self.store.spread_ranges_for_benchmark().await
+    }
+
+    /// For `khien bench`: how many alerts are kept.
+    pub async fn telemetry_alert_count(&self) -> Result<i64> {
+        self.store.telemetry_alert_count().await
+    }
+
     /// Deletes raw telemetry past its retention; returns the chunks deleted.
     pub async fn purge_telemetry(&self) -> Result<u64> {
         self.store.purge_telemetry().await

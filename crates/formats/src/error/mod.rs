@@ -271,6 +271,10 @@ pub enum ImportErrorKind {
     InvalidIpRange {
         value: String,
     },
+    /// An IP address that does not parse (a botnet list's address column).
+    InvalidIp {
+        value: String,
+    },
     JsonNotArray,
     /// A value that must be an array (e.g. "Wards").
     JsonExpectedArray,

@@ -148,6 +148,7 @@ impl ImportError {
                 "«{}» không phải dải địa chỉ IP dạng CIDR hợp lệ (ví dụ 10.10.1.0/24)",
                 q(value)
             ),
+            K::InvalidIp { value } => format!("«{}» không phải địa chỉ IP (ví dụ 10.10.1.5)", q(value)),
             K::JsonNotArray => "tệp JSON phải là một mảng ([…]) các đơn vị".into(),
             K::JsonExpectedArray => "giá trị phải là một mảng ([…])".into(),
             K::JsonNotObject => "phần tử phải là một đối tượng ({…})".into(),
@@ -288,6 +289,7 @@ impl ImportError {
                 "«{}» is not a valid CIDR IP range (e.g. 10.10.1.0/24)",
                 q(value)
             ),
+            K::InvalidIp { value } => format!("«{}» is not an IP address (e.g. 10.10.1.5)", q(value)),
             K::JsonNotArray => "the JSON must be an array ([…]) of units".into(),
             K::JsonExpectedArray => "the value must be an array ([…])".into(),
             K::JsonNotObject => "the item must be an object ({…})".into(),

@@ -7,6 +7,7 @@ pub mod incidents;
 pub mod indicators;
 pub mod paperwork;
 pub mod plans;
+pub mod telemetry;
 
 use anyhow::{anyhow, Result};
 use axum::body::Body;
@@ -50,6 +51,12 @@ pub struct BenchArgs {
     /// Load 5 plans of 60 tasks on 200 units reporting monthly for 3 years, and time their pages.
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
     pub(crate) plans: bool,
+    /// Telemetry events for the ingest scenario (issue 18; 0: skip it).
+    #[arg(long, default_value_t = 2_000_000)]
+    pub(crate) telemetry_events: usize,
+    /// Run only the telemetry scenarios (after loading units, users and systems).
+    #[arg(long, default_value_t = false)]
+    pub(crate) telemetry_only: bool,
     /// Database to load; default a fresh SQLite file in a temporary folder.
     #[arg(long)]
     database_url: Option<String>,
@@ -283,6 +290,13 @@ pub async fn run(a: BenchArgs) -> Result<()> {
     let admin = store.login("admin", &password).await.map_err(|e| anyhow!("{e}"))?;
     let manager = store.login("manager", &password).await.map_err(|e| anyhow!("{e}"))?;
     let app = khien_server::router(AppState::new(store.clone(), ServerConfig::default()));
+    if a.telemetry_only {
+        println!("{:<42} {:>9} {:>9} {:>9} {:>9} {:>7}", "scenario", "p50 ms", "p95 ms", "p99 ms", "max ms", "KB");
+        crate::bench::telemetry::run(&store, &app, &admin.session_token, &admin_actor, &a).await?;
+        store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+        return Ok(());
+    }
     let scenarios: Vec<(&str, String, &str)> = vec![
         ("units: first page", "/api/v1/units?limit=50".into(), &admin.session_token),
         (
@@ -335,6 +349,7 @@ pub async fn run(a: BenchArgs) -> Result<()> {
     crate::bench::indicators::run(&store, &app, tokens, dept_id, &a).await?;
     let admin_session = (admin.session_token.as_str(), admin.csrf_token.as_str());
     crate::bench::paperwork::run(&store, &app, admin_session, &admin_actor, dept_id, &a).await?;
+    crate::bench::telemetry::run(&store, &app, &admin.session_token, &admin_actor, &a).await?;
     // The home pages, once the incidents and findings above are in: what waits for each.
     let authority = store.login("authority", &password).await.map_err(|e| anyhow!("{e}"))?;
     for (name, uri, token) in [

@@ -44,6 +44,7 @@ pub(crate) struct Other {
     pub(crate) comment: i64,
     pub(crate) template: i64,
     pub(crate) telemetry_alert: i64,
+    pub(crate) botnet_case: i64,
 }
 
 /// What a caller of A sends to each documented operation, aimed at B's records.
@@ -179,8 +180,23 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
         }
         ("get", "/api/v1/telemetry/alerts")
         | ("get", "/api/v1/telemetry/days")
-        | ("get", "/api/v1/telemetry/sources") => {
+        | ("get", "/api/v1/telemetry/sources")
+        | ("get", "/api/v1/botnet/cases")
+        | ("get", "/api/v1/endpoints")
+        | ("get", "/api/v1/endpoints/coverage") => {
             return None; // lists: checked in authz.rs
+        }
+        ("get", "/api/v1/botnet/cases/{id}") => {
+            return Some((path.replace("{id}", &b.botnet_case.to_string()), None));
+        }
+        ("post", "/api/v1/botnet/cases/{id}/moves") => {
+            let body = json!({"move": "clean", "note": "x"});
+            return Some((path.replace("{id}", &b.botnet_case.to_string()), Some(body)));
+        }
+        // The city's list is the city-wide authority's to import: a unit's caller is refused.
+        ("post", "/api/v1/botnet/import") => {
+            let url = format!("{path}?file_name=l.csv&feed=x");
+            return Some((url, Some(Value::String("ip,malware\n10.77.1.98,mirai\n".into()))));
         }
         ("get", "/api/v1/units")
         | ("get", "/api/v1/users")

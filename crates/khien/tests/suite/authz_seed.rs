@@ -273,6 +273,16 @@ pub(crate) async fn records_of_b(s: &TestServer) -> (i64, Other) {
         let f = khien_store::AlertFilter { limit: 1, ..Default::default() };
         s.db.store.list_telemetry_alerts(&admin, &f).await.unwrap().items[0].id
     };
+    let botnet_case = {
+        let d = khien_store::Detection {
+            ip: "10.77.1.99".parse().unwrap(),
+            family: "mirai".into(),
+            first_seen: None,
+            last_seen: None,
+        };
+        s.db.store.record_botnet_detections(&admin, "NCSC", &[d]).await.unwrap();
+        s.db.store.list_botnet_cases(&admin, &khien_store::BotnetFilter::default()).await.unwrap()[0].id
+    };
     let b = Other {
         unit: b_unit,
         user: b_user,
@@ -314,6 +324,7 @@ pub(crate) async fn records_of_b(s: &TestServer) -> (i64, Other) {
         comment,
         template,
         telemetry_alert,
+        botnet_case,
     };
     (own_unit, b)
 }

@@ -93,6 +93,7 @@ mod system_details;
 mod systems;
 mod taxii;
 mod telemetry;
+mod telemetry_botnet;
 mod telemetry_nats;
 mod uploads;
 mod worklist;

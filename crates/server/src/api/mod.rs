@@ -4,6 +4,7 @@
 mod account;
 mod appraisal;
 mod audit;
+pub(crate) mod botnet;
 mod budget;
 pub(crate) mod compliance;
 mod consultations;
@@ -106,6 +107,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(staff::router())
         .merge(deadlines::router())
         .merge(telemetry::router())
+        .merge(botnet::router())
 }
 
 pub fn openapi_document() -> utoipa::openapi::OpenApi {

@@ -13,7 +13,10 @@ use axum::http::HeaderMap;
 use axum::Json;
 use khien_domain::{Error, Msg};
 use khien_formats::telemetry::{BodyError, MAX_BATCH_BYTES, MAX_LINE_BYTES};
-use khien_store::{AlertFilter, IngestOutcome, IngestSource, Page, SourceHealth, TelemetryAlert, TelemetryDay};
+use khien_store::{
+    AlertFilter, Endpoint, EndpointCoverage, IngestOutcome, IngestSource, Page, SourceHealth, TelemetryAlert,
+    TelemetryDay,
+};
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -26,6 +29,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(alert))
         .routes(routes!(sources))
         .routes(routes!(days))
+        .routes(routes!(endpoints))
+        .routes(routes!(endpoint_coverage))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(ingest))
@@ -201,4 +206,32 @@ async fn days(
         return Err(Error::invalid("days", "Số ngày từ 1 đến 366.", "Days run from 1 to 366.").into());
     }
     Ok(Json(s.store.telemetry_days(&ctx.actor, q.unit_id, days).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointQuery {
+    /// A unit and its subtree.
+    pub unit_id: Option<i64>,
+}
+
+/// The hosts of the caller's units as their agents last reported (Khiên's `endpoint` events),
+/// the unprotected first: silent for 7 days, signatures over 7 days old, not sharing with NCSC.
+#[utoipa::path(get, path = "/api/v1/endpoints", tag = "telemetry", params(EndpointQuery),
+    responses((status = 200, body = Vec<Endpoint>)))]
+async fn endpoints(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<EndpointQuery>,
+) -> Result<Json<Vec<Endpoint>>, ApiError> {
+    Ok(Json(s.store.list_endpoints(&ctx.actor, q.unit_id).await?))
+}
+
+/// Per unit: hosts known, protected and sharing with NCSC (HCM 3131 indicator 3), silent,
+/// with stale signatures.
+#[utoipa::path(get, path = "/api/v1/endpoints/coverage", tag = "telemetry",
+    responses((status = 200, body = Vec<EndpointCoverage>)))]
+async fn endpoint_coverage(State(s): State<AppState>, ctx: Ctx) -> Result<Json<Vec<EndpointCoverage>>, ApiError> {
+    Ok(Json(s.store.endpoint_coverage(&ctx.actor).await?))
 }

@@ -5,12 +5,8 @@
 use crate::auth::Ctx;
 use crate::AppState;
 use khien_domain::role::Action;
-use khien_domain::{Error, Msg};
+use khien_domain::Error;
 use khien_store::{AssetInput, InventorySummary};
-
-fn refused(e: &khien_formats::ImportError) -> Error {
-    Error::Invalid { field: e.field().map(str::to_string), msg: Msg::new(e.message_vi(), e.message_en()) }
-}
 
 pub async fn import(s: &AppState, ctx: &Ctx, name: &str, bytes: &[u8]) -> Result<InventorySummary, Error> {
     if !ctx.actor.can_anywhere(Action::EditSystems) {
@@ -20,7 +16,7 @@ pub async fn import(s: &AppState, ctx: &Ctx, name: &str, bytes: &[u8]) -> Result
     let rows = tokio::task::spawn_blocking(move || khien_formats::inventory::parse_inventory(&file, &data))
         .await
         .map_err(Error::internal)?
-        .map_err(|e| refused(&e))?;
+        .map_err(super::import_error)?;
     let mut codes: Vec<String> = rows.iter().map(|r| r.asset.system_code.clone()).collect();
     codes.sort();
     codes.dedup();
@@ -28,7 +24,7 @@ pub async fn import(s: &AppState, ctx: &Ctx, name: &str, bytes: &[u8]) -> Result
     let mut lists: Vec<(i64, Vec<AssetInput>)> = Vec::new();
     for src in rows {
         let Some(id) = systems.get(&src.asset.system_code).copied() else {
-            return Err(refused(&src.unknown_system_error(name)));
+            return Err(super::import_error_ref(&src.unknown_system_error(name)));
         };
         let a = src.asset;
         let input = AssetInput {

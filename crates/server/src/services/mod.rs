@@ -18,3 +18,15 @@ pub mod stix_io;
 pub mod systems_io;
 pub mod taxii_push;
 pub mod units_io;
+
+/// A file refused by `formats` as the API and pages answer it: 422 naming the row and column.
+pub(crate) fn import_error(e: khien_formats::ImportError) -> khien_domain::Error {
+    import_error_ref(&e)
+}
+
+pub(crate) fn import_error_ref(e: &khien_formats::ImportError) -> khien_domain::Error {
+    khien_domain::Error::Invalid {
+        field: e.field().map(str::to_string),
+        msg: khien_domain::Msg::new(e.message_vi(), e.message_en()),
+    }
+}

@@ -1,5 +1,6 @@
 //! The Vietnamese-first web UI: server-rendered pages, plain forms, one small script.
 
+mod botnet;
 mod budget;
 mod chart;
 mod compliance;
@@ -88,6 +89,7 @@ pub fn router() -> Router<AppState> {
         .merge(reports::router())
         .merge(network::router())
         .merge(telemetry::router())
+        .merge(botnet::router())
         .merge(staff::router())
         .merge(deadlines::router())
 }

@@ -20,11 +20,11 @@ use axum::Router;
 use khien_domain::role::Action;
 use khien_domain::telemetry::severity_label;
 use khien_domain::time::display_vn;
-use khien_store::{SourceHealth, TelemetryAlert};
+use khien_store::{Endpoint, EndpointCoverage, SourceHealth, TelemetryAlert};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/telemetry", get(page))
+    Router::new().route("/telemetry", get(page)).route("/endpoints", get(endpoints))
 }
 
 /// The filters as the form sends them (empty strings for "any").
@@ -137,5 +137,49 @@ async fn page(State(s): State<AppState>, ctx: Ctx, Query(f): Query<Filters>) -> 
         sources,
         city_wide: ctx.actor.reach(Action::ViewIncidents).is_whole_tree(),
         f,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "endpoints.html")]
+struct EndpointsPage {
+    c: Chrome,
+    /// Each unit's hosts counted, with the share protected as shown ("36,8 %").
+    coverage: Vec<(EndpointCoverage, String)>,
+    /// The city's (or the caller's units') share.
+    total: (i64, i64, String),
+    /// (host, last seen as shown), the unprotected first.
+    hosts: Vec<(Endpoint, String)>,
+}
+
+async fn endpoints(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+    let share = |part: i64, whole: i64| khien_domain::number::percent(part, whole).unwrap_or_else(|| "—".into());
+    let coverage: Vec<(EndpointCoverage, String)> = s
+        .store
+        .endpoint_coverage(&ctx.actor)
+        .await?
+        .into_iter()
+        .map(|c| {
+            let p = share(c.protected, c.endpoints);
+            (c, p)
+        })
+        .collect();
+    let (protected, all) = coverage.iter().fold((0, 0), |(p, a), (c, _)| (p + c.protected, a + c.endpoints));
+    let hosts = s
+        .store
+        .list_endpoints(&ctx.actor, None)
+        .await?
+        .into_iter()
+        .take(500)
+        .map(|e| {
+            let at = display_vn(e.last_seen);
+            (e, at)
+        })
+        .collect();
+    render(&EndpointsPage {
+        c: Chrome::new(&ctx, "incidents", "Phòng, chống mã độc trên máy trạm, máy chủ", "Endpoint protection"),
+        total: (protected, all, share(protected, all)),
+        coverage,
+        hosts,
     })
 }

@@ -9,7 +9,7 @@ use crate::db::{db_err, get, Store};
 use crate::sql::Sql;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
-use khien_domain::telemetry::{alert_window, day_vn, is_alert, Owner};
+use khien_domain::telemetry::{alert_window, day_number_vn, day_text, day_vn, is_alert, Owner};
 use khien_domain::{Error, Result};
 use khien_formats::telemetry::{Batch, Event};
 use serde::Serialize;
@@ -20,8 +20,10 @@ use utoipa::ToSchema;
 /// At most this many refused lines are listed in an answer (all are counted).
 pub const MAX_LINE_ERRORS: usize = 1000;
 
-/// Rows per multi-row upsert (alerts have 16 columns: 640 parameters).
-const UPSERT_ROWS: usize = 40;
+/// Alerts per multi-row upsert (six parameters each).
+const UPSERT_ROWS: usize = 25;
+/// Daily counts per statement (all literals).
+const DAILY_ROWS: usize = 500;
 
 /// Where a batch came from: its key (`http:<uuid>`, `nats:<stream>:<sequence>`) is kept so that
 /// the same batch delivered again is not stored twice.
@@ -56,36 +58,66 @@ pub struct IngestOutcome {
     pub errors: Vec<LineError>,
 }
 
+/// What makes events one alert (besides their sender): shape, rule, asset and hour.
+#[derive(PartialEq, Eq, Hash)]
+struct AlertKey<'a> {
+    shape: &'static str,
+    rule: &'a str,
+    asset: Asset<'a>,
+    window: i64,
+}
+
+/// The address (or host) an alert is about: the one that matched the registry, else the host,
+/// else the first address the event names.
+#[derive(PartialEq, Eq, Hash, Clone, Copy)]
+enum Asset<'a> {
+    Ip(IpAddr),
+    Name(&'a str),
+    Unknown,
+}
+
+impl Asset<'_> {
+    fn of(e: &Event, matched: Option<IpAddr>) -> Asset<'_> {
+        match (matched, e.host.as_deref(), e.addresses().next()) {
+            (Some(ip), _, _) => Asset::Ip(ip),
+            (None, Some(host), _) => Asset::Name(host),
+            (None, None, Some(ip)) => Asset::Ip(ip),
+            (None, None, None) => Asset::Unknown,
+        }
+    }
+
+    fn text(self) -> String {
+        match self {
+            Asset::Ip(ip) => ip.to_string(),
+            Asset::Name(n) => n.to_string(),
+            Asset::Unknown => "-".to_string(),
+        }
+    }
+}
+
 /// One alert being folded from a batch's events.
 struct AlertAgg<'a> {
     owner: Option<Owner>,
     event: &'a Event,
-    asset: String,
     first: i64,
     last: i64,
     count: i64,
 }
 
-/// What a batch writes, folded in memory first.
+/// What a batch writes, folded in memory first (keys made text only when written).
 #[derive(Default)]
 struct Folded<'a> {
     /// Raw lines by retention class (the system's level; 0 for none).
     chunks: BTreeMap<i64, (i64, Vec<u8>)>,
-    /// By de-duplication key, in key order (PostgreSQL upserts take row locks in that order).
-    alerts: BTreeMap<String, AlertAgg<'a>>,
-    /// (day, system) → (unit, events, alerts).
-    daily: BTreeMap<(String, i64), (i64, i64, i64)>,
+    alerts: HashMap<AlertKey<'a>, AlertAgg<'a>>,
+    /// (day number, system) → (unit, events, alerts).
+    daily: HashMap<(i64, i64), (i64, i64, i64)>,
+    /// Endpoint status reports by (unit, host): the latest in the batch.
+    endpoints: HashMap<(i64, &'a str), (Owner, &'a Event, i64)>,
+    /// Botnet sightings, recorded as cases once the batch is stored.
+    botnet: Vec<super::Detection>,
     accepted: usize,
     unattributed: usize,
-}
-
-/// The address an alert is about: the one that matched the registry, else the host, else the
-/// first address the event names.
-fn asset_of(e: &Event, matched: Option<IpAddr>) -> String {
-    if let Some(ip) = matched {
-        return ip.to_string();
-    }
-    e.host.clone().or_else(|| e.addresses().next().map(|ip| ip.to_string())).unwrap_or_else(|| "-".to_string())
 }
 
 fn trimmed(s: Option<&str>, max: usize) -> String {
@@ -134,7 +166,7 @@ impl Store {
                     continue;
                 }
             }
-            fold(&mut f, actor.user_id, (event, raw), (*owner, *matched), &registry.levels, now);
+            fold(&mut f, (event, raw), (*owner, *matched), &registry.levels, now);
         }
         errors.sort_by_key(|e| e.line);
         let rejected = errors.len();
@@ -144,6 +176,12 @@ impl Store {
             // Received meanwhile through another connection: that one stored it.
             return self.received_batch(&source.key).await?.ok_or_else(|| Error::internal("batch vanished"));
         };
+        // Sightings become cases (told to their units) once the batch is safe; a redelivered
+        // batch never gets here.
+        if !f.botnet.is_empty() {
+            let feed = batch.events.iter().find_map(|(_, e)| e.botnet.as_ref().and_then(|b| b.feed.clone()));
+            self.record_botnet_detections(actor, feed.as_deref().unwrap_or("telemetry"), &f.botnet).await?;
+        }
         Ok(IngestOutcome {
             batch_id,
             accepted: f.accepted,
@@ -207,6 +245,38 @@ impl Store {
         f: &Folded<'_>,
         (rejected, now): (usize, i64),
     ) -> Result<Option<i64>> {
+        // Everything but the batch's own row is made before the write turn is taken: the
+        // compression and the statements' text do not hold the one writer.
+        let chunks: Vec<(i64, i64, Vec<u8>)> = f
+            .chunks
+            .iter()
+            .map(|(level, (events, raw))| (*level, *events, lz4_flex::compress_prepend_size(raw)))
+            .collect();
+        // In key order: concurrent PostgreSQL upserts then lock rows in one order.
+        let mut alerts: Vec<(String, &AlertAgg<'_>, Asset<'_>)> = f
+            .alerts
+            .iter()
+            .map(|(k, a)| {
+                let rule = trimmed(Some(k.rule), 200);
+                (format!("{}|{}|{rule}|{}|{}", actor.user_id, k.shape, k.asset.text(), k.window), a, k.asset)
+            })
+            .collect();
+        alerts.sort_by(|x, y| x.0.cmp(&y.0));
+        let upserts: Vec<Sql> = alerts.chunks(UPSERT_ROWS).map(|part| upsert_alerts(part, actor.user_id)).collect();
+        let mut daily: Vec<_> = f.daily.iter().collect();
+        daily.sort();
+        let counts: Vec<String> = daily
+            .chunks(DAILY_ROWS)
+            .map(|part| {
+                let rows: Vec<String> = part
+                    .iter()
+                    .map(|((day, system_id), (unit_id, events, alerts))| {
+                        format!("('{}',{system_id},{unit_id},{events},{alerts})", day_text(*day))
+                    })
+                    .collect();
+                format!("INSERT INTO telemetry_daily (day, system_id, unit_id, events, alerts) VALUES {} ON CONFLICT (day, system_id) DO UPDATE SET events = telemetry_daily.events + excluded.events, alerts = telemetry_daily.alerts + excluded.alerts, unit_id = excluded.unit_id", rows.join(","))
+            })
+            .collect();
         let mut w = self.begin_plain_write().await?;
         let mut q = Sql::new("INSERT INTO telemetry_batches (source_key, user_id, token_id, channel, received_at, accepted, rejected, unattributed) VALUES (");
         q.bind(source.key.as_str()).push(",").bind(actor.user_id).push(",").bind(actor.token_id);
@@ -218,24 +288,19 @@ impl Store {
         };
         let batch_id: i64 = get(&row, "id")?;
         let day = day_vn(now);
-        for (level, (events, body)) in &f.chunks {
+        for (level, events, body) in chunks {
             let mut q = Sql::new("INSERT INTO telemetry_chunks (batch_id, day, level, events, body) VALUES (");
-            q.bind(batch_id).push(",").bind(day.as_str()).push(",").bind(*level).push(",").bind(*events);
-            q.push(",").bind_bytes(lz4_flex::compress_prepend_size(body)).push(")");
+            q.bind(batch_id).push(",").bind(day.as_str()).push(",").bind(level).push(",").bind(events);
+            q.push(",").bind_bytes(body).push(")");
             q.query().execute(&mut *w.tx).await.map_err(db_err)?;
         }
-        let alerts: Vec<_> = f.alerts.iter().collect();
-        for part in alerts.chunks(UPSERT_ROWS) {
-            upsert_alerts(part, actor.user_id).query().execute(&mut *w.tx).await.map_err(db_err)?;
+        for q in &upserts {
+            q.query().execute(&mut *w.tx).await.map_err(db_err)?;
         }
-        let daily: Vec<_> = f.daily.iter().collect();
-        for part in daily.chunks(UPSERT_ROWS * 3) {
-            let mut q = Sql::new("INSERT INTO telemetry_daily (day, system_id, unit_id, events, alerts) VALUES ");
-            for (i, ((day, system_id), (unit_id, events, alerts))) in part.iter().enumerate() {
-                q.push(if i == 0 { "(" } else { ",(" }).bind(day.as_str()).push(",").bind(*system_id);
-                q.push(",").bind(*unit_id).push(",").bind(*events).push(",").bind(*alerts).push(")");
-            }
-            q.push(" ON CONFLICT (day, system_id) DO UPDATE SET events = telemetry_daily.events + excluded.events, alerts = telemetry_daily.alerts + excluded.alerts, unit_id = excluded.unit_id");
+        for sql in &counts {
+            sqlx::query(sql).execute(&mut *w.tx).await.map_err(db_err)?;
+        }
+        for q in endpoint_upserts(&f.endpoints) {
             q.query().execute(&mut *w.tx).await.map_err(db_err)?;
         }
         w.tx.commit().await.map_err(db_err)?;
@@ -246,7 +311,6 @@ impl Store {
 /// Adds one event to what the batch writes.
 fn fold<'a>(
     f: &mut Folded<'a>,
-    user_id: i64,
     (event, raw): (&'a Event, &str),
     (owner, matched): (Option<Owner>, Option<IpAddr>),
     levels: &HashMap<i64, i64>,
@@ -262,41 +326,88 @@ fn fold<'a>(
     let at = event.at.map_or(now, |t| t.timestamp_millis());
     let alert = is_alert(event.shape.code(), &event.kind);
     if let Some(o) = owner {
-        let d = f.daily.entry((day_vn(at), o.system_id)).or_insert((o.unit_id, 0, 0));
+        let d = f.daily.entry((day_number_vn(at), o.system_id)).or_insert((o.unit_id, 0, 0));
         d.1 += 1;
         d.2 += i64::from(alert);
+        if let (Some(_), Some(host)) = (&event.endpoint, event.host.as_deref()) {
+            let e = f.endpoints.entry((o.unit_id, host)).or_insert((o, event, at));
+            if at >= e.2 {
+                *e = (o, event, at);
+            }
+        }
+    }
+    if let (Some(b), Some(ip)) = (&event.botnet, event.src_ip) {
+        f.botnet.push(super::Detection { ip, family: b.family.clone(), first_seen: Some(at), last_seen: Some(at) });
     }
     if !alert {
         return;
     }
-    let asset = asset_of(event, matched);
-    let rule = event.rule.as_deref().unwrap_or(&event.kind);
-    let key = format!(
-        "{user_id}|{}|{}|{asset}|{}",
-        event.shape.code(),
-        trimmed(Some(rule), 200),
-        alert_window(at.div_euclid(1000))
-    );
-    let a = f.alerts.entry(key).or_insert(AlertAgg { owner, event, asset, first: at, last: at, count: 0 });
+    let key = AlertKey {
+        shape: event.shape.code(),
+        rule: event.rule.as_deref().unwrap_or(&event.kind),
+        asset: Asset::of(event, matched),
+        window: alert_window(at.div_euclid(1000)),
+    };
+    let a = f.alerts.entry(key).or_insert(AlertAgg { owner, event, first: at, last: at, count: 0 });
     a.first = a.first.min(at);
     a.last = a.last.max(at);
     a.count += 1;
 }
 
+/// An address as an SQL literal: `IpAddr` writes only digits, dots, colons and hex letters.
+fn ip_literal(ip: Option<IpAddr>) -> String {
+    ip.map_or_else(|| "NULL".to_string(), |ip| format!("'{ip}'"))
+}
+
+fn int_literal(v: Option<i64>) -> String {
+    v.map_or_else(|| "NULL".to_string(), |v| v.to_string())
+}
+
 /// One multi-row upsert of alerts: a known alert counts the new events and widens its times.
-fn upsert_alerts(part: &[(&String, &AlertAgg<'_>)], user_id: i64) -> Sql {
+/// Numbers, addresses and shape codes go in as literals; the sender's text is bound (few
+/// parameters per statement: sqlx looks each one up by name).
+fn upsert_alerts(part: &[(String, &AlertAgg<'_>, Asset<'_>)], user_id: i64) -> Sql {
     let mut q = Sql::new("INSERT INTO telemetry_alerts (dedup_key, user_id, unit_id, system_id, shape, kind, rule, title, severity, asset, src_ip, dst_ip, host, first_seen, last_seen, event_count) VALUES ");
-    for (i, (key, a)) in part.iter().enumerate() {
+    for (i, (key, a, asset)) in part.iter().enumerate() {
         let e = a.event;
-        q.push(if i == 0 { "(" } else { ",(" }).bind(key.as_str()).push(",").bind(user_id);
-        q.push(",").bind(a.owner.map(|o| o.unit_id)).push(",").bind(a.owner.map(|o| o.system_id));
-        q.push(",").bind(e.shape.code()).push(",").bind(trimmed(Some(&e.kind), 100));
-        q.push(",").bind(trimmed(Some(e.rule.as_deref().unwrap_or(&e.kind)), 200));
-        q.push(",").bind(trimmed(e.title.as_deref(), 500)).push(",").bind(i64::from(e.severity.unwrap_or(1)));
-        q.push(",").bind(a.asset.as_str()).push(",").bind(e.src_ip.map(|ip| ip.to_string()));
-        q.push(",").bind(e.dst_ip.map(|ip| ip.to_string())).push(",").bind(e.host.clone());
-        q.push(",").bind(a.first).push(",").bind(a.last).push(",").bind(a.count).push(")");
+        q.push(if i == 0 { "(" } else { ",(" }).bind(key.as_str());
+        q.push(&format!(
+            ",{user_id},{},{},'{}',",
+            int_literal(a.owner.map(|o| o.unit_id)),
+            int_literal(a.owner.map(|o| o.system_id)),
+            e.shape.code()
+        ));
+        q.bind(trimmed(Some(&e.kind), 100)).push(",").bind(trimmed(Some(e.rule.as_deref().unwrap_or(&e.kind)), 200));
+        q.push(",").bind(trimmed(e.title.as_deref(), 500));
+        q.push(&format!(",{},", e.severity.unwrap_or(1))).bind(trimmed(Some(&asset.text()), 200));
+        q.push(&format!(",{},{},", ip_literal(e.src_ip), ip_literal(e.dst_ip))).bind(e.host.clone());
+        q.push(&format!(",{},{},{})", a.first, a.last, a.count));
     }
     q.push(" ON CONFLICT (dedup_key) DO UPDATE SET event_count = telemetry_alerts.event_count + excluded.event_count, first_seen = CASE WHEN excluded.first_seen < telemetry_alerts.first_seen THEN excluded.first_seen ELSE telemetry_alerts.first_seen END, last_seen = CASE WHEN excluded.last_seen > telemetry_alerts.last_seen THEN excluded.last_seen ELSE telemetry_alerts.last_seen END");
     q
+}
+
+/// Endpoint status reports as upserts: a host's latest report replaces what was known of it.
+fn endpoint_upserts(endpoints: &HashMap<(i64, &str), (Owner, &Event, i64)>) -> Vec<Sql> {
+    let mut rows: Vec<_> = endpoints.values().collect();
+    rows.sort_by(|a, b| (a.0.unit_id, &a.1.host).cmp(&(b.0.unit_id, &b.1.host)));
+    rows.chunks(UPSERT_ROWS)
+        .map(|part| {
+            let mut q = Sql::new("INSERT INTO endpoints (unit_id, system_id, host, ip, agent, product, signature_date, reports_to_ncsc, first_seen, last_seen) VALUES ");
+            for (i, (o, e, at)) in part.iter().enumerate() {
+                let r = e.endpoint.clone().unwrap_or(khien_formats::telemetry::EndpointReport {
+                    agent: None,
+                    product: None,
+                    signature_date: None,
+                    reports_to_ncsc: false,
+                });
+                q.push(&format!("{}({},{},", if i == 0 { "" } else { "," }, o.unit_id, o.system_id));
+                q.bind(trimmed(e.host.as_deref(), 200)).push(&format!(",{},", ip_literal(e.host_ip)));
+                q.bind(r.agent.map(|a| trimmed(Some(&a), 200))).push(",").bind(r.product.map(|p| trimmed(Some(&p), 200)));
+                q.push(",").bind(r.signature_date).push(&format!(",{},{at},{at})", i64::from(r.reports_to_ncsc)));
+            }
+            q.push(" ON CONFLICT (unit_id, host) DO UPDATE SET system_id = excluded.system_id, ip = excluded.ip, agent = excluded.agent, product = excluded.product, signature_date = excluded.signature_date, reports_to_ncsc = excluded.reports_to_ncsc, last_seen = excluded.last_seen WHERE excluded.last_seen >= endpoints.last_seen");
+            q
+        })
+        .collect()
 }

@@ -3,8 +3,13 @@
 //! folded into de-duplicated alerts and per-system daily counts. `ingest` writes; this module
 //! reads (the alerts queue, ingest health, the daily counts) and keeps the attribution index.
 
+mod botnet;
+mod endpoints;
 mod ingest;
 mod reads;
+
+pub use botnet::{BotnetCase, BotnetFilter, BotnetSummary, Detection};
+pub use endpoints::{Endpoint, EndpointCoverage};
 
 pub use ingest::{IngestOutcome, IngestSource, LineError, MAX_LINE_ERRORS};
 pub use reads::{AlertFilter, SourceHealth, TelemetryAlert, TelemetryDay};
@@ -14,11 +19,14 @@ use khien_domain::telemetry::{day_vn, default_retention_days, Owner, RangeIndex}
 use khien_domain::Result;
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// The attribution index and what it was built from: rebuilt when the registry's systems change
 /// (their count, latest update or levels), never per event.
 pub(crate) struct Registry {
     fingerprint: (i64, i64, i64),
+    /// When the fingerprint was last compared (ms).
+    checked_at: std::sync::Mutex<Instant>,
     pub index: RangeIndex,
     /// Each system's approved level (0 while it has none): its events' retention class.
     pub levels: HashMap<i64, i64>,
@@ -27,6 +35,14 @@ pub(crate) struct Registry {
 impl Store {
     /// The attribution index, rebuilt first if the registry changed since it was built.
     pub(crate) async fn telemetry_registry(&self) -> Result<Arc<Registry>> {
+        // Checked at most once a second: a stream of batches does not read the registry each.
+        // The machine's clock, not the store's (a test's fixed clock would never move on).
+        let fresh = |reg: &&Arc<Registry>| reg.checked_at.lock().is_ok_and(|at| at.elapsed() < Duration::from_secs(1));
+        if let Ok(cached) = self.telemetry_registry.lock() {
+            if let Some(reg) = cached.as_ref().filter(fresh) {
+                return Ok(Arc::clone(reg));
+            }
+        }
         // A level approved does not touch `updated_at`: the sum of levels sees it.
         let r = sqlx::query("SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), 0) AS t, CAST(COALESCE(SUM(approved_level), 0) AS BIGINT) AS l FROM systems")
             .fetch_one(&self.pool)
@@ -35,6 +51,9 @@ impl Store {
         let fingerprint: (i64, i64, i64) = (get(&r, "n")?, get(&r, "t")?, get(&r, "l")?);
         if let Ok(cached) = self.telemetry_registry.lock() {
             if let Some(reg) = cached.as_ref().filter(|reg| reg.fingerprint == fingerprint) {
+                if let Ok(mut at) = reg.checked_at.lock() {
+                    *at = Instant::now();
+                }
                 return Ok(Arc::clone(reg));
             }
         }
@@ -55,7 +74,7 @@ impl Store {
             }
         }
         let index = RangeIndex::build(ranges.iter().map(|(c, o)| (c.as_str(), *o)));
-        let reg = Arc::new(Registry { fingerprint, index, levels });
+        let reg = Arc::new(Registry { fingerprint, checked_at: Instant::now().into(), index, levels });
         if let Ok(mut cached) = self.telemetry_registry.lock() {
             *cached = Some(Arc::clone(&reg));
         }
@@ -103,5 +122,44 @@ impl Store {
             .map_err(db_err)?;
         w.tx.commit().await.map_err(db_err)?;
         Ok(purged)
+    }
+}
+
+impl Store {
+    pub(crate) async fn telemetry_alert_count(&self) -> Result<i64> {
+        let r =
+            sqlx::query("SELECT COUNT(*) AS n FROM telemetry_alerts").fetch_one(&self.pool).await.map_err(db_err)?;
+        get(&r, "n")
+    }
+
+    /// For `khien bench`: gives every system five ranges — its own /24 (10.a.b.0/24 by its
+    /// place in id order) and four /28 inside it — in one transaction. Not for real data: no
+    /// checks, no trail. Returns the ranges written.
+    pub(crate) async fn spread_ranges_for_benchmark(&self) -> Result<usize> {
+        let ids: Vec<i64> = sqlx::query("SELECT id FROM systems ORDER BY id")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?
+            .iter()
+            .map(|r| get(r, "id"))
+            .collect::<Result<_>>()?;
+        let mut w = self.begin_plain_write().await?;
+        for (i, id) in ids.iter().enumerate() {
+            let (a, b) = (i / 256, i % 256);
+            let mut ranges = vec![format!("10.{a}.{b}.0/24")];
+            ranges.extend((0..4).map(|k| format!("10.{a}.{b}.{}/28", k * 16)));
+            sqlx::query("UPDATE systems SET ip_ranges = $1 WHERE id = $2")
+                .bind(ranges.join("\n"))
+                .bind(*id)
+                .execute(&mut *w.tx)
+                .await
+                .map_err(db_err)?;
+        }
+        w.tx.commit().await.map_err(db_err)?;
+        // The index is rebuilt at the next batch: the fingerprint does not see this write.
+        if let Ok(mut cached) = self.telemetry_registry.lock() {
+            *cached = None;
+        }
+        Ok(ids.len() * 5)
     }
 }
