@@ -16,6 +16,9 @@ code_enum!(
         Assessed = "assessed": "Hệ thống được kiểm tra, đánh giá định kỳ đúng hạn / hệ thống đã phê duyệt" / "Systems assessed as their level requires, of those approved",
         FourLayers = "four_layers": "Hệ thống triển khai đủ mô hình 4 lớp / hệ thống đã đăng ký" / "Systems with all four protection layers, of those registered",
         SecureConnections = "secure_connections": "Kết nối chia sẻ dữ liệu có xác thực và mã hóa / kết nối" / "Data-sharing connections authenticated and encrypted, of all",
+        EndpointsProtected = "endpoints_protected": "Máy chủ, máy trạm có phòng, chống mã độc chia sẻ với NCSC (báo cáo trong 7 ngày) / máy đã báo cáo" / "Hosts with anti-malware sharing with NCSC (reported within 7 days), of those reporting",
+        BotnetHandled = "botnet_handled": "IP botnet được xử lý và xác minh đúng hạn / IP botnet phát hiện trong đơn vị" / "Botnet IPs cleaned and verified in time, of those detected in the units",
+        TelemetryMonitored = "telemetry_monitored": "Hệ thống có dữ liệu giám sát trong 3 ngày qua / hệ thống đã đăng ký" / "Systems sending telemetry in the last 3 days, of those registered",
         BudgetShare = "budget_share": "Kinh phí cho an ninh mạng / tổng kinh phí các dự án CNTT, chuyển đổi số" / "Cybersecurity spending, of IT and digital-transformation spending",
         Manual = "manual": "Nhập tay theo đơn vị và kỳ (Khiên chưa có dữ liệu)" / "Entered by hand per unit and period (Khiên does not hold the data yet)",
     }

@@ -131,6 +131,7 @@ pub async fn load_demo(store: &Store, systems_per_unit: usize) -> Result<()> {
     crate::demo::compliance::load(store, &admin, &units).await?;
     crate::demo::plans::load(store, &admin, &units).await?;
     crate::demo::plan_support::load(store, &admin, &units).await?;
+    crate::demo::telemetry::load(store, &admin, &units).await?;
     crate::demo::indicators::load(store, &admin, &units).await?;
     crate::demo::reports::load(store, &admin, &units).await?;
     store.maintenance().analyze().await.map_err(|e| anyhow!("{e}"))?;

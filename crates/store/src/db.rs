@@ -27,6 +27,9 @@ pub struct Store {
     /// A hash of a random password, verified against when a login names no user.
     dummy_hash: Arc<tokio::sync::OnceCell<String>>,
     /// Nodes of catalogue versions read so far (immutable once stored).
+    /// Bumped after every committed change to systems' ranges, owners or levels: the telemetry
+    /// index is rebuilt at the next batch (`telemetry::Store::telemetry_registry`).
+    pub(crate) registry_generation: Arc<std::sync::atomic::AtomicU64>,
     /// The telemetry attribution index, with the registry state it was built from.
     pub(crate) telemetry_registry: Arc<std::sync::Mutex<Option<Arc<crate::telemetry::Registry>>>>,
     pub(crate) catalogue_cache: Arc<
@@ -125,6 +128,7 @@ impl Store {
             dummy_hash: Arc::default(),
             catalogue_cache: Arc::default(),
             telemetry_registry: Arc::default(),
+            registry_generation: Arc::default(),
         };
         store.migrate().await?;
         Ok(store)

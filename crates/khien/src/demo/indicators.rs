@@ -1,9 +1,10 @@
 //! The demo city's indicators: HCM 3131's seven (80 % → 90 % → 100 %, and 100 % for 2026 as the
 //! city carries them on), Hải Phòng's four layers and budget share, Đồng Tháp's awareness reach.
-//! The measures Khiên computes are kept for this month; those it does not hold yet (endpoints
-//! sharing with NCSC, botnet IPs handled, response plans, awareness reach) are entered by the
-//! wards by hand for the last six months. The city's index model ranks the wards (published)
-//! and the departments (a draft) for this year.
+//! The measures Khiên computes are kept for this month (endpoints sharing with NCSC and botnet
+//! IPs handled from the demo's telemetry, `demo::telemetry`); those it does not hold yet
+//! (response plans, awareness reach) are entered by the wards by hand for the last six months.
+//! The city's index model ranks the wards (published) and the departments (a draft) for this
+//! year.
 
 use anyhow::{anyhow, Result};
 use chrono::{Datelike, Months};
@@ -37,7 +38,7 @@ const INDICATORS: &[(&str, &str, &str, &str, &str, &str)] = &[
         "Tỷ lệ máy chủ, máy trạm cài phòng, chống mã độc và chia sẻ thông tin với NCSC",
         "Servers and workstations with anti-malware sharing with NCSC",
         "3131/KH-UBND",
-        "manual",
+        "endpoints_protected",
         ALL,
     ),
     (
@@ -45,7 +46,7 @@ const INDICATORS: &[(&str, &str, &str, &str, &str, &str)] = &[
         "Tỷ lệ IP botnet trong cơ quan nhà nước được phát hiện, cảnh báo và xử lý",
         "Botnet IPs in state agencies detected, notified and cleaned",
         "3131/KH-UBND",
-        "manual",
+        "botnet_handled",
         ALL,
     ),
     (

@@ -11,3 +11,4 @@ pub mod plans;
 pub mod public_reports;
 pub mod reports;
 pub mod systems;
+pub mod telemetry;

@@ -15,7 +15,7 @@ async fn a_botnet_ip_is_notified_cleaned_verified_and_reopens_and_hosts_are_coun
     let s = TestServer::start_on(db).await;
     let system = system_with_ranges(&s.db, "P-HONG-BANG", "hongbang.canbo", "HB-BOT", &["192.168.10.0/24"]).await;
     let token = soc_token(&s.db, "P-HONG-BANG").await;
-    let today = chrono::Utc::now().date_naive();
+    let today = s.db.store.clock().today_vn();
     let old = today - chrono::Days::new(30);
     let lines = format!(
         "{{\"khien\":\"endpoint\",\"host\":\"HB-PC-01\",\"ip\":\"192.168.10.11\",\"product\":\"BKAV Endpoint\",\"signature_date\":\"{today}\",\"ncsc\":true}}\n\
@@ -24,6 +24,14 @@ async fn a_botnet_ip_is_notified_cleaned_verified_and_reopens_and_hosts_are_coun
          {{\"khien\":\"botnet\",\"ip\":\"192.168.10.66\",\"family\":\"mirai\",\"feed\":\"SOC Hải Đông\"}}\n\
          {{\"khien\":\"botnet\",\"ip\":\"192.168.10.67\"}}\n"
     );
+    let officer = s.login("hongbang.canbo", DEMO_PASSWORD).await;
+    let counted = |v: &Value| {
+        let w =
+            v.as_array().unwrap().iter().find(|c| c["unit_name"].as_str().unwrap_or("").contains("Hồng Bàng")).cloned();
+        let n = |k: &str| w.as_ref().and_then(|w| w[k].as_i64()).unwrap_or(0);
+        (n("endpoints"), n("protected"), n("stale_signatures"))
+    };
+    let before = counted(&officer.get_json("/api/v1/endpoints/coverage").await);
     let r = reqwest::Client::new()
         .post(s.url("/api/v1/telemetry/events"))
         .bearer_auth(&token)
@@ -37,19 +45,15 @@ async fn a_botnet_ip_is_notified_cleaned_verified_and_reopens_and_hosts_are_coun
     assert!(out["errors"][0]["reason"].as_str().unwrap().contains("family"), "{out}");
 
     // The ward's hosts: two of three protected and sharing with NCSC, one with old signatures.
-    let officer = s.login("hongbang.canbo", DEMO_PASSWORD).await;
-    let coverage = officer.get_json("/api/v1/endpoints/coverage").await;
-    let ward = &coverage.as_array().unwrap()[0];
-    assert_eq!(
-        (ward["endpoints"].as_i64(), ward["protected"].as_i64(), ward["stale_signatures"].as_i64()),
-        (Some(3), Some(2), Some(1)),
-        "{coverage}"
-    );
+    let after = counted(&officer.get_json("/api/v1/endpoints/coverage").await);
+    assert_eq!((after.0 - before.0, after.1 - before.1, after.2 - before.2), (3, 2, 1));
     let hosts = officer.get_json("/api/v1/endpoints").await;
-    assert_eq!(hosts[0]["host"], "HB-PC-02", "the unprotected first: {hosts}");
-    assert_eq!(hosts[0]["system_id"], system);
+    let hosts = hosts.as_array().unwrap();
+    let pc2 = hosts.iter().position(|h| h["host"] == "HB-PC-02").unwrap();
+    assert_eq!((hosts[pc2]["protected"].as_bool(), hosts[pc2]["system_id"].as_i64()), (Some(false), Some(system)));
+    assert!(hosts[..pc2].iter().all(|h| h["protected"] == false), "the unprotected first");
     let page = officer.get("/endpoints").await.text().await.unwrap();
-    assert!(page.contains("66,7%") && page.contains("HB-SRV-01"), "{page}");
+    assert!(page.contains("HB-SRV-01") && page.contains("Mẫu nhận diện cũ"), "{page}");
 
     // The case, told to the ward.
     let cases = officer.get_json("/api/v1/botnet/cases").await;

@@ -54,6 +54,9 @@ fn records_of(measure: Measure, v: &IndicatorValue) -> Option<String> {
             Some(format!("/systems?unit_id={unit}"))
         }
         Measure::BudgetShare => Some(format!("/budget?year={}", khien_domain::indicator::year_of(&v.period))),
+        Measure::EndpointsProtected => Some("/endpoints".to_string()),
+        Measure::BotnetHandled => Some("/botnet".to_string()),
+        Measure::TelemetryMonitored => Some("/telemetry".to_string()),
         Measure::Manual => None,
     }
 }

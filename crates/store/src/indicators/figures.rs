@@ -12,6 +12,8 @@ pub(super) struct MeasureSources {
     /// One row per unit, the city's total left out.
     pub(super) overview: Vec<crate::OverviewRow>,
     pub(super) budget: Option<crate::BudgetSummary>,
+    /// Per unit, what telemetry gives (issue 18): empty unless a telemetry measure is asked.
+    pub(super) telemetry: std::collections::HashMap<i64, crate::telemetry::UnitTelemetry>,
 }
 
 impl MeasureSources {
@@ -21,10 +23,14 @@ impl MeasureSources {
             let units = self.budget.iter().flat_map(|b| &b.units);
             return units.map(|u| (u.unit_id, u.security_cost, u.total_cost)).collect();
         }
+        let t = |unit: i64| self.telemetry.get(&unit).copied().unwrap_or_default();
         self.overview
             .iter()
             .filter_map(|o| {
                 let (n, d) = match measure {
+                    Measure::EndpointsProtected => (t(o.unit_id).protected_hosts, t(o.unit_id).hosts),
+                    Measure::BotnetHandled => (t(o.unit_id).botnet_handled, t(o.unit_id).botnet_cases),
+                    Measure::TelemetryMonitored => (t(o.unit_id).monitored_systems, o.systems),
                     Measure::Approved => (o.approved, o.systems),
                     Measure::PlanImplemented => (o.plan_implemented, o.approved),
                     Measure::MonitoredConnected => (o.monitored_connected, o.systems),

@@ -222,7 +222,13 @@ impl Store {
         } else {
             None
         };
-        Ok(MeasureSources { overview, budget })
+        let telemetry_measures = [Measure::EndpointsProtected, Measure::BotnetHandled, Measure::TelemetryMonitored];
+        let telemetry = if measures.iter().any(|m| telemetry_measures.contains(m)) {
+            self.unit_telemetry().await?
+        } else {
+            Default::default()
+        };
+        Ok(MeasureSources { overview, budget, telemetry })
     }
 
     /// Checks that a period may be computed: it has begun.

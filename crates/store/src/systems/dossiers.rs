@@ -501,6 +501,8 @@ impl Store {
         }
         self.notify_dossier_moved(&mut w, actor, (action, &after), &s, (&rs, &bodies.bodies)).await?;
         w.commit().await?;
+        // An approved level changes the retention of the system's telemetry.
+        self.registry_changed();
         Ok(after)
     }
 

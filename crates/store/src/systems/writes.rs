@@ -255,6 +255,7 @@ impl Store {
             .pop()
             .ok_or_else(|| Error::internal("insert returned nothing"))?;
         w.commit().await?;
+        self.registry_changed();
         Ok(s)
     }
 
@@ -264,6 +265,7 @@ impl Store {
         let mut ranges = RangeIndex::for_input(&mut w, i).await?;
         let s = self.replace_system(&mut w, actor, id, i, &mut ranges).await?;
         w.commit().await?;
+        self.registry_changed();
         Ok(s)
     }
 
@@ -337,6 +339,7 @@ impl Store {
         }
         self.flush_inserts(&mut w, actor, &mut pending, &mut ranges, &mut codes).await?;
         w.commit().await?;
+        self.registry_changed();
         if rows.len() >= 1000 {
             self.analyze_table("systems").await?;
         }

@@ -25,19 +25,31 @@ use std::time::{Duration, Instant};
 /// (their count, latest update or levels), never per event.
 pub(crate) struct Registry {
     fingerprint: (i64, i64, i64),
-    /// When the fingerprint was last compared (ms).
+    /// When the fingerprint was last compared.
     checked_at: std::sync::Mutex<Instant>,
+    /// The store's registry generation it was built at.
+    generation: u64,
     pub index: RangeIndex,
     /// Each system's approved level (0 while it has none): its events' retention class.
     pub levels: HashMap<i64, i64>,
 }
 
 impl Store {
+    /// Marks the registry changed (after the change is committed).
+    pub(crate) fn registry_changed(&self) {
+        self.registry_generation.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    }
+
     /// The attribution index, rebuilt first if the registry changed since it was built.
     pub(crate) async fn telemetry_registry(&self) -> Result<Arc<Registry>> {
-        // Checked at most once a second: a stream of batches does not read the registry each.
-        // The machine's clock, not the store's (a test's fixed clock would never move on).
-        let fresh = |reg: &&Arc<Registry>| reg.checked_at.lock().is_ok_and(|at| at.elapsed() < Duration::from_secs(1));
+        // This process's own registry writes bump the generation; another node's (PostgreSQL)
+        // are seen by the fingerprint, compared at most every 5 s so that a stream of batches
+        // does not read the registry for each. The machine's clock, not the store's (a test's
+        // fixed clock would never move on).
+        let generation = self.registry_generation.load(std::sync::atomic::Ordering::Acquire);
+        let fresh = |reg: &&Arc<Registry>| {
+            reg.generation == generation && reg.checked_at.lock().is_ok_and(|at| at.elapsed() < Duration::from_secs(5))
+        };
         if let Ok(cached) = self.telemetry_registry.lock() {
             if let Some(reg) = cached.as_ref().filter(fresh) {
                 return Ok(Arc::clone(reg));
@@ -50,7 +62,9 @@ impl Store {
             .map_err(db_err)?;
         let fingerprint: (i64, i64, i64) = (get(&r, "n")?, get(&r, "t")?, get(&r, "l")?);
         if let Ok(cached) = self.telemetry_registry.lock() {
-            if let Some(reg) = cached.as_ref().filter(|reg| reg.fingerprint == fingerprint) {
+            if let Some(reg) =
+                cached.as_ref().filter(|reg| reg.fingerprint == fingerprint && reg.generation == generation)
+            {
                 if let Ok(mut at) = reg.checked_at.lock() {
                     *at = Instant::now();
                 }
@@ -74,7 +88,7 @@ impl Store {
             }
         }
         let index = RangeIndex::build(ranges.iter().map(|(c, o)| (c.as_str(), *o)));
-        let reg = Arc::new(Registry { fingerprint, checked_at: Instant::now().into(), index, levels });
+        let reg = Arc::new(Registry { fingerprint, checked_at: Instant::now().into(), generation, index, levels });
         if let Ok(mut cached) = self.telemetry_registry.lock() {
             *cached = Some(Arc::clone(&reg));
         }
@@ -156,10 +170,59 @@ impl Store {
                 .map_err(db_err)?;
         }
         w.tx.commit().await.map_err(db_err)?;
-        // The index is rebuilt at the next batch: the fingerprint does not see this write.
-        if let Ok(mut cached) = self.telemetry_registry.lock() {
-            *cached = None;
-        }
+        self.registry_changed();
         Ok(ids.len() * 5)
+    }
+}
+
+/// What telemetry gives one unit's indicators (HCM 3131 indicators 3–5).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct UnitTelemetry {
+    pub hosts: i64,
+    pub protected_hosts: i64,
+    pub botnet_cases: i64,
+    pub botnet_handled: i64,
+    pub monitored_systems: i64,
+}
+
+impl Store {
+    /// Per unit: hosts and those protected (indicator 3), botnet cases and those handled in
+    /// time (4), systems with telemetry in the last `MONITORING_SILENT_DAYS` days (5). Every
+    /// unit's: the indicators' own scoping keeps the caller's.
+    pub(crate) async fn unit_telemetry(&self) -> Result<HashMap<i64, UnitTelemetry>> {
+        use khien_domain::botnet::CLEAN_WITHIN_DAYS;
+        use khien_domain::telemetry::{ENDPOINT_SILENT_DAYS, MONITORING_SILENT_DAYS};
+        let now = self.clock.now_ms();
+        let mut out: HashMap<i64, UnitTelemetry> = HashMap::new();
+        let hosts = sqlx::query("SELECT unit_id, COUNT(*) AS n, CAST(SUM(CASE WHEN reports_to_ncsc = 1 AND last_seen >= $1 THEN 1 ELSE 0 END) AS BIGINT) AS ok FROM endpoints GROUP BY unit_id")
+            .bind(now - ENDPOINT_SILENT_DAYS * 86_400_000)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        for r in &hosts {
+            let u = out.entry(get(r, "unit_id")?).or_default();
+            (u.hosts, u.protected_hosts) = (get(r, "n")?, get(r, "ok")?);
+        }
+        let cases = sqlx::query("SELECT unit_id, COUNT(*) AS n, CAST(SUM(CASE WHEN state = 'verified' AND cleaned_at - notified_at <= $1 THEN 1 ELSE 0 END) AS BIGINT) AS ok FROM botnet_cases WHERE unit_id IS NOT NULL GROUP BY unit_id")
+            .bind(CLEAN_WITHIN_DAYS * 86_400_000)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        for r in &cases {
+            let u = out.entry(get(r, "unit_id")?).or_default();
+            (u.botnet_cases, u.botnet_handled) = (get(r, "n")?, get(r, "ok")?);
+        }
+        let since = day_vn(now - (MONITORING_SILENT_DAYS - 1) * 86_400_000);
+        let monitored = sqlx::query(
+            "SELECT unit_id, COUNT(DISTINCT system_id) AS n FROM telemetry_daily WHERE day >= $1 GROUP BY unit_id",
+        )
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        for r in &monitored {
+            out.entry(get(r, "unit_id")?).or_default().monitored_systems = get(r, "n")?;
+        }
+        Ok(out)
     }
 }
