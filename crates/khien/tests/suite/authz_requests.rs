@@ -175,6 +175,9 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
             let line = r#"{"event_type":"alert","src_ip":"10.77.1.6","alert":{"signature_id":2}}"#;
             return Some((path.to_string(), Some(Value::String(line.into()))));
         }
+        ("post", "/api/v1/telemetry/alerts/{id}/incident") => {
+            return Some((path.replace("{id}", &b.telemetry_alert.to_string()), Some(json!({}))));
+        }
         ("get", "/api/v1/telemetry/alerts/{id}") => {
             return Some((path.replace("{id}", &b.telemetry_alert.to_string()), None))
         }

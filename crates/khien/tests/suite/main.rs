@@ -50,6 +50,7 @@ mod authz_requests;
 mod authz_seed;
 mod browser;
 mod browser_appraisal;
+mod browser_botnet;
 mod browser_compliance;
 mod browser_confirm;
 mod browser_dossier;

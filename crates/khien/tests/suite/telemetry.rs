@@ -6,6 +6,7 @@
 use crate::common::{actor, admin_actor, unit_id, TestDb, TestServer, DEMO_PASSWORD};
 use crate::systems::ward_system;
 use khien_domain::role::Role;
+use reqwest::Method;
 use serde_json::Value;
 
 on_both_stores!(soc_telemetry_is_attributed_deduplicated_and_refused_by_line);
@@ -97,6 +98,19 @@ async fn soc_telemetry_is_attributed_deduplicated_and_refused_by_line(db: TestDb
     assert_eq!(neighbour.get_json("/api/v1/telemetry/alerts").await["items"], serde_json::json!([]));
     let r = neighbour.get(&format!("/api/v1/telemetry/alerts/{}", curl["id"])).await;
     assert_eq!(r.status(), 404);
+    // The ward promotes the curl alert to an incident: its addresses and system carried over;
+    // promoted again, the same incident. The neighbour cannot.
+    let path = format!("/api/v1/telemetry/alerts/{}/incident", curl["id"]);
+    let r = officer.send(Method::POST, &path, Some(serde_json::json!({}))).await;
+    assert_eq!(r.status(), 200);
+    let incident = r.json::<Value>().await.unwrap()["incident_id"].as_i64().unwrap();
+    let again: Value = officer.send(Method::POST, &path, Some(serde_json::json!({}))).await.json().await.unwrap();
+    assert_eq!(again["incident_id"], incident);
+    let detail = officer.get_json(&format!("/api/v1/incidents/{incident}")).await.to_string();
+    assert!(detail.contains("192.168.1.146") && detail.contains("ET POLICY curl"), "{detail}");
+    assert_eq!(neighbour.send(Method::POST, &path, Some(serde_json::json!({}))).await.status(), 404);
+    let listed = officer.get_json(&format!("/api/v1/telemetry/alerts/{}", curl["id"])).await;
+    assert_eq!(listed["incident_id"], incident);
     // The authority's queue of what no range holds; a ward has none to see.
     let pa05 = s.login("pa05.truong", DEMO_PASSWORD).await;
     let queue = pa05.get_json("/api/v1/telemetry/alerts?unattributed=true&limit=500").await;

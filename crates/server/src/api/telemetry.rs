@@ -27,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(alerts))
         .routes(routes!(alert))
+        .routes(routes!(promote))
         .routes(routes!(sources))
         .routes(routes!(days))
         .routes(routes!(endpoints))
@@ -234,4 +235,37 @@ async fn endpoints(
     responses((status = 200, body = Vec<EndpointCoverage>)))]
 async fn endpoint_coverage(State(s): State<AppState>, ctx: Ctx) -> Result<Json<Vec<EndpointCoverage>>, ApiError> {
     Ok(Json(s.store.endpoint_coverage(&ctx.actor).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PromoteInput {
+    /// Link to this open incident instead of opening a new one.
+    pub incident_id: Option<i64>,
+    /// The new incident's category (intrusion when absent).
+    pub category: Option<khien_domain::incident::Category>,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Promoted {
+    pub incident_id: i64,
+}
+
+/// Promote an alert to a new incident of its unit (its addresses as observables, its system
+/// affected), or link it to an open incident. Promoting the same alert again gives the same
+/// incident.
+#[utoipa::path(post, path = "/api/v1/telemetry/alerts/{id}/incident", tag = "telemetry", params(("id" = i64, Path)),
+    request_body = PromoteInput,
+    responses((status = 200, body = Promoted), (status = 403, body = crate::error::Problem),
+        (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem),
+        (status = 422, body = crate::error::Problem)))]
+async fn promote(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    crate::extract::ApiJson(b): crate::extract::ApiJson<PromoteInput>,
+) -> Result<Json<Promoted>, ApiError> {
+    let category = b.category.map(|c| c.code());
+    let incident_id = s.store.promote_alert(&ctx.actor, id, b.incident_id, category).await?;
+    Ok(Json(Promoted { incident_id }))
 }

@@ -24,7 +24,10 @@ use khien_store::{Endpoint, EndpointCoverage, SourceHealth, TelemetryAlert};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/telemetry", get(page)).route("/endpoints", get(endpoints))
+    Router::new()
+        .route("/telemetry", get(page))
+        .route("/telemetry/{id}/incident", axum::routing::post(promote))
+        .route("/endpoints", get(endpoints))
 }
 
 /// The filters as the form sends them (empty strings for "any").
@@ -76,6 +79,9 @@ struct AlertsPage {
     chart: Lines,
     sources: Vec<(SourceHealth, String)>,
     city_wide: bool,
+    /// The caller reports incidents somewhere: the rows offer promotion (the store checks the
+    /// alert's unit).
+    can_promote: bool,
 }
 
 async fn page(State(s): State<AppState>, ctx: Ctx, Query(f): Query<Filters>) -> Result<Html<String>, WebError> {
@@ -136,6 +142,7 @@ async fn page(State(s): State<AppState>, ctx: Ctx, Query(f): Query<Filters>) -> 
         chart,
         sources,
         city_wide: ctx.actor.reach(Action::ViewIncidents).is_whole_tree(),
+        can_promote: ctx.actor.can_anywhere(Action::ReportIncidents),
         f,
     })
 }
@@ -182,4 +189,14 @@ async fn endpoints(State(s): State<AppState>, ctx: Ctx) -> Result<Html<String>, 
         coverage,
         hosts,
     })
+}
+
+/// Promotes an alert to a new incident and opens it.
+async fn promote(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> Result<axum::response::Response, WebError> {
+    let incident = s.store.promote_alert(&ctx.actor, id, None, None).await?;
+    Ok(super::see_other(&format!("/incidents/{incident}")))
 }

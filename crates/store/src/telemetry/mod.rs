@@ -6,6 +6,7 @@
 mod botnet;
 mod endpoints;
 mod ingest;
+mod promote;
 mod reads;
 
 pub use botnet::{BotnetCase, BotnetFilter, BotnetSummary, Detection};

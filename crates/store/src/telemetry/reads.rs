@@ -42,9 +42,11 @@ pub struct TelemetryAlert {
     pub last_seen: i64,
     /// Events folded into it.
     pub event_count: i64,
+    /// The incident it was promoted to or linked with.
+    pub incident_id: Option<i64>,
 }
 
-const ALERT_COLS: &str = "a.id, a.user_id, a.unit_id, u.name AS unit_name, a.system_id, (SELECT code FROM systems s WHERE s.id = a.system_id) AS system_code, a.shape, a.kind AS event_type, a.rule, a.title, a.severity, a.asset, a.src_ip, a.dst_ip, a.host, a.first_seen, a.last_seen, a.event_count";
+const ALERT_COLS: &str = "a.id, a.user_id, a.unit_id, u.name AS unit_name, a.system_id, (SELECT code FROM systems s WHERE s.id = a.system_id) AS system_code, a.shape, a.kind AS event_type, a.rule, a.title, a.severity, a.asset, a.src_ip, a.dst_ip, a.host, a.first_seen, a.last_seen, a.event_count, a.incident_id";
 
 /// The alerts queue's filters.
 #[derive(Debug, Clone, Default)]
