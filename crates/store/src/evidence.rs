@@ -70,12 +70,7 @@ impl Store {
         for chunk in ids.chunks(500) {
             let mut q = Sql::new(&format!("SELECT {META} FROM evidence_files WHERE subject = "));
             q.bind(subject.code()).push(" AND subject_id IN (");
-            for (i, id) in chunk.iter().enumerate() {
-                if i > 0 {
-                    q.push(",");
-                }
-                q.bind(*id);
-            }
+            q.bind_ids(chunk);
             q.push(") ORDER BY id");
             for r in q.query().fetch_all(&self.pool).await.map_err(db_err)? {
                 let f = file_row(&r)?;

@@ -103,6 +103,17 @@ impl Sql {
         self
     }
 
+    /// Appends `$a,$b,…`, one parameter per id (the inside of an `IN (…)`).
+    pub fn bind_ids(&mut self, ids: &[i64]) -> &mut Sql {
+        for (i, id) in ids.iter().enumerate() {
+            if i > 0 {
+                self.push(",");
+            }
+            self.bind(*id);
+        }
+        self
+    }
+
     /// Appends `(path LIKE 'p%' OR … OR id IN (…))` for the units a caller may reach; an empty
     /// reach matches nothing.
     pub fn reach(&mut self, path_col: &str, id_col: &str, reach: &Reach) -> &mut Sql {
@@ -122,14 +133,7 @@ impl Sql {
             if !first {
                 self.push(" OR ");
             }
-            self.push(id_col).push(" IN (");
-            for (i, id) in reach.units.iter().enumerate() {
-                if i > 0 {
-                    self.push(",");
-                }
-                self.bind(*id);
-            }
-            self.push(")");
+            self.push(id_col).push(" IN (").bind_ids(&reach.units).push(")");
         }
         self.push(")")
     }

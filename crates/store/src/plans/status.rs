@@ -233,12 +233,7 @@ impl Store {
         let unit_ids: Vec<i64> = missing.keys().copied().collect();
         for chunk in unit_ids.chunks(500) {
             let mut q = Sql::new("SELECT id, code, name FROM units WHERE id IN (");
-            for (i, id) in chunk.iter().enumerate() {
-                if i > 0 {
-                    q.push(",");
-                }
-                q.bind(*id);
-            }
+            q.bind_ids(chunk);
             q.push(")");
             for r in q.query().fetch_all(&self.pool).await.map_err(db_err)? {
                 let id: i64 = get(&r, "id")?;
@@ -268,12 +263,7 @@ impl Store {
                 LEFT JOIN plan_progress pp ON pp.task_id = tu.task_id AND pp.unit_id = tu.unit_id AND pp.period = ",
             );
             q.bind(period.code.as_str()).push(" WHERE t.plan_id = ").bind(plan.id).push(" AND tu.unit_id IN (");
-            for (i, id) in own.iter().enumerate() {
-                if i > 0 {
-                    q.push(",");
-                }
-                q.bind(*id);
-            }
+            q.bind_ids(&own);
             q.push(") ORDER BY CASE WHEN pp.status IS NULL THEN 0 ELSE 1 END, t.position");
             for r in &q.query().fetch_all(&self.pool).await.map_err(db_err)? {
                 let status: Option<String> = get(r, "status")?;

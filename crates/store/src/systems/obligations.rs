@@ -227,12 +227,7 @@ impl Store {
             let mut q = Sql::new(
                 "SELECT system_id, kind, MAX(done_on) AS last FROM obligation_occurrences WHERE system_id IN (",
             );
-            for (i, id) in chunk.iter().enumerate() {
-                if i > 0 {
-                    q.push(",");
-                }
-                q.bind(*id);
-            }
+            q.bind_ids(chunk);
             q.push(") GROUP BY system_id, kind");
             for r in &q.query().fetch_all(&self.pool).await.map_err(db_err)? {
                 let kind = ObligationKind::parse("kind", &get::<String>(r, "kind")?)?;

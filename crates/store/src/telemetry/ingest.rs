@@ -222,12 +222,7 @@ impl Store {
         let mut out = HashMap::new();
         for part in ids.chunks(500) {
             let mut q = Sql::new("SELECT id, path FROM units WHERE id IN (");
-            for (i, id) in part.iter().enumerate() {
-                if i > 0 {
-                    q.push(",");
-                }
-                q.bind(*id);
-            }
+            q.bind_ids(part);
             q.push(")");
             for r in q.query().fetch_all(&self.pool).await.map_err(db_err)? {
                 let id: i64 = get(&r, "id")?;
