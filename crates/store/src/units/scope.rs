@@ -51,7 +51,7 @@ pub(crate) fn scoped_select(cols: &str, table: &str, alias: &str, unit_col: &str
         UnitScope::Nothing => None,
         UnitScope::Few(ids) => {
             let mut q = Sql::new(&format!("SELECT {cols} FROM {table} {alias} JOIN units u ON u.id = {alias}.{unit_col} WHERE {alias}.{unit_col} IN ("));
-            q.bind_ids(&ids);
+            q.bind_ids(ids);
             q.push(")");
             Some(q)
         }
