@@ -75,12 +75,16 @@ async fn a_botnet_ip_is_notified_cleaned_verified_and_reopens_and_hosts_are_coun
         )
         .await;
     assert_eq!(r.status(), 303);
+    // The page's buttons come from the store's own check: the ward has no move left, the
+    // authority may verify or send back.
+    assert_eq!(officer.get_json(&format!("/api/v1/botnet/cases/{id}")).await["moves"], json!([]));
     // The ward cannot verify its own cleaning; the authority can.
     let r = officer
         .send(Method::POST, &format!("/api/v1/botnet/cases/{id}/moves"), Some(json!({"move": "verify", "note": "ok"})))
         .await;
     assert_eq!(r.status(), 403);
     let pa05 = s.login("pa05.truong", DEMO_PASSWORD).await;
+    assert_eq!(pa05.get_json(&format!("/api/v1/botnet/cases/{id}")).await["moves"], json!(["verify", "reject"]));
     let r = pa05
         .send(
             Method::POST,

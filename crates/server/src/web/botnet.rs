@@ -73,12 +73,7 @@ async fn show(
     let rows = cases
         .into_iter()
         .map(|c| {
-            let unit = c.unit_id.unwrap_or_default();
-            let moves = BotnetMove::open_from(c.state)
-                .iter()
-                .filter(|m| c.unit_id.is_some() && may_move(ctx, **m, unit))
-                .map(|m| (m.code(), m.label(ctx.lang)))
-                .collect();
+            let moves = c.moves.iter().map(|m| (m.code(), m.label(ctx.lang))).collect();
             Row { state: c.state.label(ctx.lang), last_seen: display_vn(c.last_seen), moves, c }
         })
         .collect();
@@ -92,11 +87,6 @@ async fn show(
         v,
         error,
     })
-}
-
-/// The role matrix decides, over the case's unit (its path is checked again by the store).
-fn may_move(ctx: &Ctx, m: BotnetMove, unit: i64) -> bool {
-    ctx.actor.grants.iter().any(|g| g.role.allows(m.action()) && (g.unit_id == unit || g.recursive))
 }
 
 async fn page(State(s): State<AppState>, ctx: Ctx, Query(f): Query<Filters>) -> Result<Html<String>, WebError> {

@@ -45,14 +45,21 @@ pub struct BotnetCase {
     /// Verified, and cleaned within the plan's time of its unit being told (indicator 4).
     #[sqlx(skip)]
     pub handled_in_time: bool,
+    /// The moves the caller may make on it now (the store's own check, for the page's buttons).
+    #[sqlx(skip)]
+    pub moves: Vec<BotnetMove>,
 }
 
-const CASE_COLS: &str = "c.id, c.ip, c.unit_id, u.name AS unit_name, c.system_id, (SELECT code FROM systems s WHERE s.id = c.system_id) AS system_code, c.family, c.feed, c.state, c.first_seen, c.last_seen, c.detections, c.reopened, c.notified_at, c.cleaned_at, c.evidence, c.verified_at";
+const CASE_COLS: &str = "c.id, c.ip, c.unit_id, u.name AS unit_name, c.system_id, (SELECT code FROM systems s WHERE s.id = c.system_id) AS system_code, c.family, c.feed, c.state, c.first_seen, c.last_seen, c.detections, c.reopened, c.notified_at, c.cleaned_at, c.evidence, c.verified_at, u.path AS unit_path";
 
-fn case_row(r: &sqlx::any::AnyRow) -> Result<BotnetCase> {
+fn case_row(r: &sqlx::any::AnyRow, actor: &Actor) -> Result<BotnetCase> {
     let mut c: BotnetCase = from_row(r)?;
     c.handled_in_time =
         c.state == BotnetState::Verified && c.notified_at.is_some_and(|n| handled_in_time(n, c.cleaned_at));
+    if let (Some(unit), Some(path)) = (c.unit_id, get::<Option<String>>(r, "unit_path")?) {
+        c.moves =
+            BotnetMove::open_from(c.state).iter().copied().filter(|m| actor.can(m.action(), unit, &path)).collect();
+    }
     Ok(c)
 }
 
@@ -230,18 +237,20 @@ impl Store {
             q.push(" AND c.state = ").bind(s.code());
         }
         q.push(" ORDER BY c.last_seen DESC, c.id DESC LIMIT 500");
-        q.query().fetch_all(&self.pool).await.map_err(db_err)?.iter().map(case_row).collect()
+        q.query().fetch_all(&self.pool).await.map_err(db_err)?.iter().map(|r| case_row(r, actor)).collect()
     }
 
     /// One case, if the caller sees its unit (or, of no unit, the whole city).
     pub async fn get_botnet_case(&self, actor: &Actor, id: i64) -> Result<BotnetCase> {
-        let row = sqlx::query(&format!("SELECT {CASE_COLS}, u.path AS unit_path FROM botnet_cases c LEFT JOIN units u ON u.id = c.unit_id WHERE c.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
-            .ok_or_else(|| Error::not_found("vụ việc botnet", "botnet case"))?;
-        let case = case_row(&row)?;
+        let row = sqlx::query(&format!(
+            "SELECT {CASE_COLS} FROM botnet_cases c LEFT JOIN units u ON u.id = c.unit_id WHERE c.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?
+        .ok_or_else(|| Error::not_found("vụ việc botnet", "botnet case"))?;
+        let case = case_row(&row, actor)?;
         let visible = match (case.unit_id, get::<Option<String>>(&row, "unit_path")?) {
             (Some(unit), Some(path)) => actor.can(Action::ViewIncidents, unit, &path),
             _ => actor.reach(Action::ViewIncidents).is_whole_tree(),
