@@ -126,7 +126,8 @@ pub enum BodyError {
 
 /// The batch's bytes: inflated if gzip (never past `MAX_BATCH_BYTES`), each line (of NDJSON or
 /// CEF) checked against `MAX_LINE_BYTES`.
-pub fn read_body(bytes: &[u8], gzip: bool) -> Result<Vec<u8>, BodyError> {
+/// A plain body is checked where it lies, not copied (up to 64 MiB on every batch).
+pub fn read_body(bytes: &[u8], gzip: bool) -> Result<std::borrow::Cow<'_, [u8]>, BodyError> {
     let body = if gzip {
         use std::io::Read;
         let mut out = Vec::with_capacity(bytes.len().saturating_mul(4).min(MAX_BATCH_BYTES));
@@ -135,9 +136,9 @@ pub fn read_body(bytes: &[u8], gzip: bool) -> Result<Vec<u8>, BodyError> {
             .take(limit)
             .read_to_end(&mut out)
             .map_err(|e| BodyError::NotGzip(e.to_string()))?;
-        out
+        std::borrow::Cow::Owned(out)
     } else {
-        bytes.to_vec()
+        std::borrow::Cow::Borrowed(bytes)
     };
     if body.len() > MAX_BATCH_BYTES {
         return Err(BodyError::TooLarge { line: None });
@@ -479,7 +480,7 @@ mod tests {
         use std::io::Write;
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         gz.write_all(b"{\"a\":1}\n").unwrap();
-        assert_eq!(super::read_body(&gz.finish().unwrap(), true).unwrap(), b"{\"a\":1}\n");
+        assert_eq!(*super::read_body(&gz.finish().unwrap(), true).unwrap(), *b"{\"a\":1}\n");
         assert!(matches!(super::read_body(b"plain", true), Err(super::BodyError::NotGzip(_))));
         let long = format!("{{}}\n{}\n", "x".repeat(super::MAX_LINE_BYTES + 1));
         assert_eq!(super::read_body(long.as_bytes(), false), Err(super::BodyError::TooLarge { line: Some(2) }));

@@ -251,11 +251,7 @@ impl Store {
         .map_err(db_err)?
         .ok_or_else(|| Error::not_found("vụ việc botnet", "botnet case"))?;
         let case = case_row(&row, actor)?;
-        let visible = match (case.unit_id, get::<Option<String>>(&row, "unit_path")?) {
-            (Some(unit), Some(path)) => actor.can(Action::ViewIncidents, unit, &path),
-            _ => actor.reach(Action::ViewIncidents).is_whole_tree(),
-        };
-        if !visible {
+        if !super::sees(actor, case.unit_id, get(&row, "unit_path")?) {
             return Err(Error::not_found("vụ việc botnet", "botnet case"));
         }
         Ok(case)

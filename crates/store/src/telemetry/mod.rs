@@ -35,6 +35,16 @@ pub(crate) struct Registry {
     pub levels: HashMap<i64, i64>,
 }
 
+/// Whether `actor` sees a telemetry record of `unit` (at `path`): the unit's viewers, or the
+/// city-wide for a record of no unit. The alert and the botnet case share it.
+pub(crate) fn sees(actor: &khien_domain::scope::Actor, unit: Option<i64>, path: Option<String>) -> bool {
+    use khien_domain::role::Action;
+    match (unit, path) {
+        (Some(unit), Some(path)) => actor.can(Action::ViewIncidents, unit, &path),
+        _ => actor.reach(Action::ViewIncidents).is_whole_tree(),
+    }
+}
+
 impl Store {
     /// Marks the registry changed (after the change is committed).
     pub(crate) fn registry_changed(&self) {

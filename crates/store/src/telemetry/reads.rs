@@ -148,11 +148,7 @@ impl Store {
             .map_err(db_err)?
             .ok_or_else(|| Error::not_found("cảnh báo", "alert"))?;
         let alert: TelemetryAlert = from_row(&row)?;
-        let visible = match (alert.unit_id, get::<Option<String>>(&row, "unit_path")?) {
-            (Some(unit), Some(path)) => actor.can(Action::ViewIncidents, unit, &path),
-            _ => actor.reach(Action::ViewIncidents).is_whole_tree(),
-        };
-        if !visible {
+        if !super::sees(actor, alert.unit_id, get(&row, "unit_path")?) {
             return Err(Error::not_found("cảnh báo", "alert"));
         }
         Ok(alert)
