@@ -128,6 +128,17 @@ pub const SIGNATURE_STALE_DAYS: i64 = 7;
 /// A system with no telemetry for this many days is not monitored (layer 2, indicator 5).
 pub const MONITORING_SILENT_DAYS: i64 = 3;
 
+/// The first day whose telemetry still counts as monitoring on `today`: the last
+/// `MONITORING_SILENT_DAYS` days, today included.
+pub fn monitored_since(today: chrono::NaiveDate) -> chrono::NaiveDate {
+    today.checked_sub_signed(chrono::TimeDelta::days(MONITORING_SILENT_DAYS - 1)).unwrap_or(today)
+}
+
+/// Whether a system whose telemetry last arrived on `last_day` has fallen silent by `today`.
+pub fn monitoring_silent(last_day: chrono::NaiveDate, today: chrono::NaiveDate) -> bool {
+    last_day < monitored_since(today)
+}
+
 /// Whether a host counts towards HCM 3131's indicator 3: its anti-malware shares with the
 /// national centre (NCSC) and its agent has reported within `ENDPOINT_SILENT_DAYS`.
 pub fn endpoint_protected(reports_to_ncsc: bool, last_seen_ms: i64, now_ms: i64) -> bool {

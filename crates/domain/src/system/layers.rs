@@ -30,6 +30,8 @@ pub struct LayerFacts {
     /// Layer 2: the monitoring unit (own or a hired SOC provider) and the contract end.
     pub monitoring_unit: Option<String>,
     pub monitoring_until: Option<NaiveDate>,
+    /// The last day the SOC's telemetry for the system reached Khiên (none if it never sent).
+    pub telemetry_last_day: Option<NaiveDate>,
     /// Layer 3: the last independent assessment.
     pub assessed_on: Option<NaiveDate>,
     pub assessor_unit: Option<String>,
@@ -61,7 +63,25 @@ pub fn evaluate(f: &LayerFacts, level: Option<u8>, today: NaiveDate, rs: &Rulese
             format!("Hợp đồng giám sát với {u} đã hết hạn ngày {}", d(until)),
             format!("Monitoring contract with {u} ended on {}", d(until)),
         ),
-        (Some(u), _) => ok(2, format!("Giám sát 24/7: {u}"), format!("24/7 monitoring: {u}")),
+        // A feed that has reached Khiên and then fell silent is no monitoring, whatever the
+        // contract says (issue 18.6); a system whose SOC never sent telemetry is judged by its
+        // contract alone.
+        (Some(u), _) => match f.telemetry_last_day.filter(|last| crate::telemetry::monitoring_silent(*last, today)) {
+            Some(last) => expired(
+                2,
+                format!(
+                    "Không nhận được dữ liệu giám sát của {u} từ ngày {} (quá {} ngày)",
+                    d(last),
+                    crate::telemetry::MONITORING_SILENT_DAYS
+                ),
+                format!(
+                    "No monitoring data from {u} since {} (over {} days)",
+                    d(last),
+                    crate::telemetry::MONITORING_SILENT_DAYS
+                ),
+            ),
+            None => ok(2, format!("Giám sát 24/7: {u}"), format!("24/7 monitoring: {u}")),
+        },
     };
     let l3 = match f.assessed_on {
         None => missing(3, "Chưa được đánh giá độc lập", "Never independently assessed"),
@@ -117,6 +137,7 @@ mod tests {
             onsite_team: Some("Tổ CNTT".into()),
             monitoring_unit: Some("SOC Hải Đông".into()),
             monitoring_until: Some(d(2026, 10, 1)),
+            telemetry_last_day: None,
             assessed_on: Some(d(2025, 12, 1)),
             assessor_unit: None,
             connected_since: Some(d(2025, 1, 1)),
@@ -131,5 +152,23 @@ mod tests {
         // Level 5 is reassessed every six months: December 2025 is overdue by November 2026.
         assert_eq!(evaluate(&f, Some(5), today, &rs)[2].state, LayerState::Expired);
         assert!(!all_ok(&l));
+    }
+
+    #[test]
+    fn layer_two_is_lost_when_the_telemetry_falls_silent() {
+        let rs = ruleset_for(d(2026, 11, 1));
+        let today = d(2026, 11, 23);
+        let f = |last| LayerFacts {
+            monitoring_unit: Some("SOC Hải Đông".into()),
+            monitoring_until: Some(d(2027, 12, 31)),
+            telemetry_last_day: last,
+            ..LayerFacts::default()
+        };
+        // Never sent: the contract decides. Sent two days ago: monitored. Silent three days: not.
+        assert_eq!(evaluate(&f(None), Some(3), today, &rs)[1].state, LayerState::Ok);
+        assert_eq!(evaluate(&f(Some(d(2026, 11, 21))), Some(3), today, &rs)[1].state, LayerState::Ok);
+        let silent = &evaluate(&f(Some(d(2026, 11, 20))), Some(3), today, &rs)[1];
+        assert_eq!(silent.state, LayerState::Expired);
+        assert!(silent.reason.vi.contains("20/11/2026"), "{:?}", silent.reason);
     }
 }

@@ -96,5 +96,6 @@ mod taxii;
 mod telemetry;
 mod telemetry_botnet;
 mod telemetry_nats;
+mod telemetry_registry;
 mod uploads;
 mod worklist;

@@ -121,6 +121,10 @@ pub struct AlertQuery {
     /// The queue of alerts whose addresses no registered range holds (the city-wide only).
     #[serde(default)]
     pub unattributed: bool,
+    /// Only the alerts whose host, source or destination is on the watch list or among the
+    /// observables of an incident the caller sees.
+    #[serde(default)]
+    pub watched: bool,
     pub cursor: Option<String>,
     /// 1–500, default 50.
     #[param(minimum = 1, maximum = 500)]
@@ -151,6 +155,7 @@ impl AlertQuery {
             since: moment("since", self.since.as_deref())?,
             until: moment("until", self.until.as_deref())?,
             unattributed: self.unattributed,
+            watched: self.watched,
             cursor,
             limit,
         })

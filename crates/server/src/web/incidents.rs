@@ -344,6 +344,8 @@ struct WhereElsePage {
     value: String,
     hits: Vec<(ObservableHit, String)>,
     watch: Vec<(khien_store::WatchItem, String)>,
+    /// SOC alerts that saw the value, with when last seen.
+    telemetry: Vec<(khien_store::TelemetryAlert, String)>,
     searched: bool,
     /// The newest watch-list entries, with their import time.
     newest: Vec<(khien_store::WatchItem, String)>,
@@ -364,7 +366,7 @@ async fn where_else(
     Query(q): Query<WhereElseQuery>,
 ) -> Result<Html<String>, WebError> {
     let searched = !q.value.trim().is_empty();
-    let (mut hits, mut watch) = (Vec::new(), Vec::new());
+    let (mut hits, mut watch, mut telemetry) = (Vec::new(), Vec::new(), Vec::new());
     if searched {
         let found = s.store.find_observable(&ctx.actor, None, &q.value).await?;
         hits = found
@@ -373,6 +375,14 @@ async fn where_else(
             .map(|h| {
                 let seen = h.observable.last_seen.or(h.observable.first_seen).map(display_vn).unwrap_or_default();
                 (h, seen)
+            })
+            .collect();
+        telemetry = found
+            .telemetry
+            .into_iter()
+            .map(|a| {
+                let at = display_vn(a.last_seen);
+                (a, at)
             })
             .collect();
         watch = found
@@ -402,6 +412,7 @@ async fn where_else(
         value: q.value,
         hits,
         watch,
+        telemetry,
         searched,
         newest,
         notice,

@@ -43,6 +43,8 @@ struct Filters {
     q: String,
     #[serde(default)]
     unattributed: String,
+    #[serde(default)]
+    watched: String,
     cursor: Option<String>,
 }
 
@@ -54,6 +56,7 @@ impl Filters {
             ("min_severity", &self.min_severity),
             ("q", &self.q),
             ("unattributed", &self.unattributed),
+            ("watched", &self.watched),
         ]
         .into_iter()
         .fold(LinkQuery::default(), |q, (k, v)| q.with(k, v.trim()))
@@ -93,6 +96,7 @@ async fn page(State(s): State<AppState>, ctx: Ctx, Query(f): Query<Filters>) -> 
         since: None,
         until: None,
         unattributed: f.unattributed == "true",
+        watched: f.watched == "true",
         cursor: f.cursor.clone().filter(|c| !c.is_empty()),
         limit: Some(50),
     };

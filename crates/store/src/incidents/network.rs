@@ -227,7 +227,13 @@ impl Store {
             })
             .collect::<Result<Vec<_>>>()?;
         let watchlist = self.watchlist_hits(actor, kind.code(), &value).await?;
-        Ok(Sightings { kind, value, incidents, watchlist })
+        let telemetry = match kind {
+            ObservableKind::Ipv4 | ObservableKind::Ipv6 | ObservableKind::Domain => {
+                self.telemetry_sightings(actor, &value).await?
+            }
+            _ => Vec::new(),
+        };
+        Ok(Sightings { kind, value, incidents, watchlist, telemetry })
     }
 
     /// Links two incidents; with `merge`, the first is a duplicate of the second and is closed

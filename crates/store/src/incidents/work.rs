@@ -117,6 +117,8 @@ pub struct Sightings {
     pub value: String,
     pub incidents: Vec<ObservableHit>,
     pub watchlist: Vec<crate::incidents::exchange::WatchItem>,
+    /// SOC telemetry alerts of the caller's units that saw this address or host (issue 18.2).
+    pub telemetry: Vec<crate::telemetry::TelemetryAlert>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]

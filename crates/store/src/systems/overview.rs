@@ -76,13 +76,23 @@ impl Store {
         q.push("SUM(CASE WHEN s.dossier_state IN ('appraised','approved','superseded') OR s.approved_level IS NOT NULL THEN 1 ELSE 0 END) AS appraised, ");
         q.push("SUM(CASE WHEN s.approved_level IS NOT NULL THEN 1 ELSE 0 END) AS approved, SUM(CASE WHEN s.approved_level IS NOT NULL AND ");
         layer3(&mut q);
+        // Layer 2 is lost when telemetry that once arrived falls silent (`layers::evaluate`).
+        let telemetry_heard = |q: &mut Sql| {
+            q.push(
+                " AND COALESCE((SELECT MAX(t.day) FROM telemetry_daily t WHERE t.system_id = s.id), '9999-12-31') >= ",
+            )
+            .bind(day(khien_domain::telemetry::monitored_since(today)));
+        };
         q.push(" THEN 1 ELSE 0 END) AS assessed, SUM(CASE WHEN s.onsite_team IS NOT NULL AND s.monitoring_unit IS NOT NULL AND (s.monitoring_until IS NULL OR s.monitoring_until >= ");
         q.bind(day(today)).push(") AND s.connected_since IS NOT NULL AND ");
         layer3(&mut q);
+        telemetry_heard(&mut q);
         q.push(" THEN 1 ELSE 0 END) AS four_layers, ");
         q.push("SUM(CASE WHEN s.approved_level IS NOT NULL AND s.plan_status = 'full' THEN 1 ELSE 0 END) AS plan_implemented, ");
         q.push("SUM(CASE WHEN s.monitoring_unit IS NOT NULL AND (s.monitoring_until IS NULL OR s.monitoring_until >= ");
-        q.bind(day(today)).push(") AND s.connected_since IS NOT NULL THEN 1 ELSE 0 END) AS monitored_connected, ");
+        q.bind(day(today)).push(") AND s.connected_since IS NOT NULL");
+        telemetry_heard(&mut q);
+        q.push(" THEN 1 ELSE 0 END) AS monitored_connected, ");
         // An exception does not make a system compliant (TT 12/2022 Đ9.6; NĐ 331 Đ30.6): it is
         // counted among the violations, and apart as known.
         q.push(

@@ -133,6 +133,9 @@ pub struct SystemDetail {
     /// the level must be determined again (a new dossier).
     #[schema(value_type = Option<Object>)]
     pub redetermination: Option<khien_domain::Msg>,
+    /// The last day (yyyy-mm-dd, Vietnam's time) the SOC's telemetry for the system arrived;
+    /// layer 2 is not "ok" once it has been silent for `MONITORING_SILENT_DAYS`.
+    pub telemetry_last_day: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -195,12 +198,13 @@ impl System {
         khien_domain::system::level::ruleset_for_system(on, self.building_started_on.as_deref().and_then(parse_date))
     }
 
-    pub fn layer_facts(&self) -> LayerFacts {
+    pub fn layer_facts(&self, telemetry_last_day: Option<&str>) -> LayerFacts {
         let date = |s: &Option<String>| s.as_deref().and_then(parse_date);
         LayerFacts {
             onsite_team: self.onsite_team.clone(),
             monitoring_unit: self.monitoring_unit.clone(),
             monitoring_until: date(&self.monitoring_until),
+            telemetry_last_day: telemetry_last_day.and_then(parse_date),
             assessed_on: date(&self.assessed_on),
             assessor_unit: self.assessor_unit.clone(),
             connected_since: date(&self.connected_since),
@@ -356,7 +360,8 @@ impl Store {
     pub async fn get_system(&self, actor: &Actor, id: i64) -> Result<SystemDetail> {
         let system = self.scoped_system(&self.pool, actor, id, Action::ViewSystems).await?;
         let exception = self.active_exception(&self.pool, id).await?;
-        Ok(detail(system, exception, self.clock.today_vn()))
+        let telemetry_last_day = self.telemetry_last_day(id).await?;
+        Ok(detail(system, exception, telemetry_last_day, self.clock.today_vn()))
     }
 
     pub async fn list_systems(&self, actor: &Actor, f: &SystemFilter) -> Result<Page<System>> {
@@ -419,11 +424,16 @@ impl Store {
 }
 
 /// Suggestion, layers and violation for a system, judged by today's ruleset.
-pub fn detail(system: System, exception: Option<GoLiveException>, today: chrono::NaiveDate) -> SystemDetail {
+pub fn detail(
+    system: System,
+    exception: Option<GoLiveException>,
+    telemetry_last_day: Option<String>,
+    today: chrono::NaiveDate,
+) -> SystemDetail {
     let rs = system.ruleset_on(today);
     let suggestion = suggest(&system.level_inputs(), &rs);
     let level = system.approved_level.and_then(|l| u8::try_from(l).ok());
-    let layers = evaluate(&system.layer_facts(), level, today, &rs).to_vec();
+    let layers = evaluate(&system.layer_facts(telemetry_last_day.as_deref()), level, today, &rs).to_vec();
     // An exception does not make it compliant: the violation is known, and still counted.
     let violation_days = (system.status == Lifecycle::InOperation && system.approved_level.is_none()).then(|| {
         system.go_live_date.as_deref().and_then(parse_date).map(|d| (today - d).num_days().max(0)).unwrap_or(0)
@@ -434,5 +444,5 @@ pub fn detail(system: System, exception: Option<GoLiveException>, today: chrono:
             format!("The system's attributes changed: the suggested level {} differs from the approved level {approved}. A new dossier must determine the level again.", suggestion.level),
         )
     });
-    SystemDetail { system, suggestion, layers, exception, violation_days, redetermination }
+    SystemDetail { system, suggestion, layers, exception, violation_days, redetermination, telemetry_last_day }
 }

@@ -256,6 +256,9 @@ impl Store {
             .ok_or_else(|| Error::internal("insert returned nothing"))?;
         w.commit().await?;
         self.registry_changed();
+        if !s.ip_ranges.is_empty() {
+            self.attribute_orphans_after_write(actor).await;
+        }
         Ok(s)
     }
 
@@ -266,6 +269,9 @@ impl Store {
         let s = self.replace_system(&mut w, actor, id, i, &mut ranges).await?;
         w.commit().await?;
         self.registry_changed();
+        if !s.ip_ranges.is_empty() {
+            self.attribute_orphans_after_write(actor).await;
+        }
         Ok(s)
     }
 
@@ -340,6 +346,7 @@ impl Store {
         self.flush_inserts(&mut w, actor, &mut pending, &mut ranges, &mut codes).await?;
         w.commit().await?;
         self.registry_changed();
+        self.attribute_orphans_after_write(actor).await;
         if rows.len() >= 1000 {
             self.analyze_table("systems").await?;
         }

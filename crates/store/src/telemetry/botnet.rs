@@ -192,7 +192,7 @@ impl Store {
         Ok(summary)
     }
 
-    async fn notify_botnet(
+    pub(super) async fn notify_botnet(
         &self,
         w: &mut WriteTx<'_>,
         actor: &Actor,

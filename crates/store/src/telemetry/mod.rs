@@ -6,8 +6,10 @@
 mod botnet;
 mod endpoints;
 mod ingest;
+mod orphans;
 mod promote;
 mod reads;
+mod watch;
 
 pub use botnet::{BotnetCase, BotnetFilter, BotnetSummary, Detection};
 pub use endpoints::{Endpoint, EndpointCoverage};
@@ -151,6 +153,16 @@ impl Store {
 }
 
 impl Store {
+    /// The last day a system's telemetry arrived (layer 2 of its 4-layer status).
+    pub(crate) async fn telemetry_last_day(&self, system_id: i64) -> Result<Option<String>> {
+        let r = sqlx::query("SELECT MAX(day) AS day FROM telemetry_daily WHERE system_id = $1")
+            .bind(system_id)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_err)?;
+        get(&r, "day")
+    }
+
     pub(crate) async fn telemetry_alert_count(&self) -> Result<i64> {
         let r =
             sqlx::query("SELECT COUNT(*) AS n FROM telemetry_alerts").fetch_one(&self.pool).await.map_err(db_err)?;
@@ -202,7 +214,7 @@ impl Store {
     /// unit's: the indicators' own scoping keeps the caller's.
     pub(crate) async fn unit_telemetry(&self) -> Result<HashMap<i64, UnitTelemetry>> {
         use khien_domain::botnet::CLEAN_WITHIN_DAYS;
-        use khien_domain::telemetry::{ENDPOINT_SILENT_DAYS, MONITORING_SILENT_DAYS};
+        use khien_domain::telemetry::{monitored_since, ENDPOINT_SILENT_DAYS};
         let now = self.clock.now_ms();
         let mut out: HashMap<i64, UnitTelemetry> = HashMap::new();
         let hosts = sqlx::query("SELECT unit_id, COUNT(*) AS n, CAST(SUM(CASE WHEN reports_to_ncsc = 1 AND last_seen >= $1 THEN 1 ELSE 0 END) AS BIGINT) AS ok FROM endpoints GROUP BY unit_id")
@@ -223,7 +235,7 @@ impl Store {
             let u = out.entry(get(r, "unit_id")?).or_default();
             (u.botnet_cases, u.botnet_handled) = (get(r, "n")?, get(r, "ok")?);
         }
-        let since = day_vn(now - (MONITORING_SILENT_DAYS - 1) * 86_400_000);
+        let since = monitored_since(self.clock.today_vn()).format("%Y-%m-%d").to_string();
         let monitored = sqlx::query(
             "SELECT unit_id, COUNT(DISTINCT system_id) AS n FROM telemetry_daily WHERE day >= $1 GROUP BY unit_id",
         )

@@ -44,9 +44,13 @@ pub struct TelemetryAlert {
     pub event_count: i64,
     /// The incident it was promoted to or linked with.
     pub incident_id: Option<i64>,
+    /// One of its addresses is on the watch list or among the observables of an incident the
+    /// reader sees.
+    #[sqlx(skip)]
+    pub watched: bool,
 }
 
-const ALERT_COLS: &str = "a.id, a.user_id, a.unit_id, u.name AS unit_name, a.system_id, (SELECT code FROM systems s WHERE s.id = a.system_id) AS system_code, a.shape, a.kind AS event_type, a.rule, a.title, a.severity, a.asset, a.src_ip, a.dst_ip, a.host, a.first_seen, a.last_seen, a.event_count, a.incident_id";
+pub(super) const ALERT_COLS: &str = "a.id, a.user_id, a.unit_id, u.name AS unit_name, a.system_id, (SELECT code FROM systems s WHERE s.id = a.system_id) AS system_code, a.shape, a.kind AS event_type, a.rule, a.title, a.severity, a.asset, a.src_ip, a.dst_ip, a.host, a.first_seen, a.last_seen, a.event_count, a.incident_id";
 
 /// The alerts queue's filters.
 #[derive(Debug, Clone, Default)]
@@ -63,6 +67,8 @@ pub struct AlertFilter {
     pub until: Option<i64>,
     /// The authority's queue of alerts no registered range holds.
     pub unattributed: bool,
+    /// Only the watch-list hits.
+    pub watched: bool,
     pub cursor: Option<Cursor>,
     pub limit: i64,
 }
@@ -132,11 +138,18 @@ impl Store {
         if let Some(term) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
             q.words_like(&["a.rule", "a.title"], term);
         }
+        if f.watched {
+            q.push(" AND ");
+            self.push_watched(&mut q, actor);
+        }
         let order = Order::number("telemetry_alerts.last_seen", "a.last_seen", "a.id", Dir::Desc);
-        self.page_of(q, &order, (f.cursor.as_ref(), f.limit), from_row, |a: &TelemetryAlert| {
-            (a.last_seen.to_string(), a.id)
-        })
-        .await
+        let mut page = self
+            .page_of(q, &order, (f.cursor.as_ref(), f.limit), from_row, |a: &TelemetryAlert| {
+                (a.last_seen.to_string(), a.id)
+            })
+            .await?;
+        self.mark_watched(actor, &mut page.items).await?;
+        Ok(page)
     }
 
     /// One alert, if the caller sees its unit (or, unattributed, the whole city).
@@ -151,6 +164,9 @@ impl Store {
         if !super::sees(actor, alert.unit_id, get(&row, "unit_path")?) {
             return Err(Error::not_found("cảnh báo", "alert"));
         }
+        let mut one = [alert];
+        self.mark_watched(actor, &mut one).await?;
+        let [alert] = one;
         Ok(alert)
     }
 

@@ -1,0 +1,135 @@
+//! Telemetry that no registered range held when it arrived (the authority's "unattributed"
+//! queue, issue 18.2) is attributed once the ranges that hold it are registered: each alert by
+//! its host, source or destination, each botnet case by its address, which is then notified to
+//! its unit as a fresh detection would be.
+
+use super::Registry;
+use crate::audit::{json, Change};
+use crate::db::{db_err, get, Store};
+use khien_domain::botnet::BotnetState;
+use khien_domain::scope::Actor;
+use khien_domain::Result;
+use std::net::IpAddr;
+
+/// Orphans read per page: memory stays bounded however long the queue.
+const PAGE: i64 = 2000;
+
+/// What a change of the registry's ranges attributed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Attributed {
+    pub alerts: usize,
+    pub botnet_cases: usize,
+}
+
+impl Store {
+    /// After the registry's ranges changed (committed): gives the unattributed alerts and
+    /// botnet cases that the ranges now hold their unit and system, in one audited write.
+    /// Alerts keep the daily counts of the day they arrived (those count systems, and these
+    /// had none).
+    pub(crate) async fn attribute_orphans(&self, actor: &Actor) -> Result<Attributed> {
+        let registry = self.telemetry_registry().await?;
+        let alerts = self.orphan_alerts(&registry).await?;
+        let cases = self.orphan_cases(&registry).await?;
+        let done = Attributed { alerts: alerts.len(), botnet_cases: cases.len() };
+        if done == Attributed::default() {
+            return Ok(done);
+        }
+        let now = self.clock.now_ms();
+        let mut w = self.begin_write().await?;
+        for (id, unit, system) in &alerts {
+            sqlx::query("UPDATE telemetry_alerts SET unit_id = $1, system_id = $2 WHERE id = $3 AND unit_id IS NULL")
+                .bind(*unit)
+                .bind(*system)
+                .bind(*id)
+                .execute(&mut *w.tx)
+                .await
+                .map_err(db_err)?;
+        }
+        for (id, unit, system, ip, family) in &cases {
+            let n = sqlx::query("UPDATE botnet_cases SET unit_id = $1, system_id = $2, state = $3, notified_at = $4 WHERE id = $5 AND unit_id IS NULL")
+                .bind(*unit)
+                .bind(*system)
+                .bind(BotnetState::Notified.code())
+                .bind(now)
+                .bind(*id)
+                .execute(&mut *w.tx)
+                .await
+                .map_err(db_err)?
+                .rows_affected();
+            if n > 0 {
+                self.notify_botnet(&mut w, actor, (*id, *unit, ip, family)).await?;
+            }
+        }
+        let change = Change {
+            action: "telemetry.attribute",
+            entity_type: "telemetry_alert",
+            entity_id: None,
+            unit_id: None,
+            before: None,
+            after: json(&serde_json::json!({"alerts": done.alerts, "botnet_cases": done.botnet_cases})),
+        };
+        w.audit(Some(actor), change).await?;
+        w.commit().await?;
+        Ok(done)
+    }
+
+    /// (alert, unit, system) of each unattributed alert the registry now holds.
+    async fn orphan_alerts(&self, registry: &Registry) -> Result<Vec<(i64, i64, i64)>> {
+        let mut found = Vec::new();
+        let mut after = 0i64;
+        loop {
+            let rows = sqlx::query("SELECT id, host, src_ip, dst_ip FROM telemetry_alerts WHERE unit_id IS NULL AND id > $1 ORDER BY id LIMIT $2")
+                .bind(after)
+                .bind(PAGE)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?;
+            for r in &rows {
+                after = get(r, "id")?;
+                let addresses: [Option<String>; 3] = [get(r, "host")?, get(r, "src_ip")?, get(r, "dst_ip")?];
+                let ips = addresses.iter().flatten().filter_map(|a| a.parse::<IpAddr>().ok());
+                if let Some(owner) = registry.index.attribute(ips) {
+                    found.push((after, owner.unit_id, owner.system_id));
+                }
+            }
+            if rows.len() < PAGE as usize {
+                return Ok(found);
+            }
+        }
+    }
+
+    /// (case, unit, system, address, family) of each botnet case of no unit the registry now
+    /// holds.
+    async fn orphan_cases(&self, registry: &Registry) -> Result<Vec<(i64, i64, i64, String, String)>> {
+        let mut found = Vec::new();
+        let mut after = 0i64;
+        loop {
+            let rows = sqlx::query(
+                "SELECT id, ip, family FROM botnet_cases WHERE unit_id IS NULL AND id > $1 ORDER BY id LIMIT $2",
+            )
+            .bind(after)
+            .bind(PAGE)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+            for r in &rows {
+                after = get(r, "id")?;
+                let ip: String = get(r, "ip")?;
+                if let Some(owner) = ip.parse::<IpAddr>().ok().and_then(|a| registry.index.owner(a)) {
+                    found.push((after, owner.unit_id, owner.system_id, ip, get(r, "family")?));
+                }
+            }
+            if rows.len() < PAGE as usize {
+                return Ok(found);
+            }
+        }
+    }
+
+    /// Attributes the orphans after a registry write has committed. The write stands whatever
+    /// happens here: a failure is logged, and the next range change tries again.
+    pub(crate) async fn attribute_orphans_after_write(&self, actor: &Actor) {
+        if let Err(e) = self.attribute_orphans(actor).await {
+            tracing::warn!(error = %e, "attributing unattributed telemetry after a registry change failed");
+        }
+    }
+}
