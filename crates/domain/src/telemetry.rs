@@ -169,6 +169,38 @@ pub const fn default_retention_days(level: i64) -> i64 {
     }
 }
 
+/// The least the authority may keep raw events of a level: what TCVN 14423:2026 asks of it
+/// (a city may keep longer, never shorter), and 30 days for events of no approved level.
+pub const fn min_retention_days(level: i64) -> i64 {
+    match level {
+        1..=5 => default_retention_days(level),
+        _ => 30,
+    }
+}
+
+/// The most: ten years of raw events.
+pub const MAX_RETENTION_DAYS: i64 = 3650;
+
+/// Checks a retention the authority sets for a level (0 = no approved level, 1–5).
+pub fn check_retention(level: i64, days: i64) -> crate::Result<()> {
+    if !(0..=5).contains(&level) {
+        return Err(crate::Error::invalid(
+            "level",
+            "Cấp độ từ 0 (chưa phê duyệt) đến 5.",
+            "The level runs from 0 (none approved) to 5.",
+        ));
+    }
+    let min = min_retention_days(level);
+    if !(min..=MAX_RETENTION_DAYS).contains(&days) {
+        return Err(crate::Error::invalid(
+            "days",
+            format!("Dữ liệu cấp độ {level} lưu từ {min} đến {MAX_RETENTION_DAYS} ngày (TCVN 14423:2026 yêu cầu ít nhất {min} ngày)."),
+            format!("Level {level} data is kept {min} to {MAX_RETENTION_DAYS} days (TCVN 14423:2026 asks at least {min})."),
+        ));
+    }
+    Ok(())
+}
+
 /// Whether an event of this shape and kind is an alert (work for an analyst) rather than a
 /// record of activity (DNS, flows, connections) that only counts towards "monitored".
 pub fn is_alert(shape_code: &str, kind: &str) -> bool {
@@ -189,6 +221,16 @@ mod tests {
 
     fn o(unit_id: i64, system_id: i64) -> Owner {
         Owner { unit_id, system_id }
+    }
+
+    #[test]
+    fn tcvn_14423_2026_log_retention_is_a_floor_the_authority_may_raise() {
+        // Level 2: 1 month, 3: 3 months, 4: 6 months, 5: 12 months of logs.
+        assert_eq!([2, 3, 4, 5].map(min_retention_days), [30, 90, 180, 365]);
+        assert!(check_retention(3, 90).is_ok() && check_retention(3, 400).is_ok());
+        assert!(check_retention(3, 89).is_err(), "shorter than the standard asks");
+        assert!(check_retention(5, MAX_RETENTION_DAYS + 1).is_err());
+        assert!(check_retention(0, 30).is_ok() && check_retention(6, 400).is_err());
     }
 
     #[test]

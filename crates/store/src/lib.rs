@@ -100,7 +100,8 @@ pub use systems::registry::{
 pub use systems::writes::{ImportSystem, SystemInput};
 pub use telemetry::{
     AlertFilter, BotnetCase, BotnetFilter, BotnetSummary, Detection, Endpoint, EndpointCoverage, IngestOutcome,
-    IngestSource, LineError, SourceHealth, TelemetryAlert, TelemetryDay, MAX_LINE_ERRORS,
+    IngestSource, LineError, RetentionInput, RetentionRule, SourceHealth, TelemetryAlert, TelemetryDay,
+    MAX_LINE_ERRORS,
 };
 pub use units::auth::{LoginOutcome, SessionInfo};
 pub use units::network::NetworkMember;

@@ -345,6 +345,7 @@ async fn unit_a_cannot_read_or_change_unit_b_through_any_endpoint(db: TestDb) {
             vec![("round", "0"), ("answer", "accepted")],
         ),
         ("/remediation-policy".into(), vec![("d_critical_3", "1"), ("w_critical_3", "1")]),
+        ("/telemetry/retention".into(), vec![("d_3", "400")]),
     ];
     for (path, fields) in &forms {
         let r = a.form(path, fields).await;

@@ -291,6 +291,10 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
         | ("get", "/api/v1/public-reports/export")
         | ("get", "/api/v1/audit/export") => return None, // lists and exports: checked in authz.rs
         ("get", "/api/v1/remediation-policy") => return None, // city-wide reference data
+        ("get", "/api/v1/telemetry/retention") => return None, // city-wide reference data
+        ("put", "/api/v1/telemetry/retention") => {
+            return Some((path.to_string(), Some(json!([{"level": 3, "days": 3650}]))))
+        }
         ("put", "/api/v1/remediation-policy") => {
             return Some((
                 path.to_string(),

@@ -2,7 +2,8 @@
 //! days loses layer 2 "ok" on its page and in the overview's counts; alerts and botnet addresses
 //! that no range held are attributed, and the case notified, once the authority registers the
 //! range; an alert whose address is on the watch list is marked, filtered and found by "where
-//! else".
+//! else"; raw events are purged past their level's retention, which the standing body may
+//! lengthen but not shorten below TCVN 14423:2026's figure.
 
 use crate::common::{actor, unit_id, TestDb, TestServer, DEMO_PASSWORD};
 use crate::systems::ward_system;
@@ -11,7 +12,10 @@ use chrono::TimeDelta;
 use khien_domain::FixedTime;
 use serde_json::{json, Value};
 
-on_both_stores!(fixed_clock: a_system_whose_telemetry_falls_silent_for_three_days_loses_layer_two);
+on_both_stores!(
+    fixed_clock: a_system_whose_telemetry_falls_silent_for_three_days_loses_layer_two,
+    tcvn_14423_2026_raw_events_are_purged_past_the_retention_the_authority_sets
+);
 on_both_stores!(unattributed_telemetry_finds_its_unit_when_the_range_is_registered_and_watch_hits_are_marked);
 
 async fn post_events(s: &TestServer, token: &str, lines: String) -> Value {
@@ -148,4 +152,50 @@ async fn unattributed_telemetry_finds_its_unit_when_the_range_is_registered_and_
     // Another ward sees neither the alert nor the sighting.
     let neighbour = s.login("lechan.canbo", DEMO_PASSWORD).await;
     assert_eq!(neighbour.get_json("/api/v1/observables?value=198.51.100.4").await["telemetry"], json!([]));
+}
+
+async fn tcvn_14423_2026_raw_events_are_purged_past_the_retention_the_authority_sets(db: TestDb, time: FixedTime) {
+    let s = TestServer::start_on(db).await;
+    let token = soc_token(&s.db, "P-HONG-BANG").await;
+    // Of no known system: the retention of level 0 (no approved level).
+    post_events(&s, &token, alert("10.64.0.1", "203.0.113.50", "ET POLICY")).await;
+    let ward = s.login("hongbang.quanly", DEMO_PASSWORD).await;
+    let body = s.login("pa05.truong", DEMO_PASSWORD).await;
+    let rules = body.get_json("/api/v1/telemetry/retention").await;
+    assert_eq!(rules[3]["days"], 90, "level 3 keeps 3 months by default: {rules}");
+    // Shorter than the standard asks: refused, naming the field and the floor.
+    let r =
+        body.send(reqwest::Method::PUT, "/api/v1/telemetry/retention", Some(json!([{"level": 3, "days": 30}]))).await;
+    assert_eq!(r.status(), 422);
+    let problem: Value = r.json().await.unwrap();
+    assert!(problem.to_string().contains("days") && problem.to_string().contains("90"), "{problem}");
+    let r =
+        ward.send(reqwest::Method::PUT, "/api/v1/telemetry/retention", Some(json!([{"level": 0, "days": 40}]))).await;
+    assert!(matches!(r.status().as_u16(), 403 | 404), "a ward does not set the city's retention");
+    let r =
+        body.send(reqwest::Method::PUT, "/api/v1/telemetry/retention", Some(json!([{"level": 0, "days": 40}]))).await;
+    assert_eq!(r.status(), 200);
+    let rules: Value = r.json().await.unwrap();
+    assert_eq!((rules[0]["days"].as_i64(), rules[0]["default_days"].as_i64()), (Some(40), Some(90)));
+
+    let alerts = |v: Value| v["items"].as_array().unwrap().len();
+    let before = alerts(body.get_json("/api/v1/telemetry/alerts?unattributed=true&limit=500").await);
+    time.advance(TimeDelta::days(39));
+    assert_eq!(s.db.store.maintenance().purge_telemetry().await.unwrap(), 0, "still within 40 days");
+    time.advance(TimeDelta::days(2));
+    assert!(s.db.store.maintenance().purge_telemetry().await.unwrap() >= 1, "past 40 days: purged");
+    assert_eq!(s.db.store.maintenance().purge_telemetry().await.unwrap(), 0, "nothing left to purge");
+    // Forty days on, the sessions have lapsed.
+    let (ward, body) = (s.login("hongbang.quanly", DEMO_PASSWORD).await, s.login("pa05.truong", DEMO_PASSWORD).await);
+    let after = alerts(body.get_json("/api/v1/telemetry/alerts?unattributed=true&limit=500").await);
+    assert_eq!(after, before, "alerts stay when their raw events go");
+
+    // The page: the standing body edits it (with a confirmation), a ward reads it.
+    let html = body.get("/telemetry").await.text().await.unwrap();
+    assert!(html.contains("id=\"retention-form\"") && html.contains("name=\"d_0\" value=\"40\""), "{html}");
+    let r = body.form("/telemetry/retention", &[("d_0", "40"), ("d_5", "730")]).await;
+    assert!(r.status().is_success() || r.status().is_redirection(), "{}", r.status());
+    assert_eq!(body.get_json("/api/v1/telemetry/retention").await[5]["days"], 730);
+    let html = ward.get("/telemetry").await.text().await.unwrap();
+    assert!(html.contains("id=\"retention\"") && !html.contains("id=\"retention-form\""), "read-only for a ward");
 }

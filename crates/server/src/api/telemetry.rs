@@ -6,7 +6,7 @@
 use crate::api::paging;
 use crate::auth::Ctx;
 use crate::error::ApiError;
-use crate::extract::ApiQuery;
+use crate::extract::{ApiJson, ApiQuery};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -14,8 +14,8 @@ use axum::Json;
 use khien_domain::{Error, Msg};
 use khien_formats::telemetry::{BodyError, MAX_BATCH_BYTES, MAX_LINE_BYTES};
 use khien_store::{
-    AlertFilter, Endpoint, EndpointCoverage, IngestOutcome, IngestSource, Page, SourceHealth, TelemetryAlert,
-    TelemetryDay,
+    AlertFilter, Endpoint, EndpointCoverage, IngestOutcome, IngestSource, Page, RetentionInput, RetentionRule,
+    SourceHealth, TelemetryAlert, TelemetryDay,
 };
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -32,6 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(days))
         .routes(routes!(endpoints))
         .routes(routes!(endpoint_coverage))
+        .routes(routes!(retention, set_retention))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(ingest))
@@ -186,6 +187,26 @@ async fn alert(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Resu
     responses((status = 200, body = Vec<SourceHealth>)))]
 async fn sources(State(s): State<AppState>, ctx: Ctx) -> Result<Json<Vec<SourceHealth>>, ApiError> {
     Ok(Json(s.store.telemetry_sources(&ctx.actor).await?))
+}
+
+/// How long raw events are kept per level: TCVN 14423:2026's log retention unless the authority
+/// set longer.
+#[utoipa::path(get, path = "/api/v1/telemetry/retention", tag = "telemetry",
+    responses((status = 200, body = Vec<RetentionRule>)))]
+async fn retention(State(s): State<AppState>, _ctx: Ctx) -> Result<Json<Vec<RetentionRule>>, ApiError> {
+    Ok(Json(s.store.telemetry_retention().await?))
+}
+
+/// Sets levels' retention (the standing body): never below the standard's figure; all or
+/// nothing.
+#[utoipa::path(put, path = "/api/v1/telemetry/retention", tag = "telemetry", request_body = Vec<RetentionInput>,
+    responses((status = 200, body = Vec<RetentionRule>), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn set_retention(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiJson(rules): ApiJson<Vec<RetentionInput>>,
+) -> Result<Json<Vec<RetentionRule>>, ApiError> {
+    Ok(Json(s.store.set_telemetry_retention(&ctx.actor, &rules).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

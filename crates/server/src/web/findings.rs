@@ -483,7 +483,7 @@ struct PolicyQuery {
     saved: String,
 }
 
-async fn can_govern(s: &AppState, ctx: &Ctx) -> Result<bool, Error> {
+pub(super) async fn can_govern(s: &AppState, ctx: &Ctx) -> Result<bool, Error> {
     Ok(s.store.root_unit().await?.is_some_and(|r| ctx.actor.can(Action::Govern, r.id, &r.path)))
 }
 

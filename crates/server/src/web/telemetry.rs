@@ -20,13 +20,14 @@ use axum::Router;
 use khien_domain::role::Action;
 use khien_domain::telemetry::severity_label;
 use khien_domain::time::display_vn;
-use khien_store::{Endpoint, EndpointCoverage, SourceHealth, TelemetryAlert};
+use khien_store::{Endpoint, EndpointCoverage, RetentionInput, RetentionRule, SourceHealth, TelemetryAlert};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/telemetry", get(page))
         .route("/telemetry/{id}/incident", axum::routing::post(promote))
+        .route("/telemetry/retention", axum::routing::post(save_retention))
         .route("/endpoints", get(endpoints))
 }
 
@@ -45,6 +46,9 @@ struct Filters {
     unattributed: String,
     #[serde(default)]
     watched: String,
+    /// Set after the retention was saved.
+    #[serde(default)]
+    saved: String,
     cursor: Option<String>,
 }
 
@@ -85,6 +89,10 @@ struct AlertsPage {
     /// The caller reports incidents somewhere: the rows offer promotion (the store checks the
     /// alert's unit).
     can_promote: bool,
+    /// How long raw events are kept per level; editable by the standing body.
+    retention: Vec<RetentionRule>,
+    can_govern: bool,
+    saved: bool,
 }
 
 async fn page(State(s): State<AppState>, ctx: Ctx, Query(f): Query<Filters>) -> Result<Html<String>, WebError> {
@@ -147,8 +155,38 @@ async fn page(State(s): State<AppState>, ctx: Ctx, Query(f): Query<Filters>) -> 
         sources,
         city_wide: ctx.actor.reach(Action::ViewIncidents).is_whole_tree(),
         can_promote: ctx.actor.can_anywhere(Action::ReportIncidents),
+        retention: s.store.telemetry_retention().await?,
+        can_govern: super::findings::can_govern(&s, &ctx).await?,
+        saved: f.saved == "retention",
         f,
     })
+}
+
+/// Fields `d_<level>` (days); only the levels that change are written.
+async fn save_retention(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+) -> Result<axum::response::Response, WebError> {
+    let current = s.store.telemetry_retention().await?;
+    let mut rules = Vec::new();
+    for (k, v) in &fields {
+        let Some(level) = k.strip_prefix("d_").and_then(|l| l.parse::<i64>().ok()) else { continue };
+        let days: i64 = v.trim().parse().map_err(|_| {
+            khien_domain::Error::invalid(
+                k,
+                format!("«{}» không phải số ngày hợp lệ.", v.trim()),
+                format!("«{}» is not a valid number of days.", v.trim()),
+            )
+        })?;
+        if current.iter().any(|r| r.level == level && r.days != days) {
+            rules.push(RetentionInput { level, days });
+        }
+    }
+    if !rules.is_empty() {
+        s.store.set_telemetry_retention(&ctx.actor, &rules).await?;
+    }
+    Ok(super::see_other("/telemetry?saved=retention#retention"))
 }
 
 #[derive(Template)]

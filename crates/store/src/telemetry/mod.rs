@@ -9,6 +9,7 @@ mod ingest;
 mod orphans;
 mod promote;
 mod reads;
+mod retention;
 mod watch;
 
 pub use botnet::{BotnetCase, BotnetFilter, BotnetSummary, Detection};
@@ -16,6 +17,7 @@ pub use endpoints::{Endpoint, EndpointCoverage};
 
 pub use ingest::{IngestOutcome, IngestSource, LineError, MAX_LINE_ERRORS};
 pub use reads::{AlertFilter, SourceHealth, TelemetryAlert, TelemetryDay};
+pub use retention::{RetentionInput, RetentionRule};
 
 use crate::db::{db_err, get, Store};
 use khien_domain::telemetry::{day_vn, default_retention_days, Owner, RangeIndex};
@@ -114,14 +116,16 @@ const PURGE_STEP: i64 = 200;
 
 impl Store {
     /// Deletes raw telemetry past its retention (by the level of its systems, see
-    /// `default_retention_days`), a few chunks per short transaction so that ingest never waits
+    /// `telemetry_retention`), a few chunks per short transaction so that ingest never waits
     /// long; then the records of batches a year past the longest retention. Returns the chunks
     /// deleted.
     pub(crate) async fn purge_telemetry(&self) -> Result<u64> {
         let now = self.clock.now_ms();
         let mut purged = 0;
-        for level in 0..=5 {
-            let cutoff = day_vn(now - default_retention_days(level) * 86_400_000);
+        let retention = self.telemetry_retention().await?;
+        for rule in &retention {
+            let (level, days) = (rule.level, rule.days);
+            let cutoff = day_vn(now - days * 86_400_000);
             loop {
                 let mut w = self.begin_plain_write().await?;
                 let n = sqlx::query("DELETE FROM telemetry_chunks WHERE id IN (SELECT id FROM telemetry_chunks WHERE level = $1 AND day < $2 LIMIT $3)")
@@ -140,7 +144,8 @@ impl Store {
                 tokio::task::yield_now().await;
             }
         }
-        let old = now - (default_retention_days(5) + 365) * 86_400_000;
+        let longest = retention.iter().map(|r| r.days).max().unwrap_or(default_retention_days(5));
+        let old = now - (longest + 365) * 86_400_000;
         let mut w = self.begin_plain_write().await?;
         sqlx::query("DELETE FROM telemetry_batches WHERE received_at < $1 AND NOT EXISTS (SELECT 1 FROM telemetry_chunks c WHERE c.batch_id = telemetry_batches.id)")
             .bind(old)

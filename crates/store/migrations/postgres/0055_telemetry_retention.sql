@@ -1,0 +1,8 @@
+-- How long raw telemetry is kept per level (issue 18.3), where the authority keeps it longer
+-- than TCVN 14423:2026's log retention (the defaults, held in code); 0 is "no approved level".
+CREATE TABLE telemetry_retention (
+    level   BIGINT PRIMARY KEY,
+    days    BIGINT NOT NULL,
+    set_by  TEXT NOT NULL,
+    set_at  BIGINT NOT NULL
+);
