@@ -1,5 +1,5 @@
-// Khiên's only script: confirmation before weighty form posts, the reminder count, and the
-// suggestions of search fields.
+// Khiên's only script: confirmation before weighty form posts, the reminder count, the
+// suggestions of search fields, and the sections that refresh themselves.
 
 // A form with data-confirm is sent only after the dialog of the page frame has named the
 // consequence (and quoted the opinion or reason written in the form) and the user confirmed.
@@ -77,6 +77,26 @@ document.addEventListener("DOMContentLoaded", function () {
     }, 200);
   });
 })();
+
+// Live sections (data-refresh="/telemetry/live"): fetched again every data-refresh-seconds
+// while the page is in view, and swapped in place; a failed fetch leaves the last one shown.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-refresh]").forEach(function (section) {
+    var id = section.id;
+    var url = section.getAttribute("data-refresh");
+    var every = Math.max(5, parseInt(section.getAttribute("data-refresh-seconds") || "30", 10));
+    setInterval(function () {
+      if (document.hidden) return;
+      fetch(url, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.text() : null; })
+        .then(function (html) {
+          var shown = document.getElementById(id);
+          if (html && shown) shown.outerHTML = html;
+        })
+        .catch(function () {});
+    }, every * 1000);
+  });
+});
 
 // The error page's «Quay lại»: back to the form, which the browser restores with its input.
 document.addEventListener("DOMContentLoaded", function () {

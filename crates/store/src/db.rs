@@ -217,6 +217,16 @@ pub(crate) struct PlainWrite<'a> {
     _guard: Option<MutexGuard<'a, ()>>,
 }
 
+impl PlainWrite<'_> {
+    /// Commits and gives the write turn back at once (`w.tx.commit()` alone would keep the
+    /// turn until `w` goes out of scope, and the next write of the same scope would wait on it
+    /// for ever).
+    pub(crate) async fn commit(self) -> Result<()> {
+        let PlainWrite { tx, _guard } = self;
+        tx.commit().await.map_err(db_err)
+    }
+}
+
 impl Store {
     pub(crate) async fn begin_plain_write(&self) -> Result<PlainWrite<'_>> {
         let guard = match self.dialect {

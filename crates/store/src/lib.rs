@@ -100,8 +100,8 @@ pub use systems::registry::{
 pub use systems::writes::{ImportSystem, SystemInput};
 pub use telemetry::{
     AlertFilter, BotnetCase, BotnetFilter, BotnetSummary, Detection, Endpoint, EndpointCoverage, IngestOutcome,
-    IngestSource, LineError, RetentionInput, RetentionRule, SourceHealth, TelemetryAlert, TelemetryDay,
-    MAX_LINE_ERRORS,
+    IngestSource, LineError, RatePoint, RetentionInput, RetentionRule, SourceHealth, TelemetryAlert, TelemetryDay,
+    MAX_LINE_ERRORS, RATE_MAX_MINUTES,
 };
 pub use units::auth::{LoginOutcome, SessionInfo};
 pub use units::network::NetworkMember;

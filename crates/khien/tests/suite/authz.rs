@@ -116,6 +116,7 @@ async fn lists_hide_b(get: impl Fn(String) -> futures_like::Fut, b: &Other) {
         "/api/v1/deadlines.ics",
         "/api/v1/telemetry/alerts?limit=500",
         "/api/v1/telemetry/days?days=366",
+        "/api/v1/telemetry/rate?minutes=1440",
         "/api/v1/botnet/cases",
         "/api/v1/endpoints",
         "/api/v1/endpoints/coverage",

@@ -184,6 +184,7 @@ pub(crate) fn attack(path: &str, method: &str, b: &Other, own_unit: i64) -> Opti
         ("get", "/api/v1/telemetry/alerts")
         | ("get", "/api/v1/telemetry/days")
         | ("get", "/api/v1/telemetry/sources")
+        | ("get", "/api/v1/telemetry/rate")
         | ("get", "/api/v1/botnet/cases")
         | ("get", "/api/v1/endpoints")
         | ("get", "/api/v1/endpoints/coverage") => {

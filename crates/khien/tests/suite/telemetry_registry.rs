@@ -61,6 +61,21 @@ async fn a_system_whose_telemetry_falls_silent_for_three_days_loses_layer_two(db
     assert_eq!(out["accepted"], 1, "{out}");
     let d = s.db.store.get_system(&officer, system).await.unwrap();
     assert_eq!((layer2(&d), d.telemetry_last_day.as_deref()), (LayerState::Ok, Some("2026-11-02")));
+    // The live rate: this minute's event is the ward's, not its neighbour's.
+    let web = s.login("hongbang.canbo", DEMO_PASSWORD).await;
+    let rate = web.get_json("/api/v1/telemetry/rate?minutes=5").await;
+    let rate = rate.as_array().unwrap();
+    assert_eq!((rate.len(), rate[4]["events"].as_i64()), (5, Some(1)), "{rate:?}");
+    assert_eq!(rate[4]["minute"].as_i64().unwrap() % 60_000, 0);
+    let neighbour = s.login("lechan.canbo", DEMO_PASSWORD).await;
+    let theirs = neighbour.get_json("/api/v1/telemetry/rate?minutes=5").await;
+    assert!(theirs.as_array().unwrap().iter().all(|p| p["events"] == 0), "{theirs}");
+    assert_eq!(web.get("/api/v1/telemetry/rate?minutes=0").await.status(), 422);
+    let page = web.get("/telemetry").await.text().await.unwrap();
+    assert!(page.contains("id=\"live-rate\" data-refresh=\"/telemetry/live\""), "the page refreshes it");
+    let section = web.get("/telemetry/live?unit=P-HONG-BANG").await.text().await.unwrap();
+    assert!(section.starts_with("<section") && section.contains("<svg") && !section.contains("<html"), "{section}");
+    assert!(section.contains("id=\"live-last-minute\">1<"), "{section}");
     assert_eq!(monitored(s.db.store.overview(&officer).await.unwrap()), counted_before);
 
     // Two days on it still counts; on the third silent day it does not.

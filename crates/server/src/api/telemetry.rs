@@ -14,8 +14,8 @@ use axum::Json;
 use khien_domain::{Error, Msg};
 use khien_formats::telemetry::{BodyError, MAX_BATCH_BYTES, MAX_LINE_BYTES};
 use khien_store::{
-    AlertFilter, Endpoint, EndpointCoverage, IngestOutcome, IngestSource, Page, RetentionInput, RetentionRule,
-    SourceHealth, TelemetryAlert, TelemetryDay,
+    AlertFilter, Endpoint, EndpointCoverage, IngestOutcome, IngestSource, Page, RatePoint, RetentionInput,
+    RetentionRule, SourceHealth, TelemetryAlert, TelemetryDay, RATE_MAX_MINUTES,
 };
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -33,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(endpoints))
         .routes(routes!(endpoint_coverage))
         .routes(routes!(retention, set_retention))
+        .routes(routes!(rate))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(ingest))
@@ -187,6 +188,37 @@ async fn alert(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Resu
     responses((status = 200, body = Vec<SourceHealth>)))]
 async fn sources(State(s): State<AppState>, ctx: Ctx) -> Result<Json<Vec<SourceHealth>>, ApiError> {
     Ok(Json(s.store.telemetry_sources(&ctx.actor).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct RateQuery {
+    /// A unit and its subtree.
+    pub unit_id: Option<i64>,
+    /// The last this many minutes (1–1440, default 60).
+    #[param(minimum = 1, maximum = 1440)]
+    pub minutes: Option<i64>,
+}
+
+/// Events received per minute (the live rate): every minute of the span, oldest first.
+#[utoipa::path(get, path = "/api/v1/telemetry/rate", tag = "telemetry", params(RateQuery),
+    responses((status = 200, body = Vec<RatePoint>), (status = 422, body = crate::error::Problem)))]
+async fn rate(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<RateQuery>,
+) -> Result<Json<Vec<RatePoint>>, ApiError> {
+    let minutes = q.minutes.unwrap_or(60);
+    if !(1..=RATE_MAX_MINUTES).contains(&minutes) {
+        return Err(Error::invalid(
+            "minutes",
+            format!("Từ 1 đến {RATE_MAX_MINUTES} phút."),
+            format!("From 1 to {RATE_MAX_MINUTES} minutes."),
+        )
+        .into());
+    }
+    Ok(Json(s.store.telemetry_rate(&ctx.actor, q.unit_id, minutes).await?))
 }
 
 /// How long raw events are kept per level: TCVN 14423:2026's log retention unless the authority

@@ -198,7 +198,10 @@ impl Lines {
                 y = y(v)
             );
         }
-        for (i, p) in self.points.iter().enumerate() {
+        // At most about twelve axis labels, so that an hour of minutes or three years of months
+        // stay readable; every point keeps its own in its tooltip and in the table.
+        let label_every = self.points.len().div_ceil(12).max(1);
+        for (i, p) in self.points.iter().enumerate().filter(|(i, _)| i % label_every == 0) {
             let _ = write!(
                 out,
                 r#"<text x="{}" y="{}" text-anchor="middle" class="chart-label">{}</text>"#,
@@ -299,6 +302,19 @@ mod tests {
         assert_eq!(svg.matches("<circle").count(), 3);
         assert!(svg.contains(">12.500</text>"));
         assert!(svg.contains("<title>11/2026 — Mã độc: 12.500</title>"));
+    }
+
+    #[test]
+    fn an_hour_of_minutes_labels_about_twelve_of_them() {
+        let chart = Lines {
+            title: "Sự kiện mỗi phút".into(),
+            points: (0..60).map(|m| format!("10:{m:02}")).collect(),
+            series: vec![Series { label: "Sự kiện".into(), values: vec![1; 60] }],
+        };
+        let svg = chart.svg().0;
+        assert_eq!(svg.matches("class=\"chart-label\"").count(), 12, "every fifth minute");
+        assert!(svg.contains(">10:05</text>") && !svg.contains(">10:06</text>"));
+        assert!(svg.contains("<title>10:06 — Sự kiện: 1</title>"), "each point keeps its own");
     }
 
     #[test]

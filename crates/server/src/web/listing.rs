@@ -22,7 +22,7 @@ impl LinkQuery {
         self.0.iter().map(|(k, v)| format!("{k}={}", super::q(v))).collect::<Vec<_>>().join("&")
     }
 
-    fn href(&self, path: &str, extra: &[(&'static str, &str)]) -> String {
+    pub fn href(&self, path: &str, extra: &[(&'static str, &str)]) -> String {
         let mut all = self.clone();
         for (k, v) in extra {
             all = all.with(k, *v);

@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/telemetry", get(page))
         .route("/telemetry/{id}/incident", axum::routing::post(promote))
         .route("/telemetry/retention", axum::routing::post(save_retention))
+        .route("/telemetry/live", get(live))
         .route("/endpoints", get(endpoints))
 }
 
@@ -89,6 +90,8 @@ struct AlertsPage {
     /// The caller reports incidents somewhere: the rows offer promotion (the store checks the
     /// alert's unit).
     can_promote: bool,
+    /// The live event rate (the `/telemetry/live` section, refreshed in place).
+    live: String,
     /// How long raw events are kept per level; editable by the standing body.
     retention: Vec<RetentionRule>,
     can_govern: bool,
@@ -115,6 +118,7 @@ async fn page(State(s): State<AppState>, ctx: Ctx, Query(f): Query<Filters>) -> 
         query.system_id = Some(super::system_by_code(&s, &ctx.actor, "system", f.system.trim()).await?.id);
     }
     let unit_id = query.unit_id;
+    let live = live_section(&s, &ctx, unit_id, f.unit.trim()).await?;
     let page = s.store.list_telemetry_alerts(&ctx.actor, &query.filter()?).await?;
     let rows = page
         .items
@@ -155,11 +159,67 @@ async fn page(State(s): State<AppState>, ctx: Ctx, Query(f): Query<Filters>) -> 
         sources,
         city_wide: ctx.actor.reach(Action::ViewIncidents).is_whole_tree(),
         can_promote: ctx.actor.can_anywhere(Action::ReportIncidents),
+        live,
         retention: s.store.telemetry_retention().await?,
         can_govern: super::findings::can_govern(&s, &ctx).await?,
         saved: f.saved == "retention",
         f,
     })
+}
+
+#[derive(Template)]
+#[template(path = "telemetry_live.html")]
+struct LiveSection {
+    c: Chrome,
+    chart: Lines,
+    /// Where the page fetches the section again.
+    refresh: String,
+    /// Events in the last minute and in the hour.
+    last_minute: i64,
+    last_hour: i64,
+}
+
+/// Events received per minute over the last hour, as a chart the page refreshes every 30 s.
+async fn live_section(s: &AppState, ctx: &Ctx, unit_id: Option<i64>, unit_code: &str) -> Result<String, WebError> {
+    let points = s.store.telemetry_rate(&ctx.actor, unit_id, 60).await?;
+    let with_orphans = points.iter().any(|p| p.unattributed > 0);
+    let mut series =
+        vec![Series { label: ctx.lang.t(msg::EVENTS).to_string(), values: points.iter().map(|p| p.events).collect() }];
+    if with_orphans {
+        series.push(Series {
+            label: ctx.lang.t(msg::UNATTRIBUTED).to_string(),
+            values: points.iter().map(|p| p.unattributed).collect(),
+        });
+    }
+    let total = |p: &khien_store::RatePoint| p.events + p.unattributed;
+    let section = LiveSection {
+        c: Chrome::new(ctx, "incidents", "Cảnh báo giám sát (SOC)", "SOC alerts"),
+        chart: Lines {
+            title: ctx.lang.t(msg::EVENTS_PER_MINUTE_LAST_HOUR).to_string(),
+            points: points.iter().map(|p| display_vn(p.minute).get(11..).unwrap_or_default().to_string()).collect(),
+            series,
+        },
+        refresh: LinkQuery::default().with("unit", unit_code).href("/telemetry/live", &[]),
+        last_minute: points.last().map(total).unwrap_or(0),
+        last_hour: points.iter().map(total).sum(),
+    };
+    Ok(section.render().map_err(khien_domain::Error::internal)?)
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct LiveQuery {
+    #[serde(default)]
+    unit: String,
+}
+
+/// The live-rate section alone, for the page's periodic refresh.
+async fn live(State(s): State<AppState>, ctx: Ctx, Query(q): Query<LiveQuery>) -> Result<Html<String>, WebError> {
+    let code = q.unit.trim();
+    let unit_id = match code.is_empty() {
+        true => None,
+        false => Some(super::unit_by_code(&s, &ctx.actor, "unit", code).await?.id),
+    };
+    Ok(Html(live_section(&s, &ctx, unit_id, code).await?))
 }
 
 /// Fields `d_<level>` (days); only the levels that change are written.

@@ -116,6 +116,8 @@ struct Folded<'a> {
     endpoints: HashMap<(i64, &'a str), (Owner, &'a Event, i64)>,
     /// Botnet sightings, recorded as cases once the batch is stored.
     botnet: Vec<super::Detection>,
+    /// Events per unit (0 for none), for the live rate.
+    per_unit: BTreeMap<i64, i64>,
     accepted: usize,
     unattributed: usize,
 }
@@ -272,6 +274,10 @@ impl Store {
                 format!("INSERT INTO telemetry_daily (day, system_id, unit_id, events, alerts) VALUES {} ON CONFLICT (day, system_id) DO UPDATE SET events = telemetry_daily.events + excluded.events, alerts = telemetry_daily.alerts + excluded.alerts, unit_id = excluded.unit_id", rows.join(","))
             })
             .collect();
+        // The minute it arrived, per unit in unit order (the lock order of concurrent upserts).
+        let minute = now.div_euclid(60_000);
+        let rate: Vec<String> = f.per_unit.iter().map(|(unit, n)| format!("({minute},{unit},{n})")).collect();
+        let rate = format!("INSERT INTO telemetry_minutes (minute, unit_id, events) VALUES {} ON CONFLICT (minute, unit_id) DO UPDATE SET events = telemetry_minutes.events + excluded.events", rate.join(","));
         let mut w = self.begin_plain_write().await?;
         let mut q = Sql::new("INSERT INTO telemetry_batches (source_key, user_id, token_id, channel, received_at, accepted, rejected, unattributed) VALUES (");
         q.bind(source.key.as_str()).push(",").bind(actor.user_id).push(",").bind(actor.token_id);
@@ -295,10 +301,13 @@ impl Store {
         for sql in &counts {
             sqlx::query(sql).execute(&mut *w.tx).await.map_err(db_err)?;
         }
+        if !f.per_unit.is_empty() {
+            sqlx::query(&rate).execute(&mut *w.tx).await.map_err(db_err)?;
+        }
         for q in endpoint_upserts(&f.endpoints) {
             q.query().execute(&mut *w.tx).await.map_err(db_err)?;
         }
-        w.tx.commit().await.map_err(db_err)?;
+        w.commit().await?;
         Ok(Some(batch_id))
     }
 }
@@ -313,6 +322,7 @@ fn fold<'a>(
 ) {
     f.accepted += 1;
     f.unattributed += usize::from(owner.is_none());
+    *f.per_unit.entry(owner.map_or(0, |o| o.unit_id)).or_default() += 1;
     let level = owner.and_then(|o| levels.get(&o.system_id).copied()).unwrap_or(0);
     let chunk = f.chunks.entry(level).or_default();
     chunk.0 += 1;

@@ -16,7 +16,7 @@ pub use botnet::{BotnetCase, BotnetFilter, BotnetSummary, Detection};
 pub use endpoints::{Endpoint, EndpointCoverage};
 
 pub use ingest::{IngestOutcome, IngestSource, LineError, MAX_LINE_ERRORS};
-pub use reads::{AlertFilter, SourceHealth, TelemetryAlert, TelemetryDay};
+pub use reads::{AlertFilter, RatePoint, SourceHealth, TelemetryAlert, TelemetryDay, RATE_MAX_MINUTES};
 pub use retention::{RetentionInput, RetentionRule};
 
 use crate::db::{db_err, get, Store};
@@ -136,13 +136,23 @@ impl Store {
                     .await
                     .map_err(db_err)?
                     .rows_affected();
-                w.tx.commit().await.map_err(db_err)?;
+                w.commit().await?;
                 purged += n;
                 if n < PURGE_STEP as u64 {
                     break;
                 }
                 tokio::task::yield_now().await;
             }
+        }
+        // The live rate's minutes: two days. (A block of its own: the write turn ends with it.)
+        {
+            let mut w = self.begin_plain_write().await?;
+            sqlx::query("DELETE FROM telemetry_minutes WHERE minute < $1")
+                .bind((now - 2 * 86_400_000).div_euclid(60_000))
+                .execute(&mut *w.tx)
+                .await
+                .map_err(db_err)?;
+            w.commit().await?;
         }
         let longest = retention.iter().map(|r| r.days).max().unwrap_or(default_retention_days(5));
         let old = now - (longest + 365) * 86_400_000;
@@ -152,7 +162,7 @@ impl Store {
             .execute(&mut *w.tx)
             .await
             .map_err(db_err)?;
-        w.tx.commit().await.map_err(db_err)?;
+        w.commit().await?;
         Ok(purged)
     }
 }
@@ -197,7 +207,7 @@ impl Store {
                 .await
                 .map_err(db_err)?;
         }
-        w.tx.commit().await.map_err(db_err)?;
+        w.commit().await?;
         self.registry_changed();
         Ok(ids.len() * 5)
     }

@@ -70,7 +70,7 @@ impl Store {
             .execute(&mut *w.tx)
             .await
             .map_err(db_err)?;
-        w.tx.commit().await.map_err(db_err)?;
+        w.commit().await?;
         Ok(incident_id)
     }
 }

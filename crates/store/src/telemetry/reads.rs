@@ -97,7 +97,55 @@ pub struct TelemetryDay {
     pub alerts: i64,
 }
 
+/// Events received in one minute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+pub struct RatePoint {
+    /// The minute's start (ms since the epoch).
+    pub minute: i64,
+    /// Events of the caller's units (or the subtree asked for).
+    pub events: i64,
+    /// Events no registered range held (the city-wide, without a unit asked for); else 0.
+    pub unattributed: i64,
+}
+
+/// The most minutes the live rate reads (two days are kept).
+pub const RATE_MAX_MINUTES: i64 = 24 * 60;
+
 impl Store {
+    /// Events received per minute over the last `minutes` (oldest first, every minute present),
+    /// for the caller's units or the subtree of `unit_id`.
+    pub async fn telemetry_rate(&self, actor: &Actor, unit_id: Option<i64>, minutes: i64) -> Result<Vec<RatePoint>> {
+        let minutes = minutes.clamp(1, RATE_MAX_MINUTES);
+        let last = self.clock.now_ms().div_euclid(60_000);
+        let first = last - minutes + 1;
+        let mut points: Vec<RatePoint> =
+            (first..=last).map(|m| RatePoint { minute: m * 60_000, events: 0, unattributed: 0 }).collect();
+        let at = |m: i64| usize::try_from(m - first).ok();
+        let scope = self.unit_scope(actor, Action::ViewIncidents, unit_id).await?;
+        let cols = "m.minute, CAST(SUM(m.events) AS BIGINT) AS events";
+        if let Some(mut q) = scoped_select(cols, "telemetry_minutes", "m", "unit_id", &scope) {
+            q.push(" AND m.minute >= ").bind(first).push(" GROUP BY m.minute");
+            for r in q.query().fetch_all(&self.pool).await.map_err(db_err)? {
+                if let Some(p) = at(get(&r, "minute")?).and_then(|i| points.get_mut(i)) {
+                    p.events = get(&r, "events")?;
+                }
+            }
+        }
+        if unit_id.is_none() && actor.reach(Action::ViewIncidents).is_whole_tree() {
+            let rows = sqlx::query("SELECT minute, events FROM telemetry_minutes WHERE unit_id = 0 AND minute >= $1")
+                .bind(first)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?;
+            for r in &rows {
+                if let Some(p) = at(get(r, "minute")?).and_then(|i| points.get_mut(i)) {
+                    p.unattributed = get(r, "events")?;
+                }
+            }
+        }
+        Ok(points)
+    }
+
     /// The alerts queue, most recently seen first.
     pub async fn list_telemetry_alerts(&self, actor: &Actor, f: &AlertFilter) -> Result<Page<TelemetryAlert>> {
         if f.min_severity.is_some_and(|s| !(1..=4).contains(&s)) {
