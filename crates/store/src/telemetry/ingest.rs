@@ -154,7 +154,7 @@ impl Store {
             .collect();
         let served = self.served_units(actor, owners.iter().filter_map(|o| o.0.map(|o| o.unit_id))).await?;
         let mut f = Folded::default();
-        for (((line, event), raw), (owner, matched)) in batch.events.iter().zip(&batch.raw).zip(&owners) {
+        for (((line, event), raw), (owner, matched)) in batch.events.iter().zip(batch.raw()).zip(&owners) {
             if let Some(o) = owner {
                 if !served.get(&o.unit_id).copied().unwrap_or(false) {
                     errors.push(LineError {
