@@ -84,49 +84,43 @@ impl Store {
 
     /// (alert, unit, system) of each unattributed alert the registry now holds.
     async fn orphan_alerts(&self, registry: &Registry) -> Result<Vec<(i64, i64, i64)>> {
-        let mut found = Vec::new();
-        let mut after = 0i64;
-        loop {
-            let rows = sqlx::query("SELECT id, host, src_ip, dst_ip FROM telemetry_alerts WHERE unit_id IS NULL AND id > $1 ORDER BY id LIMIT $2")
-                .bind(after)
-                .bind(PAGE)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_err)?;
-            for r in &rows {
-                after = get(r, "id")?;
-                let addresses: [Option<String>; 3] = [get(r, "host")?, get(r, "src_ip")?, get(r, "dst_ip")?];
-                let ips = addresses.iter().flatten().filter_map(|a| a.parse::<IpAddr>().ok());
-                if let Some(owner) = registry.index.attribute(ips) {
-                    found.push((after, owner.unit_id, owner.system_id));
-                }
-            }
-            if rows.len() < PAGE as usize {
-                return Ok(found);
-            }
-        }
+        self.each_orphan("id, host, src_ip, dst_ip", "telemetry_alerts", |r| {
+            let addresses: [Option<String>; 3] = [get(r, "host")?, get(r, "src_ip")?, get(r, "dst_ip")?];
+            let ips = addresses.iter().flatten().filter_map(|a| a.parse::<IpAddr>().ok());
+            let id = get(r, "id")?;
+            Ok(registry.index.attribute(ips).map(|o| (id, o.unit_id, o.system_id)))
+        })
+        .await
     }
 
     /// (case, unit, system, address, family) of each botnet case of no unit the registry now
     /// holds.
     async fn orphan_cases(&self, registry: &Registry) -> Result<Vec<(i64, i64, i64, String, String)>> {
-        let mut found = Vec::new();
-        let mut after = 0i64;
+        self.each_orphan("id, ip, family", "botnet_cases", |r| {
+            let ip: String = get(r, "ip")?;
+            match ip.parse::<IpAddr>().ok().and_then(|a| registry.index.owner(a)) {
+                Some(o) => Ok(Some((get(r, "id")?, o.unit_id, o.system_id, ip, get(r, "family")?))),
+                None => Ok(None),
+            }
+        })
+        .await
+    }
+
+    /// Reads the rows of `table` that have no unit, `PAGE` at a time in id order, and keeps
+    /// what `take` makes of each.
+    async fn each_orphan<T>(
+        &self,
+        cols: &str,
+        table: &str,
+        take: impl Fn(&sqlx::any::AnyRow) -> Result<Option<T>>,
+    ) -> Result<Vec<T>> {
+        let sql = format!("SELECT {cols} FROM {table} WHERE unit_id IS NULL AND id > $1 ORDER BY id LIMIT $2");
+        let (mut found, mut after) = (Vec::new(), 0i64);
         loop {
-            let rows = sqlx::query(
-                "SELECT id, ip, family FROM botnet_cases WHERE unit_id IS NULL AND id > $1 ORDER BY id LIMIT $2",
-            )
-            .bind(after)
-            .bind(PAGE)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+            let rows = sqlx::query(&sql).bind(after).bind(PAGE).fetch_all(&self.pool).await.map_err(db_err)?;
             for r in &rows {
                 after = get(r, "id")?;
-                let ip: String = get(r, "ip")?;
-                if let Some(owner) = ip.parse::<IpAddr>().ok().and_then(|a| registry.index.owner(a)) {
-                    found.push((after, owner.unit_id, owner.system_id, ip, get(r, "family")?));
-                }
+                found.extend(take(r)?);
             }
             if rows.len() < PAGE as usize {
                 return Ok(found);
