@@ -8,6 +8,16 @@
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 
+/// The ranking periods that have ended by `today` and are due: the last whole year ("2025")
+/// and the last whole quarter ("2026-Q3"). A ranking is made once its period is over
+/// (Cần Thơ VI.2.c, Hải Phòng V.1.10: yearly, and quarterly where the city ranks by quarter).
+pub fn ranking_periods_due(today: chrono::NaiveDate) -> (String, String) {
+    use chrono::Datelike;
+    let quarter = (today.month0() / 3) as i32; // 0-based quarter now running
+    let (year, last_quarter) = if quarter == 0 { (today.year() - 1, 4) } else { (today.year(), quarter) };
+    ((today.year() - 1).to_string(), format!("{year}-Q{last_quarter}"))
+}
+
 /// Where a criterion's share comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -156,6 +166,14 @@ impl ScoringModel {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_last_whole_year_and_quarter_are_due() {
+        let d = |y, m, dd| chrono::NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        assert_eq!(ranking_periods_due(d(2026, 12, 7)), ("2025".to_string(), "2026-Q3".to_string()));
+        assert_eq!(ranking_periods_due(d(2027, 1, 2)), ("2026".to_string(), "2026-Q4".to_string()));
+        assert_eq!(ranking_periods_due(d(2026, 4, 1)), ("2025".to_string(), "2026-Q1".to_string()));
+    }
 
     fn model() -> ScoringModel {
         let c = |code: &str, source, weight| Criterion {

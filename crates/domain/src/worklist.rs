@@ -21,6 +21,7 @@ code_enum!(
         FindingsDue = "findings_due": "Phát hiện đến hạn khắc phục trong 7 ngày (kể cả quá hạn)" / "Findings due within 7 days (overdue included)",
         FindingsEscalated = "findings_escalated": "Phát hiện quá hạn khắc phục đã báo lên" / "Findings escalated past their deadline",
         UnitsLate = "units_late": "Đơn vị chậm hạn" / "Units behind a deadline",
+        RankingsDue = "rankings_due": "Xếp hạng đã đến kỳ, chưa công bố" / "Rankings due and not yet published",
         RecentDecisions = "recent_decisions": "Quyết định 30 ngày qua về hồ sơ của đơn vị" / "Decisions of the last 30 days on your units' records",
     }
 );

@@ -476,3 +476,52 @@ fn model_row(r: &sqlx::any::AnyRow) -> Result<IndexModel> {
         model: serde_json::from_str(&get::<String>(r, "model")?).map_err(Error::internal)?,
     })
 }
+
+impl Store {
+    /// The rankings the standing body owes: for each model and unit type it has ranked, the
+    /// last whole year (and the last whole quarter where it ranks by quarter) whose ranking is
+    /// not yet published — not computed, or a draft waiting (`index::ranking_periods_due`).
+    pub(crate) async fn rankings_due(&self) -> Result<crate::worklist::WorkSection> {
+        use crate::worklist::{WorkItem, WorkSection};
+        use khien_domain::worklist::WorkKind;
+        let (year, quarter) = khien_domain::index::ranking_periods_due(self.clock.today_vn());
+        let ranked = sqlx::query("SELECT m.name, r.unit_type, MAX(CASE WHEN r.period LIKE '%-Q%' THEN 1 ELSE 0 END) AS quarterly FROM rankings r JOIN index_models m ON m.id = r.model_id GROUP BY m.name, r.unit_type ORDER BY m.name, r.unit_type")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        let mut items = Vec::new();
+        for r in &ranked {
+            let (name, unit_type): (String, String) = (get(r, "name")?, get(r, "unit_type")?);
+            let kind = UnitType::parse(&unit_type)?;
+            let mut periods = vec![year.clone()];
+            if get::<i64>(r, "quarterly")? == 1 {
+                periods.push(quarter.clone());
+            }
+            for period in periods {
+                let state = sqlx::query("SELECT MAX(r.published) AS published, COUNT(*) AS n FROM rankings r JOIN index_models m ON m.id = r.model_id WHERE m.name = $1 AND r.unit_type = $2 AND r.period = $3")
+                    .bind(name.as_str())
+                    .bind(unit_type.as_str())
+                    .bind(period.as_str())
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                let (computed, published) =
+                    (get::<i64>(&state, "n")? > 0, get::<Option<i64>>(&state, "published")? == Some(1));
+                if published {
+                    continue;
+                }
+                let what = match computed {
+                    true => ("Đã tính, chờ công bố".to_string(), "Computed, waiting to be published".to_string()),
+                    false => ("Chưa tính".to_string(), "Not computed yet".to_string()),
+                };
+                items.push(WorkItem::new(
+                    format!("{name} — {period}"),
+                    kind.label(khien_domain::Lang::Vi).to_string(),
+                    what,
+                    "/rankings".to_string(),
+                ));
+            }
+        }
+        Ok(WorkSection { kind: WorkKind::RankingsDue, total: items.len() as i64, items, link: "/rankings".into() })
+    }
+}

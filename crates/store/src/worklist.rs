@@ -63,7 +63,7 @@ pub struct WorkItem {
 }
 
 impl WorkItem {
-    fn new(title: String, unit_name: String, what: (String, String), link: String) -> WorkItem {
+    pub(crate) fn new(title: String, unit_name: String, what: (String, String), link: String) -> WorkItem {
         WorkItem {
             title,
             unit_name,
@@ -141,9 +141,17 @@ impl Store {
             self.plan_reports(&unit),
             async { maybe(in_reach(&unit, Action::ReportProgress), |r| self.reports_to_write(r)).await },
             async { maybe(in_reach(&authority, Action::Govern), |r| self.reports_to_review(r)).await },
+            async {
+                // The standing body's (Govern at the city's root), as publishing is.
+                let root = self.root_unit().await?;
+                match root.is_some_and(|r| authority.can(Action::Govern, r.id, &r.path)) {
+                    true => self.rankings_due().await.map(Some),
+                    false => Ok(None),
+                }
+            },
         )?;
-        let (a, b, c, d, e, f, g, h, i, j, k, l, m) = found;
-        let sections = [a, b, f, k, l, m, c, d, e, g, h, i, j].into_iter().flatten().collect();
+        let (a, b, c, d, e, f, g, h, i, j, k, l, m, n) = found;
+        let sections = [a, b, f, k, l, m, n, c, d, e, g, h, i, j].into_iter().flatten().collect();
         Ok(WorkList { sections })
     }
 

@@ -11,7 +11,10 @@ use khien_domain::{Error, FixedTime};
 use reqwest::Method;
 use serde_json::json;
 
-on_both_stores!(fixed_clock: hai_phong_ii_2_1_a_ward_slow_to_fix_drops_a_band_and_a_published_ranking_is_frozen);
+on_both_stores!(
+    fixed_clock: hai_phong_ii_2_1_a_ward_slow_to_fix_drops_a_band_and_a_published_ranking_is_frozen,
+    the_standing_body_is_shown_the_rankings_due_once_a_period_ends
+);
 
 fn model(findings_weight: i64) -> ScoringModel {
     let c = |code: &str, source, weight| Criterion {
@@ -106,4 +109,47 @@ async fn hai_phong_ii_2_1_a_ward_slow_to_fix_drops_a_band_and_a_published_rankin
     assert!(r.status() == 403 || r.status() == 404, "{}", r.status());
     let q5 = s.db.store.compute_ranking(&admin, m.id, UnitType::Ward, "2026-Q5").await;
     assert!(matches!(q5, Err(Error::Invalid { .. })));
+}
+
+/// Once a quarter or a year is over, the standing body's home page lists the rankings it owes
+/// for each model and unit type it ranks (by quarter where it has ranked quarters), until each is
+/// published.
+async fn the_standing_body_is_shown_the_rankings_due_once_a_period_ends(db: TestDb, _time: FixedTime) {
+    let s = TestServer::start_on(db).await;
+    let admin = admin_actor(&s.db).await;
+    let m = s.db.store.define_index_model(&admin, "Chỉ số thử", &model(40)).await.unwrap();
+    let q2 = s.db.store.compute_ranking(&admin, m.id, UnitType::Ward, "2026-Q2").await.unwrap();
+    s.db.store.publish_ranking(&admin, q2.id).await.unwrap();
+    let body = s.login("pa05.truong", DEMO_PASSWORD).await;
+    let due = |work: serde_json::Value| -> Vec<(String, String)> {
+        let sections = work["sections"].as_array().unwrap().clone();
+        let section = sections.into_iter().find(|x| x["kind"] == "rankings_due").expect("the section");
+        let items = section["items"].as_array().unwrap().clone();
+        items
+            .iter()
+            .filter(|i| i["title"].as_str().unwrap().starts_with("Chỉ số thử"))
+            .map(|i| (i["title"].as_str().unwrap().to_string(), i["what_vi"].as_str().unwrap().to_string()))
+            .collect()
+    };
+    // 2 November 2026: the year 2025 and the third quarter are over.
+    let owed = due(body.get_json("/api/v1/work").await);
+    assert_eq!(
+        owed,
+        vec![
+            ("Chỉ số thử — 2025".to_string(), "Chưa tính".to_string()),
+            ("Chỉ số thử — 2026-Q3".into(), "Chưa tính".into())
+        ]
+    );
+    let q3 = s.db.store.compute_ranking(&admin, m.id, UnitType::Ward, "2026-Q3").await.unwrap();
+    let owed = due(body.get_json("/api/v1/work").await);
+    assert!(owed.contains(&("Chỉ số thử — 2026-Q3".into(), "Đã tính, chờ công bố".into())), "{owed:?}");
+    s.db.store.publish_ranking(&admin, q3.id).await.unwrap();
+    let owed = due(body.get_json("/api/v1/work").await);
+    assert_eq!(owed, vec![("Chỉ số thử — 2025".to_string(), "Chưa tính".to_string())]);
+    let home = body.get("/").await.text().await.unwrap();
+    assert!(home.contains("id=\"work-rankings_due\"") && home.contains("Chỉ số thử — 2025"), "the home page lists it");
+    // A ward has nothing of the kind on its list.
+    let ward = s.login("hongbang.quanly", DEMO_PASSWORD).await;
+    let work = ward.get_json("/api/v1/work").await;
+    assert!(work["sections"].as_array().unwrap().iter().all(|x| x["kind"] != "rankings_due"));
 }
