@@ -20,6 +20,7 @@ pub mod sheet;
 pub mod stix;
 pub mod systems;
 pub mod telemetry;
+mod telemetry_cef;
 mod telemetry_eve;
 mod telemetry_own;
 #[cfg(test)]

@@ -222,7 +222,8 @@ async fn live(State(s): State<AppState>, ctx: Ctx, Query(q): Query<LiveQuery>) -
     Ok(Html(live_section(&s, &ctx, unit_id, code).await?))
 }
 
-/// Fields `d_<level>` (days); only the levels that change are written.
+/// Fields `d_<level>` (days); only the levels that change are written, an empty one is left as it
+/// is.
 async fn save_retention(
     State(s): State<AppState>,
     ctx: Ctx,
@@ -232,13 +233,8 @@ async fn save_retention(
     let mut rules = Vec::new();
     for (k, v) in &fields {
         let Some(level) = k.strip_prefix("d_").and_then(|l| l.parse::<i64>().ok()) else { continue };
-        let days: i64 = v.trim().parse().map_err(|_| {
-            khien_domain::Error::invalid(
-                k,
-                format!("«{}» không phải số ngày hợp lệ.", v.trim()),
-                format!("«{}» is not a valid number of days.", v.trim()),
-            )
-        })?;
+        // An emptied field keeps the level's retention.
+        let Some(days) = Numbers::number(k, v)? else { continue };
         if current.iter().any(|r| r.level == level && r.days != days) {
             rules.push(RetentionInput { level, days });
         }
