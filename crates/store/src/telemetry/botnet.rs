@@ -7,7 +7,7 @@ use crate::audit::{json, Change};
 use crate::db::{db_err, from_row, get, Store, WriteTx};
 use crate::events::Notice;
 use crate::sql::Sql;
-use crate::units::scope::{scoped_select, UnitScope};
+use crate::units::scope::scoped_select;
 use khien_domain::botnet::{handled_in_time, redetected, BotnetMove, BotnetState};
 use khien_domain::notification::NotificationKind;
 use khien_domain::role::Action;
@@ -225,9 +225,6 @@ impl Store {
             ))
         } else {
             let scope = self.unit_scope(actor, Action::ViewIncidents, f.unit_id).await?;
-            if matches!(scope, UnitScope::Nothing) {
-                return Ok(Vec::new());
-            }
             match scoped_select(CASE_COLS, "botnet_cases", "c", "unit_id", &scope) {
                 Some(q) => q,
                 None => return Ok(Vec::new()),

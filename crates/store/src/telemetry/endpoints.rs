@@ -3,7 +3,7 @@
 //! for days and signatures out of date.
 
 use crate::db::{db_err, flag, from_row, get, Store};
-use crate::units::scope::{scoped_select, UnitScope};
+use crate::units::scope::scoped_select;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::telemetry::{endpoint_protected, ENDPOINT_SILENT_DAYS, SIGNATURE_STALE_DAYS};
@@ -58,9 +58,6 @@ impl Store {
     /// 2,000).
     pub async fn list_endpoints(&self, actor: &Actor, unit_id: Option<i64>) -> Result<Vec<Endpoint>> {
         let scope = self.unit_scope(actor, Action::ViewSystems, unit_id).await?;
-        if matches!(scope, UnitScope::Nothing) {
-            return Ok(Vec::new());
-        }
         let Some(mut q) = scoped_select(ENDPOINT_COLS, "endpoints", "e", "unit_id", &scope) else {
             return Ok(Vec::new());
         };

@@ -5,7 +5,7 @@ use crate::db::{db_err, from_row, get, Store};
 use crate::listing::Order;
 use crate::records::Page;
 use crate::sql::Sql;
-use crate::units::scope::{scoped_select, UnitScope};
+use crate::units::scope::scoped_select;
 use khien_domain::page::{Cursor, Dir};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
@@ -163,9 +163,6 @@ impl Store {
             Sql::new(&format!("SELECT {ALERT_COLS} FROM telemetry_alerts a LEFT JOIN units u ON u.id = a.unit_id WHERE a.unit_id IS NULL"))
         } else {
             let scope = self.unit_scope(actor, Action::ViewIncidents, f.unit_id).await?;
-            if matches!(scope, UnitScope::Nothing) {
-                return Ok(Page::empty());
-            }
             match scoped_select(ALERT_COLS, "telemetry_alerts", "a", "unit_id", &scope) {
                 Some(q) => q,
                 None => return Ok(Page::empty()),

@@ -6,7 +6,7 @@
 use super::reads::{TelemetryAlert, ALERT_COLS};
 use crate::db::{db_err, from_row, get, Store};
 use crate::sql::Sql;
-use crate::units::scope::{scoped_select, UnitScope};
+use crate::units::scope::scoped_select;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::Result;
@@ -53,9 +53,6 @@ impl Store {
     /// address in its normal form), most recently seen first.
     pub(crate) async fn telemetry_sightings(&self, actor: &Actor, value: &str) -> Result<Vec<TelemetryAlert>> {
         let scope = self.unit_scope(actor, Action::ViewIncidents, None).await?;
-        if matches!(scope, UnitScope::Nothing) {
-            return Ok(Vec::new());
-        }
         let Some(mut q) = scoped_select(ALERT_COLS, "telemetry_alerts", "a", "unit_id", &scope) else {
             return Ok(Vec::new());
         };
