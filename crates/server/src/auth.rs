@@ -125,7 +125,7 @@ impl FromRequestParts<AppState> for Ctx {
             None => lookup_session(state, &parts.headers).await.map_err(reject)?,
         };
         let session = session.ok_or_else(|| reject(Error::unauthenticated()))?;
-        let actor = state.store.actor_for_user(session.user_id).await.map_err(reject)?;
+        let actor = state.store.actor_for_session(&session).await.map_err(reject)?;
         // A signed-in person sees their saved language.
         Ok(Ctx { actor, lang: session.lang, csrf: Some(session.csrf_token), full_name: session.full_name })
     }

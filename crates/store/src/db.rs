@@ -98,6 +98,9 @@ impl Store {
         let opts = AnyPoolOptions::new()
             .max_connections(if dialect == Dialect::Sqlite { 8 } else { 16 })
             .acquire_timeout(Duration::from_secs(10))
+            // A ping before each use is a round trip to the connection's thread on SQLite,
+            // whose file does not drop a connection; PostgreSQL's server may have.
+            .test_before_acquire(dialect == Dialect::Postgres)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if dialect == Dialect::Sqlite {

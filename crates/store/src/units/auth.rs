@@ -25,6 +25,7 @@ pub struct LoginOutcome {
 #[derive(Debug, Clone)]
 pub struct SessionInfo {
     pub user_id: i64,
+    pub username: String,
     pub csrf_token: String,
     pub lang: Lang,
     pub full_name: String,
@@ -182,7 +183,7 @@ impl Store {
     pub async fn session(&self, session_token: &str) -> Result<Option<SessionInfo>> {
         let id_hash = sha256_hex(session_token);
         let row = sqlx::query(
-            "SELECT s.user_id, s.csrf_token, s.last_seen_at, s.expires_at, u.lang, u.full_name, u.active FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1",
+            "SELECT s.user_id, s.csrf_token, s.last_seen_at, s.expires_at, u.username, u.lang, u.full_name, u.active FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1",
         )
         .bind(id_hash.as_str())
         .fetch_optional(&self.pool)
@@ -212,6 +213,7 @@ impl Store {
         }
         Ok(Some(SessionInfo {
             user_id: get(&row, "user_id")?,
+            username: get(&row, "username")?,
             csrf_token: get(&row, "csrf_token")?,
             lang: Lang::parse(&get::<String>(&row, "lang")?).unwrap_or_default(),
             full_name: get(&row, "full_name")?,

@@ -140,6 +140,13 @@ impl Store {
         Ok(Actor { user_id, username, token_id: None, grants })
     }
 
+    /// The actor behind a live session, whose user `session` found active: only the grants
+    /// are read (a request reads the user once).
+    pub async fn actor_for_session(&self, session: &crate::SessionInfo) -> Result<Actor> {
+        let grants = self.grants_of(session.user_id).await?;
+        Ok(Actor { user_id: session.user_id, username: session.username.clone(), token_id: None, grants })
+    }
+
     /// A user's role assignments with the paths of their units.
     pub(crate) async fn grants_of(&self, user_id: i64) -> Result<Vec<Grant>> {
         let rows = sqlx::query("SELECT r.role, r.unit_id, r.recursive, u.path FROM role_assignments r JOIN units u ON u.id = r.unit_id WHERE r.user_id = $1")
