@@ -89,6 +89,7 @@ mod reports;
 mod scan_scopes;
 mod schema_parity;
 mod search;
+mod serve_process;
 mod store;
 mod system_details;
 mod systems;

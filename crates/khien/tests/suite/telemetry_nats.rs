@@ -4,6 +4,7 @@
 //! with SIGKILL mid-stream and started again, ends with every acknowledged batch stored once.
 
 use crate::common::{TestDb, TestServer, DEMO_PASSWORD};
+use crate::serve_process::ServeProcess;
 use crate::telemetry::{shared, soc_token, system_with_ranges, SURICATA, WAZUH};
 use serde_json::Value;
 use std::process::{Child, Command, Stdio};
@@ -117,29 +118,6 @@ async fn telemetry_streams_through_nats_jetstream_to_the_right_units(db: TestDb)
     consumer.abort();
 }
 
-/// A `khien serve` process of the test's own.
-struct Khien(Child);
-
-impl Drop for Khien {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn khien_serve(dir: &std::path::Path, port: u16, nats: &str) -> Khien {
-    Khien(
-        Command::new(env!("CARGO_BIN_EXE_khien"))
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data-dir", dir.to_str().unwrap()])
-            .args(["--nats-url", nats])
-            .env("KHIEN_ADMIN_PASSWORD", crate::common::ADMIN_PASSWORD)
-            .env("KHIEN_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap(),
-    )
-}
-
 async fn batches_stored(client: &reqwest::Client, base: &str, token: &str) -> Option<(u64, u64)> {
     let r = client.get(format!("{base}/api/v1/telemetry/sources")).bearer_auth(token).send().await.ok()?;
     let v: Value = r.json().await.ok()?;
@@ -154,24 +132,10 @@ async fn batches_stored(client: &reqwest::Client, base: &str, token: &str) -> Op
 async fn a_killed_ingester_loses_no_acknowledged_event_and_stores_none_twice() {
     let nats = NatsServer::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let base = format!("http://127.0.0.1:{port}");
-    let mut server = khien_serve(dir.path(), port, &nats.url);
-    let client =
-        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let started = Instant::now();
-    while client.get(format!("{base}/healthz")).send().await.is_err() {
-        assert!(started.elapsed() < Duration::from_secs(60), "khien serve did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let mut server = ServeProcess::start(dir.path(), &["--nats-url", &nats.url]).await;
+    let base = server.base.clone();
     // The administrator's token (an administrator may send telemetry anywhere).
-    let login = client.get(format!("{base}/login")).send().await.unwrap().text().await.unwrap();
-    let csrf = crate::common::field_value(&login, "_csrf").unwrap();
-    let form =
-        [("_csrf", csrf.as_str()), ("username", "admin"), ("password", crate::common::ADMIN_PASSWORD), ("next", "/")];
-    assert_eq!(client.post(format!("{base}/login")).form(&form).send().await.unwrap().status(), 303);
-    let home = client.get(format!("{base}/")).send().await.unwrap().text().await.unwrap();
-    let csrf = crate::common::field_value(&home, "_csrf").unwrap();
+    let (client, csrf) = server.admin_client().await;
     let created: Value = client
         .post(format!("{base}/api/v1/tokens"))
         .header("x-csrf-token", csrf)
@@ -199,9 +163,8 @@ async fn a_killed_ingester_loses_no_acknowledged_event_and_stores_none_twice() {
         assert!(started.elapsed() < Duration::from_secs(60), "no batch stored");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    server.0.kill().unwrap(); // SIGKILL
-    server.0.wait().unwrap();
-    let _server = khien_serve(dir.path(), port, &nats.url);
+    server.kill(); // SIGKILL
+    server.restart().await;
     let started = Instant::now();
     loop {
         match batches_stored(&client, &base, &token).await {

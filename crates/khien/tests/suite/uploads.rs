@@ -2,6 +2,7 @@
 //! city's other writes, and zip bombs must not grow the server.
 
 use crate::common::{TestServer, DEMO_PASSWORD};
+use crate::serve_process::ServeProcess;
 use reqwest::Method;
 use serde_json::json;
 use std::time::{Duration, Instant};
@@ -88,43 +89,10 @@ async fn a_stalled_upload_does_not_hold_up_other_users() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn zip_bombs_are_refused_and_the_server_stays_small() {
     use khien_formats::fixtures::zip_bomb;
-    let dir = std::env::temp_dir().join(format!("khien_bomb_{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut server = ServerProcess(
-        std::process::Command::new(env!("CARGO_BIN_EXE_khien"))
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data-dir", dir.to_str().unwrap()])
-            .env("KHIEN_ADMIN_PASSWORD", crate::common::ADMIN_PASSWORD)
-            .env("KHIEN_LOG", "warn")
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-        dir,
-    );
-    let base = format!("http://127.0.0.1:{port}");
-    let client =
-        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let started = Instant::now();
-    while client.get(format!("{base}/healthz")).send().await.is_err() {
-        assert!(started.elapsed() < Duration::from_secs(60), "khien serve did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let login = client.get(format!("{base}/login")).send().await.unwrap().text().await.unwrap();
-    let csrf = crate::common::field_value(&login, "_csrf").unwrap();
-    let r = client
-        .post(format!("{base}/login"))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("username", "admin"),
-            ("password", crate::common::ADMIN_PASSWORD),
-            ("next", "/"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303);
-    let home = client.get(format!("{base}/")).send().await.unwrap().text().await.unwrap();
-    let csrf = crate::common::field_value(&home, "_csrf").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServeProcess::start(dir.path(), &[]).await;
+    let base = server.base.clone();
+    let (client, csrf) = server.admin_client().await;
 
     let shared = zip_bomb("xl/sharedStrings.xml", 1024);
     let sheet = zip_bomb("xl/worksheets/sheet1.xml", 1024);
@@ -171,21 +139,9 @@ async fn zip_bombs_are_refused_and_the_server_stays_small() {
         let html = r.text().await.unwrap();
         assert!(html.contains("MiB") && html.contains("sharedStrings.xml"), "{path}: {html}");
     }
-    let peak_kib = peak_memory_kib(server.0.id());
+    let peak_kib = peak_memory_kib(server.pid());
     eprintln!("khien serve after 15 zip bombs of 1 GiB: peak resident memory {} MiB", peak_kib / 1024);
     assert!(peak_kib < 300 * 1024, "the server grew to {} MiB", peak_kib / 1024);
-    server.0.kill().unwrap();
-}
-
-/// The spawned server, killed and its folder removed however the test ends.
-struct ServerProcess(std::process::Child, std::path::PathBuf);
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-        let _ = std::fs::remove_dir_all(&self.1);
-    }
 }
 
 /// The process's peak resident memory (VmHWM), in KiB.
