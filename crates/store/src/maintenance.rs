@@ -58,6 +58,11 @@ impl Maintenance<'_> {
         self.store.telemetry_alert_count().await
     }
 
+    /// For `khien bench`: the telemetry batches stored and the events they brought.
+    pub async fn telemetry_batch_totals(&self) -> Result<(i64, i64)> {
+        self.store.telemetry_batch_totals().await
+    }
+
     /// Deletes raw telemetry past its retention; returns the chunks deleted.
     pub async fn purge_telemetry(&self) -> Result<u64> {
         self.store.purge_telemetry().await

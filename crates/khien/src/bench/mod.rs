@@ -57,6 +57,14 @@ pub struct BenchArgs {
     /// Run only the telemetry scenarios (after loading units, users and systems).
     #[arg(long, default_value_t = false)]
     pub(crate) telemetry_only: bool,
+    /// Days the telemetry events' times are spread over, hour after hour, so that alerts fold
+    /// as they would over that time (1: every event in the same hour).
+    #[arg(long, default_value_t = 1)]
+    pub(crate) telemetry_days: u32,
+    /// Send the telemetry through this NATS JetStream server (its stream emptied first) and
+    /// Khiên's consumer, acknowledged after commit, instead of straight into the store.
+    #[arg(long)]
+    pub(crate) nats_url: Option<String>,
     /// Database to load; default a fresh SQLite file in a temporary folder.
     #[arg(long)]
     database_url: Option<String>,

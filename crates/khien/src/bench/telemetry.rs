@@ -4,10 +4,13 @@
 
 use crate::bench::{measure, BenchArgs};
 use anyhow::{anyhow, Result};
+use khien_domain::role::Role;
 use khien_domain::scope::Actor;
+use khien_server::services::nats_ingest::{STREAM, SUBJECTS};
 use khien_store::{IngestSource, Store};
-use std::sync::Arc;
-use std::time::Instant;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// Events per batch (one HTTP request or NATS message).
 const PER_BATCH: usize = 5_000;
@@ -66,27 +69,125 @@ pub async fn run(store: &Store, app: &axum::Router, session: &str, actor: &Actor
     let ranges = store.maintenance().spread_ranges_for_benchmark().await.map_err(|e| anyhow!("{e}"))?;
     let systems = ranges / 5;
     let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-    let batches: Arc<Vec<Vec<u8>>> = Arc::new((0..DISTINCT).map(|n| batch(&mut seed, systems, n)).collect());
-    let mb: usize = batches.iter().map(Vec::len).sum::<usize>() / DISTINCT;
-    let rounds = a.telemetry_events.div_ceil(PER_BATCH);
-    // Two workers (the machine's two cores): each parses a batch on a blocking thread while the
-    // other's is written.
+    let rounds = Arc::new(Rounds {
+        batches: Arc::new((0..DISTINCT).map(|n| batch(&mut seed, systems, n)).collect()),
+        count: a.telemetry_events.div_ceil(PER_BATCH),
+        days: a.telemetry_days,
+    });
+    let kib: usize = rounds.batches.iter().map(Vec::len).sum::<usize>() / DISTINCT / 1024;
+    let memory = Memory::sample_every_second();
+    let outcome = match &a.nats_url {
+        None => straight_in(store, actor, &rounds).await?,
+        Some(url) => through_nats(store, actor, &rounds, url).await?,
+    };
+    let (stored, secs, path) =
+        (outcome.stored, outcome.secs, if a.nats_url.is_some() { "through NATS JetStream" } else { "straight in" });
+    println!(
+        "telemetry: {stored} events ({kib} KiB a batch of {PER_BATCH}, {} day(s) of hours, {path}) attributed against {ranges} ranges, folded and stored in {secs:.2} s = {:.0} events/s",
+        rounds.days.max(1),
+        stored as f64 / secs
+    );
+    let alerts = store.maintenance().telemetry_alert_count().await.map_err(|e| anyhow!("{e}"))?;
+    match outcome.split {
+        Some((parsing, storing)) => println!(
+            "telemetry: of the two workers' time, {parsing:.2} s reading and parsing, {storing:.2} s attributing, folding and storing ({} unattributed; {alerts} alerts kept)",
+            outcome.unattributed
+        ),
+        None => println!("telemetry: {alerts} alerts kept"),
+    }
+    memory.report();
+    for (name, uri) in [
+        ("telemetry: alerts queue, first page", "/api/v1/telemetry/alerts?limit=50".to_string()),
+        ("telemetry: alerts queue, high and above", "/api/v1/telemetry/alerts?min_severity=3&limit=50".to_string()),
+        ("telemetry: alerts queue, rule words", "/api/v1/telemetry/alerts?q=quy%20tac%202000123&limit=50".to_string()),
+        ("telemetry: unattributed queue", "/api/v1/telemetry/alerts?unattributed=true&limit=50".to_string()),
+        ("web: SOC alerts page", "/telemetry".to_string()),
+    ] {
+        measure(app, name, &uri, session, None, a.iterations).await?;
+    }
+    Ok(())
+}
+
+/// The batches of a run: `count` rounds through the distinct batches, their times moved hour
+/// after hour over `days` when more than one.
+struct Rounds {
+    batches: Arc<Vec<Vec<u8>>>,
+    count: usize,
+    days: u32,
+}
+
+impl Rounds {
+    /// The body of round `i`.
+    fn body(&self, i: usize) -> Vec<u8> {
+        let mut body = self.batches.get(i % DISTINCT).cloned().unwrap_or_default();
+        if let Some(stamp) = self.hour(i) {
+            restamp(&mut body, stamp.as_bytes());
+        }
+        body
+    }
+
+    /// "YYYY-MM-DDTHH" of round `i`: the rounds spread evenly over the `days` ending 2026-12-07.
+    fn hour(&self, i: usize) -> Option<String> {
+        if self.days <= 1 {
+            return None;
+        }
+        let hours = self.days as usize * 24;
+        let slot = i * hours / self.count.max(1);
+        let first = chrono::NaiveDate::from_ymd_opt(2026, 12, 7)?
+            .checked_sub_days(chrono::Days::new(u64::from(self.days - 1)))?;
+        let day = first.checked_add_days(chrono::Days::new((slot / 24) as u64))?;
+        Some(format!("{}T{:02}", day.format("%Y-%m-%d"), slot % 24))
+    }
+}
+
+/// Every generated line starts with its time in 2026-12-07 08:00–09:00 (`batch`); this moves
+/// it to the hour `stamp`, in place.
+fn restamp(body: &mut [u8], stamp: &[u8]) {
+    const PREFIX: &[u8] = br#"{"timestamp":""#;
+    let mut start = 0;
+    while let Some(rest) = body.get_mut(start..) {
+        let len = rest.iter().position(|&b| b == b'\n').map_or(rest.len(), |p| p + 1);
+        if len == 0 {
+            break;
+        }
+        if rest.starts_with(PREFIX) {
+            if let Some(time) = rest.get_mut(PREFIX.len()..PREFIX.len() + stamp.len()) {
+                time.copy_from_slice(stamp);
+            }
+        }
+        start += len;
+    }
+}
+
+struct Outcome {
+    stored: usize,
+    /// From the first event read to the last stored.
+    secs: f64,
+    unattributed: usize,
+    /// The workers' time reading and parsing, and storing (straight in only).
+    split: Option<(f64, f64)>,
+}
+
+/// Two workers (the machine's two cores), each parsing a batch on a blocking thread while the
+/// other's is written.
+async fn straight_in(store: &Store, actor: &Actor, rounds: &Arc<Rounds>) -> Result<Outcome> {
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let start = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..2 {
-        let (store, actor, batches, next) = (store.clone(), actor.clone(), Arc::clone(&batches), Arc::clone(&next));
+        let (store, actor, rounds, next) = (store.clone(), actor.clone(), Arc::clone(rounds), Arc::clone(&next));
         workers.push(tokio::spawn(async move {
             let (mut stored, mut unattributed) = (0usize, 0usize);
             let (mut parsing, mut storing) = (0f64, 0f64);
             loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if i >= rounds {
+                if i >= rounds.count {
                     return Ok::<_, anyhow::Error>((stored, unattributed, parsing, storing));
                 }
-                let body = batches.get(i % DISTINCT).cloned().unwrap_or_default();
                 let t = Instant::now();
+                let round = Arc::clone(&rounds);
                 let parsed = tokio::task::spawn_blocking(move || {
+                    let body = round.body(i);
                     khien_formats::telemetry::read_body(&body, false).map(|b| khien_formats::telemetry::parse_batch(&b))
                 })
                 .await?
@@ -101,32 +202,159 @@ pub async fn run(store: &Store, app: &axum::Router, session: &str, actor: &Actor
             }
         }));
     }
-    let (mut stored, mut unattributed, mut parsing, mut storing) = (0, 0, 0.0, 0.0);
+    let mut total = Outcome { stored: 0, secs: 0.0, unattributed: 0, split: None };
+    let (mut parsing, mut storing) = (0.0, 0.0);
     for w in workers {
         let (s, u, p, t) = w.await??;
-        stored += s;
-        unattributed += u;
+        total.stored += s;
+        total.unattributed += u;
         parsing += p;
         storing += t;
     }
-    let secs = start.elapsed().as_secs_f64();
-    println!(
-        "telemetry: {stored} events ({} KiB a batch of {PER_BATCH}) attributed against {ranges} ranges, folded and stored in {secs:.2} s = {:.0} events/s ({unattributed} unattributed)",
-        mb / 1024,
-        stored as f64 / secs
-    );
-    println!(
-        "telemetry: of the two workers' time, {parsing:.2} s reading and parsing, {storing:.2} s attributing, folding and storing ({} alerts kept)",
-        store.maintenance().telemetry_alert_count().await.map_err(|e| anyhow!("{e}"))?
-    );
-    for (name, uri) in [
-        ("telemetry: alerts queue, first page", "/api/v1/telemetry/alerts?limit=50".to_string()),
-        ("telemetry: alerts queue, high and above", "/api/v1/telemetry/alerts?min_severity=3&limit=50".to_string()),
-        ("telemetry: alerts queue, rule words", "/api/v1/telemetry/alerts?q=quy%20tac%202000123&limit=50".to_string()),
-        ("telemetry: unattributed queue", "/api/v1/telemetry/alerts?unattributed=true&limit=50".to_string()),
-        ("web: SOC alerts page", "/telemetry".to_string()),
-    ] {
-        measure(app, name, &uri, session, None, a.iterations).await?;
+    total.secs = start.elapsed().as_secs_f64();
+    total.split = Some((parsing, storing));
+    Ok(total)
+}
+
+/// Publishes every round gzip-compressed, with an administrator's token, to the stream (emptied
+/// first; not timed), then times Khiên's consumer (`nats_ingest::run`) from its start until
+/// every batch is committed and acknowledged.
+async fn through_nats(store: &Store, actor: &Actor, rounds: &Rounds, url: &str) -> Result<Outcome> {
+    use async_nats::jetstream;
+    let root = actor.grants.first().map(|g| g.unit_id).ok_or_else(|| anyhow!("the administrator has no unit"))?;
+    let (token, _) =
+        store.create_token(actor, "bench NATS", Role::Administrator, root, 1).await.map_err(|e| anyhow!("{e}"))?;
+    let js = jetstream::new(async_nats::connect(url).await?);
+    let _ = js.delete_stream(STREAM).await;
+    js.get_or_create_stream(jetstream::stream::Config {
+        name: STREAM.to_string(),
+        subjects: vec![SUBJECTS.to_string()],
+        storage: jetstream::stream::StorageType::File,
+        ..Default::default()
+    })
+    .await
+    .map_err(|e| anyhow!("{e}"))?;
+    let t = Instant::now();
+    let mut acks = Vec::new();
+    for i in 0..rounds.count {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&rounds.body(i))?;
+        let mut headers = async_nats::HeaderMap::new();
+        headers.insert("Authorization", format!("Bearer {token}").as_str());
+        headers.insert("Content-Encoding", "gzip");
+        acks.push(js.publish_with_headers("khien.telemetry.bench", headers, gz.finish()?.into()).await?);
+        if acks.len() >= 64 {
+            for ack in acks.drain(..) {
+                ack.await?;
+            }
+        }
     }
-    Ok(())
+    for ack in acks {
+        ack.await?;
+    }
+    println!(
+        "telemetry: {} batches published to {STREAM} in {:.1} s (not timed)",
+        rounds.count,
+        t.elapsed().as_secs_f64()
+    );
+    let (before, events_before) = store.maintenance().telemetry_batch_totals().await.map_err(|e| anyhow!("{e}"))?;
+    let state = khien_server::AppState::new(store.clone(), khien_server::ServerConfig::default());
+    let start = Instant::now();
+    let consumer = tokio::spawn(khien_server::services::nats_ingest::run(state, url.to_string()));
+    let (mut last, mut progressed) = (before, Instant::now());
+    let stored = loop {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let (batches, events) = store.maintenance().telemetry_batch_totals().await.map_err(|e| anyhow!("{e}"))?;
+        if batches - before >= rounds.count as i64 {
+            break events - events_before;
+        }
+        if batches > last {
+            (last, progressed) = (batches, Instant::now());
+        } else if progressed.elapsed() > Duration::from_secs(60) {
+            consumer.abort();
+            return Err(anyhow!(
+                "the NATS consumer stored nothing for 60 s ({} of {} batches)",
+                last - before,
+                rounds.count
+            ));
+        }
+    };
+    let secs = start.elapsed().as_secs_f64();
+    consumer.abort();
+    let _ = js.delete_stream(STREAM).await;
+    Ok(Outcome { stored: usize::try_from(stored).unwrap_or_default(), secs, unattributed: 0, split: None })
+}
+
+/// This process's resident memory, sampled every second while the events flow.
+struct Memory {
+    samples: Arc<Mutex<Vec<u64>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Memory {
+    fn sample_every_second() -> Memory {
+        let samples: Arc<Mutex<Vec<u64>>> = Arc::default();
+        let sink = Arc::clone(&samples);
+        let task = tokio::spawn(async move {
+            loop {
+                if let (Some(kib), Ok(mut s)) = (resident_kib(), sink.lock()) {
+                    s.push(kib);
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        });
+        Memory { samples, task }
+    }
+
+    /// Prints the resident memory at each tenth of the run, and its peak.
+    fn report(self) {
+        self.task.abort();
+        let Ok(samples) = self.samples.lock() else { return };
+        let n = samples.len();
+        if n == 0 {
+            return;
+        }
+        let tenths: Vec<String> = (1..=10)
+            .filter_map(|k| samples.get((k * n).div_ceil(10).saturating_sub(1)))
+            .map(|kib| (kib / 1024).to_string())
+            .collect();
+        let peak = samples.iter().max().copied().unwrap_or_default() / 1024;
+        println!(
+            "telemetry: resident memory (MiB) at each tenth of the run: {}; peak {peak} ({n} samples)",
+            tenths.join(" ")
+        );
+    }
+}
+
+fn resident_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status.lines().find_map(|l| l.strip_prefix("VmRSS:"))?.split_whitespace().next()?.parse().ok()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounds_spread_over_the_days_hour_after_hour() {
+        let rounds = Rounds { batches: Arc::new(vec![b"{}".to_vec()]), count: 48, days: 2 };
+        assert_eq!(rounds.hour(0).as_deref(), Some("2026-12-06T00"));
+        assert_eq!(rounds.hour(25).as_deref(), Some("2026-12-07T01"));
+        assert_eq!(rounds.hour(47).as_deref(), Some("2026-12-07T23"));
+        assert_eq!(Rounds { days: 1, ..rounds }.hour(5), None);
+    }
+
+    #[test]
+    fn restamp_moves_every_line_and_nothing_else() {
+        let mut seed = 7;
+        let mut body = batch(&mut seed, 100, 0);
+        let before = body.clone();
+        restamp(&mut body, b"2026-10-01T23");
+        let text = String::from_utf8(body.clone()).unwrap();
+        assert_eq!(text.lines().count(), PER_BATCH);
+        assert!(text.lines().all(|l| l.starts_with(r#"{"timestamp":"2026-10-01T23:"#)), "every line moved");
+        let changed = body.iter().zip(&before).filter(|(a, b)| a != b).count();
+        assert!(changed <= PER_BATCH * 13, "only the hours changed");
+    }
 }

@@ -184,6 +184,16 @@ impl Store {
         get(&r, "n")
     }
 
+    pub(crate) async fn telemetry_batch_totals(&self) -> Result<(i64, i64)> {
+        let r = sqlx::query(
+            "SELECT CAST(COUNT(*) AS BIGINT) AS n, CAST(COALESCE(SUM(accepted), 0) AS BIGINT) AS events FROM telemetry_batches",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok((get(&r, "n")?, get(&r, "events")?))
+    }
+
     /// For `khien bench`: gives every system five ranges — its own /24 (10.a.b.0/24 by its
     /// place in id order) and four /28 inside it — in one transaction. Not for real data: no
     /// checks, no trail. Returns the ranges written.
