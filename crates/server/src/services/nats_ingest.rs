@@ -10,7 +10,7 @@ use crate::api::telemetry::ingest_batch;
 use crate::auth::Ctx;
 use crate::AppState;
 use async_nats::jetstream::{self, consumer::pull, consumer::AckPolicy, AckKind};
-use futures_util::StreamExt;
+use futures_util::TryStreamExt;
 use khien_domain::Lang;
 use khien_store::IngestSource;
 use std::time::Duration;
@@ -20,8 +20,10 @@ pub const STREAM: &str = "KHIEN_TELEMETRY";
 pub const SUBJECTS: &str = "khien.telemetry.>";
 /// The durable consumer: its position survives restarts of Khiên.
 pub const CONSUMER: &str = "khien-ingest";
-/// Messages in flight at once (each up to 64 MiB inflated): bounds memory.
+/// Messages delivered and not yet acknowledged (each up to 64 MiB inflated): bounds memory.
 const MAX_ACK_PENDING: i64 = 64;
+/// Messages being stored at once.
+const IN_FLIGHT: usize = 2;
 
 /// Connects, makes sure the stream and consumer exist, and stores messages until the
 /// connection's stream of messages ends. Returns an error to be logged and retried by `run`.
@@ -49,12 +51,17 @@ pub async fn consume(state: &AppState, url: &str) -> Result<(), async_nats::Erro
         )
         .await?;
     tracing::info!(url, stream = STREAM, consumer = CONSUMER, "NATS telemetry consumer ready");
-    let mut messages = consumer.messages().await?;
-    while let Some(message) = messages.next().await {
-        let message = message?;
-        handle(state, &message).await;
-    }
-    Ok(())
+    // Two messages at a time: one is parsed while the other is written (SQLite has one writer;
+    // PostgreSQL overlaps the round trips). Each is acknowledged after its own commit.
+    consumer
+        .messages()
+        .await?
+        .map_err(async_nats::Error::from)
+        .try_for_each_concurrent(IN_FLIGHT, |message| async move {
+            handle(state, &message).await;
+            Ok(())
+        })
+        .await
 }
 
 /// Stores one message, then acknowledges it (or terminates / leaves it, see the module text).
