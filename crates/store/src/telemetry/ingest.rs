@@ -255,7 +255,9 @@ impl Store {
             .iter()
             .map(|(k, a)| {
                 let rule = trimmed(Some(k.rule), 200);
-                (format!("{}|{}|{rule}|{}|{}", actor.user_id, k.shape, k.asset.text(), k.window), a, k.asset)
+                // The hour first: a new hour's alerts go to the end of the key's index instead
+                // of all over it (with millions of alerts, the index no longer fits the cache).
+                (format!("{}|{}|{}|{rule}|{}", k.window, actor.user_id, k.shape, k.asset.text()), a, k.asset)
             })
             .collect();
         alerts.sort_by(|x, y| x.0.cmp(&y.0));
