@@ -95,6 +95,7 @@ mod system_details;
 mod systems;
 mod taxii;
 mod telemetry;
+mod telemetry_alert_keys;
 mod telemetry_botnet;
 mod telemetry_nats;
 mod telemetry_registry;
