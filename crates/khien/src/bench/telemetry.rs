@@ -6,7 +6,7 @@ use crate::bench::{measure, BenchArgs};
 use anyhow::{anyhow, Result};
 use khien_domain::role::Role;
 use khien_domain::scope::Actor;
-use khien_server::services::nats_ingest::{STREAM, SUBJECTS};
+use khien_server::services::nats_ingest::{self, STREAM};
 use khien_store::{IngestSource, Store};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -88,10 +88,9 @@ pub async fn run(store: &Store, app: &axum::Router, session: &str, actor: &Actor
         stored as f64 / secs
     );
     let alerts = store.maintenance().telemetry_alert_count().await.map_err(|e| anyhow!("{e}"))?;
-    match outcome.split {
-        Some((parsing, storing)) => println!(
-            "telemetry: of the two workers' time, {parsing:.2} s reading and parsing, {storing:.2} s attributing, folding and storing ({} unattributed; {alerts} alerts kept)",
-            outcome.unattributed
+    match outcome.workers {
+        Some(Workers { parsing, storing, unattributed }) => println!(
+            "telemetry: of the two workers' time, {parsing:.2} s reading and parsing, {storing:.2} s attributing, folding and storing ({unattributed} unattributed; {alerts} alerts kept)"
         ),
         None => println!("telemetry: {alerts} alerts kept"),
     }
@@ -163,9 +162,16 @@ struct Outcome {
     stored: usize,
     /// From the first event read to the last stored.
     secs: f64,
+    /// What the workers report (straight in only).
+    workers: Option<Workers>,
+}
+
+#[derive(Default)]
+struct Workers {
+    /// Their time reading and parsing, and attributing, folding and storing.
+    parsing: f64,
+    storing: f64,
     unattributed: usize,
-    /// The workers' time reading and parsing, and storing (straight in only).
-    split: Option<(f64, f64)>,
 }
 
 /// Two workers (the machine's two cores), each parsing a batch on a blocking thread while the
@@ -177,12 +183,11 @@ async fn straight_in(store: &Store, actor: &Actor, rounds: &Arc<Rounds>) -> Resu
     for _ in 0..2 {
         let (store, actor, rounds, next) = (store.clone(), actor.clone(), Arc::clone(rounds), Arc::clone(&next));
         workers.push(tokio::spawn(async move {
-            let (mut stored, mut unattributed) = (0usize, 0usize);
-            let (mut parsing, mut storing) = (0f64, 0f64);
+            let (mut stored, mut own) = (0usize, Workers::default());
             loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 if i >= rounds.count {
-                    return Ok::<_, anyhow::Error>((stored, unattributed, parsing, storing));
+                    return Ok::<_, anyhow::Error>((stored, own));
                 }
                 let t = Instant::now();
                 let round = Arc::clone(&rounds);
@@ -192,28 +197,25 @@ async fn straight_in(store: &Store, actor: &Actor, rounds: &Arc<Rounds>) -> Resu
                 })
                 .await?
                 .map_err(|e| anyhow!("{e:?}"))?;
-                parsing += t.elapsed().as_secs_f64();
+                own.parsing += t.elapsed().as_secs_f64();
                 let t = Instant::now();
                 let source = IngestSource { key: format!("bench:{i}"), channel: "http" };
                 let out = store.ingest_telemetry(&actor, &source, &parsed).await.map_err(|e| anyhow!("{e}"))?;
-                storing += t.elapsed().as_secs_f64();
+                own.storing += t.elapsed().as_secs_f64();
                 stored += out.accepted;
-                unattributed += out.unattributed;
+                own.unattributed += out.unattributed;
             }
         }));
     }
-    let mut total = Outcome { stored: 0, secs: 0.0, unattributed: 0, split: None };
-    let (mut parsing, mut storing) = (0.0, 0.0);
+    let (mut stored, mut all) = (0, Workers::default());
     for w in workers {
-        let (s, u, p, t) = w.await??;
-        total.stored += s;
-        total.unattributed += u;
-        parsing += p;
-        storing += t;
+        let (s, own) = w.await??;
+        stored += s;
+        all.parsing += own.parsing;
+        all.storing += own.storing;
+        all.unattributed += own.unattributed;
     }
-    total.secs = start.elapsed().as_secs_f64();
-    total.split = Some((parsing, storing));
-    Ok(total)
+    Ok(Outcome { stored, secs: start.elapsed().as_secs_f64(), workers: Some(all) })
 }
 
 /// Publishes every round gzip-compressed, with an administrator's token, to the stream (emptied
@@ -226,14 +228,7 @@ async fn through_nats(store: &Store, actor: &Actor, rounds: &Rounds, url: &str) 
         store.create_token(actor, "bench NATS", Role::Administrator, root, 1).await.map_err(|e| anyhow!("{e}"))?;
     let js = jetstream::new(async_nats::connect(url).await?);
     let _ = js.delete_stream(STREAM).await;
-    js.get_or_create_stream(jetstream::stream::Config {
-        name: STREAM.to_string(),
-        subjects: vec![SUBJECTS.to_string()],
-        storage: jetstream::stream::StorageType::File,
-        ..Default::default()
-    })
-    .await
-    .map_err(|e| anyhow!("{e}"))?;
+    js.get_or_create_stream(nats_ingest::stream_config()).await.map_err(|e| anyhow!("{e}"))?;
     let t = Instant::now();
     let mut acks = Vec::new();
     for i in 0..rounds.count {
@@ -260,7 +255,7 @@ async fn through_nats(store: &Store, actor: &Actor, rounds: &Rounds, url: &str) 
     let (before, events_before) = store.maintenance().telemetry_batch_totals().await.map_err(|e| anyhow!("{e}"))?;
     let state = khien_server::AppState::new(store.clone(), khien_server::ServerConfig::default());
     let start = Instant::now();
-    let consumer = tokio::spawn(khien_server::services::nats_ingest::run(state, url.to_string()));
+    let consumer = tokio::spawn(nats_ingest::run(state, url.to_string()));
     let (mut last, mut progressed) = (before, Instant::now());
     let stored = loop {
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -282,7 +277,7 @@ async fn through_nats(store: &Store, actor: &Actor, rounds: &Rounds, url: &str) 
     let secs = start.elapsed().as_secs_f64();
     consumer.abort();
     let _ = js.delete_stream(STREAM).await;
-    Ok(Outcome { stored: usize::try_from(stored).unwrap_or_default(), secs, unattributed: 0, split: None })
+    Ok(Outcome { stored: usize::try_from(stored).unwrap_or_default(), secs, workers: None })
 }
 
 /// This process's resident memory, sampled every second while the events flow.

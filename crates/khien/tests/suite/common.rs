@@ -148,24 +148,30 @@ impl TestServer {
         format!("{}{}", self.base, path)
     }
 
-    /// Signs in through the login form like a browser; returns a client holding the session
-    /// cookie and the session's CSRF token.
+    /// Signs in through the login form like a browser (`sign_in`).
     pub async fn login(&self, username: &str, password: &str) -> Session {
-        let client =
-            reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        let page = client.get(self.url("/login")).send().await.unwrap().text().await.unwrap();
-        let csrf = field_value(&page, "_csrf").expect("login form has a CSRF field");
-        let r = client
-            .post(self.url("/login"))
-            .form(&[("_csrf", csrf.as_str()), ("username", username), ("password", password), ("next", "/")])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 303, "login of {username} failed: {}", r.text().await.unwrap_or_default());
-        let home = client.get(self.url("/")).send().await.unwrap().text().await.unwrap();
-        let csrf = field_value(&home, "_csrf").expect("home page has a CSRF field");
-        Session { client, csrf, base: self.base.clone() }
+        sign_in(&self.base, username, password).await
     }
+}
+
+/// Signs in at the server at `base` through the login form like a browser; returns a client
+/// holding the session cookie and the session's CSRF token.
+pub async fn sign_in(base: &str, username: &str, password: &str) -> Session {
+    let url = |path: &str| format!("{base}{path}");
+    let client =
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let page = client.get(url("/login")).send().await.unwrap().text().await.unwrap();
+    let csrf = field_value(&page, "_csrf").expect("login form has a CSRF field");
+    let r = client
+        .post(url("/login"))
+        .form(&[("_csrf", csrf.as_str()), ("username", username), ("password", password), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "login of {username} failed: {}", r.text().await.unwrap_or_default());
+    let home = client.get(url("/")).send().await.unwrap().text().await.unwrap();
+    let csrf = field_value(&home, "_csrf").expect("home page has a CSRF field");
+    Session { client, csrf, base: base.to_string() }
 }
 
 /// The value of the first `<input name="NAME" value="...">` in a page.

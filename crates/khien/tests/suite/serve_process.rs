@@ -49,25 +49,6 @@ impl ServeProcess {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
-
-    /// A client signed in as the administrator, with the session's anti-forgery token.
-    pub async fn admin_client(&self) -> (reqwest::Client, String) {
-        let base = &self.base;
-        let client =
-            reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        let login = client.get(format!("{base}/login")).send().await.unwrap().text().await.unwrap();
-        let csrf = crate::common::field_value(&login, "_csrf").unwrap();
-        let form = [
-            ("_csrf", csrf.as_str()),
-            ("username", "admin"),
-            ("password", crate::common::ADMIN_PASSWORD),
-            ("next", "/"),
-        ];
-        assert_eq!(client.post(format!("{base}/login")).form(&form).send().await.unwrap().status(), 303);
-        let home = client.get(format!("{base}/")).send().await.unwrap().text().await.unwrap();
-        let csrf = crate::common::field_value(&home, "_csrf").unwrap();
-        (client, csrf)
-    }
 }
 
 fn spawn(dir: &Path, port: u16, extra: &[String]) -> Child {

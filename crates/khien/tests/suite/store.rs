@@ -328,3 +328,18 @@ async fn import_is_all_or_nothing(db: TestDb) {
     let w2 = db.store.get_unit_by_code(&admin, "W2").await.unwrap();
     assert_eq!(w2.parent_id, Some(root.id));
 }
+
+/// SQLite is compiled with the flags of `.cargo/config.toml` (docs/ARCHITECTURE.md): no global
+/// lock around allocations, plans that do not depend on bound values. A build that lost them
+/// would still pass every other test, at half the list throughput under concurrent readers.
+#[tokio::test]
+async fn sqlite_is_built_for_concurrent_readers() {
+    use sqlx::{Connection, Row};
+    let db = crate::common::sqlite().await;
+    let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+    let options: Vec<String> =
+        sqlx::query("PRAGMA compile_options").fetch_all(&mut conn).await.unwrap().iter().map(|r| r.get(0)).collect();
+    for wanted in ["DEFAULT_MEMSTATUS=0", "ENABLE_QPSG"] {
+        assert!(options.iter().any(|o| o == wanted), "{wanted} missing from {options:?}");
+    }
+}

@@ -3,7 +3,7 @@
 //! the right units; a message with no valid token is never stored; and `khien serve`, killed
 //! with SIGKILL mid-stream and started again, ends with every acknowledged batch stored once.
 
-use crate::common::{TestDb, TestServer, DEMO_PASSWORD};
+use crate::common::{sign_in, Session, TestDb, TestServer, ADMIN_PASSWORD, DEMO_PASSWORD};
 use crate::serve_process::ServeProcess;
 use crate::telemetry::{shared, soc_token, system_with_ranges, SURICATA, WAZUH};
 use serde_json::Value;
@@ -135,7 +135,7 @@ async fn a_killed_ingester_loses_no_acknowledged_event_and_stores_none_twice() {
     let mut server = ServeProcess::start(dir.path(), &["--nats-url", &nats.url]).await;
     let base = server.base.clone();
     // The administrator's token (an administrator may send telemetry anywhere).
-    let (client, csrf) = server.admin_client().await;
+    let Session { client, csrf, .. } = sign_in(&server.base, "admin", ADMIN_PASSWORD).await;
     let created: Value = client
         .post(format!("{base}/api/v1/tokens"))
         .header("x-csrf-token", csrf)

@@ -1,7 +1,7 @@
 //! Uploads and hostile archives against a real server: a stalled upload must not stop the
 //! city's other writes, and zip bombs must not grow the server.
 
-use crate::common::{TestServer, DEMO_PASSWORD};
+use crate::common::{sign_in, Session, TestServer, ADMIN_PASSWORD, DEMO_PASSWORD};
 use crate::serve_process::ServeProcess;
 use reqwest::Method;
 use serde_json::json;
@@ -92,7 +92,7 @@ async fn zip_bombs_are_refused_and_the_server_stays_small() {
     let dir = tempfile::tempdir().unwrap();
     let server = ServeProcess::start(dir.path(), &[]).await;
     let base = server.base.clone();
-    let (client, csrf) = server.admin_client().await;
+    let Session { client, csrf, .. } = sign_in(&server.base, "admin", ADMIN_PASSWORD).await;
 
     let shared = zip_bomb("xl/sharedStrings.xml", 1024);
     let sheet = zip_bomb("xl/worksheets/sheet1.xml", 1024);

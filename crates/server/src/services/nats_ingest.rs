@@ -25,19 +25,22 @@ const MAX_ACK_PENDING: i64 = 64;
 /// Messages being stored at once.
 const IN_FLIGHT: usize = 2;
 
+/// The stream Khiên keeps (created when missing), on disk.
+pub fn stream_config() -> jetstream::stream::Config {
+    jetstream::stream::Config {
+        name: STREAM.to_string(),
+        subjects: vec![SUBJECTS.to_string()],
+        storage: jetstream::stream::StorageType::File,
+        ..Default::default()
+    }
+}
+
 /// Connects, makes sure the stream and consumer exist, and stores messages until the
 /// connection's stream of messages ends. Returns an error to be logged and retried by `run`.
 pub async fn consume(state: &AppState, url: &str) -> Result<(), async_nats::Error> {
     let client = async_nats::ConnectOptions::new().name("khien-ingest").connect(url).await?;
     let js = jetstream::new(client);
-    let stream = js
-        .get_or_create_stream(jetstream::stream::Config {
-            name: STREAM.to_string(),
-            subjects: vec![SUBJECTS.to_string()],
-            storage: jetstream::stream::StorageType::File,
-            ..Default::default()
-        })
-        .await?;
+    let stream = js.get_or_create_stream(stream_config()).await?;
     let consumer = stream
         .get_or_create_consumer(
             CONSUMER,
