@@ -32,6 +32,8 @@ pub struct Store {
     pub(crate) registry_generation: Arc<std::sync::atomic::AtomicU64>,
     /// The telemetry attribution index, with the registry state it was built from.
     pub(crate) telemetry_registry: Arc<std::sync::Mutex<Option<Arc<crate::telemetry::Registry>>>>,
+    /// The alerts' rule and title pairs known to be stored (`telemetry::rules`).
+    pub(crate) known_rules: Arc<crate::telemetry::KnownRules>,
     pub(crate) catalogue_cache: Arc<
         std::sync::Mutex<std::collections::HashMap<i64, Arc<Vec<crate::compliance::catalogues::CatalogueNodeRow>>>>,
     >,
@@ -131,9 +133,11 @@ impl Store {
             dummy_hash: Arc::default(),
             catalogue_cache: Arc::default(),
             telemetry_registry: Arc::default(),
+            known_rules: Arc::default(),
             registry_generation: Arc::default(),
         };
         store.migrate().await?;
+        store.fold_copied_rules().await?;
         Ok(store)
     }
 

@@ -46,8 +46,7 @@ impl Order {
     /// Conditions keeping the rows after (`forward`) or before the cursor's row, and the order
     /// to read them in, limited to `limit` rows.
     fn seek(&self, q: &mut Sql, c: Option<&Cursor>, forward: bool, limit: i64) -> Result<()> {
-        let ascending = (self.dir == Dir::Asc) == forward;
-        let (cmp, order) = if ascending { (">", "ASC") } else { ("<", "DESC") };
+        let (cmp, order) = self.direction(forward);
         let (col, id) = (self.col, self.id_col);
         if let Some(c) = c {
             if self.by_id() {
@@ -66,6 +65,38 @@ impl Order {
             q.push(&format!(" ORDER BY {col} {order}, {id} {order} LIMIT ")).bind(limit);
         }
         Ok(())
+    }
+
+    /// The comparison that keeps the rows after the cursor's, and the order they are read in.
+    fn direction(&self, forward: bool) -> (&'static str, &'static str) {
+        if (self.dir == Dir::Asc) == forward {
+            (">", "ASC")
+        } else {
+            ("<", "DESC")
+        }
+    }
+
+    /// [`Order::seek`] over disjoint parts of one list: each part read in order up to `limit`,
+    /// then the first `limit` of them all. The order's columns must be plain columns of the
+    /// parts' results (`a.last_seen`, read as `last_seen`).
+    fn seek_parts(&self, parts: &[Sql], c: Option<&Cursor>, forward: bool, limit: i64) -> Result<Sql> {
+        let mut out = Sql::default();
+        for (i, part) in parts.iter().enumerate() {
+            let mut q = part.clone();
+            self.seek(&mut q, c, forward, limit)?;
+            if parts.len() == 1 {
+                return Ok(q);
+            }
+            out.push(if i == 0 { "SELECT * FROM (" } else { " UNION ALL SELECT * FROM (" });
+            out.append(&q).push(&format!(") part{i}"));
+        }
+        let name = |col: &str| match col.rsplit_once('.') {
+            Some((_, name)) if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => Ok(name.to_string()),
+            _ => Err(Error::internal(format!("a list in parts is ordered by a plain column, not {col}"))),
+        };
+        let ((_, order), col, id) = (self.direction(forward), name(self.col)?, name(self.id_col)?);
+        out.push(&format!(" ORDER BY {col} {order}, {id} {order} LIMIT ")).bind(limit);
+        Ok(out)
     }
 
     fn bind_key(&self, q: &mut Sql, key: &str) -> Result<()> {
@@ -89,14 +120,34 @@ impl Store {
         &self,
         q: Sql,
         order: &Order,
+        at: (Option<&Cursor>, i64),
+        decode: impl Fn(&AnyRow) -> Result<T>,
+        key_of: impl Fn(&T) -> (String, i64),
+    ) -> Result<Page<T>> {
+        self.page_of_arms(vec![q], order, at, decode, key_of).await
+    }
+
+    /// [`Store::page_of`] over a list made of disjoint parts (`SELECT … WHERE …` each), each of
+    /// which an index reads in order: the page is the first rows of the parts' first rows.
+    pub(crate) async fn page_of_arms<T>(
+        &self,
+        parts: Vec<Sql>,
+        order: &Order,
         (cursor, limit): (Option<&Cursor>, i64),
         decode: impl Fn(&AnyRow) -> Result<T>,
         key_of: impl Fn(&T) -> (String, i64),
     ) -> Result<Page<T>> {
+        if parts.is_empty() {
+            return Ok(Page::empty());
+        }
         let after = untag_cursor(&order.tag, cursor)?;
         let total = match (&after, order.counted) {
             (None, true) => {
-                Some(get::<i64>(&Sql::count_of(&q).query().fetch_one(&self.pool).await.map_err(db_err)?, "n")?)
+                let mut all = Sql::default();
+                for (i, part) in parts.iter().enumerate() {
+                    all.push(if i == 0 { "" } else { " UNION ALL " }).append(part);
+                }
+                Some(get::<i64>(&Sql::count_of(&all).query().fetch_one(&self.pool).await.map_err(db_err)?, "n")?)
             }
             _ => None,
         };
@@ -105,8 +156,7 @@ impl Store {
         let prev_cursor = match &after {
             None => None,
             Some(c) => {
-                let mut back = q.clone();
-                order.seek(&mut back, Some(c), false, limit)?;
+                let back = order.seek_parts(&parts, Some(c), false, limit)?;
                 let rows = back.query().fetch_all(&self.pool).await.map_err(db_err)?;
                 match rows.get(usize::try_from(limit).unwrap_or(usize::MAX).saturating_sub(1)) {
                     Some(row) if rows.len() as i64 >= limit => {
@@ -117,8 +167,7 @@ impl Store {
                 }
             }
         };
-        let mut q = q;
-        order.seek(&mut q, after.as_ref(), true, limit + 1)?;
+        let q = order.seek_parts(&parts, after.as_ref(), true, limit + 1)?;
         let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
         let items = rows.iter().map(decode).collect::<Result<Vec<_>>>()?;
         let mut page = Page::from_rows(items, limit, |item| {

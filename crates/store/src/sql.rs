@@ -154,6 +154,28 @@ impl Sql {
         self
     }
 
+    /// Appends another statement with its parameters, renumbered after this one's (the text
+    /// holds `$` only before a parameter's number: values are always bound).
+    pub fn append(&mut self, other: &Sql) -> &mut Sql {
+        let offset = self.binds.len();
+        let mut rest = other.text.as_str();
+        while let Some((head, tail)) = rest.split_once('$') {
+            self.text.push_str(head);
+            let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
+            let (number, after) = tail.split_at(digits);
+            match number.parse::<usize>() {
+                Ok(n) => {
+                    let _ = write!(self.text, "${}", n + offset);
+                }
+                Err(_) => self.text.push('$'),
+            }
+            rest = after;
+        }
+        self.text.push_str(rest);
+        self.binds.extend(other.binds.iter().cloned());
+        self
+    }
+
     /// Appends the next `$n` parameter, bound to binary data (attachments).
     pub fn bind_bytes(&mut self, v: Vec<u8>) -> &mut Sql {
         self.binds.push(Val::Bytes(v));
@@ -189,5 +211,24 @@ impl Sql {
             };
         }
         q
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Sql;
+
+    #[test]
+    fn an_appended_statement_numbers_its_parameters_after_the_first() {
+        let mut a = Sql::new("SELECT * FROM t WHERE x = ");
+        a.bind(1).push(" AND y LIKE ").bind("a%");
+        let mut b = Sql::new("SELECT * FROM t WHERE x = ");
+        b.bind(2).push(" AND z IN (").bind_ids(&[3, 4, 5, 6, 7, 8, 9, 10, 11, 12]).push(")");
+        a.push(" UNION ALL ").append(&b);
+        assert_eq!(
+            a.text,
+            "SELECT * FROM t WHERE x = $1 AND y LIKE $2 UNION ALL SELECT * FROM t WHERE x = $3 AND z IN ($4,$5,$6,$7,$8,$9,$10,$11,$12,$13)"
+        );
+        assert_eq!(a.binds.len(), 13);
     }
 }

@@ -99,5 +99,6 @@ mod telemetry_alert_keys;
 mod telemetry_botnet;
 mod telemetry_nats;
 mod telemetry_registry;
+mod telemetry_rule_search;
 mod uploads;
 mod worklist;

@@ -5,6 +5,7 @@
 //! upsert per alert (source, rule, asset, hour) and per system and day. The batch's key makes a
 //! redelivered message a no-op.
 
+use super::rules::insert_rules;
 use crate::db::{db_err, get, Store};
 use crate::sql::Sql;
 use khien_domain::role::Action;
@@ -13,7 +14,7 @@ use khien_domain::telemetry::{alert_window, day_number_vn, day_text, day_vn, is_
 use khien_domain::{Error, Result};
 use khien_formats::telemetry::{Batch, Event};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::IpAddr;
 use utoipa::ToSchema;
 
@@ -262,6 +263,13 @@ impl Store {
             .collect();
         alerts.sort_by(|x, y| x.0.cmp(&y.0));
         let upserts: Vec<Sql> = alerts.chunks(UPSERT_ROWS).map(|part| upsert_alerts(part, actor.user_id)).collect();
+        let rules: BTreeSet<(&str, Option<&str>)> = f
+            .alerts
+            .values()
+            .map(|a| (a.event.rule.as_deref().unwrap_or(&a.event.kind), a.event.title.as_deref()))
+            .collect();
+        let new_rules =
+            self.unknown_rules(rules.into_iter().map(|(r, t)| (trimmed(Some(r), 200), trimmed(t, 500))).collect());
         let mut daily: Vec<_> = f.daily.iter().collect();
         daily.sort();
         let counts: Vec<String> = daily
@@ -297,7 +305,7 @@ impl Store {
             q.push(",").bind_bytes(body).push(")");
             q.query().execute(&mut *w.tx).await.map_err(db_err)?;
         }
-        for q in &upserts {
+        for q in upserts.iter().chain(&insert_rules(&new_rules)) {
             q.query().execute(&mut *w.tx).await.map_err(db_err)?;
         }
         for sql in &counts {
@@ -310,6 +318,7 @@ impl Store {
             q.query().execute(&mut *w.tx).await.map_err(db_err)?;
         }
         w.commit().await?;
+        self.remember_rules(new_rules);
         Ok(Some(batch_id))
     }
 }

@@ -10,6 +10,7 @@ mod orphans;
 mod promote;
 mod reads;
 mod retention;
+mod rules;
 mod watch;
 
 pub use botnet::{BotnetCase, BotnetFilter, BotnetSummary, Detection};
@@ -18,6 +19,7 @@ pub use endpoints::{Endpoint, EndpointCoverage};
 pub use ingest::{IngestOutcome, IngestSource, LineError, MAX_LINE_ERRORS};
 pub use reads::{AlertFilter, RatePoint, SourceHealth, TelemetryAlert, TelemetryDay, RATE_MAX_MINUTES};
 pub use retention::{RetentionInput, RetentionRule};
+pub(crate) use rules::KnownRules;
 
 use crate::db::{db_err, get, Store};
 use khien_domain::telemetry::{day_vn, default_retention_days, Owner, RangeIndex};

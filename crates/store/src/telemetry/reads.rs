@@ -1,6 +1,7 @@
 //! What telemetry shows: the alerts queue (a unit subtree's, or the authority's unattributed
 //! queue), each SOC provider's ingest health, and events per day for the charts.
 
+use super::rules::{push_rule, push_rule_words, RuleMatch};
 use crate::db::{db_err, from_row, get, Store};
 use crate::listing::Order;
 use crate::records::Page;
@@ -180,16 +181,32 @@ impl Store {
         if let Some(t) = f.until {
             q.push(" AND a.last_seen < ").bind(t);
         }
-        if let Some(term) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
-            q.words_like(&["a.rule", "a.title"], term);
-        }
         if f.watched {
             q.push(" AND ");
             self.push_watched(&mut q, actor);
         }
+        // Words: the rules that hold them first, then each one's alerts through its index.
+        let arms = match f.q.as_deref().filter(|t| !t.trim().is_empty()) {
+            None => vec![q],
+            Some(term) => match self.rules_matching(term).await? {
+                RuleMatch::Nothing => return Ok(Page::empty()),
+                RuleMatch::Few(rules) => rules
+                    .iter()
+                    .map(|(rule, titles)| {
+                        let mut arm = q.clone();
+                        push_rule(&mut arm, rule, titles);
+                        arm
+                    })
+                    .collect(),
+                RuleMatch::Many => {
+                    push_rule_words(&mut q, term);
+                    vec![q]
+                }
+            },
+        };
         let order = Order::number("telemetry_alerts.last_seen", "a.last_seen", "a.id", Dir::Desc);
         let mut page = self
-            .page_of(q, &order, (f.cursor.as_ref(), f.limit), from_row, |a: &TelemetryAlert| {
+            .page_of_arms(arms, &order, (f.cursor.as_ref(), f.limit), from_row, |a: &TelemetryAlert| {
                 (a.last_seen.to_string(), a.id)
             })
             .await?;
