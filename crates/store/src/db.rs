@@ -15,6 +15,9 @@ pub enum Dialect {
 #[derive(Clone)]
 pub struct Store {
     pub(crate) pool: AnyPool,
+    /// Where write transactions run: on SQLite one connection of its own (see `open`), on
+    /// PostgreSQL the pool itself.
+    writer: AnyPool,
     pub(crate) dialect: Dialect,
     /// Where "now" and "today" come from: the machine's clock, or a fixed one in tests.
     pub(crate) clock: Clock,
@@ -112,7 +115,19 @@ impl Store {
                     Ok(())
                 })
             });
-        let pool = opts.connect(url).await.map_err(|e| Error::internal(format!("cannot open database: {e}")))?;
+        let pool =
+            opts.clone().connect(url).await.map_err(|e| Error::internal(format!("cannot open database: {e}")))?;
+        // SQLite: every write on one connection, whose page cache then stays warm (a connection
+        // drops its whole cache when another has written; with writes spread over the pool,
+        // each transaction began by reading its B-tree pages back from the file).
+        let writer = match dialect {
+            Dialect::Sqlite => opts
+                .max_connections(1)
+                .connect(url)
+                .await
+                .map_err(|e| Error::internal(format!("cannot open database: {e}")))?,
+            Dialect::Postgres => pool.clone(),
+        };
         // Connected on first use: only bulk writes (a scanner import) take a connection from it.
         let pg = match dialect {
             Dialect::Postgres => Some(
@@ -126,6 +141,7 @@ impl Store {
         };
         let store = Store {
             pool,
+            writer,
             dialect,
             clock,
             pg,
@@ -179,6 +195,7 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
+        self.writer.close().await;
         if let Some(pg) = &self.pg {
             pg.close().await;
         }
@@ -197,7 +214,7 @@ impl Store {
             Dialect::Sqlite => Some(self.write_lock.lock().await),
             Dialect::Postgres => None,
         };
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.writer.begin().await.map_err(db_err)?;
         match self.dialect {
             Dialect::Postgres => {
                 sqlx::query("SELECT pg_advisory_xact_lock($1)")
@@ -240,7 +257,7 @@ impl Store {
             Dialect::Sqlite => Some(self.write_lock.lock().await),
             Dialect::Postgres => None,
         };
-        let tx = self.pool.begin().await.map_err(db_err)?;
+        let tx = self.writer.begin().await.map_err(db_err)?;
         Ok(PlainWrite { tx, _guard: guard })
     }
 }

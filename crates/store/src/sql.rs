@@ -176,6 +176,32 @@ impl Sql {
         self
     }
 
+    /// The statement as `dialect` reads it fastest. SQLite takes `$n` for a named parameter
+    /// and looks each one up among those before it, while parsing and again while binding
+    /// (quadratic in a multi-row insert's hundreds of parameters); an anonymous `?` is neither
+    /// looked up nor named. The builder numbers its parameters in order, so `?` binds the same.
+    pub fn for_dialect(self, dialect: crate::db::Dialect) -> Sql {
+        if dialect == crate::db::Dialect::Postgres {
+            return self;
+        }
+        let mut text = String::with_capacity(self.text.len());
+        let (mut rest, mut expected) = (self.text.as_str(), 1usize);
+        while let Some((head, tail)) = rest.split_once('$') {
+            let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
+            let (number, after) = tail.split_at(digits);
+            if number.parse::<usize>().ok() != Some(expected) {
+                // Not the builder's own numbering (a hand-written `$1` used twice): as it is.
+                return self;
+            }
+            text.push_str(head);
+            text.push('?');
+            expected += 1;
+            rest = after;
+        }
+        text.push_str(rest);
+        Sql { text, binds: self.binds }
+    }
+
     /// Appends the next `$n` parameter, bound to binary data (attachments).
     pub fn bind_bytes(&mut self, v: Vec<u8>) -> &mut Sql {
         self.binds.push(Val::Bytes(v));
@@ -219,7 +245,7 @@ mod tests {
     use super::Sql;
 
     #[test]
-    fn an_appended_statement_numbers_its_parameters_after_the_first() {
+    fn parameters_are_renumbered_when_appended_and_anonymous_on_sqlite() {
         let mut a = Sql::new("SELECT * FROM t WHERE x = ");
         a.bind(1).push(" AND y LIKE ").bind("a%");
         let mut b = Sql::new("SELECT * FROM t WHERE x = ");
@@ -230,5 +256,14 @@ mod tests {
             "SELECT * FROM t WHERE x = $1 AND y LIKE $2 UNION ALL SELECT * FROM t WHERE x = $3 AND z IN ($4,$5,$6,$7,$8,$9,$10,$11,$12,$13)"
         );
         assert_eq!(a.binds.len(), 13);
+        let sqlite = a.clone().for_dialect(crate::db::Dialect::Sqlite);
+        assert_eq!(
+            sqlite.text,
+            "SELECT * FROM t WHERE x = ? AND y LIKE ? UNION ALL SELECT * FROM t WHERE x = ? AND z IN (?,?,?,?,?,?,?,?,?,?)"
+        );
+        assert_eq!(a.clone().for_dialect(crate::db::Dialect::Postgres).text, a.text);
+        // A parameter used twice is left to SQLite's own numbering.
+        let twice = Sql::new("SELECT $1 WHERE x = $1");
+        assert_eq!(twice.for_dialect(crate::db::Dialect::Sqlite).text, "SELECT $1 WHERE x = $1");
     }
 }

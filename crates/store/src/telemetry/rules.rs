@@ -2,7 +2,7 @@
 //! first finds the few rules whose words match (a small table), then reads the alerts of each
 //! through `(rule, last_seen, id)`, newest first, instead of testing every alert's text.
 
-use crate::db::{db_err, get, Store};
+use crate::db::{db_err, get, Dialect, Store};
 use crate::sql::Sql;
 use khien_domain::fold::fold;
 use khien_domain::Result;
@@ -37,7 +37,7 @@ fn search_text(rule: &str, title: &str) -> String {
 }
 
 /// Inserts of the pairs not stored yet (a pair stored meanwhile is left as it is).
-pub(super) fn insert_rules(pairs: &[(String, String)]) -> Vec<Sql> {
+pub(super) fn insert_rules(pairs: &[(String, String)], dialect: Dialect) -> Vec<Sql> {
     pairs
         .chunks(RULE_ROWS)
         .map(|part| {
@@ -47,7 +47,7 @@ pub(super) fn insert_rules(pairs: &[(String, String)]) -> Vec<Sql> {
                 q.push(",").bind(search_text(rule, title)).push(")");
             }
             q.push(" ON CONFLICT (rule, title) DO NOTHING");
-            q
+            q.for_dialect(dialect)
         })
         .collect()
 }
