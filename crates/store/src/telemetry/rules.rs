@@ -119,7 +119,7 @@ impl Store {
 
 /// Appends ` AND a.rule = … AND a.title IN (…)`: one rule's alerts of a search.
 pub(super) fn push_rule(q: &mut Sql, rule: &str, titles: &[String]) {
-    q.push(" AND a.rule = ").bind(rule).push(" AND a.title IN (");
+    q.plan_per_run().push(" AND a.rule = ").bind(rule).push(" AND a.title IN (");
     for (i, t) in titles.iter().enumerate() {
         if i > 0 {
             q.push(",");
