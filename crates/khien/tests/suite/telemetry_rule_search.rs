@@ -67,12 +67,19 @@ async fn queue(store: &Store, actor: &Actor) -> Vec<TelemetryAlert> {
     store.list_telemetry_alerts(actor, &f).await.unwrap().items
 }
 
-async fn rule_words_find_alerts_without_diacritics_page_by_page(db: TestDb) {
-    bootstrap(&db, true).await;
-    system_with_ranges(&db, "P-HONG-BANG", "hongbang.canbo", "HB-SOC", &["192.168.1.0/24"]).await;
-    let admin = admin_actor(&db).await;
+/// The demo city with a system over 192.168.1.0/24, and the feed stored by the administrator
+/// (who is returned).
+async fn city_with_feed(db: &TestDb) -> Actor {
+    bootstrap(db, true).await;
+    system_with_ranges(db, "P-HONG-BANG", "hongbang.canbo", "HB-SOC", &["192.168.1.0/24"]).await;
+    let admin = admin_actor(db).await;
     let source = IngestSource { key: "feed".to_string(), channel: "http" };
     db.store.ingest_telemetry(&admin, &source, &city_feed()).await.unwrap();
+    admin
+}
+
+async fn rule_words_find_alerts_without_diacritics_page_by_page(db: TestDb) {
+    let admin = city_with_feed(&db).await;
     let everything = queue(&db.store, &admin).await;
     assert_eq!(everything.len(), 3 * 3 + 40 + 1);
     let expected =
@@ -110,11 +117,7 @@ async fn rule_words_find_alerts_without_diacritics_page_by_page(db: TestDb) {
 }
 
 async fn rules_copied_by_migration_0059_are_folded_when_the_store_opens(db: TestDb) {
-    bootstrap(&db, true).await;
-    system_with_ranges(&db, "P-HONG-BANG", "hongbang.canbo", "HB-SOC", &["192.168.1.0/24"]).await;
-    let admin = admin_actor(&db).await;
-    let source = IngestSource { key: "feed".to_string(), channel: "http" };
-    db.store.ingest_telemetry(&admin, &source, &city_feed()).await.unwrap();
+    let admin = city_with_feed(&db).await;
 
     // The alerts as stored before migration 0059, and the migration's copy of their rules.
     let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
