@@ -80,13 +80,15 @@ impl Order {
     /// then the first `limit` of them all. The order's columns must be plain columns of the
     /// parts' results (`a.last_seen`, read as `last_seen`).
     fn seek_parts(&self, parts: &[Sql], c: Option<&Cursor>, forward: bool, limit: i64) -> Result<Sql> {
+        if let [one] = parts {
+            let mut q = one.clone();
+            self.seek(&mut q, c, forward, limit)?;
+            return Ok(q);
+        }
         let mut out = Sql::default();
         for (i, part) in parts.iter().enumerate() {
             let mut q = part.clone();
             self.seek(&mut q, c, forward, limit)?;
-            if parts.len() == 1 {
-                return Ok(q);
-            }
             out.push(if i == 0 { "SELECT * FROM (" } else { " UNION ALL SELECT * FROM (" });
             out.append(&q).push(&format!(") part{i}"));
         }

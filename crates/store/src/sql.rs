@@ -162,20 +162,10 @@ impl Sql {
     /// holds `$` only before a parameter's number: values are always bound).
     pub fn append(&mut self, other: &Sql) -> &mut Sql {
         let offset = self.binds.len();
-        let mut rest = other.text.as_str();
-        while let Some((head, tail)) = rest.split_once('$') {
-            self.text.push_str(head);
-            let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
-            let (number, after) = tail.split_at(digits);
-            match number.parse::<usize>() {
-                Ok(n) => {
-                    let _ = write!(self.text, "${}", n + offset);
-                }
-                Err(_) => self.text.push('$'),
-            }
-            rest = after;
-        }
-        self.text.push_str(rest);
+        let text = rewrite_parameters(&other.text, |n| {
+            Some(n.map_or_else(|| "$".to_string(), |n| format!("${}", n + offset)))
+        });
+        self.text.push_str(text.as_deref().unwrap_or(&other.text));
         self.binds.extend(other.binds.iter().cloned());
         self.plan_per_run |= other.plan_per_run;
         self
@@ -198,21 +188,14 @@ impl Sql {
         if dialect == crate::db::Dialect::Postgres {
             return self;
         }
-        let mut text = String::with_capacity(self.text.len());
-        let (mut rest, mut expected) = (self.text.as_str(), 1usize);
-        while let Some((head, tail)) = rest.split_once('$') {
-            let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
-            let (number, after) = tail.split_at(digits);
-            if number.parse::<usize>().ok() != Some(expected) {
-                // Not the builder's own numbering (a hand-written `$1` used twice): as it is.
-                return self;
-            }
-            text.push_str(head);
-            text.push('?');
+        let mut expected = 0;
+        // Not the builder's own numbering (a hand-written `$1` used twice): left as it is.
+        let Some(text) = rewrite_parameters(&self.text, |n| {
             expected += 1;
-            rest = after;
-        }
-        text.push_str(rest);
+            (n == Some(expected)).then(|| "?".to_string())
+        }) else {
+            return self;
+        };
         Sql { text, ..self }
     }
 
@@ -252,6 +235,22 @@ impl Sql {
         }
         q
     }
+}
+
+/// `text` with each `$` and the number after it (None when no number follows) replaced by what
+/// `by` gives; None as soon as `by` gives None.
+fn rewrite_parameters(text: &str, mut by: impl FnMut(Option<usize>) -> Option<String>) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some((head, tail)) = rest.split_once('$') {
+        let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
+        let (number, after) = tail.split_at(digits);
+        out.push_str(head);
+        out.push_str(&by(number.parse().ok())?);
+        rest = after;
+    }
+    out.push_str(rest);
+    Some(out)
 }
 
 #[cfg(test)]

@@ -274,6 +274,7 @@ impl Store {
             .collect();
         let new_rules =
             self.unknown_rules(rules.into_iter().map(|(r, t)| (trimmed(Some(r), 200), trimmed(t, 500))).collect());
+        let rule_inserts = insert_rules(&new_rules, self.dialect);
         let mut daily: Vec<_> = f.daily.iter().collect();
         daily.sort();
         let counts: Vec<String> = daily
@@ -309,7 +310,7 @@ impl Store {
             q.push(",").bind_bytes(body).push(")");
             q.query().execute(&mut *w.tx).await.map_err(db_err)?;
         }
-        for q in upserts.iter().chain(&insert_rules(&new_rules, self.dialect)) {
+        for q in upserts.iter().chain(&rule_inserts) {
             q.query().execute(&mut *w.tx).await.map_err(db_err)?;
         }
         for sql in &counts {
