@@ -61,9 +61,13 @@ async fn the_live_event_rate_refreshes_itself_while_the_page_is_open() {
         login_ok(&c, &base, "hongbang.canbo").await;
         c.goto(&format!("{base}/telemetry")).await.unwrap();
         // The demo city's own telemetry may already count: read what is shown (1.234 → 1234).
+        // Read in one script call: the page's refresh replaces the figure's element, and an
+        // element found before a refresh is stale when its text is asked for after it.
         let shown = |c: fantoccini::Client| async move {
-            let text = find(&c, "#live-last-hour").await.text().await.unwrap();
-            text.replace('.', "").parse::<i64>().unwrap()
+            find(&c, "#live-last-hour").await;
+            let text =
+                c.execute("return document.querySelector('#live-last-hour').textContent;", vec![]).await.unwrap();
+            text.as_str().unwrap().trim().replace('.', "").parse::<i64>().unwrap()
         };
         let before = shown(c.clone()).await;
         let line = r#"{"khien":"alert","src_ip":"192.168.30.5","dst_ip":"203.0.113.7","rule":"ET LIVE","severity":2}"#;
