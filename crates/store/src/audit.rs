@@ -231,12 +231,7 @@ impl Store {
     /// check has already admitted (a dossier's timeline is part of the dossier).
     pub(crate) async fn entity_history(&self, entity_type: &str, entity_id: i64) -> Result<Vec<AuditRecord>> {
         let rows =
-            sqlx::query("SELECT a.*, au.full_name AS actor_name FROM audit_log a LEFT JOIN users au ON au.id = a.actor_user_id WHERE a.entity_type = $1 AND a.entity_id = $2 ORDER BY a.id DESC LIMIT 500")
-                .bind(entity_type)
-                .bind(entity_id)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_err)?;
+            self.read_all(&Sql::new("SELECT a.*, au.full_name AS actor_name FROM audit_log a LEFT JOIN users au ON au.id = a.actor_user_id WHERE a.entity_type = $1 AND a.entity_id = $2 ORDER BY a.id DESC LIMIT 500").arg(entity_type).arg(entity_id)).await?;
         rows.iter().map(audit_row).collect()
     }
 
@@ -245,11 +240,9 @@ impl Store {
         let mut v = ChainVerifier::default();
         let mut after = 0i64;
         loop {
-            let rows = sqlx::query("SELECT * FROM audit_log WHERE id > $1 ORDER BY id LIMIT 5000")
-                .bind(after)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_err)?;
+            let rows = self
+                .read_all(&Sql::new("SELECT * FROM audit_log WHERE id > $1 ORDER BY id LIMIT 5000").arg(after))
+                .await?;
             if rows.is_empty() {
                 return Ok(Ok(v.checked));
             }
@@ -283,7 +276,7 @@ impl Store {
 
     /// Number of audit records (for metrics and the home page).
     pub async fn audit_count(&self) -> Result<i64> {
-        let r = sqlx::query("SELECT COUNT(*) AS n FROM audit_log").fetch_one(&self.pool).await.map_err(db_err)?;
+        let r = self.read_one(&Sql::new("SELECT COUNT(*) AS n FROM audit_log")).await?;
         r.try_get::<i64, _>("n").map_err(Error::internal)
     }
 }

@@ -1,3 +1,4 @@
+use crate::sql::Sql;
 use khien_domain::scope::Actor;
 use khien_domain::{Clock, Error, Result};
 use sqlx::any::{AnyPoolOptions, AnyRow};
@@ -24,6 +25,9 @@ pub struct Store {
     /// On PostgreSQL, a typed pool beside the `Any` one, for the bulk writes `Any` cannot express
     /// (arrays for `UNNEST`): the per-engine seam of `crate::bulk`. None on SQLite.
     pub(crate) pg: Option<sqlx::PgPool>,
+    /// On an SQLite file, reads outside a transaction run on the caller's thread
+    /// (`crate::reader`); None on PostgreSQL and in memory.
+    reader: Option<Arc<crate::reader::SqliteReader>>,
     /// SQLite allows one writer; serialising writers in-process avoids SQLITE_BUSY on upgrade
     /// from a read to a write lock. PostgreSQL uses an advisory lock instead (see `begin_write`).
     write_lock: Arc<Mutex<()>>,
@@ -139,12 +143,17 @@ impl Store {
             ),
             Dialect::Sqlite => None,
         };
+        let reader = match dialect {
+            Dialect::Sqlite => crate::reader::SqliteReader::for_url(url).map(Arc::new),
+            Dialect::Postgres => None,
+        };
         let store = Store {
             pool,
             writer,
             dialect,
             clock,
             pg,
+            reader,
             write_lock: Arc::new(Mutex::new(())),
             dummy_hash: Arc::default(),
             catalogue_cache: Arc::default(),
@@ -193,7 +202,31 @@ impl Store {
         Ok(())
     }
 
+    /// Every row of `q`, read outside any transaction.
+    pub(crate) async fn read_all(&self, q: &Sql) -> Result<Vec<AnyRow>> {
+        match &self.reader {
+            Some(reader) => reader.fetch_all(q),
+            None => q.query().fetch_all(&self.pool).await.map_err(db_err),
+        }
+    }
+
+    /// The first row of `q`, if any, read outside any transaction.
+    pub(crate) async fn read_optional(&self, q: &Sql) -> Result<Option<AnyRow>> {
+        match &self.reader {
+            Some(reader) => Ok(reader.fetch_all(q)?.into_iter().next()),
+            None => q.query().fetch_optional(&self.pool).await.map_err(db_err),
+        }
+    }
+
+    /// The first row of `q`, which must give one, read outside any transaction.
+    pub(crate) async fn read_one(&self, q: &Sql) -> Result<AnyRow> {
+        self.read_optional(q).await?.ok_or_else(|| db_err(sqlx::Error::RowNotFound))
+    }
+
     pub async fn close(&self) {
+        if let Some(reader) = &self.reader {
+            reader.close();
+        }
         self.pool.close().await;
         self.writer.close().await;
         if let Some(pg) = &self.pg {

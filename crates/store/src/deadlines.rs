@@ -3,7 +3,7 @@
 //! remediation deadlines, incident report clocks — overdue ones included, up to a day ahead.
 //! Each source is read with the caller's reach, as its own list is.
 
-use crate::db::{db_err, get, Store};
+use crate::db::{get, Store};
 use crate::sql::Sql;
 use khien_domain::calendar::date_vn;
 use khien_domain::role::Action;
@@ -85,7 +85,7 @@ impl Store {
         q.push(" GROUP BY f.system_id, s.code, u.name, f.due_at");
         let mut findings: std::collections::BTreeMap<(i64, chrono::NaiveDate), (String, String, i64)> =
             std::collections::BTreeMap::new();
-        for r in &q.query().fetch_all(&self.pool).await.map_err(db_err)? {
+        for r in &self.read_all(&q).await? {
             let day = date_vn(get(r, "due_at")?);
             let e = findings.entry((get(r, "system_id")?, day)).or_insert((get(r, "code")?, get(r, "unit_name")?, 0));
             e.2 += get::<i64>(r, "n")?;
@@ -103,7 +103,7 @@ impl Store {
         if actor.can_anywhere(Action::ViewIncidents) {
             let mut q = Sql::new("SELECT i.id, i.code, i.title, i.next_due, u.name AS unit_name FROM incidents i JOIN units u ON u.id = i.unit_id WHERE i.state <> 'closed' AND i.next_due IS NOT NULL AND i.next_due <= ");
             q.bind(end_ms).push(" AND ").reach("u.path", "u.id", &actor.reach(Action::ViewIncidents));
-            for r in &q.query().fetch_all(&self.pool).await.map_err(db_err)? {
+            for r in &self.read_all(&q).await? {
                 let (code, title): (String, String) = (get(r, "code")?, get(r, "title")?);
                 push(
                     date_vn(get(r, "next_due")?),

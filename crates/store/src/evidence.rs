@@ -72,7 +72,7 @@ impl Store {
             q.bind(subject.code()).push(" AND subject_id IN (");
             q.bind_ids(chunk);
             q.push(") ORDER BY id");
-            for r in q.query().fetch_all(&self.pool).await.map_err(db_err)? {
+            for r in self.read_all(&q).await? {
                 let f = file_row(&r)?;
                 out.entry(f.subject_id).or_default().push(f);
             }
@@ -119,11 +119,7 @@ impl Store {
 
     /// The report's task, unit, period and unit path.
     async fn progress_key(&self, progress_id: i64) -> Result<(i64, i64, String, String)> {
-        let r = sqlx::query("SELECT pp.task_id, pp.unit_id, pp.period, u.path FROM plan_progress pp JOIN units u ON u.id = pp.unit_id WHERE pp.id = $1")
-            .bind(progress_id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
+        let r = self.read_optional(&Sql::new("SELECT pp.task_id, pp.unit_id, pp.period, u.path FROM plan_progress pp JOIN units u ON u.id = pp.unit_id WHERE pp.id = $1").arg(progress_id)).await?
             .ok_or_else(|| Error::not_found("báo cáo tiến độ", "Progress report"))?;
         Ok((get(&r, "task_id")?, get(&r, "unit_id")?, get(&r, "period")?, get(&r, "path")?))
     }
@@ -182,11 +178,9 @@ impl Store {
     }
 
     async fn occurrence_system(&self, occurrence_id: i64) -> Result<i64> {
-        let r = sqlx::query("SELECT system_id FROM obligation_occurrences WHERE id = $1")
-            .bind(occurrence_id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
+        let r = self
+            .read_optional(&Sql::new("SELECT system_id FROM obligation_occurrences WHERE id = $1").arg(occurrence_id))
+            .await?
             .ok_or_else(|| Error::not_found("nghĩa vụ đã thực hiện", "Duty done"))?;
         get(&r, "system_id")
     }
@@ -206,11 +200,9 @@ impl Store {
     /// One file with its bytes, for a caller who sees the record it backs.
     pub async fn evidence_file(&self, actor: &Actor, id: i64) -> Result<(EvidenceFile, Vec<u8>)> {
         let missing = || Error::not_found("tệp bằng chứng", "Evidence file");
-        let r = sqlx::query(&format!("SELECT {META}, data FROM evidence_files WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
+        let r = self
+            .read_optional(&Sql::new(&format!("SELECT {META}, data FROM evidence_files WHERE id = $1")).arg(id))
+            .await?
             .ok_or_else(missing)?;
         let f = file_row(&r)?;
         let seen = match f.subject {

@@ -19,6 +19,7 @@ mod maintenance;
 mod notifications;
 mod plans;
 mod rankings;
+mod reader;
 mod records;
 mod reports;
 mod saved_filters;

@@ -2,7 +2,7 @@
 //! the total on the first page, and the cursor of the page before, so that a page links both
 //! ways without an OFFSET that grows with the page number.
 
-use crate::db::{db_err, get, Store};
+use crate::db::{get, Store};
 use crate::records::Page;
 use crate::sql::{tag_cursor, untag_cursor, Sql};
 
@@ -149,7 +149,7 @@ impl Store {
                 for (i, part) in parts.iter().enumerate() {
                     all.push(if i == 0 { "" } else { " UNION ALL " }).append(part);
                 }
-                Some(get::<i64>(&Sql::count_of(&all).query().fetch_one(&self.pool).await.map_err(db_err)?, "n")?)
+                Some(get::<i64>(&self.read_one(&Sql::count_of(&all)).await?, "n")?)
             }
             _ => None,
         };
@@ -159,7 +159,7 @@ impl Store {
             None => None,
             Some(c) => {
                 let back = order.seek_parts(&parts, Some(c), false, limit)?;
-                let rows = back.query().fetch_all(&self.pool).await.map_err(db_err)?;
+                let rows = self.read_all(&back).await?;
                 match rows.get(usize::try_from(limit).unwrap_or(usize::MAX).saturating_sub(1)) {
                     Some(row) if rows.len() as i64 >= limit => {
                         let (key, id) = key_of(&decode(row)?);
@@ -170,7 +170,7 @@ impl Store {
             }
         };
         let q = order.seek_parts(&parts, after.as_ref(), true, limit + 1)?;
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = self.read_all(&q).await?;
         let items = rows.iter().map(decode).collect::<Result<Vec<_>>>()?;
         let mut page = Page::from_rows(items, limit, |item| {
             let (key, id) = key_of(item);

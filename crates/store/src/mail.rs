@@ -4,6 +4,7 @@
 
 use crate::db::{db_err, get, Store};
 use crate::notifications::Outgoing;
+use crate::sql::Sql;
 use khien_domain::notification::NotificationKind;
 use khien_domain::scope::Actor;
 use khien_domain::Result;
@@ -27,11 +28,11 @@ pub struct EmailPreference {
 impl Store {
     /// The caller's choice for every kind of notification.
     pub async fn email_preferences(&self, actor: &Actor) -> Result<Vec<EmailPreference>> {
-        let rows = sqlx::query("SELECT kind FROM email_preferences WHERE user_id = $1 AND email = 0")
-            .bind(actor.user_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self
+            .read_all(
+                &Sql::new("SELECT kind FROM email_preferences WHERE user_id = $1 AND email = 0").arg(actor.user_id),
+            )
+            .await?;
         let off: Vec<String> = rows.iter().map(|r| get(r, "kind")).collect::<Result<_>>()?;
         Ok(NotificationKind::ALL
             .iter()
@@ -68,12 +69,13 @@ impl Store {
 
     /// Whether a person wants notifications of `kind` by e-mail.
     pub(crate) async fn wants_email(&self, user_id: i64, kind: NotificationKind) -> Result<bool> {
-        let off = sqlx::query("SELECT 1 AS off FROM email_preferences WHERE user_id = $1 AND kind = $2 AND email = 0")
-            .bind(user_id)
-            .bind(kind.code())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let off = self
+            .read_optional(
+                &Sql::new("SELECT 1 AS off FROM email_preferences WHERE user_id = $1 AND kind = $2 AND email = 0")
+                    .arg(user_id)
+                    .arg(kind.code()),
+            )
+            .await?;
         Ok(off.is_none())
     }
 
@@ -91,7 +93,7 @@ impl Store {
         }
         q.push(") AND NOT EXISTS (SELECT 1 FROM email_preferences p WHERE p.user_id = n.user_id AND p.kind = n.kind AND p.email = 0) ORDER BY n.id LIMIT ")
             .bind(OUTBOX_BATCH);
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = self.read_all(&q).await?;
         rows.iter()
             .map(|r| {
                 let (vi, en, link): (String, String, String) =

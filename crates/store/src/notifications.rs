@@ -3,6 +3,7 @@
 //! must act and the authority that follows it. The dedupe key makes repeating a sweep safe.
 
 use crate::db::{db_err, from_row, get, Store};
+use crate::sql::Sql;
 use khien_domain::calendar::display_date;
 use khien_domain::incident::clocks::ClockKind;
 use khien_domain::notification::NotificationKind;
@@ -67,7 +68,7 @@ impl Store {
         q.bind(actor.user_id);
         token_scope(&mut q, actor);
         q.push(" ORDER BY n.id DESC LIMIT ").bind(limit);
-        q.query().fetch_all(&self.pool).await.map_err(db_err)?.iter().map(from_row).collect()
+        self.read_all(&q).await?.iter().map(from_row).collect()
     }
 
     pub async fn unread_count(&self, actor: &Actor) -> Result<i64> {
@@ -75,7 +76,7 @@ impl Store {
             crate::sql::Sql::new("SELECT COUNT(*) AS n FROM notifications n WHERE n.read_at IS NULL AND n.user_id = ");
         q.bind(actor.user_id);
         token_scope(&mut q, actor);
-        let r = q.query().fetch_one(&self.pool).await.map_err(db_err)?;
+        let r = self.read_one(&q).await?;
         get(&r, "n")
     }
 
@@ -174,11 +175,7 @@ impl Store {
 
     async fn overdue_clock_events(&self) -> Result<Vec<Event>> {
         let now = self.clock.now_ms();
-        let rows = sqlx::query("SELECT i.*, u.path FROM incidents i JOIN units u ON u.id = i.unit_id WHERE i.next_due < $1 AND i.state <> 'closed'")
-            .bind(now)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self.read_all(&Sql::new("SELECT i.*, u.path FROM incidents i JOIN units u ON u.id = i.unit_id WHERE i.next_due < $1 AND i.state <> 'closed'").arg(now)).await?;
         let mut events = Vec::new();
         for r in &rows {
             let (id, code): (i64, String) = (get(r, "id")?, get(r, "code")?);
@@ -238,15 +235,8 @@ impl Store {
         let now = self.clock.now_ms();
         let soon = now + 3 * 24 * 3_600_000;
         let today = khien_domain::calendar::date_vn(now).format("%Y-%m-%d").to_string();
-        let rows = sqlx::query(
-            "SELECT f.unit_id, u.path, u.name, COUNT(CASE WHEN f.due_at < $1 THEN 1 END) AS overdue, COUNT(CASE WHEN f.due_at >= $1 AND f.due_at < $2 THEN 1 END) AS soon \
-             FROM findings f JOIN units u ON u.id = f.unit_id WHERE f.open = 1 AND f.due_at < $2 GROUP BY f.unit_id, u.path, u.name",
-        )
-        .bind(now)
-        .bind(soon)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let rows = self.read_all(&Sql::new("SELECT f.unit_id, u.path, u.name, COUNT(CASE WHEN f.due_at < $1 THEN 1 END) AS overdue, COUNT(CASE WHEN f.due_at >= $1 AND f.due_at < $2 THEN 1 END) AS soon \
+             FROM findings f JOIN units u ON u.id = f.unit_id WHERE f.open = 1 AND f.due_at < $2 GROUP BY f.unit_id, u.path, u.name",).arg(now).arg(soon)).await?;
         let mut events = Vec::new();
         for r in &rows {
             let (unit_id, path, name): (i64, String, String) = (get(r, "unit_id")?, get(r, "path")?, get(r, "name")?);

@@ -130,19 +130,16 @@ impl Store {
         if !actor.can_anywhere(Action::ViewUnits) {
             return Err(Error::forbidden());
         }
-        let rows = sqlx::query("SELECT id, name, version, model FROM index_models ORDER BY name, version DESC")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self
+            .read_all(&Sql::new("SELECT id, name, version, model FROM index_models ORDER BY name, version DESC"))
+            .await?;
         rows.iter().map(model_row).collect()
     }
 
     async fn index_model(&self, id: i64) -> Result<IndexModel> {
-        let r = sqlx::query("SELECT id, name, version, model FROM index_models WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
+        let r = self
+            .read_optional(&Sql::new("SELECT id, name, version, model FROM index_models WHERE id = $1").arg(id))
+            .await?
             .ok_or_else(|| Error::not_found("mô hình chỉ số", "Index model"))?;
         model_row(&r)
     }
@@ -164,13 +161,7 @@ impl Store {
         // Indicators: the unit's latest kept figure within the period.
         for c in &model.criteria {
             let CriterionSource::Indicator { code } = &c.source else { continue };
-            let rows = sqlx::query("SELECT v.unit_id, v.period, v.numerator, v.denominator FROM indicator_values v JOIN indicators i ON i.id = v.indicator_id WHERE i.code = $1 AND v.period >= $2 AND v.period <= $3 ORDER BY v.period")
-                .bind(code.as_str())
-                .bind(first.get(..4).unwrap_or(first))
-                .bind(last)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_err)?;
+            let rows = self.read_all(&Sql::new("SELECT v.unit_id, v.period, v.numerator, v.denominator FROM indicator_values v JOIN indicators i ON i.id = v.indicator_id WHERE i.code = $1 AND v.period >= $2 AND v.period <= $3 ORDER BY v.period").arg(code.as_str()).arg(first.get(..4).unwrap_or(first)).arg(last)).await?;
             let mut latest: HashMap<i64, (i64, i64)> = HashMap::new();
             for r in &rows {
                 let period: String = get(r, "period")?;
@@ -188,11 +179,7 @@ impl Store {
         }
         // Findings: open ones within their deadline, of all open, and the oldest overdue.
         let now = self.clock.now_ms();
-        let rows = sqlx::query("SELECT u.path, COUNT(*) AS open, CAST(SUM(CASE WHEN f.due_at < $1 THEN 1 ELSE 0 END) AS BIGINT) AS late, MIN(CASE WHEN f.due_at < $1 THEN f.due_at END) AS oldest FROM findings f JOIN units u ON u.id = f.unit_id WHERE f.open = 1 GROUP BY u.path")
-            .bind(now)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self.read_all(&Sql::new("SELECT u.path, COUNT(*) AS open, CAST(SUM(CASE WHEN f.due_at < $1 THEN 1 ELSE 0 END) AS BIGINT) AS late, MIN(CASE WHEN f.due_at < $1 THEN f.due_at END) AS oldest FROM findings f JOIN units u ON u.id = f.unit_id WHERE f.open = 1 GROUP BY u.path").arg(now)).await?;
         let mut findings: HashMap<i64, (i64, i64)> = HashMap::new();
         let mut oldest: HashMap<i64, i64> = HashMap::new();
         for r in &rows {
@@ -220,10 +207,7 @@ impl Store {
         if model.criteria.iter().any(|c| c.source == CriterionSource::RegistryCompleteness) {
             let required = self.required_details().await?.len();
             let required = i64::try_from(required).map_err(khien_domain::Error::internal)?;
-            let rows = sqlx::query("SELECT u.path, s.id, CAST(COUNT(d.field) AS BIGINT) AS held FROM systems s JOIN units u ON u.id = s.owner_unit_id LEFT JOIN system_details d ON d.system_id = s.id AND d.field IN (SELECT field FROM registry_required_fields) GROUP BY u.path, s.id")
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_err)?;
+            let rows = self.read_all(&Sql::new("SELECT u.path, s.id, CAST(COUNT(d.field) AS BIGINT) AS held FROM systems s JOIN units u ON u.id = s.owner_unit_id LEFT JOIN system_details d ON d.system_id = s.id AND d.field IN (SELECT field FROM registry_required_fields) GROUP BY u.path, s.id")).await?;
             for r in &rows {
                 let Some(unit) = owner_of(&get::<String>(r, "path")?) else { continue };
                 let e = details.entry(unit).or_default();
@@ -379,10 +363,9 @@ impl Store {
     /// newest first, without their rows.
     pub async fn list_rankings(&self, actor: &Actor) -> Result<Vec<Ranking>> {
         let drafts = self.require_governor(actor).await.is_ok();
-        let rows = sqlx::query("SELECT id, published FROM rankings ORDER BY period DESC, id DESC LIMIT 200")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self
+            .read_all(&Sql::new("SELECT id, published FROM rankings ORDER BY period DESC, id DESC LIMIT 200"))
+            .await?;
         let mut out = Vec::new();
         for r in &rows {
             if drafts || flag(r, "published")? {
@@ -396,7 +379,7 @@ impl Store {
         let mut ranking = self.ranking_head(actor, id).await?;
         let mut q = Sql::new("SELECT rr.unit_id, u.code, u.name, rr.position, rr.points_cp, rr.band, rr.downgraded, rr.criteria FROM ranking_rows rr JOIN units u ON u.id = rr.unit_id WHERE rr.ranking_id = ");
         q.bind(id).push(" ORDER BY rr.position, u.code");
-        for r in q.query().fetch_all(&self.pool).await.map_err(db_err)? {
+        for r in self.read_all(&q).await? {
             ranking.rows.push(RankingRow {
                 unit_id: get(&r, "unit_id")?,
                 unit_code: get(&r, "code")?,
@@ -417,11 +400,11 @@ impl Store {
         if !actor.can_anywhere(Action::ViewUnits) {
             return Err(missing());
         }
-        let r = sqlx::query("SELECT model_id, unit_type, period, published FROM rankings WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
+        let r = self
+            .read_optional(
+                &Sql::new("SELECT model_id, unit_type, period, published FROM rankings WHERE id = $1").arg(id),
+            )
+            .await?
             .ok_or_else(missing)?;
         let published = flag(&r, "published")?;
         if !published && self.require_governor(actor).await.is_err() {
@@ -435,11 +418,7 @@ impl Store {
     /// A unit's place in every published ranking, newest first: its history.
     pub async fn unit_rankings(&self, actor: &Actor, unit_id: i64) -> Result<Vec<(String, IndexModel, RankingRow)>> {
         let unit = self.get_unit(actor, unit_id).await?;
-        let rows = sqlx::query("SELECT r.period, r.model_id, rr.position, rr.points_cp, rr.band, rr.downgraded, rr.criteria FROM rankings r JOIN ranking_rows rr ON rr.ranking_id = r.id WHERE rr.unit_id = $1 AND r.published = 1 ORDER BY r.period DESC, r.id DESC")
-            .bind(unit.id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self.read_all(&Sql::new("SELECT r.period, r.model_id, rr.position, rr.points_cp, rr.band, rr.downgraded, rr.criteria FROM rankings r JOIN ranking_rows rr ON rr.ranking_id = r.id WHERE rr.unit_id = $1 AND r.published = 1 ORDER BY r.period DESC, r.id DESC").arg(unit.id)).await?;
         let mut models: BTreeMap<i64, IndexModel> = BTreeMap::new();
         let mut out = Vec::new();
         for r in &rows {
@@ -485,10 +464,7 @@ impl Store {
         use crate::worklist::{WorkItem, WorkSection};
         use khien_domain::worklist::WorkKind;
         let (year, quarter) = khien_domain::index::ranking_periods_due(self.clock.today_vn());
-        let ranked = sqlx::query("SELECT m.name, r.unit_type, MAX(CASE WHEN r.period LIKE '%-Q%' THEN 1 ELSE 0 END) AS quarterly FROM rankings r JOIN index_models m ON m.id = r.model_id GROUP BY m.name, r.unit_type ORDER BY m.name, r.unit_type")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let ranked = self.read_all(&Sql::new("SELECT m.name, r.unit_type, MAX(CASE WHEN r.period LIKE '%-Q%' THEN 1 ELSE 0 END) AS quarterly FROM rankings r JOIN index_models m ON m.id = r.model_id GROUP BY m.name, r.unit_type ORDER BY m.name, r.unit_type")).await?;
         let mut items = Vec::new();
         for r in &ranked {
             let (name, unit_type): (String, String) = (get(r, "name")?, get(r, "unit_type")?);
@@ -498,13 +474,7 @@ impl Store {
                 periods.push(quarter.clone());
             }
             for period in periods {
-                let state = sqlx::query("SELECT MAX(r.published) AS published, COUNT(*) AS n FROM rankings r JOIN index_models m ON m.id = r.model_id WHERE m.name = $1 AND r.unit_type = $2 AND r.period = $3")
-                    .bind(name.as_str())
-                    .bind(unit_type.as_str())
-                    .bind(period.as_str())
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(db_err)?;
+                let state = self.read_one(&Sql::new("SELECT MAX(r.published) AS published, COUNT(*) AS n FROM rankings r JOIN index_models m ON m.id = r.model_id WHERE m.name = $1 AND r.unit_type = $2 AND r.period = $3").arg(name.as_str()).arg(unit_type.as_str()).arg(period.as_str())).await?;
                 let (computed, published) =
                     (get::<i64>(&state, "n")? > 0, get::<Option<i64>>(&state, "published")? == Some(1));
                 if published {

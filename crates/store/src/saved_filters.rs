@@ -2,6 +2,7 @@
 
 use crate::audit::{json, Change};
 use crate::db::{db_err, from_row, get, Store};
+use crate::sql::Sql;
 use khien_domain::scope::Actor;
 use khien_domain::unit::validate_name;
 use khien_domain::{Error, Result};
@@ -39,11 +40,12 @@ fn check_query(q: &str) -> Result<String> {
 
 impl Store {
     pub async fn saved_filters(&self, actor: &Actor) -> Result<Vec<SavedFilter>> {
-        let rows = sqlx::query("SELECT id, name, query FROM saved_filters WHERE user_id = $1 ORDER BY name")
-            .bind(actor.user_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self
+            .read_all(
+                &Sql::new("SELECT id, name, query FROM saved_filters WHERE user_id = $1 ORDER BY name")
+                    .arg(actor.user_id),
+            )
+            .await?;
         rows.iter().map(from_row).collect()
     }
 

@@ -2,7 +2,7 @@
 //! findings are searched by their lists (same words, same scope); dossiers are found here by
 //! their system's name, code or unit.
 
-use crate::db::{db_err, get, Store};
+use crate::db::{get, Store};
 use crate::sql::Sql;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
@@ -26,7 +26,7 @@ impl Store {
         let mut sql = Sql::new("SELECT d.id, d.state, d.proposed_level, s.name AS system_name, u.name AS unit_name FROM dossiers d JOIN systems s ON s.id = d.system_id JOIN units u ON u.id = s.owner_unit_id WHERE ");
         sql.reach("u.path", "u.id", &actor.reach(Action::ViewSystems)).words_like(&["s.search_folded"], q);
         sql.push(" ORDER BY d.id DESC LIMIT ").bind(limit.clamp(1, 100));
-        let rows = sql.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = self.read_all(&sql).await?;
         rows.iter()
             .map(|r| {
                 Ok(DossierHit {

@@ -62,6 +62,21 @@ impl From<Option<String>> for Val {
         Val::OptText(v)
     }
 }
+impl From<&String> for Val {
+    fn from(v: &String) -> Val {
+        Val::Text(v.clone())
+    }
+}
+impl From<Option<&str>> for Val {
+    fn from(v: Option<&str>) -> Val {
+        Val::OptText(v.map(str::to_string))
+    }
+}
+impl From<&[u8]> for Val {
+    fn from(v: &[u8]) -> Val {
+        Val::Bytes(v.to_vec())
+    }
+}
 impl From<bool> for Val {
     fn from(v: bool) -> Val {
         Val::Int(i64::from(v))
@@ -95,6 +110,16 @@ impl Sql {
         Sql { text, binds: q.binds.clone(), plan_per_run: q.plan_per_run }
     }
 
+    /// The statement's text, with `$n` parameters.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The values of `$1`, `$2`, … in order.
+    pub fn binds(&self) -> &[Val] {
+        &self.binds
+    }
+
     pub fn push(&mut self, text: &str) -> &mut Sql {
         self.text.push_str(text);
         self
@@ -104,6 +129,12 @@ impl Sql {
     pub fn bind(&mut self, v: impl Into<Val>) -> &mut Sql {
         self.binds.push(v.into());
         let _ = write!(self.text, "${}", self.binds.len());
+        self
+    }
+
+    /// Binds the next parameter of a statement written by hand (`$1`, `$2`, … in its text).
+    pub fn arg(mut self, v: impl Into<Val>) -> Sql {
+        self.binds.push(v.into());
         self
     }
 

@@ -1,7 +1,7 @@
 //! "Việc cần xử lý": what waits for a person, read in a few counted queries. Each section counts
 //! exactly and shows its first rows, most urgent first; the page links to the full list.
 
-use crate::db::{db_err, get, Store};
+use crate::db::{get, Store};
 use crate::incidents::incident_model::{incident_row, INCIDENT_COLS};
 use crate::sql::Sql;
 use khien_domain::audit::action_label;
@@ -174,12 +174,12 @@ impl Store {
         item: impl Fn(&AnyRow) -> Result<WorkItem>,
     ) -> Result<WorkSection> {
         let count = Sql::select("COUNT(*) AS n", &from_where);
-        let total: i64 = get(&count.query().fetch_one(&self.pool).await.map_err(db_err)?, "n")?;
+        let total: i64 = get(&self.read_one(&count).await?, "n")?;
         let mut items = Vec::new();
         if total > 0 {
             let mut q = Sql::select(cols, &from_where);
             q.push(" ORDER BY ").push(order).push(&format!(" LIMIT {SHOWN}"));
-            for r in &q.query().fetch_all(&self.pool).await.map_err(db_err)? {
+            for r in &self.read_all(&q).await? {
                 items.push(item(r)?);
             }
         }
@@ -195,7 +195,7 @@ impl Store {
         if !named {
             q.push(" AND ").reach("u.path", "u.id", &actor.reach(Action::ViewSystems));
         }
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = self.read_all(&q).await?;
         let holidays = self.holidays().await?;
         let today = self.clock.today_vn();
         let mut rulesets: std::collections::HashMap<String, Ruleset> = std::collections::HashMap::new();
@@ -439,7 +439,7 @@ impl Store {
             .push(" GROUP BY ur.unit_id) lr ON lr.unit_id = u.id WHERE (li.n IS NOT NULL OR lf.n IS NOT NULL OR lr.n IS NOT NULL) AND ")
             .reach("u.path", "u.id", &reach);
         let mut late = Vec::new();
-        for r in &q.query().fetch_all(&self.pool).await.map_err(db_err)? {
+        for r in &self.read_all(&q).await? {
             let (id, name): (i64, String) = (get(r, "id")?, get(r, "name")?);
             let counts: (i64, i64, i64) = (get(r, "incidents")?, get(r, "findings")?, get(r, "reports")?);
             late.push((counts, id, name));

@@ -282,11 +282,7 @@ impl Store {
 
     /// An evidence file for a caller who may see its assessment.
     pub async fn evidence(&self, actor: &Actor, evidence_id: i64) -> Result<(Evidence, Vec<u8>)> {
-        let r = sqlx::query(&format!("SELECT e.{}, e.data, r.assessment_id FROM assessment_evidence e JOIN assessment_results r ON r.id = e.result_id WHERE e.id = $1", EV_COLS.replace(", ", ", e.")))
-            .bind(evidence_id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let r = self.read_optional(&Sql::new(&format!("SELECT e.{}, e.data, r.assessment_id FROM assessment_evidence e JOIN assessment_results r ON r.id = e.result_id WHERE e.id = $1", EV_COLS.replace(", ", ", e."))).arg(evidence_id)).await?;
         let missing = || Error::not_found("bằng chứng", "Evidence");
         let r = r.ok_or_else(missing)?;
         let assessment_id: i64 = get(&r, "assessment_id")?;

@@ -256,16 +256,8 @@ impl Store {
         let by_id: HashMap<&str, &crate::compliance::catalogues::CatalogueNodeRow> =
             nodes.iter().map(|n| (n.node_id.as_str(), n)).collect();
         let top = top_groups(&nodes);
-        let rows = sqlx::query("SELECT id, node_id, position, result, notes, updated_at, updated_by FROM assessment_results WHERE assessment_id = $1 ORDER BY position")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
-        let ev_rows = sqlx::query(&format!("SELECT {EV_COLS} FROM assessment_evidence WHERE result_id IN (SELECT id FROM assessment_results WHERE assessment_id = $1) ORDER BY id"))
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self.read_all(&Sql::new("SELECT id, node_id, position, result, notes, updated_at, updated_by FROM assessment_results WHERE assessment_id = $1 ORDER BY position").arg(id)).await?;
+        let ev_rows = self.read_all(&Sql::new(&format!("SELECT {EV_COLS} FROM assessment_evidence WHERE result_id IN (SELECT id FROM assessment_results WHERE assessment_id = $1) ORDER BY id")).arg(id)).await?;
         let mut evidence: HashMap<i64, Vec<Evidence>> = HashMap::new();
         for r in &ev_rows {
             let e = evidence_row(r)?;
@@ -323,28 +315,18 @@ impl Store {
             })
             .collect();
         // The previous done assessment of the same system against the same catalogue code.
-        let prev = sqlx::query("SELECT a.id FROM assessments a JOIN catalogues c ON c.id = a.catalogue_id WHERE a.system_id = $1 AND c.code = $2 AND a.state = 'done' AND a.id <> $3 AND a.created_at <= $4 ORDER BY a.finished_at DESC, a.id DESC LIMIT 1")
-            .bind(a.system_id)
-            .bind(a.catalogue_code.as_str())
-            .bind(a.id)
-            .bind(a.created_at)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let prev = self.read_optional(&Sql::new("SELECT a.id FROM assessments a JOIN catalogues c ON c.id = a.catalogue_id WHERE a.system_id = $1 AND c.code = $2 AND a.state = 'done' AND a.id <> $3 AND a.created_at <= $4 ORDER BY a.finished_at DESC, a.id DESC LIMIT 1").arg(a.system_id).arg(a.catalogue_code.as_str()).arg(a.id).arg(a.created_at)).await?;
         let (mut previous_id, mut previous_percent, mut changes) = (None, None, Vec::new());
         if let Some(p) = prev {
             let pid: i64 = get(&p, "id")?;
             previous_id = Some(pid);
             previous_percent = self.load_assessment(&self.pool, pid).await?.and_then(|p| p.percent);
-            let old: HashMap<String, Option<String>> =
-                sqlx::query("SELECT node_id, result FROM assessment_results WHERE assessment_id = $1")
-                    .bind(pid)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db_err)?
-                    .iter()
-                    .map(|r| Ok((get(r, "node_id")?, get(r, "result")?)))
-                    .collect::<Result<_>>()?;
+            let old: HashMap<String, Option<String>> = self
+                .read_all(&Sql::new("SELECT node_id, result FROM assessment_results WHERE assessment_id = $1").arg(pid))
+                .await?
+                .iter()
+                .map(|r| Ok((get(r, "node_id")?, get(r, "result")?)))
+                .collect::<Result<_>>()?;
             for r in &results {
                 let before = old.get(&r.node_id).cloned().flatten();
                 if r.result.is_some() && before != r.result {
@@ -374,10 +356,9 @@ impl Store {
 
     /// Active independent assessor units (id, name): the directory an assessment is assigned from.
     pub async fn assessor_units(&self) -> Result<Vec<(i64, String)>> {
-        let rows = sqlx::query("SELECT id, name FROM units WHERE unit_type = 'assessor' AND active = 1 ORDER BY name")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self
+            .read_all(&Sql::new("SELECT id, name FROM units WHERE unit_type = 'assessor' AND active = 1 ORDER BY name"))
+            .await?;
         rows.iter().map(|r| Ok((get(r, "id")?, get(r, "name")?))).collect()
     }
 

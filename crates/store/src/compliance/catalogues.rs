@@ -167,10 +167,9 @@ impl Store {
     /// so that the store needs no parser) that are not in the database yet, by code and version.
     /// Idempotent; run on every start.
     pub(crate) async fn ensure_builtin_catalogues(&self, builtin: &[Catalogue]) -> Result<usize> {
-        let have: Vec<(String, String)> = sqlx::query("SELECT code, version FROM catalogues WHERE builtin = 1")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?
+        let have: Vec<(String, String)> = self
+            .read_all(&Sql::new("SELECT code, version FROM catalogues WHERE builtin = 1"))
+            .await?
             .iter()
             .map(|r| Ok((get(r, "code")?, get(r, "version")?)))
             .collect::<Result<_>>()?;
@@ -207,10 +206,8 @@ impl Store {
     /// Every catalogue version, by code then newest version first.
     pub async fn list_catalogues(&self, actor: &Actor) -> Result<Vec<CatalogueInfo>> {
         read_only(actor)?;
-        let rows = sqlx::query(&format!("SELECT {CAT_COLS} FROM catalogues ORDER BY code, id DESC"))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows =
+            self.read_all(&Sql::new(&format!("SELECT {CAT_COLS} FROM catalogues ORDER BY code, id DESC"))).await?;
         rows.iter().map(catalogue_row).collect()
     }
 

@@ -68,7 +68,7 @@ impl Store {
             .push(" AND ");
         q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems));
         q.push(" GROUP BY s.unit_id");
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = self.read_all(&q).await?;
         rows.iter().map(|r| Ok((get(r, "unit_id")?, get(r, "days")?))).collect()
     }
 
@@ -87,7 +87,7 @@ impl Store {
             .push(" AND ");
         q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems));
         q.push(" GROUP BY s.day ORDER BY s.day");
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = self.read_all(&q).await?;
         rows.iter()
             .map(|r| {
                 let sum = |c: &str| get::<Option<i64>>(r, c).map(|v| v.unwrap_or(0));
@@ -130,7 +130,7 @@ impl Store {
             q.push(" AND u.path LIKE ").bind(format!("{}%", unit.path));
         }
         q.push(" ORDER BY s.day, u.name, s.unit_id LIMIT 100000");
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = self.read_all(&q).await?;
         rows.iter()
             .map(|r| {
                 Ok(FindingCountDay {

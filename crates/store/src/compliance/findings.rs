@@ -183,10 +183,8 @@ pub(crate) fn due_at(
 impl Store {
     /// The remediation policy: the defaults with the authority's rows over them.
     pub async fn remediation_policy(&self) -> Result<Policy> {
-        let rows = sqlx::query("SELECT severity, level, days, working_days FROM remediation_policy")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows =
+            self.read_all(&Sql::new("SELECT severity, level, days, working_days FROM remediation_policy")).await?;
         let mut overrides = Vec::new();
         for r in rows {
             overrides.push(PolicyRow {
@@ -307,11 +305,7 @@ impl Store {
     }
 
     pub async fn get_finding(&self, actor: &Actor, id: i64) -> Result<Finding> {
-        let row = sqlx::query(&format!("SELECT {FINDING_COLS}, u.path AS unit_path FROM findings f JOIN units u ON u.id = f.unit_id WHERE f.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
+        let row = self.read_optional(&Sql::new(&format!("SELECT {FINDING_COLS}, u.path AS unit_path FROM findings f JOIN units u ON u.id = f.unit_id WHERE f.id = $1")).arg(id)).await?
             .ok_or_else(|| Error::not_found("phát hiện", "Finding"))?;
         let path: String = get(&row, "unit_path")?;
         let f = finding_row(&row, self.clock.now_ms())?;
@@ -398,7 +392,7 @@ impl Store {
         q.push(" THEN 1 END) AS overdue_count, COUNT(CASE WHEN f.severity = 'critical' THEN 1 END) AS critical_count FROM findings f JOIN units u ON u.id = f.unit_id WHERE f.open = 1 AND ");
         q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems));
         q.push(" GROUP BY u.id, u.name ORDER BY overdue_count DESC, open_count DESC, u.name LIMIT 500");
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = self.read_all(&q).await?;
         rows.iter()
             .map(|r| {
                 Ok(UnitFindingCounts {
@@ -420,7 +414,7 @@ impl Store {
         q.push(" THEN 1 END) AS overdue_count FROM findings f JOIN units u ON u.id = f.unit_id WHERE f.open = 1 AND ");
         q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems));
         q.push(" GROUP BY f.severity");
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = self.read_all(&q).await?;
         let mut counts: Vec<(Severity, i64, i64)> = Severity::ALL.iter().rev().map(|s| (*s, 0, 0)).collect();
         for r in &rows {
             let severity = Severity::parse("severity", &get::<String>(r, "severity")?)?;

@@ -9,7 +9,7 @@ use khien_domain::Result;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::{db_err, get, Store};
+use crate::db::{get, Store};
 use crate::sql::Sql;
 
 /// One owner unit's compliance over its systems' latest done assessments.
@@ -54,7 +54,7 @@ impl Store {
         );
         q.reach("u.path", "u.id", &actor.reach(Action::ViewCompliance));
         q.push(" GROUP BY u.id, u.name LIMIT 5000");
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = self.read_all(&q).await?;
         let mut out = rows
             .iter()
             .map(|r| {

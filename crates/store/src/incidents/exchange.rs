@@ -98,14 +98,14 @@ impl Store {
         in_list(&mut q);
         q.push(" ORDER BY id");
         let mut observables: HashMap<i64, Vec<Observable>> = HashMap::new();
-        for r in q.query().fetch_all(&self.pool).await.map_err(db_err)? {
+        for r in self.read_all(&q).await? {
             let o = crate::incidents::work::observable_row(&r)?;
             observables.entry(o.incident_id).or_default().push(o);
         }
         let mut q = Sql::new("SELECT incident_id, related_id FROM incident_links WHERE incident_id IN ");
         in_list(&mut q);
         let mut related: HashMap<i64, Vec<i64>> = HashMap::new();
-        for r in q.query().fetch_all(&self.pool).await.map_err(db_err)? {
+        for r in self.read_all(&q).await? {
             related.entry(get(&r, "incident_id")?).or_default().push(get(&r, "related_id")?);
         }
         Ok(page
@@ -204,15 +204,15 @@ impl Store {
         if !actor.can_anywhere(Action::ViewIncidents) {
             return Err(Error::forbidden());
         }
-        sqlx::query("SELECT * FROM watchlist WHERE value = $1 AND kind = $2 ORDER BY id DESC LIMIT 100")
-            .bind(value)
-            .bind(kind)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?
-            .iter()
-            .map(watch_row)
-            .collect()
+        self.read_all(
+            &Sql::new("SELECT * FROM watchlist WHERE value = $1 AND kind = $2 ORDER BY id DESC LIMIT 100")
+                .arg(value)
+                .arg(kind),
+        )
+        .await?
+        .iter()
+        .map(watch_row)
+        .collect()
     }
 
     /// The newest watch-list entries.
@@ -220,11 +220,8 @@ impl Store {
         if !actor.can_anywhere(Action::ViewIncidents) {
             return Err(Error::forbidden());
         }
-        sqlx::query("SELECT * FROM watchlist ORDER BY id DESC LIMIT $1")
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?
+        self.read_all(&Sql::new("SELECT * FROM watchlist ORDER BY id DESC LIMIT $1").arg(limit))
+            .await?
             .iter()
             .map(watch_row)
             .collect()

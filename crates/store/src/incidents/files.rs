@@ -5,6 +5,7 @@
 use crate::audit::{json, Change};
 use crate::db::{db_err, from_row, get, sha256_bytes, Store};
 use crate::incidents::incident::add_event;
+use crate::sql::Sql;
 use khien_domain::attachment::check_attachment;
 use khien_domain::incident::{EventKind, INCIDENT_FILES};
 use khien_domain::role::Action;
@@ -78,21 +79,19 @@ impl Store {
     /// The files of an incident the caller may see, oldest first.
     pub async fn incident_files(&self, actor: &Actor, id: i64) -> Result<Vec<IncidentFile>> {
         self.scoped_incident(&self.pool, actor, id, Action::ViewIncidents).await?;
-        let rows = sqlx::query(&format!("SELECT {META} FROM incident_files WHERE incident_id = $1 ORDER BY id"))
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self
+            .read_all(
+                &Sql::new(&format!("SELECT {META} FROM incident_files WHERE incident_id = $1 ORDER BY id")).arg(id),
+            )
+            .await?;
         rows.iter().map(from_row).collect()
     }
 
     /// One file with its bytes, for a caller who may see its incident.
     pub async fn incident_file(&self, actor: &Actor, file_id: i64) -> Result<(IncidentFile, Vec<u8>)> {
-        let r = sqlx::query(&format!("SELECT {META}, data FROM incident_files WHERE id = $1"))
-            .bind(file_id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
+        let r = self
+            .read_optional(&Sql::new(&format!("SELECT {META}, data FROM incident_files WHERE id = $1")).arg(file_id))
+            .await?
             .ok_or_else(|| Error::not_found("tệp", "File"))?;
         let file: IncidentFile = from_row(&r)?;
         self.scoped_incident(&self.pool, actor, file.incident_id, Action::ViewIncidents).await.map_err(

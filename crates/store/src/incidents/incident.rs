@@ -425,11 +425,7 @@ impl Store {
     /// Names for the header of an incident's document (the caller has already been allowed
     /// to see the incident).
     pub async fn document_header(&self, unit_id: i64) -> Result<DocumentHeader> {
-        let r = sqlx::query("SELECT u.name, u.head_name, u.head_title, p.name AS parent_name, (SELECT name FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1) AS root_name FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.id = $1")
-            .bind(unit_id)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let r = self.read_one(&Sql::new("SELECT u.name, u.head_name, u.head_title, p.name AS parent_name, (SELECT name FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1) AS root_name FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.id = $1").arg(unit_id)).await?;
         Ok(DocumentHeader {
             unit_name: get(&r, "name")?,
             parent_name: get(&r, "parent_name")?,

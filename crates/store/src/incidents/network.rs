@@ -211,11 +211,9 @@ impl Store {
         q.bind(value.as_str()).push(" AND o.kind = ").bind(kind.code()).push(" AND ");
         q.reach("u.path", "u.id", &actor.reach(Action::ViewIncidents));
         q.push(" ORDER BY o.id DESC LIMIT 200");
-        let incidents = q
-            .query()
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?
+        let incidents = self
+            .read_all(&q)
+            .await?
             .iter()
             .map(|r| {
                 Ok(ObservableHit {

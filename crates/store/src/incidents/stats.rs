@@ -1,7 +1,7 @@
 //! Incident counts for the charts: reported incidents by category and by calendar month in
 //! Vietnam time, over the incidents the caller may see.
 
-use crate::db::{db_err, get, get_code, Store};
+use crate::db::{get, get_code, Store};
 use crate::units::scope::scoped_select;
 use chrono::NaiveDate;
 use khien_domain::calendar::{last_months, start_of_day_vn};
@@ -46,7 +46,7 @@ impl Store {
         let (from, to) = (edges.first().copied().unwrap_or(0), edges.last().copied().unwrap_or(i64::MAX));
         q.push(" AND i.reported_at >= ").bind(from).push(" AND i.reported_at < ").bind(to);
         q.push(" GROUP BY i.category ORDER BY i.category");
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = self.read_all(&q).await?;
         let mut by_category = Vec::with_capacity(rows.len());
         for r in &rows {
             let category = get_code(r, "category", |c| Category::parse("category", c))?;

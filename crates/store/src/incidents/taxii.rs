@@ -111,14 +111,15 @@ impl Store {
         let view = actor.can(Action::ViewIncidents, c.unit_id, &c.unit_path);
         match actor.token_id {
             Some(token) => {
-                let r = sqlx::query(
-                    "SELECT can_read, can_write FROM taxii_access WHERE collection_id = $1 AND token_id = $2",
-                )
-                .bind(c.id.as_str())
-                .bind(token)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(db_err)?;
+                let r = self
+                    .read_optional(
+                        &Sql::new(
+                            "SELECT can_read, can_write FROM taxii_access WHERE collection_id = $1 AND token_id = $2",
+                        )
+                        .arg(c.id.as_str())
+                        .arg(token),
+                    )
+                    .await?;
                 if let Some(r) = r {
                     c.can_read = view && get::<i64>(&r, "can_read")? != 0;
                     c.can_write = actor.can(Action::ReportIncidents, c.unit_id, &c.unit_path)
@@ -135,12 +136,7 @@ impl Store {
 
     /// Collections the caller may read or write.
     pub async fn taxii_collections(&self, actor: &Actor) -> Result<Vec<Collection>> {
-        let rows = sqlx::query(
-            "SELECT c.*, u.path FROM taxii_collections c JOIN units u ON u.id = c.unit_id ORDER BY c.created_at, c.id",
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let rows = self.read_all(&Sql::new("SELECT c.*, u.path FROM taxii_collections c JOIN units u ON u.id = c.unit_id ORDER BY c.created_at, c.id",)).await?;
         let mut out = Vec::new();
         for r in &rows {
             let c = self.with_access(actor, collection_row(r)?).await?;
@@ -154,12 +150,14 @@ impl Store {
     /// One collection, if the caller may read or write it (else not found: its existence is
     /// not revealed).
     pub async fn taxii_collection(&self, actor: &Actor, id: &str) -> Result<Collection> {
-        let r =
-            sqlx::query("SELECT c.*, u.path FROM taxii_collections c JOIN units u ON u.id = c.unit_id WHERE c.id = $1")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(db_err)?;
+        let r = self
+            .read_optional(
+                &Sql::new(
+                    "SELECT c.*, u.path FROM taxii_collections c JOIN units u ON u.id = c.unit_id WHERE c.id = $1",
+                )
+                .arg(id),
+            )
+            .await?;
         let c = match r {
             Some(r) => self.with_access(actor, collection_row(&r)?).await?,
             None => return Err(Error::not_found("tập dữ liệu TAXII", "TAXII collection")),
@@ -330,7 +328,7 @@ impl Store {
                 .push("))");
         }
         q.push(" ORDER BY date_added, seq LIMIT ").bind(f.limit + 1);
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = self.read_all(&q).await?;
         let more = rows.len() as i64 > f.limit;
         let mut objects = Vec::with_capacity(rows.len());
         let mut last = None;
@@ -444,11 +442,9 @@ impl Store {
 
     /// A status resource, for whoever may read or write its collection.
     pub async fn taxii_status(&self, actor: &Actor, id: &str) -> Result<TaxiiStatus> {
-        let r = sqlx::query("SELECT collection_id, details FROM taxii_status WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let r = self
+            .read_optional(&Sql::new("SELECT collection_id, details FROM taxii_status WHERE id = $1").arg(id))
+            .await?;
         let r = r.ok_or_else(|| Error::not_found("trạng thái", "Status"))?;
         self.taxii_collection(actor, &get::<String>(&r, "collection_id")?)
             .await

@@ -2,6 +2,7 @@
 //! (those added after the last successful push), and the outcome of each push.
 
 use crate::db::{db_err, get, get_opt_code, Store};
+use crate::sql::Sql;
 use khien_domain::incident::PushStatus;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
@@ -122,11 +123,11 @@ impl Store {
             if !actor.can(Action::CoordinateIncidents, c.unit_id, &c.unit_path) {
                 continue;
             }
-            for r in sqlx::query("SELECT * FROM taxii_remotes WHERE collection_id = $1 ORDER BY id")
-                .bind(c.id.as_str())
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_err)?
+            for r in self
+                .read_all(
+                    &Sql::new("SELECT * FROM taxii_remotes WHERE collection_id = $1 ORDER BY id").arg(c.id.as_str()),
+                )
+                .await?
             {
                 let mut remote = remote_row(&r)?;
                 remote.pushes = self.pushes_of(remote.id).await?;
@@ -146,48 +147,42 @@ impl Store {
     }
 
     async fn pushes_of(&self, remote_id: i64) -> Result<Vec<Push>> {
-        sqlx::query("SELECT * FROM taxii_pushes WHERE remote_id = $1 ORDER BY id DESC LIMIT 20")
-            .bind(remote_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?
-            .iter()
-            .map(|r| {
-                Ok(Push {
-                    at: get(r, "at")?,
-                    objects: get(r, "objects")?,
-                    http_status: get(r, "http_status")?,
-                    status: get_opt_code(r, "status", |s| PushStatus::parse("status", s))?,
-                    success_count: get(r, "success_count")?,
-                    failure_count: get(r, "failure_count")?,
-                    error: get(r, "error")?,
-                })
+        self.read_all(
+            &Sql::new("SELECT * FROM taxii_pushes WHERE remote_id = $1 ORDER BY id DESC LIMIT 20").arg(remote_id),
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Push {
+                at: get(r, "at")?,
+                objects: get(r, "objects")?,
+                http_status: get(r, "http_status")?,
+                status: get_opt_code(r, "status", |s| PushStatus::parse("status", s))?,
+                success_count: get(r, "success_count")?,
+                failure_count: get(r, "failure_count")?,
+                error: get(r, "error")?,
             })
-            .collect()
+        })
+        .collect()
     }
 
     /// Every remote (for the scheduled push, which acts for no one).
     pub(crate) async fn all_remotes(&self) -> Result<Vec<Remote>> {
-        sqlx::query("SELECT * FROM taxii_remotes ORDER BY id")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?
-            .iter()
-            .map(remote_row)
-            .collect()
+        self.read_all(&Sql::new("SELECT * FROM taxii_remotes ORDER BY id")).await?.iter().map(remote_row).collect()
     }
 
     /// Up to `limit` objects of the remote's collection not yet pushed, with the newest seq.
     pub(crate) async fn objects_to_push(&self, remote: &Remote, limit: i64) -> Result<(Vec<String>, i64)> {
-        let rows = sqlx::query(
-            "SELECT seq, body FROM taxii_objects WHERE collection_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
-        )
-        .bind(remote.collection_id.as_str())
-        .bind(remote.last_seq)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let rows = self
+            .read_all(
+                &Sql::new(
+                    "SELECT seq, body FROM taxii_objects WHERE collection_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+                )
+                .arg(remote.collection_id.as_str())
+                .arg(remote.last_seq)
+                .arg(limit),
+            )
+            .await?;
         let mut last = remote.last_seq;
         let mut bodies = Vec::with_capacity(rows.len());
         for r in &rows {

@@ -146,37 +146,27 @@ pub(crate) fn observable_row(r: &sqlx::any::AnyRow) -> Result<Observable> {
 impl Store {
     pub async fn get_incident(&self, actor: &Actor, id: i64) -> Result<IncidentDetail> {
         let incident = self.scoped_incident(&self.pool, actor, id, Action::ViewIncidents).await?;
-        let systems = sqlx::query("SELECT s.id, s.code, s.name, s.approved_level FROM incident_systems x JOIN systems s ON s.id = x.system_id WHERE x.incident_id = $1 ORDER BY s.code")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?
+        let systems = self.read_all(&Sql::new("SELECT s.id, s.code, s.name, s.approved_level FROM incident_systems x JOIN systems s ON s.id = x.system_id WHERE x.incident_id = $1 ORDER BY s.code").arg(id)).await?
             .iter()
             .map(|r| Ok(AffectedSystem { id: get(r, "id")?, code: get(r, "code")?, name: get(r, "name")?, approved_level: get(r, "approved_level")? }))
             .collect::<Result<Vec<_>>>()?;
-        let events =
-            sqlx::query("SELECT at, actor_label, kind, note FROM incident_events WHERE incident_id = $1 ORDER BY id")
-                .bind(id)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_err)?
-                .iter()
-                .map(|r| {
-                    Ok(IncidentEvent {
-                        at: get(r, "at")?,
-                        actor_label: get(r, "actor_label")?,
-                        kind: get_code(r, "kind", |s| EventKind::parse("kind", s))?,
-                        note: get(r, "note")?,
-                    })
+        let events = self
+            .read_all(
+                &Sql::new("SELECT at, actor_label, kind, note FROM incident_events WHERE incident_id = $1 ORDER BY id")
+                    .arg(id),
+            )
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(IncidentEvent {
+                    at: get(r, "at")?,
+                    actor_label: get(r, "actor_label")?,
+                    kind: get_code(r, "kind", |s| EventKind::parse("kind", s))?,
+                    note: get(r, "note")?,
                 })
-                .collect::<Result<Vec<_>>>()?;
-        let reports = sqlx::query(
-            "SELECT id, kind, filed_at, author_label, body FROM incident_reports WHERE incident_id = $1 ORDER BY id",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let reports = self.read_all(&Sql::new("SELECT id, kind, filed_at, author_label, body FROM incident_reports WHERE incident_id = $1 ORDER BY id",).arg(id)).await?
         .iter()
         .map(|r| {
             Ok(IncidentReport {
@@ -189,16 +179,14 @@ impl Store {
         })
         .collect::<Result<Vec<_>>>()?;
         let mut tasks = self.tasks_of(id).await?;
-        let observables = sqlx::query("SELECT * FROM observables WHERE incident_id = $1 ORDER BY id")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?
+        let observables = self
+            .read_all(&Sql::new("SELECT * FROM observables WHERE incident_id = $1 ORDER BY id").arg(id))
+            .await?
             .iter()
             .map(observable_row)
             .collect::<Result<Vec<_>>>()?;
         let mut related = Vec::new();
-        let links = sqlx::query("SELECT related_id FROM incident_links WHERE incident_id = $1 UNION SELECT incident_id FROM incident_links WHERE related_id = $1").bind(id).fetch_all(&self.pool).await.map_err(db_err)?;
+        let links = self.read_all(&Sql::new("SELECT related_id FROM incident_links WHERE incident_id = $1 UNION SELECT incident_id FROM incident_links WHERE related_id = $1").arg(id)).await?;
         for l in links {
             let other: i64 = get(&l, "related_id")?;
             // Only those the caller may see are named.
@@ -231,11 +219,7 @@ impl Store {
 
     pub(super) async fn tasks_of(&self, id: i64) -> Result<Vec<IncidentTask>> {
         let today = self.clock.today_vn().format("%Y-%m-%d").to_string();
-        sqlx::query("SELECT t.*, u.name AS unit_name, u.path AS unit_path FROM incident_tasks t JOIN units u ON u.id = t.unit_id WHERE t.incident_id = $1 ORDER BY t.id")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?
+        self.read_all(&Sql::new("SELECT t.*, u.name AS unit_name, u.path AS unit_path FROM incident_tasks t JOIN units u ON u.id = t.unit_id WHERE t.incident_id = $1 ORDER BY t.id").arg(id)).await?
             .iter()
             .map(|r| {
                 let due_on: Option<String> = get(r, "due_on")?;

@@ -187,10 +187,8 @@ impl Store {
         if !actor.can_anywhere(Action::ViewUnits) {
             return Err(Error::forbidden());
         }
-        let rows = sqlx::query(&format!("SELECT {COLS} FROM indicators ORDER BY plan_number, code"))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows =
+            self.read_all(&Sql::new(&format!("SELECT {COLS} FROM indicators ORDER BY plan_number, code"))).await?;
         rows.iter().map(indicator_row).collect()
     }
 
@@ -198,11 +196,9 @@ impl Store {
         if !actor.can_anywhere(Action::ViewUnits) {
             return Err(Error::not_found("chỉ tiêu", "Indicator"));
         }
-        let r = sqlx::query(&format!("SELECT {COLS} FROM indicators WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
+        let r = self
+            .read_optional(&Sql::new(&format!("SELECT {COLS} FROM indicators WHERE id = $1")).arg(id))
+            .await?
             .ok_or_else(|| Error::not_found("chỉ tiêu", "Indicator"))?;
         indicator_row(&r)
     }
@@ -411,7 +407,7 @@ impl Store {
         };
         let city_name = if city_wide { "Toàn thành phố" } else { "Các đơn vị của bạn" };
         let mut city = Vec::new();
-        for r in q.query().fetch_all(&self.pool).await.map_err(db_err)? {
+        for r in self.read_all(&q).await? {
             let (period, n, d): (String, i64, i64) = (get(&r, "period")?, get(&r, "n")?, get(&r, "d")?);
             city.push(IndicatorValue {
                 unit_id: None,
@@ -441,7 +437,7 @@ impl Store {
             let mut q = Sql::new("SELECT v.unit_id, u.name, v.numerator, v.denominator, v.manual FROM indicator_values v JOIN units u ON u.id = v.unit_id WHERE v.indicator_id = ");
             q.bind(id).push(" AND v.period = ").bind(p.as_str()).push(" AND ");
             q.reach("u.path", "u.id", &reach).push(" ORDER BY u.name LIMIT 10000");
-            for r in q.query().fetch_all(&self.pool).await.map_err(db_err)? {
+            for r in self.read_all(&q).await? {
                 let (n, d): (i64, i64) = (get(&r, "numerator")?, get(&r, "denominator")?);
                 units.push(IndicatorValue {
                     unit_id: Some(get(&r, "unit_id")?),
@@ -467,11 +463,7 @@ impl Store {
     ) -> Result<Vec<(Indicator, IndicatorValue)>> {
         let unit = self.get_unit(actor, unit_id).await?;
         let indicators = self.list_indicators(actor).await?;
-        let rows = sqlx::query("SELECT indicator_id, period, numerator, denominator, manual FROM indicator_values WHERE unit_id = $1 ORDER BY indicator_id, period")
-            .bind(unit.id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self.read_all(&Sql::new("SELECT indicator_id, period, numerator, denominator, manual FROM indicator_values WHERE unit_id = $1 ORDER BY indicator_id, period").arg(unit.id)).await?;
         let mut latest: std::collections::HashMap<i64, IndicatorValue> = std::collections::HashMap::new();
         for r in &rows {
             let (id, period, n, d): (i64, String, i64, i64) =

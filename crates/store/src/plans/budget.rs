@@ -128,18 +128,19 @@ impl Store {
             q.push(" AND b.unit_id = ").bind(unit);
         }
         q.push(" ORDER BY u.name, b.id LIMIT 5000");
-        q.query().fetch_all(&self.pool).await.map_err(db_err)?.iter().map(project_row).collect()
+        self.read_all(&q).await?.iter().map(project_row).collect()
     }
 
     async fn budget_project_row(&self, actor: &Actor, id: i64) -> Result<BudgetProject> {
-        let r = sqlx::query(&format!(
-            "SELECT {PROJECT_COLS} FROM budget_projects b JOIN units u ON u.id = b.unit_id WHERE b.id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_err)?
-        .ok_or_else(|| Error::not_found("dự án", "Project"))?;
+        let r = self
+            .read_optional(
+                &Sql::new(&format!(
+                    "SELECT {PROJECT_COLS} FROM budget_projects b JOIN units u ON u.id = b.unit_id WHERE b.id = $1"
+                ))
+                .arg(id),
+            )
+            .await?
+            .ok_or_else(|| Error::not_found("dự án", "Project"))?;
         let p = project_row(&r)?;
         let path: String = get(&r, "path")?;
         if !actor.can(Action::ViewUnits, p.unit_id, &path) {
@@ -268,11 +269,7 @@ impl Store {
     /// the plans in force that year.
     pub async fn budget_summary(&self, actor: &Actor, year: i64) -> Result<BudgetSummary> {
         let year = check_year(year)?;
-        let target = sqlx::query("SELECT number, budget_share_bp FROM plans WHERE year_from <= $1 AND year_to >= $1 AND budget_share_bp IS NOT NULL ORDER BY budget_share_bp DESC, issued_on DESC LIMIT 1")
-            .bind(year)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let target = self.read_optional(&Sql::new("SELECT number, budget_share_bp FROM plans WHERE year_from <= $1 AND year_to >= $1 AND budget_share_bp IS NOT NULL ORDER BY budget_share_bp DESC, issued_on DESC LIMIT 1").arg(year)).await?;
         let (target_plan, target_bp) = match &target {
             Some(r) => (Some(get::<String>(r, "number")?), Some(get::<i64>(r, "budget_share_bp")?)),
             None => (None, None),
@@ -283,7 +280,7 @@ impl Store {
         q.bind(year).push(" AND ");
         q.reach("u.path", "u.id", &reach);
         q.push(" GROUP BY u.id, u.code, u.name ORDER BY u.name");
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = self.read_all(&q).await?;
         let mut units = Vec::with_capacity(rows.len());
         let (mut total_cost, mut security_cost) = (0i64, 0i64);
         for r in &rows {

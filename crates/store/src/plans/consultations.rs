@@ -91,14 +91,7 @@ impl Store {
         q.reach("d.path", "d.id", &reach);
         q.push(" OR c.id IN (SELECT cu.consultation_id FROM consultation_units cu JOIN units u ON u.id = cu.unit_id WHERE ");
         q.reach("u.path", "u.id", &reach).push(") ORDER BY c.id DESC LIMIT 200");
-        let ids: Vec<i64> = q
-            .query()
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?
-            .iter()
-            .map(|r| get(r, "id"))
-            .collect::<Result<_>>()?;
+        let ids: Vec<i64> = self.read_all(&q).await?.iter().map(|r| get(r, "id")).collect::<Result<_>>()?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             out.push(self.get_consultation(actor, id).await?);
@@ -108,19 +101,11 @@ impl Store {
 
     pub async fn get_consultation(&self, actor: &Actor, id: i64) -> Result<Consultation> {
         let missing = || Error::not_found("dự thảo lấy ý kiến", "Draft for comments");
-        let r = sqlx::query("SELECT c.id, c.title, c.drafting_unit_id, d.name AS drafting_unit_name, d.path, c.due_on, c.closed FROM consultations c JOIN units d ON d.id = c.drafting_unit_id WHERE c.id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
+        let r = self.read_optional(&Sql::new("SELECT c.id, c.title, c.drafting_unit_id, d.name AS drafting_unit_name, d.path, c.due_on, c.closed FROM consultations c JOIN units d ON d.id = c.drafting_unit_id WHERE c.id = $1").arg(id)).await?
             .ok_or_else(missing)?;
         let (drafting, drafting_path): (i64, String) = (get(&r, "drafting_unit_id")?, get(&r, "path")?);
         let sees_all = actor.can(Action::ViewUnits, drafting, &drafting_path);
-        let asked = sqlx::query("SELECT cu.unit_id, u.name, u.path, cu.replied_at, cu.agreed FROM consultation_units cu JOIN units u ON u.id = cu.unit_id WHERE cu.consultation_id = $1 ORDER BY cu.position")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let asked = self.read_all(&Sql::new("SELECT cu.unit_id, u.name, u.path, cu.replied_at, cu.agreed FROM consultation_units cu JOIN units u ON u.id = cu.unit_id WHERE cu.consultation_id = $1 ORDER BY cu.position").arg(id)).await?;
         let mut units = Vec::new();
         for u in &asked {
             let (unit_id, path): (i64, String) = (get(u, "unit_id")?, get(u, "path")?);
@@ -137,11 +122,7 @@ impl Store {
         if !sees_all && units.is_empty() {
             return Err(missing());
         }
-        let comments = sqlx::query("SELECT id, unit_id, section, body, answer, reason FROM consultation_comments WHERE consultation_id = $1 ORDER BY unit_id, id")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let comments = self.read_all(&Sql::new("SELECT id, unit_id, section, body, answer, reason FROM consultation_comments WHERE consultation_id = $1 ORDER BY unit_id, id").arg(id)).await?;
         for c in &comments {
             let unit_id: i64 = get(c, "unit_id")?;
             if let Some(u) = units.iter_mut().find(|u| u.unit_id == unit_id) {
@@ -386,11 +367,12 @@ impl Store {
         answer: CommentAnswer,
         reason: &str,
     ) -> Result<Consultation> {
-        let r = sqlx::query("SELECT consultation_id, answer, reason FROM consultation_comments WHERE id = $1")
-            .bind(comment_id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
+        let r = self
+            .read_optional(
+                &Sql::new("SELECT consultation_id, answer, reason FROM consultation_comments WHERE id = $1")
+                    .arg(comment_id),
+            )
+            .await?
             .ok_or_else(|| Error::not_found("ý kiến góp ý", "Comment"))?;
         let id: i64 = get(&r, "consultation_id")?;
         let (c, _) = self.drafting_unit(actor, id).await.map_err(|e| match e {

@@ -57,13 +57,9 @@ fn text(field: &str, v: &str, max: usize) -> Result<String> {
 impl Store {
     /// A training's follow-ups the caller may see (the training's page).
     pub(crate) async fn follow_ups_of(&self, actor: &Actor, training_id: i64) -> Result<Vec<FollowUp>> {
-        let rows = sqlx::query(&format!(
+        let rows = self.read_all(&Sql::new(&format!(
             "SELECT {COLS} FROM follow_ups f JOIN units u ON u.id = f.unit_id WHERE f.training_id = $1 ORDER BY f.due_on, f.id"
-        ))
-        .bind(training_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
+        )).arg(training_id)).await?;
         let mut out = Vec::new();
         for r in &rows {
             let path: String = get(r, "path")?;
@@ -149,13 +145,13 @@ impl Store {
     /// The unit records a follow-up done, saying what was done.
     pub async fn complete_follow_up(&self, actor: &Actor, id: i64, note: &str) -> Result<FollowUp> {
         let missing = || Error::not_found("việc cần làm", "Follow-up");
-        let r =
-            sqlx::query(&format!("SELECT {COLS} FROM follow_ups f JOIN units u ON u.id = f.unit_id WHERE f.id = $1"))
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(db_err)?
-                .ok_or_else(missing)?;
+        let r = self
+            .read_optional(
+                &Sql::new(&format!("SELECT {COLS} FROM follow_ups f JOIN units u ON u.id = f.unit_id WHERE f.id = $1"))
+                    .arg(id),
+            )
+            .await?
+            .ok_or_else(missing)?;
         let before = row(&r)?;
         let path: String = get(&r, "path")?;
         if !actor.can(Action::ViewUnits, before.unit_id, &path) {
@@ -199,6 +195,6 @@ impl Store {
         ));
         q.bind(until.format("%Y-%m-%d").to_string()).push(" AND ").reach("u.path", "u.id", reach);
         q.push(" ORDER BY f.due_on LIMIT 1000");
-        q.query().fetch_all(&self.pool).await.map_err(db_err)?.iter().map(row).collect()
+        self.read_all(&q).await?.iter().map(row).collect()
     }
 }

@@ -5,6 +5,7 @@
 use super::{plan_row, Plan, PLAN_COLS};
 use crate::audit::{json, Change};
 use crate::db::{db_err, flag, get, Store};
+use crate::sql::Sql;
 use khien_domain::plan::progress::{MatchStatus, NameTarget, Reporting, TaskRole};
 use khien_domain::plan::{match_unit, unit_key, Cadence, UnitMatch};
 use khien_domain::role::Action;
@@ -133,21 +134,20 @@ impl Store {
     /// The caller's own staged file: (file name, bytes, the form's typed fields).
     pub async fn staged_plan_import(&self, actor: &Actor, id: i64) -> Result<(String, Vec<u8>, String)> {
         self.require_plans_manager(actor).await?;
-        let r = sqlx::query("SELECT file_name, data, meta FROM plan_imports WHERE id = $1 AND user_id = $2")
-            .bind(id)
-            .bind(actor.user_id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
+        let r = self
+            .read_optional(
+                &Sql::new("SELECT file_name, data, meta FROM plan_imports WHERE id = $1 AND user_id = $2")
+                    .arg(id)
+                    .arg(actor.user_id),
+            )
+            .await?
             .ok_or_else(|| Error::not_found("tệp kế hoạch đang chờ xem trước", "Staged plan file"))?;
         Ok((get(&r, "file_name")?, get(&r, "data")?, get(&r, "meta")?))
     }
 
     async fn units_for_matching(&self) -> Result<Units> {
-        let rows = sqlx::query("SELECT id, code, name, unit_type, active, path FROM units ORDER BY id")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows =
+            self.read_all(&Sql::new("SELECT id, code, name, unit_type, active, path FROM units ORDER BY id")).await?;
         let mut all = Vec::new();
         let mut codes = BTreeMap::new();
         let mut paths = BTreeMap::new();
@@ -165,10 +165,8 @@ impl Store {
     }
 
     async fn remembered_names(&self) -> Result<BTreeMap<String, Vec<NameTarget>>> {
-        let rows = sqlx::query("SELECT name_key, target FROM plan_unit_names ORDER BY name_key, target")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows =
+            self.read_all(&Sql::new("SELECT name_key, target FROM plan_unit_names ORDER BY name_key, target")).await?;
         let mut out: BTreeMap<String, Vec<NameTarget>> = BTreeMap::new();
         for r in &rows {
             let target = NameTarget::parse(&get::<String>(r, "target")?)?;

@@ -13,8 +13,9 @@ pub mod trainings;
 
 pub use import::{NameMatch, PlanImportPreview, PlanInput, UnitChoice};
 
-use crate::db::{db_err, flag, get, Store};
+use crate::db::{flag, get, Store};
 use crate::records::ts;
+use crate::sql::Sql;
 use khien_domain::plan::progress::Reporting;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
@@ -140,10 +141,9 @@ impl Store {
         if !actor.can_anywhere(Action::ViewUnits) {
             return Err(Error::forbidden());
         }
-        let rows = sqlx::query(&format!("SELECT {PLAN_COLS} FROM plans p ORDER BY p.issued_on DESC, p.id DESC"))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self
+            .read_all(&Sql::new(&format!("SELECT {PLAN_COLS} FROM plans p ORDER BY p.issued_on DESC, p.id DESC")))
+            .await?;
         rows.iter().map(plan_row).collect()
     }
 
@@ -151,11 +151,9 @@ impl Store {
         if !actor.can_anywhere(Action::ViewUnits) {
             return Err(Error::not_found("kế hoạch", "Plan"));
         }
-        let row = sqlx::query(&format!("SELECT {PLAN_COLS} FROM plans p WHERE p.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
+        let row = self
+            .read_optional(&Sql::new(&format!("SELECT {PLAN_COLS} FROM plans p WHERE p.id = $1")).arg(id))
+            .await?
             .ok_or_else(|| Error::not_found("kế hoạch", "Plan"))?;
         plan_row(&row)
     }
@@ -163,12 +161,12 @@ impl Store {
     /// The plan's sections and tasks in table order.
     pub async fn plan_tasks(&self, actor: &Actor, plan_id: i64) -> Result<Vec<PlanTask>> {
         self.get_plan(actor, plan_id).await?;
-        let rows =
-            sqlx::query(&format!("SELECT {TASK_COLS} FROM plan_tasks t WHERE t.plan_id = $1 ORDER BY t.position"))
-                .bind(plan_id)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_err)?;
+        let rows = self
+            .read_all(
+                &Sql::new(&format!("SELECT {TASK_COLS} FROM plan_tasks t WHERE t.plan_id = $1 ORDER BY t.position"))
+                    .arg(plan_id),
+            )
+            .await?;
         rows.iter().map(task_row).collect()
     }
 }

@@ -8,6 +8,7 @@ use crate::audit::{json, Change};
 use crate::db::{db_err, flag, get, get_code, Store, WriteTx};
 use crate::events::Notice;
 use crate::records::ts;
+use crate::sql::Sql;
 use khien_domain::notification::NotificationKind;
 use khien_domain::plan::progress::{ProgressStatus, TaskRole};
 use khien_domain::role::Action;
@@ -140,11 +141,9 @@ const REPORT_COLS: &str = "pp.id, pp.task_id, pp.unit_id, pp.period, pp.status, 
 
 impl Store {
     async fn task_of(&self, actor: &Actor, task_id: i64) -> Result<(Plan, PlanTask)> {
-        let r = sqlx::query(&format!("SELECT {TASK_COLS} FROM plan_tasks t WHERE t.id = $1"))
-            .bind(task_id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
+        let r = self
+            .read_optional(&Sql::new(&format!("SELECT {TASK_COLS} FROM plan_tasks t WHERE t.id = $1")).arg(task_id))
+            .await?
             .ok_or_else(|| Error::not_found("nhiệm vụ", "Task"))?;
         let task = task_row(&r)?;
         let plan = self.get_plan(actor, task.plan_id).await?;
@@ -153,11 +152,7 @@ impl Store {
 
     /// The units on a task.
     async fn plan_task_units(&self, task_id: i64) -> Result<Vec<OnTask>> {
-        let rows = sqlx::query("SELECT u.id, u.code, u.name, u.path, tu.role, tu.grouped FROM plan_task_units tu JOIN units u ON u.id = tu.unit_id WHERE tu.task_id = $1 ORDER BY CASE tu.role WHEN 'lead' THEN 0 ELSE 1 END, u.code")
-            .bind(task_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self.read_all(&Sql::new("SELECT u.id, u.code, u.name, u.path, tu.role, tu.grouped FROM plan_task_units tu JOIN units u ON u.id = tu.unit_id WHERE tu.task_id = $1 ORDER BY CASE tu.role WHEN 'lead' THEN 0 ELSE 1 END, u.code").arg(task_id)).await?;
         rows.iter()
             .map(|r| {
                 Ok(OnTask {
@@ -184,14 +179,9 @@ impl Store {
         };
         let units = self.plan_task_units(task_id).await?;
         let leads_it = units.iter().any(|u| u.consolidates() && actor.can(Action::ReportProgress, u.id, &u.path));
-        let rows = sqlx::query(&format!(
+        let rows = self.read_all(&Sql::new(&format!(
             "SELECT {REPORT_COLS} FROM plan_progress pp JOIN users us ON us.id = pp.reported_by WHERE pp.task_id = $1 AND pp.period = $2"
-        ))
-        .bind(task_id)
-        .bind(period.code.as_str())
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
+        )).arg(task_id).arg(period.code.as_str())).await?;
         let mut reports: BTreeMap<i64, ProgressReport> = BTreeMap::new();
         for r in &rows {
             let rep = report_row(r)?;

@@ -120,7 +120,7 @@ impl Store {
         } else {
             self.pair_tallies(actor, plan_id, &period.code)
         };
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = self.read_all(&q).await?;
         rows.iter()
             .map(|r| {
                 let n = |c: &str| -> Result<i64> { Ok(get::<Option<i64>>(r, c)?.unwrap_or(0)) };
@@ -161,7 +161,7 @@ impl Store {
         let mut q =
             Sql::select("u.id, u.code, u.name, t.number, tu.role", &self.pairs_of(actor, plan_id, &period.code));
         q.push(" AND pp.id IS NULL ORDER BY u.code, t.position");
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = self.read_all(&q).await?;
         let mut out: Vec<MissingReporter> = Vec::new();
         for r in &rows {
             let id: i64 = get(r, "id")?;
@@ -235,7 +235,7 @@ impl Store {
             let mut q = Sql::new("SELECT id, code, name FROM units WHERE id IN (");
             q.bind_ids(chunk);
             q.push(")");
-            for r in q.query().fetch_all(&self.pool).await.map_err(db_err)? {
+            for r in self.read_all(&q).await? {
                 let id: i64 = get(&r, "id")?;
                 let (tasks, leads) = missing.remove(&id).unwrap_or_default();
                 out.push(MissingReporter { unit_id: id, code: get(&r, "code")?, name: get(&r, "name")?, tasks, leads });
@@ -265,7 +265,7 @@ impl Store {
             q.bind(period.code.as_str()).push(" WHERE t.plan_id = ").bind(plan.id).push(" AND tu.unit_id IN (");
             q.bind_ids(&own);
             q.push(") ORDER BY CASE WHEN pp.status IS NULL THEN 0 ELSE 1 END, t.position");
-            for r in &q.query().fetch_all(&self.pool).await.map_err(db_err)? {
+            for r in &self.read_all(&q).await? {
                 let status: Option<String> = get(r, "status")?;
                 out.push(MyPlanTask {
                     plan_id: plan.id,
@@ -290,21 +290,13 @@ impl Store {
     /// past, the active units still without a report, each with its unreported task count.
     pub(crate) async fn plan_report_reminders(&self) -> Result<Vec<PlanReminder>> {
         let today = self.clock.today_vn();
-        let plans = sqlx::query(&format!("SELECT {} FROM plans p", super::PLAN_COLS))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let plans = self.read_all(&Sql::new(&format!("SELECT {} FROM plans p", super::PLAN_COLS))).await?;
         let mut out = Vec::new();
         for r in &plans {
             let plan = super::plan_row(r)?;
             let Some(period) = plan.current_period(today)? else { continue };
             let Some(when) = period.reminder(today) else { continue };
-            let rows = sqlx::query("SELECT u.id, u.path, COUNT(*) AS n FROM plan_tasks t JOIN plan_task_units tu ON tu.task_id = t.id JOIN units u ON u.id = tu.unit_id LEFT JOIN plan_progress pp ON pp.task_id = tu.task_id AND pp.unit_id = tu.unit_id AND pp.period = $1 WHERE pp.id IS NULL AND t.plan_id = $2 AND u.active = 1 GROUP BY u.id, u.path")
-                .bind(period.code.as_str())
-                .bind(plan.id)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_err)?;
+            let rows = self.read_all(&Sql::new("SELECT u.id, u.path, COUNT(*) AS n FROM plan_tasks t JOIN plan_task_units tu ON tu.task_id = t.id JOIN units u ON u.id = tu.unit_id LEFT JOIN plan_progress pp ON pp.task_id = tu.task_id AND pp.unit_id = tu.unit_id AND pp.period = $1 WHERE pp.id IS NULL AND t.plan_id = $2 AND u.active = 1 GROUP BY u.id, u.path").arg(period.code.as_str()).arg(plan.id)).await?;
             let units =
                 rows.iter().map(|u| Ok((get(u, "id")?, get(u, "path")?, get(u, "n")?))).collect::<Result<_>>()?;
             out.push(PlanReminder {

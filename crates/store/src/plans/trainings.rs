@@ -101,24 +101,21 @@ impl Store {
         q.reach("u.path", "u.id", &reach)
             .push(")) ORDER BY t.held_on DESC, t.id DESC LIMIT ")
             .bind(limit.clamp(1, 500));
-        q.query().fetch_all(&self.pool).await.map_err(db_err)?.iter().map(row).collect()
+        self.read_all(&q).await?.iter().map(row).collect()
     }
 
     pub async fn get_training(&self, actor: &Actor, id: i64) -> Result<Training> {
-        let r = sqlx::query(&format!(
-            "SELECT {COLS}, o.path FROM trainings t JOIN units o ON o.id = t.organiser_unit_id WHERE t.id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_err)?
-        .ok_or_else(|| Error::not_found("sự kiện tập huấn, diễn tập", "Training or drill"))?;
+        let r = self
+            .read_optional(
+                &Sql::new(&format!(
+                    "SELECT {COLS}, o.path FROM trainings t JOIN units o ON o.id = t.organiser_unit_id WHERE t.id = $1"
+                ))
+                .arg(id),
+            )
+            .await?
+            .ok_or_else(|| Error::not_found("sự kiện tập huấn, diễn tập", "Training or drill"))?;
         let mut t = row(&r)?;
-        let units = sqlx::query("SELECT u.id, u.name, u.path FROM training_units tu JOIN units u ON u.id = tu.unit_id WHERE tu.training_id = $1 ORDER BY u.name")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let units = self.read_all(&Sql::new("SELECT u.id, u.name, u.path FROM training_units tu JOIN units u ON u.id = tu.unit_id WHERE tu.training_id = $1 ORDER BY u.name").arg(id)).await?;
         let organiser_path: String = get(&r, "path")?;
         let sees = actor.can(Action::ViewUnits, t.organiser_unit_id, &organiser_path)
             || units.iter().any(|u| {
@@ -129,11 +126,7 @@ impl Store {
             return Err(Error::not_found("sự kiện tập huấn, diễn tập", "Training or drill"));
         }
         t.units = units.iter().map(|u| Ok((get(u, "id")?, get(u, "name")?))).collect::<Result<_>>()?;
-        let systems = sqlx::query("SELECT s.id, s.code, s.name, u.path, s.owner_unit_id FROM training_systems ts JOIN systems s ON s.id = ts.system_id JOIN units u ON u.id = s.owner_unit_id WHERE ts.training_id = $1 ORDER BY s.code")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let systems = self.read_all(&Sql::new("SELECT s.id, s.code, s.name, u.path, s.owner_unit_id FROM training_systems ts JOIN systems s ON s.id = ts.system_id JOIN units u ON u.id = s.owner_unit_id WHERE ts.training_id = $1 ORDER BY s.code").arg(id)).await?;
         for s in &systems {
             let (owner, path): (i64, String) = (get(s, "owner_unit_id")?, get(s, "path")?);
             if actor.can(Action::ViewSystems, owner, &path) {

@@ -3,7 +3,8 @@
 //! city (the authority, the city's leadership).
 
 use super::{ReportRound, UnitReportLine};
-use crate::db::{db_err, get, get_code, Store};
+use crate::db::{get, get_code, Store};
+use crate::sql::Sql;
 use khien_domain::report::{ReportContent, ReportState};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
@@ -37,11 +38,7 @@ impl Store {
         let root = self.root_unit().await?.ok_or_else(|| Error::not_found("đơn vị gốc", "Root unit"))?;
         actor.require(Action::ViewUnits, root.id, &root.path)?;
         let detail = self.report_round(actor, round_id).await?;
-        let rows = sqlx::query("SELECT ur.unit_id, ur.state, v.submitted_at, v.version, v.sha256, v.content FROM unit_reports ur JOIN units u ON u.id = ur.unit_id JOIN unit_report_versions v ON v.report_id = ur.id AND v.version = (SELECT MAX(x.version) FROM unit_report_versions x WHERE x.report_id = ur.id) WHERE ur.round_id = $1 AND ur.state IN ('submitted','accepted') ORDER BY u.unit_type, u.name")
-            .bind(round_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self.read_all(&Sql::new("SELECT ur.unit_id, ur.state, v.submitted_at, v.version, v.sha256, v.content FROM unit_reports ur JOIN units u ON u.id = ur.unit_id JOIN unit_report_versions v ON v.report_id = ur.id AND v.version = (SELECT MAX(x.version) FROM unit_report_versions x WHERE x.report_id = ur.id) WHERE ur.round_id = $1 AND ur.state IN ('submitted','accepted') ORDER BY u.unit_type, u.name").arg(round_id)).await?;
         let mut reports = Vec::with_capacity(rows.len());
         for r in &rows {
             reports.push(ConsolidatedReport {

@@ -2,7 +2,8 @@
 //! kept figures of the period, the systems' counts, the incidents reported in the period, the
 //! open findings, and the plan tasks the unit is on with what it reported on each.
 
-use crate::db::{db_err, get, Store};
+use crate::db::{get, Store};
+use crate::sql::Sql;
 use crate::Unit;
 use khien_domain::calendar::start_of_day_vn;
 use khien_domain::plan::progress::ProgressStatus;
@@ -57,13 +58,7 @@ impl Store {
     /// Each indicator's latest figure kept within the period, summed over the subtree's units.
     async fn report_figures(&self, subtree: &str, period: &str) -> Result<Vec<ReportFigure>> {
         let year = period.get(..4).unwrap_or(period);
-        let rows = sqlx::query("SELECT i.id, i.code, i.name_vi, v.period, CAST(SUM(v.numerator) AS BIGINT) AS n, CAST(SUM(v.denominator) AS BIGINT) AS d FROM indicator_values v JOIN indicators i ON i.id = v.indicator_id JOIN units u ON u.id = v.unit_id WHERE u.path LIKE $1 AND v.period >= $2 AND v.period <= $3 GROUP BY i.id, i.code, i.name_vi, v.period ORDER BY i.code, v.period")
-            .bind(subtree)
-            .bind(year)
-            .bind(period)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self.read_all(&Sql::new("SELECT i.id, i.code, i.name_vi, v.period, CAST(SUM(v.numerator) AS BIGINT) AS n, CAST(SUM(v.denominator) AS BIGINT) AS d FROM indicator_values v JOIN indicators i ON i.id = v.indicator_id JOIN units u ON u.id = v.unit_id WHERE u.path LIKE $1 AND v.period >= $2 AND v.period <= $3 GROUP BY i.id, i.code, i.name_vi, v.period ORDER BY i.code, v.period").arg(subtree).arg(year).arg(period)).await?;
         let indicators = self.indicators_by_id().await?;
         let mut out: Vec<ReportFigure> = Vec::new();
         for r in &rows {
@@ -89,10 +84,9 @@ impl Store {
     }
 
     async fn indicators_by_id(&self) -> Result<HashMap<i64, crate::Indicator>> {
-        let rows = sqlx::query("SELECT id, code, name_vi, name_en, plan_number, measure, targets FROM indicators")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self
+            .read_all(&Sql::new("SELECT id, code, name_vi, name_en, plan_number, measure, targets FROM indicators"))
+            .await?;
         let mut out = HashMap::new();
         for r in &rows {
             let i = crate::indicators::indicator_row(r)?;
@@ -106,21 +100,9 @@ impl Store {
     async fn report_tasks(&self, unit_id: i64, period: &str) -> Result<Vec<ReportTask>> {
         let year = period.get(..4).unwrap_or(period);
         let year_n: i64 = year.parse().unwrap_or(0);
-        let rows = sqlx::query("SELECT t.id, p.number AS plan, t.number, t.body FROM plan_task_units tu JOIN plan_tasks t ON t.id = tu.task_id JOIN plans p ON p.id = t.plan_id WHERE tu.unit_id = $1 AND p.year_from <= $2 AND p.year_to >= $2 ORDER BY p.number, t.position LIMIT $3")
-            .bind(unit_id)
-            .bind(year_n)
-            .bind(MAX_TASKS)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self.read_all(&Sql::new("SELECT t.id, p.number AS plan, t.number, t.body FROM plan_task_units tu JOIN plan_tasks t ON t.id = tu.task_id JOIN plans p ON p.id = t.plan_id WHERE tu.unit_id = $1 AND p.year_from <= $2 AND p.year_to >= $2 ORDER BY p.number, t.position LIMIT $3").arg(unit_id).arg(year_n).arg(MAX_TASKS)).await?;
         // What the unit reported in the period: the year's and, for a month, up to that month.
-        let reported = sqlx::query("SELECT task_id, period, status FROM plan_progress WHERE unit_id = $1 AND period >= $2 AND period <= $3 ORDER BY period")
-            .bind(unit_id)
-            .bind(year)
-            .bind(if period.len() == 7 { period.to_string() } else { format!("{year}-99") })
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let reported = self.read_all(&Sql::new("SELECT task_id, period, status FROM plan_progress WHERE unit_id = $1 AND period >= $2 AND period <= $3 ORDER BY period").arg(unit_id).arg(year).arg(if period.len() == 7 { period.to_string() } else { format!("{year}-99") })).await?;
         let mut status: HashMap<i64, ProgressStatus> = HashMap::new();
         for r in &reported {
             if let Ok(s) = ProgressStatus::parse("status", &get::<String>(r, "status")?) {
@@ -175,24 +157,13 @@ impl Store {
         }
         let (mut reported, mut closed) = (0, 0);
         if needs(&[Fact::IncidentsReported, Fact::IncidentsClosed]) {
-            let r = sqlx::query("SELECT COUNT(*) AS n, CAST(SUM(CASE WHEN i.closed_at IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS closed FROM incidents i JOIN units u ON u.id = i.unit_id WHERE u.path LIKE $1 AND i.reported_at >= $2 AND i.reported_at < $3")
-                .bind(subtree)
-                .bind(from_ms)
-                .bind(to_ms)
-                .fetch_one(&self.pool)
-                .await
-                .map_err(db_err)?;
+            let r = self.read_one(&Sql::new("SELECT COUNT(*) AS n, CAST(SUM(CASE WHEN i.closed_at IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS closed FROM incidents i JOIN units u ON u.id = i.unit_id WHERE u.path LIKE $1 AND i.reported_at >= $2 AND i.reported_at < $3").arg(subtree).arg(from_ms).arg(to_ms)).await?;
             reported = get::<i64>(&r, "n")?;
             closed = get::<Option<i64>>(&r, "closed")?.unwrap_or(0);
         }
         let (mut open, mut overdue) = (0, 0);
         if needs(&[Fact::FindingsOpen, Fact::FindingsOverdue]) {
-            let r = sqlx::query("SELECT COUNT(*) AS n, CAST(SUM(CASE WHEN f.due_at < $2 THEN 1 ELSE 0 END) AS BIGINT) AS late FROM findings f JOIN units u ON u.id = f.unit_id WHERE f.open = 1 AND u.path LIKE $1")
-                .bind(subtree)
-                .bind(self.clock.now_ms())
-                .fetch_one(&self.pool)
-                .await
-                .map_err(db_err)?;
+            let r = self.read_one(&Sql::new("SELECT COUNT(*) AS n, CAST(SUM(CASE WHEN f.due_at < $2 THEN 1 ELSE 0 END) AS BIGINT) AS late FROM findings f JOIN units u ON u.id = f.unit_id WHERE f.open = 1 AND u.path LIKE $1").arg(subtree).arg(self.clock.now_ms())).await?;
             open = get::<i64>(&r, "n")?;
             overdue = get::<Option<i64>>(&r, "late")?.unwrap_or(0);
         }

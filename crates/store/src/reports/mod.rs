@@ -288,7 +288,7 @@ impl Store {
             q.push(" AND r.id = ").bind(id);
         }
         q.push(&format!(" GROUP BY {ROUND_COLS}, r.opened_at ORDER BY r.opened_at DESC, r.id DESC LIMIT 200"));
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = self.read_all(&q).await?;
         rows.iter()
             .map(|r| {
                 let n = |c| get::<Option<i64>>(r, c).map(|v| v.unwrap_or(0));
@@ -316,7 +316,7 @@ impl Store {
         let end_of_due = due.map(|d| khien_domain::calendar::start_of_day_vn(d) + 86_400_000);
         let now = self.clock.now_ms();
         let mut reports = Vec::new();
-        for r in q.query().fetch_all(&self.pool).await.map_err(db_err)? {
+        for r in self.read_all(&q).await? {
             let submitted_at: Option<i64> = get(&r, "submitted_at")?;
             let late = end_of_due.is_some_and(|end| submitted_at.unwrap_or(now) >= end);
             reports.push(UnitReportLine {
@@ -359,11 +359,7 @@ impl Store {
     }
 
     async fn report_versions(&self, report_id: i64) -> Result<Vec<ReportVersionHead>> {
-        let rows = sqlx::query("SELECT v.id, v.version, v.sha256, v.submitted_at, COALESCE(p.full_name, p.username) AS who FROM unit_report_versions v JOIN users p ON p.id = v.submitted_by WHERE v.report_id = $1 ORDER BY v.version")
-            .bind(report_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self.read_all(&Sql::new("SELECT v.id, v.version, v.sha256, v.submitted_at, COALESCE(p.full_name, p.username) AS who FROM unit_report_versions v JOIN users p ON p.id = v.submitted_by WHERE v.report_id = $1 ORDER BY v.version").arg(report_id)).await?;
         rows.iter()
             .map(|r| {
                 Ok(ReportVersionHead {
@@ -379,11 +375,7 @@ impl Store {
 
     /// A submitted version as it was frozen (the caller sees the unit).
     pub async fn report_version(&self, actor: &Actor, id: i64) -> Result<ReportVersion> {
-        let r = sqlx::query("SELECT v.id, v.version, v.sha256, v.submitted_at, v.content, COALESCE(p.full_name, p.username) AS who, ur.unit_id, ur.round_id FROM unit_report_versions v JOIN unit_reports ur ON ur.id = v.report_id JOIN users p ON p.id = v.submitted_by WHERE v.id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
+        let r = self.read_optional(&Sql::new("SELECT v.id, v.version, v.sha256, v.submitted_at, v.content, COALESCE(p.full_name, p.username) AS who, ur.unit_id, ur.round_id FROM unit_report_versions v JOIN unit_reports ur ON ur.id = v.report_id JOIN users p ON p.id = v.submitted_by WHERE v.id = $1").arg(id)).await?
             .ok_or_else(|| Error::not_found("phiên bản báo cáo", "Report version"))?;
         let unit = self.get_unit(actor, get(&r, "unit_id")?).await?;
         let round = self.report_round_head(actor, get(&r, "round_id")?).await?;

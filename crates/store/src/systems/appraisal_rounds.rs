@@ -4,6 +4,7 @@
 
 use crate::audit::{json, Change};
 use crate::db::{db_err, get, sha256_bytes, Store, WriteTx};
+use crate::sql::Sql;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::system::appraisal::{
@@ -137,34 +138,19 @@ pub(crate) async fn freeze_submission(w: &mut WriteTx<'_>, actor: &Actor, dossie
 impl Store {
     /// Comments not yet answered: a dossier is not resubmitted over them.
     pub(crate) async fn unanswered_comments(&self, dossier_id: i64) -> Result<i64> {
-        let r = sqlx::query(
-            "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM dossier_comments WHERE dossier_id = $1 AND answer IS NULL",
-        )
-        .bind(dossier_id)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let r = self.read_one(&Sql::new("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM dossier_comments WHERE dossier_id = $1 AND answer IS NULL",).arg(dossier_id)).await?;
         get(&r, "n")
     }
 
     /// Whether the unit's manager checks dossiers of units of this type before they go.
     pub async fn manager_checks(&self, unit_id: i64) -> Result<bool> {
-        let r = sqlx::query(
-            "SELECT 1 AS yes FROM dossier_manager_check c JOIN units u ON u.unit_type = c.unit_type WHERE u.id = $1",
-        )
-        .bind(unit_id)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let r = self.read_optional(&Sql::new("SELECT 1 AS yes FROM dossier_manager_check c JOIN units u ON u.unit_type = c.unit_type WHERE u.id = $1",).arg(unit_id)).await?;
         Ok(r.is_some())
     }
 
     /// The unit types whose dossiers their manager checks before submission.
     pub async fn manager_check_types(&self) -> Result<Vec<UnitType>> {
-        let rows = sqlx::query("SELECT unit_type FROM dossier_manager_check ORDER BY unit_type")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self.read_all(&Sql::new("SELECT unit_type FROM dossier_manager_check ORDER BY unit_type")).await?;
         rows.iter().map(|r| UnitType::parse(&get::<String>(r, "unit_type")?)).collect()
     }
 
@@ -200,11 +186,7 @@ impl Store {
     /// A dossier's submissions, oldest first, each with what changed since the one before.
     pub async fn dossier_submissions(&self, actor: &Actor, id: i64, lang: Lang) -> Result<Vec<Submission>> {
         self.get_dossier(actor, id).await?;
-        let rows = sqlx::query("SELECT seq, snapshot, sha256, submitted_by_name, submitted_at FROM dossier_submissions WHERE dossier_id = $1 ORDER BY seq")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self.read_all(&Sql::new("SELECT seq, snapshot, sha256, submitted_by_name, submitted_at FROM dossier_submissions WHERE dossier_id = $1 ORDER BY seq").arg(id)).await?;
         let mut out = Vec::with_capacity(rows.len());
         let mut previous: Option<Snapshot> = None;
         for r in &rows {
@@ -225,11 +207,11 @@ impl Store {
     /// The appraiser's comments on a dossier with the unit's answers, oldest first.
     pub async fn dossier_comments(&self, actor: &Actor, id: i64) -> Result<Vec<DossierComment>> {
         self.get_dossier(actor, id).await?;
-        let rows = sqlx::query(&format!("SELECT {COMMENT} FROM dossier_comments WHERE dossier_id = $1 ORDER BY id"))
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self
+            .read_all(
+                &Sql::new(&format!("SELECT {COMMENT} FROM dossier_comments WHERE dossier_id = $1 ORDER BY id")).arg(id),
+            )
+            .await?;
         rows.iter().map(crate::db::from_row).collect()
     }
 
@@ -310,11 +292,9 @@ impl Store {
 
     /// The unit answers a comment once the dossier is returned, before resubmitting.
     pub async fn answer_dossier_comment(&self, actor: &Actor, comment_id: i64, answer: &str) -> Result<DossierComment> {
-        let r = sqlx::query(&format!("SELECT {COMMENT} FROM dossier_comments WHERE id = $1"))
-            .bind(comment_id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let r = self
+            .read_optional(&Sql::new(&format!("SELECT {COMMENT} FROM dossier_comments WHERE id = $1")).arg(comment_id))
+            .await?;
         let hidden = || Error::not_found("ý kiến thẩm định", "Appraisal comment");
         let before: DossierComment = crate::db::from_row(&r.ok_or_else(hidden)?)?;
         let (d, s) = self.get_dossier(actor, before.dossier_id).await.map_err(|_| hidden())?;

@@ -42,11 +42,12 @@ fn attachment_row(r: &AnyRow) -> Result<Attachment> {
 impl Store {
     pub async fn attachments_of(&self, actor: &Actor, dossier_id: i64) -> Result<Vec<Attachment>> {
         self.get_dossier(actor, dossier_id).await?;
-        let rows = sqlx::query(&format!("SELECT {META} FROM dossier_attachments WHERE dossier_id = $1 ORDER BY id"))
-            .bind(dossier_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self
+            .read_all(
+                &Sql::new(&format!("SELECT {META} FROM dossier_attachments WHERE dossier_id = $1 ORDER BY id"))
+                    .arg(dossier_id),
+            )
+            .await?;
         rows.iter().map(attachment_row).collect()
     }
 
@@ -125,11 +126,9 @@ impl Store {
 
     /// An attachment's metadata and bytes, for a caller who may see its dossier.
     pub async fn attachment_file(&self, actor: &Actor, id: i64) -> Result<(Attachment, Vec<u8>)> {
-        let r = sqlx::query(&format!("SELECT {META}, data FROM dossier_attachments WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let r = self
+            .read_optional(&Sql::new(&format!("SELECT {META}, data FROM dossier_attachments WHERE id = $1")).arg(id))
+            .await?;
         let r = r.ok_or_else(|| Error::not_found("tệp đính kèm", "Attachment"))?;
         let a = attachment_row(&r)?;
         self.get_dossier(actor, a.dossier_id).await.map_err(|_| Error::not_found("tệp đính kèm", "Attachment"))?;

@@ -61,10 +61,7 @@ pub struct UnitCompleteness {
 impl Store {
     /// The details the authority requires of every system.
     pub async fn required_details(&self) -> Result<Vec<String>> {
-        let rows = sqlx::query("SELECT field FROM registry_required_fields ORDER BY field")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self.read_all(&Sql::new("SELECT field FROM registry_required_fields ORDER BY field")).await?;
         let held: Vec<String> = rows.iter().map(|r| get(r, "field")).collect::<Result<_>>()?;
         // In the form's order.
         Ok(DETAIL_FIELDS.iter().filter(|f| held.iter().any(|h| h == f.code)).map(|f| f.code.to_string()).collect())
@@ -100,11 +97,9 @@ impl Store {
     }
 
     async fn held_details(&self, system_id: i64) -> Result<HashMap<String, String>> {
-        let rows = sqlx::query("SELECT field, value FROM system_details WHERE system_id = $1")
-            .bind(system_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self
+            .read_all(&Sql::new("SELECT field, value FROM system_details WHERE system_id = $1").arg(system_id))
+            .await?;
         rows.iter().map(|r| Ok((get(r, "field")?, get(r, "value")?))).collect()
     }
 
@@ -188,7 +183,7 @@ impl Store {
         let mut q = Sql::new("SELECT s.id, s.code, s.name, d.field FROM systems s JOIN units u ON u.id = s.owner_unit_id LEFT JOIN system_details d ON d.system_id = s.id WHERE u.path LIKE ");
         q.bind(format!("{}%", unit.path)).push(" AND ");
         q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems)).push(" ORDER BY s.code, s.id");
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = self.read_all(&q).await?;
         let mut systems: Vec<(i64, String, String, Vec<String>)> = Vec::new();
         for r in &rows {
             let id: i64 = get(r, "id")?;

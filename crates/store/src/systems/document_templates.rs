@@ -4,6 +4,7 @@
 
 use crate::audit::{json, Change};
 use crate::db::{db_err, get, sha256_bytes, Store};
+use crate::sql::Sql;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::system::dossier_form::DossierForm;
@@ -125,21 +126,19 @@ impl Store {
 
     /// Every template, by type, ruleset, name and version (reference data for whoever issues).
     pub async fn document_templates(&self) -> Result<Vec<DocumentTemplate>> {
-        let rows =
-            sqlx::query(&format!("SELECT {META} FROM document_templates ORDER BY form, ruleset, name, version DESC"))
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_err)?;
+        let rows = self
+            .read_all(&Sql::new(&format!(
+                "SELECT {META} FROM document_templates ORDER BY form, ruleset, name, version DESC"
+            )))
+            .await?;
         rows.iter().map(template_row).collect()
     }
 
     /// A template and its file.
     pub async fn document_template_file(&self, id: i64) -> Result<(DocumentTemplate, Vec<u8>)> {
-        let r = sqlx::query(&format!("SELECT {META}, docx FROM document_templates WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
+        let r = self
+            .read_optional(&Sql::new(&format!("SELECT {META}, docx FROM document_templates WHERE id = $1")).arg(id))
+            .await?
             .ok_or_else(|| Error::not_found("mẫu văn bản", "Document template"))?;
         Ok((template_row(&r)?, get(&r, "docx")?))
     }
@@ -150,12 +149,13 @@ impl Store {
         form: DossierForm,
         ruleset: &str,
     ) -> Result<Option<(DocumentTemplate, Vec<u8>)>> {
-        let r = sqlx::query("SELECT id FROM document_templates WHERE form = $1 AND ruleset = $2 AND is_default = 1")
-            .bind(form.code())
-            .bind(ruleset)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let r = self
+            .read_optional(
+                &Sql::new("SELECT id FROM document_templates WHERE form = $1 AND ruleset = $2 AND is_default = 1")
+                    .arg(form.code())
+                    .arg(ruleset),
+            )
+            .await?;
         match r {
             Some(r) => Ok(Some(self.document_template_file(get(&r, "id")?).await?)),
             None => Ok(None),

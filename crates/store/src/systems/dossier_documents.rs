@@ -5,6 +5,7 @@
 use crate::audit::Change;
 use crate::db::{db_err, from_row, sha256_bytes, Store};
 use crate::incidents::incident::DocumentHeader;
+use crate::sql::Sql;
 use crate::systems::dossier_review::{DossierOpinion, PartStatus};
 use crate::systems::dossiers::Dossier;
 use crate::systems::registry::System;
@@ -195,12 +196,12 @@ impl Store {
     /// The documents issued from a dossier, newest first.
     pub async fn issued_documents(&self, actor: &Actor, id: i64) -> Result<Vec<IssuedDocument>> {
         self.get_dossier(actor, id).await?;
-        let rows =
-            sqlx::query(&format!("SELECT {ISSUED} FROM dossier_documents WHERE dossier_id = $1 ORDER BY id DESC"))
-                .bind(id)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_err)?;
+        let rows = self
+            .read_all(
+                &Sql::new(&format!("SELECT {ISSUED} FROM dossier_documents WHERE dossier_id = $1 ORDER BY id DESC"))
+                    .arg(id),
+            )
+            .await?;
         rows.iter().map(from_row).collect()
     }
 
@@ -212,11 +213,12 @@ impl Store {
         pdf: bool,
     ) -> Result<(IssuedDocument, Vec<u8>)> {
         let column = if pdf { "pdf" } else { "docx" };
-        let r = sqlx::query(&format!("SELECT {ISSUED}, {column} AS bytes FROM dossier_documents WHERE id = $1"))
-            .bind(doc_id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let r = self
+            .read_optional(
+                &Sql::new(&format!("SELECT {ISSUED}, {column} AS bytes FROM dossier_documents WHERE id = $1"))
+                    .arg(doc_id),
+            )
+            .await?;
         let hidden = || Error::not_found("văn bản", "Document");
         let r = r.ok_or_else(hidden)?;
         let issued: IssuedDocument = from_row(&r)?;

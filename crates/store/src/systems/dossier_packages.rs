@@ -4,6 +4,7 @@
 
 use crate::audit::{json, Change};
 use crate::db::{db_err, from_row, get, sha256_bytes, Store};
+use crate::sql::Sql;
 use crate::systems::attachments::Attachment;
 use crate::systems::dossier_documents::{DossierFormContext, IssuedDocument};
 use khien_domain::calendar::parse_date;
@@ -64,13 +65,7 @@ impl Store {
         if !context.may_send {
             return Err(Error::forbidden());
         }
-        let total = sqlx::query(
-            "SELECT CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) AS n FROM dossier_attachments WHERE dossier_id = $1",
-        )
-        .bind(id)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let total = self.read_one(&Sql::new("SELECT CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) AS n FROM dossier_attachments WHERE dossier_id = $1",).arg(id)).await?;
         let total: i64 = get(&total, "n")?;
         if total > MAX_PACKAGE_BYTES {
             let mib = |b: i64| b / (1024 * 1024);
@@ -144,22 +139,22 @@ impl Store {
     /// The packages built of a dossier, newest first.
     pub async fn dossier_packages(&self, actor: &Actor, id: i64) -> Result<Vec<DossierPackage>> {
         self.get_dossier(actor, id).await?;
-        let rows =
-            sqlx::query(&format!("SELECT {PACKAGE} FROM dossier_packages WHERE dossier_id = $1 ORDER BY id DESC"))
-                .bind(id)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_err)?;
+        let rows = self
+            .read_all(
+                &Sql::new(&format!("SELECT {PACKAGE} FROM dossier_packages WHERE dossier_id = $1 ORDER BY id DESC"))
+                    .arg(id),
+            )
+            .await?;
         rows.iter().map(from_row).collect()
     }
 
     async fn package_of(&self, actor: &Actor, package_id: i64, with_data: bool) -> Result<(DossierPackage, Vec<u8>)> {
         let data = if with_data { ", data" } else { "" };
-        let r = sqlx::query(&format!("SELECT {PACKAGE}{data} FROM dossier_packages WHERE id = $1"))
-            .bind(package_id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let r = self
+            .read_optional(
+                &Sql::new(&format!("SELECT {PACKAGE}{data} FROM dossier_packages WHERE id = $1")).arg(package_id),
+            )
+            .await?;
         let hidden = || Error::not_found("gói hồ sơ", "Dossier package");
         let r = r.ok_or_else(hidden)?;
         let package: DossierPackage = from_row(&r)?;

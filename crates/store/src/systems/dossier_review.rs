@@ -4,6 +4,7 @@
 
 use crate::audit::{json, Change};
 use crate::db::{db_err, get, Store, WriteTx};
+use crate::sql::Sql;
 use crate::systems::attachments::Attachment;
 use crate::systems::dossiers::Dossier;
 use crate::systems::registry::System;
@@ -54,11 +55,9 @@ impl Store {
     pub async fn dossier_parts(&self, actor: &Actor, id: i64) -> Result<Vec<PartStatus>> {
         let (d, _) = self.get_dossier(actor, id).await?;
         let files = self.attachments_of(actor, id).await?;
-        let rows = sqlx::query("SELECT part, reason FROM dossier_part_exemptions WHERE dossier_id = $1")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self
+            .read_all(&Sql::new("SELECT part, reason FROM dossier_part_exemptions WHERE dossier_id = $1").arg(id))
+            .await?;
         let mut exempt = Vec::new();
         for r in &rows {
             exempt.push((get::<String>(r, "part")?, get::<String>(r, "reason")?));
@@ -140,11 +139,9 @@ impl Store {
     /// The opinions written on a dossier, oldest first.
     pub async fn dossier_opinions(&self, actor: &Actor, id: i64) -> Result<Vec<DossierOpinion>> {
         self.get_dossier(actor, id).await?;
-        let rows = sqlx::query("SELECT * FROM dossier_opinions WHERE dossier_id = $1 ORDER BY id")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self
+            .read_all(&Sql::new("SELECT * FROM dossier_opinions WHERE dossier_id = $1 ORDER BY id").arg(id))
+            .await?;
         rows.iter().map(crate::db::from_row).collect()
     }
 
@@ -154,11 +151,9 @@ impl Store {
         actor: &Actor,
         opinion_id: i64,
     ) -> Result<(DossierOpinion, Dossier, System, Vec<PartStatus>)> {
-        let r = sqlx::query("SELECT * FROM dossier_opinions WHERE id = $1")
-            .bind(opinion_id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
+        let r = self
+            .read_optional(&Sql::new("SELECT * FROM dossier_opinions WHERE id = $1").arg(opinion_id))
+            .await?
             .ok_or_else(|| Error::not_found("ý kiến", "Opinion"))?;
         let opinion: DossierOpinion = crate::db::from_row(&r)?;
         let (d, s) = self.get_dossier(actor, opinion.dossier_id).await?;

@@ -4,6 +4,7 @@
 
 use crate::audit::{json, Change};
 use crate::db::{db_err, from_row, get, Store};
+use crate::sql::Sql;
 use khien_domain::calendar::{parse_date, Holidays};
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
@@ -39,13 +40,8 @@ impl Store {
     /// falls to the owner unit's leadership and the standing body's officers).
     pub async fn level_bodies(&self) -> Result<LevelBodiesInfo> {
         use khien_domain::system::dossier::{LevelBodies, UnitAt};
-        let r = sqlx::query(
-            "SELECT b.owning_body_unit_id, o.name AS owning_name, o.path AS owning_path, b.delegation_ref, b.dedicated_unit_id, d.name AS dedicated_name, d.path AS dedicated_path \
-             FROM level_bodies b LEFT JOIN units o ON o.id = b.owning_body_unit_id LEFT JOIN units d ON d.id = b.dedicated_unit_id WHERE b.id = 1",
-        )
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let r = self.read_optional(&Sql::new("SELECT b.owning_body_unit_id, o.name AS owning_name, o.path AS owning_path, b.delegation_ref, b.dedicated_unit_id, d.name AS dedicated_name, d.path AS dedicated_path \
+             FROM level_bodies b LEFT JOIN units o ON o.id = b.owning_body_unit_id LEFT JOIN units d ON d.id = b.dedicated_unit_id WHERE b.id = 1",)).await?;
         let Some(r) = r else { return Ok(LevelBodiesInfo::default()) };
         let at = |id: Option<i64>, path: Option<String>| id.zip(path).map(|(id, path)| UnitAt { id, path });
         let owning_body_unit_id: Option<i64> = get(&r, "owning_body_unit_id")?;
@@ -118,13 +114,12 @@ impl Store {
     }
 
     pub async fn holidays(&self) -> Result<Holidays> {
-        let rows = sqlx::query("SELECT day FROM holidays").fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = self.read_all(&Sql::new("SELECT day FROM holidays")).await?;
         Ok(Holidays(rows.iter().filter_map(|r| get::<String>(r, "day").ok().and_then(|d| parse_date(&d))).collect()))
     }
 
     pub async fn list_holidays(&self) -> Result<Vec<Holiday>> {
-        let rows =
-            sqlx::query("SELECT day, name FROM holidays ORDER BY day").fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = self.read_all(&Sql::new("SELECT day, name FROM holidays ORDER BY day")).await?;
         rows.iter().map(from_row).collect()
     }
 
@@ -209,11 +204,11 @@ impl Store {
     pub async fn ruleset(&self, code: &str) -> Result<khien_domain::system::level::Ruleset> {
         use khien_domain::system::level::{Authority, Step};
         let base = ruleset_by_code(code).unwrap_or_else(|| ruleset_for(self.clock.today_vn()));
-        let rows = sqlx::query("SELECT level, step, authority FROM dossier_authorities WHERE ruleset = $1")
-            .bind(base.code)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self
+            .read_all(
+                &Sql::new("SELECT level, step, authority FROM dossier_authorities WHERE ruleset = $1").arg(base.code),
+            )
+            .await?;
         let mut choices = Vec::new();
         for r in &rows {
             let level = u8::try_from(get::<i64>(r, "level")?).unwrap_or(0);

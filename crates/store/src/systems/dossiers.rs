@@ -97,21 +97,15 @@ impl Store {
     pub async fn dossiers_of(&self, actor: &Actor, system_id: i64) -> Result<Vec<Dossier>> {
         self.scoped_system(&self.pool, actor, system_id, Action::ViewSystems).await?;
         let holidays = self.holidays().await?;
-        let rows = sqlx::query("SELECT * FROM dossiers WHERE system_id = $1 ORDER BY id DESC")
-            .bind(system_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self
+            .read_all(&Sql::new("SELECT * FROM dossiers WHERE system_id = $1 ORDER BY id DESC").arg(system_id))
+            .await?;
         rows.iter().map(|r| dossier_row(r, &holidays, self.clock.today_vn())).collect()
     }
 
     /// A dossier and its system, for a caller who may see the system.
     pub async fn get_dossier(&self, actor: &Actor, id: i64) -> Result<(Dossier, System)> {
-        let r = sqlx::query("SELECT * FROM dossiers WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let r = self.read_optional(&Sql::new("SELECT * FROM dossiers WHERE id = $1").arg(id)).await?;
         let r = r.ok_or_else(|| Error::not_found("hồ sơ cấp độ", "Level dossier"))?;
         let d = dossier_row(&r, &self.holidays().await?, self.clock.today_vn())?;
         let hidden = || Error::not_found("hồ sơ cấp độ", "Level dossier");
@@ -510,10 +504,7 @@ impl Store {
     /// the owner unit (id, path): for the reminder sweep, which acts for no one.
     pub(crate) async fn open_dossiers_everywhere(&self) -> Result<Vec<(Dossier, String, i64, String)>> {
         let holidays = self.holidays().await?;
-        let rows = sqlx::query("SELECT d.*, s.name AS system_name, u.id AS unit_id, u.path AS unit_path FROM dossiers d JOIN systems s ON s.id = d.system_id JOIN units u ON u.id = s.owner_unit_id WHERE d.state IN ('submitted','appraised')")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self.read_all(&Sql::new("SELECT d.*, s.name AS system_name, u.id AS unit_id, u.path AS unit_path FROM dossiers d JOIN systems s ON s.id = d.system_id JOIN units u ON u.id = s.owner_unit_id WHERE d.state IN ('submitted','appraised')")).await?;
         rows.iter()
             .map(|r| {
                 Ok((
@@ -539,7 +530,7 @@ impl Store {
         }
         q.push(" ORDER BY d.submitted_on, d.id");
         let holidays = self.holidays().await?;
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = self.read_all(&q).await?;
         let mut rulesets: std::collections::HashMap<String, khien_domain::system::level::Ruleset> =
             std::collections::HashMap::new();
         let mut out = Vec::new();

@@ -4,6 +4,7 @@
 
 use crate::audit::{json, Change};
 use crate::db::{db_err, get, Store};
+use crate::sql::Sql;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::Result;
@@ -53,11 +54,7 @@ impl Store {
     pub async fn editable_systems_by_code(&self, actor: &Actor, codes: &[String]) -> Result<HashMap<String, i64>> {
         let mut out = HashMap::new();
         for code in codes {
-            let r = sqlx::query("SELECT id FROM systems WHERE code = $1")
-                .bind(code.as_str())
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(db_err)?;
+            let r = self.read_optional(&Sql::new("SELECT id FROM systems WHERE code = $1").arg(code.as_str())).await?;
             if let Some(r) = r {
                 let id: i64 = get(&r, "id")?;
                 if self.scoped_system(&self.pool, actor, id, Action::EditSystems).await.is_ok() {
@@ -115,11 +112,7 @@ impl Store {
     pub async fn system_assets(&self, actor: &Actor, system_id: i64) -> Result<Vec<Asset>> {
         self.scoped_system(&self.pool, actor, system_id, Action::ViewSystems).await?;
         let today = self.clock.today_vn().format("%Y-%m-%d").to_string();
-        let rows = sqlx::query("SELECT id, system_id, asset_group, name, version, owner, end_of_support, notes FROM system_assets WHERE system_id = $1 ORDER BY asset_group, name, id")
-            .bind(system_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self.read_all(&Sql::new("SELECT id, system_id, asset_group, name, version, owner, end_of_support, notes FROM system_assets WHERE system_id = $1 ORDER BY asset_group, name, id").arg(system_id)).await?;
         let mut out = rows
             .iter()
             .map(|r| {

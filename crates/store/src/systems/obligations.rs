@@ -80,11 +80,9 @@ const OCCURRENCE_COLS: &str = "id, system_id, kind, done_on, source, ref_id, not
 impl Store {
     /// The ruleset in force: the built-in periods with the authority's edits.
     pub(crate) async fn obligation_ruleset(&self) -> Result<(Vec<ObligationRule>, Vec<(ObligationKind, usize)>)> {
-        let rows = sqlx::query("SELECT kind, level, months FROM obligation_rules WHERE ruleset = $1")
-            .bind(RULESET)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self
+            .read_all(&Sql::new("SELECT kind, level, months FROM obligation_rules WHERE ruleset = $1").arg(RULESET))
+            .await?;
         let mut rules = default_rules();
         let mut edited = Vec::new();
         for r in &rows {
@@ -170,24 +168,16 @@ impl Store {
 
     /// The approved level and its date, from the system's approved dossier.
     async fn approval_of(&self, system_id: i64) -> Result<Option<(i64, String)>> {
-        let r = sqlx::query("SELECT proposed_level, approved_on FROM dossiers WHERE system_id = $1 AND state = 'approved' AND approved_on IS NOT NULL ORDER BY approved_on DESC, id DESC LIMIT 1")
-            .bind(system_id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let r = self.read_optional(&Sql::new("SELECT proposed_level, approved_on FROM dossiers WHERE system_id = $1 AND state = 'approved' AND approved_on IS NOT NULL ORDER BY approved_on DESC, id DESC LIMIT 1").arg(system_id)).await?;
         r.map(|r| Ok((get(&r, "proposed_level")?, get(&r, "approved_on")?))).transpose()
     }
 
     /// A system's calendar of duties, for whoever may see the system.
     pub async fn system_obligations(&self, actor: &Actor, system_id: i64) -> Result<SystemObligations> {
         let system = self.scoped_system(&self.pool, actor, system_id, Action::ViewSystems).await?;
-        let recent = sqlx::query(&format!(
+        let recent = self.read_all(&Sql::new(&format!(
             "SELECT {OCCURRENCE_COLS} FROM obligation_occurrences WHERE system_id = $1 ORDER BY done_on DESC, id DESC LIMIT 20"
-        ))
-        .bind(system.id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?
+        )).arg(system.id)).await?
         .iter()
         .map(crate::db::from_row)
         .collect::<Result<Vec<Occurrence>>>()?;
@@ -229,7 +219,7 @@ impl Store {
             );
             q.bind_ids(chunk);
             q.push(") GROUP BY system_id, kind");
-            for r in &q.query().fetch_all(&self.pool).await.map_err(db_err)? {
+            for r in &self.read_all(&q).await? {
                 let kind = ObligationKind::parse("kind", &get::<String>(r, "kind")?)?;
                 if let Some(d) = get::<Option<String>>(r, "last")?.as_deref().and_then(parse_date) {
                     out.insert((get(r, "system_id")?, kind), d);
@@ -328,7 +318,7 @@ impl Store {
         if let Some(reach) = reach {
             q.push(" AND ").reach("u.path", "u.id", reach);
         }
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = self.read_all(&q).await?;
         let ids: Vec<i64> = rows.iter().map(|r| get(r, "id")).collect::<Result<_>>()?;
         let last = self.last_done(&ids).await?;
         let (rules, _) = self.obligation_ruleset().await?;

@@ -1,7 +1,7 @@
 //! The authority's overview: the counts of NĐ 331 Mẫu 08 by owner unit, aggregated by the
 //! database.
 
-use crate::db::{db_err, get, get_code, Store};
+use crate::db::{get, get_code, Store};
 use crate::sql::Sql;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
@@ -107,7 +107,7 @@ impl Store {
             .bind(day(today + chrono::Duration::days(crate::systems::registers::CERT_WARNING_DAYS)));
         q.push(" GROUP BY system_id) ce ON ce.system_id = s.id WHERE ");
         q.reach("u.path", "u.id", reach).push(" GROUP BY s.owner_unit_id ORDER BY MIN(u.path)");
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = self.read_all(&q).await?;
         let mut out = Vec::with_capacity(rows.len() + 1);
         let mut total = OverviewRow { unit_name: "Tổng cộng / Total".into(), ..Default::default() };
         for r in &rows {
@@ -183,7 +183,7 @@ impl Store {
              LEFT JOIN dossiers d ON d.id = (SELECT MAX(x.id) FROM dossiers x WHERE x.system_id = s.id) WHERE ",
         );
         q.reach("u.path", "u.id", &actor.reach(Action::ViewSystems)).push(" ORDER BY u.path, s.name_folded");
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = self.read_all(&q).await?;
         rows.iter()
             .map(|r| {
                 let approved: Option<i64> = get(r, "approved_level")?;

@@ -118,21 +118,19 @@ impl Register {
 impl Store {
     pub async fn connections_of(&self, actor: &Actor, system_id: i64) -> Result<Vec<Connection>> {
         self.scoped_system(&self.pool, actor, system_id, Action::ViewSystems).await?;
-        let rows = sqlx::query("SELECT * FROM system_connections WHERE system_id = $1 ORDER BY id")
-            .bind(system_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self
+            .read_all(&Sql::new("SELECT * FROM system_connections WHERE system_id = $1 ORDER BY id").arg(system_id))
+            .await?;
         rows.iter().map(connection_row).collect()
     }
 
     pub async fn certificates_of(&self, actor: &Actor, system_id: i64) -> Result<Vec<Certificate>> {
         self.scoped_system(&self.pool, actor, system_id, Action::ViewSystems).await?;
-        let rows = sqlx::query("SELECT * FROM system_certificates WHERE system_id = $1 ORDER BY expires_on")
-            .bind(system_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self
+            .read_all(
+                &Sql::new("SELECT * FROM system_certificates WHERE system_id = $1 ORDER BY expires_on").arg(system_id),
+            )
+            .await?;
         rows.iter().map(|r| certificate_row(r, self.clock.today_vn())).collect()
     }
 

@@ -234,19 +234,20 @@ impl Store {
             q.push(" AND c.state = ").bind(s.code());
         }
         q.push(" ORDER BY c.last_seen DESC, c.id DESC LIMIT 500");
-        q.query().fetch_all(&self.pool).await.map_err(db_err)?.iter().map(|r| case_row(r, actor)).collect()
+        self.read_all(&q).await?.iter().map(|r| case_row(r, actor)).collect()
     }
 
     /// One case, if the caller sees its unit (or, of no unit, the whole city).
     pub async fn get_botnet_case(&self, actor: &Actor, id: i64) -> Result<BotnetCase> {
-        let row = sqlx::query(&format!(
-            "SELECT {CASE_COLS} FROM botnet_cases c LEFT JOIN units u ON u.id = c.unit_id WHERE c.id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_err)?
-        .ok_or_else(|| Error::not_found("vụ việc botnet", "botnet case"))?;
+        let row = self
+            .read_optional(
+                &Sql::new(&format!(
+                    "SELECT {CASE_COLS} FROM botnet_cases c LEFT JOIN units u ON u.id = c.unit_id WHERE c.id = $1"
+                ))
+                .arg(id),
+            )
+            .await?
+            .ok_or_else(|| Error::not_found("vụ việc botnet", "botnet case"))?;
         let case = case_row(&row, actor)?;
         if !super::sees(actor, case.unit_id, get(&row, "unit_path")?) {
             return Err(Error::not_found("vụ việc botnet", "botnet case"));

@@ -2,7 +2,7 @@
 //! share protected and sharing with the national centre (HCM 3131 indicator 3), hosts silent
 //! for days and signatures out of date.
 
-use crate::db::{db_err, flag, from_row, get, Store};
+use crate::db::{flag, from_row, get, Store};
 use crate::units::scope::scoped_select;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
@@ -64,11 +64,9 @@ impl Store {
         q.push(" ORDER BY e.unit_id, e.host LIMIT 2000");
         let now = self.clock.now_ms();
         let stale_before = khien_domain::telemetry::day_vn(now - SIGNATURE_STALE_DAYS * 86_400_000);
-        let mut out = q
-            .query()
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?
+        let mut out = self
+            .read_all(&q)
+            .await?
             .iter()
             .map(|r| {
                 let mut e: Endpoint = from_row(r)?;
@@ -95,10 +93,8 @@ impl Store {
             return Ok(Vec::new());
         };
         q.push(" GROUP BY e.unit_id ORDER BY e.unit_id");
-        q.query()
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?
+        self.read_all(&q)
+            .await?
             .iter()
             .map(|r| {
                 Ok(EndpointCoverage {

@@ -199,12 +199,12 @@ impl Store {
 
     /// A batch already received under `key`, as its outcome (without its line errors).
     async fn received_batch(&self, key: &str) -> Result<Option<IngestOutcome>> {
-        let row =
-            sqlx::query("SELECT id, accepted, rejected, unattributed FROM telemetry_batches WHERE source_key = $1")
-                .bind(key)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(db_err)?;
+        let row = self
+            .read_optional(
+                &Sql::new("SELECT id, accepted, rejected, unattributed FROM telemetry_batches WHERE source_key = $1")
+                    .arg(key),
+            )
+            .await?;
         let Some(r) = row else { return Ok(None) };
         let count = |c: &str| get::<i64>(&r, c).map(|n| usize::try_from(n).unwrap_or(0));
         Ok(Some(IngestOutcome {
@@ -228,7 +228,7 @@ impl Store {
             let mut q = Sql::new("SELECT id, path FROM units WHERE id IN (");
             q.bind_ids(part);
             q.push(")");
-            for r in q.query().fetch_all(&self.pool).await.map_err(db_err)? {
+            for r in self.read_all(&q).await? {
                 let id: i64 = get(&r, "id")?;
                 out.insert(id, actor.can(Action::IngestTelemetry, id, &get::<String>(&r, "path")?));
             }

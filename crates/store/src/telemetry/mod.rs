@@ -22,6 +22,7 @@ pub use retention::{RetentionInput, RetentionRule};
 pub(crate) use rules::KnownRules;
 
 use crate::db::{db_err, get, Store};
+use crate::sql::Sql;
 use khien_domain::telemetry::{day_vn, default_retention_days, Owner, RangeIndex};
 use khien_domain::Result;
 use std::collections::HashMap;
@@ -73,10 +74,7 @@ impl Store {
             }
         }
         // A level approved does not touch `updated_at`: the sum of levels sees it.
-        let r = sqlx::query("SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), 0) AS t, CAST(COALESCE(SUM(approved_level), 0) AS BIGINT) AS l FROM systems")
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let r = self.read_one(&Sql::new("SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), 0) AS t, CAST(COALESCE(SUM(approved_level), 0) AS BIGINT) AS l FROM systems")).await?;
         let fingerprint: (i64, i64, i64) = (get(&r, "n")?, get(&r, "t")?, get(&r, "l")?);
         if let Ok(cached) = self.telemetry_registry.lock() {
             if let Some(reg) =
@@ -88,12 +86,11 @@ impl Store {
                 return Ok(Arc::clone(reg));
             }
         }
-        let rows = sqlx::query(
-            "SELECT id, owner_unit_id, ip_ranges, COALESCE(approved_level, 0) AS level FROM systems ORDER BY id",
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let rows = self
+            .read_all(&Sql::new(
+                "SELECT id, owner_unit_id, ip_ranges, COALESCE(approved_level, 0) AS level FROM systems ORDER BY id",
+            ))
+            .await?;
         let mut ranges: Vec<(String, Owner)> = Vec::new();
         let mut levels = HashMap::with_capacity(rows.len());
         for r in &rows {
@@ -172,27 +169,19 @@ impl Store {
 impl Store {
     /// The last day a system's telemetry arrived (layer 2 of its 4-layer status).
     pub(crate) async fn telemetry_last_day(&self, system_id: i64) -> Result<Option<String>> {
-        let r = sqlx::query("SELECT MAX(day) AS day FROM telemetry_daily WHERE system_id = $1")
-            .bind(system_id)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let r = self
+            .read_one(&Sql::new("SELECT MAX(day) AS day FROM telemetry_daily WHERE system_id = $1").arg(system_id))
+            .await?;
         get(&r, "day")
     }
 
     pub(crate) async fn telemetry_alert_count(&self) -> Result<i64> {
-        let r =
-            sqlx::query("SELECT COUNT(*) AS n FROM telemetry_alerts").fetch_one(&self.pool).await.map_err(db_err)?;
+        let r = self.read_one(&Sql::new("SELECT COUNT(*) AS n FROM telemetry_alerts")).await?;
         get(&r, "n")
     }
 
     pub(crate) async fn telemetry_batch_totals(&self) -> Result<(i64, i64)> {
-        let r = sqlx::query(
-            "SELECT CAST(COUNT(*) AS BIGINT) AS n, CAST(COALESCE(SUM(accepted), 0) AS BIGINT) AS events FROM telemetry_batches",
-        )
-        .fetch_one(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let r = self.read_one(&Sql::new("SELECT CAST(COUNT(*) AS BIGINT) AS n, CAST(COALESCE(SUM(accepted), 0) AS BIGINT) AS events FROM telemetry_batches",)).await?;
         Ok((get(&r, "n")?, get(&r, "events")?))
     }
 
@@ -200,10 +189,9 @@ impl Store {
     /// place in id order) and four /28 inside it — in one transaction. Not for real data: no
     /// checks, no trail. Returns the ranges written.
     pub(crate) async fn spread_ranges_for_benchmark(&self) -> Result<usize> {
-        let ids: Vec<i64> = sqlx::query("SELECT id FROM systems ORDER BY id")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?
+        let ids: Vec<i64> = self
+            .read_all(&Sql::new("SELECT id FROM systems ORDER BY id"))
+            .await?
             .iter()
             .map(|r| get(r, "id"))
             .collect::<Result<_>>()?;
@@ -244,32 +232,18 @@ impl Store {
         use khien_domain::telemetry::{monitored_since, ENDPOINT_SILENT_DAYS};
         let now = self.clock.now_ms();
         let mut out: HashMap<i64, UnitTelemetry> = HashMap::new();
-        let hosts = sqlx::query("SELECT unit_id, COUNT(*) AS n, CAST(SUM(CASE WHEN reports_to_ncsc = 1 AND last_seen >= $1 THEN 1 ELSE 0 END) AS BIGINT) AS ok FROM endpoints GROUP BY unit_id")
-            .bind(now - ENDPOINT_SILENT_DAYS * 86_400_000)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let hosts = self.read_all(&Sql::new("SELECT unit_id, COUNT(*) AS n, CAST(SUM(CASE WHEN reports_to_ncsc = 1 AND last_seen >= $1 THEN 1 ELSE 0 END) AS BIGINT) AS ok FROM endpoints GROUP BY unit_id").arg(now - ENDPOINT_SILENT_DAYS * 86_400_000)).await?;
         for r in &hosts {
             let u = out.entry(get(r, "unit_id")?).or_default();
             (u.hosts, u.protected_hosts) = (get(r, "n")?, get(r, "ok")?);
         }
-        let cases = sqlx::query("SELECT unit_id, COUNT(*) AS n, CAST(SUM(CASE WHEN state = 'verified' AND cleaned_at - notified_at <= $1 THEN 1 ELSE 0 END) AS BIGINT) AS ok FROM botnet_cases WHERE unit_id IS NOT NULL GROUP BY unit_id")
-            .bind(CLEAN_WITHIN_DAYS * 86_400_000)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let cases = self.read_all(&Sql::new("SELECT unit_id, COUNT(*) AS n, CAST(SUM(CASE WHEN state = 'verified' AND cleaned_at - notified_at <= $1 THEN 1 ELSE 0 END) AS BIGINT) AS ok FROM botnet_cases WHERE unit_id IS NOT NULL GROUP BY unit_id").arg(CLEAN_WITHIN_DAYS * 86_400_000)).await?;
         for r in &cases {
             let u = out.entry(get(r, "unit_id")?).or_default();
             (u.botnet_cases, u.botnet_handled) = (get(r, "n")?, get(r, "ok")?);
         }
         let since = monitored_since(self.clock.today_vn()).format("%Y-%m-%d").to_string();
-        let monitored = sqlx::query(
-            "SELECT unit_id, COUNT(DISTINCT system_id) AS n FROM telemetry_daily WHERE day >= $1 GROUP BY unit_id",
-        )
-        .bind(since)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let monitored = self.read_all(&Sql::new("SELECT unit_id, COUNT(DISTINCT system_id) AS n FROM telemetry_daily WHERE day >= $1 GROUP BY unit_id",).arg(since)).await?;
         for r in &monitored {
             out.entry(get(r, "unit_id")?).or_default().monitored_systems = get(r, "n")?;
         }

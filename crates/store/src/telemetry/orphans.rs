@@ -6,6 +6,7 @@
 use super::Registry;
 use crate::audit::{json, Change};
 use crate::db::{db_err, get, Store};
+use crate::sql::Sql;
 use khien_domain::botnet::BotnetState;
 use khien_domain::scope::Actor;
 use khien_domain::Result;
@@ -29,10 +30,7 @@ impl Store {
     pub(crate) async fn attribute_orphans(&self, actor: &Actor) -> Result<Attributed> {
         // Most registry writes find no orphan: then the index is not rebuilt for them (an
         // import in many small parts would rebuild it for each).
-        let any = sqlx::query("SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM telemetry_alerts WHERE unit_id IS NULL LIMIT 1) a) + (SELECT COUNT(*) FROM (SELECT 1 FROM botnet_cases WHERE unit_id IS NULL LIMIT 1) b) AS n")
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let any = self.read_one(&Sql::new("SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM telemetry_alerts WHERE unit_id IS NULL LIMIT 1) a) + (SELECT COUNT(*) FROM (SELECT 1 FROM botnet_cases WHERE unit_id IS NULL LIMIT 1) b) AS n")).await?;
         if get::<i64>(&any, "n")? == 0 {
             return Ok(Attributed::default());
         }
@@ -117,7 +115,7 @@ impl Store {
         let sql = format!("SELECT {cols} FROM {table} WHERE unit_id IS NULL AND id > $1 ORDER BY id LIMIT $2");
         let (mut found, mut after) = (Vec::new(), 0i64);
         loop {
-            let rows = sqlx::query(&sql).bind(after).bind(PAGE).fetch_all(&self.pool).await.map_err(db_err)?;
+            let rows = self.read_all(&Sql::new(&sql).arg(after).arg(PAGE)).await?;
             for r in &rows {
                 after = get(r, "id")?;
                 found.extend(take(r)?);

@@ -2,7 +2,7 @@
 //! queue), each SOC provider's ingest health, and events per day for the charts.
 
 use super::rules::{push_rule, push_rule_words, RuleMatch};
-use crate::db::{db_err, from_row, get, Store};
+use crate::db::{from_row, get, Store};
 use crate::listing::Order;
 use crate::records::Page;
 use crate::sql::Sql;
@@ -126,18 +126,19 @@ impl Store {
         let cols = "m.minute, CAST(SUM(m.events) AS BIGINT) AS events";
         if let Some(mut q) = scoped_select(cols, "telemetry_minutes", "m", "unit_id", &scope) {
             q.push(" AND m.minute >= ").bind(first).push(" GROUP BY m.minute");
-            for r in q.query().fetch_all(&self.pool).await.map_err(db_err)? {
+            for r in self.read_all(&q).await? {
                 if let Some(p) = at(get(&r, "minute")?).and_then(|i| points.get_mut(i)) {
                     p.events = get(&r, "events")?;
                 }
             }
         }
         if unit_id.is_none() && actor.reach(Action::ViewIncidents).is_whole_tree() {
-            let rows = sqlx::query("SELECT minute, events FROM telemetry_minutes WHERE unit_id = 0 AND minute >= $1")
-                .bind(first)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_err)?;
+            let rows = self
+                .read_all(
+                    &Sql::new("SELECT minute, events FROM telemetry_minutes WHERE unit_id = 0 AND minute >= $1")
+                        .arg(first),
+                )
+                .await?;
             for r in &rows {
                 if let Some(p) = at(get(r, "minute")?).and_then(|i| points.get_mut(i)) {
                     p.unattributed = get(r, "events")?;
@@ -216,11 +217,7 @@ impl Store {
 
     /// One alert, if the caller sees its unit (or, unattributed, the whole city).
     pub async fn get_telemetry_alert(&self, actor: &Actor, id: i64) -> Result<TelemetryAlert> {
-        let row = sqlx::query(&format!("SELECT {ALERT_COLS}, u.path AS unit_path FROM telemetry_alerts a LEFT JOIN units u ON u.id = a.unit_id WHERE a.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
+        let row = self.read_optional(&Sql::new(&format!("SELECT {ALERT_COLS}, u.path AS unit_path FROM telemetry_alerts a LEFT JOIN units u ON u.id = a.unit_id WHERE a.id = $1")).arg(id)).await?
             .ok_or_else(|| Error::not_found("cảnh báo", "alert"))?;
         let alert: TelemetryAlert = from_row(&row)?;
         if !super::sees(actor, alert.unit_id, get(&row, "unit_path")?) {
@@ -250,7 +247,7 @@ impl Store {
             q.push(" WHERE b.user_id = ").bind(actor.user_id);
         }
         q.push(" GROUP BY b.user_id, b.token_id ORDER BY name");
-        q.query().fetch_all(&self.pool).await.map_err(db_err)?.iter().map(from_row).collect()
+        self.read_all(&q).await?.iter().map(from_row).collect()
     }
 
     /// Events and alerts per day over the caller's units (a subtree if asked), the last `days`.
@@ -262,6 +259,6 @@ impl Store {
             return Ok(Vec::new());
         };
         q.push(" AND d.day >= ").bind(first).push(" GROUP BY d.day ORDER BY d.day");
-        q.query().fetch_all(&self.pool).await.map_err(db_err)?.iter().map(from_row).collect()
+        self.read_all(&q).await?.iter().map(from_row).collect()
     }
 }

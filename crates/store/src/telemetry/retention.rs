@@ -4,6 +4,7 @@
 
 use crate::audit::{json, Change};
 use crate::db::{db_err, get, Store};
+use crate::sql::Sql;
 use khien_domain::role::Action;
 use khien_domain::scope::Actor;
 use khien_domain::telemetry::{check_retention, default_retention_days, min_retention_days};
@@ -51,10 +52,7 @@ impl Store {
                 set_at: None,
             })
             .collect();
-        let rows = sqlx::query("SELECT level, days, set_by, set_at FROM telemetry_retention")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = self.read_all(&Sql::new("SELECT level, days, set_by, set_at FROM telemetry_retention")).await?;
         for r in &rows {
             let level: i64 = get(r, "level")?;
             if let Some(rule) = out.iter_mut().find(|x| x.level == level) {

@@ -73,10 +73,9 @@ impl Store {
     /// store opens; nothing to do after the first time.
     pub(crate) async fn fold_copied_rules(&self) -> Result<()> {
         loop {
-            let rows = sqlx::query("SELECT rule, title FROM telemetry_rules WHERE search IS NULL LIMIT 500")
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_err)?;
+            let rows = self
+                .read_all(&Sql::new("SELECT rule, title FROM telemetry_rules WHERE search IS NULL LIMIT 500"))
+                .await?;
             if rows.is_empty() {
                 return Ok(());
             }
@@ -101,7 +100,7 @@ impl Store {
         q.words_like(&["search"], term);
         // A few titles per rule at most, in practice; more pairs than this are many rules.
         q.push(" ORDER BY rule, title LIMIT ").bind((RULE_RANGES * 4 + 1) as i64);
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = self.read_all(&q).await?;
         if rows.len() > RULE_RANGES * 4 {
             return Ok(RuleMatch::Many);
         }

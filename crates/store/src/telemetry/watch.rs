@@ -4,7 +4,7 @@
 //! an address.
 
 use super::reads::{TelemetryAlert, ALERT_COLS};
-use crate::db::{db_err, from_row, get, Store};
+use crate::db::{from_row, get, Store};
 use crate::sql::Sql;
 use crate::units::scope::scoped_select;
 use khien_domain::role::Action;
@@ -35,14 +35,7 @@ impl Store {
         let mut q = Sql::new("SELECT a.id FROM telemetry_alerts a WHERE a.id IN (");
         q.bind_ids(&ids).push(") AND ");
         self.push_watched(&mut q, actor);
-        let hits: HashSet<i64> = q
-            .query()
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?
-            .iter()
-            .map(|r| get(r, "id"))
-            .collect::<Result<_>>()?;
+        let hits: HashSet<i64> = self.read_all(&q).await?.iter().map(|r| get(r, "id")).collect::<Result<_>>()?;
         for a in alerts {
             a.watched = hits.contains(&a.id);
         }
@@ -61,8 +54,7 @@ impl Store {
         q.push(" UNION SELECT id FROM telemetry_alerts WHERE dst_ip = ").bind(value);
         q.push(" UNION SELECT id FROM telemetry_alerts WHERE host = ").bind(value);
         q.push(") ORDER BY a.last_seen DESC, a.id DESC LIMIT ").bind(SIGHTINGS);
-        let mut alerts: Vec<TelemetryAlert> =
-            q.query().fetch_all(&self.pool).await.map_err(db_err)?.iter().map(from_row).collect::<Result<_>>()?;
+        let mut alerts: Vec<TelemetryAlert> = self.read_all(&q).await?.iter().map(from_row).collect::<Result<_>>()?;
         self.mark_watched(actor, &mut alerts).await?;
         Ok(alerts)
     }

@@ -98,11 +98,7 @@ impl Store {
     /// (always a fresh id, so a planted session id is useless).
     pub async fn login(&self, username: &str, password: &str) -> Result<LoginOutcome> {
         let username = username.trim().to_ascii_lowercase();
-        let row = sqlx::query("SELECT id, password_hash, active, failed_logins, locked_until, lang, unit_id FROM users WHERE username = $1")
-            .bind(username.as_str())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let row = self.read_optional(&Sql::new("SELECT id, password_hash, active, failed_logins, locked_until, lang, unit_id FROM users WHERE username = $1").arg(username.as_str())).await?;
         let Some(row) = row else {
             // Spend the same time as a real check so that timing does not reveal usernames,
             // and count the failure as for a real account, so that the lockout does neither.
@@ -182,13 +178,9 @@ impl Store {
     /// Resolves a session cookie; expired or idle sessions are deleted and yield None.
     pub async fn session(&self, session_token: &str) -> Result<Option<SessionInfo>> {
         let id_hash = sha256_hex(session_token);
-        let row = sqlx::query(
-            "SELECT s.user_id, s.csrf_token, s.last_seen_at, s.expires_at, u.username, u.lang, u.full_name, u.active FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1",
-        )
-        .bind(id_hash.as_str())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let mut q = Sql::new("SELECT s.user_id, s.csrf_token, s.last_seen_at, s.expires_at, u.username, u.lang, u.full_name, u.active FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ");
+        q.bind(id_hash.as_str());
+        let row = self.read_optional(&q).await?;
         let Some(row) = row else { return Ok(None) };
         let now = self.clock.now_ms();
         let last_seen: i64 = get(&row, "last_seen_at")?;
@@ -231,11 +223,7 @@ impl Store {
 
     /// Verifies the caller's current password (for changing it).
     pub async fn check_own_password(&self, actor: &Actor, password: &str) -> Result<()> {
-        let r = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
-            .bind(actor.user_id)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let r = self.read_one(&Sql::new("SELECT password_hash FROM users WHERE id = $1").arg(actor.user_id)).await?;
         if verify_password(password, &get::<String>(&r, "password_hash")?).await {
             Ok(())
         } else {
@@ -311,7 +299,7 @@ impl Store {
     pub async fn list_tokens(&self, actor: &Actor) -> Result<Vec<ApiToken>> {
         let mut q = Sql::new(&format!("SELECT {TOKEN_COLS} FROM api_tokens t JOIN units u ON u.id = t.unit_id WHERE "));
         q.reach("u.path", "u.id", &actor.reach(Action::ManageTokens)).push(" ORDER BY t.id DESC");
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = self.read_all(&q).await?;
         rows.iter().map(token_row).collect()
     }
 
@@ -358,13 +346,7 @@ impl Store {
         if !secret.starts_with(TOKEN_PREFIX) {
             return Ok(None);
         }
-        let row = sqlx::query(
-            "SELECT t.id, t.user_id, t.role, t.unit_id, t.recursive, t.expires_at, t.revoked_at, t.last_used_at, un.path, us.username, us.active FROM api_tokens t JOIN units un ON un.id = t.unit_id JOIN users us ON us.id = t.user_id WHERE t.token_hash = $1",
-        )
-        .bind(sha256_hex(secret))
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let row = self.read_optional(&Sql::new("SELECT t.id, t.user_id, t.role, t.unit_id, t.recursive, t.expires_at, t.revoked_at, t.last_used_at, un.path, us.username, us.active FROM api_tokens t JOIN units un ON un.id = t.unit_id JOIN users us ON us.id = t.user_id WHERE t.token_hash = $1",).arg(sha256_hex(secret))).await?;
         let Some(r) = row else { return Ok(None) };
         let now = self.clock.now_ms();
         if get::<Option<i64>>(&r, "revoked_at")?.is_some()

@@ -5,6 +5,7 @@
 
 use crate::audit::Change;
 use crate::db::{db_err, get, random_token, sha256_hex, Store};
+use crate::sql::Sql;
 use khien_domain::scope::Actor;
 use khien_domain::Result;
 
@@ -49,11 +50,9 @@ impl Store {
 
     /// When the person's address was made, if they have one.
     pub async fn calendar_feed_since(&self, actor: &Actor) -> Result<Option<i64>> {
-        let r = sqlx::query("SELECT created_at FROM calendar_feeds WHERE user_id = $1")
-            .bind(actor.user_id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let r = self
+            .read_optional(&Sql::new("SELECT created_at FROM calendar_feeds WHERE user_id = $1").arg(actor.user_id))
+            .await?;
         r.map(|r| get(&r, "created_at")).transpose()
     }
 
@@ -63,11 +62,7 @@ impl Store {
         if !secret.starts_with(FEED_PREFIX) {
             return Ok(None);
         }
-        let r = sqlx::query("SELECT f.user_id FROM calendar_feeds f JOIN users u ON u.id = f.user_id WHERE f.secret_hash = $1 AND u.active = 1")
-            .bind(sha256_hex(secret))
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let r = self.read_optional(&Sql::new("SELECT f.user_id FROM calendar_feeds f JOIN users u ON u.id = f.user_id WHERE f.secret_hash = $1 AND u.active = 1").arg(sha256_hex(secret))).await?;
         match r {
             Some(r) => Ok(Some(self.actor_for_user(get(&r, "user_id")?).await?)),
             None => Ok(None),

@@ -18,7 +18,7 @@ impl Store {
     pub async fn units_where(&self, actor: &Actor, action: Action) -> Result<Vec<Unit>> {
         let mut q = Sql::new(&format!("SELECT {UNIT_COLS} FROM units u WHERE u.active = 1 AND "));
         q.reach("u.path", "u.id", &actor.reach(action)).push(" ORDER BY u.name_folded, u.code");
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = self.read_all(&q).await?;
         rows.iter().map(unit_row).collect()
     }
 
@@ -28,7 +28,7 @@ impl Store {
         let mut q = Sql::new(&format!("SELECT {UNIT_COLS} FROM units u WHERE u.active = 1 AND (u.id = "));
         q.bind(incident_unit)
             .push(" OR u.id IN (SELECT unit_id FROM network_members WHERE state = 'approved')) ORDER BY u.name_folded, u.code");
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = self.read_all(&q).await?;
         rows.iter().map(unit_row).collect()
     }
 

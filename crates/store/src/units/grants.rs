@@ -130,11 +130,9 @@ impl Store {
 
     /// The caller as the rest of the system sees them: their grants with unit paths.
     pub async fn actor_for_user(&self, user_id: i64) -> Result<Actor> {
-        let row = sqlx::query("SELECT username FROM users WHERE id = $1 AND active = 1")
-            .bind(user_id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let row = self
+            .read_optional(&Sql::new("SELECT username FROM users WHERE id = $1 AND active = 1").arg(user_id))
+            .await?;
         let username: String = get(&row.ok_or_else(Error::unauthenticated)?, "username")?;
         let grants = self.grants_of(user_id).await?;
         Ok(Actor { user_id, username, token_id: None, grants })
@@ -149,11 +147,9 @@ impl Store {
 
     /// A user's role assignments with the paths of their units.
     pub(crate) async fn grants_of(&self, user_id: i64) -> Result<Vec<Grant>> {
-        let rows = sqlx::query("SELECT r.role, r.unit_id, r.recursive, u.path FROM role_assignments r JOIN units u ON u.id = r.unit_id WHERE r.user_id = $1")
-            .bind(user_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let mut q = Sql::new("SELECT r.role, r.unit_id, r.recursive, u.path FROM role_assignments r JOIN units u ON u.id = r.unit_id WHERE r.user_id = ");
+        q.bind(user_id);
+        let rows = self.read_all(&q).await?;
         rows.iter()
             .map(|r| {
                 Ok(Grant {

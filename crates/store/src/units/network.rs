@@ -60,7 +60,7 @@ impl Store {
             "SELECT {COLS} FROM network_members m JOIN units u ON u.id = m.unit_id WHERE (m.state = 'approved' OR "
         ));
         q.reach("u.path", "u.id", &actor.reach(Action::ViewUnits)).push(") ORDER BY m.state, u.name_folded LIMIT 5000");
-        q.query().fetch_all(&self.pool).await.map_err(db_err)?.iter().map(member_row).collect()
+        self.read_all(&q).await?.iter().map(member_row).collect()
     }
 
     /// The specialist staff (with their qualifications and certificates) of the approved

@@ -3,7 +3,7 @@
 //! order and stops after a page. CROSS JOIN keeps SQLite's loop order (the listed table first);
 //! PostgreSQL plans it as the inner join it is.
 
-use crate::db::{db_err, get, Store};
+use crate::db::{get, Store};
 use crate::sql::Sql;
 use khien_domain::role::Action;
 use khien_domain::scope::{Actor, Reach};
@@ -28,14 +28,7 @@ impl Store {
             units.push(" AND u.path LIKE (SELECT path FROM units WHERE id = ").bind(unit).push(") || '%'");
         }
         units.push(" LIMIT ").bind((FEW + 1) as i64);
-        let ids: Vec<i64> = units
-            .query()
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?
-            .iter()
-            .map(|r| get(r, "id"))
-            .collect::<Result<_>>()?;
+        let ids: Vec<i64> = self.read_all(&units).await?.iter().map(|r| get(r, "id")).collect::<Result<_>>()?;
         Ok(match ids.len() {
             0 => UnitScope::Nothing,
             n if n <= FEW => UnitScope::Few(ids),

@@ -133,7 +133,7 @@ impl Store {
             q.push(" AND p.unit_id = ").bind(unit);
         }
         q.push(" ORDER BY p.active DESC, u.name, p.full_name LIMIT 5000");
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = self.read_all(&q).await?;
         let mut staff: Vec<SecurityStaff> = rows.iter().map(|r| staff_row(r, today)).collect::<Result<_>>()?;
         let mut certs = Sql::new("SELECT c.id, c.staff_id, c.name, c.issuer, c.issued_on, c.expires_on FROM staff_certificates c JOIN security_staff p ON p.id = c.staff_id JOIN units u ON u.id = p.unit_id WHERE ");
         certs.reach("u.path", "u.id", &reach);
@@ -142,7 +142,7 @@ impl Store {
         }
         certs.push(" ORDER BY c.issued_on, c.id");
         let mut by_staff: BTreeMap<i64, Vec<StaffCertificate>> = BTreeMap::new();
-        for r in certs.query().fetch_all(&self.pool).await.map_err(db_err)? {
+        for r in self.read_all(&certs).await? {
             let expires_on: Option<String> = get(&r, "expires_on")?;
             let state = certificate_state(expires_on.as_deref().and_then(parse_date), today);
             by_staff.entry(get(&r, "staff_id")?).or_default().push(StaffCertificate {
@@ -162,14 +162,15 @@ impl Store {
 
     /// One person and the unit's path, when the caller may see them.
     async fn staff_member(&self, actor: &Actor, id: i64) -> Result<(SecurityStaff, String)> {
-        let r = sqlx::query(&format!(
-            "SELECT {STAFF_COLS} FROM security_staff p JOIN units u ON u.id = p.unit_id WHERE p.id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_err)?
-        .ok_or_else(|| Error::not_found("cán bộ", "Staff member"))?;
+        let r = self
+            .read_optional(
+                &Sql::new(&format!(
+                    "SELECT {STAFF_COLS} FROM security_staff p JOIN units u ON u.id = p.unit_id WHERE p.id = $1"
+                ))
+                .arg(id),
+            )
+            .await?
+            .ok_or_else(|| Error::not_found("cán bộ", "Staff member"))?;
         let s = staff_row(&r, self.clock.today_vn())?;
         let path: String = get(&r, "path")?;
         if !actor.can(Action::ViewUsers, s.unit_id, &path) {
@@ -326,7 +327,7 @@ impl Store {
         );
         q.push(" ORDER BY c.expires_on LIMIT 1000");
         let mut out = Vec::new();
-        for r in q.query().fetch_all(&self.pool).await.map_err(db_err)? {
+        for r in self.read_all(&q).await? {
             let Some(day) = get::<Option<String>>(&r, "expires_on")?.as_deref().and_then(parse_date) else { continue };
             let (name, person): (String, String) = (get(&r, "name")?, get(&r, "full_name")?);
             out.push((

@@ -161,7 +161,7 @@ impl Store {
     pub async fn unit_tree(&self, actor: &Actor) -> Result<Vec<Unit>> {
         let mut q = Sql::new(&format!("SELECT {UNIT_COLS} FROM units u WHERE "));
         q.reach("u.path", "u.id", &actor.reach(Action::ViewUnits)).push(" ORDER BY u.path");
-        let rows = q.query().fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = self.read_all(&q).await?;
         rows.iter().map(unit_row).collect()
     }
 
@@ -208,16 +208,16 @@ impl Store {
 
     /// Number of units; zero means an empty database.
     pub async fn unit_count(&self) -> Result<i64> {
-        let r = sqlx::query("SELECT COUNT(*) AS n FROM units").fetch_one(&self.pool).await.map_err(db_err)?;
+        let r = self.read_one(&Sql::new("SELECT COUNT(*) AS n FROM units")).await?;
         get(&r, "n")
     }
 
     pub async fn root_unit(&self) -> Result<Option<Unit>> {
-        let r =
-            sqlx::query(&format!("SELECT {UNIT_COLS} FROM units u WHERE u.parent_id IS NULL ORDER BY u.id LIMIT 1"))
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(db_err)?;
+        let r = self
+            .read_optional(&Sql::new(&format!(
+                "SELECT {UNIT_COLS} FROM units u WHERE u.parent_id IS NULL ORDER BY u.id LIMIT 1"
+            )))
+            .await?;
         r.as_ref().map(unit_row).transpose()
     }
 

@@ -120,13 +120,7 @@ impl Store {
     }
 
     pub(super) async fn roles_of(&self, user_id: i64) -> Result<Vec<RoleAssignment>> {
-        let rows = sqlx::query(
-            "SELECT r.id, r.user_id, r.role, r.unit_id, u.name AS unit_name, r.recursive FROM role_assignments r JOIN units u ON u.id = r.unit_id WHERE r.user_id = $1 ORDER BY r.id",
-        )
-        .bind(user_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let rows = self.read_all(&Sql::new("SELECT r.id, r.user_id, r.role, r.unit_id, u.name AS unit_name, r.recursive FROM role_assignments r JOIN units u ON u.id = r.unit_id WHERE r.user_id = $1 ORDER BY r.id",).arg(user_id)).await?;
         rows.iter()
             .map(|r| {
                 let mut role: RoleAssignment = from_row(r)?;
@@ -378,16 +372,12 @@ impl Store {
     }
 
     pub async fn user_count(&self) -> Result<i64> {
-        let r = sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(&self.pool).await.map_err(db_err)?;
+        let r = self.read_one(&Sql::new("SELECT COUNT(*) AS n FROM users")).await?;
         get(&r, "n")
     }
 
     pub(crate) async fn user_id_by_username(&self, username: &str) -> Result<Option<i64>> {
-        let r = sqlx::query("SELECT id FROM users WHERE username = $1")
-            .bind(username)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let r = self.read_optional(&Sql::new("SELECT id FROM users WHERE username = $1").arg(username)).await?;
         r.map(|r| get(&r, "id")).transpose()
     }
 }

@@ -1,0 +1,133 @@
+//! SQLite reads on the caller's own thread (issue 13, throughput). sqlx's SQLite driver runs
+//! each connection on a worker thread of its own and hands every row back through a channel:
+//! under eight clients a list request spent a quarter of its time switching threads (`perf`:
+//! futex waits and wake-ups in `flume`) and much of the rest copying each row's columns twice.
+//! Here a read-only statement runs on a connection taken from a small idle set, on the thread
+//! that asks, and its rows become the same `AnyRow`s the rest of the store decodes, so that a
+//! row is decoded by one function whichever path read it. Writes, reads inside a write
+//! transaction and everything on PostgreSQL stay on sqlx.
+//!
+//! The rows are built through `AnyRow`'s public (documented as hidden) fields, the way sqlx's
+//! own drivers build them; `Cargo.lock` pins the sqlx release they were written against, and
+//! every list test reads through here on SQLite.
+
+use crate::sql::{Sql, Val};
+use khien_domain::{Error, Result};
+use sqlx::any::{AnyRow, AnyTypeInfoKind, AnyValue};
+use sqlx_core::any::AnyValueKind;
+use sqlx_core::ext::ustr::UStr;
+use std::borrow::Cow;
+use std::sync::{Arc, Mutex};
+
+/// Idle connections kept: the busiest moment has one per thread reading at once.
+const IDLE_KEPT: usize = 16;
+/// Statements kept prepared per connection (a list and its count, a session, grants, scope…).
+const STATEMENTS_KEPT: usize = 128;
+
+pub(crate) struct SqliteReader {
+    path: String,
+    idle: Mutex<Vec<rusqlite::Connection>>,
+}
+
+impl SqliteReader {
+    /// A reader for the SQLite file `url` names (`sqlite://path?…` or `sqlite:path`); None for
+    /// an in-memory database, which another connection would not see.
+    pub fn for_url(url: &str) -> Option<SqliteReader> {
+        let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+        let (path, options) = rest.split_once('?').unwrap_or((rest, ""));
+        if path.is_empty() || path == ":memory:" || options.split('&').any(|o| o == "mode=memory") {
+            return None;
+        }
+        Some(SqliteReader { path: path.to_string(), idle: Mutex::new(Vec::new()) })
+    }
+
+    fn connect(&self) -> Result<rusqlite::Connection> {
+        let conn = rusqlite::Connection::open_with_flags(
+            &self.path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(read_err)?;
+        // query_only: this connection can never write, whatever statement reaches it.
+        conn.execute_batch("PRAGMA query_only=1; PRAGMA busy_timeout=10000; PRAGMA cache_size=-32768;")
+            .map_err(read_err)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
+        Ok(conn)
+    }
+
+    /// Every row of `q`, read now on this thread.
+    pub fn fetch_all(&self, q: &Sql) -> Result<Vec<AnyRow>> {
+        let taken = self.idle.lock().map_err(|_| Error::internal("reader pool poisoned"))?.pop();
+        let conn = match taken {
+            Some(conn) => conn,
+            None => self.connect()?,
+        };
+        let rows = read(&conn, q);
+        if let Ok(mut idle) = self.idle.lock() {
+            if idle.len() < IDLE_KEPT {
+                idle.push(conn);
+            }
+        }
+        rows
+    }
+
+    /// Closes the idle connections (the store is closing).
+    pub fn close(&self) {
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.clear();
+        }
+    }
+}
+
+fn read(conn: &rusqlite::Connection, q: &Sql) -> Result<Vec<AnyRow>> {
+    let mut stmt = conn.prepare_cached(q.text()).map_err(read_err)?;
+    if !stmt.readonly() {
+        return Err(Error::internal(format!("a statement that writes was sent to the reader: {}", q.text())));
+    }
+    for (i, v) in q.binds().iter().enumerate() {
+        let n = i + 1;
+        // The builder numbers `$n` in order; a hand-written statement may use one twice.
+        let index = stmt.parameter_index(&format!("${n}")).map_err(read_err)?.unwrap_or(n);
+        let bound = match v {
+            Val::Int(v) => stmt.raw_bind_parameter(index, v),
+            Val::Text(v) => stmt.raw_bind_parameter(index, v.as_str()),
+            Val::OptInt(v) => stmt.raw_bind_parameter(index, v),
+            Val::OptText(v) => stmt.raw_bind_parameter(index, v.as_deref()),
+            Val::Bytes(v) => stmt.raw_bind_parameter(index, v.as_slice()),
+        };
+        bound.map_err(read_err)?;
+    }
+    let names: Arc<sqlx_core::HashMap<UStr, usize>> =
+        Arc::new(stmt.column_names().into_iter().enumerate().map(|(i, name)| (UStr::new(name), i)).collect());
+    let width = names.len();
+    let mut rows = stmt.raw_query();
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().map_err(read_err)? {
+        let mut values = Vec::with_capacity(width);
+        for i in 0..width {
+            values.push(AnyValue { kind: any_value(row.get_ref(i).map_err(read_err)?)? });
+        }
+        // `columns` is left empty: a row is read by column name, through `column_names`.
+        out.push(AnyRow { column_names: names.clone(), columns: Vec::new(), values });
+    }
+    Ok(out)
+}
+
+/// The value as sqlx's SQLite driver gives it to `Any`: by the value's own storage class.
+fn any_value(v: rusqlite::types::ValueRef<'_>) -> Result<AnyValueKind<'static>> {
+    use rusqlite::types::ValueRef;
+    Ok(match v {
+        ValueRef::Null => AnyValueKind::Null(AnyTypeInfoKind::Null),
+        ValueRef::Integer(i) => AnyValueKind::BigInt(i),
+        ValueRef::Real(f) => AnyValueKind::Double(f),
+        ValueRef::Text(t) => AnyValueKind::Text(Cow::Owned(
+            std::str::from_utf8(t)
+                .map_err(|e| Error::internal(format!("a text column is not UTF-8: {e}")))?
+                .to_string(),
+        )),
+        ValueRef::Blob(b) => AnyValueKind::Blob(Cow::Owned(b.to_vec())),
+    })
+}
+
+fn read_err(e: rusqlite::Error) -> Error {
+    Error::internal(format!("database read: {e}"))
+}
