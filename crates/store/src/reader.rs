@@ -131,3 +131,47 @@ fn any_value(v: rusqlite::types::ValueRef<'_>) -> Result<AnyValueKind<'static>> 
 fn read_err(e: rusqlite::Error) -> Error {
     Error::internal(format!("database read: {e}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::SqliteReader;
+    use crate::db::get;
+    use crate::sql::Sql;
+
+    #[test]
+    fn rows_decode_as_sqlx_gives_them_and_a_write_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.db");
+        let setup = rusqlite::Connection::open(&path).unwrap();
+        setup
+            .execute_batch(
+                "CREATE TABLE t (id INTEGER PRIMARY KEY, n BIGINT, x REAL, s TEXT, b BLOB, none TEXT);
+                 INSERT INTO t VALUES (1, -7, 2.5, 'Phường Hồng Bàng', x'00ff', NULL);",
+            )
+            .unwrap();
+        assert!(SqliteReader::for_url("sqlite::memory:").is_none());
+        assert!(SqliteReader::for_url("sqlite://x.db?mode=memory&cache=shared").is_none());
+        let reader = SqliteReader::for_url(&format!("sqlite://{}?mode=rwc", path.display())).unwrap();
+
+        // Parameters by number, one used twice, as a hand-written statement may.
+        let q = Sql::new("SELECT * FROM t WHERE id = $1 AND (n = $2 OR $2 IS NULL)").arg(1).arg(-7);
+        let rows = reader.fetch_all(&q).unwrap();
+        let [row] = rows.as_slice() else { panic!("one row, not {}", rows.len()) };
+        assert_eq!(get::<i64>(row, "n").unwrap(), -7);
+        assert_eq!(get::<f64>(row, "x").unwrap(), 2.5);
+        assert_eq!(get::<String>(row, "s").unwrap(), "Phường Hồng Bàng");
+        assert_eq!(get::<Vec<u8>>(row, "b").unwrap(), vec![0, 255]);
+        assert_eq!(get::<Option<String>>(row, "none").unwrap(), None);
+        assert!(get::<String>(row, "missing").is_err());
+        // The same statement again comes from the connection's cache, with new values.
+        assert!(reader
+            .fetch_all(&Sql::new("SELECT * FROM t WHERE id = $1 AND (n = $2 OR $2 IS NULL)").arg(2).arg(-7))
+            .unwrap()
+            .is_empty());
+
+        let write = reader.fetch_all(&Sql::new("UPDATE t SET n = 0 RETURNING id"));
+        assert!(write.is_err(), "a statement that writes must not run on the reader");
+        let n: i64 = setup.query_row("SELECT n FROM t", [], |r| r.get(0)).unwrap();
+        assert_eq!(n, -7);
+    }
+}
