@@ -133,6 +133,7 @@ fn read_err(e: rusqlite::Error) -> Error {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::SqliteReader;
     use crate::db::get;
