@@ -180,8 +180,8 @@ impl Store {
         for r in &rows {
             let (id, code): (i64, String) = (get(r, "id")?, get(r, "code")?);
             for kind in ClockKind::ALL {
-                let due: Option<i64> = get(r, &format!("{}_due", kind.code()))?;
-                let met: Option<i64> = get(r, &format!("{}_met", kind.code()))?;
+                let (due_col, met_col) = crate::incidents::incident_model::clock_columns(kind);
+                let (due, met): (Option<i64>, Option<i64>) = (get(r, due_col)?, get(r, met_col)?);
                 let Some(due) = due.filter(|d| *d < now && met.is_none()) else { continue };
                 events.push(Event {
                     unit_id: get(r, "unit_id")?,

@@ -17,6 +17,7 @@ use sqlx::any::{AnyRow, AnyTypeInfoKind, AnyValue};
 use sqlx_core::any::AnyValueKind;
 use sqlx_core::ext::ustr::UStr;
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 /// Idle connections kept: the busiest moment has one per thread reading at once.
@@ -26,8 +27,17 @@ const STATEMENTS_KEPT: usize = 128;
 
 pub(crate) struct SqliteReader {
     path: String,
-    idle: Mutex<Vec<rusqlite::Connection>>,
+    idle: Mutex<Vec<ReadConnection>>,
 }
+
+/// A connection with the column names of the statements it has run: every row of a
+/// statement shares one map, and the next run of the same statement reuses it.
+struct ReadConnection {
+    conn: rusqlite::Connection,
+    columns: HashMap<String, ColumnNames>,
+}
+
+type ColumnNames = Arc<sqlx_core::HashMap<UStr, usize>>;
 
 impl SqliteReader {
     /// A reader for the SQLite file `url` names (`sqlite://path?…` or `sqlite:path`); None for
@@ -41,7 +51,7 @@ impl SqliteReader {
         Some(SqliteReader { path: path.to_string(), idle: Mutex::new(Vec::new()) })
     }
 
-    fn connect(&self) -> Result<rusqlite::Connection> {
+    fn connect(&self) -> Result<ReadConnection> {
         let conn = rusqlite::Connection::open_with_flags(
             &self.path,
             rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -51,17 +61,17 @@ impl SqliteReader {
         conn.execute_batch("PRAGMA query_only=1; PRAGMA busy_timeout=10000; PRAGMA cache_size=-32768;")
             .map_err(read_err)?;
         conn.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
-        Ok(conn)
+        Ok(ReadConnection { conn, columns: HashMap::new() })
     }
 
     /// Every row of `q`, read now on this thread.
     pub fn fetch_all(&self, q: &Sql) -> Result<Vec<AnyRow>> {
         let taken = self.idle.lock().map_err(|_| Error::internal("reader pool poisoned"))?.pop();
-        let conn = match taken {
+        let mut conn = match taken {
             Some(conn) => conn,
             None => self.connect()?,
         };
-        let rows = read(&conn, q);
+        let rows = read(&mut conn, q);
         if let Ok(mut idle) = self.idle.lock() {
             if idle.len() < IDLE_KEPT {
                 idle.push(conn);
@@ -78,8 +88,8 @@ impl SqliteReader {
     }
 }
 
-fn read(conn: &rusqlite::Connection, q: &Sql) -> Result<Vec<AnyRow>> {
-    let mut stmt = conn.prepare_cached(q.text()).map_err(read_err)?;
+fn read(conn: &mut ReadConnection, q: &Sql) -> Result<Vec<AnyRow>> {
+    let mut stmt = conn.conn.prepare_cached(q.text()).map_err(read_err)?;
     if !stmt.readonly() {
         return Err(Error::internal(format!("a statement that writes was sent to the reader: {}", q.text())));
     }
@@ -96,8 +106,19 @@ fn read(conn: &rusqlite::Connection, q: &Sql) -> Result<Vec<AnyRow>> {
         };
         bound.map_err(read_err)?;
     }
-    let names: Arc<sqlx_core::HashMap<UStr, usize>> =
-        Arc::new(stmt.column_names().into_iter().enumerate().map(|(i, name)| (UStr::new(name), i)).collect());
+    let names = match conn.columns.get(q.text()) {
+        Some(names) => names.clone(),
+        None => {
+            let names: ColumnNames =
+                Arc::new(stmt.column_names().into_iter().enumerate().map(|(i, name)| (UStr::new(name), i)).collect());
+            // Statements built with their values' count of parameters vary: kept within bounds.
+            if conn.columns.len() >= STATEMENTS_KEPT {
+                conn.columns.clear();
+            }
+            conn.columns.insert(q.text().to_string(), names.clone());
+            names
+        }
+    };
     let width = names.len();
     let mut rows = stmt.raw_query();
     let mut out = Vec::new();

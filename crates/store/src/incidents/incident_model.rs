@@ -185,12 +185,26 @@ pub const INCIDENT_SORTS: [&str; 4] = ["id", "detected", "deadline", "priority"]
 
 pub(crate) const INCIDENT_COLS: &str = "i.*, u.name AS unit_name, u.path AS unit_path";
 
+/// The columns of a clock's due and met times (`{code}_due`, `{code}_met`), named once rather
+/// than formatted for every row read.
+pub(crate) fn clock_columns(kind: ClockKind) -> (&'static str, &'static str) {
+    match kind {
+        ClockKind::Notice => ("notice_due", "notice_met"),
+        ClockKind::Initial => ("initial_due", "initial_met"),
+        ClockKind::Security => ("security_due", "security_met"),
+        ClockKind::Cause => ("cause_due", "cause_met"),
+        ClockKind::Closing => ("closing_due", "closing_met"),
+        ClockKind::PersonalData => ("personal_data_due", "personal_data_met"),
+        ClockKind::City => ("city_due", "city_met"),
+    }
+}
+
 /// An incident row, its clocks' status as of `now`.
 pub(crate) fn incident_row(r: &AnyRow, now: i64) -> Result<Incident> {
     let mut incident: Incident = from_row(r)?;
     for kind in ClockKind::ALL {
-        let due: Option<i64> = get(r, &format!("{}_due", kind.code()))?;
-        let met: Option<i64> = get(r, &format!("{}_met", kind.code()))?;
+        let (due_col, met_col) = clock_columns(kind);
+        let (due, met): (Option<i64>, Option<i64>) = (get(r, due_col)?, get(r, met_col)?);
         incident.clocks.push(Clock { kind, due_at: due, met_at: met, status: status(due, met, now) });
     }
     incident.serious = flag(r, "serious")?;
@@ -259,4 +273,18 @@ pub(crate) fn clean_observable(o: &ObservableInput, default_tlp: Tlp) -> Result<
         },
         source: optional_text("source", o.source.as_deref(), 200)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clock_columns;
+    use khien_domain::incident::clocks::ClockKind;
+
+    #[test]
+    fn each_clock_names_its_own_columns() {
+        for kind in ClockKind::ALL {
+            let (due, met) = clock_columns(kind);
+            assert_eq!((due, met), (format!("{}_due", kind.code()).as_str(), format!("{}_met", kind.code()).as_str()));
+        }
+    }
 }
