@@ -23,20 +23,29 @@ pub(crate) struct Order {
     pub numeric: bool,
     /// The first page says how many rows match in all.
     pub counted: bool,
+    /// How to count them (`SELECT COUNT(*) AS n …`), when cheaper than counting the list's
+    /// own rows (see [`crate::units::scope::scoped_count`]).
+    pub count: Option<Sql>,
 }
 
 impl Order {
     pub fn text(tag: &str, col: &'static str, id_col: &'static str, dir: Dir) -> Order {
-        Order { tag: tag.to_string(), col, id_col, dir, numeric: false, counted: false }
+        Order { tag: tag.to_string(), col, id_col, dir, numeric: false, counted: false, count: None }
     }
 
     pub fn number(tag: &str, col: &'static str, id_col: &'static str, dir: Dir) -> Order {
-        Order { tag: tag.to_string(), col, id_col, dir, numeric: true, counted: false }
+        Order { tag: tag.to_string(), col, id_col, dir, numeric: true, counted: false, count: None }
     }
 
     /// The list's first page counts the rows that match.
     pub fn counted(self) -> Order {
         Order { counted: true, ..self }
+    }
+
+    /// The list's first page counts the rows that match with `count`, a statement giving the
+    /// same number as the list's rows (`n`).
+    pub fn counted_by(self, count: Sql) -> Order {
+        Order { counted: true, count: Some(count), ..self }
     }
 
     fn by_id(&self) -> bool {
@@ -145,11 +154,17 @@ impl Store {
         let after = untag_cursor(&order.tag, cursor)?;
         let total = match (&after, order.counted) {
             (None, true) => {
-                let mut all = Sql::default();
-                for (i, part) in parts.iter().enumerate() {
-                    all.push(if i == 0 { "" } else { " UNION ALL " }).append(part);
-                }
-                Some(get::<i64>(&self.read_one(&Sql::count_of(&all)).await?, "n")?)
+                let count = match &order.count {
+                    Some(count) => count.clone(),
+                    None => {
+                        let mut all = Sql::default();
+                        for (i, part) in parts.iter().enumerate() {
+                            all.push(if i == 0 { "" } else { " UNION ALL " }).append(part);
+                        }
+                        Sql::count_of(&all)
+                    }
+                };
+                Some(get::<i64>(&self.read_one(&count).await?, "n")?)
             }
             _ => None,
         };

@@ -4,9 +4,14 @@
 
 use crate::common::{admin_actor, bootstrap, TestDb};
 use khien_domain::page::Cursor;
+use khien_domain::system::Lifecycle;
 use khien_store::{FindingFilter, IncidentFilter, PublicReportFilter};
 
-on_both_stores!(lists_by_id_page_through_with_their_cursor, every_order_pages_forward_and_back_with_its_total);
+on_both_stores!(
+    lists_by_id_page_through_with_their_cursor,
+    every_order_pages_forward_and_back_with_its_total,
+    the_registry_total_counts_what_its_pages_hold_for_every_reach
+);
 
 /// Every id, one page of one row at a time, following the cursors.
 async fn one_by_one<F, Fut>(list: F) -> Vec<i64>
@@ -220,6 +225,53 @@ async fn every_order_pages_forward_and_back_with_its_total(db: TestDb) {
     assert!(store.list_incidents(admin, &other).await.is_err());
     let bad = IncidentFilter { sort: Some("password".into()), limit: 1, ..Default::default() };
     assert!(store.list_incidents(admin, &bad).await.is_err(), "an unknown order is refused");
+}
+
+/// The registry's first page is counted by a statement of its own (the units' ids looked up
+/// once, not each system joined to its unit): it must give the number the pages hold, for a
+/// whole city's reach (more units than are listed by id), a subtree of it, a unit's own few
+/// units, and with the filters on the systems' columns.
+async fn the_registry_total_counts_what_its_pages_hold_for_every_reach(db: TestDb) {
+    bootstrap(&db, true).await;
+    let city = crate::common::actor(&db, "pa05.truong").await;
+    let officer = crate::common::actor(&db, "hongbang.canbo").await;
+    let root = crate::common::unit_id(&db, "TP").await;
+    let store = &db.store;
+    let admin = admin_actor(&db).await;
+    let units = [root, crate::common::unit_id(&db, "SO-YT").await, crate::common::unit_id(&db, "P-HONG-BANG").await];
+    for n in 0..45 {
+        let input = khien_store::SystemInput {
+            code: format!("DEM-{n:02}"),
+            name: format!("{} hệ thống {n}", ["Cổng dịch vụ", "Quản lý hồ sơ", "Thư điện tử"][n % 3]),
+            owner_unit_id: units[n % units.len()],
+            system_type: "internal".into(),
+            status: Some(if n % 4 == 0 { Lifecycle::InOperation } else { Lifecycle::Planned }),
+            ..Default::default()
+        };
+        store.create_system(&admin, &input).await.unwrap();
+    }
+    let filters = [
+        khien_store::SystemFilter::default(),
+        khien_store::SystemFilter { unit_id: Some(root), ..Default::default() },
+        khien_store::SystemFilter { status: Some("in_operation".into()), ..Default::default() },
+        khien_store::SystemFilter { q: Some("hệ thống".into()), violations: true, ..Default::default() },
+        khien_store::SystemFilter { layer_gap: true, sort: Some("-code".into()), ..Default::default() },
+    ];
+    let mut city_total = 0;
+    for (who, actor) in [("the city", &city), ("a ward's officer", &officer)] {
+        for (i, filter) in filters.iter().enumerate() {
+            let systems = |cursor| async move {
+                let f = khien_store::SystemFilter { limit: 7, cursor, ..filter.clone() };
+                let p = store.list_systems(actor, &f).await.unwrap();
+                khien_store::Page { items: p.items.iter().map(|s| s.id).collect(), ..without_items(&p) }
+            };
+            let n = walk(&format!("systems of {who}, filter {i}"), systems).await.len();
+            if i == 0 && who == "the city" {
+                city_total = n;
+            }
+        }
+    }
+    assert!(city_total >= 45, "the city's registry is listed whole: {city_total}");
 }
 
 /// A page's cursors and total, its rows left out (the walk compares ids).

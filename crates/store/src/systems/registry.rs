@@ -6,7 +6,7 @@ use crate::listing::Order;
 use crate::records::Page;
 use crate::sql::Sql;
 use crate::systems::writes::opt_date;
-use crate::units::scope::scoped_select;
+use crate::units::scope::{scoped_count, scoped_select};
 use khien_domain::calendar::parse_date;
 use khien_domain::fold::fold;
 use khien_domain::page::{parse_sort, Cursor};
@@ -368,36 +368,43 @@ impl Store {
         // The order is checked first: a caller who reaches no unit is told of a wrong one too.
         let (sort, dir) = parse_sort(f.sort.as_deref(), &SYSTEM_SORTS, "name")?;
         let scope = self.unit_scope(actor, Action::ViewSystems, f.unit_id).await?;
-        let Some(mut q) = scoped_select(SYSTEM_COLS, "systems", "s", "owner_unit_id", &scope) else {
+        let (Some(mut q), Some(mut count)) = (
+            scoped_select(SYSTEM_COLS, "systems", "s", "owner_unit_id", &scope),
+            scoped_count("systems", "s", "owner_unit_id", &scope),
+        ) else {
             return Ok(Page::empty());
         };
+        // The filters name only the systems' own columns: the same for the rows and the count.
+        let mut filters = Sql::default();
         if let Some(term) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
-            q.words_like(&["s.search_folded"], term);
+            filters.words_like(&["s.search_folded"], term);
         }
         if let Some(code) = f.code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-            q.push(" AND s.code = ").bind(code.to_string());
+            filters.push(" AND s.code = ").bind(code.to_string());
         }
         if let Some(l) = f.level {
-            q.push(" AND s.approved_level = ").bind(l);
+            filters.push(" AND s.approved_level = ").bind(l);
         }
         if let Some(st) = &f.status {
-            q.push(" AND s.status = ").bind(st.as_str());
+            filters.push(" AND s.status = ").bind(st.as_str());
         }
         if let Some(d) = &f.dossier_state {
             if d == "none" {
-                q.push(" AND s.dossier_state IS NULL");
+                filters.push(" AND s.dossier_state IS NULL");
             } else {
-                q.push(" AND s.dossier_state = ").bind(d.as_str());
+                filters.push(" AND s.dossier_state = ").bind(d.as_str());
             }
         }
         let today = self.clock.today_vn().format("%Y-%m-%d").to_string();
         if f.layer_gap {
-            q.push(" AND (s.onsite_team IS NULL OR s.monitoring_unit IS NULL OR s.assessed_on IS NULL OR s.connected_since IS NULL OR s.monitoring_until < ").bind(today.clone()).push(")");
+            filters.push(" AND (s.onsite_team IS NULL OR s.monitoring_unit IS NULL OR s.assessed_on IS NULL OR s.connected_since IS NULL OR s.monitoring_until < ").bind(today.clone()).push(")");
         }
         if f.violations {
             // Excepted systems are known violations, still listed.
-            q.push(" AND s.status = 'in_operation' AND s.approved_level IS NULL");
+            filters.push(" AND s.status = 'in_operation' AND s.approved_level IS NULL");
         }
+        q.append(&filters);
+        count.append(&filters);
         // The first page says how many match in all (the list's heading shows it).
         let tag = format!("systems.{sort}.{dir:?}");
         let order = match sort {
@@ -410,7 +417,7 @@ impl Store {
             "updated" => (s.updated_at.to_string(), s.id),
             _ => (fold(&s.name), s.id),
         };
-        self.page_of(q, &order.counted(), (f.cursor.as_ref(), f.limit), system_row, key_of).await
+        self.page_of(q, &order.counted_by(count), (f.cursor.as_ref(), f.limit), system_row, key_of).await
     }
 
     /// Every system the caller may see (for the overview and exports).
