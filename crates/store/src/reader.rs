@@ -18,6 +18,8 @@ use sqlx_core::any::AnyValueKind;
 use sqlx_core::ext::ustr::UStr;
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::path::PathBuf;
+use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 
 /// Idle connections kept: the busiest moment has one per thread reading at once.
@@ -26,7 +28,7 @@ const IDLE_KEPT: usize = 16;
 const STATEMENTS_KEPT: usize = 128;
 
 pub(crate) struct SqliteReader {
-    path: String,
+    path: PathBuf,
     idle: Mutex<Vec<ReadConnection>>,
 }
 
@@ -43,12 +45,14 @@ impl SqliteReader {
     /// A reader for the SQLite file `url` names (`sqlite://path?…` or `sqlite:path`); None for
     /// an in-memory database, which another connection would not see.
     pub fn for_url(url: &str) -> Option<SqliteReader> {
-        let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+        let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
         let (path, options) = rest.split_once('?').unwrap_or((rest, ""));
         if path.is_empty() || path == ":memory:" || options.split('&').any(|o| o == "mode=memory") {
             return None;
         }
-        Some(SqliteReader { path: path.to_string(), idle: Mutex::new(Vec::new()) })
+        // The file sqlx opens for the same address (its parser decodes `%xx` in the path).
+        let options = sqlx::sqlite::SqliteConnectOptions::from_str(url).ok()?;
+        Some(SqliteReader { path: options.get_filename().to_path_buf(), idle: Mutex::new(Vec::new()) })
     }
 
     fn connect(&self) -> Result<ReadConnection> {
@@ -163,7 +167,7 @@ mod tests {
     #[test]
     fn rows_decode_as_sqlx_gives_them_and_a_write_is_refused() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("r.db");
+        let path = dir.path().join("a file #1.db");
         let setup = rusqlite::Connection::open(&path).unwrap();
         setup
             .execute_batch(
@@ -173,7 +177,9 @@ mod tests {
             .unwrap();
         assert!(SqliteReader::for_url("sqlite::memory:").is_none());
         assert!(SqliteReader::for_url("sqlite://x.db?mode=memory&cache=shared").is_none());
-        let reader = SqliteReader::for_url(&format!("sqlite://{}?mode=rwc", path.display())).unwrap();
+        // The path as sqlx reads the address: `%xx` decoded (here a `#` and spaces).
+        let url = format!("sqlite://{}?mode=rwc", path.display().to_string().replace('#', "%23"));
+        let reader = SqliteReader::for_url(&url).unwrap();
 
         // Parameters by number, one used twice, as a hand-written statement may.
         let q = Sql::new("SELECT * FROM t WHERE id = $1 AND (n = $2 OR $2 IS NULL)").arg(1).arg(-7);
