@@ -205,7 +205,7 @@ impl Store {
     /// Every row of `q`, read outside any transaction.
     pub(crate) async fn read_all(&self, q: &Sql) -> Result<Vec<AnyRow>> {
         match &self.reader {
-            Some(reader) => reader.fetch_all(q),
+            Some(reader) => reader.fetch(q, usize::MAX),
             None => q.query().fetch_all(&self.pool).await.map_err(db_err),
         }
     }
@@ -213,7 +213,7 @@ impl Store {
     /// The first row of `q`, if any, read outside any transaction.
     pub(crate) async fn read_optional(&self, q: &Sql) -> Result<Option<AnyRow>> {
         match &self.reader {
-            Some(reader) => Ok(reader.fetch_all(q)?.into_iter().next()),
+            Some(reader) => Ok(reader.fetch(q, 1)?.into_iter().next()),
             None => q.query().fetch_optional(&self.pool).await.map_err(db_err),
         }
     }

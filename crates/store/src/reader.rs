@@ -68,14 +68,14 @@ impl SqliteReader {
         Ok(ReadConnection { conn, columns: HashMap::new() })
     }
 
-    /// Every row of `q`, read now on this thread.
-    pub fn fetch_all(&self, q: &Sql) -> Result<Vec<AnyRow>> {
+    /// The first `at_most` rows of `q` (all with `usize::MAX`), read now on this thread.
+    pub fn fetch(&self, q: &Sql, at_most: usize) -> Result<Vec<AnyRow>> {
         let taken = self.idle.lock().map_err(|_| Error::internal("reader pool poisoned"))?.pop();
         let mut conn = match taken {
             Some(conn) => conn,
             None => self.connect()?,
         };
-        let rows = read(&mut conn, q);
+        let rows = read(&mut conn, q, at_most);
         if let Ok(mut idle) = self.idle.lock() {
             if idle.len() < IDLE_KEPT {
                 idle.push(conn);
@@ -92,7 +92,7 @@ impl SqliteReader {
     }
 }
 
-fn read(conn: &mut ReadConnection, q: &Sql) -> Result<Vec<AnyRow>> {
+fn read(conn: &mut ReadConnection, q: &Sql, at_most: usize) -> Result<Vec<AnyRow>> {
     let mut stmt = conn.conn.prepare_cached(q.text()).map_err(read_err)?;
     if !stmt.readonly() {
         return Err(Error::internal(format!("a statement that writes was sent to the reader: {}", q.text())));
@@ -123,10 +123,13 @@ fn read(conn: &mut ReadConnection, q: &Sql) -> Result<Vec<AnyRow>> {
             names
         }
     };
-    let width = names.len();
+    // Every column, also one whose name another column repeats (the map keeps the last, as
+    // sqlx's does).
+    let width = stmt.column_count();
     let mut rows = stmt.raw_query();
     let mut out = Vec::new();
-    while let Some(row) = rows.next().map_err(read_err)? {
+    while out.len() < at_most {
+        let Some(row) = rows.next().map_err(read_err)? else { break };
         let mut values = Vec::with_capacity(width);
         for i in 0..width {
             values.push(AnyValue { kind: any_value(row.get_ref(i).map_err(read_err)?)? });
@@ -183,7 +186,7 @@ mod tests {
 
         // Parameters by number, one used twice, as a hand-written statement may.
         let q = Sql::new("SELECT * FROM t WHERE id = $1 AND (n = $2 OR $2 IS NULL)").arg(1).arg(-7);
-        let rows = reader.fetch_all(&q).unwrap();
+        let rows = reader.fetch(&q, usize::MAX).unwrap();
         let [row] = rows.as_slice() else { panic!("one row, not {}", rows.len()) };
         assert_eq!(get::<i64>(row, "n").unwrap(), -7);
         assert_eq!(get::<f64>(row, "x").unwrap(), 2.5);
@@ -193,11 +196,19 @@ mod tests {
         assert!(get::<String>(row, "missing").is_err());
         // The same statement again comes from the connection's cache, with new values.
         assert!(reader
-            .fetch_all(&Sql::new("SELECT * FROM t WHERE id = $1 AND (n = $2 OR $2 IS NULL)").arg(2).arg(-7))
+            .fetch(&Sql::new("SELECT * FROM t WHERE id = $1 AND (n = $2 OR $2 IS NULL)").arg(2).arg(-7), usize::MAX)
             .unwrap()
             .is_empty());
+        // A name given twice: the last column of that name is read, and the others still are.
+        let rows = reader.fetch(&Sql::new("SELECT n, s, 9 AS n FROM t"), usize::MAX).unwrap();
+        assert_eq!(get::<i64>(&rows[0], "n").unwrap(), 9);
+        assert_eq!(get::<String>(&rows[0], "s").unwrap(), "Phường Hồng Bàng");
+        // A read of the first row stops there.
+        let two = Sql::new("SELECT id FROM t UNION ALL SELECT id + 1 FROM t");
+        assert_eq!(reader.fetch(&two, usize::MAX).unwrap().len(), 2);
+        assert_eq!(reader.fetch(&two, 1).unwrap().len(), 1);
 
-        let write = reader.fetch_all(&Sql::new("UPDATE t SET n = 0 RETURNING id"));
+        let write = reader.fetch(&Sql::new("UPDATE t SET n = 0 RETURNING id"), usize::MAX);
         assert!(write.is_err(), "a statement that writes must not run on the reader");
         let n: i64 = setup.query_row("SELECT n FROM t", [], |r| r.get(0)).unwrap();
         assert_eq!(n, -7);
