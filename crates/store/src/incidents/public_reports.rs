@@ -260,7 +260,7 @@ impl Store {
             q.push("r.routed_unit_id IS NOT NULL AND ").reach("u.path", "u.id", &actor.reach(Action::ReportIncidents));
         }
         if let Some(unit) = f.unit_id {
-            q.push(" AND u.path LIKE (SELECT path FROM units WHERE id = ").bind(unit).push(") || '%'");
+            crate::units::scope::within_subtree(&mut q, unit);
         }
         if let Some(term) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
             q.words_like(&["r.search_folded"], term);

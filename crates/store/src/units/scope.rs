@@ -25,7 +25,7 @@ impl Store {
         let mut units = Sql::new("SELECT u.id FROM units u WHERE ");
         units.reach("u.path", "u.id", &actor.reach(action));
         if let Some(unit) = subtree {
-            units.push(" AND u.path LIKE (SELECT path FROM units WHERE id = ").bind(unit).push(") || '%'");
+            within_subtree(&mut units, unit);
         }
         units.push(" LIMIT ").bind((FEW + 1) as i64);
         let ids: Vec<i64> = self.read_all(&units).await?.iter().map(|r| get(r, "id")).collect::<Result<_>>()?;
@@ -54,7 +54,7 @@ pub(crate) fn scoped_select(cols: &str, table: &str, alias: &str, unit_col: &str
             ));
             q.reach("u.path", "u.id", reach);
             if let Some(unit) = subtree {
-                q.push(" AND u.path LIKE (SELECT path FROM units WHERE id = ").bind(*unit).push(") || '%'");
+                within_subtree(&mut q, *unit);
             }
             Some(q)
         }
@@ -75,10 +75,15 @@ pub(crate) fn scoped_count(table: &str, alias: &str, unit_col: &str, scope: &Uni
         UnitScope::Many(reach, subtree) => {
             q.push("SELECT u.id FROM units u WHERE ").reach("u.path", "u.id", reach);
             if let Some(unit) = subtree {
-                q.push(" AND u.path LIKE (SELECT path FROM units WHERE id = ").bind(*unit).push(") || '%'");
+                within_subtree(&mut q, *unit);
             }
         }
     }
     q.push(")");
     Some(q)
+}
+
+/// ` AND u.path LIKE <unit's path>%`: keeps the units `u` in `unit`'s subtree.
+pub(crate) fn within_subtree(q: &mut Sql, unit: i64) -> &mut Sql {
+    q.push(" AND u.path LIKE (SELECT path FROM units WHERE id = ").bind(unit).push(") || '%'")
 }
